@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Runs the whole platform on this machine: infrastructure, migrations, topics, the four
+# services and the demo federation. `down` stops it all; committed data stays in .run/dev.
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+state="${UNIONFED_STATE_DIR:-$repo/.run/dev}"
+services=(membership welfare events finance)
+declare -A ports=([membership]=8001 [welfare]=8002 [events]=8003 [finance]=8004)
+
+service_env() {
+  local name="$1" prefix
+  prefix="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  export "${prefix}_DATABASE_URL=postgresql+asyncpg://${UNIONFED_PG_USER}:${UNIONFED_PG_PASSWORD}@${UNIONFED_PG_HOST}:${UNIONFED_PG_PORT}/${name}"
+  export "${prefix}_KAFKA_BOOTSTRAP_SERVERS=${UNIONFED_KAFKA_BOOTSTRAP}"
+  export "${prefix}_HTTP_PORT=${ports[$name]}"
+  export "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
+  if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then export "${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"; fi
+}
+
+load_env() {
+  set -a
+  # shellcheck disable=SC1091
+  source "$state/infra.env"
+  set +a
+  mkdir -p "$state"
+  if [[ ! -s "$state/jwt-secret" ]]; then
+    python3 -c 'import secrets; print(secrets.token_urlsafe(48))' > "$state/jwt-secret"
+    chmod 600 "$state/jwt-secret"
+  fi
+  UNIONFED_JWT_SECRET="$(cat "$state/jwt-secret")"
+  export UNIONFED_JWT_SECRET
+  for name in "${services[@]}"; do service_env "$name"; done
+}
+
+running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_ready() {
+  local name="$1" url="http://127.0.0.1:${ports[$1]}/readyz"
+  for _ in $(seq 1 120); do
+    if curl -fsS "$url" >/dev/null 2>&1; then return 0; fi
+    if ! running "$state/services/$name.pid"; then
+      echo "$name exited; last log lines:" >&2; tail -n 30 "$state/logs/$name.log" >&2; return 1
+    fi
+    sleep 0.5
+  done
+  echo "$name not ready after 60 s; last log lines:" >&2; tail -n 30 "$state/logs/$name.log" >&2; return 1
+}
+
+up() {
+  "$repo/deploy/local/ensure-python-env.sh"
+  UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" up
+  load_env
+  cd "$repo"
+  uv run --no-sync unionfed topics create
+  for name in "${services[@]}"; do uv run --no-sync unionfed "$name" migrate; done
+  mkdir -p "$state/services" "$state/logs"
+  for name in "${services[@]}"; do
+    if running "$state/services/$name.pid"; then echo "$name: already running"; continue; fi
+    nohup "$repo/.venv/bin/unionfed" "$name" serve >>"$state/logs/$name.log" 2>&1 &
+    echo $! > "$state/services/$name.pid"
+  done
+  for name in "${services[@]}"; do wait_ready "$name"; echo "$name: ready"; done
+  uv run --no-sync python "$repo/deploy/local/demo.py"
+  echo
+  for name in "${services[@]}"; do
+    echo "  $name  http://127.0.0.1:${ports[$name]}/docs   (AsyncAPI: /asyncapi.json, logs: $state/logs/$name.log)"
+  done
+  echo "  mint a token:  UNIONFED_JWT_SECRET=\$(cat $state/jwt-secret) uv run unionfed token --help"
+  echo "  stop it all:   make down"
+}
+
+down() {
+  for name in "${services[@]}"; do
+    pidfile="$state/services/$name.pid"
+    if running "$pidfile"; then
+      kill -TERM "$(cat "$pidfile")"
+      for _ in $(seq 1 40); do running "$pidfile" || break; sleep 0.5; done
+      running "$pidfile" && kill -KILL "$(cat "$pidfile")"
+      echo "$name: stopped"
+    fi
+    rm -f "$pidfile"
+  done
+  if [[ -f "$state/infra.env" ]]; then UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" down; fi
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac

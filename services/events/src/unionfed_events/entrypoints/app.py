@@ -1,0 +1,23 @@
+"""The events service as the shared runtime sees it."""
+
+from pathlib import Path
+
+from unionfed_events.adapters import tables
+from unionfed_events.settings import EventsSettings
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.runtime import ServiceDefinition
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def definition() -> ServiceDefinition:
+    return ServiceDefinition(
+        name="events",
+        title="Activities and competitions, staff congresses, surveys and awards",
+        settings_factory=EventsSettings,
+        messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        uow_class=UnitOfWork,
+        handlers=tables.directory.handlers(),
+        routers=[tables.directory.router("events")],
+        migrations_dir=MIGRATIONS_DIR,
+    )

@@ -1,0 +1,1 @@
+"""unionfed finance service."""

@@ -1,0 +1,25 @@
+"""The finance service as the shared runtime sees it."""
+
+from pathlib import Path
+
+from unionfed_finance.adapters import tables
+from unionfed_finance.entrypoints.http import router
+from unionfed_finance.service_layer.handlers import HANDLERS
+from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_finance.settings import FinanceSettings
+from unionfed_shared.runtime import ServiceDefinition
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def definition() -> ServiceDefinition:
+    return ServiceDefinition(
+        name="finance",
+        title="A fund ledger for every grassroots union and federation level",
+        settings_factory=FinanceSettings,
+        messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        uow_class=FinanceUnitOfWork,
+        handlers=HANDLERS,
+        routers=[router, tables.directory.router("finance")],
+        migrations_dir=MIGRATIONS_DIR,
+    )

@@ -1,0 +1,6 @@
+"""``unionfed finance …``"""
+
+from unionfed_finance.entrypoints.app import definition
+from unionfed_shared.cli import service_cli
+
+cli = service_cli(definition)

@@ -1,0 +1,112 @@
+"""Finance HTTP API: balances, postings and dues accounts, read-only for now."""
+
+import datetime as dt
+import uuid
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from unionfed_finance.adapters.tables import directory
+from unionfed_shared.auth import Role
+from unionfed_shared.errors import NotFound
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(prefix="/v1", tags=["finance"])
+
+# Members see public disclosures (issue on statements), not the books themselves.
+BOOK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.AUDITOR)
+
+
+class AccountBalance(BaseModel):
+    code: str
+    name: str
+    name_zh: str
+    type: str
+    balance_fen: int
+    floor_fen: int | None
+
+
+class Balances(BaseModel):
+    organization_id: str
+    accounts: list[AccountBalance]
+    total_debit_balances_fen: int
+    total_credit_balances_fen: int
+
+
+class PostingLineOut(BaseModel):
+    line_no: int
+    account_code: str
+    debit_fen: int
+    credit_fen: int
+
+
+class PostingOut(BaseModel):
+    id: uuid.UUID
+    sequence: int
+    effective_date: dt.date
+    description: str
+    total_fen: int
+    source_event_id: str
+    source_event_type: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    actor: str | None
+    correlation_id: str
+    trace_id: str | None
+    previous_hash: str
+    hash: str
+    recorded_at: dt.datetime
+    lines: list[PostingLineOut]
+
+
+class DuesAccountOut(BaseModel):
+    member_id: uuid.UUID
+    organization_id: str
+    paid_total_fen: int
+    periods_paid: int
+    last_period: str | None
+
+
+@router.get("/organizations/{organization_id}/ledger/balances", response_model=Balances)
+async def balances(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> Balances:
+    """Every account of the organization's own books, in fen."""
+    async with runtime.uow() as uow:
+        await directory.require_in_scope(uow.session, principal, organization_id)
+        principal.require_role(*BOOK_READERS)
+        rows = await uow.ledgers.balances(organization_id)
+    if not rows:
+        raise NotFound(f"{organization_id} keeps no books of its own")
+    debit_normal = {"asset", "expense"}
+    return Balances(
+        organization_id=organization_id,
+        accounts=[AccountBalance(**row) for row in rows],
+        total_debit_balances_fen=sum(r["balance_fen"] for r in rows if r["type"] in debit_normal),
+        total_credit_balances_fen=sum(r["balance_fen"] for r in rows if r["type"] not in debit_normal),
+    )
+
+
+@router.get("/organizations/{organization_id}/ledger/postings", response_model=list[PostingOut])
+async def postings(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    after_sequence: int = Query(default=0, ge=0),
+    limit: int = Query(default=100, ge=1, le=1000),
+) -> list[PostingOut]:
+    """Postings in ledger order, each with its lines and the event that caused it."""
+    async with runtime.uow() as uow:
+        await directory.require_in_scope(uow.session, principal, organization_id)
+        principal.require_role(*BOOK_READERS)
+        return [PostingOut(**row) for row in await uow.ledgers.postings(organization_id, limit, after_sequence)]
+
+
+@router.get("/members/{member_id}/dues-account", response_model=DuesAccountOut)
+async def dues_account(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> DuesAccountOut:
+    async with runtime.uow() as uow:
+        account = await uow.dues_accounts.get(member_id)
+        path = await directory.path_of(uow.session, account["organization_id"]) if account else None
+        if account is None or path is None or not principal.can_see(path):
+            raise NotFound("dues account not found or outside your scope")
+        principal.require_role(*BOOK_READERS)
+        return DuesAccountOut(**account)

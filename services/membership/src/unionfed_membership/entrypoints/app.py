@@ -1,0 +1,26 @@
+"""The membership service as the shared runtime sees it."""
+
+from pathlib import Path
+
+from unionfed_membership.adapters import tables
+from unionfed_membership.entrypoints.http import router
+from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
+from unionfed_membership.settings import MembershipSettings
+from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.runtime import ServiceDefinition
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def definition() -> ServiceDefinition:
+    return ServiceDefinition(
+        name="membership",
+        title="The organization tree (federation → unions → groups), members and dues",
+        settings_factory=MembershipSettings,
+        messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        uow_class=MembershipUnitOfWork,
+        handlers={},
+        routers=[router],
+        migrations_dir=MIGRATIONS_DIR,
+        emits=(OrganizationRegisteredV1, MemberJoinedV1, DuesCollectedV1),
+    )

@@ -1,0 +1,4 @@
+from unionfed_welfare.adapters.tables import metadata
+from unionfed_shared.migrations import run_env
+
+run_env(metadata)

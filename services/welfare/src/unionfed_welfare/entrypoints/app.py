@@ -1,0 +1,23 @@
+"""The welfare service as the shared runtime sees it."""
+
+from pathlib import Path
+
+from unionfed_welfare.adapters import tables
+from unionfed_welfare.settings import WelfareSettings
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.runtime import ServiceDefinition
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+
+def definition() -> ServiceDefinition:
+    return ServiceDefinition(
+        name="welfare",
+        title="Hardship files, the five must-visits, festival greetings, donations",
+        settings_factory=WelfareSettings,
+        messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        uow_class=UnitOfWork,
+        handlers=tables.directory.handlers(),
+        routers=[tables.directory.router("welfare")],
+        migrations_dir=MIGRATIONS_DIR,
+    )

@@ -1,0 +1,1 @@
+"""What every unionfed service shares: event contracts and the messaging/observability kit."""

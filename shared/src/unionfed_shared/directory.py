@@ -1,0 +1,127 @@
+"""A consuming service's read model of the organization tree and its members.
+
+Membership owns these facts; every other service keeps this copy, fed by membership's events,
+to scope each request to the caller's subtree and to know who the members are.
+"""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+from sqlalchemy import ARRAY, Column, Date, MetaData, Table, Text, Uuid, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_shared.auth import Principal
+from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.messaging.consumer import Delivery
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+
+
+class Directory:
+    def __init__(self, metadata: MetaData):
+        self.organizations = Table(
+            "directory_organizations",
+            metadata,
+            Column("id", Text, primary_key=True),
+            Column("federation_id", Text, nullable=False),
+            Column("parent_id", Text),
+            Column("name", Text, nullable=False),
+            Column("kind", Text, nullable=False),
+            Column("path", ARRAY(Text), nullable=False),
+        )
+        self.members = Table(
+            "directory_members",
+            metadata,
+            Column("id", Uuid, primary_key=True),
+            Column("organization_id", Text, nullable=False, index=True),
+            Column("federation_id", Text, nullable=False),
+            Column("display_name", Text, nullable=False),
+            Column("gender", Text, nullable=False),
+            Column("joined_on", Date, nullable=False),
+            Column("status", Text, nullable=False),
+        )
+
+    # Event handlers: upserts, so applying an event again changes nothing.
+
+    async def on_organization_registered(
+        self, uow: UnitOfWork, event: OrganizationRegisteredV1, _delivery: Delivery
+    ) -> None:
+        values = {
+            "id": event.organization_id,
+            "federation_id": event.federation_id,
+            "parent_id": event.parent_id,
+            "name": event.name,
+            "kind": event.kind,
+            "path": event.path,
+        }
+        statement = pg_insert(self.organizations).values(**values)
+        await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    async def on_member_joined(self, uow: UnitOfWork, event: MemberJoinedV1, _delivery: Delivery) -> None:
+        values = {
+            "id": event.member_id,
+            "organization_id": event.organization_id,
+            "federation_id": event.federation_id,
+            "display_name": event.display_name,
+            "gender": event.gender,
+            "joined_on": event.joined_on,
+            "status": "active",
+        }
+        statement = pg_insert(self.members).values(**values)
+        await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    def handlers(self) -> dict:
+        return {
+            OrganizationRegisteredV1: self.on_organization_registered,
+            MemberJoinedV1: self.on_member_joined,
+        }
+
+    # Queries
+
+    async def path_of(self, session: AsyncSession, organization_id: str) -> list[str] | None:
+        return await session.scalar(select(self.organizations.c.path).where(self.organizations.c.id == organization_id))
+
+    async def kinds_of(self, session: AsyncSession, organization_ids: list[str]) -> dict[str, str]:
+        query = select(self.organizations.c.id, self.organizations.c.kind).where(
+            self.organizations.c.id.in_(organization_ids)
+        )
+        return {row.id: row.kind for row in await session.execute(query)}
+
+    async def require_in_scope(self, session: AsyncSession, principal: Principal, organization_id: str) -> None:
+        principal.require_scope(await self.path_of(session, organization_id))
+
+    async def members_of(self, session: AsyncSession, organization_id: str) -> list[dict]:
+        query = (
+            select(self.members)
+            .where(self.members.c.organization_id == organization_id)
+            .order_by(self.members.c.display_name, self.members.c.id)
+        )
+        return [dict(row._mapping) for row in await session.execute(query)]
+
+    def router(self, tag: str) -> APIRouter:
+        """``GET /v1/organizations/{id}/members``: this service's view of the roster."""
+        from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+        router = APIRouter(prefix="/v1", tags=[tag])
+
+        @router.get("/organizations/{organization_id}/members", response_model=list[DirectoryMember])
+        async def members(
+            organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+        ) -> list[DirectoryMember]:
+            async with runtime.session_factory() as session:
+                await self.require_in_scope(session, principal, organization_id)
+                return [DirectoryMember(**row) for row in await self.members_of(session, organization_id)]
+
+        return router
+
+
+class DirectoryMember(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    display_name: str
+    gender: Literal["female", "male"]
+    joined_on: dt.date
+    status: str

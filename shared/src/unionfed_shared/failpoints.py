@@ -1,0 +1,32 @@
+"""Named crash points for fault-injection tests, off unless UNIONFED_FAILPOINTS names them.
+
+``UNIONFED_FAILPOINTS="consumer.after_db_commit"`` kills the process the first time that point is
+reached; ``name:3`` kills it on the third time. The process dies with ``os._exit`` so nothing is
+flushed or committed on the way out, as with ``kill -9``.
+"""
+
+import os
+import sys
+from collections import Counter
+
+_hits: Counter[str] = Counter()
+
+
+def _armed() -> dict[str, int]:
+    armed = {}
+    for item in filter(None, os.environ.get("UNIONFED_FAILPOINTS", "").split(",")):
+        name, _, nth = item.partition(":")
+        armed[name.strip()] = int(nth or 1)
+    return armed
+
+
+_ARMED = _armed()
+
+
+def failpoint(name: str) -> None:
+    if name not in _ARMED:
+        return
+    _hits[name] += 1
+    if _hits[name] == _ARMED[name]:
+        print(f"failpoint {name} reached: exiting", file=sys.stderr, flush=True)
+        os._exit(137)

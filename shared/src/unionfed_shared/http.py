@@ -1,0 +1,99 @@
+"""The HTTP side every service shares: app factory, health, AsyncAPI, errors, the caller."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from faststream.specification import AsyncAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from sqlalchemy import text
+
+from unionfed_shared.auth import Principal
+from unionfed_shared.context import Causation, set_causation
+from unionfed_shared.errors import DomainError, Unauthorized
+from unionfed_shared.runtime import Runtime
+
+_bearer = HTTPBearer(auto_error=False, description="JWT minted by `unionfed token`")
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Unauthorized("missing bearer token")
+    principal = runtime_of(request).tokens.verify(credentials.credentials)
+    # Everything this request emits names the caller and the command as its cause.
+    set_causation(Causation.new_command(principal.subject, request.headers.get("x-correlation-id")))
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+CurrentRuntime = Annotated[Runtime, Depends(runtime_of)]
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    definition = runtime.definition
+    app = FastAPI(
+        title=f"unionfed {definition.name}",
+        summary=definition.title,
+        description=definition.description,
+        version="0.1.0",
+        lifespan=runtime.lifespan,
+    )
+    app.state.runtime = runtime
+    for router in definition.routers:
+        app.include_router(router)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(
+            {"error": exc.code, "detail": exc.detail}, status_code=exc.status_code, headers=headers
+        )
+
+    @app.get("/healthz", tags=["operations"], summary="The process is alive")
+    async def healthz() -> dict:
+        return {"status": "ok", "service": definition.name}
+
+    @app.get("/readyz", tags=["operations"], summary="Database and broker are reachable")
+    async def readyz() -> JSONResponse:
+        checks = {"database": await _database_ok(runtime), "broker": await _broker_ok(runtime)}
+        ready = all(checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not_ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's messaging")
+    async def asyncapi() -> JSONResponse:
+        document = AsyncAPI(
+            runtime.broker, title=f"unionfed {definition.name}", version="0.1.0", description=definition.title
+        )
+        return JSONResponse(document.to_specification().to_jsonable())
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    return app
+
+
+async def _database_ok(runtime: Runtime) -> bool:
+    try:
+        async with asyncio.timeout(2):
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+
+
+async def _broker_ok(runtime: Runtime) -> bool:
+    try:
+        return bool(await runtime.broker.ping(timeout=2))
+    except Exception:
+        return False

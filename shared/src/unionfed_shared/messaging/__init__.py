@@ -1,0 +1,1 @@
+"""Exactly-once effects over at-least-once Kafka: transactional outbox, inbox, dead letters."""

@@ -1,0 +1,98 @@
+"""FastStream wiring: the broker, the subscriber that runs an EventConsumer, topic creation."""
+
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+
+from unionfed_shared.contracts.topics import ALL_TOPICS, PARTITIONS
+from unionfed_shared.failpoints import failpoint
+from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage
+from unionfed_shared.messaging.outbox_relay import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+    # acks=all with idempotence: a broker retry never duplicates or reorders within a partition.
+    # FastStream's per-message "Received/Processed" lines go through our JSON logging at DEBUG;
+    # each outcome is logged by the EventConsumer instead.
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        logger=logging.getLogger("unionfed.broker"),
+        log_level=logging.DEBUG,
+    )
+
+
+def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None:
+    """Attach ``consumer`` to its topics. Offsets are committed only after its outcome is durable.
+
+    AckPolicy.MANUAL turns off auto-commit (FastStream's default on Kafka acks before the handler
+    runs); ``earliest`` lets a new consumer group start from the first event, not the next one.
+    """
+
+    @broker.subscriber(
+        *consumer.topics,
+        group_id=group_id,
+        ack_policy=AckPolicy.MANUAL,
+        auto_offset_reset="earliest",
+        title=f"{group_id}:{consumer.name}",
+        description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
+    )
+    async def on_message(message: KafkaMessage) -> None:
+        await consumer.handle(IncomingMessage.from_record(message.raw_message))
+        failpoint("consumer.before_offset_commit")
+        try:
+            # The default subscriber fetches one record at a time, so the consumer's position
+            # is exactly this record's offset + 1: committing it commits nothing unprocessed.
+            await message.ack()
+        except (CommitFailedError, IllegalStateError) as exc:
+            # The partition moved to another member during a rebalance; it will redeliver
+            # from the last commit and the inbox will recognise what was already applied.
+            log.warning("offset commit lost to a rebalance: %s", exc)
+
+
+def outbox_sender(broker: KafkaBroker):
+    async def send(message: OutboxMessage):
+        return await broker.publish(
+            message.payload,
+            topic=message.topic,
+            key=message.key,
+            headers=message.headers,
+            no_confirm=True,
+        )
+
+    return send
+
+
+def raw_publisher(broker: KafkaBroker):
+    async def publish(topic: str, key: bytes | None, value: bytes, headers: dict[str, str]):
+        return await broker.publish(value, topic=topic, key=key, headers=headers)
+
+    return publish
+
+
+async def ensure_topics(bootstrap_servers: str, topics=ALL_TOPICS, partitions: int = PARTITIONS) -> list[str]:
+    """Create the missing topics; returns the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass
+        return missing
+    finally:
+        await admin.close()

@@ -1,0 +1,117 @@
+"""Everything one service process runs: database, broker, consumer, outbox relay, HTTP API."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import Table
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from unionfed_shared.auth import TokenService
+from unionfed_shared.contracts.base import IntegrationEvent
+from unionfed_shared.db import make_engine, make_session_factory
+from unionfed_shared.messaging.consumer import EventConsumer, Handler
+from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
+from unionfed_shared.messaging.kafka import make_broker, outbox_sender, raw_publisher, subscribe
+from unionfed_shared.messaging.outbox_relay import OutboxRelay
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.observability import configure_logging, configure_tracing
+from unionfed_shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service tells the kit about itself."""
+
+    name: str
+    title: str
+    settings_factory: Callable[[], ServiceSettings]
+    messaging_tables: tuple[Table, Table, Table]  # outbox, inbox, dead_letters
+    uow_class: type[UnitOfWork]
+    handlers: Mapping[type[IntegrationEvent], Handler]
+    routers: Sequence[APIRouter]
+    migrations_dir: Path
+    emits: Sequence[type[IntegrationEvent]] = ()
+    description: str = ""
+
+
+class Runtime:
+    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings | None = None):
+        self.definition = definition
+        self.settings = settings or definition.settings_factory()
+        self.engine = make_engine(self.settings.database_url)
+        self.session_factory: async_sessionmaker[AsyncSession] = make_session_factory(self.engine)
+        outbox, _inbox, dead_letters = definition.messaging_tables
+        self.outbox = outbox
+        self.broker = make_broker(self.settings.kafka_bootstrap_servers, f"unionfed-{definition.name}")
+        self.tokens = TokenService(
+            self.settings.jwt_secret.get_secret_value(), self.settings.jwt_audience, self.settings.jwt_issuer
+        )
+        self.consumer = EventConsumer(
+            definition.name,
+            self.uow,
+            self.session_factory,
+            dead_letters,
+            raw_publisher(self.broker),
+            max_attempts=self.settings.consumer_max_attempts,
+            retry_backoff_s=self.settings.consumer_retry_backoff_s,
+        )
+        self.consumer.register_all(definition.handlers)
+        if self.consumer.topics:
+            subscribe(self.broker, self.consumer, self.settings.consumer_group)
+        for event_cls in definition.emits:
+            # Declared for the AsyncAPI document; the outbox relay does the publishing.
+            self.broker.publisher(
+                event_cls.topic, title=event_cls.event_type, schema=event_cls,
+                description=(event_cls.__doc__ or "").strip(),
+            )
+        self.relay = OutboxRelay(
+            self.session_factory,
+            outbox_sender(self.broker),
+            batch_size=self.settings.outbox_batch_size,
+            poll_interval_s=self.settings.outbox_poll_interval_s,
+        )
+        self.dead_letters = DeadLetterAdmin(self.session_factory, dead_letters, self.consumer)
+        self._stop = asyncio.Event()
+        self._relay_task: asyncio.Task | None = None
+
+    def uow(self) -> UnitOfWork:
+        return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")
+
+    async def start(self, *, consume: bool = True, relay: bool = True) -> None:
+        if consume:
+            await self.broker.start()
+        else:
+            await self.broker.connect()
+        if relay:
+            self._stop.clear()
+            self._relay_task = asyncio.create_task(self.relay.run(self._stop), name="outbox-relay")
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._relay_task:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._relay_task, timeout=10)
+        await self.broker.stop()
+        await self.engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI):
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()
+
+
+def build_runtime(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> Runtime:
+    runtime = Runtime(definition, settings)
+    configure_logging(definition.name, runtime.settings.log_level)
+    configure_tracing(f"unionfed-{definition.name}", runtime.settings.otlp_endpoint)
+    return runtime

@@ -1,0 +1,58 @@
+import datetime as dt
+
+import jwt
+import pytest
+
+from unionfed_shared.auth import Principal, Role, TokenService
+from unionfed_shared.errors import Forbidden, NotFound, Unauthorized
+
+SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+tokens = TokenService(SECRET, "unionfed", "unionfed-local")
+
+
+def test_a_token_names_the_caller_role_and_organization():
+    principal = tokens.verify(tokens.issue("li", Role.UNION_OFFICER, "school-1", "county"))
+    assert principal == Principal("li", Role.UNION_OFFICER, "school-1", "county")
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda claims: jwt.encode(claims, "another-secret-entirely-and-also-long-enough", algorithm="HS256"),
+        lambda claims: jwt.encode(claims, None, algorithm="none"),
+        lambda claims: jwt.encode(claims | {"aud": "someone-else"}, SECRET, algorithm="HS256"),
+        lambda claims: jwt.encode(claims | {"exp": claims["iat"] - 1}, SECRET, algorithm="HS256"),
+        lambda claims: jwt.encode(claims | {"nbf": claims["iat"] + 3600}, SECRET, algorithm="HS256"),
+        lambda claims: jwt.encode(claims | {"role": "superuser"}, SECRET, algorithm="HS256"),
+        lambda claims: jwt.encode({k: v for k, v in claims.items() if k != "exp"}, SECRET, algorithm="HS256"),
+    ],
+    ids=["wrong-signature", "alg-none", "wrong-audience", "expired", "not-yet-valid", "unknown-role", "no-expiry"],
+)
+def test_bad_tokens_are_refused(forge):
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {
+        "sub": "li", "role": "union_officer", "org": "school-1", "fed": "county",
+        "aud": "unionfed", "iss": "unionfed-local", "iat": now, "nbf": now, "exp": now + 600,
+    }
+    with pytest.raises(Unauthorized):
+        tokens.verify(forge(claims))
+
+
+def test_scope_is_the_callers_organization_and_everything_under_it():
+    officer = Principal("li", Role.UNION_OFFICER, "school-1", "county")
+    officer.require_scope(["county", "school-1"])
+    officer.require_scope(["county", "school-1", "group-maths"])
+    for outside in (["county"], ["county", "school-2"], None):
+        with pytest.raises(NotFound):
+            officer.require_scope(outside)
+
+
+def test_roles_are_checked():
+    auditor = Principal("audit", Role.AUDITOR, "county", "county")
+    with pytest.raises(Forbidden, match="auditor"):
+        auditor.require_role(Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
+
+
+def test_short_secrets_are_refused():
+    with pytest.raises(ValueError):
+        TokenService("short", "unionfed", "unionfed-local")

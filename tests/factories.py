@@ -1,0 +1,31 @@
+"""Events as the other services would publish them, for tests."""
+
+import datetime as dt
+import uuid
+
+from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+
+
+def school_events(federation: str, school: str):
+    member_id = uuid.uuid4()
+    return member_id, [
+        OrganizationRegisteredV1(
+            organization_id=federation, federation_id=federation, name="County union", kind="federation",
+            parent_id=None, path=[federation],
+        ),
+        OrganizationRegisteredV1(
+            organization_id=school, federation_id=federation, name="No. 1 Primary", kind="grassroots_union",
+            parent_id=federation, path=[federation, school],
+        ),
+        MemberJoinedV1(
+            organization_id=school, federation_id=federation, member_id=member_id, display_name="Li Hua",
+            gender="female", joined_on=dt.date(2020, 9, 1),
+        ),
+    ]
+
+
+def dues(federation: str, school: str, member_id: uuid.UUID, amount_fen: int, period: str = "2026-10"):
+    return DuesCollectedV1(
+        organization_id=school, federation_id=federation, payment_id=uuid.uuid4(), member_id=member_id,
+        period=period, amount_fen=amount_fen, collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
+    )

@@ -1,0 +1,83 @@
+"""Talking to the test broker directly: publish hand-made events, read topics back."""
+
+import contextlib
+import dataclasses
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from unionfed_shared.contracts.base import IntegrationEvent
+from unionfed_shared.contracts.topics import PARTITIONS
+from unionfed_shared.contracts.envelope import Envelope
+
+
+def envelope_for(event: IntegrationEvent, **overrides) -> Envelope:
+    envelope = Envelope.wrap(event, source="/tests", correlation_id=None, causation_id=None, actor="tester")
+    return dataclasses.replace(envelope, **overrides)
+
+
+@contextlib.asynccontextmanager
+async def producer(bootstrap: str):
+    client = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await client.start()
+    try:
+        yield client
+    finally:
+        await client.stop()
+
+
+async def send_envelope(client: AIOKafkaProducer, topic: str, envelope: Envelope, data: bytes | None = None):
+    headers = [(k, v.encode()) for k, v in envelope.headers().items()]
+    return await client.send_and_wait(topic, data if data is not None else envelope.data, key=envelope.key, headers=headers)
+
+
+async def send_raw(client: AIOKafkaProducer, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]):
+    return await client.send_and_wait(topic, value, key=key, headers=headers)
+
+
+async def partitions_of(_consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
+    # Every platform topic is created with PARTITIONS partitions (unionfed topics create).
+    return [TopicPartition(topic, p) for p in range(PARTITIONS)]
+
+
+async def read_topic(bootstrap: str, topic: str, predicate=lambda record: True, timeout_ms: int = 3000) -> list:
+    """Every record of ``topic`` (from the beginning) that matches ``predicate``."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest")
+    await consumer.start()
+    try:
+        partitions = await partitions_of(consumer, topic)
+        consumer.assign(partitions)
+        end = await consumer.end_offsets(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        found = []
+        while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+            batch = await consumer.getmany(timeout_ms=timeout_ms)
+            if not batch:
+                break
+            for records in batch.values():
+                found.extend(r for r in records if predicate(r))
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def committed_offset(bootstrap: str, group_id: str, topic: str, partition: int) -> int | None:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign([TopicPartition(topic, partition)])
+        return await consumer.committed(TopicPartition(topic, partition))
+    finally:
+        await consumer.stop()
+
+
+async def move_group_to_end(bootstrap: str, group_id: str, topic: str) -> None:
+    """Start a new consumer group at the current end of ``topic`` instead of its beginning."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = await partitions_of(consumer, topic)
+        consumer.assign(partitions)
+        end = await consumer.end_offsets(partitions)
+        await consumer.commit({tp: offset for tp, offset in end.items()})
+    finally:
+        await consumer.stop()

@@ -1,0 +1,108 @@
+"""Pytest plugin: real PostgreSQL and Kafka for the session, and services built on them.
+
+Unit tests never touch these fixtures. Integration and end-to-end tests get one PostgreSQL
+server and one Kafka broker per session (native processes here, testcontainers where a Docker
+engine answers), a fresh database per service they build, and a consumer group of their own.
+"""
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from tests.infra import Infra, start_infra, stop_infra
+
+REPO = Path(__file__).resolve().parents[1]
+JWT_SECRET = "test-secret-for-the-unionfed-suite-only"
+
+
+@pytest.fixture(scope="session")
+def infra() -> Infra:
+    state_dir = Path(os.environ.get("UNIONFED_TEST_STATE_DIR", REPO / ".run" / "test"))
+    running = start_infra(state_dir)
+    from unionfed_shared.messaging.kafka import ensure_topics
+
+    asyncio.run(ensure_topics(running.kafka_bootstrap))
+    yield running
+    if os.environ.get("UNIONFED_KEEP_TEST_INFRA") != "1":
+        stop_infra(running)
+
+
+def unique(prefix: str) -> str:
+    """An id no other test uses, valid as an organization id."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def service_env(infra: Infra, name: str, database: str, **overrides: str) -> dict[str, str]:
+    """Environment for a service process or settings object on the test infrastructure."""
+    prefix = name.upper() + "_"
+    env = {
+        f"{prefix}DATABASE_URL": infra.pg_dsn(database),
+        f"{prefix}KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        f"{prefix}JWT_SECRET": JWT_SECRET,
+        f"{prefix}CONSUMER_GROUP_ID": f"test-{database}",
+        f"{prefix}CONSUMER_RETRY_BACKOFF_S": "0.05",
+    }
+    env.update({prefix + k.upper(): v for k, v in overrides.items()})
+    return env
+
+
+@pytest.fixture
+async def build_service(infra: Infra) -> AsyncIterator[Callable]:
+    """Build and start a service in this process on a fresh database: ``await build_service(definition)``."""
+    from unionfed_shared.migrations import upgrade_database
+    from unionfed_shared.runtime import Runtime
+
+    started: list[Runtime] = []
+
+    async def build(definition_factory, *, start: bool = True, database: str | None = None, **overrides) -> Runtime:
+        definition = definition_factory()
+        database = database or f"t_{definition.name}_{uuid.uuid4().hex[:8]}"
+        env = service_env(infra, definition.name, database, **overrides)
+        with _patched_environ(env):
+            settings = definition.settings_factory()
+        await upgrade_database(settings.database_url, definition.migrations_dir)
+        runtime = Runtime(definition, settings)
+        if start:
+            await runtime.start()
+        started.append(runtime)
+        return runtime
+
+    yield build
+    for runtime in reversed(started):
+        with contextlib.suppress(Exception):
+            await runtime.stop()
+
+
+@contextlib.contextmanager
+def _patched_environ(values: dict[str, str]):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+async def eventually(check: Callable, timeout: float = 30.0, interval: float = 0.1):
+    """Await ``check()`` until it returns a truthy value; fail with its last result or error."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    last = None
+    while True:
+        try:
+            last = await check()
+            if last:
+                return last
+        except AssertionError as exc:
+            last = exc
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s; last: {last!r}")
+        await asyncio.sleep(interval)
