@@ -53,8 +53,9 @@ async def test_consumer_killed_after_db_commit_before_offset_commit(infra, tmp_p
     finance.start(failpoints="consumer.after_db_commit")
     try:
         assert await finance.wait_exit() == 137
-        posted = await scalar("SELECT count(*) FROM postings WHERE source_event_id = :id", id=payment.id)
-        assert posted == 1, "the posting committed before the crash"
+        applied = await scalar("SELECT count(*) FROM inbox WHERE event_id = :id", id=payment.id)
+        journaled = await scalar("SELECT count(*) FROM outbox WHERE topic = 'unionfed.finance.journal'")
+        assert (applied, journaled) == (1, 1), "the payment's journal entry committed before the crash"
         offset = await committed_offset(infra.kafka_bootstrap, group, topics.MEMBERSHIP, sent.partition)
         assert offset == sent.offset, "the offset commit never happened"
 
@@ -66,6 +67,11 @@ async def test_consumer_killed_after_db_commit_before_offset_commit(infra, tmp_p
             return committed == sent.offset + 1
 
         await eventually(offset_committed)
+
+        async def posted():
+            return await scalar("SELECT count(*) FROM postings WHERE source_event_id = :id", id=payment.id) == 1
+
+        await eventually(posted)
         postings = await scalar("SELECT count(*) FROM postings WHERE organization_id = :org", org=school)
         bank = await scalar(
             "SELECT balance_fen FROM accounts WHERE organization_id = :org AND code = '1001'", org=school

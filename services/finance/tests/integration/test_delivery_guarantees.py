@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from tests.kafka_tools import envelope_for, move_group_to_end, producer, read_topic, send_envelope, send_raw
 from tests.factories import dues, school_events
+from tests.finance_tools import apply_journal
 from tests.pytest_infra import eventually, unique
 from unionfed_finance.adapters.tables import dead_letters, postings
 from unionfed_finance.entrypoints.app import definition
@@ -49,6 +50,7 @@ async def test_duplicate_delivery_has_no_second_effect(build_service):
     redelivered_elsewhere = await finance.consumer.handle(as_message(payment, 11))
 
     assert (first, again, redelivered_elsewhere) == (Outcome.PROCESSED, Outcome.DUPLICATE, Outcome.DUPLICATE)
+    assert await apply_journal(finance) == [Outcome.PROCESSED], "one journal entry for the one payment"
     assert await count_postings(finance, school) == 1
     assert await bank_balance(finance, school) == 2150
 
@@ -65,6 +67,7 @@ async def test_conflicting_duplicate_is_refused_and_dead_lettered(build_service,
 
     assert await finance.consumer.handle(as_message(payment, 10)) is Outcome.PROCESSED
     assert await finance.consumer.handle(as_message(payment, 11, data=tampered)) is Outcome.DEAD_LETTERED
+    await apply_journal(finance)
 
     assert await bank_balance(finance, school) == 2150
     [letter] = await finance.dead_letters.find("pending")
@@ -139,6 +142,7 @@ async def test_replaying_a_fixed_dead_letter_applies_it_once(build_service):
     assert replayed.outcome is Outcome.PROCESSED
     assert await finance.dead_letters.replay() == []
     assert await finance.consumer.handle(as_message(payment, 20)) is Outcome.DUPLICATE
+    await apply_journal(finance)
     assert await count_postings(finance, school) == 1
     assert await bank_balance(finance, school) == 2150
     async with finance.session_factory() as session:

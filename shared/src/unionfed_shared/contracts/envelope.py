@@ -51,8 +51,9 @@ class Envelope:
         actor: str | None,
         trace_headers: dict[str, str] | None = None,
         now: dt.datetime | None = None,
+        event_id: str | None = None,
     ) -> "Envelope":
-        event_id = str(uuid.uuid4())
+        event_id = event_id or str(uuid.uuid4())
         return cls(
             id=event_id,
             type=event.event_type,

@@ -4,8 +4,10 @@ MEMBERSHIP = "unionfed.membership"
 WELFARE = "unionfed.welfare"
 EVENTS = "unionfed.events"
 FINANCE = "unionfed.finance"
+# Finance's sequencer: every money instruction of one federation, in the order it is applied.
+FINANCE_JOURNAL = "unionfed.finance.journal"
 
-DOMAIN_TOPICS = (MEMBERSHIP, WELFARE, EVENTS, FINANCE)
+DOMAIN_TOPICS = (MEMBERSHIP, WELFARE, EVENTS, FINANCE, FINANCE_JOURNAL)
 PARTITIONS = 6
 
 

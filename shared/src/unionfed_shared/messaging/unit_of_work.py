@@ -39,8 +39,12 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
-    def emit(self, event: IntegrationEvent) -> Envelope:
-        """Stage an event; it is written to the outbox in this transaction, at commit."""
+    def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> Envelope:
+        """Stage an event; it is written to the outbox in this transaction, at commit.
+
+        ``event_id`` makes the id deterministic (derived from the event's cause), so doing the
+        same work twice produces the same event, which consumers recognise as a duplicate.
+        """
         causation = current_causation() or Causation.new_command(actor=None)
         envelope = Envelope.wrap(
             event,
@@ -49,6 +53,7 @@ class UnitOfWork:
             causation_id=causation.causation_id,
             actor=causation.actor,
             trace_headers=inject_trace_headers(),
+            event_id=event_id,
         )
         self._staged.append((event.topic, envelope))
         return envelope

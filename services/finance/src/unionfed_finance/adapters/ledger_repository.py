@@ -1,5 +1,6 @@
 """Appending postings to a ledger: chain, lines and balances in one transaction."""
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 
@@ -7,16 +8,18 @@ from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters.tables import accounts, dues_accounts, ledgers, posting_lines, postings
+from unionfed_finance.adapters.tables import accounts, closed_periods, dues_accounts, ledgers, posting_lines, postings
 from unionfed_finance.domain.ledger import (
-    CHART_BY_CODE,
     GENESIS_HASH,
     STANDARD_CHART,
+    AccountSpec,
+    Line,
     Posting,
+    Refused,
     SourceEvent,
+    account_spec,
     chain_hash,
 )
-from unionfed_shared.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,17 @@ class RecordedPosting:
     id: uuid.UUID
     sequence: int
     hash: str
+
+
+def _account_row(organization_id: str, spec: AccountSpec) -> dict:
+    return {
+        "organization_id": organization_id,
+        "code": spec.code,
+        "name": spec.name,
+        "name_zh": spec.name_zh,
+        "type": spec.type.value,
+        "floor_fen": spec.floor_fen,
+    }
 
 
 class LedgerRepository:
@@ -39,37 +53,58 @@ class LedgerRepository:
             .returning(ledgers.c.organization_id)
         )
         await self._session.execute(
-            pg_insert(accounts)
-            .values(
-                [
-                    {
-                        "organization_id": organization_id,
-                        "code": spec.code,
-                        "name": spec.name,
-                        "name_zh": spec.name_zh,
-                        "type": spec.type.value,
-                        "floor_fen": spec.floor_fen,
-                    }
-                    for spec in STANDARD_CHART
-                ]
-            )
-            .on_conflict_do_nothing()
+            pg_insert(accounts).values([_account_row(organization_id, s) for s in STANDARD_CHART]).on_conflict_do_nothing()
         )
         return opened is not None
 
-    async def append(self, posting: Posting, source: SourceEvent) -> RecordedPosting:
+    async def ensure_accounts(self, organization_id: str, codes: set[str]) -> None:
+        """Create sub-accounts (2301/<drive>) on first use, before anything locks them.
+
+        ``SELECT … FOR UPDATE`` locks nothing for a row that does not exist yet, so two first
+        spends could both pass a floor: the row is created first, then every change locks it.
+        """
+        extra = sorted(code for code in codes if "/" in code)
+        if extra:
+            await self._session.execute(
+                pg_insert(accounts)
+                .values([_account_row(organization_id, account_spec(code)) for code in extra])
+                .on_conflict_do_nothing()
+            )
+
+    async def lock_head(self, organization_id: str):
+        """Lock the chain head: one writer per ledger, so sequences have no gaps or forks."""
         head = (
             await self._session.execute(
                 select(ledgers.c.last_sequence, ledgers.c.last_hash)
-                .where(ledgers.c.organization_id == posting.organization_id)
+                .where(ledgers.c.organization_id == organization_id)
                 .with_for_update()
             )
         ).first()
         if head is None:
-            raise NotFound(f"organization {posting.organization_id} keeps no books here")
+            raise Refused(f"organization {organization_id} keeps no books here")
+        return head
+
+    async def closed_period_containing(self, organization_id: str, day: dt.date) -> str | None:
+        return await self._session.scalar(
+            select(closed_periods.c.label).where(
+                closed_periods.c.organization_id == organization_id,
+                closed_periods.c.starts_on <= day,
+                closed_periods.c.ends_on >= day,
+            )
+        )
+
+    async def append(self, posting: Posting, source: SourceEvent, posting_id: uuid.UUID) -> RecordedPosting:
+        """Append one posting: period open, every floor kept, or :class:`Refused` and nothing written."""
+        head = await self.lock_head(posting.organization_id)
+        closed = await self.closed_period_containing(posting.organization_id, posting.effective_date)
+        if closed:
+            raise Refused(
+                f"period {closed} of {posting.organization_id} is closed; "
+                f"date the entry (or its correction) in an open period"
+            )
+        await self.ensure_accounts(posting.organization_id, {line.account_code for line in posting.lines})
         sequence = head.last_sequence + 1
         digest = chain_hash(head.last_hash, sequence, posting, source.event_id)
-        posting_id = uuid.uuid4()
         await self._session.execute(
             insert(postings).values(
                 id=posting_id,
@@ -87,6 +122,10 @@ class LedgerRepository:
                 causation_id=source.causation_id,
                 correlation_id=source.correlation_id,
                 trace_id=source.trace_id,
+                journal_event_id=source.journal_event_id,
+                journal_partition=source.journal_partition,
+                journal_offset=source.journal_offset,
+                reverses_posting_id=posting.reverses_posting_id,
                 previous_hash=head.last_hash,
                 hash=digest,
             )
@@ -101,12 +140,15 @@ class LedgerRepository:
                     "account_code": line.account_code,
                     "debit_fen": line.debit_fen,
                     "credit_fen": line.credit_fen,
+                    "counterparty_id": line.counterparty_id,
                 }
                 for number, line in enumerate(posting.lines, start=1)
             ],
         )
         for line in posting.lines:
-            await self._apply_to_balance(posting.organization_id, line.account_code, line.signed_for(CHART_BY_CODE[line.account_code].type))
+            await self.move_balance(
+                posting.organization_id, line.account_code, line.signed_for(account_spec(line.account_code).type)
+            )
         await self._session.execute(
             update(ledgers)
             .where(ledgers.c.organization_id == posting.organization_id)
@@ -114,26 +156,80 @@ class LedgerRepository:
         )
         return RecordedPosting(posting_id, sequence, digest)
 
-    async def _apply_to_balance(self, organization_id: str, code: str, delta: int) -> None:
-        # The floor is checked by the same statement that moves the balance, on the locked row.
+    async def move_balance(self, organization_id: str, code: str, delta: int) -> None:
+        # The floor is checked by the statement that moves the balance, on the row it locks;
+        # money reserved by pending holds is not available.
         moved = await self._session.scalar(
             text(
                 """
                 UPDATE accounts SET balance_fen = balance_fen + :delta
                 WHERE organization_id = :org AND code = :code
-                  AND (floor_fen IS NULL OR balance_fen + :delta >= floor_fen)
+                  AND (floor_fen IS NULL OR :delta >= 0 OR balance_fen - pending_fen + :delta >= floor_fen)
                 RETURNING balance_fen
                 """
             ),
             {"delta": delta, "org": organization_id, "code": code},
         )
         if moved is None:
-            exists = await self._session.scalar(
-                select(accounts.c.code).where(accounts.c.organization_id == organization_id, accounts.c.code == code)
+            await self._refuse_account_change(organization_id, code, -delta)
+
+    async def reserve(self, organization_id: str, code: str, amount_fen: int) -> None:
+        """Count ``amount_fen`` as pending against the account's floor (a hold)."""
+        moved = await self._session.scalar(
+            text(
+                """
+                UPDATE accounts SET pending_fen = pending_fen + :amount
+                WHERE organization_id = :org AND code = :code
+                  AND (floor_fen IS NULL OR balance_fen - pending_fen - :amount >= floor_fen)
+                RETURNING pending_fen
+                """
+            ),
+            {"amount": amount_fen, "org": organization_id, "code": code},
+        )
+        if moved is None:
+            await self._refuse_account_change(organization_id, code, amount_fen)
+
+    async def release(self, organization_id: str, code: str, amount_fen: int) -> None:
+        await self._session.execute(
+            update(accounts)
+            .where(accounts.c.organization_id == organization_id, accounts.c.code == code)
+            .values(pending_fen=accounts.c.pending_fen - amount_fen)
+        )
+
+    async def _refuse_account_change(self, organization_id: str, code: str, wanted_fen: int) -> None:
+        row = (
+            await self._session.execute(
+                select(accounts.c.balance_fen, accounts.c.pending_fen, accounts.c.floor_fen).where(
+                    accounts.c.organization_id == organization_id, accounts.c.code == code
+                )
             )
-            if exists is None:
-                raise NotFound(f"account {code} is not open in {organization_id}")
-            raise Conflict(f"account {code} of {organization_id} would fall below its floor")
+        ).first()
+        if row is None:
+            raise Refused(f"account {code} is not open in {organization_id}")
+        available = row.balance_fen - row.pending_fen - (row.floor_fen or 0)
+        raise Refused(
+            f"account {code} of {organization_id} would fall below its floor: "
+            f"{wanted_fen} fen wanted, {available} fen available ({row.pending_fen} fen reserved by holds)"
+        )
+
+    async def get_posting(self, posting_id: uuid.UUID) -> tuple[dict, Posting] | None:
+        row = (await self._session.execute(select(postings).where(postings.c.id == posting_id))).first()
+        if row is None:
+            return None
+        lines = await self._session.execute(
+            select(posting_lines).where(posting_lines.c.posting_id == posting_id).order_by(posting_lines.c.line_no)
+        )
+        posting = Posting(
+            row.organization_id,
+            row.effective_date,
+            row.description,
+            tuple(Line(l.account_code, l.debit_fen, l.credit_fen, l.counterparty_id) for l in lines),
+            row.reverses_posting_id,
+        )
+        return dict(row._mapping), posting
+
+    async def reversal_of(self, posting_id: uuid.UUID) -> uuid.UUID | None:
+        return await self._session.scalar(select(postings.c.id).where(postings.c.reverses_posting_id == posting_id))
 
     async def balances(self, organization_id: str) -> list[dict]:
         query = select(accounts).where(accounts.c.organization_id == organization_id).order_by(accounts.c.code)

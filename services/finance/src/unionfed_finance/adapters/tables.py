@@ -17,6 +17,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from unionfed_shared.directory import Directory
 from unionfed_shared.messaging.tables import add_messaging_tables
@@ -46,8 +47,11 @@ accounts = Table(
     Column("type", Text, nullable=False),
     Column("floor_fen", BigInteger),
     Column("balance_fen", BigInteger, nullable=False, server_default="0"),
+    # Reserved by pending holds: counts against the floor until the hold is posted or voided.
+    Column("pending_fen", BigInteger, nullable=False, server_default="0"),
     PrimaryKeyConstraint("organization_id", "code"),
-    CheckConstraint("floor_fen IS NULL OR balance_fen >= floor_fen", name="ck_accounts_floor"),
+    CheckConstraint("floor_fen IS NULL OR balance_fen - pending_fen >= floor_fen", name="ck_accounts_floor"),
+    CheckConstraint("pending_fen >= 0", name="ck_accounts_pending"),
 )
 
 postings = Table(
@@ -68,6 +72,11 @@ postings = Table(
     Column("causation_id", Text),
     Column("correlation_id", Text, nullable=False),
     Column("trace_id", Text),
+    Column("journal_event_id", Text),
+    Column("journal_partition", Integer),
+    Column("journal_offset", BigInteger),
+    # A correction points at what it corrects; the unique constraint refuses a second reversal.
+    Column("reverses_posting_id", Uuid, ForeignKey("postings.id"), unique=True),
     Column("previous_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
@@ -84,6 +93,7 @@ posting_lines = Table(
     Column("account_code", Text, nullable=False),
     Column("debit_fen", BigInteger, nullable=False),
     Column("credit_fen", BigInteger, nullable=False),
+    Column("counterparty_id", Text),
     PrimaryKeyConstraint("posting_id", "line_no"),
     ForeignKeyConstraint(["organization_id", "account_code"], ["accounts.organization_id", "accounts.code"]),
     CheckConstraint("debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen > 0) <> (credit_fen > 0)", name="ck_line_one_side"),
@@ -99,4 +109,107 @@ dues_accounts = Table(
     Column("periods_paid", Integer, nullable=False, server_default="0"),
     Column("last_period", Text),
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+holds = Table(
+    "holds",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Text, ForeignKey("ledgers.organization_id"), nullable=False),
+    Column("account_code", Text, nullable=False),
+    Column("category_account", Text, nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("status", Text, nullable=False),  # pending, posted, voided
+    Column("posted_fen", BigInteger),
+    Column("posting_id", Uuid, ForeignKey("postings.id")),
+    Column("description", Text, nullable=False),
+    Column("reference", Text),
+    Column("requested_by_event_id", Text, nullable=False),
+    Column("settled_by_event_id", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("settled_at", DateTime(timezone=True)),
+    CheckConstraint("amount_fen > 0", name="ck_holds_amount"),
+    CheckConstraint("status IN ('pending', 'posted', 'voided')", name="ck_holds_status"),
+    CheckConstraint("posted_fen IS NULL OR (posted_fen > 0 AND posted_fen <= amount_fen)", name="ck_holds_posted"),
+)
+
+budgets = Table(
+    "budgets",
+    metadata,
+    Column("organization_id", Text, ForeignKey("ledgers.organization_id"), nullable=False),
+    Column("fiscal_year", Integer, nullable=False),
+    Column("category_account", Text, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("policy", Text, nullable=False),  # stop: refuse beyond the budget; warn: post and warn
+    Column("spent_fen", BigInteger, nullable=False, server_default="0"),
+    Column("reserved_fen", BigInteger, nullable=False, server_default="0"),
+    PrimaryKeyConstraint("organization_id", "fiscal_year", "category_account"),
+    CheckConstraint("policy IN ('stop', 'warn')", name="ck_budgets_policy"),
+    CheckConstraint("reserved_fen >= 0", name="ck_budgets_reserved"),
+)
+
+closed_periods = Table(
+    "closed_periods",
+    metadata,
+    Column("organization_id", Text, ForeignKey("ledgers.organization_id"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("closed_by", Text),
+    Column("journal_event_id", Text, nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("organization_id", "label"),
+    CheckConstraint("starts_on <= ends_on", name="ck_closed_periods_range"),
+)
+
+# Every journal entry's one outcome: what reconcile and the requesting services rely on.
+money_outcomes = Table(
+    "money_outcomes",
+    metadata,
+    Column("journal_event_id", Text, primary_key=True),
+    Column("request_event_id", Text, nullable=False, index=True),
+    Column("federation_id", Text, nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("operation", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("reason", Text),
+    Column("warnings", JSONB, nullable=False, server_default="[]"),
+    Column("reference", Text),
+    Column("hold_id", Uuid),
+    Column("posting_ids", ARRAY(Uuid), nullable=False, server_default="{}"),
+    Column("settled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+fund_policies = Table(
+    "fund_policies",
+    metadata,
+    Column("federation_id", Text, primary_key=True),
+    # Share of the employer's union funds a grassroots union remits upward, in per mille.
+    Column("employer_funds_remit_per_mille", Integer, nullable=False),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint(
+        "employer_funds_remit_per_mille BETWEEN 0 AND 1000", name="ck_fund_policies_share"
+    ),
+)
+
+fund_requests = Table(
+    "fund_requests",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Text, nullable=False, index=True),
+    Column("approver_id", Text, nullable=False, index=True),
+    Column("federation_id", Text, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("status", Text, nullable=False),  # submitted, approved, refused
+    Column("requested_by", Text),
+    Column("decided_by", Text),
+    Column("decision_reason", Text),
+    Column("journal_event_id", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("decided_at", DateTime(timezone=True)),
+    CheckConstraint("amount_fen > 0", name="ck_fund_requests_amount"),
+    CheckConstraint("status IN ('submitted', 'approved', 'refused')", name="ck_fund_requests_status"),
 )

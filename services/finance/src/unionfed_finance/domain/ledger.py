@@ -4,11 +4,14 @@ import datetime as dt
 import enum
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from unionfed_shared.errors import Invalid
 
 GENESIS_HASH = "0" * 64
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 class AccountType(enum.StrEnum):
@@ -32,25 +35,52 @@ class AccountSpec:
     floor_fen: int | None = None  # None: may go either way
 
 
-# The chart every union and federation level opens with. Bank may not be overdrawn.
+# The chart every union and federation level opens with. Bank may not be overdrawn, and money
+# held for a named beneficiary (2301/<drive>) cannot be paid out beyond what was raised for it.
 STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("1001", "Bank and cash", "银行存款及现金", AccountType.ASSET, floor_fen=0),
-    AccountSpec("1131", "Remittance receivable", "应收上解款", AccountType.ASSET),
-    AccountSpec("2201", "Remittance payable", "应付上解款", AccountType.LIABILITY),
-    AccountSpec("2301", "Donations held for beneficiaries", "代管捐款", AccountType.LIABILITY),
+    AccountSpec("1131", "Remittance receivable", "应收下级上缴款", AccountType.ASSET, floor_fen=0),
+    AccountSpec("2201", "Remittance payable", "应付上级上缴款", AccountType.LIABILITY, floor_fen=0),
+    AccountSpec("2301", "Donations held for beneficiaries", "代管捐款", AccountType.LIABILITY, floor_fen=0),
     AccountSpec("3001", "Fund balance", "工会资金结余", AccountType.NET_ASSETS),
     AccountSpec("4101", "Dues income", "会费收入", AccountType.INCOME),
     AccountSpec("4102", "Employer union funds", "拨缴经费收入", AccountType.INCOME),
     AccountSpec("4103", "Allocations received", "上级补助收入", AccountType.INCOME),
+    AccountSpec("4104", "Remittances from member unions", "下级上缴经费收入", AccountType.INCOME),
     AccountSpec("5101", "Welfare expense", "职工福利支出", AccountType.EXPENSE),
     AccountSpec("5102", "Activity expense", "文体活动支出", AccountType.EXPENSE),
     AccountSpec("5103", "Equipment", "设备购置支出", AccountType.EXPENSE),
     AccountSpec("5201", "Allocations paid", "补助下级支出", AccountType.EXPENSE),
+    AccountSpec("5202", "Remittance to the upper union", "上缴上级经费支出", AccountType.EXPENSE),
 )
 CHART_BY_CODE = {spec.code: spec for spec in STANDARD_CHART}
 
 BANK = "1001"
+REMITTANCE_RECEIVABLE = "1131"
+REMITTANCE_PAYABLE = "2201"
+DONATIONS_HELD = "2301"
 DUES_INCOME = "4101"
+EMPLOYER_FUNDS_INCOME = "4102"
+ALLOCATIONS_RECEIVED = "4103"
+REMITTANCES_RECEIVED = "4104"
+WELFARE_EXPENSE = "5101"
+ACTIVITY_EXPENSE = "5102"
+EQUIPMENT_EXPENSE = "5103"
+ALLOCATIONS_PAID = "5201"
+REMITTANCE_EXPENSE = "5202"
+
+SPENDING_ACCOUNTS = {"welfare": WELFARE_EXPENSE, "activity": ACTIVITY_EXPENSE, "equipment": EQUIPMENT_EXPENSE}
+
+
+def account_spec(code: str) -> AccountSpec:
+    """The chart entry of a code; ``2301/drive-7`` is a sub-account of 2301 with its rules."""
+    parent, _, suffix = code.partition("/")
+    spec = CHART_BY_CODE.get(parent)
+    if spec is None:
+        raise Invalid(f"unknown account {code}")
+    if not suffix:
+        return spec
+    return AccountSpec(code, f"{spec.name}: {suffix}", f"{spec.name_zh}：{suffix}", spec.type, spec.floor_fen)
 
 # Union groups keep no books of their own; their union does.
 BOOKKEEPING_KINDS = ("federation", "grassroots_union")
@@ -61,6 +91,7 @@ class Line:
     account_code: str
     debit_fen: int = 0
     credit_fen: int = 0
+    counterparty_id: str | None = None  # the other organization of an inter-organization transfer
 
     def signed_for(self, account_type: AccountType) -> int:
         """The change this line makes to the account's balance in its normal direction."""
@@ -74,16 +105,21 @@ class Posting:
     effective_date: dt.date
     description: str
     lines: tuple[Line, ...]
+    reverses_posting_id: uuid.UUID | None = None
 
     @classmethod
     def balanced(
-        cls, organization_id: str, effective_date: dt.date, description: str, lines: list[Line]
+        cls,
+        organization_id: str,
+        effective_date: dt.date,
+        description: str,
+        lines: list[Line],
+        reverses_posting_id: uuid.UUID | None = None,
     ) -> "Posting":
         if len(lines) < 2:
             raise Invalid("a posting needs at least two lines")
         for line in lines:
-            if line.account_code not in CHART_BY_CODE:
-                raise Invalid(f"unknown account {line.account_code}")
+            account_spec(line.account_code)
             amounts = (line.debit_fen, line.credit_fen)
             if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
                 raise Invalid("line amounts are non-negative whole fen")
@@ -93,11 +129,23 @@ class Posting:
         credits = sum(line.credit_fen for line in lines)
         if debits != credits:
             raise Invalid(f"debits {debits} fen do not equal credits {credits} fen")
-        return cls(organization_id, effective_date, description, tuple(lines))
+        return cls(organization_id, effective_date, description, tuple(lines), reverses_posting_id)
 
     @property
     def total_fen(self) -> int:
         return sum(line.debit_fen for line in self.lines)
+
+    def reversal(self, own_id: uuid.UUID, effective_date: dt.date, reason: str) -> "Posting":
+        """The correcting entry: every line on the other side, pointing at what it reverses."""
+        if self.reverses_posting_id is not None:
+            raise Invalid("a reversal cannot itself be reversed; post a new entry instead")
+        return Posting.balanced(
+            self.organization_id,
+            effective_date,
+            f"Reversal: {reason}"[:300],
+            [Line(l.account_code, l.credit_fen, l.debit_fen, l.counterparty_id) for l in self.lines],
+            reverses_posting_id=own_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -113,6 +161,24 @@ class SourceEvent:
     causation_id: str | None
     correlation_id: str
     trace_id: str | None
+    # The journal entry that applied it (the same event when a command was made in finance).
+    journal_event_id: str | None = None
+    journal_partition: int | None = None
+    journal_offset: int | None = None
+    occurred_at: dt.datetime | None = None
+
+    @property
+    def fiscal_year(self) -> int:
+        """Fiscal years follow the calendar in Asia/Shanghai, whatever the server's zone."""
+        return self.occurred_at.astimezone(SHANGHAI).year
+
+
+class Refused(Exception):
+    """A well-formed instruction that the books' rules refuse: floor, budget, closed period…"""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def chain_hash(previous_hash: str, sequence: int, posting: Posting, source_event_id: str) -> str:
@@ -123,7 +189,8 @@ def chain_hash(previous_hash: str, sequence: int, posting: Posting, source_event
             "seq": sequence,
             "date": posting.effective_date.isoformat(),
             "description": posting.description,
-            "lines": [[l.account_code, l.debit_fen, l.credit_fen] for l in posting.lines],
+            "lines": [[l.account_code, l.debit_fen, l.credit_fen, l.counterparty_id] for l in posting.lines],
+            "reverses": str(posting.reverses_posting_id) if posting.reverses_posting_id else None,
             "source": source_event_id,
         },
         ensure_ascii=False,
@@ -132,11 +199,3 @@ def chain_hash(previous_hash: str, sequence: int, posting: Posting, source_event
     )
     return hashlib.sha256(f"{previous_hash}:{canonical}".encode()).hexdigest()
 
-
-def dues_posting(organization_id: str, amount_fen: int, period: str, collected_on: dt.date) -> Posting:
-    return Posting.balanced(
-        organization_id,
-        collected_on,
-        f"Dues collected for {period}",
-        [Line(BANK, debit_fen=amount_fen), Line(DUES_INCOME, credit_fen=amount_fen)],
-    )

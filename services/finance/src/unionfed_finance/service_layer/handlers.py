@@ -1,11 +1,16 @@
-"""How finance answers the other services' events."""
+"""How finance answers the other services' events: read models, and money into the journal."""
 
 from unionfed_finance.adapters.tables import directory
-from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SourceEvent, dues_posting
+from unionfed_finance.domain import flows
+from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
+from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
 from unionfed_shared.messaging.consumer import Delivery
-from unionfed_shared.observability import current_trace_id
 
 
 async def on_organization_registered(
@@ -13,6 +18,7 @@ async def on_organization_registered(
 ) -> None:
     await directory.on_organization_registered(uow, event, delivery)
     if event.kind in BOOKKEEPING_KINDS:
+        # Opening books writes no entry, so it may happen in any order relative to the journal.
         await uow.ledgers.open(event.organization_id, event.federation_id)
 
 
@@ -23,11 +29,37 @@ async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delive
 
 async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
-    await uow.ledgers.open(books, event.federation_id)
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
-    posting = dues_posting(books, event.amount_fen, event.period, event.collected_at.date())
-    await uow.ledgers.append(posting, source_of(delivery))
     await uow.dues_accounts.record_payment(event.member_id, event.period, event.amount_fen)
+    posting = flows.dues(books, event.amount_fen, event.period, event.collected_at.date())
+    journal.write(
+        uow, event.federation_id, event.organization_id, journal.post(posting),
+        delivery=delivery, reference=f"dues/{event.payment_id}",
+    )
+
+
+async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
+    instruction = contract.Reserve(
+        hold_id=event.hold_id,
+        organization_id=await bookkeeping_organization(uow, event.organization_id),
+        category_account=SPENDING_ACCOUNTS[event.category],
+        amount_fen=event.amount_fen,
+        description=event.purpose,
+        reference=event.reference,
+    )
+    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference)
+
+
+async def on_hold_paid(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
+    instruction = contract.Capture(
+        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description
+    )
+    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
+
+
+async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
+    instruction = contract.Void(hold_id=event.hold_id, reason=event.reason)
+    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
 
 
 async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
@@ -40,23 +72,12 @@ async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str)
     return organization_id
 
 
-def source_of(delivery: Delivery) -> SourceEvent:
-    envelope = delivery.envelope
-    return SourceEvent(
-        event_id=envelope.id,
-        event_type=envelope.type,
-        topic=delivery.topic,
-        partition=delivery.partition,
-        offset=delivery.offset,
-        actor=envelope.actor,
-        causation_id=envelope.causation_id,
-        correlation_id=envelope.correlation_id,
-        trace_id=current_trace_id(),
-    )
-
-
 HANDLERS = {
     OrganizationRegisteredV1: on_organization_registered,
     MemberJoinedV1: on_member_joined,
     DuesCollectedV1: on_dues_collected,
+    JournalEntryV1: apply_journal_entry,
+    **{cls: on_hold_requested for cls in HOLD_REQUESTED},
+    **{cls: on_hold_paid for cls in HOLD_PAID},
+    **{cls: on_hold_cancelled for cls in HOLD_CANCELLED},
 }

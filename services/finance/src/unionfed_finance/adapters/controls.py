@@ -1,0 +1,157 @@
+"""What stands around the postings: holds, budgets, closed periods, each request's outcome."""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_finance.adapters.tables import budgets, closed_periods, holds, money_outcomes
+from unionfed_finance.domain.ledger import Refused
+
+
+class HoldRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def add(self, values: dict) -> None:
+        created = await self._session.scalar(
+            pg_insert(holds).values(status="pending", **values).on_conflict_do_nothing().returning(holds.c.id)
+        )
+        if created is None:
+            raise Refused(f"hold {values['id']} already exists")
+
+    async def settle(self, hold_id: uuid.UUID, status: str, event_id: str, **values) -> dict:
+        """Move a pending hold to posted or voided, at most once."""
+        row = (
+            await self._session.execute(
+                update(holds)
+                .where(holds.c.id == hold_id, holds.c.status == "pending")
+                .values(status=status, settled_by_event_id=event_id, settled_at=dt.datetime.now(dt.UTC), **values)
+                .returning(holds)
+            )
+        ).first()
+        if row is None:
+            existing = await self._session.scalar(select(holds.c.status).where(holds.c.id == hold_id))
+            raise Refused(f"hold {hold_id} does not exist" if existing is None else f"hold {hold_id} is already {existing}")
+        return dict(row._mapping)
+
+    async def get(self, hold_id: uuid.UUID) -> dict | None:
+        row = (await self._session.execute(select(holds).where(holds.c.id == hold_id))).first()
+        return dict(row._mapping) if row else None
+
+    async def link_posting(self, hold_id: uuid.UUID, posting_id: uuid.UUID) -> None:
+        await self._session.execute(update(holds).where(holds.c.id == hold_id).values(posting_id=posting_id))
+
+
+class BudgetRepository:
+    """Budget control per organization, fiscal year and expense category (ERPNext-style stop or warn)."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def set(self, organization_id: str, fiscal_year: int, category: str, amount_fen: int, policy: str) -> None:
+        values = {"amount_fen": amount_fen, "policy": policy}
+        await self._session.execute(
+            pg_insert(budgets)
+            .values(organization_id=organization_id, fiscal_year=fiscal_year, category_account=category, **values)
+            .on_conflict_do_update(index_elements=["organization_id", "fiscal_year", "category_account"], set_=values)
+        )
+
+    async def consume(
+        self, organization_id: str, fiscal_year: int, category: str, *, spent_fen: int = 0, reserved_fen: int = 0
+    ) -> str | None:
+        """Move spent and reserved amounts; refuse beyond a stop budget; returns a warning or None."""
+        increase = spent_fen + reserved_fen
+        row = (
+            await self._session.execute(
+                text(
+                    """
+                    UPDATE budgets
+                    SET spent_fen = spent_fen + :spent, reserved_fen = reserved_fen + :reserved
+                    WHERE organization_id = :org AND fiscal_year = :year AND category_account = :category
+                      AND (policy = 'warn' OR :increase <= 0 OR spent_fen + reserved_fen + :increase <= amount_fen)
+                    RETURNING policy, amount_fen, spent_fen + reserved_fen AS committed_fen
+                    """
+                ),
+                {
+                    "spent": spent_fen, "reserved": reserved_fen, "increase": increase,
+                    "org": organization_id, "year": fiscal_year, "category": category,
+                },
+            )
+        ).first()
+        if row is not None:
+            if increase > 0 and row.committed_fen > row.amount_fen:
+                return (
+                    f"budget {fiscal_year}/{category} of {organization_id} exceeded: "
+                    f"{row.committed_fen} fen committed against {row.amount_fen} fen"
+                )
+            return None
+        budget = (
+            await self._session.execute(
+                select(budgets).where(
+                    budgets.c.organization_id == organization_id,
+                    budgets.c.fiscal_year == fiscal_year,
+                    budgets.c.category_account == category,
+                )
+            )
+        ).first()
+        if budget is None:
+            return None  # no budget set for this category: no budget control
+        left = budget.amount_fen - budget.spent_fen - budget.reserved_fen
+        raise Refused(
+            f"budget {fiscal_year}/{category} of {organization_id} would be exceeded: "
+            f"{increase} fen wanted, {left} fen left of {budget.amount_fen} fen"
+        )
+
+    async def of(self, organization_id: str) -> list[dict]:
+        query = (
+            select(budgets)
+            .where(budgets.c.organization_id == organization_id)
+            .order_by(budgets.c.fiscal_year, budgets.c.category_account)
+        )
+        return [dict(row._mapping) for row in await self._session.execute(query)]
+
+
+class PeriodRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def close(self, organization_id: str, label: str, starts_on: dt.date, ends_on: dt.date,
+                    closed_by: str | None, journal_event_id: str) -> None:
+        closed = await self._session.scalar(
+            pg_insert(closed_periods)
+            .values(
+                organization_id=organization_id, label=label, starts_on=starts_on, ends_on=ends_on,
+                closed_by=closed_by, journal_event_id=journal_event_id,
+            )
+            .on_conflict_do_nothing()
+            .returning(closed_periods.c.label)
+        )
+        if closed is None:
+            raise Refused(f"period {label} of {organization_id} is already closed")
+
+    async def of(self, organization_id: str) -> list[dict]:
+        query = (
+            select(closed_periods)
+            .where(closed_periods.c.organization_id == organization_id)
+            .order_by(closed_periods.c.starts_on)
+        )
+        return [dict(row._mapping) for row in await self._session.execute(query)]
+
+
+class OutcomeRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def record(self, values: dict) -> None:
+        await self._session.execute(insert(money_outcomes).values(**values))
+
+    async def get(self, journal_event_id: str) -> dict | None:
+        row = (
+            await self._session.execute(
+                select(money_outcomes).where(money_outcomes.c.journal_event_id == journal_event_id)
+            )
+        ).first()
+        return dict(row._mapping) if row else None

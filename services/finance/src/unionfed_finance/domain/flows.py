@@ -1,0 +1,121 @@
+"""How each kind of money movement posts, in the books of every organization it touches.
+
+Inter-organization lines name their counterparty, so a consolidated statement can eliminate
+them: a remittance is an expense (5202) of the school and income (4104) of the federation, an
+allocation an expense (5201) of the federation and income (4103) of the school.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from unionfed_finance.domain.ledger import (
+    ALLOCATIONS_PAID,
+    ALLOCATIONS_RECEIVED,
+    BANK,
+    DONATIONS_HELD,
+    DUES_INCOME,
+    EMPLOYER_FUNDS_INCOME,
+    REMITTANCE_EXPENSE,
+    REMITTANCE_PAYABLE,
+    REMITTANCE_RECEIVABLE,
+    REMITTANCES_RECEIVED,
+    SPENDING_ACCOUNTS,
+    Line,
+    Posting,
+)
+from unionfed_shared.errors import Invalid
+
+DEFAULT_REMIT_PER_MILLE = 400  # by common rule a grassroots union keeps 60% and remits 40%
+
+
+@dataclass(frozen=True)
+class FundPolicy:
+    """A federation's rule for splitting the employer's 2% union funds."""
+
+    remit_per_mille: int = DEFAULT_REMIT_PER_MILLE
+
+    def __post_init__(self):
+        if not 0 <= self.remit_per_mille <= 1000:
+            raise Invalid("the remitted share is between 0 and 1000 per mille")
+
+    def remitted_of(self, amount_fen: int) -> int:
+        # Rounded half up to the fen; the union keeps the rest, so the two always add up.
+        return (amount_fen * self.remit_per_mille + 500) // 1000
+
+
+def dues(books: str, amount_fen: int, period: str, collected_on: dt.date) -> Posting:
+    return Posting.balanced(
+        books, collected_on, f"会费 Dues collected for {period}",
+        [Line(BANK, debit_fen=amount_fen), Line(DUES_INCOME, credit_fen=amount_fen)],
+    )
+
+
+def employer_funds(
+    union: str, upper: str | None, amount_fen: int, received_on: dt.date, policy: FundPolicy, note: str
+) -> list[Posting]:
+    """The employer's union funds: the union's income, and the share it owes upward as payable."""
+    remitted = policy.remitted_of(amount_fen) if upper else 0
+    lines = [Line(BANK, debit_fen=amount_fen), Line(EMPLOYER_FUNDS_INCOME, credit_fen=amount_fen)]
+    if not remitted:
+        return [Posting.balanced(union, received_on, f"拨缴经费 Employer union funds: {note}", lines)]
+    lines += [
+        Line(REMITTANCE_EXPENSE, debit_fen=remitted, counterparty_id=upper),
+        Line(REMITTANCE_PAYABLE, credit_fen=remitted, counterparty_id=upper),
+    ]
+    return [
+        Posting.balanced(union, received_on, f"拨缴经费 Employer union funds: {note}", lines),
+        Posting.balanced(
+            upper, received_on, f"下级上缴 Remittance due from {union}: {note}",
+            [
+                Line(REMITTANCE_RECEIVABLE, debit_fen=remitted, counterparty_id=union),
+                Line(REMITTANCES_RECEIVED, credit_fen=remitted, counterparty_id=union),
+            ],
+        ),
+    ]
+
+
+def remittance_paid(union: str, upper: str, amount_fen: int, paid_on: dt.date) -> list[Posting]:
+    return [
+        Posting.balanced(
+            union, paid_on, f"上解 Remittance paid to {upper}",
+            [Line(REMITTANCE_PAYABLE, debit_fen=amount_fen, counterparty_id=upper), Line(BANK, credit_fen=amount_fen)],
+        ),
+        Posting.balanced(
+            upper, paid_on, f"上解 Remittance received from {union}",
+            [Line(BANK, debit_fen=amount_fen), Line(REMITTANCE_RECEIVABLE, credit_fen=amount_fen, counterparty_id=union)],
+        ),
+    ]
+
+
+def allocation(upper: str, union: str, amount_fen: int, paid_on: dt.date, purpose: str) -> list[Posting]:
+    return [
+        Posting.balanced(
+            upper, paid_on, f"补助下级 Allocation to {union}: {purpose}",
+            [Line(ALLOCATIONS_PAID, debit_fen=amount_fen, counterparty_id=union), Line(BANK, credit_fen=amount_fen)],
+        ),
+        Posting.balanced(
+            union, paid_on, f"上级补助 Allocation from {upper}: {purpose}",
+            [Line(BANK, debit_fen=amount_fen), Line(ALLOCATIONS_RECEIVED, credit_fen=amount_fen, counterparty_id=upper)],
+        ),
+    ]
+
+
+def expense(books: str, category: str, amount_fen: int, spent_on: dt.date, description: str) -> Posting:
+    return Posting.balanced(
+        books, spent_on, description,
+        [Line(SPENDING_ACCOUNTS[category], debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
+    )
+
+
+def donation_received(books: str, drive: str, amount_fen: int, received_on: dt.date, donor: str) -> Posting:
+    return Posting.balanced(
+        books, received_on, f"捐款 Donation to {drive} from {donor}",
+        [Line(BANK, debit_fen=amount_fen), Line(f"{DONATIONS_HELD}/{drive}", credit_fen=amount_fen)],
+    )
+
+
+def donation_disbursed(books: str, drive: str, amount_fen: int, paid_on: dt.date, beneficiary: str) -> Posting:
+    return Posting.balanced(
+        books, paid_on, f"捐款拨付 Donations of {drive} paid to {beneficiary}",
+        [Line(f"{DONATIONS_HELD}/{drive}", debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
+    )

@@ -1,0 +1,253 @@
+"""Applying the journal: every money instruction gets exactly one outcome, in journal order.
+
+The journal topic is keyed by federation, so each federation's instructions arrive in one
+order that Kafka keeps. Everything an instruction writes depends only on that order and on the
+instruction itself — posting ids, sequences and hashes included — so replaying the journal into
+an empty database rebuilds the same ledgers.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
+from unionfed_finance.service_layer.journal import trace_id_of
+from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared.contracts import finance as contract
+from unionfed_shared.messaging.consumer import Delivery
+
+# Names every id finance derives from a journal entry, so a replay derives the same ones.
+FINANCE_NAMESPACE = uuid.UUID("6f1c8a52-4b1e-5d0a-9e61-2f3c7b8d9a10")
+
+
+def derived_id(*parts: str) -> uuid.UUID:
+    return uuid.uuid5(FINANCE_NAMESPACE, "/".join(parts))
+
+
+@dataclass
+class Settlement:
+    outcome: str
+    posting_ids: list[uuid.UUID] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hold_id: uuid.UUID | None = None
+    reason: str | None = None
+
+
+async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEntryV1, delivery: Delivery) -> None:
+    source = source_of(entry, delivery)
+    instruction = entry.instruction
+    try:
+        async with uow.session.begin_nested():
+            settlement = await _APPLY[instruction.op](uow, entry, source)
+    except (Refused, Invalid) as refusal:
+        reason = refusal.reason if isinstance(refusal, Refused) else refusal.detail
+        settlement = Settlement("refused", reason=reason, hold_id=getattr(instruction, "hold_id", None))
+    request_event_id = entry.source.event_id if entry.source else delivery.envelope.id
+    await uow.outcomes.record(
+        {
+            "journal_event_id": delivery.envelope.id,
+            "request_event_id": request_event_id,
+            "federation_id": entry.federation_id,
+            "requested_by": entry.requested_by,
+            "operation": instruction.op,
+            "outcome": settlement.outcome,
+            "reason": settlement.reason,
+            "warnings": settlement.warnings,
+            "reference": entry.reference,
+            "hold_id": settlement.hold_id,
+            "posting_ids": settlement.posting_ids,
+        }
+    )
+    uow.emit(
+        contract.MoneyRequestSettledV1(
+            organization_id=entry.requested_by,
+            federation_id=entry.federation_id,
+            request_event_id=request_event_id,
+            journal_event_id=delivery.envelope.id,
+            operation=instruction.op,
+            outcome=settlement.outcome,
+            reason=settlement.reason,
+            warnings=settlement.warnings,
+            reference=entry.reference,
+            hold_id=settlement.hold_id,
+            posting_ids=settlement.posting_ids,
+        ),
+        event_id=str(derived_id(delivery.envelope.id, "settled")),
+    )
+
+
+def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent:
+    """The event behind the instruction: the other service's event, or the journal entry itself."""
+    envelope = delivery.envelope
+    journal = {
+        "journal_event_id": envelope.id,
+        "journal_partition": delivery.partition,
+        "journal_offset": delivery.offset,
+    }
+    if entry.source is not None:
+        s = entry.source
+        return SourceEvent(
+            s.event_id, s.event_type, s.topic, s.partition, s.offset, s.actor, s.causation_id,
+            s.correlation_id, s.trace_id, occurred_at=s.occurred_at, **journal,
+        )
+    return SourceEvent(
+        envelope.id, envelope.type, delivery.topic, delivery.partition, delivery.offset, envelope.actor,
+        envelope.causation_id, envelope.correlation_id, trace_id_of(envelope.trace_headers),
+        occurred_at=envelope.time, **journal,
+    )
+
+
+async def _post_all(
+    uow: FinanceUnitOfWork, federation_id: str, postings: list[Posting], source: SourceEvent
+) -> Settlement:
+    settlement = Settlement("posted")
+    ids = [derived_id(source.journal_event_id, "posting", str(i)) for i in range(len(postings))]
+    # Lock ledgers in one order whatever the instruction's order, so two writers never deadlock.
+    for posting_id, posting in sorted(zip(ids, postings), key=lambda pair: pair[1].organization_id):
+        await uow.ledgers.open(posting.organization_id, federation_id)
+        for category, spent in _spending_by_category(posting).items():
+            warning = await uow.budgets.consume(
+                posting.organization_id, posting.effective_date.year, category, spent_fen=spent
+            )
+            if warning:
+                settlement.warnings.append(warning)
+        await uow.ledgers.append(posting, source, posting_id)
+    settlement.posting_ids = ids
+    return settlement
+
+
+def _spending_by_category(posting: Posting) -> dict[str, int]:
+    spent: dict[str, int] = defaultdict(int)
+    for line in posting.lines:
+        if line.account_code.startswith("5"):
+            spent[line.account_code] += line.debit_fen - line.credit_fen
+    return {code: amount for code, amount in spent.items() if amount}
+
+
+def _posting_of(spec: contract.PostingSpec) -> Posting:
+    return Posting.balanced(
+        spec.organization_id,
+        spec.effective_date,
+        spec.description,
+        [Line(l.account, l.debit_fen, l.credit_fen, l.counterparty_id) for l in spec.lines],
+    )
+
+
+async def _post(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    specs = entry.instruction.postings
+    if len({spec.organization_id for spec in specs}) != len(specs):
+        raise Refused("an instruction posts at most once in each ledger")
+    return await _post_all(uow, entry.federation_id, [_posting_of(spec) for spec in specs], source)
+
+
+async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    reserve: contract.Reserve = entry.instruction
+    _require_spending_account(reserve.category_account)
+    fiscal_year = source.fiscal_year
+    await uow.ledgers.open(reserve.organization_id, entry.federation_id)
+    await uow.ledgers.lock_head(reserve.organization_id)
+    await uow.holds.add(
+        {
+            "id": reserve.hold_id,
+            "organization_id": reserve.organization_id,
+            "account_code": BANK,
+            "category_account": reserve.category_account,
+            "fiscal_year": fiscal_year,
+            "amount_fen": reserve.amount_fen,
+            "description": reserve.description,
+            "reference": reserve.reference,
+            "requested_by_event_id": source.event_id,
+        }
+    )
+    await uow.ledgers.reserve(reserve.organization_id, BANK, reserve.amount_fen)
+    warning = await uow.budgets.consume(
+        reserve.organization_id, fiscal_year, reserve.category_account, reserved_fen=reserve.amount_fen
+    )
+    return Settlement("reserved", hold_id=reserve.hold_id, warnings=[warning] if warning else [])
+
+
+async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    capture: contract.Capture = entry.instruction
+    hold = await uow.holds.get(capture.hold_id)
+    if hold is not None and capture.amount_fen > hold["amount_fen"]:
+        raise Refused(
+            f"hold {capture.hold_id} reserved {hold['amount_fen']} fen; {capture.amount_fen} fen cannot be posted"
+        )
+    hold = await uow.holds.settle(capture.hold_id, "posted", source.event_id, posted_fen=capture.amount_fen)
+    await _release(uow, hold)
+    posting = Posting.balanced(
+        hold["organization_id"],
+        capture.effective_date,
+        capture.description,
+        [Line(hold["category_account"], debit_fen=capture.amount_fen), Line(BANK, credit_fen=capture.amount_fen)],
+    )
+    settlement = await _post_all(uow, entry.federation_id, [posting], source)
+    await uow.holds.link_posting(capture.hold_id, settlement.posting_ids[0])
+    settlement.outcome, settlement.hold_id = "captured", capture.hold_id
+    return settlement
+
+
+async def _void(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    void: contract.Void = entry.instruction
+    hold = await uow.holds.settle(void.hold_id, "voided", source.event_id)
+    await _release(uow, hold)
+    return Settlement("voided", hold_id=void.hold_id)
+
+
+async def _release(uow: FinanceUnitOfWork, hold: dict) -> None:
+    await uow.ledgers.lock_head(hold["organization_id"])
+    await uow.ledgers.release(hold["organization_id"], hold["account_code"], hold["amount_fen"])
+    await uow.budgets.consume(
+        hold["organization_id"], hold["fiscal_year"], hold["category_account"], reserved_fen=-hold["amount_fen"]
+    )
+
+
+async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    reverse: contract.Reverse = entry.instruction
+    found = await uow.ledgers.get_posting(reverse.posting_id)
+    if found is None:
+        raise Refused(f"posting {reverse.posting_id} does not exist")
+    _row, original = found
+    reversed_by = await uow.ledgers.reversal_of(reverse.posting_id)
+    if reversed_by is not None:
+        raise Refused(f"posting {reverse.posting_id} was already reversed by posting {reversed_by}")
+    correction = original.reversal(reverse.posting_id, reverse.effective_date, reverse.reason)
+    return await _post_all(uow, entry.federation_id, [correction], source)
+
+
+async def _close_period(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    close: contract.ClosePeriod = entry.instruction
+    if close.starts_on > close.ends_on:
+        raise Refused("a period ends on or after the day it starts")
+    await uow.ledgers.open(close.organization_id, entry.federation_id)
+    await uow.ledgers.lock_head(close.organization_id)  # no posting slips in while it closes
+    await uow.periods.close(
+        close.organization_id, close.label, close.starts_on, close.ends_on, source.actor, source.journal_event_id
+    )
+    return Settlement("posted")
+
+
+async def _set_budget(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    budget: contract.SetBudget = entry.instruction
+    _require_spending_account(budget.category_account)
+    await uow.ledgers.open(budget.organization_id, entry.federation_id)
+    await uow.budgets.set(
+        budget.organization_id, budget.fiscal_year, budget.category_account, budget.amount_fen, budget.policy
+    )
+    return Settlement("posted")
+
+
+def _require_spending_account(code: str) -> None:
+    if not account_spec(code).type.debit_normal or not code.startswith("5"):
+        raise Refused(f"{code} is not an expense account")
+
+
+_APPLY = {
+    "post": _post,
+    "reserve": _reserve,
+    "capture": _capture,
+    "void": _void,
+    "reverse": _reverse,
+    "close_period": _close_period,
+    "set_budget": _set_budget,
+}

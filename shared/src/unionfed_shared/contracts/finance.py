@@ -1,0 +1,147 @@
+"""Events published by the finance service.
+
+``JournalEntryV1`` is finance's sequencer. Every money instruction — whether it comes from
+another service's event or from a treasurer's HTTP command — is first written to the journal
+topic, keyed by federation, and only then applied to the ledgers. One federation's
+instructions therefore have one total order that Kafka keeps, so replaying the journal into an
+empty database rebuilds every ledger entry for entry, hash for hash.
+"""
+
+import datetime as dt
+from typing import Annotated, ClassVar, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
+
+AccountCode = Annotated[str, Field(pattern=r"^\d{4}(/[a-z0-9][a-z0-9-]{0,62})?$")]
+NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**15)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Part):
+    """The event (or command) that caused an instruction, as it was delivered."""
+
+    event_id: str
+    event_type: str
+    topic: str
+    partition: int
+    offset: int
+    occurred_at: AwareDatetime
+    actor: str | None = None
+    causation_id: str | None = None
+    correlation_id: str
+    trace_id: str | None = None
+
+
+class LineSpec(_Part):
+    account: AccountCode
+    debit_fen: NonNegativeFen = 0
+    credit_fen: NonNegativeFen = 0
+    # The other organization of an inter-organization transfer, eliminated on consolidation.
+    counterparty_id: OrgId | None = None
+
+
+class PostingSpec(_Part):
+    organization_id: OrgId
+    effective_date: dt.date
+    description: str = Field(min_length=1, max_length=300)
+    lines: list[LineSpec] = Field(min_length=2, max_length=20)
+
+
+class Post(_Part):
+    op: Literal["post"] = "post"
+    postings: list[PostingSpec] = Field(min_length=1, max_length=10)
+
+
+class Reserve(_Part):
+    op: Literal["reserve"] = "reserve"
+    hold_id: UUID
+    organization_id: OrgId
+    category_account: AccountCode
+    amount_fen: PositiveFen
+    description: str = Field(min_length=1, max_length=300)
+    reference: str
+
+
+class Capture(_Part):
+    op: Literal["capture"] = "capture"
+    hold_id: UUID
+    amount_fen: PositiveFen
+    effective_date: dt.date
+    description: str = Field(min_length=1, max_length=300)
+
+
+class Void(_Part):
+    op: Literal["void"] = "void"
+    hold_id: UUID
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class Reverse(_Part):
+    op: Literal["reverse"] = "reverse"
+    posting_id: UUID
+    effective_date: dt.date
+    reason: str = Field(min_length=1, max_length=300)
+
+
+class ClosePeriod(_Part):
+    op: Literal["close_period"] = "close_period"
+    organization_id: OrgId
+    label: str = Field(min_length=1, max_length=40)
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class SetBudget(_Part):
+    op: Literal["set_budget"] = "set_budget"
+    organization_id: OrgId
+    fiscal_year: int = Field(ge=2000, le=2100)
+    category_account: AccountCode
+    amount_fen: NonNegativeFen
+    policy: Literal["stop", "warn"]
+
+
+Instruction = Annotated[Post | Reserve | Capture | Void | Reverse | ClosePeriod | SetBudget, Field(discriminator="op")]
+
+
+class JournalEntryV1(IntegrationEvent):
+    """One money instruction, in its federation's order. ``organization_id`` is the federation."""
+
+    event_type: ClassVar[str] = "unionfed.finance.journal_entry.v1"
+    topic: ClassVar[str] = topics.FINANCE_JOURNAL
+
+    instruction: Instruction
+    # Absent when the journal entry is itself the cause (a command made in finance).
+    source: SourceRef | None = None
+    # Who hears the outcome (MoneyRequestSettledV1): the organization and its reference.
+    requested_by: OrgId
+    reference: str | None = None
+
+
+Outcome = Literal["posted", "reserved", "captured", "voided", "refused"]
+
+
+class MoneyRequestSettledV1(IntegrationEvent):
+    """Finance's answer to a money instruction: what happened, and why when it was refused."""
+
+    event_type: ClassVar[str] = "unionfed.finance.money_request_settled.v1"
+    topic: ClassVar[str] = topics.FINANCE
+
+    request_event_id: str
+    journal_event_id: str
+    operation: str
+    outcome: Outcome
+    reason: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    reference: str | None = None
+    hold_id: UUID | None = None
+    posting_ids: list[UUID] = Field(default_factory=list)
+
+    def subject(self) -> str | None:
+        return self.reference

@@ -1,0 +1,83 @@
+"""Money that welfare and events spend through finance: reserve, then pay or cancel.
+
+A grant or an activity cost first asks finance to reserve the amount (a hold against the
+union's bank balance and budget). Finance answers with :class:`MoneyRequestSettledV1`
+(reserved or refused, with the reason). Paying posts the hold, possibly for less; cancelling
+voids it. Each producing service publishes these on its own topic, so each has its own types.
+"""
+
+import datetime as dt
+from typing import ClassVar, Literal
+from uuid import UUID
+
+from pydantic import Field
+
+from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
+
+SpendingCategory = Literal["welfare", "activity", "equipment"]
+
+
+class _HoldRequested(IntegrationEvent):
+    hold_id: UUID
+    category: SpendingCategory
+    amount_fen: PositiveFen
+    purpose: str = Field(min_length=1, max_length=200)
+    # What the money is for in the requesting service, e.g. "grant/<id>"; echoed in the answer.
+    reference: str = Field(min_length=1, max_length=200)
+
+    def subject(self) -> str:
+        return f"hold/{self.hold_id}"
+
+
+class _HoldPaid(IntegrationEvent):
+    hold_id: UUID
+    amount_fen: PositiveFen  # at most the reserved amount
+    paid_on: dt.date
+    description: str = Field(min_length=1, max_length=200)
+
+    def subject(self) -> str:
+        return f"hold/{self.hold_id}"
+
+
+class _HoldCancelled(IntegrationEvent):
+    hold_id: UUID
+    reason: str = Field(min_length=1, max_length=200)
+
+    def subject(self) -> str:
+        return f"hold/{self.hold_id}"
+
+
+class WelfareHoldRequestedV1(_HoldRequested):
+    event_type: ClassVar[str] = "unionfed.welfare.hold_requested.v1"
+    topic: ClassVar[str] = topics.WELFARE
+
+
+class WelfareHoldPaidV1(_HoldPaid):
+    event_type: ClassVar[str] = "unionfed.welfare.hold_paid.v1"
+    topic: ClassVar[str] = topics.WELFARE
+
+
+class WelfareHoldCancelledV1(_HoldCancelled):
+    event_type: ClassVar[str] = "unionfed.welfare.hold_cancelled.v1"
+    topic: ClassVar[str] = topics.WELFARE
+
+
+class EventsHoldRequestedV1(_HoldRequested):
+    event_type: ClassVar[str] = "unionfed.events.hold_requested.v1"
+    topic: ClassVar[str] = topics.EVENTS
+
+
+class EventsHoldPaidV1(_HoldPaid):
+    event_type: ClassVar[str] = "unionfed.events.hold_paid.v1"
+    topic: ClassVar[str] = topics.EVENTS
+
+
+class EventsHoldCancelledV1(_HoldCancelled):
+    event_type: ClassVar[str] = "unionfed.events.hold_cancelled.v1"
+    topic: ClassVar[str] = topics.EVENTS
+
+
+HOLD_REQUESTED = (WelfareHoldRequestedV1, EventsHoldRequestedV1)
+HOLD_PAID = (WelfareHoldPaidV1, EventsHoldPaidV1)
+HOLD_CANCELLED = (WelfareHoldCancelledV1, EventsHoldCancelledV1)
