@@ -29,3 +29,42 @@ async def apply_journal(finance) -> list[Outcome]:
         )
         outcomes.append(await finance.consumer.handle(message))
     return outcomes
+
+
+def journal_entry(federation: str, requested_by: str, instruction, reference: str | None = None):
+    from unionfed_shared.contracts.finance import JournalEntryV1
+
+    return JournalEntryV1(
+        organization_id=federation, federation_id=federation, instruction=instruction,
+        requested_by=requested_by, reference=reference,
+    )
+
+
+def journal_message(envelope, offset: int, partition: int = 0) -> IncomingMessage:
+    return IncomingMessage(
+        topic=FINANCE_JOURNAL, partition=partition, offset=offset, key=envelope.key, value=envelope.data,
+        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
+    )
+
+
+_offsets = iter(range(10**6, 10**9))
+
+
+async def apply_instruction(finance, federation: str, requested_by: str, instruction, reference: str | None = None):
+    """Apply one instruction through finance's consumer; returns its money outcome row."""
+    from tests.kafka_tools import envelope_for
+
+    envelope = envelope_for(journal_entry(federation, requested_by, instruction, reference))
+    assert await finance.consumer.handle(journal_message(envelope, next(_offsets))) is Outcome.PROCESSED
+    async with finance.uow() as uow:
+        return await uow.outcomes.get(envelope.id)
+
+
+async def balances(finance, organization_id: str) -> dict[str, int]:
+    async with finance.uow() as uow:
+        return {row["code"]: row["balance_fen"] for row in await uow.ledgers.balances(organization_id)}
+
+
+async def pending(finance, organization_id: str) -> dict[str, int]:
+    async with finance.uow() as uow:
+        return {row["code"]: row["pending_fen"] for row in await uow.ledgers.balances(organization_id) if row["pending_fen"]}

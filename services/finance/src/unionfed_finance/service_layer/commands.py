@@ -1,0 +1,260 @@
+"""Treasurers' and the federation's money commands. Each is checked, then written to the journal.
+
+A command answers with the journal entry's id at once (202): the entry is applied in its
+federation's order, and its outcome — posted, or refused with the reason — is read back with
+``GET /v1/money-requests/{id}``.
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from unionfed_finance.adapters.tables import directory, fund_policies, fund_requests
+from unionfed_finance.domain import flows
+from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
+from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.contracts.spending import SpendingCategory
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+
+TREASURERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordEmployerFunds(_Command):
+    amount_fen: PositiveFen
+    received_on: dt.date
+    note: Text = "工会经费 2%"
+
+
+class PayRemittance(_Command):
+    amount_fen: PositiveFen
+    paid_on: dt.date
+
+
+class RecordExpense(_Command):
+    category: SpendingCategory
+    amount_fen: PositiveFen
+    spent_on: dt.date
+    description: Text
+
+
+class RecordDonation(_Command):
+    drive: Slug
+    amount_fen: PositiveFen
+    received_on: dt.date
+    donor: Text = "anonymous"
+
+
+class DisburseDonations(_Command):
+    drive: Slug
+    amount_fen: PositiveFen
+    paid_on: dt.date
+    beneficiary: Text
+
+
+class RequestFunds(_Command):
+    amount_fen: PositiveFen
+    purpose: Text
+
+
+class DecideFundRequest(_Command):
+    approve: bool
+    reason: Text | None = None
+    paid_on: dt.date | None = None
+
+
+class ReversePosting(_Command):
+    reason: Text
+    effective_date: dt.date
+
+
+class ClosePeriod(_Command):
+    label: Annotated[str, Field(min_length=1, max_length=40)]
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+class SetBudget(_Command):
+    amount_fen: Annotated[int, Field(strict=True, ge=0, le=10**15)]
+    policy: Literal["stop", "warn"] = "stop"
+
+
+class SetFundPolicy(_Command):
+    employer_funds_remit_per_mille: Annotated[int, Field(strict=True, ge=0, le=1000)]
+
+
+class Books:
+    """An organization that keeps books, as the caller may act on it."""
+
+    def __init__(self, organization_id: str, path: list[str], kinds: dict[str, str]):
+        self.id = organization_id
+        self.path = path
+        self.federation_id = path[0]
+        self.upper = next((o for o in reversed(path[:-1]) if kinds.get(o) in BOOKKEEPING_KINDS), None)
+
+
+async def books_in_scope(uow: FinanceUnitOfWork, principal: Principal, organization_id: str, *roles: Role) -> Books:
+    path = await directory.path_of(uow.session, organization_id)
+    principal.require_scope(path)
+    principal.require_role(*(roles or TREASURERS))
+    kinds = await directory.kinds_of(uow.session, path)
+    if kinds.get(organization_id) not in BOOKKEEPING_KINDS:
+        raise Invalid(f"{organization_id} keeps no books of its own; its union's books hold its money")
+    return Books(organization_id, path, kinds)
+
+
+async def _submit(uow: FinanceUnitOfWork, books: Books, instruction, reference: str | None = None) -> str:
+    request_id = journal.write(uow, books.federation_id, books.id, instruction, reference=reference)
+    await uow.commit()
+    return request_id
+
+
+async def record_employer_funds(uow, principal, organization_id: str, command: RecordEmployerFunds) -> str:
+    books = await books_in_scope(uow, principal, organization_id)
+    policy = await fund_policy(uow, books.federation_id)
+    postings = flows.employer_funds(books.id, books.upper, command.amount_fen, command.received_on, policy, command.note)
+    return await _submit(uow, books, journal.post(*postings))
+
+
+async def pay_remittance(uow, principal, organization_id: str, command: PayRemittance) -> str:
+    books = await books_in_scope(uow, principal, organization_id)
+    if books.upper is None:
+        raise Invalid(f"{organization_id} has no upper union to remit to")
+    return await _submit(uow, books, journal.post(*flows.remittance_paid(books.id, books.upper, command.amount_fen, command.paid_on)))
+
+
+async def record_expense(uow, principal, organization_id: str, command: RecordExpense) -> str:
+    books = await books_in_scope(uow, principal, organization_id)
+    posting = flows.expense(books.id, command.category, command.amount_fen, command.spent_on, command.description)
+    return await _submit(uow, books, journal.post(posting))
+
+
+async def record_donation(uow, principal, organization_id: str, command: RecordDonation) -> str:
+    books = await books_in_scope(uow, principal, organization_id, *TREASURERS, Role.WELFARE_OFFICER)
+    posting = flows.donation_received(books.id, command.drive, command.amount_fen, command.received_on, command.donor)
+    return await _submit(uow, books, journal.post(posting), reference=f"drive/{command.drive}")
+
+
+async def disburse_donations(uow, principal, organization_id: str, command: DisburseDonations) -> str:
+    books = await books_in_scope(uow, principal, organization_id, *TREASURERS, Role.WELFARE_OFFICER)
+    posting = flows.donation_disbursed(books.id, command.drive, command.amount_fen, command.paid_on, command.beneficiary)
+    return await _submit(uow, books, journal.post(posting), reference=f"drive/{command.drive}")
+
+
+async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: ReversePosting) -> str:
+    found = await uow.ledgers.get_posting(posting_id)
+    if found is None:
+        raise NotFound("posting not found or outside your scope")
+    row, _posting = found
+    books = await books_in_scope(uow, principal, row["organization_id"])
+    instruction = contract.Reverse(posting_id=posting_id, effective_date=command.effective_date, reason=command.reason)
+    return await _submit(uow, books, instruction, reference=f"posting/{posting_id}")
+
+
+async def close_period(uow, principal, organization_id: str, command: ClosePeriod) -> str:
+    books = await books_in_scope(uow, principal, organization_id)
+    if command.starts_on > command.ends_on:
+        raise Invalid("a period ends on or after the day it starts")
+    instruction = contract.ClosePeriod(
+        organization_id=books.id, label=command.label, starts_on=command.starts_on, ends_on=command.ends_on
+    )
+    return await _submit(uow, books, instruction)
+
+
+async def set_budget(uow, principal, organization_id: str, year: int, category: str, command: SetBudget) -> str:
+    books = await books_in_scope(uow, principal, organization_id)
+    if category not in SPENDING_ACCOUNTS:
+        raise Invalid(f"budget categories are {', '.join(SPENDING_ACCOUNTS)}")
+    instruction = contract.SetBudget(
+        organization_id=books.id, fiscal_year=year, category_account=SPENDING_ACCOUNTS[category],
+        amount_fen=command.amount_fen, policy=command.policy,
+    )
+    return await _submit(uow, books, instruction)
+
+
+async def fund_policy(uow: FinanceUnitOfWork, federation_id: str) -> flows.FundPolicy:
+    share = await uow.session.scalar(
+        select(fund_policies.c.employer_funds_remit_per_mille).where(fund_policies.c.federation_id == federation_id)
+    )
+    return flows.FundPolicy() if share is None else flows.FundPolicy(share)
+
+
+async def set_fund_policy(uow, principal: Principal, federation_id: str, command: SetFundPolicy) -> flows.FundPolicy:
+    path = await directory.path_of(uow.session, federation_id)
+    principal.require_scope(path)
+    principal.require_role(Role.FEDERATION_ADMIN)
+    if path is None or len(path) != 1:
+        raise Invalid("a fund policy is set by a root federation")
+    values = {"employer_funds_remit_per_mille": command.employer_funds_remit_per_mille, "updated_by": principal.subject}
+    await uow.session.execute(
+        pg_insert(fund_policies).values(federation_id=federation_id, **values)
+        .on_conflict_do_update(index_elements=["federation_id"], set_=values)
+    )
+    await uow.commit()
+    return flows.FundPolicy(command.employer_funds_remit_per_mille)
+
+
+async def request_funds(uow, principal: Principal, organization_id: str, command: RequestFunds) -> dict:
+    books = await books_in_scope(uow, principal, organization_id)
+    if books.upper is None:
+        raise Invalid(f"{organization_id} has no upper union to ask")
+    row = (
+        await uow.session.execute(
+            pg_insert(fund_requests)
+            .values(
+                id=uuid.uuid4(), organization_id=books.id, approver_id=books.upper, federation_id=books.federation_id,
+                amount_fen=command.amount_fen, purpose=command.purpose, status="submitted",
+                requested_by=principal.subject,
+            )
+            .returning(fund_requests)
+        )
+    ).first()
+    await uow.commit()
+    return dict(row._mapping)
+
+
+async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, command: DecideFundRequest) -> dict:
+    request = (
+        await uow.session.execute(select(fund_requests).where(fund_requests.c.id == request_id).with_for_update())
+    ).first()
+    if request is None:
+        raise NotFound("fund request not found or outside your scope")
+    approver = await books_in_scope(uow, principal, request.approver_id, Role.FEDERATION_ADMIN)
+    if request.status != "submitted":
+        raise Conflict(f"fund request {request_id} was already {request.status}")
+    if not command.approve and not command.reason:
+        raise Invalid("a refusal gives its reason")
+    journal_event_id = None
+    if command.approve:
+        paid_on = command.paid_on or dt.date.today()
+        postings = flows.allocation(approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose)
+        journal_event_id = journal.write(
+            uow, approver.federation_id, request.organization_id, journal.post(*postings),
+            reference=f"fund-request/{request_id}",
+        )
+    row = (
+        await uow.session.execute(
+            update(fund_requests)
+            .where(fund_requests.c.id == request_id)
+            .values(
+                status="approved" if command.approve else "refused", decided_by=principal.subject,
+                decision_reason=command.reason, journal_event_id=journal_event_id, decided_at=dt.datetime.now(dt.UTC),
+            )
+            .returning(fund_requests)
+        )
+    ).first()
+    await uow.commit()
+    return dict(row._mapping)
