@@ -1,6 +1,48 @@
 """``unionfed finance …``"""
 
+import asyncio
+import sys
+
+import click
+
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.cli import service_cli
 
 cli = service_cli(definition)
+
+
+@cli.command()
+@click.option("--into", "database_url", required=True, help="An empty database: postgresql+asyncpg://…/finance_rebuilt")
+@click.option("--compare/--no-compare", default=True, show_default=True, help="Compare the rebuilt ledgers with the live ones.")
+def rebuild(database_url: str, compare: bool) -> None:
+    """Replay every input topic from offset 0 into an empty database, and compare with the live books."""
+    from unionfed_finance.service_layer.rebuild import ledger_fingerprint, rebuild as run_rebuild
+    from unionfed_shared.db import make_engine, make_session_factory
+
+    live_settings = definition().settings_factory()
+    settings = live_settings.model_copy(update={"database_url": database_url})
+
+    def progress(done: int, total: int) -> None:
+        share = 100 * done // total if total else 100
+        click.echo(f"\rrebuild: {done:,} of {total:,} messages applied ({share}%)", nl=False, err=True)
+
+    async def fingerprint(url: str) -> dict:
+        engine = make_engine(url)
+        try:
+            async with make_session_factory(engine)() as session:
+                return await ledger_fingerprint(session)
+        finally:
+            await engine.dispose()
+
+    async def run():
+        report = await run_rebuild(definition(), settings, progress=progress)
+        click.echo(f"\nrebuild: {report.messages:,} messages in {report.seconds:.1f} s (group {report.consumer_group})")
+        if compare:
+            live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
+            for part in ("entries", "lines", "balances", "heads"):
+                same = live[part] == rebuilt[part]
+                click.echo(f"  {part:<9} live {len(live[part]):>8,}  rebuilt {len(rebuilt[part]):>8,}  {'identical' if same else 'DIFFERENT'}")
+                if not same:
+                    sys.exit(1)
+
+    asyncio.run(run())
