@@ -210,3 +210,25 @@ async def test_entries_are_immutable_in_the_database(build_service):
         async with finance.session_factory() as session:
             with pytest.raises(Exception, match="immutable"):
                 await session.execute(text(statement), {"org": school})
+
+
+async def test_reversing_one_side_of_an_inter_union_movement_reverses_both(build_service):
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    await apply_instruction(finance, federation, federation, deposit(federation, 5000_00))
+    allocation = journal.post(*flows.allocation(federation, school, 2000_00, DAY, "乒乓球台"))
+    allocated = await apply_instruction(finance, federation, school, allocation)
+    async with finance.session_factory() as session:
+        school_side = await session.scalar(
+            select(postings.c.id).where(postings.c.id.in_(allocated["posting_ids"]), postings.c.organization_id == school)
+        )
+    correction = contract.Reverse(posting_id=school_side, effective_date=DAY, reason="approved twice by mistake")
+
+    corrected = await apply_instruction(finance, federation, school, correction)
+
+    assert corrected["outcome"] == "posted" and len(corrected["posting_ids"]) == 2
+    assert (await balances(finance, school))["4103"] == (await balances(finance, federation))["5201"] == 0
+    assert (await balances(finance, federation))["1001"] == 5000_00
+    for side in allocated["posting_ids"]:
+        again = contract.Reverse(posting_id=side, effective_date=DAY, reason="again")
+        assert (await apply_instruction(finance, federation, school, again))["outcome"] == "refused"

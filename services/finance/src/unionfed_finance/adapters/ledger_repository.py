@@ -40,6 +40,17 @@ def _account_row(organization_id: str, spec: AccountSpec) -> dict:
     }
 
 
+def posting_of_rows(row, lines) -> Posting:
+    """The domain posting a ``postings`` row and its ``posting_lines`` rows (in line order) record."""
+    return Posting(
+        row.organization_id,
+        row.effective_date,
+        row.description,
+        tuple(Line(l.account_code, l.debit_fen, l.credit_fen, l.counterparty_id) for l in lines),
+        row.reverses_posting_id,
+    )
+
+
 class LedgerRepository:
     def __init__(self, session: AsyncSession):
         self._session = session
@@ -219,14 +230,19 @@ class LedgerRepository:
         lines = await self._session.execute(
             select(posting_lines).where(posting_lines.c.posting_id == posting_id).order_by(posting_lines.c.line_no)
         )
-        posting = Posting(
-            row.organization_id,
-            row.effective_date,
-            row.description,
-            tuple(Line(l.account_code, l.debit_fen, l.credit_fen, l.counterparty_id) for l in lines),
-            row.reverses_posting_id,
+        return dict(row._mapping), posting_of_rows(row, lines)
+
+    async def applied_together(self, posting_id: uuid.UUID) -> list[uuid.UUID]:
+        """The posting and every other posting its journal entry made (both sides of a transfer)."""
+        journal_event_id = await self._session.scalar(select(postings.c.journal_event_id).where(postings.c.id == posting_id))
+        if journal_event_id is None:
+            return [posting_id]
+        return list(
+            await self._session.scalars(
+                select(postings.c.id).where(postings.c.journal_event_id == journal_event_id)
+                .order_by(postings.c.organization_id)
+            )
         )
-        return dict(row._mapping), posting
 
     async def reversal_of(self, posting_id: uuid.UUID) -> uuid.UUID | None:
         return await self._session.scalar(select(postings.c.id).where(postings.c.reverses_posting_id == posting_id))

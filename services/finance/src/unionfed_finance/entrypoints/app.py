@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
-from unionfed_finance.entrypoints import money_http
+from unionfed_finance.entrypoints import money_http, reports_http
 from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer.handlers import HANDLERS
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -21,6 +21,6 @@ def definition() -> ServiceDefinition:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         uow_class=FinanceUnitOfWork,
         handlers=HANDLERS,
-        routers=[router, money_http.router, tables.directory.router("finance")],
+        routers=[router, money_http.router, reports_http.router, tables.directory.router("finance")],
         migrations_dir=MIGRATIONS_DIR,
     )

@@ -5,10 +5,12 @@ import sys
 
 import click
 
+from unionfed_finance.entrypoints import audit_cli
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.cli import service_cli
 
 cli = service_cli(definition)
+audit_cli.register(cli)
 
 
 @cli.command()

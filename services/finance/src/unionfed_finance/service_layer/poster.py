@@ -203,16 +203,18 @@ async def _release(uow: FinanceUnitOfWork, hold: dict) -> None:
 
 
 async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    """Reverse an entry; an inter-union movement is reversed on every side it was posted on."""
     reverse: contract.Reverse = entry.instruction
-    found = await uow.ledgers.get_posting(reverse.posting_id)
-    if found is None:
+    if await uow.ledgers.get_posting(reverse.posting_id) is None:
         raise Refused(f"posting {reverse.posting_id} does not exist")
-    _row, original = found
-    reversed_by = await uow.ledgers.reversal_of(reverse.posting_id)
-    if reversed_by is not None:
-        raise Refused(f"posting {reverse.posting_id} was already reversed by posting {reversed_by}")
-    correction = original.reversal(reverse.posting_id, reverse.effective_date, reverse.reason)
-    return await _post_all(uow, entry.federation_id, [correction], source)
+    corrections = []
+    for posting_id in await uow.ledgers.applied_together(reverse.posting_id):
+        reversed_by = await uow.ledgers.reversal_of(posting_id)
+        if reversed_by is not None:
+            raise Refused(f"posting {posting_id} was already reversed by posting {reversed_by}")
+        _row, original = await uow.ledgers.get_posting(posting_id)
+        corrections.append(original.reversal(posting_id, reverse.effective_date, reverse.reason))
+    return await _post_all(uow, entry.federation_id, corrections, source)
 
 
 async def _close_period(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:

@@ -1,0 +1,113 @@
+"""``unionfed finance verify-chain | export-head | reconcile``: the auditor's (经审) commands.
+
+``register(group)`` adds them to the finance command group. Each exits non-zero when what it
+checks does not hold, so a scheduled job or CI step fails loudly.
+"""
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+
+from unionfed_finance.adapters.chain import (
+    ChainBroken,
+    export_head,
+    signing_key,
+    verify_against_head,
+    verify_chain,
+)
+from unionfed_finance.entrypoints.app import definition
+from unionfed_finance.service_layer.reconcile import reconcile
+from unionfed_shared.runtime import build_runtime
+
+
+def _in_session(work):
+    """Run ``await work(session, settings)`` on a fresh runtime and dispose its engine after."""
+
+    async def run():
+        runtime = build_runtime(definition())
+        try:
+            async with runtime.session_factory() as session:
+                return await work(session, runtime.settings)
+        finally:
+            await runtime.engine.dispose()
+
+    return asyncio.run(run())
+
+
+@click.command("verify-chain")
+@click.option("--org", "organization_id", required=True, help="The organization whose ledger to verify.")
+@click.option(
+    "--against", "head_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A head exported by export-head: the entry it signed must still have its hash.",
+)
+def verify_chain_command(organization_id: str, head_file: Path | None) -> None:
+    """Re-verify a ledger's hash chain from sequence 1; exit 1 naming the first broken sequence."""
+    head = _read_head(head_file) if head_file else None
+    if head is not None and head.get("organization_id") != organization_id:
+        raise click.UsageError(f"{head_file} signs the head of {head.get('organization_id')}, not {organization_id}")
+
+    async def work(session, settings):
+        report = await verify_chain(session, organization_id)
+        against = await verify_against_head(session, head, signing_key(settings)) if head is not None else None
+        return report, against
+
+    report, against = _in_session(work)
+    click.echo(str(report))
+    if against is not None:
+        click.echo(str(against))
+    if not report.ok or (against is not None and not against.ok):
+        raise SystemExit(1)
+
+
+def _read_head(path: Path) -> dict:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"{path} is not a readable JSON head: {exc}") from exc
+    if not isinstance(document, dict):
+        raise click.UsageError(f"{path} is not a JSON object")
+    return document
+
+
+@click.command("export-head")
+@click.option("--org", "organization_id", required=True, help="The organization whose ledger head to sign off.")
+@click.option("--auditor", required=True, help="Who signs off (name of the auditor or review group).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def export_head_command(organization_id: str, auditor: str, out_file: Path | None) -> None:
+    """Sign off the verified current head of a ledger (HMAC-SHA256) for an auditor to keep."""
+
+    async def work(session, settings):
+        return await export_head(session, organization_id, auditor, signing_key(settings))
+
+    try:
+        document = _in_session(work)
+    except ChainBroken as broken:
+        click.echo(f"refusing to sign off a broken chain: {broken.report}", err=True)
+        raise SystemExit(1) from None
+    rendered = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if out_file is None:
+        click.echo(rendered, nl=False)
+    else:
+        out_file.write_text(rendered, encoding="utf-8")
+        click.echo(f"signed off {organization_id} at sequence {document['sequence']} → {out_file}")
+
+
+@click.command("reconcile")
+def reconcile_command() -> None:
+    """Check every invariant of the books over all ledgers; exit 1 when any check fails."""
+
+    async def work(session, _settings):
+        return await reconcile(session)
+
+    report = _in_session(work)
+    click.echo(str(report))
+    if not report.ok:
+        raise SystemExit(1)
+
+
+def register(cli_group: click.Group) -> None:
+    """Attach the audit commands to ``unionfed finance``."""
+    for command in (verify_chain_command, export_head_command, reconcile_command):
+        cli_group.add_command(command)

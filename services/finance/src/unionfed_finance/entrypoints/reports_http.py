@@ -1,0 +1,364 @@
+"""Finance reports over HTTP: public disclosure, term audit pack, entry trace, consolidation.
+
+Each report reads one database snapshot (``begin_snapshot``), so its figures, the ledger head
+it names and the chain verification all describe the same state of the books.
+"""
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_finance.adapters import report_queries as queries
+from unionfed_finance.adapters.tables import directory
+from unionfed_finance.domain.ledger import account_spec
+from unionfed_finance.entrypoints.http import BOOK_READERS
+from unionfed_finance.service_layer import reports
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.errors import NotFound
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(prefix="/v1", tags=["finance reports"])
+
+# The review group's members act with these roles; welfare officers keep to their own files.
+AUDIT_PACK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.AUDITOR)
+# A trace shows who did what, when and under which trace: for auditors and the federation.
+TRACE_READERS = (Role.AUDITOR, Role.FEDERATION_ADMIN)
+
+FromDay = Query(default=None, alias="from", description="first day, YYYY-MM-DD")
+ToDay = Query(default=None, alias="to", description="last day (inclusive), YYYY-MM-DD")
+FormatQuery = Query(default="html", alias="format")
+
+
+def _csv(content: bytes, filename: str) -> Response:
+    return Response(
+        content,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+async def _books_in_scope(session: AsyncSession, principal: Principal, organization_id: str) -> tuple[dict, reports.LedgerHead]:
+    await directory.require_in_scope(session, principal, organization_id)
+    org = await queries.organization(session, organization_id)
+    head = await queries.ledger_head(session, organization_id)
+    if org is None or head is None:
+        raise NotFound(f"{organization_id} keeps no books of its own")
+    return org, reports.LedgerHead(*head)
+
+
+# ---------------------------------------------------------------- public disclosure
+
+
+async def build_disclosure(
+    session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period, lang: reports.Lang
+) -> reports.Disclosure:
+    organization_id = org["id"]
+    names = await queries.members_by_name(session, organization_id)
+    welfare = [
+        reports.WelfareEntry(
+            row["effective_date"], row["sequence"],
+            reports.pseudonymise(row["description"], organization_id, names, lang), row["amount_fen"],
+        )
+        for row in await queries.welfare_entries(session, organization_id, period.bounds)
+    ]
+    movements = await queries.movements(session, organization_id, period.bounds)
+    return reports.build_disclosure(
+        organization_id=organization_id,
+        organization_name=org["name"],
+        period=period,
+        generated_at=dt.datetime.now(dt.UTC),
+        head=head,
+        opening_bank_fen=await queries.bank_balance_before(session, organization_id, period.starts_on),
+        movements={code: reports.Movement(d, c) for code, (d, c) in movements.items()},
+        welfare_entries=welfare,
+    )
+
+
+@router.get(
+    "/organizations/{organization_id}/disclosure",
+    response_class=HTMLResponse,
+    summary="Public income and expenditure statement for a term (校务公开), recipients pseudonymised",
+)
+async def disclosure(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    starts: str | None = FromDay,
+    ends: str | None = ToDay,
+    lang: Literal["zh", "en"] = "zh",
+    output: Literal["html", "csv"] = FormatQuery,
+) -> Response:
+    async with runtime.session_factory() as session:
+        await queries.begin_snapshot(session)
+        # Public within the union: every role in scope, members included; no role check.
+        org, head = await _books_in_scope(session, principal, organization_id)
+        period = reports.Period.parse(starts, ends)
+        statement = await build_disclosure(session, org, head, period, lang)
+    if output == "csv":
+        name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
+        return _csv(reports.render_disclosure_csv(statement, lang), name)
+    return HTMLResponse(reports.render_disclosure_html(statement, lang))
+
+
+# ---------------------------------------------------------------- term audit pack
+
+
+def _audit_entry(row: dict) -> reports.AuditEntry:
+    def text(value) -> str | None:
+        return None if value is None else str(value)
+
+    return reports.AuditEntry(
+        id=str(row["id"]), sequence=row["sequence"], effective_date=row["effective_date"],
+        description=row["description"], total_fen=row["total_fen"],
+        source_event_id=row["source_event_id"], source_event_type=row["source_event_type"],
+        source_topic=row["source_topic"], source_partition=row["source_partition"], source_offset=row["source_offset"],
+        actor=row["actor"], causation_id=row["causation_id"], correlation_id=row["correlation_id"],
+        trace_id=row["trace_id"], journal_event_id=row["journal_event_id"],
+        journal_partition=row["journal_partition"], journal_offset=row["journal_offset"],
+        reverses_posting_id=text(row["reverses_posting_id"]),
+        reversed_by_posting_id=text(row["reversed_by_posting_id"]),
+        previous_hash=row["previous_hash"], hash=row["hash"], recorded_at=row["recorded_at"],
+        lines=tuple(
+            reports.AuditLine(l["line_no"], l["account_code"], l["debit_fen"], l["credit_fen"], l["counterparty_id"])
+            for l in row["lines"]
+        ),
+    )
+
+
+async def build_audit_pack(
+    session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period
+) -> reports.AuditPack:
+    # Imported here: the chain verifier is its own module and may be deployed after this one.
+    from unionfed_finance.adapters.chain import verify_chain
+
+    chain = reports.chain_result(await verify_chain(session, org["id"]))
+    entries = tuple(_audit_entry(row) for row in await queries.entries(session, org["id"], period.bounds))
+    return reports.AuditPack(
+        organization_id=org["id"], organization_name=org["name"], period=period,
+        generated_at=dt.datetime.now(dt.UTC), head=head, chain=chain, entries=entries,
+        totals=reports.account_totals(entries),
+    )
+
+
+@router.get(
+    "/organizations/{organization_id}/audit-pack",
+    response_class=HTMLResponse,
+    summary="Every entry of a term with its source, actor and trace, totals and the chain check (民主理财)",
+)
+async def audit_pack(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    starts: str | None = FromDay,
+    ends: str | None = ToDay,
+    output: Literal["html", "csv"] = FormatQuery,
+) -> Response:
+    async with runtime.session_factory() as session:
+        await queries.begin_snapshot(session)
+        org, head = await _books_in_scope(session, principal, organization_id)
+        principal.require_role(*AUDIT_PACK_READERS)
+        period = reports.Period.parse(starts, ends)
+        pack = await build_audit_pack(session, org, head, period)
+    if output == "csv":
+        return _csv(reports.render_audit_csv(pack), f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}.csv")
+    return HTMLResponse(reports.render_audit_html(pack))
+
+
+# ---------------------------------------------------------------- entry trace
+
+
+class TraceLine(BaseModel):
+    line_no: int
+    account_code: str
+    debit_fen: int
+    credit_fen: int
+    counterparty_id: str | None
+
+
+class TracedPosting(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    sequence: int
+    effective_date: dt.date
+    description: str
+    total_fen: int
+    previous_hash: str
+    hash: str
+    recorded_at: dt.datetime
+    lines: list[TraceLine]
+
+
+class JournalRef(BaseModel):
+    event_id: str | None
+    partition: int | None
+    offset: int | None
+
+
+class SourceEventRef(BaseModel):
+    event_id: str
+    type: str
+    topic: str
+    partition: int
+    offset: int
+    occurred_at: dt.datetime | None
+
+
+class CausationLink(BaseModel):
+    kind: Literal["journal_entry", "source_event", "event", "command", "unrecorded_event"]
+    event_id: str
+    type: str | None = None
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+    occurred_at: dt.datetime | None = None
+    actor: str | None = None
+    causation_id: str | None = None
+
+
+class PostingRef(BaseModel):
+    id: uuid.UUID
+    sequence: int
+    effective_date: dt.date
+    description: str
+
+
+class MoneyOutcomeOut(BaseModel):
+    journal_event_id: str
+    request_event_id: str
+    requested_by: str
+    operation: str
+    outcome: str
+    reason: str | None
+    warnings: list[str]
+    reference: str | None
+    hold_id: uuid.UUID | None
+    posting_ids: list[uuid.UUID]
+    settled_at: dt.datetime
+
+
+class PostingTrace(BaseModel):
+    posting: TracedPosting
+    journal_entry: JournalRef
+    source_event: SourceEventRef
+    causation_chain: list[CausationLink]  # nearest cause first
+    originating_command: str | None  # the cmd-… id of the HTTP command, when finance recorded it
+    actor: str | None
+    correlation_id: str
+    trace_id: str | None
+    reverses: PostingRef | None
+    reversed_by: PostingRef | None
+    money_outcome: MoneyOutcomeOut | None
+
+
+@router.get("/postings/{posting_id}/trace", response_model=PostingTrace, summary="Walk one entry back to its cause")
+async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> PostingTrace:
+    async with runtime.session_factory() as session:
+        await queries.begin_snapshot(session)
+        entry = await queries.posting(session, posting_id)
+        path = await directory.path_of(session, entry["organization_id"]) if entry else None
+        if entry is None or path is None or not principal.can_see(path):
+            # Same answer for a missing entry and one outside the caller's scope.
+            raise NotFound("posting not found or outside your scope")
+        principal.require_role(*TRACE_READERS)
+        chain = await queries.causation_chain(session, entry)
+        journal = await queries.known_event(session, entry["journal_event_id"]) if entry["journal_event_id"] else None
+        reverses = await queries.posting_summary(session, entry["reverses_posting_id"])
+        reversed_by = await queries.posting_summary(session, entry["reversed_by_posting_id"])
+        outcome = await queries.money_outcome(session, entry["journal_event_id"])
+    commands = [link["event_id"] for link in chain if link["kind"] == "command"]
+    return PostingTrace(
+        posting=TracedPosting(**entry),
+        journal_entry=JournalRef(
+            event_id=entry["journal_event_id"], partition=entry["journal_partition"], offset=entry["journal_offset"]
+        ),
+        source_event=SourceEventRef(
+            event_id=entry["source_event_id"], type=entry["source_event_type"], topic=entry["source_topic"],
+            partition=entry["source_partition"], offset=entry["source_offset"],
+            occurred_at=queries.source_time(entry, journal),
+        ),
+        causation_chain=[CausationLink(**link) for link in chain],
+        originating_command=commands[0] if commands else None,
+        actor=entry["actor"],
+        correlation_id=entry["correlation_id"],
+        trace_id=entry["trace_id"],
+        reverses=PostingRef(**reverses) if reverses else None,
+        reversed_by=PostingRef(**reversed_by) if reversed_by else None,
+        money_outcome=MoneyOutcomeOut(**outcome) if outcome else None,
+    )
+
+
+# ---------------------------------------------------------------- consolidation
+
+
+class IncludedLedger(BaseModel):
+    organization_id: str
+    name: str
+    kind: str
+    last_sequence: int
+    last_hash: str
+
+
+class ConsolidatedAccountOut(BaseModel):
+    code: str
+    name: str
+    name_zh: str
+    type: str
+    combined_fen: int  # the ledgers' balances added up
+    eliminated_fen: int  # of which between organizations of this subtree
+    consolidated_fen: int
+
+
+class Consolidated(BaseModel):
+    organization_id: str
+    generated_at: dt.datetime
+    ledgers: list[IncludedLedger]
+    accounts: list[ConsolidatedAccountOut]
+    eliminated_debit_fen: int
+    eliminated_credit_fen: int
+    total_debit_balances_fen: int
+    total_credit_balances_fen: int
+
+
+@router.get(
+    "/organizations/{organization_id}/ledger/consolidated",
+    response_model=Consolidated,
+    summary="The subtree's ledgers added up, transfers between its organizations eliminated",
+)
+async def consolidated(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> Consolidated:
+    async with runtime.session_factory() as session:
+        await queries.begin_snapshot(session)
+        await directory.require_in_scope(session, principal, organization_id)
+        principal.require_role(*BOOK_READERS)
+        included = await queries.subtree_ledgers(session, organization_id)
+        if not included:
+            raise NotFound(f"no books are kept in {organization_id} or below it")
+        ledger_ids = [row["organization_id"] for row in included]
+        subtree = await queries.subtree_organization_ids(session, organization_id)
+        balances = await queries.balances_of(session, ledger_ids)
+        internal = await queries.internal_lines(session, ledger_ids, subtree)
+    accounts = reports.consolidate(balances, {code: reports.Movement(d, c) for code, (d, c) in internal.items()})
+    out = []
+    for account in accounts:
+        spec = account_spec(account.code)
+        out.append(
+            ConsolidatedAccountOut(
+                code=account.code, name=spec.name, name_zh=spec.name_zh, type=spec.type.value,
+                combined_fen=account.combined_fen, eliminated_fen=account.eliminated_fen,
+                consolidated_fen=account.consolidated_fen,
+            )
+        )
+    return Consolidated(
+        organization_id=organization_id,
+        generated_at=dt.datetime.now(dt.UTC),
+        ledgers=[IncludedLedger(**row) for row in included],
+        accounts=out,
+        eliminated_debit_fen=sum(d for d, _ in internal.values()),
+        eliminated_credit_fen=sum(c for _, c in internal.values()),
+        total_debit_balances_fen=sum(a.consolidated_fen for a in accounts if a.type.debit_normal),
+        total_credit_balances_fen=sum(a.consolidated_fen for a in accounts if not a.type.debit_normal),
+    )

@@ -1,0 +1,621 @@
+"""Finance reports: what the figures are, and how they are shown. No I/O.
+
+The public disclosure (校务公开) is read by every member, so it pseudonymises the people behind
+welfare grants. The audit pack is for the finance review group (民主理财小组) and shows every
+entry as it is. Money is integer fen throughout and only becomes text, via ``divmod``, here.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from unionfed_finance.domain.ledger import SHANGHAI, STANDARD_CHART, AccountType, account_spec
+from unionfed_shared.errors import Invalid
+
+Lang = Literal["zh", "en"]
+BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with this mark
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# ---------------------------------------------------------------- money and dates
+
+
+def format_yuan(fen: int, grouping: bool = False) -> str:
+    """``123456`` fen → ``"1234.56"`` (``"1,234.56"`` with grouping); exact, never a float."""
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise TypeError(f"amounts are whole fen, not {type(fen).__name__}")
+    yuan, cents = divmod(abs(fen), 100)
+    whole = f"{yuan:,}" if grouping else str(yuan)
+    return f"{'-' if fen < 0 else ''}{whole}.{cents:02d}"
+
+
+def shanghai_time(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("report times are timezone-aware")
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass(frozen=True)
+class Period:
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @classmethod
+    def parse(cls, starts: str | None, ends: str | None) -> "Period":
+        """Both ends given as YYYY-MM-DD, inclusive; anything else is refused with the reason."""
+        days = []
+        for name, value in (("from", starts), ("to", ends)):
+            if not value:
+                raise Invalid(f"'{name}' is required, as YYYY-MM-DD")
+            if not _ISO_DAY.match(value):
+                raise Invalid(f"'{name}' must be a date as YYYY-MM-DD, not {value!r}")
+            try:
+                days.append(dt.date.fromisoformat(value))
+            except ValueError as exc:
+                raise Invalid(f"'{name}' is not a real date: {value!r} ({exc})") from exc
+        if days[0] > days[1]:
+            raise Invalid(f"'from' ({days[0]}) is after 'to' ({days[1]})")
+        return cls(days[0], days[1])
+
+    @property
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        return self.starts_on, self.ends_on
+
+    def __str__(self) -> str:
+        return f"{self.starts_on.isoformat()} – {self.ends_on.isoformat()}"
+
+
+# ---------------------------------------------------------------- pseudonyms
+
+_UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_MEMBER_REF = re.compile(rf"(member:)?({_UUID})")
+PSEUDONYM_PREFIX = {"zh": "受助人-", "en": "Recipient-"}
+
+
+def pseudonym(organization_id: str, member_id: str, lang: Lang = "zh") -> str:
+    """Stable per union and member, so repeated grants to one person can be seen as such
+    without saying who; salted with the union so pseudonyms cannot be matched across unions."""
+    digest = hashlib.sha256(f"{organization_id}{member_id.lower()}".encode()).hexdigest()
+    return PSEUDONYM_PREFIX[lang] + digest[:6]
+
+
+def pseudonymise(
+    text: str, organization_id: str, members_by_name: Mapping[str, str] | None = None, lang: Lang = "zh"
+) -> str:
+    """Replace every ``member:<uuid>`` (and a bare uuid of a known member) and every known
+    member's name in ``text`` with that member's pseudonym."""
+    members_by_name = members_by_name or {}
+    known_ids = {member_id.lower() for member_id in members_by_name.values()}
+
+    def replace_ref(match: re.Match) -> str:
+        prefixed, member_id = match.group(1), match.group(2)
+        if prefixed or member_id.lower() in known_ids:
+            return pseudonym(organization_id, member_id, lang)
+        return match.group(0)  # some other id (a hold, a posting): not a person
+
+    text = _MEMBER_REF.sub(replace_ref, text)
+    # Longest names first, so "李华明" is not half-replaced by "李华". A name that also reads as
+    # an ordinary word is replaced there too: over-redacting a public text is the safe mistake.
+    # One-character names are skipped: no real name is that short, and they would shred the text.
+    for name in sorted(members_by_name, key=len, reverse=True):
+        if len(name.strip()) >= 2:
+            text = text.replace(name, pseudonym(organization_id, str(members_by_name[name]), lang))
+    return text
+
+
+# ---------------------------------------------------------------- labels
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "disclosure": "工会经费收支公开表",
+        "audit_pack": "工会经费审查资料（民主理财小组）",
+        "period": "期间",
+        "generated": "生成时间（北京时间）",
+        "opening": "期初银行存款及现金余额",
+        "income": "收入",
+        "expenditure": "支出",
+        "income_total": "收入合计",
+        "expenditure_total": "支出合计",
+        "net": "本期收支结余（收入合计 − 支出合计）",
+        "other": "非收支款项净收付（代管捐款、应付上缴款等）",
+        "closing": "期末银行存款及现金余额",
+        "code": "科目编码",
+        "account": "科目",
+        "amount": "金额（元）",
+        "welfare_detail": "职工福利支出明细",
+        "date": "日期",
+        "description": "摘要",
+        "no_entries": "本期无此类支出",
+        "head": "编制依据：生成时账簿链头",
+        "sequence": "序号",
+        "hash": "哈希",
+        "note": (
+            "说明：收入、支出为本期各收支科目的净发生额；期末余额 = 期初余额 + 收入合计 − 支出合计"
+            " + 非收支款项净收付。受助人已作匿名处理。"
+        ),
+        "union": "单位",
+    },
+    "en": {
+        "disclosure": "Statement of union income and expenditure",
+        "audit_pack": "Term audit pack for the finance review group",
+        "period": "Period",
+        "generated": "Generated (Beijing time)",
+        "opening": "Opening bank and cash balance",
+        "income": "Income",
+        "expenditure": "Expenditure",
+        "income_total": "Total income",
+        "expenditure_total": "Total expenditure",
+        "net": "Surplus for the period (total income − total expenditure)",
+        "other": "Bank movements that are not income or expenditure (donations held, remittances payable …)",
+        "closing": "Closing bank and cash balance",
+        "code": "Code",
+        "account": "Account",
+        "amount": "Amount (yuan)",
+        "welfare_detail": "Welfare expense entries",
+        "date": "Date",
+        "description": "Description",
+        "no_entries": "No such entries in this period",
+        "head": "Built from the ledger head at generation time",
+        "sequence": "sequence",
+        "hash": "hash",
+        "note": (
+            "Income and expenditure are each account's net movement in the period; closing balance = "
+            "opening balance + total income − total expenditure + other bank movements. "
+            "Recipients are pseudonymised."
+        ),
+        "union": "Union",
+    },
+}
+
+
+def account_name(code: str, lang: Lang) -> str:
+    spec = account_spec(code)
+    return spec.name_zh if lang == "zh" else spec.name
+
+
+def parent_code(code: str) -> str:
+    """Sub-accounts (2301/drive-x) roll up to their chart account (2301)."""
+    return code.partition("/")[0]
+
+
+# ---------------------------------------------------------------- the public disclosure
+
+
+@dataclass(frozen=True)
+class Movement:
+    """Debits and credits of one account over a period, in fen."""
+
+    debit_fen: int = 0
+    credit_fen: int = 0
+
+    def net_for(self, account_type: AccountType) -> int:
+        delta = self.debit_fen - self.credit_fen
+        return delta if account_type.debit_normal else -delta
+
+
+@dataclass(frozen=True)
+class CategoryLine:
+    code: str
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class WelfareEntry:
+    effective_date: dt.date
+    sequence: int
+    description: str  # already pseudonymised
+    amount_fen: int
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    sequence: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    organization_id: str
+    organization_name: str
+    period: Period
+    generated_at: dt.datetime
+    head: LedgerHead
+    opening_bank_fen: int
+    closing_bank_fen: int
+    income: tuple[CategoryLine, ...]
+    expenditure: tuple[CategoryLine, ...]
+    welfare_entries: tuple[WelfareEntry, ...]
+
+    @property
+    def income_total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.income)
+
+    @property
+    def expenditure_total_fen(self) -> int:
+        return sum(line.amount_fen for line in self.expenditure)
+
+    @property
+    def net_fen(self) -> int:
+        return self.income_total_fen - self.expenditure_total_fen
+
+    @property
+    def other_bank_fen(self) -> int:
+        """What moved the bank without being income or expense, so the statement always adds up."""
+        return self.closing_bank_fen - self.opening_bank_fen - self.net_fen
+
+
+def _category_lines(movements: Mapping[str, Movement], account_type: AccountType) -> tuple[CategoryLine, ...]:
+    # Every category of the chart is shown, zero or not: a disclosure that omits a line hides it.
+    totals = {spec.code: 0 for spec in STANDARD_CHART if spec.type is account_type}
+    for code, movement in movements.items():
+        parent = parent_code(code)
+        if parent in totals:
+            totals[parent] += movement.net_for(account_type)
+    return tuple(CategoryLine(code, amount) for code, amount in sorted(totals.items()))
+
+
+def build_disclosure(
+    *,
+    organization_id: str,
+    organization_name: str,
+    period: Period,
+    generated_at: dt.datetime,
+    head: LedgerHead,
+    opening_bank_fen: int,
+    movements: Mapping[str, Movement],
+    welfare_entries: Iterable[WelfareEntry],
+) -> Disclosure:
+    """``movements``: each account's debits and credits with an effective date in the period."""
+    bank = movements.get("1001", Movement())
+    return Disclosure(
+        organization_id=organization_id,
+        organization_name=organization_name,
+        period=period,
+        generated_at=generated_at,
+        head=head,
+        opening_bank_fen=opening_bank_fen,
+        closing_bank_fen=opening_bank_fen + bank.net_for(AccountType.ASSET),
+        income=_category_lines(movements, AccountType.INCOME),
+        expenditure=_category_lines(movements, AccountType.EXPENSE),
+        welfare_entries=tuple(welfare_entries),
+    )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    code: str
+    label: str
+    amount_fen: int | None  # None: a section heading
+    kind: Literal["section", "line", "total"]
+
+
+def disclosure_rows(statement: Disclosure, lang: Lang) -> list[SummaryRow]:
+    """The summary in reading order; shared by HTML and CSV so both always say the same."""
+    t = LABELS[lang]
+
+    def lines(items: tuple[CategoryLine, ...]) -> list[SummaryRow]:
+        return [SummaryRow(l.code, account_name(l.code, lang), l.amount_fen, "line") for l in items]
+
+    return [
+        SummaryRow("", t["opening"], statement.opening_bank_fen, "total"),
+        SummaryRow("", t["income"], None, "section"),
+        *lines(statement.income),
+        SummaryRow("", t["income_total"], statement.income_total_fen, "total"),
+        SummaryRow("", t["expenditure"], None, "section"),
+        *lines(statement.expenditure),
+        SummaryRow("", t["expenditure_total"], statement.expenditure_total_fen, "total"),
+        SummaryRow("", t["net"], statement.net_fen, "total"),
+        SummaryRow("", t["other"], statement.other_bank_fen, "line"),
+        SummaryRow("", t["closing"], statement.closing_bank_fen, "total"),
+    ]
+
+
+def _title(statement: Disclosure, lang: Lang) -> str:
+    return f"{statement.organization_name} {LABELS[lang]['disclosure']}"
+
+
+def render_disclosure_csv(statement: Disclosure, lang: Lang = "zh") -> bytes:
+    t = LABELS[lang]
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_title(statement, lang)])
+    writer.writerow([t["union"], statement.organization_name, statement.organization_id])
+    writer.writerow([t["period"], statement.period.starts_on.isoformat(), statement.period.ends_on.isoformat()])
+    writer.writerow([t["generated"], shanghai_time(statement.generated_at)])
+    writer.writerow([t["head"], f"{t['sequence']} {statement.head.sequence}", f"{t['hash']} {statement.head.hash}"])
+    writer.writerow([])
+    writer.writerow([t["code"], t["account"], t["amount"]])
+    for row in disclosure_rows(statement, lang):
+        writer.writerow([row.code, row.label, "" if row.amount_fen is None else format_yuan(row.amount_fen)])
+    writer.writerow([])
+    writer.writerow([t["welfare_detail"]])
+    writer.writerow([t["date"], t["description"], t["amount"]])
+    for entry in statement.welfare_entries:
+        writer.writerow([entry.effective_date.isoformat(), entry.description, format_yuan(entry.amount_fen)])
+    writer.writerow([])
+    writer.writerow([t["note"]])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+_STYLE = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;color:#222}
+h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
+th,td{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}
+td.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.section td{font-weight:bold;background:#f2f2f2}tr.total td{font-weight:bold}
+.meta,.note{color:#555;font-size:.9em}code{font-size:.85em;word-break:break-all}
+"""
+
+
+def _page(title: str, lang: Lang, body: str) -> str:
+    e = html.escape
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
+    t, e = LABELS[lang], html.escape
+    colon = "：" if lang == "zh" else ": "
+    summary = []
+    for row in disclosure_rows(statement, lang):
+        amount = "" if row.amount_fen is None else format_yuan(row.amount_fen, grouping=True)
+        summary.append(
+            f'<tr class="{row.kind}"><td>{e(row.code)}</td><td>{e(row.label)}</td><td class="amount">{amount}</td></tr>'
+        )
+    details = [
+        f'<tr><td>{entry.effective_date.isoformat()}</td><td>{e(entry.description)}</td>'
+        f'<td class="amount">{format_yuan(entry.amount_fen, grouping=True)}</td></tr>'
+        for entry in statement.welfare_entries
+    ] or [f'<tr><td colspan="3">{e(t["no_entries"])}</td></tr>']
+    body = f"""<h1>{e(_title(statement, lang))}</h1>
+<p class="meta">{e(t["period"])}{colon}{e(str(statement.period))}<br>
+{e(t["generated"])}{colon}{e(shanghai_time(statement.generated_at))}<br>
+{e(t["head"])}{colon}{e(t["sequence"])} {statement.head.sequence}, {e(t["hash"])} <code>{e(statement.head.hash)}</code></p>
+<table>
+<thead><tr><th>{e(t["code"])}</th><th>{e(t["account"])}</th><th>{e(t["amount"])}</th></tr></thead>
+<tbody>
+{chr(10).join(summary)}
+</tbody>
+</table>
+<h2>{e(t["welfare_detail"])}</h2>
+<table>
+<thead><tr><th>{e(t["date"])}</th><th>{e(t["description"])}</th><th>{e(t["amount"])}</th></tr></thead>
+<tbody>
+{chr(10).join(details)}
+</tbody>
+</table>
+<p class="note">{e(t["note"])}</p>"""
+    return _page(_title(statement, lang), lang, body)
+
+
+# ---------------------------------------------------------------- the audit pack
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    line_no: int
+    account_code: str
+    debit_fen: int
+    credit_fen: int
+    counterparty_id: str | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: str
+    sequence: int
+    effective_date: dt.date
+    description: str
+    total_fen: int
+    source_event_id: str
+    source_event_type: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    actor: str | None
+    causation_id: str | None
+    correlation_id: str
+    trace_id: str | None
+    journal_event_id: str | None
+    journal_partition: int | None
+    journal_offset: int | None
+    reverses_posting_id: str | None
+    reversed_by_posting_id: str | None
+    previous_hash: str
+    hash: str
+    recorded_at: dt.datetime
+    lines: tuple[AuditLine, ...]
+
+
+@dataclass(frozen=True)
+class AccountTotal:
+    code: str
+    debit_fen: int
+    credit_fen: int
+
+    @property
+    def net_debit_fen(self) -> int:
+        return self.debit_fen - self.credit_fen
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    ok: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class AuditPack:
+    organization_id: str
+    organization_name: str
+    period: Period
+    generated_at: dt.datetime
+    head: LedgerHead
+    chain: ChainResult
+    entries: tuple[AuditEntry, ...]
+    totals: tuple[AccountTotal, ...] = field(default=())
+
+    @property
+    def debit_total_fen(self) -> int:
+        return sum(t.debit_fen for t in self.totals)
+
+    @property
+    def credit_total_fen(self) -> int:
+        return sum(t.credit_fen for t in self.totals)
+
+
+def account_totals(entries: Iterable[AuditEntry]) -> tuple[AccountTotal, ...]:
+    """Debits and credits per account (sub-accounts kept apart: each drive is audited on its own)."""
+    sums: dict[str, list[int]] = {}
+    for entry in entries:
+        for line in entry.lines:
+            pair = sums.setdefault(line.account_code, [0, 0])
+            pair[0] += line.debit_fen
+            pair[1] += line.credit_fen
+    return tuple(AccountTotal(code, d, c) for code, (d, c) in sorted(sums.items()))
+
+
+def chain_result(report) -> ChainResult:
+    """Whatever ``verify_chain`` returns: its ``ok`` and its own description of itself."""
+    describe = getattr(report, "describe", None)
+    return ChainResult(bool(report.ok), describe() if callable(describe) else str(report))
+
+
+AUDIT_COLUMNS = (
+    "sequence", "posting_id", "effective_date", "description", "line_no", "account_code", "account_name",
+    "debit_yuan", "credit_yuan", "counterparty_id", "source_event_id", "source_event_type", "source_topic",
+    "source_partition", "source_offset", "actor", "causation_id", "correlation_id", "trace_id",
+    "journal_event_id", "journal_partition", "journal_offset", "reverses_posting_id", "reversed_by_posting_id",
+    "recorded_at_beijing", "previous_hash", "hash",
+)
+
+
+def _blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def audit_line_rows(pack: AuditPack) -> list[list[str]]:
+    rows = []
+    for entry in pack.entries:
+        for line in entry.lines:
+            rows.append(
+                [
+                    str(entry.sequence), entry.id, entry.effective_date.isoformat(), entry.description,
+                    str(line.line_no), line.account_code, account_name(line.account_code, "zh"),
+                    format_yuan(line.debit_fen), format_yuan(line.credit_fen), _blank(line.counterparty_id),
+                    entry.source_event_id, entry.source_event_type, entry.source_topic,
+                    str(entry.source_partition), str(entry.source_offset), _blank(entry.actor),
+                    _blank(entry.causation_id), entry.correlation_id, _blank(entry.trace_id),
+                    _blank(entry.journal_event_id), _blank(entry.journal_partition), _blank(entry.journal_offset),
+                    _blank(entry.reverses_posting_id), _blank(entry.reversed_by_posting_id),
+                    shanghai_time(entry.recorded_at), entry.previous_hash, entry.hash,
+                ]
+            )
+    return rows
+
+
+def _audit_meta(pack: AuditPack) -> list[list[str]]:
+    return [
+        ["organization", pack.organization_name, pack.organization_id],
+        ["period", pack.period.starts_on.isoformat(), pack.period.ends_on.isoformat()],
+        ["generated_at_beijing", shanghai_time(pack.generated_at)],
+        ["ledger_head_at_generation", f"sequence {pack.head.sequence}", f"hash {pack.head.hash}"],
+        ["chain_verified", "ok" if pack.chain.ok else "BROKEN", pack.chain.description],
+        ["postings", str(len(pack.entries))],
+    ]
+
+
+def render_audit_csv(pack: AuditPack) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([LABELS["zh"]["audit_pack"]])
+    writer.writerows(_audit_meta(pack))
+    writer.writerow([])
+    writer.writerow(AUDIT_COLUMNS)
+    writer.writerows(audit_line_rows(pack))
+    writer.writerow([])
+    writer.writerow(["account_code", "account_name", "debit_yuan", "credit_yuan", "net_debit_yuan"])
+    for total in pack.totals:
+        writer.writerow(
+            [total.code, account_name(total.code, "zh"), format_yuan(total.debit_fen),
+             format_yuan(total.credit_fen), format_yuan(total.net_debit_fen)]
+        )
+    writer.writerow(["total", "", format_yuan(pack.debit_total_fen), format_yuan(pack.credit_total_fen), ""])
+    return (BOM + out.getvalue()).encode("utf-8")
+
+
+def render_audit_html(pack: AuditPack) -> str:
+    e = html.escape
+    title = f"{pack.organization_name} {LABELS['zh']['audit_pack']}"
+    meta = "".join(f"<tr><th>{e(row[0])}</th><td>{'<br>'.join(e(v) for v in row[1:])}</td></tr>" for row in _audit_meta(pack))
+    money_columns = {"debit_yuan", "credit_yuan"}
+    head = "".join(f"<th>{e(c)}</th>" for c in AUDIT_COLUMNS)
+    body_rows = []
+    for row in audit_line_rows(pack):
+        cells = "".join(
+            f'<td class="amount">{e(v)}</td>' if c in money_columns else f"<td>{e(v)}</td>"
+            for c, v in zip(AUDIT_COLUMNS, row)
+        )
+        body_rows.append(f"<tr>{cells}</tr>")
+    totals = "".join(
+        f'<tr><td>{e(t.code)}</td><td>{e(account_name(t.code, "zh"))}</td><td class="amount">{format_yuan(t.debit_fen, True)}</td>'
+        f'<td class="amount">{format_yuan(t.credit_fen, True)}</td><td class="amount">{format_yuan(t.net_debit_fen, True)}</td></tr>'
+        for t in pack.totals
+    )
+    status = "chain intact" if pack.chain.ok else "CHAIN BROKEN"
+    body = f"""<h1>{e(title)}</h1>
+<p class="meta"><strong>{e(status)}</strong></p>
+<table>{meta}</table>
+<h2>Totals per account</h2>
+<table><thead><tr><th>code</th><th>account</th><th>debit</th><th>credit</th><th>net debit</th></tr></thead>
+<tbody>{totals}
+<tr class="total"><td>total</td><td></td><td class="amount">{format_yuan(pack.debit_total_fen, True)}</td>
+<td class="amount">{format_yuan(pack.credit_total_fen, True)}</td><td></td></tr></tbody></table>
+<h2>Postings and lines</h2>
+<div style="overflow-x:auto"><table><thead><tr>{head}</tr></thead>
+<tbody>
+{chr(10).join(body_rows)}
+</tbody></table></div>"""
+    return _page(title, "zh", body)
+
+
+# ---------------------------------------------------------------- consolidation
+
+
+@dataclass(frozen=True)
+class ConsolidatedAccount:
+    code: str
+    combined_fen: int  # sum of the ledgers' balances, normal direction
+    eliminated_fen: int  # inter-organization lines inside the subtree, normal direction
+
+    @property
+    def consolidated_fen(self) -> int:
+        return self.combined_fen - self.eliminated_fen
+
+    @property
+    def type(self) -> AccountType:
+        return account_spec(self.code).type
+
+
+def consolidate(
+    balances: Iterable[tuple[str, int]], eliminated: Mapping[str, Movement]
+) -> tuple[ConsolidatedAccount, ...]:
+    """``balances``: (account code, balance in its normal direction) of every ledger included;
+    ``eliminated``: debits and credits of the lines whose counterparty is inside the subtree."""
+    combined: dict[str, int] = {}
+    for code, balance_fen in balances:
+        parent = parent_code(code)
+        combined[parent] = combined.get(parent, 0) + balance_fen
+    removed: dict[str, int] = {}
+    for code, movement in eliminated.items():
+        parent = parent_code(code)
+        removed[parent] = removed.get(parent, 0) + movement.net_for(account_spec(parent).type)
+    codes = sorted(set(combined) | set(removed))
+    return tuple(ConsolidatedAccount(code, combined.get(code, 0), removed.get(code, 0)) for code in codes)

@@ -1,0 +1,339 @@
+"""Tampering with the books is found: the hash chain names the entry, reconcile names the check.
+
+Postings are made the way production makes them (journal entries through finance's consumer),
+then rewritten behind the ledger's back as only a database superuser can: with
+``session_replication_role = replica`` the immutability triggers do not fire.
+"""
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import os
+import types
+import uuid
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from tests.kafka_tools import envelope_for
+from tests.pytest_infra import REPO, service_env, unique
+from unionfed_finance.adapters.chain import (
+    Break,
+    export_head,
+    recompute_hash,
+    signing_key,
+    verify_against_head,
+    verify_chain,
+)
+from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
+from unionfed_finance.entrypoints.app import definition
+from unionfed_finance.service_layer.reconcile import reconcile
+from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
+from unionfed_shared.contracts.topics import FINANCE_JOURNAL
+from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+
+pytestmark = pytest.mark.integration
+
+_offsets = itertools.count(1)
+DAY = dt.date(2026, 10, 28)
+
+
+def spec(org: str, description: str, *lines: LineSpec) -> PostingSpec:
+    return PostingSpec(organization_id=org, effective_date=DAY, description=description, lines=list(lines))
+
+
+async def journal(finance, federation: str, requested_by: str, *specs: PostingSpec) -> None:
+    entry = JournalEntryV1(
+        organization_id=federation, federation_id=federation, requested_by=requested_by,
+        instruction=Post(postings=list(specs)),
+    )
+    envelope = envelope_for(entry)
+    message = IncomingMessage(
+        topic=FINANCE_JOURNAL, partition=0, offset=next(_offsets), key=envelope.key, value=envelope.data,
+        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
+    )
+    assert await finance.consumer.handle(message) is Outcome.PROCESSED
+
+
+def dues(school: str, fen: int) -> PostingSpec:
+    return spec(school, "会费 Dues", LineSpec(account="1001", debit_fen=fen), LineSpec(account="4101", credit_fen=fen))
+
+
+async def seed(finance):
+    """A federation and a school: five entries in the school's ledger, two in the federation's.
+
+    school: 1 dues 5000 · 2 dues 3000 · 3 remittance 1200 up · 4 allocation 800 down · 5 dues 2000
+    federation: 1 remittance received · 2 allocation paid; then one refused spend (bank floor).
+    """
+    fed, school = unique("fed"), unique("school")
+    await journal(finance, fed, school, dues(school, 5000))
+    await journal(finance, fed, school, dues(school, 3000))
+    await journal(
+        finance, fed, school,
+        spec(school, "上解 Remittance", LineSpec(account="5202", debit_fen=1200, counterparty_id=fed),
+             LineSpec(account="1001", credit_fen=1200)),
+        spec(fed, "下级上缴 Remittance", LineSpec(account="1001", debit_fen=1200),
+             LineSpec(account="4104", credit_fen=1200, counterparty_id=school)),
+    )
+    await journal(
+        finance, fed, fed,
+        spec(fed, "补助下级 Allocation", LineSpec(account="5201", debit_fen=800, counterparty_id=school),
+             LineSpec(account="1001", credit_fen=800)),
+        spec(school, "上级补助 Allocation", LineSpec(account="1001", debit_fen=800),
+             LineSpec(account="4103", credit_fen=800, counterparty_id=fed)),
+    )
+    await journal(finance, fed, school, dues(school, 2000))
+    await journal(  # refused: the federation's bank holds 400 fen; a refusal is an outcome too
+        finance, fed, fed,
+        spec(fed, "设备 Equipment", LineSpec(account="5103", debit_fen=99_999), LineSpec(account="1001", credit_fen=99_999)),
+    )
+    return fed, school
+
+
+async def tamper(finance, sql: str, **params) -> None:
+    """Rewrite ledger rows as a superuser can: triggers off for this transaction only.
+
+    ``SET LOCAL`` rather than ``SET`` so the pooled connection does not go back to the pool
+    with the immutability triggers still disabled.
+    """
+    async with finance.engine.begin() as conn:
+        assert await conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(text(sql), params)
+
+
+async def posting_id(finance, org: str, sequence: int) -> uuid.UUID:
+    async with finance.session_factory() as session:
+        return await session.scalar(
+            select(postings.c.id).where(postings.c.organization_id == org, postings.c.sequence == sequence)
+        )
+
+
+async def journal_of(finance, posting: uuid.UUID) -> str:
+    async with finance.session_factory() as session:
+        return await session.scalar(
+            text("SELECT journal_event_id FROM money_outcomes WHERE :p = ANY(posting_ids)"), {"p": posting}
+        )
+
+
+async def verify(finance, org: str):
+    async with finance.session_factory() as session:
+        return await verify_chain(session, org)
+
+
+async def test_an_untouched_chain_verifies_and_the_triggers_refuse_rewrites(build_service):
+    finance = await build_service(definition, start=False)
+    fed, school = await seed(finance)
+
+    async with finance.session_factory() as session:
+        report = await verify_chain(session, school)
+        # One snapshot for the whole walk, so concurrent appends cannot look like a broken head.
+        assert await session.scalar(text("SHOW transaction_isolation")) == "repeatable read"
+        head = await session.scalar(select(ledgers.c.last_hash).where(ledgers.c.organization_id == school))
+    assert report.ok and report.entries_checked == 5 and report.last_sequence == 5
+    assert report.last_hash == head
+    assert (await verify(finance, fed)).entries_checked == 2
+    # Without replica mode the ledger refuses the rewrite the other tests perform.
+    with pytest.raises(DBAPIError, match="immutable"):
+        async with finance.engine.begin() as conn:
+            await conn.execute(text("UPDATE posting_lines SET debit_fen = 1 WHERE organization_id = :o"), {"o": school})
+
+
+async def test_an_amount_changed_in_the_database_names_its_entry(build_service):
+    finance = await build_service(definition, start=False)
+    _fed, school = await seed(finance)
+    second = await posting_id(finance, school, 2)
+
+    await tamper(
+        finance, "UPDATE posting_lines SET debit_fen = 30000 WHERE posting_id = :p AND line_no = 1", p=second
+    )
+
+    report = await verify(finance, school)
+    assert (report.broken_sequence, report.problem) == (2, Break.HASH)
+    assert report.entries_checked == 1
+    assert "chain BROKEN at sequence 2: hash mismatch" in str(report)
+
+
+async def test_a_deleted_entry_is_named_as_the_gap_it_leaves(build_service):
+    finance = await build_service(definition, start=False)
+    fed, school = await seed(finance)
+    third = await posting_id(finance, school, 3)
+
+    await tamper(finance, "DELETE FROM posting_lines WHERE posting_id = :p", p=third)
+    await tamper(finance, "DELETE FROM postings WHERE id = :p", p=third)
+
+    report = await verify(finance, school)
+    assert (report.broken_sequence, report.problem) == (3, Break.GAP)
+    assert "sequence 3 is missing; the next entry is 4" in str(report)
+    async with finance.session_factory() as session:
+        outcomes = next(c for c in (await reconcile(session)).checks if c.name.startswith("every consumed journal"))
+    assert not outcomes.passed
+    assert outcomes.offenders == [f"outcome {await journal_of(finance, third)} names posting {third}, which does not exist"]
+    # Only the lines gone, the entry still there: named as such.
+    fed_second = await posting_id(finance, fed, 2)
+    await tamper(finance, "DELETE FROM posting_lines WHERE posting_id = :p AND line_no = 2", p=fed_second)
+    fed_report = await verify(finance, fed)
+    assert (fed_report.broken_sequence, fed_report.problem) == (2, Break.LINES_MISSING)
+
+
+async def test_swapped_entries_are_detected(build_service):
+    finance = await build_service(definition, start=False)
+    _fed, school = await seed(finance)
+    second, fourth = await posting_id(finance, school, 2), await posting_id(finance, school, 4)
+
+    # Through a free number, since (organization_id, sequence) stays unique in replica mode.
+    await tamper(finance, "UPDATE postings SET sequence = -1 WHERE id = :p", p=second)
+    await tamper(finance, "UPDATE postings SET sequence = 2 WHERE id = :p", p=fourth)
+    await tamper(finance, "UPDATE postings SET sequence = 4 WHERE id = :p", p=second)
+
+    report = await verify(finance, school)
+    assert (report.broken_sequence, report.problem) == (2, Break.PREVIOUS_HASH)
+
+
+async def rewrite_and_rehash(finance, org: str, from_sequence: int) -> None:
+    """What an attacker with the database does: recompute every hash after the rewrite."""
+    async with finance.session_factory() as session:
+        rows = (
+            await session.execute(
+                select(postings).where(postings.c.organization_id == org).order_by(postings.c.sequence)
+            )
+        ).all()
+        lines = {
+            row.id: (
+                await session.execute(
+                    select(posting_lines).where(posting_lines.c.posting_id == row.id).order_by(posting_lines.c.line_no)
+                )
+            ).all()
+            for row in rows
+        }
+    previous = rows[from_sequence - 2].hash
+    for row in rows[from_sequence - 1:]:
+        digest = recompute_hash(types.SimpleNamespace(**{**row._mapping, "previous_hash": previous}), lines[row.id])
+        await tamper(finance, "UPDATE postings SET previous_hash = :prev, hash = :h WHERE id = :p",
+                     prev=previous, h=digest, p=row.id)
+        previous = digest
+    await tamper(finance, "UPDATE ledgers SET last_hash = :h WHERE organization_id = :o", h=previous, o=org)
+
+
+async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_service):
+    finance = await build_service(definition, start=False)
+    fed, school = await seed(finance)
+    key = signing_key(finance.settings)
+    async with finance.session_factory() as session:
+        head = await export_head(session, school, "民主理财小组", key)
+    assert (head["organization_id"], head["sequence"], head["signed_off_by"]) == (school, 5, "民主理财小组")
+    assert dt.datetime.fromisoformat(head["signed_off_at"]).utcoffset() == dt.timedelta(0)
+
+    await journal(finance, fed, school, dues(school, 700))  # the books go on after sign-off
+    async with finance.session_factory() as session:
+        assert (await verify_against_head(session, head, key)).ok
+
+    second = await posting_id(finance, school, 2)
+    await tamper(finance, "UPDATE posting_lines SET debit_fen = 300 WHERE posting_id = :p AND line_no = 1", p=second)
+    await tamper(finance, "UPDATE posting_lines SET credit_fen = 300 WHERE posting_id = :p AND line_no = 2", p=second)
+    await rewrite_and_rehash(finance, school, 2)
+
+    assert (await verify(finance, school)).ok  # the chain alone cannot tell
+    async with finance.session_factory() as session:
+        check = await verify_against_head(session, head, key)
+        forged = await verify_against_head(session, {**head, "hash": check.document["hash"][::-1]}, key)
+    assert not check.ok
+    assert "sequence 5 now has hash" in check.problem and "rewritten after sign-off" in check.problem
+    assert "signature does not match" in forged.problem
+
+
+async def test_reconcile_names_pending_amounts_and_outcomes_that_disagree(build_service):
+    finance = await build_service(definition, start=False)
+    _fed, school = await seed(finance)
+    first = await posting_id(finance, school, 1)
+    journal_event = await journal_of(finance, first)
+
+    async with finance.engine.begin() as conn:  # neither table is an immutable ledger table
+        await conn.execute(text("UPDATE accounts SET pending_fen = 500 WHERE organization_id = :o AND code = '1001'"), {"o": school})
+        await conn.execute(text("DELETE FROM money_outcomes WHERE journal_event_id = :j"), {"j": journal_event})
+
+    async with finance.session_factory() as session:
+        report = await reconcile(session)
+    assert report.failed == [
+        "each account's pending equals its pending holds",
+        "every consumed journal entry has exactly one outcome",
+    ]
+    checks = {check.name: check for check in report.checks}
+    assert checks["each account's pending equals its pending holds"].offenders == [
+        f"{school} 1001: pending 500 fen, pending holds 0 fen"
+    ]
+    assert checks["every consumed journal entry has exactly one outcome"].offenders == [
+        f"journal entry {journal_event} was applied but has no outcome",
+        f"{school} #1 (journal {journal_event}) is in no posted outcome",
+    ]
+
+
+async def run_cli(infra, database: str, *args: str) -> tuple[int, str]:
+    env = {**os.environ, **service_env(infra, "finance", database)}
+    process = await asyncio.create_subprocess_exec(
+        str(REPO / ".venv" / "bin" / "unionfed"), "finance", *args,
+        env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    return process.returncode, output.decode()
+
+
+async def test_reconcile_passes_on_clean_books_and_names_what_a_deleted_leg_breaks(build_service, infra):
+    database = f"t_finance_{uuid.uuid4().hex[:8]}"
+    finance = await build_service(definition, start=False, database=database)
+    fed, school = await seed(finance)
+
+    async with finance.session_factory() as session:
+        clean = await reconcile(session)
+    assert clean.ok, str(clean)
+    assert len(clean.checks) == 10 and str(clean).endswith("reconcile: all checks pass")
+    code, output = await run_cli(infra, database, "reconcile")
+    assert code == 0, output
+    assert "PASS  every inter-organization posting has its mirror" in output
+
+    remittance = await posting_id(finance, school, 3)  # the school's 5202 leg naming the federation
+    await tamper(finance, "DELETE FROM posting_lines WHERE posting_id = :p AND line_no = 1", p=remittance)
+
+    async with finance.session_factory() as session:
+        broken = await reconcile(session)
+    assert broken.failed == [
+        "debits equal credits per posting",
+        "debits equal credits per ledger",
+        "each account's balance equals the sum of its lines",
+        "every posting has two or more lines and total_fen equals its debits",
+        "every inter-organization posting has its mirror",
+        "consolidated balances equal the sum of the subtree, inter-organization lines eliminated",
+        "every ledger's hash chain verifies from sequence 1",
+    ]
+    rendered = str(broken)
+    assert f"{school} #3: debits 0 fen, credits 1200 fen" in rendered
+    assert f"{school} 5202: balance 1200 fen, lines sum to 0 fen" in rendered
+    assert f"{fed} 4104 with {school}: 1200 fen, but {school} 5202 with {fed}: 0 fen" in rendered
+    assert f"sequence 3 of {school}: lines missing" in rendered
+    code, output = await run_cli(infra, database, "reconcile")
+    assert code == 1, output
+    assert "FAIL  debits equal credits per posting" in output and "7 of 10 checks FAIL" in output
+
+
+async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_service, infra, tmp_path):
+    database = f"t_finance_{uuid.uuid4().hex[:8]}"
+    finance = await build_service(definition, start=False, database=database)
+    _fed, school = await seed(finance)
+    head_file = tmp_path / "head.json"
+
+    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang", "--out", str(head_file))
+    assert code == 0, output
+    assert json.loads(head_file.read_text())["sequence"] == 5
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file))
+    assert code == 0, output
+    assert "chain intact, 5 entries" in output and "still holds" in output
+
+    fourth = await posting_id(finance, school, 4)
+    await tamper(finance, "UPDATE posting_lines SET debit_fen = 80000 WHERE posting_id = :p AND line_no = 1", p=fourth)
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file))
+    assert code == 1, output
+    assert "chain BROKEN at sequence 4: hash mismatch" in output
+    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang")
+    assert code == 1 and "refusing to sign off a broken chain" in output

@@ -1,0 +1,354 @@
+"""Finance reports on real PostgreSQL: a county federation, its school and a term of entries.
+
+Entries reach the ledgers the way they do in production: journal entries through finance's
+consumer, a treasurer's HTTP command through the outbox, and a dues event from membership.
+"""
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from tests.factories import dues, school_events
+from tests.finance_tools import apply_instruction, apply_journal, balances
+from tests.kafka_tools import envelope_for
+from tests.pytest_infra import JWT_SECRET, unique
+from unionfed_finance.adapters.tables import ledgers, money_outcomes
+from unionfed_finance.entrypoints.app import definition
+from unionfed_finance.service_layer.reports import pseudonym
+from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.membership import OrganizationRegisteredV1
+from unionfed_shared.http import create_app
+from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+
+pytestmark = pytest.mark.integration
+
+TERM = {"from": "2026-09-01", "to": "2027-01-31"}
+MEMBERSHIP_CMD = "cmd-" + "7" * 8 + "-membership-request"
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+def line(account: str, debit: int = 0, credit: int = 0, counterparty: str | None = None) -> contract.LineSpec:
+    return contract.LineSpec(account=account, debit_fen=debit, credit_fen=credit, counterparty_id=counterparty)
+
+
+def spec(org: str, day: dt.date, description: str, *lines: contract.LineSpec) -> contract.PostingSpec:
+    return contract.PostingSpec(organization_id=org, effective_date=day, description=description, lines=list(lines))
+
+
+def bearer(role: Role, organization_id: str, federation_id: str, subject: str = "tester") -> dict[str, str]:
+    token = TokenService(JWT_SECRET, "unionfed", "unionfed-local").issue(subject, role, organization_id, federation_id)
+    return {"Authorization": f"Bearer {token}"}
+
+
+def membership_message(envelope, offset: int) -> IncomingMessage:
+    return IncomingMessage(
+        topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
+        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
+    )
+
+
+@dataclasses.dataclass
+class Books:
+    finance: object
+    client: httpx.AsyncClient
+    federation: str
+    school: str
+    other_school: str
+    member_id: uuid.UUID
+    posting: dict  # name → posting id
+    dues_event_id: str
+
+
+async def post(finance, federation: str, requested_by: str, *specs: contract.PostingSpec) -> list[uuid.UUID]:
+    outcome = await apply_instruction(finance, federation, requested_by, contract.Post(postings=list(specs)))
+    assert outcome["outcome"] == "posted", outcome["reason"]
+    return outcome["posting_ids"]
+
+
+@pytest.fixture
+async def books(build_service):
+    finance = await build_service(definition, start=False)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
+
+    federation, school, other_school = unique("county"), unique("school"), unique("school")
+    member_id, setup = school_events(federation, school)
+    setup.append(
+        OrganizationRegisteredV1(
+            organization_id=other_school, federation_id=federation, name="No. 2 Middle", kind="grassroots_union",
+            parent_id=federation, path=[federation, other_school],
+        )
+    )
+    for offset, event in enumerate(setup):
+        assert await finance.consumer.handle(membership_message(envelope_for(event), offset)) is Outcome.PROCESSED
+
+    p = {}
+    [p["fed_dues"]] = await post(
+        finance, federation, federation,
+        spec(federation, dt.date(2026, 9, 5), "会费 county dues", line("1001", 3000_00), line("4101", credit=3000_00)),
+    )
+    [p["before_term"]] = await post(
+        finance, federation, school,
+        spec(school, dt.date(2026, 8, 20), "会费 August", line("1001", 100_00), line("4101", credit=100_00)),
+    )
+    [p["dues"]] = await post(
+        finance, federation, school,
+        spec(school, dt.date(2026, 10, 10), "会费 October", line("1001", 500_00), line("4101", credit=500_00)),
+    )
+    # An allocation: one instruction, both ledgers, each line naming the other organization.
+    fed_side, school_side = await post(
+        finance, federation, school,
+        spec(federation, dt.date(2026, 10, 20), "补助下级 table-tennis table",
+             line("5201", 2000_00, counterparty=school), line("1001", credit=2000_00)),
+        spec(school, dt.date(2026, 10, 20), "上级补助 table-tennis table",
+             line("1001", 2000_00), line("4103", credit=2000_00, counterparty=federation)),
+    )
+    p["allocation_fed"], p["allocation_school"] = fed_side, school_side
+    [p["activity"]] = await post(
+        finance, federation, school,
+        spec(school, dt.date(2026, 12, 1), "文体活动 sports day", line("5102", 150_00), line("1001", credit=150_00)),
+    )
+    [p["mistake"]] = await post(
+        finance, federation, school,
+        spec(school, dt.date(2026, 12, 3), "设备 entered twice", line("5103", 80_00), line("1001", credit=80_00)),
+    )
+    reversal = await apply_instruction(
+        finance, federation, school,
+        contract.Reverse(posting_id=p["mistake"], effective_date=dt.date(2026, 12, 4), reason="entered twice"),
+    )
+    [p["reversal"]] = reversal["posting_ids"]
+    [p["after_term"]] = await post(
+        finance, federation, school,
+        spec(school, dt.date(2027, 2, 10), "会费 February", line("1001", 999_00), line("4101", credit=999_00)),
+    )
+
+    # A treasurer's welfare grant over HTTP: the command is the origin of its journal entry.
+    officer = bearer(Role.UNION_OFFICER, school, federation, subject="treasurer-zhao")
+    answer = await client.post(
+        f"/v1/organizations/{school}/expenses",
+        json={"category": "welfare", "amount_fen": 300_00, "spent_on": "2026-11-05",
+              "description": f"困难补助 member:{member_id} Li Hua"},
+        headers={**officer, "traceparent": TRACEPARENT},
+    )
+    assert answer.status_code == 202, answer.text
+    # A dues payment reported by membership, itself caused by a command made there.
+    payment = envelope_for(
+        dues(federation, school, member_id, 21_50), causation_id=MEMBERSHIP_CMD, actor="officer-qian",
+        trace_headers={"traceparent": TRACEPARENT},
+    )
+    assert await finance.consumer.handle(membership_message(payment, 50)) is Outcome.PROCESSED
+    assert await apply_journal(finance) == [Outcome.PROCESSED, Outcome.PROCESSED]
+    async with finance.uow() as uow:
+        p["welfare"] = (await uow.outcomes.get(answer.json()["request_id"]))["posting_ids"][0]
+        # The entry finance journals for another service's event names that event as its request.
+        [p["dues_event"]] = await uow.session.scalar(
+            select(money_outcomes.c.posting_ids).where(money_outcomes.c.request_event_id == payment.id)
+        )
+
+    yield Books(finance, client, federation, school, other_school, member_id, p, payment.id)
+    await client.aclose()
+
+
+def csv_rows(response: httpx.Response) -> list[list[str]]:
+    assert response.content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+async def test_disclosure_totals_add_up_and_recipients_are_pseudonymised(books: Books):
+    member = bearer(Role.MEMBER, books.school, books.federation, subject="teacher-sun")
+    response = await books.client.get(
+        f"/v1/organizations/{books.school}/disclosure", params={**TERM, "format": "csv"}, headers=member
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = csv_rows(response)
+    figures = {row[1]: row[2] for row in rows if len(row) == 3}
+    assert figures["期初银行存款及现金余额"] == "100.00"  # the August dues, before the term
+    assert figures["会费收入"] == "521.50"  # October dues and the payment from membership, not February's
+    assert figures["上级补助收入"] == "2000.00"
+    assert figures["收入合计"] == "2521.50"
+    assert figures["职工福利支出"] == "300.00"
+    assert figures["文体活动支出"] == "150.00"
+    assert figures["设备购置支出"] == "0.00"  # the mistaken entry and its reversal net out
+    assert figures["支出合计"] == "450.00"
+    assert figures["非收支款项净收付（代管捐款、应付上缴款等）"] == "0.00"
+    assert figures["期末银行存款及现金余额"] == "2171.50"  # 100 + 2521.50 − 450
+
+    alias = pseudonym(books.school, str(books.member_id))
+    assert ["2026-11-05", f"困难补助 {alias} {alias}", "300.00"] in rows
+    async with books.finance.session_factory() as session:
+        head = (await session.execute(select(ledgers).where(ledgers.c.organization_id == books.school))).one()
+    assert any(head.last_hash in cell for row in rows for cell in row)
+    assert any(cell.endswith(f" {head.last_sequence}") for row in rows for cell in row)
+
+    page = await books.client.get(f"/v1/organizations/{books.school}/disclosure", params=TERM, headers=member)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "No. 1 Primary 工会经费收支公开表" in page.text and "2,171.50" in page.text
+    english = await books.client.get(
+        f"/v1/organizations/{books.school}/disclosure", params={**TERM, "lang": "en"}, headers=member
+    )
+    assert "Dues income" in english.text and "Recipient-" + alias.removeprefix("受助人-") in english.text
+    for output in (response.content.decode("utf-8-sig"), page.text, english.text):
+        assert str(books.member_id) not in output
+        assert "Li Hua" not in output
+
+
+async def test_disclosure_refuses_outsiders_and_bad_periods(books: Books):
+    outsider = bearer(Role.MEMBER, books.other_school, books.federation)
+    url = f"/v1/organizations/{books.school}/disclosure"
+    hidden = await books.client.get(url, params=TERM, headers=outsider)
+    missing = await books.client.get(f"/v1/organizations/{unique('nowhere')}/disclosure", params=TERM, headers=outsider)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+
+    member = bearer(Role.MEMBER, books.school, books.federation)
+    for params, reason in [
+        ({"from": "2027-01-31", "to": "2026-09-01"}, "after"),
+        ({"from": "2026-13-01", "to": "2027-01-31"}, "not a real date"),
+        ({"from": "yesterday", "to": "2027-01-31"}, "YYYY-MM-DD"),
+        ({"to": "2027-01-31"}, "required"),
+    ]:
+        refused = await books.client.get(url, params=params, headers=member)
+        assert refused.status_code == 422 and reason in refused.json()["detail"], refused.text
+
+
+async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_chain_check(books: Books):
+    auditor = bearer(Role.AUDITOR, books.school, books.federation, subject="auditor-he")
+    response = await books.client.get(
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv"}, headers=auditor
+    )
+    assert response.status_code == 200, response.text
+    rows = csv_rows(response)
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "sequence")
+    lines = []
+    for row in rows[header + 1 :]:
+        if not row:
+            break
+        lines.append(dict(zip(rows[header], row)))
+    p = books.posting
+    in_term = {p[k] for k in ("dues", "allocation_school", "activity", "mistake", "reversal", "welfare", "dues_event")}
+    assert {l["posting_id"] for l in lines} == {str(i) for i in in_term}
+    assert len(lines) == 2 * len(in_term)
+    by_posting = {l["posting_id"]: l for l in lines}
+    welfare = by_posting[str(p["welfare"])]
+    assert welfare["actor"] == "treasurer-zhao" and welfare["causation_id"].startswith("cmd-")
+    assert welfare["trace_id"] and welfare["journal_event_id"] == welfare["source_event_id"]
+    assert by_posting[str(p["mistake"])]["reversed_by_posting_id"] == str(p["reversal"])
+    assert by_posting[str(p["reversal"])]["reverses_posting_id"] == str(p["mistake"])
+    allocation = [l for l in lines if l["posting_id"] == str(p["allocation_school"]) and l["account_code"] == "4103"]
+    assert allocation[0]["counterparty_id"] == books.federation
+    dues_line = by_posting[str(p["dues_event"])]
+    assert dues_line["source_event_id"] == books.dues_event_id and dues_line["source_topic"] == topics.MEMBERSHIP
+    assert dues_line["source_event_type"] == "unionfed.membership.dues_collected.v1"
+    assert dues_line["causation_id"] == MEMBERSHIP_CMD and dues_line["actor"] == "officer-qian"
+    assert dues_line["journal_event_id"] != dues_line["source_event_id"]
+
+    meta = {row[0]: row[1:] for row in rows[:header] if row}
+    assert meta["chain_verified"][0] == "ok", meta["chain_verified"]
+    totals = {row[0]: row[2:] for row in rows[header:] if len(row) == 5 and row[0][:1].isdigit()}
+    assert totals["4101"] == ["0.00", "521.50", "-521.50"]
+    assert totals["5103"] == ["80.00", "80.00", "0.00"]
+    assert [row for row in rows if row and row[0] == "total"] == [["total", "", "3131.50", "3131.50", ""]]
+
+    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=auditor)
+    assert page.status_code == 200 and "chain intact" in page.text and str(p["reversal"]) in page.text
+
+    member = bearer(Role.MEMBER, books.school, books.federation)
+    forbidden = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=member)
+    assert forbidden.status_code == 403
+
+
+async def test_trace_walks_an_http_command_entry_back_to_its_command(books: Books):
+    auditor = bearer(Role.AUDITOR, books.federation, books.federation, subject="auditor-he")
+    response = await books.client.get(f"/v1/postings/{books.posting['welfare']}/trace", headers=auditor)
+    assert response.status_code == 200, response.text
+    trace = response.json()
+    assert trace["posting"]["organization_id"] == books.school
+    assert [(l["account_code"], l["debit_fen"], l["credit_fen"]) for l in trace["posting"]["lines"]] == [
+        ("5101", 300_00, 0), ("1001", 0, 300_00),
+    ]
+    journal = trace["journal_entry"]
+    assert journal["event_id"] == trace["source_event"]["event_id"]
+    assert trace["source_event"]["topic"] == topics.FINANCE_JOURNAL
+    assert trace["source_event"]["occurred_at"] is not None  # from finance's own copy of the entry
+    assert trace["actor"] == "treasurer-zhao"
+    assert trace["originating_command"].startswith("cmd-")
+    assert [link["kind"] for link in trace["causation_chain"]] == ["journal_entry", "command"]
+    assert trace["causation_chain"][-1]["event_id"] == trace["originating_command"]
+    assert trace["money_outcome"]["outcome"] == "posted"
+    assert trace["money_outcome"]["posting_ids"] == [str(books.posting["welfare"])]
+    assert trace["reverses"] is None and trace["reversed_by"] is None
+    async with books.finance.uow() as uow:
+        [row] = [r for r in await uow.ledgers.postings(books.school, 100, 0) if r["id"] == books.posting["welfare"]]
+    assert trace["trace_id"] == row["trace_id"] and trace["correlation_id"] == row["correlation_id"]
+
+
+async def test_trace_of_an_event_entry_names_the_source_event_and_the_other_services_command(books: Books):
+    auditor = bearer(Role.AUDITOR, books.school, books.federation)
+    trace = (await books.client.get(f"/v1/postings/{books.posting['dues_event']}/trace", headers=auditor)).json()
+    source = trace["source_event"]
+    assert source["event_id"] == books.dues_event_id
+    assert (source["type"], source["topic"], source["partition"], source["offset"]) == (
+        "unionfed.membership.dues_collected.v1", topics.MEMBERSHIP, 0, 50,
+    )
+    assert source["occurred_at"] is not None
+    assert trace["journal_entry"]["event_id"] != books.dues_event_id
+    assert [link["kind"] for link in trace["causation_chain"]] == ["journal_entry", "source_event", "command"]
+    assert trace["causation_chain"][0]["causation_id"] == books.dues_event_id
+    assert trace["originating_command"] == MEMBERSHIP_CMD
+    assert trace["actor"] == "officer-qian"
+    assert trace["trace_id"] == TRACEPARENT.split("-")[1]
+
+
+async def test_trace_shows_reversal_links_both_ways(books: Books):
+    admin = bearer(Role.FEDERATION_ADMIN, books.federation, books.federation)
+    original = (await books.client.get(f"/v1/postings/{books.posting['mistake']}/trace", headers=admin)).json()
+    correction = (await books.client.get(f"/v1/postings/{books.posting['reversal']}/trace", headers=admin)).json()
+    assert original["reversed_by"]["id"] == str(books.posting["reversal"])
+    assert correction["reverses"]["id"] == str(books.posting["mistake"])
+    assert correction["money_outcome"]["operation"] == "reverse"
+
+
+async def test_trace_is_hidden_outside_scope_and_refused_to_other_roles(books: Books):
+    url = f"/v1/postings/{books.posting['welfare']}/trace"
+    other_auditor = bearer(Role.AUDITOR, books.other_school, books.federation)
+    hidden = await books.client.get(url, headers=other_auditor)
+    missing = await books.client.get(f"/v1/postings/{uuid.uuid4()}/trace", headers=other_auditor)
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json()
+    officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
+    assert (await books.client.get(url, headers=officer)).status_code == 403
+
+
+async def test_consolidation_eliminates_transfers_inside_the_federation(books: Books):
+    admin = bearer(Role.FEDERATION_ADMIN, books.federation, books.federation)
+    response = await books.client.get(f"/v1/organizations/{books.federation}/ledger/consolidated", headers=admin)
+    assert response.status_code == 200, response.text
+    statement = response.json()
+    assert {l["organization_id"] for l in statement["ledgers"]} == {books.federation, books.school, books.other_school}
+    accounts = {a["code"]: a for a in statement["accounts"]}
+    # The allocation federation → school is neither consolidated income nor expense.
+    assert accounts["5201"]["combined_fen"] == 2000_00 and accounts["5201"]["consolidated_fen"] == 0
+    assert accounts["4103"]["combined_fen"] == 2000_00 and accounts["4103"]["consolidated_fen"] == 0
+    assert statement["eliminated_debit_fen"] == statement["eliminated_credit_fen"] == 2000_00
+    fed_bank, school_bank = (await balances(books.finance, books.federation))["1001"], (await balances(books.finance, books.school))["1001"]
+    assert accounts["1001"]["consolidated_fen"] == fed_bank + school_bank == 1000_00 + 3170_50
+    assert accounts["4101"]["consolidated_fen"] == 3000_00 + 100_00 + 500_00 + 21_50 + 999_00
+    assert statement["total_debit_balances_fen"] == statement["total_credit_balances_fen"]
+
+    # From the school alone the federation is outside: its allocation stays income there.
+    school_view = await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=admin)
+    assert {a["code"]: a["consolidated_fen"] for a in school_view.json()["accounts"]}["4103"] == 2000_00
+
+    outsider = bearer(Role.UNION_OFFICER, books.other_school, books.federation)
+    hidden = await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=outsider)
+    assert hidden.status_code == 404
+    member = bearer(Role.MEMBER, books.school, books.federation)
+    assert (await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=member)).status_code == 403
