@@ -161,6 +161,23 @@ def show_money(api: httpx.Client) -> None:
         books = {a["code"]: a["balance_fen"] for a in ok(api.get(f"/v1/organizations/{org_id}/ledger/balances"))["accounts"]}
         print(f"{org_id:<22}" + "".join(f"{yuan(books.get(code, 0)):>14}" for code, _ in columns))
 
+    statement = ok(api.get(f"/v1/organizations/{COUNTY}/ledger/consolidated"))
+    print(f"\nconsolidated statement of {COUNTY} ({len(statement['ledgers'])} ledgers; transfers inside the county eliminated)")
+    print(f"{'account':<28}{'added up':>14}{'eliminated':>14}{'consolidated':>14}")
+    for account in statement["accounts"]:
+        if account["combined_fen"] or account["consolidated_fen"]:
+            print(f"{account['code'] + ' ' + account['name_zh']:<28}{yuan(account['combined_fen']):>14}"
+                  f"{yuan(account['eliminated_fen']):>14}{yuan(account['consolidated_fen']):>14}")
+    print(f"{'debit balances = credit balances':<28}{'':>28}{yuan(statement['total_debit_balances_fen']):>14}")
+
+    term = "from=2026-09-01&to=2027-01-31"
+    disclosure = api.get(f"/v1/organizations/no1-primary/disclosure?{term}&format=csv")
+    if disclosure.status_code >= 400:
+        ok(disclosure)
+    print("\n第一小学工会 校务公开 disclosure statement, autumn term (CSV):")
+    print(disclosure.content.decode("utf-8-sig").strip())
+    print(f"  as a page: {FINANCE}/v1/organizations/no1-primary/disclosure?{term} (add &lang=en for English)")
+
 
 def ok(response: httpx.Response) -> dict:
     if response.status_code >= 400:
