@@ -1,18 +1,20 @@
 """Money commands over HTTP on a running finance: through the outbox, the journal topic and the poster."""
 
 import asyncio
+import json
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
 from tests.factories import school_events
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import envelope_for, read_topic
 from tests.pytest_infra import JWT_SECRET, eventually, unique
 from unionfed_finance.adapters.tables import outbox
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role, TokenService
 from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage
@@ -110,7 +112,7 @@ async def test_employer_funds_split_by_policy_and_a_fund_request_flows_down(coun
     assert (federation_books["1001"], federation_books["5201"]) == (2_000_00, 2_000_00)
 
 
-async def test_refusals_leak_nothing_and_bad_input_changes_nothing(county):
+async def test_refusals_leak_nothing_and_bad_input_changes_nothing(county, infra):
     finance, api, federation, school, sibling = county
     treasurer = bearer(Role.UNION_OFFICER, school, federation)
     stranger = bearer(Role.UNION_OFFICER, sibling, federation)
@@ -138,3 +140,17 @@ async def test_refusals_leak_nothing_and_bad_input_changes_nothing(county):
     outcome = await settle(api, overdraft, treasurer)
     assert outcome["status"] == "refused" and "below its floor" in outcome["reason"]
     assert (await bank(api, school, treasurer))["5103"] == 0
+
+    request_id = overdraft.json()["request_id"]
+
+    async def answer_on_kafka():
+        return await read_topic(
+            infra.kafka_bootstrap, topics.FINANCE,
+            lambda r: dict(r.headers).get("ce_type") == MoneyRequestSettledV1.event_type.encode()
+            and json.loads(r.value)["journal_event_id"] == request_id,
+        )
+
+    [answer] = await eventually(answer_on_kafka)
+    assert answer.key == school.encode(), "the answer is keyed to the requesting union"
+    settled = MoneyRequestSettledV1.model_validate_json(answer.value)
+    assert (settled.outcome, settled.operation) == ("refused", "post") and "below its floor" in settled.reason
