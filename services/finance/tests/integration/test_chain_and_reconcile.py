@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from tests.factories import dues as dues_event, school_events
+from tests.finance_tools import apply_journal
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import REPO, service_env, unique
 from unionfed_finance.adapters.chain import (
@@ -31,6 +33,7 @@ from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reconcile import reconcile
 from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
+from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.topics import FINANCE_JOURNAL
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 
@@ -288,7 +291,7 @@ async def test_reconcile_passes_on_clean_books_and_names_what_a_deleted_leg_brea
     async with finance.session_factory() as session:
         clean = await reconcile(session)
     assert clean.ok, str(clean)
-    assert len(clean.checks) == 10 and str(clean).endswith("reconcile: all checks pass")
+    assert len(clean.checks) == 11 and str(clean).endswith("reconcile: all checks pass")
     code, output = await run_cli(infra, database, "reconcile")
     assert code == 0, output
     assert "PASS  every inter-organization posting has its mirror" in output
@@ -314,7 +317,7 @@ async def test_reconcile_passes_on_clean_books_and_names_what_a_deleted_leg_brea
     assert f"sequence 3 of {school}: lines missing" in rendered
     code, output = await run_cli(infra, database, "reconcile")
     assert code == 1, output
-    assert "FAIL  debits equal credits per posting" in output and "7 of 10 checks FAIL" in output
+    assert "FAIL  debits equal credits per posting" in output and "7 of 11 checks FAIL" in output
 
 
 async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_service, infra, tmp_path):
@@ -337,3 +340,29 @@ async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_se
     assert "chain BROKEN at sequence 4: hash mismatch" in output
     code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang")
     assert code == 1 and "refusing to sign off a broken chain" in output
+
+
+async def test_reconcile_names_a_money_event_that_never_reached_the_journal(build_service):
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    member_id, setup = school_events(federation, school)
+    payments = [envelope_for(dues_event(federation, school, member_id, 21_50, period=p)) for p in ("2026-09", "2026-10")]
+    for envelope in [*map(envelope_for, setup), *payments]:
+        message = IncomingMessage(
+            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
+            tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        )
+        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    async with finance.engine.begin() as conn:  # as if the intake had consumed the payment and journaled nothing
+        await conn.execute(
+            text("DELETE FROM outbox WHERE convert_from(payload, 'UTF8')::jsonb -> 'source' ->> 'event_id' = :id"),
+            {"id": payments[1].id},
+        )
+    await apply_journal(finance)
+
+    async with finance.session_factory() as session:
+        report = await reconcile(session)
+
+    assert report.failed == ["every consumed money event reached the journal"]
+    [offender] = {c.name: c for c in report.checks}["every consumed money event reached the journal"].offenders
+    assert offender == f"unionfed.membership.dues_collected.v1 {payments[1].id} was consumed but never journaled"

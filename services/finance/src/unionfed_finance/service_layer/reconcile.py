@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from unionfed_finance.adapters.chain import read_consistently, verify_chain
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_shared.contracts.finance import JournalEntryV1
+from unionfed_shared.contracts.membership import DuesCollectedV1
+from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
 from unionfed_shared.errors import Invalid
 
 SHOWN = 5  # offenders named per failing check; the count says how many there are in all
@@ -383,6 +385,37 @@ async def outcomes_complete(session: AsyncSession) -> CheckResult:
     )
 
 
+# Events of other services that move money: each must have become a journal entry.
+MONEY_EVENT_TYPES = [cls.event_type for cls in (DuesCollectedV1, *HOLD_REQUESTED, *HOLD_PAID, *HOLD_CANCELLED)]
+
+
+async def money_events_journaled(session: AsyncSession) -> CheckResult:
+    never_journaled = await _rows(
+        session,
+        """
+        SELECT i.event_id, i.event_type FROM inbox i
+        WHERE i.event_type = ANY(:money)
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox o
+              WHERE o.event_type = :journal
+                AND convert_from(o.payload, 'UTF8')::jsonb -> 'source' ->> 'event_id' = i.event_id
+          )
+        ORDER BY 1
+        """,
+        money=MONEY_EVENT_TYPES,
+        journal=JournalEntryV1.event_type,
+    )
+    consumed = await session.scalar(
+        text("SELECT count(*) FROM inbox WHERE event_type = ANY(:money)"), {"money": MONEY_EVENT_TYPES}
+    )
+    return _result(
+        "every consumed money event reached the journal",
+        [f"{r.event_type} {r.event_id} was consumed but never journaled" for r in never_journaled],
+        f"{consumed} money events of other services journaled",
+        "{n} money event(s) lost on the way to the journal",
+    )
+
+
 # ---------------------------------------------------------------- (i): hash chains
 
 
@@ -410,6 +443,7 @@ CHECKS: tuple[Callable[[AsyncSession], Awaitable[CheckResult]], ...] = (
     postings_well_formed,
     transfers_mirrored,
     consolidation_holds,
+    money_events_journaled,
     outcomes_complete,
     chains_intact,
 )
