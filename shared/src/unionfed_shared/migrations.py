@@ -27,7 +27,7 @@ async def upgrade_database(database_url: str, migrations_dir: Path) -> None:
 
         def upgrade(sync_connection) -> None:
             config.attributes["connection"] = sync_connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
         async with engine.begin() as connection:
             await connection.run_sync(upgrade)

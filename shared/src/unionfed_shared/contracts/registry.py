@@ -1,27 +1,27 @@
-"""Every integration event type, by its versioned name."""
+"""Every integration event type, by its versioned name.
 
+Each module of this package that defines events is imported here, so a new contract module is
+registered by existing: no list to keep in step.
+"""
+
+import importlib
+import pkgutil
+
+import unionfed_shared.contracts as _package
 from unionfed_shared.contracts.base import IntegrationEvent
-from unionfed_shared.contracts.finance import JournalEntryV1, MoneyRequestSettledV1
-from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
-from unionfed_shared.contracts.membership import (
-    DuesCollectedV1,
-    MemberJoinedV1,
-    OrganizationRegisteredV1,
-)
 
-EVENT_TYPES: dict[str, type[IntegrationEvent]] = {
-    cls.event_type: cls
-    for cls in (
-        OrganizationRegisteredV1,
-        MemberJoinedV1,
-        DuesCollectedV1,
-        JournalEntryV1,
-        MoneyRequestSettledV1,
-        *HOLD_REQUESTED,
-        *HOLD_PAID,
-        *HOLD_CANCELLED,
-    )
-}
+
+def _concrete_events(cls: type[IntegrationEvent]):
+    for sub in cls.__subclasses__():
+        if "event_type" in sub.__dict__:
+            yield sub
+        yield from _concrete_events(sub)
+
+
+for _module in pkgutil.iter_modules(_package.__path__):
+    importlib.import_module(f"{_package.__name__}.{_module.name}")
+
+EVENT_TYPES: dict[str, type[IntegrationEvent]] = {cls.event_type: cls for cls in _concrete_events(IntegrationEvent)}
 
 
 def event_class(event_type: str) -> type[IntegrationEvent] | None:
