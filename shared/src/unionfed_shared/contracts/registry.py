@@ -26,3 +26,8 @@ EVENT_TYPES: dict[str, type[IntegrationEvent]] = {cls.event_type: cls for cls in
 
 def event_class(event_type: str) -> type[IntegrationEvent] | None:
     return EVENT_TYPES.get(event_type)
+
+
+def published_by(service: str) -> tuple[type[IntegrationEvent], ...]:
+    """The events a service publishes: those named ``unionfed.<service>.…``."""
+    return tuple(cls for name, cls in sorted(EVENT_TYPES.items()) if name.startswith(f"unionfed.{service}."))

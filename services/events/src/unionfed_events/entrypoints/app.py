@@ -3,7 +3,10 @@
 from pathlib import Path
 
 from unionfed_events.adapters import tables
+from unionfed_events.entrypoints import activities_http, congress_http
+from unionfed_events.service_layer import activity_handlers
 from unionfed_events.settings import EventsSettings
+from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 
@@ -17,7 +20,8 @@ def definition() -> ServiceDefinition:
         settings_factory=EventsSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         uow_class=UnitOfWork,
-        handlers=tables.directory.handlers(),
-        routers=[tables.directory.router("events")],
+        handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
+        routers=[tables.directory.router("events"), activities_http.router, congress_http.router],
         migrations_dir=MIGRATIONS_DIR,
+        emits=published_by("events"),
     )

@@ -56,3 +56,6 @@ dues_payments = Table(
 )
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
+
+# Dues policies and roster imports keep their tables in their own module, on this metadata.
+from unionfed_membership.adapters import dues_tables  # noqa: E402,F401

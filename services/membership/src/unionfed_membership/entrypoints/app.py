@@ -3,10 +3,11 @@
 from pathlib import Path
 
 from unionfed_membership.adapters import tables
+from unionfed_membership.entrypoints import roster_http
 from unionfed_membership.entrypoints.http import router
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
-from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -20,7 +21,7 @@ def definition() -> ServiceDefinition:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         uow_class=MembershipUnitOfWork,
         handlers={},
-        routers=[router],
+        routers=[router, roster_http.router],
         migrations_dir=MIGRATIONS_DIR,
-        emits=(OrganizationRegisteredV1, MemberJoinedV1, DuesCollectedV1),
+        emits=published_by("membership"),
     )

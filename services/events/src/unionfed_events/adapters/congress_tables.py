@@ -1,0 +1,1 @@
+"""Staff congress, survey and award tables (being built)."""

@@ -1,0 +1,1 @@
+"""Dues policy and roster import tables (being built)."""
