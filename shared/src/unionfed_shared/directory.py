@@ -10,12 +10,18 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import ARRAY, Column, Date, MetaData, Table, Text, Uuid, select
+from sqlalchemy import ARRAY, Column, Date, MetaData, Table, Text, Uuid, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared.auth import Principal
-from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.membership import (
+    MemberJoinedV1,
+    MemberStatusChangedV1,
+    MemberTransferredV1,
+    OrganizationMovedV1,
+    OrganizationRegisteredV1,
+)
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
@@ -44,21 +50,55 @@ class Directory:
             Column("status", Text, nullable=False),
         )
 
-    # Event handlers: upserts, so applying an event again changes nothing.
+    # Event handlers. Each is idempotent, and none relies on events keyed by different
+    # organizations (hence on different partitions) arriving in the order they were emitted:
+    #  - a path is derived from the parent's row when it is known, and every change of an
+    #    organization's path is carried down to the rows under it, so the tree converges;
+    #  - a member's row changes only while it still shows the union the change happened in:
+    #    a status change from the old union arriving after the transfer is already part of the
+    #    status the transfer carried; a transfer arriving before the join creates the row and
+    #    the late join leaves it alone.
 
     async def on_organization_registered(
         self, uow: UnitOfWork, event: OrganizationRegisteredV1, _delivery: Delivery
     ) -> None:
+        parent_path = await self.path_of(uow.session, event.parent_id) if event.parent_id else None
+        path = [*parent_path, event.organization_id] if parent_path else event.path
         values = {
             "id": event.organization_id,
             "federation_id": event.federation_id,
             "parent_id": event.parent_id,
             "name": event.name,
             "kind": event.kind,
-            "path": event.path,
+            "path": path,
         }
         statement = pg_insert(self.organizations).values(**values)
-        await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+        # A move already applied to this row is newer than its registration: keep its parent.
+        keep = {k: v for k, v in values.items() if k not in ("parent_id", "path")}
+        await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=keep))
+        current = await self.path_of(uow.session, event.organization_id)
+        await self._reroot(uow.session, event.organization_id, current)
+
+    async def on_organization_moved(self, uow: UnitOfWork, event: OrganizationMovedV1, _delivery: Delivery) -> None:
+        parent_path = await self.path_of(uow.session, event.new_parent_id)
+        path = [*parent_path, event.organization_id] if parent_path else event.new_path
+        await uow.session.execute(
+            update(self.organizations)
+            .where(self.organizations.c.id == event.organization_id)
+            .values(parent_id=event.new_parent_id)
+        )
+        await self._reroot(uow.session, event.organization_id, path)
+
+    async def _reroot(self, session: AsyncSession, organization_id: str, path: list[str]) -> None:
+        """Give ``organization_id`` and everything under it ``path`` as the head of their paths."""
+        column = self.organizations.c.path
+        position = func.array_position(column, literal(organization_id, Text))
+        tail = column[position + 1 : func.array_length(column, 1)]
+        await session.execute(
+            update(self.organizations)
+            .where(column.any_() == organization_id)
+            .values(path=func.array_cat(literal(path, ARRAY(Text)), tail))
+        )
 
     async def on_member_joined(self, uow: UnitOfWork, event: MemberJoinedV1, _delivery: Delivery) -> None:
         values = {
@@ -70,13 +110,44 @@ class Directory:
             "joined_on": event.joined_on,
             "status": "active",
         }
+        # A row already there came from this event or from a later change: keep it.
+        await uow.session.execute(pg_insert(self.members).values(**values).on_conflict_do_nothing())
+
+    async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> None:
+        values = {
+            "id": event.member_id,
+            "organization_id": event.organization_id,
+            "federation_id": event.federation_id,
+            "display_name": event.display_name,
+            "gender": event.gender,
+            "joined_on": event.joined_on,
+            "status": event.status,
+        }
         statement = pg_insert(self.members).values(**values)
-        await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=values))
+        await uow.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["id"],
+                set_={"organization_id": event.organization_id, "status": event.status},
+                where=self.members.c.organization_id == event.from_organization_id,
+            )
+        )
+
+    async def on_member_status_changed(
+        self, uow: UnitOfWork, event: MemberStatusChangedV1, _delivery: Delivery
+    ) -> None:
+        await uow.session.execute(
+            update(self.members)
+            .where(self.members.c.id == event.member_id, self.members.c.organization_id == event.organization_id)
+            .values(status=event.status)
+        )
 
     def handlers(self) -> dict:
         return {
             OrganizationRegisteredV1: self.on_organization_registered,
+            OrganizationMovedV1: self.on_organization_moved,
             MemberJoinedV1: self.on_member_joined,
+            MemberTransferredV1: self.on_member_transferred,
+            MemberStatusChangedV1: self.on_member_status_changed,
         }
 
     # Queries

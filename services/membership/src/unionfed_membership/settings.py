@@ -1,3 +1,6 @@
+from pydantic import Field, SecretStr
+
+from unionfed_membership.adapters import pii
 from unionfed_shared.settings import ServiceSettings, settings_config
 
 
@@ -6,3 +9,16 @@ class MembershipSettings(ServiceSettings):
 
     service_name: str = "membership"
     http_port: int = 8001
+    pii_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Master secret for members' personal data (MEMBERSHIP_PII_KEY); "
+        "unset, a local-only default is derived from the JWT secret",
+    )
+
+    def model_post_init(self, _context) -> None:
+        pii.configure(
+            pii.PersonalDataKeys.from_secrets(
+                self.pii_key.get_secret_value() if self.pii_key else None, self.jwt_secret.get_secret_value()
+            )
+        )

@@ -48,3 +48,66 @@ class DuesCollectedV1(IntegrationEvent):
 
     def subject(self) -> str:
         return f"member/{self.member_id}"
+
+
+class OrganizationMovedV1(IntegrationEvent):
+    """An organization was re-attached under another parent; its whole subtree moved with it.
+
+    Consumers replace ``old_path`` by ``new_path`` at the head of the path of the organization
+    and of every organization under it.
+    """
+
+    event_type: ClassVar[str] = "unionfed.membership.organization_moved.v1"
+    topic: ClassVar[str] = topics.MEMBERSHIP
+
+    old_parent_id: OrgId
+    new_parent_id: OrgId
+    old_path: list[OrgId] = Field(min_length=2)
+    new_path: list[OrgId] = Field(min_length=2)
+    moved_on: dt.date
+
+
+MemberStatus = Literal["active", "retired", "left", "deceased"]
+
+
+class MemberTransferredV1(IntegrationEvent):
+    """A member moved to another union of the federation (教师交流), effective ``effective_on``.
+
+    One event for both unions: ``organization_id`` is the union the member joins,
+    ``from_organization_id`` the one they leave. It carries the member's card (name, gender,
+    joining date, status) because it travels keyed by the new union and may reach a consumer
+    before the member's ``member_joined`` (keyed by the old union) does.
+    """
+
+    event_type: ClassVar[str] = "unionfed.membership.member_transferred.v1"
+    topic: ClassVar[str] = topics.MEMBERSHIP
+
+    member_id: UUID
+    from_organization_id: OrgId
+    effective_on: dt.date
+    display_name: str = Field(min_length=1, max_length=100)
+    gender: Literal["female", "male"]
+    joined_on: dt.date
+    status: MemberStatus
+
+    def subject(self) -> str:
+        return f"member/{self.member_id}"
+
+
+class MemberStatusChangedV1(IntegrationEvent):
+    """A member retired (and stays a member), left, died, or rejoined, effective ``effective_on``.
+
+    ``organization_id`` is the member's union when the change took effect.
+    """
+
+    event_type: ClassVar[str] = "unionfed.membership.member_status_changed.v1"
+    topic: ClassVar[str] = topics.MEMBERSHIP
+
+    member_id: UUID
+    status: MemberStatus
+    previous_status: MemberStatus
+    change: Literal["retired", "left", "deceased", "rejoined"]
+    effective_on: dt.date
+
+    def subject(self) -> str:
+        return f"member/{self.member_id}"

@@ -1,5 +1,259 @@
-"""Staff congresses, surveys and award nominations (being built)."""
+"""Staff and workers' congresses over HTTP; surveys and award nominations are included from their modules.
 
-from fastapi import APIRouter
+Times are stored in UTC and answered with Beijing's offset (+08:00); times sent in must carry
+their zone. Representatives act with a ``member`` token whose subject is their member id.
+"""
 
-router = APIRouter(prefix="/v1", tags=["staff congress, surveys, awards"])
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
+from unionfed_events.entrypoints import nomination_http, survey_http
+from unionfed_events.service_layer import congress
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(prefix="/v1", tags=["staff congress"])
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlanSession(_Command):
+    kind: Literal["staff", "workers"] = "staff"  # 教代会 or 职代会
+    congress_number: int = Field(ge=1, le=1000)
+    session_number: int = Field(ge=1, le=1000)
+    starts_on: dt.date
+    ends_on: dt.date
+    answer_deadline: AwareDatetime  # every proposal that stands is answered by then
+    min_seconders: int = Field(default=DEFAULT_MIN_SECONDERS, ge=0, le=50)
+
+
+class NameRepresentatives(_Command):
+    member_ids: list[uuid.UUID] = Field(min_length=1, max_length=2000)
+
+
+class FileProposal(_Command):
+    title: Title
+    body: str = Field(min_length=1, max_length=10_000)
+
+
+class AnswerProposal(_Command):
+    answer: AnswerKind
+    text: str | None = Field(default=None, max_length=2000)  # the answer, or the reason of a rejection
+    merged_into: uuid.UUID | None = None
+    department: str | None = Field(default=None, max_length=200)
+
+
+class OpenVote(_Command):
+    title: Title
+    present_member_ids: list[uuid.UUID] = Field(max_length=2000)  # signed in (签到) for this vote
+    quorum_numerator: int = Field(default=2, ge=1, le=100)
+    quorum_denominator: int = Field(default=3, ge=1, le=100)
+    pass_rule: PassRule = PassRule.MAJORITY_OF_PRESENT
+
+
+class Ballot(_Command):
+    choice: Choice
+
+
+class SessionOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    kind: str
+    congress_number: int
+    session_number: int
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    answer_deadline: dt.datetime
+    min_seconders: int
+    created_by: str
+
+    @classmethod
+    def of(cls, row) -> "SessionOut":
+        row = dict(row._mapping) if hasattr(row, "_mapping") else row
+        return cls(
+            **{k: row[k] for k in cls.model_fields if k in row and k != "answer_deadline"},
+            title=f"第{row['congress_number']}届第{row['session_number']}次",
+            answer_deadline=shown(row["answer_deadline"]),
+        )
+
+
+class RepresentativeOut(BaseModel):
+    id: uuid.UUID
+    display_name: str
+    organization_id: str
+
+
+class ProposalOut(BaseModel):
+    id: uuid.UUID
+    session_id: uuid.UUID
+    number: int
+    title: str
+    body: str
+    proposer_id: uuid.UUID
+    seconders: list[uuid.UUID]
+    status: str
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    answer: str | None
+    answer_text: str | None
+    merged_into: uuid.UUID | None
+    department: str | None
+    answered_by: str | None
+    answered_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, p: dict) -> "ProposalOut":
+        times = {k: shown(p[k]) for k in ("created_at", "submitted_at", "answered_at")}
+        return cls(**{**{k: p[k] for k in cls.model_fields}, **times})
+
+
+class OverdueOut(BaseModel):
+    session_id: uuid.UUID
+    answer_deadline: dt.datetime
+    as_of: dt.datetime
+    proposals: list[ProposalOut]
+
+
+class MotionOut(BaseModel):
+    id: uuid.UUID
+    session_id: uuid.UUID
+    title: str
+    status: str
+    quorum: str
+    pass_rule: str
+    representatives: int
+    present: int
+    ballots_cast: int
+    votes_for: int | None
+    votes_against: int | None
+    votes_abstain: int | None
+    result: str | None
+    opened_by: str
+    created_at: dt.datetime
+    closed_by: str | None
+    closed_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, m: dict) -> "MotionOut":
+        fields = {k: m[k] for k in cls.model_fields if k in m}
+        return cls(**{**fields, "quorum": f"{m['quorum_numerator']}/{m['quorum_denominator']}",
+                      "created_at": shown(m["created_at"]), "closed_at": shown(m["closed_at"])})
+
+
+@router.post("/organizations/{organization_id}/congress-sessions", status_code=status.HTTP_201_CREATED,
+             response_model=SessionOut)
+async def plan_session(organization_id: str, body: PlanSession, principal: CurrentPrincipal,
+                       runtime: CurrentRuntime) -> SessionOut:
+    """Plan a session of the union's congress, e.g. the 3rd session of the 14th 教代会."""
+    async with runtime.uow() as uow:
+        return SessionOut.of(await congress.plan_session(uow, principal, organization_id, body))
+
+
+@router.get("/organizations/{organization_id}/congress-sessions", response_model=list[SessionOut])
+async def list_sessions(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[SessionOut]:
+    async with runtime.uow() as uow:
+        return [SessionOut.of(s) for s in await congress.sessions_of(uow, principal, organization_id)]
+
+
+@router.get("/congress-sessions/{session_id}", response_model=SessionOut)
+async def get_session(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> SessionOut:
+    async with runtime.uow() as uow:
+        return SessionOut.of(await congress.session_in_scope(uow, principal, session_id))
+
+
+@router.post("/congress-sessions/{session_id}/representatives", response_model=list[RepresentativeOut])
+async def name_representatives(session_id: uuid.UUID, body: NameRepresentatives, principal: CurrentPrincipal,
+                               runtime: CurrentRuntime) -> list[RepresentativeOut]:
+    """Add elected representatives (members of the union); answers the whole list."""
+    async with runtime.uow() as uow:
+        return [RepresentativeOut(**r) for r in await congress.add_representatives(uow, principal, session_id, body.member_ids)]
+
+
+@router.get("/congress-sessions/{session_id}/representatives", response_model=list[RepresentativeOut])
+async def list_representatives(session_id: uuid.UUID, principal: CurrentPrincipal,
+                               runtime: CurrentRuntime) -> list[RepresentativeOut]:
+    async with runtime.uow() as uow:
+        await congress.session_in_scope(uow, principal, session_id)
+        return [RepresentativeOut(**r) for r in await congress.representatives_of(uow, session_id)]
+
+
+@router.post("/congress-sessions/{session_id}/proposals", status_code=status.HTTP_201_CREATED,
+             response_model=ProposalOut)
+async def file_proposal(session_id: uuid.UUID, body: FileProposal, principal: CurrentPrincipal,
+                        runtime: CurrentRuntime) -> ProposalOut:
+    """A representative files a proposal (提案); it stands once enough other representatives second it."""
+    async with runtime.uow() as uow:
+        return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
+
+
+@router.get("/congress-sessions/{session_id}/proposals", response_model=list[ProposalOut])
+async def list_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[ProposalOut]:
+    async with runtime.uow() as uow:
+        return [ProposalOut.of(p) for p in await congress.proposals_of(uow, principal, session_id)]
+
+
+@router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)
+async def overdue_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
+                            as_of: AwareDatetime | None = Query(default=None)) -> OverdueOut:
+    """Proposals that stand and have no answer after the session's deadline (as of now, or ``as_of``)."""
+    async with runtime.uow() as uow:
+        session, proposals = await congress.overdue_proposals(uow, principal, session_id, as_of)
+    return OverdueOut(session_id=session_id, answer_deadline=shown(session.answer_deadline),
+                      as_of=shown(as_of or congress.now()), proposals=[ProposalOut.of(p) for p in proposals])
+
+
+@router.post("/congress-proposals/{proposal_id}/seconders", status_code=status.HTTP_201_CREATED,
+             response_model=ProposalOut)
+async def second_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> ProposalOut:
+    """Second (附议) another representative's proposal, once."""
+    async with runtime.uow() as uow:
+        return ProposalOut.of(await congress.second_proposal(uow, principal, proposal_id))
+
+
+@router.post("/congress-proposals/{proposal_id}/answer", response_model=ProposalOut)
+async def answer_proposal(proposal_id: uuid.UUID, body: AnswerProposal, principal: CurrentPrincipal,
+                          runtime: CurrentRuntime) -> ProposalOut:
+    """Answer a proposal once: accepted (立案), merged into another, referred to a department, or rejected with a reason."""
+    async with runtime.uow() as uow:
+        return ProposalOut.of(await congress.answer_proposal(uow, principal, proposal_id, body))
+
+
+@router.post("/congress-sessions/{session_id}/motions", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
+async def open_vote(session_id: uuid.UUID, body: OpenVote, principal: CurrentPrincipal,
+                    runtime: CurrentRuntime) -> MotionOut:
+    """Open a vote on a motion (票决制, e.g. school rules) with the representatives present."""
+    async with runtime.uow() as uow:
+        return MotionOut.of(await congress.open_vote(uow, principal, session_id, body))
+
+
+@router.get("/congress-motions/{motion_id}", response_model=MotionOut)
+async def get_motion(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MotionOut:
+    async with runtime.uow() as uow:
+        return MotionOut.of(await congress.get_motion(uow, principal, motion_id))
+
+
+@router.post("/congress-motions/{motion_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
+async def cast_ballot(motion_id: uuid.UUID, body: Ballot, principal: CurrentPrincipal,
+                      runtime: CurrentRuntime) -> MotionOut:
+    """A representative present votes once: for, against or abstain (secret: only counts are kept)."""
+    async with runtime.uow() as uow:
+        return MotionOut.of(await congress.cast_ballot(uow, principal, motion_id, body.choice))
+
+
+@router.post("/congress-motions/{motion_id}/close", response_model=MotionOut)
+async def close_vote(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MotionOut:
+    """Close the vote and count it: passed, failed, or no_quorum."""
+    async with runtime.uow() as uow:
+        return MotionOut.of(await congress.close_vote(uow, principal, motion_id))
+
+
+router.include_router(survey_http.router)
+router.include_router(nomination_http.router)

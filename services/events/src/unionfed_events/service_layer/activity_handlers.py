@@ -1,3 +1,53 @@
-"""How the events service answers other services' events about activities (being built)."""
+"""How the events service answers other services' events about activities.
 
-HANDLERS: dict = {}
+Finance answers every hold instruction with MoneyRequestSettledV1 on ``unionfed.finance``. The
+topic carries every answer finance gives (welfare's, treasurers' commands …); an answer is ours
+when its hold is one of our budget lines.
+"""
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from unionfed_events.adapters.activity_tables import activity_budget_items, activity_hold_outcomes
+from unionfed_events.domain.activity_budget import after_answer
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.messaging.consumer import Delivery
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+
+
+async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
+    if event.hold_id is None:
+        return
+    item = (
+        await uow.session.execute(
+            select(activity_budget_items).where(activity_budget_items.c.hold_id == event.hold_id).with_for_update()
+        )
+    ).mappings().first()
+    if item is None:
+        return
+    # The inbox already drops a redelivered event; this key also drops the same answer arriving
+    # under another event id (finance derives the id from its journal entry, so it should not).
+    recorded = await uow.session.scalar(
+        pg_insert(activity_hold_outcomes)
+        .values(
+            journal_event_id=event.journal_event_id,
+            budget_item_id=item["id"],
+            operation=event.operation,
+            outcome=event.outcome,
+            reason=event.reason,
+            warnings=list(event.warnings),
+        )
+        .on_conflict_do_nothing()
+        .returning(activity_hold_outcomes.c.journal_event_id)
+    )
+    if recorded is None:
+        return
+    values = {"hold_status": after_answer(item["hold_status"], event.operation, event.outcome)}
+    if event.outcome == "refused":
+        values["finance_reason"] = event.reason
+    await uow.session.execute(
+        update(activity_budget_items).where(activity_budget_items.c.id == item["id"]).values(**values)
+    )
+
+
+HANDLERS: dict = {MoneyRequestSettledV1: on_money_request_settled}

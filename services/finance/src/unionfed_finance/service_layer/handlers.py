@@ -8,7 +8,14 @@ from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.finance import JournalEntryV1
-from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.membership import (
+    DuesCollectedV1,
+    MemberJoinedV1,
+    MemberStatusChangedV1,
+    MemberTransferredV1,
+    OrganizationMovedV1,
+    OrganizationRegisteredV1,
+)
 from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
 from unionfed_shared.messaging.consumer import Delivery
 
@@ -25,6 +32,14 @@ async def on_organization_registered(
 async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delivery: Delivery) -> None:
     await directory.on_member_joined(uow, event, delivery)
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
+
+
+async def on_member_transferred(uow: FinanceUnitOfWork, event: MemberTransferredV1, delivery: Delivery) -> None:
+    """The member's dues account follows them to the new union; what they paid stays on it."""
+    await directory.on_member_transferred(uow, event, delivery)
+    await uow.dues_accounts.transfer(
+        event.member_id, event.from_organization_id, event.organization_id, event.federation_id
+    )
 
 
 async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, delivery: Delivery) -> None:
@@ -75,6 +90,9 @@ async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str)
 HANDLERS = {
     OrganizationRegisteredV1: on_organization_registered,
     MemberJoinedV1: on_member_joined,
+    MemberTransferredV1: on_member_transferred,
+    MemberStatusChangedV1: directory.on_member_status_changed,
+    OrganizationMovedV1: directory.on_organization_moved,
     DuesCollectedV1: on_dues_collected,
     JournalEntryV1: apply_journal_entry,
     **{cls: on_hold_requested for cls in HOLD_REQUESTED},

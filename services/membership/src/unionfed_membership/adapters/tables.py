@@ -3,16 +3,21 @@
 from sqlalchemy import (
     ARRAY,
     BigInteger,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
     MetaData,
     Table,
     Text,
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 
 from unionfed_shared.messaging.tables import add_messaging_tables
@@ -41,6 +46,15 @@ members = Table(
     Column("joined_on", Date, nullable=False),
     Column("status", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("staff_no", Text),
+    Column("base_salary_fen", BigInteger),
+    # Personal data: Fernet ciphertexts, and an HMAC of the normalised ID number so the same
+    # person is recognised within a federation without the number being readable.
+    Column("id_number_ciphertext", LargeBinary),
+    Column("id_number_digest", Text),
+    Column("phone_ciphertext", LargeBinary),
+    CheckConstraint("base_salary_fen >= 0", name="ck_members_base_salary_not_negative"),
+    Index("uq_members_federation_id_number", "federation_id", "id_number_digest", unique=True),
 )
 
 dues_payments = Table(
@@ -53,6 +67,83 @@ dues_payments = Table(
     Column("amount_fen", BigInteger, nullable=False),
     Column("collected_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("member_id", "period", name="uq_dues_once_per_member_period"),
+)
+
+organization_moves = Table(
+    "organization_moves",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("organization_id", Text, ForeignKey("organizations.id"), nullable=False, index=True),
+    Column("old_parent_id", Text, ForeignKey("organizations.id"), nullable=False),
+    Column("new_parent_id", Text, ForeignKey("organizations.id"), nullable=False),
+    Column("old_path", ARRAY(Text), nullable=False),
+    Column("new_path", ARRAY(Text), nullable=False),
+    Column("moved_on", Date, nullable=False),
+    Column("moved_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# Read by membership reports: keep these column names.
+member_history = Table(
+    "member_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("member_id", Uuid, ForeignKey("members.id"), nullable=False, index=True),
+    Column("organization_id", Text, ForeignKey("organizations.id"), nullable=False),
+    Column("change", Text, nullable=False),
+    Column("effective_on", Date, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    CheckConstraint(
+        "change IN ('joined', 'transferred_out', 'transferred_in', 'retired', 'left', 'deceased', 'rejoined')",
+        name="ck_member_history_change",
+    ),
+    Index("ix_member_history_organization_effective", "organization_id", "effective_on"),
+)
+
+scheduled_member_changes = Table(
+    "scheduled_member_changes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("member_id", Uuid, ForeignKey("members.id"), nullable=False),
+    Column("change", Text, nullable=False),
+    Column("from_organization_id", Text, ForeignKey("organizations.id"), nullable=False),
+    Column("to_organization_id", Text, ForeignKey("organizations.id")),
+    Column("effective_on", Date, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", Text, nullable=False),
+    Column("settled_at", DateTime(timezone=True)),
+    Column("settled_by", Text),
+    CheckConstraint("status IN ('scheduled', 'applied', 'cancelled')", name="ck_scheduled_change_status"),
+    # One pending change per member: a second would have to be ordered against the first.
+    Index("uq_scheduled_change_pending", "member_id", unique=True, postgresql_where=text("status = 'scheduled'")),
+    Index("ix_scheduled_change_due", "effective_on", postgresql_where=text("status = 'scheduled'")),
+)
+
+committee_terms = Table(
+    "committee_terms",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Text, ForeignKey("organizations.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("elected_on", Date, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("closed_on", Date),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("recorded_by", Text, nullable=False),
+    UniqueConstraint("organization_id", "number", name="uq_committee_term_number"),
+    Index("uq_committee_current_term", "organization_id", unique=True, postgresql_where=text("closed_on IS NULL")),
+)
+
+committee_seats = Table(
+    "committee_seats",
+    metadata,
+    Column("term_id", Uuid, ForeignKey("committee_terms.id"), primary_key=True),
+    Column("role", Text, primary_key=True),
+    Column("subject", Text, primary_key=True),
+    Column("display_name", Text, nullable=False),
 )
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)

@@ -3,12 +3,14 @@
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from unionfed_membership.domain import personal_data
 from unionfed_shared.errors import Conflict, Invalid
 
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
+MemberStatus = Literal["active", "retired", "left", "deceased"]
 ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -50,6 +52,24 @@ class Organization:
         if self.kind not in MEMBER_HOLDING_KINDS:
             raise Invalid(f"members join a grassroots union or union group, not a {self.kind}")
 
+    def is_ancestor_or_self_of(self, other: "Organization") -> bool:
+        return self.id in other.path
+
+    def moved_under(self, new_parent: "Organization") -> "Organization":
+        """This organization re-attached under ``new_parent``; its subtree moves with it."""
+        if self.parent_id is None:
+            raise Invalid(f"{self.id} is the root of its federation and has no parent to move from")
+        if new_parent.federation_id != self.federation_id:
+            raise Invalid("an organization moves within its federation, not to another federation")
+        if self.is_ancestor_or_self_of(new_parent):
+            raise Invalid(f"{new_parent.id} is {self.id} or lies under it; moving there would make a cycle")
+        if new_parent.id == self.parent_id:
+            raise Invalid(f"{self.id} is already under {new_parent.id}")
+        if self.kind not in CHILD_KINDS[new_parent.kind]:
+            allowed = ", ".join(CHILD_KINDS[new_parent.kind]) or "nothing"
+            raise Invalid(f"a {new_parent.kind} can hold {allowed}, not a {self.kind}")
+        return replace(self, parent_id=new_parent.id, path=(*new_parent.path, self.id))
+
 
 @dataclass(frozen=True)
 class Member:
@@ -59,11 +79,27 @@ class Member:
     display_name: str
     gender: Literal["female", "male"]
     joined_on: dt.date
-    status: str = "active"
+    status: MemberStatus = "active"
+    staff_no: str | None = None
+    base_salary_fen: int | None = None
+    # Personal data is held in clear only in memory (encrypted at rest by the repository);
+    # kept out of repr so a logged or printed member never carries it.
+    id_number: str | None = field(default=None, repr=False)
+    phone: str | None = field(default=None, repr=False)
 
     @classmethod
     def join(
-        cls, organization: Organization, display_name: str, gender: str, joined_on: dt.date, today: dt.date
+        cls,
+        organization: Organization,
+        display_name: str,
+        gender: str,
+        joined_on: dt.date,
+        today: dt.date,
+        *,
+        id_number: str | None = None,
+        phone: str | None = None,
+        staff_no: str | None = None,
+        base_salary_fen: int | None = None,
     ) -> "Member":
         organization.check_can_hold_members()
         if joined_on > today:
@@ -75,7 +111,15 @@ class Member:
             display_name=_clean_name(display_name),
             gender=gender,
             joined_on=joined_on,
+            staff_no=personal_data.check_staff_no(staff_no),
+            base_salary_fen=personal_data.check_base_salary(base_salary_fen),
+            id_number=personal_data.normalise_id_number(id_number) if id_number is not None else None,
+            phone=personal_data.normalise_phone(phone) if phone is not None else None,
         )
+
+    @property
+    def masked_id_number(self) -> str | None:
+        return personal_data.mask_id_number(self.id_number) if self.id_number else None
 
 
 @dataclass(frozen=True)

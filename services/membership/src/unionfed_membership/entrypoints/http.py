@@ -7,9 +7,11 @@ from typing import Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
+from unionfed_membership.domain.committee import ROLES, Term
+from unionfed_membership.domain.lifecycle import MemberChange
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
-from unionfed_membership.service_layer import commands, handlers
-from unionfed_shared.errors import NotFound
+from unionfed_membership.service_layer import commands, committees, handlers, member_changes, organization_moves
+from unionfed_shared.auth import Principal
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 
 router = APIRouter(prefix="/v1", tags=["membership"])
@@ -34,12 +36,18 @@ class MemberOut(BaseModel):
     gender: Literal["female", "male"]
     joined_on: dt.date
     status: str
+    # Officers only (federation_admin, union_officer); null for every other role.
+    id_number_masked: str | None = None
+    staff_no: str | None = None
 
     @classmethod
-    def of(cls, m: Member) -> "MemberOut":
+    def of(cls, m: Member, principal: Principal | None = None) -> "MemberOut":
+        officer = principal is not None and principal.role in handlers.OFFICERS
         return cls(
             id=m.id, organization_id=m.organization_id, display_name=m.display_name,
             gender=m.gender, joined_on=m.joined_on, status=m.status,
+            id_number_masked=m.masked_id_number if officer else None,
+            staff_no=m.staff_no if officer else None,
         )
 
 
@@ -59,7 +67,10 @@ class DuesPaymentOut(BaseModel):
         )
 
 
-@router.post("/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut)
+@router.post(
+    "/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut,
+    summary="Found an organization under another",
+)
 async def register_organization(
     body: commands.RegisterOrganization, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> OrganizationOut:
@@ -68,13 +79,16 @@ async def register_organization(
         return OrganizationOut.of(await handlers.register_organization(uow, principal, body))
 
 
-@router.get("/organizations/{organization_id}", response_model=OrganizationOut)
+@router.get("/organizations/{organization_id}", response_model=OrganizationOut, summary="An organization")
 async def get_organization(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> OrganizationOut:
     async with runtime.uow() as uow:
         return OrganizationOut.of(await handlers.organization_in_scope(uow, principal, organization_id))
 
 
-@router.get("/organizations/{organization_id}/subtree", response_model=list[OrganizationOut])
+@router.get(
+    "/organizations/{organization_id}/subtree", response_model=list[OrganizationOut],
+    summary="An organization and everything under it",
+)
 async def get_subtree(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[OrganizationOut]:
     """The organization and everything under it, root first."""
     async with runtime.uow() as uow:
@@ -83,37 +97,39 @@ async def get_subtree(organization_id: str, principal: CurrentPrincipal, runtime
 
 
 @router.post(
-    "/organizations/{organization_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut
+    "/organizations/{organization_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut,
+    summary="Enrol a member (入会)",
 )
 async def enrol_member(
     organization_id: str, body: commands.EnrolMember, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> MemberOut:
-    """A member joins the union (入会)."""
+    """A member joins the union (入会). The optional ID number (GB 11643, check digit verified) and
+    phone are stored encrypted and never returned here; an ID number already known in the
+    federation is refused with 409 naming the existing member."""
     async with runtime.uow() as uow:
-        return MemberOut.of(await handlers.enrol_member(uow, principal, organization_id, body))
+        return MemberOut.of(await handlers.enrol_member(uow, principal, organization_id, body), principal)
 
 
-@router.get("/organizations/{organization_id}/members", response_model=list[MemberOut])
+@router.get(
+    "/organizations/{organization_id}/members", response_model=list[MemberOut], summary="Members of an organization"
+)
 async def list_members(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[MemberOut]:
     async with runtime.uow() as uow:
         await handlers.organization_in_scope(uow, principal, organization_id)
-        return [MemberOut.of(m) for m in await uow.members.in_organization(organization_id)]
+        return [MemberOut.of(m, principal) for m in await uow.members.in_organization(organization_id)]
 
 
-@router.get("/members/{member_id}", response_model=MemberOut)
+@router.get("/members/{member_id}", response_model=MemberOut, summary="A member")
 async def get_member(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MemberOut:
     async with runtime.uow() as uow:
-        member = await uow.members.get(member_id)
-        organization = await uow.organizations.get(member.organization_id) if member else None
-        if member is None or organization is None or not principal.can_see(organization.path):
-            raise NotFound("member not found or outside your scope")
-        return MemberOut.of(member)
+        return MemberOut.of(await handlers.member_in_scope(uow, principal, member_id), principal)
 
 
 @router.post(
     "/organizations/{organization_id}/dues-payments",
     status_code=status.HTTP_201_CREATED,
     response_model=DuesPaymentOut,
+    summary="Record a member's dues for a month",
 )
 async def record_dues_payment(
     organization_id: str, body: commands.RecordDuesPayment, principal: CurrentPrincipal, runtime: CurrentRuntime
@@ -123,7 +139,10 @@ async def record_dues_payment(
         return DuesPaymentOut.of(await handlers.record_dues_payment(uow, principal, organization_id, body))
 
 
-@router.get("/organizations/{organization_id}/dues-payments", response_model=list[DuesPaymentOut])
+@router.get(
+    "/organizations/{organization_id}/dues-payments", response_model=list[DuesPaymentOut],
+    summary="Dues collected by an organization",
+)
 async def list_dues_payments(
     organization_id: str,
     principal: CurrentPrincipal,
@@ -133,3 +152,239 @@ async def list_dues_payments(
     async with runtime.uow() as uow:
         await handlers.organization_in_scope(uow, principal, organization_id)
         return [DuesPaymentOut(**row) for row in await uow.dues.in_organization(organization_id, period)]
+
+
+
+# Moving organizations
+
+
+class OrganizationMoveOut(BaseModel):
+    organization_id: str
+    old_parent_id: str
+    new_parent_id: str
+    old_path: list[str]
+    new_path: list[str]
+    moved_on: dt.date
+    moved_by: str
+    recorded_at: dt.datetime
+
+
+@router.post(
+    "/organizations/{organization_id}/move", response_model=OrganizationOut,
+    summary="Move an organization and its subtree under another parent",
+)
+async def move_organization(
+    organization_id: str, body: commands.MoveOrganization, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> OrganizationOut:
+    """Federation admins re-attach a union (or sub-federation, or union group) elsewhere in their
+    tree; every path below it follows and the move is kept in the organization's history.
+    Cycles, kind rules and moves out of the federation are refused with 422 and a reason."""
+    async with runtime.uow() as uow:
+        return OrganizationOut.of(await organization_moves.move_organization(uow, principal, organization_id, body))
+
+
+@router.get(
+    "/organizations/{organization_id}/moves", response_model=list[OrganizationMoveOut],
+    summary="Where an organization was moved from and to",
+)
+async def list_moves(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[OrganizationMoveOut]:
+    async with runtime.uow() as uow:
+        await handlers.organization_in_scope(uow, principal, organization_id)
+        return [OrganizationMoveOut(**row) for row in await uow.organizations.moves(organization_id)]
+
+
+# Member lifecycle
+
+
+class MemberChangeOut(BaseModel):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    change: str
+    from_organization_id: str
+    to_organization_id: str | None
+    effective_on: dt.date
+    status: Literal["scheduled", "applied", "cancelled"]
+    recorded_at: dt.datetime
+    recorded_by: str
+
+    @classmethod
+    def of(cls, c: MemberChange) -> "MemberChangeOut":
+        return cls(
+            id=c.id, member_id=c.member_id, change=c.change, from_organization_id=c.from_organization_id,
+            to_organization_id=c.to_organization_id, effective_on=c.effective_on, status=c.status,
+            recorded_at=c.recorded_at, recorded_by=c.recorded_by,
+        )
+
+
+class MemberChangeOutcomeOut(BaseModel):
+    change: MemberChangeOut
+    member: MemberOut
+
+
+class HistoryEntryOut(BaseModel):
+    id: int
+    member_id: uuid.UUID
+    organization_id: str
+    change: str
+    effective_on: dt.date
+    recorded_at: dt.datetime
+    recorded_by: str
+
+
+def _outcome(outcome: member_changes.Outcome, principal: Principal) -> MemberChangeOutcomeOut:
+    return MemberChangeOutcomeOut(change=MemberChangeOut.of(outcome.change), member=MemberOut.of(outcome.member, principal))
+
+
+@router.post(
+    "/members/{member_id}/transfer", response_model=MemberChangeOutcomeOut,
+    summary="Transfer a member to another union (教师交流), now or on a later date",
+)
+async def transfer_member(
+    member_id: uuid.UUID, body: commands.TransferMember, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MemberChangeOutcomeOut:
+    """Both unions must be in the caller's scope. Effective today or earlier: applied now and
+    ``member_transferred`` is emitted; later: recorded as scheduled and applied when due."""
+    async with runtime.uow() as uow:
+        return _outcome(await member_changes.transfer_member(uow, principal, member_id, body), principal)
+
+
+@router.post(
+    "/members/{member_id}/status", response_model=MemberChangeOutcomeOut,
+    summary="Retire, leave, record a death, or rejoin, now or on a later date",
+)
+async def change_member_status(
+    member_id: uuid.UUID, body: commands.ChangeMemberStatus, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MemberChangeOutcomeOut:
+    """Retired members stay in the union. A change effective later is scheduled;
+    ``member_status_changed`` is emitted when it takes effect."""
+    async with runtime.uow() as uow:
+        return _outcome(await member_changes.change_member_status(uow, principal, member_id, body), principal)
+
+
+@router.get(
+    "/members/{member_id}/history", response_model=list[HistoryEntryOut],
+    summary="A member's joining, transfers and status changes, in date order",
+)
+async def member_history(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[HistoryEntryOut]:
+    async with runtime.uow() as uow:
+        await handlers.member_in_scope(uow, principal, member_id)
+        return [HistoryEntryOut(**row) for row in await uow.history.of_member(member_id)]
+
+
+@router.get(
+    "/organizations/{organization_id}/scheduled-changes", response_model=list[MemberChangeOut],
+    summary="Member changes leaving or reaching the organization's subtree",
+)
+async def scheduled_changes(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    status_: Literal["scheduled", "applied", "cancelled"] | None = Query(
+        default="scheduled", alias="status", description="Omit with status= for every change"
+    ),
+) -> list[MemberChangeOut]:
+    """Scheduled by default: what will take effect, including transfers coming in from elsewhere."""
+    async with runtime.uow() as uow:
+        root = await handlers.organization_in_scope(uow, principal, organization_id)
+        ids = [o.id for o in await uow.organizations.subtree(root)]
+        rows = await uow.scheduled_changes.touching(ids, status_)
+        return [MemberChangeOut(**{k: row[k] for k in MemberChangeOut.model_fields}) for row in rows]
+
+
+@router.delete(
+    "/scheduled-changes/{change_id}", response_model=MemberChangeOut, summary="Cancel a change not yet in effect"
+)
+async def cancel_scheduled_change(
+    change_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MemberChangeOut:
+    async with runtime.uow() as uow:
+        return MemberChangeOut.of(await member_changes.cancel_scheduled_change(uow, principal, change_id))
+
+
+# Personal data
+
+
+class PersonalDataOut(BaseModel):
+    member_id: uuid.UUID
+    id_number: str | None
+    phone: str | None
+    staff_no: str | None
+    base_salary_fen: int | None
+
+
+@router.get(
+    "/members/{member_id}/personal-data", response_model=PersonalDataOut,
+    summary="A member's ID number, phone, staff number and salary (officers in scope)",
+)
+async def personal_data(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> PersonalDataOut:
+    """The only answer that carries the ID number and phone in clear. Federation admins and union
+    officers in scope (and, once a committee is elected, its chair or vice chair); others 403."""
+    async with runtime.uow() as uow:
+        m = await handlers.read_personal_data(uow, principal, member_id)
+        return PersonalDataOut(
+            member_id=m.id, id_number=m.id_number, phone=m.phone, staff_no=m.staff_no, base_salary_fen=m.base_salary_fen
+        )
+
+
+# Committees
+
+
+class SeatOut(BaseModel):
+    role: str
+    role_name: str
+    subject: str
+    display_name: str
+
+
+class TermOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    number: int
+    elected_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    closed_on: dt.date | None
+    current: bool
+    roster: list[SeatOut]
+
+    @classmethod
+    def of(cls, t: Term) -> "TermOut":
+        return cls(
+            id=t.id, organization_id=t.organization_id, number=t.number, elected_on=t.elected_on,
+            starts_on=t.starts_on, ends_on=t.ends_on, closed_on=t.closed_on, current=t.closed_on is None,
+            roster=[SeatOut(role=s.role, role_name=ROLES[s.role], subject=s.subject, display_name=s.display_name) for s in t.roster],
+        )
+
+
+@router.post(
+    "/organizations/{organization_id}/committee-terms", status_code=status.HTTP_201_CREATED, response_model=TermOut,
+    summary="Record an election (换届): the new committee's term and roster",
+)
+async def elect_committee(
+    organization_id: str, body: commands.ElectCommittee, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> TermOut:
+    """The new term closes the current one. From then on the union's officer tokens are honoured
+    only for subjects on the new roster, for what their roles allow."""
+    async with runtime.uow() as uow:
+        return TermOut.of(await committees.elect_committee(uow, principal, organization_id, body))
+
+
+@router.get(
+    "/organizations/{organization_id}/committee-terms", response_model=list[TermOut],
+    summary="Every term of the union's committee, oldest first",
+)
+async def committee_terms(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[TermOut]:
+    async with runtime.uow() as uow:
+        await handlers.organization_in_scope(uow, principal, organization_id)
+        return [TermOut.of(t) for t in await uow.committees.terms(organization_id)]
+
+
+@router.get(
+    "/organizations/{organization_id}/committee", response_model=TermOut | None,
+    summary="The union's current committee (null before its first election)",
+)
+async def current_committee(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> TermOut | None:
+    async with runtime.uow() as uow:
+        await handlers.organization_in_scope(uow, principal, organization_id)
+        term = await uow.committees.current(organization_id)
+        return TermOut.of(term) if term else None

@@ -1,5 +1,227 @@
-"""Roster import, export and membership reports (being built)."""
+"""HTTP for dues (policy, a month's collection, arrears), roster import/export and membership reports."""
 
-from fastapi import APIRouter
+import datetime as dt
+import uuid
+from typing import Literal
 
-router = APIRouter(prefix="/v1", tags=["membership rosters and reports"])
+from fastapi import APIRouter, File, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from unionfed_membership.domain.dues import Arrears, DuesPolicy
+from unionfed_membership.domain.model import Organization
+from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"])
+PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class DuesPolicyOut(BaseModel):
+    federation_id: str
+    valid_from: dt.date
+    rate_per_mille: int
+    exempt_statuses: list[str]
+    exempt_member_ids: list[uuid.UUID]
+
+    @classmethod
+    def of(cls, p: DuesPolicy) -> "DuesPolicyOut":
+        return cls(
+            federation_id=p.federation_id, valid_from=p.valid_from, rate_per_mille=p.rate_per_mille,
+            exempt_statuses=sorted(p.exempt_statuses), exempt_member_ids=sorted(p.exempt_member_ids),
+        )
+
+
+@router.put("/federations/{federation_id}/dues-policies/{valid_from}", response_model=DuesPolicyOut)
+async def set_dues_policy(
+    federation_id: str, valid_from: dt.date, body: dues.SetDuesPolicy, principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+) -> DuesPolicyOut:
+    """The federation's dues rule from ``valid_from`` on (federation admins): rate and exemptions."""
+    async with runtime.uow() as uow:
+        return DuesPolicyOut.of(await dues.set_policy(uow, principal, federation_id, valid_from, body))
+
+
+@router.get("/federations/{federation_id}/dues-policies", response_model=list[DuesPolicyOut])
+async def list_dues_policies(federation_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return [DuesPolicyOut.of(p) for p in await dues.policies(uow, principal, federation_id)]
+
+
+@router.get("/organizations/{organization_id}/dues")
+async def dues_of_month(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    period: str = Query(pattern=PERIOD, examples=["2026-11"]),
+) -> dict:
+    """What each member of the subtree owes for a month, and whether it was paid."""
+    async with runtime.uow() as uow:
+        found = await dues.assessments(uow, principal, organization_id, period)
+    return {
+        "organization_id": organization_id,
+        "period": period,
+        "members": [
+            {
+                "member_id": str(m.id), "display_name": m.display_name, "organization_id": m.organization_id,
+                "status": m.status, "outcome": a.outcome, "amount_fen": a.amount_fen, "reason": a.reason, "paid": paid,
+            }
+            for m, a, paid in found
+        ],
+    }
+
+
+@router.post("/organizations/{organization_id}/dues-collections")
+async def collect_dues(
+    organization_id: str, body: dues.CollectDues, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
+    """Collect a month for a union: one payment (and one DuesCollected event) per member who owes it.
+
+    Running it again for the same month collects nothing twice.
+    """
+    async with runtime.uow() as uow:
+        c = await dues.collect_month(uow, principal, organization_id, body)
+    return {
+        "organization_id": c.organization_id,
+        "period": c.period,
+        "rate_per_mille": c.rate_per_mille,
+        "collected": len(c.collected),
+        "collected_total_fen": c.total_fen,
+        "already_paid": len(c.already_paid),
+        "not_collected": len(c.not_collected),
+        "payments": [
+            {"payment_id": str(p.id), "member_id": str(m.id), "display_name": m.display_name, "amount_fen": p.amount_fen}
+            for m, p in c.collected
+        ],
+        "not_collected_members": [
+            {"member_id": str(m.id), "display_name": m.display_name, "outcome": a.outcome, "reason": a.reason}
+            for m, a in c.not_collected
+        ],
+    }
+
+
+@router.get("/organizations/{organization_id}/dues-arrears")
+async def organization_arrears(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    through: str | None = Query(default=None, pattern=PERIOD, description="Last month counted; default this month"),
+) -> dict:
+    """Unpaid months per member and per union of the subtree, since joining or since the first policy."""
+    async with runtime.uow() as uow:
+        organizations, found = await dues.organization_arrears(uow, principal, organization_id, through)
+    union_of = _union_of(organizations)
+    unions: dict[str, dict] = {}
+    for a in found:
+        union = union_of.get(a.member.organization_id, a.member.organization_id)
+        entry = unions.setdefault(union, {"organization_id": union, "members_in_arrears": 0, "total_fen": 0,
+                                          "periods_without_amount": 0})
+        entry["members_in_arrears"] += 1
+        entry["total_fen"] += a.total_fen
+        entry["periods_without_amount"] += a.periods_without_amount
+    return {
+        "organization_id": organization_id,
+        "through": through or dues.current_period(),
+        "total_fen": sum(a.total_fen for a in found),
+        "unions": list(unions.values()),
+        "members": [_arrears_out(a) for a in found],
+    }
+
+
+@router.get("/members/{member_id}/dues-arrears")
+async def member_arrears(
+    member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    through: str | None = Query(default=None, pattern=PERIOD),
+) -> dict:
+    async with runtime.uow() as uow:
+        return _arrears_out(await dues.member_arrears(uow, principal, member_id, through))
+
+
+def _arrears_out(a: Arrears) -> dict:
+    return {
+        "member_id": str(a.member.id),
+        "display_name": a.member.display_name,
+        "organization_id": a.member.organization_id,
+        "total_fen": a.total_fen,
+        "periods_without_amount": a.periods_without_amount,
+        "periods": [{"period": p.period, "amount_fen": p.amount_fen, "reason": p.reason or "unpaid"} for p in a.unpaid],
+    }
+
+
+def _union_of(organizations: list[Organization]) -> dict[str, str]:
+    kinds = {o.id: o.kind for o in organizations}
+    return {
+        o.id: o.parent_id if o.kind == "union_group" and kinds.get(o.parent_id) == "grassroots_union" else o.id
+        for o in organizations
+    }
+
+
+@router.post("/organizations/{organization_id}/roster-imports")
+async def import_roster(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    file: UploadFile = File(description="The roster: .xlsx or .csv (UTF-8 or GB18030)"),
+    import_valid_rows: bool = Query(default=False, description="Import the good rows of a file that has bad ones"),
+):
+    """Import members from an .xlsx or .csv roster (Chinese or English headers).
+
+    Every row is checked first; bad rows come back with their Excel line number (header = 1).
+    A file with bad rows imports nothing (422) unless ``import_valid_rows=true``. People already
+    in the federation (same ID number, or same staff number in the union) are skipped, never
+    duplicated.
+    """
+    data = await file.read(roster_import.MAX_BYTES + 1)
+    if len(data) > roster_import.MAX_BYTES:
+        raise roster_import.RosterTooLarge(f"the upload exceeds the limit of {roster_import.MAX_BYTES} bytes; split the file")
+    name = file.filename or "roster.csv"
+    summary = await roster_import.import_roster(
+        runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows
+    )
+    body = summary.as_dict()
+    if not summary.imported:
+        detail = (
+            f"{len(summary.refused)} row(s) are invalid; nothing was imported "
+            f"(import_valid_rows=true imports the other {summary.rows - len(summary.refused)})"
+        )
+        return JSONResponse({"error": "invalid_rows", "detail": detail, **body}, status_code=422)
+    return body
+
+
+@router.get("/organizations/{organization_id}/roster")
+async def export_roster(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    format: Literal["xlsx", "csv"] = "xlsx", lang: Literal["zh", "en"] = "zh",
+) -> Response:
+    """The members of the organization and everything under it; ID numbers and phones masked."""
+    async with runtime.uow() as uow:
+        root, rows = await roster_export.roster_rows(uow, principal, organization_id, lang)
+    content = roster_export.to_csv(rows, lang) if format == "csv" else roster_export.to_xlsx(rows, lang)
+    return Response(
+        content,
+        media_type=roster_export.MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="roster-{root.id}.{format}"'},
+    )
+
+
+@router.put("/organizations/{organization_id}/staff-count")
+async def set_staff_count(
+    organization_id: str, body: membership_reports.SetStaffCount, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
+    """The union's staff count (职工人数), the denominator of its membership rate (入会率)."""
+    async with runtime.uow() as uow:
+        count = await membership_reports.set_staff_count(uow, principal, organization_id, body)
+    return {"organization_id": organization_id, "staff_count": count}
+
+
+@router.get("/organizations/{organization_id}/membership-report")
+async def membership_report(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    first_day: dt.date | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
+    last_day: dt.date | None = Query(default=None, alias="to", description="Default: today (Asia/Shanghai)"),
+    format: Literal["json", "csv"] = "json",
+):
+    """Members and membership rate per union and for the tree; joins, leaves, transfers, retirements."""
+    async with runtime.uow() as uow:
+        report = await membership_reports.membership_report(uow, principal, organization_id, first_day, last_day)
+    if format == "csv":
+        return Response(
+            membership_reports.report_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="membership-{report.root.id}.csv"'},
+        )
+    return report.as_dict()

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,10 +25,50 @@ class RegisterOrganization(_Command):
     parent_id: OrgId
 
 
+NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
+
+
 class EnrolMember(_Command):
     display_name: str = Field(min_length=1, max_length=100)
     gender: Literal["female", "male"]
     joined_on: dt.date
+    # Checked by the domain (GB 11643 check digit, 11-digit phone) so a refusal names the rule
+    # without echoing the number back, as a schema error would.
+    id_number: str | None = Field(default=None, max_length=40, description="身份证号, 18 characters (GB 11643)")
+    phone: str | None = Field(default=None, max_length=40, description="11-digit mobile number")
+    staff_no: str | None = Field(default=None, max_length=40, description="The employer's staff number (工号)")
+    base_salary_fen: NonNegativeFen | None = Field(default=None, description="Monthly base salary, integer fen")
+
+
+class MoveOrganization(_Command):
+    new_parent_id: OrgId
+    moved_on: dt.date | None = Field(default=None, description="Defaults to today; not in the future")
+
+
+class TransferMember(_Command):
+    to_organization_id: OrgId
+    effective_on: dt.date = Field(description="Today or earlier applies now; a later date is scheduled")
+
+
+class ChangeMemberStatus(_Command):
+    status: Literal["retired", "left", "deceased", "active"] = Field(
+        description="retired (stays a member), left, deceased, or active again (rejoined after leaving)"
+    )
+    effective_on: dt.date = Field(description="Today or earlier applies now; a later date is scheduled")
+
+
+class CommitteeSeat(_Command):
+    role: Literal["chair", "vice_chair", "treasurer", "women_committee", "culture_sports", "member"]
+    subject: str = Field(min_length=1, max_length=200, description="The holder's token subject (member or user id)")
+    display_name: str = Field(min_length=1, max_length=100)
+
+
+class ElectCommittee(_Command):
+    number: int = Field(ge=1, le=1000, description="The term's number (第N届); the next after the current one")
+    elected_on: dt.date
+    starts_on: dt.date
+    ends_on: dt.date
+    roster: list[CommitteeSeat] = Field(min_length=1, max_length=100)
 
 
 class RecordDuesPayment(_Command):

@@ -1,15 +1,22 @@
 """Use cases of the membership service: each one transaction, its events in the outbox."""
 
-import datetime as dt
+import uuid
 
+from unionfed_membership.domain import lifecycle
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
-from unionfed_membership.service_layer import commands
+from unionfed_membership.service_layer import clock, commands
+from unionfed_membership.service_layer.member_changes import apply_due_change
+from unionfed_membership.service_layer.permissions import OFFICERS, require_officer
+from unionfed_membership.service_layer.scope import member_in_scope, organization_in_scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.errors import Conflict, NotFound
 
-OFFICERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
+__all__ = [
+    "OFFICERS", "enrol_member", "found_federation", "member_in_scope", "organization_in_scope",
+    "read_personal_data", "record_dues_payment", "register_organization",
+]
 
 
 async def found_federation(uow: MembershipUnitOfWork, command: commands.FoundFederation) -> Organization:
@@ -28,6 +35,9 @@ async def register_organization(
 ) -> Organization:
     parent = await organization_in_scope(uow, principal, command.parent_id)
     principal.require_role(Role.FEDERATION_ADMIN)
+    # A move rewriting the parent's path must not interleave with founding a child under it.
+    await uow.organizations.lock_tree(parent.federation_id)
+    parent = await organization_in_scope(uow, principal, command.parent_id)
     if await uow.organizations.get(command.id):
         raise Conflict(f"organization {command.id} already exists")
     organization = parent.found_child(command.id, command.name, command.kind)
@@ -41,9 +51,19 @@ async def enrol_member(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.EnrolMember
 ) -> Member:
     organization = await organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*OFFICERS)
-    member = Member.join(organization, command.display_name, command.gender, command.joined_on, dt.date.today())
+    await require_officer(uow, principal, "enrol_member")
+    member = Member.join(
+        organization, command.display_name, command.gender, command.joined_on, clock.today(),
+        id_number=command.id_number, phone=command.phone, staff_no=command.staff_no,
+        base_salary_fen=command.base_salary_fen,
+    )
+    if member.id_number:
+        existing = await uow.members.find_by_id_number(member.federation_id, member.id_number)
+        if existing is not None:
+            raise Conflict(f"already a member: {existing.id}")
     await uow.members.add(member)
+    await uow.history.add([lifecycle.joined(member, principal.subject, clock.now())])
+    # Personal data (ID number, phone, salary) never travels in events.
     uow.emit(
         MemberJoinedV1(
             organization_id=member.organization_id,
@@ -62,8 +82,11 @@ async def record_dues_payment(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.RecordDuesPayment
 ) -> DuesPayment:
     organization = await organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*OFFICERS)
-    member = await uow.members.get(command.member_id)
+    await require_officer(uow, principal, "record_dues")
+    member = await uow.members.get_for_update(command.member_id)
+    if member is not None:
+        # A transfer that fell due moves whose union collects these dues.
+        member = await apply_due_change(uow, member, clock.today(), principal.subject)
     if member is None or member.organization_id != organization.id:
         raise NotFound(f"member {command.member_id} not found in {organization.id}")
     payment = DuesPayment.collect(
@@ -71,7 +94,7 @@ async def record_dues_payment(
         command.period,
         command.amount_fen,
         await uow.dues.paid_periods(member.id),
-        dt.datetime.now(dt.UTC),
+        clock.now(),
     )
     await uow.dues.add(payment)
     uow.emit(
@@ -89,10 +112,11 @@ async def record_dues_payment(
     return payment
 
 
-async def organization_in_scope(uow: MembershipUnitOfWork, principal: Principal, organization_id: str) -> Organization:
-    organization = await uow.organizations.get(organization_id)
-    principal.require_scope(organization.path if organization else None)
-    return organization
+async def read_personal_data(uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID) -> Member:
+    """The member with their ID number and phone in clear: officers in scope only."""
+    member = await member_in_scope(uow, principal, member_id)
+    await require_officer(uow, principal, "read_personal_data")
+    return member
 
 
 def _registered(organization: Organization) -> OrganizationRegisteredV1:

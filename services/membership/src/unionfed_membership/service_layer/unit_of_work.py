@@ -1,4 +1,12 @@
-from unionfed_membership.adapters.repository import DuesRepository, MemberRepository, OrganizationRepository
+from unionfed_membership.adapters import pii
+from unionfed_membership.adapters.repository import (
+    CommitteeRepository,
+    DuesRepository,
+    MemberHistoryRepository,
+    MemberRepository,
+    OrganizationRepository,
+    ScheduledChangeRepository,
+)
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -6,8 +14,14 @@ class MembershipUnitOfWork(UnitOfWork):
     organizations: OrganizationRepository
     members: MemberRepository
     dues: DuesRepository
+    history: MemberHistoryRepository
+    scheduled_changes: ScheduledChangeRepository
+    committees: CommitteeRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
-        self.members = MemberRepository(self.session)
+        self.members = MemberRepository(self.session, pii.current())
         self.dues = DuesRepository(self.session)
+        self.history = MemberHistoryRepository(self.session)
+        self.scheduled_changes = ScheduledChangeRepository(self.session)
+        self.committees = CommitteeRepository(self.session)

@@ -1,0 +1,1 @@
+"""Rules of the events service: no I/O."""

@@ -1,0 +1,74 @@
+"""Activities and competitions: who may take part, when, and who gets a place. Rules only, no I/O."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from unionfed_shared.errors import Conflict, Invalid
+
+# Deadlines are stored and compared in UTC; people read them in the federation's local time.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+GENDER_NAMES = {"female": "women", "male": "men"}
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(SHANGHAI)
+
+
+def shown(moment: dt.datetime) -> str:
+    return local(moment).strftime("%Y-%m-%d %H:%M (Asia/Shanghai)")
+
+
+def check_schedule(starts_at: dt.datetime, ends_at: dt.datetime, registration_deadline: dt.datetime) -> None:
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at), ("registration_deadline", registration_deadline)):
+        if moment.tzinfo is None:
+            raise Invalid(f"{name} needs a time zone")
+    if not starts_at < ends_at:
+        raise Invalid("an activity ends after it starts")
+    if registration_deadline > starts_at:
+        raise Invalid("registration closes no later than the activity starts")
+
+
+def check_scope(organizer_id: str, scope_paths: dict[str, Sequence[str] | None]) -> None:
+    """Each organization an activity is open to is the organizer or one of its descendants."""
+    for organization_id, path in scope_paths.items():
+        if path is None or organizer_id not in path:
+            raise Invalid(f"{organization_id} is not the organizer {organizer_id} or under it")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    scope_organization_ids: tuple[str, ...]
+    gender: str | None  # None: everyone
+    statuses: tuple[str, ...]  # member statuses admitted: active, retired
+
+    def refusal(self, gender: str, status: str, member_path: Sequence[str]) -> str | None:
+        """Why a member may not take part, or None when they may."""
+        if not set(self.scope_organization_ids) & set(member_path):
+            scope = ", ".join(self.scope_organization_ids)
+            return f"the activity is open to members of {scope} only"
+        if self.gender is not None and gender != self.gender:
+            return f"the activity is for {GENDER_NAMES[self.gender]} staff only"
+        if status not in self.statuses:
+            return f"the activity is open to {' and '.join(self.statuses)} members; this member is {status}"
+        return None
+
+
+def require_open_for_registration(status: str, deadline: dt.datetime, now: dt.datetime) -> None:
+    if status != "published":
+        raise Conflict(f"the activity is {status}, not open for registration")
+    if now.astimezone(dt.UTC) > deadline.astimezone(dt.UTC):
+        raise Invalid(f"registration closed at {shown(deadline)}")
+
+
+def placement(confirmed: int, capacity: int | None) -> str:
+    """A new registration takes a place while there is one, else joins the waitlist."""
+    return "confirmed" if capacity is None or confirmed < capacity else "waitlisted"
+
+
+def promotions(confirmed: int, capacity: int | None, waitlist_size: int) -> int:
+    """How many from the head of the waitlist get the places now free."""
+    free = waitlist_size if capacity is None else max(0, capacity - confirmed)
+    return min(free, waitlist_size)

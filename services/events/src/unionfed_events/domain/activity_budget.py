@@ -1,0 +1,47 @@
+"""An activity's budget: one hold in finance per line, and what finance's answers make of it.
+
+Finance answers each instruction once (reserve, capture, void) with MoneyRequestSettledV1.
+Answers may be redelivered; a status only moves forward, so a late or repeated answer never
+takes a hold back to an earlier state.
+"""
+
+from unionfed_shared.errors import Conflict, Invalid
+
+# Holds a cancelled activity still has to release.
+OPEN = ("requested", "reserved")
+FINAL = ("captured", "voided")
+
+
+def after_answer(status: str, operation: str, outcome: str) -> str:
+    """The hold's status once finance has answered ``operation`` with ``outcome``."""
+    if status in FINAL:
+        return status
+    if operation == "reserve":
+        if outcome == "reserved":
+            return "reserved" if status == "requested" else status
+        if outcome == "refused" and status in ("requested", "void_requested"):
+            return "refused"
+        return status
+    if operation == "capture":
+        if outcome == "captured":
+            return "captured"
+        # A refused capture leaves the reservation standing; the treasurer may pay again.
+        return "reserved" if status == "capture_requested" else status
+    if operation == "void":
+        if outcome == "voided":
+            return "voided"
+        return "refused" if status == "void_requested" else status
+    return status
+
+
+def require_payable(label: str, status: str, reason: str | None) -> None:
+    if status != "reserved":
+        why = f": {reason}" if reason else ""
+        raise Conflict(f"the money for {label} is {status}, not reserved{why}")
+
+
+def check_prize_total(total_fen: int, prize_budget_fen: int | None) -> None:
+    if total_fen and prize_budget_fen is None:
+        raise Invalid("the activity's budget has no prize money")
+    if prize_budget_fen is not None and total_fen > prize_budget_fen:
+        raise Invalid(f"prizes of {total_fen} fen exceed the prize budget of {prize_budget_fen} fen")

@@ -1,0 +1,190 @@
+"""Staff and workers' congresses (教代会/职代会): sessions, proposals and their answers, votes. Rules only."""
+
+import datetime as dt
+import enum
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from unionfed_shared.errors import Conflict, Forbidden, Invalid
+
+# Stored and compared in UTC; shown to people in the federation's own zone.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+DEFAULT_MIN_SECONDERS = 2
+
+
+def shown(moment: dt.datetime | None) -> dt.datetime | None:
+    """The same instant, with the offset people in the federation read (+08:00)."""
+    return None if moment is None else moment.astimezone(SHANGHAI)
+
+
+def require_aware(moment: dt.datetime, name: str) -> dt.datetime:
+    # A naive time is ambiguous (server zone? Beijing?): refuse it rather than guess.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise Invalid(f"{name} must carry a time zone, e.g. 2026-12-31T17:00:00+08:00")
+    return moment.astimezone(dt.UTC)
+
+
+def clean_text(value: str, name: str, limit: int = 200) -> str:
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise Invalid(f"{name} must have 1 to {limit} characters")
+    return value
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """A session of a congress: the 3rd session (session_number) of the 14th congress (congress_number)."""
+
+    congress_number: int
+    session_number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    answer_deadline: dt.datetime
+    min_seconders: int
+
+    @classmethod
+    def of(cls, congress_number, session_number, starts_on, ends_on, answer_deadline, min_seconders) -> "SessionPlan":
+        if congress_number < 1 or session_number < 1:
+            raise Invalid("congress and session numbers start at 1")
+        if ends_on < starts_on:
+            raise Invalid("a session cannot end before it starts")
+        if not 0 <= min_seconders <= 50:
+            raise Invalid("min_seconders must be between 0 and 50")
+        deadline = require_aware(answer_deadline, "answer_deadline")
+        if deadline.astimezone(SHANGHAI).date() < starts_on:
+            raise Invalid("the deadline for answers cannot be before the session starts")
+        return cls(congress_number, session_number, starts_on, ends_on, deadline, min_seconders)
+
+    @property
+    def title(self) -> str:
+        return f"第{self.congress_number}届第{self.session_number}次"
+
+
+# Proposals: collected seconders, then an answer; every proposal that stands must be answered.
+AWAITING_SECONDERS = "awaiting_seconders"
+SUBMITTED = "submitted"  # has enough seconders (提案成立) and waits for its answer
+ANSWERED = "answered"
+
+
+class AnswerKind(enum.StrEnum):
+    ACCEPTED = "accepted"  # 立案
+    MERGED = "merged"  # 并案: handled together with another proposal
+    REFERRED = "referred"  # 转交: passed to a department as an opinion
+    REJECTED = "rejected"  # 不予立案, with the reason
+
+
+def check_seconder(proposer_id, seconder_id, is_representative: bool, status: str) -> None:
+    if not is_representative:
+        raise Forbidden("only the session's representatives second proposals")
+    if seconder_id == proposer_id:
+        raise Invalid("a proposer cannot second their own proposal")
+    if status == ANSWERED:
+        raise Conflict("the proposal was already answered")
+
+
+def status_after_seconding(seconders: int, min_seconders: int, status: str) -> str:
+    if status == AWAITING_SECONDERS and seconders >= min_seconders:
+        return SUBMITTED
+    return status
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: AnswerKind
+    text: str | None
+    merged_into: object | None
+    department: str | None
+
+    @classmethod
+    def give(cls, kind: AnswerKind, text, merged_into, department, proposal_id, status: str) -> "Answer":
+        if status == AWAITING_SECONDERS:
+            raise Conflict("the proposal does not have enough seconders yet, so there is nothing to answer")
+        if status == ANSWERED:
+            raise Conflict("the proposal was already answered; an answer is given once")
+        # Blank counts as missing, so "   " is not a reason.
+        text = clean_text(text, "the answer", 2000) if text and text.strip() else None
+        department = clean_text(department, "department") if department and department.strip() else None
+        if kind == AnswerKind.REJECTED and not text:
+            raise Invalid("a rejection gives its reason")
+        if kind == AnswerKind.REFERRED and not department:
+            raise Invalid("a referral names the department it goes to")
+        if kind == AnswerKind.MERGED:
+            if merged_into is None:
+                raise Invalid("a merge names the proposal it merges into")
+            if merged_into == proposal_id:
+                raise Invalid("a proposal cannot be merged into itself")
+        elif merged_into is not None:
+            raise Invalid("merged_into is only for merged proposals")
+        return cls(kind, text, merged_into, department)
+
+
+def check_merge_target(same_session: bool, target_status: str | None, target_answer: str | None) -> None:
+    if target_status is None or not same_session:
+        raise Invalid("a proposal merges into another proposal of the same session")
+    if target_status == AWAITING_SECONDERS or target_answer in (AnswerKind.MERGED, AnswerKind.REJECTED):
+        # The target carries the merged proposal's answer, so it must be a live one.
+        raise Invalid("a proposal merges into a proposal that stands and was not merged or rejected itself")
+
+
+def is_overdue(status: str, deadline: dt.datetime, as_of: dt.datetime) -> bool:
+    return status == SUBMITTED and as_of > deadline
+
+
+# Votes on motions (票决制)
+
+
+class PassRule(enum.StrEnum):
+    MAJORITY_OF_PRESENT = "majority_of_present"  # more than half of those present (过半数)
+    TWO_THIRDS_OF_PRESENT = "two_thirds_of_present"  # at least two thirds of those present
+    MAJORITY_OF_ALL = "majority_of_all"  # more than half of all representatives
+    TWO_THIRDS_OF_ALL = "two_thirds_of_all"
+
+
+class Choice(enum.StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Share of the session's representatives who must be present, e.g. 2/3 (三分之二以上代表出席)."""
+
+    numerator: int = 2
+    denominator: int = 3
+
+    def __post_init__(self):
+        if not (0 < self.numerator <= self.denominator <= 100):
+            raise Invalid("a quorum is a share between 0 (exclusive) and 1, e.g. 2/3")
+
+    def met(self, present: int, representatives: int) -> bool:
+        # Integer arithmetic: present / representatives >= numerator / denominator.
+        return representatives > 0 and present * self.denominator >= representatives * self.numerator
+
+
+def check_attendance(present: set, representatives: set) -> None:
+    strangers = present - representatives
+    if strangers:
+        raise Invalid(f"{len(strangers)} of those marked present are not representatives of this session")
+
+
+def check_ballot(is_open: bool, is_present: bool) -> None:
+    if not is_open:
+        raise Conflict("the vote is closed")
+    if not is_present:
+        raise Conflict("only representatives signed in as present at the vote may vote")
+
+
+def tally(
+    quorum: Quorum, rule: PassRule, representatives: int, present: int, votes_for: int, against: int, abstain: int
+) -> str:
+    """The result of a closed vote: passed, failed, or no_quorum (recorded, never counted as a pass)."""
+    if not quorum.met(present, representatives):
+        return "no_quorum"
+    base = present if rule in (PassRule.MAJORITY_OF_PRESENT, PassRule.TWO_THIRDS_OF_PRESENT) else representatives
+    if rule in (PassRule.MAJORITY_OF_PRESENT, PassRule.MAJORITY_OF_ALL):
+        passed = votes_for * 2 > base
+    else:
+        passed = votes_for * 3 >= base * 2
+    return "passed" if passed else "failed"

@@ -1,0 +1,141 @@
+"""Questionnaires and democratic evaluations (民主评议): questions, answers, return rate, results. Rules only.
+
+Every survey is anonymous by construction: who responded and what was answered are kept apart,
+and results are only shown for groups of at least MIN_GROUP respondents.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Literal
+
+from unionfed_shared.errors import Conflict, Invalid
+
+QuestionKind = Literal["single_choice", "multiple_choice", "rating", "free_text"]
+RATINGS = range(1, 6)
+# Fewer respondents than this in a group and their answers could be told apart: show no breakdown.
+MIN_GROUP = 3
+OTHERS = "others"
+
+
+@dataclass(frozen=True)
+class Question:
+    kind: QuestionKind
+    text: str
+    options: tuple[str, ...] = ()
+    required: bool = True
+
+    @classmethod
+    def of(cls, kind: str, text: str, options: list[str] | None, required: bool) -> "Question":
+        text = text.strip()
+        if not 1 <= len(text) <= 500:
+            raise Invalid("a question has 1 to 500 characters")
+        options = tuple(o.strip() for o in options or ())
+        if kind in ("single_choice", "multiple_choice"):
+            if not 2 <= len(options) <= 20 or any(not o or len(o) > 200 for o in options):
+                raise Invalid(f"a choice question has 2 to 20 options of 1 to 200 characters: {text!r}")
+            if len(set(options)) != len(options):
+                raise Invalid(f"options repeat in {text!r}")
+        elif options:
+            raise Invalid(f"only choice questions have options: {text!r}")
+        return cls(kind, text, options, required)
+
+    def check(self, answer, number: int):
+        """The answer in its stored form, or Invalid naming the question."""
+        where = f"question {number}"
+        if answer is None:
+            if self.required:
+                raise Invalid(f"{where} needs an answer")
+            return None
+        if self.kind == "single_choice":
+            if not _is_int(answer) or answer not in range(len(self.options)):
+                raise Invalid(f"{where} takes one option number from 0 to {len(self.options) - 1}")
+            return answer
+        if self.kind == "multiple_choice":
+            if not isinstance(answer, list) or not answer or not all(_is_int(a) for a in answer):
+                raise Invalid(f"{where} takes a non-empty list of option numbers")
+            if len(set(answer)) != len(answer) or any(a not in range(len(self.options)) for a in answer):
+                raise Invalid(f"{where}: option numbers must be distinct, from 0 to {len(self.options) - 1}")
+            return sorted(answer)
+        if self.kind == "rating":
+            if not _is_int(answer) or answer not in RATINGS:
+                raise Invalid(f"{where} takes a rating from 1 to 5")
+            return answer
+        if not isinstance(answer, str) or not 1 <= len(answer.strip()) <= 2000:
+            raise Invalid(f"{where} takes a text of 1 to 2000 characters")
+        return answer.strip()
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_questions(questions: list[Question]) -> None:
+    if not 1 <= len(questions) <= 100:
+        raise Invalid("a survey has 1 to 100 questions")
+
+
+def check_answers(questions: list[Question], answers: list) -> list:
+    if len(answers) != len(questions):
+        raise Invalid(f"the survey has {len(questions)} questions; give one answer (or null) for each")
+    return [q.check(a, i + 1) for i, (q, a) in enumerate(zip(questions, answers))]
+
+
+def check_can_respond(status: str, is_recipient: bool, already_responded: bool) -> None:
+    if not is_recipient:
+        raise Conflict("the survey was not sent to you")
+    if status != "sent":
+        raise Conflict(f"the survey is {status}; it takes responses while sent")
+    if already_responded:
+        raise Conflict("you have already responded to this survey")
+
+
+def return_rate(responses: int, recipients: int) -> str | None:
+    """Responses per recipients as a percentage with one decimal, rounded half up: 41 of 50 → '82.0%'."""
+    if recipients == 0:
+        return None
+    # Integer arithmetic throughout: tenths of a percent = per mille, rounded half up.
+    per_mille = (2000 * responses + recipients) // (2 * recipients)
+    return f"{per_mille // 10}.{per_mille % 10}%"
+
+
+def summarize(questions: list[Question], answer_sets: list[list], with_texts: bool = True) -> list[dict]:
+    """Counts per option and rating, rating averages, free texts without names (sorted, not in arrival order)."""
+    summary = []
+    for number, question in enumerate(questions):
+        given = [answers[number] for answers in answer_sets if answers[number] is not None]
+        item: dict = {"question": number + 1, "kind": question.kind, "text": question.text, "answered": len(given)}
+        if question.kind in ("single_choice", "multiple_choice"):
+            counts = Counter(a for answer in given for a in (answer if isinstance(answer, list) else [answer]))
+            item["options"] = [{"option": o, "count": counts[i]} for i, o in enumerate(question.options)]
+        elif question.kind == "rating":
+            counts = Counter(given)
+            item["ratings"] = {str(r): counts[r] for r in RATINGS}
+            item["average"] = _average(given)
+        elif with_texts:
+            item["texts"] = sorted(given)
+        summary.append(item)
+    return summary
+
+
+def _average(ratings: list[int]) -> str | None:
+    if not ratings:
+        return None
+    tenths = (20 * sum(ratings) + len(ratings)) // (2 * len(ratings))  # rounded half up
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def groups_to_show(sizes: dict[str, int]) -> tuple[list[str], int]:
+    """Which groups get their own breakdown, and how many respondents are pooled as 'others'.
+
+    Groups under MIN_GROUP are pooled. A pool of 1 or 2 would itself expose them, and could be
+    worked out from the total anyway, so the smallest shown groups join it until it is empty or
+    big enough.
+    """
+    shown = {group: n for group, n in sizes.items() if n >= MIN_GROUP}
+    others = sum(sizes.values()) - sum(shown.values())
+    while 0 < others < MIN_GROUP and shown:
+        smallest = min(shown, key=lambda g: (shown[g], g))
+        others += shown.pop(smallest)
+    if others == sum(sizes.values()) or (len(shown) == 1 and not others):
+        return [], 0  # one group of everybody is the overall result, not a breakdown
+    return sorted(shown), others

@@ -1,0 +1,122 @@
+"""Surveys and democratic evaluations over HTTP (included by congress_http's router, under /v1).
+
+No answer of this module names a respondent: results are counts, averages and unsigned texts.
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from unionfed_events.domain.congress import shown
+from unionfed_events.domain.surveys import QuestionKind
+from unionfed_events.service_layer import surveys
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+
+router = APIRouter(tags=["surveys and democratic evaluations"])
+# An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).
+AnswerValue = Annotated[int, Field(strict=True)] | list[Annotated[int, Field(strict=True)]] | str | None
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuestionIn(_Command):
+    kind: QuestionKind
+    text: str = Field(min_length=1, max_length=500)
+    options: list[str] | None = Field(default=None, max_length=20)
+    required: bool = True
+
+
+class DraftSurvey(_Command):
+    title: str = Field(min_length=1, max_length=200)
+    kind: Literal["survey", "evaluation"] = "survey"
+    questions: list[QuestionIn] = Field(min_length=1, max_length=100)
+
+
+class Response(_Command):
+    answers: list[AnswerValue] = Field(max_length=100)  # one per question, in order
+
+
+class QuestionOut(BaseModel):
+    kind: str
+    text: str
+    options: list[str]
+    required: bool
+
+
+class SurveyOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    kind: str
+    title: str
+    questions: list[QuestionOut]
+    status: str
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    recipients: int
+    responses: int
+    return_rate: str | None  # responses / recipients, e.g. "82.0%"
+
+    @classmethod
+    def of(cls, s: dict) -> "SurveyOut":
+        fields = {k: s[k] for k in cls.model_fields if k in s}
+        return cls(**{**fields, **{k: shown(s[k]) for k in ("created_at", "sent_at", "closed_at")}})
+
+
+class ResultsOut(SurveyOut):
+    results: list[dict] | None  # None while fewer than 3 responses
+    breakdown: list[dict]  # per branch of the scope with at least 3 respondents; smaller ones pooled as "others"
+    withheld: str | None
+
+
+@router.post("/organizations/{organization_id}/surveys", status_code=status.HTTP_201_CREATED, response_model=SurveyOut)
+async def draft_survey(organization_id: str, body: DraftSurvey, principal: CurrentPrincipal,
+                       runtime: CurrentRuntime) -> SurveyOut:
+    """Draft a questionnaire for the organization's subtree (single, multiple choice, rating 1–5, free text)."""
+    async with runtime.uow() as uow:
+        return SurveyOut.of(await surveys.draft_survey(uow, principal, organization_id, body))
+
+
+@router.get("/organizations/{organization_id}/surveys", response_model=list[SurveyOut])
+async def list_surveys(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[SurveyOut]:
+    async with runtime.uow() as uow:
+        return [SurveyOut.of(s) for s in await surveys.surveys_of(uow, principal, organization_id)]
+
+
+@router.post("/surveys/{survey_id}/send", response_model=SurveyOut)
+async def send_survey(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> SurveyOut:
+    """Send it: the recipients are the scope's active members at this moment."""
+    async with runtime.uow() as uow:
+        return SurveyOut.of(await surveys.send_survey(uow, principal, survey_id))
+
+
+@router.post("/surveys/{survey_id}/close", response_model=SurveyOut)
+async def close_survey(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> SurveyOut:
+    async with runtime.uow() as uow:
+        return SurveyOut.of(await surveys.close_survey(uow, principal, survey_id))
+
+
+@router.get("/surveys/{survey_id}", response_model=SurveyOut)
+async def get_survey(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> SurveyOut:
+    async with runtime.uow() as uow:
+        return SurveyOut.of(await surveys.get_survey(uow, principal, survey_id))
+
+
+@router.post("/surveys/{survey_id}/responses", status_code=status.HTTP_204_NO_CONTENT)
+async def respond(survey_id: uuid.UUID, body: Response, principal: CurrentPrincipal, runtime: CurrentRuntime) -> None:
+    """A recipient answers, once. Nothing is answered back: the response is not traceable to them."""
+    async with runtime.uow() as uow:
+        await surveys.respond(uow, principal, survey_id, body.answers)
+
+
+@router.get("/surveys/{survey_id}/results", response_model=ResultsOut)
+async def results(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> ResultsOut:
+    """Return rate and aggregated answers; free texts unsigned; no breakdown of fewer than 3 respondents."""
+    async with runtime.uow() as uow:
+        view = await surveys.results(uow, principal, survey_id)
+    return ResultsOut(**{**SurveyOut.of(view).model_dump(), **{k: view[k] for k in ("results", "breakdown", "withheld")}})

@@ -1,0 +1,112 @@
+"""Activity rules without I/O: eligibility, deadlines, places and the waitlist, hold statuses, input."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from unionfed_events.domain.activities import (
+    Eligibility,
+    check_schedule,
+    check_scope,
+    placement,
+    promotions,
+    require_open_for_registration,
+    shown,
+)
+from unionfed_events.domain.activity_budget import after_answer, check_prize_total, require_payable
+from unionfed_events.domain.activity_commands import CreateActivity, RecordAward
+from unionfed_shared.errors import Conflict, Invalid
+
+UTC = dt.UTC
+WOMENS_DAY = Eligibility(("school-a",), "female", ("active",))
+
+
+def test_eligibility_names_the_reason():
+    assert WOMENS_DAY.refusal("female", "active", ["county", "school-a", "group-1"]) is None
+    assert WOMENS_DAY.refusal("male", "active", ["county", "school-a"]) == "the activity is for women staff only"
+    assert "open to members of school-a only" in WOMENS_DAY.refusal("female", "active", ["county", "school-b"])
+    assert WOMENS_DAY.refusal("female", "retired", ["county", "school-a"]) == (
+        "the activity is open to active members; this member is retired"
+    )
+    everyone = Eligibility(("county",), None, ("active", "retired"))
+    assert everyone.refusal("male", "retired", ["county", "school-b"]) is None
+
+
+def test_the_deadline_is_compared_in_utc_and_shown_in_shanghai():
+    deadline = dt.datetime(2026, 3, 5, 10, 0, tzinfo=UTC)  # 18:00 in Shanghai
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    require_open_for_registration("published", deadline, dt.datetime(2026, 3, 5, 17, 59, tzinfo=shanghai))
+    with pytest.raises(Invalid) as refused:
+        require_open_for_registration("published", deadline, dt.datetime(2026, 3, 5, 18, 1, tzinfo=shanghai))
+    assert refused.value.detail == "registration closed at 2026-03-05 18:00 (Asia/Shanghai)"
+    assert shown(deadline) == "2026-03-05 18:00 (Asia/Shanghai)"
+    with pytest.raises(Conflict, match="draft"):
+        require_open_for_registration("draft", deadline, dt.datetime(2026, 1, 1, tzinfo=UTC))
+
+
+def test_places_then_waitlist_then_promotion():
+    assert [placement(n, 2) for n in range(4)] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    assert placement(500, None) == "confirmed"
+    assert promotions(confirmed=1, capacity=2, waitlist_size=3) == 1
+    assert promotions(confirmed=2, capacity=2, waitlist_size=3) == 0
+    assert promotions(confirmed=0, capacity=5, waitlist_size=2) == 2
+
+
+def test_schedule_and_scope():
+    start = dt.datetime(2026, 5, 1, 1, 0, tzinfo=UTC)
+    with pytest.raises(Invalid, match="ends after it starts"):
+        check_schedule(start, start, start)
+    with pytest.raises(Invalid, match="no later than the activity starts"):
+        check_schedule(start, start + dt.timedelta(hours=2), start + dt.timedelta(hours=1))
+    check_scope("county", {"county": ["county"], "school-a": ["county", "school-a"]})
+    with pytest.raises(Invalid, match="school-x is not the organizer school-a or under it"):
+        check_scope("school-a", {"school-x": ["county", "school-x"]})
+
+
+def test_hold_status_only_moves_forward():
+    assert after_answer("requested", "reserve", "reserved") == "reserved"
+    assert after_answer("requested", "reserve", "refused") == "refused"
+    assert after_answer("void_requested", "reserve", "reserved") == "void_requested"
+    assert after_answer("capture_requested", "capture", "captured") == "captured"
+    assert after_answer("capture_requested", "capture", "refused") == "reserved"
+    assert after_answer("void_requested", "void", "voided") == "voided"
+    assert after_answer("refused", "void", "refused") == "refused"
+    # A late or repeated answer never takes a settled hold back.
+    assert after_answer("captured", "reserve", "reserved") == "captured"
+    assert after_answer("voided", "reserve", "reserved") == "voided"
+    with pytest.raises(Conflict, match="refused, not reserved: 1001 would fall below its floor"):
+        require_payable("prizes", "refused", "1001 would fall below its floor")
+    check_prize_total(300_00, 300_00)
+    with pytest.raises(Invalid, match="exceed the prize budget"):
+        check_prize_total(300_01, 300_00)
+    with pytest.raises(Invalid, match="no prize money"):
+        check_prize_total(1, None)
+
+
+ACTIVITY = {
+    "title": "三八节趣味运动会", "kind": "sport",
+    "starts_at": "2026-03-08T01:00:00Z", "ends_at": "2026-03-08T08:00:00Z",
+    "registration_deadline": "2026-03-05T10:00:00Z",
+}
+
+
+def test_bad_input_is_refused_with_a_reason():
+    CreateActivity.model_validate({**ACTIVITY, "budget": [{"kind": "prizes", "label": "奖金", "amount_fen": 100}]})
+    bad = [
+        {**ACTIVITY, "starts_at": "2026-03-08T01:00:00"},  # no time zone
+        {**ACTIVITY, "capacity": 0},
+        {**ACTIVITY, "kind": "party"},
+        {**ACTIVITY, "colour": "red"},
+        {**ACTIVITY, "budget": [{"kind": "cost", "label": "场地", "amount_fen": 12.5}]},
+        {**ACTIVITY, "budget": [{"kind": "prizes", "label": "a", "amount_fen": 1}, {"kind": "prizes", "label": "b", "amount_fen": 1}]},
+        {**ACTIVITY, "registration_deadline": "2026-03-09T00:00:00Z"},
+    ]
+    for body in bad:
+        with pytest.raises(ValidationError):
+            CreateActivity.model_validate(body)
+    with pytest.raises(ValidationError, match="one member or one team"):
+        RecordAward(category="团体", level="first", member_id=uuid.uuid4(), team_id=uuid.uuid4())
+    with pytest.raises(ValidationError):
+        RecordAward.model_validate({"category": "x", "level": "first", "member_id": str(uuid.uuid4()), "prize_fen": 1.5})

@@ -1,0 +1,71 @@
+"""Keys for members' personal data: Fernet encryption at rest and a keyed digest of ID numbers.
+
+Both keys are derived with HKDF from one master secret, each with its own ``info``, so the
+digest key is never the encryption key. The master secret is ``MEMBERSHIP_PII_KEY``; when it is
+unset (local use only) it is derived from the JWT secret, which ties personal data to that
+secret: rotating the JWT secret then makes stored personal data unreadable. Production sets
+``MEMBERSHIP_PII_KEY``.
+"""
+
+import base64
+import hashlib
+import hmac
+import logging
+
+from cryptography.fernet import Fernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+log = logging.getLogger(__name__)
+
+_SALT = b"unionfed-membership-pii"
+_LOCAL_DEFAULT_SALT = b"unionfed-membership-pii-local-default-from-jwt-secret"
+
+
+class PersonalDataKeys:
+    def __init__(self, master_secret: bytes, *, salt: bytes = _SALT):
+        self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master_secret, salt, b"fernet-encryption-v1")))
+        self._digest_key = _derive(master_secret, salt, b"id-number-digest-v1")
+
+    @classmethod
+    def from_secrets(cls, pii_key: str | None, jwt_secret: str) -> "PersonalDataKeys":
+        if pii_key:
+            return cls(pii_key.encode())
+        log.warning(
+            "MEMBERSHIP_PII_KEY is not set: personal data keys are derived from the JWT secret with HKDF "
+            "(fine for local use; set MEMBERSHIP_PII_KEY in production)"
+        )
+        return cls(jwt_secret.encode(), salt=_LOCAL_DEFAULT_SALT)
+
+    def encrypt(self, plaintext: str) -> bytes:
+        return self._fernet.encrypt(plaintext.encode())
+
+    def decrypt(self, token: bytes) -> str:
+        return self._fernet.decrypt(bytes(token)).decode()
+
+    def id_number_digest(self, normalised_id_number: str) -> str:
+        return hmac.new(self._digest_key, normalised_id_number.encode(), hashlib.sha256).hexdigest()
+
+
+def _derive(secret: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(secret)
+
+
+# The shared runtime builds the unit of work without settings, so the service's settings
+# register the keys here when they are read (one settings object per process; tests in one
+# process share the JWT secret, hence the keys).
+_current: PersonalDataKeys | None = None
+
+
+def configure(keys: PersonalDataKeys) -> None:
+    global _current
+    _current = keys
+
+
+def current() -> PersonalDataKeys:
+    if _current is None:
+        from unionfed_membership.settings import MembershipSettings
+
+        MembershipSettings()  # reads MEMBERSHIP_* from the environment and configures the keys
+    assert _current is not None
+    return _current

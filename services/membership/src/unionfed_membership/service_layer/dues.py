@@ -1,0 +1,221 @@
+"""Dues use cases: the federation's policy, a union's month collected in one command, arrears."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from unionfed_membership.adapters import roster_queries
+from unionfed_membership.adapters.roster_queries import DuesStore
+from unionfed_membership.domain.dues import (
+    DEFAULT_RATE_PER_MILLE,
+    MAX_RATE_PER_MILLE,
+    MEMBER_STATUSES,
+    Arrears,
+    Assessment,
+    DuesPolicy,
+    MemberDues,
+    arrears,
+    assess,
+    check_period,
+    first_day_of,
+    period_of,
+    policy_for,
+)
+from unionfed_membership.domain.model import DuesPayment, Organization
+from unionfed_membership.service_layer import handlers
+from unionfed_membership.service_layer.member_changes import apply_due_change
+from unionfed_membership.service_layer.permissions import require_officer
+from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.membership import DuesCollectedV1
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+READERS = (*handlers.OFFICERS, Role.AUDITOR)
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class SetDuesPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rate_per_mille: int = Field(
+        default=DEFAULT_RATE_PER_MILLE, strict=True, gt=0, le=MAX_RATE_PER_MILLE,
+        description="Per mille of the monthly base salary: 5 = 0.5%",
+    )
+    exempt_statuses: list[str] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])
+    exempt_member_ids: list[uuid.UUID] = Field(default_factory=list)
+
+
+class CollectDues(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-11"])
+
+
+def current_period(now: dt.datetime | None = None) -> str:
+    """The month as the unions live it: in China's time zone, not UTC."""
+    return period_of((now or dt.datetime.now(dt.UTC)).astimezone(SHANGHAI).date())
+
+
+async def set_policy(
+    uow: MembershipUnitOfWork, principal: Principal, federation_id: str, valid_from: dt.date, command: SetDuesPolicy
+) -> DuesPolicy:
+    """Set (or correct) the policy in force from ``valid_from``; a month is charged at the policy
+    in force on its first day."""
+    federation = await _federation_in_scope(uow, principal, federation_id)
+    principal.require_role(Role.FEDERATION_ADMIN)
+    unknown = set(command.exempt_statuses) - set(MEMBER_STATUSES)
+    if unknown:
+        raise Invalid(f"unknown member status(es) {sorted(unknown)}; statuses are {', '.join(MEMBER_STATUSES)}")
+    policy = DuesPolicy(
+        federation_id=federation.id,
+        valid_from=valid_from,
+        rate_per_mille=command.rate_per_mille,
+        exempt_statuses=frozenset(command.exempt_statuses),
+        exempt_member_ids=frozenset(command.exempt_member_ids),
+    )
+    await DuesStore(uow.session).save_policy(policy, principal.subject)
+    await uow.commit()
+    return policy
+
+
+async def policies(uow: MembershipUnitOfWork, principal: Principal, federation_id: str) -> list[DuesPolicy]:
+    federation = await _federation_in_scope(uow, principal, federation_id)
+    return await DuesStore(uow.session).policies(federation.id)
+
+
+async def assessments(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, period: str
+) -> list[tuple[MemberDues, Assessment, bool]]:
+    """Each member of the subtree, what they owe for ``period``, and whether they paid it."""
+    root, organizations = await _subtree(uow, principal, organization_id)
+    principal.require_role(*READERS)
+    store = DuesStore(uow.session)
+    policy = policy_for(await store.policies(root.federation_id), check_period(period))
+    members = await store.members_in([o.id for o in organizations])
+    paid = await store.paid_periods(m.id for m in members)
+    return [(m, assess(m, period, policy), period in paid[m.id]) for m in members]
+
+
+@dataclass
+class Collection:
+    organization_id: str
+    period: str
+    rate_per_mille: int
+    collected: list[tuple[MemberDues, DuesPayment]] = field(default_factory=list)
+    already_paid: list[MemberDues] = field(default_factory=list)
+    not_collected: list[tuple[MemberDues, Assessment]] = field(default_factory=list)
+
+    @property
+    def total_fen(self) -> int:
+        return sum(p.amount_fen for _, p in self.collected)
+
+
+async def collect_month(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: CollectDues,
+    now: dt.datetime | None = None,
+) -> Collection:
+    """Record a month's dues for every active, non-exempt member of a union not yet paid for it.
+
+    Idempotent per (member, period): running it again collects nothing twice, and each payment
+    takes the existing DuesPayment → DuesCollectedV1 path (one event per member; finance posts them).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    root, organizations = await _subtree(uow, principal, organization_id)
+    # The same right as recording one payment (a committee's chair or treasurer, when it has one).
+    await require_officer(uow, principal, "record_dues")
+    root.check_can_hold_members()
+    period = check_period(command.period)
+    if period > current_period(now):
+        raise Invalid(f"{period} has not begun; dues are collected for this month or earlier ones")
+    store = DuesStore(uow.session)
+    policy = policy_for(await store.policies(root.federation_id), period)
+    if policy is None:
+        raise Conflict(f"no dues policy of {root.federation_id} is in force on {first_day_of(period)}; set one first")
+    await store.lock_collection(root.id, period)
+    in_subtree = {o.id for o in organizations}
+    members = await store.members_in(list(in_subtree))
+    paid = await store.paid_periods(m.id for m in members)
+    collection = Collection(root.id, period, policy.rate_per_mille)
+    for slim in members:
+        assessment = assess(slim, period, policy)
+        if period in paid[slim.id]:
+            collection.already_paid.append(slim)
+        elif assessment.outcome != "due" or not assessment.amount_fen:
+            collection.not_collected.append((slim, assessment))
+        else:
+            member = await uow.members.get_for_update(slim.id)
+            # As for a single payment: a transfer or retirement that fell due applies first,
+            # so a member who moved is collected by the union they are in now.
+            member = await apply_due_change(uow, member, now.astimezone(SHANGHAI).date(), principal.subject)
+            if member.organization_id not in in_subtree or member.status != "active":
+                moved = Assessment(slim.id, period, "not_collectable", reason=f"now {member.status} in {member.organization_id}")
+                collection.not_collected.append((slim, moved))
+                continue
+            payment = DuesPayment.collect(member, period, assessment.amount_fen, paid[slim.id], now)
+            if not await store.add_payment_once(payment):
+                collection.already_paid.append(slim)
+                continue
+            uow.emit(
+                DuesCollectedV1(
+                    organization_id=payment.organization_id,
+                    federation_id=payment.federation_id,
+                    payment_id=payment.id,
+                    member_id=payment.member_id,
+                    period=payment.period,
+                    amount_fen=payment.amount_fen,
+                    collected_at=payment.collected_at,
+                )
+            )
+            collection.collected.append((slim, payment))
+    await uow.commit()
+    return collection
+
+
+async def organization_arrears(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, through: str | None
+) -> tuple[list[Organization], list[Arrears]]:
+    """Every member of the subtree with unpaid months up to ``through`` (default: this month)."""
+    root, organizations = await _subtree(uow, principal, organization_id)
+    principal.require_role(*READERS)
+    store = DuesStore(uow.session)
+    found = await _arrears(store, root.federation_id, await store.members_in([o.id for o in organizations]), through)
+    return organizations, found
+
+
+async def member_arrears(
+    uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, through: str | None
+) -> Arrears:
+    member = await uow.members.get(member_id)
+    organization = await uow.organizations.get(member.organization_id) if member else None
+    if member is None or organization is None or not principal.can_see(organization.path):
+        raise NotFound("member not found or outside your scope")
+    principal.require_role(*READERS)
+    store = DuesStore(uow.session)
+    [slim] = [m for m in await store.members_in([organization.id]) if m.id == member_id]
+    found = await _arrears(store, member.federation_id, [slim], through, keep_empty=True)
+    return found[0]
+
+
+async def _arrears(store: DuesStore, federation_id, members, through, keep_empty=False) -> list[Arrears]:
+    through = check_period(through) if through else current_period()
+    policies = await store.policies(federation_id)
+    paid = await store.paid_periods(m.id for m in members)
+    found = [arrears(m, policies, paid[m.id], through) for m in members]
+    return [a for a in found if a.unpaid or keep_empty]
+
+
+async def _subtree(uow, principal, organization_id) -> tuple[Organization, list[Organization]]:
+    root = await handlers.organization_in_scope(uow, principal, organization_id)
+    return root, await roster_queries.subtree(uow.session, root)
+
+
+async def _federation_in_scope(uow, principal, federation_id) -> Organization:
+    federation = await handlers.organization_in_scope(uow, principal, federation_id)
+    if federation.parent_id is not None:
+        # Dues are the whole federation's rule: set at its root, applied to every union in it.
+        raise Invalid(f"{federation_id} is not a root federation; dues policies are set on {federation.federation_id}")
+    return federation

@@ -1,0 +1,39 @@
+"""Moving an organization (and its subtree) under another parent, with its history kept."""
+
+import datetime as dt
+
+from unionfed_membership.domain.model import Organization
+from unionfed_membership.service_layer import clock, commands
+from unionfed_membership.service_layer.scope import organization_in_scope
+from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.membership import OrganizationMovedV1
+from unionfed_shared.errors import Forbidden, Invalid
+
+
+async def move_organization(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.MoveOrganization,
+    today: dt.date | None = None,
+) -> Organization:
+    today = today or clock.today()
+    before = await organization_in_scope(uow, principal, organization_id)
+    principal.require_role(Role.FEDERATION_ADMIN)
+    await uow.organizations.lock_tree(before.federation_id)
+    # Read again under the lock: a move committed meanwhile may have changed both paths.
+    before = await organization_in_scope(uow, principal, organization_id)
+    new_parent = await organization_in_scope(uow, principal, command.new_parent_id)
+    if before.id == principal.organization_id:
+        raise Forbidden("the organization you act for is moved by an officer above it")
+    moved_on = command.moved_on or today
+    if moved_on > today:
+        raise Invalid("moved_on cannot be in the future")
+    after = before.moved_under(new_parent)
+    await uow.organizations.move(before, after, moved_on, principal.subject)
+    uow.emit(
+        OrganizationMovedV1(
+            organization_id=after.id, federation_id=after.federation_id, old_parent_id=before.parent_id,
+            new_parent_id=after.parent_id, old_path=list(before.path), new_path=list(after.path), moved_on=moved_on,
+        )
+    )
+    await uow.commit()
+    return after

@@ -1,0 +1,92 @@
+"""The roster of a subtree as .xlsx or .csv, in the columns the import reads; personal data masked.
+
+The full ID number and phone never leave in an export: a roster file is mailed around and
+printed, so it carries the masked forms only (the same as officers see in lists).
+"""
+
+import csv
+import io
+from typing import Literal
+
+from unionfed_membership.adapters import roster_queries
+from unionfed_membership.domain.model import Member, Organization
+from unionfed_membership.domain.roster import fen_to_yuan, mask_phone, safe_cell
+from unionfed_membership.service_layer import handlers
+from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
+from unionfed_shared.auth import Principal
+
+Format = Literal["xlsx", "csv"]
+HEADERS = {
+    "zh": ("姓名", "性别", "身份证号", "手机", "工号", "入会日期", "基本工资", "工会小组", "所属工会", "状态"),
+    "en": ("name", "gender", "id_number", "phone", "staff_no", "joined_on", "base_salary", "union_group", "union", "status"),
+}
+GENDER = {"zh": {"female": "女", "male": "男"}, "en": {"female": "female", "male": "male"}}
+STATUS = {
+    "zh": {"active": "在职", "retired": "退休", "left": "离会", "deceased": "去世"},
+    "en": {"active": "active", "retired": "retired", "left": "left", "deceased": "deceased"},
+}
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+async def roster_rows(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, lang: str = "zh"
+) -> tuple[Organization, list[list[object]]]:
+    root = await handlers.organization_in_scope(uow, principal, organization_id)
+    principal.require_role(*handlers.OFFICERS)
+    organizations = await roster_queries.subtree(uow.session, root)
+    by_id = {o.id: o for o in organizations}
+    rows = []
+    for organization in organizations:
+        for member in await uow.members.in_organization(organization.id):
+            rows.append(_row(member, organization, by_id, lang))
+    return root, rows
+
+
+def _row(member: Member, organization: Organization, by_id: dict[str, Organization], lang: str) -> list[object]:
+    group = organization if organization.kind == "union_group" else None
+    union = by_id.get(organization.parent_id) if group else organization
+    return [
+        safe_cell(member.display_name),
+        GENDER[lang].get(member.gender, member.gender),
+        member.masked_id_number or "",
+        mask_phone(member.phone),
+        safe_cell(member.staff_no or ""),
+        member.joined_on,
+        fen_to_yuan(member.base_salary_fen),
+        safe_cell(group.name) if group else "",
+        safe_cell(union.name if union else organization.name),
+        STATUS[lang].get(member.status, member.status),
+    ]
+
+
+def to_csv(rows: list[list[object]], lang: str = "zh") -> bytes:
+    """UTF-8 with a BOM, so Chinese Excel opens it without garbling the headers."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS[lang])
+    for row in rows:
+        writer.writerow([cell.isoformat() if hasattr(cell, "isoformat") else cell for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(rows: list[list[object]], lang: str = "zh", title: str = "会员名册") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(HEADERS[lang]))
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if hasattr(value, "isoformat"):
+                cell.number_format = "yyyy-mm-dd"
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

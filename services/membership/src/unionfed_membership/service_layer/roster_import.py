@@ -1,0 +1,238 @@
+"""Bulk import of a union's roster from .xlsx or .csv: validate every row, then enrol the new members.
+
+A file with bad rows imports nothing unless the caller asks for the good rows. Re-importing
+the same file creates nothing: a person is recognised by ID number anywhere in the federation,
+or by staff number within the union when the row has no ID number.
+"""
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from unionfed_membership.adapters import roster_queries
+from unionfed_membership.adapters.roster_queries import RosterQueries
+from unionfed_membership.domain.model import Organization
+from unionfed_membership.domain.roster import HeaderError, RosterRow, RowError, map_headers, parse_rows
+from unionfed_membership.service_layer import commands, handlers
+from unionfed_shared.auth import Principal
+from unionfed_shared.errors import Conflict, DomainError, Invalid
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+
+class RosterTooLarge(DomainError):
+    status_code = 413
+    code = "too_large"
+
+
+class UnsupportedRoster(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Skipped:
+    line: int
+    member_id: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    organization_id: str
+    filename: str
+    rows: int = 0
+    created: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    refused: list[RowError] = field(default_factory=list)
+    imported: bool = True  # False when bad rows stopped the whole file
+
+    def as_dict(self) -> dict:
+        return {
+            "organization_id": self.organization_id,
+            "filename": self.filename,
+            "imported": self.imported,
+            "rows": self.rows,
+            "created": self.created,
+            "skipped_already_members": len(self.skipped),
+            "refused": len(self.refused),
+            "skipped": [vars(s) for s in self.skipped],
+            "refused_rows": [{"line": e.line, "reason": e.reason} for e in self.refused],
+        }
+
+
+def read_table(filename: str, data: bytes) -> tuple[list[object], list[tuple[int, Sequence[object]]]]:
+    """The header and numbered rows of the first sheet (.xlsx) or of a CSV (UTF-8, BOM or GB18030)."""
+    if len(data) > MAX_BYTES:
+        raise RosterTooLarge(f"the file is {len(data)} bytes; the limit is {MAX_BYTES} (split it)")
+    if not data.strip():
+        raise Invalid("the file is empty")
+    name = filename.lower()
+    if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
+        records = _xlsx_records(data)
+    elif name.endswith((".xls", ".et", ".ods")) or data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnsupportedRoster("only .xlsx and .csv are read; save the sheet as .xlsx (Excel 2007+) or CSV")
+    else:
+        records = _csv_records(data)
+    header: list[object] | None = None
+    rows: list[tuple[int, Sequence[object]]] = []
+    for line, cells in enumerate(records, start=1):
+        if header is None:
+            header = list(cells)
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise RosterTooLarge(f"the file has more than {MAX_ROWS} rows; split it into smaller files")
+        rows.append((line, tuple(cells)))
+    if header is None:
+        raise Invalid("the file has no header row")
+    return header, rows
+
+
+def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
+    from openpyxl import load_workbook
+
+    try:
+        # data_only=False: a formula comes back as its text ("=…") and is refused as injection,
+        # rather than as a cached value the office never typed.
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise Invalid(f"the file is not a readable .xlsx workbook: {exc}") from None
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _csv_records(data: bytes) -> Iterator[Sequence[object]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data.decode("utf-8-sig")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                # What Chinese Excel writes for "CSV (逗号分隔)"; a superset of GBK and GB2312.
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                raise Invalid("the CSV is neither UTF-8 nor GB18030 text") from None
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise Invalid(f"the CSV cannot be read: {exc}") from None
+
+
+async def import_roster(
+    uow_factory,
+    principal: Principal,
+    organization_id: str,
+    filename: str,
+    data: bytes,
+    *,
+    import_valid_rows: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> ImportSummary:
+    today = today or dt.datetime.now(SHANGHAI).date()
+    async with uow_factory() as uow:
+        target = await handlers.organization_in_scope(uow, principal, organization_id)
+        principal.require_role(*handlers.OFFICERS)
+        target.check_can_hold_members()
+        groups = {o.id: o for o in await roster_queries.subtree(uow.session, target) if o.kind == "union_group"}
+        # Staff numbers are unique within the whole union, whichever of its groups holds them.
+        union = target if target.kind == "grassroots_union" else await uow.organizations.get(target.parent_id)
+        union_ids = [o.id for o in await roster_queries.subtree(uow.session, union)]
+    header, table = read_table(filename, data)
+    try:
+        columns = map_headers(header)
+    except HeaderError as exc:
+        raise Invalid(str(exc)) from None
+
+    summary = ImportSummary(organization_id=target.id, filename=filename, rows=len(table))
+    good: list[tuple[RosterRow, str]] = []
+    for row in parse_rows(table, columns, today):
+        if isinstance(row, RowError):
+            summary.refused.append(row)
+            continue
+        placed = _place(row, target, groups)
+        if isinstance(placed, RowError):
+            summary.refused.append(placed)
+        else:
+            good.append((row, placed))
+    if summary.refused and not import_valid_rows:
+        summary.imported = False
+        return summary
+
+    done = 0
+    for row, organization in good:
+        await _import_one(uow_factory, principal, target, union_ids, row, organization, summary)
+        done += 1
+        if progress:
+            progress(done, len(good))
+    async with uow_factory() as uow:
+        await RosterQueries(uow.session).record_import(
+            target.id, filename, hashlib.sha256(data).hexdigest(), summary, principal.subject
+        )
+        await uow.commit()
+    return summary
+
+
+def _place(row: RosterRow, target: Organization, groups: dict[str, Organization]) -> str | RowError:
+    """Which organization the row's member joins: the union, or the union group its 工会小组 names."""
+    if not row.union_group:
+        return target.id
+    if target.kind == "union_group":
+        if row.union_group in (target.id, target.name):
+            return target.id
+        return RowError(row.line, f"工会小组 {row.union_group!r} is not {target.name}, the group imported into")
+    for group in groups.values():
+        if row.union_group in (group.id, group.name):
+            return group.id
+    return RowError(row.line, f"工会小组 {row.union_group!r} is not a union group of {target.name}")
+
+
+async def _import_one(uow_factory, principal, target, union_ids, row, organization_id, summary) -> None:
+    # One transaction per member: each enrolment commits its MemberJoined event with it, and a
+    # failure halfway through a large file leaves what was done, which a re-import then skips.
+    async with uow_factory() as uow:
+        existing = await _existing_member(uow, target, union_ids, row)
+        if existing is not None:
+            summary.skipped.append(Skipped(row.line, str(existing), "already a member"))
+            return
+        command = commands.EnrolMember(
+            display_name=row.display_name,
+            gender=row.gender,
+            joined_on=row.joined_on,
+            id_number=row.id_number,
+            phone=row.phone,
+            staff_no=row.staff_no,
+            base_salary_fen=row.base_salary_fen,
+        )
+        try:
+            await handlers.enrol_member(uow, principal, organization_id, command)
+        except Conflict as exc:
+            # Someone enrolled the same person since we looked: still not a duplicate.
+            summary.skipped.append(Skipped(row.line, exc.detail.rsplit(" ", 1)[-1], exc.detail))
+            return
+        except DomainError as exc:
+            summary.refused.append(RowError(row.line, exc.detail))
+            return
+        summary.created += 1
+
+
+async def _existing_member(uow, target: Organization, union_ids: list[str], row: RosterRow):
+    if row.id_number:
+        member = await uow.members.find_by_id_number(target.federation_id, row.id_number)
+        return member.id if member else None
+    if row.staff_no:
+        return await RosterQueries(uow.session).member_id_by_staff_no(union_ids, row.staff_no)
+    return None

@@ -1,0 +1,155 @@
+"""Dues on real PostgreSQL and Kafka: policy, per-member computation, a month collected once, arrears."""
+
+import asyncio
+
+import httpx
+import pytest
+
+from tests.kafka_tools import read_topic
+from tests.pytest_infra import JWT_SECRET, eventually, unique
+from unionfed_membership.entrypoints.app import definition
+from unionfed_membership.service_layer import commands, handlers
+from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.contracts import topics
+from unionfed_shared.http import create_app
+
+pytestmark = pytest.mark.integration
+TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
+
+
+def bearer(role: Role, organization_id: str, federation_id: str, subject: str = "tester") -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS.issue(subject, role, organization_id, federation_id)}"}
+
+
+@pytest.fixture
+async def county(build_service):
+    """A county federation with one school union and its maths group, over HTTP."""
+    runtime = await build_service(definition)
+    county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
+    async with runtime.uow() as uow:
+        await handlers.found_federation(uow, commands.FoundFederation(id=county, name="某县教育工会"))
+    admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
+    transport = httpx.ASGITransport(app=create_app(runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="http://membership") as api:
+        for org_id, name, kind, parent in (
+            (school, "第一小学工会", "grassroots_union", county),
+            (group, "数学组", "union_group", school),
+            (other, "第二中学工会", "grassroots_union", county),
+        ):
+            body = {"id": org_id, "name": name, "kind": kind, "parent_id": parent}
+            created = await api.post("/v1/organizations", json=body, headers=admin)
+            assert created.status_code == 201, created.text
+        yield runtime, api, admin, county, school, group, other
+
+
+async def enrol(api, org, headers, name, **extra) -> str:
+    body = {"display_name": name, "gender": "female", "joined_on": "2026-09-01", **extra}
+    response = await api.post(f"/v1/organizations/{org}/members", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_visible(county, infra):
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    chen = await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
+    li = await enrol(api, group, officer, "李老师", base_salary_fen=430_100)
+    zhang = await enrol(api, school, officer, "张老师")  # no base salary recorded
+    exempt = await enrol(api, school, officer, "王老师", base_salary_fen=500_000)
+
+    # Only the federation's administrators set it; a school's officer cannot even see the federation.
+    county_officer = bearer(Role.UNION_OFFICER, fed, fed, "officer-sun")
+    refused = await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=county_officer)
+    assert refused.status_code == 403
+    hidden = await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=officer)
+    assert hidden.status_code == 404
+    no_policy = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
+    assert no_policy.status_code == 409 and "no dues policy" in no_policy.json()["detail"]
+    policy = await api.put(
+        f"/v1/federations/{fed}/dues-policies/2026-01-01", json={"exempt_member_ids": [exempt]}, headers=admin
+    )
+    assert policy.status_code == 200, policy.text
+    assert (policy.json()["rate_per_mille"], policy.json()["exempt_statuses"]) == (5, ["retired"])
+
+    month = (await api.get(f"/v1/organizations/{school}/dues", params={"period": "2026-10"}, headers=officer)).json()
+    owed = {m["display_name"]: (m["outcome"], m["amount_fen"], m["reason"]) for m in month["members"]}
+    assert owed == {
+        "陈老师": ("due", 2150, ""),
+        "李老师": ("due", 2151, ""),  # 2150.5 fen rounds half up
+        "张老师": ("no_base_salary", None, "no base salary"),
+        "王老师": ("exempt", None, "member exempted by the federation's policy"),
+    }
+
+    first = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
+    assert first.status_code == 200, first.text
+    assert (first.json()["collected"], first.json()["collected_total_fen"], first.json()["not_collected"]) == (2, 4301, 2)
+    again = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
+    assert (again.json()["collected"], again.json()["already_paid"]) == (0, 2)
+
+    # Two officers collecting November at the same moment still collect each member once.
+    both = await asyncio.gather(*(
+        api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-11"}, headers=officer)
+        for _ in range(2)
+    ))
+    assert sorted(r.json()["collected"] for r in both) == [0, 2]
+    payments = (await api.get(f"/v1/organizations/{group}/dues-payments", headers=officer)).json()
+    assert sorted((p["period"], p["amount_fen"]) for p in payments) == [("2026-10", 2151), ("2026-11", 2151)]
+
+    async def dues_events():
+        records = await read_topic(
+            infra.kafka_bootstrap, topics.MEMBERSHIP,
+            lambda r: dict(r.headers)["ce_type"] == b"unionfed.membership.dues_collected.v1"
+            and r.key in (school.encode(), group.encode()),
+        )
+        return records if len(records) >= 4 else None
+
+    events = await eventually(dues_events)
+    await asyncio.sleep(1)  # anything extra would have been published by now
+    assert len(await dues_events()) == 4  # one per member and month, never a second
+
+    future = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2099-01"}, headers=officer)
+    assert future.status_code == 422
+
+    arrears = (await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=officer)).json()
+    by_name = {m["display_name"]: m for m in arrears["members"]}
+    assert set(by_name) == {"陈老师", "李老师", "张老师"}  # 王老师 is exempt
+    assert [(p["period"], p["amount_fen"]) for p in by_name["陈老师"]["periods"]] == [("2026-09", 2150)]
+    assert by_name["张老师"]["periods_without_amount"] == 3 and by_name["张老师"]["total_fen"] == 0
+    assert arrears["total_fen"] == 2150 + 2151
+    assert arrears["unions"] == [
+        {"organization_id": school, "members_in_arrears": 3, "total_fen": 4301, "periods_without_amount": 3}
+    ]
+    one = (await api.get(f"/v1/members/{chen}/dues-arrears", params={"through": "2026-11"}, headers=officer)).json()
+    assert (one["total_fen"], [p["period"] for p in one["periods"]]) == (2150, ["2026-09"])
+    assert by_name["张老师"]["member_id"] == zhang and by_name["李老师"]["member_id"] == li
+
+    stranger = bearer(Role.UNION_OFFICER, other, fed, "officer-zhao")
+    hidden = await api.get(f"/v1/organizations/{school}/dues-arrears", headers=stranger)
+    assert hidden.status_code == 404
+    assert (await api.get(f"/v1/members/{chen}/dues-arrears", headers=stranger)).status_code == 404
+
+
+async def test_a_new_rate_applies_from_its_month_and_retirees_are_exempt(county):
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    chen = await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
+    retiree = await enrol(api, school, officer, "老刘", base_salary_fen=300_000)
+    for valid_from, rate in (("2026-01-01", 5), ("2026-10-15", 10)):
+        put = await api.put(f"/v1/federations/{fed}/dues-policies/{valid_from}", json={"rate_per_mille": rate}, headers=admin)
+        assert put.status_code == 200, put.text
+    retired = await api.post(
+        f"/v1/members/{retiree}/status", json={"status": "retired", "effective_on": "2026-10-01"}, headers=admin
+    )
+    assert retired.status_code == 200, retired.text
+
+    arrears = (await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=admin)).json()
+    [only] = arrears["members"]
+    assert only["member_id"] == chen
+    # October is charged at the rate in force on 1 October; the new rate starts in November.
+    assert [(p["period"], p["amount_fen"]) for p in only["periods"]] == [("2026-09", 2150), ("2026-10", 2150), ("2026-11", 4300)]
+    listed = (await api.get(f"/v1/federations/{fed}/dues-policies", headers=admin)).json()
+    assert [(p["valid_from"], p["rate_per_mille"]) for p in listed] == [("2026-01-01", 5), ("2026-10-15", 10)]
+    bad = await api.put(f"/v1/federations/{fed}/dues-policies/2026-12-01", json={"rate_per_mille": 5.5}, headers=admin)
+    assert bad.status_code == 422
+    not_root = await api.put(f"/v1/federations/{school}/dues-policies/2026-12-01", json={}, headers=admin)
+    assert not_root.status_code == 422

@@ -1,0 +1,122 @@
+"""Consumers' directories follow moves, transfers and status changes, in whatever order the
+partitions deliver them (welfare's and finance's read models on real PostgreSQL)."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from tests.kafka_tools import envelope_for
+from unionfed_finance.adapters.tables import dues_accounts
+from unionfed_finance.entrypoints.app import definition as finance_definition
+from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.membership import (
+    MemberJoinedV1,
+    MemberStatusChangedV1,
+    MemberTransferredV1,
+    OrganizationMovedV1,
+    OrganizationRegisteredV1,
+)
+from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.entrypoints.app import definition as welfare_definition
+
+pytestmark = pytest.mark.integration
+
+ON = dt.date(2026, 11, 1)
+
+
+def org(id: str, kind: str, path: list[str]) -> OrganizationRegisteredV1:
+    return OrganizationRegisteredV1(
+        organization_id=id, federation_id=path[0], name=id, kind=kind, parent_id=path[-2] if len(path) > 1 else None,
+        path=path,
+    )
+
+
+async def deliver(runtime, events) -> None:
+    for event in events:
+        envelope = envelope_for(event)
+        message = IncomingMessage(
+            topics.MEMBERSHIP, 0, deliver.offset, envelope.key, envelope.data,
+            tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        )
+        deliver.offset += 1
+        assert await runtime.consumer.handle(message, to_dlq_topic=False) == Outcome.PROCESSED
+
+
+deliver.offset = 0
+
+
+async def paths(runtime) -> dict[str, list[str]]:
+    async with runtime.session_factory() as session:
+        rows = await session.execute(select(directory.organizations.c.id, directory.organizations.c.path))
+        return {row.id: row.path for row in rows}
+
+
+async def member_row(runtime, member_id):
+    async with runtime.session_factory() as session:
+        return (await session.execute(select(directory.members).where(directory.members.c.id == member_id))).one()
+
+
+async def test_a_moved_subtree_converges_even_when_a_child_arrives_late(build_service):
+    welfare = await build_service(welfare_definition, start=False)
+    fed = f"c-{uuid.uuid4().hex[:8]}"
+    east, school, group, late = (f"{p}-{uuid.uuid4().hex[:6]}" for p in ("east", "school", "group", "late"))
+    await deliver(welfare, [
+        org(fed, "federation", [fed]),
+        org(east, "federation", [fed, east]),
+        org(school, "grassroots_union", [fed, school]),
+        org(group, "union_group", [fed, school, group]),
+        OrganizationMovedV1(
+            organization_id=school, federation_id=fed, old_parent_id=fed, new_parent_id=east,
+            old_path=[fed, school], new_path=[fed, east, school], moved_on=ON,
+        ),
+        # Registered before the move (so its event names the old path), delivered after it.
+        org(late, "union_group", [fed, school, late]),
+    ])
+    assert await paths(welfare) == {
+        fed: [fed], east: [fed, east], school: [fed, east, school],
+        group: [fed, east, school, group], late: [fed, east, school, late],
+    }
+
+
+async def test_transfers_and_status_changes_apply_once_and_in_any_partition_order(build_service):
+    welfare = await build_service(welfare_definition, start=False)
+    finance = await build_service(finance_definition, start=False)
+    fed, a, b = (f"{p}-{uuid.uuid4().hex[:8]}" for p in ("fed", "a", "b"))
+    member_id = uuid.uuid4()
+    joined = MemberJoinedV1(
+        organization_id=a, federation_id=fed, member_id=member_id, display_name="陈老师", gender="female",
+        joined_on=dt.date(2019, 9, 1),
+    )
+    left_a = MemberStatusChangedV1(
+        organization_id=a, federation_id=fed, member_id=member_id, status="left", previous_status="active",
+        change="left", effective_on=dt.date(2025, 1, 1),
+    )
+    rejoined_a = MemberStatusChangedV1(
+        organization_id=a, federation_id=fed, member_id=member_id, status="active", previous_status="left",
+        change="rejoined", effective_on=dt.date(2025, 3, 1),
+    )
+    transferred = MemberTransferredV1(
+        organization_id=b, federation_id=fed, member_id=member_id, from_organization_id=a, effective_on=ON,
+        display_name="陈老师", gender="female", joined_on=dt.date(2019, 9, 1), status="active",
+    )
+    retired_b = MemberStatusChangedV1(
+        organization_id=b, federation_id=fed, member_id=member_id, status="retired", previous_status="active",
+        change="retired", effective_on=dt.date(2026, 12, 1),
+    )
+    # Partition of school B (transfer, then retirement) delivered before school A's (join, leave, rejoin).
+    for runtime in (welfare, finance):
+        await deliver(runtime, [org(fed, "federation", [fed]), transferred, retired_b, joined, left_a, rejoined_a])
+        row = await member_row(runtime, member_id)
+        assert (row.organization_id, row.status, row.display_name) == (b, "retired", "陈老师")
+    async with finance.session_factory() as session:
+        account = (await session.execute(select(dues_accounts).where(dues_accounts.c.member_id == member_id))).one()
+    assert account.organization_id == b
+
+    # In emitted order, the same events end in the same state.
+    other = await build_service(welfare_definition, start=False)
+    await deliver(other, [joined, left_a, rejoined_a, transferred, retired_b])
+    row = await member_row(other, member_id)
+    assert (row.organization_id, row.status) == (b, "retired")
