@@ -6,7 +6,7 @@ import dataclasses
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from unionfed_shared.contracts.base import IntegrationEvent
-from unionfed_shared.contracts.topics import PARTITIONS
+from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.contracts.envelope import Envelope
 
 
@@ -81,3 +81,13 @@ async def move_group_to_end(bootstrap: str, group_id: str, topic: str) -> None:
         await consumer.commit({tp: offset for tp, offset in end.items()})
     finally:
         await consumer.stop()
+
+
+async def skip_history(bootstrap: str, group_id: str, topics=DOMAIN_TOPICS) -> None:
+    """Start a test's new consumer group after everything earlier tests published.
+
+    A service's new group reads from the beginning (as production wants); in a test session that
+    beginning is every earlier test's events, which the service would replay for nothing.
+    """
+    for topic in topics:
+        await move_group_to_end(bootstrap, group_id, topic)

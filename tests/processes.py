@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.infra import Infra
+from tests.kafka_tools import skip_history
 from tests.pytest_infra import service_env
 from unionfed_shared.migrations import upgrade_database
 
@@ -32,6 +33,7 @@ class ServiceProcess:
             **service_env(infra, name, database, http_port=str(self.port), **overrides),
         }
         self.database_url = self.env[f"{name.upper()}_DATABASE_URL"]
+        self.kafka_bootstrap = infra.kafka_bootstrap
         self.log_path = log_dir / f"{name}-{database}.log"
         self.process: subprocess.Popen | None = None
 
@@ -40,7 +42,9 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     async def migrate(self, migrations_dir: Path) -> None:
+        """Create the service's database, and start its consumer group after earlier tests' events."""
         await upgrade_database(self.database_url, migrations_dir)
+        await skip_history(self.kafka_bootstrap, self.env[f"{self.name.upper()}_CONSUMER_GROUP_ID"])
 
     def start(self, failpoints: str | None = None) -> None:
         env = dict(self.env)

@@ -68,6 +68,9 @@ async def build_service(infra: Infra) -> AsyncIterator[Callable]:
         await upgrade_database(settings.database_url, definition.migrations_dir)
         runtime = Runtime(definition, settings)
         if start:
+            from tests.kafka_tools import skip_history
+
+            await skip_history(infra.kafka_bootstrap, settings.consumer_group)
             await runtime.start()
         started.append(runtime)
         return runtime
