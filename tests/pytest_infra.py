@@ -32,6 +32,14 @@ def infra() -> Infra:
         stop_infra(running)
 
 
+def bearer(role, organization_id: str, federation_id: str, subject: str | None = None) -> dict[str, str]:
+    """An Authorization header for a signed token of ``role`` acting for ``organization_id``."""
+    from unionfed_shared.auth import TokenService
+
+    tokens = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
+    return {"Authorization": f"Bearer {tokens.issue(subject or f'{role.value}-1', role, organization_id, federation_id)}"}
+
+
 def unique(prefix: str) -> str:
     """An id no other test uses, valid as an organization id."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -13,20 +13,17 @@ import pytest
 from tests.factories import school_events
 from tests.kafka_tools import envelope_for, producer, send_envelope
 from tests.processes import ServiceProcess
-from tests.pytest_infra import JWT_SECRET, eventually, unique
+from tests.pytest_infra import bearer, eventually, unique
 from unionfed_events.entrypoints.app import MIGRATIONS_DIR as EVENTS_MIGRATIONS
 from unionfed_finance.entrypoints.app import MIGRATIONS_DIR as FINANCE_MIGRATIONS
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 
 
-def bearer(role: Role, organization_id: str, federation_id: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS.issue(f'{role.value}-e2e', role, organization_id, federation_id)}"}
 
 
 @pytest.fixture

@@ -5,49 +5,15 @@ All four services run as real ``unionfed NAME serve`` processes on real Kafka an
 
 import datetime as dt
 import subprocess
-import uuid
 
 import httpx
 import pytest
 
-from tests.processes import UNIONFED, ServiceProcess
-from tests.pytest_infra import JWT_SECRET, eventually, unique
-from unionfed_events.entrypoints.app import MIGRATIONS_DIR as EVENTS_MIGRATIONS
-from unionfed_finance.entrypoints.app import MIGRATIONS_DIR as FINANCE_MIGRATIONS
-from unionfed_membership.entrypoints.app import MIGRATIONS_DIR as MEMBERSHIP_MIGRATIONS
-from unionfed_shared.auth import Role, TokenService
-from unionfed_welfare.entrypoints.app import MIGRATIONS_DIR as WELFARE_MIGRATIONS
+from tests.processes import UNIONFED
+from tests.pytest_infra import bearer, eventually, unique
+from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
-
-MIGRATIONS = {
-    "membership": MEMBERSHIP_MIGRATIONS,
-    "welfare": WELFARE_MIGRATIONS,
-    "events": EVENTS_MIGRATIONS,
-    "finance": FINANCE_MIGRATIONS,
-}
-
-
-@pytest.fixture
-async def platform(infra, tmp_path):
-    run = uuid.uuid4().hex[:8]
-    services = {name: ServiceProcess(infra, name, f"e2e_{name}_{run}", tmp_path) for name in MIGRATIONS}
-    for name, service in services.items():
-        await service.migrate(MIGRATIONS[name])
-        service.start()
-    try:
-        for service in services.values():
-            await service.wait_ready()
-        yield services
-    finally:
-        for service in services.values():
-            service.stop()
-
-
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str) -> dict[str, str]:
-    token = TokenService(JWT_SECRET, "unionfed", "unionfed-local").issue(subject, role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
-
 
 async def test_a_transferred_member_is_seen_under_the_new_school_everywhere_with_dues_kept(platform):
     membership, finance = platform["membership"], platform["finance"]

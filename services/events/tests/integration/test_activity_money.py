@@ -13,22 +13,19 @@ import pytest
 from tests.factories import school_events
 from tests.finance_tools import balances, pending
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import JWT_SECRET, eventually
+from tests.pytest_infra import bearer, eventually
 from unionfed_events.entrypoints.app import definition as events_definition
 from unionfed_finance.entrypoints.app import definition as finance_definition
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 _offsets = iter(range(10**9))
 
 
-def bearer(role: Role, organization_id: str, federation_id: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS.issue(f'{role.value}-1', role, organization_id, federation_id)}"}
 
 
 async def feed(runtime, events) -> None:

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import JWT_SECRET, unique
+from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.activity_tables import activities, activity_registrations
 from unionfed_events.adapters.tables import outbox
 from unionfed_events.entrypoints.app import definition
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
@@ -23,13 +23,9 @@ from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 _offsets = iter(range(10**9))
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str | None = None) -> dict[str, str]:
-    token = TOKENS.issue(subject or f"{role.value}-1", role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def feed(runtime, events) -> None:

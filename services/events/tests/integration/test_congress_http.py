@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import JWT_SECRET, unique
+from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.congress_tables import congress_representatives
 from unionfed_events.entrypoints.app import definition
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
@@ -21,14 +21,10 @@ from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 OFFSETS = itertools.count()
 DEADLINE = "2026-12-31T17:00:00+08:00"
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str | None = None) -> dict[str, str]:
-    token = TOKENS.issue(subject or f"{role.value}-1", role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def feed(runtime, *events) -> None:

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import JWT_SECRET, unique
+from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.congress_tables import survey_responses
 from unionfed_events.entrypoints.app import definition
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
@@ -21,7 +21,6 @@ from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 OFFSETS = itertools.count()
 QUESTIONS = [
     {"kind": "single_choice", "text": "对学校食堂满意吗?", "options": ["满意", "一般", "不满意"]},
@@ -31,9 +30,6 @@ QUESTIONS = [
 ]
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str | None = None) -> dict[str, str]:
-    token = TOKENS.issue(subject or f"{role.value}-1", role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def feed(runtime, *events) -> None:

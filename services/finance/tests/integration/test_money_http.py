@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from tests.factories import school_events
 from tests.kafka_tools import envelope_for, read_topic
-from tests.pytest_infra import JWT_SECRET, eventually, unique
+from tests.pytest_infra import bearer, eventually, unique
 from unionfed_finance.adapters.tables import outbox
 from unionfed_finance.entrypoints.app import definition
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
@@ -21,11 +21,8 @@ from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 
 
-def bearer(role: Role, organization_id: str, federation_id: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS.issue(f'{role.value}-1', role, organization_id, federation_id)}"}
 
 
 async def settle(api: httpx.AsyncClient, accepted: httpx.Response, headers: dict) -> dict:

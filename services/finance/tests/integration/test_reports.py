@@ -17,11 +17,11 @@ from sqlalchemy import select
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import JWT_SECRET, unique
+from tests.pytest_infra import bearer, unique
 from unionfed_finance.adapters.tables import ledgers, money_outcomes
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
@@ -43,9 +43,6 @@ def spec(org: str, day: dt.date, description: str, *lines: contract.LineSpec) ->
     return contract.PostingSpec(organization_id=org, effective_date=day, description=description, lines=list(lines))
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str = "tester") -> dict[str, str]:
-    token = TokenService(JWT_SECRET, "unionfed", "unionfed-local").issue(subject, role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def membership_message(envelope, offset: int) -> IncomingMessage:

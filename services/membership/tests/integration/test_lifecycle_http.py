@@ -10,23 +10,19 @@ import pytest
 from sqlalchemy import select
 
 from tests.processes import UNIONFED
-from tests.pytest_infra import JWT_SECRET, service_env, unique
+from tests.pytest_infra import bearer, service_env, unique
 from unionfed_membership.adapters.tables import member_history, members, organizations, outbox
 from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, member_changes
-from unionfed_shared.auth import Principal, Role, TokenService
+from unionfed_shared.auth import Principal, Role
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
 
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 TODAY = dt.date.today()
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str | None = None) -> dict[str, str]:
-    token = TOKENS.issue(subject or f"{role.value}-1", role, organization_id, federation_id)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def id_number(serial: str = "123") -> str:

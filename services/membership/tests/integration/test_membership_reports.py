@@ -6,18 +6,15 @@ import io
 import httpx
 import pytest
 
-from tests.pytest_infra import JWT_SECRET, unique
+from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS.issue(subject, role, organization_id, federation_id)}"}
 
 
 @pytest.fixture

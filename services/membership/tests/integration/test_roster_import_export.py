@@ -11,22 +11,19 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
-from tests.pytest_infra import JWT_SECRET, service_env, unique
+from tests.pytest_infra import bearer, service_env, unique
 from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers, roster_import
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import Role
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
-TOKENS = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["姓名", "性别", "身份证号", "手机", "工号", "入会日期", "基本工资", "工会小组"]
 CHEN_ID, LI_ID, ZHAO_ID = "110101198511120025", "110101199003070011", "440304197806150039"
 
 
-def bearer(role: Role, organization_id: str, federation_id: str, subject: str = "tester") -> dict[str, str]:
-    return {"Authorization": f"Bearer {TOKENS.issue(subject, role, organization_id, federation_id)}"}
 
 
 @pytest.fixture
