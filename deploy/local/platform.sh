@@ -29,6 +29,13 @@ load_env() {
   fi
   UNIONFED_JWT_SECRET="$(cat "$state/jwt-secret")"
   export UNIONFED_JWT_SECRET
+  # Encrypts members' ID numbers and phones: generated once, kept with the data it protects.
+  if [[ ! -s "$state/pii-key" ]]; then
+    python3 -c 'import secrets; print(secrets.token_urlsafe(48))' > "$state/pii-key"
+    chmod 600 "$state/pii-key"
+  fi
+  MEMBERSHIP_PII_KEY="$(cat "$state/pii-key")"
+  export MEMBERSHIP_PII_KEY
   for name in "${services[@]}"; do service_env "$name"; done
 }
 
