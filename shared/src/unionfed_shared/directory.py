@@ -10,7 +10,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
-from sqlalchemy import ARRAY, Column, Date, MetaData, Table, Text, Uuid, func, literal, select, update
+from sqlalchemy import ARRAY, Column, Date, Integer, MetaData, Table, Text, Uuid, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,6 +48,8 @@ class Directory:
             Column("gender", Text, nullable=False),
             Column("joined_on", Date, nullable=False),
             Column("status", Text, nullable=False),
+            # The member_version of the newest change applied: older ones arriving late are ignored.
+            Column("version", Integer, nullable=False, server_default="0"),
         )
 
     # Event handlers. Each is idempotent, and none relies on events keyed by different
@@ -109,11 +111,13 @@ class Directory:
             "gender": event.gender,
             "joined_on": event.joined_on,
             "status": "active",
+            "version": event.member_version,
         }
         # A row already there came from this event or from a later change: keep it.
         await uow.session.execute(pg_insert(self.members).values(**values).on_conflict_do_nothing())
 
-    async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> None:
+    async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> bool:
+        """Apply the transfer unless a newer change of the member is already applied; True if applied."""
         values = {
             "id": event.member_id,
             "organization_id": event.organization_id,
@@ -122,23 +126,27 @@ class Directory:
             "gender": event.gender,
             "joined_on": event.joined_on,
             "status": event.status,
+            "version": event.member_version,
         }
         statement = pg_insert(self.members).values(**values)
-        await uow.session.execute(
+        applied = await uow.session.scalar(
             statement.on_conflict_do_update(
                 index_elements=["id"],
-                set_={"organization_id": event.organization_id, "status": event.status},
-                where=self.members.c.organization_id == event.from_organization_id,
-            )
+                set_={"organization_id": event.organization_id, "status": event.status, "version": event.member_version},
+                where=self.members.c.version < event.member_version,
+            ).returning(self.members.c.id)
         )
+        return applied is not None
 
     async def on_member_status_changed(
         self, uow: UnitOfWork, event: MemberStatusChangedV1, _delivery: Delivery
     ) -> None:
+        # The row exists: a status change travels keyed by the member's union, behind the joining
+        # or the transfer that put the member there.
         await uow.session.execute(
             update(self.members)
-            .where(self.members.c.id == event.member_id, self.members.c.organization_id == event.organization_id)
-            .values(status=event.status)
+            .where(self.members.c.id == event.member_id, self.members.c.version < event.member_version)
+            .values(status=event.status, version=event.member_version)
         )
 
     def handlers(self) -> dict:

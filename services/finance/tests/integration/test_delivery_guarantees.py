@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.kafka_tools import envelope_for, move_group_to_end, producer, read_topic, send_envelope, send_raw
+from tests.kafka_tools import envelope_for, producer, read_topic, send_envelope, send_raw, skip_history
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_journal
 from tests.pytest_infra import eventually, unique
@@ -83,8 +83,8 @@ async def test_conflicting_duplicate_is_refused_and_dead_lettered(build_service,
 
 async def test_poison_message_is_dead_lettered_and_the_partition_moves_on(build_service, infra):
     finance = await build_service(definition, start=False)
-    # Earlier tests left their own poison on this topic: start this consumer group after it.
-    await move_group_to_end(infra.kafka_bootstrap, finance.settings.consumer_group, topics.MEMBERSHIP)
+    # Earlier tests left their own poison on these topics: start this consumer group after it.
+    await skip_history(infra.kafka_bootstrap, finance.settings.consumer_group)
     await finance.start()
     federation, school = unique("fed"), unique("school")
     member_id, setup = school_events(federation, school)

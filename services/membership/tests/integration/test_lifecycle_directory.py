@@ -91,20 +91,20 @@ async def test_transfers_and_status_changes_apply_once_and_in_any_partition_orde
         joined_on=dt.date(2019, 9, 1),
     )
     left_a = MemberStatusChangedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, status="left", previous_status="active",
-        change="left", effective_on=dt.date(2025, 1, 1),
+        organization_id=a, federation_id=fed, member_id=member_id, member_version=2, status="left",
+        previous_status="active", change="left", effective_on=dt.date(2025, 1, 1),
     )
     rejoined_a = MemberStatusChangedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, status="active", previous_status="left",
-        change="rejoined", effective_on=dt.date(2025, 3, 1),
+        organization_id=a, federation_id=fed, member_id=member_id, member_version=3, status="active",
+        previous_status="left", change="rejoined", effective_on=dt.date(2025, 3, 1),
     )
     transferred = MemberTransferredV1(
-        organization_id=b, federation_id=fed, member_id=member_id, from_organization_id=a, effective_on=ON,
-        display_name="陈老师", gender="female", joined_on=dt.date(2019, 9, 1), status="active",
+        organization_id=b, federation_id=fed, member_id=member_id, member_version=5, from_organization_id=a,
+        effective_on=ON, display_name="陈老师", gender="female", joined_on=dt.date(2019, 9, 1), status="active",
     )
     retired_b = MemberStatusChangedV1(
-        organization_id=b, federation_id=fed, member_id=member_id, status="retired", previous_status="active",
-        change="retired", effective_on=dt.date(2026, 12, 1),
+        organization_id=b, federation_id=fed, member_id=member_id, member_version=6, status="retired",
+        previous_status="active", change="retired", effective_on=dt.date(2026, 12, 1),
     )
     # Partition of school B (transfer, then retirement) delivered before school A's (join, leave, rejoin).
     for runtime in (welfare, finance):
@@ -120,3 +120,30 @@ async def test_transfers_and_status_changes_apply_once_and_in_any_partition_orde
     await deliver(other, [joined, left_a, rejoined_a, transferred, retired_b])
     row = await member_row(other, member_id)
     assert (row.organization_id, row.status) == (b, "retired")
+
+
+async def test_two_transfers_applied_in_reverse_order_leave_the_member_at_the_last_school(build_service):
+    """A→B travels keyed by B, B→C keyed by C: another partition, so it may be applied first."""
+    welfare = await build_service(welfare_definition, start=False)
+    finance = await build_service(finance_definition, start=False)
+    fed, a, b, c = (f"{p}-{uuid.uuid4().hex[:8]}" for p in ("fed", "a", "b", "c"))
+    member_id = uuid.uuid4()
+    card = {"display_name": "王老师", "gender": "male", "joined_on": dt.date(2018, 9, 1), "status": "active"}
+    joined = MemberJoinedV1(
+        organization_id=a, federation_id=fed, member_id=member_id, display_name="王老师", gender="male",
+        joined_on=dt.date(2018, 9, 1),
+    )
+    to_b = MemberTransferredV1(
+        organization_id=b, federation_id=fed, member_id=member_id, member_version=3, from_organization_id=a,
+        effective_on=dt.date(2025, 9, 1), **card,
+    )
+    to_c = MemberTransferredV1(
+        organization_id=c, federation_id=fed, member_id=member_id, member_version=5, from_organization_id=b,
+        effective_on=dt.date(2026, 9, 1), **card,
+    )
+    for runtime in (welfare, finance):
+        await deliver(runtime, [org(fed, "federation", [fed]), joined, to_c, to_b])
+        assert (await member_row(runtime, member_id)).organization_id == c
+    async with finance.session_factory() as session:
+        account = (await session.execute(select(dues_accounts).where(dues_accounts.c.member_id == member_id))).one()
+    assert account.organization_id == c

@@ -31,6 +31,8 @@ class MemberJoinedV1(IntegrationEvent):
     display_name: str = Field(min_length=1, max_length=100)
     gender: Literal["female", "male"]
     joined_on: dt.date
+    # How many changes the member has had; see MemberTransferredV1.member_version.
+    member_version: int = Field(default=1, ge=1)
 
     def subject(self) -> str:
         return f"member/{self.member_id}"
@@ -83,6 +85,9 @@ class MemberTransferredV1(IntegrationEvent):
     topic: ClassVar[str] = topics.MEMBERSHIP
 
     member_id: UUID
+    # Grows with every change of the member. A member's events travel keyed by different unions,
+    # so on different partitions; a consumer applies one only if it is newer than what it has.
+    member_version: int = Field(ge=1)
     from_organization_id: OrgId
     effective_on: dt.date
     display_name: str = Field(min_length=1, max_length=100)
@@ -104,6 +109,7 @@ class MemberStatusChangedV1(IntegrationEvent):
     topic: ClassVar[str] = topics.MEMBERSHIP
 
     member_id: UUID
+    member_version: int = Field(ge=1)  # see MemberTransferredV1.member_version
     status: MemberStatus
     previous_status: MemberStatus
     change: Literal["retired", "left", "deceased", "rejoined"]

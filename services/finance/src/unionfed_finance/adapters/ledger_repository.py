@@ -295,23 +295,17 @@ class DuesAccountRepository:
             )
         )
 
-    async def transfer(
-        self, member_id: uuid.UUID, from_organization_id: str, to_organization_id: str, federation_id: str
-    ) -> None:
+    async def transfer(self, member_id: uuid.UUID, to_organization_id: str, federation_id: str) -> None:
         """Move the account to the member's new union, keeping its totals.
 
-        Like the directory, it moves only an account still at the union the member left, and
-        opens one at the new union when the member's joining has not arrived yet (it travels on
-        another partition); the late joining then finds the account and leaves it alone.
+        Called only for the member's newest change (the directory's version decides), so an older
+        transfer arriving late never moves it back. It opens one at the new union when the
+        member's joining has not arrived yet (another partition); the late joining leaves it alone.
         """
         await self._session.execute(
             pg_insert(dues_accounts)
             .values(member_id=member_id, organization_id=to_organization_id, federation_id=federation_id)
-            .on_conflict_do_update(
-                index_elements=["member_id"],
-                set_={"organization_id": to_organization_id},
-                where=dues_accounts.c.organization_id == from_organization_id,
-            )
+            .on_conflict_do_update(index_elements=["member_id"], set_={"organization_id": to_organization_id})
         )
 
     async def get(self, member_id: uuid.UUID) -> dict | None:

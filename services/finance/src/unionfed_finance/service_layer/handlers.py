@@ -36,10 +36,8 @@ async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delive
 
 async def on_member_transferred(uow: FinanceUnitOfWork, event: MemberTransferredV1, delivery: Delivery) -> None:
     """The member's dues account follows them to the new union; what they paid stays on it."""
-    await directory.on_member_transferred(uow, event, delivery)
-    await uow.dues_accounts.transfer(
-        event.member_id, event.from_organization_id, event.organization_id, event.federation_id
-    )
+    if await directory.on_member_transferred(uow, event, delivery):
+        await uow.dues_accounts.transfer(event.member_id, event.organization_id, event.federation_id)
 
 
 async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, delivery: Delivery) -> None:

@@ -194,6 +194,12 @@ class MemberHistoryRepository:
             ],
         )
 
+    async def version_of(self, member_id) -> int:
+        """How many changes the member has had: their events carry it so consumers keep the newest."""
+        return await self._session.scalar(
+            select(func.count()).select_from(member_history).where(member_history.c.member_id == member_id)
+        )
+
     async def last_change_on(self, member: Member) -> dt.date:
         latest = await self._session.scalar(
             select(func.max(member_history.c.effective_on)).where(member_history.c.member_id == member.id)

@@ -138,18 +138,19 @@ async def _apply(uow: MembershipUnitOfWork, member: Member, change: MemberChange
     await uow.history.add(entries)
     await uow.scheduled_changes.settle(change.id, "applied", by, clock.now())
     # The id derives from the change, so the change can only ever produce this one event.
-    uow.emit(_event(member, after, change), event_id=f"membership-change-{change.id}")
+    version = await uow.history.version_of(after.id)
+    uow.emit(_event(member, after, change, version), event_id=f"membership-change-{change.id}")
     return after
 
 
-def _event(before: Member, after: Member, change: MemberChange):
+def _event(before: Member, after: Member, change: MemberChange, version: int):
     if change.change == "transferred":
         return MemberTransferredV1(
             organization_id=after.organization_id, federation_id=after.federation_id, member_id=after.id,
-            from_organization_id=before.organization_id, effective_on=change.effective_on,
+            member_version=version, from_organization_id=before.organization_id, effective_on=change.effective_on,
             display_name=after.display_name, gender=after.gender, joined_on=after.joined_on, status=after.status,
         )
     return MemberStatusChangedV1(
         organization_id=after.organization_id, federation_id=after.federation_id, member_id=after.id,
-        status=after.status, previous_status=before.status, change=change.change, effective_on=change.effective_on,
+        member_version=version, status=after.status, previous_status=before.status, change=change.change, effective_on=change.effective_on,
     )
