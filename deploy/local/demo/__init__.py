@@ -1,0 +1,1 @@
+"""The demo federation that `make up` loads (deploy/local/demo.py runs it)."""

@@ -1,0 +1,87 @@
+"""The four public HTTP APIs, called with bearer tokens minted like any client of the platform."""
+
+import asyncio
+import os
+import time
+
+import httpx
+
+from unionfed_shared.auth import Role, TokenService
+
+from demo.roster import COUNTY
+
+MEMBERSHIP = "http://127.0.0.1:8001"
+WELFARE = "http://127.0.0.1:8002"
+EVENTS = "http://127.0.0.1:8003"
+FINANCE = "http://127.0.0.1:8004"
+
+
+class DemoError(SystemExit):
+    pass
+
+
+class Api:
+    def __init__(self) -> None:
+        self.tokens = TokenService(os.environ["UNIONFED_JWT_SECRET"], "unionfed", "unionfed-local")
+        limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
+        self.membership = httpx.AsyncClient(base_url=MEMBERSHIP, timeout=60, limits=limits)
+        self.events = httpx.AsyncClient(base_url=EVENTS, timeout=60, limits=limits)
+        self.finance = httpx.AsyncClient(base_url=FINANCE, timeout=60, limits=limits)
+        self.admin = self.headers("demo-admin", Role.FEDERATION_ADMIN, COUNTY)
+
+    async def close(self) -> None:
+        for client in (self.membership, self.events, self.finance):
+            await client.aclose()
+
+    def headers(self, subject: str, role: Role, org: str) -> dict:
+        return {"Authorization": "Bearer " + self.tokens.issue(subject, role, org, COUNTY)}
+
+    def officer(self, org: str) -> dict:
+        """A union officer of a school (its unions elect no committee in the demo, so any subject is honoured)."""
+        return self.headers(f"officer-{org}", Role.UNION_OFFICER, org)
+
+    def treasurer(self, org: str) -> dict:
+        return self.headers(f"treasurer-{org}", Role.UNION_OFFICER, org)
+
+    def member(self, member_id: str, union: str) -> dict:
+        """A member (representative, respondent) acts with their member id as subject."""
+        return self.headers(str(member_id), Role.MEMBER, union)
+
+
+def ok(response: httpx.Response):
+    if response.status_code >= 400:
+        raise DemoError(f"demo: {response.request.method} {response.request.url} → {response.status_code}: {response.text}")
+    return response.json() if response.content else None
+
+
+async def settled(finance: httpx.AsyncClient, accepted: dict, headers: dict) -> dict:
+    """Wait for finance to apply a money command accepted with 202."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        answer = await finance.get(accepted["status_url"], headers=headers)
+        if answer.status_code == 200:
+            outcome = answer.json()
+            if outcome["status"] == "refused":
+                raise DemoError(f"demo: finance refused {accepted['status_url']}: {outcome['reason']}")
+            if outcome["status"] != "pending":
+                return outcome
+        await asyncio.sleep(0.2)
+    raise DemoError(f"demo: no outcome for {accepted['status_url']} after 90 s")
+
+
+async def until(what: str, probe, timeout: float = 120, every: float = 0.3):
+    """Poll ``probe`` (async, returns a value or None) until it answers; the services talk through Kafka."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await probe()
+        if value is not None:
+            return value
+        if time.monotonic() > deadline:
+            raise DemoError(f"demo: {what} not seen after {timeout:.0f} s")
+        await asyncio.sleep(every)
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    fen = abs(fen)
+    return f"{sign}¥{fen // 100:,}.{fen % 100:02d}"

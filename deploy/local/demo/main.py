@@ -1,0 +1,27 @@
+"""Load the county if it is not there yet, then print what the services hold."""
+
+import asyncio
+
+from demo import roster
+from demo.api import Api
+from demo.load import load
+from demo.show import show
+
+
+async def run() -> None:
+    api = Api()
+    try:
+        schools = roster.build()
+        if (await api.membership.get(f"/v1/organizations/{roster.COUNTY}", headers=api.admin)).status_code == 200:
+            print("demo: the county federation is already loaded")
+        else:
+            print(f"demo: loading {roster.COUNTY_NAME}: {len(schools)} school unions, "
+                  f"{sum(len(s.people) for s in schools)} members", flush=True)
+            await load(api, schools)
+        await show(api, schools)
+    finally:
+        await api.close()
+
+
+def main() -> None:
+    asyncio.run(run())
