@@ -8,3 +8,6 @@ from unionfed_shared.messaging.tables import add_messaging_tables
 metadata = MetaData()
 directory = Directory(metadata)
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
+
+# Each area keeps its tables in its own module, on this metadata.
+from unionfed_welfare.adapters import campaign_tables, grant_tables  # noqa: E402,F401

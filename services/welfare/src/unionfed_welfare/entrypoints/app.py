@@ -3,7 +3,10 @@
 from pathlib import Path
 
 from unionfed_welfare.adapters import tables
+from unionfed_welfare.entrypoints import campaigns_http, grants_http
+from unionfed_welfare.service_layer import money
 from unionfed_welfare.settings import WelfareSettings
+from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 
@@ -17,7 +20,8 @@ def definition() -> ServiceDefinition:
         settings_factory=WelfareSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         uow_class=UnitOfWork,
-        handlers=tables.directory.handlers(),
-        routers=[tables.directory.router("welfare")],
+        handlers={**tables.directory.handlers(), **money.HANDLERS},
+        routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router],
         migrations_dir=MIGRATIONS_DIR,
+        emits=published_by("welfare"),
     )

@@ -1,0 +1,1 @@
+"""Festival greetings, health checks, insurance and donation drives (being built)."""

@@ -1,0 +1,1 @@
+"""Hardship files, visits, grants and their holds in finance (being built)."""

@@ -1,0 +1,3 @@
+"""Money through finance: holds requested, paid, cancelled, and finance's answers (being built)."""
+
+HANDLERS: dict = {}
