@@ -232,3 +232,44 @@ async def test_reversing_one_side_of_an_inter_union_movement_reverses_both(build
     for side in allocated["posting_ids"]:
         again = contract.Reverse(posting_id=side, effective_date=DAY, reason="again")
         assert (await apply_instruction(finance, federation, school, again))["outcome"] == "refused"
+
+
+async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyond_what_was_raised(build_service):
+    import itertools
+
+    from tests.factories import school_events
+    from tests.finance_tools import apply_journal
+    from unionfed_shared.contracts import topics
+    from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
+    from unionfed_shared.messaging.consumer import IncomingMessage
+
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    _member, setup = school_events(federation, school)
+    raised = [
+        DonationReceivedV1(organization_id=school, federation_id=federation, donation_id=uuid.uuid4(), drive="drive-zhang",
+                           amount_fen=amount, received_on=DAY, donor=donor)
+        for amount, donor in ((50_000_00, "全体教职工"), (30_000_00, "anonymous"))
+    ]
+    paid = [
+        DonationsDisbursedV1(organization_id=school, federation_id=federation, disbursement_id=uuid.uuid4(),
+                             drive="drive-zhang", amount_fen=amount, paid_on=DAY, beneficiary="受助人-3f2a1c")
+        for amount in (60_000_00, 30_000_00)
+    ]
+    offsets = itertools.count()
+    for event in [*setup, *raised, *paid]:
+        envelope = envelope_for(event)
+        message = IncomingMessage(
+            event.topic, 0, next(offsets), envelope.key, envelope.data,
+            tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        )
+        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    await apply_journal(finance)
+
+    books = await balances(finance, school)
+    assert books["2301/drive-zhang"] == 20_000_00 and books["1001"] == 20_000_00
+    async with finance.session_factory() as session:
+        refused = (await session.execute(
+            select(money_outcomes.c.reason).where(money_outcomes.c.reference == f"disbursement/{paid[1].disbursement_id}")
+        )).scalar_one()
+    assert "2301/drive-zhang" in refused and "below its floor" in refused

@@ -7,6 +7,7 @@ from unionfed_finance.service_layer import journal
 from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import (
     DuesCollectedV1,
@@ -75,6 +76,24 @@ async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -
     journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
 
 
+async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1, delivery: Delivery) -> None:
+    books = await bookkeeping_organization(uow, event.organization_id)
+    posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor)
+    journal.write(
+        uow, event.federation_id, event.organization_id, journal.post(posting),
+        delivery=delivery, reference=f"donation/{event.donation_id}",
+    )
+
+
+async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisbursedV1, delivery: Delivery) -> None:
+    books = await bookkeeping_organization(uow, event.organization_id)
+    posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary)
+    journal.write(
+        uow, event.federation_id, event.organization_id, journal.post(posting),
+        delivery=delivery, reference=f"disbursement/{event.disbursement_id}",
+    )
+
+
 async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
     """Union groups keep no books (独立建账 is per union): their union's ledger holds their money."""
     path = await directory.path_of(uow.session, organization_id) or [organization_id]
@@ -92,6 +111,8 @@ HANDLERS = {
     MemberStatusChangedV1: directory.on_member_status_changed,
     OrganizationMovedV1: directory.on_organization_moved,
     DuesCollectedV1: on_dues_collected,
+    DonationReceivedV1: on_donation_received,
+    DonationsDisbursedV1: on_donations_disbursed,
     JournalEntryV1: apply_journal_entry,
     **{cls: on_hold_requested for cls in HOLD_REQUESTED},
     **{cls: on_hold_paid for cls in HOLD_PAID},

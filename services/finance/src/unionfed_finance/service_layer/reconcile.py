@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.chain import read_consistently, verify_chain
 from unionfed_finance.domain.ledger import account_spec
+from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import DuesCollectedV1
 from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
@@ -386,7 +387,10 @@ async def outcomes_complete(session: AsyncSession) -> CheckResult:
 
 
 # Events of other services that move money: each must have become a journal entry.
-MONEY_EVENT_TYPES = [cls.event_type for cls in (DuesCollectedV1, *HOLD_REQUESTED, *HOLD_PAID, *HOLD_CANCELLED)]
+MONEY_EVENT_TYPES = [
+    cls.event_type
+    for cls in (DuesCollectedV1, DonationReceivedV1, DonationsDisbursedV1, *HOLD_REQUESTED, *HOLD_PAID, *HOLD_CANCELLED)
+]
 
 
 async def money_events_journaled(session: AsyncSession) -> CheckResult:
