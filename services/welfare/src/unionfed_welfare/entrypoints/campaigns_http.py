@@ -1,5 +1,265 @@
-"""Festival greetings, health checks, insurance and donation drives over HTTP (being built)."""
+"""Festival greetings, health checks, insurance and donation drives over HTTP.
 
-from fastapi import APIRouter
+Times are answered in Asia/Shanghai (+08:00); they are stored and compared in UTC. Money is
+integer fen.
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, PlainSerializer
+
+from unionfed_shared.auth import Role
+from unionfed_shared.errors import NotFound
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_welfare.domain import campaigns as campaign_rules
+from unionfed_welfare.domain import donations as donation_rules
+from unionfed_welfare.domain import greetings as greeting_rules
+from unionfed_welfare.service_layer import campaigns, donations, greetings
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"])
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+LocalTime = Annotated[
+    dt.datetime, PlainSerializer(lambda v: v.astimezone(SHANGHAI).isoformat(), return_type=str, when_used="json")
+]
+
+
+# Festival greetings
+
+
+class Accepted(BaseModel):
+    id: uuid.UUID
+    status_url: str
+    total: int
+
+
+class NotPaid(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    status: str  # skipped or refused
+    reason: str | None
+
+
+class GreetingOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    festival: str
+    festival_name: str
+    amount_fen: int
+    eligible_gender: str | None
+    eligible_statuses: list[str]
+    paid_on: dt.date
+    status: str  # running (recipients still pending) or processed
+    total: int
+    processed: int
+    pending: int
+    waiting_for_finance: int
+    paid: int
+    paid_fen: int
+    skipped: int
+    refused: int
+    done: bool  # every recipient paid, skipped or refused
+    not_paid: list[NotPaid]
+    created_by: str
+    created_at: LocalTime
+    processed_at: LocalTime | None
+
+
+def _greeting_url(organization_id: str, batch_id: uuid.UUID) -> str:
+    return f"/v1/organizations/{organization_id}/festival-greetings/{batch_id}"
+
+
+@router.post("/organizations/{organization_id}/festival-greetings", status_code=status.HTTP_202_ACCEPTED,
+             response_model=Accepted)
+async def create_greeting(organization_id: str, command: greeting_rules.CreateGreeting,
+                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> Accepted:
+    """Freeze the eligible members of the subtree; `…/run` (or `unionfed welfare greet`) pays them."""
+    async with runtime.uow() as uow:
+        batch_id = await greetings.create(uow, principal, organization_id, command)
+    async with runtime.uow() as uow:
+        batch = await greetings.require_visible(uow, principal, batch_id)
+    return Accepted(id=batch_id, status_url=_greeting_url(organization_id, batch_id), total=batch["total"])
+
+
+async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUID, roles=greetings.READERS) -> dict:
+    async with runtime.uow() as uow:
+        batch = await greetings.require_visible(uow, principal, batch_id, roles)
+        if batch["organization_id"] != organization_id:
+            raise NotFound(greetings.HIDDEN)
+        return await greetings.report(uow, batch)
+
+
+@router.post("/organizations/{organization_id}/festival-greetings/{batch_id}/run", response_model=GreetingOut)
+async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
+                       runtime: CurrentRuntime) -> dict:
+    """Process every recipient still pending; running it again does nothing more."""
+    await _greeting(runtime, principal, organization_id, batch_id, greetings.MANAGERS)
+    await greetings.run(runtime.uow, batch_id)
+    return await _greeting(runtime, principal, organization_id, batch_id)
+
+
+@router.get("/organizations/{organization_id}/festival-greetings/{batch_id}", response_model=GreetingOut)
+async def get_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
+                       runtime: CurrentRuntime) -> dict:
+    return await _greeting(runtime, principal, organization_id, batch_id)
+
+
+# Health checks and group insurance
+
+
+class Enrolled(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+
+
+class CampaignOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    kind: str
+    title: str
+    provider: str | None
+    cost_per_member_fen: int
+    enrolled: int
+    total_cost_fen: int
+    members: list[Enrolled]
+    status: str  # open, paid, cancelled
+    paid_fen: int | None
+    cancel_reason: str | None
+    money_status: str | None  # the hold in finance: requested, reserved, refused, pay_requested, paid …
+    finance_reason: str | None
+    created_at: LocalTime
+
+
+class ClaimOut(BaseModel):
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    member_id: uuid.UUID
+    claimed_fen: int
+    description: str
+    status: str  # filed, under_review, paid, rejected
+    paid_fen: int | None
+    reason: str | None
+    created_at: LocalTime
+    updated_at: LocalTime
+
+
+@router.post("/organizations/{organization_id}/welfare-campaigns", status_code=status.HTTP_201_CREATED,
+             response_model=CampaignOut)
+async def create_campaign(organization_id: str, command: campaign_rules.CreateCampaign,
+                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        campaign_id = await campaigns.create(uow, principal, organization_id, command)
+    return await _campaign(runtime, principal, campaign_id)
+
+
+async def _campaign(runtime, principal, campaign_id: uuid.UUID) -> dict:
+    async with runtime.uow() as uow:
+        return await campaigns.view(uow, await campaigns.load(uow, principal, campaign_id))
+
+
+@router.get("/welfare-campaigns/{campaign_id}", response_model=CampaignOut)
+async def get_campaign(campaign_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    return await _campaign(runtime, principal, campaign_id)
+
+
+@router.post("/welfare-campaigns/{campaign_id}/payment", response_model=CampaignOut)
+async def pay_campaign(campaign_id: uuid.UUID, command: campaign_rules.PayCampaign,
+                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        return await campaigns.pay(uow, principal, campaign_id, command)
+
+
+@router.post("/welfare-campaigns/{campaign_id}/cancellation", response_model=CampaignOut)
+async def cancel_campaign(campaign_id: uuid.UUID, command: campaign_rules.CancelCampaign,
+                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        return await campaigns.cancel(uow, principal, campaign_id, command)
+
+
+@router.post("/welfare-campaigns/{campaign_id}/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimOut)
+async def file_claim(campaign_id: uuid.UUID, command: campaign_rules.FileClaim,
+                     principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        return await campaigns.file_claim(uow, principal, campaign_id, command)
+
+
+@router.get("/welfare-campaigns/{campaign_id}/claims", response_model=list[ClaimOut])
+async def list_claims(campaign_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
+    async with runtime.uow() as uow:
+        await campaigns.load(uow, principal, campaign_id)
+        return await campaigns.claims_of(uow, campaign_id)
+
+
+@router.post("/insurance-claims/{claim_id}/decision", response_model=ClaimOut)
+async def decide_claim(claim_id: uuid.UUID, decision: campaign_rules.DecideClaim,
+                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    """review (filed → under_review), pay (under_review → paid), reject (with a reason)."""
+    async with runtime.uow() as uow:
+        return await campaigns.decide_claim(uow, principal, claim_id, decision)
+
+
+# Donation drives
+
+
+class DonationOut(BaseModel):
+    id: uuid.UUID
+    donor: str  # a name, or "anonymous"
+    amount_fen: int
+    received_on: dt.date
+
+
+class DisbursementOut(BaseModel):
+    id: uuid.UUID
+    amount_fen: int
+    paid_on: dt.date
+
+
+class DriveOut(BaseModel):
+    code: str
+    organization_id: str
+    title: str
+    beneficiary: str  # the name for officers, the pseudonym for everyone else
+    beneficiary_member_id: uuid.UUID | None
+    pseudonym: str
+    raised_fen: int
+    disbursed_fen: int
+    held_fen: int
+    donations: list[DonationOut]
+    disbursements: list[DisbursementOut]
+    created_at: LocalTime
+
+
+@router.post("/organizations/{organization_id}/donation-drives", status_code=status.HTTP_201_CREATED,
+             response_model=DriveOut)
+async def create_drive(organization_id: str, command: donation_rules.CreateDrive,
+                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        drive = await donations.create(uow, principal, organization_id, command)
+        return await donations.view(uow, principal, drive)
+
+
+@router.get("/donation-drives/{code}", response_model=DriveOut)
+async def get_drive(code: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        return await donations.view(uow, principal, await donations.load(uow, principal, code, roles=tuple(Role)))
+
+
+@router.post("/donation-drives/{code}/donations", status_code=status.HTTP_201_CREATED, response_model=DonationOut)
+async def record_donation(code: str, command: donation_rules.RecordDonation,
+                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    async with runtime.uow() as uow:
+        return await donations.record(uow, principal, code, command)
+
+
+@router.post("/donation-drives/{code}/disbursements", status_code=status.HTTP_201_CREATED,
+             response_model=DisbursementOut)
+async def disburse(code: str, command: donation_rules.Disburse, principal: CurrentPrincipal,
+                   runtime: CurrentRuntime) -> dict:
+    """Pay the beneficiary from what the drive raised; more than it still holds is refused (409)."""
+    async with runtime.uow() as uow:
+        return await donations.disburse(uow, principal, code, command)

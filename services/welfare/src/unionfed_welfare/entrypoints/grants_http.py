@@ -1,5 +1,200 @@
-"""Hardship files, visits and grants over HTTP (being built)."""
+"""Hardship files, visits, grants and the welfare report over HTTP.
 
-from fastapi import APIRouter
+Money is integer fen (strict: 12.5 and "1200" are refused). Times are stored in UTC and
+answered in Asia/Shanghai (+08:00).
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from unionfed_welfare.service_layer import grants as grant_service
+from unionfed_welfare.service_layer import hardship as hardship_service
+from unionfed_welfare.service_layer import welfare_reports
+from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"])
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
+PositiveFen = Annotated[int, Field(strict=True, gt=0, le=10**12)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OpenFile(_Command):
+    member_id: uuid.UUID
+    level: str
+    cause: str
+    cause_detail: Text = ""
+    family_situation: Text = ""
+    documents: list[Name] = Field(default_factory=list, max_length=50)
+    opened_on: dt.date
+    next_review_on: dt.date | None = None
+
+
+class ReviewFile(_Command):
+    reviewed_on: dt.date
+    level: str | None = None  # another level: the file is upgraded or eased
+    notes: Text = ""
+    family_situation: Text | None = None
+    documents: list[Name] = Field(default_factory=list, max_length=50)
+    next_review_on: dt.date | None = None
+
+
+class CloseFile(_Command):
+    closed_on: dt.date
+    reason: Name
+
+
+class VisitPolicy(_Command):
+    amounts_fen: dict[str, PositiveFen] = Field(min_length=1)
+    yearly_cap_fen: PositiveFen
+
+
+class Goods(_Command):
+    item: Name
+    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
+
+
+class RecordGrant(_Command):
+    member_id: uuid.UUID
+    visit_type: str
+    occasion_on: dt.date
+    # What tells this occasion from another of the same day (a hospital admission number …).
+    occasion_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    money_fen: Fen | None = None  # default: the policy's standard amount less the goods
+    goods: list[Goods] = Field(default_factory=list, max_length=20)
+    hardship_file_id: uuid.UUID | None = None
+    note: Text = ""
+
+
+class ApproveGrant(_Command):
+    paid_on: dt.date | None = None  # default: today in Asia/Shanghai
+
+
+class CancelGrant(_Command):
+    reason: Name
+
+
+def local(value):
+    """Answers in Asia/Shanghai: every aware datetime, however deep."""
+    if isinstance(value, dt.datetime):
+        return value.astimezone(SHANGHAI)
+    if isinstance(value, dict):
+        return {k: local(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [local(v) for v in value]
+    return value
+
+
+# Hardship files
+
+
+@router.post("/organizations/{organization_id}/hardship-files", status_code=status.HTTP_201_CREATED)
+async def open_file(organization_id: str, body: OpenFile, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await hardship_service.open_file(uow, principal, organization_id, body))
+
+
+@router.get("/organizations/{organization_id}/hardship-files")
+async def files(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await hardship_service.files_of(uow, principal, organization_id))
+
+
+@router.get("/organizations/{organization_id}/hardship-files/due-for-review")
+async def due_for_review(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: dt.date | None = None
+):
+    day = on or dt.datetime.now(SHANGHAI).date()
+    async with runtime.uow() as uow:
+        return local(await hardship_service.files_of(uow, principal, organization_id, due_on=day))
+
+
+@router.get("/hardship-files/{file_id}")
+async def file(file_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await hardship_service.read(uow, principal, file_id))
+
+
+@router.post("/hardship-files/{file_id}/reviews")
+async def review_file(file_id: uuid.UUID, body: ReviewFile, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await hardship_service.review(uow, principal, file_id, body))
+
+
+@router.post("/hardship-files/{file_id}/closure")
+async def close_file(file_id: uuid.UUID, body: CloseFile, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await hardship_service.close(uow, principal, file_id, body))
+
+
+# The federation's visit policy
+
+
+@router.put("/federations/{federation_id}/visit-policy")
+async def set_policy(federation_id: str, body: VisitPolicy, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.set_policy(uow, principal, federation_id, body))
+
+
+@router.get("/federations/{federation_id}/visit-policy")
+async def get_policy(federation_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.policy(uow, principal, federation_id))
+
+
+# Grants
+
+
+@router.post("/organizations/{organization_id}/grants", status_code=status.HTTP_201_CREATED)
+async def record_grant(organization_id: str, body: RecordGrant, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.record(uow, principal, organization_id, body))
+
+
+@router.get("/organizations/{organization_id}/grants")
+async def grants_of(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.grants_of(uow, principal, organization_id))
+
+
+@router.get("/grants/{grant_id}")
+async def grant(grant_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.read(uow, principal, grant_id))
+
+
+@router.post("/grants/{grant_id}/approval")
+async def approve_grant(grant_id: uuid.UUID, body: ApproveGrant, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.approve(uow, principal, grant_id, body))
+
+
+@router.post("/grants/{grant_id}/cancellation")
+async def cancel_grant(grant_id: uuid.UUID, body: CancelGrant, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await grant_service.cancel(uow, principal, grant_id, body))
+
+
+# Report
+
+
+@router.get("/organizations/{organization_id}/welfare-report")
+async def welfare_report(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    start: Annotated[dt.date, Query(alias="from")], end: Annotated[dt.date, Query(alias="to")],
+):
+    async with runtime.uow() as uow:
+        return local(await welfare_reports.report(uow, principal, organization_id, start, end))

@@ -1,3 +1,155 @@
-"""Money through finance: holds requested, paid, cancelled, and finance's answers (being built)."""
+"""Money through finance: holds requested, paid, cancelled, and finance's answers.
 
-HANDLERS: dict = {}
+Every welfare area that spends (grants, greetings, health checks …) goes through here, so each
+hold has one row in ``welfare_holds`` and one set of rules. The functions stage their event with
+``uow.emit`` and leave the commit to the caller: the caller's own change and the instruction to
+finance commit together or not at all (the outbox), which is what keeps a grant and its hold
+consistent across crashes.
+
+Finance answers each instruction once with MoneyRequestSettledV1 (reserve → reserved|refused,
+capture → captured|refused, void → voided|refused). Answers to pay and cancel carry finance's
+reference ``hold/<id>``, not ours, so listeners are chosen by the reference stored here.
+"""
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from uuid import UUID
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
+from unionfed_welfare.domain.holds import after_answer
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.contracts.spending import (
+    SpendingCategory,
+    WelfareHoldCancelledV1,
+    WelfareHoldPaidV1,
+    WelfareHoldRequestedV1,
+)
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.messaging.consumer import Delivery
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+
+Listener = Callable[[UnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
+_listeners: list[tuple[str, Listener]] = []
+
+OPEN = ("requested", "reserved")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def on_settled(reference_prefix: str, listener: Listener) -> None:
+    """Call ``listener(uow, hold, settled)`` in the answer's transaction for holds of this prefix."""
+    if not reference_prefix:
+        raise ValueError("a listener needs a non-empty reference prefix")
+    if (reference_prefix, listener) not in _listeners:
+        _listeners.append((reference_prefix, listener))
+
+
+async def reserve(
+    uow: UnitOfWork, *, hold_id: UUID, organization_id: str, federation_id: str, category: SpendingCategory,
+    amount_fen: int, purpose: str, reference: str,
+) -> None:
+    event = WelfareHoldRequestedV1(
+        organization_id=organization_id, federation_id=federation_id, hold_id=hold_id, category=category,
+        amount_fen=amount_fen, purpose=purpose[:200], reference=reference,
+    )
+    await uow.session.execute(
+        insert(welfare_holds).values(
+            hold_id=hold_id, organization_id=organization_id, federation_id=federation_id, category=category,
+            amount_fen=amount_fen, purpose=event.purpose, reference=reference, status="requested",
+        )
+    )
+    uow.emit(event)
+
+
+async def pay(uow: UnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.date, description: str) -> None:
+    hold = await _locked(uow, hold_id)
+    if hold["status"] != "reserved":
+        why = f": {hold['reason']}" if hold["reason"] else ""
+        raise Conflict(f"the hold {hold['reference']} is {hold['status']}, not reserved{why}")
+    if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
+        raise Invalid("the amount paid must be a positive integer of fen")
+    if amount_fen > hold["amount_fen"]:
+        raise Invalid(f"paying {amount_fen} fen exceeds the {hold['amount_fen']} fen reserved")
+    uow.emit(
+        WelfareHoldPaidV1(
+            organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id,
+            amount_fen=amount_fen, paid_on=paid_on, description=description[:200] or hold["purpose"],
+        )
+    )
+    await _set(uow, hold_id, status="pay_requested", paid_fen=amount_fen, paid_on=paid_on)
+
+
+async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
+    hold = await _locked(uow, hold_id)
+    if hold["status"] not in OPEN:
+        raise Conflict(f"the hold {hold['reference']} is {hold['status']}; only a requested or reserved hold is cancelled")
+    reason = (reason or "cancelled")[:200]
+    uow.emit(
+        WelfareHoldCancelledV1(
+            organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id, reason=reason
+        )
+    )
+    await _set(uow, hold_id, status="cancel_requested", cancel_reason=reason)
+
+
+async def holds(session: AsyncSession, hold_ids) -> dict[UUID, dict]:
+    ids = list(hold_ids)
+    if not ids:
+        return {}
+    rows = (await session.execute(select(welfare_holds).where(welfare_holds.c.hold_id.in_(ids)))).mappings()
+    return {row["hold_id"]: dict(row) for row in rows}
+
+
+async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
+    """Record finance's answer on our hold, once, then tell the area that asked."""
+    if event.hold_id is None:
+        return
+    hold = (
+        await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update())
+    ).mappings().first()
+    if hold is None:  # another service's hold, or a treasurer's command
+        return
+    # The inbox drops a redelivered event; this key also drops the same answer under another id.
+    recorded = await uow.session.scalar(
+        pg_insert(welfare_hold_answers)
+        .values(
+            journal_event_id=event.journal_event_id, hold_id=event.hold_id, operation=event.operation,
+            outcome=event.outcome, reason=event.reason, warnings=list(event.warnings),
+        )
+        .on_conflict_do_nothing()
+        .returning(welfare_hold_answers.c.journal_event_id)
+    )
+    if recorded is None:
+        return
+    values: dict = {"status": after_answer(hold["status"], event.operation, event.outcome)}
+    if event.outcome == "refused":
+        values["reason"] = event.reason
+    await _set(uow, event.hold_id, **values)
+    updated = {**hold, **values}
+    for prefix, listener in list(_listeners):
+        if updated["reference"].startswith(prefix):
+            await listener(uow, updated, event)
+
+
+HANDLERS: dict = {MoneyRequestSettledV1: on_money_request_settled}
+
+
+async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
+    row = (
+        await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == hold_id).with_for_update())
+    ).mappings().first()
+    if row is None:
+        raise NotFound(f"no hold {hold_id}")
+    return dict(row)
+
+
+async def _set(uow: UnitOfWork, hold_id: UUID, **values) -> None:
+    await uow.session.execute(
+        update(welfare_holds).where(welfare_holds.c.hold_id == hold_id).values(updated_at=_now(), **values)
+    )

@@ -1,0 +1,99 @@
+"""Health checks (体检) and group insurance: the rules, free of I/O.
+
+A campaign enrolls the eligible members of a subtree (or those named) at a cost per member; the
+whole cost is reserved in finance when the campaign is created and posted when the provider is
+paid. Insurance claims go filed → under review → paid or rejected (with the reason).
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.errors import Conflict, Invalid
+from unionfed_welfare.domain.greetings import Eligibility
+
+CampaignKind = Literal["health_check", "insurance"]
+REFERENCE_PREFIX = "campaign/"
+
+FILED, UNDER_REVIEW, PAID, REJECTED = "filed", "under_review", "paid", "rejected"
+# Which decision may follow which status.
+CLAIM_FLOW: dict[str, dict[str, str]] = {
+    FILED: {"review": UNDER_REVIEW, "reject": REJECTED},
+    UNDER_REVIEW: {"pay": PAID, "reject": REJECTED},
+}
+
+
+class CreateCampaign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CampaignKind
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    provider: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    cost_per_member_fen: PositiveFen
+    eligibility: Eligibility = Eligibility()
+    # Named members instead of everyone eligible in the subtree (e.g. the 44 women who signed up).
+    member_ids: Annotated[list[uuid.UUID], Field(max_length=10_000)] | None = None
+
+
+class PayCampaign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_fen: PositiveFen
+    paid_on: dt.date
+    description: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class CancelCampaign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class FileClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: uuid.UUID
+    claimed_fen: PositiveFen
+    description: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class DecideClaim(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["review", "pay", "reject"]
+    paid_fen: PositiveFen | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+
+
+def total_cost(cost_per_member_fen: int, enrolled: int) -> int:
+    if enrolled == 0:
+        raise Invalid("no member is eligible for this campaign")
+    return cost_per_member_fen * enrolled
+
+
+def check_payment(amount_fen: int, reserved_fen: int, status: str) -> None:
+    if status != "open":
+        raise Conflict(f"the campaign is {status}; only an open campaign is paid")
+    if amount_fen > reserved_fen:
+        raise Invalid(f"paying {amount_fen} fen exceeds the {reserved_fen} fen reserved for the campaign")
+
+
+def next_claim(status: str, decision: DecideClaim, claimed_fen: int) -> dict:
+    """The claim's new columns after ``decision``; refuses a decision its status does not allow."""
+    allowed = CLAIM_FLOW.get(status, {})
+    if decision.action not in allowed:
+        raise Conflict(f"a claim that is {status} cannot be given '{decision.action}'")
+    if decision.action == "reject":
+        if not decision.reason:
+            raise Invalid("a rejected claim needs a reason")
+        return {"status": REJECTED, "reason": decision.reason}
+    if decision.action == "pay":
+        if decision.paid_fen is None:
+            raise Invalid("paying a claim needs paid_fen")
+        if decision.paid_fen > claimed_fen:
+            raise Invalid(f"paid_fen {decision.paid_fen} exceeds the {claimed_fen} fen claimed")
+        return {"status": PAID, "paid_fen": decision.paid_fen, "reason": decision.reason}
+    return {"status": UNDER_REVIEW}

@@ -1,0 +1,70 @@
+"""Donation drives (爱心捐款): the rules, free of I/O.
+
+A drive raises money for one named beneficiary. Public views show a pseudonym instead of the
+name, and anonymous donors stay anonymous everywhere. Nothing is paid out beyond what was raised:
+checked here on the locked drive row, and again by finance on the held account (2301/<code>).
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.contracts.donations import DriveCode
+from unionfed_shared.errors import Conflict
+
+ANONYMOUS = "anonymous"
+
+
+class CreateDrive(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: DriveCode
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    beneficiary_member_id: uuid.UUID
+    pseudonym: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+
+
+class RecordDonation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_fen: PositiveFen
+    received_on: dt.date
+    donor: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    anonymous: bool = False
+
+    @model_validator(mode="after")
+    def _named_or_anonymous(self):
+        if not self.anonymous and not self.donor:
+            raise ValueError("name the donor or set anonymous")
+        if self.anonymous and self.donor:
+            raise ValueError("an anonymous donation names no donor")
+        if self.donor and self.donor.strip().lower() == ANONYMOUS:
+            raise ValueError("use anonymous=true for an anonymous donation")
+        return self
+
+    def donor_label(self) -> str:
+        return ANONYMOUS if self.anonymous else self.donor.strip()
+
+
+class Disburse(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount_fen: PositiveFen
+    paid_on: dt.date
+
+
+def default_pseudonym(code: str) -> str:
+    """A label that says whom the drive is for without naming them."""
+    return f"受助教职工 ({code})"
+
+
+def check_disbursement(amount_fen: int, raised_fen: int, disbursed_fen: int) -> None:
+    available = raised_fen - disbursed_fen
+    if amount_fen > available:
+        raise Conflict(
+            f"disbursing {amount_fen} fen exceeds what the drive still holds: "
+            f"{available} fen ({raised_fen} raised, {disbursed_fen} already paid out)"
+        )

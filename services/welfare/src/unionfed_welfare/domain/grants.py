@@ -1,0 +1,93 @@
+"""Visits and their grants (五必访 and major hardship): rules with no I/O."""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from unionfed_shared.errors import Invalid
+
+VISIT_TYPES = {
+    "hospitalised": "住院慰问",
+    "wedding": "结婚慰问",
+    "funeral": "丧事慰问",
+    "childbirth": "生育慰问",
+    "retirement": "退休慰问",
+    "major_hardship": "重大困难帮扶",
+}
+MAX_FEN = 10**12
+
+
+def check_visit_type(visit_type: str) -> None:
+    if visit_type not in VISIT_TYPES:
+        raise Invalid(f"unknown visit type {visit_type!r}; one of: {', '.join(VISIT_TYPES)}")
+
+
+def check_policy(amounts_fen: dict[str, int], yearly_cap_fen: int) -> None:
+    unknown = sorted(set(amounts_fen) - set(VISIT_TYPES))
+    if unknown:
+        raise Invalid(f"unknown visit types in the policy: {', '.join(unknown)}")
+    for visit_type, amount in amounts_fen.items():
+        _check_fen(amount, f"the standard amount for {visit_type}")
+    _check_fen(yearly_cap_fen, "the yearly cap")
+
+
+def occasion_key(member_id, visit_type: str, occasion_on: dt.date, occasion_ref: str) -> str:
+    """The same member, visit type, date and reference are one occasion, whoever records it.
+
+    The reference is normalised (trimmed, case-folded, inner spaces collapsed) so two officers
+    typing the same hospital stay slightly differently still meet the same key.
+    """
+    ref = " ".join(occasion_ref.split()).casefold()
+    return f"{member_id}:{visit_type}:{occasion_on.isoformat()}:{ref}"
+
+
+def amounts(standard_fen: int | None, money_fen: int | None, goods_values: Iterable[int], visit_type: str) -> tuple[int, int]:
+    """(money, goods value) of a grant: by default the standard amount less the goods given.
+
+    A grant may be less than the policy's standard, never more: the standard is what the
+    federation agreed to pay for this kind of visit.
+    """
+    if standard_fen is None:
+        raise Invalid(f"the federation's visit policy sets no standard amount for {visit_type}")
+    goods_fen = sum(goods_values)
+    if money_fen is None:
+        money_fen = max(standard_fen - goods_fen, 0)
+    if money_fen < 0:
+        raise Invalid("the money of a grant cannot be negative")
+    total = money_fen + goods_fen
+    if total <= 0:
+        raise Invalid("a grant needs money or goods")
+    if total > standard_fen:
+        raise Invalid(
+            f"money {money_fen} fen and goods {goods_fen} fen exceed the standard {visit_type} grant of {standard_fen} fen"
+        )
+    return money_fen, goods_fen
+
+
+def check_cap(granted_this_year_fen: int, amount_fen: int, yearly_cap_fen: int, year: int) -> None:
+    """Refused before finance hears of it: a member's grants in a year, across all unions."""
+    if granted_this_year_fen + amount_fen > yearly_cap_fen:
+        left = max(yearly_cap_fen - granted_this_year_fen, 0)
+        raise Invalid(
+            f"the grant of {amount_fen} fen exceeds the member's yearly cap of {yearly_cap_fen} fen for {year}: "
+            f"{granted_this_year_fen} fen already granted, {left} fen left"
+        )
+
+
+def display_status(grant_status: str, hold_status: str) -> str:
+    """One word for the grant and its money together."""
+    if grant_status == "cancelled":
+        return "cancelled" if hold_status in ("voided", "refused") else "cancelling"
+    return {
+        "requested": "awaiting_finance",
+        "reserved": "approved_awaiting_payment" if grant_status == "approved" else "reserved",
+        "refused": "refused",
+        "pay_requested": "paying",
+        "paid": "paid",
+        "cancel_requested": "cancelling",
+        "voided": "cancelled",
+    }[hold_status]
+
+
+def _check_fen(value, what: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_FEN:
+        raise Invalid(f"{what} must be a positive integer of fen")

@@ -1,0 +1,117 @@
+"""Festival greetings (节日慰问): the rules, free of I/O.
+
+A batch grants one amount to every eligible member of an organization's subtree. The list of
+recipients is frozen when the batch is created; each recipient is checked again when their turn
+comes, so someone who left since is skipped with the reason rather than paid.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from unionfed_shared.contracts.base import PositiveFen
+
+FESTIVALS = {
+    "spring_festival": "春节慰问",
+    "womens_day": "三八妇女节慰问",
+    "teachers_day": "教师节慰问",
+    "mid_autumn": "中秋节慰问",
+    "dragon_boat": "端午节慰问",
+}
+Festival = Literal["spring_festival", "womens_day", "teachers_day", "mid_autumn", "dragon_boat"]
+MemberStatus = Literal["active", "retired"]
+
+# A recipient's life: pending (frozen, not yet reached) → requested (hold asked of finance) →
+# pay_requested (finance reserved; paying asked) → paid; or skipped / refused, with the reason.
+PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED = (
+    "pending", "requested", "pay_requested", "paid", "skipped", "refused",
+)
+IN_FLIGHT = (REQUESTED, PAY_REQUESTED)
+FINAL = (PAID, SKIPPED, REFUSED)
+REFERENCE_PREFIX = "greeting/"
+
+
+class Eligibility(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    gender: Literal["female", "male"] | None = None
+    statuses: Annotated[list[MemberStatus], Field(min_length=1)] = ["active"]
+
+    def refusal(self, member: dict | None, member_path: list[str] | None, scope_organization_id: str) -> str | None:
+        """Why ``member`` may not be greeted now; None when they may."""
+        if member is None:
+            return "no longer in the directory"
+        if member_path is None or scope_organization_id not in member_path:
+            return f"no longer in the scope of {scope_organization_id} (now in {member['organization_id']})"
+        if member["status"] not in self.statuses:
+            return f"status is {member['status']}; the batch is for {', '.join(self.statuses)}"
+        if self.gender and member["gender"] != self.gender:
+            return f"the batch is for {self.gender} members only"
+        return None
+
+
+class CreateGreeting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    festival: Festival
+    amount_fen: PositiveFen
+    eligibility: Eligibility = Eligibility()
+    paid_on: dt.date
+
+    def purpose(self) -> str:
+        return FESTIVALS[self.festival]
+
+
+def hold_id(batch_id: uuid.UUID, member_id: uuid.UUID) -> uuid.UUID:
+    """The same recipient of the same batch always gets the same hold: a resumed batch never asks twice."""
+    return uuid.uuid5(batch_id, str(member_id))
+
+
+def reference(batch_id: uuid.UUID, member_id: uuid.UUID) -> str:
+    return f"{REFERENCE_PREFIX}{batch_id}/{member_id}"
+
+
+def parse_reference(value: str) -> tuple[uuid.UUID, uuid.UUID]:
+    prefix, batch, member = value.split("/")
+    if prefix + "/" != REFERENCE_PREFIX:
+        raise ValueError(f"not a greeting reference: {value}")
+    return uuid.UUID(batch), uuid.UUID(member)
+
+
+def status_after_answer(current: str, outcome: str) -> str | None:
+    """A recipient's status once finance answered ``outcome``; None when the answer changes nothing.
+
+    Answers can arrive again (redelivery) or late; a final status is never left.
+    """
+    if current in FINAL:
+        return None
+    return {"reserved": PAY_REQUESTED, "captured": PAID, "refused": REFUSED, "voided": REFUSED}.get(outcome)
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    counts: dict[str, int]
+
+    @property
+    def processed(self) -> int:
+        return self.total - self.counts.get(PENDING, 0)
+
+    @property
+    def settled(self) -> int:
+        return sum(self.counts.get(s, 0) for s in FINAL)
+
+    @property
+    def done(self) -> bool:
+        return self.settled == self.total
+
+    def line(self) -> str:
+        c = self.counts
+        return (
+            f"processed {self.processed}/{self.total}; paid {c.get(PAID, 0)}, "
+            f"waiting for finance {sum(c.get(s, 0) for s in IN_FLIGHT)}, skipped {c.get(SKIPPED, 0)}, "
+            f"refused {c.get(REFUSED, 0)}"
+        )

@@ -1,0 +1,81 @@
+"""Hardship files (困难教职工档案) and their dynamic management: rules with no I/O.
+
+A file is opened at a level, reviewed on a schedule (special hardship more often, because it is
+the most likely to change), moved between levels and closed. Its details are health and family
+facts, so only the people who act on them read them; everyone else sees a pseudonym.
+"""
+
+import datetime as dt
+import hashlib
+from uuid import UUID
+
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.errors import Conflict, Invalid
+
+LEVELS = {"hardship": "困难", "special_hardship": "特困"}
+CAUSES = {
+    "serious_illness": "大病",
+    "family_accident": "意外灾祸",
+    "heavy_family_burden": "家庭负担重",
+    "child_schooling": "子女就学",
+    "other": "其他",
+}
+# Months until the next review when none is given: 特困 quarterly, 困难 twice a year.
+REVIEW_MONTHS = {"special_hardship": 3, "hardship": 6}
+DETAIL_ROLES = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.AUDITOR)
+KEEPERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    # The 31st reviewed three months on falls on the last day of a shorter month.
+    for candidate in range(day.day, 27, -1):
+        try:
+            return dt.date(year, month, candidate)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day.day, 28))
+
+
+def next_review(level: str, reviewed_on: dt.date, asked: dt.date | None) -> dt.date:
+    if asked is None:
+        return add_months(reviewed_on, REVIEW_MONTHS[level])
+    if asked <= reviewed_on:
+        raise Invalid(f"the next review ({asked}) must come after {reviewed_on}")
+    return asked
+
+
+def check_level(level: str) -> None:
+    if level not in LEVELS:
+        raise Invalid(f"unknown level {level!r}; one of: {', '.join(LEVELS)}")
+
+
+def check_cause(cause: str) -> None:
+    if cause not in CAUSES:
+        raise Invalid(f"unknown cause {cause!r}; one of: {', '.join(CAUSES)}")
+
+
+def require_open(status: str) -> None:
+    if status != "open":
+        raise Conflict(f"the hardship file is {status}")
+
+
+def require_not_before(day: dt.date, opened_on: dt.date, what: str) -> None:
+    if day < opened_on:
+        raise Invalid(f"{what} ({day}) cannot precede the file's opening ({opened_on})")
+
+
+def pseudonym(file_id: UUID) -> str:
+    """Stable and meaningless: the same file always reads the same, and says nothing of whom."""
+    return "困难档案-" + hashlib.sha256(file_id.bytes).hexdigest()[:8].upper()
+
+
+def may_read_details(principal: Principal, organization_path: list[str]) -> bool:
+    return principal.role in DETAIL_ROLES and principal.can_see(organization_path)
+
+
+def redacted(file: dict) -> dict:
+    """What a caller without the right to details sees: that a file exists, by pseudonym."""
+    return {"id": file["id"], "pseudonym": file["pseudonym"], "organization_id": file["organization_id"],
+            "status": file["status"], "details_visible": False}

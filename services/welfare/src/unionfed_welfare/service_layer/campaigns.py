@@ -1,0 +1,193 @@
+"""Health checks and group insurance: enrol, reserve the cost, pay the provider, handle claims."""
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import func, insert, select, update
+
+from unionfed_shared.auth import Principal
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_welfare.adapters.campaign_tables import campaign_enrollments, campaigns, insurance_claims
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.domain import campaigns as rules
+from unionfed_welfare.service_layer import money
+from unionfed_welfare.service_layer.greetings import MANAGERS, READERS
+
+HIDDEN = "campaign not found or outside your scope"
+CLAIM_HIDDEN = "claim not found or outside your scope"
+KIND_NAMES = {"health_check": "体检", "insurance": "团体保险"}
+
+members_t, organizations_t = directory.members, directory.organizations
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign) -> uuid.UUID:
+    path = await directory.path_of(uow.session, organization_id)
+    principal.require_scope(path)
+    principal.require_role(*MANAGERS)
+    enrolled = await _eligible(uow, organization_id, command)
+    total = rules.total_cost(command.cost_per_member_fen, len(enrolled))
+    campaign_id, hold_id = uuid.uuid4(), uuid.uuid4()
+    await uow.session.execute(
+        insert(campaigns).values(
+            id=campaign_id, organization_id=organization_id, federation_id=path[0], kind=command.kind,
+            title=command.title, provider=command.provider, cost_per_member_fen=command.cost_per_member_fen,
+            eligible_gender=command.eligibility.gender, eligible_statuses=list(dict.fromkeys(command.eligibility.statuses)),
+            hold_id=hold_id, created_by=principal.subject,
+        )
+    )
+    await uow.session.execute(
+        insert(campaign_enrollments),
+        [{"campaign_id": campaign_id, "member_id": m["id"], "display_name": m["display_name"],
+          "organization_id": m["organization_id"]} for m in enrolled],
+    )
+    # Creating the campaign approves its cost: the whole of it is reserved at once.
+    await money.reserve(
+        uow, hold_id=hold_id, organization_id=organization_id, federation_id=path[0], category="welfare",
+        amount_fen=total, purpose=f"{KIND_NAMES[command.kind]}: {command.title}",
+        reference=f"{rules.REFERENCE_PREFIX}{campaign_id}",
+    )
+    await uow.commit()
+    return campaign_id
+
+
+async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.CreateCampaign) -> list[dict]:
+    eligibility = command.eligibility
+    query = (
+        select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id, members_t.c.gender,
+               members_t.c.status, organizations_t.c.path)
+        .join(organizations_t, organizations_t.c.id == members_t.c.organization_id)
+        .where(organizations_t.c.path.any_() == organization_id)
+        .order_by(members_t.c.id)
+    )
+    if command.member_ids is not None:
+        named = list(dict.fromkeys(command.member_ids))
+        rows = {r["id"]: dict(r) for r in (await uow.session.execute(query.where(members_t.c.id.in_(named)))).mappings()}
+        refusals = []
+        for member_id in named:
+            member = rows.get(member_id)
+            if member is None:
+                why = "not a member of this organization's subtree"
+            else:
+                why = eligibility.refusal(member, member["path"], organization_id)
+            if why:
+                refusals.append(f"{member_id}: {why}")
+        if refusals:
+            raise Invalid("these members cannot be enrolled: " + "; ".join(refusals[:20]))
+        return [rows[m] for m in named]
+    query = query.where(members_t.c.status.in_(eligibility.statuses))
+    if eligibility.gender:
+        query = query.where(members_t.c.gender == eligibility.gender)
+    return [dict(r) for r in (await uow.session.execute(query)).mappings()]
+
+
+async def load(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, roles=READERS, lock: bool = False) -> dict:
+    query = select(campaigns).where(campaigns.c.id == campaign_id)
+    row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
+    if row is None or not principal.can_see(await directory.path_of(uow.session, row["organization_id"]) or []):
+        raise NotFound(HIDDEN)
+    principal.require_role(*roles)
+    return dict(row)
+
+
+async def view(uow: UnitOfWork, campaign: dict) -> dict:
+    enrolled = (
+        await uow.session.execute(
+            select(campaign_enrollments.c.member_id, campaign_enrollments.c.display_name, campaign_enrollments.c.organization_id)
+            .where(campaign_enrollments.c.campaign_id == campaign["id"])
+            .order_by(campaign_enrollments.c.display_name, campaign_enrollments.c.member_id)
+        )
+    ).mappings().all()
+    hold = (await money.holds(uow.session, [campaign["hold_id"]])).get(campaign["hold_id"], {})
+    return {
+        **campaign,
+        "enrolled": len(enrolled),
+        "members": [dict(m) for m in enrolled],
+        "total_cost_fen": campaign["cost_per_member_fen"] * len(enrolled),
+        "money_status": hold.get("status"),
+        "finance_reason": hold.get("reason"),
+    }
+
+
+async def pay(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.PayCampaign) -> dict:
+    campaign = await load(uow, principal, campaign_id, roles=MANAGERS, lock=True)
+    hold = (await money.holds(uow.session, [campaign["hold_id"]]))[campaign["hold_id"]]
+    rules.check_payment(command.amount_fen, hold["amount_fen"], campaign["status"])
+    # money.pay refuses (409, with finance's reason) unless finance has reserved the cost.
+    await money.pay(uow, hold_id=campaign["hold_id"], amount_fen=command.amount_fen, paid_on=command.paid_on,
+                    description=command.description)
+    await uow.session.execute(
+        update(campaigns).where(campaigns.c.id == campaign_id).values(status="paid", paid_fen=command.amount_fen)
+    )
+    await uow.commit()
+    return await view(uow, await load(uow, principal, campaign_id))
+
+
+async def cancel(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.CancelCampaign) -> dict:
+    campaign = await load(uow, principal, campaign_id, roles=MANAGERS, lock=True)
+    if campaign["status"] != "open":
+        raise Conflict(f"the campaign is {campaign['status']}; only an open campaign is cancelled")
+    await money.cancel(uow, hold_id=campaign["hold_id"], reason=f"campaign cancelled: {command.reason}")
+    await uow.session.execute(
+        update(campaigns).where(campaigns.c.id == campaign_id).values(status="cancelled", cancel_reason=command.reason)
+    )
+    await uow.commit()
+    return await view(uow, await load(uow, principal, campaign_id))
+
+
+# Insurance claims
+
+
+async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.FileClaim) -> dict:
+    campaign = await load(uow, principal, campaign_id, roles=MANAGERS)
+    if campaign["kind"] != "insurance":
+        raise Invalid("claims are filed against an insurance campaign")
+    enrolled = await uow.session.scalar(
+        select(func.count()).select_from(campaign_enrollments).where(
+            campaign_enrollments.c.campaign_id == campaign_id, campaign_enrollments.c.member_id == command.member_id
+        )
+    )
+    if not enrolled:
+        raise Invalid("the member is not insured by this campaign")
+    claim_id = uuid.uuid4()
+    await uow.session.execute(
+        insert(insurance_claims).values(
+            id=claim_id, campaign_id=campaign_id, member_id=command.member_id, claimed_fen=command.claimed_fen,
+            description=command.description, filed_by=principal.subject,
+        )
+    )
+    await uow.commit()
+    return await _claim(uow, claim_id)
+
+
+async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUID, decision: rules.DecideClaim) -> dict:
+    claim = (
+        await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id).with_for_update())
+    ).mappings().first()
+    if claim is None:
+        raise NotFound(CLAIM_HIDDEN)
+    try:
+        await load(uow, principal, claim["campaign_id"], roles=MANAGERS)
+    except NotFound:
+        raise NotFound(CLAIM_HIDDEN) from None
+    values = rules.next_claim(claim["status"], decision, claim["claimed_fen"])
+    await uow.session.execute(
+        update(insurance_claims).where(insurance_claims.c.id == claim_id).values(updated_at=_now(), **values)
+    )
+    await uow.commit()
+    return await _claim(uow, claim_id)
+
+
+async def claims_of(uow: UnitOfWork, campaign_id: uuid.UUID) -> list[dict]:
+    rows = await uow.session.execute(
+        select(insurance_claims).where(insurance_claims.c.campaign_id == campaign_id).order_by(insurance_claims.c.created_at)
+    )
+    return [dict(r) for r in rows.mappings()]
+
+
+async def _claim(uow: UnitOfWork, claim_id: uuid.UUID) -> dict:
+    return dict((await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id))).mappings().one())

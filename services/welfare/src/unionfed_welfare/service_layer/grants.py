@@ -1,0 +1,239 @@
+"""Use cases of visits and grants, and the saga with finance through :mod:`money`.
+
+Recording a grant inserts it and its hold and stages WelfareHoldRequestedV1 in one transaction:
+there is never a grant without a hold request, nor a hold request without its grant. Approving
+stages the payment and cancelling the void in the grant's own transaction in the same way;
+finance's answers land on the hold (``welfare_holds``), from which the grant's status is read.
+"""
+
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import any_, literal, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.domain import grants as rules
+from unionfed_welfare.service_layer import money
+from unionfed_welfare.service_layer.hardship import member_in_scope
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+
+RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
+READERS = (*RECORDERS, Role.AUDITOR)
+HIDDEN = "grant not found or outside your scope"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Holds that no longer count against the cap: nothing was or will be paid.
+RELEASED = ("refused", "voided")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# The federation's policy
+
+
+async def set_policy(uow: UnitOfWork, principal: Principal, federation_id: str, command) -> dict:
+    path = await directory.path_of(uow.session, federation_id)
+    principal.require_scope(path)
+    principal.require_role(Role.FEDERATION_ADMIN)
+    if path != [federation_id]:
+        raise Invalid(f"{federation_id} is not a federation at the root of its tree")
+    rules.check_policy(command.amounts_fen, command.yearly_cap_fen)
+    values = {"amounts_fen": command.amounts_fen, "yearly_cap_fen": command.yearly_cap_fen,
+              "updated_by": principal.subject, "updated_at": _now()}
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    await uow.session.execute(
+        pg_insert(visit_policies).values(federation_id=federation_id, **values)
+        .on_conflict_do_update(index_elements=[visit_policies.c.federation_id], set_=values)
+    )
+    await uow.commit()
+    return await policy(uow, principal, federation_id)
+
+
+async def policy(uow: UnitOfWork, principal: Principal, federation_id: str) -> dict:
+    if principal.federation_id != federation_id:
+        raise NotFound("no visit policy for this federation in your scope")
+    row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
+    if row is None:
+        raise NotFound("no visit policy for this federation in your scope")
+    return dict(row)
+
+
+# Grants
+
+
+async def record(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
+    org_path = await directory.path_of(uow.session, organization_id)
+    principal.require_scope(org_path)
+    principal.require_role(*RECORDERS)
+    rules.check_visit_type(command.visit_type)
+    member = await member_in_scope(uow, principal, command.member_id, organization_id)
+    federation_id = org_path[0]
+    standard = (await _policy_row(uow, federation_id))
+    money_fen, goods_fen = rules.amounts(
+        standard["amounts_fen"].get(command.visit_type), command.money_fen,
+        [g.value_fen for g in command.goods], command.visit_type,
+    )
+    if command.hardship_file_id is not None:
+        await _require_hardship_file(uow, command.hardship_file_id, member["id"])
+    key = rules.occasion_key(member["id"], command.visit_type, command.occasion_on, command.occasion_ref)
+    year = command.occasion_on.year
+    # One member's grants in a year are checked one at a time across all unions of the
+    # federation, so two unions granting at once cannot both slip under the cap.
+    await uow.session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"grant-cap:{federation_id}:{member['id']}:{year}"}
+    )
+    await _require_new_occasion(uow, key)
+    rules.check_cap(await granted_in_year(uow, federation_id, member["id"], year), money_fen + goods_fen,
+                    standard["yearly_cap_fen"], year)
+    grant_id, hold_id = uuid.uuid4(), uuid.uuid4()
+    amount = money_fen + goods_fen
+    await money.reserve(
+        uow, hold_id=hold_id, organization_id=organization_id, federation_id=federation_id, category="welfare",
+        amount_fen=amount, purpose=f"{rules.VISIT_TYPES[command.visit_type]} {command.occasion_on}",
+        reference=f"grant/{grant_id}",
+    )
+    try:
+        await uow.session.execute(
+            insert(grants).values(
+                id=grant_id, organization_id=organization_id, federation_id=federation_id, member_id=member["id"],
+                visit_type=command.visit_type, occasion_on=command.occasion_on, occasion_ref=command.occasion_ref.strip(),
+                occasion_key=key, year=year, money_fen=money_fen, goods_fen=goods_fen, amount_fen=amount,
+                hardship_file_id=command.hardship_file_id, note=command.note, hold_id=hold_id,
+                recorded_by=principal.subject,
+            )
+        )
+    except IntegrityError as exc:  # recorded by someone else since the check above
+        await uow.session.rollback()
+        await _require_new_occasion(uow, key)
+        raise Conflict("this occasion was just granted by someone else") from exc
+    if command.goods:
+        await uow.session.execute(
+            insert(grant_goods),
+            [{"id": uuid.uuid4(), "grant_id": grant_id, "item": g.item, "quantity": g.quantity, "unit": g.unit,
+              "value_fen": g.value_fen} for g in command.goods],
+        )
+    await uow.commit()
+    return await read(uow, principal, grant_id)
+
+
+async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, command) -> dict:
+    """Pay the grant: the hold is posted in full (money and goods at value)."""
+    grant = await _load(uow, principal, grant_id, manage=True)
+    if grant["status"] != "recorded":
+        raise Conflict(f"the grant is {grant['status']}")
+    paid_on = command.paid_on or dt.datetime.now(SHANGHAI).date()
+    await money.pay(uow, hold_id=grant["hold_id"], amount_fen=grant["amount_fen"], paid_on=paid_on,
+                    description=f"{rules.VISIT_TYPES[grant['visit_type']]} grant/{grant_id}")
+    await uow.session.execute(
+        update(grants).where(grants.c.id == grant_id).values(status="approved", approved_by=principal.subject,
+                                                             approved_at=_now())
+    )
+    await uow.commit()
+    return await read(uow, principal, grant_id)
+
+
+async def cancel(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, command) -> dict:
+    grant = await _load(uow, principal, grant_id, manage=True)
+    if grant["status"] == "cancelled":
+        raise Conflict("the grant is already cancelled")
+    hold = (await money.holds(uow.session, [grant["hold_id"]]))[grant["hold_id"]]
+    if hold["status"] in money.OPEN:
+        await money.cancel(uow, hold_id=grant["hold_id"], reason=f"grant cancelled: {command.reason}")
+    elif hold["status"] != "refused":  # a refused grant reserved nothing: nothing to release
+        raise Conflict(f"the grant's money is {hold['status']}; only an unpaid grant is cancelled")
+    await uow.session.execute(
+        update(grants).where(grants.c.id == grant_id).values(
+            status="cancelled", cancelled_by=principal.subject, cancelled_at=_now(), cancel_reason=command.reason
+        )
+    )
+    await uow.commit()
+    return await read(uow, principal, grant_id)
+
+
+async def read(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID) -> dict:
+    return await _view(uow, await _load(uow, principal, grant_id, manage=False))
+
+
+async def grants_of(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    principal.require_role(*READERS)
+    query = (
+        select(grants).join(directory.organizations, directory.organizations.c.id == grants.c.organization_id)
+        .where(literal(organization_id) == any_(directory.organizations.c.path))
+        .order_by(grants.c.occasion_on, grants.c.recorded_at, grants.c.id)
+    )
+    return [await _view(uow, dict(row)) for row in (await uow.session.execute(query)).mappings()]
+
+
+async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
+    """What counts against the cap: every grant of the year not cancelled and not refused."""
+    return await uow.session.scalar(
+        select(func.coalesce(func.sum(grants.c.amount_fen), 0))
+        .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
+        .where(grants.c.federation_id == federation_id, grants.c.member_id == member_id, grants.c.year == year,
+               grants.c.status != "cancelled", welfare_holds.c.status.not_in(RELEASED))
+    )
+
+
+# Helpers
+
+
+async def _policy_row(uow: UnitOfWork, federation_id: str) -> dict:
+    row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
+    if row is None:
+        raise Invalid("the federation has no visit policy yet (PUT /v1/federations/{fed}/visit-policy)")
+    return dict(row)
+
+
+async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
+    first = (
+        await uow.session.execute(
+            select(grants.c.id, grants.c.organization_id, grants.c.recorded_by)
+            .where(grants.c.occasion_key == key, grants.c.status != "cancelled")
+        )
+    ).first()
+    if first is not None:
+        raise Conflict(
+            f"this occasion is already granted: grant {first.id} recorded by {first.recorded_by} in {first.organization_id}"
+        )
+
+
+async def _require_hardship_file(uow: UnitOfWork, file_id: uuid.UUID, member_id: uuid.UUID) -> None:
+    owner = await uow.session.scalar(select(hardship_files.c.member_id).where(hardship_files.c.id == file_id))
+    if owner != member_id:
+        raise Invalid("the hardship file is not this member's")
+
+
+async def _load(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> dict:
+    query = select(grants).where(grants.c.id == grant_id)
+    row = (await uow.session.execute(query.with_for_update() if manage else query)).mappings().first()
+    path = await directory.path_of(uow.session, row["organization_id"]) if row else None
+    if row is None or path is None or not principal.can_see(path):
+        raise NotFound(HIDDEN)
+    principal.require_role(*(RECORDERS if manage else READERS))
+    return dict(row)
+
+
+async def _view(uow: UnitOfWork, grant: dict) -> dict:
+    hold = (await money.holds(uow.session, [grant["hold_id"]]))[grant["hold_id"]]
+    goods = await uow.session.execute(
+        select(grant_goods.c.item, grant_goods.c.quantity, grant_goods.c.unit, grant_goods.c.value_fen)
+        .where(grant_goods.c.grant_id == grant["id"]).order_by(grant_goods.c.item, grant_goods.c.id)
+    )
+    return {
+        **{k: v for k, v in grant.items() if k != "occasion_key"},
+        "visit_label": rules.VISIT_TYPES[grant["visit_type"]],
+        "state": rules.display_status(grant["status"], hold["status"]),
+        "hold_status": hold["status"],
+        "finance_reason": hold["reason"],
+        "paid_fen": hold["paid_fen"] if hold["status"] == "paid" else None,
+        "paid_on": hold["paid_on"] if hold["status"] == "paid" else None,
+        "goods": [dict(g) for g in goods.mappings()],
+    }

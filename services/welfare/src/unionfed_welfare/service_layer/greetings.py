@@ -1,0 +1,237 @@
+"""Festival greetings as a resumable batch.
+
+Creating a batch freezes its recipients (one row each, with a hold id derived from the batch and
+the member). Running it walks the pending rows in chunks, one transaction per chunk: each
+recipient is checked again, then either skipped with the reason or given a hold request through
+the outbox, and marked as such — in the same transaction. A crash loses at most the chunk in
+progress, which is rolled back whole and done again by the next run; nobody is asked for twice.
+Finance's answer "reserved" is turned into the payment here, the batch being approved by the
+command that created it.
+"""
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import bindparam, func, insert, select, update
+
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.errors import Invalid, NotFound
+from unionfed_shared.failpoints import failpoint
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.domain import greetings as rules
+from unionfed_welfare.service_layer import money
+
+MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER)
+READERS = (*MANAGERS, Role.AUDITOR)
+HIDDEN = "festival greeting not found or outside your scope"
+CHUNK = 200
+
+members_t, organizations_t = directory.members, directory.organizations
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
+    path = await directory.path_of(uow.session, organization_id)
+    principal.require_scope(path)
+    principal.require_role(*MANAGERS)
+    eligibility = command.eligibility
+    query = (
+        select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id)
+        .join(organizations_t, organizations_t.c.id == members_t.c.organization_id)
+        .where(organizations_t.c.path.any_() == organization_id, members_t.c.status.in_(eligibility.statuses))
+        .order_by(members_t.c.id)
+    )
+    if eligibility.gender:
+        query = query.where(members_t.c.gender == eligibility.gender)
+    recipients = (await uow.session.execute(query)).all()
+    if not recipients:
+        raise Invalid("no member of this organization's subtree is eligible for this greeting")
+    batch_id = uuid.uuid4()
+    await uow.session.execute(
+        insert(greeting_batches).values(
+            id=batch_id, organization_id=organization_id, federation_id=path[0], festival=command.festival,
+            amount_fen=command.amount_fen, eligible_gender=eligibility.gender,
+            eligible_statuses=list(dict.fromkeys(eligibility.statuses)), paid_on=command.paid_on,
+            total=len(recipients), created_by=principal.subject,
+        )
+    )
+    await uow.session.execute(
+        insert(greeting_recipients),
+        [
+            {"batch_id": batch_id, "member_id": r.id, "display_name": r.display_name,
+             "organization_id": r.organization_id, "hold_id": rules.hold_id(batch_id, r.id)}
+            for r in recipients
+        ],
+    )
+    await uow.commit()
+    return batch_id
+
+
+async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID, roles=READERS) -> dict:
+    batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().first()
+    if batch is None or not principal.can_see(await directory.path_of(uow.session, batch["organization_id"]) or []):
+        raise NotFound(HIDDEN)
+    principal.require_role(*roles)
+    return dict(batch)
+
+
+async def run(
+    uow_factory: Callable[[], UnitOfWork], batch_id: uuid.UUID, *, chunk_size: int = CHUNK,
+    on_chunk: Callable[[rules.Progress], Awaitable[None] | None] | None = None,
+) -> rules.Progress:
+    """Process every pending recipient; safe to run again, or twice at once (the batch row is locked)."""
+    while True:
+        async with uow_factory() as uow:
+            more = await _process_chunk(uow, batch_id, chunk_size)
+            await uow.commit()
+        # Between chunks: everything so far is committed, the rest still pending.
+        failpoint("greetings.after_chunk")
+        async with uow_factory() as uow:
+            progress = await progress_of(uow, batch_id)
+        if on_chunk is not None:
+            result = on_chunk(progress)
+            if result is not None:
+                await result
+        if not more:
+            return progress
+
+
+async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
+    """Handle the next chunk of pending recipients; False once none was left."""
+    batch = (
+        await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
+    ).mappings().first()
+    if batch is None:
+        raise NotFound(HIDDEN)
+    chunk = (
+        await uow.session.execute(
+            select(greeting_recipients)
+            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.PENDING)
+            .order_by(greeting_recipients.c.member_id)
+            .limit(chunk_size)
+        )
+    ).mappings().all()
+    if not chunk:
+        if batch["processed_at"] is None:
+            await uow.session.execute(
+                update(greeting_batches).where(greeting_batches.c.id == batch_id).values(status="processed", processed_at=_now())
+            )
+        return False
+    eligibility = rules.Eligibility(gender=batch["eligible_gender"], statuses=batch["eligible_statuses"])
+    now = await _members_now(uow, [row["member_id"] for row in chunk])
+    purpose = rules.FESTIVALS[batch["festival"]]
+    changes = []
+    for row in chunk:
+        member, member_path = now.get(row["member_id"], (None, None))
+        refusal = eligibility.refusal(member, member_path, batch["organization_id"])
+        if refusal is None:
+            await money.reserve(
+                uow, hold_id=row["hold_id"], organization_id=batch["organization_id"],
+                federation_id=batch["federation_id"], category="welfare", amount_fen=batch["amount_fen"],
+                purpose=purpose, reference=rules.reference(batch_id, row["member_id"]),
+            )
+        changes.append({
+            "b_member": row["member_id"],
+            "b_status": rules.SKIPPED if refusal else rules.REQUESTED,
+            "b_reason": f"not eligible at payment time: {refusal}" if refusal else None,
+        })
+    await uow.session.execute(
+        update(greeting_recipients)
+        .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == bindparam("b_member"))
+        .values(status=bindparam("b_status"), reason=bindparam("b_reason"), processed_at=_now())
+        .execution_options(synchronize_session=False),
+        changes,
+    )
+    return True
+
+
+async def _members_now(uow: UnitOfWork, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[dict, list[str]]]:
+    query = (
+        select(members_t, organizations_t.c.path)
+        .join(organizations_t, organizations_t.c.id == members_t.c.organization_id, isouter=True)
+        .where(members_t.c.id.in_(member_ids))
+    )
+    return {row["id"]: (dict(row), row["path"]) for row in (await uow.session.execute(query)).mappings()}
+
+
+async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
+    total = await uow.session.scalar(select(greeting_batches.c.total).where(greeting_batches.c.id == batch_id))
+    if total is None:
+        raise NotFound(HIDDEN)
+    rows = await uow.session.execute(
+        select(greeting_recipients.c.status, func.count())
+        .where(greeting_recipients.c.batch_id == batch_id)
+        .group_by(greeting_recipients.c.status)
+    )
+    return rules.Progress(total=total, counts={status: count for status, count in rows})
+
+
+async def report(uow: UnitOfWork, batch: dict) -> dict:
+    """The batch, its progress, and who was not paid and why."""
+    progress = await progress_of(uow, batch["id"])
+    unpaid = (
+        await uow.session.execute(
+            select(greeting_recipients.c.member_id, greeting_recipients.c.display_name,
+                   greeting_recipients.c.status, greeting_recipients.c.reason)
+            .where(greeting_recipients.c.batch_id == batch["id"],
+                   greeting_recipients.c.status.in_((rules.SKIPPED, rules.REFUSED)))
+            .order_by(greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+        )
+    ).mappings().all()
+    counts = progress.counts
+    return {
+        **batch,
+        "festival_name": rules.FESTIVALS[batch["festival"]],
+        "processed": progress.processed,
+        "pending": counts.get(rules.PENDING, 0),
+        "waiting_for_finance": sum(counts.get(s, 0) for s in rules.IN_FLIGHT),
+        "paid": counts.get(rules.PAID, 0),
+        "paid_fen": counts.get(rules.PAID, 0) * batch["amount_fen"],
+        "skipped": counts.get(rules.SKIPPED, 0),
+        "refused": counts.get(rules.REFUSED, 0),
+        "done": progress.done,
+        "not_paid": [dict(row) for row in unpaid],
+    }
+
+
+async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+    """Finance answered about a recipient's hold: pay it once reserved, record the end otherwise."""
+    batch_id, member_id = rules.parse_reference(hold["reference"])
+    recipient = (
+        await uow.session.execute(
+            select(greeting_recipients)
+            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == member_id)
+            .with_for_update()
+        )
+    ).mappings().first()
+    if recipient is None:
+        return
+    status = rules.status_after_answer(recipient["status"], settled.outcome)
+    if status is None:
+        return
+    if status == rules.PAY_REQUESTED:
+        batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().one()
+        await money.pay(
+            uow, hold_id=hold["hold_id"], amount_fen=batch["amount_fen"], paid_on=batch["paid_on"],
+            description=f"{rules.FESTIVALS[batch['festival']]} {batch['paid_on']:%Y-%m-%d}",
+        )
+    values = {"status": status}
+    if status == rules.REFUSED:
+        values["reason"] = f"refused by finance: {settled.reason or settled.outcome}"
+    if status in rules.FINAL:
+        values["settled_at"] = _now()
+    await uow.session.execute(
+        update(greeting_recipients)
+        .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == member_id)
+        .values(**values)
+    )
+
+
+money.on_settled(rules.REFERENCE_PREFIX, on_greeting_settled)

@@ -1,0 +1,33 @@
+"""Donation drives: codes, donors named or anonymous, never paying out more than was raised."""
+
+import pytest
+from pydantic import ValidationError
+
+from unionfed_shared.errors import Conflict
+from unionfed_welfare.domain import donations as rules
+
+
+def test_a_drive_code_is_a_finance_account_suffix():
+    ok = rules.CreateDrive(code="wang-leukemia-2026", title="为王老师献爱心", beneficiary_member_id="0" * 32)
+    assert ok.code == "wang-leukemia-2026"
+    for bad in ("Wang", "-x", "a b", "x" * 64, "", "王"):
+        with pytest.raises(ValidationError):
+            rules.CreateDrive(code=bad, title="t", beneficiary_member_id="0" * 32)
+
+
+def test_a_donation_names_its_donor_or_is_anonymous():
+    assert rules.RecordDonation(amount_fen=500_00, received_on="2026-11-20", donor="张老师").donor_label() == "张老师"
+    assert rules.RecordDonation(amount_fen=100, received_on="2026-11-20", anonymous=True).donor_label() == "anonymous"
+    for bad in ({}, {"donor": "x", "anonymous": True}, {"donor": "Anonymous"}, {"donor": "x", "amount_fen": 1.5}):
+        with pytest.raises(ValidationError):
+            rules.RecordDonation(**{"amount_fen": 100, "received_on": "2026-11-20", **bad})
+
+
+def test_never_more_than_the_drive_still_holds():
+    rules.check_disbursement(60_000_00, 98_500_00, 38_500_00)
+    with pytest.raises(Conflict, match=r"still holds: 5999999 fen \(9850000 raised, 3850001 already paid out\)"):
+        rules.check_disbursement(60_000_00, 98_500_00, 38_500_01)
+
+
+def test_the_default_pseudonym_does_not_name_the_beneficiary():
+    assert rules.default_pseudonym("drive-7") == "受助教职工 (drive-7)"
