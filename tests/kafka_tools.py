@@ -2,12 +2,14 @@
 
 import contextlib
 import dataclasses
+import itertools
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.messaging.consumer import IncomingMessage
 
 
 def envelope_for(event: IntegrationEvent, **overrides) -> Envelope:
@@ -91,3 +93,22 @@ async def skip_history(bootstrap: str, group_id: str, topics=DOMAIN_TOPICS) -> N
     """
     for topic in topics:
         await move_group_to_end(bootstrap, group_id, topic)
+
+
+_delivered = itertools.count()
+
+
+async def deliver(runtime, events, topic: str | None = None, *, to_dlq_topic: bool = True) -> list:
+    """Hand each event to ``runtime``'s consumer as Kafka would deliver it, without a broker.
+
+    Each travels on its contract's topic unless ``topic`` says otherwise; returns the outcomes.
+    """
+    outcomes = []
+    for event in events:
+        envelope = envelope_for(event)
+        message = IncomingMessage(
+            topic or event.topic, 0, next(_delivered), envelope.key, envelope.data,
+            tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        )
+        outcomes.append(await runtime.consumer.handle(message, to_dlq_topic=to_dlq_topic))
+    return outcomes

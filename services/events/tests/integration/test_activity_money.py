@@ -12,29 +12,14 @@ import pytest
 
 from tests.factories import school_events
 from tests.finance_tools import balances, pending
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_events.entrypoints.app import definition as events_definition
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
-
-_offsets = iter(range(10**9))
-
-
-
-
-async def feed(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
 
 
 def soon(hours: float) -> str:
@@ -47,8 +32,8 @@ async def both(build_service):
     finance = await build_service(finance_definition)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     _member, setup = school_events(federation, school)
-    await feed(events, setup)
-    await feed(finance, setup)
+    await deliver(events, setup)
+    await deliver(finance, setup)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(events)), base_url="http://events", timeout=30) as ev,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,

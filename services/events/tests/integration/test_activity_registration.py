@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver, envelope_for
 from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.activity_tables import activities, activity_registrations
 from unionfed_events.adapters.tables import outbox
@@ -26,18 +26,6 @@ pytestmark = pytest.mark.integration
 _offsets = iter(range(10**9))
 
 
-
-
-async def feed(runtime, events) -> None:
-    """Membership's events, delivered as Kafka would deliver them."""
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
-
-
 def soon(hours: float) -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)).isoformat()
 
@@ -52,7 +40,7 @@ class County:
 
     async def setup(self) -> None:
         org = OrganizationRegisteredV1
-        await feed(self.runtime, [
+        await deliver(self.runtime, [
             org(organization_id=self.fed, federation_id=self.fed, name="某县教育工会", kind="federation", parent_id=None, path=[self.fed]),
             org(organization_id=self.school, federation_id=self.fed, name="第一小学工会", kind="grassroots_union",
                 parent_id=self.fed, path=[self.fed, self.school]),
@@ -71,7 +59,7 @@ class County:
                 organization_id=organization, federation_id=self.fed, member_id=self.members[name], display_name=name,
                 gender=gender, joined_on=dt.date(2020, 9, 1),
             ))
-        await feed(self.runtime, joined)
+        await deliver(self.runtime, joined)
 
     def officer(self, organization: str | None = None) -> dict:
         return bearer(Role.UNION_OFFICER, organization or self.school, self.fed)

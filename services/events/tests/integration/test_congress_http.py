@@ -2,39 +2,23 @@
 
 import asyncio
 import datetime as dt
-import itertools
 import uuid
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.congress_tables import congress_representatives
 from unionfed_events.entrypoints.app import definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-OFFSETS = itertools.count()
 DEADLINE = "2026-12-31T17:00:00+08:00"
-
-
-
-
-async def feed(runtime, *events) -> None:
-    """Deliver membership's events to the events service as its consumer would receive them."""
-    for event in events:
-        envelope = envelope_for(event)
-        headers = tuple((k, v.encode()) for k, v in envelope.headers().items())
-        await runtime.consumer.handle(
-            IncomingMessage(topics.MEMBERSHIP, 0, next(OFFSETS), envelope.key, envelope.data, headers)
-        )
 
 
 def organization(federation: str, path: list[str], kind: str, name: str) -> OrganizationRegisteredV1:
@@ -57,13 +41,12 @@ async def school(build_service):
     federation, school_id, sibling = unique("county"), unique("school"), unique("school")
     teachers = [member(federation, school_id, f"教师{i}") for i in range(7)]
     outsider = member(federation, sibling, "外校教师")
-    await feed(
-        events,
+    await deliver(events, [
         organization(federation, [federation], "federation", "某县教育工会"),
         organization(federation, [federation, school_id], "grassroots_union", "第一小学工会"),
         organization(federation, [federation, sibling], "grassroots_union", "实验中学工会"),
         *teachers, outsider,
-    )
+    ])
     transport = httpx.ASGITransport(app=create_app(events))
     async with httpx.AsyncClient(transport=transport, base_url="http://events", timeout=10) as api:
         yield dict(

@@ -1,7 +1,6 @@
 """Award nominations over HTTP on real PostgreSQL: the stages, who takes each, the approval event."""
 
 import datetime as dt
-import itertools
 import json
 import uuid
 from zoneinfo import ZoneInfo
@@ -10,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually, unique
 from unionfed_events.adapters.tables import outbox
 from unionfed_events.entrypoints.app import definition
@@ -19,23 +18,10 @@ from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.congress import AwardApprovedV1
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-OFFSETS = itertools.count()
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-
-
-
-
-async def feed(runtime, *events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        headers = tuple((k, v.encode()) for k, v in envelope.headers().items())
-        await runtime.consumer.handle(
-            IncomingMessage(topics.MEMBERSHIP, 0, next(OFFSETS), envelope.key, envelope.data, headers)
-        )
 
 
 @pytest.fixture
@@ -52,8 +38,8 @@ async def county(build_service):
                               gender="female", joined_on=dt.date(2010, 9, 1))
 
     wang, zhao, outsider = teacher(school, "王老师"), teacher(school, "赵老师"), teacher(sibling, "钱老师")
-    await feed(events, union(federation, "federation", None), union(school, "grassroots_union", federation),
-               union(sibling, "grassroots_union", federation), wang, zhao, outsider)
+    await deliver(events, [union(federation, "federation", None), union(school, "grassroots_union", federation),
+                           union(sibling, "grassroots_union", federation), wang, zhao, outsider])
     transport = httpx.ASGITransport(app=create_app(events))
     async with httpx.AsyncClient(transport=transport, base_url="http://events", timeout=10) as api:
         yield dict(runtime=events, api=api, federation=federation, school=school, sibling=sibling,

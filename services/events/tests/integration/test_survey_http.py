@@ -1,7 +1,6 @@
 """Surveys over HTTP on real PostgreSQL: recipients fixed at sending, the return rate, anonymity."""
 
 import datetime as dt
-import itertools
 import json
 import uuid
 
@@ -9,36 +8,22 @@ import httpx
 import pytest
 from sqlalchemy import func, inspect, select
 
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.congress_tables import survey_responses
 from unionfed_events.entrypoints.app import definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
 
-OFFSETS = itertools.count()
 QUESTIONS = [
     {"kind": "single_choice", "text": "对学校食堂满意吗?", "options": ["满意", "一般", "不满意"]},
     {"kind": "multiple_choice", "text": "希望工会开展的活动", "options": ["羽毛球", "拔河", "合唱"]},
     {"kind": "rating", "text": "校务公开情况(1–5)"},
     {"kind": "free_text", "text": "意见和建议", "required": False},
 ]
-
-
-
-
-async def feed(runtime, *events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        headers = tuple((k, v.encode()) for k, v in envelope.headers().items())
-        await runtime.consumer.handle(
-            IncomingMessage(topics.MEMBERSHIP, 0, next(OFFSETS), envelope.key, envelope.data, headers)
-        )
 
 
 def organization(federation: str, path: list[str], kind: str) -> OrganizationRegisteredV1:
@@ -61,14 +46,13 @@ async def county(build_service):
     events = await build_service(definition)
     federation, school, sibling = unique("county"), unique("school"), unique("school")
     chinese, maths = unique("group"), unique("group")
-    await feed(
-        events,
+    await deliver(events, [
         organization(federation, [federation], "federation"),
         organization(federation, [federation, school], "grassroots_union"),
         organization(federation, [federation, school, chinese], "union_group"),
         organization(federation, [federation, school, maths], "union_group"),
         organization(federation, [federation, sibling], "grassroots_union"),
-    )
+    ])
     transport = httpx.ASGITransport(app=create_app(events))
     async with httpx.AsyncClient(transport=transport, base_url="http://events", timeout=10) as api:
         yield dict(runtime=events, api=api, federation=federation, school=school, sibling=sibling,
@@ -77,7 +61,7 @@ async def county(build_service):
 
 async def members_in(ctx, organization_id: str, count: int, prefix: str) -> list[MemberJoinedV1]:
     people = [joined(ctx["federation"], organization_id, f"{prefix}{i}") for i in range(count)]
-    await feed(ctx["runtime"], *people)
+    await deliver(ctx["runtime"], people)
     return people
 
 

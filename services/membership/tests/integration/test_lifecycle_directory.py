@@ -7,10 +7,9 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from unionfed_finance.adapters.tables import dues_accounts
 from unionfed_finance.entrypoints.app import definition as finance_definition
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import (
     MemberJoinedV1,
     MemberStatusChangedV1,
@@ -18,7 +17,7 @@ from unionfed_shared.contracts.membership import (
     OrganizationMovedV1,
     OrganizationRegisteredV1,
 )
-from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+from unionfed_shared.messaging.consumer import Outcome
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
@@ -34,18 +33,8 @@ def org(id: str, kind: str, path: list[str]) -> OrganizationRegisteredV1:
     )
 
 
-async def deliver(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        message = IncomingMessage(
-            topics.MEMBERSHIP, 0, deliver.offset, envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        )
-        deliver.offset += 1
-        assert await runtime.consumer.handle(message, to_dlq_topic=False) == Outcome.PROCESSED
-
-
-deliver.offset = 0
+async def apply_all(runtime, events) -> None:
+    assert await deliver(runtime, events, to_dlq_topic=False) == [Outcome.PROCESSED] * len(events)
 
 
 async def paths(runtime) -> dict[str, list[str]]:
@@ -63,7 +52,7 @@ async def test_a_moved_subtree_converges_even_when_a_child_arrives_late(build_se
     welfare = await build_service(welfare_definition, start=False)
     fed = f"c-{uuid.uuid4().hex[:8]}"
     east, school, group, late = (f"{p}-{uuid.uuid4().hex[:6]}" for p in ("east", "school", "group", "late"))
-    await deliver(welfare, [
+    await apply_all(welfare, [
         org(fed, "federation", [fed]),
         org(east, "federation", [fed, east]),
         org(school, "grassroots_union", [fed, school]),
@@ -108,7 +97,7 @@ async def test_transfers_and_status_changes_apply_once_and_in_any_partition_orde
     )
     # Partition of school B (transfer, then retirement) delivered before school A's (join, leave, rejoin).
     for runtime in (welfare, finance):
-        await deliver(runtime, [org(fed, "federation", [fed]), transferred, retired_b, joined, left_a, rejoined_a])
+        await apply_all(runtime, [org(fed, "federation", [fed]), transferred, retired_b, joined, left_a, rejoined_a])
         row = await member_row(runtime, member_id)
         assert (row.organization_id, row.status, row.display_name) == (b, "retired", "陈老师")
     async with finance.session_factory() as session:
@@ -117,7 +106,7 @@ async def test_transfers_and_status_changes_apply_once_and_in_any_partition_orde
 
     # In emitted order, the same events end in the same state.
     other = await build_service(welfare_definition, start=False)
-    await deliver(other, [joined, left_a, rejoined_a, transferred, retired_b])
+    await apply_all(other, [joined, left_a, rejoined_a, transferred, retired_b])
     row = await member_row(other, member_id)
     assert (row.organization_id, row.status) == (b, "retired")
 
@@ -142,7 +131,7 @@ async def test_two_transfers_applied_in_reverse_order_leave_the_member_at_the_la
         effective_on=dt.date(2026, 9, 1), **card,
     )
     for runtime in (welfare, finance):
-        await deliver(runtime, [org(fed, "federation", [fed]), joined, to_c, to_b])
+        await apply_all(runtime, [org(fed, "federation", [fed]), joined, to_c, to_b])
         assert (await member_row(runtime, member_id)).organization_id == c
     async with finance.session_factory() as session:
         account = (await session.execute(select(dues_accounts).where(dues_accounts.c.member_id == member_id))).one()

@@ -8,30 +8,18 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.finance_tools import balances
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 from unionfed_welfare.adapters.campaign_tables import campaigns, insurance_claims
 from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
 pytestmark = pytest.mark.integration
 
-_offsets = iter(range(10**9))
 PREMIUM = 380_00
-
-
-async def feed(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
 
 
 def joined(federation, school, name, gender):
@@ -51,8 +39,8 @@ async def test_insurance_for_women_staff_reserves_and_pays_its_cost_and_a_claim_
         OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验小学工会",
                                  kind="grassroots_union", parent_id=federation, path=[federation, school]),
     ]
-    await feed(welfare, [*setup, *women, man])
-    await feed(finance, setup)
+    await deliver(welfare, [*setup, *women, man])
+    await deliver(finance, setup)
     officer = bearer(Role.UNION_OFFICER, school, federation)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api,
@@ -129,8 +117,8 @@ async def test_a_health_check_is_cancelled_and_its_reservation_released(build_se
         OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验小学工会",
                                  kind="grassroots_union", parent_id=federation, path=[federation, school]),
     ]
-    await feed(welfare, [*setup, joined(federation, school, "甲", "female"), joined(federation, school, "乙", "male")])
-    await feed(finance, setup)
+    await deliver(welfare, [*setup, joined(federation, school, "甲", "female"), joined(federation, school, "乙", "male")])
+    await deliver(finance, setup)
     officer = bearer(Role.UNION_OFFICER, school, federation)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api,

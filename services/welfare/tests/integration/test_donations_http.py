@@ -8,29 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.finance_tools import balances
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 from unionfed_welfare.adapters.campaign_tables import donation_disbursements, donation_drives
 from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
 pytestmark = pytest.mark.integration
-
-_offsets = iter(range(10**9))
-
-
-async def feed(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
 
 
 async def test_donations_are_held_for_the_beneficiary_and_never_disbursed_beyond_what_was_raised(build_service):
@@ -48,8 +35,8 @@ async def test_donations_are_held_for_the_beneficiary_and_never_disbursed_beyond
                                  kind="grassroots_union", parent_id=federation, path=[federation, other]),
         teacher,
     ]
-    await feed(welfare, setup)
-    await feed(finance, setup)
+    await deliver(welfare, setup)
+    await deliver(finance, setup)
     officer = bearer(Role.UNION_OFFICER, school, federation)
     code = f"wang-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api:

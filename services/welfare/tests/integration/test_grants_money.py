@@ -16,7 +16,7 @@ from sqlalchemy import func, select, text
 
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction, balances, pending
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
@@ -36,23 +36,14 @@ POLICY = {"amounts_fen": {"hospitalised": 500_00, "wedding": 300_00, "funeral": 
                           "retirement": 400_00, "major_hardship": 2000_00}, "yearly_cap_fen": 1000_00}
 
 
-async def feed(runtime, events, topic=topics.MEMBERSHIP) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topic, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
-
-
 @pytest.fixture
 async def both(build_service):
     welfare = await build_service(welfare_definition)
     finance = await build_service(finance_definition)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     member, setup = school_events(federation, school)
-    await feed(welfare, setup)
-    await feed(finance, setup)
+    await deliver(welfare, setup)
+    await deliver(finance, setup)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=30) as wf,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,

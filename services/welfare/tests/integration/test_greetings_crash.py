@@ -17,15 +17,13 @@ import pytest
 from sqlalchemy import func, insert, select, text
 
 from tests.finance_tools import balances
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.processes import UNIONFED
 from tests.pytest_infra import bearer, eventually, service_env
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 from unionfed_welfare.adapters.campaign_tables import greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.entrypoints.app import definition as welfare_definition
@@ -33,16 +31,6 @@ from unionfed_welfare.entrypoints.app import definition as welfare_definition
 pytestmark = pytest.mark.integration
 
 MEMBERS, AMOUNT, CHUNK = 2_000, 100_00, 200
-_offsets = iter(range(10**9))
-
-
-async def feed(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
 
 
 async def greet(env: dict, batch_id: str, failpoints: str | None = None) -> subprocess.CompletedProcess:
@@ -65,8 +53,8 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
         OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验中学工会",
                                  kind="grassroots_union", parent_id=federation, path=[federation, school]),
     ]
-    await feed(welfare, setup)
-    await feed(finance, setup)
+    await deliver(welfare, setup)
+    await deliver(finance, setup)
     # The roster goes straight into welfare's read model: 2,000 joins through the consumer would
     # only slow the test down, and the read model's feeding is tested elsewhere.
     async with welfare.session_factory() as session, session.begin():
@@ -137,7 +125,6 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
     books = await balances(finance, school)
     assert books["5101"] == MEMBERS * AMOUNT
     assert books["1001"] == 500_000_00 - MEMBERS * AMOUNT
-
 
 
 async def _bank_is(finance, school: str, amount_fen: int) -> bool:

@@ -12,30 +12,18 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.finance_tools import balances
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import MemberJoinedV1, MemberStatusChangedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
 pytestmark = pytest.mark.integration
 
-_offsets = iter(range(10**9))
 AMOUNT = 200_00
-
-
-async def feed(runtime, events) -> None:
-    for event in events:
-        envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
 
 
 def tree(federation: str, school: str, other: str) -> list:
@@ -60,8 +48,8 @@ async def both(build_service):
     finance = await build_service(finance_definition)
     federation, school, other = (f"{p}-{uuid.uuid4().hex[:10]}" for p in ("county", "school", "middle"))
     setup = tree(federation, school, other)
-    await feed(welfare, setup)
-    await feed(finance, setup)
+    await deliver(welfare, setup)
+    await deliver(finance, setup)
     async with (
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60) as we,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
@@ -74,7 +62,7 @@ async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_a
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     women = [joined(federation, school, name, "female") for name in ("王芳", "李娜", "张敏", "刘洋")]
     men = [joined(federation, school, name, "male") for name in ("陈刚", "杨伟")]
-    await feed(welfare, [*women, *men, joined(federation, other, "赵丽", "female")])
+    await deliver(welfare, [*women, *men, joined(federation, other, "赵丽", "female")])
     funded = await finance_api.post(f"/v1/organizations/{school}/employer-funds",
                                     json={"amount_fen": 2 * AMOUNT, "received_on": dt.date.today().isoformat()},
                                     headers=bearer(Role.UNION_OFFICER, school, federation))
@@ -107,7 +95,7 @@ async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_a
 
     # 李娜 leaves after the list was frozen: she is skipped when her turn comes, not paid.
     leaver = women[1]
-    await feed(welfare, [MemberStatusChangedV1(
+    await deliver(welfare, [MemberStatusChangedV1(
         organization_id=school, federation_id=federation, member_id=leaver.member_id, member_version=2,
         status="left", previous_status="active", change="left", effective_on=dt.date.today())])
 
@@ -136,7 +124,7 @@ async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_a
 
 async def test_a_greeting_for_nobody_eligible_is_refused_and_writes_nothing(both):
     welfare, _finance, api, _fi, federation, school, _other = both
-    await feed(welfare, [joined(federation, school, "陈刚", "male")])
+    await deliver(welfare, [joined(federation, school, "陈刚", "male")])
     before = await _count(welfare, greeting_recipients)
     answer = await api.post(
         f"/v1/organizations/{school}/festival-greetings",
