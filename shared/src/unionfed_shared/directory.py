@@ -103,31 +103,13 @@ class Directory:
         )
 
     async def on_member_joined(self, uow: UnitOfWork, event: MemberJoinedV1, _delivery: Delivery) -> None:
-        values = {
-            "id": event.member_id,
-            "organization_id": event.organization_id,
-            "federation_id": event.federation_id,
-            "display_name": event.display_name,
-            "gender": event.gender,
-            "joined_on": event.joined_on,
-            "status": "active",
-            "version": event.member_version,
-        }
+        values = _member_card(event, status="active")
         # A row already there came from this event or from a later change: keep it.
         await uow.session.execute(pg_insert(self.members).values(**values).on_conflict_do_nothing())
 
     async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> bool:
         """Apply the transfer unless a newer change of the member is already applied; True if applied."""
-        values = {
-            "id": event.member_id,
-            "organization_id": event.organization_id,
-            "federation_id": event.federation_id,
-            "display_name": event.display_name,
-            "gender": event.gender,
-            "joined_on": event.joined_on,
-            "status": event.status,
-            "version": event.member_version,
-        }
+        values = _member_card(event, status=event.status)
         statement = pg_insert(self.members).values(**values)
         applied = await uow.session.scalar(
             statement.on_conflict_do_update(
@@ -195,6 +177,21 @@ class Directory:
                 return [DirectoryMember(**row) for row in await self.members_of(session, organization_id)]
 
         return router
+
+
+
+def _member_card(event: MemberJoinedV1 | MemberTransferredV1, status: str) -> dict:
+    """The directory's row for a member, from either event that carries the whole card."""
+    return {
+        "id": event.member_id,
+        "organization_id": event.organization_id,
+        "federation_id": event.federation_id,
+        "display_name": event.display_name,
+        "gender": event.gender,
+        "joined_on": event.joined_on,
+        "status": status,
+        "version": event.member_version,
+    }
 
 
 class DirectoryMember(BaseModel):

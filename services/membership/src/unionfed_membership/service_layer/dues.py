@@ -30,7 +30,6 @@ from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.contracts.membership import DuesCollectedV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -159,17 +158,7 @@ async def collect_month(
             if not await store.add_payment_once(payment):
                 collection.already_paid.append(slim)
                 continue
-            uow.emit(
-                DuesCollectedV1(
-                    organization_id=payment.organization_id,
-                    federation_id=payment.federation_id,
-                    payment_id=payment.id,
-                    member_id=payment.member_id,
-                    period=payment.period,
-                    amount_fen=payment.amount_fen,
-                    collected_at=payment.collected_at,
-                )
-            )
+            uow.emit(handlers.dues_collected(payment))
             collection.collected.append((slim, payment))
     await uow.commit()
     return collection

@@ -97,17 +97,7 @@ async def record_dues_payment(
         clock.now(),
     )
     await uow.dues.add(payment)
-    uow.emit(
-        DuesCollectedV1(
-            organization_id=payment.organization_id,
-            federation_id=payment.federation_id,
-            payment_id=payment.id,
-            member_id=payment.member_id,
-            period=payment.period,
-            amount_fen=payment.amount_fen,
-            collected_at=payment.collected_at,
-        )
-    )
+    uow.emit(dues_collected(payment))
     await uow.commit()
     return payment
 
@@ -127,4 +117,17 @@ def _registered(organization: Organization) -> OrganizationRegisteredV1:
         kind=organization.kind,
         parent_id=organization.parent_id,
         path=list(organization.path),
+    )
+
+
+def dues_collected(payment: DuesPayment) -> DuesCollectedV1:
+    """What finance hears of a payment: the same whether collected one by one or a month at once."""
+    return DuesCollectedV1(
+        organization_id=payment.organization_id,
+        federation_id=payment.federation_id,
+        payment_id=payment.id,
+        member_id=payment.member_id,
+        period=payment.period,
+        amount_fen=payment.amount_fen,
+        collected_at=payment.collected_at,
     )
