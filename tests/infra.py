@@ -7,8 +7,8 @@ server and a single-node Kafka 3.9.1 (KRaft) broker:
   ``apache/kafka:3.9.1`` container started with testcontainers (and removed by
   :func:`stop_infra`, or by testcontainers' reaper when the test process exits).
 * **native** mode otherwise: ``deploy/local/infra.sh up`` with ``UNIONFED_STATE_DIR=state_dir``
-  on the *test* ports (55532 / 59192 by default), distinct from the dev platform's
-  55432 / 59092 so tests never touch the demo data. The servers keep running, and keep their
+  on the *test* ports (25532 / 29192 by default), distinct from the dev platform's
+  25432 / 29092 so tests never touch the demo data. The servers keep running, and keep their
   data, until :func:`stop_infra`.
 
 ``UNIONFED_INFRA_MODE=native|docker`` forces a mode; ``UNIONFED_TEST_PG_PORT`` and
@@ -54,8 +54,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 INFRA_SH = REPO_ROOT / "deploy" / "local" / "infra.sh"
 INIT_DATABASES_SQL = REPO_ROOT / "deploy" / "postgres" / "init-databases.sql"
 
-DEFAULT_TEST_PG_PORT = 55532
-DEFAULT_TEST_KAFKA_PORT = 59192
+# Below Linux's ephemeral range (32768-60999), where a client connection's local end could hold them.
+DEFAULT_TEST_PG_PORT = 25532
+DEFAULT_TEST_KAFKA_PORT = 29192
 
 POSTGRES_IMAGE = "postgres:15"
 KAFKA_IMAGE = "apache/kafka:3.9.1"

@@ -22,8 +22,8 @@
 #
 # Environment:
 #   UNIONFED_STATE_DIR   state dir (default <repo>/.run/dev): data, logs, pids, infra.env
-#   UNIONFED_PG_PORT     PostgreSQL port on 127.0.0.1 (default 55432)
-#   UNIONFED_KAFKA_PORT  Kafka PLAINTEXT port on 127.0.0.1 (default 59092; controller = +1)
+#   UNIONFED_PG_PORT     PostgreSQL port on 127.0.0.1 (default 25432)
+#   UNIONFED_KAFKA_PORT  Kafka PLAINTEXT port on 127.0.0.1 (default 29092; controller = +1)
 #                        (when unset, a state dir keeps the ports recorded in its infra.env)
 #   UNIONFED_CACHE_DIR   download cache shared by all state dirs (default <repo>/.cache)
 #   UNIONFED_KAFKA_START_TIMEOUT  seconds to wait for the broker (default 90)
@@ -40,10 +40,12 @@ recorded() {
   [[ -f "$STATE/infra.env" ]] && sed -n "s/^$1=//p" "$STATE/infra.env" | tail -n 1
   return 0
 }
+# Defaults sit below Linux's ephemeral range (32768-60999): a port inside it can be held, as the
+# local end of any client connection, at the moment a server wants to listen on it.
 PG_PORT="${UNIONFED_PG_PORT:-$(recorded UNIONFED_PG_PORT)}"
-PG_PORT="${PG_PORT:-55432}"
+PG_PORT="${PG_PORT:-25432}"
 KAFKA_PORT="${UNIONFED_KAFKA_PORT:-$(recorded UNIONFED_KAFKA_BOOTSTRAP | sed 's/.*://')}"
-KAFKA_PORT="${KAFKA_PORT:-59092}"
+KAFKA_PORT="${KAFKA_PORT:-29092}"
 CACHE_ROOT="${UNIONFED_CACHE_DIR:-$REPO_ROOT/.cache}"
 KAFKA_START_TIMEOUT="${UNIONFED_KAFKA_START_TIMEOUT:-90}"
 

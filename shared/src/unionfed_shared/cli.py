@@ -61,7 +61,7 @@ def topics() -> None:
 
 
 @topics.command("create")
-@click.option("--bootstrap", envvar="UNIONFED_KAFKA_BOOTSTRAP", default="127.0.0.1:59092", show_envvar=True)
+@click.option("--bootstrap", envvar="UNIONFED_KAFKA_BOOTSTRAP", default="127.0.0.1:29092", show_envvar=True)
 def topics_create(bootstrap: str) -> None:
     """Create every domain and dead-letter topic that is missing."""
     from unionfed_shared.messaging.kafka import ensure_topics

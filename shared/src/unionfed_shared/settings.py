@@ -11,7 +11,7 @@ class ServiceSettings(BaseSettings):
 
     service_name: str
     database_url: str = Field(description="postgresql+asyncpg://user:password@host:port/database")
-    kafka_bootstrap_servers: str = "127.0.0.1:59092"
+    kafka_bootstrap_servers: str = "127.0.0.1:29092"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     jwt_secret: SecretStr = Field(description="HMAC key that signs bearer tokens (HS256)")
