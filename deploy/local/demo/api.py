@@ -25,12 +25,13 @@ class Api:
         self.tokens = TokenService(os.environ["UNIONFED_JWT_SECRET"], "unionfed", "unionfed-local")
         limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
         self.membership = httpx.AsyncClient(base_url=MEMBERSHIP, timeout=60, limits=limits)
+        self.welfare = httpx.AsyncClient(base_url=WELFARE, timeout=60, limits=limits)
         self.events = httpx.AsyncClient(base_url=EVENTS, timeout=60, limits=limits)
         self.finance = httpx.AsyncClient(base_url=FINANCE, timeout=60, limits=limits)
         self.admin = self.headers("demo-admin", Role.FEDERATION_ADMIN, COUNTY)
 
     async def close(self) -> None:
-        for client in (self.membership, self.events, self.finance):
+        for client in (self.membership, self.welfare, self.events, self.finance):
             await client.aclose()
 
     def headers(self, subject: str, role: Role, org: str) -> dict:
@@ -42,6 +43,9 @@ class Api:
 
     def treasurer(self, org: str) -> dict:
         return self.headers(f"treasurer-{org}", Role.UNION_OFFICER, org)
+
+    def welfare_officer(self, org: str) -> dict:
+        return self.headers(f"welfare-{org}", Role.WELFARE_OFFICER, org)
 
     def member(self, member_id: str, union: str) -> dict:
         """A member (representative, respondent) acts with their member id as subject."""

@@ -13,6 +13,7 @@ from unionfed_shared.auth import Role
 from demo import plan
 from demo.api import Api, DemoError, ok, settled, until, yuan
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
+from demo.welfare import load_welfare
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONCURRENCY = 8
@@ -120,6 +121,7 @@ async def load(api: Api, schools: list[School]) -> None:
     await congress(api, by_school["experimental-middle"], ids)
     await survey(api, by_school[SURVEY_SCHOOL], ids)
     await nomination(api, by_school["no1-primary"], ids)
+    await load_welfare(api, schools, ids)
     print(f"demo: loaded in {asyncio.get_running_loop().time() - started:.0f} s")
 
 

@@ -79,3 +79,22 @@ SURVEY_QUESTIONS = [
 ]
 SURVEY_TEXTS = [None, None, "希望多组织文体活动", "建议改善办公条件", "食堂可以增加早餐品种", None]
 CITATION = "从教三十年,扎根语文教学一线,所带班级成绩连年名列全县前茅,主动帮扶青年教师五名。"
+
+# Welfare (../shared/domain.md): the county visited 61 members in special hardship (特困) and paid
+# 25,000 yuan in the first half of the year: 6 major-hardship grants of 500 yuan in money, and 55 of
+# 300 yuan with 50 jin of rice worth 100 yuan. 第一小学 gave 10 teachers 1,000 yuan each.
+VISIT_POLICY = {"hospitalised": 500_00, "wedding": 500_00, "funeral": 1_000_00, "childbirth": 500_00,
+                "retirement": 800_00, "major_hardship": 1_000_00}
+YEARLY_CAP_FEN = 3_000_00
+HALF_YEAR = ("2026-01-01", "2026-06-30")
+SPECIAL_HARDSHIP_VISITS = 61
+MONEY_ONLY_VISITS = 6  # 500 yuan each; the other 55 are 300 yuan and rice worth 100 yuan
+RICE = {"item": "大米", "quantity": 50, "unit": "斤", "value_fen": 100_00}
+HARDSHIP_CAUSES = ["serious_illness", "serious_illness", "family_accident", "heavy_family_burden", "child_schooling"]
+SUBSIDY_SCHOOL, SUBSIDY_TEACHERS, SUBSIDY_FEN, SUBSIDY_ON = "no1-primary", 10, 1_000_00, "2026-09-28"
+GREETING_SCHOOL, GREETING = "experimental-middle", {
+    "festival": "mid_autumn", "amount_fen": 100_00, "paid_on": "2026-09-24",
+    "eligibility": {"statuses": ["active", "retired"]}}
+# 育英中学 raised money for a young teacher with leukaemia (nearly 100,000 yuan in domain.md).
+DRIVE_SCHOOL, DRIVE_CODE, DRIVE_TITLE = "zhongxue-08", "yuying-2026-aixin", "为青年教师抗击白血病爱心捐款"
+DRIVE_ON, DRIVE_DISBURSED_ON = "2026-10-12", "2026-10-20"

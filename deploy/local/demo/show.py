@@ -7,12 +7,13 @@ from collections import Counter
 from demo import plan
 from demo.api import FINANCE, Api, ok, until, yuan
 from demo.roster import COUNTY, SURVEY_SCHOOL, School
+from demo.welfare import show_welfare
 
 LEVELS = {"first": "一等奖", "second": "二等奖", "third": "三等奖", "excellence": "优秀奖"}
 AWARDS = {"may_day_labour_medal": "五一劳动奖章", "model_worker": "劳动模范", "advanced_individual": "先进个人",
           "outstanding_union_officer": "优秀工会干部"}
 ANSWERS = {"accepted": "立案", "merged": "并案", "referred": "转交", "rejected": "不予立案"}
-COLUMNS = [("1001", "bank"), ("4101", "dues"), ("4102", "employer"), ("4103", "alloc in"), ("4104", "remit in"),
+COLUMNS = [("1001", "bank"), ("4101", "dues"), ("4102", "employer"), ("4103", "alloc in"), ("4104", "remit in"), ("5101", "welfare"),
            ("5102", "activity"), ("5103", "equipment"), ("5201", "alloc out"), ("5202", "remit out")]
 ORIGINAL = ["no1-primary", "experimental-middle", "central-kindergarten", "migrant-children"]
 
@@ -169,8 +170,12 @@ async def money(api: Api, prizes: int) -> None:
         print(f"{org_id:<22}" + "".join(f"{yuan(b.get(code, 0)):>13}" for code, _ in COLUMNS))
 
     postings = ok(await f.get(f"/v1/organizations/{COUNTY}/ledger/postings", params={"limit": 1000}, headers=api.admin))
-    print(f"\nthe county's ledger ({COUNTY}, {len(postings)} entries)")
+    visits = [p for p in postings if any(line["account_code"] == "5101" for line in p["lines"])]
+    print(f"\nthe county's ledger ({COUNTY}, {len(postings)} entries; the {len(visits)} welfare visits are summed "
+          f"in the welfare report below)")
     for p in postings:
+        if p in visits:
+            continue
         lines = "  ".join(
             f"{'Dr' if line['debit_fen'] else 'Cr'} {line['account_code']} {yuan(line['debit_fen'] or line['credit_fen'])}"
             for line in p["lines"])
@@ -203,3 +208,4 @@ async def show(api: Api, schools: list[School]) -> None:
     await congress(api)
     await survey_and_nominations(api)
     await money(api, prizes)
+    await show_welfare(api)
