@@ -11,8 +11,6 @@ from sqlalchemy import select
 from unionfed_finance.adapters.tables import directory, fund_requests
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import commands
-from unionfed_shared.auth import Role
-from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 
 router = APIRouter(prefix="/v1", tags=["finance commands"])
@@ -120,10 +118,11 @@ async def money_request(request_id: str, principal: CurrentPrincipal, runtime: C
     """The outcome of a money command or event: 202 while pending, then posted/…/refused with the reason."""
     async with runtime.uow() as uow:
         outcome = await uow.outcomes.get(request_id)
-        if outcome is None:
+        path = await directory.path_of(uow.session, outcome["requested_by"]) if outcome else None
+        if outcome is None or path is None or not principal.can_see(path):
             # Not applied yet: pending if this request is on its way, else unknown (same answer).
+            # Another tenant's request answers the same: no existence oracle.
             return JSONResponse(MoneyRequestOut(request_id=request_id, status="pending").model_dump(mode="json"), 202)
-        await directory.require_in_scope(uow.session, principal, outcome["requested_by"])
         return JSONResponse(
             MoneyRequestOut(
                 request_id=request_id, status=outcome["outcome"], operation=outcome["operation"],

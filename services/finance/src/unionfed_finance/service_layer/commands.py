@@ -156,7 +156,8 @@ async def disburse_donations(uow, principal, organization_id: str, command: Disb
 
 async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: ReversePosting) -> str:
     found = await uow.ledgers.get_posting(posting_id)
-    if found is None:
+    path = await directory.path_of(uow.session, found[0]["organization_id"]) if found else None
+    if found is None or path is None or not principal.can_see(path):  # no existence oracle
         raise NotFound("posting not found or outside your scope")
     row, _posting = found
     books = await books_in_scope(uow, principal, row["organization_id"])
@@ -230,7 +231,8 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
     request = (
         await uow.session.execute(select(fund_requests).where(fund_requests.c.id == request_id).with_for_update())
     ).first()
-    if request is None:
+    path = await directory.path_of(uow.session, request.organization_id) if request else None
+    if request is None or path is None or not principal.can_see(path):  # no existence oracle
         raise NotFound("fund request not found or outside your scope")
     approver = await books_in_scope(uow, principal, request.approver_id, Role.FEDERATION_ADMIN)
     if request.status != "submitted":

@@ -67,7 +67,10 @@ async def cancel_scheduled_change(
     found = await uow.scheduled_changes.get(change_id)
     if found is None:
         raise NotFound("scheduled change not found or outside your scope")
-    await member_in_scope(uow, principal, found.member_id, for_update=True)
+    try:
+        await member_in_scope(uow, principal, found.member_id, for_update=True)
+    except NotFound:  # another tenant's change answers like a missing one: no existence oracle
+        raise NotFound("scheduled change not found or outside your scope") from None
     await require_officer(uow, principal, "change_member")
     change = await uow.scheduled_changes.pending_for(found.member_id)
     if change is None or change.id != change_id:
