@@ -1,6 +1,5 @@
 """Hardship files over HTTP on real PostgreSQL: dynamic management and who may read the details."""
 
-import datetime as dt
 import uuid
 
 import httpx

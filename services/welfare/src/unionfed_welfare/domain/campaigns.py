@@ -81,6 +81,19 @@ def check_payment(amount_fen: int, reserved_fen: int, status: str) -> None:
         raise Invalid(f"paying {amount_fen} fen exceeds the {reserved_fen} fen reserved for the campaign")
 
 
+def after_answer(status: str, operation: str, outcome: str) -> dict | None:
+    """The campaign's new columns once finance answered about its hold; None when nothing changes.
+
+    A refused reservation ends the campaign (nothing was reserved, nothing can be paid); a refused
+    payment reopens it (the cost is still reserved) so it can be paid again, e.g. on another date.
+    """
+    if operation == "reserve" and outcome == "refused" and status == "open":
+        return {"status": "refused"}
+    if operation == "capture" and outcome == "refused" and status == "paid":
+        return {"status": "open", "paid_fen": None}
+    return None
+
+
 def next_claim(status: str, decision: DecideClaim, claimed_fen: int) -> dict:
     """The claim's new columns after ``decision``; refuses a decision its status does not allow."""
     allowed = CLAIM_FLOW.get(status, {})

@@ -26,6 +26,8 @@ MemberStatus = Literal["active", "retired"]
 
 # A recipient's life: pending (frozen, not yet reached) → requested (hold asked of finance) →
 # pay_requested (finance reserved; paying asked) → paid; or skipped / refused, with the reason.
+# Running the batch again puts the recipients finance refused back to pending with a new hold
+# (see ``retry_hold_id``): once the union is funded they are asked for again, once per run.
 PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED = (
     "pending", "requested", "pay_requested", "paid", "skipped", "refused",
 )
@@ -70,13 +72,20 @@ def hold_id(batch_id: uuid.UUID, member_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(batch_id, str(member_id))
 
 
-def reference(batch_id: uuid.UUID, member_id: uuid.UUID) -> str:
-    return f"{REFERENCE_PREFIX}{batch_id}/{member_id}"
+def retry_hold_id(previous_hold_id: uuid.UUID) -> uuid.UUID:
+    """The hold of a recipient asked for again after finance refused: derived, so a resumed retry asks for the same."""
+    return uuid.uuid5(previous_hold_id, "retry")
+
+
+def reference(batch_id: uuid.UUID, member_id: uuid.UUID, hold: uuid.UUID | None = None) -> str:
+    """``greeting/<batch>/<member>`` for the first hold; a retried hold's own id is appended (references are unique)."""
+    base = f"{REFERENCE_PREFIX}{batch_id}/{member_id}"
+    return base if hold is None or hold == hold_id(batch_id, member_id) else f"{base}/{hold}"
 
 
 def parse_reference(value: str) -> tuple[uuid.UUID, uuid.UUID]:
-    prefix, batch, member = value.split("/")
-    if prefix + "/" != REFERENCE_PREFIX:
+    prefix, batch, member, *retry = value.split("/")
+    if prefix + "/" != REFERENCE_PREFIX or len(retry) > 1:
         raise ValueError(f"not a greeting reference: {value}")
     return uuid.UUID(batch), uuid.UUID(member)
 

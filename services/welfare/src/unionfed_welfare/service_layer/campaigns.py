@@ -6,6 +6,7 @@ import uuid
 from sqlalchemy import func, insert, select, update
 
 from unionfed_shared.auth import Principal
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_tables import campaign_enrollments, campaigns, insurance_claims
@@ -137,6 +138,22 @@ async def cancel(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, 
     )
     await uow.commit()
     return await view(uow, await load(uow, principal, campaign_id))
+
+
+async def on_campaign_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+    """Finance answered about a campaign's hold: a refusal shows on the campaign's status too."""
+    campaign_id = uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX))
+    campaign = (
+        await uow.session.execute(select(campaigns).where(campaigns.c.id == campaign_id).with_for_update())
+    ).mappings().first()
+    if campaign is None or campaign["hold_id"] != hold["hold_id"]:
+        return
+    values = rules.after_answer(campaign["status"], settled.operation, settled.outcome)
+    if values:
+        await uow.session.execute(update(campaigns).where(campaigns.c.id == campaign_id).values(**values))
+
+
+money.on_settled(rules.REFERENCE_PREFIX, on_campaign_settled)
 
 
 # Insurance claims

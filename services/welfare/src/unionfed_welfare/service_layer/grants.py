@@ -174,12 +174,13 @@ async def grants_of(uow: UnitOfWork, principal: Principal, organization_id: str)
 
 async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
     """What counts against the cap: every grant of the year not cancelled and not refused."""
-    return await uow.session.scalar(
+    # sum() of a bigint is numeric in PostgreSQL: back to integer fen before it reaches a message.
+    return int(await uow.session.scalar(
         select(func.coalesce(func.sum(grants.c.amount_fen), 0))
         .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
         .where(grants.c.federation_id == federation_id, grants.c.member_id == member_id, grants.c.year == year,
                grants.c.status != "cancelled", welfare_holds.c.status.not_in(RELEASED))
-    )
+    ))
 
 
 # Helpers

@@ -6,7 +6,8 @@ recipient is checked again, then either skipped with the reason or given a hold 
 the outbox, and marked as such — in the same transaction. A crash loses at most the chunk in
 progress, which is rolled back whole and done again by the next run; nobody is asked for twice.
 Finance's answer "reserved" is turned into the payment here, the batch being approved by the
-command that created it.
+command that created it. Running a batch again asks once more for the recipients finance
+refused (with a new hold each); the paid are never paid twice.
 """
 
 import datetime as dt
@@ -86,7 +87,14 @@ async def run(
     uow_factory: Callable[[], UnitOfWork], batch_id: uuid.UUID, *, chunk_size: int = CHUNK,
     on_chunk: Callable[[rules.Progress], Awaitable[None] | None] | None = None,
 ) -> rules.Progress:
-    """Process every pending recipient; safe to run again, or twice at once (the batch row is locked)."""
+    """Process every pending recipient; safe to run again, or twice at once (the batch row is locked).
+
+    Recipients finance refused before this run are asked for once more (see ``_requeue_refused``);
+    the paid and the skipped are never touched again.
+    """
+    async with uow_factory() as uow:
+        await _requeue_refused(uow, batch_id)
+        await uow.commit()
     while True:
         async with uow_factory() as uow:
             more = await _process_chunk(uow, batch_id, chunk_size)
@@ -101,6 +109,40 @@ async def run(
                 await result
         if not more:
             return progress
+
+
+async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
+    """Put the recipients finance refused back to pending, each with a new hold; how many.
+
+    Their old hold is over (a refused reservation holds nothing; a refused payment's hold was
+    voided), so the new one is a new request, e.g. once the union has been funded. Done once at
+    the start of a run, so recipients refused again during the run wait for the next one.
+    """
+    batch = (
+        await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
+    ).mappings().first()
+    if batch is None:
+        raise NotFound(HIDDEN)
+    refused = (
+        await uow.session.execute(
+            select(greeting_recipients.c.member_id, greeting_recipients.c.hold_id)
+            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.REFUSED)
+        )
+    ).all()
+    if not refused:
+        return 0
+    await uow.session.execute(
+        update(greeting_recipients)
+        .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == bindparam("b_member"),
+               greeting_recipients.c.status == rules.REFUSED)
+        .values(status=rules.PENDING, hold_id=bindparam("b_hold"), reason=None, processed_at=None, settled_at=None)
+        .execution_options(synchronize_session=False),
+        [{"b_member": r.member_id, "b_hold": rules.retry_hold_id(r.hold_id)} for r in refused],
+    )
+    await uow.session.execute(
+        update(greeting_batches).where(greeting_batches.c.id == batch_id).values(status="running", processed_at=None)
+    )
+    return len(refused)
 
 
 async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
@@ -135,7 +177,7 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
             await money.reserve(
                 uow, hold_id=row["hold_id"], organization_id=batch["organization_id"],
                 federation_id=batch["federation_id"], category="welfare", amount_fen=batch["amount_fen"],
-                purpose=purpose, reference=rules.reference(batch_id, row["member_id"]),
+                purpose=purpose, reference=rules.reference(batch_id, row["member_id"], row["hold_id"]),
             )
         changes.append({
             "b_member": row["member_id"],
@@ -211,11 +253,15 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
             .with_for_update()
         )
     ).mappings().first()
-    if recipient is None:
-        return
+    if recipient is None or recipient["hold_id"] != hold["hold_id"]:
+        return  # an answer about an earlier hold of a recipient asked for again
     status = rules.status_after_answer(recipient["status"], settled.outcome)
     if status is None:
         return
+    if status == rules.REFUSED and hold["status"] == "reserved":
+        # A refused payment leaves the money reserved in finance: release it, so the recipient
+        # can be asked for again with a new hold (running the batch again).
+        await money.cancel(uow, hold_id=hold["hold_id"], reason=f"greeting payment refused: {settled.reason}")
     if status == rules.PAY_REQUESTED:
         batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().one()
         await money.pay(

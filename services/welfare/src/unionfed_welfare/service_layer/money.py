@@ -19,7 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
+from unionfed_welfare.adapters.grant_tables import grants, welfare_hold_answers, welfare_holds
 from unionfed_welfare.domain.holds import after_answer
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import (
@@ -138,6 +138,24 @@ async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1
 
 
 HANDLERS: dict = {MoneyRequestSettledV1: on_money_request_settled}
+GRANT_PREFIX = "grant/"
+
+
+async def on_grant_payment_refused(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+    """A refused payment puts the grant back to recorded: its hold is reserved again, to be approved once more.
+
+    Without it the grant stays ``approved`` and approving it again (with another date) is refused.
+    """
+    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != "reserved":
+        return
+    grant_id = UUID(hold["reference"].removeprefix(GRANT_PREFIX))
+    await uow.session.execute(
+        update(grants).where(grants.c.id == grant_id, grants.c.hold_id == hold["hold_id"], grants.c.status == "approved")
+        .values(status="recorded", approved_by=None, approved_at=None)
+    )
+
+
+on_settled(GRANT_PREFIX, on_grant_payment_refused)
 
 
 async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
