@@ -96,7 +96,7 @@ async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUI
 @router.post("/organizations/{organization_id}/festival-greetings/{batch_id}/run", response_model=GreetingOut)
 async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
                        runtime: CurrentRuntime) -> dict:
-    """Process every recipient still pending; running it again does nothing more."""
+    """Process every recipient still pending; running it again asks once more for those finance refused, never pays anyone twice."""
     await _greeting(runtime, principal, organization_id, batch_id, greetings.MANAGERS)
     await greetings.run(runtime.uow, batch_id)
     return await _greeting(runtime, principal, organization_id, batch_id)
@@ -127,7 +127,7 @@ class CampaignOut(BaseModel):
     enrolled: int
     total_cost_fen: int
     members: list[Enrolled]
-    status: str  # open, paid, cancelled
+    status: str  # open, refused (finance refused the reservation), paid, cancelled
     paid_fen: int | None
     cancel_reason: str | None
     money_status: str | None  # the hold in finance: requested, reserved, refused, pay_requested, paid …
