@@ -1,9 +1,24 @@
-"""Bearer tokens: a signed JWT naming the caller, their role and the organization they act for."""
+"""Bearer tokens: a signed JWT naming the caller, their role and the organization they act for.
+
+Two modes, chosen by configuration (never by the token):
+
+- local: HS256 tokens signed with ``<SERVICE>_JWT_SECRET`` (``unionfed token`` mints them);
+- OIDC: with ``<SERVICE>_JWKS_URL`` set, only RS256/ES256 tokens signed by a key of that JWKS
+  are accepted, from ``<SERVICE>_JWT_ISSUER`` for ``<SERVICE>_JWT_AUDIENCE``. HS256 tokens are
+  then refused whatever key signed them (no algorithm confusion with a public key).
+
+In both modes ``alg: none`` is refused, exp/nbf/iat/aud/iss are required, and the claims that
+make the principal must be plain strings naming a known role: a token carrying a list of
+organizations, a second role or an actor/impersonation claim is refused rather than narrowed.
+"""
 
 import datetime as dt
 import enum
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import jwt
 
@@ -40,16 +55,74 @@ class Principal:
             raise Forbidden(f"role {self.role.value} may not do this; needs one of: {allowed}")
 
 
+class TokenVerifier(Protocol):
+    def verify(self, token: str) -> Principal: ...
+
+
+# The claims a principal is made of; each must be a non-empty string.
+_PRINCIPAL_CLAIMS = ("sub", "role", "org", "fed")
+_REQUIRED = ["exp", "iat", "nbf", "sub", "aud", "iss"]
+# Everything a locally minted token may carry.
+_LOCAL_CLAIMS = frozenset({*_PRINCIPAL_CLAIMS, "aud", "iss", "iat", "nbf", "exp", "jti"})
+# Claims that would widen what the caller may do or whom they act as. Refused in every mode:
+# scope is one organization and one role, taken from ``org`` and ``role`` only.
+_SCOPE_WIDENING = frozenset({
+    "roles", "orgs", "organizations", "organization_ids", "org_ids", "feds", "federations", "federation_ids",
+    "admin", "is_admin", "superuser", "act", "may_act", "impersonate", "on_behalf_of",
+})
+_MAX_CLAIM_LENGTH = 200
+
+
+def principal_from_claims(claims: Mapping, *, strict: bool) -> Principal:
+    """The principal a verified token names; ``strict`` refuses any claim a local token never has."""
+    widening = sorted(_SCOPE_WIDENING & claims.keys())
+    if widening:
+        raise Unauthorized(f"invalid bearer token: claims that widen scope are refused: {', '.join(widening)}")
+    if strict:
+        extra = sorted(claims.keys() - _LOCAL_CLAIMS)
+        if extra:
+            raise Unauthorized(f"invalid bearer token: unexpected claims: {', '.join(extra)}")
+    values = {}
+    for name in _PRINCIPAL_CLAIMS:
+        value = claims.get(name)
+        if not isinstance(value, str) or not value.strip() or len(value) > _MAX_CLAIM_LENGTH:
+            raise Unauthorized(f"invalid bearer token: claim {name!r} must be a non-empty string")
+        values[name] = value
+    try:
+        role = Role(values["role"])
+    except ValueError:
+        raise Unauthorized("invalid bearer token: unknown role") from None
+    return Principal(subject=values["sub"], role=role, organization_id=values["org"], federation_id=values["fed"])
+
+
 class TokenService:
+    """HS256 tokens signed with a configured secret: mints and verifies."""
+
     ALGORITHM = "HS256"
 
-    def __init__(self, secret: str, audience: str, issuer: str):
+    def __init__(self, secret: str, audience: str, issuer: str, *, leeway_s: float = 0.0):
         if len(secret) < 32:
             # RFC 7518 3.2: an HS256 key must be at least as long as the hash output.
             raise ValueError("the JWT secret must be at least 32 characters")
         self._secret = secret
         self._audience = audience
         self._issuer = issuer
+        self._leeway = leeway_s
+
+    @classmethod
+    def from_settings(cls, settings) -> "TokenVerifier":
+        """The verifier the configuration asks for: JWKS (OIDC) when a JWKS URL is set, else HS256."""
+        jwks_url = getattr(settings, "jwks_url", None)
+        leeway = float(getattr(settings, "jwt_leeway_s", 0.0) or 0.0)
+        if jwks_url:
+            return JwksTokenService(
+                JwksKeys(str(jwks_url), cache_s=float(getattr(settings, "jwks_cache_s", 300))),
+                settings.jwt_audience,
+                settings.jwt_issuer,
+                algorithms=tuple(getattr(settings, "jwks_algorithm_list", JwksTokenService.ALGORITHMS)),
+                leeway_s=leeway,
+            )
+        return cls(settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer, leeway_s=leeway)
 
     def issue(
         self,
@@ -82,13 +155,96 @@ class TokenService:
                 algorithms=[self.ALGORITHM],
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": ["exp", "iat", "nbf", "sub", "aud", "iss"]},
-            )
-            return Principal(
-                subject=claims["sub"],
-                role=Role(claims["role"]),
-                organization_id=str(claims["org"]),
-                federation_id=str(claims["fed"]),
+                leeway=self._leeway,
+                options={"require": _REQUIRED},
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
             raise Unauthorized(f"invalid bearer token: {exc}") from exc
+        return principal_from_claims(claims, strict=True)
+
+
+class JwksKeys:
+    """The signing keys of an OIDC issuer's JWKS, fetched and cached by PyJWT's ``PyJWKClient``.
+
+    An unknown ``kid`` refetches the set (the issuer may have rotated its keys), but at most once
+    per ``min_refresh_s``: tokens with made-up key ids cannot make us hammer the issuer.
+    """
+
+    def __init__(self, url: str, *, cache_s: float = 300, min_refresh_s: float = 30, timeout_s: float = 5,
+                 client: "jwt.PyJWKClient | None" = None):
+        self._client = client or jwt.PyJWKClient(url, cache_keys=False, lifespan=max(cache_s, 1), timeout=timeout_s)
+        self._min_refresh_s = min_refresh_s
+        self._last_refresh = float("-inf")
+        self._lock = threading.Lock()
+
+    def signing_key(self, kid: str) -> jwt.PyJWK:
+        key = self._find(kid, refresh=False)
+        if key is None:
+            with self._lock:
+                due = time.monotonic() - self._last_refresh >= self._min_refresh_s
+                if due:
+                    self._last_refresh = time.monotonic()
+            if due:
+                key = self._find(kid, refresh=True)
+        if key is None:
+            raise Unauthorized("invalid bearer token: no key of the issuer matches the token's kid")
+        return key
+
+    def _find(self, kid: str, *, refresh: bool) -> jwt.PyJWK | None:
+        try:
+            keys = self._client.get_signing_keys(refresh=refresh)
+        except jwt.PyJWKClientError as exc:
+            raise Unauthorized(f"invalid bearer token: the issuer's keys are unavailable: {exc}") from exc
+        return next((k for k in keys if k.key_id == kid), None)
+
+
+class JwksTokenService:
+    """Verifies asymmetric tokens of an OIDC issuer; it mints nothing."""
+
+    ALGORITHMS = ("RS256", "ES256")
+
+    def __init__(self, keys: JwksKeys, audience: str, issuer: str, *,
+                 algorithms: Sequence[str] = ALGORITHMS, leeway_s: float = 0.0):
+        unsafe = [a for a in algorithms if not a.startswith(("RS", "ES", "PS"))]
+        if unsafe or not algorithms:
+            raise ValueError(f"JWKS mode accepts asymmetric algorithms only, not {unsafe or 'none'}")
+        if not audience or not issuer:
+            raise ValueError("JWKS mode needs the issuer and the audience to check")
+        self._keys = keys
+        self._algorithms = tuple(algorithms)
+        self._audience = audience
+        self._issuer = issuer
+        self._leeway = leeway_s
+
+    def issue(self, *_args, **_kwargs) -> str:
+        raise RuntimeError("tokens come from the OIDC issuer in JWKS mode; this service mints none")
+
+    def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+        algorithm = header.get("alg")
+        # Decided before any key is looked at: none, HS* (a public key used as an HMAC secret)
+        # and anything not configured never reach signature checking.
+        if algorithm not in self._algorithms:
+            raise Unauthorized(f"invalid bearer token: algorithm {algorithm!r} is not accepted")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise Unauthorized("invalid bearer token: the token names no key (kid)")
+        key = self._keys.signing_key(kid)
+        if key.algorithm_name != algorithm:
+            raise Unauthorized(f"invalid bearer token: key {kid!r} is not a {algorithm} key")
+        try:
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[algorithm],
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=self._leeway,
+                options={"require": _REQUIRED},
+            )
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+        return principal_from_claims(claims, strict=False)

@@ -9,6 +9,9 @@ def make_engine(database_url: str, **kwargs) -> AsyncEngine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)
+    # Statement parameters hold personal data (hardship causes, encrypted ID numbers): an error
+    # message that reaches a log must not carry them.
+    kwargs.setdefault("hide_parameters", True)
     return create_async_engine(database_url, **kwargs)
 
 

@@ -71,5 +71,6 @@ def configure_logging(service_name: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "kafka", "uvicorn.access"):
+    # sqlalchemy.engine at INFO/DEBUG logs statement parameters and result rows: personal data.
+    for noisy in ("aiokafka", "kafka", "uvicorn.access", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

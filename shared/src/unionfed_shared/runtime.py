@@ -50,9 +50,8 @@ class Runtime:
         outbox, _inbox, dead_letters = definition.messaging_tables
         self.outbox = outbox
         self.broker = make_broker(self.settings.kafka_bootstrap_servers, f"unionfed-{definition.name}")
-        self.tokens = TokenService(
-            self.settings.jwt_secret.get_secret_value(), self.settings.jwt_audience, self.settings.jwt_issuer
-        )
+        # The HS256 secret, or the OIDC issuer's JWKS when one is configured.
+        self.tokens = TokenService.from_settings(self.settings)
         self.consumer = EventConsumer(
             definition.name,
             self.uow,

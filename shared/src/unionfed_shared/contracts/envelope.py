@@ -7,6 +7,7 @@ headers ``traceparent``/``tracestate``.
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -19,6 +20,8 @@ CONTENT_TYPE = "application/json"
 MAX_BODY_BYTES = 512 * 1024
 
 _REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type")
+# The escape \u0000 itself, not an escaped backslash followed by "u0000".
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 
 
 class EnvelopeError(ValueError):
@@ -138,6 +141,13 @@ class Envelope:
     def parse(self, event_cls: type[IntegrationEvent]) -> IntegrationEvent:
         """Validate the body against its contract, tolerating fields added by newer producers."""
         try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise EnvelopeError(f"{self.type} body is not UTF-8: {exc}") from exc
+        if _JSON_NUL.search(self.data):
+            # Valid JSON, but no PostgreSQL text column can hold it: refused here, not three retries later.
+            raise EnvelopeError(f"{self.type} body has a NUL character (\\u0000) in a string")
+        try:
             event = event_cls.model_validate_json(self.data, extra="ignore")
         except ValidationError as exc:
             raise EnvelopeError(f"{self.type} body is invalid: {exc}") from exc
@@ -149,6 +159,10 @@ class Envelope:
 def decode_headers(raw: list[tuple[str, bytes]] | tuple) -> dict[str, str]:
     """Kafka headers as text; a header that is not UTF-8 makes the message malformed."""
     try:
-        return {name: value.decode() for name, value in raw if value is not None}
+        headers = {name: value.decode() for name, value in raw if value is not None}
     except UnicodeDecodeError as exc:
         raise EnvelopeError(f"a header is not UTF-8: {exc}") from exc
+    nul = sorted(name for name, value in headers.items() if "\x00" in value)
+    if nul:
+        raise EnvelopeError(f"header {', '.join(nul)} has a NUL character")
+    return headers

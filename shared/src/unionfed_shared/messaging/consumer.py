@@ -10,6 +10,7 @@ of an outage would only move the problem.
 import asyncio
 import enum
 import logging
+import re
 import traceback
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.observability import extract_trace_context, tracer
 
 log = logging.getLogger(__name__)
+_VERSION_SUFFIX = re.compile(r"\.v\d+$")
 
 Handler = Callable[[UnitOfWork, IntegrationEvent, "Delivery"], Awaitable[None]]
 PublishRaw = Callable[[str, bytes | None, bytes, dict[str, str]], Awaitable[object]]
@@ -122,6 +124,13 @@ class EventConsumer:
             envelope = Envelope.from_headers(decode_headers(message.headers), message.value)
             registered = self._handlers.get(envelope.type)
             if registered is None:
+                readable = self._other_versions(envelope.type)
+                if readable:
+                    # A version this consumer cannot read of an event it does handle: ignoring it
+                    # would lose the fact; dead-lettered, it is replayed once the consumer can read it.
+                    raise EnvelopeError(
+                        f"unsupported schema version {envelope.type!r}; {self.name} reads {', '.join(readable)}"
+                    )
                 return Outcome.IGNORED
             event_cls, handler = registered
             event = envelope.parse(event_cls)
@@ -152,6 +161,10 @@ class EventConsumer:
                     return await self._dead_letter(message, envelope, exc, failures, to_dlq_topic)
                 log.warning("attempt %d applying %s failed: %s", failures, envelope.id, exc)
                 await asyncio.sleep(self._retry_backoff_s * failures)
+
+    def _other_versions(self, event_type: str) -> list[str]:
+        family = _VERSION_SUFFIX.sub("", event_type)
+        return sorted(t for t in self._handlers if _VERSION_SUFFIX.sub("", t) == family)
 
     async def _apply(
         self, message: IncomingMessage, envelope: Envelope, event: IntegrationEvent, handler: Handler
@@ -190,6 +203,7 @@ class EventConsumer:
                         f"event {envelope.id} was already applied with a different payload"
                     )
                 await handler(uow, event, Delivery(envelope, message.topic, message.partition, message.offset))
+                failpoint("consumer.before_db_commit")
                 await uow.commit()
         failpoint("consumer.after_db_commit")
         return Outcome.PROCESSED
@@ -227,12 +241,12 @@ class EventConsumer:
             "topic": message.topic,
             "partition": message.partition,
             "offset": message.offset,
-            "event_id": envelope.id if envelope else None,
-            "event_type": envelope.type if envelope else None,
+            "event_id": _storable(envelope.id) if envelope else None,
+            "event_type": _storable(envelope.type) if envelope else None,
             "key": message.key,
             "headers": headers,
             "payload": message.value,
-            "error": "".join(traceback.format_exception_only(error)).strip()[:8000],
+            "error": _storable("".join(traceback.format_exception_only(error)).strip()[:8000]),
             "attempts": attempts,
         }
         await self._retry_outage(lambda: self._record_dead_letter(row))
@@ -268,4 +282,10 @@ class EventConsumer:
 
 
 def _printable_headers(raw: tuple[tuple[str, bytes], ...]) -> dict[str, str]:
-    return {name: (value or b"").decode("utf-8", errors="replace") for name, value in raw}
+    return {_storable(name): _storable((value or b"").decode("utf-8", errors="replace")) for name, value in raw}
+
+
+def _storable(text: str) -> str:
+    # PostgreSQL text and JSONB cannot hold NUL: a dead letter that cannot be written would stall
+    # the partition forever (the write is retried as an outage).
+    return text.replace("\x00", "\ufffd")

@@ -9,7 +9,25 @@ from sqlalchemy.exc import DBAPIError
 _TRANSIENT_SQLSTATE_PREFIXES = ("08", "57P", "40001", "40P01", "53300")
 
 
+def is_bad_value(exc: BaseException) -> bool:
+    """A value the database cannot store: the input is at fault, and retrying it never helps.
+
+    PostgreSQL's data exceptions (SQLSTATE class 22: NUL in text, a number or date out of range)
+    and values asyncpg cannot even encode (an integer past BIGINT, a lone UTF-16 surrogate), which
+    SQLAlchemy reports as an ``InterfaceError`` that would otherwise pass for a connection problem.
+    """
+    for cause in _chain(exc):
+        sqlstate = getattr(cause, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate.startswith("22"):
+            return True
+        if type(cause).__name__ == "DataError" and type(cause).__module__.startswith("asyncpg"):
+            return True
+    return False
+
+
 def is_transient(exc: BaseException) -> bool:
+    if is_bad_value(exc):
+        return False
     for cause in _chain(exc):
         if isinstance(cause, DBAPIError) and cause.connection_invalidated:
             return True

@@ -1,5 +1,6 @@
 """FastStream wiring: the broker, the subscriber that runs an EventConsumer, topic creation."""
 
+import dataclasses
 import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -46,6 +47,10 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> No
         auto_offset_reset="earliest",
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
+        # The EventConsumer parses the bytes itself and dead-letters what it cannot read; FastStream's
+        # own JSON decoding would raise on a malformed body before it, and the message would be lost.
+        decoder=_undecoded,
+        parser=_tolerant_parser,
     )
     async def on_message(message: KafkaMessage) -> None:
         await consumer.handle(IncomingMessage.from_record(message.raw_message))
@@ -58,6 +63,27 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> No
             # The partition moved to another member during a rebalance; it will redeliver
             # from the last commit and the inbox will recognise what was already applied.
             log.warning("offset commit lost to a rebalance: %s", exc)
+
+
+async def _undecoded(message) -> bytes:
+    return message.body
+
+
+async def _tolerant_parser(record, original_parser):
+    """FastStream decodes every header as UTF-8 and drops, without trace, a record where one is not.
+
+    Parse a copy with readable headers instead; the EventConsumer reads the untouched record and
+    dead-letters it with the reason.
+    """
+    try:
+        return await original_parser(record)
+    except UnicodeDecodeError:
+        readable = dataclasses.replace(
+            record, headers=[(k, v if v is None else v.decode("utf-8", "replace").encode()) for k, v in record.headers or ()]
+        )
+        message = await original_parser(readable)
+        message.raw_message = record
+        return message
 
 
 def outbox_sender(broker: KafkaBroker):

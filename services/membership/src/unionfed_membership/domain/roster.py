@@ -83,7 +83,8 @@ def parse_row(line: int, cells: Sequence[object], columns: Mapping[str, int], to
     raw = {name: _cell(cells, index) for name, index in columns.items()}
     try:
         for name in TEXT_FIELDS:
-            if isinstance(raw.get(name), str) and raw[name].startswith(FORMULA_PREFIXES):
+            # Checked after stripping too: the value is stored stripped, so " =1" would become "=1".
+            if isinstance(raw.get(name), str) and _looks_like_formula(raw[name]):
                 raise ValueError(f"{HEADERS[name][0]}: a cell may not start with = + - @ (formula injection)")
         name = _text(raw.get("name"))
         if not name:
@@ -148,7 +149,11 @@ def fen_to_yuan(fen: int | None) -> str:
 
 def safe_cell(value: str) -> str:
     """Text written to an export: a leading formula character is quoted so Excel shows it as text."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return "'" + value if _looks_like_formula(value) else value
+
+
+def _looks_like_formula(value: str) -> bool:
+    return value.startswith(FORMULA_PREFIXES) or value.strip().startswith(FORMULA_PREFIXES)
 
 
 def _cell(cells: Sequence[object], index: int) -> object:

@@ -75,6 +75,7 @@ def to_csv(rows: list[list[object]], lang: str = "zh") -> bytes:
 def to_xlsx(rows: list[list[object]], lang: str = "zh", title: str = "会员名册") -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -82,6 +83,10 @@ def to_xlsx(rows: list[list[object]], lang: str = "zh", title: str = "会员名�
     for row in rows:
         cells = []
         for value in row:
+            if isinstance(value, str):
+                # A control character (accepted in a name over HTTP or CSV) cannot be written to
+                # the sheet's XML: openpyxl would fail the whole export. Show it as U+FFFD instead.
+                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
             cell = WriteOnlyCell(sheet, value=value)
             if hasattr(value, "isoformat"):
                 cell.number_format = "yyyy-mm-dd"

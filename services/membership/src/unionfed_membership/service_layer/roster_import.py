@@ -25,6 +25,9 @@ from unionfed_shared.errors import Conflict, DomainError, Invalid
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+# What an .xlsx may unpack to. A roster of MAX_ROWS rows is a few MB of XML; a "zip bomb" of a few
+# KB that unpacks to gigabytes (openpyxl reads sharedStrings.xml whole) is refused before opening.
+MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
 class RosterTooLarge(DomainError):
@@ -102,6 +105,17 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # The sizes a zip declares bound what it unpacks to: zipfile stops (bad CRC) at the declared size.
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise Invalid(f"the file is not a readable .xlsx workbook: {exc}") from None
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise RosterTooLarge(
+            f"the workbook unpacks to {unpacked} bytes, more than the limit of {MAX_XLSX_UNPACKED_BYTES}; "
+            "split the file"
+        )
+    try:
         # data_only=False: a formula comes back as its text ("=…") and is refused as injection,
         # rather than as a cached value the office never typed.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
@@ -114,6 +128,8 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
 
 
 def _csv_records(data: bytes) -> Iterator[Sequence[object]]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise Invalid("the CSV is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\"")
     if data.startswith(b"\xef\xbb\xbf"):
         text = data.decode("utf-8-sig")
     else:

@@ -1,0 +1,250 @@
+"""OIDC mode: tokens of an issuer verified with the keys of its JWKS, served over HTTP here."""
+
+import base64
+import datetime as dt
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import hashes, hmac, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from pydantic import ValidationError
+
+from unionfed_shared.auth import JwksKeys, JwksTokenService, Principal, Role, TokenService
+from unionfed_shared.errors import Unauthorized
+from unionfed_shared.settings import ServiceSettings
+
+ISSUER = "https://idp.example.org/realms/unionfed"
+AUDIENCE = "unionfed-api"
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+ROGUE_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _jwk(public_key, kid: str, algorithm) -> dict:
+    return {**json.loads(algorithm.to_jwk(public_key)), "kid": kid, "use": "sig"}
+
+
+class _Issuer:
+    """A JWKS endpoint on the loopback interface; counts fetches."""
+
+    def __init__(self):
+        self.keys = [
+            _jwk(RSA_KEY.public_key(), "rsa-1", RSAAlgorithm),
+            _jwk(EC_KEY.public_key(), "ec-1", ECAlgorithm),
+        ]
+        self.fetches = 0
+        issuer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                issuer.fetches += 1
+                body = json.dumps({"keys": issuer.keys}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/jwks.json"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def issuer():
+    running = _Issuer()
+    yield running
+    running.close()
+
+
+@pytest.fixture
+def tokens(issuer) -> JwksTokenService:
+    return JwksTokenService(JwksKeys(issuer.url, min_refresh_s=0), AUDIENCE, ISSUER)
+
+
+def claims(**changes) -> dict:
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    base = {
+        "sub": "li", "role": "union_officer", "org": "school-1", "fed": "county",
+        "aud": AUDIENCE, "iss": ISSUER, "iat": now, "nbf": now, "exp": now + 600,
+    }
+    base.update(changes)
+    return {k: v for k, v in base.items() if v is not ...}
+
+
+def rs256(payload: dict, kid: str = "rsa-1", key=RSA_KEY) -> str:
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def test_an_rs256_token_of_the_issuer_names_the_caller(tokens):
+    assert tokens.verify(rs256(claims())) == Principal("li", Role.UNION_OFFICER, "school-1", "county")
+
+
+def test_an_es256_token_of_the_issuer_is_accepted_and_standard_oidc_claims_are_ignored(tokens):
+    token = jwt.encode(
+        claims(aud=[AUDIENCE, "account"], azp="web", email_verified=True, scope="openid profile"),
+        EC_KEY, algorithm="ES256", headers={"kid": "ec-1"},
+    )
+    assert tokens.verify(token).role is Role.UNION_OFFICER
+
+
+def _hs256_signed_with(secret: bytes, payload: dict, kid: str = "rsa-1") -> str:
+    """An HS256 token MACed with ``secret`` by hand (PyJWT itself refuses PEM keys as HMAC secrets)."""
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    body = _b64(json.dumps(payload).encode())
+    mac = hmac.HMAC(secret, hashes.SHA256())
+    mac.update(f"{header}.{body}".encode())
+    return f"{header}.{body}.{_b64(mac.finalize())}"
+
+
+PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda: rs256(claims(), key=ROGUE_KEY),
+        lambda: rs256(claims(), kid="rsa-unknown"),
+        lambda: rs256(claims(), kid="ec-1"),
+        lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS256"),
+        lambda: rs256(claims(exp=claims()["iat"] - 1)),
+        lambda: rs256(claims(nbf=claims()["iat"] + 3600)),
+        lambda: rs256(claims(iat=claims()["iat"] + 3600)),
+        lambda: rs256(claims(aud="someone-else")),
+        lambda: rs256(claims(iss="https://evil.example.org")),
+        lambda: jwt.encode(claims(), None, algorithm="none"),
+        lambda: _hs256_signed_with(PUBLIC_PEM, claims()),
+        lambda: jwt.encode(claims(), "a-test-secret-that-is-long-enough-for-hs256", algorithm="HS256",
+                           headers={"kid": "rsa-1"}),
+        lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS512", headers={"kid": "rsa-1"}),
+        lambda: rs256(claims(exp=...)),
+        lambda: rs256(claims(nbf=...)),
+        lambda: rs256(claims(iat=...)),
+        lambda: rs256(claims(aud=...)),
+        lambda: rs256(claims(iss=...)),
+        lambda: "not-a-token",
+    ],
+    ids=[
+        "wrong-signature", "unknown-kid", "kid-of-another-key-type", "no-kid", "expired", "not-yet-valid",
+        "issued-in-the-future", "wrong-audience", "wrong-issuer", "alg-none", "hs256-with-the-public-key",
+        "hs256-with-a-secret", "unconfigured-algorithm", "no-exp", "no-nbf", "no-iat", "no-aud", "no-iss",
+        "garbage",
+    ],
+)
+def test_bad_tokens_are_refused(tokens, forge):
+    with pytest.raises(Unauthorized):
+        tokens.verify(forge())
+
+
+@pytest.mark.parametrize(
+    "escalation",
+    [
+        {"role": "superuser"},
+        {"role": "FEDERATION_ADMIN"},
+        {"role": ["union_officer", "federation_admin"]},
+        {"org": ["school-1", "county"]},
+        {"org": {"id": "county"}},
+        {"org": ""},
+        {"fed": None},
+        {"sub": 42},
+        {"roles": ["federation_admin"]},
+        {"orgs": ["county"]},
+        {"organizations": ["school-1", "school-2"]},
+        {"act": {"sub": "admin-wang"}},
+        {"is_admin": True},
+    ],
+    ids=lambda change: "-".join(f"{k}={v}" for k, v in change.items()),
+)
+def test_role_escalation_in_the_claims_is_refused(tokens, escalation):
+    with pytest.raises(Unauthorized):
+        tokens.verify(rs256(claims(**escalation)))
+
+
+def test_local_hs256_tokens_refuse_escalating_and_unexpected_claims():
+    secret = "a-test-secret-that-is-long-enough-for-hs256"
+    local = TokenService(secret, "unionfed", "unionfed-local")
+    base = claims(aud="unionfed", iss="unionfed-local")
+    assert local.verify(jwt.encode(base, secret, algorithm="HS256")).organization_id == "school-1"
+    for change in ({"org": ["school-1", "county"]}, {"orgs": ["county"]}, {"scope": "admin"}, {"role": 1}):
+        with pytest.raises(Unauthorized):
+            local.verify(jwt.encode(base | change, secret, algorithm="HS256"))
+
+
+def test_a_rotated_key_is_fetched_but_made_up_kids_do_not_hammer_the_issuer(issuer):
+    tokens = JwksTokenService(JwksKeys(issuer.url, min_refresh_s=3600), AUDIENCE, ISSUER)
+    tokens.verify(rs256(claims()))
+    before = issuer.fetches
+    for n in range(5):
+        with pytest.raises(Unauthorized):
+            tokens.verify(rs256(claims(), kid=f"made-up-{n}"))
+    assert issuer.fetches - before <= 1
+
+
+def test_jwks_mode_mints_nothing(tokens):
+    with pytest.raises(RuntimeError):
+        tokens.issue("li", Role.MEMBER, "school-1", "county")
+
+
+def _settings(**env) -> ServiceSettings:
+    return ServiceSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
+                           jwt_secret="a-test-secret-that-is-long-enough-for-hs256", **env)
+
+
+def test_settings_choose_the_mode_and_keys_come_from_configuration(issuer):
+    local = TokenService.from_settings(_settings())
+    assert isinstance(local, TokenService)
+    oidc = TokenService.from_settings(_settings(jwks_url=issuer.url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE))
+    assert isinstance(oidc, JwksTokenService)
+    assert oidc.verify(rs256(claims())).subject == "li"
+    # An HS256 token signed with the configured secret is refused once JWKS mode is on.
+    secret_signed = jwt.encode(claims(), "a-test-secret-that-is-long-enough-for-hs256", algorithm="HS256")
+    with pytest.raises(Unauthorized):
+        oidc.verify(secret_signed)
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"jwks_url": "http://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE},
+        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_audience": AUDIENCE},
+        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER},
+        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE,
+         "jwks_algorithms": "RS256,HS256"},
+        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE,
+         "jwks_algorithms": "none"},
+    ],
+    ids=["plain-http", "no-issuer", "no-audience", "symmetric-algorithm", "alg-none"],
+)
+def test_unsafe_jwks_settings_are_refused(env):
+    with pytest.raises(ValidationError):
+        _settings(**env)
+
+
+def test_jwks_settings_are_read_from_the_environment(monkeypatch, issuer):
+    monkeypatch.setenv("SVC_JWKS_URL", issuer.url)
+    monkeypatch.setenv("SVC_JWT_ISSUER", ISSUER)
+    monkeypatch.setenv("SVC_JWT_AUDIENCE", AUDIENCE)
+
+    class SvcSettings(ServiceSettings):
+        model_config = {"env_prefix": "SVC_", "extra": "ignore"}
+
+    settings = SvcSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
+                           jwt_secret="a-test-secret-that-is-long-enough-for-hs256")
+    assert (settings.jwks_url, settings.jwks_algorithm_list) == (issuer.url, ["RS256", "ES256"])
+    assert TokenService.from_settings(settings).verify(rs256(claims())).role is Role.UNION_OFFICER
