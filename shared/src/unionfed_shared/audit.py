@@ -135,7 +135,8 @@ def _header(scope, name: bytes) -> str | None:
 
 
 def _clip(value: Any) -> str:
-    return str(value)[:_MAX_VALUE]
+    # PostgreSQL text and JSONB cannot hold NUL: a path parameter carrying one would lose the row.
+    return str(value)[:_MAX_VALUE].replace("\x00", "\ufffd")
 
 
 def outcome_of(status_code: int) -> str:
