@@ -1,5 +1,5 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down test unit
+.PHONY: up down test unit soak
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
@@ -14,3 +14,13 @@ test:  ## the whole suite against real Kafka and PostgreSQL
 unit:  ## only the tests without I/O
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync pytest -p no:tests.pytest_infra shared/tests/unit services/*/tests/unit
+
+soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per fault (own Kafka and PostgreSQL)
+	bash deploy/local/ensure-python-env.sh
+	set -e; for n in $$(seq 1 $${SOAK_SEEDS:-5}); do \
+		seed=$${UNIONFED_CHAOS_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+		echo "soak: run $$n of $${SOAK_SEEDS:-5}, chaos seed $$seed"; \
+		UNIONFED_CHAOS_SEED=$$seed UNIONFED_CHAOS_ROUNDS=$${SOAK_ROUNDS:-4} \
+			uv run --no-sync pytest tests/chaos -x -q -s \
+			|| { echo "soak: FAILED with chaos seed $$seed — rerun with UNIONFED_CHAOS_SEED=$$seed UNIONFED_CHAOS_ROUNDS=$${SOAK_ROUNDS:-4}"; exit 1; }; \
+	done
