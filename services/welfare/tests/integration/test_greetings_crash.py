@@ -96,11 +96,9 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
         assert lines[0].startswith(f"processed {4 * CHUNK}/{MEMBERS};"), lines
         assert f"processed {MEMBERS}/{MEMBERS};" in lines[-1], lines
 
-        async def everyone_paid():
-            report = (await api.get(status_url, headers=officer)).json()
-            return report if report["paid"] == MEMBERS else None
-
-        report = await eventually(everyone_paid, timeout=150)
+        # 4,000 money messages go through finance one transaction each: how long that takes is the
+        # benchmark's business (bench/); here the payments must keep coming until everyone is paid.
+        report = await _paid_while_progressing(api, status_url, officer, stall_s=60)
         assert (report["skipped"], report["refused"], report["done"], report["paid_fen"]) == (0, 0, True, MEMBERS * AMOUNT)
 
     # Nobody was asked for twice: one hold request per recipient left welfare.
@@ -125,6 +123,20 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
     books = await balances(finance, school)
     assert books["5101"] == MEMBERS * AMOUNT
     assert books["1001"] == 500_000_00 - MEMBERS * AMOUNT
+
+
+async def _paid_while_progressing(api, status_url: str, officer: dict, stall_s: float) -> dict:
+    """The batch report once every member is paid; fails when no payment lands for ``stall_s``."""
+    loop = asyncio.get_running_loop()
+    paid, last_progress = -1, loop.time()
+    while True:
+        report = (await api.get(status_url, headers=officer)).json()
+        if report["paid"] == MEMBERS:
+            return report
+        if report["paid"] > paid:
+            paid, last_progress = report["paid"], loop.time()
+        assert loop.time() - last_progress < stall_s, f"no payment for {stall_s:.0f} s: {report}"
+        await asyncio.sleep(0.2)
 
 
 async def _bank_is(finance, school: str, amount_fen: int) -> bool:
