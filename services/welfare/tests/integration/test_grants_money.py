@@ -37,7 +37,8 @@ POLICY = {"amounts_fen": {"hospitalised": 500_00, "wedding": 300_00, "funeral": 
 
 
 @pytest.fixture
-async def both(build_service):
+async def granting(build_service):
+    """Welfare and finance on one school with a member and the federation's visit policy."""
     welfare = await build_service(welfare_definition)
     finance = await build_service(finance_definition)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
@@ -78,8 +79,8 @@ def visit(member, visit_type="hospitalised", ref="住院号 A-1", **extra) -> di
     return {"member_id": str(member), "visit_type": visit_type, "occasion_on": TODAY.isoformat(), "occasion_ref": ref, **extra}
 
 
-async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_reported_as_the_ledger(both):
-    welfare, finance, api, finance_api, federation, school, member = both
+async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_reported_as_the_ledger(granting):
+    welfare, finance, api, finance_api, federation, school, member = granting
     officer = bearer(Role.WELFARE_OFFICER, school, federation, "officer-wang")
 
     # Nothing in the bank: finance refuses to reserve and the grant shows its reason.
@@ -128,8 +129,8 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
     assert (line["visit_type"], line["visits"], line["paid"], line["paid_goods_fen"]) == ("hospitalised", 1, 1, 180_00)
 
 
-async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_cancelling_releases_the_hold(both):
-    welfare, finance, api, finance_api, federation, school, member = both
+async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_cancelling_releases_the_hold(granting):
+    welfare, finance, api, finance_api, federation, school, member = granting
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     await fund(finance_api, finance, federation, school, 10_000_00)
 
@@ -169,8 +170,8 @@ async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_can
     assert await pending(finance, school) == {}, "every cancelled grant released its hold"
 
 
-async def test_a_grant_beyond_the_budget_is_refused_with_finance_reason(both):
-    welfare, finance, api, finance_api, federation, school, member = both
+async def test_a_grant_beyond_the_budget_is_refused_with_finance_reason(granting):
+    welfare, finance, api, finance_api, federation, school, member = granting
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     await fund(finance_api, finance, federation, school, 10_000_00)
     budget = contract.SetBudget(organization_id=school, fiscal_year=TODAY.year, category_account="5101",
@@ -182,8 +183,8 @@ async def test_a_grant_beyond_the_budget_is_refused_with_finance_reason(both):
     assert await pending(finance, school) == {}
 
 
-async def test_redelivered_answers_and_a_replayed_request_change_nothing(both):
-    welfare, finance, api, finance_api, federation, school, member = both
+async def test_redelivered_answers_and_a_replayed_request_change_nothing(granting):
+    welfare, finance, api, finance_api, federation, school, member = granting
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     await fund(finance_api, finance, federation, school, 10_000_00)
     recorded = await api.post(f"/v1/organizations/{school}/grants", json=visit(member), headers=officer)

@@ -7,54 +7,24 @@ enough for two greetings only, so finance refuses the third with its reason.
 import datetime as dt
 import uuid
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
 from tests.finance_tools import balances
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
-from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts.membership import MemberJoinedV1, MemberStatusChangedV1, OrganizationRegisteredV1
-from unionfed_shared.http import create_app
+from unionfed_shared.contracts.membership import MemberJoinedV1, MemberStatusChangedV1
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
-from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
 pytestmark = pytest.mark.integration
 
 AMOUNT = 200_00
 
 
-def tree(federation: str, school: str, other: str) -> list:
-    return [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
-                                 kind="federation", parent_id=None, path=[federation]),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="第一小学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school]),
-        OrganizationRegisteredV1(organization_id=other, federation_id=federation, name="第二中学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, other]),
-    ]
-
-
 def joined(federation: str, school: str, name: str, gender: str) -> MemberJoinedV1:
     return MemberJoinedV1(organization_id=school, federation_id=federation, member_id=uuid.uuid4(),
                           display_name=name, gender=gender, joined_on=dt.date(2019, 9, 1))
-
-
-@pytest.fixture
-async def both(build_service):
-    welfare = await build_service(welfare_definition)
-    finance = await build_service(finance_definition)
-    federation, school, other = (f"{p}-{uuid.uuid4().hex[:10]}" for p in ("county", "school", "middle"))
-    setup = tree(federation, school, other)
-    await deliver(welfare, setup)
-    await deliver(finance, setup)
-    async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60) as we,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
-    ):
-        yield welfare, finance, we, fi, federation, school, other
 
 
 async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_and_why(both):
