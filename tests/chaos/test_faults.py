@@ -88,6 +88,9 @@ async def test_1_each_consumer_killed_after_its_db_commit_and_just_before_it(hea
                         await all_fired(phase)
                     victims = [(service, fp) for _, p, service, fp in plan if p == phase]
                     for service, _ in victims:
+                        # Re-arming restarts the process: its earlier failpoint must have fired first,
+                        # or the restart would disarm it before it was reached.
+                        await all_fired(service)
                         armed[service] += 1
                     await asyncio.gather(*(platform.restart(s, failpoints=fp, wait=False) for s, fp in victims))
                 return hook
