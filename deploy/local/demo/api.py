@@ -85,6 +85,21 @@ async def until(what: str, probe, timeout: float = 120, every: float = 0.3):
         await asyncio.sleep(every)
 
 
+async def retry_missing(call, what: str, timeout: float = 120):
+    """Call until the answer is not 404: the events service learns members and unions through Kafka."""
+
+    async def probe():
+        response = await call()
+        return None if response.status_code == 404 else response
+
+    return await until(what, probe, timeout)
+
+
+async def books(api: Api, org: str) -> dict[str, int]:
+    answer = ok(await api.finance.get(f"/v1/organizations/{org}/ledger/balances", headers=api.admin))
+    return {a["code"]: a["balance_fen"] for a in answer["accounts"]}
+
+
 def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     fen = abs(fen)

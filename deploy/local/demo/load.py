@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from unionfed_shared.auth import Role
 
 from demo import plan
-from demo.api import Api, DemoError, ok, settled, until, yuan
+from demo.api import Api, DemoError, ok, retry_missing, settled, until, yuan
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
 from demo.welfare import load_welfare
 
@@ -49,16 +49,6 @@ async def in_order(schools: list[School], work, line) -> list:
             task.cancel()
         raise
     return results
-
-
-async def retry_missing(call, what: str, timeout: float = 120):
-    """Call until the answer is not 404: the events service learns members and unions through Kafka."""
-
-    async def probe():
-        response = await call()
-        return None if response.status_code == 404 else response
-
-    return await until(what, probe, timeout)
 
 
 async def load(api: Api, schools: list[School]) -> None:

@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 
 from demo import plan
-from demo.api import FINANCE, Api, ok, until, yuan
+from demo.api import FINANCE, Api, books, ok, until, yuan
 from demo.roster import COUNTY, SURVEY_SCHOOL, School
 from demo.welfare import show_welfare
 
@@ -16,11 +16,6 @@ ANSWERS = {"accepted": "立案", "merged": "并案", "referred": "转交", "reje
 COLUMNS = [("1001", "bank"), ("4101", "dues"), ("4102", "employer"), ("4103", "alloc in"), ("4104", "remit in"), ("5101", "welfare"),
            ("5102", "activity"), ("5103", "equipment"), ("5201", "alloc out"), ("5202", "remit out")]
 ORIGINAL = ["no1-primary", "experimental-middle", "central-kindergarten", "migrant-children"]
-
-
-async def books(api: Api, org: str) -> dict[str, int]:
-    answer = ok(await api.finance.get(f"/v1/organizations/{org}/ledger/balances", headers=api.admin))
-    return {a["code"]: a["balance_fen"] for a in answer["accounts"]}
 
 
 async def membership(api: Api) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from demo import plan
-from demo.api import Api, DemoError, ok, until, yuan
+from demo.api import Api, DemoError, books, ok, retry_missing, until, yuan
 from demo.roster import COUNTY, RETIREES, School
 
 SEED = plan.SEED + 50
@@ -15,16 +15,6 @@ SEED = plan.SEED + 50
 def _dates(rng: random.Random, first: str, last: str, count: int) -> list[dt.date]:
     start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
     return sorted(start + dt.timedelta(days=rng.randint(0, (end - start).days)) for _ in range(count))
-
-
-async def _known(api: Api, call, what: str):
-    """Call until welfare stops answering 404: it learns members through Kafka."""
-
-    async def probe():
-        response = await call()
-        return None if response.status_code == 404 else response
-
-    return ok(await until(what, probe, timeout=120))
 
 
 async def _grants_settled(api: Api, grant_ids: list[str], state: str, headers: dict) -> None:
@@ -60,7 +50,7 @@ async def _open_files(api: Api, chosen: list[tuple[School, str]], level: str, op
                 "documents": ["困难职工申请表", "收入证明"] + (["诊断证明"] if cause == "serious_illness" else [])}
         # A welfare officer of the school keeps the file; the county only visits.
         officer = api.welfare_officer(school.id)
-        files.append((await _known(api, lambda: api.welfare.post(
+        files.append(ok(await retry_missing(lambda: api.welfare.post(
             f"/v1/organizations/{school.id}/hardship-files", json=body, headers=officer),
             "a member in the welfare service"))["id"])
     return files
@@ -167,7 +157,7 @@ async def show_welfare(api: Api) -> None:
     print("  hardship files open: " + ", ".join(f"{k} {v}" for k, v in sorted(files.items())))
     print(f"  welfare paid in the county's tree in 2026 (grants, greetings): {yuan(year['totals']['welfare_paid_fen'])}")
     drive = ok(await api.welfare.get(f"/v1/donation-drives/{plan.DRIVE_CODE}", headers=api.admin))
-    held = (await _balances(api, plan.DRIVE_SCHOOL)).get(f"2301/{plan.DRIVE_CODE}", 0)
+    held = (await books(api, plan.DRIVE_SCHOOL)).get(f"2301/{plan.DRIVE_CODE}", 0)
     print(f"  donation drive {drive['title']} for {drive['pseudonym']}: raised {yuan(drive['raised_fen'])}, "
           f"paid {yuan(drive['disbursed_fen'])}, held {yuan(drive['held_fen'])}; held for it (2301) in "
           f"{plan.DRIVE_SCHOOL}'s ledger: {yuan(held)}")
@@ -177,14 +167,9 @@ async def _held(api: Api, org: str, drive: str, amount_fen: int) -> None:
     """Wait until the union's ledger holds exactly ``amount_fen`` for the drive (2301/<drive>)."""
 
     async def probe():
-        return True if (await _balances(api, org)).get(f"2301/{drive}", 0) == amount_fen else None
+        return True if (await books(api, org)).get(f"2301/{drive}", 0) == amount_fen else None
 
     await until(f"{yuan(amount_fen)} of donations held in {org}'s ledger", probe, timeout=120)
-
-
-async def _balances(api: Api, org: str) -> dict[str, int]:
-    answer = ok(await api.finance.get(f"/v1/organizations/{org}/ledger/balances", headers=api.admin))
-    return {a["code"]: a["balance_fen"] for a in answer["accounts"]}
 
 
 async def _welfare_expense(api: Api, org: str, first: str, last: str) -> int:
