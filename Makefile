@@ -1,5 +1,5 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down test unit soak
+.PHONY: up down test unit soak bench
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
@@ -24,3 +24,7 @@ soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per 
 			uv run --no-sync pytest tests/chaos -x -q -s \
 			|| { echo "soak: FAILED with chaos seed $$seed — rerun with UNIONFED_CHAOS_SEED=$$seed UNIONFED_CHAOS_ROUNDS=$${SOAK_ROUNDS:-4}"; exit 1; }; \
 	done
+
+bench:  ## the performance harness (own Kafka and PostgreSQL; under 15 minutes)
+	bash deploy/local/ensure-python-env.sh
+	uv run --no-sync python -m bench

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from unionfed_shared.auth import TokenService
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.db import make_engine, make_session_factory
-from unionfed_shared.messaging.consumer import EventConsumer, Handler
+from unionfed_shared.messaging.consumer import EventConsumer, Handler, Prefetch
 from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
 from unionfed_shared.messaging.kafka import make_broker, outbox_sender, raw_publisher, subscribe
 from unionfed_shared.messaging.outbox_relay import OutboxRelay
@@ -39,6 +39,7 @@ class ServiceDefinition:
     migrations_dir: Path
     emits: Sequence[type[IntegrationEvent]] = ()
     description: str = ""
+    prefetch: Prefetch | None = None
 
 
 class Runtime:
@@ -60,10 +61,17 @@ class Runtime:
             raw_publisher(self.broker),
             max_attempts=self.settings.consumer_max_attempts,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
+            prefetch=definition.prefetch,
         )
         self.consumer.register_all(definition.handlers)
         if self.consumer.topics:
-            subscribe(self.broker, self.consumer, self.settings.consumer_group)
+            subscribe(
+                self.broker,
+                self.consumer,
+                self.settings.consumer_group,
+                max_records=self.settings.consumer_batch_size,
+                batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+            )
         for event_cls in definition.emits:
             # Declared for the AsyncAPI document; the outbox relay does the publishing.
             self.broker.publisher(

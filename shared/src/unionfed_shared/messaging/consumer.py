@@ -12,7 +12,7 @@ import enum
 import logging
 import re
 import traceback
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opentelemetry import trace
@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 _VERSION_SUFFIX = re.compile(r"\.v\d+$")
 
 Handler = Callable[[UnitOfWork, IntegrationEvent, "Delivery"], Awaitable[None]]
+# Reads ahead, in a few statements, what a batch's handlers will need (rows they would read one by one).
+Prefetch = Callable[[UnitOfWork, list[IntegrationEvent]], Awaitable[None]]
 PublishRaw = Callable[[str, bytes | None, bytes, dict[str, str]], Awaitable[object]]
 
 
@@ -65,6 +67,9 @@ class IncomingMessage:
         )
 
 
+_UNATTRIBUTED = object()
+
+
 @dataclass(frozen=True)
 class Delivery:
     """An event as it was delivered: what it says and where in Kafka it came from."""
@@ -73,6 +78,16 @@ class Delivery:
     topic: str
     partition: int
     offset: int
+
+
+@dataclass(frozen=True)
+class _Ready:
+    """A message parsed into the event its handler applies."""
+
+    message: IncomingMessage
+    envelope: Envelope
+    event: IntegrationEvent
+    handler: Handler
 
 
 class EventConsumer:
@@ -87,6 +102,7 @@ class EventConsumer:
         max_attempts: int = 3,
         retry_backoff_s: float = 0.2,
         max_outage_backoff_s: float = 5.0,
+        prefetch: Prefetch | None = None,
     ):
         self.name = name
         self._uow_factory = uow_factory
@@ -97,6 +113,7 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
         self._max_outage_backoff_s = max_outage_backoff_s
+        self._prefetch = prefetch
         self._tracer = tracer(f"unionfed.consumer.{name}")
 
     def register(self, event_cls: type[IntegrationEvent], handler: Handler) -> None:
@@ -111,14 +128,31 @@ class EventConsumer:
         return sorted({cls.topic for cls, _ in self._handlers.values()})
 
     async def handle(self, message: IncomingMessage, *, to_dlq_topic: bool = True) -> Outcome:
-        """Give the message its one outcome. Raises only on cancellation."""
-        outcome = await self._outcome_of(message, to_dlq_topic)
+        """Give the message its one outcome, in a transaction of its own. Raises only on cancellation."""
+        prepared = await self._prepare(message, to_dlq_topic)
+        outcome = prepared if isinstance(prepared, Outcome) else await self._apply_with_retries(prepared, to_dlq_topic)
         log.debug(
             "%s/%d@%d %s for %s", message.topic, message.partition, message.offset, outcome.value, self.name
         )
         return outcome
 
-    async def _outcome_of(self, message: IncomingMessage, to_dlq_topic: bool) -> Outcome:
+    async def handle_batch(self, messages: Sequence[IncomingMessage]) -> None:
+        """Give every message its one outcome, applying the batch in one transaction.
+
+        One commit for many messages is what makes a consumer fast; the outcomes stay those of
+        :meth:`handle`. When a message fails, the transaction is rolled back, the messages before
+        it are applied again as a batch, it gets its own retries (and dead letter), and the batch
+        goes on after it. Raises only on cancellation.
+        """
+        ready: list[_Ready] = []
+        for message in messages:
+            prepared = await self._prepare(message, to_dlq_topic=True)
+            if isinstance(prepared, _Ready):
+                ready.append(prepared)
+        await self._apply_in_batches(ready)
+
+    async def _prepare(self, message: IncomingMessage, to_dlq_topic: bool) -> "_Ready | Outcome":
+        """The parsed event and its handler, or the outcome of a message that has nothing to apply."""
         envelope: Envelope | None = None
         try:
             envelope = Envelope.from_headers(decode_headers(message.headers), message.value)
@@ -133,47 +167,61 @@ class EventConsumer:
                     )
                 return Outcome.IGNORED
             event_cls, handler = registered
-            event = envelope.parse(event_cls)
+            return _Ready(message, envelope, envelope.parse(event_cls), handler)
         except EnvelopeError as exc:
             return await self._dead_letter(message, envelope, exc, 1, to_dlq_topic)
 
+    async def _apply_with_retries(self, ready: "_Ready", to_dlq_topic: bool) -> Outcome:
         failures = 0
         outage_waits = 0
         while True:
             try:
-                return await self._apply(message, envelope, event, handler)
+                return await self._apply(ready)
             except asyncio.CancelledError:
                 raise
             except inbox.ConflictingDuplicate as exc:
-                return await self._dead_letter(message, envelope, exc, failures + 1, to_dlq_topic)
+                return await self._dead_letter(ready.message, ready.envelope, exc, failures + 1, to_dlq_topic)
             except Exception as exc:
                 if is_transient(exc):
                     outage_waits += 1
-                    delay = min(self._max_outage_backoff_s, self._retry_backoff_s * 2**outage_waits)
-                    log.warning(
-                        "transient failure applying %s (%s); retrying in %.1fs",
-                        envelope.id, exc.__class__.__name__, delay,
-                    )
-                    await asyncio.sleep(delay)
+                    await self._outage_pause(ready.envelope.id, exc, outage_waits)
                     continue
                 failures += 1
                 if failures >= self._max_attempts:
-                    return await self._dead_letter(message, envelope, exc, failures, to_dlq_topic)
-                log.warning("attempt %d applying %s failed: %s", failures, envelope.id, exc)
+                    return await self._dead_letter(ready.message, ready.envelope, exc, failures, to_dlq_topic)
+                log.warning("attempt %d applying %s failed: %s", failures, ready.envelope.id, exc)
                 await asyncio.sleep(self._retry_backoff_s * failures)
+
+    async def _outage_pause(self, what: str, exc: BaseException, waits: int) -> None:
+        delay = min(self._max_outage_backoff_s, self._retry_backoff_s * 2**waits)
+        log.warning("transient failure applying %s (%s); retrying in %.1fs", what, exc.__class__.__name__, delay)
+        await asyncio.sleep(delay)
 
     def _other_versions(self, event_type: str) -> list[str]:
         family = _VERSION_SUFFIX.sub("", event_type)
         return sorted(t for t in self._handlers if _VERSION_SUFFIX.sub("", t) == family)
 
-    async def _apply(
-        self, message: IncomingMessage, envelope: Envelope, event: IntegrationEvent, handler: Handler
-    ) -> Outcome:
-        parent = extract_trace_context(envelope.trace_headers)
+    async def _apply(self, ready: "_Ready") -> Outcome:
+        async with self._uow_factory() as uow:
+            claim = await inbox.claim(
+                uow.session, self.name, ready.envelope, ready.message.topic, ready.message.partition, ready.message.offset
+            )
+            if claim is inbox.Claim.DUPLICATE:
+                return Outcome.DUPLICATE
+            if claim is inbox.Claim.CONFLICT:
+                raise inbox.ConflictingDuplicate(f"event {ready.envelope.id} was already applied with a different payload")
+            await self._run_handler(uow, ready)
+            failpoint("consumer.before_db_commit")
+            await uow.commit()
+        failpoint("consumer.after_db_commit")
+        return Outcome.PROCESSED
+
+    async def _run_handler(self, uow: UnitOfWork, ready: "_Ready") -> None:
+        message, envelope = ready.message, ready.envelope
         with (
             self._tracer.start_as_current_span(
                 f"{envelope.type} process",
-                context=parent,
+                context=extract_trace_context(envelope.trace_headers),
                 kind=trace.SpanKind.CONSUMER,
                 attributes={
                     "messaging.system": "kafka",
@@ -185,28 +233,65 @@ class EventConsumer:
                 },
             ),
             caused_by(
-                Causation(
-                    correlation_id=envelope.correlation_id,
-                    causation_id=envelope.id,
-                    actor=envelope.actor,
-                )
+                Causation(correlation_id=envelope.correlation_id, causation_id=envelope.id, actor=envelope.actor)
             ),
         ):
-            async with self._uow_factory() as uow:
-                claim = await inbox.claim(
-                    uow.session, self.name, envelope, message.topic, message.partition, message.offset
-                )
-                if claim is inbox.Claim.DUPLICATE:
-                    return Outcome.DUPLICATE
-                if claim is inbox.Claim.CONFLICT:
-                    raise inbox.ConflictingDuplicate(
-                        f"event {envelope.id} was already applied with a different payload"
+            await ready.handler(uow, ready.event, Delivery(envelope, message.topic, message.partition, message.offset))
+
+    async def _apply_in_batches(self, batch: "list[_Ready]") -> None:
+        while batch:
+            failed = await self._try_batch(batch)
+            if failed is None:
+                return
+            if failed is _UNATTRIBUTED:
+                if len(batch) == 1:
+                    await self._apply_with_retries(batch[0], to_dlq_topic=True)
+                    return
+                # The commit itself failed: halve the batch until the message behind it is alone.
+                middle = len(batch) // 2
+                await self._apply_in_batches(batch[:middle])
+                batch = batch[middle:]
+                continue
+            await self._apply_in_batches(batch[:failed])
+            await self._apply_with_retries(batch[failed], to_dlq_topic=True)
+            batch = batch[failed + 1 :]
+
+    async def _try_batch(self, batch: "list[_Ready]") -> "int | object | None":
+        """Apply the whole batch and commit: None; or, rolled back, the index of the failing message."""
+        outage_waits = 0
+        while True:
+            at: int | None = None
+            try:
+                async with self._uow_factory() as uow:
+                    claims = await inbox.claim_many(
+                        uow.session,
+                        self.name,
+                        [(r.envelope, r.message.topic, r.message.partition, r.message.offset) for r in batch],
                     )
-                await handler(uow, event, Delivery(envelope, message.topic, message.partition, message.offset))
-                failpoint("consumer.before_db_commit")
-                await uow.commit()
-        failpoint("consumer.after_db_commit")
-        return Outcome.PROCESSED
+                    if self._prefetch is not None:
+                        await self._prefetch(uow, [r.event for r, c in zip(batch, claims) if c is inbox.Claim.NEW])
+                    for at, (ready, claim) in enumerate(zip(batch, claims, strict=True)):
+                        if claim is inbox.Claim.CONFLICT:
+                            return at
+                        if claim is inbox.Claim.NEW:
+                            await self._run_handler(uow, ready)
+                    at = None
+                    failpoint("consumer.before_db_commit")
+                    await uow.commit()
+                failpoint("consumer.after_db_commit")
+                return None
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if is_transient(exc):
+                    outage_waits += 1
+                    await self._outage_pause(f"a batch of {len(batch)}", exc, outage_waits)
+                    continue
+                if at is None:
+                    log.warning("a batch of %d failed at commit (%s); splitting it", len(batch), exc)
+                    return _UNATTRIBUTED
+                log.info("batch rolled back at %s: %s", batch[at].envelope.id, exc)
+                return at
 
     async def _dead_letter(
         self,

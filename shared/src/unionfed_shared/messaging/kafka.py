@@ -33,11 +33,15 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     )
 
 
-def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> None:
-    """Attach ``consumer`` to its topics. Offsets are committed only after its outcome is durable.
+def subscribe(
+    broker: KafkaBroker, consumer: EventConsumer, group_id: str, *, max_records: int = 500, batch_timeout_ms: int = 100
+) -> None:
+    """Attach ``consumer`` to its topics. Offsets are committed only after the batch's outcomes are durable.
 
     AckPolicy.MANUAL turns off auto-commit (FastStream's default on Kafka acks before the handler
     runs); ``earliest`` lets a new consumer group start from the first event, not the next one.
+    Records arrive in batches (what the fetch holds, up to ``max_records``), applied in one
+    database transaction each.
     """
 
     @broker.subscriber(
@@ -45,6 +49,9 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> No
         group_id=group_id,
         ack_policy=AckPolicy.MANUAL,
         auto_offset_reset="earliest",
+        batch=True,
+        max_records=max_records,
+        batch_timeout_ms=batch_timeout_ms,
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
         # The EventConsumer parses the bytes itself and dead-letters what it cannot read; FastStream's
@@ -52,12 +59,12 @@ def subscribe(broker: KafkaBroker, consumer: EventConsumer, group_id: str) -> No
         decoder=_undecoded,
         parser=_tolerant_parser,
     )
-    async def on_message(message: KafkaMessage) -> None:
-        await consumer.handle(IncomingMessage.from_record(message.raw_message))
+    async def on_batch(message: KafkaMessage) -> None:
+        await consumer.handle_batch([IncomingMessage.from_record(record) for record in message.raw_message])
         failpoint("consumer.before_offset_commit")
         try:
-            # The default subscriber fetches one record at a time, so the consumer's position
-            # is exactly this record's offset + 1: committing it commits nothing unprocessed.
+            # The consumer's position is right after the batch it was handed, so committing it
+            # commits exactly what was just applied.
             await message.ack()
         except (CommitFailedError, IllegalStateError) as exc:
             # The partition moved to another member during a rebalance; it will redeliver
@@ -69,20 +76,24 @@ async def _undecoded(message) -> bytes:
     return message.body
 
 
-async def _tolerant_parser(record, original_parser):
-    """FastStream decodes every header as UTF-8 and drops, without trace, a record where one is not.
+async def _tolerant_parser(records, original_parser):
+    """FastStream decodes every header as UTF-8 and drops, without trace, a batch where one is not.
 
-    Parse a copy with readable headers instead; the EventConsumer reads the untouched record and
-    dead-letters it with the reason.
+    Parse copies with readable headers instead; the EventConsumer reads the untouched records and
+    dead-letters the unreadable one with the reason.
     """
     try:
-        return await original_parser(record)
+        return await original_parser(records)
     except UnicodeDecodeError:
-        readable = dataclasses.replace(
-            record, headers=[(k, v if v is None else v.decode("utf-8", "replace").encode()) for k, v in record.headers or ()]
+        readable = tuple(
+            dataclasses.replace(
+                record,
+                headers=[(k, v if v is None else v.decode("utf-8", "replace").encode()) for k, v in record.headers or ()],
+            )
+            for record in records
         )
         message = await original_parser(readable)
-        message.raw_message = record
+        message.raw_message = records
         return message
 
 

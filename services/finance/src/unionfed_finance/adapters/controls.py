@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -12,8 +13,10 @@ from unionfed_finance.domain.ledger import Refused
 
 
 class HoldRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, remember: Callable[[Callable[[], None]], None]):
         self._session = session
+        self._remember = remember
+        self._links: dict[uuid.UUID, uuid.UUID] = {}
 
     async def add(self, values: dict) -> None:
         created = await self._session.scalar(
@@ -41,8 +44,24 @@ class HoldRepository:
         row = (await self._session.execute(select(holds).where(holds.c.id == hold_id))).first()
         return dict(row._mapping) if row else None
 
-    async def link_posting(self, hold_id: uuid.UUID, posting_id: uuid.UUID) -> None:
-        await self._session.execute(update(holds).where(holds.c.id == hold_id).values(posting_id=posting_id))
+    def link_posting(self, hold_id: uuid.UUID, posting_id: uuid.UUID) -> None:
+        """Written at :meth:`flush`, after the posting it names (appended postings are written then)."""
+        self._links[hold_id] = posting_id
+        self._remember(lambda: self._links.pop(hold_id, None))
+
+    async def flush(self) -> None:
+        if self._links:
+            await self._session.execute(
+                text(
+                    """
+                    UPDATE holds AS h SET posting_id = l.posting_id
+                    FROM unnest(CAST(:holds AS uuid[]), CAST(:postings AS uuid[])) AS l(hold_id, posting_id)
+                    WHERE h.id = l.hold_id
+                    """
+                ),
+                {"holds": list(self._links), "postings": list(self._links.values())},
+            )
+            self._links = {}
 
 
 class BudgetRepository:
@@ -115,8 +134,9 @@ class BudgetRepository:
 
 
 class PeriodRepository:
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, on_close: Callable[[str], None]):
         self._session = session
+        self._on_close = on_close
 
     async def close(self, organization_id: str, label: str, starts_on: dt.date, ends_on: dt.date,
                     closed_by: str | None, journal_event_id: str) -> None:
@@ -131,6 +151,7 @@ class PeriodRepository:
         )
         if closed is None:
             raise Refused(f"period {label} of {organization_id} is already closed")
+        self._on_close(organization_id)
 
     async def of(self, organization_id: str) -> list[dict]:
         query = (
@@ -144,11 +165,19 @@ class PeriodRepository:
 class OutcomeRepository:
     def __init__(self, session: AsyncSession):
         self._session = session
+        self._recorded: list[dict] = []
 
-    async def record(self, values: dict) -> None:
-        await self._session.execute(insert(money_outcomes).values(**values))
+    def record(self, values: dict) -> None:
+        """Written at :meth:`flush`, with the rest of the batch's outcomes."""
+        self._recorded.append(values)
+
+    async def flush(self) -> None:
+        if self._recorded:
+            await self._session.execute(insert(money_outcomes), self._recorded)
+            self._recorded = []
 
     async def get(self, journal_event_id: str) -> dict | None:
+        await self.flush()
         row = (
             await self._session.execute(
                 select(money_outcomes).where(money_outcomes.c.journal_event_id == journal_event_id)

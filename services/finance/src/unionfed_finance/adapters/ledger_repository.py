@@ -1,10 +1,14 @@
 """Appending postings to a ledger: chain, lines and balances in one transaction."""
 
+import contextlib
 import datetime as dt
 import uuid
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import event, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,6 +16,7 @@ from unionfed_finance.adapters.tables import accounts, closed_periods, dues_acco
 from unionfed_finance.domain.ledger import (
     GENESIS_HASH,
     STANDARD_CHART,
+    AccountBalance,
     AccountSpec,
     Line,
     Posting,
@@ -20,6 +25,33 @@ from unionfed_finance.domain.ledger import (
     account_spec,
     chain_hash,
 )
+
+
+@dataclass(frozen=True)
+class Head:
+    last_sequence: int
+    last_hash: str
+
+
+def del_from(rows: list, start: int) -> None:
+    del rows[start:]
+
+
+class _LazySavepoint:
+    """A SAVEPOINT taken just before the first statement that needs one, if any does."""
+
+    def __init__(self):
+        self._transaction = None
+
+    def begin(self, session) -> None:
+        # Runs inside SQLAlchemy's greenlet, before the statement: the sync API is the one to use.
+        if self._transaction is None:
+            self._transaction = session.begin_nested()
+
+    async def end(self, session: AsyncSession, *, commit: bool) -> None:
+        transaction, self._transaction = self._transaction, None
+        if transaction is not None and transaction.is_active:
+            await session.run_sync(lambda _: transaction.commit() if commit else transaction.rollback())
 
 
 @dataclass(frozen=True)
@@ -52,20 +84,82 @@ def posting_of_rows(row, lines) -> Posting:
 
 
 class LedgerRepository:
+    """The ledgers one transaction writes, kept in memory from first use and written at :meth:`flush`.
+
+    A consumer applies a batch of journal entries in one transaction. Reading a ledger's head and
+    accounts once (locked), checking every rule in memory, and writing the postings, lines,
+    balances and heads in a few multi-row statements is what makes that fast; the rules and the
+    order of entries are the same as one statement per change. The locks are taken on first use
+    and held to the end of the transaction, so nothing else can move these rows meanwhile.
+    """
+
     def __init__(self, session: AsyncSession):
         self._session = session
+        self._opened: set[str] = set()
+        self._heads: dict[str, list] = {}  # organization -> [last_sequence, last_hash]
+        self._accounts: dict[str, dict[str, AccountBalance]] = {}
+        self._periods: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
+        self._new_postings: list[dict] = []
+        self._new_lines: list[dict] = []
+        self._moved: set[tuple[str, str]] = set()
+        self._moved_heads: set[str] = set()
+        self._undo: list[Callable[[], None]] | None = None
+        self._savepoint: _LazySavepoint | None = None
+        event.listen(session.sync_session, "do_orm_execute", self._before_statement)
+
+    # ------------------------------------------------------------ tentative changes
+
+    @contextlib.asynccontextmanager
+    async def tentatively(self):
+        """Changes that vanish, in the database and in memory, when the block raises.
+
+        Most entries change only what this repository keeps in memory, undone by its undo log; a
+        SAVEPOINT (two round trips) is taken only when a statement runs inside the block.
+        """
+        outer_undo, outer_savepoint = self._undo, self._savepoint
+        self._undo, self._savepoint = [], _LazySavepoint()
+        try:
+            yield
+        except BaseException:
+            for undo in reversed(self._undo):
+                undo()
+            await self._savepoint.end(self._session, commit=False)
+            raise
+        else:
+            await self._savepoint.end(self._session, commit=True)
+            if outer_undo is not None:
+                outer_undo.extend(self._undo)
+        finally:
+            self._undo, self._savepoint = outer_undo, outer_savepoint
+
+    def _before_statement(self, execute_state) -> None:
+        if self._savepoint is not None:
+            self._savepoint.begin(execute_state.session)
+
+    def remember(self, undo: Callable[[], None]) -> None:
+        """Undo ``undo`` if the tentative block around this change raises."""
+        if self._undo is not None:
+            self._undo.append(undo)
+
+    # ------------------------------------------------------------ books, heads, accounts
 
     async def open(self, organization_id: str, federation_id: str) -> bool:
         """Open the books with the standard chart; True when they were not open yet."""
+        if organization_id in self._opened:
+            return False
         opened = await self._session.scalar(
             pg_insert(ledgers)
             .values(organization_id=organization_id, federation_id=federation_id, last_hash=GENESIS_HASH)
             .on_conflict_do_nothing()
             .returning(ledgers.c.organization_id)
         )
-        await self._session.execute(
-            pg_insert(accounts).values([_account_row(organization_id, s) for s in STANDARD_CHART]).on_conflict_do_nothing()
-        )
+        if opened is not None:
+            # Books and chart are opened in one transaction: existing books have their chart.
+            await self._session.execute(
+                pg_insert(accounts).values([_account_row(organization_id, s) for s in STANDARD_CHART]).on_conflict_do_nothing()
+            )
+        self._opened.add(organization_id)
+        self.remember(lambda: self._opened.discard(organization_id))
         return opened is not None
 
     async def ensure_accounts(self, organization_id: str, codes: set[str]) -> None:
@@ -74,35 +168,121 @@ class LedgerRepository:
         ``SELECT … FOR UPDATE`` locks nothing for a row that does not exist yet, so two first
         spends could both pass a floor: the row is created first, then every change locks it.
         """
-        extra = sorted(code for code in codes if "/" in code)
+        known = await self._accounts_of(organization_id)
+        extra = sorted(code for code in codes if "/" in code and code not in known)
         if extra:
             await self._session.execute(
                 pg_insert(accounts)
                 .values([_account_row(organization_id, account_spec(code)) for code in extra])
                 .on_conflict_do_nothing()
             )
+            await self._load_accounts(organization_id, extra)
 
     async def lock_head(self, organization_id: str):
         """Lock the chain head: one writer per ledger, so sequences have no gaps or forks."""
-        head = (
-            await self._session.execute(
-                select(ledgers.c.last_sequence, ledgers.c.last_hash)
-                .where(ledgers.c.organization_id == organization_id)
-                .with_for_update()
-            )
-        ).first()
+        head = self._heads.get(organization_id)
         if head is None:
-            raise Refused(f"organization {organization_id} keeps no books here")
-        return head
+            row = (
+                await self._session.execute(
+                    select(ledgers.c.last_sequence, ledgers.c.last_hash)
+                    .where(ledgers.c.organization_id == organization_id)
+                    .with_for_update()
+                )
+            ).first()
+            if row is None:
+                raise Refused(f"organization {organization_id} keeps no books here")
+            head = self._heads[organization_id] = [row.last_sequence, row.last_hash]
+            self._forget_if_undone(lambda: self._heads.pop(organization_id, None))
+        return Head(*head)
+
+    async def prefetch(self, organization_ids: set[str]) -> None:
+        """Lock and read the heads, accounts and closed periods of many ledgers at once.
+
+        Heads are locked in organization order, as one writer at a time would lock them, so two
+        batches never wait on each other in a cycle. Books not open yet are left to :meth:`open`.
+        """
+        wanted = sorted(organization_ids - self._heads.keys())
+        if not wanted:
+            return
+        heads = await self._session.execute(
+            select(ledgers.c.organization_id, ledgers.c.last_sequence, ledgers.c.last_hash)
+            .where(ledgers.c.organization_id.in_(wanted))
+            .order_by(ledgers.c.organization_id)
+            .with_for_update()
+        )
+        found = []
+        for row in heads:
+            self._heads[row.organization_id] = [row.last_sequence, row.last_hash]
+            self._opened.add(row.organization_id)
+            self._accounts[row.organization_id] = {}
+            self._periods[row.organization_id] = []
+            found.append(row.organization_id)
+        if not found:
+            return
+        balances = await self._session.execute(
+            select(accounts.c.organization_id, accounts.c.code, accounts.c.balance_fen, accounts.c.pending_fen, accounts.c.floor_fen)
+            .where(accounts.c.organization_id.in_(found))
+            .order_by(accounts.c.organization_id, accounts.c.code)
+            .with_for_update()
+        )
+        for row in balances:
+            self._accounts[row.organization_id][row.code] = AccountBalance(row.balance_fen, row.pending_fen, row.floor_fen)
+        periods = await self._session.execute(
+            select(closed_periods.c.organization_id, closed_periods.c.label, closed_periods.c.starts_on, closed_periods.c.ends_on)
+            .where(closed_periods.c.organization_id.in_(found))
+        )
+        for row in periods:
+            self._periods[row.organization_id].append((row.label, row.starts_on, row.ends_on))
+
+    async def _accounts_of(self, organization_id: str) -> dict[str, AccountBalance]:
+        known = self._accounts.get(organization_id)
+        if known is None:
+            known = await self._load_accounts(organization_id)
+        return known
+
+    async def _load_accounts(self, organization_id: str, codes: list[str] | None = None) -> dict[str, AccountBalance]:
+        """Read and lock the organization's accounts (or only ``codes``) into memory."""
+        query = select(accounts.c.code, accounts.c.balance_fen, accounts.c.pending_fen, accounts.c.floor_fen).where(
+            accounts.c.organization_id == organization_id
+        )
+        if codes is not None:
+            query = query.where(accounts.c.code.in_(codes))
+        rows = await self._session.execute(query.with_for_update())
+        known = self._accounts.setdefault(organization_id, {})
+        loaded = {row.code: AccountBalance(row.balance_fen, row.pending_fen, row.floor_fen) for row in rows}
+        known.update(loaded)
+
+        def forget():
+            for code in loaded:
+                known.pop(code, None)
+            if not known:
+                self._accounts.pop(organization_id, None)
+
+        self._forget_if_undone(forget)
+        return known
+
+    def _forget_if_undone(self, forget: Callable[[], object]) -> None:
+        # Rolling back to a savepoint releases the locks taken after it: what was read under
+        # them must be read (and locked) again.
+        self.remember(forget)
 
     async def closed_period_containing(self, organization_id: str, day: dt.date) -> str | None:
-        return await self._session.scalar(
-            select(closed_periods.c.label).where(
-                closed_periods.c.organization_id == organization_id,
-                closed_periods.c.starts_on <= day,
-                closed_periods.c.ends_on >= day,
+        periods = self._periods.get(organization_id)
+        if periods is None:
+            rows = await self._session.execute(
+                select(closed_periods.c.label, closed_periods.c.starts_on, closed_periods.c.ends_on).where(
+                    closed_periods.c.organization_id == organization_id
+                )
             )
-        )
+            periods = self._periods[organization_id] = [tuple(row) for row in rows]
+            self._forget_if_undone(lambda: self._periods.pop(organization_id, None))
+        return next((label for label, starts, ends in periods if starts <= day <= ends), None)
+
+    def forget_periods(self, organization_id: str) -> None:
+        """A period was closed in this transaction: read them again."""
+        self._periods.pop(organization_id, None)
+
+    # ------------------------------------------------------------ appending
 
     async def append(self, posting: Posting, source: SourceEvent, posting_id: uuid.UUID) -> RecordedPosting:
         """Append one posting: period open, every floor kept, or :class:`Refused` and nothing written."""
@@ -114,116 +294,168 @@ class LedgerRepository:
                 f"date the entry (or its correction) in an open period"
             )
         await self.ensure_accounts(posting.organization_id, {line.account_code for line in posting.lines})
+        deltas: dict[str, int] = defaultdict(int)
+        for line in posting.lines:
+            deltas[line.account_code] += line.signed_for(account_spec(line.account_code).type)
+        for code, delta in deltas.items():
+            await self._check_move(posting.organization_id, code, delta)
+        for code, delta in deltas.items():
+            await self._move(posting.organization_id, code, balance_fen=delta)
         sequence = head.last_sequence + 1
         digest = chain_hash(head.last_hash, sequence, posting, source.event_id)
-        await self._session.execute(
-            insert(postings).values(
-                id=posting_id,
-                organization_id=posting.organization_id,
-                sequence=sequence,
-                effective_date=posting.effective_date,
-                description=posting.description,
-                total_fen=posting.total_fen,
-                source_event_id=source.event_id,
-                source_event_type=source.event_type,
-                source_topic=source.topic,
-                source_partition=source.partition,
-                source_offset=source.offset,
-                actor=source.actor,
-                causation_id=source.causation_id,
-                correlation_id=source.correlation_id,
-                trace_id=source.trace_id,
-                journal_event_id=source.journal_event_id,
-                journal_partition=source.journal_partition,
-                journal_offset=source.journal_offset,
-                reverses_posting_id=posting.reverses_posting_id,
-                previous_hash=head.last_hash,
-                hash=digest,
-            )
+        self._new_postings.append(
+            {
+                "id": posting_id,
+                "organization_id": posting.organization_id,
+                "sequence": sequence,
+                "effective_date": posting.effective_date,
+                "description": posting.description,
+                "total_fen": posting.total_fen,
+                "source_event_id": source.event_id,
+                "source_event_type": source.event_type,
+                "source_topic": source.topic,
+                "source_partition": source.partition,
+                "source_offset": source.offset,
+                "actor": source.actor,
+                "causation_id": source.causation_id,
+                "correlation_id": source.correlation_id,
+                "trace_id": source.trace_id,
+                "journal_event_id": source.journal_event_id,
+                "journal_partition": source.journal_partition,
+                "journal_offset": source.journal_offset,
+                "reverses_posting_id": posting.reverses_posting_id,
+                "previous_hash": head.last_hash,
+                "hash": digest,
+            }
         )
-        await self._session.execute(
-            insert(posting_lines),
-            [
-                {
-                    "posting_id": posting_id,
-                    "line_no": number,
-                    "organization_id": posting.organization_id,
-                    "account_code": line.account_code,
-                    "debit_fen": line.debit_fen,
-                    "credit_fen": line.credit_fen,
-                    "counterparty_id": line.counterparty_id,
-                }
-                for number, line in enumerate(posting.lines, start=1)
-            ],
+        self._new_lines.extend(
+            {
+                "posting_id": posting_id,
+                "line_no": number,
+                "organization_id": posting.organization_id,
+                "account_code": line.account_code,
+                "debit_fen": line.debit_fen,
+                "credit_fen": line.credit_fen,
+                "counterparty_id": line.counterparty_id,
+            }
+            for number, line in enumerate(posting.lines, start=1)
         )
-        for line in posting.lines:
-            await self.move_balance(
-                posting.organization_id, line.account_code, line.signed_for(account_spec(line.account_code).type)
-            )
-        await self._session.execute(
-            update(ledgers)
-            .where(ledgers.c.organization_id == posting.organization_id)
-            .values(last_sequence=sequence, last_hash=digest)
-        )
+        postings_before, lines_before = len(self._new_postings) - 1, len(self._new_lines) - len(posting.lines)
+        self.remember(lambda: (del_from(self._new_postings, postings_before), del_from(self._new_lines, lines_before)))
+        self._set_head(posting.organization_id, sequence, digest)
         return RecordedPosting(posting_id, sequence, digest)
 
+    def _set_head(self, organization_id: str, sequence: int, digest: str) -> None:
+        head = self._heads[organization_id]
+        before, was_moved = list(head), organization_id in self._moved_heads
+        head[:] = [sequence, digest]
+        self._moved_heads.add(organization_id)
+
+        def undo():
+            head[:] = before
+            if not was_moved:
+                self._moved_heads.discard(organization_id)
+
+        self.remember(undo)
+
+    async def _check_move(self, organization_id: str, code: str, delta: int) -> None:
+        account = (await self._accounts_of(organization_id)).get(code)
+        if account is None:
+            raise Refused(f"account {code} is not open in {organization_id}")
+        if not account.can_move(delta):
+            raise self._below_floor(organization_id, code, account, -delta)
+
+    async def _move(self, organization_id: str, code: str, *, balance_fen: int = 0, pending_fen: int = 0) -> None:
+        account = (await self._accounts_of(organization_id))[code]
+        key, was_moved = (organization_id, code), (organization_id, code) in self._moved
+        account.balance_fen += balance_fen
+        account.pending_fen += pending_fen
+        self._moved.add(key)
+
+        def undo():
+            account.balance_fen -= balance_fen
+            account.pending_fen -= pending_fen
+            if not was_moved:
+                self._moved.discard(key)
+
+        self.remember(undo)
+
     async def move_balance(self, organization_id: str, code: str, delta: int) -> None:
-        # The floor is checked by the statement that moves the balance, on the row it locks;
-        # money reserved by pending holds is not available.
-        moved = await self._session.scalar(
-            text(
-                """
-                UPDATE accounts SET balance_fen = balance_fen + :delta
-                WHERE organization_id = :org AND code = :code
-                  AND (floor_fen IS NULL OR :delta >= 0 OR balance_fen - pending_fen + :delta >= floor_fen)
-                RETURNING balance_fen
-                """
-            ),
-            {"delta": delta, "org": organization_id, "code": code},
-        )
-        if moved is None:
-            await self._refuse_account_change(organization_id, code, -delta)
+        await self._check_move(organization_id, code, delta)
+        await self._move(organization_id, code, balance_fen=delta)
 
     async def reserve(self, organization_id: str, code: str, amount_fen: int) -> None:
         """Count ``amount_fen`` as pending against the account's floor (a hold)."""
-        moved = await self._session.scalar(
-            text(
-                """
-                UPDATE accounts SET pending_fen = pending_fen + :amount
-                WHERE organization_id = :org AND code = :code
-                  AND (floor_fen IS NULL OR balance_fen - pending_fen - :amount >= floor_fen)
-                RETURNING pending_fen
-                """
-            ),
-            {"amount": amount_fen, "org": organization_id, "code": code},
-        )
-        if moved is None:
-            await self._refuse_account_change(organization_id, code, amount_fen)
+        account = (await self._accounts_of(organization_id)).get(code)
+        if account is None:
+            raise Refused(f"account {code} is not open in {organization_id}")
+        if not account.can_reserve(amount_fen):
+            raise self._below_floor(organization_id, code, account, amount_fen)
+        await self._move(organization_id, code, pending_fen=amount_fen)
 
     async def release(self, organization_id: str, code: str, amount_fen: int) -> None:
-        await self._session.execute(
-            update(accounts)
-            .where(accounts.c.organization_id == organization_id, accounts.c.code == code)
-            .values(pending_fen=accounts.c.pending_fen - amount_fen)
+        await self._move(organization_id, code, pending_fen=-amount_fen)
+
+    @staticmethod
+    def _below_floor(organization_id: str, code: str, account: AccountBalance, wanted_fen: int) -> Refused:
+        return Refused(
+            f"account {code} of {organization_id} would fall below its floor: "
+            f"{wanted_fen} fen wanted, {account.available_fen} fen available ({account.pending_fen} fen reserved by holds)"
         )
 
-    async def _refuse_account_change(self, organization_id: str, code: str, wanted_fen: int) -> None:
-        row = (
+    async def flush(self) -> None:
+        """Write what this transaction appended and moved, in a few multi-row statements."""
+        if self._undo is not None:
+            raise RuntimeError("flush inside a tentative block would outlive its undo")
+        if self._new_postings:
+            await self._session.execute(insert(postings), self._new_postings)
+            await self._session.execute(insert(posting_lines), self._new_lines)
+            self._new_postings, self._new_lines = [], []
+        if self._moved:
+            moved = sorted(self._moved)
             await self._session.execute(
-                select(accounts.c.balance_fen, accounts.c.pending_fen, accounts.c.floor_fen).where(
-                    accounts.c.organization_id == organization_id, accounts.c.code == code
-                )
+                text(
+                    """
+                    UPDATE accounts AS a SET balance_fen = m.balance_fen, pending_fen = m.pending_fen
+                    FROM unnest(CAST(:orgs AS text[]), CAST(:codes AS text[]),
+                                CAST(:balances AS bigint[]), CAST(:pendings AS bigint[]))
+                         AS m(organization_id, code, balance_fen, pending_fen)
+                    WHERE a.organization_id = m.organization_id AND a.code = m.code
+                    """
+                ),
+                {
+                    "orgs": [org for org, _ in moved],
+                    "codes": [code for _, code in moved],
+                    "balances": [self._accounts[org][code].balance_fen for org, code in moved],
+                    "pendings": [self._accounts[org][code].pending_fen for org, code in moved],
+                },
             )
-        ).first()
-        if row is None:
-            raise Refused(f"account {code} is not open in {organization_id}")
-        available = row.balance_fen - row.pending_fen - (row.floor_fen or 0)
-        raise Refused(
-            f"account {code} of {organization_id} would fall below its floor: "
-            f"{wanted_fen} fen wanted, {available} fen available ({row.pending_fen} fen reserved by holds)"
-        )
+            self._moved = set()
+        if self._moved_heads:
+            heads = sorted(self._moved_heads)
+            await self._session.execute(
+                text(
+                    """
+                    UPDATE ledgers AS l SET last_sequence = h.last_sequence, last_hash = h.last_hash
+                    FROM unnest(CAST(:orgs AS text[]), CAST(:sequences AS bigint[]), CAST(:hashes AS text[]))
+                         AS h(organization_id, last_sequence, last_hash)
+                    WHERE l.organization_id = h.organization_id
+                    """
+                ),
+                {
+                    "orgs": heads,
+                    "sequences": [self._heads[org][0] for org in heads],
+                    "hashes": [self._heads[org][1] for org in heads],
+                },
+            )
+            self._moved_heads = set()
 
     async def get_posting(self, posting_id: uuid.UUID) -> tuple[dict, Posting] | None:
+        """The posting, whether written already or appended in this transaction."""
+        appended = next((row for row in self._new_postings if row["id"] == posting_id), None)
+        if appended is not None:
+            lines = [SimpleNamespace(**l) for l in self._new_lines if l["posting_id"] == posting_id]
+            return dict(appended), posting_of_rows(SimpleNamespace(**appended), lines)
         row = (await self._session.execute(select(postings).where(postings.c.id == posting_id))).first()
         if row is None:
             return None
@@ -234,24 +466,32 @@ class LedgerRepository:
 
     async def applied_together(self, posting_id: uuid.UUID) -> list[uuid.UUID]:
         """The posting and every other posting its journal entry made (both sides of a transfer)."""
-        journal_event_id = await self._session.scalar(select(postings.c.journal_event_id).where(postings.c.id == posting_id))
-        if journal_event_id is None:
+        found = await self.get_posting(posting_id)
+        if found is None or found[0]["journal_event_id"] is None:
             return [posting_id]
-        return list(
-            await self._session.scalars(
-                select(postings.c.id).where(postings.c.journal_event_id == journal_event_id)
-                .order_by(postings.c.organization_id)
-            )
+        journal_event_id = found[0]["journal_event_id"]
+        written = await self._session.execute(
+            select(postings.c.id, postings.c.organization_id).where(postings.c.journal_event_id == journal_event_id)
         )
+        together = {row.id: row.organization_id for row in written}
+        together.update(
+            {row["id"]: row["organization_id"] for row in self._new_postings if row["journal_event_id"] == journal_event_id}
+        )
+        return sorted(together, key=lambda posting: together[posting])
 
     async def reversal_of(self, posting_id: uuid.UUID) -> uuid.UUID | None:
+        appended = next((row["id"] for row in self._new_postings if row["reverses_posting_id"] == posting_id), None)
+        if appended is not None:
+            return appended
         return await self._session.scalar(select(postings.c.id).where(postings.c.reverses_posting_id == posting_id))
 
     async def balances(self, organization_id: str) -> list[dict]:
+        await self.flush()
         query = select(accounts).where(accounts.c.organization_id == organization_id).order_by(accounts.c.code)
         return [dict(row._mapping) for row in await self._session.execute(query)]
 
     async def postings(self, organization_id: str, limit: int, after_sequence: int) -> list[dict]:
+        await self.flush()
         query = (
             select(postings)
             .where(postings.c.organization_id == organization_id, postings.c.sequence > after_sequence)

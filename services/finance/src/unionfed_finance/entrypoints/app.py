@@ -5,7 +5,7 @@ from pathlib import Path
 from unionfed_finance.adapters import tables
 from unionfed_finance.entrypoints import money_http, reports_http
 from unionfed_finance.entrypoints.http import router
-from unionfed_finance.service_layer.handlers import HANDLERS
+from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.runtime import ServiceDefinition
@@ -21,6 +21,7 @@ def definition() -> ServiceDefinition:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         uow_class=FinanceUnitOfWork,
         handlers=HANDLERS,
+        prefetch=prefetch,
         routers=[router, money_http.router, reports_http.router, tables.directory.router("finance")],
         migrations_dir=MIGRATIONS_DIR,
     )

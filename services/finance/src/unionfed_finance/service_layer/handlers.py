@@ -104,6 +104,19 @@ async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str)
     return organization_id
 
 
+async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
+    """Lock and read, in three statements, the ledgers a batch of journal entries will post in."""
+    organizations = set()
+    for event in events:
+        if isinstance(event, JournalEntryV1):
+            instruction = event.instruction
+            organizations.update(spec.organization_id for spec in getattr(instruction, "postings", ()))
+            if getattr(instruction, "organization_id", None):
+                organizations.add(instruction.organization_id)
+    if organizations:
+        await uow.ledgers.prefetch(organizations)
+
+
 HANDLERS = {
     OrganizationRegisteredV1: on_organization_registered,
     MemberJoinedV1: on_member_joined,

@@ -37,13 +37,13 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
     source = source_of(entry, delivery)
     instruction = entry.instruction
     try:
-        async with uow.session.begin_nested():
+        async with uow.ledgers.tentatively():
             settlement = await _APPLY[instruction.op](uow, entry, source)
     except (Refused, Invalid) as refusal:
         reason = refusal.reason if isinstance(refusal, Refused) else refusal.detail
         settlement = Settlement("refused", reason=reason, hold_id=getattr(instruction, "hold_id", None))
     request_event_id = entry.source.event_id if entry.source else delivery.envelope.id
-    await uow.outcomes.record(
+    uow.outcomes.record(
         {
             "journal_event_id": delivery.envelope.id,
             "request_event_id": request_event_id,
@@ -182,7 +182,7 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
         [Line(hold["category_account"], debit_fen=capture.amount_fen), Line(BANK, credit_fen=capture.amount_fen)],
     )
     settlement = await _post_all(uow, entry.federation_id, [posting], source)
-    await uow.holds.link_posting(capture.hold_id, settlement.posting_ids[0])
+    uow.holds.link_posting(capture.hold_id, settlement.posting_ids[0])
     settlement.outcome, settlement.hold_id = "captured", capture.hold_id
     return settlement
 

@@ -14,7 +14,14 @@ class FinanceUnitOfWork(UnitOfWork):
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
         self.dues_accounts = DuesAccountRepository(self.session)
-        self.holds = HoldRepository(self.session)
+        self.holds = HoldRepository(self.session, remember=self.ledgers.remember)
         self.budgets = BudgetRepository(self.session)
-        self.periods = PeriodRepository(self.session)
+        self.periods = PeriodRepository(self.session, on_close=self.ledgers.forget_periods)
         self.outcomes = OutcomeRepository(self.session)
+
+    async def flush(self) -> None:
+        """Write what the repositories keep until the end: postings before the holds that name them."""
+        await self.ledgers.flush()
+        await self.holds.flush()
+        await self.outcomes.flush()
+        await super().flush()

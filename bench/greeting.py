@@ -1,0 +1,211 @@
+"""Festival greeting: one grant to each member of a federation, from the HTTP command to the last posting.
+
+Timed from the command that creates the batch (POST …/festival-greetings, then …/run, which
+walks the recipients and asks finance for a hold each) until the payer's ledger holds one
+posting per recipient and welfare shows every recipient paid. In between, each grant crosses
+Kafka four times (hold requested → reserve in the journal → reserved → paid → capture in the
+journal → captured) in welfare and finance.
+
+``BENCH_GREETING_MEMBERS`` (default 100,000) sets the size; ``BENCH_GREETING_BUDGET_S``
+(default 300) the time allowed: when it runs out the scenario reports how far it got, stops
+the services (they would keep working through the backlog and disturb what follows) and
+leaves the federation to no one.
+"""
+
+import asyncio
+import os
+import time
+import uuid
+
+import httpx
+
+from bench import seed
+from bench.harness import BenchEnv, Sample, rss_peak_mb
+from unionfed_shared.contracts.topics import DOMAIN_TOPICS
+from unionfed_shared.messaging.kafka import end_offsets
+
+SCENARIO = "greeting"
+AMOUNT_FEN = 100_00  # 100 yuan each
+WALL_TARGET_S = 60
+RSS_TARGET_MB = 300
+POLL_S = 0.25
+
+
+def members() -> int:
+    return int(os.environ.get("BENCH_GREETING_MEMBERS", "100000"))
+
+
+def budget_s() -> float:
+    return float(os.environ.get("BENCH_GREETING_BUDGET_S", "300"))
+
+
+async def measure(env: BenchEnv, run: int) -> list[Sample]:
+    count, budget = members(), budget_s()
+    fed = await seed.federation(env, count)
+    await seed.fund(env, fed, count * AMOUNT_FEN)
+    before = await _books(env, fed)
+    pids = fed.pids()
+    postmaster = await seed.postgres_server_pid(env)
+    for pid in pids.values():
+        seed.reset_rss_peak(pid)  # this run's peak, not the seeding's
+    offsets_before = await end_offsets(env.infra.kafka_bootstrap, list(DOMAIN_TOPICS))
+    cpu_before = {name: seed.cpu_seconds(pid) for name, pid in pids.items()}
+    pg_cpu_before = seed.postgres_cpu_seconds(postmaster) if postmaster else None
+
+    print(f"greeting run {run}: {count} members of {fed.id}, {AMOUNT_FEN} fen each, budget {budget:.0f} s", flush=True)
+    started = time.monotonic()
+    progress = await _pay(env, fed, count, before, started, budget)
+    wall = time.monotonic() - started
+
+    cpu = {name: seed.cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+    pg_cpu = seed.postgres_cpu_seconds(postmaster) - pg_cpu_before if postmaster else None
+    rss = {name: rss_peak_mb(pid) for name, pid in pids.items()}
+    offsets_after = await end_offsets(env.infra.kafka_bootstrap, list(DOMAIN_TOPICS))
+    messages = sum(offsets_after[k] - offsets_before.get(k, 0) for k in offsets_after)
+
+    finished = progress["paid"] == count and progress["postings"] == count
+    failure = None
+    if finished:
+        failure = await _gates(env, fed, progress["batch_id"], count, before)
+    else:
+        seed.discard(fed)
+    paid = max(progress["paid"], 0)
+    samples = [
+        Sample(SCENARIO, f"wall time, {count} grants" + ("" if finished else f" (stopped at the {budget:.0f} s budget)"),
+               wall, "s", f"< {WALL_TARGET_S}", failure),
+        Sample(SCENARIO, "grants paid", paid, "grants", f">= {count}", failure),
+        Sample(SCENARIO, "grants paid per second", paid / wall, "grants/s", "", failure),
+        Sample(SCENARIO, "Kafka messages per second (all domain topics)", messages / wall, "msg/s", "", failure),
+    ]
+    if progress.get("created_s") is not None:
+        samples.append(Sample(SCENARIO, "batch created (recipients frozen)", progress["created_s"], "s", "", failure))
+    if progress.get("requested_s") is not None:
+        samples.append(Sample(SCENARIO, "every hold requested (run answered)", progress["requested_s"], "s", "", failure))
+    per_thousand = 1000 / max(paid, 1)
+    for name in pids:
+        samples.append(Sample(SCENARIO, f"{name} CPU per 1,000 grants paid", cpu[name] * per_thousand, "s", "", failure))
+        samples.append(Sample(SCENARIO, f"{name} peak RSS", rss[name], "MB", f"< {RSS_TARGET_MB}", failure))
+    if pg_cpu is not None:
+        samples.append(Sample(SCENARIO, "PostgreSQL CPU per 1,000 grants paid", pg_cpu * per_thousand, "s", "", failure))
+    return samples
+
+
+async def _pay(env: BenchEnv, fed: seed.Federation, count: int, before: dict, started: float, budget: float) -> dict:
+    """Issue the greeting and follow it until paid or out of time; how far it got."""
+    welfare, admin = fed.processes["welfare"], fed.admin()
+    progress = {"batch_id": None, "paid": 0, "postings": 0, "created_s": None, "requested_s": None}
+    deadline = started + budget
+    async with httpx.AsyncClient(base_url=welfare.url, timeout=httpx.Timeout(budget, connect=10)) as client:
+        body = {"festival": "mid_autumn", "amount_fen": AMOUNT_FEN, "paid_on": "2026-09-24",
+                "eligibility": {"statuses": ["active", "retired"]}}
+        try:
+            answer = await asyncio.wait_for(
+                client.post(f"/v1/organizations/{fed.id}/festival-greetings", json=body, headers=admin), budget)
+        except (TimeoutError, httpx.TimeoutException):
+            return progress
+        accepted = seed.ok(answer)
+        if accepted["total"] != count:
+            raise RuntimeError(f"greeting: {accepted['total']} recipients frozen, {count} expected")
+        progress["batch_id"] = uuid.UUID(accepted["id"])
+        progress["created_s"] = time.monotonic() - started
+        # The run answers once every recipient has been asked for; payments land after it.
+        run = asyncio.create_task(client.post(f"{accepted['status_url']}/run", headers=admin))
+        try:
+            await _follow(env, fed, count, before, progress, run, started, deadline)
+        finally:
+            if not run.done():
+                run.cancel()
+                await asyncio.gather(run, return_exceptions=True)
+    return progress
+
+
+async def _follow(env, fed, count, before, progress, run, started, deadline) -> None:
+    last_print = 0.0
+    while True:
+        now = time.monotonic()
+        if run.done() and progress["requested_s"] is None:
+            seed.ok(run.result())
+            progress["requested_s"] = now - started
+        sequence = await seed.scalar(env, fed.db("finance"),
+                                     "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id)
+        progress["postings"] = sequence - before["sequence"]
+        if progress["postings"] >= count or now - last_print >= 5 or now >= deadline:
+            progress["paid"] = await seed.scalar(
+                env, fed.db("welfare"),
+                "SELECT count(*) FROM greeting_recipients WHERE batch_id = $1 AND status = 'paid'", progress["batch_id"])
+        if now - last_print >= 5:
+            print(f"greeting: {now - started:5.0f} s: {progress['postings']} postings, {progress['paid']} paid "
+                  f"of {count}", flush=True)
+            last_print = now
+        if progress["postings"] >= count and progress["paid"] >= count:
+            return
+        if now >= deadline:
+            print(f"greeting: budget spent: {progress['postings']} postings, {progress['paid']} paid of {count}", flush=True)
+            return
+        for process in fed.processes.values():
+            if process.process.poll() is not None:
+                raise RuntimeError(f"greeting: {process.name} exited:\n{process.log_tail()}")
+        await asyncio.sleep(POLL_S)
+
+
+async def _books(env: BenchEnv, fed: seed.Federation) -> dict:
+    finance = fed.db("finance")
+    return {
+        "sequence": await seed.scalar(env, finance, "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id),
+        "welfare_expense": await seed.scalar(
+            env, finance, "SELECT balance_fen FROM accounts WHERE organization_id = $1 AND code = '5101'", fed.id),
+    }
+
+
+async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count: int, before: dict) -> str | None:
+    """What is wrong with the books after the greeting; None when every check passes."""
+    welfare, finance = fed.db("welfare"), fed.db("finance")
+    problems = []
+    statuses = await _rows(env, welfare, "SELECT status, count(*) FROM greeting_recipients WHERE batch_id = $1 GROUP BY 1",
+                           batch_id)
+    if dict(statuses) != {"paid": count}:
+        problems.append(f"welfare recipients {dict(statuses)}, expected {{'paid': {count}}}")
+    prefix = f"greeting/{batch_id}/%"
+    holds = await _rows(env, finance, "SELECT status, count(*), count(DISTINCT reference), sum(posted_fen) FROM holds "
+                        "WHERE reference LIKE $1 GROUP BY 1", prefix)
+    if [(s, n, d, p) for s, n, d, p in holds] != [("posted", count, count, count * AMOUNT_FEN)]:
+        problems.append(f"finance holds of the batch (status, holds, members, fen): {holds}")
+    paid_twice = await seed.scalar(env, finance, "SELECT count(*) FROM (SELECT split_part(reference, '/', 3) FROM holds "
+                                   "WHERE reference LIKE $1 AND status = 'posted' GROUP BY 1 HAVING count(*) > 1) t", prefix)
+    if paid_twice:
+        problems.append(f"{paid_twice} members paid twice")
+    pending = await seed.scalar(env, finance, "SELECT count(*) FROM holds WHERE status = 'pending'")
+    if pending:
+        problems.append(f"{pending} holds still pending in finance")
+    after = await _books(env, fed)
+    if after["sequence"] - before["sequence"] != count:
+        problems.append(f"{after['sequence'] - before['sequence']} postings in {fed.id}'s ledger, expected {count}")
+    if after["welfare_expense"] - before["welfare_expense"] != count * AMOUNT_FEN:
+        problems.append(f"welfare expense 5101 grew by {after['welfare_expense'] - before['welfare_expense']} fen, "
+                        f"expected {count * AMOUNT_FEN}")
+    unbalanced = await seed.scalar(env, finance, "SELECT count(*) FROM (SELECT posting_id FROM posting_lines "
+                                   "GROUP BY 1 HAVING sum(debit_fen) <> sum(credit_fen)) t")
+    if unbalanced:
+        problems.append(f"{unbalanced} postings with debits ≠ credits")
+    accounts_off = await seed.scalar(env, finance, """
+        SELECT count(*) FROM accounts a LEFT JOIN (
+            SELECT organization_id, account_code, sum(debit_fen) AS d, sum(credit_fen) AS c FROM posting_lines GROUP BY 1, 2
+        ) l ON l.organization_id = a.organization_id AND l.account_code = a.code
+        WHERE a.balance_fen NOT IN (coalesce(l.d, 0) - coalesce(l.c, 0), coalesce(l.c, 0) - coalesce(l.d, 0))""")
+    if accounts_off:
+        problems.append(f"{accounts_off} account balances differ from their lines")
+    for name in fed.processes:
+        dead = await seed.scalar(env, fed.db(name), "SELECT count(*) FROM dead_letters")
+        if dead:
+            problems.append(f"{dead} dead letters in {name}")
+    return "; ".join(problems) or None
+
+
+async def _rows(env: BenchEnv, database: str, query: str, *args) -> list[tuple]:
+    import asyncpg
+
+    connection = await asyncpg.connect(env.pg_url(database))
+    try:
+        return [tuple(r) for r in await connection.fetch(query, *args)]
+    finally:
+        await connection.close()
