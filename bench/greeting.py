@@ -7,7 +7,7 @@ Kafka four times (hold requested → reserve in the journal → reserved → pai
 journal → captured) in welfare and finance.
 
 ``BENCH_GREETING_MEMBERS`` (default 100,000) sets the size; ``BENCH_GREETING_BUDGET_S``
-(default 300) the time allowed: when it runs out the scenario reports how far it got, stops
+(default 150) the time allowed: when it runs out the scenario reports how far it got, stops
 the services (they would keep working through the backlog and disturb what follows) and
 leaves the federation to no one.
 """
@@ -36,7 +36,7 @@ def members() -> int:
 
 
 def budget_s() -> float:
-    return float(os.environ.get("BENCH_GREETING_BUDGET_S", "300"))
+    return float(os.environ.get("BENCH_GREETING_BUDGET_S", "150"))
 
 
 async def measure(env: BenchEnv, run: int) -> list[Sample]:

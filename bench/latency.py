@@ -3,7 +3,7 @@
 The reads: a member looked up in membership, a ledger's balances, the disclosure statement of
 a term (校务公开) and the audit trace of one posting in finance. Each read is measured on its
 own at ``BENCH_LATENCY_RPS`` requests per second (default 100) for ``BENCH_LATENCY_SECONDS``
-(default 20) after a short warm-up. Open-loop: request ``i`` is due at ``start + i / rate``
+(default 15) after a short warm-up. Open-loop: request ``i`` is due at ``start + i / rate``
 whether or not earlier ones have answered, and its latency counts from that due time, so a
 stalled server shows in the figures instead of slowing the generator down (no coordinated
 omission). The generator's own lag behind the schedule is reported too.
@@ -41,7 +41,7 @@ def rate() -> float:
 
 
 def seconds() -> float:
-    return float(os.environ.get("BENCH_LATENCY_SECONDS", "20"))
+    return float(os.environ.get("BENCH_LATENCY_SECONDS", "15"))
 
 
 @dataclass

@@ -95,7 +95,7 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     async def dues_events():
         records = await read_topic(
             infra.kafka_bootstrap, topics.MEMBERSHIP,
-            lambda r: dict(r.headers)["ce_type"] == b"unionfed.membership.dues_collected.v1"
+            lambda r: dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1"
             and r.key in (school.encode(), group.encode()),
         )
         return records if len(records) >= 4 else None

@@ -276,9 +276,9 @@ class EventConsumer:
                         if claim is inbox.Claim.NEW:
                             await self._run_handler(uow, ready)
                     at = None
-                    failpoint("consumer.before_db_commit")
+                    failpoint("consumer.before_db_commit", hits=len(batch))
                     await uow.commit()
-                failpoint("consumer.after_db_commit")
+                failpoint("consumer.after_db_commit", hits=len(batch))
                 return None
             except asyncio.CancelledError:
                 raise

@@ -61,7 +61,7 @@ def subscribe(
     )
     async def on_batch(message: KafkaMessage) -> None:
         await consumer.handle_batch([IncomingMessage.from_record(record) for record in message.raw_message])
-        failpoint("consumer.before_offset_commit")
+        failpoint("consumer.before_offset_commit", hits=len(message.raw_message))
         try:
             # The consumer's position is right after the batch it was handed, so committing it
             # commits exactly what was just applied.
@@ -77,24 +77,22 @@ async def _undecoded(message) -> bytes:
 
 
 async def _tolerant_parser(records, original_parser):
-    """FastStream decodes every header as UTF-8 and drops, without trace, a batch where one is not.
+    """The batch as a FastStream message, without FastStream decoding every record's headers.
 
-    Parse copies with readable headers instead; the EventConsumer reads the untouched records and
-    dead-letters the unreadable one with the reason.
+    The EventConsumer reads the records themselves, so FastStream's parse (headers decoded as
+    UTF-8 into dicts, per record) is work thrown away — and it drops, without trace, a batch
+    where one header is not UTF-8. Only the first record is parsed, with readable headers; the
+    message then carries every record untouched, and the EventConsumer dead-letters what it
+    cannot read.
     """
-    try:
-        return await original_parser(records)
-    except UnicodeDecodeError:
-        readable = tuple(
-            dataclasses.replace(
-                record,
-                headers=[(k, v if v is None else v.decode("utf-8", "replace").encode()) for k, v in record.headers or ()],
-            )
-            for record in records
-        )
-        message = await original_parser(readable)
-        message.raw_message = records
-        return message
+    first = records[0]
+    readable = dataclasses.replace(
+        first,
+        headers=[(k, v if v is None else v.decode("utf-8", "replace").encode()) for k, v in first.headers or ()],
+    )
+    message = await original_parser((readable,))
+    message.raw_message = records
+    return message
 
 
 def outbox_sender(broker: KafkaBroker):

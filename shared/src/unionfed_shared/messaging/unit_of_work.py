@@ -2,10 +2,11 @@
 
 from typing import Self
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from unionfed_shared.context import Causation, current_causation
+from unionfed_shared.db import copy_rows
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.envelope import Envelope
 from unionfed_shared.observability import inject_trace_headers
@@ -65,8 +66,9 @@ class UnitOfWork:
     async def flush(self) -> None:
         """Write staged events to the outbox without committing."""
         if self._staged:
-            await self.session.execute(
-                insert(self._outbox),
+            await copy_rows(
+                self.session,
+                self._outbox,
                 [
                     {
                         "event_id": e.id,

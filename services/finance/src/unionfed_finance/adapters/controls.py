@@ -4,12 +4,13 @@ import datetime as dt
 import uuid
 from collections.abc import Callable
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import budgets, closed_periods, holds, money_outcomes
 from unionfed_finance.domain.ledger import Refused
+from unionfed_shared.db import copy_rows
 
 
 class HoldRepository:
@@ -69,8 +70,26 @@ class BudgetRepository:
 
     def __init__(self, session: AsyncSession):
         self._session = session
+        # Which (fiscal year, category) of an organization have a budget: most spending has none,
+        # and knowing it spares two statements per spend.
+        self._budgeted: dict[str, set[tuple[int, str]]] = {}
+
+    async def prefetch(self, organization_ids: set[str]) -> None:
+        wanted = sorted(organization_ids - self._budgeted.keys())
+        if not wanted:
+            return
+        for organization_id in wanted:
+            self._budgeted[organization_id] = set()
+        rows = await self._session.execute(
+            select(budgets.c.organization_id, budgets.c.fiscal_year, budgets.c.category_account)
+            .where(budgets.c.organization_id.in_(wanted))
+        )
+        for row in rows:
+            self._budgeted[row.organization_id].add((row.fiscal_year, row.category_account))
 
     async def set(self, organization_id: str, fiscal_year: int, category: str, amount_fen: int, policy: str) -> None:
+        await self.prefetch({organization_id})
+        self._budgeted[organization_id].add((fiscal_year, category))
         values = {"amount_fen": amount_fen, "policy": policy}
         await self._session.execute(
             pg_insert(budgets)
@@ -82,6 +101,9 @@ class BudgetRepository:
         self, organization_id: str, fiscal_year: int, category: str, *, spent_fen: int = 0, reserved_fen: int = 0
     ) -> str | None:
         """Move spent and reserved amounts; refuse beyond a stop budget; returns a warning or None."""
+        await self.prefetch({organization_id})
+        if (fiscal_year, category) not in self._budgeted[organization_id]:
+            return None  # no budget set for this category: no budget control
         increase = spent_fen + reserved_fen
         row = (
             await self._session.execute(
@@ -173,7 +195,7 @@ class OutcomeRepository:
 
     async def flush(self) -> None:
         if self._recorded:
-            await self._session.execute(insert(money_outcomes), self._recorded)
+            await copy_rows(self._session, money_outcomes, self._recorded)
             self._recorded = []
 
     async def get(self, journal_event_id: str) -> dict | None:

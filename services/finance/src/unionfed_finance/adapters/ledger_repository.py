@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,7 @@ from unionfed_finance.domain.ledger import (
     account_spec,
     chain_hash,
 )
+from unionfed_shared.db import copy_rows
 
 
 @dataclass(frozen=True)
@@ -408,8 +409,8 @@ class LedgerRepository:
         if self._undo is not None:
             raise RuntimeError("flush inside a tentative block would outlive its undo")
         if self._new_postings:
-            await self._session.execute(insert(postings), self._new_postings)
-            await self._session.execute(insert(posting_lines), self._new_lines)
+            await copy_rows(self._session, postings, self._new_postings)
+            await copy_rows(self._session, posting_lines, self._new_lines)
             self._new_postings, self._new_lines = [], []
         if self._moved:
             moved = sorted(self._moved)

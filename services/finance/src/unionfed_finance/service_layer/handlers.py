@@ -25,9 +25,15 @@ async def on_organization_registered(
     uow: FinanceUnitOfWork, event: OrganizationRegisteredV1, delivery: Delivery
 ) -> None:
     await directory.on_organization_registered(uow, event, delivery)
+    uow.books_of.clear()  # the tree changed under this batch's later messages
     if event.kind in BOOKKEEPING_KINDS:
         # Opening books writes no entry, so it may happen in any order relative to the journal.
         await uow.ledgers.open(event.organization_id, event.federation_id)
+
+
+async def on_organization_moved(uow: FinanceUnitOfWork, event: OrganizationMovedV1, delivery: Delivery) -> None:
+    await directory.on_organization_moved(uow, event, delivery)
+    uow.books_of.clear()
 
 
 async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delivery: Delivery) -> None:
@@ -95,7 +101,17 @@ async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisburs
 
 
 async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
-    """Union groups keep no books (独立建账 is per union): their union's ledger holds their money."""
+    """Union groups keep no books (独立建账 is per union): their union's ledger holds their money.
+
+    Asked once per organization in a unit of work: a batch of a union's spending asks it hundreds of times.
+    """
+    books = uow.books_of.get(organization_id)
+    if books is None:
+        books = uow.books_of[organization_id] = await _bookkeeping_organization(uow, organization_id)
+    return books
+
+
+async def _bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
     path = await directory.path_of(uow.session, organization_id) or [organization_id]
     kinds = await directory.kinds_of(uow.session, path)
     for candidate in reversed(path):
@@ -115,6 +131,7 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
                 organizations.add(instruction.organization_id)
     if organizations:
         await uow.ledgers.prefetch(organizations)
+        await uow.budgets.prefetch(organizations)
 
 
 HANDLERS = {
@@ -122,7 +139,7 @@ HANDLERS = {
     MemberJoinedV1: on_member_joined,
     MemberTransferredV1: on_member_transferred,
     MemberStatusChangedV1: directory.on_member_status_changed,
-    OrganizationMovedV1: directory.on_organization_moved,
+    OrganizationMovedV1: on_organization_moved,
     DuesCollectedV1: on_dues_collected,
     DonationReceivedV1: on_donation_received,
     DonationsDisbursedV1: on_donations_disbursed,
