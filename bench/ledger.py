@@ -44,7 +44,6 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
             env.say(f"ledger: run {run} skipped: a run takes {needed:.0f} s, {max(left, 0):.0f} s left of the ledger budget")
             return []
     started = time.monotonic()
-    load: JournalLoad = state["load"]
     expected = state["expected_bank_fen"]
     samples: list[Sample] = []
 

@@ -33,10 +33,10 @@ from unionfed_finance.domain.ledger import (
     account_spec,
     chain_hash,
 )
-from unionfed_finance.service_layer.journal import trace_id_of
-from unionfed_finance.service_layer.poster import derived_id
+from unionfed_finance.service_layer.poster import derived_id, source_of
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.envelope import Envelope, decode_headers
+from unionfed_shared.messaging.consumer import Delivery
 
 CONSUMER = "finance"  # the inbox name the service's EventConsumer uses
 SOURCE = "/unionfed/finance"
@@ -187,7 +187,7 @@ class _Batch:
         self.outbox: list[tuple] = []
 
     def apply(self, record, envelope: Envelope, entry: contract.JournalEntryV1) -> None:
-        source = _source_of(record, envelope, entry)
+        source = source_of(entry, Delivery(envelope, record.topic, record.partition, record.offset))
         specs = entry.instruction.postings
         postings = [
             Posting.balanced(
@@ -272,19 +272,3 @@ class _Batch:
             await conn.execute(_MOVE_HEADS, [o for o, _ in heads], [h[0] for _, h in heads], [h[1] for _, h in heads])
         await conn.copy_records_to_table("money_outcomes", records=self.outcomes, columns=_OUTCOME_COLUMNS)
         await conn.copy_records_to_table("outbox", records=self.outbox, columns=_OUTBOX_COLUMNS)
-
-
-def _source_of(record, envelope: Envelope, entry: contract.JournalEntryV1) -> SourceEvent:
-    """As the poster's ``source_of``: the other service's event, or the journal entry itself."""
-    journal = {"journal_event_id": envelope.id, "journal_partition": record.partition, "journal_offset": record.offset}
-    if entry.source is not None:
-        s = entry.source
-        return SourceEvent(
-            s.event_id, s.event_type, s.topic, s.partition, s.offset, s.actor, s.causation_id,
-            s.correlation_id, s.trace_id, occurred_at=s.occurred_at, **journal,
-        )
-    return SourceEvent(
-        envelope.id, envelope.type, record.topic, record.partition, record.offset, envelope.actor,
-        envelope.causation_id, envelope.correlation_id, trace_id_of(envelope.trace_headers),
-        occurred_at=envelope.time, **journal,
-    )

@@ -58,13 +58,15 @@ async def build_disclosure(
     session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period, lang: reports.Lang
 ) -> reports.Disclosure:
     organization_id = org["id"]
-    names = await queries.members_by_name(session, organization_id)
+    entries = await queries.welfare_entries(session, organization_id, period.bounds)
+    # Every member's name is read only when there is a text to take names out of.
+    names = reports.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
     welfare = [
         reports.WelfareEntry(
             row["effective_date"], row["sequence"],
             reports.pseudonymise(row["description"], organization_id, names, lang), row["amount_fen"],
         )
-        for row in await queries.welfare_entries(session, organization_id, period.bounds)
+        for row in entries
     ]
     movements = await queries.movements(session, organization_id, period.bounds)
     return reports.build_disclosure(
