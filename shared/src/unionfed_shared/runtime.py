@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -99,6 +100,10 @@ class Runtime:
         if relay:
             self._stop.clear()
             self._relay_task = asyncio.create_task(self.relay.run(self._stop), name="outbox-relay")
+        # Everything loaded so far (models, schemas, the app) lives as long as the process: a full
+        # collection that walks it pauses every request for 80–170 ms (measured with gc.callbacks
+        # under `make bench`); frozen, collections walk only what requests and batches create.
+        gc.freeze()
 
     async def stop(self) -> None:
         self._stop.set()
