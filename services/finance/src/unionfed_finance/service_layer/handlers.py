@@ -121,14 +121,19 @@ async def _bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str
 
 
 async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
-    """Lock and read, in three statements, the ledgers a batch of journal entries will post in."""
-    organizations = set()
+    """Lock and read, in a few statements, the holds and ledgers a batch of journal entries will touch."""
+    organizations, hold_ids = set(), set()
     for event in events:
         if isinstance(event, JournalEntryV1):
             instruction = event.instruction
             organizations.update(spec.organization_id for spec in getattr(instruction, "postings", ()))
             if getattr(instruction, "organization_id", None):
                 organizations.add(instruction.organization_id)
+            if getattr(instruction, "hold_id", None):
+                hold_ids.add(instruction.hold_id)
+    if hold_ids:
+        await uow.holds.prefetch(hold_ids)
+        organizations.update(hold["organization_id"] for hold in await uow.holds.known(hold_ids))
     if organizations:
         await uow.ledgers.prefetch(organizations)
         await uow.budgets.prefetch(organizations)

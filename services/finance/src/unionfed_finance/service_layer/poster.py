@@ -182,7 +182,7 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
         [Line(hold["category_account"], debit_fen=capture.amount_fen), Line(BANK, credit_fen=capture.amount_fen)],
     )
     settlement = await _post_all(uow, entry.federation_id, [posting], source)
-    uow.holds.link_posting(capture.hold_id, settlement.posting_ids[0])
+    await uow.holds.link_posting(capture.hold_id, settlement.posting_ids[0])
     settlement.outcome, settlement.hold_id = "captured", capture.hold_id
     return settlement
 
