@@ -381,10 +381,6 @@ class LedgerRepository:
 
         self.remember(undo)
 
-    async def move_balance(self, organization_id: str, code: str, delta: int) -> None:
-        await self._check_move(organization_id, code, delta)
-        await self._move(organization_id, code, balance_fen=delta)
-
     async def reserve(self, organization_id: str, code: str, amount_fen: int) -> None:
         """Count ``amount_fen`` as pending against the account's floor (a hold)."""
         account = (await self._accounts_of(organization_id)).get(code)
