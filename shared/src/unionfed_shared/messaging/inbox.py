@@ -21,32 +21,8 @@ class ConflictingDuplicate(Exception):
 async def claim(
     session: AsyncSession, consumer: str, envelope: Envelope, topic: str, partition: int, offset: int
 ) -> Claim:
-    inserted = await session.scalar(
-        text(
-            """
-            INSERT INTO inbox (consumer, event_id, event_type, payload_digest, topic, partition, "offset")
-            VALUES (:consumer, :event_id, :event_type, :digest, :topic, :partition, :offset)
-            ON CONFLICT (consumer, event_id) DO NOTHING
-            RETURNING 1
-            """
-        ),
-        {
-            "consumer": consumer,
-            "event_id": envelope.id,
-            "event_type": envelope.type,
-            "digest": envelope.payload_digest,
-            "topic": topic,
-            "partition": partition,
-            "offset": offset,
-        },
-    )
-    if inserted:
-        return Claim.NEW
-    seen_digest = await session.scalar(
-        text("SELECT payload_digest FROM inbox WHERE consumer = :consumer AND event_id = :event_id"),
-        {"consumer": consumer, "event_id": envelope.id},
-    )
-    return Claim.DUPLICATE if seen_digest == envelope.payload_digest else Claim.CONFLICT
+    [result] = await claim_many(session, consumer, [(envelope, topic, partition, offset)])
+    return result
 
 
 async def claim_many(session: AsyncSession, consumer: str, deliveries: list[tuple[Envelope, str, int, int]]) -> list[Claim]:
