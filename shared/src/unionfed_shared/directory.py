@@ -60,6 +60,7 @@ class Directory:
             # The member_version of the newest change applied: older ones arriving late are ignored.
             Column("version", Integer, nullable=False, server_default="0"),
         )
+        self._zones: dict[str, ZoneInfo] = {}
 
     # Event handlers. Each is idempotent, and none relies on events keyed by different
     # organizations (hence on different partitions) arriving in the order they were emitted:
@@ -180,11 +181,21 @@ class Directory:
         return locale(row.time_zone, row.language, row.sector) if row else DEFAULT_LOCALE
 
     async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo:
-        """The time zone the organization's business dates are in (see :meth:`locale_of`)."""
-        time_zone = await session.scalar(
-            select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
-        )
-        return business_time.zone(time_zone) if time_zone else DEFAULT_LOCALE.time_zone
+        """The time zone the organization's business dates are in (see :meth:`locale_of`).
+
+        Remembered once read: a federation's zone is set at its founding and never changes, and
+        an organization never leaves its federation. An organization not known yet is not
+        remembered, so it gets its real zone once its registration has arrived.
+        """
+        zone = self._zones.get(organization_id)
+        if zone is None:
+            time_zone = await session.scalar(
+                select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
+            )
+            if time_zone is None:
+                return DEFAULT_LOCALE.time_zone
+            zone = self._zones[organization_id] = business_time.zone(time_zone)
+        return zone
 
     async def kinds_of(self, session: AsyncSession, organization_ids: list[str]) -> dict[str, str]:
         query = select(self.organizations.c.id, self.organizations.c.kind).where(

@@ -31,12 +31,12 @@ class OrganizationRepository:
 
     async def get(self, organization_id: str) -> Organization | None:
         row = (await self._session.execute(select(organizations).where(organizations.c.id == organization_id))).first()
-        return _organization(row) if row else None
+        return organization_of(row) if row else None
 
     async def get_for_update(self, organization_id: str) -> Organization | None:
         query = select(organizations).where(organizations.c.id == organization_id).with_for_update()
         row = (await self._session.execute(query)).first()
-        return _organization(row) if row else None
+        return organization_of(row) if row else None
 
     async def add(self, organization: Organization) -> None:
         await self._session.execute(
@@ -58,7 +58,7 @@ class OrganizationRepository:
             .where(organizations.c.path.any_() == root.id)
             .order_by(organizations.c.path)
         )
-        return [_organization(row) for row in await self._session.execute(query)]
+        return [organization_of(row) for row in await self._session.execute(query)]
 
     async def lock_tree(self, federation_id: str) -> None:
         """Serialise changes to one federation's tree, so two moves cannot build a cycle together
@@ -347,7 +347,7 @@ class DuesRepository:
         return [dict(row._mapping) for row in await self._session.execute(query.order_by(dues_payments.c.collected_at))]
 
 
-def _organization(row) -> Organization:
+def organization_of(row) -> Organization:
     return Organization(
         id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path),
         time_zone=row.time_zone, language=row.language, sector=row.sector,

@@ -80,7 +80,7 @@ class RecordGrant(_Command):
 
 
 class ApproveGrant(_Command):
-    paid_on: dt.date | None = None  # default: today in Asia/Shanghai
+    paid_on: dt.date | None = None  # default: today in the federation's time zone
 
 
 class CancelGrant(_Command):
@@ -117,8 +117,8 @@ async def files(organization_id: str, principal: CurrentPrincipal, runtime: Curr
 async def due_for_review(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: dt.date | None = None
 ):
-    day = on or dt.datetime.now(SHANGHAI).date()
     async with runtime.uow() as uow:
+        day = on or await grant_service.federation_today(uow, organization_id)
         return local(await hardship_service.files_of(uow, principal, organization_id, due_on=day))
 
 
