@@ -27,7 +27,7 @@ from unionfed_shared.contracts.membership import (
 )
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.organization_locale import DEFAULT_LOCALE, OrganizationLocale, locale
+from unionfed_shared.organization_locale import DEFAULT_LOCALE, OrganizationLocale, read_locale
 
 
 class Directory:
@@ -164,21 +164,7 @@ class Directory:
         One indexed query. An organization this copy has not heard of yet gets the defaults
         (Asia/Shanghai, zh-CN, no sector), as organizations registered before locales had.
         """
-        organization = self.organizations.alias("organization")
-        ancestor = self.organizations.alias("ancestor")
-        # The sector of the deepest organization on the path, itself included, that has one.
-        sector = (
-            select(ancestor.c.sector)
-            .where(ancestor.c.id == organization.c.path.any_(), ancestor.c.sector.is_not(None))
-            .order_by(func.array_position(organization.c.path, ancestor.c.id).desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = select(organization.c.time_zone, organization.c.language, sector.label("sector")).where(
-            organization.c.id == organization_id
-        )
-        row = (await session.execute(query)).first()
-        return locale(row.time_zone, row.language, row.sector) if row else DEFAULT_LOCALE
+        return await read_locale(session, self.organizations, organization_id)
 
     async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo:
         """The time zone the organization's business dates are in (see :meth:`locale_of`).

@@ -23,6 +23,7 @@ from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
 from unionfed_membership.domain.personal_data import normalise_id_number
 from unionfed_shared.errors import Conflict, Invalid
+from unionfed_shared.organization_locale import OrganizationLocale, read_locale
 
 
 class OrganizationRepository:
@@ -59,6 +60,11 @@ class OrganizationRepository:
             .order_by(organizations.c.path)
         )
         return [organization_of(row) for row in await self._session.execute(query)]
+
+    async def locale_of(self, organization_id: str) -> OrganizationLocale:
+        """Its federation's time zone and language, and its sector or its nearest ancestor's, as
+        the other services' Directory.locale_of answers it; the defaults for an unknown id."""
+        return await read_locale(self._session, organizations, organization_id)
 
     async def lock_tree(self, federation_id: str) -> None:
         """Serialise changes to one federation's tree, so two moves cannot build a cycle together
