@@ -493,3 +493,46 @@ async def test_reconcile_names_a_money_event_that_never_reached_the_journal(buil
     assert report.failed == ["every consumed money event reached the journal"]
     [offender] = {c.name: c for c in report.checks}["every consumed money event reached the journal"].offenders
     assert offender == f"unionfed.membership.dues_collected.v1 {payments[1].id} was consumed but never journaled"
+
+
+# The auditor's recipe in the README: the canonical document built by PostgreSQL itself, then
+# canonicalized by jq (or rfc8785 in Python) and hashed, with no unionfed code involved.
+ENTRY_DOCUMENT_SQL = """
+SELECT json_build_object(
+  'v', 2,
+  'entry', (SELECT to_jsonb(p) - 'hash' - 'field_digests' || jsonb_build_object('recorded_at',
+              to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+            FROM postings p WHERE p.organization_id = :'org' AND p.sequence = :seq),
+  'lines', (SELECT coalesce(json_agg(l ORDER BY l.line_no), '[]') FROM posting_lines l
+            JOIN postings p ON p.id = l.posting_id WHERE p.organization_id = :'org' AND p.sequence = :seq))
+"""
+PYTHON_RECIPE = """
+import hashlib, json, sys
+import rfc8785
+document = json.load(sys.stdin)
+print(hashlib.sha256(rfc8785.dumps(document)).hexdigest())
+"""
+
+
+async def test_the_auditors_recipe_recomputes_every_stored_hash_without_unionfed_code(build_service, infra, tmp_path):
+    database = f"t_finance_{uuid.uuid4().hex[:8]}"
+    finance = await build_service(definition, start=False, database=database)
+    fed, school = await seed(finance)
+    (tmp_path / "entry.sql").write_text(ENTRY_DOCUMENT_SQL)
+    (tmp_path / "recipe.py").write_text(PYTHON_RECIPE)
+    dsn = infra.pg_dsn(database).replace("postgresql+asyncpg://", "postgresql://")
+    for org, entries in ((school, 5), (fed, 2)):
+        async with finance.session_factory() as session:
+            stored = (await session.execute(
+                select(postings.c.sequence, postings.c.hash).where(postings.c.organization_id == org).order_by(postings.c.sequence)
+            )).all()
+        assert len(stored) == entries
+        for sequence, expected in stored:
+            document = f"psql '{dsn}' -At -v org={org} -v seq={sequence} -f entry.sql"
+            for recipe in (f"{document} | jq -jcS . | sha256sum", f"{document} | {REPO}/.venv/bin/python recipe.py"):
+                process = await asyncio.create_subprocess_shell(
+                    recipe, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                )
+                out, err = await process.communicate()
+                assert process.returncode == 0, err.decode()
+                assert out.decode().split()[0] == expected, (recipe, err.decode())
