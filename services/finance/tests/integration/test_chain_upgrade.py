@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from unionfed_finance.adapters.chain import Break, verify_chain
+from unionfed_finance.domain.ledger import STANDARD_CHART
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.db import ensure_database, make_engine, make_session_factory
 from unionfed_shared.migrations import alembic_config
@@ -51,9 +52,12 @@ async def old_scheme_books(url: str, org: str, amounts: list[int], *, break_at: 
         async with engine.begin() as conn:
             await conn.execute(text("INSERT INTO ledgers (organization_id, federation_id, last_hash) VALUES (:o, 'fed', :g)"),
                                {"o": org, "g": GENESIS})
-            for code, name, kind in (("1001", "Bank", "asset"), ("4101", "Dues", "income")):
-                await conn.execute(text("INSERT INTO accounts (organization_id, code, name, name_zh, type) "
-                                        "VALUES (:o, :c, :n, :n, :t)"), {"o": org, "c": code, "n": name, "t": kind})
+            for spec in STANDARD_CHART:
+                await conn.execute(text(
+                    "INSERT INTO accounts (organization_id, code, name, name_zh, type, floor_fen, balance_fen) "
+                    "VALUES (:o, :c, :n, :z, :t, :f, :b)"
+                ), {"o": org, "c": spec.code, "n": spec.name, "z": spec.name_zh, "t": spec.type.value,
+                    "f": spec.floor_fen, "b": sum(amounts) if spec.code in ("1001", "4101") else 0})
             previous = GENESIS
             for sequence, fen in enumerate(amounts, start=1):
                 entry = Row(id=uuid.uuid4(), organization_id=org, sequence=sequence, effective_date=dt.date(2026, 10, sequence),

@@ -10,13 +10,14 @@ catches that.
 """
 
 import enum
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
+from unionfed_finance.adapters.tables import accounts, ledgers, posting_lines, postings
 from unionfed_finance.domain.chain import (
     changed_entry_columns,
     changed_lines,
@@ -24,7 +25,8 @@ from unionfed_finance.domain.chain import (
     field_digests,
     value_digest,
 )
-from unionfed_finance.domain.ledger import GENESIS_HASH
+from unionfed_finance.domain.ledger import GENESIS_HASH, STANDARD_CHART, account_spec
+from unionfed_shared.errors import Invalid
 
 BATCH_SIZE = 1000
 
@@ -37,6 +39,7 @@ class Break(enum.StrEnum):
     HASH = "hash mismatch"
     DIGESTS = "field digests altered"
     HEAD = "ledger head mismatch"
+    ACCOUNTS = "accounts disagree with the chain"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ class ChainReport:
                 f"head sequence {self.last_sequence} hash {self.last_hash}"
             )
         where = f"sequence {self.broken_sequence}" if self.broken_sequence is not None else "ledger"
+        if self.problem is Break.ACCOUNTS:
+            where = "accounts"
         return f"ledger {self.organization_id}: chain BROKEN at {where}: {self.problem}: {self.detail}"
 
 
@@ -264,8 +269,13 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
         )
     ).first()
     if head is None:
-        return ChainReport(organization_id, 0, 0, GENESIS_HASH, None, Break.NO_LEDGER, "no books are kept here")
+        has_entries = await session.scalar(select(postings.c.id).where(postings.c.organization_id == organization_id).limit(1))
+        detail = "no books are kept here"
+        if has_entries is not None:
+            detail = "its entries are there, but no ledgers row has this ledgers.organization_id: deleted or renamed"
+        return ChainReport(organization_id, 0, 0, GENESIS_HASH, None, Break.NO_LEDGER, detail)
     expected, prior_hash, checked = 1, GENESIS_HASH, 0
+    moved: dict[str, int] = defaultdict(int)  # account code -> debits minus credits of the verified lines
 
     def broken(finding: _Finding) -> ChainReport:
         return ChainReport(
@@ -285,13 +295,56 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
             elif finding.problem is Break.LINES_MISSING:
                 finding = await _explain_missing_lines(session, row, finding)
             return broken(finding)
+        for line in lines:
+            moved[line.account_code] += line.debit_fen - line.credit_fen
         expected, prior_hash, checked = expected + 1, row.hash, checked + 1
     last = expected - 1
     if head.last_sequence != last or head.last_hash != prior_hash:
         where = await _explain_gap(session, organization_id, expected, prior_hash) if head.last_sequence > last else ""
+        fields = tuple(
+            name for name, differs in (("ledgers.last_sequence", head.last_sequence != last),
+                                       ("ledgers.last_hash", head.last_hash != prior_hash)) if differs
+        )
         return ChainReport(
             organization_id, checked, last, prior_hash, min(head.last_sequence, last) + 1, Break.HEAD,
             f"the ledger head says sequence {head.last_sequence} hash {head.last_hash}, "
-            f"the entries end at sequence {last} hash {prior_hash}{where}",
+            f"the entries end at sequence {last} hash {prior_hash} ({' and '.join(fields)} "
+            f"{'differ' if len(fields) > 1 else 'differs'} from the chain){where}",
+            fields,
+        )
+    findings = await _accounts_findings(session, organization_id, moved)
+    if findings:
+        return ChainReport(
+            organization_id, checked, last, prior_hash, None, Break.ACCOUNTS, "; ".join(findings), tuple(findings)
         )
     return ChainReport(organization_id, checked, last, prior_hash)
+
+
+async def _accounts_findings(session: AsyncSession, organization_id: str, moved: dict[str, int]) -> list[str]:
+    """Each account as the chain implies it: balance from the verified lines, the rest from the chart.
+
+    ``pending_fen`` follows the holds, which are not chained; ``unionfed finance reconcile`` checks it.
+    """
+    rows = await session.execute(
+        select(accounts).where(accounts.c.organization_id == organization_id).order_by(accounts.c.code)
+    )
+    findings, present = [], set()
+    for row in rows:
+        present.add(row.code)
+        try:
+            spec = account_spec(row.code)
+        except Invalid:
+            findings.append(f"accounts.code {row.code!r} is not an account of the chart")
+            continue
+        for column, expected in (("name", spec.name), ("name_zh", spec.name_zh), ("type", spec.type.value),
+                                 ("floor_fen", spec.floor_fen)):
+            if getattr(row, column) != expected:
+                findings.append(f"accounts.{column} of {row.code} is {getattr(row, column)!r}; the chart says {expected!r}")
+        balance = moved.get(row.code, 0) if spec.type.debit_normal else -moved.get(row.code, 0)
+        if row.balance_fen != balance:
+            findings.append(f"accounts.balance_fen of {row.code} is {row.balance_fen} fen; its chained lines sum to {balance} fen")
+    for code in sorted(({spec.code for spec in STANDARD_CHART} | set(moved)) - present):
+        findings.append(
+            f"the accounts row of {code} is missing: deleted, or its accounts.organization_id or accounts.code changed"
+        )
+    return findings
