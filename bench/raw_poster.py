@@ -4,7 +4,7 @@ This is the ceiling a framework-free consumer would reach on the same schema, wi
 effects and guarantees as the service: every event claimed once in ``inbox`` (a duplicate is
 skipped, the same id with another payload refused), ledgers and their chart opened on first use,
 each ledger's head locked, postings with their sequence and hash chain (the domain's
-``entry_hash`` and ``field_digests``, so the CPU work is the same), lines, balances moved with their floors kept, the
+``chain_record``, so the CPU work is the same), lines, balances moved with their floors kept, the
 head advanced, one ``money_outcomes`` row and one settlement event in ``outbox`` per event, all
 in one transaction; the caller commits the Kafka offsets after it.
 
@@ -32,7 +32,7 @@ from unionfed_finance.domain.ledger import (
     SourceEvent,
     account_spec,
 )
-from unionfed_finance.domain.chain import ENTRY_COLUMNS, LINE_COLUMNS, entry_hash, field_digests
+from unionfed_finance.domain.chain import ENTRY_COLUMNS, LINE_COLUMNS, chain_record
 from unionfed_finance.service_layer.poster import derived_id, source_of
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.envelope import Envelope, decode_headers
@@ -238,11 +238,11 @@ class _Batch:
              "debit_fen": line.debit_fen, "credit_fen": line.credit_fen, "counterparty_id": line.counterparty_id}
             for number, line in enumerate(posting.lines, start=1)
         ]
-        digest = entry_hash(entry, lines)
+        digest, digests = chain_record(entry, lines)
         self.heads[organization] = (sequence, digest)
         self.moved_heads.add(organization)
         self.postings.append(
-            (*(entry[name] for name in ENTRY_COLUMNS), digest, json.dumps(field_digests(entry, lines)))
+            (*(entry[name] for name in ENTRY_COLUMNS), digest, json.dumps(digests))
         )
         self.lines.extend(tuple(line[name] for name in LINE_COLUMNS) for line in lines)
         for line in posting.lines:

@@ -9,6 +9,7 @@ import subprocess
 import uuid
 
 import pytest
+import rfc8785
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -28,6 +29,8 @@ from unionfed_finance.adapters.signed_head import (
 from unionfed_finance.adapters.tables import posting_lines, postings
 from unionfed_finance.domain.chain import (
     ENTRY_COLUMNS,
+    MAX_SAFE_INTEGER,
+    chain_record,
     LINE_COLUMNS,
     UNCHAINED_COLUMNS,
     changed_entry_columns,
@@ -127,6 +130,29 @@ def test_a_renumbered_missing_or_added_line_is_named():
     assert changed_lines(chained, field_digests(ENTRY, extra)["lines"], [1, 2, 3]) == [
         "a posting_lines row with line_no 3 was added"
     ]
+
+
+HOSTILE_TEXT = [
+    "".join(map(chr, range(0x00, 0x80))),  # every control character, quote, backslash, slash and DEL
+    "工会 \u2028\u2029 \ufeff é 𝄞 🎉 \U0010ffff", '"\\"', "", " leading and trailing ",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_the_posters_fast_canonical_form_is_byte_for_byte_rfc8785(text):
+    entry = {**ENTRY, "description": text, "actor": text[::-1], "total_fen": MAX_SAFE_INTEGER,
+             "source_offset": -MAX_SAFE_INTEGER, "counterparty_id": None}
+    lines = [{**LINES[0], "counterparty_id": text}, LINES[1]]
+    digest, digests = chain_record(entry, lines)
+    assert digest == entry_hash(entry, lines) == hashlib.sha256(rfc8785.dumps(entry_document(entry, lines))).hexdigest()
+    assert digests == field_digests(entry, lines)
+    for name, value in entry_document(entry, lines)["entry"].items():
+        assert digests["entry"][name] == hashlib.sha256(rfc8785.dumps(value)).hexdigest()[:16]
+
+
+def test_a_number_rfc8785_cannot_write_exactly_is_refused():
+    with pytest.raises(ValueError, match="RFC 8785"):
+        chain_record({**ENTRY, "total_fen": MAX_SAFE_INTEGER + 1}, LINES)
 
 
 def test_a_chained_timestamp_must_be_aware():

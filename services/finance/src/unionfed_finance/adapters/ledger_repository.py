@@ -24,7 +24,7 @@ from unionfed_finance.domain.ledger import (
     SourceEvent,
     account_spec,
 )
-from unionfed_finance.domain.chain import entry_hash, field_digests
+from unionfed_finance.domain.chain import chain_record
 from unionfed_shared.db import copy_rows
 
 
@@ -342,8 +342,8 @@ class LedgerRepository:
             for number, line in enumerate(posting.lines, start=1)
         ]
         # The hash covers every column written here; the digests only help name a changed one.
-        digest = entry_hash(entry, lines)
-        self._new_postings.append({**entry, "hash": digest, "field_digests": field_digests(entry, lines)})
+        digest, digests = chain_record(entry, lines)
+        self._new_postings.append({**entry, "hash": digest, "field_digests": digests})
         self._new_lines.extend(lines)
         postings_before, lines_before = len(self._new_postings) - 1, len(self._new_lines) - len(posting.lines)
         self.remember(lambda: (del_from(self._new_postings, postings_before), del_from(self._new_lines, lines_before)))

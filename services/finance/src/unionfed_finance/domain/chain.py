@@ -15,12 +15,21 @@ covers every entry before it.
 Next to the hash the poster stores per-field digests (the first 16 hex digits of
 ``sha256(JCS(value))`` for each column): they are not what the chain trusts, only the evidence
 that lets a verifier name which column of a broken entry no longer holds what was chained.
+
+The verifier canonicalizes with the ``rfc8785`` package. The poster, on the hot path of every
+posting, writes the same bytes with ``json.dumps`` (sorted keys, no whitespace, UTF-8): for a
+document of ASCII keys, text, whole numbers within ±(2^53 − 1) and null — all an entry document
+holds — the two are byte for byte the same (both escape exactly ``"``, ``\\`` and U+0000–U+001F,
+with the same short forms), at a quarter of the cost. The unit tests hold them equal on hostile
+text, and every verify-chain run recomputes each hash with ``rfc8785`` again.
 """
 
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring
 
 import rfc8785
 
@@ -52,10 +61,17 @@ ENTRY_COLUMNS = (
 LINE_COLUMNS = ("posting_id", "line_no", "organization_id", "account_code", "debit_fen", "credit_fen", "counterparty_id")
 UNCHAINED_COLUMNS = ("hash", "field_digests")
 FIELD_DIGEST_HEX = 16
+MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 writes numbers as IEEE 754 doubles
 
 
 def json_value(value):
     """A column's value as the canonical document writes it."""
+    if value is None or type(value) is str:
+        return value
+    if type(value) is int:
+        if not -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
+            raise ValueError(f"{value} is beyond the whole numbers RFC 8785 can write exactly")
+        return value
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, dt.datetime):
@@ -81,7 +97,16 @@ def entry_document(entry, lines: Sequence) -> dict:
 
 
 def canonical_bytes(document) -> bytes:
+    """RFC 8785 (JSON Canonicalization Scheme) bytes: what verification and auditors use."""
     return rfc8785.dumps(document)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+def _entry_bytes(document) -> bytes:
+    """The RFC 8785 bytes of an entry document, written fast (see the module's docstring)."""
+    return _ENCODER.encode(document).encode()
 
 
 def entry_hash(entry, lines: Sequence) -> str:
@@ -89,22 +114,39 @@ def entry_hash(entry, lines: Sequence) -> str:
     return hashlib.sha256(canonical_bytes(entry_document(entry, lines))).hexdigest()
 
 
-def _digest(value) -> str:
-    return hashlib.sha256(canonical_bytes(value)).hexdigest()[:FIELD_DIGEST_HEX]
+def _value_bytes(value) -> bytes:
+    """RFC 8785 of one column's JSON value (text, whole number or null), written fast."""
+    if value is None:
+        return b"null"
+    if type(value) is int:
+        return str(value).encode()
+    return encode_basestring(value).encode()
+
+
+def _digests_of(document: dict) -> dict:
+    def digest(value) -> str:
+        return hashlib.sha256(_value_bytes(value)).hexdigest()[:FIELD_DIGEST_HEX]
+
+    return {
+        "entry": {name: digest(value) for name, value in document["entry"].items()},
+        "lines": [{name: digest(value) for name, value in line.items()} for line in document["lines"]],
+    }
 
 
 def field_digests(entry, lines: Sequence) -> dict:
     """``{"entry": {column: digest}, "lines": [{column: digest}, …]}`` of the entry as it is now."""
+    return _digests_of(entry_document(entry, lines))
+
+
+def chain_record(entry, lines: Sequence) -> tuple[str, dict]:
+    """What the poster stores with a new entry: its hash and its per-field digests."""
     document = entry_document(entry, lines)
-    return {
-        "entry": {name: _digest(value) for name, value in document["entry"].items()},
-        "lines": [{name: _digest(value) for name, value in line.items()} for line in document["lines"]],
-    }
+    return hashlib.sha256(_entry_bytes(document)).hexdigest(), _digests_of(document)
 
 
 def value_digest(value) -> str:
     """The digest a column holding ``value`` has in :func:`field_digests`."""
-    return _digest(json_value(value))
+    return hashlib.sha256(_value_bytes(json_value(value))).hexdigest()[:FIELD_DIGEST_HEX]
 
 
 def changed_entry_columns(chained: Mapping, current: Mapping) -> list[str]:
