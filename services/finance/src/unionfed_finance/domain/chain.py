@@ -20,7 +20,7 @@ The verifier canonicalizes with the ``rfc8785`` package. The poster, on the hot 
 posting, writes the same bytes with ``json.dumps`` (sorted keys, no whitespace, UTF-8): for a
 document of ASCII keys, text, whole numbers within ±(2^53 − 1) and null — all an entry document
 holds — the two are byte for byte the same (both escape exactly ``"``, ``\\`` and U+0000–U+001F,
-with the same short forms), at a quarter of the cost. The unit tests hold them equal on hostile
+with the same short forms), at a fraction of the cost. The unit tests hold them equal on hostile
 text, and every verify-chain run recomputes each hash with ``rfc8785`` again.
 """
 
