@@ -4,7 +4,7 @@ This is the ceiling a framework-free consumer would reach on the same schema, wi
 effects and guarantees as the service: every event claimed once in ``inbox`` (a duplicate is
 skipped, the same id with another payload refused), ledgers and their chart opened on first use,
 each ledger's head locked, postings with their sequence and hash chain (the domain's
-``chain_hash``, so the CPU work is the same), lines, balances moved with their floors kept, the
+``chain_record``, so the CPU work is the same), lines, balances moved with their floors kept, the
 head advanced, one ``money_outcomes`` row and one settlement event in ``outbox`` per event, all
 in one transaction; the caller commits the Kafka offsets after it.
 
@@ -31,8 +31,8 @@ from unionfed_finance.domain.ledger import (
     Refused,
     SourceEvent,
     account_spec,
-    chain_hash,
 )
+from unionfed_finance.domain.chain import ENTRY_COLUMNS, LINE_COLUMNS, chain_record
 from unionfed_finance.service_layer.poster import derived_id, source_of
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.envelope import Envelope, decode_headers
@@ -79,12 +79,8 @@ _MOVE_HEADS = """
     FROM unnest($1::text[], $2::bigint[], $3::text[]) AS h(organization_id, sequence, hash)
     WHERE l.organization_id = h.organization_id
 """
-_POSTING_COLUMNS = (
-    "id", "organization_id", "sequence", "effective_date", "description", "total_fen", "source_event_id",
-    "source_event_type", "source_topic", "source_partition", "source_offset", "actor", "causation_id",
-    "correlation_id", "trace_id", "journal_event_id", "journal_partition", "journal_offset", "previous_hash", "hash",
-)
-_LINE_COLUMNS = ("posting_id", "line_no", "organization_id", "account_code", "debit_fen", "credit_fen", "counterparty_id")
+_POSTING_COLUMNS = (*ENTRY_COLUMNS, "hash", "field_digests")
+_LINE_COLUMNS = LINE_COLUMNS
 _OUTCOME_COLUMNS = (
     "journal_event_id", "request_event_id", "federation_id", "requested_by", "operation", "outcome", "reason",
     "warnings", "reference", "hold_id", "posting_ids",
@@ -227,20 +223,29 @@ class _Batch:
         organization = posting.organization_id
         last_sequence, last_hash = self.heads[organization]
         sequence = last_sequence + 1
-        digest = chain_hash(last_hash, sequence, posting, source.event_id)
+        entry = {
+            "id": posting_id, "organization_id": organization, "sequence": sequence,
+            "effective_date": posting.effective_date, "description": posting.description, "total_fen": posting.total_fen,
+            "source_event_id": source.event_id, "source_event_type": source.event_type, "source_topic": source.topic,
+            "source_partition": source.partition, "source_offset": source.offset, "actor": source.actor,
+            "causation_id": source.causation_id, "correlation_id": source.correlation_id, "trace_id": source.trace_id,
+            "journal_event_id": source.journal_event_id, "journal_partition": source.journal_partition,
+            "journal_offset": source.journal_offset, "reverses_posting_id": posting.reverses_posting_id,
+            "previous_hash": last_hash, "recorded_at": source.recorded_at,
+        }
+        lines = [
+            {"posting_id": posting_id, "line_no": number, "organization_id": organization, "account_code": line.account_code,
+             "debit_fen": line.debit_fen, "credit_fen": line.credit_fen, "counterparty_id": line.counterparty_id}
+            for number, line in enumerate(posting.lines, start=1)
+        ]
+        digest, digests = chain_record(entry, lines)
         self.heads[organization] = (sequence, digest)
         self.moved_heads.add(organization)
-        self.postings.append((
-            posting_id, organization, sequence, posting.effective_date, posting.description, posting.total_fen,
-            source.event_id, source.event_type, source.topic, source.partition, source.offset, source.actor,
-            source.causation_id, source.correlation_id, source.trace_id, source.journal_event_id,
-            source.journal_partition, source.journal_offset, last_hash, digest,
-        ))
-        for number, line in enumerate(posting.lines, start=1):
-            self.lines.append((
-                posting_id, number, organization, line.account_code, line.debit_fen, line.credit_fen,
-                line.counterparty_id,
-            ))
+        self.postings.append(
+            (*(entry[name] for name in ENTRY_COLUMNS), digest, json.dumps(digests))
+        )
+        self.lines.extend(tuple(line[name] for name in LINE_COLUMNS) for line in lines)
+        for line in posting.lines:
             delta = line.signed_for(account_spec(line.account_code).type)
             self.balances[(organization, line.account_code)][0] += delta
             self.deltas[(organization, line.account_code)] += delta

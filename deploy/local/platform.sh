@@ -36,6 +36,11 @@ load_env() {
   fi
   MEMBERSHIP_PII_KEY="$(cat "$state/pii-key")"
   export MEMBERSHIP_PII_KEY
+  # Signs the ledger heads auditors export (Ed25519); `unionfed finance public-key` prints the public half.
+  if [[ ! -s "$state/finance-head-signing-key.pem" ]]; then
+    (umask 077 && openssl genpkey -algorithm ed25519 -out "$state/finance-head-signing-key.pem")
+  fi
+  export FINANCE_HEAD_SIGNING_KEY_FILE="$state/finance-head-signing-key.pem"
   for name in "${services[@]}"; do service_env "$name"; done
 }
 

@@ -1,3 +1,7 @@
+from pathlib import Path
+
+from pydantic import Field
+
 from unionfed_shared.settings import ServiceSettings, settings_config
 
 
@@ -6,3 +10,12 @@ class FinanceSettings(ServiceSettings):
 
     service_name: str = "finance"
     http_port: int = 8004
+    head_signing_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) that signs the ledger heads auditors export; "
+        "`unionfed finance public-key` prints its public half",
+    )
+    head_trusted_keys_dir: Path | None = Field(
+        default=None,
+        description="Public keys (*.pem) of retired head signing keys: heads they signed still verify",
+    )

@@ -14,6 +14,8 @@ import types
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
@@ -21,15 +23,10 @@ from tests.factories import dues as dues_event, school_events
 from tests.finance_tools import apply_journal
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import REPO, service_env, unique
-from unionfed_finance.adapters.chain import (
-    Break,
-    export_head,
-    recompute_hash,
-    signing_key,
-    verify_against_head,
-    verify_chain,
-)
+from unionfed_finance.adapters.chain import Break, recompute_hash, verify_chain
+from unionfed_finance.adapters.signed_head import export_head, key_id, load_signing_key, public_key_pem, verify_against_head
 from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
+from unionfed_finance.domain.chain import field_digests
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reconcile import reconcile
 from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
@@ -47,7 +44,7 @@ def spec(org: str, description: str, *lines: LineSpec) -> PostingSpec:
     return PostingSpec(organization_id=org, effective_date=DAY, description=description, lines=list(lines))
 
 
-async def journal(finance, federation: str, requested_by: str, *specs: PostingSpec) -> None:
+async def journal(finance, federation: str, requested_by: str, *specs: PostingSpec):
     entry = JournalEntryV1(
         organization_id=federation, federation_id=federation, requested_by=requested_by,
         instruction=Post(postings=list(specs)),
@@ -58,6 +55,18 @@ async def journal(finance, federation: str, requested_by: str, *specs: PostingSp
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
     assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    return envelope
+
+
+def signing_key_file(directory) -> str:
+    """A fresh Ed25519 key in PEM, as ``openssl genpkey -algorithm ed25519`` writes it."""
+    path = directory / f"head-signing-key-{uuid.uuid4().hex[:6]}.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(path)
 
 
 def dues(school: str, fen: int) -> PostingSpec:
@@ -213,19 +222,23 @@ async def rewrite_and_rehash(finance, org: str, from_sequence: int) -> None:
         }
     previous = rows[from_sequence - 2].hash
     for row in rows[from_sequence - 1:]:
-        digest = recompute_hash(types.SimpleNamespace(**{**row._mapping, "previous_hash": previous}), lines[row.id])
-        await tamper(finance, "UPDATE postings SET previous_hash = :prev, hash = :h WHERE id = :p",
-                     prev=previous, h=digest, p=row.id)
+        entry = types.SimpleNamespace(**{**row._mapping, "previous_hash": previous})
+        digest = recompute_hash(entry, lines[row.id])
+        await tamper(
+            finance, "UPDATE postings SET previous_hash = :prev, hash = :h, field_digests = CAST(:d AS jsonb) WHERE id = :p",
+            prev=previous, h=digest, d=json.dumps(field_digests(entry, lines[row.id])), p=row.id,
+        )
         previous = digest
     await tamper(finance, "UPDATE ledgers SET last_hash = :h WHERE organization_id = :o", h=previous, o=org)
 
 
-async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_service):
-    finance = await build_service(definition, start=False)
+async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_service, tmp_path):
+    finance = await build_service(definition, start=False, head_signing_key_file=signing_key_file(tmp_path))
     fed, school = await seed(finance)
-    key = signing_key(finance.settings)
+    private = load_signing_key(finance.settings.head_signing_key_file)
+    key = {key_id(private.public_key()): private.public_key()}
     async with finance.session_factory() as session:
-        head = await export_head(session, school, "民主理财小组", key)
+        head = await export_head(session, school, "民主理财小组", private)
     assert (head["organization_id"], head["sequence"], head["signed_off_by"]) == (school, 5, "民主理财小组")
     assert dt.datetime.fromisoformat(head["signed_off_at"]).utcoffset() == dt.timedelta(0)
 
@@ -236,6 +249,8 @@ async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_se
     second = await posting_id(finance, school, 2)
     await tamper(finance, "UPDATE posting_lines SET debit_fen = 300 WHERE posting_id = :p AND line_no = 1", p=second)
     await tamper(finance, "UPDATE posting_lines SET credit_fen = 300 WHERE posting_id = :p AND line_no = 2", p=second)
+    await tamper(finance, "UPDATE accounts SET balance_fen = balance_fen - 2700 WHERE organization_id = :o "
+                          "AND code IN ('1001', '4101')", o=school)
     await rewrite_and_rehash(finance, school, 2)
 
     assert (await verify(finance, school)).ok  # the chain alone cannot tell
@@ -243,7 +258,8 @@ async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_se
         check = await verify_against_head(session, head, key)
         forged = await verify_against_head(session, {**head, "hash": check.document["hash"][::-1]}, key)
     assert not check.ok
-    assert "sequence 5 now has hash" in check.problem and "rewritten after sign-off" in check.problem
+    assert "entry 5 now has hash" in check.problem and "rewritten after sign-off" in check.problem
+    assert str(check).startswith(f"Entries up to entry 5 of {school} (signed off by 民主理财小组 on ")
     assert "signature does not match" in forged.problem
 
 
@@ -273,8 +289,8 @@ async def test_reconcile_names_pending_amounts_and_outcomes_that_disagree(build_
     ]
 
 
-async def run_cli(infra, database: str, *args: str) -> tuple[int, str]:
-    env = {**os.environ, **service_env(infra, "finance", database)}
+async def run_cli(infra, database: str, *args: str, **settings: str) -> tuple[int, str]:
+    env = {**os.environ, **service_env(infra, "finance", database, **settings)}
     process = await asyncio.create_subprocess_exec(
         str(REPO / ".venv" / "bin" / "unionfed"), "finance", *args,
         env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -322,24 +338,137 @@ async def test_reconcile_passes_on_clean_books_and_names_what_a_deleted_leg_brea
 
 async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_service, infra, tmp_path):
     database = f"t_finance_{uuid.uuid4().hex[:8]}"
-    finance = await build_service(definition, start=False, database=database)
+    key_file = signing_key_file(tmp_path)
+    finance = await build_service(definition, start=False, database=database, head_signing_key_file=key_file)
     _fed, school = await seed(finance)
-    head_file = tmp_path / "head.json"
+    head_file, public_file = tmp_path / "head.json", tmp_path / "head-public-key.pem"
 
-    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang", "--out", str(head_file))
+    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang",
+                                 "--out", str(head_file), head_signing_key_file=key_file)
     assert code == 0, output
-    assert json.loads(head_file.read_text())["sequence"] == 5
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file))
+    head = json.loads(head_file.read_text())
+    assert head["sequence"] == 5 and head["signature"]["algorithm"] == "Ed25519"
+    code, output = await run_cli(infra, database, "public-key", "--out", str(public_file), head_signing_key_file=key_file)
     assert code == 0, output
-    assert "chain intact, 5 entries" in output and "still holds" in output
+    assert public_file.read_text() == public_key_pem(load_signing_key(key_file).public_key())
+    assert f"key id {head['key_id']}" in output
+
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
+                                 head_signing_key_file=key_file)
+    assert code == 0, output
+    assert "chain intact, 5 entries" in output
+    assert f"Nothing recorded up to entry 5 of {school} (signed off by Wang Fang on " in output
+    assert "has changed since it was signed." in output
+    # An auditor trusts their own copy of the public key, not the service's configuration.
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
+                                 "--trusted-key", str(public_file))
+    assert code == 0 and "Nothing recorded up to entry 5" in output, output
+    stranger = tmp_path / "stranger.pem"
+    stranger.write_text(public_key_pem(Ed25519PrivateKey.generate().public_key()))
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
+                                 "--trusted-key", str(stranger))
+    assert code == 1 and "cannot be trusted" in output and "not among the trusted public keys" in output, output
 
     fourth = await posting_id(finance, school, 4)
     await tamper(finance, "UPDATE posting_lines SET debit_fen = 80000 WHERE posting_id = :p AND line_no = 1", p=fourth)
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file))
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
+                                 head_signing_key_file=key_file)
     assert code == 1, output
     assert "chain BROKEN at sequence 4: hash mismatch" in output
-    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang")
+    assert f"entry {fourth} (sequence 4): posting_lines.debit_fen of line 1 differs from what was chained" in output
+    assert f"Entries up to entry 5 of {school} (signed off by Wang Fang on " in output and "HAVE CHANGED" in output
+    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang",
+                                 head_signing_key_file=key_file)
     assert code == 1 and "refusing to sign off a broken chain" in output
+
+
+async def test_a_forged_total_is_named_by_the_verify_chain_command(build_service, infra):
+    """Issue 13: total_fen raised by 100 yuan behind the ledger's back used to leave the chain "intact"."""
+    database = f"t_finance_{uuid.uuid4().hex[:8]}"
+    finance = await build_service(definition, start=False, database=database)
+    _fed, school = await seed(finance)
+    second = await posting_id(finance, school, 2)
+
+    await tamper(finance, "UPDATE postings SET total_fen = total_fen + 10000 WHERE id = :p", p=second)
+
+    code, output = await run_cli(infra, database, "verify-chain", "--org", school)
+    assert code == 1, output
+    assert f"chain BROKEN at sequence 2: hash mismatch: entry {second} (sequence 2): " \
+           f"postings.total_fen differs from what was chained" in output
+
+
+async def test_an_entry_is_recorded_at_its_journal_entrys_time(build_service):
+    """Not the clock: replaying the journal records, and so hashes, the same time."""
+    finance = await build_service(definition, start=False)
+    fed, school = unique("fed"), unique("school")
+    envelope = await journal(finance, fed, school, dues(school, 5000))
+    async with finance.session_factory() as session:
+        recorded_at = await session.scalar(select(postings.c.recorded_at).where(postings.c.organization_id == school))
+    assert recorded_at == envelope.time
+
+
+# How to change a value of each SQL type, whatever it holds now (NULL included). A column of a
+# type missing here fails the test below: it has to be taught, and the chain has to cover it.
+TAMPERED_VALUE = {
+    "text": "COALESCE({c} || 'x', 'x')",
+    "bigint": "COALESCE({c} + 1000, 1000)",  # + 1000: a sequence or line number no other row has
+    "integer": "COALESCE({c} + 1000, 1000)",
+    "date": "{c} + 1",
+    "timestamp with time zone": "{c} + interval '1 second'",
+    "uuid": "gen_random_uuid()",
+    "jsonb": "{c} || '{{\"tampered\": true}}'::jsonb",
+}
+
+
+async def columns_of(finance, table: str) -> list[tuple[str, str]]:
+    async with finance.session_factory() as session:
+        rows = await session.execute(
+            text(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND table_name = :t ORDER BY ordinal_position"
+            ),
+            {"t": table},
+        )
+        return [tuple(row) for row in rows]
+
+
+@pytest.mark.parametrize("table", ["postings", "posting_lines"])
+async def test_every_column_changed_behind_the_ledgers_back_is_named(build_service, table):
+    """Each stored column, read from the database itself, is covered by the chain and named when changed."""
+    finance = await build_service(definition, start=False)
+    _fed, school = await seed(finance)
+    third = await posting_id(finance, school, 3)  # the school's remittance: a counterparty on line 1
+    columns = await columns_of(finance, table)
+    assert len(columns) >= (7 if table == "posting_lines" else 20)
+    where = "id = :p" if table == "postings" else "posting_id = :p"
+    for column, data_type in columns:
+        assert data_type in TAMPERED_VALUE, f"{table}.{column} is {data_type}: teach this test to change it"
+        async with finance.engine.connect() as conn:
+            # The row where the column holds something, so that changing it is possible under the CHECKs.
+            ctid, original = (await conn.execute(text(
+                f"SELECT ctid::text, {column}::text FROM {table} WHERE {where} "
+                f"ORDER BY ({column} IS NULL OR {column}::text = '0') LIMIT 1"
+            ), {"p": third})).one()
+        async with finance.engine.begin() as conn:
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            ctid = await conn.scalar(text(
+                f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
+                f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
+            ), {"t": ctid})
+
+        report = await verify(finance, school)
+        assert not report.ok, f"{table}.{column} changed, yet: {report}"
+        assert report.broken_sequence == 3, str(report)
+        assert f"{table}.{column}" in str(report), f"{table}.{column} changed, but the report says: {report}"
+
+        async with finance.engine.begin() as conn:
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            await conn.execute(text(
+                f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
+                f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
+            ), {"v": original, "t": ctid})
+        restored = await verify(finance, school)
+        assert restored.ok and restored.entries_checked == 5, f"after restoring {table}.{column}: {restored}"
 
 
 async def test_reconcile_names_a_money_event_that_never_reached_the_journal(build_service):
@@ -366,3 +495,88 @@ async def test_reconcile_names_a_money_event_that_never_reached_the_journal(buil
     assert report.failed == ["every consumed money event reached the journal"]
     [offender] = {c.name: c for c in report.checks}["every consumed money event reached the journal"].offenders
     assert offender == f"unionfed.membership.dues_collected.v1 {payments[1].id} was consumed but never journaled"
+
+
+# What verify-chain cannot check of a ledger's other rows, and why; every other column it names.
+NOT_IMPLIED_BY_THE_CHAIN = {
+    "accounts": {"pending_fen": "follows the holds, which are not chained; reconcile checks it"},
+    "ledgers": {"federation_id": "no entry records it", "opened_at": "no entry records it"},
+}
+
+
+@pytest.mark.parametrize("table, row", [("accounts", "code = '1001'"), ("ledgers", "true")])
+async def test_every_column_of_the_accounts_and_the_head_is_checked_against_the_chain(build_service, table, row):
+    """Balances are the chained lines' sums, names, type and floor the chart's, the head the last entry."""
+    finance = await build_service(definition, start=False)
+    _fed, school = await seed(finance)
+    columns = await columns_of(finance, table)
+    for column, data_type in columns:
+        if column in NOT_IMPLIED_BY_THE_CHAIN[table]:
+            continue
+        assert data_type in TAMPERED_VALUE, f"{table}.{column} is {data_type}: teach this test to change it"
+        async with finance.engine.connect() as conn:
+            ctid, original = (await conn.execute(text(
+                f"SELECT ctid::text, {column}::text FROM {table} WHERE organization_id = :o AND {row}"
+            ), {"o": school})).one()
+        async with finance.engine.begin() as conn:
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            ctid = await conn.scalar(text(
+                f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
+                f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
+            ), {"t": ctid})
+
+        report = await verify(finance, school)
+        assert not report.ok, f"{table}.{column} changed, yet: {report}"
+        assert f"{table}.{column}" in str(report), f"{table}.{column} changed, but the report says: {report}"
+
+        async with finance.engine.begin() as conn:
+            await conn.execute(text("SET LOCAL session_replication_role = replica"))
+            await conn.execute(text(
+                f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
+                f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
+            ), {"v": original, "t": ctid})
+        restored = await verify(finance, school)
+        assert restored.ok and restored.entries_checked == 5, f"after restoring {table}.{column}: {restored}"
+
+
+# The auditor's recipe in the README: the canonical document built by PostgreSQL itself, then
+# canonicalized by jq (or rfc8785 in Python) and hashed, with no unionfed code involved.
+ENTRY_DOCUMENT_SQL = """
+SELECT json_build_object(
+  'v', 2,
+  'entry', (SELECT to_jsonb(p) - 'hash' - 'field_digests' || jsonb_build_object('recorded_at',
+              to_char(p.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+            FROM postings p WHERE p.organization_id = :'org' AND p.sequence = :seq),
+  'lines', (SELECT coalesce(json_agg(l ORDER BY l.line_no), '[]') FROM posting_lines l
+            JOIN postings p ON p.id = l.posting_id WHERE p.organization_id = :'org' AND p.sequence = :seq))
+"""
+PYTHON_RECIPE = """
+import hashlib, json, sys
+import rfc8785
+document = json.load(sys.stdin)
+print(hashlib.sha256(rfc8785.dumps(document)).hexdigest())
+"""
+
+
+async def test_the_auditors_recipe_recomputes_every_stored_hash_without_unionfed_code(build_service, infra, tmp_path):
+    database = f"t_finance_{uuid.uuid4().hex[:8]}"
+    finance = await build_service(definition, start=False, database=database)
+    fed, school = await seed(finance)
+    (tmp_path / "entry.sql").write_text(ENTRY_DOCUMENT_SQL)
+    (tmp_path / "recipe.py").write_text(PYTHON_RECIPE)
+    dsn = infra.pg_dsn(database).replace("postgresql+asyncpg://", "postgresql://")
+    for org, entries in ((school, 5), (fed, 2)):
+        async with finance.session_factory() as session:
+            stored = (await session.execute(
+                select(postings.c.sequence, postings.c.hash).where(postings.c.organization_id == org).order_by(postings.c.sequence)
+            )).all()
+        assert len(stored) == entries
+        for sequence, expected in stored:
+            document = f"psql '{dsn}' -At -v org={org} -v seq={sequence} -f entry.sql"
+            for recipe in (f"{document} | jq -jcS . | sha256sum", f"{document} | {REPO}/.venv/bin/python recipe.py"):
+                process = await asyncio.create_subprocess_shell(
+                    recipe, cwd=tmp_path, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                )
+                out, err = await process.communicate()
+                assert process.returncode == 0, err.decode()
+                assert out.decode().split()[0] == expected, (recipe, err.decode())

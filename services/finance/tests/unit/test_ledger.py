@@ -3,11 +3,9 @@ import datetime as dt
 import pytest
 
 from unionfed_finance.domain.ledger import (
-    GENESIS_HASH,
     AccountType,
     Line,
     Posting,
-    chain_hash,
 )
 from unionfed_finance.domain.flows import dues as dues_posting
 from unionfed_shared.errors import Invalid
@@ -42,13 +40,3 @@ def test_balances_move_in_each_accounts_normal_direction():
     assert Line("1001", debit_fen=500).signed_for(AccountType.ASSET) == 500
     assert Line("4101", credit_fen=500).signed_for(AccountType.INCOME) == 500
     assert Line("1001", credit_fen=500).signed_for(AccountType.ASSET) == -500
-
-
-def test_the_chain_hash_changes_with_any_field_of_the_entry():
-    posting = dues_posting("school-1", 2150, "2026-10", DAY)
-    first = chain_hash(GENESIS_HASH, 1, posting, "event-1")
-    assert first == chain_hash(GENESIS_HASH, 1, posting, "event-1")
-    assert first != chain_hash(GENESIS_HASH, 2, posting, "event-1")
-    assert first != chain_hash(GENESIS_HASH, 1, posting, "event-2")
-    assert first != chain_hash(GENESIS_HASH, 1, dues_posting("school-1", 2151, "2026-10", DAY), "event-1")
-    assert first != chain_hash("f" * 64, 1, posting, "event-1")

@@ -23,8 +23,8 @@ from unionfed_finance.domain.ledger import (
     Refused,
     SourceEvent,
     account_spec,
-    chain_hash,
 )
+from unionfed_finance.domain.chain import chain_record
 from unionfed_shared.db import copy_rows
 
 
@@ -287,6 +287,9 @@ class LedgerRepository:
 
     async def append(self, posting: Posting, source: SourceEvent, posting_id: uuid.UUID) -> RecordedPosting:
         """Append one posting: period open, every floor kept, or :class:`Refused` and nothing written."""
+        if source.recorded_at is None:
+            # Not the clock: a replay of the journal must record (and hash) the same time.
+            raise ValueError("a posting is recorded at its journal entry's time, which the source lacks")
         head = await self.lock_head(posting.organization_id)
         closed = await self.closed_period_containing(posting.organization_id, posting.effective_date)
         if closed:
@@ -303,33 +306,30 @@ class LedgerRepository:
         for code, delta in deltas.items():
             await self._move(posting.organization_id, code, balance_fen=delta)
         sequence = head.last_sequence + 1
-        digest = chain_hash(head.last_hash, sequence, posting, source.event_id)
-        self._new_postings.append(
-            {
-                "id": posting_id,
-                "organization_id": posting.organization_id,
-                "sequence": sequence,
-                "effective_date": posting.effective_date,
-                "description": posting.description,
-                "total_fen": posting.total_fen,
-                "source_event_id": source.event_id,
-                "source_event_type": source.event_type,
-                "source_topic": source.topic,
-                "source_partition": source.partition,
-                "source_offset": source.offset,
-                "actor": source.actor,
-                "causation_id": source.causation_id,
-                "correlation_id": source.correlation_id,
-                "trace_id": source.trace_id,
-                "journal_event_id": source.journal_event_id,
-                "journal_partition": source.journal_partition,
-                "journal_offset": source.journal_offset,
-                "reverses_posting_id": posting.reverses_posting_id,
-                "previous_hash": head.last_hash,
-                "hash": digest,
-            }
-        )
-        self._new_lines.extend(
+        entry = {
+            "id": posting_id,
+            "organization_id": posting.organization_id,
+            "sequence": sequence,
+            "effective_date": posting.effective_date,
+            "description": posting.description,
+            "total_fen": posting.total_fen,
+            "source_event_id": source.event_id,
+            "source_event_type": source.event_type,
+            "source_topic": source.topic,
+            "source_partition": source.partition,
+            "source_offset": source.offset,
+            "actor": source.actor,
+            "causation_id": source.causation_id,
+            "correlation_id": source.correlation_id,
+            "trace_id": source.trace_id,
+            "journal_event_id": source.journal_event_id,
+            "journal_partition": source.journal_partition,
+            "journal_offset": source.journal_offset,
+            "reverses_posting_id": posting.reverses_posting_id,
+            "previous_hash": head.last_hash,
+            "recorded_at": source.recorded_at,
+        }
+        lines = [
             {
                 "posting_id": posting_id,
                 "line_no": number,
@@ -340,7 +340,11 @@ class LedgerRepository:
                 "counterparty_id": line.counterparty_id,
             }
             for number, line in enumerate(posting.lines, start=1)
-        )
+        ]
+        # The hash covers every column written here; the digests only help name a changed one.
+        digest, digests = chain_record(entry, lines)
+        self._new_postings.append({**entry, "hash": digest, "field_digests": digests})
+        self._new_lines.extend(lines)
         postings_before, lines_before = len(self._new_postings) - 1, len(self._new_lines) - len(posting.lines)
         self.remember(lambda: (del_from(self._new_postings, postings_before), del_from(self._new_lines, lines_before)))
         self._set_head(posting.organization_id, sequence, digest)

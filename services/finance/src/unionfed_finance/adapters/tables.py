@@ -79,7 +79,10 @@ postings = Table(
     Column("reverses_posting_id", Uuid, ForeignKey("postings.id"), unique=True),
     Column("previous_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The journal entry's time, set by the poster (not the clock) so a replay hashes the same entry.
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # Per-column digests of what was chained, so verify-chain can name the column that changed.
+    Column("field_digests", JSONB, nullable=False),
     UniqueConstraint("organization_id", "sequence", name="uq_postings_sequence"),
     UniqueConstraint("organization_id", "source_event_id", name="uq_postings_once_per_event"),
 )

@@ -2,8 +2,6 @@
 
 import datetime as dt
 import enum
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -187,6 +185,8 @@ class SourceEvent:
     journal_event_id: str | None = None
     journal_partition: int | None = None
     journal_offset: int | None = None
+    # When finance recorded it: the journal entry's own time, the same on every replay.
+    recorded_at: dt.datetime | None = None
     occurred_at: dt.datetime | None = None
 
     def fiscal_year(self, zone: ZoneInfo) -> int:
@@ -200,23 +200,3 @@ class Refused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def chain_hash(previous_hash: str, sequence: int, posting: Posting, source_event_id: str) -> str:
-    """Each ledger is a hash chain: rewriting any entry changes every hash after it."""
-    canonical = json.dumps(
-        {
-            "org": posting.organization_id,
-            "seq": sequence,
-            "date": posting.effective_date.isoformat(),
-            "description": posting.description,
-            "lines": [[l.account_code, l.debit_fen, l.credit_fen, l.counterparty_id] for l in posting.lines],
-            "reverses": str(posting.reverses_posting_id) if posting.reverses_posting_id else None,
-            "source": source_event_id,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-        sort_keys=True,
-    )
-    return hashlib.sha256(f"{previous_hash}:{canonical}".encode()).hexdigest()
-

@@ -1,4 +1,4 @@
-"""``unionfed finance verify-chain | export-head | reconcile``: the auditor's (经审) commands.
+"""``unionfed finance verify-chain | export-head | public-key | reconcile``: the auditor's (经审) commands.
 
 ``register(group)`` adds them to the finance command group. Each exits non-zero when what it
 checks does not hold, so a scheduled job or CI step fails loudly.
@@ -10,12 +10,17 @@ from pathlib import Path
 
 import click
 
-from unionfed_finance.adapters.chain import (
+from unionfed_finance.adapters.chain import verify_chain
+from unionfed_finance.adapters.signed_head import (
     ChainBroken,
+    SigningKeyMissing,
     export_head,
-    signing_key,
+    key_id,
+    load_signing_key,
+    load_trusted_keys,
+    public_key_pem,
+    trusted_keys_of,
     verify_against_head,
-    verify_chain,
 )
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reconcile import reconcile
@@ -40,18 +45,28 @@ def _in_session(work):
 @click.option("--org", "organization_id", required=True, help="The organization whose ledger to verify.")
 @click.option(
     "--against", "head_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A head exported by export-head: the entry it signed must still have its hash.",
+    help="A head exported by export-head: nothing up to the entry it signed may have changed.",
 )
-def verify_chain_command(organization_id: str, head_file: Path | None) -> None:
-    """Re-verify a ledger's hash chain from sequence 1; exit 1 naming the first broken sequence."""
+@click.option(
+    "--trusted-key", "trusted_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+    help="A public key PEM, or a directory of *.pem, trusted to have signed heads (repeatable; current and "
+    "retired keys). Default: the service's signing key and FINANCE_HEAD_TRUSTED_KEYS_DIR.",
+)
+def verify_chain_command(organization_id: str, head_file: Path | None, trusted_paths: tuple[Path, ...]) -> None:
+    """Re-verify a ledger's hash chain from sequence 1; exit 1 naming the first broken entry and column."""
     head = _read_head(head_file) if head_file else None
     if head is not None and head.get("organization_id") != organization_id:
         raise click.UsageError(f"{head_file} signs the head of {head.get('organization_id')}, not {organization_id}")
 
     async def work(session, settings):
         report = await verify_chain(session, organization_id)
-        against = await verify_against_head(session, head, signing_key(settings)) if head is not None else None
-        return report, against
+        if head is None:
+            return report, None
+        try:
+            trusted = load_trusted_keys(trusted_paths) if trusted_paths else trusted_keys_of(settings)
+        except (SigningKeyMissing, OSError, ValueError) as exc:
+            raise click.UsageError(f"cannot read the trusted keys: {exc}") from exc
+        return report, await verify_against_head(session, head, trusted, report)
 
     report, against = _in_session(work)
     click.echo(str(report))
@@ -59,6 +74,13 @@ def verify_chain_command(organization_id: str, head_file: Path | None) -> None:
         click.echo(str(against))
     if not report.ok or (against is not None and not against.ok):
         raise SystemExit(1)
+
+
+def _signing_key(settings):
+    try:
+        return load_signing_key(settings.head_signing_key_file)
+    except SigningKeyMissing as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _read_head(path: Path) -> dict:
@@ -76,13 +98,15 @@ def _read_head(path: Path) -> dict:
 @click.option("--auditor", required=True, help="Who signs off (name of the auditor or review group).")
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 def export_head_command(organization_id: str, auditor: str, out_file: Path | None) -> None:
-    """Sign off the verified current head of a ledger (HMAC-SHA256) for an auditor to keep."""
+    """Sign off the verified current head of a ledger (Ed25519) for an auditor to keep."""
 
     async def work(session, settings):
-        return await export_head(session, organization_id, auditor, signing_key(settings))
+        return await export_head(session, organization_id, auditor, _signing_key(settings))
 
     try:
         document = _in_session(work)
+    except ValueError as invalid:
+        raise click.UsageError(str(invalid)) from None
     except ChainBroken as broken:
         click.echo(f"refusing to sign off a broken chain: {broken.report}", err=True)
         raise SystemExit(1) from None
@@ -92,6 +116,19 @@ def export_head_command(organization_id: str, auditor: str, out_file: Path | Non
     else:
         out_file.write_text(rendered, encoding="utf-8")
         click.echo(f"signed off {organization_id} at sequence {document['sequence']} → {out_file}")
+
+
+@click.command("public-key")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+def public_key_command(out_file: Path | None) -> None:
+    """Print the public key (PEM) that checks the heads export-head signs; no secret in it."""
+    public = _signing_key(definition().settings_factory()).public_key()
+    pem = public_key_pem(public)
+    if out_file is None:
+        click.echo(pem, nl=False)
+    else:
+        out_file.write_text(pem, encoding="ascii")
+    click.echo(f"key id {key_id(public)}", err=True)
 
 
 @click.command("reconcile")
@@ -109,5 +146,5 @@ def reconcile_command() -> None:
 
 def register(cli_group: click.Group) -> None:
     """Attach the audit commands to ``unionfed finance``."""
-    for command in (verify_chain_command, export_head_command, reconcile_command):
+    for command in (verify_chain_command, export_head_command, public_key_command, reconcile_command):
         cli_group.add_command(command)

@@ -84,6 +84,7 @@ def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent
         "journal_event_id": envelope.id,
         "journal_partition": delivery.partition,
         "journal_offset": delivery.offset,
+        "recorded_at": envelope.time,
     }
     if entry.source is not None:
         s = entry.source
