@@ -84,8 +84,8 @@ class KafkaTopicSettings(BaseSettings):
         if self.min_insync_replicas > self.replication_factor:
             # Every acks=all write would be refused with NotEnoughReplicas.
             raise ValueError(
-                f"KAFKA_MIN_INSYNC_REPLICAS ({self.min_insync_replicas}) may not exceed "
-                f"KAFKA_REPLICATION_FACTOR ({self.replication_factor})"
+                f"UNIONFED_KAFKA_MIN_INSYNC_REPLICAS ({self.min_insync_replicas}) may not exceed "
+                f"UNIONFED_KAFKA_REPLICATION_FACTOR ({self.replication_factor})"
             )
         return self
 

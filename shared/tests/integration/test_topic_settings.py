@@ -90,7 +90,7 @@ async def test_an_existing_topic_with_fewer_replicas_than_declared_is_refused_no
     topic = own_topic()
     await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1, settings=LOCAL)
 
-    with pytest.raises(TopicSettingsError, match=f"KAFKA_REPLICATION_FACTOR is 3 but {topic} has 1 replica"):
+    with pytest.raises(TopicSettingsError, match=f"UNIONFED_KAFKA_REPLICATION_FACTOR is 3 but {topic} has 1 replica"):
         await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1,
                             settings=KafkaTopicSettings(replication_factor=3, min_insync_replicas=2))
     assert (await configs_of(infra.kafka_bootstrap, topic))["min.insync.replicas"] == "1"

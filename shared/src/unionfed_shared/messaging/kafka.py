@@ -174,7 +174,7 @@ async def _bring_to_declared(admin: AIOKafkaAdminClient, names: list[str], setti
     """Alter every topic whose settings differ from the declared ones; return their names."""
     thin = [
         f"{t['topic']} has {min(len(p['replicas']) for p in t['partitions'])} replica(s)"
-        for t in await admin.describe_topics(names)
+        for t in sorted(await admin.describe_topics(names), key=lambda t: t["topic"])
         if t["partitions"] and min(len(p["replicas"]) for p in t["partitions"]) < settings.replication_factor
     ]
     if thin:
@@ -182,7 +182,7 @@ async def _bring_to_declared(admin: AIOKafkaAdminClient, names: list[str], setti
         # decision (kafka-reassign-partitions.sh); applying min.insync.replicas without them would
         # refuse every acks=all write.
         raise TopicSettingsError(
-            f"KAFKA_REPLICATION_FACTOR is {settings.replication_factor} but {', '.join(thin)}; "
+            f"UNIONFED_KAFKA_REPLICATION_FACTOR is {settings.replication_factor} but {', '.join(thin)}; "
             "reassign their partitions to more brokers first"
         )
     current = await _topic_configs(admin, names)
