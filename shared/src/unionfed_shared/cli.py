@@ -77,10 +77,9 @@ def topics_create(bootstrap: str) -> None:
         result = asyncio.run(ensure_topics(bootstrap, settings=KafkaTopicSettings()))
     except (TopicSettingsError, ValidationError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(
-        f"created {len(result.created)} topic(s); {len(ALL_TOPICS)} expected: {', '.join(result.created) or 'none missing'}; "
-        f"settings brought to the declared ones on {len(result.altered)}: {', '.join(result.altered) or 'none differed'}"
-    )
+    created, altered = ", ".join(result.created) or "none missing", ", ".join(result.altered) or "none differed"
+    click.echo(f"created {len(result.created)} topic(s); {len(ALL_TOPICS)} expected: {created}")
+    click.echo(f"brought {len(result.altered)} existing topic(s) to the declared settings: {altered}")
 
 
 def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Group:

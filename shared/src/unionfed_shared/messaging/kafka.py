@@ -153,7 +153,9 @@ async def ensure_topics(
         await admin.close()
 
 
-async def _create(admin: AIOKafkaAdminClient, names: list[str], partitions: int, settings: KafkaTopicSettings) -> list[str]:
+async def _create(
+    admin: AIOKafkaAdminClient, names: list[str], partitions: int, settings: KafkaTopicSettings
+) -> list[str]:
     response = await admin.create_topics([
         NewTopic(name=t, num_partitions=partitions, replication_factor=settings.replication_factor,
                  topic_configs=declared_configs(t, settings))
@@ -241,7 +243,8 @@ class LostRecords:
     last: int
 
     def __str__(self) -> str:
-        return f"{self.topic} partition {self.partition}: offsets {self.first}–{self.last} are gone (deleted or expired)"
+        where = f"{self.topic} partition {self.partition}"
+        return f"{where}: offsets {self.first}–{self.last} are gone (deleted or expired)"
 
 
 async def lost_history(bootstrap_servers: str, topics: list[str]) -> list[LostRecords]:
@@ -251,7 +254,11 @@ async def lost_history(bootstrap_servers: str, topics: list[str]) -> list[LostRe
     its first records (retention or delete-records); a replay from it would miss them.
     """
     starts = await beginning_offsets(bootstrap_servers, topics)
-    return [LostRecords(topic, partition, 0, start - 1) for (topic, partition), start in sorted(starts.items()) if start > 0]
+    return [
+        LostRecords(topic, partition, 0, start - 1)
+        for (topic, partition), start in sorted(starts.items())
+        if start > 0
+    ]
 
 
 async def _offsets(bootstrap_servers: str, topics: list[str], which) -> dict[tuple[str, int], int]:

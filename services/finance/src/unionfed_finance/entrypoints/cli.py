@@ -50,10 +50,11 @@ def rebuild(database_url: str, compare: bool) -> None:
             click.echo(f"\nrebuild refused: {refusal}", err=True)
             sys.exit(1)
         click.echo(f"\nrebuild: {report.messages:,} messages in {report.seconds:.1f} s (group {report.consumer_group})")
+        checked = f"  {report.ledgers:,} ledgers without a gap; "
         if report.live_heads is None:
-            click.echo(f"  {report.ledgers:,} ledgers without a gap; live heads not compared ({report.live_unreachable})")
+            click.echo(checked + f"live heads not compared ({report.live_unreachable})")
         else:
-            click.echo(f"  {report.ledgers:,} ledgers without a gap; all {report.live_heads:,} live heads reached")
+            click.echo(checked + f"all {report.live_heads:,} live heads reached")
         if compare:
             live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
             for part in ("entries", "lines", "balances", "heads"):
