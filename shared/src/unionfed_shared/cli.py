@@ -63,11 +63,23 @@ def topics() -> None:
 @topics.command("create")
 @click.option("--bootstrap", envvar="UNIONFED_KAFKA_BOOTSTRAP", default="127.0.0.1:29092", show_envvar=True)
 def topics_create(bootstrap: str) -> None:
-    """Create every domain and dead-letter topic that is missing."""
-    from unionfed_shared.messaging.kafka import ensure_topics
+    """Create every missing domain and dead-letter topic, and bring existing ones to the declared settings.
 
-    created = asyncio.run(ensure_topics(bootstrap))
-    click.echo(f"created {len(created)} topic(s); {len(ALL_TOPICS)} expected: {', '.join(created) or 'none missing'}")
+    Replicas and min.insync.replicas come from UNIONFED_KAFKA_REPLICATION_FACTOR and
+    UNIONFED_KAFKA_MIN_INSYNC_REPLICAS (1 and 1 by default; 3 and 2 in production).
+    """
+    from pydantic import ValidationError
+
+    from unionfed_shared.messaging.kafka import TopicSettingsError, ensure_topics
+    from unionfed_shared.settings import KafkaTopicSettings
+
+    try:
+        result = asyncio.run(ensure_topics(bootstrap, settings=KafkaTopicSettings()))
+    except (TopicSettingsError, ValidationError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    created, altered = ", ".join(result.created) or "none missing", ", ".join(result.altered) or "none differed"
+    click.echo(f"created {len(result.created)} topic(s); {len(ALL_TOPICS)} expected: {created}")
+    click.echo(f"brought {len(result.altered)} existing topic(s) to the declared settings: {altered}")
 
 
 def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Group:

@@ -64,5 +64,31 @@ class ServiceSettings(BaseSettings):
         return self.consumer_group_id or f"unionfed-{self.service_name}"
 
 
+class KafkaTopicSettings(BaseSettings):
+    """How durably the platform's topics are stored; read by ``unionfed topics create``.
+
+    One broker locally (1 and 1). In production 3 replicas with ``min.insync.replicas`` 2: with
+    the producers' ``acks=all`` a write is acknowledged only once two brokers hold it, so losing
+    one broker loses no acknowledged event and the topics stay writable.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="UNIONFED_KAFKA_", extra="ignore")
+
+    replication_factor: int = Field(default=1, ge=1, description="Replicas of every partition of a new topic")
+    min_insync_replicas: int = Field(
+        default=1, ge=1, description="Replicas that must hold a write before acks=all acknowledges it"
+    )
+
+    @model_validator(mode="after")
+    def _check_min_insync(self) -> "KafkaTopicSettings":
+        if self.min_insync_replicas > self.replication_factor:
+            # Every acks=all write would be refused with NotEnoughReplicas.
+            raise ValueError(
+                f"UNIONFED_KAFKA_MIN_INSYNC_REPLICAS ({self.min_insync_replicas}) may not exceed "
+                f"UNIONFED_KAFKA_REPLICATION_FACTOR ({self.replication_factor})"
+            )
+        return self
+
+
 def settings_config(prefix: str) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, extra="ignore")

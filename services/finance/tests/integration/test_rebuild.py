@@ -1,24 +1,45 @@
-"""Replaying finance's input topics from offset 0 into an empty database rebuilds identical ledgers."""
+"""Replaying finance's input topics from offset 0 into an empty database rebuilds identical ledgers.
 
+A rebuild from an incomplete history is refused. The broker is shared by the whole suite, so the
+refusal tests never delete records from a platform topic: they rebuild finance with its handlers
+pointed at a topic of their own (``rebuilding_from``), through the same rebuild function and CLI.
+"""
+
+import asyncio
+import dataclasses
 import datetime as dt
 import uuid
+from typing import ClassVar
 
+import asyncpg
 import pytest
+from aiokafka import TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
 from tests.kafka_tools import envelope_for, producer, send_envelope
-from tests.pytest_infra import JWT_SECRET, eventually, unique
-from unionfed_finance.adapters.tables import money_outcomes
+from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
+from unionfed_finance.adapters.tables import ledgers, money_outcomes
 from unionfed_finance.domain import flows
+from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer import journal
-from unionfed_finance.service_layer.rebuild import ledger_fingerprint, rebuild
+from unionfed_finance.service_layer.rebuild import (
+    IncompleteHistory,
+    IncompleteLedgers,
+    MissingEntries,
+    ledger_fingerprint,
+    rebuild,
+)
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.db import make_engine, make_session_factory
+from unionfed_shared.messaging.kafka import ensure_topics
 
 pytestmark = pytest.mark.integration
 
@@ -80,9 +101,11 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
         jwt_secret=JWT_SECRET,
     )
     seen = []
-    report = await rebuild(definition(), settings, progress=lambda done, total: seen.append((done, total)))
+    report = await rebuild(definition(), settings, live_database_url=live.settings.database_url,
+                           progress=lambda done, total: seen.append((done, total)))
 
     assert report.messages > 0 and seen[-1] == (report.messages, report.messages)
+    assert report.live_heads == 2 and report.live_unreachable is None, "the school's and the federation's heads reached"
     engine = make_engine(settings.database_url)
     try:
         async with make_session_factory(engine)() as session:
@@ -92,3 +115,101 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
 
     with pytest.raises(Exception, match="already holds books"):
         await rebuild(definition(), settings)
+
+
+def rebuilding_from(own: str):
+    """Finance's definition with one handler, for events on topic ``own``: a rebuild replays that topic only."""
+
+    class Probe(IntegrationEvent):
+        event_type: ClassVar[str] = "test.rebuild.probe.v1"
+        topic: ClassVar[str] = own
+
+    async def ignore(uow, event, delivery):
+        pass
+
+    return dataclasses.replace(definition(), handlers={Probe: ignore})
+
+
+async def own_topic(infra) -> str:
+    topic = f"test.rebuild.{uuid.uuid4().hex[:10]}"
+    await ensure_topics(infra.kafka_bootstrap, [topic, topics.dead_letter_topic(topic)], partitions=3)
+    return topic
+
+
+def rebuild_settings(infra, database: str) -> FinanceSettings:
+    return FinanceSettings(database_url=infra.pg_dsn(database), kafka_bootstrap_servers=infra.kafka_bootstrap,
+                           jwt_secret=JWT_SECRET)
+
+
+async def database_exists(infra, database: str) -> bool:
+    connection = await asyncpg.connect(infra.pg_dsn("postgres", driver="postgresql"))
+    try:
+        return bool(await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", database))
+    finally:
+        await connection.close()
+
+
+async def test_a_partition_whose_first_records_are_gone_refuses_the_rebuild_before_anything_is_written(infra):
+    topic = await own_topic(infra)
+    async with producer(infra.kafka_bootstrap) as client:
+        for n in range(5):
+            await client.send_and_wait(topic, f"event {n}".encode(), partition=2)
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_records({TopicPartition(topic, 2): RecordsToDelete(before_offset=3)})
+    finally:
+        await admin.close()
+    target = f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(IncompleteHistory) as refused:
+        await rebuild(rebuilding_from(topic), rebuild_settings(infra, target))
+
+    assert str(refused.value) == (
+        f"{topic} partition 2: offsets 0–2 are gone (deleted or expired); a rebuild from this history would be incomplete"
+    )
+    assert not await database_exists(infra, target), "refused before the target database was even created"
+
+    def run_cli():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(finance_cli, "definition", lambda: rebuilding_from(topic))
+            return CliRunner().invoke(finance_cli.cli, ["rebuild", "--into", infra.pg_dsn(target)],
+                                      env=service_env(infra, "finance", "finance_live_unused"))
+
+    result = await asyncio.to_thread(run_cli)
+    assert result.exit_code == 1, result.output
+    assert f"rebuild refused: {topic} partition 2: offsets 0–2 are gone (deleted or expired)" in result.output
+    assert not await database_exists(infra, target)
+
+
+async def test_a_replay_that_stops_short_of_a_live_head_is_refused_naming_the_ledger_and_the_missing_range(
+    build_service, infra
+):
+    live = await build_service(definition)
+    federation, school = unique("fed"), unique("school")
+    member_id, setup = school_events(federation, school)
+    async with producer(infra.kafka_bootstrap) as client:
+        for event in [*setup, dues(federation, school, member_id, 21_50)]:
+            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
+
+    async def live_heads():
+        async with live.session_factory() as session:
+            return dict((await session.execute(
+                select(ledgers.c.organization_id, ledgers.c.last_sequence).where(ledgers.c.last_sequence > 0)
+            )).all())
+
+    heads = await eventually(live_heads, timeout=60)
+    # The live books have entries whose journal records the replayed topic (empty) no longer holds.
+    topic = await own_topic(infra)
+
+    with pytest.raises(IncompleteLedgers) as refused:
+        await rebuild(rebuilding_from(topic), rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+                      live_database_url=live.settings.database_url)
+
+    assert refused.value.missing == sorted(MissingEntries(ledger, 1, head) for ledger, head in heads.items())
+    assert f"ledger {school}: sequences 1–{heads[school]} are missing from the replay" in str(refused.value)
+
+    unreachable = f"postgresql+asyncpg://{infra.pg_user}:{infra.pg_password}@127.0.0.1:1/finance_live"
+    report = await rebuild(rebuilding_from(topic), rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+                           live_database_url=unreachable)
+    assert report.live_heads is None and report.live_unreachable, "without a live database, only gaps are checked"

@@ -11,8 +11,15 @@ DOMAIN_TOPICS = (MEMBERSHIP, WELFARE, EVENTS, FINANCE, FINANCE_JOURNAL)
 PARTITIONS = 6
 
 
+DEAD_LETTER_SUFFIX = ".dlq"
+
+
 def dead_letter_topic(topic: str) -> str:
-    return f"{topic}.dlq"
+    return f"{topic}{DEAD_LETTER_SUFFIX}"
+
+
+def is_dead_letter_topic(topic: str) -> bool:
+    return topic.endswith(DEAD_LETTER_SUFFIX)
 
 
 ALL_TOPICS = DOMAIN_TOPICS + tuple(dead_letter_topic(t) for t in DOMAIN_TOPICS)

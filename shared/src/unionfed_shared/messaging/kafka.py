@@ -1,11 +1,12 @@
-"""FastStream wiring: the broker, the subscriber that runs an EventConsumer, topic creation."""
+"""FastStream wiring: the broker, the subscriber that runs an EventConsumer, topics and their offsets."""
 
 import dataclasses
 import logging
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError
+from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError, for_code
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -14,6 +15,8 @@ from unionfed_shared.contracts.topics import ALL_TOPICS, PARTITIONS
 from unionfed_shared.failpoints import failpoint
 from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage
 from unionfed_shared.messaging.outbox_relay import OutboxMessage
+from unionfed_shared.messaging.topic_settings import declared_configs
+from unionfed_shared.settings import KafkaTopicSettings
 
 log = logging.getLogger(__name__)
 
@@ -115,27 +118,150 @@ def raw_publisher(broker: KafkaBroker):
     return publish
 
 
-async def ensure_topics(bootstrap_servers: str, topics=ALL_TOPICS, partitions: int = PARTITIONS) -> list[str]:
-    """Create the missing topics; returns the names created."""
+@dataclasses.dataclass(frozen=True)
+class EnsuredTopics:
+    created: list[str]
+    altered: list[str]  # existing topics whose settings differed from the declared ones
+
+
+class TopicSettingsError(RuntimeError):
+    """The broker refused the declared settings, or an existing topic cannot meet them."""
+
+
+async def ensure_topics(
+    bootstrap_servers: str,
+    topics=ALL_TOPICS,
+    partitions: int = PARTITIONS,
+    settings: KafkaTopicSettings | None = None,
+) -> EnsuredTopics:
+    """Create the missing topics and bring existing ones to the declared settings (topic_settings).
+
+    Run on every start (``unionfed topics create``), so a topic created before a setting changed
+    — say with the broker's 7-day retention — is altered, not just new ones created right.
+    """
+    settings = settings or KafkaTopicSettings()
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         missing = [t for t in topics if t not in existing]
-        if missing:
-            try:
-                await admin.create_topics(
-                    [NewTopic(name=t, num_partitions=partitions, replication_factor=1) for t in missing]
-                )
-            except TopicAlreadyExistsError:
-                pass
-        return missing
+        created = await _create(admin, missing, partitions, settings) if missing else []
+        present = [t for t in topics if t not in created]
+        altered = await _bring_to_declared(admin, present, settings) if present else []
+        return EnsuredTopics(created, altered)
     finally:
         await admin.close()
 
 
+async def _create(
+    admin: AIOKafkaAdminClient, names: list[str], partitions: int, settings: KafkaTopicSettings
+) -> list[str]:
+    response = await admin.create_topics([
+        NewTopic(name=t, num_partitions=partitions, replication_factor=settings.replication_factor,
+                 topic_configs=declared_configs(t, settings))
+        for t in names
+    ])
+    created, failures = [], []
+    for topic, error_code, *message in response.topic_errors:
+        if error_code == 0:
+            created.append(topic)
+        elif for_code(error_code) is not TopicAlreadyExistsError:  # another process just made it
+            failures.append(f"{topic}: {for_code(error_code).__name__} {''.join(m or '' for m in message)}")
+    if failures:
+        raise TopicSettingsError("could not create topics: " + "; ".join(failures))
+    return created
+
+
+async def _bring_to_declared(admin: AIOKafkaAdminClient, names: list[str], settings: KafkaTopicSettings) -> list[str]:
+    """Alter every topic whose settings differ from the declared ones; return their names."""
+    thin = [
+        f"{t['topic']} has {min(len(p['replicas']) for p in t['partitions'])} replica(s)"
+        for t in sorted(await admin.describe_topics(names), key=lambda t: t["topic"])
+        if t["partitions"] and min(len(p["replicas"]) for p in t["partitions"]) < settings.replication_factor
+    ]
+    if thin:
+        # Kafka changes an existing topic's replicas only by partition reassignment, an operator's
+        # decision (kafka-reassign-partitions.sh); applying min.insync.replicas without them would
+        # refuse every acks=all write.
+        raise TopicSettingsError(
+            f"UNIONFED_KAFKA_REPLICATION_FACTOR is {settings.replication_factor} but {', '.join(thin)}; "
+            "reassign their partitions to more brokers first"
+        )
+    current = await _topic_configs(admin, names)
+    differing = [
+        t for t in names
+        if any(current[t].get(key) != value for key, value in declared_configs(t, settings).items())
+    ]
+    if differing:
+        # AlterConfigs (aiokafka has no incremental variant) replaces a topic's whole set of
+        # overrides: the declared set becomes all of it, and a setting made by hand is reset.
+        responses = await admin.alter_configs([
+            ConfigResource(ConfigResourceType.TOPIC, t, declared_configs(t, settings)) for t in differing
+        ])
+        _raise_on_errors(responses, "could not alter topic settings")
+    return differing
+
+
+async def _topic_configs(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, dict[str, str]]:
+    responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, t) for t in names])
+    _raise_on_errors(responses, "could not read topic settings")
+    return {
+        name: {entry[0]: entry[1] for entry in entries}
+        for response in responses
+        for _error, _message, _type, name, entries in response.resources
+    }
+
+
+def _raise_on_errors(responses, what: str) -> None:
+    failures = [
+        f"{name}: {for_code(error).__name__} {message or ''}".strip()
+        for response in responses
+        for error, message, _type, name, *_ in response.resources
+        if error
+    ]
+    if failures:
+        raise TopicSettingsError(f"{what}: " + "; ".join(failures))
+
+
 async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[tuple[str, int], int]:
     """The offset after the last message of every partition of ``topics``, right now."""
+    return await _offsets(bootstrap_servers, topics, AIOKafkaConsumer.end_offsets)
+
+
+async def beginning_offsets(bootstrap_servers: str, topics: list[str]) -> dict[tuple[str, int], int]:
+    """The offset of the first message still held by every partition of ``topics``, right now."""
+    return await _offsets(bootstrap_servers, topics, AIOKafkaConsumer.beginning_offsets)
+
+
+@dataclasses.dataclass(frozen=True)
+class LostRecords:
+    """Records ``first``–``last`` of a partition are no longer on the broker."""
+
+    topic: str
+    partition: int
+    first: int
+    last: int
+
+    def __str__(self) -> str:
+        where = f"{self.topic} partition {self.partition}"
+        return f"{where}: offsets {self.first}–{self.last} are gone (deleted or expired)"
+
+
+async def lost_history(bootstrap_servers: str, topics: list[str]) -> list[LostRecords]:
+    """Every partition of ``topics`` that no longer starts at offset 0, with what it lost.
+
+    Offsets start at 0 and only ever grow, so a partition whose earliest offset is above 0 lost
+    its first records (retention or delete-records); a replay from it would miss them.
+    """
+    starts = await beginning_offsets(bootstrap_servers, topics)
+    return [
+        LostRecords(topic, partition, 0, start - 1)
+        for (topic, partition), start in sorted(starts.items())
+        if start > 0
+    ]
+
+
+async def _offsets(bootstrap_servers: str, topics: list[str], which) -> dict[tuple[str, int], int]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
@@ -144,8 +270,8 @@ async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[tuple[s
             for topic in topics
             for partition in sorted(consumer.partitions_for_topic(topic) or await _partitions(consumer, topic))
         ]
-        ends = await consumer.end_offsets(partitions)
-        return {(tp.topic, tp.partition): offset for tp, offset in ends.items()}
+        offsets = await which(consumer, partitions)
+        return {(tp.topic, tp.partition): offset for tp, offset in offsets.items()}
     finally:
         await consumer.stop()
 

@@ -17,8 +17,13 @@ audit_cli.register(cli)
 @click.option("--into", "database_url", required=True, help="An empty database: postgresql+asyncpg://…/finance_rebuilt")
 @click.option("--compare/--no-compare", default=True, show_default=True, help="Compare the rebuilt ledgers with the live ones.")
 def rebuild(database_url: str, compare: bool) -> None:
-    """Replay every input topic from offset 0 into an empty database, and compare with the live books."""
-    from unionfed_finance.service_layer.rebuild import ledger_fingerprint, rebuild as run_rebuild
+    """Replay every input topic from offset 0 into an empty database, and compare with the live books.
+
+    Exits 1 without writing when records were deleted or expired from an input topic, and after
+    the replay when a ledger's sequences have a gap or stop short of the live database's head.
+    """
+    from unionfed_finance.service_layer.rebuild import IncompleteHistory, IncompleteLedgers, ledger_fingerprint
+    from unionfed_finance.service_layer.rebuild import rebuild as run_rebuild
     from unionfed_shared.db import make_engine, make_session_factory
 
     live_settings = definition().settings_factory()
@@ -37,8 +42,19 @@ def rebuild(database_url: str, compare: bool) -> None:
             await engine.dispose()
 
     async def run():
-        report = await run_rebuild(definition(), settings, progress=progress)
+        try:
+            report = await run_rebuild(
+                definition(), settings, live_database_url=live_settings.database_url, progress=progress
+            )
+        except (IncompleteHistory, IncompleteLedgers) as refusal:
+            click.echo(f"\nrebuild refused: {refusal}", err=True)
+            sys.exit(1)
         click.echo(f"\nrebuild: {report.messages:,} messages in {report.seconds:.1f} s (group {report.consumer_group})")
+        checked = f"  {report.ledgers:,} ledgers without a gap; "
+        if report.live_heads is None:
+            click.echo(checked + f"live heads not compared ({report.live_unreachable})")
+        else:
+            click.echo(checked + f"all {report.live_heads:,} live heads reached")
         if compare:
             live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
             for part in ("entries", "lines", "balances", "heads"):
