@@ -1,6 +1,6 @@
 """chain every column: each entry's hash covers every stored column of it and its lines
 
-Revision ID: 0005_chain_every_column
+Revision ID: 0006_chain_every_column
 Revises: 0004_audit_log
 
 A one-time upgrade of the hash-chain scheme. The first scheme hashed only some columns of an
@@ -27,8 +27,8 @@ from sqlalchemy.dialects import postgresql
 
 from unionfed_finance.domain.chain import entry_hash, field_digests
 
-revision: str = "0005_chain_every_column"
-down_revision: str | tuple[str, ...] | None = "0004_audit_log"
+revision: str = "0006_chain_every_column"
+down_revision: str | tuple[str, ...] | None = "0005_federation_locale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
