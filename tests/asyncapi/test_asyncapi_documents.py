@@ -8,6 +8,7 @@ parsed documents, and what each document lists is compared with what each servic
 """
 
 import ast
+import importlib
 import json
 import shutil
 import subprocess
@@ -35,8 +36,7 @@ PARSER_ERRORS = ("error", "warning")
 
 
 def _definition(service: str):
-    module = __import__(f"unionfed_{service}.entrypoints.app", fromlist=["definition"])
-    return module.definition()
+    return importlib.import_module(f"unionfed_{service}.entrypoints.app").definition()
 
 
 @pytest.fixture(scope="session")
