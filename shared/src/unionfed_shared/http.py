@@ -10,7 +10,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from faststream.specification import AsyncAPI
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -113,10 +112,7 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     @app.get("/asyncapi.json", tags=["operations"], summary="AsyncAPI document of this service's messaging")
     async def asyncapi() -> JSONResponse:
-        document = AsyncAPI(
-            runtime.broker, title=f"unionfed {definition.name}", version="0.1.0", description=definition.title
-        )
-        return JSONResponse(document.to_specification().to_jsonable())
+        return JSONResponse(runtime.asyncapi)
 
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app

@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from unionfed_shared.auth import TokenService
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.db import make_engine, make_session_factory
+from unionfed_shared.messaging.asyncapi import asyncapi_document
 from unionfed_shared.messaging.consumer import EventConsumer, Handler, Prefetch
 from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
 from unionfed_shared.messaging.kafka import make_broker, outbox_sender, raw_publisher, subscribe
@@ -73,12 +75,6 @@ class Runtime:
                 max_records=self.settings.consumer_batch_size,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
             )
-        for event_cls in definition.emits:
-            # Declared for the AsyncAPI document; the outbox relay does the publishing.
-            self.broker.publisher(
-                event_cls.topic, title=event_cls.event_type, schema=event_cls,
-                description=(event_cls.__doc__ or "").strip(),
-            )
         self.relay = OutboxRelay(
             self.session_factory,
             outbox_sender(self.broker),
@@ -88,6 +84,18 @@ class Runtime:
         self.dead_letters = DeadLetterAdmin(self.session_factory, dead_letters, self.consumer)
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task | None = None
+
+    @functools.cached_property
+    def asyncapi(self) -> dict:
+        """This service's AsyncAPI document: what it sends, receives and dead-letters."""
+        return asyncapi_document(
+            service=self.definition.name,
+            title=self.definition.title,
+            emits=self.definition.emits,
+            consumes=self.definition.handlers,
+            consumer_group=self.settings.consumer_group,
+            bootstrap_servers=self.settings.kafka_bootstrap_servers,
+        )
 
     def uow(self) -> UnitOfWork:
         return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")

@@ -8,6 +8,7 @@ from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
+from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -24,4 +25,5 @@ def definition() -> ServiceDefinition:
         prefetch=prefetch,
         routers=[router, money_http.router, reports_http.router, tables.directory.router("finance")],
         migrations_dir=MIGRATIONS_DIR,
+        emits=published_by("finance"),
     )
