@@ -7,14 +7,24 @@ state="${UNIONFED_STATE_DIR:-$repo/.run/dev}"
 services=(membership welfare events finance)
 declare -A ports=([membership]=8001 [welfare]=8002 [events]=8003 [finance]=8004)
 
+# Exports a service's settings and writes them to $state/env/NAME.env, where admin commands
+# (`uv run unionfed NAME …` in a new shell) find them when the environment has none.
 service_env() {
   local name="$1" prefix
   prefix="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
-  export "${prefix}_DATABASE_URL=postgresql+asyncpg://${UNIONFED_PG_USER}:${UNIONFED_PG_PASSWORD}@${UNIONFED_PG_HOST}:${UNIONFED_PG_PORT}/${name}"
-  export "${prefix}_KAFKA_BOOTSTRAP_SERVERS=${UNIONFED_KAFKA_BOOTSTRAP}"
-  export "${prefix}_HTTP_PORT=${ports[$name]}"
-  export "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
-  if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then export "${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"; fi
+  local settings=(
+    "${prefix}_DATABASE_URL=postgresql+asyncpg://${UNIONFED_PG_USER}:${UNIONFED_PG_PASSWORD}@${UNIONFED_PG_HOST}:${UNIONFED_PG_PORT}/${name}"
+    "${prefix}_KAFKA_BOOTSTRAP_SERVERS=${UNIONFED_KAFKA_BOOTSTRAP}"
+    "${prefix}_HTTP_PORT=${ports[$name]}"
+    "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
+  )
+  if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then settings+=("${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"); fi
+  if [[ "$name" == membership ]]; then settings+=("MEMBERSHIP_PII_KEY=${MEMBERSHIP_PII_KEY}"); fi
+  local setting
+  for setting in "${settings[@]}"; do export "${setting?}"; done
+  mkdir -p "$state/env"
+  (umask 077; printf "%s\n" "${settings[@]}" > "$state/env/$name.env.tmp")
+  mv -f "$state/env/$name.env.tmp" "$state/env/$name.env"
 }
 
 load_env() {
