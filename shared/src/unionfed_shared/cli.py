@@ -71,17 +71,35 @@ def main(ctx: click.Context, state_dir: Path | None) -> None:
     ctx.meta[_STATE_DIR] = state_dir or default_state_dir()
 
 
+def _state_dir(ctx: click.Context) -> Path | None:
+    if _STATE_DIR in ctx.meta:
+        return ctx.meta[_STATE_DIR]
+    explicit = os.environ.get(STATE_DIR_ENV)
+    return Path(explicit) if explicit else default_state_dir()
+
+
 @main.command()
 @click.option("--subject", required=True, help="Who the token speaks for, e.g. a user id.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--org", "organization_id", required=True, help="The organization the caller acts for.")
 @click.option("--federation", "federation_id", required=True)
 @click.option("--hours", default=8, show_default=True, type=int)
-@click.option("--secret", envvar="UNIONFED_JWT_SECRET", required=True, show_envvar=True)
+@click.option("--secret", envvar="UNIONFED_JWT_SECRET", show_envvar=True,
+              help="HS256 key; default: the running platform's (jwt-secret in its state directory).")
 @click.option("--audience", envvar="UNIONFED_JWT_AUDIENCE", default="unionfed", show_default=True)
 @click.option("--issuer", envvar="UNIONFED_JWT_ISSUER", default="unionfed-local", show_default=True)
-def token(subject, role, organization_id, federation_id, hours, secret, audience, issuer) -> None:
+@click.pass_context
+def token(ctx, subject, role, organization_id, federation_id, hours, secret, audience, issuer) -> None:
     """Mint a bearer token for local use."""
+    if secret is None:
+        state_dir = _state_dir(ctx)
+        stored = state_dir / "jwt-secret" if state_dir else None
+        if stored is None or not stored.is_file():
+            raise click.ClickException(
+                f"no signing secret: {stored or 'no state directory found'} does not exist. Run `make up`, "
+                f"set {STATE_DIR_ENV} to a running platform's state directory, or pass --secret / UNIONFED_JWT_SECRET."
+            )
+        secret = stored.read_text().strip()
     tokens = TokenService(secret, audience, issuer)
     click.echo(tokens.issue(subject, Role(role), organization_id, federation_id, dt.timedelta(hours=hours)))
 
@@ -99,13 +117,6 @@ def topics_create(bootstrap: str) -> None:
 
     created = asyncio.run(ensure_topics(bootstrap))
     click.echo(f"created {len(created)} topic(s); {len(ALL_TOPICS)} expected: {', '.join(created) or 'none missing'}")
-
-
-def _state_dir(ctx: click.Context) -> Path | None:
-    if _STATE_DIR in ctx.meta:
-        return ctx.meta[_STATE_DIR]
-    explicit = os.environ.get(STATE_DIR_ENV)
-    return Path(explicit) if explicit else default_state_dir()
 
 
 class _ServiceGroup(click.Group):

@@ -133,3 +133,49 @@ def test_every_group_and_command_has_help_text():
         ctx = click.Context(group)
         for name in group.list_commands(ctx):
             assert group.get_command(ctx, name).get_short_help_str().strip(), (path, name)
+
+
+def test_token_signs_with_the_running_platforms_secret_when_none_is_given(bare_environment):
+    from unionfed_shared.auth import TokenService
+
+    state = bare_environment / "state"
+    state.mkdir()
+    (state / "jwt-secret").write_text("k" * 48 + "\n")
+    args = ["token", "--subject", "me", "--role", "federation_admin", "--org", "county-edu", "--federation", "county-edu"]
+    minted = CliRunner().invoke(main, args, env={"UNIONFED_STATE_DIR": str(state)})
+    assert minted.exit_code == 0, minted.output
+    principal = TokenService("k" * 48, "unionfed", "unionfed-local").verify(minted.output.strip())
+    assert (principal.subject, principal.organization_id) == ("me", "county-edu")
+
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.startswith("Error: no signing secret:") and len(refused.output.strip().splitlines()) == 1
+
+
+def test_the_file_platform_sh_writes_is_the_one_the_cli_reads(bare_environment):
+    """Runs platform.sh's own service_env, so the two sides cannot drift apart."""
+    import subprocess
+    from pathlib import Path
+
+    platform_sh = Path(__file__).resolve().parents[3] / "deploy" / "local" / "platform.sh"
+    state = bare_environment / "state"
+    script = f"""
+        set -euo pipefail
+        state={state}
+        declare -A ports=([finance]=8004)
+        UNIONFED_PG_USER=unionfed UNIONFED_PG_PASSWORD=pw UNIONFED_PG_HOST=127.0.0.1 UNIONFED_PG_PORT=25432
+        UNIONFED_KAFKA_BOOTSTRAP=127.0.0.1:29092 UNIONFED_JWT_SECRET={"t" * 48}
+        export FINANCE_HEAD_SIGNING_KEY_FILE={state}/finance-head-signing-key.pem
+        eval "$(sed -n '/^service_env()/,/^}}/p' {platform_sh})"
+        service_env finance
+    """
+    subprocess.run(["bash", "-c", script], check=True, env={"PATH": os.environ["PATH"]})
+    written = state / "env" / "finance.env"
+    assert oct(written.stat().st_mode & 0o777) == "0o600"
+    assert "FINANCE_HEAD_SIGNING_KEY_FILE=" in written.read_text()
+
+    result = CliRunner().invoke(main, ["finance", "settings"], env={"UNIONFED_STATE_DIR": str(state)})
+    assert result.exit_code == 0, result.output
+    assert "FINANCE_DATABASE_URL=postgresql+asyncpg://unionfed:***@127.0.0.1:25432/finance" in result.output
+    assert "FINANCE_HTTP_PORT=8004" in result.output
+    assert os.environ["FINANCE_HEAD_SIGNING_KEY_FILE"] == f"{state}/finance-head-signing-key.pem"
