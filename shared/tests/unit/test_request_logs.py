@@ -115,3 +115,34 @@ def test_no_terminal_colour_codes_reach_a_line(captured):
     started, coloured = lines()
     assert started["message"] == "Started server process [4242]" and "color_message" not in started
     assert coloured["message"] == "coloured by its caller"
+
+
+async def test_a_message_handlers_lines_carry_the_trace_the_event_was_emitted_in(captured):
+    """A consumer's handler logs inside the producer's trace: trace_id continues, span_id is the handler's."""
+    from unionfed_shared.contracts.envelope import Envelope
+    from unionfed_shared.contracts.membership import OrganizationRegisteredV1
+    from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage, _Ready
+    from unionfed_shared.observability import inject_trace_headers, tracer
+
+    configure_tracing("unionfed-finance", None)
+    lines, _ = captured
+    event = OrganizationRegisteredV1(organization_id="school-1", federation_id="county", name="No. 1",
+                                     kind="grassroots_union", parent_id="county", path=["county", "school-1"])
+    with tracer("test.producer").start_as_current_span("HTTP POST") as producing:
+        envelope = Envelope.wrap(event, source="/tests", correlation_id=None, causation_id=None, actor="tester",
+                                 trace_headers=inject_trace_headers())
+    emitted_trace = format(producing.get_span_context().trace_id, "032x")
+
+    async def handler(_uow, applied, delivery) -> None:
+        inside.info("applying %s from offset %d", applied.organization_id, delivery.offset)
+
+    consumer = EventConsumer("probe", None, None, None, None)
+    message = IncomingMessage("unionfed.membership", 0, 7, b"school-1", b"{}", ())
+    await consumer._run_handler(None, _Ready(message, envelope, event, handler))
+
+    [line] = [line for line in lines() if line["logger"] == "unionfed.test.probe"]
+    assert line["message"] == "applying school-1 from offset 7"
+    assert line["trace_id"] == emitted_trace
+    assert re.fullmatch(r"[0-9a-f]{16}", line["span_id"])
+    assert line["span_id"] != format(producing.get_span_context().span_id, "016x")
+    assert ISO_UTC.fullmatch(line["time"]) and "request_id" not in line
