@@ -27,6 +27,7 @@ from unionfed_shared.settings import (
     STATE_DIR_ENV,
     adopt_platform_settings,
     default_state_dir,
+    env_prefix,
     explain_settings_error,
 )
 
@@ -146,7 +147,7 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
         cls=_ServiceGroup,
         definition_factory=definition_factory,
         help=f"{described.title} (the {described.name} service).\n\n"
-        f"Settings come from {described.settings_factory.model_config.get('env_prefix', '')}* variables, "
+        f"Settings come from {env_prefix(described.settings_factory)}* variables, "
         "else from the running platform's state directory (see `unionfed --help`).",
     )
     @click.pass_context
@@ -165,7 +166,7 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
         from sqlalchemy.engine import make_url
 
         values = described.settings_factory()
-        prefix = described.settings_factory.model_config.get("env_prefix", "")
+        prefix = env_prefix(described.settings_factory)
         source = ctx.meta.get(_ADOPTED)
         click.echo(f"# {described.name}: environment" + (f", then {source}" if source else ""))
         for name, value in values.model_dump().items():
