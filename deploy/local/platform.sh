@@ -7,6 +7,9 @@ state="${UNIONFED_STATE_DIR:-$repo/.run/dev}"
 services=(membership welfare events finance)
 declare -A ports=([membership]=8001 [welfare]=8002 [events]=8003 [finance]=8004)
 
+# Exports a service's settings, then writes every exported ${PREFIX}_ variable (these, the keys
+# load_env made, anything the caller exported) to $state/env/NAME.env: the environment the service
+# runs with, where admin commands (`uv run unionfed NAME …` in a new shell) find it.
 service_env() {
   local name="$1" prefix
   prefix="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
@@ -15,6 +18,9 @@ service_env() {
   export "${prefix}_HTTP_PORT=${ports[$name]}"
   export "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
   if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then export "${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"; fi
+  mkdir -p "$state/env"
+  (umask 077 && env | grep "^${prefix}_" | sort > "$state/env/$name.env.tmp")
+  mv -f "$state/env/$name.env.tmp" "$state/env/$name.env"
 }
 
 load_env() {
@@ -77,7 +83,7 @@ up() {
   for name in "${services[@]}"; do
     echo "  $name  http://127.0.0.1:${ports[$name]}/docs   (AsyncAPI: /asyncapi.json, logs: $state/logs/$name.log)"
   done
-  echo "  mint a token:  UNIONFED_JWT_SECRET=\$(cat $state/jwt-secret) uv run unionfed token --help"
+  echo "  mint a token:  uv run unionfed token --help     (admin commands: uv run unionfed NAME --help)"
   echo "  stop it all:   make down"
 }
 

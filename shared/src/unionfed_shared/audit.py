@@ -11,9 +11,7 @@ A trigger refuses UPDATE, DELETE and TRUNCATE on the table, so rows can only be 
 
 import datetime as dt
 import logging
-import re
 import time
-import uuid
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -33,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from unionfed_shared.access_log import request_id_of
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.observability import current_trace_id
 
@@ -41,7 +40,6 @@ log = logging.getLogger(__name__)
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SCOPE_KEY = "unionfed.audit"
 _MAX_VALUE = 200
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
 
 metadata = MetaData()
 
@@ -160,8 +158,8 @@ class AuditMiddleware:
             return
         holder: dict = {}
         scope[_SCOPE_KEY] = holder
-        supplied = _header(scope, b"x-request-id")
-        request_id = supplied if supplied and _REQUEST_ID.fullmatch(supplied) else uuid.uuid4().hex
+        # The id the access-log middleware chose and answers with (x-request-id): one id per request.
+        request_id = request_id_of(scope)
         occurred_at = dt.datetime.now(dt.UTC)
         started = time.monotonic()
         recorded = False
@@ -176,8 +174,6 @@ class AuditMiddleware:
         async def send_recorded(message) -> None:
             if message["type"] == "http.response.start":
                 await record(message["status"])
-                headers = [*message.get("headers", ()), (b"x-request-id", request_id.encode())]
-                message = {**message, "headers": headers}
             await send(message)
 
         try:

@@ -2,19 +2,37 @@
 
 Services register ``[project.entry-points."unionfed.cli"] NAME = "pkg.module:cli"``, so this
 module never imports a service.
+
+A service's commands read its settings from the environment (``FINANCE_DATABASE_URL``, …); what
+the environment lacks they take from the state directory of the platform ``make up`` runs
+(``--state-dir``, ``UNIONFED_STATE_DIR``, else ``.run/dev`` of the repository around the working
+directory), and when neither has them they say so in one line instead of a traceback.
 """
 
 import asyncio
 import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from importlib.metadata import entry_points
+from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from unionfed_shared.auth import Role, TokenService
 from unionfed_shared.contracts.topics import ALL_TOPICS
 from unionfed_shared.runtime import ServiceDefinition, build_runtime
+from unionfed_shared.settings import (
+    STATE_DIR_ENV,
+    adopt_platform_settings,
+    default_state_dir,
+    env_prefix,
+    explain_settings_error,
+)
+
+_STATE_DIR = "unionfed.state_dir"
+_ADOPTED = "unionfed.settings_file"
 
 
 class _PlatformGroup(click.Group):
@@ -36,8 +54,29 @@ def _service_entry_points():
 
 
 @click.group(cls=_PlatformGroup)
-def main() -> None:
-    """unionfed: membership, welfare, events and finance for union federations."""
+@click.version_option(package_name="unionfed-shared", prog_name="unionfed")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar=STATE_DIR_ENV,
+    show_envvar=True,
+    help="State directory of the running platform (default: .run/dev of the repository you are in); "
+    "service commands read its env/NAME.env for the settings the environment does not set.",
+)
+@click.pass_context
+def main(ctx: click.Context, state_dir: Path | None) -> None:
+    """unionfed: membership, welfare, events and finance for union federations.
+
+    After `make up`, `uv run unionfed NAME COMMAND` reaches the running platform with nothing exported.
+    """
+    ctx.meta[_STATE_DIR] = state_dir or default_state_dir()
+
+
+def _state_dir(ctx: click.Context) -> Path | None:
+    if _STATE_DIR in ctx.meta:
+        return ctx.meta[_STATE_DIR]
+    explicit = os.environ.get(STATE_DIR_ENV)
+    return Path(explicit) if explicit else default_state_dir()
 
 
 @main.command()
@@ -46,11 +85,22 @@ def main() -> None:
 @click.option("--org", "organization_id", required=True, help="The organization the caller acts for.")
 @click.option("--federation", "federation_id", required=True)
 @click.option("--hours", default=8, show_default=True, type=int)
-@click.option("--secret", envvar="UNIONFED_JWT_SECRET", required=True, show_envvar=True)
+@click.option("--secret", envvar="UNIONFED_JWT_SECRET", show_envvar=True,
+              help="HS256 key; default: the running platform's (jwt-secret in its state directory).")
 @click.option("--audience", envvar="UNIONFED_JWT_AUDIENCE", default="unionfed", show_default=True)
 @click.option("--issuer", envvar="UNIONFED_JWT_ISSUER", default="unionfed-local", show_default=True)
-def token(subject, role, organization_id, federation_id, hours, secret, audience, issuer) -> None:
+@click.pass_context
+def token(ctx, subject, role, organization_id, federation_id, hours, secret, audience, issuer) -> None:
     """Mint a bearer token for local use."""
+    if secret is None:
+        state_dir = _state_dir(ctx)
+        stored = state_dir / "jwt-secret" if state_dir else None
+        if stored is None or not stored.is_file():
+            raise click.ClickException(
+                f"no signing secret: {stored or 'no state directory found'} does not exist. Run `make up`, "
+                f"set {STATE_DIR_ENV} to a running platform's state directory, or pass --secret / UNIONFED_JWT_SECRET."
+            )
+        secret = stored.read_text().strip()
     tokens = TokenService(secret, audience, issuer)
     click.echo(tokens.issue(subject, Role(role), organization_id, federation_id, dt.timedelta(hours=hours)))
 
@@ -82,12 +132,61 @@ def topics_create(bootstrap: str) -> None:
     click.echo(f"brought {len(result.altered)} existing topic(s) to the declared settings: {altered}")
 
 
+class _ServiceGroup(click.Group):
+    """A service's group: missing or invalid settings end in one line naming them, not a traceback."""
+
+    def __init__(self, *args, definition_factory: Callable[[], ServiceDefinition], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definition_factory = definition_factory
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            definition = self.definition_factory()
+            settings_class = definition.settings_factory
+            if error.title != getattr(settings_class, "__name__", None):
+                raise
+            message = explain_settings_error(error, settings_class, definition.name, _state_dir(ctx))
+            raise click.ClickException(message) from None
+
+
 def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Group:
     """The commands every service has: serve, migrate, dead-letters."""
+    described = definition_factory()
 
-    @click.group()
-    def group() -> None:
-        pass
+    @click.group(
+        cls=_ServiceGroup,
+        definition_factory=definition_factory,
+        help=f"{described.title} (the {described.name} service).\n\n"
+        f"Settings come from {env_prefix(described.settings_factory)}* variables, "
+        "else from the running platform's state directory (see `unionfed --help`).",
+    )
+    @click.pass_context
+    def group(ctx: click.Context) -> None:
+        # Explicit, before any command builds its settings: what the environment lacks comes from
+        # the file `make up` wrote for this service. The environment wins variable by variable.
+        ctx.meta[_ADOPTED] = adopt_platform_settings(
+            described.settings_factory, described.name, _state_dir(ctx), os.environ
+        )
+
+    @group.command()
+    @click.pass_context
+    def settings(ctx: click.Context) -> None:
+        """Show the settings this service's commands use and where they came from (secrets hidden)."""
+        from pydantic import SecretStr
+        from sqlalchemy.engine import make_url
+
+        values = described.settings_factory()
+        prefix = env_prefix(described.settings_factory)
+        source = ctx.meta.get(_ADOPTED)
+        click.echo(f"# {described.name}: environment" + (f", then {source}" if source else ""))
+        for name, value in values.model_dump().items():
+            if isinstance(value, SecretStr):
+                value = "********"
+            elif name == "database_url":
+                value = make_url(value).render_as_string(hide_password=True)
+            click.echo(f"{prefix}{name}".upper() + f"={'' if value is None else value}")
 
     @group.command()
     def serve() -> None:
@@ -122,6 +221,7 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
     @dead_letters.command("list")
     @click.option("--status", default="pending", show_default=True, help="pending, replayed or all")
     def list_dead_letters(status: str) -> None:
+        """List dead letters: where each came from, why it failed, how often it was tried."""
         async def run():
             runtime = build_runtime(definition_factory())
             try:

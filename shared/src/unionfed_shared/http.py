@@ -14,6 +14,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from unionfed_shared.access_log import AccessLogMiddleware
 from unionfed_shared.audit import AuditMiddleware, audit_router, remember_principal
 from unionfed_shared.auth import Principal
 from unionfed_shared.context import Causation, set_causation
@@ -71,6 +72,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(audit_router())
     # Every POST/PUT/PATCH/DELETE, refused ones included, leaves a row in audit_log.
     app.add_middleware(AuditMiddleware, runtime=runtime)
+    # Outside the audit (which stores the same request id), inside the trace span (ids on its line).
+    app.add_middleware(AccessLogMiddleware)
 
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, exc: DomainError) -> JSONResponse:

@@ -1,6 +1,9 @@
 """Tracing and structured logs: one trace from the HTTP request through outbox, Kafka and consumer."""
 
+import contextvars
+import datetime as dt
 import logging
+import re
 import sys
 from collections.abc import Mapping
 
@@ -8,6 +11,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 _configured = False
@@ -48,29 +52,63 @@ def current_trace_id() -> str | None:
     return format(context.trace_id, "032x") if context.is_valid else None
 
 
+# The request id of the HTTP request being answered (set by the access-log middleware).
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("unionfed_request_id", default=None)
+
+
 class _TraceIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         context = trace.get_current_span().get_span_context()
         if context.is_valid:
             record.trace_id = format(context.trace_id, "032x")
             record.span_id = format(context.span_id, "016x")
+        request_id = request_id_var.get()
+        if request_id is not None and not hasattr(record, "request_id"):
+            record.request_id = request_id
         return True
 
 
-def configure_logging(service_name: str, level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(_TraceIdFilter())
-    handler.setFormatter(
-        JsonFormatter(
-            "{asctime}{levelname}{name}{message}",
-            style="{",
-            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-            static_fields={"service": service_name},
-        )
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+class _OperatorJsonFormatter(JsonFormatter):
+    """One JSON object a line: ISO 8601 UTC time with its zone, no terminal colour codes."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = dt.datetime.fromtimestamp(record.created, dt.UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    def process_log_record(self, log_data):
+        # A library that colours its own messages (uvicorn, click) must not leave escapes in a log file.
+        return {k: _ANSI.sub("", v) if isinstance(v, str) else v for k, v in log_data.items()}
+
+
+def json_formatter(service_name: str) -> logging.Formatter:
+    return _OperatorJsonFormatter(
+        "{asctime}{levelname}{name}{message}",
+        style="{",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        static_fields={"service": service_name},
+        # uvicorn adds the message again with ANSI colours as `color_message`.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+        json_ensure_ascii=False,
     )
+
+
+def json_log_handler(service_name: str, stream=None) -> logging.Handler:
+    """Writes JSON lines carrying the trace, span and request ids of the work being done."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(_TraceIdFilter())
+    handler.setFormatter(json_formatter(service_name))
+    return handler
+
+
+def configure_logging(service_name: str, level: str = "INFO") -> None:
+    handler = json_log_handler(service_name)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     # sqlalchemy.engine at INFO/DEBUG logs statement parameters and result rows: personal data.
+    # uvicorn.access is replaced by unionfed.access (JSON, route templates, request ids).
     for noisy in ("aiokafka", "kafka", "uvicorn.access", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,8 +1,11 @@
 """Settings every service reads from its environment, under its own prefix (MEMBERSHIP_, …)."""
 
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -92,3 +95,78 @@ class KafkaTopicSettings(BaseSettings):
 
 def settings_config(prefix: str) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, extra="ignore")
+
+
+# --- Where admin commands find a running platform's settings -------------------------------------
+# `make up` (deploy/local/platform.sh) starts each service with its settings exported and writes
+# the same KEY=value lines to <state dir>/env/<service>.env, so `uv run unionfed finance …` in a new
+# shell reaches the platform without anything exported.
+
+STATE_DIR_ENV = "UNIONFED_STATE_DIR"
+_REQUIRED = ("database_url", "jwt_secret")
+
+
+def default_state_dir(start: Path | None = None) -> Path | None:
+    """``.run/dev`` of the repository holding ``start`` (default: the working directory), if any."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / ".run" / "dev"
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def service_env_file(state_dir: Path, service: str) -> Path:
+    return state_dir / "env" / f"{service}.env"
+
+
+def env_prefix(settings_class: type[ServiceSettings]) -> str:
+    return settings_class.model_config.get("env_prefix", "")
+
+
+def lacks_required(settings_class: type[ServiceSettings], environ: Mapping[str, str]) -> bool:
+    prefix = env_prefix(settings_class)
+    return any(f"{prefix}{name}".upper() not in {k.upper() for k in environ} for name in _REQUIRED)
+
+
+def adopt_platform_settings(
+    settings_class: type[ServiceSettings], service: str, state_dir: Path | None, environ: MutableMapping[str, str]
+) -> Path | None:
+    """Fill ``environ`` from the state directory's env file when it lacks the service's required settings.
+
+    The environment wins variable by variable: an exported ``FINANCE_DATABASE_URL`` is never
+    overridden. Returns the file used, or None when the environment needed none or none exists.
+    """
+    if not lacks_required(settings_class, environ) or state_dir is None:
+        return None
+    path = service_env_file(state_dir, service)
+    if not path.is_file():
+        return None
+    for key, value in dotenv_values(path).items():
+        if value is not None:
+            environ.setdefault(key, value)
+    return path
+
+
+def explain_settings_error(
+    error: ValidationError, settings_class: type[ServiceSettings], service: str, state_dir: Path | None
+) -> str:
+    """One line for the operator: which variables are missing or wrong, and how to provide them."""
+    prefix = env_prefix(settings_class)
+    missing = [f"{prefix}{e['loc'][0]}".upper() for e in error.errors() if e["type"] == "missing" and e["loc"]]
+    if not missing:
+        problems = "; ".join(
+            f"{prefix}{e['loc'][0]}".upper() + f": {e['msg']}" if e["loc"] else e["msg"] for e in error.errors()
+        )
+        return f"{service}: invalid settings: {problems}"
+    if state_dir is None:
+        where = (f"no state directory found ({STATE_DIR_ENV} is unset and there is no .run/dev "
+                 f"in {Path.cwd()} or above)")
+    elif service_env_file(state_dir, service).is_file():
+        where = f"{service_env_file(state_dir, service)} does not set them"
+    else:
+        where = f"{service_env_file(state_dir, service)} does not exist"
+    return (
+        f"{service}: {', '.join(missing)} not set and {where}. Start the platform with `make up` in the "
+        f"repository, or set {STATE_DIR_ENV} to the state directory of a running one, or export the variables."
+    )
