@@ -15,8 +15,9 @@ from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, C
 from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.service_layer import congress
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["staff congress"])
+router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 
 

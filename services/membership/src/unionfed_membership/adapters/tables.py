@@ -20,6 +20,7 @@ from sqlalchemy import (
     text,
 )
 
+from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -147,6 +148,7 @@ committee_seats = Table(
 )
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
+idempotency_keys = add_idempotency_table(metadata)
 
 # Dues policies and roster imports keep their tables in their own module, on this metadata.
 from unionfed_membership.adapters import dues_tables  # noqa: E402,F401

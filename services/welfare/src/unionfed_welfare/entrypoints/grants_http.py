@@ -16,8 +16,9 @@ from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
 from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["hardship and grants"])
+router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
