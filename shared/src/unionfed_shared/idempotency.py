@@ -212,6 +212,7 @@ class IdempotentRequest:
     route: str
     session: AsyncSession | None = field(default=None, repr=False)  # the transaction the effect is in
     completed: bool = False
+    finished: bool = False  # answered (or failed): work started later, e.g. in a copied context, is not its
 
     @property
     def holds_transaction(self) -> bool:
@@ -280,11 +281,13 @@ class IdempotentRequest:
             self.completed = True
         finally:
             self.session = None
+            self.finished = True
             await session.close()
 
     async def abandon(self) -> None:
         """No answer to store (the request failed): the effect is rolled back with the key."""
         session, self.session = self.session, None
+        self.finished = True
         if session is not None:
             try:
                 await session.rollback()
@@ -318,7 +321,9 @@ _current: contextvars.ContextVar[_Slot | None] = contextvars.ContextVar("unionfe
 def active_request() -> IdempotentRequest | None:
     """The keyed request this task is serving, if any (what the unit of work asks at begin and commit)."""
     slot = _current.get()
-    return slot.request if slot is not None else None
+    if slot is None or slot.request is None or slot.request.finished:
+        return None
+    return slot.request
 
 
 def register(request: IdempotentRequest) -> None:

@@ -13,6 +13,7 @@ import uuid
 import httpx
 import pytest
 import uvicorn
+from fastapi import APIRouter
 from sqlalchemy import func, select, text
 
 from tests.factories import school_events
@@ -22,7 +23,8 @@ from unionfed_finance.adapters.tables import idempotency_keys, outbox
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
-from unionfed_shared.http import create_app
+from unionfed_shared.http import CurrentPrincipal, create_app
+from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.messaging.consumer import IncomingMessage
 
 pytestmark = pytest.mark.integration
@@ -267,3 +269,73 @@ async def cash(client: httpx.AsyncClient, organization_id: str, headers: dict) -
     answer = await client.get(f"/v1/organizations/{organization_id}/ledger/balances", headers=headers)
     assert answer.status_code == 200, answer.text
     return {a["code"]: a["balance_fen"] for a in answer.json()["accounts"]}["1001"]
+
+
+async def test_an_expired_key_is_a_new_key_and_expired_keys_are_swept(school_books, api):
+    finance, federation, school = school_books
+    treasurer = bearer(Role.UNION_OFFICER, school, federation, subject="erin")
+    key = str(uuid.uuid4())
+    stale = {"fingerprint": "another request", "method": "POST", "route": "/old", "status_code": 202,
+             "headers": [], "body": b"{}"}
+    now = dt.datetime.now(dt.UTC)
+    async with finance.session_factory() as session:
+        await session.execute(idempotency_keys.insert(), [
+            {**stale, "subject": "erin", "key": key, "expires_at": now - dt.timedelta(seconds=1)},
+            {**stale, "subject": "frank", "key": "old", "expires_at": now - dt.timedelta(hours=1)},
+        ])
+        await session.commit()
+    before = await commands_written(finance, federation)
+
+    answer = await api.post(f"/v1/organizations/{school}/expenses", json=EXPENSE, headers=keyed(treasurer, key))
+
+    assert answer.status_code == 202, answer.text
+    assert await commands_written(finance, federation) == before + 1
+    async with finance.session_factory() as session:
+        rows = (await session.execute(select(idempotency_keys.c.subject, idempotency_keys.c.fingerprint)
+                                      .where(idempotency_keys.c.subject.in_(["erin", "frank"])))).all()
+    assert [subject for subject, _ in rows] == ["erin"] and rows[0].fingerprint != "another request"
+
+
+async def test_every_unit_of_work_of_a_keyed_request_commits_once_with_its_key(school_books):
+    """Units of work opened after the first commit join its transaction; one left without commit undoes only itself."""
+    finance, federation, school = school_books
+    probe = f"probe_{uuid.uuid4().hex[:8]}"
+    async with finance.engine.begin() as connection:
+        await connection.execute(text(f"CREATE TABLE {probe} (step text)"))
+    router = APIRouter(route_class=IdempotentRoute)
+
+    @router.post("/probe")
+    async def several_units_of_work(_principal: CurrentPrincipal) -> dict:
+        async with finance.uow() as uow:  # reads only
+            await uow.session.execute(text(f"SELECT count(*) FROM {probe}"))
+        async with finance.uow() as uow:
+            await uow.session.execute(text(f"INSERT INTO {probe} VALUES ('first')"))
+            await uow.commit()
+        async with finance.uow() as uow:
+            await uow.session.execute(text(f"INSERT INTO {probe} VALUES ('second')"))
+            await uow.commit()
+        with contextlib.suppress(RuntimeError):
+            async with finance.uow() as uow:
+                await uow.session.execute(text(f"INSERT INTO {probe} VALUES ('abandoned')"))
+                raise RuntimeError("refused halfway")
+        async with finance.uow() as uow:
+            seen = [step for (step,) in await uow.session.execute(text(f"SELECT step FROM {probe} ORDER BY step"))]
+        # Nothing is visible outside yet: the key and the answer are written first.
+        async with finance.engine.connect() as outside:
+            assert await outside.scalar(text(f"SELECT count(*) FROM {probe}")) == 0
+        return {"seen": seen}
+
+    app = create_app(finance)
+    app.include_router(router)
+    headers = {**bearer(Role.UNION_OFFICER, school, federation, subject="gina"), "Idempotency-Key": "probe-1"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://finance") as client:
+        first = await client.post("/probe", headers=headers)
+        again = await client.post("/probe", headers=headers)
+
+    assert first.status_code == 200, first.text
+    assert first.json() == again.json() == {"seen": ["first", "second"]}
+    async with finance.engine.connect() as connection:
+        steps = [step for (step,) in await connection.execute(text(f"SELECT step FROM {probe} ORDER BY step"))]
+        await connection.execute(text(f"DROP TABLE {probe}"))
+        await connection.commit()
+    assert steps == ["first", "second"]
