@@ -398,8 +398,36 @@ async def _replay(_request: Request, exc: IdempotentReplay) -> Response:
     return replay_response(exc)
 
 
+OPENAPI_PARAMETER = "IdempotencyKey"
+
+
+def _reusable_header_parameter(app) -> None:
+    """Document the header once, in ``components/parameters``, and refer to it from every keyed operation."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        shared = None
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                parameters = operation.get("parameters") if isinstance(operation, dict) else None
+                for index, parameter in enumerate(parameters or ()):
+                    if parameter.get("in") == "header" and parameter.get("name") == HEADER:
+                        shared = shared or parameter
+                        parameters[index] = {"$ref": f"#/components/parameters/{OPENAPI_PARAMETER}"}
+        if shared is not None:
+            schema.setdefault("components", {}).setdefault("parameters", {})[OPENAPI_PARAMETER] = shared
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+
+
 def install(app) -> None:
     """Wire safe retries into an app (the routes opt in with ``IdempotentRoute``)."""
     app.add_middleware(IdempotencyMiddleware)
     app.add_exception_handler(IdempotencyProblem, _problem)
     app.add_exception_handler(IdempotentReplay, _replay)
+    _reusable_header_parameter(app)
