@@ -372,7 +372,8 @@ class IdempotencyMiddleware:
                 failed = JSONResponse(
                     {"type": "urn:unionfed:problem:commit_failed", "title": "The change could not be saved",
                      "status": 500, "code": "commit_failed",
-                     "detail": f"nothing was done; retry with the same {HEADER}"},
+                     "detail": f"the change may not have been saved; retry with the same {HEADER}: "
+                     "it answers the first answer if it was, or does it now if it was not"},
                     status_code=500, media_type="application/problem+json",
                 )
                 answer = {"type": "http.response.start", "status": 500, "headers": failed.raw_headers}

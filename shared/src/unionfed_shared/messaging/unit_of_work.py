@@ -17,6 +17,7 @@ class UnitOfWork:
     """Subclass per service to attach repositories in :meth:`_open`."""
 
     session: AsyncSession
+    _savepoint: AsyncSessionTransaction | None = None  # set when joining a keyed request's transaction
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], outbox: Table, source: str):
         self._session_factory = session_factory
@@ -26,7 +27,7 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._staged = []
-        self._savepoint: AsyncSessionTransaction | None = None
+        self._savepoint = None
         keyed = idempotency.active_request()
         if keyed is not None and keyed.holds_transaction:
             # A keyed request commits once, with its key: later units of work join that transaction,
