@@ -8,10 +8,14 @@ from fastapi import APIRouter, FastAPI
 from unionfed_shared import idempotency
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
-# POSTs that take no key, and why: both resume work and never do any twice, committing piece by piece.
+# POSTs that take no key, and why. The first two resume work and never do any twice, committing piece
+# by piece; the last two are secret or anonymous: a stored key (caller, body digest, answer) would tie
+# the voter to the vote. The domain takes one ballot or answer per person, so a retry is refused.
 EXEMPT = {
     ("membership", "/v1/organizations/{organization_id}/roster-imports"),
     ("welfare", "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"),
+    ("events", "/v1/congress-motions/{motion_id}/ballots"),
+    ("events", "/v1/surveys/{survey_id}/responses"),
 }
 
 
