@@ -26,6 +26,7 @@ Keys live ``TTL`` (24 hours) and are deleted a few at a time by later keyed requ
 import contextvars
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 from dataclasses import dataclass, field
@@ -181,13 +182,19 @@ def parse_key(raw: str) -> str:
     return value
 
 
-def fingerprint(method: str, route: str, path_params: dict, query: list[tuple[str, str]], body_digest: str) -> str:
-    """What makes two requests "the same request" for one key."""
+def fingerprint(
+    secret: bytes, method: str, route: str, path_params: dict, query: list[tuple[str, str]], body_digest: str
+) -> str:
+    """What makes two requests "the same request" for one key.
+
+    Keyed (HMAC with the service's secret): a plain digest of a body holding an ID number could be
+    reversed by trying every ID number; this one cannot without the secret.
+    """
     canonical = json.dumps(
         [method, route, sorted((k, str(v)) for k, v in path_params.items()), sorted(query), body_digest],
         ensure_ascii=True, separators=(",", ":"),
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hmac.new(secret, b"unionfed-idempotency-fingerprint-v1\x00" + canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def json_body_digest(body: bytes) -> str:

@@ -51,7 +51,8 @@ async def idempotency_key(
 ) -> None:
     if key is None:
         return
-    table = runtime_of(request).definition.idempotency_keys
+    runtime = runtime_of(request)
+    table = runtime.definition.idempotency_keys
     if table is None:
         raise RuntimeError("this service keeps no idempotency keys (ServiceDefinition.idempotency_keys)")
     route = getattr(request.scope.get("route"), "path", request.url.path)
@@ -60,7 +61,7 @@ async def idempotency_key(
         subject=principal.subject,
         key=idempotency.parse_key(key),
         fingerprint=idempotency.fingerprint(
-            request.method, route, request.path_params, list(request.query_params.multi_items()),
+            runtime.settings.jwt_secret.get_secret_value().encode(), request.method, route, request.path_params, list(request.query_params.multi_items()),
             await _body_digest(request),
         ),
         method=request.method,
@@ -68,7 +69,7 @@ async def idempotency_key(
     )
     # A request answered before is answered again here, before its endpoint runs. A race with a
     # request still running is settled by the unit of work (IdempotentRequest.guard).
-    async with runtime_of(request).engine.connect() as connection:
+    async with runtime.engine.connect() as connection:
         await keyed.check(connection)
     idempotency.register(keyed)
 

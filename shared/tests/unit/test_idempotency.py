@@ -45,16 +45,23 @@ def test_the_same_json_body_reserialised_is_the_same_request():
 
 
 def test_method_route_parameters_and_body_all_make_the_request():
-    base = ("POST", "/v1/organizations/{organization_id}/expenses", {"organization_id": "a"}, [], "d")
+    base = (b"secret", "POST", "/v1/organizations/{organization_id}/expenses", {"organization_id": "a"}, [], "d")
     same = idempotency.fingerprint(*base)
     assert idempotency.fingerprint(*base) == same
     for changed in (
-        ("POST", "/v1/organizations/{organization_id}/donations", {"organization_id": "a"}, [], "d"),
-        ("POST", base[1], {"organization_id": "b"}, [], "d"),
-        ("POST", base[1], {"organization_id": "a"}, [("import_valid_rows", "true")], "d"),
-        ("POST", base[1], {"organization_id": "a"}, [], "e"),
+        (b"secret", "POST", "/v1/organizations/{organization_id}/donations", {"organization_id": "a"}, [], "d"),
+        (b"secret", "POST", base[2], {"organization_id": "b"}, [], "d"),
+        (b"secret", "POST", base[2], {"organization_id": "a"}, [("import_valid_rows", "true")], "d"),
+        (b"secret", "POST", base[2], {"organization_id": "a"}, [], "e"),
     ):
         assert idempotency.fingerprint(*changed) != same
+
+
+def test_the_stored_fingerprint_cannot_be_recomputed_without_the_services_secret():
+    # A body with an ID number: without the key, trying every ID number against the stored value finds nothing.
+    request = ("POST", "/v1/organizations/{organization_id}/members", {"organization_id": "a"}, [], "digest")
+    assert idempotency.fingerprint(b"one secret", *request) != idempotency.fingerprint(b"another", *request)
+    assert idempotency.fingerprint(b"", *request) != idempotency.fingerprint(b"one secret", *request)
 
 
 def test_only_the_answer_headers_are_replayed_and_the_replay_says_so():

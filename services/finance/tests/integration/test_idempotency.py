@@ -225,7 +225,7 @@ async def test_a_retry_after_the_connection_dropped_past_the_commit_finds_one_ef
     proxy = AnswerCutter(server.servers[0].sockets[0].getsockname()[1])
     await proxy.start()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{proxy.port}", timeout=20) as client:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{proxy.port}", timeout=60) as client:
             funds = await client.post(
                 f"/v1/organizations/{school}/employer-funds", json={"amount_fen": 10_000_00, "received_on": "2026-10-10"},
                 headers=treasurer,
@@ -262,7 +262,7 @@ async def settled(client: httpx.AsyncClient, url: str, headers: dict) -> dict:
         answer = await client.get(url, headers=headers)
         return answer.json() if answer.status_code == 200 else None
 
-    return await eventually(outcome, timeout=30)
+    return await eventually(outcome, timeout=90)  # through Kafka and the poster, on a loaded machine
 
 
 async def cash(client: httpx.AsyncClient, organization_id: str, headers: dict) -> int:
