@@ -218,8 +218,8 @@ class IdempotentRequest:
     method: str
     route: str
     session: AsyncSession | None = field(default=None, repr=False)  # the transaction the effect is in
-    completed: bool = False
-    finished: bool = False  # answered (or failed): work started later, e.g. in a copied context, is not its
+    # Answered or failed: a unit of work started later (say, by a task that copied this context) is no part of it.
+    finished: bool = False
 
     @property
     def holds_transaction(self) -> bool:
@@ -285,7 +285,6 @@ class IdempotentRequest:
             )
             await _sweep_expired(session, self.table)
             await session.commit()
-            self.completed = True
         finally:
             self.session = None
             self.finished = True
