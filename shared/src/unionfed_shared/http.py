@@ -14,6 +14,7 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from unionfed_shared import idempotency
 from unionfed_shared.access_log import AccessLogMiddleware
 from unionfed_shared.audit import AuditMiddleware, audit_router, remember_principal
 from unionfed_shared.auth import Principal
@@ -70,6 +71,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     for router in definition.routers:
         app.include_router(router)
     app.include_router(audit_router())
+    if definition.idempotency_keys is not None:
+        # Inside the audit middleware: the audit row records the answer that actually leaves.
+        idempotency.install(app)
     # Every POST/PUT/PATCH/DELETE, refused ones included, leaves a row in audit_log.
     app.add_middleware(AuditMiddleware, runtime=runtime)
     # Outside the audit (which stores the same request id), inside the trace span (ids on its line).

@@ -43,6 +43,8 @@ class ServiceDefinition:
     emits: Sequence[type[IntegrationEvent]] = ()
     description: str = ""
     prefetch: Prefetch | None = None
+    # Where Idempotency-Key answers are kept (add_idempotency_table); None: the service takes no keys.
+    idempotency_keys: Table | None = None
 
 
 class Runtime:

@@ -192,3 +192,19 @@ async def test_bad_input_is_refused_with_a_reason_and_changes_nothing(county):
     assert (await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [2, [0], 1, None]},
                            headers=person)).status_code == 204, "a refused response leaves the recipient free to answer"
     assert (await api.post(f"/v1/surveys/{survey_id}/send", headers=officer)).status_code == 409
+
+
+async def test_drafting_twice_with_one_key_drafts_one_survey(county):
+    api, school = county["api"], county["school"]
+    officer = {**bearer(Role.UNION_OFFICER, school, county["federation"]), "Idempotency-Key": "survey-2026-1"}
+    draft = {"title": "教职工满意度调查", "questions": QUESTIONS}
+
+    first = await api.post(f"/v1/organizations/{school}/surveys", headers=officer, json=draft)
+    again = await api.post(f"/v1/organizations/{school}/surveys", headers=officer, json=draft)
+    other = await api.post(f"/v1/organizations/{school}/surveys", headers=officer, json={**draft, "title": "另一份"})
+
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+    listed = await api.get(f"/v1/organizations/{school}/surveys", headers=officer)
+    assert [s["id"] for s in listed.json()] == [first.json()["id"]]

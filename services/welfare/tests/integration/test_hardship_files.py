@@ -118,3 +118,20 @@ async def test_details_are_refused_to_another_union_and_to_a_plain_member(welfar
     opening = await api.post(f"/v1/organizations/{other}/hardship-files", json={**OPEN, "member_id": str(member)},
                              headers=stranger)
     assert opening.status_code == 404, "another union's member is not found"
+
+
+async def test_opening_a_file_twice_with_one_key_opens_it_once(welfare):
+    api, federation, school, _other, member = welfare
+    officer = bearer(Role.WELFARE_OFFICER, school, federation, "officer-zhao")
+    body = {**OPEN, "member_id": str(member)}
+
+    first = await api.post(f"/v1/organizations/{school}/hardship-files", json=body,
+                           headers={**officer, "Idempotency-Key": "open-li-hua"})
+    again = await api.post(f"/v1/organizations/{school}/hardship-files", json=body,
+                           headers={**officer, "Idempotency-Key": "open-li-hua"})
+    # Without a key the retry is a second opening, which the service refuses: the key is what made it safe.
+    unkeyed = await api.post(f"/v1/organizations/{school}/hardship-files", json=body, headers=officer)
+
+    assert first.status_code == again.status_code == 201, (first.text, again.text)
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    assert unkeyed.status_code == 409 and first.json()["id"] in unkeyed.json()["detail"]

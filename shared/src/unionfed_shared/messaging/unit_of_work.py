@@ -3,8 +3,9 @@
 from typing import Self
 
 from sqlalchemy import Table
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_sessionmaker
 
+from unionfed_shared import idempotency
 from unionfed_shared.context import Causation, current_causation
 from unionfed_shared.db import copy_rows
 from unionfed_shared.contracts.base import IntegrationEvent
@@ -16,6 +17,7 @@ class UnitOfWork:
     """Subclass per service to attach repositories in :meth:`_open`."""
 
     session: AsyncSession
+    _savepoint: AsyncSessionTransaction | None = None  # set when joining a keyed request's transaction
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], outbox: Table, source: str):
         self._session_factory = session_factory
@@ -24,9 +26,23 @@ class UnitOfWork:
         self._staged: list[tuple[str, Envelope]] = []
 
     async def __aenter__(self) -> Self:
-        self.session = self._session_factory()
-        await self.session.begin()
         self._staged = []
+        self._savepoint = None
+        keyed = idempotency.active_request()
+        if keyed is not None and keyed.holds_transaction:
+            # A keyed request commits once, with its key: later units of work join that transaction,
+            # each in a savepoint so that leaving one without commit still undoes only its own work.
+            self.session = keyed.session
+            self._savepoint = await self.session.begin_nested()
+        else:
+            self.session = self._session_factory()
+            await self.session.begin()
+            if keyed is not None:
+                try:
+                    await keyed.guard(self.session)
+                except BaseException:
+                    await self.session.close()
+                    raise
         self._open()
         return self
 
@@ -34,6 +50,13 @@ class UnitOfWork:
         """Hook for repositories bound to ``self.session``."""
 
     async def __aexit__(self, *exc_info) -> None:
+        keyed = idempotency.active_request()
+        if self._savepoint is not None:
+            if self._savepoint.is_active:
+                await self._savepoint.rollback()
+            return
+        if keyed is not None and keyed.owns(self.session):
+            return  # committed (or rolled back) with the key once the answer is known
         try:
             if self.session.in_transaction():
                 await self.session.rollback()
@@ -61,7 +84,15 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.flush()
-        await self.session.commit()
+        keyed = idempotency.active_request()
+        if self._savepoint is not None:
+            await self._savepoint.commit()
+            self._savepoint = await self.session.begin_nested()
+        elif keyed is not None:
+            # Not yet: the key and the answer are written into this transaction, then it commits.
+            keyed.bind(self.session)
+        else:
+            await self.session.commit()
 
     async def flush(self) -> None:
         """Write staged events to the outbox without committing."""

@@ -14,8 +14,9 @@ from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["activities"])
+router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
 
 
 # A moment answered in Asia/Shanghai local time, offset included.

@@ -19,6 +19,7 @@ def definition() -> ServiceDefinition:
         title="Activities and competitions, staff congresses, surveys and awards",
         settings_factory=EventsSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
         routers=[tables.directory.router("events"), activities_http.router, congress_http.router],

@@ -15,8 +15,9 @@ from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, C
 from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.service_layer import congress
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
-router = APIRouter(prefix="/v1", tags=["staff congress"])
+router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -241,6 +242,8 @@ async def get_motion(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime:
 
 
 @router.post("/congress-motions/{motion_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
+@exempt("a secret ballot: a stored key and answer would tie the voter to the vote; "
+        "one ballot per representative, so a retry is refused, never counted twice")
 async def cast_ballot(motion_id: uuid.UUID, body: Ballot, principal: CurrentPrincipal,
                       runtime: CurrentRuntime) -> MotionOut:
     """A representative present votes once: for, against or abstain (secret: only counts are kept)."""

@@ -10,8 +10,9 @@ from unionfed_events.domain.congress import shown
 from unionfed_events.domain.nominations import Award, notice_state
 from unionfed_events.service_layer import nominations
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(tags=["awards and nominations"])
+router = APIRouter(tags=["awards and nominations"], route_class=IdempotentRoute)
 
 
 class _Command(BaseModel):

@@ -14,8 +14,9 @@ from unionfed_events.domain.congress import shown
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_events.service_layer import surveys
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
-router = APIRouter(tags=["surveys and democratic evaluations"])
+router = APIRouter(tags=["surveys and democratic evaluations"], route_class=IdempotentRoute)
 # An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).
 AnswerValue = Annotated[int, Field(strict=True)] | list[Annotated[int, Field(strict=True)]] | str | None
 
@@ -108,6 +109,8 @@ async def get_survey(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime:
 
 
 @router.post("/surveys/{survey_id}/responses", status_code=status.HTTP_204_NO_CONTENT)
+@exempt("an anonymous answer: a stored key would tie the recipient to it; "
+        "one answer per recipient, so a retry is refused, never counted twice")
 async def respond(survey_id: uuid.UUID, body: Response, principal: CurrentPrincipal, runtime: CurrentRuntime) -> None:
     """A recipient answers, once. Nothing is answered back: the response is not traceable to them."""
     async with runtime.uow() as uow:

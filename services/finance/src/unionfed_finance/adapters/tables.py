@@ -20,11 +20,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from unionfed_shared.directory import Directory
+from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 metadata = MetaData()
 directory = Directory(metadata)
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
+idempotency_keys = add_idempotency_table(metadata)
 
 ledgers = Table(
     "ledgers",

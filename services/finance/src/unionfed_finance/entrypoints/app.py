@@ -20,6 +20,7 @@ def definition() -> ServiceDefinition:
         title="A fund ledger for every grassroots union and federation level",
         settings_factory=FinanceSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        idempotency_keys=tables.idempotency_keys,
         uow_class=FinanceUnitOfWork,
         handlers=HANDLERS,
         prefetch=prefetch,

@@ -10,8 +10,9 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["finance"])
+router = APIRouter(prefix="/v1", tags=["finance"], route_class=IdempotentRoute)
 
 # Members see public disclosures (issue on statements), not the books themselves.
 BOOK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.AUDITOR)

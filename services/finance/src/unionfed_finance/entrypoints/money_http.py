@@ -12,8 +12,9 @@ from unionfed_finance.adapters.tables import directory, fund_requests
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import commands
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["finance commands"])
+router = APIRouter(prefix="/v1", tags=["finance commands"], route_class=IdempotentRoute)
 
 
 class Accepted(BaseModel):

@@ -21,8 +21,9 @@ from unionfed_finance.service_layer import reports
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["finance reports"])
+router = APIRouter(prefix="/v1", tags=["finance reports"], route_class=IdempotentRoute)
 
 # The review group's members act with these roles; welfare officers keep to their own files.
 AUDIT_PACK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.AUDITOR)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 from unionfed_shared.business_time import DEFAULT_TIME_ZONE
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE
+from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -153,6 +154,7 @@ committee_seats = Table(
 )
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
+idempotency_keys = add_idempotency_table(metadata)
 
 # Dues policies and roster imports keep their tables in their own module, on this metadata.
 from unionfed_membership.adapters import dues_tables  # noqa: E402,F401

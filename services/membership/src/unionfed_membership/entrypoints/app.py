@@ -19,6 +19,7 @@ def definition() -> ServiceDefinition:
         title="The organization tree (federation → unions → groups), members and dues",
         settings_factory=MembershipSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        idempotency_keys=tables.idempotency_keys,
         uow_class=MembershipUnitOfWork,
         handlers={},
         routers=[router, roster_http.router],

@@ -13,8 +13,9 @@ from unionfed_membership.domain.model import DuesPayment, Member, Organization
 from unionfed_membership.service_layer import commands, committees, handlers, member_changes, organization_moves
 from unionfed_shared.auth import Principal
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["membership"])
+router = APIRouter(prefix="/v1", tags=["membership"], route_class=IdempotentRoute)
 
 
 class OrganizationOut(BaseModel):

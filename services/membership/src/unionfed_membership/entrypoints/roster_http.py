@@ -12,8 +12,9 @@ from unionfed_membership.domain.dues import Arrears, DuesPolicy
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
-router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"])
+router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
 PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
@@ -154,6 +155,7 @@ def _union_of(organizations: list[Organization]) -> dict[str, str]:
 
 
 @router.post("/organizations/{organization_id}/roster-imports")
+@exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
     file: UploadFile = File(description="The roster: .xlsx or .csv (UTF-8 or GB18030)"),

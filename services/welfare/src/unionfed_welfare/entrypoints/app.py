@@ -19,6 +19,7 @@ def definition() -> ServiceDefinition:
         title="Hardship files, the five must-visits, festival greetings, donations",
         settings_factory=WelfareSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
+        idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **money.HANDLERS},
         routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router],

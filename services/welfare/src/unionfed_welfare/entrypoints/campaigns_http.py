@@ -15,12 +15,13 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
 from unionfed_welfare.service_layer import campaigns, donations, greetings
 
-router = APIRouter(prefix="/v1", tags=["greetings and campaigns"])
+router = APIRouter(prefix="/v1", tags=["greetings and campaigns"], route_class=IdempotentRoute)
 
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
 # dates are computed in the federation's zone (unionfed_shared.business_time).
@@ -96,6 +97,7 @@ async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUI
 
 
 @router.post("/organizations/{organization_id}/festival-greetings/{batch_id}/run", response_model=GreetingOut)
+@exempt("resumes the batch: running it again pays no one twice; it commits chunk by chunk on purpose")
 async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
                        runtime: CurrentRuntime) -> dict:
     """Process every recipient still pending; running it again asks once more for those finance refused, never pays anyone twice."""

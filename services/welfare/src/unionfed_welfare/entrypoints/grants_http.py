@@ -16,8 +16,9 @@ from unionfed_welfare.service_layer import hardship as hardship_service
 from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.idempotent_routes import IdempotentRoute
 
-router = APIRouter(prefix="/v1", tags=["hardship and grants"])
+router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
 # dates are computed in the federation's zone (unionfed_shared.business_time).
 SHANGHAI = business_time.DEFAULT_ZONE
