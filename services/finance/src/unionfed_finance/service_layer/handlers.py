@@ -4,6 +4,7 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
 from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
@@ -51,7 +52,8 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     books = await bookkeeping_organization(uow, event.organization_id)
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
     await uow.dues_accounts.record_payment(event.member_id, event.period, event.amount_fen)
-    posting = flows.dues(books, event.amount_fen, event.period, event.collected_at.date())
+    language = await language_of(uow, event.organization_id)
+    posting = flows.dues(books, event.amount_fen, event.period, event.collected_at.date(), language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"dues/{event.payment_id}",
@@ -72,7 +74,8 @@ async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -
 
 async def on_hold_paid(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     instruction = contract.Capture(
-        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description
+        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description,
+        goods_fen=event.goods_fen,
     )
     journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
 
@@ -84,7 +87,8 @@ async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -
 
 async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
-    posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"donation/{event.donation_id}",
@@ -93,7 +97,8 @@ async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1
 
 async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisbursedV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
-    posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"disbursement/{event.disbursement_id}",

@@ -129,8 +129,9 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
     if grant["status"] != "recorded":
         raise Conflict(f"the grant is {grant['status']}")
     paid_on = command.paid_on or dt.datetime.now(SHANGHAI).date()
+    # Finance is told which part was goods, so its disclosure shows cash and goods apart.
     await money.pay(uow, hold_id=grant["hold_id"], amount_fen=grant["amount_fen"], paid_on=paid_on,
-                    description=f"{rules.VISIT_TYPES[grant['visit_type']]} grant/{grant_id}")
+                    description=f"{rules.VISIT_TYPES[grant['visit_type']]} grant/{grant_id}", goods_fen=grant["goods_fen"])
     await uow.session.execute(
         update(grants).where(grants.c.id == grant_id).values(status="approved", approved_by=principal.subject,
                                                              approved_at=_now())
