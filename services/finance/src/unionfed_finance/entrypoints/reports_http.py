@@ -65,6 +65,7 @@ async def build_disclosure(
         reports.WelfareEntry(
             row["effective_date"], row["sequence"],
             reports.pseudonymise(row["description"], organization_id, names, lang), row["amount_fen"],
+            goods_fen=row["goods_fen"], reference=row["reference"],
         )
         for row in entries
     ]
