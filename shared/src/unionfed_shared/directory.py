@@ -7,6 +7,7 @@ to scope each request to the caller's subtree and to know who the members are.
 import datetime as dt
 import uuid
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -14,8 +15,10 @@ from sqlalchemy import ARRAY, Column, Date, Integer, MetaData, Table, Text, Uuid
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.membership import (
+    DEFAULT_LANGUAGE,
     MemberJoinedV1,
     MemberStatusChangedV1,
     MemberTransferredV1,
@@ -24,6 +27,7 @@ from unionfed_shared.contracts.membership import (
 )
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.organization_locale import DEFAULT_LOCALE, OrganizationLocale, locale
 
 
 class Directory:
@@ -37,6 +41,11 @@ class Directory:
             Column("name", Text, nullable=False),
             Column("kind", Text, nullable=False),
             Column("path", ARRAY(Text), nullable=False),
+            # The federation's time zone and language (the same on every row of a tree), and
+            # the organization's own sector (null: its nearest ancestor's).
+            Column("time_zone", Text, nullable=False, server_default=business_time.DEFAULT_TIME_ZONE),
+            Column("language", Text, nullable=False, server_default=DEFAULT_LANGUAGE),
+            Column("sector", Text),
         )
         self.members = Table(
             "directory_members",
@@ -73,6 +82,9 @@ class Directory:
             "name": event.name,
             "kind": event.kind,
             "path": path,
+            "time_zone": event.time_zone,
+            "language": event.language,
+            "sector": event.sector,
         }
         statement = pg_insert(self.organizations).values(**values)
         # A move already applied to this row is newer than its registration: keep its parent.
@@ -144,6 +156,35 @@ class Directory:
 
     async def path_of(self, session: AsyncSession, organization_id: str) -> list[str] | None:
         return await session.scalar(select(self.organizations.c.path).where(self.organizations.c.id == organization_id))
+
+    async def locale_of(self, session: AsyncSession, organization_id: str) -> OrganizationLocale:
+        """The organization's federation time zone and language, and its (inherited) sector.
+
+        One indexed query. An organization this copy has not heard of yet gets the defaults
+        (Asia/Shanghai, zh-CN, no sector), as organizations registered before locales had.
+        """
+        organization = self.organizations.alias("organization")
+        ancestor = self.organizations.alias("ancestor")
+        # The sector of the deepest organization on the path, itself included, that has one.
+        sector = (
+            select(ancestor.c.sector)
+            .where(ancestor.c.id == organization.c.path.any_(), ancestor.c.sector.is_not(None))
+            .order_by(func.array_position(organization.c.path, ancestor.c.id).desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = select(organization.c.time_zone, organization.c.language, sector.label("sector")).where(
+            organization.c.id == organization_id
+        )
+        row = (await session.execute(query)).first()
+        return locale(row.time_zone, row.language, row.sector) if row else DEFAULT_LOCALE
+
+    async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo:
+        """The time zone the organization's business dates are in (see :meth:`locale_of`)."""
+        time_zone = await session.scalar(
+            select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
+        )
+        return business_time.zone(time_zone) if time_zone else DEFAULT_LOCALE.time_zone
 
     async def kinds_of(self, session: AsyncSession, organization_ids: list[str]) -> dict[str, str]:
         query = select(self.organizations.c.id, self.organizations.c.kind).where(

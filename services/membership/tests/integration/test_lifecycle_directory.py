@@ -136,3 +136,27 @@ async def test_two_transfers_applied_in_reverse_order_leave_the_member_at_the_la
     async with finance.session_factory() as session:
         account = (await session.execute(select(dues_accounts).where(dues_accounts.c.member_id == member_id))).one()
     assert account.organization_id == c
+
+
+async def test_the_directory_gives_each_organization_its_federations_zone_and_its_inherited_sector(build_service):
+    welfare = await build_service(welfare_definition, start=False)
+    fed, street, school, group = (f"{p}-{uuid.uuid4().hex[:8]}" for p in ("fed", "street", "school", "group"))
+
+    def located(id: str, kind: str, path: list[str], sector=None) -> OrganizationRegisteredV1:
+        return org(id, kind, path).model_copy(update={"time_zone": "Europe/Berlin", "language": "en", "sector": sector})
+
+    await apply_all(welfare, [
+        # The group arrives before its school, whose sector it inherits once the school is known.
+        located(group, "union_group", [fed, school, group]),
+        located(fed, "federation", [fed], sector="education"),
+        located(street, "federation", [fed, street], sector="enterprise"),
+        located(school, "grassroots_union", [fed, street, school]),
+    ])
+    async with welfare.session_factory() as session:
+        group_locale = await directory.locale_of(session, group)
+        fed_locale = await directory.locale_of(session, fed)
+        unknown = await directory.locale_of(session, f"nobody-{uuid.uuid4().hex[:8]}")
+        assert await directory.time_zone_of(session, school) == group_locale.time_zone
+    assert (group_locale.time_zone.key, group_locale.language, group_locale.sector) == ("Europe/Berlin", "en", "enterprise")
+    assert fed_locale.sector == "education"
+    assert (unknown.time_zone.key, unknown.language, unknown.sector) == ("Asia/Shanghai", "zh-CN", None)

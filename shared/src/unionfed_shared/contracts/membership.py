@@ -1,15 +1,34 @@
 """Events published by the membership service."""
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
+from unionfed_shared import business_time
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
 
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
+# The language a federation works in: its documents, notices and report labels.
+Language = Literal["zh-CN", "en"]
+DEFAULT_LANGUAGE: Language = "zh-CN"
+# What kind of workplaces an organization's members come from: schools (教育工会), enterprises
+# (企业工会, a street federation's unions), or government bodies and public institutions
+# (机关事业单位). An organization without one inherits its nearest ancestor's.
+Sector = Literal["education", "enterprise", "public_sector"]
+
+
+def _known_time_zone(name: str) -> str:
+    if not business_time.is_time_zone(name):
+        raise ValueError("not an IANA time zone name such as Asia/Shanghai")
+    return name
+
+
+TimeZoneName = Annotated[
+    str, Field(max_length=64, examples=["Asia/Shanghai"]), AfterValidator(_known_time_zone)
+]
 
 
 class OrganizationRegisteredV1(IntegrationEvent):
@@ -21,6 +40,13 @@ class OrganizationRegisteredV1(IntegrationEvent):
     parent_id: OrgId | None
     # Ancestors from the federation root down to this organization, itself included.
     path: list[OrgId] = Field(min_length=1)
+    # The federation's (the root's) time zone and language, on every organization of its tree,
+    # so a consumer knows them even when this registration arrives before the root's. Added
+    # after v1 was first published: an event without them means the original defaults.
+    time_zone: TimeZoneName = business_time.DEFAULT_TIME_ZONE
+    language: Language = DEFAULT_LANGUAGE
+    # This organization's own sector; None inherits the nearest ancestor's.
+    sector: Sector | None = None
 
 
 class MemberJoinedV1(IntegrationEvent):

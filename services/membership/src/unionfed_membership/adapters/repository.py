@@ -46,6 +46,9 @@ class OrganizationRepository:
                 kind=organization.kind,
                 parent_id=organization.parent_id,
                 path=list(organization.path),
+                time_zone=organization.time_zone,
+                language=organization.language,
+                sector=organization.sector,
             )
         )
 
@@ -345,7 +348,10 @@ class DuesRepository:
 
 
 def _organization(row) -> Organization:
-    return Organization(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path))
+    return Organization(
+        id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path),
+        time_zone=row.time_zone, language=row.language, sector=row.sector,
+    )
 
 
 def _change(row) -> MemberChange:

@@ -20,6 +20,8 @@ from sqlalchemy import (
     text,
 )
 
+from unionfed_shared.business_time import DEFAULT_TIME_ZONE
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 metadata = MetaData()
@@ -33,6 +35,10 @@ organizations = Table(
     Column("parent_id", Text, ForeignKey("organizations.id")),
     Column("path", ARRAY(Text), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # The federation's time zone and language (copied down the tree), the organization's sector.
+    Column("time_zone", Text, nullable=False, server_default=DEFAULT_TIME_ZONE),
+    Column("language", Text, nullable=False, server_default=DEFAULT_LANGUAGE),
+    Column("sector", Text),
 )
 
 members = Table(

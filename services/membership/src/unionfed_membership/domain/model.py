@@ -5,8 +5,11 @@ import re
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from unionfed_membership.domain import personal_data
+from unionfed_shared import business_time
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.errors import Conflict, Invalid
 
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
@@ -31,22 +34,46 @@ class Organization:
     kind: OrganizationKind
     parent_id: str | None
     path: tuple[str, ...]
+    # The federation's time zone (IANA name) and language, set when the root is founded and
+    # shared by its whole tree; every business date of the organization is a date in that zone.
+    time_zone: str = business_time.DEFAULT_TIME_ZONE
+    language: Language = DEFAULT_LANGUAGE
+    # The organization's own sector; None inherits its nearest ancestor's.
+    sector: Sector | None = None
 
     @property
     def federation_id(self) -> str:
         return self.path[0]
 
-    @classmethod
-    def found_federation(cls, id: str, name: str) -> "Organization":
-        _check_org_id(id)
-        return cls(id=id, name=_clean_name(name), kind="federation", parent_id=None, path=(id,))
+    @property
+    def zone(self) -> ZoneInfo:
+        return business_time.zone(self.time_zone)
 
-    def found_child(self, id: str, name: str, kind: OrganizationKind) -> "Organization":
+    @classmethod
+    def found_federation(
+        cls,
+        id: str,
+        name: str,
+        time_zone: str = business_time.DEFAULT_TIME_ZONE,
+        language: Language = DEFAULT_LANGUAGE,
+        sector: Sector | None = None,
+    ) -> "Organization":
+        _check_org_id(id)
+        business_time.zone(time_zone)  # refuses a name that is not an IANA time zone
+        return cls(
+            id=id, name=_clean_name(name), kind="federation", parent_id=None, path=(id,),
+            time_zone=time_zone, language=language, sector=sector,
+        )
+
+    def found_child(self, id: str, name: str, kind: OrganizationKind, sector: Sector | None = None) -> "Organization":
         _check_org_id(id)
         if kind not in CHILD_KINDS[self.kind]:
             allowed = ", ".join(CHILD_KINDS[self.kind]) or "nothing"
             raise Invalid(f"a {self.kind} can hold {allowed}, not a {kind}")
-        return Organization(id=id, name=_clean_name(name), kind=kind, parent_id=self.id, path=(*self.path, id))
+        return Organization(
+            id=id, name=_clean_name(name), kind=kind, parent_id=self.id, path=(*self.path, id),
+            time_zone=self.time_zone, language=self.language, sector=sector,
+        )
 
     def check_can_hold_members(self) -> None:
         if self.kind not in MEMBER_HOLDING_KINDS:

@@ -2,13 +2,17 @@
 
 import asyncio
 import datetime as dt
+from typing import get_args
 
 import click
+from pydantic import ValidationError
 
 from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
+from unionfed_shared import business_time
 from unionfed_shared.cli import service_cli
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.context import Causation, caused_by
 from unionfed_shared.runtime import build_runtime
 
@@ -19,21 +23,38 @@ roster_cli.register(cli)
 @cli.command("found-federation")
 @click.option("--id", "federation_id", required=True, help="e.g. county-edu")
 @click.option("--name", required=True, help="e.g. 某县教育工会")
+@click.option(
+    "--time-zone", default=business_time.DEFAULT_TIME_ZONE, show_default=True,
+    help="IANA time zone; every business date of the federation (bookings, periods, yearly caps) is a date there.",
+)
+@click.option("--language", type=click.Choice(get_args(Language)), default=DEFAULT_LANGUAGE, show_default=True)
+@click.option(
+    "--sector", type=click.Choice(get_args(Sector)), default=None,
+    help="The sector of its unions, inherited by every organization under it that names none.",
+)
 @click.option("--operator", default="operator", show_default=True, help="Who is founding it, for the audit trail.")
-def found_federation(federation_id: str, name: str, operator: str) -> None:
+def found_federation(
+    federation_id: str, name: str, time_zone: str, language: str, sector: str | None, operator: str
+) -> None:
     """Found a root federation (the top of a tree)."""
+    try:
+        command = commands.FoundFederation(
+            id=federation_id, name=name, time_zone=time_zone, language=language, sector=sector
+        )
+    except ValidationError as error:
+        raise click.UsageError("; ".join(f"{e['loc'][0]}: {e['msg']}" for e in error.errors())) from error
 
     async def run():
         runtime = build_runtime(definition())
         try:
             with caused_by(Causation.new_command(actor=operator)):
                 async with runtime.uow() as uow:
-                    return await handlers.found_federation(uow, commands.FoundFederation(id=federation_id, name=name))
+                    return await handlers.found_federation(uow, command)
         finally:
             await runtime.engine.dispose()
 
     federation = asyncio.run(run())
-    click.echo(f"founded federation {federation.id} ({federation.name})")
+    click.echo(f"founded federation {federation.id} ({federation.name}), time zone {federation.time_zone}")
 
 
 @cli.command("apply-scheduled")

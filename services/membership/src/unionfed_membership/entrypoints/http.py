@@ -23,10 +23,16 @@ class OrganizationOut(BaseModel):
     kind: str
     parent_id: str | None
     path: list[str]
+    time_zone: str
+    language: str
+    sector: str | None
 
     @classmethod
     def of(cls, o: Organization) -> "OrganizationOut":
-        return cls(id=o.id, name=o.name, kind=o.kind, parent_id=o.parent_id, path=list(o.path))
+        return cls(
+            id=o.id, name=o.name, kind=o.kind, parent_id=o.parent_id, path=list(o.path),
+            time_zone=o.time_zone, language=o.language, sector=o.sector,
+        )
 
 
 class MemberOut(BaseModel):

@@ -6,7 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from unionfed_shared import business_time
 from unionfed_shared.contracts.base import OrgId, PositiveFen
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
 
 
 class _Command(BaseModel):
@@ -16,6 +18,11 @@ class _Command(BaseModel):
 class FoundFederation(_Command):
     id: OrgId
     name: str = Field(min_length=1, max_length=200)
+    time_zone: TimeZoneName = Field(
+        default=business_time.DEFAULT_TIME_ZONE, description="IANA name; every business date is a date there"
+    )
+    language: Language = DEFAULT_LANGUAGE
+    sector: Sector | None = None
 
 
 class RegisterOrganization(_Command):
@@ -23,6 +30,9 @@ class RegisterOrganization(_Command):
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["federation", "grassroots_union", "union_group"]
     parent_id: OrgId
+    sector: Sector | None = Field(
+        default=None, description="education, enterprise or public_sector; omitted: the parent's"
+    )
 
 
 NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**12)]

@@ -23,7 +23,9 @@ async def found_federation(uow: MembershipUnitOfWork, command: commands.FoundFed
     """Found a root federation; an operator's act (CLI), not an API call."""
     if await uow.organizations.get(command.id):
         raise Conflict(f"organization {command.id} already exists")
-    federation = Organization.found_federation(command.id, command.name)
+    federation = Organization.found_federation(
+        command.id, command.name, time_zone=command.time_zone, language=command.language, sector=command.sector
+    )
     await uow.organizations.add(federation)
     uow.emit(_registered(federation))
     await uow.commit()
@@ -40,7 +42,7 @@ async def register_organization(
     parent = await organization_in_scope(uow, principal, command.parent_id)
     if await uow.organizations.get(command.id):
         raise Conflict(f"organization {command.id} already exists")
-    organization = parent.found_child(command.id, command.name, command.kind)
+    organization = parent.found_child(command.id, command.name, command.kind, sector=command.sector)
     await uow.organizations.add(organization)
     uow.emit(_registered(organization))
     await uow.commit()
@@ -117,6 +119,9 @@ def _registered(organization: Organization) -> OrganizationRegisteredV1:
         kind=organization.kind,
         parent_id=organization.parent_id,
         path=list(organization.path),
+        time_zone=organization.time_zone,
+        language=organization.language,
+        sector=organization.sector,
     )
 
 
