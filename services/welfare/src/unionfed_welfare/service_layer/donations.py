@@ -18,7 +18,6 @@ from unionfed_welfare.adapters.campaign_tables import donation_disbursements, do
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import donations as rules
 from unionfed_welfare.service_layer.greetings import MANAGERS
-from unionfed_welfare.service_layer.locale import locale_of
 
 HIDDEN = "donation drive not found or outside your scope"
 
@@ -37,7 +36,7 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
         raise Conflict(f"the drive code {command.code} is taken")
     drive_id = uuid.uuid4()
     # The label finance will write into the books: the federation's language, the union's words.
-    locale = await locale_of(uow.session, organization_id)
+    locale = await directory.locale_of(uow.session, organization_id)
     pseudonym = command.pseudonym or rules.default_pseudonym(command.code, locale.language, locale.sector)
     try:
         await uow.session.execute(

@@ -1,7 +1,7 @@
 """goods apart from cash: the part of a captured hold given as goods at their value
 
-Revision ID: 0005_goods_apart
-Revises: 0004_audit_log
+Revision ID: 0006_goods_apart
+Revises: 0005_federation_locale
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_goods_apart"
-down_revision: str | tuple[str, ...] | None = "0004_audit_log"
+revision: str = "0006_goods_apart"
+down_revision: str | tuple[str, ...] | None = "0005_federation_locale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
