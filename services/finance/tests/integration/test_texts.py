@@ -103,3 +103,21 @@ async def test_an_english_federations_books_are_in_english(build_service):
     assert {"Dues collected for 2026-11", f"Donation to {drive} from an anonymous donor",
             f"Donations of {drive} paid to {drive}", "Employer union funds: 2% union funds",
             "Reversal: 2026-11"} <= set(descriptions)
+
+
+async def test_the_disclosure_speaks_the_federations_language_unless_asked_otherwise(build_service):
+    finance = await build_service(definition, start=False)
+    for language, expected, other in (("en", "Dues income", "会费收入"), ("zh-CN", "会费收入", "Dues income")):
+        federation, school = unique("fed"), unique("school")
+        _member, setup = school_events(federation, school)
+        setup = [e.model_copy(update={"language": language}) if hasattr(e, "language") else e for e in setup]
+        for offset, event in enumerate(setup):
+            assert await finance.consumer.handle(message(topics.MEMBERSHIP, event, offset)) is Outcome.PROCESSED
+        member = bearer(Role.MEMBER, school, federation)
+        term = {"from": "2026-09-01", "to": "2027-01-31", "format": "csv"}
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t") as api:
+            default = await api.get(f"/v1/organizations/{school}/disclosure", params=term, headers=member)
+            asked = await api.get(f"/v1/organizations/{school}/disclosure", params={**term, "lang": "zh" if language == "en" else "en"},
+                                  headers=member)
+        assert default.status_code == 200, default.text
+        assert expected in default.content.decode("utf-8-sig") and other in asked.content.decode("utf-8-sig")

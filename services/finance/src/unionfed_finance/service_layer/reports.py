@@ -231,6 +231,11 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def statement_lang(language: str) -> Lang:
+    """The statement's labels for a federation's language (zh-CN or en)."""
+    return "en" if language == "en" else "zh"
+
+
 def account_name(code: str, lang: Lang) -> str:
     spec = account_spec(code)
     return spec.name_zh if lang == "zh" else spec.name
