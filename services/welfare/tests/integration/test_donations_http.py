@@ -148,7 +148,7 @@ async def test_a_drives_beneficiary_is_named_in_the_words_of_its_unions_sector_a
                 "code": code, "title": "爱心捐款", "beneficiary_member_id": str(member.member_id)})
             assert created.status_code == 201, created.text
             labels[org] = (created.json()["pseudonym"], code)
-    assert labels[school] == (f"受助教职工（school-{suffix}）", f"school-{suffix}")
     assert labels[factory][0] == f"受助职工（factory-{suffix}）"
+    assert labels[school] == (f"受助教职工（school-{suffix}）", f"school-{suffix}")
     assert labels[plain][0] == f"受助职工（plain-{suffix}）"  # no sector known: the general word
     assert labels[works][0] == f"Assisted worker (works-{suffix})"
