@@ -2,7 +2,8 @@
 
 Inter-organization lines name their counterparty, so a consolidated statement can eliminate
 them: a remittance is an expense (5202) of the school and income (4104) of the federation, an
-allocation an expense (5201) of the federation and income (4103) of the school.
+allocation an expense (5201) of the federation and income (4103) of the school. Descriptions
+are the federation's language's words from ``texts``, never two languages in one.
 """
 
 import datetime as dt

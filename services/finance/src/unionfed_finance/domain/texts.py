@@ -5,10 +5,9 @@ once, when the instruction is written to the journal, and travels inside the jou
 poster and a rebuild only copy it, never translate it again (see ``service_layer/locale.py``).
 """
 
-from typing import Literal
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language
 
-Language = Literal["zh-CN", "en"]
-DEFAULT_LANGUAGE: Language = "zh-CN"
+__all__ = ["ANONYMOUS_DONOR", "DEFAULT_LANGUAGE", "Language", "catalog", "describe", "donor_name"]
 
 # The marker welfare and the donation command use for a donor who gave no name; it is data, and
 # only becomes words here.
