@@ -55,7 +55,8 @@ async def load(api: Api, schools: list[School]) -> None:
     started = asyncio.get_running_loop().time()
     subprocess.run(
         [sys.executable, "-m", "unionfed_shared.cli", "membership", "found-federation",
-         "--id", COUNTY, "--name", COUNTY_NAME, "--operator", "demo-loader"],
+         "--id", COUNTY, "--name", COUNTY_NAME, "--time-zone", "Asia/Shanghai", "--language", "zh-CN",
+         "--sector", "education", "--operator", "demo-loader"],
         check=True,
     )
     m = api.membership

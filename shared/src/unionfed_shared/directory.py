@@ -27,7 +27,7 @@ from unionfed_shared.contracts.membership import (
 )
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.organization_locale import DEFAULT_LOCALE, OrganizationLocale, locale
+from unionfed_shared.organization_locale import DEFAULT_LOCALE, OrganizationLocale, read_locale
 
 
 class Directory:
@@ -60,6 +60,7 @@ class Directory:
             # The member_version of the newest change applied: older ones arriving late are ignored.
             Column("version", Integer, nullable=False, server_default="0"),
         )
+        self._zones: dict[str, ZoneInfo] = {}
 
     # Event handlers. Each is idempotent, and none relies on events keyed by different
     # organizations (hence on different partitions) arriving in the order they were emitted:
@@ -163,28 +164,24 @@ class Directory:
         One indexed query. An organization this copy has not heard of yet gets the defaults
         (Asia/Shanghai, zh-CN, no sector), as organizations registered before locales had.
         """
-        organization = self.organizations.alias("organization")
-        ancestor = self.organizations.alias("ancestor")
-        # The sector of the deepest organization on the path, itself included, that has one.
-        sector = (
-            select(ancestor.c.sector)
-            .where(ancestor.c.id == organization.c.path.any_(), ancestor.c.sector.is_not(None))
-            .order_by(func.array_position(organization.c.path, ancestor.c.id).desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-        query = select(organization.c.time_zone, organization.c.language, sector.label("sector")).where(
-            organization.c.id == organization_id
-        )
-        row = (await session.execute(query)).first()
-        return locale(row.time_zone, row.language, row.sector) if row else DEFAULT_LOCALE
+        return await read_locale(session, self.organizations, organization_id)
 
     async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo:
-        """The time zone the organization's business dates are in (see :meth:`locale_of`)."""
-        time_zone = await session.scalar(
-            select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
-        )
-        return business_time.zone(time_zone) if time_zone else DEFAULT_LOCALE.time_zone
+        """The time zone the organization's business dates are in (see :meth:`locale_of`).
+
+        Remembered once read: a federation's zone is set at its founding and never changes, and
+        an organization never leaves its federation. An organization not known yet is not
+        remembered, so it gets its real zone once its registration has arrived.
+        """
+        zone = self._zones.get(organization_id)
+        if zone is None:
+            time_zone = await session.scalar(
+                select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
+            )
+            if time_zone is None:
+                return DEFAULT_LOCALE.time_zone
+            zone = self._zones[organization_id] = business_time.zone(time_zone)
+        return zone
 
     async def kinds_of(self, session: AsyncSession, organization_ids: list[str]) -> dict[str, str]:
         query = select(self.organizations.c.id, self.organizations.c.kind).where(

@@ -26,6 +26,28 @@ def locale(time_zone: str, language: str, sector: str | None) -> OrganizationLoc
     return OrganizationLocale(time_zone=business_time.zone(time_zone), language=language, sector=sector)
 
 
+async def read_locale(session, organizations, organization_id: str) -> OrganizationLocale:
+    """One organization's locale from an organizations table (``id``, ``path``, ``time_zone``,
+    ``language``, ``sector``): its own zone and language, and the sector of the deepest
+    organization on its path, itself included, that has one. The defaults for an unknown id.
+    """
+    from sqlalchemy import func, select
+
+    organization, ancestor = organizations.alias("organization"), organizations.alias("ancestor")
+    sector = (
+        select(ancestor.c.sector)
+        .where(ancestor.c.id == organization.c.path.any_(), ancestor.c.sector.is_not(None))
+        .order_by(func.array_position(organization.c.path, ancestor.c.id).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = select(organization.c.time_zone, organization.c.language, sector.label("sector")).where(
+        organization.c.id == organization_id
+    )
+    row = (await session.execute(query)).first()
+    return locale(row.time_zone, row.language, row.sector) if row else DEFAULT_LOCALE
+
+
 def add_locale_columns_v1(op, table: str) -> None:
     """Give ``table`` (an organizations table) the locale columns; call from an Alembic revision.
 

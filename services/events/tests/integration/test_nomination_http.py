@@ -142,3 +142,47 @@ async def test_a_nomination_is_rejected_with_a_reason_and_refusals_leak_nothing(
     assert await approval_events(county["runtime"], first["id"]) == []
     again = await api.post(nominations, json=body, headers=officer)
     assert again.status_code == 201, "after a rejection the union may nominate again"
+
+
+NEW_YEAR_IN_BEIJING = dt.datetime(2026, 12, 31, 17, 0, tzinfo=dt.UTC)  # 18:00 on New Year's Eve in Berlin
+
+
+@pytest.mark.parametrize(("time_zone", "approval_day"), [("Asia/Shanghai", "2027-01-01"), ("Europe/Berlin", "2026-12-31")])
+async def test_a_public_notice_starts_no_earlier_than_the_approval_day_on_the_federations_calendar(
+    build_service, monkeypatch, time_zone, approval_day
+):
+    from unionfed_events.service_layer import nominations
+
+    monkeypatch.setattr(nominations, "now", lambda: NEW_YEAR_IN_BEIJING)
+    events = await build_service(definition, start=False)
+    federation, school = unique("county"), unique("school")
+    wang = MemberJoinedV1(organization_id=school, federation_id=federation, member_id=uuid.uuid4(),
+                          display_name="王老师", gender="female", joined_on=dt.date(2010, 9, 1))
+    await deliver(events, [
+        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
+                                 kind="federation", parent_id=None, path=[federation], time_zone=time_zone),
+        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验小学工会",
+                                 kind="grassroots_union", parent_id=federation, path=[federation, school],
+                                 time_zone=time_zone),
+        wang,
+    ])
+    officer = bearer(Role.UNION_OFFICER, school, federation)
+    admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(events)), base_url="http://events") as api:
+        nominated = await api.post(f"/v1/organizations/{school}/nominations", headers=officer, json={
+            "member_id": str(wang.member_id), "award": "may_day_labour_medal", "year": 2027, "citation": "从教三十年"})
+        assert nominated.status_code == 201, nominated.text
+        url = f"/v1/nominations/{nominated.json()['id']}"
+        assert (await api.post(f"{url}/review", json={}, headers=admin)).status_code == 200
+
+        # The admin approves at 01:00 on New Year's Day in Beijing, which is 18:00 on New Year's Eve in Berlin.
+        too_early = (dt.date.fromisoformat(approval_day) - dt.timedelta(days=1)).isoformat()
+        early = await api.post(f"{url}/approval", json={"notice_starts_on": too_early, "notice_ends_on": "2027-01-07"},
+                               headers=admin)
+        assert early.status_code == 422 and "on or after the day of approval" in early.json()["detail"]
+        approved = await api.post(f"{url}/approval", json={"notice_starts_on": approval_day, "notice_ends_on": "2027-01-07"},
+                                  headers=admin)
+        assert approved.status_code == 200, approved.text
+        assert approved.json()["notice"] == "in_notice"
+        shown = await api.get(f"/v1/organizations/{school}/public-notices", headers=officer)
+    assert [n["member_name"] for n in shown.json()] == ["王老师"]

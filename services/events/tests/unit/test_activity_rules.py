@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
@@ -44,6 +45,10 @@ def test_the_deadline_is_compared_in_utc_and_shown_in_shanghai():
     assert shown(deadline) == "2026-03-05 18:00 (Asia/Shanghai)"
     with pytest.raises(Conflict, match="draft"):
         require_open_for_registration("draft", deadline, dt.datetime(2026, 1, 1, tzinfo=UTC))
+    berlin = ZoneInfo("Europe/Berlin")
+    with pytest.raises(Invalid) as refused:
+        require_open_for_registration("published", deadline, dt.datetime(2026, 3, 5, 18, 1, tzinfo=shanghai), berlin)
+    assert refused.value.detail == "registration closed at 2026-03-05 11:00 (Europe/Berlin)"
 
 
 def test_places_then_waitlist_then_promotion():

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -12,10 +13,10 @@ UTC = dt.UTC
 DEADLINE = dt.datetime(2026, 12, 31, 9, 0, tzinfo=UTC)  # 17:00 in Beijing
 
 
-def plan(**changes):
+def plan(zone=rules.SHANGHAI, **changes):
     values = dict(congress_number=14, session_number=3, starts_on=dt.date(2026, 11, 20),
                   ends_on=dt.date(2026, 11, 21), answer_deadline=DEADLINE, min_seconders=2)
-    return rules.SessionPlan.of(**{**values, **changes})
+    return rules.SessionPlan.of(**{**values, **changes}, zone=zone)
 
 
 def test_a_session_is_named_by_congress_and_session_and_keeps_its_deadline_in_utc():
@@ -24,6 +25,16 @@ def test_a_session_is_named_by_congress_and_session_and_keeps_its_deadline_in_ut
     assert session.title == "第14届第3次"
     assert session.answer_deadline == DEADLINE and session.answer_deadline.tzinfo == UTC
     assert rules.shown(session.answer_deadline).isoformat() == "2026-12-31T17:00:00+08:00"
+
+
+def test_the_day_of_the_answer_deadline_is_the_day_in_the_federations_zone():
+    new_year = {"starts_on": dt.date(2027, 1, 1), "ends_on": dt.date(2027, 1, 2),
+                "answer_deadline": dt.datetime(2026, 12, 31, 17, 0, tzinfo=UTC)}
+    # 01:00 on January 1st in Beijing: the session's first day.
+    assert plan(**new_year).answer_deadline == new_year["answer_deadline"]
+    # 18:00 on December 31st in Berlin: before the session starts.
+    with pytest.raises(Invalid, match="before the session"):
+        plan(zone=ZoneInfo("Europe/Berlin"), **new_year)
 
 
 @pytest.mark.parametrize("changes, reason", [

@@ -15,12 +15,14 @@ from unionfed_membership.adapters.tables import member_history, members, organiz
 from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, member_changes
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
 
-TODAY = dt.date.today()
+# The federations here are founded with the default zone: their "today" is Beijing's.
+TODAY = business_time.today(business_time.DEFAULT_ZONE)
 
 
 

@@ -31,6 +31,17 @@ def test_kinds_nest_only_as_federations_do(parent_kind, child_kind):
         parent.found_child("c1", "child", child_kind)
 
 
+def test_a_federations_zone_and_language_are_its_whole_trees_and_a_sector_is_each_organizations_own():
+    street = Organization.found_federation("street-fed", "某街道总工会", time_zone="Europe/Berlin", language="en",
+                                           sector="enterprise")
+    union = street.found_child("acme", "Acme union", "grassroots_union")
+    school = street.found_child("school-9", "School union", "grassroots_union", sector="education")
+    assert (union.time_zone, union.language, union.sector) == ("Europe/Berlin", "en", None)
+    assert (school.zone.key, school.sector) == ("Europe/Berlin", "education")
+    with pytest.raises(Invalid, match="IANA"):
+        Organization.found_federation("mars-fed", "x", time_zone="Mars/Olympus")
+
+
 def test_ids_and_names_are_checked():
     with pytest.raises(Invalid):
         Organization.found_federation("Bad Id!", "x")

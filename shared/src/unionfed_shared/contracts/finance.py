@@ -67,6 +67,10 @@ class Reserve(_Part):
     amount_fen: PositiveFen
     description: str = Field(min_length=1, max_length=300)
     reference: str
+    # The budget year the hold counts against: the federation's year when the money was asked
+    # for. Entries written before it was added leave it out: the year of the source event's
+    # time in the federation's zone.
+    fiscal_year: int | None = Field(default=None, ge=2000, le=2999)
 
 
 class Capture(_Part):

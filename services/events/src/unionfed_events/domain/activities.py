@@ -5,10 +5,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from unionfed_shared import business_time
 from unionfed_shared.errors import Conflict, Invalid
 
 # Deadlines are stored and compared in UTC; people read them in the federation's local time.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Answers over HTTP still show Beijing's offset (the same instant either way).
+SHANGHAI = business_time.DEFAULT_ZONE
 
 GENDER_NAMES = {"female": "women", "male": "men"}
 
@@ -17,8 +19,9 @@ def local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(SHANGHAI)
 
 
-def shown(moment: dt.datetime) -> str:
-    return local(moment).strftime("%Y-%m-%d %H:%M (Asia/Shanghai)")
+def shown(moment: dt.datetime, zone: ZoneInfo = SHANGHAI) -> str:
+    """The moment on the wall clock of ``zone`` (the federation's), naming the zone."""
+    return moment.astimezone(zone).strftime(f"%Y-%m-%d %H:%M ({zone.key})")
 
 
 def check_schedule(starts_at: dt.datetime, ends_at: dt.datetime, registration_deadline: dt.datetime) -> None:
@@ -56,11 +59,13 @@ class Eligibility:
         return None
 
 
-def require_open_for_registration(status: str, deadline: dt.datetime, now: dt.datetime) -> None:
+def require_open_for_registration(
+    status: str, deadline: dt.datetime, now: dt.datetime, zone: ZoneInfo = SHANGHAI
+) -> None:
     if status != "published":
         raise Conflict(f"the activity is {status}, not open for registration")
     if now.astimezone(dt.UTC) > deadline.astimezone(dt.UTC):
-        raise Invalid(f"registration closed at {shown(deadline)}")
+        raise Invalid(f"registration closed at {shown(deadline, zone)}")
 
 
 def placement(confirmed: int, capacity: int | None) -> str:

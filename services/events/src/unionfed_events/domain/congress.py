@@ -5,10 +5,12 @@ import enum
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from unionfed_shared import business_time
 from unionfed_shared.errors import Conflict, Forbidden, Invalid
 
-# Stored and compared in UTC; shown to people in the federation's own zone.
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Stored and compared in UTC. Answers over HTTP show Beijing's offset (the same instant either
+# way); what day a moment falls on is decided in the federation's zone.
+SHANGHAI = business_time.DEFAULT_ZONE
 
 DEFAULT_MIN_SECONDERS = 2
 
@@ -44,7 +46,9 @@ class SessionPlan:
     min_seconders: int
 
     @classmethod
-    def of(cls, congress_number, session_number, starts_on, ends_on, answer_deadline, min_seconders) -> "SessionPlan":
+    def of(
+        cls, congress_number, session_number, starts_on, ends_on, answer_deadline, min_seconders, *, zone: ZoneInfo
+    ) -> "SessionPlan":
         if congress_number < 1 or session_number < 1:
             raise Invalid("congress and session numbers start at 1")
         if ends_on < starts_on:
@@ -52,7 +56,7 @@ class SessionPlan:
         if not 0 <= min_seconders <= 50:
             raise Invalid("min_seconders must be between 0 and 50")
         deadline = require_aware(answer_deadline, "answer_deadline")
-        if deadline.astimezone(SHANGHAI).date() < starts_on:
+        if business_time.business_date(deadline, zone) < starts_on:
             raise Invalid("the deadline for answers cannot be before the session starts")
         return cls(congress_number, session_number, starts_on, ends_on, deadline, min_seconders)
 

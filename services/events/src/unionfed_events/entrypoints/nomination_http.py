@@ -58,18 +58,22 @@ class NominationOut(BaseModel):
     approved_at: dt.datetime | None
     notice_starts_on: dt.date | None
     notice_ends_on: dt.date | None
-    notice: str | None  # scheduled, in_notice, ended (Beijing date today)
+    notice: str | None  # scheduled, in_notice, ended (by today's date in the federation's zone)
     rejected_by: str | None
     rejected_at: dt.datetime | None
     rejected_at_stage: str | None
     rejection_reason: str | None
 
     @classmethod
-    def of(cls, n: dict) -> "NominationOut":
+    def of(cls, n: dict, today: dt.date) -> "NominationOut":
         fields = {k: n[k] for k in cls.model_fields if k in n}
         times = {k: shown(n[k]) for k in ("created_at", "reviewed_at", "approved_at", "rejected_at")}
-        state = notice_state(n["status"], n["notice_starts_on"], n["notice_ends_on"], nominations.beijing_today())
+        state = notice_state(n["status"], n["notice_starts_on"], n["notice_ends_on"], today)
         return cls(**{**fields, **times, "notice": state})
+
+    @classmethod
+    async def read(cls, uow, n: dict) -> "NominationOut":
+        return cls.of(n, await nominations.federation_today(uow, n["federation_id"]))
 
 
 class PublicNoticeOut(BaseModel):
@@ -91,23 +95,26 @@ async def nominate(organization_id: str, body: Nominate, principal: CurrentPrinc
                    runtime: CurrentRuntime) -> NominationOut:
     """The union nominates one of its members for an award; its upper federation reviews."""
     async with runtime.uow() as uow:
-        return NominationOut.of(await nominations.nominate(uow, principal, organization_id, body))
+        return await NominationOut.read(uow, await nominations.nominate(uow, principal, organization_id, body))
 
 
 @router.get("/organizations/{organization_id}/nominations", response_model=list[NominationOut])
 async def list_nominations(organization_id: str, principal: CurrentPrincipal,
                            runtime: CurrentRuntime) -> list[NominationOut]:
     async with runtime.uow() as uow:
-        return [NominationOut.of(n) for n in await nominations.nominations_under(uow, principal, organization_id)]
+        found = await nominations.nominations_under(uow, principal, organization_id)
+        today = await nominations.federation_today(uow, organization_id)  # one federation: one today
+        return [NominationOut.of(n, today) for n in found]
 
 
 @router.get("/organizations/{organization_id}/public-notices", response_model=list[PublicNoticeOut])
 async def public_notices(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
                          on: dt.date | None = Query(default=None)) -> list[PublicNoticeOut]:
-    """Approved awards in public notice on a day (default: today in Beijing); every role in scope reads them."""
+    """Approved awards in public notice on a day (default: today in the federation's zone); every
+    role in scope reads them."""
     async with runtime.uow() as uow:
         rows = await nominations.nominations_under(
-            uow, principal, organization_id, notices_on=on or nominations.beijing_today()
+            uow, principal, organization_id, notices_on=on or await nominations.federation_today(uow, organization_id)
         )
     return [PublicNoticeOut(nomination_id=n["id"], **{k: n[k] for k in PublicNoticeOut.model_fields if k in n})
             for n in rows]
@@ -116,7 +123,7 @@ async def public_notices(organization_id: str, principal: CurrentPrincipal, runt
 @router.get("/nominations/{nomination_id}", response_model=NominationOut)
 async def get_nomination(nomination_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> NominationOut:
     async with runtime.uow() as uow:
-        return NominationOut.of(await nominations.get(uow, principal, nomination_id))
+        return await NominationOut.read(uow, await nominations.get(uow, principal, nomination_id))
 
 
 @router.post("/nominations/{nomination_id}/review", response_model=NominationOut)
@@ -124,7 +131,7 @@ async def review(nomination_id: uuid.UUID, body: Review, principal: CurrentPrinc
                  runtime: CurrentRuntime) -> NominationOut:
     """The upper federation reviews the nomination (审核)."""
     async with runtime.uow() as uow:
-        return NominationOut.of(await nominations.review(uow, principal, nomination_id, body.note))
+        return await NominationOut.read(uow, await nominations.review(uow, principal, nomination_id, body.note))
 
 
 @router.post("/nominations/{nomination_id}/approval", response_model=NominationOut)
@@ -132,7 +139,7 @@ async def approve(nomination_id: uuid.UUID, body: Approve, principal: CurrentPri
                   runtime: CurrentRuntime) -> NominationOut:
     """The federation approves a reviewed nomination and sets its public notice; emits award_approved."""
     async with runtime.uow() as uow:
-        return NominationOut.of(await nominations.approve(uow, principal, nomination_id, body))
+        return await NominationOut.read(uow, await nominations.approve(uow, principal, nomination_id, body))
 
 
 @router.post("/nominations/{nomination_id}/rejection", response_model=NominationOut)
@@ -140,4 +147,4 @@ async def reject(nomination_id: uuid.UUID, body: Reject, principal: CurrentPrinc
                  runtime: CurrentRuntime) -> NominationOut:
     """Reject a nomination not yet approved, with the reason."""
     async with runtime.uow() as uow:
-        return NominationOut.of(await nominations.reject(uow, principal, nomination_id, body.reason))
+        return await NominationOut.read(uow, await nominations.reject(uow, principal, nomination_id, body.reason))

@@ -198,7 +198,10 @@ async def register(
     # place are counted one after the other, so only one of them gets it.
     activity = await load(uow, principal, activity_id, manage=False, lock=True)
     member, member_path = await _member_for(uow, principal, command.member_id)
-    require_open_for_registration(activity["status"], activity["registration_deadline"], now or _now())
+    require_open_for_registration(
+        activity["status"], activity["registration_deadline"], now or _now(),
+        await directory.time_zone_of(uow.session, activity["organization_id"]),
+    )
     refusal = _eligibility(activity).refusal(member["gender"], member["status"], member_path)
     if refusal:
         raise Invalid(refusal)

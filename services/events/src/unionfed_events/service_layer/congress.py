@@ -77,6 +77,7 @@ async def plan_session(uow: UnitOfWork, principal: Principal, organization_id: s
     plan = rules.SessionPlan.of(
         command.congress_number, command.session_number, command.starts_on, command.ends_on,
         command.answer_deadline, command.min_seconders,
+        zone=await directory.time_zone_of(uow.session, union.id),
     )
     row = (
         await uow.session.execute(

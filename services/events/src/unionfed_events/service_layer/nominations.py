@@ -13,8 +13,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from unionfed_events.adapters.congress_tables import award_nominations
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import nominations as rules
-from unionfed_events.domain.congress import SHANGHAI, clean_text
+from unionfed_events.domain.congress import clean_text
 from unionfed_events.service_layer.congress import OFFICERS, active_members_under, now, orgs, organization_in_scope
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.congress import AwardApprovedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -23,15 +24,16 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 READERS = (*OFFICERS, Role.AUDITOR)
 
 
-def beijing_today() -> dt.date:
-    return now().astimezone(SHANGHAI).date()
+async def federation_today(uow: UnitOfWork, organization_id: str) -> dt.date:
+    """Today on the calendar of the organization's federation (by ``now``, which tests move)."""
+    return business_time.today(await directory.time_zone_of(uow.session, organization_id), lambda: now())
 
 
 async def nominate(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
     union = await organization_in_scope(uow, principal, organization_id)
     principal.require_role(*OFFICERS)
     rules.check_nominating_union(union.kind, union.parent_id is not None)
-    rules.check_year(command.year, beijing_today())
+    rules.check_year(command.year, await federation_today(uow, union.id))
     nominee = await active_members_under(uow, union.id, [command.member_id])
     if not nominee:
         raise Invalid(f"member {command.member_id} is not an active member of {union.id}")
@@ -86,7 +88,9 @@ async def approve(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUI
     nomination = await _nomination(uow, principal, nomination_id, lock=True)
     await _require_admin_of(uow, principal, nomination.federation_id)
     rules.check_step("approve", nomination.status)
-    rules.check_notice(command.notice_starts_on, command.notice_ends_on, beijing_today())
+    rules.check_notice(
+        command.notice_starts_on, command.notice_ends_on, await federation_today(uow, nomination.federation_id)
+    )
     approved_at = now()
     uow.emit(
         AwardApprovedV1(

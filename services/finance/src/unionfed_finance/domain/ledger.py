@@ -8,10 +8,12 @@ import uuid
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from unionfed_shared import business_time
 from unionfed_shared.errors import Invalid
 
 GENESIS_HASH = "0" * 64
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Only for showing report timestamps (labelled Beijing time); business dates use the federation's zone.
+SHANGHAI = business_time.DEFAULT_ZONE
 
 
 class AccountType(enum.StrEnum):
@@ -187,10 +189,9 @@ class SourceEvent:
     journal_offset: int | None = None
     occurred_at: dt.datetime | None = None
 
-    @property
-    def fiscal_year(self) -> int:
-        """Fiscal years follow the calendar in Asia/Shanghai, whatever the server's zone."""
-        return self.occurred_at.astimezone(SHANGHAI).year
+    def fiscal_year(self, zone: ZoneInfo) -> int:
+        """Fiscal years follow the calendar of the federation's zone, whatever the server's."""
+        return business_time.business_year(self.occurred_at, zone)
 
 
 class Refused(Exception):

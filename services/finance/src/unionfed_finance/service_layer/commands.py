@@ -20,6 +20,7 @@ from unionfed_finance.domain.texts import ANONYMOUS_DONOR, describe
 from unionfed_finance.service_layer import journal
 from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.base import PositiveFen
@@ -257,7 +258,7 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
         raise Invalid("a refusal gives its reason")
     journal_event_id = None
     if command.approve:
-        paid_on = command.paid_on or dt.date.today()
+        paid_on = command.paid_on or business_time.today(await directory.time_zone_of(uow.session, approver.id))
         language = await language_of(uow, approver.id)
         postings = flows.allocation(
             approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose, language

@@ -7,6 +7,7 @@ from unionfed_finance.service_layer import journal
 from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared import business_time
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
@@ -54,8 +55,12 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     books = await bookkeeping_organization(uow, event.organization_id)
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
     await uow.dues_accounts.record_payment(event.member_id, event.period, event.amount_fen)
+    # Booked on the day it was collected on the federation's calendar, not on UTC's.
+    booked_on = business_time.business_date(
+        event.collected_at, await directory.time_zone_of(uow.session, event.organization_id)
+    )
     language = await language_of(uow, event.organization_id)
-    posting = flows.dues(books, event.amount_fen, event.period, event.collected_at.date(), language)
+    posting = flows.dues(books, event.amount_fen, event.period, booked_on, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"dues/{event.payment_id}",
@@ -63,7 +68,10 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
 
 
 async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
+    # Fixed here, in the entry, so a replay of the journal counts the hold in the same year.
+    zone = await directory.time_zone_of(uow.session, event.organization_id)
     instruction = contract.Reserve(
+        fiscal_year=business_time.business_year(delivery.envelope.time, zone),
         hold_id=event.hold_id,
         organization_id=await bookkeeping_organization(uow, event.organization_id),
         category_account=SPENDING_ACCOUNTS[event.category],

@@ -10,6 +10,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
 from unionfed_finance.service_layer.journal import trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -143,7 +144,9 @@ async def _post(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Set
 async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
     reserve: contract.Reserve = entry.instruction
     _require_spending_account(reserve.category_account)
-    fiscal_year = source.fiscal_year
+    fiscal_year = reserve.fiscal_year or source.fiscal_year(
+        await directory.time_zone_of(uow.session, reserve.organization_id)
+    )
     await uow.ledgers.open(reserve.organization_id, entry.federation_id)
     await uow.ledgers.lock_head(reserve.organization_id)
     await uow.holds.add(

@@ -23,6 +23,7 @@ from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
 from unionfed_membership.domain.personal_data import normalise_id_number
 from unionfed_shared.errors import Conflict, Invalid
+from unionfed_shared.organization_locale import OrganizationLocale, read_locale
 
 
 class OrganizationRepository:
@@ -31,12 +32,12 @@ class OrganizationRepository:
 
     async def get(self, organization_id: str) -> Organization | None:
         row = (await self._session.execute(select(organizations).where(organizations.c.id == organization_id))).first()
-        return _organization(row) if row else None
+        return organization_of(row) if row else None
 
     async def get_for_update(self, organization_id: str) -> Organization | None:
         query = select(organizations).where(organizations.c.id == organization_id).with_for_update()
         row = (await self._session.execute(query)).first()
-        return _organization(row) if row else None
+        return organization_of(row) if row else None
 
     async def add(self, organization: Organization) -> None:
         await self._session.execute(
@@ -58,7 +59,12 @@ class OrganizationRepository:
             .where(organizations.c.path.any_() == root.id)
             .order_by(organizations.c.path)
         )
-        return [_organization(row) for row in await self._session.execute(query)]
+        return [organization_of(row) for row in await self._session.execute(query)]
+
+    async def locale_of(self, organization_id: str) -> OrganizationLocale:
+        """Its federation's time zone and language, and its sector or its nearest ancestor's, as
+        the other services' Directory.locale_of answers it; the defaults for an unknown id."""
+        return await read_locale(self._session, organizations, organization_id)
 
     async def lock_tree(self, federation_id: str) -> None:
         """Serialise changes to one federation's tree, so two moves cannot build a cycle together
@@ -347,7 +353,7 @@ class DuesRepository:
         return [dict(row._mapping) for row in await self._session.execute(query.order_by(dues_payments.c.collected_at))]
 
 
-def _organization(row) -> Organization:
+def organization_of(row) -> Organization:
     return Organization(
         id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path),
         time_zone=row.time_zone, language=row.language, sector=row.sector,

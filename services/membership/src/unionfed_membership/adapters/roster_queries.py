@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.dues_tables import dues_policies, roster_imports, staff_counts
+from unionfed_membership.adapters.repository import organization_of
 from unionfed_membership.adapters.tables import dues_payments, members, metadata, organizations
 from unionfed_membership.domain.dues import DuesPolicy, MemberDues
 from unionfed_membership.domain.model import DuesPayment, Organization
@@ -21,10 +22,7 @@ async def subtree(session: AsyncSession, root: Organization) -> list[Organizatio
     implemented for the generic ARRAY type the table declares and raises NotImplementedError.
     """
     query = select(organizations).where(any_(organizations.c.path) == root.id).order_by(organizations.c.path)
-    return [
-        Organization(id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path))
-        for row in await session.execute(query)
-    ]
+    return [organization_of(row) for row in await session.execute(query)]
 
 
 class DuesStore:

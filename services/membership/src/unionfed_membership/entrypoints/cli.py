@@ -58,7 +58,10 @@ def found_federation(
 
 
 @cli.command("apply-scheduled")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Defaults to today.")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Defaults to today in each member's federation's time zone.",
+)
 @click.option("--operator", default="scheduler", show_default=True, help="Who applies them, for the audit trail.")
 def apply_scheduled(today, operator: str) -> None:
     """Apply every member change (transfer, retirement, …) due by today and emit its event.
@@ -68,7 +71,8 @@ def apply_scheduled(today, operator: str) -> None:
     """
     from unionfed_membership.service_layer import member_changes
 
-    day = today.date() if today else dt.date.today()
+    # Without --today, each member's federation decides what today is (see apply_scheduled).
+    day = today.date() if today else None
 
     async def run():
         runtime = build_runtime(definition())
@@ -82,4 +86,4 @@ def apply_scheduled(today, operator: str) -> None:
     for change in applied:
         target = f" to {change.to_organization_id}" if change.to_organization_id else ""
         click.echo(f"applied {change.change}{target} of member {change.member_id}, effective {change.effective_on}")
-    click.echo(f"{len(applied)} change(s) applied, due by {day}")
+    click.echo(f"{len(applied)} change(s) applied, due by {day or 'today in each federation'}")

@@ -117,7 +117,8 @@ async def organization_arrears(
         entry["periods_without_amount"] += a.periods_without_amount
     return {
         "organization_id": organization_id,
-        "through": through or dues.current_period(),
+        # The subtree comes root first: its zone is the federation's.
+        "through": through or dues.current_period(organizations[0].zone),
         "total_fen": sum(a.total_fen for a in found),
         "unions": list(unions.values()),
         "members": [_arrears_out(a) for a in found],
@@ -212,7 +213,7 @@ async def set_staff_count(
 async def membership_report(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
     first_day: dt.date | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
-    last_day: dt.date | None = Query(default=None, alias="to", description="Default: today (Asia/Shanghai)"),
+    last_day: dt.date | None = Query(default=None, alias="to", description="Default: today in the federation's time zone"),
     format: Literal["json", "csv"] = "json",
 ):
     """Members and membership rate per union and for the tree; joins, leaves, transfers, retirements."""

@@ -22,7 +22,7 @@ async def elect_committee(
     term = Term.elect(
         organization.id, organization.kind, command.number, command.elected_on, command.starts_on, command.ends_on,
         [Seat(role=s.role, subject=s.subject, display_name=s.display_name) for s in command.roster],
-        previous, today or clock.today(), principal.subject,
+        previous, today or clock.today(organization.zone), principal.subject,
     )
     if previous is not None:
         await uow.committees.close(previous, term.starts_on)

@@ -25,14 +25,14 @@ from unionfed_membership.domain.dues import (
     policy_for,
 )
 from unionfed_membership.domain.model import DuesPayment, Organization
-from unionfed_membership.service_layer import handlers
+from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 READERS = (*handlers.OFFICERS, Role.AUDITOR)
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -54,9 +54,9 @@ class CollectDues(BaseModel):
     period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-11"])
 
 
-def current_period(now: dt.datetime | None = None) -> str:
-    """The month as the unions live it: in China's time zone, not UTC."""
-    return period_of((now or dt.datetime.now(dt.UTC)).astimezone(SHANGHAI).date())
+def current_period(zone: ZoneInfo, now: dt.datetime | None = None) -> str:
+    """The month as the unions live it: in their federation's time zone, not UTC."""
+    return business_time.business_period(now or clock.now(), zone)
 
 
 async def set_policy(
@@ -122,13 +122,13 @@ async def collect_month(
     Idempotent per (member, period): running it again collects nothing twice, and each payment
     takes the existing DuesPayment → DuesCollectedV1 path (one event per member; finance posts them).
     """
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     root, organizations = await _subtree(uow, principal, organization_id)
     # The same right as recording one payment (a committee's chair or treasurer, when it has one).
     await require_officer(uow, principal, "record_dues")
     root.check_can_hold_members()
     period = check_period(command.period)
-    if period > current_period(now):
+    if period > current_period(root.zone, now):
         raise Invalid(f"{period} has not begun; dues are collected for this month or earlier ones")
     store = DuesStore(uow.session)
     policy = policy_for(await store.policies(root.federation_id), period)
@@ -149,7 +149,9 @@ async def collect_month(
             member = await uow.members.get_for_update(slim.id)
             # As for a single payment: a transfer or retirement that fell due applies first,
             # so a member who moved is collected by the union they are in now.
-            member = await apply_due_change(uow, member, now.astimezone(SHANGHAI).date(), principal.subject)
+            member = await apply_due_change(
+                uow, member, business_time.business_date(now, root.zone), principal.subject
+            )
             if member.organization_id not in in_subtree or member.status != "active":
                 moved = Assessment(slim.id, period, "not_collectable", reason=f"now {member.status} in {member.organization_id}")
                 collection.not_collected.append((slim, moved))
@@ -171,7 +173,8 @@ async def organization_arrears(
     root, organizations = await _subtree(uow, principal, organization_id)
     principal.require_role(*READERS)
     store = DuesStore(uow.session)
-    found = await _arrears(store, root.federation_id, await store.members_in([o.id for o in organizations]), through)
+    members = await store.members_in([o.id for o in organizations])
+    found = await _arrears(store, root.federation_id, root.zone, members, through)
     return organizations, found
 
 
@@ -185,12 +188,12 @@ async def member_arrears(
     principal.require_role(*READERS)
     store = DuesStore(uow.session)
     [slim] = [m for m in await store.members_in([organization.id]) if m.id == member_id]
-    found = await _arrears(store, member.federation_id, [slim], through, keep_empty=True)
+    found = await _arrears(store, member.federation_id, organization.zone, [slim], through, keep_empty=True)
     return found[0]
 
 
-async def _arrears(store: DuesStore, federation_id, members, through, keep_empty=False) -> list[Arrears]:
-    through = check_period(through) if through else current_period()
+async def _arrears(store: DuesStore, federation_id, zone, members, through, keep_empty=False) -> list[Arrears]:
+    through = check_period(through) if through else current_period(zone)
     policies = await store.policies(federation_id)
     paid = await store.paid_periods(m.id for m in members)
     found = [arrears(m, policies, paid[m.id], through) for m in members]

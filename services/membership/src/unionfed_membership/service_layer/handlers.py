@@ -55,7 +55,7 @@ async def enrol_member(
     organization = await organization_in_scope(uow, principal, organization_id)
     await require_officer(uow, principal, "enrol_member")
     member = Member.join(
-        organization, command.display_name, command.gender, command.joined_on, clock.today(),
+        organization, command.display_name, command.gender, command.joined_on, clock.today(organization.zone),
         id_number=command.id_number, phone=command.phone, staff_no=command.staff_no,
         base_salary_fen=command.base_salary_fen,
     )
@@ -88,7 +88,7 @@ async def record_dues_payment(
     member = await uow.members.get_for_update(command.member_id)
     if member is not None:
         # A transfer that fell due moves whose union collects these dues.
-        member = await apply_due_change(uow, member, clock.today(), principal.subject)
+        member = await apply_due_change(uow, member, clock.today(organization.zone), principal.subject)
     if member is None or member.organization_id != organization.id:
         raise NotFound(f"member {command.member_id} not found in {organization.id}")
     payment = DuesPayment.collect(

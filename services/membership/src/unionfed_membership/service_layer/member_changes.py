@@ -38,8 +38,7 @@ async def transfer_member(
     today: dt.date | None = None,
 ) -> Outcome:
     """教师交流. Both unions must be in the caller's scope (a federation officer arranges it)."""
-    today = today or clock.today()
-    member = await _member_for_change(uow, principal, member_id, today)
+    member, today = await _member_for_change(uow, principal, member_id, today)
     target = await organization_in_scope(uow, principal, command.to_organization_id)
     change = lifecycle.plan_transfer(
         member, target, command.effective_on, await uow.history.last_change_on(member), principal.subject, clock.now()
@@ -51,8 +50,7 @@ async def change_member_status(
     uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, command: commands.ChangeMemberStatus,
     today: dt.date | None = None,
 ) -> Outcome:
-    today = today or clock.today()
-    member = await _member_for_change(uow, principal, member_id, today)
+    member, today = await _member_for_change(uow, principal, member_id, today)
     change = lifecycle.plan_status_change(
         member, command.status, command.effective_on, await uow.history.last_change_on(member), today,
         principal.subject, clock.now(),
@@ -63,18 +61,18 @@ async def change_member_status(
 async def cancel_scheduled_change(
     uow: MembershipUnitOfWork, principal: Principal, change_id: uuid.UUID, today: dt.date | None = None
 ) -> MemberChange:
-    today = today or clock.today()
     found = await uow.scheduled_changes.get(change_id)
     if found is None:
         raise NotFound("scheduled change not found or outside your scope")
     try:
-        await member_in_scope(uow, principal, found.member_id, for_update=True)
+        member = await member_in_scope(uow, principal, found.member_id, for_update=True)
     except NotFound:  # another tenant's change answers like a missing one: no existence oracle
         raise NotFound("scheduled change not found or outside your scope") from None
     await require_officer(uow, principal, "change_member")
     change = await uow.scheduled_changes.pending_for(found.member_id)
     if change is None or change.id != change_id:
         raise Conflict(f"change {change_id} is {found.status}; only a scheduled change can be cancelled")
+    today = today or await clock.today_of(uow, member.organization_id)
     if change.is_due(today):
         raise Conflict(f"change {change_id} took effect on {change.effective_on}; record a new change instead")
     await uow.scheduled_changes.settle(change.id, "cancelled", principal.subject, clock.now())
@@ -90,17 +88,24 @@ async def apply_due_change(uow: MembershipUnitOfWork, member: Member, today: dt.
     return await _apply(uow, member, pending, by)
 
 
-async def apply_scheduled(uow_factory, today: dt.date, by: str) -> list[MemberChange]:
-    """Every change due by ``today``, one transaction per member so one failure stops no other."""
+async def apply_scheduled(uow_factory, today: dt.date | None, by: str) -> list[MemberChange]:
+    """Every change due by ``today``, one transaction per member so one failure stops no other.
+
+    Without ``today``, each member's change is due by today in the member's federation: a
+    federation east of UTC starts its day before one west of it.
+    """
     async with uow_factory() as uow:
-        member_ids = await uow.scheduled_changes.due_member_ids(today)
+        # No zone's date is more than a day ahead of UTC's: nothing later can be due anywhere.
+        latest = today or clock.now().date() + dt.timedelta(days=1)
+        member_ids = await uow.scheduled_changes.due_member_ids(latest)
     applied = []
     for member_id in member_ids:
         async with uow_factory() as uow:
             member = await uow.members.get_for_update(member_id)
             pending = await uow.scheduled_changes.pending_for(member_id)
-            if member is None or pending is None or not pending.is_due(today):
-                continue  # applied meanwhile by a command about this member
+            due_by = today or (await clock.today_of(uow, member.organization_id) if member else None)
+            if member is None or pending is None or not pending.is_due(due_by):
+                continue  # applied meanwhile by a command about this member, or not yet due there
             await _apply(uow, member, pending, by)
             await uow.commit()
             applied.append(pending)
@@ -108,10 +113,12 @@ async def apply_scheduled(uow_factory, today: dt.date, by: str) -> list[MemberCh
 
 
 async def _member_for_change(
-    uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, today: dt.date
-) -> Member:
+    uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, today: dt.date | None
+) -> tuple[Member, dt.date]:
+    """The member, locked and with any due change applied, and today in the member's federation."""
     member = await member_in_scope(uow, principal, member_id, for_update=True)
     await require_officer(uow, principal, "change_member")
+    today = today or await clock.today_of(uow, member.organization_id)
     member = await apply_due_change(uow, member, today, principal.subject)
     # A change that just took effect may have moved the member out of the caller's reach.
     member = await member_in_scope(uow, principal, member_id)
@@ -121,7 +128,7 @@ async def _member_for_change(
             f"member {member.id} has a {pending.change} change scheduled for {pending.effective_on} "
             f"(change {pending.id}); cancel it before recording another"
         )
-    return member
+    return member, today
 
 
 async def _apply_or_schedule(

@@ -5,19 +5,17 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import ReportQueries
 from unionfed_membership.domain.model import Organization
-from unionfed_membership.service_layer import handlers
+from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Invalid
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # In the order of the CSV columns.
 CHANGES = ("joined", "transferred_in", "transferred_out", "retired", "left", "deceased", "rejoined")
 MAX_STAFF = 10_000_000
@@ -82,7 +80,8 @@ class Report:
             "organization_id": self.root.id,
             "from": self.first_day.isoformat(),
             "to": self.last_day.isoformat(),
-            "generated_at": dt.datetime.now(dt.UTC).astimezone(SHANGHAI).isoformat(timespec="seconds"),
+            # Shown on the federation's wall clock, as its dates are.
+            "generated_at": clock.now().astimezone(self.root.zone).isoformat(timespec="seconds"),
             "unions": [u.as_dict() for u in self.unions],
             "total": self.total.as_dict(),
             "unions_without_staff_count": self.without_staff_count,
@@ -110,8 +109,7 @@ async def membership_report(
 ) -> Report:
     root = await handlers.organization_in_scope(uow, principal, organization_id)
     principal.require_role(*handlers.OFFICERS, Role.AUDITOR)
-    today = dt.datetime.now(dt.UTC).astimezone(SHANGHAI).date()
-    last_day = last_day or today
+    last_day = last_day or clock.today(root.zone)
     first_day = first_day or last_day.replace(month=1, day=1)
     if first_day > last_day:
         raise Invalid("from must not be after to")

@@ -15,8 +15,8 @@ async def move_organization(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.MoveOrganization,
     today: dt.date | None = None,
 ) -> Organization:
-    today = today or clock.today()
     before = await organization_in_scope(uow, principal, organization_id)
+    today = today or clock.today(before.zone)
     principal.require_role(Role.FEDERATION_ADMIN)
     await uow.organizations.lock_tree(before.federation_id)
     # Read again under the lock: a move committed meanwhile may have changed both paths.

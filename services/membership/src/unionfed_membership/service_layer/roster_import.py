@@ -12,17 +12,15 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import RosterQueries
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.domain.roster import HeaderError, RosterRow, RowError, map_headers, parse_rows
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import clock, commands, handlers
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, DomainError, Invalid
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 # What an .xlsx may unpack to. A roster of MAX_ROWS rows is a few MB of XML; a "zip bomb" of a few
@@ -158,9 +156,9 @@ async def import_roster(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> ImportSummary:
-    today = today or dt.datetime.now(SHANGHAI).date()
     async with uow_factory() as uow:
         target = await handlers.organization_in_scope(uow, principal, organization_id)
+        today = today or clock.today(target.zone)
         principal.require_role(*handlers.OFFICERS)
         target.check_can_hold_members()
         groups = {o.id: o for o in await roster_queries.subtree(uow.session, target) if o.kind == "union_group"}

@@ -7,11 +7,11 @@ integer fen.
 import datetime as dt
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, PlainSerializer
 
+from unionfed_shared import business_time
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
@@ -22,7 +22,9 @@ from unionfed_welfare.service_layer import campaigns, donations, greetings
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"])
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
+# dates are computed in the federation's zone (unionfed_shared.business_time).
+SHANGHAI = business_time.DEFAULT_ZONE
 LocalTime = Annotated[
     dt.datetime, PlainSerializer(lambda v: v.astimezone(SHANGHAI).isoformat(), return_type=str, when_used="json")
 ]

@@ -7,7 +7,6 @@ answered in Asia/Shanghai (+08:00).
 import datetime as dt
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -15,10 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
 from unionfed_welfare.service_layer import welfare_reports
+from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"])
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
+# dates are computed in the federation's zone (unionfed_shared.business_time).
+SHANGHAI = business_time.DEFAULT_ZONE
 
 Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
 PositiveFen = Annotated[int, Field(strict=True, gt=0, le=10**12)]
@@ -80,7 +82,7 @@ class RecordGrant(_Command):
 
 
 class ApproveGrant(_Command):
-    paid_on: dt.date | None = None  # default: today in Asia/Shanghai
+    paid_on: dt.date | None = None  # default: today in the federation's time zone
 
 
 class CancelGrant(_Command):
@@ -117,8 +119,8 @@ async def files(organization_id: str, principal: CurrentPrincipal, runtime: Curr
 async def due_for_review(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: dt.date | None = None
 ):
-    day = on or dt.datetime.now(SHANGHAI).date()
     async with runtime.uow() as uow:
+        day = on or await grant_service.federation_today(uow, organization_id)
         return local(await hardship_service.files_of(uow, principal, organization_id, due_on=day))
 
 

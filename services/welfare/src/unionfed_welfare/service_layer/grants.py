@@ -8,7 +8,6 @@ finance's answers land on the hold (``welfare_holds``), from which the grant's s
 
 import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import any_, literal, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
+from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -25,13 +25,17 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
 HIDDEN = "grant not found or outside your scope"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Holds that no longer count against the cap: nothing was or will be paid.
 RELEASED = ("refused", "voided")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+async def federation_today(uow: UnitOfWork, organization_id: str) -> dt.date:
+    """Today on the calendar of the organization's federation (by ``_now``, which tests move)."""
+    return business_time.today(await directory.time_zone_of(uow.session, organization_id), _now)
 
 
 # The federation's policy
@@ -129,7 +133,7 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
     grant = await _load(uow, principal, grant_id, manage=True)
     if grant["status"] != "recorded":
         raise Conflict(f"the grant is {grant['status']}")
-    paid_on = command.paid_on or dt.datetime.now(SHANGHAI).date()
+    paid_on = command.paid_on or await federation_today(uow, grant["organization_id"])
     # Finance is told which part was goods, so its disclosure shows cash and goods apart.
     language = (await directory.locale_of(uow.session, grant["organization_id"])).language
     await money.pay(uow, hold_id=grant["hold_id"], amount_fen=grant["amount_fen"], paid_on=paid_on,
