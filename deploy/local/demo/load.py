@@ -142,7 +142,7 @@ async def move_money(api: Api) -> None:
         funds = payroll * plan.EMPLOYER_RATE_PER_MILLE // 1000
         treasurer = api.treasurer(school_id)
         await settled(f, ok(await f.post(f"/v1/organizations/{school_id}/employer-funds", headers=treasurer, json={
-            "amount_fen": funds, "received_on": "2026-09-10", "note": "2026秋季学期 autumn term"})), treasurer)
+            "amount_fen": funds, "received_on": "2026-09-10", "note": "2026年秋季学期"})), treasurer)
         remitted = (funds * plan.REMIT_PER_MILLE + 500) // 1000
         await settled(f, ok(await f.post(f"/v1/organizations/{school_id}/remittances", headers=treasurer,
                                          json={"amount_fen": remitted, "paid_on": "2026-09-20"})), treasurer)
@@ -153,7 +153,7 @@ async def move_money(api: Api) -> None:
 
     primary = api.treasurer("no1-primary")
     asked = ok(await f.post("/v1/organizations/no1-primary/fund-requests", headers=primary,
-                            json={"amount_fen": 2_000_00, "purpose": "乒乓球台 a table-tennis table"}))
+                            json={"amount_fen": 2_000_00, "purpose": "乒乓球台"}))
     decided = ok(await f.post(f"/v1/fund-requests/{asked['id']}/decision", headers=api.admin,
                               json={"approve": True, "paid_on": "2026-10-08"}))
     await settled(f, {"status_url": f"/v1/money-requests/{decided['journal_event_id']}"}, api.admin)
@@ -164,7 +164,7 @@ async def move_money(api: Api) -> None:
                                     json={"amount_fen": 12_000_00, "policy": "stop"})), middle)
     await settled(f, ok(await f.post("/v1/organizations/experimental-middle/expenses", headers=middle, json={
         "category": "equipment", "amount_fen": 10_100_00, "spent_on": "2026-11-05",
-        "description": "乐器 musical instruments"})), middle)
+        "description": "购置乐器"})), middle)
     print("demo: 实验中学 bought musical instruments for 10,100 yuan within its 12,000-yuan equipment budget")
 
 

@@ -16,7 +16,7 @@ from unionfed_events.domain.activities import (
     require_open_for_registration,
     shown,
 )
-from unionfed_events.domain.activity_budget import after_answer, check_prize_total, require_payable
+from unionfed_events.domain.activity_budget import after_answer, check_prize_total, prize_description, require_payable
 from unionfed_events.domain.activity_commands import CreateActivity, RecordAward
 from unionfed_shared.errors import Conflict, Invalid
 
@@ -115,3 +115,9 @@ def test_bad_input_is_refused_with_a_reason():
         RecordAward(category="团体", level="first", member_id=uuid.uuid4(), team_id=uuid.uuid4())
     with pytest.raises(ValidationError):
         RecordAward.model_validate({"category": "x", "level": "first", "member_id": str(uuid.uuid4()), "prize_fen": 1.5})
+
+
+def test_prize_money_is_described_in_the_federations_language_only():
+    assert prize_description("县羽毛球赛", "zh-CN") == "县羽毛球赛：奖金"
+    assert prize_description("County badminton", "en") == "County badminton: prize money"
+    assert prize_description("县羽毛球赛", "fr") == "县羽毛球赛：奖金"  # an unknown language: the default

@@ -71,6 +71,9 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
     live = await build_service(definition)
     federation, school = unique("fed"), unique("school")
     member_id, setup = school_events(federation, school)
+    # An English federation: a replay that chose words again, before the directory knew the
+    # federation, would write the default Chinese ones; the journal's words are replayed instead.
+    setup = [e.model_copy(update={"language": "en"}) if hasattr(e, "language") else e for e in setup]
     money = money_events(federation, school, member_id)
     async with producer(infra.kafka_bootstrap) as client:
         for event in setup:
@@ -94,6 +97,7 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
         expected = await ledger_fingerprint(session, [federation, school])
     assert outcomes == {"post": "refused"}, "the overdraft is refused, everything else applies"
     assert len(expected["entries"]) == 5
+    assert "Dues collected for 2026-11" in {entry[4] for entry in expected["entries"]}
 
     settings = FinanceSettings(
         database_url=infra.pg_dsn(f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),

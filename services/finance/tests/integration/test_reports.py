@@ -18,12 +18,14 @@ from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import bearer, unique
-from unionfed_finance.adapters.tables import ledgers, money_outcomes
+from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
+from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
@@ -179,7 +181,7 @@ async def test_disclosure_totals_add_up_and_recipients_are_pseudonymised(books: 
     assert figures["期末银行存款及现金余额"] == "2171.50"  # 100 + 2521.50 − 450
 
     alias = pseudonym(books.school, str(books.member_id))
-    assert ["2026-11-05", f"困难补助 {alias} {alias}", "300.00"] in rows
+    assert ["2026-11-05", f"困难补助 {alias} {alias}", "1 × 300.00", "300.00", "0.00", "300.00"] in rows
     async with books.finance.session_factory() as session:
         head = (await session.execute(select(ledgers).where(ledgers.c.organization_id == books.school))).one()
     assert any(head.last_hash in cell for row in rows for cell in row)
@@ -349,3 +351,71 @@ async def test_consolidation_eliminates_transfers_inside_the_federation(books: B
     assert hidden.status_code == 404
     member = bearer(Role.MEMBER, books.school, books.federation)
     assert (await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=member)).status_code == 403
+
+
+def welfare_message(envelope, offset: int) -> IncomingMessage:
+    return dataclasses.replace(membership_message(envelope, offset), topic=topics.WELFARE)
+
+
+async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_others_is_explained(build_service):
+    """What welfare sends finance — a greeting's holds, a grant of goods, a drive's donations — as a reader reads it."""
+    finance = await build_service(definition, start=False)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
+    federation, school = unique("county"), unique("school")
+    member_id, setup = school_events(federation, school)
+    offsets = iter(range(1, 10**6))
+    for event in setup:
+        assert await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+
+    async def welfare(*events) -> None:
+        for event in events:
+            assert await finance.consumer.handle(welfare_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+        assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
+
+    await post(finance, federation, school,
+               spec(school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)))
+    batch, members = uuid.uuid4(), 25
+    holds = [(uuid.uuid4(), f"greeting/{batch}/{uuid.uuid4()}") for _ in range(members)]
+    await welfare(*(
+        WelfareHoldRequestedV1(organization_id=school, federation_id=federation, hold_id=hold, category="welfare",
+                               amount_fen=200_00, purpose="中秋节慰问", reference=reference)
+        for hold, reference in holds
+    ))
+    await welfare(*(
+        WelfareHoldPaidV1(organization_id=school, federation_id=federation, hold_id=hold, amount_fen=200_00,
+                          paid_on=dt.date(2026, 9, 24), description="中秋节慰问 2026-09-24")
+        for hold, _ in holds
+    ))
+    grant = uuid.uuid4()
+    await welfare(WelfareHoldRequestedV1(organization_id=school, federation_id=federation, hold_id=grant,
+                                         category="welfare", amount_fen=800_00, purpose="重大困难帮扶",
+                                         reference=f"grant/{uuid.uuid4()}"))
+    await welfare(WelfareHoldPaidV1(organization_id=school, federation_id=federation, hold_id=grant, amount_fen=800_00,
+                                    goods_fen=500_00, paid_on=dt.date(2026, 10, 8), description="重大困难帮扶 米、油、棉被"))
+    await welfare(
+        DonationReceivedV1(organization_id=school, federation_id=federation, donation_id=uuid.uuid4(), drive="aixin",
+                           amount_fen=3_000_00, received_on=dt.date(2026, 11, 2), donor="anonymous"),
+        DonationsDisbursedV1(organization_id=school, federation_id=federation, disbursement_id=uuid.uuid4(),
+                             drive="aixin", amount_fen=1_000_00, paid_on=dt.date(2026, 11, 9), beneficiary="受助职工（aixin）"),
+    )
+
+    async with finance.session_factory() as session:
+        descriptions = set(await session.scalars(select(postings.c.description).where(postings.c.organization_id == school)))
+    assert {"代收捐款：aixin，捐款人 匿名", "代管捐款拨付：aixin，付给 受助职工（aixin）"} <= descriptions
+
+    officer = bearer(Role.UNION_OFFICER, school, federation)
+    response = await client.get(f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer)
+    await client.aclose()
+    assert response.status_code == 200, response.text
+    rows = csv_rows(response)
+    greeting_rows = [row for row in rows if row[1:2] == ["中秋节慰问 2026-09-24"]]
+    assert greeting_rows == [["2026-09-24", "中秋节慰问 2026-09-24", "25 × 200.00", "5000.00", "0.00", "5000.00"]]
+    assert ["2026-10-08", "重大困难帮扶 米、油、棉被", "1 × 800.00", "300.00", "500.00", "800.00"] in rows
+    figures = {row[1]: row[2] for row in rows if len(row) == 3}
+    assert figures["职工福利支出"] == "5800.00"
+    assert figures["其中：现金"] == "5300.00" and figures["其中：实物（按价值计）"] == "500.00"
+    assert figures["非收支款项净收付（代管捐款、应付上缴款等）"] == "2000.00"
+    assert figures["其中：代管捐款净收付（代收 − 拨付给受助人）"] == "2000.00"
+    assert any(len(row) == 1 and row[0].startswith("非收支款项：") and "代管捐款" in row[0] for row in rows)
+    # 100,000 + 0 − 5,800 + 2,000 (held for the beneficiary) — the statement adds up.
+    assert figures["期末银行存款及现金余额"] == "96200.00"

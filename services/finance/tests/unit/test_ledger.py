@@ -16,7 +16,7 @@ DAY = dt.date(2026, 10, 28)
 def test_a_dues_posting_debits_the_bank_and_credits_dues_income():
     posting = dues_posting("school-1", 2150, "2026-10", DAY)
     assert posting.lines == (Line("1001", debit_fen=2150), Line("4101", credit_fen=2150))
-    assert posting.description == "会费 Dues collected for 2026-10"
+    assert posting.description == "会费收缴：2026-10"
     assert posting.total_fen == 2150
 
 

@@ -197,7 +197,7 @@ def test_disclosure_csv_starts_with_a_bom_and_is_chinese_by_default():
     assert by_label["收入合计"] == "2800.00"
     assert by_label["支出合计"] == "800.00"
     assert by_label["期末银行存款及现金余额"] == "3350.00"
-    assert ["2026-10-09", f"困难补助 {pseudonym(SCHOOL, MEMBER)}", "450.00"] in rows
+    assert ["2026-10-09", f"困难补助 {pseudonym(SCHOOL, MEMBER)}", "1 × 450.00", "450.00", "0.00", "450.00"] in rows
     assert ["生成时间（北京时间）", "2026-11-24 00:30:00"] in rows
     assert any(HEAD.hash in cell for row in rows for cell in row)
 
@@ -225,6 +225,61 @@ def test_disclosure_html_is_a_standalone_page_with_title_period_and_escaped_text
         assert heading in page
     english = render_disclosure_html(statement, "en")
     assert '<html lang="en">' in english and "Total expenditure" in english and "收入合计" not in english
+
+
+def test_a_festival_greeting_is_one_line_of_count_times_amount_and_its_total():
+    batch, other_batch = uuid.uuid4(), uuid.uuid4()
+    greeting = [
+        WelfareEntry(dt.date(2027, 1, 20), 10 + i, "春节慰问 2027-01-20", 200_00, reference=f"greeting/{batch}/{uuid.uuid4()}")
+        for i in range(300)
+    ]
+    retried = WelfareEntry(dt.date(2027, 1, 21), 400, "春节慰问 2027-01-20", 200_00,
+                           reference=f"greeting/{batch}/{uuid.uuid4()}/{uuid.uuid4()}")
+    womens_day = [
+        WelfareEntry(dt.date(2026, 9, 10), 5 + i, "教师节慰问 2026-09-10", 100_00, reference=f"greeting/{other_batch}/{uuid.uuid4()}")
+        for i in range(2)
+    ]
+    grant = WelfareEntry(dt.date(2026, 10, 9), 3, "住院慰问 grant/1", 500_00, goods_fen=300_00, reference="grant/1")
+    statement = _statement(welfare_entries=[*womens_day, grant, *greeting, retried])
+
+    assert [(e.description, e.count, e.each_fen, e.amount_fen) for e in statement.welfare_entries] == [
+        ("教师节慰问 2026-09-10", 2, 100_00, 200_00),
+        ("住院慰问 grant/1", 1, 500_00, 500_00),
+        ("春节慰问 2027-01-20", 301, 200_00, 60_200_00),
+    ]
+    rows = _csv_rows(render_disclosure_csv(statement))
+    assert ["2027-01-20", "春节慰问 2027-01-20", "301 × 200.00", "60200.00", "0.00", "60200.00"] in rows
+    assert sum(1 for row in rows if "春节慰问 2027-01-20" in row) == 1
+    page = render_disclosure_html(statement)
+    assert page.count("春节慰问 2027-01-20") == 1 and "301 × 200.00" in page and "60,200.00" in page
+
+
+def test_welfare_cash_and_goods_are_shown_apart():
+    grant = WelfareEntry(dt.date(2026, 10, 9), 3, "困难补助 grant/2", 450_00, goods_fen=150_00, reference="grant/2")
+    statement = _statement(welfare_entries=[grant])
+    rows = _csv_rows(render_disclosure_csv(statement))
+    assert ["2026-10-09", "困难补助 grant/2", "1 × 450.00", "300.00", "150.00", "450.00"] in rows
+    summary = [row[1:] for row in rows if len(row) == 3]
+    at = summary.index(["职工福利支出", "450.00"])
+    assert summary[at + 1 : at + 3] == [["其中：现金", "300.00"], ["其中：实物（按价值计）", "150.00"]]
+    english = _csv_rows(render_disclosure_csv(statement, "en"))
+    assert ["", "of which: Cash", "300.00"] in english and ["", "of which: Goods (at value)", "150.00"] in english
+
+
+def test_money_held_for_others_is_itemised_and_explained_on_the_statement():
+    statement = _statement()
+    assert {l.code: l.amount_fen for l in statement.held_for_others} == {"1131": 0, "2201": 150_00, "2301": 200_00, "3001": 0}
+    assert sum(l.amount_fen for l in statement.held_for_others) == statement.other_bank_fen
+    rows = _csv_rows(render_disclosure_csv(statement))
+    assert ["", "非收支款项净收付（代管捐款、应付上缴款等）", "350.00"] in rows
+    assert ["2301", "其中：代管捐款净收付（代收 − 拨付给受助人）", "200.00"] in rows
+    assert ["2201", "其中：应付上级上缴款", "150.00"] in rows
+    explanation = next(row[0] for row in rows if len(row) == 1 and row[0].startswith("非收支款项："))
+    assert "代管捐款" in explanation and "不计入收入和支出" in explanation
+    assert "期末余额 = 期初余额 + 收入合计 − 支出合计 + 非收支款项净收付" in explanation
+    page = render_disclosure_html(statement)
+    assert explanation in page
+    assert "Donations are held for their beneficiary" in render_disclosure_html(statement, "en")
 
 
 def _entry(sequence: int, lines: list[AuditLine], **overrides) -> AuditEntry:

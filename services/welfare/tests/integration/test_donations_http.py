@@ -113,3 +113,42 @@ async def _books_are(finance, school: str, expected: dict[str, int]) -> bool:
 async def _count(runtime, table) -> int:
     async with runtime.session_factory() as session:
         return await session.scalar(select(func.count()).select_from(table))
+
+
+async def test_a_drives_beneficiary_is_named_in_the_words_of_its_unions_sector_and_federations_language(build_service):
+    welfare = await build_service(welfare_definition)
+    suffix = uuid.uuid4().hex[:8]
+    county, street, london = f"county-{suffix}", f"street-{suffix}", f"london-{suffix}"
+    school, factory, plain, works = f"school-{suffix}", f"factory-{suffix}", f"plain-{suffix}", f"works-{suffix}"
+
+    def union(organization_id, federation, **locale):
+        return OrganizationRegisteredV1(organization_id=organization_id, federation_id=federation, name=organization_id,
+                                        kind="grassroots_union", parent_id=federation, path=[federation, organization_id],
+                                        **locale)
+
+    def root(federation, **locale):
+        return OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name=federation,
+                                        kind="federation", parent_id=None, path=[federation], **locale)
+
+    members = {org: MemberJoinedV1(organization_id=org, federation_id=fed, member_id=uuid.uuid4(), display_name="王小明",
+                                   gender="male", joined_on=dt.date(2023, 9, 1))
+               for org, fed in ((school, county), (factory, street), (plain, street), (works, london))}
+    await deliver(welfare, [
+        root(county, sector="education"), union(school, county),  # a school inherits its education union's sector
+        root(street), union(factory, street, sector="enterprise"), union(plain, street),
+        root(london, language="en"), union(works, london, language="en", sector="enterprise"),
+        *members.values(),
+    ])
+    labels = {}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api:
+        for org, member in members.items():
+            officer = bearer(Role.UNION_OFFICER, org, member.federation_id)
+            code = f"{org.partition('-')[0]}-{suffix}"
+            created = await api.post(f"/v1/organizations/{org}/donation-drives", headers=officer, json={
+                "code": code, "title": "爱心捐款", "beneficiary_member_id": str(member.member_id)})
+            assert created.status_code == 201, created.text
+            labels[org] = (created.json()["pseudonym"], code)
+    assert labels[factory][0] == f"受助职工（factory-{suffix}）"
+    assert labels[school] == (f"受助教职工（school-{suffix}）", f"school-{suffix}")
+    assert labels[plain][0] == f"受助职工（plain-{suffix}）"  # no sector known: the general word
+    assert labels[works][0] == f"Assisted worker (works-{suffix})"

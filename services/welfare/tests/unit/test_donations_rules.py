@@ -30,4 +30,12 @@ def test_never_more_than_the_drive_still_holds():
 
 
 def test_the_default_pseudonym_does_not_name_the_beneficiary():
-    assert rules.default_pseudonym("drive-7") == "受助教职工 (drive-7)"
+    assert rules.default_pseudonym("drive-7") == "受助职工（drive-7）"
+
+
+def test_the_beneficiary_is_named_in_the_words_of_the_unions_sector_and_the_federations_language():
+    assert rules.default_pseudonym("drive-7", "zh-CN", "enterprise") == "受助职工（drive-7）"
+    assert rules.default_pseudonym("drive-7", "zh-CN", "education") == "受助教职工（drive-7）"
+    assert rules.default_pseudonym("drive-7", "zh-CN", None) == "受助职工（drive-7）"
+    assert rules.default_pseudonym("drive-7", "en", "education") == "Assisted school staff member (drive-7)"
+    assert rules.default_pseudonym("drive-7", "en", "enterprise") == "Assisted worker (drive-7)"

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
@@ -79,6 +79,15 @@ class Capture(_Part):
     amount_fen: PositiveFen
     effective_date: dt.date
     description: str = Field(min_length=1, max_length=300)
+    # The part of the amount given as goods at their value (rice, oil, quilts), not as cash;
+    # absent in entries journaled before goods were told apart, which were all counted as cash.
+    goods_fen: NonNegativeFen = 0
+
+    @model_validator(mode="after")
+    def _goods_within_amount(self):
+        if self.goods_fen > self.amount_fen:
+            raise ValueError("the goods are part of the amount, so at most the amount")
+        return self
 
 
 class Void(_Part):
@@ -92,6 +101,9 @@ class Reverse(_Part):
     posting_id: UUID
     effective_date: dt.date
     reason: str = Field(min_length=1, max_length=300)
+    # The correcting entries' description, in the federation's language, decided when the
+    # instruction was written so every replay posts the same words; absent in older entries.
+    description: str | None = Field(default=None, min_length=1, max_length=300)
 
 
 class ClosePeriod(_Part):

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
@@ -35,6 +35,15 @@ class _HoldPaid(IntegrationEvent):
     amount_fen: PositiveFen  # at most the reserved amount
     paid_on: dt.date
     description: str = Field(min_length=1, max_length=200)
+    # The part of the amount given as goods at their value rather than cash (a welfare grant of
+    # rice and oil); 0, the default, is all cash, as every earlier event was.
+    goods_fen: int = Field(default=0, strict=True, ge=0, le=10**15)
+
+    @model_validator(mode="after")
+    def _goods_within_amount(self):
+        if self.goods_fen > self.amount_fen:
+            raise ValueError("the goods are part of the amount paid, so at most the amount")
+        return self
 
     def subject(self) -> str:
         return f"hold/{self.hold_id}"

@@ -7,6 +7,14 @@ takes a hold back to an earlier state.
 
 from unionfed_shared.errors import Conflict, Invalid
 
+# What finance writes into the books for an activity's prizes, in the federation's language.
+_PRIZE_MONEY = {"zh-CN": "{title}：奖金", "en": "{title}: prize money"}
+
+
+def prize_description(title: str, language: str) -> str:
+    return _PRIZE_MONEY.get(language, _PRIZE_MONEY["zh-CN"]).format(title=title)[:200]
+
+
 # Holds a cancelled activity still has to release.
 OPEN = ("requested", "reserved")
 FINAL = ("captured", "voided")

@@ -387,11 +387,12 @@ async def publish_awards(
     prizes = next((item for item in await budget_items(uow, activity_id) if item["kind"] == "prizes"), None)
     if total:
         activity_budget.require_payable(prizes["label"], prizes["hold_status"], prizes["finance_reason"])
+        language = (await directory.locale_of(uow.session, activity["organization_id"])).language
         uow.emit(
             EventsHoldPaidV1(
                 organization_id=activity["organization_id"], federation_id=activity["federation_id"],
                 hold_id=prizes["hold_id"], amount_fen=total, paid_on=command.paid_on,
-                description=f"{activity['title']}: 奖金 prize money"[:200],
+                description=activity_budget.prize_description(activity["title"], language),
             )
         )
         await _set_hold_status(uow, [prizes["id"]], "capture_requested", paid_fen=total, paid_on=command.paid_on)

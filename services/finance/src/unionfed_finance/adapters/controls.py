@@ -14,7 +14,7 @@ from unionfed_shared.db import copy_rows
 
 
 _HOLD_COLUMNS = tuple(c.name for c in holds.columns if c.name != "created_at")
-_SETTLED_COLUMNS = ("status", "posted_fen", "posting_id", "settled_by_event_id", "settled_at")
+_SETTLED_COLUMNS = ("status", "posted_fen", "posted_goods_fen", "posting_id", "settled_by_event_id", "settled_at")
 
 
 class HoldRepository:
@@ -67,7 +67,7 @@ class HoldRepository:
     async def add(self, values: dict) -> None:
         if await self._row(values["id"]) is not None:
             raise Refused(f"hold {values['id']} already exists")
-        row = dict.fromkeys(_HOLD_COLUMNS) | values | {"status": "pending"}
+        row = dict.fromkeys(_HOLD_COLUMNS) | {"posted_goods_fen": 0} | values | {"status": "pending"}
         self._put(values["id"], row, created=True)
 
     async def settle(self, hold_id: uuid.UUID, status: str, event_id: str, **values) -> dict:
@@ -102,11 +102,13 @@ class HoldRepository:
             await self._session.execute(
                 text(
                     """
-                    UPDATE holds AS h SET status = c.status, posted_fen = c.posted_fen, posting_id = c.posting_id,
+                    UPDATE holds AS h SET status = c.status, posted_fen = c.posted_fen,
+                        posted_goods_fen = c.posted_goods_fen, posting_id = c.posting_id,
                         settled_by_event_id = c.settled_by_event_id, settled_at = c.settled_at
                     FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:posted AS bigint[]),
-                                CAST(:postings AS uuid[]), CAST(:events AS text[]), CAST(:settled AS timestamptz[]))
-                         AS c(id, status, posted_fen, posting_id, settled_by_event_id, settled_at)
+                                CAST(:goods AS bigint[]), CAST(:postings AS uuid[]), CAST(:events AS text[]),
+                                CAST(:settled AS timestamptz[]))
+                         AS c(id, status, posted_fen, posted_goods_fen, posting_id, settled_by_event_id, settled_at)
                     WHERE h.id = c.id
                     """
                 ),
@@ -114,6 +116,7 @@ class HoldRepository:
                     "ids": changed,
                     "statuses": [r["status"] for r in rows],
                     "posted": [r["posted_fen"] for r in rows],
+                    "goods": [r["posted_goods_fen"] for r in rows],
                     "postings": [r["posting_id"] for r in rows],
                     "events": [r["settled_by_event_id"] for r in rows],
                     "settled": [r["settled_at"] for r in rows],

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from unionfed_finance.adapters.tables import (
     accounts,
     directory,
+    holds,
     inbox,
     ledgers,
     money_outcomes,
@@ -90,11 +91,19 @@ async def bank_balance_before(session: AsyncSession, organization_id: str, day: 
 
 
 async def welfare_entries(session: AsyncSession, organization_id: str, period: Period) -> list[dict]:
-    """Postings touching welfare expense in the period, with their net welfare amount."""
+    """Postings touching welfare expense in the period, with their net welfare amount, and for a
+    paid hold its reference (which greeting batch) and the part given as goods."""
     amount = func.sum(posting_lines.c.debit_fen - posting_lines.c.credit_fen)
     query = (
-        select(postings.c.id, postings.c.sequence, postings.c.effective_date, postings.c.description, amount.label("amount_fen"))
+        select(
+            postings.c.id, postings.c.sequence, postings.c.effective_date, postings.c.description,
+            amount.label("amount_fen"),
+            # At most one hold names a posting; the aggregate only carries it through the grouping.
+            func.max(holds.c.reference).label("reference"),
+            func.coalesce(func.max(holds.c.posted_goods_fen), 0).label("goods_fen"),
+        )
         .join(posting_lines, posting_lines.c.posting_id == postings.c.id)
+        .join(holds, holds.c.posting_id == postings.c.id, isouter=True)
         .where(
             postings.c.organization_id == organization_id,
             postings.c.effective_date.between(*period),
@@ -103,7 +112,10 @@ async def welfare_entries(session: AsyncSession, organization_id: str, period: P
         .group_by(postings.c.id)
         .order_by(postings.c.effective_date, postings.c.sequence)
     )
-    return [{**row._mapping, "amount_fen": int(row.amount_fen)} for row in await session.execute(query)]
+    return [
+        {**row._mapping, "amount_fen": int(row.amount_fen), "goods_fen": int(row.goods_fen)}
+        for row in await session.execute(query)
+    ]
 
 
 async def members_by_name(session: AsyncSession, organization_id: str) -> dict[str, str]:

@@ -127,6 +127,8 @@ holds = Table(
     Column("amount_fen", BigInteger, nullable=False),
     Column("status", Text, nullable=False),  # pending, posted, voided
     Column("posted_fen", BigInteger),
+    # Of posted_fen, the part given as goods at their value (a welfare grant of rice and oil).
+    Column("posted_goods_fen", BigInteger, nullable=False, server_default="0"),
     Column("posting_id", Uuid, ForeignKey("postings.id")),
     Column("description", Text, nullable=False),
     Column("reference", Text),

@@ -2,7 +2,8 @@
 
 Inter-organization lines name their counterparty, so a consolidated statement can eliminate
 them: a remittance is an expense (5202) of the school and income (4104) of the federation, an
-allocation an expense (5201) of the federation and income (4103) of the school.
+allocation an expense (5201) of the federation and income (4103) of the school. Descriptions
+are the federation's language's words from ``texts``, never two languages in one.
 """
 
 import datetime as dt
@@ -23,6 +24,7 @@ from unionfed_finance.domain.ledger import (
     Line,
     Posting,
 )
+from unionfed_finance.domain.texts import DEFAULT_LANGUAGE, Language, describe, donor_name
 from unionfed_shared.errors import Invalid
 
 DEFAULT_REMIT_PER_MILLE = 400  # by common rule a grassroots union keeps 60% and remits 40%
@@ -43,29 +45,33 @@ class FundPolicy:
         return (amount_fen * self.remit_per_mille + 500) // 1000
 
 
-def dues(books: str, amount_fen: int, period: str, collected_on: dt.date) -> Posting:
+def dues(
+    books: str, amount_fen: int, period: str, collected_on: dt.date, language: Language = DEFAULT_LANGUAGE
+) -> Posting:
     return Posting.balanced(
-        books, collected_on, f"会费 Dues collected for {period}",
+        books, collected_on, describe(language, "dues", period=period),
         [Line(BANK, debit_fen=amount_fen), Line(DUES_INCOME, credit_fen=amount_fen)],
     )
 
 
 def employer_funds(
-    union: str, upper: str | None, amount_fen: int, received_on: dt.date, policy: FundPolicy, note: str
+    union: str, upper: str | None, amount_fen: int, received_on: dt.date, policy: FundPolicy, note: str | None = None,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> list[Posting]:
     """The employer's union funds: the union's income, and the share it owes upward as payable."""
+    note = note or describe(language, "employer_funds_note")
     remitted = policy.remitted_of(amount_fen) if upper else 0
     lines = [Line(BANK, debit_fen=amount_fen), Line(EMPLOYER_FUNDS_INCOME, credit_fen=amount_fen)]
     if not remitted:
-        return [Posting.balanced(union, received_on, f"拨缴经费 Employer union funds: {note}", lines)]
+        return [Posting.balanced(union, received_on, describe(language, "employer_funds", note=note), lines)]
     lines += [
         Line(REMITTANCE_EXPENSE, debit_fen=remitted, counterparty_id=upper),
         Line(REMITTANCE_PAYABLE, credit_fen=remitted, counterparty_id=upper),
     ]
     return [
-        Posting.balanced(union, received_on, f"拨缴经费 Employer union funds: {note}", lines),
+        Posting.balanced(union, received_on, describe(language, "employer_funds", note=note), lines),
         Posting.balanced(
-            upper, received_on, f"下级上缴 Remittance due from {union}: {note}",
+            upper, received_on, describe(language, "remittance_due", union=union, note=note),
             [
                 Line(REMITTANCE_RECEIVABLE, debit_fen=remitted, counterparty_id=union),
                 Line(REMITTANCES_RECEIVED, credit_fen=remitted, counterparty_id=union),
@@ -74,27 +80,31 @@ def employer_funds(
     ]
 
 
-def remittance_paid(union: str, upper: str, amount_fen: int, paid_on: dt.date) -> list[Posting]:
+def remittance_paid(
+    union: str, upper: str, amount_fen: int, paid_on: dt.date, language: Language = DEFAULT_LANGUAGE
+) -> list[Posting]:
     return [
         Posting.balanced(
-            union, paid_on, f"上解 Remittance paid to {upper}",
+            union, paid_on, describe(language, "remittance_paid", upper=upper),
             [Line(REMITTANCE_PAYABLE, debit_fen=amount_fen, counterparty_id=upper), Line(BANK, credit_fen=amount_fen)],
         ),
         Posting.balanced(
-            upper, paid_on, f"上解 Remittance received from {union}",
+            upper, paid_on, describe(language, "remittance_received", union=union),
             [Line(BANK, debit_fen=amount_fen), Line(REMITTANCE_RECEIVABLE, credit_fen=amount_fen, counterparty_id=union)],
         ),
     ]
 
 
-def allocation(upper: str, union: str, amount_fen: int, paid_on: dt.date, purpose: str) -> list[Posting]:
+def allocation(
+    upper: str, union: str, amount_fen: int, paid_on: dt.date, purpose: str, language: Language = DEFAULT_LANGUAGE
+) -> list[Posting]:
     return [
         Posting.balanced(
-            upper, paid_on, f"补助下级 Allocation to {union}: {purpose}",
+            upper, paid_on, describe(language, "allocation_paid", union=union, purpose=purpose),
             [Line(ALLOCATIONS_PAID, debit_fen=amount_fen, counterparty_id=union), Line(BANK, credit_fen=amount_fen)],
         ),
         Posting.balanced(
-            union, paid_on, f"上级补助 Allocation from {upper}: {purpose}",
+            union, paid_on, describe(language, "allocation_received", upper=upper, purpose=purpose),
             [Line(BANK, debit_fen=amount_fen), Line(ALLOCATIONS_RECEIVED, credit_fen=amount_fen, counterparty_id=upper)],
         ),
     ]
@@ -107,15 +117,19 @@ def expense(books: str, category: str, amount_fen: int, spent_on: dt.date, descr
     )
 
 
-def donation_received(books: str, drive: str, amount_fen: int, received_on: dt.date, donor: str) -> Posting:
+def donation_received(
+    books: str, drive: str, amount_fen: int, received_on: dt.date, donor: str, language: Language = DEFAULT_LANGUAGE
+) -> Posting:
     return Posting.balanced(
-        books, received_on, f"捐款 Donation to {drive} from {donor}",
+        books, received_on, describe(language, "donation_received", drive=drive, donor=donor_name(donor, language)),
         [Line(BANK, debit_fen=amount_fen), Line(f"{DONATIONS_HELD}/{drive}", credit_fen=amount_fen)],
     )
 
 
-def donation_disbursed(books: str, drive: str, amount_fen: int, paid_on: dt.date, beneficiary: str) -> Posting:
+def donation_disbursed(
+    books: str, drive: str, amount_fen: int, paid_on: dt.date, beneficiary: str, language: Language = DEFAULT_LANGUAGE
+) -> Posting:
     return Posting.balanced(
-        books, paid_on, f"捐款拨付 Donations of {drive} paid to {beneficiary}",
+        books, paid_on, describe(language, "donation_disbursed", drive=drive, beneficiary=beneficiary),
         [Line(f"{DONATIONS_HELD}/{drive}", debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
     )

@@ -155,14 +155,14 @@ class Posting:
     def total_fen(self) -> int:
         return sum(line.debit_fen for line in self.lines)
 
-    def reversal(self, own_id: uuid.UUID, effective_date: dt.date, reason: str) -> "Posting":
+    def reversal(self, own_id: uuid.UUID, effective_date: dt.date, description: str) -> "Posting":
         """The correcting entry: every line on the other side, pointing at what it reverses."""
         if self.reverses_posting_id is not None:
             raise Invalid("a reversal cannot itself be reversed; post a new entry instead")
         return Posting.balanced(
             self.organization_id,
             effective_date,
-            f"Reversal: {reason}"[:300],
+            description[:300],
             [Line(l.account_code, l.credit_fen, l.debit_fen, l.counterparty_id) for l in self.lines],
             reverses_posting_id=own_id,
         )

@@ -66,6 +66,7 @@ async def build_disclosure(
         reports.WelfareEntry(
             row["effective_date"], row["sequence"],
             reports.pseudonymise(row["description"], organization_id, names, lang), row["amount_fen"],
+            goods_fen=row["goods_fen"], reference=row["reference"],
         )
         for row in entries
     ]
@@ -93,13 +94,15 @@ async def disclosure(
     runtime: CurrentRuntime,
     starts: str | None = FromDay,
     ends: str | None = ToDay,
-    lang: Literal["zh", "en"] = "zh",
+    lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
     output: Literal["html", "csv"] = FormatQuery,
 ) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         # Public within the union: every role in scope, members included; no role check.
         org, head = await _books_in_scope(session, principal, organization_id)
+        # The statement speaks the language its entries were written in, unless asked otherwise.
+        lang = lang or reports.statement_lang((await directory.locale_of(session, organization_id)).language)
         period = reports.Period.parse(starts, ends)
         statement = await build_disclosure(session, org, head, period, lang)
     if output == "csv":

@@ -16,7 +16,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from unionfed_finance.adapters.tables import directory, fund_policies, fund_requests
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
+from unionfed_finance.domain.texts import ANONYMOUS_DONOR, describe
 from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
@@ -37,7 +39,7 @@ class _Command(BaseModel):
 class RecordEmployerFunds(_Command):
     amount_fen: PositiveFen
     received_on: dt.date
-    note: Text = "工会经费 2%"
+    note: Text | None = None  # the federation's language's words for the 2% union funds
 
 
 class PayRemittance(_Command):
@@ -56,7 +58,7 @@ class RecordDonation(_Command):
     drive: Slug
     amount_fen: PositiveFen
     received_on: dt.date
-    donor: Text = "anonymous"
+    donor: Text = ANONYMOUS_DONOR
 
 
 class DisburseDonations(_Command):
@@ -126,7 +128,10 @@ async def _submit(uow: FinanceUnitOfWork, books: Books, instruction, reference: 
 async def record_employer_funds(uow, principal, organization_id: str, command: RecordEmployerFunds) -> str:
     books = await books_in_scope(uow, principal, organization_id)
     policy = await fund_policy(uow, books.federation_id)
-    postings = flows.employer_funds(books.id, books.upper, command.amount_fen, command.received_on, policy, command.note)
+    language = await language_of(uow, books.id)
+    postings = flows.employer_funds(
+        books.id, books.upper, command.amount_fen, command.received_on, policy, command.note, language
+    )
     return await _submit(uow, books, journal.post(*postings))
 
 
@@ -134,7 +139,9 @@ async def pay_remittance(uow, principal, organization_id: str, command: PayRemit
     books = await books_in_scope(uow, principal, organization_id)
     if books.upper is None:
         raise Invalid(f"{organization_id} has no upper union to remit to")
-    return await _submit(uow, books, journal.post(*flows.remittance_paid(books.id, books.upper, command.amount_fen, command.paid_on)))
+    language = await language_of(uow, books.id)
+    postings = flows.remittance_paid(books.id, books.upper, command.amount_fen, command.paid_on, language)
+    return await _submit(uow, books, journal.post(*postings))
 
 
 async def record_expense(uow, principal, organization_id: str, command: RecordExpense) -> str:
@@ -145,13 +152,19 @@ async def record_expense(uow, principal, organization_id: str, command: RecordEx
 
 async def record_donation(uow, principal, organization_id: str, command: RecordDonation) -> str:
     books = await books_in_scope(uow, principal, organization_id, *TREASURERS, Role.WELFARE_OFFICER)
-    posting = flows.donation_received(books.id, command.drive, command.amount_fen, command.received_on, command.donor)
+    language = await language_of(uow, books.id)
+    posting = flows.donation_received(
+        books.id, command.drive, command.amount_fen, command.received_on, command.donor, language
+    )
     return await _submit(uow, books, journal.post(posting), reference=f"drive/{command.drive}")
 
 
 async def disburse_donations(uow, principal, organization_id: str, command: DisburseDonations) -> str:
     books = await books_in_scope(uow, principal, organization_id, *TREASURERS, Role.WELFARE_OFFICER)
-    posting = flows.donation_disbursed(books.id, command.drive, command.amount_fen, command.paid_on, command.beneficiary)
+    language = await language_of(uow, books.id)
+    posting = flows.donation_disbursed(
+        books.id, command.drive, command.amount_fen, command.paid_on, command.beneficiary, language
+    )
     return await _submit(uow, books, journal.post(posting), reference=f"drive/{command.drive}")
 
 
@@ -162,7 +175,10 @@ async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: Revers
         raise NotFound("posting not found or outside your scope")
     row, _posting = found
     books = await books_in_scope(uow, principal, row["organization_id"])
-    instruction = contract.Reverse(posting_id=posting_id, effective_date=command.effective_date, reason=command.reason)
+    description = describe(await language_of(uow, books.id), "reversal", reason=command.reason)
+    instruction = contract.Reverse(
+        posting_id=posting_id, effective_date=command.effective_date, reason=command.reason, description=description
+    )
     return await _submit(uow, books, instruction, reference=f"posting/{posting_id}")
 
 
@@ -243,7 +259,10 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
     journal_event_id = None
     if command.approve:
         paid_on = command.paid_on or business_time.today(await directory.time_zone_of(uow.session, approver.id))
-        postings = flows.allocation(approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose)
+        language = await language_of(uow, approver.id)
+        postings = flows.allocation(
+            approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose, language
+        )
         journal_event_id = journal.write(
             uow, approver.federation_id, request.organization_id, journal.post(*postings),
             reference=f"fund-request/{request_id}",

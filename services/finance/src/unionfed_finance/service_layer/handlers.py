@@ -4,6 +4,7 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
 from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
@@ -27,6 +28,7 @@ async def on_organization_registered(
 ) -> None:
     await directory.on_organization_registered(uow, event, delivery)
     uow.books_of.clear()  # the tree changed under this batch's later messages
+    uow.language_of.clear()
     if event.kind in BOOKKEEPING_KINDS:
         # Opening books writes no entry, so it may happen in any order relative to the journal.
         await uow.ledgers.open(event.organization_id, event.federation_id)
@@ -35,6 +37,7 @@ async def on_organization_registered(
 async def on_organization_moved(uow: FinanceUnitOfWork, event: OrganizationMovedV1, delivery: Delivery) -> None:
     await directory.on_organization_moved(uow, event, delivery)
     uow.books_of.clear()
+    uow.language_of.clear()
 
 
 async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delivery: Delivery) -> None:
@@ -56,7 +59,8 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     booked_on = business_time.business_date(
         event.collected_at, await directory.time_zone_of(uow.session, event.organization_id)
     )
-    posting = flows.dues(books, event.amount_fen, event.period, booked_on)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.dues(books, event.amount_fen, event.period, booked_on, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"dues/{event.payment_id}",
@@ -80,7 +84,8 @@ async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -
 
 async def on_hold_paid(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     instruction = contract.Capture(
-        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description
+        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description,
+        goods_fen=event.goods_fen,
     )
     journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
 
@@ -92,7 +97,8 @@ async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -
 
 async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
-    posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"donation/{event.donation_id}",
@@ -101,7 +107,8 @@ async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1
 
 async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisbursedV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
-    posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary, language)
     journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting),
         delivery=delivery, reference=f"disbursement/{event.disbursement_id}",

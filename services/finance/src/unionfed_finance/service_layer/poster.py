@@ -177,7 +177,9 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
         raise Refused(
             f"hold {capture.hold_id} reserved {hold['amount_fen']} fen; {capture.amount_fen} fen cannot be posted"
         )
-    hold = await uow.holds.settle(capture.hold_id, "posted", source.event_id, posted_fen=capture.amount_fen)
+    hold = await uow.holds.settle(
+        capture.hold_id, "posted", source.event_id, posted_fen=capture.amount_fen, posted_goods_fen=capture.goods_fen
+    )
     await _release(uow, hold)
     posting = Posting.balanced(
         hold["organization_id"],
@@ -217,8 +219,14 @@ async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
         if reversed_by is not None:
             raise Refused(f"posting {posting_id} was already reversed by posting {reversed_by}")
         _row, original = await uow.ledgers.get_posting(posting_id)
-        corrections.append(original.reversal(posting_id, reverse.effective_date, reverse.reason))
+        corrections.append(original.reversal(posting_id, reverse.effective_date, _reversal_description(reverse)))
     return await _post_all(uow, entry.federation_id, corrections, source)
+
+
+def _reversal_description(reverse: contract.Reverse) -> str:
+    # The words come with the instruction, so a replay posts what was posted; entries journaled
+    # before they did replay with the words they were posted with then.
+    return reverse.description or f"Reversal: {reverse.reason}"
 
 
 async def _close_period(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:

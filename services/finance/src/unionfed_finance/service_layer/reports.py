@@ -15,7 +15,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from unionfed_finance.domain.ledger import SHANGHAI, STANDARD_CHART, AccountType, account_spec
+from unionfed_finance.domain.ledger import (
+    BANK,
+    DONATIONS_HELD,
+    SHANGHAI,
+    STANDARD_CHART,
+    WELFARE_EXPENSE,
+    AccountType,
+    account_spec,
+)
 from unionfed_shared.errors import Invalid
 
 Lang = Literal["zh", "en"]
@@ -149,6 +157,17 @@ LABELS: dict[str, dict[str, str]] = {
         "expenditure_total": "支出合计",
         "net": "本期收支结余（收入合计 − 支出合计）",
         "other": "非收支款项净收付（代管捐款、应付上缴款等）",
+        "of_which": "其中：",
+        "held": "代管捐款净收付（代收 − 拨付给受助人）",
+        "other_note": (
+            "非收支款项：经过工会银行账户、但不是工会自己收入或支出的钱。代管捐款是为受助人代收的捐款，"
+            "收到时存入银行、拨付给受助人时付出，收付都不计入收入和支出；应付上缴款是已计入支出、"
+            "尚未付给上级的经费，付出时银行减少而不再计支出。"
+            "期末余额 = 期初余额 + 收入合计 − 支出合计 + 非收支款项净收付。"
+        ),
+        "cash": "现金",
+        "goods": "实物（按价值计）",
+        "count_times_amount": "人次 × 标准（元）",
         "closing": "期末银行存款及现金余额",
         "code": "科目编码",
         "account": "科目",
@@ -178,6 +197,19 @@ LABELS: dict[str, dict[str, str]] = {
         "expenditure_total": "Total expenditure",
         "net": "Surplus for the period (total income − total expenditure)",
         "other": "Bank movements that are not income or expenditure (donations held, remittances payable …)",
+        "of_which": "of which: ",
+        "held": "donations held for beneficiaries, net (received − paid to the beneficiary)",
+        "other_note": (
+            "Bank movements that are not income or expenditure: money that passed through the union's bank "
+            "account without being the union's own income or expense. Donations are held for their "
+            "beneficiary: received into the bank and paid out to the beneficiary, neither is income or "
+            "expense. A remittance payable was counted as expense when it fell due and leaves the bank "
+            "later without being counted again. Closing balance = opening balance + total income − total "
+            "expenditure + bank movements that are not income or expenditure."
+        ),
+        "cash": "Cash",
+        "goods": "Goods (at value)",
+        "count_times_amount": "Count × amount (yuan)",
         "closing": "Closing bank and cash balance",
         "code": "Code",
         "account": "Account",
@@ -197,6 +229,11 @@ LABELS: dict[str, dict[str, str]] = {
         "union": "Union",
     },
 }
+
+
+def statement_lang(language: str) -> Lang:
+    """The statement's labels for a federation's language (zh-CN or en)."""
+    return "en" if language == "en" else "zh"
 
 
 def account_name(code: str, lang: Lang) -> str:
@@ -232,10 +269,62 @@ class CategoryLine:
 
 @dataclass(frozen=True)
 class WelfareEntry:
+    """One line of the welfare detail: a posting, or one batch of identical greeting payments."""
+
     effective_date: dt.date
     sequence: int
     description: str  # already pseudonymised
-    amount_fen: int
+    amount_fen: int  # the total, cash and goods
+    goods_fen: int = 0  # of the amount, what was given as goods at their value
+    count: int = 1  # payments on this line, each of amount_fen // count
+    reference: str | None = None  # the requesting service's reference of the hold it paid
+
+    @property
+    def cash_fen(self) -> int:
+        return self.amount_fen - self.goods_fen
+
+    @property
+    def each_fen(self) -> int:
+        return self.amount_fen // self.count
+
+
+# A festival greeting pays every eligible member from one batch, one hold each, referenced
+# ``greeting/<batch>/<member>[/<retried hold>]`` by welfare; a reader expects it as one line.
+BATCH_REFERENCE_PREFIXES = ("greeting/",)
+
+
+def _batch_of(entry: WelfareEntry) -> str | None:
+    reference = entry.reference or ""
+    if not reference.startswith(BATCH_REFERENCE_PREFIXES):
+        return None
+    kind, _, rest = reference.partition("/")
+    return f"{kind}/{rest.partition('/')[0]}"
+
+
+def group_batches(entries: Iterable[WelfareEntry]) -> list[WelfareEntry]:
+    """Payments of one batch, of one amount, become one line: count × amount, and the total.
+
+    Amounts differ within a batch only when finance posted a payment for less than reserved;
+    each amount then gets its own line, so count × amount is always exactly the total.
+    """
+    lines: list[WelfareEntry] = []
+    grouped: dict[tuple, int] = {}  # (batch, description, each, goods each) → index in lines
+    for entry in entries:
+        batch = _batch_of(entry)
+        if batch is None:
+            lines.append(entry)
+            continue
+        key = (batch, entry.description, entry.amount_fen, entry.goods_fen)
+        if key not in grouped:
+            grouped[key] = len(lines)
+            lines.append(entry)
+            continue
+        first = lines[grouped[key]]
+        lines[grouped[key]] = WelfareEntry(
+            min(first.effective_date, entry.effective_date), min(first.sequence, entry.sequence), first.description,
+            first.amount_fen + entry.amount_fen, first.goods_fen + entry.goods_fen, first.count + entry.count, batch,
+        )
+    return lines
 
 
 @dataclass(frozen=True)
@@ -256,6 +345,12 @@ class Disclosure:
     income: tuple[CategoryLine, ...]
     expenditure: tuple[CategoryLine, ...]
     welfare_entries: tuple[WelfareEntry, ...]
+    # What moved the bank without being income or expense, by account (2301 donations held …).
+    held_for_others: tuple[CategoryLine, ...] = ()
+
+    @property
+    def welfare_goods_fen(self) -> int:
+        return sum(entry.goods_fen for entry in self.welfare_entries)
 
     @property
     def income_total_fen(self) -> int:
@@ -285,6 +380,19 @@ def _category_lines(movements: Mapping[str, Movement], account_type: AccountType
     return tuple(CategoryLine(code, amount) for code, amount in sorted(totals.items()))
 
 
+def _held_for_others(movements: Mapping[str, Movement]) -> tuple[CategoryLine, ...]:
+    # Each balance-sheet account but the bank, as what it brought into the bank (credit − debit):
+    # postings balance, so these add up to exactly what moved the bank beside income and expense.
+    totals = {
+        spec.code: 0 for spec in STANDARD_CHART if spec.code != BANK and not spec.code.startswith(("4", "5"))
+    }
+    for code, movement in movements.items():
+        parent = parent_code(code)
+        if parent in totals:
+            totals[parent] += movement.credit_fen - movement.debit_fen
+    return tuple(CategoryLine(code, amount) for code, amount in sorted(totals.items()))
+
+
 def build_disclosure(
     *,
     organization_id: str,
@@ -296,8 +404,9 @@ def build_disclosure(
     movements: Mapping[str, Movement],
     welfare_entries: Iterable[WelfareEntry],
 ) -> Disclosure:
-    """``movements``: each account's debits and credits with an effective date in the period."""
-    bank = movements.get("1001", Movement())
+    """``movements``: each account's debits and credits with an effective date in the period;
+    ``welfare_entries`` one per posting, greeting batches are made one line here."""
+    bank = movements.get(BANK, Movement())
     return Disclosure(
         organization_id=organization_id,
         organization_name=organization_name,
@@ -308,7 +417,8 @@ def build_disclosure(
         closing_bank_fen=opening_bank_fen + bank.net_for(AccountType.ASSET),
         income=_category_lines(movements, AccountType.INCOME),
         expenditure=_category_lines(movements, AccountType.EXPENSE),
-        welfare_entries=tuple(welfare_entries),
+        welfare_entries=tuple(group_batches(welfare_entries)),
+        held_for_others=_held_for_others(movements),
     )
 
 
@@ -317,7 +427,7 @@ class SummaryRow:
     code: str
     label: str
     amount_fen: int | None  # None: a section heading
-    kind: Literal["section", "line", "total"]
+    kind: Literal["section", "line", "sub", "total"]
 
 
 def disclosure_rows(statement: Disclosure, lang: Lang) -> list[SummaryRow]:
@@ -325,7 +435,18 @@ def disclosure_rows(statement: Disclosure, lang: Lang) -> list[SummaryRow]:
     t = LABELS[lang]
 
     def lines(items: tuple[CategoryLine, ...]) -> list[SummaryRow]:
-        return [SummaryRow(l.code, account_name(l.code, lang), l.amount_fen, "line") for l in items]
+        rows = []
+        for l in items:
+            rows.append(SummaryRow(l.code, account_name(l.code, lang), l.amount_fen, "line"))
+            if l.code == WELFARE_EXPENSE:  # welfare is paid in cash and in goods: shown apart
+                goods = statement.welfare_goods_fen
+                rows.append(SummaryRow("", t["of_which"] + t["cash"], l.amount_fen - goods, "sub"))
+                rows.append(SummaryRow("", t["of_which"] + t["goods"], goods, "sub"))
+        return rows
+
+    def held(line: CategoryLine) -> SummaryRow:
+        label = t["held"] if line.code == DONATIONS_HELD else account_name(line.code, lang)
+        return SummaryRow(line.code, t["of_which"] + label, line.amount_fen, "sub")
 
     return [
         SummaryRow("", t["opening"], statement.opening_bank_fen, "total"),
@@ -337,6 +458,7 @@ def disclosure_rows(statement: Disclosure, lang: Lang) -> list[SummaryRow]:
         SummaryRow("", t["expenditure_total"], statement.expenditure_total_fen, "total"),
         SummaryRow("", t["net"], statement.net_fen, "total"),
         SummaryRow("", t["other"], statement.other_bank_fen, "line"),
+        *(held(line) for line in statement.held_for_others),
         SummaryRow("", t["closing"], statement.closing_bank_fen, "total"),
     ]
 
@@ -358,14 +480,27 @@ def render_disclosure_csv(statement: Disclosure, lang: Lang = "zh") -> bytes:
     writer.writerow([t["code"], t["account"], t["amount"]])
     for row in disclosure_rows(statement, lang):
         writer.writerow([row.code, row.label, "" if row.amount_fen is None else format_yuan(row.amount_fen)])
+    writer.writerow([t["other_note"]])
     writer.writerow([])
     writer.writerow([t["welfare_detail"]])
-    writer.writerow([t["date"], t["description"], t["amount"]])
+    writer.writerow(_welfare_heading(t))
     for entry in statement.welfare_entries:
-        writer.writerow([entry.effective_date.isoformat(), entry.description, format_yuan(entry.amount_fen)])
+        writer.writerow(_welfare_cells(entry))
     writer.writerow([])
     writer.writerow([t["note"]])
     return (BOM + out.getvalue()).encode("utf-8")
+
+
+def _welfare_heading(t: dict[str, str]) -> list[str]:
+    return [t["date"], t["description"], t["count_times_amount"], t["cash"], t["goods"], t["amount"]]
+
+
+def _welfare_cells(entry: WelfareEntry, grouping: bool = False) -> list[str]:
+    return [
+        entry.effective_date.isoformat(), entry.description,
+        f"{entry.count} × {format_yuan(entry.each_fen, grouping)}",
+        format_yuan(entry.cash_fen, grouping), format_yuan(entry.goods_fen, grouping), format_yuan(entry.amount_fen, grouping),
+    ]
 
 
 _STYLE = """
@@ -373,7 +508,7 @@ body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;m
 h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
 th,td{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}
 td.amount{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.section td{font-weight:bold;background:#f2f2f2}tr.total td{font-weight:bold}
+tr.section td{font-weight:bold;background:#f2f2f2}tr.total td{font-weight:bold}tr.sub td:nth-child(2){padding-left:2em}
 .meta,.note{color:#555;font-size:.9em}code{font-size:.85em;word-break:break-all}
 """
 
@@ -396,10 +531,12 @@ def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
             f'<tr class="{row.kind}"><td>{e(row.code)}</td><td>{e(row.label)}</td><td class="amount">{amount}</td></tr>'
         )
     details = [
-        f'<tr><td>{entry.effective_date.isoformat()}</td><td>{e(entry.description)}</td>'
-        f'<td class="amount">{format_yuan(entry.amount_fen, grouping=True)}</td></tr>'
+        "<tr>" + "".join(
+            f'<td class="amount">{e(cell)}</td>' if i >= 2 else f"<td>{e(cell)}</td>"
+            for i, cell in enumerate(_welfare_cells(entry, grouping=True))
+        ) + "</tr>"
         for entry in statement.welfare_entries
-    ] or [f'<tr><td colspan="3">{e(t["no_entries"])}</td></tr>']
+    ] or [f'<tr><td colspan="6">{e(t["no_entries"])}</td></tr>']
     body = f"""<h1>{e(_title(statement, lang))}</h1>
 <p class="meta">{e(t["period"])}{colon}{e(str(statement.period))}<br>
 {e(t["generated"])}{colon}{e(shanghai_time(statement.generated_at))}<br>
@@ -410,9 +547,10 @@ def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
 {chr(10).join(summary)}
 </tbody>
 </table>
+<p class="note">{e(t["other_note"])}</p>
 <h2>{e(t["welfare_detail"])}</h2>
 <table>
-<thead><tr><th>{e(t["date"])}</th><th>{e(t["description"])}</th><th>{e(t["amount"])}</th></tr></thead>
+<thead><tr>{"".join(f"<th>{e(heading)}</th>" for heading in _welfare_heading(t))}</tr></thead>
 <tbody>
 {chr(10).join(details)}
 </tbody>

@@ -56,9 +56,18 @@ class Disburse(BaseModel):
     paid_on: dt.date
 
 
-def default_pseudonym(code: str) -> str:
-    """A label that says whom the drive is for without naming them."""
-    return f"受助教职工 ({code})"
+# Whom a drive helps, in the words of the kind of organization that runs it: a school's staff are
+# 教职工 (teachers and staff), an enterprise's 职工; a union of no known sector gets the general word.
+_BENEFICIARY = {
+    "zh-CN": ({"education": "受助教职工"}, "受助职工", "{label}（{code}）"),
+    "en": ({"education": "Assisted school staff member"}, "Assisted worker", "{label} ({code})"),
+}
+
+
+def default_pseudonym(code: str, language: str = "zh-CN", sector: str | None = None) -> str:
+    """A label that says whom the drive is for without naming them, in the federation's language."""
+    by_sector, general, pattern = _BENEFICIARY.get(language, _BENEFICIARY["zh-CN"])
+    return pattern.format(label=by_sector.get(sector or "", general), code=code)
 
 
 def check_disbursement(amount_fen: int, raised_fen: int, disbursed_fen: int) -> None:

@@ -13,7 +13,30 @@ VISIT_TYPES = {
     "retirement": "退休慰问",
     "major_hardship": "重大困难帮扶",
 }
+# The same visits in each language a federation may work in: the words of its books.
+VISIT_LABELS = {
+    "zh-CN": VISIT_TYPES,
+    "en": {
+        "hospitalised": "Hospital visit grant",
+        "wedding": "Wedding grant",
+        "funeral": "Bereavement grant",
+        "childbirth": "Childbirth grant",
+        "retirement": "Retirement visit grant",
+        "major_hardship": "Major hardship assistance",
+    },
+}
+# What finance writes for a paid grant: the visit, and which grant (its id) for the auditor.
+_PAID_GRANT = {"zh-CN": "{label}（慰问单 {grant_id}）", "en": "{label} (grant {grant_id})"}
 MAX_FEN = 10**12
+
+
+def visit_label(visit_type: str, language: str) -> str:
+    return VISIT_LABELS.get(language, VISIT_TYPES)[visit_type]
+
+
+def paid_grant_description(visit_type: str, grant_id, language: str) -> str:
+    pattern = _PAID_GRANT.get(language, _PAID_GRANT["zh-CN"])
+    return pattern.format(label=visit_label(visit_type, language), grant_id=grant_id)
 
 
 def check_visit_type(visit_type: str) -> None:

@@ -21,6 +21,23 @@ FESTIVALS = {
     "mid_autumn": "中秋节慰问",
     "dragon_boat": "端午节慰问",
 }
+# The same festivals in each language a federation may work in: the words of its books.
+FESTIVAL_NAMES = {
+    "zh-CN": FESTIVALS,
+    "en": {
+        "spring_festival": "Spring Festival greeting",
+        "womens_day": "Women's Day greeting",
+        "teachers_day": "Teachers' Day greeting",
+        "mid_autumn": "Mid-Autumn greeting",
+        "dragon_boat": "Dragon Boat Festival greeting",
+    },
+}
+
+
+def festival_name(festival: str, language: str) -> str:
+    return FESTIVAL_NAMES.get(language, FESTIVALS)[festival]
+
+
 Festival = Literal["spring_festival", "womens_day", "teachers_day", "mid_autumn", "dragon_boat"]
 MemberStatus = Literal["active", "retired"]
 

@@ -35,12 +35,15 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     if await uow.session.scalar(select(donation_drives.c.id).where(donation_drives.c.code == command.code)):
         raise Conflict(f"the drive code {command.code} is taken")
     drive_id = uuid.uuid4()
+    # The label finance will write into the books: the federation's language, the union's words.
+    locale = await directory.locale_of(uow.session, organization_id)
+    pseudonym = command.pseudonym or rules.default_pseudonym(command.code, locale.language, locale.sector)
     try:
         await uow.session.execute(
             insert(donation_drives).values(
                 id=drive_id, code=command.code, organization_id=organization_id, federation_id=path[0],
                 title=command.title, beneficiary_member_id=beneficiary["id"], beneficiary_name=beneficiary["display_name"],
-                pseudonym=command.pseudonym or rules.default_pseudonym(command.code), created_by=principal.subject,
+                pseudonym=pseudonym, created_by=principal.subject,
             )
         )
     except IntegrityError:  # the same code taken by a concurrent request

@@ -168,7 +168,9 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
         return False
     eligibility = rules.Eligibility(gender=batch["eligible_gender"], statuses=batch["eligible_statuses"])
     now = await _members_now(uow, [row["member_id"] for row in chunk])
-    purpose = rules.FESTIVALS[batch["festival"]]
+    # What finance will write into the books, in the federation's language; paying reuses it.
+    language = (await directory.locale_of(uow.session, batch["organization_id"])).language
+    purpose = rules.festival_name(batch["festival"], language)
     changes = []
     for row in chunk:
         member, member_path = now.get(row["member_id"], (None, None))
@@ -264,9 +266,10 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
         await money.cancel(uow, hold_id=hold["hold_id"], reason=f"greeting payment refused: {settled.reason}")
     if status == rules.PAY_REQUESTED:
         batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().one()
+        # The hold's purpose is the festival's name in the federation's language (see _process_chunk).
         await money.pay(
             uow, hold_id=hold["hold_id"], amount_fen=batch["amount_fen"], paid_on=batch["paid_on"],
-            description=f"{rules.FESTIVALS[batch['festival']]} {batch['paid_on']:%Y-%m-%d}",
+            description=f"{hold['purpose']} {batch['paid_on']:%Y-%m-%d}",
         )
     values = {"status": status}
     if status == rules.REFUSED:

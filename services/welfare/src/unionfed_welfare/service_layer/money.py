@@ -67,7 +67,10 @@ async def reserve(
     uow.emit(event)
 
 
-async def pay(uow: UnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.date, description: str) -> None:
+async def pay(
+    uow: UnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.date, description: str, goods_fen: int = 0
+) -> None:
+    """Ask finance to post the hold; ``goods_fen`` of the amount was given as goods at their value."""
     hold = await _locked(uow, hold_id)
     if hold["status"] != "reserved":
         why = f": {hold['reason']}" if hold["reason"] else ""
@@ -80,6 +83,7 @@ async def pay(uow: UnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.da
         WelfareHoldPaidV1(
             organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id,
             amount_fen=amount_fen, paid_on=paid_on, description=description[:200] or hold["purpose"],
+            goods_fen=goods_fen,
         )
     )
     await _set(uow, hold_id, status="pay_requested", paid_fen=amount_fen, paid_on=paid_on)
