@@ -17,7 +17,7 @@ from unionfed_shared.migrations import alembic_config
 
 pytestmark = pytest.mark.integration
 
-MIGRATION = definition().migrations_dir / "versions" / "0006_chain_every_column.py"
+MIGRATION = definition().migrations_dir / "versions" / "0007_chain_every_column.py"
 _spec = importlib.util.spec_from_file_location("chain_upgrade_migration", MIGRATION)
 upgrade_module = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(upgrade_module)
@@ -90,7 +90,7 @@ async def old_scheme_books(url: str, org: str, amounts: list[int], *, break_at: 
 
 async def test_old_scheme_ledgers_are_rechained_and_verify_with_every_column_covered(infra):
     url = infra.pg_dsn(f"t_finance_upgrade_{uuid.uuid4().hex[:8]}")
-    await migrate(url, "0005_federation_locale")
+    await migrate(url, "0006_goods_apart")
     await old_scheme_books(url, "school-a", [5000, 3000, 2000])
     await old_scheme_books(url, "school-b", [700])
 
@@ -124,7 +124,7 @@ async def test_old_scheme_ledgers_are_rechained_and_verify_with_every_column_cov
 
 async def test_an_old_scheme_ledger_already_broken_stops_the_upgrade_instead_of_being_blessed(infra):
     url = infra.pg_dsn(f"t_finance_upgrade_{uuid.uuid4().hex[:8]}")
-    await migrate(url, "0005_federation_locale")
+    await migrate(url, "0006_goods_apart")
     await old_scheme_books(url, "school-a", [5000, 3000, 2000], break_at=2)
 
     with pytest.raises(RuntimeError, match="ledger school-a is broken at sequence 2 under the old chain scheme"):
@@ -133,7 +133,7 @@ async def test_an_old_scheme_ledger_already_broken_stops_the_upgrade_instead_of_
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
-            assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005_federation_locale"
+            assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006_goods_apart"
             assert not await conn.scalar(text(
                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'postings' AND column_name = 'field_digests'"
             ))

@@ -1,7 +1,7 @@
 """idempotency keys: the first answer to a keyed POST, stored with its effect, for safe retries
 
-Revision ID: 0007_idempotency_keys
-Revises: 0006_chain_every_column
+Revision ID: 0008_idempotency_keys
+Revises: 0007_chain_every_column
 """
 
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from alembic import op
 
 from unionfed_shared.idempotency import create_idempotency_keys_v1, drop_idempotency_keys_v1
 
-revision: str = "0007_idempotency_keys"
-down_revision: str | tuple[str, ...] | None = "0006_chain_every_column"
+revision: str = "0008_idempotency_keys"
+down_revision: str | tuple[str, ...] | None = "0007_chain_every_column"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

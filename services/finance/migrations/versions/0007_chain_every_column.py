@@ -1,7 +1,7 @@
 """chain every column: each entry's hash covers every stored column of it and its lines
 
-Revision ID: 0006_chain_every_column
-Revises: 0004_audit_log
+Revision ID: 0007_chain_every_column
+Revises: 0006_goods_apart
 
 A one-time upgrade of the hash-chain scheme. The first scheme hashed only some columns of an
 entry (organization, sequence, date, description, lines, reversal, source event), so a changed
@@ -27,8 +27,8 @@ from sqlalchemy.dialects import postgresql
 
 from unionfed_finance.domain.chain import entry_hash, field_digests
 
-revision: str = "0006_chain_every_column"
-down_revision: str | tuple[str, ...] | None = "0005_federation_locale"
+revision: str = "0007_chain_every_column"
+down_revision: str | tuple[str, ...] | None = "0006_goods_apart"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
