@@ -11,23 +11,29 @@ async def apply_journal(finance) -> list[Outcome]:
 
     For runtimes built with ``start=False`` (no relay): the outbox id stands in for the offset.
     """
-    async with finance.session_factory() as session, session.begin():
+    return await relay(finance, finance, FINANCE_JOURNAL)
+
+
+async def relay(source, target, topic: str) -> list[Outcome]:
+    """Hand every unpublished ``topic`` event in ``source``'s outbox to ``target``'s consumer, in
+    order, as the outbox relay and Kafka would (runtimes built with ``start=False``)."""
+    async with source.session_factory() as session, session.begin():
         rows = (
             await session.execute(
                 text(
                     "UPDATE outbox SET published_at = now() WHERE published_at IS NULL AND topic = :topic "
                     "RETURNING id, key, headers, payload"
                 ),
-                {"topic": FINANCE_JOURNAL},
+                {"topic": topic},
             )
         ).all()
     outcomes = []
     for row in sorted(rows, key=lambda r: r.id):
         message = IncomingMessage(
-            topic=FINANCE_JOURNAL, partition=0, offset=row.id, key=bytes(row.key), value=bytes(row.payload),
+            topic=topic, partition=0, offset=row.id, key=bytes(row.key), value=bytes(row.payload),
             headers=tuple((k, v.encode()) for k, v in row.headers.items()),
         )
-        outcomes.append(await finance.consumer.handle(message))
+        outcomes.append(await target.consumer.handle(message))
     return outcomes
 
 
