@@ -91,3 +91,18 @@ def test_periods_count_across_years():
     assert next_period("2026-12") == "2027-01"
     assert periods_between("2026-11", "2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
     assert periods_between("2026-11", "2026-10") == []
+
+
+@pytest.mark.parametrize("period", ["0000-01", "0001-12", "1899-12", "3000-01", "2026-00", "2026-13", "226-01"])
+def test_a_dues_month_outside_the_calendar_it_can_compute_is_refused_by_its_pattern(period):
+    # GET …/dues?period=0000-01 answered 500 ("year 0 is out of range"): the pattern let it through.
+    from unionfed_membership.domain.model import PERIOD
+
+    assert PERIOD.match(period) is None
+
+
+@pytest.mark.parametrize("period", ["1900-01", "2026-11", "2999-12"])
+def test_a_dues_month_of_this_era_matches(period):
+    from unionfed_membership.domain.model import PERIOD
+
+    assert PERIOD.match(period)

@@ -15,7 +15,10 @@ from unionfed_shared.errors import Conflict, Invalid
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
 MemberStatus = Literal["active", "retired", "left", "deceased"]
 ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# A dues month. Years 1900-2999 only: year 0000 passed the old pattern and failed deep inside
+# date arithmetic (a 500 instead of a 422).
+PERIOD_PATTERN = r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
+PERIOD = re.compile(PERIOD_PATTERN)
 
 # Which kind of organization may be founded under which.
 CHILD_KINDS: dict[str, tuple[str, ...]] = {

@@ -9,13 +9,13 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from unionfed_membership.domain.dues import Arrears, DuesPolicy
-from unionfed_membership.domain.model import Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, Organization
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
 router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
-PERIOD = r"^\d{4}-(0[1-9]|1[0-2])$"
+
 
 
 class DuesPolicyOut(BaseModel):
@@ -52,7 +52,7 @@ async def list_dues_policies(federation_id: str, principal: CurrentPrincipal, ru
 @router.get("/organizations/{organization_id}/dues")
 async def dues_of_month(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    period: str = Query(pattern=PERIOD, examples=["2026-11"]),
+    period: str = Query(pattern=PERIOD_PATTERN, examples=["2026-11"]),
 ) -> dict:
     """What each member of the subtree owes for a month, and whether it was paid."""
     async with runtime.uow() as uow:
@@ -102,7 +102,7 @@ async def collect_dues(
 @router.get("/organizations/{organization_id}/dues-arrears")
 async def organization_arrears(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    through: str | None = Query(default=None, pattern=PERIOD, description="Last month counted; default this month"),
+    through: str | None = Query(default=None, pattern=PERIOD_PATTERN, description="Last month counted; default this month"),
 ) -> dict:
     """Unpaid months per member and per union of the subtree, since joining or since the first policy."""
     async with runtime.uow() as uow:
@@ -129,7 +129,7 @@ async def organization_arrears(
 @router.get("/members/{member_id}/dues-arrears")
 async def member_arrears(
     member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    through: str | None = Query(default=None, pattern=PERIOD),
+    through: str | None = Query(default=None, pattern=PERIOD_PATTERN),
 ) -> dict:
     async with runtime.uow() as uow:
         return _arrears_out(await dues.member_arrears(uow, principal, member_id, through))

@@ -24,7 +24,7 @@ from unionfed_membership.domain.dues import (
     period_of,
     policy_for,
 )
-from unionfed_membership.domain.model import DuesPayment, Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Organization
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
@@ -34,7 +34,6 @@ from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 
 READERS = (*handlers.OFFICERS, Role.AUDITOR)
-PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class SetDuesPolicy(BaseModel):
