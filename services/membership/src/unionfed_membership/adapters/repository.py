@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from unionfed_membership.adapters.tables import (
 )
 from unionfed_membership.domain.committee import Seat, Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
+from unionfed_membership.domain.member_search import MemberFilter
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
 from unionfed_membership.domain.personal_data import normalise_id_number
 from unionfed_shared.errors import Conflict, Invalid
@@ -160,6 +161,28 @@ class MemberRepository:
 
     async def in_organization(self, organization_id: str) -> list[Member]:
         query = select(members).where(members.c.organization_id == organization_id).order_by(members.c.created_at)
+        return [self._member(row) for row in await self._session.execute(query)]
+
+    async def search(
+        self, root_id: str, wanted: MemberFilter, after: tuple[str, uuid.UUID] | None, limit: int
+    ) -> list[Member]:
+        """Members of the root's subtree matching every filter given, in (display name, id) order,
+        starting strictly after ``after``."""
+        in_subtree = select(organizations.c.id).where(organizations.c.path.any_() == root_id)
+        if wanted.union_id is not None:
+            in_subtree = in_subtree.where(organizations.c.path.any_() == wanted.union_id)
+        query = select(members).where(members.c.organization_id.in_(in_subtree))
+        if (pattern := wanted.name_pattern()) is not None:
+            # Served by the trigram index from three characters on (see 0007_search).
+            query = query.where(members.c.display_name.ilike(pattern, escape="\\"))
+        if wanted.staff_no is not None:
+            query = query.where(members.c.staff_no == wanted.staff_no)
+        if wanted.status is not None:
+            query = query.where(members.c.status == wanted.status)
+        if after is not None:
+            key = tuple_(members.c.display_name, members.c.id)
+            query = query.where(key > tuple_(literal(after[0]), literal(after[1], members.c.id.type)))
+        query = query.order_by(members.c.display_name, members.c.id).limit(limit)
         return [self._member(row) for row in await self._session.execute(query)]
 
     def _member(self, row) -> Member:

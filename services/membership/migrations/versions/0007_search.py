@@ -1,0 +1,34 @@
+"""member search: trigram index on names for substring search (Chinese names included), staff numbers
+
+Revision ID: 0007_search
+Revises: 0003_audit_log
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0007_search"
+down_revision: str | tuple[str, ...] | None = "0003_audit_log"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    # ILIKE '%张三丰%' uses this index when the query has three or more characters; shorter
+    # queries have no trigram and are answered by walking the (display_name, id) order instead.
+    op.create_index(
+        "ix_members_display_name_trgm", "members", ["display_name"],
+        postgresql_using="gin", postgresql_ops={"display_name": "gin_trgm_ops"},
+    )
+    # The list's order and keyset: (display_name, id).
+    op.create_index("ix_members_display_name_id", "members", ["display_name", "id"])
+    op.create_index("ix_members_staff_no", "members", ["staff_no"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_members_staff_no", table_name="members")
+    op.drop_index("ix_members_display_name_id", table_name="members")
+    op.drop_index("ix_members_display_name_trgm", table_name="members")

@@ -1,0 +1,20 @@
+"""What a member search asks for: every filter is optional and they all apply together."""
+
+import dataclasses
+
+from unionfed_membership.domain.model import MemberStatus
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberFilter:
+    name: str | None = None  # a part of the display name, any characters, case-insensitive
+    staff_no: str | None = None  # 工号, exactly
+    union_id: str | None = None  # an organization in the searched subtree: its members and those below it
+    status: MemberStatus | None = None
+
+    def name_pattern(self) -> str | None:
+        """The name as an ILIKE pattern: its own %, _ and backslash match themselves."""
+        if not self.name:
+            return None
+        escaped = self.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return f"%{escaped}%"
