@@ -112,6 +112,13 @@ async def test_name_search_finds_chinese_names_by_one_character_or_three(county)
     await enrol(api, ids["c"], admin, "张三")
     found = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "张三丰"}, headers=admin)).json()
     assert [m["id"] for m in found["items"]] == [full["id"]] and found["next_cursor"] is None
+    two = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "三丰"}, headers=admin)).json()
+    assert [m["id"] for m in two["items"]] == [full["id"]]
+    # Latin names ignore case, with one or two letters (a gram) as with more.
+    latin = await enrol(api, ids["a"], admin, "Li Hua")
+    for query in ("LI", "h", "li hua"):
+        found = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": query}, headers=admin)).json()
+        assert [m["id"] for m in found["items"]] == [latin["id"]], query
     # A % in the query is a character to find, not a wildcard.
     nothing = await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "%"}, headers=admin)
     assert nothing.json() == {"items": [], "next_cursor": None}

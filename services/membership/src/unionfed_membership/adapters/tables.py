@@ -60,7 +60,7 @@ members = Table(
         "ix_members_display_name_trgm", "display_name",
         postgresql_using="gin", postgresql_ops={"display_name": "gin_trgm_ops"},
     ),
-    Index("ix_members_display_name_id", "display_name", "id"),
+    Index("ix_members_federation_name_id", "federation_id", "display_name", "id"),
     Index("ix_members_staff_no", "staff_no"),
 )
 

@@ -23,7 +23,7 @@ async def search_members(
         # Staff numbers are shown to officers only; others must not be able to probe for them.
         principal.require_role(*OFFICERS)
     after = _after(cursor) if cursor else None
-    rows = await uow.members.search(root.id, wanted, after, limit + 1)
+    rows = await uow.members.search(root, wanted, after, limit + 1)
     return page_of(rows, limit, key=lambda m: (m.display_name, m.id))
 
 
