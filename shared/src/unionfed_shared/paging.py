@@ -56,6 +56,14 @@ def decode_cursor(cursor: str, size: int) -> list:
     return key
 
 
+def decode_position(cursor: str) -> int:
+    """The one non-negative integer a cursor over an integer key (a sequence, an id) carries."""
+    [position] = decode_cursor(cursor, 1)
+    if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+        raise Invalid("cursor is not one this list gave")
+    return position
+
+
 def page_of(rows: Sequence, limit: int, key: Callable[[Any], Sequence[Any]]) -> tuple[list, str | None]:
     """Rows fetched with ``limit + 1``: the page's rows and the cursor after them, None when no more."""
     if len(rows) <= limit:

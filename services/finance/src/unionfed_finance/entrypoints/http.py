@@ -9,9 +9,9 @@ from pydantic import BaseModel
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_shared.auth import Role
-from unionfed_shared.errors import Invalid, NotFound
+from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
-from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
 
 router = APIRouter(prefix="/v1", tags=["finance"])
 
@@ -115,20 +115,13 @@ async def postings(
         date_from=date_from, date_to=date_to, account_code=account,
         amount_min_fen=amount_min_fen, amount_max_fen=amount_max_fen, text=text,
     )
-    after_sequence = _sequence_after(cursor) if cursor else 0
+    after_sequence = decode_position(cursor) if cursor else 0
     async with runtime.uow() as uow:
         await directory.require_in_scope(uow.session, principal, organization_id)
         principal.require_role(*BOOK_READERS)
         rows = await uow.ledgers.postings(organization_id, limit + 1, after_sequence, wanted)
     found, next_cursor = page_of(rows, limit, key=lambda row: (row["sequence"],))
     return Page[PostingOut](items=[PostingOut(**row) for row in found], next_cursor=next_cursor)
-
-
-def _sequence_after(cursor: str) -> int:
-    [sequence] = decode_cursor(cursor, 1)
-    if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
-        raise Invalid("cursor is not one this list gave")
-    return sequence
 
 
 @router.get("/members/{member_id}/dues-account", response_model=DuesAccountOut)
