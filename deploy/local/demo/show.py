@@ -78,7 +78,7 @@ async def dues(api: Api, schools: list[School]) -> None:
 async def activities(api: Api) -> int:
     """The county's activities; answers the prize money paid."""
     e = api.events
-    listed = ok(await e.get(f"/v1/organizations/{COUNTY}/activities", headers=api.admin))
+    listed = await every_item(e, f"/v1/organizations/{COUNTY}/activities", api.admin)
     listed.sort(key=lambda a: (a["starts_at"], a["title"]))
     prizes = 0
     print(f"\nactivities of {COUNTY}")

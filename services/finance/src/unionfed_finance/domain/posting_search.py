@@ -3,6 +3,8 @@
 import dataclasses
 import datetime as dt
 
+from unionfed_shared.substring import substring_pattern
+
 
 @dataclasses.dataclass(frozen=True)
 class PostingFilter:
@@ -15,7 +17,4 @@ class PostingFilter:
 
     def text_pattern(self) -> str | None:
         """The text as an ILIKE pattern: its own %, _ and backslash match themselves."""
-        if not self.text:
-            return None
-        escaped = self.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return f"%{escaped}%"
+        return substring_pattern(self.text) if self.text else None

@@ -3,6 +3,7 @@
 import dataclasses
 
 from unionfed_membership.domain.model import MemberStatus
+from unionfed_shared.substring import substring_pattern
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,7 +25,4 @@ class MemberFilter:
 
     def name_pattern(self) -> str | None:
         """The name as an ILIKE pattern: its own %, _ and backslash match themselves."""
-        if not self.name:
-            return None
-        escaped = self.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return f"%{escaped}%"
+        return substring_pattern(self.name) if self.name else None
