@@ -1,7 +1,9 @@
 """API latency of the common reads at a fixed request rate, measured open-loop.
 
-The reads: a member looked up in membership, a ledger's balances, the disclosure statement of
-a term (校务公开) and the audit trace of one posting in finance. Each read is measured on its
+The reads: a member looked up in membership, a search of the federation's members by name
+(over ``BENCH_SEARCH_MEMBERS`` members, default 100,000, see ``bench.member_search``), a
+ledger's balances, the disclosure statement of a term (校务公开) and the audit trace of one
+posting in finance. Each read is measured on its
 own at ``BENCH_LATENCY_RPS`` requests per second (default 100) for ``BENCH_LATENCY_SECONDS``
 (default 15) after a short warm-up. Open-loop: request ``i`` is due at ``start + i / rate``
 whether or not earlier ones have answered, and its latency counts from that due time, so a
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 import asyncpg
 import httpx
 
-from bench import seed
+from bench import member_search, seed
 from bench.harness import BenchEnv, Sample, rss_peak_mb
 from tests.pytest_infra import bearer
 from unionfed_shared.auth import Role
@@ -39,6 +41,10 @@ UNLOADED_REQUESTS = 20
 
 def rate() -> float:
     return float(os.environ.get("BENCH_LATENCY_RPS", "100"))
+
+
+def search_members() -> int:
+    return int(os.environ.get("BENCH_SEARCH_MEMBERS", "100000"))
 
 
 def seconds() -> float:
@@ -99,11 +105,14 @@ async def _reads(env: BenchEnv, fed: seed.Federation) -> list[Read]:
                                 "SELECT id FROM postings WHERE organization_id = $1 ORDER BY id LIMIT $2", fed.id, SAMPLE_IDS)
     if not member_ids or not posting_ids:
         raise RuntimeError(f"latency: {len(member_ids)} members and {len(posting_ids)} postings to read")
+    searched = await member_search.ensure_members(env, fed.db("membership"), fed.id, fed.unions, search_members())
+    print(f"latency: member search over {searched} members in membership", flush=True)
     admin = fed.admin()
     auditor = bearer(Role.AUDITOR, fed.id, fed.id, subject="bench-auditor")
     officer = bearer(Role.UNION_OFFICER, union, fed.id, subject=f"officer-{union}")
     return [
         Read("member lookup", "membership", [f"/v1/members/{m}" for m in member_ids], officer),
+        Read("member search by name", "membership", member_search.search_paths(fed.id), admin),
         Read("ledger balances", "finance", [f"/v1/organizations/{fed.id}/ledger/balances"], admin),
         Read("disclosure statement", "finance", [f"/v1/organizations/{fed.id}/disclosure"], admin, TERM),
         Read("audit trace of a posting", "finance", [f"/v1/postings/{p}/trace" for p in posting_ids], auditor),

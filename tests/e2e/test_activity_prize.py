@@ -126,7 +126,7 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
         balances = {a["code"]: a["balance_fen"] for a in answer.json()["accounts"]}
         assert balances["5102"] == 900_00, "the prizes are the school's activity expense"
         assert balances["1001"] == 20_000_00 - 900_00, "paid from the bank; the unspent 100 yuan is released"
-        postings = (await books.get(f"/v1/organizations/{school}/ledger/postings", headers=officer)).json()
+        postings = (await books.get(f"/v1/organizations/{school}/ledger/postings", headers=officer)).json()["items"]
         prize_posting = postings[-1]
         assert prize_posting["source_event_type"] == "unionfed.events.hold_paid.v1"
         assert {(l["account_code"], l["debit_fen"], l["credit_fen"]) for l in prize_posting["lines"]} == {

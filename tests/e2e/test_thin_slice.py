@@ -83,7 +83,7 @@ async def test_member_joins_and_dues_reach_the_school_ledger(platform):
         assert sum(balances.values()) == 2 * 2150  # only the bank and dues income moved
 
         postings = (await api.get(f"/v1/organizations/{school}/ledger/postings", headers=officer)).json()
-        [posting] = postings
+        [posting] = postings["items"]
         assert posting["source_event_type"] == "unionfed.membership.dues_collected.v1"
         assert posting["actor"] == "treasurer-li"
         assert posting["trace_id"] and posting["sequence"] == 1

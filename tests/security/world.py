@@ -163,7 +163,7 @@ async def seed(services: dict) -> World:
         "amount_fen": 200000, "purpose": "table-tennis table"}))
     w.ids["fund_request"] = fund_request["id"]
     await pump.drain()
-    postings = check(await finance.get(f"/v1/organizations/{w.a}/ledger/postings", headers=officer_a))
+    postings = check(await finance.get(f"/v1/organizations/{w.a}/ledger/postings", headers=officer_a))["items"]
     assert postings, "A has no postings after the seed"
     w.ids["posting"] = postings[-1]["id"]
     w.pump = pump

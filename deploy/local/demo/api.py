@@ -58,6 +58,17 @@ def ok(response: httpx.Response):
     return response.json() if response.content else None
 
 
+async def every_item(client: httpx.AsyncClient, url: str, headers: dict, **params) -> list:
+    """Every item of a paged list, following ``next_cursor`` to the last page."""
+    items, params = [], {"limit": 500, **params}
+    while True:
+        page = ok(await client.get(url, params=params, headers=headers))
+        items += page["items"]
+        if not page["next_cursor"]:
+            return items
+        params["cursor"] = page["next_cursor"]
+
+
 async def settled(finance: httpx.AsyncClient, accepted: dict, headers: dict) -> dict:
     """Wait for finance to apply a money command accepted with 202."""
     deadline = time.monotonic() + 90

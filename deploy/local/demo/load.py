@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from unionfed_shared.auth import Role
 
 from demo import plan
-from demo.api import Api, DemoError, ok, retry_missing, settled, until, yuan
+from demo.api import Api, DemoError, every_item, ok, retry_missing, settled, until, yuan
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
 from demo.welfare import load_welfare
 
@@ -120,11 +120,9 @@ async def member_ids(api: Api, schools: list[School]) -> dict[str, str]:
     """Staff number → member id, read back from membership (officers see staff numbers)."""
 
     async def of(school: School) -> dict:
-        found = {}
-        for org in [school.id] + [g for g, _ in school.groups]:
-            for member in ok(await api.membership.get(f"/v1/organizations/{org}/members", headers=api.officer(school.id))):
-                found[member["staff_no"]] = member["id"]
-        return found
+        # The school's list covers its union groups too.
+        listed = await every_item(api.membership, f"/v1/organizations/{school.id}/members", api.officer(school.id))
+        return {member["staff_no"]: member["id"] for member in listed}
 
     ids: dict[str, str] = {}
     for part in await asyncio.gather(*(of(s) for s in schools)):

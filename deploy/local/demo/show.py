@@ -5,7 +5,7 @@ import datetime as dt
 from collections import Counter
 
 from demo import plan
-from demo.api import FINANCE, Api, books, ok, until, yuan
+from demo.api import FINANCE, Api, books, every_item, ok, until, yuan
 from demo.roster import COUNTY, SURVEY_SCHOOL, School
 from demo.welfare import show_welfare
 
@@ -78,7 +78,7 @@ async def dues(api: Api, schools: list[School]) -> None:
 async def activities(api: Api) -> int:
     """The county's activities; answers the prize money paid."""
     e = api.events
-    listed = ok(await e.get(f"/v1/organizations/{COUNTY}/activities", headers=api.admin))
+    listed = await every_item(e, f"/v1/organizations/{COUNTY}/activities", api.admin)
     listed.sort(key=lambda a: (a["starts_at"], a["title"]))
     prizes = 0
     print(f"\nactivities of {COUNTY}")
@@ -164,7 +164,7 @@ async def money(api: Api, prizes: int) -> None:
         b = await books(api, org_id)
         print(f"{org_id:<22}" + "".join(f"{yuan(b.get(code, 0)):>13}" for code, _ in COLUMNS))
 
-    postings = ok(await f.get(f"/v1/organizations/{COUNTY}/ledger/postings", params={"limit": 1000}, headers=api.admin))
+    postings = await every_item(f, f"/v1/organizations/{COUNTY}/ledger/postings", api.admin)
     visits = [p for p in postings if any(line["account_code"] == "5101" for line in p["lines"])]
     print(f"\nthe county's ledger ({COUNTY}, {len(postings)} entries; the {len(visits)} welfare visits are summed "
           f"in the welfare report below)")

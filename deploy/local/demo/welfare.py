@@ -6,7 +6,7 @@ import datetime as dt
 import random
 
 from demo import plan
-from demo.api import Api, DemoError, books, ok, retry_missing, until, yuan
+from demo.api import Api, DemoError, books, every_item, ok, retry_missing, until, yuan
 from demo.roster import COUNTY, RETIREES, School
 
 SEED = plan.SEED + 50
@@ -174,15 +174,9 @@ async def _held(api: Api, org: str, drive: str, amount_fen: int) -> None:
 
 async def _welfare_expense(api: Api, org: str, first: str, last: str) -> int:
     """5101 debits of the entries dated in the period, read page by page from the ledger."""
-    total, after = 0, 0
-    while True:
-        page = ok(await api.finance.get(f"/v1/organizations/{org}/ledger/postings", headers=api.admin,
-                                        params={"after_sequence": after, "limit": 1000}))
-        if not page:
-            return total
-        for entry in page:
-            if first <= entry["effective_date"] <= last:
-                total += sum(l["debit_fen"] - l["credit_fen"] for l in entry["lines"] if l["account_code"] == "5101")
-        after = page[-1]["sequence"]
+    entries = await every_item(
+        api.finance, f"/v1/organizations/{org}/ledger/postings", api.admin, account="5101", **{"from": first, "to": last}
+    )
+    return sum(l["debit_fen"] - l["credit_fen"] for entry in entries for l in entry["lines"] if l["account_code"] == "5101")
 
 

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from unionfed_shared.access_log import request_id_of
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.observability import current_trace_id
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
 
 log = logging.getLogger(__name__)
 
@@ -235,11 +236,6 @@ class AuditEntry(BaseModel):
     duration_ms: int
 
 
-class AuditPage(BaseModel):
-    entries: list[AuditEntry]
-    next_before_id: int | None = None
-
-
 async def _organizations_table(connection) -> str:
     """Where this service keeps the organization tree: its own (membership) or its directory copy."""
     for name in ("directory_organizations", "organizations"):
@@ -256,31 +252,45 @@ def audit_router() -> APIRouter:
 
     @router.get(
         "/organizations/{organization_id}/audit-log",
-        response_model=AuditPage,
+        response_model=Page[AuditEntry],
         summary="Audit log: state-changing calls by callers acting for this organization or below",
     )
     async def read_audit_log(
         organization_id: str,
         principal: CurrentPrincipal,
         runtime: CurrentRuntime,
-        limit: int = Query(default=100, ge=1, le=500),
-        before_id: int | None = Query(default=None, ge=1, description="Page on: the next_before_id of the last page"),
-    ) -> AuditPage:
+        route: str | None = Query(
+            default=None, max_length=300, description="A route template, e.g. /v1/grants/{grant_id}/approval",
+        ),
+        status_code: int | None = Query(default=None, alias="status", ge=100, le=599, description="HTTP status answered"),
+        actor: str | None = Query(default=None, max_length=200, description="The caller's token subject"),
+        occurred_from: AwareDatetime | None = Query(default=None, alias="from", description="Inclusive, with a zone"),
+        occurred_to: AwareDatetime | None = Query(default=None, alias="to", description="Exclusive, with a zone"),
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> Page[AuditEntry]:
+        """Newest first. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last."""
         principal.require_role(Role.AUDITOR, Role.FEDERATION_ADMIN)
+        before_id = decode_position(cursor) if cursor else None
         async with runtime.engine.connect() as connection:
             table = await _organizations_table(connection)
             path = await connection.scalar(text(f"SELECT path FROM {table} WHERE id = :id"), {"id": organization_id})
             principal.require_scope(path)
             subtree = text(f"SELECT id FROM {table} WHERE :org = ANY(path)").bindparams(org=organization_id)
-            query = (
-                select(audit_log)
-                .where(audit_log.c.organization_id.in_(subtree.columns(id=Text).subquery().select()))
-                .order_by(audit_log.c.id.desc())
-                .limit(limit)
-            )
+            query = select(audit_log).where(audit_log.c.organization_id.in_(subtree.columns(id=Text).subquery().select()))
+            for column, wanted in ((audit_log.c.route, route), (audit_log.c.status_code, status_code),
+                                   (audit_log.c.subject, actor)):
+                if wanted is not None:
+                    query = query.where(column == wanted)
+            if occurred_from is not None:
+                query = query.where(audit_log.c.occurred_at >= occurred_from)
+            if occurred_to is not None:
+                query = query.where(audit_log.c.occurred_at < occurred_to)
             if before_id is not None:
                 query = query.where(audit_log.c.id < before_id)
+            query = query.order_by(audit_log.c.id.desc()).limit(limit + 1)
             rows = [AuditEntry(**row._mapping) for row in await connection.execute(query)]
-        return AuditPage(entries=rows, next_before_id=rows[-1].id if len(rows) == limit else None)
+        found, next_cursor = page_of(rows, limit, key=lambda entry: (entry.id,))
+        return Page[AuditEntry](items=found, next_cursor=next_cursor)
 
     return router

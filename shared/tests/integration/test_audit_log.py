@@ -138,17 +138,36 @@ async def test_auditors_read_the_log_of_their_subtree_page_by_page(welfare):
     page = await api.get(f"/v1/organizations/{federation}/audit-log", params={"limit": 2}, headers=auditor)
     assert page.status_code == 200, page.text
     first = page.json()
-    assert [e["subject"] for e in first["entries"]] == ["officer-qian", "officer-zhao"]
+    assert [e["subject"] for e in first["items"]] == ["officer-qian", "officer-zhao"]
     rest = (await api.get(f"/v1/organizations/{federation}/audit-log",
-                          params={"limit": 2, "before_id": first["next_before_id"]}, headers=auditor)).json()
-    assert [e["subject"] for e in rest["entries"]] == ["officer-zhao", "officer-zhao"]
-    assert rest["next_before_id"] is not None
+                          params={"limit": 2, "cursor": first["next_cursor"]}, headers=auditor)).json()
+    assert [e["subject"] for e in rest["items"]] == ["officer-zhao", "officer-zhao"]
+    assert rest["next_cursor"] is None  # the fourth entry was the last
 
     school_only = (await api.get(f"/v1/organizations/{school}/audit-log",
                                  headers=bearer(Role.AUDITOR, school, federation))).json()
-    assert {e["subject"] for e in school_only["entries"]} == {"officer-zhao"}
-    assert school_only["entries"][0]["route"] == "/v1/hardship-files/{file_id}/closure"
-    assert school_only["next_before_id"] is None
+    assert {e["subject"] for e in school_only["items"]} == {"officer-zhao"}
+    assert school_only["items"][0]["route"] == "/v1/hardship-files/{file_id}/closure"
+    assert school_only["next_cursor"] is None
+
+    # Filters: by route template, status answered, actor and time, together with paging.
+    async def subjects(**params) -> list[str]:
+        answer = await api.get(f"/v1/organizations/{federation}/audit-log", params=params, headers=auditor)
+        assert answer.status_code == 200, answer.text
+        return [e["subject"] for e in answer.json()["items"]]
+
+    assert await subjects(route="/v1/organizations/{organization_id}/hardship-files") == ["officer-qian"]
+    # Every one of these calls was refused with 404 (unknown files, a member of another school).
+    assert [e["status_code"] for e in first["items"] + rest["items"]] == [404] * 4
+    assert await subjects(status=404) == ["officer-qian"] + ["officer-zhao"] * 3
+    assert await subjects(status=201) == []
+    assert await subjects(status=404, actor="officer-zhao", limit=1) == ["officer-zhao"]
+    assert await subjects(actor="officer-zhao") == ["officer-zhao"] * 3
+    now = dt.datetime.now(dt.UTC)
+    assert await subjects(**{"from": (now - dt.timedelta(minutes=5)).isoformat()}) == ["officer-qian"] + ["officer-zhao"] * 3
+    assert await subjects(**{"to": (now - dt.timedelta(minutes=5)).isoformat()}) == []
+    naive = await api.get(f"/v1/organizations/{federation}/audit-log", params={"from": "2026-05-01T00:00:00"}, headers=auditor)
+    assert naive.status_code == 422
     # Out of scope and unknown organizations answer alike; other roles may not read it.
     outside = await api.get(f"/v1/organizations/{school}/audit-log", headers=bearer(Role.AUDITOR, other, federation))
     unknown = await api.get(f"/v1/organizations/{unique('nowhere')}/audit-log", headers=auditor)
@@ -173,6 +192,6 @@ async def test_membership_writes_are_recorded_in_its_own_database(build_service)
                                  json={"id": unique("x"), "name": "x", "kind": "union_group", "parent_id": school})
         assert refused.status_code == 403
         log = (await api.get(f"/v1/organizations/{county}/audit-log", headers=admin)).json()
-    assert [(e["subject"], e["route"], e["status_code"]) for e in log["entries"]] == [
+    assert [(e["subject"], e["route"], e["status_code"]) for e in log["items"]] == [
         ("chair-li", "/v1/organizations", 403), ("admin-wang", "/v1/organizations", 201),
     ]

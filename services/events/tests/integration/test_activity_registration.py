@@ -189,7 +189,9 @@ async def test_activities_of_another_school_answer_like_missing_ones_and_bad_inp
     assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()
     assert (await api.post(f"/v1/activities/{activity['id']}/cancellation", json={"reason": "x"}, headers=stranger)).status_code == 404
     # The other school sees its own list, without this school's activity.
-    assert (await api.get(f"/v1/organizations/{county.other}/activities", headers=stranger)).json() == []
+    assert (await api.get(f"/v1/organizations/{county.other}/activities", headers=stranger)).json() == {
+        "items": [], "next_cursor": None,
+    }
     assert (await api.get(f"/v1/organizations/{county.school}/activities", headers=stranger)).status_code == 404
     # A county-wide activity is visible to every school's members.
     county_admin = bearer(Role.FEDERATION_ADMIN, county.fed, county.fed)
@@ -307,3 +309,35 @@ async def test_finance_answers_are_recorded_once_and_never_move_a_hold_back(coun
     budget = (await api.get(f"{url}/budget", headers=county.officer())).json()["items"][0]
     assert budget["hold_status"] == "captured" and budget["paid_fen"] == 150_00
     assert [a["outcome"] for a in budget["finance_answers"]] == ["reserved", "refused", "captured", "reserved"]
+
+
+async def test_activities_are_listed_a_page_at_a_time_and_filtered(county):
+    api, officer = county.api, county.officer()
+    made = [
+        await county.activity(title=f"{title} {n}", starts_at=soon(72 + n), ends_at=soon(76 + n))
+        for n, title in enumerate(("教职工羽毛球赛 badminton", "读书分享会 reading", "教职工篮球赛 basketball"))
+    ]
+    county_admin = bearer(Role.FEDERATION_ADMIN, county.fed, county.fed)
+    cancelled = await county.activity(headers=county_admin, organizer=county.fed, title="全县合唱比赛 choir",
+                                      starts_at=soon(100), ends_at=soon(104))
+    assert (await api.post(f"/v1/activities/{cancelled['id']}/cancellation", json={"reason": "雨天"},
+                           headers=county_admin)).status_code == 200
+
+    async def listed(**params) -> list[str]:
+        ids, cursor = [], None
+        while True:
+            query = {**params, **({"cursor": cursor} if cursor else {})}
+            answer = await api.get(f"/v1/organizations/{county.school}/activities", params=query, headers=officer)
+            assert answer.status_code == 200, answer.text
+            ids += [a["id"] for a in answer.json()["items"]]
+            if (cursor := answer.json()["next_cursor"]) is None:
+                return ids
+
+    everything = [a["id"] for a in made] + [cancelled["id"]]
+    assert await listed(limit=3) == everything  # by start time, across pages
+    assert await listed(title="教职工", limit=1) == [made[0]["id"], made[2]["id"]]
+    assert await listed(title="READING") == [made[1]["id"]]
+    assert await listed(status="cancelled") == [cancelled["id"]]
+    assert await listed(status="published", **{"from": soon(73.5), "to": soon(90)}) == [made[2]["id"]]
+    naive = await api.get(f"/v1/organizations/{county.school}/activities", params={"from": "2026-05-01T08:00"}, headers=officer)
+    assert naive.status_code == 422

@@ -145,8 +145,8 @@ async def test_a_transfer_effective_today_moves_member_history_and_emits_one_eve
     assert answer.status_code == 200, answer.text
     assert answer.json()["change"]["status"] == "applied"
     assert answer.json()["member"]["organization_id"] == ids["b"]
-    listed_b = (await api.get(f"/v1/organizations/{ids['b']}/members", headers=admin)).json()
-    listed_a = (await api.get(f"/v1/organizations/{ids['a']}/members", headers=admin)).json()
+    listed_b = (await api.get(f"/v1/organizations/{ids['b']}/members", headers=admin)).json()["items"]
+    listed_a = (await api.get(f"/v1/organizations/{ids['a']}/members", headers=admin)).json()["items"]
     assert [m["id"] for m in listed_b] == [member["id"]] and listed_a == []
 
     history = (await api.get(f"/v1/members/{member['id']}/history", headers=admin)).json()

@@ -64,9 +64,15 @@ async def upload(api, org, headers, name, data, media_type, **params):
 
 
 async def members_of(api, org, headers) -> list[dict]:
-    response = await api.get(f"/v1/organizations/{org}/members", headers=headers)
-    assert response.status_code == 200, response.text
-    return response.json()
+    """Members directly in the organization (the list covers the subtree), every page."""
+    found, params = [], {"limit": 100}
+    while True:
+        response = await api.get(f"/v1/organizations/{org}/members", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        found += [m for m in response.json()["items"] if m["organization_id"] == org]
+        if not (cursor := response.json()["next_cursor"]):
+            return found
+        params["cursor"] = cursor
 
 
 async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_once(school):

@@ -5,16 +5,17 @@ Times are answered in Asia/Shanghai (+08:00); they are stored and compared in UT
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel, PlainSerializer
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime, BaseModel, PlainSerializer
 
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 
 router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
 
@@ -127,11 +128,31 @@ async def create_activity(
         return await service.create(uow, principal, organization_id, body)
 
 
-@router.get("/organizations/{organization_id}/activities", response_model=list[ActivityOut])
-async def list_activities(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
-    """Activities the organization runs and those its members may join."""
+@router.get(
+    "/organizations/{organization_id}/activities", response_model=Page[ActivityOut],
+    summary="Activities the organization runs and those its members may join, a page at a time",
+)
+async def list_activities(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    status_: Literal["draft", "published", "cancelled"] | None = Query(default=None, alias="status"),
+    kind: str | None = Query(default=None, max_length=50),
+    starts_from: AwareDatetime | None = Query(default=None, alias="from", description="Start time, inclusive, with a zone"),
+    starts_before: AwareDatetime | None = Query(default=None, alias="to", description="Start time, exclusive, with a zone"),
+    title: str | None = Query(default=None, min_length=1, max_length=100, description="A part of the title"),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[ActivityOut]:
+    """By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last."""
+    wanted = service.ActivityFilter(
+        status=status_, kind=kind, starts_from=starts_from, starts_before=starts_before, title=title,
+    )
     async with runtime.uow() as uow:
-        return [await service.summary(uow, a["id"]) for a in await service.activities_of(uow, principal, organization_id)]
+        found, next_cursor = await service.activities_of(uow, principal, organization_id, wanted, cursor, limit)
+        return Page[ActivityOut](
+            items=[await service.summary(uow, a["id"]) for a in found], next_cursor=next_cursor,
+        )
 
 
 @router.get("/activities/{activity_id}", response_model=ActivityOut)

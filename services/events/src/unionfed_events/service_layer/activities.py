@@ -4,10 +4,11 @@ Scope: an activity is managed by callers who can see its organizer, and seen als
 inside the organizations it is open to. Anything else answers like a missing activity.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, literal, select, tuple_, update
 
 from unionfed_events.adapters.activity_tables import (
     activities,
@@ -37,6 +38,8 @@ from unionfed_shared.contracts.events import (
 from unionfed_shared.contracts.spending import EventsHoldCancelledV1, EventsHoldPaidV1, EventsHoldRequestedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
+from unionfed_shared.substring import substring_pattern
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 # A member registers themself; officers and group leaders (officers of a union group) register
@@ -68,16 +71,55 @@ async def load(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, *,
     raise NotFound(HIDDEN)
 
 
-async def activities_of(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
-    """Activities an organization runs, and those its members may join."""
+@dataclasses.dataclass(frozen=True)
+class ActivityFilter:
+    status: str | None = None  # draft, published, cancelled
+    kind: str | None = None
+    starts_from: dt.datetime | None = None  # inclusive
+    starts_before: dt.datetime | None = None  # exclusive
+    title: str | None = None  # a part of the title, case-insensitive
+
+
+async def activities_of(
+    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: ActivityFilter = ActivityFilter(),
+    cursor: str | None = None, limit: int = DEFAULT_LIMIT,
+) -> tuple[list[dict], str | None]:
+    """A page of the activities an organization runs and those its members may join, by start
+    time, and the cursor after it."""
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
-    query = (
-        select(activities)
-        .where((activities.c.organization_id == organization_id) | activities.c.scope_organization_ids.overlap(path))
-        .order_by(activities.c.starts_at, activities.c.id)
+    query = select(activities).where(
+        (activities.c.organization_id == organization_id) | activities.c.scope_organization_ids.overlap(path)
     )
-    return [dict(row) for row in (await uow.session.execute(query)).mappings()]
+    for column, value in ((activities.c.status, wanted.status), (activities.c.kind, wanted.kind)):
+        if value is not None:
+            query = query.where(column == value)
+    if wanted.starts_from is not None:
+        query = query.where(activities.c.starts_at >= wanted.starts_from)
+    if wanted.starts_before is not None:
+        query = query.where(activities.c.starts_at < wanted.starts_before)
+    if wanted.title:
+        query = query.where(activities.c.title.ilike(substring_pattern(wanted.title), escape="\\"))
+    if cursor:
+        starts_at, activity_id = _after(cursor)
+        query = query.where(
+            tuple_(activities.c.starts_at, activities.c.id)
+            > tuple_(literal(starts_at, activities.c.starts_at.type), literal(activity_id, activities.c.id.type))
+        )
+    query = query.order_by(activities.c.starts_at, activities.c.id).limit(limit + 1)
+    rows = [dict(row) for row in (await uow.session.execute(query)).mappings()]
+    return page_of(rows, limit, key=lambda a: (a["starts_at"].isoformat(), a["id"]))
+
+
+def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    starts_at, activity_id = decode_cursor(cursor, 2)
+    try:
+        after = dt.datetime.fromisoformat(starts_at), uuid.UUID(activity_id)
+    except (TypeError, ValueError):
+        raise Invalid("cursor is not one this list gave") from None
+    if after[0].tzinfo is None:
+        raise Invalid("cursor is not one this list gave")
+    return after
 
 
 # The activity's life: create, publish (reserve the budget), cancel (release it)

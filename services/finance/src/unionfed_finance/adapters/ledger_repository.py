@@ -25,6 +25,7 @@ from unionfed_finance.domain.ledger import (
     account_spec,
 )
 from unionfed_finance.domain.chain import chain_record
+from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_shared.db import copy_rows
 
 
@@ -491,14 +492,30 @@ class LedgerRepository:
         query = select(accounts).where(accounts.c.organization_id == organization_id).order_by(accounts.c.code)
         return [dict(row._mapping) for row in await self._session.execute(query)]
 
-    async def postings(self, organization_id: str, limit: int, after_sequence: int) -> list[dict]:
+    async def postings(
+        self, organization_id: str, limit: int, after_sequence: int, wanted: PostingFilter = PostingFilter()
+    ) -> list[dict]:
+        """The organization's entries matching every filter given, in ledger order after ``after_sequence``.
+        One organization's books are small enough that the (organization, sequence) index and a
+        filter on its rows answer these; the description is not indexed for substring search."""
         await self.flush()
-        query = (
-            select(postings)
-            .where(postings.c.organization_id == organization_id, postings.c.sequence > after_sequence)
-            .order_by(postings.c.sequence)
-            .limit(limit)
-        )
+        query = select(postings).where(postings.c.organization_id == organization_id, postings.c.sequence > after_sequence)
+        if wanted.date_from is not None:
+            query = query.where(postings.c.effective_date >= wanted.date_from)
+        if wanted.date_to is not None:
+            query = query.where(postings.c.effective_date <= wanted.date_to)
+        if wanted.amount_min_fen is not None:
+            query = query.where(postings.c.total_fen >= wanted.amount_min_fen)
+        if wanted.amount_max_fen is not None:
+            query = query.where(postings.c.total_fen <= wanted.amount_max_fen)
+        if (pattern := wanted.text_pattern()) is not None:
+            query = query.where(postings.c.description.ilike(pattern, escape="\\"))
+        if wanted.account_code is not None:
+            on_account = select(posting_lines.c.posting_id).where(
+                posting_lines.c.posting_id == postings.c.id, posting_lines.c.account_code == wanted.account_code
+            )
+            query = query.where(on_account.exists())
+        query = query.order_by(postings.c.sequence).limit(limit)
         rows = [dict(row._mapping) for row in await self._session.execute(query)]
         if rows:
             lines = await self._session.execute(

@@ -7,10 +7,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from unionfed_finance.adapters.tables import directory
+from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
 
 router = APIRouter(prefix="/v1", tags=["finance"], route_class=IdempotentRoute)
 
@@ -87,19 +89,40 @@ async def balances(organization_id: str, principal: CurrentPrincipal, runtime: C
     )
 
 
-@router.get("/organizations/{organization_id}/ledger/postings", response_model=list[PostingOut])
+@router.get(
+    "/organizations/{organization_id}/ledger/postings", response_model=Page[PostingOut],
+    summary="The organization's ledger entries, filtered, a page at a time",
+)
 async def postings(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    after_sequence: int = Query(default=0, ge=0),
-    limit: int = Query(default=100, ge=1, le=1000),
-) -> list[PostingOut]:
-    """Postings in ledger order, each with its lines and the event that caused it."""
+    date_from: dt.date | None = Query(default=None, alias="from", description="Effective date, inclusive"),
+    date_to: dt.date | None = Query(default=None, alias="to", description="Effective date, inclusive"),
+    account: str | None = Query(
+        default=None, min_length=1, max_length=20, description="Entries with a line on this account code, e.g. 5101"
+    ),
+    amount_min_fen: int | None = Query(default=None, ge=0, description="The entry's total, inclusive, fen"),
+    amount_max_fen: int | None = Query(default=None, ge=0, description="The entry's total, inclusive, fen"),
+    text: str | None = Query(
+        default=None, min_length=1, max_length=100, description="A part of the description, case-insensitive",
+    ),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[PostingOut]:
+    """Entries in ledger order (by sequence), each with its lines and the event that caused it. Pass
+    the answer's `next_cursor` as `cursor` for the next page; it is null on the last."""
+    wanted = PostingFilter(
+        date_from=date_from, date_to=date_to, account_code=account,
+        amount_min_fen=amount_min_fen, amount_max_fen=amount_max_fen, text=text,
+    )
+    after_sequence = decode_position(cursor) if cursor else 0
     async with runtime.uow() as uow:
         await directory.require_in_scope(uow.session, principal, organization_id)
         principal.require_role(*BOOK_READERS)
-        return [PostingOut(**row) for row in await uow.ledgers.postings(organization_id, limit, after_sequence)]
+        rows = await uow.ledgers.postings(organization_id, limit + 1, after_sequence, wanted)
+    found, next_cursor = page_of(rows, limit, key=lambda row: (row["sequence"],))
+    return Page[PostingOut](items=[PostingOut(**row) for row in found], next_cursor=next_cursor)
 
 
 @router.get("/members/{member_id}/dues-account", response_model=DuesAccountOut)

@@ -9,11 +9,20 @@ from pydantic import BaseModel
 
 from unionfed_membership.domain.committee import ROLES, Term
 from unionfed_membership.domain.lifecycle import MemberChange
-from unionfed_membership.domain.model import DuesPayment, Member, Organization
-from unionfed_membership.service_layer import commands, committees, handlers, member_changes, organization_moves
+from unionfed_membership.domain.member_search import MemberFilter
+from unionfed_membership.domain.model import DuesPayment, Member, MemberStatus, Organization
+from unionfed_membership.service_layer import (
+    commands,
+    committees,
+    handlers,
+    member_changes,
+    member_search,
+    organization_moves,
+)
 from unionfed_shared.auth import Principal
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 
 router = APIRouter(prefix="/v1", tags=["membership"], route_class=IdempotentRoute)
 
@@ -118,12 +127,35 @@ async def enrol_member(
 
 
 @router.get(
-    "/organizations/{organization_id}/members", response_model=list[MemberOut], summary="Members of an organization"
+    "/organizations/{organization_id}/members", response_model=Page[MemberOut],
+    summary="Members of an organization and everything under it, searchable, a page at a time",
 )
-async def list_members(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[MemberOut]:
+async def list_members(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    name: str | None = Query(
+        default=None, min_length=1, max_length=100,
+        description="A part of the display name, e.g. 张 or 张三丰 (case-insensitive substring)",
+    ),
+    staff_no: str | None = Query(
+        default=None, min_length=1, max_length=100, description="工号, exact; officers only (others 403)",
+    ),
+    union: str | None = Query(
+        default=None, max_length=200,
+        description="An organization in the subtree: only its members and those of the groups below it",
+    ),
+    status_: MemberStatus | None = Query(default=None, alias="status"),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[MemberOut]:
+    """Every member of the organization's whole subtree (a federation lists the members of all its
+    unions), ordered by display name then id. Pass the answer's `next_cursor` as `cursor` for the
+    next page; it is null on the last. Members enrolled while paging do not shift the pages."""
+    wanted = MemberFilter(name=name, staff_no=staff_no, union_id=union, status=status_)
     async with runtime.uow() as uow:
-        await handlers.organization_in_scope(uow, principal, organization_id)
-        return [MemberOut.of(m, principal) for m in await uow.members.in_organization(organization_id)]
+        found, next_cursor = await member_search.search_members(uow, principal, organization_id, wanted, cursor, limit)
+        return Page[MemberOut](items=[MemberOut.of(m, principal) for m in found], next_cursor=next_cursor)
 
 
 @router.get("/members/{member_id}", response_model=MemberOut, summary="A member")

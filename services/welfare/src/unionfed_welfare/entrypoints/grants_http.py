@@ -6,7 +6,7 @@ answered in Asia/Shanghai (+08:00).
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -17,6 +17,7 @@ from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
@@ -167,10 +168,27 @@ async def record_grant(organization_id: str, body: RecordGrant, principal: Curre
         return local(await grant_service.record(uow, principal, organization_id, body))
 
 
-@router.get("/organizations/{organization_id}/grants")
-async def grants_of(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+@router.get("/organizations/{organization_id}/grants", summary="Grants of the organization's subtree, a page at a time")
+async def grants_of(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    status_: Literal["recorded", "approved", "cancelled"] | None = Query(default=None, alias="status"),
+    visit_type: str | None = Query(default=None, max_length=50),
+    member_id: uuid.UUID | None = None,
+    occasion_from: dt.date | None = Query(default=None, alias="from", description="Occasion date, inclusive"),
+    occasion_to: dt.date | None = Query(default=None, alias="to", description="Occasion date, inclusive"),
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """By occasion date, then as recorded. Pass the answer's `next_cursor` as `cursor` for the next
+    page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`."""
+    wanted = grant_service.GrantFilter(
+        status=status_, visit_type=visit_type, member_id=member_id, occasion_from=occasion_from, occasion_to=occasion_to,
+    )
     async with runtime.uow() as uow:
-        return local(await grant_service.grants_of(uow, principal, organization_id))
+        found, next_cursor = await grant_service.grants_of(uow, principal, organization_id, wanted, cursor, limit)
+    return {"items": local(found), "next_cursor": next_cursor}
 
 
 @router.get("/grants/{grant_id}")

@@ -6,10 +6,11 @@ stages the payment and cancelling the void in the grant's own transaction in the
 finance's answers land on the hold (``welfare_holds``), from which the grant's status is read.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 
-from sqlalchemy import any_, literal, func, insert, select, text, update
+from sqlalchemy import any_, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
@@ -21,6 +22,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
 
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
@@ -169,15 +171,53 @@ async def read(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID) -> di
     return await _view(uow, await _load(uow, principal, grant_id, manage=False))
 
 
-async def grants_of(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+@dataclasses.dataclass(frozen=True)
+class GrantFilter:
+    status: str | None = None  # recorded, approved, cancelled
+    visit_type: str | None = None
+    member_id: uuid.UUID | None = None
+    occasion_from: dt.date | None = None  # inclusive
+    occasion_to: dt.date | None = None  # inclusive
+
+
+async def grants_of(
+    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: GrantFilter = GrantFilter(),
+    cursor: str | None = None, limit: int = DEFAULT_LIMIT,
+) -> tuple[list[dict], str | None]:
+    """A page of the grants of the organization's subtree, by occasion date then recording, and the
+    cursor after it."""
     principal.require_scope(await directory.path_of(uow.session, organization_id))
     principal.require_role(*READERS)
     query = (
         select(grants).join(directory.organizations, directory.organizations.c.id == grants.c.organization_id)
         .where(literal(organization_id) == any_(directory.organizations.c.path))
-        .order_by(grants.c.occasion_on, grants.c.recorded_at, grants.c.id)
     )
-    return [await _view(uow, dict(row)) for row in (await uow.session.execute(query)).mappings()]
+    for column, value in ((grants.c.status, wanted.status), (grants.c.visit_type, wanted.visit_type),
+                          (grants.c.member_id, wanted.member_id)):
+        if value is not None:
+            query = query.where(column == value)
+    if wanted.occasion_from is not None:
+        query = query.where(grants.c.occasion_on >= wanted.occasion_from)
+    if wanted.occasion_to is not None:
+        query = query.where(grants.c.occasion_on <= wanted.occasion_to)
+    key = (grants.c.occasion_on, grants.c.recorded_at, grants.c.id)
+    if cursor:
+        query = query.where(tuple_(*key) > tuple_(*(literal(v, c.type) for v, c in zip(_after(cursor), key))))
+    query = query.order_by(*key).limit(limit + 1)
+    rows = [dict(row) for row in (await uow.session.execute(query)).mappings()]
+    page, next_cursor = page_of(rows, limit, key=lambda g: (g["occasion_on"], g["recorded_at"].isoformat(), g["id"]))
+    return [await _view(uow, row) for row in page], next_cursor
+
+
+def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
+    occasion_on, recorded_at, grant_id = decode_cursor(cursor, 3)
+    try:
+        after = dt.date.fromisoformat(occasion_on), dt.datetime.fromisoformat(recorded_at), uuid.UUID(grant_id)
+    except (TypeError, ValueError):
+        raise Invalid("cursor is not one this list gave") from None
+    if after[1].tzinfo is None:
+        raise Invalid("cursor is not one this list gave")
+    return after
 
 
 async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
