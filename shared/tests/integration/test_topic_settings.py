@@ -4,6 +4,7 @@ Every test works on topics of its own (``test.retention.<random>``): the broker 
 whole suite, and deleting records from a platform topic would break every other test replaying it.
 """
 
+import asyncio
 import uuid
 
 import pytest
@@ -41,12 +42,21 @@ async def own_topic(infra):
 
 
 async def configs_of(bootstrap: str, topic: str) -> dict[str, str]:
+    """The topic's configuration as the broker describes it.
+
+    CreateTopics answers before the topic is known to every part of the broker, so a describe
+    right after it can come back with an error and no entries: ask again, for a few seconds.
+    """
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
-        [(_error, _message, _type, _name, entries)] = response.resources
-        return {entry[0]: entry[1] for entry in entries}
+        for _attempt in range(50):
+            [response] = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+            [(error, _message, _type, _name, entries)] = response.resources
+            if error == 0 and entries:
+                return {entry[0]: entry[1] for entry in entries}
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"the broker did not describe {topic}: error code {error}")
     finally:
         await admin.close()
 
