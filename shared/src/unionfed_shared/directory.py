@@ -19,6 +19,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.membership import (
     DEFAULT_LANGUAGE,
+    Language,
     MemberJoinedV1,
     MemberStatusChangedV1,
     MemberTransferredV1,
@@ -60,7 +61,8 @@ class Directory:
             # The member_version of the newest change applied: older ones arriving late are ignored.
             Column("version", Integer, nullable=False, server_default="0"),
         )
-        self._zones: dict[str, ZoneInfo] = {}
+        # organization -> its federation's (time zone, language): set at the founding, never changed.
+        self._federation_settings: dict[str, tuple[ZoneInfo, Language]] = {}
 
     # Event handlers. Each is idempotent, and none relies on events keyed by different
     # organizations (hence on different partitions) arriving in the order they were emitted:
@@ -167,21 +169,31 @@ class Directory:
         return await read_locale(session, self.organizations, organization_id)
 
     async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo:
-        """The time zone the organization's business dates are in (see :meth:`locale_of`).
+        """The time zone the organization's business dates are in (see :meth:`locale_of`)."""
+        return (await self._federation_settings_of(session, organization_id))[0]
 
-        Remembered once read: a federation's zone is set at its founding and never changes, and
-        an organization never leaves its federation. An organization not known yet is not
-        remembered, so it gets its real zone once its registration has arrived.
+    async def language_of(self, session: AsyncSession, organization_id: str) -> Language:
+        """The language of the organization's federation (see :meth:`locale_of`)."""
+        return (await self._federation_settings_of(session, organization_id))[1]
+
+    async def _federation_settings_of(self, session: AsyncSession, organization_id: str) -> tuple[ZoneInfo, Language]:
+        """Remembered once read: a federation's zone and language are set at its founding and never
+        change, and an organization never leaves its federation. An organization not known yet is
+        not remembered, so it gets its real settings once its registration has arrived.
         """
-        zone = self._zones.get(organization_id)
-        if zone is None:
-            time_zone = await session.scalar(
-                select(self.organizations.c.time_zone).where(self.organizations.c.id == organization_id)
-            )
-            if time_zone is None:
-                return DEFAULT_LOCALE.time_zone
-            zone = self._zones[organization_id] = business_time.zone(time_zone)
-        return zone
+        settings = self._federation_settings.get(organization_id)
+        if settings is None:
+            row = (
+                await session.execute(
+                    select(self.organizations.c.time_zone, self.organizations.c.language).where(
+                        self.organizations.c.id == organization_id
+                    )
+                )
+            ).first()
+            if row is None:
+                return DEFAULT_LOCALE.time_zone, DEFAULT_LOCALE.language
+            settings = self._federation_settings[organization_id] = (business_time.zone(row.time_zone), row.language)
+        return settings
 
     async def kinds_of(self, session: AsyncSession, organization_ids: list[str]) -> dict[str, str]:
         query = select(self.organizations.c.id, self.organizations.c.kind).where(

@@ -28,7 +28,6 @@ async def on_organization_registered(
 ) -> None:
     await directory.on_organization_registered(uow, event, delivery)
     uow.books_of.clear()  # the tree changed under this batch's later messages
-    uow.language_of.clear()
     if event.kind in BOOKKEEPING_KINDS:
         # Opening books writes no entry, so it may happen in any order relative to the journal.
         await uow.ledgers.open(event.organization_id, event.federation_id)
@@ -37,7 +36,6 @@ async def on_organization_registered(
 async def on_organization_moved(uow: FinanceUnitOfWork, event: OrganizationMovedV1, delivery: Delivery) -> None:
     await directory.on_organization_moved(uow, event, delivery)
     uow.books_of.clear()
-    uow.language_of.clear()
 
 
 async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delivery: Delivery) -> None:

@@ -15,10 +15,6 @@ from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 async def language_of(uow: FinanceUnitOfWork, organization_id: str) -> Language:
     """The language of the federation ``organization_id`` belongs to (zh-CN while not known).
 
-    Asked once per organization in a unit of work: a batch of dues asks it for every payment.
+    The directory remembers it once read, so a batch of dues does not ask for every payment.
     """
-    language = uow.language_of.get(organization_id)
-    if language is None:
-        locale = await directory.locale_of(uow.session, organization_id)
-        language = uow.language_of[organization_id] = locale.language
-    return language
+    return await directory.language_of(uow.session, organization_id)

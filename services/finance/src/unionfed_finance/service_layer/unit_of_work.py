@@ -19,7 +19,6 @@ class FinanceUnitOfWork(UnitOfWork):
         self.periods = PeriodRepository(self.session, on_close=self.ledgers.forget_periods)
         self.outcomes = OutcomeRepository(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
-        self.language_of: dict[str, str] = {}  # organization -> its federation's language
 
     async def flush(self) -> None:
         """Write what the repositories keep until the end: postings before the holds that name them."""
