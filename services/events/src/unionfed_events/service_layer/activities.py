@@ -429,7 +429,7 @@ async def publish_awards(
     prizes = next((item for item in await budget_items(uow, activity_id) if item["kind"] == "prizes"), None)
     if total:
         activity_budget.require_payable(prizes["label"], prizes["hold_status"], prizes["finance_reason"])
-        language = (await directory.locale_of(uow.session, activity["organization_id"])).language
+        language = await directory.language_of(uow.session, activity["organization_id"])
         uow.emit(
             EventsHoldPaidV1(
                 organization_id=activity["organization_id"], federation_id=activity["federation_id"],

@@ -102,7 +102,7 @@ async def disclosure(
         # Public within the union: every role in scope, members included; no role check.
         org, head = await _books_in_scope(session, principal, organization_id)
         # The statement speaks the language its entries were written in, unless asked otherwise.
-        lang = lang or reports.statement_lang((await directory.locale_of(session, organization_id)).language)
+        lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
         period = reports.Period.parse(starts, ends)
         statement = await build_disclosure(session, org, head, period, lang)
     if output == "csv":

@@ -100,7 +100,7 @@ async def record(uow: UnitOfWork, principal: Principal, organization_id: str, co
                     standard["yearly_cap_fen"], year)
     grant_id, hold_id = uuid.uuid4(), uuid.uuid4()
     amount = money_fen + goods_fen
-    language = (await directory.locale_of(uow.session, organization_id)).language
+    language = await directory.language_of(uow.session, organization_id)
     await money.reserve(
         uow, hold_id=hold_id, organization_id=organization_id, federation_id=federation_id, category="welfare",
         amount_fen=amount, purpose=f"{rules.visit_label(command.visit_type, language)} {command.occasion_on}",
@@ -136,8 +136,8 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
     if grant["status"] != "recorded":
         raise Conflict(f"the grant is {grant['status']}")
     paid_on = command.paid_on or await federation_today(uow, grant["organization_id"])
+    language = await directory.language_of(uow.session, grant["organization_id"])
     # Finance is told which part was goods, so its disclosure shows cash and goods apart.
-    language = (await directory.locale_of(uow.session, grant["organization_id"])).language
     await money.pay(uow, hold_id=grant["hold_id"], amount_fen=grant["amount_fen"], paid_on=paid_on,
                     description=rules.paid_grant_description(grant["visit_type"], grant_id, language),
                     goods_fen=grant["goods_fen"])

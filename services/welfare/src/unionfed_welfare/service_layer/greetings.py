@@ -169,7 +169,7 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
     eligibility = rules.Eligibility(gender=batch["eligible_gender"], statuses=batch["eligible_statuses"])
     now = await _members_now(uow, [row["member_id"] for row in chunk])
     # What finance will write into the books, in the federation's language; paying reuses it.
-    language = (await directory.locale_of(uow.session, batch["organization_id"])).language
+    language = await directory.language_of(uow.session, batch["organization_id"])
     purpose = rules.festival_name(batch["festival"], language)
     changes = []
     for row in chunk:
