@@ -50,7 +50,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from unionfed_shared.errors import DomainError
+from unionfed_shared.problems import problem_response
 
 log = logging.getLogger(__name__)
 
@@ -113,14 +116,9 @@ def drop_idempotency_keys_v1(op) -> None:
 # -- refusals and replays ------------------------------------------------------------------------
 
 
-class IdempotencyProblem(Exception):
+class IdempotencyProblem(DomainError):
     status_code = 400
-    code = "idempotency_key_invalid"
-    title = "Invalid Idempotency-Key"
-
-    def __init__(self, detail: str):
-        super().__init__(detail)
-        self.detail = detail
+    category = "idempotency_key_invalid"
 
 
 class IdempotencyKeyInvalid(IdempotencyProblem):
@@ -129,14 +127,12 @@ class IdempotencyKeyInvalid(IdempotencyProblem):
 
 class IdempotencyKeyReused(IdempotencyProblem):
     status_code = 422
-    code = "idempotency_key_reused"
-    title = "Idempotency-Key already used for another request"
+    category = "idempotency_key_reused"
 
 
 class IdempotencyKeyInFlight(IdempotencyProblem):
     status_code = 409
-    code = "idempotency_key_in_flight"
-    title = "A request with this Idempotency-Key is still being processed"
+    category = "idempotency_key_in_flight"
 
 
 class IdempotentReplay(Exception):
@@ -147,15 +143,6 @@ class IdempotentReplay(Exception):
         self.status_code = status_code
         self.headers = headers
         self.body = body
-
-
-def problem_response(problem: IdempotencyProblem) -> JSONResponse:
-    return JSONResponse(
-        {"type": f"urn:unionfed:problem:{problem.code}", "title": problem.title, "status": problem.status_code,
-         "detail": problem.detail, "code": problem.code},
-        status_code=problem.status_code,
-        media_type="application/problem+json",
-    )
 
 
 def replay_response(replay: IdempotentReplay) -> Response:
@@ -177,7 +164,9 @@ def parse_key(raw: str) -> str:
         value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
     if not value or len(value) > MAX_KEY_LENGTH or not all(" " <= c <= "~" for c in value):
         raise IdempotencyKeyInvalid(
-            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID"
+            "idempotency_key_invalid",
+            zh=f"{HEADER} 须为 1 到 {MAX_KEY_LENGTH} 个可打印 ASCII 字符，例如一个 UUID",
+            en=f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable ASCII characters, e.g. a UUID",
         )
     return value
 
@@ -243,8 +232,10 @@ class IdempotentRequest:
             return
         if row["fingerprint"] != self.fingerprint:
             raise IdempotencyKeyReused(
-                f"this {HEADER} was used for another request ({row['method']} {row['route']} with other "
-                "parameters or body); use a new key for a new request"
+                "idempotency_key_reused",
+                zh=f"此 {HEADER} 已用于另一请求（{row['method']} {row['route']}，参数或内容不同）；新请求请用新键",
+                en=f"this {HEADER} was used for another request ({row['method']} {row['route']} with other "
+                "parameters or body); use a new key for a new request",
             )
         raise IdempotentReplay(row["status_code"], row["headers"], row["body"])
 
@@ -253,7 +244,9 @@ class IdempotentRequest:
         locked = await session.scalar(select(func.pg_try_advisory_xact_lock(self._lock_id())))
         if not locked:
             raise IdempotencyKeyInFlight(
-                f"a request with this {HEADER} is still being processed; retry once it has answered"
+                "idempotency_key_in_flight",
+                zh=f"使用此 {HEADER} 的请求仍在处理中；请待其答复后重试",
+                en=f"a request with this {HEADER} is still being processed; retry once it has answered",
             )
         await self.check(session)
 
@@ -375,12 +368,13 @@ class IdempotencyMiddleware:
                 await request.complete(answer["status"], answer.get("headers", []), body)
             except Exception:
                 log.exception("idempotent request: commit failed", extra={"route": request.route})
-                failed = JSONResponse(
-                    {"type": "urn:unionfed:problem:commit_failed", "title": "The change could not be saved",
-                     "status": 500, "code": "commit_failed",
-                     "detail": f"the change may not have been saved; retry with the same {HEADER}: "
-                     "it answers the first answer if it was, or does it now if it was not"},
-                    status_code=500, media_type="application/problem+json",
+                failed = problem_response(
+                    Request(scope), status=500, category="commit_failed", code="commit_failed",
+                    texts={
+                        "zh-CN": f"更改可能未保存；请用同一 {HEADER} 重试：已保存则答复首次结果，未保存则现在执行",
+                        "en": f"the change may not have been saved; retry with the same {HEADER}: "
+                        "it answers the first answer if it was, or does it now if it was not",
+                    },
                 )
                 answer = {"type": "http.response.start", "status": 500, "headers": failed.raw_headers}
                 body = failed.body
@@ -395,10 +389,6 @@ class IdempotencyMiddleware:
                     await slot.request.abandon()  # nothing left to roll back once it completed
             finally:
                 _current.reset(token)
-
-
-async def _problem(_request: Request, exc: IdempotencyProblem) -> Response:
-    return problem_response(exc)
 
 
 async def _replay(_request: Request, exc: IdempotentReplay) -> Response:
@@ -435,6 +425,5 @@ def _reusable_header_parameter(app) -> None:
 def install(app) -> None:
     """Wire safe retries into an app (the routes opt in with ``IdempotentRoute``)."""
     app.add_middleware(IdempotencyMiddleware)
-    app.add_exception_handler(IdempotencyProblem, _problem)
     app.add_exception_handler(IdempotentReplay, _replay)
     _reusable_header_parameter(app)

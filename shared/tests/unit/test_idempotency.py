@@ -72,10 +72,11 @@ def test_only_the_answer_headers_are_replayed_and_the_replay_says_so():
     assert answer.headers["idempotent-replayed"] == "true"
 
 
-def test_problems_are_problem_json_with_a_stable_code():
-    answer = idempotency.problem_response(idempotency.IdempotencyKeyInFlight("busy"))
-    assert answer.status_code == 409 and answer.media_type == "application/problem+json"
-    assert b'"code":"idempotency_key_in_flight"' in answer.body
+def test_key_problems_are_refusals_with_their_own_status_and_type():
+    busy = idempotency.IdempotencyKeyInFlight("idempotency_key_in_flight", zh="处理中", en="busy")
+    reused = idempotency.IdempotencyKeyReused("idempotency_key_reused", zh="已用", en="used")
+    assert (busy.status_code, busy.category) == (409, "idempotency_key_in_flight")
+    assert (reused.status_code, reused.category) == (422, "idempotency_key_reused")
 
 
 def test_the_route_class_puts_the_header_on_posts_unless_exempt():

@@ -30,12 +30,12 @@ MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 class RosterTooLarge(DomainError):
     status_code = 413
-    code = "too_large"
+    category = "too_large"
 
 
 class UnsupportedRoster(DomainError):
     status_code = 415
-    code = "unsupported_media_type"
+    category = "unsupported_media_type"
 
 
 Progress = Callable[[int, int], None]
