@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -35,6 +35,7 @@ from unionfed_shared.access_log import request_id_of
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.observability import current_trace_id
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
+from unionfed_shared.wire_values import Moment
 
 log = logging.getLogger(__name__)
 
@@ -264,8 +265,8 @@ def audit_router() -> APIRouter:
         ),
         status_code: int | None = Query(default=None, alias="status", ge=100, le=599, description="HTTP status answered"),
         actor: str | None = Query(default=None, max_length=200, description="The caller's token subject"),
-        occurred_from: AwareDatetime | None = Query(default=None, alias="from", description="Inclusive, with a zone"),
-        occurred_to: AwareDatetime | None = Query(default=None, alias="to", description="Exclusive, with a zone"),
+        occurred_from: Moment | None = Query(default=None, alias="from", description="Inclusive, with a zone"),
+        occurred_to: Moment | None = Query(default=None, alias="to", description="Exclusive, with a zone"),
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> Page[AuditEntry]:

@@ -9,7 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
-from unionfed_shared import idempotency
+from unionfed_shared import idempotency, openapi_problems
 from unionfed_shared.access_log import AccessLogMiddleware
 from unionfed_shared.audit import AuditMiddleware, audit_router, remember_principal
 from unionfed_shared.auth import Principal
@@ -83,6 +83,8 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def asyncapi() -> JSONResponse:
         return JSONResponse(runtime.asyncapi)
 
+    # The document names every problem each operation can answer (once here, not per route).
+    openapi_problems.install(app)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
     return app
 

@@ -396,6 +396,8 @@ async def _replay(_request: Request, exc: IdempotentReplay) -> Response:
 
 
 OPENAPI_PARAMETER = "IdempotencyKey"
+# What parse_key accepts: 1 to 255 printable ASCII characters, no space at either end (quotes allowed).
+KEY_PATTERN = rf"^[!-~]([ -~]{{0,{MAX_KEY_LENGTH - 2}}}[!-~])?$"
 
 
 def _reusable_header_parameter(app) -> None:
@@ -415,6 +417,11 @@ def _reusable_header_parameter(app) -> None:
                         shared = shared or parameter
                         parameters[index] = {"$ref": f"#/components/parameters/{OPENAPI_PARAMETER}"}
         if shared is not None:
+            # A header is text or absent: the schema says which text parse_key accepts.
+            shared["schema"] = {
+                "type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH,
+                "examples": shared["schema"].get("examples", []),
+            }
             schema.setdefault("components", {}).setdefault("parameters", {})[OPENAPI_PARAMETER] = shared
         app.openapi_schema = schema
         return schema

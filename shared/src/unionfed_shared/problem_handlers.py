@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from unionfed_shared.errors import DomainError
 from unionfed_shared.messaging.errors import is_bad_value
@@ -51,10 +52,23 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     category, zh, en = _HTTP_STATUS.get(exc.status_code, ("invalid_request", "请求有误", "bad request"))
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        # Starlette names only the methods of the first route on the path; a path may have several.
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return problem_response(
         request, status=exc.status_code, category=category, code=category, texts={"zh-CN": zh, "en": en},
         headers=headers,
     )
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers on the request's path."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+    return sorted(methods)
 
 
 async def unstorable_value(request: Request, exc: DBAPIError) -> Response:

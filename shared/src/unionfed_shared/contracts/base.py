@@ -4,9 +4,11 @@ from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Money is integer fen on the wire. Strict mode refuses 12.5, 12.0 and "1200".
-Fen = Annotated[int, Field(strict=True, ge=-(10**15), le=10**15)]
-PositiveFen = Annotated[int, Field(strict=True, gt=0, le=10**15)]
+from unionfed_shared.wire_values import whole
+
+# Money is integer fen on the wire: 12.5, "1200" and true are refused (12.0 is the integer 12, as JSON Schema says).
+Fen = whole(ge=-(10**15), le=10**15)
+PositiveFen = whole(gt=0, le=10**15)
 
 OrgId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 

@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId
+from unionfed_shared.wire_values import Whole, whole
 
 ActivityKind = Literal["sport", "culture", "contest", "trip", "training", "health_check"]
 AwardLevel = Literal["first", "second", "third", "excellence"]
@@ -39,8 +40,8 @@ class ActivityPublishedV1(_ActivityEvent):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     registration_deadline: AwareDatetime
-    capacity: int | None = Field(default=None, strict=True, ge=1)
-    budget_fen: int = Field(strict=True, ge=0)
+    capacity: whole(ge=1) | None = Field(default=None)
+    budget_fen: Whole = Field(ge=0)
 
 
 class ActivityCancelledV1(_ActivityEvent):
@@ -61,7 +62,7 @@ class AwardSummary(BaseModel):
     member_id: UUID | None = None
     team_id: UUID | None = None
     team_name: str | None = None
-    prize_fen: int = Field(strict=True, ge=0)
+    prize_fen: Whole = Field(ge=0)
 
 
 class ActivityAwardsPublishedV1(_ActivityEvent):
@@ -71,5 +72,5 @@ class ActivityAwardsPublishedV1(_ActivityEvent):
     topic: ClassVar[str] = topics.EVENTS
 
     awards: list[AwardSummary] = Field(max_length=1000)
-    prize_total_fen: int = Field(strict=True, ge=0)
+    prize_total_fen: Whole = Field(ge=0)
     paid_on: dt.date

@@ -15,9 +15,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
+from unionfed_shared.wire_values import whole
 
 AccountCode = Annotated[str, Field(pattern=r"^\d{4}(/[a-z0-9][a-z0-9-]{0,62})?$")]
-NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**15)]
+NonNegativeFen = whole(ge=0, le=10**15)
 
 
 class _Part(BaseModel):

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
+from unionfed_shared.wire_values import Whole
 
 SpendingCategory = Literal["welfare", "activity", "equipment"]
 
@@ -37,7 +38,7 @@ class _HoldPaid(IntegrationEvent):
     description: str = Field(min_length=1, max_length=200)
     # The part of the amount given as goods at their value rather than cash (a welfare grant of
     # rice and oil); 0, the default, is all cash, as every earlier event was.
-    goods_fen: int = Field(default=0, strict=True, ge=0, le=10**15)
+    goods_fen: Whole = Field(default=0, ge=0, le=10**15)
 
     @model_validator(mode="after")
     def _goods_within_amount(self):

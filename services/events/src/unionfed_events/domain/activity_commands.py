@@ -10,9 +10,10 @@ from unionfed_events.domain.activities import check_schedule
 from unionfed_shared.contracts.base import OrgId, PositiveFen
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid
+from unionfed_shared.wire_values import whole
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
+NonNegativeFen = whole(ge=0, le=10**12)
 
 
 class _Command(BaseModel):
@@ -35,7 +36,7 @@ class CreateActivity(_Command):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     registration_deadline: AwareDatetime
-    capacity: int | None = Field(default=None, strict=True, ge=1, le=100_000, description="none: no limit")
+    capacity: whole(ge=1, le=100_000) | None = Field(default=None, description="none: no limit")
     eligible_gender: Literal["female", "male"] | None = None
     eligible_statuses: list[Literal["active", "retired"]] = Field(default=["active", "retired"], min_length=1)
     budget: list[BudgetItem] = Field(default_factory=list, max_length=50)

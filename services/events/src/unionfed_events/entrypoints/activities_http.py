@@ -8,7 +8,7 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
-from pydantic import AwareDatetime, BaseModel, PlainSerializer
+from pydantic import BaseModel, PlainSerializer
 
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
@@ -16,6 +16,7 @@ from unionfed_events.service_layer import activities as service
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
 
@@ -138,8 +139,8 @@ async def list_activities(
     runtime: CurrentRuntime,
     status_: Literal["draft", "published", "cancelled"] | None = Query(default=None, alias="status"),
     kind: str | None = Query(default=None, max_length=50),
-    starts_from: AwareDatetime | None = Query(default=None, alias="from", description="Start time, inclusive, with a zone"),
-    starts_before: AwareDatetime | None = Query(default=None, alias="to", description="Start time, exclusive, with a zone"),
+    starts_from: Moment | None = Query(default=None, alias="from", description="Start time, inclusive, with a zone"),
+    starts_before: Moment | None = Query(default=None, alias="to", description="Start time, exclusive, with a zone"),
     title: str | None = Query(default=None, min_length=1, max_length=100, description="A part of the title"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,

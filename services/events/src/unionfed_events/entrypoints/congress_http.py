@@ -16,6 +16,7 @@ from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.service_layer import congress
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
 Title = Annotated[str, Field(min_length=1, max_length=200)]
@@ -203,7 +204,7 @@ async def list_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, run
 
 @router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)
 async def overdue_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
-                            as_of: AwareDatetime | None = Query(default=None)) -> OverdueOut:
+                            as_of: Moment | None = Query(default=None)) -> OverdueOut:
     """Proposals that stand and have no answer after the session's deadline (as of now, or ``as_of``)."""
     async with runtime.uow() as uow:
         session, proposals = await congress.overdue_proposals(uow, principal, session_id, as_of)

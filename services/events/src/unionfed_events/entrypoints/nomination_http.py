@@ -11,6 +11,7 @@ from unionfed_events.domain.nominations import Award, notice_state
 from unionfed_events.service_layer import nominations
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.wire_values import Day
 
 router = APIRouter(tags=["awards and nominations"], route_class=IdempotentRoute)
 
@@ -110,7 +111,7 @@ async def list_nominations(organization_id: str, principal: CurrentPrincipal,
 
 @router.get("/organizations/{organization_id}/public-notices", response_model=list[PublicNoticeOut])
 async def public_notices(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-                         on: dt.date | None = Query(default=None)) -> list[PublicNoticeOut]:
+                         on: Day | None = Query(default=None)) -> list[PublicNoticeOut]:
     """Approved awards in public notice on a day (default: today in the federation's zone); every
     role in scope reads them."""
     async with runtime.uow() as uow:

@@ -15,10 +15,11 @@ from unionfed_events.domain.surveys import QuestionKind
 from unionfed_events.service_layer import surveys
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.wire_values import Whole
 
 router = APIRouter(tags=["surveys and democratic evaluations"], route_class=IdempotentRoute)
 # An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).
-AnswerValue = Annotated[int, Field(strict=True)] | list[Annotated[int, Field(strict=True)]] | str | None
+AnswerValue = Whole | list[Whole] | str | None
 
 
 class _Command(BaseModel):

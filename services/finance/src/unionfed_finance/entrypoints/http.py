@@ -13,6 +13,7 @@ from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
+from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance"], route_class=IdempotentRoute)
 
@@ -97,8 +98,8 @@ async def postings(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    date_from: dt.date | None = Query(default=None, alias="from", description="Effective date, inclusive"),
-    date_to: dt.date | None = Query(default=None, alias="to", description="Effective date, inclusive"),
+    date_from: Day | None = Query(default=None, alias="from", description="Effective date, inclusive"),
+    date_to: Day | None = Query(default=None, alias="to", description="Effective date, inclusive"),
     account: str | None = Query(
         default=None, min_length=1, max_length=20, description="Entries with a line on this account code, e.g. 5101"
     ),

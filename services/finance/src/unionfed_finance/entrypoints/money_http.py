@@ -114,7 +114,19 @@ async def reverse_posting(
         return accepted(await commands.reverse_posting(uow, principal, posting_id, body))
 
 
-@router.get("/money-requests/{request_id}", response_model=MoneyRequestOut)
+@router.get(
+    "/money-requests/{request_id}",
+    response_model=MoneyRequestOut,
+    responses={
+        202: {
+            "model": MoneyRequestOut,
+            "description": (
+                "Pending: not applied yet. An unknown id, or one of another organization's requests, answers "
+                "the same (deliberately: no way to learn that a request exists)"
+            ),
+        }
+    },
+)
 async def money_request(request_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> JSONResponse:
     """The outcome of a money command or event: 202 while pending, then posted/…/refused with the reason."""
     async with runtime.uow() as uow:

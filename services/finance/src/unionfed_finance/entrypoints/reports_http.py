@@ -22,6 +22,7 @@ from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance reports"], route_class=IdempotentRoute)
 
@@ -30,9 +31,16 @@ AUDIT_PACK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.AUDITOR)
 # A trace shows who did what, when and under which trace: for auditors and the federation.
 TRACE_READERS = (Role.AUDITOR, Role.FEDERATION_ADMIN)
 
-FromDay = Query(default=None, alias="from", description="first day, YYYY-MM-DD")
-ToDay = Query(default=None, alias="to", description="last day (inclusive), YYYY-MM-DD")
-FormatQuery = Query(default="html", alias="format")
+FromDay = Query(alias="from", description="first day, YYYY-MM-DD", examples=["2026-09-01"])
+ToDay = Query(alias="to", description="last day (inclusive), YYYY-MM-DD", examples=["2027-01-31"])
+FormatQuery = Query(default="html", alias="format", description="`html` for a page, `csv` for a spreadsheet")
+# The statement and the pack answer a page or a CSV file, as `format` asks.
+HTML_OR_CSV = {
+    200: {
+        "description": "The page (`format=html`) or the CSV file (`format=csv`, UTF-8 with a BOM)",
+        "content": {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}},
+    }
+}
 
 
 def _csv(content: bytes, filename: str) -> Response:
@@ -86,14 +94,15 @@ async def build_disclosure(
 @router.get(
     "/organizations/{organization_id}/disclosure",
     response_class=HTMLResponse,
+    responses=HTML_OR_CSV,
     summary="Public income and expenditure statement for a term (校务公开), recipients pseudonymised",
 )
 async def disclosure(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    starts: str | None = FromDay,
-    ends: str | None = ToDay,
+    starts: Day = FromDay,
+    ends: Day = ToDay,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
     output: Literal["html", "csv"] = FormatQuery,
 ) -> Response:
@@ -103,7 +112,7 @@ async def disclosure(
         org, head = await _books_in_scope(session, principal, organization_id)
         # The statement speaks the language its entries were written in, unless asked otherwise.
         lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
-        period = reports.Period.parse(starts, ends)
+        period = reports.Period.parse(starts.isoformat(), ends.isoformat())
         statement = await build_disclosure(session, org, head, period, lang)
     if output == "csv":
         name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
@@ -154,21 +163,22 @@ async def build_audit_pack(
 @router.get(
     "/organizations/{organization_id}/audit-pack",
     response_class=HTMLResponse,
+    responses=HTML_OR_CSV,
     summary="Every entry of a term with its source, actor and trace, totals and the chain check (民主理财)",
 )
 async def audit_pack(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    starts: str | None = FromDay,
-    ends: str | None = ToDay,
+    starts: Day = FromDay,
+    ends: Day = ToDay,
     output: Literal["html", "csv"] = FormatQuery,
 ) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         org, head = await _books_in_scope(session, principal, organization_id)
         principal.require_role(*AUDIT_PACK_READERS)
-        period = reports.Period.parse(starts, ends)
+        period = reports.Period.parse(starts.isoformat(), ends.isoformat())
         pack = await build_audit_pack(session, org, head, period)
     if output == "csv":
         return _csv(reports.render_audit_csv(pack), f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}.csv")

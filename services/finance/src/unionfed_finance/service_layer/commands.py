@@ -26,6 +26,7 @@ from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.base import PositiveFen
 from unionfed_shared.contracts.spending import SpendingCategory
 from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.wire_values import whole
 
 TREASURERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -91,12 +92,12 @@ class ClosePeriod(_Command):
 
 
 class SetBudget(_Command):
-    amount_fen: Annotated[int, Field(strict=True, ge=0, le=10**15)]
+    amount_fen: whole(ge=0, le=10**15)
     policy: Literal["stop", "warn"] = "stop"
 
 
 class SetFundPolicy(_Command):
-    employer_funds_remit_per_mille: Annotated[int, Field(strict=True, ge=0, le=1000)]
+    employer_funds_remit_per_mille: whole(ge=0, le=1000)
 
 
 class Books:

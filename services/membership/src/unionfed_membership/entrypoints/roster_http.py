@@ -13,6 +13,7 @@ from unionfed_membership.domain.model import PERIOD_PATTERN, Organization
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
 
@@ -35,7 +36,7 @@ class DuesPolicyOut(BaseModel):
 
 @router.put("/federations/{federation_id}/dues-policies/{valid_from}", response_model=DuesPolicyOut)
 async def set_dues_policy(
-    federation_id: str, valid_from: dt.date, body: dues.SetDuesPolicy, principal: CurrentPrincipal,
+    federation_id: str, valid_from: Day, body: dues.SetDuesPolicy, principal: CurrentPrincipal,
     runtime: CurrentRuntime,
 ) -> DuesPolicyOut:
     """The federation's dues rule from ``valid_from`` on (federation admins): rate and exemptions."""
@@ -185,7 +186,19 @@ async def import_roster(
     return body
 
 
-@router.get("/organizations/{organization_id}/roster")
+@router.get(
+    "/organizations/{organization_id}/roster",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The roster file: a spreadsheet (`format=xlsx`) or CSV (`format=csv`)",
+            "content": {
+                roster_export.MEDIA_TYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}},
+                "text/csv": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
 async def export_roster(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
     format: Literal["xlsx", "csv"] = "xlsx", lang: Literal["zh", "en"] = "zh",
@@ -211,11 +224,19 @@ async def set_staff_count(
     return {"organization_id": organization_id, "staff_count": count}
 
 
-@router.get("/organizations/{organization_id}/membership-report")
+@router.get(
+    "/organizations/{organization_id}/membership-report",
+    responses={
+        200: {
+            "description": "The report as JSON, or as a CSV file with `format=csv`",
+            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def membership_report(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    first_day: dt.date | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
-    last_day: dt.date | None = Query(default=None, alias="to", description="Default: today in the federation's time zone"),
+    first_day: Day | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
+    last_day: Day | None = Query(default=None, alias="to", description="Default: today in the federation's time zone"),
     format: Literal["json", "csv"] = "json",
 ):
     """Members and membership rate per union and for the tree; joins, leaves, transfers, retirements."""

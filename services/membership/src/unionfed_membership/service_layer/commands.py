@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from unionfed_shared import business_time
 from unionfed_shared.contracts.base import OrgId, PositiveFen
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
+from unionfed_shared.wire_values import whole
 
 
 class _Command(BaseModel):
@@ -35,7 +36,7 @@ class RegisterOrganization(_Command):
     )
 
 
-NonNegativeFen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
+NonNegativeFen = whole(ge=0, le=10**12)
 
 
 class EnrolMember(_Command):

@@ -32,6 +32,7 @@ from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.wire_values import Whole
 
 READERS = (*handlers.OFFICERS, Role.AUDITOR)
 
@@ -39,8 +40,8 @@ READERS = (*handlers.OFFICERS, Role.AUDITOR)
 class SetDuesPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    rate_per_mille: int = Field(
-        default=DEFAULT_RATE_PER_MILLE, strict=True, gt=0, le=MAX_RATE_PER_MILLE,
+    rate_per_mille: Whole = Field(
+        default=DEFAULT_RATE_PER_MILLE, gt=0, le=MAX_RATE_PER_MILLE,
         description="Per mille of the monthly base salary: 5 = 0.5%",
     )
     exempt_statuses: list[str] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])

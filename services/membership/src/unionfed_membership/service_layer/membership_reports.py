@@ -15,6 +15,7 @@ from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Invalid
+from unionfed_shared.wire_values import Whole
 
 # In the order of the CSV columns.
 CHANGES = ("joined", "transferred_in", "transferred_out", "retired", "left", "deceased", "rejoined")
@@ -24,7 +25,7 @@ MAX_STAFF = 10_000_000
 class SetStaffCount(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    staff_count: int = Field(strict=True, ge=0, le=MAX_STAFF, description="职工人数: the union's employees")
+    staff_count: Whole = Field(ge=0, le=MAX_STAFF, description="职工人数: the union's employees")
 
 
 def rate_percent(members: int, staff: int | None) -> str | None:

@@ -18,14 +18,15 @@ from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
+from unionfed_shared.wire_values import Day, whole
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
 # dates are computed in the federation's zone (unionfed_shared.business_time).
 SHANGHAI = business_time.DEFAULT_ZONE
 
-Fen = Annotated[int, Field(strict=True, ge=0, le=10**12)]
-PositiveFen = Annotated[int, Field(strict=True, gt=0, le=10**12)]
+Fen = whole(ge=0, le=10**12)
+PositiveFen = whole(gt=0, le=10**12)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -66,7 +67,7 @@ class VisitPolicy(_Command):
 
 class Goods(_Command):
     item: Name
-    quantity: Annotated[int, Field(strict=True, gt=0, le=1_000_000)]
+    quantity: whole(gt=0, le=1_000_000)
     unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
     value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
 
@@ -119,7 +120,7 @@ async def files(organization_id: str, principal: CurrentPrincipal, runtime: Curr
 
 @router.get("/organizations/{organization_id}/hardship-files/due-for-review")
 async def due_for_review(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: dt.date | None = None
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: Day | None = None
 ):
     async with runtime.uow() as uow:
         day = on or await grant_service.federation_today(uow, organization_id)
@@ -176,8 +177,8 @@ async def grants_of(
     status_: Literal["recorded", "approved", "cancelled"] | None = Query(default=None, alias="status"),
     visit_type: str | None = Query(default=None, max_length=50),
     member_id: uuid.UUID | None = None,
-    occasion_from: dt.date | None = Query(default=None, alias="from", description="Occasion date, inclusive"),
-    occasion_to: dt.date | None = Query(default=None, alias="to", description="Occasion date, inclusive"),
+    occasion_from: Day | None = Query(default=None, alias="from", description="Occasion date, inclusive"),
+    occasion_to: Day | None = Query(default=None, alias="to", description="Occasion date, inclusive"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ):
@@ -215,7 +216,7 @@ async def cancel_grant(grant_id: uuid.UUID, body: CancelGrant, principal: Curren
 @router.get("/organizations/{organization_id}/welfare-report")
 async def welfare_report(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    start: Annotated[dt.date, Query(alias="from")], end: Annotated[dt.date, Query(alias="to")],
+    start: Annotated[Day, Query(alias="from")], end: Annotated[Day, Query(alias="to")],
 ):
     async with runtime.uow() as uow:
         return local(await welfare_reports.report(uow, principal, organization_id, start, end))
