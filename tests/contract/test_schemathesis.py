@@ -1,0 +1,154 @@
+"""Each service's OpenAPI document is a contract: schemathesis 4 with ``--checks all`` finds nothing.
+
+The four services run as real processes (``unionfed NAME serve``) on the suite's Kafka and
+PostgreSQL. A federation with a union and a member is founded through membership and reaches the
+others by Kafka, so a federation admin's token (the one every request carries) reaches real
+data: schemathesis's settings (``schemathesis.toml`` beside this file) put the seeded ids into
+the ``organization_id``, ``federation_id`` and ``member_id`` path parameters. Every phase runs —
+examples, coverage, fuzzing, and the stateful phase over the links schemathesis infers (resources
+created by one call and read, changed or deleted by the next). The seed and the budget are fixed;
+the command, the seed and the number of requests are printed, and any failure fails the test.
+
+Also: each document is valid OpenAPI (``openapi-spec-validator``), and says what it promises
+(problem bodies, no FastAPI ``HTTPValidationError``).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from openapi_spec_validator import validate
+
+from tests.e2e.conftest import MIGRATIONS
+from tests.processes import UNIONFED, ServiceProcess
+from tests.pytest_infra import bearer, eventually, unique
+from unionfed_shared.auth import Role
+
+pytestmark = pytest.mark.integration
+
+SERVICES = ("membership", "welfare", "events", "finance")
+SEED = 20261205
+MAX_EXAMPLES = 5  # per operation and phase: the four services together stay under three minutes
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
+
+
+@pytest.fixture(scope="module")
+async def seeded_platform(infra, tmp_path_factory):
+    """The four services, with a federation, a union and a member that every service knows."""
+    logs = tmp_path_factory.mktemp("contract")
+    run = unique("st").split("-")[1][:8]
+    services = {name: ServiceProcess(infra, name, f"st_{name}_{run}", logs) for name in SERVICES}
+    for name, service in services.items():
+        await service.migrate(MIGRATIONS[name])
+        service.start()
+    try:
+        for service in services.values():
+            await service.wait_ready()
+        federation, union = unique("stfed"), unique("stunion")
+        founded = subprocess.run(
+            [UNIONFED, "membership", "found-federation", "--id", federation, "--name", "契约测试教育工会",
+             "--operator", "ops-contract"],
+            env=services["membership"].env, capture_output=True, text=True, timeout=60,
+        )
+        assert founded.returncode == 0, founded.stderr
+        admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-contract")
+        async with httpx.AsyncClient(base_url=services["membership"].url, timeout=10, headers=admin) as api:
+            created = await api.post(
+                "/v1/organizations",
+                json={"id": union, "name": "契约小学工会", "kind": "grassroots_union", "parent_id": federation},
+            )
+            assert created.status_code == 201, created.text
+            joined = await api.post(
+                f"/v1/organizations/{union}/members",
+                json={"display_name": "契约老师", "gender": "female", "joined_on": "2021-09-01"},
+            )
+            assert joined.status_code == 201, joined.text
+            member = joined.json()["id"]
+        for name in ("welfare", "events", "finance"):
+            async with httpx.AsyncClient(base_url=services[name].url, timeout=10, headers=admin) as api:
+
+                async def member_known(api=api):
+                    answer = await api.get(f"/v1/organizations/{union}/members")
+                    return answer.status_code == 200 and member in answer.text
+
+                await eventually(member_known, timeout=60)
+        yield services, {"federation": federation, "union": union, "member": member, "admin": admin}
+    finally:
+        for service in services.values():
+            service.stop()
+
+
+def schemathesis_command(url: str, token_header: str, report: Path) -> list[str]:
+    return [
+        SCHEMATHESIS, "--config-file", str(CONFIG), "run", f"{url}/openapi.json",
+        "--checks", "all",
+        "--seed", str(SEED),
+        "--max-examples", str(MAX_EXAMPLES),
+        "--phases", "examples,coverage,fuzzing,stateful",
+        "--workers", "1",
+        "--header", token_header,
+        "--report", "ndjson", "--report-ndjson-path", str(report),
+        "--no-color",
+    ]
+
+
+def requests_made(report: Path) -> int:
+    """How many HTTP requests the run sent, counted from its event stream."""
+    count = 0
+    for line in report.read_text().splitlines():
+        event = json.loads(line)
+        scenario = event.get("ScenarioFinished") or {}
+        for interaction in (scenario.get("recorder") or {}).get("interactions", {}).values():
+            if interaction.get("response") is not None or interaction.get("request") is not None:
+                count += 1
+    return count
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("service", SERVICES)
+async def test_schemathesis_finds_no_failure(seeded_platform, service, tmp_path):
+    services, seeded = seeded_platform
+    report = tmp_path / f"{service}.ndjson"
+    command = schemathesis_command(services[service].url, f"Authorization:{seeded['admin']['Authorization']}", report)
+    env = {
+        **os.environ,
+        "UNIONFED_ST_FEDERATION": seeded["federation"],
+        "UNIONFED_ST_ORGANIZATION": seeded["union"],
+        "UNIONFED_ST_MEMBER": seeded["member"],
+    }
+    started = time.monotonic()
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=540)
+    seconds = time.monotonic() - started
+    shown = " ".join(part if not part.startswith("Authorization:") else "'Authorization:Bearer …'" for part in command)
+    requests = requests_made(report) if report.exists() else 0
+    print(f"\n{service}: {shown}\n  seed {SEED}, {requests} requests, {seconds:.0f} s, exit {finished.returncode}")
+    print(finished.stdout[-6000:])
+    assert finished.returncode == 0, finished.stdout[-20000:] + finished.stderr[-3000:]
+    assert requests > 0
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_the_document_is_valid_openapi_and_promises_problems(seeded_platform, service):
+    services, _ = seeded_platform
+    async with httpx.AsyncClient(base_url=services[service].url, timeout=10) as api:
+        document = (await api.get("/openapi.json")).json()
+    validate(document)
+    schemas = document["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "Problem" in schemas
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if status.startswith(("4", "5")):
+                    assert list(response["content"]) == ["application/problem+json"], (method, path, status)
+            if operation.get("security"):
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
+            if "{" in path:
+                assert "out of the caller's scope" in operation["responses"]["404"]["description"] or (
+                    "outside the caller's scope" in operation["responses"]["404"]["description"]
+                ), (method, path)
