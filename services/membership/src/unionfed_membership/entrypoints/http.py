@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from unionfed_membership.domain.committee import ROLES, Term
 from unionfed_membership.domain.lifecycle import MemberChange
 from unionfed_membership.domain.member_search import MemberFilter
-from unionfed_membership.domain.model import DuesPayment, Member, MemberStatus, Organization
+from unionfed_membership.domain.model import DuesPayment, Member, MemberStatus, Organization, OrganizationKind
 from unionfed_membership.service_layer import (
     commands,
     committees,
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["membership"], route_class=IdempotentRout
 class OrganizationOut(BaseModel):
     id: str
     name: str
-    kind: str
+    kind: OrganizationKind
     parent_id: str | None
     path: list[str]
     time_zone: str
@@ -51,7 +51,7 @@ class MemberOut(BaseModel):
     display_name: str
     gender: Literal["female", "male"]
     joined_on: dt.date
-    status: str
+    status: MemberStatus
     # Officers only (federation_admin, union_officer); null for every other role.
     id_number_masked: str | None = None
     staff_no: str | None = None

@@ -1,18 +1,20 @@
 """HTTP for dues (policy, a month's collection, arrears), roster import/export and membership reports."""
 
 import datetime as dt
+import json
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, File, Query, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from unionfed_membership.domain.dues import Arrears, DuesPolicy
-from unionfed_membership.domain.model import PERIOD_PATTERN, Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.problems import ProblemResponse, problem_response
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
@@ -23,7 +25,7 @@ class DuesPolicyOut(BaseModel):
     federation_id: str
     valid_from: dt.date
     rate_per_mille: int
-    exempt_statuses: list[str]
+    exempt_statuses: list[MemberStatus]
     exempt_member_ids: list[uuid.UUID]
 
     @classmethod
@@ -158,7 +160,7 @@ def _union_of(organizations: list[Organization]) -> dict[str, str]:
 @router.post("/organizations/{organization_id}/roster-imports")
 @exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    request: Request, organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
     file: UploadFile = File(description="The roster: .xlsx or .csv (UTF-8 or GB18030)"),
     import_valid_rows: bool = Query(default=False, description="Import the good rows of a file that has bad ones"),
 ):
@@ -178,11 +180,19 @@ async def import_roster(
     )
     body = summary.as_dict()
     if not summary.imported:
-        detail = (
-            f"{len(summary.refused)} row(s) are invalid; nothing was imported "
-            f"(import_valid_rows=true imports the other {summary.rows - len(summary.refused)})"
+        valid = summary.rows - len(summary.refused)
+        refusal = problem_response(
+            request, status=422, category="invalid", code="roster_rows_invalid",
+            texts={
+                "zh-CN": f"{len(summary.refused)} 行有误，未导入任何成员（import_valid_rows=true 可导入其余 {valid} 行）",
+                "en": f"{len(summary.refused)} row(s) are invalid; nothing was imported "
+                f"(import_valid_rows=true imports the other {valid})",
+            },
         )
-        return JSONResponse({"error": "invalid_rows", "detail": detail, **body}, status_code=422)
+        # The problem carries the summary (refused_rows with their line numbers) as extension members.
+        document = json.loads(refusal.body)
+        language_headers = {k: v for k, v in refusal.headers.items() if k in ("content-language", "vary")}
+        return ProblemResponse({**document, **body}, status_code=422, headers=language_headers)
     return body
 
 

@@ -24,7 +24,7 @@ from unionfed_membership.domain.dues import (
     period_of,
     policy_for,
 )
-from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
@@ -44,7 +44,7 @@ class SetDuesPolicy(BaseModel):
         default=DEFAULT_RATE_PER_MILLE, gt=0, le=MAX_RATE_PER_MILLE,
         description="Per mille of the monthly base salary: 5 = 0.5%",
     )
-    exempt_statuses: list[str] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])
+    exempt_statuses: list[MemberStatus] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])
     exempt_member_ids: list[uuid.UUID] = Field(default_factory=list)
 
 

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from unionfed_welfare.domain.grants import VISIT_TYPES
+from unionfed_welfare.domain.hardship import CAUSES, LEVELS
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
 from unionfed_welfare.service_layer import welfare_reports
@@ -28,6 +30,10 @@ SHANGHAI = business_time.DEFAULT_ZONE
 Fen = whole(ge=0, le=10**12)
 PositiveFen = whole(gt=0, le=10**12)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# The closed sets of the domain, as enums in the document.
+VisitType = Literal[tuple(VISIT_TYPES)]  # type: ignore[valid-type]
+HardshipLevel = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
+HardshipCause = Literal[tuple(CAUSES)]  # type: ignore[valid-type]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -37,8 +43,8 @@ class _Command(BaseModel):
 
 class OpenFile(_Command):
     member_id: uuid.UUID
-    level: str
-    cause: str
+    level: HardshipLevel
+    cause: HardshipCause
     cause_detail: Text = ""
     family_situation: Text = ""
     documents: list[Name] = Field(default_factory=list, max_length=50)
@@ -48,7 +54,7 @@ class OpenFile(_Command):
 
 class ReviewFile(_Command):
     reviewed_on: dt.date
-    level: str | None = None  # another level: the file is upgraded or eased
+    level: HardshipLevel | None = None  # another level: the file is upgraded or eased
     notes: Text = ""
     family_situation: Text | None = None
     documents: list[Name] = Field(default_factory=list, max_length=50)
@@ -61,7 +67,7 @@ class CloseFile(_Command):
 
 
 class VisitPolicy(_Command):
-    amounts_fen: dict[str, PositiveFen] = Field(min_length=1)
+    amounts_fen: dict[VisitType, PositiveFen] = Field(min_length=1)
     yearly_cap_fen: PositiveFen
 
 
@@ -74,7 +80,7 @@ class Goods(_Command):
 
 class RecordGrant(_Command):
     member_id: uuid.UUID
-    visit_type: str
+    visit_type: VisitType
     occasion_on: dt.date
     # What tells this occasion from another of the same day (a hospital admission number …).
     occasion_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
@@ -175,7 +181,7 @@ async def grants_of(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     status_: Literal["recorded", "approved", "cancelled"] | None = Query(default=None, alias="status"),
-    visit_type: str | None = Query(default=None, max_length=50),
+    visit_type: VisitType | None = Query(default=None),
     member_id: uuid.UUID | None = None,
     occasion_from: Day | None = Query(default=None, alias="from", description="Occasion date, inclusive"),
     occasion_to: Day | None = Query(default=None, alias="to", description="Occasion date, inclusive"),
