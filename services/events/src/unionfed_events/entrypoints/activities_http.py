@@ -17,6 +17,7 @@ from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_shared.wire_values import Moment
+from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
 
@@ -122,7 +123,16 @@ class BudgetOut(BaseModel):
 
 @router.post("/organizations/{organization_id}/activities", status_code=status.HTTP_201_CREATED, response_model=ActivityOut)
 async def create_activity(
-    organization_id: str, body: commands.CreateActivity, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str,
+    body: Annotated[commands.CreateActivity, example(
+        "A badminton contest for every union of the county",
+        {
+            "title": "教职工羽毛球赛", "kind": "sport", "starts_at": "2027-04-20T09:00:00+08:00",
+            "ends_at": "2027-04-20T17:00:00+08:00", "registration_deadline": "2027-04-10T18:00:00+08:00",
+            "capacity": 64, "budget": [{"kind": "cost", "label": "场地", "amount_fen": 200000}],
+        },
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     """Draft an activity organized by the organization, open to its subtree or to the organizations named."""
     async with runtime.uow() as uow:
@@ -181,7 +191,9 @@ async def cancel_activity(
 
 @router.post("/activities/{activity_id}/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationOut)
 async def register(
-    activity_id: uuid.UUID, body: commands.Register, principal: CurrentPrincipal, runtime: CurrentRuntime
+    activity_id: uuid.UUID,
+    body: Annotated[commands.Register, example("A member signs up", {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11"})],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     """Register a member (a member registers themself): a place if one is free, else the waitlist."""
     async with runtime.uow() as uow:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import JSONResponse
@@ -13,6 +14,7 @@ from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import commands
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["finance commands"], route_class=IdempotentRoute)
 
@@ -149,7 +151,11 @@ async def money_request(request_id: str, principal: CurrentPrincipal, runtime: C
     "/organizations/{organization_id}/fund-requests", status_code=status.HTTP_201_CREATED, response_model=FundRequestOut
 )
 async def request_funds(
-    organization_id: str, body: commands.RequestFunds, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str,
+    body: Annotated[commands.RequestFunds, example(
+        "Ask the federation for the sports day", {"amount_fen": 500000, "purpose": "教职工运动会经费"},
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> FundRequestOut:
     """Ask the upper union for funds (e.g. 2,000 yuan for a table-tennis table)."""
     async with runtime.uow() as uow:

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
@@ -23,6 +23,7 @@ from unionfed_shared.auth import Principal
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["membership"], route_class=IdempotentRoute)
 
@@ -88,7 +89,11 @@ class DuesPaymentOut(BaseModel):
     summary="Found an organization under another",
 )
 async def register_organization(
-    body: commands.RegisterOrganization, principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[commands.RegisterOrganization, example(
+        "A primary school's union under the county federation",
+        {"id": "county-edu-no1-primary", "name": "第一小学工会", "kind": "grassroots_union", "parent_id": "county-edu"},
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> OrganizationOut:
     """Found a grassroots union, union group or sub-federation (建会) under an organization in scope."""
     async with runtime.uow() as uow:
@@ -117,7 +122,11 @@ async def get_subtree(organization_id: str, principal: CurrentPrincipal, runtime
     summary="Enrol a member (入会)",
 )
 async def enrol_member(
-    organization_id: str, body: commands.EnrolMember, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str,
+    body: Annotated[commands.EnrolMember, example(
+        "A teacher joins", {"display_name": "陈老师", "gender": "female", "joined_on": "2021-09-01", "staff_no": "T0042"},
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> MemberOut:
     """A member joins the union (入会). The optional ID number (GB 11643, check digit verified) and
     phone are stored encrypted and never returned here; an ID number already known in the
@@ -171,7 +180,12 @@ async def get_member(member_id: uuid.UUID, principal: CurrentPrincipal, runtime:
     summary="Record a member's dues for a month",
 )
 async def record_dues_payment(
-    organization_id: str, body: commands.RecordDuesPayment, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str,
+    body: Annotated[commands.RecordDuesPayment, example(
+        "November's dues, 21.50 yuan",
+        {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "period": "2026-11", "amount_fen": 2150},
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> DuesPaymentOut:
     """Record a member's dues (会费) for one month, collected by the union."""
     async with runtime.uow() as uow:
@@ -279,7 +293,11 @@ def _outcome(outcome: member_changes.Outcome, principal: Principal) -> MemberCha
     summary="Transfer a member to another union (教师交流), now or on a later date",
 )
 async def transfer_member(
-    member_id: uuid.UUID, body: commands.TransferMember, principal: CurrentPrincipal, runtime: CurrentRuntime
+    member_id: uuid.UUID,
+    body: Annotated[commands.TransferMember, example(
+        "Moves to another school at the start of term", {"to_organization_id": "county-edu-no2-middle", "effective_on": "2027-02-17"},
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> MemberChangeOutcomeOut:
     """Both unions must be in the caller's scope. Effective today or earlier: applied now and
     ``member_transferred`` is emitted; later: recorded as scheduled and applied when due."""

@@ -21,6 +21,7 @@ from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.wire_values import Day, whole
+from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
@@ -113,7 +114,16 @@ def local(value):
 
 
 @router.post("/organizations/{organization_id}/hardship-files", status_code=status.HTTP_201_CREATED)
-async def open_file(organization_id: str, body: OpenFile, principal: CurrentPrincipal, runtime: CurrentRuntime):
+async def open_file(
+    organization_id: str,
+    body: Annotated[OpenFile, example(
+        "A member with a serious illness",
+        {
+            "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "level": "hardship", "cause": "serious_illness",
+            "cause_detail": "本人重病住院", "opened_on": "2026-11-05", "next_review_on": "2027-05-05",
+        },
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime):
     async with runtime.uow() as uow:
         return local(await hardship_service.open_file(uow, principal, organization_id, body))
 
@@ -170,7 +180,16 @@ async def get_policy(federation_id: str, principal: CurrentPrincipal, runtime: C
 
 
 @router.post("/organizations/{organization_id}/grants", status_code=status.HTTP_201_CREATED)
-async def record_grant(organization_id: str, body: RecordGrant, principal: CurrentPrincipal, runtime: CurrentRuntime):
+async def record_grant(
+    organization_id: str,
+    body: Annotated[RecordGrant, example(
+        "A hospital visit with fruit and a standard grant",
+        {
+            "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "visit_type": "hospitalised", "occasion_on": "2026-11-03",
+            "occasion_ref": "住院号 2026-11873", "goods": [{"item": "水果篮", "quantity": 1, "unit": "个", "value_fen": 10000}],
+        },
+    )],
+    principal: CurrentPrincipal, runtime: CurrentRuntime):
     async with runtime.uow() as uow:
         return local(await grant_service.record(uow, principal, organization_id, body))
 
