@@ -12,7 +12,7 @@ from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid
 from unionfed_shared.wire_values import whole
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 NonNegativeFen = whole(ge=0, le=10**12)
 
 

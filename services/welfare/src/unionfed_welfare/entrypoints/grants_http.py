@@ -35,7 +35,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 VisitType = Literal[tuple(VISIT_TYPES)]  # type: ignore[valid-type]
 HardshipLevel = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
 HardshipCause = Literal[tuple(CAUSES)]  # type: ignore[valid-type]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 
 
 class _Command(BaseModel):
@@ -75,7 +75,7 @@ class VisitPolicy(_Command):
 class Goods(_Command):
     item: Name
     quantity: whole(gt=0, le=1_000_000)
-    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"\S")]
     value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
 
 
