@@ -304,8 +304,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     (FI, "PUT /v1/federations/{federation_id}/fund-policy"): Route(
         "F", FED, federation=True, body=lambda w: {"employer_funds_remit_per_mille": 400}),
     (FI, "GET /v1/federations/{federation_id}/fund-policy"): Route(EVERYONE, FED, federation=True),
-    (FI, "GET /v1/organizations/{organization_id}/disclosure"): Route(EVERYONE, ORG),
-    (FI, "GET /v1/organizations/{organization_id}/audit-pack"): Route("FUA", ORG),
+    # `from` and `to` are required (checked before the scope).
+    (FI, "GET /v1/organizations/{organization_id}/disclosure"): Route(
+        EVERYONE, ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
+    (FI, "GET /v1/organizations/{organization_id}/audit-pack"): Route(
+        "FUA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
     (FI, "GET /v1/postings/{posting_id}/trace"): Route("FA", lambda w: {"posting_id": w["posting"]}),
     (FI, "GET /v1/organizations/{organization_id}/ledger/consolidated"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
