@@ -54,7 +54,8 @@ async def test_a_file_is_opened_reviewed_regraded_and_closed_with_its_history(we
     assert (file["level_label"], file["next_review_on"], file["member_name"]) == ("特困", "2026-06-02", "Li Hua")
     second = await api.post(f"/v1/organizations/{school}/hardship-files", json={**OPEN, "member_id": str(member)},
                             headers=officer)
-    assert second.status_code == 409 and file["id"] in second.json()["detail"]
+    assert second.status_code == 409 and second.json()["code"] == "hardship_file_already_open"
+    assert file["id"] in second.json()["detail"]
 
     due = await api.get(f"/v1/organizations/{school}/hardship-files/due-for-review", params={"on": "2026-06-01"},
                         headers=officer)
@@ -134,4 +135,5 @@ async def test_opening_a_file_twice_with_one_key_opens_it_once(welfare):
 
     assert first.status_code == again.status_code == 201, (first.text, again.text)
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
-    assert unkeyed.status_code == 409 and first.json()["id"] in unkeyed.json()["detail"]
+    assert unkeyed.status_code == 409 and unkeyed.json()["code"] == "hardship_file_already_open"
+    assert first.json()["id"] in unkeyed.json()["detail"]
