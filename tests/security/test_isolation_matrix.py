@@ -121,7 +121,8 @@ class Matrix:
                 params[target_name] = fake
         url = case.path.format(**params)
         _runtime, client = self.services[case.service]
-        kwargs = {"headers": headers}
+        # In English: a scope refusal is told from a domain 404 by its words ("… outside your scope").
+        kwargs = {"headers": {**headers, "Accept-Language": "en"}}
         if body is not None:
             kwargs["json"] = body
         if spec.query:
@@ -146,7 +147,7 @@ class Matrix:
                 shape = json.loads(answer.body)
             except ValueError:
                 shape = None
-            if not (isinstance(shape, dict) and set(shape) == {"error", "detail"}):
+            if not (isinstance(shape, dict) and {"type", "title", "status", "detail", "code"} <= set(shape)):
                 self.problems["refusal shape"].append(f"{label}: {answer.status} {answer.body[:200]}")
         if any(marker in answer.body for marker in HARDSHIP_MARKERS):
             if not (case.role in DETAIL_ROLES and case.scope in ("own", "parent")):

@@ -98,7 +98,7 @@ async def test_41_of_50_recipients_responding_is_a_return_rate_of_82_0_percent(c
         assert answered.status_code == 204, answered.text
     twice = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [1, [0], 3, None]},
                            headers=as_member(county, staff[0]))
-    assert twice.status_code == 409 and "already" in twice.json()["detail"]
+    assert twice.status_code == 409 and twice.json()["code"] == "survey_already_answered"
 
     results = (await api.get(f"/v1/surveys/{survey_id}/results", headers=officer)).json()
     assert (results["recipients"], results["responses"], results["return_rate"]) == (50, 41, "82.0%")
