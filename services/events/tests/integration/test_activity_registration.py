@@ -259,6 +259,7 @@ async def test_teams_attendance_and_awards(county):
         "category": "个人", "level": "second", "member_id": str(m["孙老师"]), "prize_fen": 200_01,
     }, headers=county.officer())
     assert over.status_code == 422 and over.json()["code"] == "prizes_over_budget"
+    assert over.json()["detail"] == "奖金合计 500.01 元 超过奖金预算 500.00 元", "the sum from SQL is said in yuan"
     not_in = await api.post(f"{url}/awards", json={
         "category": "个人", "level": "third", "member_id": str(m["张老师"]), "prize_fen": 0,
     }, headers=county.officer())
