@@ -289,7 +289,7 @@ async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
 async def _require_hardship_file(uow: UnitOfWork, file_id: uuid.UUID, member_id: uuid.UUID) -> None:
     owner = await uow.session.scalar(select(hardship_files.c.member_id).where(hardship_files.c.id == file_id))
     if owner != member_id:
-        raise Invalid("hardship_file_not_members", zh="该困难职工档案不属于此会员", en="the hardship file is not this member's")
+        raise Invalid("hardship_file_of_another_member", zh="该困难职工档案不属于此会员", en="the hardship file is not this member's")
 
 
 async def _load(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> dict:
