@@ -88,7 +88,7 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
         if refusals:
             raise Invalid(
                 "members_not_eligible",
-                zh="以下会员不能参加：" + "；".join(f"{member_id}：{why.zh}" for member_id, why in refusals[:20]),
+                zh="以下会员不能纳入本项目：" + "；".join(f"{member_id}：{why.zh}" for member_id, why in refusals[:20]),
                 en="these members cannot be enrolled: " + "; ".join(f"{member_id}: {why.en}" for member_id, why in refusals[:20]),
             )
         return [rows[m] for m in named]

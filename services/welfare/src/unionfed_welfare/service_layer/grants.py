@@ -136,7 +136,7 @@ async def record(uow: UnitOfWork, principal: Principal, organization_id: str, co
     except IntegrityError as exc:  # recorded by someone else since the check above
         await uow.session.rollback()
         await _require_new_occasion(uow, key)
-        raise Conflict("grant_occasion_taken", zh="此事由刚刚已由他人登记慰问",
+        raise Conflict("grant_occasion_taken", zh="该慰问事由刚刚已由他人登记",
                        en="this occasion was just granted by someone else") from exc
     if command.goods:
         await uow.session.execute(
@@ -281,7 +281,7 @@ async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
     if first is not None:
         raise Conflict(
             "grant_occasion_taken",
-            zh=f"此事由已登记过慰问：慰问单 {first.id}，由 {first.recorded_by} 在 {first.organization_id} 登记",
+            zh=f"该慰问事由已登记过：慰问单 {first.id}，由 {first.recorded_by} 在 {first.organization_id} 登记",
             en=f"this occasion is already granted: grant {first.id} recorded by {first.recorded_by} in {first.organization_id}",
         )
 
