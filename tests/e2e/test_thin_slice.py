@@ -57,7 +57,7 @@ async def test_member_joins_and_dues_reach_the_school_ledger(platform):
             json={"member_id": member_id, "period": "2026-10", "amount_fen": 2150},
             headers=officer,
         )
-        assert twice.status_code == 409 and "already collected" in twice.json()["detail"]
+        assert twice.status_code == 409 and twice.json()["code"] == "dues_already_collected"
 
     # Welfare and events keep their own read model of the school's members.
     for name in ("welfare", "events", "finance"):

@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parents[3]
 # Each tree converted to the bilingual form; a tree is added here when its refusals are.
 SOURCE_ROOTS = [
     "shared/src",
+    "services/membership/src",
 ]
 
 BASE_REFUSALS = {"DomainError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict"}
