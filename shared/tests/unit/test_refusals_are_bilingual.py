@@ -18,6 +18,7 @@ REPO = Path(__file__).resolve().parents[3]
 SOURCE_ROOTS = [
     "shared/src",
     "services/membership/src",
+    "services/finance/src",
 ]
 
 BASE_REFUSALS = {"DomainError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict"}

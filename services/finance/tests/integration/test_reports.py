@@ -17,7 +17,7 @@ from sqlalchemy import select
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import bearer, unique
+from tests.pytest_infra import bearer, refusal_of, unique
 from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
@@ -205,17 +205,18 @@ async def test_disclosure_refuses_outsiders_and_bad_periods(books: Books):
     hidden = await books.client.get(url, params=TERM, headers=outsider)
     missing = await books.client.get(f"/v1/organizations/{unique('nowhere')}/disclosure", params=TERM, headers=outsider)
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json()
+    assert refusal_of(hidden) == refusal_of(missing) and hidden.json()["code"] == "organization_not_found"
 
     member = bearer(Role.MEMBER, books.school, books.federation)
-    for params, reason in [
-        ({"from": "2027-01-31", "to": "2026-09-01"}, "after"),
-        ({"from": "2026-13-01", "to": "2027-01-31"}, "not a real date"),
-        ({"from": "yesterday", "to": "2027-01-31"}, "YYYY-MM-DD"),
-        ({"to": "2027-01-31"}, "required"),
+    for params, code, reason in [
+        ({"from": "2027-01-31", "to": "2026-09-01"}, "date_range_reversed", "after"),
+        ({"from": "2026-13-01", "to": "2027-01-31"}, "date_invalid", "not a real date"),
+        ({"from": "yesterday", "to": "2027-01-31"}, "date_invalid", "YYYY-MM-DD"),
+        ({"to": "2027-01-31"}, "date_missing", "required"),
     ]:
-        refused = await books.client.get(url, params=params, headers=member)
-        assert refused.status_code == 422 and reason in refused.json()["detail"], refused.text
+        refused = await books.client.get(url, params=params, headers={**member, "Accept-Language": "en"})
+        assert refused.status_code == 422 and refused.json()["code"] == code, refused.text
+        assert reason in refused.json()["detail"], refused.text
 
 
 async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_chain_check(books: Books):
@@ -321,7 +322,7 @@ async def test_trace_is_hidden_outside_scope_and_refused_to_other_roles(books: B
     hidden = await books.client.get(url, headers=other_auditor)
     missing = await books.client.get(f"/v1/postings/{uuid.uuid4()}/trace", headers=other_auditor)
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json()
+    assert refusal_of(hidden) == refusal_of(missing) and hidden.json()["code"] == "posting_not_found"
     officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
     assert (await books.client.get(url, headers=officer)).status_code == 403
 

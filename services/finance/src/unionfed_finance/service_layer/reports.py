@@ -48,6 +48,10 @@ def shanghai_time(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
+# The query parameters of a period, as a Chinese reader calls them.
+_DAY_ZH = {"from": "开始日期（from）", "to": "结束日期（to）"}
+
+
 @dataclass(frozen=True)
 class Period:
     starts_on: dt.date
@@ -59,15 +63,31 @@ class Period:
         days = []
         for name, value in (("from", starts), ("to", ends)):
             if not value:
-                raise Invalid(f"'{name}' is required, as YYYY-MM-DD")
+                raise Invalid(
+                    "date_missing",
+                    zh=f"须填写{_DAY_ZH[name]}，格式为 YYYY-MM-DD",
+                    en=f"'{name}' is required, as YYYY-MM-DD",
+                )
             if not _ISO_DAY.match(value):
-                raise Invalid(f"'{name}' must be a date as YYYY-MM-DD, not {value!r}")
+                raise Invalid(
+                    "date_invalid",
+                    zh=f"{_DAY_ZH[name]}须为 YYYY-MM-DD 格式的日期，而非 {value!r}",
+                    en=f"'{name}' must be a date as YYYY-MM-DD, not {value!r}",
+                )
             try:
                 days.append(dt.date.fromisoformat(value))
             except ValueError as exc:
-                raise Invalid(f"'{name}' is not a real date: {value!r} ({exc})") from exc
+                raise Invalid(
+                    "date_invalid",
+                    zh=f"{_DAY_ZH[name]} {value!r} 不是有效日期",
+                    en=f"'{name}' is not a real date: {value!r} ({exc})",
+                ) from exc
         if days[0] > days[1]:
-            raise Invalid(f"'from' ({days[0]}) is after 'to' ({days[1]})")
+            raise Invalid(
+                "date_range_reversed",
+                zh=f"开始日期（{days[0]}）晚于结束日期（{days[1]}）",
+                en=f"'from' ({days[0]}) is after 'to' ({days[1]})",
+            )
         return cls(days[0], days[1])
 
     @property
