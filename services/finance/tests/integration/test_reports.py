@@ -222,7 +222,7 @@ async def test_disclosure_refuses_outsiders_and_bad_periods(books: Books):
 async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_chain_check(books: Books):
     auditor = bearer(Role.AUDITOR, books.school, books.federation, subject="auditor-he")
     response = await books.client.get(
-        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv"}, headers=auditor
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv", "lang": "en"}, headers=auditor
     )
     assert response.status_code == 200, response.text
     rows = csv_rows(response)
@@ -257,8 +257,22 @@ async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_cha
     assert totals["5103"] == ["80.00", "80.00", "0.00"]
     assert [row for row in rows if row and row[0] == "total"] == [["total", "", "3131.50", "3131.50", ""]]
 
-    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=auditor)
+    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "lang": "en"},
+                                  headers=auditor)
     assert page.status_code == 200 and "chain intact" in page.text and str(p["reversal"]) in page.text
+
+    # By default the pack speaks the federation's language (zh-CN here): the same lines, Chinese headers.
+    chinese = await books.client.get(
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv"}, headers=auditor
+    )
+    zh_rows = csv_rows(chinese)
+    zh_header = next(i for i, row in enumerate(zh_rows) if row and row[0] == "序号")
+    assert zh_rows[0] == ["工会经费审查资料（民主理财小组）"] and zh_header == header
+    assert zh_rows[zh_header][:4] == ["序号", "分录编号", "记账日期", "摘要"]
+    assert [row[:2] for row in zh_rows[zh_header + 1 :] if row][: len(lines)] == [
+        row[:2] for row in rows[header + 1 :] if row
+    ][: len(lines)]
+    assert ["合计", "", "3131.50", "3131.50", ""] in zh_rows
 
     member = bearer(Role.MEMBER, books.school, books.federation)
     forbidden = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=member)

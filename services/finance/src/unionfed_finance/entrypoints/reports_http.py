@@ -167,6 +167,7 @@ async def audit_pack(
     starts: str | None = FromDay,
     ends: str | None = ToDay,
     output: Literal["html", "csv"] = FormatQuery,
+    lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
 ) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
@@ -174,9 +175,12 @@ async def audit_pack(
         principal.require_role(*AUDIT_PACK_READERS)
         period = reports.Period.parse(starts, ends)
         pack = await build_audit_pack(session, org, head, period)
+        # Column headers and labels in the words the federation keeps its books in.
+        lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
     if output == "csv":
-        return _csv(reports.render_audit_csv(pack), f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}.csv")
-    return HTMLResponse(reports.render_audit_html(pack))
+        name = f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
+        return _csv(reports.render_audit_csv(pack, lang), name)
+    return HTMLResponse(reports.render_audit_html(pack, lang))
 
 
 # ---------------------------------------------------------------- entry trace
