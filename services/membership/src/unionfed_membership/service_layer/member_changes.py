@@ -144,7 +144,7 @@ async def _member_for_change(
             "member_change_already_scheduled",
             zh=f"会员 {member.id} 已有一项 {pending.effective_on} 生效的预定变更（{pending.change}，编号 {pending.id}），请先撤销再登记新的变更",
             en=f"member {member.id} has a {pending.change} change scheduled for {pending.effective_on} "
-                f"(change {pending.id}); cancel it before recording another",
+               f"(change {pending.id}); cancel it before recording another",
         )
     return member, today
 

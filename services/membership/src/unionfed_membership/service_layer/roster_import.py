@@ -129,7 +129,7 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
             "roster_too_large",
             zh=f"工作簿解压后为 {unpacked} 字节，超过 {MAX_XLSX_UNPACKED_BYTES} 字节的上限，请拆分后再导入",
             en=f"the workbook unpacks to {unpacked} bytes, more than the limit of {MAX_XLSX_UNPACKED_BYTES}; "
-                "split the file",
+               "split the file",
         )
     try:
         # data_only=False: a formula comes back as its text ("=…") and is refused as injection,
