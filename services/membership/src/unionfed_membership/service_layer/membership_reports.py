@@ -15,6 +15,7 @@ from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Invalid
+from unionfed_membership.domain.labels import kind_zh
 
 # In the order of the CSV columns.
 CHANGES = ("joined", "transferred_in", "transferred_out", "retired", "left", "deceased", "rejoined")
@@ -94,7 +95,11 @@ async def set_staff_count(
     organization = await handlers.organization_in_scope(uow, principal, organization_id)
     principal.require_role(*handlers.OFFICERS)
     if organization.kind != "grassroots_union":
-        raise Invalid(f"the staff count (职工人数) is kept per grassroots union, not per {organization.kind}")
+        raise Invalid(
+            "staff_count_not_on_grassroots_union",
+            zh=f"职工人数按基层工会登记，不能登记在{kind_zh(organization.kind)}上",
+            en=f"the staff count (职工人数) is kept per grassroots union, not per {organization.kind}",
+        )
     await ReportQueries(uow.session).set_staff_count(organization.id, command.staff_count, principal.subject)
     await uow.commit()
     return command.staff_count
@@ -112,7 +117,7 @@ async def membership_report(
     last_day = last_day or clock.today(root.zone)
     first_day = first_day or last_day.replace(month=1, day=1)
     if first_day > last_day:
-        raise Invalid("from must not be after to")
+        raise Invalid("date_range_reversed", zh="开始日期不能晚于结束日期", en="from must not be after to")
     organizations = await roster_queries.subtree(uow.session, root)
     rows, owner = _rows(root, organizations)
     queries = ReportQueries(uow.session)
