@@ -40,12 +40,6 @@ def bearer(role, organization_id: str, federation_id: str, subject: str | None =
     return {"Authorization": f"Bearer {tokens.issue(subject or f'{role.value}-1', role, organization_id, federation_id)}"}
 
 
-def refusal_of(response) -> dict:
-    """A problem without what belongs to the one request (its path, its trace id): a hidden resource and a
-    missing one must answer alike in everything else."""
-    return {k: v for k, v in response.json().items() if k not in ("instance", "trace_id")}
-
-
 def unique(prefix: str) -> str:
     """An id no other test uses, valid as an organization id."""
     return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from tests.processes import UNIONFED
-from tests.pytest_infra import bearer, eventually, refusal_of, unique
+from tests.pytest_infra import bearer, eventually, unique
+from tests.problem_tools import refusal
 from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -98,7 +99,7 @@ async def test_member_joins_and_dues_reach_the_school_ledger(platform):
         refused = await api.get(f"/v1/organizations/{school}/ledger/balances", headers=stranger)
         missing = await api.get("/v1/organizations/no-such-school/ledger/balances", headers=stranger)
         assert refused.status_code == missing.status_code == 404
-        assert refusal_of(refused) == refusal_of(missing) and refused.json()["code"] == "organization_not_found"
+        assert refusal(refused) == refusal(missing) and refused.json()["code"] == "organization_not_found"
         unauthenticated = await api.get(f"/v1/organizations/{school}/ledger/balances")
         assert unauthenticated.status_code == 401
 

@@ -3,7 +3,8 @@
 An AST walk over each source root: a call of ``DomainError`` or any subclass (those of
 ``unionfed_shared.errors`` and the subclasses the roots define themselves) must name ``zh=`` and
 ``en=``, and so must every ``field_refusal(...)``. The old one-argument form ``Invalid("why")`` would
-answer the bare category as its code and English to a Chinese caller.
+answer the bare category as its code and English to a Chinese caller. A pydantic validator refuses
+with ``field_refusal`` too: a bare ``ValueError`` reaches the caller as an English-only ``value_error``.
 """
 
 import ast
@@ -19,9 +20,13 @@ SOURCE_ROOTS = [
     "shared/src",
     "services/membership/src",
     "services/finance/src",
+    "services/welfare/src",
+    "services/events/src",
 ]
 
 BASE_REFUSALS = {"DomainError", "Invalid", "Unauthorized", "Forbidden", "NotFound", "Conflict"}
+VALIDATORS = {"field_validator", "model_validator", "validator", "root_validator"}
+BARE_ERRORS = {"ValueError", "AssertionError", "TypeError"}
 
 
 def _python_files(root: str) -> list[Path]:
@@ -85,6 +90,44 @@ def unilingual_refusals(path: Path, refusals: set[str]) -> Iterator[str]:
             what = f"missing {', '.join(missing)}" if missing else "no code"
             where = path.relative_to(REPO) if path.is_relative_to(REPO) else path
             yield f"{where}:{node.lineno}: {name}(...) {what}"
+
+
+def _called_name(node: ast.expr) -> str | None:
+    return _called_name(node.func) if isinstance(node, ast.Call) else _base_name(node)
+
+
+def bare_validator_errors(path: Path) -> Iterator[str]:
+    for node in ast.walk(_parse(path)):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        if not any(_called_name(decorator) in VALIDATORS for decorator in node.decorator_list):
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Raise) and inner.exc is not None and _called_name(inner.exc) in BARE_ERRORS:
+                where = path.relative_to(REPO) if path.is_relative_to(REPO) else path
+                yield f"{where}:{inner.lineno}: a validator raises {_called_name(inner.exc)}, not field_refusal"
+
+
+@pytest.mark.parametrize("root", SOURCE_ROOTS)
+def test_validators_refuse_with_a_code_in_both_languages(root):
+    # Settings validators answer an operator at start-up (a CLI message), never an API caller.
+    sources = [path for path in _python_files(root) if path.name != "settings.py"]
+    found = [finding for path in sources for finding in bare_validator_errors(path)]
+    assert not found, "\n".join(found)
+
+
+def test_the_walk_finds_a_bare_validator_error(tmp_path):
+    module = tmp_path / "sample.py"
+    module.write_text(
+        "class Body(BaseModel):\n"
+        "    @model_validator(mode='after')\n"
+        "    def _rule(self):\n"
+        "        raise ValueError('an award goes to one member or one team')\n"
+        "    @field_validator('x')\n"
+        "    def _ok(cls, value):\n"
+        "        raise field_refusal('x', zh='x', en='x')\n"
+    )
+    assert [finding.split(": ", 1)[0].rsplit(":", 1)[1] for finding in bare_validator_errors(module)] == ["4"]
 
 
 def test_the_walk_finds_a_unilingual_refusal(tmp_path):

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import bearer, refusal_of, unique
+from tests.pytest_infra import bearer, unique
+from tests.problem_tools import refusal
 from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
@@ -205,7 +206,7 @@ async def test_disclosure_refuses_outsiders_and_bad_periods(books: Books):
     hidden = await books.client.get(url, params=TERM, headers=outsider)
     missing = await books.client.get(f"/v1/organizations/{unique('nowhere')}/disclosure", params=TERM, headers=outsider)
     assert hidden.status_code == missing.status_code == 404
-    assert refusal_of(hidden) == refusal_of(missing) and hidden.json()["code"] == "organization_not_found"
+    assert refusal(hidden) == refusal(missing) and hidden.json()["code"] == "organization_not_found"
 
     member = bearer(Role.MEMBER, books.school, books.federation)
     for params, code, reason in [
@@ -336,7 +337,7 @@ async def test_trace_is_hidden_outside_scope_and_refused_to_other_roles(books: B
     hidden = await books.client.get(url, headers=other_auditor)
     missing = await books.client.get(f"/v1/postings/{uuid.uuid4()}/trace", headers=other_auditor)
     assert hidden.status_code == missing.status_code == 404
-    assert refusal_of(hidden) == refusal_of(missing) and hidden.json()["code"] == "posting_not_found"
+    assert refusal(hidden) == refusal(missing) and hidden.json()["code"] == "posting_not_found"
     officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
     assert (await books.client.get(url, headers=officer)).status_code == 403
 

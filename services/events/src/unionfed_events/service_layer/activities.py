@@ -40,7 +40,7 @@ from unionfed_shared.contracts.events import (
 from unionfed_shared.contracts.spending import EventsHoldCancelledV1, EventsHoldPaidV1, EventsHoldRequestedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 from unionfed_shared.substring import substring_pattern
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
@@ -56,10 +56,6 @@ def _now() -> dt.datetime:
 
 def _hidden() -> NotFound:
     return NotFound("activity_not_found", zh="未找到该活动，或不在您的范围内", en="activity not found or outside your scope")
-
-
-def _bad_cursor() -> Invalid:
-    return Invalid("cursor_invalid", zh="分页游标无效，请使用本列表返回的游标", en="cursor is not one this list gave")
 
 
 def _already_published() -> Conflict:
@@ -130,9 +126,9 @@ def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
         after = dt.datetime.fromisoformat(starts_at), uuid.UUID(activity_id)
     except (TypeError, ValueError):
-        raise _bad_cursor() from None
+        raise cursor_refusal() from None
     if after[0].tzinfo is None:
-        raise _bad_cursor()
+        raise cursor_refusal()
     return after
 
 

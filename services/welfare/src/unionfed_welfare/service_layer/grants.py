@@ -23,7 +23,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
@@ -42,10 +42,6 @@ def _hidden() -> NotFound:
 def _no_policy() -> NotFound:
     return NotFound("visit_policy_not_found", zh="您的范围内没有该联合会的慰问标准",
                     en="no visit policy for this federation in your scope")
-
-
-def _bad_cursor() -> Invalid:
-    return Invalid("cursor_invalid", zh="分页游标无效，请使用本列表返回的游标", en="cursor is not one this list gave")
 
 
 async def federation_today(uow: UnitOfWork, organization_id: str) -> dt.date:
@@ -240,9 +236,9 @@ def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
     try:
         after = dt.date.fromisoformat(occasion_on), dt.datetime.fromisoformat(recorded_at), uuid.UUID(grant_id)
     except (TypeError, ValueError):
-        raise _bad_cursor() from None
+        raise cursor_refusal() from None
     if after[1].tzinfo is None:
-        raise _bad_cursor()
+        raise cursor_refusal()
     return after
 
 
