@@ -121,7 +121,7 @@ async def test_an_export_never_emits_a_cell_a_spreadsheet_would_run(union):
         ("Latin-1 garbage", b"\xc9l\xe8ve,f\xe9minin,\xff\xfe\x80\n\xe9,\xe0,\xff\n", ()),
         ("binary noise", bytes(range(256)) * 64, ()),
         ("NUL bytes", b"\x00" * 4096, ()),
-        ("an empty file", b"", ("empty",)),
+        ("an empty file", b"", ("roster_empty",)),
         ("only a BOM", b"\xef\xbb\xbf", ()),
         ("a CSV field past csv's limit", "姓名,性别,入会日期\n".encode() + b'"' + b"x" * 200_000 + b'",\xe5\xa5\xb3,2020-09-01\n', ()),
     ],
@@ -136,11 +136,11 @@ async def test_wrong_encodings_and_garbage_get_a_clear_4xx_and_change_nothing(un
 async def test_huge_uploads_and_zip_bombs_are_refused_quickly_and_change_nothing(union):
     seeded, api = union
     over = b"a" * (roster_import.MAX_BYTES + 1)
-    _, took = await refused_without_change(seeded, api, "big.csv", over, "text/csv", 413, ("limit",))
+    _, took = await refused_without_change(seeded, api, "big.csv", over, "text/csv", 413, ("roster_too_large", "字节的上限"))
     assert took < 10
 
     rows = "姓名,性别,入会日期\n" + "甲,女,2020-09-01\n" * (roster_import.MAX_ROWS + 1)
-    await refused_without_change(seeded, api, "many.csv", rows.encode(), "text/csv", 413, ("rows",))
+    await refused_without_change(seeded, api, "many.csv", rows.encode(), "text/csv", 413, ("roster_too_large", "行，请拆分"))
 
     # A workbook of a few hundred KB whose one cell unpacks to far more than any roster holds.
     template = xlsx([["甲", "女", "A1", "2020-09-01", ""]])
@@ -162,12 +162,12 @@ async def test_huge_uploads_and_zip_bombs_are_refused_quickly_and_change_nothing
                 out.write(b"</t></is></c></row></sheetData></worksheet>")
     data = bomb.getvalue()
     assert len(data) < roster_import.MAX_BYTES
-    _, took = await refused_without_change(seeded, api, "bomb.xlsx", data, XLSX, 413, ("unpacks",))
+    _, took = await refused_without_change(seeded, api, "bomb.xlsx", data, XLSX, 413, ("roster_too_large", "解压后"))
     assert took < 10, f"the zip bomb took {took:.1f}s to refuse"
 
     # Many rows in a small workbook: refused by row count while streaming, not by reading them all.
     many = xlsx([["甲", "女", f"M{i}", "2020-09-01", ""] for i in range(roster_import.MAX_ROWS + 1)])
-    await refused_without_change(seeded, api, "many.xlsx", many, XLSX, 413, ("rows",))
+    await refused_without_change(seeded, api, "many.xlsx", many, XLSX, 413, ("roster_too_large", "行，请拆分"))
 
     for name, data in (("not-a-zip.xlsx", b"PK\x03\x04" + b"\x00" * 100), ("old.xls", b"\xd0\xcf\x11\xe0old")):
         await refused_without_change(seeded, api, name, data, XLSX, (415, 422))

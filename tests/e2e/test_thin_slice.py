@@ -10,6 +10,7 @@ import pytest
 
 from tests.processes import UNIONFED
 from tests.pytest_infra import bearer, eventually, unique
+from tests.problem_tools import refusal
 from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -57,7 +58,7 @@ async def test_member_joins_and_dues_reach_the_school_ledger(platform):
             json={"member_id": member_id, "period": "2026-10", "amount_fen": 2150},
             headers=officer,
         )
-        assert twice.status_code == 409 and "already collected" in twice.json()["detail"]
+        assert twice.status_code == 409 and twice.json()["code"] == "dues_already_collected"
 
     # Welfare and events keep their own read model of the school's members.
     for name in ("welfare", "events", "finance"):
@@ -98,7 +99,7 @@ async def test_member_joins_and_dues_reach_the_school_ledger(platform):
         refused = await api.get(f"/v1/organizations/{school}/ledger/balances", headers=stranger)
         missing = await api.get("/v1/organizations/no-such-school/ledger/balances", headers=stranger)
         assert refused.status_code == missing.status_code == 404
-        assert refused.json() == missing.json()
+        assert refusal(refused) == refusal(missing) and refused.json()["code"] == "organization_not_found"
         unauthenticated = await api.get(f"/v1/organizations/{school}/ledger/balances")
         assert unauthenticated.status_code == 401
 

@@ -47,12 +47,14 @@ class Principal:
     def require_scope(self, organization_path: Sequence[str] | None) -> None:
         # Unknown and out-of-scope organizations get the same answer: no existence oracle.
         if organization_path is None or not self.can_see(organization_path):
-            raise NotFound("organization not found or outside your scope")
+            raise NotFound("organization_not_found", zh="未找到该组织，或该组织不在您的管理范围内",
+                           en="organization not found or outside your scope")
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden(f"role {self.role.value} may not do this; needs one of: {allowed}")
+            raise Forbidden("role_not_allowed", zh=f"您的角色（{self.role.value}）无权进行此操作；须为以下角色之一：{allowed}",
+                            en=f"role {self.role.value} may not do this; needs one of: {allowed}")
 
 
 class TokenVerifier(Protocol):
@@ -77,22 +79,44 @@ def principal_from_claims(claims: Mapping, *, strict: bool) -> Principal:
     """The principal a verified token names; ``strict`` refuses any claim a local token never has."""
     widening = sorted(_SCOPE_WIDENING & claims.keys())
     if widening:
-        raise Unauthorized(f"invalid bearer token: claims that widen scope are refused: {', '.join(widening)}")
+        raise Unauthorized("token_claims_widen_scope", zh=f"登录凭据无效：含有扩大权限范围的声明（{'、'.join(widening)}），不予接受",
+                           en=f"invalid bearer token: claims that widen scope are refused: {', '.join(widening)}")
     if strict:
         extra = sorted(claims.keys() - _LOCAL_CLAIMS)
         if extra:
-            raise Unauthorized(f"invalid bearer token: unexpected claims: {', '.join(extra)}")
+            raise Unauthorized("token_claims_unexpected", zh=f"登录凭据无效：含有不应出现的声明（{'、'.join(extra)}）",
+                               en=f"invalid bearer token: unexpected claims: {', '.join(extra)}")
     values = {}
     for name in _PRINCIPAL_CLAIMS:
         value = claims.get(name)
         if not isinstance(value, str) or not value.strip() or len(value) > _MAX_CLAIM_LENGTH:
-            raise Unauthorized(f"invalid bearer token: claim {name!r} must be a non-empty string")
+            raise Unauthorized("token_claim_invalid", zh=f"登录凭据无效：声明 {name!r} 须为非空字符串",
+                               en=f"invalid bearer token: claim {name!r} must be a non-empty string")
         values[name] = value
     try:
         role = Role(values["role"])
     except ValueError:
-        raise Unauthorized("invalid bearer token: unknown role") from None
+        raise Unauthorized("token_role_unknown", zh="登录凭据无效：角色不明", en="invalid bearer token: unknown role") from None
     return Principal(subject=values["sub"], role=role, organization_id=values["org"], federation_id=values["fed"])
+
+
+# What a failed check of a token's signature or registered claims is called, most specific first.
+_TOKEN_FAILURES: tuple[tuple[type[Exception], str, str], ...] = (
+    (jwt.ExpiredSignatureError, "token_expired", "登录凭据已过期，请重新登录"),
+    (jwt.ImmatureSignatureError, "token_not_yet_valid", "登录凭据尚未生效"),
+    (jwt.InvalidAudienceError, "token_audience_wrong", "登录凭据无效：不是签发给本系统的"),
+    (jwt.InvalidIssuerError, "token_issuer_wrong", "登录凭据无效：签发方不符"),
+    (jwt.MissingRequiredClaimError, "token_claim_missing", "登录凭据无效：缺少必需的声明"),
+    (jwt.InvalidSignatureError, "token_signature_invalid", "登录凭据无效：签名校验未通过"),
+)
+
+
+def token_refusal(exc: Exception) -> Unauthorized:
+    """The refusal of a token PyJWT would not accept, named by what was wrong with it."""
+    for failure, code, zh in _TOKEN_FAILURES:
+        if isinstance(exc, failure):
+            return Unauthorized(code, zh=zh, en=f"invalid bearer token: {exc}")
+    return Unauthorized("token_invalid", zh="登录凭据无效，无法解析或校验", en=f"invalid bearer token: {exc}")
 
 
 class TokenService:
@@ -159,7 +183,7 @@ class TokenService:
                 options={"require": _REQUIRED},
             )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
-            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+            raise token_refusal(exc) from exc
         return principal_from_claims(claims, strict=True)
 
 
@@ -187,14 +211,16 @@ class JwksKeys:
             if due:
                 key = self._find(kid, refresh=True)
         if key is None:
-            raise Unauthorized("invalid bearer token: no key of the issuer matches the token's kid")
+            raise Unauthorized("token_key_unknown", zh="登录凭据无效：签发方没有与该凭据 kid 相符的密钥",
+                               en="invalid bearer token: no key of the issuer matches the token's kid")
         return key
 
     def _find(self, kid: str, *, refresh: bool) -> jwt.PyJWK | None:
         try:
             keys = self._client.get_signing_keys(refresh=refresh)
         except jwt.PyJWKClientError as exc:
-            raise Unauthorized(f"invalid bearer token: the issuer's keys are unavailable: {exc}") from exc
+            raise Unauthorized("token_issuer_keys_unavailable", zh="暂时无法取得签发方的密钥，无法核验登录凭据",
+                               en=f"invalid bearer token: the issuer's keys are unavailable: {exc}") from exc
         return next((k for k in keys if k.key_id == kid), None)
 
 
@@ -223,18 +249,21 @@ class JwksTokenService:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+            raise token_refusal(exc) from exc
         algorithm = header.get("alg")
         # Decided before any key is looked at: none, HS* (a public key used as an HMAC secret)
         # and anything not configured never reach signature checking.
         if algorithm not in self._algorithms:
-            raise Unauthorized(f"invalid bearer token: algorithm {algorithm!r} is not accepted")
+            raise Unauthorized("token_algorithm_refused", zh=f"登录凭据无效：不接受签名算法 {algorithm!r}",
+                               en=f"invalid bearer token: algorithm {algorithm!r} is not accepted")
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise Unauthorized("invalid bearer token: the token names no key (kid)")
+            raise Unauthorized("token_key_missing", zh="登录凭据无效：未注明签名密钥（kid）",
+                               en="invalid bearer token: the token names no key (kid)")
         key = self._keys.signing_key(kid)
         if key.algorithm_name != algorithm:
-            raise Unauthorized(f"invalid bearer token: key {kid!r} is not a {algorithm} key")
+            raise Unauthorized("token_key_mismatch", zh=f"登录凭据无效：密钥 {kid!r} 不是 {algorithm} 密钥",
+                               en=f"invalid bearer token: key {kid!r} is not a {algorithm} key")
         try:
             claims = jwt.decode(
                 token,
@@ -246,5 +275,5 @@ class JwksTokenService:
                 options={"require": _REQUIRED},
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
-            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+            raise token_refusal(exc) from exc
         return principal_from_claims(claims, strict=False)

@@ -45,14 +45,18 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
+def cursor_refusal() -> Invalid:
+    return Invalid("cursor_invalid", zh="翻页游标无效，不是本列表给出的", en="cursor is not one this list gave")
+
+
 def decode_cursor(cursor: str, size: int) -> list:
     """The key a cursor carries, or Invalid for anything this module did not write."""
     try:
         key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError):
-        raise Invalid("cursor is not one this list gave") from None
+        raise cursor_refusal() from None
     if not isinstance(key, list) or len(key) != size:
-        raise Invalid("cursor is not one this list gave")
+        raise cursor_refusal()
     return key
 
 
@@ -60,7 +64,7 @@ def decode_position(cursor: str) -> int:
     """The one non-negative integer a cursor over an integer key (a sequence, an id) carries."""
     [position] = decode_cursor(cursor, 1)
     if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-        raise Invalid("cursor is not one this list gave")
+        raise cursor_refusal()
     return position
 
 

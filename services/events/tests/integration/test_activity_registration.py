@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.kafka_tools import deliver, envelope_for
+from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.activity_tables import activities, activity_registrations
 from unionfed_events.adapters.tables import outbox
@@ -152,19 +153,20 @@ async def test_simultaneous_registrations_for_the_last_places_do_not_overfill(co
 async def test_ineligible_late_and_foreign_registrations_are_refused_with_a_reason(county):
     api = county.api
     womens_day = await county.activity(eligible_gender="female", eligible_statuses=["active"])
-    refused = await county.register(womens_day, "张老师")
-    assert refused.status_code == 422 and refused.json()["detail"] == "the activity is for women staff only"
+    refused = await county.register(womens_day, "张老师", headers={**county.officer(), "Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.json()["code"] == "registration_gender_restricted"
+    assert refused.json()["detail"] == "the activity is for women staff only"
 
     closed = await county.activity(registration_deadline=soon(-1), starts_at=soon(-0.5), ends_at=soon(2))
     late = await county.register(closed, "李老师")
-    assert late.status_code == 422 and late.json()["detail"].startswith("registration closed at ")
-    assert late.json()["detail"].endswith("(Asia/Shanghai)")
+    assert late.status_code == 422 and late.json()["code"] == "registration_closed"
+    assert late.json()["detail"].startswith("报名已于 ") and late.json()["detail"].endswith("(Asia/Shanghai) 截止")
 
     # The county's activity for one school: a member of another school is outside it.
     county_admin = bearer(Role.FEDERATION_ADMIN, county.fed, county.fed)
     one_school = await county.activity(headers=county_admin, organizer=county.fed, scope_organization_ids=[county.school])
     outsider = await county.register(one_school, "赵老师", headers=county_admin)
-    assert outsider.status_code == 422 and "open to members of" in outsider.json()["detail"]
+    assert outsider.status_code == 422 and outsider.json()["code"] == "registration_outside_scope"
 
     # A member registers only themself; an officer only members of their scope.
     assert (await county.register(womens_day, "王老师", headers=county.member("李老师"))).status_code == 403
@@ -186,7 +188,7 @@ async def test_activities_of_another_school_answer_like_missing_ones_and_bad_inp
     stranger = county.officer(county.other)
     foreign = await api.get(f"/v1/activities/{activity['id']}", headers=stranger)
     missing = await api.get(f"/v1/activities/{uuid.uuid4()}", headers=stranger)
-    assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()
+    assert foreign.status_code == missing.status_code == 404 and refusal(foreign) == refusal(missing)
     assert (await api.post(f"/v1/activities/{activity['id']}/cancellation", json={"reason": "x"}, headers=stranger)).status_code == 404
     # The other school sees its own list, without this school's activity.
     assert (await api.get(f"/v1/organizations/{county.other}/activities", headers=stranger)).json() == {
@@ -236,9 +238,9 @@ async def test_teams_attendance_and_awards(county):
                           headers=county.officer())
     assert team.status_code == 201, team.text
     twice = await api.post(f"{url}/teams", json={"name": "蓝队", "member_ids": [str(m["王老师"])]}, headers=county.officer())
-    assert twice.status_code == 422 and "already in a team" in twice.json()["detail"]
+    assert twice.status_code == 422 and twice.json()["code"] == "already_in_team"
     outsider = await api.post(f"{url}/teams", json={"name": "蓝队", "member_ids": [str(m["张老师"])]}, headers=county.officer())
-    assert outsider.status_code == 422 and "without a confirmed place" in outsider.json()["detail"]
+    assert outsider.status_code == 422 and outsider.json()["code"] == "registration_not_confirmed"
     teams = (await api.get(f"{url}/teams", headers=county.member("孙老师"))).json()
     assert [(t["name"], len(t["member_ids"])) for t in teams] == [("红队", 2)]
 
@@ -256,11 +258,12 @@ async def test_teams_attendance_and_awards(county):
     over = await api.post(f"{url}/awards", json={
         "category": "个人", "level": "second", "member_id": str(m["孙老师"]), "prize_fen": 200_01,
     }, headers=county.officer())
-    assert over.status_code == 422 and "exceed the prize budget" in over.json()["detail"]
+    assert over.status_code == 422 and over.json()["code"] == "prizes_over_budget"
+    assert over.json()["detail"] == "奖金合计 500.01 元 超过奖金预算 500.00 元", "the sum from SQL is said in yuan"
     not_in = await api.post(f"{url}/awards", json={
         "category": "个人", "level": "third", "member_id": str(m["张老师"]), "prize_fen": 0,
     }, headers=county.officer())
-    assert not_in.status_code == 422
+    assert not_in.status_code == 422 and not_in.json()["code"] == "registration_not_confirmed"
     assert (await api.post(f"{url}/awards", json={
         "category": "个人", "level": "second", "member_id": str(m["孙老师"]), "prize_fen": 200_00,
     }, headers=county.member("孙老师"))).status_code == 403
@@ -269,7 +272,8 @@ async def test_teams_attendance_and_awards(county):
 
     # The prize money is not reserved yet (finance has not answered): nothing is paid.
     early = await api.post(f"{url}/awards/publication", json={"paid_on": "2026-03-08"}, headers=county.officer())
-    assert early.status_code == 409 and "requested, not reserved" in early.json()["detail"]
+    assert early.status_code == 409 and early.json()["code"] == "money_not_reserved"
+    assert "待财务预留" in early.json()["detail"], "says the money is still waiting for finance"
 
 
 async def test_finance_answers_are_recorded_once_and_never_move_a_hold_back(county):

@@ -26,11 +26,16 @@ WOMENS_DAY = Eligibility(("school-a",), "female", ("active",))
 
 def test_eligibility_names_the_reason():
     assert WOMENS_DAY.refusal("female", "active", ["county", "school-a", "group-1"]) is None
-    assert WOMENS_DAY.refusal("male", "active", ["county", "school-a"]) == "the activity is for women staff only"
-    assert "open to members of school-a only" in WOMENS_DAY.refusal("female", "active", ["county", "school-b"])
-    assert WOMENS_DAY.refusal("female", "retired", ["county", "school-a"]) == (
-        "the activity is open to active members; this member is retired"
+    men = WOMENS_DAY.refusal("male", "active", ["county", "school-a"])
+    assert (men.code, men.zh, men.detail) == (
+        "registration_gender_restricted", "本活动只面向女职工", "the activity is for women staff only"
     )
+    elsewhere = WOMENS_DAY.refusal("female", "active", ["county", "school-b"])
+    assert elsewhere.code == "registration_outside_scope" and "open to members of school-a only" in elsewhere.detail
+    retired = WOMENS_DAY.refusal("female", "retired", ["county", "school-a"])
+    assert retired.code == "registration_status_not_eligible"
+    assert retired.detail == "the activity is open to active members; this member is retired"
+    assert retired.zh == "本活动只面向在职会员，该会员为退休"
     everyone = Eligibility(("county",), None, ("active", "retired"))
     assert everyone.refusal("male", "retired", ["county", "school-b"]) is None
 

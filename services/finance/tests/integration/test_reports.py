@@ -18,6 +18,7 @@ from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import bearer, unique
+from tests.problem_tools import refusal
 from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
@@ -205,23 +206,24 @@ async def test_disclosure_refuses_outsiders_and_bad_periods(books: Books):
     hidden = await books.client.get(url, params=TERM, headers=outsider)
     missing = await books.client.get(f"/v1/organizations/{unique('nowhere')}/disclosure", params=TERM, headers=outsider)
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json()
+    assert refusal(hidden) == refusal(missing) and hidden.json()["code"] == "organization_not_found"
 
     member = bearer(Role.MEMBER, books.school, books.federation)
-    for params, reason in [
-        ({"from": "2027-01-31", "to": "2026-09-01"}, "after"),
-        ({"from": "2026-13-01", "to": "2027-01-31"}, "not a real date"),
-        ({"from": "yesterday", "to": "2027-01-31"}, "YYYY-MM-DD"),
-        ({"to": "2027-01-31"}, "required"),
+    for params, code, reason in [
+        ({"from": "2027-01-31", "to": "2026-09-01"}, "date_range_reversed", "after"),
+        ({"from": "2026-13-01", "to": "2027-01-31"}, "date_invalid", "not a real date"),
+        ({"from": "yesterday", "to": "2027-01-31"}, "date_invalid", "YYYY-MM-DD"),
+        ({"to": "2027-01-31"}, "date_missing", "required"),
     ]:
-        refused = await books.client.get(url, params=params, headers=member)
-        assert refused.status_code == 422 and reason in refused.json()["detail"], refused.text
+        refused = await books.client.get(url, params=params, headers={**member, "Accept-Language": "en"})
+        assert refused.status_code == 422 and refused.json()["code"] == code, refused.text
+        assert reason in refused.json()["detail"], refused.text
 
 
 async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_chain_check(books: Books):
     auditor = bearer(Role.AUDITOR, books.school, books.federation, subject="auditor-he")
     response = await books.client.get(
-        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv"}, headers=auditor
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv", "lang": "en"}, headers=auditor
     )
     assert response.status_code == 200, response.text
     rows = csv_rows(response)
@@ -256,8 +258,22 @@ async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_cha
     assert totals["5103"] == ["80.00", "80.00", "0.00"]
     assert [row for row in rows if row and row[0] == "total"] == [["total", "", "3131.50", "3131.50", ""]]
 
-    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=auditor)
+    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "lang": "en"},
+                                  headers=auditor)
     assert page.status_code == 200 and "chain intact" in page.text and str(p["reversal"]) in page.text
+
+    # By default the pack speaks the federation's language (zh-CN here): the same lines, Chinese headers.
+    chinese = await books.client.get(
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "format": "csv"}, headers=auditor
+    )
+    zh_rows = csv_rows(chinese)
+    zh_header = next(i for i, row in enumerate(zh_rows) if row and row[0] == "序号")
+    assert zh_rows[0] == ["工会经费审查资料（民主理财小组）"] and zh_header == header
+    assert zh_rows[zh_header][:4] == ["序号", "分录编号", "记账日期", "摘要"]
+    assert [row[:2] for row in zh_rows[zh_header + 1 :] if row][: len(lines)] == [
+        row[:2] for row in rows[header + 1 :] if row
+    ][: len(lines)]
+    assert ["合计", "", "3131.50", "3131.50", ""] in zh_rows
 
     member = bearer(Role.MEMBER, books.school, books.federation)
     forbidden = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params=TERM, headers=member)
@@ -321,7 +337,7 @@ async def test_trace_is_hidden_outside_scope_and_refused_to_other_roles(books: B
     hidden = await books.client.get(url, headers=other_auditor)
     missing = await books.client.get(f"/v1/postings/{uuid.uuid4()}/trace", headers=other_auditor)
     assert hidden.status_code == missing.status_code == 404
-    assert hidden.json() == missing.json()
+    assert refusal(hidden) == refusal(missing) and hidden.json()["code"] == "posting_not_found"
     officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
     assert (await books.client.get(url, headers=officer)).status_code == 403
 

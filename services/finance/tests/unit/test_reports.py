@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from unionfed_finance.service_layer.reports import (
+    AUDIT_COLUMNS,
     BOM,
     AuditEntry,
     AuditLine,
@@ -307,7 +308,7 @@ def test_audit_pack_lists_every_line_with_its_source_and_totals_per_account():
     ]
     pack = AuditPack(SCHOOL, "第一小学工会", TERM, GENERATED, HEAD, ChainResult(True, "chain intact"), entries, totals)
     assert pack.debit_total_fen == pack.credit_total_fen == 700_00
-    data = render_audit_csv(pack)
+    data = render_audit_csv(pack, "en")
     assert data.startswith(BOM.encode())
     rows = _csv_rows(data)
     header = rows.index(next(r for r in rows if r and r[0] == "sequence"))
@@ -318,8 +319,26 @@ def test_audit_pack_lists_every_line_with_its_source_and_totals_per_account():
     assert lines[0]["journal_partition"] == "2" and lines[0]["debit_yuan"] == "500.00"
     assert ["chain_verified", "ok", "chain intact"] in rows
     assert ["total", "", "700.00", "700.00", ""] in rows
-    page = render_audit_html(pack)
+    page = render_audit_html(pack, "en")
     assert "chain intact" in page and "treasurer-li" in page and "r-9" in page
+
+
+def test_the_audit_pack_speaks_the_federations_language():
+    entries = (_entry(1, [AuditLine(1, "1001", 500_00, 0, None), AuditLine(2, "4101", 0, 500_00, None)]),)
+    pack = AuditPack(SCHOOL, "第一小学工会", TERM, GENERATED, HEAD, ChainResult(True, "chain intact"), entries,
+                     account_totals(entries))
+    rows = _csv_rows(render_audit_csv(pack, "zh"))
+    assert rows[0] == ["工会经费审查资料（民主理财小组）"]
+    header = rows.index(next(r for r in rows if r and r[0] == "序号"))
+    assert len(rows[header]) == len(AUDIT_COLUMNS) and rows[header][:4] == ["序号", "分录编号", "记账日期", "摘要"]
+    first = dict(zip(AUDIT_COLUMNS, rows[header + 1]))
+    assert first["account_code"] == "1001" and first["debit_yuan"] == "500.00"
+    assert ["链校验", "通过", "chain intact"] in rows
+    assert ["科目编码", "科目名称", "借方合计（元）", "贷方合计（元）", "借方净额（元）"] in rows
+    assert ["合计", "", "500.00", "500.00", ""] in rows
+    assert not any(word in cell for row in rows for cell in row for word in ("sequence", "account_code", "total"))
+    page = render_audit_html(pack, "zh")
+    assert "账簿链完整" in page and "各科目合计" in page and "Totals per account" not in page
 
 
 def test_chain_result_takes_describe_when_present_else_str():

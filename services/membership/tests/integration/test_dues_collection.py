@@ -61,7 +61,7 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     hidden = await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=officer)
     assert hidden.status_code == 404
     no_policy = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
-    assert no_policy.status_code == 409 and "no dues policy" in no_policy.json()["detail"]
+    assert no_policy.status_code == 409 and no_policy.json()["code"] == "dues_policy_missing"
     policy = await api.put(
         f"/v1/federations/{fed}/dues-policies/2026-01-01", json={"exempt_member_ids": [exempt]}, headers=admin
     )

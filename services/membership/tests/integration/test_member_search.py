@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.pytest_infra import bearer, unique
+from tests.problem_tools import refusal
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.auth import Role
@@ -157,7 +158,7 @@ async def test_an_organization_out_of_scope_answers_like_a_missing_one(county):
     refused = await api.get(f"/v1/organizations/{ids['a']}/members", headers=officer_b)
     missing = await api.get("/v1/organizations/no-such-school/members", headers=officer_b)
     assert refused.status_code == missing.status_code == 404
-    assert refused.json() == missing.json()
+    assert refusal(refused) == refusal(missing) and refused.json()["code"] == "organization_not_found"
     # The officer's own school answers, with its members only.
     own, _ = await every_page(api, ids["b"], officer_b)
     assert len(own) == 12

@@ -150,15 +150,17 @@ async def test_oversized_and_unreadable_uploads_are_refused_with_a_clear_4xx(sch
     api, officer, county, union, *_ = school
     big = b"x" * (roster_import.MAX_BYTES + 1)
     too_big = await upload(api, union, officer, "big.csv", big, "text/csv")
-    assert too_big.status_code == 413 and "limit" in too_big.json()["detail"]
+    assert too_big.status_code == 413 and too_big.json()["code"] == "roster_too_large"
     monkeypatch.setattr(roster_import, "MAX_ROWS", 2)
     rows = ("姓名,性别,入会日期\n" + "甲,女,2020-09-01\n" * 3).encode()
     too_many = await upload(api, union, officer, "many.csv", rows, "text/csv")
-    assert too_many.status_code == 413 and "more than 2 rows" in too_many.json()["detail"]
+    assert too_many.status_code == 413 and too_many.json()["code"] == "roster_too_large"
+    assert "超过 2 行" in too_many.json()["detail"]
     old = await upload(api, union, officer, "old.xls", b"\xd0\xcf\x11\xe0old", "application/vnd.ms-excel")
-    assert old.status_code == 415
+    assert old.status_code == 415 and old.json()["code"] == "roster_format_unsupported"
     headless = await upload(api, union, officer, "h.csv", "名字,性别\n甲,女\n".encode(), "text/csv")
-    assert headless.status_code == 422 and "入会日期" in headless.json()["detail"]
+    assert headless.status_code == 422 and headless.json()["code"] == "roster_column_missing"
+    assert "入会日期" in headless.json()["detail"]
     member = bearer(Role.MEMBER, union, county)
     assert (await upload(api, union, member, "r.csv", rows, "text/csv")).status_code == 403
 

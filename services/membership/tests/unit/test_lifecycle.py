@@ -111,9 +111,11 @@ def test_committee_roles_decide_what_an_officer_may_do():
     first = Term.elect("school-a", "grassroots_union", 1, dt.date(2021, 9, 1), dt.date(2021, 9, 1),
                        dt.date(2026, 8, 31), [chair, treasurer, Seat("member", "u-member", "赵委员")], None, TODAY, "a")
     assert check_action(first, "u-treasurer", "record_dues") is None
-    assert "needs one of: chair, treasurer" in check_action(first, "u-member", "record_dues")
+    refusal = check_action(first, "u-member", "record_dues")
+    assert refusal.code == "committee_role_not_allowed" and "needs one of: chair, treasurer" in refusal.detail
+    assert "主席、财务委员/经审" in refusal.zh
     assert check_action(first, "u-member", "enrol_member") is None
-    assert "not on the current committee" in check_action(first, "u-stranger", "enrol_member")
+    assert check_action(first, "u-stranger", "enrol_member").code == "not_on_committee"
     with pytest.raises(Invalid, match="next term .* is number 2"):
         Term.elect("school-a", "grassroots_union", 3, TODAY, TODAY, TODAY.replace(year=2031), [chair], first, TODAY, "a")
     with pytest.raises(Invalid, match="exactly one chair"):

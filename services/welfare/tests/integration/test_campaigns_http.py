@@ -55,7 +55,8 @@ async def test_insurance_for_women_staff_reserves_and_pays_its_cost_and_a_claim_
                 "cost_per_member_fen": PREMIUM, "eligibility": {"gender": "female"}}
         named_man = await api.post(f"/v1/organizations/{school}/welfare-campaigns",
                                    json={**body, "member_ids": [str(man.member_id)]}, headers=officer)
-        assert named_man.status_code == 422 and "female members only" in named_man.json()["detail"]
+        assert named_man.status_code == 422 and named_man.json()["code"] == "members_not_eligible"
+        assert "本次只面向女会员" in named_man.json()["detail"]
         assert await _count(welfare, campaigns) == 0
         created = await api.post(f"/v1/organizations/{school}/welfare-campaigns", json=body, headers=officer)
         assert created.status_code == 201, created.text

@@ -67,8 +67,9 @@ async def test_donations_are_held_for_the_beneficiary_and_never_disbursed_beyond
                                json={"amount_fen": 3_000_00, "paid_on": dt.date.today().isoformat()}, headers=officer)
         assert first.status_code == 201, first.text
         too_much = await api.post(f"/v1/donation-drives/{code}/disbursements",
-                                  json={"amount_fen": 500_01, "paid_on": dt.date.today().isoformat()}, headers=officer)
-        assert too_much.status_code == 409
+                                  json={"amount_fen": 500_01, "paid_on": dt.date.today().isoformat()},
+                                  headers={**officer, "Accept-Language": "en"})
+        assert too_much.status_code == 409 and too_much.json()["code"] == "disbursement_over_balance"
         assert "still holds: 50000 fen (350000 raised, 300000 already paid out)" in too_much.json()["detail"]
         assert await _count(welfare, donation_disbursements) == 1, "the refused disbursement wrote nothing"
         await eventually(lambda: _books_are(finance, school, {"1001": 500_00, f"2301/{code}": 500_00}), timeout=60)

@@ -90,7 +90,8 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
     refused = await grant_becomes(api, broke.json()["id"], officer, "refused")
     assert "would fall below its floor" in refused["finance_reason"]
     approve_refused = await api.post(f"/v1/grants/{refused['id']}/approval", json={}, headers=officer)
-    assert approve_refused.status_code == 409 and "floor" in approve_refused.json()["detail"]
+    assert approve_refused.status_code == 409 and approve_refused.json()["code"] == "money_not_reserved"
+    assert "floor" in approve_refused.json()["detail"], "finance's reason is passed on"
     closed = await api.post(f"/v1/grants/{refused['id']}/cancellation", json={"reason": "no money"}, headers=officer)
     assert closed.status_code == 200 and closed.json()["state"] == "cancelled"
 
@@ -110,7 +111,8 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
     # A second officer records the same hospital stay: refused, naming the first grant.
     chair = bearer(Role.UNION_OFFICER, school, federation, "chair-li")
     twice = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, ref="  住院号   a-1 "), headers=chair)
-    assert twice.status_code == 409 and grant["id"] in twice.json()["detail"]
+    assert twice.status_code == 409 and twice.json()["code"] == "grant_occasion_taken"
+    assert grant["id"] in twice.json()["detail"]
 
     paid = await api.post(f"/v1/grants/{grant['id']}/approval", json={}, headers=chair)
     assert paid.status_code == 200 and paid.json()["state"] == "paying", paid.text
@@ -142,8 +144,9 @@ async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_can
     holds_before = await _holds(welfare)
 
     # 300 + 400 granted; another 500 would pass the cap of 1000.
-    over = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "funeral", "父亲"), headers=officer)
-    assert over.status_code == 422
+    over = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "funeral", "父亲"),
+                          headers={**officer, "Accept-Language": "en"})
+    assert over.status_code == 422 and over.json()["code"] == "grant_over_yearly_cap"
     assert "yearly cap of 100000 fen" in over.json()["detail"] and "30000 fen left" in over.json()["detail"]
     assert await _holds(welfare) == holds_before, "nothing was sent to finance"
     assert await pending(finance, school) == {"1001": 700_00}

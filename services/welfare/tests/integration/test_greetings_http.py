@@ -101,7 +101,7 @@ async def test_a_greeting_for_nobody_eligible_is_refused_and_writes_nothing(both
         json={"festival": "womens_day", "amount_fen": AMOUNT, "paid_on": "2027-03-08", "eligibility": {"gender": "female"}},
         headers=bearer(Role.UNION_OFFICER, school, federation),
     )
-    assert answer.status_code == 422 and "no member" in answer.json()["detail"]
+    assert answer.status_code == 422 and answer.json()["code"] == "no_eligible_members"
     assert await _count(welfare, greeting_recipients) == before
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import school_events
 from tests.kafka_tools import envelope_for
+from tests.problem_tools import refusal
 from tests.pytest_infra import bearer
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import topics
@@ -54,7 +55,8 @@ async def test_a_file_is_opened_reviewed_regraded_and_closed_with_its_history(we
     assert (file["level_label"], file["next_review_on"], file["member_name"]) == ("特困", "2026-06-02", "Li Hua")
     second = await api.post(f"/v1/organizations/{school}/hardship-files", json={**OPEN, "member_id": str(member)},
                             headers=officer)
-    assert second.status_code == 409 and file["id"] in second.json()["detail"]
+    assert second.status_code == 409 and second.json()["code"] == "hardship_file_already_open"
+    assert file["id"] in second.json()["detail"]
 
     due = await api.get(f"/v1/organizations/{school}/hardship-files/due-for-review", params={"on": "2026-06-01"},
                         headers=officer)
@@ -113,7 +115,7 @@ async def test_details_are_refused_to_another_union_and_to_a_plain_member(welfar
     foreign = await api.get(f"/v1/hardship-files/{file['id']}", headers=stranger)
     missing = await api.get(f"/v1/hardship-files/{uuid.uuid4()}", headers=stranger)
     assert foreign.status_code == missing.status_code == 404
-    assert foreign.json() == missing.json()
+    assert refusal(foreign) == refusal(missing)
     assert (await api.get(f"/v1/organizations/{school}/hardship-files", headers=stranger)).status_code == 404
     opening = await api.post(f"/v1/organizations/{other}/hardship-files", json={**OPEN, "member_id": str(member)},
                              headers=stranger)
@@ -134,4 +136,5 @@ async def test_opening_a_file_twice_with_one_key_opens_it_once(welfare):
 
     assert first.status_code == again.status_code == 201, (first.text, again.text)
     assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
-    assert unkeyed.status_code == 409 and first.json()["id"] in unkeyed.json()["detail"]
+    assert unkeyed.status_code == 409 and unkeyed.json()["code"] == "hardship_file_already_open"
+    assert first.json()["id"] in unkeyed.json()["detail"]

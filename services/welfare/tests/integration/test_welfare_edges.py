@@ -114,8 +114,9 @@ async def test_the_yearly_cap_follows_a_member_transferred_to_another_union(both
 
     # At school B, what school A granted still counts: 500 more would pass the cap, 300 fits exactly.
     over = await api.post(f"/v1/organizations/{school_b}/grants", json=visit(teacher.member_id, "funeral", "父亲"),
-                          headers=officer_b)
+                          headers={**officer_b, "Accept-Language": "en"})
     assert over.status_code == 422, over.text
+    assert over.json()["code"] == "grant_over_yearly_cap"
     detail = over.json()["detail"]
     assert f"yearly cap of 100000 fen for {TODAY.year}" in detail, detail
     assert "70000 fen already granted, 30000 fen left" in detail, detail
@@ -132,7 +133,8 @@ async def test_the_yearly_cap_follows_a_member_transferred_to_another_union(both
     # The cap is now reached: even 1 fen more is refused at either union's grant desk.
     full = await api.post(f"/v1/organizations/{school_b}/grants",
                           json=visit(teacher.member_id, "hospitalised", "住院", money_fen=1), headers=officer_b)
-    assert full.status_code == 422 and "0 fen left" in full.json()["detail"], full.text
+    assert full.status_code == 422 and full.json()["code"] == "grant_over_yearly_cap", full.text
+    assert "尚余 0.00 元" in full.json()["detail"], "in Chinese by default, in yuan"
 
 
 # 2. Finance refuses a grant's payment

@@ -18,9 +18,14 @@ def test_a_drive_code_is_a_finance_account_suffix():
 def test_a_donation_names_its_donor_or_is_anonymous():
     assert rules.RecordDonation(amount_fen=500_00, received_on="2026-11-20", donor="张老师").donor_label() == "张老师"
     assert rules.RecordDonation(amount_fen=100, received_on="2026-11-20", anonymous=True).donor_label() == "anonymous"
-    for bad in ({}, {"donor": "x", "anonymous": True}, {"donor": "Anonymous"}, {"donor": "x", "amount_fen": 1.5}):
-        with pytest.raises(ValidationError):
+    for bad, code in (({}, "donor_missing"), ({"donor": "x", "anonymous": True}, "anonymous_donation_names_donor"),
+                      ({"donor": "Anonymous"}, "anonymous_donation_names_donor"), ({"donor": "x", "amount_fen": 1.5}, "int_type")):
+        with pytest.raises(ValidationError) as refused:
             rules.RecordDonation(**{"amount_fen": 100, "received_on": "2026-11-20", **bad})
+        [error] = refused.value.errors()
+        assert error["type"] == code, error
+        if code != "int_type":  # the donor rule points at the donor, in both languages
+            assert error["loc"] == ("donor",) and error["ctx"]["zh"], error
 
 
 def test_never_more_than_the_drive_still_holds():

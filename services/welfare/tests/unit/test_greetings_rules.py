@@ -16,23 +16,26 @@ def member(**overrides) -> dict:
 def test_women_staff_only_for_womens_day():
     women = rules.Eligibility(gender="female", statuses=["active"])
     assert women.refusal(member(), ["county", "school-1"], "county") is None
-    assert women.refusal(member(gender="male"), ["county", "school-1"], "county") == "the batch is for female members only"
+    assert women.refusal(member(gender="male"), ["county", "school-1"], "county") == (
+        "本次只面向女会员", "the batch is for female members only"
+    )
 
 
 def test_a_member_who_left_or_moved_out_of_scope_is_refused_with_the_reason():
     active = rules.Eligibility()
     assert active.refusal(member(status="left"), ["county", "school-1"], "county") == (
-        "status is left; the batch is for active"
+        "会员状态为已离会，本次只面向在职会员", "status is left; the batch is for active"
     )
     moved = active.refusal(member(organization_id="other"), ["other-county", "other"], "county")
-    assert moved == "no longer in the scope of county (now in other)"
-    assert active.refusal(None, None, "county") == "no longer in the directory"
+    assert moved.en == "no longer in the scope of county (now in other)"
+    assert moved.zh == "已不在 county 范围内（现属 other）"
+    assert active.refusal(None, None, "county").en == "no longer in the directory"
 
 
 def test_retirees_for_spring_festival():
     retirees = rules.Eligibility(statuses=["retired"])
     assert retirees.refusal(member(status="retired", gender="male"), ["county", "school-1"], "county") is None
-    assert retirees.refusal(member(), ["county", "school-1"], "county").startswith("status is active")
+    assert retirees.refusal(member(), ["county", "school-1"], "county").en.startswith("status is active")
 
 
 def test_the_hold_of_a_recipient_is_the_same_every_time_and_differs_between_recipients_and_batches():

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
+from unionfed_shared.errors import field_refusal
 from unionfed_shared.wire_values import whole
 
 AccountCode = Annotated[str, Field(pattern=r"^\d{4}(/[a-z0-9][a-z0-9-]{0,62})?$")]
@@ -87,7 +88,8 @@ class Capture(_Part):
     @model_validator(mode="after")
     def _goods_within_amount(self):
         if self.goods_fen > self.amount_fen:
-            raise ValueError("the goods are part of the amount, so at most the amount")
+            raise field_refusal("goods_exceed_amount", zh="实物折价是金额的一部分，不得超过金额",
+                                en="the goods are part of the amount, so at most the amount")
         return self
 
 

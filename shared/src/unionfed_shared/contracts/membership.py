@@ -9,6 +9,7 @@ from pydantic import AfterValidator, AwareDatetime, Field
 from unionfed_shared import business_time
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId, PositiveFen
+from unionfed_shared.errors import field_refusal
 
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
 # The language a federation works in: its documents, notices and report labels.
@@ -22,7 +23,8 @@ Sector = Literal["education", "enterprise", "public_sector"]
 
 def _known_time_zone(name: str) -> str:
     if not business_time.is_time_zone(name):
-        raise ValueError("not an IANA time zone name such as Asia/Shanghai")
+        raise field_refusal("time_zone_unknown", zh="不是有效的 IANA 时区名称（例如 Asia/Shanghai）",
+                            en="not an IANA time zone name such as Asia/Shanghai")
     return name
 
 

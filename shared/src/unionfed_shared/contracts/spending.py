@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
+from unionfed_shared.errors import field_refusal
 from unionfed_shared.wire_values import Whole
 
 SpendingCategory = Literal["welfare", "activity", "equipment"]
@@ -43,7 +44,8 @@ class _HoldPaid(IntegrationEvent):
     @model_validator(mode="after")
     def _goods_within_amount(self):
         if self.goods_fen > self.amount_fen:
-            raise ValueError("the goods are part of the amount paid, so at most the amount")
+            raise field_refusal("goods_exceed_amount", zh="实物折价是支付金额的一部分，不得超过该金额",
+                                en="the goods are part of the amount paid, so at most the amount")
         return self
 
     def subject(self) -> str:

@@ -13,6 +13,10 @@ from unionfed_shared.errors import Conflict, Invalid
 SHANGHAI = business_time.DEFAULT_ZONE
 
 GENDER_NAMES = {"female": "women", "male": "men"}
+# The same words as a refusal says them to Chinese staff.
+GENDER_ZH = {"female": "女", "male": "男"}
+MEMBER_STATUS_ZH = {"active": "在职", "retired": "退休", "left": "已离会", "deceased": "已故"}
+ACTIVITY_STATUS_ZH = {"draft": "尚在草稿", "published": "已发布", "cancelled": "已取消"}
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -27,18 +31,31 @@ def shown(moment: dt.datetime, zone: ZoneInfo = SHANGHAI) -> str:
 def check_schedule(starts_at: dt.datetime, ends_at: dt.datetime, registration_deadline: dt.datetime) -> None:
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at), ("registration_deadline", registration_deadline)):
         if moment.tzinfo is None:
-            raise Invalid(f"{name} needs a time zone")
+            raise Invalid("time_zone_missing", zh=f"{name} 须带时区", en=f"{name} needs a time zone")
+    check_end(starts_at, ends_at)
+    check_deadline(starts_at, registration_deadline)
+
+
+def check_end(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if not starts_at < ends_at:
-        raise Invalid("an activity ends after it starts")
+        raise Invalid("activity_ends_before_start", zh="活动结束时间须晚于开始时间", en="an activity ends after it starts")
+
+
+def check_deadline(starts_at: dt.datetime, registration_deadline: dt.datetime) -> None:
     if registration_deadline > starts_at:
-        raise Invalid("registration closes no later than the activity starts")
+        raise Invalid("registration_deadline_after_start", zh="报名截止时间不能晚于活动开始时间",
+                      en="registration closes no later than the activity starts")
 
 
 def check_scope(organizer_id: str, scope_paths: dict[str, Sequence[str] | None]) -> None:
     """Each organization an activity is open to is the organizer or one of its descendants."""
     for organization_id, path in scope_paths.items():
         if path is None or organizer_id not in path:
-            raise Invalid(f"{organization_id} is not the organizer {organizer_id} or under it")
+            raise Invalid(
+                "activity_scope_outside_organizer",
+                zh=f"{organization_id} 不是主办单位 {organizer_id} 或其下属单位",
+                en=f"{organization_id} is not the organizer {organizer_id} or under it",
+            )
 
 
 @dataclass(frozen=True)
@@ -47,15 +64,28 @@ class Eligibility:
     gender: str | None  # None: everyone
     statuses: tuple[str, ...]  # member statuses admitted: active, retired
 
-    def refusal(self, gender: str, status: str, member_path: Sequence[str]) -> str | None:
-        """Why a member may not take part, or None when they may."""
+    def refusal(self, gender: str, status: str, member_path: Sequence[str]) -> Invalid | None:
+        """Why a member may not take part (the refusal to raise), or None when they may."""
         if not set(self.scope_organization_ids) & set(member_path):
             scope = ", ".join(self.scope_organization_ids)
-            return f"the activity is open to members of {scope} only"
+            return Invalid(
+                "registration_outside_scope",
+                zh=f"本活动只面向 {'、'.join(self.scope_organization_ids)} 的会员",
+                en=f"the activity is open to members of {scope} only",
+            )
         if self.gender is not None and gender != self.gender:
-            return f"the activity is for {GENDER_NAMES[self.gender]} staff only"
+            return Invalid(
+                "registration_gender_restricted",
+                zh=f"本活动只面向{GENDER_ZH[self.gender]}职工",
+                en=f"the activity is for {GENDER_NAMES[self.gender]} staff only",
+            )
         if status not in self.statuses:
-            return f"the activity is open to {' and '.join(self.statuses)} members; this member is {status}"
+            wanted = "、".join(MEMBER_STATUS_ZH.get(s, s) for s in self.statuses)
+            return Invalid(
+                "registration_status_not_eligible",
+                zh=f"本活动只面向{wanted}会员，该会员为{MEMBER_STATUS_ZH.get(status, status)}",
+                en=f"the activity is open to {' and '.join(self.statuses)} members; this member is {status}",
+            )
         return None
 
 
@@ -63,9 +93,17 @@ def require_open_for_registration(
     status: str, deadline: dt.datetime, now: dt.datetime, zone: ZoneInfo = SHANGHAI
 ) -> None:
     if status != "published":
-        raise Conflict(f"the activity is {status}, not open for registration")
+        raise Conflict(
+            "activity_not_open_for_registration",
+            zh=f"该活动{ACTIVITY_STATUS_ZH.get(status, '状态为 ' + status)}，未开放报名",
+            en=f"the activity is {status}, not open for registration",
+        )
     if now.astimezone(dt.UTC) > deadline.astimezone(dt.UTC):
-        raise Invalid(f"registration closed at {shown(deadline, zone)}")
+        raise Invalid(
+            "registration_closed",
+            zh=f"报名已于 {shown(deadline, zone)} 截止",
+            en=f"registration closed at {shown(deadline, zone)}",
+        )
 
 
 def placement(confirmed: int, capacity: int | None) -> str:

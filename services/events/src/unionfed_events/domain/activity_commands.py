@@ -4,12 +4,21 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from unionfed_events.domain.activities import check_schedule
+from unionfed_events.domain.activities import check_deadline, check_end
 from unionfed_shared.contracts.base import OrgId, PositiveFen
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
-from unionfed_shared.errors import Invalid
+from unionfed_shared.errors import Invalid, field_refusal
 from unionfed_shared.wire_values import whole
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
@@ -41,15 +50,37 @@ class CreateActivity(_Command):
     eligible_statuses: list[Literal["active", "retired"]] = Field(default=["active", "retired"], min_length=1)
     budget: list[BudgetItem] = Field(default_factory=list, max_length=50)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "CreateActivity":
-        try:
-            check_schedule(self.starts_at, self.ends_at, self.registration_deadline)
-        except Invalid as refusal:  # pydantic reports ValueErrors as 422 with the field
-            raise ValueError(refusal.detail) from refusal
-        if sum(1 for item in self.budget if item.kind == "prizes") > 1:
-            raise ValueError("a budget has at most one prizes line")
-        return self
+    # Field validators, not one for the model: the field error points at the time at fault
+    # (``#/ends_at``), which pydantic can only do for the field being validated.
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, ends_at: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        if "starts_at" in info.data:
+            _as_field_error(check_end, info.data["starts_at"], ends_at)
+        return ends_at
+
+    @field_validator("registration_deadline")
+    @classmethod
+    def _closes_before_start(cls, deadline: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        if "starts_at" in info.data:
+            _as_field_error(check_deadline, info.data["starts_at"], deadline)
+        return deadline
+
+    @field_validator("budget")
+    @classmethod
+    def _one_prizes_line(cls, budget: list[BudgetItem]) -> list[BudgetItem]:
+        if sum(1 for item in budget if item.kind == "prizes") > 1:
+            raise field_refusal("budget_prizes_line_repeated", zh="预算中奖金只能列一项",
+                                en="a budget has at most one prizes line")
+        return budget
+
+
+def _as_field_error(rule, *args) -> None:
+    """Run a domain rule inside a validator: its refusal becomes the field's error, code and both languages kept."""
+    try:
+        rule(*args)
+    except Invalid as refusal:
+        raise field_refusal(refusal.code, zh=refusal.zh, en=refusal.en) from refusal
 
 
 class CancelActivity(_Command):
@@ -81,7 +112,8 @@ class RecordAward(_Command):
     @model_validator(mode="after")
     def _one_winner(self) -> "RecordAward":
         if (self.member_id is None) == (self.team_id is None):
-            raise ValueError("an award goes to one member or one team")
+            raise field_refusal("award_winner_ambiguous", zh="奖项须授予一名会员或一支队伍（二者选一）",
+                                en="an award goes to one member or one team")
         return self
 
 

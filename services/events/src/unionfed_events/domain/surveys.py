@@ -15,6 +15,8 @@ RATINGS = range(1, 6)
 # Fewer respondents than this in a group and their answers could be told apart: show no breakdown.
 MIN_GROUP = 3
 OTHERS = "others"
+# A survey's status as a refusal says it to Chinese staff.
+STATUS_ZH = {"draft": "尚未发放", "sent": "正在发放", "closed": "已结束"}
 
 
 @dataclass(frozen=True)
@@ -28,40 +30,50 @@ class Question:
     def of(cls, kind: str, text: str, options: list[str] | None, required: bool) -> "Question":
         text = text.strip()
         if not 1 <= len(text) <= 500:
-            raise Invalid("a question has 1 to 500 characters")
+            raise Invalid("survey_question_length_invalid", zh="每道题须为 1 到 500 个字", en="a question has 1 to 500 characters")
         options = tuple(o.strip() for o in options or ())
         if kind in ("single_choice", "multiple_choice"):
             if not 2 <= len(options) <= 20 or any(not o or len(o) > 200 for o in options):
-                raise Invalid(f"a choice question has 2 to 20 options of 1 to 200 characters: {text!r}")
+                raise Invalid(
+                    "survey_options_invalid",
+                    zh=f"选择题须有 2 到 20 个选项，每个选项 1 到 200 个字：{text!r}",
+                    en=f"a choice question has 2 to 20 options of 1 to 200 characters: {text!r}",
+                )
             if len(set(options)) != len(options):
-                raise Invalid(f"options repeat in {text!r}")
+                raise Invalid("survey_options_repeated", zh=f"选项有重复：{text!r}", en=f"options repeat in {text!r}")
         elif options:
-            raise Invalid(f"only choice questions have options: {text!r}")
+            raise Invalid("survey_options_not_allowed", zh=f"只有选择题才设选项：{text!r}",
+                          en=f"only choice questions have options: {text!r}")
         return cls(kind, text, options, required)
 
     def check(self, answer, number: int):
         """The answer in its stored form, or Invalid naming the question."""
-        where = f"question {number}"
+        where, where_zh = f"question {number}", f"第 {number} 题"
+        last = len(self.options) - 1
         if answer is None:
             if self.required:
-                raise Invalid(f"{where} needs an answer")
+                raise Invalid("survey_answer_missing", zh=f"{where_zh}为必答题", en=f"{where} needs an answer")
             return None
         if self.kind == "single_choice":
             if not _is_int(answer) or answer not in range(len(self.options)):
-                raise Invalid(f"{where} takes one option number from 0 to {len(self.options) - 1}")
+                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须选一个选项序号（0 到 {last}）",
+                              en=f"{where} takes one option number from 0 to {last}")
             return answer
         if self.kind == "multiple_choice":
             if not isinstance(answer, list) or not answer or not all(_is_int(a) for a in answer):
-                raise Invalid(f"{where} takes a non-empty list of option numbers")
+                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须填写选项序号列表，至少选一项",
+                              en=f"{where} takes a non-empty list of option numbers")
             if len(set(answer)) != len(answer) or any(a not in range(len(self.options)) for a in answer):
-                raise Invalid(f"{where}: option numbers must be distinct, from 0 to {len(self.options) - 1}")
+                raise Invalid("survey_answer_invalid", zh=f"{where_zh}的选项序号不能重复，须在 0 到 {last} 之间",
+                              en=f"{where}: option numbers must be distinct, from 0 to {last}")
             return sorted(answer)
         if self.kind == "rating":
             if not _is_int(answer) or answer not in RATINGS:
-                raise Invalid(f"{where} takes a rating from 1 to 5")
+                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须评 1 到 5 分", en=f"{where} takes a rating from 1 to 5")
             return answer
         if not isinstance(answer, str) or not 1 <= len(answer.strip()) <= 2000:
-            raise Invalid(f"{where} takes a text of 1 to 2000 characters")
+            raise Invalid("survey_answer_invalid", zh=f"{where_zh}须填写 1 到 2000 个字",
+                          en=f"{where} takes a text of 1 to 2000 characters")
         return answer.strip()
 
 
@@ -71,22 +83,30 @@ def _is_int(value) -> bool:
 
 def check_questions(questions: list[Question]) -> None:
     if not 1 <= len(questions) <= 100:
-        raise Invalid("a survey has 1 to 100 questions")
+        raise Invalid("survey_question_count_invalid", zh="问卷须有 1 到 100 道题", en="a survey has 1 to 100 questions")
 
 
 def check_answers(questions: list[Question], answers: list) -> list:
     if len(answers) != len(questions):
-        raise Invalid(f"the survey has {len(questions)} questions; give one answer (or null) for each")
+        raise Invalid(
+            "survey_answer_count_mismatch",
+            zh=f"问卷共 {len(questions)} 道题，请每题作答一次（不答填 null）",
+            en=f"the survey has {len(questions)} questions; give one answer (or null) for each",
+        )
     return [q.check(a, i + 1) for i, (q, a) in enumerate(zip(questions, answers))]
 
 
 def check_can_respond(status: str, is_recipient: bool, already_responded: bool) -> None:
     if not is_recipient:
-        raise Conflict("the survey was not sent to you")
+        raise Conflict("survey_not_sent_to_you", zh="此问卷未发给您", en="the survey was not sent to you")
     if status != "sent":
-        raise Conflict(f"the survey is {status}; it takes responses while sent")
+        raise Conflict(
+            "survey_not_open",
+            zh=f"该问卷{STATUS_ZH.get(status, '状态为 ' + status)}，只在发放期间接受填答",
+            en=f"the survey is {status}; it takes responses while sent",
+        )
     if already_responded:
-        raise Conflict("you have already responded to this survey")
+        raise Conflict("survey_already_answered", zh="您已填答过此问卷", en="you have already responded to this survey")
 
 
 def return_rate(responses: int, recipients: int) -> str | None:

@@ -22,12 +22,14 @@ from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import activity_budget
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import (
+    ACTIVITY_STATUS_ZH,
     Eligibility,
     check_scope,
     placement,
     promotions,
     require_open_for_registration,
 )
+from unionfed_shared.amount_words import yuan
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.events import (
     ActivityAwardsPublishedV1,
@@ -38,18 +40,26 @@ from unionfed_shared.contracts.events import (
 from unionfed_shared.contracts.spending import EventsHoldCancelledV1, EventsHoldPaidV1, EventsHoldRequestedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 from unionfed_shared.substring import substring_pattern
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 # A member registers themself; officers and group leaders (officers of a union group) register
 # the members of their scope.
 REGISTRARS = (*MANAGERS, Role.MEMBER)
-HIDDEN = "activity not found or outside your scope"
+REGISTRATION_STATUS_ZH = {"confirmed": "已确认名额", "waitlisted": "候补中"}
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _hidden() -> NotFound:
+    return NotFound("activity_not_found", zh="未找到该活动，或不在您的范围内", en="activity not found or outside your scope")
+
+
+def _already_published() -> Conflict:
+    return Conflict("awards_already_published", zh="该活动的获奖结果已公布", en="the awards of this activity are already published")
 
 
 # Finding activities in scope
@@ -60,7 +70,7 @@ async def load(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, *,
     query = select(activities).where(activities.c.id == activity_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None:
-        raise NotFound(HIDDEN)
+        raise _hidden()
     organizer_path = await directory.path_of(uow.session, row["organization_id"])
     if organizer_path is not None and principal.can_see(organizer_path):
         return dict(row)
@@ -68,7 +78,7 @@ async def load(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, *,
         caller_path = await directory.path_of(uow.session, principal.organization_id) or []
         if set(row["scope_organization_ids"]) & set(caller_path):
             return dict(row)
-    raise NotFound(HIDDEN)
+    raise _hidden()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,9 +126,9 @@ def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
         after = dt.datetime.fromisoformat(starts_at), uuid.UUID(activity_id)
     except (TypeError, ValueError):
-        raise Invalid("cursor is not one this list gave") from None
+        raise cursor_refusal() from None
     if after[0].tzinfo is None:
-        raise Invalid("cursor is not one this list gave")
+        raise cursor_refusal()
     return after
 
 
@@ -167,7 +177,11 @@ async def publish(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID)
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)
     if activity["status"] != "draft":
-        raise Conflict(f"the activity is {activity['status']}; only a draft is published")
+        raise Conflict(
+            "activity_not_draft",
+            zh=f"该活动{_status_zh(activity['status'])}，只有草稿状态的活动可以发布",
+            en=f"the activity is {activity['status']}; only a draft is published",
+        )
     items = await budget_items(uow, activity_id)
     # Approving the budget reserves it: each line becomes a hold in the organizer's books.
     for item in items:
@@ -209,7 +223,7 @@ async def cancel(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, 
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)
     if activity["status"] == "cancelled":
-        raise Conflict("the activity is already cancelled")
+        raise Conflict("activity_already_cancelled", zh="该活动已取消", en="the activity is already cancelled")
     releasing = [item for item in await budget_items(uow, activity_id) if item["hold_status"] in activity_budget.OPEN]
     for item in releasing:
         uow.emit(_hold_cancelled(activity, item, f"activity cancelled: {command.reason}"))
@@ -246,10 +260,14 @@ async def register(
     )
     refusal = _eligibility(activity).refusal(member["gender"], member["status"], member_path)
     if refusal:
-        raise Invalid(refusal)
+        raise refusal
     existing = await _live_registration(uow, activity_id, command.member_id)
     if existing is not None:
-        raise Conflict(f"{member['display_name']} is already registered ({existing['status']})")
+        raise Conflict(
+            "already_registered",
+            zh=f"{member['display_name']} 已报名（{REGISTRATION_STATUS_ZH.get(existing['status'], existing['status'])}）",
+            en=f"{member['display_name']} is already registered ({existing['status']})",
+        )
     confirmed = await _count(uow, activity_id, "confirmed")
     sequence = activity["next_sequence"]
     await uow.session.execute(
@@ -273,7 +291,7 @@ async def cancel_registration(
     await _member_for(uow, principal, member_id)
     registration = await _live_registration(uow, activity_id, member_id)
     if registration is None:
-        raise NotFound("no registration of this member for this activity")
+        raise NotFound("registration_not_found", zh="该会员没有报名此活动", en="no registration of this member for this activity")
     await uow.session.execute(
         update(activity_registrations)
         .where(activity_registrations.c.id == registration["id"])
@@ -339,11 +357,13 @@ async def create_team(uow: UnitOfWork, principal: Principal, activity_id: uuid.U
     if await uow.session.scalar(
         select(activity_teams.c.id).where(activity_teams.c.activity_id == activity_id, activity_teams.c.name == command.name)
     ):
-        raise Conflict(f"team {command.name} already exists")
+        raise Conflict("team_name_taken", zh=f"队伍“{command.name}”已存在", en=f"team {command.name} already exists")
     rows = await _confirmed_registrations(uow, activity_id, command.member_ids)
     in_teams = [str(row["member_id"]) for row in rows if row["team_id"] is not None]
     if in_teams:
-        raise Invalid(f"already in a team: {', '.join(in_teams)}")
+        raise Invalid(
+            "already_in_team", zh=f"以下会员已在其他队伍中：{'、'.join(in_teams)}", en=f"already in a team: {', '.join(in_teams)}"
+        )
     team_id = uuid.uuid4()
     await uow.session.execute(insert(activity_teams).values(id=team_id, activity_id=activity_id, name=command.name))
     await uow.session.execute(
@@ -379,13 +399,15 @@ async def record_award(uow: UnitOfWork, principal: Principal, activity_id: uuid.
     principal.require_role(*MANAGERS)
     _require_status(activity, "published")
     if activity["awards_published_on"] is not None:
-        raise Conflict("the awards of this activity are already published")
+        raise _already_published()
     if command.member_id is not None:
         await _confirmed_registrations(uow, activity_id, [command.member_id])
     elif not await uow.session.scalar(
         select(activity_teams.c.id).where(activity_teams.c.id == command.team_id, activity_teams.c.activity_id == activity_id)
     ):
-        raise Invalid(f"team {command.team_id} is not a team of this activity")
+        raise Invalid(
+            "team_not_in_activity", zh=f"队伍 {command.team_id} 不是本活动的队伍", en=f"team {command.team_id} is not a team of this activity"
+        )
     awarded = await uow.session.scalar(
         select(func.coalesce(func.sum(activity_awards.c.prize_fen), 0)).where(activity_awards.c.activity_id == activity_id)
     )
@@ -421,10 +443,10 @@ async def publish_awards(
     principal.require_role(*MANAGERS)
     _require_status(activity, "published")
     if activity["awards_published_on"] is not None:
-        raise Conflict("the awards of this activity are already published")
+        raise _already_published()
     recorded = await awards(uow, principal, activity_id)
     if not recorded:
-        raise Invalid("no awards recorded yet")
+        raise Invalid("no_awards_recorded", zh="尚未登记任何奖项", en="no awards recorded yet")
     total = sum(award["prize_fen"] for award in recorded)
     prizes = next((item for item in await budget_items(uow, activity_id) if item["kind"] == "prizes"), None)
     if total:
@@ -472,10 +494,14 @@ async def pay_cost(
     _require_status(activity, "published")
     item = next((i for i in await budget_items(uow, activity_id) if i["id"] == item_id), None)
     if item is None or item["kind"] != "cost":
-        raise NotFound("no such cost line in this activity's budget")
+        raise NotFound("budget_line_not_found", zh="该活动预算中没有这项费用", en="no such cost line in this activity's budget")
     activity_budget.require_payable(item["label"], item["hold_status"], item["finance_reason"])
     if command.amount_fen > item["amount_fen"]:
-        raise Invalid(f"{item['label']} was budgeted at {item['amount_fen']} fen; {command.amount_fen} fen is more")
+        raise Invalid(
+            "payment_over_reserved",
+            zh=f"{item['label']}的预算为 {yuan(item['amount_fen'])}，支付 {yuan(command.amount_fen)} 超出预算",
+            en=f"{item['label']} was budgeted at {item['amount_fen']} fen; {command.amount_fen} fen is more",
+        )
     uow.emit(
         EventsHoldPaidV1(
             organization_id=activity["organization_id"], federation_id=activity["federation_id"],
@@ -529,20 +555,28 @@ def _eligibility(activity: dict) -> Eligibility:
 
 def _require_status(activity: dict, status: str) -> None:
     if activity["status"] != status:
-        raise Conflict(f"the activity is {activity['status']}")
+        raise Conflict(
+            "activity_not_published",
+            zh=f"该活动{_status_zh(activity['status'])}，须在活动发布后办理",
+            en=f"the activity is {activity['status']}",
+        )
+
+
+def _status_zh(status: str) -> str:
+    return ACTIVITY_STATUS_ZH.get(status, f"状态为 {status}")
 
 
 async def _member_for(uow: UnitOfWork, principal: Principal, member_id: uuid.UUID) -> tuple[dict, list[str]]:
     """The member a caller acts for: themself, or a member of the caller's scope."""
     principal.require_role(*REGISTRARS)
     if principal.role is Role.MEMBER and principal.subject != str(member_id):
-        raise Forbidden("a member registers only themself")
+        raise Forbidden("member_registers_only_self", zh="会员只能为本人报名", en="a member registers only themself")
     member = (
         await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id))
     ).mappings().first()
     path = await directory.path_of(uow.session, member["organization_id"]) if member else None
     if member is None or path is None or not principal.can_see(path):
-        raise NotFound("member not found or outside your scope")
+        raise NotFound("member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope")
     return dict(member), path
 
 
@@ -599,7 +633,12 @@ async def _confirmed_registrations(uow: UnitOfWork, activity_id: uuid.UUID, memb
     ).mappings().all()
     missing = set(member_ids) - {row["member_id"] for row in rows}
     if missing:
-        raise Invalid(f"without a confirmed place in this activity: {', '.join(sorted(map(str, missing)))}")
+        listed = sorted(map(str, missing))
+        raise Invalid(
+            "registration_not_confirmed",
+            zh=f"以下会员在本活动中没有已确认的名额：{'、'.join(listed)}",
+            en=f"without a confirmed place in this activity: {', '.join(listed)}",
+        )
     return [dict(row) for row in rows]
 
 

@@ -28,6 +28,9 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 OFFICERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 READERS = (*OFFICERS, Role.MEMBER, Role.AUDITOR)
+# A congress and a vote's result as a refusal says them to Chinese staff.
+CONGRESS_ZH = {"staff": "教代会", "workers": "职代会"}
+RESULT_ZH = {"passed": "已通过", "failed": "未通过", "no_quorum": "出席人数不足，表决无效"}
 orgs, members = directory.organizations, directory.members
 
 
@@ -57,12 +60,21 @@ async def active_members_under(uow: UnitOfWork, root_id: str, member_ids=None) -
     return list(await uow.session.execute(query))
 
 
+def _proposal_hidden() -> NotFound:
+    return NotFound("proposal_not_found", zh="未找到该提案，或不在您的范围内", en="proposal not found or outside your scope")
+
+
+def _motion_hidden() -> NotFound:
+    return NotFound("motion_not_found", zh="未找到该表决事项，或不在您的范围内", en="motion not found or outside your scope")
+
+
 def acting_member(principal: Principal) -> uuid.UUID:
     principal.require_role(Role.MEMBER)
     try:
         return uuid.UUID(principal.subject)
     except ValueError:
-        raise Forbidden("a member acts with a token whose subject is their member id") from None
+        raise Forbidden("member_token_subject_invalid", zh="会员须使用以本人会员编号为主体的令牌办理",
+                        en="a member acts with a token whose subject is their member id") from None
 
 
 # Sessions and representatives
@@ -73,7 +85,8 @@ async def plan_session(uow: UnitOfWork, principal: Principal, organization_id: s
     principal.require_role(*OFFICERS)
     if union.kind != "grassroots_union":
         # 教代会/职代会 are the congress of one school or enterprise: its grassroots union runs it.
-        raise Invalid("a staff or workers' congress is held by a grassroots union")
+        raise Invalid("congress_needs_grassroots_union", zh="教代会、职代会由基层工会召开",
+                      en="a staff or workers' congress is held by a grassroots union")
     plan = rules.SessionPlan.of(
         command.congress_number, command.session_number, command.starts_on, command.ends_on,
         command.answer_deadline, command.min_seconders,
@@ -93,7 +106,11 @@ async def plan_session(uow: UnitOfWork, principal: Principal, organization_id: s
         )
     ).first()
     if row is None:
-        raise Conflict(f"{union.id} already has session {plan.title} of its {command.kind} congress")
+        raise Conflict(
+            "congress_session_exists",
+            zh=f"{union.id} 已有{CONGRESS_ZH.get(command.kind, command.kind)}{plan.title}会议",
+            en=f"{union.id} already has session {plan.title} of its {command.kind} congress",
+        )
     await uow.commit()
     return dict(row._mapping)
 
@@ -106,7 +123,8 @@ async def session_in_scope(uow: UnitOfWork, principal: Principal, session_id: uu
     )
     row = (await uow.session.execute(query.with_for_update(of=congress_sessions) if lock else query)).first()
     if row is None or not principal.can_see(row.path):
-        raise NotFound("congress session not found or outside your scope")
+        raise NotFound("congress_session_not_found", zh="未找到该次会议，或不在您的范围内",
+                       en="congress session not found or outside your scope")
     principal.require_role(*READERS)
     return row
 
@@ -129,7 +147,11 @@ async def add_representatives(uow: UnitOfWork, principal: Principal, session_id:
     found = {m.id for m in await active_members_under(uow, session.organization_id, wanted)}
     if missing := wanted - found:
         listed = ", ".join(sorted(str(m) for m in missing))
-        raise Invalid(f"representatives are active members of {session.organization_id}; not: {listed}")
+        raise Invalid(
+            "representatives_not_members",
+            zh=f"代表须为 {session.organization_id} 的在职会员，以下人员不符合：{listed}",
+            en=f"representatives are active members of {session.organization_id}; not: {listed}",
+        )
     if wanted:
         await uow.session.execute(
             pg_insert(congress_representatives)
@@ -168,7 +190,8 @@ async def file_proposal(uow: UnitOfWork, principal: Principal, session_id: uuid.
     session = await session_in_scope(uow, principal, session_id, lock=True)
     proposer = acting_member(principal)
     if not await is_representative(uow, session_id, proposer):
-        raise Forbidden("only the session's representatives file proposals")
+        raise Forbidden("not_a_representative", zh="只有本次会议的代表才能提交提案",
+                        en="only the session's representatives file proposals")
     number = 1 + await uow.session.scalar(
         select(func.coalesce(func.max(congress_proposals.c.number), 0)).where(congress_proposals.c.session_id == session_id)
     )
@@ -193,11 +216,11 @@ async def _proposal_for_update(uow: UnitOfWork, principal: Principal, proposal_i
         )
     ).first()
     if row is None:
-        raise NotFound("proposal not found or outside your scope")
+        raise _proposal_hidden()
     try:
         session = await session_in_scope(uow, principal, row.session_id)
     except NotFound:
-        raise NotFound("proposal not found or outside your scope") from None
+        raise _proposal_hidden() from None
     return row, session
 
 
@@ -214,7 +237,7 @@ async def second_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
         .returning(congress_seconders.c.member_id)
     )
     if added is None:
-        raise Conflict("you have already seconded this proposal")
+        raise Conflict("proposal_already_seconded", zh="您已附议过该提案", en="you have already seconded this proposal")
     count = await uow.session.scalar(
         select(func.count()).select_from(congress_seconders).where(congress_seconders.c.proposal_id == proposal_id)
     )
@@ -292,7 +315,7 @@ async def open_vote(uow: UnitOfWork, principal: Principal, session_id: uuid.UUID
     quorum = rules.Quorum(command.quorum_numerator, command.quorum_denominator)
     representatives = {r["id"] for r in await representatives_of(uow, session_id)}
     if not representatives:
-        raise Invalid("the session has no representatives yet")
+        raise Invalid("session_has_no_representatives", zh="本次会议尚未确定代表", en="the session has no representatives yet")
     present = set(command.present_member_ids)
     rules.check_attendance(present, representatives)
     motion_id = uuid.uuid4()
@@ -316,11 +339,11 @@ async def _motion(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUID, *
     query = select(congress_motions).where(congress_motions.c.id == motion_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).first()
     if row is None:
-        raise NotFound("motion not found or outside your scope")
+        raise _motion_hidden()
     try:
         await session_in_scope(uow, principal, row.session_id)
     except NotFound:
-        raise NotFound("motion not found or outside your scope") from None
+        raise _motion_hidden() from None
     return row
 
 
@@ -328,7 +351,7 @@ async def cast_ballot(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUI
     motion = await _motion(uow, principal, motion_id, lock=True)
     voter = acting_member(principal)
     if not await is_representative(uow, motion.session_id, voter):
-        raise Forbidden("only the session's representatives vote")
+        raise Forbidden("not_a_representative", zh="只有本次会议的代表才能投票", en="only the session's representatives vote")
     present = await uow.session.scalar(
         select(func.count()).where(congress_attendance.c.motion_id == motion_id, congress_attendance.c.member_id == voter)
     )
@@ -340,7 +363,8 @@ async def cast_ballot(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUI
         .returning(congress_ballots.c.member_id)
     )
     if cast is None:
-        raise Conflict("you have already voted on this motion; a representative votes once")
+        raise Conflict("already_voted", zh="您已对该事项投过票，每位代表只能投一次",
+                       en="you have already voted on this motion; a representative votes once")
     column = {"for": "votes_for", "against": "votes_against", "abstain": "votes_abstain"}[rules.Choice(choice).value]
     await uow.session.execute(
         update(congress_motions)
@@ -355,7 +379,11 @@ async def close_vote(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUID
     motion = await _motion(uow, principal, motion_id, lock=True)
     principal.require_role(*OFFICERS)
     if motion.status != "open":
-        raise Conflict(f"the vote was already closed: {motion.result}")
+        raise Conflict(
+            "vote_closed",
+            zh=f"表决已结束：{RESULT_ZH.get(motion.result, motion.result)}",
+            en=f"the vote was already closed: {motion.result}",
+        )
     result = rules.tally(
         rules.Quorum(motion.quorum_numerator, motion.quorum_denominator), rules.PassRule(motion.pass_rule),
         motion.representatives, motion.present, motion.votes_for, motion.votes_against, motion.votes_abstain,

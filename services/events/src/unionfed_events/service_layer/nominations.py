@@ -36,7 +36,11 @@ async def nominate(uow: UnitOfWork, principal: Principal, organization_id: str, 
     rules.check_year(command.year, await federation_today(uow, union.id))
     nominee = await active_members_under(uow, union.id, [command.member_id])
     if not nominee:
-        raise Invalid(f"member {command.member_id} is not an active member of {union.id}")
+        raise Invalid(
+            "nominee_not_member",
+            zh=f"会员 {command.member_id} 不是 {union.id} 的在职会员",
+            en=f"member {command.member_id} is not an active member of {union.id}",
+        )
     row = (
         await uow.session.execute(
             pg_insert(award_nominations)
@@ -53,7 +57,11 @@ async def nominate(uow: UnitOfWork, principal: Principal, organization_id: str, 
         )
     ).first()
     if row is None:
-        raise Conflict(f"member {command.member_id} is already nominated for {command.award} {command.year}")
+        raise Conflict(
+            "already_nominated",
+            zh=f"会员 {command.member_id} 已被推荐参评 {command.year} 年度{rules.AWARD_ZH.get(command.award, command.award)}",
+            en=f"member {command.member_id} is already nominated for {command.award} {command.year}",
+        )
     await uow.commit()
     return dict(row._mapping)
 
@@ -66,14 +74,15 @@ async def _nomination(uow: UnitOfWork, principal: Principal, nomination_id: uuid
     )
     row = (await uow.session.execute(query.with_for_update(of=award_nominations) if lock else query)).first()
     if row is None or not principal.can_see(row.path):
-        raise NotFound("nomination not found or outside your scope")
+        raise NotFound("nomination_not_found", zh="未找到该推荐，或不在您的范围内", en="nomination not found or outside your scope")
     return row
 
 
 async def _require_admin_of(uow: UnitOfWork, principal: Principal, organization_id: str) -> None:
     principal.require_role(Role.FEDERATION_ADMIN)
     if not principal.can_see(await directory.path_of(uow.session, organization_id) or []):
-        raise Forbidden(f"this step is taken by {organization_id}")
+        raise Forbidden("nomination_step_not_yours", zh=f"此环节由 {organization_id} 办理",
+                        en=f"this step is taken by {organization_id}")
 
 
 async def review(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, note: str | None) -> dict:

@@ -37,7 +37,7 @@ async def draft_survey(uow: UnitOfWork, principal: Principal, organization_id: s
     rules.check_questions(questions)
     title = command.title.strip()
     if not 1 <= len(title) <= 200:
-        raise Invalid("a survey's title has 1 to 200 characters")
+        raise Invalid("survey_title_length_invalid", zh="问卷标题须为 1 到 200 个字", en="a survey's title has 1 to 200 characters")
     survey_id = uuid.uuid4()
     await uow.session.execute(
         pg_insert(surveys).values(
@@ -57,7 +57,7 @@ async def _survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, *
     row = (await uow.session.execute(query)).first()
     visible = row is not None and (principal.can_see(row.path) or await _is_recipient(uow, principal, survey_id))
     if not visible:
-        raise NotFound("survey not found or outside your scope")
+        raise NotFound("survey_not_found", zh="未找到该问卷，或不在您的范围内", en="survey not found or outside your scope")
     return row
 
 
@@ -79,11 +79,19 @@ async def send_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUI
     survey = await _survey(uow, principal, survey_id, lock="update")
     principal.require_role(*OFFICERS)
     if survey.status != "draft":
-        raise Conflict(f"the survey was already {survey.status}")
+        raise Conflict(
+            "survey_already_sent",
+            zh=f"该问卷{rules.STATUS_ZH.get(survey.status, survey.status)}，不能再发放",
+            en=f"the survey was already {survey.status}",
+        )
     # The recipients are fixed now: members who join later are not asked, and do not lower the rate.
     recipients = await active_members_under(uow, survey.organization_id)
     if not recipients:
-        raise Invalid(f"{survey.organization_id} has no active members to send the survey to")
+        raise Invalid(
+            "no_eligible_members",
+            zh=f"{survey.organization_id} 没有可发放问卷的在职会员",
+            en=f"{survey.organization_id} has no active members to send the survey to",
+        )
     await uow.session.execute(
         pg_insert(survey_recipients),
         [{"survey_id": survey_id, "member_id": m.id, "group_id": _branch(m.path, survey.organization_id)} for m in recipients],
@@ -129,7 +137,11 @@ async def close_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UU
     survey = await _survey(uow, principal, survey_id, lock="update")
     principal.require_role(*OFFICERS)
     if survey.status != "sent":
-        raise Conflict(f"the survey is {survey.status}; only a sent survey is closed")
+        raise Conflict(
+            "survey_not_open",
+            zh=f"该问卷{rules.STATUS_ZH.get(survey.status, survey.status)}，只有正在发放的问卷可以结束",
+            en=f"the survey is {survey.status}; only a sent survey is closed",
+        )
     await uow.session.execute(
         update(surveys).where(surveys.c.id == survey_id).values(status="closed", closed_by=principal.subject, closed_at=now())
     )

@@ -38,7 +38,11 @@ class FundPolicy:
 
     def __post_init__(self):
         if not 0 <= self.remit_per_mille <= 1000:
-            raise Invalid("the remitted share is between 0 and 1000 per mille")
+            raise Invalid(
+                "remit_share_invalid",
+                zh="上解比例须在千分之 0 至 1000 之间",
+                en="the remitted share is between 0 and 1000 per mille",
+            )
 
     def remitted_of(self, amount_fen: int) -> int:
         # Rounded half up to the fen; the union keeps the rest, so the two always add up.

@@ -77,7 +77,7 @@ def account_spec(code: str) -> AccountSpec:
     parent, _, suffix = code.partition("/")
     spec = CHART_BY_CODE.get(parent)
     if spec is None:
-        raise Invalid(f"unknown account {code}")
+        raise Invalid("account_unknown", zh=f"未知的会计科目 {code}", en=f"unknown account {code}")
     if not suffix:
         return spec
     return AccountSpec(code, f"{spec.name}: {suffix}", f"{spec.name_zh}：{suffix}", spec.type, spec.floor_fen)
@@ -137,18 +137,30 @@ class Posting:
         reverses_posting_id: uuid.UUID | None = None,
     ) -> "Posting":
         if len(lines) < 2:
-            raise Invalid("a posting needs at least two lines")
+            raise Invalid("posting_lines_too_few", zh="一笔分录至少须有两行", en="a posting needs at least two lines")
         for line in lines:
             account_spec(line.account_code)
             amounts = (line.debit_fen, line.credit_fen)
             if any(isinstance(a, bool) or not isinstance(a, int) or a < 0 for a in amounts):
-                raise Invalid("line amounts are non-negative whole fen")
+                raise Invalid(
+                    "posting_line_amount_invalid",
+                    zh="每行金额须为非负整数（单位：分）",
+                    en="line amounts are non-negative whole fen",
+                )
             if (line.debit_fen > 0) == (line.credit_fen > 0):
-                raise Invalid("each line is either a debit or a credit, and not zero")
+                raise Invalid(
+                    "posting_line_side_invalid",
+                    zh="每行须记借方或贷方之一，且金额不能为零",
+                    en="each line is either a debit or a credit, and not zero",
+                )
         debits = sum(line.debit_fen for line in lines)
         credits = sum(line.credit_fen for line in lines)
         if debits != credits:
-            raise Invalid(f"debits {debits} fen do not equal credits {credits} fen")
+            raise Invalid(
+                "posting_unbalanced",
+                zh=f"借方合计 {debits} 分与贷方合计 {credits} 分不相等",
+                en=f"debits {debits} fen do not equal credits {credits} fen",
+            )
         return cls(organization_id, effective_date, description, tuple(lines), reverses_posting_id)
 
     @property
@@ -158,7 +170,11 @@ class Posting:
     def reversal(self, own_id: uuid.UUID, effective_date: dt.date, description: str) -> "Posting":
         """The correcting entry: every line on the other side, pointing at what it reverses."""
         if self.reverses_posting_id is not None:
-            raise Invalid("a reversal cannot itself be reversed; post a new entry instead")
+            raise Invalid(
+                "reversal_not_reversible",
+                zh="冲销分录本身不能再冲销；请另记一笔新分录",
+                en="a reversal cannot itself be reversed; post a new entry instead",
+            )
         return Posting.balanced(
             self.organization_id,
             effective_date,

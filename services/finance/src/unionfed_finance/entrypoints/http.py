@@ -80,7 +80,11 @@ async def balances(organization_id: str, principal: CurrentPrincipal, runtime: C
         principal.require_role(*BOOK_READERS)
         rows = await uow.ledgers.balances(organization_id)
     if not rows:
-        raise NotFound(f"{organization_id} keeps no books of its own")
+        raise NotFound(
+            "books_not_found",
+            zh=f"{organization_id} 没有独立建账",
+            en=f"{organization_id} keeps no books of its own",
+        )
     debit_normal = {"asset", "expense"}
     return Balances(
         organization_id=organization_id,
@@ -132,6 +136,10 @@ async def dues_account(member_id: uuid.UUID, principal: CurrentPrincipal, runtim
         account = await uow.dues_accounts.get(member_id)
         path = await directory.path_of(uow.session, account["organization_id"]) if account else None
         if account is None or path is None or not principal.can_see(path):
-            raise NotFound("dues account not found or outside your scope")
+            raise NotFound(
+                "dues_account_not_found",
+                zh="未找到该会费账户，或该账户不在您的管理范围内",
+                en="dues account not found or outside your scope",
+            )
         principal.require_role(*BOOK_READERS)
         return DuesAccountOut(**account)

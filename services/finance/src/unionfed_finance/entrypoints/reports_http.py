@@ -56,7 +56,11 @@ async def _books_in_scope(session: AsyncSession, principal: Principal, organizat
     org = await queries.organization(session, organization_id)
     head = await queries.ledger_head(session, organization_id)
     if org is None or head is None:
-        raise NotFound(f"{organization_id} keeps no books of its own")
+        raise NotFound(
+            "books_not_found",
+            zh=f"{organization_id} 没有独立建账",
+            en=f"{organization_id} keeps no books of its own",
+        )
     return org, reports.LedgerHead(*head)
 
 
@@ -173,6 +177,7 @@ async def audit_pack(
     starts: Day = FromDay,
     ends: Day = ToDay,
     output: Literal["html", "csv"] = FormatQuery,
+    lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
 ) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
@@ -180,9 +185,12 @@ async def audit_pack(
         principal.require_role(*AUDIT_PACK_READERS)
         period = reports.Period.parse(starts.isoformat(), ends.isoformat())
         pack = await build_audit_pack(session, org, head, period)
+        # Column headers and labels in the words the federation keeps its books in.
+        lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
     if output == "csv":
-        return _csv(reports.render_audit_csv(pack), f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}.csv")
-    return HTMLResponse(reports.render_audit_html(pack))
+        name = f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
+        return _csv(reports.render_audit_csv(pack, lang), name)
+    return HTMLResponse(reports.render_audit_html(pack, lang))
 
 
 # ---------------------------------------------------------------- entry trace
@@ -279,7 +287,11 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
         path = await directory.path_of(session, entry["organization_id"]) if entry else None
         if entry is None or path is None or not principal.can_see(path):
             # Same answer for a missing entry and one outside the caller's scope.
-            raise NotFound("posting not found or outside your scope")
+            raise NotFound(
+                "posting_not_found",
+                zh="未找到该分录，或该分录不在您的管理范围内",
+                en="posting not found or outside your scope",
+            )
         principal.require_role(*TRACE_READERS)
         chain = await queries.causation_chain(session, entry)
         journal = await queries.known_event(session, entry["journal_event_id"]) if entry["journal_event_id"] else None
@@ -352,7 +364,11 @@ async def consolidated(organization_id: str, principal: CurrentPrincipal, runtim
         principal.require_role(*BOOK_READERS)
         included = await queries.subtree_ledgers(session, organization_id)
         if not included:
-            raise NotFound(f"no books are kept in {organization_id} or below it")
+            raise NotFound(
+                "books_not_found",
+                zh=f"{organization_id} 及其下级组织均未建账",
+                en=f"no books are kept in {organization_id} or below it",
+            )
         ledger_ids = [row["organization_id"] for row in included]
         subtree = await queries.subtree_organization_ids(session, organization_id)
         balances = await queries.balances_of(session, ledger_ids)

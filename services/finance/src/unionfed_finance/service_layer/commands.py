@@ -116,7 +116,11 @@ async def books_in_scope(uow: FinanceUnitOfWork, principal: Principal, organizat
     principal.require_role(*(roles or TREASURERS))
     kinds = await directory.kinds_of(uow.session, path)
     if kinds.get(organization_id) not in BOOKKEEPING_KINDS:
-        raise Invalid(f"{organization_id} keeps no books of its own; its union's books hold its money")
+        raise Invalid(
+            "organization_keeps_no_books",
+            zh=f"{organization_id} 不独立建账，其经费记在所属工会的账上",
+            en=f"{organization_id} keeps no books of its own; its union's books hold its money",
+        )
     return Books(organization_id, path, kinds)
 
 
@@ -139,7 +143,11 @@ async def record_employer_funds(uow, principal, organization_id: str, command: R
 async def pay_remittance(uow, principal, organization_id: str, command: PayRemittance) -> str:
     books = await books_in_scope(uow, principal, organization_id)
     if books.upper is None:
-        raise Invalid(f"{organization_id} has no upper union to remit to")
+        raise Invalid(
+            "no_upper_union",
+            zh=f"{organization_id} 没有上级工会，无从上解",
+            en=f"{organization_id} has no upper union to remit to",
+        )
     language = await language_of(uow, books.id)
     postings = flows.remittance_paid(books.id, books.upper, command.amount_fen, command.paid_on, language)
     return await _submit(uow, books, journal.post(*postings))
@@ -173,7 +181,7 @@ async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: Revers
     found = await uow.ledgers.get_posting(posting_id)
     path = await directory.path_of(uow.session, found[0]["organization_id"]) if found else None
     if found is None or path is None or not principal.can_see(path):  # no existence oracle
-        raise NotFound("posting not found or outside your scope")
+        raise NotFound("posting_not_found", zh="未找到该分录，或该分录不在您的管理范围内", en="posting not found or outside your scope")
     row, _posting = found
     books = await books_in_scope(uow, principal, row["organization_id"])
     description = describe(await language_of(uow, books.id), "reversal", reason=command.reason)
@@ -186,7 +194,7 @@ async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: Revers
 async def close_period(uow, principal, organization_id: str, command: ClosePeriod) -> str:
     books = await books_in_scope(uow, principal, organization_id)
     if command.starts_on > command.ends_on:
-        raise Invalid("a period ends on or after the day it starts")
+        raise Invalid("date_range_reversed", zh="会计期间的结束日期不能早于开始日期", en="a period ends on or after the day it starts")
     instruction = contract.ClosePeriod(
         organization_id=books.id, label=command.label, starts_on=command.starts_on, ends_on=command.ends_on
     )
@@ -196,7 +204,11 @@ async def close_period(uow, principal, organization_id: str, command: ClosePerio
 async def set_budget(uow, principal, organization_id: str, year: int, category: str, command: SetBudget) -> str:
     books = await books_in_scope(uow, principal, organization_id)
     if category not in SPENDING_ACCOUNTS:
-        raise Invalid(f"budget categories are {', '.join(SPENDING_ACCOUNTS)}")
+        raise Invalid(
+            "budget_category_unknown",
+            zh=f"预算类别须为以下之一：{', '.join(SPENDING_ACCOUNTS)}",
+            en=f"budget categories are {', '.join(SPENDING_ACCOUNTS)}",
+        )
     instruction = contract.SetBudget(
         organization_id=books.id, fiscal_year=year, category_account=SPENDING_ACCOUNTS[category],
         amount_fen=command.amount_fen, policy=command.policy,
@@ -216,7 +228,11 @@ async def set_fund_policy(uow, principal: Principal, federation_id: str, command
     principal.require_scope(path)
     principal.require_role(Role.FEDERATION_ADMIN)
     if path is None or len(path) != 1:
-        raise Invalid("a fund policy is set by a root federation")
+        raise Invalid(
+            "organization_not_root_federation",
+            zh="经费上解比例由最高一级联合会设定",
+            en="a fund policy is set by a root federation",
+        )
     values = {"employer_funds_remit_per_mille": command.employer_funds_remit_per_mille, "updated_by": principal.subject}
     await uow.session.execute(
         pg_insert(fund_policies).values(federation_id=federation_id, **values)
@@ -229,7 +245,11 @@ async def set_fund_policy(uow, principal: Principal, federation_id: str, command
 async def request_funds(uow, principal: Principal, organization_id: str, command: RequestFunds) -> dict:
     books = await books_in_scope(uow, principal, organization_id)
     if books.upper is None:
-        raise Invalid(f"{organization_id} has no upper union to ask")
+        raise Invalid(
+            "no_upper_union",
+            zh=f"{organization_id} 没有上级工会，无从申请拨款",
+            en=f"{organization_id} has no upper union to ask",
+        )
     row = (
         await uow.session.execute(
             pg_insert(fund_requests)
@@ -251,12 +271,20 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
     ).first()
     path = await directory.path_of(uow.session, request.organization_id) if request else None
     if request is None or path is None or not principal.can_see(path):  # no existence oracle
-        raise NotFound("fund request not found or outside your scope")
+        raise NotFound(
+            "fund_request_not_found",
+            zh="未找到该经费申请，或该申请不在您的管理范围内",
+            en="fund request not found or outside your scope",
+        )
     approver = await books_in_scope(uow, principal, request.approver_id, Role.FEDERATION_ADMIN)
     if request.status != "submitted":
-        raise Conflict(f"fund request {request_id} was already {request.status}")
+        raise Conflict(
+            "fund_request_already_decided",
+            zh=f"经费申请 {request_id} 已{'批准' if request.status == 'approved' else '驳回'}，不能再次审批",
+            en=f"fund request {request_id} was already {request.status}",
+        )
     if not command.approve and not command.reason:
-        raise Invalid("a refusal gives its reason")
+        raise Invalid("refusal_reason_missing", zh="驳回申请须说明理由", en="a refusal gives its reason")
     journal_event_id = None
     if command.approve:
         paid_on = command.paid_on or business_time.today(await directory.time_zone_of(uow.session, approver.id))

@@ -91,7 +91,11 @@ async def rebuild(
         await upgrade_database(settings.database_url, definition.migrations_dir)
         async with runtime.session_factory() as session:
             if await session.scalar(select(ledgers.c.organization_id).limit(1)):
-                raise Conflict("the rebuild database already holds books; rebuild into an empty one")
+                raise Conflict(
+                    "rebuild_target_not_empty",
+                    zh="用于重建的数据库中已有账簿；请重建到空数据库",
+                    en="the rebuild database already holds books; rebuild into an empty one",
+                )
     except BaseException:
         await runtime.engine.dispose()
         raise

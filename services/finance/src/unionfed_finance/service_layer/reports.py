@@ -48,6 +48,10 @@ def shanghai_time(moment: dt.datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
+# The query parameters of a period, as a Chinese reader calls them.
+_DAY_ZH = {"from": "开始日期（from）", "to": "结束日期（to）"}
+
+
 @dataclass(frozen=True)
 class Period:
     starts_on: dt.date
@@ -59,15 +63,31 @@ class Period:
         days = []
         for name, value in (("from", starts), ("to", ends)):
             if not value:
-                raise Invalid(f"'{name}' is required, as YYYY-MM-DD")
+                raise Invalid(
+                    "date_missing",
+                    zh=f"须填写{_DAY_ZH[name]}，格式为 YYYY-MM-DD",
+                    en=f"'{name}' is required, as YYYY-MM-DD",
+                )
             if not _ISO_DAY.match(value):
-                raise Invalid(f"'{name}' must be a date as YYYY-MM-DD, not {value!r}")
+                raise Invalid(
+                    "date_invalid",
+                    zh=f"{_DAY_ZH[name]}须为 YYYY-MM-DD 格式的日期，而非 {value!r}",
+                    en=f"'{name}' must be a date as YYYY-MM-DD, not {value!r}",
+                )
             try:
                 days.append(dt.date.fromisoformat(value))
             except ValueError as exc:
-                raise Invalid(f"'{name}' is not a real date: {value!r} ({exc})") from exc
+                raise Invalid(
+                    "date_invalid",
+                    zh=f"{_DAY_ZH[name]} {value!r} 不是有效日期",
+                    en=f"'{name}' is not a real date: {value!r} ({exc})",
+                ) from exc
         if days[0] > days[1]:
-            raise Invalid(f"'from' ({days[0]}) is after 'to' ({days[1]})")
+            raise Invalid(
+                "date_range_reversed",
+                zh=f"开始日期（{days[0]}）晚于结束日期（{days[1]}）",
+                en=f"'from' ({days[0]}) is after 'to' ({days[1]})",
+            )
         return cls(days[0], days[1])
 
     @property
@@ -659,20 +679,68 @@ AUDIT_COLUMNS = (
     "journal_event_id", "journal_partition", "journal_offset", "reverses_posting_id", "reversed_by_posting_id",
     "recorded_at_beijing", "previous_hash", "hash",
 )
+# The audit pack's words in each language a federation keeps its books in. The English column
+# names are the snake_case ones auditors' tools already read.
+AUDIT_WORDS: dict[Lang, dict[str, str | tuple[str, ...]]] = {
+    "zh": {
+        "columns": (
+            "序号", "分录编号", "记账日期", "摘要", "行号", "科目编码", "科目名称",
+            "借方（元）", "贷方（元）", "往来单位", "来源事件编号", "来源事件类型", "来源主题",
+            "来源分区", "来源偏移量", "经办人", "起因编号", "关联编号", "追踪编号",
+            "记账事件编号", "记账分区", "记账偏移量", "所冲销的分录", "冲销它的分录",
+            "记录时间（北京时间）", "前一哈希", "哈希",
+        ),
+        "totals_columns": ("科目编码", "科目名称", "借方合计（元）", "贷方合计（元）", "借方净额（元）"),
+        "total": "合计",
+        "organization": "单位",
+        "period": "期间",
+        "generated_at_beijing": "生成时间（北京时间）",
+        "ledger_head_at_generation": "生成时账簿链头",
+        "head_sequence": "序号 {sequence}",
+        "head_hash": "哈希 {hash}",
+        "chain_verified": "链校验",
+        "ok": "通过",
+        "broken": "已断裂",
+        "postings": "分录数",
+        "chain_intact": "账簿链完整",
+        "chain_broken": "账簿链已断裂",
+        "totals_heading": "各科目合计",
+        "lines_heading": "分录及明细",
+    },
+    "en": {
+        "columns": AUDIT_COLUMNS,
+        "totals_columns": ("account_code", "account_name", "debit_yuan", "credit_yuan", "net_debit_yuan"),
+        "total": "total",
+        "organization": "organization",
+        "period": "period",
+        "generated_at_beijing": "generated_at_beijing",
+        "ledger_head_at_generation": "ledger_head_at_generation",
+        "head_sequence": "sequence {sequence}",
+        "head_hash": "hash {hash}",
+        "chain_verified": "chain_verified",
+        "ok": "ok",
+        "broken": "BROKEN",
+        "postings": "postings",
+        "chain_intact": "chain intact",
+        "chain_broken": "CHAIN BROKEN",
+        "totals_heading": "Totals per account",
+        "lines_heading": "Postings and lines",
+    },
+}
 
 
 def _blank(value) -> str:
     return "" if value is None else str(value)
 
 
-def audit_line_rows(pack: AuditPack) -> list[list[str]]:
+def audit_line_rows(pack: AuditPack, lang: Lang = "zh") -> list[list[str]]:
     rows = []
     for entry in pack.entries:
         for line in entry.lines:
             rows.append(
                 [
                     str(entry.sequence), entry.id, entry.effective_date.isoformat(), entry.description,
-                    str(line.line_no), line.account_code, account_name(line.account_code, "zh"),
+                    str(line.line_no), line.account_code, account_name(line.account_code, lang),
                     format_yuan(line.debit_fen), format_yuan(line.credit_fen), _blank(line.counterparty_id),
                     entry.source_event_id, entry.source_event_type, entry.source_topic,
                     str(entry.source_partition), str(entry.source_offset), _blank(entry.actor),
@@ -685,69 +753,76 @@ def audit_line_rows(pack: AuditPack) -> list[list[str]]:
     return rows
 
 
-def _audit_meta(pack: AuditPack) -> list[list[str]]:
+def _audit_meta(pack: AuditPack, lang: Lang) -> list[list[str]]:
+    words = AUDIT_WORDS[lang]
     return [
-        ["organization", pack.organization_name, pack.organization_id],
-        ["period", pack.period.starts_on.isoformat(), pack.period.ends_on.isoformat()],
-        ["generated_at_beijing", shanghai_time(pack.generated_at)],
-        ["ledger_head_at_generation", f"sequence {pack.head.sequence}", f"hash {pack.head.hash}"],
-        ["chain_verified", "ok" if pack.chain.ok else "BROKEN", pack.chain.description],
-        ["postings", str(len(pack.entries))],
+        [words["organization"], pack.organization_name, pack.organization_id],
+        [words["period"], pack.period.starts_on.isoformat(), pack.period.ends_on.isoformat()],
+        [words["generated_at_beijing"], shanghai_time(pack.generated_at)],
+        [words["ledger_head_at_generation"], words["head_sequence"].format(sequence=pack.head.sequence),
+         words["head_hash"].format(hash=pack.head.hash)],
+        [words["chain_verified"], words["ok"] if pack.chain.ok else words["broken"], pack.chain.description],
+        [words["postings"], str(len(pack.entries))],
     ]
 
 
-def render_audit_csv(pack: AuditPack) -> bytes:
+def render_audit_csv(pack: AuditPack, lang: Lang = "zh") -> bytes:
+    words = AUDIT_WORDS[lang]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([LABELS["zh"]["audit_pack"]])
-    writer.writerows(_audit_meta(pack))
+    writer.writerow([LABELS[lang]["audit_pack"]])
+    writer.writerows(_audit_meta(pack, lang))
     writer.writerow([])
-    writer.writerow(AUDIT_COLUMNS)
-    writer.writerows(audit_line_rows(pack))
+    writer.writerow(words["columns"])
+    writer.writerows(audit_line_rows(pack, lang))
     writer.writerow([])
-    writer.writerow(["account_code", "account_name", "debit_yuan", "credit_yuan", "net_debit_yuan"])
+    writer.writerow(words["totals_columns"])
     for total in pack.totals:
         writer.writerow(
-            [total.code, account_name(total.code, "zh"), format_yuan(total.debit_fen),
+            [total.code, account_name(total.code, lang), format_yuan(total.debit_fen),
              format_yuan(total.credit_fen), format_yuan(total.net_debit_fen)]
         )
-    writer.writerow(["total", "", format_yuan(pack.debit_total_fen), format_yuan(pack.credit_total_fen), ""])
+    writer.writerow([words["total"], "", format_yuan(pack.debit_total_fen), format_yuan(pack.credit_total_fen), ""])
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-def render_audit_html(pack: AuditPack) -> str:
+def render_audit_html(pack: AuditPack, lang: Lang = "zh") -> str:
     e = html.escape
-    title = f"{pack.organization_name} {LABELS['zh']['audit_pack']}"
-    meta = "".join(f"<tr><th>{e(row[0])}</th><td>{'<br>'.join(e(v) for v in row[1:])}</td></tr>" for row in _audit_meta(pack))
+    words = AUDIT_WORDS[lang]
+    title = f"{pack.organization_name} {LABELS[lang]['audit_pack']}"
+    meta = "".join(
+        f"<tr><th>{e(row[0])}</th><td>{'<br>'.join(e(v) for v in row[1:])}</td></tr>" for row in _audit_meta(pack, lang)
+    )
     money_columns = {"debit_yuan", "credit_yuan"}
-    head = "".join(f"<th>{e(c)}</th>" for c in AUDIT_COLUMNS)
+    head = "".join(f"<th>{e(c)}</th>" for c in words["columns"])
     body_rows = []
-    for row in audit_line_rows(pack):
+    for row in audit_line_rows(pack, lang):
         cells = "".join(
             f'<td class="amount">{e(v)}</td>' if c in money_columns else f"<td>{e(v)}</td>"
             for c, v in zip(AUDIT_COLUMNS, row)
         )
         body_rows.append(f"<tr>{cells}</tr>")
     totals = "".join(
-        f'<tr><td>{e(t.code)}</td><td>{e(account_name(t.code, "zh"))}</td><td class="amount">{format_yuan(t.debit_fen, True)}</td>'
+        f'<tr><td>{e(t.code)}</td><td>{e(account_name(t.code, lang))}</td><td class="amount">{format_yuan(t.debit_fen, True)}</td>'
         f'<td class="amount">{format_yuan(t.credit_fen, True)}</td><td class="amount">{format_yuan(t.net_debit_fen, True)}</td></tr>'
         for t in pack.totals
     )
-    status = "chain intact" if pack.chain.ok else "CHAIN BROKEN"
+    status = words["chain_intact"] if pack.chain.ok else words["chain_broken"]
+    totals_head = "".join(f"<th>{e(c)}</th>" for c in words["totals_columns"])
     body = f"""<h1>{e(title)}</h1>
 <p class="meta"><strong>{e(status)}</strong></p>
 <table>{meta}</table>
-<h2>Totals per account</h2>
-<table><thead><tr><th>code</th><th>account</th><th>debit</th><th>credit</th><th>net debit</th></tr></thead>
+<h2>{e(words["totals_heading"])}</h2>
+<table><thead><tr>{totals_head}</tr></thead>
 <tbody>{totals}
-<tr class="total"><td>total</td><td></td><td class="amount">{format_yuan(pack.debit_total_fen, True)}</td>
+<tr class="total"><td>{e(words["total"])}</td><td></td><td class="amount">{format_yuan(pack.debit_total_fen, True)}</td>
 <td class="amount">{format_yuan(pack.credit_total_fen, True)}</td><td></td></tr></tbody></table>
-<h2>Postings and lines</h2>
+<h2>{e(words["lines_heading"])}</h2>
 <div style="overflow-x:auto"><table><thead><tr>{head}</tr></thead>
 <tbody>
 {chr(10).join(body_rows)}
 </tbody></table></div>"""
-    return _page(title, "zh", body)
+    return _page(title, lang, body)
 
 
 # ---------------------------------------------------------------- consolidation

@@ -147,7 +147,7 @@ class MemberRepository:
                     members.c.federation_id == member.federation_id, members.c.id_number_digest == digest
                 )
             )
-            raise Conflict(f"already a member: {existing}") from None
+            raise Conflict("already_a_member", zh=f"此人已是会员（会员 {existing}）", en=f"already a member: {existing}") from None
 
     async def find_by_id_number(self, federation_id: str, id_number: str) -> Member | None:
         """The federation's member with this ID number; None also for a number that is not valid."""

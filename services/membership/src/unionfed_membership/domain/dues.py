@@ -28,10 +28,18 @@ class DuesPolicy:
     def __post_init__(self) -> None:
         rate = self.rate_per_mille
         if isinstance(rate, bool) or not isinstance(rate, int) or not 0 < rate <= MAX_RATE_PER_MILLE:
-            raise Invalid(f"rate_per_mille must be a whole number from 1 to {MAX_RATE_PER_MILLE}")
+            raise Invalid(
+                "dues_rate_invalid",
+                zh=f"会费费率（千分比）须为 1 至 {MAX_RATE_PER_MILLE} 的整数",
+                en=f"rate_per_mille must be a whole number from 1 to {MAX_RATE_PER_MILLE}",
+            )
         unknown = set(self.exempt_statuses) - set(MEMBER_STATUSES)
         if unknown:
-            raise Invalid(f"unknown member status(es) {sorted(unknown)}; statuses are {', '.join(MEMBER_STATUSES)}")
+            raise Invalid(
+                "member_status_unknown",
+                zh=f"未知的会员状态 {sorted(unknown)}；可用状态为 {', '.join(MEMBER_STATUSES)}",
+                en=f"unknown member status(es) {sorted(unknown)}; statuses are {', '.join(MEMBER_STATUSES)}",
+            )
 
     @property
     def first_period(self) -> str:
@@ -43,7 +51,7 @@ class DuesPolicy:
 def monthly_dues_fen(base_salary_fen: int, rate_per_mille: int) -> int:
     """base × rate / 1000, rounded half up to the fen, in integers only (never a float)."""
     if base_salary_fen < 0:
-        raise Invalid("a base salary cannot be negative")
+        raise Invalid("base_salary_negative", zh="基本工资不能为负数", en="a base salary cannot be negative")
     return (base_salary_fen * rate_per_mille + 500) // 1000
 
 
@@ -135,7 +143,11 @@ def arrears(
 
 def check_period(period: str) -> str:
     if not PERIOD.match(period):
-        raise Invalid(f"period {period!r} is not YYYY-MM")
+        raise Invalid(
+            "period_invalid",
+            zh=f"会费月份 {period!r} 无效，须为 1900-01 至 2999-12 之间的 YYYY-MM",
+            en=f"period {period!r} is not YYYY-MM",
+        )
     return period
 
 

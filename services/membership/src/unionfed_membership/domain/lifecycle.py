@@ -12,6 +12,7 @@ from typing import Literal
 
 from unionfed_membership.domain.model import Member, MemberStatus, Organization
 from unionfed_shared.errors import Invalid
+from unionfed_membership.domain.labels import status_zh
 
 Change = Literal["transferred", "retired", "left", "deceased", "rejoined"]
 HistoryChange = Literal["joined", "transferred_out", "transferred_in", "retired", "left", "deceased", "rejoined"]
@@ -59,12 +60,20 @@ def plan_transfer(
 ) -> MemberChange:
     """教师交流: the member moves to another union of the federation, history and dues account with them."""
     if member.status != "active":
-        raise Invalid(f"member {member.id} is {member.status}; only active members transfer")
+        raise Invalid(
+            "member_not_active",
+            zh=f"会员 {member.id} 当前为{status_zh(member.status)}状态，只有在册会员才能调转",
+            en=f"member {member.id} is {member.status}; only active members transfer",
+        )
     target.check_can_hold_members()
     if target.federation_id != member.federation_id:
-        raise Invalid("a transfer stays within the federation")
+        raise Invalid("transfer_outside_federation", zh="会员调转只能在本联合会内进行", en="a transfer stays within the federation")
     if target.id == member.organization_id:
-        raise Invalid(f"member {member.id} already belongs to {target.id}")
+        raise Invalid(
+            "member_already_in_organization",
+            zh=f"会员 {member.id} 已属于 {target.id}",
+            en=f"member {member.id} already belongs to {target.id}",
+        )
     _check_date(effective_on, last_change_on)
     return _change(member, "transferred", target.id, effective_on, by, now)
 
@@ -75,11 +84,23 @@ def plan_status_change(
 ) -> MemberChange:
     change = CHANGE_FOR_STATUS.get(status)
     if change is None:
-        raise Invalid(f"status must be one of {', '.join(CHANGE_FOR_STATUS)}")
+        raise Invalid(
+            "member_status_unknown",
+            zh=f"状态须为以下之一：{', '.join(CHANGE_FOR_STATUS)}",
+            en=f"status must be one of {', '.join(CHANGE_FOR_STATUS)}",
+        )
     if member.status not in ALLOWED_FROM[change]:
-        raise Invalid(f"a {member.status} member cannot become {status}")
+        raise Invalid(
+            "member_status_change_not_allowed",
+            zh=f"{status_zh(member.status)}会员不能变更为{status_zh(status)}",
+            en=f"a {member.status} member cannot become {status}",
+        )
     if change == "deceased" and effective_on > today:
-        raise Invalid("a death is recorded after it happened, not in advance")
+        raise Invalid(
+            "death_date_in_future",
+            zh="会员去世须在事后登记，不能提前登记",
+            en="a death is recorded after it happened, not in advance",
+        )
     _check_date(effective_on, last_change_on)
     return _change(member, change, None, effective_on, by, now)
 
@@ -102,7 +123,11 @@ def joined(member: Member, by: str, now: dt.datetime) -> HistoryEntry:
 def _check_date(effective_on: dt.date, last_change_on: dt.date) -> None:
     # History reads in date order; a change dated before the member's last one would rewrite it.
     if effective_on < last_change_on:
-        raise Invalid(f"effective_on {effective_on} is before the member's last change on {last_change_on}")
+        raise Invalid(
+            "effective_date_before_last_change",
+            zh=f"生效日期 {effective_on} 早于该会员上次变更的日期 {last_change_on}",
+            en=f"effective_on {effective_on} is before the member's last change on {last_change_on}",
+        )
 
 
 def _change(member: Member, change: Change, to: str | None, effective_on: dt.date, by: str, now: dt.datetime):

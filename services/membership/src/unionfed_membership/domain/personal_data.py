@@ -23,17 +23,33 @@ def normalise_id_number(raw: str) -> str:
     """
     number = re.sub(r"\s", "", raw).upper()
     if not _ID_SHAPE.match(number):
-        raise Invalid("id_number must be 18 characters: 17 digits and a check digit or X (GB 11643)")
+        raise Invalid(
+            "id_number_invalid",
+            zh="身份证号须为 18 位：17 位数字加 1 位校验码（数字或 X）（GB 11643）",
+            en="id_number must be 18 characters: 17 digits and a check digit or X (GB 11643)",
+        )
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise Invalid("id_number carries no valid date of birth (characters 7-14, GB 11643)") from None
+        raise Invalid(
+            "id_number_birth_date_invalid",
+            zh="身份证号中的出生日期（第 7 至 14 位）无效（GB 11643）",
+            en="id_number carries no valid date of birth (characters 7-14, GB 11643)",
+        ) from None
     # A plausibility check, with no federation at hand: no zone's date is ahead of UTC's by more
     # than a day, so a birth after tomorrow (UTC) is impossible everywhere.
     if born.year < 1900 or born > dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1):
-        raise Invalid("id_number carries an impossible date of birth (GB 11643)")
+        raise Invalid(
+            "id_number_birth_date_invalid",
+            zh="身份证号中的出生日期不可能成立（GB 11643）",
+            en="id_number carries an impossible date of birth (GB 11643)",
+        )
     if id_check_character(number[:17]) != number[17]:
-        raise Invalid("id_number fails its GB 11643 check digit; it was probably mistyped")
+        raise Invalid(
+            "id_number_check_digit_wrong",
+            zh="身份证号校验码不符，可能输入有误（GB 11643）",
+            en="id_number fails its GB 11643 check digit; it was probably mistyped",
+        )
     return number
 
 
@@ -42,7 +58,11 @@ def normalise_phone(raw: str) -> str:
     if phone.startswith("+86"):
         phone = phone[3:]
     if not _PHONE.match(phone):
-        raise Invalid("phone must be an 11-digit mobile number starting with 1")
+        raise Invalid(
+            "phone_invalid",
+            zh="手机号须为以 1 开头的 11 位数字",
+            en="phone must be an 11-digit mobile number starting with 1",
+        )
     return phone
 
 
@@ -56,7 +76,7 @@ def check_staff_no(raw: str | None) -> str | None:
         return None
     staff_no = raw.strip()
     if not staff_no or len(staff_no) > 40:
-        raise Invalid("staff_no must have 1 to 40 characters")
+        raise Invalid("staff_no_invalid", zh="工号须为 1 至 40 个字符", en="staff_no must have 1 to 40 characters")
     return staff_no
 
 
@@ -64,5 +84,9 @@ def check_base_salary(fen: int | None) -> int | None:
     if fen is None:
         return None
     if isinstance(fen, bool) or not isinstance(fen, int) or fen < 0:
-        raise Invalid("base_salary_fen must be a whole, non-negative number of fen")
+        raise Invalid(
+            "base_salary_invalid",
+            zh="基本工资须为非负整数（单位：分）",
+            en="base_salary_fen must be a whole, non-negative number of fen",
+        )
     return fen

@@ -56,7 +56,11 @@ class RowError:
 
 
 class HeaderError(ValueError):
-    pass
+    """A header row the import cannot map, said in both languages (the import refuses the file)."""
+
+    def __init__(self, code: str, *, zh: str, en: str):
+        super().__init__(en)
+        self.code, self.zh, self.en = code, zh, en
 
 
 def map_headers(header: Sequence[object]) -> dict[str, int]:
@@ -69,13 +73,22 @@ def map_headers(header: Sequence[object]) -> dict[str, int]:
         if name is None:
             continue
         if name in columns:
-            raise HeaderError(f"line 1: column {cell!r} repeats {HEADERS[name][0]}")
+            raise HeaderError(
+                "roster_column_repeated", zh=f"第 1 行：列 {cell!r} 与“{HEADERS[name][0]}”列重复",
+                en=f"line 1: column {cell!r} repeats {HEADERS[name][0]}",
+            )
         columns[name] = index
     missing = [HEADERS[name][0] for name in REQUIRED if name not in columns]
     if missing:
-        raise HeaderError(f"line 1: missing column(s) {', '.join(missing)} (e.g. 姓名, 性别, 身份证号, 入会日期)")
+        raise HeaderError(
+            "roster_column_missing", zh=f"第 1 行：缺少以下列：{'、'.join(missing)}（例如 姓名、性别、身份证号、入会日期）",
+            en=f"line 1: missing column(s) {', '.join(missing)} (e.g. 姓名, 性别, 身份证号, 入会日期)",
+        )
     if "gender" not in columns and "id_number" not in columns:
-        raise HeaderError("line 1: need a 性别 (gender) column, or 身份证号 to read the gender from")
+        raise HeaderError(
+            "roster_column_missing", zh="第 1 行：须有“性别”列，或有“身份证号”列以便从中读取性别",
+            en="line 1: need a 性别 (gender) column, or 身份证号 to read the gender from",
+        )
     return columns
 
 

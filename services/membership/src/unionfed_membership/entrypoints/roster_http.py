@@ -3,14 +3,14 @@
 import datetime as dt
 import json
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
 from unionfed_membership.domain.dues import Arrears, DuesPolicy
-from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
@@ -55,7 +55,7 @@ async def list_dues_policies(federation_id: str, principal: CurrentPrincipal, ru
 @router.get("/organizations/{organization_id}/dues")
 async def dues_of_month(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    period: str = Query(pattern=PERIOD_PATTERN, examples=["2026-11"]),
+    period: Annotated[Period, Query(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])],
 ) -> dict:
     """What each member of the subtree owes for a month, and whether it was paid."""
     async with runtime.uow() as uow:
@@ -105,7 +105,10 @@ async def collect_dues(
 @router.get("/organizations/{organization_id}/dues-arrears")
 async def organization_arrears(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    through: str | None = Query(default=None, pattern=PERIOD_PATTERN, description="Last month counted; default this month"),
+    through: Annotated[
+        Period | None,
+        Query(json_schema_extra={"pattern": PERIOD_PATTERN}, description="Last month counted; default this month"),
+    ] = None,
 ) -> dict:
     """Unpaid months per member and per union of the subtree, since joining or since the first policy."""
     async with runtime.uow() as uow:
@@ -132,7 +135,7 @@ async def organization_arrears(
 @router.get("/members/{member_id}/dues-arrears")
 async def member_arrears(
     member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    through: str | None = Query(default=None, pattern=PERIOD_PATTERN),
+    through: Annotated[Period | None, Query(json_schema_extra={"pattern": PERIOD_PATTERN})] = None,
 ) -> dict:
     async with runtime.uow() as uow:
         return _arrears_out(await dues.member_arrears(uow, principal, member_id, through))
@@ -173,7 +176,11 @@ async def import_roster(
     """
     data = await file.read(roster_import.MAX_BYTES + 1)
     if len(data) > roster_import.MAX_BYTES:
-        raise roster_import.RosterTooLarge(f"the upload exceeds the limit of {roster_import.MAX_BYTES} bytes; split the file")
+        raise roster_import.RosterTooLarge(
+            "roster_too_large",
+            zh=f"上传文件超过 {roster_import.MAX_BYTES} 字节的上限，请拆分后再导入",
+            en=f"the upload exceeds the limit of {roster_import.MAX_BYTES} bytes; split the file",
+        )
     name = file.filename or "roster.csv"
     summary = await roster_import.import_roster(
         runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows

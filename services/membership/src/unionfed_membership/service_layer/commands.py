@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from unionfed_membership.domain.model import PERIOD_PATTERN, Period
 from unionfed_shared import business_time
 from unionfed_shared.contracts.base import OrgId, PositiveFen
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
@@ -84,5 +85,5 @@ class ElectCommittee(_Command):
 
 class RecordDuesPayment(_Command):
     member_id: uuid.UUID
-    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", examples=["2026-11"])
+    period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
     amount_fen: PositiveFen = Field(description="Integer fen (1 yuan = 100 fen)", examples=[2150])

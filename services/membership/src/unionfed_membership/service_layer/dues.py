@@ -24,7 +24,7 @@ from unionfed_membership.domain.dues import (
     period_of,
     policy_for,
 )
-from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization
+from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization, Period
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
@@ -51,7 +51,7 @@ class SetDuesPolicy(BaseModel):
 class CollectDues(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026-11"])
+    period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
 
 
 def current_period(zone: ZoneInfo, now: dt.datetime | None = None) -> str:
@@ -68,7 +68,11 @@ async def set_policy(
     principal.require_role(Role.FEDERATION_ADMIN)
     unknown = set(command.exempt_statuses) - set(MEMBER_STATUSES)
     if unknown:
-        raise Invalid(f"unknown member status(es) {sorted(unknown)}; statuses are {', '.join(MEMBER_STATUSES)}")
+        raise Invalid(
+            "member_status_unknown",
+            zh=f"未知的会员状态 {sorted(unknown)}；可用状态为 {', '.join(MEMBER_STATUSES)}",
+            en=f"unknown member status(es) {sorted(unknown)}; statuses are {', '.join(MEMBER_STATUSES)}",
+        )
     policy = DuesPolicy(
         federation_id=federation.id,
         valid_from=valid_from,
@@ -129,11 +133,19 @@ async def collect_month(
     root.check_can_hold_members()
     period = check_period(command.period)
     if period > current_period(root.zone, now):
-        raise Invalid(f"{period} has not begun; dues are collected for this month or earlier ones")
+        raise Invalid(
+            "period_not_begun",
+            zh=f"{period} 尚未开始；只能收取本月及以前月份的会费",
+            en=f"{period} has not begun; dues are collected for this month or earlier ones",
+        )
     store = DuesStore(uow.session)
     policy = policy_for(await store.policies(root.federation_id), period)
     if policy is None:
-        raise Conflict(f"no dues policy of {root.federation_id} is in force on {first_day_of(period)}; set one first")
+        raise Conflict(
+            "dues_policy_missing",
+            zh=f"{root.federation_id} 在 {first_day_of(period)} 没有生效的会费标准，请先设定",
+            en=f"no dues policy of {root.federation_id} is in force on {first_day_of(period)}; set one first",
+        )
     await store.lock_collection(root.id, period)
     in_subtree = {o.id for o in organizations}
     members = await store.members_in(list(in_subtree))
@@ -184,7 +196,7 @@ async def member_arrears(
     member = await uow.members.get(member_id)
     organization = await uow.organizations.get(member.organization_id) if member else None
     if member is None or organization is None or not principal.can_see(organization.path):
-        raise NotFound("member not found or outside your scope")
+        raise NotFound("member_not_found", zh="未找到该会员，或该会员不在您的管理范围内", en="member not found or outside your scope")
     principal.require_role(*READERS)
     store = DuesStore(uow.session)
     [slim] = [m for m in await store.members_in([organization.id]) if m.id == member_id]
@@ -209,5 +221,9 @@ async def _federation_in_scope(uow, principal, federation_id) -> Organization:
     federation = await handlers.organization_in_scope(uow, principal, federation_id)
     if federation.parent_id is not None:
         # Dues are the whole federation's rule: set at its root, applied to every union in it.
-        raise Invalid(f"{federation_id} is not a root federation; dues policies are set on {federation.federation_id}")
+        raise Invalid(
+            "organization_not_root_federation",
+            zh=f"{federation_id} 不是最高一级联合会；会费标准在 {federation.federation_id} 设定",
+            en=f"{federation_id} is not a root federation; dues policies are set on {federation.federation_id}",
+        )
     return federation

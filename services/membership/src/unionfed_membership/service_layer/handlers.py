@@ -22,7 +22,11 @@ __all__ = [
 async def found_federation(uow: MembershipUnitOfWork, command: commands.FoundFederation) -> Organization:
     """Found a root federation; an operator's act (CLI), not an API call."""
     if await uow.organizations.get(command.id):
-        raise Conflict(f"organization {command.id} already exists")
+        raise Conflict(
+            "organization_already_exists",
+            zh=f"组织 {command.id} 已存在",
+            en=f"organization {command.id} already exists",
+        )
     federation = Organization.found_federation(
         command.id, command.name, time_zone=command.time_zone, language=command.language, sector=command.sector
     )
@@ -41,7 +45,11 @@ async def register_organization(
     await uow.organizations.lock_tree(parent.federation_id)
     parent = await organization_in_scope(uow, principal, command.parent_id)
     if await uow.organizations.get(command.id):
-        raise Conflict(f"organization {command.id} already exists")
+        raise Conflict(
+            "organization_already_exists",
+            zh=f"组织 {command.id} 已存在",
+            en=f"organization {command.id} already exists",
+        )
     organization = parent.found_child(command.id, command.name, command.kind, sector=command.sector)
     await uow.organizations.add(organization)
     uow.emit(_registered(organization))
@@ -62,7 +70,7 @@ async def enrol_member(
     if member.id_number:
         existing = await uow.members.find_by_id_number(member.federation_id, member.id_number)
         if existing is not None:
-            raise Conflict(f"already a member: {existing.id}")
+            raise Conflict("already_a_member", zh=f"此人已是会员（会员 {existing.id}）", en=f"already a member: {existing.id}")
     await uow.members.add(member)
     await uow.history.add([lifecycle.joined(member, principal.subject, clock.now())])
     # Personal data (ID number, phone, salary) never travels in events.
@@ -90,7 +98,11 @@ async def record_dues_payment(
         # A transfer that fell due moves whose union collects these dues.
         member = await apply_due_change(uow, member, clock.today(organization.zone), principal.subject)
     if member is None or member.organization_id != organization.id:
-        raise NotFound(f"member {command.member_id} not found in {organization.id}")
+        raise NotFound(
+            "member_not_found",
+            zh=f"在 {organization.id} 中未找到会员 {command.member_id}",
+            en=f"member {command.member_id} not found in {organization.id}",
+        )
     payment = DuesPayment.collect(
         member,
         command.period,

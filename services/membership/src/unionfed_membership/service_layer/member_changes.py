@@ -63,18 +63,34 @@ async def cancel_scheduled_change(
 ) -> MemberChange:
     found = await uow.scheduled_changes.get(change_id)
     if found is None:
-        raise NotFound("scheduled change not found or outside your scope")
+        raise NotFound(
+            "scheduled_change_not_found",
+            zh="未找到该预定变更，或不在您的管理范围内",
+            en="scheduled change not found or outside your scope",
+        )
     try:
         member = await member_in_scope(uow, principal, found.member_id, for_update=True)
     except NotFound:  # another tenant's change answers like a missing one: no existence oracle
-        raise NotFound("scheduled change not found or outside your scope") from None
+        raise NotFound(
+            "scheduled_change_not_found",
+            zh="未找到该预定变更，或不在您的管理范围内",
+            en="scheduled change not found or outside your scope",
+        ) from None
     await require_officer(uow, principal, "change_member")
     change = await uow.scheduled_changes.pending_for(found.member_id)
     if change is None or change.id != change_id:
-        raise Conflict(f"change {change_id} is {found.status}; only a scheduled change can be cancelled")
+        raise Conflict(
+            "scheduled_change_not_pending",
+            zh=f"变更 {change_id} 当前状态为 {found.status}；只有尚未生效的预定变更才能撤销",
+            en=f"change {change_id} is {found.status}; only a scheduled change can be cancelled",
+        )
     today = today or await clock.today_of(uow, member.organization_id)
     if change.is_due(today):
-        raise Conflict(f"change {change_id} took effect on {change.effective_on}; record a new change instead")
+        raise Conflict(
+            "scheduled_change_already_effective",
+            zh=f"变更 {change_id} 已于 {change.effective_on} 生效；如需更改，请另行登记变更",
+            en=f"change {change_id} took effect on {change.effective_on}; record a new change instead",
+        )
     await uow.scheduled_changes.settle(change.id, "cancelled", principal.subject, clock.now())
     await uow.commit()
     return replace(change, status="cancelled")
@@ -125,8 +141,10 @@ async def _member_for_change(
     pending = await uow.scheduled_changes.pending_for(member.id)
     if pending is not None:
         raise Conflict(
-            f"member {member.id} has a {pending.change} change scheduled for {pending.effective_on} "
-            f"(change {pending.id}); cancel it before recording another"
+            "member_change_already_scheduled",
+            zh=f"会员 {member.id} 已有一项 {pending.effective_on} 生效的预定变更（{pending.change}，编号 {pending.id}），请先撤销再登记新的变更",
+            en=f"member {member.id} has a {pending.change} change scheduled for {pending.effective_on} "
+               f"(change {pending.id}); cancel it before recording another",
         )
     return member, today
 

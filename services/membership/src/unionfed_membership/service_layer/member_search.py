@@ -8,8 +8,7 @@ from unionfed_membership.service_layer.permissions import OFFICERS
 from unionfed_membership.service_layer.scope import organization_in_scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal
-from unionfed_shared.errors import Invalid
-from unionfed_shared.paging import decode_cursor, page_of
+from unionfed_shared.paging import cursor_refusal, decode_cursor, page_of
 
 
 async def search_members(
@@ -32,4 +31,4 @@ def _after(cursor: str) -> tuple[str, uuid.UUID]:
     try:
         return str(name), uuid.UUID(str(member_id))
     except ValueError:
-        raise Invalid("cursor is not one this list gave") from None
+        raise cursor_refusal() from None

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import ReportQueries
+from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
@@ -95,7 +96,11 @@ async def set_staff_count(
     organization = await handlers.organization_in_scope(uow, principal, organization_id)
     principal.require_role(*handlers.OFFICERS)
     if organization.kind != "grassroots_union":
-        raise Invalid(f"the staff count (职工人数) is kept per grassroots union, not per {organization.kind}")
+        raise Invalid(
+            "staff_count_not_on_grassroots_union",
+            zh=f"职工人数按基层工会登记，不能登记在{kind_zh(organization.kind)}上",
+            en=f"the staff count (职工人数) is kept per grassroots union, not per {organization.kind}",
+        )
     await ReportQueries(uow.session).set_staff_count(organization.id, command.staff_count, principal.subject)
     await uow.commit()
     return command.staff_count
@@ -113,7 +118,7 @@ async def membership_report(
     last_day = last_day or clock.today(root.zone)
     first_day = first_day or last_day.replace(month=1, day=1)
     if first_day > last_day:
-        raise Invalid("from must not be after to")
+        raise Invalid("date_range_reversed", zh="开始日期不能晚于结束日期", en="from must not be after to")
     organizations = await roster_queries.subtree(uow.session, root)
     rows, owner = _rows(root, organizations)
     queries = ReportQueries(uow.session)

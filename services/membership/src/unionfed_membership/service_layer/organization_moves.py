@@ -23,10 +23,14 @@ async def move_organization(
     before = await organization_in_scope(uow, principal, organization_id)
     new_parent = await organization_in_scope(uow, principal, command.new_parent_id)
     if before.id == principal.organization_id:
-        raise Forbidden("the organization you act for is moved by an officer above it")
+        raise Forbidden(
+            "organization_move_by_superior",
+            zh="您所代表的组织须由上级组织的工会干部迁移",
+            en="the organization you act for is moved by an officer above it",
+        )
     moved_on = command.moved_on or today
     if moved_on > today:
-        raise Invalid("moved_on cannot be in the future")
+        raise Invalid("move_date_in_future", zh="迁移日期不能晚于今天", en="moved_on cannot be in the future")
     after = before.moved_under(new_parent)
     await uow.organizations.move(before, after, moved_on, principal.subject)
     uow.emit(

@@ -8,7 +8,6 @@ what their committee roles allow (domain/committee.py: ACTION_ROLES).
 from unionfed_membership.domain.committee import COMMITTEE_KINDS, check_action
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Forbidden
 
 OFFICERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 
@@ -21,9 +20,9 @@ async def require_officer(uow: MembershipUnitOfWork, principal: Principal, actio
     term = await uow.committees.current(committee_of) if committee_of else None
     if term is None:
         return
-    reason = check_action(term, principal.subject, action)
-    if reason:
-        raise Forbidden(reason)
+    refusal = check_action(term, principal.subject, action)
+    if refusal:
+        raise refusal
 
 
 async def committee_holder(uow: MembershipUnitOfWork, organization_id: str) -> str | None:

@@ -75,14 +75,22 @@ class ImportSummary:
 def read_table(filename: str, data: bytes) -> tuple[list[object], list[tuple[int, Sequence[object]]]]:
     """The header and numbered rows of the first sheet (.xlsx) or of a CSV (UTF-8, BOM or GB18030)."""
     if len(data) > MAX_BYTES:
-        raise RosterTooLarge(f"the file is {len(data)} bytes; the limit is {MAX_BYTES} (split it)")
+        raise RosterTooLarge(
+            "roster_too_large",
+            zh=f"文件大小为 {len(data)} 字节，超过 {MAX_BYTES} 字节的上限，请拆分后再导入",
+            en=f"the file is {len(data)} bytes; the limit is {MAX_BYTES} (split it)",
+        )
     if not data.strip():
-        raise Invalid("the file is empty")
+        raise Invalid("roster_empty", zh="文件为空", en="the file is empty")
     name = filename.lower()
     if data.startswith(b"PK\x03\x04") or name.endswith(".xlsx"):
         records = _xlsx_records(data)
     elif name.endswith((".xls", ".et", ".ods")) or data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UnsupportedRoster("only .xlsx and .csv are read; save the sheet as .xlsx (Excel 2007+) or CSV")
+        raise UnsupportedRoster(
+            "roster_format_unsupported",
+            zh="只能读取 .xlsx 和 .csv 文件；请将表格另存为 .xlsx（Excel 2007 及以上）或 CSV",
+            en="only .xlsx and .csv are read; save the sheet as .xlsx (Excel 2007+) or CSV",
+        )
     else:
         records = _csv_records(data)
     header: list[object] | None = None
@@ -92,10 +100,14 @@ def read_table(filename: str, data: bytes) -> tuple[list[object], list[tuple[int
             header = list(cells)
             continue
         if len(rows) >= MAX_ROWS:
-            raise RosterTooLarge(f"the file has more than {MAX_ROWS} rows; split it into smaller files")
+            raise RosterTooLarge(
+                "roster_too_large",
+                zh=f"文件超过 {MAX_ROWS} 行，请拆分成较小的文件",
+                en=f"the file has more than {MAX_ROWS} rows; split it into smaller files",
+            )
         rows.append((line, tuple(cells)))
     if header is None:
-        raise Invalid("the file has no header row")
+        raise Invalid("roster_header_missing", zh="文件没有表头行", en="the file has no header row")
     return header, rows
 
 
@@ -107,18 +119,28 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
             # The sizes a zip declares bound what it unpacks to: zipfile stops (bad CRC) at the declared size.
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise Invalid(f"the file is not a readable .xlsx workbook: {exc}") from None
+        raise Invalid(
+            "roster_unreadable",
+            zh=f"无法读取该 .xlsx 工作簿：{exc}",
+            en=f"the file is not a readable .xlsx workbook: {exc}",
+        ) from None
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise RosterTooLarge(
-            f"the workbook unpacks to {unpacked} bytes, more than the limit of {MAX_XLSX_UNPACKED_BYTES}; "
-            "split the file"
+            "roster_too_large",
+            zh=f"工作簿解压后为 {unpacked} 字节，超过 {MAX_XLSX_UNPACKED_BYTES} 字节的上限，请拆分后再导入",
+            en=f"the workbook unpacks to {unpacked} bytes, more than the limit of {MAX_XLSX_UNPACKED_BYTES}; "
+               "split the file",
         )
     try:
         # data_only=False: a formula comes back as its text ("=…") and is refused as injection,
         # rather than as a cached value the office never typed.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise Invalid(f"the file is not a readable .xlsx workbook: {exc}") from None
+        raise Invalid(
+            "roster_unreadable",
+            zh=f"无法读取该 .xlsx 工作簿：{exc}",
+            en=f"the file is not a readable .xlsx workbook: {exc}",
+        ) from None
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
@@ -127,7 +149,11 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
 
 def _csv_records(data: bytes) -> Iterator[Sequence[object]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise Invalid("the CSV is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\"")
+        raise Invalid(
+            "roster_encoding_unsupported",
+            zh="该 CSV 为 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或“CSV（逗号分隔）”",
+            en="the CSV is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\"",
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         text = data.decode("utf-8-sig")
     else:
@@ -138,11 +164,15 @@ def _csv_records(data: bytes) -> Iterator[Sequence[object]]:
                 # What Chinese Excel writes for "CSV (逗号分隔)"; a superset of GBK and GB2312.
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
-                raise Invalid("the CSV is neither UTF-8 nor GB18030 text") from None
+                raise Invalid(
+                    "roster_encoding_unsupported",
+                    zh="该 CSV 既不是 UTF-8 也不是 GB18030 编码的文本",
+                    en="the CSV is neither UTF-8 nor GB18030 text",
+                ) from None
     try:
         yield from csv.reader(io.StringIO(text, newline=""))
     except csv.Error as exc:
-        raise Invalid(f"the CSV cannot be read: {exc}") from None
+        raise Invalid("roster_unreadable", zh=f"无法读取该 CSV：{exc}", en=f"the CSV cannot be read: {exc}") from None
 
 
 async def import_roster(
@@ -169,7 +199,7 @@ async def import_roster(
     try:
         columns = map_headers(header)
     except HeaderError as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(exc.code, zh=exc.zh, en=exc.en) from None
 
     summary = ImportSummary(organization_id=target.id, filename=filename, rows=len(table))
     good: list[tuple[RosterRow, str]] = []

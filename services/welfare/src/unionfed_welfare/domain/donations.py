@@ -9,11 +9,12 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from unionfed_shared.contracts.base import PositiveFen
 from unionfed_shared.contracts.donations import DriveCode
-from unionfed_shared.errors import Conflict
+from unionfed_shared.amount_words import yuan
+from unionfed_shared.errors import Conflict, field_refusal
 
 ANONYMOUS = "anonymous"
 
@@ -32,18 +33,27 @@ class RecordDonation(BaseModel):
 
     amount_fen: PositiveFen
     received_on: dt.date
-    donor: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    # ``anonymous`` comes first so the donor's rule sees it; checked even when no donor is sent,
+    # and the refusal points at ``#/donor``, the field to fill in or leave out.
     anonymous: bool = False
+    donor: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _named_or_anonymous(self):
-        if not self.anonymous and not self.donor:
-            raise ValueError("name the donor or set anonymous")
-        if self.anonymous and self.donor:
-            raise ValueError("an anonymous donation names no donor")
-        if self.donor and self.donor.strip().lower() == ANONYMOUS:
-            raise ValueError("use anonymous=true for an anonymous donation")
-        return self
+    @field_validator("donor")
+    @classmethod
+    def _named_or_anonymous(cls, donor: str | None, info: ValidationInfo) -> str | None:
+        if "anonymous" not in info.data:  # anonymous itself was refused; that error says enough
+            return donor
+        anonymous = info.data["anonymous"]
+        if not anonymous and not donor:
+            raise field_refusal("donor_missing", zh="请填写捐款人，或选择匿名", en="name the donor or set anonymous")
+        if anonymous and donor:
+            raise field_refusal("anonymous_donation_names_donor", zh="匿名捐款不填写捐款人",
+                                en="an anonymous donation names no donor")
+        if donor and donor.strip().lower() == ANONYMOUS:
+            raise field_refusal("anonymous_donation_names_donor",
+                                zh="匿名捐款请选择匿名（anonymous=true），不要把捐款人写作 anonymous",
+                                en="use anonymous=true for an anonymous donation")
+        return donor
 
     def donor_label(self) -> str:
         return ANONYMOUS if self.anonymous else self.donor.strip()
@@ -74,6 +84,8 @@ def check_disbursement(amount_fen: int, raised_fen: int, disbursed_fen: int) -> 
     available = raised_fen - disbursed_fen
     if amount_fen > available:
         raise Conflict(
-            f"disbursing {amount_fen} fen exceeds what the drive still holds: "
-            f"{available} fen ({raised_fen} raised, {disbursed_fen} already paid out)"
+            "disbursement_over_balance",
+            zh=f"拨付 {yuan(amount_fen)} 超过本次捐款尚余的 {yuan(available)}（已募集 {yuan(raised_fen)}，已拨付 {yuan(disbursed_fen)}）",
+            en=f"disbursing {amount_fen} fen exceeds what the drive still holds: "
+            f"{available} fen ({raised_fen} raised, {disbursed_fen} already paid out)",
         )

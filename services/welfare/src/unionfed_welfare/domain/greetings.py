@@ -8,7 +8,7 @@ comes, so someone who left since is skipped with the reason rather than paid.
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,22 +53,43 @@ FINAL = (PAID, SKIPPED, REFUSED)
 REFERENCE_PREFIX = "greeting/"
 
 
+# Member statuses and genders as a refusal says them to Chinese staff.
+STATUS_ZH = {"active": "在职", "retired": "退休", "left": "已离会", "deceased": "已故"}
+GENDER_ZH = {"female": "女", "male": "男"}
+
+
+class Ineligible(NamedTuple):
+    """Why a member may not be greeted (or enrolled), in each language; ``en`` is also the stored reason."""
+
+    zh: str
+    en: str
+
+
 class Eligibility(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     gender: Literal["female", "male"] | None = None
     statuses: Annotated[list[MemberStatus], Field(min_length=1)] = ["active"]
 
-    def refusal(self, member: dict | None, member_path: list[str] | None, scope_organization_id: str) -> str | None:
+    def refusal(self, member: dict | None, member_path: list[str] | None, scope_organization_id: str) -> Ineligible | None:
         """Why ``member`` may not be greeted now; None when they may."""
         if member is None:
-            return "no longer in the directory"
+            return Ineligible("会员名册中已无此人", "no longer in the directory")
         if member_path is None or scope_organization_id not in member_path:
-            return f"no longer in the scope of {scope_organization_id} (now in {member['organization_id']})"
+            return Ineligible(
+                f"已不在 {scope_organization_id} 范围内（现属 {member['organization_id']}）",
+                f"no longer in the scope of {scope_organization_id} (now in {member['organization_id']})",
+            )
         if member["status"] not in self.statuses:
-            return f"status is {member['status']}; the batch is for {', '.join(self.statuses)}"
+            wanted = "、".join(STATUS_ZH.get(status, status) for status in self.statuses)
+            return Ineligible(
+                f"会员状态为{STATUS_ZH.get(member['status'], member['status'])}，本次只面向{wanted}会员",
+                f"status is {member['status']}; the batch is for {', '.join(self.statuses)}",
+            )
         if self.gender and member["gender"] != self.gender:
-            return f"the batch is for {self.gender} members only"
+            return Ineligible(
+                f"本次只面向{GENDER_ZH.get(self.gender, self.gender)}会员", f"the batch is for {self.gender} members only"
+            )
         return None
 
 

@@ -20,6 +20,7 @@ CAUSES = {
     "child_schooling": "子女就学",
     "other": "其他",
 }
+FILE_STATUS_ZH = {"open": "在档", "closed": "已销档"}
 # Months until the next review when none is given: 特困 quarterly, 困难 twice a year.
 REVIEW_MONTHS = {"special_hardship": 3, "hardship": 6}
 DETAIL_ROLES = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.AUDITOR)
@@ -42,28 +43,52 @@ def next_review(level: str, reviewed_on: dt.date, asked: dt.date | None) -> dt.d
     if asked is None:
         return add_months(reviewed_on, REVIEW_MONTHS[level])
     if asked <= reviewed_on:
-        raise Invalid(f"the next review ({asked}) must come after {reviewed_on}")
+        raise Invalid(
+            "hardship_review_date_not_after",
+            zh=f"下次复核日期（{asked}）须晚于 {reviewed_on}",
+            en=f"the next review ({asked}) must come after {reviewed_on}",
+        )
     return asked
 
 
 def check_level(level: str) -> None:
     if level not in LEVELS:
-        raise Invalid(f"unknown level {level!r}; one of: {', '.join(LEVELS)}")
+        raise Invalid(
+            "hardship_level_unknown",
+            zh=f"未知的困难等级 {level!r}，可选：{_choices(LEVELS)}",
+            en=f"unknown level {level!r}; one of: {', '.join(LEVELS)}",
+        )
 
 
 def check_cause(cause: str) -> None:
     if cause not in CAUSES:
-        raise Invalid(f"unknown cause {cause!r}; one of: {', '.join(CAUSES)}")
+        raise Invalid(
+            "hardship_cause_unknown",
+            zh=f"未知的致困原因 {cause!r}，可选：{_choices(CAUSES)}",
+            en=f"unknown cause {cause!r}; one of: {', '.join(CAUSES)}",
+        )
 
 
 def require_open(status: str) -> None:
     if status != "open":
-        raise Conflict(f"the hardship file is {status}")
+        raise Conflict(
+            "hardship_file_not_open",
+            zh=f"该困难职工档案{FILE_STATUS_ZH.get(status, '状态为 ' + status)}，不能再办理",
+            en=f"the hardship file is {status}",
+        )
 
 
-def require_not_before(day: dt.date, opened_on: dt.date, what: str) -> None:
+def require_not_before(day: dt.date, opened_on: dt.date, what_zh: str, what_en: str) -> None:
     if day < opened_on:
-        raise Invalid(f"{what} ({day}) cannot precede the file's opening ({opened_on})")
+        raise Invalid(
+            "hardship_date_before_opening",
+            zh=f"{what_zh}日期（{day}）不能早于建档日期（{opened_on}）",
+            en=f"{what_en} ({day}) cannot precede the file's opening ({opened_on})",
+        )
+
+
+def _choices(words: dict[str, str]) -> str:
+    return "、".join(f"{name}（{label}）" for name, label in words.items())
 
 
 def pseudonym(file_id: UUID) -> str:

@@ -92,7 +92,7 @@ async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUI
     async with runtime.uow() as uow:
         batch = await greetings.require_visible(uow, principal, batch_id, roles)
         if batch["organization_id"] != organization_id:
-            raise NotFound(greetings.HIDDEN)
+            raise greetings.hidden()
         return await greetings.report(uow, batch)
 
 

@@ -12,11 +12,10 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_tables import campaign_enrollments, campaigns, insurance_claims
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import campaigns as rules
+from unionfed_welfare.domain.greetings import Ineligible
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.greetings import MANAGERS, READERS
 
-HIDDEN = "campaign not found or outside your scope"
-CLAIM_HIDDEN = "claim not found or outside your scope"
 KIND_NAMES = {"health_check": "体检", "insurance": "团体保险"}
 
 members_t, organizations_t = directory.members, directory.organizations
@@ -24,6 +23,15 @@ members_t, organizations_t = directory.members, directory.organizations
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _hidden() -> NotFound:
+    return NotFound("campaign_not_found", zh="未找到该体检或保险项目，或不在您的管辖范围内",
+                    en="campaign not found or outside your scope")
+
+
+def _claim_hidden() -> NotFound:
+    return NotFound("claim_not_found", zh="未找到该理赔申请，或不在您的管辖范围内", en="claim not found or outside your scope")
 
 
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign) -> uuid.UUID:
@@ -72,13 +80,17 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
         for member_id in named:
             member = rows.get(member_id)
             if member is None:
-                why = "not a member of this organization's subtree"
+                why = Ineligible("不是本单位及下属单位的会员", "not a member of this organization's subtree")
             else:
                 why = eligibility.refusal(member, member["path"], organization_id)
             if why:
-                refusals.append(f"{member_id}: {why}")
+                refusals.append((member_id, why))
         if refusals:
-            raise Invalid("these members cannot be enrolled: " + "; ".join(refusals[:20]))
+            raise Invalid(
+                "members_not_eligible",
+                zh="以下会员不能纳入本项目：" + "；".join(f"{member_id}：{why.zh}" for member_id, why in refusals[:20]),
+                en="these members cannot be enrolled: " + "; ".join(f"{member_id}: {why.en}" for member_id, why in refusals[:20]),
+            )
         return [rows[m] for m in named]
     query = query.where(members_t.c.status.in_(eligibility.statuses))
     if eligibility.gender:
@@ -90,7 +102,7 @@ async def load(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, ro
     query = select(campaigns).where(campaigns.c.id == campaign_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None or not principal.can_see(await directory.path_of(uow.session, row["organization_id"]) or []):
-        raise NotFound(HIDDEN)
+        raise _hidden()
     principal.require_role(*roles)
     return dict(row)
 
@@ -131,7 +143,11 @@ async def pay(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, com
 async def cancel(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.CancelCampaign) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS, lock=True)
     if campaign["status"] != "open":
-        raise Conflict(f"the campaign is {campaign['status']}; only an open campaign is cancelled")
+        raise Conflict(
+            "campaign_not_open",
+            zh=f"该项目{rules.status_zh(campaign['status'])}，只有进行中的项目可以取消",
+            en=f"the campaign is {campaign['status']}; only an open campaign is cancelled",
+        )
     await money.cancel(uow, hold_id=campaign["hold_id"], reason=f"campaign cancelled: {command.reason}")
     await uow.session.execute(
         update(campaigns).where(campaigns.c.id == campaign_id).values(status="cancelled", cancel_reason=command.reason)
@@ -162,14 +178,14 @@ money.on_settled(rules.REFERENCE_PREFIX, on_campaign_settled)
 async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.FileClaim) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS)
     if campaign["kind"] != "insurance":
-        raise Invalid("claims are filed against an insurance campaign")
+        raise Invalid("claim_needs_insurance", zh="理赔只能针对团体保险项目申请", en="claims are filed against an insurance campaign")
     enrolled = await uow.session.scalar(
         select(func.count()).select_from(campaign_enrollments).where(
             campaign_enrollments.c.campaign_id == campaign_id, campaign_enrollments.c.member_id == command.member_id
         )
     )
     if not enrolled:
-        raise Invalid("the member is not insured by this campaign")
+        raise Invalid("claim_member_not_insured", zh="该会员未参加此保险项目", en="the member is not insured by this campaign")
     claim_id = uuid.uuid4()
     await uow.session.execute(
         insert(insurance_claims).values(
@@ -186,11 +202,11 @@ async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUI
         await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id).with_for_update())
     ).mappings().first()
     if claim is None:
-        raise NotFound(CLAIM_HIDDEN)
+        raise _claim_hidden()
     try:
         await load(uow, principal, claim["campaign_id"], roles=MANAGERS)
     except NotFound:
-        raise NotFound(CLAIM_HIDDEN) from None
+        raise _claim_hidden() from None
     values = rules.next_claim(claim["status"], decision, claim["claimed_fen"])
     await uow.session.execute(
         update(insurance_claims).where(insurance_claims.c.id == claim_id).values(updated_at=_now(), **values)

@@ -19,7 +19,15 @@ from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import donations as rules
 from unionfed_welfare.service_layer.greetings import MANAGERS
 
-HIDDEN = "donation drive not found or outside your scope"
+
+
+def _hidden() -> NotFound:
+    return NotFound("donation_drive_not_found", zh="未找到该爱心捐款，或不在您的管辖范围内",
+                    en="donation drive not found or outside your scope")
+
+
+def _code_taken(code: str) -> Conflict:
+    return Conflict("donation_drive_code_taken", zh=f"捐款编号 {code} 已被使用", en=f"the drive code {code} is taken")
 
 
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateDrive) -> dict:
@@ -31,9 +39,10 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     ).mappings().first()
     beneficiary_path = beneficiary and await directory.path_of(uow.session, beneficiary["organization_id"])
     if beneficiary is None or organization_id not in (beneficiary_path or []):
-        raise Invalid("the beneficiary is not a member of this organization's subtree")
+        raise Invalid("beneficiary_not_in_scope", zh="受助人不是本单位及下属单位的会员",
+                      en="the beneficiary is not a member of this organization's subtree")
     if await uow.session.scalar(select(donation_drives.c.id).where(donation_drives.c.code == command.code)):
-        raise Conflict(f"the drive code {command.code} is taken")
+        raise _code_taken(command.code)
     drive_id = uuid.uuid4()
     # The label finance will write into the books: the federation's language, the union's words.
     locale = await directory.locale_of(uow.session, organization_id)
@@ -47,7 +56,7 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
             )
         )
     except IntegrityError:  # the same code taken by a concurrent request
-        raise Conflict(f"the drive code {command.code} is taken") from None
+        raise _code_taken(command.code) from None
     await uow.commit()
     return await load(uow, principal, command.code, roles=MANAGERS)
 
@@ -56,7 +65,7 @@ async def load(uow: UnitOfWork, principal: Principal, code: str, roles=tuple(Rol
     query = select(donation_drives).where(donation_drives.c.code == code)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None or not principal.can_see(await directory.path_of(uow.session, row["organization_id"]) or []):
-        raise NotFound(HIDDEN)
+        raise _hidden()
     principal.require_role(*roles)
     return dict(row)
 

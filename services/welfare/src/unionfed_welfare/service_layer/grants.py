@@ -16,23 +16,32 @@ from sqlalchemy.exc import IntegrityError
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
+from unionfed_welfare.domain.holds import STATUS_ZH as HOLD_STATUS_ZH
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
-HIDDEN = "grant not found or outside your scope"
 # Holds that no longer count against the cap: nothing was or will be paid.
 RELEASED = ("refused", "voided")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def _hidden() -> NotFound:
+    return NotFound("grant_not_found", zh="未找到该慰问记录，或不在您的管辖范围内", en="grant not found or outside your scope")
+
+
+def _no_policy() -> NotFound:
+    return NotFound("visit_policy_not_found", zh="您的范围内没有该联合会的慰问标准",
+                    en="no visit policy for this federation in your scope")
 
 
 async def federation_today(uow: UnitOfWork, organization_id: str) -> dt.date:
@@ -48,7 +57,11 @@ async def set_policy(uow: UnitOfWork, principal: Principal, federation_id: str, 
     principal.require_scope(path)
     principal.require_role(Role.FEDERATION_ADMIN)
     if path != [federation_id]:
-        raise Invalid(f"{federation_id} is not a federation at the root of its tree")
+        raise Invalid(
+            "not_a_federation",
+            zh=f"{federation_id} 不是最上级的联合会，慰问标准由联合会设定",
+            en=f"{federation_id} is not a federation at the root of its tree",
+        )
     rules.check_policy(command.amounts_fen, command.yearly_cap_fen)
     values = {"amounts_fen": command.amounts_fen, "yearly_cap_fen": command.yearly_cap_fen,
               "updated_by": principal.subject, "updated_at": _now()}
@@ -64,10 +77,10 @@ async def set_policy(uow: UnitOfWork, principal: Principal, federation_id: str, 
 
 async def policy(uow: UnitOfWork, principal: Principal, federation_id: str) -> dict:
     if principal.federation_id != federation_id:
-        raise NotFound("no visit policy for this federation in your scope")
+        raise _no_policy()
     row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
     if row is None:
-        raise NotFound("no visit policy for this federation in your scope")
+        raise _no_policy()
     return dict(row)
 
 
@@ -119,7 +132,8 @@ async def record(uow: UnitOfWork, principal: Principal, organization_id: str, co
     except IntegrityError as exc:  # recorded by someone else since the check above
         await uow.session.rollback()
         await _require_new_occasion(uow, key)
-        raise Conflict("this occasion was just granted by someone else") from exc
+        raise Conflict("grant_occasion_taken", zh="该慰问事由刚刚已由他人登记",
+                       en="this occasion was just granted by someone else") from exc
     if command.goods:
         await uow.session.execute(
             insert(grant_goods),
@@ -134,7 +148,11 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
     """Pay the grant: the hold is posted in full (money and goods at value)."""
     grant = await _load(uow, principal, grant_id, manage=True)
     if grant["status"] != "recorded":
-        raise Conflict(f"the grant is {grant['status']}")
+        raise Conflict(
+            "grant_not_recorded",
+            zh=f"该慰问{rules.GRANT_STATUS_ZH.get(grant['status'], grant['status'])}，只有待审批的慰问可以审批发放",
+            en=f"the grant is {grant['status']}",
+        )
     paid_on = command.paid_on or await federation_today(uow, grant["organization_id"])
     language = await directory.language_of(uow.session, grant["organization_id"])
     # Finance is told which part was goods, so its disclosure shows cash and goods apart.
@@ -152,12 +170,16 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
 async def cancel(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, command) -> dict:
     grant = await _load(uow, principal, grant_id, manage=True)
     if grant["status"] == "cancelled":
-        raise Conflict("the grant is already cancelled")
+        raise Conflict("grant_already_cancelled", zh="该慰问已取消", en="the grant is already cancelled")
     hold = (await money.holds(uow.session, [grant["hold_id"]]))[grant["hold_id"]]
     if hold["status"] in money.OPEN:
         await money.cancel(uow, hold_id=grant["hold_id"], reason=f"grant cancelled: {command.reason}")
     elif hold["status"] != "refused":  # a refused grant reserved nothing: nothing to release
-        raise Conflict(f"the grant's money is {hold['status']}; only an unpaid grant is cancelled")
+        raise Conflict(
+            "grant_not_cancellable",
+            zh=f"该慰问的款项{HOLD_STATUS_ZH.get(hold['status'], hold['status'])}，只有未支付的慰问可以取消",
+            en=f"the grant's money is {hold['status']}; only an unpaid grant is cancelled",
+        )
     await uow.session.execute(
         update(grants).where(grants.c.id == grant_id).values(
             status="cancelled", cancelled_by=principal.subject, cancelled_at=_now(), cancel_reason=command.reason
@@ -214,9 +236,9 @@ def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
     try:
         after = dt.date.fromisoformat(occasion_on), dt.datetime.fromisoformat(recorded_at), uuid.UUID(grant_id)
     except (TypeError, ValueError):
-        raise Invalid("cursor is not one this list gave") from None
+        raise cursor_refusal() from None
     if after[1].tzinfo is None:
-        raise Invalid("cursor is not one this list gave")
+        raise cursor_refusal()
     return after
 
 
@@ -237,7 +259,11 @@ async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.U
 async def _policy_row(uow: UnitOfWork, federation_id: str) -> dict:
     row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
     if row is None:
-        raise Invalid("the federation has no visit policy yet (PUT /v1/federations/{fed}/visit-policy)")
+        raise Invalid(
+            "visit_policy_missing",
+            zh="本联合会尚未设定慰问标准（PUT /v1/federations/{fed}/visit-policy）",
+            en="the federation has no visit policy yet (PUT /v1/federations/{fed}/visit-policy)",
+        )
     return dict(row)
 
 
@@ -250,14 +276,16 @@ async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
     ).first()
     if first is not None:
         raise Conflict(
-            f"this occasion is already granted: grant {first.id} recorded by {first.recorded_by} in {first.organization_id}"
+            "grant_occasion_taken",
+            zh=f"该慰问事由已登记过：慰问单 {first.id}，由 {first.recorded_by} 在 {first.organization_id} 登记",
+            en=f"this occasion is already granted: grant {first.id} recorded by {first.recorded_by} in {first.organization_id}",
         )
 
 
 async def _require_hardship_file(uow: UnitOfWork, file_id: uuid.UUID, member_id: uuid.UUID) -> None:
     owner = await uow.session.scalar(select(hardship_files.c.member_id).where(hardship_files.c.id == file_id))
     if owner != member_id:
-        raise Invalid("the hardship file is not this member's")
+        raise Invalid("hardship_file_of_another_member", zh="该困难职工档案不属于此会员", en="the hardship file is not this member's")
 
 
 async def _load(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> dict:
@@ -265,7 +293,7 @@ async def _load(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, *, m
     row = (await uow.session.execute(query.with_for_update() if manage else query)).mappings().first()
     path = await directory.path_of(uow.session, row["organization_id"]) if row else None
     if row is None or path is None or not principal.can_see(path):
-        raise NotFound(HIDDEN)
+        raise _hidden()
     principal.require_role(*(RECORDERS if manage else READERS))
     return dict(row)
 

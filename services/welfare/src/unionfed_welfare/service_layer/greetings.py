@@ -28,7 +28,6 @@ from unionfed_welfare.service_layer import money
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER)
 READERS = (*MANAGERS, Role.AUDITOR)
-HIDDEN = "festival greeting not found or outside your scope"
 CHUNK = 200
 
 members_t, organizations_t = directory.members, directory.organizations
@@ -36,6 +35,12 @@ members_t, organizations_t = directory.members, directory.organizations
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def hidden() -> NotFound:
+    """A batch the caller may not see answers as one that does not exist."""
+    return NotFound("greeting_not_found", zh="未找到该节日慰问，或不在您的管辖范围内",
+                    en="festival greeting not found or outside your scope")
 
 
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
@@ -53,7 +58,8 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
         query = query.where(members_t.c.gender == eligibility.gender)
     recipients = (await uow.session.execute(query)).all()
     if not recipients:
-        raise Invalid("no member of this organization's subtree is eligible for this greeting")
+        raise Invalid("no_eligible_members", zh="本单位及下属单位没有符合本次节日慰问条件的会员",
+                      en="no member of this organization's subtree is eligible for this greeting")
     batch_id = uuid.uuid4()
     await uow.session.execute(
         insert(greeting_batches).values(
@@ -78,7 +84,7 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
 async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID, roles=READERS) -> dict:
     batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().first()
     if batch is None or not principal.can_see(await directory.path_of(uow.session, batch["organization_id"]) or []):
-        raise NotFound(HIDDEN)
+        raise hidden()
     principal.require_role(*roles)
     return dict(batch)
 
@@ -122,7 +128,7 @@ async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
         await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
     ).mappings().first()
     if batch is None:
-        raise NotFound(HIDDEN)
+        raise hidden()
     refused = (
         await uow.session.execute(
             select(greeting_recipients.c.member_id, greeting_recipients.c.hold_id)
@@ -151,7 +157,7 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
         await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
     ).mappings().first()
     if batch is None:
-        raise NotFound(HIDDEN)
+        raise hidden()
     chunk = (
         await uow.session.execute(
             select(greeting_recipients)
@@ -184,7 +190,7 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
         changes.append({
             "b_member": row["member_id"],
             "b_status": rules.SKIPPED if refusal else rules.REQUESTED,
-            "b_reason": f"not eligible at payment time: {refusal}" if refusal else None,
+            "b_reason": f"not eligible at payment time: {refusal.en}" if refusal else None,
         })
     await uow.session.execute(
         update(greeting_recipients)
@@ -208,7 +214,7 @@ async def _members_now(uow: UnitOfWork, member_ids: list[uuid.UUID]) -> dict[uui
 async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
     total = await uow.session.scalar(select(greeting_batches.c.total).where(greeting_batches.c.id == batch_id))
     if total is None:
-        raise NotFound(HIDDEN)
+        raise hidden()
     rows = await uow.session.execute(
         select(greeting_recipients.c.status, func.count())
         .where(greeting_recipients.c.batch_id == batch_id)

@@ -18,7 +18,11 @@ from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
-HIDDEN = "hardship file not found or outside your scope"
+
+
+def _hidden() -> NotFound:
+    return NotFound("hardship_file_not_found", zh="未找到该困难职工档案，或不在您的管辖范围内",
+                    en="hardship file not found or outside your scope")
 
 
 def _now() -> dt.datetime:
@@ -30,7 +34,7 @@ async def member_in_scope(uow: UnitOfWork, principal: Principal, member_id: uuid
     member = (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id))).mappings().first()
     path = await directory.path_of(uow.session, member["organization_id"]) if member else None
     if member is None or path is None or organization_id not in path or not principal.can_see(path):
-        raise NotFound("member not found or outside your scope")
+        raise NotFound("member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope")
     return dict(member)
 
 
@@ -57,7 +61,11 @@ async def open_file(uow: UnitOfWork, principal: Principal, organization_id: str,
         existing = await uow.session.scalar(
             select(hardship_files.c.id).where(hardship_files.c.member_id == member["id"], hardship_files.c.status == "open")
         )
-        raise Conflict(f"the member already has an open hardship file {existing}") from exc
+        raise Conflict(
+            "hardship_file_already_open",
+            zh=f"该会员已有在档的困难职工档案 {existing}",
+            en=f"the member already has an open hardship file {existing}",
+        ) from exc
     await _history(uow, file_id, "opened", command.opened_on, principal.subject, None, command.level,
                    command.cause_detail, next_on)
     await uow.commit()
@@ -68,7 +76,7 @@ async def review(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comm
     """A periodic review, possibly moving the file to another level (upgraded or eased)."""
     file = await _load(uow, principal, file_id, keep=True)
     rules.require_open(file["status"])
-    rules.require_not_before(command.reviewed_on, file["opened_on"], "the review")
+    rules.require_not_before(command.reviewed_on, file["opened_on"], "复核", "the review")
     level = command.level or file["level"]
     rules.check_level(level)
     next_on = rules.next_review(level, command.reviewed_on, command.next_review_on)
@@ -87,7 +95,7 @@ async def review(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comm
 async def close(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, command) -> dict:
     file = await _load(uow, principal, file_id, keep=True)
     rules.require_open(file["status"])
-    rules.require_not_before(command.closed_on, file["opened_on"], "the closing")
+    rules.require_not_before(command.closed_on, file["opened_on"], "销档", "the closing")
     await uow.session.execute(
         update(hardship_files).where(hardship_files.c.id == file_id).values(
             status="closed", closed_on=command.closed_on, close_reason=command.reason, next_review_on=None,
@@ -127,7 +135,7 @@ async def _load(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, *, ke
     row = (await uow.session.execute(query.with_for_update() if keep else query)).mappings().first()
     path = await directory.path_of(uow.session, row["organization_id"]) if row else None
     if row is None or path is None or not principal.can_see(path):
-        raise NotFound(HIDDEN)
+        raise _hidden()
     if keep:
         principal.require_role(*rules.KEEPERS)
     return {**row, "path": path}

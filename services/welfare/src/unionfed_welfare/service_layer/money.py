@@ -20,7 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_welfare.adapters.grant_tables import grants, welfare_hold_answers, welfare_holds
-from unionfed_welfare.domain.holds import after_answer
+from unionfed_welfare.domain.holds import STATUS_ZH, after_answer
+from unionfed_shared.amount_words import yuan
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import (
     SpendingCategory,
@@ -74,11 +75,21 @@ async def pay(
     hold = await _locked(uow, hold_id)
     if hold["status"] != "reserved":
         why = f": {hold['reason']}" if hold["reason"] else ""
-        raise Conflict(f"the hold {hold['reference']} is {hold['status']}, not reserved{why}")
+        why_zh = f"（{hold['reason']}）" if hold["reason"] else ""
+        raise Conflict(
+            "money_not_reserved",
+            zh=f"{hold['reference']} 的款项{_status(hold['status'])}，不是已预留状态，无法支付{why_zh}",
+            en=f"the hold {hold['reference']} is {hold['status']}, not reserved{why}",
+        )
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise Invalid("the amount paid must be a positive integer of fen")
+        raise Invalid("payment_amount_invalid", zh="支付金额须为正整数（单位：分）",
+                      en="the amount paid must be a positive integer of fen")
     if amount_fen > hold["amount_fen"]:
-        raise Invalid(f"paying {amount_fen} fen exceeds the {hold['amount_fen']} fen reserved")
+        raise Invalid(
+            "payment_over_reserved",
+            zh=f"支付 {yuan(amount_fen)} 超过已预留的 {yuan(hold['amount_fen'])}",
+            en=f"paying {amount_fen} fen exceeds the {hold['amount_fen']} fen reserved",
+        )
     uow.emit(
         WelfareHoldPaidV1(
             organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id,
@@ -92,7 +103,11 @@ async def pay(
 async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
     hold = await _locked(uow, hold_id)
     if hold["status"] not in OPEN:
-        raise Conflict(f"the hold {hold['reference']} is {hold['status']}; only a requested or reserved hold is cancelled")
+        raise Conflict(
+            "money_not_cancellable",
+            zh=f"{hold['reference']} 的款项{_status(hold['status'])}；只有待预留或已预留的款项可以取消",
+            en=f"the hold {hold['reference']} is {hold['status']}; only a requested or reserved hold is cancelled",
+        )
     reason = (reason or "cancelled")[:200]
     uow.emit(
         WelfareHoldCancelledV1(
@@ -167,8 +182,12 @@ async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
         await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == hold_id).with_for_update())
     ).mappings().first()
     if row is None:
-        raise NotFound(f"no hold {hold_id}")
+        raise NotFound("hold_not_found", zh=f"未找到款项预留 {hold_id}", en=f"no hold {hold_id}")
     return dict(row)
+
+
+def _status(status: str) -> str:
+    return STATUS_ZH.get(status, f"状态为 {status}")
 
 
 async def _set(uow: UnitOfWork, hold_id: UUID, **values) -> None:

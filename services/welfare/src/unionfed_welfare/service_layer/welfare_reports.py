@@ -25,7 +25,11 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
     principal.require_scope(await directory.path_of(uow.session, organization_id))
     principal.require_role(*READERS)
     if end < start:
-        raise Invalid(f"the period ends ({end}) before it starts ({start})")
+        raise Invalid(
+            "period_reversed",
+            zh=f"统计期间的结束日期（{end}）早于开始日期（{start}）",
+            en=f"the period ends ({end}) before it starts ({start})",
+        )
     orgs = directory.organizations
     in_tree = literal(organization_id) == any_(orgs.c.path)
     rows: dict[tuple[str, str], dict] = {}
