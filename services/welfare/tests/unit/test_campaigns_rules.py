@@ -12,6 +12,14 @@ def test_the_cost_is_per_member_and_needs_someone_enrolled():
         rules.total_cost(380_00, 0)
 
 
+def test_a_total_beyond_what_finance_can_reserve_is_refused_not_a_crash():
+    # Schemathesis found it: 10^15 fen per member for 8 members answered 500 (the hold event refused it).
+    assert rules.total_cost(10**15, 1) == 10**15
+    with pytest.raises(Invalid) as refused:
+        rules.total_cost(10**15, 8)
+    assert refused.value.code == "campaign_total_too_large"
+
+
 def test_a_payment_is_at_most_what_was_reserved_and_only_once():
     rules.check_payment(16_000_00, 16_720_00, "open")
     with pytest.raises(Invalid, match="exceeds"):

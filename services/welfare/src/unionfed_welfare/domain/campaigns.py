@@ -73,10 +73,21 @@ class DecideClaim(BaseModel):
     reason: Annotated[str, Field(min_length=1, max_length=300)] | None = None
 
 
+MAX_TOTAL_FEN = 10**15  # PositiveFen's bound on the hold finance reserves
+
+
 def total_cost(cost_per_member_fen: int, enrolled: int) -> int:
     if enrolled == 0:
         raise Invalid("no_eligible_members", zh="没有符合本项目条件的会员", en="no member is eligible for this campaign")
-    return cost_per_member_fen * enrolled
+    total = cost_per_member_fen * enrolled
+    if total > MAX_TOTAL_FEN:
+        # Reserved in finance as one amount, which the money contracts bound.
+        raise Invalid(
+            "campaign_total_too_large",
+            zh=f"总费用（每人费用 × {enrolled} 人）超过单笔上限 {MAX_TOTAL_FEN} 分",
+            en=f"the total cost (cost per member x {enrolled} members) exceeds the limit of {MAX_TOTAL_FEN} fen",
+        )
+    return total
 
 
 def check_payment(amount_fen: int, reserved_fen: int, status: str) -> None:
