@@ -13,11 +13,12 @@ from pydantic import BaseModel, PlainSerializer
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
+from unionfed_shared.contracts.events import ActivityKind
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_shared.wire_values import Moment
-from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
 
@@ -148,7 +149,7 @@ async def list_activities(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     status_: Literal["draft", "published", "cancelled"] | None = Query(default=None, alias="status"),
-    kind: str | None = Query(default=None, max_length=50),
+    kind: ActivityKind | None = Query(default=None),
     starts_from: Moment | None = Query(default=None, alias="from", description="Start time, inclusive, with a zone"),
     starts_before: Moment | None = Query(default=None, alias="to", description="Start time, exclusive, with a zone"),
     title: str | None = Query(default=None, min_length=1, max_length=100, description="A part of the title"),

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from unionfed_finance.adapters.tables import directory, fund_requests
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import commands
+from unionfed_shared.contracts.spending import SpendingCategory
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
@@ -91,7 +92,7 @@ _money_command("closed-periods", commands.ClosePeriod, commands.close_period,
     status_code=status.HTTP_202_ACCEPTED, response_model=Accepted,
 )
 async def set_budget(
-    organization_id: str, category: str, body: commands.SetBudget, principal: CurrentPrincipal,
+    organization_id: str, category: SpendingCategory, body: commands.SetBudget, principal: CurrentPrincipal,
     runtime: CurrentRuntime, year: int = Path(ge=2000, le=2100),
 ) -> Accepted:
     """Set a category's budget for a fiscal year: ``stop`` refuses spending beyond it, ``warn`` flags it."""

@@ -22,8 +22,8 @@ from unionfed_membership.service_layer import (
 from unionfed_shared.auth import Principal
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
-from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_shared.openapi_examples import example
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 
 router = APIRouter(prefix="/v1", tags=["membership"], route_class=IdempotentRoute)
 

@@ -19,9 +19,9 @@ from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.wire_values import Day, whole
-from unionfed_shared.openapi_examples import example
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
