@@ -52,6 +52,18 @@ _DESCRIPTIONS: dict[int, str] = {
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
+# A route's ``openapi_extra`` key naming query dates that it requires but checks itself (to refuse
+# a missing or impossible day with a code of its own): the document marks them required dates.
+REQUIRED_DATES = "x-unionfed-required-dates"
+
+
+def _mark_required_dates(operation: dict[str, Any]) -> None:
+    names = set(operation.pop(REQUIRED_DATES, ()))
+    for parameter in operation.get("parameters", ()):
+        if parameter.get("in") == "query" and parameter.get("name") in names:
+            parameter["required"] = True
+            parameter["schema"] = {"type": "string", "format": "date", "title": parameter["schema"].get("title", "")}
+
 
 def problem_response(status: int, description: str | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {
@@ -96,6 +108,7 @@ def add_problems(schema: dict[str, Any]) -> dict[str, Any]:
         for method, operation in operations.items():
             if method not in METHODS or not isinstance(operation, dict):
                 continue
+            _mark_required_dates(operation)
             responses = operation.setdefault("responses", {})
             for status in problem_statuses(path, method, operation):
                 existing = responses.get(str(status))

@@ -18,11 +18,11 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import reports
+from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
-from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance reports"], route_class=IdempotentRoute)
 
@@ -31,8 +31,11 @@ AUDIT_PACK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.AUDITOR)
 # A trace shows who did what, when and under which trace: for auditors and the federation.
 TRACE_READERS = (Role.AUDITOR, Role.FEDERATION_ADMIN)
 
-FromDay = Query(alias="from", description="first day, YYYY-MM-DD", examples=["2026-09-01"])
-ToDay = Query(alias="to", description="last day (inclusive), YYYY-MM-DD", examples=["2027-01-31"])
+# Required, as the document says; checked by reports.Period.parse so that a missing or impossible
+# day is refused with its own code (date_missing, date_invalid) rather than as a bare field error.
+FromDay = Query(default=None, alias="from", description="first day, YYYY-MM-DD", examples=["2026-09-01"])
+ToDay = Query(default=None, alias="to", description="last day (inclusive), YYYY-MM-DD", examples=["2027-01-31"])
+TERM_REQUIRED = {openapi_problems.REQUIRED_DATES: ["from", "to"]}
 FormatQuery = Query(default="html", alias="format", description="`html` for a page, `csv` for a spreadsheet")
 # The statement and the pack answer a page or a CSV file, as `format` asks.
 HTML_OR_CSV = {
@@ -99,14 +102,15 @@ async def build_disclosure(
     "/organizations/{organization_id}/disclosure",
     response_class=HTMLResponse,
     responses=HTML_OR_CSV,
+    openapi_extra=TERM_REQUIRED,
     summary="Public income and expenditure statement for a term (校务公开), recipients pseudonymised",
 )
 async def disclosure(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    starts: Day = FromDay,
-    ends: Day = ToDay,
+    starts: str | None = FromDay,
+    ends: str | None = ToDay,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
     output: Literal["html", "csv"] = FormatQuery,
 ) -> Response:
@@ -116,7 +120,7 @@ async def disclosure(
         org, head = await _books_in_scope(session, principal, organization_id)
         # The statement speaks the language its entries were written in, unless asked otherwise.
         lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
-        period = reports.Period.parse(starts.isoformat(), ends.isoformat())
+        period = reports.Period.parse(starts, ends)
         statement = await build_disclosure(session, org, head, period, lang)
     if output == "csv":
         name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
@@ -168,14 +172,15 @@ async def build_audit_pack(
     "/organizations/{organization_id}/audit-pack",
     response_class=HTMLResponse,
     responses=HTML_OR_CSV,
+    openapi_extra=TERM_REQUIRED,
     summary="Every entry of a term with its source, actor and trace, totals and the chain check (民主理财)",
 )
 async def audit_pack(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    starts: Day = FromDay,
-    ends: Day = ToDay,
+    starts: str | None = FromDay,
+    ends: str | None = ToDay,
     output: Literal["html", "csv"] = FormatQuery,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
 ) -> Response:
@@ -183,7 +188,7 @@ async def audit_pack(
         await queries.begin_snapshot(session)
         org, head = await _books_in_scope(session, principal, organization_id)
         principal.require_role(*AUDIT_PACK_READERS)
-        period = reports.Period.parse(starts.isoformat(), ends.isoformat())
+        period = reports.Period.parse(starts, ends)
         pack = await build_audit_pack(session, org, head, period)
         # Column headers and labels in the words the federation keeps its books in.
         lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
