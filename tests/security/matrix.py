@@ -304,7 +304,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     (FI, "PUT /v1/federations/{federation_id}/fund-policy"): Route(
         "F", FED, federation=True, body=lambda w: {"employer_funds_remit_per_mille": 400}),
     (FI, "GET /v1/federations/{federation_id}/fund-policy"): Route(EVERYONE, FED, federation=True),
-    # `from` and `to` are required (checked before the scope).
+    # `from` and `to` are required: a term is asked for, so the allowed roles get the statement itself.
     (FI, "GET /v1/organizations/{organization_id}/disclosure"): Route(
         EVERYONE, ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
     (FI, "GET /v1/organizations/{organization_id}/audit-pack"): Route(
