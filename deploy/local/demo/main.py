@@ -12,7 +12,7 @@ from demo.show import show
 async def run() -> None:
     api = Api()
     try:
-        # First: a few seconds, and the accounts sign in even while the county is still loading.
+        # First, and quick: the accounts exist even when loading the county fails midway.
         await ensure_demo_accounts()
         schools = roster.build()
         if (await api.membership.get(f"/v1/organizations/{roster.COUNTY}", headers=api.admin)).status_code == 200:
