@@ -3,6 +3,7 @@
 import asyncio
 
 from demo import roster
+from demo.accounts import ensure_demo_accounts
 from demo.api import Api
 from demo.load import load
 from demo.show import show
@@ -11,6 +12,8 @@ from demo.show import show
 async def run() -> None:
     api = Api()
     try:
+        # First, and quick: the accounts exist even when loading the county fails midway.
+        await ensure_demo_accounts()
         schools = roster.build()
         if (await api.membership.get(f"/v1/organizations/{roster.COUNTY}", headers=api.admin)).status_code == 200:
             print("demo: the county federation is already loaded")
