@@ -314,7 +314,7 @@ class TokenVerifiers:
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as exc:
-            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+            raise token_refusal(exc) from exc
         if algorithm == TokenService.ALGORITHM:
             return self._local.verify(token)
         return self._oidc.verify(token)  # refuses every algorithm it is not configured for (none, HS384…)
