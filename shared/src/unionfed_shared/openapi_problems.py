@@ -67,7 +67,7 @@ def _mark_required_dates(operation: dict[str, Any]) -> None:
 
 def problem_response(status: int, description: str | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {
-        "description": description or _DESCRIPTIONS[status],
+        "description": description or _DESCRIPTIONS.get(status, "Refused (see `code`)"),
         "content": {MEDIA_TYPE: {"schema": _PROBLEM_REF}},
     }
     if status == 401:
@@ -110,7 +110,9 @@ def add_problems(schema: dict[str, Any]) -> dict[str, Any]:
                 continue
             _mark_required_dates(operation)
             responses = operation.setdefault("responses", {})
-            for status in problem_statuses(path, method, operation):
+            # Statuses a route declares itself (e.g. 503 where a dependency may be unconfigured) are problems too.
+            declared = [int(code) for code in responses if code.isdigit() and int(code) >= 400]
+            for status in sorted(set(problem_statuses(path, method, operation)) | set(declared)):
                 existing = responses.get(str(status))
                 # An operation may describe its own refusal more precisely; the body is always a problem.
                 description = existing.get("description") if existing and str(status) != "422" else None

@@ -14,7 +14,10 @@ from unionfed_shared.errors import Unavailable
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
-router = APIRouter(prefix="/v1", tags=["accounts"], route_class=IdempotentRoute)
+router = APIRouter(
+    prefix="/v1", tags=["accounts"], route_class=IdempotentRoute,
+    responses={503: {"description": "Accounts are not configured on this service (no Keycloak): `accounts_not_configured`"}},
+)
 
 _NOT_STORED = "the answer carries a temporary password, which must never be kept to replay it"
 
