@@ -39,11 +39,16 @@ REPO = Path(__file__).resolve().parents[2]  # the hooks module is found from her
 
 
 @pytest.fixture(scope="module")
-async def seeded_platform(infra, tmp_path_factory):
-    """The four services, with a federation, a union and a member that every service knows."""
+async def seeded_platform(infra, keycloak, tmp_path_factory):
+    """The four services, with a federation, a union and a member that every service knows; membership
+    manages accounts in the test Keycloak (without one its accounts API answers 503 by design)."""
     logs = tmp_path_factory.mktemp("contract")
     run = unique("st").split("-")[1][:8]
-    services = {name: ServiceProcess(infra, name, f"st_{name}_{run}", logs) for name in SERVICES}
+    accounts = {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
+    services = {
+        name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **(accounts if name == "membership" else {}))
+        for name in SERVICES
+    }
     for name, service in services.items():
         await service.migrate(MIGRATIONS[name])
         service.start()

@@ -13,7 +13,10 @@ import re
 import time
 import uuid
 
+from starlette.requests import Request
+
 from unionfed_shared.observability import request_id_var
+from unionfed_shared.problems import internal_problem
 
 access_log = logging.getLogger("unionfed.access")
 log = logging.getLogger(__name__)
@@ -62,10 +65,9 @@ class AccessLogMiddleware:
             # Answered here rather than by Starlette's last-resort handler, so the 500 carries the id.
             log.exception("unhandled error answering %s %s", scope["method"], _route(scope) or "<unmatched>")
             status = 500
-            body = b'{"error":"internal","detail":"internal server error"}'
-            await send_with_id({"type": "http.response.start", "status": 500,
-                                "headers": [(b"content-type", b"application/json"),
-                                            (b"content-length", str(len(body)).encode())]})
+            failed = internal_problem(Request(scope))
+            await send_with_id({"type": "http.response.start", "status": 500, "headers": failed.raw_headers})
+            body = failed.body
             await send({"type": "http.response.body", "body": body})
         finally:
             duration_ms = round((time.perf_counter() - started) * 1000, 1)

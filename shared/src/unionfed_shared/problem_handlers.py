@@ -13,7 +13,13 @@ from starlette.routing import Match
 
 from unionfed_shared.errors import DomainError
 from unionfed_shared.messaging.errors import is_bad_value
-from unionfed_shared.problems import field_problems, language_of, problem_response, validation_summary
+from unionfed_shared.problems import (
+    field_problems,
+    internal_problem,
+    language_of,
+    problem_response,
+    validation_summary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +93,7 @@ async def unstorable_value(request: Request, exc: DBAPIError) -> Response:
 
 async def internal_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error", exc_info=exc)
-    return problem_response(
-        request, status=500, category="internal_error", code="internal_error",
-        texts={
-            "zh-CN": "服务器出错，请求未完成；请凭 trace_id 联系管理员",
-            "en": "the server failed to complete the request; quote the trace_id to an administrator",
-        },
-    )
+    return internal_problem(request)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

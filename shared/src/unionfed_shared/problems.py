@@ -164,6 +164,17 @@ def problem_response(
     return ProblemResponse(document, status_code=status, headers=answer_headers)
 
 
+def internal_problem(request: Request) -> ProblemResponse:
+    """The 500 of an unexpected failure: its trace id, and nothing of the server's insides."""
+    return problem_response(
+        request, status=500, category="internal_error", code="internal_error",
+        texts={
+            "zh-CN": "服务器出错，请求未完成；请凭 trace_id 联系管理员",
+            "en": "the server failed to complete the request; quote the trace_id to an administrator",
+        },
+    )
+
+
 # -- FastAPI's own validation, in the caller's language ---------------------------------------------
 
 # pydantic's error types that a request can produce, in Chinese; the context fills the braces.

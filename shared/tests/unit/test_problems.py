@@ -127,3 +127,20 @@ def test_a_cross_field_rule_answers_with_its_own_code_in_both_languages():
     en = client.post("/windows", json={"start": 2, "end": 1}, headers={"Accept-Language": "en"}).json()["errors"][0]
     assert zh["code"] == en["code"] == "window_reversed"
     assert zh["detail"] == "结束须不早于开始" and en["detail"] == "the end must not be before the start {x}"
+
+
+def test_a_failure_below_the_access_log_is_a_problem_that_carries_the_request_id():
+    from unionfed_shared.access_log import AccessLogMiddleware
+
+    app = FastAPI()
+    install_problem_handlers(app)
+    app.add_middleware(AccessLogMiddleware)
+
+    @app.get("/boom")
+    async def boom() -> dict:
+        raise RuntimeError("secret internals")
+
+    answer = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert answer.status_code == 500 and answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["code"] == "internal_error" and answer.headers["x-request-id"]
+    assert "secret" not in answer.text

@@ -8,6 +8,7 @@ account's organization, federation and role are the user attributes ``org``, ``f
 
 import asyncio
 import time
+import uuid
 from collections.abc import Collection
 
 import httpx
@@ -55,6 +56,12 @@ class KeycloakAccounts:
             first += _PAGE
 
     async def get(self, account_id: str) -> Account | None:
+        # Keycloak's user ids are UUIDs; anything else names no account, and must never become part
+        # of an admin API path (``../`` would reach another endpoint).
+        try:
+            account_id = str(uuid.UUID(account_id))
+        except ValueError:
+            return None
         answer = await self._call("GET", f"/users/{account_id}", allow=(404,))
         return None if answer.status_code == 404 else _account(answer.json())
 
