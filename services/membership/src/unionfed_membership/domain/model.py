@@ -11,6 +11,7 @@ from pydantic import AfterValidator
 
 from unionfed_membership.domain import personal_data
 from unionfed_shared import business_time
+from unionfed_shared.auth import RESERVED_ORGANIZATION_IDS
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.errors import Conflict, Invalid, field_refusal
 from unionfed_membership.domain.labels import kind_zh, status_zh
@@ -254,6 +255,13 @@ def _check_org_id(id: str) -> None:
             "organization_id_invalid",
             zh=f"组织编号 {id!r} 须为 2 至 63 位小写字母、数字或连字符",
             en=f"organization id {id!r} must be 2-63 lowercase letters, digits or hyphens",
+        )
+    if id in RESERVED_ORGANIZATION_IDS:
+        # A platform administrator's token names this id; an organization carrying it would be in their scope.
+        raise Invalid(
+            "organization_id_reserved",
+            zh=f"组织编号 {id!r} 为平台保留，请换一个", en=f"organization id {id!r} is reserved for the platform",
+            pointer="#/id",
         )
 
 
