@@ -66,6 +66,7 @@ wait_ready() {
 
 up() {
   "$repo/deploy/local/ensure-python-env.sh"
+  "$repo/deploy/local/console.sh"
   UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" up
   load_env
   cd "$repo"
