@@ -1,0 +1,29 @@
+import { expect, test } from "@playwright/test";
+import { account, checkPage, demoAccounts, signIn } from "./support";
+
+const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
+
+test("a school officer who types another school's address sees the same not-found as for a missing one", async ({ page }) => {
+  const officer = demoAccounts().find((a) => a.role === "union_officer" && a.org !== COUNTY);
+  expect(officer, "a school officer among the demo accounts").toBeDefined();
+  await signIn(page, account("union_officer", officer!.org));
+  await expect(page).toHaveURL(new RegExp(`/o/${officer!.org}$`));
+
+  const other = officer!.org === "experimental-middle" ? "no1-primary" : "experimental-middle";
+  await page.goto(`/o/${other}/finance/balances`);
+  const problem = page.getByTestId("problem");
+  await expect(problem).toBeVisible();
+  const forOther = await problem.innerText();
+  await checkPage(page, "not-found-other-school");
+
+  await page.goto(`/o/no-such-school-${Date.now()}/finance/balances`);
+  await expect(problem).toBeVisible();
+  const forMissing = await problem.innerText();
+
+  expect(forOther.trim().length).toBeGreaterThan(0);
+  expect(forOther).toBe(forMissing);
+  // Their own books are there.
+  await page.goto(`/o/${officer!.org}/finance/balances`);
+  await expect(page.getByTestId("balances")).toBeVisible();
+  await expect(page.getByTestId("problem")).toHaveCount(0);
+});

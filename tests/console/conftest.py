@@ -1,0 +1,50 @@
+"""The console's tests: its packages installed from the lockfile, Debian's Chromium, a running platform."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CONSOLE = REPO / "console"
+
+
+def run(command: list[str], cwd: Path, timeout: float, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def console_packages() -> Path:
+    """console/node_modules from the committed lockfile, and the console built (deploy/local/console.sh)."""
+    done = run(["bash", str(REPO / "deploy/local/console.sh")], REPO, timeout=900)
+    assert done.returncode == 0, f"building the console failed:\n{done.stdout}\n{done.stderr}"
+    return CONSOLE
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium (Playwright's own browser download cannot work on these machines)."""
+    found = shutil.which("chromium")
+    if found is None:
+        installed = run(["apt-get", "install", "-y", "-o", "DPkg::Lock::Timeout=600", "chromium"], REPO, timeout=900)
+        assert installed.returncode == 0, f"apt-get install chromium failed:\n{installed.stdout}\n{installed.stderr}"
+        found = shutil.which("chromium")
+    assert found, "chromium is not on PATH"
+    return found
+
+
+@pytest.fixture(scope="session")
+def platform_root(request) -> Path:
+    """The repository copy `make up` runs in (the ``running_platform`` fixture), or, where that
+    plugin is not loaded, this repository itself brought up with ``make up`` and down afterwards."""
+    try:
+        return request.getfixturevalue("running_platform").root
+    except pytest.FixtureLookupError:
+        pass
+    env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONFED_TEST")}
+    up = run(["make", "up"], REPO, timeout=1800, env=env)
+    request.addfinalizer(lambda: run(["make", "down"], REPO, timeout=600, env=env))
+    assert up.returncode == 0, f"make up failed:\n{up.stdout[-4000:]}\n{up.stderr[-4000:]}"
+    return REPO
