@@ -98,7 +98,7 @@ export default function AccountsPage() {
             {
               title: t.enabled,
               dataIndex: "enabled",
-              render: (on: boolean) => <Tag color={on ? "green" : "default"}>{on ? t.active : t.disabled}</Tag>,
+              render: (on: boolean) => <Tag color={on ? "#237804" : "default"}>{on ? t.active : t.disabled}</Tag>,
             },
             {
               title: "",

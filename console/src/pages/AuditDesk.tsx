@@ -167,6 +167,7 @@ function AuditLog({ org }: { org: string }) {
       <Form layout="inline" onFinish={onSearch} style={{ marginBottom: 16, rowGap: 8 }}>
         <Form.Item label={t.service}>
           <Select<Service>
+            aria-label={t.service}
             value={service}
             onChange={(s) => {
               setService(s);

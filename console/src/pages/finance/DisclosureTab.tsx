@@ -7,8 +7,8 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
 /**
- * The statement is rendered by the finance service (HTML or CSV). It is shown in a sandboxed frame
- * that runs no script, printed from there; the browser's print dialog saves it as PDF (the service
+ * The statement is rendered by the finance service (HTML or CSV). It is shown in a frame of its own
+ * (srcdoc: the console's CSP applies, so no script in it could run), printed from there; the browser's print dialog saves it as PDF (the service
  * has no PDF rendering of its own).
  */
 export function DisclosureTab({ org }: { org: string }) {
@@ -35,6 +35,7 @@ export function DisclosureTab({ org }: { org: string }) {
         </Form.Item>
         <Form.Item label={t.language}>
           <Select
+            aria-label={t.language}
             value={statementLang}
             onChange={setStatementLang}
             style={{ width: 100 }}
@@ -60,7 +61,6 @@ export function DisclosureTab({ org }: { org: string }) {
           ref={frame}
           title={t.disclosure}
           data-testid="disclosure-frame"
-          sandbox="allow-same-origin allow-modals"
           srcDoc={html.data ?? ""}
           style={{ width: "100%", height: "70vh", border: "1px solid #eee", background: "#fff" }}
         />
