@@ -38,4 +38,16 @@ test("a county officer sees the consolidated statement equal to the sum of its l
     if (sum !== 0) nonZero += 1;
   }
   expect(nonZero).toBeGreaterThan(0);
+
+  // A money command answered 202: pending, then settled or refused, live on the page.
+  await page.goto(`/o/${COUNTY}/finance/entries`);
+  await page.getByTestId("entries").locator("tbody tr.ant-table-row").first().getByRole("link").click();
+  await page.getByRole("button", { name: /冲销此凭证|Reverse this entry/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel(/原因|Reason/).fill("浏览器测试：录入错误");
+  await dialog.getByRole("button", { name: /冲销此凭证|Reverse this entry/ }).click();
+  const status = page.getByTestId("money-status");
+  await expect(status).toBeVisible();
+  await expect(status).toContainText(/已入账|已拒绝|Settled|Refused/, { timeout: 60_000 });
+  await checkPage(page, "finance-reversal-settled");
 });

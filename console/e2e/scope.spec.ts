@@ -13,15 +13,27 @@ test("a school officer who types another school's address sees the same not-foun
   await page.goto(`/o/${other}/finance/balances`);
   const problem = page.getByTestId("problem");
   await expect(problem).toBeVisible();
-  const forOther = await problem.innerText();
+  // The detail and the code; the trace id differs per request.
+  const shown = async () => `${await problem.getByTestId("problem-detail").innerText()} [${await problem.getByTestId("problem-code").innerText()}]`;
+  const forOther = await shown();
   await checkPage(page, "not-found-other-school");
 
   await page.goto(`/o/no-such-school-${Date.now()}/finance/balances`);
   await expect(problem).toBeVisible();
-  const forMissing = await problem.innerText();
+  const forMissing = await shown();
 
   expect(forOther.trim().length).toBeGreaterThan(0);
   expect(forOther).toBe(forMissing);
+  expect(await problem.getByTestId("problem-detail").innerText()).toMatch(/[\u4e00-\u9fff]/); // Chinese, the default
+
+  // In English the service words the same refusal in English (Accept-Language follows the switch).
+  await page.getByRole("button", { name: "English" }).click();
+  await page.reload();
+  await expect(problem).toBeVisible();
+  const inEnglish = await shown();
+  expect(await problem.getByTestId("problem-detail").innerText()).not.toMatch(/[\u4e00-\u9fff]/);
+  expect(inEnglish).toContain("organization_not_found");
+  await page.getByRole("button", { name: /中\s*文/ }).click();
   // Their own books are there.
   await page.goto(`/o/${officer!.org}/finance/balances`);
   await expect(page.getByTestId("balances")).toBeVisible();

@@ -11,11 +11,11 @@ export function ProblemAlert({ error }: { error: unknown }) {
       type="error"
       showIcon
       data-testid="problem"
-      message={detail}
+      message={<span data-testid="problem-detail">{detail}</span>}
       description={
         problem ? (
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {problem.code ?? problem.status}
+            <span data-testid="problem-code">{problem.code ?? problem.status}</span>
             {problem.body.trace_id ? ` · trace ${problem.body.trace_id}` : ""}
           </Typography.Text>
         ) : undefined
