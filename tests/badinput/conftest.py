@@ -10,7 +10,7 @@ from sqlalchemy import text
 from tests.factories import school_events
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import Outcome
 
@@ -81,7 +81,7 @@ async def seed_service(build_service, definition) -> Seeded:
         from unionfed_membership.service_layer import commands, handlers
 
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, commands.FoundFederation(id=federation, name="County union"))
+            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="County union"))
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as api:
             body = {"id": school, "name": "No. 1 Primary", "kind": "grassroots_union", "parent_id": federation}
             response = await api.post("/v1/organizations", json=body, headers=admin)

@@ -70,7 +70,7 @@ class Route:
 
 def ghost(name: str) -> str:
     """A value for path parameter ``name`` that names nothing."""
-    if name in ("organization_id", "federation_id", "code"):
+    if name in ("organization_id", "federation_id", "code", "id"):
         return unique("ghost")
     return str(uuid.uuid4())
 
@@ -89,6 +89,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "POST /v1/organizations"): Route(
         "F", target_body="parent_id",
         body=lambda w: {"id": unique("secnew"), "name": "New group", "kind": "union_group", "parent_id": w.a}),
+    # Founding a top-level federation is the platform administrator's alone (tests/security/test_platform_admin.py).
+    (M, "POST /v1/federations"): Route(
+        "", target_body="id", body=lambda w: {"id": unique("secfed"), "name": "New federation"}),
     (M, "GET /v1/organizations/{organization_id}"): Route(EVERYONE, ORG),
     (M, "GET /v1/organizations/{organization_id}/subtree"): Route(EVERYONE, ORG),
     (M, "POST /v1/organizations/{organization_id}/members"): Route(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from tests.pytest_infra import bearer, unique
 from tests.security.conftest import Pump
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 
 SECRET = uuid.uuid4().hex[:8].upper()
 CAUSE_DETAIL = f"SECRET-CAUSE-{SECRET} leukaemia"
@@ -65,7 +65,7 @@ async def seed(services: dict) -> World:
     runtime = services["membership"][0]
     for fed in (w.fed, w.foreign):
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, commands.FoundFederation(id=fed, name=f"Federation {fed}"))
+            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=fed, name=f"Federation {fed}"))
     for org, kind, parent in ((w.a, "grassroots_union", w.fed), (w.b, "grassroots_union", w.fed),
                               (w.group, "union_group", w.a)):
         check(await membership.post("/v1/organizations", json={"id": org, "name": org, "kind": kind, "parent_id": parent},

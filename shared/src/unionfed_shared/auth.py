@@ -31,6 +31,14 @@ class Role(enum.StrEnum):
     WELFARE_OFFICER = "welfare_officer"
     MEMBER = "member"
     AUDITOR = "auditor"
+    # Runs the platform, not a federation: founds top-level federations and nothing else.
+    PLATFORM_ADMIN = "platform_admin"
+
+
+# What a platform administrator's token names as its organization and federation. No
+# organization can carry this id (``RESERVED_ORGANIZATION_IDS``), so it is inside no tree.
+PLATFORM = "platform"
+RESERVED_ORGANIZATION_IDS = frozenset({PLATFORM})
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,12 @@ class Principal:
     federation_id: str
 
     def can_see(self, organization_path: Sequence[str]) -> bool:
-        """An organization is in scope when the caller's organization is it or one of its ancestors."""
+        """An organization is in scope when the caller's organization is it or one of its ancestors.
+
+        A platform administrator sees no federation's organizations, members or money.
+        """
+        if self.role is Role.PLATFORM_ADMIN:
+            return False
         return self.organization_id in organization_path
 
     def require_scope(self, organization_path: Sequence[str] | None) -> None:
@@ -92,7 +105,22 @@ def principal_from_claims(claims: Mapping, *, strict: bool) -> Principal:
         role = Role(values["role"])
     except ValueError:
         raise Unauthorized("invalid bearer token: unknown role") from None
+    names_platform = values["org"] == PLATFORM or values["fed"] == PLATFORM
+    if (role is Role.PLATFORM_ADMIN) != (values["org"] == values["fed"] == PLATFORM) or (
+        role is not Role.PLATFORM_ADMIN and names_platform
+    ):
+        # The platform is no organization: only its administrator acts for it, and only for it.
+        raise Unauthorized(
+            "platform_token_mismatch",
+            zh=f"无效的令牌：platform_admin 角色的 org 和 fed 必须为 {PLATFORM!r}，其他角色不得使用",
+            en=f"invalid bearer token: role platform_admin goes with org and fed {PLATFORM!r}, and no other role does",
+        )
     return Principal(subject=values["sub"], role=role, organization_id=values["org"], federation_id=values["fed"])
+
+
+def platform_admin(subject: str) -> Principal:
+    """The principal of a platform administrator, e.g. an operator at the command line."""
+    return Principal(subject=subject, role=Role.PLATFORM_ADMIN, organization_id=PLATFORM, federation_id=PLATFORM)
 
 
 class TokenService:

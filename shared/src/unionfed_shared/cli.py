@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from unionfed_shared.auth import Role, TokenService
+from unionfed_shared.auth import PLATFORM, Role, TokenService
 from unionfed_shared.contracts.topics import ALL_TOPICS
 from unionfed_shared.runtime import ServiceDefinition, build_runtime
 from unionfed_shared.settings import (
@@ -82,8 +82,8 @@ def _state_dir(ctx: click.Context) -> Path | None:
 @main.command()
 @click.option("--subject", required=True, help="Who the token speaks for, e.g. a user id.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--org", "organization_id", required=True, help="The organization the caller acts for.")
-@click.option("--federation", "federation_id", required=True)
+@click.option("--org", "organization_id", help=f"The organization the caller acts for ({PLATFORM!r} for platform_admin, the default).")
+@click.option("--federation", "federation_id", help=f"Its federation ({PLATFORM!r} for platform_admin, the default).")
 @click.option("--hours", default=8, show_default=True, type=int)
 @click.option("--secret", envvar="UNIONFED_JWT_SECRET", show_envvar=True,
               help="HS256 key; default: the running platform's (jwt-secret in its state directory).")
@@ -92,6 +92,13 @@ def _state_dir(ctx: click.Context) -> Path | None:
 @click.pass_context
 def token(ctx, subject, role, organization_id, federation_id, hours, secret, audience, issuer) -> None:
     """Mint a bearer token for local use."""
+    if Role(role) is Role.PLATFORM_ADMIN:
+        # The platform administrator acts for the platform, never for an organization.
+        organization_id, federation_id = organization_id or PLATFORM, federation_id or PLATFORM
+        if (organization_id, federation_id) != (PLATFORM, PLATFORM):
+            raise click.UsageError(f"a platform_admin token names --org {PLATFORM} --federation {PLATFORM}")
+    elif organization_id is None or federation_id is None:
+        raise click.UsageError("--org and --federation are required for this role")
     if secret is None:
         state_dir = _state_dir(ctx)
         stored = state_dir / "jwt-secret" if state_dir else None

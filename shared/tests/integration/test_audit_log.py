@@ -15,7 +15,7 @@ from unionfed_membership.entrypoints.app import definition as membership_definit
 from unionfed_membership.service_layer import commands as membership_commands
 from unionfed_membership.service_layer import handlers as membership_handlers
 from unionfed_shared.audit import audit_log
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.http import create_app
@@ -181,7 +181,7 @@ async def test_membership_writes_are_recorded_in_its_own_database(build_service)
     membership = await build_service(membership_definition, start=False)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(uow, membership_commands.FoundFederation(id=county, name="某县教育工会"))
+        await membership_handlers.found_federation(uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会"))
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership", timeout=10) as api:

@@ -16,7 +16,7 @@ from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_membership.entrypoints.app import definition as membership_definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.audit import audit_log
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.context import Causation, caused_by
 from unionfed_shared.http import create_app
 from unionfed_shared.observability import configure_tracing, json_log_handler
@@ -85,7 +85,7 @@ async def test_reads_and_writes_answer_with_a_request_id_logged_and_audited_unde
     federation = unique("county")
     with caused_by(Causation.new_command(actor="test")):
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, commands.FoundFederation(id=federation, name="某县教育工会"))
+            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="某县教育工会"))
     admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         read = await api.get(f"/v1/organizations/{federation}", headers=admin)

@@ -26,7 +26,7 @@ from unionfed_membership.entrypoints.app import definition as membership_definit
 from unionfed_membership.service_layer import commands as membership_commands
 from unionfed_membership.service_layer import handlers as membership_handlers
 from unionfed_shared.audit import audit_log
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts.topics import DOMAIN_TOPICS
 from unionfed_shared.http import create_app
 from unionfed_welfare.adapters.tables import directory
@@ -97,7 +97,7 @@ async def test_personal_data_never_appears_in_events_logs_traces_or_the_audit_lo
     welfare = await build_service(welfare_definition)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(uow, membership_commands.FoundFederation(id=county, name="某县教育工会"))
+        await membership_handlers.found_federation(uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会"))
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     officer = bearer(Role.WELFARE_OFFICER, school, county, "officer-zhao")
 

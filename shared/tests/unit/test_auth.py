@@ -56,3 +56,33 @@ def test_roles_are_checked():
 def test_short_secrets_are_refused():
     with pytest.raises(ValueError):
         TokenService("short", "unionfed", "unionfed-local")
+
+
+def test_a_platform_administrator_acts_for_the_platform_and_sees_no_organization():
+    from unionfed_shared.auth import PLATFORM, platform_admin
+
+    principal = tokens.verify(tokens.issue("ops", Role.PLATFORM_ADMIN, PLATFORM, PLATFORM))
+    assert principal == platform_admin("ops")
+    # Not even a tree whose path names the platform (no organization may carry that id).
+    for path in (["county"], ["county", "school-1"], [PLATFORM], [PLATFORM, "school-1"]):
+        assert not principal.can_see(path)
+        with pytest.raises(NotFound):
+            principal.require_scope(path)
+    with pytest.raises(Forbidden, match="platform_admin"):
+        principal.require_role(Role.FEDERATION_ADMIN)
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "fed"),
+    [
+        (Role.PLATFORM_ADMIN, "county", "county"),
+        (Role.PLATFORM_ADMIN, "platform", "county"),
+        (Role.PLATFORM_ADMIN, "county", "platform"),
+        (Role.FEDERATION_ADMIN, "platform", "platform"),
+        (Role.UNION_OFFICER, "school-1", "platform"),
+    ],
+)
+def test_only_the_platform_administrator_names_the_platform_and_it_names_nothing_else(role, org, fed):
+    with pytest.raises(Unauthorized) as refused:
+        tokens.verify(tokens.issue("x", role, org, fed))
+    assert refused.value.code == "platform_token_mismatch"

@@ -179,3 +179,18 @@ def test_the_file_platform_sh_writes_is_the_one_the_cli_reads(bare_environment):
     assert "FINANCE_DATABASE_URL=postgresql+asyncpg://unionfed:***@127.0.0.1:25432/finance" in result.output
     assert "FINANCE_HTTP_PORT=8004" in result.output
     assert os.environ["FINANCE_HEAD_SIGNING_KEY_FILE"] == f"{state}/finance-head-signing-key.pem"
+
+
+def test_token_mints_a_platform_administrator_for_the_platform_only(bare_environment):
+    from unionfed_shared.auth import TokenService, platform_admin
+
+    secret = ["--secret", "k" * 48]
+    minted = CliRunner().invoke(main, ["token", "--subject", "ops", "--role", "platform_admin", *secret])
+    assert minted.exit_code == 0, minted.output
+    assert TokenService("k" * 48, "unionfed", "unionfed-local").verify(minted.output.strip()) == platform_admin("ops")
+
+    for wrong in (["--org", "county-edu"], ["--federation", "county-edu"]):
+        refused = CliRunner().invoke(main, ["token", "--subject", "ops", "--role", "platform_admin", *wrong, *secret])
+        assert refused.exit_code == 2 and "platform" in refused.output, refused.output
+    other = CliRunner().invoke(main, ["token", "--subject", "me", "--role", "federation_admin", *secret])
+    assert other.exit_code == 2 and "--org and --federation are required" in other.output, other.output

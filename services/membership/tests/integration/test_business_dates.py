@@ -17,7 +17,7 @@ from tests.pytest_infra import bearer, unique
 from unionfed_membership.adapters.tables import outbox
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import clock, commands, dues, handlers, member_changes
-from unionfed_shared.auth import Principal, Role
+from unionfed_shared.auth import Principal, Role, platform_admin
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.errors import Invalid
 from unionfed_shared.http import create_app
@@ -33,7 +33,7 @@ async def founded(build_service, time_zone: str):
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
         await handlers.found_federation(
-            uow, commands.FoundFederation(id=county, name="某县教育工会", time_zone=time_zone, sector="education")
+            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会", time_zone=time_zone, sector="education")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     officer = bearer(Role.UNION_OFFICER, school, county, "treasurer-li")

@@ -9,7 +9,7 @@ from tests.kafka_tools import read_topic
 from tests.pytest_infra import bearer, eventually, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
 
@@ -24,7 +24,7 @@ async def county(build_service):
     runtime = await build_service(definition)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, commands.FoundFederation(id=county, name="某县教育工会"))
+        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership") as api:

@@ -16,7 +16,7 @@ from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, member_changes
 from unionfed_shared import business_time
-from unionfed_shared.auth import Principal, Role
+from unionfed_shared.auth import Principal, Role, platform_admin
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -42,7 +42,7 @@ async def county(build_service):
     async with membership.uow() as uow:
         from unionfed_membership.service_layer import handlers
 
-        await handlers.found_federation(uow, commands.FoundFederation(id=county_id, name="某县教育工会"))
+        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
     ids = {"county": county_id, "east": unique("east"), "a": unique("school-a"), "b": unique("school-b"), "group": unique("group")}
     admin = bearer(Role.FEDERATION_ADMIN, county_id, county_id, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))

@@ -8,7 +8,7 @@ import pytest
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -23,7 +23,7 @@ async def county(build_service):
     membership = await build_service(definition, start=False)
     county_id = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(uow, commands.FoundFederation(id=county_id, name="某县教育工会"))
+        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
     ids = {"county": county_id, "east": unique("east"), "a": unique("a"), "b": unique("b"), "c": unique("c"), "group": unique("g")}
     admin = bearer(Role.FEDERATION_ADMIN, county_id, county_id, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))

@@ -15,7 +15,7 @@ from tests.pytest_infra import bearer, service_env, unique
 from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers, roster_import
-from unionfed_shared.auth import Role
+from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -32,7 +32,7 @@ async def school(build_service):
     runtime = await build_service(definition, database=database)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, commands.FoundFederation(id=county, name="某县教育工会"))
+        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         for org_id, name, kind, parent in (

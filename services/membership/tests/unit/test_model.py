@@ -49,6 +49,16 @@ def test_ids_and_names_are_checked():
         Organization.found_federation("ok-id", "   ")
 
 
+def test_the_platforms_id_is_no_organizations():
+    """A platform administrator's token names "platform"; an organization with that id would be in its scope."""
+    with pytest.raises(Invalid) as founding:
+        Organization.found_federation("platform", "平台")
+    assert founding.value.code == "organization_id_reserved"
+    county = Organization.found_federation("county-edu", "某县教育工会")
+    with pytest.raises(Invalid, match="reserved"):
+        county.found_child("platform", "平台", "grassroots_union")
+
+
 def test_members_join_unions_not_federations():
     county, school = county_and_school()
     with pytest.raises(Invalid):

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from unionfed_membership.domain import personal_data
 from unionfed_shared import business_time
+from unionfed_shared.auth import RESERVED_ORGANIZATION_IDS
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.errors import Conflict, Invalid
 
@@ -188,6 +189,13 @@ class DuesPayment:
 def _check_org_id(id: str) -> None:
     if not ORG_ID.match(id):
         raise Invalid(f"organization id {id!r} must be 2-63 lowercase letters, digits or hyphens")
+    if id in RESERVED_ORGANIZATION_IDS:
+        # A platform administrator's token names this id; an organization carrying it would be in their scope.
+        raise Invalid(
+            "organization_id_reserved",
+            zh=f"组织标识 {id!r} 为平台保留，请换一个", en=f"organization id {id!r} is reserved for the platform",
+            pointer="#/id",
+        )
 
 
 def _clean_name(name: str) -> str:

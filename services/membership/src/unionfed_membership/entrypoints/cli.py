@@ -11,6 +11,7 @@ from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared import business_time
+from unionfed_shared.auth import platform_admin
 from unionfed_shared.cli import service_cli
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.context import Causation, caused_by
@@ -36,7 +37,10 @@ roster_cli.register(cli)
 def found_federation(
     federation_id: str, name: str, time_zone: str, language: str, sector: str | None, operator: str
 ) -> None:
-    """Found a root federation (the top of a tree)."""
+    """Found a top-level federation (the root of a tree), as a platform administrator.
+
+    The same use case as `POST /v1/federations` with a platform_admin token.
+    """
     try:
         command = commands.FoundFederation(
             id=federation_id, name=name, time_zone=time_zone, language=language, sector=sector
@@ -49,7 +53,7 @@ def found_federation(
         try:
             with caused_by(Causation.new_command(actor=operator)):
                 async with runtime.uow() as uow:
-                    return await handlers.found_federation(uow, command)
+                    return await handlers.found_federation(uow, platform_admin(operator), command)
         finally:
             await runtime.engine.dispose()
 

@@ -95,6 +95,20 @@ async def register_organization(
         return OrganizationOut.of(await handlers.register_organization(uow, principal, body))
 
 
+@router.post(
+    "/federations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut,
+    summary="Found a top-level federation (platform administrators only)",
+)
+async def found_federation(
+    body: commands.FoundFederation, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> OrganizationOut:
+    """Found the root of a new tree, e.g. a county education union. Only a `platform_admin` token
+    (org and fed `platform`) may; the same use case as `unionfed membership found-federation`.
+    Organizations under it are then founded by its federation administrators (`POST /v1/organizations`)."""
+    async with runtime.uow() as uow:
+        return OrganizationOut.of(await handlers.found_federation(uow, principal, body))
+
+
 @router.get("/organizations/{organization_id}", response_model=OrganizationOut, summary="An organization")
 async def get_organization(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> OrganizationOut:
     async with runtime.uow() as uow:

@@ -19,10 +19,17 @@ __all__ = [
 ]
 
 
-async def found_federation(uow: MembershipUnitOfWork, command: commands.FoundFederation) -> Organization:
-    """Found a root federation; an operator's act (CLI), not an API call."""
+async def found_federation(
+    uow: MembershipUnitOfWork, principal: Principal, command: commands.FoundFederation
+) -> Organization:
+    """Found a top-level federation (the root of a tree): a platform administrator's act, over HTTP
+    (``POST /v1/federations``) or at the command line (``unionfed membership found-federation``)."""
+    principal.require_role(Role.PLATFORM_ADMIN)
     if await uow.organizations.get(command.id):
-        raise Conflict(f"organization {command.id} already exists")
+        raise Conflict(
+            "organization_exists",
+            zh=f"组织 {command.id} 已存在", en=f"organization {command.id} already exists", pointer="#/id",
+        )
     federation = Organization.found_federation(
         command.id, command.name, time_zone=command.time_zone, language=command.language, sector=command.sector
     )
