@@ -19,8 +19,10 @@ export interface DemoAccount {
  * one account a line, whitespace-separated, with `username`, `password`, `role` and `org` among
  * the words as name=value or in that order.
  */
+const accountsFile = process.env.UNIONFED_DEMO_ACCOUNTS ?? join(here, "..", "..", ".run", "dev", "demo-accounts.txt");
+
 export function demoAccounts(): DemoAccount[] {
-  const file = process.env.UNIONFED_DEMO_ACCOUNTS ?? join(here, "..", "..", ".run", "dev", "demo-accounts.txt");
+  const file = accountsFile;
   const accounts: DemoAccount[] = [];
   for (const raw of readFileSync(file, "utf8").split("\n")) {
     const line = raw.trim();
@@ -44,14 +46,14 @@ export function account(role: string, org: string): DemoAccount {
 }
 
 // Passwords set at first sign-in are kept beside the test results, so a rerun against the same
-// platform signs in with them.
+// platform (the same demo accounts file) signs in with them.
 const changedFile = join(here, "..", "test-results", "changed-passwords.json");
 function changed(): Record<string, string> {
   return existsSync(changedFile) ? JSON.parse(readFileSync(changedFile, "utf8")) : {};
 }
 function remember(username: string, password: string) {
   mkdirSync(dirname(changedFile), { recursive: true });
-  writeFileSync(changedFile, JSON.stringify({ ...changed(), [username]: password }));
+  writeFileSync(changedFile, JSON.stringify({ ...changed(), [`${accountsFile}:${username}`]: password }));
 }
 export const newPasswordFor = (username: string) => `Cs!${username.length}-${Date.now().toString(36)}-Aa9`;
 
@@ -62,7 +64,7 @@ export const newPasswordFor = (username: string) => `Cs!${username.length}-${Dat
 export async function signIn(page: Page, who: { username: string; password: string }, path = "/"): Promise<boolean> {
   await page.goto(path);
   await page.waitForURL(/\/auth\/realms\/unionfed\//);
-  const password = changed()[who.username] ?? who.password;
+  const password = changed()[`${accountsFile}:${who.username}`] ?? who.password;
   await page.locator("#username").fill(who.username);
   await page.locator("#password").fill(password);
   await page.locator("#kc-login").click();

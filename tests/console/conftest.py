@@ -1,6 +1,5 @@
 """The console's tests: its packages installed from the lockfile, Debian's Chromium, a running platform."""
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,18 +40,3 @@ def chromium() -> str:
     found = shutil.which("chromium")
     assert found, "chromium is not on PATH"
     return found
-
-
-@pytest.fixture(scope="session")
-def platform_root(request) -> Path:
-    """The repository copy `make up` runs in (the ``running_platform`` fixture), or, where that
-    plugin is not loaded, this repository itself brought up with ``make up`` and down afterwards."""
-    try:
-        return request.getfixturevalue("running_platform").root
-    except pytest.FixtureLookupError:
-        pass
-    env = {k: v for k, v in os.environ.items() if not k.startswith("UNIONFED_TEST")}
-    up = run(["make", "up"], REPO, timeout=1800, env=env)
-    request.addfinalizer(lambda: run(["make", "down"], REPO, timeout=600, env=env))
-    assert up.returncode == 0, f"make up failed:\n{up.stdout[-4000:]}\n{up.stderr[-4000:]}"
-    return REPO

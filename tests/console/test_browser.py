@@ -7,13 +7,13 @@ import os
 from tests.console.conftest import CONSOLE, run
 
 
-def test_console_in_chromium(console_packages, chromium, platform_root):
+def test_console_in_chromium(console_packages, chromium, running_platform):
     env = {
         **os.environ,
         "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD": "1",
         "CHROMIUM_PATH": chromium,
         "UNIONFED_CONSOLE_URL": os.environ.get("UNIONFED_CONSOLE_URL", "http://localhost:8080"),
-        "UNIONFED_DEMO_ACCOUNTS": str(platform_root / ".run" / "dev" / "demo-accounts.txt"),
+        "UNIONFED_DEMO_ACCOUNTS": str(running_platform.state_dir / "demo-accounts.txt"),
         "CI": "1",
     }
     done = run(["npx", "playwright", "test"], CONSOLE, timeout=1500, env=env)
