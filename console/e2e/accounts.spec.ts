@@ -2,13 +2,14 @@ import { expect, test } from "@playwright/test";
 import { account, checkPage, signIn } from "./support";
 
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
+const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
 // A school of the demo county without accounts of its own.
 const SCHOOL = process.env.UNIONFED_DEMO_NEW_SCHOOL ?? "xiaoxue-02";
 
 test("an officer creates a chair's account; the chair must change the password and sees only their union", async ({ browser }) => {
   const officerContext = await browser.newContext();
   const officer = await officerContext.newPage();
-  await signIn(officer, account("union_officer", COUNTY));
+  await signIn(officer, account(OFFICER));
   await officer.goto(`/o/${SCHOOL}/accounts`);
   await expect(officer.getByTestId("accounts")).toBeVisible();
   await checkPage(officer, "accounts");
@@ -40,8 +41,11 @@ test("an officer creates a chair's account; the chair must change the password a
   const options = chair.locator(".ant-select-tree-title");
   await expect(options.first()).toBeVisible();
   const titles = await options.allInnerTexts();
+  // 东关小学工会 and its union groups (教研组): never the county, never another school.
   expect(titles.length).toBeGreaterThan(0);
+  expect(titles.length).toBeLessThanOrEqual(5);
   expect(titles.join("|")).not.toMatch(/县/);
+  expect(titles.filter((title) => !title.endsWith("组"))).toHaveLength(1);
   await chair.keyboard.press("Escape");
   await chair.goto(`/o/${COUNTY}/finance/balances`);
   await expect(chair.getByTestId("problem")).toBeVisible();

@@ -2,9 +2,10 @@ import { expect, test } from "@playwright/test";
 import { account, checkPage, signIn } from "./support";
 
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
+const AUDITOR = process.env.UNIONFED_DEMO_AUDITOR ?? "county-auditor";
 
 test("an auditor signs in, opens an entry and follows its trace to the person", async ({ page }) => {
-  await signIn(page, account("auditor", COUNTY));
+  await signIn(page, account(AUDITOR));
   await expect(page).toHaveURL(new RegExp(`/o/${COUNTY}$`));
   await expect(page.getByTestId("dashboard")).toBeVisible();
   await checkPage(page, "dashboard");

@@ -2,9 +2,10 @@ import { expect, test } from "@playwright/test";
 import { account, accessToken, checkPage, fen, signIn } from "./support";
 
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
+const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
 
 test("a county officer sees the consolidated statement equal to the sum of its ledgers", async ({ page }) => {
-  await signIn(page, account("union_officer", COUNTY));
+  await signIn(page, account(OFFICER));
   await page.goto(`/o/${COUNTY}/finance/consolidated`);
   const rows = page.getByTestId("consolidated").locator("tbody tr.ant-table-row");
   await expect(rows.first()).toBeVisible();

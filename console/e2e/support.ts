@@ -11,37 +11,25 @@ export interface DemoAccount {
   username: string;
   password: string;
   role: string;
-  org: string;
 }
+
+const accountsFile = process.env.UNIONFED_DEMO_ACCOUNTS ?? join(here, "..", "..", ".run", "dev", "demo-accounts.txt");
 
 /**
  * The demo accounts `make up` wrote (UNIONFED_DEMO_ACCOUNTS, default .run/dev/demo-accounts.txt):
- * one account a line, whitespace-separated, with `username`, `password`, `role` and `org` among
- * the words as name=value or in that order.
+ * after a heading, one account an indented line — username, first password, role, name.
  */
-const accountsFile = process.env.UNIONFED_DEMO_ACCOUNTS ?? join(here, "..", "..", ".run", "dev", "demo-accounts.txt");
-
 export function demoAccounts(): DemoAccount[] {
-  const file = accountsFile;
-  const accounts: DemoAccount[] = [];
-  for (const raw of readFileSync(file, "utf8").split("\n")) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const words = line.split(/\s+/);
-    const named = Object.fromEntries(words.filter((w) => w.includes("=")).map((w) => w.split("=", 2)));
-    if (named.username) {
-      accounts.push(named as unknown as DemoAccount);
-    } else if (words.length >= 4) {
-      const [username, password, role, org] = words;
-      accounts.push({ username, password, role, org });
-    }
-  }
-  return accounts;
+  return readFileSync(accountsFile, "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("  "))
+    .map((line) => line.trim().split(/\s+/))
+    .map(([username, password, role]) => ({ username, password, role }));
 }
 
-export function account(role: string, org: string): DemoAccount {
-  const found = demoAccounts().find((a) => a.role === role && a.org === org);
-  if (!found) throw new Error(`no demo account with role ${role} for ${org}`);
+export function account(username: string): DemoAccount {
+  const found = demoAccounts().find((a) => a.username === username);
+  if (!found) throw new Error(`no demo account ${username} in ${accountsFile}`);
   return found;
 }
 
