@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.infra import Infra, start_infra, stop_infra
+from tests.keycloak import keycloak  # noqa: F401  (a session fixture: started only for the tests that ask for it)
 
 REPO = Path(__file__).resolve().parents[1]
 JWT_SECRET = "test-secret-for-the-unionfed-suite-only"
@@ -45,8 +46,11 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def service_env(infra: Infra, name: str, database: str, **overrides: str) -> dict[str, str]:
-    """Environment for a service process or settings object on the test infrastructure."""
+def service_env(infra: Infra, name: str, database: str, **overrides: str | None) -> dict[str, str]:
+    """Environment for a service process or settings object on the test infrastructure.
+
+    An override of None leaves the setting out (``jwt_secret=None``: a service that takes only
+    the OIDC issuer's tokens)."""
     prefix = name.upper() + "_"
     env = {
         f"{prefix}DATABASE_URL": infra.pg_dsn(database),
@@ -55,7 +59,11 @@ def service_env(infra: Infra, name: str, database: str, **overrides: str) -> dic
         f"{prefix}CONSUMER_GROUP_ID": f"test-{database}",
         f"{prefix}CONSUMER_RETRY_BACKOFF_S": "0.05",
     }
-    env.update({prefix + k.upper(): v for k, v in overrides.items()})
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(prefix + key.upper(), None)
+        else:
+            env[prefix + key.upper()] = value
     return env
 
 

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Runs the whole platform on this machine: infrastructure, migrations, topics, the four
-# services and the demo federation. `down` stops it all; committed data stays in .run/dev.
+# Runs the whole platform on this machine: infrastructure, Keycloak, migrations, topics, the four
+# services, the gateway with the console, and the demo federation with its accounts. `down`
+# stops it all; committed data stays in .run/dev.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 state="${UNIONFED_STATE_DIR:-$repo/.run/dev}"
 services=(membership welfare events finance)
 declare -A ports=([membership]=8001 [welfare]=8002 [events]=8003 [finance]=8004)
+keycloak_url=http://127.0.0.1:8180/auth
+# What browsers (and so the tokens' issuer) see: Keycloak behind the gateway.
+keycloak_issuer=http://localhost:8080/auth/realms/unionfed
+console_url=http://localhost:8080/
 
 # Exports a service's settings, then writes every exported ${PREFIX}_ variable (these, the keys
 # load_env made, anything the caller exported) to $state/env/NAME.env: the environment the service
@@ -16,7 +21,11 @@ service_env() {
   export "${prefix}_DATABASE_URL=postgresql+asyncpg://${UNIONFED_PG_USER}:${UNIONFED_PG_PASSWORD}@${UNIONFED_PG_HOST}:${UNIONFED_PG_PORT}/${name}"
   export "${prefix}_KAFKA_BOOTSTRAP_SERVERS=${UNIONFED_KAFKA_BOOTSTRAP}"
   export "${prefix}_HTTP_PORT=${ports[$name]}"
+  # People's tokens come from Keycloak (its JWKS); `unionfed token`'s HS256 tokens, for tests and
+  # automation, are accepted beside them because the secret is configured too.
   export "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
+  export "${prefix}_JWKS_URL=${keycloak_url}/realms/unionfed/protocol/openid-connect/certs"
+  export "${prefix}_JWT_ISSUER=${keycloak_issuer}" "${prefix}_JWT_AUDIENCE=unionfed"
   if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then export "${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"; fi
   mkdir -p "$state/env"
   (umask 077 && env | grep "^${prefix}_" | sort > "$state/env/$name.env.tmp")
@@ -47,6 +56,11 @@ load_env() {
     (umask 077 && openssl genpkey -algorithm ed25519 -out "$state/finance-head-signing-key.pem")
   fi
   export FINANCE_HEAD_SIGNING_KEY_FILE="$state/finance-head-signing-key.pem"
+  # Membership manages accounts in Keycloak as the confidential client unionfed-membership, whose
+  # secret keycloak_realm.py generated into the state dir.
+  export MEMBERSHIP_KEYCLOAK_URL="$keycloak_url"
+  MEMBERSHIP_KEYCLOAK_CLIENT_SECRET="$(cat "$state/keycloak/membership-secret")"
+  export MEMBERSHIP_KEYCLOAK_CLIENT_SECRET
   for name in "${services[@]}"; do service_env "$name"; done
 }
 
@@ -68,9 +82,15 @@ up() {
   "$repo/deploy/local/ensure-python-env.sh"
   "$repo/deploy/local/console.sh"
   UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" up
-  load_env
   cd "$repo"
-  uv run --no-sync unionfed topics create
+  # Keycloak takes the longest to start: it does so while topics and migrations are made.
+  UNIONFED_STATE_DIR="$state" "$repo/deploy/local/keycloak.sh" up &
+  local keycloak_pid=$!
+  (set -a && source "$state/infra.env" && uv run --no-sync unionfed topics create)
+  wait "$keycloak_pid" || { echo "Keycloak did not start (log: $state/keycloak/keycloak.log)" >&2; exit 1; }
+  uv run --no-sync python "$repo/deploy/local/keycloak_realm.py" --url "$keycloak_url" \
+    --admin-password-file "$state/keycloak/admin-password" --membership-secret-file "$state/keycloak/membership-secret"
+  load_env
   for name in "${services[@]}"; do uv run --no-sync unionfed "$name" migrate; done
   mkdir -p "$state/services" "$state/logs"
   for name in "${services[@]}"; do
@@ -79,7 +99,13 @@ up() {
     echo $! > "$state/services/$name.pid"
   done
   for name in "${services[@]}"; do wait_ready "$name"; echo "$name: ready"; done
-  uv run --no-sync python "$repo/deploy/local/demo.py"
+  build_console
+  UNIONFED_STATE_DIR="$state" "$repo/deploy/local/gateway.sh" up
+  UNIONFED_STATE_DIR="$state" uv run --no-sync python "$repo/deploy/local/demo.py"
+  echo
+  echo "  console        $console_url   (sign in with a demo account below; first sign-in asks for a new password)"
+  echo
+  cat "$state/demo-accounts.txt"
   echo
   for name in "${services[@]}"; do
     echo "  $name  http://127.0.0.1:${ports[$name]}/docs   (AsyncAPI: /asyncapi.json, logs: $state/logs/$name.log)"
@@ -88,7 +114,14 @@ up() {
   echo "  stop it all:   make down"
 }
 
+# The console's built files, served by the gateway: installed from the committed lockfile.
+build_console() {
+  [[ -f "$repo/console/package.json" ]] || return 0
+  (cd "$repo/console" && npm ci --no-audit --no-fund && npm run build)
+}
+
 down() {
+  UNIONFED_STATE_DIR="$state" "$repo/deploy/local/gateway.sh" down
   for name in "${services[@]}"; do
     pidfile="$state/services/$name.pid"
     if running "$pidfile"; then
@@ -99,6 +132,7 @@ down() {
     fi
     rm -f "$pidfile"
   done
+  UNIONFED_STATE_DIR="$state" "$repo/deploy/local/keycloak.sh" down
   if [[ -f "$state/infra.env" ]]; then UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" down; fi
 }
 

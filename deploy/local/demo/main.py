@@ -3,6 +3,7 @@
 import asyncio
 
 from demo import roster
+from demo.accounts import ensure_demo_accounts
 from demo.api import Api
 from demo.load import load
 from demo.show import show
@@ -19,6 +20,7 @@ async def run() -> None:
                   f"{sum(len(s.people) for s in schools)} members", flush=True)
             await load(api, schools)
         await show(api, schools)
+        await ensure_demo_accounts()
     finally:
         await api.close()
 

@@ -1,11 +1,15 @@
 """Bearer tokens: a signed JWT naming the caller, their role and the organization they act for.
 
-Two modes, chosen by configuration (never by the token):
+Which tokens are accepted is chosen by configuration (never by the token):
 
 - local: HS256 tokens signed with ``<SERVICE>_JWT_SECRET`` (``unionfed token`` mints them);
-- OIDC: with ``<SERVICE>_JWKS_URL`` set, only RS256/ES256 tokens signed by a key of that JWKS
-  are accepted, from ``<SERVICE>_JWT_ISSUER`` for ``<SERVICE>_JWT_AUDIENCE``. HS256 tokens are
-  then refused whatever key signed them (no algorithm confusion with a public key).
+- OIDC: with ``<SERVICE>_JWKS_URL`` set, RS256/ES256 tokens signed by a key of that JWKS,
+  from ``<SERVICE>_JWT_ISSUER`` for ``<SERVICE>_JWT_AUDIENCE`` (Keycloak's, on the platform);
+- both, when both a JWKS URL and a secret are configured (the platform: people sign in with
+  Keycloak, tests and automation use ``unionfed token``). The token's ``alg`` header picks the
+  one verifier that may check it, and each checks only its own algorithms with its own key:
+  an HS256 token goes to the secret alone (never to a public key used as an HMAC secret), an
+  RS256/ES256 token to the JWKS alone; without a secret HS256 tokens are refused.
 
 In both modes ``alg: none`` is refused, exp/nbf/iat/aud/iss are required, and the claims that
 make the principal must be plain strings naming a known role: a token carrying a list of
@@ -26,6 +30,8 @@ from unionfed_shared.errors import Forbidden, NotFound, Unauthorized
 
 
 class Role(enum.StrEnum):
+    # Runs the platform itself (its organization and federation are the literal "platform").
+    PLATFORM_ADMIN = "platform_admin"
     FEDERATION_ADMIN = "federation_admin"
     UNION_OFFICER = "union_officer"
     WELFARE_OFFICER = "welfare_officer"
@@ -60,7 +66,8 @@ class Principal:
     def require_scope(self, organization_path: Sequence[str] | None) -> None:
         # Unknown and out-of-scope organizations get the same answer: no existence oracle.
         if organization_path is None or not self.can_see(organization_path):
-            raise NotFound("organization not found or outside your scope")
+            raise NotFound("organization_not_found", zh="未找到该组织或不在您的范围内",
+                           en="organization not found or outside your scope")
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
@@ -75,6 +82,8 @@ class TokenVerifier(Protocol):
 # The claims a principal is made of; each must be a non-empty string.
 _PRINCIPAL_CLAIMS = ("sub", "role", "org", "fed")
 _REQUIRED = ["exp", "iat", "nbf", "sub", "aud", "iss"]
+# Keycloak's access tokens carry no ``nbf`` (optional in RFC 7519; checked whenever present).
+_REQUIRED_OIDC = ["exp", "iat", "sub", "aud", "iss"]
 # Everything a locally minted token may carry.
 _LOCAL_CLAIMS = frozenset({*_PRINCIPAL_CLAIMS, "aud", "iss", "iat", "nbf", "exp", "jti"})
 # Claims that would widen what the caller may do or whom they act as. Refused in every mode:
@@ -139,18 +148,26 @@ class TokenService:
 
     @classmethod
     def from_settings(cls, settings) -> "TokenVerifier":
-        """The verifier the configuration asks for: JWKS (OIDC) when a JWKS URL is set, else HS256."""
+        """The verifier the configuration asks for: JWKS (OIDC), HS256, or both (see the module's notes)."""
         jwks_url = getattr(settings, "jwks_url", None)
+        secret = getattr(settings, "jwt_secret", None)
         leeway = float(getattr(settings, "jwt_leeway_s", 0.0) or 0.0)
-        if jwks_url:
-            return JwksTokenService(
-                JwksKeys(str(jwks_url), cache_s=float(getattr(settings, "jwks_cache_s", 300))),
-                settings.jwt_audience,
-                settings.jwt_issuer,
-                algorithms=tuple(getattr(settings, "jwks_algorithm_list", JwksTokenService.ALGORITHMS)),
-                leeway_s=leeway,
-            )
-        return cls(settings.jwt_secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer, leeway_s=leeway)
+        if not jwks_url:
+            if secret is None:
+                raise ValueError("neither a JWT secret nor a JWKS URL is configured: no token could be verified")
+            return cls(secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer, leeway_s=leeway)
+        oidc = JwksTokenService(
+            JwksKeys(str(jwks_url), cache_s=float(getattr(settings, "jwks_cache_s", 300))),
+            settings.jwt_audience,
+            settings.jwt_issuer,
+            algorithms=tuple(getattr(settings, "jwks_algorithm_list", JwksTokenService.ALGORITHMS)),
+            leeway_s=leeway,
+        )
+        if secret is None:
+            return oidc
+        # JWT_ISSUER names the OIDC issuer here; locally minted tokens keep their own issuer.
+        local = cls(secret.get_secret_value(), settings.jwt_audience, settings.jwt_local_issuer, leeway_s=leeway)
+        return TokenVerifiers(local=local, oidc=oidc)
 
     def issue(
         self,
@@ -271,8 +288,33 @@ class JwksTokenService:
                 audience=self._audience,
                 issuer=self._issuer,
                 leeway=self._leeway,
-                options={"require": _REQUIRED},
+                options={"require": _REQUIRED_OIDC},
             )
         except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
             raise Unauthorized(f"invalid bearer token: {exc}") from exc
         return principal_from_claims(claims, strict=False)
+
+
+class TokenVerifiers:
+    """HS256 tokens of the configured secret and the OIDC issuer's tokens, side by side.
+
+    The unverified header's ``alg`` only routes the token: the chosen verifier accepts that one
+    family of algorithms and checks the signature with its own key, so a token cannot choose
+    its key (an HS256 token "signed" with the issuer's public key meets the secret and fails).
+    """
+
+    def __init__(self, *, local: TokenService, oidc: JwksTokenService):
+        self._local = local
+        self._oidc = oidc
+
+    def issue(self, *args, **kwargs) -> str:
+        return self._local.issue(*args, **kwargs)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            algorithm = jwt.get_unverified_header(token).get("alg")
+        except jwt.PyJWTError as exc:
+            raise Unauthorized(f"invalid bearer token: {exc}") from exc
+        if algorithm == TokenService.ALGORITHM:
+            return self._local.verify(token)
+        return self._oidc.verify(token)  # refuses every algorithm it is not configured for (none, HS384…)

@@ -73,6 +73,13 @@ class Conflict(DomainError):
     category = "conflict"
 
 
+class Unavailable(DomainError):
+    """A system the request needs (Keycloak for accounts, say) cannot be reached; retry later."""
+
+    status_code = 503
+    category = "unavailable"
+
+
 def field_refusal(code: str, *, zh: str, en: str) -> PydanticCustomError:
     """What a pydantic validator raises for a cross-field rule: FastAPI answers it as a field error
     with this ``code``, in the caller's language (``problems.field_problems`` reads ``zh``)."""

@@ -61,7 +61,7 @@ async def idempotency_key(
         subject=principal.subject,
         key=idempotency.parse_key(key),
         fingerprint=idempotency.fingerprint(
-            runtime.settings.jwt_secret.get_secret_value().encode(), request.method, route, request.path_params, list(request.query_params.multi_items()),
+            runtime.settings.hmac_key, request.method, route, request.path_params, list(request.query_params.multi_items()),
             await _body_digest(request),
         ),
         method=request.method,

@@ -1,5 +1,6 @@
 """Settings every service reads from its environment, under its own prefix (MEMBERSHIP_, …)."""
 
+import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,14 +22,28 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:29092"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    jwt_secret: SecretStr = Field(description="HMAC key that signs bearer tokens (HS256)")
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key of the HS256 bearer tokens `unionfed token` mints; unset, only the JWKS "
+        "issuer's tokens are accepted (then JWKS_URL is required)",
+    )
     jwt_audience: str = "unionfed"
     jwt_issuer: str = "unionfed-local"
+    jwt_local_issuer: str = Field(
+        default="unionfed-local",
+        description="Issuer of the HS256 tokens when JWKS_URL is set too (JWT_ISSUER then names the OIDC issuer)",
+    )
     jwt_leeway_s: float = Field(default=0.0, ge=0, le=300, description="Clock skew allowed on exp/nbf/iat")
     jwks_url: str | None = Field(
         default=None,
-        description="An OIDC issuer's JWKS (https). When set, only RS256/ES256 tokens signed by one of its keys "
-        "are accepted, and JWT_ISSUER and JWT_AUDIENCE must be set explicitly; HS256 tokens are refused.",
+        description="An OIDC issuer's JWKS (https). When set, RS256/ES256 tokens signed by one of its keys "
+        "are accepted, and JWT_ISSUER and JWT_AUDIENCE must be set explicitly; HS256 tokens only when "
+        "JWT_SECRET is set too.",
+    )
+    jwks_allow_http: bool = Field(
+        default=False,
+        description="Allow a plain-http JWKS_URL beyond the loopback interface: only on a private network "
+        "the issuer shares with the service (docker-compose.yml's keycloak:8080)",
     )
     jwks_algorithms: str = Field(default="RS256,ES256", description="Comma-separated; asymmetric algorithms only")
     jwks_cache_s: float = Field(default=300, gt=0, description="How long fetched JWKS keys are kept")
@@ -45,10 +60,13 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _check_jwks(self) -> "ServiceSettings":
         if not self.jwks_url:
+            if self.jwt_secret is None:
+                raise ValueError("JWT_SECRET or JWKS_URL must be set: without either no token can be verified")
             return self
         url = urlsplit(self.jwks_url)
-        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in _LOOPBACK):
-            raise ValueError("JWKS_URL must be https (plain http only on the loopback interface)")
+        plain_http_allowed = url.hostname in _LOOPBACK or self.jwks_allow_http
+        if url.scheme != "https" and not (url.scheme == "http" and plain_http_allowed):
+            raise ValueError("JWKS_URL must be https (plain http only on the loopback interface, or with JWKS_ALLOW_HTTP)")
         # The defaults name the local HS256 issuer: an OIDC issuer and audience are never guessed.
         missing = [name.upper() for name in ("jwt_issuer", "jwt_audience") if name not in self.model_fields_set]
         if missing:
@@ -57,6 +75,14 @@ class ServiceSettings(BaseSettings):
         if bad or not self.jwks_algorithm_list:
             raise ValueError(f"JWKS_ALGORITHMS may name asymmetric algorithms only, not {bad or 'nothing'}")
         return self
+
+    @property
+    def hmac_key(self) -> bytes:
+        """A server-side key for fingerprints kept in the database (idempotency keys)."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value().encode()
+        # OIDC only: no secret is configured, and the fingerprint needs stability, not secrecy.
+        return f"unionfed-fingerprint:{self.service_name}".encode()
 
     @property
     def jwks_algorithm_list(self) -> list[str]:
@@ -103,7 +129,8 @@ def settings_config(prefix: str) -> SettingsConfigDict:
 # shell reaches the platform without anything exported.
 
 STATE_DIR_ENV = "UNIONFED_STATE_DIR"
-_REQUIRED = ("database_url", "jwt_secret")
+_REQUIRED = ("database_url",)
+_VERIFIER = ("jwt_secret", "jwks_url")  # one of them at least
 
 
 def default_state_dir(start: Path | None = None) -> Path | None:
@@ -126,7 +153,10 @@ def env_prefix(settings_class: type[ServiceSettings]) -> str:
 
 def lacks_required(settings_class: type[ServiceSettings], environ: Mapping[str, str]) -> bool:
     prefix = env_prefix(settings_class)
-    return any(f"{prefix}{name}".upper() not in {k.upper() for k in environ} for name in _REQUIRED)
+    present = {k.upper() for k in environ}
+    if any(f"{prefix}{name}".upper() not in present for name in _REQUIRED):
+        return True
+    return all(f"{prefix}{name}".upper() not in present for name in _VERIFIER)
 
 
 def adopt_platform_settings(
@@ -154,6 +184,10 @@ def explain_settings_error(
     """One line for the operator: which variables are missing or wrong, and how to provide them."""
     prefix = env_prefix(settings_class)
     missing = [f"{prefix}{e['loc'][0]}".upper() for e in error.errors() if e["type"] == "missing" and e["loc"]]
+    present = {k.upper() for k in os.environ}
+    if missing and all(f"{prefix}{name}".upper() not in present for name in _VERIFIER):
+        # The secret is optional only beside a JWKS URL: without either, name the usual one.
+        missing.append(f"{prefix}JWT_SECRET")
     if not missing:
         problems = "; ".join(
             f"{prefix}{e['loc'][0]}".upper() + f": {e['msg']}" if e["loc"] else e["msg"] for e in error.errors()

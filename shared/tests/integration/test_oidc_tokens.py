@@ -34,7 +34,8 @@ def issuer():
 
 
 async def test_an_oidc_configured_service_takes_the_issuers_tokens_only(build_service, issuer):
-    welfare = await build_service(welfare_definition, start=False, jwks_url=issuer.url,
+    # No JWT secret: HS256 tokens are accepted only where one is configured.
+    welfare = await build_service(welfare_definition, start=False, jwks_url=issuer.url, jwt_secret=None,
                                   jwt_issuer=jwks_helpers.ISSUER, jwt_audience=jwks_helpers.AUDIENCE)
     federation, school = unique("county"), unique("school")
     _member, setup = school_events(federation, school)
@@ -53,7 +54,7 @@ async def test_an_oidc_configured_service_takes_the_issuers_tokens_only(build_se
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w") as api:
         seen = await api.get(f"/v1/organizations/{federation}/audit-log", headers=oidc)
         assert seen.status_code == 200, seen.text
-        # The suite's own HS256 tokens, signed with the configured secret, no longer open anything.
+        # The suite's own HS256 tokens open nothing: this service has no secret to check them with.
         local = await api.get(f"/v1/organizations/{federation}/audit-log",
                               headers=bearer(Role.FEDERATION_ADMIN, federation, federation))
         assert local.status_code == 401

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from pydantic import ValidationError
 
-from unionfed_shared.auth import JwksKeys, JwksTokenService, Principal, Role, TokenService
+from unionfed_shared.auth import JwksKeys, JwksTokenService, Principal, Role, TokenService, TokenVerifiers
 from unionfed_shared.errors import Unauthorized
 from unionfed_shared.settings import ServiceSettings
 
@@ -134,7 +134,6 @@ PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, seria
                            headers={"kid": "rsa-1"}),
         lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS512", headers={"kid": "rsa-1"}),
         lambda: rs256(claims(exp=...)),
-        lambda: rs256(claims(nbf=...)),
         lambda: rs256(claims(iat=...)),
         lambda: rs256(claims(aud=...)),
         lambda: rs256(claims(iss=...)),
@@ -143,7 +142,7 @@ PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, seria
     ids=[
         "wrong-signature", "unknown-kid", "kid-of-another-key-type", "no-kid", "expired", "not-yet-valid",
         "issued-in-the-future", "wrong-audience", "wrong-issuer", "alg-none", "hs256-with-the-public-key",
-        "hs256-with-a-secret", "unconfigured-algorithm", "no-exp", "no-nbf", "no-iat", "no-aud", "no-iss",
+        "hs256-with-a-secret", "unconfigured-algorithm", "no-exp", "no-iat", "no-aud", "no-iss",
         "garbage",
     ],
 )
@@ -196,26 +195,87 @@ def test_a_rotated_key_is_fetched_but_made_up_kids_do_not_hammer_the_issuer(issu
     assert issuer.fetches - before <= 1
 
 
+def test_a_token_without_nbf_is_accepted_as_keycloak_issues_them(tokens):
+    # Keycloak's access tokens carry exp and iat but no nbf; a present nbf is still checked (above).
+    assert tokens.verify(rs256(claims(nbf=...))).subject == "li"
+
+
 def test_jwks_mode_mints_nothing(tokens):
     with pytest.raises(RuntimeError):
         tokens.issue("li", Role.MEMBER, "school-1", "county")
 
 
+SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+_WITH_SECRET = {"jwt_secret": SECRET}
+
+
 def _settings(**env) -> ServiceSettings:
+    env = {**_WITH_SECRET, **env}
     return ServiceSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
-                           jwt_secret="a-test-secret-that-is-long-enough-for-hs256", **env)
+                           **{k: v for k, v in env.items() if v is not None})
+
+
+def _oidc_settings(**env) -> ServiceSettings:
+    return _settings(jwks_url=env.pop("jwks_url"), jwt_issuer=ISSUER, jwt_audience=AUDIENCE, **env)
+
+
+def _local_token(secret: str = SECRET, **changes) -> str:
+    return jwt.encode(claims(iss="unionfed-local", aud=AUDIENCE, **changes), secret, algorithm="HS256")
 
 
 def test_settings_choose_the_mode_and_keys_come_from_configuration(issuer):
     local = TokenService.from_settings(_settings())
     assert isinstance(local, TokenService)
-    oidc = TokenService.from_settings(_settings(jwks_url=issuer.url, jwt_issuer=ISSUER, jwt_audience=AUDIENCE))
+    oidc = TokenService.from_settings(_oidc_settings(jwks_url=issuer.url, jwt_secret=None))
     assert isinstance(oidc, JwksTokenService)
     assert oidc.verify(rs256(claims())).subject == "li"
-    # An HS256 token signed with the configured secret is refused once JWKS mode is on.
-    secret_signed = jwt.encode(claims(), "a-test-secret-that-is-long-enough-for-hs256", algorithm="HS256")
+    # Without a configured secret, an HS256 token is refused whatever key signed it.
     with pytest.raises(Unauthorized):
-        oidc.verify(secret_signed)
+        oidc.verify(_local_token())
+
+
+def test_with_a_secret_and_a_jwks_both_kinds_of_token_are_accepted(issuer):
+    both = TokenService.from_settings(_oidc_settings(jwks_url=issuer.url))
+    assert isinstance(both, TokenVerifiers)
+    assert both.verify(rs256(claims())) == Principal("li", Role.UNION_OFFICER, "school-1", "county")
+    assert both.verify(_local_token(sub="robot")).subject == "robot"
+    # `unionfed token` mints with the local issuer, never the OIDC one.
+    minted = both.issue("ci", Role.AUDITOR, "county", "county")
+    assert jwt.decode(minted, SECRET, algorithms=["HS256"], audience=AUDIENCE)["iss"] == "unionfed-local"
+    assert both.verify(minted).role is Role.AUDITOR
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        # HS256 MACed with the issuer's public key: routed to the secret, which it does not match.
+        lambda: _hs256_signed_with(PUBLIC_PEM, claims(iss="unionfed-local")),
+        lambda: _hs256_signed_with(PUBLIC_PEM, claims()),
+        lambda: _local_token(secret="another-secret-that-is-long-enough-for-hs256"),
+        # HS256 with the secret but claiming the OIDC issuer: the local verifier wants its own issuer.
+        lambda: jwt.encode(claims(), SECRET, algorithm="HS256"),
+        # An RS256 token claiming the local issuer, or signed by a key outside the JWKS.
+        lambda: rs256(claims(iss="unionfed-local")),
+        lambda: rs256(claims(), key=ROGUE_KEY),
+        lambda: jwt.encode(claims(), None, algorithm="none"),
+        lambda: jwt.encode(claims(iss="unionfed-local"), SECRET, algorithm="HS384"),
+        # A local token may carry nothing beyond what `unionfed token` mints.
+        lambda: _local_token(azp="web"),
+        lambda: "not-a-token",
+    ],
+    ids=["hs256-with-public-key-local-iss", "hs256-with-public-key", "hs256-other-secret",
+         "hs256-claiming-oidc-issuer", "rs256-claiming-local-issuer", "rs256-rogue-key", "alg-none",
+         "hs384-with-the-secret", "hs256-extra-claims", "garbage"],
+)
+def test_with_both_each_token_is_checked_only_by_its_own_key(issuer, forge):
+    both = TokenService.from_settings(_oidc_settings(jwks_url=issuer.url))
+    with pytest.raises(Unauthorized):
+        both.verify(forge())
+
+
+def test_settings_need_a_secret_or_a_jwks():
+    with pytest.raises(ValidationError):
+        _settings(jwt_secret=None)
 
 
 @pytest.mark.parametrize(
@@ -248,3 +308,10 @@ def test_jwks_settings_are_read_from_the_environment(monkeypatch, issuer):
                            jwt_secret="a-test-secret-that-is-long-enough-for-hs256")
     assert (settings.jwks_url, settings.jwks_algorithm_list) == (issuer.url, ["RS256", "ES256"])
     assert TokenService.from_settings(settings).verify(rs256(claims())).role is Role.UNION_OFFICER
+
+
+def test_plain_http_beyond_loopback_needs_the_explicit_opt_in():
+    url = "http://keycloak:8080/auth/realms/unionfed/protocol/openid-connect/certs"
+    with pytest.raises(ValidationError):
+        _oidc_settings(jwks_url=url)
+    assert _oidc_settings(jwks_url=url, jwks_allow_http=True).jwks_url == url

@@ -16,9 +16,21 @@ class MembershipSettings(ServiceSettings):
         "unset, a local-only default is derived from the JWT secret",
     )
 
+    keycloak_url: str | None = Field(
+        default=None,
+        description="Keycloak's base URL (e.g. http://127.0.0.1:8180/auth), where accounts are managed; "
+        "unset, the accounts API answers 503",
+    )
+    keycloak_realm: str = "unionfed"
+    keycloak_client_id: str = Field(
+        default="unionfed-membership", description="Confidential client whose service account manages users"
+    )
+    keycloak_client_secret: SecretStr | None = None
+
     def model_post_init(self, _context) -> None:
         pii.configure(
             pii.PersonalDataKeys.from_secrets(
-                self.pii_key.get_secret_value() if self.pii_key else None, self.jwt_secret.get_secret_value()
+                self.pii_key.get_secret_value() if self.pii_key else None,
+                self.jwt_secret.get_secret_value() if self.jwt_secret else None,
             )
         )

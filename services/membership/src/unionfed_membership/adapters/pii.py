@@ -28,9 +28,11 @@ class PersonalDataKeys:
         self._digest_key = _derive(master_secret, salt, b"id-number-digest-v1")
 
     @classmethod
-    def from_secrets(cls, pii_key: str | None, jwt_secret: str) -> "PersonalDataKeys":
+    def from_secrets(cls, pii_key: str | None, jwt_secret: str | None) -> "PersonalDataKeys":
         if pii_key:
             return cls(pii_key.encode())
+        if not jwt_secret:
+            raise ValueError("MEMBERSHIP_PII_KEY must be set when no JWT secret is configured")
         log.warning(
             "MEMBERSHIP_PII_KEY is not set: personal data keys are derived from the JWT secret with HKDF "
             "(fine for local use; set MEMBERSHIP_PII_KEY in production)"

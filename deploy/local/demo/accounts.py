@@ -1,0 +1,67 @@
+"""The demo's sign-in accounts in Keycloak, one per role for the county and for 第一小学, and a
+platform administrator. Their first passwords are temporary (the first sign-in replaces them)
+and are kept in <state dir>/demo-accounts.txt, which `make up` prints and tests read.
+Accounts already listed there are left alone; a missing one is created (or given a new
+temporary password when it exists without a recorded one)."""
+
+import os
+from pathlib import Path
+
+from unionfed_membership.adapters.keycloak_accounts import KeycloakAccounts
+from unionfed_membership.domain.accounts import NewAccount
+from unionfed_membership.service_layer.accounts import temporary_password
+from unionfed_shared.auth import Role
+
+from demo.roster import COUNTY
+
+SCHOOL = "no1-primary"
+PLATFORM = "platform"
+
+# username, display name, what they do (printed), organization, federation, role
+DEMO_ACCOUNTS = [
+    ("county-admin", "周建国", "县教育工会 联合会管理员", COUNTY, COUNTY, Role.FEDERATION_ADMIN),
+    ("county-officer", "陈志明", "县教育工会 工会主席", COUNTY, COUNTY, Role.UNION_OFFICER),
+    ("county-treasurer", "刘淑芬", "县教育工会 财务", COUNTY, COUNTY, Role.UNION_OFFICER),
+    ("county-auditor", "郑海燕", "县教育工会 经费审查（审计）", COUNTY, COUNTY, Role.AUDITOR),
+    ("school1-officer", "王芳", "第一小学工会 工会主席", SCHOOL, COUNTY, Role.UNION_OFFICER),
+    ("school1-treasurer", "李娜", "第一小学工会 财务", SCHOOL, COUNTY, Role.UNION_OFFICER),
+    ("school1-auditor", "张伟", "第一小学工会 经费审查（审计）", SCHOOL, COUNTY, Role.AUDITOR),
+    ("platform-admin", "平台管理员", "平台管理员", PLATFORM, PLATFORM, Role.PLATFORM_ADMIN),
+]
+
+
+def _recorded(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    rows = (line.split() for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("  "))
+    return {row[0]: row[1] for row in rows if len(row) >= 2}
+
+
+async def ensure_demo_accounts() -> Path:
+    state = Path(os.environ["UNIONFED_STATE_DIR"])
+    path = state / "demo-accounts.txt"
+    recorded = _recorded(path)
+    directory = KeycloakAccounts(os.environ["MEMBERSHIP_KEYCLOAK_URL"], "unionfed", "unionfed-membership",
+                                 os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"])
+    try:
+        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, PLATFORM})}
+        passwords = {}
+        for username, name, _what, org, fed, role in DEMO_ACCOUNTS:
+            if username in recorded and username in existing:
+                passwords[username] = recorded[username]
+                continue
+            password = temporary_password()
+            if username in existing:
+                await directory.set_temporary_password(existing[username].id, password)
+            else:
+                await directory.create(NewAccount(username, name, org, fed, role), password)
+            passwords[username] = password
+    finally:
+        await directory.aclose()
+    lines = ["demo accounts (username, first password — the first sign-in sets a new one; role, name):"]
+    lines += [f"  {u:<18} {passwords[u]}   {role.value:<16} {name}（{what}）"
+              for u, name, what, _org, _fed, role in DEMO_ACCOUNTS]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
