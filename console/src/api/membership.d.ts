@@ -51,6 +51,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/federations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Found a top-level federation (platform administrators only)
+         * @description Found the root of a new tree, e.g. a county education union. Only a `platform_admin` token
+         *     (org and fed `platform`) may; the same use case as `unionfed membership found-federation`.
+         *     Organizations under it are then founded by its federation administrators (`POST /v1/organizations`).
+         */
+        post: operations["found_federation_v1_federations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/federations/{federation_id}/dues-policies": {
         parameters: {
             query?: never;
@@ -233,6 +255,86 @@ export interface paths {
         get: operations["get_organization_v1_organizations__organization_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sign-in accounts of an organization and everything under it
+         * @description Federation admins and union officers only. One page holds them all (`next_cursor` is null).
+         */
+        get: operations["list_accounts_v1_organizations__organization_id__accounts_get"];
+        put?: never;
+        /**
+         * Create the sign-in account of a person of this organization
+         * @description The account acts for this organization with the given role, never above the caller's own
+         *     (a union officer cannot create a federation admin: 403 `role_above_yours`). Its first sign-in
+         *     must replace the temporary password answered here. A taken username is 409 `username_taken`.
+         */
+        post: operations["create_account_v1_organizations__organization_id__accounts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/accounts/{account_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable an account: it can no longer sign in, and its sessions end */
+        post: operations["disable_account_v1_organizations__organization_id__accounts__account_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/accounts/{account_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled account again */
+        post: operations["enable_account_v1_organizations__organization_id__accounts__account_id__enable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/accounts/{account_id}/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an account a new temporary password
+         * @description The next sign-in must replace it; a brute-force lockout of the account is lifted.
+         */
+        post: operations["reset_password_v1_organizations__organization_id__accounts__account_id__password_reset_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -594,6 +696,29 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountOut */
+        AccountOut: {
+            /** Display Name */
+            display_name: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Organization Name */
+            organization_name: string;
+            role: components["schemas"]["Role"];
+            /** Username */
+            username: string;
+        };
+        /** AccountPage */
+        AccountPage: {
+            /** Items */
+            items: components["schemas"]["AccountOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** AuditEntry */
         AuditEntry: {
             /** Correlation Id */
@@ -677,6 +802,27 @@ export interface components {
              * @description The holder's token subject (member or user id)
              */
             subject: string;
+        };
+        /** CreatedAccountOut */
+        CreatedAccountOut: {
+            /** Display Name */
+            display_name: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Id */
+            id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Organization Name */
+            organization_name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Temporary Password
+             * @description Shown once; the first sign-in must replace it
+             */
+            temporary_password: string;
+            /** Username */
+            username: string;
         };
         /** DuesPaymentOut */
         DuesPaymentOut: {
@@ -777,6 +923,28 @@ export interface components {
              * @description The employer's staff number (工号)
              */
             staff_no?: string | null;
+        };
+        /** FoundFederation */
+        FoundFederation: {
+            /** Id */
+            id: string;
+            /**
+             * Language
+             * @default zh-CN
+             * @enum {string}
+             */
+            language: "zh-CN" | "en";
+            /** Name */
+            name: string;
+            /** Sector */
+            sector?: ("education" | "enterprise" | "public_sector") | null;
+            /**
+             * Time Zone
+             * @description IANA name; every business date is a date there
+             * @default Asia/Shanghai
+             * @example Asia/Shanghai
+             */
+            time_zone: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -887,6 +1055,21 @@ export interface components {
             moved_on?: string | null;
             /** New Parent Id */
             new_parent_id: string;
+        };
+        /** NewAccountIn */
+        NewAccountIn: {
+            /**
+             * Display Name
+             * @example 王芳
+             */
+            display_name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Username
+             * @description 3–50 of a–z, 0–9, '.', '_', '-'; starts with a letter or digit
+             * @example school1-chair
+             */
+            username: string;
         };
         /** OrganizationMoveOut */
         OrganizationMoveOut: {
@@ -1006,6 +1189,11 @@ export interface components {
              */
             sector?: ("education" | "enterprise" | "public_sector") | null;
         };
+        /**
+         * Role
+         * @enum {string}
+         */
+        Role: "federation_admin" | "union_officer" | "welfare_officer" | "member" | "auditor" | "platform_admin";
         /** SeatOut */
         SeatOut: {
             /** Display Name */
@@ -1042,6 +1230,11 @@ export interface components {
              * @description 职工人数: the union's employees
              */
             staff_count: number;
+        };
+        /** TemporaryPasswordOut */
+        TemporaryPasswordOut: {
+            /** Temporary Password */
+            temporary_password: string;
         };
         /** TermOut */
         TermOut: {
@@ -1170,6 +1363,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+        };
+    };
+    found_federation_v1_federations_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FoundFederation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };
@@ -1499,6 +1728,168 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_accounts_v1_organizations__organization_id__accounts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_account_v1_organizations__organization_id__accounts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    disable_account_v1_organizations__organization_id__accounts__account_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    enable_account_v1_organizations__organization_id__accounts__account_id__enable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reset_password_v1_organizations__organization_id__accounts__account_id__password_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemporaryPasswordOut"];
                 };
             };
             /** @description Validation Error */

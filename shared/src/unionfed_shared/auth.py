@@ -30,8 +30,6 @@ from unionfed_shared.errors import Forbidden, NotFound, Unauthorized
 
 
 class Role(enum.StrEnum):
-    # Runs the platform itself (its organization and federation are the literal "platform").
-    PLATFORM_ADMIN = "platform_admin"
     FEDERATION_ADMIN = "federation_admin"
     UNION_OFFICER = "union_officer"
     WELFARE_OFFICER = "welfare_officer"
