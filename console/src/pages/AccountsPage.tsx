@@ -2,26 +2,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { call, newIdempotencyKey } from "../api/client";
+import type { components } from "../api/membership";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { useI18n } from "../i18n";
 import { useOrg } from "../scope";
 
-interface Account {
-  id: string;
-  username: string;
-  display_name: string;
-  organization_id: string;
-  organization_name: string;
-  role: string;
-  enabled: boolean;
-}
-interface AccountPage {
-  items: Account[];
-  next_cursor: string | null;
-}
-interface Created extends Account {
-  temporary_password: string;
-}
+type Account = components["schemas"]["AccountOut"];
+type AccountPage = components["schemas"]["AccountPage"];
+type Created = components["schemas"]["CreatedAccountOut"];
+type NewAccount = components["schemas"]["NewAccountIn"];
 
 const CREATABLE_ROLES = ["union_officer", "welfare_officer", "auditor", "member"];
 const enc = encodeURIComponent;
@@ -51,7 +40,7 @@ export default function AccountsPage() {
   const refresh = () => client.invalidateQueries({ queryKey: ["accounts", org] });
 
   const create = useMutation({
-    mutationFn: (values: { username: string; display_name: string; role: string }) =>
+    mutationFn: (values: NewAccount) =>
       call<Created>("membership", base, { method: "POST", body: values, idempotencyKey: newIdempotencyKey() }),
     onSuccess: (created) => {
       setCreating(false);
