@@ -27,7 +27,11 @@ test("a county officer sees the consolidated statement equal to the sum of its l
   for (const ledger of statement.ledgers) {
     const answer = await page.request.get(`/api/finance/v1/organizations/${ledger.organization_id}/ledger/balances`, { headers });
     expect(answer.ok()).toBeTruthy();
-    for (const a of (await answer.json()).accounts) sums.set(a.code, (sums.get(a.code) ?? 0) + a.balance_fen);
+    for (const a of (await answer.json()).accounts) {
+      // A ledger's sub-accounts ("2301/<drive>") add up into their account in the statement.
+      const code = a.code.split("/")[0];
+      sums.set(code, (sums.get(code) ?? 0) + a.balance_fen);
+    }
   }
   let nonZero = 0;
   for (const [code, sum] of sums) {
@@ -42,8 +46,7 @@ test("a county officer sees the consolidated statement equal to the sum of its l
 
   // A money command answered 202: pending, then settled or refused, live on the page.
   await page.goto(`/o/${COUNTY}/finance/entries`);
-  await page.getByTestId("entries").locator("tbody tr.ant-table-row").first().getByRole("link").click();
-  await page.getByRole("button", { name: /冲销此凭证|Reverse this entry/ }).click();
+  await page.getByTestId("entries").locator("tbody tr.ant-table-row").first().getByRole("button", { name: /冲销此凭证|Reverse this entry/ }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel(/原因|Reason/).fill("浏览器测试：录入错误");
   await dialog.getByRole("button", { name: /冲销此凭证|Reverse this entry/ }).click();

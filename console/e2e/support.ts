@@ -33,9 +33,9 @@ export function account(username: string): DemoAccount {
   return found;
 }
 
-// Passwords set at first sign-in are kept beside the test results, so a rerun against the same
-// platform (the same demo accounts file) signs in with them.
-const changedFile = join(here, "..", "test-results", "changed-passwords.json");
+// Passwords set at first sign-in are kept (not in test-results/, which each run empties), so a
+// rerun against the same platform (the same demo accounts file) signs in with them.
+const changedFile = join(here, "..", ".e2e-state", "changed-passwords.json");
 function changed(): Record<string, string> {
   return existsSync(changedFile) ? JSON.parse(readFileSync(changedFile, "utf8")) : {};
 }
@@ -52,22 +52,27 @@ export const newPasswordFor = (username: string) => `Cs!${username.length}-${Dat
 export async function signIn(page: Page, who: { username: string; password: string }, path = "/"): Promise<boolean> {
   await page.goto(path);
   await page.waitForURL(/\/auth\/realms\/unionfed\//);
-  const password = changed()[`${accountsFile}:${who.username}`] ?? who.password;
-  await page.locator("#username").fill(who.username);
-  await page.locator("#password").fill(password);
-  await page.locator("#kc-login").click();
+  const remembered = changed()[`${accountsFile}:${who.username}`];
   const updating = page.locator("#password-new");
   const console_ = page.getByTestId("whoami");
-  await expect(updating.or(console_)).toBeVisible();
+  const refused = page.locator("#input-error, #input-error-username, #input-error-password");
+  for (const password of remembered ? [remembered, who.password] : [who.password]) {
+    await page.locator("#username").fill(who.username);
+    await page.locator("#password").fill(password);
+    await page.locator("#kc-login").click();
+    await expect(updating.or(console_).or(refused).first()).toBeVisible();
+    if (!(await refused.isVisible())) break;
+  }
   if (await updating.isVisible()) {
     const fresh = newPasswordFor(who.username);
     await updating.fill(fresh);
     await page.locator("#password-confirm").fill(fresh);
     await page.locator("[type=submit]").first().click();
-    remember(who.username, fresh);
     await expect(console_).toBeVisible();
+    remember(who.username, fresh);
     return true;
   }
+  await expect(console_).toBeVisible();
   return false;
 }
 

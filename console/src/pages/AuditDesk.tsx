@@ -98,7 +98,7 @@ function Chains({ org }: { org: string }) {
                 );
               if (result === "checking") return <Tag>…</Tag>;
               if (result instanceof Error) return <ProblemAlert error={result} />;
-              return result ? <Tag color="green">{t.chainIntact}</Tag> : <Tag color="red">{t.chainBroken}</Tag>;
+              return result ? <Tag color="#237804">{t.chainIntact}</Tag> : <Tag color="#a8071a">{t.chainBroken}</Tag>;
             },
           },
         ]}

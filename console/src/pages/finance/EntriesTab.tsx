@@ -6,6 +6,8 @@ import { Link } from "react-router-dom";
 import { call } from "../../api/client";
 import type { components } from "../../api/finance";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { MoneyCommandStatus, type Accepted } from "../../components/MoneyCommand";
+import { ReverseEntry } from "../../components/ReverseEntry";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
 
@@ -26,6 +28,7 @@ const PAGE_SIZE = 20;
 export function EntriesTab({ org }: { org: string }) {
   const { t } = useI18n();
   const [filters, setFilters] = useState<Filters>({});
+  const [reversal, setReversal] = useState<Accepted | null>(null);
   // The cursors of the pages seen so far: the server pages forward, the stack goes back.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -79,6 +82,7 @@ export function EntriesTab({ org }: { org: string }) {
           </Space>
         </Form.Item>
       </Form>
+      {reversal && <MoneyCommandStatus key={reversal.request_id} accepted={reversal} />}
       {query.error ? (
         <ProblemAlert error={query.error} />
       ) : (
@@ -98,6 +102,7 @@ export function EntriesTab({ org }: { org: string }) {
             },
             { title: t.amount, dataIndex: "total_fen", align: "right", render: yuan },
             { title: t.actor, dataIndex: "actor" },
+            { title: "", key: "actions", render: (_, p) => <ReverseEntry postingId={p.id} onAccepted={setReversal} /> },
           ]}
         />
       )}

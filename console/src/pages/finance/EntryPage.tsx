@@ -1,47 +1,31 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { Button, Card, DatePicker, Descriptions, Form, Input, Modal, Space, Table, Timeline, Typography } from "antd";
-import dayjs, { type Dayjs } from "dayjs";
+import { useQuery } from "@tanstack/react-query";
+import { Card, Descriptions, Space, Table, Timeline, Typography } from "antd";
+import dayjs from "dayjs";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { call, newIdempotencyKey } from "../../api/client";
+import { call } from "../../api/client";
 import type { components } from "../../api/finance";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { MoneyCommandStatus, type Accepted } from "../../components/MoneyCommand";
+import { ReverseEntry } from "../../components/ReverseEntry";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
-import { useSession } from "../../session";
 
 type Trace = components["schemas"]["PostingTrace"];
 
 // Jaeger's UI, when the deployment has one: the trace id becomes a link.
 const JAEGER_URL = import.meta.env.VITE_JAEGER_URL as string | undefined;
-const REVERSERS = ["union_officer", "federation_admin"];
 
 export default function EntryPage() {
   const { t } = useI18n();
   const org = useOrg();
-  const { claims } = useSession();
   const postingId = useParams().postingId!;
   const [reversal, setReversal] = useState<Accepted | null>(null);
-  const [asking, setAsking] = useState(false);
   const trace = useQuery({
     queryKey: ["trace", postingId],
     queryFn: () => call<Trace>("finance", `/v1/postings/${encodeURIComponent(postingId)}/trace`),
   });
-  const reverse = useMutation({
-    mutationFn: (values: { effective_date: Dayjs; reason: string }) =>
-      call<Accepted>("finance", `/v1/postings/${encodeURIComponent(postingId)}/reversal`, {
-        method: "POST",
-        idempotencyKey: newIdempotencyKey(),
-        body: { effective_date: values.effective_date.format("YYYY-MM-DD"), reason: values.reason },
-      }),
-    onSuccess: (accepted) => {
-      setReversal(accepted);
-      setAsking(false);
-    },
-  });
-
   const entryLink = (id: string) => <Link to={`/o/${encodeURIComponent(org)}/finance/entries/${id}`}>{id}</Link>;
   if (trace.error) return <ProblemAlert error={trace.error} />;
   if (!trace.data) return <Card loading />;
@@ -125,27 +109,9 @@ export default function EntryPage() {
             }))}
           />
         </Card>
-        {REVERSERS.includes(claims.role) && !trace.data.reversed_by && (
-          <Space direction="vertical" style={{ width: "100%" }}>
-            {!reversal && <Button onClick={() => setAsking(true)}>{t.reverse}</Button>}
-            {reversal && <MoneyCommandStatus accepted={reversal} />}
-          </Space>
-        )}
+        {!trace.data.reversed_by &&
+          (reversal ? <MoneyCommandStatus accepted={reversal} /> : <ReverseEntry postingId={posting.id} onAccepted={setReversal} />)}
       </Space>
-      <Modal open={asking} title={t.reverse} footer={null} onCancel={() => setAsking(false)} destroyOnClose>
-        <Form layout="vertical" onFinish={reverse.mutate} initialValues={{ effective_date: dayjs() }}>
-          <Form.Item name="effective_date" label={t.effectiveDate} rules={[{ required: true, message: t.required }]}>
-            <DatePicker />
-          </Form.Item>
-          <Form.Item name="reason" label={t.reason} rules={[{ required: true, message: t.required }]}>
-            <Input.TextArea rows={2} />
-          </Form.Item>
-          {reverse.error && <ProblemAlert error={reverse.error} />}
-          <Button type="primary" htmlType="submit" loading={reverse.isPending}>
-            {t.reverse}
-          </Button>
-        </Form>
-      </Modal>
     </div>
   );
 }
