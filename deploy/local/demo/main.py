@@ -12,6 +12,8 @@ from demo.show import show
 async def run() -> None:
     api = Api()
     try:
+        # First, and quick: the accounts exist even when loading the county fails midway.
+        await ensure_demo_accounts()
         schools = roster.build()
         if (await api.membership.get(f"/v1/organizations/{roster.COUNTY}", headers=api.admin)).status_code == 200:
             print("demo: the county federation is already loaded")
@@ -20,7 +22,6 @@ async def run() -> None:
                   f"{sum(len(s.people) for s in schools)} members", flush=True)
             await load(api, schools)
         await show(api, schools)
-        await ensure_demo_accounts()
     finally:
         await api.close()
 

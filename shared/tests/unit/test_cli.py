@@ -165,6 +165,7 @@ def test_the_file_platform_sh_writes_is_the_one_the_cli_reads(bare_environment):
         declare -A ports=([finance]=8004)
         UNIONFED_PG_USER=unionfed UNIONFED_PG_PASSWORD=pw UNIONFED_PG_HOST=127.0.0.1 UNIONFED_PG_PORT=25432
         UNIONFED_KAFKA_BOOTSTRAP=127.0.0.1:29092 UNIONFED_JWT_SECRET={"t" * 48}
+        keycloak_url=http://127.0.0.1:8180/auth keycloak_issuer=http://localhost:8080/auth/realms/unionfed
         export FINANCE_HEAD_SIGNING_KEY_FILE={state}/finance-head-signing-key.pem
         eval "$(sed -n '/^service_env()/,/^}}/p' {platform_sh})"
         service_env finance
@@ -178,6 +179,7 @@ def test_the_file_platform_sh_writes_is_the_one_the_cli_reads(bare_environment):
     assert result.exit_code == 0, result.output
     assert "FINANCE_DATABASE_URL=postgresql+asyncpg://unionfed:***@127.0.0.1:25432/finance" in result.output
     assert "FINANCE_HTTP_PORT=8004" in result.output
+    assert "FINANCE_JWKS_URL=http://127.0.0.1:8180/auth/realms/unionfed/protocol/openid-connect/certs" in result.output
     assert os.environ["FINANCE_HEAD_SIGNING_KEY_FILE"] == f"{state}/finance-head-signing-key.pem"
 
 

@@ -11,7 +11,13 @@ from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 # POSTs that take no key, and why. The first two resume work and never do any twice, committing piece
 # by piece; the last two are secret or anonymous: a stored key (caller, body digest, answer) would tie
 # the voter to the vote. The domain takes one ballot or answer per person, so a retry is refused.
+# Account creation and password resets answer a temporary password, which must never be stored to
+# replay; disabling and enabling set a state, harmless to repeat.
 EXEMPT = {
+    ("membership", "/v1/organizations/{organization_id}/accounts"),
+    ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/password-reset"),
+    ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/disable"),
+    ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/enable"),
     ("membership", "/v1/organizations/{organization_id}/roster-imports"),
     ("welfare", "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"),
     ("events", "/v1/congress-motions/{motion_id}/ballots"),

@@ -1,0 +1,96 @@
+"""The gateway (deploy/local/gateway.sh, nginx): one origin for the console, the APIs and Keycloak."""
+
+import json
+import os
+import socket
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+GATEWAY_SH = Path(__file__).resolve().parents[2] / "deploy" / "local" / "gateway.sh"
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """A stand-in service: answers with the path and headers it was asked with."""
+
+    def do_GET(self):
+        body = json.dumps({"path": self.path, "headers": dict(self.headers)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args):
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gateway(tmp_path, keycloak):
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/app.js"></script>')
+    (dist / "assets" / "app.js").write_text("console.log('console')")
+    services = [ThreadingHTTPServer(("127.0.0.1", 0), _Echo) for _ in range(4)]
+    for server in services:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "UNIONFED_STATE_DIR": str(tmp_path / "state"),
+        "UNIONFED_GATEWAY_PORT": str(port),
+        "UNIONFED_KEYCLOAK_PORT": keycloak.url.split(":")[2].split("/")[0],
+        "UNIONFED_CONSOLE_DIST": str(dist),
+        **{f"UNIONFED_GATEWAY_{name}": f"127.0.0.1:{server.server_port}"
+           for name, server in zip(("MEMBERSHIP", "WELFARE", "EVENTS", "FINANCE"), services)},
+    }
+    subprocess.run(["bash", str(GATEWAY_SH), "up"], env=env, check=True, timeout=300, stdin=subprocess.DEVNULL)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run(["bash", str(GATEWAY_SH), "down"], env=env, check=False, timeout=60)
+        for server in services:
+            server.shutdown()
+
+
+def test_the_console_is_served_with_a_strict_policy_and_unknown_paths_fall_back_to_it(gateway):
+    page = httpx.get(f"{gateway}/finance/entries/42")
+    assert page.status_code == 200 and "/assets/app.js" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    script = httpx.get(f"{gateway}/assets/app.js")
+    assert script.status_code == 200 and "immutable" in script.headers["cache-control"]
+    assert httpx.get(f"{gateway}/assets/missing.js").status_code == 404
+
+
+@pytest.mark.parametrize("service", ["membership", "welfare", "events", "finance"])
+def test_each_api_is_routed_with_its_prefix_stripped(gateway, service):
+    answer = httpx.get(f"{gateway}/api/{service}/v1/organizations/x?limit=2", headers={"Host": "localhost:8080"})
+    assert answer.status_code == 200
+    seen = answer.json()
+    assert seen["path"] == "/v1/organizations/x?limit=2"
+    assert seen["headers"]["X-Forwarded-Host"] == "localhost:8080"
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_keycloak_is_reached_under_auth_and_names_the_gateway_origin(gateway, keycloak):
+    discovery = httpx.get(f"{gateway}/auth/realms/unionfed/.well-known/openid-configuration")
+    assert discovery.status_code == 200
+    # Its backchannel endpoints follow the origin the browser used: no cross-origin token call.
+    assert discovery.json()["token_endpoint"].startswith(f"{gateway}/auth/realms/unionfed/")
+    assert httpx.get(f"{gateway}/auth").status_code == 301
