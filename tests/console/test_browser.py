@@ -4,9 +4,14 @@ photographed into console/screenshots/run/."""
 
 import os
 
+import pytest
+
 from tests.console.conftest import CONSOLE, run
 
 
+# `make up` in a fresh copy (packages, the console's build, Keycloak, the demo) takes 4-5 minutes
+# here, and the four browser scenarios about 4 more.
+@pytest.mark.timeout(2400)
 def test_console_in_chromium(console_packages, chromium, running_platform):
     env = {
         **os.environ,
