@@ -80,6 +80,7 @@ wait_ready() {
 
 up() {
   "$repo/deploy/local/ensure-python-env.sh"
+  "$repo/deploy/local/console.sh"
   UNIONFED_STATE_DIR="$state" "$repo/deploy/local/infra.sh" up
   cd "$repo"
   # Keycloak takes the longest to start: it does so while topics and migrations are made.
@@ -98,7 +99,6 @@ up() {
     echo $! > "$state/services/$name.pid"
   done
   for name in "${services[@]}"; do wait_ready "$name"; echo "$name: ready"; done
-  build_console
   UNIONFED_STATE_DIR="$state" "$repo/deploy/local/gateway.sh" up
   UNIONFED_STATE_DIR="$state" uv run --no-sync python "$repo/deploy/local/demo.py"
   echo
@@ -111,12 +111,6 @@ up() {
   done
   echo "  mint a token:  uv run unionfed token --help     (admin commands: uv run unionfed NAME --help)"
   echo "  stop it all:   make down"
-}
-
-# The console's built files, served by the gateway: installed from the committed lockfile.
-build_console() {
-  [[ -f "$repo/console/package.json" ]] || return 0
-  (cd "$repo/console" && npm ci --no-audit --no-fund && npm run build)
 }
 
 down() {

@@ -1,0 +1,86 @@
+import { Outlet, useLocation, useNavigate } from "react-router-dom";
+import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
+import { AuditOutlined, DashboardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
+import { useMemo } from "react";
+import { useI18n } from "./i18n";
+import { useSession } from "./session";
+import { scopeTree, useOrg, useSubtree } from "./scope";
+import { ACCOUNT_MANAGERS } from "./auth";
+
+const AUDIT_ROLES = ["auditor", "federation_admin", "union_officer", "platform_admin"];
+
+export function ConsoleLayout() {
+  const { t, lang, setLang } = useI18n();
+  const { claims, signOut } = useSession();
+  const org = useOrg();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const subtree = useSubtree();
+  const tree = useMemo(() => scopeTree(subtree.data ?? []), [subtree.data]);
+
+  const base = `/o/${encodeURIComponent(org)}`;
+  const rest = location.pathname.slice(base.length);
+  const desk = rest.split("/")[1] ?? "";
+  const items = [
+    { key: "", icon: <DashboardOutlined />, label: t.dashboard },
+    { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
+    ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
+    ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
+  ];
+
+  return (
+    <Layout style={{ minHeight: "100vh" }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} theme="light" width={200}>
+        <Typography.Title level={1} style={{ fontSize: 16, margin: 16 }}>
+          {t.appName}
+        </Typography.Title>
+        <nav aria-label={t.appName}>
+          <Menu
+            mode="inline"
+            selectedKeys={[desk]}
+            items={items}
+            onClick={({ key }) => navigate(key ? `${base}/${key}` : base)}
+          />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header
+          className="no-print"
+          style={{ background: "#fff", padding: "0 16px", display: "flex", alignItems: "center", justifyContent: "space-between" }}
+        >
+          <Space>
+            <label htmlFor="scope-picker">{t.scope}</label>
+            <TreeSelect
+              id="scope-picker"
+              data-testid="scope-picker"
+              style={{ width: 320 }}
+              value={org}
+              treeData={tree.length ? tree : [{ value: org, title: org, children: [] }]}
+              treeDefaultExpandedKeys={[claims.org]}
+              showSearch
+              treeNodeFilterProp="title"
+              loading={subtree.isLoading}
+              onChange={(next: string) => navigate(`/o/${encodeURIComponent(next)}${rest.startsWith("/finance/entries") ? "/finance" : rest}`)}
+            />
+          </Space>
+          <Space>
+            <Typography.Text data-testid="whoami">
+              {claims.preferred_username ?? claims.sub} · {t.roles[claims.role] ?? claims.role}
+            </Typography.Text>
+            <Button size="small" onClick={() => setLang(lang === "zh" ? "en" : "zh")}>
+              {t.language}
+            </Button>
+            <Button size="small" onClick={signOut}>
+              {t.signOut}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ margin: 16 }}>
+          <main>
+            <Outlet />
+          </main>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,179 @@
+import { useQuery } from "@tanstack/react-query";
+import { Card, Col, List, Progress, Row, Statistic, Typography } from "antd";
+import dayjs from "dayjs";
+import type { ReactNode } from "react";
+import { call } from "../api/client";
+import type { components as Finance } from "../api/finance";
+import { ProblemAlert } from "../components/ProblemAlert";
+import { useI18n } from "../i18n";
+import { yuan } from "../money";
+import { useOrg } from "../scope";
+import { useSession } from "../session";
+import { ADMINS } from "../auth";
+
+type Balances = Finance["schemas"]["Balances"];
+interface Figures {
+  members: number;
+  staff_count: number | null;
+  membership_rate_percent: number | null;
+}
+interface DuesOfMonth {
+  members: { amount_fen: number | null; paid: boolean; outcome: string }[];
+}
+interface Budget {
+  fiscal_year: number;
+  category_account: string;
+  amount_fen: number;
+  spent_fen: number;
+  reserved_fen: number;
+  policy: string;
+}
+interface Session {
+  id: string;
+  title?: string;
+}
+
+const enc = encodeURIComponent;
+// The chart of accounts' bank and cash (finance domain/ledger.py BANK).
+const BANK_ACCOUNT = "1001";
+
+function Tile({ title, query, children }: { title: string; query: { error: unknown; isLoading: boolean }; children: ReactNode }) {
+  return (
+    <Card title={title} size="small" loading={query.isLoading} style={{ height: "100%" }}>
+      {query.error ? <ProblemAlert error={query.error} /> : children}
+    </Card>
+  );
+}
+
+export default function Dashboard() {
+  const { t, lang } = useI18n();
+  const org = useOrg();
+  const { claims } = useSession();
+  const month = dayjs().format("YYYY-MM");
+
+  const report = useQuery({
+    queryKey: ["membership-report", org],
+    queryFn: () => call<{ total: Figures }>("membership", `/v1/organizations/${enc(org)}/membership-report`),
+  });
+  const dues = useQuery({
+    queryKey: ["dues", org, month],
+    queryFn: () => call<DuesOfMonth>("membership", `/v1/organizations/${enc(org)}/dues`, { query: { period: month } }),
+  });
+  const balances = useQuery({
+    queryKey: ["balances", org],
+    queryFn: () => call<Balances>("finance", `/v1/organizations/${enc(org)}/ledger/balances`),
+  });
+  const grants = useQuery({
+    queryKey: ["grants-recorded", org],
+    queryFn: () =>
+      call<{ items: unknown[]; next_cursor: string | null }>("welfare", `/v1/organizations/${enc(org)}/grants`, {
+        query: { status: "recorded", limit: 100 },
+      }),
+  });
+  const overdue = useQuery({
+    queryKey: ["overdue-proposals", org],
+    queryFn: async () => {
+      const sessions = await call<Session[]>("events", `/v1/organizations/${enc(org)}/congress-sessions`);
+      const answers = await Promise.all(
+        sessions.map((s) => call<{ proposals: unknown[] }>("events", `/v1/congress-sessions/${s.id}/overdue-proposals`)),
+      );
+      return answers.reduce((sum, a) => sum + a.proposals.length, 0);
+    },
+  });
+  const budgets = useQuery({
+    queryKey: ["budgets", org],
+    queryFn: () => call<Budget[]>("finance", `/v1/organizations/${enc(org)}/budgets`),
+  });
+
+  const members = report.data?.total;
+  const duesRows = dues.data?.members ?? [];
+  const expected = duesRows.reduce((sum, m) => sum + (m.amount_fen ?? 0), 0);
+  const collected = duesRows.filter((m) => m.paid).reduce((sum, m) => sum + (m.amount_fen ?? 0), 0);
+  const bank = (balances.data?.accounts ?? []).filter((a) => a.code === BANK_ACCOUNT);
+  const warnings = (budgets.data ?? []).filter((b) => b.amount_fen > 0 && (b.spent_fen + b.reserved_fen) / b.amount_fen >= 0.9);
+
+  return (
+    <div data-testid="dashboard">
+      <Typography.Title level={2}>{t.dashboard}</Typography.Title>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={t.members} query={report}>
+            <Statistic title={t.members} value={members?.members ?? 0} />
+            <Statistic
+              title={`${t.membershipRate}（${t.staffCount} ${members?.staff_count ?? "—"}）`}
+              value={members?.membership_rate_percent ?? "—"}
+              suffix={members?.membership_rate_percent != null ? "%" : undefined}
+            />
+          </Tile>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={`${t.duesThisMonth}（${month}）`} query={dues}>
+            <Statistic title={t.duesCollected} value={yuan(collected)} />
+            <Typography.Text type="secondary">
+              {t.duesExpected} {yuan(expected)}
+            </Typography.Text>
+            <Progress percent={expected ? Math.round((collected / expected) * 100) : 0} aria-label={t.duesThisMonth} />
+          </Tile>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={t.bankBalances} query={balances}>
+            <List
+              size="small"
+              dataSource={bank}
+              renderItem={(a) => (
+                <List.Item>
+                  {lang === "zh" ? a.name_zh : a.name} <strong>{yuan(a.balance_fen)}</strong>
+                </List.Item>
+              )}
+            />
+          </Tile>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={t.grantsAwaiting} query={grants}>
+            <Statistic
+              value={grants.data?.items.length ?? 0}
+              suffix={grants.data?.next_cursor ? t.more : undefined}
+            />
+          </Tile>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={t.overdueProposals} query={overdue}>
+            <Statistic value={overdue.data ?? 0} />
+          </Tile>
+        </Col>
+        <Col xs={24} md={12} xl={8}>
+          <Tile title={t.budgetWarnings} query={budgets}>
+            {warnings.length === 0 ? (
+              <Typography.Text type="secondary">{t.noWarnings}</Typography.Text>
+            ) : (
+              <List
+                size="small"
+                dataSource={warnings}
+                renderItem={(b) => (
+                  <List.Item>
+                    {b.fiscal_year} {b.category_account}{" "}
+                    <Progress
+                      percent={Math.round(((b.spent_fen + b.reserved_fen) / b.amount_fen) * 100)}
+                      status={b.spent_fen + b.reserved_fen > b.amount_fen ? "exception" : "active"}
+                      aria-label={`${b.category_account}`}
+                    />
+                  </List.Item>
+                )}
+              />
+            )}
+          </Tile>
+        </Col>
+        {ADMINS.includes(claims.role) && (
+          <Col xs={24} md={12} xl={8}>
+            <Card title={t.deadLetters} size="small">
+              <Typography.Paragraph type="secondary">{t.deadLettersCli}</Typography.Paragraph>
+              <Typography.Text code copyable>
+                uv run unionfed finance dead-letters list
+              </Typography.Text>
+            </Card>
+          </Col>
+        )}
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useQuery } from "@tanstack/react-query";
+import { Button, DatePicker, Form, Select, Space } from "antd";
+import dayjs, { type Dayjs } from "dayjs";
+import { useRef, useState } from "react";
+import { callText, download } from "../../api/client";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { useI18n } from "../../i18n";
+
+/**
+ * The statement is rendered by the finance service (HTML or CSV). It is shown in a frame of its own
+ * (srcdoc: the console's CSP applies, so no script in it could run), printed from there; the browser's print dialog saves it as PDF (the service
+ * has no PDF rendering of its own).
+ */
+export function DisclosureTab({ org }: { org: string }) {
+  const { t, lang } = useI18n();
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [term, setTerm] = useState<[Dayjs, Dayjs]>([dayjs().startOf("year"), dayjs()]);
+  const [statementLang, setStatementLang] = useState<"zh" | "en">(lang);
+  const query = {
+    from: term[0].format("YYYY-MM-DD"),
+    to: term[1].format("YYYY-MM-DD"),
+    lang: statementLang,
+  };
+  const path = `/v1/organizations/${encodeURIComponent(org)}/disclosure`;
+  const html = useQuery({
+    queryKey: ["disclosure", org, query],
+    queryFn: () => callText("finance", path, { query }),
+  });
+
+  return (
+    <>
+      <Form layout="inline" className="no-print" style={{ marginBottom: 16 }}>
+        <Form.Item label={t.dates}>
+          <DatePicker.RangePicker value={term} onChange={(v) => v?.[0] && v[1] && setTerm([v[0], v[1]])} allowClear={false} />
+        </Form.Item>
+        <Form.Item label={t.language}>
+          <Select
+            aria-label={t.language}
+            value={statementLang}
+            onChange={setStatementLang}
+            style={{ width: 100 }}
+            options={[
+              { value: "zh", label: "中文" },
+              { value: "en", label: "English" },
+            ]}
+          />
+        </Form.Item>
+        <Space>
+          <Button type="primary" onClick={() => frame.current?.contentWindow?.print()} disabled={!html.data}>
+            {t.print}
+          </Button>
+          <Button onClick={() => download("finance", path, { ...query, format: "csv" }, "disclosure.csv")}>
+            {t.downloadCsv}
+          </Button>
+        </Space>
+      </Form>
+      {html.error ? (
+        <ProblemAlert error={html.error} />
+      ) : (
+        <iframe
+          ref={frame}
+          title={t.disclosure}
+          data-testid="disclosure-frame"
+          srcDoc={html.data ?? ""}
+          style={{ width: "100%", height: "70vh", border: "1px solid #eee", background: "#fff" }}
+        />
+      )}
+    </>
+  );
+}
