@@ -66,12 +66,20 @@ class Seeded:
         return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30)
 
 
-async def seed_service(build_service, definition) -> Seeded:
+def accounts_settings(request, service: str) -> dict[str, str]:
+    """Membership manages accounts in the test Keycloak; without one its accounts API answers 503 by design."""
+    if service != "membership":
+        return {}
+    keycloak = request.getfixturevalue("keycloak")
+    return {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
+
+
+async def seed_service(build_service, definition, **overrides: str) -> Seeded:
     """Build ``definition`` on a fresh database, without consumer or relay, and seed one federation.
 
     Nothing runs in the background, so every change to the database comes from the test's own calls.
     """
-    runtime = await build_service(definition, start=False)
+    runtime = await build_service(definition, start=False, **overrides)
     await runtime.broker.connect()  # /readyz pings the broker; the consumer stays off
     federation, school = unique("fed"), unique("school")
     admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-fuzz")

@@ -51,7 +51,8 @@ async def test_the_platform_administrator_reaches_no_federations_data(services):
         if ROUTES[(c.service, f"{c.method} {c.path}")].pending:
             continue  # refused as an unknown request id is answered: 202 pending (checked by is_refused)
         problem = json.loads(c.answer.body)
-        assert problem["status"] == c.answer.status and problem["code"] in ("forbidden", "not_found"), c.answer.body
+        categories = ("urn:unionfed:problem:forbidden", "urn:unionfed:problem:not_found")
+        assert problem["status"] == c.answer.status and problem["type"] in categories, c.answer.body
     # Not a byte of a hardship file, and nothing written anywhere.
     assert not [c.path for c in refused if CAUSE_DETAIL in c.answer.body]
     assert before == after, {n: sorted(t for t in before[n] if before[n][t] != after[n].get(t)) for n in before}

@@ -37,5 +37,8 @@ def whole(**constraints: Any) -> Any:
 
 
 Whole = whole()
+# Money in a request body, in fen. Events on Kafka are stricter (``contracts.base.Fen``).
+RequestFen = whole(ge=-(10**15), le=10**15)
+PositiveRequestFen = whole(gt=0, le=10**15)
 Day = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_not_a_timestamp)]  # with its zone

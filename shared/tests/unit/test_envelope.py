@@ -22,11 +22,9 @@ def wrap(event) -> Envelope:
 
 
 def test_money_is_strict_integer_fen():
-    for bad in (21.5, 2150.5, "2150", True, 0, -5):
+    for bad in (21.5, 2150.0, "2150", True, 0, -5):
         with pytest.raises(ValidationError):
             dues(amount_fen=bad)
-    # JSON has one kind of number and JSON Schema (so OpenAPI) counts 2150.0 as the integer 2150.
-    assert dues(amount_fen=2150.0).amount_fen == 2150
 
 
 def test_producers_forbid_unknown_fields_and_consumers_ignore_them():

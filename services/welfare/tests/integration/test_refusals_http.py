@@ -35,23 +35,30 @@ async def welfare(build_service):
 async def test_a_refusal_is_a_problem_with_its_code_in_chinese_by_default_and_in_english_on_request(welfare):
     _, api, federation, school, member = welfare
     admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
-    policy = {"amounts_fen": {"hospitalised": 500_00, "picnic": 100_00}, "yearly_cap_fen": 1_000_00}
+    policy = {"amounts_fen": {"hospitalised": 500_00}, "yearly_cap_fen": 1_000_00}
 
-    chinese = await api.put(f"/v1/federations/{federation}/visit-policy", json=policy, headers=admin)
+    # The policy is the federation's: set on a school below it, it is refused by the rule, in words.
+    chinese = await api.put(f"/v1/federations/{school}/visit-policy", json=policy, headers=admin)
     assert chinese.status_code == 422, chinese.text
     assert chinese.headers["content-type"] == "application/problem+json"
     assert chinese.headers["content-language"] == "zh-CN"
     body = chinese.json()
     assert body["type"] == "urn:unionfed:problem:invalid" and body["title"] == "请求内容无效"
-    assert body["code"] == "visit_type_unknown" and body["status"] == 422
-    assert body["detail"].startswith("慰问标准中有未知的慰问类型：picnic"), body["detail"]
-    assert body["instance"] == f"/v1/federations/{federation}/visit-policy"
+    assert body["code"] == "not_a_federation" and body["status"] == 422
+    assert body["detail"] == f"{school} 不是最上级的联合会，慰问标准由联合会设定", body["detail"]
+    assert body["instance"] == f"/v1/federations/{school}/visit-policy"
 
-    english = await api.put(f"/v1/federations/{federation}/visit-policy", json=policy, headers={**admin, **ENGLISH})
+    english = await api.put(f"/v1/federations/{school}/visit-policy", json=policy, headers={**admin, **ENGLISH})
     assert english.status_code == 422 and english.headers["content-language"] == "en"
-    assert english.json()["code"] == "visit_type_unknown"
-    assert english.json()["detail"] == "unknown visit types in the policy: picnic"
+    assert english.json()["code"] == "not_a_federation"
+    assert english.json()["detail"] == f"{school} is not a federation at the root of its tree"
     assert english.json()["title"] == "The request is not valid"
+
+    # An unknown visit type is now refused by the document's enum, as a field error.
+    unknown = {"amounts_fen": {"hospitalised": 500_00, "picnic": 100_00}, "yearly_cap_fen": 1_000_00}
+    field = await api.put(f"/v1/federations/{federation}/visit-policy", json=unknown, headers=admin)
+    assert field.status_code == 422 and field.json()["code"] == "request_validation"
+    assert [error["pointer"] for error in field.json()["errors"]] == ["#/amounts_fen/picnic/[key]"], field.text
 
     nothing = await api.get(f"/v1/federations/{federation}/visit-policy", headers=admin)
     assert nothing.status_code == 404 and nothing.json()["code"] == "visit_policy_not_found", "nothing was stored"

@@ -16,10 +16,10 @@ from pydantic import (
 )
 
 from unionfed_events.domain.activities import check_deadline, check_end
-from unionfed_shared.contracts.base import OrgId, PositiveFen
+from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid, field_refusal
-from unionfed_shared.wire_values import whole
+from unionfed_shared.wire_values import PositiveRequestFen, whole
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 NonNegativeFen = whole(ge=0, le=10**12)
@@ -32,7 +32,7 @@ class _Command(BaseModel):
 class BudgetItem(_Command):
     kind: Literal["cost", "prizes"] = Field(description="prizes: the prize money paid when awards are published")
     label: Text
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
 
 
 class CreateActivity(_Command):
@@ -122,6 +122,6 @@ class PublishAwards(_Command):
 
 
 class PayCost(_Command):
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     paid_on: dt.date
     description: Text

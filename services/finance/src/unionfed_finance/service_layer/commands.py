@@ -23,10 +23,9 @@ from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts import finance as contract
-from unionfed_shared.contracts.base import PositiveFen
 from unionfed_shared.contracts.spending import SpendingCategory
 from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.wire_values import whole
+from unionfed_shared.wire_values import PositiveRequestFen, whole
 
 TREASURERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
@@ -38,39 +37,39 @@ class _Command(BaseModel):
 
 
 class RecordEmployerFunds(_Command):
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     received_on: dt.date
     note: Text | None = None  # the federation's language's words for the 2% union funds
 
 
 class PayRemittance(_Command):
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     paid_on: dt.date
 
 
 class RecordExpense(_Command):
     category: SpendingCategory
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     spent_on: dt.date
     description: Text
 
 
 class RecordDonation(_Command):
     drive: Slug
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     received_on: dt.date
     donor: Text = ANONYMOUS_DONOR
 
 
 class DisburseDonations(_Command):
     drive: Slug
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     paid_on: dt.date
     beneficiary: Text
 
 
 class RequestFunds(_Command):
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     purpose: Text
 
 

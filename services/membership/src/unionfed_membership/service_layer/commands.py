@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from unionfed_membership.domain.model import PERIOD_PATTERN, Period
 from unionfed_shared import business_time
-from unionfed_shared.contracts.base import OrgId, PositiveFen
+from unionfed_shared.contracts.base import OrgId
+from unionfed_shared.wire_values import PositiveRequestFen
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
 from unionfed_shared.wire_values import whole
 
@@ -86,4 +87,4 @@ class ElectCommittee(_Command):
 class RecordDuesPayment(_Command):
     member_id: uuid.UUID
     period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
-    amount_fen: PositiveFen = Field(description="Integer fen (1 yuan = 100 fen)", examples=[2150])
+    amount_fen: PositiveRequestFen = Field(description="Integer fen (1 yuan = 100 fen)", examples=[2150])

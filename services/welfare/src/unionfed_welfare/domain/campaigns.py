@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.wire_values import PositiveRequestFen
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Conflict, Invalid
 from unionfed_welfare.domain.greetings import Eligibility
@@ -37,7 +37,7 @@ class CreateCampaign(BaseModel):
     kind: CampaignKind
     title: Annotated[str, Field(min_length=1, max_length=120)]
     provider: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    cost_per_member_fen: PositiveFen
+    cost_per_member_fen: PositiveRequestFen
     eligibility: Eligibility = Eligibility()
     # Named members instead of everyone eligible in the subtree (e.g. the 44 women who signed up).
     member_ids: Annotated[list[uuid.UUID], Field(max_length=10_000)] | None = None
@@ -46,7 +46,7 @@ class CreateCampaign(BaseModel):
 class PayCampaign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     paid_on: dt.date
     description: Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -61,7 +61,7 @@ class FileClaim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     member_id: uuid.UUID
-    claimed_fen: PositiveFen
+    claimed_fen: PositiveRequestFen
     description: Annotated[str, Field(min_length=1, max_length=500)]
 
 
@@ -69,11 +69,11 @@ class DecideClaim(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Literal["review", "pay", "reject"]
-    paid_fen: PositiveFen | None = None
+    paid_fen: PositiveRequestFen | None = None
     reason: Annotated[str, Field(min_length=1, max_length=300)] | None = None
 
 
-MAX_TOTAL_FEN = 10**15  # PositiveFen's bound on the hold finance reserves
+MAX_TOTAL_FEN = 10**15  # PositiveRequestFen's bound on the hold finance reserves
 
 
 def total_cost(cost_per_member_fen: int, enrolled: int) -> int:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.wire_values import PositiveRequestFen
 from unionfed_shared.contracts.donations import DriveCode
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Conflict, field_refusal
@@ -31,7 +31,7 @@ class CreateDrive(BaseModel):
 class RecordDonation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     received_on: dt.date
     # ``anonymous`` comes first so the donor's rule sees it; checked even when no donor is sent,
     # and the refusal points at ``#/donor``, the field to fill in or leave out.
@@ -62,7 +62,7 @@ class RecordDonation(BaseModel):
 class Disburse(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     paid_on: dt.date
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_shared.contracts.base import PositiveFen
+from unionfed_shared.wire_values import PositiveRequestFen
 
 FESTIVALS = {
     "spring_festival": "春节慰问",
@@ -97,7 +97,7 @@ class CreateGreeting(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     festival: Festival
-    amount_fen: PositiveFen
+    amount_fen: PositiveRequestFen
     eligibility: Eligibility = Eligibility()
     paid_on: dt.date
 
