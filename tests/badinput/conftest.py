@@ -66,11 +66,10 @@ class Seeded:
         return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30)
 
 
-def accounts_settings(request, service: str) -> dict[str, str]:
+def accounts_settings(keycloak, service: str) -> dict[str, str]:
     """Membership manages accounts in the test Keycloak; without one its accounts API answers 503 by design."""
     if service != "membership":
         return {}
-    keycloak = request.getfixturevalue("keycloak")
     return {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
 
 

@@ -1086,6 +1086,7 @@ export interface components {
         NewAccountIn: {
             /**
              * Display Name
+             * @description A person's name: no control characters and none of <>&"$%!#?§;*~/\|^=[]{}()
              * @example 王芳
              */
             display_name: string;

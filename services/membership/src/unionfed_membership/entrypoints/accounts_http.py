@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, status
 from pydantic import BaseModel, Field
 
 from unionfed_membership.adapters.keycloak_accounts import KeycloakAccounts
-from unionfed_membership.domain.accounts import USERNAME
+from unionfed_membership.domain.accounts import DISPLAY_NAME, USERNAME
 from unionfed_membership.service_layer import accounts
 from unionfed_membership.service_layer.accounts import AccountDirectory
 from unionfed_shared.auth import Role
@@ -67,7 +67,8 @@ class AccountPage(BaseModel):
 class NewAccountIn(BaseModel):
     username: str = Field(pattern=USERNAME.pattern, examples=["school1-chair"],
                           description="3–50 of a–z, 0–9, '.', '_', '-'; starts with a letter or digit")
-    display_name: str = Field(min_length=1, max_length=100, examples=["王芳"])
+    display_name: str = Field(min_length=1, max_length=100, pattern=DISPLAY_NAME.pattern, examples=["王芳"],
+                              description="A person's name: no control characters and none of <>&\"$%!#?§;*~/\\|^=[]{}()")
     role: Role
 
 
