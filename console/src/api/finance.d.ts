@@ -1795,6 +1795,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The service has no head signing key or cannot read its trusted keys (`head_signing_key_missing`, `head_trusted_keys_unreadable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     dues_account_v1_members__member_id__dues_account_get: {
@@ -3239,6 +3248,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The chain is broken: a broken chain is never signed off (`chain_broken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
             422: {
                 headers: {
@@ -3250,6 +3268,15 @@ export interface operations {
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service has no head signing key or cannot read its trusted keys (`head_signing_key_missing`, `head_trusted_keys_unreadable`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

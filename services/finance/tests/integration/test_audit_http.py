@@ -190,3 +190,21 @@ async def test_reconcile_answers_each_check_with_pass_or_fail(books: Books):
     chains = next(c for c in after["checks"] if c["name"] == chains["name"])
     assert (chains["verdict"], chains["offender_count"], after["ok"]) == ("FAIL", before + 1, False)
     assert "项未通过" in after["summary"]
+
+
+async def test_without_a_signing_key_heads_are_unavailable_not_a_server_fault(build_service):
+    finance = await build_service(definition, start=False, head_signing_key_file=None)
+    federation, school = unique("county"), unique("school")
+    _member, setup = school_events(federation, school)
+    for offset, event in enumerate(setup):
+        envelope = envelope_for(event)
+        message = IncomingMessage(
+            topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
+            headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        )
+        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t") as client:
+        auditor = {**bearer(Role.AUDITOR, federation, federation), "Accept-Language": "en"}
+        answer = await client.get(f"/v1/organizations/{school}/ledger/head", headers=auditor)
+        assert (answer.status_code, answer.json()["code"]) == (503, "head_signing_key_missing")
+        assert (await client.get(f"/v1/organizations/{school}/ledger/chain", headers=auditor)).status_code == 200

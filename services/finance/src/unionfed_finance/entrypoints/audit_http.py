@@ -49,6 +49,12 @@ async def _auditor_in_scope(session, principal: Principal, organization_id: str)
     principal.require_role(*AUDITORS)
 
 
+KEYS_UNCONFIGURED = {
+    503: {"description": "The service has no head signing key or cannot read its trusted keys "
+                         "(`head_signing_key_missing`, `head_trusted_keys_unreadable`)"}
+}
+
+
 def _signing_key(settings):
     try:
         return load_signing_key(settings.head_signing_key_file)
@@ -153,16 +159,20 @@ class SignedHead(BaseModel):
     "/organizations/{organization_id}/ledger/head",
     # Documented as the model; answered as the exact bytes export-head writes, to download.
     response_model=SignedHead,
-    responses={200: {"description": "The signed head as a JSON file to keep (`Content-Disposition: attachment`)"}},
+    responses={
+        200: {"description": "The signed head as a JSON file to keep (`Content-Disposition: attachment`)"},
+        409: {"description": "The chain is broken: a broken chain is never signed off (`chain_broken`)"},
+        **KEYS_UNCONFIGURED,
+    },
     summary="Verify the chain and sign off its head for the auditor to keep (as `unionfed finance export-head`)",
 )
 async def ledger_head(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> Response:
-    key = _signing_key(runtime.settings)
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
+        key = _signing_key(runtime.settings)
         try:
             # The signer is who asked: the token's subject, as the audit log names people.
             document = await export_head(session, organization_id, principal.subject, key)
@@ -219,6 +229,7 @@ def _head_summary(verdict: str, document: dict, problem: str | None, language: L
 @router.post(
     "/ledger-heads/verify",
     response_model=HeadVerification,
+    responses=KEYS_UNCONFIGURED,
     summary="Check a signed head against the live ledger (as `unionfed finance verify-chain --against`)",
 )
 @exempt("a check that changes nothing")
@@ -240,11 +251,11 @@ async def verify_head(
             zh="上传的文件不是账簿头：缺少 organization_id",
             en="this is not a ledger head: it names no organization_id",
         )
-    trusted = _trusted_keys(runtime.settings)
     language = language_of(request)
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
+        trusted = _trusted_keys(runtime.settings)
         report = await verify_chain(session, organization_id)
         check = await verify_against_head(session, head, trusted, report)
     verdict = "unchanged" if check.ok else ("changed" if check.signature_ok else "untrusted")
