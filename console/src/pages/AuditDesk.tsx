@@ -6,7 +6,9 @@ import { useState } from "react";
 import { call, download, type Service } from "../api/client";
 import type { components } from "../api/finance";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { CHAIN_AUDITORS } from "../auth";
 import { useI18n } from "../i18n";
+import { useSession } from "../session";
 import { useOrg } from "../scope";
 import { useConsolidated } from "./finance/ConsolidatedTab";
 
@@ -23,13 +25,16 @@ type ReconcileCheck = components["schemas"]["ReconcileCheck"];
 export default function AuditDesk() {
   const { t } = useI18n();
   const org = useOrg();
+  const { claims } = useSession();
+  // Officers open the desk for the audit pack; the chain checks are the review group's and the federation's.
+  const checks = CHAIN_AUDITORS.includes(claims.role);
   return (
     <div data-testid="audit-desk">
       <Typography.Title level={2}>{t.audit}</Typography.Title>
       <Space direction="vertical" size="large" style={{ width: "100%" }}>
-        <Chains org={org} />
-        <VerifyHead />
-        <Reconcile />
+        {checks && <Chains org={org} />}
+        {checks && <VerifyHead />}
+        {checks && <Reconcile />}
         <AuditPack org={org} />
         <AuditLog org={org} />
       </Space>
