@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
 import { account, checkPage, signIn } from "./support";
 
@@ -36,8 +37,21 @@ test("an auditor signs in, opens an entry and follows its trace to the person", 
   }
   await page.goto(`/o/${COUNTY}/audit`);
   await expect(page.getByTestId("chains").locator("tbody tr.ant-table-row").first()).toBeVisible();
-  await page.getByTestId("chains").locator("tbody tr.ant-table-row").first().getByRole("button").click();
-  await expect(page.getByTestId("chains").getByText(/链完整|Chain intact/)).toBeVisible();
+  // finance re-verifies the county's chain from sequence 1 (GET …/ledger/chain)
+  await page.getByTestId(`verify-chain-${COUNTY}`).click();
+  await expect(page.getByTestId(`chain-result-${COUNTY}`).getByText(/链完整|Chain intact/)).toBeVisible();
+
+  // Export the signed head, then verify the downloaded file against the live ledger.
+  const downloading = page.waitForEvent("download");
+  await page.getByTestId(`export-head-${COUNTY}`).click();
+  const head = await downloading;
+  expect(head.suggestedFilename()).toMatch(new RegExp(`^ledger-head-${COUNTY}-\\d+\\.json$`));
+  await page.getByTestId("head-text").fill(await readFile(await head.path(), "utf8"));
+  await page.getByTestId("verify-head-button").click();
+  await expect(page.getByTestId("head-result").getByText(/未改动|Unchanged/)).toBeVisible();
+
+  await page.getByTestId("reconcile").getByRole("button", { name: /运行对账|Run reconcile/ }).click();
+  await expect(page.getByTestId("reconcile-checks").locator("tbody tr.ant-table-row")).toHaveCount(11);
   await expect(page.getByTestId("audit-log")).toBeVisible();
   await checkPage(page, "audit-desk");
 });

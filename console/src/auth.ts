@@ -41,5 +41,7 @@ export function claimsOf(accessToken: string): Claims {
   return JSON.parse(json);
 }
 
+/** Roles finance lets verify chains, sign off and check heads, and reconcile (the review group's checks). */
+export const CHAIN_AUDITORS = ["auditor", "federation_admin"];
 export const ACCOUNT_MANAGERS = ["federation_admin", "union_officer", "platform_admin"];
 export const ADMINS = ["federation_admin", "platform_admin"];

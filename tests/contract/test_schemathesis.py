@@ -22,6 +22,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.e2e.conftest import MIGRATIONS
 from tests.processes import UNIONFED, ServiceProcess
@@ -45,8 +47,16 @@ async def seeded_platform(infra, keycloak, tmp_path_factory):
     logs = tmp_path_factory.mktemp("contract")
     run = unique("st").split("-")[1][:8]
     accounts = {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
+    # Finance signs ledger heads with it (without one, exporting a head answers 503 by design).
+    head_key = logs / "head-signing-key.pem"
+    head_key.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    overrides = {"membership": accounts, "finance": {"head_signing_key_file": str(head_key)}}
     services = {
-        name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **(accounts if name == "membership" else {}))
+        name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **overrides.get(name, {}))
         for name in SERVICES
     }
     for name, service in services.items():

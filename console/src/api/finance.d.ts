@@ -92,6 +92,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ledger-heads/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a signed head against the live ledger (as `unionfed finance verify-chain --against`) */
+        post: operations["verify_head_v1_ledger_heads_verify_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{member_id}/dues-account": {
         parameters: {
             query?: never;
@@ -349,6 +366,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/ledger/chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Re-verify a ledger's hash chain from sequence 1 (as `unionfed finance verify-chain`) */
+        get: operations["ledger_chain_v1_organizations__organization_id__ledger_chain_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/ledger/consolidated": {
         parameters: {
             query?: never;
@@ -358,6 +392,23 @@ export interface paths {
         };
         /** The subtree's ledgers added up, transfers between its organizations eliminated */
         get: operations["consolidated_v1_organizations__organization_id__ledger_consolidated_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/ledger/head": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the chain and sign off its head for the auditor to keep (as `unionfed finance export-head`) */
+        get: operations["ledger_head_v1_organizations__organization_id__ledger_head_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -450,6 +501,23 @@ export interface paths {
         };
         /** Walk one entry back to its cause */
         get: operations["trace_v1_postings__posting_id__trace_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every invariant of the books, re-checked over all ledgers (as `unionfed finance reconcile`) */
+        get: operations["reconcile_books_v1_reconcile_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -556,6 +624,54 @@ export interface components {
             topic?: string | null;
             /** Type */
             type?: string | null;
+        };
+        /** ChainVerification */
+        ChainVerification: {
+            /**
+             * Broken Sequence
+             * @description Where the chain breaks; null when intact
+             */
+            broken_sequence?: number | null;
+            /**
+             * Detail
+             * @description The finding, naming tables and columns (English)
+             */
+            detail?: string | null;
+            /**
+             * Entries Checked
+             * @description Entries that verified, from sequence 1
+             */
+            entries_checked: number;
+            /**
+             * Fields
+             * @description Columns that differ from what was chained
+             */
+            fields?: string[];
+            /**
+             * Head Hash
+             * @description Hash of that entry (the genesis hash when none)
+             */
+            head_hash: string;
+            /**
+             * Head Sequence
+             * @description Sequence of the last entry that verified (0: none)
+             */
+            head_sequence: number;
+            /** Intact */
+            intact: boolean;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Problem
+             * @description What breaks there; null when intact
+             * @example hash mismatch
+             */
+            problem?: string | null;
+            /**
+             * Summary
+             * @description One sentence in the caller's language
+             */
+            summary: string;
         };
         /** ClosePeriod */
         ClosePeriod: {
@@ -741,6 +857,51 @@ export interface components {
             requested_by: string | null;
             /** Status */
             status: string;
+        };
+        /** HeadSignature */
+        HeadSignature: {
+            /**
+             * Algorithm
+             * @constant
+             */
+            algorithm: "Ed25519";
+            /**
+             * Value
+             * @description Base64 Ed25519 signature over the RFC 8785 form of the other fields
+             */
+            value: string;
+        };
+        /** HeadVerification */
+        HeadVerification: {
+            /** @description The live ledger's chain as verified now */
+            chain: components["schemas"]["ChainVerification"];
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Problem
+             * @description Why it is not `unchanged` (English)
+             */
+            problem?: string | null;
+            /**
+             * Sequence
+             * @description The signed entry
+             */
+            sequence?: number | null;
+            /** Signature Valid */
+            signature_valid: boolean;
+            /**
+             * Summary
+             * @description The answer in the caller's language
+             */
+            summary: string;
+            /** Valid */
+            valid: boolean;
+            /**
+             * Verdict
+             * @description `unchanged`: the signature holds and nothing up to the signed entry changed; `changed`: entries up to it were altered since; `untrusted`: the signature does not hold
+             * @enum {string}
+             */
+            verdict: "unchanged" | "changed" | "untrusted";
         };
         /** IncludedLedger */
         IncludedLedger: {
@@ -991,6 +1152,42 @@ export interface components {
              */
             type: string;
         };
+        /** ReconcileCheck */
+        ReconcileCheck: {
+            /**
+             * Detail
+             * @description What was found (English)
+             */
+            detail: string;
+            /** Name */
+            name: string;
+            /** Offender Count */
+            offender_count: number;
+            /**
+             * Verdict
+             * @enum {string}
+             */
+            verdict: "PASS" | "FAIL";
+        };
+        /** ReconcileResult */
+        ReconcileResult: {
+            /** Checks */
+            checks: components["schemas"]["ReconcileCheck"][];
+            /** Ok */
+            ok: boolean;
+            /**
+             * Scope
+             * @description The checks run over every ledger the finance service keeps, as `unionfed finance reconcile` does; the offenders themselves, which name organizations of other federations, are left to the CLI
+             * @default all ledgers
+             * @constant
+             */
+            scope: "all ledgers";
+            /**
+             * Summary
+             * @description The overall verdict in the caller's language
+             */
+            summary: string;
+        };
         /** RecordDonation */
         RecordDonation: {
             /** Amount Fen */
@@ -1069,6 +1266,30 @@ export interface components {
         SetFundPolicy: {
             /** Employer Funds Remit Per Mille */
             employer_funds_remit_per_mille: number;
+        };
+        /**
+         * SignedHead
+         * @description A ledger head signed off by an auditor, as `unionfed finance export-head` writes it.
+         */
+        SignedHead: {
+            /** Chain Scheme */
+            chain_scheme: number;
+            /** Hash */
+            hash: string;
+            /**
+             * Key Id
+             * @description SHA-256 (hex) of the DER public key that checks the signature
+             */
+            key_id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Sequence */
+            sequence: number;
+            signature: components["schemas"]["HeadSignature"];
+            /** Signed Off At */
+            signed_off_at: string;
+            /** Signed Off By */
+            signed_off_by: string;
         };
         /** SourceEventRef */
         SourceEventRef: {
@@ -1476,6 +1697,106 @@ export interface operations {
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_head_v1_ledger_heads_verify_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HeadVerification"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service has no head signing key or cannot read its trusted keys (`head_signing_key_missing`, `head_trusted_keys_unreadable`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2740,6 +3061,75 @@ export interface operations {
             };
         };
     };
+    ledger_chain_v1_organizations__organization_id__ledger_chain_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChainVerification"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     consolidated_v1_organizations__organization_id__ledger_consolidated_get: {
         parameters: {
             query?: never;
@@ -2800,6 +3190,93 @@ export interface operations {
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ledger_head_v1_organizations__organization_id__ledger_head_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed head as a JSON file to keep (`Content-Disposition: attachment`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedHead"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The chain is broken: a broken chain is never signed off (`chain_broken`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The service has no head signing key or cannot read its trusted keys (`head_signing_key_missing`, `head_trusted_keys_unreadable`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3203,6 +3680,55 @@ export interface operations {
             };
             /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reconcile_books_v1_reconcile_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconcileResult"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

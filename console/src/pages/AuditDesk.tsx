@@ -1,11 +1,14 @@
 import { useQuery, keepPreviousData } from "@tanstack/react-query";
-import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import { UploadOutlined } from "@ant-design/icons";
+import { Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tag, Tooltip, Typography, Upload } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
-import { callText, call, download, type Service } from "../api/client";
+import { call, download, type Service } from "../api/client";
 import type { components } from "../api/finance";
 import { ProblemAlert } from "../components/ProblemAlert";
+import { CHAIN_AUDITORS } from "../auth";
 import { useI18n } from "../i18n";
+import { useSession } from "../session";
 import { useOrg } from "../scope";
 import { useConsolidated } from "./finance/ConsolidatedTab";
 
@@ -14,51 +17,66 @@ type AuditEntry = components["schemas"]["AuditEntry"];
 
 const enc = encodeURIComponent;
 
+type ChainVerification = components["schemas"]["ChainVerification"];
+type HeadVerification = components["schemas"]["HeadVerification"];
+type ReconcileResult = components["schemas"]["ReconcileResult"];
+type ReconcileCheck = components["schemas"]["ReconcileCheck"];
+
 export default function AuditDesk() {
   const { t } = useI18n();
   const org = useOrg();
+  const { claims } = useSession();
+  // Officers open the desk for the audit pack; the chain checks are the review group's and the federation's.
+  const checks = CHAIN_AUDITORS.includes(claims.role);
   return (
     <div data-testid="audit-desk">
       <Typography.Title level={2}>{t.audit}</Typography.Title>
       <Space direction="vertical" size="large" style={{ width: "100%" }}>
-        <Chains org={org} />
+        {checks && <Chains org={org} />}
+        {checks && <VerifyHead />}
+        {checks && <Reconcile />}
         <AuditPack org={org} />
         <AuditLog org={org} />
-        <Card title={`${t.signedHead} · ${t.reconcile}`} size="small">
-          <Typography.Paragraph type="secondary">{t.signedHeadCli}</Typography.Paragraph>
-          <Typography.Paragraph>
-            <Typography.Text code copyable>{`uv run unionfed finance export-head --org ${org} --auditor NAME --out head.json`}</Typography.Text>
-            <br />
-            <Typography.Text code copyable>{`uv run unionfed finance verify-chain --org ${org} --against head.json`}</Typography.Text>
-          </Typography.Paragraph>
-          <Typography.Paragraph type="secondary">{t.reconcileCli}</Typography.Paragraph>
-          <Typography.Text code copyable>
-            uv run unionfed finance reconcile
-          </Typography.Text>
-        </Card>
       </Space>
     </div>
   );
 }
 
+const verifyChain = (id: string) => call<ChainVerification>("finance", `/v1/organizations/${enc(id)}/ledger/chain`);
+
+function ChainResult({ result }: { result: ChainVerification }) {
+  const { t } = useI18n();
+  return (
+    <Tooltip title={result.summary}>
+      <Space direction="vertical" size={0} data-testid={`chain-result-${result.organization_id}`}>
+        {result.intact ? <Tag color="#237804">{t.chainIntact}</Tag> : <Tag color="#a8071a">{t.chainBroken}</Tag>}
+        {!result.intact && <Typography.Text type="danger">{result.summary}</Typography.Text>}
+      </Space>
+    </Tooltip>
+  );
+}
+
 /**
- * Each ledger of the subtree with its head, and a check of its hash chain. The check is the one the
- * audit pack runs (finance recomputes every hash); the pack for today only is fetched to read it.
+ * Each ledger of the subtree with its head: finance re-verifies its hash chain from sequence 1 on
+ * request, and signs off its head for the auditor to keep (a JSON file verified later below).
  */
 function Chains({ org }: { org: string }) {
   const { t } = useI18n();
   const ledgers = useConsolidated(org);
-  const [results, setResults] = useState<Record<string, boolean | "checking" | Error>>({});
+  const [results, setResults] = useState<Record<string, ChainVerification | "checking" | Error>>({});
+  const [exportError, setExportError] = useState<unknown>(null);
   const verify = async (id: string) => {
     setResults((r) => ({ ...r, [id]: "checking" }));
     try {
-      const today = dayjs().format("YYYY-MM-DD");
-      const html = await callText("finance", `/v1/organizations/${enc(id)}/audit-pack`, { query: { from: today, to: today } });
-      const status = new DOMParser().parseFromString(html, "text/html").querySelector("p.meta strong")?.textContent;
-      setResults((r) => ({ ...r, [id]: status === "chain intact" }));
+      const result = await verifyChain(id);
+      setResults((r) => ({ ...r, [id]: result }));
     } catch (error) {
       setResults((r) => ({ ...r, [id]: error as Error }));
     }
+  };
+  const exportHead = (id: string) => {
+    setExportError(null);
+    download("finance", `/v1/organizations/${enc(id)}/ledger/head`, {}, `ledger-head-${id}.json`).catch(setExportError);
   };
   if (ledgers.error) return <ProblemAlert error={ledgers.error} />;
   return (
@@ -71,6 +89,7 @@ function Chains({ org }: { org: string }) {
         </Button>
       }
     >
+      <ProblemAlert error={exportError} />
       <Table
         data-testid="chains"
         rowKey="organization_id"
@@ -90,19 +109,151 @@ function Chains({ org }: { org: string }) {
             title: t.verify,
             render: (_, l) => {
               const result = results[l.organization_id];
-              if (result === undefined)
-                return (
-                  <Button size="small" onClick={() => void verify(l.organization_id)}>
-                    {t.verify}
-                  </Button>
-                );
               if (result === "checking") return <Tag>…</Tag>;
               if (result instanceof Error) return <ProblemAlert error={result} />;
-              return result ? <Tag color="#237804">{t.chainIntact}</Tag> : <Tag color="#a8071a">{t.chainBroken}</Tag>;
+              if (result !== undefined) return <ChainResult result={result} />;
+              return (
+                <Button size="small" data-testid={`verify-chain-${l.organization_id}`} onClick={() => void verify(l.organization_id)}>
+                  {t.verify}
+                </Button>
+              );
             },
+          },
+          {
+            title: t.signedHead,
+            render: (_, l) => (
+              <Button size="small" data-testid={`export-head-${l.organization_id}`} onClick={() => exportHead(l.organization_id)}>
+                {t.exportHead}
+              </Button>
+            ),
           },
         ]}
       />
+    </Card>
+  );
+}
+
+const VERDICT_COLOR: Record<HeadVerification["verdict"], string> = {
+  unchanged: "#237804",
+  changed: "#a8071a",
+  untrusted: "#a8071a",
+};
+
+/** A head exported earlier, chosen as a file or pasted, checked against the live ledger. */
+function VerifyHead() {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const [result, setResult] = useState<HeadVerification | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [checking, setChecking] = useState(false);
+  const verdictText = { unchanged: t.verdictUnchanged, changed: t.verdictChanged, untrusted: t.verdictUntrusted };
+  const submit = async () => {
+    setResult(null);
+    setError(null);
+    let head: unknown;
+    try {
+      head = JSON.parse(text);
+    } catch {
+      setError(new Error(t.headNotJson));
+      return;
+    }
+    setChecking(true);
+    try {
+      setResult(await call<HeadVerification>("finance", "/v1/ledger-heads/verify", { method: "POST", body: head }));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <Card title={`${t.signedHead} · ${t.verifyHead}`} size="small" data-testid="verify-head">
+      <Typography.Paragraph type="secondary">{t.headHint}</Typography.Paragraph>
+      <Space direction="vertical" style={{ width: "100%" }}>
+        <Upload
+          accept="application/json,.json"
+          maxCount={1}
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void file.text().then(setText);
+            return false; // read in the browser; nothing is uploaded until Verify
+          }}
+        >
+          <Button icon={<UploadOutlined />}>{t.chooseHeadFile}</Button>
+        </Upload>
+        <Input.TextArea
+          aria-label={t.signedHead}
+          data-testid="head-text"
+          rows={6}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder='{"organization_id": "…", "sequence": …, "signature": {…}}'
+          style={{ fontFamily: "monospace" }}
+        />
+        <Button type="primary" onClick={() => void submit()} loading={checking} disabled={!text.trim()} data-testid="verify-head-button">
+          {t.verifyHead}
+        </Button>
+        <ProblemAlert error={error} />
+        {result && (
+          <Alert
+            data-testid="head-result"
+            type={result.valid ? "success" : "error"}
+            showIcon
+            message={<Tag color={VERDICT_COLOR[result.verdict]}>{verdictText[result.verdict]}</Tag>}
+            description={result.summary}
+          />
+        )}
+      </Space>
+    </Card>
+  );
+}
+
+/** Every invariant of the books re-checked by finance, each check PASS or FAIL. */
+function Reconcile() {
+  const { t } = useI18n();
+  const [asked, setAsked] = useState(false);
+  const query = useQuery({
+    queryKey: ["reconcile"],
+    queryFn: () => call<ReconcileResult>("finance", "/v1/reconcile"),
+    enabled: asked,
+  });
+  return (
+    <Card
+      title={t.reconcile}
+      size="small"
+      data-testid="reconcile"
+      extra={
+        <Button size="small" loading={query.isFetching} onClick={() => (asked ? void query.refetch() : setAsked(true))}>
+          {t.runReconcile}
+        </Button>
+      }
+    >
+      <Typography.Paragraph type="secondary">
+        {t.reconcileScope} <Typography.Text code copyable>uv run unionfed finance reconcile</Typography.Text>
+      </Typography.Paragraph>
+      <ProblemAlert error={query.error} />
+      {query.data && (
+        <>
+          <Alert type={query.data.ok ? "success" : "error"} showIcon message={query.data.summary} style={{ marginBottom: 12 }} />
+          <Table<ReconcileCheck>
+            data-testid="reconcile-checks"
+            rowKey="name"
+            size="small"
+            pagination={false}
+            dataSource={query.data.checks}
+            columns={[
+              { title: t.check, dataIndex: "name" },
+              {
+                title: t.outcome,
+                dataIndex: "verdict",
+                render: (v: ReconcileCheck["verdict"]) => <Tag color={v === "PASS" ? "#237804" : "#a8071a"}>{v}</Tag>,
+              },
+              { title: t.offenders, dataIndex: "offender_count" },
+              { title: t.detail, dataIndex: "detail" },
+            ]}
+          />
+        </>
+      )}
     </Card>
   );
 }

@@ -12,7 +12,8 @@ from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 # by piece; the last two are secret or anonymous: a stored key (caller, body digest, answer) would tie
 # the voter to the vote. The domain takes one ballot or answer per person, so a retry is refused.
 # Account creation and password resets answer a temporary password, which must never be stored to
-# replay; disabling and enabling set a state, harmless to repeat.
+# replay; disabling and enabling set a state, harmless to repeat. Checking a signed ledger head
+# changes nothing.
 EXEMPT = {
     ("membership", "/v1/organizations/{organization_id}/accounts"),
     ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/password-reset"),
@@ -22,6 +23,7 @@ EXEMPT = {
     ("welfare", "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"),
     ("events", "/v1/congress-motions/{motion_id}/ballots"),
     ("events", "/v1/surveys/{survey_id}/responses"),
+    ("finance", "/v1/ledger-heads/verify"),
 }
 
 
