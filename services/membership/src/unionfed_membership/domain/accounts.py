@@ -27,8 +27,9 @@ _RANK = {
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
 # A person's name as Keycloak's user profile accepts it (its person-name-prohibited-characters
-# validator): no control characters, no lone surrogate and none of <>&"$%!#?§;*~/\|^=[]{}().
-DISPLAY_NAME = re.compile(r"^[^<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1f\x7f-\x9f\ud800-\udfff]+$")
+# validator): no control characters and none of <>&"$%!#?§;*~/\|^=[]{}(). (pydantic itself refuses a
+# lone surrogate in any text.)
+DISPLAY_NAME = re.compile(r"^[^<>&\"$%!#?§;*~/\\|^=\[\]{}()\x00-\x1f\x7f-\x9f]+$")
 
 
 @dataclass(frozen=True)
