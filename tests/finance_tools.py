@@ -1,5 +1,10 @@
 """Driving finance in-process: its journal entries reach its consumer as the relay and Kafka would."""
 
+import uuid
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 
 from unionfed_shared.contracts.topics import FINANCE_JOURNAL
@@ -74,3 +79,15 @@ async def balances(finance, organization_id: str) -> dict[str, int]:
 async def pending(finance, organization_id: str) -> dict[str, int]:
     async with finance.uow() as uow:
         return {row["code"]: row["pending_fen"] for row in await uow.ledgers.balances(organization_id) if row["pending_fen"]}
+
+
+def signing_key_file(directory: Path) -> str:
+    """A fresh Ed25519 key in PEM, as ``openssl genpkey -algorithm ed25519`` writes it: finance signs
+    ledger heads with it (without one, exporting a head answers 503 by design)."""
+    path = directory / f"head-signing-key-{uuid.uuid4().hex[:6]}.pem"
+    path.write_bytes(
+        Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(path)

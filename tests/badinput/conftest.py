@@ -7,6 +7,7 @@ import uuid
 import httpx
 from sqlalchemy import text
 
+from tests.finance_tools import signing_key_file
 from tests.factories import school_events
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
@@ -66,11 +67,14 @@ class Seeded:
         return httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30)
 
 
-def accounts_settings(keycloak, service: str) -> dict[str, str]:
-    """Membership manages accounts in the test Keycloak; without one its accounts API answers 503 by design."""
-    if service != "membership":
-        return {}
-    return {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
+def dependency_settings(keycloak, service: str, directory) -> dict[str, str]:
+    """What a service needs to answer every route without a designed 503: membership manages accounts
+    in the test Keycloak, finance signs ledger heads with a key."""
+    if service == "membership":
+        return {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
+    if service == "finance":
+        return {"head_signing_key_file": signing_key_file(directory)}
+    return {}
 
 
 async def seed_service(build_service, definition, **overrides: str) -> Seeded:

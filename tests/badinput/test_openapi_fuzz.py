@@ -28,7 +28,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
 
-from tests.badinput.conftest import accounts_settings, changed_tables, db_fingerprint, seed_service, table_names
+from tests.badinput.conftest import changed_tables, db_fingerprint, dependency_settings, seed_service, table_names
 
 pytestmark = pytest.mark.integration
 
@@ -116,8 +116,8 @@ def describe(case, mode: str, response) -> str:
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("service", SERVICES)
-async def test_fuzzed_requests_get_no_5xx_and_refused_ones_change_nothing(build_service, service, keycloak):
-    seeded = await seed_service(build_service, definition_of(service), **accounts_settings(keycloak, service))
+async def test_fuzzed_requests_get_no_5xx_and_refused_ones_change_nothing(build_service, service, keycloak, tmp_path):
+    seeded = await seed_service(build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path))
     schema = schemathesis.openapi.from_dict(seeded.app.openapi())
     cases = await asyncio.to_thread(generate_cases, schema, EXAMPLES_PER_MODE)
     operations = {(c.method.upper(), c.path) for _, c in cases}
@@ -205,9 +205,9 @@ async def send_hostile(client, case, variant, headers):
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("service", SERVICES)
-async def test_unstorable_values_in_any_field_get_a_4xx_not_a_5xx(build_service, service, keycloak):
+async def test_unstorable_values_in_any_field_get_a_4xx_not_a_5xx(build_service, service, keycloak, tmp_path):
     """NUL, lone surrogates, integers past BIGINT and 1e308 in every field: refused, never a crash."""
-    seeded = await seed_service(build_service, definition_of(service), **accounts_settings(keycloak, service))
+    seeded = await seed_service(build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path))
     schema = schemathesis.openapi.from_dict(seeded.app.openapi())
     cases = await asyncio.to_thread(generate_cases, schema, 2, (GenerationMode.POSITIVE,))
     tables = await table_names(seeded.runtime)

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from tests.e2e.conftest import MIGRATIONS
+from tests.finance_tools import signing_key_file
 from tests.processes import UNIONFED, ServiceProcess
 from tests.pytest_infra import bearer, eventually, unique
 from unionfed_shared.auth import Role
@@ -47,14 +46,7 @@ async def seeded_platform(infra, keycloak, tmp_path_factory):
     logs = tmp_path_factory.mktemp("contract")
     run = unique("st").split("-")[1][:8]
     accounts = {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
-    # Finance signs ledger heads with it (without one, exporting a head answers 503 by design).
-    head_key = logs / "head-signing-key.pem"
-    head_key.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    overrides = {"membership": accounts, "finance": {"head_signing_key_file": str(head_key)}}
+    overrides = {"membership": accounts, "finance": {"head_signing_key_file": signing_key_file(logs)}}
     services = {
         name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **overrides.get(name, {}))
         for name in SERVICES

@@ -11,12 +11,10 @@ import uuid
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
 
 from tests.factories import school_events
-from tests.finance_tools import apply_instruction
+from tests.finance_tools import apply_instruction, signing_key_file
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import bearer, unique
 from unionfed_finance.adapters.tables import postings
@@ -58,13 +56,7 @@ class Books:
 
 @pytest.fixture
 async def books(build_service, tmp_path):
-    key_file = tmp_path / "head-signing-key.pem"
-    key_file.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    finance = await build_service(definition, start=False, head_signing_key_file=str(key_file))
+    finance = await build_service(definition, start=False, head_signing_key_file=signing_key_file(tmp_path))
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
     federation, school = unique("county"), unique("school")
     _member, setup = school_events(federation, school)

@@ -14,13 +14,12 @@ import types
 import uuid
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from tests.factories import dues as dues_event, school_events
-from tests.finance_tools import apply_journal
+from tests.finance_tools import apply_journal, signing_key_file
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import REPO, service_env, unique
 from unionfed_finance.adapters.chain import Break, recompute_hash, verify_chain
@@ -56,17 +55,6 @@ async def journal(finance, federation: str, requested_by: str, *specs: PostingSp
     )
     assert await finance.consumer.handle(message) is Outcome.PROCESSED
     return envelope
-
-
-def signing_key_file(directory) -> str:
-    """A fresh Ed25519 key in PEM, as ``openssl genpkey -algorithm ed25519`` writes it."""
-    path = directory / f"head-signing-key-{uuid.uuid4().hex[:6]}.pem"
-    path.write_bytes(
-        Ed25519PrivateKey.generate().private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return str(path)
 
 
 def dues(school: str, fen: int) -> PostingSpec:
