@@ -83,16 +83,29 @@ M, WF, EV, FI = "membership", "welfare", "events", "finance"
 ORG = lambda w: {"organization_id": w.a}  # noqa: E731
 FED = lambda w: {"federation_id": w.fed}  # noqa: E731
 
-# Routes whose isolation is proven elsewhere, against a real Keycloak the matrix does not start:
-# the accounts of a subtree (above, beside and missing organizations answer alike; roles below one's own).
+# Routes whose isolation is proven by their own tests, with what the matrix's world lacks: the
+# accounts of a subtree against a real Keycloak (above, beside and missing organizations answer alike;
+# roles below one's own), and the audit desk with a head signing key (out of scope answers like
+# missing; only auditors and federation admins).
 TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
-    (M, f"{method} /v1/organizations/{{organization_id}}/accounts{suffix}"): (
-        "services/membership/tests/integration/test_accounts_keycloak.py"
-    )
-    for method, suffix in (
-        ("GET", ""), ("POST", ""), ("POST", "/{account_id}/password-reset"),
-        ("POST", "/{account_id}/disable"), ("POST", "/{account_id}/enable"),
-    )
+    **{
+        (M, f"{method} /v1/organizations/{{organization_id}}/accounts{suffix}"): (
+            "services/membership/tests/integration/test_accounts_keycloak.py"
+        )
+        for method, suffix in (
+            ("GET", ""), ("POST", ""), ("POST", "/{account_id}/password-reset"),
+            ("POST", "/{account_id}/disable"), ("POST", "/{account_id}/enable"),
+        )
+    },
+    **{
+        (FI, route): "services/finance/tests/integration/test_audit_http.py"
+        for route in (
+            "GET /v1/organizations/{organization_id}/ledger/chain",
+            "GET /v1/organizations/{organization_id}/ledger/head",
+            "POST /v1/ledger-heads/verify",
+            "GET /v1/reconcile",
+        )
+    },
 }
 
 # (service, "METHOD /path") -> Route
