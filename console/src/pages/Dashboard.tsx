@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Card, Col, List, Progress, Row, Statistic, Typography } from "antd";
 import dayjs from "dayjs";
 import type { ReactNode } from "react";
+import type { Budget } from "../api/budgets";
 import { call } from "../api/client";
 import type { components as Finance } from "../api/finance";
 import { ProblemAlert } from "../components/ProblemAlert";
@@ -19,14 +20,6 @@ interface Figures {
 }
 interface DuesOfMonth {
   members: { amount_fen: number | null; paid: boolean; outcome: string }[];
-}
-interface Budget {
-  fiscal_year: number;
-  category_account: string;
-  amount_fen: number;
-  spent_fen: number;
-  reserved_fen: number;
-  policy: string;
 }
 interface Session {
   id: string;

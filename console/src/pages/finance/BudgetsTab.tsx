@@ -1,19 +1,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { Progress, Table } from "antd";
+import type { Budget } from "../../api/budgets";
 import { call } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
-
-// The budgets route is typed as free-form rows in the OpenAPI document; these are its columns.
-interface Budget {
-  fiscal_year: number;
-  category_account: string;
-  amount_fen: number;
-  spent_fen: number;
-  reserved_fen: number;
-  policy: string;
-}
 
 export function BudgetsTab({ org }: { org: string }) {
   const { t } = useI18n();
