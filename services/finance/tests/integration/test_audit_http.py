@@ -15,15 +15,14 @@ from sqlalchemy import select, text
 
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction, signing_key_file
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
 from unionfed_finance.adapters.tables import postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
-from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
 
@@ -60,13 +59,7 @@ async def books(build_service, tmp_path):
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
     federation, school = unique("county"), unique("school")
     _member, setup = school_events(federation, school)
-    for offset, event in enumerate(setup):
-        envelope = envelope_for(event)
-        message = IncomingMessage(
-            topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
-            headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        )
-        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    assert await deliver(finance, setup) == [Outcome.PROCESSED] * len(setup)
     result = Books(finance, client, federation, school)
     for fen in (5000, 3000, 2000):
         await result.post_dues(fen)
@@ -188,13 +181,7 @@ async def test_without_a_signing_key_heads_are_unavailable_not_a_server_fault(bu
     finance = await build_service(definition, start=False, head_signing_key_file=None)
     federation, school = unique("county"), unique("school")
     _member, setup = school_events(federation, school)
-    for offset, event in enumerate(setup):
-        envelope = envelope_for(event)
-        message = IncomingMessage(
-            topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
-            headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        )
-        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    assert await deliver(finance, setup) == [Outcome.PROCESSED] * len(setup)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t") as client:
         auditor = {**bearer(Role.AUDITOR, federation, federation), "Accept-Language": "en"}
         answer = await client.get(f"/v1/organizations/{school}/ledger/head", headers=auditor)
