@@ -7,15 +7,14 @@ import pytest
 
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction
-from tests.kafka_tools import envelope_for
+from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
 from tests.problem_tools import refusal
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
-from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
-from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
 
@@ -37,13 +36,7 @@ async def ledger(build_service):
     finance = await build_service(definition, start=False)
     federation, school = unique("county"), unique("school")
     _, setup = school_events(federation, school)
-    for offset, event in enumerate(setup):
-        envelope = envelope_for(event)
-        message = IncomingMessage(
-            topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
-            headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        )
-        assert await finance.consumer.handle(message) is Outcome.PROCESSED
+    assert await deliver(finance, setup) == [Outcome.PROCESSED] * len(setup)
     for day, description, debit, credit, amount in ENTRIES:
         spec = contract.PostingSpec(organization_id=school, effective_date=day, description=description, lines=[
             contract.LineSpec(account=debit, debit_fen=amount), contract.LineSpec(account=credit, credit_fen=amount),
