@@ -85,8 +85,8 @@ FED = lambda w: {"federation_id": w.fed}  # noqa: E731
 
 # Routes whose isolation is proven by their own tests, with what the matrix's world lacks: the
 # accounts of a subtree against a real Keycloak (above, beside and missing organizations answer alike;
-# roles below one's own), and the audit desk with a head signing key (out of scope answers like
-# missing; only auditors and federation admins).
+# roles below one's own), the audit desk with a head signing key (out of scope answers like
+# missing; only auditors and federation admins), and dead letters with a real poison message.
 TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
     **{
         (M, f"{method} /v1/organizations/{{organization_id}}/accounts{suffix}"): (
@@ -105,6 +105,12 @@ TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
             "POST /v1/ledger-heads/verify",
             "GET /v1/reconcile",
         )
+    },
+    # Dead letters belong to no organization: platform administrators only, in every service.
+    **{
+        (service, route): "shared/tests/integration/test_dead_letters_http.py"
+        for service in (M, WF, EV, FI)
+        for route in ("GET /v1/dead-letters", "POST /v1/dead-letters/replay")
     },
 }
 

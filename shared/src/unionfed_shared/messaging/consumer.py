@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from opentelemetry import trace
-from sqlalchemy import Table
+from sqlalchemy import Table, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -345,6 +345,7 @@ class EventConsumer:
                 "error": statement.excluded.error,
                 "attempts": self._dead_letters.c.attempts + statement.excluded.attempts,
                 "status": "pending",
+                "last_failed_at": func.now(),
                 "resolved_at": None,
             },
         )

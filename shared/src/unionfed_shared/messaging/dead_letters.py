@@ -20,12 +20,18 @@ class DeadLetterAdmin:
         self._table = table
         self._consumer = consumer
 
-    async def find(self, status: str | None = "pending") -> list[dict]:
-        query = select(self._table).order_by(self._table.c.id)
+    async def find(self, status: str | None = "pending", limit: int | None = None) -> list[dict]:
+        query = select(self._table).order_by(self._table.c.id).limit(limit)
         if status:
             query = query.where(self._table.c.status == status)
         async with self._session_factory() as session:
             return [dict(row._mapping) for row in await session.execute(query)]
+
+    async def counts(self) -> dict[str, int]:
+        """How many dead letters there are of each status (pending, replayed)."""
+        query = select(self._table.c.status, func.count()).group_by(self._table.c.status)
+        async with self._session_factory() as session:
+            return {status: count for status, count in (await session.execute(query)).all()}
 
     async def replay(self, ids: list[int] | None = None) -> list[ReplayResult]:
         """Run pending dead letters through the consumer again (all of them when ``ids`` is None)."""

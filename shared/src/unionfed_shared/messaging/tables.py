@@ -79,7 +79,20 @@ def add_messaging_tables(metadata: MetaData) -> tuple[Table, Table, Table]:
         Column("attempts", Integer, nullable=False),
         Column("status", Text, nullable=False, server_default="pending"),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # The latest failure: a replay that fails again moves it, created_at stays the first.
+        Column("last_failed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("resolved_at", DateTime(timezone=True)),
         UniqueConstraint("consumer", "topic", "partition", "offset", name="uq_dead_letters_message"),
     )
     return outbox, inbox, dead_letters
+
+
+def add_dead_letter_last_failure_v1(op) -> None:
+    """Add ``dead_letters.last_failed_at`` (call from a service's Alembic revision)."""
+    op.execute("ALTER TABLE dead_letters ADD COLUMN last_failed_at timestamptz NOT NULL DEFAULT now()")
+    # Rows recorded before: their one known failure is the first.
+    op.execute("UPDATE dead_letters SET last_failed_at = created_at")
+
+
+def drop_dead_letter_last_failure_v1(op) -> None:
+    op.execute("ALTER TABLE dead_letters DROP COLUMN last_failed_at")

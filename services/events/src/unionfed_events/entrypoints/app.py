@@ -7,6 +7,7 @@ from unionfed_events.entrypoints import activities_http, congress_http
 from unionfed_events.service_layer import activity_handlers
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 
@@ -22,7 +23,7 @@ def definition() -> ServiceDefinition:
         idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
-        routers=[tables.directory.router("events"), activities_http.router, congress_http.router],
+        routers=[tables.directory.router("events"), activities_http.router, congress_http.router, dead_letters_router()],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("events"),
     )

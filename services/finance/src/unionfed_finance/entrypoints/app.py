@@ -9,6 +9,7 @@ from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -24,7 +25,10 @@ def definition() -> ServiceDefinition:
         uow_class=FinanceUnitOfWork,
         handlers=HANDLERS,
         prefetch=prefetch,
-        routers=[router, money_http.router, reports_http.router, audit_http.router, tables.directory.router("finance")],
+        routers=[
+            router, money_http.router, reports_http.router, audit_http.router, tables.directory.router("finance"),
+            dead_letters_router(),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("finance"),
     )

@@ -8,6 +8,7 @@ from unionfed_membership.entrypoints.http import router
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -22,7 +23,7 @@ def definition() -> ServiceDefinition:
         idempotency_keys=tables.idempotency_keys,
         uow_class=MembershipUnitOfWork,
         handlers={},
-        routers=[router, roster_http.router, accounts_http.router],
+        routers=[router, roster_http.router, accounts_http.router, dead_letters_router()],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("membership"),
     )

@@ -7,6 +7,7 @@ from unionfed_welfare.entrypoints import campaigns_http, grants_http
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.settings import WelfareSettings
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 
@@ -22,7 +23,7 @@ def definition() -> ServiceDefinition:
         idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **money.HANDLERS},
-        routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router],
+        routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router, dead_letters_router()],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("welfare"),
     )
