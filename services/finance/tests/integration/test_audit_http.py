@@ -177,6 +177,37 @@ async def test_reconcile_answers_each_check_with_pass_or_fail(books: Books):
     assert "项未通过" in after["summary"]
 
 
+async def test_reconcile_names_the_ledger_and_account_whose_stored_balance_was_tampered(books: Books):
+    clean = (await books.client.get("/v1/reconcile", headers=books.as_(Role.AUDITOR))).json()
+    assert clean["ok"] and [c["findings"] for c in clean["checks"]] == [[]] * 11
+
+    # The school's bank balance changed behind the ledger's back: 123 fen more than its lines say.
+    await books.tamper(
+        "UPDATE accounts SET balance_fen = balance_fen + 123 WHERE organization_id = :o AND code = '1001'", o=books.school
+    )
+    body = (await books.client.get("/v1/reconcile", headers=books.as_(Role.AUDITOR))).json()
+    checks = {check["name"]: check for check in body["checks"]}
+    balances = checks["each account's balance equals the sum of its lines"]
+    assert balances["verdict"] == "FAIL"
+    assert balances["findings"] == [{
+        "kind": "balance_not_sum_of_lines",
+        "organization_id": books.school, "organization_name": "No. 1 Primary",
+        "account_code": "1001", "account_name": "银行存款及现金",  # the federation's language (zh-CN)
+        "counterparty_id": None, "counterparty_name": None,
+        "expected_fen": 10000, "stored_fen": 10123,
+        "detail": f"{books.school} 1001: balance 10123 fen, lines sum to 10000 fen",
+    }]
+    # What else the one change breaks names the school (or its federation's consolidation), nothing more.
+    named = {(f["organization_id"], f["account_code"]) for c in body["checks"] for f in c["findings"]}
+    assert named <= {(books.school, "1001"), (books.school, None), (books.federation, "1001")}, named
+
+    # An auditor of another federation learns that a check fails, not whose books.
+    elsewhere = unique("county")
+    outsider = (await books.client.get("/v1/reconcile", headers=bearer(Role.AUDITOR, elsewhere, elsewhere))).json()
+    outside = next(c for c in outsider["checks"] if c["name"] == balances["name"])
+    assert (outside["verdict"], outside["offender_count"], outside["findings"]) == ("FAIL", 1, [])
+
+
 async def test_without_a_signing_key_heads_are_unavailable_not_a_server_fault(build_service):
     finance = await build_service(definition, start=False, head_signing_key_file=None)
     federation, school = unique("county"), unique("school")

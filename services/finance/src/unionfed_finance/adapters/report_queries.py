@@ -47,6 +47,28 @@ async def organization(session: AsyncSession, organization_id: str) -> dict | No
     return dict(row._mapping) if row else None
 
 
+async def organizations_by_id(session: AsyncSession, organization_ids: set[str]) -> dict[str, dict]:
+    """Id → the directory's row (name, path, language …) of each of these organizations finance knows."""
+    orgs = directory.organizations
+    query = select(orgs).where(orgs.c.id.in_(sorted(organization_ids)))
+    return {row.id: dict(row._mapping) for row in await session.execute(query)}
+
+
+async def member_names(session: AsyncSession, candidates: set[str]) -> dict[str, str]:
+    """Member id → display name, for those of ``candidates`` that are ids of members finance knows."""
+    ids = set()
+    for candidate in candidates:
+        try:
+            ids.add(uuid.UUID(candidate))
+        except (TypeError, ValueError):
+            continue  # a staff account's subject, not a member id
+    if not ids:
+        return {}
+    members = directory.members
+    query = select(members.c.id, members.c.display_name).where(members.c.id.in_(ids))
+    return {str(row.id): row.display_name for row in await session.execute(query)}
+
+
 async def ledger_head(session: AsyncSession, organization_id: str) -> tuple[int, str] | None:
     """(last sequence, last hash) of the ledger as of this snapshot."""
     row = (

@@ -26,6 +26,7 @@ from unionfed_finance.adapters.signed_head import (
     verify_against_head,
 )
 from unionfed_finance.adapters.tables import directory
+from unionfed_finance.service_layer import reports
 from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, Unavailable
@@ -287,11 +288,36 @@ def _trusted_keys(settings):
 # ---------------------------------------------------------------- reconcile
 
 
+FindingKind = Literal[
+    "posting_unbalanced", "ledger_unbalanced", "posting_malformed", "account_not_in_chart",
+    "balance_not_sum_of_lines", "below_floor", "pending_not_open_holds", "flow_without_journal",
+    "flow_not_mirrored", "consolidation_differs", "flow_not_netted", "chain_broken",
+]
+
+
+class ReconcileFinding(BaseModel):
+    kind: FindingKind = Field(description="What disagrees: e.g. `balance_not_sum_of_lines` (stored balance against "
+                              "the sum of the account's lines), `pending_not_open_holds`, `flow_not_mirrored` (a flow "
+                              "between two levels without its matching posting on the other side)")
+    organization_id: str
+    organization_name: str | None
+    account_code: str | None
+    account_name: str | None = Field(description="In the federation's language")
+    counterparty_id: str | None
+    counterparty_name: str | None
+    expected_fen: int | None = Field(description="What the rows say it must be (for a flow: the amount on this side)")
+    stored_fen: int | None = Field(description="What is stored (for a flow: the amount on the other side, null if none)")
+    detail: str = Field(description="The offender as `unionfed finance reconcile` prints it (English)")
+
+
 class ReconcileCheck(BaseModel):
     name: str
     verdict: Literal["PASS", "FAIL"]
     detail: str = Field(description="What was found (English)")
-    offender_count: int
+    offender_count: int = Field(description="Offenders over every ledger the service keeps")
+    findings: list[ReconcileFinding] = Field(
+        description="The offenders that are one ledger of the caller's subtree, each named; others are only counted"
+    )
 
 
 class ReconcileResult(BaseModel):
@@ -301,18 +327,58 @@ class ReconcileResult(BaseModel):
     scope: Literal["all ledgers"] = Field(
         "all ledgers",
         description="The checks run over every ledger the finance service keeps, as `unionfed finance reconcile` "
-        "does; the offenders themselves, which name organizations of other federations, are left to the CLI",
+        "does; `findings` name only the offenders inside the caller's subtree (the rest are left to the CLI)",
     )
 
 
-def _reconcile_result(report: ReconcileReport, language: Language) -> ReconcileResult:
+async def _findings_in_scope(
+    session, principal: Principal, report: ReconcileReport
+) -> dict[int, list[ReconcileFinding]]:
+    """Each failing check's findings that the caller may see, with the names of what they name."""
+    found = [f for check in report.checks for f in check.findings]
+    known = await queries.organizations_by_id(
+        session, {f.organization_id for f in found} | {f.counterparty_id for f in found if f.counterparty_id}
+    )
+
+    def name_of(organization_id: str | None) -> str | None:
+        return known[organization_id]["name"] if organization_id in known else None
+
+    def account_name_of(code: str | None, organization_id: str) -> str | None:
+        if code is None:
+            return None
+        language = known[organization_id]["language"] if organization_id in known else "zh-CN"
+        try:
+            return reports.account_name(code, reports.statement_lang(language))
+        except Invalid:
+            return None  # not an account of the chart: that is the finding
+
+    def visible(organization_id: str) -> bool:
+        # An organization finance does not know is in no one's subtree.
+        return organization_id in known and principal.can_see(known[organization_id]["path"])
+
+    return {
+        index: [
+            ReconcileFinding(
+                kind=f.kind, organization_id=f.organization_id, organization_name=name_of(f.organization_id),
+                account_code=f.account_code, account_name=account_name_of(f.account_code, f.organization_id),
+                counterparty_id=f.counterparty_id, counterparty_name=name_of(f.counterparty_id),
+                expected_fen=f.expected_fen, stored_fen=f.stored_fen, detail=f.detail,
+            )
+            for f in check.findings if visible(f.organization_id)
+        ]
+        for index, check in enumerate(report.checks)
+    }
+
+
+def _reconcile_result(report: ReconcileReport, findings: dict[int, list[ReconcileFinding]],
+                      language: Language) -> ReconcileResult:
     failed = len(report.failed)
     return ReconcileResult(
         ok=report.ok,
         checks=[
             ReconcileCheck(name=c.name, verdict="PASS" if c.passed else "FAIL", detail=c.detail,
-                           offender_count=c.offender_count)
-            for c in report.checks
+                           offender_count=c.offender_count, findings=findings[index])
+            for index, c in enumerate(report.checks)
         ],
         summary=_say(
             language,
@@ -331,4 +397,5 @@ async def reconcile_books(request: Request, principal: CurrentPrincipal, runtime
     principal.require_role(*AUDITORS)
     async with runtime.session_factory() as session:
         report = await reconcile(session)
-    return _reconcile_result(report, language_of(request))
+        findings = await _findings_in_scope(session, principal, report)
+    return _reconcile_result(report, findings, language_of(request))

@@ -1,13 +1,16 @@
 """Reconciliation: every invariant of the books, re-checked from the rows over all ledgers.
 
 Each check is named and reports pass or fail with its first few offenders, so a treasurer or
-auditor reads what is wrong without a query of their own. The checks read one snapshot, so
+auditor reads what is wrong without a query of their own. Where an offender is one ledger (or one
+account of it), the check also gives it as a :class:`Finding`: the organization, the account, the
+kind of mismatch and the expected against the stored figure, so the HTTP answer can name, to each
+federation's auditors, the offenders of their own books. The checks read one snapshot, so
 postings appended while it runs cannot make a consistent database look inconsistent.
 """
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,12 +31,26 @@ MIRRORED_ACCOUNTS = (("1131", "2201"), ("4104", "5202"), ("4103", "5201"))
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One offending ledger or account: what disagrees with what."""
+
+    kind: str  # stable, snake_case: balance_not_sum_of_lines, pending_not_open_holds, flow_not_mirrored, …
+    organization_id: str
+    detail: str  # the offender line, as the CLI prints it (English)
+    account_code: str | None = None
+    counterparty_id: str | None = None
+    expected_fen: int | None = None  # what the rows say it must be
+    stored_fen: int | None = None  # what is stored (or found on the other side)
+
+
+@dataclass(frozen=True)
 class CheckResult:
     name: str
     passed: bool
     detail: str
     offenders: list[str] = field(default_factory=list)
     offender_count: int = 0
+    findings: list[Finding] = field(default_factory=list)  # every offender that is one ledger, none left out
 
     def __str__(self) -> str:
         line = f"{'PASS' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
@@ -67,6 +84,14 @@ def _result(name: str, offenders: list[str], passed_detail: str, failed_detail: 
     return CheckResult(name, False, failed_detail.format(n=len(offenders)), offenders[:SHOWN], len(offenders))
 
 
+def _found(name: str, findings: list[Finding], passed_detail: str, failed_detail: str,
+           others: list[str] = ()) -> CheckResult:
+    """A check's result from its findings (and offenders that are no one ledger's, ``others``)."""
+    result = _result(name, [f.detail for f in findings] + list(others), passed_detail, failed_detail)
+    return result if result.passed else replace(result, findings=findings)
+
+
+# Sums of bigint are numeric in PostgreSQL (a Decimal, printed as 1E+4): the queries cast them back.
 async def _rows(session: AsyncSession, sql: str, **params) -> list:
     return (await session.execute(text(sql), params)).all()
 
@@ -93,16 +118,18 @@ async def postings_balance(session: AsyncSession) -> CheckResult:
     rows = await _rows(
         session,
         """
-        SELECT p.organization_id, p.sequence, sum(l.debit_fen) AS debits, sum(l.credit_fen) AS credits
+        SELECT p.organization_id, p.sequence, sum(l.debit_fen)::bigint AS debits, sum(l.credit_fen)::bigint AS credits
         FROM postings p JOIN posting_lines l ON l.posting_id = p.id
         GROUP BY p.id HAVING sum(l.debit_fen) <> sum(l.credit_fen)
         ORDER BY p.organization_id, p.sequence
         """,
     )
     total = await _count(session, "SELECT count(*) FROM postings")
-    return _result(
+    return _found(
         "debits equal credits per posting",
-        [f"{r.organization_id} #{r.sequence}: debits {r.debits} fen, credits {r.credits} fen" for r in rows],
+        [Finding("posting_unbalanced", r.organization_id,
+                 f"{r.organization_id} #{r.sequence}: debits {r.debits} fen, credits {r.credits} fen",
+                 expected_fen=r.debits, stored_fen=r.credits) for r in rows],
         f"{total} postings balanced",
         "{n} posting(s) unbalanced",
     )
@@ -112,14 +139,19 @@ async def ledgers_balance(session: AsyncSession) -> CheckResult:
     rows = await _rows(
         session,
         """
-        SELECT g.organization_id, coalesce(sum(l.debit_fen), 0) AS debits, coalesce(sum(l.credit_fen), 0) AS credits
+        SELECT g.organization_id, coalesce(sum(l.debit_fen), 0)::bigint AS debits,
+               coalesce(sum(l.credit_fen), 0)::bigint AS credits
         FROM ledgers g LEFT JOIN posting_lines l ON l.organization_id = g.organization_id
         GROUP BY g.organization_id
         ORDER BY g.organization_id
         """,
     )
-    offenders = [f"{r.organization_id}: debits {r.debits} fen, credits {r.credits} fen" for r in rows if r.debits != r.credits]
-    return _result("debits equal credits per ledger", offenders, f"{len(rows)} ledgers balanced", "{n} ledger(s) unbalanced")
+    findings = [
+        Finding("ledger_unbalanced", r.organization_id, f"{r.organization_id}: debits {r.debits} fen, credits {r.credits} fen",
+                expected_fen=r.debits, stored_fen=r.credits)
+        for r in rows if r.debits != r.credits
+    ]
+    return _found("debits equal credits per ledger", findings, f"{len(rows)} ledgers balanced", "{n} ledger(s) unbalanced")
 
 
 async def postings_well_formed(session: AsyncSession) -> CheckResult:
@@ -127,16 +159,18 @@ async def postings_well_formed(session: AsyncSession) -> CheckResult:
         session,
         """
         SELECT p.organization_id, p.sequence, p.total_fen, count(l.line_no) AS lines,
-               coalesce(sum(l.debit_fen), 0) AS debits
+               coalesce(sum(l.debit_fen), 0)::bigint AS debits
         FROM postings p LEFT JOIN posting_lines l ON l.posting_id = p.id
         GROUP BY p.id HAVING count(l.line_no) < 2 OR p.total_fen <> coalesce(sum(l.debit_fen), 0)
         ORDER BY p.organization_id, p.sequence
         """,
     )
     total = await _count(session, "SELECT count(*) FROM postings")
-    return _result(
+    return _found(
         "every posting has two or more lines and total_fen equals its debits",
-        [f"{r.organization_id} #{r.sequence}: {r.lines} line(s), total {r.total_fen} fen, debits {r.debits} fen" for r in rows],
+        [Finding("posting_malformed", r.organization_id,
+                 f"{r.organization_id} #{r.sequence}: {r.lines} line(s), total {r.total_fen} fen, debits {r.debits} fen",
+                 expected_fen=r.debits, stored_fen=r.total_fen) for r in rows],
         f"{total} postings well formed",
         "{n} posting(s) malformed",
     )
@@ -151,21 +185,26 @@ async def balances_match_lines(session: AsyncSession) -> CheckResult:
         """
         SELECT a.organization_id, a.code, a.balance_fen, coalesce(s.net, 0) AS net, s.net IS NOT NULL AS used
         FROM accounts a LEFT JOIN (
-            SELECT organization_id, account_code, sum(debit_fen - credit_fen) AS net
+            SELECT organization_id, account_code, sum(debit_fen - credit_fen)::bigint AS net
             FROM posting_lines GROUP BY organization_id, account_code
         ) s ON s.organization_id = a.organization_id AND s.account_code = a.code
         ORDER BY a.organization_id, a.code
         """,
     )
-    offenders = []
+    findings = []
     for r in rows:
         if _debit_normal(r.code) is None:
-            offenders.append(f"{r.organization_id} {r.code}: not an account of the chart")
-        elif r.balance_fen != _normal(r.code, r.net):
-            offenders.append(f"{r.organization_id} {r.code}: balance {r.balance_fen} fen, lines sum to {_normal(r.code, r.net)} fen")
-    return _result(
+            findings.append(Finding("account_not_in_chart", r.organization_id,
+                                    f"{r.organization_id} {r.code}: not an account of the chart", r.code))
+        elif r.balance_fen != (expected := _normal(r.code, r.net)):
+            findings.append(Finding(
+                "balance_not_sum_of_lines", r.organization_id,
+                f"{r.organization_id} {r.code}: balance {r.balance_fen} fen, lines sum to {expected} fen", r.code,
+                expected_fen=expected, stored_fen=r.balance_fen,
+            ))
+    return _found(
         "each account's balance equals the sum of its lines",
-        offenders,
+        findings,
         f"{len(rows)} accounts agree with their lines",
         "{n} account(s) disagree with their lines",
     )
@@ -180,9 +219,11 @@ async def floors_kept(session: AsyncSession) -> CheckResult:
         ORDER BY organization_id, code
         """,
     )
-    return _result(
+    return _found(
         "no account below its floor, counting pending holds",
-        [f"{r.organization_id} {r.code}: balance {r.balance_fen} − pending {r.pending_fen} < floor {r.floor_fen} fen" for r in rows],
+        [Finding("below_floor", r.organization_id,
+                 f"{r.organization_id} {r.code}: balance {r.balance_fen} − pending {r.pending_fen} < floor {r.floor_fen} fen",
+                 r.code, expected_fen=r.floor_fen, stored_fen=r.balance_fen - r.pending_fen) for r in rows],
         "every floor kept",
         "{n} account(s) below their floor",
     )
@@ -196,16 +237,18 @@ async def pending_matches_holds(session: AsyncSession) -> CheckResult:
                coalesce(a.code, h.account_code) AS code,
                coalesce(a.pending_fen, 0) AS pending, coalesce(h.held, 0) AS held
         FROM accounts a FULL JOIN (
-            SELECT organization_id, account_code, sum(amount_fen) AS held
+            SELECT organization_id, account_code, sum(amount_fen)::bigint AS held
             FROM holds WHERE status = 'pending' GROUP BY organization_id, account_code
         ) h ON h.organization_id = a.organization_id AND h.account_code = a.code
         WHERE coalesce(a.pending_fen, 0) <> coalesce(h.held, 0)
         ORDER BY 1, 2
         """,
     )
-    return _result(
+    return _found(
         "each account's pending equals its pending holds",
-        [f"{r.organization_id} {r.code}: pending {r.pending} fen, pending holds {r.held} fen" for r in rows],
+        [Finding("pending_not_open_holds", r.organization_id,
+                 f"{r.organization_id} {r.code}: pending {r.pending} fen, pending holds {r.held} fen", r.code,
+                 expected_fen=r.held, stored_fen=r.pending) for r in rows],
         "pending amounts match the pending holds",
         "{n} account(s) with pending not matching their holds",
     )
@@ -224,26 +267,31 @@ async def transfers_mirrored(session: AsyncSession) -> CheckResult:
         session,
         """
         SELECT p.organization_id, l.counterparty_id, p.journal_event_id,
-               greatest(sum(l.debit_fen), sum(l.credit_fen)) AS amount
+               greatest(sum(l.debit_fen), sum(l.credit_fen))::bigint AS amount
         FROM posting_lines l JOIN postings p ON p.id = l.posting_id
         WHERE l.counterparty_id IS NOT NULL
         GROUP BY p.organization_id, l.counterparty_id, p.journal_event_id
         """,
     )
     sides = {(r.organization_id, r.counterparty_id, r.journal_event_id): r.amount for r in rows}
-    offenders = []
+    findings = []
     for (org, other, journal), amount in sorted(sides.items(), key=lambda item: tuple(str(k) for k in item[0])):
         if journal is None:
-            offenders.append(f"{org} names {other} in a posting with no journal entry")
+            findings.append(Finding("flow_without_journal", org, f"{org} names {other} in a posting with no journal entry",
+                                    counterparty_id=other))
             continue
         mirror = sides.get((other, org, journal))
         if mirror is None:
-            offenders.append(f"{org} → {other} {amount} fen (journal {journal}): no mirror posting in {other}")
+            detail = f"{org} → {other} {amount} fen (journal {journal}): no mirror posting in {other}"
         elif mirror != amount:
-            offenders.append(f"{org} → {other} (journal {journal}): {amount} fen here, {mirror} fen in {other}")
-    return _result(
+            detail = f"{org} → {other} (journal {journal}): {amount} fen here, {mirror} fen in {other}"
+        else:
+            continue
+        findings.append(Finding("flow_not_mirrored", org, detail, counterparty_id=other,
+                                expected_fen=amount, stored_fen=mirror))
+    return _found(
         "every inter-organization posting has its mirror",
-        offenders,
+        findings,
         f"{len(sides)} inter-organization sides mirrored",
         "{n} inter-organization side(s) without a matching mirror",
     )
@@ -255,7 +303,7 @@ async def consolidation_holds(session: AsyncSession) -> CheckResult:
         session,
         """
         SELECT g.federation_id, l.organization_id, l.counterparty_id, l.account_code,
-               (c.organization_id IS NOT NULL) AS eliminated, sum(l.debit_fen - l.credit_fen) AS net
+               (c.organization_id IS NOT NULL) AS eliminated, sum(l.debit_fen - l.credit_fen)::bigint AS net
         FROM posting_lines l
         JOIN ledgers g ON g.organization_id = l.organization_id
         LEFT JOIN ledgers c ON c.organization_id = l.counterparty_id AND c.federation_id = g.federation_id
@@ -265,7 +313,7 @@ async def consolidation_holds(session: AsyncSession) -> CheckResult:
     balance_rows = await _rows(
         session,
         """
-        SELECT g.federation_id, a.code, sum(a.balance_fen) AS balance
+        SELECT g.federation_id, a.code, sum(a.balance_fen)::bigint AS balance
         FROM accounts a JOIN ledgers g ON g.organization_id = a.organization_id
         GROUP BY 1, 2
         """,
@@ -282,22 +330,24 @@ async def consolidation_holds(session: AsyncSession) -> CheckResult:
             from_lines[r.federation_id, r.account_code] += amount
     for r in balance_rows:
         from_accounts[r.federation_id, r.code] += r.balance
-    offenders = [
-        f"{fed} {code}: {from_lines.get((fed, code), 0)} fen from lines, {from_accounts.get((fed, code), 0)} fen from balances"
+    findings = [
+        Finding("consolidation_differs", fed,
+                f"{fed} {code}: {lines} fen from lines, {balances} fen from balances", code,
+                expected_fen=lines, stored_fen=balances)
         for fed, code in sorted(set(from_lines) | set(from_accounts))
-        if from_lines.get((fed, code), 0) != from_accounts.get((fed, code), 0)
+        if (lines := from_lines.get((fed, code), 0)) != (balances := from_accounts.get((fed, code), 0))
     ]
-    offenders += _unnetted_pairs(pair_amounts)
+    findings += _unnetted_pairs(pair_amounts)
     federations = len({fed for fed, _ in from_accounts})
-    return _result(
+    return _found(
         "consolidated balances equal the sum of the subtree, inter-organization lines eliminated",
-        offenders,
+        findings,
         f"{federations} federation(s) consolidate; transfers net to zero pairwise",
         "{n} consolidation difference(s)",
     )
 
 
-def _unnetted_pairs(pair_amounts: dict) -> list[str]:
+def _unnetted_pairs(pair_amounts: dict) -> list[Finding]:
     offenders = []
     for ours, theirs in MIRRORED_ACCOUNTS:
         pairs = {(org, other) for org, other, code in pair_amounts if code == ours}
@@ -305,7 +355,11 @@ def _unnetted_pairs(pair_amounts: dict) -> list[str]:
         for org, other in sorted(pairs):
             mine, counter = pair_amounts.get((org, other, ours), 0), pair_amounts.get((other, org, theirs), 0)
             if mine != counter:
-                offenders.append(f"{org} {ours} with {other}: {mine} fen, but {other} {theirs} with {org}: {counter} fen")
+                offenders.append(Finding(
+                    "flow_not_netted", org,
+                    f"{org} {ours} with {other}: {mine} fen, but {other} {theirs} with {org}: {counter} fen", ours,
+                    counterparty_id=other, expected_fen=counter, stored_fen=mine,
+                ))
     return offenders
 
 
@@ -425,14 +479,17 @@ async def money_events_journaled(session: AsyncSession) -> CheckResult:
 
 async def chains_intact(session: AsyncSession) -> CheckResult:
     organizations = [r.organization_id for r in await _rows(session, "SELECT organization_id FROM ledgers ORDER BY 1")]
-    offenders = []
+    findings = []
     for organization_id in organizations:
         report = await verify_chain(session, organization_id)
         if not report.ok:
-            offenders.append(f"sequence {report.broken_sequence} of {organization_id}: {report.problem}: {report.detail}")
-    return _result(
+            findings.append(Finding(
+                "chain_broken", organization_id,
+                f"sequence {report.broken_sequence} of {organization_id}: {report.problem}: {report.detail}",
+            ))
+    return _found(
         "every ledger's hash chain verifies from sequence 1",
-        offenders,
+        findings,
         f"{len(organizations)} chain(s) intact",
         "{n} chain(s) broken",
     )
