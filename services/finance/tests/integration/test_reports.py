@@ -322,6 +322,31 @@ async def test_trace_of_an_event_entry_names_the_source_event_and_the_other_serv
     assert trace["trace_id"] == TRACEPARENT.split("-")[1]
 
 
+async def test_trace_names_the_organizations_the_accounts_and_a_member_behind_an_entry(books: Books):
+    auditor = bearer(Role.AUDITOR, books.federation, books.federation)
+    trace = (await books.client.get(f"/v1/postings/{books.posting['allocation_school']}/trace", headers=auditor)).json()
+    assert trace["posting"]["organization_name"] == "No. 1 Primary"
+    # The chart's names in the federation's language (zh-CN), the other level by its name.
+    assert [(l["account_code"], l["account_name"], l["counterparty_id"], l["counterparty_name"])
+            for l in trace["posting"]["lines"]] == [
+        ("1001", "银行存款及现金", None, None), ("4103", "上级补助收入", books.federation, "County union"),
+    ]
+    # A staff account's subject is all finance knows of that person.
+    assert (trace["actor"], trace["actor_name"]) == ("tester", None)
+
+    # A member acting for themselves is shown by their display name, beside the subject.
+    paid = envelope_for(dues(books.federation, books.school, books.member_id, 10_00, period="2026-11"),
+                        actor=str(books.member_id))
+    assert await books.finance.consumer.handle(membership_message(paid, 60)) is Outcome.PROCESSED
+    assert await apply_journal(books.finance) == [Outcome.PROCESSED]
+    async with books.finance.session_factory() as session:
+        [posting_id] = await session.scalar(
+            select(money_outcomes.c.posting_ids).where(money_outcomes.c.request_event_id == paid.id)
+        )
+    by_member = (await books.client.get(f"/v1/postings/{posting_id}/trace", headers=auditor)).json()
+    assert (by_member["actor"], by_member["actor_name"]) == (str(books.member_id), "Li Hua")
+
+
 async def test_trace_shows_reversal_links_both_ways(books: Books):
     admin = bearer(Role.FEDERATION_ADMIN, books.federation, books.federation)
     original = (await books.client.get(f"/v1/postings/{books.posting['mistake']}/trace", headers=admin)).json()

@@ -10,7 +10,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters import report_queries as queries
@@ -204,14 +204,17 @@ async def audit_pack(
 class TraceLine(BaseModel):
     line_no: int
     account_code: str
+    account_name: str = Field(description="The chart's name of the account, in the federation's language")
     debit_fen: int
     credit_fen: int
     counterparty_id: str | None
+    counterparty_name: str | None = Field(description="Null when finance knows no organization of that id")
 
 
 class TracedPosting(BaseModel):
     id: uuid.UUID
     organization_id: str
+    organization_name: str
     sequence: int
     effective_date: dt.date
     description: str
@@ -276,7 +279,8 @@ class PostingTrace(BaseModel):
     source_event: SourceEventRef
     causation_chain: list[CausationLink]  # nearest cause first
     originating_command: str | None  # the cmd-… id of the HTTP command, when finance recorded it
-    actor: str | None
+    actor: str | None = Field(description="The subject of the token behind the entry")
+    actor_name: str | None = Field(description="The actor's display name, when the actor is a member finance knows")
     correlation_id: str
     trace_id: str | None
     reverses: PostingRef | None
@@ -303,9 +307,19 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
         reverses = await queries.posting_summary(session, entry["reverses_posting_id"])
         reversed_by = await queries.posting_summary(session, entry["reversed_by_posting_id"])
         outcome = await queries.money_outcome(session, entry["journal_event_id"])
+        counterparties = {line["counterparty_id"] for line in entry["lines"] if line["counterparty_id"]}
+        named = await queries.organizations_by_id(session, {entry["organization_id"]} | counterparties)
+        people = await queries.member_names(session, {entry["actor"]} if entry["actor"] else set())
     commands = [link["event_id"] for link in chain if link["kind"] == "command"]
+    own = named[entry["organization_id"]]  # in scope, so in the directory
+    lang = reports.statement_lang(own["language"])
+    lines = [
+        TraceLine(**line, account_name=reports.account_name(line["account_code"], lang),
+                  counterparty_name=named.get(line["counterparty_id"], {}).get("name"))
+        for line in entry["lines"]
+    ]
     return PostingTrace(
-        posting=TracedPosting(**entry),
+        posting=TracedPosting(**{**entry, "lines": lines}, organization_name=own["name"]),
         journal_entry=JournalRef(
             event_id=entry["journal_event_id"], partition=entry["journal_partition"], offset=entry["journal_offset"]
         ),
@@ -317,6 +331,7 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
         causation_chain=[CausationLink(**link) for link in chain],
         originating_command=commands[0] if commands else None,
         actor=entry["actor"],
+        actor_name=people.get(entry["actor"]),
         correlation_id=entry["correlation_id"],
         trace_id=entry["trace_id"],
         reverses=PostingRef(**reverses) if reverses else None,
