@@ -22,9 +22,18 @@ test("an auditor signs in, opens an entry and follows its trace to the person", 
 
   await expect(page.getByTestId("entry-page")).toBeVisible();
   await expect(page.getByRole("heading", { level: 2 })).toContainText(description);
+  // Names, not ids: the organization and the chart's accounts in the federation's language (Chinese).
+  await expect(page.getByTestId("entry-organization")).toHaveText(/\p{Script=Han}/u);
+  const lines = page.locator(".ant-table-tbody tr.ant-table-row");
+  await expect(lines.first().locator("td").nth(1)).toHaveText(/\p{Script=Han}/u);
   const person = page.getByTestId("trace-person");
   await expect(person).not.toHaveText("—");
-  if (actor) await expect(person).toHaveText(actor);
+  if (actor) {
+    // A member is shown by name with the subject beside it; a staff account by its subject.
+    const subject = page.getByTestId("trace-subject");
+    if (await subject.count()) await expect(subject).toHaveText(actor);
+    else await expect(person).toHaveText(actor);
+  }
   await expect(page.getByTestId("trace-command")).not.toHaveText("");
   await expect(page.getByTestId("trace").locator(".ant-timeline-item").first()).toBeVisible();
   await checkPage(page, "finance-entry-trace");
@@ -52,6 +61,8 @@ test("an auditor signs in, opens an entry and follows its trace to the person", 
 
   await page.getByTestId("reconcile").getByRole("button", { name: /运行对账|Run reconcile/ }).click();
   await expect(page.getByTestId("reconcile-checks").locator("tbody tr.ant-table-row")).toHaveCount(11);
+  // The demo's books are untouched: no ledger or account is named at fault.
+  await expect(page.getByTestId("reconcile-findings")).toHaveCount(0);
   await expect(page.getByTestId("audit-log")).toBeVisible();
   await checkPage(page, "audit-desk");
 });

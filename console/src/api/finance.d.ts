@@ -51,6 +51,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages this service could not apply (platform administrators) */
+        get: operations["list_dead_letters_v1_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply dead letters again, once their cause is fixed (platform administrators) */
+        post: operations["replay_dead_letters_v1_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/federations/{federation_id}/fund-policy": {
         parameters: {
             query?: never;
@@ -727,6 +761,77 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** DeadLetterCounts */
+        DeadLetterCounts: {
+            /** Pending */
+            pending: number;
+            /** Replayed */
+            replayed: number;
+        };
+        /** DeadLetterList */
+        DeadLetterList: {
+            /** @description Over all dead letters of the service, whatever `status` asks */
+            counts: components["schemas"]["DeadLetterCounts"];
+            /**
+             * Items
+             * @description Oldest first, at most `limit`
+             */
+            items: components["schemas"]["DeadLetterOut"][];
+            /**
+             * More
+             * @description More dead letters of the asked status than `limit`
+             */
+            more: boolean;
+            /** Service */
+            service: string;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /** Attempts */
+            attempts: number;
+            /** Consumer */
+            consumer: string;
+            /**
+             * Error
+             * @description The exception of the last failure (English, technical)
+             */
+            error: string;
+            /**
+             * Event Id
+             * @description Null when the message was not a readable CloudEvent
+             */
+            event_id: string | null;
+            /** Event Type */
+            event_type: string | null;
+            /**
+             * First Failed At
+             * Format: date-time
+             */
+            first_failed_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Last Failed At
+             * Format: date-time
+             */
+            last_failed_at: string;
+            /** Offset */
+            offset: number;
+            /** Partition */
+            partition: number;
+            /**
+             * Resolved At
+             * @description When a replay applied it
+             */
+            resolved_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "replayed";
+            /** Topic */
+            topic: string;
+        };
         /** DecideFundRequest */
         DecideFundRequest: {
             /** Approve */
@@ -1086,8 +1191,16 @@ export interface components {
         };
         /** PostingTrace */
         PostingTrace: {
-            /** Actor */
+            /**
+             * Actor
+             * @description The subject of the token behind the entry
+             */
             actor: string | null;
+            /**
+             * Actor Name
+             * @description The actor's display name, when the actor is a member finance knows
+             */
+            actor_name: string | null;
             /** Causation Chain */
             causation_chain: components["schemas"]["CausationLink"][];
             /** Correlation Id */
@@ -1159,15 +1272,62 @@ export interface components {
              * @description What was found (English)
              */
             detail: string;
+            /**
+             * Findings
+             * @description The offenders that are one ledger of the caller's subtree, each named; others are only counted
+             */
+            findings: components["schemas"]["ReconcileFinding"][];
             /** Name */
             name: string;
-            /** Offender Count */
+            /**
+             * Offender Count
+             * @description Offenders over every ledger the service keeps
+             */
             offender_count: number;
             /**
              * Verdict
              * @enum {string}
              */
             verdict: "PASS" | "FAIL";
+        };
+        /** ReconcileFinding */
+        ReconcileFinding: {
+            /** Account Code */
+            account_code: string | null;
+            /**
+             * Account Name
+             * @description In the federation's language
+             */
+            account_name: string | null;
+            /** Counterparty Id */
+            counterparty_id: string | null;
+            /** Counterparty Name */
+            counterparty_name: string | null;
+            /**
+             * Detail
+             * @description The offender as `unionfed finance reconcile` prints it (English)
+             */
+            detail: string;
+            /**
+             * Expected Fen
+             * @description What the rows say it must be (for a flow: the amount on this side)
+             */
+            expected_fen: number | null;
+            /**
+             * Kind
+             * @description What disagrees: e.g. `balance_not_sum_of_lines` (stored balance against the sum of the account's lines), `pending_not_open_holds`, `flow_not_mirrored` (a flow between two levels without its matching posting on the other side)
+             * @enum {string}
+             */
+            kind: "posting_unbalanced" | "ledger_unbalanced" | "posting_malformed" | "account_not_in_chart" | "balance_not_sum_of_lines" | "below_floor" | "pending_not_open_holds" | "flow_without_journal" | "flow_not_mirrored" | "consolidation_differs" | "flow_not_netted" | "chain_broken";
+            /** Organization Id */
+            organization_id: string;
+            /** Organization Name */
+            organization_name: string | null;
+            /**
+             * Stored Fen
+             * @description What is stored (for a flow: the amount on the other side, null if none)
+             */
+            stored_fen: number | null;
         };
         /** ReconcileResult */
         ReconcileResult: {
@@ -1177,7 +1337,7 @@ export interface components {
             ok: boolean;
             /**
              * Scope
-             * @description The checks run over every ledger the finance service keeps, as `unionfed finance reconcile` does; the offenders themselves, which name organizations of other federations, are left to the CLI
+             * @description The checks run over every ledger the finance service keeps, as `unionfed finance reconcile` does; `findings` name only the offenders inside the caller's subtree (the rest are left to the CLI)
              * @default all ledgers
              * @constant
              */
@@ -1233,6 +1393,40 @@ export interface components {
              * Format: date
              */
             spent_on: string;
+        };
+        /** ReplayAnswer */
+        ReplayAnswer: {
+            /** Replayed */
+            replayed: number;
+            /** Results */
+            results: components["schemas"]["ReplayedLetter"][];
+            /** Still Failing */
+            still_failing: number;
+        };
+        /** ReplayRequest */
+        ReplayRequest: {
+            /**
+             * All
+             * @description Replay every pending dead letter instead
+             * @default false
+             */
+            all: boolean;
+            /**
+             * Ids
+             * @description Dead letters to replay
+             */
+            ids?: number[] | null;
+        };
+        /** ReplayedLetter */
+        ReplayedLetter: {
+            /** Id */
+            id: number;
+            /**
+             * Outcome
+             * @description `dead_lettered`: it failed again and stays pending
+             * @enum {string}
+             */
+            outcome: "processed" | "duplicate" | "ignored" | "dead_lettered";
         };
         /** RequestFunds */
         RequestFunds: {
@@ -1310,8 +1504,18 @@ export interface components {
         TraceLine: {
             /** Account Code */
             account_code: string;
+            /**
+             * Account Name
+             * @description The chart's name of the account, in the federation's language
+             */
+            account_name: string;
             /** Counterparty Id */
             counterparty_id: string | null;
+            /**
+             * Counterparty Name
+             * @description Null when finance knows no organization of that id
+             */
+            counterparty_name: string | null;
             /** Credit Fen */
             credit_fen: number;
             /** Debit Fen */
@@ -1339,6 +1543,8 @@ export interface components {
             lines: components["schemas"]["TraceLine"][];
             /** Organization Id */
             organization_id: string;
+            /** Organization Name */
+            organization_name: string;
             /** Previous Hash */
             previous_hash: string;
             /**
@@ -1439,6 +1645,156 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_dead_letters_v1_dead_letters_get: {
+        parameters: {
+            query?: {
+                status?: "pending" | "replayed" | "all";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_dead_letters_v1_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */

@@ -51,6 +51,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages this service could not apply (platform administrators) */
+        get: operations["list_dead_letters_v1_dead_letters_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply dead letters again, once their cause is fixed (platform administrators) */
+        post: operations["replay_dead_letters_v1_dead_letters_replay_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/federations": {
         parameters: {
             query?: never;
@@ -824,6 +858,77 @@ export interface components {
             /** Username */
             username: string;
         };
+        /** DeadLetterCounts */
+        DeadLetterCounts: {
+            /** Pending */
+            pending: number;
+            /** Replayed */
+            replayed: number;
+        };
+        /** DeadLetterList */
+        DeadLetterList: {
+            /** @description Over all dead letters of the service, whatever `status` asks */
+            counts: components["schemas"]["DeadLetterCounts"];
+            /**
+             * Items
+             * @description Oldest first, at most `limit`
+             */
+            items: components["schemas"]["DeadLetterOut"][];
+            /**
+             * More
+             * @description More dead letters of the asked status than `limit`
+             */
+            more: boolean;
+            /** Service */
+            service: string;
+        };
+        /** DeadLetterOut */
+        DeadLetterOut: {
+            /** Attempts */
+            attempts: number;
+            /** Consumer */
+            consumer: string;
+            /**
+             * Error
+             * @description The exception of the last failure (English, technical)
+             */
+            error: string;
+            /**
+             * Event Id
+             * @description Null when the message was not a readable CloudEvent
+             */
+            event_id: string | null;
+            /** Event Type */
+            event_type: string | null;
+            /**
+             * First Failed At
+             * Format: date-time
+             */
+            first_failed_at: string;
+            /** Id */
+            id: number;
+            /**
+             * Last Failed At
+             * Format: date-time
+             */
+            last_failed_at: string;
+            /** Offset */
+            offset: number;
+            /** Partition */
+            partition: number;
+            /**
+             * Resolved At
+             * @description When a replay applied it
+             */
+            resolved_at: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "replayed";
+            /** Topic */
+            topic: string;
+        };
         /** DuesPaymentOut */
         DuesPaymentOut: {
             /** Amount Fen */
@@ -1268,6 +1373,40 @@ export interface components {
              */
             sector?: ("education" | "enterprise" | "public_sector") | null;
         };
+        /** ReplayAnswer */
+        ReplayAnswer: {
+            /** Replayed */
+            replayed: number;
+            /** Results */
+            results: components["schemas"]["ReplayedLetter"][];
+            /** Still Failing */
+            still_failing: number;
+        };
+        /** ReplayRequest */
+        ReplayRequest: {
+            /**
+             * All
+             * @description Replay every pending dead letter instead
+             * @default false
+             */
+            all: boolean;
+            /**
+             * Ids
+             * @description Dead letters to replay
+             */
+            ids?: number[] | null;
+        };
+        /** ReplayedLetter */
+        ReplayedLetter: {
+            /** Id */
+            id: number;
+            /**
+             * Outcome
+             * @description `dead_lettered`: it failed again and stays pending
+             * @enum {string}
+             */
+            outcome: "processed" | "duplicate" | "ignored" | "dead_lettered";
+        };
         /**
          * Role
          * @enum {string}
@@ -1447,6 +1586,156 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_dead_letters_v1_dead_letters_get: {
+        parameters: {
+            query?: {
+                status?: "pending" | "replayed" | "all";
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadLetterList"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_dead_letters_v1_dead_letters_replay_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayAnswer"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */

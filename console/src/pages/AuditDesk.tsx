@@ -11,6 +11,7 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { useOrg } from "../scope";
 import { useConsolidated } from "./finance/ConsolidatedTab";
+import { yuan } from "../money";
 
 type AuditPage = components["schemas"]["Page_AuditEntry_"];
 type AuditEntry = components["schemas"]["AuditEntry"];
@@ -21,6 +22,7 @@ type ChainVerification = components["schemas"]["ChainVerification"];
 type HeadVerification = components["schemas"]["HeadVerification"];
 type ReconcileResult = components["schemas"]["ReconcileResult"];
 type ReconcileCheck = components["schemas"]["ReconcileCheck"];
+type ReconcileFinding = components["schemas"]["ReconcileFinding"];
 
 export default function AuditDesk() {
   const { t } = useI18n();
@@ -252,9 +254,57 @@ function Reconcile() {
               { title: t.detail, dataIndex: "detail" },
             ]}
           />
+          <Findings checks={query.data.checks} />
         </>
       )}
     </Card>
+  );
+}
+
+/** A name with its id beneath, or the id alone when the name is unknown. */
+function Named({ name, id }: { name: string | null; id: string | null }) {
+  if (!id) return <>—</>;
+  return name ? (
+    <>
+      {name}
+      <br />
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {id}
+      </Typography.Text>
+    </>
+  ) : (
+    <>{id}</>
+  );
+}
+
+/** The ledgers and accounts at fault in the caller's scope, one row per finding of a failing check. */
+function Findings({ checks }: { checks: ReconcileCheck[] }) {
+  const { t } = useI18n();
+  const rows = checks.flatMap((check) => check.findings.map((finding, index) => ({ ...finding, check: check.name, key: `${check.name}#${index}` })));
+  if (rows.length === 0) return null;
+  const fen = (value: number | null) => (value === null ? "—" : yuan(value));
+  return (
+    <>
+      <Typography.Title level={3} style={{ fontSize: 14, marginTop: 16 }}>
+        {t.findings}
+      </Typography.Title>
+      <Table<ReconcileFinding & { check: string; key: string }>
+        data-testid="reconcile-findings"
+        rowKey="key"
+        size="small"
+        pagination={false}
+        dataSource={rows}
+        columns={[
+          { title: t.mismatch, dataIndex: "kind", render: (kind: string, row) => <Tooltip title={row.check}>{t.mismatchKinds[kind] ?? kind}</Tooltip> },
+          { title: t.organization, key: "organization", render: (_, row) => <Named name={row.organization_name} id={row.organization_id} /> },
+          { title: t.account, key: "account", render: (_, row) => <Named name={row.account_name} id={row.account_code} /> },
+          { title: t.expected, dataIndex: "expected_fen", align: "right", render: fen },
+          { title: t.stored, dataIndex: "stored_fen", align: "right", render: fen },
+          { title: t.counterparty, key: "counterparty", render: (_, row) => <Named name={row.counterparty_name} id={row.counterparty_id} /> },
+          { title: t.detail, dataIndex: "detail" },
+        ]}
+      />
+    </>
   );
 }
 

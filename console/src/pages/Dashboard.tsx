@@ -10,7 +10,8 @@ import { useI18n } from "../i18n";
 import { yuan } from "../money";
 import { useOrg } from "../scope";
 import { useSession } from "../session";
-import { ADMINS } from "../auth";
+import { Link } from "react-router-dom";
+import { deadLettersOfEveryService } from "../api/deadLetters";
 
 type Balances = Finance["schemas"]["Balances"];
 interface Figures {
@@ -29,6 +30,7 @@ interface Session {
 const enc = encodeURIComponent;
 // The chart of accounts' bank and cash (finance domain/ledger.py BANK).
 const BANK_ACCOUNT = "1001";
+const PLATFORM_ADMIN = "platform_admin";
 
 function Tile({ title, query, children }: { title: string; query: { error: unknown; isLoading: boolean }; children: ReactNode }) {
   return (
@@ -72,6 +74,12 @@ export default function Dashboard() {
       );
       return answers.reduce((sum, a) => sum + a.proposals.length, 0);
     },
+  });
+  // Dead letters belong to no federation: only the platform's operators may see them.
+  const deadLetters = useQuery({
+    queryKey: ["dead-letters-pending"],
+    queryFn: async () => (await deadLettersOfEveryService("pending", 1)).reduce((sum, list) => sum + list.counts.pending, 0),
+    enabled: claims.role === PLATFORM_ADMIN,
   });
   const budgets = useQuery({
     queryKey: ["budgets", org],
@@ -156,14 +164,14 @@ export default function Dashboard() {
             )}
           </Tile>
         </Col>
-        {ADMINS.includes(claims.role) && (
+        {claims.role === PLATFORM_ADMIN && (
           <Col xs={24} md={12} xl={8}>
-            <Card title={t.deadLetters} size="small">
-              <Typography.Paragraph type="secondary">{t.deadLettersCli}</Typography.Paragraph>
-              <Typography.Text code copyable>
-                uv run unionfed finance dead-letters list
-              </Typography.Text>
-            </Card>
+            <Tile title={t.deadLetters} query={deadLetters}>
+              <Link to={`/o/${enc(org)}/dead-letters`} data-testid="dead-letters-tile">
+                <Statistic value={deadLetters.data ?? 0} />
+              </Link>
+              <Typography.Text type="secondary">{t.deadLettersNote}</Typography.Text>
+            </Tile>
           </Col>
         )}
       </Row>

@@ -17,6 +17,15 @@ type Trace = components["schemas"]["PostingTrace"];
 // Jaeger's UI, when the deployment has one: the trace id becomes a link.
 const JAEGER_URL = import.meta.env.VITE_JAEGER_URL as string | undefined;
 
+/** An id shown after the name it stands for. */
+function Secondary({ children, testId }: { children: string; testId?: string }) {
+  return (
+    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={testId}>
+      {children}
+    </Typography.Text>
+  );
+}
+
 export default function EntryPage() {
   const { t } = useI18n();
   const org = useOrg();
@@ -39,7 +48,9 @@ export default function EntryPage() {
         <Descriptions bordered size="small" column={2}>
           <Descriptions.Item label={t.effectiveDate}>{posting.effective_date}</Descriptions.Item>
           <Descriptions.Item label={t.amount}>{yuan(posting.total_fen)}</Descriptions.Item>
-          <Descriptions.Item label={t.organization}>{posting.organization_id}</Descriptions.Item>
+          <Descriptions.Item label={t.organization}>
+            <span data-testid="entry-organization">{posting.organization_name}</span> <Secondary>{posting.organization_id}</Secondary>
+          </Descriptions.Item>
           <Descriptions.Item label="hash">
             <Typography.Text code>{posting.hash.slice(0, 24)}…</Typography.Text>
           </Descriptions.Item>
@@ -58,17 +69,43 @@ export default function EntryPage() {
             dataSource={posting.lines}
             columns={[
               { title: "#", dataIndex: "line_no", width: 50 },
-              { title: t.account, dataIndex: "account_code" },
+              {
+                title: t.account,
+                key: "account",
+                render: (_, line) => (
+                  <>
+                    {line.account_name} <Secondary>{line.account_code}</Secondary>
+                  </>
+                ),
+              },
               { title: t.debit, dataIndex: "debit_fen", align: "right", render: (f: number) => (f ? yuan(f) : "") },
               { title: t.credit, dataIndex: "credit_fen", align: "right", render: (f: number) => (f ? yuan(f) : "") },
-              { title: t.counterparty, dataIndex: "counterparty_id" },
+              {
+                title: t.counterparty,
+                key: "counterparty",
+                render: (_, line) =>
+                  line.counterparty_id ? (
+                    <>
+                      {line.counterparty_name ?? line.counterparty_id}{" "}
+                      {line.counterparty_name && <Secondary>{line.counterparty_id}</Secondary>}
+                    </>
+                  ) : (
+                    ""
+                  ),
+              },
             ]}
           />
         </Card>
         <Card title={t.trace} size="small" data-testid="trace">
           <Descriptions size="small" column={1}>
             <Descriptions.Item label={t.person}>
-              <span data-testid="trace-person">{trace.data.actor ?? "—"}</span>
+              <span data-testid="trace-person">{trace.data.actor_name ?? trace.data.actor ?? "—"}</span>
+              {trace.data.actor_name && trace.data.actor && (
+                <>
+                  {" "}
+                  <Secondary testId="trace-subject">{trace.data.actor}</Secondary>
+                </>
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t.originatingCommand}>
               <span data-testid="trace-command">{trace.data.originating_command ?? "—"}</span>
