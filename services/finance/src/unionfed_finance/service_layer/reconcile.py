@@ -84,10 +84,9 @@ def _result(name: str, offenders: list[str], passed_detail: str, failed_detail: 
     return CheckResult(name, False, failed_detail.format(n=len(offenders)), offenders[:SHOWN], len(offenders))
 
 
-def _found(name: str, findings: list[Finding], passed_detail: str, failed_detail: str,
-           others: list[str] = ()) -> CheckResult:
-    """A check's result from its findings (and offenders that are no one ledger's, ``others``)."""
-    result = _result(name, [f.detail for f in findings] + list(others), passed_detail, failed_detail)
+def _found(name: str, findings: list[Finding], passed_detail: str, failed_detail: str) -> CheckResult:
+    """A check's result when each of its offenders is one ledger's: the findings are kept whole."""
+    result = _result(name, [f.detail for f in findings], passed_detail, failed_detail)
     return result if result.passed else replace(result, findings=findings)
 
 
