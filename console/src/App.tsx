@@ -16,6 +16,7 @@ const FinanceDesk = lazy(() => import("./pages/finance/FinanceDesk"));
 const EntryPage = lazy(() => import("./pages/finance/EntryPage"));
 const AuditDesk = lazy(() => import("./pages/AuditDesk"));
 const AccountsPage = lazy(() => import("./pages/AccountsPage"));
+const WelfareDesk = lazy(() => import("./pages/welfare/WelfareDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -83,6 +84,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="finance/:tab?" element={<Lazy><FinanceDesk /></Lazy>} />
             <Route path="audit" element={<Lazy><AuditDesk /></Lazy>} />
             <Route path="accounts" element={<Lazy><AccountsPage /></Lazy>} />
+            <Route path="welfare/:tab?/:id?" element={<Lazy><WelfareDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>
