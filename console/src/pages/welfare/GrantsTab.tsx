@@ -9,12 +9,13 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { RecordGrant, VISIT_TYPES } from "./RecordGrant";
-import { GrantStateTag } from "./shared";
+import { GrantStateTag, MemberPicker } from "./shared";
 
 const enc = encodeURIComponent;
 const PAGE_SIZE = 20;
 
 interface Filters {
+  member_id?: string;
   status?: string;
   visit_type?: string;
   from?: string;
@@ -61,8 +62,9 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
     },
   });
 
-  const onSearch = (values: { status?: string; visit_type?: string; dates?: [Dayjs, Dayjs] }) => {
+  const onSearch = (values: { member_id?: string; status?: string; visit_type?: string; dates?: [Dayjs, Dayjs] }) => {
     setFilters({
+      member_id: values.member_id || undefined,
       status: values.status || undefined,
       visit_type: values.visit_type || undefined,
       from: values.dates?.[0]?.format("YYYY-MM-DD"),
@@ -75,7 +77,16 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
     <Space direction="vertical" style={{ width: "100%" }} size="large">
       {mayRecord && <RecordGrant org={org} onRecorded={() => void refresh()} />}
       <div>
-        <Form layout="inline" onFinish={onSearch} style={{ marginBottom: 16, rowGap: 8 }} aria-label={t.search}>
+        <Form
+          layout="inline"
+          onFinish={onSearch}
+          style={{ marginBottom: 16, rowGap: 8 }}
+          aria-label={t.search}
+          data-testid="grant-filters"
+        >
+          <Form.Item name="member_id" label={w.member}>
+            <MemberPicker org={org} id="grant-filter-member" />
+          </Form.Item>
           <Form.Item name="status" label={w.status}>
             <Select
               allowClear
