@@ -50,4 +50,4 @@ export interface HardshipFile {
 }
 
 /** While finance has not answered, the grant's state still moves: the desk keeps asking. */
-export const GRANT_IN_FLIGHT: GrantState[] = ["awaiting_finance", "paying", "cancelling"];
+export const GRANT_IN_FLIGHT: GrantState[] = ["awaiting_finance", "approved_awaiting_payment", "paying", "cancelling"];

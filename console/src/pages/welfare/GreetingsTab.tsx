@@ -16,7 +16,7 @@ import {
   TreeSelect,
 } from "antd";
 import type { Dayjs } from "dayjs";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
@@ -24,7 +24,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
 import { scopeTree, useSubtree } from "../../scope";
-import { useWelfareBudget } from "./shared";
+import { useSettled, useWelfareBudget } from "./shared";
 
 type CreateGreeting = components["schemas"]["CreateGreeting"];
 type Preview = components["schemas"]["GreetingPreview"];
@@ -77,13 +77,7 @@ function LaunchGreeting({ org }: { org: string }) {
   const [form] = Form.useForm<Values>();
   const values = Form.useWatch([], form) as Values | undefined;
   const scope = values?.scope ?? org;
-  const body = values ? bodyOf(values) : null;
-  const [settled, setSettled] = useState(body);
-  const key = JSON.stringify(body);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(body), 400);
-    return () => clearTimeout(timer);
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const settled = useSettled(values ? bodyOf(values) : null);
   const preview = useQuery({
     queryKey: ["greeting-preview", scope, settled],
     queryFn: () =>

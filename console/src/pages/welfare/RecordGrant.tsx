@@ -14,7 +14,7 @@ import {
 } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import type { Dayjs } from "dayjs";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
 import type { Grant } from "../../api/welfareRows";
@@ -22,7 +22,7 @@ import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
-import { GrantStateTag, MemberPicker, useWelfareBudget } from "./shared";
+import { GrantStateTag, MemberPicker, useSettled, useWelfareBudget } from "./shared";
 
 type RecordGrantBody = components["schemas"]["RecordGrant"];
 type Preview = components["schemas"]["GrantPreview"];
@@ -53,16 +53,6 @@ function bodyOf(values: Values): RecordGrantBody | null {
     goods: goods.map((g) => ({ item: g.item!, quantity: g.quantity!, unit: g.unit!, value_fen: toFen(g.value)! })),
     note: values.note ?? "",
   };
-}
-
-/** The same value a little later, once it stopped changing: the preview is not asked at every keystroke. */
-function useSettled<T>(value: T, ms = 400): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
 }
 
 /** Record a visit and its grant: the cap, the budget and a duplicate occasion are shown before submitting. */

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { Select, Spin, Tag } from "antd";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { Budget } from "../../api/budgets";
 import { call } from "../../api/client";
 import type { components as membership } from "../../api/membership";
@@ -100,4 +100,15 @@ export function GrantStateTag({ state }: { state: GrantState }) {
       {t.welfare.grantStates[state]}
     </Tag>
   );
+}
+
+/** The same value a little later, once it stopped changing (compared as JSON): the preview is not asked at every keystroke. */
+export function useSettled<T>(value: T, ms = 400): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [key, ms]); // eslint-disable-line react-hooks/exhaustive-deps
+  return settled;
 }
