@@ -46,7 +46,7 @@ async function ungrantedMember(page: Page): Promise<Member> {
     (await every<{ member_id: string }>(page, `/api/welfare/v1/organizations/${SCHOOL}/grants?from=${year}-01-01`)).map((g) => g.member_id),
   );
   const named = (m: Member) => members.filter((o) => o.display_name.includes(m.display_name)).length === 1;
-  const found = members.find((m) => m.organization_id === SCHOOL && !granted.has(m.id) && named(m));
+  const found = members.find((m) => !granted.has(m.id) && named(m));
   if (!found) throw new Error(`no member of ${SCHOOL} without a grant in ${year}`);
   return found;
 }
