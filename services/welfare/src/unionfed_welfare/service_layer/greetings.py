@@ -44,7 +44,9 @@ def hidden() -> NotFound:
                     en="festival greeting not found or outside your scope")
 
 
-async def _eligible(uow: UnitOfWork, principal: Principal, organization_id: str, eligibility: rules.Eligibility) -> tuple[list[str], list]:
+async def _eligible(
+    uow: UnitOfWork, principal: Principal, organization_id: str, eligibility: rules.Eligibility
+) -> tuple[list[str], list]:
     """The organization's path and the members a greeting of ``eligibility`` would reach now, by id."""
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
@@ -278,7 +280,8 @@ async def batches_of(uow: UnitOfWork, principal: Principal, organization_id: str
     if cursor:
         created_at, batch_id = _after(cursor)
         query = query.where(tuple_(*key) < tuple_(literal(created_at, key[0].type), literal(batch_id, key[1].type)))
-    rows = [dict(r) for r in (await uow.session.execute(query.order_by(*(c.desc() for c in key)).limit(limit + 1))).mappings()]
+    query = query.order_by(*(c.desc() for c in key)).limit(limit + 1)
+    rows = [dict(r) for r in (await uow.session.execute(query)).mappings()]
     page, next_cursor = page_of(rows, limit, key=lambda b: (b["created_at"].isoformat(), b["id"]))
     return [await report(uow, batch, with_not_paid=False) for batch in page], next_cursor
 
