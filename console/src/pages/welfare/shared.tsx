@@ -42,7 +42,9 @@ export function MemberPicker({
     staleTime: 30_000,
   });
   const [chosen, setChosen] = useState<Member | null>(null);
-  const members = search.data?.items ?? (chosen ? [chosen] : []);
+  // The chosen member stays among the options whatever is typed next, so the field shows a name, never an id.
+  const found = search.data?.items ?? [];
+  const members = chosen && !found.some((m) => m.id === chosen.id) ? [chosen, ...found] : found;
   return (
     <Select
       id={id}
