@@ -17,6 +17,7 @@ const EntryPage = lazy(() => import("./pages/finance/EntryPage"));
 const AuditDesk = lazy(() => import("./pages/AuditDesk"));
 const AccountsPage = lazy(() => import("./pages/AccountsPage"));
 const DeadLettersPage = lazy(() => import("./pages/DeadLettersPage"));
+const WelfareDesk = lazy(() => import("./pages/welfare/WelfareDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -85,6 +86,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="audit" element={<Lazy><AuditDesk /></Lazy>} />
             <Route path="accounts" element={<Lazy><AccountsPage /></Lazy>} />
             <Route path="dead-letters" element={<Lazy><DeadLettersPage /></Lazy>} />
+            <Route path="welfare/:tab?/:id?" element={<Lazy><WelfareDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

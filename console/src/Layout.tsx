@@ -1,12 +1,14 @@
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
-import { AuditOutlined, DashboardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
+import { AuditOutlined, DashboardOutlined, HeartOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
 import { scopeTree, useOrg, useSubtree } from "./scope";
 import { ACCOUNT_MANAGERS } from "./auth";
 
+// Welfare's readers of grants and greetings (a member sees no desk there).
+const WELFARE_ROLES = ["welfare_officer", "union_officer", "federation_admin", "auditor"];
 const AUDIT_ROLES = ["auditor", "federation_admin", "union_officer", "platform_admin"];
 
 export function ConsoleLayout() {
@@ -24,6 +26,7 @@ export function ConsoleLayout() {
   const items = [
     { key: "", icon: <DashboardOutlined />, label: t.dashboard },
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
+    ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];

@@ -184,6 +184,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     (WF, "POST /v1/organizations/{organization_id}/grants"): Route(
         "FUW", ORG, body=lambda w: {"member_id": w["a2"], "visit_type": "wedding", "occasion_on": "2026-07-01",
                                     "occasion_ref": unique("ref"), "money_fen": 100}),
+    (WF, "POST /v1/organizations/{organization_id}/grants/preview"): Route(
+        "FUW", ORG, body=lambda w: {"member_id": w["a2"], "visit_type": "wedding", "occasion_on": "2026-07-01",
+                                    "occasion_ref": unique("ref"), "money_fen": 100}),
     (WF, "GET /v1/organizations/{organization_id}/grants"): Route("FUWA", ORG),
     (WF, "GET /v1/grants/{grant_id}"): Route("FUWA", lambda w: {"grant_id": w["grant"]}),
     (WF, "POST /v1/grants/{grant_id}/approval"): Route(
@@ -194,6 +197,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         "FUWA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings"): Route(
         "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}),
+    (WF, "POST /v1/organizations/{organization_id}/festival-greetings/preview"): Route(
+        "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}),
+    (WF, "GET /v1/organizations/{organization_id}/festival-greetings"): Route("FUWA", ORG),
+    (WF, "GET /v1/organizations/{organization_id}/festival-greetings/{batch_id}/recipients"): Route(
+        "FUWA", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}),
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"): Route(
         "FUW", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}, last=True),
     (WF, "GET /v1/organizations/{organization_id}/festival-greetings/{batch_id}"): Route(

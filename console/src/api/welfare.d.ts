@@ -323,13 +323,38 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Greetings
+         * @description The greetings of the organization's subtree with their progress, newest first (`not_paid` left
+         *     empty here: read one greeting, or its recipients, for that).
+         */
+        get: operations["list_greetings_v1_organizations__organization_id__festival_greetings_get"];
         put?: never;
         /**
          * Create Greeting
          * @description Freeze the eligible members of the subtree; `…/run` (or `unionfed welfare greet`) pays them.
          */
         post: operations["create_greeting_v1_organizations__organization_id__festival_greetings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/festival-greetings/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Greeting
+         * @description How many members a greeting created now would reach and its total: creating selects the same members.
+         */
+        post: operations["preview_greeting_v1_organizations__organization_id__festival_greetings_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -345,6 +370,26 @@ export interface paths {
         };
         /** Get Greeting */
         get: operations["get_greeting_v1_organizations__organization_id__festival_greetings__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Greeting Recipients
+         * @description Each recipient with their state, by name, a page at a time.
+         */
+        get: operations["greeting_recipients_v1_organizations__organization_id__festival_greetings__batch_id__recipients_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -389,6 +434,28 @@ export interface paths {
         put?: never;
         /** Record Grant */
         post: operations["record_grant_v1_organizations__organization_id__grants_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/grants/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What recording this grant would give, before it is recorded
+         * @description The same checks as recording (a refusal of the input is the same problem); the member's
+         *     yearly cap, what is left of it and the refusal recording would meet, and the member's grants
+         *     of the same visit type in the same year (`taken`: this very occasion). Nothing is written.
+         */
+        post: operations["preview_grant_v1_organizations__organization_id__grants_preview_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1009,6 +1076,33 @@ export interface components {
             /** Value Fen */
             value_fen: number;
         };
+        /** GrantPreview */
+        GrantPreview: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Cap Left Fen */
+            cap_left_fen: number;
+            cap_refusal: components["schemas"]["Refusal"] | null;
+            /** Goods Fen */
+            goods_fen: number;
+            /** Granted This Year Fen */
+            granted_this_year_fen: number;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Member Name */
+            member_name: string;
+            /** Money Fen */
+            money_fen: number;
+            /** Same Occasion */
+            same_occasion: components["schemas"]["SameOccasion"][];
+            /** Year */
+            year: number;
+            /** Yearly Cap Fen */
+            yearly_cap_fen: number;
+        };
         /** GreetingOut */
         GreetingOut: {
             /** Amount Fen */
@@ -1061,6 +1155,15 @@ export interface components {
             total: number;
             /** Waiting For Finance */
             waiting_for_finance: number;
+        };
+        /** GreetingPreview */
+        GreetingPreview: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Recipients */
+            recipients: number;
+            /** Total Fen */
+            total_fen: number;
         };
         /** NotPaid */
         NotPaid: {
@@ -1117,6 +1220,26 @@ export interface components {
         Page_AuditEntry_: {
             /** Items */
             items: components["schemas"]["AuditEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[GreetingOut] */
+        Page_GreetingOut_: {
+            /** Items */
+            items: components["schemas"]["GreetingOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
+        /** Page[Recipient] */
+        Page_Recipient_: {
+            /** Items */
+            items: components["schemas"]["Recipient"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` for the next page; null on the last page
@@ -1184,6 +1307,24 @@ export interface components {
              */
             type: string;
         };
+        /** Recipient */
+        Recipient: {
+            /** Display Name */
+            display_name: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Reason */
+            reason: string | null;
+            /** Settled At */
+            settled_at: string | null;
+            /** Status */
+            status: string;
+        };
         /** RecordDonation */
         RecordDonation: {
             /** Amount Fen */
@@ -1234,6 +1375,13 @@ export interface components {
              * @enum {string}
              */
             visit_type: "hospitalised" | "wedding" | "funeral" | "childbirth" | "retirement" | "major_hardship";
+        };
+        /** Refusal */
+        Refusal: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
         };
         /** ReplayAnswer */
         ReplayAnswer: {
@@ -1289,6 +1437,29 @@ export interface components {
              * Format: date
              */
             reviewed_on: string;
+        };
+        /** SameOccasion */
+        SameOccasion: {
+            /** Amount Fen */
+            amount_fen: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Occasion On
+             * Format: date
+             */
+            occasion_on: string;
+            /** Occasion Ref */
+            occasion_ref: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Status */
+            status: string;
+            /** Taken */
+            taken: boolean;
         };
         /** VisitPolicy */
         VisitPolicy: {
@@ -2753,6 +2924,80 @@ export interface operations {
             };
         };
     };
+    list_greetings_v1_organizations__organization_id__festival_greetings_get: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Rows per page (at most 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GreetingOut_"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_greeting_v1_organizations__organization_id__festival_greetings_post: {
         parameters: {
             query?: never;
@@ -2847,6 +3092,97 @@ export interface operations {
             };
         };
     };
+    preview_greeting_v1_organizations__organization_id__festival_greetings_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGreeting"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GreetingPreview"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_greeting_v1_organizations__organization_id__festival_greetings__batch_id__get: {
         parameters: {
             query?: never;
@@ -2866,6 +3202,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GreetingOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    greeting_recipients_v1_organizations__organization_id__festival_greetings__batch_id__recipients_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "requested" | "pay_requested" | "paid" | "skipped" | "refused") | null;
+                /** @description `next_cursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Rows per page (at most 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Recipient_"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -3102,6 +3514,97 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_grant_v1_organizations__organization_id__grants_preview_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordGrant"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrantPreview"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */

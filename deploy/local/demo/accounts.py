@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = [
     ("county-auditor", "郑海燕", "县教育工会 经费审查（审计）", COUNTY, COUNTY, Role.AUDITOR),
     ("school1-officer", "王芳", "第一小学工会 工会主席", SCHOOL, COUNTY, Role.UNION_OFFICER),
     ("school1-treasurer", "李娜", "第一小学工会 财务", SCHOOL, COUNTY, Role.UNION_OFFICER),
+    ("school1-welfare", "赵敏", "第一小学工会 福利干事（帮扶）", SCHOOL, COUNTY, Role.WELFARE_OFFICER),
     ("school1-auditor", "张伟", "第一小学工会 经费审查（审计）", SCHOOL, COUNTY, Role.AUDITOR),
     ("platform-admin", "平台管理员", "平台管理员", PLATFORM, PLATFORM, Role.PLATFORM_ADMIN),
 ]

@@ -31,6 +31,16 @@ def test_the_yearly_cap_counts_what_was_granted_and_says_what_is_left():
         rules.check_cap(700_00, 300_01, 1000_00, 2026)
 
 
+def test_the_cap_refusal_a_preview_shows_is_the_one_recording_raises():
+    assert rules.cap_refusal(700_00, 300_00, 1000_00, 2026) is None
+    refusal = rules.cap_refusal(700_00, 300_01, 1000_00, 2026)
+    assert refusal.code == "grant_over_yearly_cap" and "尚余 300.00 元" in refusal.zh
+    with pytest.raises(Invalid) as raised:
+        rules.check_cap(700_00, 300_01, 1000_00, 2026)
+    assert (raised.value.zh, raised.value.en) == (refusal.zh, refusal.en)
+    assert (rules.cap_left(700_00, 1000_00), rules.cap_left(1200_00, 1000_00)) == (300_00, 0)
+
+
 def test_the_policy_refuses_unknown_types_and_non_integer_fen():
     rules.check_policy({"wedding": 300_00}, 1000_00)
     with pytest.raises(Invalid, match="unknown visit types in the policy: birthday"):

@@ -103,17 +103,33 @@ def amounts(standard_fen: int | None, money_fen: int | None, goods_values: Itera
     return money_fen, goods_fen
 
 
+def cap_left(granted_this_year_fen: int, yearly_cap_fen: int) -> int:
+    """What the member may still be granted this year."""
+    return max(yearly_cap_fen - granted_this_year_fen, 0)
+
+
+def cap_refusal(granted_this_year_fen: int, amount_fen: int, yearly_cap_fen: int, year: int) -> Invalid | None:
+    """Why a grant of ``amount_fen`` breaks the member's yearly cap (across all unions); None when it fits.
+
+    Recording raises it; a preview shows it before anything is recorded.
+    """
+    if granted_this_year_fen + amount_fen <= yearly_cap_fen:
+        return None
+    left = cap_left(granted_this_year_fen, yearly_cap_fen)
+    return Invalid(
+        "grant_over_yearly_cap",
+        zh=f"本次补助 {yuan(amount_fen)} 超出该会员 {year} 年度上限 {yuan(yearly_cap_fen)}："
+        f"本年已补助 {yuan(granted_this_year_fen)}，尚余 {yuan(left)}",
+        en=f"the grant of {amount_fen} fen exceeds the member's yearly cap of {yearly_cap_fen} fen for {year}: "
+        f"{granted_this_year_fen} fen already granted, {left} fen left",
+    )
+
+
 def check_cap(granted_this_year_fen: int, amount_fen: int, yearly_cap_fen: int, year: int) -> None:
     """Refused before finance hears of it: a member's grants in a year, across all unions."""
-    if granted_this_year_fen + amount_fen > yearly_cap_fen:
-        left = max(yearly_cap_fen - granted_this_year_fen, 0)
-        raise Invalid(
-            "grant_over_yearly_cap",
-            zh=f"本次补助 {yuan(amount_fen)} 超出该会员 {year} 年度上限 {yuan(yearly_cap_fen)}："
-            f"本年已补助 {yuan(granted_this_year_fen)}，尚余 {yuan(left)}",
-            en=f"the grant of {amount_fen} fen exceeds the member's yearly cap of {yearly_cap_fen} fen for {year}: "
-            f"{granted_this_year_fen} fen already granted, {left} fen left",
-        )
+    refusal = cap_refusal(granted_this_year_fen, amount_fen, yearly_cap_fen, year)
+    if refusal is not None:
+        raise refusal
 
 
 def display_status(grant_status: str, hold_status: str) -> str:

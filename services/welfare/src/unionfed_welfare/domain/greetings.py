@@ -48,6 +48,7 @@ MemberStatus = Literal["active", "retired"]
 PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED = (
     "pending", "requested", "pay_requested", "paid", "skipped", "refused",
 )
+STATUSES = (PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED)
 IN_FLIGHT = (REQUESTED, PAY_REQUESTED)
 FINAL = (PAID, SKIPPED, REFUSED)
 REFERENCE_PREFIX = "greeting/"

@@ -8,7 +8,9 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, status
+from typing import Literal
+
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
@@ -16,6 +18,7 @@ from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
@@ -72,8 +75,45 @@ class GreetingOut(BaseModel):
     processed_at: LocalTime | None
 
 
+class GreetingPreview(BaseModel):
+    recipients: int  # the members a greeting created now would reach
+    amount_fen: int
+    total_fen: int  # recipients × amount
+
+
+class Recipient(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+    status: str  # pending, requested, pay_requested, paid, skipped or refused
+    reason: str | None
+    settled_at: LocalTime | None
+
+
+RecipientStatus = Literal[tuple(greeting_rules.STATUSES)]  # type: ignore[valid-type]
+
+
 def _greeting_url(organization_id: str, batch_id: uuid.UUID) -> str:
     return f"/v1/organizations/{organization_id}/festival-greetings/{batch_id}"
+
+
+@router.post("/organizations/{organization_id}/festival-greetings/preview", response_model=GreetingPreview)
+@exempt("a preview writes nothing")
+async def preview_greeting(organization_id: str, command: greeting_rules.CreateGreeting,
+                           principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+    """How many members a greeting created now would reach and its total: creating selects the same members."""
+    async with runtime.uow() as uow:
+        return await greetings.preview(uow, principal, organization_id, command)
+
+
+@router.get("/organizations/{organization_id}/festival-greetings", response_model=Page[GreetingOut])
+async def list_greetings(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+                         cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+    """The greetings of the organization's subtree with their progress, newest first (`not_paid` left
+    empty here: read one greeting, or its recipients, for that)."""
+    async with runtime.uow() as uow:
+        found, next_cursor = await greetings.batches_of(uow, principal, organization_id, cursor, limit)
+    return {"items": found, "next_cursor": next_cursor}
 
 
 @router.post("/organizations/{organization_id}/festival-greetings", status_code=status.HTTP_202_ACCEPTED,
@@ -110,6 +150,22 @@ async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: Cur
 async def get_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
                        runtime: CurrentRuntime) -> dict:
     return await _greeting(runtime, principal, organization_id, batch_id)
+
+
+@router.get("/organizations/{organization_id}/festival-greetings/{batch_id}/recipients",
+            response_model=Page[Recipient])
+async def greeting_recipients(
+    organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    status_: RecipientStatus | None = Query(default=None, alias="status"), cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict:
+    """Each recipient with their state, by name, a page at a time."""
+    async with runtime.uow() as uow:
+        batch = await greetings.require_visible(uow, principal, batch_id)
+        if batch["organization_id"] != organization_id:
+            raise greetings.hidden()
+        found, next_cursor = await greetings.recipients_of(uow, batch, status_, cursor, limit)
+    return {"items": found, "next_cursor": next_cursor}
 
 
 # Health checks and group insurance

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from unionfed_welfare.domain.grants import VISIT_TYPES
@@ -18,8 +18,9 @@ from unionfed_welfare.service_layer import hardship as hardship_service
 from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
-from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.openapi_examples import example
+from unionfed_shared.problems import language_of
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.wire_values import Day, whole
 
@@ -97,6 +98,35 @@ class ApproveGrant(_Command):
 
 class CancelGrant(_Command):
     reason: Name
+
+
+class Refusal(BaseModel):
+    code: str
+    detail: str  # in the caller's language
+
+
+class SameOccasion(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    occasion_on: dt.date
+    occasion_ref: str
+    amount_fen: int
+    status: str
+    taken: bool  # the very occasion (same date and reference): recording it again is refused
+
+
+class GrantPreview(BaseModel):
+    member_id: uuid.UUID
+    member_name: str
+    year: int
+    money_fen: int
+    goods_fen: int
+    amount_fen: int
+    yearly_cap_fen: int
+    granted_this_year_fen: int
+    cap_left_fen: int
+    cap_refusal: Refusal | None  # what recording would answer: refused by the yearly cap
+    same_occasion: list[SameOccasion]  # the member's grants of this visit type this year, not cancelled
 
 
 def local(value):
@@ -192,6 +222,23 @@ async def record_grant(
     principal: CurrentPrincipal, runtime: CurrentRuntime):
     async with runtime.uow() as uow:
         return local(await grant_service.record(uow, principal, organization_id, body))
+
+
+@router.post("/organizations/{organization_id}/grants/preview", response_model=GrantPreview,
+             summary="What recording this grant would give, before it is recorded")
+@exempt("a preview writes nothing")
+async def preview_grant(organization_id: str, body: RecordGrant, request: Request, principal: CurrentPrincipal,
+                        runtime: CurrentRuntime) -> GrantPreview:
+    """The same checks as recording (a refusal of the input is the same problem); the member's
+    yearly cap, what is left of it and the refusal recording would meet, and the member's grants
+    of the same visit type in the same year (`taken`: this very occasion). Nothing is written."""
+    async with runtime.uow() as uow:
+        found = await grant_service.preview(uow, principal, organization_id, body)
+    refusal = found["cap_refusal"]
+    return GrantPreview(**{
+        **found,
+        "cap_refusal": Refusal(code=refusal.code, detail=refusal.text(language_of(request))) if refusal else None,
+    })
 
 
 @router.get("/organizations/{organization_id}/grants", summary="Grants of the organization's subtree, a page at a time")

@@ -87,30 +87,89 @@ async def policy(uow: UnitOfWork, principal: Principal, federation_id: str) -> d
 # Grants
 
 
-async def record(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
+@dataclasses.dataclass(frozen=True)
+class _Assessed:
+    """A grant as recording would make it, before the yearly cap and the occasion are checked."""
+
+    member: dict
+    federation_id: str
+    money_fen: int
+    goods_fen: int
+    occasion_key: str
+    year: int
+    yearly_cap_fen: int
+
+    @property
+    def amount_fen(self) -> int:
+        return self.money_fen + self.goods_fen
+
+
+async def _assess(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> _Assessed:
+    """Scope, role, member, policy and amounts: what recording and its preview check alike."""
     org_path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(org_path)
     principal.require_role(*RECORDERS)
     rules.check_visit_type(command.visit_type)
     member = await member_in_scope(uow, principal, command.member_id, organization_id)
     federation_id = org_path[0]
-    standard = (await _policy_row(uow, federation_id))
+    standard = await _policy_row(uow, federation_id)
     money_fen, goods_fen = rules.amounts(
         standard["amounts_fen"].get(command.visit_type), command.money_fen,
         [g.value_fen for g in command.goods], command.visit_type,
     )
     if command.hardship_file_id is not None:
         await _require_hardship_file(uow, command.hardship_file_id, member["id"])
-    key = rules.occasion_key(member["id"], command.visit_type, command.occasion_on, command.occasion_ref)
-    year = command.occasion_on.year
+    return _Assessed(
+        member=member, federation_id=federation_id, money_fen=money_fen, goods_fen=goods_fen,
+        occasion_key=rules.occasion_key(member["id"], command.visit_type, command.occasion_on, command.occasion_ref),
+        year=command.occasion_on.year, yearly_cap_fen=standard["yearly_cap_fen"],
+    )
+
+
+async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
+    """What recording ``command`` now would give: the amounts, the member's cap left, and what stands in the way.
+
+    Nothing is written. The same checks as :func:`record` (``_assess``, the yearly cap rule, the
+    occasion key); a refusal of the input itself (no policy, over the standard …) is raised as there.
+    """
+    assessed = await _assess(uow, principal, organization_id, command)
+    member_id = assessed.member["id"]
+    granted = await granted_in_year(uow, assessed.federation_id, member_id, assessed.year)
+    same_year = (
+        await uow.session.execute(
+            select(grants).where(grants.c.federation_id == assessed.federation_id, grants.c.member_id == member_id,
+                                 grants.c.visit_type == command.visit_type, grants.c.year == assessed.year,
+                                 grants.c.status != "cancelled")
+            .order_by(grants.c.occasion_on, grants.c.recorded_at)
+        )
+    ).mappings().all()
+    return {
+        "member_id": member_id, "member_name": assessed.member["display_name"], "year": assessed.year,
+        "money_fen": assessed.money_fen, "goods_fen": assessed.goods_fen, "amount_fen": assessed.amount_fen,
+        "yearly_cap_fen": assessed.yearly_cap_fen, "granted_this_year_fen": granted,
+        "cap_left_fen": rules.cap_left(granted, assessed.yearly_cap_fen),
+        "cap_refusal": rules.cap_refusal(granted, assessed.amount_fen, assessed.yearly_cap_fen, assessed.year),
+        "same_occasion": [
+            {"id": g["id"], "organization_id": g["organization_id"], "occasion_on": g["occasion_on"],
+             "occasion_ref": g["occasion_ref"], "amount_fen": g["amount_fen"], "status": g["status"],
+             "taken": g["occasion_key"] == assessed.occasion_key}
+            for g in same_year
+        ],
+    }
+
+
+async def record(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
+    assessed = await _assess(uow, principal, organization_id, command)
+    member, federation_id, key, year = assessed.member, assessed.federation_id, assessed.occasion_key, assessed.year
+    money_fen, goods_fen = assessed.money_fen, assessed.goods_fen
     # One member's grants in a year are checked one at a time across all unions of the
     # federation, so two unions granting at once cannot both slip under the cap.
     await uow.session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"grant-cap:{federation_id}:{member['id']}:{year}"}
     )
     await _require_new_occasion(uow, key)
-    rules.check_cap(await granted_in_year(uow, federation_id, member["id"], year), money_fen + goods_fen,
-                    standard["yearly_cap_fen"], year)
+    rules.check_cap(await granted_in_year(uow, federation_id, member["id"], year), assessed.amount_fen,
+                    assessed.yearly_cap_fen, year)
     grant_id, hold_id = uuid.uuid4(), uuid.uuid4()
     amount = money_fen + goods_fen
     language = await directory.language_of(uow.session, organization_id)
@@ -304,8 +363,12 @@ async def _view(uow: UnitOfWork, grant: dict) -> dict:
         select(grant_goods.c.item, grant_goods.c.quantity, grant_goods.c.unit, grant_goods.c.value_fen)
         .where(grant_goods.c.grant_id == grant["id"]).order_by(grant_goods.c.item, grant_goods.c.id)
     )
+    member_name = await uow.session.scalar(
+        select(directory.members.c.display_name).where(directory.members.c.id == grant["member_id"])
+    )
     return {
         **{k: v for k, v in grant.items() if k != "occasion_key"},
+        "member_name": member_name,
         "visit_label": rules.VISIT_TYPES[grant["visit_type"]],
         "state": rules.display_status(grant["status"], hold["status"]),
         "hold_status": hold["status"],

@@ -14,13 +14,14 @@ import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, literal, select, tuple_, update
 
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Invalid, NotFound
 from unionfed_shared.failpoints import failpoint
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.paging import cursor_refusal, decode_cursor, page_of
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import greetings as rules
@@ -43,11 +44,13 @@ def hidden() -> NotFound:
                     en="festival greeting not found or outside your scope")
 
 
-async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
+async def _eligible(
+    uow: UnitOfWork, principal: Principal, organization_id: str, eligibility: rules.Eligibility
+) -> tuple[list[str], list]:
+    """The organization's path and the members a greeting of ``eligibility`` would reach now, by id."""
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
     principal.require_role(*MANAGERS)
-    eligibility = command.eligibility
     query = (
         select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id)
         .join(organizations_t, organizations_t.c.id == members_t.c.organization_id)
@@ -56,7 +59,19 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     )
     if eligibility.gender:
         query = query.where(members_t.c.gender == eligibility.gender)
-    recipients = (await uow.session.execute(query)).all()
+    return path, (await uow.session.execute(query)).all()
+
+
+async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> dict:
+    """How many a greeting would reach if created now, and what it would cost: creating selects the same."""
+    _path, recipients = await _eligible(uow, principal, organization_id, command.eligibility)
+    return {"recipients": len(recipients), "amount_fen": command.amount_fen,
+            "total_fen": len(recipients) * command.amount_fen}
+
+
+async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
+    eligibility = command.eligibility
+    path, recipients = await _eligible(uow, principal, organization_id, eligibility)
     if not recipients:
         raise Invalid("no_eligible_members", zh="本单位及下属单位没有符合本次节日慰问条件的会员",
                       en="no member of this organization's subtree is eligible for this greeting")
@@ -223,10 +238,10 @@ async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
     return rules.Progress(total=total, counts={status: count for status, count in rows})
 
 
-async def report(uow: UnitOfWork, batch: dict) -> dict:
+async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) -> dict:
     """The batch, its progress, and who was not paid and why."""
     progress = await progress_of(uow, batch["id"])
-    unpaid = (
+    unpaid = [] if not with_not_paid else (
         await uow.session.execute(
             select(greeting_recipients.c.member_id, greeting_recipients.c.display_name,
                    greeting_recipients.c.status, greeting_recipients.c.reason)
@@ -249,6 +264,60 @@ async def report(uow: UnitOfWork, batch: dict) -> dict:
         "done": progress.done,
         "not_paid": [dict(row) for row in unpaid],
     }
+
+
+async def batches_of(uow: UnitOfWork, principal: Principal, organization_id: str, cursor: str | None,
+                     limit: int) -> tuple[list[dict], str | None]:
+    """The greetings of the organization's subtree, newest first, a page at a time."""
+    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    principal.require_role(*READERS)
+    query = (
+        select(greeting_batches)
+        .join(organizations_t, organizations_t.c.id == greeting_batches.c.organization_id)
+        .where(organizations_t.c.path.any_() == organization_id)
+    )
+    key = (greeting_batches.c.created_at, greeting_batches.c.id)
+    if cursor:
+        created_at, batch_id = _after(cursor)
+        query = query.where(tuple_(*key) < tuple_(literal(created_at, key[0].type), literal(batch_id, key[1].type)))
+    query = query.order_by(*(c.desc() for c in key)).limit(limit + 1)
+    rows = [dict(r) for r in (await uow.session.execute(query)).mappings()]
+    page, next_cursor = page_of(rows, limit, key=lambda b: (b["created_at"].isoformat(), b["id"]))
+    return [await report(uow, batch, with_not_paid=False) for batch in page], next_cursor
+
+
+async def recipients_of(uow: UnitOfWork, batch: dict, status: str | None, cursor: str | None,
+                        limit: int) -> tuple[list[dict], str | None]:
+    """A page of the batch's recipients, each with their state, by name."""
+    query = select(
+        greeting_recipients.c.member_id, greeting_recipients.c.display_name, greeting_recipients.c.organization_id,
+        greeting_recipients.c.status, greeting_recipients.c.reason, greeting_recipients.c.settled_at,
+    ).where(greeting_recipients.c.batch_id == batch["id"])
+    if status is not None:
+        query = query.where(greeting_recipients.c.status == status)
+    key = (greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+    if cursor:
+        name, member_id = decode_cursor(cursor, 2)
+        try:
+            after = uuid.UUID(member_id)
+        except (TypeError, ValueError, AttributeError):
+            raise cursor_refusal() from None
+        if not isinstance(name, str):
+            raise cursor_refusal()
+        query = query.where(tuple_(*key) > tuple_(literal(name, key[0].type), literal(after, key[1].type)))
+    rows = [dict(r) for r in (await uow.session.execute(query.order_by(*key).limit(limit + 1))).mappings()]
+    return page_of(rows, limit, key=lambda r: (r["display_name"], r["member_id"]))
+
+
+def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    created_at, batch_id = decode_cursor(cursor, 2)
+    try:
+        after = dt.datetime.fromisoformat(created_at), uuid.UUID(batch_id)
+    except (TypeError, ValueError, AttributeError):
+        raise cursor_refusal() from None
+    if after[0].tzinfo is None:
+        raise cursor_refusal()
+    return after
 
 
 async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:

@@ -1,0 +1,116 @@
+import { useQuery } from "@tanstack/react-query";
+import { Select, Spin, Tag } from "antd";
+import { useEffect, useMemo, useState } from "react";
+import type { Budget } from "../../api/budgets";
+import { call } from "../../api/client";
+import type { components as membership } from "../../api/membership";
+import type { GrantState } from "../../api/welfareRows";
+import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
+import { useI18n } from "../../i18n";
+import { useSubtree } from "../../scope";
+
+type Member = membership["schemas"]["MemberOut"];
+type MemberPage = membership["schemas"]["Page_MemberOut_"];
+
+const enc = encodeURIComponent;
+// Finance's welfare-expense account: the budget line grants and greetings are reserved against.
+export const WELFARE_ACCOUNT = "5101";
+
+/** A member chosen by name (membership's member search): names and unions shown, never ids. */
+export function MemberPicker({
+  org,
+  id,
+  value,
+  onChange,
+}: {
+  org: string;
+  id?: string;
+  value?: string;
+  onChange?: (memberId: string, member: Member) => void;
+}) {
+  const { t } = useI18n();
+  const [name, setName] = useState("");
+  const subtree = useSubtree();
+  const unionName = useMemo(() => new Map((subtree.data ?? []).map((o) => [o.id, o.name])), [subtree.data]);
+  const search = useQuery({
+    queryKey: ["member-search", org, name],
+    queryFn: () =>
+      call<MemberPage>("membership", `/v1/organizations/${enc(org)}/members`, {
+        query: { name: name || undefined, status: "active", limit: 20 },
+      }),
+    enabled: name.length > 0,
+    staleTime: 30_000,
+  });
+  const [chosen, setChosen] = useState<Member | null>(null);
+  // The chosen member stays among the options whatever is typed next, so the field shows a name, never an id.
+  const found = search.data?.items ?? [];
+  const members = chosen && !found.some((m) => m.id === chosen.id) ? [chosen, ...found] : found;
+  return (
+    <Select
+      id={id}
+      data-testid="member-picker"
+      showSearch
+      value={value}
+      placeholder={t.welfare.searchMember}
+      filterOption={false}
+      onSearch={setName}
+      notFoundContent={search.isFetching ? <Spin size="small" /> : null}
+      onChange={(memberId: string) => {
+        const member = members.find((m) => m.id === memberId)!;
+        setChosen(member);
+        onChange?.(memberId, member);
+      }}
+      options={members.map((m) => ({
+        value: m.id,
+        label: `${m.display_name}（${unionName.get(m.organization_id) ?? t.welfare.otherUnion}）`,
+      }))}
+      style={{ width: 320 }}
+    />
+  );
+}
+
+/** What the organization's welfare budget of a year has left (amount − spent − reserved), or null when none is set. */
+export function useWelfareBudget(org: string, year: number | undefined) {
+  const query = useQuery({
+    queryKey: ["budgets", org],
+    queryFn: () => call<Budget[]>("finance", `/v1/organizations/${enc(org)}/budgets`),
+  });
+  const row = query.data?.find((b) => b.fiscal_year === year && b.category_account === WELFARE_ACCOUNT) ?? null;
+  return {
+    query,
+    row,
+    left: row ? row.amount_fen - row.spent_fen - row.reserved_fen : null,
+  };
+}
+
+const STATE_COLOURS: Record<GrantState, string> = {
+  awaiting_finance: "processing",
+  reserved: "blue",
+  approved_awaiting_payment: "processing",
+  paying: "processing",
+  paid: "success",
+  refused: "error",
+  cancelling: "processing",
+  cancelled: "default",
+};
+
+export function GrantStateTag({ state }: { state: GrantState }) {
+  const { t } = useI18n();
+  return (
+    <Tag data-testid="grant-state" data-state={state} color={STATE_COLOURS[state]}>
+      {GRANT_IN_FLIGHT.includes(state) && <Spin size="small" style={{ marginRight: 4 }} />}
+      {t.welfare.grantStates[state]}
+    </Tag>
+  );
+}
+
+/** The same value a little later, once it stopped changing (compared as JSON): the preview is not asked at every keystroke. */
+export function useSettled<T>(value: T, ms = 400): T {
+  const [settled, setSettled] = useState(value);
+  const key = JSON.stringify(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [key, ms]); // eslint-disable-line react-hooks/exhaustive-deps
+  return settled;
+}
