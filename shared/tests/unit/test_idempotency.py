@@ -13,7 +13,7 @@ from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 # the voter to the vote. The domain takes one ballot or answer per person, so a retry is refused.
 # Account creation and password resets answer a temporary password, which must never be stored to
 # replay; disabling and enabling set a state, harmless to repeat. Checking a signed ledger head
-# changes nothing. Replaying dead letters takes only pending ones, each applied once (the inbox).
+# changes nothing, nor does a preview. Replaying dead letters takes only pending ones, each applied once (the inbox).
 EXEMPT = {
     ("membership", "/v1/organizations/{organization_id}/accounts"),
     ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/password-reset"),
@@ -21,6 +21,8 @@ EXEMPT = {
     ("membership", "/v1/organizations/{organization_id}/accounts/{account_id}/enable"),
     ("membership", "/v1/organizations/{organization_id}/roster-imports"),
     ("welfare", "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"),
+    ("welfare", "/v1/organizations/{organization_id}/grants/preview"),
+    ("welfare", "/v1/organizations/{organization_id}/festival-greetings/preview"),
     ("events", "/v1/congress-motions/{motion_id}/ballots"),
     ("events", "/v1/surveys/{survey_id}/responses"),
     ("finance", "/v1/ledger-heads/verify"),
