@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
-from unionfed_finance.entrypoints import audit_http, money_http, reports_http
+from unionfed_finance.entrypoints import audit_http, money_http, public_http, reports_http
 from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -24,7 +24,10 @@ def definition() -> ServiceDefinition:
         uow_class=FinanceUnitOfWork,
         handlers=HANDLERS,
         prefetch=prefetch,
-        routers=[router, money_http.router, reports_http.router, audit_http.router, tables.directory.router("finance")],
+        routers=[
+            router, money_http.router, reports_http.router, audit_http.router, public_http.router,
+            tables.directory.router("finance"),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("finance"),
     )
