@@ -5,7 +5,6 @@ that slipped into the HTML cannot make the server request anything.
 """
 
 from anyio import to_thread
-from weasyprint import HTML
 
 MEDIA_TYPE = "application/pdf"
 
@@ -15,6 +14,10 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 
 def html_to_pdf(page: str) -> bytes:
+    # Imported when first used: WeasyPrint loads Pango as it is imported, and a finance without
+    # Pango (deploy/local/ensure-python-env.sh installs it) should still keep its books.
+    from weasyprint import HTML
+
     return HTML(string=page, url_fetcher=_refuse_fetch).write_pdf()
 
 
