@@ -226,7 +226,7 @@ async def test_a_head_that_is_not_on_the_chain_fails_and_reveals_nothing(books: 
     assert rewritten["organization_name"] is None
 
 
-async def test_the_public_check_refuses_malformed_urls_and_needs_no_token(books: Books):
+async def test_a_malformed_check_url_is_refused_as_a_problem(books: Books):
     answer = await books.client.get("/v1/public/disclosure-check", params={"o": books.school, "seq": "x"})
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
 
