@@ -44,6 +44,12 @@ test("an auditor signs in, opens an entry and follows its trace to the person", 
     await expect(page.getByTestId("problem")).toHaveCount(0);
     await checkPage(page, `finance-${tab}`);
   }
+  // The disclosure as the A4 sheet to post, rendered by finance (the last tab is still open).
+  const printing = page.waitForEvent("download");
+  await page.getByTestId("download-disclosure-pdf").click();
+  const sheet = await printing;
+  expect(sheet.suggestedFilename()).toMatch(new RegExp(`^disclosure-${COUNTY}-.*\\.pdf$`));
+  expect((await readFile(await sheet.path())).subarray(0, 5).toString()).toBe("%PDF-");
   await page.goto(`/o/${COUNTY}/audit`);
   await expect(page.getByTestId("chains").locator("tbody tr.ant-table-row").first()).toBeVisible();
   // finance re-verifies the county's chain from sequence 1 (GET …/ledger/chain)

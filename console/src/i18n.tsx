@@ -99,6 +99,7 @@ const zh = {
   print: "打印 / 另存为 PDF",
   downloadCsv: "下载 CSV",
   downloadHtml: "下载 HTML",
+  downloadPdf: "下载 PDF",
   organization: "单位",
   // audit
   chains: "账簿链校验",
@@ -392,6 +393,7 @@ const en: Strings = {
   print: "Print / save as PDF",
   downloadCsv: "Download CSV",
   downloadHtml: "Download HTML",
+  downloadPdf: "Download PDF",
   organization: "Organization",
   chains: "Ledger chains",
   verify: "Verify",

@@ -22,21 +22,12 @@ def console_packages() -> Path:
     return CONSOLE
 
 
-def _debian_package_installed(name: str) -> bool:
-    return run(["dpkg-query", "-W", "-f=${Status}", name], REPO, timeout=60).stdout.endswith("installed")
-
-
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Debian's Chromium (Playwright's own browser download cannot work on these machines), with
     CJK fonts so the screenshots show the Chinese pages as a person sees them."""
-    missing = [p for p in ("chromium", "fonts-noto-cjk") if not _debian_package_installed(p)]
-    if missing:
-        installed = run(["apt-get", "install", "-y", "-o", "DPkg::Lock::Timeout=600", *missing], REPO, timeout=900)
-        if installed.returncode != 0:  # a stale package list: refresh it once
-            run(["apt-get", "update"], REPO, timeout=600)
-            installed = run(["apt-get", "install", "-y", "-o", "DPkg::Lock::Timeout=600", *missing], REPO, timeout=900)
-        assert installed.returncode == 0, f"apt-get install {missing} failed:\n{installed.stdout}\n{installed.stderr}"
+    done = run(["bash", str(REPO / "deploy/local/ensure-debian-packages.sh"), "chromium", "fonts-noto-cjk"], REPO, timeout=1800)
+    assert done.returncode == 0, f"installing chromium and fonts-noto-cjk failed:\n{done.stdout}\n{done.stderr}"
     found = shutil.which("chromium")
     assert found, "chromium is not on PATH"
     return found

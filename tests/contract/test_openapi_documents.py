@@ -63,6 +63,12 @@ def test_what_the_issue_found_is_now_documented():
         required = {p["name"]: p["required"] for p in operation["parameters"] if p["in"] == "query"}
         assert required["from"] and required["to"], report
         assert {"text/html", "text/csv"} <= set(operation["responses"]["200"]["content"]), report
+    disclosure = finance["paths"]["/v1/organizations/{organization_id}/disclosure"]["get"]
+    assert "application/pdf" in disclosure["responses"]["200"]["content"]
+    # The check a printed statement's QR code opens is public on purpose: no token, a page or JSON.
+    check = finance["paths"]["/v1/public/disclosure-check"]["get"]
+    assert not check.get("security") and "401" not in check["responses"]
+    assert {"application/json", "text/html"} <= set(check["responses"]["200"]["content"])
     pending = finance["paths"]["/v1/money-requests/{request_id}"]["get"]["responses"]
     assert "202" in pending and "200" in pending
 

@@ -94,3 +94,16 @@ def test_keycloak_is_reached_under_auth_and_names_the_gateway_origin(gateway, ke
     # Its backchannel endpoints follow the origin the browser used: no cross-origin token call.
     assert discovery.json()["token_endpoint"].startswith(f"{gateway}/auth/realms/unionfed/")
     assert httpx.get(f"{gateway}/auth").status_code == 301
+
+
+def test_the_public_disclosure_check_needs_no_sign_in_keeps_its_query_and_is_rate_limited(gateway):
+    url = f"{gateway}/api/finance/v1/public/disclosure-check?o=school&from=2026-09-01&seq=3"
+    answer = httpx.get(url)
+    assert answer.status_code == 200
+    assert answer.json()["path"] == "/v1/public/disclosure-check?o=school&from=2026-09-01&seq=3"
+    # A page for a phone: its own inline style, nothing else.
+    assert answer.headers["content-security-policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    statuses = [httpx.get(url).status_code for _ in range(15)]
+    assert 429 in statuses and set(statuses) <= {200, 429}

@@ -114,6 +114,12 @@ TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
     },
 }
 
+# Routes anyone may call without a token, on purpose, with the test that proves what they reveal:
+# the check of a printed disclosure answers only for the ledger head printed on the sheet.
+PUBLIC: dict[tuple[str, str], str] = {
+    (FI, "GET /v1/public/disclosure-check"): "services/finance/tests/integration/test_disclosure_pdf.py",
+}
+
 # (service, "METHOD /path") -> Route
 ROUTES: dict[tuple[str, str], Route] = {
     # Membership: the tree, members, dues, rosters.

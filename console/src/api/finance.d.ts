@@ -543,6 +543,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/public/disclosure-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check a printed disclosure against the books, without signing in (the sheet's QR code) */
+        get: operations["disclosure_check_route_v1_public_disclosure_check_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reconcile": {
         parameters: {
             query?: never;
@@ -841,6 +858,29 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /** Difference */
+        Difference: {
+            /**
+             * Books
+             * @description What the books say up to the printed head
+             */
+            books?: string | null;
+            /**
+             * Item
+             * @enum {string}
+             */
+            item: "head" | "signature" | "opening" | "income_total" | "expenditure_total" | "closing" | "figures_digest";
+            /**
+             * Label
+             * @description What differs, in the caller's language
+             */
+            label: string;
+            /**
+             * Printed
+             * @description What the sheet says (yuan with 2 decimals, or the digest)
+             */
+            printed?: string | null;
+        };
         /** DirectoryMember */
         DirectoryMember: {
             /** Display Name */
@@ -878,6 +918,52 @@ export interface components {
              * Format: date
              */
             paid_on: string;
+        };
+        /** DisclosureCheck */
+        DisclosureCheck: {
+            /** Differences */
+            differences: components["schemas"]["Difference"][];
+            /**
+             * Figures
+             * @description The statement's headline figures from the books, once the head is on the chain
+             */
+            figures?: components["schemas"]["Figure"][];
+            /** Head Sequence */
+            head_sequence: number;
+            /**
+             * Organization Name
+             * @description Only once the printed head is found on the chain
+             */
+            organization_name?: string | null;
+            /**
+             * Period From
+             * Format: date
+             */
+            period_from: string;
+            /**
+             * Period To
+             * Format: date
+             */
+            period_to: string;
+            /**
+             * Signature
+             * @description The Ed25519 signature of the printed head: `absent` when the sheet carries none, `unverifiable` when this service holds no key to check it with
+             * @enum {string}
+             */
+            signature: "valid" | "invalid" | "absent" | "unverifiable";
+            /**
+             * Summary
+             * @description One sentence in the caller's language
+             */
+            summary: string;
+            /**
+             * Verdict
+             * @example 核验通过
+             * @example 不一致
+             */
+            verdict: string;
+            /** Verified */
+            verified: boolean;
         };
         /** DuesAccountOut */
         DuesAccountOut: {
@@ -922,6 +1008,21 @@ export interface components {
              * @default null
              */
             pointer: string | null;
+        };
+        /** Figure */
+        Figure: {
+            /**
+             * Item
+             * @enum {string}
+             */
+            item: "opening" | "income_total" | "expenditure_total" | "closing";
+            /** Label */
+            label: string;
+            /**
+             * Yuan
+             * @example 2,171.50
+             */
+            yuan: string;
         };
         /** FundPolicyOut */
         FundPolicyOut: {
@@ -2739,8 +2840,8 @@ export interface operations {
                 to: string;
                 /** @description default: the federation's language */
                 lang?: ("zh" | "en") | null;
-                /** @description `html` for a page, `csv` for a spreadsheet */
-                format?: "html" | "csv";
+                /** @description `html` for a page, `csv` for a spreadsheet, `pdf` for the A4 sheet to print and post */
+                format?: "html" | "csv" | "pdf";
             };
             header?: never;
             path: {
@@ -2750,12 +2851,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page (`format=html`) or the CSV file (`format=csv`, UTF-8 with a BOM) */
+            /** @description The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM) or the A4 sheet to print and post (`format=pdf`), whose QR code opens the public check (`GET /v1/public/disclosure-check`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/pdf": string;
                     "text/csv": string;
                     "text/html": string;
                 };
@@ -4045,6 +4147,79 @@ export interface operations {
             };
             /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disclosure_check_route_v1_public_disclosure_check_get: {
+        parameters: {
+            query: {
+                /** @description The ledger's organization */
+                o: string;
+                /** @description First day of the statement's period */
+                from: string;
+                /** @description Last day of the statement's period */
+                to: string;
+                /** @description The ledger head's sequence when printed */
+                seq: number;
+                /** @description The ledger head's hash when printed */
+                hash: string;
+                /** @description Opening balance printed, fen */
+                open: number;
+                /** @description Total income printed, fen */
+                in: number;
+                /** @description Total expenditure printed, fen */
+                out: number;
+                /** @description Closing balance printed, fen */
+                close: number;
+                /** @description Digest of every figure of the statement */
+                d: string;
+                /** @description When the head was signed */
+                at?: string | null;
+                /** @description Ed25519 signature of the head, URL-safe base64 */
+                sig?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict: a page for a phone, or JSON with `Accept: application/json` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosureCheck"];
+                    "text/html": string;
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many checks at once; try again shortly (`public_check_busy`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

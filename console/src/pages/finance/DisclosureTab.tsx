@@ -7,15 +7,16 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
 /**
- * The statement is rendered by the finance service (HTML or CSV). It is shown in a frame of its own
- * (srcdoc: the console's CSP applies, so no script in it could run), printed from there; the browser's print dialog saves it as PDF (the service
- * has no PDF rendering of its own).
+ * The statement is rendered by the finance service (HTML, CSV or PDF). It is shown in a frame of its own
+ * (srcdoc: the console's CSP applies, so no script in it could run) and can be printed from there; the
+ * PDF is the sheet to post: A4, signature lines and a QR code anyone can scan to check it against the books.
  */
 export function DisclosureTab({ org }: { org: string }) {
   const { t, lang } = useI18n();
   const frame = useRef<HTMLIFrameElement>(null);
   const [term, setTerm] = useState<[Dayjs, Dayjs]>([dayjs().startOf("year"), dayjs()]);
   const [statementLang, setStatementLang] = useState<"zh" | "en">(lang);
+  const [downloadError, setDownloadError] = useState<unknown>(null);
   const query = {
     from: term[0].format("YYYY-MM-DD"),
     to: term[1].format("YYYY-MM-DD"),
@@ -26,6 +27,11 @@ export function DisclosureTab({ org }: { org: string }) {
     queryKey: ["disclosure", org, query],
     queryFn: () => callText("finance", path, { query }),
   });
+
+  const get = (format: "pdf" | "csv") => {
+    setDownloadError(null);
+    download("finance", path, { ...query, format }, `disclosure-${org}.${format}`).catch(setDownloadError);
+  };
 
   return (
     <>
@@ -49,11 +55,13 @@ export function DisclosureTab({ org }: { org: string }) {
           <Button type="primary" onClick={() => frame.current?.contentWindow?.print()} disabled={!html.data}>
             {t.print}
           </Button>
-          <Button onClick={() => download("finance", path, { ...query, format: "csv" }, "disclosure.csv")}>
-            {t.downloadCsv}
+          <Button data-testid="download-disclosure-pdf" onClick={() => get("pdf")}>
+            {t.downloadPdf}
           </Button>
+          <Button onClick={() => get("csv")}>{t.downloadCsv}</Button>
         </Space>
       </Form>
+      {downloadError ? <ProblemAlert error={downloadError} /> : null}
       {html.error ? (
         <ProblemAlert error={html.error} />
       ) : (

@@ -19,3 +19,8 @@ class FinanceSettings(ServiceSettings):
         default=None,
         description="Public keys (*.pem) of retired head signing keys: heads they signed still verify",
     )
+    disclosure_check_url: str = Field(
+        default="http://localhost:8080/api/finance/v1/public/disclosure-check",
+        description="The public check of a printed disclosure as readers reach it (through the gateway): "
+        "the QR code on every printed statement points here",
+    )

@@ -29,9 +29,9 @@ from unionfed_finance.service_layer.reports import (
     render_audit_csv,
     render_audit_html,
     render_disclosure_csv,
-    render_disclosure_html,
     shanghai_time,
 )
+from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
 from unionfed_shared.errors import Invalid
 
 SCHOOL = "no1-primary"

@@ -79,9 +79,18 @@ async def ledger_head(session: AsyncSession, organization_id: str) -> tuple[int,
     return (row.last_sequence, row.last_hash) if row else None
 
 
-def _lines_in(organization_id: str, period: Period | None = None, before: dt.date | None = None):
+def _up_to(query, through_sequence: int | None):
+    """Only the entries up to ``through_sequence``: the books as a ledger head saw them."""
+    return query if through_sequence is None else query.where(postings.c.sequence <= through_sequence)
+
+
+def _lines_in(
+    organization_id: str, period: Period | None = None, before: dt.date | None = None,
+    through_sequence: int | None = None,
+):
     """Debit and credit sums per account of one ledger's postings, by effective date:
-    within ``period`` (first day, last day; inclusive) or before ``before``."""
+    within ``period`` (first day, last day; inclusive) or before ``before``; entries up to
+    ``through_sequence`` only, when given."""
     query = (
         select(
             posting_lines.c.account_code,
@@ -96,23 +105,29 @@ def _lines_in(organization_id: str, period: Period | None = None, before: dt.dat
         query = query.where(postings.c.effective_date.between(*period))
     if before is not None:
         query = query.where(postings.c.effective_date < before)
-    return query
+    return _up_to(query, through_sequence)
 
 
-async def movements(session: AsyncSession, organization_id: str, period: Period) -> dict[str, tuple[int, int]]:
+async def movements(
+    session: AsyncSession, organization_id: str, period: Period, through_sequence: int | None = None
+) -> dict[str, tuple[int, int]]:
     """Each account's (debits, credits) over entries dated within the period."""
-    rows = await session.execute(_lines_in(organization_id, period=period))
+    rows = await session.execute(_lines_in(organization_id, period=period, through_sequence=through_sequence))
     return {row.account_code: (int(row.debit_fen), int(row.credit_fen)) for row in rows}
 
 
-async def bank_balance_before(session: AsyncSession, organization_id: str, day: dt.date) -> int:
+async def bank_balance_before(
+    session: AsyncSession, organization_id: str, day: dt.date, through_sequence: int | None = None
+) -> int:
     """The bank balance from every entry dated before ``day`` (the opening of a period)."""
-    query = _lines_in(organization_id, before=day).where(posting_lines.c.account_code == BANK)
+    query = _lines_in(organization_id, before=day, through_sequence=through_sequence).where(posting_lines.c.account_code == BANK)
     row = (await session.execute(query)).first()
     return int(row.debit_fen) - int(row.credit_fen) if row else 0
 
 
-async def welfare_entries(session: AsyncSession, organization_id: str, period: Period) -> list[dict]:
+async def welfare_entries(
+    session: AsyncSession, organization_id: str, period: Period, through_sequence: int | None = None
+) -> list[dict]:
     """Postings touching welfare expense in the period, with their net welfare amount, and for a
     paid hold its reference (which greeting batch) and the part given as goods."""
     amount = func.sum(posting_lines.c.debit_fen - posting_lines.c.credit_fen)
@@ -134,6 +149,7 @@ async def welfare_entries(session: AsyncSession, organization_id: str, period: P
         .group_by(postings.c.id)
         .order_by(postings.c.effective_date, postings.c.sequence)
     )
+    query = _up_to(query, through_sequence)
     return [
         {**row._mapping, "amount_fen": int(row.amount_fen), "goods_fen": int(row.goods_fen)}
         for row in await session.execute(query)

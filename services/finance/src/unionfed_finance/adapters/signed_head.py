@@ -230,10 +230,24 @@ async def verify_against_head(
     if problem:
         return HeadCheck(head_document, problem, signature_ok=False)
     organization_id, sequence = head_document["organization_id"], head_document["sequence"]
+    problem = await head_problem(session, organization_id, sequence, head_document["hash"], report)
+    if problem and problem.startswith(f"entry {sequence} now has hash"):
+        problem += ": entries up to it were rewritten after sign-off"
+    return HeadCheck(head_document, problem)
+
+
+async def head_problem(
+    session: AsyncSession, organization_id: str, sequence: int, head_hash: str, report: ChainReport | None = None
+) -> str | None:
+    """None when the ledger's chain, verified from entry 1, still reaches ``head_hash`` at ``sequence``;
+    otherwise why not (a break after ``sequence`` does not touch what was recorded up to it).
+
+    ``report`` is the ledger's :func:`verify_chain` report when the caller has one already.
+    """
     if report is None:
         report = await verify_chain(session, organization_id)
     if not report.ok and report.broken_sequence is not None and report.broken_sequence <= sequence:
-        return HeadCheck(head_document, f"the chain breaks at entry {report.broken_sequence}: {report.detail}")
+        return f"the chain breaks at entry {report.broken_sequence}: {report.detail}"
     if sequence == 0:
         current = GENESIS_HASH
     else:
@@ -241,11 +255,26 @@ async def verify_against_head(
             select(postings.c.hash).where(postings.c.organization_id == organization_id, postings.c.sequence == sequence)
         )
     if current is None:
-        return HeadCheck(head_document, f"entry {sequence} no longer exists in ledger {organization_id}")
-    if current != head_document["hash"]:
-        return HeadCheck(
-            head_document,
-            f"entry {sequence} now has hash {current}, not the signed {head_document['hash']}: "
-            f"entries up to it were rewritten after sign-off",
-        )
-    return HeadCheck(head_document)
+        return f"entry {sequence} no longer exists in ledger {organization_id}"
+    if current != head_hash:
+        return f"entry {sequence} now has hash {current}, not the signed {head_hash}"
+    return None
+
+
+def head_signature_problem(
+    organization_id: str, sequence: int, head_hash: str, signed_off_by: str, signed_off_at: str,
+    signature: str, trusted: Mapping[str, Ed25519PublicKey],
+) -> str | None:
+    """:func:`signature_problem` of a head whose fields are known but whose key id is not carried
+    (a printed statement's QR code leaves it out): it holds when one trusted key signed it."""
+    problem = "no trusted public key is configured"
+    for candidate in trusted:
+        document = {
+            "organization_id": organization_id, "sequence": sequence, "hash": head_hash,
+            "chain_scheme": SCHEME_VERSION, "signed_off_by": signed_off_by, "signed_off_at": signed_off_at,
+            "key_id": candidate, "signature": {"algorithm": SIGNATURE_ALGORITHM, "value": signature},
+        }
+        problem = signature_problem(document, trusted)
+        if problem is None:
+            return None
+    return problem

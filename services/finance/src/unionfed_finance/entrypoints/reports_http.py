@@ -1,4 +1,4 @@
-"""Finance reports over HTTP: public disclosure, term audit pack, entry trace, consolidation.
+"""Finance reports over HTTP: public disclosure (page, CSV, printable PDF), term audit pack, entry trace, consolidation.
 
 Each report reads one database snapshot (``begin_snapshot``), so its figures, the ledger head
 it names and the chain verification all describe the same state of the books.
@@ -13,11 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from unionfed_finance.adapters import pdf
 from unionfed_finance.adapters import report_queries as queries
+from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_head, load_signing_key
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.http import BOOK_READERS
-from unionfed_finance.service_layer import reports
+from unionfed_finance.service_layer import disclosure_check, disclosure_html, reports
 from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
@@ -42,6 +44,18 @@ HTML_OR_CSV = {
     200: {
         "description": "The page (`format=html`) or the CSV file (`format=csv`, UTF-8 with a BOM)",
         "content": {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}},
+    }
+}
+# The statement is also printed and posted: a PDF with the QR code of its public check.
+DISCLOSURE_FORMATS = {
+    200: {
+        "description": "The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM) or the A4 sheet "
+        "to print and post (`format=pdf`), whose QR code opens the public check "
+        "(`GET /v1/public/disclosure-check`)",
+        "content": {
+            **HTML_OR_CSV[200]["content"],
+            pdf.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+        },
     }
 }
 
@@ -73,8 +87,10 @@ async def _books_in_scope(session: AsyncSession, principal: Principal, organizat
 async def build_disclosure(
     session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period, lang: reports.Lang
 ) -> reports.Disclosure:
-    organization_id = org["id"]
-    entries = await queries.welfare_entries(session, organization_id, period.bounds)
+    """The statement from the entries up to ``head``: the ledger's head now, or the one a printed
+    statement names (entries posted since do not change what it showed)."""
+    organization_id, through = org["id"], head.sequence
+    entries = await queries.welfare_entries(session, organization_id, period.bounds, through)
     # Every member's name is read only when there is a text to take names out of.
     names = reports.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
     welfare = [
@@ -85,14 +101,14 @@ async def build_disclosure(
         )
         for row in entries
     ]
-    movements = await queries.movements(session, organization_id, period.bounds)
+    movements = await queries.movements(session, organization_id, period.bounds, through)
     return reports.build_disclosure(
         organization_id=organization_id,
         organization_name=org["name"],
         period=period,
         generated_at=dt.datetime.now(dt.UTC),
         head=head,
-        opening_bank_fen=await queries.bank_balance_before(session, organization_id, period.starts_on),
+        opening_bank_fen=await queries.bank_balance_before(session, organization_id, period.starts_on, through),
         movements={code: reports.Movement(d, c) for code, (d, c) in movements.items()},
         welfare_entries=welfare,
     )
@@ -101,7 +117,7 @@ async def build_disclosure(
 @router.get(
     "/organizations/{organization_id}/disclosure",
     response_class=HTMLResponse,
-    responses=HTML_OR_CSV,
+    responses=DISCLOSURE_FORMATS,
     openapi_extra=TERM_REQUIRED,
     summary="Public income and expenditure statement for a term (校务公开), recipients pseudonymised",
 )
@@ -112,7 +128,10 @@ async def disclosure(
     starts: str | None = FromDay,
     ends: str | None = ToDay,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
-    output: Literal["html", "csv"] = FormatQuery,
+    output: Literal["html", "csv", "pdf"] = Query(
+        default="html", alias="format",
+        description="`html` for a page, `csv` for a spreadsheet, `pdf` for the A4 sheet to print and post",
+    ),
 ) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
@@ -122,10 +141,38 @@ async def disclosure(
         lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
         period = reports.Period.parse(starts, ends)
         statement = await build_disclosure(session, org, head, period, lang)
+        signature = await _signed_head(session, runtime.settings, statement) if output == "pdf" else None
+    name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}"
     if output == "csv":
-        name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
-        return _csv(reports.render_disclosure_csv(statement, lang), name)
-    return HTMLResponse(reports.render_disclosure_html(statement, lang))
+        return _csv(reports.render_disclosure_csv(statement, lang), f"{name}.csv")
+    if output == "pdf":
+        url = disclosure_check.check_url(
+            runtime.settings.disclosure_check_url, disclosure_check.PrintedStatement.of(statement, signature)
+        )
+        sheet = await pdf.render_pdf(disclosure_html.render_disclosure_print(statement, lang, url))
+        return Response(
+            sheet, media_type=pdf.MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'}
+        )
+    return HTMLResponse(disclosure_html.render_disclosure_html(statement, lang))
+
+
+async def _signed_head(
+    session: AsyncSession, settings, statement: reports.Disclosure
+) -> disclosure_check.HeadSignature | None:
+    """The printed head signed with the service's key, as an auditor's export is (the chain is
+    verified first: a broken chain is never signed); None without a key or with a broken chain."""
+    if settings.head_signing_key_file is None:
+        return None
+    try:
+        document = await export_head(
+            session, statement.organization_id, disclosure_check.DISCLOSURE_SIGNER,
+            load_signing_key(settings.head_signing_key_file), now=statement.generated_at.replace(microsecond=0),
+        )
+    except (ChainBroken, SigningKeyMissing):
+        return None
+    if (document["sequence"], document["hash"]) != (statement.head.sequence, statement.head.hash):
+        return None
+    return disclosure_check.HeadSignature.of(document)
 
 
 # ---------------------------------------------------------------- term audit pack

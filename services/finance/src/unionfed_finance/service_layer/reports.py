@@ -483,7 +483,7 @@ def disclosure_rows(statement: Disclosure, lang: Lang) -> list[SummaryRow]:
     ]
 
 
-def _title(statement: Disclosure, lang: Lang) -> str:
+def statement_title(statement: Disclosure, lang: Lang) -> str:
     return f"{statement.organization_name} {LABELS[lang]['disclosure']}"
 
 
@@ -491,7 +491,7 @@ def render_disclosure_csv(statement: Disclosure, lang: Lang = "zh") -> bytes:
     t = LABELS[lang]
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_title(statement, lang)])
+    writer.writerow([statement_title(statement, lang)])
     writer.writerow([t["union"], statement.organization_name, statement.organization_id])
     writer.writerow([t["period"], statement.period.starts_on.isoformat(), statement.period.ends_on.isoformat()])
     writer.writerow([t["generated"], shanghai_time(statement.generated_at)])
@@ -503,19 +503,19 @@ def render_disclosure_csv(statement: Disclosure, lang: Lang = "zh") -> bytes:
     writer.writerow([t["other_note"]])
     writer.writerow([])
     writer.writerow([t["welfare_detail"]])
-    writer.writerow(_welfare_heading(t))
+    writer.writerow(welfare_heading(t))
     for entry in statement.welfare_entries:
-        writer.writerow(_welfare_cells(entry))
+        writer.writerow(welfare_cells(entry))
     writer.writerow([])
     writer.writerow([t["note"]])
     return (BOM + out.getvalue()).encode("utf-8")
 
 
-def _welfare_heading(t: dict[str, str]) -> list[str]:
+def welfare_heading(t: dict[str, str]) -> list[str]:
     return [t["date"], t["description"], t["count_times_amount"], t["cash"], t["goods"], t["amount"]]
 
 
-def _welfare_cells(entry: WelfareEntry, grouping: bool = False) -> list[str]:
+def welfare_cells(entry: WelfareEntry, grouping: bool = False) -> list[str]:
     return [
         entry.effective_date.isoformat(), entry.description,
         f"{entry.count} × {format_yuan(entry.each_fen, grouping)}",
@@ -523,7 +523,7 @@ def _welfare_cells(entry: WelfareEntry, grouping: bool = False) -> list[str]:
     ]
 
 
-_STYLE = """
+PAGE_STYLE = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;color:#222}
 h1{font-size:1.4em}table{border-collapse:collapse;width:100%;margin:1em 0}
 th,td{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}
@@ -533,50 +533,12 @@ tr.section td{font-weight:bold;background:#f2f2f2}tr.total td{font-weight:bold}t
 """
 
 
-def _page(title: str, lang: Lang, body: str) -> str:
+def html_page(title: str, lang: Lang, body: str, style: str = PAGE_STYLE) -> str:
     e = html.escape
     return (
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+        f"<title>{e(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
-    t, e = LABELS[lang], html.escape
-    colon = "：" if lang == "zh" else ": "
-    summary = []
-    for row in disclosure_rows(statement, lang):
-        amount = "" if row.amount_fen is None else format_yuan(row.amount_fen, grouping=True)
-        summary.append(
-            f'<tr class="{row.kind}"><td>{e(row.code)}</td><td>{e(row.label)}</td><td class="amount">{amount}</td></tr>'
-        )
-    details = [
-        "<tr>" + "".join(
-            f'<td class="amount">{e(cell)}</td>' if i >= 2 else f"<td>{e(cell)}</td>"
-            for i, cell in enumerate(_welfare_cells(entry, grouping=True))
-        ) + "</tr>"
-        for entry in statement.welfare_entries
-    ] or [f'<tr><td colspan="6">{e(t["no_entries"])}</td></tr>']
-    body = f"""<h1>{e(_title(statement, lang))}</h1>
-<p class="meta">{e(t["period"])}{colon}{e(str(statement.period))}<br>
-{e(t["generated"])}{colon}{e(shanghai_time(statement.generated_at))}<br>
-{e(t["head"])}{colon}{e(t["sequence"])} {statement.head.sequence}, {e(t["hash"])} <code>{e(statement.head.hash)}</code></p>
-<table>
-<thead><tr><th>{e(t["code"])}</th><th>{e(t["account"])}</th><th>{e(t["amount"])}</th></tr></thead>
-<tbody>
-{chr(10).join(summary)}
-</tbody>
-</table>
-<p class="note">{e(t["other_note"])}</p>
-<h2>{e(t["welfare_detail"])}</h2>
-<table>
-<thead><tr>{"".join(f"<th>{e(heading)}</th>" for heading in _welfare_heading(t))}</tr></thead>
-<tbody>
-{chr(10).join(details)}
-</tbody>
-</table>
-<p class="note">{e(t["note"])}</p>"""
-    return _page(_title(statement, lang), lang, body)
 
 
 # ---------------------------------------------------------------- the audit pack
@@ -822,7 +784,7 @@ def render_audit_html(pack: AuditPack, lang: Lang = "zh") -> str:
 <tbody>
 {chr(10).join(body_rows)}
 </tbody></table></div>"""
-    return _page(title, lang, body)
+    return html_page(title, lang, body)
 
 
 # ---------------------------------------------------------------- consolidation

@@ -1,0 +1,26 @@
+"""HTML to PDF with WeasyPrint (Pango lays out the text; the fonts are the system's fontconfig ones).
+
+The page is self-contained (inline CSS and SVG): nothing is fetched while rendering, so a URL
+that slipped into the HTML cannot make the server request anything.
+"""
+
+from anyio import to_thread
+
+MEDIA_TYPE = "application/pdf"
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"the PDF renderer fetches nothing ({url})")
+
+
+def html_to_pdf(page: str) -> bytes:
+    # Imported when first used: WeasyPrint loads Pango as it is imported, and a finance without
+    # Pango (deploy/local/ensure-python-env.sh installs it) should still keep its books.
+    from weasyprint import HTML
+
+    return HTML(string=page, url_fetcher=_refuse_fetch).write_pdf()
+
+
+async def render_pdf(page: str) -> bytes:
+    """Off the event loop: laying out a long statement takes CPU seconds."""
+    return await to_thread.run_sync(html_to_pdf, page)

@@ -1,0 +1,113 @@
+"""The public disclosure (校务公开) as HTML: the page on screen, and the sheet that is printed and posted.
+
+The printed sheet is the same statement with what paper needs: A4 pages numbered "第 n 页，共 m
+页", lines for the signatures, and a QR code of the public check (see
+:mod:`unionfed_finance.service_layer.disclosure_check`) so anyone holding the paper can compare it
+with the books. The QR code is inline SVG, so the PDF renderer fetches nothing.
+"""
+
+import html
+
+import segno
+
+from unionfed_finance.service_layer.reports import (
+    LABELS,
+    PAGE_STYLE,
+    Disclosure,
+    Lang,
+    disclosure_rows,
+    format_yuan,
+    html_page,
+    shanghai_time,
+    statement_title,
+    welfare_cells,
+    welfare_heading,
+)
+
+
+def _body(statement: Disclosure, lang: Lang) -> str:
+    t, e = LABELS[lang], html.escape
+    colon = "：" if lang == "zh" else ": "
+    summary = []
+    for row in disclosure_rows(statement, lang):
+        amount = "" if row.amount_fen is None else format_yuan(row.amount_fen, grouping=True)
+        summary.append(
+            f'<tr class="{row.kind}"><td>{e(row.code)}</td><td>{e(row.label)}</td><td class="amount">{amount}</td></tr>'
+        )
+    details = [
+        "<tr>" + "".join(
+            f'<td class="amount">{e(cell)}</td>' if i >= 2 else f"<td>{e(cell)}</td>"
+            for i, cell in enumerate(welfare_cells(entry, grouping=True))
+        ) + "</tr>"
+        for entry in statement.welfare_entries
+    ] or [f'<tr><td colspan="6">{e(t["no_entries"])}</td></tr>']
+    return f"""<h1>{e(statement_title(statement, lang))}</h1>
+<p class="meta">{e(t["union"])}{colon}{e(statement.organization_name)}<br>
+{e(t["period"])}{colon}{e(str(statement.period))}<br>
+{e(t["generated"])}{colon}{e(shanghai_time(statement.generated_at))}<br>
+{e(t["head"])}{colon}{e(t["sequence"])} {statement.head.sequence}, {e(t["hash"])} <code>{e(statement.head.hash)}</code></p>
+<table>
+<thead><tr><th>{e(t["code"])}</th><th>{e(t["account"])}</th><th>{e(t["amount"])}</th></tr></thead>
+<tbody>
+{chr(10).join(summary)}
+</tbody>
+</table>
+<p class="note">{e(t["other_note"])}</p>
+<h2>{e(t["welfare_detail"])}</h2>
+<table>
+<thead><tr>{"".join(f"<th>{e(heading)}</th>" for heading in welfare_heading(t))}</tr></thead>
+<tbody>
+{chr(10).join(details)}
+</tbody>
+</table>
+<p class="note">{e(t["note"])}</p>"""
+
+
+def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
+    return html_page(statement_title(statement, lang), lang, _body(statement, lang))
+
+
+PRINT_WORDS: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "page": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
+        "check": "扫码核验：用手机扫描二维码，无需登录即可核对本表数字与工会账簿是否一致。",
+        "signatures": "工会主席（签字）|经费审查委员会（签字）|制表人（签字）",
+        "date": "日期",
+    },
+    "en": {
+        "page": '"Page " counter(page) " of " counter(pages)',
+        "check": "Scan the QR code with a phone to check, without signing in, that these figures agree with the union's books.",
+        "signatures": "Union chair (signature)|Audit committee (signature)|Prepared by (signature)",
+        "date": "Date",
+    },
+}
+
+# Serif for the text and sans for headings: the Noto CJK fonts Debian's fonts-noto-cjk installs.
+_PRINT_STYLE = """
+@page{size:A4;margin:16mm 14mm 18mm 14mm;@bottom-center{content:%(page)s;font-size:9pt;color:#555;
+font-family:"Noto Sans CJK SC",sans-serif}}
+body{font-family:"Noto Serif CJK SC","Noto Serif CJK",serif;font-size:10pt;margin:0;max-width:none}
+h1,h2,th,.meta{font-family:"Noto Sans CJK SC","Noto Sans CJK",sans-serif}
+h1{font-size:15pt;text-align:center}h2{font-size:12pt}
+thead{display:table-header-group}tr{break-inside:avoid}
+table.sign{border:none;margin-top:2em}table.sign td{border:none;padding:1.6em .4em 0 0;width:33%%}
+.check{break-inside:avoid;margin-top:1.5em}.check td{border:none;vertical-align:middle}
+.check svg{width:36mm;height:36mm}.check a{font-size:7pt;word-break:break-all;color:#555}
+"""
+
+
+def _qr_svg(url: str) -> str:
+    # Medium error correction still reads when the posted sheet is creased or a little dirty.
+    return segno.make(url, error="m").svg_inline(scale=4, border=2)
+
+
+def render_disclosure_print(statement: Disclosure, lang: Lang, check_url: str) -> str:
+    """The sheet to print: the statement, signature lines and the QR code of ``check_url``."""
+    words, e = PRINT_WORDS[lang], html.escape
+    signatures = "".join(f"<td>{e(name)}：</td>" for name in words["signatures"].split("|"))
+    extra = f"""
+<table class="sign"><tr>{signatures}</tr><tr><td>{e(words["date"])}：</td><td></td><td></td></tr></table>
+<table class="check"><tr><td>{_qr_svg(check_url)}</td>
+<td><p>{e(words["check"])}</p><a href="{e(check_url)}">{e(check_url)}</a></td></tr></table>"""
+    style = PAGE_STYLE + _PRINT_STYLE % {"page": words["page"]}
+    return html_page(statement_title(statement, lang), lang, _body(statement, lang) + extra, style=style)
