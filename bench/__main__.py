@@ -20,7 +20,7 @@ from bench import table
 from bench.events import reset_topics
 from bench.harness import STATE_DIR, BenchEnv, Sample
 
-ROUND_ROBIN = ("ledger", "greeting", "latency")  # greeting and latency: another module's, when present
+ROUND_ROBIN = ("ledger", "greeting", "latency", "entries")  # greeting and latency: another module's, when present
 LAST = ("rebuild",)
 TIME_LIMIT_S = 14 * 60  # the harness, infrastructure start included, ends within 15 minutes
 REBUILD_RESERVE_S = 5 * 60  # kept from the round-robin scenarios for the rebuild (top-up and replay)
@@ -28,7 +28,7 @@ REBUILD_RESERVE_S = 5 * 60  # kept from the round-robin scenarios for the rebuil
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated scenarios: ledger,rebuild,greeting,latency")
+    parser.add_argument("--only", help="comma-separated scenarios: ledger,rebuild,greeting,latency,entries")
     parser.add_argument("--runs", type=int, help="runs of each scenario (default: the scenario's own)")
     parser.add_argument("--events", type=int, default=200_000, help="money events for the ledger scenario")
     parser.add_argument("--rebuild-events", type=int, default=1_000_000, help="journal size for the rebuild")

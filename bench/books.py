@@ -66,11 +66,11 @@ async def books_problems(
         )]
     finally:
         await conn.close()
-    problems += await _chain_problems(sqlalchemy_url, _spread(ledgers, chains_to_verify))
+    problems += await chain_problems(sqlalchemy_url, _spread(ledgers, chains_to_verify))
     return problems
 
 
-async def _chain_problems(sqlalchemy_url: str, organizations: list[str]) -> list[str]:
+async def chain_problems(sqlalchemy_url: str, organizations: list[str]) -> list[str]:
     """The service's own verifier, from sequence 1 to the head."""
     engine = make_engine(sqlalchemy_url)
     problems = []

@@ -29,3 +29,18 @@ def dues(federation: str, school: str, member_id: uuid.UUID, amount_fen: int, pe
         organization_id=school, federation_id=federation, payment_id=uuid.uuid4(), member_id=member_id,
         period=period, amount_fen=amount_fen, collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
     )
+
+
+def organization(federation: str, path: list[str], kind: str, name: str) -> OrganizationRegisteredV1:
+    """The organization at the end of ``path`` (root first), registered in ``federation``."""
+    return OrganizationRegisteredV1(
+        organization_id=path[-1], federation_id=federation, name=name, kind=kind,
+        parent_id=path[-2] if len(path) > 1 else None, path=path,
+    )
+
+
+def member(federation: str, organization_id: str, name: str) -> MemberJoinedV1:
+    return MemberJoinedV1(
+        organization_id=organization_id, federation_id=federation, member_id=uuid.uuid4(), display_name=name,
+        gender="female", joined_on=dt.date(2020, 9, 1),
+    )

@@ -272,6 +272,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         "FU", ORG, body=lambda w: {"congress_number": 1, "session_number": 2, "starts_on": "2027-03-01",
                                    "ends_on": "2027-03-02", "answer_deadline": "2027-04-30T17:00:00+08:00"}),
     (EV, "GET /v1/organizations/{organization_id}/congress-sessions"): Route(CONGRESS, ORG),
+    (EV, "GET /v1/organizations/{organization_id}/congress-rollup"): Route(CONGRESS, ORG),
     (EV, "GET /v1/congress-sessions/{session_id}"): Route(CONGRESS, lambda w: {"session_id": w["session"]}),
     (EV, "POST /v1/congress-sessions/{session_id}/representatives"): Route(
         "FU", lambda w: {"session_id": w["session"]}, body=lambda w: {"member_ids": [w["a3"]]}),

@@ -639,6 +639,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/congress-rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Congress Rollup Of
+         * @description The year's congresses of the organization and every union under it: sessions, proposals,
+         *     answered and overdue, per union and in total.
+         */
+        get: operations["congress_rollup_of_v1_organizations__organization_id__congress_rollup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/congress-sessions": {
         parameters: {
             query?: never;
@@ -1076,6 +1097,44 @@ export interface components {
          * @enum {string}
          */
         Choice: "for" | "against" | "abstain";
+        /** CongressFiguresOut */
+        CongressFiguresOut: {
+            /** Answered */
+            answered: number;
+            /**
+             * Overdue
+             * @description standing without an answer after their session's deadline, as of ``as_of``
+             */
+            overdue: number;
+            /**
+             * Proposals
+             * @description proposals filed in those sessions, standing or not
+             */
+            proposals: number;
+            /**
+             * Sessions
+             * @description sessions that start in the year
+             */
+            sessions: number;
+        };
+        /** CongressRollupOut */
+        CongressRollupOut: {
+            /**
+             * As Of
+             * Format: date-time
+             */
+            as_of: string;
+            /** Organization Id */
+            organization_id: string;
+            total: components["schemas"]["CongressFiguresOut"];
+            /**
+             * Unions
+             * @description every grassroots union of the subtree, in tree order
+             */
+            unions: components["schemas"]["UnionCongressOut"][];
+            /** Year */
+            year: number;
+        };
         /** CreateActivity */
         CreateActivity: {
             /** Budget */
@@ -1944,6 +2003,30 @@ export interface components {
             member_ids: string[];
             /** Name */
             name: string;
+        };
+        /** UnionCongressOut */
+        UnionCongressOut: {
+            /** Answered */
+            answered: number;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Overdue
+             * @description standing without an answer after their session's deadline, as of ``as_of``
+             */
+            overdue: number;
+            /**
+             * Proposals
+             * @description proposals filed in those sessions, standing or not
+             */
+            proposals: number;
+            /**
+             * Sessions
+             * @description sessions that start in the year
+             */
+            sessions: number;
         };
     };
     responses: never;
@@ -4989,6 +5072,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    congress_rollup_of_v1_organizations__organization_id__congress_rollup_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year in the federation's time zone */
+                year?: number | null;
+                /** @description Overdue as of this moment; default now */
+                as_of?: string | null;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CongressRollupOut"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -929,6 +929,15 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /** DuesOfMonthOut */
+        DuesOfMonthOut: {
+            /** Members */
+            members: components["schemas"]["MemberDuesOut"][];
+            /** Organization Id */
+            organization_id: string;
+            /** Period */
+            period: string;
+        };
         /** DuesPaymentOut */
         DuesPaymentOut: {
             /** Amount Fen */
@@ -1146,6 +1155,34 @@ export interface components {
             change: components["schemas"]["MemberChangeOut"];
             member: components["schemas"]["MemberOut"];
         };
+        /** MemberDuesOut */
+        MemberDuesOut: {
+            /**
+             * Amount Fen
+             * @description what the member owes; null unless the outcome is `due`
+             */
+            amount_fen: number | null;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "due" | "exempt" | "no_base_salary" | "not_collectable" | "no_policy";
+            /** Paid */
+            paid: boolean;
+            /** Reason */
+            reason: string;
+            /** Status */
+            status: string;
+        };
         /** MemberOut */
         MemberOut: {
             /** Display Name */
@@ -1176,6 +1213,68 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "retired" | "left" | "deceased";
+        };
+        /**
+         * MembershipFiguresOut
+         * @description One union's figures, or the tree's total; the changes count what happened between ``from`` and ``to``.
+         */
+        MembershipFiguresOut: {
+            /** Active Members */
+            active_members: number;
+            /** Deceased */
+            deceased: number;
+            /** Joined */
+            joined: number;
+            /** Left */
+            left: number;
+            /** Members */
+            members: number;
+            /**
+             * Membership Rate Percent
+             * @description 入会率: active members over the staff count, two decimals ("66.67"); null without a staff count
+             */
+            membership_rate_percent: string | null;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Rejoined */
+            rejoined: number;
+            /** Retired */
+            retired: number;
+            /** Retired Members */
+            retired_members: number;
+            /** Staff Count */
+            staff_count: number | null;
+            /** Transferred In */
+            transferred_in: number;
+            /** Transferred Out */
+            transferred_out: number;
+        };
+        /** MembershipReportOut */
+        MembershipReportOut: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            total: components["schemas"]["MembershipFiguresOut"];
+            /** Unions */
+            unions: components["schemas"]["MembershipFiguresOut"][];
+            /** Unions Without Staff Count */
+            unions_without_staff_count: string[];
         };
         /** MoveOrganization */
         MoveOrganization: {
@@ -3408,9 +3507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DuesOfMonthOut"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -3995,7 +4092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["MembershipReportOut"];
                     "text/csv": string;
                 };
             };

@@ -4,7 +4,9 @@ import dayjs from "dayjs";
 import type { ReactNode } from "react";
 import type { Budget } from "../api/budgets";
 import { call } from "../api/client";
+import type { components as Events } from "../api/events";
 import type { components as Finance } from "../api/finance";
+import type { components as Membership } from "../api/membership";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { useI18n } from "../i18n";
 import { yuan } from "../money";
@@ -14,23 +16,16 @@ import { Link } from "react-router-dom";
 import { deadLettersOfEveryService } from "../api/deadLetters";
 
 type Balances = Finance["schemas"]["Balances"];
-interface Figures {
-  members: number;
-  staff_count: number | null;
-  membership_rate_percent: number | null;
-}
-interface DuesOfMonth {
-  members: { amount_fen: number | null; paid: boolean; outcome: string }[];
-}
-interface Session {
-  id: string;
-  title?: string;
-}
+type MembershipReport = Membership["schemas"]["MembershipReportOut"];
+type DuesOfMonth = Membership["schemas"]["DuesOfMonthOut"];
+type CongressRollup = Events["schemas"]["CongressRollupOut"];
 
 const enc = encodeURIComponent;
 // The chart of accounts' bank and cash (finance domain/ledger.py BANK).
 const BANK_ACCOUNT = "1001";
 const PLATFORM_ADMIN = "platform_admin";
+// How many unions with overdue proposals the tile names, most overdue first.
+const TOP_OVERDUE = 5;
 
 function Tile({ title, query, children }: { title: string; query: { error: unknown; isLoading: boolean }; children: ReactNode }) {
   return (
@@ -48,7 +43,7 @@ export default function Dashboard() {
 
   const report = useQuery({
     queryKey: ["membership-report", org],
-    queryFn: () => call<{ total: Figures }>("membership", `/v1/organizations/${enc(org)}/membership-report`),
+    queryFn: () => call<MembershipReport>("membership", `/v1/organizations/${enc(org)}/membership-report`),
   });
   const dues = useQuery({
     queryKey: ["dues", org, month],
@@ -65,15 +60,10 @@ export default function Dashboard() {
         query: { status: "recorded", limit: 100 },
       }),
   });
-  const overdue = useQuery({
-    queryKey: ["overdue-proposals", org],
-    queryFn: async () => {
-      const sessions = await call<Session[]>("events", `/v1/organizations/${enc(org)}/congress-sessions`);
-      const answers = await Promise.all(
-        sessions.map((s) => call<{ proposals: unknown[] }>("events", `/v1/congress-sessions/${s.id}/overdue-proposals`)),
-      );
-      return answers.reduce((sum, a) => sum + a.proposals.length, 0);
-    },
+  // This year's congresses of the selected organization and every union under it, in one read.
+  const congress = useQuery({
+    queryKey: ["congress-rollup", org],
+    queryFn: () => call<CongressRollup>("events", `/v1/organizations/${enc(org)}/congress-rollup`),
   });
   // Dead letters belong to no federation: only the platform's operators may see them.
   const deadLetters = useQuery({
@@ -91,6 +81,10 @@ export default function Dashboard() {
   const expected = duesRows.reduce((sum, m) => sum + (m.amount_fen ?? 0), 0);
   const collected = duesRows.filter((m) => m.paid).reduce((sum, m) => sum + (m.amount_fen ?? 0), 0);
   const bank = (balances.data?.accounts ?? []).filter((a) => a.code === BANK_ACCOUNT);
+  const overdueUnions = (congress.data?.unions ?? [])
+    .filter((u) => u.overdue > 0)
+    .sort((a, b) => b.overdue - a.overdue)
+    .slice(0, TOP_OVERDUE);
   const warnings = (budgets.data ?? []).filter((b) => b.amount_fen > 0 && (b.spent_fen + b.reserved_fen) / b.amount_fen >= 0.9);
 
   return (
@@ -138,8 +132,23 @@ export default function Dashboard() {
           </Tile>
         </Col>
         <Col xs={24} md={12} xl={8}>
-          <Tile title={t.overdueProposals} query={overdue}>
-            <Statistic value={overdue.data ?? 0} />
+          <Tile title={t.overdueProposals} query={congress}>
+            <Statistic value={congress.data?.total.overdue ?? 0} />
+            <Typography.Text type="secondary">
+              {congress.data?.year} {t.proposalsOfYear} {congress.data?.total.proposals ?? 0} · {t.answered}{" "}
+              {congress.data?.total.answered ?? 0}
+            </Typography.Text>
+            {overdueUnions.length > 0 && (
+              <List
+                size="small"
+                dataSource={overdueUnions}
+                renderItem={(u) => (
+                  <List.Item>
+                    {u.name} <strong>{u.overdue}</strong>
+                  </List.Item>
+                )}
+              />
+            )}
           </Tile>
         </Col>
         <Col xs={24} md={12} xl={8}>

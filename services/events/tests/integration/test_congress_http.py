@@ -8,32 +8,18 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import member, organization
 from tests.kafka_tools import deliver
 from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
 from unionfed_events.adapters.congress_tables import congress_representatives
 from unionfed_events.entrypoints.app import definition
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
 
 DEADLINE = "2026-12-31T17:00:00+08:00"
-
-
-def organization(federation: str, path: list[str], kind: str, name: str) -> OrganizationRegisteredV1:
-    return OrganizationRegisteredV1(
-        organization_id=path[-1], federation_id=federation, name=name, kind=kind,
-        parent_id=path[-2] if len(path) > 1 else None, path=path,
-    )
-
-
-def member(federation: str, organization_id: str, name: str) -> MemberJoinedV1:
-    return MemberJoinedV1(
-        organization_id=organization_id, federation_id=federation, member_id=uuid.uuid4(), display_name=name,
-        gender="female", joined_on=dt.date(2020, 9, 1),
-    )
 
 
 @pytest.fixture

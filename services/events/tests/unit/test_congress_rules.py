@@ -95,6 +95,22 @@ def test_a_standing_proposal_without_an_answer_is_overdue_only_after_the_deadlin
     assert not rules.is_overdue(rules.AWAITING_SECONDERS, DEADLINE, DEADLINE + dt.timedelta(days=1))
 
 
+def test_a_union_year_counts_every_proposal_its_answered_ones_and_its_overdue_ones_and_sums_up():
+    late = DEADLINE + dt.timedelta(days=1)
+    school = rules.CongressYear(sessions=1)
+    school.count_proposals(rules.SUBMITTED, 2, DEADLINE, late)
+    school.count_proposals(rules.ANSWERED, 3, DEADLINE, late)
+    school.count_proposals(rules.AWAITING_SECONDERS, 1, DEADLINE, late)
+    assert (school.proposals, school.answered, school.overdue) == (6, 3, 2)
+    within_deadline = rules.CongressYear(sessions=2)
+    within_deadline.count_proposals(rules.SUBMITTED, 4, DEADLINE, DEADLINE)
+    assert within_deadline.overdue == 0
+    total = rules.CongressYear()
+    total.add(school)
+    total.add(within_deadline)
+    assert (total.sessions, total.proposals, total.answered, total.overdue) == (3, 10, 3, 2)
+
+
 def test_quorum_is_two_thirds_present_in_whole_numbers():
     two_thirds = rules.Quorum()
     assert two_thirds.met(20, 30) and not two_thirds.met(19, 30)

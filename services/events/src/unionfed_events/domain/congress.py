@@ -160,6 +160,28 @@ def is_overdue(status: str, deadline: dt.datetime, as_of: dt.datetime) -> bool:
     return status == SUBMITTED and as_of > deadline
 
 
+@dataclass
+class CongressYear:
+    """A union's congress in a year, or the sum over unions: sessions held, proposals filed,
+    answered, and overdue (standing without an answer after their session's deadline)."""
+
+    sessions: int = 0
+    proposals: int = 0
+    answered: int = 0
+    overdue: int = 0
+
+    def count_proposals(self, status: str, count: int, deadline: dt.datetime, as_of: dt.datetime) -> None:
+        self.proposals += count
+        self.answered += count if status == ANSWERED else 0
+        self.overdue += count if is_overdue(status, deadline, as_of) else 0
+
+    def add(self, other: "CongressYear") -> None:
+        self.sessions += other.sessions
+        self.proposals += other.proposals
+        self.answered += other.answered
+        self.overdue += other.overdue
+
+
 # Votes on motions (票决制)
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_events.adapters import tables
-from unionfed_events.entrypoints import activities_http, congress_http
+from unionfed_events.entrypoints import activities_http, congress_http, congress_rollup_http
 from unionfed_events.service_layer import activity_handlers
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.contracts.registry import published_by
@@ -23,7 +23,8 @@ def definition() -> ServiceDefinition:
         idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
-        routers=[tables.directory.router("events"), activities_http.router, congress_http.router, dead_letters_router()],
+        routers=[tables.directory.router("events"), activities_http.router, congress_http.router,
+                 congress_rollup_http.router, dead_letters_router()],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("events"),
     )

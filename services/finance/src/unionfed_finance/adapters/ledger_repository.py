@@ -2,6 +2,7 @@
 
 import contextlib
 import datetime as dt
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -496,8 +497,8 @@ class LedgerRepository:
         self, organization_id: str, limit: int, after_sequence: int, wanted: PostingFilter = PostingFilter()
     ) -> list[dict]:
         """The organization's entries matching every filter given, in ledger order after ``after_sequence``.
-        One organization's books are small enough that the (organization, sequence) index and a
-        filter on its rows answer these; the description is not indexed for substring search."""
+        Common matches are found walking the (organization, sequence) index; rare ones through the
+        indexes of 0009 (description trigrams, effective date, total, lines by account), then ordered."""
         await self.flush()
         query = select(postings).where(postings.c.organization_id == organization_id, postings.c.sequence > after_sequence)
         if wanted.date_from is not None:
@@ -509,10 +510,13 @@ class LedgerRepository:
         if wanted.amount_max_fen is not None:
             query = query.where(postings.c.total_fen <= wanted.amount_max_fen)
         if (pattern := wanted.text_pattern()) is not None:
-            query = query.where(postings.c.description.ilike(pattern, escape="\\"))
+            described = postings.c.description if _has_trigram(wanted.text) else postings.c.description.concat("")
+            query = query.where(described.ilike(pattern, escape="\\"))
         if wanted.account_code is not None:
+            # A line is in its entry's ledger: naming the ledger lets the (organization, account) index answer.
             on_account = select(posting_lines.c.posting_id).where(
-                posting_lines.c.posting_id == postings.c.id, posting_lines.c.account_code == wanted.account_code
+                posting_lines.c.posting_id == postings.c.id, posting_lines.c.organization_id == organization_id,
+                posting_lines.c.account_code == wanted.account_code,
             )
             query = query.where(on_account.exists())
         query = query.order_by(postings.c.sequence).limit(limit)
@@ -529,6 +533,14 @@ class LedgerRepository:
             for row in rows:
                 row["lines"] = by_posting.get(row["id"], [])
         return rows
+
+
+def _has_trigram(words: str) -> bool:
+    """Whether the trigram index can narrow a search for ``words``: it needs three letters or
+    digits in a row. Without them the index would hand every entry over to be checked (0.7 s in a
+    100,000-entry ledger, against 0.2 s walking in ledger order), so the search hides the column
+    from it (``description || ''``, the same text)."""
+    return re.search(r"\w{3}", words) is not None
 
 
 class DuesAccountRepository:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -87,6 +88,13 @@ postings = Table(
     Column("field_digests", JSONB, nullable=False),
     UniqueConstraint("organization_id", "sequence", name="uq_postings_sequence"),
     UniqueConstraint("organization_id", "source_event_id", name="uq_postings_once_per_event"),
+    # The entries search (0010_entry_search_indexes): substring of the description by trigram, dates, totals.
+    Index(
+        "ix_postings_description_trgm", "description",
+        postgresql_using="gin", postgresql_ops={"description": "gin_trgm_ops"},
+    ),
+    Index("ix_postings_organization_date", "organization_id", "effective_date", "sequence"),
+    Index("ix_postings_organization_total", "organization_id", "total_fen", "sequence"),
 )
 
 posting_lines = Table(
@@ -102,6 +110,7 @@ posting_lines = Table(
     PrimaryKeyConstraint("posting_id", "line_no"),
     ForeignKeyConstraint(["organization_id", "account_code"], ["accounts.organization_id", "accounts.code"]),
     CheckConstraint("debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen > 0) <> (credit_fen > 0)", name="ck_line_one_side"),
+    Index("ix_posting_lines_organization_account", "organization_id", "account_code", "posting_id"),
 )
 
 dues_accounts = Table(

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from unionfed_membership.domain.dues import Arrears, DuesPolicy
+from unionfed_membership.domain.dues import Arrears, DuesPolicy, Outcome
 from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
@@ -52,25 +52,42 @@ async def list_dues_policies(federation_id: str, principal: CurrentPrincipal, ru
         return [DuesPolicyOut.of(p) for p in await dues.policies(uow, principal, federation_id)]
 
 
-@router.get("/organizations/{organization_id}/dues")
+class MemberDuesOut(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+    status: str
+    outcome: Outcome
+    amount_fen: int | None = Field(description="what the member owes; null unless the outcome is `due`")
+    reason: str
+    paid: bool
+
+
+class DuesOfMonthOut(BaseModel):
+    organization_id: str
+    period: str
+    members: list[MemberDuesOut]
+
+
+@router.get("/organizations/{organization_id}/dues", response_model=DuesOfMonthOut)
 async def dues_of_month(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
     period: Annotated[Period, Query(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])],
-) -> dict:
+) -> DuesOfMonthOut:
     """What each member of the subtree owes for a month, and whether it was paid."""
     async with runtime.uow() as uow:
         found = await dues.assessments(uow, principal, organization_id, period)
-    return {
-        "organization_id": organization_id,
-        "period": period,
-        "members": [
-            {
-                "member_id": str(m.id), "display_name": m.display_name, "organization_id": m.organization_id,
-                "status": m.status, "outcome": a.outcome, "amount_fen": a.amount_fen, "reason": a.reason, "paid": paid,
-            }
+    return DuesOfMonthOut(
+        organization_id=organization_id,
+        period=period,
+        members=[
+            MemberDuesOut(
+                member_id=m.id, display_name=m.display_name, organization_id=m.organization_id, status=m.status,
+                outcome=a.outcome, amount_fen=a.amount_fen, reason=a.reason, paid=paid,
+            )
             for m, a, paid in found
         ],
-    }
+    )
 
 
 @router.post("/organizations/{organization_id}/dues-collections")
@@ -241,12 +258,43 @@ async def set_staff_count(
     return {"organization_id": organization_id, "staff_count": count}
 
 
+class MembershipFiguresOut(BaseModel):
+    """One union's figures, or the tree's total; the changes count what happened between ``from`` and ``to``."""
+
+    organization_id: str
+    name: str
+    staff_count: int | None
+    active_members: int
+    retired_members: int
+    members: int
+    membership_rate_percent: str | None = Field(
+        description="入会率: active members over the staff count, two decimals (\"66.67\"); null without a staff count")
+    joined: int
+    transferred_in: int
+    transferred_out: int
+    retired: int
+    left: int
+    deceased: int
+    rejoined: int
+
+
+class MembershipReportOut(BaseModel):
+    organization_id: str
+    first_day: dt.date = Field(alias="from")
+    last_day: dt.date = Field(alias="to")
+    generated_at: dt.datetime
+    unions: list[MembershipFiguresOut]
+    total: MembershipFiguresOut
+    unions_without_staff_count: list[str]
+
+
 @router.get(
     "/organizations/{organization_id}/membership-report",
+    response_model=MembershipReportOut,
     responses={
         200: {
             "description": "The report as JSON, or as a CSV file with `format=csv`",
-            "content": {"application/json": {"schema": {"type": "object"}}, "text/csv": {"schema": {"type": "string"}}},
+            "content": {"text/csv": {"schema": {"type": "string"}}},
         }
     },
 )

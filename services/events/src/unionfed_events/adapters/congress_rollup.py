@@ -1,0 +1,60 @@
+"""The reads behind a congress roll-up over a subtree: its unions, and its proposals counted by session and status.
+
+Counting happens in PostgreSQL (one grouped query for the whole subtree); which counts are
+answered or overdue is the domain's rule (``domain.congress.CongressYear``), applied to the groups.
+"""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import any_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_events.adapters.congress_tables import congress_proposals, congress_sessions
+from unionfed_events.adapters.tables import directory
+
+orgs = directory.organizations
+# The unions that hold a staff or workers' congress (教代会/职代会); federations and union groups hold none.
+CONGRESS_HOLDERS = "grassroots_union"
+
+
+@dataclass(frozen=True)
+class ProposalGroup:
+    """The proposals of one session in one status; a session without proposals is one group of
+    ``count`` 0 and ``status`` None."""
+
+    organization_id: str
+    session_id: uuid.UUID
+    answer_deadline: dt.datetime
+    status: str | None
+    count: int
+
+
+class CongressRollupQueries:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def unions_under(self, root_id: str) -> list[tuple[str, str]]:
+        """(id, name) of the congress-holding unions in the subtree of ``root_id``, itself included, in tree order."""
+        rows = await self.session.execute(
+            select(orgs.c.id, orgs.c.name)
+            .where(any_(orgs.c.path) == root_id, orgs.c.kind == CONGRESS_HOLDERS)
+            .order_by(orgs.c.path)
+        )
+        return [(r.id, r.name) for r in rows]
+
+    async def proposal_groups(self, root_id: str, first_day: dt.date, last_day: dt.date) -> list[ProposalGroup]:
+        """Proposals per session and status, for the sessions of the subtree that start between the two days."""
+        sessions, proposals = congress_sessions, congress_proposals
+        rows = await self.session.execute(
+            select(
+                sessions.c.organization_id, sessions.c.id.label("session_id"), sessions.c.answer_deadline,
+                proposals.c.status, func.count(proposals.c.id).label("count"),
+            )
+            .join(orgs, orgs.c.id == sessions.c.organization_id)
+            .outerjoin(proposals, proposals.c.session_id == sessions.c.id)
+            .where(any_(orgs.c.path) == root_id, sessions.c.starts_on.between(first_day, last_day))
+            .group_by(sessions.c.organization_id, sessions.c.id, sessions.c.answer_deadline, proposals.c.status)
+        )
+        return [ProposalGroup(**r._mapping) for r in rows]
