@@ -7,8 +7,8 @@ import itertools
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from unionfed_shared.contracts.base import IntegrationEvent
-from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.messaging.consumer import IncomingMessage
 
 

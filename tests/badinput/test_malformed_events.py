@@ -20,11 +20,11 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from tests.badinput.conftest import changed_tables, db_fingerprint, table_names
 from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
 from tests.kafka_tools import deliver, envelope_for, producer, read_topic, send_raw
 from tests.pytest_infra import eventually, unique
-from tests.badinput.conftest import changed_tables, db_fingerprint, table_names
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1
 from unionfed_shared.contracts.envelope import MAX_BODY_BYTES

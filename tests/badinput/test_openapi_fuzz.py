@@ -178,7 +178,7 @@ def hostile_variants(case, seeded):
     aim(case, 1, seeded)
     for text in HOSTILE_TEXT:
         yield {
-            "path": {k: text for k in (case.path_parameters or {})},
+            "path": dict.fromkeys(case.path_parameters or {}, text),
             "query": _replace_leaves(dict(case.query or {}), "str", text),
             "body": _replace_leaves(case.body, "str", text) if isinstance(case.body, (dict, list)) else None,
         }

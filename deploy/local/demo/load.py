@@ -8,12 +8,11 @@ import subprocess
 import sys
 from zoneinfo import ZoneInfo
 
-from unionfed_shared.auth import Role
-
 from demo import plan
 from demo.api import Api, DemoError, every_item, ok, retry_missing, settled, until, yuan
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
 from demo.welfare import load_welfare
+from unionfed_shared.auth import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONCURRENCY = 8

@@ -18,7 +18,6 @@ from unionfed_shared.errors import Unauthorized
 from unionfed_shared.problem_handlers import install_problem_handlers
 from unionfed_shared.runtime import Runtime
 
-
 _bearer = HTTPBearer(auto_error=False, description="JWT minted by `unionfed token`")
 
 

@@ -239,7 +239,6 @@ async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyon
 
     from tests.factories import school_events
     from tests.finance_tools import apply_journal
-    from unionfed_shared.contracts import topics
     from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
     from unionfed_shared.messaging.consumer import IncomingMessage
 

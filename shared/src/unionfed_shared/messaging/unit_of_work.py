@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 
 from unionfed_shared import idempotency
 from unionfed_shared.context import Causation, current_causation
-from unionfed_shared.db import copy_rows
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.db import copy_rows
 from unionfed_shared.observability import inject_trace_headers
 
 

@@ -20,8 +20,8 @@ from unionfed_events.service_layer.congress import (
     acting_member,
     active_members_under,
     now,
-    orgs,
     organization_in_scope,
+    orgs,
 )
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound

@@ -12,7 +12,6 @@ from unionfed_finance.adapters.tables import budgets, closed_periods, holds, mon
 from unionfed_finance.domain.ledger import Refused
 from unionfed_shared.db import copy_rows
 
-
 _HOLD_COLUMNS = tuple(c.name for c in holds.columns if c.name != "created_at")
 _SETTLED_COLUMNS = ("status", "posted_fen", "posted_goods_fen", "posting_id", "settled_by_event_id", "settled_at")
 

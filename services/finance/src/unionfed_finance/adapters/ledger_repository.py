@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import accounts, closed_periods, dues_accounts, ledgers, posting_lines, postings
+from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.domain.ledger import (
     GENESIS_HASH,
     STANDARD_CHART,
@@ -24,7 +25,6 @@ from unionfed_finance.domain.ledger import (
     SourceEvent,
     account_spec,
 )
-from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_shared.db import copy_rows
 

@@ -162,7 +162,7 @@ HANDLERS = {
     DonationReceivedV1: on_donation_received,
     DonationsDisbursedV1: on_donations_disbursed,
     JournalEntryV1: apply_journal_entry,
-    **{cls: on_hold_requested for cls in HOLD_REQUESTED},
-    **{cls: on_hold_paid for cls in HOLD_PAID},
-    **{cls: on_hold_cancelled for cls in HOLD_CANCELLED},
+    **dict.fromkeys(HOLD_REQUESTED, on_hold_requested),
+    **dict.fromkeys(HOLD_PAID, on_hold_paid),
+    **dict.fromkeys(HOLD_CANCELLED, on_hold_cancelled),
 }

@@ -10,9 +10,9 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from unionfed_membership.domain.labels import status_zh
 from unionfed_membership.domain.model import Member, MemberStatus, Organization
 from unionfed_shared.errors import Invalid
-from unionfed_membership.domain.labels import status_zh
 
 Change = Literal["transferred", "retired", "left", "deceased", "rejoined"]
 HistoryChange = Literal["joined", "transferred_out", "transferred_in", "retired", "left", "deceased", "rejoined"]

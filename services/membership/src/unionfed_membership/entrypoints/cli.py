@@ -1,7 +1,6 @@
 """``unionfed membership …``"""
 
 import asyncio
-import datetime as dt
 from typing import get_args
 
 import click
@@ -13,8 +12,8 @@ from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared import business_time
 from unionfed_shared.auth import platform_admin
 from unionfed_shared.cli import service_cli
-from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.context import Causation, caused_by
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.runtime import build_runtime
 
 cli = service_cli(definition)

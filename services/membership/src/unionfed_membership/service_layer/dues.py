@@ -21,7 +21,6 @@ from unionfed_membership.domain.dues import (
     assess,
     check_period,
     first_day_of,
-    period_of,
     policy_for,
 )
 from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization, Period

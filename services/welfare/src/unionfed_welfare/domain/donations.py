@@ -11,10 +11,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from unionfed_shared.wire_values import PositiveRequestFen
-from unionfed_shared.contracts.donations import DriveCode
 from unionfed_shared.amount_words import yuan
+from unionfed_shared.contracts.donations import DriveCode
 from unionfed_shared.errors import Conflict, field_refusal
+from unionfed_shared.wire_values import PositiveRequestFen
 
 ANONYMOUS = "anonymous"
 

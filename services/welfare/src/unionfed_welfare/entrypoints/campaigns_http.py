@@ -13,7 +13,6 @@ from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
-from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_welfare.domain import campaigns as campaign_rules

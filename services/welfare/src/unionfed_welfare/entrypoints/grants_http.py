@@ -11,17 +11,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from unionfed_welfare.domain.grants import VISIT_TYPES
-from unionfed_welfare.domain.hardship import CAUSES, LEVELS
-from unionfed_welfare.service_layer import grants as grant_service
-from unionfed_welfare.service_layer import hardship as hardship_service
-from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.wire_values import Day, whole
+from unionfed_welfare.domain.grants import VISIT_TYPES
+from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.service_layer import grants as grant_service
+from unionfed_welfare.service_layer import hardship as hardship_service
+from unionfed_welfare.service_layer import welfare_reports
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business

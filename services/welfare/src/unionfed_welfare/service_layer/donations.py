@@ -20,7 +20,6 @@ from unionfed_welfare.domain import donations as rules
 from unionfed_welfare.service_layer.greetings import MANAGERS
 
 
-
 def _hidden() -> NotFound:
     return NotFound("donation_drive_not_found", zh="未找到该爱心捐款，或不在您的管辖范围内",
                     en="donation drive not found or outside your scope")

@@ -13,17 +13,17 @@ import uuid
 from sqlalchemy import any_, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+from unionfed_shared import business_time
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
 from unionfed_welfare.domain.holds import STATUS_ZH as HOLD_STATUS_ZH
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
-from unionfed_shared import business_time
-from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)

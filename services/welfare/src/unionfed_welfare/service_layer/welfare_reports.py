@@ -7,16 +7,16 @@ the ledger's welfare expense (5101) shows for the same dates.
 
 import datetime as dt
 
-from sqlalchemy import any_, literal, and_, func, or_, select
+from sqlalchemy import and_, any_, func, literal, or_, select
 
+from unionfed_shared.auth import Principal
+from unionfed_shared.errors import Invalid
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.grant_tables import grants, hardship_files, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import LEVELS
 from unionfed_welfare.service_layer.grants import READERS
-from unionfed_shared.auth import Principal
-from unionfed_shared.errors import Invalid
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 LEDGER_ACCOUNT = "5101"
 
