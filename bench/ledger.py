@@ -194,7 +194,7 @@ async def _drain(
     label: str,
 ) -> _Run:
     """Consume the journal up to the load's end offsets in batches, apply each, then commit it."""
-    targets = {tp: end for tp, end in state["targets"].items()}
+    targets = dict(state["targets"])
     total = sum(targets.values())
     consumer = AIOKafkaConsumer(
         JOURNAL_TOPIC,

@@ -255,7 +255,7 @@ async def test_malformed_records_on_the_broker_are_dead_lettered_and_the_partiti
             infra.kafka_bootstrap, topics.dead_letter_topic(topic),
             lambda r: dict(r.headers).get("dlq_consumer") == service.encode()
             and dict(r.headers).get("dlq_original_partition") is not None
-            and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))
+            and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))  # noqa: B023 - read here
             in sent,
         )
         expected = {k for k in sent if k[0] == topic}
