@@ -6,10 +6,10 @@ postings appended while it runs cannot make a consistent database look inconsist
 """
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.chain import read_consistently, verify_chain
@@ -67,7 +67,7 @@ def _result(name: str, offenders: list[str], passed_detail: str, failed_detail: 
     return CheckResult(name, False, failed_detail.format(n=len(offenders)), offenders[:SHOWN], len(offenders))
 
 
-async def _rows(session: AsyncSession, sql: str, **params) -> list:
+async def _rows(session: AsyncSession, sql: str, **params) -> Sequence[Row]:
     return (await session.execute(text(sql), params)).all()
 
 

@@ -170,7 +170,7 @@ class Member:
         cls,
         organization: Organization,
         display_name: str,
-        gender: str,
+        gender: Literal["female", "male"],
         joined_on: dt.date,
         today: dt.date,
         *,

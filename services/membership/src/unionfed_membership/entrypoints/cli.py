@@ -34,7 +34,7 @@ roster_cli.register(cli)
 )
 @click.option("--operator", default="operator", show_default=True, help="Who is founding it, for the audit trail.")
 def found_federation(
-    federation_id: str, name: str, time_zone: str, language: str, sector: str | None, operator: str
+    federation_id: str, name: str, time_zone: str, language: Language, sector: Sector | None, operator: str
 ) -> None:
     """Found a top-level federation (the root of a tree), as a platform administrator.
 

@@ -56,7 +56,7 @@ class RecordDonation(BaseModel):
         return donor
 
     def donor_label(self) -> str:
-        return ANONYMOUS if self.anonymous else self.donor.strip()
+        return ANONYMOUS if self.anonymous or self.donor is None else self.donor.strip()
 
 
 class Disburse(BaseModel):

@@ -13,7 +13,7 @@ from unionfed_welfare.settings import WelfareSettings
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[UnitOfWork, WelfareSettings]:
     return ServiceDefinition(
         name="welfare",
         title="Hardship files, the five must-visits, festival greetings, donations",

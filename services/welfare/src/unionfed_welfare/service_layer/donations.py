@@ -32,6 +32,7 @@ def _code_taken(code: str) -> Conflict:
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateDrive) -> dict:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     beneficiary = (
         await uow.session.execute(select(directory.members).where(directory.members.c.id == command.beneficiary_member_id))

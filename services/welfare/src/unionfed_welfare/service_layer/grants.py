@@ -90,6 +90,7 @@ async def policy(uow: UnitOfWork, principal: Principal, federation_id: str) -> d
 async def record(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
     org_path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(org_path)
+    assert org_path is not None  # require_scope refused an unknown organization
     principal.require_role(*RECORDERS)
     rules.check_visit_type(command.visit_type)
     member = await member_in_scope(uow, principal, command.member_id, organization_id)
@@ -245,12 +246,12 @@ def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
 async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
     """What counts against the cap: every grant of the year not cancelled and not refused."""
     # sum() of a bigint is numeric in PostgreSQL: back to integer fen before it reaches a message.
-    return int(await uow.session.scalar(
+    return int((await uow.session.execute(
         select(func.coalesce(func.sum(grants.c.amount_fen), 0))
         .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
         .where(grants.c.federation_id == federation_id, grants.c.member_id == member_id, grants.c.year == year,
                grants.c.status != "cancelled", welfare_holds.c.status.not_in(RELEASED))
-    ))
+    )).scalar_one())
 
 
 # Helpers

@@ -46,6 +46,7 @@ def hidden() -> NotFound:
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     eligibility = command.eligibility
     query = (
@@ -277,7 +278,7 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
             uow, hold_id=hold["hold_id"], amount_fen=batch["amount_fen"], paid_on=batch["paid_on"],
             description=f"{hold['purpose']} {batch['paid_on']:%Y-%m-%d}",
         )
-    values = {"status": status}
+    values: dict[str, object] = {"status": status}
     if status == rules.REFUSED:
         values["reason"] = f"refused by finance: {settled.reason or settled.outcome}"
     if status in rules.FINAL:

@@ -63,12 +63,12 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
         row(org, visit_type).update(paid=count, paid_fen=int(paid_fen), paid_money_fen=int(money_fen),
                                     paid_goods_fen=int(goods_fen))
     # Every welfare hold paid in the tree (grants, greetings, health checks …): the ledger's 5101.
-    welfare_paid = await uow.session.scalar(
+    welfare_paid = (await uow.session.execute(
         select(func.coalesce(func.sum(welfare_holds.c.paid_fen), 0))
         .select_from(welfare_holds.join(orgs, orgs.c.id == welfare_holds.c.organization_id))
         .where(in_tree, welfare_holds.c.status == "paid", welfare_holds.c.category == "welfare",
                welfare_holds.c.paid_on.between(start, end))
-    )
+    )).scalar_one()
     by_type = sorted(rows.values(), key=lambda r: (r["organization_id"], list(VISIT_TYPES).index(r["visit_type"])))
     return {
         "organization_id": organization_id,
