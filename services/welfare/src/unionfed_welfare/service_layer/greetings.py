@@ -221,7 +221,7 @@ async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
         .where(greeting_recipients.c.batch_id == batch_id)
         .group_by(greeting_recipients.c.status)
     )
-    return rules.Progress(total=total, counts=dict(rows))
+    return rules.Progress(total=total, counts=dict(rows.all()))
 
 
 async def report(uow: UnitOfWork, batch: dict) -> dict:
