@@ -1,5 +1,5 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down test unit soak bench
+.PHONY: up down test unit lint soak bench
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
@@ -7,13 +7,19 @@ up:    ## run the platform with its demo federation (installs what is missing)
 down:  ## stop everything; committed data stays in .run/dev
 	bash deploy/local/platform.sh down
 
-test:  ## the whole suite against real Kafka and PostgreSQL
+test: lint  ## lint first (fails fast), then the whole suite against real Kafka and PostgreSQL
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync pytest
 
 unit:  ## only the tests without I/O
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync pytest -p no:tests.pytest_infra shared/tests/unit services/*/tests/unit
+
+lint:  ## ruff (rules, then format) and mypy, as pyproject.toml configures them; any finding fails
+	bash deploy/local/ensure-python-env.sh
+	uv run --no-sync ruff check .
+	uv run --no-sync ruff format --check .
+	uv run --no-sync mypy
 
 soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per fault (own Kafka and PostgreSQL)
 	bash deploy/local/ensure-python-env.sh

@@ -153,7 +153,5 @@ async def load_journal(
             say(f"  journal: {done:,} of {count:,} events produced ({done / elapsed:,.0f}/s)")
     finally:
         await producer.stop()
-    load.end_offsets = {
-        tp: end for tp, end in (await end_offsets(bootstrap, [JOURNAL_TOPIC])).items()
-    }
+    load.end_offsets = dict(await end_offsets(bootstrap, [JOURNAL_TOPIC]))
     return time.monotonic() - started

@@ -194,7 +194,7 @@ async def _drain(
     label: str,
 ) -> _Run:
     """Consume the journal up to the load's end offsets in batches, apply each, then commit it."""
-    targets = {tp: end for tp, end in state["targets"].items()}
+    targets = dict(state["targets"])
     total = sum(targets.values())
     consumer = AIOKafkaConsumer(
         JOURNAL_TOPIC,
@@ -206,7 +206,7 @@ async def _drain(
     await consumer.start()
     try:
         started = reported = time.monotonic()
-        done: dict[tuple[str, int], int] = {tp: 0 for tp in targets}
+        done: dict[tuple[str, int], int] = dict.fromkeys(targets, 0)
         applied = 0
         while sum(min(done[tp], end) for tp, end in targets.items()) < total:
             fetched = await consumer.getmany(timeout_ms=500, max_records=BATCH)

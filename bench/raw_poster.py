@@ -23,6 +23,7 @@ from collections import defaultdict
 
 import asyncpg
 
+from unionfed_finance.domain.chain import ENTRY_COLUMNS, LINE_COLUMNS, chain_record
 from unionfed_finance.domain.ledger import (
     GENESIS_HASH,
     STANDARD_CHART,
@@ -32,7 +33,6 @@ from unionfed_finance.domain.ledger import (
     SourceEvent,
     account_spec,
 )
-from unionfed_finance.domain.chain import ENTRY_COLUMNS, LINE_COLUMNS, chain_record
 from unionfed_finance.service_layer.poster import derived_id, source_of
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.envelope import Envelope, decode_headers

@@ -19,9 +19,9 @@ ledger through finance's HTTP command.
 """
 
 import asyncio
+import csv
 import datetime as dt
 import io
-import csv
 import subprocess
 import time
 import uuid

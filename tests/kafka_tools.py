@@ -7,8 +7,8 @@ import itertools
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from unionfed_shared.contracts.base import IntegrationEvent
-from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.contracts.topics import DOMAIN_TOPICS, PARTITIONS
 from unionfed_shared.messaging.consumer import IncomingMessage
 
 
@@ -80,7 +80,7 @@ async def move_group_to_end(bootstrap: str, group_id: str, topic: str) -> None:
         partitions = await partitions_of(consumer, topic)
         consumer.assign(partitions)
         end = await consumer.end_offsets(partitions)
-        await consumer.commit({tp: offset for tp, offset in end.items()})
+        await consumer.commit(dict(end))
     finally:
         await consumer.stop()
 

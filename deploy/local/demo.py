@@ -17,7 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from demo.main import main  # noqa: E402
+from demo.main import main
 
 if __name__ == "__main__":
     main()

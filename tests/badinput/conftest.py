@@ -7,8 +7,8 @@ import uuid
 import httpx
 from sqlalchemy import text
 
-from tests.finance_tools import signing_key_file
 from tests.factories import school_events
+from tests.finance_tools import signing_key_file
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, unique
 from unionfed_shared.auth import Role, platform_admin

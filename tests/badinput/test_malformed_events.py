@@ -20,11 +20,11 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from tests.badinput.conftest import changed_tables, db_fingerprint, table_names
 from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
 from tests.kafka_tools import deliver, envelope_for, producer, read_topic, send_raw
 from tests.pytest_infra import eventually, unique
-from tests.badinput.conftest import changed_tables, db_fingerprint, table_names
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1
 from unionfed_shared.contracts.envelope import MAX_BODY_BYTES
@@ -255,7 +255,7 @@ async def test_malformed_records_on_the_broker_are_dead_lettered_and_the_partiti
             infra.kafka_bootstrap, topics.dead_letter_topic(topic),
             lambda r: dict(r.headers).get("dlq_consumer") == service.encode()
             and dict(r.headers).get("dlq_original_partition") is not None
-            and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))
+            and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))  # noqa: B023 - read here
             in sent,
         )
         expected = {k for k in sent if k[0] == topic}

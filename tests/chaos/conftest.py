@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.infra import Infra, start_infra, stop_infra
 from tests.chaos.platform import Platform
+from tests.infra import Infra, start_infra, stop_infra
 
 REPO = Path(__file__).resolve().parents[2]
 CHAOS_STATE = REPO / ".run" / "chaos"

@@ -120,7 +120,7 @@ class CommitCutter:
             elif kind == b"Q":
                 query = body.rstrip(b"\0").strip()
                 upper = query.upper()
-                if upper.startswith(b"BEGIN") or upper.startswith(b"START TRANSACTION"):
+                if upper.startswith((b"BEGIN", b"START TRANSACTION")):
                     touched.clear()
                 elif upper.startswith(b"COMMIT") and touched and self.armed:
                     mode = self.armed.pop(0)
@@ -133,7 +133,7 @@ class CommitCutter:
                     if mode == "before":
                         upstream.close()
                     return
-                elif upper.startswith(b"COMMIT") or upper.startswith(b"ROLLBACK"):
+                elif upper.startswith((b"COMMIT", b"ROLLBACK")):
                     touched.clear()
                 else:
                     self._note(query, touched)

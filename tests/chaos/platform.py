@@ -45,7 +45,7 @@ class Platform:
         self.services = {name: ServiceProcess(infra, name, f"chaos_{name}_{run}", log_dir) for name in MIGRATIONS}
         self.extra: list[ServiceProcess] = []  # second instances started by a test
         self.expected = Expected()
-        self.pending_dead_letters: dict[str, int] = {name: 0 for name in CONSUMERS}
+        self.pending_dead_letters: dict[str, int] = dict.fromkeys(CONSUMERS, 0)
         self.restarting: set[str] = set()
         self.poison: set[tuple[str, int, int]] = set()  # (topic, partition, offset) a test made unreadable
 

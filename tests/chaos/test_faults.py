@@ -73,7 +73,7 @@ async def test_1_each_consumer_killed_after_its_db_commit_and_just_before_it(hea
         plan.sort()
         schedule("fault 1", round_no, [f"during the {phase} phase: {service} with {fp} (os._exit, as kill -9)"
                                        for _, phase, service, fp in plan])
-        armed: dict[str, int] = {name: 0 for name in CONSUMERS}
+        armed: dict[str, int] = dict.fromkeys(CONSUMERS, 0)
 
         async with supervised(platform) as restarts:
             def fired(service: str) -> int:
@@ -151,7 +151,7 @@ async def rewind(bootstrap: str, group: str, topic_names: list[str]) -> None:
     try:
         partitions = [TopicPartition(t, p) for t in topic_names for p in range(PARTITIONS)]
         consumer.assign(partitions)
-        await consumer.commit({tp: 0 for tp in partitions})
+        await consumer.commit(dict.fromkeys(partitions, 0))
     finally:
         await consumer.stop()
 
@@ -310,7 +310,7 @@ async def test_3_postgresql_restarted_mid_stream_and_the_services_recover_by_the
             log("PostgreSQL restarted")
 
         workload = Workload(platform, rng, f"pg{round_no}")
-        await workload.run({phase: restart for phase in phases})
+        await workload.run(dict.fromkeys(phases, restart))
         assert not await platform.ensure_running(), "a service died with the database"
         await check(platform, workload)
 

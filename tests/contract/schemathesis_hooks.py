@@ -14,10 +14,10 @@
 import hashlib
 import json
 import re
+from typing import get_args
 
 import pydantic_core
 import schemathesis
-from typing import get_args
 
 from unionfed_shared.idempotency import HEADER, KEY_PATTERN
 

@@ -8,9 +8,9 @@ import subprocess
 import httpx
 import pytest
 
+from tests.problem_tools import refusal
 from tests.processes import UNIONFED
 from tests.pytest_infra import bearer, eventually, unique
-from tests.problem_tools import refusal
 from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration

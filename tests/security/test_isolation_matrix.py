@@ -151,9 +151,10 @@ class Matrix:
                 shape = None
             if not (isinstance(shape, dict) and {"type", "title", "status", "detail", "code"} <= set(shape)):
                 self.problems["refusal shape"].append(f"{label}: {answer.status} {answer.body[:200]}")
-        if any(marker in answer.body for marker in HARDSHIP_MARKERS):
-            if not (case.role in DETAIL_ROLES and case.scope in ("own", "parent")):
-                self.problems["hardship details leaked"].append(f"{label}: {answer.body[:300]}")
+        if any(marker in answer.body for marker in HARDSHIP_MARKERS) and not (
+            case.role in DETAIL_ROLES and case.scope in ("own", "parent")
+        ):
+            self.problems["hardship details leaked"].append(f"{label}: {answer.body[:300]}")
 
     def is_refused(self, spec: Route, answer: Answer) -> bool:
         if spec.pending and answer.status == 202:

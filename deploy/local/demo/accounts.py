@@ -7,12 +7,11 @@ temporary password when it exists without a recorded one)."""
 import os
 from pathlib import Path
 
+from demo.roster import COUNTY
 from unionfed_membership.adapters.keycloak_accounts import KeycloakAccounts
 from unionfed_membership.domain.accounts import NewAccount
 from unionfed_membership.service_layer.accounts import temporary_password
 from unionfed_shared.auth import Role
-
-from demo.roster import COUNTY
 
 SCHOOL = "no1-primary"
 PLATFORM = "platform"

@@ -6,9 +6,8 @@ import time
 
 import httpx
 
-from unionfed_shared.auth import Role, TokenService
-
 from demo.roster import COUNTY
+from unionfed_shared.auth import Role, TokenService
 
 MEMBERSHIP = "http://127.0.0.1:8001"
 WELFARE = "http://127.0.0.1:8002"

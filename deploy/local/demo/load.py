@@ -8,12 +8,11 @@ import subprocess
 import sys
 from zoneinfo import ZoneInfo
 
-from unionfed_shared.auth import Role
-
 from demo import plan
 from demo.api import Api, DemoError, every_item, ok, retry_missing, settled, until, yuan
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
 from demo.welfare import load_welfare
+from unionfed_shared.auth import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONCURRENCY = 8
@@ -228,7 +227,7 @@ async def activities(api: Api, schools: list[School], ids: dict[str, str]) -> No
         for school_id, person in entrants_with_school:
             await register(activity, school_id, person.staff_no)
         await reserved(activity)
-        for (level, prize), (school_id, person) in zip(plan.ESSAY_PRIZES, rng.sample(entrants_with_school, len(plan.ESSAY_PRIZES))):
+        for (level, prize), (_school_id, person) in zip(plan.ESSAY_PRIZES, rng.sample(entrants_with_school, len(plan.ESSAY_PRIZES))):
             await award(activity, {"category": "征文", "level": level, "member_id": ids[person.staff_no],
                                    "result": f"《{rng.choice(plan.ESSAY_TITLES)}》", "prize_fen": prize})
         published = await publish_awards(activity)
@@ -246,7 +245,7 @@ async def activities(api: Api, schools: list[School], ids: dict[str, str]) -> No
         for school_id, person in entrants:
             await register(activity, school_id, person.staff_no)
         await reserved(activity)
-        for (level, prize), (school_id, person) in zip(plan.SKILLS_PRIZES, rng.sample(entrants, len(plan.SKILLS_PRIZES))):
+        for (level, prize), (_school_id, person) in zip(plan.SKILLS_PRIZES, rng.sample(entrants, len(plan.SKILLS_PRIZES))):
             await award(activity, {"category": rng.choice(("说课", "板书", "课件制作")), "level": level,
                                    "member_id": ids[person.staff_no], "prize_fen": prize})
         await essay_paid.wait()
@@ -269,7 +268,7 @@ async def activities(api: Api, schools: list[School], ids: dict[str, str]) -> No
         confirmed = [(s, p) for (s, p), a in zip(entrants, answers) if a["status"] == "confirmed" and p is not withdrawing]
         for category, gender in (("女子单打", "female"), ("男子单打", "male")):
             players = [(s, p) for s, p in confirmed if p.gender == gender]
-            for level, (school_id, person) in zip(("first", "second", "third"), players[:3]):
+            for level, (_school_id, person) in zip(("first", "second", "third"), players[:3]):
                 await award(activity, {"category": category, "level": level, "member_id": ids[person.staff_no]})
         await publish_awards(activity)
         return (f"{activity['title']}: {len(entrants)} entries for {spec['capacity']} places, {waitlisted} waitlisted; "
@@ -319,7 +318,7 @@ async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
         "kind": "staff", "congress_number": 14, "session_number": 3, "starts_on": plan.CONGRESS_FROM,
         "ends_on": plan.CONGRESS_TO, "answer_deadline": plan.CONGRESS_ANSWERS_DUE, "min_seconders": 2,
     }), "the school in the events service"))
-    representatives = [p for p in school.people[: plan.REPRESENTATIVES]]
+    representatives = list(school.people[: plan.REPRESENTATIVES])
     rep_ids = [ids[p.staff_no] for p in representatives]
     ok(await retry_missing(lambda: e.post(f"/v1/congress-sessions/{session['id']}/representatives", headers=officer,
                                           json={"member_ids": rep_ids}), "the representatives in the events service"))

@@ -51,7 +51,7 @@ async def _open_files(api: Api, chosen: list[tuple[School, str]], level: str, op
         # A welfare officer of the school keeps the file; the county only visits.
         officer = api.welfare_officer(school.id)
         files.append(ok(await retry_missing(lambda: api.welfare.post(
-            f"/v1/organizations/{school.id}/hardship-files", json=body, headers=officer),
+            f"/v1/organizations/{school.id}/hardship-files", json=body, headers=officer),  # noqa: B023 - awaited here
             "a member in the welfare service"))["id"])
     return files
 

@@ -66,6 +66,7 @@ async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> No
     ]
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
+    assert raw is not None  # an open connection has its driver's
     if not raw.is_in_transaction():
         # SQLAlchemy's asyncpg adapter sends BEGIN with the first statement it runs; a COPY sent
         # straight to the driver before any would commit on its own, outside the transaction.

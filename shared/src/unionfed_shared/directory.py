@@ -94,6 +94,7 @@ class Directory:
         keep = {k: v for k, v in values.items() if k not in ("parent_id", "path")}
         await uow.session.execute(statement.on_conflict_do_update(index_elements=["id"], set_=keep))
         current = await self.path_of(uow.session, event.organization_id)
+        assert current is not None  # the row was just written
         await self._reroot(uow.session, event.organization_id, current)
 
     async def on_organization_moved(self, uow: UnitOfWork, event: OrganizationMovedV1, _delivery: Delivery) -> None:

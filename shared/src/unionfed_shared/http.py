@@ -1,7 +1,7 @@
 """The HTTP side every service shares: app factory, health, AsyncAPI, errors, the caller."""
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -15,14 +15,15 @@ from unionfed_shared.audit import AuditMiddleware, audit_router, remember_princi
 from unionfed_shared.auth import Principal
 from unionfed_shared.context import Causation, set_causation
 from unionfed_shared.errors import Unauthorized
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.problem_handlers import install_problem_handlers
 from unionfed_shared.runtime import Runtime
-
+from unionfed_shared.settings import ServiceSettings
 
 _bearer = HTTPBearer(auto_error=False, description="JWT minted by `unionfed token`")
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: Request) -> Runtime[Any, Any]:
     return request.app.state.runtime
 
 
@@ -40,7 +41,8 @@ async def current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-CurrentRuntime = Annotated[Runtime, Depends(runtime_of)]
+# The shared unit of work and settings; a service with its own declares its own alias over runtime_of.
+CurrentRuntime = Annotated[Runtime[UnitOfWork, ServiceSettings], Depends(runtime_of)]
 
 
 def create_app(runtime: Runtime) -> FastAPI:

@@ -363,6 +363,7 @@ class IdempotencyMiddleware:
             if message.get("more_body"):
                 return
             body = b"".join(chunks)
+            assert start is not None  # ASGI sends the start before the body
             answer = start
             try:
                 await request.complete(answer["status"], answer.get("headers", []), body)
@@ -377,7 +378,7 @@ class IdempotencyMiddleware:
                     },
                 )
                 answer = {"type": "http.response.start", "status": 500, "headers": failed.raw_headers}
-                body = failed.body
+                body = bytes(failed.body)
             await send(answer)
             await send({"type": "http.response.body", "body": body})
 
@@ -411,8 +412,8 @@ def _reusable_header_parameter(app) -> None:
         shared = None
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                parameters = operation.get("parameters") if isinstance(operation, dict) else None
-                for index, parameter in enumerate(parameters or ()):
+                parameters = (operation.get("parameters") if isinstance(operation, dict) else None) or []
+                for index, parameter in enumerate(parameters):
                     if parameter.get("in") == "header" and parameter.get("name") == HEADER:
                         shared = shared or parameter
                         parameters[index] = {"$ref": f"#/components/parameters/{OPENAPI_PARAMETER}"}

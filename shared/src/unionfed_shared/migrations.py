@@ -42,6 +42,7 @@ def run_env(target_metadata: MetaData) -> None:
         _run(connection, target_metadata)
         return
     url = context.config.get_main_option("sqlalchemy.url")
+    assert url is not None, "alembic needs a connection or sqlalchemy.url"
 
     async def run_async() -> None:
         engine = create_async_engine(url)

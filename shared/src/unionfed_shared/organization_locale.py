@@ -21,7 +21,7 @@ class OrganizationLocale:
 DEFAULT_LOCALE = OrganizationLocale(time_zone=business_time.DEFAULT_ZONE, language=DEFAULT_LANGUAGE)
 
 
-def locale(time_zone: str, language: str, sector: str | None) -> OrganizationLocale:
+def locale(time_zone: str, language: Language, sector: Sector | None) -> OrganizationLocale:
     """The locale from stored names (already validated when the organization was registered)."""
     return OrganizationLocale(time_zone=business_time.zone(time_zone), language=language, sector=sector)
 

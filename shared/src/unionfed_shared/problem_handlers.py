@@ -3,6 +3,7 @@ our refusals, FastAPI's validation, Starlette's 404/405, a value the database ca
 anything unexpected (a 500 that names its trace id and nothing of the server's insides)."""
 
 import logging
+from typing import get_args
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
+from unionfed_shared.contracts.membership import Language
 from unionfed_shared.errors import DomainError
 from unionfed_shared.messaging.errors import is_bad_value
 from unionfed_shared.problems import (
@@ -46,7 +48,7 @@ async def domain_error(request: Request, exc: DomainError) -> Response:
 
 
 async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    problems = {language: field_problems(exc.errors(), language) for language in ("zh-CN", "en")}
+    problems = {language: field_problems(exc.errors(), language) for language in get_args(Language)}
     language = language_of(request)
     return problem_response(
         request, status=422, category="invalid", code="request_validation",

@@ -237,7 +237,7 @@ def _zh(error: Mapping[str, Any]) -> str:
     template = _FIELD_ZH.get(str(error.get("type")))
     if template is None:
         return f"取值无效（{error.get('msg', '')}）"
-    context = {key: value for key, value in (error.get("ctx") or {}).items()}
+    context = dict(error.get("ctx") or {})
     if "message" not in context:
         context["message"] = str(error.get("msg", "")).removeprefix("Value error, ")
     context.setdefault("error", context["message"])

@@ -5,9 +5,10 @@ import contextlib
 import functools
 import gc
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
@@ -26,17 +27,20 @@ from unionfed_shared.observability import configure_logging, configure_tracing
 from unionfed_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+# The service's own unit of work (its repositories) and settings, so that its routes and CLIs are typed with them.
+U = TypeVar("U", bound=UnitOfWork)
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[U, S]):
     """What a service tells the kit about itself."""
 
     name: str
     title: str
-    settings_factory: Callable[[], ServiceSettings]
+    settings_factory: type[S]
     messaging_tables: tuple[Table, Table, Table]  # outbox, inbox, dead_letters
-    uow_class: type[UnitOfWork]
+    uow_class: type[U]
     handlers: Mapping[type[IntegrationEvent], Handler]
     routers: Sequence[APIRouter]
     migrations_dir: Path
@@ -47,8 +51,8 @@ class ServiceDefinition:
     idempotency_keys: Table | None = None
 
 
-class Runtime:
-    def __init__(self, definition: ServiceDefinition, settings: ServiceSettings | None = None):
+class Runtime(Generic[U, S]):
+    def __init__(self, definition: ServiceDefinition[U, S], settings: S | None = None):
         self.definition = definition
         self.settings = settings or definition.settings_factory()
         self.engine = make_engine(self.settings.database_url)
@@ -99,7 +103,7 @@ class Runtime:
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
         )
 
-    def uow(self) -> UnitOfWork:
+    def uow(self) -> U:
         return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")
 
     async def start(self, *, consume: bool = True, relay: bool = True) -> None:
@@ -132,7 +136,7 @@ class Runtime:
             await self.stop()
 
 
-def build_runtime(definition: ServiceDefinition, settings: ServiceSettings | None = None) -> Runtime:
+def build_runtime(definition: ServiceDefinition[U, S], settings: S | None = None) -> Runtime[U, S]:
     runtime = Runtime(definition, settings)
     configure_logging(definition.name, runtime.settings.log_level)
     configure_tracing(f"unionfed-{definition.name}", runtime.settings.otlp_endpoint)

@@ -9,7 +9,7 @@
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AwareDatetime, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
@@ -25,7 +25,7 @@ _NUMERIC = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
 def _not_a_timestamp(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(value, str) and _NUMERIC.match(value):
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (isinstance(value, str) and _NUMERIC.match(value)):
         raise PydanticCustomError("date_type", "Input should be a date or date-time written as ISO 8601 text")
     return value
 
@@ -36,9 +36,14 @@ def whole(**constraints: Any) -> Any:
     return Annotated[int, Field(strict=True, **constraints), BeforeValidator(_whole)]
 
 
-Whole = whole()
-# Money in a request body, in fen. Events on Kafka are stricter (``contracts.base.Fen``).
-RequestFen = whole(ge=-(10**15), le=10**15)
-PositiveRequestFen = whole(gt=0, le=10**15)
+# RequestFen: money in a request body, in fen. Events on Kafka are stricter (``contracts.base.Fen``).
+if TYPE_CHECKING:  # a type checker cannot evaluate whole(…): to it a bounded Whole is an int
+    Whole = int
+    RequestFen = int
+    PositiveRequestFen = int
+else:
+    Whole = whole()
+    RequestFen = whole(ge=-(10**15), le=10**15)
+    PositiveRequestFen = whole(gt=0, le=10**15)
 Day = Annotated[dt.date, BeforeValidator(_not_a_timestamp)]
 Moment = Annotated[AwareDatetime, BeforeValidator(_not_a_timestamp)]  # with its zone

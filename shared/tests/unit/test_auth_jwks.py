@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives import hashes, hmac, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from pydantic import ValidationError
+from pydantic_settings import SettingsConfigDict
 
 from unionfed_shared.auth import JwksKeys, JwksTokenService, Principal, Role, TokenService, TokenVerifiers
 from unionfed_shared.errors import Unauthorized
@@ -302,7 +303,7 @@ def test_jwks_settings_are_read_from_the_environment(monkeypatch, issuer):
     monkeypatch.setenv("SVC_JWT_AUDIENCE", AUDIENCE)
 
     class SvcSettings(ServiceSettings):
-        model_config = {"env_prefix": "SVC_", "extra": "ignore"}
+        model_config = SettingsConfigDict(env_prefix="SVC_", extra="ignore")
 
     settings = SvcSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
                            jwt_secret="a-test-secret-that-is-long-enough-for-hs256")

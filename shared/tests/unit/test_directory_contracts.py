@@ -1,6 +1,8 @@
 """The consumers' directory handles every membership fact about the tree and its members, and
 no membership event can carry personal data."""
 
+from sqlalchemy import MetaData
+
 from unionfed_shared.contracts.membership import (
     MemberJoinedV1,
     MemberStatusChangedV1,
@@ -10,7 +12,6 @@ from unionfed_shared.contracts.membership import (
 )
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.directory import Directory
-from sqlalchemy import MetaData
 
 PERSONAL = {"id_number", "phone", "staff_no", "base_salary_fen", "id_number_digest", "mobile"}
 

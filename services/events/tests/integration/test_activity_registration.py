@@ -151,7 +151,6 @@ async def test_simultaneous_registrations_for_the_last_places_do_not_overfill(co
 
 
 async def test_ineligible_late_and_foreign_registrations_are_refused_with_a_reason(county):
-    api = county.api
     womens_day = await county.activity(eligible_gender="female", eligible_statuses=["active"])
     refused = await county.register(womens_day, "张老师", headers={**county.officer(), "Accept-Language": "en"})
     assert refused.status_code == 422 and refused.json()["code"] == "registration_gender_restricted"

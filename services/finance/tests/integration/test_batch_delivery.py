@@ -101,7 +101,7 @@ async def test_a_failing_message_is_retried_alone_and_the_rest_of_the_batch_appl
     federation, school = unique("fed"), unique("school")
     envelopes, batch = as_batch(federation, school, [deposit(school, amount) for amount in (100, 200, 300, 400)])
     event_type = envelopes[0].type
-    event_cls, apply = finance.consumer._handlers[event_type]  # noqa: SLF001 - a handler that breaks on one event
+    event_cls, apply = finance.consumer._handlers[event_type]  # a handler that breaks on one event
     attempts = []
 
     async def breaks_on_the_third(uow, event, delivery):
@@ -110,7 +110,7 @@ async def test_a_failing_message_is_retried_alone_and_the_rest_of_the_batch_appl
             raise ValueError("this entry cannot be applied")
         await apply(uow, event, delivery)
 
-    monkeypatch.setitem(finance.consumer._handlers, event_type, (event_cls, breaks_on_the_third))  # noqa: SLF001
+    monkeypatch.setitem(finance.consumer._handlers, event_type, (event_cls, breaks_on_the_third))
 
     await finance.consumer.handle_batch(batch)
 
@@ -136,7 +136,7 @@ async def test_a_batch_whose_commit_fails_is_split_until_every_message_has_its_o
 
     async def commit_fails_for_big_batches(uow):
         # What a constraint checked only at commit would do: the batch cannot say which message broke it.
-        staged = len(uow.ledgers._new_postings)  # noqa: SLF001
+        staged = len(uow.ledgers._new_postings)
         if staged > 2:
             failed_sizes.append(staged)
             raise RuntimeError("deferred constraint violated")

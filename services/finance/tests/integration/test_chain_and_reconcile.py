@@ -18,18 +18,25 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from tests.factories import dues as dues_event, school_events
+from tests.factories import dues as dues_event
+from tests.factories import school_events
 from tests.finance_tools import apply_journal, signing_key_file
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import REPO, service_env, unique
 from unionfed_finance.adapters.chain import Break, recompute_hash, verify_chain
-from unionfed_finance.adapters.signed_head import export_head, key_id, load_signing_key, public_key_pem, verify_against_head
+from unionfed_finance.adapters.signed_head import (
+    export_head,
+    key_id,
+    load_signing_key,
+    public_key_pem,
+    verify_against_head,
+)
 from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
 from unionfed_finance.domain.chain import field_digests
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reconcile import reconcile
-from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
 from unionfed_shared.contracts import topics
+from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
 from unionfed_shared.contracts.topics import FINANCE_JOURNAL
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.kafka_tools import envelope_for, producer, read_topic, send_envelope, send_raw, skip_history
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_journal
+from tests.kafka_tools import envelope_for, producer, read_topic, send_envelope, send_raw, skip_history
 from tests.pytest_infra import eventually, unique
 from unionfed_finance.adapters.tables import dead_letters, postings
 from unionfed_finance.entrypoints.app import definition

@@ -192,7 +192,7 @@ async def test_a_closed_period_refuses_entries_and_corrections_go_into_the_open_
     assert (await balances(finance, school))["1001"] == 0
 
     async with finance.uow() as uow:
-        [(row, reversal)] = [await uow.ledgers.get_posting(corrected["posting_ids"][0])]
+        [(row, _lines)] = [await uow.ledgers.get_posting(corrected["posting_ids"][0])]
         assert row["reverses_posting_id"] == original and row["effective_date"] == dt.date(2026, 11, 2)
         reversal_of_reversal = contract.Reverse(posting_id=row["id"], effective_date=dt.date(2026, 11, 3), reason="x")
     refused = await apply_instruction(finance, federation, school, reversal_of_reversal)
@@ -239,7 +239,6 @@ async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyon
 
     from tests.factories import school_events
     from tests.finance_tools import apply_journal
-    from unionfed_shared.contracts import topics
     from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
     from unionfed_shared.messaging.consumer import IncomingMessage
 

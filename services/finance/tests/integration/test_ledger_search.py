@@ -8,8 +8,8 @@ import pytest
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction
 from tests.kafka_tools import deliver
-from tests.pytest_infra import bearer, unique
 from tests.problem_tools import refusal
+from tests.pytest_infra import bearer, unique
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract

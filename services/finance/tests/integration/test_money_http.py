@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from tests.factories import school_events
 from tests.kafka_tools import envelope_for, read_topic
-from tests.pytest_infra import bearer, eventually, unique
 from tests.problem_tools import refusal
+from tests.pytest_infra import bearer, eventually, unique
 from unionfed_finance.adapters.tables import outbox
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role

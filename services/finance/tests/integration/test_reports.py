@@ -17,8 +17,8 @@ from sqlalchemy import select
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import bearer, unique
 from tests.problem_tools import refusal
+from tests.pytest_infra import bearer, unique
 from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.reports import pseudonym
@@ -26,8 +26,8 @@ from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
-from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
+from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 

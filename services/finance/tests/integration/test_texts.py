@@ -1,6 +1,5 @@
 """The books speak the federation's language: what finance writes on intake and on commands."""
 
-import dataclasses
 import datetime as dt
 import re
 import uuid

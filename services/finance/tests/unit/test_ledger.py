@@ -2,12 +2,12 @@ import datetime as dt
 
 import pytest
 
+from unionfed_finance.domain.flows import dues as dues_posting
 from unionfed_finance.domain.ledger import (
     AccountType,
     Line,
     Posting,
 )
-from unionfed_finance.domain.flows import dues as dues_posting
 from unionfed_shared.errors import Invalid
 
 DAY = dt.date(2026, 10, 28)

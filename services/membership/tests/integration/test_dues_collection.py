@@ -100,7 +100,7 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
         )
         return records if len(records) >= 4 else None
 
-    events = await eventually(dues_events)
+    await eventually(dues_events)
     await asyncio.sleep(1)  # anything extra would have been published by now
     assert len(await dues_events()) == 4  # one per member and month, never a second
 

@@ -5,8 +5,8 @@ import datetime as dt
 import httpx
 import pytest
 
-from tests.pytest_infra import bearer, unique
 from tests.problem_tools import refusal
+from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.auth import Role, platform_admin
@@ -79,7 +79,7 @@ async def test_a_federation_lists_every_member_below_it_page_by_page(county):
     listed, pages = await every_page(api, ids["county"], admin, limit=7)
 
     assert sorted(m["id"] for m in listed) == everyone  # no gaps
-    assert len(listed) == len(set(m["id"] for m in listed)) == 48  # no duplicates
+    assert len(listed) == len({m["id"] for m in listed}) == 48  # no duplicates
     assert pages == 7  # 48 members, 7 a page
     assert [(m["display_name"], m["id"]) for m in listed] == sorted((m["display_name"], m["id"]) for m in listed)
     # A sub-federation lists its own school only; a school lists its union group's members too.
@@ -100,7 +100,7 @@ async def test_members_enrolled_while_paging_neither_repeat_nor_hide_others(coun
     seen = [m["id"] for m in first["items"] + rest]
     assert len(seen) == len(set(seen))
     assert set(seen) == {m["id"] for ms in enrolled.values() for m in ms} | {after["id"]}
-    assert before["id"] not in seen and "丁老师" < first["items"][-1]["display_name"]
+    assert before["id"] not in seen and first["items"][-1]["display_name"] > "丁老师"
 
 
 async def test_name_search_finds_chinese_names_by_one_character_or_three(county):

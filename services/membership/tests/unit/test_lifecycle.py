@@ -116,7 +116,7 @@ def test_committee_roles_decide_what_an_officer_may_do():
     assert "主席、财务委员/经审" in refusal.zh
     assert check_action(first, "u-member", "enrol_member") is None
     assert check_action(first, "u-stranger", "enrol_member").code == "not_on_committee"
-    with pytest.raises(Invalid, match="next term .* is number 2"):
+    with pytest.raises(Invalid, match=r"next term .* is number 2"):
         Term.elect("school-a", "grassroots_union", 3, TODAY, TODAY, TODAY.replace(year=2031), [chair], first, TODAY, "a")
     with pytest.raises(Invalid, match="exactly one chair"):
         Term.elect("school-a", "grassroots_union", 2, TODAY, TODAY, TODAY.replace(year=2031), [treasurer], first, TODAY, "a")

@@ -62,7 +62,7 @@ async def test_grants_of_a_federation_page_by_page_and_filtered(granted):
     assert await every_page(api, school, officer, limit=1, visit_type="wedding") == ids[1::2]
     since = (TODAY - dt.timedelta(days=2)).isoformat()
     assert await every_page(api, school, officer, **{"from": since}) == ids[3:]
-    assert await every_page(api, school, officer, **{"to": since}, status="recorded") == ids[:4]
+    assert await every_page(api, school, officer, to=since, status="recorded") == ids[:4]
     assert await every_page(api, school, officer, status="approved") == []
     bad = await api.get(f"/v1/organizations/{school}/grants", params={"cursor": "WyJ4IiwieSIsInoiXQ"}, headers=officer)
     assert bad.status_code == 422

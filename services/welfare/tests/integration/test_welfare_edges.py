@@ -21,8 +21,8 @@ from tests.finance_tools import apply_instruction, balances, pending
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts.membership import MemberJoinedV1, MemberTransferredV1
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts.membership import MemberJoinedV1, MemberTransferredV1
 from unionfed_welfare.adapters.campaign_tables import greeting_recipients
 
 pytestmark = pytest.mark.integration

@@ -5,6 +5,7 @@ Besides the required attributes, every event carries the extensions ``federation
 headers ``traceparent``/``tracestate``.
 """
 
+import builtins
 import datetime as dt
 import hashlib
 import re
@@ -138,7 +139,7 @@ class Envelope:
             trace_headers={k: headers[k] for k in ("traceparent", "tracestate") if k in headers},
         )
 
-    def parse(self, event_cls: type[IntegrationEvent]) -> IntegrationEvent:
+    def parse(self, event_cls: builtins.type[IntegrationEvent]) -> IntegrationEvent:  # `type` is a field here
         """Validate the body against its contract, tolerating fields added by newer producers."""
         try:
             self.data.decode("utf-8")

@@ -40,7 +40,7 @@ class ActivityPublishedV1(_ActivityEvent):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     registration_deadline: AwareDatetime
-    capacity: whole(ge=1) | None = Field(default=None)
+    capacity: whole(ge=1) | None = Field(default=None)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
     budget_fen: Whole = Field(ge=0)
 
 

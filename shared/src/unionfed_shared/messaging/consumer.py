@@ -14,6 +14,7 @@ import re
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from opentelemetry import trace
 from sqlalchemy import Table, func
@@ -33,9 +34,11 @@ from unionfed_shared.observability import extract_trace_context, tracer
 log = logging.getLogger(__name__)
 _VERSION_SUFFIX = re.compile(r"\.v\d+$")
 
-Handler = Callable[[UnitOfWork, IntegrationEvent, "Delivery"], Awaitable[None]]
+# Each handler takes its service's unit of work and its own event class, which a mapping from event
+# class to handler cannot express: to the type checker, both are Any.
+Handler = Callable[[Any, Any, "Delivery"], Awaitable[None]]
 # Reads ahead, in a few statements, what a batch's handlers will need (rows they would read one by one).
-Prefetch = Callable[[UnitOfWork, list[IntegrationEvent]], Awaitable[None]]
+Prefetch = Callable[[Any, list[IntegrationEvent]], Awaitable[None]]
 PublishRaw = Callable[[str, bytes | None, bytes, dict[str, str]], Awaitable[object]]
 
 
@@ -252,6 +255,7 @@ class EventConsumer:
                 await self._apply_in_batches(batch[:middle])
                 batch = batch[middle:]
                 continue
+            assert isinstance(failed, int)
             await self._apply_in_batches(batch[:failed])
             await self._apply_with_retries(batch[failed], to_dlq_topic=True)
             batch = batch[failed + 1 :]

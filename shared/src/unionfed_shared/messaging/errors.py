@@ -43,7 +43,7 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

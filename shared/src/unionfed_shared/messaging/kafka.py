@@ -277,7 +277,7 @@ async def _offsets(bootstrap_servers: str, topics: list[str], which) -> dict[tup
 
 
 async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
-    await consumer._client.force_metadata_update()  # noqa: SLF001 - aiokafka has no public refresh
+    await consumer._client.force_metadata_update()  # aiokafka has no public refresh
     return consumer.partitions_for_topic(topic) or set()
 
 

@@ -7,9 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction, async_
 
 from unionfed_shared import idempotency
 from unionfed_shared.context import Causation, current_causation
-from unionfed_shared.db import copy_rows
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.db import copy_rows
 from unionfed_shared.observability import inject_trace_headers
 
 
@@ -32,6 +32,7 @@ class UnitOfWork:
         if keyed is not None and keyed.holds_transaction:
             # A keyed request commits once, with its key: later units of work join that transaction,
             # each in a savepoint so that leaving one without commit still undoes only its own work.
+            assert keyed.session is not None  # what holds_transaction means
             self.session = keyed.session
             self._savepoint = await self.session.begin_nested()
         else:

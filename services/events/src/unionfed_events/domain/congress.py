@@ -3,6 +3,7 @@
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import overload
 from zoneinfo import ZoneInfo
 
 from unionfed_shared import business_time
@@ -21,6 +22,10 @@ NAMES_ZH = {
 }
 
 
+@overload
+def shown(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def shown(moment: None) -> None: ...
 def shown(moment: dt.datetime | None) -> dt.datetime | None:
     """The same instant, with the offset people in the federation read (+08:00)."""
     return None if moment is None else moment.astimezone(SHANGHAI)

@@ -5,6 +5,7 @@ and results are only shown for groups of at least MIN_GROUP respondents.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,7 +28,7 @@ class Question:
     required: bool = True
 
     @classmethod
-    def of(cls, kind: str, text: str, options: list[str] | None, required: bool) -> "Question":
+    def of(cls, kind: QuestionKind, text: str, options: Sequence[str] | None, required: bool) -> "Question":
         text = text.strip()
         if not 1 <= len(text) <= 500:
             raise Invalid("survey_question_length_invalid", zh="每道题须为 1 到 500 个字", en="a question has 1 to 500 characters")

@@ -14,7 +14,7 @@ from unionfed_shared.runtime import ServiceDefinition
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[UnitOfWork, EventsSettings]:
     return ServiceDefinition(
         name="events",
         title="Activities and competitions, staff congresses, surveys and awards",

@@ -5,7 +5,7 @@ No answer of this module names a respondent: results are counts, averages and un
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field

@@ -138,6 +138,7 @@ def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: commands.CreateActivity) -> dict:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     scope = list(dict.fromkeys(command.scope_organization_ids or [organization_id]))
     check_scope(organization_id, {org: await directory.path_of(uow.session, org) for org in scope})
@@ -408,9 +409,9 @@ async def record_award(uow: UnitOfWork, principal: Principal, activity_id: uuid.
         raise Invalid(
             "team_not_in_activity", zh=f"队伍 {command.team_id} 不是本活动的队伍", en=f"team {command.team_id} is not a team of this activity"
         )
-    awarded = await uow.session.scalar(
+    awarded = (await uow.session.execute(
         select(func.coalesce(func.sum(activity_awards.c.prize_fen), 0)).where(activity_awards.c.activity_id == activity_id)
-    )
+    )).scalar_one()
     activity_budget.check_prize_total(awarded + command.prize_fen, await _prize_budget(uow, activity_id))
     award_id = uuid.uuid4()
     await uow.session.execute(
@@ -450,6 +451,7 @@ async def publish_awards(
     total = sum(award["prize_fen"] for award in recorded)
     prizes = next((item for item in await budget_items(uow, activity_id) if item["kind"] == "prizes"), None)
     if total:
+        assert prizes is not None  # awards are checked against the prize budget
         activity_budget.require_payable(prizes["label"], prizes["hold_status"], prizes["finance_reason"])
         language = await directory.language_of(uow.session, activity["organization_id"])
         uow.emit(
@@ -594,11 +596,11 @@ async def _live_registration(uow: UnitOfWork, activity_id: uuid.UUID, member_id:
 
 
 async def _count(uow: UnitOfWork, activity_id: uuid.UUID, status: str) -> int:
-    return await uow.session.scalar(
+    return (await uow.session.execute(
         select(func.count()).where(
             activity_registrations.c.activity_id == activity_id, activity_registrations.c.status == status
         )
-    )
+    )).scalar_one()
 
 
 async def _queue(uow: UnitOfWork, activity_id: uuid.UUID, status: str) -> list[dict]:
@@ -668,6 +670,7 @@ def _hold_cancelled(activity: dict, item: dict, reason: str) -> EventsHoldCancel
 
 async def _registration_view(uow: UnitOfWork, activity_id: uuid.UUID, member_id: uuid.UUID) -> dict:
     registration = await _live_registration(uow, activity_id, member_id)
+    assert registration is not None  # the caller has just found or made it
     if registration["status"] == "waitlisted":
         registration["waitlist_position"] = await uow.session.scalar(
             select(func.count()).where(
@@ -687,7 +690,7 @@ async def _reload(uow: UnitOfWork, activity_id: uuid.UUID) -> dict:
 async def summary(uow: UnitOfWork, activity_id: uuid.UUID) -> dict:
     """The activity with its counts: places taken, waitlist length, budget."""
     row = (await uow.session.execute(select(activities).where(activities.c.id == activity_id))).mappings().one()
-    counts = dict(
+    counts: dict[str, int] = dict(
         (
             await uow.session.execute(
                 select(activity_registrations.c.status, func.count())

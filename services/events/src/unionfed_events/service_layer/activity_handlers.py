@@ -42,7 +42,7 @@ async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1
     )
     if recorded is None:
         return
-    values = {"hold_status": after_answer(item["hold_status"], event.operation, event.outcome)}
+    values: dict[str, str | None] = {"hold_status": after_answer(item["hold_status"], event.operation, event.outcome)}
     if event.outcome == "refused":
         values["finance_reason"] = event.reason
     await uow.session.execute(

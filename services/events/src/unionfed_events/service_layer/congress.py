@@ -8,7 +8,7 @@ Callers acting as representatives use a ``member`` token whose subject is their 
 import datetime as dt
 import uuid
 
-from sqlalchemy import any_, func, select, update
+from sqlalchemy import Row, any_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from unionfed_events.adapters.congress_tables import (
@@ -192,9 +192,9 @@ async def file_proposal(uow: UnitOfWork, principal: Principal, session_id: uuid.
     if not await is_representative(uow, session_id, proposer):
         raise Forbidden("not_a_representative", zh="只有本次会议的代表才能提交提案",
                         en="only the session's representatives file proposals")
-    number = 1 + await uow.session.scalar(
+    number = 1 + (await uow.session.execute(
         select(func.coalesce(func.max(congress_proposals.c.number), 0)).where(congress_proposals.c.session_id == session_id)
-    )
+    )).scalar_one()
     stands = session.min_seconders == 0
     proposal_id = uuid.uuid4()
     await uow.session.execute(
@@ -238,9 +238,9 @@ async def second_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
     )
     if added is None:
         raise Conflict("proposal_already_seconded", zh="您已附议过该提案", en="you have already seconded this proposal")
-    count = await uow.session.scalar(
+    count = (await uow.session.execute(
         select(func.count()).select_from(congress_seconders).where(congress_seconders.c.proposal_id == proposal_id)
-    )
+    )).scalar_one()
     status = rules.status_after_seconding(count, session.min_seconders, proposal.status)
     if status != proposal.status:
         await uow.session.execute(
@@ -262,7 +262,8 @@ async def answer_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
             await uow.session.execute(select(congress_proposals).where(congress_proposals.c.id == answer.merged_into))
         ).first()
         rules.check_merge_target(
-            target is not None and target.session_id == session.id, target and target.status, target and target.answer
+            target is not None and target.session_id == session.id, target.status if target else None,
+            target.answer if target else None,
         )
     await uow.session.execute(
         update(congress_proposals)
@@ -277,7 +278,7 @@ async def answer_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
 
 
 async def proposal_view(uow: UnitOfWork, proposal_id: uuid.UUID) -> dict:
-    row = (await uow.session.execute(select(congress_proposals).where(congress_proposals.c.id == proposal_id))).first()
+    row = (await uow.session.execute(select(congress_proposals).where(congress_proposals.c.id == proposal_id))).one()
     seconders = await uow.session.scalars(
         select(congress_seconders.c.member_id)
         .where(congress_seconders.c.proposal_id == proposal_id)
@@ -298,7 +299,7 @@ async def proposals_of(uow: UnitOfWork, principal: Principal, session_id: uuid.U
 
 async def overdue_proposals(
     uow: UnitOfWork, principal: Principal, session_id: uuid.UUID, as_of: dt.datetime | None
-) -> tuple[object, list[dict]]:
+) -> tuple[Row, list[dict]]:
     session = await session_in_scope(uow, principal, session_id)
     as_of = rules.require_aware(as_of, "as_of") if as_of else now()
     proposals = [p for p in await proposals_of(uow, principal, session_id)
@@ -403,7 +404,7 @@ async def get_motion(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUID
 
 
 async def motion_view(uow: UnitOfWork, motion_id: uuid.UUID) -> dict:
-    row = (await uow.session.execute(select(congress_motions).where(congress_motions.c.id == motion_id))).first()
+    row = (await uow.session.execute(select(congress_motions).where(congress_motions.c.id == motion_id))).one()
     ballots = await uow.session.scalar(
         select(func.count()).select_from(congress_ballots).where(congress_ballots.c.motion_id == motion_id)
     )

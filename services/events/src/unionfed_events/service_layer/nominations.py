@@ -14,7 +14,7 @@ from unionfed_events.adapters.congress_tables import award_nominations
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import nominations as rules
 from unionfed_events.domain.congress import clean_text
-from unionfed_events.service_layer.congress import OFFICERS, active_members_under, now, orgs, organization_in_scope
+from unionfed_events.service_layer.congress import OFFICERS, active_members_under, now, organization_in_scope, orgs
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.congress import AwardApprovedV1

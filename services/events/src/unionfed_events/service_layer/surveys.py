@@ -20,8 +20,8 @@ from unionfed_events.service_layer.congress import (
     acting_member,
     active_members_under,
     now,
-    orgs,
     organization_in_scope,
+    orgs,
 )
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
@@ -122,6 +122,7 @@ async def respond(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, a
         )
     ).first()
     rules.check_can_respond(survey.status, recipient is not None, recipient is not None and recipient.responded)
+    assert recipient is not None  # check_can_respond refused a stranger
     await uow.session.execute(
         update(survey_recipients)
         .where(survey_recipients.c.survey_id == survey_id, survey_recipients.c.member_id == member_id)
@@ -163,7 +164,7 @@ async def surveys_of(uow: UnitOfWork, principal: Principal, organization_id: str
 
 
 async def survey_view(uow: UnitOfWork, survey_id: uuid.UUID) -> dict:
-    row = (await uow.session.execute(select(surveys).where(surveys.c.id == survey_id))).first()
+    row = (await uow.session.execute(select(surveys).where(surveys.c.id == survey_id))).one()
     recipients, responses = await _counts(uow, survey_id)
     return {**row._mapping, "recipients": recipients, "responses": responses,
             "return_rate": rules.return_rate(responses, recipients)}

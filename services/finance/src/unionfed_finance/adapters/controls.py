@@ -12,7 +12,6 @@ from unionfed_finance.adapters.tables import budgets, closed_periods, holds, mon
 from unionfed_finance.domain.ledger import Refused
 from unionfed_shared.db import copy_rows
 
-
 _HOLD_COLUMNS = tuple(c.name for c in holds.columns if c.name != "created_at")
 _SETTLED_COLUMNS = ("status", "posted_fen", "posted_goods_fen", "posting_id", "settled_by_event_id", "settled_at")
 
@@ -24,7 +23,7 @@ class HoldRepository:
     batch and written in two, they cost no round trip per message.
     """
 
-    def __init__(self, session: AsyncSession, remember: Callable[[Callable[[], None]], None]):
+    def __init__(self, session: AsyncSession, remember: Callable[[Callable[[], object]], None]):
         self._session = session
         self._remember = remember
         self._rows: dict[uuid.UUID, dict | None] = {}  # None: known not to exist
@@ -91,14 +90,21 @@ class HoldRepository:
 
     async def link_posting(self, hold_id: uuid.UUID, posting_id: uuid.UUID) -> None:
         """Written at :meth:`flush`, after the posting it names (appended postings are written then)."""
-        self._put(hold_id, await self._row(hold_id) | {"posting_id": posting_id})
+        row = await self._row(hold_id)
+        assert row is not None  # a posting is linked to a hold it settled
+        self._put(hold_id, row | {"posting_id": posting_id})
+
+    def _written(self, hold_id: uuid.UUID) -> dict:
+        row = self._rows[hold_id]
+        assert row is not None  # created and changed holds were put
+        return row
 
     async def flush(self) -> None:
         if self._created:
-            await copy_rows(self._session, holds, [self._rows[hold_id] for hold_id in sorted(self._created)])
+            await copy_rows(self._session, holds, [self._written(hold_id) for hold_id in sorted(self._created)])
         changed = sorted(self._changed - self._created)
         if changed:
-            rows = [self._rows[hold_id] for hold_id in changed]
+            rows = [self._written(hold_id) for hold_id in changed]
             await self._session.execute(
                 text(
                     """

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import accounts, closed_periods, dues_accounts, ledgers, posting_lines, postings
+from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.domain.ledger import (
     GENESIS_HASH,
     STANDARD_CHART,
@@ -25,7 +26,6 @@ from unionfed_finance.domain.ledger import (
     SourceEvent,
     account_spec,
 )
-from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_shared.db import copy_rows
 
@@ -106,7 +106,7 @@ class LedgerRepository:
         self._new_lines: list[dict] = []
         self._moved: set[tuple[str, str]] = set()
         self._moved_heads: set[str] = set()
-        self._undo: list[Callable[[], None]] | None = None
+        self._undo: list[Callable[[], object]] | None = None
         self._savepoint: _LazySavepoint | None = None
         event.listen(session.sync_session, "do_orm_execute", self._before_statement)
 
@@ -139,7 +139,7 @@ class LedgerRepository:
         if self._savepoint is not None:
             self._savepoint.begin(execute_state.session)
 
-    def remember(self, undo: Callable[[], None]) -> None:
+    def remember(self, undo: Callable[[], object]) -> None:
         """Undo ``undo`` if the tentative block around this change raises."""
         if self._undo is not None:
             self._undo.append(undo)
@@ -228,14 +228,16 @@ class LedgerRepository:
             .order_by(accounts.c.organization_id, accounts.c.code)
             .with_for_update()
         )
-        for row in balances:
-            self._accounts[row.organization_id][row.code] = AccountBalance(row.balance_fen, row.pending_fen, row.floor_fen)
+        for balance in balances:
+            self._accounts[balance.organization_id][balance.code] = AccountBalance(
+                balance.balance_fen, balance.pending_fen, balance.floor_fen
+            )
         periods = await self._session.execute(
             select(closed_periods.c.organization_id, closed_periods.c.label, closed_periods.c.starts_on, closed_periods.c.ends_on)
             .where(closed_periods.c.organization_id.in_(found))
         )
-        for row in periods:
-            self._periods[row.organization_id].append((row.label, row.starts_on, row.ends_on))
+        for period in periods:
+            self._periods[period.organization_id].append((period.label, period.starts_on, period.ends_on))
 
     async def _accounts_of(self, organization_id: str) -> dict[str, AccountBalance]:
         known = self._accounts.get(organization_id)
@@ -348,7 +350,12 @@ class LedgerRepository:
         self._new_postings.append({**entry, "hash": digest, "field_digests": digests})
         self._new_lines.extend(lines)
         postings_before, lines_before = len(self._new_postings) - 1, len(self._new_lines) - len(posting.lines)
-        self.remember(lambda: (del_from(self._new_postings, postings_before), del_from(self._new_lines, lines_before)))
+
+        def undo() -> None:
+            del_from(self._new_postings, postings_before)
+            del_from(self._new_lines, lines_before)
+
+        self.remember(undo)
         self._set_head(posting.organization_id, sequence, digest)
         return RecordedPosting(posting_id, sequence, digest)
 
@@ -462,10 +469,10 @@ class LedgerRepository:
         row = (await self._session.execute(select(postings).where(postings.c.id == posting_id))).first()
         if row is None:
             return None
-        lines = await self._session.execute(
+        line_rows = await self._session.execute(
             select(posting_lines).where(posting_lines.c.posting_id == posting_id).order_by(posting_lines.c.line_no)
         )
-        return dict(row._mapping), posting_of_rows(row, lines)
+        return dict(row._mapping), posting_of_rows(row, line_rows)
 
     async def applied_together(self, posting_id: uuid.UUID) -> list[uuid.UUID]:
         """The posting and every other posting its journal entry made (both sides of a transfer)."""

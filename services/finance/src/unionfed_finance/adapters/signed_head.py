@@ -248,6 +248,7 @@ async def head_problem(
         report = await verify_chain(session, organization_id)
     if not report.ok and report.broken_sequence is not None and report.broken_sequence <= sequence:
         return f"the chain breaks at entry {report.broken_sequence}: {report.detail}"
+    current: str | None
     if sequence == 0:
         current = GENESIS_HASH
     else:

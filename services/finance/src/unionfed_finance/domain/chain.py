@@ -163,7 +163,7 @@ def changed_lines(chained: Sequence[Mapping], current: Sequence[Mapping], curren
     line_no; a line missing under its number but present under another with every other column
     unchanged is named as a changed ``line_no``.
     """
-    chained_by_no = {number: digests for number, digests in enumerate(chained, start=1)}
+    chained_by_no = dict(enumerate(chained, start=1))
     current_by_no = dict(zip(current_line_nos, current))
     missing = [n for n in chained_by_no if n not in current_by_no]
     added = [n for n in current_by_no if n not in chained_by_no]

@@ -68,6 +68,7 @@ def employer_funds(
     lines = [Line(BANK, debit_fen=amount_fen), Line(EMPLOYER_FUNDS_INCOME, credit_fen=amount_fen)]
     if not remitted:
         return [Posting.balanced(union, received_on, describe(language, "employer_funds", note=note), lines)]
+    assert upper is not None  # only a union with an upper level remits
     lines += [
         Line(REMITTANCE_EXPENSE, debit_fen=remitted, counterparty_id=upper),
         Line(REMITTANCE_PAYABLE, credit_fen=remitted, counterparty_id=upper),

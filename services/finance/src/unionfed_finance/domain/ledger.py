@@ -207,6 +207,7 @@ class SourceEvent:
 
     def fiscal_year(self, zone: ZoneInfo) -> int:
         """Fiscal years follow the calendar of the federation's zone, whatever the server's."""
+        assert self.occurred_at is not None  # source_of sets it on every event the ledger records
         return business_time.business_year(self.occurred_at, zone)
 
 

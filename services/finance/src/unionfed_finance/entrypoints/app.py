@@ -15,7 +15,7 @@ from unionfed_shared.runtime import ServiceDefinition
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
     return ServiceDefinition(
         name="finance",
         title="A fund ledger for every grassroots union and federation level",

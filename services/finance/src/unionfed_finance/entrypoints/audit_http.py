@@ -26,11 +26,12 @@ from unionfed_finance.adapters.signed_head import (
     verify_against_head,
 )
 from unionfed_finance.adapters.tables import directory
+from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.service_layer import reports
 from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, Unavailable
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import Language, language_of
 
@@ -50,7 +51,7 @@ async def _auditor_in_scope(session, principal: Principal, organization_id: str)
     principal.require_role(*AUDITORS)
 
 
-KEYS_UNCONFIGURED = {
+KEYS_UNCONFIGURED: dict[int | str, dict[str, Any]] = {
     503: {"description": "The service has no head signing key or cannot read its trusted keys "
                          "(`head_signing_key_missing`, `head_trusted_keys_unreadable`)"}
 }

@@ -8,9 +8,10 @@ from pydantic import BaseModel
 
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.posting_search import PostingFilter
+from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import NotFound
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
 from unionfed_shared.wire_values import Day

@@ -6,7 +6,7 @@ it names and the chain verification all describe the same state of the books.
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
@@ -18,12 +18,13 @@ from unionfed_finance.adapters import report_queries as queries
 from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_head, load_signing_key
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
+from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import disclosure_check, disclosure_html, reports
 from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 
 router = APIRouter(prefix="/v1", tags=["finance reports"], route_class=IdempotentRoute)
@@ -40,7 +41,7 @@ ToDay = Query(default=None, alias="to", description="last day (inclusive), YYYY-
 TERM_REQUIRED = {openapi_problems.REQUIRED_DATES: ["from", "to"]}
 FormatQuery = Query(default="html", alias="format", description="`html` for a page, `csv` for a spreadsheet")
 # The statement and the pack answer a page or a CSV file, as `format` asks.
-HTML_OR_CSV = {
+HTML_OR_CSV: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The page (`format=html`) or the CSV file (`format=csv`, UTF-8 with a BOM)",
         "content": {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}},

@@ -91,12 +91,12 @@ class ClosePeriod(_Command):
 
 
 class SetBudget(_Command):
-    amount_fen: whole(ge=0, le=10**15)
+    amount_fen: whole(ge=0, le=10**15)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
     policy: Literal["stop", "warn"] = "stop"
 
 
 class SetFundPolicy(_Command):
-    employer_funds_remit_per_mille: whole(ge=0, le=1000)
+    employer_funds_remit_per_mille: whole(ge=0, le=1000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
 
 
 class Books:
@@ -112,6 +112,7 @@ class Books:
 async def books_in_scope(uow: FinanceUnitOfWork, principal: Principal, organization_id: str, *roles: Role) -> Books:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*(roles or TREASURERS))
     kinds = await directory.kinds_of(uow.session, path)
     if kinds.get(organization_id) not in BOOKKEEPING_KINDS:

@@ -1,5 +1,7 @@
 """How finance answers the other services' events: read models, and money into the journal."""
 
+import uuid
+
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
@@ -9,6 +11,7 @@ from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import (
@@ -20,7 +23,7 @@ from unionfed_shared.contracts.membership import (
     OrganizationRegisteredV1,
 )
 from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
-from unionfed_shared.messaging.consumer import Delivery
+from unionfed_shared.messaging.consumer import Delivery, Handler
 
 
 async def on_organization_registered(
@@ -135,15 +138,16 @@ async def _bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str
 
 async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
     """Lock and read, in a few statements, the holds and ledgers a batch of journal entries will touch."""
-    organizations, hold_ids = set(), set()
+    organizations: set[str] = set()
+    hold_ids: set[uuid.UUID] = set()
     for event in events:
         if isinstance(event, JournalEntryV1):
             instruction = event.instruction
             organizations.update(spec.organization_id for spec in getattr(instruction, "postings", ()))
-            if getattr(instruction, "organization_id", None):
-                organizations.add(instruction.organization_id)
-            if getattr(instruction, "hold_id", None):
-                hold_ids.add(instruction.hold_id)
+            if organization_id := getattr(instruction, "organization_id", None):
+                organizations.add(organization_id)
+            if hold_id := getattr(instruction, "hold_id", None):
+                hold_ids.add(hold_id)
     if hold_ids:
         await uow.holds.prefetch(hold_ids)
         organizations.update(hold["organization_id"] for hold in await uow.holds.known(hold_ids))
@@ -152,7 +156,7 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
         await uow.budgets.prefetch(organizations)
 
 
-HANDLERS = {
+HANDLERS: dict[type[IntegrationEvent], Handler] = {
     OrganizationRegisteredV1: on_organization_registered,
     MemberJoinedV1: on_member_joined,
     MemberTransferredV1: on_member_transferred,
@@ -162,7 +166,7 @@ HANDLERS = {
     DonationReceivedV1: on_donation_received,
     DonationsDisbursedV1: on_donations_disbursed,
     JournalEntryV1: apply_journal_entry,
-    **{cls: on_hold_requested for cls in HOLD_REQUESTED},
-    **{cls: on_hold_paid for cls in HOLD_PAID},
-    **{cls: on_hold_cancelled for cls in HOLD_CANCELLED},
+    **dict.fromkeys(HOLD_REQUESTED, on_hold_requested),
+    **dict.fromkeys(HOLD_PAID, on_hold_paid),
+    **dict.fromkeys(HOLD_CANCELLED, on_hold_cancelled),
 }

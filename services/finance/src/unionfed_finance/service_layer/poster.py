@@ -9,6 +9,7 @@ an empty database rebuilds the same ledgers.
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
@@ -80,7 +81,7 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
 def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent:
     """The event behind the instruction: the other service's event, or the journal entry itself."""
     envelope = delivery.envelope
-    journal = {
+    journal: dict[str, Any] = {
         "journal_event_id": envelope.id,
         "journal_partition": delivery.partition,
         "journal_offset": delivery.offset,
@@ -103,6 +104,7 @@ async def _post_all(
     uow: FinanceUnitOfWork, federation_id: str, postings: list[Posting], source: SourceEvent
 ) -> Settlement:
     settlement = Settlement("posted")
+    assert source.journal_event_id is not None  # source_of sets it
     ids = [derived_id(source.journal_event_id, "posting", str(i)) for i in range(len(postings))]
     # Lock ledgers in one order whatever the instruction's order, so two writers never deadlock.
     for posting_id, posting in sorted(zip(ids, postings), key=lambda pair: pair[1].organization_id):
@@ -136,6 +138,7 @@ def _posting_of(spec: contract.PostingSpec) -> Posting:
 
 
 async def _post(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    assert isinstance(entry.instruction, contract.Post)  # the dispatch went by its kind
     specs = entry.instruction.postings
     if len({spec.organization_id for spec in specs}) != len(specs):
         raise Refused("an instruction posts at most once in each ledger")
@@ -143,7 +146,8 @@ async def _post(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Set
 
 
 async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
-    reserve: contract.Reserve = entry.instruction
+    reserve = entry.instruction
+    assert isinstance(reserve, contract.Reserve)  # the dispatch went by its kind
     _require_spending_account(reserve.category_account)
     fiscal_year = reserve.fiscal_year or source.fiscal_year(
         await directory.time_zone_of(uow.session, reserve.organization_id)
@@ -171,7 +175,8 @@ async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
 
 
 async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
-    capture: contract.Capture = entry.instruction
+    capture = entry.instruction
+    assert isinstance(capture, contract.Capture)  # the dispatch went by its kind
     hold = await uow.holds.get(capture.hold_id)
     if hold is not None and capture.amount_fen > hold["amount_fen"]:
         raise Refused(
@@ -194,7 +199,8 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
 
 
 async def _void(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
-    void: contract.Void = entry.instruction
+    void = entry.instruction
+    assert isinstance(void, contract.Void)  # the dispatch went by its kind
     hold = await uow.holds.settle(void.hold_id, "voided", source.event_id)
     await _release(uow, hold)
     return Settlement("voided", hold_id=void.hold_id)
@@ -210,7 +216,8 @@ async def _release(uow: FinanceUnitOfWork, hold: dict) -> None:
 
 async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
     """Reverse an entry; an inter-union movement is reversed on every side it was posted on."""
-    reverse: contract.Reverse = entry.instruction
+    reverse = entry.instruction
+    assert isinstance(reverse, contract.Reverse)  # the dispatch went by its kind
     if await uow.ledgers.get_posting(reverse.posting_id) is None:
         raise Refused(f"posting {reverse.posting_id} does not exist")
     corrections = []
@@ -230,7 +237,8 @@ def _reversal_description(reverse: contract.Reverse) -> str:
 
 
 async def _close_period(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
-    close: contract.ClosePeriod = entry.instruction
+    close = entry.instruction
+    assert isinstance(close, contract.ClosePeriod)  # the dispatch went by its kind
     if close.starts_on > close.ends_on:
         raise Refused("a period ends on or after the day it starts")
     await uow.ledgers.open(close.organization_id, entry.federation_id)
@@ -242,7 +250,8 @@ async def _close_period(uow, entry: contract.JournalEntryV1, source: SourceEvent
 
 
 async def _set_budget(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
-    budget: contract.SetBudget = entry.instruction
+    budget = entry.instruction
+    assert isinstance(budget, contract.SetBudget)  # the dispatch went by its kind
     _require_spending_account(budget.category_account)
     await uow.ledgers.open(budget.organization_id, entry.federation_id)
     await uow.budgets.set(

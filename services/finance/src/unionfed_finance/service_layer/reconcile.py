@@ -9,10 +9,10 @@ postings appended while it runs cannot make a consistent database look inconsist
 """
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.chain import read_consistently, verify_chain
@@ -91,7 +91,7 @@ def _found(name: str, findings: list[Finding], passed_detail: str, failed_detail
 
 
 # Sums of bigint are numeric in PostgreSQL (a Decimal, printed as 1E+4): the queries cast them back.
-async def _rows(session: AsyncSession, sql: str, **params) -> list:
+async def _rows(session: AsyncSession, sql: str, **params) -> Sequence[Row]:
     return (await session.execute(text(sql), params)).all()
 
 

@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from unionfed_finance.domain.ledger import (
     BANK,
@@ -643,7 +643,7 @@ AUDIT_COLUMNS = (
 )
 # The audit pack's words in each language a federation keeps its books in. The English column
 # names are the snake_case ones auditors' tools already read.
-AUDIT_WORDS: dict[Lang, dict[str, str | tuple[str, ...]]] = {
+AUDIT_WORDS: dict[Lang, dict[str, Any]] = {  # texts, and tuples of column names
     "zh": {
         "columns": (
             "序号", "分录编号", "记账日期", "摘要", "行号", "科目编码", "科目名称",

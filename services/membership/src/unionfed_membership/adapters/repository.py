@@ -254,9 +254,9 @@ class MemberHistoryRepository:
 
     async def version_of(self, member_id) -> int:
         """How many changes the member has had: their events carry it so consumers keep the newest."""
-        return await self._session.scalar(
+        return (await self._session.execute(
             select(func.count()).select_from(member_history).where(member_history.c.member_id == member_id)
-        )
+        )).scalar_one()
 
     async def last_change_on(self, member: Member) -> dt.date:
         latest = await self._session.scalar(

@@ -5,8 +5,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from unionfed_shared.errors import Forbidden, Invalid
 from unionfed_membership.domain.labels import action_zh, kind_zh
+from unionfed_shared.errors import Forbidden, Invalid
 
 Role = Literal["chair", "vice_chair", "treasurer", "women_committee", "culture_sports", "member"]
 ROLES: dict[str, str] = {

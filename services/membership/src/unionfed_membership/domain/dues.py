@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from unionfed_membership.domain.model import PERIOD
+from unionfed_membership.domain.model import PERIOD, MemberStatus
 from unionfed_shared.errors import Invalid
 
 MEMBER_STATUSES = ("active", "retired", "left", "deceased")
@@ -22,7 +22,7 @@ class DuesPolicy:
     federation_id: str
     valid_from: dt.date
     rate_per_mille: int = DEFAULT_RATE_PER_MILLE
-    exempt_statuses: frozenset[str] = frozenset({"retired"})
+    exempt_statuses: frozenset[MemberStatus] = frozenset({"retired"})
     exempt_member_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:

@@ -10,9 +10,9 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from unionfed_membership.domain.labels import status_zh
 from unionfed_membership.domain.model import Member, MemberStatus, Organization
 from unionfed_shared.errors import Invalid
-from unionfed_membership.domain.labels import status_zh
 
 Change = Literal["transferred", "retired", "left", "deceased", "rejoined"]
 HistoryChange = Literal["joined", "transferred_out", "transferred_in", "retired", "left", "deceased", "rejoined"]
@@ -26,7 +26,7 @@ ALLOWED_FROM: dict[str, tuple[MemberStatus, ...]] = {
     "deceased": ("active", "retired"),
     "rejoined": ("left",),
 }
-CHANGE_FOR_STATUS: dict[str, str] = {"retired": "retired", "left": "left", "deceased": "deceased", "active": "rejoined"}
+CHANGE_FOR_STATUS: dict[str, Change] = {"retired": "retired", "left": "left", "deceased": "deceased", "active": "rejoined"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,7 @@ def apply(member: Member, change: MemberChange) -> tuple[Member, list[HistoryEnt
         return HistoryEntry(member.id, organization_id, what, change.effective_on, change.recorded_at, change.recorded_by)
 
     if change.change == "transferred":
+        assert change.to_organization_id is not None  # a transfer names where to
         moved = replace(member, organization_id=change.to_organization_id)
         return moved, [entry(member.organization_id, "transferred_out"), entry(change.to_organization_id, "transferred_in")]
     return replace(member, status=STATUS_AFTER[change.change]), [entry(member.organization_id, change.change)]

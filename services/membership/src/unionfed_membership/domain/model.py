@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 from pydantic import AfterValidator
 
 from unionfed_membership.domain import personal_data
+from unionfed_membership.domain.labels import kind_zh, status_zh
 from unionfed_shared import business_time
 from unionfed_shared.auth import RESERVED_ORGANIZATION_IDS
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.errors import Conflict, Invalid, field_refusal
-from unionfed_membership.domain.labels import kind_zh, status_zh
 
 OrganizationKind = Literal["federation", "grassroots_union", "union_group"]
 MemberStatus = Literal["active", "retired", "left", "deceased"]
@@ -170,7 +170,7 @@ class Member:
         cls,
         organization: Organization,
         display_name: str,
-        gender: str,
+        gender: Literal["female", "male"],
         joined_on: dt.date,
         today: dt.date,
         *,

@@ -97,7 +97,7 @@ def parse_row(line: int, cells: Sequence[object], columns: Mapping[str, int], to
     try:
         for name in TEXT_FIELDS:
             # Checked after stripping too: the value is stored stripped, so " =1" would become "=1".
-            if isinstance(raw.get(name), str) and _looks_like_formula(raw[name]):
+            if isinstance(value := raw.get(name), str) and _looks_like_formula(value):
                 raise ValueError(f"{HEADERS[name][0]}: a cell may not start with = + - @ (formula injection)")
         name = _text(raw.get("name"))
         if not name:

@@ -7,11 +7,12 @@ from pydantic import BaseModel, Field
 
 from unionfed_membership.adapters.keycloak_accounts import KeycloakAccounts
 from unionfed_membership.domain.accounts import DISPLAY_NAME, USERNAME
+from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import accounts
 from unionfed_membership.service_layer.accounts import AccountDirectory
 from unionfed_shared.auth import Role
 from unionfed_shared.errors import Unavailable
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
 router = APIRouter(

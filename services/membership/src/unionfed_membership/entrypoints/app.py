@@ -14,7 +14,7 @@ from unionfed_shared.runtime import ServiceDefinition
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
     return ServiceDefinition(
         name="membership",
         title="The organization tree (federation → unions → groups), members and dues",

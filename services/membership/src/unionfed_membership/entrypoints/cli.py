@@ -1,7 +1,6 @@
 """``unionfed membership …``"""
 
 import asyncio
-import datetime as dt
 from typing import get_args
 
 import click
@@ -13,8 +12,8 @@ from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared import business_time
 from unionfed_shared.auth import platform_admin
 from unionfed_shared.cli import service_cli
-from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.context import Causation, caused_by
+from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
 from unionfed_shared.runtime import build_runtime
 
 cli = service_cli(definition)
@@ -35,7 +34,7 @@ roster_cli.register(cli)
 )
 @click.option("--operator", default="operator", show_default=True, help="Who is founding it, for the audit trail.")
 def found_federation(
-    federation_id: str, name: str, time_zone: str, language: str, sector: str | None, operator: str
+    federation_id: str, name: str, time_zone: str, language: Language, sector: Sector | None, operator: str
 ) -> None:
     """Found a top-level federation (the root of a tree), as a platform administrator.
 

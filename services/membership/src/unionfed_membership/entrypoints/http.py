@@ -11,6 +11,7 @@ from unionfed_membership.domain.committee import ROLES, Term
 from unionfed_membership.domain.lifecycle import MemberChange
 from unionfed_membership.domain.member_search import MemberFilter
 from unionfed_membership.domain.model import DuesPayment, Member, MemberStatus, Organization, OrganizationKind
+from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import (
     commands,
     committees,
@@ -20,7 +21,7 @@ from unionfed_membership.service_layer import (
     organization_moves,
 )
 from unionfed_shared.auth import Principal
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page

@@ -44,7 +44,7 @@ def import_roster(organization_id: str, file: Path, import_valid_rows: bool, ope
             principal = Principal(operator, Role.FEDERATION_ADMIN, organization.federation_id, organization.federation_id)
             with caused_by(Causation.new_command(actor=operator)):
                 return await roster_import.import_roster(
-                    runtime.uow, principal, organization_id, file.name, file.read_bytes(),
+                    runtime.uow, principal, organization_id, file.name, file.read_bytes(),  # noqa: ASYNC240 - a one-shot CLI
                     import_valid_rows=import_valid_rows, progress=progress,
                 )
         finally:

@@ -11,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.dues import Arrears, DuesPolicy, Outcome
 from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
+from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import ProblemResponse, problem_response
 from unionfed_shared.wire_values import Day
@@ -172,7 +173,9 @@ def _arrears_out(a: Arrears) -> dict:
 def _union_of(organizations: list[Organization]) -> dict[str, str]:
     kinds = {o.id: o.kind for o in organizations}
     return {
-        o.id: o.parent_id if o.kind == "union_group" and kinds.get(o.parent_id) == "grassroots_union" else o.id
+        o.id: o.parent_id
+        if o.kind == "union_group" and o.parent_id is not None and kinds.get(o.parent_id) == "grassroots_union"
+        else o.id
         for o in organizations
     }
 
@@ -214,7 +217,7 @@ async def import_roster(
             },
         )
         # The problem carries the summary (refused_rows with their line numbers) as extension members.
-        document = json.loads(refusal.body)
+        document = json.loads(bytes(refusal.body))
         language_headers = {k: v for k, v in refusal.headers.items() if k in ("content-language", "vary")}
         return ProblemResponse({**document, **body}, status_code=422, headers=language_headers)
     return body

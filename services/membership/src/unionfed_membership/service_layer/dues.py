@@ -21,7 +21,6 @@ from unionfed_membership.domain.dues import (
     assess,
     check_period,
     first_day_of,
-    period_of,
     policy_for,
 )
 from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization, Period
@@ -44,7 +43,7 @@ class SetDuesPolicy(BaseModel):
         default=DEFAULT_RATE_PER_MILLE, gt=0, le=MAX_RATE_PER_MILLE,
         description="Per mille of the monthly base salary: 5 = 0.5%",
     )
-    exempt_statuses: list[MemberStatus] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])
+    exempt_statuses: list[MemberStatus] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])  # type: ignore[arg-type]  # mypy reads the lambda as list[str]
     exempt_member_ids: list[uuid.UUID] = Field(default_factory=list)
 
 
@@ -159,6 +158,7 @@ async def collect_month(
             collection.not_collected.append((slim, assessment))
         else:
             member = await uow.members.get_for_update(slim.id)
+            assert member is not None  # just listed, in this transaction
             # As for a single payment: a transfer or retirement that fell due applies first,
             # so a member who moved is collected by the union they are in now.
             member = await apply_due_change(

@@ -154,7 +154,7 @@ def _total(root: Organization, rows: list[Figures]) -> Figures:
     reads as 0 staff (or as 100%); the report names the unions it left out."""
     total = Figures(root.id, root.name)
     counted = [r for r in rows if r.staff_count is not None]
-    total.staff_count = sum(r.staff_count for r in counted) if counted else None
+    total.staff_count = sum(r.staff_count or 0 for r in counted) if counted else None
     total.active = sum(r.active for r in rows)
     total.retired = sum(r.retired for r in rows)
     for change in CHANGES:

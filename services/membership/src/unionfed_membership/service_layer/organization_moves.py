@@ -32,6 +32,7 @@ async def move_organization(
     if moved_on > today:
         raise Invalid("move_date_in_future", zh="迁移日期不能晚于今天", en="moved_on cannot be in the future")
     after = before.moved_under(new_parent)
+    assert before.parent_id is not None and after.parent_id is not None  # moved_under refuses a root
     await uow.organizations.move(before, after, moved_on, principal.subject)
     uow.emit(
         OrganizationMovedV1(

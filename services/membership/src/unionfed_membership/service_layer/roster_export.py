@@ -5,6 +5,7 @@ printed, so it carries the masked forms only (the same as officers see in lists)
 """
 
 import csv
+import datetime as dt
 import io
 from typing import Literal
 
@@ -33,7 +34,7 @@ MEDIA_TYPES = {
 
 async def roster_rows(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, lang: str = "zh"
-) -> tuple[Organization, list[list[object]]]:
+) -> tuple[Organization, list[list[str | dt.date]]]:
     root = await handlers.organization_in_scope(uow, principal, organization_id)
     principal.require_role(*handlers.OFFICERS)
     organizations = await roster_queries.subtree(uow.session, root)
@@ -45,9 +46,9 @@ async def roster_rows(
     return root, rows
 
 
-def _row(member: Member, organization: Organization, by_id: dict[str, Organization], lang: str) -> list[object]:
+def _row(member: Member, organization: Organization, by_id: dict[str, Organization], lang: str) -> list[str | dt.date]:
     group = organization if organization.kind == "union_group" else None
-    union = by_id.get(organization.parent_id) if group else organization
+    union = by_id.get(organization.parent_id) if group and organization.parent_id else organization
     return [
         safe_cell(member.display_name),
         GENDER[lang].get(member.gender, member.gender),
@@ -62,7 +63,7 @@ def _row(member: Member, organization: Organization, by_id: dict[str, Organizati
     ]
 
 
-def to_csv(rows: list[list[object]], lang: str = "zh") -> bytes:
+def to_csv(rows: list[list[str | dt.date]], lang: str = "zh") -> bytes:
     """UTF-8 with a BOM, so Chinese Excel opens it without garbling the headers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -72,7 +73,7 @@ def to_csv(rows: list[list[object]], lang: str = "zh") -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(rows: list[list[object]], lang: str = "zh", title: str = "会员名册") -> bytes:
+def to_xlsx(rows: list[list[str | dt.date]], lang: str = "zh", title: str = "会员名册") -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -87,7 +88,7 @@ def to_xlsx(rows: list[list[object]], lang: str = "zh", title: str = "会员名�
                 # A control character (accepted in a name over HTTP or CSV) cannot be written to
                 # the sheet's XML: openpyxl would fail the whole export. Show it as U+FFFD instead.
                 value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates; its stubs say datetime only
             if hasattr(value, "isoformat"):
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)

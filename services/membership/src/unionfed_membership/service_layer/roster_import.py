@@ -216,10 +216,8 @@ async def import_roster(
         summary.imported = False
         return summary
 
-    done = 0
-    for row, organization in good:
+    for done, (row, organization) in enumerate(good, start=1):
         await _import_one(uow_factory, principal, target, union_ids, row, organization, summary)
-        done += 1
         if progress:
             progress(done, len(good))
     async with uow_factory() as uow:

@@ -11,6 +11,7 @@ from unionfed_shared.errors import NotFound
 async def organization_in_scope(uow: MembershipUnitOfWork, principal: Principal, organization_id: str) -> Organization:
     organization = await uow.organizations.get(organization_id)
     principal.require_scope(organization.path if organization else None)
+    assert organization is not None  # require_scope refused a missing one
     return organization
 
 

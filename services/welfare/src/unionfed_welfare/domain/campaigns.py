@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_shared.wire_values import PositiveRequestFen
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Conflict, Invalid
+from unionfed_shared.wire_values import PositiveRequestFen
 from unionfed_welfare.domain.greetings import Eligibility
 
 CampaignKind = Literal["health_check", "insurance"]

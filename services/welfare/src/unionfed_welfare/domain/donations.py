@@ -11,10 +11,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from unionfed_shared.wire_values import PositiveRequestFen
-from unionfed_shared.contracts.donations import DriveCode
 from unionfed_shared.amount_words import yuan
+from unionfed_shared.contracts.donations import DriveCode
 from unionfed_shared.errors import Conflict, field_refusal
+from unionfed_shared.wire_values import PositiveRequestFen
 
 ANONYMOUS = "anonymous"
 
@@ -56,7 +56,7 @@ class RecordDonation(BaseModel):
         return donor
 
     def donor_label(self) -> str:
-        return ANONYMOUS if self.anonymous else self.donor.strip()
+        return ANONYMOUS if self.anonymous or self.donor is None else self.donor.strip()
 
 
 class Disburse(BaseModel):

@@ -2,6 +2,9 @@
 
 from pathlib import Path
 
+from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.runtime import ServiceDefinition
 from unionfed_welfare.adapters import tables
 from unionfed_welfare.entrypoints import campaigns_http, grants_http
 from unionfed_welfare.service_layer import money
@@ -14,7 +17,7 @@ from unionfed_shared.runtime import ServiceDefinition
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[UnitOfWork, WelfareSettings]:
     return ServiceDefinition(
         name="welfare",
         title="Hardship files, the five must-visits, festival greetings, donations",

@@ -15,7 +15,6 @@ from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
-from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page

@@ -6,16 +6,11 @@ answered in Asia/Shanghai (+08:00).
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from unionfed_welfare.domain.grants import VISIT_TYPES
-from unionfed_welfare.domain.hardship import CAUSES, LEVELS
-from unionfed_welfare.service_layer import grants as grant_service
-from unionfed_welfare.service_layer import hardship as hardship_service
-from unionfed_welfare.service_layer import welfare_reports
 from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
@@ -23,19 +18,31 @@ from unionfed_shared.openapi_examples import example
 from unionfed_shared.problems import language_of
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.wire_values import Day, whole
+from unionfed_welfare.domain.grants import VISIT_TYPES
+from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.service_layer import grants as grant_service
+from unionfed_welfare.service_layer import hardship as hardship_service
+from unionfed_welfare.service_layer import welfare_reports
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
 # dates are computed in the federation's zone (unionfed_shared.business_time).
 SHANGHAI = business_time.DEFAULT_ZONE
 
-Fen = whole(ge=0, le=10**12)
-PositiveFen = whole(gt=0, le=10**12)
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-# The closed sets of the domain, as enums in the document.
-VisitType = Literal[tuple(VISIT_TYPES)]  # type: ignore[valid-type]
-HardshipLevel = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
-HardshipCause = Literal[tuple(CAUSES)]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a type checker cannot evaluate these calls: to it they are int and str
+    Fen = int
+    PositiveFen = int
+    VisitType = str
+    HardshipLevel = str
+    HardshipCause = str
+else:
+    Fen = whole(ge=0, le=10**12)
+    PositiveFen = whole(gt=0, le=10**12)
+    # The closed sets of the domain, as enums in the document.
+    VisitType = Literal[tuple(VISIT_TYPES)]
+    HardshipLevel = Literal[tuple(LEVELS)]
+    HardshipCause = Literal[tuple(CAUSES)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 
 
@@ -75,7 +82,7 @@ class VisitPolicy(_Command):
 
 class Goods(_Command):
     item: Name
-    quantity: whole(gt=0, le=1_000_000)
+    quantity: whole(gt=0, le=1_000_000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
     unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"\S")]
     value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
 

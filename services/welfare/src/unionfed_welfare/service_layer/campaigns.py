@@ -37,6 +37,7 @@ def _claim_hidden() -> NotFound:
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign) -> uuid.UUID:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     enrolled = await _eligible(uow, organization_id, command)
     total = rules.total_cost(command.cost_per_member_fen, len(enrolled))
@@ -79,6 +80,7 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
         refusals = []
         for member_id in named:
             member = rows.get(member_id)
+            why: Ineligible | None
             if member is None:
                 why = Ineligible("不是本单位及下属单位的会员", "not a member of this organization's subtree")
             else:

@@ -20,7 +20,6 @@ from unionfed_welfare.domain import donations as rules
 from unionfed_welfare.service_layer.greetings import MANAGERS
 
 
-
 def _hidden() -> NotFound:
     return NotFound("donation_drive_not_found", zh="未找到该爱心捐款，或不在您的管辖范围内",
                     en="donation drive not found or outside your scope")
@@ -33,6 +32,7 @@ def _code_taken(code: str) -> Conflict:
 async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateDrive) -> dict:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     beneficiary = (
         await uow.session.execute(select(directory.members).where(directory.members.c.id == command.beneficiary_member_id))

@@ -13,17 +13,17 @@ import uuid
 from sqlalchemy import any_, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
+from unionfed_shared import business_time
+from unionfed_shared.auth import Principal, Role
+from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
 from unionfed_welfare.domain.holds import STATUS_ZH as HOLD_STATUS_ZH
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
-from unionfed_shared import business_time
-from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
@@ -108,6 +108,7 @@ async def _assess(uow: UnitOfWork, principal: Principal, organization_id: str, c
     """Scope, role, member, policy and amounts: what recording and its preview check alike."""
     org_path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(org_path)
+    assert org_path is not None  # require_scope refused an unknown organization
     principal.require_role(*RECORDERS)
     rules.check_visit_type(command.visit_type)
     member = await member_in_scope(uow, principal, command.member_id, organization_id)
@@ -304,12 +305,12 @@ def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
 async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
     """What counts against the cap: every grant of the year not cancelled and not refused."""
     # sum() of a bigint is numeric in PostgreSQL: back to integer fen before it reaches a message.
-    return int(await uow.session.scalar(
+    return int((await uow.session.execute(
         select(func.coalesce(func.sum(grants.c.amount_fen), 0))
         .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
         .where(grants.c.federation_id == federation_id, grants.c.member_id == member_id, grants.c.year == year,
                grants.c.status != "cancelled", welfare_holds.c.status.not_in(RELEASED))
-    ))
+    )).scalar_one())
 
 
 # Helpers

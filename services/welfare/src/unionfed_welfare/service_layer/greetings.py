@@ -50,6 +50,7 @@ async def _eligible(
     """The organization's path and the members a greeting of ``eligibility`` would reach now, by id."""
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
+    assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     query = (
         select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id)
@@ -235,7 +236,7 @@ async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
         .where(greeting_recipients.c.batch_id == batch_id)
         .group_by(greeting_recipients.c.status)
     )
-    return rules.Progress(total=total, counts={status: count for status, count in rows})
+    return rules.Progress(total=total, counts=dict(rows.all()))
 
 
 async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) -> dict:
@@ -346,7 +347,7 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
             uow, hold_id=hold["hold_id"], amount_fen=batch["amount_fen"], paid_on=batch["paid_on"],
             description=f"{hold['purpose']} {batch['paid_on']:%Y-%m-%d}",
         )
-    values = {"status": status}
+    values: dict[str, object] = {"status": status}
     if status == rules.REFUSED:
         values["reason"] = f"refused by finance: {settled.reason or settled.outcome}"
     if status in rules.FINAL:

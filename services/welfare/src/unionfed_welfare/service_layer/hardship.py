@@ -8,16 +8,15 @@ role get the pseudonym only.
 import datetime as dt
 import uuid
 
-from sqlalchemy import any_, literal, insert, select, update
+from sqlalchemy import any_, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from unionfed_welfare.adapters.grant_tables import hardship_files, hardship_reviews
-from unionfed_welfare.adapters.tables import directory
-from unionfed_welfare.domain import hardship as rules
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-
+from unionfed_welfare.adapters.grant_tables import hardship_files, hardship_reviews
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.domain import hardship as rules
 
 
 def _hidden() -> NotFound:

@@ -19,8 +19,6 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_welfare.adapters.grant_tables import grants, welfare_hold_answers, welfare_holds
-from unionfed_welfare.domain.holds import STATUS_ZH, after_answer
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import (
@@ -32,6 +30,8 @@ from unionfed_shared.contracts.spending import (
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_welfare.adapters.grant_tables import grants, welfare_hold_answers, welfare_holds
+from unionfed_welfare.domain.holds import STATUS_ZH, after_answer
 
 Listener = Callable[[UnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
 _listeners: list[tuple[str, Listener]] = []

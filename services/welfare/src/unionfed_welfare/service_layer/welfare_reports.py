@@ -7,16 +7,16 @@ the ledger's welfare expense (5101) shows for the same dates.
 
 import datetime as dt
 
-from sqlalchemy import any_, literal, and_, func, or_, select
+from sqlalchemy import and_, any_, func, literal, or_, select
 
+from unionfed_shared.auth import Principal
+from unionfed_shared.errors import Invalid
+from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.grant_tables import grants, hardship_files, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import LEVELS
 from unionfed_welfare.service_layer.grants import READERS
-from unionfed_shared.auth import Principal
-from unionfed_shared.errors import Invalid
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 LEDGER_ACCOUNT = "5101"
 
@@ -63,12 +63,12 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
         row(org, visit_type).update(paid=count, paid_fen=int(paid_fen), paid_money_fen=int(money_fen),
                                     paid_goods_fen=int(goods_fen))
     # Every welfare hold paid in the tree (grants, greetings, health checks …): the ledger's 5101.
-    welfare_paid = await uow.session.scalar(
+    welfare_paid = (await uow.session.execute(
         select(func.coalesce(func.sum(welfare_holds.c.paid_fen), 0))
         .select_from(welfare_holds.join(orgs, orgs.c.id == welfare_holds.c.organization_id))
         .where(in_tree, welfare_holds.c.status == "paid", welfare_holds.c.category == "welfare",
                welfare_holds.c.paid_on.between(start, end))
-    )
+    )).scalar_one()
     by_type = sorted(rows.values(), key=lambda r: (r["organization_id"], list(VISIT_TYPES).index(r["visit_type"])))
     return {
         "organization_id": organization_id,
