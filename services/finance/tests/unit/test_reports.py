@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
 from unionfed_finance.service_layer.reports import (
     AUDIT_COLUMNS,
     BOM,
@@ -31,7 +32,6 @@ from unionfed_finance.service_layer.reports import (
     render_disclosure_csv,
     shanghai_time,
 )
-from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
 from unionfed_shared.errors import Invalid
 
 SCHOOL = "no1-primary"

@@ -517,7 +517,7 @@ class LedgerRepository:
         if wanted.amount_max_fen is not None:
             query = query.where(postings.c.total_fen <= wanted.amount_max_fen)
         if (pattern := wanted.text_pattern()) is not None:
-            described = postings.c.description if _has_trigram(wanted.text) else postings.c.description.concat("")
+            described = postings.c.description if _has_trigram(wanted.text or "") else postings.c.description.concat("")
             query = query.where(described.ilike(pattern, escape="\\"))
         if wanted.account_code is not None:
             # A line is in its entry's ledger: naming the ledger lets the (organization, account) index answer.

@@ -268,7 +268,7 @@ def head_signature_problem(
 ) -> str | None:
     """:func:`signature_problem` of a head whose fields are known but whose key id is not carried
     (a printed statement's QR code leaves it out): it holds when one trusted key signed it."""
-    problem = "no trusted public key is configured"
+    problem: str | None = "no trusted public key is configured"
     for candidate in trusted:
         document = {
             "organization_id": organization_id, "sequence": sequence, "hash": head_hash,

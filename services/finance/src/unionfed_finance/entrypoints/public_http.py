@@ -124,6 +124,7 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
                                         printed=f"{printed.head.sequence} {printed.head.hash}")],
                 **base,
             )
+        assert org is not None  # on the chain: the ledger's organization is known
         lang = reports.statement_lang(await directory.language_of(session, printed.organization_id))
         books = await build_disclosure(session, org, printed.head, printed.period, lang)
     found = [

@@ -48,7 +48,7 @@ HTML_OR_CSV: dict[int | str, dict[str, Any]] = {
     }
 }
 # The statement is also printed and posted: a PDF with the QR code of its public check.
-DISCLOSURE_FORMATS = {
+DISCLOSURE_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM) or the A4 sheet "
         "to print and post (`format=pdf`), whose QR code opens the public check "

@@ -3,16 +3,13 @@
 from pathlib import Path
 
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 from unionfed_welfare.adapters import tables
 from unionfed_welfare.entrypoints import campaigns_http, grants_http
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.settings import WelfareSettings
-from unionfed_shared.contracts.registry import published_by
-from unionfed_shared.dead_letters_http import dead_letters_router
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 

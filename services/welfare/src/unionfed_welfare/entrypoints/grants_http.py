@@ -15,8 +15,8 @@ from unionfed_shared import business_time
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.openapi_examples import example
-from unionfed_shared.problems import language_of
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day, whole
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS

@@ -60,7 +60,7 @@ async def _eligible(
     )
     if eligibility.gender:
         query = query.where(members_t.c.gender == eligibility.gender)
-    return path, (await uow.session.execute(query)).all()
+    return path, list((await uow.session.execute(query)).all())
 
 
 async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> dict:
