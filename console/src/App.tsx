@@ -16,6 +16,8 @@ const FinanceDesk = lazy(() => import("./pages/finance/FinanceDesk"));
 const EntryPage = lazy(() => import("./pages/finance/EntryPage"));
 const AuditDesk = lazy(() => import("./pages/AuditDesk"));
 const AccountsPage = lazy(() => import("./pages/AccountsPage"));
+const MembersDesk = lazy(() => import("./pages/members/MembersDesk"));
+const MemberCard = lazy(() => import("./pages/members/MemberCard"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -83,6 +85,8 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="finance/:tab?" element={<Lazy><FinanceDesk /></Lazy>} />
             <Route path="audit" element={<Lazy><AuditDesk /></Lazy>} />
             <Route path="accounts" element={<Lazy><AccountsPage /></Lazy>} />
+            <Route path="members" element={<Lazy><MembersDesk /></Lazy>} />
+            <Route path="members/:memberId" element={<Lazy><MemberCard /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>
