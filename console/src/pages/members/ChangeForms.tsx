@@ -49,6 +49,7 @@ export function TransferForm({ member, onClose, onDone }: Props) {
   return (
     <Modal open title={m.transferTitle} footer={null} onCancel={onClose} destroyOnClose>
       <Form<{ to: string; effective_on: Dayjs }>
+        name="transfer"
         layout="vertical"
         data-testid="transfer-form"
         initialValues={{ effective_on: dayjs() }}
@@ -97,6 +98,7 @@ export function StatusForm({ member, onClose, onDone }: Props) {
   return (
     <Modal open title={m.statusTitle} footer={null} onCancel={onClose} destroyOnClose>
       <Form<{ status: ChangeMemberStatus["status"]; effective_on: Dayjs }>
+        name="statusChange"
         layout="vertical"
         data-testid="status-form"
         initialValues={{ status: options[0], effective_on: dayjs() }}

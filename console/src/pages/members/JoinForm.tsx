@@ -58,6 +58,7 @@ export function JoinForm({ org, onClose, onJoined }: { org: string; onClose: () 
   return (
     <Modal open title={m.joinTitle} footer={null} onCancel={onClose} destroyOnClose width={560}>
       <Form<Values>
+        name="join"
         layout="vertical"
         data-testid="join-form"
         onFinish={(values) => enrol.mutate(values)}

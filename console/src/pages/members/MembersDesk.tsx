@@ -20,7 +20,8 @@ interface Filters {
 
 const PAGE_SIZE = 20;
 const STATUSES = ["active", "retired", "left", "deceased"];
-export const STATUS_COLORS: Record<string, string> = { active: "green", retired: "blue", left: "default", deceased: "default" };
+// Solid colours with white text: antd's light preset tags fall short of 4.5:1 contrast.
+export const STATUS_COLORS: Record<string, string> = { active: "#237804", retired: "#0050b3", left: "default", deceased: "default" };
 
 export default function MembersDesk() {
   const { t } = useI18n();
@@ -69,6 +70,7 @@ export default function MembersDesk() {
         )}
       </Space>
       <Form<Filters>
+        name="memberSearch"
         layout="inline"
         onFinish={onSearch}
         style={{ marginBottom: 16, rowGap: 8 }}
