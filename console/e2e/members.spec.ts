@@ -17,11 +17,14 @@ function daysAhead(days: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 }
 
-async function search(page: Page, field: RegExp, value: string) {
+/** Searches by one field and waits for the service's answer (the table keeps the last page meanwhile). */
+async function search(page: Page, field: RegExp, param: string, value: string) {
   const form = page.getByTestId("member-search");
   await form.getByRole("button", { name: /重\s*置/ }).click();
   await form.getByLabel(field).fill(value);
+  const answered = page.waitForResponse((r) => r.url().includes("/members?") && r.url().includes(`${param}=`));
   await form.getByRole("button", { name: /查\s*询/ }).click();
+  expect((await answered).status()).toBe(200);
 }
 
 const rows = (page: Page): Locator => page.getByTestId("members").locator("tbody tr.ant-table-row");
@@ -46,18 +49,18 @@ test("an officer finds a member by name, 工号 and ID tail, opens the card and 
   await expect(rows(page).first()).toBeVisible();
   await checkPage(page, "members");
 
-  await search(page, /姓名/, MEMBER.name);
+  await search(page, /姓名/, "name", MEMBER.name);
   await expect(rows(page)).toHaveCount(1);
   const row = rows(page).first();
   await expect(row).toContainText(MEMBER.staffNo);
   await expect(row).toContainText(MEMBER.school); // the union's name, not its id
   await expect(row).toContainText(MEMBER.idTail); // officers see the masked number
 
-  await search(page, /工号/, MEMBER.staffNo);
+  await search(page, /工号/, "staff_no", MEMBER.staffNo);
   await expect(rows(page)).toHaveCount(1);
   await expect(rows(page).first()).toContainText(MEMBER.name);
 
-  await search(page, /身份证后4位/, MEMBER.idTail.toLowerCase());
+  await search(page, /身份证后4位/, "id_tail", MEMBER.idTail.toLowerCase());
   await expect(rows(page).filter({ hasText: MEMBER.name })).toHaveCount(1);
 
   await rows(page).filter({ hasText: MEMBER.name }).getByRole("link", { name: MEMBER.name }).click();
@@ -83,7 +86,7 @@ test("an officer finds a member by name, 工号 and ID tail, opens the card and 
   await dialog.getByRole("button", { name: /提\s*交/ }).click();
   await expect(dialog).toBeHidden();
 
-  await expect(scheduled).toHaveText(`已安排：${day} 起调往 ${TARGET_SCHOOL}`);
+  await expect(scheduled).toContainText(`已安排：${day} 起调往 ${TARGET_SCHOOL}`);
   // Scheduled, not applied: still a member of the first school until that day.
   await expect(card.getByTestId("member-union")).toContainText(MEMBER.school);
   await checkPage(page, "member-card-scheduled");
@@ -124,7 +127,7 @@ test("the join form refuses bad input with the reason in Chinese and enrols nobo
   await checkPage(page, "member-join-refused");
 
   await dialog.getByRole("button", { name: /取\s*消/ }).click();
-  await search(page, /姓名/, name);
+  await search(page, /姓名/, "name", name);
   await expect(page.getByTestId("members").getByText(/暂无数据|No data/)).toBeVisible();
   await expect(rows(page)).toHaveCount(0);
 });
