@@ -43,6 +43,7 @@ async function pickDate(scope: Locator, label: RegExp, day: string) {
 }
 
 test("an officer finds a member by name, 工号 and ID tail, opens the card and schedules a transfer", async ({ page }) => {
+  test.slow(); // four pages checked by axe-core
   await signIn(page, account(OFFICER));
   await page.getByRole("menuitem", { name: /会员/ }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${COUNTY}/members$`));

@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Space } from "antd";
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { idShapeOk, useOrganizationNames, useRequestKeys, type EnrolMember, type Member } from "../../api/members";
@@ -82,10 +82,8 @@ export function JoinForm({ org, onClose, onJoined }: { org: string; onClose: () 
           <Input />
         </Form.Item>
         <Form.Item name="gender" label={m.gender} rules={[{ required: true, message: m.required(m.gender) }]}>
-          <Radio.Group
-            options={["female", "male"].map((g) => ({ value: g, label: m.genders[g] }))}
-            optionType="button"
-          />
+          {/* A select, not radio buttons: the form marks its control aria-required, which a radio group's div may not carry. */}
+          <Select options={["female", "male"].map((g) => ({ value: g, label: m.genders[g] }))} />
         </Form.Item>
         <Form.Item
           name="joined_on"
