@@ -106,7 +106,9 @@ export function StatusForm({ member, onClose, onDone }: Props) {
           change.mutate({ status: values.status, effective_on: values.effective_on.format("YYYY-MM-DD") })
         }
       >
-        <Form.Item name="status" label={m.newStatus} rules={[{ required: true, message: m.required(m.newStatus) }]}>
+        {/* Starts at the first possible status and cannot be emptied: no required rule, whose
+            aria-required on the select's box axe refuses. */}
+        <Form.Item name="status" label={m.newStatus}>
           <Select options={options.map((s) => ({ value: s, label: m.newStatuses[s] }))} />
         </Form.Item>
         <Form.Item name="effective_on" label={m.effectiveOn} rules={[{ required: true, message: m.required(m.effectiveOn) }]}>

@@ -81,8 +81,9 @@ export function JoinForm({ org, onClose, onJoined }: { org: string; onClose: () 
         >
           <Input />
         </Form.Item>
-        <Form.Item name="gender" label={m.gender} rules={[{ required: true, message: m.required(m.gender) }]}>
-          {/* A select, not radio buttons: the form marks its control aria-required, which a radio group's div may not carry. */}
+        {/* No required rule: it would put aria-required on the select's box, which axe refuses
+            (aria-allowed-attr); the select starts at a value and cannot be emptied. */}
+        <Form.Item name="gender" label={m.gender}>
           <Select options={["female", "male"].map((g) => ({ value: g, label: m.genders[g] }))} />
         </Form.Item>
         <Form.Item

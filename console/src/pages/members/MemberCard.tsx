@@ -237,7 +237,8 @@ function Dues({ memberId }: { memberId: string }) {
           pagination={false}
           loading={dues.isLoading}
           dataSource={dues.data}
-          locale={{ emptyText: m.noDues }}
+          // antd's own empty text is too pale for 4.5:1 contrast; the theme's secondary text is not.
+          locale={{ emptyText: <Typography.Text type="secondary">{m.noDues}</Typography.Text> }}
           columns={[
             { title: m.period, dataIndex: "period", width: 100 },
             { title: m.amount, dataIndex: "amount_fen", align: "right", width: 120, render: yuan },
