@@ -18,6 +18,8 @@ const AuditDesk = lazy(() => import("./pages/AuditDesk"));
 const AccountsPage = lazy(() => import("./pages/AccountsPage"));
 const DeadLettersPage = lazy(() => import("./pages/DeadLettersPage"));
 const WelfareDesk = lazy(() => import("./pages/welfare/WelfareDesk"));
+const MembersDesk = lazy(() => import("./pages/members/MembersDesk"));
+const MemberCard = lazy(() => import("./pages/members/MemberCard"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -87,6 +89,8 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="accounts" element={<Lazy><AccountsPage /></Lazy>} />
             <Route path="dead-letters" element={<Lazy><DeadLettersPage /></Lazy>} />
             <Route path="welfare/:tab?/:id?" element={<Lazy><WelfareDesk /></Lazy>} />
+            <Route path="members" element={<Lazy><MembersDesk /></Lazy>} />
+            <Route path="members/:memberId" element={<Lazy><MemberCard /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

@@ -1,6 +1,6 @@
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
-import { AuditOutlined, DashboardOutlined, HeartOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
+import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -25,6 +25,7 @@ export function ConsoleLayout() {
   const desk = rest.split("/")[1] ?? "";
   const items = [
     { key: "", icon: <DashboardOutlined />, label: t.dashboard },
+    { key: "members", icon: <IdcardOutlined />, label: t.memberDesk.nav },
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
     ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
@@ -63,7 +64,7 @@ export function ConsoleLayout() {
               showSearch
               treeNodeFilterProp="title"
               loading={subtree.isLoading}
-              onChange={(next: string) => navigate(`/o/${encodeURIComponent(next)}${rest.startsWith("/finance/entries") ? "/finance" : rest}`)}
+              onChange={(next: string) => navigate(`/o/${encodeURIComponent(next)}${rest.startsWith("/finance/entries") ? "/finance" : rest.startsWith("/members/") ? "/members" : rest}`)}
             />
           </Space>
           <Space>

@@ -147,6 +147,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "POST /v1/members/{member_id}/status"): Route(
         "FU", lambda w: {"member_id": w["a2"]}, body=lambda w: {"status": "retired", "effective_on": "2032-01-01"}),
     (M, "GET /v1/members/{member_id}/history"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
+    (M, "GET /v1/members/{member_id}/dues-payments"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "GET /v1/organizations/{organization_id}/scheduled-changes"): Route(EVERYONE, ORG),
     (M, "DELETE /v1/scheduled-changes/{change_id}"): Route("FU", lambda w: {"change_id": w["change"]}, last=True),
     (M, "GET /v1/members/{member_id}/personal-data"): Route("FU", lambda w: {"member_id": w["a1"]}),

@@ -4,9 +4,11 @@ import datetime as dt
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
+from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.auth import Role, platform_admin
@@ -18,10 +20,14 @@ SURNAMES = ("王", "李", "张")
 
 
 @pytest.fixture
-async def county(build_service):
+async def membership(build_service):
+    return await build_service(definition, start=False)
+
+
+@pytest.fixture
+async def county(membership):
     """A county with two schools directly under it, a sub-federation with a third school, and a
     union group inside the first school; 12 members in each of the four, none in the county itself."""
-    membership = await build_service(definition, start=False)
     county_id = unique("county")
     async with membership.uow() as uow:
         await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
@@ -171,3 +177,78 @@ async def test_a_cursor_not_given_by_the_list_is_refused(county):
         assert answer.status_code == 422, (cursor, answer.text)
     too_many = await api.get(f"/v1/organizations/{ids['county']}/members", params={"limit": 501}, headers=admin)
     assert too_many.status_code == 422
+
+
+def id_number(serial: int) -> str:
+    first_17 = f"33010219900101{serial:03d}"
+    return first_17 + id_check_character(first_17)
+
+
+async def test_officers_find_a_member_by_the_last_four_characters_of_the_id_number(county, membership):
+    api, ids, admin, _ = county
+    # Tails differ only in their last three digits and check character; one ends in X.
+    numbers = [id_number(serial) for serial in range(1, 40)]
+    wanted = next(n for n in numbers if n.endswith("X"))
+    enrolled = [await enrol(api, ids["c"], admin, f"身份证{i:02d}", id_number=n) for i, n in enumerate(numbers)]
+    target = enrolled[numbers.index(wanted)]
+
+    for typed in (wanted[-4:], wanted[-4:].lower(), f" {wanted[-4:]} "):
+        found, _ = await every_page(api, ids["county"], admin, id_tail=typed)
+        assert [m["id"] for m in found] == [target["id"]], typed
+        assert found[0]["id_number_masked"].endswith(wanted[-4:])
+    # Outside the union asked for, nothing; combined with a name, both apply.
+    assert (await every_page(api, ids["county"], admin, id_tail=wanted[-4:], union=ids["a"]))[0] == []
+    assert (await every_page(api, ids["county"], admin, id_tail=wanted[-4:], name="老师"))[0] == []
+
+    # The table keeps no digit of the tail readable: a keyed digest only.
+    async with membership.uow() as uow:
+        stored = (
+            await uow.session.execute(
+                text("SELECT id_number_tail_digest FROM members WHERE id = :id"), {"id": target["id"]}
+            )
+        ).scalar_one()
+    assert stored and wanted[-4:] not in stored and len(stored) == 64
+
+
+async def test_the_id_tail_is_refused_in_chinese_when_malformed_and_to_anyone_but_officers(county):
+    api, ids, admin, _ = county
+    for typed in ("12", "12345", "12X4", "abcd"):
+        answer = await api.get(f"/v1/organizations/{ids['county']}/members", params={"id_tail": typed}, headers=admin)
+        assert answer.status_code == 422, (typed, answer.text)
+        assert answer.json()["code"] == "id_tail_invalid"
+        assert "身份证号的后 4 位" in answer.json()["detail"]
+    member = bearer(Role.MEMBER, ids["b"], ids["county"], "member-1")
+    for typed in ("1234", "12"):  # refused before the tail is even read: a member learns nothing
+        probe = await api.get(f"/v1/organizations/{ids['b']}/members", params={"id_tail": typed}, headers=member)
+        assert probe.status_code == 403
+
+
+async def test_a_members_dues_are_listed_month_by_month_across_unions(county):
+    api, ids, admin, enrolled = county
+    teacher = enrolled["a"][0]
+    for period, org in (("2026-10", ids["a"]), ("2026-09", ids["a"])):
+        paid = await api.post(
+            f"/v1/organizations/{org}/dues-payments",
+            json={"member_id": teacher["id"], "period": period, "amount_fen": 2150}, headers=admin,
+        )
+        assert paid.status_code == 201, paid.text
+    moved = await api.post(
+        f"/v1/members/{teacher['id']}/transfer",
+        json={"to_organization_id": ids["b"], "effective_on": "2026-11-01"}, headers=admin,
+    )
+    assert moved.status_code == 200, moved.text
+    paid = await api.post(
+        f"/v1/organizations/{ids['b']}/dues-payments",
+        json={"member_id": teacher["id"], "period": "2026-11", "amount_fen": 2200}, headers=admin,
+    )
+    assert paid.status_code == 201, paid.text
+
+    dues = (await api.get(f"/v1/members/{teacher['id']}/dues-payments", headers=admin)).json()
+    assert [(d["period"], d["organization_id"], d["amount_fen"]) for d in dues] == [
+        ("2026-09", ids["a"], 2150), ("2026-10", ids["a"], 2150), ("2026-11", ids["b"], 2200),
+    ]
+    # Someone who may not see the member gets the same answer as for no member at all.
+    officer_c = bearer(Role.UNION_OFFICER, ids["c"], ids["county"], "officer-c")
+    hidden = await api.get(f"/v1/members/{teacher['id']}/dues-payments", headers=officer_c)
+    missing = await api.get("/v1/members/00000000-0000-0000-0000-000000000000/dues-payments", headers=officer_c)
+    assert hidden.status_code == missing.status_code == 404 and refusal(hidden) == refusal(missing)

@@ -26,6 +26,7 @@ class PersonalDataKeys:
     def __init__(self, master_secret: bytes, *, salt: bytes = _SALT):
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(master_secret, salt, b"fernet-encryption-v1")))
         self._digest_key = _derive(master_secret, salt, b"id-number-digest-v1")
+        self._tail_digest_key = _derive(master_secret, salt, b"id-number-tail-digest-v1")
 
     @classmethod
     def from_secrets(cls, pii_key: str | None, jwt_secret: str | None) -> "PersonalDataKeys":
@@ -47,6 +48,11 @@ class PersonalDataKeys:
 
     def id_number_digest(self, normalised_id_number: str) -> str:
         return hmac.new(self._digest_key, normalised_id_number.encode(), hashlib.sha256).hexdigest()
+
+    def id_tail_digest(self, tail: str) -> str:
+        """The digest of an ID number's last characters (personal_data.id_tail_of): its own key,
+        so it reveals nothing about the whole number's digest."""
+        return hmac.new(self._tail_digest_key, tail.encode(), hashlib.sha256).hexdigest()
 
 
 def _derive(secret: bytes, salt: bytes, info: bytes) -> bytes:

@@ -23,7 +23,7 @@ from unionfed_membership.domain.committee import Seat, Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
 from unionfed_membership.domain.member_search import MemberFilter
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
-from unionfed_membership.domain.personal_data import normalise_id_number
+from unionfed_membership.domain.personal_data import id_tail_of, normalise_id_number
 from unionfed_shared.errors import Conflict, Invalid
 from unionfed_shared.organization_locale import OrganizationLocale, read_locale
 
@@ -135,6 +135,9 @@ class MemberRepository:
                         base_salary_fen=member.base_salary_fen,
                         id_number_ciphertext=self._keys.encrypt(member.id_number) if member.id_number else None,
                         id_number_digest=digest,
+                        id_number_tail_digest=(
+                            self._keys.id_tail_digest(id_tail_of(member.id_number)) if member.id_number else None
+                        ),
                         phone_ciphertext=self._keys.encrypt(member.phone) if member.phone else None,
                     )
                 )
@@ -208,6 +211,8 @@ class MemberRepository:
                 query = query.where(grams.contains(literal([gram], ARRAY(Text))))
         if wanted.staff_no is not None:
             query = query.where(members.c.staff_no == wanted.staff_no)
+        if wanted.id_tail is not None:
+            query = query.where(members.c.id_number_tail_digest == self._keys.id_tail_digest(wanted.id_tail))
         if wanted.status is not None:
             query = query.where(members.c.status == wanted.status)
         if after is not None:
@@ -400,6 +405,10 @@ class DuesRepository:
         if period:
             query = query.where(dues_payments.c.period == period)
         return [dict(row._mapping) for row in await self._session.execute(query.order_by(dues_payments.c.collected_at))]
+
+    async def of_member(self, member_id: uuid.UUID) -> list[dict]:
+        query = select(dues_payments).where(dues_payments.c.member_id == member_id).order_by(dues_payments.c.period)
+        return [dict(row._mapping) for row in await self._session.execute(query)]
 
 
 def organization_of(row) -> Organization:

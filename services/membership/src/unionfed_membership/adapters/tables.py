@@ -59,6 +59,9 @@ members = Table(
     # person is recognised within a federation without the number being readable.
     Column("id_number_ciphertext", LargeBinary),
     Column("id_number_digest", Text),
+    # A keyed digest of the ID number's last four characters (0008_id_tail): officers find a
+    # member by the tail they see in the masked number, while the table keeps no digit readable.
+    Column("id_number_tail_digest", Text),
     Column("phone_ciphertext", LargeBinary),
     CheckConstraint("base_salary_fen >= 0", name="ck_members_base_salary_not_negative"),
     Index("uq_members_federation_id_number", "federation_id", "id_number_digest", unique=True),
@@ -69,6 +72,7 @@ members = Table(
     ),
     Index("ix_members_federation_name_id", "federation_id", "display_name", "id"),
     Index("ix_members_staff_no", "staff_no"),
+    Index("ix_members_federation_id_tail", "federation_id", "id_number_tail_digest"),
 )
 
 dues_payments = Table(

@@ -10,6 +10,7 @@ from unionfed_shared.substring import substring_pattern
 class MemberFilter:
     name: str | None = None  # a part of the display name, any characters, case-insensitive
     staff_no: str | None = None  # 工号, exactly
+    id_tail: str | None = None  # the ID number's last four characters (personal_data.normalise_id_tail)
     union_id: str | None = None  # an organization in the searched subtree: its members and those below it
     status: MemberStatus | None = None
 

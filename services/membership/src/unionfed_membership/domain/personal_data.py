@@ -53,6 +53,27 @@ def normalise_id_number(raw: str) -> str:
     return number
 
 
+# Officers see the last four characters in the masked number (mask_id_number) and search by them.
+ID_TAIL_LENGTH = 4
+_ID_TAIL = re.compile(rf"^\d{{{ID_TAIL_LENGTH - 1}}}[\dX]$")
+
+
+def id_tail_of(normalised_id_number: str) -> str:
+    return normalised_id_number[-ID_TAIL_LENGTH:]
+
+
+def normalise_id_tail(raw: str) -> str:
+    """The last four characters of an ID number as typed (spaces, lower-case x), or Invalid."""
+    tail = re.sub(r"\s", "", raw).upper()
+    if not _ID_TAIL.match(tail):
+        raise Invalid(
+            "id_tail_invalid",
+            zh="请输入身份证号的后 4 位（数字，最后一位可为 X）",
+            en="id_tail must be the ID number's last 4 characters (digits, the last may be X)",
+        )
+    return tail
+
+
 def normalise_phone(raw: str) -> str:
     phone = re.sub(r"[\s-]", "", raw)
     if phone.startswith("+86"):

@@ -165,6 +165,10 @@ async def list_members(
     staff_no: str | None = Query(
         default=None, min_length=1, max_length=100, description="工号, exact; officers only (others 403)",
     ),
+    id_tail: str | None = Query(
+        default=None, max_length=20,
+        description="The ID number's last 4 characters (as in the masked number, e.g. 123X); officers only (others 403)",
+    ),
     union: str | None = Query(
         default=None, max_length=200,
         description="An organization in the subtree: only its members and those of the groups below it",
@@ -176,7 +180,7 @@ async def list_members(
     """Every member of the organization's whole subtree (a federation lists the members of all its
     unions), ordered by display name then id. Pass the answer's `next_cursor` as `cursor` for the
     next page; it is null on the last. Members enrolled while paging do not shift the pages."""
-    wanted = MemberFilter(name=name, staff_no=staff_no, union_id=union, status=status_)
+    wanted = MemberFilter(name=name, staff_no=staff_no, id_tail=id_tail, union_id=union, status=status_)
     async with runtime.uow() as uow:
         found, next_cursor = await member_search.search_members(uow, principal, organization_id, wanted, cursor, limit)
         return Page[MemberOut](items=[MemberOut.of(m, principal) for m in found], next_cursor=next_cursor)
@@ -221,6 +225,17 @@ async def list_dues_payments(
         await handlers.organization_in_scope(uow, principal, organization_id)
         return [DuesPaymentOut(**row) for row in await uow.dues.in_organization(organization_id, period)]
 
+
+@router.get(
+    "/members/{member_id}/dues-payments", response_model=list[DuesPaymentOut],
+    summary="A member's dues, month by month",
+)
+async def member_dues_payments(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[DuesPaymentOut]:
+    """Every month the member paid, oldest first, whichever union collected it (a transferred
+    member's earlier months included). Whoever may see the member may see this."""
+    async with runtime.uow() as uow:
+        await handlers.member_in_scope(uow, principal, member_id)
+        return [DuesPaymentOut(**row) for row in await uow.dues.of_member(member_id)]
 
 
 # Moving organizations
