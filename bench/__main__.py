@@ -74,7 +74,9 @@ async def run(wanted: list[str], args) -> int:
                 if number > runs[name]:
                     continue
                 if number > 1 and env.seconds_left() < env.state.get("reserve_s", 0) + 60:
-                    env.say(f"bench: {name} run {number} skipped: {env.seconds_left():.0f} s left of the harness's time")
+                    env.say(
+                        f"bench: {name} run {number} skipped: {env.seconds_left():.0f} s left of the harness's time"
+                    )
                     continue
                 await _measure(env, name, module, number, samples, crashes)
         for name in LAST:
@@ -90,7 +92,11 @@ async def run(wanted: list[str], args) -> int:
     for line in failures:
         print(line)
     elapsed = time.monotonic() - env.started_at
-    print(f"\nbench: {elapsed / 60:.1f} min; {len(failures)} runs did not count" if failures else f"\nbench: {elapsed / 60:.1f} min")
+    print(
+        f"\nbench: {elapsed / 60:.1f} min; {len(failures)} runs did not count"
+        if failures
+        else f"\nbench: {elapsed / 60:.1f} min"
+    )
     path = _write_json(started_utc, args, rows, samples, failures)
     print(f"bench: results in {path}")
     return 1 if failures else 0

@@ -61,9 +61,12 @@ async def books_problems(
                     f"bank balance of {len(wrong)} unions differs from the events' sum "
                     f"(e.g. {org}: {banks.get(org, 0):,} fen, expected {expected_bank_fen[org]:,})"
                 )
-        ledgers = [r[0] for r in await conn.fetch(
-            "SELECT organization_id FROM ledgers WHERE organization_id LIKE $1 ORDER BY organization_id", BENCH_ORGS
-        )]
+        ledgers = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT organization_id FROM ledgers WHERE organization_id LIKE $1 ORDER BY organization_id", BENCH_ORGS
+            )
+        ]
     finally:
         await conn.close()
     problems += await chain_problems(sqlalchemy_url, _spread(ledgers, chains_to_verify))

@@ -54,8 +54,10 @@ def main() -> int:
             return 1
         timing = json.loads(done.stdout)
         median = timing["warm_median_figures_shown_ms"]
-        print(f"dashboard of {timing['org']}: cold load {timing['cold']['figures_shown_ms']} ms to figures, "
-              f"warm median {median} ms (domInteractive {timing['warm_median_dom_interactive_ms']} ms)")
+        print(
+            f"dashboard of {timing['org']}: cold load {timing['cold']['figures_shown_ms']} ms to figures, "
+            f"warm median {median} ms (domInteractive {timing['warm_median_dom_interactive_ms']} ms)"
+        )
         ok = ok and median <= 2000
     return 0 if ok else 1
 

@@ -72,15 +72,21 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
     state = env.state.get(SCENARIO) or await _prepare(env)
     process = state["process"]
     headers = bearer(Role.UNION_OFFICER, UNION, FEDERATION, subject="bench-treasurer")
-    print(f"entries run {run}: {state['entries']:,} entries in {UNION}'s ledger, "
-          f"{requests()} requests per read, one at a time", flush=True)
+    print(
+        f"entries run {run}: {state['entries']:,} entries in {UNION}'s ledger, "
+        f"{requests()} requests per read, one at a time",
+        flush=True,
+    )
     samples = []
     async with httpx.AsyncClient(base_url=process.url, timeout=TIMEOUT_S, headers=headers) as client:
         for name, queries in _reads(state["entries"]):
             latencies, matched = await _one_at_a_time(client, name, queries)
             p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
-            print(f"entries: {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
-                  f"max {latencies[-1]:.1f} ms ({matched:,} entries on the pages read)", flush=True)
+            print(
+                f"entries: {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
+                f"max {latencies[-1]:.1f} ms ({matched:,} entries on the pages read)",
+                flush=True,
+            )
             samples += [
                 Sample(SCENARIO, f"{name} p50", p50, "ms"),
                 Sample(SCENARIO, f"{name} p95", p95, "ms", f"< {P95_TARGET_MS}"),
@@ -102,10 +108,14 @@ def _reads(count: int) -> list[tuple[str, list[dict]]]:
         ("amount range", [{"amount_min_fen": AMOUNT_RANGE_FEN[0], "amount_max_fen": AMOUNT_RANGE_FEN[1]}]),
         ("text", [{"text": employer} for employer in EMPLOYERS]),
         # One voucher looked for by its employer and month: a handful of entries in the whole ledger.
-        ("text, one month's funds", [{"text": f"{EMPLOYERS[m % len(EMPLOYERS)]} {month:%Y-%m}"}
-                                     for m, month in enumerate(months)]),
-        ("one month", [{"from": m.isoformat(), "to": (m + dt.timedelta(days=31)).replace(day=1).isoformat()}
-                       for m in months]),
+        (
+            "text, one month's funds",
+            [{"text": f"{EMPLOYERS[m % len(EMPLOYERS)]} {month:%Y-%m}"} for m, month in enumerate(months)],
+        ),
+        (
+            "one month",
+            [{"from": m.isoformat(), "to": (m + dt.timedelta(days=31)).replace(day=1).isoformat()} for m in months],
+        ),
     ]
 
 
@@ -163,8 +173,10 @@ async def _directory(conn: asyncpg.Connection) -> None:
     """The county and the school, as membership's events would have registered them in finance."""
     await conn.executemany(
         "INSERT INTO directory_organizations (id, federation_id, parent_id, name, kind, path) VALUES ($1, $2, $3, $4, $5, $6)",
-        [(FEDERATION, FEDERATION, None, "某县教育工会", "federation", [FEDERATION]),
-         (UNION, FEDERATION, FEDERATION, "城关第一小学工会", "grassroots_union", [FEDERATION, UNION])],
+        [
+            (FEDERATION, FEDERATION, None, "某县教育工会", "federation", [FEDERATION]),
+            (UNION, FEDERATION, FEDERATION, "城关第一小学工会", "grassroots_union", [FEDERATION, UNION]),
+        ],
     )
 
 
@@ -186,11 +198,18 @@ def _record(index: int) -> _Record:
     else:
         posting = flows.dues(UNION, 500 + (index * 7919) % 49_500, f"{day:%Y-%m}", day)
     entry = contract.JournalEntryV1(
-        organization_id=UNION, federation_id=FEDERATION, instruction=journal.post(posting),
-        requested_by=UNION, reference=f"bench-entries-{index}",
+        organization_id=UNION,
+        federation_id=FEDERATION,
+        instruction=journal.post(posting),
+        requested_by=UNION,
+        reference=f"bench-entries-{index}",
     )
     envelope = Envelope.wrap(
-        entry, source="/unionfed/finance", correlation_id=None, causation_id=None, actor="bench-treasurer",
+        entry,
+        source="/unionfed/finance",
+        correlation_id=None,
+        causation_id=None,
+        actor="bench-treasurer",
         trace_headers={"traceparent": f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"},
     )
     headers = [(name, value.encode()) for name, value in envelope.headers().items()]

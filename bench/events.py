@@ -66,7 +66,11 @@ def journal_message(index: int) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     # A command made in finance carries the trace of its HTTP request (W3C traceparent).
     traceparent = f"00-{os.urandom(16).hex()}-{os.urandom(8).hex()}-01"
     envelope = Envelope.wrap(
-        entry, source=SOURCE, correlation_id=None, causation_id=None, actor=ACTOR,
+        entry,
+        source=SOURCE,
+        correlation_id=None,
+        causation_id=None,
+        actor=ACTOR,
         trace_headers={"traceparent": traceparent},
     )
     headers = [(name, value.encode()) for name, value in envelope.headers().items()]

@@ -71,8 +71,14 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         seed.discard(fed)
     paid = max(progress["paid"], 0)
     samples = [
-        Sample(SCENARIO, f"wall time, {count} grants" + ("" if finished else f" (stopped at the {budget:.0f} s budget)"),
-               wall, "s", f"< {WALL_TARGET_S}", failure),
+        Sample(
+            SCENARIO,
+            f"wall time, {count} grants" + ("" if finished else f" (stopped at the {budget:.0f} s budget)"),
+            wall,
+            "s",
+            f"< {WALL_TARGET_S}",
+            failure,
+        ),
         Sample(SCENARIO, "grants paid", paid, "grants", f">= {count}", failure),
         Sample(SCENARIO, "grants paid per second", paid / wall, "grants/s", "", failure),
         Sample(SCENARIO, "Kafka messages per second (all domain topics)", messages / wall, "msg/s", "", failure),
@@ -80,13 +86,19 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
     if progress.get("created_s") is not None:
         samples.append(Sample(SCENARIO, "batch created (recipients frozen)", progress["created_s"], "s", "", failure))
     if progress.get("requested_s") is not None:
-        samples.append(Sample(SCENARIO, "every hold requested (run answered)", progress["requested_s"], "s", "", failure))
+        samples.append(
+            Sample(SCENARIO, "every hold requested (run answered)", progress["requested_s"], "s", "", failure)
+        )
     per_thousand = 1000 / max(paid, 1)
     for name in pids:
-        samples.append(Sample(SCENARIO, f"{name} CPU per 1,000 grants paid", cpu[name] * per_thousand, "s", "", failure))
+        samples.append(
+            Sample(SCENARIO, f"{name} CPU per 1,000 grants paid", cpu[name] * per_thousand, "s", "", failure)
+        )
         samples.append(Sample(SCENARIO, f"{name} peak RSS", rss[name], "MB", f"< {RSS_TARGET_MB}", failure))
     if pg_cpu is not None:
-        samples.append(Sample(SCENARIO, "PostgreSQL CPU per 1,000 grants paid", pg_cpu * per_thousand, "s", "", failure))
+        samples.append(
+            Sample(SCENARIO, "PostgreSQL CPU per 1,000 grants paid", pg_cpu * per_thousand, "s", "", failure)
+        )
     return samples
 
 
@@ -96,11 +108,16 @@ async def _pay(env: BenchEnv, fed: seed.Federation, count: int, before: dict, st
     progress = {"batch_id": None, "paid": 0, "postings": 0, "created_s": None, "requested_s": None}
     deadline = started + budget
     async with httpx.AsyncClient(base_url=welfare.url, timeout=httpx.Timeout(budget, connect=10)) as client:
-        body = {"festival": "mid_autumn", "amount_fen": AMOUNT_FEN, "paid_on": "2026-09-24",
-                "eligibility": {"statuses": ["active", "retired"]}}
+        body = {
+            "festival": "mid_autumn",
+            "amount_fen": AMOUNT_FEN,
+            "paid_on": "2026-09-24",
+            "eligibility": {"statuses": ["active", "retired"]},
+        }
         try:
             answer = await asyncio.wait_for(
-                client.post(f"/v1/organizations/{fed.id}/festival-greetings", json=body, headers=admin), budget)
+                client.post(f"/v1/organizations/{fed.id}/festival-greetings", json=body, headers=admin), budget
+            )
         except (TimeoutError, httpx.TimeoutException):
             return progress
         accepted = seed.ok(answer)
@@ -126,21 +143,31 @@ async def _follow(env, fed, count, before, progress, run, started, deadline) -> 
         if run.done() and progress["requested_s"] is None:
             seed.ok(run.result())
             progress["requested_s"] = now - started
-        sequence = await seed.scalar(env, fed.db("finance"),
-                                     "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id)
+        sequence = await seed.scalar(
+            env, fed.db("finance"), "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id
+        )
         progress["postings"] = sequence - before["sequence"]
         if progress["postings"] >= count or now - last_print >= 5 or now >= deadline:
             progress["paid"] = await seed.scalar(
-                env, fed.db("welfare"),
-                "SELECT count(*) FROM greeting_recipients WHERE batch_id = $1 AND status = 'paid'", progress["batch_id"])
+                env,
+                fed.db("welfare"),
+                "SELECT count(*) FROM greeting_recipients WHERE batch_id = $1 AND status = 'paid'",
+                progress["batch_id"],
+            )
         if now - last_print >= 5:
-            print(f"greeting: {now - started:5.0f} s: {progress['postings']} postings, {progress['paid']} paid "
-                  f"of {count}", flush=True)
+            print(
+                f"greeting: {now - started:5.0f} s: {progress['postings']} postings, {progress['paid']} paid "
+                f"of {count}",
+                flush=True,
+            )
             last_print = now
         if progress["postings"] >= count and progress["paid"] >= count:
             return
         if now >= deadline:
-            print(f"greeting: budget spent: {progress['postings']} postings, {progress['paid']} paid of {count}", flush=True)
+            print(
+                f"greeting: budget spent: {progress['postings']} postings, {progress['paid']} paid of {count}",
+                flush=True,
+            )
             return
         for process in fed.processes.values():
             if process.process.poll() is not None:
@@ -151,9 +178,12 @@ async def _follow(env, fed, count, before, progress, run, started, deadline) -> 
 async def _books(env: BenchEnv, fed: seed.Federation) -> dict:
     finance = fed.db("finance")
     return {
-        "sequence": await seed.scalar(env, finance, "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id),
+        "sequence": await seed.scalar(
+            env, finance, "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id
+        ),
         "welfare_expense": await seed.scalar(
-            env, finance, "SELECT balance_fen FROM accounts WHERE organization_id = $1 AND code = '5101'", fed.id),
+            env, finance, "SELECT balance_fen FROM accounts WHERE organization_id = $1 AND code = '5101'", fed.id
+        ),
     }
 
 
@@ -161,17 +191,28 @@ async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count
     """What is wrong with the books after the greeting; None when every check passes."""
     welfare, finance = fed.db("welfare"), fed.db("finance")
     problems = []
-    statuses = await _rows(env, welfare, "SELECT status, count(*) FROM greeting_recipients WHERE batch_id = $1 GROUP BY 1",
-                           batch_id)
+    statuses = await _rows(
+        env, welfare, "SELECT status, count(*) FROM greeting_recipients WHERE batch_id = $1 GROUP BY 1", batch_id
+    )
     if dict(statuses) != {"paid": count}:
         problems.append(f"welfare recipients {dict(statuses)}, expected {{'paid': {count}}}")
     prefix = f"greeting/{batch_id}/%"
-    holds = await _rows(env, finance, "SELECT status, count(*), count(DISTINCT reference), sum(posted_fen) FROM holds "
-                        "WHERE reference LIKE $1 GROUP BY 1", prefix)
+    holds = await _rows(
+        env,
+        finance,
+        "SELECT status, count(*), count(DISTINCT reference), sum(posted_fen) FROM holds "
+        "WHERE reference LIKE $1 GROUP BY 1",
+        prefix,
+    )
     if [(s, n, d, p) for s, n, d, p in holds] != [("posted", count, count, count * AMOUNT_FEN)]:
         problems.append(f"finance holds of the batch (status, holds, members, fen): {holds}")
-    paid_twice = await seed.scalar(env, finance, "SELECT count(*) FROM (SELECT split_part(reference, '/', 3) FROM holds "
-                                   "WHERE reference LIKE $1 AND status = 'posted' GROUP BY 1 HAVING count(*) > 1) t", prefix)
+    paid_twice = await seed.scalar(
+        env,
+        finance,
+        "SELECT count(*) FROM (SELECT split_part(reference, '/', 3) FROM holds "
+        "WHERE reference LIKE $1 AND status = 'posted' GROUP BY 1 HAVING count(*) > 1) t",
+        prefix,
+    )
     if paid_twice:
         problems.append(f"{paid_twice} members paid twice")
     pending = await seed.scalar(env, finance, "SELECT count(*) FROM holds WHERE status = 'pending'")
@@ -181,17 +222,27 @@ async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count
     if after["sequence"] - before["sequence"] != count:
         problems.append(f"{after['sequence'] - before['sequence']} postings in {fed.id}'s ledger, expected {count}")
     if after["welfare_expense"] - before["welfare_expense"] != count * AMOUNT_FEN:
-        problems.append(f"welfare expense 5101 grew by {after['welfare_expense'] - before['welfare_expense']} fen, "
-                        f"expected {count * AMOUNT_FEN}")
-    unbalanced = await seed.scalar(env, finance, "SELECT count(*) FROM (SELECT posting_id FROM posting_lines "
-                                   "GROUP BY 1 HAVING sum(debit_fen) <> sum(credit_fen)) t")
+        problems.append(
+            f"welfare expense 5101 grew by {after['welfare_expense'] - before['welfare_expense']} fen, "
+            f"expected {count * AMOUNT_FEN}"
+        )
+    unbalanced = await seed.scalar(
+        env,
+        finance,
+        "SELECT count(*) FROM (SELECT posting_id FROM posting_lines "
+        "GROUP BY 1 HAVING sum(debit_fen) <> sum(credit_fen)) t",
+    )
     if unbalanced:
         problems.append(f"{unbalanced} postings with debits ≠ credits")
-    accounts_off = await seed.scalar(env, finance, """
+    accounts_off = await seed.scalar(
+        env,
+        finance,
+        """
         SELECT count(*) FROM accounts a LEFT JOIN (
             SELECT organization_id, account_code, sum(debit_fen) AS d, sum(credit_fen) AS c FROM posting_lines GROUP BY 1, 2
         ) l ON l.organization_id = a.organization_id AND l.account_code = a.code
-        WHERE a.balance_fen NOT IN (coalesce(l.d, 0) - coalesce(l.c, 0), coalesce(l.c, 0) - coalesce(l.d, 0))""")
+        WHERE a.balance_fen NOT IN (coalesce(l.d, 0) - coalesce(l.c, 0), coalesce(l.c, 0) - coalesce(l.d, 0))""",
+    )
     if accounts_off:
         problems.append(f"{accounts_off} account balances differ from their lines")
     for name in fed.processes:

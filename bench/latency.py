@@ -79,8 +79,11 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
     pids = fed.pids()
     for pid in pids.values():
         seed.reset_rss_peak(pid)
-    print(f"latency run {run}: {fed.id} ({fed.members} members), {rate():.0f} requests/s per read, "
-          f"{seconds():.0f} s each", flush=True)
+    print(
+        f"latency run {run}: {fed.id} ({fed.members} members), {rate():.0f} requests/s per read, "
+        f"{seconds():.0f} s each",
+        flush=True,
+    )
     samples = []
     limits = httpx.Limits(max_connections=1000, max_keepalive_connections=1000)
     for read in reads:
@@ -99,10 +102,20 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
 
 async def _reads(env: BenchEnv, fed: seed.Federation) -> list[Read]:
     union = fed.unions[0]  # the union imported through membership, whose members membership knows
-    member_ids = await _column(env, fed.db("membership"),
-                               "SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2", union, SAMPLE_IDS)
-    posting_ids = await _column(env, fed.db("finance"),
-                                "SELECT id FROM postings WHERE organization_id = $1 ORDER BY id LIMIT $2", fed.id, SAMPLE_IDS)
+    member_ids = await _column(
+        env,
+        fed.db("membership"),
+        "SELECT id FROM members WHERE organization_id = $1 ORDER BY id LIMIT $2",
+        union,
+        SAMPLE_IDS,
+    )
+    posting_ids = await _column(
+        env,
+        fed.db("finance"),
+        "SELECT id FROM postings WHERE organization_id = $1 ORDER BY id LIMIT $2",
+        fed.id,
+        SAMPLE_IDS,
+    )
     if not member_ids or not posting_ids:
         raise RuntimeError(f"latency: {len(member_ids)} members and {len(posting_ids)} postings to read")
     searched = await member_search.ensure_members(env, fed.db("membership"), fed.id, fed.unions, search_members())
@@ -182,14 +195,18 @@ def _samples(read: Read, outcome: Outcome) -> list[Sample]:
     failure = None
     if outcome.errors:
         failure = f"{sum(outcome.errors.values())} of {outcome.sent} failed: " + ", ".join(
-            f"{k} × {v}" for k, v in sorted(outcome.errors.items()))
+            f"{k} × {v}" for k, v in sorted(outcome.errors.items())
+        )
     latencies, lags = sorted(outcome.latencies_ms), sorted(outcome.lags_ms)
     achieved = outcome.sent / outcome.send_seconds if outcome.send_seconds else 0.0
     lag_p99 = percentile(lags, 99)
     name = read.name
-    print(f"latency: {name}: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
-          f"max {latencies[-1]:.1f} ms, {achieved:.1f} req/s sent (generator lag p99 {lag_p99:.1f} ms)"
-          + (f"; {failure}" if failure else ""), flush=True)
+    print(
+        f"latency: {name}: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms, "
+        f"max {latencies[-1]:.1f} ms, {achieved:.1f} req/s sent (generator lag p99 {lag_p99:.1f} ms)"
+        + (f"; {failure}" if failure else ""),
+        flush=True,
+    )
     lagging = " (generator lagged: figures include its delay)" if lag_p99 > 5 else ""
     return [
         Sample(SCENARIO, f"{name} p50", percentile(latencies, 50), "ms", "", failure),

@@ -41,7 +41,9 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         needed = max(state["run_seconds"])
         left = budget_end - time.monotonic()
         if needed > left:
-            env.say(f"ledger: run {run} skipped: a run takes {needed:.0f} s, {max(left, 0):.0f} s left of the ledger budget")
+            env.say(
+                f"ledger: run {run} skipped: a run takes {needed:.0f} s, {max(left, 0):.0f} s left of the ledger budget"
+            )
             return []
     started = time.monotonic()
     expected = state["expected_bank_fen"]
@@ -56,25 +58,64 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
     base_failure = await _gate(env, base, state["events"], expected)
     service_failure = await _gate(env, service, state["events"], expected)
     if not (base_failure or service_failure or base.incomplete or service.incomplete):
-        base_heads, service_heads = await books.heads(env.pg_url(base.database)), await books.heads(env.pg_url(service.database))
-        differing = sum(1 for org in base_heads.keys() | service_heads.keys() if base_heads.get(org) != service_heads.get(org))
+        base_heads, service_heads = (
+            await books.heads(env.pg_url(base.database)),
+            await books.heads(env.pg_url(service.database)),
+        )
+        differing = sum(
+            1 for org in base_heads.keys() | service_heads.keys() if base_heads.get(org) != service_heads.get(org)
+        )
         if differing:
             service_failure = f"{differing} ledgers' chain heads differ from the baseline's"
     await env.drop_database(base.database)
     await env.drop_database(service.database)
 
-    samples.append(Sample(f"{SCENARIO}/baseline", "events/s", base.rate, "events/s", gate_failure=base_failure, incomplete=base.incomplete))
-    samples.append(Sample(f"{SCENARIO}/full-service", "events/s", service.rate, "events/s", gate_failure=service_failure, incomplete=service.incomplete))
-    samples.append(Sample(
-        f"{SCENARIO}/full-service", "postings/s", service.postings / service.seconds, "postings/s", POSTINGS_TARGET,
-        gate_failure=service_failure, incomplete=service.incomplete,
-    ))
+    samples.append(
+        Sample(
+            f"{SCENARIO}/baseline",
+            "events/s",
+            base.rate,
+            "events/s",
+            gate_failure=base_failure,
+            incomplete=base.incomplete,
+        )
+    )
+    samples.append(
+        Sample(
+            f"{SCENARIO}/full-service",
+            "events/s",
+            service.rate,
+            "events/s",
+            gate_failure=service_failure,
+            incomplete=service.incomplete,
+        )
+    )
+    samples.append(
+        Sample(
+            f"{SCENARIO}/full-service",
+            "postings/s",
+            service.postings / service.seconds,
+            "postings/s",
+            POSTINGS_TARGET,
+            gate_failure=service_failure,
+            incomplete=service.incomplete,
+        )
+    )
     if service.rss_mb is not None:
-        samples.append(Sample(f"{SCENARIO}/full-service", "RSS peak", service.rss_mb, "MB", gate_failure=service_failure))
-    samples.append(Sample(
-        SCENARIO, "ratio service ÷ baseline", service.rate / base.rate, "", RATIO_TARGET,
-        gate_failure=service_failure or base_failure, incomplete=service.incomplete or base.incomplete,
-    ))
+        samples.append(
+            Sample(f"{SCENARIO}/full-service", "RSS peak", service.rss_mb, "MB", gate_failure=service_failure)
+        )
+    samples.append(
+        Sample(
+            SCENARIO,
+            "ratio service ÷ baseline",
+            service.rate / base.rate,
+            "",
+            RATIO_TARGET,
+            gate_failure=service_failure or base_failure,
+            incomplete=service.incomplete or base.incomplete,
+        )
+    )
     env.say(
         f"ledger run {run}: baseline {base.rate:,.0f} events/s, service {service.rate:,.0f} events/s "
         f"({service.postings / service.seconds:,.0f} postings/s), ratio {service.rate / base.rate:.2f}"
@@ -85,11 +126,17 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         budget_end = max(budget_end, time.monotonic() + 2 * base.seconds + 10)
         env.say(f"ledger run {run}: Kafka-only ceiling")
         kafka, batches = await _kafka_only(env, state, budget_end)
-        samples.append(Sample(f"{SCENARIO}/kafka-only", "events/s", kafka.rate, "events/s", incomplete=kafka.incomplete))
+        samples.append(
+            Sample(f"{SCENARIO}/kafka-only", "events/s", kafka.rate, "events/s", incomplete=kafka.incomplete)
+        )
         env.say(f"ledger run {run}: PostgreSQL-only ceiling ({sum(map(len, batches)):,} events from memory)")
         postgres = await _postgres_only(env, batches, budget_end)
-        samples.append(Sample(f"{SCENARIO}/postgres-only", "events/s", postgres.rate, "events/s", incomplete=postgres.incomplete))
-        env.say(f"ledger run {run}: Kafka alone {kafka.rate:,.0f} events/s, PostgreSQL alone {postgres.rate:,.0f} events/s")
+        samples.append(
+            Sample(f"{SCENARIO}/postgres-only", "events/s", postgres.rate, "events/s", incomplete=postgres.incomplete)
+        )
+        env.say(
+            f"ledger run {run}: Kafka alone {kafka.rate:,.0f} events/s, PostgreSQL alone {postgres.rate:,.0f} events/s"
+        )
     state["run_seconds"].append(time.monotonic() - started)
     return samples
 
@@ -104,7 +151,9 @@ class _Run:
         self.postings = events if postings is None else postings
         self.rss_mb: float | None = None
         self.incomplete = (
-            None if events >= total else f"stopped at its time budget after {seconds:.0f} s: {events:,} of {total:,} events"
+            None
+            if events >= total
+            else f"stopped at its time budget after {seconds:.0f} s: {events:,} of {total:,} events"
         )
 
     @property
@@ -119,7 +168,9 @@ async def _prepared(env: BenchEnv) -> dict:
         events = env.state.get("events", DEFAULT_EVENTS)
         load: JournalLoad = env.state.setdefault("journal", JournalLoad())
         if load.events:
-            raise RuntimeError(f"the journal already holds {load.events:,} bench events; the ledger scenario loads first")
+            raise RuntimeError(
+                f"the journal already holds {load.events:,} bench events; the ledger scenario loads first"
+            )
         env.say(f"ledger: producing {events:,} money events onto {JOURNAL_TOPIC}")
         seconds = await load_journal(env.infra.kafka_bootstrap, load, events, say=env.say)
         env.say(f"ledger: {events:,} events produced in {seconds:.1f} s")
@@ -273,7 +324,9 @@ async def _service(env: BenchEnv, state: dict, budget_end: float) -> _Run:
 
 def _error_lines(log_path) -> int:
     try:
-        return sum(1 for line in log_path.read_text(errors="replace").splitlines() if '"ERROR"' in line or "Traceback" in line)
+        return sum(
+            1 for line in log_path.read_text(errors="replace").splitlines() if '"ERROR"' in line or "Traceback" in line
+        )
     except FileNotFoundError:
         return 0
 

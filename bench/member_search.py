@@ -37,12 +37,20 @@ async def ensure_members(env: BenchEnv, database: str, federation_id: str, union
             rng = random.Random(SEED)
             joined = dt.date(2015, 9, 1)
             records = [
-                (uuid.uuid4(), unions[i % len(unions)], federation_id, name(rng), rng.choice(("female", "male")),
-                 joined, "active" if i % 10 else "retired")
+                (
+                    uuid.uuid4(),
+                    unions[i % len(unions)],
+                    federation_id,
+                    name(rng),
+                    rng.choice(("female", "male")),
+                    joined,
+                    "active" if i % 10 else "retired",
+                )
                 for i in range(missing)
             ]
             await connection.copy_records_to_table(
-                "members", records=records,
+                "members",
+                records=records,
                 columns=["id", "organization_id", "federation_id", "display_name", "gender", "joined_on", "status"],
             )
             # The GIN indexes take new rows into a pending list first; VACUUM merges it, ANALYZE

@@ -62,7 +62,9 @@ _LOCK_HEADS = """
     SELECT organization_id, last_sequence, last_hash FROM ledgers
     WHERE organization_id = ANY($1::text[]) ORDER BY organization_id FOR UPDATE
 """
-_CLOSED_PERIODS = "SELECT organization_id, starts_on, ends_on FROM closed_periods WHERE organization_id = ANY($1::text[])"
+_CLOSED_PERIODS = (
+    "SELECT organization_id, starts_on, ends_on FROM closed_periods WHERE organization_id = ANY($1::text[])"
+)
 _LOCK_BALANCES = """
     SELECT a.organization_id, a.code, a.balance_fen, a.pending_fen, a.floor_fen
     FROM accounts a JOIN unnest($1::text[], $2::text[]) AS k(organization_id, code)
@@ -82,8 +84,17 @@ _MOVE_HEADS = """
 _POSTING_COLUMNS = (*ENTRY_COLUMNS, "hash", "field_digests")
 _LINE_COLUMNS = LINE_COLUMNS
 _OUTCOME_COLUMNS = (
-    "journal_event_id", "request_event_id", "federation_id", "requested_by", "operation", "outcome", "reason",
-    "warnings", "reference", "hold_id", "posting_ids",
+    "journal_event_id",
+    "request_event_id",
+    "federation_id",
+    "requested_by",
+    "operation",
+    "outcome",
+    "reason",
+    "warnings",
+    "reference",
+    "hold_id",
+    "posting_ids",
 )
 _OUTBOX_COLUMNS = ("event_id", "event_type", "topic", "key", "headers", "payload")
 
@@ -95,8 +106,11 @@ class ConflictingDuplicate(Exception):
 async def prepare(conn: asyncpg.Connection) -> None:
     # JSONB as JSON text, in the binary format too (version byte 1), which COPY needs.
     await conn.set_type_codec(
-        "jsonb", schema="pg_catalog", format="binary",
-        encoder=lambda text: b"\x01" + text.encode(), decoder=lambda data: data[1:].decode(),
+        "jsonb",
+        schema="pg_catalog",
+        format="binary",
+        encoder=lambda text: b"\x01" + text.encode(),
+        decoder=lambda data: data[1:].decode(),
     )
 
 
@@ -117,10 +131,14 @@ class RawPoster:
             claimed = {
                 row[0]
                 for row in await conn.fetch(
-                    _CLAIM, CONSUMER,
-                    [e.id for _r, e, _x in parsed], [e.type for _r, e, _x in parsed],
-                    [e.payload_digest for _r, e, _x in parsed], [r.topic for r, _e, _x in parsed],
-                    [r.partition for r, _e, _x in parsed], [r.offset for r, _e, _x in parsed],
+                    _CLAIM,
+                    CONSUMER,
+                    [e.id for _r, e, _x in parsed],
+                    [e.type for _r, e, _x in parsed],
+                    [e.payload_digest for _r, e, _x in parsed],
+                    [r.topic for r, _e, _x in parsed],
+                    [r.partition for r, _e, _x in parsed],
+                    [r.offset for r, _e, _x in parsed],
                 )
             }
             if len(claimed) < len(parsed):
@@ -128,19 +146,31 @@ class RawPoster:
             new = [p for p in parsed if p[1].id in claimed]
             if not new:
                 return 0
-            unions = {spec.organization_id: entry.federation_id for _r, _e, entry in new for spec in entry.instruction.postings}
+            unions = {
+                spec.organization_id: entry.federation_id
+                for _r, _e, entry in new
+                for spec in entry.instruction.postings
+            }
             opening = sorted(set(unions) - self._open)
             if opening:
                 await conn.execute(_OPEN_LEDGERS, opening, [unions[o] for o in opening], GENESIS_HASH)
-                rows = [(o, s.code, s.name, s.name_zh, s.type.value, s.floor_fen) for o in opening for s in STANDARD_CHART]
+                rows = [
+                    (o, s.code, s.name, s.name_zh, s.type.value, s.floor_fen) for o in opening for s in STANDARD_CHART
+                ]
                 await conn.execute(_OPEN_ACCOUNTS, *map(list, zip(*rows)))
             organizations = sorted(unions)
             heads = {r[0]: (r[1], r[2]) for r in await conn.fetch(_LOCK_HEADS, organizations)}
             closed = defaultdict(list)
             for row in await conn.fetch(_CLOSED_PERIODS, organizations):
                 closed[row[0]].append((row[1], row[2]))
-            touched = sorted({(spec.organization_id, line.account) for _r, _e, entry in new
-                              for spec in entry.instruction.postings for line in spec.lines})
+            touched = sorted(
+                {
+                    (spec.organization_id, line.account)
+                    for _r, _e, entry in new
+                    for spec in entry.instruction.postings
+                    for line in spec.lines
+                }
+            )
             balances = {
                 (r[0], r[1]): [r[2], r[3], r[4]]
                 for r in await conn.fetch(_LOCK_BALANCES, [t[0] for t in touched], [t[1] for t in touched])
@@ -187,7 +217,9 @@ class _Batch:
         specs = entry.instruction.postings
         postings = [
             Posting.balanced(
-                s.organization_id, s.effective_date, s.description,
+                s.organization_id,
+                s.effective_date,
+                s.description,
                 [Line(l.account, l.debit_fen, l.credit_fen, l.counterparty_id) for l in s.lines],
             )
             for s in specs
@@ -217,33 +249,53 @@ class _Batch:
                 balance, pending, floor = self.balances[key]
                 delta = line.signed_for(account_spec(line.account_code).type)
                 if floor is not None and delta < 0 and balance - pending + delta < floor:
-                    raise Refused(f"account {line.account_code} of {posting.organization_id} would fall below its floor")
+                    raise Refused(
+                        f"account {line.account_code} of {posting.organization_id} would fall below its floor"
+                    )
 
     def _append(self, posting_id: uuid.UUID, posting: Posting, source: SourceEvent) -> None:
         organization = posting.organization_id
         last_sequence, last_hash = self.heads[organization]
         sequence = last_sequence + 1
         entry = {
-            "id": posting_id, "organization_id": organization, "sequence": sequence,
-            "effective_date": posting.effective_date, "description": posting.description, "total_fen": posting.total_fen,
-            "source_event_id": source.event_id, "source_event_type": source.event_type, "source_topic": source.topic,
-            "source_partition": source.partition, "source_offset": source.offset, "actor": source.actor,
-            "causation_id": source.causation_id, "correlation_id": source.correlation_id, "trace_id": source.trace_id,
-            "journal_event_id": source.journal_event_id, "journal_partition": source.journal_partition,
-            "journal_offset": source.journal_offset, "reverses_posting_id": posting.reverses_posting_id,
-            "previous_hash": last_hash, "recorded_at": source.recorded_at,
+            "id": posting_id,
+            "organization_id": organization,
+            "sequence": sequence,
+            "effective_date": posting.effective_date,
+            "description": posting.description,
+            "total_fen": posting.total_fen,
+            "source_event_id": source.event_id,
+            "source_event_type": source.event_type,
+            "source_topic": source.topic,
+            "source_partition": source.partition,
+            "source_offset": source.offset,
+            "actor": source.actor,
+            "causation_id": source.causation_id,
+            "correlation_id": source.correlation_id,
+            "trace_id": source.trace_id,
+            "journal_event_id": source.journal_event_id,
+            "journal_partition": source.journal_partition,
+            "journal_offset": source.journal_offset,
+            "reverses_posting_id": posting.reverses_posting_id,
+            "previous_hash": last_hash,
+            "recorded_at": source.recorded_at,
         }
         lines = [
-            {"posting_id": posting_id, "line_no": number, "organization_id": organization, "account_code": line.account_code,
-             "debit_fen": line.debit_fen, "credit_fen": line.credit_fen, "counterparty_id": line.counterparty_id}
+            {
+                "posting_id": posting_id,
+                "line_no": number,
+                "organization_id": organization,
+                "account_code": line.account_code,
+                "debit_fen": line.debit_fen,
+                "credit_fen": line.credit_fen,
+                "counterparty_id": line.counterparty_id,
+            }
             for number, line in enumerate(posting.lines, start=1)
         ]
         digest, digests = chain_record(entry, lines)
         self.heads[organization] = (sequence, digest)
         self.moved_heads.add(organization)
-        self.postings.append(
-            (*(entry[name] for name in ENTRY_COLUMNS), digest, json.dumps(digests))
-        )
+        self.postings.append((*(entry[name] for name in ENTRY_COLUMNS), digest, json.dumps(digests)))
         self.lines.extend(tuple(line[name] for name in LINE_COLUMNS) for line in lines)
         for line in posting.lines:
             delta = line.signed_for(account_spec(line.account_code).type)
@@ -252,18 +304,41 @@ class _Batch:
 
     def _settle(self, envelope: Envelope, entry, outcome: str, reason: str | None, posting_ids: list) -> None:
         request_event_id = entry.source.event_id if entry.source else envelope.id
-        self.outcomes.append((
-            envelope.id, request_event_id, entry.federation_id, entry.requested_by, entry.instruction.op, outcome,
-            reason, "[]", entry.reference, None, posting_ids,
-        ))
+        self.outcomes.append(
+            (
+                envelope.id,
+                request_event_id,
+                entry.federation_id,
+                entry.requested_by,
+                entry.instruction.op,
+                outcome,
+                reason,
+                "[]",
+                entry.reference,
+                None,
+                posting_ids,
+            )
+        )
         settled = contract.MoneyRequestSettledV1(
-            organization_id=entry.requested_by, federation_id=entry.federation_id, request_event_id=request_event_id,
-            journal_event_id=envelope.id, operation=entry.instruction.op, outcome=outcome, reason=reason,
-            warnings=[], reference=entry.reference, posting_ids=posting_ids,
+            organization_id=entry.requested_by,
+            federation_id=entry.federation_id,
+            request_event_id=request_event_id,
+            journal_event_id=envelope.id,
+            operation=entry.instruction.op,
+            outcome=outcome,
+            reason=reason,
+            warnings=[],
+            reference=entry.reference,
+            posting_ids=posting_ids,
         )
         event = Envelope.wrap(
-            settled, source=SOURCE, correlation_id=envelope.correlation_id, causation_id=envelope.id,
-            actor=envelope.actor, trace_headers=envelope.trace_headers, event_id=str(derived_id(envelope.id, "settled")),
+            settled,
+            source=SOURCE,
+            correlation_id=envelope.correlation_id,
+            causation_id=envelope.id,
+            actor=envelope.actor,
+            trace_headers=envelope.trace_headers,
+            event_id=str(derived_id(envelope.id, "settled")),
         )
         self.outbox.append((event.id, event.type, settled.topic, event.key, json.dumps(event.headers()), event.data))
 
@@ -272,7 +347,9 @@ class _Batch:
             await conn.copy_records_to_table("postings", records=self.postings, columns=_POSTING_COLUMNS)
             await conn.copy_records_to_table("posting_lines", records=self.lines, columns=_LINE_COLUMNS)
             moved = sorted(self.deltas.items())
-            await conn.execute(_MOVE_BALANCES, [k[0] for k, _ in moved], [k[1] for k, _ in moved], [d for _, d in moved])
+            await conn.execute(
+                _MOVE_BALANCES, [k[0] for k, _ in moved], [k[1] for k, _ in moved], [d for _, d in moved]
+            )
             heads = sorted((o, self.heads[o]) for o in self.moved_heads)
             await conn.execute(_MOVE_HEADS, [o for o, _ in heads], [h[0] for _, h in heads], [h[1] for _, h in heads])
         await conn.copy_records_to_table("money_outcomes", records=self.outcomes, columns=_OUTCOME_COLUMNS)

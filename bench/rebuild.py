@@ -60,8 +60,15 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
     env.say(f"rebuild: unionfed finance rebuild --into …/{database} (budget {budget:.0f} s, log {log_path})")
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        UNIONFED, "finance", "rebuild", "--into", url, "--no-compare",
-        env=environment, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        UNIONFED,
+        "finance",
+        "rebuild",
+        "--into",
+        url,
+        "--no-compare",
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output = bytearray()
     rss_mb = 0.0
@@ -102,12 +109,21 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
 
     done = _DONE.search(text)
     if not stopped and (process.returncode != 0 or not done):
-        return [Sample(SCENARIO, "wall time", wall, "s", WALL_TARGET,
-                       gate_failure=f"the rebuild exited with {process.returncode}; see {log_path}")]
+        return [
+            Sample(
+                SCENARIO,
+                "wall time",
+                wall,
+                "s",
+                WALL_TARGET,
+                gate_failure=f"the rebuild exited with {process.returncode}; see {log_path}",
+            )
+        ]
     applied, total = (int(done.group(1).replace(",", "")),) * 2 if done else _progress(output)
     incomplete = f"stopped after {wall:.0f} s at {applied:,} of {total:,} messages" if stopped else None
     problems = await books.books_problems(
-        env.pg_url(database), env.infra.pg_dsn(database),
+        env.pg_url(database),
+        env.infra.pg_dsn(database),
         expected_events=None if stopped else load.events,
         expected_bank_fen=None if stopped else dict(load.bank_fen),
     )
@@ -120,13 +136,31 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
     )
     full_size = load.events == DEFAULT_EVENTS
     return [
-        Sample(SCENARIO, "wall time", wall, "s", WALL_TARGET if full_size else "", gate_failure=failure, incomplete=incomplete),
+        Sample(
+            SCENARIO,
+            "wall time",
+            wall,
+            "s",
+            WALL_TARGET if full_size else "",
+            gate_failure=failure,
+            incomplete=incomplete,
+        ),
         Sample(SCENARIO, "messages/s", rate, "messages/s", RATE_TARGET, gate_failure=failure, incomplete=incomplete),
         Sample(SCENARIO, "RSS peak", rss_mb, "MB", gate_failure=failure),
-    ] + ([] if stopped else [
-        # The CLI's own clock: from the first poll to the last commit, without start-up and migrations.
-        Sample(SCENARIO, "messages/s while consuming", applied / float(done.group(2)), "messages/s", gate_failure=failure),
-    ])
+    ] + (
+        []
+        if stopped
+        else [
+            # The CLI's own clock: from the first poll to the last commit, without start-up and migrations.
+            Sample(
+                SCENARIO,
+                "messages/s while consuming",
+                applied / float(done.group(2)),
+                "messages/s",
+                gate_failure=failure,
+            ),
+        ]
+    )
 
 
 def _progress(output: bytearray) -> tuple[int, int]:

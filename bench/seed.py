@@ -82,7 +82,8 @@ async def federation(env: BenchEnv, members: int) -> Federation:
 def existing(env: BenchEnv) -> Federation | None:
     """The largest federation already built in this harness run whose services are still fit to use."""
     usable = [
-        fed for (env_id, _), fed in _built.items()
+        fed
+        for (env_id, _), fed in _built.items()
         if env_id == id(env) and fed.usable and all(p.process.poll() is None for p in fed.processes.values())
     ]
     return max(usable, key=lambda fed: fed.members, default=None)
@@ -113,33 +114,59 @@ async def _build(env: BenchEnv, members: int) -> Federation:
     sizes = [min(UNION_SIZE, members - start) for start in range(0, members, UNION_SIZE)]
     unions = [f"{fed_id}-school-{n:03d}" for n in range(len(sizes))]
     fed = Federation(fed_id, unions, members, processes, databases, 0.0)
-    _log(f"seed: {len(SERVICES)} services up in {time.monotonic() - started:.1f} s; "
-         f"federation {fed_id}: {len(unions)} school unions, {members} members")
+    _log(
+        f"seed: {len(SERVICES)} services up in {time.monotonic() - started:.1f} s; "
+        f"federation {fed_id}: {len(unions)} school unions, {members} members"
+    )
 
     membership = processes["membership"]
     subprocess.run(
-        [UNIONFED, "membership", "found-federation", "--id", fed_id, "--name", "某县教育工会 (bench)",
-         "--operator", "bench-seed"],
-        env=membership.env, check=True, capture_output=True,
+        [
+            UNIONFED,
+            "membership",
+            "found-federation",
+            "--id",
+            fed_id,
+            "--name",
+            "某县教育工会 (bench)",
+            "--operator",
+            "bench-seed",
+        ],
+        env=membership.env,
+        check=True,
+        capture_output=True,
     )
     async with httpx.AsyncClient(base_url=membership.url, timeout=600) as client:
         for union_id in unions:
-            answer = await client.post("/v1/organizations", headers=fed.admin(), json={
-                "id": union_id, "name": f"第{union_id[-3:]}中学工会", "kind": "grassroots_union", "parent_id": fed_id})
+            answer = await client.post(
+                "/v1/organizations",
+                headers=fed.admin(),
+                json={
+                    "id": union_id,
+                    "name": f"第{union_id[-3:]}中学工会",
+                    "kind": "grassroots_union",
+                    "parent_id": fed_id,
+                },
+            )
             ok(answer)
         # The first union through the public path: membership knows these members (the latency
         # scenario looks them up), and the import is measured.
         officer = bearer(Role.UNION_OFFICER, unions[0], fed_id, subject=f"officer-{unions[0]}")
         import_started = time.monotonic()
         answer = await client.post(
-            f"/v1/organizations/{unions[0]}/roster-imports", headers=officer,
+            f"/v1/organizations/{unions[0]}/roster-imports",
+            headers=officer,
             files={"file": (f"{unions[0]}-会员花名册.csv", roster_csv(0, sizes[0]), "text/csv")},
         )
         if (created := ok(answer)["created"]) != sizes[0]:
-            raise RuntimeError(f"seed: roster of {unions[0]}: {created} of {sizes[0]} members created: {answer.text[:500]}")
+            raise RuntimeError(
+                f"seed: roster of {unions[0]}: {created} of {sizes[0]} members created: {answer.text[:500]}"
+            )
         fed.extra["roster_import_rows_per_s"] = sizes[0] / (time.monotonic() - import_started)
-        _log(f"seed: roster of {unions[0]} imported over HTTP: {sizes[0]} members, "
-             f"{fed.extra['roster_import_rows_per_s']:.0f} rows/s ({time.monotonic() - started:.0f} s)")
+        _log(
+            f"seed: roster of {unions[0]} imported over HTTP: {sizes[0]} members, "
+            f"{fed.extra['roster_import_rows_per_s']:.0f} rows/s ({time.monotonic() - started:.0f} s)"
+        )
     if len(unions) > 1:
         # Importing one member per transaction (~60 rows/s on this machine) would take most of an
         # hour for 100,000: the other unions' members join as the events membership would publish.
@@ -155,8 +182,13 @@ async def fund(env: BenchEnv, fed: Federation, amount_fen: int) -> None:
     """Record ``amount_fen`` of employer funds in the federation's own ledger and wait until it is posted."""
     finance = fed.processes["finance"]
     async with httpx.AsyncClient(base_url=finance.url, timeout=60) as client:
-        answer = ok(await client.post(f"/v1/organizations/{fed.id}/employer-funds", headers=fed.admin(), json={
-            "amount_fen": amount_fen, "received_on": dt.date.today().isoformat(), "note": "bench: 工会经费"}))
+        answer = ok(
+            await client.post(
+                f"/v1/organizations/{fed.id}/employer-funds",
+                headers=fed.admin(),
+                json={"amount_fen": amount_fen, "received_on": dt.date.today().isoformat(), "note": "bench: 工会经费"},
+            )
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             outcome = await client.get(answer["status_url"], headers=fed.admin())
@@ -181,16 +213,22 @@ async def _wait_for_organizations(env: BenchEnv, fed: Federation) -> None:
     raise TimeoutError(f"seed: welfare and finance know {counts} of {len(fed.unions) + 1} organizations after 120 s")
 
 
-async def _produce_members(env: BenchEnv, fed: Federation, unions: list[tuple[str, int]], first: int,
-                           started: float) -> None:
+async def _produce_members(
+    env: BenchEnv, fed: Federation, unions: list[tuple[str, int]], first: int, started: float
+) -> None:
     """One MemberJoinedV1 per member, as membership's outbox relay publishes it (CloudEvent headers, key = union)."""
     from aiokafka import AIOKafkaProducer
 
     from unionfed_shared.contracts.envelope import Envelope
     from unionfed_shared.contracts.membership import MemberJoinedV1
 
-    producer = AIOKafkaProducer(bootstrap_servers=env.infra.kafka_bootstrap, acks="all", enable_idempotence=True,
-                                linger_ms=20, max_batch_size=256 * 1024)
+    producer = AIOKafkaProducer(
+        bootstrap_servers=env.infra.kafka_bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=20,
+        max_batch_size=256 * 1024,
+    )
     await producer.start()
     try:
         sent, pending = 0, []
@@ -198,11 +236,16 @@ async def _produce_members(env: BenchEnv, fed: Federation, unions: list[tuple[st
             for i in range(first, first + size):
                 person = person_of(i)
                 event = MemberJoinedV1(
-                    organization_id=union_id, federation_id=fed.id, member_id=uuid.uuid4(),
-                    display_name=person["name"], gender=person["gender"], joined_on=person["joined_on"],
+                    organization_id=union_id,
+                    federation_id=fed.id,
+                    member_id=uuid.uuid4(),
+                    display_name=person["name"],
+                    gender=person["gender"],
+                    joined_on=person["joined_on"],
                 )
-                envelope = Envelope.wrap(event, source="/unionfed/membership", correlation_id=None, causation_id=None,
-                                         actor="bench-seed")
+                envelope = Envelope.wrap(
+                    event, source="/unionfed/membership", correlation_id=None, causation_id=None, actor="bench-seed"
+                )
                 headers = [(k, v.encode()) for k, v in envelope.headers().items()]
                 pending.append(await producer.send(event.topic, envelope.data, key=envelope.key, headers=headers))
                 if len(pending) >= 5_000:
@@ -229,7 +272,8 @@ async def _wait_for_read_models(env: BenchEnv, fed: Federation, started: float) 
         now = time.monotonic()
         if done or now - last_print >= 5:
             rates = ", ".join(
-                f"{n} {c}/{fed.members}" + (f" ({(c - last_counts[n]) / (now - last_print):.0f}/s)" if last_counts else "")
+                f"{n} {c}/{fed.members}"
+                + (f" ({(c - last_counts[n]) / (now - last_print):.0f}/s)" if last_counts else "")
                 for n, c in counts.items()
             )
             _log(f"seed: read models: {rates}; finance ledgers {ledgers} ({now - started:.0f} s)")
@@ -253,8 +297,16 @@ def roster_csv(first: int, size: int) -> bytes:
     writer.writerow(["姓名", "身份证号", "手机", "工号", "入会日期", "基本工资"])
     for i in range(first, first + size):
         p = person_of(i)
-        writer.writerow([p["name"], p["id_number"], f"139{i:08d}", f"T{i:06d}", p["joined_on"].isoformat(),
-                         f"{p['salary_fen'] // 100}.{p['salary_fen'] % 100:02d}"])
+        writer.writerow(
+            [
+                p["name"],
+                p["id_number"],
+                f"139{i:08d}",
+                f"T{i:06d}",
+                p["joined_on"].isoformat(),
+                f"{p['salary_fen'] // 100}.{p['salary_fen'] % 100:02d}",
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode()
 
 
@@ -292,7 +344,9 @@ def _migrations_dir(name: str):
 
 def ok(response: httpx.Response):
     if response.status_code >= 300:
-        raise RuntimeError(f"{response.request.method} {response.request.url} → {response.status_code}: {response.text[:500]}")
+        raise RuntimeError(
+            f"{response.request.method} {response.request.url} → {response.status_code}: {response.text[:500]}"
+        )
     return response.json()
 
 

@@ -46,10 +46,20 @@ def rows_of(samples: list[Sample]) -> list[Row]:
             rows.append(Row(scenario, metric, group[0].unit, None, None, None, 0, len(group), target, "no valid run"))
             continue
         median, low, high = median_and_spread([s.value for s in counted])
-        rows.append(Row(
-            scenario, metric, group[0].unit, median, low, high, len(counted), len(group) - len(counted), target,
-            _verdict(median, target, [s.incomplete for s in counted if s.incomplete]),
-        ))
+        rows.append(
+            Row(
+                scenario,
+                metric,
+                group[0].unit,
+                median,
+                low,
+                high,
+                len(counted),
+                len(group) - len(counted),
+                target,
+                _verdict(median, target, [s.incomplete for s in counted if s.incomplete]),
+            )
+        )
     return rows
 
 
@@ -79,7 +89,9 @@ def render(rows: list[Row]) -> str:
     numeric = {2, 3}  # right-aligned
     lines = []
     for number, line in enumerate(table):
-        cells = [cell.rjust(w) if i in numeric and number else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+        cells = [
+            cell.rjust(w) if i in numeric and number else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))
+        ]
         lines.append("  ".join(cells).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))

@@ -10,37 +10,62 @@ def school_events(federation: str, school: str):
     member_id = uuid.uuid4()
     return member_id, [
         OrganizationRegisteredV1(
-            organization_id=federation, federation_id=federation, name="County union", kind="federation",
-            parent_id=None, path=[federation],
+            organization_id=federation,
+            federation_id=federation,
+            name="County union",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
         ),
         OrganizationRegisteredV1(
-            organization_id=school, federation_id=federation, name="No. 1 Primary", kind="grassroots_union",
-            parent_id=federation, path=[federation, school],
+            organization_id=school,
+            federation_id=federation,
+            name="No. 1 Primary",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, school],
         ),
         MemberJoinedV1(
-            organization_id=school, federation_id=federation, member_id=member_id, display_name="Li Hua",
-            gender="female", joined_on=dt.date(2020, 9, 1),
+            organization_id=school,
+            federation_id=federation,
+            member_id=member_id,
+            display_name="Li Hua",
+            gender="female",
+            joined_on=dt.date(2020, 9, 1),
         ),
     ]
 
 
 def dues(federation: str, school: str, member_id: uuid.UUID, amount_fen: int, period: str = "2026-10"):
     return DuesCollectedV1(
-        organization_id=school, federation_id=federation, payment_id=uuid.uuid4(), member_id=member_id,
-        period=period, amount_fen=amount_fen, collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
+        organization_id=school,
+        federation_id=federation,
+        payment_id=uuid.uuid4(),
+        member_id=member_id,
+        period=period,
+        amount_fen=amount_fen,
+        collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
     )
 
 
 def organization(federation: str, path: list[str], kind: str, name: str) -> OrganizationRegisteredV1:
     """The organization at the end of ``path`` (root first), registered in ``federation``."""
     return OrganizationRegisteredV1(
-        organization_id=path[-1], federation_id=federation, name=name, kind=kind,
-        parent_id=path[-2] if len(path) > 1 else None, path=path,
+        organization_id=path[-1],
+        federation_id=federation,
+        name=name,
+        kind=kind,
+        parent_id=path[-2] if len(path) > 1 else None,
+        path=path,
     )
 
 
 def member(federation: str, organization_id: str, name: str) -> MemberJoinedV1:
     return MemberJoinedV1(
-        organization_id=organization_id, federation_id=federation, member_id=uuid.uuid4(), display_name=name,
-        gender="female", joined_on=dt.date(2020, 9, 1),
+        organization_id=organization_id,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name=name,
+        gender="female",
+        joined_on=dt.date(2020, 9, 1),
     )

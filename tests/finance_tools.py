@@ -35,7 +35,11 @@ async def relay(source, target, topic: str) -> list[Outcome]:
     outcomes = []
     for row in sorted(rows, key=lambda r: r.id):
         message = IncomingMessage(
-            topic=topic, partition=0, offset=row.id, key=bytes(row.key), value=bytes(row.payload),
+            topic=topic,
+            partition=0,
+            offset=row.id,
+            key=bytes(row.key),
+            value=bytes(row.payload),
             headers=tuple((k, v.encode()) for k, v in row.headers.items()),
         )
         outcomes.append(await target.consumer.handle(message))
@@ -46,14 +50,21 @@ def journal_entry(federation: str, requested_by: str, instruction, reference: st
     from unionfed_shared.contracts.finance import JournalEntryV1
 
     return JournalEntryV1(
-        organization_id=federation, federation_id=federation, instruction=instruction,
-        requested_by=requested_by, reference=reference,
+        organization_id=federation,
+        federation_id=federation,
+        instruction=instruction,
+        requested_by=requested_by,
+        reference=reference,
     )
 
 
 def journal_message(envelope, offset: int, partition: int = 0) -> IncomingMessage:
     return IncomingMessage(
-        topic=FINANCE_JOURNAL, partition=partition, offset=offset, key=envelope.key, value=envelope.data,
+        topic=FINANCE_JOURNAL,
+        partition=partition,
+        offset=offset,
+        key=envelope.key,
+        value=envelope.data,
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
 
@@ -78,7 +89,9 @@ async def balances(finance, organization_id: str) -> dict[str, int]:
 
 async def pending(finance, organization_id: str) -> dict[str, int]:
     async with finance.uow() as uow:
-        return {row["code"]: row["pending_fen"] for row in await uow.ledgers.balances(organization_id) if row["pending_fen"]}
+        return {
+            row["code"]: row["pending_fen"] for row in await uow.ledgers.balances(organization_id) if row["pending_fen"]
+        }
 
 
 def signing_key_file(directory: Path) -> str:

@@ -29,7 +29,9 @@ async def producer(bootstrap: str):
 
 async def send_envelope(client: AIOKafkaProducer, topic: str, envelope: Envelope, data: bytes | None = None):
     headers = [(k, v.encode()) for k, v in envelope.headers().items()]
-    return await client.send_and_wait(topic, data if data is not None else envelope.data, key=envelope.key, headers=headers)
+    return await client.send_and_wait(
+        topic, data if data is not None else envelope.data, key=envelope.key, headers=headers
+    )
 
 
 async def send_raw(client: AIOKafkaProducer, topic: str, key: bytes, value: bytes, headers: list[tuple[str, bytes]]):
@@ -107,7 +109,11 @@ async def deliver(runtime, events, topic: str | None = None, *, to_dlq_topic: bo
     for event in events:
         envelope = envelope_for(event)
         message = IncomingMessage(
-            topic or event.topic, 0, next(_delivered), envelope.key, envelope.data,
+            topic or event.topic,
+            0,
+            next(_delivered),
+            envelope.key,
+            envelope.data,
             tuple((k, v.encode()) for k, v in envelope.headers().items()),
         )
         outcomes.append(await runtime.consumer.handle(message, to_dlq_topic=to_dlq_topic))

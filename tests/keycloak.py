@@ -48,9 +48,16 @@ class Keycloak:
         return f"{self.realm_url}/protocol/openid-connect/certs"
 
     def password_grant(self, username: str, password: str) -> httpx.Response:
-        return httpx.post(f"{self.realm_url}/protocol/openid-connect/token", timeout=30, data={
-            "grant_type": "password", "client_id": "unionfed-tests", "username": username, "password": password,
-        })
+        return httpx.post(
+            f"{self.realm_url}/protocol/openid-connect/token",
+            timeout=30,
+            data={
+                "grant_type": "password",
+                "client_id": "unionfed-tests",
+                "username": username,
+                "password": password,
+            },
+        )
 
     def token(self, username: str, password: str) -> str:
         answer = self.password_grant(username, password)
@@ -59,17 +66,32 @@ class Keycloak:
 
     def admin(self) -> httpx.Client:
         """The realm's admin API, as the master realm's bootstrap admin."""
-        answer = httpx.post(f"{self.url}/realms/master/protocol/openid-connect/token", timeout=30, data={
-            "grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": self.admin_password,
-        })
+        answer = httpx.post(
+            f"{self.url}/realms/master/protocol/openid-connect/token",
+            timeout=30,
+            data={
+                "grant_type": "password",
+                "client_id": "admin-cli",
+                "username": "admin",
+                "password": self.admin_password,
+            },
+        )
         answer.raise_for_status()
-        return httpx.Client(base_url=f"{self.url}/admin/realms/unionfed", timeout=30,
-                            headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
+        return httpx.Client(
+            base_url=f"{self.url}/admin/realms/unionfed",
+            timeout=30,
+            headers={"Authorization": f"Bearer {answer.json()['access_token']}"},
+        )
 
     def membership_settings(self) -> dict[str, str]:
         """build_service overrides for a membership that verifies this Keycloak's tokens and manages its accounts."""
-        return {"jwks_url": self.jwks_url, "jwt_issuer": self.issuer, "jwt_audience": "unionfed",
-                "keycloak_url": self.url, "keycloak_client_secret": self.membership_secret}
+        return {
+            "jwks_url": self.jwks_url,
+            "jwt_issuer": self.issuer,
+            "jwt_audience": "unionfed",
+            "keycloak_url": self.url,
+            "keycloak_client_secret": self.membership_secret,
+        }
 
 
 def _ensure_database(infra: Infra) -> None:
@@ -106,19 +128,37 @@ def start_keycloak(infra: Infra, state_dir: Path) -> Keycloak:
     subprocess.run(["bash", str(KEYCLOAK_SH), "up"], env=env, check=True, timeout=900, stdin=subprocess.DEVNULL)
     keycloak_state = state_dir / "keycloak"
     subprocess.run(
-        [sys.executable, str(REALM_SCRIPT), "--url", url, "--test-client",
-         "--admin-password-file", str(keycloak_state / "admin-password"),
-         "--membership-secret-file", str(keycloak_state / "membership-secret")],
-        check=True, timeout=120, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            str(REALM_SCRIPT),
+            "--url",
+            url,
+            "--test-client",
+            "--admin-password-file",
+            str(keycloak_state / "admin-password"),
+            "--membership-secret-file",
+            str(keycloak_state / "membership-secret"),
+        ],
+        check=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
-    return Keycloak(url=url, state_dir=state_dir,
-                    membership_secret=(keycloak_state / "membership-secret").read_text().strip(),
-                    admin_password=(keycloak_state / "admin-password").read_text().strip())
+    return Keycloak(
+        url=url,
+        state_dir=state_dir,
+        membership_secret=(keycloak_state / "membership-secret").read_text().strip(),
+        admin_password=(keycloak_state / "admin-password").read_text().strip(),
+    )
 
 
 def stop_keycloak(keycloak: Keycloak) -> None:
-    subprocess.run(["bash", str(KEYCLOAK_SH), "down"], env={**os.environ, "UNIONFED_STATE_DIR": str(keycloak.state_dir)},
-                   check=False, timeout=120, stdin=subprocess.DEVNULL)
+    subprocess.run(
+        ["bash", str(KEYCLOAK_SH), "down"],
+        env={**os.environ, "UNIONFED_STATE_DIR": str(keycloak.state_dir)},
+        check=False,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="session")

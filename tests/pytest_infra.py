@@ -38,7 +38,9 @@ def bearer(role, organization_id: str, federation_id: str, subject: str | None =
     from unionfed_shared.auth import TokenService
 
     tokens = TokenService(JWT_SECRET, "unionfed", "unionfed-local")
-    return {"Authorization": f"Bearer {tokens.issue(subject or f'{role.value}-1', role, organization_id, federation_id)}"}
+    return {
+        "Authorization": f"Bearer {tokens.issue(subject or f'{role.value}-1', role, organization_id, federation_id)}"
+    }
 
 
 def unique(prefix: str) -> str:

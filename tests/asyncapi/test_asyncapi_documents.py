@@ -45,9 +45,7 @@ def asyncapi_parser() -> list[str]:
     node, npm = shutil.which("node"), shutil.which("npm")
     assert node and npm, "Node.js 20+ and npm are needed to run the AsyncAPI parser"
     if not (HERE / "node_modules" / "@asyncapi" / "parser" / "package.json").exists():
-        subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=HERE, check=True, timeout=600
-        )
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=HERE, check=True, timeout=600)
     return [node, str(HERE / "validate.mjs")]
 
 
@@ -95,15 +93,23 @@ def _traced(build):
 def _wrap(event, source: str) -> Envelope:
     return _traced(
         lambda: Envelope.wrap(
-            event, source=source, correlation_id=str(uuid.uuid4()), causation_id=str(uuid.uuid4()),
-            actor="treasurer-1", trace_headers=inject_trace_headers(),
+            event,
+            source=source,
+            correlation_id=str(uuid.uuid4()),
+            causation_id=str(uuid.uuid4()),
+            actor="treasurer-1",
+            trace_headers=inject_trace_headers(),
         )
     )
 
 
 def _sample(envelope: Envelope, message: str) -> dict:
-    return {"message": message, "key": envelope.key.decode(), "headers": envelope.headers(),
-            "payload": json.loads(envelope.data)}
+    return {
+        "message": message,
+        "key": envelope.key.decode(),
+        "headers": envelope.headers(),
+        "payload": json.loads(envelope.data),
+    }
 
 
 def _real_events() -> list[Envelope]:
@@ -111,21 +117,48 @@ def _real_events() -> list[Envelope]:
     member_id, registered = school_events(federation, school)
     hold_id = uuid.uuid4()
     journal = JournalEntryV1(
-        organization_id=federation, federation_id=federation, requested_by=school, reference="grant/1",
-        instruction=Reserve(hold_id=hold_id, organization_id=school, category_account="5101", amount_fen=50_000,
-                            description="hardship grant", reference="grant/1"),
+        organization_id=federation,
+        federation_id=federation,
+        requested_by=school,
+        reference="grant/1",
+        instruction=Reserve(
+            hold_id=hold_id,
+            organization_id=school,
+            category_account="5101",
+            amount_fen=50_000,
+            description="hardship grant",
+            reference="grant/1",
+        ),
     )
     return [
         *[_wrap(event, "/unionfed/membership") for event in registered],
         _wrap(dues(federation, school, member_id, 2_400), "/unionfed/membership"),
-        _wrap(WelfareHoldRequestedV1(
-            organization_id=school, federation_id=federation, hold_id=hold_id, category="welfare",
-            amount_fen=50_000, purpose="hardship grant", reference="grant/1"), "/unionfed/welfare"),
+        _wrap(
+            WelfareHoldRequestedV1(
+                organization_id=school,
+                federation_id=federation,
+                hold_id=hold_id,
+                category="welfare",
+                amount_fen=50_000,
+                purpose="hardship grant",
+                reference="grant/1",
+            ),
+            "/unionfed/welfare",
+        ),
         _wrap(journal, "/unionfed/finance"),
-        _wrap(MoneyRequestSettledV1(
-            organization_id=school, federation_id=federation, request_event_id=str(uuid.uuid4()),
-            journal_event_id=str(uuid.uuid4()), operation="reserve", outcome="reserved", reference="grant/1",
-            hold_id=hold_id), "/unionfed/finance"),
+        _wrap(
+            MoneyRequestSettledV1(
+                organization_id=school,
+                federation_id=federation,
+                request_event_id=str(uuid.uuid4()),
+                journal_event_id=str(uuid.uuid4()),
+                operation="reserve",
+                outcome="reserved",
+                reference="grant/1",
+                hold_id=hold_id,
+            ),
+            "/unionfed/finance",
+        ),
     ]
 
 
@@ -147,14 +180,20 @@ async def _real_dead_letter(service: str, envelope: Envelope) -> dict:
     consumer.register_all(_definition(service).handlers)
     topic = EVENT_TYPES[envelope.type].topic
     message = IncomingMessage(
-        topic=topic, partition=3, offset=41, key=envelope.key, value=b"{not json",
+        topic=topic,
+        partition=3,
+        offset=41,
+        key=envelope.key,
+        value=b"{not json",
         headers=tuple((name, value.encode()) for name, value in envelope.headers().items()),
     )
     assert await consumer.handle(message) is Outcome.DEAD_LETTERED
     [(dlq_topic, key, value, headers)] = sent
     assert dlq_topic == topics.dead_letter_topic(topic)
     return {
-        "message": f"DeadLetter_{topic.replace('.', '_')}", "key": key.decode(), "headers": headers,
+        "message": f"DeadLetter_{topic.replace('.', '_')}",
+        "key": key.decode(),
+        "headers": headers,
         "payload": value.decode(),
     }
 
@@ -272,7 +311,8 @@ def test_every_contract_is_in_exactly_the_documents_of_its_producers_and_consume
         consumed_by = {s for s in SERVICES if cls.__name__ in consumers[s]}
         assert emitted_by, f"no service emits {event_type}"
         listed_by = {
-            s for s, d in documents.items()
+            s
+            for s, d in documents.items()
             if any(m["name"] == event_type for m in d["components"]["messages"].values())
         }
         assert listed_by == emitted_by | consumed_by, event_type
@@ -299,4 +339,3 @@ def test_finance_lists_what_it_publishes_and_every_consumer_its_dead_letter_chan
         for message in document["components"]["messages"].values()
         if message["name"] in EVENT_TYPES
     )
-

@@ -22,10 +22,12 @@ _NOT_STATE = {"alembic_version", "audit_log"}
 
 async def table_names(runtime) -> list[str]:
     async with runtime.engine.connect() as connection:
-        rows = await connection.execute(text(
-            "SELECT table_name FROM information_schema.tables"
-            " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
-        ))
+        rows = await connection.execute(
+            text(
+                "SELECT table_name FROM information_schema.tables"
+                " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name"
+            )
+        )
         return [name for (name,) in rows if name not in _NOT_STATE]
 
 
@@ -37,8 +39,7 @@ async def db_fingerprint(runtime, tables: list[str] | None = None) -> dict[str, 
     """
     tables = tables or await table_names(runtime)
     query = " UNION ALL ".join(
-        f"SELECT '{name}', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))"
-        f' FROM "{name}" AS t'
+        f"SELECT '{name}', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{name}\" AS t"
         for name in tables
     )
     async with runtime.engine.connect() as connection:
@@ -46,7 +47,11 @@ async def db_fingerprint(runtime, tables: list[str] | None = None) -> dict[str, 
 
 
 def changed_tables(before: dict, after: dict) -> dict[str, tuple]:
-    return {name: (before.get(name), after.get(name)) for name in set(before) | set(after) if before.get(name) != after.get(name)}
+    return {
+        name: (before.get(name), after.get(name))
+        for name in set(before) | set(after)
+        if before.get(name) != after.get(name)
+    }
 
 
 @dataclasses.dataclass
@@ -92,7 +97,9 @@ async def seed_service(build_service, definition, **overrides: str) -> Seeded:
         from unionfed_membership.service_layer import commands, handlers
 
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="County union"))
+            await handlers.found_federation(
+                uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="County union")
+            )
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as api:
             body = {"id": school, "name": "No. 1 Primary", "kind": "grassroots_union", "parent_id": federation}
             response = await api.post("/v1/organizations", json=body, headers=admin)

@@ -54,8 +54,10 @@ async def refused_without_change(seeded, api, name, data, media_type, status: in
     before = await db_fingerprint(seeded.runtime)
     started = time.monotonic()
     response = await api.post(
-        f"/v1/organizations/{seeded.school}/roster-imports", params={"import_valid_rows": "false"},
-        files={"file": (name, data, media_type)}, headers=seeded.admin,
+        f"/v1/organizations/{seeded.school}/roster-imports",
+        params={"import_valid_rows": "false"},
+        files={"file": (name, data, media_type)},
+        headers=seeded.admin,
     )
     took = time.monotonic() - started
     statuses = status if isinstance(status, tuple) else (status,)
@@ -63,7 +65,9 @@ async def refused_without_change(seeded, api, name, data, media_type, status: in
     text = response.text
     assert all(word in text for word in words), (name, words, text[:500])
     after = await db_fingerprint(seeded.runtime)
-    assert changed_tables(before, after) == {}, f"{name}: a refused import changed {sorted(changed_tables(before, after))}"
+    assert changed_tables(before, after) == {}, (
+        f"{name}: a refused import changed {sorted(changed_tables(before, after))}"
+    )
     return response, took
 
 
@@ -90,7 +94,9 @@ async def test_formula_cells_are_refused_in_csv_and_xlsx_and_nothing_is_imported
     sheet["A2"] = '=HYPERLINK("http://evil","张老师")'
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response, _ = await refused_without_change(seeded, api, "f.xlsx", buffer.getvalue(), XLSX, 422, ("formula injection",))
+    response, _ = await refused_without_change(
+        seeded, api, "f.xlsx", buffer.getvalue(), XLSX, 422, ("formula injection",)
+    )
 
 
 async def test_an_export_never_emits_a_cell_a_spreadsheet_would_run(union):
@@ -100,10 +106,14 @@ async def test_an_export_never_emits_a_cell_a_spreadsheet_would_run(union):
         body = {"display_name": name, "gender": "female", "joined_on": "2020-09-01", "staff_no": FORMULAS[-1 - i]}
         response = await api.post(f"/v1/organizations/{seeded.school}/members", json=body, headers=seeded.admin)
         assert response.status_code in (201, 422), response.text
-    as_csv = await api.get(f"/v1/organizations/{seeded.federation}/roster", params={"format": "csv"}, headers=seeded.admin)
+    as_csv = await api.get(
+        f"/v1/organizations/{seeded.federation}/roster", params={"format": "csv"}, headers=seeded.admin
+    )
     assert as_csv.status_code == 200, as_csv.text
     cells = [cell for row in csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))) for cell in row]
-    as_xlsx = await api.get(f"/v1/organizations/{seeded.federation}/roster", params={"format": "xlsx"}, headers=seeded.admin)
+    as_xlsx = await api.get(
+        f"/v1/organizations/{seeded.federation}/roster", params={"format": "xlsx"}, headers=seeded.admin
+    )
     assert as_xlsx.status_code == 200, as_xlsx.text
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     cells += [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
@@ -123,7 +133,11 @@ async def test_an_export_never_emits_a_cell_a_spreadsheet_would_run(union):
         ("NUL bytes", b"\x00" * 4096, ()),
         ("an empty file", b"", ("roster_empty",)),
         ("only a BOM", b"\xef\xbb\xbf", ()),
-        ("a CSV field past csv's limit", "姓名,性别,入会日期\n".encode() + b'"' + b"x" * 200_000 + b'",\xe5\xa5\xb3,2020-09-01\n', ()),
+        (
+            "a CSV field past csv's limit",
+            "姓名,性别,入会日期\n".encode() + b'"' + b"x" * 200_000 + b'",\xe5\xa5\xb3,2020-09-01\n',
+            (),
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
@@ -136,11 +150,15 @@ async def test_wrong_encodings_and_garbage_get_a_clear_4xx_and_change_nothing(un
 async def test_huge_uploads_and_zip_bombs_are_refused_quickly_and_change_nothing(union):
     seeded, api = union
     over = b"a" * (roster_import.MAX_BYTES + 1)
-    _, took = await refused_without_change(seeded, api, "big.csv", over, "text/csv", 413, ("roster_too_large", "字节的上限"))
+    _, took = await refused_without_change(
+        seeded, api, "big.csv", over, "text/csv", 413, ("roster_too_large", "字节的上限")
+    )
     assert took < 10
 
     rows = "姓名,性别,入会日期\n" + "甲,女,2020-09-01\n" * (roster_import.MAX_ROWS + 1)
-    await refused_without_change(seeded, api, "many.csv", rows.encode(), "text/csv", 413, ("roster_too_large", "行，请拆分"))
+    await refused_without_change(
+        seeded, api, "many.csv", rows.encode(), "text/csv", 413, ("roster_too_large", "行，请拆分")
+    )
 
     # A workbook of a few hundred KB whose one cell unpacks to far more than any roster holds.
     template = xlsx([["甲", "女", "A1", "2020-09-01", ""]])

@@ -51,14 +51,24 @@ class Carrier:
 def carriers(service: str, federation: str, school: str, member_id: uuid.UUID) -> dict[str, Carrier]:
     """One carrier per topic the service consumes."""
     joined = MemberJoinedV1(
-        organization_id=school, federation_id=federation, member_id=uuid.uuid4(), display_name="Wang Fang",
-        gender="female", joined_on=dt.date(2021, 9, 1),
+        organization_id=school,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name="Wang Fang",
+        gender="female",
+        joined_on=dt.date(2021, 9, 1),
     )
     if service in ("welfare", "events"):
         settled = MoneyRequestSettledV1(
-            organization_id=school, federation_id=federation, request_event_id=str(uuid.uuid4()),
-            journal_event_id=str(uuid.uuid4()), operation="reserve", outcome="refused", reason="no budget",
-            reference=f"grant/{uuid.uuid4()}", hold_id=uuid.uuid4(),
+            organization_id=school,
+            federation_id=federation,
+            request_event_id=str(uuid.uuid4()),
+            journal_event_id=str(uuid.uuid4()),
+            operation="reserve",
+            outcome="refused",
+            reason="no budget",
+            reference=f"grant/{uuid.uuid4()}",
+            hold_id=uuid.uuid4(),
         )
         return {
             topics.MEMBERSHIP: Carrier(joined, number=("member_version",), money=False, text=("display_name",)),
@@ -68,24 +78,45 @@ def carriers(service: str, federation: str, school: str, member_id: uuid.UUID) -
         topics.MEMBERSHIP: Carrier(dues(federation, school, member_id, 2150), number=("amount_fen",)),
         topics.WELFARE: Carrier(
             DonationReceivedV1(
-                organization_id=school, federation_id=federation, donation_id=uuid.uuid4(), drive="flood-2026",
-                amount_fen=50000, received_on=dt.date(2026, 7, 1), donor="anonymous",
+                organization_id=school,
+                federation_id=federation,
+                donation_id=uuid.uuid4(),
+                drive="flood-2026",
+                amount_fen=50000,
+                received_on=dt.date(2026, 7, 1),
+                donor="anonymous",
             ),
-            number=("amount_fen",), text=("donor",),
+            number=("amount_fen",),
+            text=("donor",),
         ),
         topics.EVENTS: Carrier(
             EventsHoldRequestedV1(
-                organization_id=school, federation_id=federation, hold_id=uuid.uuid4(), category="activity",
-                amount_fen=30000, purpose="choir contest", reference=f"activity/{uuid.uuid4()}",
+                organization_id=school,
+                federation_id=federation,
+                hold_id=uuid.uuid4(),
+                category="activity",
+                amount_fen=30000,
+                purpose="choir contest",
+                reference=f"activity/{uuid.uuid4()}",
             ),
-            number=("amount_fen",), text=("purpose",),
+            number=("amount_fen",),
+            text=("purpose",),
         ),
         topics.FINANCE_JOURNAL: Carrier(
-            journal_entry(federation, school, Reserve(
-                hold_id=uuid.uuid4(), organization_id=school, category_account="5301", amount_fen=1000,
-                description="prizes", reference="activity/x",
-            )),
-            number=("instruction", "amount_fen"), text=("instruction", "description"),
+            journal_entry(
+                federation,
+                school,
+                Reserve(
+                    hold_id=uuid.uuid4(),
+                    organization_id=school,
+                    category_account="5301",
+                    amount_fen=1000,
+                    description="prizes",
+                    reference="activity/x",
+                ),
+            ),
+            number=("instruction", "amount_fen"),
+            text=("instruction", "description"),
         ),
     }
 
@@ -125,16 +156,26 @@ def malformed(carrier: Carrier) -> list[tuple[str, bytes, dict[str, bytes], tupl
         ("no headers at all", body, {}, ("missing CloudEvents headers",)),
         ("ce_time not a time", body, headers(ce_time=b"yesterday"), ("ce_time",)),
         (
-            "oversized body", body[:-1] + b" " * (MAX_BODY_BYTES - len(body) + 1) + b"}", headers(),
+            "oversized body",
+            body[:-1] + b" " * (MAX_BODY_BYTES - len(body) + 1) + b"}",
+            headers(),
             ("exceeds", str(MAX_BODY_BYTES)),
         ),
-        ("invalid UTF-8 body", body.replace(b'"' + as_dict["organization_id"].encode() + b'"', b'"\xff\xfe"', 1),
-         headers(), ("not UTF-8",)),
+        (
+            "invalid UTF-8 body",
+            body.replace(b'"' + as_dict["organization_id"].encode() + b'"', b'"\xff\xfe"', 1),
+            headers(),
+            ("not UTF-8",),
+        ),
         ("invalid UTF-8 header", body, headers(ce_source=b"/\xff\xfe"), ("not UTF-8",)),
         ("not JSON", b"organization_id=" + as_dict["organization_id"].encode(), headers(), ("Invalid JSON",)),
         ("a JSON array", b"[]", headers(), ("body is invalid",)),
-        ("organization differs from its header", body, headers(ce_organizationid=b"someone-else"),
-         ("organization_id differs",)),
+        (
+            "organization differs from its header",
+            body,
+            headers(ce_organizationid=b"someone-else"),
+            ("organization_id differs",),
+        ),
         ("NUL in the event id", body, headers(ce_id=f"{uuid.uuid4()}\0x".encode()), ("ce_id", "NUL")),
     ]
     if carrier.number:
@@ -239,9 +280,7 @@ async def test_malformed_records_on_the_broker_are_dead_lettered_and_the_partiti
     await eventually(all_valid_applied, timeout=60)
 
     async def all_dead_lettered():
-        letters = {
-            (l["topic"], l["partition"], l["offset"]): l for l in await runtime.dead_letters.find("pending")
-        }
+        letters = {(l["topic"], l["partition"], l["offset"]): l for l in await runtime.dead_letters.find("pending")}
         missing = [sent[k][0] for k in sent if k not in letters]
         assert not missing, f"not dead-lettered (yet): {missing}"
         return {k: letters[k] for k in sent}
@@ -252,14 +291,19 @@ async def test_malformed_records_on_the_broker_are_dead_lettered_and_the_partiti
 
     for topic in {t for t, _, _ in sent}:
         in_dlq = await read_topic(
-            infra.kafka_bootstrap, topics.dead_letter_topic(topic),
-            lambda r: dict(r.headers).get("dlq_consumer") == service.encode()
-            and dict(r.headers).get("dlq_original_partition") is not None
-            and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))  # noqa: B023 - read here
-            in sent,
+            infra.kafka_bootstrap,
+            topics.dead_letter_topic(topic),
+            lambda r: (
+                dict(r.headers).get("dlq_consumer") == service.encode()
+                and dict(r.headers).get("dlq_original_partition") is not None
+                and (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))  # noqa: B023 - read here
+                in sent
+            ),
         )
         expected = {k for k in sent if k[0] == topic}
-        got = {(topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))
-               for r in in_dlq}
+        got = {
+            (topic, int(dict(r.headers)["dlq_original_partition"]), int(dict(r.headers)["dlq_original_offset"]))
+            for r in in_dlq
+        }
         assert got == expected, f"{topic}.dlq is missing {sorted(expected - got)}"
         assert all(dict(r.headers)["dlq_error"] for r in in_dlq)

@@ -50,8 +50,12 @@ def generate_cases(schema, examples: int, modes=(GenerationMode.POSITIVE, Genera
             drawn = []
 
             @settings(
-                max_examples=examples, derandomize=True, database=None, deadline=None,
-                suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate],
+                max_examples=examples,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                phases=[Phase.explicit, Phase.generate],
             )
             @given(operation.as_strategy(generation_mode=mode))
             def collect(case):
@@ -117,7 +121,9 @@ def describe(case, mode: str, response) -> str:
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("service", SERVICES)
 async def test_fuzzed_requests_get_no_5xx_and_refused_ones_change_nothing(build_service, service, keycloak, tmp_path):
-    seeded = await seed_service(build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path))
+    seeded = await seed_service(
+        build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path)
+    )
     schema = schemathesis.openapi.from_dict(seeded.app.openapi())
     cases = await asyncio.to_thread(generate_cases, schema, EXAMPLES_PER_MODE)
     operations = {(c.method.upper(), c.path) for _, c in cases}
@@ -207,7 +213,9 @@ async def send_hostile(client, case, variant, headers):
 @pytest.mark.parametrize("service", SERVICES)
 async def test_unstorable_values_in_any_field_get_a_4xx_not_a_5xx(build_service, service, keycloak, tmp_path):
     """NUL, lone surrogates, integers past BIGINT and 1e308 in every field: refused, never a crash."""
-    seeded = await seed_service(build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path))
+    seeded = await seed_service(
+        build_service, definition_of(service), **dependency_settings(keycloak, service, tmp_path)
+    )
     schema = schemathesis.openapi.from_dict(seeded.app.openapi())
     cases = await asyncio.to_thread(generate_cases, schema, 2, (GenerationMode.POSITIVE,))
     tables = await table_names(seeded.runtime)
@@ -219,9 +227,7 @@ async def test_unstorable_values_in_any_field_get_a_4xx_not_a_5xx(build_service,
                 response = await send_hostile(client, case, variant, seeded.admin)
                 sent += 1
                 after = await db_fingerprint(seeded.runtime, tables)
-                line = (
-                    f"{case.method.upper()} {case.path} {variant!r:.300} -> {response.status_code} {response.text[:200]}"
-                )
+                line = f"{case.method.upper()} {case.path} {variant!r:.300} -> {response.status_code} {response.text[:200]}"
                 if response.status_code >= 500 and (case.method.upper(), case.path) not in SKIP_BODY_CHECK:
                     server_errors.append(line)
                 if 400 <= response.status_code < 500 and after != before:

@@ -38,8 +38,11 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if any("tests/chaos" in str(item) for item in getattr(terminalreporter, "stats", {}).get("passed", []) +
-           getattr(terminalreporter, "stats", {}).get("failed", [])):
+    if any(
+        "tests/chaos" in str(item)
+        for item in getattr(terminalreporter, "stats", {}).get("passed", [])
+        + getattr(terminalreporter, "stats", {}).get("failed", [])
+    ):
         terminalreporter.write_line(seed_line())
 
 

@@ -22,6 +22,8 @@ MIGRATIONS = {
     "events": EVENTS_MIGRATIONS,
     "finance": FINANCE_MIGRATIONS,
 }
+
+
 def _definition(module: str):
     import importlib
 

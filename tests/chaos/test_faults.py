@@ -69,13 +69,19 @@ async def test_1_each_consumer_killed_after_its_db_commit_and_just_before_it(hea
             points = list(COMMIT_FAILPOINTS)
             rng.shuffle(points)
             for phase, point in zip(phases, points):
-                plan.append((PHASES.index(phase), phase, service, f"{point}:{rng.randint(1, SURE_EVENTS[phase][service])}"))
+                plan.append(
+                    (PHASES.index(phase), phase, service, f"{point}:{rng.randint(1, SURE_EVENTS[phase][service])}")
+                )
         plan.sort()
-        schedule("fault 1", round_no, [f"during the {phase} phase: {service} with {fp} (os._exit, as kill -9)"
-                                       for _, phase, service, fp in plan])
+        schedule(
+            "fault 1",
+            round_no,
+            [f"during the {phase} phase: {service} with {fp} (os._exit, as kill -9)" for _, phase, service, fp in plan],
+        )
         armed: dict[str, int] = dict.fromkeys(CONSUMERS, 0)
 
         async with supervised(platform) as restarts:
+
             def fired(service: str) -> int:
                 return sum(1 for name, code in restarts if name == service and code == 137)
 
@@ -93,6 +99,7 @@ async def test_1_each_consumer_killed_after_its_db_commit_and_just_before_it(hea
                         await all_fired(service)
                         armed[service] += 1
                     await asyncio.gather(*(platform.restart(s, failpoints=fp, wait=False) for s, fp in victims))
+
                 return hook
 
             workload = Workload(platform, rng, f"kill{round_no}")
@@ -111,8 +118,14 @@ async def test_5_every_event_delivered_twice_and_every_topic_replayed_from_offse
     platform = healthy
     for round_no in range(ROUNDS):
         order = rng.choice(["in place", "all at the end"])
-        schedule("fault 5", round_no, [f"re-publish every record of {', '.join(DOMAIN_TOPICS)} ({order})",
-                                       "then stop the consumers, move their groups to offset 0, start them"])
+        schedule(
+            "fault 5",
+            round_no,
+            [
+                f"re-publish every record of {', '.join(DOMAIN_TOPICS)} ({order})",
+                "then stop the consumers, move their groups to offset 0, start them",
+            ],
+        )
         workload = Workload(platform, rng, f"dup{round_no}")
         await workload.run()
 
@@ -169,9 +182,15 @@ async def test_6_a_poison_message_on_each_topic_is_dead_lettered_and_replayed_af
         workload = Workload(platform, rng, f"poison{round_no}")
         injected = []  # (topic, envelope, consumers, partition, offset)
         phase = rng.choice(["finance", "welfare", "events"])
-        schedule("fault 6", round_no, [
-            f"after the {phase} phase's commands: one poison (payload cut in half) per topic, each on the "
-            "partition of live events", "after the workload: the payload fixed, `dead-letters replay --all`"])
+        schedule(
+            "fault 6",
+            round_no,
+            [
+                f"after the {phase} phase's commands: one poison (payload cut in half) per topic, each on the "
+                "partition of live events",
+                "after the workload: the payload fixed, `dead-letters replay --all`",
+            ],
+        )
         hold_id = uuid.UUID(int=rng.getrandbits(128))
         amounts = {k: rng.randrange(100_00, 900_00) for k in ("dues", "donation", "hold", "journal")}
 
@@ -179,26 +198,80 @@ async def test_6_a_poison_message_on_each_topic_is_dead_lettered_and_replayed_af
             u0, u1 = workload.unions[0], workload.unions[-1]
             member = workload.members[u0][0][0]
             events = [
-                (topics.MEMBERSHIP, DuesCollectedV1(
-                    organization_id=u0, federation_id=workload.fed, payment_id=uuid.UUID(int=rng.getrandbits(128)),
-                    member_id=member, period="2026-01", amount_fen=amounts["dues"],
-                    collected_at=dt.datetime.now(dt.UTC)), ["finance"]),
-                (topics.WELFARE, DonationReceivedV1(
-                    organization_id=u0, federation_id=workload.fed, donation_id=uuid.UUID(int=rng.getrandbits(128)),
-                    drive="chaos-drive", amount_fen=amounts["donation"], received_on=TODAY, donor="anonymous"), ["finance"]),
-                (topics.EVENTS, EventsHoldRequestedV1(
-                    organization_id=u1, federation_id=workload.fed, hold_id=hold_id, category="activity",
-                    amount_fen=amounts["hold"], purpose="奖品 chaos prizes", reference=f"chaos/{hold_id}"), ["finance"]),
-                (topics.FINANCE, contract.MoneyRequestSettledV1(
-                    organization_id=u0, federation_id=workload.fed, request_event_id=str(uuid.UUID(int=rng.getrandbits(128))),
-                    journal_event_id=str(uuid.UUID(int=rng.getrandbits(128))), operation="post", outcome="posted"),
-                 ["welfare", "events"]),
-                (topics.FINANCE_JOURNAL, contract.JournalEntryV1(
-                    organization_id=workload.fed, federation_id=workload.fed, requested_by=u1, reference="chaos/late-dues",
-                    instruction=contract.Post(postings=[contract.PostingSpec(
-                        organization_id=u1, effective_date=TODAY, description="会费 late dues (chaos)",
-                        lines=[contract.LineSpec(account="1001", debit_fen=amounts["journal"]),
-                               contract.LineSpec(account="4101", credit_fen=amounts["journal"])])])), ["finance"]),
+                (
+                    topics.MEMBERSHIP,
+                    DuesCollectedV1(
+                        organization_id=u0,
+                        federation_id=workload.fed,
+                        payment_id=uuid.UUID(int=rng.getrandbits(128)),
+                        member_id=member,
+                        period="2026-01",
+                        amount_fen=amounts["dues"],
+                        collected_at=dt.datetime.now(dt.UTC),
+                    ),
+                    ["finance"],
+                ),
+                (
+                    topics.WELFARE,
+                    DonationReceivedV1(
+                        organization_id=u0,
+                        federation_id=workload.fed,
+                        donation_id=uuid.UUID(int=rng.getrandbits(128)),
+                        drive="chaos-drive",
+                        amount_fen=amounts["donation"],
+                        received_on=TODAY,
+                        donor="anonymous",
+                    ),
+                    ["finance"],
+                ),
+                (
+                    topics.EVENTS,
+                    EventsHoldRequestedV1(
+                        organization_id=u1,
+                        federation_id=workload.fed,
+                        hold_id=hold_id,
+                        category="activity",
+                        amount_fen=amounts["hold"],
+                        purpose="奖品 chaos prizes",
+                        reference=f"chaos/{hold_id}",
+                    ),
+                    ["finance"],
+                ),
+                (
+                    topics.FINANCE,
+                    contract.MoneyRequestSettledV1(
+                        organization_id=u0,
+                        federation_id=workload.fed,
+                        request_event_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                        journal_event_id=str(uuid.UUID(int=rng.getrandbits(128))),
+                        operation="post",
+                        outcome="posted",
+                    ),
+                    ["welfare", "events"],
+                ),
+                (
+                    topics.FINANCE_JOURNAL,
+                    contract.JournalEntryV1(
+                        organization_id=workload.fed,
+                        federation_id=workload.fed,
+                        requested_by=u1,
+                        reference="chaos/late-dues",
+                        instruction=contract.Post(
+                            postings=[
+                                contract.PostingSpec(
+                                    organization_id=u1,
+                                    effective_date=TODAY,
+                                    description="会费 late dues (chaos)",
+                                    lines=[
+                                        contract.LineSpec(account="1001", debit_fen=amounts["journal"]),
+                                        contract.LineSpec(account="4101", credit_fen=amounts["journal"]),
+                                    ],
+                                )
+                            ]
+                        ),
+                    ),
+                    ["finance"],
+                ),
             ]
             async with producer(platform.infra.kafka_bootstrap) as client:
                 for topic, event, consumers in events:
@@ -206,7 +279,9 @@ async def test_6_a_poison_message_on_each_topic_is_dead_lettered_and_replayed_af
                     sent = await send_envelope(client, topic, envelope, data=_truncated(envelope.data))
                     platform.poison.add((topic, sent.partition, sent.offset))
                     injected.append((topic, envelope, consumers, sent.partition, sent.offset))
-                    log(f"poison on {topic}/{sent.partition}@{sent.offset} ({envelope.type}) for {', '.join(consumers)}")
+                    log(
+                        f"poison on {topic}/{sent.partition}@{sent.offset} ({envelope.type}) for {', '.join(consumers)}"
+                    )
 
         await workload.run({phase: inject})
         for _topic, _envelope, consumers, _p, _o in injected:
@@ -214,21 +289,37 @@ async def test_6_a_poison_message_on_each_topic_is_dead_lettered_and_replayed_af
                 platform.pending_dead_letters[service] += 1
         # The partitions moved on (the workload settled); each poison is dead-lettered, table and topic.
         await check(platform, workload)
-        def dead_lettered(partition, offset):
-            return lambda r: (dict(r.headers).get("dlq_original_offset") == str(offset).encode()
-                              and dict(r.headers).get("dlq_original_partition") == str(partition).encode())
 
-        in_dlqs = await asyncio.gather(*(read_topic(platform.infra.kafka_bootstrap, dead_letter_topic(topic),
-                                                    dead_lettered(partition, offset))
-                                         for topic, _e, _c, partition, offset in injected))
+        def dead_lettered(partition, offset):
+            return lambda r: (
+                dict(r.headers).get("dlq_original_offset") == str(offset).encode()
+                and dict(r.headers).get("dlq_original_partition") == str(partition).encode()
+            )
+
+        in_dlqs = await asyncio.gather(
+            *(
+                read_topic(platform.infra.kafka_bootstrap, dead_letter_topic(topic), dead_lettered(partition, offset))
+                for topic, _e, _c, partition, offset in injected
+            )
+        )
         for (topic, _envelope, consumers, _p, _o), in_dlq in zip(injected, in_dlqs):
-            assert sorted(dict(r.headers)["dlq_consumer"].decode() for r in in_dlq) == sorted(consumers), (topic, in_dlq)
+            assert sorted(dict(r.headers)["dlq_consumer"].decode() for r in in_dlq) == sorted(consumers), (
+                topic,
+                in_dlq,
+            )
 
         # The fix: the producer's bug is fixed and the operator corrects the stored payloads.
         for topic, envelope, consumers, partition, offset in injected:
             for service in consumers:
-                await _query(platform, service, 'UPDATE dead_letters SET payload = $1 WHERE topic = $2 AND "partition" = $3 '
-                                                'AND "offset" = $4', envelope.data, topic, partition, offset)
+                await _query(
+                    platform,
+                    service,
+                    'UPDATE dead_letters SET payload = $1 WHERE topic = $2 AND "partition" = $3 AND "offset" = $4',
+                    envelope.data,
+                    topic,
+                    partition,
+                    offset,
+                )
         replays = await asyncio.gather(*(run_cli(platform, s, "dead-letters", "replay", "--all") for s in CONSUMERS))
         for service, (code, out) in zip(CONSUMERS, replays):
             assert code == 0, f"{service} dead-letters replay:\n{out}"
@@ -240,13 +331,25 @@ async def test_6_a_poison_message_on_each_topic_is_dead_lettered_and_replayed_af
         platform.expected.post(u1, ("1001", amounts["journal"], 0), ("4101", 0, amounts["journal"]))
         # The replayed hold request reserved the prizes; the activity now pays them.
         async with producer(platform.infra.kafka_bootstrap) as client:
-            await send_envelope(client, topics.EVENTS, envelope_for(EventsHoldPaidV1(
-                organization_id=u1, federation_id=workload.fed, hold_id=hold_id, amount_fen=amounts["hold"],
-                paid_on=TODAY, description="奖品 chaos prizes")))
+            await send_envelope(
+                client,
+                topics.EVENTS,
+                envelope_for(
+                    EventsHoldPaidV1(
+                        organization_id=u1,
+                        federation_id=workload.fed,
+                        hold_id=hold_id,
+                        amount_fen=amounts["hold"],
+                        paid_on=TODAY,
+                        description="奖品 chaos prizes",
+                    )
+                ),
+            )
         platform.expected.post(u1, ("5102", amounts["hold"], 0), ("1001", 0, amounts["hold"]))
         # Replaying again finds nothing to do.
-        again = await asyncio.gather(*(run_cli(platform, s, "dead-letters", "replay", "--all") for s in CONSUMERS),
-                                     check(platform, workload))
+        again = await asyncio.gather(
+            *(run_cli(platform, s, "dead-letters", "replay", "--all") for s in CONSUMERS), check(platform, workload)
+        )
         for code, out in again[:-1]:
             assert code == 0 and '"replayed": 0' in out, out
 
@@ -261,9 +364,14 @@ async def test_2_the_broker_restarted_cleanly_and_killed_mid_stream(healthy, rng
     for round_no in range(ROUNDS):
         clean_phase, kill_phase = rng.sample(PHASES, 2)
         downtime = {"clean": round(rng.uniform(0.5, 4), 1), "kill -9": round(rng.uniform(0.5, 4), 1)}
-        schedule("fault 2", round_no, [
-            f"as the {clean_phase} phase starts: Kafka stopped cleanly (SIGTERM), {downtime['clean']}s down, started",
-            f"as the {kill_phase} phase starts: Kafka killed (SIGKILL), {downtime['kill -9']}s down, started"])
+        schedule(
+            "fault 2",
+            round_no,
+            [
+                f"as the {clean_phase} phase starts: Kafka stopped cleanly (SIGTERM), {downtime['clean']}s down, started",
+                f"as the {kill_phase} phase starts: Kafka killed (SIGKILL), {downtime['kill -9']}s down, started",
+            ],
+        )
         outages, one_at_a_time = [], asyncio.Lock()
 
         async def outage(how: str) -> None:
@@ -283,6 +391,7 @@ async def test_2_the_broker_restarted_cleanly_and_killed_mid_stream(healthy, rng
         def before(how: str):
             async def hook():
                 outages.append(asyncio.create_task(outage(how)))  # the phase's commands go on meanwhile
+
             return hook
 
         workload = Workload(platform, rng, f"broker{round_no}")
@@ -302,8 +411,15 @@ async def test_3_postgresql_restarted_mid_stream_and_the_services_recover_by_the
     platform = healthy
     for round_no in range(ROUNDS):
         phases = sorted(rng.sample(PHASES, 2), key=PHASES.index)
-        schedule("fault 3", round_no, [f"after the {p} phase's commands, its events in flight: PostgreSQL restarted "
-                                       "(fast shutdown: every connection terminated)" for p in phases])
+        schedule(
+            "fault 3",
+            round_no,
+            [
+                f"after the {p} phase's commands, its events in flight: PostgreSQL restarted "
+                "(fast shutdown: every connection terminated)"
+                for p in phases
+            ],
+        )
 
         async def restart():
             await asyncio.to_thread(restart_postgres, platform.infra)
@@ -332,14 +448,29 @@ async def test_9_concurrent_spends_on_one_hot_account_stop_at_its_floor(healthy,
         posted = bank // amount
         sent = posted + rng.randint(3, 8)
         clients = rng.randint(2, 6)
-        schedule("fault 9", round_no, [f"{sent} expenses of {amount} fen on {union}'s bank ({bank} fen), from "
-                                       f"{clients} concurrent clients: exactly {posted} fit above the floor"])
+        schedule(
+            "fault 9",
+            round_no,
+            [
+                f"{sent} expenses of {amount} fen on {union}'s bank ({bank} fen), from "
+                f"{clients} concurrent clients: exactly {posted} fit above the floor"
+            ],
+        )
         officer = workload.officer(union)
-        body = {"category": "equipment", "amount_fen": amount, "spent_on": TODAY.isoformat(), "description": "设备 chaos"}
+        body = {
+            "category": "equipment",
+            "amount_fen": amount,
+            "spent_on": TODAY.isoformat(),
+            "description": "设备 chaos",
+        }
         pool = [httpx.AsyncClient(base_url=platform["finance"].url, timeout=60) for _ in range(clients)]
         try:
-            answers = await asyncio.gather(*(pool[n % clients].post(f"/v1/organizations/{union}/expenses", json=body,
-                                                                    headers=officer) for n in range(sent)))
+            answers = await asyncio.gather(
+                *(
+                    pool[n % clients].post(f"/v1/organizations/{union}/expenses", json=body, headers=officer)
+                    for n in range(sent)
+                )
+            )
             assert all(a.status_code == 202 for a in answers), [a.text for a in answers]
 
             async def outcomes():
@@ -385,41 +516,70 @@ async def test_10_a_tampered_ledger_row_is_named_by_verify_chain(healthy, rng):
         workload = Workload(platform, rng, f"tamper{round_no}", members=2)
         await workload.run()
         union = rng.choice(workload.unions)
-        [row] = await _query(platform, "finance", "SELECT max(sequence) AS n FROM postings WHERE organization_id = $1", union)
+        [row] = await _query(
+            platform, "finance", "SELECT max(sequence) AS n FROM postings WHERE organization_id = $1", union
+        )
         last = row["n"]
         kinds = ["amount changed", "row deleted", "rows reordered"]
         rng.shuffle(kinds)
         plan = [(kind, rng.randint(1, last - 1)) for kind in kinds]
         schedule("fault 10", round_no, [f"{union} sequence {seq}: {kind}" for kind, seq in plan])
         for kind, seq in plan:
-            [p] = await _query(platform, "finance", "SELECT id, row_to_json(p)::text AS r FROM postings p "
-                                                    "WHERE organization_id = $1 AND sequence = $2", union, seq)
-            [q] = await _query(platform, "finance", "SELECT id FROM postings WHERE organization_id = $1 AND sequence = $2",
-                               union, seq + 1)
-            [lines] = await _query(platform, "finance", "SELECT json_agg(l)::text AS r FROM posting_lines l "
-                                                        "WHERE posting_id = $1", p["id"])
+            [p] = await _query(
+                platform,
+                "finance",
+                "SELECT id, row_to_json(p)::text AS r FROM postings p WHERE organization_id = $1 AND sequence = $2",
+                union,
+                seq,
+            )
+            [q] = await _query(
+                platform,
+                "finance",
+                "SELECT id FROM postings WHERE organization_id = $1 AND sequence = $2",
+                union,
+                seq + 1,
+            )
+            [lines] = await _query(
+                platform, "finance", "SELECT json_agg(l)::text AS r FROM posting_lines l WHERE posting_id = $1", p["id"]
+            )
             delta = rng.randrange(1, 10_000)
             if kind == "amount changed":
-                change = ("UPDATE posting_lines SET debit_fen = debit_fen + $2 WHERE posting_id = $1 AND line_no = "
-                          "(SELECT min(line_no) FROM posting_lines WHERE posting_id = $1 AND debit_fen > 0)", p["id"], delta)
+                change = (
+                    "UPDATE posting_lines SET debit_fen = debit_fen + $2 WHERE posting_id = $1 AND line_no = "
+                    "(SELECT min(line_no) FROM posting_lines WHERE posting_id = $1 AND debit_fen > 0)",
+                    p["id"],
+                    delta,
+                )
                 undo = [(change[0].replace("+ $2", "- $2"), p["id"], delta)]
                 await _tamper(platform, change)
             elif kind == "row deleted":
-                await _tamper(platform, ("DELETE FROM posting_lines WHERE posting_id = $1", p["id"]),
-                              ("DELETE FROM postings WHERE id = $1", p["id"]))
-                undo = [("INSERT INTO postings SELECT * FROM json_populate_record(NULL::postings, $1::json)", p["r"]),
-                        ("INSERT INTO posting_lines SELECT * FROM json_populate_recordset(NULL::posting_lines, $1::json)",
-                         lines["r"])]
+                await _tamper(
+                    platform,
+                    ("DELETE FROM posting_lines WHERE posting_id = $1", p["id"]),
+                    ("DELETE FROM postings WHERE id = $1", p["id"]),
+                )
+                undo = [
+                    ("INSERT INTO postings SELECT * FROM json_populate_record(NULL::postings, $1::json)", p["r"]),
+                    (
+                        "INSERT INTO posting_lines SELECT * FROM json_populate_recordset(NULL::posting_lines, $1::json)",
+                        lines["r"],
+                    ),
+                ]
             else:
-                swap = [("UPDATE postings SET sequence = -1 WHERE id = $1", p["id"]),
-                        ("UPDATE postings SET sequence = $2 WHERE id = $1", q["id"], seq),
-                        ("UPDATE postings SET sequence = $2 WHERE id = $1", p["id"], seq + 1)]
+                swap = [
+                    ("UPDATE postings SET sequence = -1 WHERE id = $1", p["id"]),
+                    ("UPDATE postings SET sequence = $2 WHERE id = $1", q["id"], seq),
+                    ("UPDATE postings SET sequence = $2 WHERE id = $1", p["id"], seq + 1),
+                ]
                 await _tamper(platform, *swap)
-                undo = [("UPDATE postings SET sequence = -1 WHERE id = $1", q["id"]),
-                        ("UPDATE postings SET sequence = $2 WHERE id = $1", p["id"], seq),
-                        ("UPDATE postings SET sequence = $2 WHERE id = $1", q["id"], seq + 1)]
+                undo = [
+                    ("UPDATE postings SET sequence = -1 WHERE id = $1", q["id"]),
+                    ("UPDATE postings SET sequence = $2 WHERE id = $1", p["id"], seq),
+                    ("UPDATE postings SET sequence = $2 WHERE id = $1", q["id"], seq + 1),
+                ]
             (code, out), (reconciled, report) = await asyncio.gather(
-                run_cli(platform, "finance", "verify-chain", "--org", union), run_cli(platform, "finance", "reconcile"))
+                run_cli(platform, "finance", "verify-chain", "--org", union), run_cli(platform, "finance", "reconcile")
+            )
             log(f"{kind}: verify-chain says: {out.strip()}")
             assert code == 1 and f"chain BROKEN at sequence {seq}" in out, out
             assert reconciled == 1 and "FAIL" in report, report
@@ -436,10 +596,15 @@ async def test_4_the_connection_drops_during_commit_and_the_retry_is_safe(health
         cuts = ["before", "after"] + [rng.choice(["before", "after"]) for _ in range(rng.randint(2, 6))]
         rng.shuffle(cuts)
         phase = rng.choice(PHASES[:3])
-        schedule("fault 4", round_no, [
-            f"from the {phase} phase on, the next {len(cuts)} consumer COMMITs (transactions that wrote the inbox) "
-            f"are cut by the proxy in front of PostgreSQL: {', '.join(cuts)} (before: never executed; after: "
-            "committed, the answer lost)"])
+        schedule(
+            "fault 4",
+            round_no,
+            [
+                f"from the {phase} phase on, the next {len(cuts)} consumer COMMITs (transactions that wrote the inbox) "
+                f"are cut by the proxy in front of PostgreSQL: {', '.join(cuts)} (before: never executed; after: "
+                "committed, the answer lost)"
+            ],
+        )
         first = len(platform.cutter.cuts)
 
         async def arm():
@@ -467,10 +632,15 @@ async def test_7_a_second_instance_joins_while_a_slow_handler_runs(healthy, rng)
         hold = round(rng.uniform(3, 8), 1)
         join_after = round(rng.uniform(0.5, 2.0), 1)
         leave = rng.choice(["stays", "leaves after the check"])
-        schedule("fault 7", round_no, [
-            f"from the membership phase on: finance's ledger postings held up by a lock on its accounts; once a "
-            f"handler waits on it (a slow handler mid-batch), {join_after}s later a second finance instance joins "
-            f"the group, and {hold}s later the lock is released; the second instance {leave}"])
+        schedule(
+            "fault 7",
+            round_no,
+            [
+                f"from the membership phase on: finance's ledger postings held up by a lock on its accounts; once a "
+                f"handler waits on it (a slow handler mid-batch), {join_after}s later a second finance instance joins "
+                f"the group, and {hold}s later the lock is released; the second instance {leave}"
+            ],
+        )
         background = []
         second = ServiceProcess(platform.infra, "finance", f"chaos_finance_{platform.run}", platform.log_dir)
         second.env = {**platform["finance"].env, "FINANCE_HTTP_PORT": str(second.port)}
@@ -513,9 +683,13 @@ async def test_7_a_second_instance_joins_while_a_slow_handler_runs(healthy, rng)
 
 async def _lock_waiters(platform) -> list[str]:
     """What the service's own connections (not autovacuum) are stuck on behind the accounts lock."""
-    rows = await _query(platform, "finance", "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                                             "WHERE NOT l.granted AND l.relation = 'accounts'::regclass "
-                                             "AND a.backend_type = 'client backend'")
+    rows = await _query(
+        platform,
+        "finance",
+        "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE NOT l.granted AND l.relation = 'accounts'::regclass "
+        "AND a.backend_type = 'client backend'",
+    )
     return [" ".join(r["query"].split())[:80] for r in rows]
 
 
@@ -532,9 +706,14 @@ async def test_8_outbox_writers_committing_out_of_order_under_load_lose_nothing(
         writers = rng.randint(2, 6)
         delays = [round(rng.uniform(0.2, 3.0), 2) for _ in range(writers)]
         delays[0] = max(delays) + 0.5  # the first to begin commits last
-        schedule("fault 8", round_no, [
-            f"while the finance phase runs: {writers} transactions write membership's outbox one after the other, "
-            f"then commit after {delays} s (the first to write commits last)"])
+        schedule(
+            "fault 8",
+            round_no,
+            [
+                f"while the finance phase runs: {writers} transactions write membership's outbox one after the other, "
+                f"then commit after {delays} s (the first to write commits last)"
+            ],
+        )
         background, written = [], []
 
         async def writer(n: int, event, started: asyncio.Event, go_on: asyncio.Event):
@@ -545,8 +724,13 @@ async def test_8_outbox_writers_committing_out_of_order_under_load_lose_nothing(
                     await connection.execute(
                         "INSERT INTO outbox (event_id, event_type, topic, key, headers, payload) "
                         "VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
-                        envelope.id, envelope.type, topics.MEMBERSHIP, envelope.key, json.dumps(envelope.headers()),
-                        envelope.data)
+                        envelope.id,
+                        envelope.type,
+                        topics.MEMBERSHIP,
+                        envelope.key,
+                        json.dumps(envelope.headers()),
+                        envelope.data,
+                    )
                     txid = await connection.fetchval("SELECT pg_current_xact_id()::text")
                     written.append((n, envelope.id, int(txid)))
                     started.set()
@@ -563,8 +747,14 @@ async def test_8_outbox_writers_committing_out_of_order_under_load_lose_nothing(
                 member, _ = workload.members[union][n % len(workload.members[union])]
                 amount = rng.randrange(1000, 4000)
                 event = DuesCollectedV1(
-                    organization_id=union, federation_id=workload.fed, payment_id=uuid.UUID(int=rng.getrandbits(128)),
-                    member_id=member, period=f"2025-{n + 1:02d}", amount_fen=amount, collected_at=dt.datetime.now(dt.UTC))
+                    organization_id=union,
+                    federation_id=workload.fed,
+                    payment_id=uuid.UUID(int=rng.getrandbits(128)),
+                    member_id=member,
+                    period=f"2025-{n + 1:02d}",
+                    amount_fen=amount,
+                    collected_at=dt.datetime.now(dt.UTC),
+                )
                 platform.expected.post(union, ("1001", amount, 0), ("4101", 0, amount))
                 started = asyncio.Event()
                 tasks.append(asyncio.create_task(writer(n, event, started, release)))
@@ -582,8 +772,11 @@ async def test_8_outbox_writers_committing_out_of_order_under_load_lose_nothing(
             await task
         await check(platform, workload)
         ids = {event_id: n for n, event_id, _ in written}
-        records = await read_topic(platform.infra.kafka_bootstrap, topics.MEMBERSHIP,
-                                   lambda r: dict(r.headers).get("ce_id", b"").decode() in ids)
+        records = await read_topic(
+            platform.infra.kafka_bootstrap,
+            topics.MEMBERSHIP,
+            lambda r: dict(r.headers).get("ce_id", b"").decode() in ids,
+        )
         seen = [ids[dict(r.headers)["ce_id"].decode()] for r in sorted(records, key=lambda r: r.offset)]
         assert sorted(seen) == list(range(writers)), f"each written event published once: {seen}"
         assert seen == sorted(seen), f"published in the order the transactions wrote, not committed: {seen}"

@@ -39,8 +39,17 @@ TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 # Membership dates changes by one clock, finance and welfare by Shanghai's: the earlier is "today" for both.
 EARLIEST_TODAY = min(TODAY, dt.datetime.now(dt.UTC).date())
 GRANT_FEN = 500_00
-VISIT_POLICY = {"amounts_fen": {"hospitalised": GRANT_FEN, "wedding": 300_00, "funeral": 500_00, "childbirth": 300_00,
-                                "retirement": 400_00, "major_hardship": 2000_00}, "yearly_cap_fen": 5000_00}
+VISIT_POLICY = {
+    "amounts_fen": {
+        "hospitalised": GRANT_FEN,
+        "wedding": 300_00,
+        "funeral": 500_00,
+        "childbirth": 300_00,
+        "retirement": 400_00,
+        "major_hardship": 2000_00,
+    },
+    "yearly_cap_fen": 5000_00,
+}
 SETTLE_TIMEOUT = 180.0
 
 
@@ -96,7 +105,9 @@ class Api:
                     raise WorkloadError(f"{self.name} {method} {url} → {answer.status_code}: {answer.text}")
                 return answer.json() if answer.content else None
             if time.monotonic() > deadline:
-                raise WorkloadError(f"{self.name} {method} {url}: no answer after {SETTLE_TIMEOUT}s ({answer and answer.text})")
+                raise WorkloadError(
+                    f"{self.name} {method} {url}: no answer after {SETTLE_TIMEOUT}s ({answer and answer.text})"
+                )
             await asyncio.sleep(0.3)
 
     async def put(self, url: str, headers: dict, json_body, **kw):
@@ -187,8 +198,17 @@ class Workload:
     # ------------------------------------------------------------------ membership
 
     async def found(self) -> None:
-        done = await asyncio.to_thread(self.platform.cli, "membership", "found-federation", "--id", self.fed,
-                                       "--name", "某县教育工会 chaos", "--operator", "chaos")
+        done = await asyncio.to_thread(
+            self.platform.cli,
+            "membership",
+            "found-federation",
+            "--id",
+            self.fed,
+            "--name",
+            "某县教育工会 chaos",
+            "--operator",
+            "chaos",
+        )
         if done.returncode != 0:
             raise WorkloadError(f"found-federation failed: {done.stdout}{done.stderr}")
         for org in self.orgs:
@@ -198,13 +218,19 @@ class Workload:
         await self.found()
         m = self.api["membership"]
         for union in self.unions:
-            await m.post("/v1/organizations", self.admin, {
-                "id": union, "name": f"工会 {union}", "kind": "grassroots_union", "parent_id": self.fed})
+            await m.post(
+                "/v1/organizations",
+                self.admin,
+                {"id": union, "name": f"工会 {union}", "kind": "grassroots_union", "parent_id": self.fed},
+            )
         for union in self.unions:
             for n in range(self.members_per_union):
                 gender = "female" if n % 2 == 0 else "male"
-                joined = await m.post(f"/v1/organizations/{union}/members", self.officer(union), {
-                    "display_name": f"老师{n}", "gender": gender, "joined_on": "2019-09-01"})
+                joined = await m.post(
+                    f"/v1/organizations/{union}/members",
+                    self.officer(union),
+                    {"display_name": f"老师{n}", "gender": gender, "joined_on": "2019-09-01"},
+                )
                 self.members[union].append((joined["id"], gender))
         for union in self.unions:
             for member_id, _gender in self.members[union]:
@@ -213,16 +239,22 @@ class Workload:
             # A teacher exchange (教师交流): the member moves, and pays the next dues in the new union.
             source, target = self.unions[0], self.unions[1]
             member_id, gender = self.members[source].pop(1)
-            moved = await m.post(f"/v1/members/{member_id}/transfer", self.admin,
-                                 {"to_organization_id": target, "effective_on": EARLIEST_TODAY.isoformat()})
+            moved = await m.post(
+                f"/v1/members/{member_id}/transfer",
+                self.admin,
+                {"to_organization_id": target, "effective_on": EARLIEST_TODAY.isoformat()},
+            )
             assert moved["change"]["status"] == "applied", moved
             self.members[target].append((member_id, gender))
             await self.pay_dues(target, member_id, "2026-10")
 
     async def pay_dues(self, union: str, member_id: str, period: str) -> None:
         amount = self.rng.randrange(1000, 4000)
-        await self.api["membership"].post(f"/v1/organizations/{union}/dues-payments", self.officer(union),
-                                          {"member_id": member_id, "period": period, "amount_fen": amount})
+        await self.api["membership"].post(
+            f"/v1/organizations/{union}/dues-payments",
+            self.officer(union),
+            {"member_id": member_id, "period": period, "amount_fen": amount},
+        )
         self.expected.post(union, ("1001", amount, 0), ("4101", 0, amount))
 
     # ------------------------------------------------------------------ finance
@@ -234,25 +266,35 @@ class Workload:
         remitted_total = 0
         for union in self.unions:
             amount = self.rng.randrange(50_000_00, 80_000_00)
-            accepted = await f.post(f"/v1/organizations/{union}/employer-funds", self.officer(union),
-                                    {"amount_fen": amount, "received_on": TODAY.isoformat(), "note": "chaos term"})
+            accepted = await f.post(
+                f"/v1/organizations/{union}/employer-funds",
+                self.officer(union),
+                {"amount_fen": amount, "received_on": TODAY.isoformat(), "note": "chaos term"},
+            )
             self.finance_requests.append(accepted["request_id"])
             owed = remitted_of(amount)
             self.expected.post(union, ("1001", amount, 0), ("4102", 0, amount), ("5202", owed, 0), ("2201", 0, owed))
             self.expected.post(self.fed, ("1131", owed, 0), ("4104", 0, owed))
             paid = self.rng.randrange(owed // 2, owed + 1)
-            accepted = await f.post(f"/v1/organizations/{union}/remittances", self.officer(union),
-                                    {"amount_fen": paid, "paid_on": TODAY.isoformat()})
+            accepted = await f.post(
+                f"/v1/organizations/{union}/remittances",
+                self.officer(union),
+                {"amount_fen": paid, "paid_on": TODAY.isoformat()},
+            )
             self.finance_requests.append(accepted["request_id"])
             self.expected.post(union, ("2201", paid, 0), ("1001", 0, paid))
             self.expected.post(self.fed, ("1001", paid, 0), ("1131", 0, paid))
             remitted_total += paid
         union = self.unions[-1]
         allocated = self.rng.randrange(1000_00, remitted_total // 2)
-        asked = await f.post(f"/v1/organizations/{union}/fund-requests", self.officer(union),
-                             {"amount_fen": allocated, "purpose": "乒乓球台 chaos"})
-        decided = await f.post(f"/v1/fund-requests/{asked['id']}/decision", self.admin,
-                               {"approve": True, "paid_on": TODAY.isoformat()})
+        asked = await f.post(
+            f"/v1/organizations/{union}/fund-requests",
+            self.officer(union),
+            {"amount_fen": allocated, "purpose": "乒乓球台 chaos"},
+        )
+        decided = await f.post(
+            f"/v1/fund-requests/{asked['id']}/decision", self.admin, {"approve": True, "paid_on": TODAY.isoformat()}
+        )
         self.finance_requests.append(decided["journal_event_id"])
         self.expected.post(self.fed, ("5201", allocated, 0), ("1001", 0, allocated))
         self.expected.post(union, ("1001", allocated, 0), ("4103", 0, allocated))
@@ -267,20 +309,36 @@ class Workload:
         w = self.api["welfare"]
         await w.put(f"/v1/federations/{self.fed}/visit-policy", self.admin, VISIT_POLICY, until_known=True)
         for union in self.unions:
-            await until(f"welfare knows the members of {union}", lambda union=union: self._roster_known("welfare", union))
+            await until(
+                f"welfare knows the members of {union}", lambda union=union: self._roster_known("welfare", union)
+            )
         for union in self.unions:
             member_id, _ = self.rng.choice(self.members[union])
-            grant = await w.post(f"/v1/organizations/{union}/grants", self.welfare_officer(union), {
-                "member_id": member_id, "visit_type": "hospitalised", "occasion_on": TODAY.isoformat(),
-                "occasion_ref": f"住院号 {uuid.UUID(int=self.rng.getrandbits(128)).hex[:6]}"})
+            grant = await w.post(
+                f"/v1/organizations/{union}/grants",
+                self.welfare_officer(union),
+                {
+                    "member_id": member_id,
+                    "visit_type": "hospitalised",
+                    "occasion_on": TODAY.isoformat(),
+                    "occasion_ref": f"住院号 {uuid.UUID(int=self.rng.getrandbits(128)).hex[:6]}",
+                },
+            )
             self.grants.append(grant["id"])
             self.expected.post(union, ("5101", GRANT_FEN, 0), ("1001", 0, GRANT_FEN))
         union = self.unions[0]
         women = [m for m, g in self.members[union] if g == "female"]
         amount = self.rng.randrange(100_00, 300_00)
-        batch = await w.post(f"/v1/organizations/{union}/festival-greetings", self.welfare_officer(union), {
-            "festival": "womens_day", "amount_fen": amount, "paid_on": TODAY.isoformat(),
-            "eligibility": {"gender": "female", "statuses": ["active"]}})
+        batch = await w.post(
+            f"/v1/organizations/{union}/festival-greetings",
+            self.welfare_officer(union),
+            {
+                "festival": "womens_day",
+                "amount_fen": amount,
+                "paid_on": TODAY.isoformat(),
+                "eligibility": {"gender": "female", "statuses": ["active"]},
+            },
+        )
         assert batch["total"] == len(women), (batch, women)
         await w.post(f"{batch['status_url']}/run", self.welfare_officer(union))
         self.greetings.append((batch["status_url"], len(women), union))
@@ -313,20 +371,29 @@ class Workload:
         now = dt.datetime.now(dt.UTC)
         for union in self.unions:
             cost = self.rng.randrange(500_00, 2000_00)
-            created = await e.post(f"/v1/organizations/{union}/activities", self.officer(union), {
-                "title": "教职工趣味运动会 chaos", "kind": "sport",
-                "starts_at": (now + dt.timedelta(days=3)).isoformat(),
-                "ends_at": (now + dt.timedelta(days=3, hours=4)).isoformat(),
-                "registration_deadline": (now + dt.timedelta(days=2)).isoformat(),
-                "budget": [{"kind": "cost", "label": "场地 venue", "amount_fen": cost}],
-            }, until_known=True)
+            created = await e.post(
+                f"/v1/organizations/{union}/activities",
+                self.officer(union),
+                {
+                    "title": "教职工趣味运动会 chaos",
+                    "kind": "sport",
+                    "starts_at": (now + dt.timedelta(days=3)).isoformat(),
+                    "ends_at": (now + dt.timedelta(days=3, hours=4)).isoformat(),
+                    "registration_deadline": (now + dt.timedelta(days=2)).isoformat(),
+                    "budget": [{"kind": "cost", "label": "场地 venue", "amount_fen": cost}],
+                },
+                until_known=True,
+            )
             await e.post(f"/v1/activities/{created['id']}/publication", self.officer(union))
             self.activities.append((created["id"], union, cost))
         for activity_id, union, cost in self.activities:
             item = await self._budget_item(activity_id, union, "reserved")
             paid = self.rng.randrange(cost // 2, cost + 1)
-            await e.post(f"/v1/activities/{activity_id}/budget/{item['id']}/payment", self.officer(union),
-                         {"amount_fen": paid, "paid_on": TODAY.isoformat(), "description": "场地费 venue hire"})
+            await e.post(
+                f"/v1/activities/{activity_id}/budget/{item['id']}/payment",
+                self.officer(union),
+                {"amount_fen": paid, "paid_on": TODAY.isoformat(), "description": "场地费 venue hire"},
+            )
             self.expected.post(union, ("5102", paid, 0), ("1001", 0, paid))
 
     async def _budget_item(self, activity_id: str, union: str, status: str) -> dict:
@@ -347,18 +414,22 @@ class Workload:
         """Every command answered as expected: money posted, grants paid, greetings done, costs captured."""
         f = self.api["finance"]
         for request_id in self.finance_requests:
+
             async def posted(request_id=request_id):
                 status, body = await f.get(f"/v1/money-requests/{request_id}", self.admin)
                 if status == 200 and body["status"] != "posted":
                     raise WorkloadError(f"money request {request_id}: {body}")
                 return status == 200
+
             await until(f"money request {request_id} posted", posted)
         for grant_id, union in zip(self.grants, self.unions):
             await self._grant_state(grant_id, union, "paid")
         for status_url, recipients, union in self.greetings:
+
             async def done(status_url=status_url, union=union):
                 code, body = await self.api["welfare"].get(status_url, self.welfare_officer(union))
                 return body if code == 200 and body["done"] else None
+
             report = await until(f"greeting {status_url} done", done)
             assert (report["paid"], report["refused"]) == (recipients, 0), report
         for activity_id, union, _cost in self.activities:
@@ -391,7 +462,8 @@ async def run_cli(platform, service: str, *args: str) -> tuple[int, str]:
     env = dict(platform.services[service].env)
     env.pop("UNIONFED_FAILPOINTS", None)
     process = await asyncio.create_subprocess_exec(
-        UNIONFED, service, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        UNIONFED, service, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
     out, _ = await asyncio.wait_for(process.communicate(), timeout=180)
     return process.returncode, out.decode(errors="replace")
 
@@ -422,7 +494,11 @@ async def quiescent(platform, timeout: float = SETTLE_TIMEOUT) -> None:
             group = platform.services[service].env[f"{service.upper()}_CONSUMER_GROUP_ID"]
             for topic in platform.topics_of(service):
                 for (t, partition), end in ends.items():
-                    if t == topic and end and (await committed_offset(platform.infra.kafka_bootstrap, group, t, partition) or 0) < end:
+                    if (
+                        t == topic
+                        and end
+                        and (await committed_offset(platform.infra.kafka_bootstrap, group, t, partition) or 0) < end
+                    ):
                         return (False, service, t, partition)
         return True
 
@@ -444,8 +520,12 @@ async def check(platform, workload: "Workload | None" = None, *, verify_org: str
     if org:
         tasks.append(asyncio.create_task(run_cli(platform, "finance", "verify-chain", "--org", org)))
     # Balances: every account of every expected ledger, in its normal direction.
-    rows = await _query(platform, "finance", "SELECT organization_id, code, balance_fen, pending_fen FROM accounts "
-                                             "WHERE organization_id = ANY($1::text[])", list(expected.balances))
+    rows = await _query(
+        platform,
+        "finance",
+        "SELECT organization_id, code, balance_fen, pending_fen FROM accounts WHERE organization_id = ANY($1::text[])",
+        list(expected.balances),
+    )
     have: dict[str, dict[str, int]] = defaultdict(dict)
     pending = []
     for r in rows:
@@ -458,26 +538,40 @@ async def check(platform, workload: "Workload | None" = None, *, verify_org: str
             if have[org_id].get(code, 0) != balances.get(code, 0):
                 wrong.append(f"{org_id} {code}: ledger {have[org_id].get(code, 0)}, expected {balances.get(code, 0)}")
     # Postings exactly once: the count per ledger, and no journal entry posted twice in one ledger.
-    counts = await _query(platform, "finance", "SELECT organization_id, count(*) AS n FROM postings "
-                                               "WHERE organization_id = ANY($1::text[]) GROUP BY 1", list(expected.postings))
+    counts = await _query(
+        platform,
+        "finance",
+        "SELECT organization_id, count(*) AS n FROM postings WHERE organization_id = ANY($1::text[]) GROUP BY 1",
+        list(expected.postings),
+    )
     count_of = {r["organization_id"]: r["n"] for r in counts}
     for org_id, n in expected.postings.items():
         if count_of.get(org_id, 0) != n:
             wrong.append(f"{org_id}: {count_of.get(org_id, 0)} postings, expected {n}")
-    twice = await _query(platform, "finance", "SELECT organization_id, journal_event_id, count(*) AS n FROM postings "
-                                              "GROUP BY 1, 2 HAVING count(*) > 1")
+    twice = await _query(
+        platform,
+        "finance",
+        "SELECT organization_id, journal_event_id, count(*) AS n FROM postings GROUP BY 1, 2 HAVING count(*) > 1",
+    )
     wrong += [f"{r['organization_id']}: journal entry {r['journal_event_id']} posted {r['n']} times" for r in twice]
-    holds = await _query(platform, "finance", "SELECT organization_id, reference, amount_fen FROM holds WHERE status = 'pending'")
+    holds = await _query(
+        platform, "finance", "SELECT organization_id, reference, amount_fen FROM holds WHERE status = 'pending'"
+    )
     if len(holds) != expected.holds_open:
         wrong.append(f"{len(holds)} pending holds, expected {expected.holds_open}: {[dict(h) for h in holds][:5]}")
     if not expected.holds_open and pending:
         wrong.append(f"pending amounts left on accounts: {pending[:5]}")
     for service, count in platform.pending_dead_letters.items():
-        dead = await _query(platform, service, "SELECT topic, \"partition\", \"offset\", event_type, error FROM dead_letters "
-                                               "WHERE status = 'pending'")
+        dead = await _query(
+            platform,
+            service,
+            'SELECT topic, "partition", "offset", event_type, error FROM dead_letters WHERE status = \'pending\'',
+        )
         if len(dead) != count:
-            wrong.append(f"{service}: {len(dead)} pending dead letters, expected {count}: "
-                         f"{[(d['topic'], d['offset'], d['error'][:200]) for d in dead][:5]}")
+            wrong.append(
+                f"{service}: {len(dead)} pending dead letters, expected {count}: "
+                f"{[(d['topic'], d['offset'], d['error'][:200]) for d in dead][:5]}"
+            )
     results = [await task for task in tasks]
     code, out = results[0]
     if code != 0:
@@ -488,5 +582,8 @@ async def check(platform, workload: "Workload | None" = None, *, verify_org: str
             wrong.append(f"unionfed finance verify-chain --org {org} exited {code}:\n{out}")
     if wrong:
         raise AssertionError("the books are not what the workload sent:\n  " + "\n  ".join(wrong))
-    print(f"chaos: check passed: {sum(expected.postings.values())} postings in {len(expected.postings)} ledgers "
-          f"as expected; reconcile and verify-chain ({org}) pass", flush=True)
+    print(
+        f"chaos: check passed: {sum(expected.postings.values())} postings in {len(expected.postings)} ledgers "
+        f"as expected; reconcile and verify-chain ({org}) pass",
+        flush=True,
+    )

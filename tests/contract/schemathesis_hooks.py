@@ -33,8 +33,9 @@ def _request_key(case, kwargs) -> str:
     except (TypeError, ValueError):
         body_text = repr(body)
     digest = hashlib.sha256(
-        "\x1e".join((case.method.upper(), case.formatted_path, repr(sorted((case.query or {}).items())), body_text))
-        .encode("utf-8", "surrogatepass")
+        "\x1e".join(
+            (case.method.upper(), case.formatted_path, repr(sorted((case.query or {}).items())), body_text)
+        ).encode("utf-8", "surrogatepass")
     )
     return f"st-{digest.hexdigest()}"
 

@@ -48,8 +48,7 @@ async def seeded_platform(infra, keycloak, tmp_path_factory):
     accounts = {"keycloak_url": keycloak.url, "keycloak_client_secret": keycloak.membership_secret}
     overrides = {"membership": accounts, "finance": {"head_signing_key_file": signing_key_file(logs)}}
     services = {
-        name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **overrides.get(name, {}))
-        for name in SERVICES
+        name: ServiceProcess(infra, name, f"st_{name}_{run}", logs, **overrides.get(name, {})) for name in SERVICES
     }
     for name, service in services.items():
         await service.migrate(MIGRATIONS[name])
@@ -59,9 +58,21 @@ async def seeded_platform(infra, keycloak, tmp_path_factory):
             await service.wait_ready()
         federation, union = unique("stfed"), unique("stunion")
         founded = subprocess.run(
-            [UNIONFED, "membership", "found-federation", "--id", federation, "--name", "契约测试教育工会",
-             "--operator", "ops-contract"],
-            env=services["membership"].env, capture_output=True, text=True, timeout=60,
+            [
+                UNIONFED,
+                "membership",
+                "found-federation",
+                "--id",
+                federation,
+                "--name",
+                "契约测试教育工会",
+                "--operator",
+                "ops-contract",
+            ],
+            env=services["membership"].env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert founded.returncode == 0, founded.stderr
         admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-contract")
@@ -93,14 +104,27 @@ async def seeded_platform(infra, keycloak, tmp_path_factory):
 
 def schemathesis_command(url: str, token_header: str, report: Path) -> list[str]:
     return [
-        SCHEMATHESIS, "--config-file", str(CONFIG), "run", f"{url}/openapi.json",
-        "--checks", "all",
-        "--seed", str(SEED),
-        "--max-examples", str(MAX_EXAMPLES),
-        "--phases", "examples,coverage,fuzzing,stateful",
-        "--workers", "1",
-        "--header", token_header,
-        "--report", "ndjson", "--report-ndjson-path", str(report),
+        SCHEMATHESIS,
+        "--config-file",
+        str(CONFIG),
+        "run",
+        f"{url}/openapi.json",
+        "--checks",
+        "all",
+        "--seed",
+        str(SEED),
+        "--max-examples",
+        str(MAX_EXAMPLES),
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--workers",
+        "1",
+        "--header",
+        token_header,
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
         "--no-color",
     ]
 
@@ -128,10 +152,16 @@ async def run_schemathesis(service: str, url: str, seeded: dict, report: Path) -
     }
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        *command, env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        *command,
+        env=env,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=480)
-    shown = " ".join("'Authorization:Bearer <token>'" if part.startswith("Authorization:") else part for part in command)
+    shown = " ".join(
+        "'Authorization:Bearer <token>'" if part.startswith("Authorization:") else part for part in command
+    )
     return shown, process.returncode, time.monotonic() - started, output.decode(errors="replace")
 
 
@@ -140,13 +170,13 @@ async def test_schemathesis_finds_no_failure_in_any_service(seeded_platform, tmp
     """The four runs go side by side (each service is its own process): about 80 s on two cores."""
     services, seeded = seeded_platform
     reports = {service: tmp_path / f"{service}.ndjson" for service in SERVICES}
-    runs = await asyncio.gather(*(
-        run_schemathesis(service, services[service].url, seeded, reports[service]) for service in SERVICES
-    ))
+    runs = await asyncio.gather(
+        *(run_schemathesis(service, services[service].url, seeded, reports[service]) for service in SERVICES)
+    )
     failed = []
     for service, (shown, code, seconds, output) in zip(SERVICES, runs, strict=True):
         requests = requests_made(reports[service]) if reports[service].exists() else 0
-        summary = output[output.rfind("SUMMARY"):] if "SUMMARY" in output else output[-3000:]
+        summary = output[output.rfind("SUMMARY") :] if "SUMMARY" in output else output[-3000:]
         print(f"\n{service}: {shown}\n  seed {SEED}, {requests} requests, {seconds:.0f} s, exit {code}\n{summary}")
         if code != 0 or requests == 0:
             failed.append(f"{service} (exit {code}, {requests} requests):\n{output[-20000:]}")

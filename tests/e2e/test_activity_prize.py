@@ -23,9 +23,6 @@ from unionfed_shared.contracts.membership import MemberJoinedV1
 pytestmark = pytest.mark.integration
 
 
-
-
-
 @pytest.fixture
 async def services(infra, tmp_path):
     run = uuid.uuid4().hex[:8]
@@ -52,8 +49,14 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
     _first, setup = school_events(county, school)
     teachers = [uuid.uuid4() for _ in range(3)]
     joined = [
-        MemberJoinedV1(organization_id=school, federation_id=county, member_id=member_id, display_name=name,
-                       gender="female", joined_on=dt.date(2019, 9, 1))
+        MemberJoinedV1(
+            organization_id=school,
+            federation_id=county,
+            member_id=member_id,
+            display_name=name,
+            gender="female",
+            joined_on=dt.date(2019, 9, 1),
+        )
         for member_id, name in zip(teachers, ("陈老师", "李老师", "王老师"))
     ]
     async with producer(infra.kafka_bootstrap) as kafka:
@@ -65,13 +68,16 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
 
         async def ledger() -> dict[str, int] | None:
             answer = await books.get(f"/v1/organizations/{school}/ledger/balances", headers=officer)
-            return {a["code"]: a["balance_fen"] for a in answer.json()["accounts"]} if answer.status_code == 200 else None
+            return (
+                {a["code"]: a["balance_fen"] for a in answer.json()["accounts"]} if answer.status_code == 200 else None
+            )
 
         await eventually(ledger, timeout=60)
         # The school's bank is funded first, so the prize money can be reserved.
         funded = await books.post(
             f"/v1/organizations/{school}/employer-funds",
-            json={"amount_fen": 20_000_00, "received_on": dt.date.today().isoformat()}, headers=officer,
+            json={"amount_fen": 20_000_00, "received_on": dt.date.today().isoformat()},
+            headers=officer,
         )
         assert funded.status_code == 202, funded.text
 
@@ -89,12 +95,19 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
 
         await eventually(roster_known, timeout=60)
         now = dt.datetime.now(dt.UTC)
-        created = await api.post(f"/v1/organizations/{school}/activities", json={
-            "title": "青年教师基本功大赛 young teachers' skills contest", "kind": "contest",
-            "starts_at": (now + dt.timedelta(days=3)).isoformat(), "ends_at": (now + dt.timedelta(days=3, hours=6)).isoformat(),
-            "registration_deadline": (now + dt.timedelta(days=2)).isoformat(), "capacity": 30,
-            "budget": [{"kind": "prizes", "label": "奖金 prize money", "amount_fen": 1_000_00}],
-        }, headers=officer)
+        created = await api.post(
+            f"/v1/organizations/{school}/activities",
+            json={
+                "title": "青年教师基本功大赛 young teachers' skills contest",
+                "kind": "contest",
+                "starts_at": (now + dt.timedelta(days=3)).isoformat(),
+                "ends_at": (now + dt.timedelta(days=3, hours=6)).isoformat(),
+                "registration_deadline": (now + dt.timedelta(days=2)).isoformat(),
+                "capacity": 30,
+                "budget": [{"kind": "prizes", "label": "奖金 prize money", "amount_fen": 1_000_00}],
+            },
+            headers=officer,
+        )
         assert created.status_code == 201, created.text
         url = f"/v1/activities/{created.json()['id']}"
         assert (await api.post(f"{url}/publication", headers=officer)).status_code == 200
@@ -110,11 +123,20 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
             assert answer.status_code == 201 and answer.json()["status"] == "confirmed", answer.text
         prizes = [("first", 500_00), ("second", 300_00), ("third", 100_00)]  # 一等奖, 二等奖, 三等奖
         for teacher, (level, prize_fen) in zip(teachers, prizes):
-            award = await api.post(f"{url}/awards", json={
-                "category": "说课 lesson presentation", "level": level, "member_id": str(teacher), "prize_fen": prize_fen,
-            }, headers=officer)
+            award = await api.post(
+                f"{url}/awards",
+                json={
+                    "category": "说课 lesson presentation",
+                    "level": level,
+                    "member_id": str(teacher),
+                    "prize_fen": prize_fen,
+                },
+                headers=officer,
+            )
             assert award.status_code == 201, award.text
-        published = await api.post(f"{url}/awards/publication", json={"paid_on": dt.date.today().isoformat()}, headers=officer)
+        published = await api.post(
+            f"{url}/awards/publication", json={"paid_on": dt.date.today().isoformat()}, headers=officer
+        )
         assert published.status_code == 200, published.text
         assert published.json()["prize_total_fen"] == 900_00
 
@@ -130,5 +152,6 @@ async def test_an_activitys_prize_money_shows_in_the_organizers_ledger(infra, se
         prize_posting = postings[-1]
         assert prize_posting["source_event_type"] == "unionfed.events.hold_paid.v1"
         assert {(l["account_code"], l["debit_fen"], l["credit_fen"]) for l in prize_posting["lines"]} == {
-            ("5102", 900_00, 0), ("1001", 0, 900_00),
+            ("5102", 900_00, 0),
+            ("1001", 0, 900_00),
         }

@@ -15,12 +15,26 @@ from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
 
+
 async def test_member_joins_and_dues_reach_the_school_ledger(platform):
     membership, finance = platform["membership"], platform["finance"]
     county, school, other_school = unique("county"), unique("school"), unique("school")
     found = subprocess.run(
-        [UNIONFED, "membership", "found-federation", "--id", county, "--name", "某县教育工会", "--operator", "ops-zhang"],
-        env=membership.env, capture_output=True, text=True, timeout=60,
+        [
+            UNIONFED,
+            "membership",
+            "found-federation",
+            "--id",
+            county,
+            "--name",
+            "某县教育工会",
+            "--operator",
+            "ops-zhang",
+        ],
+        env=membership.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert found.returncode == 0, found.stderr
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -15,12 +15,16 @@ from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
 
+
 async def test_a_transferred_member_is_seen_under_the_new_school_everywhere_with_dues_kept(platform):
     membership, finance = platform["membership"], platform["finance"]
     county, school_a, school_b = unique("county"), unique("school-a"), unique("school-b")
     found = subprocess.run(
         [UNIONFED, "membership", "found-federation", "--id", county, "--name", "某县教育工会"],
-        env=membership.env, capture_output=True, text=True, timeout=60,
+        env=membership.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert found.returncode == 0, found.stderr
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -53,8 +53,10 @@ def gateway(tmp_path, keycloak):
         "UNIONFED_GATEWAY_PORT": str(port),
         "UNIONFED_KEYCLOAK_PORT": keycloak.url.split(":")[2].split("/")[0],
         "UNIONFED_CONSOLE_DIST": str(dist),
-        **{f"UNIONFED_GATEWAY_{name}": f"127.0.0.1:{server.server_port}"
-           for name, server in zip(("MEMBERSHIP", "WELFARE", "EVENTS", "FINANCE"), services)},
+        **{
+            f"UNIONFED_GATEWAY_{name}": f"127.0.0.1:{server.server_port}"
+            for name, server in zip(("MEMBERSHIP", "WELFARE", "EVENTS", "FINANCE"), services)
+        },
     }
     subprocess.run(["bash", str(GATEWAY_SH), "up"], env=env, check=True, timeout=300, stdin=subprocess.DEVNULL)
     try:

@@ -97,7 +97,7 @@ def run_block(platform, lines: list[Line]) -> list[Ran]:
             text = ""
             continue
         ran.append(Ran(int(found.group(1)), text[: found.start()], stderr))
-        text = text[found.end():]
+        text = text[found.end() :]
     shutil.rmtree(errors, ignore_errors=True)
     return ran
 

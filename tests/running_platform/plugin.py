@@ -33,8 +33,16 @@ SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 PREREQUISITES = ("uv", "python3", "java", "mvn")
 # The machine's own settings a new shell on it has, never the project's: which certificate
 # authorities to trust and which proxy to use (uv needs them to reach PyPI behind a TLS proxy).
-MACHINE_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR", "http_proxy", "https_proxy", "no_proxy",
-                     "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY")
+MACHINE_VARIABLES = (
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+)
 NEVER_COPIED = {".venv", ".run", ".cache", "node_modules", ".git", "__pycache__", ".pytest_cache"}
 UP_TIMEOUT_S = 900
 DOWN_TIMEOUT_S = 300
@@ -68,7 +76,8 @@ def plain_path() -> str:
     # Not this process's virtual environment (pytest runs under `uv run`): a new shell has none.
     venv = os.environ.get("VIRTUAL_ENV")
     outer = os.pathsep.join(
-        p for p in os.environ.get("PATH", "").split(os.pathsep)
+        p
+        for p in os.environ.get("PATH", "").split(os.pathsep)
         if p and not (venv and Path(p).is_relative_to(venv)) and not Path(p).is_relative_to(REPO)
     )
     folders = []
@@ -87,14 +96,23 @@ def clean_env() -> dict[str, str]:
 
 def repository_files(repo: Path = REPO) -> list[str]:
     """Tracked files as they are now (modified included, deleted left out) and untracked files git does not ignore."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=repo, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
-    return sorted({
-        name for name in listed
-        if name and not NEVER_COPIED.intersection(Path(name).parts) and (repo / name).is_file()
-    })
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=repo,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
+    return sorted(
+        {
+            name
+            for name in listed
+            if name and not NEVER_COPIED.intersection(Path(name).parts) and (repo / name).is_file()
+        }
+    )
 
 
 def copy_repository(target: Path, repo: Path = REPO) -> None:
@@ -120,11 +138,15 @@ def ports_in_use() -> list[int]:
 def _make(target: str, root: Path, env: dict[str, str], log: Path, timeout: float) -> float:
     started = time.monotonic()
     with log.open("w") as out:
-        done = subprocess.run(["make", target], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout)
+        done = subprocess.run(
+            ["make", target], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT, timeout=timeout
+        )
     elapsed = time.monotonic() - started
     if done.returncode != 0:
         tail = "".join(log.read_text(errors="replace").splitlines(keepends=True)[-40:])
-        raise RuntimeError(f"`make {target}` in {root} exited {done.returncode} after {elapsed:.0f} s; last lines:\n{tail}")
+        raise RuntimeError(
+            f"`make {target}` in {root} exited {done.returncode} after {elapsed:.0f} s; last lines:\n{tail}"
+        )
     return elapsed
 
 
@@ -144,8 +166,10 @@ def running_platform():
         up = _make("up", root, env, logs / "make-up.log", UP_TIMEOUT_S)
         print(f"\nplatform: `make up` in {root} took {up:.1f} s")
         yield RunningPlatform(
-            root=root, urls={name: f"http://127.0.0.1:{port}" for name, port in SERVICE_PORTS.items()},
-            env=env, up_seconds=up,
+            root=root,
+            urls={name: f"http://127.0.0.1:{port}" for name, port in SERVICE_PORTS.items()},
+            env=env,
+            up_seconds=up,
         )
     finally:
         down = _make("down", root, env, logs / "make-down.log", DOWN_TIMEOUT_S)

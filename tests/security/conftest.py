@@ -44,18 +44,28 @@ class Pump:
             batch = []
             for runtime in self.runtimes.values():
                 async with runtime.session_factory() as session, session.begin():
-                    rows = (await session.execute(text(
-                        "SELECT id, topic, key, headers, payload FROM outbox WHERE published_at IS NULL ORDER BY id"
-                    ))).all()
+                    rows = (
+                        await session.execute(
+                            text(
+                                "SELECT id, topic, key, headers, payload FROM outbox WHERE published_at IS NULL ORDER BY id"
+                            )
+                        )
+                    ).all()
                     if rows:
-                        await session.execute(text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)"),
-                                              {"ids": [r.id for r in rows]})
+                        await session.execute(
+                            text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)"),
+                            {"ids": [r.id for r in rows]},
+                        )
                     batch.extend(rows)
             if not batch:
                 return moved
             for row in batch:
                 message = IncomingMessage(
-                    row.topic, 0, next(self._offsets), bytes(row.key), bytes(row.payload),
+                    row.topic,
+                    0,
+                    next(self._offsets),
+                    bytes(row.key),
+                    bytes(row.payload),
                     tuple((k, str(v).encode()) for k, v in dict(row.headers).items()),
                 )
                 for runtime in self.runtimes.values():
@@ -70,15 +80,23 @@ async def fingerprint(runtime) -> dict[str, str]:
     The audit log is left out: recording who tried what is its job, refused or not.
     """
     async with runtime.session_factory() as session:
-        tables = (await session.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
-            " AND tablename NOT IN ('alembic_version', 'audit_log')"
-        ))).scalars().all()
+        tables = (
+            (
+                await session.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                        " AND tablename NOT IN ('alembic_version', 'audit_log')"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
         digests = {}
         for table in sorted(tables):
-            digests[table] = await session.scalar(text(
-                f'SELECT md5(coalesce(string_agg(t::text, \'|\' ORDER BY t::text), \'\')) FROM "{table}" t'
-            ))
+            digests[table] = await session.scalar(
+                text(f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t")
+            )
         return digests
 
 
@@ -99,8 +117,8 @@ async def services(infra):
             await upgrade_database(settings.database_url, definition.migrations_dir)
             runtime = Runtime(definition, settings)
             stack.push_async_callback(runtime.engine.dispose)
-            client = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=create_app(runtime)), base_url=f"http://{name}"
-            ))
+            client = await stack.enter_async_context(
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url=f"http://{name}")
+            )
             built[name] = (runtime, client)
         yield built

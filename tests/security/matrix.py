@@ -56,10 +56,15 @@ class Route:
         if letter == "A" and method in WRITES:
             return False
         if self.federation:
-            allowed = {"parent": self.allow, "own": self.below, "sibling": self.below, "child": self.below}.get(scope, "")
+            allowed = {"parent": self.allow, "own": self.below, "sibling": self.below, "child": self.below}.get(
+                scope, ""
+            )
         else:
-            allowed = {"own": self.allow, "parent": self.allow if self.parent is None else self.parent,
-                       "child": self.child or ""}.get(scope, "")
+            allowed = {
+                "own": self.allow,
+                "parent": self.allow if self.parent is None else self.parent,
+                "child": self.child or "",
+            }.get(scope, "")
         return letter in allowed
 
     def hidden_scopes(self) -> tuple[str, ...]:
@@ -93,8 +98,11 @@ TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
             "services/membership/tests/integration/test_accounts_keycloak.py"
         )
         for method, suffix in (
-            ("GET", ""), ("POST", ""), ("POST", "/{account_id}/password-reset"),
-            ("POST", "/{account_id}/disable"), ("POST", "/{account_id}/enable"),
+            ("GET", ""),
+            ("POST", ""),
+            ("POST", "/{account_id}/password-reset"),
+            ("POST", "/{account_id}/disable"),
+            ("POST", "/{account_id}/enable"),
         )
     },
     **{
@@ -124,241 +132,404 @@ PUBLIC: dict[tuple[str, str], str] = {
 ROUTES: dict[tuple[str, str], Route] = {
     # Membership: the tree, members, dues, rosters.
     (M, "POST /v1/organizations"): Route(
-        "F", target_body="parent_id",
-        body=lambda w: {"id": unique("secnew"), "name": "New group", "kind": "union_group", "parent_id": w.a}),
+        "F",
+        target_body="parent_id",
+        body=lambda w: {"id": unique("secnew"), "name": "New group", "kind": "union_group", "parent_id": w.a},
+    ),
     # Founding a top-level federation is the platform administrator's alone (tests/security/test_platform_admin.py).
     (M, "POST /v1/federations"): Route(
-        "", target_body="id", body=lambda w: {"id": unique("secfed"), "name": "New federation"}),
+        "", target_body="id", body=lambda w: {"id": unique("secfed"), "name": "New federation"}
+    ),
     (M, "GET /v1/organizations/{organization_id}"): Route(EVERYONE, ORG),
     (M, "GET /v1/organizations/{organization_id}/subtree"): Route(EVERYONE, ORG),
     (M, "POST /v1/organizations/{organization_id}/members"): Route(
-        "FU", ORG, body=lambda w: {"display_name": "New member", "gender": "male", "joined_on": "2021-01-01"}),
+        "FU", ORG, body=lambda w: {"display_name": "New member", "gender": "male", "joined_on": "2021-01-01"}
+    ),
     (M, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (M, "GET /v1/members/{member_id}"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "POST /v1/organizations/{organization_id}/dues-payments"): Route(
-        "FU", ORG, body=lambda w: {"member_id": w["a1"], "period": "2026-02", "amount_fen": 2000}),
+        "FU", ORG, body=lambda w: {"member_id": w["a1"], "period": "2026-02", "amount_fen": 2000}
+    ),
     (M, "GET /v1/organizations/{organization_id}/dues-payments"): Route(EVERYONE, ORG),
     (M, "POST /v1/organizations/{organization_id}/move"): Route(
-        "", ORG, parent="F", body=lambda w: {"new_parent_id": w.fed}, last=True),
+        "", ORG, parent="F", body=lambda w: {"new_parent_id": w.fed}, last=True
+    ),
     (M, "GET /v1/organizations/{organization_id}/moves"): Route(EVERYONE, ORG),
     (M, "POST /v1/members/{member_id}/transfer"): Route(
-        "FU", lambda w: {"member_id": w["a2"]},
-        body=lambda w: {"to_organization_id": w.group, "effective_on": "2031-01-01"}),
+        "FU",
+        lambda w: {"member_id": w["a2"]},
+        body=lambda w: {"to_organization_id": w.group, "effective_on": "2031-01-01"},
+    ),
     (M, "POST /v1/members/{member_id}/status"): Route(
-        "FU", lambda w: {"member_id": w["a2"]}, body=lambda w: {"status": "retired", "effective_on": "2032-01-01"}),
+        "FU", lambda w: {"member_id": w["a2"]}, body=lambda w: {"status": "retired", "effective_on": "2032-01-01"}
+    ),
     (M, "GET /v1/members/{member_id}/history"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "GET /v1/members/{member_id}/dues-payments"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "GET /v1/organizations/{organization_id}/scheduled-changes"): Route(EVERYONE, ORG),
     (M, "DELETE /v1/scheduled-changes/{change_id}"): Route("FU", lambda w: {"change_id": w["change"]}, last=True),
     (M, "GET /v1/members/{member_id}/personal-data"): Route("FU", lambda w: {"member_id": w["a1"]}),
     (M, "POST /v1/organizations/{organization_id}/committee-terms"): Route(
-        "FU", ORG, last=True, body=lambda w: {
-            "number": 1, "elected_on": "2026-06-01", "starts_on": "2026-06-01", "ends_on": "2031-05-31",
-            "roster": [{"role": "chair", "subject": "union_officer-1", "display_name": "Chair"}]}),
+        "FU",
+        ORG,
+        last=True,
+        body=lambda w: {
+            "number": 1,
+            "elected_on": "2026-06-01",
+            "starts_on": "2026-06-01",
+            "ends_on": "2031-05-31",
+            "roster": [{"role": "chair", "subject": "union_officer-1", "display_name": "Chair"}],
+        },
+    ),
     (M, "GET /v1/organizations/{organization_id}/committee-terms"): Route(EVERYONE, ORG),
     (M, "GET /v1/organizations/{organization_id}/committee"): Route(EVERYONE, ORG),
     (M, "PUT /v1/federations/{federation_id}/dues-policies/{valid_from}"): Route(
-        "F", lambda w: {"federation_id": w.fed, "valid_from": "2026-01-01"}, federation=True,
-        body=lambda w: {"rate_per_mille": 5}),
+        "F",
+        lambda w: {"federation_id": w.fed, "valid_from": "2026-01-01"},
+        federation=True,
+        body=lambda w: {"rate_per_mille": 5},
+    ),
     (M, "GET /v1/federations/{federation_id}/dues-policies"): Route(EVERYONE, FED, federation=True),
     (M, "GET /v1/organizations/{organization_id}/dues"): Route("FUA", ORG, query=lambda w: {"period": "2026-01"}),
     (M, "POST /v1/organizations/{organization_id}/dues-collections"): Route(
-        "FU", ORG, body=lambda w: {"period": "2026-03"}),
+        "FU", ORG, body=lambda w: {"period": "2026-03"}
+    ),
     (M, "GET /v1/organizations/{organization_id}/dues-arrears"): Route("FUA", ORG),
     (M, "GET /v1/members/{member_id}/dues-arrears"): Route("FUA", lambda w: {"member_id": w["a1"]}),
     (M, "POST /v1/organizations/{organization_id}/roster-imports"): Route("FU", ORG, files=_csv),
     (M, "GET /v1/organizations/{organization_id}/roster"): Route("FU", ORG, query=lambda w: {"format": "csv"}),
     (M, "PUT /v1/organizations/{organization_id}/staff-count"): Route("FU", ORG, body=lambda w: {"staff_count": 40}),
     (M, "GET /v1/organizations/{organization_id}/membership-report"): Route("FUA", ORG),
-
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(
-        "UW", ORG, body=lambda w: {"member_id": w["a2"], "level": "hardship", "cause": "other",
-                                   "opened_on": "2026-04-01"}),
+        "UW",
+        ORG,
+        body=lambda w: {"member_id": w["a2"], "level": "hardship", "cause": "other", "opened_on": "2026-04-01"},
+    ),
     (WF, "GET /v1/organizations/{organization_id}/hardship-files"): Route(EVERYONE, ORG),
     (WF, "GET /v1/organizations/{organization_id}/hardship-files/due-for-review"): Route(
-        EVERYONE, ORG, query=lambda w: {"on": "2027-01-01"}),
+        EVERYONE, ORG, query=lambda w: {"on": "2027-01-01"}
+    ),
     (WF, "GET /v1/hardship-files/{file_id}"): Route(EVERYONE, lambda w: {"file_id": w["hardship"]}),
     (WF, "POST /v1/hardship-files/{file_id}/reviews"): Route(
-        "UW", lambda w: {"file_id": w["hardship"]}, body=lambda w: {"reviewed_on": "2026-05-01"}),
+        "UW", lambda w: {"file_id": w["hardship"]}, body=lambda w: {"reviewed_on": "2026-05-01"}
+    ),
     (WF, "POST /v1/hardship-files/{file_id}/closure"): Route(
-        "UW", lambda w: {"file_id": w["hardship"]}, body=lambda w: {"closed_on": "2026-11-01", "reason": "better"},
-        last=True),
+        "UW",
+        lambda w: {"file_id": w["hardship"]},
+        body=lambda w: {"closed_on": "2026-11-01", "reason": "better"},
+        last=True,
+    ),
     (WF, "PUT /v1/federations/{federation_id}/visit-policy"): Route(
-        "F", FED, federation=True, body=lambda w: {"amounts_fen": {"hospitalised": 50000}, "yearly_cap_fen": 1000000}),
+        "F", FED, federation=True, body=lambda w: {"amounts_fen": {"hospitalised": 50000}, "yearly_cap_fen": 1000000}
+    ),
     (WF, "GET /v1/federations/{federation_id}/visit-policy"): Route(EVERYONE, FED, federation=True, below=EVERYONE),
     (WF, "POST /v1/organizations/{organization_id}/grants"): Route(
-        "FUW", ORG, body=lambda w: {"member_id": w["a2"], "visit_type": "wedding", "occasion_on": "2026-07-01",
-                                    "occasion_ref": unique("ref"), "money_fen": 100}),
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "member_id": w["a2"],
+            "visit_type": "wedding",
+            "occasion_on": "2026-07-01",
+            "occasion_ref": unique("ref"),
+            "money_fen": 100,
+        },
+    ),
     (WF, "POST /v1/organizations/{organization_id}/grants/preview"): Route(
-        "FUW", ORG, body=lambda w: {"member_id": w["a2"], "visit_type": "wedding", "occasion_on": "2026-07-01",
-                                    "occasion_ref": unique("ref"), "money_fen": 100}),
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "member_id": w["a2"],
+            "visit_type": "wedding",
+            "occasion_on": "2026-07-01",
+            "occasion_ref": unique("ref"),
+            "money_fen": 100,
+        },
+    ),
     (WF, "GET /v1/organizations/{organization_id}/grants"): Route("FUWA", ORG),
     (WF, "GET /v1/grants/{grant_id}"): Route("FUWA", lambda w: {"grant_id": w["grant"]}),
     (WF, "POST /v1/grants/{grant_id}/approval"): Route(
-        "FUW", lambda w: {"grant_id": w["grant"]}, body=lambda w: {"paid_on": "2026-05-02"}, last=True),
+        "FUW", lambda w: {"grant_id": w["grant"]}, body=lambda w: {"paid_on": "2026-05-02"}, last=True
+    ),
     (WF, "POST /v1/grants/{grant_id}/cancellation"): Route(
-        "FUW", lambda w: {"grant_id": w["grant2"]}, body=lambda w: {"reason": "duplicate"}, last=True),
+        "FUW", lambda w: {"grant_id": w["grant2"]}, body=lambda w: {"reason": "duplicate"}, last=True
+    ),
     (WF, "GET /v1/organizations/{organization_id}/welfare-report"): Route(
-        "FUWA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
+        "FUWA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings"): Route(
-        "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}),
+        "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}
+    ),
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings/preview"): Route(
-        "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}),
+        "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}
+    ),
     (WF, "GET /v1/organizations/{organization_id}/festival-greetings"): Route("FUWA", ORG),
     (WF, "GET /v1/organizations/{organization_id}/festival-greetings/{batch_id}/recipients"): Route(
-        "FUWA", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}),
+        "FUWA", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}
+    ),
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"): Route(
-        "FUW", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}, last=True),
+        "FUW", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}, last=True
+    ),
     (WF, "GET /v1/organizations/{organization_id}/festival-greetings/{batch_id}"): Route(
-        "FUWA", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}),
+        "FUWA", lambda w: {"organization_id": w.a, "batch_id": w["greeting"]}
+    ),
     (WF, "POST /v1/organizations/{organization_id}/welfare-campaigns"): Route(
-        "FUW", ORG, body=lambda w: {"kind": "health_check", "title": "Check-up", "cost_per_member_fen": 100,
-                                    "member_ids": [w["a1"]]}),
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "kind": "health_check",
+            "title": "Check-up",
+            "cost_per_member_fen": 100,
+            "member_ids": [w["a1"]],
+        },
+    ),
     (WF, "GET /v1/welfare-campaigns/{campaign_id}"): Route("FUWA", lambda w: {"campaign_id": w["campaign"]}),
     (WF, "POST /v1/welfare-campaigns/{campaign_id}/payment"): Route(
-        "FUW", lambda w: {"campaign_id": w["campaign"]}, last=True,
-        body=lambda w: {"amount_fen": 2000, "paid_on": "2026-06-01", "description": "premium"}),
+        "FUW",
+        lambda w: {"campaign_id": w["campaign"]},
+        last=True,
+        body=lambda w: {"amount_fen": 2000, "paid_on": "2026-06-01", "description": "premium"},
+    ),
     (WF, "POST /v1/welfare-campaigns/{campaign_id}/cancellation"): Route(
-        "FUW", lambda w: {"campaign_id": w["campaign2"]}, body=lambda w: {"reason": "provider gone"}, last=True),
+        "FUW", lambda w: {"campaign_id": w["campaign2"]}, body=lambda w: {"reason": "provider gone"}, last=True
+    ),
     (WF, "POST /v1/welfare-campaigns/{campaign_id}/claims"): Route(
-        "FUW", lambda w: {"campaign_id": w["campaign"]},
-        body=lambda w: {"member_id": w["a2"], "claimed_fen": 100, "description": "clinic"}),
+        "FUW",
+        lambda w: {"campaign_id": w["campaign"]},
+        body=lambda w: {"member_id": w["a2"], "claimed_fen": 100, "description": "clinic"},
+    ),
     (WF, "GET /v1/welfare-campaigns/{campaign_id}/claims"): Route("FUWA", lambda w: {"campaign_id": w["campaign"]}),
     (WF, "POST /v1/insurance-claims/{claim_id}/decision"): Route(
-        "FUW", lambda w: {"claim_id": w["claim"]}, body=lambda w: {"action": "review"}, last=True),
+        "FUW", lambda w: {"claim_id": w["claim"]}, body=lambda w: {"action": "review"}, last=True
+    ),
     (WF, "POST /v1/organizations/{organization_id}/donation-drives"): Route(
-        "FUW", ORG, body=lambda w: {"code": unique("drive"), "title": "Help", "beneficiary_member_id": w["a2"]}),
+        "FUW", ORG, body=lambda w: {"code": unique("drive"), "title": "Help", "beneficiary_member_id": w["a2"]}
+    ),
     (WF, "GET /v1/donation-drives/{code}"): Route(EVERYONE, lambda w: {"code": w["drive"]}),
     (WF, "POST /v1/donation-drives/{code}/donations"): Route(
-        "FUW", lambda w: {"code": w["drive"]}, body=lambda w: {"amount_fen": 100, "received_on": "2026-06-02", "anonymous": True}),
+        "FUW",
+        lambda w: {"code": w["drive"]},
+        body=lambda w: {"amount_fen": 100, "received_on": "2026-06-02", "anonymous": True},
+    ),
     (WF, "POST /v1/donation-drives/{code}/disbursements"): Route(
-        "FUW", lambda w: {"code": w["drive"]}, body=lambda w: {"amount_fen": 100, "paid_on": "2026-06-03"}),
-
+        "FUW", lambda w: {"code": w["drive"]}, body=lambda w: {"amount_fen": 100, "paid_on": "2026-06-03"}
+    ),
     # Events: activities and the staff congress.
     (EV, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (EV, "POST /v1/organizations/{organization_id}/activities"): Route(
-        "FU", ORG, body=lambda w: {"title": "Tug of war", "kind": "sport", "starts_at": w.soon(72),
-                                   "ends_at": w.soon(76), "registration_deadline": w.soon(48)}),
+        "FU",
+        ORG,
+        body=lambda w: {
+            "title": "Tug of war",
+            "kind": "sport",
+            "starts_at": w.soon(72),
+            "ends_at": w.soon(76),
+            "registration_deadline": w.soon(48),
+        },
+    ),
     (EV, "GET /v1/organizations/{organization_id}/activities"): Route(EVERYONE, ORG),
     (EV, "GET /v1/activities/{activity_id}"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
     (EV, "POST /v1/activities/{activity_id}/publication"): Route("FU", lambda w: {"activity_id": w["activity"]}),
     (EV, "POST /v1/activities/{activity_id}/cancellation"): Route(
-        "FU", lambda w: {"activity_id": w["activity2"]}, body=lambda w: {"reason": "rain"}, last=True),
+        "FU", lambda w: {"activity_id": w["activity2"]}, body=lambda w: {"reason": "rain"}, last=True
+    ),
     (EV, "POST /v1/activities/{activity_id}/registrations"): Route(
-        "FUM", lambda w: {"activity_id": w["activity"]}, parent="FU", child="",
-        body=lambda w: {"member_id": w.me_member}),
+        "FUM",
+        lambda w: {"activity_id": w["activity"]},
+        parent="FU",
+        child="",
+        body=lambda w: {"member_id": w.me_member},
+    ),
     (EV, "DELETE /v1/activities/{activity_id}/registrations/{member_id}"): Route(
-        "FUM", lambda w: {"activity_id": w["activity"], "member_id": w.me_member}, target="activity_id", parent="FU", child="",
-        last=True),
-    (EV, "GET /v1/activities/{activity_id}/registrations"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
-    (EV, "GET /v1/activities/{activity_id}/waitlist"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
+        "FUM",
+        lambda w: {"activity_id": w["activity"], "member_id": w.me_member},
+        target="activity_id",
+        parent="FU",
+        child="",
+        last=True,
+    ),
+    (EV, "GET /v1/activities/{activity_id}/registrations"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE
+    ),
+    (EV, "GET /v1/activities/{activity_id}/waitlist"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE
+    ),
     (EV, "PUT /v1/activities/{activity_id}/attendance"): Route(
-        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"member_ids": [w["a1"]]}),
+        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"member_ids": [w["a1"]]}
+    ),
     (EV, "POST /v1/activities/{activity_id}/teams"): Route(
-        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"name": unique("team"), "member_ids": [w["a1"]]}),
-    (EV, "GET /v1/activities/{activity_id}/teams"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
+        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"name": unique("team"), "member_ids": [w["a1"]]}
+    ),
+    (EV, "GET /v1/activities/{activity_id}/teams"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE
+    ),
     (EV, "POST /v1/activities/{activity_id}/awards"): Route(
-        "FU", lambda w: {"activity_id": w["activity"]},
-        body=lambda w: {"category": "singles", "level": "first", "member_id": w["a1"], "prize_fen": 100}),
-    (EV, "GET /v1/activities/{activity_id}/awards"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
+        "FU",
+        lambda w: {"activity_id": w["activity"]},
+        body=lambda w: {"category": "singles", "level": "first", "member_id": w["a1"], "prize_fen": 100},
+    ),
+    (EV, "GET /v1/activities/{activity_id}/awards"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE
+    ),
     (EV, "POST /v1/activities/{activity_id}/awards/publication"): Route(
-        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"paid_on": "2026-12-01"}, last=True),
-    (EV, "GET /v1/activities/{activity_id}/budget"): Route(EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE),
+        "FU", lambda w: {"activity_id": w["activity"]}, body=lambda w: {"paid_on": "2026-12-01"}, last=True
+    ),
+    (EV, "GET /v1/activities/{activity_id}/budget"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"]}, child=EVERYONE
+    ),
     (EV, "POST /v1/activities/{activity_id}/budget/{item_id}/payment"): Route(
-        "FU", lambda w: {"activity_id": w["activity"], "item_id": w["budget_item"]}, target="activity_id",
-        body=lambda w: {"amount_fen": 100, "paid_on": "2026-12-01", "description": "venue"}, last=True),
+        "FU",
+        lambda w: {"activity_id": w["activity"], "item_id": w["budget_item"]},
+        target="activity_id",
+        body=lambda w: {"amount_fen": 100, "paid_on": "2026-12-01", "description": "venue"},
+        last=True,
+    ),
     (EV, "POST /v1/organizations/{organization_id}/congress-sessions"): Route(
-        "FU", ORG, body=lambda w: {"congress_number": 1, "session_number": 2, "starts_on": "2027-03-01",
-                                   "ends_on": "2027-03-02", "answer_deadline": "2027-04-30T17:00:00+08:00"}),
+        "FU",
+        ORG,
+        body=lambda w: {
+            "congress_number": 1,
+            "session_number": 2,
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-03-02",
+            "answer_deadline": "2027-04-30T17:00:00+08:00",
+        },
+    ),
     (EV, "GET /v1/organizations/{organization_id}/congress-sessions"): Route(CONGRESS, ORG),
     (EV, "GET /v1/organizations/{organization_id}/congress-rollup"): Route(CONGRESS, ORG),
     (EV, "GET /v1/congress-sessions/{session_id}"): Route(CONGRESS, lambda w: {"session_id": w["session"]}),
     (EV, "POST /v1/congress-sessions/{session_id}/representatives"): Route(
-        "FU", lambda w: {"session_id": w["session"]}, body=lambda w: {"member_ids": [w["a3"]]}),
+        "FU", lambda w: {"session_id": w["session"]}, body=lambda w: {"member_ids": [w["a3"]]}
+    ),
     (EV, "GET /v1/congress-sessions/{session_id}/representatives"): Route(
-        CONGRESS, lambda w: {"session_id": w["session"]}),
+        CONGRESS, lambda w: {"session_id": w["session"]}
+    ),
     (EV, "POST /v1/congress-sessions/{session_id}/proposals"): Route(
-        "M", lambda w: {"session_id": w["session"]}, parent="",
-        body=lambda w: {"title": "Library", "body": "Longer hours."}),
+        "M",
+        lambda w: {"session_id": w["session"]},
+        parent="",
+        body=lambda w: {"title": "Library", "body": "Longer hours."},
+    ),
     (EV, "GET /v1/congress-sessions/{session_id}/proposals"): Route(CONGRESS, lambda w: {"session_id": w["session"]}),
     (EV, "GET /v1/congress-sessions/{session_id}/overdue-proposals"): Route(
-        CONGRESS, lambda w: {"session_id": w["session"]}),
-    (EV, "POST /v1/congress-proposals/{proposal_id}/seconders"): Route("M", lambda w: {"proposal_id": w["proposal"]}, parent=""),
+        CONGRESS, lambda w: {"session_id": w["session"]}
+    ),
+    (EV, "POST /v1/congress-proposals/{proposal_id}/seconders"): Route(
+        "M", lambda w: {"proposal_id": w["proposal"]}, parent=""
+    ),
     (EV, "POST /v1/congress-proposals/{proposal_id}/answer"): Route(
-        "FU", lambda w: {"proposal_id": w["proposal"]}, body=lambda w: {"answer": "accepted"}, last=True),
+        "FU", lambda w: {"proposal_id": w["proposal"]}, body=lambda w: {"answer": "accepted"}, last=True
+    ),
     (EV, "POST /v1/congress-sessions/{session_id}/motions"): Route(
-        "FU", lambda w: {"session_id": w["session"]},
-        body=lambda w: {"title": unique("motion"), "present_member_ids": [w["a1"], w["a2"]]}),
+        "FU",
+        lambda w: {"session_id": w["session"]},
+        body=lambda w: {"title": unique("motion"), "present_member_ids": [w["a1"], w["a2"]]},
+    ),
     (EV, "GET /v1/congress-motions/{motion_id}"): Route(CONGRESS, lambda w: {"motion_id": w["motion"]}),
     (EV, "POST /v1/congress-motions/{motion_id}/ballots"): Route(
-        "M", lambda w: {"motion_id": w["motion"]}, parent="", body=lambda w: {"choice": "for"}),
+        "M", lambda w: {"motion_id": w["motion"]}, parent="", body=lambda w: {"choice": "for"}
+    ),
     (EV, "POST /v1/congress-motions/{motion_id}/close"): Route("FU", lambda w: {"motion_id": w["motion"]}, last=True),
     (EV, "POST /v1/organizations/{organization_id}/surveys"): Route(
-        "FU", ORG, body=lambda w: {"title": "Canteen", "questions": [{"kind": "rating", "text": "How good?"}]}),
+        "FU", ORG, body=lambda w: {"title": "Canteen", "questions": [{"kind": "rating", "text": "How good?"}]}
+    ),
     (EV, "GET /v1/organizations/{organization_id}/surveys"): Route(EVERYONE, ORG),
     (EV, "POST /v1/surveys/{survey_id}/send"): Route("FU", lambda w: {"survey_id": w["survey_draft"]}, last=True),
     (EV, "POST /v1/surveys/{survey_id}/close"): Route("FU", lambda w: {"survey_id": w["survey"]}, last=True),
     (EV, "GET /v1/surveys/{survey_id}"): Route(EVERYONE, lambda w: {"survey_id": w["survey"]}),
     (EV, "POST /v1/surveys/{survey_id}/responses"): Route(
-        "M", lambda w: {"survey_id": w["survey"]}, parent="", body=lambda w: {"answers": [4]}),
+        "M", lambda w: {"survey_id": w["survey"]}, parent="", body=lambda w: {"answers": [4]}
+    ),
     (EV, "GET /v1/surveys/{survey_id}/results"): Route("FUA", lambda w: {"survey_id": w["survey"]}),
     (EV, "POST /v1/organizations/{organization_id}/nominations"): Route(
-        "FU", ORG, body=lambda w: {"member_id": w["a2"], "award": "advanced_individual", "year": 2026,
-                                   "citation": "Thirty years at the blackboard."}),
+        "FU",
+        ORG,
+        body=lambda w: {
+            "member_id": w["a2"],
+            "award": "advanced_individual",
+            "year": 2026,
+            "citation": "Thirty years at the blackboard.",
+        },
+    ),
     (EV, "GET /v1/organizations/{organization_id}/nominations"): Route("FUA", ORG),
     (EV, "GET /v1/organizations/{organization_id}/public-notices"): Route(EVERYONE, ORG),
     (EV, "GET /v1/nominations/{nomination_id}"): Route("FUA", lambda w: {"nomination_id": w["nomination"]}),
     (EV, "POST /v1/nominations/{nomination_id}/review"): Route(
-        "", lambda w: {"nomination_id": w["nomination"]}, parent="F", body=lambda w: {"note": "checked"}),
+        "", lambda w: {"nomination_id": w["nomination"]}, parent="F", body=lambda w: {"note": "checked"}
+    ),
     (EV, "POST /v1/nominations/{nomination_id}/approval"): Route(
-        "", lambda w: {"nomination_id": w["nomination"]}, parent="F", last=True,
-        body=lambda w: {"notice_starts_on": "2026-12-01", "notice_ends_on": "2026-12-07"}),
+        "",
+        lambda w: {"nomination_id": w["nomination"]},
+        parent="F",
+        last=True,
+        body=lambda w: {"notice_starts_on": "2026-12-01", "notice_ends_on": "2026-12-07"},
+    ),
     (EV, "POST /v1/nominations/{nomination_id}/rejection"): Route(
-        "", lambda w: {"nomination_id": w["nomination2"]}, parent="F", last=True, body=lambda w: {"reason": "late"}),
-
+        "", lambda w: {"nomination_id": w["nomination2"]}, parent="F", last=True, body=lambda w: {"reason": "late"}
+    ),
     # Finance: books, money commands, fund requests, reports.
     (FI, "GET /v1/organizations/{organization_id}/ledger/balances"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/postings"): Route("FUWA", ORG),
     (FI, "GET /v1/members/{member_id}/dues-account"): Route("FUWA", lambda w: {"member_id": w["a1"]}),
     (FI, "POST /v1/organizations/{organization_id}/employer-funds"): Route(
-        "FU", ORG, body=lambda w: {"amount_fen": 100, "received_on": "2026-03-01"}),
+        "FU", ORG, body=lambda w: {"amount_fen": 100, "received_on": "2026-03-01"}
+    ),
     (FI, "POST /v1/organizations/{organization_id}/remittances"): Route(
-        "FU", ORG, body=lambda w: {"amount_fen": 100, "paid_on": "2026-03-02"}),
+        "FU", ORG, body=lambda w: {"amount_fen": 100, "paid_on": "2026-03-02"}
+    ),
     (FI, "POST /v1/organizations/{organization_id}/expenses"): Route(
-        "FU", ORG, body=lambda w: {"category": "activity", "amount_fen": 100, "spent_on": "2026-03-03",
-                                   "description": "balls"}),
+        "FU",
+        ORG,
+        body=lambda w: {"category": "activity", "amount_fen": 100, "spent_on": "2026-03-03", "description": "balls"},
+    ),
     (FI, "POST /v1/organizations/{organization_id}/donations"): Route(
-        "FUW", ORG, body=lambda w: {"drive": "sec-drive", "amount_fen": 100, "received_on": "2026-03-04"}),
+        "FUW", ORG, body=lambda w: {"drive": "sec-drive", "amount_fen": 100, "received_on": "2026-03-04"}
+    ),
     (FI, "POST /v1/organizations/{organization_id}/donation-disbursements"): Route(
-        "FUW", ORG, body=lambda w: {"drive": "sec-drive", "amount_fen": 100, "paid_on": "2026-03-05",
-                                    "beneficiary": "Li Hua"}),
+        "FUW",
+        ORG,
+        body=lambda w: {"drive": "sec-drive", "amount_fen": 100, "paid_on": "2026-03-05", "beneficiary": "Li Hua"},
+    ),
     (FI, "POST /v1/organizations/{organization_id}/closed-periods"): Route(
-        "FU", ORG, body=lambda w: {"label": "2025", "starts_on": "2025-01-01", "ends_on": "2025-12-31"}),
+        "FU", ORG, body=lambda w: {"label": "2025", "starts_on": "2025-01-01", "ends_on": "2025-12-31"}
+    ),
     (FI, "PUT /v1/organizations/{organization_id}/budgets/{year}/{category}"): Route(
-        "FU", lambda w: {"organization_id": w.a, "year": 2026, "category": "activity"},
-        body=lambda w: {"amount_fen": 100000}),
+        "FU",
+        lambda w: {"organization_id": w.a, "year": 2026, "category": "activity"},
+        body=lambda w: {"amount_fen": 100000},
+    ),
     (FI, "GET /v1/organizations/{organization_id}/budgets"): Route("FUWA", ORG),
     (FI, "POST /v1/postings/{posting_id}/reversal"): Route(
-        "FU", lambda w: {"posting_id": w["posting"]}, body=lambda w: {"reason": "typo", "effective_date": "2026-03-10"},
-        last=True),
+        "FU",
+        lambda w: {"posting_id": w["posting"]},
+        body=lambda w: {"reason": "typo", "effective_date": "2026-03-10"},
+        last=True,
+    ),
     (FI, "GET /v1/money-requests/{request_id}"): Route(
-        EVERYONE, lambda w: {"request_id": w["money_request"]}, pending=True),
+        EVERYONE, lambda w: {"request_id": w["money_request"]}, pending=True
+    ),
     (FI, "POST /v1/organizations/{organization_id}/fund-requests"): Route(
-        "FU", ORG, body=lambda w: {"amount_fen": 100, "purpose": "balls"}),
+        "FU", ORG, body=lambda w: {"amount_fen": 100, "purpose": "balls"}
+    ),
     (FI, "GET /v1/organizations/{organization_id}/fund-requests"): Route("FUWA", ORG),
     (FI, "POST /v1/fund-requests/{request_id}/decision"): Route(
-        "", lambda w: {"request_id": w["fund_request"]}, parent="F", last=True,
-        body=lambda w: {"approve": False, "reason": "no budget"}),
+        "",
+        lambda w: {"request_id": w["fund_request"]},
+        parent="F",
+        last=True,
+        body=lambda w: {"approve": False, "reason": "no budget"},
+    ),
     (FI, "PUT /v1/federations/{federation_id}/fund-policy"): Route(
-        "F", FED, federation=True, body=lambda w: {"employer_funds_remit_per_mille": 400}),
+        "F", FED, federation=True, body=lambda w: {"employer_funds_remit_per_mille": 400}
+    ),
     (FI, "GET /v1/federations/{federation_id}/fund-policy"): Route(EVERYONE, FED, federation=True),
     # `from` and `to` are required: a term is asked for, so the allowed roles get the statement itself.
     (FI, "GET /v1/organizations/{organization_id}/disclosure"): Route(
-        EVERYONE, ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
+        EVERYONE, ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
     (FI, "GET /v1/organizations/{organization_id}/audit-pack"): Route(
-        "FUA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}),
+        "FUA", ORG, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
     (FI, "GET /v1/postings/{posting_id}/trace"): Route("FA", lambda w: {"posting_id": w["posting"]}),
     (FI, "GET /v1/organizations/{organization_id}/ledger/consolidated"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),

@@ -200,7 +200,9 @@ class Matrix:
         return "\n".join(lines)
 
     def report(self, *kinds: str) -> str:
-        shown = [f"== {k} ({len(self.problems[k])})\n" + "\n".join(self.problems[k][:40]) for k in kinds if self.problems[k]]
+        shown = [
+            f"== {k} ({len(self.problems[k])})\n" + "\n".join(self.problems[k][:40]) for k in kinds if self.problems[k]
+        ]
         return "\n".join(shown) + "\n\n" + self.summary()
 
 
@@ -243,8 +245,10 @@ async def matrix(services) -> Matrix:
         if case.expected:
             await m.run(case, spec_of[id(case)])
     m.elapsed = time.monotonic() - started
-    print(f"\nisolation matrix: {len(m.cases)} cases, {m.requests} requests, {m.elapsed:.1f}s "
-          f"(seed {seeded - started:.1f}s, refused {refused_at - seeded:.1f}s, allowed {time.monotonic() - refused_at:.1f}s)")
+    print(
+        f"\nisolation matrix: {len(m.cases)} cases, {m.requests} requests, {m.elapsed:.1f}s "
+        f"(seed {seeded - started:.1f}s, refused {refused_at - seeded:.1f}s, allowed {time.monotonic() - refused_at:.1f}s)"
+    )
     return m
 
 
@@ -296,6 +300,8 @@ def test_hardship_details_only_to_welfare_union_officers_and_auditors(matrix):
     for c in reads:
         sees = CAUSE_DETAIL in c.answer.body
         should = c.role in DETAIL_ROLES and c.scope in ("own", "parent")
-        assert sees == should, f"{c.role.value} for {c.scope}: details {'shown' if sees else 'hidden'}: {c.answer.body[:300]}"
+        assert sees == should, (
+            f"{c.role.value} for {c.scope}: details {'shown' if sees else 'hidden'}: {c.answer.body[:300]}"
+        )
         if c.allowed and not should:
             assert json.loads(c.answer.body)["details_visible"] is False and "pseudonym" in c.answer.body

@@ -33,8 +33,10 @@ async def test_the_platform_administrator_reaches_no_federations_data(services):
     m = AsPlatformAdmin(services, await seed(services))
     routes = sorted(r for r in app_routes(services) if (r[0], f"{r[1]} {r[2]}") in ROUTES)
     assert FOUNDING in routes
-    cases = [Case(s, method, path, Role.PLATFORM_ADMIN, "platform", (s, method, path) == FOUNDING)
-             for s, method, path in routes]
+    cases = [
+        Case(s, method, path, Role.PLATFORM_ADMIN, "platform", (s, method, path) == FOUNDING)
+        for s, method, path in routes
+    ]
 
     before = {name: await fingerprint(runtime) for name, (runtime, _c) in services.items()}
     for case in cases:

@@ -44,7 +44,9 @@ def soon(hours: int) -> str:
 
 
 def check(answer, *statuses: int):
-    assert answer.status_code in (statuses or (200, 201, 202)), f"{answer.request.method} {answer.request.url}: {answer.status_code} {answer.text}"
+    assert answer.status_code in (statuses or (200, 201, 202)), (
+        f"{answer.request.method} {answer.request.url}: {answer.status_code} {answer.text}"
+    )
     return answer.json() if answer.content else None
 
 
@@ -65,102 +67,260 @@ async def seed(services: dict) -> World:
     runtime = services["membership"][0]
     for fed in (w.fed, w.foreign):
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=fed, name=f"Federation {fed}"))
-    for org, kind, parent in ((w.a, "grassroots_union", w.fed), (w.b, "grassroots_union", w.fed),
-                              (w.group, "union_group", w.a)):
-        check(await membership.post("/v1/organizations", json={"id": org, "name": org, "kind": kind, "parent_id": parent},
-                                    headers=admin))
-    for key, org, name, gender in (("a1", w.a, "Li Hua", "female"), ("a2", w.a, "Wang Fang", "female"),
-                                   ("a3", w.a, "Zhang Wei", "male"), ("b1", w.b, "Zhao Lei", "male")):
+            await handlers.found_federation(
+                uow, platform_admin("ops"), commands.FoundFederation(id=fed, name=f"Federation {fed}")
+            )
+    for org, kind, parent in (
+        (w.a, "grassroots_union", w.fed),
+        (w.b, "grassroots_union", w.fed),
+        (w.group, "union_group", w.a),
+    ):
+        check(
+            await membership.post(
+                "/v1/organizations", json={"id": org, "name": org, "kind": kind, "parent_id": parent}, headers=admin
+            )
+        )
+    for key, org, name, gender in (
+        ("a1", w.a, "Li Hua", "female"),
+        ("a2", w.a, "Wang Fang", "female"),
+        ("a3", w.a, "Zhang Wei", "male"),
+        ("b1", w.b, "Zhao Lei", "male"),
+    ):
         headers = admin
-        member = check(await membership.post(f"/v1/organizations/{org}/members", headers=headers, json={
-            "display_name": name, "gender": gender, "joined_on": "2020-09-01", "staff_no": f"S-{key}",
-            "base_salary_fen": 800000,
-        }))
+        member = check(
+            await membership.post(
+                f"/v1/organizations/{org}/members",
+                headers=headers,
+                json={
+                    "display_name": name,
+                    "gender": gender,
+                    "joined_on": "2020-09-01",
+                    "staff_no": f"S-{key}",
+                    "base_salary_fen": 800000,
+                },
+            )
+        )
         w.ids[key] = member["id"]
-    check(await membership.post(f"/v1/organizations/{w.a}/dues-payments", headers=officer_a,
-                                json={"member_id": w["a1"], "period": "2026-01", "amount_fen": 2000}))
-    change = check(await membership.post(f"/v1/members/{w['a3']}/transfer", headers=officer_a,
-                                         json={"to_organization_id": w.group, "effective_on": "2030-01-01"}))
+    check(
+        await membership.post(
+            f"/v1/organizations/{w.a}/dues-payments",
+            headers=officer_a,
+            json={"member_id": w["a1"], "period": "2026-01", "amount_fen": 2000},
+        )
+    )
+    change = check(
+        await membership.post(
+            f"/v1/members/{w['a3']}/transfer",
+            headers=officer_a,
+            json={"to_organization_id": w.group, "effective_on": "2030-01-01"},
+        )
+    )
     w.ids["change"] = change["change"]["id"]
     await pump.drain()
 
     # Welfare.
-    check(await welfare.put(f"/v1/federations/{w.fed}/visit-policy", headers=admin, json={
-        "amounts_fen": {"hospitalised": 50000, "wedding": 50000, "funeral": 50000, "childbirth": 50000,
-                        "retirement": 50000, "major_hardship": 100000}, "yearly_cap_fen": 1000000}))
-    hardship = check(await welfare.post(f"/v1/organizations/{w.a}/hardship-files", headers=welfare_a, json={
-        "member_id": w["a1"], "level": "special_hardship", "cause": "serious_illness", "cause_detail": CAUSE_DETAIL,
-        "family_situation": FAMILY, "documents": [DOCUMENT], "opened_on": "2026-03-02"}))
+    check(
+        await welfare.put(
+            f"/v1/federations/{w.fed}/visit-policy",
+            headers=admin,
+            json={
+                "amounts_fen": {
+                    "hospitalised": 50000,
+                    "wedding": 50000,
+                    "funeral": 50000,
+                    "childbirth": 50000,
+                    "retirement": 50000,
+                    "major_hardship": 100000,
+                },
+                "yearly_cap_fen": 1000000,
+            },
+        )
+    )
+    hardship = check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/hardship-files",
+            headers=welfare_a,
+            json={
+                "member_id": w["a1"],
+                "level": "special_hardship",
+                "cause": "serious_illness",
+                "cause_detail": CAUSE_DETAIL,
+                "family_situation": FAMILY,
+                "documents": [DOCUMENT],
+                "opened_on": "2026-03-02",
+            },
+        )
+    )
     w.ids["hardship"] = hardship["id"]
     for key in ("grant", "grant2"):
-        grant = check(await welfare.post(f"/v1/organizations/{w.a}/grants", headers=welfare_a, json={
-            "member_id": w["a1"], "visit_type": "hospitalised", "occasion_on": "2026-05-01", "occasion_ref": key,
-            "money_fen": 10000}))
+        grant = check(
+            await welfare.post(
+                f"/v1/organizations/{w.a}/grants",
+                headers=welfare_a,
+                json={
+                    "member_id": w["a1"],
+                    "visit_type": "hospitalised",
+                    "occasion_on": "2026-05-01",
+                    "occasion_ref": key,
+                    "money_fen": 10000,
+                },
+            )
+        )
         w.ids[key] = grant["id"]
-    batch = check(await welfare.post(f"/v1/organizations/{w.a}/festival-greetings", headers=welfare_a, json={
-        "festival": "mid_autumn", "amount_fen": 5000, "paid_on": "2026-09-20"}))
+    batch = check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/festival-greetings",
+            headers=welfare_a,
+            json={"festival": "mid_autumn", "amount_fen": 5000, "paid_on": "2026-09-20"},
+        )
+    )
     w.ids["greeting"] = batch["id"]
     for key in ("campaign", "campaign2"):
-        campaign = check(await welfare.post(f"/v1/organizations/{w.a}/welfare-campaigns", headers=welfare_a, json={
-            "kind": "insurance", "title": f"Group insurance {key}", "provider": "PICC", "cost_per_member_fen": 1000,
-            "member_ids": [w["a1"], w["a2"]]}))
+        campaign = check(
+            await welfare.post(
+                f"/v1/organizations/{w.a}/welfare-campaigns",
+                headers=welfare_a,
+                json={
+                    "kind": "insurance",
+                    "title": f"Group insurance {key}",
+                    "provider": "PICC",
+                    "cost_per_member_fen": 1000,
+                    "member_ids": [w["a1"], w["a2"]],
+                },
+            )
+        )
         w.ids[key] = campaign["id"]
     await pump.drain()
-    claim = check(await welfare.post(f"/v1/welfare-campaigns/{w['campaign']}/claims", headers=welfare_a, json={
-        "member_id": w["a1"], "claimed_fen": 5000, "description": "hospital bill"}))
+    claim = check(
+        await welfare.post(
+            f"/v1/welfare-campaigns/{w['campaign']}/claims",
+            headers=welfare_a,
+            json={"member_id": w["a1"], "claimed_fen": 5000, "description": "hospital bill"},
+        )
+    )
     w.ids["claim"] = claim["id"]
     w.ids["drive"] = unique("drive")
-    check(await welfare.post(f"/v1/organizations/{w.a}/donation-drives", headers=welfare_a, json={
-        "code": w["drive"], "title": "Help Li Hua", "beneficiary_member_id": w["a1"]}))
-    check(await welfare.post(f"/v1/donation-drives/{w['drive']}/donations", headers=welfare_a, json={
-        "amount_fen": 100000, "received_on": "2026-06-01", "donor": "Colleagues"}))
+    check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/donation-drives",
+            headers=welfare_a,
+            json={"code": w["drive"], "title": "Help Li Hua", "beneficiary_member_id": w["a1"]},
+        )
+    )
+    check(
+        await welfare.post(
+            f"/v1/donation-drives/{w['drive']}/donations",
+            headers=welfare_a,
+            json={"amount_fen": 100000, "received_on": "2026-06-01", "donor": "Colleagues"},
+        )
+    )
     await pump.drain()
 
     # Events.
     for key in ("activity", "activity2"):
-        activity = check(await events.post(f"/v1/organizations/{w.a}/activities", headers=officer_a, json={
-            "title": f"Games {key}", "kind": "sport", "starts_at": soon(72), "ends_at": soon(76),
-            "registration_deadline": soon(48), "budget": [{"kind": "cost", "label": "venue", "amount_fen": 20000},
-                                                         {"kind": "prizes", "label": "prizes", "amount_fen": 50000}]}))
+        activity = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/activities",
+                headers=officer_a,
+                json={
+                    "title": f"Games {key}",
+                    "kind": "sport",
+                    "starts_at": soon(72),
+                    "ends_at": soon(76),
+                    "registration_deadline": soon(48),
+                    "budget": [
+                        {"kind": "cost", "label": "venue", "amount_fen": 20000},
+                        {"kind": "prizes", "label": "prizes", "amount_fen": 50000},
+                    ],
+                },
+            )
+        )
         w.ids[key] = activity["id"]
         check(await events.post(f"/v1/activities/{activity['id']}/publication", headers=officer_a))
         for member in ("a1", "a2"):
-            check(await events.post(f"/v1/activities/{activity['id']}/registrations", headers=officer_a,
-                                    json={"member_id": w[member]}))
+            check(
+                await events.post(
+                    f"/v1/activities/{activity['id']}/registrations", headers=officer_a, json={"member_id": w[member]}
+                )
+            )
     await pump.drain()
     budget = check(await events.get(f"/v1/activities/{w['activity']}/budget", headers=officer_a))
     w.ids["budget_item"] = next(i["id"] for i in budget["items"] if i["kind"] == "cost")
-    session = check(await events.post(f"/v1/organizations/{w.a}/congress-sessions", headers=officer_a, json={
-        "congress_number": 1, "session_number": 1, "starts_on": "2026-12-20", "ends_on": "2026-12-21",
-        "answer_deadline": "2027-01-31T17:00:00+08:00", "min_seconders": 1}))
+    session = check(
+        await events.post(
+            f"/v1/organizations/{w.a}/congress-sessions",
+            headers=officer_a,
+            json={
+                "congress_number": 1,
+                "session_number": 1,
+                "starts_on": "2026-12-20",
+                "ends_on": "2026-12-21",
+                "answer_deadline": "2027-01-31T17:00:00+08:00",
+                "min_seconders": 1,
+            },
+        )
+    )
     w.ids["session"] = session["id"]
-    check(await events.post(f"/v1/congress-sessions/{w['session']}/representatives", headers=officer_a,
-                            json={"member_ids": [w["a1"], w["a2"]]}))
-    proposal = check(await events.post(f"/v1/congress-sessions/{w['session']}/proposals",
-                                       headers=bearer(Role.MEMBER, w.a, w.fed, w["a2"]),
-                                       json={"title": "Canteen", "body": "More dinners."}))
+    check(
+        await events.post(
+            f"/v1/congress-sessions/{w['session']}/representatives",
+            headers=officer_a,
+            json={"member_ids": [w["a1"], w["a2"]]},
+        )
+    )
+    proposal = check(
+        await events.post(
+            f"/v1/congress-sessions/{w['session']}/proposals",
+            headers=bearer(Role.MEMBER, w.a, w.fed, w["a2"]),
+            json={"title": "Canteen", "body": "More dinners."},
+        )
+    )
     w.ids["proposal"] = proposal["id"]
-    motion = check(await events.post(f"/v1/congress-sessions/{w['session']}/motions", headers=officer_a, json={
-        "title": "Attendance rules", "present_member_ids": [w["a1"], w["a2"]]}))
+    motion = check(
+        await events.post(
+            f"/v1/congress-sessions/{w['session']}/motions",
+            headers=officer_a,
+            json={"title": "Attendance rules", "present_member_ids": [w["a1"], w["a2"]]},
+        )
+    )
     w.ids["motion"] = motion["id"]
 
     for key in ("survey", "survey_draft"):
-        survey = check(await events.post(f"/v1/organizations/{w.a}/surveys", headers=officer_a, json={
-            "title": f"Canteen {key}", "questions": [{"kind": "rating", "text": "How good is the canteen?"}]}))
+        survey = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/surveys",
+                headers=officer_a,
+                json={"title": f"Canteen {key}", "questions": [{"kind": "rating", "text": "How good is the canteen?"}]},
+            )
+        )
         w.ids[key] = survey["id"]
     check(await events.post(f"/v1/surveys/{w['survey']}/send", headers=officer_a))
     for key, member in (("nomination", "a1"), ("nomination2", "a3")):
-        nomination = check(await events.post(f"/v1/organizations/{w.a}/nominations", headers=officer_a, json={
-            "member_id": w[member], "award": "model_worker", "year": 2026, "citation": "Tireless."}))
+        nomination = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/nominations",
+                headers=officer_a,
+                json={"member_id": w[member], "award": "model_worker", "year": 2026, "citation": "Tireless."},
+            )
+        )
         w.ids[key] = nomination["id"]
 
     # Finance.
-    accepted = check(await finance.post(f"/v1/organizations/{w.a}/employer-funds", headers=officer_a, json={
-        "amount_fen": 1000000, "received_on": "2026-02-01"}))
+    accepted = check(
+        await finance.post(
+            f"/v1/organizations/{w.a}/employer-funds",
+            headers=officer_a,
+            json={"amount_fen": 1000000, "received_on": "2026-02-01"},
+        )
+    )
     w.ids["money_request"] = accepted["request_id"]
-    fund_request = check(await finance.post(f"/v1/organizations/{w.a}/fund-requests", headers=officer_a, json={
-        "amount_fen": 200000, "purpose": "table-tennis table"}))
+    fund_request = check(
+        await finance.post(
+            f"/v1/organizations/{w.a}/fund-requests",
+            headers=officer_a,
+            json={"amount_fen": 200000, "purpose": "table-tennis table"},
+        )
+    )
     w.ids["fund_request"] = fund_request["id"]
     await pump.drain()
     postings = check(await finance.get(f"/v1/organizations/{w.a}/ledger/postings", headers=officer_a))["items"]

@@ -41,8 +41,12 @@ async def ensure_demo_accounts() -> Path:
     state = Path(os.environ["UNIONFED_STATE_DIR"])
     path = state / "demo-accounts.txt"
     recorded = _recorded(path)
-    directory = KeycloakAccounts(os.environ["MEMBERSHIP_KEYCLOAK_URL"], "unionfed", "unionfed-membership",
-                                 os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"])
+    directory = KeycloakAccounts(
+        os.environ["MEMBERSHIP_KEYCLOAK_URL"],
+        "unionfed",
+        "unionfed-membership",
+        os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"],
+    )
     try:
         existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, PLATFORM})}
         passwords = {}
@@ -59,8 +63,10 @@ async def ensure_demo_accounts() -> Path:
     finally:
         await directory.aclose()
     lines = ["demo accounts (username, first password — the first sign-in sets a new one; role, name):"]
-    lines += [f"  {u:<18} {passwords[u]}   {role.value:<16} {name}（{what}）"
-              for u, name, what, _org, _fed, role in DEMO_ACCOUNTS]
+    lines += [
+        f"  {u:<18} {passwords[u]}   {role.value:<16} {name}（{what}）"
+        for u, name, what, _org, _fed, role in DEMO_ACCOUNTS
+    ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)

@@ -53,7 +53,9 @@ class Api:
 
 def ok(response: httpx.Response):
     if response.status_code >= 400:
-        raise DemoError(f"demo: {response.request.method} {response.request.url} → {response.status_code}: {response.text}")
+        raise DemoError(
+            f"demo: {response.request.method} {response.request.url} → {response.status_code}: {response.text}"
+        )
     return response.json() if response.content else None
 
 

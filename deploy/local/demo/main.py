@@ -18,8 +18,11 @@ async def run() -> None:
         if (await api.membership.get(f"/v1/organizations/{roster.COUNTY}", headers=api.admin)).status_code == 200:
             print("demo: the county federation is already loaded")
         else:
-            print(f"demo: loading {roster.COUNTY_NAME}: {len(schools)} school unions, "
-                  f"{sum(len(s.people) for s in schools)} members", flush=True)
+            print(
+                f"demo: loading {roster.COUNTY_NAME}: {len(schools)} school unions, "
+                f"{sum(len(s.people) for s in schools)} members",
+                flush=True,
+            )
             await load(api, schools)
         await show(api, schools)
     finally:

@@ -36,19 +36,62 @@ ORIGINAL_NAMES = {
 ORIGINAL_FEMALE = {"王芳", "李娜", "陈静", "杨敏", "黄丽", "吴霞", "孙丽", "胡静", "朱婷", "何娟", "马兰"}
 
 NEW_SCHOOLS = {
-    "primary": ("xiaoxue", "小学", [
-        "城关镇中心小学", "东关小学", "西街小学", "南湖小学", "北关小学", "青石镇中心小学", "柳河镇中心小学",
-        "杨庄小学", "马集小学", "白塔小学", "石桥小学", "城东小学", "红旗小学", "育才小学",
-    ]),
-    "middle": ("zhongxue", "中学", [
-        "第一中学", "第二中学", "第三中学", "城关初级中学", "青石镇初级中学", "柳河镇中学", "职业教育中心", "育英中学",
-    ]),
-    "kindergarten": ("youeryuan", "幼儿园", [
-        "第二幼儿园", "城东幼儿园", "青石镇中心幼儿园", "柳河镇中心幼儿园", "机关幼儿园", "阳光幼儿园",
-    ]),
-    "migrant": ("suiqian", "随迁子女学校", [
-        "春蕾学校", "希望学校", "新市民子弟学校", "明德学校",
-    ]),
+    "primary": (
+        "xiaoxue",
+        "小学",
+        [
+            "城关镇中心小学",
+            "东关小学",
+            "西街小学",
+            "南湖小学",
+            "北关小学",
+            "青石镇中心小学",
+            "柳河镇中心小学",
+            "杨庄小学",
+            "马集小学",
+            "白塔小学",
+            "石桥小学",
+            "城东小学",
+            "红旗小学",
+            "育才小学",
+        ],
+    ),
+    "middle": (
+        "zhongxue",
+        "中学",
+        [
+            "第一中学",
+            "第二中学",
+            "第三中学",
+            "城关初级中学",
+            "青石镇初级中学",
+            "柳河镇中学",
+            "职业教育中心",
+            "育英中学",
+        ],
+    ),
+    "kindergarten": (
+        "youeryuan",
+        "幼儿园",
+        [
+            "第二幼儿园",
+            "城东幼儿园",
+            "青石镇中心幼儿园",
+            "柳河镇中心幼儿园",
+            "机关幼儿园",
+            "阳光幼儿园",
+        ],
+    ),
+    "migrant": (
+        "suiqian",
+        "随迁子女学校",
+        [
+            "春蕾学校",
+            "希望学校",
+            "新市民子弟学校",
+            "明德学校",
+        ],
+    ),
 }
 SIZES = {"primary": (24, 38), "middle": (38, 54), "kindergarten": (12, 20), "migrant": (16, 26)}
 GROUPS = {
@@ -100,8 +143,18 @@ class School:
         writer = csv.writer(out)
         writer.writerow(["姓名", "性别", "身份证号", "手机", "工号", "入会日期", "基本工资", "工会小组"])
         for p in self.people:
-            writer.writerow([p.name, "女" if p.gender == "female" else "男", p.id_number, p.phone, p.staff_no,
-                             p.joined_on.isoformat(), f"{p.salary_fen // 100}.{p.salary_fen % 100:02d}", p.group])
+            writer.writerow(
+                [
+                    p.name,
+                    "女" if p.gender == "female" else "男",
+                    p.id_number,
+                    p.phone,
+                    p.staff_no,
+                    p.joined_on.isoformat(),
+                    f"{p.salary_fen // 100}.{p.salary_fen % 100:02d}",
+                    p.group,
+                ]
+            )
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -150,7 +203,10 @@ def build() -> list[School]:
                     break
             used_ids.add(id_number)
             while True:
-                phone = rng.choice(("138", "139", "135", "151", "158", "187", "189", "177")) + f"{rng.randint(0, 99_999_999):08d}"
+                phone = (
+                    rng.choice(("138", "139", "135", "151", "158", "187", "189", "177"))
+                    + f"{rng.randint(0, 99_999_999):08d}"
+                )
                 if phone not in used_phones:
                     break
             used_phones.add(phone)
@@ -158,10 +214,19 @@ def build() -> list[School]:
             joined = max(first_job, dt.date(1995, 9, 1))
             years = 2026 - first_job.year
             salary_yuan = min(6500, 3800 + years * 78 + rng.randint(0, 18) * 10)
-            school.people.append(Person(
-                person_name, gender, id_number, phone, f"{kind[0].upper()}{index + 1:02d}{n + 1:03d}",
-                min(joined, dt.date(2025, 9, 1)), salary_yuan * 100, groups[n % len(groups)][1], born,
-            ))
+            school.people.append(
+                Person(
+                    person_name,
+                    gender,
+                    id_number,
+                    phone,
+                    f"{kind[0].upper()}{index + 1:02d}{n + 1:03d}",
+                    min(joined, dt.date(2025, 9, 1)),
+                    salary_yuan * 100,
+                    groups[n % len(groups)][1],
+                    born,
+                )
+            )
         if not school.staff_count:
             # About a third of the schools have every employee in the union (入会率 100%); retirees
             # stay members but are no longer staff.
@@ -172,7 +237,13 @@ def build() -> list[School]:
 
 
 # A few retirees (retired members stay in the union), by school and position in its roster.
-RETIREES = [("zhongxue-02", -1), ("zhongxue-02", -2), ("xiaoxue-01", -1), ("zhongxue-01", -1), ("youeryuan-02", -1),
-            ("suiqian-01", -1)]
+RETIREES = [
+    ("zhongxue-02", -1),
+    ("zhongxue-02", -2),
+    ("xiaoxue-01", -1),
+    ("zhongxue-01", -1),
+    ("youeryuan-02", -1),
+    ("suiqian-01", -1),
+]
 # One teacher exchange (教师交流): from 第一中学 to 实验中学, effective the 1st of next month.
 EXCHANGE = ("zhongxue-01", 7, "experimental-middle")

@@ -73,9 +73,18 @@ class AccessLogMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             route = _route(scope)
             access_log.info(
-                "%s %s %s %.1f ms", scope["method"], route or "<unmatched>", status, duration_ms,
-                extra={"method": scope["method"], "route": route, "status": status,
-                       "duration_ms": duration_ms, "request_id": request_id},
+                "%s %s %s %.1f ms",
+                scope["method"],
+                route or "<unmatched>",
+                status,
+                duration_ms,
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "request_id": request_id,
+                },
             )
             request_id_var.reset(token)
 

@@ -184,8 +184,9 @@ class AuditMiddleware:
             await record(500)
             raise
 
-    async def _record(self, scope, holder: dict, status_code: int, request_id: str,
-                      occurred_at: dt.datetime, started: float) -> None:
+    async def _record(
+        self, scope, holder: dict, status_code: int, request_id: str, occurred_at: dt.datetime, started: float
+    ) -> None:
         principal: Principal | None = holder.get("principal")
         route = scope.get("route")
         template = getattr(route, "path", None)
@@ -214,8 +215,12 @@ class AuditMiddleware:
         except Exception:
             log.exception(
                 "audit log write failed",
-                extra={"audit_method": row["method"], "audit_route": row["route"], "audit_request_id": request_id,
-                       "audit_status": status_code},
+                extra={
+                    "audit_method": row["method"],
+                    "audit_route": row["route"],
+                    "audit_request_id": request_id,
+                    "audit_status": status_code,
+                },
             )
 
 
@@ -261,9 +266,13 @@ def audit_router() -> APIRouter:
         principal: CurrentPrincipal,
         runtime: CurrentRuntime,
         route: str | None = Query(
-            default=None, max_length=300, description="A route template, e.g. /v1/grants/{grant_id}/approval",
+            default=None,
+            max_length=300,
+            description="A route template, e.g. /v1/grants/{grant_id}/approval",
         ),
-        status_code: int | None = Query(default=None, alias="status", ge=100, le=599, description="HTTP status answered"),
+        status_code: int | None = Query(
+            default=None, alias="status", ge=100, le=599, description="HTTP status answered"
+        ),
         actor: str | None = Query(default=None, max_length=200, description="The caller's token subject"),
         occurred_from: Moment | None = Query(default=None, alias="from", description="Inclusive, with a zone"),
         occurred_to: Moment | None = Query(default=None, alias="to", description="Exclusive, with a zone"),
@@ -278,9 +287,14 @@ def audit_router() -> APIRouter:
             path = await connection.scalar(text(f"SELECT path FROM {table} WHERE id = :id"), {"id": organization_id})
             principal.require_scope(path)
             subtree = text(f"SELECT id FROM {table} WHERE :org = ANY(path)").bindparams(org=organization_id)
-            query = select(audit_log).where(audit_log.c.organization_id.in_(subtree.columns(id=Text).subquery().select()))
-            for column, wanted in ((audit_log.c.route, route), (audit_log.c.status_code, status_code),
-                                   (audit_log.c.subject, actor)):
+            query = select(audit_log).where(
+                audit_log.c.organization_id.in_(subtree.columns(id=Text).subquery().select())
+            )
+            for column, wanted in (
+                (audit_log.c.route, route),
+                (audit_log.c.status_code, status_code),
+                (audit_log.c.subject, actor),
+            ):
                 if wanted is not None:
                     query = query.where(column == wanted)
             if occurred_from is not None:

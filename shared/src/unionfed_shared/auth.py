@@ -64,14 +64,20 @@ class Principal:
     def require_scope(self, organization_path: Sequence[str] | None) -> None:
         # Unknown and out-of-scope organizations get the same answer: no existence oracle.
         if organization_path is None or not self.can_see(organization_path):
-            raise NotFound("organization_not_found", zh="未找到该组织，或该组织不在您的管理范围内",
-                           en="organization not found or outside your scope")
+            raise NotFound(
+                "organization_not_found",
+                zh="未找到该组织，或该组织不在您的管理范围内",
+                en="organization not found or outside your scope",
+            )
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise Forbidden("role_not_allowed", zh=f"您的角色（{self.role.value}）无权进行此操作；须为以下角色之一：{allowed}",
-                            en=f"role {self.role.value} may not do this; needs one of: {allowed}")
+            raise Forbidden(
+                "role_not_allowed",
+                zh=f"您的角色（{self.role.value}）无权进行此操作；须为以下角色之一：{allowed}",
+                en=f"role {self.role.value} may not do this; needs one of: {allowed}",
+            )
 
 
 class TokenVerifier(Protocol):
@@ -87,10 +93,25 @@ _REQUIRED_OIDC = ["exp", "iat", "sub", "aud", "iss"]
 _LOCAL_CLAIMS = frozenset({*_PRINCIPAL_CLAIMS, "aud", "iss", "iat", "nbf", "exp", "jti"})
 # Claims that would widen what the caller may do or whom they act as. Refused in every mode:
 # scope is one organization and one role, taken from ``org`` and ``role`` only.
-_SCOPE_WIDENING = frozenset({
-    "roles", "orgs", "organizations", "organization_ids", "org_ids", "feds", "federations", "federation_ids",
-    "admin", "is_admin", "superuser", "act", "may_act", "impersonate", "on_behalf_of",
-})
+_SCOPE_WIDENING = frozenset(
+    {
+        "roles",
+        "orgs",
+        "organizations",
+        "organization_ids",
+        "org_ids",
+        "feds",
+        "federations",
+        "federation_ids",
+        "admin",
+        "is_admin",
+        "superuser",
+        "act",
+        "may_act",
+        "impersonate",
+        "on_behalf_of",
+    }
+)
 _MAX_CLAIM_LENGTH = 200
 
 
@@ -98,24 +119,35 @@ def principal_from_claims(claims: Mapping, *, strict: bool) -> Principal:
     """The principal a verified token names; ``strict`` refuses any claim a local token never has."""
     widening = sorted(_SCOPE_WIDENING & claims.keys())
     if widening:
-        raise Unauthorized("token_claims_widen_scope", zh=f"登录凭据无效：含有扩大权限范围的声明（{'、'.join(widening)}），不予接受",
-                           en=f"invalid bearer token: claims that widen scope are refused: {', '.join(widening)}")
+        raise Unauthorized(
+            "token_claims_widen_scope",
+            zh=f"登录凭据无效：含有扩大权限范围的声明（{'、'.join(widening)}），不予接受",
+            en=f"invalid bearer token: claims that widen scope are refused: {', '.join(widening)}",
+        )
     if strict:
         extra = sorted(claims.keys() - _LOCAL_CLAIMS)
         if extra:
-            raise Unauthorized("token_claims_unexpected", zh=f"登录凭据无效：含有不应出现的声明（{'、'.join(extra)}）",
-                               en=f"invalid bearer token: unexpected claims: {', '.join(extra)}")
+            raise Unauthorized(
+                "token_claims_unexpected",
+                zh=f"登录凭据无效：含有不应出现的声明（{'、'.join(extra)}）",
+                en=f"invalid bearer token: unexpected claims: {', '.join(extra)}",
+            )
     values = {}
     for name in _PRINCIPAL_CLAIMS:
         value = claims.get(name)
         if not isinstance(value, str) or not value.strip() or len(value) > _MAX_CLAIM_LENGTH:
-            raise Unauthorized("token_claim_invalid", zh=f"登录凭据无效：声明 {name!r} 须为非空字符串",
-                               en=f"invalid bearer token: claim {name!r} must be a non-empty string")
+            raise Unauthorized(
+                "token_claim_invalid",
+                zh=f"登录凭据无效：声明 {name!r} 须为非空字符串",
+                en=f"invalid bearer token: claim {name!r} must be a non-empty string",
+            )
         values[name] = value
     try:
         role = Role(values["role"])
     except ValueError:
-        raise Unauthorized("token_role_unknown", zh="登录凭据无效：角色不明", en="invalid bearer token: unknown role") from None
+        raise Unauthorized(
+            "token_role_unknown", zh="登录凭据无效：角色不明", en="invalid bearer token: unknown role"
+        ) from None
     names_platform = values["org"] == PLATFORM or values["fed"] == PLATFORM
     if (role is Role.PLATFORM_ADMIN) != (values["org"] == values["fed"] == PLATFORM) or (
         role is not Role.PLATFORM_ADMIN and names_platform
@@ -236,8 +268,15 @@ class JwksKeys:
     per ``min_refresh_s``: tokens with made-up key ids cannot make us hammer the issuer.
     """
 
-    def __init__(self, url: str, *, cache_s: float = 300, min_refresh_s: float = 30, timeout_s: float = 5,
-                 client: "jwt.PyJWKClient | None" = None):
+    def __init__(
+        self,
+        url: str,
+        *,
+        cache_s: float = 300,
+        min_refresh_s: float = 30,
+        timeout_s: float = 5,
+        client: "jwt.PyJWKClient | None" = None,
+    ):
         self._client = client or jwt.PyJWKClient(url, cache_keys=False, lifespan=max(cache_s, 1), timeout=timeout_s)
         self._min_refresh_s = min_refresh_s
         self._last_refresh = float("-inf")
@@ -253,16 +292,22 @@ class JwksKeys:
             if due:
                 key = self._find(kid, refresh=True)
         if key is None:
-            raise Unauthorized("token_key_unknown", zh="登录凭据无效：签发方没有与该凭据 kid 相符的密钥",
-                               en="invalid bearer token: no key of the issuer matches the token's kid")
+            raise Unauthorized(
+                "token_key_unknown",
+                zh="登录凭据无效：签发方没有与该凭据 kid 相符的密钥",
+                en="invalid bearer token: no key of the issuer matches the token's kid",
+            )
         return key
 
     def _find(self, kid: str, *, refresh: bool) -> jwt.PyJWK | None:
         try:
             keys = self._client.get_signing_keys(refresh=refresh)
         except jwt.PyJWKClientError as exc:
-            raise Unauthorized("token_issuer_keys_unavailable", zh="暂时无法取得签发方的密钥，无法核验登录凭据",
-                               en=f"invalid bearer token: the issuer's keys are unavailable: {exc}") from exc
+            raise Unauthorized(
+                "token_issuer_keys_unavailable",
+                zh="暂时无法取得签发方的密钥，无法核验登录凭据",
+                en=f"invalid bearer token: the issuer's keys are unavailable: {exc}",
+            ) from exc
         return next((k for k in keys if k.key_id == kid), None)
 
 
@@ -271,8 +316,15 @@ class JwksTokenService:
 
     ALGORITHMS = ("RS256", "ES256")
 
-    def __init__(self, keys: JwksKeys, audience: str, issuer: str, *,
-                 algorithms: Sequence[str] = ALGORITHMS, leeway_s: float = 0.0):
+    def __init__(
+        self,
+        keys: JwksKeys,
+        audience: str,
+        issuer: str,
+        *,
+        algorithms: Sequence[str] = ALGORITHMS,
+        leeway_s: float = 0.0,
+    ):
         unsafe = [a for a in algorithms if not a.startswith(("RS", "ES", "PS"))]
         if unsafe or not algorithms:
             raise ValueError(f"JWKS mode accepts asymmetric algorithms only, not {unsafe or 'none'}")
@@ -296,16 +348,25 @@ class JwksTokenService:
         # Decided before any key is looked at: none, HS* (a public key used as an HMAC secret)
         # and anything not configured never reach signature checking.
         if algorithm not in self._algorithms:
-            raise Unauthorized("token_algorithm_refused", zh=f"登录凭据无效：不接受签名算法 {algorithm!r}",
-                               en=f"invalid bearer token: algorithm {algorithm!r} is not accepted")
+            raise Unauthorized(
+                "token_algorithm_refused",
+                zh=f"登录凭据无效：不接受签名算法 {algorithm!r}",
+                en=f"invalid bearer token: algorithm {algorithm!r} is not accepted",
+            )
         kid = header.get("kid")
         if not isinstance(kid, str) or not kid:
-            raise Unauthorized("token_key_missing", zh="登录凭据无效：未注明签名密钥（kid）",
-                               en="invalid bearer token: the token names no key (kid)")
+            raise Unauthorized(
+                "token_key_missing",
+                zh="登录凭据无效：未注明签名密钥（kid）",
+                en="invalid bearer token: the token names no key (kid)",
+            )
         key = self._keys.signing_key(kid)
         if key.algorithm_name != algorithm:
-            raise Unauthorized("token_key_mismatch", zh=f"登录凭据无效：密钥 {kid!r} 不是 {algorithm} 密钥",
-                               en=f"invalid bearer token: key {kid!r} is not a {algorithm} key")
+            raise Unauthorized(
+                "token_key_mismatch",
+                zh=f"登录凭据无效：密钥 {kid!r} 不是 {algorithm} 密钥",
+                en=f"invalid bearer token: key {kid!r} is not a {algorithm} key",
+            )
         try:
             claims = jwt.decode(
                 token,

@@ -36,8 +36,11 @@ def is_time_zone(name: str) -> bool:
 def zone(name: str) -> ZoneInfo:
     """The time zone called ``name``; refused (Invalid) unless it is a known IANA name."""
     if not is_time_zone(name):
-        raise Invalid("time_zone_unknown", zh=f"{name!r} 不是有效的 IANA 时区名称（例如 Asia/Shanghai、Europe/Berlin）",
-                      en=f"{name!r} is not an IANA time zone name such as Asia/Shanghai or Europe/Berlin")
+        raise Invalid(
+            "time_zone_unknown",
+            zh=f"{name!r} 不是有效的 IANA 时区名称（例如 Asia/Shanghai、Europe/Berlin）",
+            en=f"{name!r} is not an IANA time zone name such as Asia/Shanghai or Europe/Berlin",
+        )
     return ZoneInfo(name)
 
 

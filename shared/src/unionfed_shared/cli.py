@@ -82,11 +82,19 @@ def _state_dir(ctx: click.Context) -> Path | None:
 @main.command()
 @click.option("--subject", required=True, help="Who the token speaks for, e.g. a user id.")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-@click.option("--org", "organization_id", help=f"The organization the caller acts for ({PLATFORM!r} for platform_admin, the default).")
+@click.option(
+    "--org",
+    "organization_id",
+    help=f"The organization the caller acts for ({PLATFORM!r} for platform_admin, the default).",
+)
 @click.option("--federation", "federation_id", help=f"Its federation ({PLATFORM!r} for platform_admin, the default).")
 @click.option("--hours", default=8, show_default=True, type=int)
-@click.option("--secret", envvar="UNIONFED_JWT_SECRET", show_envvar=True,
-              help="HS256 key; default: the running platform's (jwt-secret in its state directory).")
+@click.option(
+    "--secret",
+    envvar="UNIONFED_JWT_SECRET",
+    show_envvar=True,
+    help="HS256 key; default: the running platform's (jwt-secret in its state directory).",
+)
 @click.option("--audience", envvar="UNIONFED_JWT_AUDIENCE", default="unionfed", show_default=True)
 @click.option("--issuer", envvar="UNIONFED_JWT_ISSUER", default="unionfed-local", show_default=True)
 @click.pass_context
@@ -229,6 +237,7 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
     @click.option("--status", default="pending", show_default=True, help="pending, replayed or all")
     def list_dead_letters(status: str) -> None:
         """List dead letters: where each came from, why it failed, how often it was tried."""
+
         async def run():
             runtime = build_runtime(definition_factory())
             try:
@@ -271,8 +280,6 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
             raise SystemExit(1)
 
     return group
-
-
 
 
 if __name__ == "__main__":

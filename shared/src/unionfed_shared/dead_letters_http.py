@@ -81,15 +81,19 @@ class ReplayAnswer(BaseModel):
 
 
 def _letter(row: dict) -> DeadLetterOut:
-    return DeadLetterOut(**{k: row[k] for k in DeadLetterOut.model_fields if k in row},
-                         first_failed_at=row["created_at"])
+    return DeadLetterOut(
+        **{k: row[k] for k in DeadLetterOut.model_fields if k in row}, first_failed_at=row["created_at"]
+    )
 
 
 def dead_letters_router() -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["operations"], route_class=IdempotentRoute)
 
-    @router.get("/dead-letters", response_model=DeadLetterList,
-                summary="Messages this service could not apply (platform administrators)")
+    @router.get(
+        "/dead-letters",
+        response_model=DeadLetterList,
+        summary="Messages this service could not apply (platform administrators)",
+    )
     async def list_dead_letters(
         principal: CurrentPrincipal,
         runtime: CurrentRuntime,
@@ -106,19 +110,26 @@ def dead_letters_router() -> APIRouter:
             more=len(rows) > limit,
         )
 
-    @router.post("/dead-letters/replay", response_model=ReplayAnswer,
-                 summary="Apply dead letters again, once their cause is fixed (platform administrators)")
+    @router.post(
+        "/dead-letters/replay",
+        response_model=ReplayAnswer,
+        summary="Apply dead letters again, once their cause is fixed (platform administrators)",
+    )
     @exempt("only pending dead letters are replayed and the consumer applies each event once (its inbox)")
-    async def replay_dead_letters(body: ReplayRequest, principal: CurrentPrincipal,
-                                  runtime: CurrentRuntime) -> ReplayAnswer:
+    async def replay_dead_letters(
+        body: ReplayRequest, principal: CurrentPrincipal, runtime: CurrentRuntime
+    ) -> ReplayAnswer:
         principal.require_role(*OPERATORS)
         if body.ids is not None:
             pending = {row["id"] for row in await runtime.dead_letters.find("pending")}
             unknown = sorted(set(body.ids) - pending)
             if unknown:
                 listed = ", ".join(map(str, unknown))
-                raise Invalid("dead_letter_not_pending", zh=f"以下死信不存在或已重放：{listed}",
-                              en=f"no pending dead letter with id {listed}")
+                raise Invalid(
+                    "dead_letter_not_pending",
+                    zh=f"以下死信不存在或已重放：{listed}",
+                    en=f"no pending dead letter with id {listed}",
+                )
         results = await runtime.dead_letters.replay(body.ids)
         failed = sum(1 for r in results if r.outcome is Outcome.DEAD_LETTERED)
         return ReplayAnswer(

@@ -130,7 +130,11 @@ class Directory:
         applied = await uow.session.scalar(
             statement.on_conflict_do_update(
                 index_elements=["id"],
-                set_={"organization_id": event.organization_id, "status": event.status, "version": event.member_version},
+                set_={
+                    "organization_id": event.organization_id,
+                    "status": event.status,
+                    "version": event.member_version,
+                },
                 where=self.members.c.version < event.member_version,
             ).returning(self.members.c.id)
         )
@@ -228,7 +232,6 @@ class Directory:
                 return [DirectoryMember(**row) for row in await self.members_of(session, organization_id)]
 
         return router
-
 
 
 def _member_card(event: MemberJoinedV1 | MemberTransferredV1, status: str) -> dict:

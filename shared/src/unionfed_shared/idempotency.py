@@ -63,8 +63,15 @@ TTL = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 # Headers that are part of the answer a retry must see again; x-request-id and the like are per request.
 _REPLAYED_HEADERS = frozenset(
-    {b"content-type", b"location", b"content-location", b"content-language", b"content-disposition", b"link",
-     b"retry-after"}
+    {
+        b"content-type",
+        b"location",
+        b"content-location",
+        b"content-language",
+        b"content-disposition",
+        b"link",
+        b"retry-after",
+    }
 )
 _SWEEP_BATCH = 50
 
@@ -181,7 +188,8 @@ def fingerprint(
     """
     canonical = json.dumps(
         [method, route, sorted((k, str(v)) for k, v in path_params.items()), sorted(query), body_digest],
-        ensure_ascii=True, separators=(",", ":"),
+        ensure_ascii=True,
+        separators=(",", ":"),
     )
     return hmac.new(secret, b"unionfed-idempotency-fingerprint-v1\x00" + canonical.encode(), hashlib.sha256).hexdigest()
 
@@ -221,13 +229,18 @@ class IdempotentRequest:
     async def check(self, connection: AsyncConnection | AsyncSession) -> None:
         """Raise the replay, or the refusal, that an earlier request with this key calls for."""
         row = (
-            await connection.execute(
-                select(self.table).where(
-                    self.table.c.subject == self.subject, self.table.c.key == self.key,
-                    self.table.c.expires_at > func.now(),
+            (
+                await connection.execute(
+                    select(self.table).where(
+                        self.table.c.subject == self.subject,
+                        self.table.c.key == self.key,
+                        self.table.c.expires_at > func.now(),
+                    )
                 )
             )
-        ).mappings().first()
+            .mappings()
+            .first()
+        )
         if row is None:
             return
         if row["fingerprint"] != self.fingerprint:
@@ -265,14 +278,21 @@ class IdempotentRequest:
             kept = [[k.decode("latin-1"), v.decode("latin-1")] for k, v in headers if k.lower() in _REPLAYED_HEADERS]
             await session.execute(
                 delete(self.table).where(
-                    self.table.c.subject == self.subject, self.table.c.key == self.key,
+                    self.table.c.subject == self.subject,
+                    self.table.c.key == self.key,
                     self.table.c.expires_at <= func.now(),
                 )
             )
             await session.execute(
                 insert(self.table).values(
-                    subject=self.subject, key=self.key, fingerprint=self.fingerprint, method=self.method,
-                    route=self.route, status_code=status_code, headers=kept, body=body,
+                    subject=self.subject,
+                    key=self.key,
+                    fingerprint=self.fingerprint,
+                    method=self.method,
+                    route=self.route,
+                    status_code=status_code,
+                    headers=kept,
+                    body=body,
                     expires_at=func.now() + TTL,
                 )
             )
@@ -328,7 +348,9 @@ def active_request() -> IdempotentRequest | None:
 def register(request: IdempotentRequest) -> None:
     slot = _current.get()
     if slot is None:
-        raise RuntimeError("IdempotencyMiddleware is not installed on this app (see unionfed_shared.idempotency.install)")
+        raise RuntimeError(
+            "IdempotencyMiddleware is not installed on this app (see unionfed_shared.idempotency.install)"
+        )
     slot.request = request
 
 
@@ -370,7 +392,10 @@ class IdempotencyMiddleware:
             except Exception:
                 log.exception("idempotent request: commit failed", extra={"route": request.route})
                 failed = problem_response(
-                    Request(scope), status=500, category="commit_failed", code="commit_failed",
+                    Request(scope),
+                    status=500,
+                    category="commit_failed",
+                    code="commit_failed",
                     texts={
                         "zh-CN": f"更改可能未保存；请用同一 {HEADER} 重试：已保存则答复首次结果，未保存则现在执行",
                         "en": f"the change may not have been saved; retry with the same {HEADER}: "
@@ -420,7 +445,9 @@ def _reusable_header_parameter(app) -> None:
         if shared is not None:
             # A header is text or absent: the schema says which text parse_key accepts.
             shared["schema"] = {
-                "type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH,
+                "type": "string",
+                "pattern": KEY_PATTERN,
+                "maxLength": MAX_KEY_LENGTH,
                 "examples": shared["schema"].get("examples", []),
             }
             schema.setdefault("components", {}).setdefault("parameters", {})[OPENAPI_PARAMETER] = shared

@@ -46,8 +46,10 @@ async def _body_digest(request: Request) -> str:
 async def idempotency_key(
     request: Request,
     principal: Annotated[Principal, Depends(current_principal)],
-    key: Annotated[str | None, Header(alias=idempotency.HEADER, description=_DESCRIPTION,
-                                      examples=["8e03978e-40d5-43e8-bc93-6894a57f9324"])] = None,
+    key: Annotated[
+        str | None,
+        Header(alias=idempotency.HEADER, description=_DESCRIPTION, examples=["8e03978e-40d5-43e8-bc93-6894a57f9324"]),
+    ] = None,
 ) -> None:
     if key is None:
         return
@@ -61,7 +63,11 @@ async def idempotency_key(
         subject=principal.subject,
         key=idempotency.parse_key(key),
         fingerprint=idempotency.fingerprint(
-            runtime.settings.hmac_key, request.method, route, request.path_params, list(request.query_params.multi_items()),
+            runtime.settings.hmac_key,
+            request.method,
+            route,
+            request.path_params,
+            list(request.query_params.multi_items()),
             await _body_digest(request),
         ),
         method=request.method,

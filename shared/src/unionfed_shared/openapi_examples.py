@@ -1,6 +1,6 @@
 """An example request body in the OpenAPI document, next to the route that takes it:
 
-    body: Annotated[commands.EnrolMember, example("A teacher joins", {"display_name": "陈老师", …})]
+body: Annotated[commands.EnrolMember, example("A teacher joins", {"display_name": "陈老师", …})]
 """
 
 from typing import Any

@@ -20,9 +20,7 @@ from unionfed_shared.errors import Invalid
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
-Limit = Annotated[
-    int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT})")
-]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT})")]
 Cursor = Annotated[
     str | None,
     Query(max_length=1000, description="`next_cursor` of the previous page; omit for the first page"),

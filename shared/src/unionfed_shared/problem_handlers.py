@@ -42,8 +42,13 @@ async def domain_error(request: Request, exc: DomainError) -> Response:
         language = language_of(request)
         errors = [{"in": "body", "pointer": exc.pointer, "code": exc.code, "detail": exc.text(language)}]
     return problem_response(
-        request, status=exc.status_code, category=exc.category, code=exc.code, texts=exc.texts,
-        errors=errors, headers=headers,
+        request,
+        status=exc.status_code,
+        category=exc.category,
+        code=exc.code,
+        texts=exc.texts,
+        errors=errors,
+        headers=headers,
     )
 
 
@@ -51,7 +56,10 @@ async def invalid_request(request: Request, exc: RequestValidationError) -> Resp
     problems = {language: field_problems(exc.errors(), language) for language in get_args(Language)}
     language = language_of(request)
     return problem_response(
-        request, status=422, category="invalid", code="request_validation",
+        request,
+        status=422,
+        category="invalid",
+        code="request_validation",
         texts={name: validation_summary(found, name) for name, found in problems.items()},
         errors=problems[language],
     )
@@ -64,7 +72,11 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # Starlette names only the methods of the first route on the path; a path may have several.
         headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return problem_response(
-        request, status=exc.status_code, category=category, code=category, texts={"zh-CN": zh, "en": en},
+        request,
+        status=exc.status_code,
+        category=category,
+        code=category,
+        texts={"zh-CN": zh, "en": en},
         headers=headers,
     )
 
@@ -84,7 +96,10 @@ async def unstorable_value(request: Request, exc: DBAPIError) -> Response:
     if not is_bad_value(exc):
         raise exc  # a server fault: the outermost handler answers 500, after the middlewares saw it fail
     return problem_response(
-        request, status=422, category="invalid", code="unstorable_value",
+        request,
+        status=422,
+        category="invalid",
+        code="unstorable_value",
         texts={
             "zh-CN": "请求中有无法保存的值（NUL 字符、无效的 Unicode，或超出范围的数字或日期）",
             "en": "a value in the request cannot be stored (NUL character, invalid Unicode, or a number or "

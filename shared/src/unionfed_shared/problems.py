@@ -36,7 +36,10 @@ TITLES: dict[str, tuple[str, str]] = {
     "unsupported_media_type": ("不支持的文件或内容类型", "Unsupported media type"),
     "idempotency_key_invalid": ("幂等键无效", "Invalid Idempotency-Key"),
     "idempotency_key_reused": ("幂等键已用于另一请求", "Idempotency-Key already used for another request"),
-    "idempotency_key_in_flight": ("相同幂等键的请求仍在处理中", "A request with this Idempotency-Key is still being processed"),
+    "idempotency_key_in_flight": (
+        "相同幂等键的请求仍在处理中",
+        "A request with this Idempotency-Key is still being processed",
+    ),
     "commit_failed": ("保存结果未知", "The change may not have been saved"),
     "unavailable": ("服务暂不可用", "Service unavailable"),
     "internal_error": ("服务器内部错误", "Internal server error"),
@@ -167,7 +170,10 @@ def problem_response(
 def internal_problem(request: Request) -> ProblemResponse:
     """The 500 of an unexpected failure: its trace id, and nothing of the server's insides."""
     return problem_response(
-        request, status=500, category="internal_error", code="internal_error",
+        request,
+        status=500,
+        category="internal_error",
+        code="internal_error",
         texts={
             "zh-CN": "服务器出错，请求未完成；请凭 trace_id 联系管理员",
             "en": "the server failed to complete the request; quote the trace_id to an administrator",
@@ -271,7 +277,13 @@ def validation_summary(problems: Sequence[Mapping[str, Any]], language: Language
     """One sentence naming the fields at fault, for ``detail``."""
     names = []
     for problem in problems:
-        name = problem.get("name") or (problem.get("pointer") or "#").removeprefix("#/").replace("~1", "/").replace("~0", "~")
+        name = problem.get("name") or (problem.get("pointer") or "#").removeprefix("#/").replace("~1", "/").replace(
+            "~0", "~"
+        )
         names.append(f"{name or '(body)'}: {problem['detail']}")
     joined = "; ".join(names[:5]) + ("; …" if len(names) > 5 else "")
-    return f"The request has {len(problems)} invalid field(s) — {joined}" if language == "en" else f"请求中有 {len(problems)} 处填写有误——{joined}"
+    return (
+        f"The request has {len(problems)} invalid field(s) — {joined}"
+        if language == "en"
+        else f"请求中有 {len(problems)} 处填写有误——{joined}"
+    )

@@ -66,7 +66,9 @@ class ServiceSettings(BaseSettings):
         url = urlsplit(self.jwks_url)
         plain_http_allowed = url.hostname in _LOOPBACK or self.jwks_allow_http
         if url.scheme != "https" and not (url.scheme == "http" and plain_http_allowed):
-            raise ValueError("JWKS_URL must be https (plain http only on the loopback interface, or with JWKS_ALLOW_HTTP)")
+            raise ValueError(
+                "JWKS_URL must be https (plain http only on the loopback interface, or with JWKS_ALLOW_HTTP)"
+            )
         # The defaults name the local HS256 issuer: an OIDC issuer and audience are never guessed.
         missing = [name.upper() for name in ("jwt_issuer", "jwt_audience") if name not in self.model_fields_set]
         if missing:
@@ -194,8 +196,7 @@ def explain_settings_error(
         )
         return f"{service}: invalid settings: {problems}"
     if state_dir is None:
-        where = (f"no state directory found ({STATE_DIR_ENV} is unset and there is no .run/dev "
-                 f"in {Path.cwd()} or above)")
+        where = f"no state directory found ({STATE_DIR_ENV} is unset and there is no .run/dev in {Path.cwd()} or above)"
     elif service_env_file(state_dir, service).is_file():
         where = f"{service_env_file(state_dir, service)} does not set them"
     else:

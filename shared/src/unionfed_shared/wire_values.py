@@ -25,7 +25,9 @@ _NUMERIC = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
 def _not_a_timestamp(value: Any) -> Any:
-    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (isinstance(value, str) and _NUMERIC.match(value)):
+    if (isinstance(value, (int, float)) and not isinstance(value, bool)) or (
+        isinstance(value, str) and _NUMERIC.match(value)
+    ):
         raise PydanticCustomError("date_type", "Input should be a date or date-time written as ISO 8601 text")
     return value
 

@@ -34,15 +34,31 @@ async def welfare(build_service):
     runtime = await build_service(welfare_definition, start=False)
     federation, school, other = unique("county"), unique("school"), unique("school")
     member, setup = school_events(federation, school)
-    setup.append(OrganizationRegisteredV1(organization_id=other, federation_id=federation, name="No. 2 Middle",
-                                          kind="grassroots_union", parent_id=federation, path=[federation, other]))
+    setup.append(
+        OrganizationRegisteredV1(
+            organization_id=other,
+            federation_id=federation,
+            name="No. 2 Middle",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, other],
+        )
+    )
     for event in setup:
         envelope = envelope_for(event)
-        await runtime.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://welfare") as api:
+        await runtime.consumer.handle(
+            IncomingMessage(
+                topics.MEMBERSHIP,
+                0,
+                next(_offsets),
+                envelope.key,
+                envelope.data,
+                tuple((k, v.encode()) for k, v in envelope.headers().items()),
+            )
+        )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://welfare"
+    ) as api:
         yield runtime, api, federation, school, other, member
 
 
@@ -52,16 +68,25 @@ async def audit_rows(runtime) -> list[dict]:
 
 
 def hardship_file(member) -> dict:
-    return {"member_id": str(member), "level": "special_hardship", "cause": "serious_illness",
-            "cause_detail": SECRET_CAUSE, "family_situation": SECRET_FAMILY, "opened_on": "2026-03-02"}
+    return {
+        "member_id": str(member),
+        "level": "special_hardship",
+        "cause": "serious_illness",
+        "cause_detail": SECRET_CAUSE,
+        "family_situation": SECRET_FAMILY,
+        "opened_on": "2026-03-02",
+    }
 
 
 async def test_successful_and_refused_writes_are_recorded_with_who_what_when_and_status(welfare):
     runtime, api, federation, school, other, member = welfare
     before = dt.datetime.now(dt.UTC)
     officer = bearer(Role.WELFARE_OFFICER, school, federation, "officer-zhao")
-    opened = await api.post(f"/v1/organizations/{school}/hardship-files", json=hardship_file(member),
-                            headers={**officer, "x-correlation-id": "corr-1", "x-request-id": "req-audit-1"})
+    opened = await api.post(
+        f"/v1/organizations/{school}/hardship-files",
+        json=hardship_file(member),
+        headers={**officer, "x-correlation-id": "corr-1", "x-request-id": "req-audit-1"},
+    )
     assert opened.status_code == 201, opened.text
     assert opened.headers["x-request-id"] == "req-audit-1"
     file_id = opened.json()["id"]
@@ -72,10 +97,15 @@ async def test_successful_and_refused_writes_are_recorded_with_who_what_when_and
     stranger = bearer(Role.WELFARE_OFFICER, other, federation, "officer-qian")
     hidden = await api.post(f"/v1/organizations/{school}/hardship-files", json=hardship_file(member), headers=stranger)
     assert hidden.status_code == 404
-    invalid = await api.post(f"/v1/hardship-files/{file_id}/reviews", json={"reviewed_on": "not a date"}, headers=officer)
+    invalid = await api.post(
+        f"/v1/hardship-files/{file_id}/reviews", json={"reviewed_on": "not a date"}, headers=officer
+    )
     assert invalid.status_code == 422
-    anonymous = await api.post(f"/v1/organizations/{school}/hardship-files", json=hardship_file(member),
-                               headers={"Authorization": "Bearer forged.token.here"})
+    anonymous = await api.post(
+        f"/v1/organizations/{school}/hardship-files",
+        json=hardship_file(member),
+        headers={"Authorization": "Bearer forged.token.here"},
+    )
     assert anonymous.status_code == 401
     unmatched = await api.post(f"/v1/no-such-route/{SECRET_CAUSE}", json={}, headers=officer)
     assert unmatched.status_code in (404, 405)
@@ -86,24 +116,79 @@ async def test_successful_and_refused_writes_are_recorded_with_who_what_when_and
     assert (await api.get(f"/v1/organizations/{school}/hardship-files", headers=officer)).status_code == 200
     assert await audit_rows(runtime) == rows
 
-    who_what = [(r["subject"], r["role"], r["organization_id"], r["method"], r["route"], r["path_params"],
-                 r["status_code"], r["outcome"]) for r in rows]
+    who_what = [
+        (
+            r["subject"],
+            r["role"],
+            r["organization_id"],
+            r["method"],
+            r["route"],
+            r["path_params"],
+            r["status_code"],
+            r["outcome"],
+        )
+        for r in rows
+    ]
     assert who_what == [
-        ("officer-zhao", "welfare_officer", school, "POST", "/v1/organizations/{organization_id}/hardship-files",
-         {"organization_id": school}, 201, "succeeded"),
-        ("member-li", "member", school, "POST", "/v1/hardship-files/{file_id}/reviews", {"file_id": file_id}, 403,
-         "refused"),
-        ("officer-qian", "welfare_officer", other, "POST", "/v1/organizations/{organization_id}/hardship-files",
-         {"organization_id": school}, 404, "refused"),
-        ("officer-zhao", "welfare_officer", school, "POST", "/v1/hardship-files/{file_id}/reviews",
-         {"file_id": file_id}, 422, "refused"),
-        (None, None, None, "POST", "/v1/organizations/{organization_id}/hardship-files",
-         {"organization_id": school}, 401, "refused"),
+        (
+            "officer-zhao",
+            "welfare_officer",
+            school,
+            "POST",
+            "/v1/organizations/{organization_id}/hardship-files",
+            {"organization_id": school},
+            201,
+            "succeeded",
+        ),
+        (
+            "member-li",
+            "member",
+            school,
+            "POST",
+            "/v1/hardship-files/{file_id}/reviews",
+            {"file_id": file_id},
+            403,
+            "refused",
+        ),
+        (
+            "officer-qian",
+            "welfare_officer",
+            other,
+            "POST",
+            "/v1/organizations/{organization_id}/hardship-files",
+            {"organization_id": school},
+            404,
+            "refused",
+        ),
+        (
+            "officer-zhao",
+            "welfare_officer",
+            school,
+            "POST",
+            "/v1/hardship-files/{file_id}/reviews",
+            {"file_id": file_id},
+            422,
+            "refused",
+        ),
+        (
+            None,
+            None,
+            None,
+            "POST",
+            "/v1/organizations/{organization_id}/hardship-files",
+            {"organization_id": school},
+            401,
+            "refused",
+        ),
         # No route, so no token was checked: nobody is named.
         (None, None, None, "POST", "<unmatched>", {}, unmatched.status_code, "refused"),
     ]
     first = rows[0]
-    assert (first["request_id"], first["correlation_id"], first["federation_id"]) == ("req-audit-1", "corr-1", federation)
+    assert (first["request_id"], first["correlation_id"], first["federation_id"]) == (
+        "req-audit-1",
+        "corr-1",
+        federation,
+    )
     assert all(r["request_id"] for r in rows) and len({r["request_id"] for r in rows}) == len(rows)
     for row in rows:
         assert row["occurred_at"].utcoffset() == dt.timedelta(0)
@@ -115,8 +200,9 @@ async def test_successful_and_refused_writes_are_recorded_with_who_what_when_and
 async def test_the_audit_log_is_append_only(welfare):
     runtime, api, federation, school, _other, member = welfare
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
-    assert (await api.post(f"/v1/organizations/{school}/hardship-files", json=hardship_file(member),
-                           headers=officer)).status_code == 201
+    assert (
+        await api.post(f"/v1/organizations/{school}/hardship-files", json=hardship_file(member), headers=officer)
+    ).status_code == 201
     for statement in ("UPDATE audit_log SET subject = 'someone-else'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(DBAPIError, match="append-only"):
             async with runtime.engine.begin() as connection:
@@ -130,8 +216,11 @@ async def test_auditors_read_the_log_of_their_subtree_page_by_page(welfare):
     officer = bearer(Role.WELFARE_OFFICER, school, federation, "officer-zhao")
     stranger = bearer(Role.WELFARE_OFFICER, other, federation, "officer-qian")
     for _ in range(3):
-        await api.post(f"/v1/hardship-files/{uuid.uuid4()}/closure", json={"closed_on": "2026-05-01", "reason": "x"},
-                       headers=officer)
+        await api.post(
+            f"/v1/hardship-files/{uuid.uuid4()}/closure",
+            json={"closed_on": "2026-05-01", "reason": "x"},
+            headers=officer,
+        )
     await api.post(f"/v1/organizations/{other}/hardship-files", json=hardship_file(member), headers=stranger)
 
     auditor = bearer(Role.AUDITOR, federation, federation)
@@ -139,13 +228,19 @@ async def test_auditors_read_the_log_of_their_subtree_page_by_page(welfare):
     assert page.status_code == 200, page.text
     first = page.json()
     assert [e["subject"] for e in first["items"]] == ["officer-qian", "officer-zhao"]
-    rest = (await api.get(f"/v1/organizations/{federation}/audit-log",
-                          params={"limit": 2, "cursor": first["next_cursor"]}, headers=auditor)).json()
+    rest = (
+        await api.get(
+            f"/v1/organizations/{federation}/audit-log",
+            params={"limit": 2, "cursor": first["next_cursor"]},
+            headers=auditor,
+        )
+    ).json()
     assert [e["subject"] for e in rest["items"]] == ["officer-zhao", "officer-zhao"]
     assert rest["next_cursor"] is None  # the fourth entry was the last
 
-    school_only = (await api.get(f"/v1/organizations/{school}/audit-log",
-                                 headers=bearer(Role.AUDITOR, school, federation))).json()
+    school_only = (
+        await api.get(f"/v1/organizations/{school}/audit-log", headers=bearer(Role.AUDITOR, school, federation))
+    ).json()
     assert {e["subject"] for e in school_only["items"]} == {"officer-zhao"}
     assert school_only["items"][0]["route"] == "/v1/hardship-files/{file_id}/closure"
     assert school_only["next_cursor"] is None
@@ -164,34 +259,51 @@ async def test_auditors_read_the_log_of_their_subtree_page_by_page(welfare):
     assert await subjects(status=404, actor="officer-zhao", limit=1) == ["officer-zhao"]
     assert await subjects(actor="officer-zhao") == ["officer-zhao"] * 3
     now = dt.datetime.now(dt.UTC)
-    assert await subjects(**{"from": (now - dt.timedelta(minutes=5)).isoformat()}) == ["officer-qian"] + ["officer-zhao"] * 3
+    assert (
+        await subjects(**{"from": (now - dt.timedelta(minutes=5)).isoformat()})
+        == ["officer-qian"] + ["officer-zhao"] * 3
+    )
     assert await subjects(to=(now - dt.timedelta(minutes=5)).isoformat()) == []
-    naive = await api.get(f"/v1/organizations/{federation}/audit-log", params={"from": "2026-05-01T00:00:00"}, headers=auditor)
+    naive = await api.get(
+        f"/v1/organizations/{federation}/audit-log", params={"from": "2026-05-01T00:00:00"}, headers=auditor
+    )
     assert naive.status_code == 422
     # Out of scope and unknown organizations answer alike; other roles may not read it.
     outside = await api.get(f"/v1/organizations/{school}/audit-log", headers=bearer(Role.AUDITOR, other, federation))
     unknown = await api.get(f"/v1/organizations/{unique('nowhere')}/audit-log", headers=auditor)
     assert outside.status_code == unknown.status_code == 404
     assert (await api.get(f"/v1/organizations/{school}/audit-log", headers=officer)).status_code == 403
-    assert (await api.get(f"/v1/organizations/{federation}/audit-log",
-                          headers=bearer(Role.FEDERATION_ADMIN, federation, federation))).status_code == 200
+    assert (
+        await api.get(
+            f"/v1/organizations/{federation}/audit-log", headers=bearer(Role.FEDERATION_ADMIN, federation, federation)
+        )
+    ).status_code == 200
 
 
 async def test_membership_writes_are_recorded_in_its_own_database(build_service):
     membership = await build_service(membership_definition, start=False)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会"))
+        await membership_handlers.found_federation(
+            uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership", timeout=10) as api:
-        created = await api.post("/v1/organizations", headers=admin,
-                                 json={"id": school, "name": "一小工会", "kind": "grassroots_union", "parent_id": county})
+        created = await api.post(
+            "/v1/organizations",
+            headers=admin,
+            json={"id": school, "name": "一小工会", "kind": "grassroots_union", "parent_id": county},
+        )
         assert created.status_code == 201, created.text
-        refused = await api.post("/v1/organizations", headers=bearer(Role.UNION_OFFICER, school, county, "chair-li"),
-                                 json={"id": unique("x"), "name": "x", "kind": "union_group", "parent_id": school})
+        refused = await api.post(
+            "/v1/organizations",
+            headers=bearer(Role.UNION_OFFICER, school, county, "chair-li"),
+            json={"id": unique("x"), "name": "x", "kind": "union_group", "parent_id": school},
+        )
         assert refused.status_code == 403
         log = (await api.get(f"/v1/organizations/{county}/audit-log", headers=admin)).json()
     assert [(e["subject"], e["route"], e["status_code"]) for e in log["items"]] == [
-        ("chair-li", "/v1/organizations", 403), ("admin-wang", "/v1/organizations", 201),
+        ("chair-li", "/v1/organizations", 403),
+        ("admin-wang", "/v1/organizations", 201),
     ]

@@ -28,8 +28,12 @@ SERVICES = ("MEMBERSHIP_", "WELFARE_", "EVENTS_", "FINANCE_", "UNIONFED_")
 
 async def unionfed(*args: str, env: dict[str, str], cwd) -> tuple[int, str]:
     process = await asyncio.create_subprocess_exec(
-        str(REPO / ".venv" / "bin" / "unionfed"), *args,
-        env=env, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        str(REPO / ".venv" / "bin" / "unionfed"),
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     return process.returncode, output.decode()
@@ -50,8 +54,9 @@ async def test_admin_commands_reach_the_platform_through_its_state_directory_wit
     code, output = await unionfed("finance", "reconcile", env={**bare, "UNIONFED_STATE_DIR": str(state)}, cwd=tmp_path)
     assert code == 0, output
     assert output.rstrip().endswith("reconcile: all checks pass")
-    code, output = await unionfed("finance", "dead-letters", "list", env={**bare, "UNIONFED_STATE_DIR": str(state)},
-                                  cwd=tmp_path)
+    code, output = await unionfed(
+        "finance", "dead-letters", "list", env={**bare, "UNIONFED_STATE_DIR": str(state)}, cwd=tmp_path
+    )
     assert (code, output.strip().splitlines()[-1]) == (0, "no dead letters"), output
 
     code, output = await unionfed("finance", "reconcile", env=bare, cwd=tmp_path)
@@ -85,27 +90,42 @@ async def test_reads_and_writes_answer_with_a_request_id_logged_and_audited_unde
     federation = unique("county")
     with caused_by(Causation.new_command(actor="test")):
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="某县教育工会"))
+            await handlers.found_federation(
+                uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="某县教育工会")
+            )
     admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         read = await api.get(f"/v1/organizations/{federation}", headers=admin)
         school = unique("school")
-        written = await api.post("/v1/organizations", headers=admin, json={
-            "id": school, "name": "第一小学工会", "kind": "grassroots_union", "parent_id": federation})
+        written = await api.post(
+            "/v1/organizations",
+            headers=admin,
+            json={"id": school, "name": "第一小学工会", "kind": "grassroots_union", "parent_id": federation},
+        )
     assert (read.status_code, written.status_code) == (200, 201), written.text
     read_id, write_id = read.headers["x-request-id"], written.headers["x-request-id"]
     assert re.fullmatch(r"[0-9a-f]{32}", read_id) and re.fullmatch(r"[0-9a-f]{32}", write_id)
 
     access = {line["request_id"]: line for line in log_lines() if line["logger"] == "unionfed.access"}
     assert {k: access[read_id][k] for k in ("method", "route", "status")} == {
-        "method": "GET", "route": "/v1/organizations/{organization_id}", "status": 200}
+        "method": "GET",
+        "route": "/v1/organizations/{organization_id}",
+        "status": 200,
+    }
     assert {k: access[write_id][k] for k in ("method", "route", "status")} == {
-        "method": "POST", "route": "/v1/organizations", "status": 201}
+        "method": "POST",
+        "route": "/v1/organizations",
+        "status": 201,
+    }
     for line in access.values():
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
         assert re.fullmatch(r"[0-9a-f]{32}", line["trace_id"]) and line["duration_ms"] >= 0
     async with runtime.engine.connect() as connection:
-        audited = (await connection.execute(select(audit_log.c.request_id, audit_log.c.trace_id)
-                                            .where(audit_log.c.route == "/v1/organizations")
-                                            .where(audit_log.c.request_id == write_id))).one()
+        audited = (
+            await connection.execute(
+                select(audit_log.c.request_id, audit_log.c.trace_id)
+                .where(audit_log.c.route == "/v1/organizations")
+                .where(audit_log.c.request_id == write_id)
+            )
+        ).one()
     assert audited.trace_id == access[write_id]["trace_id"]

@@ -37,9 +37,13 @@ async def test_a_dead_letter_is_listed_replayed_once_fixed_and_counted_as_replay
     async with producer(infra.kafka_bootstrap) as client:
         for event in setup:
             await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
-        poisoned = await send_envelope(client, topics.MEMBERSHIP, envelope_for(dues(federation, school, member_id, 2150)))
+        poisoned = await send_envelope(
+            client, topics.MEMBERSHIP, envelope_for(dues(federation, school, member_id, 2150))
+        )
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance") as api:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance"
+    ) as api:
 
         async def listed():
             answer = await api.get("/v1/dead-letters", headers=OPERATOR)
@@ -50,7 +54,9 @@ async def test_a_dead_letter_is_listed_replayed_once_fixed_and_counted_as_replay
         [letter] = listing["items"]
         assert listing["service"] == "finance" and listing["counts"] == {"pending": 1, "replayed": 0}
         assert (letter["topic"], letter["partition"], letter["offset"]) == (
-            topics.MEMBERSHIP, poisoned.partition, poisoned.offset
+            topics.MEMBERSHIP,
+            poisoned.partition,
+            poisoned.offset,
         )
         assert letter["event_type"] == DuesCollectedV1.event_type and letter["attempts"] == 2
         assert "a bug in this release" in letter["error"] and letter["status"] == "pending"
@@ -61,8 +67,10 @@ async def test_a_dead_letter_is_listed_replayed_once_fixed_and_counted_as_replay
         # A federation's officers, its auditor included, reach neither route; nothing is replayed.
         for role in (Role.FEDERATION_ADMIN, Role.AUDITOR, Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.MEMBER):
             officer = bearer(role, federation, federation)
-            refused = [await api.get("/v1/dead-letters", headers=officer),
-                       await api.post("/v1/dead-letters/replay", json={"all": True}, headers=officer)]
+            refused = [
+                await api.get("/v1/dead-letters", headers=officer),
+                await api.post("/v1/dead-letters/replay", json={"all": True}, headers=officer),
+            ]
             assert [(r.status_code, r.json()["code"]) for r in refused] == [(403, "role_not_allowed")] * 2
         assert (await api.get("/v1/dead-letters", headers=OPERATOR)).json()["counts"]["pending"] == 1
 
@@ -73,8 +81,11 @@ async def test_a_dead_letter_is_listed_replayed_once_fixed_and_counted_as_replay
         finance.consumer.register(DuesCollectedV1, HANDLERS[DuesCollectedV1])  # the fixed release
         replay = await api.post("/v1/dead-letters/replay", json={"ids": [letter["id"]]}, headers=OPERATOR)
         assert replay.status_code == 200, replay.text
-        assert replay.json() == {"results": [{"id": letter["id"], "outcome": "processed"}],
-                                 "replayed": 1, "still_failing": 0}
+        assert replay.json() == {
+            "results": [{"id": letter["id"], "outcome": "processed"}],
+            "replayed": 1,
+            "still_failing": 0,
+        }
 
         pending = (await api.get("/v1/dead-letters", headers=OPERATOR)).json()
         assert pending["items"] == [] and pending["counts"] == {"pending": 0, "replayed": 1}
@@ -83,4 +94,3 @@ async def test_a_dead_letter_is_listed_replayed_once_fixed_and_counted_as_replay
 
         again = await api.post("/v1/dead-letters/replay", json={"ids": [letter["id"]]}, headers=OPERATOR)
         assert again.status_code == 422 and again.json()["code"] == "dead_letter_not_pending"
-

@@ -49,8 +49,15 @@ FAMILY = f"spouse laid off family-situation-{uuid.uuid4().hex}"
 NOTES = f"review notes-{uuid.uuid4().hex}"
 GRANT_NOTE = f"grant note-{uuid.uuid4().hex}"
 ADMISSION = f"admission-{uuid.uuid4().hex}"
-SECRETS = {"id number": ID_NUMBER, "phone": PHONE, "hardship cause": CAUSE, "family situation": FAMILY,
-           "review notes": NOTES, "grant note": GRANT_NOTE, "hospital admission number": ADMISSION}
+SECRETS = {
+    "id number": ID_NUMBER,
+    "phone": PHONE,
+    "hardship cause": CAUSE,
+    "family situation": FAMILY,
+    "review notes": NOTES,
+    "grant note": GRANT_NOTE,
+    "hospital admission number": ADMISSION,
+}
 
 
 def leaks(where: str, blob) -> list[str]:
@@ -89,35 +96,45 @@ def spans():
     exporter.shutdown()
 
 
-async def test_personal_data_never_appears_in_events_logs_traces_or_the_audit_log(
-    build_service, infra, caplog, spans
-):
+async def test_personal_data_never_appears_in_events_logs_traces_or_the_audit_log(build_service, infra, caplog, spans):
     every_logger_at_debug(caplog)
     membership = await build_service(membership_definition)
     welfare = await build_service(welfare_definition)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会"))
+        await membership_handlers.found_federation(
+            uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     officer = bearer(Role.WELFARE_OFFICER, school, county, "officer-zhao")
 
     members_api = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(membership)), base_url="http://m")
     welfare_api = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w")
     async with members_api, welfare_api:
-        created = await members_api.post("/v1/organizations", headers=admin,
-                                          json={"id": school, "name": "一小工会", "kind": "grassroots_union",
-                                                "parent_id": county})
+        created = await members_api.post(
+            "/v1/organizations",
+            headers=admin,
+            json={"id": school, "name": "一小工会", "kind": "grassroots_union", "parent_id": county},
+        )
         assert created.status_code == 201, created.text
-        person = {"display_name": "陈老师", "gender": "female", "joined_on": "2020-09-01",
-                  "id_number": ID_NUMBER, "phone": PHONE}
+        person = {
+            "display_name": "陈老师",
+            "gender": "female",
+            "joined_on": "2020-09-01",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+        }
         joined = await members_api.post(f"/v1/organizations/{school}/members", json=person, headers=admin)
         assert joined.status_code == 201, joined.text
         member_id = joined.json()["id"]
         # Refusals too: the same ID number again, and a malformed phone around the real one.
         again = await members_api.post(f"/v1/organizations/{school}/members", json=person, headers=admin)
         assert again.status_code == 409
-        malformed = await members_api.post(f"/v1/organizations/{school}/members", headers=admin,
-                                           json={**person, "id_number": None, "phone": f"{PHONE}-{PHONE}"})
+        malformed = await members_api.post(
+            f"/v1/organizations/{school}/members",
+            headers=admin,
+            json={**person, "id_number": None, "phone": f"{PHONE}-{PHONE}"},
+        )
         assert malformed.status_code == 422
         # The one answer that carries them in clear, to an officer in scope.
         personal = await members_api.get(f"/v1/members/{member_id}/personal-data", headers=admin)
@@ -125,32 +142,55 @@ async def test_personal_data_never_appears_in_events_logs_traces_or_the_audit_lo
 
         async def welfare_knows_the_member():
             async with welfare.engine.connect() as connection:
-                return await connection.scalar(select(directory.members.c.id).where(directory.members.c.id == member_id))
+                return await connection.scalar(
+                    select(directory.members.c.id).where(directory.members.c.id == member_id)
+                )
 
         await eventually(welfare_knows_the_member)
         opened = await welfare_api.post(
-            f"/v1/organizations/{school}/hardship-files", headers=officer,
-            json={"member_id": member_id, "level": "special_hardship", "cause": "serious_illness",
-                  "cause_detail": CAUSE, "family_situation": FAMILY, "opened_on": "2026-03-02"},
+            f"/v1/organizations/{school}/hardship-files",
+            headers=officer,
+            json={
+                "member_id": member_id,
+                "level": "special_hardship",
+                "cause": "serious_illness",
+                "cause_detail": CAUSE,
+                "family_situation": FAMILY,
+                "opened_on": "2026-03-02",
+            },
         )
         assert opened.status_code == 201, opened.text
         file_id = opened.json()["id"]
-        reviewed = await welfare_api.post(f"/v1/hardship-files/{file_id}/reviews", headers=officer,
-                                          json={"reviewed_on": "2026-06-03", "level": "hardship", "notes": NOTES})
+        reviewed = await welfare_api.post(
+            f"/v1/hardship-files/{file_id}/reviews",
+            headers=officer,
+            json={"reviewed_on": "2026-06-03", "level": "hardship", "notes": NOTES},
+        )
         assert reviewed.status_code == 200, reviewed.text
-        early = await welfare_api.post(f"/v1/hardship-files/{file_id}/reviews", headers=officer,
-                                       json={"reviewed_on": "2020-01-01", "notes": NOTES})
+        early = await welfare_api.post(
+            f"/v1/hardship-files/{file_id}/reviews", headers=officer, json={"reviewed_on": "2020-01-01", "notes": NOTES}
+        )
         assert early.status_code == 422
         shown = await welfare_api.get(f"/v1/hardship-files/{file_id}", headers=officer)
         assert shown.json()["cause_detail"] == CAUSE
         # A grant for the file: welfare asks finance for the money, through its outbox.
-        policy = await welfare_api.put(f"/v1/federations/{county}/visit-policy", headers=admin,
-                                       json={"amounts_fen": {"major_hardship": 200000}, "yearly_cap_fen": 500000})
+        policy = await welfare_api.put(
+            f"/v1/federations/{county}/visit-policy",
+            headers=admin,
+            json={"amounts_fen": {"major_hardship": 200000}, "yearly_cap_fen": 500000},
+        )
         assert policy.status_code == 200, policy.text
         grant = await welfare_api.post(
-            f"/v1/organizations/{school}/grants", headers=officer,
-            json={"member_id": member_id, "visit_type": "major_hardship", "occasion_on": "2026-06-04",
-                  "occasion_ref": ADMISSION, "hardship_file_id": file_id, "note": GRANT_NOTE},
+            f"/v1/organizations/{school}/grants",
+            headers=officer,
+            json={
+                "member_id": member_id,
+                "visit_type": "major_hardship",
+                "occasion_on": "2026-06-04",
+                "occasion_ref": ADMISSION,
+                "hardship_file_id": file_id,
+                "note": GRANT_NOTE,
+            },
         )
         assert grant.status_code == 201, grant.text
 

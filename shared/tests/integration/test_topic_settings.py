@@ -82,9 +82,19 @@ async def test_a_topic_created_with_seven_day_retention_is_altered_to_keep_every
     await admin.start()
     try:
         # What `unionfed topics create` made before: the broker's 7-day retention, written explicitly.
-        await admin.create_topics([NewTopic(topic, 2, 1, topic_configs={
-            "retention.ms": SEVEN_DAYS_MS, "cleanup.policy": "delete",
-        })])
+        await admin.create_topics(
+            [
+                NewTopic(
+                    topic,
+                    2,
+                    1,
+                    topic_configs={
+                        "retention.ms": SEVEN_DAYS_MS,
+                        "cleanup.policy": "delete",
+                    },
+                )
+            ]
+        )
     finally:
         await admin.close()
     assert (await configs_of(infra.kafka_bootstrap, topic))["retention.ms"] == SEVEN_DAYS_MS
@@ -101,8 +111,12 @@ async def test_an_existing_topic_with_fewer_replicas_than_declared_is_refused_no
     await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1, settings=LOCAL)
 
     with pytest.raises(TopicSettingsError, match=f"UNIONFED_KAFKA_REPLICATION_FACTOR is 3 but {topic} has 1 replica"):
-        await ensure_topics(infra.kafka_bootstrap, [topic], partitions=1,
-                            settings=KafkaTopicSettings(replication_factor=3, min_insync_replicas=2))
+        await ensure_topics(
+            infra.kafka_bootstrap,
+            [topic],
+            partitions=1,
+            settings=KafkaTopicSettings(replication_factor=3, min_insync_replicas=2),
+        )
     assert (await configs_of(infra.kafka_bootstrap, topic))["min.insync.replicas"] == "1"
 
 

@@ -18,24 +18,40 @@ def test_a_token_names_the_caller_role_and_organization():
 @pytest.mark.parametrize(
     ("forge", "code"),
     [
-        (lambda claims: jwt.encode(claims, "another-secret-entirely-and-also-long-enough", algorithm="HS256"),
-         "token_signature_invalid"),
+        (
+            lambda claims: jwt.encode(claims, "another-secret-entirely-and-also-long-enough", algorithm="HS256"),
+            "token_signature_invalid",
+        ),
         (lambda claims: jwt.encode(claims, None, algorithm="none"), "token_invalid"),
-        (lambda claims: jwt.encode(claims | {"aud": "someone-else"}, SECRET, algorithm="HS256"), "token_audience_wrong"),
+        (
+            lambda claims: jwt.encode(claims | {"aud": "someone-else"}, SECRET, algorithm="HS256"),
+            "token_audience_wrong",
+        ),
         (lambda claims: jwt.encode(claims | {"exp": claims["iat"] - 1}, SECRET, algorithm="HS256"), "token_expired"),
-        (lambda claims: jwt.encode(claims | {"nbf": claims["iat"] + 3600}, SECRET, algorithm="HS256"),
-         "token_not_yet_valid"),
+        (
+            lambda claims: jwt.encode(claims | {"nbf": claims["iat"] + 3600}, SECRET, algorithm="HS256"),
+            "token_not_yet_valid",
+        ),
         (lambda claims: jwt.encode(claims | {"role": "superuser"}, SECRET, algorithm="HS256"), "token_role_unknown"),
-        (lambda claims: jwt.encode({k: v for k, v in claims.items() if k != "exp"}, SECRET, algorithm="HS256"),
-         "token_claim_missing"),
+        (
+            lambda claims: jwt.encode({k: v for k, v in claims.items() if k != "exp"}, SECRET, algorithm="HS256"),
+            "token_claim_missing",
+        ),
     ],
     ids=["wrong-signature", "alg-none", "wrong-audience", "expired", "not-yet-valid", "unknown-role", "no-expiry"],
 )
 def test_bad_tokens_are_refused_with_a_code_naming_what_is_wrong(forge, code):
     now = int(dt.datetime.now(dt.UTC).timestamp())
     claims = {
-        "sub": "li", "role": "union_officer", "org": "school-1", "fed": "county",
-        "aud": "unionfed", "iss": "unionfed-local", "iat": now, "nbf": now, "exp": now + 600,
+        "sub": "li",
+        "role": "union_officer",
+        "org": "school-1",
+        "fed": "county",
+        "aud": "unionfed",
+        "iss": "unionfed-local",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
     }
     with pytest.raises(Unauthorized) as refused:
         tokens.verify(forge(claims))

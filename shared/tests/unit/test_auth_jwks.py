@@ -78,8 +78,15 @@ def tokens(issuer) -> JwksTokenService:
 def claims(**changes) -> dict:
     now = int(dt.datetime.now(dt.UTC).timestamp())
     base = {
-        "sub": "li", "role": "union_officer", "org": "school-1", "fed": "county",
-        "aud": AUDIENCE, "iss": ISSUER, "iat": now, "nbf": now, "exp": now + 600,
+        "sub": "li",
+        "role": "union_officer",
+        "org": "school-1",
+        "fed": "county",
+        "aud": AUDIENCE,
+        "iss": ISSUER,
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
     }
     base.update(changes)
     return {k: v for k, v in base.items() if v is not ...}
@@ -100,7 +107,9 @@ def test_an_rs256_token_of_the_issuer_names_the_caller(tokens):
 def test_an_es256_token_of_the_issuer_is_accepted_and_standard_oidc_claims_are_ignored(tokens):
     token = jwt.encode(
         claims(aud=[AUDIENCE, "account"], azp="web", email_verified=True, scope="openid profile"),
-        EC_KEY, algorithm="ES256", headers={"kid": "ec-1"},
+        EC_KEY,
+        algorithm="ES256",
+        headers={"kid": "ec-1"},
     )
     assert tokens.verify(token).role is Role.UNION_OFFICER
 
@@ -114,7 +123,9 @@ def _hs256_signed_with(secret: bytes, payload: dict, kid: str = "rsa-1") -> str:
     return f"{header}.{body}.{_b64(mac.finalize())}"
 
 
-PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+PUBLIC_PEM = RSA_KEY.public_key().public_bytes(
+    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+)
 
 
 @pytest.mark.parametrize(
@@ -131,8 +142,9 @@ PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, seria
         lambda: rs256(claims(iss="https://evil.example.org")),
         lambda: jwt.encode(claims(), None, algorithm="none"),
         lambda: _hs256_signed_with(PUBLIC_PEM, claims()),
-        lambda: jwt.encode(claims(), "a-test-secret-that-is-long-enough-for-hs256", algorithm="HS256",
-                           headers={"kid": "rsa-1"}),
+        lambda: jwt.encode(
+            claims(), "a-test-secret-that-is-long-enough-for-hs256", algorithm="HS256", headers={"kid": "rsa-1"}
+        ),
         lambda: jwt.encode(claims(), RSA_KEY, algorithm="RS512", headers={"kid": "rsa-1"}),
         lambda: rs256(claims(exp=...)),
         lambda: rs256(claims(iat=...)),
@@ -141,9 +153,23 @@ PUBLIC_PEM = RSA_KEY.public_key().public_bytes(serialization.Encoding.PEM, seria
         lambda: "not-a-token",
     ],
     ids=[
-        "wrong-signature", "unknown-kid", "kid-of-another-key-type", "no-kid", "expired", "not-yet-valid",
-        "issued-in-the-future", "wrong-audience", "wrong-issuer", "alg-none", "hs256-with-the-public-key",
-        "hs256-with-a-secret", "unconfigured-algorithm", "no-exp", "no-iat", "no-aud", "no-iss",
+        "wrong-signature",
+        "unknown-kid",
+        "kid-of-another-key-type",
+        "no-kid",
+        "expired",
+        "not-yet-valid",
+        "issued-in-the-future",
+        "wrong-audience",
+        "wrong-issuer",
+        "alg-none",
+        "hs256-with-the-public-key",
+        "hs256-with-a-secret",
+        "unconfigured-algorithm",
+        "no-exp",
+        "no-iat",
+        "no-aud",
+        "no-iss",
         "garbage",
     ],
 )
@@ -212,8 +238,9 @@ _WITH_SECRET = {"jwt_secret": SECRET}
 
 def _settings(**env) -> ServiceSettings:
     env = {**_WITH_SECRET, **env}
-    return ServiceSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
-                           **{k: v for k, v in env.items() if v is not None})
+    return ServiceSettings(
+        service_name="svc", database_url="postgresql+asyncpg://x/y", **{k: v for k, v in env.items() if v is not None}
+    )
 
 
 def _oidc_settings(**env) -> ServiceSettings:
@@ -264,9 +291,18 @@ def test_with_a_secret_and_a_jwks_both_kinds_of_token_are_accepted(issuer):
         lambda: _local_token(azp="web"),
         lambda: "not-a-token",
     ],
-    ids=["hs256-with-public-key-local-iss", "hs256-with-public-key", "hs256-other-secret",
-         "hs256-claiming-oidc-issuer", "rs256-claiming-local-issuer", "rs256-rogue-key", "alg-none",
-         "hs384-with-the-secret", "hs256-extra-claims", "garbage"],
+    ids=[
+        "hs256-with-public-key-local-iss",
+        "hs256-with-public-key",
+        "hs256-other-secret",
+        "hs256-claiming-oidc-issuer",
+        "rs256-claiming-local-issuer",
+        "rs256-rogue-key",
+        "alg-none",
+        "hs384-with-the-secret",
+        "hs256-extra-claims",
+        "garbage",
+    ],
 )
 def test_with_both_each_token_is_checked_only_by_its_own_key(issuer, forge):
     both = TokenService.from_settings(_oidc_settings(jwks_url=issuer.url))
@@ -285,10 +321,18 @@ def test_settings_need_a_secret_or_a_jwks():
         {"jwks_url": "http://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE},
         {"jwks_url": "https://idp.example.org/jwks.json", "jwt_audience": AUDIENCE},
         {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER},
-        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE,
-         "jwks_algorithms": "RS256,HS256"},
-        {"jwks_url": "https://idp.example.org/jwks.json", "jwt_issuer": ISSUER, "jwt_audience": AUDIENCE,
-         "jwks_algorithms": "none"},
+        {
+            "jwks_url": "https://idp.example.org/jwks.json",
+            "jwt_issuer": ISSUER,
+            "jwt_audience": AUDIENCE,
+            "jwks_algorithms": "RS256,HS256",
+        },
+        {
+            "jwks_url": "https://idp.example.org/jwks.json",
+            "jwt_issuer": ISSUER,
+            "jwt_audience": AUDIENCE,
+            "jwks_algorithms": "none",
+        },
     ],
     ids=["plain-http", "no-issuer", "no-audience", "symmetric-algorithm", "alg-none"],
 )
@@ -305,8 +349,11 @@ def test_jwks_settings_are_read_from_the_environment(monkeypatch, issuer):
     class SvcSettings(ServiceSettings):
         model_config = SettingsConfigDict(env_prefix="SVC_", extra="ignore")
 
-    settings = SvcSettings(service_name="svc", database_url="postgresql+asyncpg://x/y",
-                           jwt_secret="a-test-secret-that-is-long-enough-for-hs256")
+    settings = SvcSettings(
+        service_name="svc",
+        database_url="postgresql+asyncpg://x/y",
+        jwt_secret="a-test-secret-that-is-long-enough-for-hs256",
+    )
     assert (settings.jwks_url, settings.jwks_algorithm_list) == (issuer.url, ["RS256", "ES256"])
     assert TokenService.from_settings(settings).verify(rs256(claims())).role is Role.UNION_OFFICER
 

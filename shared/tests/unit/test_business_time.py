@@ -53,8 +53,14 @@ def test_only_iana_zone_names_are_accepted():
 
 def test_a_registration_without_a_locale_means_shanghai_chinese_and_no_sector():
     old = OrganizationRegisteredV1.model_validate(
-        {"organization_id": "county-edu", "federation_id": "county-edu", "name": "某县教育工会",
-         "kind": "federation", "parent_id": None, "path": ["county-edu"]}
+        {
+            "organization_id": "county-edu",
+            "federation_id": "county-edu",
+            "name": "某县教育工会",
+            "kind": "federation",
+            "parent_id": None,
+            "path": ["county-edu"],
+        }
     )
     assert (old.time_zone, old.language, old.sector) == ("Asia/Shanghai", "zh-CN", None)
 
@@ -62,6 +68,11 @@ def test_a_registration_without_a_locale_means_shanghai_chinese_and_no_sector():
 def test_a_registration_refuses_an_unknown_time_zone():
     with pytest.raises(ValidationError):
         OrganizationRegisteredV1(
-            organization_id="x-fed", federation_id="x-fed", name="x", kind="federation", parent_id=None,
-            path=["x-fed"], time_zone="Mars/Olympus",
+            organization_id="x-fed",
+            federation_id="x-fed",
+            name="x",
+            kind="federation",
+            parent_id=None,
+            path=["x-fed"],
+            time_zone="Mars/Olympus",
         )

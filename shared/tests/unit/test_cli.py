@@ -34,7 +34,8 @@ def state_dir_like_make_up(root, service: str, **values: str):
 
 def test_a_service_command_finds_the_settings_make_up_wrote_when_the_environment_has_none(bare_environment):
     state = state_dir_like_make_up(
-        bare_environment, "finance",
+        bare_environment,
+        "finance",
         FINANCE_DATABASE_URL="postgresql+asyncpg://unionfed:pw-from-state@127.0.0.1:25432/finance",
         FINANCE_KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:29092",
         FINANCE_HTTP_PORT="8004",
@@ -63,7 +64,8 @@ def test_the_state_dir_defaults_to_dot_run_dev_of_the_repository_around_the_work
 
 def test_the_environment_wins_variable_by_variable(bare_environment):
     state = state_dir_like_make_up(
-        bare_environment, "welfare",
+        bare_environment,
+        "welfare",
         WELFARE_DATABASE_URL="postgresql+asyncpg://u:p@127.0.0.1:25432/welfare",
         WELFARE_JWT_SECRET="w" * 40,
         WELFARE_HTTP_PORT="8002",
@@ -76,8 +78,15 @@ def test_the_environment_wins_variable_by_variable(bare_environment):
     assert "WELFARE_DATABASE_URL=postgresql+asyncpg://u:***@127.0.0.1:25432/welfare" in result.output
 
 
-@pytest.mark.parametrize("command", [["finance", "reconcile"], ["finance", "verify-chain", "--org", "x"],
-                                     ["membership", "dead-letters", "list"], ["welfare", "migrate"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["finance", "reconcile"],
+        ["finance", "verify-chain", "--org", "x"],
+        ["membership", "dead-letters", "list"],
+        ["welfare", "migrate"],
+    ],
+)
 def test_without_settings_one_line_names_what_is_missing_and_how_to_fix_it(bare_environment, command):
     result = CliRunner().invoke(main, command)
     assert result.exit_code == 1
@@ -99,9 +108,15 @@ def test_a_state_dir_without_the_service_file_is_named(bare_environment):
 
 
 def test_an_invalid_setting_is_named_in_one_line(bare_environment):
-    result = CliRunner().invoke(main, ["finance", "settings"], env={
-        "FINANCE_DATABASE_URL": "postgresql+asyncpg://u:p@h/finance", "FINANCE_JWT_SECRET": "x" * 40,
-        "FINANCE_CONSUMER_MAX_ATTEMPTS": "0"})
+    result = CliRunner().invoke(
+        main,
+        ["finance", "settings"],
+        env={
+            "FINANCE_DATABASE_URL": "postgresql+asyncpg://u:p@h/finance",
+            "FINANCE_JWT_SECRET": "x" * 40,
+            "FINANCE_CONSUMER_MAX_ATTEMPTS": "0",
+        },
+    )
     assert result.exit_code == 1
     assert result.output.startswith("Error: finance: invalid settings: FINANCE_CONSUMER_MAX_ATTEMPTS:")
     assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
@@ -141,7 +156,17 @@ def test_token_signs_with_the_running_platforms_secret_when_none_is_given(bare_e
     state = bare_environment / "state"
     state.mkdir()
     (state / "jwt-secret").write_text("k" * 48 + "\n")
-    args = ["token", "--subject", "me", "--role", "federation_admin", "--org", "county-edu", "--federation", "county-edu"]
+    args = [
+        "token",
+        "--subject",
+        "me",
+        "--role",
+        "federation_admin",
+        "--org",
+        "county-edu",
+        "--federation",
+        "county-edu",
+    ]
     minted = CliRunner().invoke(main, args, env={"UNIONFED_STATE_DIR": str(state)})
     assert minted.exit_code == 0, minted.output
     principal = TokenService("k" * 48, "unionfed", "unionfed-local").verify(minted.output.strip())

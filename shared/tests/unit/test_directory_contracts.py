@@ -19,7 +19,11 @@ PERSONAL = {"id_number", "phone", "staff_no", "base_salary_fen", "id_number_dige
 def test_the_directory_follows_registrations_moves_joins_transfers_and_status_changes():
     handled = set(Directory(MetaData()).handlers())
     assert handled == {
-        OrganizationRegisteredV1, OrganizationMovedV1, MemberJoinedV1, MemberTransferredV1, MemberStatusChangedV1
+        OrganizationRegisteredV1,
+        OrganizationMovedV1,
+        MemberJoinedV1,
+        MemberTransferredV1,
+        MemberStatusChangedV1,
     }
 
 

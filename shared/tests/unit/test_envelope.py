@@ -11,14 +11,21 @@ from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1
 
 def dues(**changes) -> DuesCollectedV1:
     fields = dict(
-        organization_id="school-1", federation_id="county", payment_id=uuid.uuid4(), member_id=uuid.uuid4(),
-        period="2026-10", amount_fen=2150, collected_at=dt.datetime(2026, 10, 28, tzinfo=dt.UTC),
+        organization_id="school-1",
+        federation_id="county",
+        payment_id=uuid.uuid4(),
+        member_id=uuid.uuid4(),
+        period="2026-10",
+        amount_fen=2150,
+        collected_at=dt.datetime(2026, 10, 28, tzinfo=dt.UTC),
     )
     return DuesCollectedV1(**(fields | changes))
 
 
 def wrap(event) -> Envelope:
-    return Envelope.wrap(event, source="/unionfed/membership", correlation_id="corr-1", causation_id="cmd-1", actor="li")
+    return Envelope.wrap(
+        event, source="/unionfed/membership", correlation_id="corr-1", causation_id="cmd-1", actor="li"
+    )
 
 
 def test_money_is_strict_integer_fen():
@@ -85,7 +92,9 @@ def test_body_must_match_its_contract_and_its_headers():
     with pytest.raises(EnvelopeError, match="amount_fen"):
         Envelope.from_headers(envelope.headers(), envelope.data.replace(b"2150", b"21.5")).parse(DuesCollectedV1)
     with pytest.raises(EnvelopeError, match="differs"):
-        Envelope.from_headers(envelope.headers() | {"ce_organizationid": "school-2"}, envelope.data).parse(DuesCollectedV1)
+        Envelope.from_headers(envelope.headers() | {"ce_organizationid": "school-2"}, envelope.data).parse(
+            DuesCollectedV1
+        )
     with pytest.raises(EnvelopeError):
         Envelope.from_headers(envelope.headers(), envelope.data).parse(MemberJoinedV1)
 

@@ -30,12 +30,15 @@ EXEMPT = {
 }
 
 
-@pytest.mark.parametrize("raw, key", [
-    ("8e03978e-40d5-43e8-bc93-6894a57f9324", "8e03978e-40d5-43e8-bc93-6894a57f9324"),
-    ('"8e03978e-40d5-43e8-bc93-6894a57f9324"', "8e03978e-40d5-43e8-bc93-6894a57f9324"),  # sf-string, as the draft
-    (' "a \\"quoted\\" key" ', 'a "quoted" key'),
-    ("k" * 255, "k" * 255),
-])
+@pytest.mark.parametrize(
+    "raw, key",
+    [
+        ("8e03978e-40d5-43e8-bc93-6894a57f9324", "8e03978e-40d5-43e8-bc93-6894a57f9324"),
+        ('"8e03978e-40d5-43e8-bc93-6894a57f9324"', "8e03978e-40d5-43e8-bc93-6894a57f9324"),  # sf-string, as the draft
+        (' "a \\"quoted\\" key" ', 'a "quoted" key'),
+        ("k" * 255, "k" * 255),
+    ],
+)
 def test_a_key_is_a_structured_field_string_or_a_bare_token(raw, key):
     assert idempotency.parse_key(raw) == key
 

@@ -25,13 +25,22 @@ def _client() -> TestClient:
     @app.post("/grants")
     async def grant(body: Grant, period: str | None = None) -> dict:
         if period == "0000-01":
-            raise Invalid("period_out_of_range", zh="会费月份须在 1900-01 到 2999-12 之间",
-                          en="the period must be between 1900-01 and 2999-12")
-        raise Conflict("grant_over_yearly_cap", zh="超出年度上限", en="over the yearly cap", pointer="#/lines/0/amount_fen")
+            raise Invalid(
+                "period_out_of_range",
+                zh="会费月份须在 1900-01 到 2999-12 之间",
+                en="the period must be between 1900-01 and 2999-12",
+            )
+        raise Conflict(
+            "grant_over_yearly_cap", zh="超出年度上限", en="over the yearly cap", pointer="#/lines/0/amount_fen"
+        )
 
     @app.get("/orgs/{org}")
     async def org(org: str) -> dict:
-        raise NotFound("organization_not_found", zh="未找到该组织或不在您的范围内", en="organization not found or outside your scope")
+        raise NotFound(
+            "organization_not_found",
+            zh="未找到该组织或不在您的范围内",
+            en="organization not found or outside your scope",
+        )
 
     @app.get("/boom")
     async def boom() -> dict:
@@ -62,13 +71,20 @@ def test_a_refusal_is_a_problem_with_its_code_in_chinese_by_default():
 
 
 def test_english_on_request_and_a_field_refusal_points_at_the_field():
-    answer = _client().post("/grants", json={"member_id": "m", "lines": [{"amount_fen": 5}]},
-                            headers={"Accept-Language": "en"})
+    answer = _client().post(
+        "/grants", json={"member_id": "m", "lines": [{"amount_fen": 5}]}, headers={"Accept-Language": "en"}
+    )
     assert answer.status_code == 409
     body = answer.json()
     assert body["title"] == "Conflict" and body["detail"] == "over the yearly cap"
-    assert body["errors"] == [{"in": "body", "pointer": "#/lines/0/amount_fen", "code": "grant_over_yearly_cap",
-                               "detail": "over the yearly cap"}]
+    assert body["errors"] == [
+        {
+            "in": "body",
+            "pointer": "#/lines/0/amount_fen",
+            "code": "grant_over_yearly_cap",
+            "detail": "over the yearly cap",
+        }
+    ]
 
 
 def test_fastapi_validation_is_a_problem_with_json_pointers():
@@ -112,7 +128,9 @@ def test_a_cross_field_rule_answers_with_its_own_code_in_both_languages():
         @model_validator(mode="after")
         def _ordered(self) -> "Window":
             if self.end < self.start:
-                raise field_refusal("window_reversed", zh="结束须不早于开始", en="the end must not be before the start {x}")
+                raise field_refusal(
+                    "window_reversed", zh="结束须不早于开始", en="the end must not be before the start {x}"
+                )
             return self
 
     app = FastAPI()

@@ -76,7 +76,10 @@ async def test_a_request_leaves_json_lines_with_utc_time_trace_ids_and_an_access
         assert line["request_id"] == "req-from-caller-1" and line["service"] == "finance"
     assert handler_line["trace_id"] == access["trace_id"]
     assert {k: access[k] for k in ("method", "route", "status")} == {
-        "method": "GET", "route": "/v1/probes/{probe_id}", "status": 200}
+        "method": "GET",
+        "route": "/v1/probes/{probe_id}",
+        "status": 200,
+    }
     assert isinstance(access["duration_ms"], float) and access["duration_ms"] >= 0
     # The route template, never what the caller typed (the path and query can carry personal data).
     assert "p-1" not in json.dumps(access) and "张三" not in json.dumps(access, ensure_ascii=False)
@@ -126,11 +129,23 @@ async def test_a_message_handlers_lines_carry_the_trace_the_event_was_emitted_in
 
     configure_tracing("unionfed-finance", None)
     lines, _ = captured
-    event = OrganizationRegisteredV1(organization_id="school-1", federation_id="county", name="No. 1",
-                                     kind="grassroots_union", parent_id="county", path=["county", "school-1"])
+    event = OrganizationRegisteredV1(
+        organization_id="school-1",
+        federation_id="county",
+        name="No. 1",
+        kind="grassroots_union",
+        parent_id="county",
+        path=["county", "school-1"],
+    )
     with tracer("test.producer").start_as_current_span("HTTP POST") as producing:
-        envelope = Envelope.wrap(event, source="/tests", correlation_id=None, causation_id=None, actor="tester",
-                                 trace_headers=inject_trace_headers())
+        envelope = Envelope.wrap(
+            event,
+            source="/tests",
+            correlation_id=None,
+            causation_id=None,
+            actor="tester",
+            trace_headers=inject_trace_headers(),
+        )
     emitted_trace = format(producing.get_span_context().trace_id, "032x")
 
     async def handler(_uow, applied, delivery) -> None:

@@ -73,8 +73,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
-        "uq_activity_registrations_live", "activity_registrations", ["activity_id", "member_id"],
-        unique=True, postgresql_where=sa.text("status <> 'cancelled'"),
+        "uq_activity_registrations_live",
+        "activity_registrations",
+        ["activity_id", "member_id"],
+        unique=True,
+        postgresql_where=sa.text("status <> 'cancelled'"),
     )
     op.create_index(
         "ix_activity_registrations_queue", "activity_registrations", ["activity_id", "status", "sequence"], unique=False
@@ -116,7 +119,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("hold_id"),
     )
-    op.create_index(op.f("ix_activity_budget_items_activity_id"), "activity_budget_items", ["activity_id"], unique=False)
+    op.create_index(
+        op.f("ix_activity_budget_items_activity_id"), "activity_budget_items", ["activity_id"], unique=False
+    )
     op.create_table(
         "activity_hold_outcomes",
         sa.Column("journal_event_id", sa.Text(), nullable=False),

@@ -184,7 +184,10 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_award_nominations_organization_id"), "award_nominations", ["organization_id"])
     op.create_index(
-        "uq_award_nominations_live", "award_nominations", ["member_id", "award", "year"], unique=True,
+        "uq_award_nominations_live",
+        "award_nominations",
+        ["member_id", "award", "year"],
+        unique=True,
         postgresql_where=sa.text("status <> 'rejected'"),
     )
 

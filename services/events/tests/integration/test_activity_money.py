@@ -35,15 +35,25 @@ async def both(build_service):
     await deliver(events, setup)
     await deliver(finance, setup)
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(events)), base_url="http://events", timeout=30) as ev,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(events)), base_url="http://events", timeout=30
+        ) as ev,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30
+        ) as fi,
     ):
         yield events, finance, ev, fi, federation, school
 
 
 async def draft_and_publish(api, school: str, headers: dict, budget: list[dict]) -> str:
-    body = {"title": "教职工气排球赛 air volleyball", "kind": "sport", "starts_at": soon(72), "ends_at": soon(80),
-            "registration_deadline": soon(48), "budget": budget}
+    body = {
+        "title": "教职工气排球赛 air volleyball",
+        "kind": "sport",
+        "starts_at": soon(72),
+        "ends_at": soon(80),
+        "registration_deadline": soon(48),
+        "budget": budget,
+    }
     created = await api.post(f"/v1/organizations/{school}/activities", json=body, headers=headers)
     assert created.status_code == 201, created.text
     published = await api.post(f"/v1/activities/{created.json()['id']}/publication", headers=headers)
@@ -72,33 +82,47 @@ async def test_a_refused_hold_shows_finance_reason_and_cancelling_voids_the_rese
     assert (await api.get(f"/v1/activities/{broke}/budget", headers=auditor)).json()["items"][0]["finance_reason"]
 
     funded = await finance_api.post(
-        f"/v1/organizations/{school}/employer-funds", json={"amount_fen": 10_000_00, "received_on": dt.date.today().isoformat()},
+        f"/v1/organizations/{school}/employer-funds",
+        json={"amount_fen": 10_000_00, "received_on": dt.date.today().isoformat()},
         headers=officer,
     )
     assert funded.status_code == 202, funded.text
     await eventually(lambda: _bank_is(finance, school, 10_000_00), timeout=60)
 
-    activity = await draft_and_publish(api, school, officer, [
-        {"kind": "cost", "label": "场地租金 court hire", "amount_fen": 500_00},
-        {"kind": "prizes", "label": "奖金 prizes", "amount_fen": 300_00},
-    ])
+    activity = await draft_and_publish(
+        api,
+        school,
+        officer,
+        [
+            {"kind": "cost", "label": "场地租金 court hire", "amount_fen": 500_00},
+            {"kind": "prizes", "label": "奖金 prizes", "amount_fen": 300_00},
+        ],
+    )
     await holds_become(api, activity, officer, "reserved", "reserved")
     assert await pending(finance, school) == {"1001": 800_00}
 
     # The court is paid for, for less than budgeted; the prizes are still only reserved.
-    items = {i["kind"]: i for i in (await api.get(f"/v1/activities/{activity}/budget", headers=officer)).json()["items"]}
-    too_much = await api.post(f"/v1/activities/{activity}/budget/{items['cost']['id']}/payment",
-                              json={"amount_fen": 500_01, "paid_on": dt.date.today().isoformat(), "description": "场地"},
-                              headers=officer)
+    items = {
+        i["kind"]: i for i in (await api.get(f"/v1/activities/{activity}/budget", headers=officer)).json()["items"]
+    }
+    too_much = await api.post(
+        f"/v1/activities/{activity}/budget/{items['cost']['id']}/payment",
+        json={"amount_fen": 500_01, "paid_on": dt.date.today().isoformat(), "description": "场地"},
+        headers=officer,
+    )
     assert too_much.status_code == 422
-    paid = await api.post(f"/v1/activities/{activity}/budget/{items['cost']['id']}/payment",
-                          json={"amount_fen": 420_00, "paid_on": dt.date.today().isoformat(), "description": "场地租金"},
-                          headers=officer)
+    paid = await api.post(
+        f"/v1/activities/{activity}/budget/{items['cost']['id']}/payment",
+        json={"amount_fen": 420_00, "paid_on": dt.date.today().isoformat(), "description": "场地租金"},
+        headers=officer,
+    )
     assert paid.status_code == 200, paid.text
     await holds_become(api, activity, officer, "captured", "reserved")
     assert await pending(finance, school) == {"1001": 300_00}
 
-    cancelled = await api.post(f"/v1/activities/{activity}/cancellation", json={"reason": "暴雨 rainstorm"}, headers=officer)
+    cancelled = await api.post(
+        f"/v1/activities/{activity}/cancellation", json={"reason": "暴雨 rainstorm"}, headers=officer
+    )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     settled = {i["kind"]: i for i in await holds_become(api, activity, officer, "captured", "voided")}
     assert [a["outcome"] for a in settled["prizes"]["finance_answers"]] == ["reserved", "voided"]

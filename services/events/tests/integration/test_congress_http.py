@@ -28,17 +28,26 @@ async def school(build_service):
     federation, school_id, sibling = unique("county"), unique("school"), unique("school")
     teachers = [member(federation, school_id, f"教师{i}") for i in range(7)]
     outsider = member(federation, sibling, "外校教师")
-    await deliver(events, [
-        organization(federation, [federation], "federation", "某县教育工会"),
-        organization(federation, [federation, school_id], "grassroots_union", "第一小学工会"),
-        organization(federation, [federation, sibling], "grassroots_union", "实验中学工会"),
-        *teachers, outsider,
-    ])
+    await deliver(
+        events,
+        [
+            organization(federation, [federation], "federation", "某县教育工会"),
+            organization(federation, [federation, school_id], "grassroots_union", "第一小学工会"),
+            organization(federation, [federation, sibling], "grassroots_union", "实验中学工会"),
+            *teachers,
+            outsider,
+        ],
+    )
     transport = httpx.ASGITransport(app=create_app(events))
     async with httpx.AsyncClient(transport=transport, base_url="http://events", timeout=10) as api:
         yield dict(
-            runtime=events, api=api, federation=federation, school=school_id, sibling=sibling,
-            teachers=[t.member_id for t in teachers], outsider=outsider.member_id,
+            runtime=events,
+            api=api,
+            federation=federation,
+            school=school_id,
+            sibling=sibling,
+            teachers=[t.member_id for t in teachers],
+            outsider=outsider.member_id,
             officer=bearer(Role.UNION_OFFICER, school_id, federation),
         )
 
@@ -49,14 +58,21 @@ def as_member(ctx, member_id) -> dict[str, str]:
 
 async def planned_session(ctx, representatives: int, **plan) -> str:
     api = ctx["api"]
-    body = {"congress_number": 14, "session_number": 3, "starts_on": "2026-11-20", "ends_on": "2026-11-21",
-            "answer_deadline": DEADLINE, **plan}
+    body = {
+        "congress_number": 14,
+        "session_number": 3,
+        "starts_on": "2026-11-20",
+        "ends_on": "2026-11-21",
+        "answer_deadline": DEADLINE,
+        **plan,
+    }
     created = await api.post(f"/v1/organizations/{ctx['school']}/congress-sessions", json=body, headers=ctx["officer"])
     assert created.status_code == 201, created.text
     session = created.json()
     named = await api.post(
         f"/v1/congress-sessions/{session['id']}/representatives",
-        json={"member_ids": [str(m) for m in ctx["teachers"][:representatives]]}, headers=ctx["officer"],
+        json={"member_ids": [str(m) for m in ctx["teachers"][:representatives]]},
+        headers=ctx["officer"],
     )
     assert named.status_code == 200 and len(named.json()) == representatives, named.text
     return session["id"]
@@ -70,14 +86,26 @@ async def test_a_session_is_planned_by_the_union_and_its_representatives_are_its
     assert session["answer_deadline"] == DEADLINE, "shown in Beijing time"
 
     again = await api.post(
-        f"/v1/organizations/{school['school']}/congress-sessions", headers=officer,
-        json={"congress_number": 14, "session_number": 3, "starts_on": "2026-11-20", "ends_on": "2026-11-21",
-              "answer_deadline": DEADLINE},
+        f"/v1/organizations/{school['school']}/congress-sessions",
+        headers=officer,
+        json={
+            "congress_number": 14,
+            "session_number": 3,
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-21",
+            "answer_deadline": DEADLINE,
+        },
     )
     assert again.status_code == 409
     for bad in ({"answer_deadline": "2026-12-31T17:00:00"}, {"ends_on": "2026-11-19"}, {"congress_number": 0}):
-        body = {"congress_number": 14, "session_number": 4, "starts_on": "2026-11-20", "ends_on": "2026-11-21",
-                "answer_deadline": DEADLINE, **bad}
+        body = {
+            "congress_number": 14,
+            "session_number": 4,
+            "starts_on": "2026-11-20",
+            "ends_on": "2026-11-21",
+            "answer_deadline": DEADLINE,
+            **bad,
+        }
         answer = await api.post(f"/v1/organizations/{school['school']}/congress-sessions", json=body, headers=officer)
         assert answer.status_code == 422, (bad, answer.text)
 
@@ -87,7 +115,8 @@ async def test_a_session_is_planned_by_the_union_and_its_representatives_are_its
 
     outsider = await api.post(
         f"/v1/congress-sessions/{session_id}/representatives",
-        json={"member_ids": [str(school["teachers"][5]), str(school["outsider"])]}, headers=officer,
+        json={"member_ids": [str(school["teachers"][5]), str(school["outsider"])]},
+        headers=officer,
     )
     assert outsider.status_code == 422 and outsider.json()["code"] == "representatives_not_members"
     assert str(school["outsider"]) in outsider.json()["detail"]
@@ -99,8 +128,11 @@ async def test_a_session_is_planned_by_the_union_and_its_representatives_are_its
     assert foreign.status_code == missing.status_code == 404 and refusal(foreign) == refusal(missing)
     auditor = bearer(Role.AUDITOR, school["federation"], school["federation"])
     assert (await api.get(f"/v1/congress-sessions/{session_id}/representatives", headers=auditor)).status_code == 200
-    refused = await api.post(f"/v1/congress-sessions/{session_id}/representatives",
-                             json={"member_ids": [str(school["teachers"][6])]}, headers=auditor)
+    refused = await api.post(
+        f"/v1/congress-sessions/{session_id}/representatives",
+        json={"member_ids": [str(school["teachers"][6])]},
+        headers=auditor,
+    )
     assert refused.status_code == 403
 
 
@@ -108,8 +140,11 @@ async def test_a_proposal_stands_with_two_other_representatives_seconding_it(sch
     api = school["api"]
     session_id = await planned_session(school, 5)
     r1, r2, r3 = school["teachers"][:3]
-    filed = await api.post(f"/v1/congress-sessions/{session_id}/proposals", headers=as_member(school, r1),
-                           json={"title": "关于改善教师食堂的提案", "body": "建议增加晚餐供应。"})
+    filed = await api.post(
+        f"/v1/congress-sessions/{session_id}/proposals",
+        headers=as_member(school, r1),
+        json={"title": "关于改善教师食堂的提案", "body": "建议增加晚餐供应。"},
+    )
     assert filed.status_code == 201, filed.text
     proposal = filed.json()
     assert (proposal["number"], proposal["status"], proposal["seconders"]) == (1, "awaiting_seconders", [])
@@ -118,8 +153,11 @@ async def test_a_proposal_stands_with_two_other_representatives_seconding_it(sch
     assert (await api.post(seconders, headers=as_member(school, r1))).status_code == 422, "not one's own"
     not_representative = school["teachers"][6]
     assert (await api.post(seconders, headers=as_member(school, not_representative))).status_code == 403
-    non_rep_files = await api.post(f"/v1/congress-sessions/{session_id}/proposals",
-                                   headers=as_member(school, not_representative), json={"title": "x", "body": "y"})
+    non_rep_files = await api.post(
+        f"/v1/congress-sessions/{session_id}/proposals",
+        headers=as_member(school, not_representative),
+        json={"title": "x", "body": "y"},
+    )
     assert non_rep_files.status_code == 403
 
     first = await api.post(seconders, headers=as_member(school, r2))
@@ -128,10 +166,14 @@ async def test_a_proposal_stands_with_two_other_representatives_seconding_it(sch
     second = (await api.post(seconders, headers=as_member(school, r3))).json()
     assert second["status"] == "submitted" and set(second["seconders"]) == {str(r2), str(r3)}
 
-    early = await api.post(f"/v1/congress-sessions/{session_id}/proposals", headers=as_member(school, r2),
-                           json={"title": "关于教师体检的提案", "body": "每年一次。"})
-    answer = await api.post(f"/v1/congress-proposals/{early.json()['id']}/answer", json={"answer": "accepted"},
-                            headers=school["officer"])
+    early = await api.post(
+        f"/v1/congress-sessions/{session_id}/proposals",
+        headers=as_member(school, r2),
+        json={"title": "关于教师体检的提案", "body": "每年一次。"},
+    )
+    answer = await api.post(
+        f"/v1/congress-proposals/{early.json()['id']}/answer", json={"answer": "accepted"}, headers=school["officer"]
+    )
     assert answer.status_code == 409 and answer.json()["code"] == "proposal_not_seconded", "nothing to answer yet"
 
 
@@ -141,11 +183,17 @@ async def test_every_proposal_is_answered_once_and_one_without_an_answer_past_th
     r = school["teachers"]
 
     async def standing(proposer, title, seconded_by):
-        filed = await api.post(f"/v1/congress-sessions/{session_id}/proposals", headers=as_member(school, proposer),
-                               json={"title": title, "body": f"{title}的具体建议。"})
+        filed = await api.post(
+            f"/v1/congress-sessions/{session_id}/proposals",
+            headers=as_member(school, proposer),
+            json={"title": title, "body": f"{title}的具体建议。"},
+        )
         for seconder in seconded_by:
-            assert (await api.post(f"/v1/congress-proposals/{filed.json()['id']}/seconders",
-                                   headers=as_member(school, seconder))).status_code == 201
+            assert (
+                await api.post(
+                    f"/v1/congress-proposals/{filed.json()['id']}/seconders", headers=as_member(school, seconder)
+                )
+            ).status_code == 201
         return filed.json()["id"]
 
     canteen = await standing(r[0], "关于改善教师食堂的提案", [r[1], r[2]])
@@ -157,9 +205,15 @@ async def test_every_proposal_is_answered_once_and_one_without_an_answer_past_th
     def answer(proposal_id, body, headers=officer):
         return api.post(f"/v1/congress-proposals/{proposal_id}/answer", json=body, headers=headers)
 
-    for bad in ({"answer": "rejected"}, {"answer": "referred"}, {"answer": "merged"},
-                {"answer": "merged", "merged_into": checkups_too}, {"answer": "merged", "merged_into": str(uuid.uuid4())},
-                {"answer": "postponed"}, {"answer": "accepted", "colour": "red"}):
+    for bad in (
+        {"answer": "rejected"},
+        {"answer": "referred"},
+        {"answer": "merged"},
+        {"answer": "merged", "merged_into": checkups_too},
+        {"answer": "merged", "merged_into": str(uuid.uuid4())},
+        {"answer": "postponed"},
+        {"answer": "accepted", "colour": "red"},
+    ):
         response = await answer(checkups_too, bad)
         assert response.status_code == 422, (bad, response.text)
     auditor = bearer(Role.AUDITOR, school["federation"], school["federation"])
@@ -187,7 +241,9 @@ async def test_every_proposal_is_answered_once_and_one_without_an_answer_past_th
     assert (await api.get(overdue, params={"as_of": "2027-01-01T00:00:00"}, headers=officer)).status_code == 422
     by_clock = await api.get(overdue, headers=as_member(school, r[6]))
     past_deadline = dt.datetime.now(dt.UTC) > dt.datetime.fromisoformat(DEADLINE)
-    assert [p["id"] for p in by_clock.json()["proposals"]] == ([canteen] if past_deadline else []), "no as_of: the clock"
+    assert [p["id"] for p in by_clock.json()["proposals"]] == ([canteen] if past_deadline else []), (
+        "no as_of: the clock"
+    )
 
     stranger = bearer(Role.UNION_OFFICER, school["sibling"], school["federation"])
     foreign = await api.get(overdue, headers=stranger)
@@ -202,17 +258,24 @@ async def test_a_representative_votes_once_and_a_vote_without_quorum_is_recorded
     r = school["teachers"]
 
     async def open_vote(present, **rule):
-        opened = await api.post(f"/v1/congress-sessions/{session_id}/motions", headers=officer,
-                                json={"title": "《学校绩效工资分配方案》", "present_member_ids": [str(m) for m in present], **rule})
+        opened = await api.post(
+            f"/v1/congress-sessions/{session_id}/motions",
+            headers=officer,
+            json={"title": "《学校绩效工资分配方案》", "present_member_ids": [str(m) for m in present], **rule},
+        )
         assert opened.status_code == 201, opened.text
         return opened.json()
 
     def vote(motion, voter, choice):
-        return api.post(f"/v1/congress-motions/{motion['id']}/ballots", json={"choice": choice},
-                        headers=as_member(school, voter))
+        return api.post(
+            f"/v1/congress-motions/{motion['id']}/ballots", json={"choice": choice}, headers=as_member(school, voter)
+        )
 
-    stranger_present = await api.post(f"/v1/congress-sessions/{session_id}/motions", headers=officer,
-                                      json={"title": "x", "present_member_ids": [str(school["outsider"])]})
+    stranger_present = await api.post(
+        f"/v1/congress-sessions/{session_id}/motions",
+        headers=officer,
+        json={"title": "x", "present_member_ids": [str(school["outsider"])]},
+    )
     assert stranger_present.status_code == 422
 
     rules_vote = await open_vote(r[:4])  # 4 of 6 present: exactly two thirds
@@ -228,9 +291,16 @@ async def test_a_representative_votes_once_and_a_vote_without_quorum_is_recorded
     last = await vote(rules_vote, r[3], "against")
     assert last.json()["ballots_cast"] == 4 and last.json()["votes_for"] is None, "no running count while open"
 
-    assert (await api.post(f"/v1/congress-motions/{rules_vote['id']}/close", headers=as_member(school, r[0]))).status_code == 403
+    assert (
+        await api.post(f"/v1/congress-motions/{rules_vote['id']}/close", headers=as_member(school, r[0]))
+    ).status_code == 403
     closed = (await api.post(f"/v1/congress-motions/{rules_vote['id']}/close", headers=officer)).json()
-    assert (closed["result"], closed["votes_for"], closed["votes_against"], closed["votes_abstain"]) == ("passed", 3, 1, 0)
+    assert (closed["result"], closed["votes_for"], closed["votes_against"], closed["votes_abstain"]) == (
+        "passed",
+        3,
+        1,
+        0,
+    )
     assert (await api.post(f"/v1/congress-motions/{rules_vote['id']}/close", headers=officer)).status_code == 409
     assert (await vote(rules_vote, r[3], "for")).status_code == 409, "closed"
 
@@ -253,11 +323,17 @@ async def test_the_same_representative_voting_twice_at_once_is_counted_once(scho
     api, officer = school["api"], school["officer"]
     session_id = await planned_session(school, 3)
     r = school["teachers"]
-    motion = (await api.post(f"/v1/congress-sessions/{session_id}/motions", headers=officer,
-                             json={"title": "《教职工考勤制度》", "present_member_ids": [str(m) for m in r[:3]]})).json()
+    motion = (
+        await api.post(
+            f"/v1/congress-sessions/{session_id}/motions",
+            headers=officer,
+            json={"title": "《教职工考勤制度》", "present_member_ids": [str(m) for m in r[:3]]},
+        )
+    ).json()
     ballots = f"/v1/congress-motions/{motion['id']}/ballots"
-    answers = await asyncio.gather(*(api.post(ballots, json={"choice": "for"}, headers=as_member(school, r[0]))
-                                     for _ in range(5)))
+    answers = await asyncio.gather(
+        *(api.post(ballots, json={"choice": "for"}, headers=as_member(school, r[0])) for _ in range(5))
+    )
     assert sorted(a.status_code for a in answers) == [201, 409, 409, 409, 409]
     closed = (await api.post(f"/v1/congress-motions/{motion['id']}/close", headers=officer)).json()
     assert (closed["ballots_cast"], closed["votes_for"], closed["result"]) == (1, 1, "failed")

@@ -30,16 +30,38 @@ def soon(hours: float) -> str:
 async def school(build_service):
     runtime = await build_service(definition, start=False)
     federation, school, member = unique("county"), unique("school"), uuid.uuid4()
-    await deliver(runtime, [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="某县教育工会",
-                                 kind="federation", parent_id=None, path=[federation]),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="第一小学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school]),
-        MemberJoinedV1(organization_id=school, federation_id=federation, member_id=member, display_name="李老师",
-                       gender="female", joined_on=dt.date(2020, 9, 1)),
-    ])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://events",
-                                 timeout=30) as api:
+    await deliver(
+        runtime,
+        [
+            OrganizationRegisteredV1(
+                organization_id=federation,
+                federation_id=federation,
+                name="某县教育工会",
+                kind="federation",
+                parent_id=None,
+                path=[federation],
+            ),
+            OrganizationRegisteredV1(
+                organization_id=school,
+                federation_id=federation,
+                name="第一小学工会",
+                kind="grassroots_union",
+                parent_id=federation,
+                path=[federation, school],
+            ),
+            MemberJoinedV1(
+                organization_id=school,
+                federation_id=federation,
+                member_id=member,
+                display_name="李老师",
+                gender="female",
+                joined_on=dt.date(2020, 9, 1),
+            ),
+        ],
+    )
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://events", timeout=30
+    ) as api:
         yield runtime, api, school, member, bearer(Role.UNION_OFFICER, school, federation)
 
 
@@ -50,9 +72,17 @@ async def _count(runtime, table) -> int:
 
 async def test_a_late_registration_is_a_problem_with_its_code_in_chinese_by_default_and_in_english_on_request(school):
     runtime, api, organization, member, officer = school
-    created = await api.post(f"/v1/organizations/{organization}/activities", headers=officer, json={
-        "title": "拔河比赛", "kind": "sport", "registration_deadline": soon(-2), "starts_at": soon(-1), "ends_at": soon(3),
-    })
+    created = await api.post(
+        f"/v1/organizations/{organization}/activities",
+        headers=officer,
+        json={
+            "title": "拔河比赛",
+            "kind": "sport",
+            "registration_deadline": soon(-2),
+            "starts_at": soon(-1),
+            "ends_at": soon(3),
+        },
+    )
     assert created.status_code == 201, created.text
     activity_id = created.json()["id"]
     assert (await api.post(f"/v1/activities/{activity_id}/publication", headers=officer)).status_code == 200
@@ -81,27 +111,50 @@ async def test_a_late_registration_is_a_problem_with_its_code_in_chinese_by_defa
 async def test_a_schedule_rule_answers_a_field_error_with_its_own_code_and_pointer(school):
     runtime, api, organization, _, officer = school
     url = f"/v1/organizations/{organization}/activities"
-    good = {"title": "教师合唱比赛", "kind": "culture", "registration_deadline": soon(24), "starts_at": soon(48),
-            "ends_at": soon(50)}
+    good = {
+        "title": "教师合唱比赛",
+        "kind": "culture",
+        "registration_deadline": soon(24),
+        "starts_at": soon(48),
+        "ends_at": soon(50),
+    }
     before = await _count(runtime, activities)
 
     late_deadline = await api.post(url, json={**good, "registration_deadline": soon(49)}, headers=officer)
     assert late_deadline.status_code == 422, late_deadline.text
     assert late_deadline.headers["content-type"] == "application/problem+json"
     assert late_deadline.json()["code"] == "request_validation"
-    assert late_deadline.json()["errors"] == [{
-        "in": "body", "pointer": "#/registration_deadline", "code": "registration_deadline_after_start",
-        "detail": "报名截止时间不能晚于活动开始时间",
-    }]
+    assert late_deadline.json()["errors"] == [
+        {
+            "in": "body",
+            "pointer": "#/registration_deadline",
+            "code": "registration_deadline_after_start",
+            "detail": "报名截止时间不能晚于活动开始时间",
+        }
+    ]
 
     reversed_ = await api.post(url, json={**good, "ends_at": soon(47)}, headers={**officer, **ENGLISH})
-    assert reversed_.json()["errors"] == [{
-        "in": "body", "pointer": "#/ends_at", "code": "activity_ends_before_start",
-        "detail": "an activity ends after it starts",
-    }]
+    assert reversed_.json()["errors"] == [
+        {
+            "in": "body",
+            "pointer": "#/ends_at",
+            "code": "activity_ends_before_start",
+            "detail": "an activity ends after it starts",
+        }
+    ]
 
-    two_prizes = await api.post(url, headers=officer, json={**good, "budget": [
-        {"kind": "prizes", "label": "一等奖", "amount_fen": 300_00}, {"kind": "prizes", "label": "二等奖", "amount_fen": 200_00},
-    ]})
-    assert [(e["pointer"], e["code"]) for e in two_prizes.json()["errors"]] == [("#/budget", "budget_prizes_line_repeated")]
+    two_prizes = await api.post(
+        url,
+        headers=officer,
+        json={
+            **good,
+            "budget": [
+                {"kind": "prizes", "label": "一等奖", "amount_fen": 300_00},
+                {"kind": "prizes", "label": "二等奖", "amount_fen": 200_00},
+            ],
+        },
+    )
+    assert [(e["pointer"], e["code"]) for e in two_prizes.json()["errors"]] == [
+        ("#/budget", "budget_prizes_line_repeated")
+    ]
     assert await _count(runtime, activities) == before, "nothing was created"

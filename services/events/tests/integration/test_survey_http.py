@@ -29,15 +29,23 @@ QUESTIONS = [
 
 def organization(federation: str, path: list[str], kind: str) -> OrganizationRegisteredV1:
     return OrganizationRegisteredV1(
-        organization_id=path[-1], federation_id=federation, name=f"org {path[-1]}", kind=kind,
-        parent_id=path[-2] if len(path) > 1 else None, path=path,
+        organization_id=path[-1],
+        federation_id=federation,
+        name=f"org {path[-1]}",
+        kind=kind,
+        parent_id=path[-2] if len(path) > 1 else None,
+        path=path,
     )
 
 
 def joined(federation: str, organization_id: str, name: str) -> MemberJoinedV1:
     return MemberJoinedV1(
-        organization_id=organization_id, federation_id=federation, member_id=uuid.uuid4(), display_name=name,
-        gender="male", joined_on=dt.date(2021, 9, 1),
+        organization_id=organization_id,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name=name,
+        gender="male",
+        joined_on=dt.date(2021, 9, 1),
     )
 
 
@@ -47,17 +55,28 @@ async def county(build_service):
     events = await build_service(definition)
     federation, school, sibling = unique("county"), unique("school"), unique("school")
     chinese, maths = unique("group"), unique("group")
-    await deliver(events, [
-        organization(federation, [federation], "federation"),
-        organization(federation, [federation, school], "grassroots_union"),
-        organization(federation, [federation, school, chinese], "union_group"),
-        organization(federation, [federation, school, maths], "union_group"),
-        organization(federation, [federation, sibling], "grassroots_union"),
-    ])
+    await deliver(
+        events,
+        [
+            organization(federation, [federation], "federation"),
+            organization(federation, [federation, school], "grassroots_union"),
+            organization(federation, [federation, school, chinese], "union_group"),
+            organization(federation, [federation, school, maths], "union_group"),
+            organization(federation, [federation, sibling], "grassroots_union"),
+        ],
+    )
     transport = httpx.ASGITransport(app=create_app(events))
     async with httpx.AsyncClient(transport=transport, base_url="http://events", timeout=10) as api:
-        yield dict(runtime=events, api=api, federation=federation, school=school, sibling=sibling,
-                   chinese=chinese, maths=maths, officer=bearer(Role.UNION_OFFICER, school, federation))
+        yield dict(
+            runtime=events,
+            api=api,
+            federation=federation,
+            school=school,
+            sibling=sibling,
+            chinese=chinese,
+            maths=maths,
+            officer=bearer(Role.UNION_OFFICER, school, federation),
+        )
 
 
 async def members_in(ctx, organization_id: str, count: int, prefix: str) -> list[MemberJoinedV1]:
@@ -73,8 +92,11 @@ def as_member(ctx, person: MemberJoinedV1) -> dict[str, str]:
 async def sent_survey(ctx, organization_id: str, questions=QUESTIONS) -> str:
     api = ctx["api"]
     officer = bearer(Role.UNION_OFFICER, organization_id, ctx["federation"])
-    drafted = await api.post(f"/v1/organizations/{organization_id}/surveys", headers=officer,
-                             json={"title": "教职工满意度调查", "questions": questions})
+    drafted = await api.post(
+        f"/v1/organizations/{organization_id}/surveys",
+        headers=officer,
+        json={"title": "教职工满意度调查", "questions": questions},
+    )
     assert drafted.status_code == 201, drafted.text
     sent = await api.post(f"/v1/surveys/{drafted.json()['id']}/send", headers=officer)
     assert sent.status_code == 200 and sent.json()["status"] == "sent", sent.text
@@ -83,22 +105,29 @@ async def sent_survey(ctx, organization_id: str, questions=QUESTIONS) -> str:
 
 async def test_41_of_50_recipients_responding_is_a_return_rate_of_82_0_percent(county):
     api, officer = county["api"], county["officer"]
-    staff = await members_in(county, county["chinese"], 30, "语文") + await members_in(county, county["maths"], 20, "数学")
+    staff = await members_in(county, county["chinese"], 30, "语文") + await members_in(
+        county, county["maths"], 20, "数学"
+    )
     await members_in(county, county["sibling"], 5, "外校")  # outside the scope: not asked
     survey_id = await sent_survey(county, county["school"])
     assert (await api.get(f"/v1/surveys/{survey_id}", headers=officer)).json()["recipients"] == 50
 
     late = (await members_in(county, county["school"], 1, "新教师"))[0]
-    refused = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [0, [0], 5, None]},
-                             headers=as_member(county, late))
+    refused = await api.post(
+        f"/v1/surveys/{survey_id}/responses", json={"answers": [0, [0], 5, None]}, headers=as_member(county, late)
+    )
     assert refused.status_code == 409, "recipients are fixed when the survey is sent"
 
     for person in staff[:41]:
-        answered = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [0, [1, 2], 4, None]},
-                                  headers=as_member(county, person))
+        answered = await api.post(
+            f"/v1/surveys/{survey_id}/responses",
+            json={"answers": [0, [1, 2], 4, None]},
+            headers=as_member(county, person),
+        )
         assert answered.status_code == 204, answered.text
-    twice = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [1, [0], 3, None]},
-                           headers=as_member(county, staff[0]))
+    twice = await api.post(
+        f"/v1/surveys/{survey_id}/responses", json={"answers": [1, [0], 3, None]}, headers=as_member(county, staff[0])
+    )
     assert twice.status_code == 409 and twice.json()["code"] == "survey_already_answered"
 
     results = (await api.get(f"/v1/surveys/{survey_id}/results", headers=officer)).json()
@@ -110,8 +139,9 @@ async def test_41_of_50_recipients_responding_is_a_return_rate_of_82_0_percent(c
 
     closed = await api.post(f"/v1/surveys/{survey_id}/close", headers=officer)
     assert closed.status_code == 200 and closed.json()["return_rate"] == "82.0%"
-    after = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [0, [0], 5, None]},
-                           headers=as_member(county, staff[45]))
+    after = await api.post(
+        f"/v1/surveys/{survey_id}/responses", json={"answers": [0, [0], 5, None]}, headers=as_member(county, staff[45])
+    )
     assert after.status_code == 409
 
 
@@ -123,8 +153,9 @@ async def test_no_answer_can_be_traced_to_its_respondent_and_small_groups_are_no
     survey_id = await sent_survey(county, county["school"])
 
     async def respond(person, answers):
-        return await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": answers},
-                              headers=as_member(county, person))
+        return await api.post(
+            f"/v1/surveys/{survey_id}/responses", json={"answers": answers}, headers=as_member(county, person)
+        )
 
     for i, person in enumerate(chinese[:2]):
         assert (await respond(person, [0, [0], 5, f"建议{i}"])).status_code == 204
@@ -135,7 +166,7 @@ async def test_no_answer_can_be_traced_to_its_respondent_and_small_groups_are_no
         answered = await respond(person, [1, [1, 2], 3, f"建议{i + 2}"])
         assert answered.status_code == 204 and answered.content == b"", "nothing is answered back"
 
-    results = (await api.get(f"/v1/surveys/{survey_id}/results", headers=officer))
+    results = await api.get(f"/v1/surveys/{survey_id}/results", headers=officer)
     body = results.json()
     assert body["results"][3]["texts"] == sorted(f"建议{i}" for i in range(8)), "texts without names"
     # The head is alone in the school's own branch; pooled with him alone the maths group would be 1+3,
@@ -147,8 +178,12 @@ async def test_no_answer_can_be_traced_to_its_respondent_and_small_groups_are_no
         assert not any(str(p.member_id) in text or p.display_name in text for p in everyone)
 
     async with county["runtime"].session_factory() as db:
-        columns = await db.run_sync(lambda s: {c["name"] for c in inspect(s.connection()).get_columns("survey_responses")})
-        recipients = await db.run_sync(lambda s: {c["name"] for c in inspect(s.connection()).get_columns("survey_recipients")})
+        columns = await db.run_sync(
+            lambda s: {c["name"] for c in inspect(s.connection()).get_columns("survey_responses")}
+        )
+        recipients = await db.run_sync(
+            lambda s: {c["name"] for c in inspect(s.connection()).get_columns("survey_recipients")}
+        )
         stored = [json.dumps(a, ensure_ascii=False) for a in await db.scalars(select(survey_responses.c.answers))]
     assert columns == {"id", "survey_id", "group_id", "answers"}, "no member and no time beside the answers"
     assert recipients == {"survey_id", "member_id", "group_id", "responded"}, "no answer and no time beside the member"
@@ -173,25 +208,41 @@ async def test_bad_input_is_refused_with_a_reason_and_changes_nothing(county):
         [{"kind": "essay", "text": "?"}],
         [],
     ):
-        refused = await api.post(f"/v1/organizations/{county['school']}/surveys", headers=officer,
-                                 json={"title": "问卷", "questions": bad})
+        refused = await api.post(
+            f"/v1/organizations/{county['school']}/surveys", headers=officer, json={"title": "问卷", "questions": bad}
+        )
         assert refused.status_code == 422, (bad, refused.text)
     assert (await api.get(f"/v1/organizations/{county['school']}/surveys", headers=officer)).json() == []
     auditor = bearer(Role.AUDITOR, county["school"], county["federation"])
-    assert (await api.post(f"/v1/organizations/{county['school']}/surveys", headers=auditor,
-                           json={"title": "问卷", "questions": QUESTIONS})).status_code == 403
+    assert (
+        await api.post(
+            f"/v1/organizations/{county['school']}/surveys",
+            headers=auditor,
+            json={"title": "问卷", "questions": QUESTIONS},
+        )
+    ).status_code == 403
 
     survey_id = await sent_survey(county, county["school"])
     person = as_member(county, staff[0])
-    for answers in ([3, [0], 5, None], [0, [], 5, None], [0, [0], 6, None], [0, [0], 2.5, None], [True, [0], 5, None],
-                    [0, [0], 5], [None, [0], 5, None], [0, [0, 0], 5, None], ["0", [0], 5, None]):
+    for answers in (
+        [3, [0], 5, None],
+        [0, [], 5, None],
+        [0, [0], 6, None],
+        [0, [0], 2.5, None],
+        [True, [0], 5, None],
+        [0, [0], 5],
+        [None, [0], 5, None],
+        [0, [0, 0], 5, None],
+        ["0", [0], 5, None],
+    ):
         refused = await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": answers}, headers=person)
         assert refused.status_code == 422, (answers, refused.text)
     assert (await api.get(f"/v1/surveys/{survey_id}", headers=officer)).json()["responses"] == 0
     async with county["runtime"].session_factory() as db:
         assert await db.scalar(select(func.count()).select_from(survey_responses)) == 0
-    assert (await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [2, [0], 1, None]},
-                           headers=person)).status_code == 204, "a refused response leaves the recipient free to answer"
+    assert (
+        await api.post(f"/v1/surveys/{survey_id}/responses", json={"answers": [2, [0], 1, None]}, headers=person)
+    ).status_code == 204, "a refused response leaves the recipient free to answer"
     assert (await api.post(f"/v1/surveys/{survey_id}/send", headers=officer)).status_code == 409
 
 

@@ -28,7 +28,9 @@ def test_eligibility_names_the_reason():
     assert WOMENS_DAY.refusal("female", "active", ["county", "school-a", "group-1"]) is None
     men = WOMENS_DAY.refusal("male", "active", ["county", "school-a"])
     assert (men.code, men.zh, men.detail) == (
-        "registration_gender_restricted", "本活动只面向女职工", "the activity is for women staff only"
+        "registration_gender_restricted",
+        "本活动只面向女职工",
+        "the activity is for women staff only",
     )
     elsewhere = WOMENS_DAY.refusal("female", "active", ["county", "school-b"])
     assert elsewhere.code == "registration_outside_scope" and "open to members of school-a only" in elsewhere.detail
@@ -96,8 +98,10 @@ def test_hold_status_only_moves_forward():
 
 
 ACTIVITY = {
-    "title": "三八节趣味运动会", "kind": "sport",
-    "starts_at": "2026-03-08T01:00:00Z", "ends_at": "2026-03-08T08:00:00Z",
+    "title": "三八节趣味运动会",
+    "kind": "sport",
+    "starts_at": "2026-03-08T01:00:00Z",
+    "ends_at": "2026-03-08T08:00:00Z",
     "registration_deadline": "2026-03-05T10:00:00Z",
 }
 
@@ -110,7 +114,13 @@ def test_bad_input_is_refused_with_a_reason():
         {**ACTIVITY, "kind": "party"},
         {**ACTIVITY, "colour": "red"},
         {**ACTIVITY, "budget": [{"kind": "cost", "label": "场地", "amount_fen": 12.5}]},
-        {**ACTIVITY, "budget": [{"kind": "prizes", "label": "a", "amount_fen": 1}, {"kind": "prizes", "label": "b", "amount_fen": 1}]},
+        {
+            **ACTIVITY,
+            "budget": [
+                {"kind": "prizes", "label": "a", "amount_fen": 1},
+                {"kind": "prizes", "label": "b", "amount_fen": 1},
+            ],
+        },
         {**ACTIVITY, "registration_deadline": "2026-03-09T00:00:00Z"},
     ]
     for body in bad:
@@ -119,7 +129,9 @@ def test_bad_input_is_refused_with_a_reason():
     with pytest.raises(ValidationError, match="one member or one team"):
         RecordAward(category="团体", level="first", member_id=uuid.uuid4(), team_id=uuid.uuid4())
     with pytest.raises(ValidationError):
-        RecordAward.model_validate({"category": "x", "level": "first", "member_id": str(uuid.uuid4()), "prize_fen": 1.5})
+        RecordAward.model_validate(
+            {"category": "x", "level": "first", "member_id": str(uuid.uuid4()), "prize_fen": 1.5}
+        )
 
 
 def test_prize_money_is_described_in_the_federations_language_only():

@@ -14,8 +14,14 @@ DEADLINE = dt.datetime(2026, 12, 31, 9, 0, tzinfo=UTC)  # 17:00 in Beijing
 
 
 def plan(zone=rules.SHANGHAI, **changes):
-    values = dict(congress_number=14, session_number=3, starts_on=dt.date(2026, 11, 20),
-                  ends_on=dt.date(2026, 11, 21), answer_deadline=DEADLINE, min_seconders=2)
+    values = dict(
+        congress_number=14,
+        session_number=3,
+        starts_on=dt.date(2026, 11, 20),
+        ends_on=dt.date(2026, 11, 21),
+        answer_deadline=DEADLINE,
+        min_seconders=2,
+    )
     return rules.SessionPlan.of(**{**values, **changes}, zone=zone)
 
 
@@ -28,8 +34,11 @@ def test_a_session_is_named_by_congress_and_session_and_keeps_its_deadline_in_ut
 
 
 def test_the_day_of_the_answer_deadline_is_the_day_in_the_federations_zone():
-    new_year = {"starts_on": dt.date(2027, 1, 1), "ends_on": dt.date(2027, 1, 2),
-                "answer_deadline": dt.datetime(2026, 12, 31, 17, 0, tzinfo=UTC)}
+    new_year = {
+        "starts_on": dt.date(2027, 1, 1),
+        "ends_on": dt.date(2027, 1, 2),
+        "answer_deadline": dt.datetime(2026, 12, 31, 17, 0, tzinfo=UTC),
+    }
     # 01:00 on January 1st in Beijing: the session's first day.
     assert plan(**new_year).answer_deadline == new_year["answer_deadline"]
     # 18:00 on December 31st in Berlin: before the session starts.
@@ -37,13 +46,16 @@ def test_the_day_of_the_answer_deadline_is_the_day_in_the_federations_zone():
         plan(zone=ZoneInfo("Europe/Berlin"), **new_year)
 
 
-@pytest.mark.parametrize("changes, reason", [
-    ({"congress_number": 0}, "start at 1"),
-    ({"ends_on": dt.date(2026, 11, 19)}, "end before"),
-    ({"answer_deadline": dt.datetime(2026, 12, 31, 9, 0)}, "time zone"),
-    ({"answer_deadline": dt.datetime(2026, 11, 1, tzinfo=UTC)}, "before the session"),
-    ({"min_seconders": -1}, "min_seconders"),
-])
+@pytest.mark.parametrize(
+    "changes, reason",
+    [
+        ({"congress_number": 0}, "start at 1"),
+        ({"ends_on": dt.date(2026, 11, 19)}, "end before"),
+        ({"answer_deadline": dt.datetime(2026, 12, 31, 9, 0)}, "time zone"),
+        ({"answer_deadline": dt.datetime(2026, 11, 1, tzinfo=UTC)}, "before the session"),
+        ({"min_seconders": -1}, "min_seconders"),
+    ],
+)
 def test_a_session_plan_refuses_bad_input_with_a_reason(changes, reason):
     with pytest.raises(Invalid, match=reason):
         plan(**changes)
@@ -82,8 +94,12 @@ def test_every_kind_of_answer_says_what_it_needs():
 def test_a_merge_goes_into_a_live_proposal_of_the_same_session():
     rules.check_merge_target(True, rules.SUBMITTED, None)
     rules.check_merge_target(True, rules.ANSWERED, "accepted")
-    for same, status, answer in [(False, rules.SUBMITTED, None), (True, None, None),
-                                 (True, rules.ANSWERED, "merged"), (True, rules.AWAITING_SECONDERS, None)]:
+    for same, status, answer in [
+        (False, rules.SUBMITTED, None),
+        (True, None, None),
+        (True, rules.ANSWERED, "merged"),
+        (True, rules.AWAITING_SECONDERS, None),
+    ]:
         with pytest.raises(Invalid):
             rules.check_merge_target(same, status, answer)
 

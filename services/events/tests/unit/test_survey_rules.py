@@ -13,10 +13,20 @@ QUESTIONS = [
 ]
 
 
-@pytest.mark.parametrize("responses, recipients, rate", [
-    (41, 50, "82.0%"), (82, 100, "82.0%"), (1, 3, "33.3%"), (2, 3, "66.7%"), (1, 8, "12.5%"),
-    (0, 7, "0.0%"), (7, 7, "100.0%"), (1, 2000, "0.1%"), (1, 2001, "0.0%"),
-])
+@pytest.mark.parametrize(
+    "responses, recipients, rate",
+    [
+        (41, 50, "82.0%"),
+        (82, 100, "82.0%"),
+        (1, 3, "33.3%"),
+        (2, 3, "66.7%"),
+        (1, 8, "12.5%"),
+        (0, 7, "0.0%"),
+        (7, 7, "100.0%"),
+        (1, 2000, "0.1%"),
+        (1, 2001, "0.0%"),
+    ],
+)
 def test_the_return_rate_is_exact_with_one_decimal_rounded_half_up(responses, recipients, rate):
     assert rules.return_rate(responses, recipients) == rate
 
@@ -40,10 +50,14 @@ def test_answers_are_checked_and_normalised():
     assert rules.check_answers(QUESTIONS, [0, [2, 0], 5, None]) == [0, [0, 2], 5, None]
     assert rules.check_answers(QUESTIONS, [2, [1], 1, "  多开展活动 "])[3] == "多开展活动"
     for bad, reason in [
-        ([3, [0], 5, None], "question 1"), ([True, [0], 5, None], "question 1"),
-        ([0, [], 5, None], "question 2"), ([0, [0, 0], 5, None], "question 2"),
-        ([0, [0], 6, None], "question 3"), ([0, [0], 0, None], "question 3"),
-        ([None, [0], 5, None], "question 1 needs an answer"), ([0, [0], 5], "4 questions"),
+        ([3, [0], 5, None], "question 1"),
+        ([True, [0], 5, None], "question 1"),
+        ([0, [], 5, None], "question 2"),
+        ([0, [0, 0], 5, None], "question 2"),
+        ([0, [0], 6, None], "question 3"),
+        ([0, [0], 0, None], "question 3"),
+        ([None, [0], 5, None], "question 1 needs an answer"),
+        ([0, [0], 5], "4 questions"),
         ([0, [0], 5, "   "], "question 4"),
     ]:
         with pytest.raises(Invalid, match=reason):
@@ -70,15 +84,18 @@ def test_results_count_options_average_ratings_and_list_texts_sorted_without_nam
     assert "texts" not in rules.summarize(QUESTIONS, answers, with_texts=False)[3]
 
 
-@pytest.mark.parametrize("sizes, shown, pooled", [
-    ({"a": 5, "b": 4}, ["a", "b"], 0),
-    ({"a": 5, "b": 1, "c": 1, "d": 1}, ["a"], 3),
-    # A pool of 2 would show those two; the smallest shown group joins it.
-    ({"a": 5, "b": 4, "c": 2}, ["a"], 6),
-    # Only one shown group plus a small pool is everyone: no breakdown at all.
-    ({"a": 5, "b": 2}, [], 0),
-    ({"a": 2, "b": 1}, [], 0),
-    ({"a": 3}, [], 0),
-])
+@pytest.mark.parametrize(
+    "sizes, shown, pooled",
+    [
+        ({"a": 5, "b": 4}, ["a", "b"], 0),
+        ({"a": 5, "b": 1, "c": 1, "d": 1}, ["a"], 3),
+        # A pool of 2 would show those two; the smallest shown group joins it.
+        ({"a": 5, "b": 4, "c": 2}, ["a"], 6),
+        # Only one shown group plus a small pool is everyone: no breakdown at all.
+        ({"a": 5, "b": 2}, [], 0),
+        ({"a": 2, "b": 1}, [], 0),
+        ({"a": 3}, [], 0),
+    ],
+)
 def test_groups_of_fewer_than_three_are_never_broken_down(sizes, shown, pooled):
     assert rules.groups_to_show(sizes) == (shown, pooled)

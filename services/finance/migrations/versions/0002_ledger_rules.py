@@ -35,7 +35,9 @@ IMMUTABLE = (
 def upgrade() -> None:
     op.add_column("accounts", sa.Column("pending_fen", sa.BigInteger(), server_default="0", nullable=False))
     op.drop_constraint("ck_accounts_floor", "accounts", type_="check")
-    op.create_check_constraint("ck_accounts_floor", "accounts", "floor_fen IS NULL OR balance_fen - pending_fen >= floor_fen")
+    op.create_check_constraint(
+        "ck_accounts_floor", "accounts", "floor_fen IS NULL OR balance_fen - pending_fen >= floor_fen"
+    )
     op.create_check_constraint("ck_accounts_pending", "accounts", "pending_fen >= 0")
     op.add_column("postings", sa.Column("journal_event_id", sa.Text()))
     op.add_column("postings", sa.Column("journal_partition", sa.Integer()))
@@ -61,7 +63,9 @@ def upgrade() -> None:
         sa.Column("settled_at", sa.DateTime(timezone=True)),
         sa.CheckConstraint("amount_fen > 0", name="ck_holds_amount"),
         sa.CheckConstraint("status IN ('pending', 'posted', 'voided')", name="ck_holds_status"),
-        sa.CheckConstraint("posted_fen IS NULL OR (posted_fen > 0 AND posted_fen <= amount_fen)", name="ck_holds_posted"),
+        sa.CheckConstraint(
+            "posted_fen IS NULL OR (posted_fen > 0 AND posted_fen <= amount_fen)", name="ck_holds_posted"
+        ),
     )
     op.create_table(
         "budgets",

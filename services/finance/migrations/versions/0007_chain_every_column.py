@@ -74,7 +74,9 @@ def _entries(connection, organization_id: str):
     return rows, lines
 
 
-def _verify(connection, organization_id: str, last_sequence: int, last_hash: str, hash_of: Callable, scheme: str) -> None:
+def _verify(
+    connection, organization_id: str, last_sequence: int, last_hash: str, hash_of: Callable, scheme: str
+) -> None:
     rows, lines = _entries(connection, organization_id)
     prior = GENESIS_HASH
     for expected, row in enumerate(rows, start=1):

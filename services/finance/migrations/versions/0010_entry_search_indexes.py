@@ -26,15 +26,19 @@ def upgrade() -> None:
     # ILIKE '%实验中学 2019-08%' uses it when the text has three or more characters; shorter texts
     # have no trigram and are answered by the walk in sequence order.
     op.create_index(
-        "ix_postings_description_trgm", "postings", ["description"],
-        postgresql_using="gin", postgresql_ops={"description": "gin_trgm_ops"},
+        "ix_postings_description_trgm",
+        "postings",
+        ["description"],
+        postgresql_using="gin",
+        postgresql_ops={"description": "gin_trgm_ops"},
     )
     op.create_index("ix_postings_organization_date", "postings", ["organization_id", "effective_date", "sequence"])
     op.create_index("ix_postings_organization_total", "postings", ["organization_id", "total_fen", "sequence"])
     # Entries with a line on an account: the lines of that account in that ledger, without
     # probing every entry's lines.
-    op.create_index("ix_posting_lines_organization_account", "posting_lines",
-                    ["organization_id", "account_code", "posting_id"])
+    op.create_index(
+        "ix_posting_lines_organization_account", "posting_lines", ["organization_id", "account_code", "posting_id"]
+    )
 
 
 def downgrade() -> None:

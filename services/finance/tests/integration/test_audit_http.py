@@ -30,7 +30,9 @@ DAY = dt.date(2026, 10, 28)
 
 def dues(org: str, fen: int) -> contract.PostingSpec:
     return contract.PostingSpec(
-        organization_id=org, effective_date=DAY, description="会费 Dues",
+        organization_id=org,
+        effective_date=DAY,
+        description="会费 Dues",
         lines=[contract.LineSpec(account="1001", debit_fen=fen), contract.LineSpec(account="4101", credit_fen=fen)],
     )
 
@@ -43,7 +45,9 @@ class Books:
         return {**bearer(role, org or self.federation, self.federation), "Accept-Language": lang}
 
     async def post_dues(self, fen: int) -> None:
-        outcome = await apply_instruction(self.finance, self.federation, self.school, contract.Post(postings=[dues(self.school, fen)]))
+        outcome = await apply_instruction(
+            self.finance, self.federation, self.school, contract.Post(postings=[dues(self.school, fen)])
+        )
         assert outcome["outcome"] == "posted", outcome["reason"]
 
     async def tamper(self, sql: str, **params) -> None:
@@ -88,8 +92,15 @@ async def test_a_tampered_row_is_reported_with_its_sequence_and_column(books: Bo
         "(SELECT id FROM postings WHERE organization_id = :o AND sequence = 2)",
         o=books.school,
     )
-    body = (await books.client.get(f"/v1/organizations/{books.school}/ledger/chain", headers=books.as_(Role.AUDITOR))).json()
-    assert (body["intact"], body["broken_sequence"], body["problem"], body["entries_checked"]) == (False, 2, "hash mismatch", 1)
+    body = (
+        await books.client.get(f"/v1/organizations/{books.school}/ledger/chain", headers=books.as_(Role.AUDITOR))
+    ).json()
+    assert (body["intact"], body["broken_sequence"], body["problem"], body["entries_checked"]) == (
+        False,
+        2,
+        "hash mismatch",
+        1,
+    )
     assert "posting_lines.debit_fen of line 1" in " ".join(body["fields"])
     assert "breaks at entry 2" in body["summary"]
     # A broken chain is never signed off.
@@ -141,10 +152,14 @@ async def test_out_of_scope_answers_like_missing_and_other_roles_are_refused(boo
         assert hidden.json()["code"] == missing.json()["code"] == "organization_not_found"
         assert hidden.json()["detail"] == missing.json()["detail"]
         for role in (Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.MEMBER):
-            refused = await books.client.get(f"/v1/organizations/{books.school}/{path}", headers=books.as_(role, books.school))
+            refused = await books.client.get(
+                f"/v1/organizations/{books.school}/{path}", headers=books.as_(role, books.school)
+            )
             assert (refused.status_code, refused.json()["code"]) == (403, "role_not_allowed")
 
-    head = (await books.client.get(f"/v1/organizations/{books.school}/ledger/head", headers=books.as_(Role.AUDITOR))).json()
+    head = (
+        await books.client.get(f"/v1/organizations/{books.school}/ledger/head", headers=books.as_(Role.AUDITOR))
+    ).json()
     hidden = await books.client.post("/v1/ledger-heads/verify", json=head, headers=outsider)
     missing = await books.client.post(
         "/v1/ledger-heads/verify", json={**head, "organization_id": unique("nowhere")}, headers=outsider
@@ -182,20 +197,27 @@ async def test_reconcile_names_the_ledger_and_account_whose_stored_balance_was_t
 
     # The school's bank balance changed behind the ledger's back: 123 fen more than its lines say.
     await books.tamper(
-        "UPDATE accounts SET balance_fen = balance_fen + 123 WHERE organization_id = :o AND code = '1001'", o=books.school
+        "UPDATE accounts SET balance_fen = balance_fen + 123 WHERE organization_id = :o AND code = '1001'",
+        o=books.school,
     )
     body = (await books.client.get("/v1/reconcile", headers=books.as_(Role.AUDITOR))).json()
     checks = {check["name"]: check for check in body["checks"]}
     balances = checks["each account's balance equals the sum of its lines"]
     assert balances["verdict"] == "FAIL"
-    assert balances["findings"] == [{
-        "kind": "balance_not_sum_of_lines",
-        "organization_id": books.school, "organization_name": "No. 1 Primary",
-        "account_code": "1001", "account_name": "银行存款及现金",  # the federation's language (zh-CN)
-        "counterparty_id": None, "counterparty_name": None,
-        "expected_fen": 10000, "stored_fen": 10123,
-        "detail": f"{books.school} 1001: balance 10123 fen, lines sum to 10000 fen",
-    }]
+    assert balances["findings"] == [
+        {
+            "kind": "balance_not_sum_of_lines",
+            "organization_id": books.school,
+            "organization_name": "No. 1 Primary",
+            "account_code": "1001",
+            "account_name": "银行存款及现金",  # the federation's language (zh-CN)
+            "counterparty_id": None,
+            "counterparty_name": None,
+            "expected_fen": 10000,
+            "stored_fen": 10123,
+            "detail": f"{books.school} 1001: balance 10123 fen, lines sum to 10000 fen",
+        }
+    ]
     # What else the one change breaks names the school (or its federation's consolidation), nothing more.
     named = {(f["organization_id"], f["account_code"]) for c in body["checks"] for f in c["findings"]}
     assert named <= {(books.school, "1001"), (books.school, None), (books.federation, "1001")}, named

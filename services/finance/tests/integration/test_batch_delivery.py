@@ -41,10 +41,13 @@ def as_batch(federation: str, school: str, instructions) -> tuple[list, list]:
 async def outcomes(finance, envelopes) -> list[str]:
     async with finance.session_factory() as session:
         rows = dict(
-            (await session.execute(
-                select(money_outcomes.c.journal_event_id, money_outcomes.c.outcome)
-                .where(money_outcomes.c.journal_event_id.in_([e.id for e in envelopes]))
-            )).all()
+            (
+                await session.execute(
+                    select(money_outcomes.c.journal_event_id, money_outcomes.c.outcome).where(
+                        money_outcomes.c.journal_event_id.in_([e.id for e in envelopes])
+                    )
+                )
+            ).all()
         )
     return [rows.get(e.id) for e in envelopes]
 
@@ -62,10 +65,14 @@ async def test_refusals_inside_a_batch_undo_only_their_own_entry(build_service):
         flows.dues(school, 7_00, "2026-10", DAY), flows.expense(penniless, "activity", 5_00, DAY, "球拍 bats")
     )
     envelopes, batch = as_batch(
-        federation, school,
+        federation,
+        school,
         [
-            deposit(school, 1000_00), *[spend(school, 300_00) for _ in range(5)], half_refused,
-            deposit(school, 50_00), spend(school, 150_00),
+            deposit(school, 1000_00),
+            *[spend(school, 300_00) for _ in range(5)],
+            half_refused,
+            deposit(school, 50_00),
+            spend(school, 150_00),
         ],
     )
 
@@ -74,9 +81,11 @@ async def test_refusals_inside_a_batch_undo_only_their_own_entry(build_service):
     assert await outcomes(finance, envelopes) == ["posted"] * 4 + ["refused"] * 3 + ["posted"] * 2
     assert (await balances(finance, school))["1001"] == 1000_00 - 3 * 300_00 + 50_00 - 150_00
     async with finance.session_factory() as session:
-        assert list(await session.scalars(
-            select(postings.c.sequence).where(postings.c.organization_id == school).order_by(postings.c.sequence)
-        )) == [1, 2, 3, 4, 5, 6]
+        assert list(
+            await session.scalars(
+                select(postings.c.sequence).where(postings.c.organization_id == school).order_by(postings.c.sequence)
+            )
+        ) == [1, 2, 3, 4, 5, 6]
     assert await chain_ok(finance, school)
 
 
@@ -157,8 +166,12 @@ async def test_reserve_and_capture_of_one_hold_in_one_batch(build_service):
     federation, school = unique("fed"), unique("school")
     hold_id, refused_hold = uuid.uuid4(), uuid.uuid4()
     reserve = contract.Reserve(
-        hold_id=hold_id, organization_id=school, category_account="5101", amount_fen=500_00,
-        description="中秋慰问 greeting", reference="greeting/1",
+        hold_id=hold_id,
+        organization_id=school,
+        category_account="5101",
+        amount_fen=500_00,
+        description="中秋慰问 greeting",
+        reference="greeting/1",
     )
     too_much = reserve.model_copy(update={"hold_id": refused_hold, "amount_fen": 600_00, "reference": "greeting/2"})
     capture = contract.Capture(hold_id=hold_id, amount_fen=400_00, effective_date=DAY, description="中秋慰问 paid")

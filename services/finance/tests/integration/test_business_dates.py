@@ -33,43 +33,77 @@ async def founded(finance, time_zone: str | None = None) -> tuple[str, str]:
     federation, school = unique("fed"), unique("school")
     locale = {"time_zone": time_zone} if time_zone else {}
     registered = [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="某县教育工会",
-                                 kind="federation", parent_id=None, path=[federation], **locale),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验小学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school], **locale),
+        OrganizationRegisteredV1(
+            organization_id=federation,
+            federation_id=federation,
+            name="某县教育工会",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
+            **locale,
+        ),
+        OrganizationRegisteredV1(
+            organization_id=school,
+            federation_id=federation,
+            name="实验小学工会",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, school],
+            **locale,
+        ),
     ]
     assert await deliver(finance, registered) == [Outcome.PROCESSED] * 2
     return federation, school
 
 
 async def close_december(finance, federation: str, school: str) -> None:
-    close = contract.ClosePeriod(organization_id=school, label="2026-12", starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31))
+    close = contract.ClosePeriod(
+        organization_id=school, label="2026-12", starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31)
+    )
     assert (await apply_instruction(finance, federation, school, close))["outcome"] == "posted"
 
 
 async def dues_collected_at(finance, federation: str, school: str, moment: dt.datetime) -> tuple[dict, dt.date | None]:
     """Deliver a dues payment collected at ``moment``; its money outcome and the posting's date."""
     payment = DuesCollectedV1(
-        organization_id=school, federation_id=federation, payment_id=uuid.uuid4(), member_id=uuid.uuid4(),
-        period="2026-12", amount_fen=21_50, collected_at=moment,
+        organization_id=school,
+        federation_id=federation,
+        payment_id=uuid.uuid4(),
+        member_id=uuid.uuid4(),
+        period="2026-12",
+        amount_fen=21_50,
+        collected_at=moment,
     )
     assert await deliver(finance, [payment]) == [Outcome.PROCESSED]
     assert set(await apply_journal(finance)) <= {Outcome.PROCESSED}
     async with finance.session_factory() as session:
-        outcome = dict((await session.execute(
-            select(money_outcomes).where(money_outcomes.c.reference == f"dues/{payment.payment_id}")
-        )).mappings().one())
-        dates = list(await session.scalars(
-            select(postings.c.effective_date).where(postings.c.id.in_(outcome["posting_ids"] or []))
-        ))
+        outcome = dict(
+            (
+                await session.execute(
+                    select(money_outcomes).where(money_outcomes.c.reference == f"dues/{payment.payment_id}")
+                )
+            )
+            .mappings()
+            .one()
+        )
+        dates = list(
+            await session.scalars(
+                select(postings.c.effective_date).where(postings.c.id.in_(outcome["posting_ids"] or []))
+            )
+        )
     return outcome, dates[0] if dates else None
 
 
 async def hold_requested_at(finance, federation: str, school: str, moment: dt.datetime, amount_fen: int) -> dict:
     """Welfare asks finance, at ``moment``, to reserve a grant; finance's answer."""
     hold = WelfareHoldRequestedV1(
-        organization_id=school, federation_id=federation, hold_id=uuid.uuid4(), category="welfare",
-        amount_fen=amount_fen, purpose="住院慰问 hospital visit", reference=f"grant/{uuid.uuid4()}",
+        organization_id=school,
+        federation_id=federation,
+        hold_id=uuid.uuid4(),
+        category="welfare",
+        amount_fen=amount_fen,
+        purpose="住院慰问 hospital visit",
+        reference=f"grant/{uuid.uuid4()}",
     )
     envelope = envelope_for(hold, time=moment)
     message = IncomingMessage(
@@ -78,9 +112,11 @@ async def hold_requested_at(finance, federation: str, school: str, moment: dt.da
     assert await finance.consumer.handle(message) is Outcome.PROCESSED
     assert set(await apply_journal(finance)) <= {Outcome.PROCESSED}
     async with finance.session_factory() as session:
-        return dict((await session.execute(
-            select(money_outcomes).where(money_outcomes.c.reference == hold.reference)
-        )).mappings().one())
+        return dict(
+            (await session.execute(select(money_outcomes).where(money_outcomes.c.reference == hold.reference)))
+            .mappings()
+            .one()
+        )
 
 
 async def budgets(finance, federation: str, school: str, by_year: dict[int, int]) -> None:
@@ -88,8 +124,9 @@ async def budgets(finance, federation: str, school: str, by_year: dict[int, int]
     deposit = journal.post(flows.dues(school, 10_000_00, "2026-11", dt.date(2026, 11, 20)))
     assert (await apply_instruction(finance, federation, school, deposit))["outcome"] == "posted"
     for year, amount_fen in by_year.items():
-        budget = contract.SetBudget(organization_id=school, fiscal_year=year, category_account=WELFARE,
-                                    amount_fen=amount_fen, policy="stop")
+        budget = contract.SetBudget(
+            organization_id=school, fiscal_year=year, category_account=WELFARE, amount_fen=amount_fen, policy="stop"
+        )
         assert (await apply_instruction(finance, federation, school, budget))["outcome"] == "posted"
 
 

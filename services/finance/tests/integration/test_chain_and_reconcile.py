@@ -52,12 +52,18 @@ def spec(org: str, description: str, *lines: LineSpec) -> PostingSpec:
 
 async def journal(finance, federation: str, requested_by: str, *specs: PostingSpec):
     entry = JournalEntryV1(
-        organization_id=federation, federation_id=federation, requested_by=requested_by,
+        organization_id=federation,
+        federation_id=federation,
+        requested_by=requested_by,
         instruction=Post(postings=list(specs)),
     )
     envelope = envelope_for(entry)
     message = IncomingMessage(
-        topic=FINANCE_JOURNAL, partition=0, offset=next(_offsets), key=envelope.key, value=envelope.data,
+        topic=FINANCE_JOURNAL,
+        partition=0,
+        offset=next(_offsets),
+        key=envelope.key,
+        value=envelope.data,
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
     assert await finance.consumer.handle(message) is Outcome.PROCESSED
@@ -78,23 +84,50 @@ async def seed(finance):
     await journal(finance, fed, school, dues(school, 5000))
     await journal(finance, fed, school, dues(school, 3000))
     await journal(
-        finance, fed, school,
-        spec(school, "上解 Remittance", LineSpec(account="5202", debit_fen=1200, counterparty_id=fed),
-             LineSpec(account="1001", credit_fen=1200)),
-        spec(fed, "下级上缴 Remittance", LineSpec(account="1001", debit_fen=1200),
-             LineSpec(account="4104", credit_fen=1200, counterparty_id=school)),
+        finance,
+        fed,
+        school,
+        spec(
+            school,
+            "上解 Remittance",
+            LineSpec(account="5202", debit_fen=1200, counterparty_id=fed),
+            LineSpec(account="1001", credit_fen=1200),
+        ),
+        spec(
+            fed,
+            "下级上缴 Remittance",
+            LineSpec(account="1001", debit_fen=1200),
+            LineSpec(account="4104", credit_fen=1200, counterparty_id=school),
+        ),
     )
     await journal(
-        finance, fed, fed,
-        spec(fed, "补助下级 Allocation", LineSpec(account="5201", debit_fen=800, counterparty_id=school),
-             LineSpec(account="1001", credit_fen=800)),
-        spec(school, "上级补助 Allocation", LineSpec(account="1001", debit_fen=800),
-             LineSpec(account="4103", credit_fen=800, counterparty_id=fed)),
+        finance,
+        fed,
+        fed,
+        spec(
+            fed,
+            "补助下级 Allocation",
+            LineSpec(account="5201", debit_fen=800, counterparty_id=school),
+            LineSpec(account="1001", credit_fen=800),
+        ),
+        spec(
+            school,
+            "上级补助 Allocation",
+            LineSpec(account="1001", debit_fen=800),
+            LineSpec(account="4103", credit_fen=800, counterparty_id=fed),
+        ),
     )
     await journal(finance, fed, school, dues(school, 2000))
     await journal(  # refused: the federation's bank holds 400 fen; a refusal is an outcome too
-        finance, fed, fed,
-        spec(fed, "设备 Equipment", LineSpec(account="5103", debit_fen=99_999), LineSpec(account="1001", credit_fen=99_999)),
+        finance,
+        fed,
+        fed,
+        spec(
+            fed,
+            "设备 Equipment",
+            LineSpec(account="5103", debit_fen=99_999),
+            LineSpec(account="1001", credit_fen=99_999),
+        ),
     )
     return fed, school
 
@@ -153,9 +186,7 @@ async def test_an_amount_changed_in_the_database_names_its_entry(build_service):
     _fed, school = await seed(finance)
     second = await posting_id(finance, school, 2)
 
-    await tamper(
-        finance, "UPDATE posting_lines SET debit_fen = 30000 WHERE posting_id = :p AND line_no = 1", p=second
-    )
+    await tamper(finance, "UPDATE posting_lines SET debit_fen = 30000 WHERE posting_id = :p AND line_no = 1", p=second)
 
     report = await verify(finance, school)
     assert (report.broken_sequence, report.problem) == (2, Break.HASH)
@@ -177,7 +208,9 @@ async def test_a_deleted_entry_is_named_as_the_gap_it_leaves(build_service):
     async with finance.session_factory() as session:
         outcomes = next(c for c in (await reconcile(session)).checks if c.name.startswith("every consumed journal"))
     assert not outcomes.passed
-    assert outcomes.offenders == [f"outcome {await journal_of(finance, third)} names posting {third}, which does not exist"]
+    assert outcomes.offenders == [
+        f"outcome {await journal_of(finance, third)} names posting {third}, which does not exist"
+    ]
     # Only the lines gone, the entry still there: named as such.
     fed_second = await posting_id(finance, fed, 2)
     await tamper(finance, "DELETE FROM posting_lines WHERE posting_id = :p AND line_no = 2", p=fed_second)
@@ -216,12 +249,16 @@ async def rewrite_and_rehash(finance, org: str, from_sequence: int) -> None:
             for row in rows
         }
     previous = rows[from_sequence - 2].hash
-    for row in rows[from_sequence - 1:]:
+    for row in rows[from_sequence - 1 :]:
         entry = types.SimpleNamespace(**{**row._mapping, "previous_hash": previous})
         digest = recompute_hash(entry, lines[row.id])
         await tamper(
-            finance, "UPDATE postings SET previous_hash = :prev, hash = :h, field_digests = CAST(:d AS jsonb) WHERE id = :p",
-            prev=previous, h=digest, d=json.dumps(field_digests(entry, lines[row.id])), p=row.id,
+            finance,
+            "UPDATE postings SET previous_hash = :prev, hash = :h, field_digests = CAST(:d AS jsonb) WHERE id = :p",
+            prev=previous,
+            h=digest,
+            d=json.dumps(field_digests(entry, lines[row.id])),
+            p=row.id,
         )
         previous = digest
     await tamper(finance, "UPDATE ledgers SET last_hash = :h WHERE organization_id = :o", h=previous, o=org)
@@ -244,8 +281,11 @@ async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_se
     second = await posting_id(finance, school, 2)
     await tamper(finance, "UPDATE posting_lines SET debit_fen = 300 WHERE posting_id = :p AND line_no = 1", p=second)
     await tamper(finance, "UPDATE posting_lines SET credit_fen = 300 WHERE posting_id = :p AND line_no = 2", p=second)
-    await tamper(finance, "UPDATE accounts SET balance_fen = balance_fen - 2700 WHERE organization_id = :o "
-                          "AND code IN ('1001', '4101')", o=school)
+    await tamper(
+        finance,
+        "UPDATE accounts SET balance_fen = balance_fen - 2700 WHERE organization_id = :o AND code IN ('1001', '4101')",
+        o=school,
+    )
     await rewrite_and_rehash(finance, school, 2)
 
     assert (await verify(finance, school)).ok  # the chain alone cannot tell
@@ -265,7 +305,9 @@ async def test_reconcile_names_pending_amounts_and_outcomes_that_disagree(build_
     journal_event = await journal_of(finance, first)
 
     async with finance.engine.begin() as conn:  # neither table is an immutable ledger table
-        await conn.execute(text("UPDATE accounts SET pending_fen = 500 WHERE organization_id = :o AND code = '1001'"), {"o": school})
+        await conn.execute(
+            text("UPDATE accounts SET pending_fen = 500 WHERE organization_id = :o AND code = '1001'"), {"o": school}
+        )
         await conn.execute(text("DELETE FROM money_outcomes WHERE journal_event_id = :j"), {"j": journal_event})
 
     async with finance.session_factory() as session:
@@ -287,8 +329,13 @@ async def test_reconcile_names_pending_amounts_and_outcomes_that_disagree(build_
 async def run_cli(infra, database: str, *args: str, **settings: str) -> tuple[int, str]:
     env = {**os.environ, **service_env(infra, "finance", database, **settings)}
     process = await asyncio.create_subprocess_exec(
-        str(REPO / ".venv" / "bin" / "unionfed"), "finance", *args,
-        env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        str(REPO / ".venv" / "bin" / "unionfed"),
+        "finance",
+        *args,
+        env=env,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
     return process.returncode, output.decode()
@@ -338,42 +385,59 @@ async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_se
     _fed, school = await seed(finance)
     head_file, public_file = tmp_path / "head.json", tmp_path / "head-public-key.pem"
 
-    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang",
-                                 "--out", str(head_file), head_signing_key_file=key_file)
+    code, output = await run_cli(
+        infra,
+        database,
+        "export-head",
+        "--org",
+        school,
+        "--auditor",
+        "Wang Fang",
+        "--out",
+        str(head_file),
+        head_signing_key_file=key_file,
+    )
     assert code == 0, output
     head = json.loads(head_file.read_text())
     assert head["sequence"] == 5 and head["signature"]["algorithm"] == "Ed25519"
-    code, output = await run_cli(infra, database, "public-key", "--out", str(public_file), head_signing_key_file=key_file)
+    code, output = await run_cli(
+        infra, database, "public-key", "--out", str(public_file), head_signing_key_file=key_file
+    )
     assert code == 0, output
     assert public_file.read_text() == public_key_pem(load_signing_key(key_file).public_key())
     assert f"key id {head['key_id']}" in output
 
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
-                                 head_signing_key_file=key_file)
+    code, output = await run_cli(
+        infra, database, "verify-chain", "--org", school, "--against", str(head_file), head_signing_key_file=key_file
+    )
     assert code == 0, output
     assert "chain intact, 5 entries" in output
     assert f"Nothing recorded up to entry 5 of {school} (signed off by Wang Fang on " in output
     assert "has changed since it was signed." in output
     # An auditor trusts their own copy of the public key, not the service's configuration.
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
-                                 "--trusted-key", str(public_file))
+    code, output = await run_cli(
+        infra, database, "verify-chain", "--org", school, "--against", str(head_file), "--trusted-key", str(public_file)
+    )
     assert code == 0 and "Nothing recorded up to entry 5" in output, output
     stranger = tmp_path / "stranger.pem"
     stranger.write_text(public_key_pem(Ed25519PrivateKey.generate().public_key()))
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
-                                 "--trusted-key", str(stranger))
+    code, output = await run_cli(
+        infra, database, "verify-chain", "--org", school, "--against", str(head_file), "--trusted-key", str(stranger)
+    )
     assert code == 1 and "cannot be trusted" in output and "not among the trusted public keys" in output, output
 
     fourth = await posting_id(finance, school, 4)
     await tamper(finance, "UPDATE posting_lines SET debit_fen = 80000 WHERE posting_id = :p AND line_no = 1", p=fourth)
-    code, output = await run_cli(infra, database, "verify-chain", "--org", school, "--against", str(head_file),
-                                 head_signing_key_file=key_file)
+    code, output = await run_cli(
+        infra, database, "verify-chain", "--org", school, "--against", str(head_file), head_signing_key_file=key_file
+    )
     assert code == 1, output
     assert "chain BROKEN at sequence 4: hash mismatch" in output
     assert f"entry {fourth} (sequence 4): posting_lines.debit_fen of line 1 differs from what was chained" in output
     assert f"Entries up to entry 5 of {school} (signed off by Wang Fang on " in output and "HAVE CHANGED" in output
-    code, output = await run_cli(infra, database, "export-head", "--org", school, "--auditor", "Wang Fang",
-                                 head_signing_key_file=key_file)
+    code, output = await run_cli(
+        infra, database, "export-head", "--org", school, "--auditor", "Wang Fang", head_signing_key_file=key_file
+    )
     assert code == 1 and "refusing to sign off a broken chain" in output
 
 
@@ -388,8 +452,10 @@ async def test_a_forged_total_is_named_by_the_verify_chain_command(build_service
 
     code, output = await run_cli(infra, database, "verify-chain", "--org", school)
     assert code == 1, output
-    assert f"chain BROKEN at sequence 2: hash mismatch: entry {second} (sequence 2): " \
-           f"postings.total_fen differs from what was chained" in output
+    assert (
+        f"chain BROKEN at sequence 2: hash mismatch: entry {second} (sequence 2): "
+        f"postings.total_fen differs from what was chained" in output
+    )
 
 
 async def test_an_entry_is_recorded_at_its_journal_entrys_time(build_service):
@@ -440,16 +506,24 @@ async def test_every_column_changed_behind_the_ledgers_back_is_named(build_servi
         assert data_type in TAMPERED_VALUE, f"{table}.{column} is {data_type}: teach this test to change it"
         async with finance.engine.connect() as conn:
             # The row where the column holds something, so that changing it is possible under the CHECKs.
-            ctid, original = (await conn.execute(text(
-                f"SELECT ctid::text, {column}::text FROM {table} WHERE {where} "
-                f"ORDER BY ({column} IS NULL OR {column}::text = '0') LIMIT 1"
-            ), {"p": third})).one()
+            ctid, original = (
+                await conn.execute(
+                    text(
+                        f"SELECT ctid::text, {column}::text FROM {table} WHERE {where} "
+                        f"ORDER BY ({column} IS NULL OR {column}::text = '0') LIMIT 1"
+                    ),
+                    {"p": third},
+                )
+            ).one()
         async with finance.engine.begin() as conn:
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            ctid = await conn.scalar(text(
-                f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
-                f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
-            ), {"t": ctid})
+            ctid = await conn.scalar(
+                text(
+                    f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
+                    f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
+                ),
+                {"t": ctid},
+            )
 
         report = await verify(finance, school)
         assert not report.ok, f"{table}.{column} changed, yet: {report}"
@@ -458,10 +532,13 @@ async def test_every_column_changed_behind_the_ledgers_back_is_named(build_servi
 
         async with finance.engine.begin() as conn:
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            await conn.execute(text(
-                f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
-                f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
-            ), {"v": original, "t": ctid})
+            await conn.execute(
+                text(
+                    f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
+                    f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
+                ),
+                {"v": original, "t": ctid},
+            )
         restored = await verify(finance, school)
         assert restored.ok and restored.entries_checked == 5, f"after restoring {table}.{column}: {restored}"
 
@@ -470,10 +547,16 @@ async def test_reconcile_names_a_money_event_that_never_reached_the_journal(buil
     finance = await build_service(definition, start=False)
     federation, school = unique("fed"), unique("school")
     member_id, setup = school_events(federation, school)
-    payments = [envelope_for(dues_event(federation, school, member_id, 21_50, period=p)) for p in ("2026-09", "2026-10")]
+    payments = [
+        envelope_for(dues_event(federation, school, member_id, 21_50, period=p)) for p in ("2026-09", "2026-10")
+    ]
     for envelope in [*map(envelope_for, setup), *payments]:
         message = IncomingMessage(
-            topics.MEMBERSHIP, 0, next(_offsets), envelope.key, envelope.data,
+            topics.MEMBERSHIP,
+            0,
+            next(_offsets),
+            envelope.key,
+            envelope.data,
             tuple((k, v.encode()) for k, v in envelope.headers().items()),
         )
         assert await finance.consumer.handle(message) is Outcome.PROCESSED
@@ -510,15 +593,21 @@ async def test_every_column_of_the_accounts_and_the_head_is_checked_against_the_
             continue
         assert data_type in TAMPERED_VALUE, f"{table}.{column} is {data_type}: teach this test to change it"
         async with finance.engine.connect() as conn:
-            ctid, original = (await conn.execute(text(
-                f"SELECT ctid::text, {column}::text FROM {table} WHERE organization_id = :o AND {row}"
-            ), {"o": school})).one()
+            ctid, original = (
+                await conn.execute(
+                    text(f"SELECT ctid::text, {column}::text FROM {table} WHERE organization_id = :o AND {row}"),
+                    {"o": school},
+                )
+            ).one()
         async with finance.engine.begin() as conn:
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            ctid = await conn.scalar(text(
-                f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
-                f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
-            ), {"t": ctid})
+            ctid = await conn.scalar(
+                text(
+                    f"UPDATE {table} SET {column} = {TAMPERED_VALUE[data_type].format(c=column)} "
+                    f"WHERE ctid = CAST(CAST(:t AS text) AS tid) RETURNING ctid::text"
+                ),
+                {"t": ctid},
+            )
 
         report = await verify(finance, school)
         assert not report.ok, f"{table}.{column} changed, yet: {report}"
@@ -526,10 +615,13 @@ async def test_every_column_of_the_accounts_and_the_head_is_checked_against_the_
 
         async with finance.engine.begin() as conn:
             await conn.execute(text("SET LOCAL session_replication_role = replica"))
-            await conn.execute(text(
-                f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
-                f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
-            ), {"v": original, "t": ctid})
+            await conn.execute(
+                text(
+                    f"UPDATE {table} SET {column} = CAST(CAST(:v AS text) AS {data_type}) "
+                    f"WHERE ctid = CAST(CAST(:t AS text) AS tid)"
+                ),
+                {"v": original, "t": ctid},
+            )
         restored = await verify(finance, school)
         assert restored.ok and restored.entries_checked == 5, f"after restoring {table}.{column}: {restored}"
 
@@ -562,9 +654,13 @@ async def test_the_auditors_recipe_recomputes_every_stored_hash_without_unionfed
     dsn = infra.pg_dsn(database).replace("postgresql+asyncpg://", "postgresql://")
     for org, entries in ((school, 5), (fed, 2)):
         async with finance.session_factory() as session:
-            stored = (await session.execute(
-                select(postings.c.sequence, postings.c.hash).where(postings.c.organization_id == org).order_by(postings.c.sequence)
-            )).all()
+            stored = (
+                await session.execute(
+                    select(postings.c.sequence, postings.c.hash)
+                    .where(postings.c.organization_id == org)
+                    .order_by(postings.c.sequence)
+                )
+            ).all()
         assert len(stored) == entries
         for sequence, expected in stored:
             document = f"psql '{dsn}' -At -v org={org} -v seq={sequence} -f entry.sql"

@@ -50,40 +50,85 @@ async def old_scheme_books(url: str, org: str, amounts: list[int], *, break_at: 
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(text("INSERT INTO ledgers (organization_id, federation_id, last_hash) VALUES (:o, 'fed', :g)"),
-                               {"o": org, "g": GENESIS})
+            await conn.execute(
+                text("INSERT INTO ledgers (organization_id, federation_id, last_hash) VALUES (:o, 'fed', :g)"),
+                {"o": org, "g": GENESIS},
+            )
             for spec in STANDARD_CHART:
-                await conn.execute(text(
-                    "INSERT INTO accounts (organization_id, code, name, name_zh, type, floor_fen, balance_fen) "
-                    "VALUES (:o, :c, :n, :z, :t, :f, :b)"
-                ), {"o": org, "c": spec.code, "n": spec.name, "z": spec.name_zh, "t": spec.type.value,
-                    "f": spec.floor_fen, "b": sum(amounts) if spec.code in ("1001", "4101") else 0})
+                await conn.execute(
+                    text(
+                        "INSERT INTO accounts (organization_id, code, name, name_zh, type, floor_fen, balance_fen) "
+                        "VALUES (:o, :c, :n, :z, :t, :f, :b)"
+                    ),
+                    {
+                        "o": org,
+                        "c": spec.code,
+                        "n": spec.name,
+                        "z": spec.name_zh,
+                        "t": spec.type.value,
+                        "f": spec.floor_fen,
+                        "b": sum(amounts) if spec.code in ("1001", "4101") else 0,
+                    },
+                )
             previous = GENESIS
             for sequence, fen in enumerate(amounts, start=1):
-                entry = Row(id=uuid.uuid4(), organization_id=org, sequence=sequence, effective_date=dt.date(2026, 10, sequence),
-                            description="会费 Dues", reverses_posting_id=None, source_event_id=f"evt-{sequence}",
-                            previous_hash=previous)
-                lines = [Row(account_code="1001", debit_fen=fen, credit_fen=0, counterparty_id=None),
-                         Row(account_code="4101", debit_fen=0, credit_fen=fen, counterparty_id=None)]
+                entry = Row(
+                    id=uuid.uuid4(),
+                    organization_id=org,
+                    sequence=sequence,
+                    effective_date=dt.date(2026, 10, sequence),
+                    description="会费 Dues",
+                    reverses_posting_id=None,
+                    source_event_id=f"evt-{sequence}",
+                    previous_hash=previous,
+                )
+                lines = [
+                    Row(account_code="1001", debit_fen=fen, credit_fen=0, counterparty_id=None),
+                    Row(account_code="4101", debit_fen=0, credit_fen=fen, counterparty_id=None),
+                ]
                 digest = upgrade_module.v1_hash(entry, lines)
                 stored_total = fen + 10000 if sequence == break_at else fen  # a v1 chain cannot see the total…
                 if sequence == break_at:
                     lines[0].debit_fen += 1  # …but it does see a line amount
-                await conn.execute(text(
-                    "INSERT INTO postings (id, organization_id, sequence, effective_date, description, total_fen, "
-                    "source_event_id, source_event_type, source_topic, source_partition, source_offset, correlation_id, "
-                    "previous_hash, hash) VALUES (:id, :o, :s, :d, :desc, :t, :e, 'unionfed.membership.dues_collected.v1', "
-                    "'unionfed.membership', 0, :s, :e, :p, :h)"
-                ), {"id": entry.id, "o": org, "s": sequence, "d": entry.effective_date, "desc": entry.description,
-                    "t": stored_total, "e": entry.source_event_id, "p": previous, "h": digest})
+                await conn.execute(
+                    text(
+                        "INSERT INTO postings (id, organization_id, sequence, effective_date, description, total_fen, "
+                        "source_event_id, source_event_type, source_topic, source_partition, source_offset, correlation_id, "
+                        "previous_hash, hash) VALUES (:id, :o, :s, :d, :desc, :t, :e, 'unionfed.membership.dues_collected.v1', "
+                        "'unionfed.membership', 0, :s, :e, :p, :h)"
+                    ),
+                    {
+                        "id": entry.id,
+                        "o": org,
+                        "s": sequence,
+                        "d": entry.effective_date,
+                        "desc": entry.description,
+                        "t": stored_total,
+                        "e": entry.source_event_id,
+                        "p": previous,
+                        "h": digest,
+                    },
+                )
                 for number, line in enumerate(lines, start=1):
-                    await conn.execute(text(
-                        "INSERT INTO posting_lines (posting_id, line_no, organization_id, account_code, debit_fen, credit_fen) "
-                        "VALUES (:p, :n, :o, :a, :d, :c)"
-                    ), {"p": entry.id, "n": number, "o": org, "a": line.account_code, "d": line.debit_fen, "c": line.credit_fen})
+                    await conn.execute(
+                        text(
+                            "INSERT INTO posting_lines (posting_id, line_no, organization_id, account_code, debit_fen, credit_fen) "
+                            "VALUES (:p, :n, :o, :a, :d, :c)"
+                        ),
+                        {
+                            "p": entry.id,
+                            "n": number,
+                            "o": org,
+                            "a": line.account_code,
+                            "d": line.debit_fen,
+                            "c": line.credit_fen,
+                        },
+                    )
                 previous = digest
-            await conn.execute(text("UPDATE ledgers SET last_sequence = :s, last_hash = :h WHERE organization_id = :o"),
-                               {"s": len(amounts), "h": previous, "o": org})
+            await conn.execute(
+                text("UPDATE ledgers SET last_sequence = :s, last_hash = :h WHERE organization_id = :o"),
+                {"s": len(amounts), "h": previous, "o": org},
+            )
     finally:
         await engine.dispose()
 
@@ -104,11 +149,15 @@ async def test_old_scheme_ledgers_are_rechained_and_verify_with_every_column_cov
                 report = await verify_chain(session, org)
             assert report.ok and report.entries_checked == entries, str(report)
         async with sessions() as session:
-            default = await session.scalar(text(
-                "SELECT column_default FROM information_schema.columns "
-                "WHERE table_name = 'postings' AND column_name = 'recorded_at'"
-            ))
-            second = await session.scalar(text("SELECT id FROM postings WHERE organization_id = 'school-a' AND sequence = 2"))
+            default = await session.scalar(
+                text(
+                    "SELECT column_default FROM information_schema.columns "
+                    "WHERE table_name = 'postings' AND column_name = 'recorded_at'"
+                )
+            )
+            second = await session.scalar(
+                text("SELECT id FROM postings WHERE organization_id = 'school-a' AND sequence = 2")
+            )
         assert default is None, "the poster sets recorded_at; the clock no longer does"
         # What the old scheme could not see, the re-chained ledger does.
         async with engine.begin() as conn:
@@ -134,8 +183,10 @@ async def test_an_old_scheme_ledger_already_broken_stops_the_upgrade_instead_of_
     try:
         async with engine.connect() as conn:
             assert await conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006_goods_apart"
-            assert not await conn.scalar(text(
-                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'postings' AND column_name = 'field_digests'"
-            ))
+            assert not await conn.scalar(
+                text(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_name = 'postings' AND column_name = 'field_digests'"
+                )
+            )
     finally:
         await engine.dispose()

@@ -19,7 +19,10 @@ pytestmark = pytest.mark.integration
 
 def as_message(envelope, offset: int, data: bytes | None = None) -> IncomingMessage:
     return IncomingMessage(
-        topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key,
+        topic=topics.MEMBERSHIP,
+        partition=0,
+        offset=offset,
+        key=envelope.key,
         value=data if data is not None else envelope.data,
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
@@ -74,7 +77,8 @@ async def test_conflicting_duplicate_is_refused_and_dead_lettered(build_service,
     assert letter["event_id"] == payment.id and letter["offset"] == 11
     assert "ConflictingDuplicate" in letter["error"]
     in_dlq = await read_topic(
-        infra.kafka_bootstrap, topics.dead_letter_topic(topics.MEMBERSHIP),
+        infra.kafka_bootstrap,
+        topics.dead_letter_topic(topics.MEMBERSHIP),
         lambda r: dict(r.headers).get("ce_id") == payment.id.encode(),
     )
     assert len(in_dlq) == 1
@@ -109,7 +113,8 @@ async def test_poison_message_is_dead_lettered_and_the_partition_moves_on(build_
     async def both_dead_lettered():
         letters = await finance.dead_letters.find("pending")
         return {(l["partition"], l["offset"]) for l in letters} == {
-            (poisoned.partition, poisoned.offset), (not_cloudevent.partition, not_cloudevent.offset)
+            (poisoned.partition, poisoned.offset),
+            (not_cloudevent.partition, not_cloudevent.offset),
         } and letters
 
     letters = await eventually(both_dead_lettered)

@@ -39,7 +39,9 @@ SCHOOL_NAME = "城关第一小学工会"
 
 def entry(org: str, day: dt.date, description: str, debit: str, credit: str, fen: int) -> contract.PostingSpec:
     return contract.PostingSpec(
-        organization_id=org, effective_date=day, description=description,
+        organization_id=org,
+        effective_date=day,
+        description=description,
         lines=[contract.LineSpec(account=debit, debit_fen=fen), contract.LineSpec(account=credit, credit_fen=fen)],
     )
 
@@ -54,7 +56,9 @@ class Books:
     member_id: uuid.UUID
 
     async def post(self, *specs: contract.PostingSpec) -> None:
-        outcome = await apply_instruction(self.finance, self.federation, self.school, contract.Post(postings=list(specs)))
+        outcome = await apply_instruction(
+            self.finance, self.federation, self.school, contract.Post(postings=list(specs))
+        )
         assert outcome["outcome"] == "posted", outcome["reason"]
 
     def member(self, org: str | None = None) -> dict:
@@ -62,7 +66,8 @@ class Books:
 
     async def pdf(self, headers: dict | None = None, org: str | None = None) -> httpx.Response:
         return await self.client.get(
-            f"/v1/organizations/{org or self.school}/disclosure", params={**TERM, "format": "pdf"},
+            f"/v1/organizations/{org or self.school}/disclosure",
+            params={**TERM, "format": "pdf"},
             headers=headers or self.member(),
         )
 
@@ -81,14 +86,38 @@ async def books(build_service, tmp_path):
     federation, school, other = unique("county"), unique("school"), unique("school")
     member_id = uuid.uuid4()
     setup = [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
-                                 kind="federation", parent_id=None, path=[federation]),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name=SCHOOL_NAME,
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school]),
-        OrganizationRegisteredV1(organization_id=other, federation_id=federation, name="城关第二中学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, other]),
-        MemberJoinedV1(organization_id=school, federation_id=federation, member_id=member_id, display_name="李华明",
-                       gender="female", joined_on=dt.date(2020, 9, 1)),
+        OrganizationRegisteredV1(
+            organization_id=federation,
+            federation_id=federation,
+            name="县教育工会",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
+        ),
+        OrganizationRegisteredV1(
+            organization_id=school,
+            federation_id=federation,
+            name=SCHOOL_NAME,
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, school],
+        ),
+        OrganizationRegisteredV1(
+            organization_id=other,
+            federation_id=federation,
+            name="城关第二中学工会",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, other],
+        ),
+        MemberJoinedV1(
+            organization_id=school,
+            federation_id=federation,
+            member_id=member_id,
+            display_name="李华明",
+            gender="female",
+            joined_on=dt.date(2020, 9, 1),
+        ),
     ]
     assert await deliver(finance, setup) == [Outcome.PROCESSED] * len(setup)
     result = Books(finance, client, federation, school, other, member_id)
@@ -139,8 +168,13 @@ async def test_the_printed_statement_is_an_a4_pdf_in_chinese_with_the_books_figu
     assert "2026-09-01 – 2027-01-31" in printed
     # The figures as the books have them, in yuan with two decimals.
     for label, yuan in [
-        ("期初银行存款及现金余额", "100.00"), ("会费收入", "1,234.56"), ("上级补助收入", "2,000.00"),
-        ("收入合计", "3,234.56"), ("职工福利支出", "300.00"), ("文体活动支出", "150.00"), ("支出合计", "450.00"),
+        ("期初银行存款及现金余额", "100.00"),
+        ("会费收入", "1,234.56"),
+        ("上级补助收入", "2,000.00"),
+        ("收入合计", "3,234.56"),
+        ("职工福利支出", "300.00"),
+        ("文体活动支出", "150.00"),
+        ("支出合计", "450.00"),
         ("期末银行存款及现金余额", "2,884.56"),
     ]:
         assert f"{label} {yuan}" in printed, (label, yuan, printed)
@@ -163,10 +197,18 @@ async def test_the_qr_code_opens_the_public_check_which_verifies_an_untouched_st
     verdict = await books.check(url)  # no Authorization header
     assert verdict.status_code == 200, verdict.text
     body = verdict.json()
-    assert (body["verified"], body["verdict"], body["signature"], body["differences"]) == (True, "核验通过", "valid", [])
+    assert (body["verified"], body["verdict"], body["signature"], body["differences"]) == (
+        True,
+        "核验通过",
+        "valid",
+        [],
+    )
     assert body["organization_name"] == SCHOOL_NAME
     assert {f["item"]: f["yuan"] for f in body["figures"]} == {
-        "opening": "100.00", "income_total": "3,234.56", "expenditure_total": "450.00", "closing": "2,884.56",
+        "opening": "100.00",
+        "income_total": "3,234.56",
+        "expenditure_total": "450.00",
+        "closing": "2,884.56",
     }
 
     # Entries posted after printing, even in the same term, do not make the honest sheet wrong.

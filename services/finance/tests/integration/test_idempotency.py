@@ -39,10 +39,16 @@ async def school_books(build_service):
     _member, setup = school_events(federation, school)
     for offset, event in enumerate(setup):
         envelope = envelope_for(event)
-        await finance.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, offset, envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
+        await finance.consumer.handle(
+            IncomingMessage(
+                topics.MEMBERSHIP,
+                0,
+                offset,
+                envelope.key,
+                envelope.data,
+                tuple((k, v.encode()) for k, v in envelope.headers().items()),
+            )
+        )
     return finance, federation, school
 
 
@@ -73,7 +79,8 @@ async def test_same_key_same_body_answers_the_first_answer_and_does_nothing_twic
     first = await api.post(f"/v1/organizations/{school}/expenses", json=EXPENSE, headers=keyed(treasurer, key))
     # The same request re-serialised by the client (other key order, other spacing) is the same request.
     again = await api.post(
-        f"/v1/organizations/{school}/expenses", content=b'{"description": "\\u4e50\\u5668 instruments", '
+        f"/v1/organizations/{school}/expenses",
+        content=b'{"description": "\\u4e50\\u5668 instruments", '
         b'"spent_on": "2026-10-20", "amount_fen": 150000, "category": "equipment"}',
         headers=keyed({**treasurer, "content-type": "application/json"}, f'"{key}"'),
     )
@@ -102,7 +109,8 @@ async def test_same_key_other_body_is_refused_and_changes_nothing(school_books, 
         f"/v1/organizations/{school}/expenses", json={**EXPENSE, "amount_fen": 9_999_00}, headers=keyed(treasurer, key)
     )
     other_route = await api.post(
-        f"/v1/organizations/{school}/employer-funds", json={"amount_fen": 1_500_00, "received_on": "2026-10-20"},
+        f"/v1/organizations/{school}/employer-funds",
+        json={"amount_fen": 1_500_00, "received_on": "2026-10-20"},
         headers=keyed(treasurer, key),
     )
 
@@ -163,8 +171,12 @@ async def test_refusals_and_unkeyed_requests_store_no_key(school_books, api):
     allowed = await api.post(f"/v1/organizations/{school}/expenses", json=EXPENSE, headers=keyed(treasurer, key))
     assert allowed.status_code == 202 and "idempotent-replayed" not in allowed.headers
     async with finance.session_factory() as session:
-        assert await session.scalar(select(func.count()).select_from(idempotency_keys)
-                                    .where(idempotency_keys.c.subject == "dave")) == 1
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(idempotency_keys).where(idempotency_keys.c.subject == "dave")
+            )
+            == 1
+        )
 
 
 class AnswerCutter:
@@ -215,9 +227,11 @@ class AnswerCutter:
 async def test_a_retry_after_the_connection_dropped_past_the_commit_finds_one_effect(school_books):
     finance, federation, school = school_books
     treasurer = bearer(Role.UNION_OFFICER, school, federation)
-    server = uvicorn.Server(uvicorn.Config(create_app(finance), host="127.0.0.1", port=0, lifespan="off",
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(finance), host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    )
     serving = asyncio.create_task(server.serve())
+
     async def started():
         return server.started
 
@@ -227,7 +241,8 @@ async def test_a_retry_after_the_connection_dropped_past_the_commit_finds_one_ef
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{proxy.port}", timeout=60) as client:
             funds = await client.post(
-                f"/v1/organizations/{school}/employer-funds", json={"amount_fen": 10_000_00, "received_on": "2026-10-10"},
+                f"/v1/organizations/{school}/employer-funds",
+                json={"amount_fen": 10_000_00, "received_on": "2026-10-10"},
                 headers=treasurer,
             )
             assert funds.status_code == 202, funds.text
@@ -242,7 +257,9 @@ async def test_a_retry_after_the_connection_dropped_past_the_commit_finds_one_ef
             assert proxy.cut.is_set(), "the connection was cut after the server answered"
             assert await commands_written(finance, federation) == before + 1, "the first attempt committed"
 
-            retry = await client.post(f"/v1/organizations/{school}/expenses", json=EXPENSE, headers=keyed(treasurer, key))
+            retry = await client.post(
+                f"/v1/organizations/{school}/expenses", json=EXPENSE, headers=keyed(treasurer, key)
+            )
             assert retry.status_code == 202, retry.text
             outcome = await settled(client, retry.json()["status_url"], treasurer)
             assert outcome["status"] == "posted", outcome
@@ -275,14 +292,23 @@ async def test_an_expired_key_is_a_new_key_and_expired_keys_are_swept(school_boo
     finance, federation, school = school_books
     treasurer = bearer(Role.UNION_OFFICER, school, federation, subject="erin")
     key = str(uuid.uuid4())
-    stale = {"fingerprint": "another request", "method": "POST", "route": "/old", "status_code": 202,
-             "headers": [], "body": b"{}"}
+    stale = {
+        "fingerprint": "another request",
+        "method": "POST",
+        "route": "/old",
+        "status_code": 202,
+        "headers": [],
+        "body": b"{}",
+    }
     now = dt.datetime.now(dt.UTC)
     async with finance.session_factory() as session:
-        await session.execute(idempotency_keys.insert(), [
-            {**stale, "subject": "erin", "key": key, "expires_at": now - dt.timedelta(seconds=1)},
-            {**stale, "subject": "frank", "key": "old", "expires_at": now - dt.timedelta(hours=1)},
-        ])
+        await session.execute(
+            idempotency_keys.insert(),
+            [
+                {**stale, "subject": "erin", "key": key, "expires_at": now - dt.timedelta(seconds=1)},
+                {**stale, "subject": "frank", "key": "old", "expires_at": now - dt.timedelta(hours=1)},
+            ],
+        )
         await session.commit()
     before = await commands_written(finance, federation)
 
@@ -291,8 +317,13 @@ async def test_an_expired_key_is_a_new_key_and_expired_keys_are_swept(school_boo
     assert answer.status_code == 202, answer.text
     assert await commands_written(finance, federation) == before + 1
     async with finance.session_factory() as session:
-        rows = (await session.execute(select(idempotency_keys.c.subject, idempotency_keys.c.fingerprint)
-                                      .where(idempotency_keys.c.subject.in_(["erin", "frank"])))).all()
+        rows = (
+            await session.execute(
+                select(idempotency_keys.c.subject, idempotency_keys.c.fingerprint).where(
+                    idempotency_keys.c.subject.in_(["erin", "frank"])
+                )
+            )
+        ).all()
     assert [subject for subject, _ in rows] == ["erin"] and rows[0].fingerprint != "another request"
 
 

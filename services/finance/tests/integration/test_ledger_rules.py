@@ -42,7 +42,9 @@ async def sequences(finance, organization_id: str) -> list[int]:
     async with finance.session_factory() as session:
         return list(
             await session.scalars(
-                select(postings.c.sequence).where(postings.c.organization_id == organization_id).order_by(postings.c.sequence)
+                select(postings.c.sequence)
+                .where(postings.c.organization_id == organization_id)
+                .order_by(postings.c.sequence)
             )
         )
 
@@ -56,7 +58,10 @@ async def test_concurrent_first_spends_on_a_fresh_account_never_break_its_floor(
     envelopes = [envelope_for(journal_entry(federation, school, i)) for i in [gift, *payouts]]
 
     handled = await asyncio.gather(
-        *(finance.consumer.handle(journal_message(e, offset, partition=n)) for n, (offset, e) in enumerate(zip(range(6), envelopes)))
+        *(
+            finance.consumer.handle(journal_message(e, offset, partition=n))
+            for n, (offset, e) in enumerate(zip(range(6), envelopes))
+        )
     )
 
     assert handled == [Outcome.PROCESSED] * 6
@@ -78,7 +83,9 @@ async def test_concurrent_spends_on_a_hot_account_pass_only_while_money_lasts(bu
     assert (await apply_instruction(finance, federation, school, deposit(school, 1000_00)))["outcome"] == "posted"
     envelopes = [envelope_for(journal_entry(federation, school, spend(school, 300_00))) for _ in range(10)]
 
-    await asyncio.gather(*(finance.consumer.handle(journal_message(e, n, partition=n % 6)) for n, e in enumerate(envelopes)))
+    await asyncio.gather(
+        *(finance.consumer.handle(journal_message(e, n, partition=n % 6)) for n, e in enumerate(envelopes))
+    )
 
     results = await outcomes_of(finance, envelopes)
     assert sorted(r["outcome"] for r in results) == ["posted"] * 3 + ["refused"] * 7
@@ -99,7 +106,10 @@ async def test_an_inter_union_movement_delivered_three_times_posts_once_in_each_
     assert len(await sequences(finance, school)) == len(await sequences(finance, federation)) == 1
     school_books, federation_books = await balances(finance, school), await balances(finance, federation)
     assert (school_books["1001"], school_books["4102"], school_books["5202"], school_books["2201"]) == (
-        10_000_00, 10_000_00, 4_000_00, 4_000_00,
+        10_000_00,
+        10_000_00,
+        4_000_00,
+        4_000_00,
     )
     assert (federation_books["1131"], federation_books["4104"]) == (4_000_00, 4_000_00)
 
@@ -110,7 +120,9 @@ async def test_an_inter_union_movement_delivered_three_times_posts_once_in_each_
     school_books, federation_books = await balances(finance, school), await balances(finance, federation)
     assert (school_books["1001"], school_books["2201"]) == (6_000_00, 0)
     assert (federation_books["1001"], federation_books["1131"]) == (4_000_00, 0)
-    overpaid = await apply_instruction(finance, federation, school, journal.post(*flows.remittance_paid(school, federation, 1, DAY)))
+    overpaid = await apply_instruction(
+        finance, federation, school, journal.post(*flows.remittance_paid(school, federation, 1, DAY))
+    )
     assert overpaid["outcome"] == "refused" and "below its floor" in overpaid["reason"]
     assert (await balances(finance, school))["1001"] == 6_000_00, "neither side moved"
 
@@ -123,8 +135,12 @@ async def test_holds_count_against_the_floor_and_post_or_void_once(build_service
 
     def reserve(hold_id, amount_fen):
         return contract.Reserve(
-            hold_id=hold_id, organization_id=school, category_account="5101", amount_fen=amount_fen,
-            description="住院慰问 hospital visit", reference=f"grant/{hold_id}",
+            hold_id=hold_id,
+            organization_id=school,
+            category_account="5101",
+            amount_fen=amount_fen,
+            description="住院慰问 hospital visit",
+            reference=f"grant/{hold_id}",
         )
 
     assert (await apply_instruction(finance, federation, school, reserve(grant, 600_00)))["outcome"] == "reserved"
@@ -155,13 +171,21 @@ async def test_budgets_stop_or_warn(build_service):
     finance = await build_service(definition, start=False)
     federation, school = unique("fed"), unique("school")
     await apply_instruction(finance, federation, school, deposit(school, 5000_00))
-    budget = contract.SetBudget(organization_id=school, fiscal_year=2026, category_account="5102", amount_fen=1000_00, policy="stop")
+    budget = contract.SetBudget(
+        organization_id=school, fiscal_year=2026, category_account="5102", amount_fen=1000_00, policy="stop"
+    )
     assert (await apply_instruction(finance, federation, school, budget))["outcome"] == "posted"
 
     assert (await apply_instruction(finance, federation, school, spend(school, 800_00)))["outcome"] == "posted"
     refused = await apply_instruction(finance, federation, school, spend(school, 300_00))
-    assert refused["outcome"] == "refused" and "budget 2026/5102" in refused["reason"] and "20000 fen left" in refused["reason"]
-    assert (await apply_instruction(finance, federation, school, spend(school, 300_00, day=dt.date(2027, 1, 5))))["outcome"] == "posted"
+    assert (
+        refused["outcome"] == "refused"
+        and "budget 2026/5102" in refused["reason"]
+        and "20000 fen left" in refused["reason"]
+    )
+    assert (await apply_instruction(finance, federation, school, spend(school, 300_00, day=dt.date(2027, 1, 5))))[
+        "outcome"
+    ] == "posted"
 
     warn = budget.model_copy(update={"policy": "warn"})
     await apply_instruction(finance, federation, school, warn)
@@ -174,7 +198,9 @@ async def test_a_closed_period_refuses_entries_and_corrections_go_into_the_open_
     finance = await build_service(definition, start=False)
     federation, school = unique("fed"), unique("school")
     first = await apply_instruction(finance, federation, school, deposit(school, 100_00))
-    october = contract.ClosePeriod(organization_id=school, label="2026-10", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31))
+    october = contract.ClosePeriod(
+        organization_id=school, label="2026-10", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31)
+    )
     assert (await apply_instruction(finance, federation, school, october))["outcome"] == "posted"
     assert (await apply_instruction(finance, federation, school, october))["outcome"] == "refused"
 
@@ -220,7 +246,9 @@ async def test_reversing_one_side_of_an_inter_union_movement_reverses_both(build
     allocated = await apply_instruction(finance, federation, school, allocation)
     async with finance.session_factory() as session:
         school_side = await session.scalar(
-            select(postings.c.id).where(postings.c.id.in_(allocated["posting_ids"]), postings.c.organization_id == school)
+            select(postings.c.id).where(
+                postings.c.id.in_(allocated["posting_ids"]), postings.c.organization_id == school
+            )
         )
     correction = contract.Reverse(posting_id=school_side, effective_date=DAY, reason="approved twice by mistake")
 
@@ -246,20 +274,38 @@ async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyon
     federation, school = unique("fed"), unique("school")
     _member, setup = school_events(federation, school)
     raised = [
-        DonationReceivedV1(organization_id=school, federation_id=federation, donation_id=uuid.uuid4(), drive="drive-zhang",
-                           amount_fen=amount, received_on=DAY, donor=donor)
+        DonationReceivedV1(
+            organization_id=school,
+            federation_id=federation,
+            donation_id=uuid.uuid4(),
+            drive="drive-zhang",
+            amount_fen=amount,
+            received_on=DAY,
+            donor=donor,
+        )
         for amount, donor in ((50_000_00, "全体教职工"), (30_000_00, "anonymous"))
     ]
     paid = [
-        DonationsDisbursedV1(organization_id=school, federation_id=federation, disbursement_id=uuid.uuid4(),
-                             drive="drive-zhang", amount_fen=amount, paid_on=DAY, beneficiary="受助人-3f2a1c")
+        DonationsDisbursedV1(
+            organization_id=school,
+            federation_id=federation,
+            disbursement_id=uuid.uuid4(),
+            drive="drive-zhang",
+            amount_fen=amount,
+            paid_on=DAY,
+            beneficiary="受助人-3f2a1c",
+        )
         for amount in (60_000_00, 30_000_00)
     ]
     offsets = itertools.count()
     for event in [*setup, *raised, *paid]:
         envelope = envelope_for(event)
         message = IncomingMessage(
-            event.topic, 0, next(offsets), envelope.key, envelope.data,
+            event.topic,
+            0,
+            next(offsets),
+            envelope.key,
+            envelope.data,
             tuple((k, v.encode()) for k, v in envelope.headers().items()),
         )
         assert await finance.consumer.handle(message) is Outcome.PROCESSED
@@ -268,7 +314,11 @@ async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyon
     books = await balances(finance, school)
     assert books["2301/drive-zhang"] == 20_000_00 and books["1001"] == 20_000_00
     async with finance.session_factory() as session:
-        refused = (await session.execute(
-            select(money_outcomes.c.reason).where(money_outcomes.c.reference == f"disbursement/{paid[1].disbursement_id}")
-        )).scalar_one()
+        refused = (
+            await session.execute(
+                select(money_outcomes.c.reason).where(
+                    money_outcomes.c.reference == f"disbursement/{paid[1].disbursement_id}"
+                )
+            )
+        ).scalar_one()
     assert "2301/drive-zhang" in refused and "below its floor" in refused

@@ -38,9 +38,15 @@ async def ledger(build_service):
     _, setup = school_events(federation, school)
     assert await deliver(finance, setup) == [Outcome.PROCESSED] * len(setup)
     for day, description, debit, credit, amount in ENTRIES:
-        spec = contract.PostingSpec(organization_id=school, effective_date=day, description=description, lines=[
-            contract.LineSpec(account=debit, debit_fen=amount), contract.LineSpec(account=credit, credit_fen=amount),
-        ])
+        spec = contract.PostingSpec(
+            organization_id=school,
+            effective_date=day,
+            description=description,
+            lines=[
+                contract.LineSpec(account=debit, debit_fen=amount),
+                contract.LineSpec(account=credit, credit_fen=amount),
+            ],
+        )
         outcome = await apply_instruction(finance, federation, school, contract.Post(postings=[spec]))
         assert outcome["outcome"] == "posted", outcome["reason"]
     officer = bearer(Role.UNION_OFFICER, school, federation, "treasurer-li")
@@ -81,7 +87,10 @@ async def test_filters_by_date_account_amount_and_text_together_with_paging(ledg
     assert descriptions(mid) == ["文体活动 badminton", "慰问 retiree visit", "文体活动 sports day"]
     dues, _ = await every_page(api, school, officer, text="会费", **{"from": "2026-10-01"})
     assert descriptions(dues) == ["会费 October", "会费 November", "会费 December 100%"]
-    assert descriptions((await every_page(api, school, officer, text="VISIT"))[0]) == ["慰问 hospital visit", "慰问 retiree visit"]
+    assert descriptions((await every_page(api, school, officer, text="VISIT"))[0]) == [
+        "慰问 hospital visit",
+        "慰问 retiree visit",
+    ]
     # A % is a character to find, not a wildcard.
     assert descriptions((await every_page(api, school, officer, text="0%"))[0]) == ["会费 December 100%"]
     assert (await every_page(api, school, officer, account="5101", text="sports"))[0] == []
@@ -94,5 +103,7 @@ async def test_out_of_scope_books_answer_like_missing_ones_and_bad_cursors_are_r
     missing = await api.get("/v1/organizations/no-such-school/ledger/postings", headers=stranger)
     assert refused.status_code == missing.status_code == 404 and refusal(refused) == refusal(missing)
     for cursor in ("garbage!", "WyJ4Il0", "WzEsMl0"):  # not base64 JSON; ["x"]; [1,2]
-        answer = await api.get(f"/v1/organizations/{school}/ledger/postings", params={"cursor": cursor}, headers=officer)
+        answer = await api.get(
+            f"/v1/organizations/{school}/ledger/postings", params={"cursor": cursor}, headers=officer
+        )
         assert answer.status_code == 422, (cursor, answer.text)

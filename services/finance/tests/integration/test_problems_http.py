@@ -22,10 +22,16 @@ async def county(build_service):
     _member, setup = school_events(federation, school)
     for offset, event in enumerate(setup):
         envelope = envelope_for(event)
-        await finance.consumer.handle(IncomingMessage(
-            topics.MEMBERSHIP, 0, offset, envelope.key, envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        ))
+        await finance.consumer.handle(
+            IncomingMessage(
+                topics.MEMBERSHIP,
+                0,
+                offset,
+                envelope.key,
+                envelope.data,
+                tuple((k, v.encode()) for k, v in envelope.headers().items()),
+            )
+        )
     transport = httpx.ASGITransport(app=create_app(finance))
     async with httpx.AsyncClient(transport=transport, base_url="http://finance", timeout=10) as api:
         yield api, federation, school
@@ -67,8 +73,9 @@ async def test_fastapi_validation_of_a_body_points_at_each_field(county):
     api, federation, school = county
     treasurer = bearer(Role.UNION_OFFICER, school, federation)
     expense = {"category": "party", "amount_fen": 12.5, "spent_on": "2026-10-01", "description": "茶话会"}
-    answer = await api.post(f"/v1/organizations/{school}/expenses", json=expense,
-                            headers={**treasurer, "Accept-Language": "en"})
+    answer = await api.post(
+        f"/v1/organizations/{school}/expenses", json=expense, headers={**treasurer, "Accept-Language": "en"}
+    )
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()
     assert problem["code"] == "request_validation" and problem["type"] == "urn:unionfed:problem:invalid"

@@ -54,15 +54,30 @@ def money_events(federation: str, school: str, member_id: uuid.UUID):
     return [
         (topics.MEMBERSHIP, dues(federation, school, member_id, 21_50)),
         (topics.FINANCE_JOURNAL, journal_entry(federation, school, funds)),
-        (topics.WELFARE, WelfareHoldRequestedV1(
-            organization_id=school, federation_id=federation, hold_id=grant, category="welfare",
-            amount_fen=500_00, purpose="住院慰问", reference=f"grant/{grant}",
-        )),
+        (
+            topics.WELFARE,
+            WelfareHoldRequestedV1(
+                organization_id=school,
+                federation_id=federation,
+                hold_id=grant,
+                category="welfare",
+                amount_fen=500_00,
+                purpose="住院慰问",
+                reference=f"grant/{grant}",
+            ),
+        ),
         (topics.MEMBERSHIP, dues(federation, school, member_id, 21_50, period="2026-11")),
-        (topics.WELFARE, WelfareHoldPaidV1(
-            organization_id=school, federation_id=federation, hold_id=grant, amount_fen=400_00,
-            paid_on=DAY, description="住院慰问金",
-        )),
+        (
+            topics.WELFARE,
+            WelfareHoldPaidV1(
+                organization_id=school,
+                federation_id=federation,
+                hold_id=grant,
+                amount_fen=400_00,
+                paid_on=DAY,
+                description="住院慰问金",
+            ),
+        ),
         (topics.FINANCE_JOURNAL, journal_entry(federation, school, overdraw)),
     ]
 
@@ -90,10 +105,15 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
 
     await eventually(all_settled, timeout=60)
     async with live.session_factory() as session:
-        outcomes = dict((await session.execute(
-            select(money_outcomes.c.operation, money_outcomes.c.outcome).where(money_outcomes.c.federation_id == federation)
-            .where(money_outcomes.c.outcome == "refused")
-        )).all())
+        outcomes = dict(
+            (
+                await session.execute(
+                    select(money_outcomes.c.operation, money_outcomes.c.outcome)
+                    .where(money_outcomes.c.federation_id == federation)
+                    .where(money_outcomes.c.outcome == "refused")
+                )
+            ).all()
+        )
         expected = await ledger_fingerprint(session, [federation, school])
     assert outcomes == {"post": "refused"}, "the overdraft is refused, everything else applies"
     assert len(expected["entries"]) == 5
@@ -105,8 +125,12 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
         jwt_secret=JWT_SECRET,
     )
     seen = []
-    report = await rebuild(definition(), settings, live_database_url=live.settings.database_url,
-                           progress=lambda done, total: seen.append((done, total)))
+    report = await rebuild(
+        definition(),
+        settings,
+        live_database_url=live.settings.database_url,
+        progress=lambda done, total: seen.append((done, total)),
+    )
 
     assert report.messages > 0 and seen[-1] == (report.messages, report.messages)
     assert report.live_heads == 2 and report.live_unreachable is None, "the school's and the federation's heads reached"
@@ -141,8 +165,9 @@ async def own_topic(infra) -> str:
 
 
 def rebuild_settings(infra, database: str) -> FinanceSettings:
-    return FinanceSettings(database_url=infra.pg_dsn(database), kafka_bootstrap_servers=infra.kafka_bootstrap,
-                           jwt_secret=JWT_SECRET)
+    return FinanceSettings(
+        database_url=infra.pg_dsn(database), kafka_bootstrap_servers=infra.kafka_bootstrap, jwt_secret=JWT_SECRET
+    )
 
 
 async def database_exists(infra, database: str) -> bool:
@@ -177,8 +202,11 @@ async def test_a_partition_whose_first_records_are_gone_refuses_the_rebuild_befo
     def run_cli():
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(finance_cli, "definition", lambda: rebuilding_from(topic))
-            return CliRunner().invoke(finance_cli.cli, ["rebuild", "--into", infra.pg_dsn(target)],
-                                      env=service_env(infra, "finance", "finance_live_unused"))
+            return CliRunner().invoke(
+                finance_cli.cli,
+                ["rebuild", "--into", infra.pg_dsn(target)],
+                env=service_env(infra, "finance", "finance_live_unused"),
+            )
 
     result = await asyncio.to_thread(run_cli)
     assert result.exit_code == 1, result.output
@@ -198,22 +226,32 @@ async def test_a_replay_that_stops_short_of_a_live_head_is_refused_naming_the_le
 
     async def live_heads():
         async with live.session_factory() as session:
-            return dict((await session.execute(
-                select(ledgers.c.organization_id, ledgers.c.last_sequence).where(ledgers.c.last_sequence > 0)
-            )).all())
+            return dict(
+                (
+                    await session.execute(
+                        select(ledgers.c.organization_id, ledgers.c.last_sequence).where(ledgers.c.last_sequence > 0)
+                    )
+                ).all()
+            )
 
     heads = await eventually(live_heads, timeout=60)
     # The live books have entries whose journal records the replayed topic (empty) no longer holds.
     topic = await own_topic(infra)
 
     with pytest.raises(IncompleteLedgers) as refused:
-        await rebuild(rebuilding_from(topic), rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
-                      live_database_url=live.settings.database_url)
+        await rebuild(
+            rebuilding_from(topic),
+            rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+            live_database_url=live.settings.database_url,
+        )
 
     assert refused.value.missing == sorted(MissingEntries(ledger, 1, head) for ledger, head in heads.items())
     assert f"ledger {school}: sequences 1–{heads[school]} are missing from the replay" in str(refused.value)
 
     unreachable = f"postgresql+asyncpg://{infra.pg_user}:{infra.pg_password}@127.0.0.1:1/finance_live"
-    report = await rebuild(rebuilding_from(topic), rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
-                           live_database_url=unreachable)
+    report = await rebuild(
+        rebuilding_from(topic),
+        rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+        live_database_url=unreachable,
+    )
     assert report.live_heads is None and report.live_unreachable, "without a live database, only gaps are checked"

@@ -46,11 +46,13 @@ def spec(org: str, day: dt.date, description: str, *lines: contract.LineSpec) ->
     return contract.PostingSpec(organization_id=org, effective_date=day, description=description, lines=list(lines))
 
 
-
-
 def membership_message(envelope, offset: int) -> IncomingMessage:
     return IncomingMessage(
-        topic=topics.MEMBERSHIP, partition=0, offset=offset, key=envelope.key, value=envelope.data,
+        topic=topics.MEMBERSHIP,
+        partition=0,
+        offset=offset,
+        key=envelope.key,
+        value=envelope.data,
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
 
@@ -82,8 +84,12 @@ async def books(build_service):
     member_id, setup = school_events(federation, school)
     setup.append(
         OrganizationRegisteredV1(
-            organization_id=other_school, federation_id=federation, name="No. 2 Middle", kind="grassroots_union",
-            parent_id=federation, path=[federation, other_school],
+            organization_id=other_school,
+            federation_id=federation,
+            name="No. 2 Middle",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, other_school],
         )
     )
     for offset, event in enumerate(setup):
@@ -91,41 +97,67 @@ async def books(build_service):
 
     p = {}
     [p["fed_dues"]] = await post(
-        finance, federation, federation,
+        finance,
+        federation,
+        federation,
         spec(federation, dt.date(2026, 9, 5), "会费 county dues", line("1001", 3000_00), line("4101", credit=3000_00)),
     )
     [p["before_term"]] = await post(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         spec(school, dt.date(2026, 8, 20), "会费 August", line("1001", 100_00), line("4101", credit=100_00)),
     )
     [p["dues"]] = await post(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         spec(school, dt.date(2026, 10, 10), "会费 October", line("1001", 500_00), line("4101", credit=500_00)),
     )
     # An allocation: one instruction, both ledgers, each line naming the other organization.
     fed_side, school_side = await post(
-        finance, federation, school,
-        spec(federation, dt.date(2026, 10, 20), "补助下级 table-tennis table",
-             line("5201", 2000_00, counterparty=school), line("1001", credit=2000_00)),
-        spec(school, dt.date(2026, 10, 20), "上级补助 table-tennis table",
-             line("1001", 2000_00), line("4103", credit=2000_00, counterparty=federation)),
+        finance,
+        federation,
+        school,
+        spec(
+            federation,
+            dt.date(2026, 10, 20),
+            "补助下级 table-tennis table",
+            line("5201", 2000_00, counterparty=school),
+            line("1001", credit=2000_00),
+        ),
+        spec(
+            school,
+            dt.date(2026, 10, 20),
+            "上级补助 table-tennis table",
+            line("1001", 2000_00),
+            line("4103", credit=2000_00, counterparty=federation),
+        ),
     )
     p["allocation_fed"], p["allocation_school"] = fed_side, school_side
     [p["activity"]] = await post(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         spec(school, dt.date(2026, 12, 1), "文体活动 sports day", line("5102", 150_00), line("1001", credit=150_00)),
     )
     [p["mistake"]] = await post(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         spec(school, dt.date(2026, 12, 3), "设备 entered twice", line("5103", 80_00), line("1001", credit=80_00)),
     )
     reversal = await apply_instruction(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         contract.Reverse(posting_id=p["mistake"], effective_date=dt.date(2026, 12, 4), reason="entered twice"),
     )
     [p["reversal"]] = reversal["posting_ids"]
     [p["after_term"]] = await post(
-        finance, federation, school,
+        finance,
+        federation,
+        school,
         spec(school, dt.date(2027, 2, 10), "会费 February", line("1001", 999_00), line("4101", credit=999_00)),
     )
 
@@ -133,14 +165,20 @@ async def books(build_service):
     officer = bearer(Role.UNION_OFFICER, school, federation, subject="treasurer-zhao")
     answer = await client.post(
         f"/v1/organizations/{school}/expenses",
-        json={"category": "welfare", "amount_fen": 300_00, "spent_on": "2026-11-05",
-              "description": f"困难补助 member:{member_id} Li Hua"},
+        json={
+            "category": "welfare",
+            "amount_fen": 300_00,
+            "spent_on": "2026-11-05",
+            "description": f"困难补助 member:{member_id} Li Hua",
+        },
         headers={**officer, "traceparent": TRACEPARENT},
     )
     assert answer.status_code == 202, answer.text
     # A dues payment reported by membership, itself caused by a command made there.
     payment = envelope_for(
-        dues(federation, school, member_id, 21_50), causation_id=MEMBERSHIP_CMD, actor="officer-qian",
+        dues(federation, school, member_id, 21_50),
+        causation_id=MEMBERSHIP_CMD,
+        actor="officer-qian",
         trace_headers={"traceparent": TRACEPARENT},
     )
     assert await finance.consumer.handle(membership_message(payment, 50)) is Outcome.PROCESSED
@@ -258,8 +296,9 @@ async def test_audit_pack_lists_every_entry_of_the_term_with_sources_and_the_cha
     assert totals["5103"] == ["80.00", "80.00", "0.00"]
     assert [row for row in rows if row and row[0] == "total"] == [["total", "", "3131.50", "3131.50", ""]]
 
-    page = await books.client.get(f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "lang": "en"},
-                                  headers=auditor)
+    page = await books.client.get(
+        f"/v1/organizations/{books.school}/audit-pack", params={**TERM, "lang": "en"}, headers=auditor
+    )
     assert page.status_code == 200 and "chain intact" in page.text and str(p["reversal"]) in page.text
 
     # By default the pack speaks the federation's language (zh-CN here): the same lines, Chinese headers.
@@ -287,7 +326,8 @@ async def test_trace_walks_an_http_command_entry_back_to_its_command(books: Book
     trace = response.json()
     assert trace["posting"]["organization_id"] == books.school
     assert [(l["account_code"], l["debit_fen"], l["credit_fen"]) for l in trace["posting"]["lines"]] == [
-        ("5101", 300_00, 0), ("1001", 0, 300_00),
+        ("5101", 300_00, 0),
+        ("1001", 0, 300_00),
     ]
     journal = trace["journal_entry"]
     assert journal["event_id"] == trace["source_event"]["event_id"]
@@ -311,7 +351,10 @@ async def test_trace_of_an_event_entry_names_the_source_event_and_the_other_serv
     source = trace["source_event"]
     assert source["event_id"] == books.dues_event_id
     assert (source["type"], source["topic"], source["partition"], source["offset"]) == (
-        "unionfed.membership.dues_collected.v1", topics.MEMBERSHIP, 0, 50,
+        "unionfed.membership.dues_collected.v1",
+        topics.MEMBERSHIP,
+        0,
+        50,
     )
     assert source["occurred_at"] is not None
     assert trace["journal_entry"]["event_id"] != books.dues_event_id
@@ -327,16 +370,20 @@ async def test_trace_names_the_organizations_the_accounts_and_a_member_behind_an
     trace = (await books.client.get(f"/v1/postings/{books.posting['allocation_school']}/trace", headers=auditor)).json()
     assert trace["posting"]["organization_name"] == "No. 1 Primary"
     # The chart's names in the federation's language (zh-CN), the other level by its name.
-    assert [(l["account_code"], l["account_name"], l["counterparty_id"], l["counterparty_name"])
-            for l in trace["posting"]["lines"]] == [
-        ("1001", "银行存款及现金", None, None), ("4103", "上级补助收入", books.federation, "County union"),
+    assert [
+        (l["account_code"], l["account_name"], l["counterparty_id"], l["counterparty_name"])
+        for l in trace["posting"]["lines"]
+    ] == [
+        ("1001", "银行存款及现金", None, None),
+        ("4103", "上级补助收入", books.federation, "County union"),
     ]
     # A staff account's subject is all finance knows of that person.
     assert (trace["actor"], trace["actor_name"]) == ("tester", None)
 
     # A member acting for themselves is shown by their display name, beside the subject.
-    paid = envelope_for(dues(books.federation, books.school, books.member_id, 10_00, period="2026-11"),
-                        actor=str(books.member_id))
+    paid = envelope_for(
+        dues(books.federation, books.school, books.member_id, 10_00, period="2026-11"), actor=str(books.member_id)
+    )
     assert await books.finance.consumer.handle(membership_message(paid, 60)) is Outcome.PROCESSED
     assert await apply_journal(books.finance) == [Outcome.PROCESSED]
     async with books.finance.session_factory() as session:
@@ -378,7 +425,10 @@ async def test_consolidation_eliminates_transfers_inside_the_federation(books: B
     assert accounts["5201"]["combined_fen"] == 2000_00 and accounts["5201"]["consolidated_fen"] == 0
     assert accounts["4103"]["combined_fen"] == 2000_00 and accounts["4103"]["consolidated_fen"] == 0
     assert statement["eliminated_debit_fen"] == statement["eliminated_credit_fen"] == 2000_00
-    fed_bank, school_bank = (await balances(books.finance, books.federation))["1001"], (await balances(books.finance, books.school))["1001"]
+    fed_bank, school_bank = (
+        (await balances(books.finance, books.federation))["1001"],
+        (await balances(books.finance, books.school))["1001"],
+    )
     assert accounts["1001"]["consolidated_fen"] == fed_bank + school_bank == 1000_00 + 3170_50
     assert accounts["4101"]["consolidated_fen"] == 3000_00 + 100_00 + 500_00 + 21_50 + 999_00
     assert statement["total_debit_balances_fen"] == statement["total_credit_balances_fen"]
@@ -391,7 +441,9 @@ async def test_consolidation_eliminates_transfers_inside_the_federation(books: B
     hidden = await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=outsider)
     assert hidden.status_code == 404
     member = bearer(Role.MEMBER, books.school, books.federation)
-    assert (await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=member)).status_code == 403
+    assert (
+        await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=member)
+    ).status_code == 403
 
 
 def welfare_message(envelope, offset: int) -> IncomingMessage:
@@ -406,46 +458,108 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
     member_id, setup = school_events(federation, school)
     offsets = iter(range(1, 10**6))
     for event in setup:
-        assert await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+        assert (
+            await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+        )
 
     async def welfare(*events) -> None:
         for event in events:
-            assert await finance.consumer.handle(welfare_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+            assert (
+                await finance.consumer.handle(welfare_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+            )
         assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
 
-    await post(finance, federation, school,
-               spec(school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)))
+    await post(
+        finance,
+        federation,
+        school,
+        spec(
+            school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)
+        ),
+    )
     batch, members = uuid.uuid4(), 25
     holds = [(uuid.uuid4(), f"greeting/{batch}/{uuid.uuid4()}") for _ in range(members)]
-    await welfare(*(
-        WelfareHoldRequestedV1(organization_id=school, federation_id=federation, hold_id=hold, category="welfare",
-                               amount_fen=200_00, purpose="中秋节慰问", reference=reference)
-        for hold, reference in holds
-    ))
-    await welfare(*(
-        WelfareHoldPaidV1(organization_id=school, federation_id=federation, hold_id=hold, amount_fen=200_00,
-                          paid_on=dt.date(2026, 9, 24), description="中秋节慰问 2026-09-24")
-        for hold, _ in holds
-    ))
-    grant = uuid.uuid4()
-    await welfare(WelfareHoldRequestedV1(organization_id=school, federation_id=federation, hold_id=grant,
-                                         category="welfare", amount_fen=800_00, purpose="重大困难帮扶",
-                                         reference=f"grant/{uuid.uuid4()}"))
-    await welfare(WelfareHoldPaidV1(organization_id=school, federation_id=federation, hold_id=grant, amount_fen=800_00,
-                                    goods_fen=500_00, paid_on=dt.date(2026, 10, 8), description="重大困难帮扶 米、油、棉被"))
     await welfare(
-        DonationReceivedV1(organization_id=school, federation_id=federation, donation_id=uuid.uuid4(), drive="aixin",
-                           amount_fen=3_000_00, received_on=dt.date(2026, 11, 2), donor="anonymous"),
-        DonationsDisbursedV1(organization_id=school, federation_id=federation, disbursement_id=uuid.uuid4(),
-                             drive="aixin", amount_fen=1_000_00, paid_on=dt.date(2026, 11, 9), beneficiary="受助职工（aixin）"),
+        *(
+            WelfareHoldRequestedV1(
+                organization_id=school,
+                federation_id=federation,
+                hold_id=hold,
+                category="welfare",
+                amount_fen=200_00,
+                purpose="中秋节慰问",
+                reference=reference,
+            )
+            for hold, reference in holds
+        )
+    )
+    await welfare(
+        *(
+            WelfareHoldPaidV1(
+                organization_id=school,
+                federation_id=federation,
+                hold_id=hold,
+                amount_fen=200_00,
+                paid_on=dt.date(2026, 9, 24),
+                description="中秋节慰问 2026-09-24",
+            )
+            for hold, _ in holds
+        )
+    )
+    grant = uuid.uuid4()
+    await welfare(
+        WelfareHoldRequestedV1(
+            organization_id=school,
+            federation_id=federation,
+            hold_id=grant,
+            category="welfare",
+            amount_fen=800_00,
+            purpose="重大困难帮扶",
+            reference=f"grant/{uuid.uuid4()}",
+        )
+    )
+    await welfare(
+        WelfareHoldPaidV1(
+            organization_id=school,
+            federation_id=federation,
+            hold_id=grant,
+            amount_fen=800_00,
+            goods_fen=500_00,
+            paid_on=dt.date(2026, 10, 8),
+            description="重大困难帮扶 米、油、棉被",
+        )
+    )
+    await welfare(
+        DonationReceivedV1(
+            organization_id=school,
+            federation_id=federation,
+            donation_id=uuid.uuid4(),
+            drive="aixin",
+            amount_fen=3_000_00,
+            received_on=dt.date(2026, 11, 2),
+            donor="anonymous",
+        ),
+        DonationsDisbursedV1(
+            organization_id=school,
+            federation_id=federation,
+            disbursement_id=uuid.uuid4(),
+            drive="aixin",
+            amount_fen=1_000_00,
+            paid_on=dt.date(2026, 11, 9),
+            beneficiary="受助职工（aixin）",
+        ),
     )
 
     async with finance.session_factory() as session:
-        descriptions = set(await session.scalars(select(postings.c.description).where(postings.c.organization_id == school)))
+        descriptions = set(
+            await session.scalars(select(postings.c.description).where(postings.c.organization_id == school))
+        )
     assert {"代收捐款：aixin，捐款人 匿名", "代管捐款拨付：aixin，付给 受助职工（aixin）"} <= descriptions
 
     officer = bearer(Role.UNION_OFFICER, school, federation)
-    response = await client.get(f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer)
+    response = await client.get(
+        f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer
+    )
     await client.aclose()
     assert response.status_code == 200, response.text
     rows = csv_rows(response)

@@ -30,7 +30,11 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 def message(topic: str, event, offset: int) -> IncomingMessage:
     envelope = envelope_for(event)
     return IncomingMessage(
-        topic=topic, partition=0, offset=offset, key=envelope.key, value=envelope.data,
+        topic=topic,
+        partition=0,
+        offset=offset,
+        key=envelope.key,
+        value=envelope.data,
         headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
 
@@ -47,33 +51,61 @@ async def books_of_a_federation(finance, language: str | None) -> tuple[str, lis
     events = [
         *((topics.MEMBERSHIP, e) for e in setup),
         (topics.MEMBERSHIP, dues(federation, school, member_id, 21_50, period="2026-11")),
-        (topics.WELFARE, DonationReceivedV1(organization_id=school, federation_id=federation, donation_id=uuid.uuid4(),
-                                            drive=drive, amount_fen=500_00, received_on=DAY, donor="anonymous")),
-        (topics.WELFARE, DonationsDisbursedV1(organization_id=school, federation_id=federation,
-                                              disbursement_id=uuid.uuid4(), drive=drive, amount_fen=500_00,
-                                              paid_on=DAY, beneficiary=drive)),
+        (
+            topics.WELFARE,
+            DonationReceivedV1(
+                organization_id=school,
+                federation_id=federation,
+                donation_id=uuid.uuid4(),
+                drive=drive,
+                amount_fen=500_00,
+                received_on=DAY,
+                donor="anonymous",
+            ),
+        ),
+        (
+            topics.WELFARE,
+            DonationsDisbursedV1(
+                organization_id=school,
+                federation_id=federation,
+                disbursement_id=uuid.uuid4(),
+                drive=drive,
+                amount_fen=500_00,
+                paid_on=DAY,
+                beneficiary=drive,
+            ),
+        ),
     ]
     for topic, event in events:
         assert await finance.consumer.handle(message(topic, event, next(offsets))) is Outcome.PROCESSED
     officer = bearer(Role.UNION_OFFICER, school, federation)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t") as api:
-        funds = await api.post(f"/v1/organizations/{school}/employer-funds", headers=officer,
-                               json={"amount_fen": 8_600_00, "received_on": DAY.isoformat()})
+        funds = await api.post(
+            f"/v1/organizations/{school}/employer-funds",
+            headers=officer,
+            json={"amount_fen": 8_600_00, "received_on": DAY.isoformat()},
+        )
         assert funds.status_code == 202, funds.text
         assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
         async with finance.session_factory() as session:
             dues_posting = await session.scalar(
                 select(postings.c.id).where(postings.c.organization_id == school, postings.c.sequence == 1)
             )
-        reversal = await api.post(f"/v1/postings/{dues_posting}/reversal", headers=officer,
-                                  json={"reason": "2026-11", "effective_date": DAY.isoformat()})
+        reversal = await api.post(
+            f"/v1/postings/{dues_posting}/reversal",
+            headers=officer,
+            json={"reason": "2026-11", "effective_date": DAY.isoformat()},
+        )
         assert reversal.status_code == 202, reversal.text
         assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
     async with finance.session_factory() as session:
-        descriptions = list(await session.scalars(
-            select(postings.c.description).where(postings.c.organization_id.in_([school, federation]))
-            .order_by(postings.c.organization_id, postings.c.sequence)
-        ))
+        descriptions = list(
+            await session.scalars(
+                select(postings.c.description)
+                .where(postings.c.organization_id.in_([school, federation]))
+                .order_by(postings.c.organization_id, postings.c.sequence)
+            )
+        )
     return drive, descriptions
 
 
@@ -99,9 +131,13 @@ async def test_an_english_federations_books_are_in_english(build_service):
     assert len(descriptions) == 6, descriptions
     for description in descriptions:
         assert not HAN.search(description), description
-    assert {"Dues collected for 2026-11", f"Donation to {drive} from an anonymous donor",
-            f"Donations of {drive} paid to {drive}", "Employer union funds: 2% union funds",
-            "Reversal: 2026-11"} <= set(descriptions)
+    assert {
+        "Dues collected for 2026-11",
+        f"Donation to {drive} from an anonymous donor",
+        f"Donations of {drive} paid to {drive}",
+        "Employer union funds: 2% union funds",
+        "Reversal: 2026-11",
+    } <= set(descriptions)
 
 
 async def test_the_disclosure_speaks_the_federations_language_unless_asked_otherwise(build_service):
@@ -114,9 +150,14 @@ async def test_the_disclosure_speaks_the_federations_language_unless_asked_other
             assert await finance.consumer.handle(message(topics.MEMBERSHIP, event, offset)) is Outcome.PROCESSED
         member = bearer(Role.MEMBER, school, federation)
         term = {"from": "2026-09-01", "to": "2027-01-31", "format": "csv"}
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t") as api:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t"
+        ) as api:
             default = await api.get(f"/v1/organizations/{school}/disclosure", params=term, headers=member)
-            asked = await api.get(f"/v1/organizations/{school}/disclosure", params={**term, "lang": "zh" if language == "en" else "en"},
-                                  headers=member)
+            asked = await api.get(
+                f"/v1/organizations/{school}/disclosure",
+                params={**term, "lang": "zh" if language == "en" else "en"},
+                headers=member,
+            )
         assert default.status_code == 200, default.text
         assert expected in default.content.decode("utf-8-sig") and other in asked.content.decode("utf-8-sig")

@@ -43,19 +43,47 @@ from unionfed_finance.domain.ledger import GENESIS_HASH
 
 POSTING_ID = uuid.UUID("7d7c1a3e-0000-4000-8000-000000000001")
 ENTRY = {
-    "id": POSTING_ID, "organization_id": "no1-primary", "sequence": 7, "effective_date": dt.date(2026, 10, 28),
-    "description": "会费 Dues", "total_fen": 5000, "source_event_id": "evt-1",
-    "source_event_type": "unionfed.membership.dues_collected.v1", "source_topic": "unionfed.membership",
-    "source_partition": 2, "source_offset": 41, "actor": "treasurer-li", "causation_id": None,
-    "correlation_id": "corr-1", "trace_id": None, "journal_event_id": "jrn-1", "journal_partition": 0,
-    "journal_offset": 9, "reverses_posting_id": None, "previous_hash": GENESIS_HASH,
+    "id": POSTING_ID,
+    "organization_id": "no1-primary",
+    "sequence": 7,
+    "effective_date": dt.date(2026, 10, 28),
+    "description": "会费 Dues",
+    "total_fen": 5000,
+    "source_event_id": "evt-1",
+    "source_event_type": "unionfed.membership.dues_collected.v1",
+    "source_topic": "unionfed.membership",
+    "source_partition": 2,
+    "source_offset": 41,
+    "actor": "treasurer-li",
+    "causation_id": None,
+    "correlation_id": "corr-1",
+    "trace_id": None,
+    "journal_event_id": "jrn-1",
+    "journal_partition": 0,
+    "journal_offset": 9,
+    "reverses_posting_id": None,
+    "previous_hash": GENESIS_HASH,
     "recorded_at": dt.datetime(2026, 10, 28, 18, 30, 5, 120, tzinfo=dt.timezone(dt.timedelta(hours=8))),
 }
 LINES = [
-    {"posting_id": POSTING_ID, "line_no": 1, "organization_id": "no1-primary", "account_code": "1001",
-     "debit_fen": 5000, "credit_fen": 0, "counterparty_id": None},
-    {"posting_id": POSTING_ID, "line_no": 2, "organization_id": "no1-primary", "account_code": "4101",
-     "debit_fen": 0, "credit_fen": 5000, "counterparty_id": None},
+    {
+        "posting_id": POSTING_ID,
+        "line_no": 1,
+        "organization_id": "no1-primary",
+        "account_code": "1001",
+        "debit_fen": 5000,
+        "credit_fen": 0,
+        "counterparty_id": None,
+    },
+    {
+        "posting_id": POSTING_ID,
+        "line_no": 2,
+        "organization_id": "no1-primary",
+        "account_code": "4101",
+        "debit_fen": 0,
+        "credit_fen": 5000,
+        "counterparty_id": None,
+    },
 ]
 SIGNED_AT = dt.datetime(2026, 12, 31, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 KEY = Ed25519PrivateKey.generate()
@@ -69,8 +97,10 @@ def test_every_stored_column_is_chained_except_the_hash_and_its_digests():
 def test_the_canonical_document_is_rfc8785_of_the_documented_layout():
     # Written out by hand: keys sorted, no whitespace, UTF-8, UUIDs and dates as strings,
     # recorded_at in UTC with microseconds and Z. This is the layout the README documents.
-    line = '{{"account_code":"{a}","counterparty_id":null,"credit_fen":{c},"debit_fen":{d},"line_no":{n},' \
-           '"organization_id":"no1-primary","posting_id":"7d7c1a3e-0000-4000-8000-000000000001"}}'
+    line = (
+        '{{"account_code":"{a}","counterparty_id":null,"credit_fen":{c},"debit_fen":{d},"line_no":{n},'
+        '"organization_id":"no1-primary","posting_id":"7d7c1a3e-0000-4000-8000-000000000001"}}'
+    )
     expected = (
         '{"entry":{"actor":"treasurer-li","causation_id":null,"correlation_id":"corr-1","description":"会费 Dues",'
         '"effective_date":"2026-10-28","id":"7d7c1a3e-0000-4000-8000-000000000001","journal_event_id":"jrn-1",'
@@ -79,7 +109,9 @@ def test_the_canonical_document_is_rfc8785_of_the_documented_layout():
         '"sequence":7,"source_event_id":"evt-1","source_event_type":"unionfed.membership.dues_collected.v1",'
         '"source_offset":41,"source_partition":2,"source_topic":"unionfed.membership","total_fen":5000,'
         '"trace_id":null},"lines":['
-        + line.format(a="1001", c=0, d=5000, n=1) + "," + line.format(a="4101", c=5000, d=0, n=2)
+        + line.format(a="1001", c=0, d=5000, n=1)
+        + ","
+        + line.format(a="4101", c=5000, d=0, n=2)
         + '],"v":2}'
     )
     assert entry_hash(ENTRY, LINES) == hashlib.sha256(expected.encode()).hexdigest()
@@ -134,14 +166,23 @@ def test_a_renumbered_missing_or_added_line_is_named():
 
 HOSTILE_TEXT = [
     "".join(map(chr, range(0x80))),  # every control character, quote, backslash, slash and DEL
-    "工会 \u2028\u2029 \ufeff é 𝄞 🎉 \U0010ffff", '"\\"', "", " leading and trailing ",
+    "工会 \u2028\u2029 \ufeff é 𝄞 🎉 \U0010ffff",
+    '"\\"',
+    "",
+    " leading and trailing ",
 ]
 
 
 @pytest.mark.parametrize("text", HOSTILE_TEXT)
 def test_the_posters_fast_canonical_form_is_byte_for_byte_rfc8785(text):
-    entry = {**ENTRY, "description": text, "actor": text[::-1], "total_fen": MAX_SAFE_INTEGER,
-             "source_offset": -MAX_SAFE_INTEGER, "counterparty_id": None}
+    entry = {
+        **ENTRY,
+        "description": text,
+        "actor": text[::-1],
+        "total_fen": MAX_SAFE_INTEGER,
+        "source_offset": -MAX_SAFE_INTEGER,
+        "counterparty_id": None,
+    }
     lines = [{**LINES[0], "counterparty_id": text}, LINES[1]]
     digest, digests = chain_record(entry, lines)
     assert digest == entry_hash(entry, lines) == hashlib.sha256(rfc8785.dumps(entry_document(entry, lines))).hexdigest()
@@ -165,8 +206,12 @@ def test_a_chained_timestamp_must_be_aware():
 
 def head(**overrides) -> dict:
     values = {
-        "organization_id": "no1-primary", "sequence": 42, "head_hash": "ab" * 32,
-        "signed_off_by": "民主理财小组 Wang Fang", "signed_off_at": SIGNED_AT, "private_key": KEY,
+        "organization_id": "no1-primary",
+        "sequence": 42,
+        "head_hash": "ab" * 32,
+        "signed_off_by": "民主理财小组 Wang Fang",
+        "signed_off_at": SIGNED_AT,
+        "private_key": KEY,
     }
     values.update(overrides)
     return sign_head(**values)
@@ -178,8 +223,12 @@ TRUSTED = {key_id(KEY.public_key()): KEY.public_key()}
 def test_signed_head_names_the_head_in_utc_and_verifies_after_a_json_round_trip():
     document = head()
     assert {k: document[k] for k in HEAD_FIELDS} == {
-        "organization_id": "no1-primary", "sequence": 42, "hash": "ab" * 32, "chain_scheme": 2,
-        "signed_off_by": "民主理财小组 Wang Fang", "signed_off_at": "2026-12-31T10:30:00+00:00",
+        "organization_id": "no1-primary",
+        "sequence": 42,
+        "hash": "ab" * 32,
+        "chain_scheme": 2,
+        "signed_off_by": "民主理财小组 Wang Fang",
+        "signed_off_at": "2026-12-31T10:30:00+00:00",
         "key_id": key_id(KEY.public_key()),
     }
     assert document["signature"]["algorithm"] == "Ed25519"
@@ -190,8 +239,14 @@ def test_signed_head_names_the_head_in_utc_and_verifies_after_a_json_round_trip(
 
 @pytest.mark.parametrize(
     "field, value",
-    [("sequence", 41), ("hash", "cd" * 32), ("organization_id", "other-school"), ("signed_off_by", "someone else"),
-     ("signed_off_at", "2027-01-01T00:00:00+00:00"), ("chain_scheme", 1)],
+    [
+        ("sequence", 41),
+        ("hash", "cd" * 32),
+        ("organization_id", "other-school"),
+        ("signed_off_by", "someone else"),
+        ("signed_off_at", "2027-01-01T00:00:00+00:00"),
+        ("chain_scheme", 1),
+    ],
 )
 def test_any_altered_field_breaks_the_signature(field, value):
     document = head()
@@ -222,8 +277,9 @@ def test_the_signing_key_is_an_ed25519_pem_file(tmp_path):
     with pytest.raises(SigningKeyMissing, match="FINANCE_HEAD_SIGNING_KEY_FILE"):
         load_signing_key(None)
     path = tmp_path / "key.pem"
-    path.write_bytes(KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
+    path.write_bytes(
+        KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     assert key_id(load_signing_key(path).public_key()) == key_id(KEY.public_key())
     path.write_text("not a key")
     with pytest.raises(SigningKeyMissing, match="not a readable"):
@@ -268,7 +324,9 @@ def test_an_auditor_verifies_a_head_with_jq_and_openssl_alone(tmp_path):
     assert made.returncode == 0, made.stderr
     assert (tmp_path / "payload").read_bytes() == signed_payload(head())
     verified = sh("openssl pkeyutl -verify -pubin -inkey pub.pem -rawin -in payload -sigfile sig")
-    assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout, verified.stdout + verified.stderr
+    assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout, (
+        verified.stdout + verified.stderr
+    )
     fingerprint = sh("openssl pkey -pubin -in pub.pem -outform DER | sha256sum")
     assert fingerprint.stdout.split()[0] == head()["key_id"]
 
@@ -286,7 +344,9 @@ def test_a_head_check_reads_as_a_sentence_for_the_auditor():
         f"2026-12-31 10:30 UTC, key {document['key_id'][:16]}…) has changed since it was signed."
     )
     changed = HeadCheck(document, "entry 42 now has hash ff…")
-    assert str(changed).startswith("Entries up to entry 42 of no1-primary (signed off by") and "HAVE CHANGED" in str(changed)
+    assert str(changed).startswith("Entries up to entry 42 of no1-primary (signed off by") and "HAVE CHANGED" in str(
+        changed
+    )
     untrusted = HeadCheck(document, "the signature does not match", signature_ok=False)
     assert str(untrusted) == "The head of no1-primary at entry 42 cannot be trusted: the signature does not match."
 

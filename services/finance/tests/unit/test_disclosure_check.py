@@ -14,11 +14,20 @@ TERM = Period(dt.date(2026, 9, 1), dt.date(2027, 1, 31))
 
 def statement(welfare_fen: int = 300_00, goods_fen: int = 0):
     return build_disclosure(
-        organization_id="no1-primary", organization_name="城关第一小学工会", period=TERM,
-        generated_at=dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC), head=LedgerHead(9, "ab" * 32),
+        organization_id="no1-primary",
+        organization_name="城关第一小学工会",
+        period=TERM,
+        generated_at=dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC),
+        head=LedgerHead(9, "ab" * 32),
         opening_bank_fen=100_00,
-        movements={"1001": Movement(2000_00, welfare_fen), "4103": Movement(0, 2000_00), "5101": Movement(welfare_fen, 0)},
-        welfare_entries=[WelfareEntry(dt.date(2026, 11, 5), 4, "困难补助 受助人-abc123", welfare_fen, goods_fen=goods_fen)],
+        movements={
+            "1001": Movement(2000_00, welfare_fen),
+            "4103": Movement(0, 2000_00),
+            "5101": Movement(welfare_fen, 0),
+        },
+        welfare_entries=[
+            WelfareEntry(dt.date(2026, 11, 5), 4, "困难补助 受助人-abc123", welfare_fen, goods_fen=goods_fen)
+        ],
     )
 
 
@@ -28,9 +37,18 @@ def test_the_url_carries_the_ledger_the_period_the_head_and_the_figures():
     url = disclosure_check.check_url("http://localhost:8080/api/finance/v1/public/disclosure-check", printed)
     query = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
     assert query == {
-        "o": "no1-primary", "from": "2026-09-01", "to": "2027-01-31", "seq": "9", "hash": "ab" * 32,
-        "open": "10000", "in": "200000", "out": "30000", "close": "180000", "d": printed.digest,
-        "at": "2026-12-05T03:00:00+00:00", "sig": query["sig"],
+        "o": "no1-primary",
+        "from": "2026-09-01",
+        "to": "2027-01-31",
+        "seq": "9",
+        "hash": "ab" * 32,
+        "open": "10000",
+        "in": "200000",
+        "out": "30000",
+        "close": "180000",
+        "d": printed.digest,
+        "at": "2026-12-05T03:00:00+00:00",
+        "sig": query["sig"],
     }
     # The signature survives the URL-safe round trip byte for byte.
     assert disclosure_check.signature_from_url(query["at"], query["sig"]) == signature
@@ -48,7 +66,10 @@ def test_an_altered_headline_figure_is_named_with_both_values():
     printed = dataclasses.replace(disclosure_check.PrintedStatement.of(statement()), expenditure_fen=200_00)
     [difference] = disclosure_check.differences(printed, statement())
     assert (difference.item, difference.label_zh, difference.printed, difference.books) == (
-        "expenditure_total", "支出合计", "200.00", "300.00"
+        "expenditure_total",
+        "支出合计",
+        "200.00",
+        "300.00",
     )
     assert disclosure_check.differences(disclosure_check.PrintedStatement.of(statement()), statement()) == []
 

@@ -14,7 +14,11 @@ def test_gaps_and_shortfalls_are_named_per_ledger_with_their_range():
         live_heads={"school-a": 9, "fed-1": 12, "school-b": 2},
     )
 
-    assert missing == [MissingEntries("fed-1", 4, 12), MissingEntries("school-a", 4, 6), MissingEntries("school-b", 1, 2)]
+    assert missing == [
+        MissingEntries("fed-1", 4, 12),
+        MissingEntries("school-a", 4, 6),
+        MissingEntries("school-b", 1, 2),
+    ]
     assert str(IncompleteLedgers(missing)) == (
         "ledger fed-1: sequences 4–12 are missing from the replay; "
         "ledger school-a: sequences 4–6 are missing from the replay; "

@@ -156,7 +156,11 @@ def test_disclosure_figures_add_up():
     statement = _statement()
     assert {l.code: l.amount_fen for l in statement.income} == {"4101": 800_00, "4102": 0, "4103": 2_000_00, "4104": 0}
     assert {l.code: l.amount_fen for l in statement.expenditure} == {
-        "5101": 450_00, "5102": 200_00, "5103": 0, "5201": 0, "5202": 150_00,
+        "5101": 450_00,
+        "5102": 200_00,
+        "5103": 0,
+        "5201": 0,
+        "5202": 150_00,
     }
     assert statement.income_total_fen == 2_800_00
     assert statement.expenditure_total_fen == 800_00
@@ -166,8 +170,11 @@ def test_disclosure_figures_add_up():
     # without being income or expense: they are named, so the statement adds up.
     assert statement.other_bank_fen == 200_00 + 150_00
     assert (
-        statement.opening_bank_fen + statement.income_total_fen - statement.expenditure_total_fen
-        + statement.other_bank_fen == statement.closing_bank_fen
+        statement.opening_bank_fen
+        + statement.income_total_fen
+        - statement.expenditure_total_fen
+        + statement.other_bank_fen
+        == statement.closing_bank_fen
     )
 
 
@@ -206,7 +213,13 @@ def test_disclosure_csv_starts_with_a_bom_and_is_chinese_by_default():
 def test_disclosure_in_english_uses_english_headings_and_account_names():
     rows = _csv_rows(render_disclosure_csv(_statement(), "en"))
     labels = {row[1] for row in rows if len(row) == 3}
-    assert {"Opening bank and cash balance", "Dues income", "Welfare expense", "Total income", "Closing bank and cash balance"} <= labels
+    assert {
+        "Opening bank and cash balance",
+        "Dues income",
+        "Welfare expense",
+        "Total income",
+        "Closing bank and cash balance",
+    } <= labels
     assert not any("收入" in cell for row in rows for cell in row)
 
 
@@ -231,13 +244,26 @@ def test_disclosure_html_is_a_standalone_page_with_title_period_and_escaped_text
 def test_a_festival_greeting_is_one_line_of_count_times_amount_and_its_total():
     batch, other_batch = uuid.uuid4(), uuid.uuid4()
     greeting = [
-        WelfareEntry(dt.date(2027, 1, 20), 10 + i, "春节慰问 2027-01-20", 200_00, reference=f"greeting/{batch}/{uuid.uuid4()}")
+        WelfareEntry(
+            dt.date(2027, 1, 20), 10 + i, "春节慰问 2027-01-20", 200_00, reference=f"greeting/{batch}/{uuid.uuid4()}"
+        )
         for i in range(300)
     ]
-    retried = WelfareEntry(dt.date(2027, 1, 21), 400, "春节慰问 2027-01-20", 200_00,
-                           reference=f"greeting/{batch}/{uuid.uuid4()}/{uuid.uuid4()}")
+    retried = WelfareEntry(
+        dt.date(2027, 1, 21),
+        400,
+        "春节慰问 2027-01-20",
+        200_00,
+        reference=f"greeting/{batch}/{uuid.uuid4()}/{uuid.uuid4()}",
+    )
     womens_day = [
-        WelfareEntry(dt.date(2026, 9, 10), 5 + i, "教师节慰问 2026-09-10", 100_00, reference=f"greeting/{other_batch}/{uuid.uuid4()}")
+        WelfareEntry(
+            dt.date(2026, 9, 10),
+            5 + i,
+            "教师节慰问 2026-09-10",
+            100_00,
+            reference=f"greeting/{other_batch}/{uuid.uuid4()}",
+        )
         for i in range(2)
     ]
     grant = WelfareEntry(dt.date(2026, 10, 9), 3, "住院慰问 grant/1", 500_00, goods_fen=300_00, reference="grant/1")
@@ -269,7 +295,12 @@ def test_welfare_cash_and_goods_are_shown_apart():
 
 def test_money_held_for_others_is_itemised_and_explained_on_the_statement():
     statement = _statement()
-    assert {l.code: l.amount_fen for l in statement.held_for_others} == {"1131": 0, "2201": 150_00, "2301": 200_00, "3001": 0}
+    assert {l.code: l.amount_fen for l in statement.held_for_others} == {
+        "1131": 0,
+        "2201": 150_00,
+        "2301": 200_00,
+        "3001": 0,
+    }
     assert sum(l.amount_fen for l in statement.held_for_others) == statement.other_bank_fen
     rows = _csv_rows(render_disclosure_csv(statement))
     assert ["", "非收支款项净收付（代管捐款、应付上缴款等）", "350.00"] in rows
@@ -285,12 +316,29 @@ def test_money_held_for_others_is_itemised_and_explained_on_the_statement():
 
 def _entry(sequence: int, lines: list[AuditLine], **overrides) -> AuditEntry:
     values = dict(
-        id=str(uuid.uuid4()), sequence=sequence, effective_date=dt.date(2026, 10, 1), description="会费",
-        total_fen=sum(l.debit_fen for l in lines), source_event_id="ev-1", source_event_type="t", source_topic="x",
-        source_partition=0, source_offset=sequence, actor="treasurer-li", causation_id="cmd-1",
-        correlation_id="corr-1", trace_id="f" * 32, journal_event_id="j-1", journal_partition=2,
-        journal_offset=40, reverses_posting_id=None, reversed_by_posting_id=None,
-        previous_hash="0" * 64, hash="1" * 64, recorded_at=GENERATED, lines=tuple(lines),
+        id=str(uuid.uuid4()),
+        sequence=sequence,
+        effective_date=dt.date(2026, 10, 1),
+        description="会费",
+        total_fen=sum(l.debit_fen for l in lines),
+        source_event_id="ev-1",
+        source_event_type="t",
+        source_topic="x",
+        source_partition=0,
+        source_offset=sequence,
+        actor="treasurer-li",
+        causation_id="cmd-1",
+        correlation_id="corr-1",
+        trace_id="f" * 32,
+        journal_event_id="j-1",
+        journal_partition=2,
+        journal_offset=40,
+        reverses_posting_id=None,
+        reversed_by_posting_id=None,
+        previous_hash="0" * 64,
+        hash="1" * 64,
+        recorded_at=GENERATED,
+        lines=tuple(lines),
     )
     values.update(overrides)
     return AuditEntry(**values)
@@ -299,12 +347,17 @@ def _entry(sequence: int, lines: list[AuditLine], **overrides) -> AuditEntry:
 def test_audit_pack_lists_every_line_with_its_source_and_totals_per_account():
     entries = (
         _entry(1, [AuditLine(1, "1001", 500_00, 0, None), AuditLine(2, "4101", 0, 500_00, None)]),
-        _entry(2, [AuditLine(1, "5201", 200_00, 0, "school-2"), AuditLine(2, "1001", 0, 200_00, None)],
-               reversed_by_posting_id="r-9"),
+        _entry(
+            2,
+            [AuditLine(1, "5201", 200_00, 0, "school-2"), AuditLine(2, "1001", 0, 200_00, None)],
+            reversed_by_posting_id="r-9",
+        ),
     )
     totals = account_totals(entries)
     assert [(t.code, t.debit_fen, t.credit_fen) for t in totals] == [
-        ("1001", 500_00, 200_00), ("4101", 0, 500_00), ("5201", 200_00, 0),
+        ("1001", 500_00, 200_00),
+        ("4101", 0, 500_00),
+        ("5201", 200_00, 0),
     ]
     pack = AuditPack(SCHOOL, "第一小学工会", TERM, GENERATED, HEAD, ChainResult(True, "chain intact"), entries, totals)
     assert pack.debit_total_fen == pack.credit_total_fen == 700_00
@@ -325,8 +378,16 @@ def test_audit_pack_lists_every_line_with_its_source_and_totals_per_account():
 
 def test_the_audit_pack_speaks_the_federations_language():
     entries = (_entry(1, [AuditLine(1, "1001", 500_00, 0, None), AuditLine(2, "4101", 0, 500_00, None)]),)
-    pack = AuditPack(SCHOOL, "第一小学工会", TERM, GENERATED, HEAD, ChainResult(True, "chain intact"), entries,
-                     account_totals(entries))
+    pack = AuditPack(
+        SCHOOL,
+        "第一小学工会",
+        TERM,
+        GENERATED,
+        HEAD,
+        ChainResult(True, "chain intact"),
+        entries,
+        account_totals(entries),
+    )
     rows = _csv_rows(render_audit_csv(pack, "zh"))
     assert rows[0] == ["工会经费审查资料（民主理财小组）"]
     header = rows.index(next(r for r in rows if r and r[0] == "序号"))
@@ -361,9 +422,13 @@ def test_chain_result_takes_describe_when_present_else_str():
 def test_consolidation_rolls_up_sub_accounts_and_eliminates_internal_transfers():
     # Federation allocated 300 to the school; the school keeps a drive sub-account.
     balances = [
-        ("1001", 700_00), ("5201", 300_00),  # federation: 1000 in, 300 out to the school
+        ("1001", 700_00),
+        ("5201", 300_00),  # federation: 1000 in, 300 out to the school
         ("4101", 1000_00),
-        ("1001", 500_00), ("4103", 300_00), ("2301/drive-li", 150_00), ("2301/drive-wu", 50_00),  # school
+        ("1001", 500_00),
+        ("4103", 300_00),
+        ("2301/drive-li", 150_00),
+        ("2301/drive-wu", 50_00),  # school
         ("4101", 0),
     ]
     eliminated = {"5201": Movement(debit_fen=300_00), "4103": Movement(credit_fen=300_00)}

@@ -28,10 +28,14 @@ def every_posting(language: str | None) -> list[Posting]:
         flows.dues(school, 21_50, "2026-11", DAY, **lang),
         *flows.employer_funds(school, county, 8_600_00, DAY, flows.FundPolicy(400), None, **lang),
         *flows.remittance_paid(school, county, 3_440_00, DAY, **lang),
-        *flows.allocation(county, school, 2_000_00, DAY, "乒乓球台" if language != "en" else "table-tennis table", **lang),
+        *flows.allocation(
+            county, school, 2_000_00, DAY, "乒乓球台" if language != "en" else "table-tennis table", **lang
+        ),
         flows.donation_received(school, drive, 500_00, DAY, "anonymous", **lang),
         flows.donation_received(school, drive, 500_00, DAY, "张老师", **lang),
-        flows.donation_disbursed(school, drive, 1_000_00, DAY, "Assisted worker" if language == "en" else "受助职工", **lang),
+        flows.donation_disbursed(
+            school, drive, 1_000_00, DAY, "Assisted worker" if language == "en" else "受助职工", **lang
+        ),
     ]
 
 
@@ -61,8 +65,13 @@ def test_the_anonymous_donor_marker_becomes_words_of_the_language():
 
 def test_a_reversal_posts_the_words_its_instruction_carries_and_older_entries_keep_theirs():
     original = flows.dues("no1-primary", 21_50, "2026-11", DAY)
-    worded = contract.Reverse(posting_id=uuid.uuid4(), effective_date=DAY, reason="重复录入", description="冲销：重复录入")
+    worded = contract.Reverse(
+        posting_id=uuid.uuid4(), effective_date=DAY, reason="重复录入", description="冲销：重复录入"
+    )
     legacy = contract.Reverse(posting_id=uuid.uuid4(), effective_date=DAY, reason="entered twice")
     assert original.reversal(uuid.uuid4(), DAY, _reversal_description(worded)).description == "冲销：重复录入"
     assert _reversal_description(legacy) == "Reversal: entered twice"
-    assert original.reversal(uuid.uuid4(), DAY, "x").lines == (Line("1001", credit_fen=21_50), Line("4101", debit_fen=21_50))
+    assert original.reversal(uuid.uuid4(), DAY, "x").lines == (
+        Line("1001", credit_fen=21_50),
+        Line("4101", debit_fen=21_50),
+    )

@@ -88,11 +88,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(
-        "uq_scheduled_change_pending", "scheduled_member_changes", ["member_id"], unique=True,
+        "uq_scheduled_change_pending",
+        "scheduled_member_changes",
+        ["member_id"],
+        unique=True,
         postgresql_where=sa.text("status = 'scheduled'"),
     )
     op.create_index(
-        "ix_scheduled_change_due", "scheduled_member_changes", ["effective_on"],
+        "ix_scheduled_change_due",
+        "scheduled_member_changes",
+        ["effective_on"],
         postgresql_where=sa.text("status = 'scheduled'"),
     )
 
@@ -112,7 +117,10 @@ def upgrade() -> None:
         sa.UniqueConstraint("organization_id", "number", name="uq_committee_term_number"),
     )
     op.create_index(
-        "uq_committee_current_term", "committee_terms", ["organization_id"], unique=True,
+        "uq_committee_current_term",
+        "committee_terms",
+        ["organization_id"],
+        unique=True,
         postgresql_where=sa.text("closed_on IS NULL"),
     )
     op.create_table(

@@ -20,8 +20,11 @@ def upgrade() -> None:
     # ILIKE '%张三丰%' uses this index when the query has three or more characters; shorter
     # queries have no trigram and are answered by walking the (display_name, id) order instead.
     op.create_index(
-        "ix_members_display_name_trgm", "members", ["display_name"],
-        postgresql_using="gin", postgresql_ops={"display_name": "gin_trgm_ops"},
+        "ix_members_display_name_trgm",
+        "members",
+        ["display_name"],
+        postgresql_using="gin",
+        postgresql_ops={"display_name": "gin_trgm_ops"},
     )
     # One- and two-character queries (a surname, 张伟) have no trigram. Every name's one- and
     # two-character grams, case-folded, in a GIN index narrow those to the names holding them;

@@ -36,7 +36,10 @@ def _digest_existing_tails() -> None:
     keys = pii.current()
     connection.execute(
         sa.text("UPDATE members SET id_number_tail_digest = :digest WHERE id = :id"),
-        [{"id": row.id, "digest": keys.id_tail_digest(id_tail_of(keys.decrypt(row.id_number_ciphertext)))} for row in rows],
+        [
+            {"id": row.id, "digest": keys.id_tail_digest(id_tail_of(keys.decrypt(row.id_number_ciphertext)))}
+            for row in rows
+        ],
     )
 
 

@@ -22,7 +22,9 @@ async def county(build_service, keycloak):
     runtime = await build_service(definition, start=False, **keycloak.membership_settings())
     county, school, other = unique("county"), unique("school"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         for org_id, name in ((school, "第一小学工会"), (other, "第二中学工会")):
@@ -35,11 +37,16 @@ def _user(keycloak, org: str, fed: str, role: Role, *, name: str = "测试用户
     """A Keycloak user with a settled password (as after their first sign-in): id, username, password."""
     username, password = f"t-{uuid.uuid4().hex[:10]}", f"Pw-{uuid.uuid4().hex}"
     with keycloak.admin() as admin:
-        created = admin.post("/users", json={
-            "username": username, "firstName": name, "enabled": True,
-            "attributes": {"org": [org], "fed": [fed], "role": [role.value]},
-            "credentials": [{"type": "password", "value": password, "temporary": False}],
-        })
+        created = admin.post(
+            "/users",
+            json={
+                "username": username,
+                "firstName": name,
+                "enabled": True,
+                "attributes": {"org": [org], "fed": [fed], "role": [role.value]},
+                "credentials": [{"type": "password", "value": password, "temporary": False}],
+            },
+        )
         assert created.status_code == 201, created.text
     return created.headers["location"].rsplit("/", 1)[-1], username, password
 
@@ -48,8 +55,9 @@ def _settle_password(keycloak, account_id: str) -> str:
     """What the person does at their first sign-in: choose their own password."""
     password = f"Pw-{uuid.uuid4().hex}"
     with keycloak.admin() as admin:
-        admin.put(f"/users/{account_id}/reset-password",
-                  json={"type": "password", "value": password, "temporary": False}).raise_for_status()
+        admin.put(
+            f"/users/{account_id}/reset-password", json={"type": "password", "value": password, "temporary": False}
+        ).raise_for_status()
         user = admin.get(f"/users/{account_id}").raise_for_status().json()
         user["requiredActions"] = []
         admin.put(f"/users/{account_id}", json=user).raise_for_status()
@@ -71,17 +79,26 @@ async def test_a_keycloak_token_is_accepted_by_a_real_service_as_the_right_princ
 
 async def test_hs256_tokens_are_accepted_only_where_a_secret_is_configured(build_service, keycloak):
     both = await build_service(definition, start=False, **keycloak.membership_settings())
-    oidc_only = await build_service(definition, start=False, jwt_secret=None,
-                                    pii_key="a-pii-key-for-this-test-only-0123456789", **keycloak.membership_settings())
+    oidc_only = await build_service(
+        definition,
+        start=False,
+        jwt_secret=None,
+        pii_key="a-pii-key-for-this-test-only-0123456789",
+        **keycloak.membership_settings(),
+    )
     county = unique("county")
     for runtime in (both, oidc_only):
         async with runtime.uow() as uow:
-            await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
+            await handlers.found_federation(
+                uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
+            )
     local = bearer(Role.FEDERATION_ADMIN, county, county)
     _id, username, password = _user(keycloak, county, county, Role.AUDITOR)
     oidc = {"Authorization": f"Bearer {keycloak.token(username, password)}"}
     for runtime, local_status in ((both, 200), (oidc_only, 401)):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m"
+        ) as api:
             assert (await api.get(f"/v1/organizations/{county}", headers=local)).status_code == local_status
             assert (await api.get(f"/v1/organizations/{county}", headers=oidc)).status_code == 200
 
@@ -89,13 +106,19 @@ async def test_hs256_tokens_are_accepted_only_where_a_secret_is_configured(build
 async def test_a_county_officer_creates_a_school_chairs_account_who_must_choose_a_password(county, keycloak):
     _runtime, api, fed, school, _other = county
     officer = bearer(Role.UNION_OFFICER, fed, fed, "county-officer")
-    created = await api.post(f"/v1/organizations/{school}/accounts", headers=officer,
-                             json={"username": f"chair-{uuid.uuid4().hex[:8]}", "display_name": "王芳",
-                                   "role": "union_officer"})
+    created = await api.post(
+        f"/v1/organizations/{school}/accounts",
+        headers=officer,
+        json={"username": f"chair-{uuid.uuid4().hex[:8]}", "display_name": "王芳", "role": "union_officer"},
+    )
     assert created.status_code == 201, created.text
     account = created.json()
     assert (account["organization_id"], account["organization_name"], account["role"], account["enabled"]) == (
-        school, "第一小学工会", "union_officer", True)
+        school,
+        "第一小学工会",
+        "union_officer",
+        True,
+    )
     # The temporary password signs in only to be replaced: no token until a new one is chosen.
     first = keycloak.password_grant(account["username"], account["temporary_password"])
     assert first.status_code == 400 and "not fully set up" in first.json().get("error_description", ""), first.text
@@ -106,10 +129,14 @@ async def test_a_county_officer_creates_a_school_chairs_account_who_must_choose_
     # Once chosen, the chair's token names the school, the county and the role.
     password = _settle_password(keycloak, account["id"])
     assert _runtime.tokens.verify(keycloak.token(account["username"], password)) == Principal(
-        account["id"], Role.UNION_OFFICER, school, fed)
+        account["id"], Role.UNION_OFFICER, school, fed
+    )
     # The same username again is a conflict.
-    again = await api.post(f"/v1/organizations/{school}/accounts", headers=officer,
-                           json={"username": account["username"], "display_name": "王芳", "role": "member"})
+    again = await api.post(
+        f"/v1/organizations/{school}/accounts",
+        headers=officer,
+        json={"username": account["username"], "display_name": "王芳", "role": "member"},
+    )
     assert (again.status_code, again.json()["code"]) == (409, "username_taken")
 
 
@@ -129,8 +156,9 @@ async def test_nobody_creates_an_account_above_or_beside_their_scope_or_role(cou
         above = await api.post(f"/v1/organizations/{school}/accounts", headers=school_officer, json=body(role))
         assert (above.status_code, above.json()["code"]) == (403, "role_above_yours"), role
     for role in (Role.AUDITOR, Role.MEMBER, Role.WELFARE_OFFICER):
-        refused = await api.post(f"/v1/organizations/{school}/accounts", headers=bearer(role, school, fed),
-                                 json=body("member"))
+        refused = await api.post(
+            f"/v1/organizations/{school}/accounts", headers=bearer(role, school, fed), json=body("member")
+        )
         assert (refused.status_code, refused.json()["code"]) == (403, "accounts_forbidden"), role
     # The county admin may give a federation admin's role; nobody may make a platform admin here.
     county_admin = bearer(Role.FEDERATION_ADMIN, fed, fed, "county-admin")
@@ -147,8 +175,13 @@ async def test_nobody_creates_an_account_above_or_beside_their_scope_or_role(cou
 async def test_reset_disable_and_enable(county, keycloak):
     _runtime, api, fed, school, _other = county
     officer = bearer(Role.UNION_OFFICER, fed, fed, "county-officer")
-    created = (await api.post(f"/v1/organizations/{school}/accounts", headers=officer, json={
-        "username": f"treasurer-{uuid.uuid4().hex[:8]}", "display_name": "李娜", "role": "union_officer"})).json()
+    created = (
+        await api.post(
+            f"/v1/organizations/{school}/accounts",
+            headers=officer,
+            json={"username": f"treasurer-{uuid.uuid4().hex[:8]}", "display_name": "李娜", "role": "union_officer"},
+        )
+    ).json()
     account_id, username = created["id"], created["username"]
     password = _settle_password(keycloak, account_id)
     assert keycloak.password_grant(username, password).status_code == 200

@@ -33,19 +33,27 @@ async def founded(build_service, time_zone: str):
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
         await handlers.found_federation(
-            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会", time_zone=time_zone, sector="education")
+            uow,
+            platform_admin("ops"),
+            commands.FoundFederation(id=county, name="某县教育工会", time_zone=time_zone, sector="education"),
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     officer = bearer(Role.UNION_OFFICER, school, county, "treasurer-li")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(membership)), base_url="http://m") as api:
-        created = await api.post("/v1/organizations", headers=admin,
-                                 json={"id": school, "name": "第一小学工会", "kind": "grassroots_union", "parent_id": county})
+        created = await api.post(
+            "/v1/organizations",
+            headers=admin,
+            json={"id": school, "name": "第一小学工会", "kind": "grassroots_union", "parent_id": county},
+        )
         assert created.status_code == 201, created.text
         assert (created.json()["time_zone"], created.json()["sector"]) == (time_zone, None)
         policy = await api.put(f"/v1/federations/{county}/dues-policies/2026-01-01", json={}, headers=admin)
         assert policy.status_code == 200, policy.text
-        member = await api.post(f"/v1/organizations/{school}/members", headers=officer, json={
-            "display_name": "陈老师", "gender": "female", "joined_on": "2020-09-01", "base_salary_fen": 430_000})
+        member = await api.post(
+            f"/v1/organizations/{school}/members",
+            headers=officer,
+            json={"display_name": "陈老师", "gender": "female", "joined_on": "2020-09-01", "base_salary_fen": 430_000},
+        )
         assert member.status_code == 201, member.text
     return membership, county, school, member.json()["id"]
 
@@ -53,7 +61,9 @@ async def founded(build_service, time_zone: str):
 async def registrations(membership) -> list[OrganizationRegisteredV1]:
     async with membership.session_factory() as session:
         rows = await session.execute(
-            select(outbox.c.payload).where(outbox.c.event_type == OrganizationRegisteredV1.event_type).order_by(outbox.c.id)
+            select(outbox.c.payload)
+            .where(outbox.c.event_type == OrganizationRegisteredV1.event_type)
+            .order_by(outbox.c.id)
         )
         return [OrganizationRegisteredV1.model_validate(json.loads(row.payload)) for row in rows]
 
@@ -64,13 +74,20 @@ async def test_the_federations_zone_and_sector_travel_with_every_registration(bu
     federation, union = await registrations(membership)
 
     assert (federation.organization_id, federation.time_zone, federation.language, federation.sector) == (
-        county, "Europe/Berlin", "zh-CN", "education")
+        county,
+        "Europe/Berlin",
+        "zh-CN",
+        "education",
+    )
     # The school names no sector of its own (it inherits the county's) and carries the county's zone.
     assert (union.organization_id, union.time_zone, union.sector) == (school, "Europe/Berlin", None)
     async with membership.uow() as uow:
         school_locale = await uow.organizations.locale_of(school)
     assert (school_locale.time_zone.key, school_locale.language, school_locale.sector) == (
-        "Europe/Berlin", "zh-CN", "education")
+        "Europe/Berlin",
+        "zh-CN",
+        "education",
+    )
 
 
 @pytest.mark.parametrize(("time_zone", "january_has_begun"), [("Asia/Shanghai", True), ("Europe/Berlin", False)])
@@ -82,14 +99,16 @@ async def test_januarys_dues_are_collected_once_january_has_begun_on_the_federat
 
     async with membership.uow() as uow:
         if january_has_begun:
-            collection = await dues.collect_month(uow, treasurer, school, dues.CollectDues(period="2027-01"),
-                                                  now=NEW_YEAR_IN_BEIJING)
+            collection = await dues.collect_month(
+                uow, treasurer, school, dues.CollectDues(period="2027-01"), now=NEW_YEAR_IN_BEIJING
+            )
             [(_, payment)] = collection.collected
             assert (payment.period, payment.collected_at) == ("2027-01", NEW_YEAR_IN_BEIJING)
         else:
             with pytest.raises(Invalid, match="2027-01 has not begun"):
-                await dues.collect_month(uow, treasurer, school, dues.CollectDues(period="2027-01"),
-                                         now=NEW_YEAR_IN_BEIJING)
+                await dues.collect_month(
+                    uow, treasurer, school, dues.CollectDues(period="2027-01"), now=NEW_YEAR_IN_BEIJING
+                )
 
 
 @pytest.mark.parametrize(("time_zone", "due"), [("Asia/Shanghai", True), ("Europe/Berlin", False)])

@@ -16,15 +16,15 @@ from unionfed_shared.http import create_app
 pytestmark = pytest.mark.integration
 
 
-
-
 @pytest.fixture
 async def county(build_service):
     """A county federation with one school union and its maths group, over HTTP."""
     runtime = await build_service(definition)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership") as api:
@@ -60,7 +60,9 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     assert refused.status_code == 403
     hidden = await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=officer)
     assert hidden.status_code == 404
-    no_policy = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
+    no_policy = await api.post(
+        f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer
+    )
     assert no_policy.status_code == 409 and no_policy.json()["code"] == "dues_policy_missing"
     policy = await api.put(
         f"/v1/federations/{fed}/dues-policies/2026-01-01", json={"exempt_member_ids": [exempt]}, headers=admin
@@ -79,24 +81,33 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
 
     first = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
     assert first.status_code == 200, first.text
-    assert (first.json()["collected"], first.json()["collected_total_fen"], first.json()["not_collected"]) == (2, 4301, 2)
+    assert (first.json()["collected"], first.json()["collected_total_fen"], first.json()["not_collected"]) == (
+        2,
+        4301,
+        2,
+    )
     again = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
     assert (again.json()["collected"], again.json()["already_paid"]) == (0, 2)
 
     # Two officers collecting November at the same moment still collect each member once.
-    both = await asyncio.gather(*(
-        api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-11"}, headers=officer)
-        for _ in range(2)
-    ))
+    both = await asyncio.gather(
+        *(
+            api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-11"}, headers=officer)
+            for _ in range(2)
+        )
+    )
     assert sorted(r.json()["collected"] for r in both) == [0, 2]
     payments = (await api.get(f"/v1/organizations/{group}/dues-payments", headers=officer)).json()
     assert sorted((p["period"], p["amount_fen"]) for p in payments) == [("2026-10", 2151), ("2026-11", 2151)]
 
     async def dues_events():
         records = await read_topic(
-            infra.kafka_bootstrap, topics.MEMBERSHIP,
-            lambda r: dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1"
-            and r.key in (school.encode(), group.encode()),
+            infra.kafka_bootstrap,
+            topics.MEMBERSHIP,
+            lambda r: (
+                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1"
+                and r.key in (school.encode(), group.encode())
+            ),
         )
         return records if len(records) >= 4 else None
 
@@ -107,7 +118,9 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     future = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2099-01"}, headers=officer)
     assert future.status_code == 422
 
-    arrears = (await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=officer)).json()
+    arrears = (
+        await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=officer)
+    ).json()
     by_name = {m["display_name"]: m for m in arrears["members"]}
     assert set(by_name) == {"陈老师", "李老师", "张老师"}  # 王老师 is exempt
     assert [(p["period"], p["amount_fen"]) for p in by_name["陈老师"]["periods"]] == [("2026-09", 2150)]
@@ -132,18 +145,26 @@ async def test_a_new_rate_applies_from_its_month_and_retirees_are_exempt(county)
     chen = await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
     retiree = await enrol(api, school, officer, "老刘", base_salary_fen=300_000)
     for valid_from, rate in (("2026-01-01", 5), ("2026-10-15", 10)):
-        put = await api.put(f"/v1/federations/{fed}/dues-policies/{valid_from}", json={"rate_per_mille": rate}, headers=admin)
+        put = await api.put(
+            f"/v1/federations/{fed}/dues-policies/{valid_from}", json={"rate_per_mille": rate}, headers=admin
+        )
         assert put.status_code == 200, put.text
     retired = await api.post(
         f"/v1/members/{retiree}/status", json={"status": "retired", "effective_on": "2026-10-01"}, headers=admin
     )
     assert retired.status_code == 200, retired.text
 
-    arrears = (await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=admin)).json()
+    arrears = (
+        await api.get(f"/v1/organizations/{school}/dues-arrears", params={"through": "2026-11"}, headers=admin)
+    ).json()
     [only] = arrears["members"]
     assert only["member_id"] == chen
     # October is charged at the rate in force on 1 October; the new rate starts in November.
-    assert [(p["period"], p["amount_fen"]) for p in only["periods"]] == [("2026-09", 2150), ("2026-10", 2150), ("2026-11", 4300)]
+    assert [(p["period"], p["amount_fen"]) for p in only["periods"]] == [
+        ("2026-09", 2150),
+        ("2026-10", 2150),
+        ("2026-11", 4300),
+    ]
     listed = (await api.get(f"/v1/federations/{fed}/dues-policies", headers=admin)).json()
     assert [(p["valid_from"], p["rate_per_mille"]) for p in listed] == [("2026-01-01", 5), ("2026-10-15", 10)]
     bad = await api.put(f"/v1/federations/{fed}/dues-policies/2026-12-01", json={"rate_per_mille": 5.5}, headers=admin)

@@ -24,7 +24,9 @@ PLATFORM_ADMIN = bearer(Role.PLATFORM_ADMIN, PLATFORM, PLATFORM, "platform-ops")
 
 
 def client(runtime, name: str) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url=f"http://{name}", timeout=20)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(runtime)), base_url=f"http://{name}", timeout=20
+    )
 
 
 async def scalar(runtime, query):
@@ -36,18 +38,33 @@ async def test_a_platform_administrator_founds_a_federation_that_finance_then_ke
     membership = await build_service(definition)
     finance = await build_service(finance_definition)
     county = unique("county")
-    body = {"id": county, "name": "某县教育工会", "time_zone": "Asia/Urumqi", "language": "zh-CN", "sector": "education"}
+    body = {
+        "id": county,
+        "name": "某县教育工会",
+        "time_zone": "Asia/Urumqi",
+        "language": "zh-CN",
+        "sector": "education",
+    }
     async with client(membership, "membership") as api, client(finance, "finance") as books:
-        answer = await api.post("/v1/federations", json=body, headers={**PLATFORM_ADMIN, "Idempotency-Key": unique("k")})
+        answer = await api.post(
+            "/v1/federations", json=body, headers={**PLATFORM_ADMIN, "Idempotency-Key": unique("k")}
+        )
         assert answer.status_code == 201, answer.text
         assert answer.json() == {
-            "id": county, "name": "某县教育工会", "kind": "federation", "parent_id": None, "path": [county],
-            "time_zone": "Asia/Urumqi", "language": "zh-CN", "sector": "education",
+            "id": county,
+            "name": "某县教育工会",
+            "kind": "federation",
+            "parent_id": None,
+            "path": [county],
+            "time_zone": "Asia/Urumqi",
+            "language": "zh-CN",
+            "sector": "education",
         }
 
         # The same event the CLI emits, through the outbox.
         payloads = [
-            p for p in (await _outbox_payloads(membership, OrganizationRegisteredV1.event_type))
+            p
+            for p in (await _outbox_payloads(membership, OrganizationRegisteredV1.event_type))
             if p["organization_id"] == county
         ]
         assert len(payloads) == 1
@@ -74,12 +91,14 @@ async def test_only_a_platform_administrator_may_found_one_and_it_sees_nothing_o
     membership = await build_service(definition, start=False)
     county = unique("county")
     async with client(membership, "membership") as api:
-        assert (await api.post("/v1/federations", json={"id": county, "name": "某县教育工会"},
-                               headers=PLATFORM_ADMIN)).status_code == 201
+        assert (
+            await api.post("/v1/federations", json={"id": county, "name": "某县教育工会"}, headers=PLATFORM_ADMIN)
+        ).status_code == 201
         other = unique("other")
         for role in (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.MEMBER, Role.AUDITOR):
             refused = await api.post(
-                "/v1/federations", json={"id": other, "name": "另一工会"},
+                "/v1/federations",
+                json={"id": other, "name": "另一工会"},
                 headers={**bearer(role, county, county), "Accept-Language": "en"},
             )
             assert refused.status_code == 403, (role, refused.text)
@@ -89,8 +108,12 @@ async def test_only_a_platform_administrator_may_found_one_and_it_sees_nothing_o
 
         # Least privilege: the federation it founded is as invisible to it as one that does not exist.
         ghost = unique("ghost")
-        for path in ("/v1/organizations/{}", "/v1/organizations/{}/members", "/v1/organizations/{}/subtree",
-                     "/v1/organizations/{}/dues-payments"):
+        for path in (
+            "/v1/organizations/{}",
+            "/v1/organizations/{}/members",
+            "/v1/organizations/{}/subtree",
+            "/v1/organizations/{}/dues-payments",
+        ):
             mine, unknown = [await api.get(path.format(o), headers=PLATFORM_ADMIN) for o in (county, ghost)]
             assert mine.status_code == unknown.status_code == 404, (path, mine.text)
             assert mine.json()["code"] == unknown.json()["code"]
@@ -102,20 +125,27 @@ async def test_refusals_name_their_code_in_the_callers_language_and_found_nothin
     membership = await build_service(definition, start=False)
     county = unique("county")
     async with client(membership, "membership") as api:
-        assert (await api.post("/v1/federations", json={"id": county, "name": "某县教育工会"},
-                               headers=PLATFORM_ADMIN)).status_code == 201
+        assert (
+            await api.post("/v1/federations", json={"id": county, "name": "某县教育工会"}, headers=PLATFORM_ADMIN)
+        ).status_code == 201
         again = await api.post("/v1/federations", json={"id": county, "name": "又一个"}, headers=PLATFORM_ADMIN)
         assert again.status_code == 409 and again.json()["code"] == "organization_already_exists"
         assert county in again.json()["detail"] and "已存在" in again.json()["detail"]  # zh-CN by default
 
-        reserved = await api.post("/v1/federations", json={"id": PLATFORM, "name": "平台"},
-                                  headers={**PLATFORM_ADMIN, "Accept-Language": "en"})
+        reserved = await api.post(
+            "/v1/federations",
+            json={"id": PLATFORM, "name": "平台"},
+            headers={**PLATFORM_ADMIN, "Accept-Language": "en"},
+        )
         assert reserved.status_code == 422 and reserved.json()["code"] == "organization_id_reserved", reserved.text
         assert "reserved" in reserved.json()["detail"]
         assert await scalar(membership, select(func.count()).where(organizations.c.id == PLATFORM)) == 0
 
-        zone = await api.post("/v1/federations", json={"id": unique("mars"), "name": "火星", "time_zone": "Mars/Olympus"},
-                              headers=PLATFORM_ADMIN)
+        zone = await api.post(
+            "/v1/federations",
+            json={"id": unique("mars"), "name": "火星", "time_zone": "Mars/Olympus"},
+            headers=PLATFORM_ADMIN,
+        )
         assert zone.status_code == 422, zone.text
 
 
@@ -132,8 +162,16 @@ async def test_the_same_idempotency_key_replays_the_first_answer(build_service):
         other = await api.post("/v1/federations", json={**body, "name": "别的"}, headers=headers)
         assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert await scalar(membership, select(func.count()).where(organizations.c.id == county)) == 1
-    assert len([p for p in await _outbox_payloads(membership, OrganizationRegisteredV1.event_type)
-                if p["organization_id"] == county]) == 1
+    assert (
+        len(
+            [
+                p
+                for p in await _outbox_payloads(membership, OrganizationRegisteredV1.event_type)
+                if p["organization_id"] == county
+            ]
+        )
+        == 1
+    )
 
 
 async def _outbox_payloads(runtime, event_type: str) -> list[dict]:

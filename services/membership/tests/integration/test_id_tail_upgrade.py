@@ -50,7 +50,9 @@ async def test_members_enrolled_before_the_tail_index_are_found_by_their_tail(in
         async with engine.begin() as conn:  # as the previous release wrote them
             for org, parent, path in ((county, None, [county]), (school, county, [county, school])):
                 await conn.execute(
-                    text("INSERT INTO organizations (id, name, kind, parent_id, path) VALUES (:id, :id, :k, :p, :path)"),
+                    text(
+                        "INSERT INTO organizations (id, name, kind, parent_id, path) VALUES (:id, :id, :k, :p, :path)"
+                    ),
                     {"id": org, "k": "federation" if parent is None else "grassroots_union", "p": parent, "path": path},
                 )
             await conn.execute(
@@ -59,11 +61,19 @@ async def test_members_enrolled_before_the_tail_index_are_found_by_their_tail(in
                     "id_number_ciphertext, id_number_digest) VALUES (:id, :o, :f, '老会员', 'male', '2010-09-01', "
                     "'active', :c, :d)"
                 ),
-                {"id": member_id, "o": school, "f": county, "c": keys.encrypt(number), "d": keys.id_number_digest(number)},
+                {
+                    "id": member_id,
+                    "o": school,
+                    "f": county,
+                    "c": keys.encrypt(number),
+                    "d": keys.id_number_digest(number),
+                },
             )
             await conn.execute(
-                text("INSERT INTO members (id, organization_id, federation_id, display_name, gender, joined_on, status) "
-                     "VALUES (:id, :o, :f, '无证号', 'female', '2010-09-01', 'active')"),
+                text(
+                    "INSERT INTO members (id, organization_id, federation_id, display_name, gender, joined_on, status) "
+                    "VALUES (:id, :o, :f, '无证号', 'female', '2010-09-01', 'active')"
+                ),
                 {"id": uuid.uuid4(), "o": school, "f": county},
             )
     finally:

@@ -19,7 +19,9 @@ async def county(build_service):
     membership = await build_service(definition, start=False)
     county_id = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
+        )
     transport = httpx.ASGITransport(app=create_app(membership))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership", timeout=20) as api:
         yield membership, api, county_id
@@ -52,12 +54,22 @@ async def test_founding_and_enrolling_twice_with_one_key_creates_once(county):
     ]
     assert [a.status_code for a in answers] == [201, 201, 201], [a.text for a in answers]
     assert {a.json()["id"] for a in answers} == {answers[0].json()["id"]}
-    assert await count(membership, select(func.count()).select_from(members).where(members.c.organization_id == school)) == 1
+    assert (
+        await count(membership, select(func.count()).select_from(members).where(members.c.organization_id == school))
+        == 1
+    )
 
     other = await api.post(
-        f"/v1/organizations/{school}/members", json={**teacher, "display_name": "王老师"},
+        f"/v1/organizations/{school}/members",
+        json={**teacher, "display_name": "王老师"},
         headers={**admin, "Idempotency-Key": key},
     )
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
-    assert await count(membership, select(func.count()).select_from(members).where(members.c.organization_id == school)) == 1
-    assert await count(membership, select(func.count()).select_from(organizations).where(organizations.c.id == school)) == 1
+    assert (
+        await count(membership, select(func.count()).select_from(members).where(members.c.organization_id == school))
+        == 1
+    )
+    assert (
+        await count(membership, select(func.count()).select_from(organizations).where(organizations.c.id == school))
+        == 1
+    )

@@ -28,7 +28,11 @@ ON = dt.date(2026, 11, 1)
 
 def org(id: str, kind: str, path: list[str]) -> OrganizationRegisteredV1:
     return OrganizationRegisteredV1(
-        organization_id=id, federation_id=path[0], name=id, kind=kind, parent_id=path[-2] if len(path) > 1 else None,
+        organization_id=id,
+        federation_id=path[0],
+        name=id,
+        kind=kind,
+        parent_id=path[-2] if len(path) > 1 else None,
         path=path,
     )
 
@@ -52,21 +56,32 @@ async def test_a_moved_subtree_converges_even_when_a_child_arrives_late(build_se
     welfare = await build_service(welfare_definition, start=False)
     fed = f"c-{uuid.uuid4().hex[:8]}"
     east, school, group, late = (f"{p}-{uuid.uuid4().hex[:6]}" for p in ("east", "school", "group", "late"))
-    await apply_all(welfare, [
-        org(fed, "federation", [fed]),
-        org(east, "federation", [fed, east]),
-        org(school, "grassroots_union", [fed, school]),
-        org(group, "union_group", [fed, school, group]),
-        OrganizationMovedV1(
-            organization_id=school, federation_id=fed, old_parent_id=fed, new_parent_id=east,
-            old_path=[fed, school], new_path=[fed, east, school], moved_on=ON,
-        ),
-        # Registered before the move (so its event names the old path), delivered after it.
-        org(late, "union_group", [fed, school, late]),
-    ])
+    await apply_all(
+        welfare,
+        [
+            org(fed, "federation", [fed]),
+            org(east, "federation", [fed, east]),
+            org(school, "grassroots_union", [fed, school]),
+            org(group, "union_group", [fed, school, group]),
+            OrganizationMovedV1(
+                organization_id=school,
+                federation_id=fed,
+                old_parent_id=fed,
+                new_parent_id=east,
+                old_path=[fed, school],
+                new_path=[fed, east, school],
+                moved_on=ON,
+            ),
+            # Registered before the move (so its event names the old path), delivered after it.
+            org(late, "union_group", [fed, school, late]),
+        ],
+    )
     assert await paths(welfare) == {
-        fed: [fed], east: [fed, east], school: [fed, east, school],
-        group: [fed, east, school, group], late: [fed, east, school, late],
+        fed: [fed],
+        east: [fed, east],
+        school: [fed, east, school],
+        group: [fed, east, school, group],
+        late: [fed, east, school, late],
     }
 
 
@@ -76,24 +91,54 @@ async def test_transfers_and_status_changes_apply_once_and_in_any_partition_orde
     fed, a, b = (f"{p}-{uuid.uuid4().hex[:8]}" for p in ("fed", "a", "b"))
     member_id = uuid.uuid4()
     joined = MemberJoinedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, display_name="陈老师", gender="female",
+        organization_id=a,
+        federation_id=fed,
+        member_id=member_id,
+        display_name="陈老师",
+        gender="female",
         joined_on=dt.date(2019, 9, 1),
     )
     left_a = MemberStatusChangedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, member_version=2, status="left",
-        previous_status="active", change="left", effective_on=dt.date(2025, 1, 1),
+        organization_id=a,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=2,
+        status="left",
+        previous_status="active",
+        change="left",
+        effective_on=dt.date(2025, 1, 1),
     )
     rejoined_a = MemberStatusChangedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, member_version=3, status="active",
-        previous_status="left", change="rejoined", effective_on=dt.date(2025, 3, 1),
+        organization_id=a,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=3,
+        status="active",
+        previous_status="left",
+        change="rejoined",
+        effective_on=dt.date(2025, 3, 1),
     )
     transferred = MemberTransferredV1(
-        organization_id=b, federation_id=fed, member_id=member_id, member_version=5, from_organization_id=a,
-        effective_on=ON, display_name="陈老师", gender="female", joined_on=dt.date(2019, 9, 1), status="active",
+        organization_id=b,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=5,
+        from_organization_id=a,
+        effective_on=ON,
+        display_name="陈老师",
+        gender="female",
+        joined_on=dt.date(2019, 9, 1),
+        status="active",
     )
     retired_b = MemberStatusChangedV1(
-        organization_id=b, federation_id=fed, member_id=member_id, member_version=6, status="retired",
-        previous_status="active", change="retired", effective_on=dt.date(2026, 12, 1),
+        organization_id=b,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=6,
+        status="retired",
+        previous_status="active",
+        change="retired",
+        effective_on=dt.date(2026, 12, 1),
     )
     # Partition of school B (transfer, then retirement) delivered before school A's (join, leave, rejoin).
     for runtime in (welfare, finance):
@@ -119,16 +164,30 @@ async def test_two_transfers_applied_in_reverse_order_leave_the_member_at_the_la
     member_id = uuid.uuid4()
     card = {"display_name": "王老师", "gender": "male", "joined_on": dt.date(2018, 9, 1), "status": "active"}
     joined = MemberJoinedV1(
-        organization_id=a, federation_id=fed, member_id=member_id, display_name="王老师", gender="male",
+        organization_id=a,
+        federation_id=fed,
+        member_id=member_id,
+        display_name="王老师",
+        gender="male",
         joined_on=dt.date(2018, 9, 1),
     )
     to_b = MemberTransferredV1(
-        organization_id=b, federation_id=fed, member_id=member_id, member_version=3, from_organization_id=a,
-        effective_on=dt.date(2025, 9, 1), **card,
+        organization_id=b,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=3,
+        from_organization_id=a,
+        effective_on=dt.date(2025, 9, 1),
+        **card,
     )
     to_c = MemberTransferredV1(
-        organization_id=c, federation_id=fed, member_id=member_id, member_version=5, from_organization_id=b,
-        effective_on=dt.date(2026, 9, 1), **card,
+        organization_id=c,
+        federation_id=fed,
+        member_id=member_id,
+        member_version=5,
+        from_organization_id=b,
+        effective_on=dt.date(2026, 9, 1),
+        **card,
     )
     for runtime in (welfare, finance):
         await apply_all(runtime, [org(fed, "federation", [fed]), joined, to_c, to_b])
@@ -145,18 +204,25 @@ async def test_the_directory_gives_each_organization_its_federations_zone_and_it
     def located(id: str, kind: str, path: list[str], sector=None) -> OrganizationRegisteredV1:
         return org(id, kind, path).model_copy(update={"time_zone": "Europe/Berlin", "language": "en", "sector": sector})
 
-    await apply_all(welfare, [
-        # The group arrives before its school, whose sector it inherits once the school is known.
-        located(group, "union_group", [fed, school, group]),
-        located(fed, "federation", [fed], sector="education"),
-        located(street, "federation", [fed, street], sector="enterprise"),
-        located(school, "grassroots_union", [fed, street, school]),
-    ])
+    await apply_all(
+        welfare,
+        [
+            # The group arrives before its school, whose sector it inherits once the school is known.
+            located(group, "union_group", [fed, school, group]),
+            located(fed, "federation", [fed], sector="education"),
+            located(street, "federation", [fed, street], sector="enterprise"),
+            located(school, "grassroots_union", [fed, street, school]),
+        ],
+    )
     async with welfare.session_factory() as session:
         group_locale = await directory.locale_of(session, group)
         fed_locale = await directory.locale_of(session, fed)
         unknown = await directory.locale_of(session, f"nobody-{uuid.uuid4().hex[:8]}")
         assert await directory.time_zone_of(session, school) == group_locale.time_zone
-    assert (group_locale.time_zone.key, group_locale.language, group_locale.sector) == ("Europe/Berlin", "en", "enterprise")
+    assert (group_locale.time_zone.key, group_locale.language, group_locale.sector) == (
+        "Europe/Berlin",
+        "en",
+        "enterprise",
+    )
     assert fed_locale.sector == "education"
     assert (unknown.time_zone.key, unknown.language, unknown.sector) == ("Asia/Shanghai", "zh-CN", None)

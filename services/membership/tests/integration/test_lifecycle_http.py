@@ -25,8 +25,6 @@ pytestmark = pytest.mark.integration
 TODAY = business_time.today(business_time.DEFAULT_ZONE)
 
 
-
-
 def id_number(serial: str = "123") -> str:
     first_17 = f"33010619850315{serial}"
     return first_17 + id_check_character(first_17)
@@ -42,14 +40,24 @@ async def county(build_service):
     async with membership.uow() as uow:
         from unionfed_membership.service_layer import handlers
 
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
-    ids = {"county": county_id, "east": unique("east"), "a": unique("school-a"), "b": unique("school-b"), "group": unique("group")}
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
+        )
+    ids = {
+        "county": county_id,
+        "east": unique("east"),
+        "a": unique("school-a"),
+        "b": unique("school-b"),
+        "group": unique("group"),
+    }
     admin = bearer(Role.FEDERATION_ADMIN, county_id, county_id, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership", timeout=10) as api:
         for key, kind, parent in (
-            ("east", "federation", "county"), ("a", "grassroots_union", "county"),
-            ("b", "grassroots_union", "east"), ("group", "union_group", "a"),
+            ("east", "federation", "county"),
+            ("a", "grassroots_union", "county"),
+            ("b", "grassroots_union", "east"),
+            ("group", "union_group", "a"),
         ):
             answer = await api.post(
                 "/v1/organizations",
@@ -82,7 +90,12 @@ async def table_snapshot(runtime) -> tuple:
     async with runtime.session_factory() as session:
         return (
             sorted(tuple(r) for r in (await session.execute(select(organizations.c.id, organizations.c.path))).all()),
-            sorted(tuple(r) for r in (await session.execute(select(members.c.id, members.c.organization_id, members.c.status))).all()),
+            sorted(
+                tuple(r)
+                for r in (
+                    await session.execute(select(members.c.id, members.c.organization_id, members.c.status))
+                ).all()
+            ),
             (await session.execute(select(member_history.c.id))).all(),
             len(await outbox_rows(runtime)),
         )
@@ -98,7 +111,10 @@ async def test_a_moved_union_takes_its_subtree_and_its_history(county):
 
     [move] = (await api.get(f"/v1/organizations/{ids['a']}/moves", headers=admin)).json()
     assert (move["old_parent_id"], move["new_parent_id"], move["moved_by"], move["moved_on"]) == (
-        ids["county"], ids["east"], "admin-wang", TODAY.isoformat()
+        ids["county"],
+        ids["east"],
+        "admin-wang",
+        TODAY.isoformat(),
     )
     [event] = await outbox_rows(membership, "unionfed.membership.organization_moved.v1")
     payload = json.loads(event.payload)
@@ -106,8 +122,12 @@ async def test_a_moved_union_takes_its_subtree_and_its_history(county):
     assert payload["new_path"] == [ids["county"], ids["east"], ids["a"]]
 
     refusals = {
-        "cycle": await api.post(f"/v1/organizations/{ids['east']}/move", json={"new_parent_id": ids["a"]}, headers=admin),
-        "kind": await api.post(f"/v1/organizations/{ids['group']}/move", json={"new_parent_id": ids["east"]}, headers=admin),
+        "cycle": await api.post(
+            f"/v1/organizations/{ids['east']}/move", json={"new_parent_id": ids["a"]}, headers=admin
+        ),
+        "kind": await api.post(
+            f"/v1/organizations/{ids['group']}/move", json={"new_parent_id": ids["east"]}, headers=admin
+        ),
         "future": await api.post(
             f"/v1/organizations/{ids['b']}/move",
             json={"new_parent_id": ids["county"], "moved_on": (TODAY + dt.timedelta(days=3)).isoformat()},
@@ -121,7 +141,8 @@ async def test_a_moved_union_takes_its_subtree_and_its_history(county):
     assert refusals["future"].json()["code"] == "move_date_in_future"
     sub = unique("sub")
     created = await api.post(
-        "/v1/organizations", json={"id": sub, "name": "东片下属联合会", "kind": "federation", "parent_id": ids["east"]},
+        "/v1/organizations",
+        json={"id": sub, "name": "东片下属联合会", "kind": "federation", "parent_id": ids["east"]},
         headers=admin,
     )
     assert created.status_code == 201
@@ -131,7 +152,9 @@ async def test_a_moved_union_takes_its_subtree_and_its_history(county):
     assert await table_snapshot(membership) == before
 
     officer = bearer(Role.UNION_OFFICER, ids["a"], ids["county"])
-    refused = await api.post(f"/v1/organizations/{ids['group']}/move", json={"new_parent_id": ids["a"]}, headers=officer)
+    refused = await api.post(
+        f"/v1/organizations/{ids['group']}/move", json={"new_parent_id": ids["a"]}, headers=officer
+    )
     assert refused.status_code == 403
 
 
@@ -152,13 +175,17 @@ async def test_a_transfer_effective_today_moves_member_history_and_emits_one_eve
 
     history = (await api.get(f"/v1/members/{member['id']}/history", headers=admin)).json()
     assert [(h["organization_id"], h["change"]) for h in history] == [
-        (ids["a"], "joined"), (ids["a"], "transferred_out"), (ids["b"], "transferred_in"),
+        (ids["a"], "joined"),
+        (ids["a"], "transferred_out"),
+        (ids["b"], "transferred_in"),
     ]
     assert all(h["recorded_by"] == "admin-wang" for h in history)
     [event] = await outbox_rows(membership, "unionfed.membership.member_transferred.v1")
     payload = json.loads(event.payload)
     assert (payload["organization_id"], payload["from_organization_id"], payload["effective_on"]) == (
-        ids["b"], ids["a"], TODAY.isoformat()
+        ids["b"],
+        ids["a"],
+        TODAY.isoformat(),
     )
     # The school the member left no longer sees them; the new one does.
     old_officer = bearer(Role.UNION_OFFICER, ids["a"], ids["county"])
@@ -169,7 +196,8 @@ async def test_a_transfer_effective_today_moves_member_history_and_emits_one_eve
     before = await table_snapshot(membership)
     back = await api.post(
         f"/v1/members/{member['id']}/transfer",
-        json={"to_organization_id": ids["a"], "effective_on": TODAY.isoformat()}, headers=new_officer,
+        json={"to_organization_id": ids["a"], "effective_on": TODAY.isoformat()},
+        headers=new_officer,
     )
     assert back.status_code == 404
     for body in (
@@ -200,7 +228,8 @@ async def test_a_future_change_is_scheduled_visible_and_applied_when_due(county,
     assert [c["id"] for c in incoming] == [change["id"]]
 
     second = await api.post(
-        f"/v1/members/{member['id']}/status", json={"status": "retired", "effective_on": TODAY.isoformat()},
+        f"/v1/members/{member['id']}/status",
+        json={"status": "retired", "effective_on": TODAY.isoformat()},
         headers=admin,
     )
     assert second.status_code == 409 and second.json()["code"] == "member_change_already_scheduled"
@@ -210,7 +239,10 @@ async def test_a_future_change_is_scheduled_visible_and_applied_when_due(county,
     env = service_env(infra, "membership", database)
     run = lambda day: subprocess.run(  # noqa: E731
         [UNIONFED, "membership", "apply-scheduled", "--today", day.isoformat(), "--operator", "cron"],
-        env={**__import__("os").environ, **env}, capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     early = run(first_of_next_month - dt.timedelta(days=1))
     assert early.returncode == 0, early.stderr
@@ -231,7 +263,8 @@ async def test_a_due_change_is_applied_first_by_the_next_command_about_the_membe
     member = await enrol(api, ids["a"], admin)
     retire_on = TODAY + dt.timedelta(days=10)
     scheduled = await api.post(
-        f"/v1/members/{member['id']}/status", json={"status": "retired", "effective_on": retire_on.isoformat()},
+        f"/v1/members/{member['id']}/status",
+        json={"status": "retired", "effective_on": retire_on.isoformat()},
         headers=admin,
     )
     assert scheduled.json()["change"]["status"] == "scheduled"
@@ -239,14 +272,21 @@ async def test_a_due_change_is_applied_first_by_the_next_command_about_the_membe
     later = retire_on + dt.timedelta(days=5)
     async with membership.uow() as uow:
         outcome = await member_changes.change_member_status(
-            uow, principal, member["id"], commands.ChangeMemberStatus(status="deceased", effective_on=later), today=later
+            uow,
+            principal,
+            member["id"],
+            commands.ChangeMemberStatus(status="deceased", effective_on=later),
+            today=later,
         )
     assert outcome.applied and outcome.member.status == "deceased"
     history = (await api.get(f"/v1/members/{member['id']}/history", headers=admin)).json()
     assert [(h["change"], h["effective_on"]) for h in history][1:] == [
-        ("retired", retire_on.isoformat()), ("deceased", later.isoformat())
+        ("retired", retire_on.isoformat()),
+        ("deceased", later.isoformat()),
     ]
-    events = [json.loads(r.payload) for r in await outbox_rows(membership, "unionfed.membership.member_status_changed.v1")]
+    events = [
+        json.loads(r.payload) for r in await outbox_rows(membership, "unionfed.membership.member_status_changed.v1")
+    ]
     assert [(e["previous_status"], e["status"]) for e in events] == [("active", "retired"), ("retired", "deceased")]
 
 
@@ -270,7 +310,11 @@ async def test_personal_data_is_encrypted_masked_and_shown_only_by_its_endpoint(
     clear = await api.get(f"/v1/members/{member['id']}/personal-data", headers=officer)
     assert clear.status_code == 200
     assert clear.json() | {"member_id": None} == {
-        "member_id": None, "id_number": number, "phone": phone, "staff_no": "T-0042", "base_salary_fen": 430_000
+        "member_id": None,
+        "id_number": number,
+        "phone": phone,
+        "staff_no": "T-0042",
+        "base_salary_fen": 430_000,
     }
     assert (await api.get(f"/v1/members/{member['id']}/personal-data", headers=plain_member)).status_code == 403
     assert (await api.get(f"/v1/members/{member['id']}/personal-data", headers=stranger)).status_code == 404
@@ -287,7 +331,8 @@ async def test_personal_data_is_encrypted_masked_and_shown_only_by_its_endpoint(
     for bad in ({"id_number": mistyped}, {"phone": "1380013800"}, {"base_salary_fen": 4300.5}):
         refused = await api.post(
             f"/v1/organizations/{ids['a']}/members",
-            json={"display_name": "王老师", "gender": "male", "joined_on": "2020-09-01", **bad}, headers=admin,
+            json={"display_name": "王老师", "gender": "male", "joined_on": "2020-09-01", **bad},
+            headers=admin,
         )
         assert refused.status_code == 422, refused.text
     assert mistyped not in refused.text
@@ -322,7 +367,10 @@ async def test_an_officer_removed_at_the_election_is_refused(county):
 
     def term(number: int, chair: str, year: int) -> dict:
         return {
-            "number": number, "elected_on": f"{year}-09-01", "starts_on": f"{year}-09-01", "ends_on": f"{year + 5}-08-31",
+            "number": number,
+            "elected_on": f"{year}-09-01",
+            "starts_on": f"{year}-09-01",
+            "ends_on": f"{year + 5}-08-31",
             "roster": [
                 {"role": "chair", "subject": chair, "display_name": "主席"},
                 {"role": "treasurer", "subject": "teacher-treasurer", "display_name": "经审"},
@@ -330,26 +378,37 @@ async def test_an_officer_removed_at_the_election_is_refused(county):
             ],
         }
 
-    first = await api.post(f"/v1/organizations/{ids['a']}/committee-terms", json=term(1, "teacher-old-chair", 2020), headers=admin)
+    first = await api.post(
+        f"/v1/organizations/{ids['a']}/committee-terms", json=term(1, "teacher-old-chair", 2020), headers=admin
+    )
     assert first.status_code == 201, first.text
     dues = {"member_id": member["id"], "period": "2026-10", "amount_fen": 2150}
     refused = await api.post(f"/v1/organizations/{ids['a']}/dues-payments", json=dues, headers=committee_member)
     assert refused.status_code == 403 and refused.json()["code"] == "committee_role_not_allowed"
     paid = await api.post(f"/v1/organizations/{ids['a']}/dues-payments", json=dues, headers=treasurer)
     assert paid.status_code == 201, paid.text
-    assert (await api.post(f"/v1/organizations/{ids['a']}/members",
-                           json={"display_name": "委员招的", "gender": "male", "joined_on": "2021-09-01"},
-                           headers=committee_member)).status_code == 201
+    assert (
+        await api.post(
+            f"/v1/organizations/{ids['a']}/members",
+            json={"display_name": "委员招的", "gender": "male", "joined_on": "2021-09-01"},
+            headers=committee_member,
+        )
+    ).status_code == 201
 
     # 换届: the old chair runs the election that replaces them.
-    bad_number = await api.post(f"/v1/organizations/{ids['a']}/committee-terms", json=term(3, "teacher-new-chair", 2025), headers=old_chair)
+    bad_number = await api.post(
+        f"/v1/organizations/{ids['a']}/committee-terms", json=term(3, "teacher-new-chair", 2025), headers=old_chair
+    )
     assert bad_number.status_code == 422 and bad_number.json()["code"] == "committee_term_number_wrong"
     assert "第 2 届" in bad_number.json()["detail"]
-    second = await api.post(f"/v1/organizations/{ids['a']}/committee-terms", json=term(2, "teacher-new-chair", 2025), headers=old_chair)
+    second = await api.post(
+        f"/v1/organizations/{ids['a']}/committee-terms", json=term(2, "teacher-new-chair", 2025), headers=old_chair
+    )
     assert second.status_code == 201, second.text
     removed = await api.post(
         f"/v1/organizations/{ids['a']}/members",
-        json={"display_name": "x", "gender": "male", "joined_on": "2021-09-01"}, headers=old_chair,
+        json={"display_name": "x", "gender": "male", "joined_on": "2021-09-01"},
+        headers=old_chair,
     )
     assert removed.status_code == 403 and removed.json()["code"] == "not_on_committee"
     assert "teacher-old-chair" in removed.json()["detail"]
@@ -362,7 +421,10 @@ async def test_an_officer_removed_at_the_election_is_refused(county):
     assert {s["role_name"] for s in current["roster"]} == {"主席", "财务委员/经审", "委员"}
     # A union group's officers answer to their union's committee.
     group_officer = bearer(Role.UNION_OFFICER, ids["group"], ids["county"], "teacher-old-chair")
-    assert (await api.post(
-        f"/v1/organizations/{ids['group']}/members",
-        json={"display_name": "y", "gender": "male", "joined_on": "2021-09-01"}, headers=group_officer,
-    )).status_code == 403
+    assert (
+        await api.post(
+            f"/v1/organizations/{ids['group']}/members",
+            json={"display_name": "y", "gender": "male", "joined_on": "2021-09-01"},
+            headers=group_officer,
+        )
+    ).status_code == 403

@@ -30,14 +30,26 @@ async def county(membership):
     union group inside the first school; 12 members in each of the four, none in the county itself."""
     county_id = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会"))
-    ids = {"county": county_id, "east": unique("east"), "a": unique("a"), "b": unique("b"), "c": unique("c"), "group": unique("g")}
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
+        )
+    ids = {
+        "county": county_id,
+        "east": unique("east"),
+        "a": unique("a"),
+        "b": unique("b"),
+        "c": unique("c"),
+        "group": unique("g"),
+    }
     admin = bearer(Role.FEDERATION_ADMIN, county_id, county_id, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(membership))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership", timeout=30) as api:
         for key, kind, parent in (
-            ("east", "federation", "county"), ("a", "grassroots_union", "county"), ("b", "grassroots_union", "county"),
-            ("c", "grassroots_union", "east"), ("group", "union_group", "a"),
+            ("east", "federation", "county"),
+            ("a", "grassroots_union", "county"),
+            ("b", "grassroots_union", "county"),
+            ("c", "grassroots_union", "east"),
+            ("group", "union_group", "a"),
         ):
             answer = await api.post(
                 "/v1/organizations",
@@ -117,14 +129,18 @@ async def test_name_search_finds_chinese_names_by_one_character_or_three(county)
 
     full = await enrol(api, ids["c"], admin, "张三丰")
     await enrol(api, ids["c"], admin, "张三")
-    found = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "张三丰"}, headers=admin)).json()
+    found = (
+        await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "张三丰"}, headers=admin)
+    ).json()
     assert [m["id"] for m in found["items"]] == [full["id"]] and found["next_cursor"] is None
     two = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "三丰"}, headers=admin)).json()
     assert [m["id"] for m in two["items"]] == [full["id"]]
     # Latin names ignore case, with one or two letters (a gram) as with more.
     latin = await enrol(api, ids["a"], admin, "Li Hua")
     for query in ("LI", "h", "li hua"):
-        found = (await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": query}, headers=admin)).json()
+        found = (
+            await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": query}, headers=admin)
+        ).json()
         assert [m["id"] for m in found["items"]] == [latin["id"]], query
     # A % in the query is a character to find, not a wildcard.
     nothing = await api.get(f"/v1/organizations/{ids['county']}/members", params={"name": "%"}, headers=admin)
@@ -142,7 +158,8 @@ async def test_filters_by_union_status_and_staff_number(county):
     retiring = enrolled["b"][3]
     changed = await api.post(
         f"/v1/members/{retiring['id']}/status",
-        json={"status": "retired", "effective_on": dt.date.today().isoformat()}, headers=admin,
+        json={"status": "retired", "effective_on": dt.date.today().isoformat()},
+        headers=admin,
     )
     assert changed.status_code == 200, changed.text
     retired, _ = await every_page(api, ids["county"], admin, status="retired")
@@ -229,23 +246,28 @@ async def test_a_members_dues_are_listed_month_by_month_across_unions(county):
     for period, org in (("2026-10", ids["a"]), ("2026-09", ids["a"])):
         paid = await api.post(
             f"/v1/organizations/{org}/dues-payments",
-            json={"member_id": teacher["id"], "period": period, "amount_fen": 2150}, headers=admin,
+            json={"member_id": teacher["id"], "period": period, "amount_fen": 2150},
+            headers=admin,
         )
         assert paid.status_code == 201, paid.text
     moved = await api.post(
         f"/v1/members/{teacher['id']}/transfer",
-        json={"to_organization_id": ids["b"], "effective_on": "2026-11-01"}, headers=admin,
+        json={"to_organization_id": ids["b"], "effective_on": "2026-11-01"},
+        headers=admin,
     )
     assert moved.status_code == 200, moved.text
     paid = await api.post(
         f"/v1/organizations/{ids['b']}/dues-payments",
-        json={"member_id": teacher["id"], "period": "2026-11", "amount_fen": 2200}, headers=admin,
+        json={"member_id": teacher["id"], "period": "2026-11", "amount_fen": 2200},
+        headers=admin,
     )
     assert paid.status_code == 201, paid.text
 
     dues = (await api.get(f"/v1/members/{teacher['id']}/dues-payments", headers=admin)).json()
     assert [(d["period"], d["organization_id"], d["amount_fen"]) for d in dues] == [
-        ("2026-09", ids["a"], 2150), ("2026-10", ids["a"], 2150), ("2026-11", ids["b"], 2200),
+        ("2026-09", ids["a"], 2150),
+        ("2026-10", ids["a"], 2150),
+        ("2026-11", ids["b"], 2200),
     ]
     # Someone who may not see the member gets the same answer as for no member at all.
     officer_c = bearer(Role.UNION_OFFICER, ids["c"], ids["county"], "officer-c")

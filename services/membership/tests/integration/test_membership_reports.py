@@ -15,14 +15,14 @@ from unionfed_shared.http import create_app
 pytestmark = pytest.mark.integration
 
 
-
-
 @pytest.fixture
 async def county(build_service):
     runtime = await build_service(definition)
     fed, a, group, b, c = unique("county"), unique("school-a"), unique("maths"), unique("school-b"), unique("school-c")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=fed, name="某县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=fed, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, fed, fed, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         for org_id, name, kind, parent in (
@@ -64,9 +64,15 @@ async def test_membership_rate_per_union_and_for_the_tree_with_joins_leaves_and_
     for org, count, headers in ((a, 4, officer_a), (b, 3, admin)):
         put = await api.put(f"/v1/organizations/{org}/staff-count", json={"staff_count": count}, headers=headers)
         assert put.status_code == 200 and put.json() == {"organization_id": org, "staff_count": count}
-    assert (await api.put(f"/v1/organizations/{group}/staff-count", json={"staff_count": 3}, headers=admin)).status_code == 422
-    assert (await api.put(f"/v1/organizations/{a}/staff-count", json={"staff_count": -1}, headers=admin)).status_code == 422
-    assert (await api.put(f"/v1/organizations/{b}/staff-count", json={"staff_count": 9}, headers=officer_a)).status_code == 404
+    assert (
+        await api.put(f"/v1/organizations/{group}/staff-count", json={"staff_count": 3}, headers=admin)
+    ).status_code == 422
+    assert (
+        await api.put(f"/v1/organizations/{a}/staff-count", json={"staff_count": -1}, headers=admin)
+    ).status_code == 422
+    assert (
+        await api.put(f"/v1/organizations/{b}/staff-count", json={"staff_count": 9}, headers=officer_a)
+    ).status_code == 404
 
     response = await api.get(
         f"/v1/organizations/{fed}/membership-report", params={"from": "2026-01-01", "to": "2026-11-23"}, headers=admin
@@ -74,29 +80,45 @@ async def test_membership_rate_per_union_and_for_the_tree_with_joins_leaves_and_
     assert response.status_code == 200, response.text
     report = response.json()
     unions = {u["organization_id"]: u for u in report["unions"]}
-    assert [(unions[o]["active_members"], unions[o]["retired_members"], unions[o]["membership_rate_percent"]) for o in (a, b, c)] == [
+    assert [
+        (unions[o]["active_members"], unions[o]["retired_members"], unions[o]["membership_rate_percent"])
+        for o in (a, b, c)
+    ] == [
         (2, 1, "50.00"),  # the group's member counts in its union; the retiree is not staff
         (2, 0, "66.67"),
         (1, 0, None),  # no staff count: no rate, never 0% or 100%
     ]
     assert {k: unions[a][k] for k in ("joined", "retired", "transferred_out", "transferred_in", "left")} == {
-        "joined": 2, "retired": 1, "transferred_out": 1, "transferred_in": 0, "left": 0,
+        "joined": 2,
+        "retired": 1,
+        "transferred_out": 1,
+        "transferred_in": 0,
+        "left": 0,
     }
-    assert {k: unions[b][k] for k in ("joined", "transferred_in", "left")} == {"joined": 1, "transferred_in": 1, "left": 1}
+    assert {k: unions[b][k] for k in ("joined", "transferred_in", "left")} == {
+        "joined": 1,
+        "transferred_in": 1,
+        "left": 1,
+    }
     total = report["total"]
     assert (total["active_members"], total["staff_count"], total["membership_rate_percent"]) == (5, 7, "57.14")
     assert (total["joined"], total["left"], total["retired"]) == (3, 1, 1)
     assert report["unions_without_staff_count"] == [c]
 
-    october = (await api.get(
-        f"/v1/organizations/{a}/membership-report", params={"from": "2026-10-01", "to": "2026-10-31"}, headers=officer_a
-    )).json()
+    october = (
+        await api.get(
+            f"/v1/organizations/{a}/membership-report",
+            params={"from": "2026-10-01", "to": "2026-10-31"},
+            headers=officer_a,
+        )
+    ).json()
     [only_a] = october["unions"]
     assert (only_a["retired"], only_a["joined"], only_a["transferred_out"]) == (1, 0, 0)
     assert october["total"]["membership_rate_percent"] == "50.00"
 
     as_csv = await api.get(
-        f"/v1/organizations/{fed}/membership-report", params={"from": "2026-01-01", "to": "2026-11-23", "format": "csv"},
+        f"/v1/organizations/{fed}/membership-report",
+        params={"from": "2026-01-01", "to": "2026-11-23", "format": "csv"},
         headers=admin,
     )
     assert as_csv.status_code == 200 and as_csv.content.startswith("\ufeff".encode())

@@ -15,8 +15,12 @@ pytestmark = pytest.mark.integration
 
 def registered(organization_id: str, name: str) -> OrganizationRegisteredV1:
     return OrganizationRegisteredV1(
-        organization_id=organization_id, federation_id=organization_id, name=name, kind="federation",
-        parent_id=None, path=[organization_id],
+        organization_id=organization_id,
+        federation_id=organization_id,
+        name=name,
+        kind="federation",
+        parent_id=None,
+        path=[organization_id],
     )
 
 

@@ -17,8 +17,12 @@ async def school(build_service):
     runtime = await build_service(definition)
     county, school, elsewhere = unique("county"), unique("school"), unique("county")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=elsewhere, name="另一县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
+        )
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=elsewhere, name="另一县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     transport = httpx.ASGITransport(app=create_app(runtime))
     async with httpx.AsyncClient(transport=transport, base_url="http://membership") as api:
@@ -60,12 +64,19 @@ async def test_a_month_out_of_range_is_a_422_naming_the_parameter_not_a_500(scho
         assert answer.status_code == 422, (period, answer.text)
         problem = answer.json()
         assert problem["code"] == "request_validation"
-        assert problem["errors"] == [{
-            "in": "query", "name": "period", "code": "period_invalid",
-            "detail": "会费月份须为 YYYY-MM 格式，且在 1900-01 至 2999-12 之间",
-        }]
-    english = await api.get(f"/v1/organizations/{union}/dues-arrears", params={"through": "0000-01"},
-                            headers={**admin, "Accept-Language": "en"})
+        assert problem["errors"] == [
+            {
+                "in": "query",
+                "name": "period",
+                "code": "period_invalid",
+                "detail": "会费月份须为 YYYY-MM 格式，且在 1900-01 至 2999-12 之间",
+            }
+        ]
+    english = await api.get(
+        f"/v1/organizations/{union}/dues-arrears",
+        params={"through": "0000-01"},
+        headers={**admin, "Accept-Language": "en"},
+    )
     assert english.status_code == 422
     assert english.json()["errors"][0]["detail"] == "a period is a month YYYY-MM from 1900-01 to 2999-12"
 
@@ -73,7 +84,9 @@ async def test_a_month_out_of_range_is_a_422_naming_the_parameter_not_a_500(scho
 async def test_fastapi_validation_of_a_body_points_at_each_field(school):
     api, admin, _, union, _ = school
     answer = await api.post(
-        f"/v1/organizations/{union}/members", json={"gender": "robot", "joined_on": "2020-09-01"}, headers=admin,
+        f"/v1/organizations/{union}/members",
+        json={"gender": "robot", "joined_on": "2020-09-01"},
+        headers=admin,
     )
     assert answer.status_code == 422 and answer.headers["content-type"] == "application/problem+json"
     problem = answer.json()

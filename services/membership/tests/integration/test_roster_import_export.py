@@ -24,15 +24,15 @@ HEADER = ["姓名", "性别", "身份证号", "手机", "工号", "入会日期"
 CHEN_ID, LI_ID, ZHAO_ID = "110101198511120025", "110101199003070011", "440304197806150039"
 
 
-
-
 @pytest.fixture
 async def school(build_service):
     database = f"t_membership_{unique('r').replace('-', '_')}"
     runtime = await build_service(definition, database=database)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会"))
+        await handlers.found_federation(
+            uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
+        )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://m") as api:
         for org_id, name, kind, parent in (
@@ -59,7 +59,10 @@ def xlsx(rows) -> bytes:
 
 async def upload(api, org, headers, name, data, media_type, **params):
     return await api.post(
-        f"/v1/organizations/{org}/roster-imports", params=params, files={"file": (name, data, media_type)}, headers=headers
+        f"/v1/organizations/{org}/roster-imports",
+        params=params,
+        files={"file": (name, data, media_type)},
+        headers=headers,
     )
 
 
@@ -77,27 +80,35 @@ async def members_of(api, org, headers) -> list[dict]:
 
 async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_once(school):
     api, officer, county, union, group, other, _ = school
-    data = xlsx([
-        ["陈老师", "女", CHEN_ID, "13800138000", "T001", dt.date(2015, 9, 1), 4300, "数学组"],
-        ["错号", "男", "110101199003070012", "", "T002", dt.date(2016, 9, 1), 4300, ""],  # check digit wrong
-        ["李老师", "男", LI_ID, "", "T003", "2018-09-01", "5200.50", ""],
-        ["=HYPERLINK(\"http://evil\")", "男", "", "", "T004", "2019-09-01", "", ""],
-        ["王老师", "女", "", "", "T005", "2020/9/1", "", "物理组"],  # no such union group
-        ["孙老师", "女", "", "", "T006", "2020-09-01", "", ""],  # no ID: known by staff number
-    ])
+    data = xlsx(
+        [
+            ["陈老师", "女", CHEN_ID, "13800138000", "T001", dt.date(2015, 9, 1), 4300, "数学组"],
+            ["错号", "男", "110101199003070012", "", "T002", dt.date(2016, 9, 1), 4300, ""],  # check digit wrong
+            ["李老师", "男", LI_ID, "", "T003", "2018-09-01", "5200.50", ""],
+            ['=HYPERLINK("http://evil")', "男", "", "", "T004", "2019-09-01", "", ""],
+            ["王老师", "女", "", "", "T005", "2020/9/1", "", "物理组"],  # no such union group
+            ["孙老师", "女", "", "", "T006", "2020-09-01", "", ""],  # no ID: known by staff number
+        ]
+    )
     refused = await upload(api, union, officer, "名册.xlsx", data, XLSX)
     assert refused.status_code == 422, refused.text
     body = refused.json()
     assert (body["imported"], body["created"], body["rows"]) == (False, 0, 6)
     assert [(r["line"], r["reason"].split(":")[0]) for r in body["refused_rows"]] == [
-        (3, "身份证号"), (5, "姓名"), (6, "工会小组 '物理组' is not a union group of 第一小学工会"),
+        (3, "身份证号"),
+        (5, "姓名"),
+        (6, "工会小组 '物理组' is not a union group of 第一小学工会"),
     ]
     assert "formula injection" in body["refused_rows"][1]["reason"]
     assert await members_of(api, union, officer) == [] and await members_of(api, group, officer) == []
 
     imported = await upload(api, union, officer, "名册.xlsx", data, XLSX, import_valid_rows="true")
     assert imported.status_code == 200, imported.text
-    assert (imported.json()["created"], imported.json()["skipped_already_members"], imported.json()["refused"]) == (3, 0, 3)
+    assert (imported.json()["created"], imported.json()["skipped_already_members"], imported.json()["refused"]) == (
+        3,
+        0,
+        3,
+    )
     in_union = {m["display_name"]: m for m in await members_of(api, union, officer)}
     [in_group] = await members_of(api, group, officer)
     assert set(in_union) == {"李老师", "孙老师"} and in_group["display_name"] == "陈老师"
@@ -121,7 +132,7 @@ async def test_a_gb18030_csv_reports_bad_lines_and_reimports_without_duplicates(
     api, officer, county, union, group, other, _ = school
     text = (
         "姓名,性别,身份证号,手机,工号,入会日期,基本工资,工会小组\r\n"
-        f"赵老师,男,{ZHAO_ID},139 0013 9000,S1,2012-09-01,\"4,800.00\",\r\n"
+        f'赵老师,男,{ZHAO_ID},139 0013 9000,S1,2012-09-01,"4,800.00",\r\n'
         "钱老师,女,,,S2,2013-09-01,3900,数学组\r\n"
         "周老师,不详,,,S3,2013-09-01,,\r\n"
         "吴老师,女,,,S4,明年,,\r\n"
@@ -167,22 +178,48 @@ async def test_oversized_and_unreadable_uploads_are_refused_with_a_clear_4xx(sch
 
 async def test_the_exported_roster_masks_personal_data_in_xlsx_and_csv(school):
     api, officer, county, union, group, *_ = school
-    data = xlsx([
-        ["陈老师", "女", CHEN_ID, "13800138000", "T001", dt.date(2015, 9, 1), 4300, "数学组"],
-        ["李老师", "男", LI_ID, "", "T003", "2018-09-01", "5200.50", ""],
-    ])
+    data = xlsx(
+        [
+            ["陈老师", "女", CHEN_ID, "13800138000", "T001", dt.date(2015, 9, 1), 4300, "数学组"],
+            ["李老师", "男", LI_ID, "", "T003", "2018-09-01", "5200.50", ""],
+        ]
+    )
     assert (await upload(api, union, officer, "r.xlsx", data, XLSX)).status_code == 200
     county_admin = bearer(Role.FEDERATION_ADMIN, county, county)
     as_csv = await api.get(f"/v1/organizations/{county}/roster", params={"format": "csv"}, headers=county_admin)
     assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
     assert CHEN_ID not in as_csv.text and "13800138000" not in as_csv.text
     rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
-    assert rows[0] == ["姓名", "性别", "身份证号", "手机", "工号", "入会日期", "基本工资", "工会小组", "所属工会", "状态"]
+    assert rows[0] == [
+        "姓名",
+        "性别",
+        "身份证号",
+        "手机",
+        "工号",
+        "入会日期",
+        "基本工资",
+        "工会小组",
+        "所属工会",
+        "状态",
+    ]
     assert sorted(rows[1:]) == [
         ["李老师", "男", "1101**********0011", "", "T003", "2018-09-01", "5200.50", "", "第一小学工会", "在职"],
-        ["陈老师", "女", "1101**********0025", "138****8000", "T001", "2015-09-01", "4300.00", "数学组", "第一小学工会", "在职"],
+        [
+            "陈老师",
+            "女",
+            "1101**********0025",
+            "138****8000",
+            "T001",
+            "2015-09-01",
+            "4300.00",
+            "数学组",
+            "第一小学工会",
+            "在职",
+        ],
     ]
-    as_xlsx = await api.get(f"/v1/organizations/{group}/roster", params={"format": "xlsx", "lang": "en"}, headers=officer)
+    as_xlsx = await api.get(
+        f"/v1/organizations/{group}/roster", params={"format": "xlsx", "lang": "en"}, headers=officer
+    )
     assert as_xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
@@ -196,7 +233,11 @@ async def test_the_exported_roster_masks_personal_data_in_xlsx_and_csv(school):
 async def test_the_cli_imports_with_progress_and_refuses_a_file_with_bad_rows(school, infra, tmp_path):
     api, officer, county, union, group, other, database = school
     good = tmp_path / "名册.csv"
-    good.write_bytes(("姓名,性别,工号,入会日期\n" + "".join(f"教师{i},女,C{i:03d},2020-09-01\n" for i in range(150))).encode("gb18030"))
+    good.write_bytes(
+        ("姓名,性别,工号,入会日期\n" + "".join(f"教师{i},女,C{i:03d},2020-09-01\n" for i in range(150))).encode(
+            "gb18030"
+        )
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("姓名,性别,工号,入会日期\n甲,女,B1,2020-09-01\n乙,女,B2,昨天\n", encoding="utf-8")
 

@@ -80,9 +80,12 @@ def test_arrears_run_from_joining_or_the_first_policy_and_skip_paid_months():
 
 
 def test_a_member_without_base_salary_shows_arrears_without_an_amount():
-    owed = arrears(member(salary=None, joined=dt.date(2026, 9, 1)), [DuesPolicy("county", dt.date(2026, 1, 1))], set(), "2026-10")
+    owed = arrears(
+        member(salary=None, joined=dt.date(2026, 9, 1)), [DuesPolicy("county", dt.date(2026, 1, 1))], set(), "2026-10"
+    )
     assert [(a.period, a.amount_fen, a.reason) for a in owed.unpaid] == [
-        ("2026-09", None, "no base salary"), ("2026-10", None, "no base salary"),
+        ("2026-09", None, "no base salary"),
+        ("2026-10", None, "no base salary"),
     ]
     assert (owed.total_fen, owed.periods_without_amount) == (0, 2)
 

@@ -32,7 +32,11 @@ def test_id_numbers_are_checked_by_gb_11643_and_never_echoed():
     number = valid_id()
     assert normalise_id_number(f" {number} ") == number
     wrong_digit = number[:17] + ("0" if number[17] != "0" else "1")
-    for bad, reason in ((wrong_digit, "check digit"), (number[:17], "18 characters"), ("330106198502301234", "date of birth")):
+    for bad, reason in (
+        (wrong_digit, "check digit"),
+        (number[:17], "18 characters"),
+        ("330106198502301234", "date of birth"),
+    ):
         with pytest.raises(Invalid, match=reason) as refused:
             normalise_id_number(bad)
         assert bad not in refused.value.detail
@@ -42,8 +46,15 @@ def test_id_numbers_are_checked_by_gb_11643_and_never_echoed():
 def test_members_carry_personal_data_that_repr_never_shows():
     _, _, school_a, _, _ = tree()
     member = Member.join(
-        school_a, "陈老师", "female", dt.date(2020, 9, 1), TODAY, id_number=valid_id(), phone="138 0013 8000",
-        staff_no="T-001", base_salary_fen=430_000,
+        school_a,
+        "陈老师",
+        "female",
+        dt.date(2020, 9, 1),
+        TODAY,
+        id_number=valid_id(),
+        phone="138 0013 8000",
+        staff_no="T-001",
+        base_salary_fen=430_000,
     )
     assert (member.phone, member.base_salary_fen) == ("13800138000", 430_000)
     assert valid_id() not in repr(member) and "13800138000" not in repr(member)
@@ -82,7 +93,10 @@ def test_a_transfer_moves_the_member_and_writes_out_and_in():
     assert not change.is_due(TODAY) and change.is_due(dt.date(2026, 12, 1))
     after, entries = lifecycle.apply(member, change)
     assert after.organization_id == "school-b" and after.status == "active"
-    assert [(e.organization_id, e.change) for e in entries] == [("school-a", "transferred_out"), ("school-b", "transferred_in")]
+    assert [(e.organization_id, e.change) for e in entries] == [
+        ("school-a", "transferred_out"),
+        ("school-b", "transferred_in"),
+    ]
     with pytest.raises(Invalid, match="already belongs"):
         lifecycle.plan_transfer(after, school_b, TODAY, TODAY, "admin", NOW)
     with pytest.raises(Invalid, match="before the member's last change"):
@@ -102,14 +116,26 @@ def test_status_changes_follow_the_members_life():
     with pytest.raises(Invalid, match="after it happened"):
         lifecycle.plan_status_change(retired, "deceased", TODAY + dt.timedelta(days=1), TODAY, TODAY, "admin", NOW)
     left, _ = lifecycle.apply(member, lifecycle.plan_status_change(member, "left", TODAY, TODAY, TODAY, "a", NOW))
-    rejoined, [entry] = lifecycle.apply(left, lifecycle.plan_status_change(left, "active", TODAY, TODAY, TODAY, "a", NOW))
+    rejoined, [entry] = lifecycle.apply(
+        left, lifecycle.plan_status_change(left, "active", TODAY, TODAY, TODAY, "a", NOW)
+    )
     assert (rejoined.status, entry.change) == ("active", "rejoined")
 
 
 def test_committee_roles_decide_what_an_officer_may_do():
     chair, treasurer = Seat("chair", "u-chair", "李主席"), Seat("treasurer", "u-treasurer", "张会计")
-    first = Term.elect("school-a", "grassroots_union", 1, dt.date(2021, 9, 1), dt.date(2021, 9, 1),
-                       dt.date(2026, 8, 31), [chair, treasurer, Seat("member", "u-member", "赵委员")], None, TODAY, "a")
+    first = Term.elect(
+        "school-a",
+        "grassroots_union",
+        1,
+        dt.date(2021, 9, 1),
+        dt.date(2021, 9, 1),
+        dt.date(2026, 8, 31),
+        [chair, treasurer, Seat("member", "u-member", "赵委员")],
+        None,
+        TODAY,
+        "a",
+    )
     assert check_action(first, "u-treasurer", "record_dues") is None
     refusal = check_action(first, "u-member", "record_dues")
     assert refusal.code == "committee_role_not_allowed" and "needs one of: chair, treasurer" in refusal.detail
@@ -117,8 +143,12 @@ def test_committee_roles_decide_what_an_officer_may_do():
     assert check_action(first, "u-member", "enrol_member") is None
     assert check_action(first, "u-stranger", "enrol_member").code == "not_on_committee"
     with pytest.raises(Invalid, match=r"next term .* is number 2"):
-        Term.elect("school-a", "grassroots_union", 3, TODAY, TODAY, TODAY.replace(year=2031), [chair], first, TODAY, "a")
+        Term.elect(
+            "school-a", "grassroots_union", 3, TODAY, TODAY, TODAY.replace(year=2031), [chair], first, TODAY, "a"
+        )
     with pytest.raises(Invalid, match="exactly one chair"):
-        Term.elect("school-a", "grassroots_union", 2, TODAY, TODAY, TODAY.replace(year=2031), [treasurer], first, TODAY, "a")
+        Term.elect(
+            "school-a", "grassroots_union", 2, TODAY, TODAY, TODAY.replace(year=2031), [treasurer], first, TODAY, "a"
+        )
     with pytest.raises(Invalid, match="union's committee"):
         Term.elect("group-maths", "union_group", 1, TODAY, TODAY, TODAY.replace(year=2031), [chair], None, TODAY, "a")

@@ -32,8 +32,9 @@ def test_kinds_nest_only_as_federations_do(parent_kind, child_kind):
 
 
 def test_a_federations_zone_and_language_are_its_whole_trees_and_a_sector_is_each_organizations_own():
-    street = Organization.found_federation("street-fed", "某街道总工会", time_zone="Europe/Berlin", language="en",
-                                           sector="enterprise")
+    street = Organization.found_federation(
+        "street-fed", "某街道总工会", time_zone="Europe/Berlin", language="en", sector="enterprise"
+    )
     union = street.found_child("acme", "Acme union", "grassroots_union")
     school = street.found_child("school-9", "School union", "grassroots_union", sector="education")
     assert (union.time_zone, union.language, union.sector) == ("Europe/Berlin", "en", None)

@@ -34,10 +34,20 @@ def parse(header, *rows):
 def test_chinese_and_english_headers_map_to_the_same_fields():
     zh = map_headers(ZH)
     en = map_headers(["Name", "gender", "ID Number", "phone", "staff no", "joined_on", "Base Salary", "union group"])
-    assert zh == en == {
-        "name": 0, "gender": 1, "id_number": 2, "phone": 3, "staff_no": 4, "joined_on": 5, "base_salary": 6,
-        "union_group": 7,
-    }
+    assert (
+        zh
+        == en
+        == {
+            "name": 0,
+            "gender": 1,
+            "id_number": 2,
+            "phone": 3,
+            "staff_no": 4,
+            "joined_on": 5,
+            "base_salary": 6,
+            "union_group": 7,
+        }
+    )
     assert map_headers(["\ufeff姓名", "身份证号", "入会日期", "备注"]) == {"name": 0, "id_number": 1, "joined_on": 2}
 
 
@@ -53,20 +63,35 @@ def test_headers_missing_a_required_column_are_refused():
 def test_a_good_row_becomes_clean_values_in_fen():
     [row] = parse(ZH, ["  陈老师 ", "女", FEMALE_ID.lower(), "138-0013-8000", 1024.0, "2021/9/1", "4300.1", "数学组"])
     assert row == RosterRow(
-        line=2, display_name="陈老师", gender="female", joined_on=dt.date(2021, 9, 1), id_number=FEMALE_ID,
-        phone="13800138000", staff_no="1024", base_salary_fen=430_010, union_group="数学组",
+        line=2,
+        display_name="陈老师",
+        gender="female",
+        joined_on=dt.date(2021, 9, 1),
+        id_number=FEMALE_ID,
+        phone="13800138000",
+        staff_no="1024",
+        base_salary_fen=430_010,
+        union_group="数学组",
     )
     [from_excel] = parse(ZH, ["李老师", "", MALE_ID, None, None, dt.datetime(2020, 9, 1), 4300.1, None])
-    assert (from_excel.gender, from_excel.joined_on, from_excel.base_salary_fen) == ("male", dt.date(2020, 9, 1), 430_010)
+    assert (from_excel.gender, from_excel.joined_on, from_excel.base_salary_fen) == (
+        "male",
+        dt.date(2020, 9, 1),
+        430_010,
+    )
     [chinese_date] = parse(ZH, ["王老师", "男", "", "", "", "2019年9月1日", "", ""])
-    assert (chinese_date.joined_on, chinese_date.base_salary_fen, chinese_date.id_number) == (dt.date(2019, 9, 1), None, None)
+    assert (chinese_date.joined_on, chinese_date.base_salary_fen, chinese_date.id_number) == (
+        dt.date(2019, 9, 1),
+        None,
+        None,
+    )
 
 
 @pytest.mark.parametrize(
     "cells, reason",
     [
         (["", "女", "", "", "", "2021-09-01", "", ""], "姓名 is empty"),
-        (["=HYPERLINK(\"http://x\")", "女", "", "", "", "2021-09-01", "", ""], "formula injection"),
+        (['=HYPERLINK("http://x")', "女", "", "", "", "2021-09-01", "", ""], "formula injection"),
         (["陈老师", "女", "", "", "@SUM(A1)", "2021-09-01", "", ""], "formula injection"),
         (["陈老师", "女", "", "+8613800138000", "", "2021-09-01", "", ""], "formula injection"),
         (["陈老师", "女", "110101199003070012", "", "", "2021-09-01", "", ""], "check digit"),
@@ -96,7 +121,9 @@ def test_the_same_person_twice_in_a_file_is_refused_and_blank_lines_are_not_rows
         ["张老师", "男", "", "", "T1", "2021-09-01", "", ""],
     )
     assert [(r.line, getattr(r, "reason", None)) for r in rows] == [
-        (2, None), (4, "身份证号 repeats line 2"), (5, "工号 T1 repeats line 2"),
+        (2, None),
+        (4, "身份证号 repeats line 2"),
+        (5, "工号 T1 repeats line 2"),
     ]
 
 
@@ -145,7 +172,20 @@ def test_exports_mask_phones_quote_formulas_and_write_yuan():
     assert mask_phone(None) == ""
     assert safe_cell("=cmd()") == "'=cmd()" and safe_cell("陈老师") == "陈老师"
     assert (fen_to_yuan(430_010), fen_to_yuan(5), fen_to_yuan(None)) == ("4300.10", "0.05", "")
-    rows = [["陈老师", "女", "1101**********0025", "138****8000", "T1", dt.date(2021, 9, 1), "4300.00", "", "第一小学", "在职"]]
+    rows = [
+        [
+            "陈老师",
+            "女",
+            "1101**********0025",
+            "138****8000",
+            "T1",
+            dt.date(2021, 9, 1),
+            "4300.00",
+            "",
+            "第一小学",
+            "在职",
+        ]
+    ]
     text = roster_export.to_csv(rows).decode("utf-8")
     assert text.startswith("\ufeff姓名,性别,身份证号")
     assert list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1][5] == "2021-09-01"

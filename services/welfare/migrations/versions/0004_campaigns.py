@@ -148,6 +148,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("donation_disbursements", "donations", "donation_drives", "welfare_insurance_claims",
-                  "welfare_campaign_enrollments", "welfare_campaigns", "greeting_recipients", "greeting_batches"):
+    for table in (
+        "donation_disbursements",
+        "donations",
+        "donation_drives",
+        "welfare_insurance_claims",
+        "welfare_campaign_enrollments",
+        "welfare_campaigns",
+        "greeting_recipients",
+        "greeting_batches",
+    ):
         op.drop_table(table)

@@ -36,7 +36,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=_now),
         sa.CheckConstraint("amount_fen > 0", name="ck_welfare_holds_amount"),
-        sa.CheckConstraint("paid_fen IS NULL OR (paid_fen > 0 AND paid_fen <= amount_fen)", name="ck_welfare_holds_paid"),
+        sa.CheckConstraint(
+            "paid_fen IS NULL OR (paid_fen > 0 AND paid_fen <= amount_fen)", name="ck_welfare_holds_paid"
+        ),
     )
     op.create_table(
         "welfare_hold_answers",
@@ -71,8 +73,13 @@ def upgrade() -> None:
         sa.CheckConstraint("level IN ('hardship', 'special_hardship')", name="ck_hardship_files_level"),
         sa.CheckConstraint("status IN ('open', 'closed')", name="ck_hardship_files_status"),
     )
-    op.create_index("uq_hardship_files_open_member", "hardship_files", ["member_id"], unique=True,
-                    postgresql_where=sa.text("status = 'open'"))
+    op.create_index(
+        "uq_hardship_files_open_member",
+        "hardship_files",
+        ["member_id"],
+        unique=True,
+        postgresql_where=sa.text("status = 'open'"),
+    )
     op.create_index("ix_hardship_files_due", "hardship_files", ["organization_id", "next_review_on"])
     op.create_table(
         "hardship_reviews",
@@ -127,8 +134,9 @@ def upgrade() -> None:
         ),
         sa.CheckConstraint("status IN ('recorded', 'approved', 'cancelled')", name="ck_grants_status"),
     )
-    op.create_index("uq_grants_occasion", "grants", ["occasion_key"], unique=True,
-                    postgresql_where=sa.text("status <> 'cancelled'"))
+    op.create_index(
+        "uq_grants_occasion", "grants", ["occasion_key"], unique=True, postgresql_where=sa.text("status <> 'cancelled'")
+    )
     op.create_index("ix_grants_cap", "grants", ["federation_id", "member_id", "year"])
     op.create_table(
         "grant_goods",
@@ -143,6 +151,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("grant_goods", "grants", "visit_policies", "hardship_reviews", "hardship_files",
-                  "welfare_hold_answers", "welfare_holds"):
+    for table in (
+        "grant_goods",
+        "grants",
+        "visit_policies",
+        "hardship_reviews",
+        "hardship_files",
+        "welfare_hold_answers",
+        "welfare_holds",
+    ):
         op.drop_table(table)

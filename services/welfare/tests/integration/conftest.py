@@ -14,11 +14,25 @@ from unionfed_welfare.entrypoints.app import definition as welfare_definition
 
 def organizations(federation: str, *schools: str) -> list:
     return [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
-                                 kind="federation", parent_id=None, path=[federation]),
-        *(OrganizationRegisteredV1(organization_id=school, federation_id=federation, name=f"学校工会 {i}",
-                                   kind="grassroots_union", parent_id=federation, path=[federation, school])
-          for i, school in enumerate(schools)),
+        OrganizationRegisteredV1(
+            organization_id=federation,
+            federation_id=federation,
+            name="县教育工会",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
+        ),
+        *(
+            OrganizationRegisteredV1(
+                organization_id=school,
+                federation_id=federation,
+                name=f"学校工会 {i}",
+                kind="grassroots_union",
+                parent_id=federation,
+                path=[federation, school],
+            )
+            for i, school in enumerate(schools)
+        ),
     ]
 
 
@@ -32,7 +46,11 @@ async def both(build_service):
     await deliver(welfare, setup)
     await deliver(finance, setup)
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60) as wf,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60
+        ) as wf,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30
+        ) as fi,
     ):
         yield welfare, finance, wf, fi, federation, school, other

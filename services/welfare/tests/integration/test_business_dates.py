@@ -46,34 +46,71 @@ async def test_a_grant_approved_without_a_date_is_paid_on_the_federations_today(
     welfare = await build_service(welfare_definition, start=False)
     finance = await build_service(finance_definition, start=False)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
-    teacher = MemberJoinedV1(organization_id=school, federation_id=federation, member_id=uuid.uuid4(),
-                             display_name="李老师", gender="female", joined_on=dt.date(2019, 9, 1))
+    teacher = MemberJoinedV1(
+        organization_id=school,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name="李老师",
+        gender="female",
+        joined_on=dt.date(2019, 9, 1),
+    )
     setup = [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
-                                 kind="federation", parent_id=None, path=[federation], time_zone=time_zone),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验小学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school],
-                                 time_zone=time_zone),
+        OrganizationRegisteredV1(
+            organization_id=federation,
+            federation_id=federation,
+            name="县教育工会",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
+            time_zone=time_zone,
+        ),
+        OrganizationRegisteredV1(
+            organization_id=school,
+            federation_id=federation,
+            name="实验小学工会",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, school],
+            time_zone=time_zone,
+        ),
         teacher,
     ]
     await deliver(welfare, setup)
     await deliver(finance, setup)
-    deposit = contract.Post(postings=[contract.PostingSpec(
-        organization_id=school, effective_date=dt.date(2026, 11, 2), description="工会经费 2%",
-        lines=[contract.LineSpec(account="1001", debit_fen=5_000_00), contract.LineSpec(account="4102", credit_fen=5_000_00)],
-    )])
+    deposit = contract.Post(
+        postings=[
+            contract.PostingSpec(
+                organization_id=school,
+                effective_date=dt.date(2026, 11, 2),
+                description="工会经费 2%",
+                lines=[
+                    contract.LineSpec(account="1001", debit_fen=5_000_00),
+                    contract.LineSpec(account="4102", credit_fen=5_000_00),
+                ],
+            )
+        ]
+    )
     assert (await apply_instruction(finance, federation, school, deposit))["outcome"] == "posted"
     close = contract.ClosePeriod(organization_id=school, label="closed", starts_on=closed[0], ends_on=closed[1])
     assert (await apply_instruction(finance, federation, school, close))["outcome"] == "posted"
 
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare",
-                                 timeout=60) as api:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60
+    ) as api:
         admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
-        assert (await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)).status_code == 200
+        assert (
+            await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)
+        ).status_code == 200
         officer = bearer(Role.WELFARE_OFFICER, school, federation)
-        recorded = await api.post(f"/v1/organizations/{school}/grants", headers=officer, json={
-            "member_id": str(teacher.member_id), "visit_type": "hospitalised", "occasion_on": "2026-12-30",
-        })
+        recorded = await api.post(
+            f"/v1/organizations/{school}/grants",
+            headers=officer,
+            json={
+                "member_id": str(teacher.member_id),
+                "visit_type": "hospitalised",
+                "occasion_on": "2026-12-30",
+            },
+        )
         assert recorded.status_code == 201, recorded.text
         grant_id = recorded.json()["id"]
         await _round_trip(welfare, finance)
@@ -91,8 +128,10 @@ async def test_a_grant_approved_without_a_date_is_paid_on_the_federations_today(
     assert (await balances(finance, school))["5101"] == 500_00
     async with finance.session_factory() as session:
         booked = await session.scalar(
-            select(postings.c.effective_date).where(postings.c.organization_id == school)
-            .order_by(postings.c.sequence.desc()).limit(1)
+            select(postings.c.effective_date)
+            .where(postings.c.organization_id == school)
+            .order_by(postings.c.sequence.desc())
+            .limit(1)
         )
     assert booked == paid_on
 

@@ -32,9 +32,13 @@ async def desk(build_service):
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     member, setup = school_events(federation, school)
     await deliver(welfare, setup)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30
+    ) as api:
         admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
-        assert (await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)).status_code == 200
+        assert (
+            await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)
+        ).status_code == 200
         yield welfare, api, federation, school, member, bearer(Role.WELFARE_OFFICER, school, federation)
 
 
@@ -46,9 +50,14 @@ async def _count(welfare, table) -> int:
 async def test_a_grant_preview_shows_the_cap_left_and_the_refusal_recording_then_gives(desk):
     welfare, api, _federation, school, member, officer = desk
     grants_url = f"/v1/organizations/{school}/grants"
-    first = {"member_id": str(member), "visit_type": "hospitalised", "occasion_on": "2026-03-02",
-             "occasion_ref": "住院号 1", "money_fen": 400_00,
-             "goods": [{"item": "水果篮", "quantity": 1, "unit": "个", "value_fen": 100_00}]}
+    first = {
+        "member_id": str(member),
+        "visit_type": "hospitalised",
+        "occasion_on": "2026-03-02",
+        "occasion_ref": "住院号 1",
+        "money_fen": 400_00,
+        "goods": [{"item": "水果篮", "quantity": 1, "unit": "个", "value_fen": 100_00}],
+    }
     assert (await api.post(grants_url, json=first, headers=officer)).status_code == 201
 
     second = {**first, "occasion_on": "2026-06-10", "occasion_ref": "住院号 2", "goods": []}
@@ -57,7 +66,11 @@ async def test_a_grant_preview_shows_the_cap_left_and_the_refusal_recording_then
     assert previewed.status_code == 200, previewed.text
     preview = previewed.json()
     assert preview["member_name"] == "Li Hua"
-    assert (preview["amount_fen"], preview["granted_this_year_fen"], preview["cap_left_fen"]) == (400_00, 500_00, 500_00)
+    assert (preview["amount_fen"], preview["granted_this_year_fen"], preview["cap_left_fen"]) == (
+        400_00,
+        500_00,
+        500_00,
+    )
     assert preview["cap_refusal"] is None
     assert [(g["occasion_on"], g["taken"]) for g in preview["same_occasion"]] == [("2026-03-02", False)]
 
@@ -75,7 +88,10 @@ async def test_a_grant_preview_shows_the_cap_left_and_the_refusal_recording_then
 
     recorded = await api.post(grants_url, json=third, headers=officer)
     assert recorded.status_code == 422
-    assert (recorded.json()["code"], recorded.json()["detail"]) == ("grant_over_yearly_cap", over["cap_refusal"]["detail"])
+    assert (recorded.json()["code"], recorded.json()["detail"]) == (
+        "grant_over_yearly_cap",
+        over["cap_refusal"]["detail"],
+    )
     assert await _count(welfare, grants) == before + 1, "previews wrote nothing; the refused grant neither"
 
     # A refusal of the input itself is the same problem as recording's.
@@ -87,17 +103,32 @@ async def test_a_grant_preview_shows_the_cap_left_and_the_refusal_recording_then
 
 
 def _joined(federation: str, school: str, name: str, gender: str) -> MemberJoinedV1:
-    return MemberJoinedV1(organization_id=school, federation_id=federation, member_id=uuid.uuid4(),
-                          display_name=name, gender=gender, joined_on=dt.date(2019, 9, 1))
+    return MemberJoinedV1(
+        organization_id=school,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name=name,
+        gender=gender,
+        joined_on=dt.date(2019, 9, 1),
+    )
 
 
 async def test_a_greeting_preview_counts_whom_creating_then_freezes_and_the_recipients_page_by_page(desk):
     welfare, api, federation, school, _member, officer = desk
-    await deliver(welfare, [_joined(federation, school, name, gender)
-                            for name, gender in (("王芳", "female"), ("李娜", "female"), ("陈刚", "male"))])
+    await deliver(
+        welfare,
+        [
+            _joined(federation, school, name, gender)
+            for name, gender in (("王芳", "female"), ("李娜", "female"), ("陈刚", "male"))
+        ],
+    )
     url = f"/v1/organizations/{school}/festival-greetings"
-    body = {"festival": "womens_day", "amount_fen": 200_00, "paid_on": "2027-03-08",
-            "eligibility": {"gender": "female", "statuses": ["active"]}}
+    body = {
+        "festival": "womens_day",
+        "amount_fen": 200_00,
+        "paid_on": "2027-03-08",
+        "eligibility": {"gender": "female", "statuses": ["active"]},
+    }
     before = await _count(welfare, greeting_batches)
     previewed = await api.post(f"{url}/preview", json=body, headers=officer)
     assert previewed.status_code == 200, previewed.text
@@ -110,8 +141,11 @@ async def test_a_greeting_preview_counts_whom_creating_then_freezes_and_the_reci
 
     names, cursor = [], None
     while True:
-        page = await api.get(f"{url}/{batch_id}/recipients", params={"limit": 2, **({"cursor": cursor} if cursor else {})},
-                             headers=officer)
+        page = await api.get(
+            f"{url}/{batch_id}/recipients",
+            params={"limit": 2, **({"cursor": cursor} if cursor else {})},
+            headers=officer,
+        )
         assert page.status_code == 200, page.text
         names += [(r["display_name"], r["status"]) for r in page.json()["items"]]
         if (cursor := page.json()["next_cursor"]) is None:

@@ -18,8 +18,17 @@ from unionfed_welfare.entrypoints.app import definition
 pytestmark = pytest.mark.integration
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-POLICY = {"amounts_fen": {"hospitalised": 500_00, "wedding": 300_00, "funeral": 500_00, "childbirth": 300_00,
-                          "retirement": 400_00, "major_hardship": 2000_00}, "yearly_cap_fen": 1000_00}
+POLICY = {
+    "amounts_fen": {
+        "hospitalised": 500_00,
+        "wedding": 300_00,
+        "funeral": 500_00,
+        "childbirth": 300_00,
+        "retirement": 400_00,
+        "major_hardship": 2000_00,
+    },
+    "yearly_cap_fen": 1000_00,
+}
 
 
 @pytest.fixture
@@ -29,16 +38,27 @@ async def granted(build_service):
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     member, setup = school_events(federation, school)
     await deliver(welfare, setup)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30) as api:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://w", timeout=30
+    ) as api:
         admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
-        assert (await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)).status_code == 200
+        assert (
+            await api.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)
+        ).status_code == 200
         officer = bearer(Role.WELFARE_OFFICER, school, federation)
         ids = []
         for i in range(6):
-            answer = await api.post(f"/v1/organizations/{school}/grants", headers=officer, json={
-                "member_id": str(member), "visit_type": ("hospitalised", "wedding")[i % 2], "money_fen": 10_00,
-                "occasion_on": (TODAY - dt.timedelta(days=5 - i)).isoformat(), "occasion_ref": f"#{i}",
-            })
+            answer = await api.post(
+                f"/v1/organizations/{school}/grants",
+                headers=officer,
+                json={
+                    "member_id": str(member),
+                    "visit_type": ("hospitalised", "wedding")[i % 2],
+                    "money_fen": 10_00,
+                    "occasion_on": (TODAY - dt.timedelta(days=5 - i)).isoformat(),
+                    "occasion_ref": f"#{i}",
+                },
+            )
             assert answer.status_code == 201, answer.text
             ids.append(answer.json()["id"])
         yield api, federation, school, officer, ids

@@ -32,8 +32,17 @@ pytestmark = pytest.mark.integration
 _offsets = iter(range(10**9))
 # Grants are paid on the day in China, which is not always the UTC day.
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-POLICY = {"amounts_fen": {"hospitalised": 500_00, "wedding": 300_00, "funeral": 500_00, "childbirth": 300_00,
-                          "retirement": 400_00, "major_hardship": 2000_00}, "yearly_cap_fen": 1000_00}
+POLICY = {
+    "amounts_fen": {
+        "hospitalised": 500_00,
+        "wedding": 300_00,
+        "funeral": 500_00,
+        "childbirth": 300_00,
+        "retirement": 400_00,
+        "major_hardship": 2000_00,
+    },
+    "yearly_cap_fen": 1000_00,
+}
 
 
 @pytest.fixture
@@ -46,8 +55,12 @@ async def granting(build_service):
     await deliver(welfare, setup)
     await deliver(finance, setup)
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=30) as wf,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=30
+        ) as wf,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30
+        ) as fi,
     ):
         admin = bearer(Role.FEDERATION_ADMIN, federation, federation)
         policy = await wf.put(f"/v1/federations/{federation}/visit-policy", json=POLICY, headers=admin)
@@ -57,8 +70,11 @@ async def granting(build_service):
 
 async def fund(finance_api, finance, federation, school, amount_fen) -> None:
     treasurer = bearer(Role.UNION_OFFICER, school, federation)
-    funded = await finance_api.post(f"/v1/organizations/{school}/employer-funds",
-                                    json={"amount_fen": amount_fen, "received_on": TODAY.isoformat()}, headers=treasurer)
+    funded = await finance_api.post(
+        f"/v1/organizations/{school}/employer-funds",
+        json={"amount_fen": amount_fen, "received_on": TODAY.isoformat()},
+        headers=treasurer,
+    )
     assert funded.status_code == 202, funded.text
     await eventually(lambda: _bank_is(finance, school, amount_fen), timeout=60)
 
@@ -76,7 +92,13 @@ async def grant_becomes(api, grant_id, headers, state) -> dict:
 
 
 def visit(member, visit_type="hospitalised", ref="住院号 A-1", **extra) -> dict:
-    return {"member_id": str(member), "visit_type": visit_type, "occasion_on": TODAY.isoformat(), "occasion_ref": ref, **extra}
+    return {
+        "member_id": str(member),
+        "visit_type": visit_type,
+        "occasion_on": TODAY.isoformat(),
+        "occasion_ref": ref,
+        **extra,
+    }
 
 
 async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_reported_as_the_ledger(granting):
@@ -96,10 +118,14 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
     assert closed.status_code == 200 and closed.json()["state"] == "cancelled"
 
     await fund(finance_api, finance, federation, school, 10_000_00)
-    body = visit(member, money_fen=300_00, goods=[
-        {"item": "大米 rice", "quantity": 20, "unit": "斤", "value_fen": 100_00},
-        {"item": "食用油 oil", "quantity": 1, "unit": "桶", "value_fen": 80_00},
-    ])
+    body = visit(
+        member,
+        money_fen=300_00,
+        goods=[
+            {"item": "大米 rice", "quantity": 20, "unit": "斤", "value_fen": 100_00},
+            {"item": "食用油 oil", "quantity": 1, "unit": "桶", "value_fen": 80_00},
+        ],
+    )
     recorded = await api.post(f"/v1/organizations/{school}/grants", json=body, headers=officer)
     assert recorded.status_code == 201, recorded.text
     grant = recorded.json()
@@ -110,7 +136,9 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
 
     # A second officer records the same hospital stay: refused, naming the first grant.
     chair = bearer(Role.UNION_OFFICER, school, federation, "chair-li")
-    twice = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, ref="  住院号   a-1 "), headers=chair)
+    twice = await api.post(
+        f"/v1/organizations/{school}/grants", json=visit(member, ref="  住院号   a-1 "), headers=chair
+    )
     assert twice.status_code == 409 and twice.json()["code"] == "grant_occasion_taken"
     assert grant["id"] in twice.json()["detail"]
 
@@ -122,8 +150,11 @@ async def test_a_grant_is_refused_by_finance_then_reserved_paid_with_goods_and_r
     books = await balances(finance, school)
     assert (books["1001"], books["5101"]) == (10_000_00 - 480_00, 480_00)
 
-    report = await api.get(f"/v1/organizations/{school}/welfare-report",
-                           params={"from": TODAY.replace(day=1).isoformat(), "to": TODAY.isoformat()}, headers=officer)
+    report = await api.get(
+        f"/v1/organizations/{school}/welfare-report",
+        params={"from": TODAY.replace(day=1).isoformat(), "to": TODAY.isoformat()},
+        headers=officer,
+    )
     assert report.status_code == 200, report.text
     totals = report.json()["totals"]
     assert totals["grants_paid_fen"] == totals["welfare_paid_fen"] == books["5101"]
@@ -137,22 +168,28 @@ async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_can
     await fund(finance_api, finance, federation, school, 10_000_00)
 
     wedding = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "wedding", ""), headers=officer)
-    retirement = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "retirement", ""), headers=officer)
+    retirement = await api.post(
+        f"/v1/organizations/{school}/grants", json=visit(member, "retirement", ""), headers=officer
+    )
     assert wedding.status_code == retirement.status_code == 201
     await grant_becomes(api, retirement.json()["id"], officer, "reserved")
     await grant_becomes(api, wedding.json()["id"], officer, "reserved")
     holds_before = await _holds(welfare)
 
     # 300 + 400 granted; another 500 would pass the cap of 1000.
-    over = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "funeral", "父亲"),
-                          headers={**officer, "Accept-Language": "en"})
+    over = await api.post(
+        f"/v1/organizations/{school}/grants",
+        json=visit(member, "funeral", "父亲"),
+        headers={**officer, "Accept-Language": "en"},
+    )
     assert over.status_code == 422 and over.json()["code"] == "grant_over_yearly_cap"
     assert "yearly cap of 100000 fen" in over.json()["detail"] and "30000 fen left" in over.json()["detail"]
     assert await _holds(welfare) == holds_before, "nothing was sent to finance"
     assert await pending(finance, school) == {"1001": 700_00}
 
-    cancelled = await api.post(f"/v1/grants/{retirement.json()['id']}/cancellation", json={"reason": "recorded in error"},
-                               headers=officer)
+    cancelled = await api.post(
+        f"/v1/grants/{retirement.json()['id']}/cancellation", json={"reason": "recorded in error"}, headers=officer
+    )
     assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelling"
     await grant_becomes(api, retirement.json()["id"], officer, "cancelled")
     assert await pending(finance, school) == {"1001": 300_00}
@@ -160,7 +197,9 @@ async def test_the_yearly_cap_and_a_duplicate_are_refused_before_finance_and_can
     assert again.status_code == 409
 
     # The cancelled grant no longer counts: the funeral now fits under the cap.
-    funeral = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "funeral", "父亲"), headers=officer)
+    funeral = await api.post(
+        f"/v1/organizations/{school}/grants", json=visit(member, "funeral", "父亲"), headers=officer
+    )
     assert funeral.status_code == 201, funeral.text
     await grant_becomes(api, funeral.json()["id"], officer, "reserved")
     cancel_all = [
@@ -177,10 +216,13 @@ async def test_a_grant_beyond_the_budget_is_refused_with_finance_reason(granting
     welfare, finance, api, finance_api, federation, school, member = granting
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     await fund(finance_api, finance, federation, school, 10_000_00)
-    budget = contract.SetBudget(organization_id=school, fiscal_year=TODAY.year, category_account="5101",
-                                amount_fen=100_00, policy="stop")
+    budget = contract.SetBudget(
+        organization_id=school, fiscal_year=TODAY.year, category_account="5101", amount_fen=100_00, policy="stop"
+    )
     assert (await apply_instruction(finance, federation, school, budget))["outcome"] == "posted"
-    recorded = await api.post(f"/v1/organizations/{school}/grants", json=visit(member, "childbirth", ""), headers=officer)
+    recorded = await api.post(
+        f"/v1/organizations/{school}/grants", json=visit(member, "childbirth", ""), headers=officer
+    )
     refused = await grant_becomes(api, recorded.json()["id"], officer, "refused")
     assert f"budget {TODAY.year}/5101" in refused["finance_reason"]
     assert await pending(finance, school) == {}
@@ -221,11 +263,20 @@ async def _holds(welfare) -> int:
 
 async def _outbox(runtime, event_type: str) -> list:
     async with runtime.session_factory() as session:
-        return (await session.execute(
-            text("SELECT id, key, headers, payload FROM outbox WHERE event_type = :t ORDER BY id"), {"t": event_type}
-        )).all()
+        return (
+            await session.execute(
+                text("SELECT id, key, headers, payload FROM outbox WHERE event_type = :t ORDER BY id"),
+                {"t": event_type},
+            )
+        ).all()
 
 
 def _message(topic, row) -> IncomingMessage:
-    return IncomingMessage(topic, 0, next(_offsets), bytes(row.key), bytes(row.payload),
-                           tuple((k, v.encode()) for k, v in row.headers.items()))
+    return IncomingMessage(
+        topic,
+        0,
+        next(_offsets),
+        bytes(row.key),
+        bytes(row.payload),
+        tuple((k, v.encode()) for k, v in row.headers.items()),
+    )

@@ -48,34 +48,72 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
     finance = await build_service(finance_definition)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     setup = [
-        OrganizationRegisteredV1(organization_id=federation, federation_id=federation, name="县教育工会",
-                                 kind="federation", parent_id=None, path=[federation]),
-        OrganizationRegisteredV1(organization_id=school, federation_id=federation, name="实验中学工会",
-                                 kind="grassroots_union", parent_id=federation, path=[federation, school]),
+        OrganizationRegisteredV1(
+            organization_id=federation,
+            federation_id=federation,
+            name="县教育工会",
+            kind="federation",
+            parent_id=None,
+            path=[federation],
+        ),
+        OrganizationRegisteredV1(
+            organization_id=school,
+            federation_id=federation,
+            name="实验中学工会",
+            kind="grassroots_union",
+            parent_id=federation,
+            path=[federation, school],
+        ),
     ]
     await deliver(welfare, setup)
     await deliver(finance, setup)
     # The roster goes straight into welfare's read model: 2,000 joins through the consumer would
     # only slow the test down, and the read model's feeding is tested elsewhere.
     async with welfare.session_factory() as session, session.begin():
-        await session.execute(insert(directory.members), [
-            {"id": uuid.uuid4(), "organization_id": school, "federation_id": federation, "display_name": f"教师{i:04d}",
-             "gender": "female" if i % 2 else "male", "joined_on": dt.date(2015, 9, 1), "status": "active", "version": 1}
-            for i in range(MEMBERS)
-        ])
+        await session.execute(
+            insert(directory.members),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": school,
+                    "federation_id": federation,
+                    "display_name": f"教师{i:04d}",
+                    "gender": "female" if i % 2 else "male",
+                    "joined_on": dt.date(2015, 9, 1),
+                    "status": "active",
+                    "version": 1,
+                }
+                for i in range(MEMBERS)
+            ],
+        )
 
     officer = bearer(Role.UNION_OFFICER, school, federation)
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60) as api,
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30) as fi,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(welfare)), base_url="http://welfare", timeout=60
+        ) as api,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://finance", timeout=30
+        ) as fi,
     ):
-        funded = await fi.post(f"/v1/organizations/{school}/employer-funds",
-                               json={"amount_fen": 500_000_00, "received_on": dt.date.today().isoformat()}, headers=officer)
+        funded = await fi.post(
+            f"/v1/organizations/{school}/employer-funds",
+            json={"amount_fen": 500_000_00, "received_on": dt.date.today().isoformat()},
+            headers=officer,
+        )
         assert funded.status_code == 202, funded.text
         await eventually(lambda: _bank_is(finance, school, 500_000_00), timeout=60)
 
-        created = await api.post(f"/v1/organizations/{school}/festival-greetings", headers=officer, json={
-            "festival": "mid_autumn", "amount_fen": AMOUNT, "paid_on": "2027-09-15", "eligibility": {"statuses": ["active"]}})
+        created = await api.post(
+            f"/v1/organizations/{school}/festival-greetings",
+            headers=officer,
+            json={
+                "festival": "mid_autumn",
+                "amount_fen": AMOUNT,
+                "paid_on": "2027-09-15",
+                "eligibility": {"statuses": ["active"]},
+            },
+        )
         assert created.status_code == 202, created.text
         batch_id, status_url = created.json()["id"], created.json()["status_url"]
         assert created.json()["total"] == MEMBERS
@@ -99,25 +137,45 @@ async def test_a_greeting_killed_halfway_and_resumed_pays_everyone_once_and_the_
         # 4,000 money messages go through finance one transaction each: how long that takes is the
         # benchmark's business (bench/); here the payments must keep coming until everyone is paid.
         report = await _paid_while_progressing(api, status_url, officer, stall_s=60)
-        assert (report["skipped"], report["refused"], report["done"], report["paid_fen"]) == (0, 0, True, MEMBERS * AMOUNT)
+        assert (report["skipped"], report["refused"], report["done"], report["paid_fen"]) == (
+            0,
+            0,
+            True,
+            MEMBERS * AMOUNT,
+        )
 
     # Nobody was asked for twice: one hold request per recipient left welfare.
     async with welfare.session_factory() as session:
-        requests = await session.scalar(text(
-            "SELECT count(*) FROM outbox WHERE event_type = 'unionfed.welfare.hold_requested.v1'"))
-        paid_requests = await session.scalar(text(
-            "SELECT count(*) FROM outbox WHERE event_type = 'unionfed.welfare.hold_paid.v1'"))
-        statuses = dict((await session.execute(
-            select(greeting_recipients.c.status, func.count()).group_by(greeting_recipients.c.status))).all())
+        requests = await session.scalar(
+            text("SELECT count(*) FROM outbox WHERE event_type = 'unionfed.welfare.hold_requested.v1'")
+        )
+        paid_requests = await session.scalar(
+            text("SELECT count(*) FROM outbox WHERE event_type = 'unionfed.welfare.hold_paid.v1'")
+        )
+        statuses = dict(
+            (
+                await session.execute(
+                    select(greeting_recipients.c.status, func.count()).group_by(greeting_recipients.c.status)
+                )
+            ).all()
+        )
     assert (requests, paid_requests, statuses) == (MEMBERS, MEMBERS, {"paid": MEMBERS})
 
     # The ledger: each member's grant posted once, and the welfare expense adds up.
     async with finance.session_factory() as session:
-        holds = (await session.execute(text(
-            "SELECT count(*), count(DISTINCT posting_id), count(*) FILTER (WHERE status = 'posted'), sum(posted_fen) "
-            "FROM holds WHERE reference LIKE :prefix"), {"prefix": f"greeting/{batch_id}/%"})).one()
-        welfare_postings = await session.scalar(text(
-            "SELECT count(*) FROM posting_lines WHERE organization_id = :org AND account_code = '5101'"), {"org": school})
+        holds = (
+            await session.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT posting_id), count(*) FILTER (WHERE status = 'posted'), sum(posted_fen) "
+                    "FROM holds WHERE reference LIKE :prefix"
+                ),
+                {"prefix": f"greeting/{batch_id}/%"},
+            )
+        ).one()
+        welfare_postings = await session.scalar(
+            text("SELECT count(*) FROM posting_lines WHERE organization_id = :org AND account_code = '5101'"),
+            {"org": school},
+        )
     assert tuple(holds) == (MEMBERS, MEMBERS, MEMBERS, MEMBERS * AMOUNT)
     assert welfare_postings == MEMBERS
     books = await balances(finance, school)

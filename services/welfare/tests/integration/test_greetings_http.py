@@ -23,8 +23,14 @@ AMOUNT = 200_00
 
 
 def joined(federation: str, school: str, name: str, gender: str) -> MemberJoinedV1:
-    return MemberJoinedV1(organization_id=school, federation_id=federation, member_id=uuid.uuid4(),
-                          display_name=name, gender=gender, joined_on=dt.date(2019, 9, 1))
+    return MemberJoinedV1(
+        organization_id=school,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name=name,
+        gender=gender,
+        joined_on=dt.date(2019, 9, 1),
+    )
 
 
 async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_and_why(both):
@@ -33,18 +39,28 @@ async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_a
     women = [joined(federation, school, name, "female") for name in ("王芳", "李娜", "张敏", "刘洋")]
     men = [joined(federation, school, name, "male") for name in ("陈刚", "杨伟")]
     await deliver(welfare, [*women, *men, joined(federation, other, "赵丽", "female")])
-    funded = await finance_api.post(f"/v1/organizations/{school}/employer-funds",
-                                    json={"amount_fen": 2 * AMOUNT, "received_on": dt.date.today().isoformat()},
-                                    headers=bearer(Role.UNION_OFFICER, school, federation))
+    funded = await finance_api.post(
+        f"/v1/organizations/{school}/employer-funds",
+        json={"amount_fen": 2 * AMOUNT, "received_on": dt.date.today().isoformat()},
+        headers=bearer(Role.UNION_OFFICER, school, federation),
+    )
     assert funded.status_code == 202, funded.text
     await eventually(lambda: _bank_is(finance, school, 2 * AMOUNT), timeout=60)
 
     url = f"/v1/organizations/{school}/festival-greetings"
-    body = {"festival": "womens_day", "amount_fen": AMOUNT, "paid_on": "2027-03-08",
-            "eligibility": {"gender": "female", "statuses": ["active"]}}
+    body = {
+        "festival": "womens_day",
+        "amount_fen": AMOUNT,
+        "paid_on": "2027-03-08",
+        "eligibility": {"gender": "female", "statuses": ["active"]},
+    }
     before = await _count(welfare, greeting_batches)
-    for bad in ({"amount_fen": 200.5}, {"amount_fen": -1}, {"festival": "halloween"},
-                {"eligibility": {"gender": "female", "statuses": []}}):
+    for bad in (
+        {"amount_fen": 200.5},
+        {"amount_fen": -1},
+        {"festival": "halloween"},
+        {"eligibility": {"gender": "female", "statuses": []}},
+    ):
         refused = await api.post(url, json={**body, **bad}, headers=officer)
         assert refused.status_code == 422, refused.text
     member_token = bearer(Role.MEMBER, school, federation)
@@ -65,9 +81,21 @@ async def test_a_greeting_reports_progress_and_who_was_paid_skipped_or_refused_a
 
     # 李娜 leaves after the list was frozen: she is skipped when her turn comes, not paid.
     leaver = women[1]
-    await deliver(welfare, [MemberStatusChangedV1(
-        organization_id=school, federation_id=federation, member_id=leaver.member_id, member_version=2,
-        status="left", previous_status="active", change="left", effective_on=dt.date.today())])
+    await deliver(
+        welfare,
+        [
+            MemberStatusChangedV1(
+                organization_id=school,
+                federation_id=federation,
+                member_id=leaver.member_id,
+                member_version=2,
+                status="left",
+                previous_status="active",
+                change="left",
+                effective_on=dt.date.today(),
+            )
+        ],
+    )
 
     ran = await api.post(f"{status_url}/run", headers=officer)
     assert ran.status_code == 200, ran.text
@@ -98,7 +126,12 @@ async def test_a_greeting_for_nobody_eligible_is_refused_and_writes_nothing(both
     before = await _count(welfare, greeting_recipients)
     answer = await api.post(
         f"/v1/organizations/{school}/festival-greetings",
-        json={"festival": "womens_day", "amount_fen": AMOUNT, "paid_on": "2027-03-08", "eligibility": {"gender": "female"}},
+        json={
+            "festival": "womens_day",
+            "amount_fen": AMOUNT,
+            "paid_on": "2027-03-08",
+            "eligibility": {"gender": "female"},
+        },
         headers=bearer(Role.UNION_OFFICER, school, federation),
     )
     assert answer.status_code == 422 and answer.json()["code"] == "no_eligible_members"

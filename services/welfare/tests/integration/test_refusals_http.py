@@ -18,8 +18,12 @@ from unionfed_welfare.entrypoints.app import definition as welfare_definition
 pytestmark = pytest.mark.integration
 
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}
-OPEN = {"level": "hardship", "cause": "child_schooling", "cause_detail": "two children at university",
-        "opened_on": "2026-03-02"}
+OPEN = {
+    "level": "hardship",
+    "cause": "child_schooling",
+    "cause_detail": "two children at university",
+    "opened_on": "2026-03-02",
+}
 
 
 @pytest.fixture
@@ -28,7 +32,9 @@ async def welfare(build_service):
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
     member, setup = school_events(federation, school)
     await deliver(runtime, setup)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://welfare") as api:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(runtime)), base_url="http://welfare"
+    ) as api:
         yield runtime, api, federation, school, member
 
 
@@ -79,9 +85,11 @@ async def test_a_cross_field_rule_answers_a_field_error_with_its_own_code_and_po
     runtime, api, federation, school, member = welfare
     officer = bearer(Role.UNION_OFFICER, school, federation)
     code = f"li-{uuid.uuid4().hex[:8]}"
-    drive = await api.post(f"/v1/organizations/{school}/donation-drives",
-                           json={"code": code, "title": "为李老师献爱心", "beneficiary_member_id": str(member)},
-                           headers=officer)
+    drive = await api.post(
+        f"/v1/organizations/{school}/donation-drives",
+        json={"code": code, "title": "为李老师献爱心", "beneficiary_member_id": str(member)},
+        headers=officer,
+    )
     assert drive.status_code == 201, drive.text
     gift = {"amount_fen": 100_00, "received_on": "2026-11-20", "anonymous": True, "donor": "张老师"}
 
@@ -89,15 +97,23 @@ async def test_a_cross_field_rule_answers_a_field_error_with_its_own_code_and_po
     assert chinese.status_code == 422, chinese.text
     assert chinese.headers["content-type"] == "application/problem+json"
     assert chinese.json()["code"] == "request_validation"
-    assert chinese.json()["errors"] == [{"in": "body", "pointer": "#/donor", "code": "anonymous_donation_names_donor",
-                                         "detail": "匿名捐款不填写捐款人"}]
+    assert chinese.json()["errors"] == [
+        {"in": "body", "pointer": "#/donor", "code": "anonymous_donation_names_donor", "detail": "匿名捐款不填写捐款人"}
+    ]
 
     english = await api.post(f"/v1/donation-drives/{code}/donations", json=gift, headers={**officer, **ENGLISH})
-    assert english.json()["errors"] == [{"in": "body", "pointer": "#/donor", "code": "anonymous_donation_names_donor",
-                                         "detail": "an anonymous donation names no donor"}]
+    assert english.json()["errors"] == [
+        {
+            "in": "body",
+            "pointer": "#/donor",
+            "code": "anonymous_donation_names_donor",
+            "detail": "an anonymous donation names no donor",
+        }
+    ]
 
-    unnamed = await api.post(f"/v1/donation-drives/{code}/donations", json={**gift, "anonymous": False, "donor": None},
-                             headers=officer)
+    unnamed = await api.post(
+        f"/v1/donation-drives/{code}/donations", json={**gift, "anonymous": False, "donor": None}, headers=officer
+    )
     assert [(e["pointer"], e["code"]) for e in unnamed.json()["errors"]] == [("#/donor", "donor_missing")]
     async with runtime.session_factory() as session:
         recorded = await session.scalar(

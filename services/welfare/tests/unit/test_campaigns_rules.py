@@ -41,7 +41,9 @@ def test_a_claim_may_be_rejected_with_a_reason_only():
     with pytest.raises(Invalid, match="reason"):
         rules.next_claim("under_review", decide("reject"), 100)
     assert rules.next_claim("filed", decide("reject", reason="等待期内 within the waiting period"), 100) == {
-        "status": "rejected", "reason": "等待期内 within the waiting period"}
+        "status": "rejected",
+        "reason": "等待期内 within the waiting period",
+    }
 
 
 def test_decisions_out_of_order_or_after_the_end_are_refused():

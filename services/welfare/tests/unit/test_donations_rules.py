@@ -18,8 +18,12 @@ def test_a_drive_code_is_a_finance_account_suffix():
 def test_a_donation_names_its_donor_or_is_anonymous():
     assert rules.RecordDonation(amount_fen=500_00, received_on="2026-11-20", donor="张老师").donor_label() == "张老师"
     assert rules.RecordDonation(amount_fen=100, received_on="2026-11-20", anonymous=True).donor_label() == "anonymous"
-    for bad, code in (({}, "donor_missing"), ({"donor": "x", "anonymous": True}, "anonymous_donation_names_donor"),
-                      ({"donor": "Anonymous"}, "anonymous_donation_names_donor"), ({"donor": "x", "amount_fen": 1.5}, "int_type")):
+    for bad, code in (
+        ({}, "donor_missing"),
+        ({"donor": "x", "anonymous": True}, "anonymous_donation_names_donor"),
+        ({"donor": "Anonymous"}, "anonymous_donation_names_donor"),
+        ({"donor": "x", "amount_fen": 1.5}, "int_type"),
+    ):
         with pytest.raises(ValidationError) as refused:
             rules.RecordDonation(**{"amount_fen": 100, "received_on": "2026-11-20", **bad})
         [error] = refused.value.errors()

@@ -53,8 +53,12 @@ def test_the_policy_refuses_unknown_types_and_non_integer_fen():
 
 def test_the_same_occasion_typed_differently_has_one_key():
     member, day = uuid.uuid4(), dt.date(2026, 5, 4)
-    assert rules.occasion_key(member, "hospitalised", day, " 住院号  A-1") == rules.occasion_key(member, "hospitalised", day, "住院号 a-1")
-    assert rules.occasion_key(member, "hospitalised", day, "A-1") != rules.occasion_key(member, "hospitalised", day, "A-2")
+    assert rules.occasion_key(member, "hospitalised", day, " 住院号  A-1") == rules.occasion_key(
+        member, "hospitalised", day, "住院号 a-1"
+    )
+    assert rules.occasion_key(member, "hospitalised", day, "A-1") != rules.occasion_key(
+        member, "hospitalised", day, "A-2"
+    )
     assert rules.occasion_key(member, "hospitalised", day, "") != rules.occasion_key(member, "funeral", day, "")
 
 

@@ -17,14 +17,16 @@ def test_women_staff_only_for_womens_day():
     women = rules.Eligibility(gender="female", statuses=["active"])
     assert women.refusal(member(), ["county", "school-1"], "county") is None
     assert women.refusal(member(gender="male"), ["county", "school-1"], "county") == (
-        "本次只面向女会员", "the batch is for female members only"
+        "本次只面向女会员",
+        "the batch is for female members only",
     )
 
 
 def test_a_member_who_left_or_moved_out_of_scope_is_refused_with_the_reason():
     active = rules.Eligibility()
     assert active.refusal(member(status="left"), ["county", "school-1"], "county") == (
-        "会员状态为已离会，本次只面向在职会员", "status is left; the batch is for active"
+        "会员状态为已离会，本次只面向在职会员",
+        "status is left; the batch is for active",
     )
     moved = active.refusal(member(organization_id="other"), ["other-county", "other"], "county")
     assert moved.en == "no longer in the scope of county (now in other)"
@@ -71,10 +73,18 @@ def test_progress_counts_processed_and_settled():
 
 
 def test_a_command_takes_integer_fen_and_a_known_festival_only():
-    ok = rules.CreateGreeting(festival="womens_day", amount_fen=200_00, paid_on=dt.date(2027, 3, 8),
-                              eligibility={"gender": "female"})
+    ok = rules.CreateGreeting(
+        festival="womens_day", amount_fen=200_00, paid_on=dt.date(2027, 3, 8), eligibility={"gender": "female"}
+    )
     assert ok.purpose() == "三八妇女节慰问" and ok.eligibility.statuses == ["active"]
-    for bad in ({"amount_fen": 200.5}, {"amount_fen": "20000"}, {"amount_fen": 0}, {"festival": "halloween"},
-                {"eligibility": {"statuses": []}}, {"eligibility": {"statuses": ["left"]}}, {"surprise": 1}):
+    for bad in (
+        {"amount_fen": 200.5},
+        {"amount_fen": "20000"},
+        {"amount_fen": 0},
+        {"festival": "halloween"},
+        {"eligibility": {"statuses": []}},
+        {"eligibility": {"statuses": ["left"]}},
+        {"surprise": 1},
+    ):
         with pytest.raises(ValidationError):
             rules.CreateGreeting(**{"festival": "mid_autumn", "amount_fen": 100_00, "paid_on": "2027-09-15", **bad})

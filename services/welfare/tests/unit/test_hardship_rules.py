@@ -62,6 +62,15 @@ def test_details_are_for_welfare_officers_the_chair_and_auditors_in_scope(role, 
 def test_the_pseudonym_is_stable_and_says_nothing_of_the_member():
     file_id = uuid.uuid4()
     assert rules.pseudonym(file_id) == rules.pseudonym(file_id) != rules.pseudonym(uuid.uuid4())
-    shown = rules.redacted({"id": file_id, "pseudonym": "困难档案-X", "organization_id": "school-1", "status": "open",
-                            "member_id": uuid.uuid4(), "cause_detail": "illness", "level": "hardship"})
+    shown = rules.redacted(
+        {
+            "id": file_id,
+            "pseudonym": "困难档案-X",
+            "organization_id": "school-1",
+            "status": "open",
+            "member_id": uuid.uuid4(),
+            "cause_detail": "illness",
+            "level": "hardship",
+        }
+    )
     assert set(shown) == {"id", "pseudonym", "organization_id", "status", "details_visible"}

@@ -13,7 +13,8 @@ def test_festivals_and_visits_are_named_in_each_language_with_no_word_of_the_oth
     grant_id = uuid.uuid4()
     for festival in greetings.FESTIVALS:
         assert HAN.search(greetings.festival_name(festival, "zh-CN")) and not LATIN_WORD.search(
-            greetings.festival_name(festival, "zh-CN"))
+            greetings.festival_name(festival, "zh-CN")
+        )
         assert not HAN.search(greetings.festival_name(festival, "en"))
     for visit in grants.VISIT_TYPES:
         zh = grants.paid_grant_description(visit, grant_id, "zh-CN")

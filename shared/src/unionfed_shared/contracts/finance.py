@@ -91,8 +91,11 @@ class Capture(_Part):
     @model_validator(mode="after")
     def _goods_within_amount(self):
         if self.goods_fen > self.amount_fen:
-            raise field_refusal("goods_exceed_amount", zh="实物折价是金额的一部分，不得超过金额",
-                                en="the goods are part of the amount, so at most the amount")
+            raise field_refusal(
+                "goods_exceed_amount",
+                zh="实物折价是金额的一部分，不得超过金额",
+                en="the goods are part of the amount, so at most the amount",
+            )
         return self
 
 

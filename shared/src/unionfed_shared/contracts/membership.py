@@ -23,14 +23,15 @@ Sector = Literal["education", "enterprise", "public_sector"]
 
 def _known_time_zone(name: str) -> str:
     if not business_time.is_time_zone(name):
-        raise field_refusal("time_zone_unknown", zh="不是有效的 IANA 时区名称（例如 Asia/Shanghai）",
-                            en="not an IANA time zone name such as Asia/Shanghai")
+        raise field_refusal(
+            "time_zone_unknown",
+            zh="不是有效的 IANA 时区名称（例如 Asia/Shanghai）",
+            en="not an IANA time zone name such as Asia/Shanghai",
+        )
     return name
 
 
-TimeZoneName = Annotated[
-    str, Field(max_length=64, examples=["Asia/Shanghai"]), AfterValidator(_known_time_zone)
-]
+TimeZoneName = Annotated[str, Field(max_length=64, examples=["Asia/Shanghai"]), AfterValidator(_known_time_zone)]
 
 
 class OrganizationRegisteredV1(IntegrationEvent):

@@ -44,8 +44,11 @@ class _HoldPaid(IntegrationEvent):
     @model_validator(mode="after")
     def _goods_within_amount(self):
         if self.goods_fen > self.amount_fen:
-            raise field_refusal("goods_exceed_amount", zh="实物折价是支付金额的一部分，不得超过该金额",
-                                en="the goods are part of the amount paid, so at most the amount")
+            raise field_refusal(
+                "goods_exceed_amount",
+                zh="实物折价是支付金额的一部分，不得超过该金额",
+                en="the goods are part of the amount paid, so at most the amount",
+            )
         return self
 
     def subject(self) -> str:

@@ -62,9 +62,15 @@ def asyncapi_document(
     for cls in received:
         _channel(channels, cls.topic)["messages"][cls.__name__] = _message_ref(cls.__name__)
         operations[f"receive{cls.__name__}"] = _operation(
-            "receive", cls, f"Applied once per event id (inbox); {service} ignores other types on this topic.",
-            bindings={"kafka": {"groupId": {"type": "string", "enum": [consumer_group]},
-                                "bindingVersion": KAFKA_BINDING_VERSION}},
+            "receive",
+            cls,
+            f"Applied once per event id (inbox); {service} ignores other types on this topic.",
+            bindings={
+                "kafka": {
+                    "groupId": {"type": "string", "enum": [consumer_group]},
+                    "bindingVersion": KAFKA_BINDING_VERSION,
+                }
+            },
         )
     for topic in sorted({cls.topic for cls in received}):
         dlq = topics.dead_letter_topic(topic)
@@ -133,8 +139,9 @@ def _channel(channels: dict[str, dict], topic: str, *, dead_letters_of: str | No
             "address": topic,
             "description": description,
             "messages": {},
-            "bindings": {"kafka": {"topic": topic, "partitions": topics.PARTITIONS,
-                                   "bindingVersion": KAFKA_BINDING_VERSION}},
+            "bindings": {
+                "kafka": {"topic": topic, "partitions": topics.PARTITIONS, "bindingVersion": KAFKA_BINDING_VERSION}
+            },
         }
     return channels[channel_id]
 
@@ -184,10 +191,16 @@ def cloudevent_headers(cls: type[IntegrationEvent]) -> dict:
         "ce_subject": {"type": "string", "description": "What inside the organization it is about, e.g. member/<id>."},
         "ce_federationid": {**_ORG_ID, "description": "The federation (= federation_id of the payload)."},
         "ce_organizationid": {**_ORG_ID, "description": "The organization (= organization_id of the payload)."},
-        "ce_correlationid": {"type": "string", "minLength": 1,
-                             "description": "The id of the command or event that started the chain."},
-        "ce_causationid": {"type": "string", "minLength": 1,
-                           "description": "The id of the event that caused this one."},
+        "ce_correlationid": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The id of the command or event that started the chain.",
+        },
+        "ce_causationid": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The id of the event that caused this one.",
+        },
         "ce_actor": {"type": "string", "minLength": 1, "description": "Who acted, when a person did."},
         "traceparent": {"type": "string", "pattern": _TRACEPARENT, "description": "W3C trace context."},
         "tracestate": {"type": "string", "description": "W3C trace context, vendor part."},
@@ -195,8 +208,15 @@ def cloudevent_headers(cls: type[IntegrationEvent]) -> dict:
     return {
         "type": "object",
         "required": [
-            "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type",
-            "ce_federationid", "ce_organizationid", "ce_correlationid",
+            "ce_specversion",
+            "ce_id",
+            "ce_source",
+            "ce_type",
+            "ce_time",
+            "content-type",
+            "ce_federationid",
+            "ce_organizationid",
+            "ce_correlationid",
         ],
         "properties": properties,
     }
@@ -212,7 +232,11 @@ def _dead_letter_message(service: str, topic: str) -> dict:
         "headers": {
             "type": "object",
             "required": [
-                "dlq_consumer", "dlq_error", "dlq_original_topic", "dlq_original_partition", "dlq_original_offset",
+                "dlq_consumer",
+                "dlq_error",
+                "dlq_original_topic",
+                "dlq_original_partition",
+                "dlq_original_offset",
             ],
             "properties": {
                 "dlq_consumer": {"type": "string", "const": service},

@@ -134,9 +134,7 @@ class EventConsumer:
         """Give the message its one outcome, in a transaction of its own. Raises only on cancellation."""
         prepared = await self._prepare(message, to_dlq_topic)
         outcome = prepared if isinstance(prepared, Outcome) else await self._apply_with_retries(prepared, to_dlq_topic)
-        log.debug(
-            "%s/%d@%d %s for %s", message.topic, message.partition, message.offset, outcome.value, self.name
-        )
+        log.debug("%s/%d@%d %s for %s", message.topic, message.partition, message.offset, outcome.value, self.name)
         return outcome
 
     async def handle_batch(self, messages: Sequence[IncomingMessage]) -> None:
@@ -207,12 +205,19 @@ class EventConsumer:
     async def _apply(self, ready: "_Ready") -> Outcome:
         async with self._uow_factory() as uow:
             claim = await inbox.claim(
-                uow.session, self.name, ready.envelope, ready.message.topic, ready.message.partition, ready.message.offset
+                uow.session,
+                self.name,
+                ready.envelope,
+                ready.message.topic,
+                ready.message.partition,
+                ready.message.offset,
             )
             if claim is inbox.Claim.DUPLICATE:
                 return Outcome.DUPLICATE
             if claim is inbox.Claim.CONFLICT:
-                raise inbox.ConflictingDuplicate(f"event {ready.envelope.id} was already applied with a different payload")
+                raise inbox.ConflictingDuplicate(
+                    f"event {ready.envelope.id} was already applied with a different payload"
+                )
             await self._run_handler(uow, ready)
             failpoint("consumer.before_db_commit")
             await uow.commit()
@@ -308,7 +313,11 @@ class EventConsumer:
         reason = f"{error.__class__.__name__}: {error}"
         log.error(
             "dead-lettering %s/%d@%d for %s: %s",
-            message.topic, message.partition, message.offset, self.name, reason,
+            message.topic,
+            message.partition,
+            message.offset,
+            self.name,
+            reason,
         )
         headers = _printable_headers(message.headers)
         if to_dlq_topic:
@@ -321,9 +330,7 @@ class EventConsumer:
                 "dlq_original_offset": str(message.offset),
             }
             await self._retry_outage(
-                lambda: self._publish_raw(
-                    dead_letter_topic(message.topic), message.key, message.value, dlq_headers
-                )
+                lambda: self._publish_raw(dead_letter_topic(message.topic), message.key, message.value, dlq_headers)
             )
         row = {
             "consumer": self.name,

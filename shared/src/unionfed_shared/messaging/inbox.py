@@ -25,7 +25,9 @@ async def claim(
     return result
 
 
-async def claim_many(session: AsyncSession, consumer: str, deliveries: list[tuple[Envelope, str, int, int]]) -> list[Claim]:
+async def claim_many(
+    session: AsyncSession, consumer: str, deliveries: list[tuple[Envelope, str, int, int]]
+) -> list[Claim]:
     """Claim a batch of (envelope, topic, partition, offset) in one statement; a claim per delivery.
 
     An event id repeated inside the batch is claimed by its first delivery; the later ones are

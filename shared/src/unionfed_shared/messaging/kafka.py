@@ -156,11 +156,17 @@ async def ensure_topics(
 async def _create(
     admin: AIOKafkaAdminClient, names: list[str], partitions: int, settings: KafkaTopicSettings
 ) -> list[str]:
-    response = await admin.create_topics([
-        NewTopic(name=t, num_partitions=partitions, replication_factor=settings.replication_factor,
-                 topic_configs=declared_configs(t, settings))
-        for t in names
-    ])
+    response = await admin.create_topics(
+        [
+            NewTopic(
+                name=t,
+                num_partitions=partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=declared_configs(t, settings),
+            )
+            for t in names
+        ]
+    )
     created, failures = [], []
     for topic, error_code, *message in response.topic_errors:
         if error_code == 0:
@@ -189,15 +195,14 @@ async def _bring_to_declared(admin: AIOKafkaAdminClient, names: list[str], setti
         )
     current = await _topic_configs(admin, names)
     differing = [
-        t for t in names
-        if any(current[t].get(key) != value for key, value in declared_configs(t, settings).items())
+        t for t in names if any(current[t].get(key) != value for key, value in declared_configs(t, settings).items())
     ]
     if differing:
         # AlterConfigs (aiokafka has no incremental variant) replaces a topic's whole set of
         # overrides: the declared set becomes all of it, and a setting made by hand is reset.
-        responses = await admin.alter_configs([
-            ConfigResource(ConfigResourceType.TOPIC, t, declared_configs(t, settings)) for t in differing
-        ])
+        responses = await admin.alter_configs(
+            [ConfigResource(ConfigResourceType.TOPIC, t, declared_configs(t, settings)) for t in differing]
+        )
         _raise_on_errors(responses, "could not alter topic settings")
     return differing
 
@@ -255,9 +260,7 @@ async def lost_history(bootstrap_servers: str, topics: list[str]) -> list[LostRe
     """
     starts = await beginning_offsets(bootstrap_servers, topics)
     return [
-        LostRecords(topic, partition, 0, start - 1)
-        for (topic, partition), start in sorted(starts.items())
-        if start > 0
+        LostRecords(topic, partition, 0, start - 1) for (topic, partition), start in sorted(starts.items()) if start > 0
     ]
 
 

@@ -63,18 +63,13 @@ class OutboxRelay:
     async def publish_ready(self) -> int:
         """Publish one batch of ready rows; returns how many were published."""
         async with self._session_factory() as session, session.begin():
-            got_lock = await session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _RELAY_LOCK_KEY}
-            )
+            got_lock = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _RELAY_LOCK_KEY})
             if not got_lock:
                 return 0
             rows = (await session.execute(_READY_ROWS, {"limit": self._batch_size})).all()
             if not rows:
                 return 0
-            messages = [
-                OutboxMessage(r.id, r.topic, bytes(r.key), dict(r.headers), bytes(r.payload))
-                for r in rows
-            ]
+            messages = [OutboxMessage(r.id, r.topic, bytes(r.key), dict(r.headers), bytes(r.payload)) for r in rows]
             await self._publish_in_order(messages)
             await session.execute(
                 text("UPDATE outbox SET published_at = now() WHERE id = ANY(:ids)"),

@@ -114,4 +114,3 @@ class UnitOfWork:
                 ],
             )
             self._staged = []
-

@@ -49,8 +49,11 @@ class CongressRollupQueries:
         sessions, proposals = congress_sessions, congress_proposals
         rows = await self.session.execute(
             select(
-                sessions.c.organization_id, sessions.c.id.label("session_id"), sessions.c.answer_deadline,
-                proposals.c.status, func.count(proposals.c.id).label("count"),
+                sessions.c.organization_id,
+                sessions.c.id.label("session_id"),
+                sessions.c.answer_deadline,
+                proposals.c.status,
+                func.count(proposals.c.id).label("count"),
             )
             .join(orgs, orgs.c.id == sessions.c.organization_id)
             .outerjoin(proposals, proposals.c.session_id == sessions.c.id)

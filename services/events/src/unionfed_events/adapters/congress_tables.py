@@ -41,7 +41,9 @@ congress_sessions = Table(
     Column("min_seconders", Integer, nullable=False),
     Column("created_by", Text, nullable=False),
     _now(),
-    UniqueConstraint("organization_id", "kind", "congress_number", "session_number", name="uq_congress_sessions_number"),
+    UniqueConstraint(
+        "organization_id", "kind", "congress_number", "session_number", name="uq_congress_sessions_number"
+    ),
 )
 
 congress_representatives = Table(
@@ -190,7 +192,11 @@ award_nominations = Table(
     Column("rejection_reason", Text),
     # One live nomination of a member for an award in a year; a rejected one may be followed by another.
     Index(
-        "uq_award_nominations_live", "member_id", "award", "year", unique=True,
+        "uq_award_nominations_live",
+        "member_id",
+        "award",
+        "year",
+        unique=True,
         postgresql_where=text("status <> 'rejected'"),
     ),
 )

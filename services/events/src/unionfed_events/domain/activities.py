@@ -29,7 +29,11 @@ def shown(moment: dt.datetime, zone: ZoneInfo = SHANGHAI) -> str:
 
 
 def check_schedule(starts_at: dt.datetime, ends_at: dt.datetime, registration_deadline: dt.datetime) -> None:
-    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at), ("registration_deadline", registration_deadline)):
+    for name, moment in (
+        ("starts_at", starts_at),
+        ("ends_at", ends_at),
+        ("registration_deadline", registration_deadline),
+    ):
         if moment.tzinfo is None:
             raise Invalid("time_zone_missing", zh=f"{name} 须带时区", en=f"{name} needs a time zone")
     check_end(starts_at, ends_at)
@@ -38,13 +42,18 @@ def check_schedule(starts_at: dt.datetime, ends_at: dt.datetime, registration_de
 
 def check_end(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if not starts_at < ends_at:
-        raise Invalid("activity_ends_before_start", zh="活动结束时间须晚于开始时间", en="an activity ends after it starts")
+        raise Invalid(
+            "activity_ends_before_start", zh="活动结束时间须晚于开始时间", en="an activity ends after it starts"
+        )
 
 
 def check_deadline(starts_at: dt.datetime, registration_deadline: dt.datetime) -> None:
     if registration_deadline > starts_at:
-        raise Invalid("registration_deadline_after_start", zh="报名截止时间不能晚于活动开始时间",
-                      en="registration closes no later than the activity starts")
+        raise Invalid(
+            "registration_deadline_after_start",
+            zh="报名截止时间不能晚于活动开始时间",
+            en="registration closes no later than the activity starts",
+        )
 
 
 def check_scope(organizer_id: str, scope_paths: dict[str, Sequence[str] | None]) -> None:

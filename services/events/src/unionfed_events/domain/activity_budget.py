@@ -18,8 +18,13 @@ def prize_description(title: str, language: str) -> str:
 
 # A hold's status as a refusal says it to Chinese staff.
 STATUS_ZH = {
-    "requested": "待财务预留", "reserved": "已预留", "refused": "被财务拒绝", "capture_requested": "支付中",
-    "captured": "已支付", "void_requested": "取消中", "voided": "已作废",
+    "requested": "待财务预留",
+    "reserved": "已预留",
+    "refused": "被财务拒绝",
+    "capture_requested": "支付中",
+    "captured": "已支付",
+    "void_requested": "取消中",
+    "voided": "已作废",
 }
 # Holds a cancelled activity still has to release.
 OPEN = ("requested", "reserved")

@@ -73,8 +73,9 @@ class CreateActivity(_Command):
     @classmethod
     def _one_prizes_line(cls, budget: list[BudgetItem]) -> list[BudgetItem]:
         if sum(1 for item in budget if item.kind == "prizes") > 1:
-            raise field_refusal("budget_prizes_line_repeated", zh="预算中奖金只能列一项",
-                                en="a budget has at most one prizes line")
+            raise field_refusal(
+                "budget_prizes_line_repeated", zh="预算中奖金只能列一项", en="a budget has at most one prizes line"
+            )
         return budget
 
 
@@ -115,8 +116,11 @@ class RecordAward(_Command):
     @model_validator(mode="after")
     def _one_winner(self) -> "RecordAward":
         if (self.member_id is None) == (self.team_id is None):
-            raise field_refusal("award_winner_ambiguous", zh="奖项须授予一名会员或一支队伍（二者选一）",
-                                en="an award goes to one member or one team")
+            raise field_refusal(
+                "award_winner_ambiguous",
+                zh="奖项须授予一名会员或一支队伍（二者选一）",
+                en="an award goes to one member or one team",
+            )
         return self
 
 

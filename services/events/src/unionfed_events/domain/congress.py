@@ -16,9 +16,15 @@ SHANGHAI = business_time.DEFAULT_ZONE
 DEFAULT_MIN_SECONDERS = 2
 # What a refusal calls each text and time in Chinese (the English name is the caller's field or a phrase).
 NAMES_ZH = {
-    "a proposal's title": "提案标题", "a proposal's text": "提案内容", "a motion's title": "表决事项标题",
-    "the citation": "推荐事迹", "the review note": "审核意见", "the answer": "答复内容", "department": "承办部门",
-    "answer_deadline": "答复截止时间（answer_deadline）", "as_of": "统计时间（as_of）",
+    "a proposal's title": "提案标题",
+    "a proposal's text": "提案内容",
+    "a motion's title": "表决事项标题",
+    "the citation": "推荐事迹",
+    "the review note": "审核意见",
+    "the answer": "答复内容",
+    "department": "承办部门",
+    "answer_deadline": "答复截止时间（answer_deadline）",
+    "as_of": "统计时间（as_of）",
 }
 
 
@@ -69,17 +75,28 @@ class SessionPlan:
         cls, congress_number, session_number, starts_on, ends_on, answer_deadline, min_seconders, *, zone: ZoneInfo
     ) -> "SessionPlan":
         if congress_number < 1 or session_number < 1:
-            raise Invalid("congress_number_invalid", zh="届次和会次须从 1 开始", en="congress and session numbers start at 1")
+            raise Invalid(
+                "congress_number_invalid", zh="届次和会次须从 1 开始", en="congress and session numbers start at 1"
+            )
         if ends_on < starts_on:
-            raise Invalid("congress_session_ends_before_start", zh="会议结束日期不能早于开始日期",
-                          en="a session cannot end before it starts")
+            raise Invalid(
+                "congress_session_ends_before_start",
+                zh="会议结束日期不能早于开始日期",
+                en="a session cannot end before it starts",
+            )
         if not 0 <= min_seconders <= 50:
-            raise Invalid("min_seconders_out_of_range", zh="提案附议人数须在 0 到 50 之间",
-                          en="min_seconders must be between 0 and 50")
+            raise Invalid(
+                "min_seconders_out_of_range",
+                zh="提案附议人数须在 0 到 50 之间",
+                en="min_seconders must be between 0 and 50",
+            )
         deadline = require_aware(answer_deadline, "answer_deadline")
         if business_time.business_date(deadline, zone) < starts_on:
-            raise Invalid("answer_deadline_before_session", zh="提案答复截止时间不能早于会议开始",
-                          en="the deadline for answers cannot be before the session starts")
+            raise Invalid(
+                "answer_deadline_before_session",
+                zh="提案答复截止时间不能早于会议开始",
+                en="the deadline for answers cannot be before the session starts",
+            )
         return cls(congress_number, session_number, starts_on, ends_on, deadline, min_seconders)
 
     @property
@@ -102,10 +119,15 @@ class AnswerKind(enum.StrEnum):
 
 def check_seconder(proposer_id, seconder_id, is_representative: bool, status: str) -> None:
     if not is_representative:
-        raise Forbidden("not_a_representative", zh="只有本次会议的代表才能附议提案",
-                        en="only the session's representatives second proposals")
+        raise Forbidden(
+            "not_a_representative",
+            zh="只有本次会议的代表才能附议提案",
+            en="only the session's representatives second proposals",
+        )
     if seconder_id == proposer_id:
-        raise Invalid("seconding_own_proposal", zh="提案人不能附议自己的提案", en="a proposer cannot second their own proposal")
+        raise Invalid(
+            "seconding_own_proposal", zh="提案人不能附议自己的提案", en="a proposer cannot second their own proposal"
+        )
     if status == ANSWERED:
         raise Conflict("proposal_already_answered", zh="该提案已答复", en="the proposal was already answered")
 
@@ -126,39 +148,62 @@ class Answer:
     @classmethod
     def give(cls, kind: AnswerKind, text, merged_into, department, proposal_id, status: str) -> "Answer":
         if status == AWAITING_SECONDERS:
-            raise Conflict("proposal_not_seconded", zh="该提案附议人数不足，尚未成立，无需答复",
-                           en="the proposal does not have enough seconders yet, so there is nothing to answer")
+            raise Conflict(
+                "proposal_not_seconded",
+                zh="该提案附议人数不足，尚未成立，无需答复",
+                en="the proposal does not have enough seconders yet, so there is nothing to answer",
+            )
         if status == ANSWERED:
-            raise Conflict("proposal_already_answered", zh="该提案已答复，每件提案只答复一次",
-                           en="the proposal was already answered; an answer is given once")
+            raise Conflict(
+                "proposal_already_answered",
+                zh="该提案已答复，每件提案只答复一次",
+                en="the proposal was already answered; an answer is given once",
+            )
         # Blank counts as missing, so "   " is not a reason.
         text = clean_text(text, "the answer", 2000) if text and text.strip() else None
         department = clean_text(department, "department") if department and department.strip() else None
         if kind == AnswerKind.REJECTED and not text:
             raise Invalid("proposal_rejection_needs_reason", zh="不予立案须说明理由", en="a rejection gives its reason")
         if kind == AnswerKind.REFERRED and not department:
-            raise Invalid("proposal_referral_needs_department", zh="转交须写明承办部门",
-                          en="a referral names the department it goes to")
+            raise Invalid(
+                "proposal_referral_needs_department",
+                zh="转交须写明承办部门",
+                en="a referral names the department it goes to",
+            )
         if kind == AnswerKind.MERGED:
             if merged_into is None:
-                raise Invalid("proposal_merge_target_missing", zh="并案须写明并入哪件提案",
-                              en="a merge names the proposal it merges into")
+                raise Invalid(
+                    "proposal_merge_target_missing",
+                    zh="并案须写明并入哪件提案",
+                    en="a merge names the proposal it merges into",
+                )
             if merged_into == proposal_id:
-                raise Invalid("proposal_merged_into_itself", zh="提案不能并入自身", en="a proposal cannot be merged into itself")
+                raise Invalid(
+                    "proposal_merged_into_itself", zh="提案不能并入自身", en="a proposal cannot be merged into itself"
+                )
         elif merged_into is not None:
-            raise Invalid("merged_into_not_a_merge", zh="只有并案的答复才填写 merged_into",
-                          en="merged_into is only for merged proposals")
+            raise Invalid(
+                "merged_into_not_a_merge",
+                zh="只有并案的答复才填写 merged_into",
+                en="merged_into is only for merged proposals",
+            )
         return cls(kind, text, merged_into, department)
 
 
 def check_merge_target(same_session: bool, target_status: str | None, target_answer: str | None) -> None:
     if target_status is None or not same_session:
-        raise Invalid("proposal_merge_target_invalid", zh="提案只能并入同一次会议的另一件提案",
-                      en="a proposal merges into another proposal of the same session")
+        raise Invalid(
+            "proposal_merge_target_invalid",
+            zh="提案只能并入同一次会议的另一件提案",
+            en="a proposal merges into another proposal of the same session",
+        )
     if target_status == AWAITING_SECONDERS or target_answer in (AnswerKind.MERGED, AnswerKind.REJECTED):
         # The target carries the merged proposal's answer, so it must be a live one.
-        raise Invalid("proposal_merge_target_invalid", zh="提案只能并入已成立、且本身未被并案或不予立案的提案",
-                      en="a proposal merges into a proposal that stands and was not merged or rejected itself")
+        raise Invalid(
+            "proposal_merge_target_invalid",
+            zh="提案只能并入已成立、且本身未被并案或不予立案的提案",
+            en="a proposal merges into a proposal that stands and was not merged or rejected itself",
+        )
 
 
 def is_overdue(status: str, deadline: dt.datetime, as_of: dt.datetime) -> bool:
@@ -212,8 +257,11 @@ class Quorum:
 
     def __post_init__(self):
         if not (0 < self.numerator <= self.denominator <= 100):
-            raise Invalid("quorum_invalid", zh="出席比例须大于 0 且不超过 1，例如 2/3",
-                          en="a quorum is a share between 0 (exclusive) and 1, e.g. 2/3")
+            raise Invalid(
+                "quorum_invalid",
+                zh="出席比例须大于 0 且不超过 1，例如 2/3",
+                en="a quorum is a share between 0 (exclusive) and 1, e.g. 2/3",
+            )
 
     def met(self, present: int, representatives: int) -> bool:
         # Integer arithmetic: present / representatives >= numerator / denominator.
@@ -234,8 +282,11 @@ def check_ballot(is_open: bool, is_present: bool) -> None:
     if not is_open:
         raise Conflict("vote_closed", zh="表决已结束", en="the vote is closed")
     if not is_present:
-        raise Conflict("voter_not_present", zh="只有签到出席本次表决的代表才能投票",
-                       en="only representatives signed in as present at the vote may vote")
+        raise Conflict(
+            "voter_not_present",
+            zh="只有签到出席本次表决的代表才能投票",
+            en="only representatives signed in as present at the vote may vote",
+        )
 
 
 def tally(

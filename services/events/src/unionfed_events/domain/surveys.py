@@ -31,7 +31,9 @@ class Question:
     def of(cls, kind: QuestionKind, text: str, options: Sequence[str] | None, required: bool) -> "Question":
         text = text.strip()
         if not 1 <= len(text) <= 500:
-            raise Invalid("survey_question_length_invalid", zh="每道题须为 1 到 500 个字", en="a question has 1 to 500 characters")
+            raise Invalid(
+                "survey_question_length_invalid", zh="每道题须为 1 到 500 个字", en="a question has 1 to 500 characters"
+            )
         options = tuple(o.strip() for o in options or ())
         if kind in ("single_choice", "multiple_choice"):
             if not 2 <= len(options) <= 20 or any(not o or len(o) > 200 for o in options):
@@ -43,8 +45,11 @@ class Question:
             if len(set(options)) != len(options):
                 raise Invalid("survey_options_repeated", zh=f"选项有重复：{text!r}", en=f"options repeat in {text!r}")
         elif options:
-            raise Invalid("survey_options_not_allowed", zh=f"只有选择题才设选项：{text!r}",
-                          en=f"only choice questions have options: {text!r}")
+            raise Invalid(
+                "survey_options_not_allowed",
+                zh=f"只有选择题才设选项：{text!r}",
+                en=f"only choice questions have options: {text!r}",
+            )
         return cls(kind, text, options, required)
 
     def check(self, answer, number: int):
@@ -57,24 +62,38 @@ class Question:
             return None
         if self.kind == "single_choice":
             if not _is_int(answer) or answer not in range(len(self.options)):
-                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须选一个选项序号（0 到 {last}）",
-                              en=f"{where} takes one option number from 0 to {last}")
+                raise Invalid(
+                    "survey_answer_invalid",
+                    zh=f"{where_zh}须选一个选项序号（0 到 {last}）",
+                    en=f"{where} takes one option number from 0 to {last}",
+                )
             return answer
         if self.kind == "multiple_choice":
             if not isinstance(answer, list) or not answer or not all(_is_int(a) for a in answer):
-                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须填写选项序号列表，至少选一项",
-                              en=f"{where} takes a non-empty list of option numbers")
+                raise Invalid(
+                    "survey_answer_invalid",
+                    zh=f"{where_zh}须填写选项序号列表，至少选一项",
+                    en=f"{where} takes a non-empty list of option numbers",
+                )
             if len(set(answer)) != len(answer) or any(a not in range(len(self.options)) for a in answer):
-                raise Invalid("survey_answer_invalid", zh=f"{where_zh}的选项序号不能重复，须在 0 到 {last} 之间",
-                              en=f"{where}: option numbers must be distinct, from 0 to {last}")
+                raise Invalid(
+                    "survey_answer_invalid",
+                    zh=f"{where_zh}的选项序号不能重复，须在 0 到 {last} 之间",
+                    en=f"{where}: option numbers must be distinct, from 0 to {last}",
+                )
             return sorted(answer)
         if self.kind == "rating":
             if not _is_int(answer) or answer not in RATINGS:
-                raise Invalid("survey_answer_invalid", zh=f"{where_zh}须评 1 到 5 分", en=f"{where} takes a rating from 1 to 5")
+                raise Invalid(
+                    "survey_answer_invalid", zh=f"{where_zh}须评 1 到 5 分", en=f"{where} takes a rating from 1 to 5"
+                )
             return answer
         if not isinstance(answer, str) or not 1 <= len(answer.strip()) <= 2000:
-            raise Invalid("survey_answer_invalid", zh=f"{where_zh}须填写 1 到 2000 个字",
-                          en=f"{where} takes a text of 1 to 2000 characters")
+            raise Invalid(
+                "survey_answer_invalid",
+                zh=f"{where_zh}须填写 1 到 2000 个字",
+                en=f"{where} takes a text of 1 to 2000 characters",
+            )
         return answer.strip()
 
 
@@ -84,7 +103,9 @@ def _is_int(value) -> bool:
 
 def check_questions(questions: list[Question]) -> None:
     if not 1 <= len(questions) <= 100:
-        raise Invalid("survey_question_count_invalid", zh="问卷须有 1 到 100 道题", en="a survey has 1 to 100 questions")
+        raise Invalid(
+            "survey_question_count_invalid", zh="问卷须有 1 到 100 道题", en="a survey has 1 to 100 questions"
+        )
 
 
 def check_answers(questions: list[Question], answers: list) -> list:

@@ -122,18 +122,28 @@ class BudgetOut(BaseModel):
     items: list[BudgetItemOut]
 
 
-@router.post("/organizations/{organization_id}/activities", status_code=status.HTTP_201_CREATED, response_model=ActivityOut)
+@router.post(
+    "/organizations/{organization_id}/activities", status_code=status.HTTP_201_CREATED, response_model=ActivityOut
+)
 async def create_activity(
     organization_id: str,
-    body: Annotated[commands.CreateActivity, example(
-        "A badminton contest for every union of the county",
-        {
-            "title": "教职工羽毛球赛", "kind": "sport", "starts_at": "2027-04-20T09:00:00+08:00",
-            "ends_at": "2027-04-20T17:00:00+08:00", "registration_deadline": "2027-04-10T18:00:00+08:00",
-            "capacity": 64, "budget": [{"kind": "cost", "label": "场地", "amount_fen": 200000}],
-        },
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.CreateActivity,
+        example(
+            "A badminton contest for every union of the county",
+            {
+                "title": "教职工羽毛球赛",
+                "kind": "sport",
+                "starts_at": "2027-04-20T09:00:00+08:00",
+                "ends_at": "2027-04-20T17:00:00+08:00",
+                "registration_deadline": "2027-04-10T18:00:00+08:00",
+                "capacity": 64,
+                "budget": [{"kind": "cost", "label": "场地", "amount_fen": 200000}],
+            },
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> dict:
     """Draft an activity organized by the organization, open to its subtree or to the organizations named."""
     async with runtime.uow() as uow:
@@ -141,7 +151,8 @@ async def create_activity(
 
 
 @router.get(
-    "/organizations/{organization_id}/activities", response_model=Page[ActivityOut],
+    "/organizations/{organization_id}/activities",
+    response_model=Page[ActivityOut],
     summary="Activities the organization runs and those its members may join, a page at a time",
 )
 async def list_activities(
@@ -158,12 +169,17 @@ async def list_activities(
 ) -> Page[ActivityOut]:
     """By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last."""
     wanted = service.ActivityFilter(
-        status=status_, kind=kind, starts_from=starts_from, starts_before=starts_before, title=title,
+        status=status_,
+        kind=kind,
+        starts_from=starts_from,
+        starts_before=starts_before,
+        title=title,
     )
     async with runtime.uow() as uow:
         found, next_cursor = await service.activities_of(uow, principal, organization_id, wanted, cursor, limit)
         return Page[ActivityOut](
-            items=[await service.summary(uow, a["id"]) for a in found], next_cursor=next_cursor,
+            items=[await service.summary(uow, a["id"]) for a in found],
+            next_cursor=next_cursor,
         )
 
 
@@ -190,11 +206,16 @@ async def cancel_activity(
         return await service.cancel(uow, principal, activity_id, body)
 
 
-@router.post("/activities/{activity_id}/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationOut)
+@router.post(
+    "/activities/{activity_id}/registrations", status_code=status.HTTP_201_CREATED, response_model=RegistrationOut
+)
 async def register(
     activity_id: uuid.UUID,
-    body: Annotated[commands.Register, example("A member signs up", {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11"})],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.Register, example("A member signs up", {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11"})
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> dict:
     """Register a member (a member registers themself): a place if one is free, else the waitlist."""
     async with runtime.uow() as uow:
@@ -211,7 +232,9 @@ async def cancel_registration(
 
 
 @router.get("/activities/{activity_id}/registrations", response_model=list[RegistrationOut])
-async def list_registrations(activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
+async def list_registrations(
+    activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[dict]:
     """Confirmed places in the order taken, then the waitlist in order."""
     async with runtime.uow() as uow:
         return await service.registrations(uow, principal, activity_id)
@@ -279,7 +302,10 @@ async def get_budget(activity_id: uuid.UUID, principal: CurrentPrincipal, runtim
 
 @router.post("/activities/{activity_id}/budget/{item_id}/payment", response_model=BudgetOut)
 async def pay_cost(
-    activity_id: uuid.UUID, item_id: uuid.UUID, body: commands.PayCost, principal: CurrentPrincipal,
+    activity_id: uuid.UUID,
+    item_id: uuid.UUID,
+    body: commands.PayCost,
+    principal: CurrentPrincipal,
     runtime: CurrentRuntime,
 ) -> dict:
     """Pay a cost line from its reserved money, possibly for less."""

@@ -23,8 +23,13 @@ def definition() -> ServiceDefinition[UnitOfWork, EventsSettings]:
         idempotency_keys=tables.idempotency_keys,
         uow_class=UnitOfWork,
         handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
-        routers=[tables.directory.router("events"), activities_http.router, congress_http.router,
-                 congress_rollup_http.router, dead_letters_router()],
+        routers=[
+            tables.directory.router("events"),
+            activities_http.router,
+            congress_http.router,
+            congress_rollup_http.router,
+            dead_letters_router(),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("events"),
     )

@@ -146,14 +146,22 @@ class MotionOut(BaseModel):
     @classmethod
     def of(cls, m: dict) -> "MotionOut":
         fields = {k: m[k] for k in cls.model_fields if k in m}
-        return cls(**{**fields, "quorum": f"{m['quorum_numerator']}/{m['quorum_denominator']}",
-                      "created_at": shown(m["created_at"]), "closed_at": shown(m["closed_at"])})
+        return cls(
+            **{
+                **fields,
+                "quorum": f"{m['quorum_numerator']}/{m['quorum_denominator']}",
+                "created_at": shown(m["created_at"]),
+                "closed_at": shown(m["closed_at"]),
+            }
+        )
 
 
-@router.post("/organizations/{organization_id}/congress-sessions", status_code=status.HTTP_201_CREATED,
-             response_model=SessionOut)
-async def plan_session(organization_id: str, body: PlanSession, principal: CurrentPrincipal,
-                       runtime: CurrentRuntime) -> SessionOut:
+@router.post(
+    "/organizations/{organization_id}/congress-sessions", status_code=status.HTTP_201_CREATED, response_model=SessionOut
+)
+async def plan_session(
+    organization_id: str, body: PlanSession, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> SessionOut:
     """Plan a session of the union's congress, e.g. the 3rd session of the 14th 教代会."""
     async with runtime.uow() as uow:
         return SessionOut.of(await congress.plan_session(uow, principal, organization_id, body))
@@ -172,48 +180,66 @@ async def get_session(session_id: uuid.UUID, principal: CurrentPrincipal, runtim
 
 
 @router.post("/congress-sessions/{session_id}/representatives", response_model=list[RepresentativeOut])
-async def name_representatives(session_id: uuid.UUID, body: NameRepresentatives, principal: CurrentPrincipal,
-                               runtime: CurrentRuntime) -> list[RepresentativeOut]:
+async def name_representatives(
+    session_id: uuid.UUID, body: NameRepresentatives, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[RepresentativeOut]:
     """Add elected representatives (members of the union); answers the whole list."""
     async with runtime.uow() as uow:
-        return [RepresentativeOut(**r) for r in await congress.add_representatives(uow, principal, session_id, body.member_ids)]
+        return [
+            RepresentativeOut(**r)
+            for r in await congress.add_representatives(uow, principal, session_id, body.member_ids)
+        ]
 
 
 @router.get("/congress-sessions/{session_id}/representatives", response_model=list[RepresentativeOut])
-async def list_representatives(session_id: uuid.UUID, principal: CurrentPrincipal,
-                               runtime: CurrentRuntime) -> list[RepresentativeOut]:
+async def list_representatives(
+    session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[RepresentativeOut]:
     async with runtime.uow() as uow:
         await congress.session_in_scope(uow, principal, session_id)
         return [RepresentativeOut(**r) for r in await congress.representatives_of(uow, session_id)]
 
 
-@router.post("/congress-sessions/{session_id}/proposals", status_code=status.HTTP_201_CREATED,
-             response_model=ProposalOut)
-async def file_proposal(session_id: uuid.UUID, body: FileProposal, principal: CurrentPrincipal,
-                        runtime: CurrentRuntime) -> ProposalOut:
+@router.post(
+    "/congress-sessions/{session_id}/proposals", status_code=status.HTTP_201_CREATED, response_model=ProposalOut
+)
+async def file_proposal(
+    session_id: uuid.UUID, body: FileProposal, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> ProposalOut:
     """A representative files a proposal (提案); it stands once enough other representatives second it."""
     async with runtime.uow() as uow:
         return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
 
 
 @router.get("/congress-sessions/{session_id}/proposals", response_model=list[ProposalOut])
-async def list_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[ProposalOut]:
+async def list_proposals(
+    session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[ProposalOut]:
     async with runtime.uow() as uow:
         return [ProposalOut.of(p) for p in await congress.proposals_of(uow, principal, session_id)]
 
 
 @router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)
-async def overdue_proposals(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
-                            as_of: Moment | None = Query(default=None)) -> OverdueOut:
+async def overdue_proposals(
+    session_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    as_of: Moment | None = Query(default=None),
+) -> OverdueOut:
     """Proposals that stand and have no answer after the session's deadline (as of now, or ``as_of``)."""
     async with runtime.uow() as uow:
         session, proposals = await congress.overdue_proposals(uow, principal, session_id, as_of)
-    return OverdueOut(session_id=session_id, answer_deadline=shown(session.answer_deadline),
-                      as_of=shown(as_of or congress.now()), proposals=[ProposalOut.of(p) for p in proposals])
+    return OverdueOut(
+        session_id=session_id,
+        answer_deadline=shown(session.answer_deadline),
+        as_of=shown(as_of or congress.now()),
+        proposals=[ProposalOut.of(p) for p in proposals],
+    )
 
 
-@router.post("/congress-proposals/{proposal_id}/seconders", status_code=status.HTTP_201_CREATED,
-             response_model=ProposalOut)
+@router.post(
+    "/congress-proposals/{proposal_id}/seconders", status_code=status.HTTP_201_CREATED, response_model=ProposalOut
+)
 async def second_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> ProposalOut:
     """Second (附议) another representative's proposal, once."""
     async with runtime.uow() as uow:
@@ -221,16 +247,18 @@ async def second_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, r
 
 
 @router.post("/congress-proposals/{proposal_id}/answer", response_model=ProposalOut)
-async def answer_proposal(proposal_id: uuid.UUID, body: AnswerProposal, principal: CurrentPrincipal,
-                          runtime: CurrentRuntime) -> ProposalOut:
+async def answer_proposal(
+    proposal_id: uuid.UUID, body: AnswerProposal, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> ProposalOut:
     """Answer a proposal once: accepted (立案), merged into another, referred to a department, or rejected with a reason."""
     async with runtime.uow() as uow:
         return ProposalOut.of(await congress.answer_proposal(uow, principal, proposal_id, body))
 
 
 @router.post("/congress-sessions/{session_id}/motions", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
-async def open_vote(session_id: uuid.UUID, body: OpenVote, principal: CurrentPrincipal,
-                    runtime: CurrentRuntime) -> MotionOut:
+async def open_vote(
+    session_id: uuid.UUID, body: OpenVote, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MotionOut:
     """Open a vote on a motion (票决制, e.g. school rules) with the representatives present."""
     async with runtime.uow() as uow:
         return MotionOut.of(await congress.open_vote(uow, principal, session_id, body))
@@ -243,10 +271,13 @@ async def get_motion(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime:
 
 
 @router.post("/congress-motions/{motion_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
-@exempt("a secret ballot: a stored key and answer would tie the voter to the vote; "
-        "one ballot per representative, so a retry is refused, never counted twice")
-async def cast_ballot(motion_id: uuid.UUID, body: Ballot, principal: CurrentPrincipal,
-                      runtime: CurrentRuntime) -> MotionOut:
+@exempt(
+    "a secret ballot: a stored key and answer would tie the voter to the vote; "
+    "one ballot per representative, so a retry is refused, never counted twice"
+)
+async def cast_ballot(
+    motion_id: uuid.UUID, body: Ballot, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> MotionOut:
     """A representative present votes once: for, against or abstain (secret: only counts are kept)."""
     async with runtime.uow() as uow:
         return MotionOut.of(await congress.cast_ballot(uow, principal, motion_id, body.choice))

@@ -38,8 +38,12 @@ class CongressRollupOut(BaseModel):
 
 @router.get("/organizations/{organization_id}/congress-rollup", response_model=CongressRollupOut)
 async def congress_rollup_of(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    year: Annotated[int | None, Query(ge=2000, le=2100, description="Default: this year in the federation's time zone")] = None,
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    year: Annotated[
+        int | None, Query(ge=2000, le=2100, description="Default: this year in the federation's time zone")
+    ] = None,
     as_of: Annotated[Moment | None, Query(description="Overdue as of this moment; default now")] = None,
 ) -> CongressRollupOut:
     """The year's congresses of the organization and every union under it: sessions, proposals,
@@ -47,8 +51,11 @@ async def congress_rollup_of(
     async with runtime.uow() as uow:
         rollup = await congress_rollup.congress_rollup(uow, principal, organization_id, year, as_of)
     return CongressRollupOut(
-        organization_id=rollup.organization_id, year=rollup.year, as_of=shown(rollup.as_of),
-        unions=[UnionCongressOut(organization_id=u.organization_id, name=u.name, **asdict(u.figures))
-                for u in rollup.unions],
+        organization_id=rollup.organization_id,
+        year=rollup.year,
+        as_of=shown(rollup.as_of),
+        unions=[
+            UnionCongressOut(organization_id=u.organization_id, name=u.name, **asdict(u.figures)) for u in rollup.unions
+        ],
         total=CongressFiguresOut(**asdict(rollup.total)),
     )

@@ -91,18 +91,21 @@ class PublicNoticeOut(BaseModel):
     notice_ends_on: dt.date
 
 
-@router.post("/organizations/{organization_id}/nominations", status_code=status.HTTP_201_CREATED,
-             response_model=NominationOut)
-async def nominate(organization_id: str, body: Nominate, principal: CurrentPrincipal,
-                   runtime: CurrentRuntime) -> NominationOut:
+@router.post(
+    "/organizations/{organization_id}/nominations", status_code=status.HTTP_201_CREATED, response_model=NominationOut
+)
+async def nominate(
+    organization_id: str, body: Nominate, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> NominationOut:
     """The union nominates one of its members for an award; its upper federation reviews."""
     async with runtime.uow() as uow:
         return await NominationOut.read(uow, await nominations.nominate(uow, principal, organization_id, body))
 
 
 @router.get("/organizations/{organization_id}/nominations", response_model=list[NominationOut])
-async def list_nominations(organization_id: str, principal: CurrentPrincipal,
-                           runtime: CurrentRuntime) -> list[NominationOut]:
+async def list_nominations(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[NominationOut]:
     async with runtime.uow() as uow:
         found = await nominations.nominations_under(uow, principal, organization_id)
         today = await nominations.federation_today(uow, organization_id)  # one federation: one today
@@ -110,43 +113,51 @@ async def list_nominations(organization_id: str, principal: CurrentPrincipal,
 
 
 @router.get("/organizations/{organization_id}/public-notices", response_model=list[PublicNoticeOut])
-async def public_notices(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-                         on: Day | None = Query(default=None)) -> list[PublicNoticeOut]:
+async def public_notices(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, on: Day | None = Query(default=None)
+) -> list[PublicNoticeOut]:
     """Approved awards in public notice on a day (default: today in the federation's zone); every
     role in scope reads them."""
     async with runtime.uow() as uow:
         rows = await nominations.nominations_under(
             uow, principal, organization_id, notices_on=on or await nominations.federation_today(uow, organization_id)
         )
-    return [PublicNoticeOut(nomination_id=n["id"], **{k: n[k] for k in PublicNoticeOut.model_fields if k in n})
-            for n in rows]
+    return [
+        PublicNoticeOut(nomination_id=n["id"], **{k: n[k] for k in PublicNoticeOut.model_fields if k in n})
+        for n in rows
+    ]
 
 
 @router.get("/nominations/{nomination_id}", response_model=NominationOut)
-async def get_nomination(nomination_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> NominationOut:
+async def get_nomination(
+    nomination_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> NominationOut:
     async with runtime.uow() as uow:
         return await NominationOut.read(uow, await nominations.get(uow, principal, nomination_id))
 
 
 @router.post("/nominations/{nomination_id}/review", response_model=NominationOut)
-async def review(nomination_id: uuid.UUID, body: Review, principal: CurrentPrincipal,
-                 runtime: CurrentRuntime) -> NominationOut:
+async def review(
+    nomination_id: uuid.UUID, body: Review, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> NominationOut:
     """The upper federation reviews the nomination (审核)."""
     async with runtime.uow() as uow:
         return await NominationOut.read(uow, await nominations.review(uow, principal, nomination_id, body.note))
 
 
 @router.post("/nominations/{nomination_id}/approval", response_model=NominationOut)
-async def approve(nomination_id: uuid.UUID, body: Approve, principal: CurrentPrincipal,
-                  runtime: CurrentRuntime) -> NominationOut:
+async def approve(
+    nomination_id: uuid.UUID, body: Approve, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> NominationOut:
     """The federation approves a reviewed nomination and sets its public notice; emits award_approved."""
     async with runtime.uow() as uow:
         return await NominationOut.read(uow, await nominations.approve(uow, principal, nomination_id, body))
 
 
 @router.post("/nominations/{nomination_id}/rejection", response_model=NominationOut)
-async def reject(nomination_id: uuid.UUID, body: Reject, principal: CurrentPrincipal,
-                 runtime: CurrentRuntime) -> NominationOut:
+async def reject(
+    nomination_id: uuid.UUID, body: Reject, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> NominationOut:
     """Reject a nomination not yet approved, with the reason."""
     async with runtime.uow() as uow:
         return await NominationOut.read(uow, await nominations.reject(uow, principal, nomination_id, body.reason))

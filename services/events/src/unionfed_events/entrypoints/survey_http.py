@@ -77,8 +77,9 @@ class ResultsOut(SurveyOut):
 
 
 @router.post("/organizations/{organization_id}/surveys", status_code=status.HTTP_201_CREATED, response_model=SurveyOut)
-async def draft_survey(organization_id: str, body: DraftSurvey, principal: CurrentPrincipal,
-                       runtime: CurrentRuntime) -> SurveyOut:
+async def draft_survey(
+    organization_id: str, body: DraftSurvey, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> SurveyOut:
     """Draft a questionnaire for the organization's subtree (single, multiple choice, rating 1–5, free text)."""
     async with runtime.uow() as uow:
         return SurveyOut.of(await surveys.draft_survey(uow, principal, organization_id, body))
@@ -110,8 +111,10 @@ async def get_survey(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime:
 
 
 @router.post("/surveys/{survey_id}/responses", status_code=status.HTTP_204_NO_CONTENT)
-@exempt("an anonymous answer: a stored key would tie the recipient to it; "
-        "one answer per recipient, so a retry is refused, never counted twice")
+@exempt(
+    "an anonymous answer: a stored key would tie the recipient to it; "
+    "one answer per recipient, so a retry is refused, never counted twice"
+)
 async def respond(survey_id: uuid.UUID, body: Response, principal: CurrentPrincipal, runtime: CurrentRuntime) -> None:
     """A recipient answers, once. Nothing is answered back: the response is not traceable to them."""
     async with runtime.uow() as uow:
@@ -123,4 +126,6 @@ async def results(survey_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cu
     """Return rate and aggregated answers; free texts unsigned; no breakdown of fewer than 3 respondents."""
     async with runtime.uow() as uow:
         view = await surveys.results(uow, principal, survey_id)
-    return ResultsOut(**{**SurveyOut.of(view).model_dump(), **{k: view[k] for k in ("results", "breakdown", "withheld")}})
+    return ResultsOut(
+        **{**SurveyOut.of(view).model_dump(), **{k: view[k] for k in ("results", "breakdown", "withheld")}}
+    )

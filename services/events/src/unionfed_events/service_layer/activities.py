@@ -55,17 +55,23 @@ def _now() -> dt.datetime:
 
 
 def _hidden() -> NotFound:
-    return NotFound("activity_not_found", zh="未找到该活动，或不在您的范围内", en="activity not found or outside your scope")
+    return NotFound(
+        "activity_not_found", zh="未找到该活动，或不在您的范围内", en="activity not found or outside your scope"
+    )
 
 
 def _already_published() -> Conflict:
-    return Conflict("awards_already_published", zh="该活动的获奖结果已公布", en="the awards of this activity are already published")
+    return Conflict(
+        "awards_already_published", zh="该活动的获奖结果已公布", en="the awards of this activity are already published"
+    )
 
 
 # Finding activities in scope
 
 
-async def load(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, *, manage: bool, lock: bool = False) -> dict:
+async def load(
+    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, *, manage: bool, lock: bool = False
+) -> dict:
     """The activity if the caller may see it (``manage``: may run it), locked for this transaction."""
     query = select(activities).where(activities.c.id == activity_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
@@ -91,8 +97,12 @@ class ActivityFilter:
 
 
 async def activities_of(
-    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: ActivityFilter = ActivityFilter(),
-    cursor: str | None = None, limit: int = DEFAULT_LIMIT,
+    uow: UnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    wanted: ActivityFilter = ActivityFilter(),
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
 ) -> tuple[list[dict], str | None]:
     """A page of the activities an organization runs and those its members may join, by start
     time, and the cursor after it."""
@@ -165,8 +175,14 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
         await uow.session.execute(
             insert(activity_budget_items),
             [
-                {"id": uuid.uuid4(), "activity_id": activity_id, "kind": item.kind, "label": item.label,
-                 "amount_fen": item.amount_fen, "hold_id": uuid.uuid4()}
+                {
+                    "id": uuid.uuid4(),
+                    "activity_id": activity_id,
+                    "kind": item.kind,
+                    "label": item.label,
+                    "amount_fen": item.amount_fen,
+                    "hold_id": uuid.uuid4(),
+                }
                 for item in command.budget
             ],
         )
@@ -220,7 +236,9 @@ async def publish(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID)
     return await _reload(uow, activity_id)
 
 
-async def cancel(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.CancelActivity) -> dict:
+async def cancel(
+    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.CancelActivity
+) -> dict:
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)
     if activity["status"] == "cancelled":
@@ -236,8 +254,10 @@ async def cancel(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, 
     )
     uow.emit(
         ActivityCancelledV1(
-            organization_id=activity["organization_id"], federation_id=activity["federation_id"],
-            activity_id=activity_id, reason=command.reason,
+            organization_id=activity["organization_id"],
+            federation_id=activity["federation_id"],
+            activity_id=activity_id,
+            reason=command.reason,
         )
     )
     await uow.commit()
@@ -248,7 +268,10 @@ async def cancel(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, 
 
 
 async def register(
-    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.Register,
+    uow: UnitOfWork,
+    principal: Principal,
+    activity_id: uuid.UUID,
+    command: commands.Register,
     now: dt.datetime | None = None,
 ) -> dict:
     # The row lock serialises registrations of one activity: two people asking for the last
@@ -256,7 +279,9 @@ async def register(
     activity = await load(uow, principal, activity_id, manage=False, lock=True)
     member, member_path = await _member_for(uow, principal, command.member_id)
     require_open_for_registration(
-        activity["status"], activity["registration_deadline"], now or _now(),
+        activity["status"],
+        activity["registration_deadline"],
+        now or _now(),
         await directory.time_zone_of(uow.session, activity["organization_id"]),
     )
     refusal = _eligibility(activity).refusal(member["gender"], member["status"], member_path)
@@ -277,8 +302,12 @@ async def register(
     registration_id = uuid.uuid4()
     await uow.session.execute(
         insert(activity_registrations).values(
-            id=registration_id, activity_id=activity_id, member_id=command.member_id, sequence=sequence,
-            status=placement(confirmed, activity["capacity"]), registered_by=principal.subject,
+            id=registration_id,
+            activity_id=activity_id,
+            member_id=command.member_id,
+            sequence=sequence,
+            status=placement(confirmed, activity["capacity"]),
+            registered_by=principal.subject,
         )
     )
     await uow.commit()
@@ -292,7 +321,9 @@ async def cancel_registration(
     await _member_for(uow, principal, member_id)
     registration = await _live_registration(uow, activity_id, member_id)
     if registration is None:
-        raise NotFound("registration_not_found", zh="该会员没有报名此活动", en="no registration of this member for this activity")
+        raise NotFound(
+            "registration_not_found", zh="该会员没有报名此活动", en="no registration of this member for this activity"
+        )
     await uow.session.execute(
         update(activity_registrations)
         .where(activity_registrations.c.id == registration["id"])
@@ -351,19 +382,25 @@ async def record_attendance(
     return await registrations(uow, principal, activity_id)
 
 
-async def create_team(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.CreateTeam) -> dict:
+async def create_team(
+    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.CreateTeam
+) -> dict:
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)
     _require_status(activity, "published")
     if await uow.session.scalar(
-        select(activity_teams.c.id).where(activity_teams.c.activity_id == activity_id, activity_teams.c.name == command.name)
+        select(activity_teams.c.id).where(
+            activity_teams.c.activity_id == activity_id, activity_teams.c.name == command.name
+        )
     ):
         raise Conflict("team_name_taken", zh=f"队伍“{command.name}”已存在", en=f"team {command.name} already exists")
     rows = await _confirmed_registrations(uow, activity_id, command.member_ids)
     in_teams = [str(row["member_id"]) for row in rows if row["team_id"] is not None]
     if in_teams:
         raise Invalid(
-            "already_in_team", zh=f"以下会员已在其他队伍中：{'、'.join(in_teams)}", en=f"already in a team: {', '.join(in_teams)}"
+            "already_in_team",
+            zh=f"以下会员已在其他队伍中：{'、'.join(in_teams)}",
+            en=f"already in a team: {', '.join(in_teams)}",
         )
     team_id = uuid.uuid4()
     await uow.session.execute(insert(activity_teams).values(id=team_id, activity_id=activity_id, name=command.name))
@@ -380,10 +417,13 @@ async def teams(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -
     await load(uow, principal, activity_id, manage=False)
     query = (
         select(activity_teams.c.id, activity_teams.c.name, activity_registrations.c.member_id)
-        .select_from(activity_teams.outerjoin(
-            activity_registrations,
-            (activity_registrations.c.team_id == activity_teams.c.id) & (activity_registrations.c.status == "confirmed"),
-        ))
+        .select_from(
+            activity_teams.outerjoin(
+                activity_registrations,
+                (activity_registrations.c.team_id == activity_teams.c.id)
+                & (activity_registrations.c.status == "confirmed"),
+            )
+        )
         .where(activity_teams.c.activity_id == activity_id)
         .order_by(activity_teams.c.name, activity_registrations.c.sequence)
     )
@@ -395,7 +435,9 @@ async def teams(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -
     return list(found.values())
 
 
-async def record_award(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.RecordAward) -> dict:
+async def record_award(
+    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.RecordAward
+) -> dict:
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)
     _require_status(activity, "published")
@@ -404,21 +446,35 @@ async def record_award(uow: UnitOfWork, principal: Principal, activity_id: uuid.
     if command.member_id is not None:
         await _confirmed_registrations(uow, activity_id, [command.member_id])
     elif not await uow.session.scalar(
-        select(activity_teams.c.id).where(activity_teams.c.id == command.team_id, activity_teams.c.activity_id == activity_id)
+        select(activity_teams.c.id).where(
+            activity_teams.c.id == command.team_id, activity_teams.c.activity_id == activity_id
+        )
     ):
         raise Invalid(
-            "team_not_in_activity", zh=f"队伍 {command.team_id} 不是本活动的队伍", en=f"team {command.team_id} is not a team of this activity"
+            "team_not_in_activity",
+            zh=f"队伍 {command.team_id} 不是本活动的队伍",
+            en=f"team {command.team_id} is not a team of this activity",
         )
-    awarded = (await uow.session.execute(
-        select(func.coalesce(func.sum(activity_awards.c.prize_fen), 0)).where(activity_awards.c.activity_id == activity_id)
-    )).scalar_one()
+    awarded = (
+        await uow.session.execute(
+            select(func.coalesce(func.sum(activity_awards.c.prize_fen), 0)).where(
+                activity_awards.c.activity_id == activity_id
+            )
+        )
+    ).scalar_one()
     activity_budget.check_prize_total(awarded + command.prize_fen, await _prize_budget(uow, activity_id))
     award_id = uuid.uuid4()
     await uow.session.execute(
         insert(activity_awards).values(
-            id=award_id, activity_id=activity_id, category=command.category, level=command.level,
-            member_id=command.member_id, team_id=command.team_id, result=command.result,
-            prize_fen=command.prize_fen, recorded_by=principal.subject,
+            id=award_id,
+            activity_id=activity_id,
+            category=command.category,
+            level=command.level,
+            member_id=command.member_id,
+            team_id=command.team_id,
+            result=command.result,
+            prize_fen=command.prize_fen,
+            recorded_by=principal.subject,
         )
     )
     await uow.commit()
@@ -456,8 +512,11 @@ async def publish_awards(
         language = await directory.language_of(uow.session, activity["organization_id"])
         uow.emit(
             EventsHoldPaidV1(
-                organization_id=activity["organization_id"], federation_id=activity["federation_id"],
-                hold_id=prizes["hold_id"], amount_fen=total, paid_on=command.paid_on,
+                organization_id=activity["organization_id"],
+                federation_id=activity["federation_id"],
+                hold_id=prizes["hold_id"],
+                amount_fen=total,
+                paid_on=command.paid_on,
                 description=activity_budget.prize_description(activity["title"], language),
             )
         )
@@ -470,12 +529,20 @@ async def publish_awards(
     )
     uow.emit(
         ActivityAwardsPublishedV1(
-            organization_id=activity["organization_id"], federation_id=activity["federation_id"],
-            activity_id=activity_id, prize_total_fen=total, paid_on=command.paid_on,
+            organization_id=activity["organization_id"],
+            federation_id=activity["federation_id"],
+            activity_id=activity_id,
+            prize_total_fen=total,
+            paid_on=command.paid_on,
             awards=[
                 AwardSummary(
-                    award_id=a["id"], category=a["category"], level=a["level"], member_id=a["member_id"],
-                    team_id=a["team_id"], team_name=a["team_name"], prize_fen=a["prize_fen"],
+                    award_id=a["id"],
+                    category=a["category"],
+                    level=a["level"],
+                    member_id=a["member_id"],
+                    team_id=a["team_id"],
+                    team_name=a["team_name"],
+                    prize_fen=a["prize_fen"],
                 )
                 for a in recorded
             ],
@@ -496,7 +563,9 @@ async def pay_cost(
     _require_status(activity, "published")
     item = next((i for i in await budget_items(uow, activity_id) if i["id"] == item_id), None)
     if item is None or item["kind"] != "cost":
-        raise NotFound("budget_line_not_found", zh="该活动预算中没有这项费用", en="no such cost line in this activity's budget")
+        raise NotFound(
+            "budget_line_not_found", zh="该活动预算中没有这项费用", en="no such cost line in this activity's budget"
+        )
     activity_budget.require_payable(item["label"], item["hold_status"], item["finance_reason"])
     if command.amount_fen > item["amount_fen"]:
         raise Invalid(
@@ -506,8 +575,11 @@ async def pay_cost(
         )
     uow.emit(
         EventsHoldPaidV1(
-            organization_id=activity["organization_id"], federation_id=activity["federation_id"],
-            hold_id=item["hold_id"], amount_fen=command.amount_fen, paid_on=command.paid_on,
+            organization_id=activity["organization_id"],
+            federation_id=activity["federation_id"],
+            hold_id=item["hold_id"],
+            amount_fen=command.amount_fen,
+            paid_on=command.paid_on,
             description=f"{activity['title']}: {command.description}"[:200],
         )
     )
@@ -574,33 +646,43 @@ async def _member_for(uow: UnitOfWork, principal: Principal, member_id: uuid.UUI
     if principal.role is Role.MEMBER and principal.subject != str(member_id):
         raise Forbidden("member_registers_only_self", zh="会员只能为本人报名", en="a member registers only themself")
     member = (
-        await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id))
-    ).mappings().first()
+        (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id)))
+        .mappings()
+        .first()
+    )
     path = await directory.path_of(uow.session, member["organization_id"]) if member else None
     if member is None or path is None or not principal.can_see(path):
-        raise NotFound("member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope")
+        raise NotFound(
+            "member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope"
+        )
     return dict(member), path
 
 
 async def _live_registration(uow: UnitOfWork, activity_id: uuid.UUID, member_id: uuid.UUID) -> dict | None:
     row = (
-        await uow.session.execute(
-            select(activity_registrations).where(
-                activity_registrations.c.activity_id == activity_id,
-                activity_registrations.c.member_id == member_id,
-                activity_registrations.c.status != "cancelled",
+        (
+            await uow.session.execute(
+                select(activity_registrations).where(
+                    activity_registrations.c.activity_id == activity_id,
+                    activity_registrations.c.member_id == member_id,
+                    activity_registrations.c.status != "cancelled",
+                )
             )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
 async def _count(uow: UnitOfWork, activity_id: uuid.UUID, status: str) -> int:
-    return (await uow.session.execute(
-        select(func.count()).where(
-            activity_registrations.c.activity_id == activity_id, activity_registrations.c.status == status
+    return (
+        await uow.session.execute(
+            select(func.count()).where(
+                activity_registrations.c.activity_id == activity_id, activity_registrations.c.status == status
+            )
         )
-    )).scalar_one()
+    ).scalar_one()
 
 
 async def _queue(uow: UnitOfWork, activity_id: uuid.UUID, status: str) -> list[dict]:
@@ -625,14 +707,18 @@ async def _queue(uow: UnitOfWork, activity_id: uuid.UUID, status: str) -> list[d
 
 async def _confirmed_registrations(uow: UnitOfWork, activity_id: uuid.UUID, member_ids: list[uuid.UUID]) -> list[dict]:
     rows = (
-        await uow.session.execute(
-            select(activity_registrations).where(
-                activity_registrations.c.activity_id == activity_id,
-                activity_registrations.c.status == "confirmed",
-                activity_registrations.c.member_id.in_(member_ids),
+        (
+            await uow.session.execute(
+                select(activity_registrations).where(
+                    activity_registrations.c.activity_id == activity_id,
+                    activity_registrations.c.status == "confirmed",
+                    activity_registrations.c.member_id.in_(member_ids),
+                )
             )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     missing = set(member_ids) - {row["member_id"] for row in rows}
     if missing:
         listed = sorted(map(str, missing))
@@ -663,8 +749,10 @@ async def _set_hold_status(uow: UnitOfWork, item_ids: list[uuid.UUID], status: s
 
 def _hold_cancelled(activity: dict, item: dict, reason: str) -> EventsHoldCancelledV1:
     return EventsHoldCancelledV1(
-        organization_id=activity["organization_id"], federation_id=activity["federation_id"],
-        hold_id=item["hold_id"], reason=reason[:200],
+        organization_id=activity["organization_id"],
+        federation_id=activity["federation_id"],
+        hold_id=item["hold_id"],
+        reason=reason[:200],
     )
 
 
@@ -704,4 +792,9 @@ async def summary(uow: UnitOfWork, activity_id: uuid.UUID) -> dict:
             activity_budget_items.c.activity_id == activity_id
         )
     )
-    return {**row, "confirmed": counts.get("confirmed", 0), "waitlisted": counts.get("waitlisted", 0), "budget_fen": budget_fen}
+    return {
+        **row,
+        "confirmed": counts.get("confirmed", 0),
+        "waitlisted": counts.get("waitlisted", 0),
+        "budget_fen": budget_fen,
+    }

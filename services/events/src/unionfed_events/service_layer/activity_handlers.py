@@ -19,10 +19,14 @@ async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1
     if event.hold_id is None:
         return
     item = (
-        await uow.session.execute(
-            select(activity_budget_items).where(activity_budget_items.c.hold_id == event.hold_id).with_for_update()
+        (
+            await uow.session.execute(
+                select(activity_budget_items).where(activity_budget_items.c.hold_id == event.hold_id).with_for_update()
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     if item is None:
         return
     # The inbox already drops a redelivered event; this key also drops the same answer arriving

@@ -61,11 +61,15 @@ async def active_members_under(uow: UnitOfWork, root_id: str, member_ids=None) -
 
 
 def _proposal_hidden() -> NotFound:
-    return NotFound("proposal_not_found", zh="未找到该提案，或不在您的范围内", en="proposal not found or outside your scope")
+    return NotFound(
+        "proposal_not_found", zh="未找到该提案，或不在您的范围内", en="proposal not found or outside your scope"
+    )
 
 
 def _motion_hidden() -> NotFound:
-    return NotFound("motion_not_found", zh="未找到该表决事项，或不在您的范围内", en="motion not found or outside your scope")
+    return NotFound(
+        "motion_not_found", zh="未找到该表决事项，或不在您的范围内", en="motion not found or outside your scope"
+    )
 
 
 def acting_member(principal: Principal) -> uuid.UUID:
@@ -73,8 +77,11 @@ def acting_member(principal: Principal) -> uuid.UUID:
     try:
         return uuid.UUID(principal.subject)
     except ValueError:
-        raise Forbidden("member_token_subject_invalid", zh="会员须使用以本人会员编号为主体的令牌办理",
-                        en="a member acts with a token whose subject is their member id") from None
+        raise Forbidden(
+            "member_token_subject_invalid",
+            zh="会员须使用以本人会员编号为主体的令牌办理",
+            en="a member acts with a token whose subject is their member id",
+        ) from None
 
 
 # Sessions and representatives
@@ -85,21 +92,35 @@ async def plan_session(uow: UnitOfWork, principal: Principal, organization_id: s
     principal.require_role(*OFFICERS)
     if union.kind != "grassroots_union":
         # 教代会/职代会 are the congress of one school or enterprise: its grassroots union runs it.
-        raise Invalid("congress_needs_grassroots_union", zh="教代会、职代会由基层工会召开",
-                      en="a staff or workers' congress is held by a grassroots union")
+        raise Invalid(
+            "congress_needs_grassroots_union",
+            zh="教代会、职代会由基层工会召开",
+            en="a staff or workers' congress is held by a grassroots union",
+        )
     plan = rules.SessionPlan.of(
-        command.congress_number, command.session_number, command.starts_on, command.ends_on,
-        command.answer_deadline, command.min_seconders,
+        command.congress_number,
+        command.session_number,
+        command.starts_on,
+        command.ends_on,
+        command.answer_deadline,
+        command.min_seconders,
         zone=await directory.time_zone_of(uow.session, union.id),
     )
     row = (
         await uow.session.execute(
             pg_insert(congress_sessions)
             .values(
-                id=uuid.uuid4(), organization_id=union.id, federation_id=union.federation_id, kind=command.kind,
-                congress_number=plan.congress_number, session_number=plan.session_number,
-                starts_on=plan.starts_on, ends_on=plan.ends_on, answer_deadline=plan.answer_deadline,
-                min_seconders=plan.min_seconders, created_by=principal.subject,
+                id=uuid.uuid4(),
+                organization_id=union.id,
+                federation_id=union.federation_id,
+                kind=command.kind,
+                congress_number=plan.congress_number,
+                session_number=plan.session_number,
+                starts_on=plan.starts_on,
+                ends_on=plan.ends_on,
+                answer_deadline=plan.answer_deadline,
+                min_seconders=plan.min_seconders,
+                created_by=principal.subject,
             )
             .on_conflict_do_nothing()
             .returning(congress_sessions)
@@ -123,8 +144,11 @@ async def session_in_scope(uow: UnitOfWork, principal: Principal, session_id: uu
     )
     row = (await uow.session.execute(query.with_for_update(of=congress_sessions) if lock else query)).first()
     if row is None or not principal.can_see(row.path):
-        raise NotFound("congress_session_not_found", zh="未找到该次会议，或不在您的范围内",
-                       en="congress session not found or outside your scope")
+        raise NotFound(
+            "congress_session_not_found",
+            zh="未找到该次会议，或不在您的范围内",
+            en="congress session not found or outside your scope",
+        )
     principal.require_role(*READERS)
     return row
 
@@ -190,19 +214,33 @@ async def file_proposal(uow: UnitOfWork, principal: Principal, session_id: uuid.
     session = await session_in_scope(uow, principal, session_id, lock=True)
     proposer = acting_member(principal)
     if not await is_representative(uow, session_id, proposer):
-        raise Forbidden("not_a_representative", zh="只有本次会议的代表才能提交提案",
-                        en="only the session's representatives file proposals")
-    number = 1 + (await uow.session.execute(
-        select(func.coalesce(func.max(congress_proposals.c.number), 0)).where(congress_proposals.c.session_id == session_id)
-    )).scalar_one()
+        raise Forbidden(
+            "not_a_representative",
+            zh="只有本次会议的代表才能提交提案",
+            en="only the session's representatives file proposals",
+        )
+    number = (
+        1
+        + (
+            await uow.session.execute(
+                select(func.coalesce(func.max(congress_proposals.c.number), 0)).where(
+                    congress_proposals.c.session_id == session_id
+                )
+            )
+        ).scalar_one()
+    )
     stands = session.min_seconders == 0
     proposal_id = uuid.uuid4()
     await uow.session.execute(
         pg_insert(congress_proposals).values(
-            id=proposal_id, session_id=session_id, number=number,
+            id=proposal_id,
+            session_id=session_id,
+            number=number,
             title=rules.clean_text(command.title, "a proposal's title"),
-            body=rules.clean_text(command.body, "a proposal's text", 10_000), proposer_id=proposer,
-            status=rules.SUBMITTED if stands else rules.AWAITING_SECONDERS, submitted_at=now() if stands else None,
+            body=rules.clean_text(command.body, "a proposal's text", 10_000),
+            proposer_id=proposer,
+            status=rules.SUBMITTED if stands else rules.AWAITING_SECONDERS,
+            submitted_at=now() if stands else None,
         )
     )
     await uow.commit()
@@ -238,13 +276,17 @@ async def second_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
     )
     if added is None:
         raise Conflict("proposal_already_seconded", zh="您已附议过该提案", en="you have already seconded this proposal")
-    count = (await uow.session.execute(
-        select(func.count()).select_from(congress_seconders).where(congress_seconders.c.proposal_id == proposal_id)
-    )).scalar_one()
+    count = (
+        await uow.session.execute(
+            select(func.count()).select_from(congress_seconders).where(congress_seconders.c.proposal_id == proposal_id)
+        )
+    ).scalar_one()
     status = rules.status_after_seconding(count, session.min_seconders, proposal.status)
     if status != proposal.status:
         await uow.session.execute(
-            update(congress_proposals).where(congress_proposals.c.id == proposal_id).values(status=status, submitted_at=now())
+            update(congress_proposals)
+            .where(congress_proposals.c.id == proposal_id)
+            .values(status=status, submitted_at=now())
         )
     await uow.commit()
     return await proposal_view(uow, proposal_id)
@@ -254,23 +296,33 @@ async def answer_proposal(uow: UnitOfWork, principal: Principal, proposal_id: uu
     proposal, session = await _proposal_for_update(uow, principal, proposal_id)
     principal.require_role(*OFFICERS)
     answer = rules.Answer.give(
-        rules.AnswerKind(command.answer), command.text, command.merged_into, command.department,
-        proposal_id, proposal.status,
+        rules.AnswerKind(command.answer),
+        command.text,
+        command.merged_into,
+        command.department,
+        proposal_id,
+        proposal.status,
     )
     if answer.merged_into is not None:
         target = (
             await uow.session.execute(select(congress_proposals).where(congress_proposals.c.id == answer.merged_into))
         ).first()
         rules.check_merge_target(
-            target is not None and target.session_id == session.id, target.status if target else None,
+            target is not None and target.session_id == session.id,
+            target.status if target else None,
             target.answer if target else None,
         )
     await uow.session.execute(
         update(congress_proposals)
         .where(congress_proposals.c.id == proposal_id)
         .values(
-            status=rules.ANSWERED, answer=answer.kind.value, answer_text=answer.text, merged_into=answer.merged_into,
-            department=answer.department, answered_by=principal.subject, answered_at=now(),
+            status=rules.ANSWERED,
+            answer=answer.kind.value,
+            answer_text=answer.text,
+            merged_into=answer.merged_into,
+            department=answer.department,
+            answered_by=principal.subject,
+            answered_at=now(),
         )
     )
     await uow.commit()
@@ -302,8 +354,11 @@ async def overdue_proposals(
 ) -> tuple[Row, list[dict]]:
     session = await session_in_scope(uow, principal, session_id)
     as_of = rules.require_aware(as_of, "as_of") if as_of else now()
-    proposals = [p for p in await proposals_of(uow, principal, session_id)
-                 if rules.is_overdue(p["status"], session.answer_deadline, as_of)]
+    proposals = [
+        p
+        for p in await proposals_of(uow, principal, session_id)
+        if rules.is_overdue(p["status"], session.answer_deadline, as_of)
+    ]
     return session, proposals
 
 
@@ -316,16 +371,24 @@ async def open_vote(uow: UnitOfWork, principal: Principal, session_id: uuid.UUID
     quorum = rules.Quorum(command.quorum_numerator, command.quorum_denominator)
     representatives = {r["id"] for r in await representatives_of(uow, session_id)}
     if not representatives:
-        raise Invalid("session_has_no_representatives", zh="本次会议尚未确定代表", en="the session has no representatives yet")
+        raise Invalid(
+            "session_has_no_representatives", zh="本次会议尚未确定代表", en="the session has no representatives yet"
+        )
     present = set(command.present_member_ids)
     rules.check_attendance(present, representatives)
     motion_id = uuid.uuid4()
     await uow.session.execute(
         pg_insert(congress_motions).values(
-            id=motion_id, session_id=session.id, title=rules.clean_text(command.title, "a motion's title"),
-            status="open", quorum_numerator=quorum.numerator, quorum_denominator=quorum.denominator,
-            pass_rule=rules.PassRule(command.pass_rule).value, representatives=len(representatives),
-            present=len(present), opened_by=principal.subject,
+            id=motion_id,
+            session_id=session.id,
+            title=rules.clean_text(command.title, "a motion's title"),
+            status="open",
+            quorum_numerator=quorum.numerator,
+            quorum_denominator=quorum.denominator,
+            pass_rule=rules.PassRule(command.pass_rule).value,
+            representatives=len(representatives),
+            present=len(present),
+            opened_by=principal.subject,
         )
     )
     if present:
@@ -352,9 +415,13 @@ async def cast_ballot(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUI
     motion = await _motion(uow, principal, motion_id, lock=True)
     voter = acting_member(principal)
     if not await is_representative(uow, motion.session_id, voter):
-        raise Forbidden("not_a_representative", zh="只有本次会议的代表才能投票", en="only the session's representatives vote")
+        raise Forbidden(
+            "not_a_representative", zh="只有本次会议的代表才能投票", en="only the session's representatives vote"
+        )
     present = await uow.session.scalar(
-        select(func.count()).where(congress_attendance.c.motion_id == motion_id, congress_attendance.c.member_id == voter)
+        select(func.count()).where(
+            congress_attendance.c.motion_id == motion_id, congress_attendance.c.member_id == voter
+        )
     )
     rules.check_ballot(motion.status == "open", bool(present))
     cast = await uow.session.scalar(
@@ -364,8 +431,11 @@ async def cast_ballot(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUI
         .returning(congress_ballots.c.member_id)
     )
     if cast is None:
-        raise Conflict("already_voted", zh="您已对该事项投过票，每位代表只能投一次",
-                       en="you have already voted on this motion; a representative votes once")
+        raise Conflict(
+            "already_voted",
+            zh="您已对该事项投过票，每位代表只能投一次",
+            en="you have already voted on this motion; a representative votes once",
+        )
     column = {"for": "votes_for", "against": "votes_against", "abstain": "votes_abstain"}[rules.Choice(choice).value]
     await uow.session.execute(
         update(congress_motions)
@@ -386,8 +456,13 @@ async def close_vote(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUID
             en=f"the vote was already closed: {motion.result}",
         )
     result = rules.tally(
-        rules.Quorum(motion.quorum_numerator, motion.quorum_denominator), rules.PassRule(motion.pass_rule),
-        motion.representatives, motion.present, motion.votes_for, motion.votes_against, motion.votes_abstain,
+        rules.Quorum(motion.quorum_numerator, motion.quorum_denominator),
+        rules.PassRule(motion.pass_rule),
+        motion.representatives,
+        motion.present,
+        motion.votes_for,
+        motion.votes_against,
+        motion.votes_abstain,
     )
     await uow.session.execute(
         update(congress_motions)

@@ -40,8 +40,10 @@ async def congress_rollup(
     zone = await directory.time_zone_of(uow.session, organization_id)
     year = year or business_time.business_year(now(), zone)
     queries = CongressRollupQueries(uow.session)
-    unions = {union_id: UnionYear(union_id, name, rules.CongressYear())
-              for union_id, name in await queries.unions_under(organization_id)}
+    unions = {
+        union_id: UnionYear(union_id, name, rules.CongressYear())
+        for union_id, name in await queries.unions_under(organization_id)
+    }
     sessions_seen = set()
     for group in await queries.proposal_groups(organization_id, dt.date(year, 1, 1), dt.date(year, 12, 31)):
         union = unions.get(group.organization_id)

@@ -45,10 +45,17 @@ async def nominate(uow: UnitOfWork, principal: Principal, organization_id: str, 
         await uow.session.execute(
             pg_insert(award_nominations)
             .values(
-                id=uuid.uuid4(), organization_id=union.id, reviewer_id=union.parent_id, federation_id=union.federation_id,
-                member_id=command.member_id, member_name=nominee[0].display_name, award=rules.Award(command.award).value,
-                year=command.year, citation=clean_text(command.citation, "the citation", 5000),
-                status=rules.NOMINATED, nominated_by=principal.subject,
+                id=uuid.uuid4(),
+                organization_id=union.id,
+                reviewer_id=union.parent_id,
+                federation_id=union.federation_id,
+                member_id=command.member_id,
+                member_name=nominee[0].display_name,
+                award=rules.Award(command.award).value,
+                year=command.year,
+                citation=clean_text(command.citation, "the citation", 5000),
+                status=rules.NOMINATED,
+                nominated_by=principal.subject,
             )
             .on_conflict_do_nothing(
                 index_elements=["member_id", "award", "year"], index_where=text("status <> 'rejected'")
@@ -74,23 +81,34 @@ async def _nomination(uow: UnitOfWork, principal: Principal, nomination_id: uuid
     )
     row = (await uow.session.execute(query.with_for_update(of=award_nominations) if lock else query)).first()
     if row is None or not principal.can_see(row.path):
-        raise NotFound("nomination_not_found", zh="未找到该推荐，或不在您的范围内", en="nomination not found or outside your scope")
+        raise NotFound(
+            "nomination_not_found", zh="未找到该推荐，或不在您的范围内", en="nomination not found or outside your scope"
+        )
     return row
 
 
 async def _require_admin_of(uow: UnitOfWork, principal: Principal, organization_id: str) -> None:
     principal.require_role(Role.FEDERATION_ADMIN)
     if not principal.can_see(await directory.path_of(uow.session, organization_id) or []):
-        raise Forbidden("nomination_step_not_yours", zh=f"此环节由 {organization_id} 办理",
-                        en=f"this step is taken by {organization_id}")
+        raise Forbidden(
+            "nomination_step_not_yours",
+            zh=f"此环节由 {organization_id} 办理",
+            en=f"this step is taken by {organization_id}",
+        )
 
 
 async def review(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, note: str | None) -> dict:
     nomination = await _nomination(uow, principal, nomination_id, lock=True)
     await _require_admin_of(uow, principal, nomination.reviewer_id)
     rules.check_step("review", nomination.status)
-    return await _update(uow, nomination_id, status=rules.REVIEWED, reviewed_by=principal.subject, reviewed_at=now(),
-                         review_note=clean_text(note, "the review note", 2000) if note else None)
+    return await _update(
+        uow,
+        nomination_id,
+        status=rules.REVIEWED,
+        reviewed_by=principal.subject,
+        reviewed_at=now(),
+        review_note=clean_text(note, "the review note", 2000) if note else None,
+    )
 
 
 async def approve(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, command) -> dict:
@@ -103,15 +121,27 @@ async def approve(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUI
     approved_at = now()
     uow.emit(
         AwardApprovedV1(
-            organization_id=nomination.organization_id, federation_id=nomination.federation_id,
-            nomination_id=nomination.id, member_id=nomination.member_id, award=nomination.award, year=nomination.year,
-            approved_by_federation=nomination.federation_id, approved_at=approved_at,
-            notice_starts_on=command.notice_starts_on, notice_ends_on=command.notice_ends_on,
+            organization_id=nomination.organization_id,
+            federation_id=nomination.federation_id,
+            nomination_id=nomination.id,
+            member_id=nomination.member_id,
+            award=nomination.award,
+            year=nomination.year,
+            approved_by_federation=nomination.federation_id,
+            approved_at=approved_at,
+            notice_starts_on=command.notice_starts_on,
+            notice_ends_on=command.notice_ends_on,
         )
     )
-    return await _update(uow, nomination_id, status=rules.APPROVED, approved_by=principal.subject,
-                         approved_at=approved_at, notice_starts_on=command.notice_starts_on,
-                         notice_ends_on=command.notice_ends_on)
+    return await _update(
+        uow,
+        nomination_id,
+        status=rules.APPROVED,
+        approved_by=principal.subject,
+        approved_at=approved_at,
+        notice_starts_on=command.notice_starts_on,
+        notice_ends_on=command.notice_ends_on,
+    )
 
 
 async def reject(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID, reason: str | None) -> dict:
@@ -120,14 +150,23 @@ async def reject(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID
     deciding = nomination.reviewer_id if nomination.status == rules.NOMINATED else nomination.federation_id
     await _require_admin_of(uow, principal, deciding)
     reason = rules.check_rejection(nomination.status, reason)
-    return await _update(uow, nomination_id, status=rules.REJECTED, rejected_by=principal.subject, rejected_at=now(),
-                         rejected_at_stage=nomination.status, rejection_reason=reason)
+    return await _update(
+        uow,
+        nomination_id,
+        status=rules.REJECTED,
+        rejected_by=principal.subject,
+        rejected_at=now(),
+        rejected_at_stage=nomination.status,
+        rejection_reason=reason,
+    )
 
 
 async def _update(uow: UnitOfWork, nomination_id: uuid.UUID, **values) -> dict:
     row = (
         await uow.session.execute(
-            update(award_nominations).where(award_nominations.c.id == nomination_id).values(**values)
+            update(award_nominations)
+            .where(award_nominations.c.id == nomination_id)
+            .values(**values)
             .returning(award_nominations)
         )
     ).first()
@@ -141,7 +180,9 @@ async def get(uow: UnitOfWork, principal: Principal, nomination_id: uuid.UUID) -
     return {k: v for k, v in row._mapping.items() if k != "path"}
 
 
-async def nominations_under(uow: UnitOfWork, principal: Principal, organization_id: str, *, notices_on=None) -> list[dict]:
+async def nominations_under(
+    uow: UnitOfWork, principal: Principal, organization_id: str, *, notices_on=None
+) -> list[dict]:
     """Nominations made by the organization or the unions under it; with ``notices_on``, only the
     approved ones whose public notice runs that day (公示, readable by members too)."""
     await organization_in_scope(uow, principal, organization_id)

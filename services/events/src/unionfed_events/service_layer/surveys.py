@@ -37,12 +37,22 @@ async def draft_survey(uow: UnitOfWork, principal: Principal, organization_id: s
     rules.check_questions(questions)
     title = command.title.strip()
     if not 1 <= len(title) <= 200:
-        raise Invalid("survey_title_length_invalid", zh="问卷标题须为 1 到 200 个字", en="a survey's title has 1 to 200 characters")
+        raise Invalid(
+            "survey_title_length_invalid",
+            zh="问卷标题须为 1 到 200 个字",
+            en="a survey's title has 1 to 200 characters",
+        )
     survey_id = uuid.uuid4()
     await uow.session.execute(
         pg_insert(surveys).values(
-            id=survey_id, organization_id=scope.id, federation_id=scope.federation_id, kind=command.kind, title=title,
-            questions=[dataclasses.asdict(q) for q in questions], status="draft", created_by=principal.subject,
+            id=survey_id,
+            organization_id=scope.id,
+            federation_id=scope.federation_id,
+            kind=command.kind,
+            title=title,
+            questions=[dataclasses.asdict(q) for q in questions],
+            status="draft",
+            created_by=principal.subject,
         )
     )
     await uow.commit()
@@ -51,13 +61,17 @@ async def draft_survey(uow: UnitOfWork, principal: Principal, organization_id: s
 
 async def _survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, *, lock: str | None = None):
     """The survey, if the caller sees its scope or was sent it; else the same 404 as a missing one."""
-    query = select(surveys, orgs.c.path).join(orgs, orgs.c.id == surveys.c.organization_id).where(surveys.c.id == survey_id)
+    query = (
+        select(surveys, orgs.c.path).join(orgs, orgs.c.id == surveys.c.organization_id).where(surveys.c.id == survey_id)
+    )
     if lock:
         query = query.with_for_update(of=surveys, read=lock == "share")
     row = (await uow.session.execute(query)).first()
     visible = row is not None and (principal.can_see(row.path) or await _is_recipient(uow, principal, survey_id))
     if not visible:
-        raise NotFound("survey_not_found", zh="未找到该问卷，或不在您的范围内", en="survey not found or outside your scope")
+        raise NotFound(
+            "survey_not_found", zh="未找到该问卷，或不在您的范围内", en="survey not found or outside your scope"
+        )
     return row
 
 
@@ -70,7 +84,9 @@ async def _is_recipient(uow: UnitOfWork, principal: Principal, survey_id: uuid.U
         return False
     return bool(
         await uow.session.scalar(
-            select(func.count()).where(survey_recipients.c.survey_id == survey_id, survey_recipients.c.member_id == member_id)
+            select(func.count()).where(
+                survey_recipients.c.survey_id == survey_id, survey_recipients.c.member_id == member_id
+            )
         )
     )
 
@@ -94,7 +110,10 @@ async def send_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUI
         )
     await uow.session.execute(
         pg_insert(survey_recipients),
-        [{"survey_id": survey_id, "member_id": m.id, "group_id": _branch(m.path, survey.organization_id)} for m in recipients],
+        [
+            {"survey_id": survey_id, "member_id": m.id, "group_id": _branch(m.path, survey.organization_id)}
+            for m in recipients
+        ],
     )
     await uow.session.execute(
         update(surveys).where(surveys.c.id == survey_id).values(status="sent", sent_by=principal.subject, sent_at=now())
@@ -129,7 +148,9 @@ async def respond(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, a
         .values(responded=True)
     )
     await uow.session.execute(
-        pg_insert(survey_responses).values(id=uuid.uuid4(), survey_id=survey_id, group_id=recipient.group_id, answers=stored)
+        pg_insert(survey_responses).values(
+            id=uuid.uuid4(), survey_id=survey_id, group_id=recipient.group_id, answers=stored
+        )
     )
     await uow.commit()
 
@@ -144,7 +165,9 @@ async def close_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UU
             en=f"the survey is {survey.status}; only a sent survey is closed",
         )
     await uow.session.execute(
-        update(surveys).where(surveys.c.id == survey_id).values(status="closed", closed_by=principal.subject, closed_at=now())
+        update(surveys)
+        .where(surveys.c.id == survey_id)
+        .values(status="closed", closed_by=principal.subject, closed_at=now())
     )
     await uow.commit()
     return await survey_view(uow, survey_id)
@@ -166,8 +189,12 @@ async def surveys_of(uow: UnitOfWork, principal: Principal, organization_id: str
 async def survey_view(uow: UnitOfWork, survey_id: uuid.UUID) -> dict:
     row = (await uow.session.execute(select(surveys).where(surveys.c.id == survey_id))).one()
     recipients, responses = await _counts(uow, survey_id)
-    return {**row._mapping, "recipients": recipients, "responses": responses,
-            "return_rate": rules.return_rate(responses, recipients)}
+    return {
+        **row._mapping,
+        "recipients": recipients,
+        "responses": responses,
+        "return_rate": rules.return_rate(responses, recipients),
+    }
 
 
 async def _counts(uow: UnitOfWork, survey_id: uuid.UUID) -> tuple[int, int]:
@@ -186,9 +213,13 @@ async def results(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID) -
     principal.require_role(*RESULT_READERS)
     view = await survey_view(uow, survey_id)
     questions = [rules.Question(**q) for q in survey.questions]
-    rows = list(await uow.session.execute(
-        select(survey_responses.c.group_id, survey_responses.c.answers).where(survey_responses.c.survey_id == survey_id)
-    ))
+    rows = list(
+        await uow.session.execute(
+            select(survey_responses.c.group_id, survey_responses.c.answers).where(
+                survey_responses.c.survey_id == survey_id
+            )
+        )
+    )
     view.update(results=None, breakdown=[], withheld=None)
     if len(rows) < rules.MIN_GROUP:
         view["withheld"] = f"results are shown from {rules.MIN_GROUP} responses on"
@@ -201,10 +232,20 @@ async def results(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID) -
     # Free texts are never broken down: a sentence plus a small group can name its writer.
     for group in shown:
         answer_sets = [r.answers for r in rows if r.group_id == group]
-        view["breakdown"].append({"group": group, "responses": len(answer_sets),
-                                  "results": rules.summarize(questions, answer_sets, with_texts=False)})
+        view["breakdown"].append(
+            {
+                "group": group,
+                "responses": len(answer_sets),
+                "results": rules.summarize(questions, answer_sets, with_texts=False),
+            }
+        )
     if pooled:
         answer_sets = [r.answers for r in rows if r.group_id not in shown]
-        view["breakdown"].append({"group": rules.OTHERS, "responses": pooled,
-                                  "results": rules.summarize(questions, answer_sets, with_texts=False)})
+        view["breakdown"].append(
+            {
+                "group": rules.OTHERS,
+                "responses": pooled,
+                "results": rules.summarize(questions, answer_sets, with_texts=False),
+            }
+        )
     return view

@@ -127,7 +127,11 @@ def recompute_hash(row, lines: list) -> str:
 def _chained_digests(row) -> dict | None:
     """The stored per-field digests, or None when they are not even shaped like the poster's."""
     stored = row.field_digests
-    if not isinstance(stored, dict) or not isinstance(stored.get("entry"), dict) or not isinstance(stored.get("lines"), list):
+    if (
+        not isinstance(stored, dict)
+        or not isinstance(stored.get("entry"), dict)
+        or not isinstance(stored.get("lines"), list)
+    ):
         return None
     if not all(isinstance(line, dict) for line in stored["lines"]):
         return None
@@ -149,7 +153,9 @@ def _changed_fields(row, lines: list) -> list[str] | None:
 def _sentence(row, fields: list[str], fallback: str) -> str:
     if not fields:
         return f"entry {row.id} (sequence {row.sequence}): {fallback}"
-    described = [f"{f} differs from what was chained" if f.startswith(("postings.", "posting_lines.")) else f for f in fields]
+    described = [
+        f"{f} differs from what was chained" if f.startswith(("postings.", "posting_lines.")) else f for f in fields
+    ]
     return f"entry {row.id} (sequence {row.sequence}): {'; '.join(described)}"
 
 
@@ -182,8 +188,12 @@ def _entry_finding(row, lines: list, prior_hash: str) -> _Finding | None:
     if changed is None or row.field_digests != field_digests(row, lines):
         return _Finding(
             Break.DIGESTS,
-            _sentence(row, [], "postings.field_digests is not what was written with the entry, whose rows "
-                                "still hash to the chained hash: the digests were altered"),
+            _sentence(
+                row,
+                [],
+                "postings.field_digests is not what was written with the entry, whose rows "
+                "still hash to the chained hash: the digests were altered",
+            ),
             ("postings.field_digests",),
         )
     return None
@@ -206,13 +216,17 @@ async def _explain_unnamed_hash(session: AsyncSession, row, recomputed: str) -> 
         )
     if successor == recomputed:
         detail = _sentence(
-            row, [], f"postings.hash differs from what was chained: its rows hash to {recomputed}, "
-                     f"which is what the chain after it holds, but the entry is stored with {row.hash}",
+            row,
+            [],
+            f"postings.hash differs from what was chained: its rows hash to {recomputed}, "
+            f"which is what the chain after it holds, but the entry is stored with {row.hash}",
         )
         return _Finding(Break.HASH, detail, ("postings.hash",))
     detail = _sentence(
-        row, [], f"the rows hash to {recomputed}, not the chained {row.hash}; the per-field digests were "
-                 f"rewritten along with the rows, so the changed column cannot be named",
+        row,
+        [],
+        f"the rows hash to {recomputed}, not the chained {row.hash}; the per-field digests were "
+        f"rewritten along with the rows, so the changed column cannot be named",
     )
     return _Finding(Break.HASH, detail)
 
@@ -269,7 +283,9 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
         )
     ).first()
     if head is None:
-        has_entries = await session.scalar(select(postings.c.id).where(postings.c.organization_id == organization_id).limit(1))
+        has_entries = await session.scalar(
+            select(postings.c.id).where(postings.c.organization_id == organization_id).limit(1)
+        )
         detail = "no books are kept here"
         if has_entries is not None:
             detail = "its entries are there, but no ledgers row has this ledgers.organization_id: deleted or renamed"
@@ -279,7 +295,14 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
 
     def broken(finding: _Finding) -> ChainReport:
         return ChainReport(
-            organization_id, checked, expected - 1, prior_hash, expected, finding.problem, finding.detail, finding.fields
+            organization_id,
+            checked,
+            expected - 1,
+            prior_hash,
+            expected,
+            finding.problem,
+            finding.detail,
+            finding.fields,
         )
 
     async for row, lines in _entries(session, organization_id):
@@ -287,7 +310,9 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
         # mismatch it also causes in the entry after it.
         if row.sequence != expected:
             where = await _explain_gap(session, organization_id, expected, prior_hash)
-            return broken(_Finding(Break.GAP, f"sequence {expected} is missing; the next entry is {row.sequence}{where}"))
+            return broken(
+                _Finding(Break.GAP, f"sequence {expected} is missing; the next entry is {row.sequence}{where}")
+            )
         finding = _entry_finding(row, lines, prior_hash)
         if finding is not None:
             if finding.problem is Break.HASH and not finding.fields:
@@ -302,11 +327,20 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
     if head.last_sequence != last or head.last_hash != prior_hash:
         where = await _explain_gap(session, organization_id, expected, prior_hash) if head.last_sequence > last else ""
         fields = tuple(
-            name for name, differs in (("ledgers.last_sequence", head.last_sequence != last),
-                                       ("ledgers.last_hash", head.last_hash != prior_hash)) if differs
+            name
+            for name, differs in (
+                ("ledgers.last_sequence", head.last_sequence != last),
+                ("ledgers.last_hash", head.last_hash != prior_hash),
+            )
+            if differs
         )
         return ChainReport(
-            organization_id, checked, last, prior_hash, min(head.last_sequence, last) + 1, Break.HEAD,
+            organization_id,
+            checked,
+            last,
+            prior_hash,
+            min(head.last_sequence, last) + 1,
+            Break.HEAD,
             f"the ledger head says sequence {head.last_sequence} hash {head.last_hash}, "
             f"the entries end at sequence {last} hash {prior_hash} ({' and '.join(fields)} "
             f"{'differ' if len(fields) > 1 else 'differs'} from the chain){where}",
@@ -336,13 +370,21 @@ async def _accounts_findings(session: AsyncSession, organization_id: str, moved:
         except Invalid:
             findings.append(f"accounts.code {row.code!r} is not an account of the chart")
             continue
-        for column, expected in (("name", spec.name), ("name_zh", spec.name_zh), ("type", spec.type.value),
-                                 ("floor_fen", spec.floor_fen)):
+        for column, expected in (
+            ("name", spec.name),
+            ("name_zh", spec.name_zh),
+            ("type", spec.type.value),
+            ("floor_fen", spec.floor_fen),
+        ):
             if getattr(row, column) != expected:
-                findings.append(f"accounts.{column} of {row.code} is {getattr(row, column)!r}; the chart says {expected!r}")
+                findings.append(
+                    f"accounts.{column} of {row.code} is {getattr(row, column)!r}; the chart says {expected!r}"
+                )
         balance = moved.get(row.code, 0) if spec.type.debit_normal else -moved.get(row.code, 0)
         if row.balance_fen != balance:
-            findings.append(f"accounts.balance_fen of {row.code} is {row.balance_fen} fen; its chained lines sum to {balance} fen")
+            findings.append(
+                f"accounts.balance_fen of {row.code} is {row.balance_fen} fen; its chained lines sum to {balance} fen"
+            )
     for code in sorted(({spec.code for spec in STANDARD_CHART} | set(moved)) - present):
         findings.append(
             f"the accounts row of {code} is missing: deleted, or its accounts.organization_id or accounts.code changed"

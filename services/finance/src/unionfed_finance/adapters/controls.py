@@ -35,7 +35,10 @@ class HoldRepository:
         if not wanted:
             return
         rows = await self._session.execute(
-            select(*(holds.c[name] for name in _HOLD_COLUMNS)).where(holds.c.id.in_(wanted)).order_by(holds.c.id).with_for_update()
+            select(*(holds.c[name] for name in _HOLD_COLUMNS))
+            .where(holds.c.id.in_(wanted))
+            .order_by(holds.c.id)
+            .with_for_update()
         )
         for hold_id in wanted:
             self._rows[hold_id] = None
@@ -76,7 +79,9 @@ class HoldRepository:
             raise Refused(f"hold {hold_id} does not exist")
         if row["status"] != "pending":
             raise Refused(f"hold {hold_id} is already {row['status']}")
-        settled = row | values | {"status": status, "settled_by_event_id": event_id, "settled_at": dt.datetime.now(dt.UTC)}
+        settled = (
+            row | values | {"status": status, "settled_by_event_id": event_id, "settled_at": dt.datetime.now(dt.UTC)}
+        )
         self._put(hold_id, settled)
         return dict(settled)
 
@@ -147,8 +152,9 @@ class BudgetRepository:
         for organization_id in wanted:
             self._budgeted[organization_id] = set()
         rows = await self._session.execute(
-            select(budgets.c.organization_id, budgets.c.fiscal_year, budgets.c.category_account)
-            .where(budgets.c.organization_id.in_(wanted))
+            select(budgets.c.organization_id, budgets.c.fiscal_year, budgets.c.category_account).where(
+                budgets.c.organization_id.in_(wanted)
+            )
         )
         for row in rows:
             self._budgeted[row.organization_id].add((row.fiscal_year, row.category_account))
@@ -183,8 +189,12 @@ class BudgetRepository:
                     """
                 ),
                 {
-                    "spent": spent_fen, "reserved": reserved_fen, "increase": increase,
-                    "org": organization_id, "year": fiscal_year, "category": category,
+                    "spent": spent_fen,
+                    "reserved": reserved_fen,
+                    "increase": increase,
+                    "org": organization_id,
+                    "year": fiscal_year,
+                    "category": category,
                 },
             )
         ).first()
@@ -226,13 +236,24 @@ class PeriodRepository:
         self._session = session
         self._on_close = on_close
 
-    async def close(self, organization_id: str, label: str, starts_on: dt.date, ends_on: dt.date,
-                    closed_by: str | None, journal_event_id: str) -> None:
+    async def close(
+        self,
+        organization_id: str,
+        label: str,
+        starts_on: dt.date,
+        ends_on: dt.date,
+        closed_by: str | None,
+        journal_event_id: str,
+    ) -> None:
         closed = await self._session.scalar(
             pg_insert(closed_periods)
             .values(
-                organization_id=organization_id, label=label, starts_on=starts_on, ends_on=ends_on,
-                closed_by=closed_by, journal_event_id=journal_event_id,
+                organization_id=organization_id,
+                label=label,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                closed_by=closed_by,
+                journal_event_id=journal_event_id,
             )
             .on_conflict_do_nothing()
             .returning(closed_periods.c.label)

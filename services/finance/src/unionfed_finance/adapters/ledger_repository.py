@@ -159,7 +159,9 @@ class LedgerRepository:
         if opened is not None:
             # Books and chart are opened in one transaction: existing books have their chart.
             await self._session.execute(
-                pg_insert(accounts).values([_account_row(organization_id, s) for s in STANDARD_CHART]).on_conflict_do_nothing()
+                pg_insert(accounts)
+                .values([_account_row(organization_id, s) for s in STANDARD_CHART])
+                .on_conflict_do_nothing()
             )
         self._opened.add(organization_id)
         self.remember(lambda: self._opened.discard(organization_id))
@@ -223,7 +225,13 @@ class LedgerRepository:
         if not found:
             return
         balances = await self._session.execute(
-            select(accounts.c.organization_id, accounts.c.code, accounts.c.balance_fen, accounts.c.pending_fen, accounts.c.floor_fen)
+            select(
+                accounts.c.organization_id,
+                accounts.c.code,
+                accounts.c.balance_fen,
+                accounts.c.pending_fen,
+                accounts.c.floor_fen,
+            )
             .where(accounts.c.organization_id.in_(found))
             .order_by(accounts.c.organization_id, accounts.c.code)
             .with_for_update()
@@ -233,8 +241,12 @@ class LedgerRepository:
                 balance.balance_fen, balance.pending_fen, balance.floor_fen
             )
         periods = await self._session.execute(
-            select(closed_periods.c.organization_id, closed_periods.c.label, closed_periods.c.starts_on, closed_periods.c.ends_on)
-            .where(closed_periods.c.organization_id.in_(found))
+            select(
+                closed_periods.c.organization_id,
+                closed_periods.c.label,
+                closed_periods.c.starts_on,
+                closed_periods.c.ends_on,
+            ).where(closed_periods.c.organization_id.in_(found))
         )
         for period in periods:
             self._periods[period.organization_id].append((period.label, period.starts_on, period.ends_on))
@@ -485,7 +497,11 @@ class LedgerRepository:
         )
         together = {row.id: row.organization_id for row in written}
         together.update(
-            {row["id"]: row["organization_id"] for row in self._new_postings if row["journal_event_id"] == journal_event_id}
+            {
+                row["id"]: row["organization_id"]
+                for row in self._new_postings
+                if row["journal_event_id"] == journal_event_id
+            }
         )
         return sorted(together, key=lambda posting: together[posting])
 
@@ -507,7 +523,9 @@ class LedgerRepository:
         Common matches are found walking the (organization, sequence) index; rare ones through the
         indexes of 0009 (description trigrams, effective date, total, lines by account), then ordered."""
         await self.flush()
-        query = select(postings).where(postings.c.organization_id == organization_id, postings.c.sequence > after_sequence)
+        query = select(postings).where(
+            postings.c.organization_id == organization_id, postings.c.sequence > after_sequence
+        )
         if wanted.date_from is not None:
             query = query.where(postings.c.effective_date >= wanted.date_from)
         if wanted.date_to is not None:
@@ -522,7 +540,8 @@ class LedgerRepository:
         if wanted.account_code is not None:
             # A line is in its entry's ledger: naming the ledger lets the (organization, account) index answer.
             on_account = select(posting_lines.c.posting_id).where(
-                posting_lines.c.posting_id == postings.c.id, posting_lines.c.organization_id == organization_id,
+                posting_lines.c.posting_id == postings.c.id,
+                posting_lines.c.organization_id == organization_id,
                 posting_lines.c.account_code == wanted.account_code,
             )
             query = query.where(on_account.exists())

@@ -85,7 +85,9 @@ def _up_to(query, through_sequence: int | None):
 
 
 def _lines_in(
-    organization_id: str, period: Period | None = None, before: dt.date | None = None,
+    organization_id: str,
+    period: Period | None = None,
+    before: dt.date | None = None,
     through_sequence: int | None = None,
 ):
     """Debit and credit sums per account of one ledger's postings, by effective date:
@@ -120,7 +122,9 @@ async def bank_balance_before(
     session: AsyncSession, organization_id: str, day: dt.date, through_sequence: int | None = None
 ) -> int:
     """The bank balance from every entry dated before ``day`` (the opening of a period)."""
-    query = _lines_in(organization_id, before=day, through_sequence=through_sequence).where(posting_lines.c.account_code == BANK)
+    query = _lines_in(organization_id, before=day, through_sequence=through_sequence).where(
+        posting_lines.c.account_code == BANK
+    )
     row = (await session.execute(query)).first()
     return int(row.debit_fen) - int(row.credit_fen) if row else 0
 
@@ -133,7 +137,10 @@ async def welfare_entries(
     amount = func.sum(posting_lines.c.debit_fen - posting_lines.c.credit_fen)
     query = (
         select(
-            postings.c.id, postings.c.sequence, postings.c.effective_date, postings.c.description,
+            postings.c.id,
+            postings.c.sequence,
+            postings.c.effective_date,
+            postings.c.description,
             amount.label("amount_fen"),
             # At most one hold names a posting; the aggregate only carries it through the grouping.
             func.max(holds.c.reference).label("reference"),
@@ -144,7 +151,10 @@ async def welfare_entries(
         .where(
             postings.c.organization_id == organization_id,
             postings.c.effective_date.between(*period),
-            or_(posting_lines.c.account_code == WELFARE_EXPENSE, posting_lines.c.account_code.like(WELFARE_EXPENSE + "/%")),
+            or_(
+                posting_lines.c.account_code == WELFARE_EXPENSE,
+                posting_lines.c.account_code.like(WELFARE_EXPENSE + "/%"),
+            ),
         )
         .group_by(postings.c.id)
         .order_by(postings.c.effective_date, postings.c.sequence)
@@ -376,9 +386,7 @@ async def subtree_ledgers(session: AsyncSession, organization_id: str) -> list[d
     """The ledgers of the organization and every organization below it in the directory."""
     orgs = directory.organizations
     query = (
-        select(
-            ledgers.c.organization_id, orgs.c.name, orgs.c.kind, ledgers.c.last_sequence, ledgers.c.last_hash
-        )
+        select(ledgers.c.organization_id, orgs.c.name, orgs.c.kind, ledgers.c.last_sequence, ledgers.c.last_hash)
         .join(orgs, orgs.c.id == ledgers.c.organization_id)
         .where(_in_path(organization_id))
         .order_by(func.cardinality(orgs.c.path), ledgers.c.organization_id)

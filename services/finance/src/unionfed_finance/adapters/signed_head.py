@@ -52,9 +52,7 @@ def key_id(public_key: Ed25519PublicKey) -> str:
 
 
 def public_key_pem(public_key: Ed25519PublicKey) -> str:
-    return public_key.public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 def load_signing_key(path: Path | None) -> Ed25519PrivateKey:
@@ -185,7 +183,11 @@ async def export_head(
 
 def _when(document: dict) -> str:
     try:
-        return dt.datetime.fromisoformat(str(document.get("signed_off_at"))).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        return (
+            dt.datetime.fromisoformat(str(document.get("signed_off_at")))
+            .astimezone(dt.UTC)
+            .strftime("%Y-%m-%d %H:%M UTC")
+        )
     except ValueError:
         return str(document.get("signed_off_at"))
 
@@ -253,7 +255,9 @@ async def head_problem(
         current = GENESIS_HASH
     else:
         current = await session.scalar(
-            select(postings.c.hash).where(postings.c.organization_id == organization_id, postings.c.sequence == sequence)
+            select(postings.c.hash).where(
+                postings.c.organization_id == organization_id, postings.c.sequence == sequence
+            )
         )
     if current is None:
         return f"entry {sequence} no longer exists in ledger {organization_id}"
@@ -263,17 +267,27 @@ async def head_problem(
 
 
 def head_signature_problem(
-    organization_id: str, sequence: int, head_hash: str, signed_off_by: str, signed_off_at: str,
-    signature: str, trusted: Mapping[str, Ed25519PublicKey],
+    organization_id: str,
+    sequence: int,
+    head_hash: str,
+    signed_off_by: str,
+    signed_off_at: str,
+    signature: str,
+    trusted: Mapping[str, Ed25519PublicKey],
 ) -> str | None:
     """:func:`signature_problem` of a head whose fields are known but whose key id is not carried
     (a printed statement's QR code leaves it out): it holds when one trusted key signed it."""
     problem: str | None = "no trusted public key is configured"
     for candidate in trusted:
         document = {
-            "organization_id": organization_id, "sequence": sequence, "hash": head_hash,
-            "chain_scheme": SCHEME_VERSION, "signed_off_by": signed_off_by, "signed_off_at": signed_off_at,
-            "key_id": candidate, "signature": {"algorithm": SIGNATURE_ALGORITHM, "value": signature},
+            "organization_id": organization_id,
+            "sequence": sequence,
+            "hash": head_hash,
+            "chain_scheme": SCHEME_VERSION,
+            "signed_off_by": signed_off_by,
+            "signed_off_at": signed_off_at,
+            "key_id": candidate,
+            "signature": {"algorithm": SIGNATURE_ALGORITHM, "value": signature},
         }
         problem = signature_problem(document, trusted)
         if problem is None:

@@ -90,8 +90,10 @@ postings = Table(
     UniqueConstraint("organization_id", "source_event_id", name="uq_postings_once_per_event"),
     # The entries search (0010_entry_search_indexes): substring of the description by trigram, dates, totals.
     Index(
-        "ix_postings_description_trgm", "description",
-        postgresql_using="gin", postgresql_ops={"description": "gin_trgm_ops"},
+        "ix_postings_description_trgm",
+        "description",
+        postgresql_using="gin",
+        postgresql_ops={"description": "gin_trgm_ops"},
     ),
     Index("ix_postings_organization_date", "organization_id", "effective_date", "sequence"),
     Index("ix_postings_organization_total", "organization_id", "total_fen", "sequence"),
@@ -109,7 +111,9 @@ posting_lines = Table(
     Column("counterparty_id", Text),
     PrimaryKeyConstraint("posting_id", "line_no"),
     ForeignKeyConstraint(["organization_id", "account_code"], ["accounts.organization_id", "accounts.code"]),
-    CheckConstraint("debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen > 0) <> (credit_fen > 0)", name="ck_line_one_side"),
+    CheckConstraint(
+        "debit_fen >= 0 AND credit_fen >= 0 AND (debit_fen > 0) <> (credit_fen > 0)", name="ck_line_one_side"
+    ),
     Index("ix_posting_lines_organization_account", "organization_id", "account_code", "posting_id"),
 )
 
@@ -205,9 +209,7 @@ fund_policies = Table(
     Column("employer_funds_remit_per_mille", Integer, nullable=False),
     Column("updated_by", Text),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint(
-        "employer_funds_remit_per_mille BETWEEN 0 AND 1000", name="ck_fund_policies_share"
-    ),
+    CheckConstraint("employer_funds_remit_per_mille BETWEEN 0 AND 1000", name="ck_fund_policies_share"),
 )
 
 fund_requests = Table(

@@ -58,7 +58,15 @@ ENTRY_COLUMNS = (
     "previous_hash",
     "recorded_at",
 )
-LINE_COLUMNS = ("posting_id", "line_no", "organization_id", "account_code", "debit_fen", "credit_fen", "counterparty_id")
+LINE_COLUMNS = (
+    "posting_id",
+    "line_no",
+    "organization_id",
+    "account_code",
+    "debit_fen",
+    "credit_fen",
+    "counterparty_id",
+)
 UNCHAINED_COLUMNS = ("hash", "field_digests")
 FIELD_DIGEST_HEX = 16
 MAX_SAFE_INTEGER = 2**53 - 1  # RFC 8785 writes numbers as IEEE 754 doubles
@@ -151,9 +159,7 @@ def value_digest(value) -> str:
 
 def changed_entry_columns(chained: Mapping, current: Mapping) -> list[str]:
     """The ``postings`` columns whose digest differs from the chained one, in column order."""
-    return [
-        f"postings.{name}" for name in ENTRY_COLUMNS if chained.get(name) != current.get(name)
-    ]
+    return [f"postings.{name}" for name in ENTRY_COLUMNS if chained.get(name) != current.get(name)]
 
 
 def changed_lines(chained: Sequence[Mapping], current: Sequence[Mapping], current_line_nos: Sequence[int]) -> list[str]:
@@ -170,7 +176,9 @@ def changed_lines(chained: Sequence[Mapping], current: Sequence[Mapping], curren
     findings: list[str] = []
     for number in sorted(set(chained_by_no) & set(current_by_no)):
         was, now = chained_by_no[number], current_by_no[number]
-        findings += [f"posting_lines.{name} of line {number}" for name in LINE_COLUMNS if was.get(name) != now.get(name)]
+        findings += [
+            f"posting_lines.{name} of line {number}" for name in LINE_COLUMNS if was.get(name) != now.get(name)
+        ]
 
     def same_but_number(was: Mapping, now: Mapping) -> bool:
         return all(was.get(name) == now.get(name) for name in LINE_COLUMNS if name != "line_no")
@@ -181,6 +189,8 @@ def changed_lines(chained: Sequence[Mapping], current: Sequence[Mapping], curren
             added.remove(renumbered)
             findings.append(f"posting_lines.line_no of line {number} (now {renumbered})")
         else:
-            findings.append(f"line {number} is missing (its posting_lines row deleted, or its posting_lines.posting_id changed)")
+            findings.append(
+                f"line {number} is missing (its posting_lines row deleted, or its posting_lines.posting_id changed)"
+            )
     findings += [f"a posting_lines row with line_no {n} was added" for n in added]
     return findings

@@ -53,13 +53,20 @@ def dues(
     books: str, amount_fen: int, period: str, collected_on: dt.date, language: Language = DEFAULT_LANGUAGE
 ) -> Posting:
     return Posting.balanced(
-        books, collected_on, describe(language, "dues", period=period),
+        books,
+        collected_on,
+        describe(language, "dues", period=period),
         [Line(BANK, debit_fen=amount_fen), Line(DUES_INCOME, credit_fen=amount_fen)],
     )
 
 
 def employer_funds(
-    union: str, upper: str | None, amount_fen: int, received_on: dt.date, policy: FundPolicy, note: str | None = None,
+    union: str,
+    upper: str | None,
+    amount_fen: int,
+    received_on: dt.date,
+    policy: FundPolicy,
+    note: str | None = None,
     language: Language = DEFAULT_LANGUAGE,
 ) -> list[Posting]:
     """The employer's union funds: the union's income, and the share it owes upward as payable."""
@@ -76,7 +83,9 @@ def employer_funds(
     return [
         Posting.balanced(union, received_on, describe(language, "employer_funds", note=note), lines),
         Posting.balanced(
-            upper, received_on, describe(language, "remittance_due", union=union, note=note),
+            upper,
+            received_on,
+            describe(language, "remittance_due", union=union, note=note),
             [
                 Line(REMITTANCE_RECEIVABLE, debit_fen=remitted, counterparty_id=union),
                 Line(REMITTANCES_RECEIVED, credit_fen=remitted, counterparty_id=union),
@@ -90,12 +99,19 @@ def remittance_paid(
 ) -> list[Posting]:
     return [
         Posting.balanced(
-            union, paid_on, describe(language, "remittance_paid", upper=upper),
+            union,
+            paid_on,
+            describe(language, "remittance_paid", upper=upper),
             [Line(REMITTANCE_PAYABLE, debit_fen=amount_fen, counterparty_id=upper), Line(BANK, credit_fen=amount_fen)],
         ),
         Posting.balanced(
-            upper, paid_on, describe(language, "remittance_received", union=union),
-            [Line(BANK, debit_fen=amount_fen), Line(REMITTANCE_RECEIVABLE, credit_fen=amount_fen, counterparty_id=union)],
+            upper,
+            paid_on,
+            describe(language, "remittance_received", union=union),
+            [
+                Line(BANK, debit_fen=amount_fen),
+                Line(REMITTANCE_RECEIVABLE, credit_fen=amount_fen, counterparty_id=union),
+            ],
         ),
     ]
 
@@ -105,19 +121,28 @@ def allocation(
 ) -> list[Posting]:
     return [
         Posting.balanced(
-            upper, paid_on, describe(language, "allocation_paid", union=union, purpose=purpose),
+            upper,
+            paid_on,
+            describe(language, "allocation_paid", union=union, purpose=purpose),
             [Line(ALLOCATIONS_PAID, debit_fen=amount_fen, counterparty_id=union), Line(BANK, credit_fen=amount_fen)],
         ),
         Posting.balanced(
-            union, paid_on, describe(language, "allocation_received", upper=upper, purpose=purpose),
-            [Line(BANK, debit_fen=amount_fen), Line(ALLOCATIONS_RECEIVED, credit_fen=amount_fen, counterparty_id=upper)],
+            union,
+            paid_on,
+            describe(language, "allocation_received", upper=upper, purpose=purpose),
+            [
+                Line(BANK, debit_fen=amount_fen),
+                Line(ALLOCATIONS_RECEIVED, credit_fen=amount_fen, counterparty_id=upper),
+            ],
         ),
     ]
 
 
 def expense(books: str, category: str, amount_fen: int, spent_on: dt.date, description: str) -> Posting:
     return Posting.balanced(
-        books, spent_on, description,
+        books,
+        spent_on,
+        description,
         [Line(SPENDING_ACCOUNTS[category], debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
     )
 
@@ -126,7 +151,9 @@ def donation_received(
     books: str, drive: str, amount_fen: int, received_on: dt.date, donor: str, language: Language = DEFAULT_LANGUAGE
 ) -> Posting:
     return Posting.balanced(
-        books, received_on, describe(language, "donation_received", drive=drive, donor=donor_name(donor, language)),
+        books,
+        received_on,
+        describe(language, "donation_received", drive=drive, donor=donor_name(donor, language)),
         [Line(BANK, debit_fen=amount_fen), Line(f"{DONATIONS_HELD}/{drive}", credit_fen=amount_fen)],
     )
 
@@ -135,6 +162,8 @@ def donation_disbursed(
     books: str, drive: str, amount_fen: int, paid_on: dt.date, beneficiary: str, language: Language = DEFAULT_LANGUAGE
 ) -> Posting:
     return Posting.balanced(
-        books, paid_on, describe(language, "donation_disbursed", drive=drive, beneficiary=beneficiary),
+        books,
+        paid_on,
+        describe(language, "donation_disbursed", drive=drive, beneficiary=beneficiary),
         [Line(f"{DONATIONS_HELD}/{drive}", debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
     )

@@ -82,6 +82,7 @@ def account_spec(code: str) -> AccountSpec:
         return spec
     return AccountSpec(code, f"{spec.name}: {suffix}", f"{spec.name_zh}：{suffix}", spec.type, spec.floor_fen)
 
+
 @dataclass
 class AccountBalance:
     """An account's balance, the part of it reserved by pending holds, and its floor."""
@@ -96,7 +97,11 @@ class AccountBalance:
 
     def can_move(self, delta_fen: int) -> bool:
         # Money reserved by pending holds is not available to anything else.
-        return self.floor_fen is None or delta_fen >= 0 or self.balance_fen - self.pending_fen + delta_fen >= self.floor_fen
+        return (
+            self.floor_fen is None
+            or delta_fen >= 0
+            or self.balance_fen - self.pending_fen + delta_fen >= self.floor_fen
+        )
 
     def can_reserve(self, amount_fen: int) -> bool:
         return self.floor_fen is None or self.balance_fen - self.pending_fen - amount_fen >= self.floor_fen

@@ -44,11 +44,16 @@ def _in_session(work):
 @click.command("verify-chain")
 @click.option("--org", "organization_id", required=True, help="The organization whose ledger to verify.")
 @click.option(
-    "--against", "head_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--against",
+    "head_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A head exported by export-head: nothing up to the entry it signed may have changed.",
 )
 @click.option(
-    "--trusted-key", "trusted_paths", multiple=True, type=click.Path(exists=True, path_type=Path),
+    "--trusted-key",
+    "trusted_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
     help="A public key PEM, or a directory of *.pem, trusted to have signed heads (repeatable; current and "
     "retired keys). Default: the service's signing key and FINANCE_HEAD_TRUSTED_KEYS_DIR.",
 )
@@ -96,7 +101,9 @@ def _read_head(path: Path) -> dict:
 @click.command("export-head")
 @click.option("--org", "organization_id", required=True, help="The organization whose ledger head to sign off.")
 @click.option("--auditor", required=True, help="Who signs off (name of the auditor or review group).")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
 def export_head_command(organization_id: str, auditor: str, out_file: Path | None) -> None:
     """Sign off the verified current head of a ledger (Ed25519) for an auditor to keep."""
 
@@ -119,7 +126,9 @@ def export_head_command(organization_id: str, auditor: str, out_file: Path | Non
 
 
 @click.command("public-key")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option(
+    "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout."
+)
 def public_key_command(out_file: Path | None) -> None:
     """Print the public key (PEM) that checks the heads export-head signs; no secret in it."""
     public = _signing_key(definition().settings_factory()).public_key()

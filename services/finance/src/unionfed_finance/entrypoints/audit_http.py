@@ -52,8 +52,10 @@ async def _auditor_in_scope(session, principal: Principal, organization_id: str)
 
 
 KEYS_UNCONFIGURED: dict[int | str, dict[str, Any]] = {
-    503: {"description": "The service has no head signing key or cannot read its trusted keys "
-                         "(`head_signing_key_missing`, `head_trusted_keys_unreadable`)"}
+    503: {
+        "description": "The service has no head signing key or cannot read its trusted keys "
+        "(`head_signing_key_missing`, `head_trusted_keys_unreadable`)"
+    }
 }
 
 
@@ -168,9 +170,7 @@ class SignedHead(BaseModel):
     },
     summary="Verify the chain and sign off its head for the auditor to keep (as `unionfed finance export-head`)",
 )
-async def ledger_head(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> Response:
+async def ledger_head(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
@@ -242,8 +242,10 @@ async def verify_head(
     # Any JSON object: a forged or altered head is answered `untrusted`, not refused as malformed.
     head: Annotated[
         dict[str, Any],
-        Body(description="A head as `GET …/ledger/head` or `unionfed finance export-head` wrote it",
-             openapi_examples={"head": {"value": {"organization_id": "county-school", "sequence": 5}}}),
+        Body(
+            description="A head as `GET …/ledger/head` or `unionfed finance export-head` wrote it",
+            openapi_examples={"head": {"value": {"organization_id": "county-school", "sequence": 5}}},
+        ),
     ],
 ) -> HeadVerification:
     organization_id = head.get("organization_id")
@@ -290,16 +292,27 @@ def _trusted_keys(settings):
 
 
 FindingKind = Literal[
-    "posting_unbalanced", "ledger_unbalanced", "posting_malformed", "account_not_in_chart",
-    "balance_not_sum_of_lines", "below_floor", "pending_not_open_holds", "flow_without_journal",
-    "flow_not_mirrored", "consolidation_differs", "flow_not_netted", "chain_broken",
+    "posting_unbalanced",
+    "ledger_unbalanced",
+    "posting_malformed",
+    "account_not_in_chart",
+    "balance_not_sum_of_lines",
+    "below_floor",
+    "pending_not_open_holds",
+    "flow_without_journal",
+    "flow_not_mirrored",
+    "consolidation_differs",
+    "flow_not_netted",
+    "chain_broken",
 ]
 
 
 class ReconcileFinding(BaseModel):
-    kind: FindingKind = Field(description="What disagrees: e.g. `balance_not_sum_of_lines` (stored balance against "
-                              "the sum of the account's lines), `pending_not_open_holds`, `flow_not_mirrored` (a flow "
-                              "between two levels without its matching posting on the other side)")
+    kind: FindingKind = Field(
+        description="What disagrees: e.g. `balance_not_sum_of_lines` (stored balance against "
+        "the sum of the account's lines), `pending_not_open_holds`, `flow_not_mirrored` (a flow "
+        "between two levels without its matching posting on the other side)"
+    )
     organization_id: str
     organization_name: str | None
     account_code: str | None
@@ -307,7 +320,9 @@ class ReconcileFinding(BaseModel):
     counterparty_id: str | None
     counterparty_name: str | None
     expected_fen: int | None = Field(description="What the rows say it must be (for a flow: the amount on this side)")
-    stored_fen: int | None = Field(description="What is stored (for a flow: the amount on the other side, null if none)")
+    stored_fen: int | None = Field(
+        description="What is stored (for a flow: the amount on the other side, null if none)"
+    )
     detail: str = Field(description="The offender as `unionfed finance reconcile` prints it (English)")
 
 
@@ -360,25 +375,38 @@ async def _findings_in_scope(
     return {
         index: [
             ReconcileFinding(
-                kind=f.kind, organization_id=f.organization_id, organization_name=name_of(f.organization_id),
-                account_code=f.account_code, account_name=account_name_of(f.account_code, f.organization_id),
-                counterparty_id=f.counterparty_id, counterparty_name=name_of(f.counterparty_id),
-                expected_fen=f.expected_fen, stored_fen=f.stored_fen, detail=f.detail,
+                kind=f.kind,
+                organization_id=f.organization_id,
+                organization_name=name_of(f.organization_id),
+                account_code=f.account_code,
+                account_name=account_name_of(f.account_code, f.organization_id),
+                counterparty_id=f.counterparty_id,
+                counterparty_name=name_of(f.counterparty_id),
+                expected_fen=f.expected_fen,
+                stored_fen=f.stored_fen,
+                detail=f.detail,
             )
-            for f in check.findings if visible(f.organization_id)
+            for f in check.findings
+            if visible(f.organization_id)
         ]
         for index, check in enumerate(report.checks)
     }
 
 
-def _reconcile_result(report: ReconcileReport, findings: dict[int, list[ReconcileFinding]],
-                      language: Language) -> ReconcileResult:
+def _reconcile_result(
+    report: ReconcileReport, findings: dict[int, list[ReconcileFinding]], language: Language
+) -> ReconcileResult:
     failed = len(report.failed)
     return ReconcileResult(
         ok=report.ok,
         checks=[
-            ReconcileCheck(name=c.name, verdict="PASS" if c.passed else "FAIL", detail=c.detail,
-                           offender_count=c.offender_count, findings=findings[index])
+            ReconcileCheck(
+                name=c.name,
+                verdict="PASS" if c.passed else "FAIL",
+                detail=c.detail,
+                offender_count=c.offender_count,
+                findings=findings[index],
+            )
             for index, c in enumerate(report.checks)
         ],
         summary=_say(

@@ -15,7 +15,9 @@ audit_cli.register(cli)
 
 @cli.command()
 @click.option("--into", "database_url", required=True, help="An empty database: postgresql+asyncpg://…/finance_rebuilt")
-@click.option("--compare/--no-compare", default=True, show_default=True, help="Compare the rebuilt ledgers with the live ones.")
+@click.option(
+    "--compare/--no-compare", default=True, show_default=True, help="Compare the rebuilt ledgers with the live ones."
+)
 def rebuild(database_url: str, compare: bool) -> None:
     """Replay every input topic from offset 0 into an empty database, and compare with the live books.
 
@@ -59,7 +61,9 @@ def rebuild(database_url: str, compare: bool) -> None:
             live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
             for part in ("entries", "lines", "balances", "heads"):
                 same = live[part] == rebuilt[part]
-                click.echo(f"  {part:<9} live {len(live[part]):>8,}  rebuilt {len(rebuilt[part]):>8,}  {'identical' if same else 'DIFFERENT'}")
+                click.echo(
+                    f"  {part:<9} live {len(live[part]):>8,}  rebuilt {len(rebuilt[part]):>8,}  {'identical' if same else 'DIFFERENT'}"
+                )
                 if not same:
                     sys.exit(1)
 

@@ -96,7 +96,8 @@ async def balances(organization_id: str, principal: CurrentPrincipal, runtime: C
 
 
 @router.get(
-    "/organizations/{organization_id}/ledger/postings", response_model=Page[PostingOut],
+    "/organizations/{organization_id}/ledger/postings",
+    response_model=Page[PostingOut],
     summary="The organization's ledger entries, filtered, a page at a time",
 )
 async def postings(
@@ -111,7 +112,10 @@ async def postings(
     amount_min_fen: int | None = Query(default=None, ge=0, description="The entry's total, inclusive, fen"),
     amount_max_fen: int | None = Query(default=None, ge=0, description="The entry's total, inclusive, fen"),
     text: str | None = Query(
-        default=None, min_length=1, max_length=100, description="A part of the description, case-insensitive",
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="A part of the description, case-insensitive",
     ),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
@@ -119,8 +123,12 @@ async def postings(
     """Entries in ledger order (by sequence), each with its lines and the event that caused it. Pass
     the answer's `next_cursor` as `cursor` for the next page; it is null on the last."""
     wanted = PostingFilter(
-        date_from=date_from, date_to=date_to, account_code=account,
-        amount_min_fen=amount_min_fen, amount_max_fen=amount_max_fen, text=text,
+        date_from=date_from,
+        date_to=date_to,
+        account_code=account,
+        amount_min_fen=amount_min_fen,
+        amount_max_fen=amount_max_fen,
+        text=text,
     )
     after_sequence = decode_position(cursor) if cursor else 0
     async with runtime.uow() as uow:

@@ -69,32 +69,58 @@ def _money_command(path: str, command_type: type, handler, summary: str) -> None
 
     endpoint.__annotations__["body"] = command_type
     router.post(
-        f"/organizations/{{organization_id}}/{path}", status_code=status.HTTP_202_ACCEPTED,
-        response_model=Accepted, summary=summary, name=path.replace("-", "_"),
+        f"/organizations/{{organization_id}}/{path}",
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=Accepted,
+        summary=summary,
+        name=path.replace("-", "_"),
     )(endpoint)
 
 
-_money_command("employer-funds", commands.RecordEmployerFunds, commands.record_employer_funds,
-               "Employer's union funds received (拨缴经费); the federation's share becomes payable upward")
-_money_command("remittances", commands.PayRemittance, commands.pay_remittance,
-               "Pay the remittance owed to the upper union (上解)")
-_money_command("expenses", commands.RecordExpense, commands.record_expense,
-               "An expense paid from the union's bank account, against its budget")
-_money_command("donations", commands.RecordDonation, commands.record_donation,
-               "A donation held for a drive's named beneficiary")
-_money_command("donation-disbursements", commands.DisburseDonations, commands.disburse_donations,
-               "Pay a drive's donations to its beneficiary")
-_money_command("closed-periods", commands.ClosePeriod, commands.close_period,
-               "Close a period: postings dated inside it are refused from now on")
+_money_command(
+    "employer-funds",
+    commands.RecordEmployerFunds,
+    commands.record_employer_funds,
+    "Employer's union funds received (拨缴经费); the federation's share becomes payable upward",
+)
+_money_command(
+    "remittances", commands.PayRemittance, commands.pay_remittance, "Pay the remittance owed to the upper union (上解)"
+)
+_money_command(
+    "expenses",
+    commands.RecordExpense,
+    commands.record_expense,
+    "An expense paid from the union's bank account, against its budget",
+)
+_money_command(
+    "donations", commands.RecordDonation, commands.record_donation, "A donation held for a drive's named beneficiary"
+)
+_money_command(
+    "donation-disbursements",
+    commands.DisburseDonations,
+    commands.disburse_donations,
+    "Pay a drive's donations to its beneficiary",
+)
+_money_command(
+    "closed-periods",
+    commands.ClosePeriod,
+    commands.close_period,
+    "Close a period: postings dated inside it are refused from now on",
+)
 
 
 @router.put(
     "/organizations/{organization_id}/budgets/{year}/{category}",
-    status_code=status.HTTP_202_ACCEPTED, response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=Accepted,
 )
 async def set_budget(
-    organization_id: str, category: SpendingCategory, body: commands.SetBudget, principal: CurrentPrincipal,
-    runtime: CurrentRuntime, year: int = Path(ge=2000, le=2100),
+    organization_id: str,
+    category: SpendingCategory,
+    body: commands.SetBudget,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    year: int = Path(ge=2000, le=2100),
 ) -> Accepted:
     """Set a category's budget for a fiscal year: ``stop`` refuses spending beyond it, ``warn`` flags it."""
     async with runtime.uow() as uow:
@@ -142,9 +168,15 @@ async def money_request(request_id: str, principal: CurrentPrincipal, runtime: C
             return JSONResponse(MoneyRequestOut(request_id=request_id, status="pending").model_dump(mode="json"), 202)
         return JSONResponse(
             MoneyRequestOut(
-                request_id=request_id, status=outcome["outcome"], operation=outcome["operation"],
-                reason=outcome["reason"], warnings=outcome["warnings"], reference=outcome["reference"],
-                hold_id=outcome["hold_id"], posting_ids=outcome["posting_ids"], settled_at=outcome["settled_at"],
+                request_id=request_id,
+                status=outcome["outcome"],
+                operation=outcome["operation"],
+                reason=outcome["reason"],
+                warnings=outcome["warnings"],
+                reference=outcome["reference"],
+                hold_id=outcome["hold_id"],
+                posting_ids=outcome["posting_ids"],
+                settled_at=outcome["settled_at"],
             ).model_dump(mode="json")
         )
 
@@ -154,10 +186,15 @@ async def money_request(request_id: str, principal: CurrentPrincipal, runtime: C
 )
 async def request_funds(
     organization_id: str,
-    body: Annotated[commands.RequestFunds, example(
-        "Ask the federation for the sports day", {"amount_fen": 500000, "purpose": "教职工运动会经费"},
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.RequestFunds,
+        example(
+            "Ask the federation for the sports day",
+            {"amount_fen": 500000, "purpose": "教职工运动会经费"},
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> FundRequestOut:
     """Ask the upper union for funds (e.g. 2,000 yuan for a table-tennis table)."""
     async with runtime.uow() as uow:
@@ -165,14 +202,18 @@ async def request_funds(
 
 
 @router.get("/organizations/{organization_id}/fund-requests", response_model=list[FundRequestOut])
-async def list_fund_requests(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[FundRequestOut]:
+async def list_fund_requests(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[FundRequestOut]:
     """Requests made by the organization or waiting for its decision."""
     async with runtime.uow() as uow:
         await directory.require_in_scope(uow.session, principal, organization_id)
         principal.require_role(*BOOK_READERS)
         rows = await uow.session.execute(
             select(fund_requests)
-            .where((fund_requests.c.organization_id == organization_id) | (fund_requests.c.approver_id == organization_id))
+            .where(
+                (fund_requests.c.organization_id == organization_id) | (fund_requests.c.approver_id == organization_id)
+            )
             .order_by(fund_requests.c.created_at)
         )
         return [FundRequestOut(**row._mapping) for row in rows]

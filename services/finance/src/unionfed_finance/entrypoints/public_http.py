@@ -74,7 +74,8 @@ class DisclosureCheck(BaseModel):
     )
     differences: list[Difference]
     figures: list[Figure] = Field(
-        default_factory=list, description="The statement's headline figures from the books, once the head is on the chain"
+        default_factory=list,
+        description="The statement's headline figures from the books, once the head is on the chain",
     )
 
 
@@ -92,15 +93,21 @@ def _signature_status(settings, printed: disclosure_check.PrintedStatement) -> s
     if not trusted:
         return "unverifiable"
     problem = head_signature_problem(
-        printed.organization_id, printed.head.sequence, printed.head.hash, disclosure_check.DISCLOSURE_SIGNER,
-        printed.signature.signed_at, printed.signature.value, trusted,
+        printed.organization_id,
+        printed.head.sequence,
+        printed.head.hash,
+        disclosure_check.DISCLOSURE_SIGNER,
+        printed.signature.signed_at,
+        printed.signature.value,
+        trusted,
     )
     return "valid" if problem is None else "invalid"
 
 
 async def _check(runtime, printed: disclosure_check.PrintedStatement, language: Language) -> DisclosureCheck:
     base = {
-        "period_from": printed.period.starts_on, "period_to": printed.period.ends_on,
+        "period_from": printed.period.starts_on,
+        "period_to": printed.period.ends_on,
         "head_sequence": printed.head.sequence,
     }
     signature = _signature_status(runtime.settings, printed)
@@ -109,19 +116,28 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
         org = await queries.organization(session, printed.organization_id)
         on_chain = org is not None and await queries.ledger_head(session, printed.organization_id) is not None
         if on_chain:
-            on_chain = await head_problem(session, printed.organization_id, printed.head.sequence, printed.head.hash) is None
+            on_chain = (
+                await head_problem(session, printed.organization_id, printed.head.sequence, printed.head.hash) is None
+            )
         if not on_chain:
             # Unknown ledger, head never recorded, or the entries up to it rewritten: one answer for all.
             return DisclosureCheck(
-                verified=False, verdict=_say(language, "不一致", "Does not match"), signature=signature,
+                verified=False,
+                verdict=_say(language, "不一致", "Does not match"),
+                signature=signature,
                 summary=_say(
                     language,
                     f"表上所印的账簿链头（第 {printed.head.sequence} 笔）不在该账簿的哈希链上：账簿已被改动，或此表并非由本系统打印。",
                     f"The ledger head printed on the sheet (entry {printed.head.sequence}) is not on the ledger's hash "
                     f"chain: the books were altered, or the sheet was not printed by this system.",
                 ),
-                differences=[Difference(item="head", label=_say(language, "账簿链头", "Ledger head"),
-                                        printed=f"{printed.head.sequence} {printed.head.hash}")],
+                differences=[
+                    Difference(
+                        item="head",
+                        label=_say(language, "账簿链头", "Ledger head"),
+                        printed=f"{printed.head.sequence} {printed.head.hash}",
+                    )
+                ],
                 **base,
             )
         assert org is not None  # on the chain: the ledger's organization is known
@@ -132,7 +148,9 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
         for d in disclosure_check.differences(printed, books)
     ]
     if signature == "invalid":
-        found.insert(0, Difference(item="signature", label=_say(language, "账簿链头的签名", "Signature of the ledger head")))
+        found.insert(
+            0, Difference(item="signature", label=_say(language, "账簿链头的签名", "Signature of the ledger head"))
+        )
     recomputed = disclosure_check.PrintedStatement.of(books)
     figures = [
         Figure(item=item, label=_say(language, zh, en), yuan=reports.format_yuan(getattr(recomputed, attribute), True))
@@ -141,7 +159,8 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
     if found:
         named = "、".join(d.label for d in found) if language != "en" else ", ".join(d.label for d in found)
         summary = _say(
-            language, f"此表与账簿不一致：{named}与账簿（截至第 {printed.head.sequence} 笔）不符。",
+            language,
+            f"此表与账簿不一致：{named}与账簿（截至第 {printed.head.sequence} 笔）不符。",
             f"The sheet does not match the books (up to entry {printed.head.sequence}): {named} differ.",
         )
     else:
@@ -152,8 +171,14 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
             f"chain and every figure agrees.",
         )
     return DisclosureCheck(
-        verified=not found, verdict=_say(language, "不一致" if found else "核验通过", "Does not match" if found else "Verified"),
-        summary=summary, organization_name=org["name"], signature=signature, differences=found, figures=figures, **base,
+        verified=not found,
+        verdict=_say(language, "不一致" if found else "核验通过", "Does not match" if found else "Verified"),
+        summary=summary,
+        organization_name=org["name"],
+        signature=signature,
+        differences=found,
+        figures=figures,
+        **base,
     )
 
 
@@ -171,12 +196,16 @@ def _page(result: DisclosureCheck, language: Language) -> str:
     e = html.escape
     words = {
         "title": _say(language, "财务公开核验", "Disclosure check"),
-        "what": _say(language, "项目", "Item"), "printed": _say(language, "表上", "On the sheet"),
-        "books": _say(language, "账簿", "In the books"), "figures": _say(language, "账簿中的主要数字", "Headline figures in the books"),
-        "period": _say(language, "期间", "Period"), "signature": _say(language, "签名", "Signature"),
+        "what": _say(language, "项目", "Item"),
+        "printed": _say(language, "表上", "On the sheet"),
+        "books": _say(language, "账簿", "In the books"),
+        "figures": _say(language, "账簿中的主要数字", "Headline figures in the books"),
+        "period": _say(language, "期间", "Period"),
+        "signature": _say(language, "签名", "Signature"),
     }
     signature = {
-        "valid": _say(language, "有效", "valid"), "invalid": _say(language, "无效", "INVALID"),
+        "valid": _say(language, "有效", "valid"),
+        "invalid": _say(language, "无效", "INVALID"),
         "absent": _say(language, "表上未印签名", "none on the sheet"),
         "unverifiable": _say(language, "本系统无法核验", "cannot be checked here"),
     }[result.signature]
@@ -187,15 +216,16 @@ def _page(result: DisclosureCheck, language: Language) -> str:
     )
     differences = (
         f"<table><tr><th>{words['what']}</th><th>{words['printed']}</th><th>{words['books']}</th></tr>{rows}</table>"
-        if rows else ""
+        if rows
+        else ""
     )
     figures = "".join(f"<tr><td>{e(f.label)}</td><td class=amount>{e(f.yuan)}</td></tr>" for f in result.figures)
-    body = f"""<h1>{words['title']}</h1>
-<p class="verdict {'ok' if result.verified else 'bad'}">{e(result.verdict)}</p>
+    body = f"""<h1>{words["title"]}</h1>
+<p class="verdict {"ok" if result.verified else "bad"}">{e(result.verdict)}</p>
 <p>{e(result.summary)}</p>
 {differences}
-<p class="meta">{e(result.organization_name or '')}<br>{words['period']}：{result.period_from} – {result.period_to}<br>
-{words['signature']}：{e(signature)}</p>
+<p class="meta">{e(result.organization_name or "")}<br>{words["period"]}：{result.period_from} – {result.period_to}<br>
+{words["signature"]}：{e(signature)}</p>
 {f"<h2>{words['figures']}</h2><table>{figures}</table>" if figures else ""}"""
     lang_attr = "en" if language == "en" else "zh-CN"
     return (
@@ -234,15 +264,30 @@ async def disclosure_check_route(
     income: int = Query(alias="in", ge=-MAX_FEN, le=MAX_FEN, description="Total income printed, fen"),
     expenditure: int = Query(alias="out", ge=-MAX_FEN, le=MAX_FEN, description="Total expenditure printed, fen"),
     closing: int = Query(alias="close", ge=-MAX_FEN, le=MAX_FEN, description="Closing balance printed, fen"),
-    digest: str = Query(alias="d", pattern=f"^[0-9a-f]{{{disclosure_check.DIGEST_HEX}}}$",
-                        description="Digest of every figure of the statement"),
+    digest: str = Query(
+        alias="d",
+        pattern=f"^[0-9a-f]{{{disclosure_check.DIGEST_HEX}}}$",
+        description="Digest of every figure of the statement",
+    ),
     signed_at: str | None = Query(None, alias="at", max_length=40, description="When the head was signed"),
-    signature: str | None = Query(None, alias="sig", max_length=100, pattern="^[A-Za-z0-9_-]*$",
-                                  description="Ed25519 signature of the head, URL-safe base64"),
+    signature: str | None = Query(
+        None,
+        alias="sig",
+        max_length=100,
+        pattern="^[A-Za-z0-9_-]*$",
+        description="Ed25519 signature of the head, URL-safe base64",
+    ),
 ) -> Response:
     printed = disclosure_check.PrintedStatement(
-        organization_id, reports.Period(starts, ends), reports.LedgerHead(sequence, head_hash),
-        opening, income, expenditure, closing, digest, disclosure_check.signature_from_url(signed_at, signature),
+        organization_id,
+        reports.Period(starts, ends),
+        reports.LedgerHead(sequence, head_hash),
+        opening,
+        income,
+        expenditure,
+        closing,
+        digest,
+        disclosure_check.signature_from_url(signed_at, signature),
     )
     language = language_of(request)
     try:

@@ -69,7 +69,9 @@ def _csv(content: bytes, filename: str) -> Response:
     )
 
 
-async def _books_in_scope(session: AsyncSession, principal: Principal, organization_id: str) -> tuple[dict, reports.LedgerHead]:
+async def _books_in_scope(
+    session: AsyncSession, principal: Principal, organization_id: str
+) -> tuple[dict, reports.LedgerHead]:
     await directory.require_in_scope(session, principal, organization_id)
     org = await queries.organization(session, organization_id)
     head = await queries.ledger_head(session, organization_id)
@@ -96,9 +98,12 @@ async def build_disclosure(
     names = reports.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
     welfare = [
         reports.WelfareEntry(
-            row["effective_date"], row["sequence"],
-            reports.pseudonymise(row["description"], organization_id, names, lang), row["amount_fen"],
-            goods_fen=row["goods_fen"], reference=row["reference"],
+            row["effective_date"],
+            row["sequence"],
+            reports.pseudonymise(row["description"], organization_id, names, lang),
+            row["amount_fen"],
+            goods_fen=row["goods_fen"],
+            reference=row["reference"],
         )
         for row in entries
     ]
@@ -130,7 +135,8 @@ async def disclosure(
     ends: str | None = ToDay,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
     output: Literal["html", "csv", "pdf"] = Query(
-        default="html", alias="format",
+        default="html",
+        alias="format",
         description="`html` for a page, `csv` for a spreadsheet, `pdf` for the A4 sheet to print and post",
     ),
 ) -> Response:
@@ -166,8 +172,11 @@ async def _signed_head(
         return None
     try:
         document = await export_head(
-            session, statement.organization_id, disclosure_check.DISCLOSURE_SIGNER,
-            load_signing_key(settings.head_signing_key_file), now=statement.generated_at.replace(microsecond=0),
+            session,
+            statement.organization_id,
+            disclosure_check.DISCLOSURE_SIGNER,
+            load_signing_key(settings.head_signing_key_file),
+            now=statement.generated_at.replace(microsecond=0),
         )
     except (ChainBroken, SigningKeyMissing):
         return None
@@ -184,16 +193,28 @@ def _audit_entry(row: dict) -> reports.AuditEntry:
         return None if value is None else str(value)
 
     return reports.AuditEntry(
-        id=str(row["id"]), sequence=row["sequence"], effective_date=row["effective_date"],
-        description=row["description"], total_fen=row["total_fen"],
-        source_event_id=row["source_event_id"], source_event_type=row["source_event_type"],
-        source_topic=row["source_topic"], source_partition=row["source_partition"], source_offset=row["source_offset"],
-        actor=row["actor"], causation_id=row["causation_id"], correlation_id=row["correlation_id"],
-        trace_id=row["trace_id"], journal_event_id=row["journal_event_id"],
-        journal_partition=row["journal_partition"], journal_offset=row["journal_offset"],
+        id=str(row["id"]),
+        sequence=row["sequence"],
+        effective_date=row["effective_date"],
+        description=row["description"],
+        total_fen=row["total_fen"],
+        source_event_id=row["source_event_id"],
+        source_event_type=row["source_event_type"],
+        source_topic=row["source_topic"],
+        source_partition=row["source_partition"],
+        source_offset=row["source_offset"],
+        actor=row["actor"],
+        causation_id=row["causation_id"],
+        correlation_id=row["correlation_id"],
+        trace_id=row["trace_id"],
+        journal_event_id=row["journal_event_id"],
+        journal_partition=row["journal_partition"],
+        journal_offset=row["journal_offset"],
         reverses_posting_id=text(row["reverses_posting_id"]),
         reversed_by_posting_id=text(row["reversed_by_posting_id"]),
-        previous_hash=row["previous_hash"], hash=row["hash"], recorded_at=row["recorded_at"],
+        previous_hash=row["previous_hash"],
+        hash=row["hash"],
+        recorded_at=row["recorded_at"],
         lines=tuple(
             reports.AuditLine(l["line_no"], l["account_code"], l["debit_fen"], l["credit_fen"], l["counterparty_id"])
             for l in row["lines"]
@@ -210,8 +231,13 @@ async def build_audit_pack(
     chain = reports.chain_result(await verify_chain(session, org["id"]))
     entries = tuple(_audit_entry(row) for row in await queries.entries(session, org["id"], period.bounds))
     return reports.AuditPack(
-        organization_id=org["id"], organization_name=org["name"], period=period,
-        generated_at=dt.datetime.now(dt.UTC), head=head, chain=chain, entries=entries,
+        organization_id=org["id"],
+        organization_name=org["name"],
+        period=period,
+        generated_at=dt.datetime.now(dt.UTC),
+        head=head,
+        chain=chain,
+        entries=entries,
         totals=reports.account_totals(entries),
     )
 
@@ -362,8 +388,11 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
     own = named[entry["organization_id"]]  # in scope, so in the directory
     lang = reports.statement_lang(own["language"])
     lines = [
-        TraceLine(**line, account_name=reports.account_name(line["account_code"], lang),
-                  counterparty_name=named.get(line["counterparty_id"], {}).get("name"))
+        TraceLine(
+            **line,
+            account_name=reports.account_name(line["account_code"], lang),
+            counterparty_name=named.get(line["counterparty_id"], {}).get("name"),
+        )
         for line in entry["lines"]
     ]
     return PostingTrace(
@@ -372,8 +401,11 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
             event_id=entry["journal_event_id"], partition=entry["journal_partition"], offset=entry["journal_offset"]
         ),
         source_event=SourceEventRef(
-            event_id=entry["source_event_id"], type=entry["source_event_type"], topic=entry["source_topic"],
-            partition=entry["source_partition"], offset=entry["source_offset"],
+            event_id=entry["source_event_id"],
+            type=entry["source_event_type"],
+            topic=entry["source_topic"],
+            partition=entry["source_partition"],
+            offset=entry["source_offset"],
             occurred_at=queries.source_time(entry, journal),
         ),
         causation_chain=[CausationLink(**link) for link in chain],
@@ -447,8 +479,12 @@ async def consolidated(organization_id: str, principal: CurrentPrincipal, runtim
         spec = account_spec(account.code)
         out.append(
             ConsolidatedAccountOut(
-                code=account.code, name=spec.name, name_zh=spec.name_zh, type=spec.type.value,
-                combined_fen=account.combined_fen, eliminated_fen=account.eliminated_fen,
+                code=account.code,
+                name=spec.name,
+                name_zh=spec.name_zh,
+                type=spec.type.value,
+                combined_fen=account.combined_fen,
+                eliminated_fen=account.eliminated_fen,
                 consolidated_fen=account.consolidated_fen,
             )
         )

@@ -181,7 +181,11 @@ async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: Revers
     found = await uow.ledgers.get_posting(posting_id)
     path = await directory.path_of(uow.session, found[0]["organization_id"]) if found else None
     if found is None or path is None or not principal.can_see(path):  # no existence oracle
-        raise NotFound("posting_not_found", zh="未找到该分录，或该分录不在您的管理范围内", en="posting not found or outside your scope")
+        raise NotFound(
+            "posting_not_found",
+            zh="未找到该分录，或该分录不在您的管理范围内",
+            en="posting not found or outside your scope",
+        )
     row, _posting = found
     books = await books_in_scope(uow, principal, row["organization_id"])
     description = describe(await language_of(uow, books.id), "reversal", reason=command.reason)
@@ -194,7 +198,11 @@ async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: Revers
 async def close_period(uow, principal, organization_id: str, command: ClosePeriod) -> str:
     books = await books_in_scope(uow, principal, organization_id)
     if command.starts_on > command.ends_on:
-        raise Invalid("date_range_reversed", zh="会计期间的结束日期不能早于开始日期", en="a period ends on or after the day it starts")
+        raise Invalid(
+            "date_range_reversed",
+            zh="会计期间的结束日期不能早于开始日期",
+            en="a period ends on or after the day it starts",
+        )
     instruction = contract.ClosePeriod(
         organization_id=books.id, label=command.label, starts_on=command.starts_on, ends_on=command.ends_on
     )
@@ -210,8 +218,11 @@ async def set_budget(uow, principal, organization_id: str, year: int, category: 
             en=f"budget categories are {', '.join(SPENDING_ACCOUNTS)}",
         )
     instruction = contract.SetBudget(
-        organization_id=books.id, fiscal_year=year, category_account=SPENDING_ACCOUNTS[category],
-        amount_fen=command.amount_fen, policy=command.policy,
+        organization_id=books.id,
+        fiscal_year=year,
+        category_account=SPENDING_ACCOUNTS[category],
+        amount_fen=command.amount_fen,
+        policy=command.policy,
     )
     return await _submit(uow, books, instruction)
 
@@ -235,7 +246,8 @@ async def set_fund_policy(uow, principal: Principal, federation_id: str, command
         )
     values = {"employer_funds_remit_per_mille": command.employer_funds_remit_per_mille, "updated_by": principal.subject}
     await uow.session.execute(
-        pg_insert(fund_policies).values(federation_id=federation_id, **values)
+        pg_insert(fund_policies)
+        .values(federation_id=federation_id, **values)
         .on_conflict_do_update(index_elements=["federation_id"], set_=values)
     )
     await uow.commit()
@@ -254,8 +266,13 @@ async def request_funds(uow, principal: Principal, organization_id: str, command
         await uow.session.execute(
             pg_insert(fund_requests)
             .values(
-                id=uuid.uuid4(), organization_id=books.id, approver_id=books.upper, federation_id=books.federation_id,
-                amount_fen=command.amount_fen, purpose=command.purpose, status="submitted",
+                id=uuid.uuid4(),
+                organization_id=books.id,
+                approver_id=books.upper,
+                federation_id=books.federation_id,
+                amount_fen=command.amount_fen,
+                purpose=command.purpose,
+                status="submitted",
                 requested_by=principal.subject,
             )
             .returning(fund_requests)
@@ -293,7 +310,10 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
             approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose, language
         )
         journal_event_id = journal.write(
-            uow, approver.federation_id, request.organization_id, journal.post(*postings),
+            uow,
+            approver.federation_id,
+            request.organization_id,
+            journal.post(*postings),
             reference=f"fund-request/{request_id}",
         )
     row = (
@@ -301,8 +321,11 @@ async def decide_fund_request(uow, principal: Principal, request_id: uuid.UUID, 
             update(fund_requests)
             .where(fund_requests.c.id == request_id)
             .values(
-                status="approved" if command.approve else "refused", decided_by=principal.subject,
-                decision_reason=command.reason, journal_event_id=journal_event_id, decided_at=dt.datetime.now(dt.UTC),
+                status="approved" if command.approve else "refused",
+                decided_by=principal.subject,
+                decision_reason=command.reason,
+                journal_event_id=journal_event_id,
+                decided_at=dt.datetime.now(dt.UTC),
             )
             .returning(fund_requests)
         )

@@ -77,9 +77,15 @@ class PrintedStatement:
     @classmethod
     def of(cls, statement: Disclosure, signature: HeadSignature | None = None) -> "PrintedStatement":
         return cls(
-            statement.organization_id, statement.period, statement.head, statement.opening_bank_fen,
-            statement.income_total_fen, statement.expenditure_total_fen, statement.closing_bank_fen,
-            figures_digest(statement), signature,
+            statement.organization_id,
+            statement.period,
+            statement.head,
+            statement.opening_bank_fen,
+            statement.income_total_fen,
+            statement.expenditure_total_fen,
+            statement.closing_bank_fen,
+            figures_digest(statement),
+            signature,
         )
 
     def query(self) -> dict[str, str]:
@@ -146,9 +152,11 @@ def differences(printed: PrintedStatement, books: Disclosure) -> list[Difference
     if printed.digest != recomputed.digest:
         found.append(
             Difference(
-                "figures_digest", "明细数字（各科目及福利支出明细的摘要）",
+                "figures_digest",
+                "明细数字（各科目及福利支出明细的摘要）",
                 "Detailed figures (digest of every account line and welfare payment)",
-                printed.digest, recomputed.digest,
+                printed.digest,
+                recomputed.digest,
             )
         )
     return found

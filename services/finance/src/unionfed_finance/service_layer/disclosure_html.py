@@ -35,10 +35,12 @@ def _body(statement: Disclosure, lang: Lang) -> str:
             f'<tr class="{row.kind}"><td>{e(row.code)}</td><td>{e(row.label)}</td><td class="amount">{amount}</td></tr>'
         )
     details = [
-        "<tr>" + "".join(
+        "<tr>"
+        + "".join(
             f'<td class="amount">{e(cell)}</td>' if i >= 2 else f"<td>{e(cell)}</td>"
             for i, cell in enumerate(welfare_cells(entry, grouping=True))
-        ) + "</tr>"
+        )
+        + "</tr>"
         for entry in statement.welfare_entries
     ] or [f'<tr><td colspan="6">{e(t["no_entries"])}</td></tr>']
     return f"""<h1>{e(statement_title(statement, lang))}</h1>

@@ -63,8 +63,12 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     language = await language_of(uow, event.organization_id)
     posting = flows.dues(books, event.amount_fen, event.period, booked_on, language)
     journal.write(
-        uow, event.federation_id, event.organization_id, journal.post(posting),
-        delivery=delivery, reference=f"dues/{event.payment_id}",
+        uow,
+        event.federation_id,
+        event.organization_id,
+        journal.post(posting),
+        delivery=delivery,
+        reference=f"dues/{event.payment_id}",
     )
 
 
@@ -80,20 +84,39 @@ async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -
         description=event.purpose,
         reference=event.reference,
     )
-    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference)
+    journal.write(
+        uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference
+    )
 
 
 async def on_hold_paid(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     instruction = contract.Capture(
-        hold_id=event.hold_id, amount_fen=event.amount_fen, effective_date=event.paid_on, description=event.description,
+        hold_id=event.hold_id,
+        amount_fen=event.amount_fen,
+        effective_date=event.paid_on,
+        description=event.description,
         goods_fen=event.goods_fen,
     )
-    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
+    journal.write(
+        uow,
+        event.federation_id,
+        event.organization_id,
+        instruction,
+        delivery=delivery,
+        reference=f"hold/{event.hold_id}",
+    )
 
 
 async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     instruction = contract.Void(hold_id=event.hold_id, reason=event.reason)
-    journal.write(uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=f"hold/{event.hold_id}")
+    journal.write(
+        uow,
+        event.federation_id,
+        event.organization_id,
+        instruction,
+        delivery=delivery,
+        reference=f"hold/{event.hold_id}",
+    )
 
 
 async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1, delivery: Delivery) -> None:
@@ -101,8 +124,12 @@ async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1
     language = await language_of(uow, event.organization_id)
     posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor, language)
     journal.write(
-        uow, event.federation_id, event.organization_id, journal.post(posting),
-        delivery=delivery, reference=f"donation/{event.donation_id}",
+        uow,
+        event.federation_id,
+        event.organization_id,
+        journal.post(posting),
+        delivery=delivery,
+        reference=f"donation/{event.donation_id}",
     )
 
 
@@ -111,8 +138,12 @@ async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisburs
     language = await language_of(uow, event.organization_id)
     posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary, language)
     journal.write(
-        uow, event.federation_id, event.organization_id, journal.post(posting),
-        delivery=delivery, reference=f"disbursement/{event.disbursement_id}",
+        uow,
+        event.federation_id,
+        event.organization_id,
+        journal.post(posting),
+        delivery=delivery,
+        reference=f"disbursement/{event.disbursement_id}",
     )
 
 

@@ -18,7 +18,10 @@ def spec_of(posting: Posting) -> contract.PostingSpec:
         description=posting.description,
         lines=[
             contract.LineSpec(
-                account=l.account_code, debit_fen=l.debit_fen, credit_fen=l.credit_fen, counterparty_id=l.counterparty_id
+                account=l.account_code,
+                debit_fen=l.debit_fen,
+                credit_fen=l.credit_fen,
+                counterparty_id=l.counterparty_id,
             )
             for l in posting.lines
         ],

@@ -90,13 +90,30 @@ def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent
     if entry.source is not None:
         s = entry.source
         return SourceEvent(
-            s.event_id, s.event_type, s.topic, s.partition, s.offset, s.actor, s.causation_id,
-            s.correlation_id, s.trace_id, occurred_at=s.occurred_at, **journal,
+            s.event_id,
+            s.event_type,
+            s.topic,
+            s.partition,
+            s.offset,
+            s.actor,
+            s.causation_id,
+            s.correlation_id,
+            s.trace_id,
+            occurred_at=s.occurred_at,
+            **journal,
         )
     return SourceEvent(
-        envelope.id, envelope.type, delivery.topic, delivery.partition, delivery.offset, envelope.actor,
-        envelope.causation_id, envelope.correlation_id, trace_id_of(envelope.trace_headers),
-        occurred_at=envelope.time, **journal,
+        envelope.id,
+        envelope.type,
+        delivery.topic,
+        delivery.partition,
+        delivery.offset,
+        envelope.actor,
+        envelope.causation_id,
+        envelope.correlation_id,
+        trace_id_of(envelope.trace_headers),
+        occurred_at=envelope.time,
+        **journal,
     )
 
 

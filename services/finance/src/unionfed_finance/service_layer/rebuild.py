@@ -175,29 +175,48 @@ async def _live_heads(database_url: str) -> tuple[dict[str, int] | None, str | N
 
 async def ledger_fingerprint(session: AsyncSession, organization_ids: list[str] | None = None) -> dict:
     """Everything that makes two ledgers the same: entries, lines, hashes and balances."""
+
     def only(table):
         return table.c.organization_id.in_(organization_ids) if organization_ids else text("true")
 
     entries = await session.execute(
         select(
-            postings.c.organization_id, postings.c.sequence, postings.c.id, postings.c.effective_date,
-            postings.c.description, postings.c.total_fen, postings.c.source_event_id, postings.c.journal_event_id,
-            postings.c.reverses_posting_id, postings.c.previous_hash, postings.c.hash,
-        ).where(only(postings)).order_by(postings.c.organization_id, postings.c.sequence)
+            postings.c.organization_id,
+            postings.c.sequence,
+            postings.c.id,
+            postings.c.effective_date,
+            postings.c.description,
+            postings.c.total_fen,
+            postings.c.source_event_id,
+            postings.c.journal_event_id,
+            postings.c.reverses_posting_id,
+            postings.c.previous_hash,
+            postings.c.hash,
+        )
+        .where(only(postings))
+        .order_by(postings.c.organization_id, postings.c.sequence)
     )
     lines = await session.execute(
         select(
-            posting_lines.c.posting_id, posting_lines.c.line_no, posting_lines.c.account_code,
-            posting_lines.c.debit_fen, posting_lines.c.credit_fen, posting_lines.c.counterparty_id,
-        ).where(only(posting_lines)).order_by(posting_lines.c.posting_id, posting_lines.c.line_no)
+            posting_lines.c.posting_id,
+            posting_lines.c.line_no,
+            posting_lines.c.account_code,
+            posting_lines.c.debit_fen,
+            posting_lines.c.credit_fen,
+            posting_lines.c.counterparty_id,
+        )
+        .where(only(posting_lines))
+        .order_by(posting_lines.c.posting_id, posting_lines.c.line_no)
     )
     balances = await session.execute(
         select(accounts.c.organization_id, accounts.c.code, accounts.c.balance_fen, accounts.c.pending_fen)
-        .where(only(accounts)).order_by(accounts.c.organization_id, accounts.c.code)
+        .where(only(accounts))
+        .order_by(accounts.c.organization_id, accounts.c.code)
     )
     heads = await session.execute(
         select(ledgers.c.organization_id, ledgers.c.last_sequence, ledgers.c.last_hash)
-        .where(only(ledgers)).order_by(ledgers.c.organization_id)
+        .where(only(ledgers))
+        .order_by(ledgers.c.organization_id)
     )
     return {
         "entries": [tuple(r) for r in entries],

@@ -126,9 +126,16 @@ async def postings_balance(session: AsyncSession) -> CheckResult:
     total = await _count(session, "SELECT count(*) FROM postings")
     return _found(
         "debits equal credits per posting",
-        [Finding("posting_unbalanced", r.organization_id,
-                 f"{r.organization_id} #{r.sequence}: debits {r.debits} fen, credits {r.credits} fen",
-                 expected_fen=r.debits, stored_fen=r.credits) for r in rows],
+        [
+            Finding(
+                "posting_unbalanced",
+                r.organization_id,
+                f"{r.organization_id} #{r.sequence}: debits {r.debits} fen, credits {r.credits} fen",
+                expected_fen=r.debits,
+                stored_fen=r.credits,
+            )
+            for r in rows
+        ],
         f"{total} postings balanced",
         "{n} posting(s) unbalanced",
     )
@@ -146,11 +153,19 @@ async def ledgers_balance(session: AsyncSession) -> CheckResult:
         """,
     )
     findings = [
-        Finding("ledger_unbalanced", r.organization_id, f"{r.organization_id}: debits {r.debits} fen, credits {r.credits} fen",
-                expected_fen=r.debits, stored_fen=r.credits)
-        for r in rows if r.debits != r.credits
+        Finding(
+            "ledger_unbalanced",
+            r.organization_id,
+            f"{r.organization_id}: debits {r.debits} fen, credits {r.credits} fen",
+            expected_fen=r.debits,
+            stored_fen=r.credits,
+        )
+        for r in rows
+        if r.debits != r.credits
     ]
-    return _found("debits equal credits per ledger", findings, f"{len(rows)} ledgers balanced", "{n} ledger(s) unbalanced")
+    return _found(
+        "debits equal credits per ledger", findings, f"{len(rows)} ledgers balanced", "{n} ledger(s) unbalanced"
+    )
 
 
 async def postings_well_formed(session: AsyncSession) -> CheckResult:
@@ -167,9 +182,16 @@ async def postings_well_formed(session: AsyncSession) -> CheckResult:
     total = await _count(session, "SELECT count(*) FROM postings")
     return _found(
         "every posting has two or more lines and total_fen equals its debits",
-        [Finding("posting_malformed", r.organization_id,
-                 f"{r.organization_id} #{r.sequence}: {r.lines} line(s), total {r.total_fen} fen, debits {r.debits} fen",
-                 expected_fen=r.debits, stored_fen=r.total_fen) for r in rows],
+        [
+            Finding(
+                "posting_malformed",
+                r.organization_id,
+                f"{r.organization_id} #{r.sequence}: {r.lines} line(s), total {r.total_fen} fen, debits {r.debits} fen",
+                expected_fen=r.debits,
+                stored_fen=r.total_fen,
+            )
+            for r in rows
+        ],
         f"{total} postings well formed",
         "{n} posting(s) malformed",
     )
@@ -193,14 +215,25 @@ async def balances_match_lines(session: AsyncSession) -> CheckResult:
     findings = []
     for r in rows:
         if _debit_normal(r.code) is None:
-            findings.append(Finding("account_not_in_chart", r.organization_id,
-                                    f"{r.organization_id} {r.code}: not an account of the chart", r.code))
+            findings.append(
+                Finding(
+                    "account_not_in_chart",
+                    r.organization_id,
+                    f"{r.organization_id} {r.code}: not an account of the chart",
+                    r.code,
+                )
+            )
         elif r.balance_fen != (expected := _normal(r.code, r.net)):
-            findings.append(Finding(
-                "balance_not_sum_of_lines", r.organization_id,
-                f"{r.organization_id} {r.code}: balance {r.balance_fen} fen, lines sum to {expected} fen", r.code,
-                expected_fen=expected, stored_fen=r.balance_fen,
-            ))
+            findings.append(
+                Finding(
+                    "balance_not_sum_of_lines",
+                    r.organization_id,
+                    f"{r.organization_id} {r.code}: balance {r.balance_fen} fen, lines sum to {expected} fen",
+                    r.code,
+                    expected_fen=expected,
+                    stored_fen=r.balance_fen,
+                )
+            )
     return _found(
         "each account's balance equals the sum of its lines",
         findings,
@@ -220,9 +253,17 @@ async def floors_kept(session: AsyncSession) -> CheckResult:
     )
     return _found(
         "no account below its floor, counting pending holds",
-        [Finding("below_floor", r.organization_id,
-                 f"{r.organization_id} {r.code}: balance {r.balance_fen} − pending {r.pending_fen} < floor {r.floor_fen} fen",
-                 r.code, expected_fen=r.floor_fen, stored_fen=r.balance_fen - r.pending_fen) for r in rows],
+        [
+            Finding(
+                "below_floor",
+                r.organization_id,
+                f"{r.organization_id} {r.code}: balance {r.balance_fen} − pending {r.pending_fen} < floor {r.floor_fen} fen",
+                r.code,
+                expected_fen=r.floor_fen,
+                stored_fen=r.balance_fen - r.pending_fen,
+            )
+            for r in rows
+        ],
         "every floor kept",
         "{n} account(s) below their floor",
     )
@@ -245,9 +286,17 @@ async def pending_matches_holds(session: AsyncSession) -> CheckResult:
     )
     return _found(
         "each account's pending equals its pending holds",
-        [Finding("pending_not_open_holds", r.organization_id,
-                 f"{r.organization_id} {r.code}: pending {r.pending} fen, pending holds {r.held} fen", r.code,
-                 expected_fen=r.held, stored_fen=r.pending) for r in rows],
+        [
+            Finding(
+                "pending_not_open_holds",
+                r.organization_id,
+                f"{r.organization_id} {r.code}: pending {r.pending} fen, pending holds {r.held} fen",
+                r.code,
+                expected_fen=r.held,
+                stored_fen=r.pending,
+            )
+            for r in rows
+        ],
         "pending amounts match the pending holds",
         "{n} account(s) with pending not matching their holds",
     )
@@ -276,8 +325,14 @@ async def transfers_mirrored(session: AsyncSession) -> CheckResult:
     findings = []
     for (org, other, journal), amount in sorted(sides.items(), key=lambda item: tuple(str(k) for k in item[0])):
         if journal is None:
-            findings.append(Finding("flow_without_journal", org, f"{org} names {other} in a posting with no journal entry",
-                                    counterparty_id=other))
+            findings.append(
+                Finding(
+                    "flow_without_journal",
+                    org,
+                    f"{org} names {other} in a posting with no journal entry",
+                    counterparty_id=other,
+                )
+            )
             continue
         mirror = sides.get((other, org, journal))
         if mirror is None:
@@ -286,8 +341,9 @@ async def transfers_mirrored(session: AsyncSession) -> CheckResult:
             detail = f"{org} → {other} (journal {journal}): {amount} fen here, {mirror} fen in {other}"
         else:
             continue
-        findings.append(Finding("flow_not_mirrored", org, detail, counterparty_id=other,
-                                expected_fen=amount, stored_fen=mirror))
+        findings.append(
+            Finding("flow_not_mirrored", org, detail, counterparty_id=other, expected_fen=amount, stored_fen=mirror)
+        )
     return _found(
         "every inter-organization posting has its mirror",
         findings,
@@ -330,9 +386,14 @@ async def consolidation_holds(session: AsyncSession) -> CheckResult:
     for r in balance_rows:
         from_accounts[r.federation_id, r.code] += r.balance
     findings = [
-        Finding("consolidation_differs", fed,
-                f"{fed} {code}: {lines} fen from lines, {balances} fen from balances", code,
-                expected_fen=lines, stored_fen=balances)
+        Finding(
+            "consolidation_differs",
+            fed,
+            f"{fed} {code}: {lines} fen from lines, {balances} fen from balances",
+            code,
+            expected_fen=lines,
+            stored_fen=balances,
+        )
         for fed, code in sorted(set(from_lines) | set(from_accounts))
         if (lines := from_lines.get((fed, code), 0)) != (balances := from_accounts.get((fed, code), 0))
     ]
@@ -354,11 +415,17 @@ def _unnetted_pairs(pair_amounts: dict) -> list[Finding]:
         for org, other in sorted(pairs):
             mine, counter = pair_amounts.get((org, other, ours), 0), pair_amounts.get((other, org, theirs), 0)
             if mine != counter:
-                offenders.append(Finding(
-                    "flow_not_netted", org,
-                    f"{org} {ours} with {other}: {mine} fen, but {other} {theirs} with {org}: {counter} fen", ours,
-                    counterparty_id=other, expected_fen=counter, stored_fen=mine,
-                ))
+                offenders.append(
+                    Finding(
+                        "flow_not_netted",
+                        org,
+                        f"{org} {ours} with {other}: {mine} fen, but {other} {theirs} with {org}: {counter} fen",
+                        ours,
+                        counterparty_id=other,
+                        expected_fen=counter,
+                        stored_fen=mine,
+                    )
+                )
     return offenders
 
 
@@ -482,10 +549,13 @@ async def chains_intact(session: AsyncSession) -> CheckResult:
     for organization_id in organizations:
         report = await verify_chain(session, organization_id)
         if not report.ok:
-            findings.append(Finding(
-                "chain_broken", organization_id,
-                f"sequence {report.broken_sequence} of {organization_id}: {report.problem}: {report.detail}",
-            ))
+            findings.append(
+                Finding(
+                    "chain_broken",
+                    organization_id,
+                    f"sequence {report.broken_sequence} of {organization_id}: {report.problem}: {report.detail}",
+                )
+            )
     return _found(
         "every ledger's hash chain verifies from sequence 1",
         findings,

@@ -341,8 +341,13 @@ def group_batches(entries: Iterable[WelfareEntry]) -> list[WelfareEntry]:
             continue
         first = lines[grouped[key]]
         lines[grouped[key]] = WelfareEntry(
-            min(first.effective_date, entry.effective_date), min(first.sequence, entry.sequence), first.description,
-            first.amount_fen + entry.amount_fen, first.goods_fen + entry.goods_fen, first.count + entry.count, batch,
+            min(first.effective_date, entry.effective_date),
+            min(first.sequence, entry.sequence),
+            first.description,
+            first.amount_fen + entry.amount_fen,
+            first.goods_fen + entry.goods_fen,
+            first.count + entry.count,
+            batch,
         )
     return lines
 
@@ -403,9 +408,7 @@ def _category_lines(movements: Mapping[str, Movement], account_type: AccountType
 def _held_for_others(movements: Mapping[str, Movement]) -> tuple[CategoryLine, ...]:
     # Each balance-sheet account but the bank, as what it brought into the bank (credit − debit):
     # postings balance, so these add up to exactly what moved the bank beside income and expense.
-    totals = {
-        spec.code: 0 for spec in STANDARD_CHART if spec.code != BANK and not spec.code.startswith(("4", "5"))
-    }
+    totals = {spec.code: 0 for spec in STANDARD_CHART if spec.code != BANK and not spec.code.startswith(("4", "5"))}
     for code, movement in movements.items():
         parent = parent_code(code)
         if parent in totals:
@@ -517,9 +520,12 @@ def welfare_heading(t: dict[str, str]) -> list[str]:
 
 def welfare_cells(entry: WelfareEntry, grouping: bool = False) -> list[str]:
     return [
-        entry.effective_date.isoformat(), entry.description,
+        entry.effective_date.isoformat(),
+        entry.description,
         f"{entry.count} × {format_yuan(entry.each_fen, grouping)}",
-        format_yuan(entry.cash_fen, grouping), format_yuan(entry.goods_fen, grouping), format_yuan(entry.amount_fen, grouping),
+        format_yuan(entry.cash_fen, grouping),
+        format_yuan(entry.goods_fen, grouping),
+        format_yuan(entry.amount_fen, grouping),
     ]
 
 
@@ -635,22 +641,66 @@ def chain_result(report) -> ChainResult:
 
 
 AUDIT_COLUMNS = (
-    "sequence", "posting_id", "effective_date", "description", "line_no", "account_code", "account_name",
-    "debit_yuan", "credit_yuan", "counterparty_id", "source_event_id", "source_event_type", "source_topic",
-    "source_partition", "source_offset", "actor", "causation_id", "correlation_id", "trace_id",
-    "journal_event_id", "journal_partition", "journal_offset", "reverses_posting_id", "reversed_by_posting_id",
-    "recorded_at_beijing", "previous_hash", "hash",
+    "sequence",
+    "posting_id",
+    "effective_date",
+    "description",
+    "line_no",
+    "account_code",
+    "account_name",
+    "debit_yuan",
+    "credit_yuan",
+    "counterparty_id",
+    "source_event_id",
+    "source_event_type",
+    "source_topic",
+    "source_partition",
+    "source_offset",
+    "actor",
+    "causation_id",
+    "correlation_id",
+    "trace_id",
+    "journal_event_id",
+    "journal_partition",
+    "journal_offset",
+    "reverses_posting_id",
+    "reversed_by_posting_id",
+    "recorded_at_beijing",
+    "previous_hash",
+    "hash",
 )
 # The audit pack's words in each language a federation keeps its books in. The English column
 # names are the snake_case ones auditors' tools already read.
 AUDIT_WORDS: dict[Lang, dict[str, Any]] = {  # texts, and tuples of column names
     "zh": {
         "columns": (
-            "序号", "分录编号", "记账日期", "摘要", "行号", "科目编码", "科目名称",
-            "借方（元）", "贷方（元）", "往来单位", "来源事件编号", "来源事件类型", "来源主题",
-            "来源分区", "来源偏移量", "经办人", "起因编号", "关联编号", "追踪编号",
-            "记账事件编号", "记账分区", "记账偏移量", "所冲销的分录", "冲销它的分录",
-            "记录时间（北京时间）", "前一哈希", "哈希",
+            "序号",
+            "分录编号",
+            "记账日期",
+            "摘要",
+            "行号",
+            "科目编码",
+            "科目名称",
+            "借方（元）",
+            "贷方（元）",
+            "往来单位",
+            "来源事件编号",
+            "来源事件类型",
+            "来源主题",
+            "来源分区",
+            "来源偏移量",
+            "经办人",
+            "起因编号",
+            "关联编号",
+            "追踪编号",
+            "记账事件编号",
+            "记账分区",
+            "记账偏移量",
+            "所冲销的分录",
+            "冲销它的分录",
+            "记录时间（北京时间）",
+            "前一哈希",
+            "哈希",
         ),
         "totals_columns": ("科目编码", "科目名称", "借方合计（元）", "贷方合计（元）", "借方净额（元）"),
         "total": "合计",
@@ -701,15 +751,33 @@ def audit_line_rows(pack: AuditPack, lang: Lang = "zh") -> list[list[str]]:
         for line in entry.lines:
             rows.append(
                 [
-                    str(entry.sequence), entry.id, entry.effective_date.isoformat(), entry.description,
-                    str(line.line_no), line.account_code, account_name(line.account_code, lang),
-                    format_yuan(line.debit_fen), format_yuan(line.credit_fen), _blank(line.counterparty_id),
-                    entry.source_event_id, entry.source_event_type, entry.source_topic,
-                    str(entry.source_partition), str(entry.source_offset), _blank(entry.actor),
-                    _blank(entry.causation_id), entry.correlation_id, _blank(entry.trace_id),
-                    _blank(entry.journal_event_id), _blank(entry.journal_partition), _blank(entry.journal_offset),
-                    _blank(entry.reverses_posting_id), _blank(entry.reversed_by_posting_id),
-                    shanghai_time(entry.recorded_at), entry.previous_hash, entry.hash,
+                    str(entry.sequence),
+                    entry.id,
+                    entry.effective_date.isoformat(),
+                    entry.description,
+                    str(line.line_no),
+                    line.account_code,
+                    account_name(line.account_code, lang),
+                    format_yuan(line.debit_fen),
+                    format_yuan(line.credit_fen),
+                    _blank(line.counterparty_id),
+                    entry.source_event_id,
+                    entry.source_event_type,
+                    entry.source_topic,
+                    str(entry.source_partition),
+                    str(entry.source_offset),
+                    _blank(entry.actor),
+                    _blank(entry.causation_id),
+                    entry.correlation_id,
+                    _blank(entry.trace_id),
+                    _blank(entry.journal_event_id),
+                    _blank(entry.journal_partition),
+                    _blank(entry.journal_offset),
+                    _blank(entry.reverses_posting_id),
+                    _blank(entry.reversed_by_posting_id),
+                    shanghai_time(entry.recorded_at),
+                    entry.previous_hash,
+                    entry.hash,
                 ]
             )
     return rows
@@ -721,8 +789,11 @@ def _audit_meta(pack: AuditPack, lang: Lang) -> list[list[str]]:
         [words["organization"], pack.organization_name, pack.organization_id],
         [words["period"], pack.period.starts_on.isoformat(), pack.period.ends_on.isoformat()],
         [words["generated_at_beijing"], shanghai_time(pack.generated_at)],
-        [words["ledger_head_at_generation"], words["head_sequence"].format(sequence=pack.head.sequence),
-         words["head_hash"].format(hash=pack.head.hash)],
+        [
+            words["ledger_head_at_generation"],
+            words["head_sequence"].format(sequence=pack.head.sequence),
+            words["head_hash"].format(hash=pack.head.hash),
+        ],
         [words["chain_verified"], words["ok"] if pack.chain.ok else words["broken"], pack.chain.description],
         [words["postings"], str(len(pack.entries))],
     ]
@@ -741,8 +812,13 @@ def render_audit_csv(pack: AuditPack, lang: Lang = "zh") -> bytes:
     writer.writerow(words["totals_columns"])
     for total in pack.totals:
         writer.writerow(
-            [total.code, account_name(total.code, lang), format_yuan(total.debit_fen),
-             format_yuan(total.credit_fen), format_yuan(total.net_debit_fen)]
+            [
+                total.code,
+                account_name(total.code, lang),
+                format_yuan(total.debit_fen),
+                format_yuan(total.credit_fen),
+                format_yuan(total.net_debit_fen),
+            ]
         )
     writer.writerow([words["total"], "", format_yuan(pack.debit_total_fen), format_yuan(pack.credit_total_fen), ""])
     return (BOM + out.getvalue()).encode("utf-8")

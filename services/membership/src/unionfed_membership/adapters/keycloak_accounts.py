@@ -21,13 +21,17 @@ _PAGE = 500
 
 
 def _unavailable(exc: Exception) -> Unavailable:
-    return Unavailable("accounts_unavailable", zh="账号服务（Keycloak）暂不可用，请稍后再试",
-                       en=f"the account service (Keycloak) is unavailable: {exc}")
+    return Unavailable(
+        "accounts_unavailable",
+        zh="账号服务（Keycloak）暂不可用，请稍后再试",
+        en=f"the account service (Keycloak) is unavailable: {exc}",
+    )
 
 
 class KeycloakAccounts:
-    def __init__(self, base_url: str, realm: str, client_id: str, client_secret: str, *,
-                 client: httpx.AsyncClient | None = None):
+    def __init__(
+        self, base_url: str, realm: str, client_id: str, client_secret: str, *, client: httpx.AsyncClient | None = None
+    ):
         self._base = base_url.rstrip("/")
         self._realm = realm
         self._client_id = client_id
@@ -48,7 +52,9 @@ class KeycloakAccounts:
         # Keycloak searches attributes by exact value one at a time: a subtree is read whole and
         # filtered here (a realm holds a federation's officers, hundreds, not its members).
         while True:
-            page = await self._call("GET", "/users", params={"briefRepresentation": "false", "first": first, "max": _PAGE})
+            page = await self._call(
+                "GET", "/users", params={"briefRepresentation": "false", "first": first, "max": _PAGE}
+            )
             users = page.json()
             found += [a for a in map(_account, users) if a is not None and a.organization_id in wanted]
             if len(users) < _PAGE:
@@ -66,25 +72,40 @@ class KeycloakAccounts:
         return None if answer.status_code == 404 else _account(answer.json())
 
     async def create(self, account: NewAccount, temporary_password: str) -> Account:
-        answer = await self._call("POST", "/users", allow=(409,), json={
-            "username": account.username,
-            "firstName": account.display_name,
-            "enabled": True,
-            "attributes": {"org": [account.organization_id], "fed": [account.federation_id], "role": [account.role.value]},
-            "credentials": [{"type": "password", "value": temporary_password, "temporary": True}],
-            "requiredActions": ["UPDATE_PASSWORD"],
-        })
+        answer = await self._call(
+            "POST",
+            "/users",
+            allow=(409,),
+            json={
+                "username": account.username,
+                "firstName": account.display_name,
+                "enabled": True,
+                "attributes": {
+                    "org": [account.organization_id],
+                    "fed": [account.federation_id],
+                    "role": [account.role.value],
+                },
+                "credentials": [{"type": "password", "value": temporary_password, "temporary": True}],
+                "requiredActions": ["UPDATE_PASSWORD"],
+            },
+        )
         if answer.status_code == 409:
-            raise Conflict("username_taken", zh=f"用户名 {account.username} 已被使用",
-                           en=f"the username {account.username} is taken")
+            raise Conflict(
+                "username_taken",
+                zh=f"用户名 {account.username} 已被使用",
+                en=f"the username {account.username} is taken",
+            )
         created = await self.get(answer.headers["location"].rstrip("/").rsplit("/", 1)[-1])
         if created is None:
             raise _unavailable(RuntimeError("the created account cannot be read back"))
         return created
 
     async def set_temporary_password(self, account_id: str, temporary_password: str) -> None:
-        await self._call("PUT", f"/users/{account_id}/reset-password",
-                         json={"type": "password", "value": temporary_password, "temporary": True})
+        await self._call(
+            "PUT",
+            f"/users/{account_id}/reset-password",
+            json={"type": "password", "value": temporary_password, "temporary": True},
+        )
         # A reset also lifts a brute-force lockout: the officer has just vouched for the person.
         await self._call("DELETE", f"/attack-detection/brute-force/users/{account_id}", allow=(404,))
 
@@ -119,8 +140,11 @@ class KeycloakAccounts:
             if self._token is None or time.monotonic() >= self._token_expires:
                 answer = await self._http.post(
                     f"{self._base}/realms/{self._realm}/protocol/openid-connect/token",
-                    data={"grant_type": "client_credentials", "client_id": self._client_id,
-                          "client_secret": self._client_secret},
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": self._client_id,
+                        "client_secret": self._client_secret,
+                    },
                 )
                 if answer.status_code != 200:
                     raise _unavailable(RuntimeError(f"client credentials refused: {answer.status_code}"))
@@ -142,6 +166,11 @@ def _account(user: dict) -> Account | None:
     if not (organization and federation and role) or role not in Role._value2member_map_:
         return None
     return Account(
-        id=user["id"], username=user["username"], display_name=user.get("firstName") or user["username"],
-        organization_id=organization, federation_id=federation, role=Role(role), enabled=bool(user.get("enabled")),
+        id=user["id"],
+        username=user["username"],
+        display_name=user.get("firstName") or user["username"],
+        organization_id=organization,
+        federation_id=federation,
+        role=Role(role),
+        enabled=bool(user.get("enabled")),
     )

@@ -56,11 +56,7 @@ class OrganizationRepository:
         )
 
     async def subtree(self, root: Organization) -> list[Organization]:
-        query = (
-            select(organizations)
-            .where(organizations.c.path.any_() == root.id)
-            .order_by(organizations.c.path)
-        )
+        query = select(organizations).where(organizations.c.path.any_() == root.id).order_by(organizations.c.path)
         return [organization_of(row) for row in await self._session.execute(query)]
 
     async def locale_of(self, organization_id: str) -> OrganizationLocale:
@@ -91,8 +87,13 @@ class OrganizationRepository:
         )
         await self._session.execute(
             insert(organization_moves).values(
-                organization_id=after.id, old_parent_id=before.parent_id, new_parent_id=after.parent_id,
-                old_path=list(before.path), new_path=list(after.path), moved_on=moved_on, moved_by=moved_by,
+                organization_id=after.id,
+                old_parent_id=before.parent_id,
+                new_parent_id=after.parent_id,
+                old_path=list(before.path),
+                new_path=list(after.path),
+                moved_on=moved_on,
+                moved_by=moved_by,
             )
         )
 
@@ -150,7 +151,9 @@ class MemberRepository:
                     members.c.federation_id == member.federation_id, members.c.id_number_digest == digest
                 )
             )
-            raise Conflict("already_a_member", zh=f"此人已是会员（会员 {existing}）", en=f"already a member: {existing}") from None
+            raise Conflict(
+                "already_a_member", zh=f"此人已是会员（会员 {existing}）", en=f"already a member: {existing}"
+            ) from None
 
     async def find_by_id_number(self, federation_id: str, id_number: str) -> Member | None:
         """The federation's member with this ID number; None also for a number that is not valid."""
@@ -250,8 +253,12 @@ class MemberHistoryRepository:
             insert(member_history),
             [
                 {
-                    "member_id": e.member_id, "organization_id": e.organization_id, "change": e.change,
-                    "effective_on": e.effective_on, "recorded_at": e.recorded_at, "recorded_by": e.recorded_by,
+                    "member_id": e.member_id,
+                    "organization_id": e.organization_id,
+                    "change": e.change,
+                    "effective_on": e.effective_on,
+                    "recorded_at": e.recorded_at,
+                    "recorded_by": e.recorded_by,
                 }
                 for e in entries
             ],
@@ -259,9 +266,11 @@ class MemberHistoryRepository:
 
     async def version_of(self, member_id) -> int:
         """How many changes the member has had: their events carry it so consumers keep the newest."""
-        return (await self._session.execute(
-            select(func.count()).select_from(member_history).where(member_history.c.member_id == member_id)
-        )).scalar_one()
+        return (
+            await self._session.execute(
+                select(func.count()).select_from(member_history).where(member_history.c.member_id == member_id)
+            )
+        ).scalar_one()
 
     async def last_change_on(self, member: Member) -> dt.date:
         latest = await self._session.scalar(
@@ -285,9 +294,14 @@ class ScheduledChangeRepository:
     async def add(self, change: MemberChange) -> None:
         await self._session.execute(
             insert(scheduled_member_changes).values(
-                id=change.id, member_id=change.member_id, change=change.change,
-                from_organization_id=change.from_organization_id, to_organization_id=change.to_organization_id,
-                effective_on=change.effective_on, status=change.status, recorded_at=change.recorded_at,
+                id=change.id,
+                member_id=change.member_id,
+                change=change.change,
+                from_organization_id=change.from_organization_id,
+                to_organization_id=change.to_organization_id,
+                effective_on=change.effective_on,
+                status=change.status,
+                recorded_at=change.recorded_at,
                 recorded_by=change.recorded_by,
             )
         )
@@ -360,13 +374,21 @@ class CommitteeRepository:
     async def add(self, term: Term) -> None:
         await self._session.execute(
             insert(committee_terms).values(
-                id=term.id, organization_id=term.organization_id, number=term.number, elected_on=term.elected_on,
-                starts_on=term.starts_on, ends_on=term.ends_on, recorded_by=term.recorded_by,
+                id=term.id,
+                organization_id=term.organization_id,
+                number=term.number,
+                elected_on=term.elected_on,
+                starts_on=term.starts_on,
+                ends_on=term.ends_on,
+                recorded_by=term.recorded_by,
             )
         )
         await self._session.execute(
             insert(committee_seats),
-            [{"term_id": term.id, "role": s.role, "subject": s.subject, "display_name": s.display_name} for s in term.roster],
+            [
+                {"term_id": term.id, "role": s.role, "subject": s.subject, "display_name": s.display_name}
+                for s in term.roster
+            ],
         )
 
     async def _term(self, row) -> Term:
@@ -374,8 +396,14 @@ class CommitteeRepository:
             select(committee_seats).where(committee_seats.c.term_id == row.id).order_by(committee_seats.c.role)
         )
         return Term(
-            id=row.id, organization_id=row.organization_id, number=row.number, elected_on=row.elected_on,
-            starts_on=row.starts_on, ends_on=row.ends_on, closed_on=row.closed_on, recorded_by=row.recorded_by,
+            id=row.id,
+            organization_id=row.organization_id,
+            number=row.number,
+            elected_on=row.elected_on,
+            starts_on=row.starts_on,
+            ends_on=row.ends_on,
+            closed_on=row.closed_on,
+            recorded_by=row.recorded_by,
             roster=tuple(Seat(role=s.role, subject=s.subject, display_name=s.display_name) for s in seats),
         )
 
@@ -413,14 +441,26 @@ class DuesRepository:
 
 def organization_of(row) -> Organization:
     return Organization(
-        id=row.id, name=row.name, kind=row.kind, parent_id=row.parent_id, path=tuple(row.path),
-        time_zone=row.time_zone, language=row.language, sector=row.sector,
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        parent_id=row.parent_id,
+        path=tuple(row.path),
+        time_zone=row.time_zone,
+        language=row.language,
+        sector=row.sector,
     )
 
 
 def _change(row) -> MemberChange:
     return MemberChange(
-        id=row.id, member_id=row.member_id, change=row.change, from_organization_id=row.from_organization_id,
-        to_organization_id=row.to_organization_id, effective_on=row.effective_on, recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by, status=row.status,
+        id=row.id,
+        member_id=row.member_id,
+        change=row.change,
+        from_organization_id=row.from_organization_id,
+        to_organization_id=row.to_organization_id,
+        effective_on=row.effective_on,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        status=row.status,
     )

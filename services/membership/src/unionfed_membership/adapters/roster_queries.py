@@ -61,8 +61,12 @@ class DuesStore:
     async def members_in(self, organization_ids: Sequence[str]) -> list[MemberDues]:
         query = (
             select(
-                members.c.id, members.c.organization_id, members.c.display_name, members.c.status,
-                members.c.joined_on, members.c.base_salary_fen,
+                members.c.id,
+                members.c.organization_id,
+                members.c.display_name,
+                members.c.status,
+                members.c.joined_on,
+                members.c.base_salary_fen,
             )
             .where(members.c.organization_id.in_(organization_ids))
             .order_by(members.c.organization_id, members.c.created_at, members.c.id)
@@ -90,8 +94,12 @@ class DuesStore:
         statement = (
             pg_insert(dues_payments)
             .values(
-                id=payment.id, member_id=payment.member_id, organization_id=payment.organization_id,
-                period=payment.period, amount_fen=payment.amount_fen, collected_at=payment.collected_at,
+                id=payment.id,
+                member_id=payment.member_id,
+                organization_id=payment.organization_id,
+                period=payment.period,
+                amount_fen=payment.amount_fen,
+                collected_at=payment.collected_at,
             )
             .on_conflict_do_nothing(constraint="uq_dues_once_per_member_period")
             .returning(dues_payments.c.id)
@@ -114,9 +122,15 @@ class RosterQueries:
     async def record_import(self, organization_id: str, filename: str, sha256: str, summary, imported_by: str) -> None:
         await self._session.execute(
             insert(roster_imports).values(
-                organization_id=organization_id, filename=filename[:255], sha256=sha256, rows=summary.rows,
-                created=summary.created, skipped=len(summary.skipped), refused=len(summary.refused),
-                imported=summary.imported, imported_by=imported_by,
+                organization_id=organization_id,
+                filename=filename[:255],
+                sha256=sha256,
+                rows=summary.rows,
+                created=summary.created,
+                skipped=len(summary.skipped),
+                refused=len(summary.refused),
+                imported=summary.imported,
+                imported_by=imported_by,
             )
         )
 

@@ -67,8 +67,10 @@ members = Table(
     Index("uq_members_federation_id_number", "federation_id", "id_number_digest", unique=True),
     # Member search (0006_search): substring on names by trigram, the list's keyset, staff numbers.
     Index(
-        "ix_members_display_name_trgm", "display_name",
-        postgresql_using="gin", postgresql_ops={"display_name": "gin_trgm_ops"},
+        "ix_members_display_name_trgm",
+        "display_name",
+        postgresql_using="gin",
+        postgresql_ops={"display_name": "gin_trgm_ops"},
     ),
     Index("ix_members_federation_name_id", "federation_id", "display_name", "id"),
     Index("ix_members_staff_no", "staff_no"),

@@ -54,13 +54,19 @@ class NewAccount:
 
 def require_manager(manager: Role) -> None:
     if manager not in MANAGERS:
-        raise Forbidden("accounts_forbidden", zh="只有联合会管理员和工会干部可以管理账号",
-                        en="only federation admins and union officers manage accounts")
+        raise Forbidden(
+            "accounts_forbidden",
+            zh="只有联合会管理员和工会干部可以管理账号",
+            en="only federation admins and union officers manage accounts",
+        )
 
 
 def require_may_grant(manager: Role, role: Role) -> None:
     """``manager`` may give ``role`` (or act on an account that has it)."""
     require_manager(manager)
     if role is Role.PLATFORM_ADMIN or _RANK[role] > _RANK[manager]:
-        raise Forbidden("role_above_yours", zh="不能授予或管理高于您自身角色的账号",
-                        en=f"a {manager.value} may not grant or manage the role {role.value}")
+        raise Forbidden(
+            "role_above_yours",
+            zh="不能授予或管理高于您自身角色的账号",
+            en=f"a {manager.value} may not grant or manage the role {role.value}",
+        )

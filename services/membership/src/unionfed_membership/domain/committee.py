@@ -51,8 +51,17 @@ class Term:
 
     @classmethod
     def elect(
-        cls, organization_id: str, organization_kind: str, number: int, elected_on: dt.date, starts_on: dt.date,
-        ends_on: dt.date, roster: list[Seat], previous: "Term | None", today: dt.date, by: str,
+        cls,
+        organization_id: str,
+        organization_kind: str,
+        number: int,
+        elected_on: dt.date,
+        starts_on: dt.date,
+        ends_on: dt.date,
+        roster: list[Seat],
+        previous: "Term | None",
+        today: dt.date,
+        by: str,
     ) -> "Term":
         if organization_kind not in COMMITTEE_KINDS:
             raise Invalid(
@@ -119,7 +128,9 @@ def _roles_zh(roles) -> str:
 
 def _check_roster(roster: list[Seat]) -> None:
     if not roster:
-        raise Invalid("committee_chair_missing", zh="委员会名单至少须列明主席", en="a committee names at least its chair")
+        raise Invalid(
+            "committee_chair_missing", zh="委员会名单至少须列明主席", en="a committee names at least its chair"
+        )
     seen = set()
     for seat in roster:
         if seat.role not in ROLES:

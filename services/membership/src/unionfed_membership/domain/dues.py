@@ -118,9 +118,7 @@ class Arrears:
         return sum(1 for a in self.unpaid if a.amount_fen is None)
 
 
-def arrears(
-    member: MemberDues, policies: Sequence[DuesPolicy], paid_periods: set[str], through_period: str
-) -> Arrears:
+def arrears(member: MemberDues, policies: Sequence[DuesPolicy], paid_periods: set[str], through_period: str) -> Arrears:
     """Months since joining (or since the first policy) up to ``through_period`` not paid and owed.
 
     The member's current status and base salary are applied to every month: the roster keeps

@@ -19,14 +19,24 @@ HistoryChange = Literal["joined", "transferred_out", "transferred_in", "retired"
 
 # The status a status change leads to, and the statuses it may start from. Retired members stay
 # in the union (they get visits); a member who left may rejoin; nothing follows death.
-STATUS_AFTER: dict[str, MemberStatus] = {"retired": "retired", "left": "left", "deceased": "deceased", "rejoined": "active"}
+STATUS_AFTER: dict[str, MemberStatus] = {
+    "retired": "retired",
+    "left": "left",
+    "deceased": "deceased",
+    "rejoined": "active",
+}
 ALLOWED_FROM: dict[str, tuple[MemberStatus, ...]] = {
     "retired": ("active",),
     "left": ("active", "retired"),
     "deceased": ("active", "retired"),
     "rejoined": ("left",),
 }
-CHANGE_FOR_STATUS: dict[str, Change] = {"retired": "retired", "left": "left", "deceased": "deceased", "active": "rejoined"}
+CHANGE_FOR_STATUS: dict[str, Change] = {
+    "retired": "retired",
+    "left": "left",
+    "deceased": "deceased",
+    "active": "rejoined",
+}
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,11 @@ def plan_transfer(
         )
     target.check_can_hold_members()
     if target.federation_id != member.federation_id:
-        raise Invalid("transfer_outside_federation", zh="会员调转只能在本联合会内进行", en="a transfer stays within the federation")
+        raise Invalid(
+            "transfer_outside_federation",
+            zh="会员调转只能在本联合会内进行",
+            en="a transfer stays within the federation",
+        )
     if target.id == member.organization_id:
         raise Invalid(
             "member_already_in_organization",
@@ -79,7 +93,12 @@ def plan_transfer(
 
 
 def plan_status_change(
-    member: Member, status: str, effective_on: dt.date, last_change_on: dt.date, today: dt.date, by: str,
+    member: Member,
+    status: str,
+    effective_on: dt.date,
+    last_change_on: dt.date,
+    today: dt.date,
+    by: str,
     now: dt.datetime,
 ) -> MemberChange:
     change = CHANGE_FOR_STATUS.get(status)
@@ -107,13 +126,19 @@ def plan_status_change(
 
 def apply(member: Member, change: MemberChange) -> tuple[Member, list[HistoryEntry]]:
     """The member after the change, and the history rows it writes."""
+
     def entry(organization_id: str, what: HistoryChange) -> HistoryEntry:
-        return HistoryEntry(member.id, organization_id, what, change.effective_on, change.recorded_at, change.recorded_by)
+        return HistoryEntry(
+            member.id, organization_id, what, change.effective_on, change.recorded_at, change.recorded_by
+        )
 
     if change.change == "transferred":
         assert change.to_organization_id is not None  # a transfer names where to
         moved = replace(member, organization_id=change.to_organization_id)
-        return moved, [entry(member.organization_id, "transferred_out"), entry(change.to_organization_id, "transferred_in")]
+        return moved, [
+            entry(member.organization_id, "transferred_out"),
+            entry(change.to_organization_id, "transferred_in"),
+        ]
     return replace(member, status=STATUS_AFTER[change.change]), [entry(member.organization_id, change.change)]
 
 
@@ -133,6 +158,12 @@ def _check_date(effective_on: dt.date, last_change_on: dt.date) -> None:
 
 def _change(member: Member, change: Change, to: str | None, effective_on: dt.date, by: str, now: dt.datetime):
     return MemberChange(
-        id=uuid.uuid4(), member_id=member.id, change=change, from_organization_id=member.organization_id,
-        to_organization_id=to, effective_on=effective_on, recorded_at=now, recorded_by=by,
+        id=uuid.uuid4(),
+        member_id=member.id,
+        change=change,
+        from_organization_id=member.organization_id,
+        to_organization_id=to,
+        effective_on=effective_on,
+        recorded_at=now,
+        recorded_by=by,
     )

@@ -28,7 +28,8 @@ PERIOD = re.compile(PERIOD_PATTERN)
 def _checked_period(value: str) -> str:
     if not PERIOD.match(value):
         raise field_refusal(
-            "period_invalid", zh="会费月份须为 YYYY-MM 格式，且在 1900-01 至 2999-12 之间",
+            "period_invalid",
+            zh="会费月份须为 YYYY-MM 格式，且在 1900-01 至 2999-12 之间",
             en="a period is a month YYYY-MM from 1900-01 to 2999-12",
         )
     return value
@@ -82,8 +83,14 @@ class Organization:
         _check_org_id(id)
         business_time.zone(time_zone)  # refuses a name that is not an IANA time zone
         return cls(
-            id=id, name=_clean_name(name), kind="federation", parent_id=None, path=(id,),
-            time_zone=time_zone, language=language, sector=sector,
+            id=id,
+            name=_clean_name(name),
+            kind="federation",
+            parent_id=None,
+            path=(id,),
+            time_zone=time_zone,
+            language=language,
+            sector=sector,
         )
 
     def found_child(self, id: str, name: str, kind: OrganizationKind, sector: Sector | None = None) -> "Organization":
@@ -97,8 +104,14 @@ class Organization:
                 en=f"a {self.kind} can hold {allowed}, not a {kind}",
             )
         return Organization(
-            id=id, name=_clean_name(name), kind=kind, parent_id=self.id, path=(*self.path, id),
-            time_zone=self.time_zone, language=self.language, sector=sector,
+            id=id,
+            name=_clean_name(name),
+            kind=kind,
+            parent_id=self.id,
+            path=(*self.path, id),
+            time_zone=self.time_zone,
+            language=self.language,
+            sector=sector,
         )
 
     def check_can_hold_members(self) -> None:
@@ -260,7 +273,8 @@ def _check_org_id(id: str) -> None:
         # A platform administrator's token names this id; an organization carrying it would be in their scope.
         raise Invalid(
             "organization_id_reserved",
-            zh=f"组织编号 {id!r} 为平台保留，请换一个", en=f"organization id {id!r} is reserved for the platform",
+            zh=f"组织编号 {id!r} 为平台保留，请换一个",
+            en=f"organization id {id!r} is reserved for the platform",
             pointer="#/id",
         )
 
@@ -268,5 +282,7 @@ def _check_org_id(id: str) -> None:
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > 200:
-        raise Invalid("organization_name_invalid", zh="名称须为 1 至 200 个字符", en="a name must have 1 to 200 characters")
+        raise Invalid(
+            "organization_name_invalid", zh="名称须为 1 至 200 个字符", en="a name must have 1 to 200 characters"
+        )
     return name

@@ -74,19 +74,22 @@ def map_headers(header: Sequence[object]) -> dict[str, int]:
             continue
         if name in columns:
             raise HeaderError(
-                "roster_column_repeated", zh=f"第 1 行：列 {cell!r} 与“{HEADERS[name][0]}”列重复",
+                "roster_column_repeated",
+                zh=f"第 1 行：列 {cell!r} 与“{HEADERS[name][0]}”列重复",
                 en=f"line 1: column {cell!r} repeats {HEADERS[name][0]}",
             )
         columns[name] = index
     missing = [HEADERS[name][0] for name in REQUIRED if name not in columns]
     if missing:
         raise HeaderError(
-            "roster_column_missing", zh=f"第 1 行：缺少以下列：{'、'.join(missing)}（例如 姓名、性别、身份证号、入会日期）",
+            "roster_column_missing",
+            zh=f"第 1 行：缺少以下列：{'、'.join(missing)}（例如 姓名、性别、身份证号、入会日期）",
             en=f"line 1: missing column(s) {', '.join(missing)} (e.g. 姓名, 性别, 身份证号, 入会日期)",
         )
     if "gender" not in columns and "id_number" not in columns:
         raise HeaderError(
-            "roster_column_missing", zh="第 1 行：须有“性别”列，或有“身份证号”列以便从中读取性别",
+            "roster_column_missing",
+            zh="第 1 行：须有“性别”列，或有“身份证号”列以便从中读取性别",
             en="line 1: need a 性别 (gender) column, or 身份证号 to read the gender from",
         )
     return columns

@@ -24,12 +24,16 @@ roster_cli.register(cli)
 @click.option("--id", "federation_id", required=True, help="e.g. county-edu")
 @click.option("--name", required=True, help="e.g. 某县教育工会")
 @click.option(
-    "--time-zone", default=business_time.DEFAULT_TIME_ZONE, show_default=True,
+    "--time-zone",
+    default=business_time.DEFAULT_TIME_ZONE,
+    show_default=True,
     help="IANA time zone; every business date of the federation (bookings, periods, yearly caps) is a date there.",
 )
 @click.option("--language", type=click.Choice(get_args(Language)), default=DEFAULT_LANGUAGE, show_default=True)
 @click.option(
-    "--sector", type=click.Choice(get_args(Sector)), default=None,
+    "--sector",
+    type=click.Choice(get_args(Sector)),
+    default=None,
     help="The sector of its unions, inherited by every organization under it that names none.",
 )
 @click.option("--operator", default="operator", show_default=True, help="Who is founding it, for the audit trail.")
@@ -62,7 +66,9 @@ def found_federation(
 
 @cli.command("apply-scheduled")
 @click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
     help="Defaults to today in each member's federation's time zone.",
 )
 @click.option("--operator", default="scheduler", show_default=True, help="Who applies them, for the audit trail.")

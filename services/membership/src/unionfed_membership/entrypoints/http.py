@@ -42,8 +42,14 @@ class OrganizationOut(BaseModel):
     @classmethod
     def of(cls, o: Organization) -> "OrganizationOut":
         return cls(
-            id=o.id, name=o.name, kind=o.kind, parent_id=o.parent_id, path=list(o.path),
-            time_zone=o.time_zone, language=o.language, sector=o.sector,
+            id=o.id,
+            name=o.name,
+            kind=o.kind,
+            parent_id=o.parent_id,
+            path=list(o.path),
+            time_zone=o.time_zone,
+            language=o.language,
+            sector=o.sector,
         )
 
 
@@ -62,8 +68,12 @@ class MemberOut(BaseModel):
     def of(cls, m: Member, principal: Principal | None = None) -> "MemberOut":
         officer = principal is not None and principal.role in handlers.OFFICERS
         return cls(
-            id=m.id, organization_id=m.organization_id, display_name=m.display_name,
-            gender=m.gender, joined_on=m.joined_on, status=m.status,
+            id=m.id,
+            organization_id=m.organization_id,
+            display_name=m.display_name,
+            gender=m.gender,
+            joined_on=m.joined_on,
+            status=m.status,
             id_number_masked=m.masked_id_number if officer else None,
             staff_no=m.staff_no if officer else None,
         )
@@ -80,21 +90,36 @@ class DuesPaymentOut(BaseModel):
     @classmethod
     def of(cls, p: DuesPayment) -> "DuesPaymentOut":
         return cls(
-            id=p.id, member_id=p.member_id, organization_id=p.organization_id,
-            period=p.period, amount_fen=p.amount_fen, collected_at=p.collected_at,
+            id=p.id,
+            member_id=p.member_id,
+            organization_id=p.organization_id,
+            period=p.period,
+            amount_fen=p.amount_fen,
+            collected_at=p.collected_at,
         )
 
 
 @router.post(
-    "/organizations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut,
+    "/organizations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrganizationOut,
     summary="Found an organization under another",
 )
 async def register_organization(
-    body: Annotated[commands.RegisterOrganization, example(
-        "A primary school's union under the county federation",
-        {"id": "county-edu-no1-primary", "name": "第一小学工会", "kind": "grassroots_union", "parent_id": "county-edu"},
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.RegisterOrganization,
+        example(
+            "A primary school's union under the county federation",
+            {
+                "id": "county-edu-no1-primary",
+                "name": "第一小学工会",
+                "kind": "grassroots_union",
+                "parent_id": "county-edu",
+            },
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> OrganizationOut:
     """Found a grassroots union, union group or sub-federation (建会) under an organization in scope."""
     async with runtime.uow() as uow:
@@ -102,7 +127,9 @@ async def register_organization(
 
 
 @router.post(
-    "/federations", status_code=status.HTTP_201_CREATED, response_model=OrganizationOut,
+    "/federations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrganizationOut,
     summary="Found a top-level federation (platform administrators only)",
 )
 async def found_federation(
@@ -116,16 +143,21 @@ async def found_federation(
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationOut, summary="An organization")
-async def get_organization(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> OrganizationOut:
+async def get_organization(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> OrganizationOut:
     async with runtime.uow() as uow:
         return OrganizationOut.of(await handlers.organization_in_scope(uow, principal, organization_id))
 
 
 @router.get(
-    "/organizations/{organization_id}/subtree", response_model=list[OrganizationOut],
+    "/organizations/{organization_id}/subtree",
+    response_model=list[OrganizationOut],
     summary="An organization and everything under it",
 )
-async def get_subtree(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[OrganizationOut]:
+async def get_subtree(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[OrganizationOut]:
     """The organization and everything under it, root first."""
     async with runtime.uow() as uow:
         root = await handlers.organization_in_scope(uow, principal, organization_id)
@@ -133,15 +165,22 @@ async def get_subtree(organization_id: str, principal: CurrentPrincipal, runtime
 
 
 @router.post(
-    "/organizations/{organization_id}/members", status_code=status.HTTP_201_CREATED, response_model=MemberOut,
+    "/organizations/{organization_id}/members",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MemberOut,
     summary="Enrol a member (入会)",
 )
 async def enrol_member(
     organization_id: str,
-    body: Annotated[commands.EnrolMember, example(
-        "A teacher joins", {"display_name": "陈老师", "gender": "female", "joined_on": "2021-09-01", "staff_no": "T0042"},
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.EnrolMember,
+        example(
+            "A teacher joins",
+            {"display_name": "陈老师", "gender": "female", "joined_on": "2021-09-01", "staff_no": "T0042"},
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> MemberOut:
     """A member joins the union (入会). The optional ID number (GB 11643, check digit verified) and
     phone are stored encrypted and never returned here; an ID number already known in the
@@ -151,7 +190,8 @@ async def enrol_member(
 
 
 @router.get(
-    "/organizations/{organization_id}/members", response_model=Page[MemberOut],
+    "/organizations/{organization_id}/members",
+    response_model=Page[MemberOut],
     summary="Members of an organization and everything under it, searchable, a page at a time",
 )
 async def list_members(
@@ -159,18 +199,25 @@ async def list_members(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     name: str | None = Query(
-        default=None, min_length=1, max_length=100,
+        default=None,
+        min_length=1,
+        max_length=100,
         description="A part of the display name, e.g. 张 or 张三丰 (case-insensitive substring)",
     ),
     staff_no: str | None = Query(
-        default=None, min_length=1, max_length=100, description="工号, exact; officers only (others 403)",
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="工号, exact; officers only (others 403)",
     ),
     id_tail: str | None = Query(
-        default=None, max_length=20,
+        default=None,
+        max_length=20,
         description="The ID number's last 4 characters (as in the masked number, e.g. 123X); officers only (others 403)",
     ),
     union: str | None = Query(
-        default=None, max_length=200,
+        default=None,
+        max_length=200,
         description="An organization in the subtree: only its members and those of the groups below it",
     ),
     status_: MemberStatus | None = Query(default=None, alias="status"),
@@ -200,11 +247,15 @@ async def get_member(member_id: uuid.UUID, principal: CurrentPrincipal, runtime:
 )
 async def record_dues_payment(
     organization_id: str,
-    body: Annotated[commands.RecordDuesPayment, example(
-        "November's dues, 21.50 yuan",
-        {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "period": "2026-11", "amount_fen": 2150},
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.RecordDuesPayment,
+        example(
+            "November's dues, 21.50 yuan",
+            {"member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "period": "2026-11", "amount_fen": 2150},
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> DuesPaymentOut:
     """Record a member's dues (会费) for one month, collected by the union."""
     async with runtime.uow() as uow:
@@ -212,7 +263,8 @@ async def record_dues_payment(
 
 
 @router.get(
-    "/organizations/{organization_id}/dues-payments", response_model=list[DuesPaymentOut],
+    "/organizations/{organization_id}/dues-payments",
+    response_model=list[DuesPaymentOut],
     summary="Dues collected by an organization",
 )
 async def list_dues_payments(
@@ -227,10 +279,13 @@ async def list_dues_payments(
 
 
 @router.get(
-    "/members/{member_id}/dues-payments", response_model=list[DuesPaymentOut],
+    "/members/{member_id}/dues-payments",
+    response_model=list[DuesPaymentOut],
     summary="A member's dues, month by month",
 )
-async def member_dues_payments(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[DuesPaymentOut]:
+async def member_dues_payments(
+    member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[DuesPaymentOut]:
     """Every month the member paid, oldest first, whichever union collected it (a transferred
     member's earlier months included). Whoever may see the member may see this."""
     async with runtime.uow() as uow:
@@ -253,7 +308,8 @@ class OrganizationMoveOut(BaseModel):
 
 
 @router.post(
-    "/organizations/{organization_id}/move", response_model=OrganizationOut,
+    "/organizations/{organization_id}/move",
+    response_model=OrganizationOut,
     summary="Move an organization and its subtree under another parent",
 )
 async def move_organization(
@@ -267,10 +323,13 @@ async def move_organization(
 
 
 @router.get(
-    "/organizations/{organization_id}/moves", response_model=list[OrganizationMoveOut],
+    "/organizations/{organization_id}/moves",
+    response_model=list[OrganizationMoveOut],
     summary="Where an organization was moved from and to",
 )
-async def list_moves(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[OrganizationMoveOut]:
+async def list_moves(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[OrganizationMoveOut]:
     async with runtime.uow() as uow:
         await handlers.organization_in_scope(uow, principal, organization_id)
         return [OrganizationMoveOut(**row) for row in await uow.organizations.moves(organization_id)]
@@ -293,9 +352,15 @@ class MemberChangeOut(BaseModel):
     @classmethod
     def of(cls, c: MemberChange) -> "MemberChangeOut":
         return cls(
-            id=c.id, member_id=c.member_id, change=c.change, from_organization_id=c.from_organization_id,
-            to_organization_id=c.to_organization_id, effective_on=c.effective_on, status=c.status,
-            recorded_at=c.recorded_at, recorded_by=c.recorded_by,
+            id=c.id,
+            member_id=c.member_id,
+            change=c.change,
+            from_organization_id=c.from_organization_id,
+            to_organization_id=c.to_organization_id,
+            effective_on=c.effective_on,
+            status=c.status,
+            recorded_at=c.recorded_at,
+            recorded_by=c.recorded_by,
         )
 
 
@@ -315,19 +380,27 @@ class HistoryEntryOut(BaseModel):
 
 
 def _outcome(outcome: member_changes.Outcome, principal: Principal) -> MemberChangeOutcomeOut:
-    return MemberChangeOutcomeOut(change=MemberChangeOut.of(outcome.change), member=MemberOut.of(outcome.member, principal))
+    return MemberChangeOutcomeOut(
+        change=MemberChangeOut.of(outcome.change), member=MemberOut.of(outcome.member, principal)
+    )
 
 
 @router.post(
-    "/members/{member_id}/transfer", response_model=MemberChangeOutcomeOut,
+    "/members/{member_id}/transfer",
+    response_model=MemberChangeOutcomeOut,
     summary="Transfer a member to another union (教师交流), now or on a later date",
 )
 async def transfer_member(
     member_id: uuid.UUID,
-    body: Annotated[commands.TransferMember, example(
-        "Moves to another school at the start of term", {"to_organization_id": "county-edu-no2-middle", "effective_on": "2027-02-17"},
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime
+    body: Annotated[
+        commands.TransferMember,
+        example(
+            "Moves to another school at the start of term",
+            {"to_organization_id": "county-edu-no2-middle", "effective_on": "2027-02-17"},
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
 ) -> MemberChangeOutcomeOut:
     """Both unions must be in the caller's scope. Effective today or earlier: applied now and
     ``member_transferred`` is emitted; later: recorded as scheduled and applied when due."""
@@ -336,7 +409,8 @@ async def transfer_member(
 
 
 @router.post(
-    "/members/{member_id}/status", response_model=MemberChangeOutcomeOut,
+    "/members/{member_id}/status",
+    response_model=MemberChangeOutcomeOut,
     summary="Retire, leave, record a death, or rejoin, now or on a later date",
 )
 async def change_member_status(
@@ -349,17 +423,21 @@ async def change_member_status(
 
 
 @router.get(
-    "/members/{member_id}/history", response_model=list[HistoryEntryOut],
+    "/members/{member_id}/history",
+    response_model=list[HistoryEntryOut],
     summary="A member's joining, transfers and status changes, in date order",
 )
-async def member_history(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[HistoryEntryOut]:
+async def member_history(
+    member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> list[HistoryEntryOut]:
     async with runtime.uow() as uow:
         await handlers.member_in_scope(uow, principal, member_id)
         return [HistoryEntryOut(**row) for row in await uow.history.of_member(member_id)]
 
 
 @router.get(
-    "/organizations/{organization_id}/scheduled-changes", response_model=list[MemberChangeOut],
+    "/organizations/{organization_id}/scheduled-changes",
+    response_model=list[MemberChangeOut],
     summary="Member changes leaving or reaching the organization's subtree",
 )
 async def scheduled_changes(
@@ -400,7 +478,8 @@ class PersonalDataOut(BaseModel):
 
 
 @router.get(
-    "/members/{member_id}/personal-data", response_model=PersonalDataOut,
+    "/members/{member_id}/personal-data",
+    response_model=PersonalDataOut,
     summary="A member's ID number, phone, staff number and salary (officers in scope)",
 )
 async def personal_data(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> PersonalDataOut:
@@ -437,14 +516,25 @@ class TermOut(BaseModel):
     @classmethod
     def of(cls, t: Term) -> "TermOut":
         return cls(
-            id=t.id, organization_id=t.organization_id, number=t.number, elected_on=t.elected_on,
-            starts_on=t.starts_on, ends_on=t.ends_on, closed_on=t.closed_on, current=t.closed_on is None,
-            roster=[SeatOut(role=s.role, role_name=ROLES[s.role], subject=s.subject, display_name=s.display_name) for s in t.roster],
+            id=t.id,
+            organization_id=t.organization_id,
+            number=t.number,
+            elected_on=t.elected_on,
+            starts_on=t.starts_on,
+            ends_on=t.ends_on,
+            closed_on=t.closed_on,
+            current=t.closed_on is None,
+            roster=[
+                SeatOut(role=s.role, role_name=ROLES[s.role], subject=s.subject, display_name=s.display_name)
+                for s in t.roster
+            ],
         )
 
 
 @router.post(
-    "/organizations/{organization_id}/committee-terms", status_code=status.HTTP_201_CREATED, response_model=TermOut,
+    "/organizations/{organization_id}/committee-terms",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TermOut,
     summary="Record an election (换届): the new committee's term and roster",
 )
 async def elect_committee(
@@ -457,7 +547,8 @@ async def elect_committee(
 
 
 @router.get(
-    "/organizations/{organization_id}/committee-terms", response_model=list[TermOut],
+    "/organizations/{organization_id}/committee-terms",
+    response_model=list[TermOut],
     summary="Every term of the union's committee, oldest first",
 )
 async def committee_terms(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[TermOut]:
@@ -467,10 +558,13 @@ async def committee_terms(organization_id: str, principal: CurrentPrincipal, run
 
 
 @router.get(
-    "/organizations/{organization_id}/committee", response_model=TermOut | None,
+    "/organizations/{organization_id}/committee",
+    response_model=TermOut | None,
     summary="The union's current committee (null before its first election)",
 )
-async def current_committee(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> TermOut | None:
+async def current_committee(
+    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> TermOut | None:
     async with runtime.uow() as uow:
         await handlers.organization_in_scope(uow, principal, organization_id)
         term = await uow.committees.current(organization_id)

@@ -41,11 +41,18 @@ def import_roster(organization_id: str, file: Path, import_valid_rows: bool, ope
             if organization is None:
                 raise click.ClickException(f"organization {organization_id} not found")
             # The operator acts as the federation's administrator, as found-federation does.
-            principal = Principal(operator, Role.FEDERATION_ADMIN, organization.federation_id, organization.federation_id)
+            principal = Principal(
+                operator, Role.FEDERATION_ADMIN, organization.federation_id, organization.federation_id
+            )
             with caused_by(Causation.new_command(actor=operator)):
                 return await roster_import.import_roster(
-                    runtime.uow, principal, organization_id, file.name, file.read_bytes(),  # noqa: ASYNC240 - a one-shot CLI
-                    import_valid_rows=import_valid_rows, progress=progress,
+                    runtime.uow,
+                    principal,
+                    organization_id,
+                    file.name,
+                    file.read_bytes(),  # noqa: ASYNC240 - a one-shot CLI
+                    import_valid_rows=import_valid_rows,
+                    progress=progress,
                 )
         finally:
             await runtime.engine.dispose()
@@ -63,4 +70,6 @@ def import_roster(organization_id: str, file: Path, import_valid_rows: bool, ope
         f"{len(summary.skipped)} skipped as already members, {len(summary.refused)} refused"
     )
     if not summary.imported:
-        raise click.ClickException("nothing was imported because of the refused rows (--import-valid-rows imports the rest)")
+        raise click.ClickException(
+            "nothing was imported because of the refused rows (--import-valid-rows imports the rest)"
+        )

@@ -21,7 +21,6 @@ from unionfed_shared.wire_values import Day
 router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
 
 
-
 class DuesPolicyOut(BaseModel):
     federation_id: str
     valid_from: dt.date
@@ -32,14 +31,20 @@ class DuesPolicyOut(BaseModel):
     @classmethod
     def of(cls, p: DuesPolicy) -> "DuesPolicyOut":
         return cls(
-            federation_id=p.federation_id, valid_from=p.valid_from, rate_per_mille=p.rate_per_mille,
-            exempt_statuses=sorted(p.exempt_statuses), exempt_member_ids=sorted(p.exempt_member_ids),
+            federation_id=p.federation_id,
+            valid_from=p.valid_from,
+            rate_per_mille=p.rate_per_mille,
+            exempt_statuses=sorted(p.exempt_statuses),
+            exempt_member_ids=sorted(p.exempt_member_ids),
         )
 
 
 @router.put("/federations/{federation_id}/dues-policies/{valid_from}", response_model=DuesPolicyOut)
 async def set_dues_policy(
-    federation_id: str, valid_from: Day, body: dues.SetDuesPolicy, principal: CurrentPrincipal,
+    federation_id: str,
+    valid_from: Day,
+    body: dues.SetDuesPolicy,
+    principal: CurrentPrincipal,
     runtime: CurrentRuntime,
 ) -> DuesPolicyOut:
     """The federation's dues rule from ``valid_from`` on (federation admins): rate and exemptions."""
@@ -72,7 +77,9 @@ class DuesOfMonthOut(BaseModel):
 
 @router.get("/organizations/{organization_id}/dues", response_model=DuesOfMonthOut)
 async def dues_of_month(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
     period: Annotated[Period, Query(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])],
 ) -> DuesOfMonthOut:
     """What each member of the subtree owes for a month, and whether it was paid."""
@@ -83,8 +90,14 @@ async def dues_of_month(
         period=period,
         members=[
             MemberDuesOut(
-                member_id=m.id, display_name=m.display_name, organization_id=m.organization_id, status=m.status,
-                outcome=a.outcome, amount_fen=a.amount_fen, reason=a.reason, paid=paid,
+                member_id=m.id,
+                display_name=m.display_name,
+                organization_id=m.organization_id,
+                status=m.status,
+                outcome=a.outcome,
+                amount_fen=a.amount_fen,
+                reason=a.reason,
+                paid=paid,
             )
             for m, a, paid in found
         ],
@@ -110,7 +123,12 @@ async def collect_dues(
         "already_paid": len(c.already_paid),
         "not_collected": len(c.not_collected),
         "payments": [
-            {"payment_id": str(p.id), "member_id": str(m.id), "display_name": m.display_name, "amount_fen": p.amount_fen}
+            {
+                "payment_id": str(p.id),
+                "member_id": str(m.id),
+                "display_name": m.display_name,
+                "amount_fen": p.amount_fen,
+            }
             for m, p in c.collected
         ],
         "not_collected_members": [
@@ -122,7 +140,9 @@ async def collect_dues(
 
 @router.get("/organizations/{organization_id}/dues-arrears")
 async def organization_arrears(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
     through: Annotated[
         Period | None,
         Query(json_schema_extra={"pattern": PERIOD_PATTERN}, description="Last month counted; default this month"),
@@ -135,8 +155,9 @@ async def organization_arrears(
     unions: dict[str, dict] = {}
     for a in found:
         union = union_of.get(a.member.organization_id, a.member.organization_id)
-        entry = unions.setdefault(union, {"organization_id": union, "members_in_arrears": 0, "total_fen": 0,
-                                          "periods_without_amount": 0})
+        entry = unions.setdefault(
+            union, {"organization_id": union, "members_in_arrears": 0, "total_fen": 0, "periods_without_amount": 0}
+        )
         entry["members_in_arrears"] += 1
         entry["total_fen"] += a.total_fen
         entry["periods_without_amount"] += a.periods_without_amount
@@ -152,7 +173,9 @@ async def organization_arrears(
 
 @router.get("/members/{member_id}/dues-arrears")
 async def member_arrears(
-    member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    member_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
     through: Annotated[Period | None, Query(json_schema_extra={"pattern": PERIOD_PATTERN})] = None,
 ) -> dict:
     async with runtime.uow() as uow:
@@ -183,7 +206,10 @@ def _union_of(organizations: list[Organization]) -> dict[str, str]:
 @router.post("/organizations/{organization_id}/roster-imports")
 @exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
-    request: Request, organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    request: Request,
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
     file: UploadFile = File(description="The roster: .xlsx or .csv (UTF-8 or GB18030)"),
     import_valid_rows: bool = Query(default=False, description="Import the good rows of a file that has bad ones"),
 ):
@@ -209,7 +235,10 @@ async def import_roster(
     if not summary.imported:
         valid = summary.rows - len(summary.refused)
         refusal = problem_response(
-            request, status=422, category="invalid", code="roster_rows_invalid",
+            request,
+            status=422,
+            category="invalid",
+            code="roster_rows_invalid",
             texts={
                 "zh-CN": f"{len(summary.refused)} 行有误，未导入任何成员（import_valid_rows=true 可导入其余 {valid} 行）",
                 "en": f"{len(summary.refused)} row(s) are invalid; nothing was imported "
@@ -237,8 +266,11 @@ async def import_roster(
     },
 )
 async def export_roster(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    format: Literal["xlsx", "csv"] = "xlsx", lang: Literal["zh", "en"] = "zh",
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    format: Literal["xlsx", "csv"] = "xlsx",
+    lang: Literal["zh", "en"] = "zh",
 ) -> Response:
     """The members of the organization and everything under it; ID numbers and phones masked."""
     async with runtime.uow() as uow:
@@ -271,7 +303,8 @@ class MembershipFiguresOut(BaseModel):
     retired_members: int
     members: int
     membership_rate_percent: str | None = Field(
-        description="入会率: active members over the staff count, two decimals (\"66.67\"); null without a staff count")
+        description='入会率: active members over the staff count, two decimals ("66.67"); null without a staff count'
+    )
     joined: int
     transferred_in: int
     transferred_out: int
@@ -302,7 +335,9 @@ class MembershipReportOut(BaseModel):
     },
 )
 async def membership_report(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
     first_day: Day | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
     last_day: Day | None = Query(default=None, alias="to", description="Default: today in the federation's time zone"),
     format: Literal["json", "csv"] = "json",

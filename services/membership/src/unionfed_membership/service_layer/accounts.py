@@ -70,8 +70,13 @@ async def list_accounts(
 
 
 async def create_account(
-    uow: MembershipUnitOfWork, directory: AccountDirectory, principal: Principal, organization_id: str,
-    username: str, display_name: str, role: Role,
+    uow: MembershipUnitOfWork,
+    directory: AccountDirectory,
+    principal: Principal,
+    organization_id: str,
+    username: str,
+    display_name: str,
+    role: Role,
 ) -> AccountWithPassword:
     require_manager(principal.role)
     organization = await organization_in_scope(uow, principal, organization_id)
@@ -90,8 +95,9 @@ async def _account_in(
     account = await directory.get(account_id)
     # An account outside the subtree answers exactly like a missing one.
     if account is None or account.organization_id not in subtree:
-        raise NotFound("account_not_found", zh="未找到该账号或不在您的范围内",
-                       en="account not found or outside your scope")
+        raise NotFound(
+            "account_not_found", zh="未找到该账号或不在您的范围内", en="account not found or outside your scope"
+        )
     require_may_grant(principal.role, account.role)
     return AccountView(account, subtree[account.organization_id].name)
 
@@ -106,8 +112,12 @@ async def reset_password(
 
 
 async def set_enabled(
-    uow: MembershipUnitOfWork, directory: AccountDirectory, principal: Principal, organization_id: str,
-    account_id: str, enabled: bool,
+    uow: MembershipUnitOfWork,
+    directory: AccountDirectory,
+    principal: Principal,
+    organization_id: str,
+    account_id: str,
+    enabled: bool,
 ) -> AccountView:
     found = await _account_in(uow, directory, principal, organization_id, account_id)
     if not enabled and found.account.id == principal.subject:

@@ -11,7 +11,10 @@ from unionfed_shared.auth import Principal
 
 
 async def elect_committee(
-    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.ElectCommittee,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    command: commands.ElectCommittee,
     today: dt.date | None = None,
 ) -> Term:
     organization = await organization_in_scope(uow, principal, organization_id)
@@ -20,9 +23,16 @@ async def elect_committee(
     await uow.organizations.get_for_update(organization.id)
     previous = await uow.committees.current(organization.id)
     term = Term.elect(
-        organization.id, organization.kind, command.number, command.elected_on, command.starts_on, command.ends_on,
+        organization.id,
+        organization.kind,
+        command.number,
+        command.elected_on,
+        command.starts_on,
+        command.ends_on,
         [Seat(role=s.role, subject=s.subject, display_name=s.display_name) for s in command.roster],
-        previous, today or clock.today(organization.zone), principal.subject,
+        previous,
+        today or clock.today(organization.zone),
+        principal.subject,
     )
     if previous is not None:
         await uow.committees.close(previous, term.starts_on)

@@ -40,7 +40,9 @@ class SetDuesPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     rate_per_mille: Whole = Field(
-        default=DEFAULT_RATE_PER_MILLE, gt=0, le=MAX_RATE_PER_MILLE,
+        default=DEFAULT_RATE_PER_MILLE,
+        gt=0,
+        le=MAX_RATE_PER_MILLE,
         description="Per mille of the monthly base salary: 5 = 0.5%",
     )
     exempt_statuses: list[MemberStatus] = Field(default_factory=lambda: ["retired"], examples=[["retired"]])  # type: ignore[arg-type]  # mypy reads the lambda as list[str]
@@ -117,7 +119,10 @@ class Collection:
 
 
 async def collect_month(
-    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: CollectDues,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    command: CollectDues,
     now: dt.datetime | None = None,
 ) -> Collection:
     """Record a month's dues for every active, non-exempt member of a union not yet paid for it.
@@ -161,11 +166,11 @@ async def collect_month(
             assert member is not None  # just listed, in this transaction
             # As for a single payment: a transfer or retirement that fell due applies first,
             # so a member who moved is collected by the union they are in now.
-            member = await apply_due_change(
-                uow, member, business_time.business_date(now, root.zone), principal.subject
-            )
+            member = await apply_due_change(uow, member, business_time.business_date(now, root.zone), principal.subject)
             if member.organization_id not in in_subtree or member.status != "active":
-                moved = Assessment(slim.id, period, "not_collectable", reason=f"now {member.status} in {member.organization_id}")
+                moved = Assessment(
+                    slim.id, period, "not_collectable", reason=f"now {member.status} in {member.organization_id}"
+                )
                 collection.not_collected.append((slim, moved))
                 continue
             payment = DuesPayment.collect(member, period, assessment.amount_fen, paid[slim.id], now)
@@ -196,7 +201,11 @@ async def member_arrears(
     member = await uow.members.get(member_id)
     organization = await uow.organizations.get(member.organization_id) if member else None
     if member is None or organization is None or not principal.can_see(organization.path):
-        raise NotFound("member_not_found", zh="未找到该会员，或该会员不在您的管理范围内", en="member not found or outside your scope")
+        raise NotFound(
+            "member_not_found",
+            zh="未找到该会员，或该会员不在您的管理范围内",
+            en="member not found or outside your scope",
+        )
     principal.require_role(*READERS)
     store = DuesStore(uow.session)
     [slim] = [m for m in await store.members_in([organization.id]) if m.id == member_id]

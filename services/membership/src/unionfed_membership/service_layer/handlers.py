@@ -14,8 +14,14 @@ from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1
 from unionfed_shared.errors import Conflict, NotFound
 
 __all__ = [
-    "OFFICERS", "enrol_member", "found_federation", "member_in_scope", "organization_in_scope",
-    "read_personal_data", "record_dues_payment", "register_organization",
+    "OFFICERS",
+    "enrol_member",
+    "found_federation",
+    "member_in_scope",
+    "organization_in_scope",
+    "read_personal_data",
+    "record_dues_payment",
+    "register_organization",
 ]
 
 
@@ -28,7 +34,9 @@ async def found_federation(
     if await uow.organizations.get(command.id):
         raise Conflict(
             "organization_already_exists",
-            zh=f"组织 {command.id} 已存在", en=f"organization {command.id} already exists", pointer="#/id",
+            zh=f"组织 {command.id} 已存在",
+            en=f"organization {command.id} already exists",
+            pointer="#/id",
         )
     federation = Organization.found_federation(
         command.id, command.name, time_zone=command.time_zone, language=command.language, sector=command.sector
@@ -66,14 +74,22 @@ async def enrol_member(
     organization = await organization_in_scope(uow, principal, organization_id)
     await require_officer(uow, principal, "enrol_member")
     member = Member.join(
-        organization, command.display_name, command.gender, command.joined_on, clock.today(organization.zone),
-        id_number=command.id_number, phone=command.phone, staff_no=command.staff_no,
+        organization,
+        command.display_name,
+        command.gender,
+        command.joined_on,
+        clock.today(organization.zone),
+        id_number=command.id_number,
+        phone=command.phone,
+        staff_no=command.staff_no,
         base_salary_fen=command.base_salary_fen,
     )
     if member.id_number:
         existing = await uow.members.find_by_id_number(member.federation_id, member.id_number)
         if existing is not None:
-            raise Conflict("already_a_member", zh=f"此人已是会员（会员 {existing.id}）", en=f"already a member: {existing.id}")
+            raise Conflict(
+                "already_a_member", zh=f"此人已是会员（会员 {existing.id}）", en=f"already a member: {existing.id}"
+            )
     await uow.members.add(member)
     await uow.history.add([lifecycle.joined(member, principal.subject, clock.now())])
     # Personal data (ID number, phone, salary) never travels in events.

@@ -34,7 +34,10 @@ class Outcome:
 
 
 async def transfer_member(
-    uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, command: commands.TransferMember,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    member_id: uuid.UUID,
+    command: commands.TransferMember,
     today: dt.date | None = None,
 ) -> Outcome:
     """教师交流. Both unions must be in the caller's scope (a federation officer arranges it)."""
@@ -47,13 +50,21 @@ async def transfer_member(
 
 
 async def change_member_status(
-    uow: MembershipUnitOfWork, principal: Principal, member_id: uuid.UUID, command: commands.ChangeMemberStatus,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    member_id: uuid.UUID,
+    command: commands.ChangeMemberStatus,
     today: dt.date | None = None,
 ) -> Outcome:
     member, today = await _member_for_change(uow, principal, member_id, today)
     change = lifecycle.plan_status_change(
-        member, command.status, command.effective_on, await uow.history.last_change_on(member), today,
-        principal.subject, clock.now(),
+        member,
+        command.status,
+        command.effective_on,
+        await uow.history.last_change_on(member),
+        today,
+        principal.subject,
+        clock.now(),
     )
     return await _apply_or_schedule(uow, member, change, today)
 
@@ -144,7 +155,7 @@ async def _member_for_change(
             "member_change_already_scheduled",
             zh=f"会员 {member.id} 已有一项 {pending.effective_on} 生效的预定变更（{pending.change}，编号 {pending.id}），请先撤销再登记新的变更",
             en=f"member {member.id} has a {pending.change} change scheduled for {pending.effective_on} "
-               f"(change {pending.id}); cancel it before recording another",
+            f"(change {pending.id}); cancel it before recording another",
         )
     return member, today
 
@@ -174,11 +185,24 @@ async def _apply(uow: MembershipUnitOfWork, member: Member, change: MemberChange
 def _event(before: Member, after: Member, change: MemberChange, version: int):
     if change.change == "transferred":
         return MemberTransferredV1(
-            organization_id=after.organization_id, federation_id=after.federation_id, member_id=after.id,
-            member_version=version, from_organization_id=before.organization_id, effective_on=change.effective_on,
-            display_name=after.display_name, gender=after.gender, joined_on=after.joined_on, status=after.status,
+            organization_id=after.organization_id,
+            federation_id=after.federation_id,
+            member_id=after.id,
+            member_version=version,
+            from_organization_id=before.organization_id,
+            effective_on=change.effective_on,
+            display_name=after.display_name,
+            gender=after.gender,
+            joined_on=after.joined_on,
+            status=after.status,
         )
     return MemberStatusChangedV1(
-        organization_id=after.organization_id, federation_id=after.federation_id, member_id=after.id,
-        member_version=version, status=after.status, previous_status=before.status, change=change.change, effective_on=change.effective_on,
+        organization_id=after.organization_id,
+        federation_id=after.federation_id,
+        member_id=after.id,
+        member_version=version,
+        status=after.status,
+        previous_status=before.status,
+        change=change.change,
+        effective_on=change.effective_on,
     )

@@ -14,8 +14,12 @@ from unionfed_shared.paging import cursor_refusal, decode_cursor, page_of
 
 
 async def search_members(
-    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, wanted: MemberFilter,
-    cursor: str | None, limit: int,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    wanted: MemberFilter,
+    cursor: str | None,
+    limit: int,
 ) -> tuple[list[Member], str | None]:
     """One page of the members in the organization and everything below it, and the cursor after it.
     An organization outside the caller's scope answers like a missing one."""

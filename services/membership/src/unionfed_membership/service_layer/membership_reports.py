@@ -164,8 +164,20 @@ def _total(root: Organization, rows: list[Figures]) -> Figures:
 
 
 CSV_HEADERS_ZH = (
-    "组织代码", "组织名称", "职工人数", "在职会员", "退休会员", "会员合计", "入会率(%)",
-    "入会", "转入", "转出", "退休", "离会", "去世", "重新入会",
+    "组织代码",
+    "组织名称",
+    "职工人数",
+    "在职会员",
+    "退休会员",
+    "会员合计",
+    "入会率(%)",
+    "入会",
+    "转入",
+    "转出",
+    "退休",
+    "离会",
+    "去世",
+    "重新入会",
 )
 
 
@@ -178,9 +190,16 @@ def report_csv(report: Report) -> bytes:
     for row in [*report.unions, report.total]:
         rate = row.membership_rate_percent
         name = "合计 " + row.name if row is report.total else row.name
-        writer.writerow([
-            row.organization_id, name, "" if row.staff_count is None else row.staff_count, row.active,
-            row.retired, row.active + row.retired, rate or "",
-            *(row.changes[c] for c in CHANGES),
-        ])
+        writer.writerow(
+            [
+                row.organization_id,
+                name,
+                "" if row.staff_count is None else row.staff_count,
+                row.active,
+                row.retired,
+                row.active + row.retired,
+                rate or "",
+                *(row.changes[c] for c in CHANGES),
+            ]
+        )
     return buffer.getvalue().encode("utf-8-sig")

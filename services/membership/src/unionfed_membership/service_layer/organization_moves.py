@@ -12,7 +12,10 @@ from unionfed_shared.errors import Forbidden, Invalid
 
 
 async def move_organization(
-    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.MoveOrganization,
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    command: commands.MoveOrganization,
     today: dt.date | None = None,
 ) -> Organization:
     before = await organization_in_scope(uow, principal, organization_id)
@@ -36,8 +39,13 @@ async def move_organization(
     await uow.organizations.move(before, after, moved_on, principal.subject)
     uow.emit(
         OrganizationMovedV1(
-            organization_id=after.id, federation_id=after.federation_id, old_parent_id=before.parent_id,
-            new_parent_id=after.parent_id, old_path=list(before.path), new_path=list(after.path), moved_on=moved_on,
+            organization_id=after.id,
+            federation_id=after.federation_id,
+            old_parent_id=before.parent_id,
+            new_parent_id=after.parent_id,
+            old_path=list(before.path),
+            new_path=list(after.path),
+            moved_on=moved_on,
         )
     )
     await uow.commit()

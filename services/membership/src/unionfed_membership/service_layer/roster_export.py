@@ -19,7 +19,18 @@ from unionfed_shared.auth import Principal
 Format = Literal["xlsx", "csv"]
 HEADERS = {
     "zh": ("姓名", "性别", "身份证号", "手机", "工号", "入会日期", "基本工资", "工会小组", "所属工会", "状态"),
-    "en": ("name", "gender", "id_number", "phone", "staff_no", "joined_on", "base_salary", "union_group", "union", "status"),
+    "en": (
+        "name",
+        "gender",
+        "id_number",
+        "phone",
+        "staff_no",
+        "joined_on",
+        "base_salary",
+        "union_group",
+        "union",
+        "status",
+    ),
 }
 GENDER = {"zh": {"female": "女", "male": "男"}, "en": {"female": "female", "male": "male"}}
 STATUS = {

@@ -129,7 +129,7 @@ def _xlsx_records(data: bytes) -> Iterator[Sequence[object]]:
             "roster_too_large",
             zh=f"工作簿解压后为 {unpacked} 字节，超过 {MAX_XLSX_UNPACKED_BYTES} 字节的上限，请拆分后再导入",
             en=f"the workbook unpacks to {unpacked} bytes, more than the limit of {MAX_XLSX_UNPACKED_BYTES}; "
-               "split the file",
+            "split the file",
         )
     try:
         # data_only=False: a formula comes back as its text ("=…") and is refused as injection,
@@ -152,7 +152,7 @@ def _csv_records(data: bytes) -> Iterator[Sequence[object]]:
         raise Invalid(
             "roster_encoding_unsupported",
             zh="该 CSV 为 UTF-16 编码（Excel 的“Unicode 文本”）；请另存为“CSV UTF-8”或“CSV（逗号分隔）”",
-            en="the CSV is UTF-16 (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or \"CSV (逗号分隔)\"",
+            en='the CSV is UTF-16 (Excel\'s "Unicode text"); save it as "CSV UTF-8" or "CSV (逗号分隔)"',
         )
     if data.startswith(b"\xef\xbb\xbf"):
         text = data.decode("utf-8-sig")

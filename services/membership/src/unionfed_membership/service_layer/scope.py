@@ -21,5 +21,9 @@ async def member_in_scope(
     member = await (uow.members.get_for_update(member_id) if for_update else uow.members.get(member_id))
     organization = await uow.organizations.get(member.organization_id) if member else None
     if member is None or organization is None or not principal.can_see(organization.path):
-        raise NotFound("member_not_found", zh="未找到该会员，或该会员不在您的管理范围内", en="member not found or outside your scope")
+        raise NotFound(
+            "member_not_found",
+            zh="未找到该会员，或该会员不在您的管理范围内",
+            en="member not found or outside your scope",
+        )
     return member

@@ -140,8 +140,10 @@ grants = Table(
     Column("cancelled_by", Text),
     Column("cancelled_at", DateTime(timezone=True)),
     Column("cancel_reason", Text),
-    CheckConstraint("money_fen >= 0 AND goods_fen >= 0 AND amount_fen = money_fen + goods_fen AND amount_fen > 0",
-                    name="ck_grants_amounts"),
+    CheckConstraint(
+        "money_fen >= 0 AND goods_fen >= 0 AND amount_fen = money_fen + goods_fen AND amount_fen > 0",
+        name="ck_grants_amounts",
+    ),
     CheckConstraint("status IN ('recorded', 'approved', 'cancelled')", name="ck_grants_status"),
     # A cancelled grant frees its occasion, so a refused grant can be recorded again once funded.
     Index("uq_grants_occasion", "occasion_key", unique=True, postgresql_where=text("status <> 'cancelled'")),

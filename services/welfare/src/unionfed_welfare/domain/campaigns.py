@@ -78,7 +78,9 @@ MAX_TOTAL_FEN = 10**15  # PositiveRequestFen's bound on the hold finance reserve
 
 def total_cost(cost_per_member_fen: int, enrolled: int) -> int:
     if enrolled == 0:
-        raise Invalid("no_eligible_members", zh="没有符合本项目条件的会员", en="no member is eligible for this campaign")
+        raise Invalid(
+            "no_eligible_members", zh="没有符合本项目条件的会员", en="no member is eligible for this campaign"
+        )
     total = cost_per_member_fen * enrolled
     if total > MAX_TOTAL_FEN:
         # Reserved in finance as one amount, which the money contracts bound.
@@ -137,8 +139,9 @@ def next_claim(status: str, decision: DecideClaim, claimed_fen: int) -> dict:
         return {"status": REJECTED, "reason": decision.reason}
     if decision.action == "pay":
         if decision.paid_fen is None:
-            raise Invalid("claim_payment_amount_missing", zh="赔付须填写赔付金额（paid_fen）",
-                          en="paying a claim needs paid_fen")
+            raise Invalid(
+                "claim_payment_amount_missing", zh="赔付须填写赔付金额（paid_fen）", en="paying a claim needs paid_fen"
+            )
         if decision.paid_fen > claimed_fen:
             raise Invalid(
                 "claim_payment_over_claimed",

@@ -47,12 +47,15 @@ class RecordDonation(BaseModel):
         if not anonymous and not donor:
             raise field_refusal("donor_missing", zh="请填写捐款人，或选择匿名", en="name the donor or set anonymous")
         if anonymous and donor:
-            raise field_refusal("anonymous_donation_names_donor", zh="匿名捐款不填写捐款人",
-                                en="an anonymous donation names no donor")
+            raise field_refusal(
+                "anonymous_donation_names_donor", zh="匿名捐款不填写捐款人", en="an anonymous donation names no donor"
+            )
         if donor and donor.strip().lower() == ANONYMOUS:
-            raise field_refusal("anonymous_donation_names_donor",
-                                zh="匿名捐款请选择匿名（anonymous=true），不要把捐款人写作 anonymous",
-                                en="use anonymous=true for an anonymous donation")
+            raise field_refusal(
+                "anonymous_donation_names_donor",
+                zh="匿名捐款请选择匿名（anonymous=true），不要把捐款人写作 anonymous",
+                en="use anonymous=true for an anonymous donation",
+            )
         return donor
 
     def donor_label(self) -> str:

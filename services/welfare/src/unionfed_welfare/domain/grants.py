@@ -74,7 +74,9 @@ def occasion_key(member_id, visit_type: str, occasion_on: dt.date, occasion_ref:
     return f"{member_id}:{visit_type}:{occasion_on.isoformat()}:{ref}"
 
 
-def amounts(standard_fen: int | None, money_fen: int | None, goods_values: Iterable[int], visit_type: str) -> tuple[int, int]:
+def amounts(
+    standard_fen: int | None, money_fen: int | None, goods_values: Iterable[int], visit_type: str
+) -> tuple[int, int]:
     """(money, goods value) of a grant: by default the standard amount less the goods given.
 
     A grant may be less than the policy's standard, never more: the standard is what the

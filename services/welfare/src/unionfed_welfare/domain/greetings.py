@@ -46,7 +46,12 @@ MemberStatus = Literal["active", "retired"]
 # Running the batch again puts the recipients finance refused back to pending with a new hold
 # (see ``retry_hold_id``): once the union is funded they are asked for again, once per run.
 PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED = (
-    "pending", "requested", "pay_requested", "paid", "skipped", "refused",
+    "pending",
+    "requested",
+    "pay_requested",
+    "paid",
+    "skipped",
+    "refused",
 )
 STATUSES = (PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED)
 IN_FLIGHT = (REQUESTED, PAY_REQUESTED)
@@ -72,7 +77,9 @@ class Eligibility(BaseModel):
     gender: Literal["female", "male"] | None = None
     statuses: Annotated[list[MemberStatus], Field(min_length=1)] = ["active"]
 
-    def refusal(self, member: dict | None, member_path: list[str] | None, scope_organization_id: str) -> Ineligible | None:
+    def refusal(
+        self, member: dict | None, member_path: list[str] | None, scope_organization_id: str
+    ) -> Ineligible | None:
         """Why ``member`` may not be greeted now; None when they may."""
         if member is None:
             return Ineligible("会员名册中已无此人", "no longer in the directory")
@@ -89,7 +96,8 @@ class Eligibility(BaseModel):
             )
         if self.gender and member["gender"] != self.gender:
             return Ineligible(
-                f"本次只面向{GENDER_ZH.get(self.gender, self.gender)}会员", f"the batch is for {self.gender} members only"
+                f"本次只面向{GENDER_ZH.get(self.gender, self.gender)}会员",
+                f"the batch is for {self.gender} members only",
             )
         return None
 

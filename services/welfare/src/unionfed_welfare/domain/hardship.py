@@ -102,5 +102,10 @@ def may_read_details(principal: Principal, organization_path: list[str]) -> bool
 
 def redacted(file: dict) -> dict:
     """What a caller without the right to details sees: that a file exists, by pseudonym."""
-    return {"id": file["id"], "pseudonym": file["pseudonym"], "organization_id": file["organization_id"],
-            "status": file["status"], "details_visible": False}
+    return {
+        "id": file["id"],
+        "pseudonym": file["pseudonym"],
+        "organization_id": file["organization_id"],
+        "status": file["status"],
+        "details_visible": False,
+    }

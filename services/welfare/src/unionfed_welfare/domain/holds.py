@@ -9,8 +9,13 @@ is a refused payment: the money is still reserved in finance, so the hold is res
 FINAL = ("paid", "voided", "refused")
 # A hold's status as a refusal says it to Chinese staff.
 STATUS_ZH = {
-    "requested": "待财务预留", "reserved": "已预留", "refused": "被财务拒绝", "pay_requested": "支付中",
-    "paid": "已支付", "cancel_requested": "取消中", "voided": "已作废",
+    "requested": "待财务预留",
+    "reserved": "已预留",
+    "refused": "被财务拒绝",
+    "pay_requested": "支付中",
+    "paid": "已支付",
+    "cancel_requested": "取消中",
+    "voided": "已作废",
 }
 
 

@@ -99,16 +99,22 @@ def _greeting_url(organization_id: str, batch_id: uuid.UUID) -> str:
 
 @router.post("/organizations/{organization_id}/festival-greetings/preview", response_model=GreetingPreview)
 @exempt("a preview writes nothing")
-async def preview_greeting(organization_id: str, command: greeting_rules.CreateGreeting,
-                           principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def preview_greeting(
+    organization_id: str, command: greeting_rules.CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     """How many members a greeting created now would reach and its total: creating selects the same members."""
     async with runtime.uow() as uow:
         return await greetings.preview(uow, principal, organization_id, command)
 
 
 @router.get("/organizations/{organization_id}/festival-greetings", response_model=Page[GreetingOut])
-async def list_greetings(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-                         cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> dict:
+async def list_greetings(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> dict:
     """The greetings of the organization's subtree with their progress, newest first (`not_paid` left
     empty here: read one greeting, or its recipients, for that)."""
     async with runtime.uow() as uow:
@@ -116,10 +122,12 @@ async def list_greetings(organization_id: str, principal: CurrentPrincipal, runt
     return {"items": found, "next_cursor": next_cursor}
 
 
-@router.post("/organizations/{organization_id}/festival-greetings", status_code=status.HTTP_202_ACCEPTED,
-             response_model=Accepted)
-async def create_greeting(organization_id: str, command: greeting_rules.CreateGreeting,
-                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> Accepted:
+@router.post(
+    "/organizations/{organization_id}/festival-greetings", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted
+)
+async def create_greeting(
+    organization_id: str, command: greeting_rules.CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> Accepted:
     """Freeze the eligible members of the subtree; `…/run` (or `unionfed welfare greet`) pays them."""
     async with runtime.uow() as uow:
         batch_id = await greetings.create(uow, principal, organization_id, command)
@@ -138,8 +146,9 @@ async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUI
 
 @router.post("/organizations/{organization_id}/festival-greetings/{batch_id}/run", response_model=GreetingOut)
 @exempt("resumes the batch: running it again pays no one twice; it commits chunk by chunk on purpose")
-async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
-                       runtime: CurrentRuntime) -> dict:
+async def run_greeting(
+    organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     """Process every recipient still pending; running it again asks once more for those finance refused, never pays anyone twice."""
     await _greeting(runtime, principal, organization_id, batch_id, greetings.MANAGERS)
     await greetings.run(runtime.uow, batch_id)
@@ -147,16 +156,20 @@ async def run_greeting(organization_id: str, batch_id: uuid.UUID, principal: Cur
 
 
 @router.get("/organizations/{organization_id}/festival-greetings/{batch_id}", response_model=GreetingOut)
-async def get_greeting(organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal,
-                       runtime: CurrentRuntime) -> dict:
+async def get_greeting(
+    organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     return await _greeting(runtime, principal, organization_id, batch_id)
 
 
-@router.get("/organizations/{organization_id}/festival-greetings/{batch_id}/recipients",
-            response_model=Page[Recipient])
+@router.get("/organizations/{organization_id}/festival-greetings/{batch_id}/recipients", response_model=Page[Recipient])
 async def greeting_recipients(
-    organization_id: str, batch_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    status_: RecipientStatus | None = Query(default=None, alias="status"), cursor: Cursor = None,
+    organization_id: str,
+    batch_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    status_: RecipientStatus | None = Query(default=None, alias="status"),
+    cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> dict:
     """Each recipient with their state, by name, a page at a time."""
@@ -208,10 +221,14 @@ class ClaimOut(BaseModel):
     updated_at: LocalTime
 
 
-@router.post("/organizations/{organization_id}/welfare-campaigns", status_code=status.HTTP_201_CREATED,
-             response_model=CampaignOut)
-async def create_campaign(organization_id: str, command: campaign_rules.CreateCampaign,
-                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+@router.post(
+    "/organizations/{organization_id}/welfare-campaigns",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CampaignOut,
+)
+async def create_campaign(
+    organization_id: str, command: campaign_rules.CreateCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         campaign_id = await campaigns.create(uow, principal, organization_id, command)
     return await _campaign(runtime, principal, campaign_id)
@@ -228,22 +245,25 @@ async def get_campaign(campaign_id: uuid.UUID, principal: CurrentPrincipal, runt
 
 
 @router.post("/welfare-campaigns/{campaign_id}/payment", response_model=CampaignOut)
-async def pay_campaign(campaign_id: uuid.UUID, command: campaign_rules.PayCampaign,
-                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def pay_campaign(
+    campaign_id: uuid.UUID, command: campaign_rules.PayCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.pay(uow, principal, campaign_id, command)
 
 
 @router.post("/welfare-campaigns/{campaign_id}/cancellation", response_model=CampaignOut)
-async def cancel_campaign(campaign_id: uuid.UUID, command: campaign_rules.CancelCampaign,
-                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def cancel_campaign(
+    campaign_id: uuid.UUID, command: campaign_rules.CancelCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.cancel(uow, principal, campaign_id, command)
 
 
 @router.post("/welfare-campaigns/{campaign_id}/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimOut)
-async def file_claim(campaign_id: uuid.UUID, command: campaign_rules.FileClaim,
-                     principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def file_claim(
+    campaign_id: uuid.UUID, command: campaign_rules.FileClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.file_claim(uow, principal, campaign_id, command)
 
@@ -256,8 +276,9 @@ async def list_claims(campaign_id: uuid.UUID, principal: CurrentPrincipal, runti
 
 
 @router.post("/insurance-claims/{claim_id}/decision", response_model=ClaimOut)
-async def decide_claim(claim_id: uuid.UUID, decision: campaign_rules.DecideClaim,
-                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def decide_claim(
+    claim_id: uuid.UUID, decision: campaign_rules.DecideClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     """review (filed → under_review), pay (under_review → paid), reject (with a reason)."""
     async with runtime.uow() as uow:
         return await campaigns.decide_claim(uow, principal, claim_id, decision)
@@ -294,10 +315,12 @@ class DriveOut(BaseModel):
     created_at: LocalTime
 
 
-@router.post("/organizations/{organization_id}/donation-drives", status_code=status.HTTP_201_CREATED,
-             response_model=DriveOut)
-async def create_drive(organization_id: str, command: donation_rules.CreateDrive,
-                       principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+@router.post(
+    "/organizations/{organization_id}/donation-drives", status_code=status.HTTP_201_CREATED, response_model=DriveOut
+)
+async def create_drive(
+    organization_id: str, command: donation_rules.CreateDrive, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         drive = await donations.create(uow, principal, organization_id, command)
         return await donations.view(uow, principal, drive)
@@ -310,16 +333,19 @@ async def get_drive(code: str, principal: CurrentPrincipal, runtime: CurrentRunt
 
 
 @router.post("/donation-drives/{code}/donations", status_code=status.HTTP_201_CREATED, response_model=DonationOut)
-async def record_donation(code: str, command: donation_rules.RecordDonation,
-                          principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
+async def record_donation(
+    code: str, command: donation_rules.RecordDonation, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     async with runtime.uow() as uow:
         return await donations.record(uow, principal, code, command)
 
 
-@router.post("/donation-drives/{code}/disbursements", status_code=status.HTTP_201_CREATED,
-             response_model=DisbursementOut)
-async def disburse(code: str, command: donation_rules.Disburse, principal: CurrentPrincipal,
-                   runtime: CurrentRuntime) -> dict:
+@router.post(
+    "/donation-drives/{code}/disbursements", status_code=status.HTTP_201_CREATED, response_model=DisbursementOut
+)
+async def disburse(
+    code: str, command: donation_rules.Disburse, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> dict:
     """Pay the beneficiary from what the drive raised; more than it still holds is refused (409)."""
     async with runtime.uow() as uow:
         return await donations.disburse(uow, principal, code, command)

@@ -153,14 +153,23 @@ def local(value):
 @router.post("/organizations/{organization_id}/hardship-files", status_code=status.HTTP_201_CREATED)
 async def open_file(
     organization_id: str,
-    body: Annotated[OpenFile, example(
-        "A member with a serious illness",
-        {
-            "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "level": "hardship", "cause": "serious_illness",
-            "cause_detail": "本人重病住院", "opened_on": "2026-11-05", "next_review_on": "2027-05-05",
-        },
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime):
+    body: Annotated[
+        OpenFile,
+        example(
+            "A member with a serious illness",
+            {
+                "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11",
+                "level": "hardship",
+                "cause": "serious_illness",
+                "cause_detail": "本人重病住院",
+                "opened_on": "2026-11-05",
+                "next_review_on": "2027-05-05",
+            },
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+):
     async with runtime.uow() as uow:
         return local(await hardship_service.open_file(uow, principal, organization_id, body))
 
@@ -219,33 +228,47 @@ async def get_policy(federation_id: str, principal: CurrentPrincipal, runtime: C
 @router.post("/organizations/{organization_id}/grants", status_code=status.HTTP_201_CREATED)
 async def record_grant(
     organization_id: str,
-    body: Annotated[RecordGrant, example(
-        "A hospital visit with fruit and a standard grant",
-        {
-            "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11", "visit_type": "hospitalised", "occasion_on": "2026-11-03",
-            "occasion_ref": "住院号 2026-11873", "goods": [{"item": "水果篮", "quantity": 1, "unit": "个", "value_fen": 10000}],
-        },
-    )],
-    principal: CurrentPrincipal, runtime: CurrentRuntime):
+    body: Annotated[
+        RecordGrant,
+        example(
+            "A hospital visit with fruit and a standard grant",
+            {
+                "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11",
+                "visit_type": "hospitalised",
+                "occasion_on": "2026-11-03",
+                "occasion_ref": "住院号 2026-11873",
+                "goods": [{"item": "水果篮", "quantity": 1, "unit": "个", "value_fen": 10000}],
+            },
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+):
     async with runtime.uow() as uow:
         return local(await grant_service.record(uow, principal, organization_id, body))
 
 
-@router.post("/organizations/{organization_id}/grants/preview", response_model=GrantPreview,
-             summary="What recording this grant would give, before it is recorded")
+@router.post(
+    "/organizations/{organization_id}/grants/preview",
+    response_model=GrantPreview,
+    summary="What recording this grant would give, before it is recorded",
+)
 @exempt("a preview writes nothing")
-async def preview_grant(organization_id: str, body: RecordGrant, request: Request, principal: CurrentPrincipal,
-                        runtime: CurrentRuntime) -> GrantPreview:
+async def preview_grant(
+    organization_id: str, body: RecordGrant, request: Request, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> GrantPreview:
     """The same checks as recording (a refusal of the input is the same problem); the member's
     yearly cap, what is left of it and the refusal recording would meet, and the member's grants
     of the same visit type in the same year (`taken`: this very occasion). Nothing is written."""
     async with runtime.uow() as uow:
         found = await grant_service.preview(uow, principal, organization_id, body)
     refusal = found["cap_refusal"]
-    return GrantPreview(**{
-        **found,
-        "cap_refusal": Refusal(code=refusal.code, detail=refusal.text(language_of(request))) if refusal else None,
-    })
+    return GrantPreview(
+        **{
+            **found,
+            "cap_refusal": Refusal(code=refusal.code, detail=refusal.text(language_of(request))) if refusal else None,
+        }
+    )
 
 
 @router.get("/organizations/{organization_id}/grants", summary="Grants of the organization's subtree, a page at a time")
@@ -264,7 +287,11 @@ async def grants_of(
     """By occasion date, then as recorded. Pass the answer's `next_cursor` as `cursor` for the next
     page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`."""
     wanted = grant_service.GrantFilter(
-        status=status_, visit_type=visit_type, member_id=member_id, occasion_from=occasion_from, occasion_to=occasion_to,
+        status=status_,
+        visit_type=visit_type,
+        member_id=member_id,
+        occasion_from=occasion_from,
+        occasion_to=occasion_to,
     )
     async with runtime.uow() as uow:
         found, next_cursor = await grant_service.grants_of(uow, principal, organization_id, wanted, cursor, limit)
@@ -294,8 +321,11 @@ async def cancel_grant(grant_id: uuid.UUID, body: CancelGrant, principal: Curren
 
 @router.get("/organizations/{organization_id}/welfare-report")
 async def welfare_report(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime,
-    start: Annotated[Day, Query(alias="from")], end: Annotated[Day, Query(alias="to")],
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    start: Annotated[Day, Query(alias="from")],
+    end: Annotated[Day, Query(alias="to")],
 ):
     async with runtime.uow() as uow:
         return local(await welfare_reports.report(uow, principal, organization_id, start, end))

@@ -30,7 +30,10 @@ def greet(batch_id: uuid.UUID, chunk_size: int) -> None:
         try:
             with caused_by(Causation.new_command(actor="cli:welfare-greet")):
                 return await greetings.run(
-                    runtime.uow, batch_id, chunk_size=chunk_size, on_chunk=lambda p: click.echo(p.line()),
+                    runtime.uow,
+                    batch_id,
+                    chunk_size=chunk_size,
+                    on_chunk=lambda p: click.echo(p.line()),
                 )
         finally:
             await runtime.engine.dispose()

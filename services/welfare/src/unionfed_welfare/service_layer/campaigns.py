@@ -26,15 +26,22 @@ def _now() -> dt.datetime:
 
 
 def _hidden() -> NotFound:
-    return NotFound("campaign_not_found", zh="未找到该体检或保险项目，或不在您的管辖范围内",
-                    en="campaign not found or outside your scope")
+    return NotFound(
+        "campaign_not_found",
+        zh="未找到该体检或保险项目，或不在您的管辖范围内",
+        en="campaign not found or outside your scope",
+    )
 
 
 def _claim_hidden() -> NotFound:
-    return NotFound("claim_not_found", zh="未找到该理赔申请，或不在您的管辖范围内", en="claim not found or outside your scope")
+    return NotFound(
+        "claim_not_found", zh="未找到该理赔申请，或不在您的管辖范围内", en="claim not found or outside your scope"
+    )
 
 
-async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign) -> uuid.UUID:
+async def create(
+    uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign
+) -> uuid.UUID:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
     assert path is not None  # require_scope refused an unknown organization
@@ -44,21 +51,40 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     campaign_id, hold_id = uuid.uuid4(), uuid.uuid4()
     await uow.session.execute(
         insert(campaigns).values(
-            id=campaign_id, organization_id=organization_id, federation_id=path[0], kind=command.kind,
-            title=command.title, provider=command.provider, cost_per_member_fen=command.cost_per_member_fen,
-            eligible_gender=command.eligibility.gender, eligible_statuses=list(dict.fromkeys(command.eligibility.statuses)),
-            hold_id=hold_id, created_by=principal.subject,
+            id=campaign_id,
+            organization_id=organization_id,
+            federation_id=path[0],
+            kind=command.kind,
+            title=command.title,
+            provider=command.provider,
+            cost_per_member_fen=command.cost_per_member_fen,
+            eligible_gender=command.eligibility.gender,
+            eligible_statuses=list(dict.fromkeys(command.eligibility.statuses)),
+            hold_id=hold_id,
+            created_by=principal.subject,
         )
     )
     await uow.session.execute(
         insert(campaign_enrollments),
-        [{"campaign_id": campaign_id, "member_id": m["id"], "display_name": m["display_name"],
-          "organization_id": m["organization_id"]} for m in enrolled],
+        [
+            {
+                "campaign_id": campaign_id,
+                "member_id": m["id"],
+                "display_name": m["display_name"],
+                "organization_id": m["organization_id"],
+            }
+            for m in enrolled
+        ],
     )
     # Creating the campaign approves its cost: the whole of it is reserved at once.
     await money.reserve(
-        uow, hold_id=hold_id, organization_id=organization_id, federation_id=path[0], category="welfare",
-        amount_fen=total, purpose=f"{KIND_NAMES[command.kind]}: {command.title}",
+        uow,
+        hold_id=hold_id,
+        organization_id=organization_id,
+        federation_id=path[0],
+        category="welfare",
+        amount_fen=total,
+        purpose=f"{KIND_NAMES[command.kind]}: {command.title}",
         reference=f"{rules.REFERENCE_PREFIX}{campaign_id}",
     )
     await uow.commit()
@@ -68,15 +94,23 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
 async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.CreateCampaign) -> list[dict]:
     eligibility = command.eligibility
     query = (
-        select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id, members_t.c.gender,
-               members_t.c.status, organizations_t.c.path)
+        select(
+            members_t.c.id,
+            members_t.c.display_name,
+            members_t.c.organization_id,
+            members_t.c.gender,
+            members_t.c.status,
+            organizations_t.c.path,
+        )
         .join(organizations_t, organizations_t.c.id == members_t.c.organization_id)
         .where(organizations_t.c.path.any_() == organization_id)
         .order_by(members_t.c.id)
     )
     if command.member_ids is not None:
         named = list(dict.fromkeys(command.member_ids))
-        rows = {r["id"]: dict(r) for r in (await uow.session.execute(query.where(members_t.c.id.in_(named)))).mappings()}
+        rows = {
+            r["id"]: dict(r) for r in (await uow.session.execute(query.where(members_t.c.id.in_(named)))).mappings()
+        }
         refusals = []
         for member_id in named:
             member = rows.get(member_id)
@@ -91,7 +125,8 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
             raise Invalid(
                 "members_not_eligible",
                 zh="以下会员不能纳入本项目：" + "；".join(f"{member_id}：{why.zh}" for member_id, why in refusals[:20]),
-                en="these members cannot be enrolled: " + "; ".join(f"{member_id}: {why.en}" for member_id, why in refusals[:20]),
+                en="these members cannot be enrolled: "
+                + "; ".join(f"{member_id}: {why.en}" for member_id, why in refusals[:20]),
             )
         return [rows[m] for m in named]
     query = query.where(members_t.c.status.in_(eligibility.statuses))
@@ -100,7 +135,9 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
     return [dict(r) for r in (await uow.session.execute(query)).mappings()]
 
 
-async def load(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, roles=READERS, lock: bool = False) -> dict:
+async def load(
+    uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, roles=READERS, lock: bool = False
+) -> dict:
     query = select(campaigns).where(campaigns.c.id == campaign_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None or not principal.can_see(await directory.path_of(uow.session, row["organization_id"]) or []):
@@ -111,12 +148,20 @@ async def load(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, ro
 
 async def view(uow: UnitOfWork, campaign: dict) -> dict:
     enrolled = (
-        await uow.session.execute(
-            select(campaign_enrollments.c.member_id, campaign_enrollments.c.display_name, campaign_enrollments.c.organization_id)
-            .where(campaign_enrollments.c.campaign_id == campaign["id"])
-            .order_by(campaign_enrollments.c.display_name, campaign_enrollments.c.member_id)
+        (
+            await uow.session.execute(
+                select(
+                    campaign_enrollments.c.member_id,
+                    campaign_enrollments.c.display_name,
+                    campaign_enrollments.c.organization_id,
+                )
+                .where(campaign_enrollments.c.campaign_id == campaign["id"])
+                .order_by(campaign_enrollments.c.display_name, campaign_enrollments.c.member_id)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     hold = (await money.holds(uow.session, [campaign["hold_id"]])).get(campaign["hold_id"], {})
     return {
         **campaign,
@@ -133,8 +178,13 @@ async def pay(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, com
     hold = (await money.holds(uow.session, [campaign["hold_id"]]))[campaign["hold_id"]]
     rules.check_payment(command.amount_fen, hold["amount_fen"], campaign["status"])
     # money.pay refuses (409, with finance's reason) unless finance has reserved the cost.
-    await money.pay(uow, hold_id=campaign["hold_id"], amount_fen=command.amount_fen, paid_on=command.paid_on,
-                    description=command.description)
+    await money.pay(
+        uow,
+        hold_id=campaign["hold_id"],
+        amount_fen=command.amount_fen,
+        paid_on=command.paid_on,
+        description=command.description,
+    )
     await uow.session.execute(
         update(campaigns).where(campaigns.c.id == campaign_id).values(status="paid", paid_fen=command.amount_fen)
     )
@@ -162,8 +212,10 @@ async def on_campaign_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
     """Finance answered about a campaign's hold: a refusal shows on the campaign's status too."""
     campaign_id = uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX))
     campaign = (
-        await uow.session.execute(select(campaigns).where(campaigns.c.id == campaign_id).with_for_update())
-    ).mappings().first()
+        (await uow.session.execute(select(campaigns).where(campaigns.c.id == campaign_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if campaign is None or campaign["hold_id"] != hold["hold_id"]:
         return
     values = rules.after_answer(campaign["status"], settled.operation, settled.outcome)
@@ -180,19 +232,29 @@ money.on_settled(rules.REFERENCE_PREFIX, on_campaign_settled)
 async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.FileClaim) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS)
     if campaign["kind"] != "insurance":
-        raise Invalid("claim_needs_insurance", zh="理赔只能针对团体保险项目申请", en="claims are filed against an insurance campaign")
-    enrolled = await uow.session.scalar(
-        select(func.count()).select_from(campaign_enrollments).where(
-            campaign_enrollments.c.campaign_id == campaign_id, campaign_enrollments.c.member_id == command.member_id
+        raise Invalid(
+            "claim_needs_insurance",
+            zh="理赔只能针对团体保险项目申请",
+            en="claims are filed against an insurance campaign",
         )
+    enrolled = await uow.session.scalar(
+        select(func.count())
+        .select_from(campaign_enrollments)
+        .where(campaign_enrollments.c.campaign_id == campaign_id, campaign_enrollments.c.member_id == command.member_id)
     )
     if not enrolled:
-        raise Invalid("claim_member_not_insured", zh="该会员未参加此保险项目", en="the member is not insured by this campaign")
+        raise Invalid(
+            "claim_member_not_insured", zh="该会员未参加此保险项目", en="the member is not insured by this campaign"
+        )
     claim_id = uuid.uuid4()
     await uow.session.execute(
         insert(insurance_claims).values(
-            id=claim_id, campaign_id=campaign_id, member_id=command.member_id, claimed_fen=command.claimed_fen,
-            description=command.description, filed_by=principal.subject,
+            id=claim_id,
+            campaign_id=campaign_id,
+            member_id=command.member_id,
+            claimed_fen=command.claimed_fen,
+            description=command.description,
+            filed_by=principal.subject,
         )
     )
     await uow.commit()
@@ -201,8 +263,10 @@ async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UU
 
 async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUID, decision: rules.DecideClaim) -> dict:
     claim = (
-        await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id).with_for_update())
-    ).mappings().first()
+        (await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if claim is None:
         raise _claim_hidden()
     try:
@@ -219,10 +283,14 @@ async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUI
 
 async def claims_of(uow: UnitOfWork, campaign_id: uuid.UUID) -> list[dict]:
     rows = await uow.session.execute(
-        select(insurance_claims).where(insurance_claims.c.campaign_id == campaign_id).order_by(insurance_claims.c.created_at)
+        select(insurance_claims)
+        .where(insurance_claims.c.campaign_id == campaign_id)
+        .order_by(insurance_claims.c.created_at)
     )
     return [dict(r) for r in rows.mappings()]
 
 
 async def _claim(uow: UnitOfWork, claim_id: uuid.UUID) -> dict:
-    return dict((await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id))).mappings().one())
+    return dict(
+        (await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id))).mappings().one()
+    )

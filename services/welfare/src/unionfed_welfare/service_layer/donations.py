@@ -21,8 +21,11 @@ from unionfed_welfare.service_layer.greetings import MANAGERS
 
 
 def _hidden() -> NotFound:
-    return NotFound("donation_drive_not_found", zh="未找到该爱心捐款，或不在您的管辖范围内",
-                    en="donation drive not found or outside your scope")
+    return NotFound(
+        "donation_drive_not_found",
+        zh="未找到该爱心捐款，或不在您的管辖范围内",
+        en="donation drive not found or outside your scope",
+    )
 
 
 def _code_taken(code: str) -> Conflict:
@@ -35,12 +38,21 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*MANAGERS)
     beneficiary = (
-        await uow.session.execute(select(directory.members).where(directory.members.c.id == command.beneficiary_member_id))
-    ).mappings().first()
+        (
+            await uow.session.execute(
+                select(directory.members).where(directory.members.c.id == command.beneficiary_member_id)
+            )
+        )
+        .mappings()
+        .first()
+    )
     beneficiary_path = beneficiary and await directory.path_of(uow.session, beneficiary["organization_id"])
     if beneficiary is None or organization_id not in (beneficiary_path or []):
-        raise Invalid("beneficiary_not_in_scope", zh="受助人不是本单位及下属单位的会员",
-                      en="the beneficiary is not a member of this organization's subtree")
+        raise Invalid(
+            "beneficiary_not_in_scope",
+            zh="受助人不是本单位及下属单位的会员",
+            en="the beneficiary is not a member of this organization's subtree",
+        )
     if await uow.session.scalar(select(donation_drives.c.id).where(donation_drives.c.code == command.code)):
         raise _code_taken(command.code)
     drive_id = uuid.uuid4()
@@ -50,9 +62,15 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     try:
         await uow.session.execute(
             insert(donation_drives).values(
-                id=drive_id, code=command.code, organization_id=organization_id, federation_id=path[0],
-                title=command.title, beneficiary_member_id=beneficiary["id"], beneficiary_name=beneficiary["display_name"],
-                pseudonym=pseudonym, created_by=principal.subject,
+                id=drive_id,
+                code=command.code,
+                organization_id=organization_id,
+                federation_id=path[0],
+                title=command.title,
+                beneficiary_member_id=beneficiary["id"],
+                beneficiary_name=beneficiary["display_name"],
+                pseudonym=pseudonym,
+                created_by=principal.subject,
             )
         )
     except IntegrityError:  # the same code taken by a concurrent request
@@ -74,17 +92,31 @@ async def record(uow: UnitOfWork, principal: Principal, code: str, command: rule
     drive = await load(uow, principal, code, roles=MANAGERS, lock=True)
     donation_id, donor = uuid.uuid4(), command.donor_label()
     await uow.session.execute(
-        insert(donations).values(id=donation_id, drive_id=drive["id"], donor=donor, amount_fen=command.amount_fen,
-                                 received_on=command.received_on, recorded_by=principal.subject)
+        insert(donations).values(
+            id=donation_id,
+            drive_id=drive["id"],
+            donor=donor,
+            amount_fen=command.amount_fen,
+            received_on=command.received_on,
+            recorded_by=principal.subject,
+        )
     )
     await uow.session.execute(
-        update(donation_drives).where(donation_drives.c.id == drive["id"])
+        update(donation_drives)
+        .where(donation_drives.c.id == drive["id"])
         .values(raised_fen=donation_drives.c.raised_fen + command.amount_fen)
     )
-    uow.emit(DonationReceivedV1(
-        organization_id=drive["organization_id"], federation_id=drive["federation_id"], donation_id=donation_id,
-        drive=code, amount_fen=command.amount_fen, received_on=command.received_on, donor=donor,
-    ))
+    uow.emit(
+        DonationReceivedV1(
+            organization_id=drive["organization_id"],
+            federation_id=drive["federation_id"],
+            donation_id=donation_id,
+            drive=code,
+            amount_fen=command.amount_fen,
+            received_on=command.received_on,
+            donor=donor,
+        )
+    )
     await uow.commit()
     return {"id": donation_id, "donor": donor, "amount_fen": command.amount_fen, "received_on": command.received_on}
 
@@ -95,19 +127,31 @@ async def disburse(uow: UnitOfWork, principal: Principal, code: str, command: ru
     rules.check_disbursement(command.amount_fen, drive["raised_fen"], drive["disbursed_fen"])
     disbursement_id = uuid.uuid4()
     await uow.session.execute(
-        insert(donation_disbursements).values(id=disbursement_id, drive_id=drive["id"], amount_fen=command.amount_fen,
-                                              paid_on=command.paid_on, recorded_by=principal.subject)
+        insert(donation_disbursements).values(
+            id=disbursement_id,
+            drive_id=drive["id"],
+            amount_fen=command.amount_fen,
+            paid_on=command.paid_on,
+            recorded_by=principal.subject,
+        )
     )
     await uow.session.execute(
-        update(donation_drives).where(donation_drives.c.id == drive["id"])
+        update(donation_drives)
+        .where(donation_drives.c.id == drive["id"])
         .values(disbursed_fen=donation_drives.c.disbursed_fen + command.amount_fen)
     )
     # Finance records the beneficiary's pseudonym only: the ledger and its disclosure are public.
-    uow.emit(DonationsDisbursedV1(
-        organization_id=drive["organization_id"], federation_id=drive["federation_id"],
-        disbursement_id=disbursement_id, drive=code, amount_fen=command.amount_fen, paid_on=command.paid_on,
-        beneficiary=drive["pseudonym"],
-    ))
+    uow.emit(
+        DonationsDisbursedV1(
+            organization_id=drive["organization_id"],
+            federation_id=drive["federation_id"],
+            disbursement_id=disbursement_id,
+            drive=code,
+            amount_fen=command.amount_fen,
+            paid_on=command.paid_on,
+            beneficiary=drive["pseudonym"],
+        )
+    )
     await uow.commit()
     return {"id": disbursement_id, "amount_fen": command.amount_fen, "paid_on": command.paid_on}
 
@@ -116,17 +160,29 @@ async def view(uow: UnitOfWork, principal: Principal, drive: dict) -> dict:
     """Officers see whom the drive is for; everyone else in scope sees the pseudonym."""
     officer = principal.role in MANAGERS
     gifts = (
-        await uow.session.execute(
-            select(donations.c.id, donations.c.donor, donations.c.amount_fen, donations.c.received_on)
-            .where(donations.c.drive_id == drive["id"]).order_by(donations.c.received_on, donations.c.created_at)
+        (
+            await uow.session.execute(
+                select(donations.c.id, donations.c.donor, donations.c.amount_fen, donations.c.received_on)
+                .where(donations.c.drive_id == drive["id"])
+                .order_by(donations.c.received_on, donations.c.created_at)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     paid = (
-        await uow.session.execute(
-            select(donation_disbursements.c.id, donation_disbursements.c.amount_fen, donation_disbursements.c.paid_on)
-            .where(donation_disbursements.c.drive_id == drive["id"]).order_by(donation_disbursements.c.created_at)
+        (
+            await uow.session.execute(
+                select(
+                    donation_disbursements.c.id, donation_disbursements.c.amount_fen, donation_disbursements.c.paid_on
+                )
+                .where(donation_disbursements.c.drive_id == drive["id"])
+                .order_by(donation_disbursements.c.created_at)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     return {
         "code": drive["code"],
         "organization_id": drive["organization_id"],

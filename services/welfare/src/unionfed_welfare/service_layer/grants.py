@@ -36,12 +36,17 @@ def _now() -> dt.datetime:
 
 
 def _hidden() -> NotFound:
-    return NotFound("grant_not_found", zh="未找到该慰问记录，或不在您的管辖范围内", en="grant not found or outside your scope")
+    return NotFound(
+        "grant_not_found", zh="未找到该慰问记录，或不在您的管辖范围内", en="grant not found or outside your scope"
+    )
 
 
 def _no_policy() -> NotFound:
-    return NotFound("visit_policy_not_found", zh="您的范围内没有该联合会的慰问标准",
-                    en="no visit policy for this federation in your scope")
+    return NotFound(
+        "visit_policy_not_found",
+        zh="您的范围内没有该联合会的慰问标准",
+        en="no visit policy for this federation in your scope",
+    )
 
 
 async def federation_today(uow: UnitOfWork, organization_id: str) -> dt.date:
@@ -63,12 +68,17 @@ async def set_policy(uow: UnitOfWork, principal: Principal, federation_id: str, 
             en=f"{federation_id} is not a federation at the root of its tree",
         )
     rules.check_policy(command.amounts_fen, command.yearly_cap_fen)
-    values = {"amounts_fen": command.amounts_fen, "yearly_cap_fen": command.yearly_cap_fen,
-              "updated_by": principal.subject, "updated_at": _now()}
+    values = {
+        "amounts_fen": command.amounts_fen,
+        "yearly_cap_fen": command.yearly_cap_fen,
+        "updated_by": principal.subject,
+        "updated_at": _now(),
+    }
     from sqlalchemy.dialects.postgresql import insert as pg_insert
 
     await uow.session.execute(
-        pg_insert(visit_policies).values(federation_id=federation_id, **values)
+        pg_insert(visit_policies)
+        .values(federation_id=federation_id, **values)
         .on_conflict_do_update(index_elements=[visit_policies.c.federation_id], set_=values)
     )
     await uow.commit()
@@ -78,7 +88,11 @@ async def set_policy(uow: UnitOfWork, principal: Principal, federation_id: str, 
 async def policy(uow: UnitOfWork, principal: Principal, federation_id: str) -> dict:
     if principal.federation_id != federation_id:
         raise _no_policy()
-    row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
+    row = (
+        (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id)))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise _no_policy()
     return dict(row)
@@ -115,15 +129,21 @@ async def _assess(uow: UnitOfWork, principal: Principal, organization_id: str, c
     federation_id = org_path[0]
     standard = await _policy_row(uow, federation_id)
     money_fen, goods_fen = rules.amounts(
-        standard["amounts_fen"].get(command.visit_type), command.money_fen,
-        [g.value_fen for g in command.goods], command.visit_type,
+        standard["amounts_fen"].get(command.visit_type),
+        command.money_fen,
+        [g.value_fen for g in command.goods],
+        command.visit_type,
     )
     if command.hardship_file_id is not None:
         await _require_hardship_file(uow, command.hardship_file_id, member["id"])
     return _Assessed(
-        member=member, federation_id=federation_id, money_fen=money_fen, goods_fen=goods_fen,
+        member=member,
+        federation_id=federation_id,
+        money_fen=money_fen,
+        goods_fen=goods_fen,
         occasion_key=rules.occasion_key(member["id"], command.visit_type, command.occasion_on, command.occasion_ref),
-        year=command.occasion_on.year, yearly_cap_fen=standard["yearly_cap_fen"],
+        year=command.occasion_on.year,
+        yearly_cap_fen=standard["yearly_cap_fen"],
     )
 
 
@@ -137,23 +157,43 @@ async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, c
     member_id = assessed.member["id"]
     granted = await granted_in_year(uow, assessed.federation_id, member_id, assessed.year)
     same_year = (
-        await uow.session.execute(
-            select(grants).where(grants.c.federation_id == assessed.federation_id, grants.c.member_id == member_id,
-                                 grants.c.visit_type == command.visit_type, grants.c.year == assessed.year,
-                                 grants.c.status != "cancelled")
-            .order_by(grants.c.occasion_on, grants.c.recorded_at)
+        (
+            await uow.session.execute(
+                select(grants)
+                .where(
+                    grants.c.federation_id == assessed.federation_id,
+                    grants.c.member_id == member_id,
+                    grants.c.visit_type == command.visit_type,
+                    grants.c.year == assessed.year,
+                    grants.c.status != "cancelled",
+                )
+                .order_by(grants.c.occasion_on, grants.c.recorded_at)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     return {
-        "member_id": member_id, "member_name": assessed.member["display_name"], "year": assessed.year,
-        "money_fen": assessed.money_fen, "goods_fen": assessed.goods_fen, "amount_fen": assessed.amount_fen,
-        "yearly_cap_fen": assessed.yearly_cap_fen, "granted_this_year_fen": granted,
+        "member_id": member_id,
+        "member_name": assessed.member["display_name"],
+        "year": assessed.year,
+        "money_fen": assessed.money_fen,
+        "goods_fen": assessed.goods_fen,
+        "amount_fen": assessed.amount_fen,
+        "yearly_cap_fen": assessed.yearly_cap_fen,
+        "granted_this_year_fen": granted,
         "cap_left_fen": rules.cap_left(granted, assessed.yearly_cap_fen),
         "cap_refusal": rules.cap_refusal(granted, assessed.amount_fen, assessed.yearly_cap_fen, assessed.year),
         "same_occasion": [
-            {"id": g["id"], "organization_id": g["organization_id"], "occasion_on": g["occasion_on"],
-             "occasion_ref": g["occasion_ref"], "amount_fen": g["amount_fen"], "status": g["status"],
-             "taken": g["occasion_key"] == assessed.occasion_key}
+            {
+                "id": g["id"],
+                "organization_id": g["organization_id"],
+                "occasion_on": g["occasion_on"],
+                "occasion_ref": g["occasion_ref"],
+                "amount_fen": g["amount_fen"],
+                "status": g["status"],
+                "taken": g["occasion_key"] == assessed.occasion_key,
+            }
             for g in same_year
         ],
     }
@@ -169,36 +209,66 @@ async def record(uow: UnitOfWork, principal: Principal, organization_id: str, co
         text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"grant-cap:{federation_id}:{member['id']}:{year}"}
     )
     await _require_new_occasion(uow, key)
-    rules.check_cap(await granted_in_year(uow, federation_id, member["id"], year), assessed.amount_fen,
-                    assessed.yearly_cap_fen, year)
+    rules.check_cap(
+        await granted_in_year(uow, federation_id, member["id"], year),
+        assessed.amount_fen,
+        assessed.yearly_cap_fen,
+        year,
+    )
     grant_id, hold_id = uuid.uuid4(), uuid.uuid4()
     amount = money_fen + goods_fen
     language = await directory.language_of(uow.session, organization_id)
     await money.reserve(
-        uow, hold_id=hold_id, organization_id=organization_id, federation_id=federation_id, category="welfare",
-        amount_fen=amount, purpose=f"{rules.visit_label(command.visit_type, language)} {command.occasion_on}",
+        uow,
+        hold_id=hold_id,
+        organization_id=organization_id,
+        federation_id=federation_id,
+        category="welfare",
+        amount_fen=amount,
+        purpose=f"{rules.visit_label(command.visit_type, language)} {command.occasion_on}",
         reference=f"grant/{grant_id}",
     )
     try:
         await uow.session.execute(
             insert(grants).values(
-                id=grant_id, organization_id=organization_id, federation_id=federation_id, member_id=member["id"],
-                visit_type=command.visit_type, occasion_on=command.occasion_on, occasion_ref=command.occasion_ref.strip(),
-                occasion_key=key, year=year, money_fen=money_fen, goods_fen=goods_fen, amount_fen=amount,
-                hardship_file_id=command.hardship_file_id, note=command.note, hold_id=hold_id,
+                id=grant_id,
+                organization_id=organization_id,
+                federation_id=federation_id,
+                member_id=member["id"],
+                visit_type=command.visit_type,
+                occasion_on=command.occasion_on,
+                occasion_ref=command.occasion_ref.strip(),
+                occasion_key=key,
+                year=year,
+                money_fen=money_fen,
+                goods_fen=goods_fen,
+                amount_fen=amount,
+                hardship_file_id=command.hardship_file_id,
+                note=command.note,
+                hold_id=hold_id,
                 recorded_by=principal.subject,
             )
         )
     except IntegrityError as exc:  # recorded by someone else since the check above
         await uow.session.rollback()
         await _require_new_occasion(uow, key)
-        raise Conflict("grant_occasion_taken", zh="该慰问事由刚刚已由他人登记",
-                       en="this occasion was just granted by someone else") from exc
+        raise Conflict(
+            "grant_occasion_taken", zh="该慰问事由刚刚已由他人登记", en="this occasion was just granted by someone else"
+        ) from exc
     if command.goods:
         await uow.session.execute(
             insert(grant_goods),
-            [{"id": uuid.uuid4(), "grant_id": grant_id, "item": g.item, "quantity": g.quantity, "unit": g.unit,
-              "value_fen": g.value_fen} for g in command.goods],
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "grant_id": grant_id,
+                    "item": g.item,
+                    "quantity": g.quantity,
+                    "unit": g.unit,
+                    "value_fen": g.value_fen,
+                }
+                for g in command.goods
+            ],
         )
     await uow.commit()
     return await read(uow, principal, grant_id)
@@ -216,12 +286,18 @@ async def approve(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, co
     paid_on = command.paid_on or await federation_today(uow, grant["organization_id"])
     language = await directory.language_of(uow.session, grant["organization_id"])
     # Finance is told which part was goods, so its disclosure shows cash and goods apart.
-    await money.pay(uow, hold_id=grant["hold_id"], amount_fen=grant["amount_fen"], paid_on=paid_on,
-                    description=rules.paid_grant_description(grant["visit_type"], grant_id, language),
-                    goods_fen=grant["goods_fen"])
+    await money.pay(
+        uow,
+        hold_id=grant["hold_id"],
+        amount_fen=grant["amount_fen"],
+        paid_on=paid_on,
+        description=rules.paid_grant_description(grant["visit_type"], grant_id, language),
+        goods_fen=grant["goods_fen"],
+    )
     await uow.session.execute(
-        update(grants).where(grants.c.id == grant_id).values(status="approved", approved_by=principal.subject,
-                                                             approved_at=_now())
+        update(grants)
+        .where(grants.c.id == grant_id)
+        .values(status="approved", approved_by=principal.subject, approved_at=_now())
     )
     await uow.commit()
     return await read(uow, principal, grant_id)
@@ -241,9 +317,9 @@ async def cancel(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, com
             en=f"the grant's money is {hold['status']}; only an unpaid grant is cancelled",
         )
     await uow.session.execute(
-        update(grants).where(grants.c.id == grant_id).values(
-            status="cancelled", cancelled_by=principal.subject, cancelled_at=_now(), cancel_reason=command.reason
-        )
+        update(grants)
+        .where(grants.c.id == grant_id)
+        .values(status="cancelled", cancelled_by=principal.subject, cancelled_at=_now(), cancel_reason=command.reason)
     )
     await uow.commit()
     return await read(uow, principal, grant_id)
@@ -263,19 +339,27 @@ class GrantFilter:
 
 
 async def grants_of(
-    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: GrantFilter = GrantFilter(),
-    cursor: str | None = None, limit: int = DEFAULT_LIMIT,
+    uow: UnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    wanted: GrantFilter = GrantFilter(),
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
 ) -> tuple[list[dict], str | None]:
     """A page of the grants of the organization's subtree, by occasion date then recording, and the
     cursor after it."""
     principal.require_scope(await directory.path_of(uow.session, organization_id))
     principal.require_role(*READERS)
     query = (
-        select(grants).join(directory.organizations, directory.organizations.c.id == grants.c.organization_id)
+        select(grants)
+        .join(directory.organizations, directory.organizations.c.id == grants.c.organization_id)
         .where(literal(organization_id) == any_(directory.organizations.c.path))
     )
-    for column, value in ((grants.c.status, wanted.status), (grants.c.visit_type, wanted.visit_type),
-                          (grants.c.member_id, wanted.member_id)):
+    for column, value in (
+        (grants.c.status, wanted.status),
+        (grants.c.visit_type, wanted.visit_type),
+        (grants.c.member_id, wanted.member_id),
+    ):
         if value is not None:
             query = query.where(column == value)
     if wanted.occasion_from is not None:
@@ -305,19 +389,32 @@ def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
 async def granted_in_year(uow: UnitOfWork, federation_id: str, member_id: uuid.UUID, year: int) -> int:
     """What counts against the cap: every grant of the year not cancelled and not refused."""
     # sum() of a bigint is numeric in PostgreSQL: back to integer fen before it reaches a message.
-    return int((await uow.session.execute(
-        select(func.coalesce(func.sum(grants.c.amount_fen), 0))
-        .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
-        .where(grants.c.federation_id == federation_id, grants.c.member_id == member_id, grants.c.year == year,
-               grants.c.status != "cancelled", welfare_holds.c.status.not_in(RELEASED))
-    )).scalar_one())
+    return int(
+        (
+            await uow.session.execute(
+                select(func.coalesce(func.sum(grants.c.amount_fen), 0))
+                .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
+                .where(
+                    grants.c.federation_id == federation_id,
+                    grants.c.member_id == member_id,
+                    grants.c.year == year,
+                    grants.c.status != "cancelled",
+                    welfare_holds.c.status.not_in(RELEASED),
+                )
+            )
+        ).scalar_one()
+    )
 
 
 # Helpers
 
 
 async def _policy_row(uow: UnitOfWork, federation_id: str) -> dict:
-    row = (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id))).mappings().first()
+    row = (
+        (await uow.session.execute(select(visit_policies).where(visit_policies.c.federation_id == federation_id)))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise Invalid(
             "visit_policy_missing",
@@ -330,8 +427,9 @@ async def _policy_row(uow: UnitOfWork, federation_id: str) -> dict:
 async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
     first = (
         await uow.session.execute(
-            select(grants.c.id, grants.c.organization_id, grants.c.recorded_by)
-            .where(grants.c.occasion_key == key, grants.c.status != "cancelled")
+            select(grants.c.id, grants.c.organization_id, grants.c.recorded_by).where(
+                grants.c.occasion_key == key, grants.c.status != "cancelled"
+            )
         )
     ).first()
     if first is not None:
@@ -345,7 +443,11 @@ async def _require_new_occasion(uow: UnitOfWork, key: str) -> None:
 async def _require_hardship_file(uow: UnitOfWork, file_id: uuid.UUID, member_id: uuid.UUID) -> None:
     owner = await uow.session.scalar(select(hardship_files.c.member_id).where(hardship_files.c.id == file_id))
     if owner != member_id:
-        raise Invalid("hardship_file_of_another_member", zh="该困难职工档案不属于此会员", en="the hardship file is not this member's")
+        raise Invalid(
+            "hardship_file_of_another_member",
+            zh="该困难职工档案不属于此会员",
+            en="the hardship file is not this member's",
+        )
 
 
 async def _load(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> dict:
@@ -362,7 +464,8 @@ async def _view(uow: UnitOfWork, grant: dict) -> dict:
     hold = (await money.holds(uow.session, [grant["hold_id"]]))[grant["hold_id"]]
     goods = await uow.session.execute(
         select(grant_goods.c.item, grant_goods.c.quantity, grant_goods.c.unit, grant_goods.c.value_fen)
-        .where(grant_goods.c.grant_id == grant["id"]).order_by(grant_goods.c.item, grant_goods.c.id)
+        .where(grant_goods.c.grant_id == grant["id"])
+        .order_by(grant_goods.c.item, grant_goods.c.id)
     )
     member_name = await uow.session.scalar(
         select(directory.members.c.display_name).where(directory.members.c.id == grant["member_id"])

@@ -40,8 +40,11 @@ def _now() -> dt.datetime:
 
 def hidden() -> NotFound:
     """A batch the caller may not see answers as one that does not exist."""
-    return NotFound("greeting_not_found", zh="未找到该节日慰问，或不在您的管辖范围内",
-                    en="festival greeting not found or outside your scope")
+    return NotFound(
+        "greeting_not_found",
+        zh="未找到该节日慰问，或不在您的管辖范围内",
+        en="festival greeting not found or outside your scope",
+    )
 
 
 async def _eligible(
@@ -66,30 +69,49 @@ async def _eligible(
 async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> dict:
     """How many a greeting would reach if created now, and what it would cost: creating selects the same."""
     _path, recipients = await _eligible(uow, principal, organization_id, command.eligibility)
-    return {"recipients": len(recipients), "amount_fen": command.amount_fen,
-            "total_fen": len(recipients) * command.amount_fen}
+    return {
+        "recipients": len(recipients),
+        "amount_fen": command.amount_fen,
+        "total_fen": len(recipients) * command.amount_fen,
+    }
 
 
-async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> uuid.UUID:
+async def create(
+    uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting
+) -> uuid.UUID:
     eligibility = command.eligibility
     path, recipients = await _eligible(uow, principal, organization_id, eligibility)
     if not recipients:
-        raise Invalid("no_eligible_members", zh="本单位及下属单位没有符合本次节日慰问条件的会员",
-                      en="no member of this organization's subtree is eligible for this greeting")
+        raise Invalid(
+            "no_eligible_members",
+            zh="本单位及下属单位没有符合本次节日慰问条件的会员",
+            en="no member of this organization's subtree is eligible for this greeting",
+        )
     batch_id = uuid.uuid4()
     await uow.session.execute(
         insert(greeting_batches).values(
-            id=batch_id, organization_id=organization_id, federation_id=path[0], festival=command.festival,
-            amount_fen=command.amount_fen, eligible_gender=eligibility.gender,
-            eligible_statuses=list(dict.fromkeys(eligibility.statuses)), paid_on=command.paid_on,
-            total=len(recipients), created_by=principal.subject,
+            id=batch_id,
+            organization_id=organization_id,
+            federation_id=path[0],
+            festival=command.festival,
+            amount_fen=command.amount_fen,
+            eligible_gender=eligibility.gender,
+            eligible_statuses=list(dict.fromkeys(eligibility.statuses)),
+            paid_on=command.paid_on,
+            total=len(recipients),
+            created_by=principal.subject,
         )
     )
     await uow.session.execute(
         insert(greeting_recipients),
         [
-            {"batch_id": batch_id, "member_id": r.id, "display_name": r.display_name,
-             "organization_id": r.organization_id, "hold_id": rules.hold_id(batch_id, r.id)}
+            {
+                "batch_id": batch_id,
+                "member_id": r.id,
+                "display_name": r.display_name,
+                "organization_id": r.organization_id,
+                "hold_id": rules.hold_id(batch_id, r.id),
+            }
             for r in recipients
         ],
     )
@@ -98,7 +120,11 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
 
 
 async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID, roles=READERS) -> dict:
-    batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().first()
+    batch = (
+        (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id)))
+        .mappings()
+        .first()
+    )
     if batch is None or not principal.can_see(await directory.path_of(uow.session, batch["organization_id"]) or []):
         raise hidden()
     principal.require_role(*roles)
@@ -106,7 +132,10 @@ async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.
 
 
 async def run(
-    uow_factory: Callable[[], UnitOfWork], batch_id: uuid.UUID, *, chunk_size: int = CHUNK,
+    uow_factory: Callable[[], UnitOfWork],
+    batch_id: uuid.UUID,
+    *,
+    chunk_size: int = CHUNK,
     on_chunk: Callable[[rules.Progress], Awaitable[None] | None] | None = None,
 ) -> rules.Progress:
     """Process every pending recipient; safe to run again, or twice at once (the batch row is locked).
@@ -141,22 +170,28 @@ async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
     the start of a run, so recipients refused again during the run wait for the next one.
     """
     batch = (
-        await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
-    ).mappings().first()
+        (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if batch is None:
         raise hidden()
     refused = (
         await uow.session.execute(
-            select(greeting_recipients.c.member_id, greeting_recipients.c.hold_id)
-            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.REFUSED)
+            select(greeting_recipients.c.member_id, greeting_recipients.c.hold_id).where(
+                greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.REFUSED
+            )
         )
     ).all()
     if not refused:
         return 0
     await uow.session.execute(
         update(greeting_recipients)
-        .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == bindparam("b_member"),
-               greeting_recipients.c.status == rules.REFUSED)
+        .where(
+            greeting_recipients.c.batch_id == batch_id,
+            greeting_recipients.c.member_id == bindparam("b_member"),
+            greeting_recipients.c.status == rules.REFUSED,
+        )
         .values(status=rules.PENDING, hold_id=bindparam("b_hold"), reason=None, processed_at=None, settled_at=None)
         .execution_options(synchronize_session=False),
         [{"b_member": r.member_id, "b_hold": rules.retry_hold_id(r.hold_id)} for r in refused],
@@ -170,22 +205,30 @@ async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
 async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
     """Handle the next chunk of pending recipients; False once none was left."""
     batch = (
-        await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update())
-    ).mappings().first()
+        (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if batch is None:
         raise hidden()
     chunk = (
-        await uow.session.execute(
-            select(greeting_recipients)
-            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.PENDING)
-            .order_by(greeting_recipients.c.member_id)
-            .limit(chunk_size)
+        (
+            await uow.session.execute(
+                select(greeting_recipients)
+                .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status == rules.PENDING)
+                .order_by(greeting_recipients.c.member_id)
+                .limit(chunk_size)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     if not chunk:
         if batch["processed_at"] is None:
             await uow.session.execute(
-                update(greeting_batches).where(greeting_batches.c.id == batch_id).values(status="processed", processed_at=_now())
+                update(greeting_batches)
+                .where(greeting_batches.c.id == batch_id)
+                .values(status="processed", processed_at=_now())
             )
         return False
     eligibility = rules.Eligibility(gender=batch["eligible_gender"], statuses=batch["eligible_statuses"])
@@ -199,15 +242,22 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
         refusal = eligibility.refusal(member, member_path, batch["organization_id"])
         if refusal is None:
             await money.reserve(
-                uow, hold_id=row["hold_id"], organization_id=batch["organization_id"],
-                federation_id=batch["federation_id"], category="welfare", amount_fen=batch["amount_fen"],
-                purpose=purpose, reference=rules.reference(batch_id, row["member_id"], row["hold_id"]),
+                uow,
+                hold_id=row["hold_id"],
+                organization_id=batch["organization_id"],
+                federation_id=batch["federation_id"],
+                category="welfare",
+                amount_fen=batch["amount_fen"],
+                purpose=purpose,
+                reference=rules.reference(batch_id, row["member_id"], row["hold_id"]),
             )
-        changes.append({
-            "b_member": row["member_id"],
-            "b_status": rules.SKIPPED if refusal else rules.REQUESTED,
-            "b_reason": f"not eligible at payment time: {refusal.en}" if refusal else None,
-        })
+        changes.append(
+            {
+                "b_member": row["member_id"],
+                "b_status": rules.SKIPPED if refusal else rules.REQUESTED,
+                "b_reason": f"not eligible at payment time: {refusal.en}" if refusal else None,
+            }
+        )
     await uow.session.execute(
         update(greeting_recipients)
         .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == bindparam("b_member"))
@@ -242,15 +292,27 @@ async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
 async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) -> dict:
     """The batch, its progress, and who was not paid and why."""
     progress = await progress_of(uow, batch["id"])
-    unpaid = [] if not with_not_paid else (
-        await uow.session.execute(
-            select(greeting_recipients.c.member_id, greeting_recipients.c.display_name,
-                   greeting_recipients.c.status, greeting_recipients.c.reason)
-            .where(greeting_recipients.c.batch_id == batch["id"],
-                   greeting_recipients.c.status.in_((rules.SKIPPED, rules.REFUSED)))
-            .order_by(greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+    unpaid = (
+        []
+        if not with_not_paid
+        else (
+            await uow.session.execute(
+                select(
+                    greeting_recipients.c.member_id,
+                    greeting_recipients.c.display_name,
+                    greeting_recipients.c.status,
+                    greeting_recipients.c.reason,
+                )
+                .where(
+                    greeting_recipients.c.batch_id == batch["id"],
+                    greeting_recipients.c.status.in_((rules.SKIPPED, rules.REFUSED)),
+                )
+                .order_by(greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+            )
         )
-    ).mappings().all()
+        .mappings()
+        .all()
+    )
     counts = progress.counts
     return {
         **batch,
@@ -267,8 +329,9 @@ async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) ->
     }
 
 
-async def batches_of(uow: UnitOfWork, principal: Principal, organization_id: str, cursor: str | None,
-                     limit: int) -> tuple[list[dict], str | None]:
+async def batches_of(
+    uow: UnitOfWork, principal: Principal, organization_id: str, cursor: str | None, limit: int
+) -> tuple[list[dict], str | None]:
     """The greetings of the organization's subtree, newest first, a page at a time."""
     principal.require_scope(await directory.path_of(uow.session, organization_id))
     principal.require_role(*READERS)
@@ -287,12 +350,17 @@ async def batches_of(uow: UnitOfWork, principal: Principal, organization_id: str
     return [await report(uow, batch, with_not_paid=False) for batch in page], next_cursor
 
 
-async def recipients_of(uow: UnitOfWork, batch: dict, status: str | None, cursor: str | None,
-                        limit: int) -> tuple[list[dict], str | None]:
+async def recipients_of(
+    uow: UnitOfWork, batch: dict, status: str | None, cursor: str | None, limit: int
+) -> tuple[list[dict], str | None]:
     """A page of the batch's recipients, each with their state, by name."""
     query = select(
-        greeting_recipients.c.member_id, greeting_recipients.c.display_name, greeting_recipients.c.organization_id,
-        greeting_recipients.c.status, greeting_recipients.c.reason, greeting_recipients.c.settled_at,
+        greeting_recipients.c.member_id,
+        greeting_recipients.c.display_name,
+        greeting_recipients.c.organization_id,
+        greeting_recipients.c.status,
+        greeting_recipients.c.reason,
+        greeting_recipients.c.settled_at,
     ).where(greeting_recipients.c.batch_id == batch["id"])
     if status is not None:
         query = query.where(greeting_recipients.c.status == status)
@@ -325,12 +393,16 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
     """Finance answered about a recipient's hold: pay it once reserved, record the end otherwise."""
     batch_id, member_id = rules.parse_reference(hold["reference"])
     recipient = (
-        await uow.session.execute(
-            select(greeting_recipients)
-            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == member_id)
-            .with_for_update()
+        (
+            await uow.session.execute(
+                select(greeting_recipients)
+                .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == member_id)
+                .with_for_update()
+            )
         )
-    ).mappings().first()
+        .mappings()
+        .first()
+    )
     if recipient is None or recipient["hold_id"] != hold["hold_id"]:
         return  # an answer about an earlier hold of a recipient asked for again
     status = rules.status_after_answer(recipient["status"], settled.outcome)
@@ -341,10 +413,17 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
         # can be asked for again with a new hold (running the batch again).
         await money.cancel(uow, hold_id=hold["hold_id"], reason=f"greeting payment refused: {settled.reason}")
     if status == rules.PAY_REQUESTED:
-        batch = (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id))).mappings().one()
+        batch = (
+            (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id)))
+            .mappings()
+            .one()
+        )
         # The hold's purpose is the festival's name in the federation's language (see _process_chunk).
         await money.pay(
-            uow, hold_id=hold["hold_id"], amount_fen=batch["amount_fen"], paid_on=batch["paid_on"],
+            uow,
+            hold_id=hold["hold_id"],
+            amount_fen=batch["amount_fen"],
+            paid_on=batch["paid_on"],
             description=f"{hold['purpose']} {batch['paid_on']:%Y-%m-%d}",
         )
     values: dict[str, object] = {"status": status}

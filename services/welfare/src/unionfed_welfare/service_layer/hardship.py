@@ -20,8 +20,11 @@ from unionfed_welfare.domain import hardship as rules
 
 
 def _hidden() -> NotFound:
-    return NotFound("hardship_file_not_found", zh="未找到该困难职工档案，或不在您的管辖范围内",
-                    en="hardship file not found or outside your scope")
+    return NotFound(
+        "hardship_file_not_found",
+        zh="未找到该困难职工档案，或不在您的管辖范围内",
+        en="hardship file not found or outside your scope",
+    )
 
 
 def _now() -> dt.datetime:
@@ -30,10 +33,16 @@ def _now() -> dt.datetime:
 
 async def member_in_scope(uow: UnitOfWork, principal: Principal, member_id: uuid.UUID, organization_id: str) -> dict:
     """The member, if they belong to ``organization_id``'s tree and the caller may see it."""
-    member = (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id))).mappings().first()
+    member = (
+        (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id)))
+        .mappings()
+        .first()
+    )
     path = await directory.path_of(uow.session, member["organization_id"]) if member else None
     if member is None or path is None or organization_id not in path or not principal.can_see(path):
-        raise NotFound("member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope")
+        raise NotFound(
+            "member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope"
+        )
     return dict(member)
 
 
@@ -48,25 +57,36 @@ async def open_file(uow: UnitOfWork, principal: Principal, organization_id: str,
     try:
         await uow.session.execute(
             insert(hardship_files).values(
-                id=file_id, organization_id=member["organization_id"], federation_id=member["federation_id"],
-                member_id=member["id"], pseudonym=rules.pseudonym(file_id), level=command.level, cause=command.cause,
-                cause_detail=command.cause_detail, family_situation=command.family_situation,
-                documents=list(dict.fromkeys(command.documents)), opened_on=command.opened_on,
-                next_review_on=next_on, opened_by=principal.subject,
+                id=file_id,
+                organization_id=member["organization_id"],
+                federation_id=member["federation_id"],
+                member_id=member["id"],
+                pseudonym=rules.pseudonym(file_id),
+                level=command.level,
+                cause=command.cause,
+                cause_detail=command.cause_detail,
+                family_situation=command.family_situation,
+                documents=list(dict.fromkeys(command.documents)),
+                opened_on=command.opened_on,
+                next_review_on=next_on,
+                opened_by=principal.subject,
             )
         )
     except IntegrityError as exc:
         await uow.session.rollback()
         existing = await uow.session.scalar(
-            select(hardship_files.c.id).where(hardship_files.c.member_id == member["id"], hardship_files.c.status == "open")
+            select(hardship_files.c.id).where(
+                hardship_files.c.member_id == member["id"], hardship_files.c.status == "open"
+            )
         )
         raise Conflict(
             "hardship_file_already_open",
             zh=f"该会员已有在档的困难职工档案 {existing}",
             en=f"the member already has an open hardship file {existing}",
         ) from exc
-    await _history(uow, file_id, "opened", command.opened_on, principal.subject, None, command.level,
-                   command.cause_detail, next_on)
+    await _history(
+        uow, file_id, "opened", command.opened_on, principal.subject, None, command.level, command.cause_detail, next_on
+    )
     await uow.commit()
     return await read(uow, principal, file_id)
 
@@ -86,7 +106,9 @@ async def review(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comm
         values["family_situation"] = command.family_situation
     await uow.session.execute(update(hardship_files).where(hardship_files.c.id == file_id).values(**values))
     kind = "level_changed" if level != file["level"] else "reviewed"
-    await _history(uow, file_id, kind, command.reviewed_on, principal.subject, file["level"], level, command.notes, next_on)
+    await _history(
+        uow, file_id, kind, command.reviewed_on, principal.subject, file["level"], level, command.notes, next_on
+    )
     await uow.commit()
     return await read(uow, principal, file_id)
 
@@ -96,12 +118,19 @@ async def close(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comma
     rules.require_open(file["status"])
     rules.require_not_before(command.closed_on, file["opened_on"], "销档", "the closing")
     await uow.session.execute(
-        update(hardship_files).where(hardship_files.c.id == file_id).values(
-            status="closed", closed_on=command.closed_on, close_reason=command.reason, next_review_on=None,
+        update(hardship_files)
+        .where(hardship_files.c.id == file_id)
+        .values(
+            status="closed",
+            closed_on=command.closed_on,
+            close_reason=command.reason,
+            next_review_on=None,
             updated_at=_now(),
         )
     )
-    await _history(uow, file_id, "closed", command.closed_on, principal.subject, file["level"], None, command.reason, None)
+    await _history(
+        uow, file_id, "closed", command.closed_on, principal.subject, file["level"], None, command.reason, None
+    )
     await uow.commit()
     return await read(uow, principal, file_id)
 
@@ -111,12 +140,16 @@ async def read(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID) -> dic
     return await _view(uow, principal, file)
 
 
-async def files_of(uow: UnitOfWork, principal: Principal, organization_id: str, *, due_on: dt.date | None = None) -> list[dict]:
+async def files_of(
+    uow: UnitOfWork, principal: Principal, organization_id: str, *, due_on: dt.date | None = None
+) -> list[dict]:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
-    query = select(hardship_files).join(
-        directory.organizations, directory.organizations.c.id == hardship_files.c.organization_id
-    ).where(literal(organization_id) == any_(directory.organizations.c.path))
+    query = (
+        select(hardship_files)
+        .join(directory.organizations, directory.organizations.c.id == hardship_files.c.organization_id)
+        .where(literal(organization_id) == any_(directory.organizations.c.path))
+    )
     if due_on is not None:
         query = query.where(hardship_files.c.status == "open", hardship_files.c.next_review_on <= due_on)
         query = query.order_by(hardship_files.c.next_review_on, hardship_files.c.id)
@@ -148,11 +181,16 @@ async def _view(uow: UnitOfWork, principal: Principal, file: dict, *, with_histo
         select(directory.members.c.display_name).where(directory.members.c.id == file["member_id"])
     )
     view = {k: v for k, v in file.items() if k != "path"}
-    view.update(member_name=member_name, level_label=rules.LEVELS[file["level"]],
-                cause_label=rules.CAUSES[file["cause"]], details_visible=True)
+    view.update(
+        member_name=member_name,
+        level_label=rules.LEVELS[file["level"]],
+        cause_label=rules.CAUSES[file["cause"]],
+        details_visible=True,
+    )
     if with_history:
         rows = await uow.session.execute(
-            select(hardship_reviews).where(hardship_reviews.c.file_id == file["id"])
+            select(hardship_reviews)
+            .where(hardship_reviews.c.file_id == file["id"])
             .order_by(hardship_reviews.c.reviewed_on, hardship_reviews.c.created_at)
         )
         view["history"] = [dict(row) for row in rows.mappings()]
@@ -162,7 +200,14 @@ async def _view(uow: UnitOfWork, principal: Principal, file: dict, *, with_histo
 async def _history(uow, file_id, kind, on, reviewer, before, after, notes, next_on) -> None:
     await uow.session.execute(
         insert(hardship_reviews).values(
-            id=uuid.uuid4(), file_id=file_id, kind=kind, reviewed_on=on, reviewer=reviewer,
-            level_before=before, level_after=after, notes=notes or "", next_review_on=next_on,
+            id=uuid.uuid4(),
+            file_id=file_id,
+            kind=kind,
+            reviewed_on=on,
+            reviewer=reviewer,
+            level_before=before,
+            level_after=after,
+            notes=notes or "",
+            next_review_on=next_on,
         )
     )

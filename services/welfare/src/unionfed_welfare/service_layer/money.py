@@ -52,17 +52,35 @@ def on_settled(reference_prefix: str, listener: Listener) -> None:
 
 
 async def reserve(
-    uow: UnitOfWork, *, hold_id: UUID, organization_id: str, federation_id: str, category: SpendingCategory,
-    amount_fen: int, purpose: str, reference: str,
+    uow: UnitOfWork,
+    *,
+    hold_id: UUID,
+    organization_id: str,
+    federation_id: str,
+    category: SpendingCategory,
+    amount_fen: int,
+    purpose: str,
+    reference: str,
 ) -> None:
     event = WelfareHoldRequestedV1(
-        organization_id=organization_id, federation_id=federation_id, hold_id=hold_id, category=category,
-        amount_fen=amount_fen, purpose=purpose[:200], reference=reference,
+        organization_id=organization_id,
+        federation_id=federation_id,
+        hold_id=hold_id,
+        category=category,
+        amount_fen=amount_fen,
+        purpose=purpose[:200],
+        reference=reference,
     )
     await uow.session.execute(
         insert(welfare_holds).values(
-            hold_id=hold_id, organization_id=organization_id, federation_id=federation_id, category=category,
-            amount_fen=amount_fen, purpose=event.purpose, reference=reference, status="requested",
+            hold_id=hold_id,
+            organization_id=organization_id,
+            federation_id=federation_id,
+            category=category,
+            amount_fen=amount_fen,
+            purpose=event.purpose,
+            reference=reference,
+            status="requested",
         )
     )
     uow.emit(event)
@@ -82,8 +100,11 @@ async def pay(
             en=f"the hold {hold['reference']} is {hold['status']}, not reserved{why}",
         )
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
-        raise Invalid("payment_amount_invalid", zh="支付金额须为正整数（单位：分）",
-                      en="the amount paid must be a positive integer of fen")
+        raise Invalid(
+            "payment_amount_invalid",
+            zh="支付金额须为正整数（单位：分）",
+            en="the amount paid must be a positive integer of fen",
+        )
     if amount_fen > hold["amount_fen"]:
         raise Invalid(
             "payment_over_reserved",
@@ -92,8 +113,12 @@ async def pay(
         )
     uow.emit(
         WelfareHoldPaidV1(
-            organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id,
-            amount_fen=amount_fen, paid_on=paid_on, description=description[:200] or hold["purpose"],
+            organization_id=hold["organization_id"],
+            federation_id=hold["federation_id"],
+            hold_id=hold_id,
+            amount_fen=amount_fen,
+            paid_on=paid_on,
+            description=description[:200] or hold["purpose"],
             goods_fen=goods_fen,
         )
     )
@@ -130,16 +155,26 @@ async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1
     if event.hold_id is None:
         return
     hold = (
-        await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update())
-    ).mappings().first()
+        (
+            await uow.session.execute(
+                select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update()
+            )
+        )
+        .mappings()
+        .first()
+    )
     if hold is None:  # another service's hold, or a treasurer's command
         return
     # The inbox drops a redelivered event; this key also drops the same answer under another id.
     recorded = await uow.session.scalar(
         pg_insert(welfare_hold_answers)
         .values(
-            journal_event_id=event.journal_event_id, hold_id=event.hold_id, operation=event.operation,
-            outcome=event.outcome, reason=event.reason, warnings=list(event.warnings),
+            journal_event_id=event.journal_event_id,
+            hold_id=event.hold_id,
+            operation=event.operation,
+            outcome=event.outcome,
+            reason=event.reason,
+            warnings=list(event.warnings),
         )
         .on_conflict_do_nothing()
         .returning(welfare_hold_answers.c.journal_event_id)
@@ -169,7 +204,8 @@ async def on_grant_payment_refused(uow: UnitOfWork, hold: dict, settled: MoneyRe
         return
     grant_id = UUID(hold["reference"].removeprefix(GRANT_PREFIX))
     await uow.session.execute(
-        update(grants).where(grants.c.id == grant_id, grants.c.hold_id == hold["hold_id"], grants.c.status == "approved")
+        update(grants)
+        .where(grants.c.id == grant_id, grants.c.hold_id == hold["hold_id"], grants.c.status == "approved")
         .values(status="recorded", approved_by=None, approved_at=None)
     )
 
@@ -179,8 +215,10 @@ on_settled(GRANT_PREFIX, on_grant_payment_refused)
 
 async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
     row = (
-        await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == hold_id).with_for_update())
-    ).mappings().first()
+        (await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == hold_id).with_for_update()))
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound("hold_not_found", zh=f"未找到款项预留 {hold_id}", en=f"no hold {hold_id}")
     return dict(row)

@@ -35,40 +35,73 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
     rows: dict[tuple[str, str], dict] = {}
 
     def row(org: str, visit_type: str) -> dict:
-        return rows.setdefault((org, visit_type), {
-            "organization_id": org, "visit_type": visit_type, "visit_label": VISIT_TYPES[visit_type],
-            "visits": 0, "granted_fen": 0, "paid": 0, "paid_fen": 0, "paid_money_fen": 0, "paid_goods_fen": 0,
-        })
+        return rows.setdefault(
+            (org, visit_type),
+            {
+                "organization_id": org,
+                "visit_type": visit_type,
+                "visit_label": VISIT_TYPES[visit_type],
+                "visits": 0,
+                "granted_fen": 0,
+                "paid": 0,
+                "paid_fen": 0,
+                "paid_money_fen": 0,
+                "paid_goods_fen": 0,
+            },
+        )
 
     visits = await uow.session.execute(
         select(grants.c.organization_id, grants.c.visit_type, func.count(), func.sum(grants.c.amount_fen))
-        .select_from(grants.join(orgs, orgs.c.id == grants.c.organization_id)
-                     .join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
-        .where(in_tree, grants.c.occasion_on.between(start, end), grants.c.status != "cancelled",
-               welfare_holds.c.status != "refused")
+        .select_from(
+            grants.join(orgs, orgs.c.id == grants.c.organization_id).join(
+                welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id
+            )
+        )
+        .where(
+            in_tree,
+            grants.c.occasion_on.between(start, end),
+            grants.c.status != "cancelled",
+            welfare_holds.c.status != "refused",
+        )
         .group_by(grants.c.organization_id, grants.c.visit_type)
     )
     for org, visit_type, count, amount in visits:
         row(org, visit_type).update(visits=count, granted_fen=int(amount or 0))
     # A grant is paid in full (money and goods at value), so the split is the grant's own.
     paid = await uow.session.execute(
-        select(grants.c.organization_id, grants.c.visit_type, func.count(), func.sum(welfare_holds.c.paid_fen),
-               func.sum(grants.c.money_fen), func.sum(grants.c.goods_fen))
-        .select_from(grants.join(orgs, orgs.c.id == grants.c.organization_id)
-                     .join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
+        select(
+            grants.c.organization_id,
+            grants.c.visit_type,
+            func.count(),
+            func.sum(welfare_holds.c.paid_fen),
+            func.sum(grants.c.money_fen),
+            func.sum(grants.c.goods_fen),
+        )
+        .select_from(
+            grants.join(orgs, orgs.c.id == grants.c.organization_id).join(
+                welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id
+            )
+        )
         .where(in_tree, welfare_holds.c.status == "paid", welfare_holds.c.paid_on.between(start, end))
         .group_by(grants.c.organization_id, grants.c.visit_type)
     )
     for org, visit_type, count, paid_fen, money_fen, goods_fen in paid:
-        row(org, visit_type).update(paid=count, paid_fen=int(paid_fen), paid_money_fen=int(money_fen),
-                                    paid_goods_fen=int(goods_fen))
+        row(org, visit_type).update(
+            paid=count, paid_fen=int(paid_fen), paid_money_fen=int(money_fen), paid_goods_fen=int(goods_fen)
+        )
     # Every welfare hold paid in the tree (grants, greetings, health checks …): the ledger's 5101.
-    welfare_paid = (await uow.session.execute(
-        select(func.coalesce(func.sum(welfare_holds.c.paid_fen), 0))
-        .select_from(welfare_holds.join(orgs, orgs.c.id == welfare_holds.c.organization_id))
-        .where(in_tree, welfare_holds.c.status == "paid", welfare_holds.c.category == "welfare",
-               welfare_holds.c.paid_on.between(start, end))
-    )).scalar_one()
+    welfare_paid = (
+        await uow.session.execute(
+            select(func.coalesce(func.sum(welfare_holds.c.paid_fen), 0))
+            .select_from(welfare_holds.join(orgs, orgs.c.id == welfare_holds.c.organization_id))
+            .where(
+                in_tree,
+                welfare_holds.c.status == "paid",
+                welfare_holds.c.category == "welfare",
+                welfare_holds.c.paid_on.between(start, end),
+            )
+        )
+    ).scalar_one()
     by_type = sorted(rows.values(), key=lambda r: (r["organization_id"], list(VISIT_TYPES).index(r["visit_type"])))
     return {
         "organization_id": organization_id,
@@ -94,7 +127,8 @@ async def _hardship(uow: UnitOfWork, in_tree, start: dt.date, end: dt.date) -> l
     open_at_end = and_(files.c.opened_on <= end, or_(files.c.closed_on.is_(None), files.c.closed_on > end))
     query = (
         select(
-            files.c.organization_id, files.c.level,
+            files.c.organization_id,
+            files.c.level,
             func.count().filter(open_at_end),
             func.count().filter(files.c.opened_on.between(start, end)),
             func.count().filter(files.c.closed_on.between(start, end)),
@@ -105,7 +139,13 @@ async def _hardship(uow: UnitOfWork, in_tree, start: dt.date, end: dt.date) -> l
         .order_by(files.c.organization_id, files.c.level)
     )
     return [
-        {"organization_id": org, "level": level, "level_label": LEVELS[level], "open": n_open, "opened": opened,
-         "closed": closed}
+        {
+            "organization_id": org,
+            "level": level,
+            "level_label": LEVELS[level],
+            "open": n_open,
+            "opened": opened,
+            "closed": closed,
+        }
         for org, level, n_open, opened, closed in await uow.session.execute(query)
     ]
