@@ -62,9 +62,12 @@ async def _open_files(
         files.append(
             ok(
                 await retry_missing(
+                    # The closure is awaited in this iteration, so its loop variables are this school's.
                     lambda: api.welfare.post(
-                        f"/v1/organizations/{school.id}/hardship-files", json=body, headers=officer
-                    ),  # noqa: B023 - awaited here
+                        f"/v1/organizations/{school.id}/hardship-files",  # noqa: B023
+                        json=body,  # noqa: B023
+                        headers=officer,  # noqa: B023
+                    ),
                     "a member in the welfare service",
                 )
             )["id"]
