@@ -52,7 +52,8 @@ async function ungrantedMember(page: Page): Promise<Member> {
 }
 
 async function pickDate(page: Page, testId: string, day: string) {
-  const input = page.getByTestId(testId).locator("input");
+  // antd's DatePicker puts the test id on its input itself.
+  const input = page.locator(`input[data-testid="${testId}"]`);
   await input.click();
   await input.fill(day);
   await input.press("Enter");
