@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { account, checkPage, signIn } from "./support";
+import { account, checkPage, pickDay, signIn } from "./support";
 
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
 const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
@@ -36,10 +36,7 @@ async function pickUnion(page: Page, scope: Locator, label: RegExp, name: string
 }
 
 async function pickDate(scope: Locator, label: RegExp, day: string) {
-  const input = scope.getByLabel(label);
-  await input.click();
-  await input.fill(day);
-  await input.press("Enter");
+  await pickDay(scope.getByLabel(label), day);
 }
 
 test("an officer finds a member by name, 工号 and ID tail, opens the card and schedules a transfer", async ({ page }) => {
@@ -129,6 +126,6 @@ test("the join form refuses bad input with the reason in Chinese and enrols nobo
 
   await dialog.getByRole("button", { name: /取\s*消/ }).click();
   await search(page, /姓名/, "name", name);
-  await expect(page.getByTestId("members").getByText(/暂无数据|No data/)).toBeVisible();
+  await expect(page.getByTestId("members").locator(".ant-empty-description")).toHaveText(/暂无数据|No data/);
   await expect(rows(page)).toHaveCount(0);
 });

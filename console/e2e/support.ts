@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SCREENSHOTS = join(here, "..", "screenshots", "run");
@@ -106,4 +106,18 @@ export function fen(text: string): number {
   const negative = text.includes("-");
   const [whole, cents = "0"] = text.replace(/[^0-9.]/g, "").split(".");
   return (negative ? -1 : 1) * (Number(whole) * 100 + Number(cents.padEnd(2, "0").slice(0, 2)));
+}
+
+/** Types `day` (YYYY-MM-DD) into an antd DatePicker's input and chooses it in the calendar: Enter
+ * would also submit the form around it. The calendar is turned forward until the day shows. */
+export async function pickDay(input: Locator, day: string) {
+  await input.click();
+  await input.fill(day);
+  const calendar = input.page().locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)");
+  const cell = calendar.locator(`td[title="${day}"]`);
+  for (let turns = 0; turns < 3 && !(await cell.isVisible()); turns++) {
+    await calendar.locator(".ant-picker-header-next-btn").click();
+  }
+  await cell.click();
+  await expect(input).toHaveValue(day);
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { accessToken, account, checkPage, signIn } from "./support";
+import { accessToken, account, checkPage, pickDay, signIn } from "./support";
 
 // 第一小学 and its welfare officer (a demo account); the county's policy: hospital visit 500 yuan,
 // funeral and major hardship 1,000 yuan, 3,000 yuan a member a year.
@@ -53,10 +53,7 @@ async function ungrantedMember(page: Page): Promise<Member> {
 
 async function pickDate(page: Page, testId: string, day: string) {
   // antd's DatePicker puts the test id on its input itself.
-  const input = page.locator(`input[data-testid="${testId}"]`);
-  await input.click();
-  await input.fill(day);
-  await input.press("Enter");
+  await pickDay(page.locator(`input[data-testid="${testId}"]`), day);
 }
 
 async function pickMember(page: Page, within: string, member: Member) {

@@ -20,6 +20,7 @@ import { useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
+import { FormCheckboxGroup, FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
@@ -125,7 +126,7 @@ function LaunchGreeting({ org }: { org: string }) {
             />
           </Form.Item>
           <Form.Item name="festival" label={w.festival} rules={[{ required: true, message: t.required }]}>
-            <Select style={{ width: 180 }} data-testid="festival" options={FESTIVALS.map((f) => ({ value: f, label: w.festivals[f] }))} />
+            <FormSelect style={{ width: 180 }} data-testid="festival" options={FESTIVALS.map((f) => ({ value: f, label: w.festivals[f] }))} />
           </Form.Item>
           <Form.Item name="amount" label={w.amountEachYuan} rules={[{ required: true, message: t.required }]}>
             <InputNumber min={0.01} precision={2} style={{ width: 140 }} />
@@ -143,7 +144,7 @@ function LaunchGreeting({ org }: { org: string }) {
             />
           </Form.Item>
           <Form.Item name="statuses" label={w.memberStatuses} rules={[{ required: true, message: t.required }]}>
-            <Checkbox.Group
+            <FormCheckboxGroup
               options={[
                 { value: "active", label: w.active },
                 { value: "retired", label: w.retired },

@@ -19,6 +19,7 @@ import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
 import type { Grant } from "../../api/welfareRows";
 import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
@@ -103,7 +104,7 @@ export function RecordGrant({ org, onRecorded }: { org: string; onRecorded: () =
             <MemberPicker org={org} />
           </Form.Item>
           <Form.Item name="visit_type" label={w.visitType} rules={[{ required: true, message: t.required }]}>
-            <Select
+            <FormSelect
               style={{ width: 180 }}
               data-testid="visit-type"
               options={VISIT_TYPES.map((v) => ({ value: v, label: w.visitTypes[v] }))}
