@@ -78,6 +78,7 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
       {mayRecord && <RecordGrant org={org} onRecorded={() => void refresh()} />}
       <div>
         <Form
+          name="grant-filter"
           layout="inline"
           onFinish={onSearch}
           style={{ marginBottom: 16, rowGap: 8 }}
@@ -85,7 +86,7 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
           data-testid="grant-filters"
         >
           <Form.Item name="member_id" label={w.member}>
-            <MemberPicker org={org} id="grant-filter-member" />
+            <MemberPicker org={org} />
           </Form.Item>
           <Form.Item name="status" label={w.status}>
             <Select

@@ -16,7 +16,7 @@ import {
   TreeSelect,
 } from "antd";
 import type { Dayjs } from "dayjs";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
@@ -256,6 +256,11 @@ export function GreetingProgress({ org, batchId }: { org: string; batchId: strin
     placeholderData: keepPreviousData,
     refetchInterval: done ? false : 2000,
   });
+  // The last poll may predate the last payment: once the greeting is done, read the states once more.
+  const { refetch: refetchRecipients } = recipients;
+  useEffect(() => {
+    if (done) void refetchRecipients();
+  }, [done, refetchRecipients]);
   if (greeting.error) return <ProblemAlert error={greeting.error} />;
   const g = greeting.data;
   if (!g) return null;

@@ -92,6 +92,7 @@ export function RecordGrant({ org, onRecorded }: { org: string; onRecorded: () =
     <Card title={w.recordVisit} size="small" data-testid="record-grant">
       <Form<Values>
         form={form}
+        name="record-grant"
         layout="vertical"
         onFinish={(v) => {
           const grant = bodyOf(v);
