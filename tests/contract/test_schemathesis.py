@@ -119,6 +119,9 @@ def schemathesis_command(url: str, token_header: str, report: Path) -> list[str]
         "examples,coverage,fuzzing,stateful",
         "--workers",
         "1",
+        # A disclosure PDF's first rendering loads the CJK fonts: seconds on a loaded machine.
+        "--request-timeout",
+        "60",
         "--header",
         token_header,
         "--report",

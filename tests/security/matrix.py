@@ -260,7 +260,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     (WF, "POST /v1/organizations/{organization_id}/festival-greetings"): Route(
         "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}
     ),
-    (WF, "POST /v1/organizations/{organization_id}/festival-greetings/preview"): Route(
+    (WF, "POST /v1/organizations/{organization_id}/festival-greeting-previews"): Route(
         "FUW", ORG, body=lambda w: {"festival": "spring_festival", "amount_fen": 100, "paid_on": "2027-02-01"}
     ),
     (WF, "GET /v1/organizations/{organization_id}/festival-greetings"): Route("FUWA", ORG),

@@ -22,7 +22,7 @@ EXEMPT = {
     ("membership", "/v1/organizations/{organization_id}/roster-imports"),
     ("welfare", "/v1/organizations/{organization_id}/festival-greetings/{batch_id}/run"),
     ("welfare", "/v1/organizations/{organization_id}/grants/preview"),
-    ("welfare", "/v1/organizations/{organization_id}/festival-greetings/preview"),
+    ("welfare", "/v1/organizations/{organization_id}/festival-greeting-previews"),
     ("events", "/v1/congress-motions/{motion_id}/ballots"),
     ("events", "/v1/surveys/{survey_id}/responses"),
     ("finance", "/v1/ledger-heads/verify"),

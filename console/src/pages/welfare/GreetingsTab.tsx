@@ -82,7 +82,7 @@ function LaunchGreeting({ org }: { org: string }) {
   const preview = useQuery({
     queryKey: ["greeting-preview", scope, settled],
     queryFn: () =>
-      call<Preview>("welfare", `/v1/organizations/${enc(scope)}/festival-greetings/preview`, { method: "POST", body: settled }),
+      call<Preview>("welfare", `/v1/organizations/${enc(scope)}/festival-greeting-previews`, { method: "POST", body: settled }),
     enabled: settled !== null,
     placeholderData: keepPreviousData,
     retry: false,

@@ -130,7 +130,9 @@ async def test_a_greeting_preview_counts_whom_creating_then_freezes_and_the_reci
         "eligibility": {"gender": "female", "statuses": ["active"]},
     }
     before = await _count(welfare, greeting_batches)
-    previewed = await api.post(f"{url}/preview", json=body, headers=officer)
+    previewed = await api.post(
+        url.replace("festival-greetings", "festival-greeting-previews"), json=body, headers=officer
+    )
     assert previewed.status_code == 200, previewed.text
     assert previewed.json() == {"recipients": 3, "amount_fen": 200_00, "total_fen": 600_00}  # with Li Hua
     assert await _count(welfare, greeting_batches) == before

@@ -97,7 +97,8 @@ def _greeting_url(organization_id: str, batch_id: uuid.UUID) -> str:
     return f"/v1/organizations/{organization_id}/festival-greetings/{batch_id}"
 
 
-@router.post("/organizations/{organization_id}/festival-greetings/preview", response_model=GreetingPreview)
+# Not …/festival-greetings/preview: that path is a greeting's own (`GET …/festival-greetings/{batch_id}`).
+@router.post("/organizations/{organization_id}/festival-greeting-previews", response_model=GreetingPreview)
 @exempt("a preview writes nothing")
 async def preview_greeting(
     organization_id: str, command: greeting_rules.CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
