@@ -119,8 +119,11 @@ def schemathesis_command(url: str, token_header: str, report: Path) -> list[str]
         "examples,coverage,fuzzing,stateful",
         "--workers",
         "1",
-        # A disclosure PDF's first rendering loads the CJK fonts: seconds on a loaded machine.
+        # A disclosure PDF's first rendering loads the CJK fonts: seconds on a loaded machine
+        # (13 s seen in CI), beyond `--checks all`'s default 10 s limit.
         "--request-timeout",
+        "60",
+        "--max-response-time",
         "60",
         "--header",
         token_header,

@@ -5,14 +5,13 @@ recipients is frozen when the batch is created; each recipient is checked again 
 comes, so someone who left since is skipped with the reason rather than paid.
 """
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_shared.wire_values import PositiveRequestFen
+from unionfed_shared.wire_values import Day, PositiveRequestFen
 
 FESTIVALS = {
     "spring_festival": "春节慰问",
@@ -108,7 +107,7 @@ class CreateGreeting(BaseModel):
     festival: Festival
     amount_fen: PositiveRequestFen
     eligibility: Eligibility = Eligibility()
-    paid_on: dt.date
+    paid_on: Day  # a date as written, never a number read as a timestamp
 
     def purpose(self) -> str:
         return FESTIVALS[self.festival]
