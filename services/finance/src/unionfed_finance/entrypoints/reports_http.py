@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters import pdf
+from unionfed_shared.documents import pdf
 from unionfed_finance.adapters import report_queries as queries
 from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_head, load_signing_key
 from unionfed_finance.adapters.tables import directory

@@ -14,8 +14,8 @@ def _refuse_fetch(url: str, *args, **kwargs):
 
 
 def html_to_pdf(page: str) -> bytes:
-    # Imported when first used: WeasyPrint loads Pango as it is imported, and a finance without
-    # Pango (deploy/local/ensure-python-env.sh installs it) should still keep its books.
+    # Imported when first used: WeasyPrint loads Pango as it is imported, and a service without
+    # Pango (deploy/local/ensure-python-env.sh installs it) still serves everything else.
     from weasyprint import HTML
 
     return HTML(string=page, url_fetcher=_refuse_fetch).write_pdf()

@@ -1,0 +1,1 @@
+"""What offices print and open in Excel: PDFs (WeasyPrint), spreadsheets (openpyxl), and the download answer."""

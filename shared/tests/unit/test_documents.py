@@ -1,0 +1,43 @@
+import datetime as dt
+import io
+from urllib.parse import unquote
+
+import pytest
+from openpyxl import load_workbook
+
+from unionfed_shared.documents.downloads import attachment
+from unionfed_shared.documents.spreadsheet import Yuan, to_xlsx
+
+
+def _read(content: bytes):
+    return load_workbook(io.BytesIO(content)).active
+
+
+def test_a_sheet_keeps_money_and_dates_as_numbers_under_chinese_headers():
+    sheet = _read(
+        to_xlsx("慰问金", ["姓名", "金额(元)", "日期"], [["张三", Yuan.of_fen(50_001), dt.date(2026, 1, 28)]])
+    )
+    assert [c.value for c in sheet[1]] == ["姓名", "金额(元)", "日期"]
+    name, amount, day = sheet[2]
+    assert name.value == "张三"
+    assert amount.value == 500.01 and amount.number_format == "#,##0.00"
+    assert day.value == dt.datetime(2026, 1, 28) and day.number_format == "yyyy-mm-dd"
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    sheet = _read(to_xlsx("x", ["姓名"], [['=HYPERLINK("http://evil")'], ["bad\x07name"]]))
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == '=HYPERLINK("http://evil")'
+    assert sheet["A3"].value == "bad\ufffdname"
+
+
+def test_a_time_with_a_zone_is_refused_since_excel_would_show_it_in_utc():
+    with pytest.raises(ValueError):
+        to_xlsx("x", ["时间"], [[dt.datetime(2026, 1, 1, tzinfo=dt.UTC)]])
+
+
+def test_a_download_carries_its_chinese_name_and_an_ascii_fallback():
+    response = attachment(b"%PDF", "application/pdf", "慰问金签收单-2026.pdf")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith('attachment; filename="')
+    assert unquote(disposition.split("filename*=UTF-8''")[1]) == "慰问金签收单-2026.pdf"
+    assert disposition.encode("latin-1")  # a header must be latin-1: the Chinese is only percent-encoded
