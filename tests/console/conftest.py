@@ -26,7 +26,9 @@ def console_packages() -> Path:
 def chromium() -> str:
     """Debian's Chromium (Playwright's own browser download cannot work on these machines), with
     CJK fonts so the screenshots show the Chinese pages as a person sees them."""
-    done = run(["bash", str(REPO / "deploy/local/ensure-debian-packages.sh"), "chromium", "fonts-noto-cjk"], REPO, timeout=1800)
+    done = run(
+        ["bash", str(REPO / "deploy/local/ensure-debian-packages.sh"), "chromium", "fonts-noto-cjk"], REPO, timeout=1800
+    )
     assert done.returncode == 0, f"installing chromium and fonts-noto-cjk failed:\n{done.stdout}\n{done.stderr}"
     found = shutil.which("chromium")
     assert found, "chromium is not on PATH"

@@ -86,11 +86,18 @@ export async function callText(service: Service, path: string, options: CallOpti
   return (await send(service, path, { accept: "text/html", ...options })).text();
 }
 
+/** The file's name from Content-Disposition: the UTF-8 `filename*` (a Chinese name) before the ASCII `filename`. */
+export function fileName(disposition: string): string | undefined {
+  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (utf8) return decodeURIComponent(utf8);
+  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
+}
+
 /** Fetches a file the API serves behind the token and hands it to the browser as a download. */
 export async function download(service: Service, path: string, query: Query, fallbackName: string) {
   const response = await send(service, path, { query, accept: "*/*" });
   const disposition = response.headers.get("Content-Disposition") ?? "";
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const name = fileName(disposition) ?? fallbackName;
   const blobUrl = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = blobUrl;

@@ -40,21 +40,28 @@ export default function Dashboard() {
   const org = useOrg();
   const { claims } = useSession();
   const month = dayjs().format("YYYY-MM");
+  // The platform's own organization keeps no books and has no members: its operators see the
+  // platform's tiles there, and a federation's tiles when they open a federation.
+  const books = !(claims.role === PLATFORM_ADMIN && org === claims.org);
 
   const report = useQuery({
     queryKey: ["membership-report", org],
+    enabled: books,
     queryFn: () => call<MembershipReport>("membership", `/v1/organizations/${enc(org)}/membership-report`),
   });
   const dues = useQuery({
     queryKey: ["dues", org, month],
+    enabled: books,
     queryFn: () => call<DuesOfMonth>("membership", `/v1/organizations/${enc(org)}/dues`, { query: { period: month } }),
   });
   const balances = useQuery({
     queryKey: ["balances", org],
+    enabled: books,
     queryFn: () => call<Balances>("finance", `/v1/organizations/${enc(org)}/ledger/balances`),
   });
   const grants = useQuery({
     queryKey: ["grants-recorded", org],
+    enabled: books,
     queryFn: () =>
       call<{ items: unknown[]; next_cursor: string | null }>("welfare", `/v1/organizations/${enc(org)}/grants`, {
         query: { status: "recorded", limit: 100 },
@@ -63,6 +70,7 @@ export default function Dashboard() {
   // This year's congresses of the selected organization and every union under it, in one read.
   const congress = useQuery({
     queryKey: ["congress-rollup", org],
+    enabled: books,
     queryFn: () => call<CongressRollup>("events", `/v1/organizations/${enc(org)}/congress-rollup`),
   });
   // Dead letters belong to no federation: only the platform's operators may see them.
@@ -73,6 +81,7 @@ export default function Dashboard() {
   });
   const budgets = useQuery({
     queryKey: ["budgets", org],
+    enabled: books,
     queryFn: () => call<Budget[]>("finance", `/v1/organizations/${enc(org)}/budgets`),
   });
 
@@ -91,88 +100,92 @@ export default function Dashboard() {
     <div data-testid="dashboard">
       <Typography.Title level={2}>{t.dashboard}</Typography.Title>
       <Row gutter={[16, 16]}>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={t.members} query={report}>
-            <Statistic title={t.members} value={members?.members ?? 0} />
-            <Statistic
-              title={`${t.membershipRate}（${t.staffCount} ${members?.staff_count ?? "—"}）`}
-              value={members?.membership_rate_percent ?? "—"}
-              suffix={members?.membership_rate_percent != null ? "%" : undefined}
-            />
-          </Tile>
-        </Col>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={`${t.duesThisMonth}（${month}）`} query={dues}>
-            <Statistic title={t.duesCollected} value={yuan(collected)} />
-            <Typography.Text type="secondary">
-              {t.duesExpected} {yuan(expected)}
-            </Typography.Text>
-            <Progress percent={expected ? Math.round((collected / expected) * 100) : 0} aria-label={t.duesThisMonth} />
-          </Tile>
-        </Col>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={t.bankBalances} query={balances}>
-            <List
-              size="small"
-              dataSource={bank}
-              renderItem={(a) => (
-                <List.Item>
-                  {lang === "zh" ? a.name_zh : a.name} <strong>{yuan(a.balance_fen)}</strong>
-                </List.Item>
-              )}
-            />
-          </Tile>
-        </Col>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={t.grantsAwaiting} query={grants}>
-            <Statistic
-              value={grants.data?.items.length ?? 0}
-              suffix={grants.data?.next_cursor ? t.more : undefined}
-            />
-          </Tile>
-        </Col>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={t.overdueProposals} query={congress}>
-            <Statistic value={congress.data?.total.overdue ?? 0} />
-            <Typography.Text type="secondary">
-              {congress.data?.year} {t.proposalsOfYear} {congress.data?.total.proposals ?? 0} · {t.answered}{" "}
-              {congress.data?.total.answered ?? 0}
-            </Typography.Text>
-            {overdueUnions.length > 0 && (
-              <List
-                size="small"
-                dataSource={overdueUnions}
-                renderItem={(u) => (
-                  <List.Item>
-                    {u.name} <strong>{u.overdue}</strong>
-                  </List.Item>
+        {books && (
+          <>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={t.members} query={report}>
+                <Statistic title={t.members} value={members?.members ?? 0} />
+                <Statistic
+                  title={`${t.membershipRate}（${t.staffCount} ${members?.staff_count ?? "—"}）`}
+                  value={members?.membership_rate_percent ?? "—"}
+                  suffix={members?.membership_rate_percent != null ? "%" : undefined}
+                />
+              </Tile>
+            </Col>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={`${t.duesThisMonth}（${month}）`} query={dues}>
+                <Statistic title={t.duesCollected} value={yuan(collected)} />
+                <Typography.Text type="secondary">
+                  {t.duesExpected} {yuan(expected)}
+                </Typography.Text>
+                <Progress percent={expected ? Math.round((collected / expected) * 100) : 0} aria-label={t.duesThisMonth} />
+              </Tile>
+            </Col>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={t.bankBalances} query={balances}>
+                <List
+                  size="small"
+                  dataSource={bank}
+                  renderItem={(a) => (
+                    <List.Item>
+                      {lang === "zh" ? a.name_zh : a.name} <strong>{yuan(a.balance_fen)}</strong>
+                    </List.Item>
+                  )}
+                />
+              </Tile>
+            </Col>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={t.grantsAwaiting} query={grants}>
+                <Statistic
+                  value={grants.data?.items.length ?? 0}
+                  suffix={grants.data?.next_cursor ? t.more : undefined}
+                />
+              </Tile>
+            </Col>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={t.overdueProposals} query={congress}>
+                <Statistic value={congress.data?.total.overdue ?? 0} />
+                <Typography.Text type="secondary">
+                  {congress.data?.year} {t.proposalsOfYear} {congress.data?.total.proposals ?? 0} · {t.answered}{" "}
+                  {congress.data?.total.answered ?? 0}
+                </Typography.Text>
+                {overdueUnions.length > 0 && (
+                  <List
+                    size="small"
+                    dataSource={overdueUnions}
+                    renderItem={(u) => (
+                      <List.Item>
+                        {u.name} <strong>{u.overdue}</strong>
+                      </List.Item>
+                    )}
+                  />
                 )}
-              />
-            )}
-          </Tile>
-        </Col>
-        <Col xs={24} md={12} xl={8}>
-          <Tile title={t.budgetWarnings} query={budgets}>
-            {warnings.length === 0 ? (
-              <Typography.Text type="secondary">{t.noWarnings}</Typography.Text>
-            ) : (
-              <List
-                size="small"
-                dataSource={warnings}
-                renderItem={(b) => (
-                  <List.Item>
-                    {b.fiscal_year} {b.category_account}{" "}
-                    <Progress
-                      percent={Math.round(((b.spent_fen + b.reserved_fen) / b.amount_fen) * 100)}
-                      status={b.spent_fen + b.reserved_fen > b.amount_fen ? "exception" : "active"}
-                      aria-label={`${b.category_account}`}
-                    />
-                  </List.Item>
+              </Tile>
+            </Col>
+            <Col xs={24} md={12} xl={8}>
+              <Tile title={t.budgetWarnings} query={budgets}>
+                {warnings.length === 0 ? (
+                  <Typography.Text type="secondary">{t.noWarnings}</Typography.Text>
+                ) : (
+                  <List
+                    size="small"
+                    dataSource={warnings}
+                    renderItem={(b) => (
+                      <List.Item>
+                        {b.fiscal_year} {b.category_account}{" "}
+                        <Progress
+                          percent={Math.round(((b.spent_fen + b.reserved_fen) / b.amount_fen) * 100)}
+                          status={b.spent_fen + b.reserved_fen > b.amount_fen ? "exception" : "active"}
+                          aria-label={`${b.category_account}`}
+                        />
+                      </List.Item>
+                    )}
+                  />
                 )}
-              />
-            )}
-          </Tile>
-        </Col>
+              </Tile>
+            </Col>
+          </>
+        )}
         {claims.role === PLATFORM_ADMIN && (
           <Col xs={24} md={12} xl={8}>
             <Tile title={t.deadLetters} query={deadLetters}>

@@ -1,19 +1,37 @@
-import { useQuery } from "@tanstack/react-query";
-import { Segmented, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, Segmented, Space, Table, Tag, Tooltip, Typography } from "antd";
 import dayjs from "dayjs";
 import { useState } from "react";
-import { deadLettersOfEveryService, type DeadLetter, type DeadLetterStatus } from "../api/deadLetters";
+import type { Service } from "../api/client";
+import { deadLettersOfEveryService, replayDeadLetters, type DeadLetter, type DeadLetterStatus } from "../api/deadLetters";
 import { ProblemAlert } from "../components/ProblemAlert";
 import { useI18n } from "../i18n";
 
 const SHOWN = 200; // per service; the counts say how many there are in all
+
+type Row = DeadLetter & { service: Service };
+const rowKey = (row: Row) => `${row.service}#${row.id}`;
 
 /** The platform operators' view of the four services' dead letters (payloads are never shown). */
 export default function DeadLettersPage() {
   const { t } = useI18n();
   const [status, setStatus] = useState<DeadLetterStatus>("pending");
   const letters = useQuery({ queryKey: ["dead-letters", status], queryFn: () => deadLettersOfEveryService(status, SHOWN) });
-  const rows = (letters.data ?? []).flatMap((list) => list.items.map((item) => ({ ...item, service: list.service })));
+  const rows: Row[] = (letters.data ?? []).flatMap((list) => list.items.map((item) => ({ ...item, service: list.service as Service })));
+  const queryClient = useQueryClient();
+  const [chosen, setChosen] = useState<Row[]>([]);
+  // A replay applies each letter through the consumer again (its inbox makes a second one a no-op);
+  // one that fails again stays pending and is counted as still failing.
+  const replay = useMutation({
+    mutationFn: () => replayDeadLetters(chosen),
+    onSuccess: () => {
+      setChosen([]);
+      void queryClient.invalidateQueries({ queryKey: ["dead-letters"] });
+      void queryClient.invalidateQueries({ queryKey: ["dead-letters-pending"] });
+    },
+  });
+  const replayed = replay.data?.reduce((sum, answer) => sum + answer.replayed, 0) ?? 0;
+  const stillFailing = replay.data?.reduce((sum, answer) => sum + answer.still_failing, 0) ?? 0;
   const when = (at: string | null) => (at ? dayjs(at).format("YYYY-MM-DD HH:mm:ss") : "—");
   return (
     <div data-testid="dead-letters-page">
@@ -29,10 +47,34 @@ export default function DeadLettersPage() {
             { value: "all", label: t.allLetters },
           ]}
         />
-        <ProblemAlert error={letters.error} />
-        <Table<DeadLetter & { service: string }>
+        <Space>
+          <Button
+            type="primary"
+            data-testid="replay-dead-letters"
+            disabled={chosen.length === 0}
+            loading={replay.isPending}
+            onClick={() => replay.mutate()}
+          >
+            {t.replayChosen(chosen.length)}
+          </Button>
+        </Space>
+        {replay.data && (
+          <Alert
+            type={stillFailing ? "warning" : "success"}
+            showIcon
+            data-testid="replay-result"
+            message={t.replayResult(replayed, stillFailing)}
+          />
+        )}
+        <ProblemAlert error={replay.error ?? letters.error} />
+        <Table<Row>
           data-testid="dead-letters"
-          rowKey={(row) => `${row.service}#${row.id}`}
+          rowKey={rowKey}
+          rowSelection={{
+            selectedRowKeys: chosen.map(rowKey),
+            onChange: (_, selected) => setChosen(selected),
+            getCheckboxProps: (row) => ({ disabled: row.status !== "pending", "aria-label": `${row.service} #${row.id}` }),
+          }}
           size="small"
           loading={letters.isLoading}
           dataSource={rows}
