@@ -108,13 +108,18 @@ async def reset_topics(bootstrap: str) -> None:
             await asyncio.sleep(0.5)
     finally:
         await admin.close()
-    # Creation right after deletion can briefly fail while the broker forgets the old topic.
-    for attempt in range(20):
+    await ensure_topics_settled(bootstrap)
+
+
+async def ensure_topics_settled(bootstrap: str, attempts: int = 20) -> None:
+    """ensure_topics, retried: for a while after topics are deleted and made again, the broker's
+    metadata still names the old ones (describe answers UnknownTopicOrPartition)."""
+    for attempt in range(attempts):
         try:
             await ensure_topics(bootstrap)
             return
         except Exception:
-            if attempt == 19:
+            if attempt == attempts - 1:
                 raise
             await asyncio.sleep(1)
 

@@ -97,10 +97,10 @@ def discard(fed: Federation) -> None:
 
 
 async def _build(env: BenchEnv, members: int) -> Federation:
-    from unionfed_shared.messaging.kafka import ensure_topics
+    from bench.events import ensure_topics_settled
 
     started = time.monotonic()
-    await ensure_topics(env.infra.kafka_bootstrap)
+    await ensure_topics_settled(env.infra.kafka_bootstrap)
     fed_id = f"bench-{uuid.uuid4().hex[:6]}"
     databases, processes = {}, {}
     for name in SERVICES:
