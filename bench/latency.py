@@ -58,6 +58,9 @@ class Read:
     paths: list[str]  # requests cycle through them
     headers: dict[str, str]
     params: dict[str, str] = field(default_factory=dict)
+    # A read a person waits on at their desk (issue 16: the member search within 200 ms at p95 over
+    # 100,000 members): its requests one at a time, every path once, give a p95 with this target.
+    desk_p95_target_ms: int | None = None
 
 
 @dataclass
@@ -90,11 +93,18 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         url = fed.processes[read.service].url
         async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT_S, limits=limits) as client:
             # One at a time first: the service time without queueing, to read the loaded figures by.
-            alone = await _one_at_a_time(client, read, UNLOADED_REQUESTS)
+            alone = await _one_at_a_time(
+                client, read, len(read.paths) if read.desk_p95_target_ms else UNLOADED_REQUESTS
+            )
             await _open_loop(client, read, rate(), WARM_UP_S)  # connections opened, caches warm; not counted
             outcome = await _open_loop(client, read, rate(), seconds())
         samples += _samples(read, outcome)
         samples.append(Sample(SCENARIO, f"{read.name} p50 one request at a time", percentile(alone, 50), "ms"))
+        if read.desk_p95_target_ms:
+            target = f"< {read.desk_p95_target_ms}"
+            samples.append(
+                Sample(SCENARIO, f"{read.name} p95 one request at a time", percentile(alone, 95), "ms", target)
+            )
     for name, pid in pids.items():
         samples.append(Sample(SCENARIO, f"{name} peak RSS under load", rss_peak_mb(pid), "MB", f"< {RSS_TARGET_MB}"))
     return samples
@@ -125,7 +135,7 @@ async def _reads(env: BenchEnv, fed: seed.Federation) -> list[Read]:
     officer = bearer(Role.UNION_OFFICER, union, fed.id, subject=f"officer-{union}")
     return [
         Read("member lookup", "membership", [f"/v1/members/{m}" for m in member_ids], officer),
-        Read("member search by name", "membership", member_search.search_paths(fed.id), admin),
+        Read("member search by name", "membership", member_search.search_paths(fed.id), admin, desk_p95_target_ms=200),
         Read("ledger balances", "finance", [f"/v1/organizations/{fed.id}/ledger/balances"], admin),
         Read("disclosure statement", "finance", [f"/v1/organizations/{fed.id}/disclosure"], admin, TERM),
         Read("audit trace of a posting", "finance", [f"/v1/postings/{p}/trace" for p in posting_ids], auditor),
