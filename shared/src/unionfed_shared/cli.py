@@ -217,6 +217,10 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
             port=runtime.settings.http_port,
             log_config=None,
             access_log=False,
+            # Longer than any client's or the gateway's idle keep-alive: a server that closes an idle
+            # connection first (uvicorn's default is 5 s, httpx's pool keeps one 5 s too) races the
+            # client's next request on it, which then fails with a reset (seen as httpx.ReadError).
+            timeout_keep_alive=75,
         )
 
     @group.command()
