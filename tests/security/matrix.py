@@ -283,6 +283,7 @@ ROUTES: dict[tuple[str, str], Route] = {
             "member_ids": [w["a1"]],
         },
     ),
+    (WF, "GET /v1/organizations/{organization_id}/welfare-campaigns"): Route("FUWA", ORG),
     (WF, "GET /v1/welfare-campaigns/{campaign_id}"): Route("FUWA", lambda w: {"campaign_id": w["campaign"]}),
     (WF, "POST /v1/welfare-campaigns/{campaign_id}/payment"): Route(
         "FUW",
@@ -305,6 +306,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     (WF, "POST /v1/organizations/{organization_id}/donation-drives"): Route(
         "FUW", ORG, body=lambda w: {"code": unique("drive"), "title": "Help", "beneficiary_member_id": w["a2"]}
     ),
+    (WF, "GET /v1/organizations/{organization_id}/donation-drives"): Route(EVERYONE, ORG),
     (WF, "GET /v1/donation-drives/{code}"): Route(EVERYONE, lambda w: {"code": w["drive"]}),
     (WF, "POST /v1/donation-drives/{code}/donations"): Route(
         "FUW",

@@ -306,7 +306,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Drives
+         * @description The donation drives the organization runs, newest first, with what each raised and still holds.
+         */
+        get: operations["list_drives_v1_organizations__organization_id__donation_drives_get"];
         put?: never;
         /** Create Drive */
         post: operations["create_drive_v1_organizations__organization_id__donation_drives_post"];
@@ -521,7 +525,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List Campaigns
+         * @description The health checks and insurance the organization runs, newest first.
+         */
+        get: operations["list_campaigns_v1_organizations__organization_id__welfare_campaigns_get"];
         put?: never;
         /** Create Campaign */
         post: operations["create_campaign_v1_organizations__organization_id__welfare_campaigns_post"];
@@ -703,6 +711,30 @@ export interface components {
             organization_id: string;
             /** Paid Fen */
             paid_fen: number | null;
+            /** Provider */
+            provider: string | null;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Total Cost Fen */
+            total_cost_fen: number;
+        };
+        /** CampaignSummary */
+        CampaignSummary: {
+            /** Cost Per Member Fen */
+            cost_per_member_fen: number;
+            /** Created At */
+            created_at: string;
+            /** Enrolled */
+            enrolled: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
             /** Provider */
             provider: string | null;
             /** Status */
@@ -996,6 +1028,23 @@ export interface components {
             organization_id: string;
             /** Pseudonym */
             pseudonym: string;
+            /** Raised Fen */
+            raised_fen: number;
+            /** Title */
+            title: string;
+        };
+        /** DriveSummary */
+        DriveSummary: {
+            /** Beneficiary */
+            beneficiary: string;
+            /** Code */
+            code: string;
+            /** Created At */
+            created_at: string;
+            /** Disbursed Fen */
+            disbursed_fen: number;
+            /** Held Fen */
+            held_fen: number;
             /** Raised Fen */
             raised_fen: number;
             /** Title */
@@ -2830,6 +2879,75 @@ export interface operations {
             };
         };
     };
+    list_drives_v1_organizations__organization_id__donation_drives_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriveSummary"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_drive_v1_organizations__organization_id__donation_drives_post: {
         parameters: {
             query?: never;
@@ -3926,6 +4044,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DirectoryMember"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_campaigns_v1_organizations__organization_id__welfare_campaigns_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignSummary"][];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

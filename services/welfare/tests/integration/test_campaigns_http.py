@@ -115,6 +115,11 @@ async def test_insurance_for_women_staff_reserves_and_pays_its_cost_and_a_claim_
         )
         assert paid.status_code == 200, paid.text
         await eventually(lambda: money_is("paid"), timeout=60)
+        # The desk's list of the school's campaigns, with the enrolled count and the cost.
+        listed = (await api.get(f"/v1/organizations/{school}/welfare-campaigns", headers=officer)).json()
+        assert [(c["title"], c["enrolled"], c["total_cost_fen"], c["status"]) for c in listed] == [
+            ("女职工特殊疾病互助保障", 3, 3 * PREMIUM, "paid")
+        ]
         books = await balances(finance, school)
         assert (books["5101"], books["1001"]) == (3 * PREMIUM, 5_000_00 - 3 * PREMIUM)
 

@@ -129,6 +129,23 @@ async def test_donations_are_held_for_the_beneficiary_and_never_disbursed_beyond
         assert public["beneficiary_member_id"] is None
         outsider = await api.get(f"/v1/donation-drives/{code}", headers=bearer(Role.UNION_OFFICER, other, federation))
         assert outsider.status_code == 404
+        # The desk's list: each drive the school runs with its totals; a member sees the pseudonym.
+        listed = (await api.get(f"/v1/organizations/{school}/donation-drives", headers=officer)).json()
+        assert [(d["code"], d["beneficiary"], d["raised_fen"], d["held_fen"]) for d in listed] == [
+            (code, "王小明", 3_500_00, 500_00)
+        ]
+        listed_to_member = (
+            await api.get(
+                f"/v1/organizations/{school}/donation-drives", headers=bearer(Role.MEMBER, school, federation)
+            )
+        ).json()
+        assert [d["beneficiary"] for d in listed_to_member] == [public["pseudonym"]]
+        assert (await api.get(f"/v1/organizations/{other}/donation-drives", headers=officer)).status_code == 404
+        assert (
+            await api.get(
+                f"/v1/organizations/{other}/donation-drives", headers=bearer(Role.UNION_OFFICER, other, federation)
+            )
+        ).json() == []
         member_gift = await api.post(
             f"/v1/donation-drives/{code}/donations",
             json=gifts[0] | {"received_on": "2026-11-20"},

@@ -240,6 +240,25 @@ async def _campaign(runtime, principal, campaign_id: uuid.UUID) -> dict:
         return await campaigns.view(uow, await campaigns.load(uow, principal, campaign_id))
 
 
+class CampaignSummary(BaseModel):
+    id: uuid.UUID
+    kind: str
+    title: str
+    provider: str | None
+    cost_per_member_fen: int
+    enrolled: int
+    total_cost_fen: int
+    status: str  # open, refused, paid, cancelled
+    created_at: LocalTime
+
+
+@router.get("/organizations/{organization_id}/welfare-campaigns", response_model=list[CampaignSummary])
+async def list_campaigns(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
+    """The health checks and insurance the organization runs, newest first."""
+    async with runtime.uow() as uow:
+        return await campaigns.of_organization(uow, principal, organization_id)
+
+
 @router.get("/welfare-campaigns/{campaign_id}", response_model=CampaignOut)
 async def get_campaign(campaign_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
     return await _campaign(runtime, principal, campaign_id)
@@ -325,6 +344,23 @@ async def create_drive(
     async with runtime.uow() as uow:
         drive = await donations.create(uow, principal, organization_id, command)
         return await donations.view(uow, principal, drive)
+
+
+class DriveSummary(BaseModel):
+    code: str
+    title: str
+    beneficiary: str  # the name for officers, the pseudonym for everyone else
+    raised_fen: int
+    disbursed_fen: int
+    held_fen: int
+    created_at: LocalTime
+
+
+@router.get("/organizations/{organization_id}/donation-drives", response_model=list[DriveSummary])
+async def list_drives(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
+    """The donation drives the organization runs, newest first, with what each raised and still holds."""
+    async with runtime.uow() as uow:
+        return await donations.of_organization(uow, principal, organization_id)
 
 
 @router.get("/donation-drives/{code}", response_model=DriveOut)

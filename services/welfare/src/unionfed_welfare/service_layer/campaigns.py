@@ -146,6 +146,43 @@ async def load(
     return dict(row)
 
 
+async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+    """The campaigns an organization runs, newest first, with how many are enrolled and the cost."""
+    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    principal.require_role(*READERS)
+    enrolled = (
+        select(campaign_enrollments.c.campaign_id, func.count().label("enrolled"))
+        .group_by(campaign_enrollments.c.campaign_id)
+        .subquery()
+    )
+    rows = (
+        (
+            await uow.session.execute(
+                select(campaigns, func.coalesce(enrolled.c.enrolled, 0).label("enrolled"))
+                .outerjoin(enrolled, enrolled.c.campaign_id == campaigns.c.id)
+                .where(campaigns.c.organization_id == organization_id)
+                .order_by(campaigns.c.created_at.desc(), campaigns.c.id)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    return [
+        {
+            "id": row["id"],
+            "kind": row["kind"],
+            "title": row["title"],
+            "provider": row["provider"],
+            "cost_per_member_fen": row["cost_per_member_fen"],
+            "enrolled": row["enrolled"],
+            "total_cost_fen": row["cost_per_member_fen"] * row["enrolled"],
+            "status": row["status"],
+            "created_at": row["created_at"],
+        }
+        for row in rows
+    ]
+
+
 async def view(uow: UnitOfWork, campaign: dict) -> dict:
     enrolled = (
         (

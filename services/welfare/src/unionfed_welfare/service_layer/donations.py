@@ -88,6 +88,35 @@ async def load(uow: UnitOfWork, principal: Principal, code: str, roles=tuple(Rol
     return dict(row)
 
 
+async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+    """The drives an organization runs, newest first, with their totals (no donations listed)."""
+    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    officer = principal.role in MANAGERS
+    rows = (
+        (
+            await uow.session.execute(
+                select(donation_drives)
+                .where(donation_drives.c.organization_id == organization_id)
+                .order_by(donation_drives.c.created_at.desc(), donation_drives.c.code)
+            )
+        )
+        .mappings()
+        .all()
+    )
+    return [
+        {
+            "code": row["code"],
+            "title": row["title"],
+            "beneficiary": row["beneficiary_name"] if officer else row["pseudonym"],
+            "raised_fen": row["raised_fen"],
+            "disbursed_fen": row["disbursed_fen"],
+            "held_fen": row["raised_fen"] - row["disbursed_fen"],
+            "created_at": row["created_at"],
+        }
+        for row in rows
+    ]
+
+
 async def record(uow: UnitOfWork, principal: Principal, code: str, command: rules.RecordDonation) -> dict:
     drive = await load(uow, principal, code, roles=MANAGERS, lock=True)
     donation_id, donor = uuid.uuid4(), command.donor_label()
