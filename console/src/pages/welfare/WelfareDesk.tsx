@@ -3,6 +3,8 @@ import { useNavigate, useParams } from "react-router-dom";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
+import { CampaignsTab } from "./CampaignsTab";
+import { DrivesTab } from "./DrivesTab";
 import { GrantsTab } from "./GrantsTab";
 import { GreetingProgress, GreetingsTab } from "./GreetingsTab";
 import { HardshipTab } from "./HardshipTab";
@@ -33,6 +35,8 @@ export default function WelfareDesk() {
             children: id ? <GreetingProgress org={org} batchId={id} /> : <GreetingsTab org={org} mayLaunch={writer} />,
           },
           { key: "hardship", label: t.welfare.hardship, children: <HardshipTab org={org} /> },
+          { key: "drives", label: t.charity.drives, children: <DrivesTab org={org} code={id} mayManage={writer} /> },
+          { key: "campaigns", label: t.charity.campaigns, children: <CampaignsTab org={org} id={id} mayManage={writer} /> },
         ]}
       />
     </div>
