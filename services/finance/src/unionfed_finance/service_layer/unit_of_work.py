@@ -1,5 +1,6 @@
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
-from unionfed_finance.adapters.ledger_repository import DuesAccountRepository, LedgerRepository
+from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
+from unionfed_finance.adapters.ledger_repository import LedgerRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 

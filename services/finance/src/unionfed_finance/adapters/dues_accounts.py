@@ -1,0 +1,49 @@
+"""Each member's dues account in finance: what they paid in all, and the union that holds it."""
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_finance.adapters.tables import dues_accounts
+
+
+class DuesAccountRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def open(self, member_id: uuid.UUID, organization_id: str, federation_id: str) -> None:
+        await self._session.execute(
+            pg_insert(dues_accounts)
+            .values(member_id=member_id, organization_id=organization_id, federation_id=federation_id)
+            .on_conflict_do_nothing()
+        )
+
+    async def record_payment(self, member_id: uuid.UUID, period: str, amount_fen: int) -> None:
+        await self._session.execute(
+            update(dues_accounts)
+            .where(dues_accounts.c.member_id == member_id)
+            .values(
+                paid_total_fen=dues_accounts.c.paid_total_fen + amount_fen,
+                periods_paid=dues_accounts.c.periods_paid + 1,
+                last_period=period,
+            )
+        )
+
+    async def transfer(self, member_id: uuid.UUID, to_organization_id: str, federation_id: str) -> None:
+        """Move the account to the member's new union, keeping its totals.
+
+        Called only for the member's newest change (the directory's version decides), so an older
+        transfer arriving late never moves it back. It opens one at the new union when the
+        member's joining has not arrived yet (another partition); the late joining leaves it alone.
+        """
+        await self._session.execute(
+            pg_insert(dues_accounts)
+            .values(member_id=member_id, organization_id=to_organization_id, federation_id=federation_id)
+            .on_conflict_do_update(index_elements=["member_id"], set_={"organization_id": to_organization_id})
+        )
+
+    async def get(self, member_id: uuid.UUID) -> dict | None:
+        row = (await self._session.execute(select(dues_accounts).where(dues_accounts.c.member_id == member_id))).first()
+        return dict(row._mapping) if row else None
