@@ -105,7 +105,7 @@ function CreateCampaignForm({ org }: { org: string }) {
   });
   return (
     <Card title={c.newCampaign} size="small" data-testid="create-campaign">
-      <Form<CampaignValues> form={form} layout="vertical" initialValues={{ gender: "", statuses: ["active"] }} onFinish={create.mutate}>
+      <Form<CampaignValues> name="new-campaign" form={form} layout="vertical" initialValues={{ gender: "", statuses: ["active"] }} onFinish={create.mutate}>
         <Space wrap align="start" size="large">
           <Form.Item name="kind" label={c.kind} rules={[{ required: true, message: t.required }]}>
             <FormSelect style={{ width: 140 }} data-testid="campaign-kind" options={KINDS.map((k) => ({ value: k, label: c.kinds[k] }))} />
@@ -269,6 +269,7 @@ function CampaignCard({ org, id, mayManage }: { org: string; id: string; mayMana
         <Space wrap align="start" size="large">
           <Card title={c.payProvider} size="small" data-testid="pay-campaign">
             <Form<PayValues>
+              name="campaign-payment"
               form={payForm}
               layout="vertical"
               initialValues={{ paid_on: dayjs(), description: k?.title }}
@@ -299,7 +300,7 @@ function CampaignCard({ org, id, mayManage }: { org: string; id: string; mayMana
       {insurance && (
         <Card title={c.claims} size="small" data-testid="claims-card">
           {mayManage && (
-            <Form<ClaimValues> form={claimForm} layout="inline" onFinish={fileClaim.mutate} style={{ marginBottom: 16 }}>
+            <Form<ClaimValues> name="claim" form={claimForm} layout="inline" onFinish={fileClaim.mutate} style={{ marginBottom: 16 }}>
               <Form.Item name="member_id" label={c.insuredMember} rules={[{ required: true, message: t.required }]}>
                 <FormSelect
                   showSearch
@@ -378,6 +379,7 @@ function CampaignCard({ org, id, mayManage }: { org: string; id: string; mayMana
       >
         {asking && (
           <Form<DecisionValues>
+            name="claim-decision"
             layout="vertical"
             onFinish={answer}
             initialValues={asking.action === "pay" ? { paid: asking.claim.claimed_fen / 100 } : {}}

@@ -75,7 +75,7 @@ function CreateDriveForm({ org }: { org: string }) {
   });
   return (
     <Card title={c.newDrive} size="small" data-testid="create-drive">
-      <Form<CreateDrive> form={form} layout="vertical" onFinish={create.mutate}>
+      <Form<CreateDrive> name="new-drive" form={form} layout="vertical" onFinish={create.mutate}>
         <Space wrap align="start" size="large">
           <Form.Item name="title" label={c.driveTitle} rules={[{ required: true, message: t.required }]}>
             <Input style={{ width: 280 }} maxLength={120} />
@@ -119,6 +119,8 @@ interface DisburseValues {
   paid_on: Dayjs;
 }
 
+// Each form has its own name: antd makes an input's id from the form's and the field's names, and
+// the two forms of this card both have an `amount` (a label must point at its own input).
 function DriveCard({ org, code, mayManage }: { org: string; code: string; mayManage: boolean }) {
   const { t } = useI18n();
   const c = t.charity;
@@ -186,7 +188,7 @@ function DriveCard({ org, code, mayManage }: { org: string; code: string; mayMan
       {mayManage && (
         <Space wrap align="start" size="large">
           <Card title={c.recordDonation} size="small" data-testid="record-donation">
-            <Form<DonationValues> form={donationForm} layout="vertical" initialValues={{ anonymous: false, received_on: dayjs() }} onFinish={donate.mutate}>
+            <Form<DonationValues> name="donation" form={donationForm} layout="vertical" initialValues={{ anonymous: false, received_on: dayjs() }} onFinish={donate.mutate}>
               <Form.Item name="anonymous" valuePropName="checked">
                 <Checkbox>{c.anonymous}</Checkbox>
               </Form.Item>
@@ -209,7 +211,7 @@ function DriveCard({ org, code, mayManage }: { org: string; code: string; mayMan
           </Card>
           <Card title={c.disburse} size="small" data-testid="disburse">
             <Typography.Paragraph type="secondary">{c.disburseHint(yuan(d?.held_fen))}</Typography.Paragraph>
-            <Form<DisburseValues> form={disburseForm} layout="vertical" initialValues={{ paid_on: dayjs() }} onFinish={disburse.mutate}>
+            <Form<DisburseValues> name="disbursement" form={disburseForm} layout="vertical" initialValues={{ paid_on: dayjs() }} onFinish={disburse.mutate}>
               <Form.Item name="amount" label={c.amountYuan} rules={[{ required: true, message: t.required }]}>
                 <InputNumber min={0.01} precision={2} style={{ width: 160 }} />
               </Form.Item>
