@@ -21,12 +21,12 @@ import { useSession } from "../../session";
 import { when } from "../activities/shared";
 import { MemberPicker } from "../welfare/shared";
 import { MotionsCard } from "./MotionsCard";
+import "./congress.css";
 
 const enc = encodeURIComponent;
 
 // Solid colours with 4.5:1 contrast for the tag text (axe: color-contrast).
 const STATUS_COLOURS: Record<string, string> = { awaiting_seconders: "default", submitted: "#0050b3", answered: "#237804" };
-const OVERDUE_BACKGROUND = "#fff1f0";
 
 /** One congress session: its representatives, every proposal with its seconders and answer state, and its votes. */
 export default function SessionPage() {
@@ -136,11 +136,11 @@ export default function SessionPage() {
               pagination={false}
               loading={proposals.isFetching}
               dataSource={proposals.data}
+              rowClassName={(p) => (overdueIds.has(p.id) ? "proposal-overdue" : "")}
               onRow={(p) =>
                 ({
                   "data-overdue": overdueIds.has(p.id) ? "true" : "false",
                   "data-number": p.number,
-                  style: overdueIds.has(p.id) ? { background: OVERDUE_BACKGROUND } : undefined,
                 }) as React.HTMLAttributes<HTMLElement>
               }
               expandable={{ expandedRowRender: (p) => <Typography.Paragraph style={{ margin: 0 }}>{p.body}</Typography.Paragraph> }}
