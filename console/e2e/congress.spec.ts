@@ -101,3 +101,21 @@ test("the county's roll-up lists the schools below, and its totals are the sum o
   await expect(table.locator(`tbody tr[data-org="${SCHOOL}"]`).getByTestId("rollup-overdue")).toHaveCSS("color", "rgb(168, 7, 26)");
   await checkPage(page, "congress-rollup");
 });
+
+test("surveys with their return rate; a nomination through its stages to the public notice", async ({ page }) => {
+  test.setTimeout(120_000);
+  // 中学03's satisfaction survey: sent to 50, answered by 41.
+  await signIn(page, account(OFFICER), `/o/${process.env.UNIONFED_DEMO_SURVEY_SCHOOL ?? "zhongxue-03"}/congress/surveys`);
+  const survey = page.getByTestId("surveys").locator("tbody tr", { hasText: "教职工满意度调查" });
+  await expect(survey).toContainText("50");
+  await expect(survey).toContainText("41");
+  await expect(survey.getByRole("progressbar")).toContainText("82.0%");
+  await checkPage(page, "congress-surveys");
+
+  // 第一小学's 先进个人 nomination: reviewed and approved by the county, in public notice from the day the demo loaded.
+  await page.goto(`/o/no1-primary/congress/nominations`);
+  const nomination = page.getByTestId("nominations").locator("tbody tr", { hasText: "先进个人" }).first();
+  await expect(nomination.locator(".ant-steps-item-finish")).toHaveCount(3);
+  await expect(page.getByTestId("public-notices").locator("tbody tr", { hasText: "先进个人" })).toHaveCount(1);
+  await checkPage(page, "congress-nominations");
+});
