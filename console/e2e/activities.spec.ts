@@ -72,6 +72,8 @@ test("an officer publishes an activity of one place: the second registrant waits
   await form.getByTestId("activity-kind").click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="体育"]').click();
   await pickDay(page.locator('input[data-testid="activity-day"]'), shanghaiDay(20));
+  // The first calendar closes before the second opens: both show the same month.
+  await expect(page.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)")).toHaveCount(0);
   await pickDay(page.locator('input[data-testid="activity-deadline"]'), shanghaiDay(18));
   await form.getByLabel("名额", { exact: true }).fill("1");
   await form.getByTestId("activity-gender").click();
