@@ -142,6 +142,7 @@ function RegistrationsCard({
         idempotencyKey: newIdempotencyKey(),
       }),
     onSuccess: (answer) => {
+      register.reset(); // an earlier refusal is no longer the news
       const byId = new Map(registrations.map((r) => [r.member_id, r.display_name ?? r.member_id]));
       setMovedUp(answer.promoted_member_ids.map((id) => byId.get(id) ?? id));
       onChanged();
