@@ -20,6 +20,10 @@ const DeadLettersPage = lazy(() => import("./pages/DeadLettersPage"));
 const WelfareDesk = lazy(() => import("./pages/welfare/WelfareDesk"));
 const MembersDesk = lazy(() => import("./pages/members/MembersDesk"));
 const MemberCard = lazy(() => import("./pages/members/MemberCard"));
+const ActivitiesDesk = lazy(() => import("./pages/activities/ActivitiesDesk"));
+const ActivityPage = lazy(() => import("./pages/activities/ActivityPage"));
+const CongressDesk = lazy(() => import("./pages/congress/CongressDesk"));
+const SessionPage = lazy(() => import("./pages/congress/SessionPage"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -91,6 +95,10 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="welfare/:tab?/:id?" element={<Lazy><WelfareDesk /></Lazy>} />
             <Route path="members" element={<Lazy><MembersDesk /></Lazy>} />
             <Route path="members/:memberId" element={<Lazy><MemberCard /></Lazy>} />
+            <Route path="activities" element={<Lazy><ActivitiesDesk /></Lazy>} />
+            <Route path="activities/:activityId" element={<Lazy><ActivityPage /></Lazy>} />
+            <Route path="congress/sessions/:sessionId" element={<Lazy><SessionPage /></Lazy>} />
+            <Route path="congress/:tab?" element={<Lazy><CongressDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

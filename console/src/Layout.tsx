@@ -1,6 +1,7 @@
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
 import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
+import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -28,6 +29,8 @@ export function ConsoleLayout() {
     { key: "members", icon: <IdcardOutlined />, label: t.memberDesk.nav },
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
     ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
+    { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },
+    { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];
@@ -64,7 +67,7 @@ export function ConsoleLayout() {
               showSearch
               treeNodeFilterProp="title"
               loading={subtree.isLoading}
-              onChange={(next: string) => navigate(`/o/${encodeURIComponent(next)}${rest.startsWith("/finance/entries") ? "/finance" : rest.startsWith("/members/") ? "/members" : rest}`)}
+              onChange={(next: string) => navigate(`/o/${encodeURIComponent(next)}${rest.startsWith("/finance/entries") ? "/finance" : rest.startsWith("/members/") ? "/members" : rest.startsWith("/activities/") ? "/activities" : rest.startsWith("/congress/sessions/") ? "/congress" : rest}`)}
             />
           </Space>
           <Space>

@@ -427,6 +427,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         lambda w: {"session_id": w["session"]},
         body=lambda w: {"title": unique("motion"), "present_member_ids": [w["a1"], w["a2"]]},
     ),
+    (EV, "GET /v1/congress-sessions/{session_id}/motions"): Route(CONGRESS, lambda w: {"session_id": w["session"]}),
     (EV, "GET /v1/congress-motions/{motion_id}"): Route(CONGRESS, lambda w: {"motion_id": w["motion"]}),
     (EV, "POST /v1/congress-motions/{motion_id}/ballots"): Route(
         "M", lambda w: {"motion_id": w["motion"]}, parent="", body=lambda w: {"choice": "for"}

@@ -171,7 +171,7 @@ async def load(api: Api, schools: list[School]) -> None:
 
     await move_money(api)
     await activities(api, schools, ids)
-    await congress(api, by_school["experimental-middle"], ids)
+    await congress(api, by_school["experimental-middle"], by_school, ids)
     await survey(api, by_school[SURVEY_SCHOOL], ids)
     await nomination(api, by_school["no1-primary"], ids)
     await load_welfare(api, schools, ids)
@@ -491,7 +491,9 @@ async def activities(api: Api, schools: list[School], ids: dict[str, str]) -> No
         print(f"demo: {line}")
 
 
-async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
+async def sitting(api: Api, school: School, ids: dict[str, str], sitting: plan.Sitting) -> tuple[dict, list, list]:
+    """A congress session of the school: planned, its representatives named, proposals filed and
+    seconded by representatives, and answered as the plan says (None: left unanswered, so overdue)."""
     e = api.events
     officer = api.officer(school.id)
     session = ok(
@@ -501,18 +503,18 @@ async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
                 headers=officer,
                 json={
                     "kind": "staff",
-                    "congress_number": 14,
-                    "session_number": 3,
-                    "starts_on": plan.CONGRESS_FROM,
-                    "ends_on": plan.CONGRESS_TO,
-                    "answer_deadline": plan.CONGRESS_ANSWERS_DUE,
+                    "congress_number": sitting.congress_number,
+                    "session_number": sitting.session_number,
+                    "starts_on": sitting.starts_on,
+                    "ends_on": sitting.ends_on,
+                    "answer_deadline": sitting.answers_due,
                     "min_seconders": 2,
                 },
             ),
             "the school in the events service",
         )
     )
-    representatives = list(school.people[: plan.REPRESENTATIVES])
+    representatives = list(school.people[: sitting.representatives])
     rep_ids = [ids[p.staff_no] for p in representatives]
     ok(
         await retry_missing(
@@ -524,7 +526,7 @@ async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
     )
     rng = random.Random(plan.SEED + 14)
     filed = []
-    for number, (title, body, _answer) in enumerate(plan.PROPOSALS):
+    for number, (title, body, _answer) in enumerate(sitting.proposals):
         proposer = rep_ids[number * 3 % len(rep_ids)]
         proposal = ok(
             await e.post(
@@ -540,13 +542,20 @@ async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
                 )
             )
         filed.append(proposal)
-    for proposal, (_title, _body, answer) in zip(filed, plan.PROPOSALS):
+    for proposal, (_title, _body, answer) in zip(filed, sitting.proposals):
         if answer is None:
             continue  # left unanswered: it shows in the overdue list
         body = dict(answer)
         if body.get("merged_into") is not None:
             body["merged_into"] = filed[body["merged_into"]]["id"]
         ok(await e.post(f"/v1/congress-proposals/{proposal['id']}/answer", json=body, headers=officer))
+    return session, rep_ids, filed
+
+
+async def congress(api: Api, school: School, by_school: dict[str, School], ids: dict[str, str]) -> None:
+    e = api.events
+    officer = api.officer(school.id)
+    session, rep_ids, filed = await sitting(api, school, ids, plan.STAFF_CONGRESS)
     present = rep_ids[: plan.PRESENT]
     motion = ok(
         await e.post(
@@ -573,6 +582,13 @@ async def congress(api: Api, school: School, ids: dict[str, str]) -> None:
     print(
         f"demo: {school.name} 第十四届教代会第三次会议: {len(rep_ids)} representatives, {len(filed)} proposals, "
         f"{sum(1 for *_, a in plan.PROPOSALS if a)} answered; {plan.MOTION} {closed['result']}"
+    )
+    # A second school's session, so the county's roll-up adds up more than one union.
+    second = by_school[plan.SMALL_CONGRESS_SCHOOL]
+    _session, _reps, small = await sitting(api, second, ids, plan.SMALL_CONGRESS)
+    print(
+        f"demo: {second.name} 第{plan.SMALL_CONGRESS.congress_number}届第{plan.SMALL_CONGRESS.session_number}次教代会: "
+        f"{len(small)} proposals, {sum(1 for *_, a in plan.SMALL_CONGRESS.proposals if a)} answered"
     )
 
 

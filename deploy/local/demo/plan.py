@@ -1,6 +1,7 @@
 """The figures of the demo year (../shared/domain.md): dues, the term's money, activities, the congress."""
 
 import datetime as dt
+from typing import NamedTuple
 
 SEED = 2026
 DUES_FROM = "2026-01-01"
@@ -135,6 +136,44 @@ PROPOSALS = [
     ),
     ("关于规范校园停车管理的提案", "早晚高峰校门口车辆拥堵,建议划定教职工停车区。", None),
 ]
+
+
+class Sitting(NamedTuple):
+    """A congress session to load: its numbers, dates, how many of the school's people represent it, its proposals."""
+
+    congress_number: int
+    session_number: int
+    starts_on: str
+    ends_on: str
+    answers_due: str
+    representatives: int
+    proposals: list
+
+
+STAFF_CONGRESS = Sitting(14, 3, CONGRESS_FROM, CONGRESS_TO, CONGRESS_ANSWERS_DUE, REPRESENTATIVES, PROPOSALS)
+# 第一小学's 第十届第二次教代会: smaller, one answer still missing after its deadline.
+SMALL_CONGRESS_SCHOOL = "no1-primary"
+SMALL_CONGRESS = Sitting(
+    10,
+    2,
+    "2026-09-10",
+    "2026-09-10",
+    "2026-10-31T17:00:00+08:00",
+    15,
+    [
+        (
+            "关于增设教师休息室的提案",
+            "教学楼无教师休息场所,建议利用二楼闲置教室改建。",
+            {"answer": "accepted", "text": "寒假期间改建,下学期开学启用。", "department": "总务处"},
+        ),
+        (
+            "关于调整课后服务时间的提案",
+            "建议课后服务结束时间由18:00调整为17:30。",
+            {"answer": "referred", "text": "转教务处征求家长意见后研究。", "department": "教务处"},
+        ),
+        ("关于为班主任配备午休床的提案", "班主任中午需看护学生,建议配备折叠午休床。", None),
+    ],
+)
 
 SURVEY_TITLE = "教职工满意度调查"
 SURVEY_RESPONSES = 41  # of 50 recipients: 82%

@@ -318,6 +318,21 @@ async def test_a_representative_votes_once_and_a_vote_without_quorum_is_recorded
     read = await api.get(f"/v1/congress-motions/{of_all['id']}", headers=as_member(school, r[6]))
     assert read.json()["votes_abstain"] == 2 and read.json()["closed_at"].endswith("+08:00")
 
+    # The session's votes, as the console lists them: in the order opened, each with its result.
+    listed = await api.get(f"/v1/congress-sessions/{session_id}/motions", headers=officer)
+    assert listed.status_code == 200, listed.text
+    assert [(m["id"], m["result"]) for m in listed.json()] == [
+        (rules_vote["id"], "passed"),
+        (thin["id"], "no_quorum"),
+        (of_all["id"], "failed"),
+    ]
+    open_again = await open_vote(r[:4])
+    assert (await vote(open_again, r[0], "for")).status_code == 201
+    running = (await api.get(f"/v1/congress-sessions/{session_id}/motions", headers=officer)).json()[-1]
+    assert (running["status"], running["ballots_cast"], running["votes_for"]) == ("open", 1, None)
+    outside = bearer(Role.UNION_OFFICER, school["sibling"], school["federation"])
+    assert (await api.get(f"/v1/congress-sessions/{session_id}/motions", headers=outside)).status_code == 404
+
 
 async def test_the_same_representative_voting_twice_at_once_is_counted_once(school):
     api, officer = school["api"], school["officer"]

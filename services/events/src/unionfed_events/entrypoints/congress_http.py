@@ -264,6 +264,13 @@ async def open_vote(
         return MotionOut.of(await congress.open_vote(uow, principal, session_id, body))
 
 
+@router.get("/congress-sessions/{session_id}/motions", response_model=list[MotionOut])
+async def list_motions(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[MotionOut]:
+    """The session's votes in the order opened; an open vote shows its ballots cast, not its counts."""
+    async with runtime.uow() as uow:
+        return [MotionOut.of(m) for m in await congress.motions_of(uow, principal, session_id)]
+
+
 @router.get("/congress-motions/{motion_id}", response_model=MotionOut)
 async def get_motion(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MotionOut:
     async with runtime.uow() as uow:

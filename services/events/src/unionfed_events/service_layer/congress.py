@@ -478,6 +478,17 @@ async def get_motion(uow: UnitOfWork, principal: Principal, motion_id: uuid.UUID
     return await motion_view(uow, motion_id)
 
 
+async def motions_of(uow: UnitOfWork, principal: Principal, session_id: uuid.UUID) -> list[dict]:
+    """The session's votes in the order opened, each as ``motion_view`` shows it."""
+    await session_in_scope(uow, principal, session_id)
+    ids = await uow.session.scalars(
+        select(congress_motions.c.id)
+        .where(congress_motions.c.session_id == session_id)
+        .order_by(congress_motions.c.created_at, congress_motions.c.id)
+    )
+    return [await motion_view(uow, motion_id) for motion_id in ids.all()]
+
+
 async def motion_view(uow: UnitOfWork, motion_id: uuid.UUID) -> dict:
     row = (await uow.session.execute(select(congress_motions).where(congress_motions.c.id == motion_id))).one()
     ballots = await uow.session.scalar(
