@@ -76,7 +76,9 @@ class Route:
     def hidden_scopes(self) -> tuple[str, ...]:
         if self.federation:
             return ("foreign",)
-        return ("sibling", "foreign") if self.child is not None else ("sibling", "child", "foreign")
+        hidden = ("sibling", "foreign") if self.child is not None else ("sibling", "child", "foreign")
+        # A self-service route answers a member from there with their own data: nothing of A's is hidden.
+        return tuple(s for s in hidden if s not in (self.me or ()))
 
 
 def ghost(name: str) -> str:
