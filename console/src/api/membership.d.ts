@@ -368,6 +368,8 @@ export interface paths {
          * @description The account acts for this organization with the given role, never above the caller's own
          *     (a union officer cannot create a federation admin: 403 `role_above_yours`). Its first sign-in
          *     must replace the temporary password answered here. A taken username is 409 `username_taken`.
+         *     A member's account names its member (`member_id`, 422 `member_outside_account_organization` when
+         *     the member is not of this organization's subtree).
          */
         post: operations["create_account_v1_organizations__organization_id__accounts_post"];
         delete?: never;
@@ -793,6 +795,8 @@ export interface components {
             enabled: boolean;
             /** Id */
             id: string;
+            /** Member Id */
+            member_id?: string | null;
             /** Organization Id */
             organization_id: string;
             /** Organization Name */
@@ -900,6 +904,8 @@ export interface components {
             enabled: boolean;
             /** Id */
             id: string;
+            /** Member Id */
+            member_id?: string | null;
             /** Organization Id */
             organization_id: string;
             /** Organization Name */
@@ -1390,6 +1396,11 @@ export interface components {
              * @example 王芳
              */
             display_name: string;
+            /**
+             * Member Id
+             * @description With role `member`: the member (of this organization or under it) the account signs in, who then sees their own dues, activities and surveys at /v1/me
+             */
+            member_id?: string | null;
             role: components["schemas"]["Role"];
             /**
              * Username
