@@ -102,7 +102,7 @@ test("a member signs in on a phone, sees their dues, registers for an activity a
   await page.getByRole("tab", { name: "提案附议" }).click();
   await expect(page.getByTestId("my-proposals")).toBeVisible();
   await page.getByRole("tab", { name: "公示" }).click();
-  await expect(page.locator("[data-testid=my-notices], .ant-empty").first()).toBeVisible();
+  await expect(page.locator(".ant-tabs-tabpane-active").locator("[data-testid=my-notices], .ant-empty").first()).toBeVisible();
   await checkPage(page, "member-phone-notices");
 
   // An officer's route refuses the member's token.

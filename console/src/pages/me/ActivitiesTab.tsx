@@ -42,7 +42,7 @@ export function ActivitiesTab() {
             </Typography.Paragraph>
             <Space wrap>
               {mine && (
-                <Tag color={mine.status === "confirmed" ? "green" : "orange"} data-testid="my-registration">
+                <Tag color={mine.status === "confirmed" ? "#237804" : "#ad4e00"} data-testid="my-registration">
                   {mine.status === "confirmed" ? m.registered : m.waitlisted(mine.waitlist_position ?? null)}
                 </Tag>
               )}

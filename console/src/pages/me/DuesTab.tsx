@@ -38,7 +38,7 @@ export function DuesTab() {
         {m.unpaidMonths}
       </Typography.Title>
       {d.unpaid.length === 0 ? (
-        <Tag color="green" data-testid="dues-paid-up">
+        <Tag color="#237804" data-testid="dues-paid-up">
           {m.noArrears}
         </Tag>
       ) : (

@@ -35,8 +35,8 @@ export function ProposalsTab() {
                 {m.second}
               </Button>
             )}
-            {p.seconded_by_me && <Tag color="green">{m.seconded}</Tag>}
-            {!p.may_second && !p.seconded_by_me && <Tag color="blue">{m.ownProposal}</Tag>}
+            {p.seconded_by_me && <Tag color="#237804">{m.seconded}</Tag>}
+            {!p.may_second && !p.seconded_by_me && <Tag color="#0050b3">{m.ownProposal}</Tag>}
           </Space>
         </Card>
       ))}

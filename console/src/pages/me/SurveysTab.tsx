@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Empty, Form, Input, Radio, Space, Typography } from "antd";
+import type { RadioGroupProps } from "antd";
 import { useState } from "react";
 import { call } from "../../api/client";
 import { FormCheckboxGroup } from "../../components/FormControls";
@@ -8,6 +9,10 @@ import { useI18n } from "../../i18n";
 import type { Survey } from "./api";
 
 type Answer = number | number[] | string | null;
+
+// antd's radio group is a plain div: given the radiogroup role (antd passes role through, though its
+// types omit it), its label and the aria-required Form.Item adds are allowed on it (axe).
+const RADIOGROUP = { role: "radiogroup" } as unknown as RadioGroupProps;
 
 /** Surveys sent to the member and not answered yet; answers are stored without the member's id. */
 export function SurveysTab() {
@@ -71,7 +76,7 @@ function SurveyForm({ survey, onAnswered }: { survey: Survey; onAnswered: () => 
               rules={q.required ? [{ required: true, message: m.required }] : []}
             >
               {q.kind === "single_choice" ? (
-                <Radio.Group aria-label={q.text}>
+                <Radio.Group {...RADIOGROUP} aria-label={q.text}>
                   <Space direction="vertical">
                     {q.options.map((o, k) => (
                       <Radio key={k} value={k}>
@@ -81,9 +86,9 @@ function SurveyForm({ survey, onAnswered }: { survey: Survey; onAnswered: () => 
                   </Space>
                 </Radio.Group>
               ) : q.kind === "multiple_choice" ? (
-                <FormCheckboxGroup aria-label={q.text} options={q.options.map((o, k) => ({ label: o, value: k }))} />
+                <FormCheckboxGroup options={q.options.map((o, k) => ({ label: o, value: k }))} />
               ) : q.kind === "rating" ? (
-                <Radio.Group aria-label={q.text} optionType="button" options={[1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: n }))} />
+                <Radio.Group {...RADIOGROUP} aria-label={q.text} optionType="button" options={[1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: n }))} />
               ) : (
                 <Input.TextArea rows={3} maxLength={2000} />
               )}
