@@ -48,7 +48,10 @@ export function DuesTab() {
           data-testid="dues-unpaid"
           dataSource={d.unpaid}
           renderItem={(u) => (
-            <List.Item extra={u.amount_fen === null ? m.amountUnknown : yuan(u.amount_fen)}>{u.period}</List.Item>
+            <List.Item>
+              <span>{u.period}</span>
+              <span>{u.amount_fen === null ? m.amountUnknown : yuan(u.amount_fen)}</span>
+            </List.Item>
           )}
         />
       )}
@@ -60,7 +63,12 @@ export function DuesTab() {
         bordered
         data-testid="dues-paid"
         dataSource={[...d.payments].reverse()}
-        renderItem={(p) => <List.Item extra={yuan(p.amount_fen)}>{p.period}</List.Item>}
+        renderItem={(p) => (
+          <List.Item>
+            <span>{p.period}</span>
+            <span>{yuan(p.amount_fen)}</span>
+          </List.Item>
+        )}
       />
     </div>
   );
