@@ -109,3 +109,30 @@ test("a member signs in on a phone, sees their dues, registers for an activity a
   const refused = await api(page, "GET", `/api/membership/v1/organizations/${SCHOOL}/dues-arrears`);
   expect(refused.status).toBe(403);
 });
+
+test("an officer opens a member's self-service account from the member card; the member signs in to their own page", async ({ page, browser }) => {
+  const officerContext = await browser.newContext({ viewport: { width: 1366, height: 900 }, isMobile: false });
+  const officer = await officerContext.newPage();
+  await signIn(officer, account(OFFICER));
+  const listed = await api(officer, "GET", `/api/membership/v1/organizations/${SCHOOL}/members?status=active&limit=20`);
+  expect(listed.status).toBe(200);
+  const member = listed.json.items[1] as { id: string; display_name: string };
+  await officer.goto(`/o/${SCHOOL}/members/${member.id}`);
+  await officer.getByTestId("open-member-account").click();
+  const dialog = officer.getByRole("dialog");
+  const username = `m-${Date.now().toString(36)}`;
+  await dialog.getByLabel(/用户名|Username/).fill(username);
+  await dialog.getByRole("button", { name: /开\s*通|Create/ }).click();
+  const temporary = dialog.getByTestId("temporary-password");
+  await expect(temporary).toBeVisible();
+  const password = (await temporary.innerText()).trim();
+  await checkPage(officer, "member-account-created");
+  await officerContext.close();
+
+  // The member's first sign-in sets their password and lands on their own page, as that member.
+  expect(await signIn(page, { username, password }), "first sign-in requires a new password").toBe(true);
+  await expect(page).toHaveURL(/\/me/);
+  await expect(page.getByTestId("whoami")).toContainText(member.display_name);
+  expect((await api(page, "GET", "/api/membership/v1/me")).json.member_id).toBe(member.id);
+  await checkPage(page, "member-phone-first-sign-in");
+});
