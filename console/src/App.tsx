@@ -24,6 +24,7 @@ const ActivitiesDesk = lazy(() => import("./pages/activities/ActivitiesDesk"));
 const ActivityPage = lazy(() => import("./pages/activities/ActivityPage"));
 const CongressDesk = lazy(() => import("./pages/congress/CongressDesk"));
 const SessionPage = lazy(() => import("./pages/congress/SessionPage"));
+const MePage = lazy(() => import("./pages/me/MePage"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -79,13 +80,16 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
     return <Result status="error" title={t.signingIn} subTitle={auth.error.message} />;
   }
   if (!session) return fallback;
-  const home = `/o/${encodeURIComponent(session.claims.org)}`;
+  // A member's home is their own page (/me); the organization desks are the officers'.
+  const member = session.claims.role === "member";
+  const home = member ? "/me" : `/o/${encodeURIComponent(session.claims.org)}`;
   return (
     <SessionContext.Provider value={session}>
       <BrowserRouter>
         <Routes>
           <Route path="/" element={<Navigate to={home} replace />} />
-          <Route path="/o/:org" element={<ConsoleLayout />}>
+          <Route path="/me/:tab?" element={member ? <Lazy><MePage /></Lazy> : <Navigate to={home} replace />} />
+          <Route path="/o/:org" element={member ? <Navigate to={home} replace /> : <ConsoleLayout />}>
             <Route index element={<Lazy><Dashboard /></Lazy>} />
             <Route path="finance/entries/:postingId" element={<Lazy><EntryPage /></Lazy>} />
             <Route path="finance/:tab?" element={<Lazy><FinanceDesk /></Lazy>} />

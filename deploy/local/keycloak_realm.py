@@ -9,6 +9,9 @@
 - sets the confidential client `unionfed-membership`'s secret to the one in the state dir
   (generated there, never committed; the file names it ${UNIONFED_MEMBERSHIP_CLIENT_SECRET},
   which Keycloak's own --import-realm fills from the environment in docker-compose.yml);
+- brings a realm imported before the member claim up to date: the user attribute `mid` (the
+  member a `member` account signs in) in the user profile and its protocol mapper in the
+  `unionfed` client scope, both as the file has them;
 - with --test-client, adds the public client `unionfed-tests` that allows the password grant,
   for the test-suite only (the platform's realm never has it).
 """
@@ -24,6 +27,8 @@ import httpx
 REALM = "unionfed"
 REALM_FILE = Path(__file__).resolve().parents[1] / "keycloak" / "unionfed-realm.json"
 SECRET_PLACEHOLDER = "${UNIONFED_MEMBERSHIP_CLIENT_SECRET}"
+# The user attribute (and token claim) naming the member a member's account signs in.
+MEMBER_ATTRIBUTE = "mid"
 TEST_CLIENT = {
     "clientId": "unionfed-tests",
     "name": "test-suite only: password grant",
@@ -81,6 +86,29 @@ def ensure_membership_secret(admin: httpx.Client, secret: str) -> None:
         admin.put(f"/{REALM}/clients/{uuid}", json=client).raise_for_status()
 
 
+def _from_file() -> dict:
+    return json.loads(REALM_FILE.read_text(encoding="utf-8"))
+
+
+def ensure_member_claim(admin: httpx.Client) -> None:
+    """A realm imported before ``mid`` existed gets its user-profile attribute and token mapper."""
+    realm = _from_file()
+    profile = admin.get(f"/{REALM}/users/profile").raise_for_status().json()
+    if not any(a["name"] == MEMBER_ATTRIBUTE for a in profile["attributes"]):
+        [provider] = realm["components"]["org.keycloak.userprofile.UserProfileProvider"]
+        wanted = json.loads(provider["config"]["kc.user.profile.config"][0])
+        profile["attributes"] += [a for a in wanted["attributes"] if a["name"] == MEMBER_ATTRIBUTE]
+        admin.put(f"/{REALM}/users/profile", json=profile).raise_for_status()
+        print(f"keycloak: user attribute {MEMBER_ATTRIBUTE} added to the user profile")
+    [scope] = [s for s in admin.get(f"/{REALM}/client-scopes").raise_for_status().json() if s["name"] == "unionfed"]
+    models = f"/{REALM}/client-scopes/{scope['id']}/protocol-mappers/models"
+    if not any(m["name"] == MEMBER_ATTRIBUTE for m in admin.get(models).raise_for_status().json()):
+        [wanted_scope] = [s for s in realm["clientScopes"] if s["name"] == "unionfed"]
+        [mapper] = [m for m in wanted_scope["protocolMappers"] if m["name"] == MEMBER_ATTRIBUTE]
+        admin.post(models, json=mapper).raise_for_status()
+        print(f"keycloak: claim {MEMBER_ATTRIBUTE} mapped into the unionfed scope's tokens")
+
+
 def ensure_test_client(admin: httpx.Client) -> None:
     if client_uuid(admin, TEST_CLIENT["clientId"]) is None:
         admin.post(f"/{REALM}/clients", json=TEST_CLIENT).raise_for_status()
@@ -97,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     with admin_client(args.url, args.admin_password_file.read_text().strip()) as admin:
         ensure_realm(admin, secret)
         ensure_membership_secret(admin, secret)
+        ensure_member_claim(admin)
         if args.test_client:
             ensure_test_client(admin)
     return 0

@@ -16,7 +16,10 @@ Generated rules, applied to every route unless the route says otherwise:
     for a resource or organization that does not exist (no existence oracle);
   * ``parent`` allows what ``own`` allows (the tree rule);
   * the auditor never writes (POST/PUT/PATCH/DELETE), whatever the route says;
-  * hardship details reach only welfare officers, union officers and auditors in scope.
+  * hardship details reach only welfare officers, union officers and auditors in scope;
+  * a self-service route (``me``, under ``/v1/me``) serves the calling member's own data: it lets
+    in a member token naming a member (the matrix's members: a1 acting for A, b1 acting for B) in
+    the scopes it lists, and refuses every other role and a member token naming no member.
 """
 
 import uuid
@@ -49,10 +52,13 @@ class Route:
     pending: bool = False  # refusals answer 202 pending (the answer for an unknown request id)
     notes: str = ""
     extra: dict = field(default_factory=dict)
+    me: tuple[str, ...] | None = None  # a self-service route: the scopes whose member it lets in
 
     def expected(self, method: str, role: str, scope: str) -> bool:
         """True when ``role`` acting for ``scope`` is allowed."""
         letter = next(k for k, v in ROLE_LETTERS.items() if v == role)
+        if self.me is not None:
+            return letter == "M" and scope in self.me
         if letter == "A" and method in WRITES:
             return False
         if self.federation:
@@ -70,7 +76,9 @@ class Route:
     def hidden_scopes(self) -> tuple[str, ...]:
         if self.federation:
             return ("foreign",)
-        return ("sibling", "foreign") if self.child is not None else ("sibling", "child", "foreign")
+        hidden = ("sibling", "foreign") if self.child is not None else ("sibling", "child", "foreign")
+        # A self-service route answers a member from there with their own data: nothing of A's is hidden.
+        return tuple(s for s in hidden if s not in (self.me or ()))
 
 
 def ghost(name: str) -> str:
@@ -541,4 +549,24 @@ ROUTES: dict[tuple[str, str], Route] = {
     (WF, "GET /v1/organizations/{organization_id}/audit-log"): Route("FA", ORG),
     (EV, "GET /v1/organizations/{organization_id}/audit-log"): Route("FA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/audit-log"): Route("FA", ORG),
+    # A member's self-service: their own data, whoever's scope the token names. In "sibling" the
+    # member is b1 of union B: their own record and lists answer, A's activity, survey and proposal do not.
+    (M, "GET /v1/me"): Route("", me=("own", "sibling")),
+    (M, "GET /v1/me/dues"): Route("", me=("own", "sibling")),
+    (EV, "GET /v1/me/activities"): Route("", me=("own", "sibling")),
+    (EV, "POST /v1/me/activities/{activity_id}/registration"): Route(
+        "", lambda w: {"activity_id": w["activity"]}, me=("own",)
+    ),
+    (EV, "DELETE /v1/me/activities/{activity_id}/registration"): Route(
+        "", lambda w: {"activity_id": w["activity"]}, me=("own",)
+    ),
+    (EV, "GET /v1/me/surveys"): Route("", me=("own", "sibling")),
+    (EV, "POST /v1/me/surveys/{survey_id}/responses"): Route(
+        "", lambda w: {"survey_id": w["survey"]}, body=lambda w: {"answers": [4]}, me=("own",)
+    ),
+    (EV, "GET /v1/me/congress-proposals"): Route("", me=("own", "sibling")),
+    (EV, "POST /v1/me/congress-proposals/{proposal_id}/seconding"): Route(
+        "", lambda w: {"proposal_id": w["proposal"]}, me=("own",)
+    ),
+    (EV, "GET /v1/me/public-notices"): Route("", me=("own", "sibling")),
 }

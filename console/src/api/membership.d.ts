@@ -144,6 +144,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who the signed-in member is */
+        get: operations["get_me_v1_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/dues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in member's dues: months paid and unpaid */
+        get: operations["get_my_dues_v1_me_dues_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{member_id}": {
         parameters: {
             query?: never;
@@ -334,6 +368,8 @@ export interface paths {
          * @description The account acts for this organization with the given role, never above the caller's own
          *     (a union officer cannot create a federation admin: 403 `role_above_yours`). Its first sign-in
          *     must replace the temporary password answered here. A taken username is 409 `username_taken`.
+         *     A member's account names its member (`member_id`, 422 `member_outside_account_organization` when
+         *     the member is not of this organization's subtree).
          */
         post: operations["create_account_v1_organizations__organization_id__accounts_post"];
         delete?: never;
@@ -759,6 +795,8 @@ export interface components {
             enabled: boolean;
             /** Id */
             id: string;
+            /** Member Id */
+            member_id?: string | null;
             /** Organization Id */
             organization_id: string;
             /** Organization Name */
@@ -866,6 +904,8 @@ export interface components {
             enabled: boolean;
             /** Id */
             id: string;
+            /** Member Id */
+            member_id?: string | null;
             /** Organization Id */
             organization_id: string;
             /** Organization Name */
@@ -1135,6 +1175,34 @@ export interface components {
             /** Recorded By */
             recorded_by: string;
         };
+        /** MeOut */
+        MeOut: {
+            /** Display Name */
+            display_name: string;
+            /**
+             * Joined On
+             * Format: date
+             */
+            joined_on: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Organization Name */
+            organization_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "retired" | "left" | "deceased";
+            /** Union Id */
+            union_id: string;
+            /** Union Name */
+            union_name: string;
+        };
         /** MemberChangeOut */
         MemberChangeOut: {
             /** Change */
@@ -1307,6 +1375,19 @@ export interface components {
             /** New Parent Id */
             new_parent_id: string;
         };
+        /** MyDuesOut */
+        MyDuesOut: {
+            /** Arrears Total Fen */
+            arrears_total_fen: number;
+            /** Paid Total Fen */
+            paid_total_fen: number;
+            /** Payments */
+            payments: components["schemas"]["DuesPaymentOut"][];
+            /** Through */
+            through: string;
+            /** Unpaid */
+            unpaid: components["schemas"]["UnpaidMonthOut"][];
+        };
         /** NewAccountIn */
         NewAccountIn: {
             /**
@@ -1315,6 +1396,11 @@ export interface components {
              * @example 王芳
              */
             display_name: string;
+            /**
+             * Member Id
+             * @description With role `member`: the member (of this organization or under it) the account signs in, who then sees their own dues, activities and surveys at /v1/me
+             */
+            member_id?: string | null;
             role: components["schemas"]["Role"];
             /**
              * Username
@@ -1617,6 +1703,15 @@ export interface components {
             effective_on: string;
             /** To Organization Id */
             to_organization_id: string;
+        };
+        /** UnpaidMonthOut */
+        UnpaidMonthOut: {
+            /** Amount Fen */
+            amount_fen: number | null;
+            /** Period */
+            period: string;
+            /** Reason */
+            reason: string;
         };
     };
     responses: never;
@@ -2095,6 +2190,116 @@ export interface operations {
             };
             /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_me_v1_me_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_my_dues_v1_me_dues_get: {
+        parameters: {
+            query?: {
+                /** @description Last month counted; default this month */
+                through?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDuesOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,10 @@ DEMO_ACCOUNTS = [
     ("school1-auditor", "张伟", "第一小学工会 经费审查（审计）", SCHOOL, COUNTY, Role.AUDITOR),
     ("platform-admin", "平台管理员", "平台管理员", PLATFORM, PLATFORM, Role.PLATFORM_ADMIN),
 ]
+# A teacher of 第一小学 signing in to their own data (/me), once the roster is loaded: the account
+# names their member id; its organization is their school's union (members sit in its groups).
+MEMBER_USERNAME = "school1-member"
+MEMBER_WHAT = "第一小学 教师（会员自助）"
 
 
 def _recorded(path: Path) -> dict[str, str]:
@@ -37,7 +41,12 @@ def _recorded(path: Path) -> dict[str, str]:
     return {row[0]: row[1] for row in rows if len(row) >= 2}
 
 
-async def ensure_demo_accounts() -> Path:
+async def ensure_demo_accounts(member: tuple[str, str] | None = None) -> Path:
+    """The accounts above and, given ``member`` (member id, name), the demo member's."""
+    wanted = [(*row, None) for row in DEMO_ACCOUNTS]
+    if member is not None:
+        member_id, name = member
+        wanted.append((MEMBER_USERNAME, name, MEMBER_WHAT, SCHOOL, COUNTY, Role.MEMBER, member_id))
     state = Path(os.environ["UNIONFED_STATE_DIR"])
     path = state / "demo-accounts.txt"
     recorded = _recorded(path)
@@ -49,8 +58,12 @@ async def ensure_demo_accounts() -> Path:
     )
     try:
         existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, PLATFORM})}
+        linked = existing.get(MEMBER_USERNAME)
+        if member is None and linked is not None and linked.member_id:
+            # Listed again before the roster is read: the account keeps its member.
+            wanted.append((MEMBER_USERNAME, linked.display_name, MEMBER_WHAT, SCHOOL, COUNTY, Role.MEMBER, None))
         passwords = {}
-        for username, name, _what, org, fed, role in DEMO_ACCOUNTS:
+        for username, name, _what, org, fed, role, member_id in wanted:
             if username in recorded and username in existing:
                 passwords[username] = recorded[username]
                 continue
@@ -58,14 +71,14 @@ async def ensure_demo_accounts() -> Path:
             if username in existing:
                 await directory.set_temporary_password(existing[username].id, password)
             else:
-                await directory.create(NewAccount(username, name, org, fed, role), password)
+                await directory.create(NewAccount(username, name, org, fed, role, member_id), password)
             passwords[username] = password
     finally:
         await directory.aclose()
     lines = ["demo accounts (username, first password — the first sign-in sets a new one; role, name):"]
     lines += [
         f"  {u:<18} {passwords[u]}   {role.value:<16} {name}（{what}）"
-        for u, name, what, _org, _fed, role in DEMO_ACCOUNTS
+        for u, name, what, _org, _fed, role, _member in wanted
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -6,6 +6,7 @@ from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
 from demo.load import load
+from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
 
 
@@ -24,6 +25,8 @@ async def run() -> None:
                 flush=True,
             )
             await load(api, schools)
+        await open_activity_and_survey(api)
+        await ensure_demo_accounts(member=await demo_member(api, schools))
         await show(api, schools)
     finally:
         await api.close()

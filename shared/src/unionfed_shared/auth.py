@@ -20,6 +20,7 @@ import datetime as dt
 import enum
 import threading
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -51,6 +52,26 @@ class Principal:
     role: Role
     organization_id: str
     federation_id: str
+    # The member a ``member`` token signs in: its ``mid`` claim (Keycloak maps the account's
+    # ``mid`` attribute into it); a locally minted member token names the member by its subject.
+    member_id: str | None = None
+
+    def own_member_id(self) -> uuid.UUID:
+        """The calling member's own id, for the routes under ``/v1/me``; every other role is refused."""
+        if self.role is not Role.MEMBER:
+            raise Forbidden(
+                "members_only",
+                zh="此处是会员本人的自助服务，仅限会员账号使用",
+                en="self-service is for members' own accounts only",
+            )
+        try:
+            return uuid.UUID(self.member_id or "")
+        except ValueError:
+            raise Forbidden(
+                "member_account_unlinked",
+                zh="您的账号尚未关联会员档案，请联系工会干部",
+                en="this account is linked to no member; ask a union officer",
+            ) from None
 
     def can_see(self, organization_path: Sequence[str]) -> bool:
         """An organization is in scope when the caller's organization is it or one of its ancestors.
@@ -89,8 +110,10 @@ _PRINCIPAL_CLAIMS = ("sub", "role", "org", "fed")
 _REQUIRED = ["exp", "iat", "nbf", "sub", "aud", "iss"]
 # Keycloak's access tokens carry no ``nbf`` (optional in RFC 7519; checked whenever present).
 _REQUIRED_OIDC = ["exp", "iat", "sub", "aud", "iss"]
+# The member a member's token signs in (only a member's token carries it).
+MEMBER_CLAIM = "mid"
 # Everything a locally minted token may carry.
-_LOCAL_CLAIMS = frozenset({*_PRINCIPAL_CLAIMS, "aud", "iss", "iat", "nbf", "exp", "jti"})
+_LOCAL_CLAIMS = frozenset({*_PRINCIPAL_CLAIMS, MEMBER_CLAIM, "aud", "iss", "iat", "nbf", "exp", "jti"})
 # Claims that would widen what the caller may do or whom they act as. Refused in every mode:
 # scope is one organization and one role, taken from ``org`` and ``role`` only.
 _SCOPE_WIDENING = frozenset(
@@ -158,7 +181,29 @@ def principal_from_claims(claims: Mapping, *, strict: bool) -> Principal:
             zh=f"登录凭据无效：platform_admin 角色的 org 和 fed 须为 {PLATFORM!r}，其他角色不得使用",
             en=f"invalid bearer token: role platform_admin goes with org and fed {PLATFORM!r}, and no other role does",
         )
-    return Principal(subject=values["sub"], role=role, organization_id=values["org"], federation_id=values["fed"])
+    return Principal(
+        subject=values["sub"],
+        role=role,
+        organization_id=values["org"],
+        federation_id=values["fed"],
+        member_id=_member_of(claims, role, strict=strict),
+    )
+
+
+def _member_of(claims: Mapping, role: Role, *, strict: bool) -> str | None:
+    """The member a token signs in. Only a member's token names one: an officer's token carrying
+    a member id is refused, not read as an officer acting as that member."""
+    member = claims.get(MEMBER_CLAIM)
+    if member is None:
+        # Locally minted member tokens (``unionfed token``, the tests) name the member by subject.
+        return claims["sub"] if strict and role is Role.MEMBER else None
+    if role is not Role.MEMBER or not isinstance(member, str) or not member.strip() or len(member) > _MAX_CLAIM_LENGTH:
+        raise Unauthorized(
+            "token_member_claim_invalid",
+            zh=f"登录凭据无效：只有会员账号的凭据可含有声明 {MEMBER_CLAIM!r}，且须为非空字符串",
+            en=f"invalid bearer token: only a member's token carries {MEMBER_CLAIM!r}, as a non-empty string",
+        )
+    return member
 
 
 def platform_admin(subject: str) -> Principal:
@@ -230,9 +275,11 @@ class TokenService:
         federation_id: str,
         ttl: dt.timedelta = dt.timedelta(hours=8),
         now: dt.datetime | None = None,
+        member_id: str | None = None,
     ) -> str:
         now = now or dt.datetime.now(dt.UTC)
-        claims = {
+        claims: dict[str, object] = {} if member_id is None else {MEMBER_CLAIM: member_id}
+        claims |= {
             "sub": subject,
             "role": role.value,
             "org": organization_id,

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
 from unionfed_shared.auth import JwksKeys, JwksTokenService, Principal, Role, TokenService, TokenVerifiers
-from unionfed_shared.errors import Unauthorized
+from unionfed_shared.errors import Forbidden, Unauthorized
 from unionfed_shared.settings import ServiceSettings
 
 ISSUER = "https://idp.example.org/realms/unionfed"
@@ -363,3 +363,37 @@ def test_plain_http_beyond_loopback_needs_the_explicit_opt_in():
     with pytest.raises(ValidationError):
         _oidc_settings(jwks_url=url)
     assert _oidc_settings(jwks_url=url, jwks_allow_http=True).jwks_url == url
+
+
+def test_a_member_token_names_the_member_it_signs_in(tokens):
+    """Keycloak maps the account's ``mid`` attribute into a member's token: that, not the account's
+    own subject, is the member the self-service routes serve."""
+    member = tokens.verify(rs256(claims(sub="kc-user-uuid", role="member", mid="3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b")))
+    assert member.member_id == "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b" and member.subject == "kc-user-uuid"
+    assert str(member.own_member_id()) == "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b"
+    # A Keycloak member account not linked to a member names none: its own subject is no member id.
+    unlinked = tokens.verify(rs256(claims(sub="kc-user-uuid", role="member")))
+    assert unlinked.member_id is None
+    with pytest.raises(Forbidden) as refused:
+        unlinked.own_member_id()
+    assert refused.value.code == "member_account_unlinked"
+
+
+@pytest.mark.parametrize("mid", ["3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b", ["a", "b"], ""])
+def test_only_a_members_token_names_a_member(tokens, mid):
+    role = "union_officer" if isinstance(mid, str) and mid else "member"
+    with pytest.raises(Unauthorized) as refused:
+        tokens.verify(rs256(claims(role=role, mid=mid)))
+    assert refused.value.code == "token_member_claim_invalid"
+
+
+def test_self_service_refuses_every_role_but_member():
+    officer = Principal("li", Role.UNION_OFFICER, "school-1", "county")
+    with pytest.raises(Forbidden) as refused:
+        officer.own_member_id()
+    assert refused.value.code == "members_only"
+    # A locally minted member token (``unionfed token``, the tests) names the member by its subject.
+    local = TokenService("a-test-secret-that-is-long-enough-for-hs256", AUDIENCE, ISSUER)
+    member_id = "3f2b8c1e-5d4a-4e6f-9a7b-1c2d3e4f5a6b"
+    assert local.verify(local.issue(member_id, Role.MEMBER, "school-1", "county")).member_id == member_id
+    assert local.verify(local.issue("x", Role.MEMBER, "school-1", "county", member_id=member_id)).member_id == member_id

@@ -25,6 +25,7 @@ EXEMPT = {
     ("welfare", "/v1/organizations/{organization_id}/festival-greeting-previews"),
     ("events", "/v1/congress-motions/{motion_id}/ballots"),
     ("events", "/v1/surveys/{survey_id}/responses"),
+    ("events", "/v1/me/surveys/{survey_id}/responses"),
     ("finance", "/v1/ledger-heads/verify"),
     *((service, "/v1/dead-letters/replay") for service in ("membership", "welfare", "events", "finance")),
 }

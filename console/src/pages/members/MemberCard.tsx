@@ -20,6 +20,7 @@ import { yuan } from "../../money";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
 import { nextStatuses, StatusForm, TransferForm } from "./ChangeForms";
+import { MemberAccountButton } from "./MemberAccountButton";
 import { STATUS_COLORS } from "./MembersDesk";
 
 export default function MemberCard() {
@@ -85,6 +86,7 @@ export default function MemberCard() {
             >
               {m.changeStatus}
             </Button>
+            <MemberAccountButton member={who} />
           </Space>
         )}
       </Space>

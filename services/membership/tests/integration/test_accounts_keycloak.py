@@ -204,3 +204,35 @@ async def test_reset_disable_and_enable(county, keycloak):
     enabled = await api.post(f"/v1/organizations/{school}/accounts/{account_id}/enable", headers=officer)
     assert (enabled.status_code, enabled.json()["enabled"]) == (200, True)
     assert keycloak.password_grant(username, password).status_code == 200
+
+
+async def test_an_officer_gives_a_member_an_account_whose_token_signs_in_that_member(county, keycloak):
+    """The account's ``mid`` attribute reaches the token through the realm's mapper: /v1/me is that member's."""
+    _runtime, api, fed, school, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "school-officer")
+    joined = {"display_name": "李老师", "gender": "female", "joined_on": "2021-09-01"}
+    li = (await api.post(f"/v1/organizations/{school}/members", json=joined, headers=officer)).json()["id"]
+    admin = bearer(Role.FEDERATION_ADMIN, fed, fed, "admin-wang")
+    elsewhere = (await api.post(f"/v1/organizations/{other}/members", json=joined, headers=admin)).json()["id"]
+
+    def body(**extra) -> dict:
+        return {"username": f"m-{uuid.uuid4().hex[:8]}", "display_name": "李老师", "role": "member", **extra}
+
+    # Only a member's account names a member, and only one of the account's organization.
+    as_officer = await api.post(
+        f"/v1/organizations/{school}/accounts", headers=officer, json=body(role="welfare_officer", member_id=li)
+    )
+    assert (as_officer.status_code, as_officer.json()["code"]) == (422, "member_link_needs_member_role")
+    beside = await api.post(f"/v1/organizations/{school}/accounts", headers=admin, json=body(member_id=elsewhere))
+    assert (beside.status_code, beside.json()["code"]) == (422, "member_outside_account_organization")
+
+    created = await api.post(f"/v1/organizations/{school}/accounts", headers=officer, json=body(member_id=li))
+    assert created.status_code == 201, created.text
+    account = created.json()
+    assert (account["role"], account["member_id"]) == ("member", li)
+    token = keycloak.token(account["username"], _settle_password(keycloak, account["id"]))
+    principal = _runtime.tokens.verify(token)
+    assert (principal.subject, principal.role, principal.member_id) == (account["id"], Role.MEMBER, li)
+    me = await api.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200, me.text
+    assert (me.json()["member_id"], me.json()["display_name"], me.json()["union_id"]) == (li, "李老师", school)

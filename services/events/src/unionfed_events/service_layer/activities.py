@@ -284,7 +284,7 @@ async def register(
         now or _now(),
         await directory.time_zone_of(uow.session, activity["organization_id"]),
     )
-    refusal = _eligibility(activity).refusal(member["gender"], member["status"], member_path)
+    refusal = eligibility_of(activity).refusal(member["gender"], member["status"], member_path)
     if refusal:
         raise refusal
     existing = await _live_registration(uow, activity_id, command.member_id)
@@ -621,7 +621,7 @@ async def budget_items(uow: UnitOfWork, activity_id: uuid.UUID) -> list[dict]:
 # Helpers
 
 
-def _eligibility(activity: dict) -> Eligibility:
+def eligibility_of(activity: dict) -> Eligibility:
     return Eligibility(
         tuple(activity["scope_organization_ids"]), activity["eligible_gender"], tuple(activity["eligible_statuses"])
     )
@@ -643,7 +643,7 @@ def _status_zh(status: str) -> str:
 async def _member_for(uow: UnitOfWork, principal: Principal, member_id: uuid.UUID) -> tuple[dict, list[str]]:
     """The member a caller acts for: themself, or a member of the caller's scope."""
     principal.require_role(*REGISTRARS)
-    if principal.role is Role.MEMBER and principal.subject != str(member_id):
+    if principal.role is Role.MEMBER and principal.member_id != str(member_id):
         raise Forbidden("member_registers_only_self", zh="会员只能为本人报名", en="a member registers only themself")
     member = (
         (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id)))

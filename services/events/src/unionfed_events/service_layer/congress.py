@@ -75,12 +75,12 @@ def _motion_hidden() -> NotFound:
 def acting_member(principal: Principal) -> uuid.UUID:
     principal.require_role(Role.MEMBER)
     try:
-        return uuid.UUID(principal.subject)
+        return uuid.UUID(principal.member_id or "")
     except ValueError:
         raise Forbidden(
             "member_token_subject_invalid",
-            zh="会员须使用以本人会员编号为主体的令牌办理",
-            en="a member acts with a token whose subject is their member id",
+            zh="您的账号尚未关联会员档案，请联系工会干部",
+            en="a member acts with a token that names their member id",
         ) from None
 
 

@@ -79,7 +79,7 @@ async def _is_recipient(uow: UnitOfWork, principal: Principal, survey_id: uuid.U
     if principal.role != Role.MEMBER:
         return False
     try:
-        member_id = uuid.UUID(principal.subject)
+        member_id = uuid.UUID(principal.member_id or "")
     except ValueError:
         return False
     return bool(

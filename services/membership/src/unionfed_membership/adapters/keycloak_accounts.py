@@ -3,7 +3,7 @@
 Membership signs in as the confidential client ``unionfed-membership`` (client credentials);
 its service account holds realm-management's manage-users and view-users, nothing more. An
 account's organization, federation and role are the user attributes ``org``, ``fed`` and
-``role`` that the realm's protocol mappers put into its tokens; the display name is firstName.
+``role`` (and a member's ``mid``) that the realm's protocol mappers put into its tokens; the display name is firstName.
 """
 
 import asyncio
@@ -84,6 +84,7 @@ class KeycloakAccounts:
                     "org": [account.organization_id],
                     "fed": [account.federation_id],
                     "role": [account.role.value],
+                    **({"mid": [account.member_id]} if account.member_id else {}),
                 },
                 "credentials": [{"type": "password", "value": temporary_password, "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD"],
@@ -173,4 +174,5 @@ def _account(user: dict) -> Account | None:
         federation_id=federation,
         role=Role(role),
         enabled=bool(user.get("enabled")),
+        member_id=one("mid"),
     )

@@ -41,6 +41,8 @@ class Account:
     federation_id: str
     role: Role
     enabled: bool
+    # The member a member's account signs in as (their own data at /v1/me); None for officers.
+    member_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class NewAccount:
     organization_id: str
     federation_id: str
     role: Role
+    member_id: str | None = None
 
 
 def require_manager(manager: Role) -> None:

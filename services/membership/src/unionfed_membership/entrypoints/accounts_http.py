@@ -1,5 +1,6 @@
 """Sign-in accounts of an organization's subtree: list, create, reset a password, disable, enable."""
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
@@ -59,6 +60,7 @@ class AccountOut(BaseModel):
     organization_name: str
     role: Role
     enabled: bool
+    member_id: str | None = None  # a member's account: the member it signs in
 
     @classmethod
     def of(cls, view: accounts.AccountView) -> "AccountOut":
@@ -71,6 +73,7 @@ class AccountOut(BaseModel):
             organization_name=view.organization_name,
             role=a.role,
             enabled=a.enabled,
+            member_id=a.member_id,
         )
 
 
@@ -97,6 +100,11 @@ class NewAccountIn(BaseModel):
         description="A person's name: no control characters and none of <>&\"$%!#?§;*~/\\|^=[]{}()",
     )
     role: Role
+    member_id: uuid.UUID | None = Field(
+        default=None,
+        description="With role `member`: the member (of this organization or under it) the account signs in, "
+        "who then sees their own dues, activities and surveys at /v1/me",
+    )
 
 
 class TemporaryPasswordOut(BaseModel):
@@ -129,10 +137,12 @@ async def create_account(
 ) -> CreatedAccountOut:
     """The account acts for this organization with the given role, never above the caller's own
     (a union officer cannot create a federation admin: 403 `role_above_yours`). Its first sign-in
-    must replace the temporary password answered here. A taken username is 409 `username_taken`."""
+    must replace the temporary password answered here. A taken username is 409 `username_taken`.
+    A member's account names its member (`member_id`, 422 `member_outside_account_organization` when
+    the member is not of this organization's subtree)."""
     async with runtime.uow() as uow:
         created = await accounts.create_account(
-            uow, directory, principal, organization_id, body.username, body.display_name, body.role
+            uow, directory, principal, organization_id, body.username, body.display_name, body.role, body.member_id
         )
     return CreatedAccountOut(**AccountOut.of(created.view).model_dump(), temporary_password=created.temporary_password)
 

@@ -5,16 +5,17 @@ platform); the organization tree that decides scope is membership's own.
 """
 
 import secrets
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
 from unionfed_membership.domain.accounts import Account, NewAccount, require_manager, require_may_grant
 from unionfed_membership.domain.model import Organization
-from unionfed_membership.service_layer.scope import organization_in_scope
+from unionfed_membership.service_layer.scope import member_in_scope, organization_in_scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Forbidden, NotFound
+from unionfed_shared.errors import Forbidden, Invalid, NotFound
 
 
 class AccountDirectory(Protocol):
@@ -77,15 +78,46 @@ async def create_account(
     username: str,
     display_name: str,
     role: Role,
+    member_id: uuid.UUID | None = None,
 ) -> AccountWithPassword:
+    """``member_id`` links a ``member`` account to the member it signs in (their own data at /v1/me)."""
     require_manager(principal.role)
     organization = await organization_in_scope(uow, principal, organization_id)
     require_may_grant(principal.role, role)
+    if member_id is not None:
+        await _check_member_of(uow, principal, organization, role, member_id)
     password = temporary_password()
     account = await directory.create(
-        NewAccount(username, display_name, organization.id, organization.federation_id, role), password
+        NewAccount(
+            username,
+            display_name,
+            organization.id,
+            organization.federation_id,
+            role,
+            None if member_id is None else str(member_id),
+        ),
+        password,
     )
     return AccountWithPassword(AccountView(account, organization.name), password)
+
+
+async def _check_member_of(
+    uow: MembershipUnitOfWork, principal: Principal, organization: Organization, role: Role, member_id: uuid.UUID
+) -> None:
+    if role is not Role.MEMBER:
+        raise Invalid(
+            "member_link_needs_member_role",
+            zh="只有会员角色的账号可以关联会员档案",
+            en="only an account with the member role is linked to a member",
+        )
+    member = await member_in_scope(uow, principal, member_id)
+    member_organization = await uow.organizations.get(member.organization_id)
+    if member_organization is None or organization.id not in member_organization.path:
+        raise Invalid(
+            "member_outside_account_organization",
+            zh=f"{member.display_name} 不属于{organization.name}，账号须开在会员所在的工会",
+            en=f"{member.display_name} is not a member of {organization.name}; open the account in the member's union",
+        )
 
 
 async def _account_in(

@@ -23,7 +23,7 @@ from unionfed_membership.domain.dues import (
     first_day_of,
     policy_for,
 )
-from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, MemberStatus, Organization, Period
+from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Member, MemberStatus, Organization, Period
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
@@ -207,8 +207,15 @@ async def member_arrears(
             en="member not found or outside your scope",
         )
     principal.require_role(*READERS)
+    return await arrears_of(uow, member, organization, through)
+
+
+async def arrears_of(
+    uow: MembershipUnitOfWork, member: Member, organization: Organization, through: str | None
+) -> Arrears:
+    """The member's unpaid months through ``through`` (default this month); the caller checked who asks."""
     store = DuesStore(uow.session)
-    [slim] = [m for m in await store.members_in([organization.id]) if m.id == member_id]
+    [slim] = [m for m in await store.members_in([organization.id]) if m.id == member.id]
     found = await _arrears(store, member.federation_id, organization.zone, [slim], through, keep_empty=True)
     return found[0]
 
