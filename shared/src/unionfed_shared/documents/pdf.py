@@ -24,3 +24,8 @@ def html_to_pdf(page: str) -> bytes:
 async def render_pdf(page: str) -> bytes:
     """Off the event loop: laying out a long statement takes CPU seconds."""
     return await to_thread.run_sync(html_to_pdf, page)
+
+
+def openapi_responses(description: str) -> dict:
+    """A route's OpenAPI ``responses`` when it also answers this PDF (``?format=pdf``), beside its JSON."""
+    return {200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
