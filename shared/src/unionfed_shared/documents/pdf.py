@@ -28,4 +28,6 @@ async def render_pdf(page: str) -> bytes:
 
 def openapi_responses(description: str) -> dict:
     """A route's OpenAPI ``responses`` when it also answers this PDF (``?format=pdf``), beside its JSON."""
-    return {200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+    return {
+        200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    }

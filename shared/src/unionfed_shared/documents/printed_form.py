@@ -99,7 +99,7 @@ def table(
             out.append(f'<td class="{classes}">{escape(value)}</td>' if classes else f"<td>{escape(value)}</td>")
         return "".join(out)
 
-    body = [f'<tr{" class=flagged" if next(flags, False) else ""}>{cells(row)}</tr>' for row in rows]
+    body = [f"<tr{' class=flagged' if next(flags, False) else ''}>{cells(row)}</tr>" for row in rows]
     if not body and empty:
         body = [f'<tr><td colspan="{len(columns)}">{escape(empty)}</td></tr>']
     if total is not None:
@@ -107,11 +107,13 @@ def table(
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def signatures(roles: Sequence[str], lang: Lang, *, dated: bool = True) -> str:
-    """A line to sign for each of ``roles`` (经办人, 审核人 …), each with its date when ``dated``."""
+def signatures(roles: Sequence[str], lang: Lang, *, seal: str | None = None, dated: bool = True) -> str:
+    """A line to sign for each of ``roles`` (经办人, 审核人 …), then one for ``seal`` (工会（盖章）) if
+    given, each with its date when ``dated``."""
     words = WORDS[lang]
-    names = "".join(f"<td>{escape(role)}{escape(words['signature'])}{words['colon']}</td>" for role in roles)
-    dates = "".join(f"<td>{escape(words['date'])}{words['colon']}</td>" for _ in roles) if dated else ""
+    labels = [f"{role}{words['signature']}" for role in roles] + ([seal] if seal else [])
+    names = "".join(f"<td>{escape(label)}{words['colon']}</td>" for label in labels)
+    dates = "".join(f"<td>{escape(words['date'])}{words['colon']}</td>" for _ in labels) if dated else ""
     return f'<table class="signatures"><tr>{names}</tr>{f"<tr>{dates}</tr>" if dates else ""}</table>'
 
 
