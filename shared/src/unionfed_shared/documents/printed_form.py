@@ -38,7 +38,8 @@ h1,h2,th,.meta{font-family:"Noto Sans CJK SC","Noto Sans CJK",sans-serif}
 h1{font-size:15pt;text-align:center;margin:0 0 .6em}h2{font-size:12pt;margin:1.2em 0 .4em}
 table{border-collapse:collapse;width:100%%;margin:.6em 0}
 th,td{border:1px solid #777;padding:.35em .5em;text-align:left;vertical-align:top}
-td.number{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.number{text-align:right;font-variant-numeric:tabular-nums}
+.number,.nowrap{white-space:nowrap}
 td.sign{width:22%%;height:2.2em}tr.total td{font-weight:bold}tr.flagged td{background:#fbe9e7}
 thead{display:table-header-group}tr{break-inside:avoid}
 .meta{color:#333;font-size:9.5pt;margin:.2em 0 .8em}.note{color:#444;font-size:9pt}
@@ -51,7 +52,8 @@ table.signatures td{border:none;padding:1.8em .4em 0 0}
 
 @dataclass(frozen=True)
 class Column:
-    """A table column: its heading, and whether it holds a figure (set right-aligned)."""
+    """A table column: its heading, whether it holds a figure (set right-aligned), and any CSS
+    class of its cells (``nowrap`` keeps a short name on one line, ``sign`` is a box to sign in)."""
 
     heading: str
     number: bool = False
@@ -89,15 +91,15 @@ def table(
     empty: str = "",
 ) -> str:
     """A table whose header repeats on every page; ``flagged`` rows are shaded (e.g. overdue)."""
-    head = "".join(f"<th>{escape(c.heading)}</th>" for c in columns)
+    def classes(column: Column) -> str:
+        names = " ".join(c for c in ("number" if column.number else "", column.css_class) if c)
+        return f' class="{names}"' if names else ""
+
+    head = "".join(f"<th{classes(c)}>{escape(c.heading)}</th>" for c in columns)
     flags = iter(flagged)
 
     def cells(values: Sequence[object]) -> str:
-        out = []
-        for column, value in zip(columns, values, strict=True):
-            classes = " ".join(c for c in ("number" if column.number else "", column.css_class) if c)
-            out.append(f'<td class="{classes}">{escape(value)}</td>' if classes else f"<td>{escape(value)}</td>")
-        return "".join(out)
+        return "".join(f"<td{classes(c)}>{escape(v)}</td>" for c, v in zip(columns, values, strict=True))
 
     body = [f"<tr{' class=flagged' if next(flags, False) else ''}>{cells(row)}</tr>" for row in rows]
     if not body and empty:

@@ -8,12 +8,14 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
-from unionfed_events.service_layer import congress
+from unionfed_events.service_layer import congress, printed_names, proposal_sheet
+from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.wire_values import Moment
@@ -211,12 +213,45 @@ async def file_proposal(
         return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
 
 
-@router.get("/congress-sessions/{session_id}/proposals", response_model=list[ProposalOut])
+@router.get(
+    "/congress-sessions/{session_id}/proposals",
+    response_model=list[ProposalOut],
+    responses=pdf.openapi_responses(
+        "The proposals (JSON), or with `format=pdf` the answer sheet to print: each proposal with its proposer, "
+        "seconders, state and answer, the overdue ones marked"
+    ),
+)
 async def list_proposals(
-    session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> list[ProposalOut]:
+    session_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Literal["json", "pdf"] = Query(
+        default="json", alias="format", description="`json` for the list; `pdf` for the answer sheet (提案答复情况表)"
+    ),
+) -> list[ProposalOut] | Response:
     async with runtime.uow() as uow:
-        return [ProposalOut.of(p) for p in await congress.proposals_of(uow, principal, session_id)]
+        proposals = await congress.proposals_of(uow, principal, session_id)
+        if output == "pdf":
+            return await _proposal_sheet(uow, principal, session_id, proposals)
+        return [ProposalOut.of(p) for p in proposals]
+
+
+async def _proposal_sheet(uow, principal, session_id: uuid.UUID, proposals: list[dict]) -> Response:
+    session = await congress.session_in_scope(uow, principal, session_id)
+    locale = await directory.locale_of(uow.session, session.organization_id)
+    organization_name = await directory.name_of(uow.session, session.organization_id) or session.organization_id
+    people = {p["proposer_id"] for p in proposals} | {s for p in proposals for s in p["seconders"]}
+    lang = printed_form.lang_of(locale.language)
+    page = proposal_sheet.render_proposal_sheet(
+        session,
+        organization_name,
+        proposals,
+        await printed_names.member_names(uow, people),
+        lang=lang,
+        tz=locale.time_zone,
+        printed_at=congress.now(),
+    )
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, proposal_sheet.file_name(session, lang))
 
 
 @router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)
