@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_shared.documents import pdf
 from unionfed_finance.adapters import report_queries as queries
 from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_head, load_signing_key
 from unionfed_finance.adapters.tables import directory
@@ -23,6 +22,7 @@ from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import disclosure_check, disclosure_html, reports
 from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.documents import pdf
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute

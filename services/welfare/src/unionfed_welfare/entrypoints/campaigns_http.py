@@ -17,10 +17,10 @@ from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
-from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.service_layer import campaigns, donations, greeting_sheet, greetings
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"], route_class=IdempotentRoute)
