@@ -384,6 +384,13 @@ const zh = {
     auditor: "经审委员",
     platform_admin: "平台管理员",
   } as Record<string, string>,
+  // printed forms (PDFs the services render)
+  printForms: {
+    signSheet: "打印签收单",
+    signSheetFile: "签收单.pdf",
+    applicationForm: "打印入会申请书",
+    applicationFormFile: "入会申请书.pdf",
+  },
 };
 
 type Strings = typeof zh;
@@ -762,6 +769,13 @@ const en: Strings = {
     member: "Member",
     auditor: "Auditor",
     platform_admin: "Platform admin",
+  },
+  // printed forms (PDFs the services render)
+  printForms: {
+    signSheet: "Print receipt list",
+    signSheetFile: "receipt-list.pdf",
+    applicationForm: "Print membership application",
+    applicationFormFile: "membership-application.pdf",
   },
 };
 
