@@ -2292,7 +2292,7 @@ export interface operations {
     list_awards_v1_activities__activity_id__awards_get: {
         parameters: {
             query?: {
-                /** @description `json` for the list; `pdf` for the public notice (获奖名单公示) */
+                /** @description `json` (default), or `pdf` for the public notice of the winners (获奖名单公示) */
                 format?: "json" | "pdf";
             };
             header?: never;
@@ -4043,7 +4043,7 @@ export interface operations {
     list_proposals_v1_congress_sessions__session_id__proposals_get: {
         parameters: {
             query?: {
-                /** @description `json` for the list; `pdf` for the answer sheet (提案答复情况表) */
+                /** @description `json` (default), or `pdf` for the answer sheet (提案答复情况表) */
                 format?: "json" | "pdf";
             };
             header?: never;

@@ -3261,7 +3261,7 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
-                /** @description `json` for a page of recipients; `pdf` for the whole 签收单 (paging and `status` do not apply) */
+                /** @description `json` (default), or `pdf` for the whole 签收单 (paging and `status` do not apply) */
                 format?: "json" | "pdf";
             };
             header?: never;

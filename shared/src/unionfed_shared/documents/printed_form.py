@@ -11,10 +11,15 @@ import datetime as dt
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from unionfed_shared.amount_words import yuan_figure
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from unionfed_shared.directory import Directory
 
 Lang = Literal["zh", "en"]
 
@@ -91,6 +96,7 @@ def table(
     empty: str = "",
 ) -> str:
     """A table whose header repeats on every page; ``flagged`` rows are shaded (e.g. overdue)."""
+
     def classes(column: Column) -> str:
         names = " ".join(c for c in ("number" if column.number else "", column.css_class) if c)
         return f' class="{names}"' if names else ""
@@ -132,3 +138,19 @@ def page(title: str, body: str, lang: Lang = "zh", *, extra_style: str = "") -> 
 def lang_of(language: str) -> Lang:
     """A federation's language (``zh-CN`` or ``en``) as the form's."""
     return "en" if language == "en" else "zh"
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """Whose form it is: the organization's name, and its federation's language and time zone."""
+
+    organization_name: str
+    lang: Lang
+    tz: ZoneInfo
+
+
+async def letterhead(directory: "Directory", session: "AsyncSession", organization_id: str) -> Letterhead:
+    """The letterhead of an organization in a service's directory copy (its id if the name is unknown yet)."""
+    locale = await directory.locale_of(session, organization_id)
+    name = await directory.name_of(session, organization_id)
+    return Letterhead(name or organization_id, lang_of(locale.language), locale.time_zone)

@@ -293,9 +293,7 @@ async def list_awards(
     activity_id: uuid.UUID,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    output: Literal["json", "pdf"] = Query(
-        default="json", alias="format", description="`json` for the list; `pdf` for the public notice (获奖名单公示)"
-    ),
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the public notice of the winners (获奖名单公示)")] = "json",
 ) -> list[dict] | Response:
     async with runtime.uow() as uow:
         awards = await service.awards(uow, principal, activity_id)
@@ -306,19 +304,10 @@ async def list_awards(
 
 async def _award_notice(uow, principal, activity_id: uuid.UUID, awards: list[dict]) -> Response:
     activity = await service.load(uow, principal, activity_id, manage=False)
-    organizer = activity["organization_id"]
-    locale = await directory.locale_of(uow.session, organizer)
-    lang = printed_form.lang_of(locale.language)
-    page = award_notice.render_award_notice(
-        activity,
-        await directory.name_of(uow.session, organizer) or organizer,
-        awards,
-        await printed_names.member_names(uow, (a["member_id"] for a in awards if a["member_id"] is not None)),
-        lang=lang,
-        tz=locale.time_zone,
-        printed_at=business_time.utc_now(),
-    )
-    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, award_notice.file_name(activity, lang))
+    head = await printed_form.letterhead(directory, uow.session, activity["organization_id"])
+    names = await printed_names.member_names(uow, (a["member_id"] for a in awards if a["member_id"] is not None))
+    page = award_notice.render_award_notice(activity, awards, names, head, printed_at=business_time.utc_now())
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, award_notice.file_name(activity, head.lang))
 
 
 @router.post("/activities/{activity_id}/awards/publication", response_model=AwardsPublishedOut)

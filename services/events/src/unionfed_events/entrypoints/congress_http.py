@@ -225,9 +225,7 @@ async def list_proposals(
     session_id: uuid.UUID,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    output: Literal["json", "pdf"] = Query(
-        default="json", alias="format", description="`json` for the list; `pdf` for the answer sheet (提案答复情况表)"
-    ),
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the answer sheet (提案答复情况表)")] = "json",
 ) -> list[ProposalOut] | Response:
     async with runtime.uow() as uow:
         proposals = await congress.proposals_of(uow, principal, session_id)
@@ -238,20 +236,13 @@ async def list_proposals(
 
 async def _proposal_sheet(uow, principal, session_id: uuid.UUID, proposals: list[dict]) -> Response:
     session = await congress.session_in_scope(uow, principal, session_id)
-    locale = await directory.locale_of(uow.session, session.organization_id)
-    organization_name = await directory.name_of(uow.session, session.organization_id) or session.organization_id
+    head = await printed_form.letterhead(directory, uow.session, session.organization_id)
     people = {p["proposer_id"] for p in proposals} | {s for p in proposals for s in p["seconders"]}
-    lang = printed_form.lang_of(locale.language)
-    page = proposal_sheet.render_proposal_sheet(
-        session,
-        organization_name,
-        proposals,
-        await printed_names.member_names(uow, people),
-        lang=lang,
-        tz=locale.time_zone,
-        printed_at=congress.now(),
+    names = await printed_names.member_names(uow, people)
+    page = proposal_sheet.render_proposal_sheet(session, proposals, names, head, printed_at=congress.now())
+    return downloads.attachment(
+        await pdf.render_pdf(page), pdf.MEDIA_TYPE, proposal_sheet.file_name(session, head.lang)
     )
-    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, proposal_sheet.file_name(session, lang))
 
 
 @router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)

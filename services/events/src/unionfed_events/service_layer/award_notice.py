@@ -6,7 +6,6 @@ union as the place to raise an objection, and leaves the period to the union's o
 
 import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
 from unionfed_shared.documents import printed_form as form
 
@@ -63,15 +62,14 @@ def file_name(activity: dict, lang: form.Lang) -> str:
 
 def render_award_notice(
     activity: dict,
-    organizer_name: str,
     awards: list[dict],
     names: dict[uuid.UUID, tuple[str, str]],
+    head: form.Letterhead,
     *,
-    lang: form.Lang,
-    tz: ZoneInfo,
     printed_at: dt.datetime,
 ) -> str:
     """The notice as HTML; ``awards`` as ``activities.awards`` gives them, ``names`` by member id."""
+    lang, tz, organizer_name = head.lang, head.tz, head.organization_name
     words, levels = WORDS[lang], LEVELS[lang]
 
     def winner(award: dict) -> tuple[str, str]:

@@ -6,7 +6,6 @@ the proposal committee and the union chair sign it.
 
 import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
 from unionfed_events.domain import congress as rules
 from unionfed_shared.documents import printed_form as form
@@ -104,15 +103,14 @@ def _answer(proposal: dict, numbers: dict[uuid.UUID, int], lang: form.Lang) -> s
 
 def render_proposal_sheet(
     session,
-    organization_name: str,
     proposals: list[dict],
     names: dict[uuid.UUID, tuple[str, str]],
+    head: form.Letterhead,
     *,
-    lang: form.Lang,
-    tz: ZoneInfo,
     printed_at: dt.datetime,
 ) -> str:
     """The sheet as HTML; ``proposals`` as ``congress.proposals_of`` gives them, ``names`` by member id."""
+    lang, tz, organization_name = head.lang, head.tz, head.organization_name
     words, states = WORDS[lang], STATES[lang]
 
     def name(member_id: uuid.UUID) -> str:

@@ -260,16 +260,13 @@ async def application_form(
         member = await handlers.member_in_scope(uow, principal, member_id)
         organization = await uow.organizations.get(member.organization_id)
     assert organization is not None  # member_in_scope refused a member without one
-    lang = printed_form.lang_of(organization.language)
+    head = printed_form.Letterhead(organization.name, printed_form.lang_of(organization.language), organization.zone)
+    officer = principal.role in handlers.OFFICERS
     page = application_form_html.render_application_form(
-        member,
-        organization,
-        show_personal_data=principal.role in handlers.OFFICERS,
-        lang=lang,
-        printed_at=clock.now(),
+        member, head, show_personal_data=officer, printed_at=clock.now()
     )
     return downloads.attachment(
-        await pdf.render_pdf(page), pdf.MEDIA_TYPE, application_form_html.file_name(member, lang)
+        await pdf.render_pdf(page), pdf.MEDIA_TYPE, application_form_html.file_name(member, head.lang)
     )
 
 

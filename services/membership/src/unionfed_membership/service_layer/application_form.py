@@ -7,7 +7,7 @@ else those boxes stay empty, to be written by hand.
 
 import datetime as dt
 
-from unionfed_membership.domain.model import Member, Organization
+from unionfed_membership.domain.model import Member
 from unionfed_shared.documents import printed_form as form
 
 WORDS: dict[form.Lang, dict[str, str]] = {
@@ -57,9 +57,10 @@ def file_name(member: Member, lang: form.Lang) -> str:
 
 
 def render_application_form(
-    member: Member, organization: Organization, *, show_personal_data: bool, lang: form.Lang, printed_at: dt.datetime
+    member: Member, head: form.Letterhead, *, show_personal_data: bool, printed_at: dt.datetime
 ) -> str:
     """The form as HTML for the PDF renderer; ``show_personal_data``: the reader is an officer."""
+    lang = head.lang
     words, e = WORDS[lang], form.escape
     id_number = member.masked_id_number if show_personal_data else None
     staff_no = member.staff_no if show_personal_data else None
@@ -71,13 +72,13 @@ def render_application_form(
     fields = (
         '<table class="fields">'
         f"<tr>{field(words['name'], member.display_name)}{field(words['gender'], words[member.gender])}</tr>"
-        f"<tr>{field(words['union'], organization.name, span=3)}</tr>"
+        f"<tr>{field(words['union'], head.organization_name, span=3)}</tr>"
         f"<tr>{field(words['staff_no'], staff_no)}{field(words['id_number'], id_number)}</tr>"
         f"<tr>{field(words['joined_on'], member.joined_on.isoformat(), span=3)}</tr>"
         "</table>"
     )
     body = (
-        form.meta([(form.WORDS[lang]["printed"], form.local_time(printed_at, organization.zone))], lang)
+        form.meta([(form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz))], lang)
         + fields
         + f"<h2>{e(words['statement_heading'])}</h2>"
         + f'<div class="statement">{e(words["statement"])}'

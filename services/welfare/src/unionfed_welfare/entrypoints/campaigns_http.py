@@ -181,11 +181,7 @@ async def greeting_recipients(
     status_: RecipientStatus | None = Query(default=None, alias="status"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
-    output: Literal["json", "pdf"] = Query(
-        default="json",
-        alias="format",
-        description="`json` for a page of recipients; `pdf` for the whole 签收单 (paging and `status` do not apply)",
-    ),
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the whole 签收单 (paging and `status` do not apply)")] = "json",
 ) -> dict | Response:
     """Each recipient with their state, by name, a page at a time."""
     async with runtime.uow() as uow:
@@ -199,21 +195,10 @@ async def greeting_recipients(
 
 
 async def _sign_sheet(uow, batch: dict) -> Response:
-    organization_id = batch["organization_id"]
-    locale = await directory.locale_of(uow.session, organization_id)
-    organization_name = await directory.name_of(uow.session, organization_id) or organization_id
-    lang = printed_form.lang_of(locale.language)
-    page = greeting_sheet.render_sign_sheet(
-        batch,
-        organization_name,
-        await greetings.sign_sheet_rows(uow, batch),
-        lang=lang,
-        tz=locale.time_zone,
-        printed_at=business_time.utc_now(),
-    )
-    return downloads.attachment(
-        await pdf.render_pdf(page), pdf.MEDIA_TYPE, greeting_sheet.file_name(batch, organization_name, lang)
-    )
+    head = await printed_form.letterhead(directory, uow.session, batch["organization_id"])
+    rows = await greetings.sign_sheet_rows(uow, batch)
+    page = greeting_sheet.render_sign_sheet(batch, rows, head, printed_at=business_time.utc_now())
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, greeting_sheet.file_name(batch, head))
 
 
 # Health checks and group insurance

@@ -7,7 +7,6 @@ sheet accounts for everyone the greeting was for.
 """
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from unionfed_shared.documents import printed_form as form
 from unionfed_welfare.domain import greetings as rules
@@ -73,23 +72,19 @@ STATE_WORDS: dict[form.Lang, dict[str, str]] = {
 }
 
 
-def file_name(batch: dict, organization_name: str, lang: form.Lang) -> str:
-    festival = rules.festival_name(batch["festival"], "en" if lang == "en" else "zh-CN")
-    return WORDS[lang]["file"].format(festival=festival, organization=organization_name)
+def _festival(batch: dict, lang: form.Lang) -> str:
+    return rules.festival_name(batch["festival"], "en" if lang == "en" else "zh-CN")
 
 
-def render_sign_sheet(
-    batch: dict,
-    organization_name: str,
-    recipients: list[dict],
-    *,
-    lang: form.Lang,
-    tz: ZoneInfo,
-    printed_at: dt.datetime,
-) -> str:
+def file_name(batch: dict, head: form.Letterhead) -> str:
+    return WORDS[head.lang]["file"].format(festival=_festival(batch, head.lang), organization=head.organization_name)
+
+
+def render_sign_sheet(batch: dict, recipients: list[dict], head: form.Letterhead, *, printed_at: dt.datetime) -> str:
     """The sheet as HTML for the PDF renderer; ``recipients`` as ``greetings.sign_sheet_rows`` gives them."""
+    lang = head.lang
     words, states = WORDS[lang], STATE_WORDS[lang]
-    festival = rules.festival_name(batch["festival"], "en" if lang == "en" else "zh-CN")
+    festival = _festival(batch, lang)
     amount = batch["amount_fen"]
     columns = [
         form.Column(words["no"], number=True),
@@ -117,11 +112,11 @@ def render_sign_sheet(
     body = (
         form.meta(
             [
-                (words["organization"], organization_name),
+                (words["organization"], head.organization_name),
                 (words["festival"], festival),
                 (words["paid_on"], batch["paid_on"].isoformat()),
                 (words["amount_each"], form.yuan(amount)),
-                (form.WORDS[lang]["printed"], form.local_time(printed_at, tz)),
+                (form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz)),
             ],
             lang,
         )
