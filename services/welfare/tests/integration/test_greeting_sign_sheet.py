@@ -5,7 +5,6 @@ skipped (she left) and one refused by finance. The sheet lists all five with the
 paid or payable ones with their amount, and totals only those.
 """
 
-import datetime as dt
 import io
 import re
 import uuid
@@ -16,10 +15,10 @@ import pypdf
 import pytest
 from sqlalchemy import update
 
+from tests.factories import member, organization
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer
 from unionfed_shared.auth import Role
-from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
 from unionfed_welfare.adapters.campaign_tables import greeting_recipients
 from unionfed_welfare.entrypoints.app import definition
@@ -38,31 +37,15 @@ def pdf_text(content: bytes) -> str:
 async def greeted(build_service):
     welfare = await build_service(definition, start=False)
     federation, school, group, other = (f"{p}-{uuid.uuid4().hex[:10]}" for p in ("county", "school", "group", "other"))
-
-    def organization(org: str, name: str, kind: str, parent: str | None, path: list[str]):
-        return OrganizationRegisteredV1(
-            organization_id=org, federation_id=federation, name=name, kind=kind, parent_id=parent, path=path
-        )
-
-    def joined(org: str, name: str) -> MemberJoinedV1:
-        return MemberJoinedV1(
-            organization_id=org,
-            federation_id=federation,
-            member_id=uuid.uuid4(),
-            display_name=name,
-            gender="female",
-            joined_on=dt.date(2019, 9, 1),
-        )
-
-    members = {name: joined(school, name) for name in ("王芳", "李娜", "张敏", "刘洋")}
-    members["周静"] = joined(group, "周静")
+    members = {name: member(federation, school, name) for name in ("王芳", "李娜", "张敏", "刘洋")}
+    members["周静"] = member(federation, group, "周静")
     await deliver(
         welfare,
         [
-            organization(federation, "县教育工会", "federation", None, [federation]),
-            organization(school, SCHOOL_NAME, "grassroots_union", federation, [federation, school]),
-            organization(group, GROUP_NAME, "union_group", school, [federation, school, group]),
-            organization(other, "城关第二中学工会", "grassroots_union", federation, [federation, other]),
+            organization(federation, [federation], "federation", "县教育工会"),
+            organization(federation, [federation, school], "grassroots_union", SCHOOL_NAME),
+            organization(federation, [federation, school, group], "union_group", GROUP_NAME),
+            organization(federation, [federation, other], "grassroots_union", "城关第二中学工会"),
             *members.values(),
         ],
     )
