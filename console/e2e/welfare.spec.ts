@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { accessToken, account, checkPage, pickDay, signIn } from "./support";
 
 // 第一小学 and its welfare officer (a demo account); the county's policy: hospital visit 500 yuan,
@@ -171,6 +172,12 @@ test("a festival greeting launched from the console pays every recipient, its le
   await expect(page.getByTestId("greeting-paid")).toHaveText(String(recipients));
   await checkPage(page, "welfare-greeting-progress");
   await expect(page.getByTestId("greeting-recipients").locator("tbody tr").first()).toContainText("已发放");
+
+  // The 签收单 to print: a PDF fetched with the officer's token, saved under its Chinese name.
+  const [sheet] = await Promise.all([page.waitForEvent("download"), page.getByTestId("print-sign-sheet").click()]);
+  expect(sheet.suggestedFilename()).toMatch(/^端午节慰问签收单-.+\.pdf$/);
+  const saved = await sheet.path();
+  expect(readFileSync(saved).subarray(0, 5).toString()).toBe("%PDF-");
 
   const entries = await every<{ total_fen: number; description: string }>(
     page,
