@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { account, checkPage, pickDay, signIn } from "./support";
 
@@ -74,6 +75,10 @@ test("an officer finds a member by name, 工号 and ID tail, opens the card and 
     await expect(scheduled).toHaveCount(0);
   }
   await checkPage(page, "member-card");
+  // The 入会申请书, filled in from the roster: a PDF named after the member.
+  const [form] = await Promise.all([page.waitForEvent("download"), card.getByTestId("print-application-form").click()]);
+  expect(form.suggestedFilename()).toBe(`入会申请书-${MEMBER.name}.pdf`);
+  expect(readFileSync(await form.path()).subarray(0, 5).toString()).toBe("%PDF-");
 
   const day = daysAhead(45);
   await card.getByTestId("open-transfer").click();

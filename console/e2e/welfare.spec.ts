@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { accessToken, account, checkPage, pickDay, signIn } from "./support";
 
 // 第一小学 and its welfare officer (a demo account); the county's policy: hospital visit 500 yuan,
@@ -152,8 +153,18 @@ test("a festival greeting launched from the console pays every recipient, its le
   await launch.getByLabel("每人金额（元）").fill((amountFen / 100).toFixed(2));
   await pickDate(page, "paid-on", today);
   await launch.getByLabel("女职工").check();
-  const recipients = Number(await launch.getByTestId("preview-recipients").innerText());
+  // The preview follows the form after a pause (and shows the last answer meanwhile): wait for the
+  // women-only count the service itself gives, not whatever is on screen the moment the box is ticked.
+  const expected = await api(page, "POST", `/api/welfare/v1/organizations/${SCHOOL}/festival-greeting-previews`, {
+    festival: "dragon_boat",
+    amount_fen: amountFen,
+    paid_on: today,
+    eligibility: { gender: "female", statuses: ["active"] },
+  });
+  expect(expected.status).toBe(200);
+  const recipients: number = expected.json.recipients;
   expect(recipients).toBeGreaterThan(0);
+  await expect(launch.getByTestId("preview-recipients")).toHaveText(String(recipients));
   await expect(launch.getByTestId("preview-total")).toHaveText(
     `¥${new Intl.NumberFormat("en-US").format(Math.trunc((recipients * amountFen) / 100))}.${String((recipients * amountFen) % 100).padStart(2, "0")}`,
   );
@@ -171,6 +182,12 @@ test("a festival greeting launched from the console pays every recipient, its le
   await expect(page.getByTestId("greeting-paid")).toHaveText(String(recipients));
   await checkPage(page, "welfare-greeting-progress");
   await expect(page.getByTestId("greeting-recipients").locator("tbody tr").first()).toContainText("已发放");
+
+  // The 签收单 to print: a PDF fetched with the officer's token, saved under its Chinese name.
+  const [sheet] = await Promise.all([page.waitForEvent("download"), page.getByTestId("print-sign-sheet").click()]);
+  expect(sheet.suggestedFilename()).toMatch(/^端午节慰问签收单-.+\.pdf$/);
+  const saved = await sheet.path();
+  expect(readFileSync(saved).subarray(0, 5).toString()).toBe("%PDF-");
 
   const entries = await every<{ total_fen: number; description: string }>(
     page,

@@ -668,6 +668,13 @@ const zh = {
     enrolledMembers: "参加会员",
     member: "姓名",
   },
+  // printed forms (PDFs the services render)
+  printForms: {
+    signSheet: "打印签收单",
+    signSheetFile: "签收单.pdf",
+    applicationForm: "打印入会申请书",
+    applicationFormFile: "入会申请书.pdf",
+  },
 };
 
 type Strings = typeof zh;
@@ -1330,6 +1337,13 @@ const en: Strings = {
     submit: "Submit",
     enrolledMembers: "Enrolled members",
     member: "Name",
+  },
+  // printed forms (PDFs the services render)
+  printForms: {
+    signSheet: "Print receipt list",
+    signSheetFile: "receipt-list.pdf",
+    applicationForm: "Print membership application",
+    applicationFormFile: "membership-application.pdf",
   },
 };
 

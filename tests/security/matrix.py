@@ -173,6 +173,8 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     (M, "GET /v1/members/{member_id}/history"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "GET /v1/members/{member_id}/dues-payments"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
+    # The printed 入会申请书: whoever reads the member prints it (personal data on it for officers only).
+    (M, "GET /v1/members/{member_id}/application-form"): Route(EVERYONE, lambda w: {"member_id": w["a1"]}),
     (M, "GET /v1/organizations/{organization_id}/scheduled-changes"): Route(EVERYONE, ORG),
     (M, "DELETE /v1/scheduled-changes/{change_id}"): Route("FU", lambda w: {"change_id": w["change"]}, last=True),
     (M, "GET /v1/members/{member_id}/personal-data"): Route("FU", lambda w: {"member_id": w["a1"]}),

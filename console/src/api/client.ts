@@ -51,6 +51,10 @@ export function url(service: Service, path: string, query?: Query): string {
 }
 
 async function send(service: Service, path: string, options: CallOptions): Promise<Response> {
+  return sendTo(url(service, path, options.query), options);
+}
+
+async function sendTo(href: string, options: Omit<CallOptions, "query">): Promise<Response> {
   const headers: Record<string, string> = {
     Accept: options.accept ?? "application/json",
     "Accept-Language": acceptLanguage(),
@@ -59,7 +63,7 @@ async function send(service: Service, path: string, options: CallOptions): Promi
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
-  const response = await fetch(url(service, path, options.query), {
+  const response = await fetch(href, {
     method: options.method ?? "GET",
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -86,18 +90,18 @@ export async function callText(service: Service, path: string, options: CallOpti
   return (await send(service, path, { accept: "text/html", ...options })).text();
 }
 
-/** The file's name from Content-Disposition: the UTF-8 `filename*` (a Chinese name) before the ASCII `filename`. */
-export function fileName(disposition: string): string | undefined {
-  const utf8 = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-  if (utf8) return decodeURIComponent(utf8);
-  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
-}
-
 /** Fetches a file the API serves behind the token and hands it to the browser as a download. */
 export async function download(service: Service, path: string, query: Query, fallbackName: string) {
-  const response = await send(service, path, { query, accept: "*/*" });
-  const disposition = response.headers.get("Content-Disposition") ?? "";
-  const name = fileName(disposition) ?? fallbackName;
+  return downloadFrom(url(service, path, query), fallbackName);
+}
+
+/**
+ * The same for an address made by url(): the file is saved under the name the service gives it, the
+ * UTF-8 `filename*` first (RFC 6266: 签收单.pdf keeps its Chinese name), else `filename`, else ours.
+ */
+export async function downloadFrom(href: string, fallbackName: string) {
+  const response = await sendTo(href, { accept: "*/*" });
+  const name = fileNameOf(response.headers.get("Content-Disposition") ?? "") ?? fallbackName;
   const blobUrl = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = blobUrl;
@@ -106,6 +110,18 @@ export async function download(service: Service, path: string, query: Query, fal
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(blobUrl), 10_000);
+}
+
+export function fileNameOf(disposition: string): string | undefined {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded.trim());
+    } catch {
+      // A malformed escape: fall back to the plain name.
+    }
+  }
+  return /filename="?([^";]+)"?/.exec(disposition)?.[1];
 }
 
 export const newIdempotencyKey = () => crypto.randomUUID();

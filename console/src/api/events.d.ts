@@ -2546,7 +2546,10 @@ export interface operations {
     };
     list_awards_v1_activities__activity_id__awards_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `json` (default), or `pdf` for the public notice of the winners (获奖名单公示) */
+                format?: "json" | "pdf";
+            };
             header?: never;
             path: {
                 activity_id: string;
@@ -2555,13 +2558,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The awards (JSON), or with `format=pdf` the public notice (公示) of the winners to post */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AwardOut"][];
+                    "application/pdf": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -4362,7 +4366,10 @@ export interface operations {
     };
     list_proposals_v1_congress_sessions__session_id__proposals_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `json` (default), or `pdf` for the answer sheet (提案答复情况表) */
+                format?: "json" | "pdf";
+            };
             header?: never;
             path: {
                 session_id: string;
@@ -4371,13 +4378,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The proposals (JSON), or with `format=pdf` the answer sheet to print: each proposal with its proposer, seconders, state and answer, the overdue ones marked */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProposalOut"][];
+                    "application/pdf": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -195,6 +195,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members/{member_id}/application-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A member's membership application form (入会申请书) to print, filled in from the roster
+         * @description Whoever may read the member may print the form; as in GET /v1/members/{id}, the masked ID
+         *     number and the staff number are filled in for officers only (blank, to write by hand, otherwise).
+         */
+        get: operations["application_form_v1_members__member_id__application_form_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{member_id}/dues-arrears": {
         parameters: {
             query?: never;
@@ -2345,6 +2366,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MemberOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    application_form_v1_members__member_id__application_form_get: {
+        parameters: {
+            query?: {
+                /** @description only `pdf`: the form is printed */
+                format?: "pdf";
+            };
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The member's 入会申请书 on A4, filled in, to sign and seal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -3379,6 +3379,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
+                /** @description `json` (default), or `pdf` for the whole 签收单 (paging and `status` do not apply) */
+                format?: "json" | "pdf";
             };
             header?: never;
             path: {
@@ -3389,13 +3391,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of recipients (JSON), or with `format=pdf` the 签收单 to print: every recipient, with a column to sign in, the totals and the officer's and reviewer's signature lines */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Recipient_"];
+                    "application/pdf": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -1,45 +1,35 @@
-import { Button, Space } from "antd";
-import { useState, type ReactNode } from "react";
-import { download, type Query, type Service } from "../api/client";
+import { DownloadOutlined } from "@ant-design/icons";
+import { Button, type ButtonProps } from "antd";
+import { useState } from "react";
+import { downloadFrom } from "../api/client";
 import { ProblemAlert } from "./ProblemAlert";
 
 /**
- * A button that downloads a report from its own GET route (``?format=pdf`` / ``?format=xlsx``)
- * with the signed-in user's token and saves it under the name the service gives it; a refusal
- * is shown under the button as the service worded it.
+ * A file the API serves behind the sign-in (a PDF to print, an .xlsx), fetched with the bearer token and
+ * saved under the name the service gives it. `url` as api/client's url() makes it; `filename` is used only
+ * if the answer names no file. A refusal shows under the button.
  */
 export function DownloadButton({
-  service,
-  path,
-  query,
-  fallbackName,
-  children,
-  testId,
-  size,
-}: {
-  service: Service;
-  path: string;
-  query: Query;
-  fallbackName: string;
-  children: ReactNode;
-  testId?: string;
-  size?: "small" | "middle";
-}) {
-  const [busy, setBusy] = useState(false);
+  url,
+  filename,
+  label,
+  ...button
+}: { url: string; filename: string; label: React.ReactNode } & Omit<ButtonProps, "onClick" | "loading">) {
   const [error, setError] = useState<unknown>(null);
-  const get = () => {
+  const [busy, setBusy] = useState(false);
+  const fetchFile = () => {
     setError(null);
     setBusy(true);
-    download(service, path, query, fallbackName)
+    downloadFrom(url, filename)
       .catch(setError)
       .finally(() => setBusy(false));
   };
   return (
-    <Space direction="vertical" size={4}>
-      <Button data-testid={testId} size={size} loading={busy} onClick={get}>
-        {children}
+    <>
+      <Button icon={<DownloadOutlined />} {...button} loading={busy} onClick={fetchFile}>
+        {label}
       </Button>
       {error ? <ProblemAlert error={error} /> : null}
-    </Space>
+    </>
   );
 }

@@ -165,6 +165,10 @@ class Directory:
     async def path_of(self, session: AsyncSession, organization_id: str) -> list[str] | None:
         return await session.scalar(select(self.organizations.c.path).where(self.organizations.c.id == organization_id))
 
+    async def name_of(self, session: AsyncSession, organization_id: str) -> str | None:
+        """The organization's name as registered (what a printed form is headed with); None if unknown."""
+        return await session.scalar(select(self.organizations.c.name).where(self.organizations.c.id == organization_id))
+
     async def locale_of(self, session: AsyncSession, organization_id: str) -> OrganizationLocale:
         """The organization's federation time zone and language, and its (inherited) sector.
 

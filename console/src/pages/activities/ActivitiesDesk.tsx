@@ -2,7 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Button, Form, Input, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { call } from "../../api/client";
+import { call, url as apiUrl } from "../../api/client";
 import { EVENT_MANAGERS, type Activity, type ActivityPage } from "../../api/eventRows";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
@@ -74,14 +74,11 @@ export default function ActivitiesDesk() {
           </Form.Item>
         </Form>
         <DownloadButton
-          service="events"
-          path={path}
-          query={{ ...filters, format: "xlsx" }}
-          fallbackName={`activities-${org}.xlsx`}
-          testId="export-activities"
-        >
-          {a.exportExcel}
-        </DownloadButton>
+          data-testid="export-activities"
+          url={apiUrl("events", path, { ...filters, format: "xlsx" })}
+          filename={`activities-${org}.xlsx`}
+          label={a.exportExcel}
+        />
       </Space>
       {list.error ? (
         <ProblemAlert error={list.error} />

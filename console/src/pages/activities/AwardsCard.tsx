@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, DatePicker, Form, Input, Radio, Space, Table } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
-import { call, newIdempotencyKey } from "../../api/client";
+import { call, newIdempotencyKey, url as apiUrl } from "../../api/client";
 import { AWARD_LEVELS, type Activity, type Award, type AwardLevel, type AwardsPublished, type Registration, type Team } from "../../api/eventRows";
 import { DownloadButton } from "../../components/DownloadButton";
 import { FormSelect } from "../../components/FormControls";
@@ -83,15 +83,12 @@ export function AwardsCard({
       data-testid="awards-card"
       extra={
         <DownloadButton
-          service="events"
-          path={`${base}/awards`}
-          query={{ format: "pdf" }}
-          fallbackName={`awards-${activity.id}.pdf`}
-          testId="print-awards"
+          data-testid="print-awards"
           size="small"
-        >
-          {a.printAwards}
-        </DownloadButton>
+          url={apiUrl("events", `${base}/awards`, { format: "pdf" })}
+          filename={`awards-${activity.id}.pdf`}
+          label={a.printAwards}
+        />
       }
     >
       {open && (

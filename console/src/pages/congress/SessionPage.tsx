@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { call, newIdempotencyKey } from "../../api/client";
+import { call, newIdempotencyKey, url as apiUrl } from "../../api/client";
 import {
   ANSWER_KINDS,
   EVENT_MANAGERS,
@@ -96,25 +96,19 @@ export default function SessionPage() {
             extra={
               <Space align="start">
                 <DownloadButton
-                  service="events"
-                  path={`${base}/proposals`}
-                  query={{ format: "pdf" }}
-                  fallbackName={`proposals-${sessionId}.pdf`}
-                  testId="print-answers"
+                  data-testid="print-answers"
                   size="small"
-                >
-                  {c.printAnswers}
-                </DownloadButton>
+                  url={apiUrl("events", `${base}/proposals`, { format: "pdf" })}
+                  filename={`proposals-${sessionId}.pdf`}
+                  label={c.printAnswers}
+                />
                 <DownloadButton
-                  service="events"
-                  path={`${base}/proposals`}
-                  query={{ format: "xlsx" }}
-                  fallbackName={`proposals-${sessionId}.xlsx`}
-                  testId="export-proposals"
+                  data-testid="export-proposals"
                   size="small"
-                >
-                  {c.exportExcel}
-                </DownloadButton>
+                  url={apiUrl("events", `${base}/proposals`, { format: "xlsx" })}
+                  filename={`proposals-${sessionId}.xlsx`}
+                  label={c.exportExcel}
+                />
               </Space>
             }
           >

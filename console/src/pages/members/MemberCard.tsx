@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Alert, Button, Card, Descriptions, Popconfirm, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import { call } from "../../api/client";
+import { call, url } from "../../api/client";
 import {
   GRANT_READERS,
   isMemberOfficer,
@@ -14,6 +14,7 @@ import {
   type MemberChange,
   type PersonalData,
 } from "../../api/members";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
@@ -74,21 +75,30 @@ export default function MemberCard() {
             {m.statuses[who.status] ?? who.status}
           </Tag>
         </Typography.Title>
-        {officer && (
-          <Space>
-            <Button data-testid="open-transfer" disabled={who.status !== "active"} onClick={() => setForm("transfer")}>
-              {m.transfer}
-            </Button>
-            <Button
-              data-testid="open-status"
-              disabled={nextStatuses(who.status).length === 0}
-              onClick={() => setForm("status")}
-            >
-              {m.changeStatus}
-            </Button>
-            <MemberAccountButton member={who} />
-          </Space>
-        )}
+        <Space wrap>
+          {/* The 入会申请书 filled in from the roster, to sign and seal; personal data for officers only. */}
+          <DownloadButton
+            data-testid="print-application-form"
+            url={url("membership", `/v1/members/${encodeURIComponent(memberId)}/application-form`, { format: "pdf" })}
+            filename={t.printForms.applicationFormFile}
+            label={t.printForms.applicationForm}
+          />
+          {officer && (
+            <>
+              <Button data-testid="open-transfer" disabled={who.status !== "active"} onClick={() => setForm("transfer")}>
+                {m.transfer}
+              </Button>
+              <Button
+                data-testid="open-status"
+                disabled={nextStatuses(who.status).length === 0}
+                onClick={() => setForm("status")}
+              >
+                {m.changeStatus}
+              </Button>
+              <MemberAccountButton member={who} />
+            </>
+          )}
+        </Space>
       </Space>
 
       {(pending.data ?? []).map((c) => (

@@ -18,9 +18,10 @@ import {
 import type { Dayjs } from "dayjs";
 import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { call, newIdempotencyKey } from "../../api/client";
+import { call, newIdempotencyKey, url as apiUrl } from "../../api/client";
 import type { components } from "../../api/welfare";
 import { FormCheckboxGroup, FormSelect } from "../../components/FormControls";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
@@ -300,6 +301,15 @@ export function GreetingProgress({ org, batchId }: { org: string; batchId: strin
           </Button>
         )}
         {resume.error ? <ProblemAlert error={resume.error} /> : null}
+        <div style={{ marginTop: 8 }}>
+          {/* Every recipient on A4 with a box to sign and the totals: the 签收单 the office files. */}
+          <DownloadButton
+            data-testid="print-sign-sheet"
+            url={apiUrl("welfare", `${url}/recipients`, { format: "pdf" })}
+            filename={t.printForms.signSheetFile}
+            label={t.printForms.signSheet}
+          />
+        </div>
       </Card>
       <div>
         <Space style={{ marginBottom: 8 }}>

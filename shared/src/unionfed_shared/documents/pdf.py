@@ -4,9 +4,15 @@ The page is self-contained (inline CSS and SVG): nothing is fetched while render
 that slipped into the HTML cannot make the server request anything.
 """
 
+from typing import Any, Literal
+
 from anyio import to_thread
+from fastapi import Query
 
 MEDIA_TYPE = "application/pdf"
+
+# A route that answers JSON, or its printed form with ``?format=pdf``.
+JsonOrPdf = Literal["json", "pdf"]
 
 
 def _refuse_fetch(url: str, *args, **kwargs):
@@ -24,3 +30,16 @@ def html_to_pdf(page: str) -> bytes:
 async def render_pdf(page: str) -> bytes:
     """Off the event loop: laying out a long statement takes CPU seconds."""
     return await to_thread.run_sync(html_to_pdf, page)
+
+
+def openapi_responses(description: str) -> dict:
+    """A route's OpenAPI ``responses`` when it also answers this PDF (``?format=pdf``), beside its JSON."""
+    return {
+        200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    }
+
+
+def format_query(pdf_is: str) -> Any:
+    """The ``format`` query parameter of such a route, ``pdf_is`` saying what the PDF is:
+    ``output: Annotated[pdf.JsonOrPdf, pdf.format_query("the 签收单")] = "json"``."""
+    return Query(alias="format", description=f"`json` (default), or `pdf` for {pdf_is}")

@@ -7,13 +7,17 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, PlainSerializer
 
+from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
+from unionfed_events.service_layer import award_notice, printed_names
+from unionfed_shared import business_time
 from unionfed_shared.contracts.events import ActivityKind
+from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
@@ -278,10 +282,32 @@ async def record_award(
         return await service.record_award(uow, principal, activity_id, body)
 
 
-@router.get("/activities/{activity_id}/awards", response_model=list[AwardOut])
-async def list_awards(activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
+@router.get(
+    "/activities/{activity_id}/awards",
+    response_model=list[AwardOut],
+    responses=pdf.openapi_responses(
+        "The awards (JSON), or with `format=pdf` the public notice (公示) of the winners to post"
+    ),
+)
+async def list_awards(
+    activity_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the public notice of the winners (获奖名单公示)")] = "json",
+) -> list[dict] | Response:
     async with runtime.uow() as uow:
-        return await service.awards(uow, principal, activity_id)
+        awards = await service.awards(uow, principal, activity_id)
+        if output == "pdf":
+            return await _award_notice(uow, principal, activity_id, awards)
+        return awards
+
+
+async def _award_notice(uow, principal, activity_id: uuid.UUID, awards: list[dict]) -> Response:
+    activity = await service.load(uow, principal, activity_id, manage=False)
+    head = await printed_form.letterhead(directory, uow.session, activity["organization_id"])
+    names = await printed_names.member_names(uow, (a["member_id"] for a in awards if a["member_id"] is not None))
+    page = award_notice.render_award_notice(activity, awards, names, head, printed_at=business_time.utc_now())
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, award_notice.file_name(activity, head.lang))
 
 
 @router.post("/activities/{activity_id}/awards/publication", response_model=AwardsPublishedOut)

@@ -8,12 +8,14 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
-from unionfed_events.service_layer import congress
+from unionfed_events.service_layer import congress, printed_names, proposal_sheet
+from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.wire_values import Moment
@@ -211,12 +213,36 @@ async def file_proposal(
         return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
 
 
-@router.get("/congress-sessions/{session_id}/proposals", response_model=list[ProposalOut])
+@router.get(
+    "/congress-sessions/{session_id}/proposals",
+    response_model=list[ProposalOut],
+    responses=pdf.openapi_responses(
+        "The proposals (JSON), or with `format=pdf` the answer sheet to print: each proposal with its proposer, "
+        "seconders, state and answer, the overdue ones marked"
+    ),
+)
 async def list_proposals(
-    session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> list[ProposalOut]:
+    session_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the answer sheet (提案答复情况表)")] = "json",
+) -> list[ProposalOut] | Response:
     async with runtime.uow() as uow:
-        return [ProposalOut.of(p) for p in await congress.proposals_of(uow, principal, session_id)]
+        proposals = await congress.proposals_of(uow, principal, session_id)
+        if output == "pdf":
+            return await _proposal_sheet(uow, principal, session_id, proposals)
+        return [ProposalOut.of(p) for p in proposals]
+
+
+async def _proposal_sheet(uow, principal, session_id: uuid.UUID, proposals: list[dict]) -> Response:
+    session = await congress.session_in_scope(uow, principal, session_id)
+    head = await printed_form.letterhead(directory, uow.session, session.organization_id)
+    people = {p["proposer_id"] for p in proposals} | {s for p in proposals for s in p["seconders"]}
+    names = await printed_names.member_names(uow, people)
+    page = proposal_sheet.render_proposal_sheet(session, proposals, names, head, printed_at=congress.now())
+    return downloads.attachment(
+        await pdf.render_pdf(page), pdf.MEDIA_TYPE, proposal_sheet.file_name(session, head.lang)
+    )
 
 
 @router.get("/congress-sessions/{session_id}/overdue-proposals", response_model=OverdueOut)

@@ -23,6 +23,7 @@ from unionfed_finance.service_layer.reports import (
     welfare_cells,
     welfare_heading,
 )
+from unionfed_shared.documents import printed_form
 
 
 def _body(statement: Disclosure, lang: Lang) -> str:
@@ -71,28 +72,18 @@ def render_disclosure_html(statement: Disclosure, lang: Lang = "zh") -> str:
 
 PRINT_WORDS: dict[Lang, dict[str, str]] = {
     "zh": {
-        "page": '"第 " counter(page) " 页，共 " counter(pages) " 页"',
         "check": "扫码核验：用手机扫描二维码，无需登录即可核对本表数字与工会账簿是否一致。",
-        "signatures": "工会主席（签字）|经费审查委员会（签字）|制表人（签字）",
-        "date": "日期",
+        "signatures": "工会主席|经费审查委员会|制表人",
     },
     "en": {
-        "page": '"Page " counter(page) " of " counter(pages)',
         "check": "Scan the QR code with a phone to check, without signing in, that these figures agree with the union's books.",
-        "signatures": "Union chair (signature)|Audit committee (signature)|Prepared by (signature)",
-        "date": "Date",
+        "signatures": "Union chair|Audit committee|Prepared by",
     },
 }
 
-# Serif for the text and sans for headings: the Noto CJK fonts Debian's fonts-noto-cjk installs.
-_PRINT_STYLE = """
-@page{size:A4;margin:16mm 14mm 18mm 14mm;@bottom-center{content:%(page)s;font-size:9pt;color:#555;
-font-family:"Noto Sans CJK SC",sans-serif}}
-body{font-family:"Noto Serif CJK SC","Noto Serif CJK",serif;font-size:10pt;margin:0;max-width:none}
-h1,h2,th,.meta{font-family:"Noto Sans CJK SC","Noto Sans CJK",sans-serif}
-h1{font-size:15pt;text-align:center}h2{font-size:12pt}
-thead{display:table-header-group}tr{break-inside:avoid}
-table.sign{border:none;margin-top:2em}table.sign td{border:none;padding:1.6em .4em 0 0;width:33%%}
+# The A4 frame (numbered pages, Noto CJK fonts, signature lines) is every printed form's; the
+# statement adds its QR code's box.
+_CHECK_STYLE = """
 .check{break-inside:avoid;margin-top:1.5em}.check td{border:none;vertical-align:middle}
 .check svg{width:36mm;height:36mm}.check a{font-size:7pt;word-break:break-all;color:#555}
 """
@@ -106,10 +97,9 @@ def _qr_svg(url: str) -> str:
 def render_disclosure_print(statement: Disclosure, lang: Lang, check_url: str) -> str:
     """The sheet to print: the statement, signature lines and the QR code of ``check_url``."""
     words, e = PRINT_WORDS[lang], html.escape
-    signatures = "".join(f"<td>{e(name)}：</td>" for name in words["signatures"].split("|"))
     extra = f"""
-<table class="sign"><tr>{signatures}</tr><tr><td>{e(words["date"])}：</td><td></td><td></td></tr></table>
+{printed_form.signatures(words["signatures"].split("|"), lang)}
 <table class="check"><tr><td>{_qr_svg(check_url)}</td>
 <td><p>{e(words["check"])}</p><a href="{e(check_url)}">{e(check_url)}</a></td></tr></table>"""
-    style = PAGE_STYLE + _PRINT_STYLE % {"page": words["page"]}
+    style = PAGE_STYLE + printed_form.STYLE % {"page": printed_form.PAGE_NUMBER[lang]} + _CHECK_STYLE
     return html_page(statement_title(statement, lang), lang, _body(statement, lang) + extra, style=style)

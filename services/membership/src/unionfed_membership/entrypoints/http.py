@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 
 from unionfed_membership.domain.committee import ROLES, Term
@@ -12,7 +12,9 @@ from unionfed_membership.domain.lifecycle import MemberChange
 from unionfed_membership.domain.member_search import MemberFilter
 from unionfed_membership.domain.model import DuesPayment, Member, MemberStatus, Organization, OrganizationKind
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
+from unionfed_membership.service_layer import application_form as application_form_html
 from unionfed_membership.service_layer import (
+    clock,
     commands,
     committees,
     handlers,
@@ -21,6 +23,7 @@ from unionfed_membership.service_layer import (
     organization_moves,
 )
 from unionfed_shared.auth import Principal
+from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
@@ -237,6 +240,34 @@ async def list_members(
 async def get_member(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MemberOut:
     async with runtime.uow() as uow:
         return MemberOut.of(await handlers.member_in_scope(uow, principal, member_id), principal)
+
+
+@router.get(
+    "/members/{member_id}/application-form",
+    response_class=Response,
+    responses=pdf.openapi_responses("The member's 入会申请书 on A4, filled in, to sign and seal"),
+    summary="A member's membership application form (入会申请书) to print, filled in from the roster",
+)
+async def application_form(
+    member_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Literal["pdf"] = Query(default="pdf", alias="format", description="only `pdf`: the form is printed"),
+) -> Response:
+    """Whoever may read the member may print the form; as in GET /v1/members/{id}, the masked ID
+    number and the staff number are filled in for officers only (blank, to write by hand, otherwise)."""
+    async with runtime.uow() as uow:
+        member = await handlers.member_in_scope(uow, principal, member_id)
+        organization = await uow.organizations.get(member.organization_id)
+    assert organization is not None  # member_in_scope refused a member without one
+    head = printed_form.Letterhead(organization.name, printed_form.lang_of(organization.language), organization.zone)
+    officer = principal.role in handlers.OFFICERS
+    page = application_form_html.render_application_form(
+        member, head, show_personal_data=officer, printed_at=clock.now()
+    )
+    return downloads.attachment(
+        await pdf.render_pdf(page), pdf.MEDIA_TYPE, application_form_html.file_name(member, head.lang)
+    )
 
 
 @router.post(

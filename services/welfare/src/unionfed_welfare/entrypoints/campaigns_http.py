@@ -8,18 +8,20 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
+from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
-from unionfed_welfare.service_layer import campaigns, donations, greetings
+from unionfed_welfare.service_layer import campaigns, donations, greeting_sheet, greetings
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"], route_class=IdempotentRoute)
 
@@ -163,7 +165,14 @@ async def get_greeting(
     return await _greeting(runtime, principal, organization_id, batch_id)
 
 
-@router.get("/organizations/{organization_id}/festival-greetings/{batch_id}/recipients", response_model=Page[Recipient])
+@router.get(
+    "/organizations/{organization_id}/festival-greetings/{batch_id}/recipients",
+    response_model=Page[Recipient],
+    responses=pdf.openapi_responses(
+        "A page of recipients (JSON), or with `format=pdf` the 签收单 to print: every recipient, "
+        "with a column to sign in, the totals and the officer's and reviewer's signature lines"
+    ),
+)
 async def greeting_recipients(
     organization_id: str,
     batch_id: uuid.UUID,
@@ -172,14 +181,24 @@ async def greeting_recipients(
     status_: RecipientStatus | None = Query(default=None, alias="status"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> dict:
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the whole 签收单 (paging and `status` do not apply)")] = "json",
+) -> dict | Response:
     """Each recipient with their state, by name, a page at a time."""
     async with runtime.uow() as uow:
         batch = await greetings.require_visible(uow, principal, batch_id)
         if batch["organization_id"] != organization_id:
             raise greetings.hidden()
+        if output == "pdf":
+            return await _sign_sheet(uow, batch)
         found, next_cursor = await greetings.recipients_of(uow, batch, status_, cursor, limit)
     return {"items": found, "next_cursor": next_cursor}
+
+
+async def _sign_sheet(uow, batch: dict) -> Response:
+    head = await printed_form.letterhead(directory, uow.session, batch["organization_id"])
+    rows = await greetings.sign_sheet_rows(uow, batch)
+    page = greeting_sheet.render_sign_sheet(batch, rows, head, printed_at=business_time.utc_now())
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, greeting_sheet.file_name(batch, head))
 
 
 # Health checks and group insurance

@@ -439,3 +439,20 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
 
 
 money.on_settled(rules.REFERENCE_PREFIX, on_greeting_settled)
+
+
+async def sign_sheet_rows(uow: UnitOfWork, batch: dict) -> list[dict]:
+    """Every recipient of the batch with their union's name, by union then name: the 签收单's rows."""
+    query = (
+        select(
+            greeting_recipients.c.member_id,
+            greeting_recipients.c.display_name,
+            greeting_recipients.c.organization_id,
+            func.coalesce(organizations_t.c.name, greeting_recipients.c.organization_id).label("organization_name"),
+            greeting_recipients.c.status,
+        )
+        .join(organizations_t, organizations_t.c.id == greeting_recipients.c.organization_id, isouter=True)
+        .where(greeting_recipients.c.batch_id == batch["id"])
+        .order_by(organizations_t.c.path, greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+    )
+    return [dict(row) for row in (await uow.session.execute(query)).mappings()]
