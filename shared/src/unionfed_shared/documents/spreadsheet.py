@@ -77,3 +77,17 @@ def _append_rows(sheet, rows: Iterable[Sequence[Cell]]) -> None:
                 cell.number_format = DATE_FORMAT
             cells.append(cell)
         sheet.append(cells)
+
+
+# A report's route declares its sheet beside its JSON (FastAPI merges this into the 200 answer).
+def openapi_responses(description: str) -> dict[int | str, dict]:
+    return {
+        200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
+    }
+
+
+def xlsx_download(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]):
+    """The sheet as a download named `filename` (a Chinese name is kept, RFC 6266 filename*)."""
+    from unionfed_shared.documents.downloads import attachment
+
+    return attachment(to_xlsx(title, headers, rows), MEDIA_TYPE, filename)
