@@ -213,6 +213,10 @@ class Directory:
         )
         return {row.id: row.name for row in await session.execute(query)}
 
+    async def member_names_of(self, session: AsyncSession, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        query = select(self.members.c.id, self.members.c.display_name).where(self.members.c.id.in_(list(member_ids)))
+        return {row.id: row.display_name for row in await session.execute(query)}
+
     async def require_in_scope(self, session: AsyncSession, principal: Principal, organization_id: str) -> None:
         principal.require_scope(await self.path_of(session, organization_id))
 

@@ -8,14 +8,17 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
-from unionfed_events.service_layer import congress
+from unionfed_events.service_layer import congress, event_sheets
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
@@ -211,10 +214,29 @@ async def file_proposal(
         return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
 
 
-@router.get("/congress-sessions/{session_id}/proposals", response_model=list[ProposalOut])
+@router.get(
+    "/congress-sessions/{session_id}/proposals",
+    response_model=list[ProposalOut],
+    responses=spreadsheet.openapi_responses(
+        "The proposals as JSON, or with `format=xlsx` as an Excel sheet (proposer by name, seconders counted, "
+        "the answer and its date, overdue or not)"
+    ),
+)
 async def list_proposals(
-    session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> list[ProposalOut]:
+    session_id: uuid.UUID,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> list[ProposalOut] | Response:
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            title, rows = await event_sheets.proposal_rows(uow, principal, session_id, language, congress.now())
+        sheet_title = event_sheets.PROPOSALS_TITLE[language]
+        return spreadsheet.xlsx_download(
+            f"{sheet_title}-{title}.xlsx", sheet_title, event_sheets.PROPOSAL_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         return [ProposalOut.of(p) for p in await congress.proposals_of(uow, principal, session_id)]
 
