@@ -358,14 +358,13 @@ async def welfare_report(
 ):
     async with runtime.uow() as uow:
         report = await welfare_reports.report(uow, principal, organization_id, start, end)
-        if output == "xlsx":
-            names = await directory.names_of(uow.session, {line["organization_id"] for line in report["grants"]})
-    if output == "xlsx":
-        language = language_of(request)
-        return spreadsheet.xlsx_download(
-            welfare_sheets.report_filename(language, start, end),
-            welfare_sheets.REPORT_TITLE[language],
-            welfare_sheets.REPORT_HEADERS[language],
-            welfare_sheets.report_rows(report, names, language),
-        )
-    return local(report)
+        if output == "json":
+            return local(report)
+        names = await directory.names_of(uow.session, {line["organization_id"] for line in report["grants"]})
+    language = language_of(request)
+    return spreadsheet.xlsx_download(
+        welfare_sheets.report_filename(language, start, end),
+        welfare_sheets.REPORT_TITLE[language],
+        welfare_sheets.REPORT_HEADERS[language],
+        welfare_sheets.report_rows(report, names, language),
+    )
