@@ -24,7 +24,8 @@ class Yuan(Decimal):
         return cls(Decimal(fen).scaleb(-2))
 
 
-Cell = str | int | Yuan | dt.date | dt.datetime | None
+# Decimal: a figure that is not money, as a rate in percent with its two decimals.
+Cell = str | int | Yuan | Decimal | dt.date | dt.datetime | None
 
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
