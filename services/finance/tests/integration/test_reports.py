@@ -524,6 +524,37 @@ async def test_the_disclosure_statement_downloads_as_a_sheet_with_the_csv_figure
     assert hidden.status_code == 404 and hidden.json()["code"] == "organization_not_found"
 
 
+async def test_the_entries_list_downloads_whole_a_row_per_line_as_filtered(books: Books):
+    officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
+    url = f"/v1/organizations/{books.school}/ledger/postings"
+    for params in ({}, {"account": "5101"}, {"from": "2026-10-01", "to": "2026-12-31", "text": "补助"}):
+        listed = (await books.client.get(url, params={**params, "limit": 500}, headers=officer)).json()["items"]
+        sheet = await books.client.get(url, params={**params, "format": "xlsx", "limit": 1}, headers=officer)
+        header, *rows = sheet_rows(sheet)
+        assert header == ("序号", "记账日期", "摘要", "科目编码", "科目", "借方（元）", "贷方（元）")
+        assert [(r[0], r[1].date().isoformat(), r[2], r[3], r[5] or 0, r[6] or 0) for r in rows] == [
+            (
+                p["sequence"],
+                p["effective_date"],
+                p["description"],
+                l["account_code"],
+                l["debit_fen"] / 100,
+                l["credit_fen"] / 100,
+            )
+            for p in listed
+            for l in p["lines"]
+        ], params
+        assert listed, params
+    assert download_name(sheet) == "分录-No. 1 Primary.xlsx"
+    welfare = sheet_rows(await books.client.get(url, params={"account": "5101", "format": "xlsx"}, headers=officer))
+    assert ("5101", "职工福利支出", 300) in [(r[3], r[4], r[5]) for r in welfare[1:]]
+
+    outsider = bearer(Role.UNION_OFFICER, books.other_school, books.federation)
+    as_json = await books.client.get(url, headers=outsider)
+    as_sheet = await books.client.get(url, params={"format": "xlsx"}, headers=outsider)
+    assert as_json.status_code == as_sheet.status_code == 404 and refusal(as_json) == refusal(as_sheet)
+
+
 def welfare_message(envelope, offset: int) -> IncomingMessage:
     return dataclasses.replace(membership_message(envelope, offset), topic=topics.WELFARE)
 

@@ -118,3 +118,32 @@ def disclosure_rows(statement: reports.Disclosure, lang: reports.Lang) -> list[l
     ]
     rows += [[], [t["note"]]]
     return rows
+
+
+ENTRIES_TITLE: dict[Language, str] = {"zh-CN": "分录", "en": "Entries"}
+ENTRY_HEADERS: dict[Language, tuple[str, ...]] = {
+    "zh-CN": ("序号", "记账日期", "摘要", "科目编码", "科目", "借方（元）", "贷方（元）"),
+    "en": ("No.", "Date", "Description", "Code", "Account", "Debit (yuan)", "Credit (yuan)"),
+}
+
+
+def entries_filename(language: Language, organization_name: str) -> str:
+    return f"{ENTRIES_TITLE[language]}-{organization_name}.xlsx"
+
+
+def entry_rows(postings: Sequence[dict], language: Language) -> list[list[Cell]]:
+    """One row per line, as a journal is read: the entry's number, date and description on each."""
+    lang = reports.statement_lang(language)
+    return [
+        [
+            posting["sequence"],
+            posting["effective_date"],
+            posting["description"],
+            line["account_code"],
+            reports.account_name(line["account_code"], lang),
+            Yuan.of_fen(line["debit_fen"]) if line["debit_fen"] else None,
+            Yuan.of_fen(line["credit_fen"]) if line["credit_fen"] else None,
+        ]
+        for posting in postings
+        for line in posting["lines"]
+    ]
