@@ -51,6 +51,10 @@ export function url(service: Service, path: string, query?: Query): string {
 }
 
 async function send(service: Service, path: string, options: CallOptions): Promise<Response> {
+  return sendTo(url(service, path, options.query), options);
+}
+
+async function sendTo(target: string, options: CallOptions): Promise<Response> {
   const headers: Record<string, string> = {
     Accept: options.accept ?? "application/json",
     "Accept-Language": acceptLanguage(),
@@ -59,7 +63,7 @@ async function send(service: Service, path: string, options: CallOptions): Promi
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
   if (options.idempotencyKey) headers["Idempotency-Key"] = options.idempotencyKey;
-  const response = await fetch(url(service, path, options.query), {
+  const response = await fetch(target, {
     method: options.method ?? "GET",
     headers,
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
@@ -88,9 +92,26 @@ export async function callText(service: Service, path: string, options: CallOpti
 
 /** Fetches a file the API serves behind the token and hands it to the browser as a download. */
 export async function download(service: Service, path: string, query: Query, fallbackName: string) {
-  const response = await send(service, path, { query, accept: "*/*" });
-  const disposition = response.headers.get("Content-Disposition") ?? "";
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  return downloadFrom(url(service, path, query), fallbackName);
+}
+
+/** The file's name as the service gave it: the UTF-8 `filename*` (福利报表-….xlsx) before the ASCII one. */
+export function attachmentName(disposition: string, fallbackName: string): string {
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  if (encoded) {
+    try {
+      return decodeURIComponent(encoded);
+    } catch {
+      // A malformed escape: fall back to the plain name.
+    }
+  }
+  return /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+}
+
+/** The same, for a URL made with url() (a report's own route with `format=xlsx` or `format=pdf`). */
+export async function downloadFrom(target: string, fallbackName: string) {
+  const response = await sendTo(target, { accept: "*/*" });
+  const name = attachmentName(response.headers.get("Content-Disposition") ?? "", fallbackName);
   const blobUrl = URL.createObjectURL(await response.blob());
   const link = document.createElement("a");
   link.href = blobUrl;

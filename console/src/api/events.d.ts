@@ -605,6 +605,7 @@ export interface paths {
         /**
          * Activities the organization runs and those its members may join, a page at a time
          * @description By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last.
+         *     The sheet (`format=xlsx`) holds every activity the filter finds, times on the federation's clock.
          */
         get: operations["list_activities_v1_organizations__organization_id__activities_get"];
         put?: never;
@@ -4038,7 +4039,10 @@ export interface operations {
     };
     list_proposals_v1_congress_sessions__session_id__proposals_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path: {
                 session_id: string;
@@ -4047,13 +4051,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The proposals as JSON, or with `format=xlsx` as an Excel sheet (proposer by name, seconders counted, the answer and its date, overdue or not) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ProposalOut"][];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -4878,6 +4883,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -4887,13 +4894,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of activities as JSON, or with `format=xlsx` every activity the filter finds as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
