@@ -102,6 +102,8 @@ const zh = {
   downloadCsv: "下载 CSV",
   downloadHtml: "下载 HTML",
   downloadPdf: "下载 PDF",
+  // xlsx downloads (a report's own route with format=xlsx)
+  exportExcel: "导出 Excel",
   organization: "单位",
   // audit
   chains: "账簿链校验",
@@ -774,6 +776,8 @@ const en: Strings = {
   downloadCsv: "Download CSV",
   downloadHtml: "Download HTML",
   downloadPdf: "Download PDF",
+  // xlsx downloads (a report's own route with format=xlsx)
+  exportExcel: "Export to Excel",
   organization: "Organization",
   chains: "Ledger chains",
   verify: "Verify",

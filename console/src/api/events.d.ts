@@ -751,6 +751,7 @@ export interface paths {
         /**
          * Activities the organization runs and those its members may join, a page at a time
          * @description By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last.
+         *     The sheet (`format=xlsx`) holds every activity the filter finds, times on the federation's clock.
          */
         get: operations["list_activities_v1_organizations__organization_id__activities_get"];
         put?: never;
@@ -4367,8 +4368,8 @@ export interface operations {
     list_proposals_v1_congress_sessions__session_id__proposals_get: {
         parameters: {
             query?: {
-                /** @description `json` (default), or `pdf` for the answer sheet (提案答复情况表) */
-                format?: "json" | "pdf";
+                /** @description `json` (default), `pdf` for the answer sheet (提案答复情况表), `xlsx` for an Excel sheet */
+                format?: "json" | "pdf" | "xlsx";
             };
             header?: never;
             path: {
@@ -4378,7 +4379,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The proposals (JSON), or with `format=pdf` the answer sheet to print: each proposal with its proposer, seconders, state and answer, the overdue ones marked */
+            /** @description The proposals (JSON); with `format=pdf` the answer sheet to print (each proposal with its proposer, seconders, state and answer, the overdue ones marked); with `format=xlsx` an Excel sheet (proposer by name, seconders counted, the answer and its date, overdue or not) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4386,6 +4387,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProposalOut"][];
                     "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -5753,6 +5755,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -5762,13 +5766,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of activities as JSON, or with `format=xlsx` every activity the filter finds as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ActivityOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

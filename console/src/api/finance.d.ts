@@ -459,9 +459,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The organization's ledger entries, filtered, a page at a time
+         * The organization's ledger entries, filtered, a page at a time (or all of them as a sheet)
          * @description Entries in ledger order (by sequence), each with its lines and the event that caused it. Pass
-         *     the answer's `next_cursor` as `cursor` for the next page; it is null on the last.
+         *     the answer's `next_cursor` as `cursor` for the next page; it is null on the last. The sheet
+         *     (`format=xlsx`) holds every entry the filter finds, a row per line.
          */
         get: operations["postings_v1_organizations__organization_id__ledger_postings_get"];
         put?: never;
@@ -2840,8 +2841,8 @@ export interface operations {
                 to: string;
                 /** @description default: the federation's language */
                 lang?: ("zh" | "en") | null;
-                /** @description `html` for a page, `csv` for a spreadsheet, `pdf` for the A4 sheet to print and post */
-                format?: "html" | "csv" | "pdf";
+                /** @description `html` for a page, `csv` or `xlsx` for a spreadsheet, `pdf` for the A4 sheet to print and post */
+                format?: "html" | "csv" | "xlsx" | "pdf";
             };
             header?: never;
             path: {
@@ -2851,13 +2852,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM) or the A4 sheet to print and post (`format=pdf`), whose QR code opens the public check (`GET /v1/public/disclosure-check`) */
+            /** @description The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM), the Excel sheet (`format=xlsx`) or the A4 sheet to print and post (`format=pdf`), whose QR code opens the public check (`GET /v1/public/disclosure-check`) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/pdf": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                     "text/html": string;
                 };
@@ -3590,7 +3592,10 @@ export interface operations {
     };
     consolidated_v1_organizations__organization_id__ledger_consolidated_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path: {
                 organization_id: string;
@@ -3599,13 +3604,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The statement as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Consolidated"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -3763,6 +3769,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -3772,13 +3780,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of entries as JSON, or with `format=xlsx` every entry the filter finds as an Excel sheet, one row per line */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PostingOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

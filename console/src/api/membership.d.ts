@@ -4466,7 +4466,7 @@ export interface operations {
                 from?: string | null;
                 /** @description Default: today in the federation's time zone */
                 to?: string | null;
-                format?: "json" | "csv";
+                format?: "json" | "csv" | "xlsx";
             };
             header?: never;
             path: {
@@ -4476,13 +4476,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report as JSON, or as a CSV file with `format=csv` */
+            /** @description The report as JSON, or as a CSV file with `format=csv`, or as an Excel sheet with `format=xlsx` (headers in the caller's language) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipReportOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                 };
             };

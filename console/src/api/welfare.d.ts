@@ -430,9 +430,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Grants of the organization's subtree, a page at a time
+         * Grants of the organization's subtree, a page at a time (or all of them as a sheet)
          * @description By occasion date, then as recorded. Pass the answer's `next_cursor` as `cursor` for the next
-         *     page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`.
+         *     page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`. The sheet
+         *     (`format=xlsx`) holds every grant the filter finds, members and unions by name.
          */
         get: operations["grants_of_v1_organizations__organization_id__grants_get"];
         put?: never;
@@ -3543,6 +3544,8 @@ export interface operations {
                 cursor?: string | null;
                 /** @description Rows per page (at most 500) */
                 limit?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -3552,13 +3555,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description A page of grants as JSON, or with `format=xlsx` every grant the filter finds as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -4266,6 +4270,8 @@ export interface operations {
             query: {
                 from: string;
                 to: string;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -4275,13 +4281,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The report as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

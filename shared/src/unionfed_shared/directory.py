@@ -6,6 +6,7 @@ to scope each request to the caller's subtree and to know who the members are.
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -209,6 +210,16 @@ class Directory:
             self.organizations.c.id.in_(organization_ids)
         )
         return {row.id: row.kind for row in await session.execute(query)}
+
+    async def names_of(self, session: AsyncSession, organization_ids: Iterable[str]) -> dict[str, str]:
+        query = select(self.organizations.c.id, self.organizations.c.name).where(
+            self.organizations.c.id.in_(list(organization_ids))
+        )
+        return {row.id: row.name for row in await session.execute(query)}
+
+    async def member_names_of(self, session: AsyncSession, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        query = select(self.members.c.id, self.members.c.display_name).where(self.members.c.id.in_(list(member_ids)))
+        return {row.id: row.display_name for row in await session.execute(query)}
 
     async def require_in_scope(self, session: AsyncSession, principal: Principal, organization_id: str) -> None:
         principal.require_scope(await self.path_of(session, organization_id))

@@ -41,3 +41,20 @@ def test_a_download_carries_its_chinese_name_and_an_ascii_fallback():
     assert disposition.startswith('attachment; filename="')
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "慰问金签收单-2026.pdf"
     assert disposition.encode("latin-1")  # a header must be latin-1: the Chinese is only percent-encoded
+
+
+def test_a_report_route_declares_its_sheet_and_answers_it_as_a_named_download():
+    from decimal import Decimal
+
+    from unionfed_shared.documents.spreadsheet import MEDIA_TYPE, openapi_responses, xlsx_download
+
+    assert openapi_responses("as a sheet")[200]["content"] == {
+        MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}
+    }
+    answer = xlsx_download(
+        "会员统计-2026.xlsx", "会员统计", ["工会", "入会率(%)"], [["一小", Decimal("66.67")], ["二小", None]]
+    )
+    assert answer.media_type == MEDIA_TYPE
+    assert unquote(answer.headers["content-disposition"].split("filename*=UTF-8''")[1]) == "会员统计-2026.xlsx"
+    rows = list(load_workbook(io.BytesIO(answer.body)).active.iter_rows(values_only=True))
+    assert rows == [("工会", "入会率(%)"), ("一小", 66.67), ("二小", None)], "a rate is a number, none is empty"

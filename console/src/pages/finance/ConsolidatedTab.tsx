@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Descriptions, Table, Typography } from "antd";
-import { call } from "../../api/client";
+import { call, url } from "../../api/client";
 import type { components } from "../../api/finance";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
@@ -22,6 +23,14 @@ export function ConsolidatedTab({ org }: { org: string }) {
   const data = query.data;
   return (
     <>
+      <div className="no-print" style={{ marginBottom: 16 }}>
+        <DownloadButton
+          url={url("finance", `/v1/organizations/${encodeURIComponent(org)}/ledger/consolidated`, { format: "xlsx" })}
+          filename={`consolidated-${org}.xlsx`}
+          label={t.exportExcel}
+          data-testid="export-consolidated-xlsx"
+        />
+      </div>
       <Table
         data-testid="consolidated"
         rowKey="code"

@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, DatePicker, Form, Select, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useRef, useState } from "react";
-import { callText, download } from "../../api/client";
+import { callText, url } from "../../api/client";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
@@ -16,7 +17,6 @@ export function DisclosureTab({ org }: { org: string }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [term, setTerm] = useState<[Dayjs, Dayjs]>([dayjs().startOf("year"), dayjs()]);
   const [statementLang, setStatementLang] = useState<"zh" | "en">(lang);
-  const [downloadError, setDownloadError] = useState<unknown>(null);
   const query = {
     from: term[0].format("YYYY-MM-DD"),
     to: term[1].format("YYYY-MM-DD"),
@@ -28,10 +28,10 @@ export function DisclosureTab({ org }: { org: string }) {
     queryFn: () => callText("finance", path, { query }),
   });
 
-  const get = (format: "pdf" | "csv") => {
-    setDownloadError(null);
-    download("finance", path, { ...query, format }, `disclosure-${org}.${format}`).catch(setDownloadError);
-  };
+  const file = (format: "pdf" | "csv" | "xlsx") => ({
+    url: url("finance", path, { ...query, format }),
+    filename: `disclosure-${org}.${format}`,
+  });
 
   return (
     <>
@@ -55,13 +55,11 @@ export function DisclosureTab({ org }: { org: string }) {
           <Button type="primary" onClick={() => frame.current?.contentWindow?.print()} disabled={!html.data}>
             {t.print}
           </Button>
-          <Button data-testid="download-disclosure-pdf" onClick={() => get("pdf")}>
-            {t.downloadPdf}
-          </Button>
-          <Button onClick={() => get("csv")}>{t.downloadCsv}</Button>
+          <DownloadButton {...file("pdf")} label={t.downloadPdf} data-testid="download-disclosure-pdf" />
+          <DownloadButton {...file("xlsx")} label={t.exportExcel} data-testid="export-disclosure-xlsx" />
+          <DownloadButton {...file("csv")} label={t.downloadCsv} />
         </Space>
       </Form>
-      {downloadError ? <ProblemAlert error={downloadError} /> : null}
       {html.error ? (
         <ProblemAlert error={html.error} />
       ) : (

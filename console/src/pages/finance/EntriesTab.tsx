@@ -3,7 +3,8 @@ import { Button, DatePicker, Form, Input, InputNumber, Space, Table } from "antd
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { Link } from "react-router-dom";
-import { call } from "../../api/client";
+import { call, url } from "../../api/client";
+import { DownloadButton } from "../../components/DownloadButton";
 import type { components } from "../../api/finance";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { MoneyCommandStatus, type Accepted } from "../../components/MoneyCommand";
@@ -82,6 +83,15 @@ export function EntriesTab({ org }: { org: string }) {
           </Space>
         </Form.Item>
       </Form>
+      <div style={{ marginBottom: 16 }}>
+        {/* The whole filtered list, not the page on screen. */}
+        <DownloadButton
+          url={url("finance", `/v1/organizations/${encodeURIComponent(org)}/ledger/postings`, { ...filters, format: "xlsx" })}
+          filename={`entries-${org}.xlsx`}
+          label={t.exportExcel}
+          data-testid="export-entries-xlsx"
+        />
+      </div>
       {reversal && <MoneyCommandStatus key={reversal.request_id} accepted={reversal} />}
       {query.error ? (
         <ProblemAlert error={query.error} />

@@ -2,9 +2,10 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tansta
 import { Button, DatePicker, Form, Input, Modal, Select, Space, Table } from "antd";
 import type { Dayjs } from "dayjs";
 import { useState } from "react";
-import { call, newIdempotencyKey } from "../../api/client";
+import { call, newIdempotencyKey, url } from "../../api/client";
 import type { Grant, GrantPage } from "../../api/welfareRows";
 import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
@@ -112,6 +113,15 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
             </Space>
           </Form.Item>
         </Form>
+        <div style={{ marginBottom: 16 }}>
+          {/* Every grant the filter finds, not the page on screen. */}
+          <DownloadButton
+            url={url("welfare", `/v1/organizations/${enc(org)}/grants`, { ...filters, format: "xlsx" })}
+            filename={`grants-${org}.xlsx`}
+            label={t.exportExcel}
+            data-testid="export-grants-xlsx"
+          />
+        </div>
         {approve.error ? <ProblemAlert error={approve.error} /> : null}
         {list.error ? (
           <ProblemAlert error={list.error} />

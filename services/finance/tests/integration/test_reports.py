@@ -9,8 +9,10 @@ import dataclasses
 import datetime as dt
 import io
 import uuid
+from urllib.parse import unquote
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -28,6 +30,7 @@ from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
+from unionfed_shared.documents.spreadsheet import MEDIA_TYPE as XLSX
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 
@@ -444,6 +447,112 @@ async def test_consolidation_eliminates_transfers_inside_the_federation(books: B
     assert (
         await books.client.get(f"/v1/organizations/{books.school}/ledger/consolidated", headers=member)
     ).status_code == 403
+
+
+def sheet_rows(response: httpx.Response) -> list[tuple]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def download_name(response: httpx.Response) -> str:
+    return unquote(response.headers["content-disposition"].split("filename*=UTF-8''")[1])
+
+
+async def test_the_consolidated_statement_downloads_as_a_sheet_of_the_json_figures_in_yuan(books: Books):
+    admin = bearer(Role.FEDERATION_ADMIN, books.federation, books.federation)
+    url = f"/v1/organizations/{books.federation}/ledger/consolidated"
+    statement = (await books.client.get(url, headers=admin)).json()
+    sheet = await books.client.get(url, params={"format": "xlsx"}, headers=admin)
+    header, *rows = sheet_rows(sheet)
+    assert download_name(sheet) == "合并报表-County union.xlsx"
+    assert header == ("科目编码", "科目", "汇总数（元）", "内部抵销（元）", "合并数（元）")
+    accounts = statement["accounts"]
+    assert rows[: len(accounts)] == [
+        (a["code"], a["name_zh"], a["combined_fen"] / 100, a["eliminated_fen"] / 100, a["consolidated_fen"] / 100)
+        for a in accounts
+    ]
+    by_code = {row[0]: row for row in rows}
+    assert by_code["1001"][1:] == ("银行存款及现金", (1000_00 + 3170_50) / 100, 0, (1000_00 + 3170_50) / 100)
+    assert by_code["5201"][2:] == (2000.0, 2000.0, 0)
+    assert rows[len(accounts)] == (
+        None,
+        "借方余额合计",
+        None,
+        statement["eliminated_debit_fen"] / 100,
+        statement["total_debit_balances_fen"] / 100,
+    )
+    assert rows[len(accounts) + 1][1] == "贷方余额合计"
+
+    english = sheet_rows(
+        await books.client.get(url, params={"format": "xlsx"}, headers={**admin, "Accept-Language": "en"})
+    )
+    assert english[0][:3] == ("Code", "Account", "Combined (yuan)")
+    assert [row[1] for row in english[1 : len(accounts) + 1]] == [a["name"] for a in accounts]
+
+    # Outside the scope, the same 404 as the JSON; a member reads no books in either form.
+    outsider = bearer(Role.UNION_OFFICER, books.other_school, books.federation)
+    school_url = f"/v1/organizations/{books.school}/ledger/consolidated"
+    as_json = await books.client.get(school_url, headers=outsider)
+    as_sheet = await books.client.get(school_url, params={"format": "xlsx"}, headers=outsider)
+    assert as_json.status_code == as_sheet.status_code == 404
+    assert refusal(as_json) == refusal(as_sheet)
+    member = bearer(Role.MEMBER, books.school, books.federation)
+    assert (await books.client.get(school_url, params={"format": "xlsx"}, headers=member)).status_code == 403
+
+
+async def test_the_disclosure_statement_downloads_as_a_sheet_with_the_csv_figures(books: Books):
+    member = bearer(Role.MEMBER, books.school, books.federation, subject="teacher-sun")
+    url = f"/v1/organizations/{books.school}/disclosure"
+    sheet = await books.client.get(url, params={**TERM, "format": "xlsx"}, headers=member)
+    header, *rows = sheet_rows(sheet)
+    assert download_name(sheet) == "No. 1 Primary 工会经费收支公开表-2026-09-01-2027-01-31.xlsx"
+    assert header[:3] == ("科目编码", "科目", "金额（元）")  # the sheet is as wide as the welfare detail below
+    figures = {row[1]: row[2] for row in rows if len(row) >= 3 and isinstance(row[1], str)}
+    assert figures["期初银行存款及现金余额"] == 100
+    assert figures["会费收入"] == 521.5
+    assert figures["收入合计"] == 2521.5
+    assert figures["职工福利支出"] == 300
+    assert figures["期末银行存款及现金余额"] == 2171.5
+    alias = pseudonym(books.school, str(books.member_id))
+    [welfare] = [row for row in rows if row[1] == f"困难补助 {alias} {alias}"]
+    assert (welfare[0].date(), welfare[2:6]) == (dt.date(2026, 11, 5), (1, 300, 0, 300))
+    assert not any(str(books.member_id) in str(cell) or "Li Hua" in str(cell) for row in rows for cell in row)
+
+    outsider = bearer(Role.MEMBER, books.other_school, books.federation)
+    hidden = await books.client.get(url, params={**TERM, "format": "xlsx"}, headers=outsider)
+    assert hidden.status_code == 404 and hidden.json()["code"] == "organization_not_found"
+
+
+async def test_the_entries_list_downloads_whole_a_row_per_line_as_filtered(books: Books):
+    officer = bearer(Role.UNION_OFFICER, books.school, books.federation)
+    url = f"/v1/organizations/{books.school}/ledger/postings"
+    for params in ({}, {"account": "5101"}, {"from": "2026-10-01", "to": "2026-12-31", "text": "补助"}):
+        listed = (await books.client.get(url, params={**params, "limit": 500}, headers=officer)).json()["items"]
+        sheet = await books.client.get(url, params={**params, "format": "xlsx", "limit": 1}, headers=officer)
+        header, *rows = sheet_rows(sheet)
+        assert header == ("序号", "记账日期", "摘要", "科目编码", "科目", "借方（元）", "贷方（元）")
+        assert [(r[0], r[1].date().isoformat(), r[2], r[3], r[5] or 0, r[6] or 0) for r in rows] == [
+            (
+                p["sequence"],
+                p["effective_date"],
+                p["description"],
+                l["account_code"],
+                l["debit_fen"] / 100,
+                l["credit_fen"] / 100,
+            )
+            for p in listed
+            for l in p["lines"]
+        ], params
+        assert listed, params
+    assert download_name(sheet) == "分录-No. 1 Primary.xlsx"
+    welfare = sheet_rows(await books.client.get(url, params={"account": "5101", "format": "xlsx"}, headers=officer))
+    assert ("5101", "职工福利支出", 300) in [(r[3], r[4], r[5]) for r in welfare[1:]]
+
+    outsider = bearer(Role.UNION_OFFICER, books.other_school, books.federation)
+    as_json = await books.client.get(url, headers=outsider)
+    as_sheet = await books.client.get(url, params={"format": "xlsx"}, headers=outsider)
+    assert as_json.status_code == as_sheet.status_code == 404 and refusal(as_json) == refusal(as_sheet)
 
 
 def welfare_message(envelope, offset: int) -> IncomingMessage:

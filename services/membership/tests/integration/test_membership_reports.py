@@ -2,14 +2,17 @@
 
 import csv
 import io
+from urllib.parse import unquote
 
 import httpx
+import openpyxl
 import pytest
 
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.auth import Role, platform_admin
+from unionfed_shared.documents.spreadsheet import MEDIA_TYPE as XLSX
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -127,8 +130,33 @@ async def test_membership_rate_per_union_and_for_the_tree_with_joins_leaves_and_
     assert rows[-1][:7] == [fed, "合计 某县教育工会", "7", "5", "1", "6", "57.14"]
     assert [r[0] for r in rows[2:-1]] == [u["organization_id"] for u in report["unions"]]
 
+    as_xlsx = await api.get(
+        f"/v1/organizations/{fed}/membership-report",
+        params={"from": "2026-01-01", "to": "2026-11-23", "format": "xlsx"},
+        headers=admin,
+    )
+    assert as_xlsx.status_code == 200 and as_xlsx.headers["content-type"] == XLSX
+    assert unquote(as_xlsx.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        "会员统计-某县教育工会-2026-01-01-2026-11-23.xlsx"
+    )
+    header, *sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).active.iter_rows(values_only=True)
+    assert header[:7] == ("组织代码", "组织名称", "职工人数", "在职会员", "退休会员", "会员合计", "入会率(%)")
+    assert [row[0] for row in sheet[:-1]] == [u["organization_id"] for u in report["unions"]]
+    assert sheet[-1][:8] == (fed, "合计 某县教育工会", 7, 5, 1, 6, 57.14, 3), "numbers, not text"
+    by_union = {row[0]: row for row in sheet}
+    assert (by_union[a][1], by_union[a][6], by_union[c][2], by_union[c][6]) == ("第一小学工会", 50, None, None)
+    english = await api.get(
+        f"/v1/organizations/{fed}/membership-report",
+        params={"from": "2026-01-01", "to": "2026-11-23", "format": "xlsx"},
+        headers={**admin, "Accept-Language": "en"},
+    )
+    english_rows = list(openpyxl.load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True))
+    assert english_rows[0][:3] == ("Code", "Organization", "Staff") and english_rows[-1][1] == "Total: 某县教育工会"
+
     stranger = bearer(Role.UNION_OFFICER, b, fed)
     assert (await api.get(f"/v1/organizations/{a}/membership-report", headers=stranger)).status_code == 404
+    hidden = await api.get(f"/v1/organizations/{a}/membership-report", params={"format": "xlsx"}, headers=stranger)
+    assert hidden.status_code == 404 and hidden.json()["code"] == "organization_not_found"
     backwards = await api.get(
         f"/v1/organizations/{a}/membership-report", params={"from": "2026-11-01", "to": "2026-10-01"}, headers=admin
     )

@@ -9,6 +9,8 @@ from typing import Any, Literal
 from anyio import to_thread
 from fastapi import Query
 
+from unionfed_shared.documents import downloads
+
 MEDIA_TYPE = "application/pdf"
 
 # A route that answers JSON, or its printed form with ``?format=pdf``.
@@ -32,11 +34,9 @@ async def render_pdf(page: str) -> bytes:
     return await to_thread.run_sync(html_to_pdf, page)
 
 
-def openapi_responses(description: str) -> dict:
+def openapi_responses(description: str) -> dict[int | str, dict]:
     """A route's OpenAPI ``responses`` when it also answers this PDF (``?format=pdf``), beside its JSON."""
-    return {
-        200: {"description": description, "content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}
-    }
+    return downloads.file_responses(description, MEDIA_TYPE)
 
 
 def format_query(pdf_is: str) -> Any:

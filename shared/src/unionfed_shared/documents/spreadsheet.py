@@ -10,6 +10,8 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from unionfed_shared.documents import downloads
+
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 YUAN_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -24,7 +26,8 @@ class Yuan(Decimal):
         return cls(Decimal(fen).scaleb(-2))
 
 
-Cell = str | int | Yuan | dt.date | dt.datetime | None
+# Decimal: a figure that is not money, as a rate in percent with its two decimals.
+Cell = str | int | Yuan | Decimal | dt.date | dt.datetime | None
 
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
@@ -77,3 +80,14 @@ def _append_rows(sheet, rows: Iterable[Sequence[Cell]]) -> None:
                 cell.number_format = DATE_FORMAT
             cells.append(cell)
         sheet.append(cells)
+
+
+# A report's route declares its sheet beside its JSON (FastAPI merges this into the 200 answer).
+def openapi_responses(description: str) -> dict[int | str, dict]:
+    """A route's OpenAPI ``responses`` when it also answers this sheet (``?format=xlsx``), beside its JSON."""
+    return downloads.file_responses(description, MEDIA_TYPE)
+
+
+def xlsx_download(filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Cell]]):
+    """The sheet as a download named `filename` (a Chinese name is kept, RFC 6266 filename*)."""
+    return downloads.attachment(to_xlsx(title, headers, rows), MEDIA_TYPE, filename)

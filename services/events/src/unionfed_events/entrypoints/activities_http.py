@@ -7,21 +7,22 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, PlainSerializer
 
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
-from unionfed_events.service_layer import award_notice, printed_names
+from unionfed_events.service_layer import award_notice, event_sheets, printed_names
 from unionfed_shared import business_time
 from unionfed_shared.contracts.events import ActivityKind
-from unionfed_shared.documents import downloads, pdf, printed_form
+from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["activities"], route_class=IdempotentRoute)
@@ -158,9 +159,13 @@ async def create_activity(
     "/organizations/{organization_id}/activities",
     response_model=Page[ActivityOut],
     summary="Activities the organization runs and those its members may join, a page at a time",
+    responses=spreadsheet.openapi_responses(
+        "A page of activities as JSON, or with `format=xlsx` every activity the filter finds as an Excel sheet"
+    ),
 )
 async def list_activities(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     status_: Literal["draft", "published", "cancelled"] | None = Query(default=None, alias="status"),
@@ -170,8 +175,10 @@ async def list_activities(
     title: str | None = Query(default=None, min_length=1, max_length=100, description="A part of the title"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> Page[ActivityOut]:
-    """By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last."""
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> Page[ActivityOut] | Response:
+    """By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last.
+    The sheet (`format=xlsx`) holds every activity the filter finds, times on the federation's clock."""
     wanted = service.ActivityFilter(
         status=status_,
         kind=kind,
@@ -179,6 +186,16 @@ async def list_activities(
         starts_before=starts_before,
         title=title,
     )
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            name, rows = await event_sheets.activity_rows(uow, principal, organization_id, wanted, language)
+        return spreadsheet.xlsx_download(
+            f"{event_sheets.ACTIVITIES_TITLE[language]}-{name}.xlsx",
+            event_sheets.ACTIVITIES_TITLE[language],
+            event_sheets.ACTIVITY_HEADERS[language],
+            rows,
+        )
     async with runtime.uow() as uow:
         found, next_cursor = await service.activities_of(uow, principal, organization_id, wanted, cursor, limit)
         return Page[ActivityOut](

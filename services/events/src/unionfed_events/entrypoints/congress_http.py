@@ -8,16 +8,17 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
-from unionfed_events.service_layer import congress, printed_names, proposal_sheet
-from unionfed_shared.documents import downloads, pdf, printed_form
+from unionfed_events.service_layer import congress, event_sheets, printed_names, proposal_sheet
+from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
@@ -216,17 +217,33 @@ async def file_proposal(
 @router.get(
     "/congress-sessions/{session_id}/proposals",
     response_model=list[ProposalOut],
-    responses=pdf.openapi_responses(
-        "The proposals (JSON), or with `format=pdf` the answer sheet to print: each proposal with its proposer, "
-        "seconders, state and answer, the overdue ones marked"
+    responses=downloads.file_responses(
+        "The proposals (JSON); with `format=pdf` the answer sheet to print (each proposal with its proposer, "
+        "seconders, state and answer, the overdue ones marked); with `format=xlsx` an Excel sheet (proposer by "
+        "name, seconders counted, the answer and its date, overdue or not)",
+        pdf.MEDIA_TYPE,
+        spreadsheet.MEDIA_TYPE,
     ),
 )
 async def list_proposals(
     session_id: uuid.UUID,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the answer sheet (提案答复情况表)")] = "json",
+    output: Literal["json", "pdf", "xlsx"] = Query(
+        default="json",
+        alias="format",
+        description="`json` (default), `pdf` for the answer sheet (提案答复情况表), `xlsx` for an Excel sheet",
+    ),
 ) -> list[ProposalOut] | Response:
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            title, rows = await event_sheets.proposal_rows(uow, principal, session_id, language, congress.now())
+        sheet_title = event_sheets.PROPOSALS_TITLE[language]
+        return spreadsheet.xlsx_download(
+            f"{sheet_title}-{title}.xlsx", sheet_title, event_sheets.PROPOSAL_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         proposals = await congress.proposals_of(uow, principal, session_id)
         if output == "pdf":

@@ -2,18 +2,23 @@
 
 import datetime as dt
 import uuid
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
 
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
+from unionfed_finance.service_layer import report_sheets
 from unionfed_shared.auth import Role
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
-from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Limit, Page, decode_position, page_of
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance"], route_class=IdempotentRoute)
@@ -98,10 +103,15 @@ async def balances(organization_id: str, principal: CurrentPrincipal, runtime: C
 @router.get(
     "/organizations/{organization_id}/ledger/postings",
     response_model=Page[PostingOut],
-    summary="The organization's ledger entries, filtered, a page at a time",
+    summary="The organization's ledger entries, filtered, a page at a time (or all of them as a sheet)",
+    responses=spreadsheet.openapi_responses(
+        "A page of entries as JSON, or with `format=xlsx` every entry the filter finds as an Excel sheet, "
+        "one row per line"
+    ),
 )
 async def postings(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     date_from: Day | None = Query(default=None, alias="from", description="Effective date, inclusive"),
@@ -119,9 +129,11 @@ async def postings(
     ),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
-) -> Page[PostingOut]:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> Page[PostingOut] | Response:
     """Entries in ledger order (by sequence), each with its lines and the event that caused it. Pass
-    the answer's `next_cursor` as `cursor` for the next page; it is null on the last."""
+    the answer's `next_cursor` as `cursor` for the next page; it is null on the last. The sheet
+    (`format=xlsx`) holds every entry the filter finds, a row per line."""
     wanted = PostingFilter(
         date_from=date_from,
         date_to=date_to,
@@ -130,6 +142,8 @@ async def postings(
         amount_max_fen=amount_max_fen,
         text=text,
     )
+    if output == "xlsx":
+        return await _postings_sheet(request, principal, runtime, organization_id, wanted)
     after_sequence = decode_position(cursor) if cursor else 0
     async with runtime.uow() as uow:
         await directory.require_in_scope(uow.session, principal, organization_id)
@@ -152,3 +166,26 @@ async def dues_account(member_id: uuid.UUID, principal: CurrentPrincipal, runtim
             )
         principal.require_role(*BOOK_READERS)
         return DuesAccountOut(**account)
+
+
+async def _postings_sheet(
+    request: Request, principal, runtime, organization_id: str, wanted: PostingFilter
+) -> Response:
+    """Every entry the filter finds, read page after page in ledger order."""
+    language = language_of(request)
+    found: list[dict] = []
+    async with runtime.uow() as uow:
+        await directory.require_in_scope(uow.session, principal, organization_id)
+        principal.require_role(*BOOK_READERS)
+        while True:
+            rows = await uow.ledgers.postings(organization_id, MAX_LIMIT, found[-1]["sequence"] if found else 0, wanted)
+            found += rows
+            if len(rows) < MAX_LIMIT:
+                break
+        names = await directory.names_of(uow.session, [organization_id])
+    return spreadsheet.xlsx_download(
+        report_sheets.entries_filename(language, names.get(organization_id, organization_id)),
+        report_sheets.ENTRIES_TITLE[language],
+        report_sheets.ENTRY_HEADERS[language],
+        report_sheets.entry_rows(found, language),
+    )

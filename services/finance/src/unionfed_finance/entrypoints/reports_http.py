@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,13 +19,14 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.entrypoints.http import BOOK_READERS
-from unionfed_finance.service_layer import disclosure_check, disclosure_html, reports
+from unionfed_finance.service_layer import disclosure_check, disclosure_html, report_sheets, reports
 from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.documents import pdf
+from unionfed_shared.documents import pdf, spreadsheet
 from unionfed_shared.errors import NotFound
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 
 router = APIRouter(prefix="/v1", tags=["finance reports"], route_class=IdempotentRoute)
 
@@ -50,12 +51,13 @@ HTML_OR_CSV: dict[int | str, dict[str, Any]] = {
 # The statement is also printed and posted: a PDF with the QR code of its public check.
 DISCLOSURE_FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM) or the A4 sheet "
-        "to print and post (`format=pdf`), whose QR code opens the public check "
+        "description": "The page (`format=html`), the CSV file (`format=csv`, UTF-8 with a BOM), the Excel sheet "
+        "(`format=xlsx`) or the A4 sheet to print and post (`format=pdf`), whose QR code opens the public check "
         "(`GET /v1/public/disclosure-check`)",
         "content": {
             **HTML_OR_CSV[200]["content"],
             pdf.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
+            **spreadsheet.openapi_responses("")[200]["content"],
         },
     }
 }
@@ -134,10 +136,10 @@ async def disclosure(
     starts: str | None = FromDay,
     ends: str | None = ToDay,
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
-    output: Literal["html", "csv", "pdf"] = Query(
+    output: Literal["html", "csv", "xlsx", "pdf"] = Query(
         default="html",
         alias="format",
-        description="`html` for a page, `csv` for a spreadsheet, `pdf` for the A4 sheet to print and post",
+        description="`html` for a page, `csv` or `xlsx` for a spreadsheet, `pdf` for the A4 sheet to print and post",
     ),
 ) -> Response:
     async with runtime.session_factory() as session:
@@ -152,6 +154,13 @@ async def disclosure(
     name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}"
     if output == "csv":
         return _csv(reports.render_disclosure_csv(statement, lang), f"{name}.csv")
+    if output == "xlsx":
+        return spreadsheet.xlsx_download(
+            report_sheets.disclosure_filename(statement, lang),
+            reports.LABELS[lang]["disclosure"],
+            report_sheets.disclosure_headers(lang),
+            report_sheets.disclosure_rows(statement, lang),
+        )
     if output == "pdf":
         url = disclosure_check.check_url(
             runtime.settings.disclosure_check_url, disclosure_check.PrintedStatement.of(statement, signature)
@@ -456,8 +465,15 @@ class Consolidated(BaseModel):
     "/organizations/{organization_id}/ledger/consolidated",
     response_model=Consolidated,
     summary="The subtree's ledgers added up, transfers between its organizations eliminated",
+    responses=spreadsheet.openapi_responses("The statement as JSON, or with `format=xlsx` as an Excel sheet"),
 )
-async def consolidated(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> Consolidated:
+async def consolidated(
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> Consolidated | Response:
     async with runtime.session_factory() as session:
         await queries.begin_snapshot(session)
         await directory.require_in_scope(session, principal, organization_id)
@@ -473,6 +489,7 @@ async def consolidated(organization_id: str, principal: CurrentPrincipal, runtim
         subtree = await queries.subtree_organization_ids(session, organization_id)
         balances = await queries.balances_of(session, ledger_ids)
         internal = await queries.internal_lines(session, ledger_ids, subtree)
+        root_name = (await directory.names_of(session, [organization_id]))[organization_id]
     accounts = reports.consolidate(balances, {code: reports.Movement(d, c) for code, (d, c) in internal.items()})
     out = []
     for account in accounts:
@@ -488,7 +505,7 @@ async def consolidated(organization_id: str, principal: CurrentPrincipal, runtim
                 consolidated_fen=account.consolidated_fen,
             )
         )
-    return Consolidated(
+    statement = Consolidated(
         organization_id=organization_id,
         generated_at=dt.datetime.now(dt.UTC),
         ledgers=[IncludedLedger(**row) for row in included],
@@ -498,3 +515,12 @@ async def consolidated(organization_id: str, principal: CurrentPrincipal, runtim
         total_debit_balances_fen=sum(a.consolidated_fen for a in accounts if a.type.debit_normal),
         total_credit_balances_fen=sum(a.consolidated_fen for a in accounts if not a.type.debit_normal),
     )
+    if output == "xlsx":
+        language = language_of(request)
+        return spreadsheet.xlsx_download(
+            report_sheets.consolidated_filename(language, root_name),
+            report_sheets.CONSOLIDATED_TITLE[language],
+            report_sheets.CONSOLIDATED_HEADERS[language],
+            report_sheets.consolidated_rows(statement, language),
+        )
+    return statement

@@ -13,9 +13,10 @@ from unionfed_membership.domain.dues import Arrears, DuesPolicy, Outcome
 from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
-from unionfed_shared.problems import ProblemResponse, problem_response
+from unionfed_shared.problems import ProblemResponse, language_of, problem_response
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership dues, rosters and reports"], route_class=IdempotentRoute)
@@ -329,22 +330,35 @@ class MembershipReportOut(BaseModel):
     response_model=MembershipReportOut,
     responses={
         200: {
-            "description": "The report as JSON, or as a CSV file with `format=csv`",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "The report as JSON, or as a CSV file with `format=csv`, or as an Excel sheet with "
+            "`format=xlsx` (headers in the caller's language)",
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                **spreadsheet.openapi_responses("")[200]["content"],
+            },
         }
     },
 )
 async def membership_report(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     first_day: Day | None = Query(default=None, alias="from", description="Default: 1 January of `to`'s year"),
     last_day: Day | None = Query(default=None, alias="to", description="Default: today in the federation's time zone"),
-    format: Literal["json", "csv"] = "json",
+    format: Literal["json", "csv", "xlsx"] = "json",
 ):
     """Members and membership rate per union and for the tree; joins, leaves, transfers, retirements."""
     async with runtime.uow() as uow:
         report = await membership_reports.membership_report(uow, principal, organization_id, first_day, last_day)
+    if format == "xlsx":
+        language = language_of(request)
+        return spreadsheet.xlsx_download(
+            membership_reports.sheet_filename(report, language),
+            membership_reports.SHEET_TITLE[language],
+            membership_reports.SHEET_HEADERS[language],
+            membership_reports.sheet_rows(report, language),
+        )
     if format == "csv":
         return Response(
             membership_reports.report_csv(report),

@@ -15,7 +15,9 @@ from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.documents.spreadsheet import Cell
 from unionfed_shared.errors import Invalid
+from unionfed_shared.problems import Language
 from unionfed_shared.wire_values import Whole
 
 # In the order of the CSV columns.
@@ -179,6 +181,53 @@ CSV_HEADERS_ZH = (
     "去世",
     "重新入会",
 )
+
+
+SHEET_HEADERS: dict[Language, tuple[str, ...]] = {
+    "zh-CN": CSV_HEADERS_ZH,
+    "en": (
+        "Code",
+        "Organization",
+        "Staff",
+        "Active members",
+        "Retired members",
+        "Members",
+        "Membership rate (%)",
+        "Joined",
+        "Transferred in",
+        "Transferred out",
+        "Retired",
+        "Left",
+        "Deceased",
+        "Rejoined",
+    ),
+}
+SHEET_TITLE: dict[Language, str] = {"zh-CN": "会员统计", "en": "Membership report"}
+TOTAL: dict[Language, str] = {"zh-CN": "合计 ", "en": "Total: "}
+
+
+def sheet_filename(report: Report, language: Language) -> str:
+    return f"{SHEET_TITLE[language]}-{report.root.name}-{report.first_day}-{report.last_day}.xlsx"
+
+
+def sheet_rows(report: Report, language: Language) -> list[list[Cell]]:
+    """The CSV's rows with numbers as numbers: the rate a percentage with two decimals, or empty."""
+    rows: list[list[Cell]] = []
+    for row in [*report.unions, report.total]:
+        rate = row.membership_rate_percent
+        rows.append(
+            [
+                row.organization_id,
+                TOTAL[language] + row.name if row is report.total else row.name,
+                row.staff_count,
+                row.active,
+                row.retired,
+                row.active + row.retired,
+                None if rate is None else Decimal(rate),
+                *(row.changes[c] for c in CHANGES),
+            ]
+        )
+    return rows
 
 
 def report_csv(report: Report) -> bytes:

@@ -15,6 +15,7 @@ from unionfed_membership.domain.roster import fen_to_yuan, mask_phone, safe_cell
 from unionfed_membership.service_layer import handlers
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal
+from unionfed_shared.documents import spreadsheet
 
 Format = Literal["xlsx", "csv"]
 HEADERS = {
@@ -38,7 +39,7 @@ STATUS = {
     "en": {"active": "active", "retired": "retired", "left": "left", "deceased": "deceased"},
 }
 MEDIA_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": spreadsheet.MEDIA_TYPE,
     "csv": "text/csv; charset=utf-8",
 }
 
@@ -85,25 +86,6 @@ def to_csv(rows: list[list[str | dt.date]], lang: str = "zh") -> bytes:
 
 
 def to_xlsx(rows: list[list[str | dt.date]], lang: str = "zh", title: str = "会员名册") -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(HEADERS[lang]))
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                # A control character (accepted in a name over HTTP or CSV) cannot be written to
-                # the sheet's XML: openpyxl would fail the whole export. Show it as U+FFFD instead.
-                value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]  # openpyxl writes dates; its stubs say datetime only
-            if hasattr(value, "isoformat"):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """The shared writer (dates as dates, control characters shown as U+FFFD); the cells are
+    already quoted by safe_cell, so the import reads back what it wrote."""
+    return spreadsheet.to_xlsx(title, HEADERS[lang], rows)

@@ -12,17 +12,19 @@ from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from unionfed_shared import business_time
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day, whole
+from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
-from unionfed_welfare.service_layer import welfare_reports
+from unionfed_welfare.service_layer import welfare_reports, welfare_sheets
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
@@ -43,6 +45,8 @@ else:
     VisitType = Literal[tuple(VISIT_TYPES)]
     HardshipLevel = Literal[tuple(LEVELS)]
     HardshipCause = Literal[tuple(CAUSES)]
+# `format=xlsx` answers the same report as a sheet to download (headers in the caller's language).
+SheetFormat = Annotated[Literal["json", "xlsx"], Query(alias="format", description="`xlsx` for an Excel sheet")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 
 
@@ -271,9 +275,16 @@ async def preview_grant(
     )
 
 
-@router.get("/organizations/{organization_id}/grants", summary="Grants of the organization's subtree, a page at a time")
+@router.get(
+    "/organizations/{organization_id}/grants",
+    summary="Grants of the organization's subtree, a page at a time (or all of them as a sheet)",
+    responses=spreadsheet.openapi_responses(
+        "A page of grants as JSON, or with `format=xlsx` every grant the filter finds as an Excel sheet"
+    ),
+)
 async def grants_of(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     status_: Literal["recorded", "approved", "cancelled"] | None = Query(default=None, alias="status"),
@@ -283,9 +294,11 @@ async def grants_of(
     occasion_to: Day | None = Query(default=None, alias="to", description="Occasion date, inclusive"),
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
+    output: SheetFormat = "json",
 ):
     """By occasion date, then as recorded. Pass the answer's `next_cursor` as `cursor` for the next
-    page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`."""
+    page; it is null on the last. Answers `{"items": [...], "next_cursor": ...}`. The sheet
+    (`format=xlsx`) holds every grant the filter finds, members and unions by name."""
     wanted = grant_service.GrantFilter(
         status=status_,
         visit_type=visit_type,
@@ -293,6 +306,17 @@ async def grants_of(
         occasion_from=occasion_from,
         occasion_to=occasion_to,
     )
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            every = await grant_service.all_grants_of(uow, principal, organization_id, wanted)
+            names = await directory.names_of(uow.session, {organization_id} | {g["organization_id"] for g in every})
+        return spreadsheet.xlsx_download(
+            welfare_sheets.grants_filename(language, names.get(organization_id, organization_id)),
+            welfare_sheets.GRANTS_TITLE[language],
+            welfare_sheets.GRANT_HEADERS[language],
+            welfare_sheets.grant_rows(every, names, language),
+        )
     async with runtime.uow() as uow:
         found, next_cursor = await grant_service.grants_of(uow, principal, organization_id, wanted, cursor, limit)
     return {"items": local(found), "next_cursor": next_cursor}
@@ -319,13 +343,28 @@ async def cancel_grant(grant_id: uuid.UUID, body: CancelGrant, principal: Curren
 # Report
 
 
-@router.get("/organizations/{organization_id}/welfare-report")
+@router.get(
+    "/organizations/{organization_id}/welfare-report",
+    responses=spreadsheet.openapi_responses("The report as JSON, or with `format=xlsx` as an Excel sheet"),
+)
 async def welfare_report(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     start: Annotated[Day, Query(alias="from")],
     end: Annotated[Day, Query(alias="to")],
+    output: SheetFormat = "json",
 ):
     async with runtime.uow() as uow:
-        return local(await welfare_reports.report(uow, principal, organization_id, start, end))
+        report = await welfare_reports.report(uow, principal, organization_id, start, end)
+        if output == "json":
+            return local(report)
+        names = await directory.names_of(uow.session, {line["organization_id"] for line in report["grants"]})
+    language = language_of(request)
+    return spreadsheet.xlsx_download(
+        welfare_sheets.report_filename(language, start, end),
+        welfare_sheets.REPORT_TITLE[language],
+        welfare_sheets.REPORT_HEADERS[language],
+        welfare_sheets.report_rows(report, names, language),
+    )

@@ -17,7 +17,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
+from unionfed_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_refusal, decode_cursor, page_of
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
@@ -373,6 +373,17 @@ async def grants_of(
     rows = [dict(row) for row in (await uow.session.execute(query)).mappings()]
     page, next_cursor = page_of(rows, limit, key=lambda g: (g["occasion_on"], g["recorded_at"].isoformat(), g["id"]))
     return [await _view(uow, row) for row in page], next_cursor
+
+
+async def all_grants_of(
+    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: GrantFilter = GrantFilter()
+) -> list[dict]:
+    """Every grant the filter finds, in the list's order: the list downloaded whole, page after page."""
+    found, cursor = await grants_of(uow, principal, organization_id, wanted, None, MAX_LIMIT)
+    while cursor:
+        page, cursor = await grants_of(uow, principal, organization_id, wanted, cursor, MAX_LIMIT)
+        found.extend(page)
+    return found
 
 
 def _after(cursor: str) -> tuple[dt.date, dt.datetime, uuid.UUID]:
