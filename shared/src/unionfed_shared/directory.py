@@ -168,7 +168,7 @@ class Directory:
 
     async def name_of(self, session: AsyncSession, organization_id: str) -> str | None:
         """The organization's name as registered (what a printed form is headed with); None if unknown."""
-        return await session.scalar(select(self.organizations.c.name).where(self.organizations.c.id == organization_id))
+        return (await self.names_of(session, [organization_id])).get(organization_id)
 
     async def locale_of(self, session: AsyncSession, organization_id: str) -> OrganizationLocale:
         """The organization's federation time zone and language, and its (inherited) sector.
@@ -212,6 +212,7 @@ class Directory:
         return {row.id: row.kind for row in await session.execute(query)}
 
     async def names_of(self, session: AsyncSession, organization_ids: Iterable[str]) -> dict[str, str]:
+        """The organizations' names by id; one this copy has not heard of is left out."""
         query = select(self.organizations.c.id, self.organizations.c.name).where(
             self.organizations.c.id.in_(list(organization_ids))
         )

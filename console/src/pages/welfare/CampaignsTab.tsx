@@ -1,14 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Radio, Space, Table, Tag, Typography } from "antd";
+import { Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Space, Table, Tag, Typography } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 import { call, newIdempotencyKey } from "../../api/client";
 import type { components } from "../../api/welfare";
-import { FormCheckboxGroup, FormSelect } from "../../components/FormControls";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
+import { EligibilityFields } from "./shared";
 
 type CampaignSummary = components["schemas"]["CampaignSummary"];
 type Campaign = components["schemas"]["CampaignOut"];
@@ -82,7 +83,6 @@ interface CampaignValues {
 function CreateCampaignForm({ org }: { org: string }) {
   const { t } = useI18n();
   const c = t.charity;
-  const w = t.welfare;
   const queryClient = useQueryClient();
   const [form] = Form.useForm<CampaignValues>();
   const create = useMutation({
@@ -119,23 +119,7 @@ function CreateCampaignForm({ org }: { org: string }) {
           <Form.Item name="cost" label={c.costPerMemberYuan} rules={[{ required: true, message: t.required }]}>
             <InputNumber min={0.01} precision={2} style={{ width: 140 }} />
           </Form.Item>
-          <Form.Item name="gender" label={w.gender}>
-            <Radio.Group
-              options={[
-                { value: "", label: w.everyone },
-                { value: "female", label: w.women },
-                { value: "male", label: w.men },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item name="statuses" label={w.memberStatuses} rules={[{ required: true, message: t.required }]}>
-            <FormCheckboxGroup
-              options={[
-                { value: "active", label: w.active },
-                { value: "retired", label: w.retired },
-              ]}
-            />
-          </Form.Item>
+          <EligibilityFields />
         </Space>
         <ProblemAlert error={create.error} />
         <Button type="primary" htmlType="submit" loading={create.isPending} data-testid="create-campaign-submit">

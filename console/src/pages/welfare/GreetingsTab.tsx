@@ -3,13 +3,11 @@ import {
   Alert,
   Button,
   Card,
-  Checkbox,
   DatePicker,
   Descriptions,
   Form,
   InputNumber,
   Progress,
-  Radio,
   Select,
   Space,
   Table,
@@ -20,13 +18,13 @@ import { useEffect, useMemo, useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { call, newIdempotencyKey, url as apiUrl } from "../../api/client";
 import type { components } from "../../api/welfare";
-import { FormCheckboxGroup, FormSelect } from "../../components/FormControls";
+import { FormSelect } from "../../components/FormControls";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen, yuan } from "../../money";
 import { scopeTree, useSubtree } from "../../scope";
-import { useSettled, useWelfareBudget } from "./shared";
+import { EligibilityFields, useSettled, useWelfareBudget } from "./shared";
 
 type CreateGreeting = components["schemas"]["CreateGreeting"];
 type Preview = components["schemas"]["GreetingPreview"];
@@ -135,23 +133,7 @@ function LaunchGreeting({ org }: { org: string }) {
           <Form.Item name="paid_on" label={w.paidOn} rules={[{ required: true, message: t.required }]}>
             <DatePicker data-testid="paid-on" />
           </Form.Item>
-          <Form.Item name="gender" label={w.gender}>
-            <Radio.Group
-              options={[
-                { value: "", label: w.everyone },
-                { value: "female", label: w.women },
-                { value: "male", label: w.men },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item name="statuses" label={w.memberStatuses} rules={[{ required: true, message: t.required }]}>
-            <FormCheckboxGroup
-              options={[
-                { value: "active", label: w.active },
-                { value: "retired", label: w.retired },
-              ]}
-            />
-          </Form.Item>
+          <EligibilityFields />
         </Space>
         {settled && preview.error ? <ProblemAlert error={preview.error} /> : null}
         {shown && (

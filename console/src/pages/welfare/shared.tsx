@@ -1,11 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
-import { Select, Spin, Tag } from "antd";
+import { Form, Radio, Select, Spin, Tag } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import type { Budget } from "../../api/budgets";
 import { call } from "../../api/client";
 import type { components as membership } from "../../api/membership";
 import type { GrantState } from "../../api/welfareRows";
 import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
+import { FormCheckboxGroup } from "../../components/FormControls";
 import { useI18n } from "../../i18n";
 import { useSubtree } from "../../scope";
 
@@ -115,4 +116,31 @@ export function useSettled<T>(value: T, ms = 400): T {
     return () => clearTimeout(timer);
   }, [key, ms]); // eslint-disable-line react-hooks/exhaustive-deps
   return settled;
+}
+
+/** Who a greeting or a campaign reaches: the `gender` ("" for everyone) and `statuses` fields of its form. */
+export function EligibilityFields() {
+  const { t } = useI18n();
+  const w = t.welfare;
+  return (
+    <>
+      <Form.Item name="gender" label={w.gender}>
+        <Radio.Group
+          options={[
+            { value: "", label: w.everyone },
+            { value: "female", label: w.women },
+            { value: "male", label: w.men },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item name="statuses" label={w.memberStatuses} rules={[{ required: true, message: t.required }]}>
+        <FormCheckboxGroup
+          options={[
+            { value: "active", label: w.active },
+            { value: "retired", label: w.retired },
+          ]}
+        />
+      </Form.Item>
+    </>
+  );
 }
