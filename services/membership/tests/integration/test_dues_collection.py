@@ -176,6 +176,11 @@ async def test_a_new_rate_applies_from_its_month_and_retirees_are_exempt(county)
     ]
     listed = (await api.get(f"/v1/federations/{fed}/dues-policies", headers=admin)).json()
     assert [(p["valid_from"], p["rate_per_mille"]) for p in listed] == [("2026-01-01", 5), ("2026-10-15", 10)]
+    # A school's officer reads the rule the county charges them by (setting it stays the county's).
+    by_school = await api.get(f"/v1/federations/{fed}/dues-policies", headers=officer)
+    assert by_school.status_code == 200 and by_school.json() == listed
+    elsewhere = bearer(Role.UNION_OFFICER, "other-fed", "other-fed", "officer-x")
+    assert (await api.get(f"/v1/federations/{fed}/dues-policies", headers=elsewhere)).status_code == 404
     bad = await api.put(f"/v1/federations/{fed}/dues-policies/2026-12-01", json={"rate_per_mille": 5.5}, headers=admin)
     assert bad.status_code == 422
     not_root = await api.put(f"/v1/federations/{school}/dues-policies/2026-12-01", json={}, headers=admin)
