@@ -69,6 +69,14 @@ test("a school's treasurer previews last month's dues, collects them and sees wh
   await arrears.getByTestId("arrears-export").click();
   expect((await downloading).suggestedFilename()).toMatch(/会费欠缴.*\.xlsx$/);
   await checkPage(page, "dues-arrears");
+  // A member's card says the same, from the member's own arrears.
+  const first = owing.first().getByRole("link");
+  const name = await first.innerText();
+  await first.click();
+  await expect(page.getByTestId("member-card")).toContainText(name);
+  await expect(page.getByTestId("member-arrears")).toContainText(THIS_MONTH);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/dues\/arrears$/);
 
   // The federation's policy, with its date: 0.5% of the base salary, in force.
   await page.getByRole("tab", { name: "会费标准" }).click();

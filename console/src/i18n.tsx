@@ -317,6 +317,8 @@ const zh = {
       no_policy: "无会费标准",
     } as Record<string, string>,
     required: (field: string) => `请选择${field}`,
+    memberArrears: (months: number, total: string, list: string) => `欠缴 ${months} 个月，${total}（${list}）`,
+    noMemberArrears: "无欠缴",
   },
   rosterImport: {
     open: "导入名册",
@@ -1002,6 +1004,8 @@ const en: Strings = {
       no_policy: "No policy",
     } as Record<string, string>,
     required: (field: string) => `Choose the ${field.toLowerCase()}`,
+    memberArrears: (months: number, total: string, list: string) => `${months} month(s) unpaid, ${total} (${list})`,
+    noMemberArrears: "No arrears",
   },
   rosterImport: {
     open: "Import roster",

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Button, Form, Space, Table, TreeSelect, Typography } from "antd";
 import { DownloadOutlined } from "@ant-design/icons";
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { call, download } from "../../api/client";
 import { treeUnder, useOrganizationNames } from "../../api/members";
 import { FormSelect } from "../../components/FormControls";
@@ -104,7 +105,10 @@ export function ArrearsTab({ org }: { org: string }) {
             locale={{ emptyText: d.noArrears }}
             pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
             columns={[
-              { title: d.name, dataIndex: "display_name" },
+              {
+                title: d.name,
+                render: (_, m) => <Link to={`/o/${encodeURIComponent(org)}/members/${m.member_id}`}>{m.display_name}</Link>,
+              },
               { title: d.union, dataIndex: "organization_id", render: (id: string) => nameOf(id) },
               { title: d.monthsUnpaid, align: "right", render: (_, m) => m.periods.length },
               { title: d.unpaidMonths, render: (_, m) => m.periods.map((p) => p.period).join("、") },
