@@ -73,4 +73,10 @@ test("a roster with bad rows is refused line by line and imports nothing; the co
   const downloading = page.waitForEvent("download");
   await page.getByTestId("roster-export").click();
   expect((await downloading).suggestedFilename()).toMatch(/\.xlsx$/);
+
+  // The union's committee terms (换届), read from the same desk.
+  await page.getByTestId("committee-open").click();
+  const drawer = page.getByTestId("committee-terms");
+  await expect(drawer.getByText(/尚未选举委员会|第 \d+ 届委员会/).first()).toBeVisible();
+  await checkPage(page, "committee-terms");
 });

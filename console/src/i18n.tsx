@@ -343,6 +343,18 @@ const zh = {
       `导入完成：新建 ${created} 人，已是会员跳过 ${skipped} 人，有误未导入 ${refused} 行`,
     close: "关闭",
   },
+  committee: {
+    open: "委员会（换届）",
+    title: "委员会与换届",
+    none: "尚未选举委员会；换届选举后在此显示各届委员及职务",
+    term: (n: number) => `第 ${n} 届委员会`,
+    current: "现任",
+    closedOn: (day: string) => `已于 ${day} 届满`,
+    electedOn: "选举日期",
+    period: "任期",
+    role: "职务",
+    name: "姓名",
+  },
   welfare: {
     desk: "帮扶",
     grants: "走访慰问",
@@ -1029,6 +1041,18 @@ const en: Strings = {
     done: (created: number, skipped: number, refused: number) =>
       `Imported: ${created} new, ${skipped} already members skipped, ${refused} invalid rows not imported`,
     close: "Close",
+  },
+  committee: {
+    open: "Committee (terms)",
+    title: "Committee and terms",
+    none: "No committee elected yet; after an election its members and roles show here",
+    term: (n: number) => `Committee, term ${n}`,
+    current: "Current",
+    closedOn: (day: string) => `Ended ${day}`,
+    electedOn: "Elected on",
+    period: "Term",
+    role: "Role",
+    name: "Name",
   },
   welfare: {
     desk: "Assistance",

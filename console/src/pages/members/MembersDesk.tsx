@@ -9,6 +9,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
+import { CommitteeTerms } from "./CommitteeTerms";
 import { JoinForm } from "./JoinForm";
 import { RosterImport } from "./RosterImport";
 
@@ -36,6 +37,7 @@ export default function MembersDesk() {
   const [filters, setFilters] = useState<Filters>({});
   const [joining, setJoining] = useState(false);
   const [importing, setImporting] = useState(false);
+  const [committee, setCommittee] = useState(false);
   const [exportError, setExportError] = useState<unknown>();
   const exportRoster = async () => {
     setExportError(undefined);
@@ -75,19 +77,26 @@ export default function MembersDesk() {
     <div data-testid="members-desk">
       <Space style={{ width: "100%", justifyContent: "space-between" }}>
         <Typography.Title level={2}>{m.title}</Typography.Title>
-        {officer && (
-          <Space>
+        <Space>
+          <Button data-testid="committee-open" onClick={() => setCommittee(true)}>
+            {t.committee.open}
+          </Button>
+          {officer && (
             <Button data-testid="roster-export" icon={<DownloadOutlined />} onClick={() => void exportRoster()}>
               {t.rosterImport.export}
             </Button>
+          )}
+          {officer && (
             <Button data-testid="roster-open" icon={<UploadOutlined />} onClick={() => setImporting(true)}>
               {t.rosterImport.open}
             </Button>
+          )}
+          {officer && (
             <Button type="primary" data-testid="join" onClick={() => setJoining(true)}>
               {m.join}
             </Button>
-          </Space>
-        )}
+          )}
+        </Space>
       </Space>
       <Form<Filters>
         name="memberSearch"
@@ -187,6 +196,7 @@ export default function MembersDesk() {
           {t.next}
         </Button>
       </Space>
+      {committee && <CommitteeTerms org={org} onClose={() => setCommittee(false)} />}
       {importing && <RosterImport org={org} onClose={() => setImporting(false)} />}
       {joining && (
         <JoinForm
