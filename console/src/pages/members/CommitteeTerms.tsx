@@ -19,7 +19,8 @@ export function CommitteeTerms({ org, onClose }: { org: string; onClose: () => v
     queryFn: () => call<Term[]>("membership", `/v1/organizations/${encodeURIComponent(org)}/committee-terms`),
   });
   return (
-    <Drawer open width={560} title={`${nameOf(org)} · ${c.title}`} onClose={onClose} data-testid="committee-terms">
+    <Drawer open width={560} title={`${nameOf(org)} · ${c.title}`} onClose={onClose}>
+      <div data-testid="committee-terms">
       {terms.error && <ProblemAlert error={terms.error} />}
       {terms.data && terms.data.length === 0 && <Empty description={<Typography.Text>{c.none}</Typography.Text>} />}
       {[...(terms.data ?? [])].reverse().map((term) => (
@@ -45,6 +46,7 @@ export function CommitteeTerms({ org, onClose }: { org: string; onClose: () => v
           />
         </Card>
       ))}
+      </div>
     </Drawer>
   );
 }
