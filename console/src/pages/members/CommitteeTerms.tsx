@@ -21,31 +21,31 @@ export function CommitteeTerms({ org, onClose }: { org: string; onClose: () => v
   return (
     <Drawer open width={560} title={`${nameOf(org)} · ${c.title}`} onClose={onClose}>
       <div data-testid="committee-terms">
-      {terms.error && <ProblemAlert error={terms.error} />}
-      {terms.data && terms.data.length === 0 && <Empty description={<Typography.Text>{c.none}</Typography.Text>} />}
-      {[...(terms.data ?? [])].reverse().map((term) => (
-        <Card
-          key={term.id}
-          size="small"
-          style={{ marginBottom: 12 }}
-          title={c.term(term.number)}
-          extra={term.current ? <Tag color="#237804">{c.current}</Tag> : <Tag>{c.closedOn(term.closed_on ?? term.ends_on)}</Tag>}
-        >
-          <Typography.Paragraph>
-            {c.electedOn}: {term.elected_on} · {c.period}: {term.starts_on} – {term.ends_on}
-          </Typography.Paragraph>
-          <Table<Seat>
-            rowKey={(seat) => `${seat.role}-${seat.subject}`}
+        {terms.error && <ProblemAlert error={terms.error} />}
+        {terms.data && terms.data.length === 0 && <Empty description={<Typography.Text>{c.none}</Typography.Text>} />}
+        {[...(terms.data ?? [])].reverse().map((term) => (
+          <Card
+            key={term.id}
             size="small"
-            pagination={false}
-            dataSource={term.roster}
-            columns={[
-              { title: c.role, dataIndex: "role_name" },
-              { title: c.name, dataIndex: "display_name" },
-            ]}
-          />
-        </Card>
-      ))}
+            style={{ marginBottom: 12 }}
+            title={c.term(term.number)}
+            extra={term.current ? <Tag color="#237804">{c.current}</Tag> : <Tag>{c.closedOn(term.closed_on ?? term.ends_on)}</Tag>}
+          >
+            <Typography.Paragraph>
+              {c.electedOn}: {term.elected_on} · {c.period}: {term.starts_on} – {term.ends_on}
+            </Typography.Paragraph>
+            <Table<Seat>
+              rowKey={(seat) => `${seat.role}-${seat.subject}`}
+              size="small"
+              pagination={false}
+              dataSource={term.roster}
+              columns={[
+                { title: c.role, dataIndex: "role_name" },
+                { title: c.name, dataIndex: "display_name" },
+              ]}
+            />
+          </Card>
+        ))}
       </div>
     </Drawer>
   );
