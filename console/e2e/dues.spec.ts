@@ -11,8 +11,9 @@ const now = new Date();
 const THIS_MONTH = period(now);
 const LAST_MONTH = period(new Date(now.getFullYear(), now.getMonth() - 1, 1));
 
+/** Chooses an option of an antd Select by its label's input (a plain select's input has no size: its box is clicked). */
 async function pickOption(page: Page, select: Locator, title: string) {
-  await select.click();
+  await select.locator("xpath=ancestor::div[contains(@class, 'ant-select-selector')]").click();
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click();
 }
 

@@ -147,13 +147,13 @@ export function RosterImport({ org, onClose }: { org: string; onClose: () => voi
       )}
       {importing && (
         <div style={{ marginTop: 16 }} data-testid="roster-progress">
-          <Progress percent={sent < 100 ? sent : 99} status="active" />
+          <Progress percent={sent < 100 ? sent : 99} status="active" aria-label={r.title} />
           <Typography.Text>{sent < 100 ? r.uploading : r.importing}</Typography.Text>
         </div>
       )}
       {done && (
         <div style={{ marginTop: 16 }} data-testid="roster-done">
-          <Progress percent={100} />
+          <Progress percent={100} aria-label={r.title} />
           <Alert
             type={done.refused ? "warning" : "success"}
             showIcon
