@@ -337,11 +337,8 @@ class RosterImportOut(BaseModel):
     refused_rows: list[RefusedRowOut]
 
 
-@router.post(
-    "/organizations/{organization_id}/roster-imports",
-    response_model=RosterImportOut,
-    responses={422: {"description": "Bad rows stopped the file: the problem carries this summary's fields too"}},
-)
+# A file stopped by bad rows answers 422: a problem that carries this summary's fields too.
+@router.post("/organizations/{organization_id}/roster-imports", response_model=RosterImportOut)
 @exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
     request: Request,
