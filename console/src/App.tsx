@@ -25,6 +25,7 @@ const ActivityPage = lazy(() => import("./pages/activities/ActivityPage"));
 const CongressDesk = lazy(() => import("./pages/congress/CongressDesk"));
 const SessionPage = lazy(() => import("./pages/congress/SessionPage"));
 const MePage = lazy(() => import("./pages/me/MePage"));
+const DuesDesk = lazy(() => import("./pages/dues/DuesDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -103,6 +104,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="activities/:activityId" element={<Lazy><ActivityPage /></Lazy>} />
             <Route path="congress/sessions/:sessionId" element={<Lazy><SessionPage /></Lazy>} />
             <Route path="congress/:tab?" element={<Lazy><CongressDesk /></Lazy>} />
+            <Route path="dues/:tab?" element={<Lazy><DuesDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

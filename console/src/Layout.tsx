@@ -2,6 +2,7 @@ import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
 import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
 import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
+import { AccountBookOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -10,6 +11,8 @@ import { ACCOUNT_MANAGERS } from "./auth";
 
 // Welfare's readers of grants and greetings (a member sees no desk there).
 const WELFARE_ROLES = ["welfare_officer", "union_officer", "federation_admin", "auditor"];
+// Membership's dues readers (its OFFICERS and the auditor).
+const DUES_ROLES = ["federation_admin", "union_officer", "auditor"];
 const AUDIT_ROLES = ["auditor", "federation_admin", "union_officer", "platform_admin"];
 
 export function ConsoleLayout() {
@@ -27,6 +30,7 @@ export function ConsoleLayout() {
   const items = [
     { key: "", icon: <DashboardOutlined />, label: t.dashboard },
     { key: "members", icon: <IdcardOutlined />, label: t.memberDesk.nav },
+    ...(DUES_ROLES.includes(claims.role) ? [{ key: "dues", icon: <AccountBookOutlined />, label: t.duesDesk.nav }] : []),
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
     ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
     { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },

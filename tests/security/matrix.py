@@ -198,7 +198,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         federation=True,
         body=lambda w: {"rate_per_mille": 5},
     ),
-    (M, "GET /v1/federations/{federation_id}/dues-policies"): Route(EVERYONE, FED, federation=True),
+    # Every union of the federation reads the rule it is charged by.
+    (M, "GET /v1/federations/{federation_id}/dues-policies"): Route(EVERYONE, FED, federation=True, below=EVERYONE),
     (M, "GET /v1/organizations/{organization_id}/dues"): Route("FUA", ORG, query=lambda w: {"period": "2026-01"}),
     (M, "POST /v1/organizations/{organization_id}/dues-collections"): Route(
         "FU", ORG, body=lambda w: {"period": "2026-03"}

@@ -125,3 +125,37 @@ export function fileNameOf(disposition: string): string | undefined {
 }
 
 export const newIdempotencyKey = () => crypto.randomUUID();
+
+/**
+ * Posts a file (multipart form) and reports how much of it has been sent: fetch cannot tell upload
+ * progress, XMLHttpRequest can. Answers as `call` does; a refusal throws the same Problem.
+ */
+export function upload<T>(
+  service: Service,
+  path: string,
+  query: Query,
+  form: FormData,
+  onProgress?: (sent: number, total: number) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", url(service, path, query));
+    request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("Accept-Language", acceptLanguage());
+    const token = accessToken();
+    if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
+    request.upload.onprogress = (event) => onProgress?.(event.loaded, event.total);
+    request.onerror = () => reject(new Problem(0, { title: "network error" }));
+    request.onload = () => {
+      let body: unknown = undefined;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // Not JSON (a gateway error page): keep the status line.
+      }
+      if (request.status >= 200 && request.status < 300) resolve(body as T);
+      else reject(new Problem(request.status, (body as ProblemBody) ?? { status: request.status, title: request.statusText }));
+    };
+    request.send(form);
+  });
+}

@@ -521,7 +521,7 @@ export interface paths {
         };
         /**
          * Dues Of Month
-         * @description What each member of the subtree owes for a month, and whether it was paid.
+         * @description What each member of the subtree owes for a month, and whether it was paid: the preview of a collection.
          */
         get: operations["dues_of_month_v1_organizations__organization_id__dues_get"];
         put?: never;
@@ -716,7 +716,8 @@ export interface paths {
          * @description Import members from an .xlsx or .csv roster (Chinese or English headers).
          *
          *     Every row is checked first; bad rows come back with their Excel line number (header = 1).
-         *     A file with bad rows imports nothing (422) unless ``import_valid_rows=true``. People already
+         *     A file with bad rows imports nothing (422) unless ``import_valid_rows=true``; ``dry_run=true``
+         *     answers the same check (200) and imports nothing, so the office sees every refusal first. People already
          *     in the federation (same ID number, or same staff number in the union) are skipped, never
          *     duplicated.
          */
@@ -902,6 +903,23 @@ export interface components {
              */
             period: string;
         };
+        /** CollectedPaymentOut */
+        CollectedPaymentOut: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+        };
         /** CommitteeSeat */
         CommitteeSeat: {
             /** Display Name */
@@ -1011,6 +1029,57 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /** DuesCollectionOut */
+        DuesCollectionOut: {
+            /** Already Paid */
+            already_paid: number;
+            /** Collected */
+            collected: number;
+            /** Collected Total Fen */
+            collected_total_fen: number;
+            /** Not Collected */
+            not_collected: number;
+            /** Not Collected Members */
+            not_collected_members: components["schemas"]["NotCollectedOut"][];
+            /** Organization Id */
+            organization_id: string;
+            /** Payments */
+            payments: components["schemas"]["CollectedPaymentOut"][];
+            /** Period */
+            period: string;
+            /** Rate Per Mille */
+            rate_per_mille: number;
+        };
+        /**
+         * DuesMonthSummaryOut
+         * @description What collecting the month would do now: the same split ``dues-collections`` answers.
+         */
+        DuesMonthSummaryOut: {
+            /** Already Paid */
+            already_paid: number;
+            /**
+             * Exempt
+             * @description exempt by status or by name in the policy, not paid
+             */
+            exempt: number;
+            /** Members */
+            members: number;
+            /**
+             * Not Collected
+             * @description not exempt and not collectable: no base salary, joined later, …
+             */
+            not_collected: number;
+            /**
+             * To Collect
+             * @description members who owe the month and have not paid it
+             */
+            to_collect: number;
+            /**
+             * To Collect Total Fen
+             * @description the total a collection run now would take
+             */
+            to_collect_total_fen: number;
+        };
         /** DuesOfMonthOut */
         DuesOfMonthOut: {
             /** Members */
@@ -1019,6 +1088,7 @@ export interface components {
             organization_id: string;
             /** Period */
             period: string;
+            summary: components["schemas"]["DuesMonthSummaryOut"];
         };
         /** DuesPaymentOut */
         DuesPaymentOut: {
@@ -1224,6 +1294,27 @@ export interface components {
             /** Union Name */
             union_name: string;
         };
+        /** MemberArrearsOut */
+        MemberArrearsOut: {
+            /** Display Name */
+            display_name: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Periods */
+            periods: components["schemas"]["unionfed_membership__entrypoints__roster_http__UnpaidMonthOut"][];
+            /**
+             * Periods Without Amount
+             * @description unpaid months whose amount is unknown (no base salary)
+             */
+            periods_without_amount: number;
+            /** Total Fen */
+            total_fen: number;
+        };
         /** MemberChangeOut */
         MemberChangeOut: {
             /** Change */
@@ -1407,7 +1498,7 @@ export interface components {
             /** Through */
             through: string;
             /** Unpaid */
-            unpaid: components["schemas"]["UnpaidMonthOut"][];
+            unpaid: components["schemas"]["unionfed_membership__entrypoints__me_http__UnpaidMonthOut"][];
         };
         /** NewAccountIn */
         NewAccountIn: {
@@ -1429,6 +1520,36 @@ export interface components {
              * @example school1-chair
              */
             username: string;
+        };
+        /** NotCollectedOut */
+        NotCollectedOut: {
+            /** Display Name */
+            display_name: string;
+            /**
+             * Member Id
+             * Format: uuid
+             */
+            member_id: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "due" | "exempt" | "no_base_salary" | "not_collectable" | "no_policy";
+            /** Reason */
+            reason: string;
+        };
+        /** OrganizationArrearsOut */
+        OrganizationArrearsOut: {
+            /** Members */
+            members: components["schemas"]["MemberArrearsOut"][];
+            /** Organization Id */
+            organization_id: string;
+            /** Through */
+            through: string;
+            /** Total Fen */
+            total_fen: number;
+            /** Unions */
+            unions: components["schemas"]["UnionArrearsOut"][];
         };
         /** OrganizationMoveOut */
         OrganizationMoveOut: {
@@ -1581,6 +1702,16 @@ export interface components {
              */
             period: string;
         };
+        /** RefusedRowOut */
+        RefusedRowOut: {
+            /**
+             * Line
+             * @description the row's line in the file (the header is line 1)
+             */
+            line: number;
+            /** Reason */
+            reason: string;
+        };
         /** RegisterOrganization */
         RegisterOrganization: {
             /** Id */
@@ -1639,6 +1770,37 @@ export interface components {
          * @enum {string}
          */
         Role: "federation_admin" | "union_officer" | "welfare_officer" | "member" | "auditor" | "platform_admin";
+        /** RosterImportOut */
+        RosterImportOut: {
+            /** Created */
+            created: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Filename */
+            filename: string;
+            /**
+             * Imported
+             * @description false on a dry run, and when bad rows stopped the whole file
+             */
+            imported: boolean;
+            /** Organization Id */
+            organization_id: string;
+            /** Refused */
+            refused: number;
+            /** Refused Rows */
+            refused_rows: components["schemas"]["RefusedRowOut"][];
+            /** Rows */
+            rows: number;
+            /** Skipped */
+            skipped: components["schemas"]["SkippedRowOut"][];
+            /** Skipped Already Members */
+            skipped_already_members: number;
+            /**
+             * To Create
+             * @description on a dry run: the good rows whose people are not members yet
+             */
+            to_create: number;
+        };
         /** SeatOut */
         SeatOut: {
             /** Display Name */
@@ -1675,6 +1837,18 @@ export interface components {
              * @description 职工人数: the union's employees
              */
             staff_count: number;
+        };
+        /** SkippedRowOut */
+        SkippedRowOut: {
+            /**
+             * Line
+             * @description the row's line in the file (the header is line 1)
+             */
+            line: number;
+            /** Member Id */
+            member_id: string;
+            /** Reason */
+            reason: string;
         };
         /** TemporaryPasswordOut */
         TemporaryPasswordOut: {
@@ -1725,9 +1899,34 @@ export interface components {
             /** To Organization Id */
             to_organization_id: string;
         };
+        /** UnionArrearsOut */
+        UnionArrearsOut: {
+            /** Members In Arrears */
+            members_in_arrears: number;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Periods Without Amount */
+            periods_without_amount: number;
+            /** Total Fen */
+            total_fen: number;
+        };
         /** UnpaidMonthOut */
-        UnpaidMonthOut: {
+        unionfed_membership__entrypoints__me_http__UnpaidMonthOut: {
             /** Amount Fen */
+            amount_fen: number | null;
+            /** Period */
+            period: string;
+            /** Reason */
+            reason: string;
+        };
+        /** UnpaidMonthOut */
+        unionfed_membership__entrypoints__roster_http__UnpaidMonthOut: {
+            /**
+             * Amount Fen
+             * @description null when the member has no base salary recorded
+             */
             amount_fen: number | null;
             /** Period */
             period: string;
@@ -2508,9 +2707,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MemberArrearsOut"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -3952,6 +4149,8 @@ export interface operations {
             query?: {
                 /** @description Last month counted; default this month */
                 through?: string | null;
+                /** @description `xlsx` for the sheet (headers in the caller's language) */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -3961,15 +4160,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The arrears as JSON, or the whole list as an .xlsx sheet with `format=xlsx` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["OrganizationArrearsOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -4045,9 +4243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DuesCollectionOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
@@ -4777,6 +4973,8 @@ export interface operations {
             query?: {
                 /** @description Import the good rows of a file that has bad ones */
                 import_valid_rows?: boolean;
+                /** @description Check the file and answer what an import would do (refused rows, members already there); import nothing */
+                dry_run?: boolean;
             };
             header?: never;
             path: {
@@ -4796,7 +4994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RosterImportOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */

@@ -1,9 +1,10 @@
 import { useMutation } from "@tanstack/react-query";
-import { App, Button, DatePicker, Form, Modal, Select, Space } from "antd";
+import { App, Button, DatePicker, Form, Modal, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { useRequestKeys, type Member, type MemberChangeOutcome } from "../../api/members";
 import type { components } from "../../api/membership";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { UnionPicker } from "./UnionPicker";
@@ -106,10 +107,8 @@ export function StatusForm({ member, onClose, onDone }: Props) {
           change.mutate({ status: values.status, effective_on: values.effective_on.format("YYYY-MM-DD") })
         }
       >
-        {/* Starts at the first possible status and cannot be emptied: no required rule, whose
-            aria-required on the select's box axe refuses. */}
-        <Form.Item name="status" label={m.newStatus}>
-          <Select options={options.map((s) => ({ value: s, label: m.newStatuses[s] }))} />
+        <Form.Item name="status" label={m.newStatus} rules={[{ required: true, message: m.required(m.newStatus) }]}>
+          <FormSelect options={options.map((s) => ({ value: s, label: m.newStatuses[s] }))} />
         </Form.Item>
         <Form.Item name="effective_on" label={m.effectiveOn} rules={[{ required: true, message: m.required(m.effectiveOn) }]}>
           <DatePicker style={{ width: "100%" }} />

@@ -1,8 +1,9 @@
 import { useMutation } from "@tanstack/react-query";
-import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Select, Space } from "antd";
+import { App, Button, DatePicker, Form, Input, InputNumber, Modal, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { idShapeOk, useOrganizationNames, useRequestKeys, type EnrolMember, type Member } from "../../api/members";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen } from "../../money";
@@ -81,10 +82,8 @@ export function JoinForm({ org, onClose, onJoined }: { org: string; onClose: () 
         >
           <Input />
         </Form.Item>
-        {/* No required rule: it would put aria-required on the select's box, which axe refuses
-            (aria-allowed-attr); the select starts at a value and cannot be emptied. */}
-        <Form.Item name="gender" label={m.gender}>
-          <Select options={["female", "male"].map((g) => ({ value: g, label: m.genders[g] }))} />
+        <Form.Item name="gender" label={m.gender} rules={[{ required: true, message: m.required(m.gender) }]}>
+          <FormSelect options={["female", "male"].map((g) => ({ value: g, label: m.genders[g] }))} />
         </Form.Item>
         <Form.Item
           name="joined_on"

@@ -16,6 +16,7 @@ import {
 } from "../../api/members";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { DUES_READERS, type MemberArrears } from "../dues/shared";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
@@ -232,13 +233,19 @@ function History({ memberId }: { memberId: string }) {
 function Dues({ memberId }: { memberId: string }) {
   const { t } = useI18n();
   const m = t.memberDesk;
+  const { claims } = useSession();
   const { nameOf } = useOrganizationNames();
   const dues = useQuery({
     queryKey: ["member", memberId, "dues"],
     queryFn: () => call<DuesPayment[]>("membership", `/v1/members/${memberId}/dues-payments`),
   });
   return (
-    <Card title={m.dues} size="small" style={{ marginTop: 16 }}>
+    <Card
+      title={m.dues}
+      size="small"
+      style={{ marginTop: 16 }}
+      extra={DUES_READERS.includes(claims.role) && <Arrears memberId={memberId} />}
+    >
       {dues.error ? (
         <ProblemAlert error={dues.error} />
       ) : (
@@ -260,6 +267,23 @@ function Dues({ memberId }: { memberId: string }) {
         />
       )}
     </Card>
+  );
+}
+
+/** What the member still owes, month by month (membership's dues readers only). */
+function Arrears({ memberId }: { memberId: string }) {
+  const { t } = useI18n();
+  const d = t.duesDesk;
+  const arrears = useQuery({
+    queryKey: ["member", memberId, "arrears"],
+    queryFn: () => call<MemberArrears>("membership", `/v1/members/${memberId}/dues-arrears`),
+  });
+  if (!arrears.data) return null;
+  const { periods, total_fen } = arrears.data;
+  return (
+    <Typography.Text data-testid="member-arrears" type={periods.length ? "danger" : undefined}>
+      {periods.length ? d.memberArrears(periods.length, yuan(total_fen), periods.map((p) => p.period).join("、")) : d.noMemberArrears}
+    </Typography.Text>
   );
 }
 

@@ -2,13 +2,16 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Button, Form, Input, Select, Space, Table, Tag, TreeSelect, Typography } from "antd";
 import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { call } from "../../api/client";
+import { DownloadOutlined, UploadOutlined } from "@ant-design/icons";
+import { call, download } from "../../api/client";
 import { isMemberOfficer, treeUnder, useOrganizationNames, type Member, type MemberPage } from "../../api/members";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
+import { CommitteeTerms } from "./CommitteeTerms";
 import { JoinForm } from "./JoinForm";
+import { RosterImport } from "./RosterImport";
 
 interface Filters {
   name?: string;
@@ -33,6 +36,17 @@ export default function MembersDesk() {
   const { nameOf, organizations } = useOrganizationNames();
   const [filters, setFilters] = useState<Filters>({});
   const [joining, setJoining] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [committee, setCommittee] = useState(false);
+  const [exportError, setExportError] = useState<unknown>();
+  const exportRoster = async () => {
+    setExportError(undefined);
+    try {
+      await download("membership", `/v1/organizations/${encodeURIComponent(org)}/roster`, { format: "xlsx" }, "roster.xlsx");
+    } catch (error) {
+      setExportError(error);
+    }
+  };
   // The cursors of the pages seen so far: the server pages forward, the stack goes back.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
@@ -63,11 +77,26 @@ export default function MembersDesk() {
     <div data-testid="members-desk">
       <Space style={{ width: "100%", justifyContent: "space-between" }}>
         <Typography.Title level={2}>{m.title}</Typography.Title>
-        {officer && (
-          <Button type="primary" data-testid="join" onClick={() => setJoining(true)}>
-            {m.join}
+        <Space>
+          <Button data-testid="committee-open" onClick={() => setCommittee(true)}>
+            {t.committee.open}
           </Button>
-        )}
+          {officer && (
+            <Button data-testid="roster-export" icon={<DownloadOutlined />} onClick={() => void exportRoster()}>
+              {t.rosterImport.export}
+            </Button>
+          )}
+          {officer && (
+            <Button data-testid="roster-open" icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              {t.rosterImport.open}
+            </Button>
+          )}
+          {officer && (
+            <Button type="primary" data-testid="join" onClick={() => setJoining(true)}>
+              {m.join}
+            </Button>
+          )}
+        </Space>
       </Space>
       <Form<Filters>
         name="memberSearch"
@@ -124,6 +153,7 @@ export default function MembersDesk() {
           </Space>
         </Form.Item>
       </Form>
+      {exportError !== undefined && <ProblemAlert error={exportError} />}
       {query.error ? (
         <ProblemAlert error={query.error} />
       ) : (
@@ -166,6 +196,8 @@ export default function MembersDesk() {
           {t.next}
         </Button>
       </Space>
+      {committee && <CommitteeTerms org={org} onClose={() => setCommittee(false)} />}
+      {importing && <RosterImport org={org} onClose={() => setImporting(false)} />}
       {joining && (
         <JoinForm
           org={org}

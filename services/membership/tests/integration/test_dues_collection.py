@@ -1,12 +1,15 @@
 """Dues on real PostgreSQL and Kafka: policy, per-member computation, a month collected once, arrears."""
 
 import asyncio
+import io
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from tests.kafka_tools import read_topic
 from tests.pytest_infra import bearer, eventually, unique
+from unionfed_membership.entrypoints import roster_http
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers
 from unionfed_shared.auth import Role, platform_admin
@@ -127,7 +130,13 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     assert by_name["张老师"]["periods_without_amount"] == 3 and by_name["张老师"]["total_fen"] == 0
     assert arrears["total_fen"] == 2150 + 2151
     assert arrears["unions"] == [
-        {"organization_id": school, "members_in_arrears": 3, "total_fen": 4301, "periods_without_amount": 3}
+        {
+            "organization_id": school,
+            "name": "第一小学工会",
+            "members_in_arrears": 3,
+            "total_fen": 4301,
+            "periods_without_amount": 3,
+        }
     ]
     one = (await api.get(f"/v1/members/{chen}/dues-arrears", params={"through": "2026-11"}, headers=officer)).json()
     assert (one["total_fen"], [p["period"] for p in one["periods"]]) == (2150, ["2026-09"])
@@ -167,7 +176,82 @@ async def test_a_new_rate_applies_from_its_month_and_retirees_are_exempt(county)
     ]
     listed = (await api.get(f"/v1/federations/{fed}/dues-policies", headers=admin)).json()
     assert [(p["valid_from"], p["rate_per_mille"]) for p in listed] == [("2026-01-01", 5), ("2026-10-15", 10)]
+    # A school's officer reads the rule the county charges them by (setting it stays the county's).
+    by_school = await api.get(f"/v1/federations/{fed}/dues-policies", headers=officer)
+    assert by_school.status_code == 200 and by_school.json() == listed
+    elsewhere = bearer(Role.UNION_OFFICER, "other-fed", "other-fed", "officer-x")
+    assert (await api.get(f"/v1/federations/{fed}/dues-policies", headers=elsewhere)).status_code == 404
     bad = await api.put(f"/v1/federations/{fed}/dues-policies/2026-12-01", json={"rate_per_mille": 5.5}, headers=admin)
     assert bad.status_code == 422
     not_root = await api.put(f"/v1/federations/{school}/dues-policies/2026-12-01", json={}, headers=admin)
     assert not_root.status_code == 422
+
+
+async def test_the_preview_counts_what_a_collection_then_takes_and_arrears_download_as_xlsx(county):
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
+    await enrol(api, group, officer, "李老师", base_salary_fen=430_100)
+    await enrol(api, school, officer, "张老师")  # no base salary: neither collected nor exempt
+    exempt = await enrol(api, school, officer, "王老师", base_salary_fen=500_000)
+    policy = {"exempt_member_ids": [exempt]}
+    assert (await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json=policy, headers=admin)).is_success
+
+    preview = await api.get(f"/v1/organizations/{school}/dues", params={"period": "2026-10"}, headers=officer)
+    assert preview.status_code == 200, preview.text
+    summary = roster_http.DuesOfMonthOut.model_validate(preview.json()).summary
+    assert summary.model_dump() == {
+        "members": 4,
+        "to_collect": 2,
+        "to_collect_total_fen": 2150 + 2151,
+        "already_paid": 0,
+        "exempt": 1,
+        "not_collected": 1,
+    }
+    run = await api.post(f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer)
+    collection = roster_http.DuesCollectionOut.model_validate(run.json())
+    # The preview said what the run took.
+    assert (collection.collected, collection.collected_total_fen) == (summary.to_collect, summary.to_collect_total_fen)
+    assert sorted(p.display_name for p in collection.payments) == ["李老师", "陈老师"]
+    assert sorted((m.display_name, m.outcome) for m in collection.not_collected_members) == [
+        ("张老师", "no_base_salary"),
+        ("王老师", "exempt"),
+    ]
+    after = await api.get(f"/v1/organizations/{school}/dues", params={"period": "2026-10"}, headers=officer)
+    assert after.json()["summary"] == {
+        **summary.model_dump(),
+        "to_collect": 0,
+        "to_collect_total_fen": 0,
+        "already_paid": 2,
+    }
+
+    params = {"through": "2026-11"}
+    answer = await api.get(f"/v1/organizations/{school}/dues-arrears", params=params, headers=officer)
+    arrears = roster_http.OrganizationArrearsOut.model_validate(answer.json())
+    assert [(u.name, u.members_in_arrears, u.total_fen) for u in arrears.unions] == [("第一小学工会", 3, 2 * 4301)]
+
+    sheet = await api.get(
+        f"/v1/organizations/{school}/dues-arrears", params={**params, "format": "xlsx"}, headers=officer
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert "filename*=UTF-8''" in sheet.headers["content-disposition"]
+    workbook = load_workbook(io.BytesIO(sheet.content)).active
+    assert workbook["D2"].number_format == "#,##0.00"  # money is a number Excel sums, shown in yuan
+    rows = list(workbook.iter_rows(values_only=True))
+    assert rows[0] == ("工会", "会员", "欠缴月数", "欠缴金额（元）", "无基本工资的月数", "欠缴月份")
+    assert rows[1:] == [
+        ("第一小学工会", "张老师", 3, 0, 3, "2026-09、2026-10、2026-11"),
+        ("第一小学工会", "陈老师", 2, 43.00, 0, "2026-09、2026-11"),
+        ("第一小学工会 / 数学组", "李老师", 2, 43.02, 0, "2026-09、2026-11"),
+        ("合计", None, 7, 86.02, 3, None),
+    ]
+    english = await api.get(
+        f"/v1/organizations/{school}/dues-arrears",
+        params={**params, "format": "xlsx"},
+        headers={**officer, "Accept-Language": "en"},
+    )
+    assert next(load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True))[:2] == (
+        "Union",
+        "Member",
+    )

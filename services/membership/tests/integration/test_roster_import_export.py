@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
 
 from tests.pytest_infra import bearer, service_env, unique
-from unionfed_membership.entrypoints import roster_cli
+from unionfed_membership.entrypoints import roster_cli, roster_http
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, handlers, roster_import
 from unionfed_shared.auth import Role, platform_admin
@@ -90,6 +90,20 @@ async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_o
             ["孙老师", "女", "", "", "T006", "2020-09-01", "", ""],  # no ID: known by staff number
         ]
     )
+    # The dry run answers every refused row with its line, and what the rest would do; it imports nothing.
+    preview = await upload(api, union, officer, "名册.xlsx", data, XLSX, dry_run="true")
+    assert preview.status_code == 200, preview.text
+    checked = roster_http.RosterImportOut.model_validate(preview.json())
+    assert (checked.dry_run, checked.imported, checked.rows, checked.to_create, checked.created) == (
+        True,
+        False,
+        6,
+        3,
+        0,
+    )
+    assert [r.line for r in checked.refused_rows] == [3, 5, 6]
+    assert await members_of(api, union, officer) == [] and await members_of(api, group, officer) == []
+
     refused = await upload(api, union, officer, "名册.xlsx", data, XLSX)
     assert refused.status_code == 422, refused.text
     body = refused.json()
@@ -114,6 +128,8 @@ async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_o
     assert set(in_union) == {"李老师", "孙老师"} and in_group["display_name"] == "陈老师"
     assert in_group["joined_on"] == "2015-09-01"
 
+    rerun = await upload(api, union, officer, "名册.xlsx", data, XLSX, dry_run="true")
+    assert (rerun.json()["to_create"], sorted(s["line"] for s in rerun.json()["skipped"])) == (0, [2, 4, 7])
     again = await upload(api, union, officer, "名册.xlsx", data, XLSX, import_valid_rows="true")
     assert (again.json()["created"], again.json()["skipped_already_members"]) == (0, 3)
     assert sorted(s["line"] for s in again.json()["skipped"]) == [2, 4, 7]

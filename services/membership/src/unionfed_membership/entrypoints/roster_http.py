@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from unionfed_membership.domain.dues import Arrears, DuesPolicy, Outcome
 from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
-from unionfed_membership.service_layer import dues, membership_reports, roster_export, roster_import
+from unionfed_membership.service_layer import dues, dues_sheets, membership_reports, roster_export, roster_import
 from unionfed_shared.documents import spreadsheet
+from unionfed_shared.documents.downloads import attachment
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import ProblemResponse, language_of, problem_response
@@ -70,9 +71,21 @@ class MemberDuesOut(BaseModel):
     paid: bool
 
 
+class DuesMonthSummaryOut(BaseModel):
+    """What collecting the month would do now: the same split ``dues-collections`` answers."""
+
+    members: int
+    to_collect: int = Field(description="members who owe the month and have not paid it")
+    to_collect_total_fen: int = Field(description="the total a collection run now would take")
+    already_paid: int
+    exempt: int = Field(description="exempt by status or by name in the policy, not paid")
+    not_collected: int = Field(description="not exempt and not collectable: no base salary, joined later, …")
+
+
 class DuesOfMonthOut(BaseModel):
     organization_id: str
     period: str
+    summary: DuesMonthSummaryOut
     members: list[MemberDuesOut]
 
 
@@ -83,64 +96,152 @@ async def dues_of_month(
     runtime: CurrentRuntime,
     period: Annotated[Period, Query(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])],
 ) -> DuesOfMonthOut:
-    """What each member of the subtree owes for a month, and whether it was paid."""
+    """What each member of the subtree owes for a month, and whether it was paid: the preview of a collection."""
     async with runtime.uow() as uow:
         found = await dues.assessments(uow, principal, organization_id, period)
+    members = [
+        MemberDuesOut(
+            member_id=m.id,
+            display_name=m.display_name,
+            organization_id=m.organization_id,
+            status=m.status,
+            outcome=a.outcome,
+            amount_fen=a.amount_fen,
+            reason=a.reason,
+            paid=paid,
+        )
+        for m, a, paid in found
+    ]
+    unpaid = [m for m in members if not m.paid]
+    to_collect = [m for m in unpaid if m.outcome == "due" and m.amount_fen]
+    exempt = [m for m in unpaid if m.outcome == "exempt"]
     return DuesOfMonthOut(
         organization_id=organization_id,
         period=period,
-        members=[
-            MemberDuesOut(
-                member_id=m.id,
-                display_name=m.display_name,
-                organization_id=m.organization_id,
-                status=m.status,
-                outcome=a.outcome,
-                amount_fen=a.amount_fen,
-                reason=a.reason,
-                paid=paid,
-            )
-            for m, a, paid in found
-        ],
+        summary=DuesMonthSummaryOut(
+            members=len(members),
+            to_collect=len(to_collect),
+            to_collect_total_fen=sum(m.amount_fen or 0 for m in to_collect),
+            already_paid=len(members) - len(unpaid),
+            exempt=len(exempt),
+            not_collected=len(unpaid) - len(to_collect) - len(exempt),
+        ),
+        members=members,
     )
 
 
-@router.post("/organizations/{organization_id}/dues-collections")
+class CollectedPaymentOut(BaseModel):
+    payment_id: uuid.UUID
+    member_id: uuid.UUID
+    display_name: str
+    amount_fen: int
+
+
+class NotCollectedOut(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    outcome: Outcome
+    reason: str
+
+
+class DuesCollectionOut(BaseModel):
+    organization_id: str
+    period: str
+    rate_per_mille: int
+    collected: int
+    collected_total_fen: int
+    already_paid: int
+    not_collected: int
+    payments: list[CollectedPaymentOut]
+    not_collected_members: list[NotCollectedOut]
+
+
+@router.post("/organizations/{organization_id}/dues-collections", response_model=DuesCollectionOut)
 async def collect_dues(
     organization_id: str, body: dues.CollectDues, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> dict:
+) -> DuesCollectionOut:
     """Collect a month for a union: one payment (and one DuesCollected event) per member who owes it.
 
     Running it again for the same month collects nothing twice.
     """
     async with runtime.uow() as uow:
         c = await dues.collect_month(uow, principal, organization_id, body)
-    return {
-        "organization_id": c.organization_id,
-        "period": c.period,
-        "rate_per_mille": c.rate_per_mille,
-        "collected": len(c.collected),
-        "collected_total_fen": c.total_fen,
-        "already_paid": len(c.already_paid),
-        "not_collected": len(c.not_collected),
-        "payments": [
-            {
-                "payment_id": str(p.id),
-                "member_id": str(m.id),
-                "display_name": m.display_name,
-                "amount_fen": p.amount_fen,
-            }
+    return DuesCollectionOut(
+        organization_id=c.organization_id,
+        period=c.period,
+        rate_per_mille=c.rate_per_mille,
+        collected=len(c.collected),
+        collected_total_fen=c.total_fen,
+        already_paid=len(c.already_paid),
+        not_collected=len(c.not_collected),
+        payments=[
+            CollectedPaymentOut(payment_id=p.id, member_id=m.id, display_name=m.display_name, amount_fen=p.amount_fen)
             for m, p in c.collected
         ],
-        "not_collected_members": [
-            {"member_id": str(m.id), "display_name": m.display_name, "outcome": a.outcome, "reason": a.reason}
+        not_collected_members=[
+            NotCollectedOut(member_id=m.id, display_name=m.display_name, outcome=a.outcome, reason=a.reason)
             for m, a in c.not_collected
         ],
+    )
+
+
+class UnpaidMonthOut(BaseModel):
+    period: str
+    amount_fen: int | None = Field(description="null when the member has no base salary recorded")
+    reason: str
+
+
+class MemberArrearsOut(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+    total_fen: int
+    periods_without_amount: int = Field(description="unpaid months whose amount is unknown (no base salary)")
+    periods: list[UnpaidMonthOut]
+
+    @classmethod
+    def of(cls, a: Arrears) -> "MemberArrearsOut":
+        return cls(
+            member_id=a.member.id,
+            display_name=a.member.display_name,
+            organization_id=a.member.organization_id,
+            total_fen=a.total_fen,
+            periods_without_amount=a.periods_without_amount,
+            periods=[
+                UnpaidMonthOut(period=p.period, amount_fen=p.amount_fen, reason=p.reason or "unpaid") for p in a.unpaid
+            ],
+        )
+
+
+class UnionArrearsOut(BaseModel):
+    organization_id: str
+    name: str
+    members_in_arrears: int
+    total_fen: int
+    periods_without_amount: int
+
+
+class OrganizationArrearsOut(BaseModel):
+    organization_id: str
+    through: str
+    total_fen: int
+    unions: list[UnionArrearsOut]
+    members: list[MemberArrearsOut]
+
+
+ARREARS_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The arrears as JSON, or the whole list as an .xlsx sheet with `format=xlsx`",
+        "content": {spreadsheet.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
+}
 
 
-@router.get("/organizations/{organization_id}/dues-arrears")
+@router.get(
+    "/organizations/{organization_id}/dues-arrears", response_model=OrganizationArrearsOut, responses=ARREARS_FORMATS
+)
 async def organization_arrears(
+    request: Request,
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
@@ -148,50 +249,57 @@ async def organization_arrears(
         Period | None,
         Query(json_schema_extra={"pattern": PERIOD_PATTERN}, description="Last month counted; default this month"),
     ] = None,
-) -> dict:
+    output: Literal["json", "xlsx"] = Query(
+        default="json", alias="format", description="`xlsx` for the sheet (headers in the caller's language)"
+    ),
+):
     """Unpaid months per member and per union of the subtree, since joining or since the first policy."""
     async with runtime.uow() as uow:
         organizations, found = await dues.organization_arrears(uow, principal, organization_id, through)
     union_of = _union_of(organizations)
-    unions: dict[str, dict] = {}
+    name_of = {o.id: o.name for o in organizations}
+    unions: dict[str, UnionArrearsOut] = {}
     for a in found:
         union = union_of.get(a.member.organization_id, a.member.organization_id)
         entry = unions.setdefault(
-            union, {"organization_id": union, "members_in_arrears": 0, "total_fen": 0, "periods_without_amount": 0}
+            union,
+            UnionArrearsOut(
+                organization_id=union,
+                name=name_of.get(union, union),
+                members_in_arrears=0,
+                total_fen=0,
+                periods_without_amount=0,
+            ),
         )
-        entry["members_in_arrears"] += 1
-        entry["total_fen"] += a.total_fen
-        entry["periods_without_amount"] += a.periods_without_amount
-    return {
-        "organization_id": organization_id,
-        # The subtree comes root first: its zone is the federation's.
-        "through": through or dues.current_period(organizations[0].zone),
-        "total_fen": sum(a.total_fen for a in found),
-        "unions": list(unions.values()),
-        "members": [_arrears_out(a) for a in found],
-    }
+        entry.members_in_arrears += 1
+        entry.total_fen += a.total_fen
+        entry.periods_without_amount += a.periods_without_amount
+    # The subtree comes root first: its zone is the federation's.
+    through = through or dues.current_period(organizations[0].zone)
+    if output == "xlsx":
+        language: dues_sheets.Language = "en" if language_of(request) == "en" else "zh"
+        sheet = dues_sheets.arrears_xlsx(found, name_of, union_of, language)
+        return attachment(
+            sheet, spreadsheet.MEDIA_TYPE, dues_sheets.arrears_filename(name_of[organization_id], through, language)
+        )
+    return OrganizationArrearsOut(
+        organization_id=organization_id,
+        through=through,
+        total_fen=sum(a.total_fen for a in found),
+        unions=list(unions.values()),
+        members=[MemberArrearsOut.of(a) for a in found],
+    )
 
 
-@router.get("/members/{member_id}/dues-arrears")
+@router.get("/members/{member_id}/dues-arrears", response_model=MemberArrearsOut)
 async def member_arrears(
     member_id: uuid.UUID,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     through: Annotated[Period | None, Query(json_schema_extra={"pattern": PERIOD_PATTERN})] = None,
-) -> dict:
+) -> MemberArrearsOut:
     async with runtime.uow() as uow:
-        return _arrears_out(await dues.member_arrears(uow, principal, member_id, through))
-
-
-def _arrears_out(a: Arrears) -> dict:
-    return {
-        "member_id": str(a.member.id),
-        "display_name": a.member.display_name,
-        "organization_id": a.member.organization_id,
-        "total_fen": a.total_fen,
-        "periods_without_amount": a.periods_without_amount,
-        "periods": [{"period": p.period, "amount_fen": p.amount_fen, "reason": p.reason or "unpaid"} for p in a.unpaid],
-    }
+        return MemberArrearsOut.of(await dues.member_arrears(uow, principal, member_id, through))
 
 
 def _union_of(organizations: list[Organization]) -> dict[str, str]:
@@ -204,7 +312,33 @@ def _union_of(organizations: list[Organization]) -> dict[str, str]:
     }
 
 
-@router.post("/organizations/{organization_id}/roster-imports")
+class SkippedRowOut(BaseModel):
+    line: int = Field(description="the row's line in the file (the header is line 1)")
+    member_id: str
+    reason: str
+
+
+class RefusedRowOut(BaseModel):
+    line: int = Field(description="the row's line in the file (the header is line 1)")
+    reason: str
+
+
+class RosterImportOut(BaseModel):
+    organization_id: str
+    filename: str
+    imported: bool = Field(description="false on a dry run, and when bad rows stopped the whole file")
+    dry_run: bool
+    to_create: int = Field(description="on a dry run: the good rows whose people are not members yet")
+    rows: int
+    created: int
+    skipped_already_members: int
+    refused: int
+    skipped: list[SkippedRowOut]
+    refused_rows: list[RefusedRowOut]
+
+
+# A file stopped by bad rows answers 422: a problem that carries this summary's fields too.
+@router.post("/organizations/{organization_id}/roster-imports", response_model=RosterImportOut)
 @exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
     request: Request,
@@ -213,11 +347,17 @@ async def import_roster(
     runtime: CurrentRuntime,
     file: UploadFile = File(description="The roster: .xlsx or .csv (UTF-8 or GB18030)"),
     import_valid_rows: bool = Query(default=False, description="Import the good rows of a file that has bad ones"),
+    dry_run: bool = Query(
+        default=False,
+        description="Check the file and answer what an import would do (refused rows, members already there); "
+        "import nothing",
+    ),
 ):
     """Import members from an .xlsx or .csv roster (Chinese or English headers).
 
     Every row is checked first; bad rows come back with their Excel line number (header = 1).
-    A file with bad rows imports nothing (422) unless ``import_valid_rows=true``. People already
+    A file with bad rows imports nothing (422) unless ``import_valid_rows=true``; ``dry_run=true``
+    answers the same check (200) and imports nothing, so the office sees every refusal first. People already
     in the federation (same ID number, or same staff number in the union) are skipped, never
     duplicated.
     """
@@ -230,10 +370,10 @@ async def import_roster(
         )
     name = file.filename or "roster.csv"
     summary = await roster_import.import_roster(
-        runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows
+        runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows, dry_run=dry_run
     )
     body = summary.as_dict()
-    if not summary.imported:
+    if not summary.imported and not summary.dry_run:
         valid = summary.rows - len(summary.refused)
         refusal = problem_response(
             request,

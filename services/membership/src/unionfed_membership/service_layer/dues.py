@@ -87,8 +87,11 @@ async def set_policy(
 
 
 async def policies(uow: MembershipUnitOfWork, principal: Principal, federation_id: str) -> list[DuesPolicy]:
-    federation = await _federation_in_scope(uow, principal, federation_id)
-    return await DuesStore(uow.session).policies(federation.id)
+    """The federation's policies, read by anyone of the federation: a school's treasurer collects by
+    the rule the county set, though the county's own books are out of their scope."""
+    if principal.federation_id != federation_id:
+        await _federation_in_scope(uow, principal, federation_id)
+    return await DuesStore(uow.session).policies(federation_id)
 
 
 async def assessments(

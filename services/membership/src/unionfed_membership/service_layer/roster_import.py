@@ -56,13 +56,17 @@ class ImportSummary:
     created: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     refused: list[RowError] = field(default_factory=list)
-    imported: bool = True  # False when bad rows stopped the whole file
+    imported: bool = True  # False when bad rows stopped the whole file, or on a dry run
+    dry_run: bool = False
+    to_create: int = 0  # on a dry run: the good rows that are not members yet
 
     def as_dict(self) -> dict:
         return {
             "organization_id": self.organization_id,
             "filename": self.filename,
             "imported": self.imported,
+            "dry_run": self.dry_run,
+            "to_create": self.to_create,
             "rows": self.rows,
             "created": self.created,
             "skipped_already_members": len(self.skipped),
@@ -183,6 +187,7 @@ async def import_roster(
     data: bytes,
     *,
     import_valid_rows: bool = False,
+    dry_run: bool = False,
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> ImportSummary:
@@ -212,6 +217,17 @@ async def import_roster(
             summary.refused.append(placed)
         else:
             good.append((row, placed))
+    if dry_run:
+        # The preview: every refused row, and who of the rest is a member already; nothing written.
+        summary.imported, summary.dry_run = False, True
+        async with uow_factory() as uow:
+            for row, _ in good:
+                existing = await _existing_member(uow, target, union_ids, row)
+                if existing is None:
+                    summary.to_create += 1
+                else:
+                    summary.skipped.append(Skipped(row.line, str(existing), "already a member"))
+        return summary
     if summary.refused and not import_valid_rows:
         summary.imported = False
         return summary
