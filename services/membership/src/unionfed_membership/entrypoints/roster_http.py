@@ -3,7 +3,7 @@
 import datetime as dt
 import json
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -14,7 +14,6 @@ from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organ
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, dues_sheets, membership_reports, roster_export, roster_import
 from unionfed_shared.documents import spreadsheet
-from unionfed_shared.documents.downloads import attachment
 from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import ProblemResponse, language_of, problem_response
@@ -229,12 +228,9 @@ class OrganizationArrearsOut(BaseModel):
     members: list[MemberArrearsOut]
 
 
-ARREARS_FORMATS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "description": "The arrears as JSON, or the whole list as an .xlsx sheet with `format=xlsx`",
-        "content": {spreadsheet.MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
+ARREARS_FORMATS = spreadsheet.openapi_responses(
+    "The arrears as JSON, or the whole list as an .xlsx sheet with `format=xlsx`"
+)
 
 
 @router.get(
@@ -278,10 +274,7 @@ async def organization_arrears(
     through = through or dues.current_period(organizations[0].zone)
     if output == "xlsx":
         language: dues_sheets.Language = "en" if language_of(request) == "en" else "zh"
-        sheet = dues_sheets.arrears_xlsx(found, name_of, union_of, language)
-        return attachment(
-            sheet, spreadsheet.MEDIA_TYPE, dues_sheets.arrears_filename(name_of[organization_id], through, language)
-        )
+        return dues_sheets.arrears_download(found, name_of, union_of, language, name_of[organization_id], through)
     return OrganizationArrearsOut(
         organization_id=organization_id,
         through=through,

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from unionfed_membership.domain.dues import Arrears
-from unionfed_shared.documents.spreadsheet import Cell, Yuan, to_xlsx
+from unionfed_shared.documents.spreadsheet import Cell, Yuan, xlsx_download
 
 Language = Literal["zh", "en"]
 
@@ -16,9 +16,14 @@ TITLE: dict[Language, str] = {"zh": "会费欠缴", "en": "Dues arrears"}
 TOTAL: dict[Language, str] = {"zh": "合计", "en": "Total"}
 
 
-def arrears_xlsx(
-    found: Sequence[Arrears], name_of: Mapping[str, str], union_of: Mapping[str, str], language: Language
-) -> bytes:
+def arrears_download(
+    found: Sequence[Arrears],
+    name_of: Mapping[str, str],
+    union_of: Mapping[str, str],
+    language: Language,
+    organization_name: str,
+    through: str,
+):
     def union_name(organization_id: str) -> str:
         union = union_of.get(organization_id, organization_id)
         group = f" / {name_of.get(organization_id, organization_id)}" if union != organization_id else ""
@@ -46,7 +51,9 @@ def arrears_xlsx(
             None,
         ]
     )
-    return to_xlsx(TITLE[language], HEADERS[language], rows)
+    return xlsx_download(
+        arrears_filename(organization_name, through, language), TITLE[language], HEADERS[language], rows
+    )
 
 
 def arrears_filename(organization_name: str, through: str, language: Language) -> str:
