@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 
+from unionfed_shared.amount_words import yuan_figure
 from unionfed_shared.documents import printed_form as form
 from unionfed_shared.documents.pdf import html_to_pdf
 
@@ -17,8 +18,8 @@ def pages_of(page: str) -> list[str]:
 
 def test_a_long_list_runs_over_pages_numbered_n_of_m_with_its_header_on_each():
     columns = [form.Column("序号", number=True), form.Column("姓名"), form.Column("金额（元）", number=True)]
-    rows = [(i, f"教师{i:03d}", form.yuan(200_00)) for i in range(1, 91)]
-    body = form.table(columns, rows, total=("", "合计", form.yuan(90 * 200_00))) + form.signatures(["经办人"], "zh")
+    rows = [(i, f"教师{i:03d}", yuan_figure(200_00)) for i in range(1, 91)]
+    body = form.table(columns, rows, total=("", "合计", yuan_figure(90 * 200_00))) + form.signatures(["经办人"], "zh")
     pages = pages_of(form.page("签收单", body))
     assert len(pages) >= 2
     for n, text in enumerate(pages, start=1):
@@ -43,9 +44,9 @@ def test_signature_lines_and_a_seal_in_each_language():
 
 
 def test_money_is_yuan_from_whole_fen_and_times_are_the_federation_s_wall_clock():
-    assert (form.yuan(123456), form.yuan(-5), form.yuan(0)) == ("1,234.56", "-0.05", "0.00")
+    assert (yuan_figure(123456), yuan_figure(-5), yuan_figure(0)) == ("1,234.56", "-0.05", "0.00")
     with pytest.raises(TypeError):
-        form.yuan(1.5)  # type: ignore[arg-type]
+        yuan_figure(1.5)  # type: ignore[arg-type]
     moment = dt.datetime(2026, 12, 4, 21, 33, tzinfo=dt.UTC)
     assert form.local_time(moment, SHANGHAI) == "2026-12-05 05:33"
     with pytest.raises(ValueError):

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from unionfed_shared.amount_words import yuan_figure
-
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -67,11 +65,6 @@ class Column:
 
 def escape(value: object) -> str:
     return html.escape("" if value is None else str(value))
-
-
-def yuan(fen: int) -> str:
-    """Money on paper: ``123456`` fen → ``"1,234.56"`` (the column heading says 元)."""
-    return yuan_figure(fen)
 
 
 def local_time(moment: dt.datetime, tz: ZoneInfo) -> str:

@@ -7,6 +7,7 @@ union as the place to raise an objection, and leaves the period to the union's o
 import datetime as dt
 import uuid
 
+from unionfed_shared.amount_words import yuan_figure
 from unionfed_shared.documents import printed_form as form
 
 WORDS: dict[form.Lang, dict[str, str]] = {
@@ -86,7 +87,7 @@ def render_award_notice(
         ),
     )
     rows = [
-        (a["category"], levels.get(a["level"], a["level"]), *winner(a), a["result"] or "", form.yuan(a["prize_fen"]))
+        (a["category"], levels.get(a["level"], a["level"]), *winner(a), a["result"] or "", yuan_figure(a["prize_fen"]))
         for a in ordered
     ]
     columns = [
@@ -97,7 +98,7 @@ def render_award_notice(
         form.Column(words["result"]),
         form.Column(words["prize"], number=True),
     ]
-    total = (words["total"], "", "", "", "", form.yuan(sum(a["prize_fen"] for a in awards))) if awards else None
+    total = (words["total"], "", "", "", "", yuan_figure(sum(a["prize_fen"] for a in awards))) if awards else None
     published = activity["awards_published_on"]
     held = f"{form.local_time(activity['starts_at'], tz)} – {form.local_time(activity['ends_at'], tz)}"
     body = (

@@ -8,6 +8,7 @@ sheet accounts for everyone the greeting was for.
 
 import datetime as dt
 
+from unionfed_shared.amount_words import yuan_figure
 from unionfed_shared.documents import printed_form as form
 from unionfed_welfare.domain import greetings as rules
 
@@ -103,19 +104,19 @@ def render_sign_sheet(batch: dict, recipients: list[dict], head: form.Letterhead
                 number,
                 recipient["organization_name"],
                 recipient["display_name"],
-                "—" if not_paid else form.yuan(amount),
+                "—" if not_paid else yuan_figure(amount),
                 states.get(recipient["status"], recipient["status"]),
                 "",
             )
         )
-    total = ("", words["total"].format(count=paid_count), "", form.yuan(paid_count * amount), "", "")
+    total = ("", words["total"].format(count=paid_count), "", yuan_figure(paid_count * amount), "", "")
     body = (
         form.meta(
             [
                 (words["organization"], head.organization_name),
                 (words["festival"], festival),
                 (words["paid_on"], batch["paid_on"].isoformat()),
-                (words["amount_each"], form.yuan(amount)),
+                (words["amount_each"], yuan_figure(amount)),
                 (form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz)),
             ],
             lang,
