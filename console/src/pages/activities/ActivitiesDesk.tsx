@@ -11,7 +11,8 @@ import { yuan } from "../../money";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
 import { CreateActivity } from "./CreateActivity";
-import { ActivityStatusTag, when } from "./shared";
+import { when } from "../../wallClock";
+import { ActivityStatusTag } from "./shared";
 
 const enc = encodeURIComponent;
 const PAGE_SIZE = 20;

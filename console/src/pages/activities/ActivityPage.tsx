@@ -14,7 +14,8 @@ import { MemberPicker } from "../welfare/shared";
 import { AwardsCard } from "./AwardsCard";
 import { BudgetCard } from "./BudgetCard";
 import { TeamsCard } from "./TeamsCard";
-import { ActivityStatusTag, when } from "./shared";
+import { when } from "../../wallClock";
+import { ActivityStatusTag } from "./shared";
 
 const enc = encodeURIComponent;
 

@@ -18,7 +18,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
-import { when } from "../activities/shared";
+import { when } from "../../wallClock";
 import { MemberPicker } from "../welfare/shared";
 import { MotionsCard } from "./MotionsCard";
 import "./congress.css";

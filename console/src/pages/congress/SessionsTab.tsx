@@ -9,7 +9,7 @@ import { useRequestKeys } from "../../api/members";
 import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { when } from "../activities/shared";
+import { when } from "../../wallClock";
 
 const enc = encodeURIComponent;
 

@@ -3,7 +3,8 @@ import { Button, Card, Empty, Popconfirm, Space, Tag, Typography } from "antd";
 import { call, newIdempotencyKey } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
-import { when, type MyActivity } from "./api";
+import { when } from "../../wallClock";
+import type { MyActivity } from "./api";
 
 /** Activities the member may join and those they joined; they register and withdraw themselves. */
 export function ActivitiesTab() {
