@@ -148,7 +148,7 @@ async def load(
 
 async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
     """The campaigns an organization runs, newest first, with how many are enrolled and the cost."""
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
     enrolled = (
         select(campaign_enrollments.c.campaign_id, func.count().label("enrolled"))

@@ -90,7 +90,7 @@ async def load(uow: UnitOfWork, principal: Principal, code: str, roles=tuple(Rol
 
 async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
     """The drives an organization runs, newest first, with their totals (no donations listed)."""
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     officer = principal.role in MANAGERS
     rows = (
         (

@@ -348,7 +348,7 @@ async def grants_of(
 ) -> tuple[list[dict], str | None]:
     """A page of the grants of the organization's subtree, by occasion date then recording, and the
     cursor after it."""
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
     query = (
         select(grants)

@@ -333,7 +333,7 @@ async def batches_of(
     uow: UnitOfWork, principal: Principal, organization_id: str, cursor: str | None, limit: int
 ) -> tuple[list[dict], str | None]:
     """The greetings of the organization's subtree, newest first, a page at a time."""
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
     query = (
         select(greeting_batches)

@@ -47,7 +47,7 @@ async def member_in_scope(uow: UnitOfWork, principal: Principal, member_id: uuid
 
 
 async def open_file(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*rules.KEEPERS)
     rules.check_level(command.level)
     rules.check_cause(command.cause)

@@ -22,7 +22,7 @@ LEDGER_ACCOUNT = "5101"
 
 
 async def report(uow: UnitOfWork, principal: Principal, organization_id: str, start: dt.date, end: dt.date) -> dict:
-    principal.require_scope(await directory.path_of(uow.session, organization_id))
+    await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
     if end < start:
         raise Invalid(
