@@ -721,7 +721,10 @@ export interface components {
             /** Total Cost Fen */
             total_cost_fen: number;
         };
-        /** CampaignSummary */
+        /**
+         * CampaignSummary
+         * @description A campaign as the organization's list shows it.
+         */
         CampaignSummary: {
             /** Cost Per Member Fen */
             cost_per_member_fen: number;
@@ -1034,7 +1037,10 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** DriveSummary */
+        /**
+         * DriveSummary
+         * @description A drive as the organization's list shows it.
+         */
         DriveSummary: {
             /** Beneficiary */
             beneficiary: string;

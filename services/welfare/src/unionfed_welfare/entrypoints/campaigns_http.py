@@ -210,22 +210,27 @@ class Enrolled(BaseModel):
     organization_id: str
 
 
-class CampaignOut(BaseModel):
+class CampaignSummary(BaseModel):
+    """A campaign as the organization's list shows it."""
+
     id: uuid.UUID
-    organization_id: str
     kind: str
     title: str
     provider: str | None
     cost_per_member_fen: int
     enrolled: int
     total_cost_fen: int
-    members: list[Enrolled]
     status: str  # open, refused (finance refused the reservation), paid, cancelled
+    created_at: LocalTime
+
+
+class CampaignOut(CampaignSummary):
+    organization_id: str
+    members: list[Enrolled]
     paid_fen: int | None
     cancel_reason: str | None
     money_status: str | None  # the hold in finance: requested, reserved, refused, pay_requested, paid …
     finance_reason: str | None
-    created_at: LocalTime
 
 
 class ClaimOut(BaseModel):
@@ -257,18 +262,6 @@ async def create_campaign(
 async def _campaign(runtime, principal, campaign_id: uuid.UUID) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.view(uow, await campaigns.load(uow, principal, campaign_id))
-
-
-class CampaignSummary(BaseModel):
-    id: uuid.UUID
-    kind: str
-    title: str
-    provider: str | None
-    cost_per_member_fen: int
-    enrolled: int
-    total_cost_fen: int
-    status: str  # open, refused, paid, cancelled
-    created_at: LocalTime
 
 
 @router.get("/organizations/{organization_id}/welfare-campaigns", response_model=list[CampaignSummary])
@@ -339,19 +332,24 @@ class DisbursementOut(BaseModel):
     paid_on: dt.date
 
 
-class DriveOut(BaseModel):
+class DriveSummary(BaseModel):
+    """A drive as the organization's list shows it."""
+
     code: str
-    organization_id: str
     title: str
     beneficiary: str  # the name for officers, the pseudonym for everyone else
-    beneficiary_member_id: uuid.UUID | None
-    pseudonym: str
     raised_fen: int
     disbursed_fen: int
     held_fen: int
+    created_at: LocalTime
+
+
+class DriveOut(DriveSummary):
+    organization_id: str
+    beneficiary_member_id: uuid.UUID | None
+    pseudonym: str
     donations: list[DonationOut]
     disbursements: list[DisbursementOut]
-    created_at: LocalTime
 
 
 @router.post(
@@ -363,16 +361,6 @@ async def create_drive(
     async with runtime.uow() as uow:
         drive = await donations.create(uow, principal, organization_id, command)
         return await donations.view(uow, principal, drive)
-
-
-class DriveSummary(BaseModel):
-    code: str
-    title: str
-    beneficiary: str  # the name for officers, the pseudonym for everyone else
-    raised_fen: int
-    disbursed_fen: int
-    held_fen: int
-    created_at: LocalTime
 
 
 @router.get("/organizations/{organization_id}/donation-drives", response_model=list[DriveSummary])
