@@ -64,6 +64,15 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
+    async def read_snapshot(self) -> None:
+        """Let every read that follows see one snapshot (repeatable read); call before the first.
+
+        A row and its neighbour read by two statements under read committed can straddle a commit
+        that changed both (a campaign read before finance's answer, its hold after).
+        """
+        if self._savepoint is None:  # a joined transaction keeps the isolation it began with
+            await self.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
     def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> Envelope:
         """Stage an event; it is written to the outbox in this transaction, at commit.
 

@@ -261,6 +261,7 @@ async def create_campaign(
 
 async def _campaign(runtime, principal, campaign_id: uuid.UUID) -> dict:
     async with runtime.uow() as uow:
+        await uow.read_snapshot()  # the campaign, its enrolment and its hold as of one moment
         return await campaigns.view(uow, await campaigns.load(uow, principal, campaign_id))
 
 
@@ -373,6 +374,7 @@ async def list_drives(organization_id: str, principal: CurrentPrincipal, runtime
 @router.get("/donation-drives/{code}", response_model=DriveOut)
 async def get_drive(code: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
     async with runtime.uow() as uow:
+        await uow.read_snapshot()  # the drive's totals, gifts and payments as of one moment
         return await donations.view(uow, principal, await donations.load(uow, principal, code, roles=tuple(Role)))
 
 
