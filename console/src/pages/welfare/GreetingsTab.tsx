@@ -83,8 +83,7 @@ function LaunchGreeting({ org }: { org: string }) {
     queryFn: () =>
       call<Preview>("welfare", `/v1/organizations/${enc(scope)}/festival-greeting-previews`, { method: "POST", body: settled }),
     enabled: settled !== null,
-    placeholderData: keepPreviousData,
-    retry: false,
+    placeholderData: keepPreviousData, // the query client's retry: a busy moment (5xx) is asked again, a refusal is shown
   });
   const budget = useWelfareBudget(scope, values?.paid_on?.year());
   const launch = useMutation({

@@ -67,8 +67,7 @@ export function RecordGrant({ org, onRecorded }: { org: string; onRecorded: () =
     queryKey: ["grant-preview", org, body],
     queryFn: () => call<Preview>("welfare", `/v1/organizations/${enc(org)}/grants/preview`, { method: "POST", body }),
     enabled: body !== null,
-    placeholderData: keepPreviousData,
-    retry: false,
+    placeholderData: keepPreviousData, // the query client's retry: a busy moment (5xx) is asked again, a refusal is shown
   });
   const budget = useWelfareBudget(org, values?.occasion_on?.year());
   const [recorded, setRecorded] = useState<Grant | null>(null);

@@ -15,7 +15,7 @@ from tests.pytest_infra import JWT_SECRET, bearer, unique
 from unionfed_events.domain.activities import SHANGHAI
 from unionfed_events.entrypoints.app import definition
 from unionfed_shared.auth import Role, TokenService
-from unionfed_shared.contracts.membership import MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.membership import MemberJoinedV1, MemberTransferredV1, OrganizationRegisteredV1
 from unionfed_shared.http import create_app
 
 pytestmark = pytest.mark.integration
@@ -264,3 +264,57 @@ async def test_self_service_is_for_a_member_naming_their_own_member_only(school,
     # A token of another federation naming this federation's member answers as missing.
     foreign = await api.get(path, headers=member_token(school["people"]["li"], school["school"], unique("fed")))
     assert foreign.status_code == 404 and foreign.json()["code"] == "member_not_found"
+
+
+async def test_a_member_acts_where_the_directory_places_them_not_where_their_account_was_opened(school):
+    """The account's token keeps the union it was opened in; the member's reach follows the directory:
+    their union group's own activity, then the union they were transferred to."""
+    api, li = school["api"], school["people"]["li"]
+    group_path = [school["federation"], school["school"], li.organization_id]
+    group_walk = await published_activity(
+        school, school["school"], "语文组健步走", scope_organization_ids=[group_path[-1]]
+    )
+    registered = await api.post(f"/v1/me/activities/{group_walk['id']}/registration", headers=school["li"])
+    assert (registered.status_code, registered.json().get("status")) == (201, "confirmed"), registered.text
+
+    # 教师交流: Li moves to the sibling school; the account (and its token) still names the old one.
+    await deliver(
+        school["runtime"],
+        [
+            MemberTransferredV1(
+                organization_id=school["sibling"],
+                federation_id=school["federation"],
+                member_id=li.member_id,
+                member_version=2,
+                from_organization_id=li.organization_id,
+                effective_on=TODAY,
+                display_name=li.display_name,
+                gender=li.gender,
+                joined_on=li.joined_on,
+                status="active",
+            )
+        ],
+    )
+    choir = await published_activity(school, school["sibling"], "合唱比赛")
+    listed = [a["title"] for a in (await api.get("/v1/me/activities", headers=school["li"])).json()]
+    assert listed == ["合唱比赛"], "the new school's activity; the old group's walk no longer his"
+    joined_choir = await api.post(f"/v1/me/activities/{choir['id']}/registration", headers=school["li"])
+    assert joined_choir.status_code == 201, joined_choir.text
+    # The new school's 公示 is his now, the old one's no longer.
+    nominated = await api.post(
+        f"/v1/organizations/{school['sibling']}/nominations",
+        headers=bearer(Role.UNION_OFFICER, school["sibling"], school["federation"]),
+        json={
+            "member_id": str(school["people"]["zhao"].member_id),
+            "award": "may_day_labour_medal",
+            "year": TODAY.year,
+            "citation": "扎根乡村二十年",
+        },
+    )
+    assert nominated.status_code == 201, nominated.text
+    url = f"/v1/nominations/{nominated.json()['id']}"
+    assert (await api.post(f"{url}/review", json={}, headers=school["admin"])).status_code == 200
+    notice = {"notice_starts_on": TODAY.isoformat(), "notice_ends_on": (TODAY + dt.timedelta(days=6)).isoformat()}
+    assert (await api.post(f"{url}/approval", json=notice, headers=school["admin"])).status_code == 200
+    shown = await api.get("/v1/me/public-notices", headers=school["li"])
+    assert [n["member_name"] for n in shown.json()] == ["赵老师"], shown.text

@@ -8,6 +8,7 @@ sent to them, the sessions they represent); the actions (register, cancel, answe
 officers' use cases called with the member's own id, so every rule of theirs applies unchanged.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -54,6 +55,16 @@ async def my_member(uow: UnitOfWork, principal: Principal) -> dict:
     # A union group's member belongs to the grassroots union above the group.
     union_id = path[-2] if kind == "union_group" and len(path) > 1 else path[-1]
     return {**row, "path": path, "union_id": union_id}
+
+
+def acting_as(principal: Principal, member: dict) -> Principal:
+    """The member acting for the union the directory places them in now (a union group's member,
+    for the grassroots union above the group: its congress, its surveys, its notices).
+
+    The account's token names the union it was opened in, and a transfer (教师交流) does not
+    reissue it: the directory, which follows membership's events, is where the member is.
+    """
+    return dataclasses.replace(principal, organization_id=member["union_id"])
 
 
 # Activities
@@ -125,12 +136,14 @@ async def _registrations(uow: UnitOfWork, member_id: uuid.UUID, activity_ids: li
 
 async def register_me(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
-    return await activity_cases.register(uow, principal, activity_id, commands.Register(member_id=member["id"]))
+    return await activity_cases.register(
+        uow, acting_as(principal, member), activity_id, commands.Register(member_id=member["id"])
+    )
 
 
 async def cancel_my_registration(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
-    return await activity_cases.cancel_registration(uow, principal, activity_id, member["id"])
+    return await activity_cases.cancel_registration(uow, acting_as(principal, member), activity_id, member["id"])
 
 
 # Surveys: responses are never tied to the respondent (survey_responses holds no member id)
@@ -153,8 +166,8 @@ async def my_surveys(uow: UnitOfWork, principal: Principal) -> list[dict]:
 
 
 async def answer_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, answers: list) -> None:
-    await my_member(uow, principal)
-    await survey_cases.respond(uow, principal, survey_id, answers)
+    member = await my_member(uow, principal)
+    await survey_cases.respond(uow, acting_as(principal, member), survey_id, answers)
 
 
 # Congress proposals: a session's representatives second its proposals
@@ -186,8 +199,8 @@ async def my_proposals(uow: UnitOfWork, principal: Principal) -> list[dict]:
 
 
 async def second(uow: UnitOfWork, principal: Principal, proposal_id: uuid.UUID) -> dict:
-    await my_member(uow, principal)
-    return await congress_cases.second_proposal(uow, principal, proposal_id)
+    member = await my_member(uow, principal)
+    return await congress_cases.second_proposal(uow, acting_as(principal, member), proposal_id)
 
 
 # Public notices (公示) of the member's union and the unions under it
@@ -195,9 +208,10 @@ async def second(uow: UnitOfWork, principal: Principal, proposal_id: uuid.UUID) 
 
 async def my_notices(uow: UnitOfWork, principal: Principal) -> list[dict]:
     member = await my_member(uow, principal)
-    path = member["path"]
-    # The union's notices; an account acting for a union group sees its group's only.
-    union = member["union_id"] if principal.can_see(path[: path.index(member["union_id"]) + 1]) else path[-1]
+    union = member["union_id"]
     return await nominations.nominations_under(
-        uow, principal, union, notices_on=await nominations.federation_today(uow, union)
+        uow,
+        acting_as(principal, member),
+        union,
+        notices_on=await nominations.federation_today(uow, union),
     )
