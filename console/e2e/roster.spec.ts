@@ -42,8 +42,8 @@ test("a roster with bad rows is refused line by line and imports nothing; the co
   await dialog.getByTestId("roster-check").click();
   const refused = dialog.getByTestId("refused-rows").locator("tbody tr.ant-table-row");
   await expect(refused).toHaveCount(3);
-  // Each refusal names its line in the file (the header is line 1) and why.
-  for (const [i, [line, reason]] of [[3, /身份证号/], [4, /姓名/], [5, /入会日期/]].entries()) {
+  // Each refusal names its line in the file (the header is line 1) and why, in Chinese.
+  for (const [i, [line, reason]] of [[3, /^身份证号：身份证号校验码不符/], [4, /^姓名为空$/], [5, /^入会日期“2020-13-45”不是日期/]].entries()) {
     await expect(refused.nth(i).locator("td").first()).toHaveText(String(line));
     await expect(refused.nth(i).locator("td").nth(1)).toContainText(reason as RegExp);
   }

@@ -1705,11 +1705,20 @@ export interface components {
         /** RefusedRowOut */
         RefusedRowOut: {
             /**
+             * Code
+             * @description stable name of the refusal, e.g. roster_gender_unknown
+             * @example roster_name_missing
+             */
+            code: string;
+            /**
              * Line
              * @description the row's line in the file (the header is line 1)
              */
             line: number;
-            /** Reason */
+            /**
+             * Reason
+             * @description why, in the caller's language (Accept-Language)
+             */
             reason: string;
         };
         /** RegisterOrganization */

@@ -108,12 +108,18 @@ async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_o
     assert refused.status_code == 422, refused.text
     body = refused.json()
     assert (body["imported"], body["created"], body["rows"]) == (False, 0, 6)
-    assert [(r["line"], r["reason"].split(":")[0]) for r in body["refused_rows"]] == [
-        (3, "身份证号"),
-        (5, "姓名"),
-        (6, "工会小组 '物理组' is not a union group of 第一小学工会"),
+    # Each refusal with its stable code, said in Chinese (the default) or in the language asked for.
+    assert [(r["line"], r["code"], r["reason"].split("：")[0]) for r in body["refused_rows"]] == [
+        (3, "id_number_check_digit_wrong", "身份证号"),
+        (5, "roster_cell_formula", "姓名"),
+        (6, "roster_group_unknown", "工会小组“物理组”不是“第一小学工会”下的工会小组"),
     ]
-    assert "formula injection" in body["refused_rows"][1]["reason"]
+    assert "公式" in body["refused_rows"][1]["reason"]
+    english = await upload(api, union, {**officer, "Accept-Language": "en"}, "名册.xlsx", data, XLSX, dry_run="true")
+    assert [r["reason"] for r in english.json()["refused_rows"]][1:] == [
+        "姓名: a cell may not start with = + - @ (formula injection)",
+        "工会小组 '物理组' is not a union group of 第一小学工会",
+    ]
     assert await members_of(api, union, officer) == [] and await members_of(api, group, officer) == []
 
     imported = await upload(api, union, officer, "名册.xlsx", data, XLSX, import_valid_rows="true")
@@ -132,7 +138,11 @@ async def test_an_xlsx_roster_with_bad_rows_imports_nothing_then_its_good_rows_o
     assert (rerun.json()["to_create"], sorted(s["line"] for s in rerun.json()["skipped"])) == (0, [2, 4, 7])
     again = await upload(api, union, officer, "名册.xlsx", data, XLSX, import_valid_rows="true")
     assert (again.json()["created"], again.json()["skipped_already_members"]) == (0, 3)
-    assert sorted(s["line"] for s in again.json()["skipped"]) == [2, 4, 7]
+    assert sorted((s["line"], s["reason"]) for s in again.json()["skipped"]) == [
+        (2, "已是会员"),
+        (4, "已是会员"),
+        (7, "已是会员"),
+    ]
     assert len(await members_of(api, union, officer)) == 2 and len(await members_of(api, group, officer)) == 1
 
     # The same person is recognised across the federation, whichever union imports them.
@@ -158,9 +168,9 @@ async def test_a_gb18030_csv_reports_bad_lines_and_reimports_without_duplicates(
     refused = await upload(api, union, officer, "名册.csv", data, "text/csv")
     assert refused.status_code == 422
     assert [(r["line"], r["reason"]) for r in refused.json()["refused_rows"]] == [
-        (4, "性别 '不详' is not 男/女 (male/female)"),
-        (5, "入会日期 '明年' is not a date like 2021-09-01"),
-        (6, "工号 S2 repeats line 3"),
+        (4, "性别“不详”应为“男”或“女”"),
+        (5, "入会日期“明年”不是日期（应如 2021-09-01）"),
+        (6, "工号 S2 与第 3 行重复"),
     ]
     first = await upload(api, union, officer, "名册.csv", data, "text/csv", import_valid_rows="true")
     assert (first.json()["created"], first.json()["refused"]) == (2, 3)

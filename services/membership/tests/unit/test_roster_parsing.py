@@ -3,12 +3,12 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from unionfed_membership.domain.roster import (
-    HeaderError,
     RosterRow,
     RowError,
     fen_to_yuan,
@@ -52,12 +52,15 @@ def test_chinese_and_english_headers_map_to_the_same_fields():
 
 
 def test_headers_missing_a_required_column_are_refused():
-    with pytest.raises(HeaderError, match="入会日期"):
+    with pytest.raises(Invalid) as missing:
         map_headers(["姓名", "性别"])
-    with pytest.raises(HeaderError, match="性别"):
+    assert (missing.value.code, "入会日期" in missing.value.zh) == ("roster_column_missing", True)
+    with pytest.raises(Invalid) as no_gender:
         map_headers(["姓名", "入会日期"])
-    with pytest.raises(HeaderError, match="repeats"):
+    assert "性别" in no_gender.value.zh
+    with pytest.raises(Invalid) as repeated:
         map_headers(["姓名", "name", "性别", "入会日期"])
+    assert (repeated.value.code, "重复" in repeated.value.zh) == ("roster_column_repeated", True)
 
 
 def test_a_good_row_becomes_clean_values_in_fen():
@@ -88,28 +91,35 @@ def test_a_good_row_becomes_clean_values_in_fen():
 
 
 @pytest.mark.parametrize(
-    "cells, reason",
+    "cells, code, zh",
     [
-        (["", "女", "", "", "", "2021-09-01", "", ""], "姓名 is empty"),
-        (['=HYPERLINK("http://x")', "女", "", "", "", "2021-09-01", "", ""], "formula injection"),
-        (["陈老师", "女", "", "", "@SUM(A1)", "2021-09-01", "", ""], "formula injection"),
-        (["陈老师", "女", "", "+8613800138000", "", "2021-09-01", "", ""], "formula injection"),
-        (["陈老师", "女", "110101199003070012", "", "", "2021-09-01", "", ""], "check digit"),
-        (["陈老师", "女", 110101199003070011, "", "", "2021-09-01", "", ""], "stored as a number"),
-        (["陈老师", "女", MALE_ID, "", "", "2021-09-01", "", ""], "does not match"),
-        (["陈老师", "未知", "", "", "", "2021-09-01", "", ""], "男/女"),
-        (["陈老师", "女", "", "12345", "", "2021-09-01", "", ""], "手机"),
-        (["陈老师", "女", "", "", "", "2021-02-30", "", ""], "not a date"),
-        (["陈老师", "女", "", "", "", "2027-01-01", "", ""], "in the future"),
-        (["陈老师", "女", "", "", "", "2021-09-01", "-100", ""], "positive"),
-        (["陈老师", "女", "", "", "", "2021-09-01", "4300.123", ""], "two decimals"),
-        (["陈老师", "女", "", "", "", "2021-09-01", "四千", ""], "not an amount"),
+        (["", "女", "", "", "", "2021-09-01", "", ""], "roster_name_missing", "姓名为空"),
+        (
+            ['=HYPERLINK("http://x")', "女", "", "", "", "2021-09-01", "", ""],
+            "roster_cell_formula",
+            "姓名：单元格不能以",
+        ),
+        (["陈老师", "女", "", "", "@SUM(A1)", "2021-09-01", "", ""], "roster_cell_formula", "工号：单元格不能以"),
+        (["陈老师", "女", "", "+8613800138000", "", "2021-09-01", "", ""], "roster_cell_formula", "手机：单元格不能以"),
+        (["陈老师", "女", "110101199003070012", "", "", "2021-09-01", "", ""], "id_number_check_digit_wrong", "校验码"),
+        (["陈老师", "女", 110101199003070011, "", "", "2021-09-01", "", ""], "roster_id_number_as_number", "文本"),
+        (["陈老师", "女", MALE_ID, "", "", "2021-09-01", "", ""], "roster_gender_mismatch", "与身份证号不符"),
+        (["陈老师", "未知", "", "", "", "2021-09-01", "", ""], "roster_gender_unknown", "应为“男”或“女”"),
+        (["陈老师", "女", "", "12345", "", "2021-09-01", "", ""], "phone_invalid", "手机：手机号须为"),
+        (["陈老师", "女", "", "", "", "2021-02-30", "", ""], "roster_joined_on_invalid", "不是日期"),
+        (["陈老师", "女", "", "", "", "2027-01-01", "", ""], "roster_joined_on_future", "晚于今天"),
+        (["陈老师", "女", "", "", "", "2021-09-01", "-100", ""], "roster_salary_invalid", "须为正数"),
+        (["陈老师", "女", "", "", "", "2021-09-01", "4300.123", ""], "roster_salary_precision", "两位小数"),
+        (["陈老师", "女", "", "", "", "2021-09-01", "四千", ""], "roster_salary_invalid", "不是以元为单位"),
     ],
 )
-def test_each_bad_row_is_reported_with_its_reason(cells, reason):
+def test_each_bad_row_is_reported_with_its_code_and_its_reason_in_chinese_and_english(cells, code, zh):
     [error] = parse(ZH, cells)
-    assert isinstance(error, RowError) and error.line == 2
-    assert reason in error.reason
+    assert isinstance(error, RowError) and (error.line, error.code) == (2, code)
+    assert zh in error.reason("zh-CN")
+    # The Chinese reason is Chinese throughout; the English one names the column as the sheet does.
+    assert not re.search(r"\b(is|not|must|has|does|a)\b", error.reason("zh-CN")), error.zh
+    assert error.reason("en") == error.en and re.search(r"[a-z]{3}", error.en), error.en
 
 
 def test_the_same_person_twice_in_a_file_is_refused_and_blank_lines_are_not_rows():
@@ -120,11 +130,12 @@ def test_the_same_person_twice_in_a_file_is_refused_and_blank_lines_are_not_rows
         ["陈老师", "女", FEMALE_ID, "", "", "2021-09-01", "", ""],
         ["张老师", "男", "", "", "T1", "2021-09-01", "", ""],
     )
-    assert [(r.line, getattr(r, "reason", None)) for r in rows] == [
+    assert [(r.line, r.reason("zh-CN") if isinstance(r, RowError) else None) for r in rows] == [
         (2, None),
-        (4, "身份证号 repeats line 2"),
-        (5, "工号 T1 repeats line 2"),
+        (4, "身份证号与第 2 行重复"),
+        (5, "工号 T1 与第 2 行重复"),
     ]
+    assert [r.en for r in rows if isinstance(r, RowError)] == ["身份证号 repeats line 2", "工号 T1 repeats line 2"]
 
 
 def xlsx_bytes(rows) -> bytes:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from unionfed_membership.domain import personal_data
-from unionfed_shared.errors import Invalid
+from unionfed_shared.errors import DomainError, Invalid
 
 # Column → accepted headers (compared after stripping spaces and lower-casing).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -51,20 +51,23 @@ class RosterRow:
 
 @dataclass(frozen=True)
 class RowError:
+    """A refused row: its line in the file and why, with a stable code and the words in each language."""
+
     line: int
-    reason: str
+    code: str
+    zh: str
+    en: str
 
+    @classmethod
+    def of(cls, line: int, refusal: DomainError) -> "RowError":
+        return cls(line, refusal.code, refusal.zh, refusal.en)
 
-class HeaderError(ValueError):
-    """A header row the import cannot map, said in both languages (the import refuses the file)."""
-
-    def __init__(self, code: str, *, zh: str, en: str):
-        super().__init__(en)
-        self.code, self.zh, self.en = code, zh, en
+    def reason(self, language: str) -> str:
+        return self.en if language == "en" else self.zh
 
 
 def map_headers(header: Sequence[object]) -> dict[str, int]:
-    """Field → column index; unknown columns are ignored, a missing required one is an error."""
+    """Field → column index; unknown columns are ignored, a missing required one refuses the file."""
     aliases = {alias: name for name, names in HEADERS.items() for alias in names}
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -73,7 +76,7 @@ def map_headers(header: Sequence[object]) -> dict[str, int]:
         if name is None:
             continue
         if name in columns:
-            raise HeaderError(
+            raise Invalid(
                 "roster_column_repeated",
                 zh=f"第 1 行：列 {cell!r} 与“{HEADERS[name][0]}”列重复",
                 en=f"line 1: column {cell!r} repeats {HEADERS[name][0]}",
@@ -81,13 +84,13 @@ def map_headers(header: Sequence[object]) -> dict[str, int]:
         columns[name] = index
     missing = [HEADERS[name][0] for name in REQUIRED if name not in columns]
     if missing:
-        raise HeaderError(
+        raise Invalid(
             "roster_column_missing",
             zh=f"第 1 行：缺少以下列：{'、'.join(missing)}（例如 姓名、性别、身份证号、入会日期）",
             en=f"line 1: missing column(s) {', '.join(missing)} (e.g. 姓名, 性别, 身份证号, 入会日期)",
         )
     if "gender" not in columns and "id_number" not in columns:
-        raise HeaderError(
+        raise Invalid(
             "roster_column_missing",
             zh="第 1 行：须有“性别”列，或有“身份证号”列以便从中读取性别",
             en="line 1: need a 性别 (gender) column, or 身份证号 to read the gender from",
@@ -101,17 +104,27 @@ def parse_row(line: int, cells: Sequence[object], columns: Mapping[str, int], to
         for name in TEXT_FIELDS:
             # Checked after stripping too: the value is stored stripped, so " =1" would become "=1".
             if isinstance(value := raw.get(name), str) and _looks_like_formula(value):
-                raise ValueError(f"{HEADERS[name][0]}: a cell may not start with = + - @ (formula injection)")
+                raise Invalid(
+                    "roster_cell_formula",
+                    zh=f"{HEADERS[name][0]}：单元格不能以 = + - @ 开头（防止打开表格时被当作公式执行）",
+                    en=f"{HEADERS[name][0]}: a cell may not start with = + - @ (formula injection)",
+                )
         name = _text(raw.get("name"))
         if not name:
-            raise ValueError("姓名 is empty")
+            raise Invalid("roster_name_missing", zh="姓名为空", en="姓名 (name) is empty")
         if len(name) > 100:
-            raise ValueError("姓名 is longer than 100 characters")
+            raise Invalid(
+                "roster_name_too_long", zh="姓名超过 100 个字", en="姓名 (name) is longer than 100 characters"
+            )
         id_number = _id_number(raw.get("id_number"))
         gender = _gender(raw.get("gender"), id_number)
         joined_on = _date(raw.get("joined_on"))
         if joined_on > today:
-            raise ValueError(f"入会日期 {joined_on.isoformat()} is in the future")
+            raise Invalid(
+                "roster_joined_on_future",
+                zh=f"入会日期 {joined_on.isoformat()} 晚于今天",
+                en=f"入会日期 (joining date) {joined_on.isoformat()} is in the future",
+            )
         return RosterRow(
             line=line,
             display_name=name,
@@ -123,8 +136,8 @@ def parse_row(line: int, cells: Sequence[object], columns: Mapping[str, int], to
             base_salary_fen=_salary_fen(raw.get("base_salary")),
             union_group=_text(raw.get("union_group")) or None,
         )
-    except ValueError as exc:
-        return RowError(line, str(exc))
+    except DomainError as refusal:
+        return RowError.of(line, refusal)
 
 
 def parse_rows(
@@ -140,9 +153,18 @@ def parse_rows(
         row = parse_row(line, cells, columns, today)
         if isinstance(row, RosterRow):
             if row.id_number and row.id_number in first_id:
-                row = RowError(line, f"身份证号 repeats line {first_id[row.id_number]}")
+                first = first_id[row.id_number]
+                row = RowError(
+                    line, "roster_id_number_repeated", f"身份证号与第 {first} 行重复", f"身份证号 repeats line {first}"
+                )
             elif not row.id_number and row.staff_no and row.staff_no in first_staff:
-                row = RowError(line, f"工号 {row.staff_no} repeats line {first_staff[row.staff_no]}")
+                first = first_staff[row.staff_no]
+                row = RowError(
+                    line,
+                    "roster_staff_no_repeated",
+                    f"工号 {row.staff_no} 与第 {first} 行重复",
+                    f"工号 {row.staff_no} repeats line {first}",
+                )
             else:
                 if row.id_number:
                     first_id[row.id_number] = line
@@ -187,7 +209,11 @@ def _text(value: object) -> str:
 def _id_number(value: object) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # Excel turns an 18-digit number into a float and loses its last digits.
-        raise ValueError("身份证号 was stored as a number and lost digits; format the column as text")
+        raise Invalid(
+            "roster_id_number_as_number",
+            zh="身份证号被存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写",
+            en="身份证号 was stored as a number and lost digits; format the column as text",
+        )
     text = _text(value)
     if not text:
         return None
@@ -195,7 +221,7 @@ def _id_number(value: object) -> str | None:
         # The same rule as enrolment over HTTP (GB 11643 shape, birth date, check digit).
         return personal_data.normalise_id_number(text)
     except Invalid as exc:
-        raise ValueError(f"身份证号: {exc.detail}") from None
+        raise Invalid(exc.code, zh=f"身份证号：{exc.zh}", en=f"身份证号: {exc.en}") from None
 
 
 def _gender(value: object, id_number: str | None) -> str:
@@ -203,13 +229,21 @@ def _gender(value: object, id_number: str | None) -> str:
     from_id = None if id_number is None else ("male" if int(id_number[16]) % 2 else "female")
     if not text:
         if from_id is None:
-            raise ValueError("性别 is empty")
+            raise Invalid("roster_gender_missing", zh="性别为空", en="性别 (gender) is empty")
         return from_id
     gender = GENDERS.get(text)
     if gender is None:
-        raise ValueError(f"性别 {_text(value)!r} is not 男/女 (male/female)")
+        raise Invalid(
+            "roster_gender_unknown",
+            zh=f"性别“{_text(value)}”应为“男”或“女”",
+            en=f"性别 {_text(value)!r} is not 男/女 (male/female)",
+        )
     if from_id and gender != from_id:
-        raise ValueError(f"性别 {_text(value)} does not match the 身份证号")
+        raise Invalid(
+            "roster_gender_mismatch",
+            zh=f"性别“{_text(value)}”与身份证号不符",
+            en=f"性别 {_text(value)} does not match the 身份证号",
+        )
     return gender
 
 
@@ -218,7 +252,7 @@ def _staff_no(value: object) -> str | None:
     if not text:
         return None
     if len(text) > 40:
-        raise ValueError("工号 is longer than 40 characters")
+        raise Invalid("roster_staff_no_too_long", zh="工号超过 40 个字符", en="工号 is longer than 40 characters")
     return text
 
 
@@ -229,14 +263,18 @@ def _date(value: object) -> dt.date:
         return value
     text = _text(value)
     if not text:
-        raise ValueError("入会日期 is empty")
+        raise Invalid("roster_joined_on_missing", zh="入会日期为空", en="入会日期 (joining date) is empty")
     match = DATE_TEXT.match(text)
     try:
-        if not match:
-            raise ValueError
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        if match:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise ValueError(f"入会日期 {text!r} is not a date like 2021-09-01") from None
+        pass  # a date shape with an impossible day, like 2021-02-30
+    raise Invalid(
+        "roster_joined_on_invalid",
+        zh=f"入会日期“{text}”不是日期（应如 2021-09-01）",
+        en=f"入会日期 {text!r} is not a date like 2021-09-01",
+    )
 
 
 def _phone(value: object) -> str | None:
@@ -246,24 +284,38 @@ def _phone(value: object) -> str | None:
     try:
         return personal_data.normalise_phone(text)
     except Invalid as exc:
-        raise ValueError(f"手机: {exc.detail}") from None
+        raise Invalid(exc.code, zh=f"手机：{exc.zh}", en=f"手机: {exc.en}") from None
 
 
 def _salary_fen(value: object) -> int | None:
     if value is None or _text(value) == "":
         return None
     if isinstance(value, bool):
-        raise ValueError("基本工资 is not an amount")
+        raise Invalid("roster_salary_invalid", zh="基本工资不是金额", en="基本工资 is not an amount")
     try:
         # str() first: Excel's float 4300.1 must become 4300.10 yuan, not 4300.0999…
         yuan = Decimal(_text(value).replace(",", "").replace("，", ""))
     except InvalidOperation:
-        raise ValueError(f"基本工资 {_text(value)!r} is not an amount in yuan") from None
+        raise Invalid(
+            "roster_salary_invalid",
+            zh=f"基本工资“{_text(value)}”不是以元为单位的金额",
+            en=f"基本工资 {_text(value)!r} is not an amount in yuan",
+        ) from None
     if not yuan.is_finite() or yuan < 0:
-        raise ValueError("基本工资 must be a positive amount in yuan")
+        raise Invalid(
+            "roster_salary_invalid", zh="基本工资须为正数（元）", en="基本工资 must be a positive amount in yuan"
+        )
     if yuan != yuan.quantize(Decimal("0.01")):
-        raise ValueError(f"基本工资 {_text(value)} has more than two decimals (fen)")
+        raise Invalid(
+            "roster_salary_precision",
+            zh=f"基本工资 {_text(value)} 超过两位小数（最小到分）",
+            en=f"基本工资 {_text(value)} has more than two decimals (fen)",
+        )
     fen = int((yuan * 100).to_integral_value(rounding=ROUND_HALF_UP))
     if fen > MAX_SALARY_FEN:
-        raise ValueError(f"基本工资 {_text(value)} is implausibly large")
+        raise Invalid(
+            "roster_salary_too_large",
+            zh=f"基本工资 {_text(value)} 大得不合常理，请核对",
+            en=f"基本工资 {_text(value)} is implausibly large",
+        )
     return fen

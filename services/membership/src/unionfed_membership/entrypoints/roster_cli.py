@@ -62,9 +62,9 @@ def import_roster(organization_id: str, file: Path, import_valid_rows: bool, ope
     except DomainError as exc:
         raise click.ClickException(exc.detail) from None
     for error in summary.refused:
-        click.echo(f"line {error.line}: {error.reason}", err=True)
+        click.echo(f"line {error.line}: {error.en}", err=True)
     for skipped in summary.skipped:
-        click.echo(f"line {skipped.line}: skipped, {skipped.reason} ({skipped.member_id})")
+        click.echo(f"line {skipped.line}: skipped, {skipped.en} ({skipped.member_id})")
     click.echo(
         f"{file.name}: {summary.rows} rows, {summary.created} created, "
         f"{len(summary.skipped)} skipped as already members, {len(summary.refused)} refused"

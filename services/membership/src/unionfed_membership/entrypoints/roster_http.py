@@ -313,7 +313,10 @@ class SkippedRowOut(BaseModel):
 
 class RefusedRowOut(BaseModel):
     line: int = Field(description="the row's line in the file (the header is line 1)")
-    reason: str
+    code: str = Field(
+        description="stable name of the refusal, e.g. roster_gender_unknown", examples=["roster_name_missing"]
+    )
+    reason: str = Field(description="why, in the caller's language (Accept-Language)")
 
 
 class RosterImportOut(BaseModel):
@@ -365,7 +368,7 @@ async def import_roster(
     summary = await roster_import.import_roster(
         runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows, dry_run=dry_run
     )
-    body = summary.as_dict()
+    body = summary.as_dict(language_of(request))
     if not summary.imported and not summary.dry_run:
         valid = summary.rows - len(summary.refused)
         refusal = problem_response(

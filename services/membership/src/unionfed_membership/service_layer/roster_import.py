@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import RosterQueries
 from unionfed_membership.domain.model import Organization
-from unionfed_membership.domain.roster import HeaderError, RosterRow, RowError, map_headers, parse_rows
+from unionfed_membership.domain.roster import RosterRow, RowError, map_headers, parse_rows
 from unionfed_membership.service_layer import clock, commands, handlers
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, DomainError, Invalid
@@ -45,7 +45,12 @@ Progress = Callable[[int, int], None]
 class Skipped:
     line: int
     member_id: str
-    reason: str
+    zh: str
+    en: str
+
+    @classmethod
+    def already_a_member(cls, line: int, member_id: object) -> "Skipped":
+        return cls(line, str(member_id), "已是会员", "already a member")
 
 
 @dataclass
@@ -60,7 +65,8 @@ class ImportSummary:
     dry_run: bool = False
     to_create: int = 0  # on a dry run: the good rows that are not members yet
 
-    def as_dict(self) -> dict:
+    def as_dict(self, language: str = "zh-CN") -> dict:
+        """The summary with every reason in ``language`` (``zh-CN`` or ``en``)."""
         return {
             "organization_id": self.organization_id,
             "filename": self.filename,
@@ -71,8 +77,11 @@ class ImportSummary:
             "created": self.created,
             "skipped_already_members": len(self.skipped),
             "refused": len(self.refused),
-            "skipped": [vars(s) for s in self.skipped],
-            "refused_rows": [{"line": e.line, "reason": e.reason} for e in self.refused],
+            "skipped": [
+                {"line": s.line, "member_id": s.member_id, "reason": s.en if language == "en" else s.zh}
+                for s in self.skipped
+            ],
+            "refused_rows": [{"line": e.line, "code": e.code, "reason": e.reason(language)} for e in self.refused],
         }
 
 
@@ -201,10 +210,7 @@ async def import_roster(
         union = target if target.kind == "grassroots_union" else await uow.organizations.get(target.parent_id)
         union_ids = [o.id for o in await roster_queries.subtree(uow.session, union)]
     header, table = read_table(filename, data)
-    try:
-        columns = map_headers(header)
-    except HeaderError as exc:
-        raise Invalid(exc.code, zh=exc.zh, en=exc.en) from None
+    columns = map_headers(header)
 
     summary = ImportSummary(organization_id=target.id, filename=filename, rows=len(table))
     good: list[tuple[RosterRow, str]] = []
@@ -226,7 +232,7 @@ async def import_roster(
                 if existing is None:
                     summary.to_create += 1
                 else:
-                    summary.skipped.append(Skipped(row.line, str(existing), "already a member"))
+                    summary.skipped.append(Skipped.already_a_member(row.line, existing))
         return summary
     if summary.refused and not import_valid_rows:
         summary.imported = False
@@ -251,11 +257,21 @@ def _place(row: RosterRow, target: Organization, groups: dict[str, Organization]
     if target.kind == "union_group":
         if row.union_group in (target.id, target.name):
             return target.id
-        return RowError(row.line, f"工会小组 {row.union_group!r} is not {target.name}, the group imported into")
+        return RowError(
+            row.line,
+            "roster_group_mismatch",
+            f"工会小组“{row.union_group}”不是正在导入的小组“{target.name}”",
+            f"工会小组 {row.union_group!r} is not {target.name}, the group imported into",
+        )
     for group in groups.values():
         if row.union_group in (group.id, group.name):
             return group.id
-    return RowError(row.line, f"工会小组 {row.union_group!r} is not a union group of {target.name}")
+    return RowError(
+        row.line,
+        "roster_group_unknown",
+        f"工会小组“{row.union_group}”不是“{target.name}”下的工会小组",
+        f"工会小组 {row.union_group!r} is not a union group of {target.name}",
+    )
 
 
 async def _import_one(uow_factory, principal, target, union_ids, row, organization_id, summary) -> None:
@@ -264,7 +280,7 @@ async def _import_one(uow_factory, principal, target, union_ids, row, organizati
     async with uow_factory() as uow:
         existing = await _existing_member(uow, target, union_ids, row)
         if existing is not None:
-            summary.skipped.append(Skipped(row.line, str(existing), "already a member"))
+            summary.skipped.append(Skipped.already_a_member(row.line, existing))
             return
         command = commands.EnrolMember(
             display_name=row.display_name,
@@ -279,10 +295,10 @@ async def _import_one(uow_factory, principal, target, union_ids, row, organizati
             await handlers.enrol_member(uow, principal, organization_id, command)
         except Conflict as exc:
             # Someone enrolled the same person since we looked: still not a duplicate.
-            summary.skipped.append(Skipped(row.line, exc.detail.rsplit(" ", 1)[-1], exc.detail))
+            summary.skipped.append(Skipped.already_a_member(row.line, exc.en.rsplit(" ", 1)[-1]))
             return
         except DomainError as exc:
-            summary.refused.append(RowError(row.line, exc.detail))
+            summary.refused.append(RowError.of(row.line, exc))
             return
         summary.created += 1
 
