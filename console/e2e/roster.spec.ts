@@ -80,3 +80,24 @@ test("a roster with bad rows is refused line by line and imports nothing; the co
   await expect(drawer.getByText(/尚未选举委员会|第 \d+ 届委员会/).first()).toBeVisible();
   await checkPage(page, "committee-terms");
 });
+
+test("a long roster shows the rows imported so far while the server enrols them", async ({ page }) => {
+  test.slow();
+  const tag = Date.now().toString(36).slice(-5);
+  const total = 400;
+  await signIn(page, account(OFFICER), `/o/${SCHOOL}/members`);
+  await page.getByTestId("roster-open").click();
+  const dialog = page.getByRole("dialog");
+  await chooseFile(
+    dialog,
+    Array.from({ length: total }, (_, i) => `批量${tag}${i},${i % 2 ? "男" : "女"},,,B${tag}${i},2020-09-01,4300`),
+  );
+  await dialog.getByTestId("roster-check").click();
+  await expect(dialog.getByTestId("roster-checked")).toContainText(`将新建 ${total} 名会员`);
+  await dialog.getByTestId("roster-import-run").click();
+  // The server's own count, streamed as it goes: some rows done, not yet all of them.
+  await expect(dialog.getByTestId("roster-steps")).toHaveText(new RegExp(`^正在导入：已处理 ([1-9]\\d{0,2}) / ${total} 行$`));
+  await expect(dialog.getByTestId("roster-done")).toContainText(`导入完成：新建 ${total} 人`, { timeout: 120_000 });
+  await searchName(page, `批量${tag}399`);
+  await expect(rows(page)).toHaveCount(1);
+});

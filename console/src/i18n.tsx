@@ -341,6 +341,7 @@ const zh = {
     importValid: (count: number) => `忽略有误的行，导入其余（新建 ${count} 人）`,
     uploading: "正在上传…",
     importing: "正在导入…",
+    importedSoFar: (done: number, total: number) => `正在导入：已处理 ${done} / ${total} 行`,
     done: (created: number, skipped: number, refused: number) =>
       `导入完成：新建 ${created} 人，已是会员跳过 ${skipped} 人，有误未导入 ${refused} 行`,
     close: "关闭",
@@ -1104,6 +1105,7 @@ const en: Strings = {
     importValid: (count: number) => `Skip the invalid rows, import the rest (${count} new)`,
     uploading: "Uploading…",
     importing: "Importing…",
+    importedSoFar: (done: number, total: number) => `Importing: ${done} of ${total} rows done`,
     done: (created: number, skipped: number, refused: number) =>
       `Imported: ${created} new, ${skipped} already members skipped, ${refused} invalid rows not imported`,
     close: "Close",

@@ -126,9 +126,14 @@ export function fileNameOf(disposition: string): string | undefined {
 
 export const newIdempotencyKey = () => crypto.randomUUID();
 
+/** How far a long import has come, from the server's NDJSON lines: `done` of `total` rows. */
+export type Steps = (done: number, total: number) => void;
+
 /**
  * Posts a file (multipart form) and reports how much of it has been sent: fetch cannot tell upload
  * progress, XMLHttpRequest can. Answers as `call` does; a refusal throws the same Problem.
+ * With `onSteps` it asks for NDJSON (`{"done", "total"}` lines as the server works, then
+ * `{"summary"}` or `{"problem"}`) and reports each step as it arrives.
  */
 export function upload<T>(
   service: Service,
@@ -136,17 +141,41 @@ export function upload<T>(
   query: Query,
   form: FormData,
   onProgress?: (sent: number, total: number) => void,
+  onSteps?: Steps,
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", url(service, path, query));
-    request.setRequestHeader("Accept", "application/json");
+    request.setRequestHeader("Accept", onSteps ? "application/x-ndjson, application/json" : "application/json");
     request.setRequestHeader("Accept-Language", acceptLanguage());
     const token = accessToken();
     if (token) request.setRequestHeader("Authorization", `Bearer ${token}`);
     request.upload.onprogress = (event) => onProgress?.(event.loaded, event.total);
+    const streamed = () => (request.getResponseHeader("Content-Type") ?? "").startsWith("application/x-ndjson");
+    const lines = () =>
+      request.responseText
+        .split("\n")
+        .filter((line) => line.trim())
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as { done?: number; total?: number; summary?: T; problem?: ProblemBody }];
+          } catch {
+            return []; // the last line may still be arriving
+          }
+        });
+    request.onprogress = () => {
+      if (!onSteps || !streamed()) return;
+      const step = lines().filter((line) => line.total !== undefined).pop();
+      if (step) onSteps(step.done ?? 0, step.total ?? 0);
+    };
     request.onerror = () => reject(new Problem(0, { title: "network error" }));
     request.onload = () => {
+      if (request.status === 200 && streamed()) {
+        const last = lines().pop();
+        if (last?.summary !== undefined) resolve(last.summary);
+        else reject(new Problem(500, last?.problem ?? { status: 500, title: request.statusText }));
+        return;
+      }
       let body: unknown = undefined;
       try {
         body = JSON.parse(request.responseText);

@@ -4997,13 +4997,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The summary; asked as NDJSON, a line per step of the import and then the summary */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RosterImportOut"];
+                    /**
+                     * @example {"done": 120, "total": 480}
+                     *     {"summary": {"created": 480, "...": "..."}}
+                     */
+                    "application/x-ndjson": string;
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */

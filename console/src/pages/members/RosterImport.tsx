@@ -27,7 +27,8 @@ interface Run {
 
 /**
  * 名册导入: the file is checked first (a dry run: every refused row with its Excel line and reason,
- * nothing imported); only a checked file is imported, with the upload's progress, then the result.
+ * nothing imported); only a checked file is imported, with the upload's progress, then the rows
+ * imported so far as the server reports them, then the result.
  */
 export function RosterImport({ org, onClose }: { org: string; onClose: () => void }) {
   const { t } = useI18n();
@@ -38,6 +39,7 @@ export function RosterImport({ org, onClose }: { org: string; onClose: () => voi
   const here = organizations.find((o) => o.id === org);
   const queryClient = useQueryClient();
   const [sent, setSent] = useState(0);
+  const [steps, setSteps] = useState<{ done: number; total: number }>();
   const [checked, setChecked] = useState<RosterImport>();
   const [done, setDone] = useState<RosterImport>();
 
@@ -46,12 +48,14 @@ export function RosterImport({ org, onClose }: { org: string; onClose: () => voi
       const body = new FormData();
       body.append("file", run.file, run.file.name);
       setSent(0);
+      setSteps(undefined);
       return upload<RosterImport>(
         "membership",
         `/v1/organizations/${encodeURIComponent(run.union)}/roster-imports`,
         { dry_run: run.dryRun || undefined, import_valid_rows: run.importValidRows || undefined },
         body,
         (loaded, total) => setSent(total ? Math.round((loaded / total) * 100) : 0),
+        run.dryRun ? undefined : (done, total) => setSteps({ done, total }),
       );
     },
     onSuccess: (answer) => {
@@ -147,8 +151,17 @@ export function RosterImport({ org, onClose }: { org: string; onClose: () => voi
       )}
       {importing && (
         <div style={{ marginTop: 16 }} data-testid="roster-progress">
-          <Progress percent={sent < 100 ? sent : 99} status="active" aria-label={r.title} />
-          <Typography.Text>{sent < 100 ? r.uploading : r.importing}</Typography.Text>
+          {steps ? (
+            <>
+              <Progress percent={Math.floor((steps.done * 100) / Math.max(steps.total, 1))} status="active" aria-label={r.title} />
+              <Typography.Text data-testid="roster-steps">{r.importedSoFar(steps.done, steps.total)}</Typography.Text>
+            </>
+          ) : (
+            <>
+              <Progress percent={sent < 100 ? sent : 99} status="active" aria-label={r.title} />
+              <Typography.Text>{sent < 100 ? r.uploading : r.importing}</Typography.Text>
+            </>
+          )}
         </div>
       )}
       {done && (

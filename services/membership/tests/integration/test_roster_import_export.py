@@ -4,12 +4,14 @@ import asyncio
 import csv
 import datetime as dt
 import io
+import json
 
 import click
 import httpx
 import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import text
 
 from tests.pytest_infra import bearer, service_env, unique
 from unionfed_membership.entrypoints import roster_cli, roster_http
@@ -289,3 +291,43 @@ async def test_the_cli_imports_with_progress_and_refuses_a_file_with_bad_rows(sc
     partial = await asyncio.to_thread(invoke, str(bad), "--import-valid-rows")
     assert partial.exit_code == 0 and "2 rows, 1 created" in partial.output
     assert len(await members_of(api, union, officer)) == 151
+
+
+async def test_an_import_asked_as_ndjson_reports_each_step_then_the_summary_and_keeps_the_actor(school, build_service):
+    api, officer, _county, union, _group, _other, database = school
+    rows = [[f"进度{i}", "女", "", "", f"P{i}", "2020-09-01", "", ""] for i in range(7)]
+    streamed = await upload(api, union, {**officer, "Accept": "application/x-ndjson"}, "名册.xlsx", xlsx(rows), XLSX)
+    assert streamed.status_code == 200 and streamed.headers["content-type"].startswith("application/x-ndjson")
+    assert streamed.headers["x-accel-buffering"] == "no", "the gateway must pass the lines on as they come"
+    lines = [json.loads(line) for line in streamed.text.splitlines()]
+    steps, [last] = lines[:-1], lines[-1:]
+    assert steps and all(s["total"] == 7 for s in steps) and steps[-1]["done"] == 7
+    assert [s["done"] for s in steps] == sorted({s["done"] for s in steps}), "each step later than the one before"
+    assert (last["summary"]["created"], last["summary"]["imported"], last["summary"]["refused_rows"]) == (7, True, [])
+    assert len(await members_of(api, union, officer)) == 7
+
+    # The enrolments are the officer's own, as in a plain import: their events name who did it.
+    runtime = await build_service(definition, database=database, start=False)
+    async with runtime.session_factory() as session:
+        actors = (
+            (
+                await session.execute(
+                    text("SELECT DISTINCT headers->>'ce_actor' FROM outbox WHERE event_type LIKE '%member_joined%'")
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert actors == ["officer-li"]
+
+    # A file with refused rows still answers 422 before any line, and imports nothing.
+    bad = await upload(
+        api,
+        union,
+        {**officer, "Accept": "application/x-ndjson"},
+        "名册.xlsx",
+        xlsx([["", "女", "", "", "", "2020-09-01", "", ""]]),
+        XLSX,
+    )
+    assert bad.status_code == 422 and bad.json()["refused_rows"][0]["code"] == "roster_name_missing"
+    assert len(await members_of(api, union, officer)) == 7

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.dues import Arrears, DuesPolicy, Outcome
 from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organization, Period
+from unionfed_membership.entrypoints import import_progress
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, dues_sheets, membership_reports, roster_export, roster_import
 from unionfed_shared.documents import spreadsheet
@@ -334,7 +335,21 @@ class RosterImportOut(BaseModel):
 
 
 # A file stopped by bad rows answers 422: a problem that carries this summary's fields too.
-@router.post("/organizations/{organization_id}/roster-imports", response_model=RosterImportOut)
+@router.post(
+    "/organizations/{organization_id}/roster-imports",
+    response_model=RosterImportOut,
+    responses={
+        200: {
+            "content": {
+                import_progress.MEDIA_TYPE: {
+                    "schema": {"type": "string"},
+                    "example": '{"done": 120, "total": 480}\n{"summary": {"created": 480, "...": "..."}}\n',
+                }
+            },
+            "description": "The summary; asked as NDJSON, a line per step of the import and then the summary",
+        }
+    },
+)
 @exempt("a re-import skips everyone already enrolled; one transaction per member on purpose")
 async def import_roster(
     request: Request,
@@ -365,6 +380,16 @@ async def import_roster(
             en=f"the upload exceeds the limit of {roster_import.MAX_BYTES} bytes; split the file",
         )
     name = file.filename or "roster.csv"
+    if import_progress.wants_progress(request.headers.get("accept")) and not dry_run:
+        # Checked first, so that a file with refused rows answers 422 (below) before any line is sent.
+        checked = await roster_import.import_roster(runtime.uow, principal, organization_id, name, data, dry_run=True)
+        if import_valid_rows or not checked.refused:
+            return import_progress.streamed(
+                lambda progress: roster_import.import_roster(
+                    runtime.uow, principal, organization_id, name, data, import_valid_rows=True, progress=progress
+                ),
+                language_of(request),
+            )
     summary = await roster_import.import_roster(
         runtime.uow, principal, organization_id, name, data, import_valid_rows=import_valid_rows, dry_run=dry_run
     )
