@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Invalid
 
+# The reference of a grant's hold in finance (``grant/<id>``): finance's answers find the grant by it.
+REFERENCE_PREFIX = "grant/"
+
 VISIT_TYPES = {
     "hospitalised": "住院慰问",
     "wedding": "结婚慰问",

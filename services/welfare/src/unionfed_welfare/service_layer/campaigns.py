@@ -260,9 +260,6 @@ async def on_campaign_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
         await uow.session.execute(update(campaigns).where(campaigns.c.id == campaign_id).values(**values))
 
 
-money.on_settled(rules.REFERENCE_PREFIX, on_campaign_settled)
-
-
 # Insurance claims
 
 

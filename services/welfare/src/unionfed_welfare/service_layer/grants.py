@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_refusal, decode_cursor, page_of
@@ -226,7 +227,7 @@ async def record(uow: UnitOfWork, principal: Principal, organization_id: str, co
         category="welfare",
         amount_fen=amount,
         purpose=f"{rules.visit_label(command.visit_type, language)} {command.occasion_on}",
-        reference=f"grant/{grant_id}",
+        reference=f"{rules.REFERENCE_PREFIX}{grant_id}",
     )
     try:
         await uow.session.execute(
@@ -492,3 +493,18 @@ async def _view(uow: UnitOfWork, grant: dict) -> dict:
         "paid_on": hold["paid_on"] if hold["status"] == "paid" else None,
         "goods": [dict(g) for g in goods.mappings()],
     }
+
+
+async def on_grant_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+    """A refused payment puts the grant back to recorded: its hold is reserved again, to be approved once more.
+
+    Without it the grant stays ``approved`` and approving it again (with another date) is refused.
+    """
+    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != "reserved":
+        return
+    grant_id = uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX))
+    await uow.session.execute(
+        update(grants)
+        .where(grants.c.id == grant_id, grants.c.hold_id == hold["hold_id"], grants.c.status == "approved")
+        .values(status="recorded", approved_by=None, approved_at=None)
+    )

@@ -438,9 +438,6 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
     )
 
 
-money.on_settled(rules.REFERENCE_PREFIX, on_greeting_settled)
-
-
 async def sign_sheet_rows(uow: UnitOfWork, batch: dict) -> list[dict]:
     """Every recipient of the batch with their union's name, by union then name: the 签收单's rows."""
     query = (

@@ -8,11 +8,12 @@ consistent across crashes.
 
 Finance answers each instruction once with MoneyRequestSettledV1 (reserve → reserved|refused,
 capture → captured|refused, void → voided|refused). Answers to pay and cancel carry finance's
-reference ``hold/<id>``, not ours, so listeners are chosen by the reference stored here.
+reference ``hold/<id>``, not ours, so listeners are chosen by the reference stored here. Which area
+listens to which reference prefix is wired where the service is assembled (``entrypoints/app.py``).
 """
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
@@ -30,25 +31,17 @@ from unionfed_shared.contracts.spending import (
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_welfare.adapters.grant_tables import grants, welfare_hold_answers, welfare_holds
+from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
 from unionfed_welfare.domain.holds import STATUS_ZH, after_answer
 
 Listener = Callable[[UnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
-_listeners: list[tuple[str, Listener]] = []
+AnswerHandler = Callable[[UnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
 
 OPEN = ("requested", "reserved")
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def on_settled(reference_prefix: str, listener: Listener) -> None:
-    """Call ``listener(uow, hold, settled)`` in the answer's transaction for holds of this prefix."""
-    if not reference_prefix:
-        raise ValueError("a listener needs a non-empty reference prefix")
-    if (reference_prefix, listener) not in _listeners:
-        _listeners.append((reference_prefix, listener))
 
 
 async def reserve(
@@ -150,67 +143,52 @@ async def holds(session: AsyncSession, hold_ids) -> dict[UUID, dict]:
     return {row["hold_id"]: dict(row) for row in rows}
 
 
-async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
-    """Record finance's answer on our hold, once, then tell the area that asked."""
-    if event.hold_id is None:
-        return
-    hold = (
-        (
-            await uow.session.execute(
-                select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update()
+def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
+    """The handler of finance's answers: each is recorded on its hold once, then the listener of
+    the hold's reference prefix (``grant/``, ``greeting/`` …) is called in the same transaction."""
+    if not all(listeners):
+        raise ValueError("a listener needs a non-empty reference prefix")
+
+    async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
+        if event.hold_id is None:
+            return
+        hold = (
+            (
+                await uow.session.execute(
+                    select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update()
+                )
             )
+            .mappings()
+            .first()
         )
-        .mappings()
-        .first()
-    )
-    if hold is None:  # another service's hold, or a treasurer's command
-        return
-    # The inbox drops a redelivered event; this key also drops the same answer under another id.
-    recorded = await uow.session.scalar(
-        pg_insert(welfare_hold_answers)
-        .values(
-            journal_event_id=event.journal_event_id,
-            hold_id=event.hold_id,
-            operation=event.operation,
-            outcome=event.outcome,
-            reason=event.reason,
-            warnings=list(event.warnings),
+        if hold is None:  # another service's hold, or a treasurer's command
+            return
+        # The inbox drops a redelivered event; this key also drops the same answer under another id.
+        recorded = await uow.session.scalar(
+            pg_insert(welfare_hold_answers)
+            .values(
+                journal_event_id=event.journal_event_id,
+                hold_id=event.hold_id,
+                operation=event.operation,
+                outcome=event.outcome,
+                reason=event.reason,
+                warnings=list(event.warnings),
+            )
+            .on_conflict_do_nothing()
+            .returning(welfare_hold_answers.c.journal_event_id)
         )
-        .on_conflict_do_nothing()
-        .returning(welfare_hold_answers.c.journal_event_id)
-    )
-    if recorded is None:
-        return
-    values: dict = {"status": after_answer(hold["status"], event.operation, event.outcome)}
-    if event.outcome == "refused":
-        values["reason"] = event.reason
-    await _set(uow, event.hold_id, **values)
-    updated = {**hold, **values}
-    for prefix, listener in list(_listeners):
-        if updated["reference"].startswith(prefix):
-            await listener(uow, updated, event)
+        if recorded is None:
+            return
+        values: dict = {"status": after_answer(hold["status"], event.operation, event.outcome)}
+        if event.outcome == "refused":
+            values["reason"] = event.reason
+        await _set(uow, event.hold_id, **values)
+        updated = {**hold, **values}
+        for prefix, listener in listeners.items():
+            if updated["reference"].startswith(prefix):
+                await listener(uow, updated, event)
 
-
-HANDLERS: dict = {MoneyRequestSettledV1: on_money_request_settled}
-GRANT_PREFIX = "grant/"
-
-
-async def on_grant_payment_refused(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
-    """A refused payment puts the grant back to recorded: its hold is reserved again, to be approved once more.
-
-    Without it the grant stays ``approved`` and approving it again (with another date) is refused.
-    """
-    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != "reserved":
-        return
-    grant_id = UUID(hold["reference"].removeprefix(GRANT_PREFIX))
-    await uow.session.execute(
-        update(grants)
-        .where(grants.c.id == grant_id, grants.c.hold_id == hold["hold_id"], grants.c.status == "approved")
-        .values(status="recorded", approved_by=None, approved_at=None)
-    )
-
-
-on_settled(GRANT_PREFIX, on_grant_payment_refused)
+    return on_money_request_settled
 
 
 async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
