@@ -208,7 +208,7 @@ export interface paths {
             cookie?: never;
         };
         /** Every entry of a term with its source, actor and trace, totals and the chain check (民主理财) */
-        get: operations["audit_pack_v1_organizations__organization_id__audit_pack_get"];
+        get: operations["read_audit_pack_v1_organizations__organization_id__audit_pack_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2495,7 +2495,7 @@ export interface operations {
             };
         };
     };
-    audit_pack_v1_organizations__organization_id__audit_pack_get: {
+    read_audit_pack_v1_organizations__organization_id__audit_pack_get: {
         parameters: {
             query: {
                 /** @description first day, YYYY-MM-DD */

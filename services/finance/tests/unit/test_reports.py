@@ -8,27 +8,29 @@ import uuid
 
 import pytest
 
-from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
-from unionfed_finance.service_layer.reports import (
+from unionfed_finance.service_layer.audit_pack import (
     AUDIT_COLUMNS,
-    BOM,
     AuditEntry,
     AuditLine,
     AuditPack,
     ChainResult,
+    account_totals,
+    chain_result,
+    render_audit_csv,
+    render_audit_html,
+)
+from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
+from unionfed_finance.service_layer.reports import (
+    BOM,
     LedgerHead,
     Movement,
     Period,
     WelfareEntry,
-    account_totals,
     build_disclosure,
-    chain_result,
     consolidate,
     format_yuan,
     pseudonym,
     pseudonymise,
-    render_audit_csv,
-    render_audit_html,
     render_disclosure_csv,
     shanghai_time,
 )

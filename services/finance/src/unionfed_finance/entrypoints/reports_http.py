@@ -19,7 +19,7 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.entrypoints.http import BOOK_READERS
-from unionfed_finance.service_layer import disclosure_check, disclosure_html, report_sheets, reports
+from unionfed_finance.service_layer import audit_pack, disclosure_check, disclosure_html, report_sheets, reports
 from unionfed_shared import openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.documents import pdf, spreadsheet
@@ -197,11 +197,11 @@ async def _signed_head(
 # ---------------------------------------------------------------- term audit pack
 
 
-def _audit_entry(row: dict) -> reports.AuditEntry:
+def _audit_entry(row: dict) -> audit_pack.AuditEntry:
     def text(value) -> str | None:
         return None if value is None else str(value)
 
-    return reports.AuditEntry(
+    return audit_pack.AuditEntry(
         id=str(row["id"]),
         sequence=row["sequence"],
         effective_date=row["effective_date"],
@@ -225,7 +225,7 @@ def _audit_entry(row: dict) -> reports.AuditEntry:
         hash=row["hash"],
         recorded_at=row["recorded_at"],
         lines=tuple(
-            reports.AuditLine(l["line_no"], l["account_code"], l["debit_fen"], l["credit_fen"], l["counterparty_id"])
+            audit_pack.AuditLine(l["line_no"], l["account_code"], l["debit_fen"], l["credit_fen"], l["counterparty_id"])
             for l in row["lines"]
         ),
     )
@@ -233,13 +233,13 @@ def _audit_entry(row: dict) -> reports.AuditEntry:
 
 async def build_audit_pack(
     session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period
-) -> reports.AuditPack:
+) -> audit_pack.AuditPack:
     # Imported here: the chain verifier is its own module and may be deployed after this one.
     from unionfed_finance.adapters.chain import verify_chain
 
-    chain = reports.chain_result(await verify_chain(session, org["id"]))
+    chain = audit_pack.chain_result(await verify_chain(session, org["id"]))
     entries = tuple(_audit_entry(row) for row in await queries.entries(session, org["id"], period.bounds))
-    return reports.AuditPack(
+    return audit_pack.AuditPack(
         organization_id=org["id"],
         organization_name=org["name"],
         period=period,
@@ -247,7 +247,7 @@ async def build_audit_pack(
         head=head,
         chain=chain,
         entries=entries,
-        totals=reports.account_totals(entries),
+        totals=audit_pack.account_totals(entries),
     )
 
 
@@ -258,7 +258,7 @@ async def build_audit_pack(
     openapi_extra=TERM_REQUIRED,
     summary="Every entry of a term with its source, actor and trace, totals and the chain check (民主理财)",
 )
-async def audit_pack(
+async def read_audit_pack(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
@@ -277,8 +277,8 @@ async def audit_pack(
         lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
     if output == "csv":
         name = f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
-        return _csv(reports.render_audit_csv(pack, lang), name)
-    return HTMLResponse(reports.render_audit_html(pack, lang))
+        return _csv(audit_pack.render_audit_csv(pack, lang), name)
+    return HTMLResponse(audit_pack.render_audit_html(pack, lang))
 
 
 # ---------------------------------------------------------------- entry trace
