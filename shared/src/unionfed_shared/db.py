@@ -3,7 +3,7 @@
 import json
 
 import asyncpg
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -72,3 +72,14 @@ async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> No
         # straight to the driver before any would commit on its own, outside the transaction.
         await connection.exec_driver_sql("SELECT 1")
     await raw.copy_records_to_table(table.name, columns=columns, records=records)
+
+
+async def read_snapshot(session: AsyncSession) -> None:
+    """Let a multi-query read see one snapshot (repeatable read, read only): a report's figures and
+    its ledger head, or a chain walked while entries are appended, agree with each other.
+
+    Only possible as the transaction's first statement; a caller already inside a transaction
+    keeps its own isolation.
+    """
+    if not session.in_transaction():
+        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import accounts, ledgers, posting_lines, postings
@@ -26,6 +26,7 @@ from unionfed_finance.domain.chain import (
     value_digest,
 )
 from unionfed_finance.domain.ledger import GENESIS_HASH, STANDARD_CHART, account_spec
+from unionfed_shared import db
 from unionfed_shared.errors import Invalid
 
 BATCH_SIZE = 1000
@@ -75,16 +76,6 @@ class _Finding:
     problem: Break
     detail: str
     fields: tuple[str, ...] = ()
-
-
-async def read_consistently(session: AsyncSession) -> None:
-    """One snapshot for a multi-query read, so entries appended meanwhile cannot look like a break.
-
-    Only possible as the transaction's first statement; a caller already inside a transaction
-    keeps its own isolation.
-    """
-    if not session.in_transaction():
-        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
 
 async def _lines_of(session: AsyncSession, posting_ids: list) -> dict:
@@ -276,7 +267,7 @@ async def _explain_gap(session: AsyncSession, organization_id: str, expected: in
 
 async def verify_chain(session: AsyncSession, organization_id: str) -> ChainReport:
     """Re-verify one ledger from sequence 1; the report names the first broken entry and column."""
-    await read_consistently(session)
+    await db.read_snapshot(session)
     head = (
         await session.execute(
             select(ledgers.c.last_sequence, ledgers.c.last_hash).where(ledgers.c.organization_id == organization_id)

@@ -1,6 +1,6 @@
 """The reads behind finance reports: period movements, entries with their sources, subtrees.
 
-Reports run several queries; :func:`begin_snapshot` makes them all see one snapshot, so an
+Reports run several queries; :func:`unionfed_shared.db.read_snapshot` makes them all see one snapshot, so an
 entry appended meanwhile cannot make the opening, the movements and the head disagree.
 """
 
@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import uuid
 
-from sqlalchemy import and_, any_, func, literal, or_, select, text
+from sqlalchemy import and_, any_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import (
@@ -33,12 +33,6 @@ Period = tuple[dt.date, dt.date]  # first and last day, inclusive
 def _in_path(organization_id: str):
     """The organization is this directory row or one of its ancestors (its subtree)."""
     return literal(organization_id) == any_(directory.organizations.c.path)
-
-
-async def begin_snapshot(session: AsyncSession) -> None:
-    """Start a read-only repeatable-read transaction; must be the session's first statement."""
-    if not session.in_transaction():
-        await session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
 
 
 async def organization(session: AsyncSession, organization_id: str) -> dict | None:

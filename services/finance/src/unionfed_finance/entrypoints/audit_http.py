@@ -29,6 +29,7 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.service_layer import reports
 from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
+from unionfed_shared import db
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid, Unavailable
 from unionfed_shared.http import CurrentPrincipal
@@ -132,7 +133,7 @@ async def ledger_chain(
     organization_id: str, request: Request, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> ChainVerification:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
         report = await verify_chain(session, organization_id)
     return _chain_verification(report, language_of(request))
@@ -172,7 +173,7 @@ class SignedHead(BaseModel):
 )
 async def ledger_head(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> Response:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
         key = _signing_key(runtime.settings)
         try:
@@ -257,7 +258,7 @@ async def verify_head(
         )
     language = language_of(request)
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
         trusted = _trusted_keys(runtime.settings)
         report = await verify_chain(session, organization_id)

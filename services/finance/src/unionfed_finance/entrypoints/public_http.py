@@ -34,6 +34,7 @@ from unionfed_finance.adapters.signed_head import (
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.reports_http import build_disclosure
 from unionfed_finance.service_layer import disclosure_check, reports
+from unionfed_shared import db
 from unionfed_shared.errors import Unavailable
 from unionfed_shared.http import CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
@@ -112,7 +113,7 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
     }
     signature = _signature_status(runtime.settings, printed)
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         org = await queries.organization(session, printed.organization_id)
         on_chain = org is not None and await queries.ledger_head(session, printed.organization_id) is not None
         if on_chain:

@@ -1,6 +1,6 @@
 """Finance reports over HTTP: public disclosure (page, CSV, printable PDF), term audit pack, entry trace, consolidation.
 
-Each report reads one database snapshot (``begin_snapshot``), so its figures, the ledger head
+Each report reads one database snapshot (``db.read_snapshot``), so its figures, the ledger head
 it names and the chain verification all describe the same state of the books.
 """
 
@@ -20,7 +20,7 @@ from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import audit_pack, disclosure_check, disclosure_html, report_sheets, reports
-from unionfed_shared import openapi_problems
+from unionfed_shared import db, openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.documents import pdf, spreadsheet
 from unionfed_shared.errors import NotFound
@@ -143,7 +143,7 @@ async def disclosure(
     ),
 ) -> Response:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         # Public within the union: every role in scope, members included; no role check.
         org, head = await _books_in_scope(session, principal, organization_id)
         # The statement speaks the language its entries were written in, unless asked otherwise.
@@ -268,7 +268,7 @@ async def read_audit_pack(
     lang: Literal["zh", "en"] | None = Query(None, description="default: the federation's language"),
 ) -> Response:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         org, head = await _books_in_scope(session, principal, organization_id)
         principal.require_role(*AUDIT_PACK_READERS)
         period = reports.Period.parse(starts, ends)
@@ -374,7 +374,7 @@ class PostingTrace(BaseModel):
 @router.get("/postings/{posting_id}/trace", response_model=PostingTrace, summary="Walk one entry back to its cause")
 async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> PostingTrace:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         entry = await queries.posting(session, posting_id)
         path = await directory.path_of(session, entry["organization_id"]) if entry else None
         if entry is None or path is None or not principal.can_see(path):
@@ -475,7 +475,7 @@ async def consolidated(
     output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
 ) -> Consolidated | Response:
     async with runtime.session_factory() as session:
-        await queries.begin_snapshot(session)
+        await db.read_snapshot(session)
         await directory.require_in_scope(session, principal, organization_id)
         principal.require_role(*BOOK_READERS)
         included = await queries.subtree_ledgers(session, organization_id)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters.chain import read_consistently, verify_chain
+from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.domain.ledger import account_spec
+from unionfed_shared import db
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import DuesCollectedV1
@@ -581,5 +582,5 @@ CHECKS: tuple[Callable[[AsyncSession], Awaitable[CheckResult]], ...] = (
 
 async def reconcile(session: AsyncSession) -> ReconcileReport:
     """Run every check on one snapshot of the finance database."""
-    await read_consistently(session)
+    await db.read_snapshot(session)
     return ReconcileReport([await check(session) for check in CHECKS])
