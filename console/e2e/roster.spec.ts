@@ -98,6 +98,8 @@ test("a long roster shows the rows imported so far while the server enrols them"
   // The server's own count, streamed as it goes: some rows done, not yet all of them.
   await expect(dialog.getByTestId("roster-steps")).toHaveText(new RegExp(`^正在导入：已处理 ([1-9]\\d{0,2}) / ${total} 行$`));
   await expect(dialog.getByTestId("roster-done")).toContainText(`导入完成：新建 ${total} 人`, { timeout: 120_000 });
+  await dialog.getByTestId("roster-done").getByRole("button", { name: /关\s*闭/ }).click();
+  await expect(dialog).toBeHidden();
   await searchName(page, `批量${tag}399`);
   await expect(rows(page)).toHaveCount(1);
 });

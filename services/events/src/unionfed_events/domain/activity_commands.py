@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import (
     AwareDatetime,
-    BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -16,6 +14,7 @@ from pydantic import (
 )
 
 from unionfed_events.domain.activities import check_deadline, check_end
+from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid, field_refusal
@@ -28,17 +27,13 @@ else:
     NonNegativeFen = whole(ge=0, le=10**12)
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class BudgetItem(_Command):
+class BudgetItem(Command):
     kind: Literal["cost", "prizes"] = Field(description="prizes: the prize money paid when awards are published")
     label: Text
     amount_fen: PositiveRequestFen
 
 
-class CreateActivity(_Command):
+class CreateActivity(Command):
     title: Text
     kind: ActivityKind
     description: str = Field(default="", max_length=2000)
@@ -87,25 +82,25 @@ def _as_field_error(rule, *args) -> None:
         raise field_refusal(refusal.code, zh=refusal.zh, en=refusal.en) from refusal
 
 
-class CancelActivity(_Command):
+class CancelActivity(Command):
     reason: Text
 
 
-class Register(_Command):
+class Register(Command):
     member_id: uuid.UUID
 
 
-class RecordAttendance(_Command):
+class RecordAttendance(Command):
     member_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
     attended: bool = True
 
 
-class CreateTeam(_Command):
+class CreateTeam(Command):
     name: Text
     member_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
 
 
-class RecordAward(_Command):
+class RecordAward(Command):
     category: Text = Field(examples=["女子单打", "团体"])
     level: AwardLevel = Field(description="first 一等奖, second 二等奖, third 三等奖, excellence 优秀奖")
     member_id: uuid.UUID | None = None
@@ -124,11 +119,11 @@ class RecordAward(_Command):
         return self
 
 
-class PublishAwards(_Command):
+class PublishAwards(Command):
     paid_on: dt.date
 
 
-class PayCost(_Command):
+class PayCost(Command):
     amount_fen: PositiveRequestFen
     paid_on: dt.date
     description: Text

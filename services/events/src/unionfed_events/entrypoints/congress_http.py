@@ -9,12 +9,13 @@ import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.service_layer import congress, event_sheets, printed_names, proposal_sheet
+from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
@@ -25,11 +26,7 @@ router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=Idempotent
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PlanSession(_Command):
+class PlanSession(Command):
     kind: Literal["staff", "workers"] = "staff"  # 教代会 or 职代会
     congress_number: int = Field(ge=1, le=1000)
     session_number: int = Field(ge=1, le=1000)
@@ -39,23 +36,23 @@ class PlanSession(_Command):
     min_seconders: int = Field(default=DEFAULT_MIN_SECONDERS, ge=0, le=50)
 
 
-class NameRepresentatives(_Command):
+class NameRepresentatives(Command):
     member_ids: list[uuid.UUID] = Field(min_length=1, max_length=2000)
 
 
-class FileProposal(_Command):
+class FileProposal(Command):
     title: Title
     body: str = Field(min_length=1, max_length=10_000)
 
 
-class AnswerProposal(_Command):
+class AnswerProposal(Command):
     answer: AnswerKind
     text: str | None = Field(default=None, max_length=2000)  # the answer, or the reason of a rejection
     merged_into: uuid.UUID | None = None
     department: str | None = Field(default=None, max_length=200)
 
 
-class OpenVote(_Command):
+class OpenVote(Command):
     title: Title
     present_member_ids: list[uuid.UUID] = Field(max_length=2000)  # signed in (签到) for this vote
     quorum_numerator: int = Field(default=2, ge=1, le=100)
@@ -63,7 +60,7 @@ class OpenVote(_Command):
     pass_rule: PassRule = PassRule.MAJORITY_OF_PRESENT
 
 
-class Ballot(_Command):
+class Ballot(Command):
     choice: Choice
 
 

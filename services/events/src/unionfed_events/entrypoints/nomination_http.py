@@ -4,11 +4,12 @@ import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.nominations import Award, notice_state
 from unionfed_events.service_layer import nominations
+from unionfed_shared.commands import Command
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.wire_values import Day
@@ -16,27 +17,23 @@ from unionfed_shared.wire_values import Day
 router = APIRouter(tags=["awards and nominations"], route_class=IdempotentRoute)
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Nominate(_Command):
+class Nominate(Command):
     member_id: uuid.UUID
     award: Award
     year: int = Field(ge=2000, le=2100)
     citation: str = Field(min_length=1, max_length=5000)  # 主要事迹
 
 
-class Review(_Command):
+class Review(Command):
     note: str | None = Field(default=None, max_length=2000)
 
 
-class Approve(_Command):
+class Approve(Command):
     notice_starts_on: dt.date  # 公示, Beijing dates, both days included
     notice_ends_on: dt.date
 
 
-class Reject(_Command):
+class Reject(Command):
     reason: str = Field(min_length=1, max_length=500)
 
 

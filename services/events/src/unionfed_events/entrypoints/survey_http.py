@@ -8,11 +8,12 @@ import uuid
 from typing import Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_events.service_layer import surveys
+from unionfed_shared.commands import Command
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.wire_values import Whole
@@ -22,24 +23,20 @@ router = APIRouter(tags=["surveys and democratic evaluations"], route_class=Idem
 AnswerValue = Whole | list[Whole] | str | None
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class QuestionIn(_Command):
+class QuestionIn(Command):
     kind: QuestionKind
     text: str = Field(min_length=1, max_length=500)
     options: list[str] | None = Field(default=None, max_length=20)
     required: bool = True
 
 
-class DraftSurvey(_Command):
+class DraftSurvey(Command):
     title: str = Field(min_length=1, max_length=200)
     kind: Literal["survey", "evaluation"] = "survey"
     questions: list[QuestionIn] = Field(min_length=1, max_length=100)
 
 
-class Response(_Command):
+class Response(Command):
     answers: list[AnswerValue] = Field(max_length=100)  # one per question, in order
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -22,6 +22,7 @@ from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.commands import Command
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts.spending import SpendingCategory
 from unionfed_shared.errors import Conflict, Invalid, NotFound
@@ -32,70 +33,66 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RecordEmployerFunds(_Command):
+class RecordEmployerFunds(Command):
     amount_fen: PositiveRequestFen
     received_on: dt.date
     note: Text | None = None  # the federation's language's words for the 2% union funds
 
 
-class PayRemittance(_Command):
+class PayRemittance(Command):
     amount_fen: PositiveRequestFen
     paid_on: dt.date
 
 
-class RecordExpense(_Command):
+class RecordExpense(Command):
     category: SpendingCategory
     amount_fen: PositiveRequestFen
     spent_on: dt.date
     description: Text
 
 
-class RecordDonation(_Command):
+class RecordDonation(Command):
     drive: Slug
     amount_fen: PositiveRequestFen
     received_on: dt.date
     donor: Text = ANONYMOUS_DONOR
 
 
-class DisburseDonations(_Command):
+class DisburseDonations(Command):
     drive: Slug
     amount_fen: PositiveRequestFen
     paid_on: dt.date
     beneficiary: Text
 
 
-class RequestFunds(_Command):
+class RequestFunds(Command):
     amount_fen: PositiveRequestFen
     purpose: Text
 
 
-class DecideFundRequest(_Command):
+class DecideFundRequest(Command):
     approve: bool
     reason: Text | None = None
     paid_on: dt.date | None = None
 
 
-class ReversePosting(_Command):
+class ReversePosting(Command):
     reason: Text
     effective_date: dt.date
 
 
-class ClosePeriod(_Command):
+class ClosePeriod(Command):
     label: Annotated[str, Field(min_length=1, max_length=40)]
     starts_on: dt.date
     ends_on: dt.date
 
 
-class SetBudget(_Command):
+class SetBudget(Command):
     amount_fen: whole(ge=0, le=10**15)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
     policy: Literal["stop", "warn"] = "stop"
 
 
-class SetFundPolicy(_Command):
+class SetFundPolicy(Command):
     employer_funds_remit_per_mille: whole(ge=0, le=1000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
 
 

@@ -4,20 +4,17 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from unionfed_membership.domain.model import PERIOD_PATTERN, Period
 from unionfed_shared import business_time
+from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
 from unionfed_shared.wire_values import PositiveRequestFen, whole
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FoundFederation(_Command):
+class FoundFederation(Command):
     id: OrgId
     name: str = Field(min_length=1, max_length=200)
     time_zone: TimeZoneName = Field(
@@ -27,7 +24,7 @@ class FoundFederation(_Command):
     sector: Sector | None = None
 
 
-class RegisterOrganization(_Command):
+class RegisterOrganization(Command):
     id: OrgId
     name: str = Field(min_length=1, max_length=200)
     kind: Literal["federation", "grassroots_union", "union_group"]
@@ -43,7 +40,7 @@ else:
     NonNegativeFen = whole(ge=0, le=10**12)
 
 
-class EnrolMember(_Command):
+class EnrolMember(Command):
     display_name: str = Field(min_length=1, max_length=100)
     gender: Literal["female", "male"]
     joined_on: dt.date
@@ -55,30 +52,30 @@ class EnrolMember(_Command):
     base_salary_fen: NonNegativeFen | None = Field(default=None, description="Monthly base salary, integer fen")
 
 
-class MoveOrganization(_Command):
+class MoveOrganization(Command):
     new_parent_id: OrgId
     moved_on: dt.date | None = Field(default=None, description="Defaults to today; not in the future")
 
 
-class TransferMember(_Command):
+class TransferMember(Command):
     to_organization_id: OrgId
     effective_on: dt.date = Field(description="Today or earlier applies now; a later date is scheduled")
 
 
-class ChangeMemberStatus(_Command):
+class ChangeMemberStatus(Command):
     status: Literal["retired", "left", "deceased", "active"] = Field(
         description="retired (stays a member), left, deceased, or active again (rejoined after leaving)"
     )
     effective_on: dt.date = Field(description="Today or earlier applies now; a later date is scheduled")
 
 
-class CommitteeSeat(_Command):
+class CommitteeSeat(Command):
     role: Literal["chair", "vice_chair", "treasurer", "women_committee", "culture_sports", "member"]
     subject: str = Field(min_length=1, max_length=200, description="The holder's token subject (member or user id)")
     display_name: str = Field(min_length=1, max_length=100)
 
 
-class ElectCommittee(_Command):
+class ElectCommittee(Command):
     number: int = Field(ge=1, le=1000, description="The term's number (第N届); the next after the current one")
     elected_on: dt.date
     starts_on: dt.date
@@ -86,7 +83,7 @@ class ElectCommittee(_Command):
     roster: list[CommitteeSeat] = Field(min_length=1, max_length=100)
 
 
-class RecordDuesPayment(_Command):
+class RecordDuesPayment(Command):
     member_id: uuid.UUID
     period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
     amount_fen: PositiveRequestFen = Field(description="Integer fen (1 yuan = 100 fen)", examples=[2150])

@@ -9,9 +9,10 @@ import uuid
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
 
 from unionfed_shared import business_time
+from unionfed_shared.commands import Command
 from unionfed_shared.documents import spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
@@ -50,11 +51,7 @@ SheetFormat = Annotated[Literal["json", "xlsx"], Query(alias="format", descripti
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 
 
-class _Command(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class OpenFile(_Command):
+class OpenFile(Command):
     member_id: uuid.UUID
     level: HardshipLevel
     cause: HardshipCause
@@ -65,7 +62,7 @@ class OpenFile(_Command):
     next_review_on: dt.date | None = None
 
 
-class ReviewFile(_Command):
+class ReviewFile(Command):
     reviewed_on: dt.date
     level: HardshipLevel | None = None  # another level: the file is upgraded or eased
     notes: Text = ""
@@ -74,24 +71,24 @@ class ReviewFile(_Command):
     next_review_on: dt.date | None = None
 
 
-class CloseFile(_Command):
+class CloseFile(Command):
     closed_on: dt.date
     reason: Name
 
 
-class VisitPolicy(_Command):
+class VisitPolicy(Command):
     amounts_fen: dict[VisitType, PositiveFen] = Field(min_length=1)
     yearly_cap_fen: PositiveFen
 
 
-class Goods(_Command):
+class Goods(Command):
     item: Name
     quantity: whole(gt=0, le=1_000_000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
     unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"\S")]
     value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
 
 
-class RecordGrant(_Command):
+class RecordGrant(Command):
     member_id: uuid.UUID
     visit_type: VisitType
     occasion_on: dt.date
@@ -103,11 +100,11 @@ class RecordGrant(_Command):
     note: Text = ""
 
 
-class ApproveGrant(_Command):
+class ApproveGrant(Command):
     paid_on: dt.date | None = None  # default: today in the federation's time zone
 
 
-class CancelGrant(_Command):
+class CancelGrant(Command):
     reason: Name
 
 
