@@ -1,7 +1,8 @@
 """A grant's 慰问金（品）领取单 (`GET /v1/grants/{id}?format=pdf`) read back from the PDF with pypdf.
 
-A teacher of a school in hospital is visited with 376.55 yuan and a fruit basket worth 123.45:
-the slip names her and her union, the occasion and its date, the money in figures and in
+A teacher of a school's union group in hospital is visited by the school with 376.55 yuan and a
+fruit basket worth 123.45: the slip names her and her own union (the group), the paying union (the
+school), the occasion and its date, the money in figures and in
 capitals, the goods with their value, the total, the state, and the three signature lines. The
 same scope as the JSON: an officer of another school is answered 404, a member 403.
 """
@@ -24,6 +25,7 @@ from unionfed_welfare.entrypoints.app import definition
 pytestmark = pytest.mark.integration
 
 SCHOOL_NAME = "城关第一小学工会"
+GROUP_NAME = "语文教研组工会小组"
 POLICY = {"amounts_fen": {"hospitalised": 500_00, "wedding": 300_00}, "yearly_cap_fen": 3000_00}
 
 
@@ -34,13 +36,14 @@ def pdf_text(content: bytes) -> str:
 @pytest.fixture
 async def granted(build_service):
     welfare = await build_service(definition, start=False)
-    federation, school, other = (f"{p}-{uuid.uuid4().hex[:10]}" for p in ("county", "school", "other"))
-    teacher = member(federation, school, "王芳")
+    federation, school, group, other = (f"{p}-{uuid.uuid4().hex[:10]}" for p in ("county", "school", "group", "other"))
+    teacher = member(federation, group, "王芳")
     await deliver(
         welfare,
         [
             organization(federation, [federation], "federation", "县教育工会"),
             organization(federation, [federation, school], "grassroots_union", SCHOOL_NAME),
+            organization(federation, [federation, school, group], "union_group", GROUP_NAME),
             organization(federation, [federation, other], "grassroots_union", "城关第二中学工会"),
             teacher,
         ],
@@ -80,7 +83,8 @@ async def test_the_receipt_names_the_member_and_writes_the_money_in_figures_and_
     )
     printed = pdf_text(answer.content)
     assert "慰问金（品）领取单" in printed
-    assert "姓名 王芳" in printed and f"所在工会 {SCHOOL_NAME}" in printed
+    assert f"发放单位：{SCHOOL_NAME}" in printed
+    assert "姓名 王芳" in printed and f"所在工会 {GROUP_NAME}" in printed
     assert "慰问类型 住院慰问" in printed and "慰问日期 2026-11-03" in printed
     assert "事由 住院号 2026-11873" in printed
     # The policy's 500 yuan less the goods: 376.55 in cash, 500 in all.

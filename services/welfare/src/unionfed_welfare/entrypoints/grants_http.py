@@ -382,15 +382,14 @@ async def grant(
     output: Annotated[pdf.JsonOrPdf, pdf.format_query("the 慰问金（品）领取单")] = "json",
 ):
     async with runtime.uow() as uow:
-        found = await grant_service.read(uow, principal, grant_id)
         if output == "pdf":
-            return await _receipt(uow, found)
-    return local(found)
+            return await _receipt(uow, *await grant_service.read_with_member_union(uow, principal, grant_id))
+        return local(await grant_service.read(uow, principal, grant_id))
 
 
-async def _receipt(uow, grant: dict) -> Response:
+async def _receipt(uow, grant: dict, member_union: str) -> Response:
     head = await printed_form.letterhead(directory, uow.session, grant["organization_id"])
-    page = grant_form.render_receipt(grant, head, printed_at=business_time.utc_now())
+    page = grant_form.render_receipt(grant, head, member_union=member_union, printed_at=business_time.utc_now())
     return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, grant_form.file_name(grant, head))
 
 

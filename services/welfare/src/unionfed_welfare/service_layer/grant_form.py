@@ -18,6 +18,7 @@ WORDS: dict[form.Lang, dict[str, str]] = {
     "zh": {
         "title": "慰问金（品）领取单",
         "file": "慰问金领取单-{name}-{occasion_on}.pdf",
+        "paying": "发放单位",
         "name": "姓名",
         "union": "所在工会",
         "visit": "慰问类型",
@@ -44,6 +45,7 @@ WORDS: dict[form.Lang, dict[str, str]] = {
     "en": {
         "title": "Receipt for a welfare grant",
         "file": "Grant receipt - {name} - {occasion_on}.pdf",
+        "paying": "Paying union",
         "name": "Name",
         "union": "Union",
         "visit": "Visit",
@@ -79,8 +81,10 @@ def file_name(grant: dict, head: form.Letterhead) -> str:
     return WORDS[head.lang]["file"].format(name=grant["member_name"] or "", occasion_on=grant["occasion_on"])
 
 
-def render_receipt(grant: dict, head: form.Letterhead, *, printed_at: dt.datetime) -> str:
-    """The slip as HTML for the PDF renderer; ``grant`` as ``grants.read`` answers it, ``head`` its union's."""
+def render_receipt(grant: dict, head: form.Letterhead, *, member_union: str, printed_at: dt.datetime) -> str:
+    """The slip as HTML for the PDF renderer; ``grant`` as ``grants.read`` answers it, ``head`` the
+    paying union's (where the grant was recorded: the county visits its schools' members too),
+    ``member_union`` the name of the union the member belongs to."""
     lang = head.lang
     words, e = WORDS[lang], form.escape
     language = _language(lang)
@@ -92,7 +96,7 @@ def render_receipt(grant: dict, head: form.Letterhead, *, printed_at: dt.datetim
     state = GRANT_STATES[language].get(grant["state"], grant["state"])
     fields = (
         '<table class="fields">'
-        f"<tr>{field(words['name'], grant['member_name'])}{field(words['union'], head.organization_name)}</tr>"
+        f"<tr>{field(words['name'], grant['member_name'])}{field(words['union'], member_union)}</tr>"
         f"<tr>{field(words['visit'], VISIT_LABELS[language][grant['visit_type']])}"
         f"{field(words['occasion_on'], grant['occasion_on'].isoformat())}</tr>"
         f"<tr>{field(words['occasion_ref'], grant['occasion_ref'], span=3)}</tr>"
@@ -121,7 +125,13 @@ def render_receipt(grant: dict, head: form.Letterhead, *, printed_at: dt.datetim
         "</table>"
     )
     body = (
-        form.meta([(form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz))], lang)
+        form.meta(
+            [
+                (words["paying"], head.organization_name),
+                (form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz)),
+            ],
+            lang,
+        )
         + fields
         + f"<h2>{e(words['goods'])}</h2>"
         + goods_table
