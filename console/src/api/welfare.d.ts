@@ -547,7 +547,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Welfare Report */
+        /** Visits, grants paid and hardship files of the organization's subtree in a period, by union */
         get: operations["welfare_report_v1_organizations__organization_id__welfare_report_get"];
         put?: never;
         post?: never;
@@ -1473,6 +1473,69 @@ export interface components {
              */
             outcome: "processed" | "duplicate" | "ignored" | "dead_lettered";
         };
+        /**
+         * ReportGrantLine
+         * @description One union's visits of one type: made in the period (by occasion) and paid in it (by payment).
+         */
+        ReportGrantLine: {
+            /** Granted Fen */
+            granted_fen: number;
+            /** Organization Id */
+            organization_id: string;
+            /** Paid */
+            paid: number;
+            /** Paid Fen */
+            paid_fen: number;
+            /** Paid Goods Fen */
+            paid_goods_fen: number;
+            /** Paid Money Fen */
+            paid_money_fen: number;
+            /** Visit Label */
+            visit_label: string;
+            /**
+             * Visit Type
+             * @enum {string}
+             */
+            visit_type: "hospitalised" | "wedding" | "funeral" | "childbirth" | "retirement" | "major_hardship";
+            /** Visits */
+            visits: number;
+        };
+        /**
+         * ReportHardshipLine
+         * @description One union's hardship files of one level: open at the period's end, opened and closed in it.
+         */
+        ReportHardshipLine: {
+            /** Closed */
+            closed: number;
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "hardship" | "special_hardship";
+            /** Level Label */
+            level_label: string;
+            /** Open */
+            open: number;
+            /** Opened */
+            opened: number;
+            /** Organization Id */
+            organization_id: string;
+        };
+        /** ReportTotals */
+        ReportTotals: {
+            /** Granted Fen */
+            granted_fen: number;
+            /** Grants Paid */
+            grants_paid: number;
+            /** Grants Paid Fen */
+            grants_paid_fen: number;
+            /** Ledger Account */
+            ledger_account: string;
+            /** Visits */
+            visits: number;
+            /** Welfare Paid Fen */
+            welfare_paid_fen: number;
+        };
         /** ReviewFile */
         ReviewFile: {
             /** Documents */
@@ -1525,6 +1588,26 @@ export interface components {
             };
             /** Yearly Cap Fen */
             yearly_cap_fen: number;
+        };
+        /** WelfareReport */
+        WelfareReport: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Grants */
+            grants: components["schemas"]["ReportGrantLine"][];
+            /** Hardship Files */
+            hardship_files: components["schemas"]["ReportHardshipLine"][];
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            totals: components["schemas"]["ReportTotals"];
         };
     };
     responses: never;
@@ -2196,7 +2279,10 @@ export interface operations {
     };
     grant_v1_grants__grant_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `json` (default), or `pdf` for the 慰问金（品）领取单 */
+                format?: "json" | "pdf";
+            };
             header?: never;
             path: {
                 grant_id: string;
@@ -2205,13 +2291,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The grant (JSON), or with `format=pdf` its 慰问金（品）领取单 to print: the member and their union, the occasion, the money in figures and in capitals, the goods with their value, the approval state and the lines for the recipient, the officer and the reviewer to sign */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": unknown;
+                    "application/pdf": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -4293,7 +4380,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["WelfareReport"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };

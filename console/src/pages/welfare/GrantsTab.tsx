@@ -153,21 +153,32 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
               {
                 title: "",
                 key: "actions",
-                render: (_, g) =>
-                  mayRecord && (
-                    <Space>
-                      {g.status === "recorded" && g.state === "reserved" && (
-                        <Button size="small" type="primary" loading={approve.isPending && approve.variables?.id === g.id} onClick={() => approve.mutate(g)}>
-                          {w.approve}
-                        </Button>
-                      )}
-                      {g.status !== "cancelled" && ["awaiting_finance", "reserved", "refused"].includes(g.state) && (
-                        <Button size="small" danger onClick={() => setCancelling(g)}>
-                          {w.cancel}
-                        </Button>
-                      )}
-                    </Space>
-                  ),
+                render: (_, g) => (
+                  <Space wrap>
+                    {/* The 慰问金（品）领取单 the member signs: any reader of the grant may print it. */}
+                    <DownloadButton
+                      size="small"
+                      url={url("welfare", `/v1/grants/${enc(g.id)}`, { format: "pdf" })}
+                      filename={t.welfareReport.receiptFile}
+                      label={t.welfareReport.printReceipt}
+                      data-testid="print-grant-receipt"
+                    />
+                    {mayRecord && (
+                      <>
+                        {g.status === "recorded" && g.state === "reserved" && (
+                          <Button size="small" type="primary" loading={approve.isPending && approve.variables?.id === g.id} onClick={() => approve.mutate(g)}>
+                            {w.approve}
+                          </Button>
+                        )}
+                        {g.status !== "cancelled" && ["awaiting_finance", "reserved", "refused"].includes(g.state) && (
+                          <Button size="small" danger onClick={() => setCancelling(g)}>
+                            {w.cancel}
+                          </Button>
+                        )}
+                      </>
+                    )}
+                  </Space>
+                ),
               },
             ]}
           />

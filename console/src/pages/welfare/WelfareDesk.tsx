@@ -8,6 +8,7 @@ import { DrivesTab } from "./DrivesTab";
 import { GrantsTab } from "./GrantsTab";
 import { GreetingProgress, GreetingsTab } from "./GreetingsTab";
 import { HardshipTab } from "./HardshipTab";
+import { ReportTab } from "./ReportTab";
 
 // Who records grants and launches greetings (welfare's RECORDERS and greetings' MANAGERS); the
 // auditor reads.
@@ -35,6 +36,7 @@ export default function WelfareDesk() {
             children: id ? <GreetingProgress org={org} batchId={id} /> : <GreetingsTab org={org} mayLaunch={writer} />,
           },
           { key: "hardship", label: t.welfare.hardship, children: <HardshipTab org={org} /> },
+          { key: "report", label: t.welfareReport.tab, children: <ReportTab org={org} /> },
           { key: "drives", label: t.charity.drives, children: <DrivesTab org={org} code={id} mayManage={writer} /> },
           { key: "campaigns", label: t.charity.campaigns, children: <CampaignsTab org={org} id={id} mayManage={writer} /> },
         ]}

@@ -8,12 +8,12 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, status
-from pydantic import BaseModel, Field, StringConstraints
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from unionfed_shared import business_time
 from unionfed_shared.commands import Command
-from unionfed_shared.documents import spreadsheet
+from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.openapi_examples import example
@@ -23,9 +23,9 @@ from unionfed_shared.wire_values import Day, whole
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.service_layer import grant_form, welfare_reports, welfare_sheets
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
-from unionfed_welfare.service_layer import welfare_reports, welfare_sheets
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
@@ -135,6 +135,51 @@ class GrantPreview(BaseModel):
     cap_left_fen: int
     cap_refusal: Refusal | None  # what recording would answer: refused by the yearly cap
     same_occasion: list[SameOccasion]  # the member's grants of this visit type this year, not cancelled
+
+
+class ReportGrantLine(BaseModel):
+    """One union's visits of one type: made in the period (by occasion) and paid in it (by payment)."""
+
+    organization_id: str
+    visit_type: VisitType
+    visit_label: str
+    visits: int
+    granted_fen: int
+    paid: int
+    paid_fen: int
+    paid_money_fen: int
+    paid_goods_fen: int
+
+
+class ReportHardshipLine(BaseModel):
+    """One union's hardship files of one level: open at the period's end, opened and closed in it."""
+
+    organization_id: str
+    level: HardshipLevel
+    level_label: str
+    open: int
+    opened: int
+    closed: int
+
+
+class ReportTotals(BaseModel):
+    visits: int
+    granted_fen: int
+    grants_paid: int
+    grants_paid_fen: int
+    welfare_paid_fen: int  # every welfare hold paid in the tree (greetings too): the ledger account's total
+    ledger_account: str
+
+
+class WelfareReport(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    organization_id: str
+    start: dt.date = Field(alias="from")
+    end: dt.date = Field(alias="to")
+    grants: list[ReportGrantLine]  # by union, then visit type
+    hardship_files: list[ReportHardshipLine]
+    totals: ReportTotals
 
 
 def local(value):
@@ -319,10 +364,30 @@ async def grants_of(
     return {"items": local(found), "next_cursor": next_cursor}
 
 
-@router.get("/grants/{grant_id}")
-async def grant(grant_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime):
+@router.get(
+    "/grants/{grant_id}",
+    responses=pdf.openapi_responses(
+        "The grant (JSON), or with `format=pdf` its 慰问金（品）领取单 to print: the member and their union, "
+        "the occasion, the money in figures and in capitals, the goods with their value, the approval "
+        "state and the lines for the recipient, the officer and the reviewer to sign"
+    ),
+)
+async def grant(
+    grant_id: uuid.UUID,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: Annotated[pdf.JsonOrPdf, pdf.format_query("the 慰问金（品）领取单")] = "json",
+):
     async with runtime.uow() as uow:
+        if output == "pdf":
+            return await _receipt(uow, *await grant_service.read_with_member_union(uow, principal, grant_id))
         return local(await grant_service.read(uow, principal, grant_id))
+
+
+async def _receipt(uow, grant: dict, member_union: str) -> Response:
+    head = await printed_form.letterhead(directory, uow.session, grant["organization_id"])
+    page = grant_form.render_receipt(grant, head, member_union=member_union, printed_at=business_time.utc_now())
+    return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, grant_form.file_name(grant, head))
 
 
 @router.post("/grants/{grant_id}/approval")
@@ -342,6 +407,8 @@ async def cancel_grant(grant_id: uuid.UUID, body: CancelGrant, principal: Curren
 
 @router.get(
     "/organizations/{organization_id}/welfare-report",
+    response_model=WelfareReport,
+    summary="Visits, grants paid and hardship files of the organization's subtree in a period, by union",
     responses=spreadsheet.openapi_responses("The report as JSON, or with `format=xlsx` as an Excel sheet"),
 )
 async def welfare_report(

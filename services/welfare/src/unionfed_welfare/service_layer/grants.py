@@ -330,6 +330,17 @@ async def read(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID) -> di
     return await _view(uow, await _load(uow, principal, grant_id, manage=False))
 
 
+async def read_with_member_union(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID) -> tuple[dict, str]:
+    """The grant and the name of the member's own union, which need not be the one that granted it
+    (the county visits its schools' members): what the printed receipt names."""
+    grant = await read(uow, principal, grant_id)
+    union = await uow.session.scalar(
+        select(directory.members.c.organization_id).where(directory.members.c.id == grant["member_id"])
+    )
+    name = await directory.name_of(uow.session, union) if union else None
+    return grant, name or union or ""
+
+
 @dataclasses.dataclass(frozen=True)
 class GrantFilter:
     status: str | None = None  # recorded, approved, cancelled
