@@ -7,6 +7,8 @@ import { accessToken, account, checkPage, signIn } from "./support";
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
 const SCHOOL = "experimental-middle";
 const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
+// Nominations are reviewed, approved or rejected by a federation admin.
+const ADMIN = process.env.UNIONFED_DEMO_COUNTY_ADMIN ?? "county-admin";
 const FIGURES = ["sessions", "proposals", "answered", "overdue"] as const;
 
 interface Rollup {
@@ -186,7 +188,7 @@ test("an officer drafts a survey with a choice and a rating question, sends it a
 test("the county rejects a school's nomination at review, with its reason", async ({ page }) => {
   test.setTimeout(180_000);
   const school = "no1-primary";
-  await signIn(page, account(OFFICER), `/o/${school}/congress/nominations`);
+  await signIn(page, account(ADMIN), `/o/${school}/congress/nominations`);
   await expect(page.getByTestId("nominations")).toBeVisible();
 
   // A fresh nomination of a school member (one with no live 优秀工会干部 nomination this year).

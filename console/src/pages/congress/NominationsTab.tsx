@@ -3,7 +3,7 @@ import { Button, Card, DatePicker, Space, Steps, Table } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { call, newIdempotencyKey } from "../../api/client";
-import { EVENT_MANAGERS, type Nomination, type PublicNotice } from "../../api/eventRows";
+import { type Nomination, type PublicNotice } from "../../api/eventRows";
 import { useOrganizationNames } from "../../api/members";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ReasonModal } from "../../components/ReasonModal";
@@ -19,7 +19,8 @@ export function NominationsTab({ org }: { org: string }) {
   const c = t.congress;
   const d = t.eventsDesk;
   const { claims } = useSession();
-  const manager = EVENT_MANAGERS.includes(claims.role);
+  // Reviewing, approving and rejecting are the federation admins' (events' nominations._require_admin_of).
+  const decides = claims.role === "federation_admin";
   const { nameOf } = useOrganizationNames();
   const client = useQueryClient();
   const nominations = useQuery({
@@ -59,7 +60,7 @@ export function NominationsTab({ org }: { org: string }) {
   });
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      {manager && (
+      {decides && (
         <Space wrap>
           <label htmlFor="notice-range">{c.notice}</label>
           <DatePicker.RangePicker
@@ -112,7 +113,7 @@ export function NominationsTab({ org }: { org: string }) {
             key: "actions",
             width: 180,
             render: (_, n) =>
-              manager &&
+              decides &&
               (n.status === "nominated" || n.status === "reviewed") && (
                 <Space size={4}>
                   <Button
