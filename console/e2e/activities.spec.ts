@@ -126,3 +126,64 @@ test("an officer publishes an activity of one place: the second registrant waits
   await expect(page.getByTestId("activities").locator("tbody tr")).toHaveCount(1);
   await expect(page.getByTestId("activities").locator("tbody tr")).toContainText(title);
 });
+
+test("an officer pays a cost line through finance for less than budgeted, then cancels the activity with its reason", async ({ page }) => {
+  test.setTimeout(300_000);
+  await signIn(page, account(OFFICER), `/o/${COUNTY}/activities`);
+  await expect(page.getByTestId("activities-desk")).toBeVisible();
+  const title = `教职工读书会 e2e ${Date.now().toString(36)}`;
+
+  // A draft with a cost line of 300 yuan, published: finance reserves the line in the county's books.
+  await page.getByTestId("new-activity").click();
+  const form = page.getByTestId("create-activity");
+  await form.getByLabel("活动名称", { exact: true }).fill(title);
+  await form.getByTestId("activity-kind").click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="文艺"]').click();
+  await pickDay(page.locator('input[data-testid="activity-day"]'), shanghaiDay(20));
+  await expect(page.locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)")).toHaveCount(0);
+  await pickDay(page.locator('input[data-testid="activity-deadline"]'), shanghaiDay(18));
+  await form.getByLabel("费用预算（元）", { exact: true }).fill("300");
+  await page.getByTestId("create-activity-submit").click();
+  await expect(page).toHaveURL(/\/activities\/[0-9a-f-]{36}$/);
+  const activityId = page.url().split("/").pop()!;
+  await page.getByTestId("publish-activity").click();
+  await expect(page.getByTestId("activity-status")).toHaveAttribute("data-status", "published");
+  const line = page.getByTestId("budget").locator("tbody tr", { hasText: "活动经费" });
+  await expect(line.getByTestId("hold-status")).toHaveAttribute("data-status", "reserved", { timeout: 60_000 });
+
+  // Paying more than budgeted is stopped in the form; 250 yuan is paid, and finance captures it.
+  await line.getByTestId("pay-cost").click();
+  const pay = page.getByTestId("pay-cost-form");
+  await expect(pay.getByLabel("支付金额（元）")).toHaveValue("300.00");
+  await pay.getByLabel("支付金额（元）").fill("300.01");
+  await pay.getByLabel("用途说明").fill("场地租金");
+  await page.getByTestId("pay-cost-submit").click();
+  await expect(pay).toContainText("不能超过预算 300.00 元");
+  await pay.getByLabel("支付金额（元）").fill("250");
+  await checkPage(page, "activity-pay-cost");
+  await page.getByTestId("pay-cost-submit").click();
+  await expect(pay).toHaveCount(0);
+  await expect(line.getByTestId("hold-status")).toHaveAttribute("data-status", "captured", { timeout: 60_000 });
+  await expect(line).toContainText("250.00");
+  const budget = await get<{ items: { kind: string; hold_status: string; paid_fen: number | null; paid_on: string | null }[] }>(
+    page,
+    `/api/events/v1/activities/${activityId}/budget`,
+  );
+  expect(budget.items.map((i) => [i.kind, i.hold_status, i.paid_fen])).toEqual([["cost", "captured", 250_00]]);
+  expect(budget.items[0].paid_on).toBeTruthy();
+  await expect(line.getByTestId("pay-cost")).toHaveCount(0); // paid once: no second payment offered
+
+  // Cancelling asks for the reason first: without one nothing is sent.
+  await page.getByTestId("cancel-activity").click();
+  const cancel = page.getByTestId("cancel-activity-form");
+  await page.getByTestId("cancel-activity-form-submit").click();
+  await expect(cancel.locator(".ant-form-item-explain-error")).toHaveText("必填");
+  await cancel.getByLabel("取消原因").fill("场馆检修，改期另行通知");
+  await checkPage(page, "activity-cancel");
+  await page.getByTestId("cancel-activity-form-submit").click();
+  await expect(page.getByTestId("activity-status")).toHaveAttribute("data-status", "cancelled");
+  await expect(page.getByTestId("cancel-reason")).toHaveText("场馆检修，改期另行通知");
+  await expect(page.getByTestId("cancel-activity")).toHaveCount(0);
+  const activity = await get<{ status: string; cancel_reason: string | null }>(page, `/api/events/v1/activities/${activityId}`);
+  expect([activity.status, activity.cancel_reason]).toEqual(["cancelled", "场馆检修，改期另行通知"]);
+});

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { randomUUID } from "node:crypto";
 import { accessToken, account, checkPage, signIn } from "./support";
 
 // The demo's 实验中学 第十四届教代会第三次会议: eight proposals, seven answered, the last (parking) never
@@ -6,6 +7,8 @@ import { accessToken, account, checkPage, signIn } from "./support";
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
 const SCHOOL = "experimental-middle";
 const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
+// Nominations are reviewed, approved or rejected by a federation admin.
+const ADMIN = process.env.UNIONFED_DEMO_COUNTY_ADMIN ?? "county-admin";
 const FIGURES = ["sessions", "proposals", "answered", "overdue"] as const;
 
 interface Rollup {
@@ -118,4 +121,119 @@ test("surveys with their return rate; a nomination through its stages to the pub
   await expect(nomination.locator(".ant-steps-item-finish")).toHaveCount(3);
   await expect(page.getByTestId("public-notices").locator("tbody tr", { hasText: "先进个人" })).toHaveCount(1);
   await checkPage(page, "congress-nominations");
+});
+
+async function post<T>(page: Page, path: string, body: unknown): Promise<{ status: number; body: T }> {
+  const response = await page.request.post(path, {
+    headers: { Authorization: `Bearer ${await accessToken(page)}`, "Idempotency-Key": randomUUID() },
+    data: body,
+  });
+  return { status: response.status(), body: (await response.json()) as T };
+}
+
+test("an officer drafts a survey with a choice and a rating question, sends it and sees its return rate", async ({ page }) => {
+  test.setTimeout(180_000);
+  const school = "no1-primary";
+  await signIn(page, account(OFFICER), `/o/${school}/congress/surveys`);
+  const title = `食堂满意度调查 e2e ${Date.now().toString(36)}`;
+
+  await page.getByTestId("new-survey").click();
+  const form = page.getByTestId("draft-survey");
+  await form.getByLabel("问卷标题").fill(title);
+  const rows = form.getByTestId("question-row");
+  await rows.nth(0).getByLabel("题目").fill("您对食堂饭菜是否满意？");
+  // One option is not a choice: the form says so before anything is sent.
+  await rows.nth(0).getByLabel("选项（每行一个）").fill("满意");
+  await page.getByTestId("draft-survey-submit").click();
+  await expect(rows.nth(0)).toContainText("选择题须有 2 到 20 个不重复的选项");
+  await rows.nth(0).getByLabel("选项（每行一个）").fill("满意\n一般\n不满意");
+  // Rows are added and removed: a rating question stays, a third one is taken out again.
+  await page.getByTestId("add-question").click();
+  await page.getByTestId("add-question").click();
+  await expect(rows).toHaveCount(3);
+  await rows.nth(1).getByLabel("题目").fill("请为食堂卫生打分");
+  await rows.nth(2).getByRole("button", { name: "删除此题" }).click();
+  await expect(rows).toHaveCount(2);
+  await checkPage(page, "congress-survey-draft");
+  await page.getByTestId("draft-survey-submit").click();
+  await expect(form).toHaveCount(0);
+
+  const row = page.getByTestId("surveys").locator("tbody tr", { hasText: title });
+  await expect(row.getByTestId("survey-status")).toHaveAttribute("data-status", "draft");
+  const drafted = (await get<{ id: string; title: string; questions: { kind: string; options: string[] }[] }[]>(
+    page,
+    `/api/events/v1/organizations/${school}/surveys`,
+  )).find((s) => s.title === title)!;
+  expect(drafted.questions.map((q) => [q.kind, q.options])).toEqual([
+    ["single_choice", ["满意", "一般", "不满意"]],
+    ["rating", []],
+  ]);
+
+  // Sent after a confirmation: the recipients are the school's active members, none answered yet.
+  await row.getByTestId("send-survey").click();
+  await page.locator(".ant-popconfirm:visible").getByRole("button", { name: /确\s*定|OK/ }).click();
+  await expect(row.getByTestId("survey-status")).toHaveAttribute("data-status", "sent");
+  const sent = await get<{ recipients: number; responses: number; return_rate: string; status: string }>(
+    page,
+    `/api/events/v1/surveys/${drafted.id}/results`,
+  );
+  const members = await get<{ items: unknown[] }>(page, `/api/membership/v1/organizations/${school}/members?status=active&limit=500`);
+  expect([sent.status, sent.recipients, sent.responses, sent.return_rate]).toEqual(["sent", members.items.length, 0, "0.0%"]);
+  await expect(row.getByTestId("recipients")).toHaveText(String(sent.recipients));
+  await expect(row.getByRole("progressbar")).toContainText("0.0%");
+  await expect(row.getByTestId("close-survey")).toBeVisible();
+  await checkPage(page, "congress-survey-sent");
+});
+
+test("the county rejects a school's nomination at review, with its reason", async ({ page }) => {
+  test.setTimeout(180_000);
+  const school = "no1-primary";
+  await signIn(page, account(ADMIN), `/o/${school}/congress/nominations`);
+  await expect(page.getByTestId("nominations")).toBeVisible();
+
+  // A fresh nomination of a school member (one with no live 优秀工会干部 nomination this year).
+  const year = Number(new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
+  const members = await get<{ items: { id: string; display_name: string }[] }>(
+    page,
+    `/api/membership/v1/organizations/${school}/members?status=active&limit=50`,
+  );
+  let nomination: { id: string; member_name: string } | undefined;
+  for (const member of members.items) {
+    const answer = await post<{ id: string; member_name: string }>(page, `/api/events/v1/organizations/${school}/nominations`, {
+      member_id: member.id,
+      award: "outstanding_union_officer",
+      year,
+      citation: "长期负责学校工会工作，组织教职工活动认真细致。",
+    });
+    if (answer.status === 201) {
+      nomination = answer.body;
+      break;
+    }
+  }
+  expect(nomination, "a member could be nominated").toBeTruthy();
+  await page.reload();
+
+  const row = page.getByTestId("nominations").locator(`tbody tr[data-row-key="${nomination!.id}"]`);
+  await expect(row.getByTestId("nomination-status")).toHaveAttribute("data-status", "nominated");
+  await row.getByTestId("reject-nomination").click();
+  const dialog = page.getByTestId("reject-nomination-form");
+  await page.getByTestId("reject-nomination-form-submit").click();
+  await expect(dialog.locator(".ant-form-item-explain-error")).toHaveText("必填");
+  await dialog.getByLabel("不予通过的理由").fill("事迹材料不完整，请补充后明年再报");
+  await checkPage(page, "congress-nomination-reject");
+  await page.getByTestId("reject-nomination-form-submit").click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row.getByTestId("nomination-status")).toHaveAttribute("data-status", "rejected");
+  await expect(row.getByTestId("rejection-reason")).toContainText("事迹材料不完整，请补充后明年再报");
+  await expect(row.getByTestId("reject-nomination")).toHaveCount(0);
+
+  const service = await get<{ status: string; rejected_at_stage: string; rejection_reason: string }>(
+    page,
+    `/api/events/v1/nominations/${nomination!.id}`,
+  );
+  expect([service.status, service.rejected_at_stage, service.rejection_reason]).toEqual([
+    "rejected",
+    "nominated",
+    "事迹材料不完整，请补充后明年再报",
+  ]);
 });

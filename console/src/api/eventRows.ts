@@ -11,6 +11,7 @@ export type Team = S["TeamOut"];
 export type Award = S["AwardOut"];
 export type AwardsPublished = S["AwardsPublishedOut"];
 export type ActivityBudget = S["BudgetOut"];
+export type PayCost = S["PayCost"];
 export type ActivityKind = CreateActivity["kind"];
 export type AwardLevel = S["RecordAward"]["level"];
 
@@ -23,6 +24,8 @@ export type AnswerKind = S["AnswerKind"];
 export type Motion = S["MotionOut"];
 export type CongressRollup = S["CongressRollupOut"];
 export type Survey = S["SurveyOut"];
+export type DraftSurvey = S["DraftSurvey"];
+export type SurveyQuestion = S["QuestionIn"];
 export type Nomination = S["NominationOut"];
 export type PublicNotice = S["PublicNoticeOut"];
 

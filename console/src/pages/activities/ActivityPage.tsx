@@ -6,6 +6,7 @@ import { call, newIdempotencyKey } from "../../api/client";
 import { EVENT_MANAGERS, type Activity, type Cancellation, type Registration } from "../../api/eventRows";
 import { useOrganizationNames } from "../../api/members";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { ReasonModal } from "../../components/ReasonModal";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
@@ -23,6 +24,7 @@ const enc = encodeURIComponent;
 export default function ActivityPage() {
   const { t } = useI18n();
   const a = t.activities;
+  const d = t.eventsDesk;
   const org = useOrg();
   const { activityId = "" } = useParams();
   const { claims } = useSession();
@@ -40,6 +42,15 @@ export default function ActivityPage() {
     mutationFn: () =>
       call<Activity>("events", `${base}/publication`, { method: "POST", idempotencyKey: newIdempotencyKey() }),
     onSuccess: () => void refresh(),
+  });
+  const [cancelling, setCancelling] = useState(false);
+  const cancel = useMutation({
+    mutationFn: (reason: string) =>
+      call<Activity>("events", `${base}/cancellation`, { method: "POST", body: { reason }, idempotencyKey: newIdempotencyKey() }),
+    onSuccess: () => {
+      setCancelling(false);
+      void refresh();
+    },
   });
 
   if (activity.error) return <ProblemAlert error={activity.error} />;
@@ -76,15 +87,42 @@ export default function ActivityPage() {
             </Descriptions.Item>
             <Descriptions.Item label={a.budget}>{yuan(it.budget_fen)}</Descriptions.Item>
             {it.description && <Descriptions.Item label={a.description}>{it.description}</Descriptions.Item>}
+            {it.cancel_reason && (
+              <Descriptions.Item label={d.cancelledBecause}>
+                <span data-testid="cancel-reason">{it.cancel_reason}</span>
+              </Descriptions.Item>
+            )}
           </Descriptions>
-          {manager && it.status === "draft" && (
+          {manager && it.status !== "cancelled" && (
             <Space direction="vertical">
-              <Button type="primary" data-testid="publish-activity" loading={publish.isPending} onClick={() => publish.mutate()}>
-                {a.publish}
-              </Button>
+              <Space wrap>
+                {it.status === "draft" && (
+                  <Button type="primary" data-testid="publish-activity" loading={publish.isPending} onClick={() => publish.mutate()}>
+                    {a.publish}
+                  </Button>
+                )}
+                <Button danger data-testid="cancel-activity" onClick={() => setCancelling(true)}>
+                  {d.cancelActivity}
+                </Button>
+              </Space>
               {publish.error ? <ProblemAlert error={publish.error} /> : null}
             </Space>
           )}
+          <ReasonModal
+            open={cancelling}
+            title={d.cancelActivity}
+            note={d.cancelActivityNote}
+            label={d.cancelReason}
+            maxLength={200}
+            pending={cancel.isPending}
+            error={cancel.error}
+            testId="cancel-activity-form"
+            onSubmit={(reason) => cancel.mutate(reason)}
+            onClose={() => {
+              setCancelling(false);
+              cancel.reset();
+            }}
+          />
           <RegistrationsCard
             org={org}
             activity={it}
@@ -95,7 +133,7 @@ export default function ActivityPage() {
           />
           <TeamsCard activity={it} registrations={registrations.data ?? []} names={names} manager={manager} />
           <AwardsCard activity={it} registrations={registrations.data ?? []} names={names} manager={manager} onChanged={refresh} />
-          <BudgetCard activityId={it.id} />
+          <BudgetCard activity={it} manager={manager} />
         </Space>
       )}
     </div>

@@ -3,9 +3,10 @@ import { Button, Card, DatePicker, Space, Steps, Table } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
 import { call, newIdempotencyKey } from "../../api/client";
-import { EVENT_MANAGERS, type Nomination, type PublicNotice } from "../../api/eventRows";
+import { type Nomination, type PublicNotice } from "../../api/eventRows";
 import { useOrganizationNames } from "../../api/members";
 import { ProblemAlert } from "../../components/ProblemAlert";
+import { ReasonModal } from "../../components/ReasonModal";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 
@@ -16,8 +17,10 @@ const STAGES = ["nominated", "reviewed", "approved"];
 export function NominationsTab({ org }: { org: string }) {
   const { t } = useI18n();
   const c = t.congress;
+  const d = t.eventsDesk;
   const { claims } = useSession();
-  const manager = EVENT_MANAGERS.includes(claims.role);
+  // Reviewing, approving and rejecting are the federation admins' (events' nominations._require_admin_of).
+  const decides = claims.role === "federation_admin";
   const { nameOf } = useOrganizationNames();
   const client = useQueryClient();
   const nominations = useQuery({
@@ -41,9 +44,23 @@ export function NominationsTab({ org }: { org: string }) {
       }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ["nominations", org] }),
   });
+  // Rejecting at the current stage (by the reviewer before review, by the federation after) ends the nomination.
+  const [rejecting, setRejecting] = useState<Nomination | null>(null);
+  const reject = useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) =>
+      call<Nomination>("events", `/v1/nominations/${enc(id)}/rejection`, {
+        method: "POST",
+        idempotencyKey: newIdempotencyKey(),
+        body: { reason },
+      }),
+    onSuccess: () => {
+      setRejecting(null);
+      void client.invalidateQueries({ queryKey: ["nominations", org] });
+    },
+  });
   return (
     <Space direction="vertical" size="large" style={{ width: "100%" }}>
-      {manager && (
+      {decides && (
         <Space wrap>
           <label htmlFor="notice-range">{c.notice}</label>
           <DatePicker.RangePicker
@@ -70,37 +87,64 @@ export function NominationsTab({ org }: { org: string }) {
           {
             title: c.proposalStatus,
             render: (_, n) => (
-              <Steps
-                size="small"
-                status={n.status === "rejected" ? "error" : undefined}
-                current={n.status === "rejected" ? 1 : n.status === "approved" ? 3 : STAGES.indexOf(n.status)}
-                items={[
-                  ...STAGES.map((s) => ({ title: c.nominationStatuses[s] })),
-                  {
-                    title: c.notice,
-                    description: n.notice_starts_on ? `${n.notice_starts_on} – ${n.notice_ends_on}` : undefined,
-                  },
-                ]}
-              />
+              <div data-testid="nomination-status" data-status={n.status}>
+                <Steps
+                  size="small"
+                  status={n.status === "rejected" ? "error" : undefined}
+                  current={n.status === "rejected" ? STAGES.indexOf(n.rejected_at_stage ?? "nominated") + 1 : n.status === "approved" ? 3 : STAGES.indexOf(n.status)}
+                  items={[
+                    ...STAGES.map((s) => ({ title: c.nominationStatuses[s] })),
+                    {
+                      title: c.notice,
+                      description: n.notice_starts_on ? `${n.notice_starts_on} – ${n.notice_ends_on}` : undefined,
+                    },
+                  ]}
+                />
+                {n.rejection_reason && (
+                  <div data-testid="rejection-reason" style={{ fontSize: 12, marginTop: 4 }}>
+                    {c.nominationStatuses.rejected} · {d.rejectedBecause(n.rejection_reason)}
+                  </div>
+                )}
+              </div>
             ),
           },
           {
             title: "",
             key: "actions",
-            width: 110,
+            width: 180,
             render: (_, n) =>
-              manager &&
+              decides &&
               (n.status === "nominated" || n.status === "reviewed") && (
-                <Button
-                  size="small"
-                  loading={step.isPending && step.variables?.id === n.id}
-                  onClick={() => step.mutate({ id: n.id, action: n.status === "nominated" ? "review" : "approval" })}
-                >
-                  {n.status === "nominated" ? c.nominationStatuses.reviewed : c.nominationStatuses.approved}
-                </Button>
+                <Space size={4}>
+                  <Button
+                    size="small"
+                    loading={step.isPending && step.variables?.id === n.id}
+                    onClick={() => step.mutate({ id: n.id, action: n.status === "nominated" ? "review" : "approval" })}
+                  >
+                    {n.status === "nominated" ? c.nominationStatuses.reviewed : c.nominationStatuses.approved}
+                  </Button>
+                  <Button size="small" danger data-testid="reject-nomination" onClick={() => setRejecting(n)}>
+                    {d.reject}
+                  </Button>
+                </Space>
               ),
           },
         ]}
+      />
+      <ReasonModal
+        open={rejecting !== null}
+        title={rejecting ? d.rejectTitle(rejecting.member_name) : ""}
+        note={d.rejectNote}
+        label={d.rejectReason}
+        maxLength={500}
+        pending={reject.isPending}
+        error={reject.error}
+        testId="reject-nomination-form"
+        onSubmit={(reason) => rejecting && reject.mutate({ id: rejecting.id, reason })}
+        onClose={() => {
+          setRejecting(null);
+          reject.reset();
+        }}
       />
       <Card title={c.publicNotices} size="small">
         {notices.error ? <ProblemAlert error={notices.error} /> : null}
