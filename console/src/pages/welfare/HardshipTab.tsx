@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Table, Typography } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { call } from "../../api/client";
+import { useOrganizationNames } from "../../api/members";
 import type { HardshipFile } from "../../api/welfareRows";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
@@ -15,6 +16,7 @@ const enc = encodeURIComponent;
 export function HardshipTab({ org }: { org: string }) {
   const { t } = useI18n();
   const w = t.welfare;
+  const { nameOf } = useOrganizationNames();
   const files = useQuery({
     queryKey: ["hardship-files", org],
     queryFn: () => call<HardshipFile[]>("welfare", `/v1/organizations/${enc(org)}/hardship-files`),
@@ -34,7 +36,7 @@ export function HardshipTab({ org }: { org: string }) {
           { title: w.nextReview, dataIndex: "next_review_on", width: 110 },
         ] as ColumnsType<HardshipFile>)
       : []),
-    { title: w.union, dataIndex: "organization_id" },
+    { title: w.union, dataIndex: "organization_id", render: (id: string) => nameOf(id) },
     { title: w.fileStatus, dataIndex: "status", render: (s: string) => w.fileStatuses[s as keyof typeof w.fileStatuses] ?? s },
   ];
   return (
