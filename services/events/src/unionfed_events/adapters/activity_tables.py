@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY  # with the overlap (&&) operator
 
-from unionfed_events.adapters.tables import metadata
+from unionfed_events.adapters.metadata import metadata
 
 activities = Table(
     "activities",

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from unionfed_events.adapters.tables import metadata
+from unionfed_events.adapters.metadata import metadata
 
 
 def _now() -> Column:

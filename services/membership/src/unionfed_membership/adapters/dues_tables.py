@@ -16,7 +16,7 @@ from sqlalchemy import (
     func,
 )
 
-from unionfed_membership.adapters.tables import metadata
+from unionfed_membership.adapters.metadata import metadata
 
 # Effective-dated: a new rate is a new row from its valid_from; history is never rewritten,
 # so arrears for an old month are computed with the rate in force then.

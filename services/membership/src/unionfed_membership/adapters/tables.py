@@ -11,7 +11,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     Table,
     Text,
     UniqueConstraint,
@@ -20,12 +19,13 @@ from sqlalchemy import (
     text,
 )
 
+# Each area's tables are in its own module; imported here so the metadata holds the whole database.
+from unionfed_membership.adapters import dues_tables  # noqa: F401
+from unionfed_membership.adapters.metadata import metadata
 from unionfed_shared.business_time import DEFAULT_TIME_ZONE
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE
 from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
-
-metadata = MetaData()
 
 organizations = Table(
     "organizations",
@@ -168,6 +168,3 @@ committee_seats = Table(
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
 idempotency_keys = add_idempotency_table(metadata)
-
-# Dues policies and roster imports keep their tables in their own module, on this metadata.
-from unionfed_membership.adapters import dues_tables  # noqa: E402,F401

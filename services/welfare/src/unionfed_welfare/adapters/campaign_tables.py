@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from unionfed_welfare.adapters.tables import metadata
+from unionfed_welfare.adapters.metadata import metadata
 
 
 def _created_at() -> Column:

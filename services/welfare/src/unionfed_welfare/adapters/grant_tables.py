@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
-from unionfed_welfare.adapters.tables import metadata
+from unionfed_welfare.adapters.metadata import metadata
 
 # Every hold welfare asked finance for (grants, greetings, health checks …), one row each.
 welfare_holds = Table(

@@ -1,15 +1,13 @@
 """The welfare database."""
 
-from sqlalchemy import MetaData
-
 from unionfed_shared.directory import Directory
 from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
-metadata = MetaData()
+# Each area's tables are in its own module; imported here so the metadata holds the whole database.
+from unionfed_welfare.adapters import campaign_tables, grant_tables  # noqa: F401
+from unionfed_welfare.adapters.metadata import metadata
+
 directory = Directory(metadata)
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
 idempotency_keys = add_idempotency_table(metadata)
-
-# Each area keeps its tables in its own module, on this metadata.
-from unionfed_welfare.adapters import campaign_tables, grant_tables  # noqa: E402,F401
