@@ -14,7 +14,7 @@ import logging
 import time
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import (
     BigInteger,
@@ -33,6 +33,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from unionfed_shared.access_log import request_id_of
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.caller import AUDIT_SCOPE_KEY, CurrentPrincipal, CurrentRuntime
 from unionfed_shared.observability import current_trace_id
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page, decode_position, page_of
 from unionfed_shared.wire_values import Moment
@@ -40,7 +41,6 @@ from unionfed_shared.wire_values import Moment
 log = logging.getLogger(__name__)
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-_SCOPE_KEY = "unionfed.audit"
 _MAX_VALUE = 200
 
 metadata = MetaData()
@@ -120,13 +120,6 @@ def drop_audit_log_v1(op) -> None:
     op.execute("DROP FUNCTION audit_log_refuse_rewrite()")
 
 
-def remember_principal(request: Request, principal: Principal) -> None:
-    """Called once the token is verified: the audit row of this request names the caller."""
-    holder = request.scope.get(_SCOPE_KEY)
-    if holder is not None:
-        holder["principal"] = principal
-
-
 def _header(scope, name: bytes) -> str | None:
     for key, value in scope.get("headers") or ():
         if key == name:
@@ -159,7 +152,7 @@ class AuditMiddleware:
             await self.app(scope, receive, send)
             return
         holder: dict = {}
-        scope[_SCOPE_KEY] = holder
+        scope[AUDIT_SCOPE_KEY] = holder
         # The id the access-log middleware chose and answers with (x-request-id): one id per request.
         request_id = request_id_of(scope)
         occurred_at = dt.datetime.now(dt.UTC)
@@ -252,8 +245,6 @@ async def _organizations_table(connection) -> str:
 
 def audit_router() -> APIRouter:
     """``GET /v1/organizations/{id}/audit-log``: the calls made by people acting for that subtree."""
-    from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
-
     router = APIRouter(prefix="/v1", tags=["audit"])
 
     @router.get(

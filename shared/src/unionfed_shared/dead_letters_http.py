@@ -12,8 +12,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
 from unionfed_shared.auth import Role
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.errors import Invalid, field_refusal
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.messaging.consumer import Outcome
 

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.contracts.membership import (
     DEFAULT_LANGUAGE,
     Language,
@@ -235,8 +236,6 @@ class Directory:
 
     def router(self, tag: str) -> APIRouter:
         """``GET /v1/organizations/{id}/members``: this service's view of the roster."""
-        from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
-
         router = APIRouter(prefix="/v1", tags=[tag])
 
         @router.get("/organizations/{organization_id}/members", response_model=list[DirectoryMember])

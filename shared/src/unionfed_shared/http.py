@@ -1,48 +1,17 @@
 """The HTTP side every service shares: app factory, health, AsyncAPI, errors, the caller."""
 
 import asyncio
-from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from sqlalchemy import text
 
 from unionfed_shared import idempotency, openapi_problems
 from unionfed_shared.access_log import AccessLogMiddleware
-from unionfed_shared.audit import AuditMiddleware, audit_router, remember_principal
-from unionfed_shared.auth import Principal
-from unionfed_shared.context import Causation, set_causation
-from unionfed_shared.errors import Unauthorized
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.audit import AuditMiddleware, audit_router
 from unionfed_shared.problem_handlers import install_problem_handlers
 from unionfed_shared.runtime import Runtime
-from unionfed_shared.settings import ServiceSettings
-
-_bearer = HTTPBearer(auto_error=False, description="JWT minted by `unionfed token`")
-
-
-def runtime_of(request: Request) -> Runtime[Any, Any]:
-    return request.app.state.runtime
-
-
-async def current_principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None:
-        raise Unauthorized("token_missing", zh="缺少登录凭据（Bearer 令牌）", en="missing bearer token")
-    principal = runtime_of(request).tokens.verify(credentials.credentials)
-    remember_principal(request, principal)
-    # Everything this request emits names the caller and the command as its cause.
-    set_causation(Causation.new_command(principal.subject, request.headers.get("x-correlation-id")))
-    return principal
-
-
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
-# The shared unit of work and settings; a service with its own declares its own alias over runtime_of.
-CurrentRuntime = Annotated[Runtime[UnitOfWork, ServiceSettings], Depends(runtime_of)]
 
 
 def create_app(runtime: Runtime) -> FastAPI:

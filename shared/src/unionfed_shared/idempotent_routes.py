@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 
 from unionfed_shared import idempotency
 from unionfed_shared.auth import Principal
-from unionfed_shared.http import current_principal, runtime_of
+from unionfed_shared.caller import current_principal, runtime_of
 
 _DESCRIPTION = (
     "Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, "

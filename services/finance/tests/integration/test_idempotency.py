@@ -22,8 +22,9 @@ from tests.pytest_infra import bearer, eventually, unique
 from unionfed_finance.adapters.tables import idempotency_keys, outbox
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.auth import Role
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.contracts import topics
-from unionfed_shared.http import CurrentPrincipal, create_app
+from unionfed_shared.http import create_app
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.messaging.consumer import IncomingMessage
 

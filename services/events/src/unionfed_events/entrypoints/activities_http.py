@@ -16,9 +16,9 @@ from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
 from unionfed_events.service_layer import award_notice, event_sheets, printed_names
 from unionfed_shared import business_time
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.contracts.events import ActivityKind
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page

@@ -15,9 +15,9 @@ from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.service_layer import congress, event_sheets, printed_names, proposal_sheet
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Moment

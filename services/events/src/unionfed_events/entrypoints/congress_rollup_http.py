@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.service_layer import congress_rollup
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.wire_values import Moment
 

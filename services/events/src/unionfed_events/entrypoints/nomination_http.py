@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.nominations import Award, notice_state
 from unionfed_events.service_layer import nominations
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.commands import Command
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.wire_values import Day
 

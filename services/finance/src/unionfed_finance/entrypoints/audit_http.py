@@ -31,8 +31,8 @@ from unionfed_finance.service_layer import reports
 from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
 from unionfed_shared import db
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.errors import Conflict, Invalid, Unavailable
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import Language, language_of
 

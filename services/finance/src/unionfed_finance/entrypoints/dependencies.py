@@ -6,7 +6,7 @@ from fastapi import Depends
 
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
-from unionfed_shared.http import runtime_of
+from unionfed_shared.caller import runtime_of
 from unionfed_shared.runtime import Runtime
 
 CurrentRuntime = Annotated[Runtime[FinanceUnitOfWork, FinanceSettings], Depends(runtime_of)]

@@ -13,9 +13,9 @@ from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.service_layer import report_sheets
 from unionfed_shared.auth import Role
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import spreadsheet
 from unionfed_shared.errors import NotFound
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Limit, Page, decode_position, page_of
 from unionfed_shared.problems import language_of

@@ -13,8 +13,8 @@ from unionfed_finance.adapters.tables import directory, fund_requests
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import commands
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.contracts.spending import SpendingCategory
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 

@@ -35,8 +35,8 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.reports_http import build_disclosure
 from unionfed_finance.service_layer import disclosure_check, reports
 from unionfed_shared import db
+from unionfed_shared.caller import CurrentRuntime
 from unionfed_shared.errors import Unavailable
-from unionfed_shared.http import CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.problems import Language, language_of
 

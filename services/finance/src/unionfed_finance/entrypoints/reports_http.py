@@ -22,9 +22,9 @@ from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import audit_pack, disclosure_check, disclosure_html, report_sheets, reports
 from unionfed_shared import db, openapi_problems
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import pdf, spreadsheet
 from unionfed_shared.errors import NotFound
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.problems import language_of
 

@@ -12,8 +12,8 @@ from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import accounts
 from unionfed_membership.service_layer.accounts import AccountDirectory
 from unionfed_shared.auth import Role
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.errors import Unavailable
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
 router = APIRouter(

@@ -6,7 +6,7 @@ from fastapi import Depends
 
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
-from unionfed_shared.http import runtime_of
+from unionfed_shared.caller import runtime_of
 from unionfed_shared.runtime import Runtime
 
 CurrentRuntime = Annotated[Runtime[MembershipUnitOfWork, MembershipSettings], Depends(runtime_of)]

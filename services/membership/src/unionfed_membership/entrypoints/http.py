@@ -23,8 +23,8 @@ from unionfed_membership.service_layer import (
     organization_moves,
 )
 from unionfed_shared.auth import Principal
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import downloads, pdf, printed_form
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page

@@ -15,7 +15,7 @@ from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Perio
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.entrypoints.http import DuesPaymentOut
 from unionfed_membership.service_layer import self_service
-from unionfed_shared.http import CurrentPrincipal
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 
 router = APIRouter(prefix="/v1/me", tags=["self-service"], route_class=IdempotentRoute)

@@ -14,8 +14,8 @@ from unionfed_membership.domain.model import PERIOD_PATTERN, MemberStatus, Organ
 from unionfed_membership.entrypoints import import_progress
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, dues_sheets, membership_reports, roster_export, roster_import
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import spreadsheet
-from unionfed_shared.http import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import ProblemResponse, language_of, problem_response
 from unionfed_shared.wire_values import Day

@@ -13,8 +13,8 @@ from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
+from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.documents import downloads, pdf, printed_form
-from unionfed_shared.http import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_welfare.adapters.tables import directory
