@@ -94,10 +94,10 @@ async def seed_service(build_service, definition, **overrides: str) -> Seeded:
     app = create_app(runtime)
     name = runtime.definition.name
     if name == "membership":
-        from unionfed_membership.service_layer import commands, handlers
+        from unionfed_membership.service_layer import commands, founding
 
         async with runtime.uow() as uow:
-            await handlers.found_federation(
+            await founding.found_federation(
                 uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="County union")
             )
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as api:

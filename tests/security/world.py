@@ -51,7 +51,7 @@ def check(answer, *statuses: int):
 
 
 async def seed(services: dict) -> World:
-    from unionfed_membership.service_layer import commands, handlers
+    from unionfed_membership.service_layer import commands, founding
 
     w = World()
     membership = services["membership"][1]
@@ -67,7 +67,7 @@ async def seed(services: dict) -> World:
     runtime = services["membership"][0]
     for fed in (w.fed, w.foreign):
         async with runtime.uow() as uow:
-            await handlers.found_federation(
+            await founding.found_federation(
                 uow, platform_admin("ops"), commands.FoundFederation(id=fed, name=f"Federation {fed}")
             )
     for org, kind, parent in (

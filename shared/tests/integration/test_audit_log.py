@@ -13,7 +13,7 @@ from tests.kafka_tools import envelope_for
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition as membership_definition
 from unionfed_membership.service_layer import commands as membership_commands
-from unionfed_membership.service_layer import handlers as membership_handlers
+from unionfed_membership.service_layer import founding
 from unionfed_shared.audit import audit_log
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts import topics
@@ -284,7 +284,7 @@ async def test_membership_writes_are_recorded_in_its_own_database(build_service)
     membership = await build_service(membership_definition, start=False)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

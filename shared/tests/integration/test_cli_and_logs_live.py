@@ -14,7 +14,7 @@ from sqlalchemy import select
 from tests.pytest_infra import REPO, bearer, service_env, unique
 from unionfed_finance.entrypoints.app import definition as finance_definition
 from unionfed_membership.entrypoints.app import definition as membership_definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.audit import audit_log
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.context import Causation, caused_by
@@ -90,7 +90,7 @@ async def test_reads_and_writes_answer_with_a_request_id_logged_and_audited_unde
     federation = unique("county")
     with caused_by(Causation.new_command(actor="test")):
         async with runtime.uow() as uow:
-            await handlers.found_federation(
+            await founding.found_federation(
                 uow, platform_admin("ops"), commands.FoundFederation(id=federation, name="某县教育工会")
             )
     admin = bearer(Role.FEDERATION_ADMIN, federation, federation, "admin-wang")

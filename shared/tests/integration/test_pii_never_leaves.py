@@ -24,7 +24,7 @@ from tests.pytest_infra import bearer, eventually, unique
 from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition as membership_definition
 from unionfed_membership.service_layer import commands as membership_commands
-from unionfed_membership.service_layer import handlers as membership_handlers
+from unionfed_membership.service_layer import founding
 from unionfed_shared.audit import audit_log
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts.topics import DOMAIN_TOPICS
@@ -102,7 +102,7 @@ async def test_personal_data_never_appears_in_events_logs_traces_or_the_audit_lo
     welfare = await build_service(welfare_definition)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await membership_handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), membership_commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -8,7 +8,7 @@ import pytest
 
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Principal, Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -22,7 +22,7 @@ async def county(build_service, keycloak):
     runtime = await build_service(definition, start=False, **keycloak.membership_settings())
     county, school, other = unique("county"), unique("school"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")
@@ -89,7 +89,7 @@ async def test_hs256_tokens_are_accepted_only_where_a_secret_is_configured(build
     county = unique("county")
     for runtime in (both, oidc_only):
         async with runtime.uow() as uow:
-            await handlers.found_federation(
+            await founding.found_federation(
                 uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
             )
     local = bearer(Role.FEDERATION_ADMIN, county, county)

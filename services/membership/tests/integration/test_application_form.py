@@ -11,7 +11,7 @@ import pytest
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -31,7 +31,7 @@ async def enrolled(build_service):
     membership = await build_service(definition, start=False)
     county = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
     school, other = unique("school"), unique("other")

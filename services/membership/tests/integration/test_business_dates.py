@@ -16,7 +16,7 @@ from sqlalchemy import select
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.adapters.tables import outbox
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import clock, commands, dues, handlers, member_changes
+from unionfed_membership.service_layer import clock, commands, dues, founding, member_changes
 from unionfed_shared.auth import Principal, Role, platform_admin
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.errors import Invalid
@@ -32,7 +32,7 @@ async def founded(build_service, time_zone: str):
     membership = await build_service(definition, start=False)
     county, school = unique("county"), unique("school")
     async with membership.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow,
             platform_admin("ops"),
             commands.FoundFederation(id=county, name="某县教育工会", time_zone=time_zone, sector="education"),

@@ -11,7 +11,7 @@ from tests.kafka_tools import read_topic
 from tests.pytest_infra import bearer, eventually, unique
 from unionfed_membership.entrypoints import roster_http
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts import topics
 from unionfed_shared.http import create_app
@@ -25,7 +25,7 @@ async def county(build_service):
     runtime = await build_service(definition)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.adapters.tables import members, organizations
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -19,7 +19,7 @@ async def county(build_service):
     membership = await build_service(definition, start=False)
     county_id = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
         )
     transport = httpx.ASGITransport(app=create_app(membership))

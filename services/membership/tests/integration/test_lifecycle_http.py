@@ -38,9 +38,9 @@ async def county(build_service):
     membership = await build_service(definition, start=False, database=database)
     county_id = unique("county")
     async with membership.uow() as uow:
-        from unionfed_membership.service_layer import handlers
+        from unionfed_membership.service_layer import founding
 
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
         )
     ids = {

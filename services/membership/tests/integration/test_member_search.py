@@ -10,7 +10,7 @@ from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.domain.personal_data import id_check_character
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -30,7 +30,7 @@ async def county(membership):
     union group inside the first school; 12 members in each of the four, none in the county itself."""
     county_id = unique("county")
     async with membership.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county_id, name="某县教育工会")
         )
     ids = {

@@ -10,7 +10,7 @@ import pytest
 
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.documents.spreadsheet import MEDIA_TYPE as XLSX
 from unionfed_shared.http import create_app
@@ -23,7 +23,7 @@ async def county(build_service):
     runtime = await build_service(definition)
     fed, a, group, b, c = unique("county"), unique("school-a"), unique("maths"), unique("school-b"), unique("school-c")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=fed, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, fed, fed, "admin-wang")

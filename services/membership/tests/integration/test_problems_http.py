@@ -5,7 +5,7 @@ import pytest
 
 from tests.pytest_infra import bearer, unique
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -17,10 +17,10 @@ async def school(build_service):
     runtime = await build_service(definition)
     county, school, elsewhere = unique("county"), unique("school"), unique("county")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=elsewhere, name="另一县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

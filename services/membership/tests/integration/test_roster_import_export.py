@@ -16,7 +16,7 @@ from sqlalchemy import text
 from tests.pytest_infra import bearer, service_env, unique
 from unionfed_membership.entrypoints import roster_cli, roster_http
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers, roster_import
+from unionfed_membership.service_layer import commands, founding, roster_import
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.http import create_app
 
@@ -32,7 +32,7 @@ async def school(build_service):
     runtime = await build_service(definition, database=database)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -7,7 +7,7 @@ import pytest
 
 from tests.pytest_infra import JWT_SECRET, bearer, unique
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared.auth import Role, TokenService, platform_admin
 from unionfed_shared.http import create_app
 
@@ -27,7 +27,7 @@ async def county(build_service):
     runtime = await build_service(definition)
     county, school, group, other = unique("county"), unique("school"), unique("maths"), unique("school")
     async with runtime.uow() as uow:
-        await handlers.found_federation(
+        await founding.found_federation(
             uow, platform_admin("ops"), commands.FoundFederation(id=county, name="某县教育工会")
         )
     admin = bearer(Role.FEDERATION_ADMIN, county, county, "admin-wang")

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
-from unionfed_membership.service_layer import commands, handlers
+from unionfed_membership.service_layer import commands, founding
 from unionfed_shared import business_time
 from unionfed_shared.auth import platform_admin
 from unionfed_shared.cli import service_cli
@@ -56,7 +56,7 @@ def found_federation(
         try:
             with caused_by(Causation.new_command(actor=operator)):
                 async with runtime.uow() as uow:
-                    return await handlers.found_federation(uow, platform_admin(operator), command)
+                    return await founding.found_federation(uow, platform_admin(operator), command)
         finally:
             await runtime.engine.dispose()
 

@@ -17,10 +17,14 @@ from unionfed_membership.service_layer import (
     clock,
     commands,
     committees,
-    handlers,
+    dues,
+    founding,
     member_changes,
     member_search,
+    members,
     organization_moves,
+    permissions,
+    scope,
 )
 from unionfed_shared.auth import Principal
 from unionfed_shared.caller import CurrentPrincipal
@@ -69,7 +73,7 @@ class MemberOut(BaseModel):
 
     @classmethod
     def of(cls, m: Member, principal: Principal | None = None) -> "MemberOut":
-        officer = principal is not None and principal.role in handlers.OFFICERS
+        officer = principal is not None and principal.role in permissions.OFFICERS
         return cls(
             id=m.id,
             organization_id=m.organization_id,
@@ -126,7 +130,7 @@ async def register_organization(
 ) -> OrganizationOut:
     """Found a grassroots union, union group or sub-federation (建会) under an organization in scope."""
     async with runtime.uow() as uow:
-        return OrganizationOut.of(await handlers.register_organization(uow, principal, body))
+        return OrganizationOut.of(await founding.register_organization(uow, principal, body))
 
 
 @router.post(
@@ -142,7 +146,7 @@ async def found_federation(
     (org and fed `platform`) may; the same use case as `unionfed membership found-federation`.
     Organizations under it are then founded by its federation administrators (`POST /v1/organizations`)."""
     async with runtime.uow() as uow:
-        return OrganizationOut.of(await handlers.found_federation(uow, principal, body))
+        return OrganizationOut.of(await founding.found_federation(uow, principal, body))
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationOut, summary="An organization")
@@ -150,7 +154,7 @@ async def get_organization(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> OrganizationOut:
     async with runtime.uow() as uow:
-        return OrganizationOut.of(await handlers.organization_in_scope(uow, principal, organization_id))
+        return OrganizationOut.of(await scope.organization_in_scope(uow, principal, organization_id))
 
 
 @router.get(
@@ -163,7 +167,7 @@ async def get_subtree(
 ) -> list[OrganizationOut]:
     """The organization and everything under it, root first."""
     async with runtime.uow() as uow:
-        root = await handlers.organization_in_scope(uow, principal, organization_id)
+        root = await scope.organization_in_scope(uow, principal, organization_id)
         return [OrganizationOut.of(o) for o in await uow.organizations.subtree(root)]
 
 
@@ -189,7 +193,7 @@ async def enrol_member(
     phone are stored encrypted and never returned here; an ID number already known in the
     federation is refused with 409 naming the existing member."""
     async with runtime.uow() as uow:
-        return MemberOut.of(await handlers.enrol_member(uow, principal, organization_id, body), principal)
+        return MemberOut.of(await members.enrol_member(uow, principal, organization_id, body), principal)
 
 
 @router.get(
@@ -239,7 +243,7 @@ async def list_members(
 @router.get("/members/{member_id}", response_model=MemberOut, summary="A member")
 async def get_member(member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MemberOut:
     async with runtime.uow() as uow:
-        return MemberOut.of(await handlers.member_in_scope(uow, principal, member_id), principal)
+        return MemberOut.of(await scope.member_in_scope(uow, principal, member_id), principal)
 
 
 @router.get(
@@ -257,11 +261,11 @@ async def application_form(
     """Whoever may read the member may print the form; as in GET /v1/members/{id}, the masked ID
     number and the staff number are filled in for officers only (blank, to write by hand, otherwise)."""
     async with runtime.uow() as uow:
-        member = await handlers.member_in_scope(uow, principal, member_id)
+        member = await scope.member_in_scope(uow, principal, member_id)
         organization = await uow.organizations.get(member.organization_id)
     assert organization is not None  # member_in_scope refused a member without one
     head = printed_form.Letterhead(organization.name, printed_form.lang_of(organization.language), organization.zone)
-    officer = principal.role in handlers.OFFICERS
+    officer = principal.role in permissions.OFFICERS
     page = application_form_html.render_application_form(
         member, head, show_personal_data=officer, printed_at=clock.now()
     )
@@ -290,7 +294,7 @@ async def record_dues_payment(
 ) -> DuesPaymentOut:
     """Record a member's dues (会费) for one month, collected by the union."""
     async with runtime.uow() as uow:
-        return DuesPaymentOut.of(await handlers.record_dues_payment(uow, principal, organization_id, body))
+        return DuesPaymentOut.of(await dues.record_dues_payment(uow, principal, organization_id, body))
 
 
 @router.get(
@@ -305,7 +309,7 @@ async def list_dues_payments(
     period: str | None = Query(default=None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
 ) -> list[DuesPaymentOut]:
     async with runtime.uow() as uow:
-        await handlers.organization_in_scope(uow, principal, organization_id)
+        await scope.organization_in_scope(uow, principal, organization_id)
         return [DuesPaymentOut(**row) for row in await uow.dues.in_organization(organization_id, period)]
 
 
@@ -320,7 +324,7 @@ async def member_dues_payments(
     """Every month the member paid, oldest first, whichever union collected it (a transferred
     member's earlier months included). Whoever may see the member may see this."""
     async with runtime.uow() as uow:
-        await handlers.member_in_scope(uow, principal, member_id)
+        await scope.member_in_scope(uow, principal, member_id)
         return [DuesPaymentOut(**row) for row in await uow.dues.of_member(member_id)]
 
 
@@ -362,7 +366,7 @@ async def list_moves(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> list[OrganizationMoveOut]:
     async with runtime.uow() as uow:
-        await handlers.organization_in_scope(uow, principal, organization_id)
+        await scope.organization_in_scope(uow, principal, organization_id)
         return [OrganizationMoveOut(**row) for row in await uow.organizations.moves(organization_id)]
 
 
@@ -462,7 +466,7 @@ async def member_history(
     member_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> list[HistoryEntryOut]:
     async with runtime.uow() as uow:
-        await handlers.member_in_scope(uow, principal, member_id)
+        await scope.member_in_scope(uow, principal, member_id)
         return [HistoryEntryOut(**row) for row in await uow.history.of_member(member_id)]
 
 
@@ -481,7 +485,7 @@ async def scheduled_changes(
 ) -> list[MemberChangeOut]:
     """Scheduled by default: what will take effect, including transfers coming in from elsewhere."""
     async with runtime.uow() as uow:
-        root = await handlers.organization_in_scope(uow, principal, organization_id)
+        root = await scope.organization_in_scope(uow, principal, organization_id)
         ids = [o.id for o in await uow.organizations.subtree(root)]
         rows = await uow.scheduled_changes.touching(ids, status_)
         return [MemberChangeOut(**{k: row[k] for k in MemberChangeOut.model_fields}) for row in rows]
@@ -517,7 +521,7 @@ async def personal_data(member_id: uuid.UUID, principal: CurrentPrincipal, runti
     """The only answer that carries the ID number and phone in clear. Federation admins and union
     officers in scope (and, once a committee is elected, its chair or vice chair); others 403."""
     async with runtime.uow() as uow:
-        m = await handlers.read_personal_data(uow, principal, member_id)
+        m = await members.read_personal_data(uow, principal, member_id)
         return PersonalDataOut(
             member_id=m.id, id_number=m.id_number, phone=m.phone, staff_no=m.staff_no, base_salary_fen=m.base_salary_fen
         )
@@ -584,7 +588,7 @@ async def elect_committee(
 )
 async def committee_terms(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[TermOut]:
     async with runtime.uow() as uow:
-        await handlers.organization_in_scope(uow, principal, organization_id)
+        await scope.organization_in_scope(uow, principal, organization_id)
         return [TermOut.of(t) for t in await uow.committees.terms(organization_id)]
 
 
@@ -597,6 +601,6 @@ async def current_committee(
     organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> TermOut | None:
     async with runtime.uow() as uow:
-        await handlers.organization_in_scope(uow, principal, organization_id)
+        await scope.organization_in_scope(uow, principal, organization_id)
         term = await uow.committees.current(organization_id)
         return TermOut.of(term) if term else None

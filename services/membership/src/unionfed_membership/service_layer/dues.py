@@ -24,16 +24,17 @@ from unionfed_membership.domain.dues import (
     policy_for,
 )
 from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Member, MemberStatus, Organization, Period
-from unionfed_membership.service_layer import clock, handlers
+from unionfed_membership.service_layer import clock, commands, permissions, scope
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.membership import DuesCollectedV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.wire_values import Whole
 
-READERS = (*handlers.OFFICERS, Role.AUDITOR)
+READERS = (*permissions.OFFICERS, Role.AUDITOR)
 
 
 class SetDuesPolicy(BaseModel):
@@ -180,7 +181,7 @@ async def collect_month(
             if not await store.add_payment_once(payment):
                 collection.already_paid.append(slim)
                 continue
-            uow.emit(handlers.dues_collected(payment))
+            uow.emit(dues_collected(payment))
             collection.collected.append((slim, payment))
     await uow.commit()
     return collection
@@ -232,12 +233,12 @@ async def _arrears(store: DuesStore, federation_id, zone, members, through, keep
 
 
 async def _subtree(uow, principal, organization_id) -> tuple[Organization, list[Organization]]:
-    root = await handlers.organization_in_scope(uow, principal, organization_id)
+    root = await scope.organization_in_scope(uow, principal, organization_id)
     return root, await roster_queries.subtree(uow.session, root)
 
 
 async def _federation_in_scope(uow, principal, federation_id) -> Organization:
-    federation = await handlers.organization_in_scope(uow, principal, federation_id)
+    federation = await scope.organization_in_scope(uow, principal, federation_id)
     if federation.parent_id is not None:
         # Dues are the whole federation's rule: set at its root, applied to every union in it.
         raise Invalid(
@@ -246,3 +247,44 @@ async def _federation_in_scope(uow, principal, federation_id) -> Organization:
             en=f"{federation_id} is not a root federation; dues policies are set on {federation.federation_id}",
         )
     return federation
+
+
+async def record_dues_payment(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.RecordDuesPayment
+) -> DuesPayment:
+    organization = await scope.organization_in_scope(uow, principal, organization_id)
+    await require_officer(uow, principal, "record_dues")
+    member = await uow.members.get_for_update(command.member_id)
+    if member is not None:
+        # A transfer that fell due moves whose union collects these dues.
+        member = await apply_due_change(uow, member, clock.today(organization.zone), principal.subject)
+    if member is None or member.organization_id != organization.id:
+        raise NotFound(
+            "member_not_found",
+            zh=f"在 {organization.id} 中未找到会员 {command.member_id}",
+            en=f"member {command.member_id} not found in {organization.id}",
+        )
+    payment = DuesPayment.collect(
+        member,
+        command.period,
+        command.amount_fen,
+        await uow.dues.paid_periods(member.id),
+        clock.now(),
+    )
+    await uow.dues.add(payment)
+    uow.emit(dues_collected(payment))
+    await uow.commit()
+    return payment
+
+
+def dues_collected(payment: DuesPayment) -> DuesCollectedV1:
+    """What finance hears of a payment: the same whether collected one by one or a month at once."""
+    return DuesCollectedV1(
+        organization_id=payment.organization_id,
+        federation_id=payment.federation_id,
+        payment_id=payment.id,
+        member_id=payment.member_id,
+        period=payment.period,
+        amount_fen=payment.amount_fen,
+        collected_at=payment.collected_at,
+    )

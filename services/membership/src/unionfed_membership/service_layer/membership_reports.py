@@ -12,7 +12,7 @@ from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import ReportQueries
 from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain.model import Organization
-from unionfed_membership.service_layer import clock, handlers
+from unionfed_membership.service_layer import clock, permissions, scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.documents.spreadsheet import Cell
@@ -95,8 +95,8 @@ class Report:
 async def set_staff_count(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: SetStaffCount
 ) -> int:
-    organization = await handlers.organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*handlers.OFFICERS)
+    organization = await scope.organization_in_scope(uow, principal, organization_id)
+    principal.require_role(*permissions.OFFICERS)
     if organization.kind != "grassroots_union":
         raise Invalid(
             "staff_count_not_on_grassroots_union",
@@ -115,8 +115,8 @@ async def membership_report(
     first_day: dt.date | None,
     last_day: dt.date | None,
 ) -> Report:
-    root = await handlers.organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*handlers.OFFICERS, Role.AUDITOR)
+    root = await scope.organization_in_scope(uow, principal, organization_id)
+    principal.require_role(*permissions.OFFICERS, Role.AUDITOR)
     last_day = last_day or clock.today(root.zone)
     first_day = first_day or last_day.replace(month=1, day=1)
     if first_day > last_day:

@@ -12,7 +12,7 @@ from typing import Literal
 from unionfed_membership.adapters import roster_queries
 from unionfed_membership.domain.model import Member, Organization
 from unionfed_membership.domain.roster import fen_to_yuan, mask_phone, safe_cell
-from unionfed_membership.service_layer import handlers
+from unionfed_membership.service_layer import permissions, scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal
 from unionfed_shared.documents import spreadsheet
@@ -47,8 +47,8 @@ MEDIA_TYPES = {
 async def roster_rows(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, lang: str = "zh"
 ) -> tuple[Organization, list[list[str | dt.date]]]:
-    root = await handlers.organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*handlers.OFFICERS)
+    root = await scope.organization_in_scope(uow, principal, organization_id)
+    principal.require_role(*permissions.OFFICERS)
     organizations = await roster_queries.subtree(uow.session, root)
     by_id = {o.id: o for o in organizations}
     rows = []

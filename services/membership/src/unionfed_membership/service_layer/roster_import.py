@@ -17,7 +17,7 @@ from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import RosterQueries
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.domain.roster import RosterRow, RowError, map_headers, parse_rows
-from unionfed_membership.service_layer import clock, commands, handlers
+from unionfed_membership.service_layer import clock, commands, members, permissions, scope
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, DomainError, Invalid
 
@@ -201,9 +201,9 @@ async def import_roster(
     today: dt.date | None = None,
 ) -> ImportSummary:
     async with uow_factory() as uow:
-        target = await handlers.organization_in_scope(uow, principal, organization_id)
+        target = await scope.organization_in_scope(uow, principal, organization_id)
         today = today or clock.today(target.zone)
-        principal.require_role(*handlers.OFFICERS)
+        principal.require_role(*permissions.OFFICERS)
         target.check_can_hold_members()
         groups = {o.id: o for o in await roster_queries.subtree(uow.session, target) if o.kind == "union_group"}
         # Staff numbers are unique within the whole union, whichever of its groups holds them.
@@ -292,7 +292,7 @@ async def _import_one(uow_factory, principal, target, union_ids, row, organizati
             base_salary_fen=row.base_salary_fen,
         )
         try:
-            await handlers.enrol_member(uow, principal, organization_id, command)
+            await members.enrol_member(uow, principal, organization_id, command)
         except Conflict as exc:
             # Someone enrolled the same person since we looked: still not a duplicate.
             summary.skipped.append(Skipped.already_a_member(row.line, exc.en.rsplit(" ", 1)[-1]))
