@@ -1,0 +1,108 @@
+"""An in-memory unit of work for the use cases' unit tests (cosmicpython's fake repositories).
+
+The repositories keep what is added in dictionaries and answer the few questions the use cases
+ask; ``emitted`` holds the events a use case staged and ``committed`` whether it committed them,
+so a test sees both what changed and what would have been published.
+"""
+
+import dataclasses
+import uuid
+
+from unionfed_membership.domain.committee import Term
+from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
+from unionfed_membership.domain.model import DuesPayment, Member, Organization
+from unionfed_shared.contracts.base import IntegrationEvent
+
+
+class FakeOrganizations:
+    def __init__(self) -> None:
+        self.rows: dict[str, Organization] = {}
+
+    async def get(self, organization_id: str) -> Organization | None:
+        return self.rows.get(organization_id)
+
+    get_for_update = get
+
+    async def add(self, organization: Organization) -> None:
+        self.rows[organization.id] = organization
+
+    async def lock_tree(self, federation_id: str) -> None:
+        """Nothing interleaves in memory."""
+
+
+class FakeMembers:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Member] = {}
+
+    async def get(self, member_id: uuid.UUID) -> Member | None:
+        return self.rows.get(member_id)
+
+    get_for_update = get
+
+    async def add(self, member: Member) -> None:
+        self.rows[member.id] = member
+
+    async def find_by_id_number(self, federation_id: str, id_number: str) -> Member | None:
+        return next(
+            (m for m in self.rows.values() if m.federation_id == federation_id and m.id_number == id_number), None
+        )
+
+    async def save_state(self, member: Member) -> None:
+        self.rows[member.id] = member
+
+
+class FakeHistory:
+    def __init__(self) -> None:
+        self.entries: list[HistoryEntry] = []
+
+    async def add(self, entries: list[HistoryEntry]) -> None:
+        self.entries.extend(entries)
+
+
+class FakeScheduledChanges:
+    def __init__(self) -> None:
+        self.pending: dict[uuid.UUID, MemberChange] = {}
+
+    async def pending_for(self, member_id: uuid.UUID) -> MemberChange | None:
+        return self.pending.get(member_id)
+
+
+class FakeCommittees:
+    def __init__(self) -> None:
+        self.current_terms: dict[str, Term] = {}
+
+    async def current(self, organization_id: str, *, for_update: bool = False) -> Term | None:
+        return self.current_terms.get(organization_id)
+
+
+class FakeDues:
+    def __init__(self) -> None:
+        self.payments: list[DuesPayment] = []
+
+    async def paid_periods(self, member_id: uuid.UUID) -> set[str]:
+        return {p.period for p in self.payments if p.member_id == member_id}
+
+    async def add(self, payment: DuesPayment) -> None:
+        self.payments.append(payment)
+
+
+@dataclasses.dataclass
+class FakeUnitOfWork:
+    organizations: FakeOrganizations = dataclasses.field(default_factory=FakeOrganizations)
+    members: FakeMembers = dataclasses.field(default_factory=FakeMembers)
+    history: FakeHistory = dataclasses.field(default_factory=FakeHistory)
+    scheduled_changes: FakeScheduledChanges = dataclasses.field(default_factory=FakeScheduledChanges)
+    committees: FakeCommittees = dataclasses.field(default_factory=FakeCommittees)
+    dues: FakeDues = dataclasses.field(default_factory=FakeDues)
+    staged: list[IntegrationEvent] = dataclasses.field(default_factory=list)
+    emitted: list[IntegrationEvent] = dataclasses.field(default_factory=list)
+    committed: bool = False
+
+    def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> None:
+        self.staged.append(event)
+
+    async def commit(self) -> None:
+        # As the outbox does: staged events go out with the commit, and only with it.
+        self.emitted.extend(self.staged)
+        self.staged.clear()
+        self.committed = True
