@@ -14,7 +14,7 @@ from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
 from unionfed_events.service_layer import activities as service
-from unionfed_events.service_layer import award_notice, event_sheets, printed_names
+from unionfed_events.service_layer import award_notice, event_sheets, printed_names, registrations, results
 from unionfed_shared import business_time
 from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.contracts.events import ActivityKind
@@ -240,7 +240,7 @@ async def register(
 ) -> dict:
     """Register a member (a member registers themself): a place if one is free, else the waitlist."""
     async with runtime.uow() as uow:
-        return await service.register(uow, principal, activity_id, body)
+        return await registrations.register(uow, principal, activity_id, body)
 
 
 @router.delete("/activities/{activity_id}/registrations/{member_id}", response_model=CancellationOut)
@@ -249,7 +249,7 @@ async def cancel_registration(
 ) -> dict:
     """Withdraw a registration; a freed place goes to the first on the waitlist."""
     async with runtime.uow() as uow:
-        return await service.cancel_registration(uow, principal, activity_id, member_id)
+        return await registrations.cancel_registration(uow, principal, activity_id, member_id)
 
 
 @router.get("/activities/{activity_id}/registrations", response_model=list[RegistrationOut])
@@ -258,13 +258,15 @@ async def list_registrations(
 ) -> list[dict]:
     """Confirmed places in the order taken, then the waitlist in order."""
     async with runtime.uow() as uow:
-        return await service.registrations(uow, principal, activity_id)
+        return await registrations.registrations(uow, principal, activity_id)
 
 
 @router.get("/activities/{activity_id}/waitlist", response_model=list[RegistrationOut])
 async def waitlist(activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
     async with runtime.uow() as uow:
-        return [r for r in await service.registrations(uow, principal, activity_id) if r["status"] == "waitlisted"]
+        return [
+            r for r in await registrations.registrations(uow, principal, activity_id) if r["status"] == "waitlisted"
+        ]
 
 
 @router.put("/activities/{activity_id}/attendance", response_model=list[RegistrationOut])
@@ -272,7 +274,7 @@ async def record_attendance(
     activity_id: uuid.UUID, body: commands.RecordAttendance, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> list[dict]:
     async with runtime.uow() as uow:
-        return await service.record_attendance(uow, principal, activity_id, body)
+        return await results.record_attendance(uow, principal, activity_id, body)
 
 
 @router.post("/activities/{activity_id}/teams", status_code=status.HTTP_201_CREATED, response_model=TeamOut)
@@ -281,13 +283,13 @@ async def create_team(
 ) -> dict:
     """A team of members holding confirmed places (tug-of-war, relay, choir …)."""
     async with runtime.uow() as uow:
-        return await service.create_team(uow, principal, activity_id, body)
+        return await results.create_team(uow, principal, activity_id, body)
 
 
 @router.get("/activities/{activity_id}/teams", response_model=list[TeamOut])
 async def list_teams(activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
     async with runtime.uow() as uow:
-        return await service.teams(uow, principal, activity_id)
+        return await results.teams(uow, principal, activity_id)
 
 
 @router.post("/activities/{activity_id}/awards", status_code=status.HTTP_201_CREATED, response_model=AwardOut)
@@ -296,7 +298,7 @@ async def record_award(
 ) -> dict:
     """A result and its award (一等奖, 二等奖, 三等奖, 优秀奖) to a member or team, with prize money within budget."""
     async with runtime.uow() as uow:
-        return await service.record_award(uow, principal, activity_id, body)
+        return await results.record_award(uow, principal, activity_id, body)
 
 
 @router.get(
@@ -313,7 +315,7 @@ async def list_awards(
     output: Annotated[pdf.JsonOrPdf, pdf.format_query("the public notice of the winners (获奖名单公示)")] = "json",
 ) -> list[dict] | Response:
     async with runtime.uow() as uow:
-        awards = await service.awards(uow, principal, activity_id)
+        awards = await results.awards(uow, principal, activity_id)
         if output == "pdf":
             return await _award_notice(uow, principal, activity_id, awards)
         return awards
@@ -333,7 +335,7 @@ async def publish_awards(
 ) -> dict:
     """Announce the awards and pay the prize money from the reserved prize budget (activity expense 5102)."""
     async with runtime.uow() as uow:
-        return await service.publish_awards(uow, principal, activity_id, body)
+        return await results.publish_awards(uow, principal, activity_id, body)
 
 
 @router.get("/activities/{activity_id}/budget", response_model=BudgetOut)

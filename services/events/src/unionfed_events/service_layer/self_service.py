@@ -28,6 +28,7 @@ from unionfed_events.domain import congress as congress_rules
 from unionfed_events.service_layer import activities as activity_cases
 from unionfed_events.service_layer import congress as congress_cases
 from unionfed_events.service_layer import nominations
+from unionfed_events.service_layer import registrations as registration_cases
 from unionfed_events.service_layer import surveys as survey_cases
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import NotFound
@@ -136,14 +137,14 @@ async def _registrations(uow: UnitOfWork, member_id: uuid.UUID, activity_ids: li
 
 async def register_me(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
-    return await activity_cases.register(
+    return await registration_cases.register(
         uow, acting_as(principal, member), activity_id, commands.Register(member_id=member["id"])
     )
 
 
 async def cancel_my_registration(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
-    return await activity_cases.cancel_registration(uow, acting_as(principal, member), activity_id, member["id"])
+    return await registration_cases.cancel_registration(uow, acting_as(principal, member), activity_id, member["id"])
 
 
 # Surveys: responses are never tied to the respondent (survey_responses holds no member id)
