@@ -32,6 +32,7 @@ from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
 from unionfed_shared import db
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import downloads
 from unionfed_shared.errors import Conflict, Invalid, Unavailable
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import Language, language_of
@@ -185,12 +186,10 @@ async def ledger_head(organization_id: str, principal: CurrentPrincipal, runtime
                 zh=f"账簿哈希链已断开，不能签核：{broken.report.detail}",
                 en=f"a broken chain is never signed off: {broken.report}",
             ) from None
-    return Response(
-        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
-        media_type="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="ledger-head-{organization_id}-{document["sequence"]}.json"'
-        },
+    return downloads.attachment(
+        (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode(),
+        "application/json",
+        f"ledger-head-{organization_id}-{document['sequence']}.json",
     )
 
 

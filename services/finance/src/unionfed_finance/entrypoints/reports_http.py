@@ -23,7 +23,7 @@ from unionfed_finance.service_layer import audit_pack, disclosure_check, disclos
 from unionfed_shared import db, openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.documents import pdf, spreadsheet
+from unionfed_shared.documents import downloads, pdf, spreadsheet
 from unionfed_shared.errors import NotFound
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.problems import language_of
@@ -64,11 +64,7 @@ DISCLOSURE_FORMATS: dict[int | str, dict[str, Any]] = {
 
 
 def _csv(content: bytes, filename: str) -> Response:
-    return Response(
-        content,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return downloads.attachment(content, "text/csv; charset=utf-8", filename)
 
 
 async def _books_in_scope(
@@ -166,9 +162,7 @@ async def disclosure(
             runtime.settings.disclosure_check_url, disclosure_check.PrintedStatement.of(statement, signature)
         )
         sheet = await pdf.render_pdf(disclosure_html.render_disclosure_print(statement, lang, url))
-        return Response(
-            sheet, media_type=pdf.MEDIA_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'}
-        )
+        return downloads.attachment(sheet, pdf.MEDIA_TYPE, f"{name}.pdf")
     return HTMLResponse(disclosure_html.render_disclosure_html(statement, lang))
 
 

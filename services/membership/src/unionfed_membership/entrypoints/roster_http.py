@@ -15,7 +15,7 @@ from unionfed_membership.entrypoints import import_progress
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.service_layer import dues, dues_sheets, membership_reports, roster_export, roster_import
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.documents import spreadsheet
+from unionfed_shared.documents import downloads, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import ProblemResponse, language_of, problem_response
 from unionfed_shared.wire_values import Day
@@ -438,11 +438,7 @@ async def export_roster(
     async with runtime.uow() as uow:
         root, rows = await roster_export.roster_rows(uow, principal, organization_id, lang)
     content = roster_export.to_csv(rows, lang) if format == "csv" else roster_export.to_xlsx(rows, lang)
-    return Response(
-        content,
-        media_type=roster_export.MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="roster-{root.id}.{format}"'},
-    )
+    return downloads.attachment(content, roster_export.MEDIA_TYPES[format], f"roster-{root.id}.{format}")
 
 
 @router.put("/organizations/{organization_id}/staff-count")
@@ -521,9 +517,7 @@ async def membership_report(
             membership_reports.sheet_rows(report, language),
         )
     if format == "csv":
-        return Response(
-            membership_reports.report_csv(report),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="membership-{report.root.id}.csv"'},
+        return downloads.attachment(
+            membership_reports.report_csv(report), "text/csv; charset=utf-8", f"membership-{report.root.id}.csv"
         )
     return report.as_dict()
