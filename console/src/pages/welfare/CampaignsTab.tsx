@@ -158,7 +158,7 @@ function CampaignCard({ org, id, mayManage }: { org: string; id: string; mayMana
   const campaign = useQuery({
     queryKey: ["welfare-campaign", id],
     queryFn: () => call<Campaign>("welfare", url),
-    refetchInterval: (q) => (q.state.data && ["requested", "pay_requested", "cancel_requested"].includes(q.state.data.money_status ?? "") ? 1500 : false),
+    refetchInterval: (q) => (q.state.data && ["requested", "capture_requested", "void_requested"].includes(q.state.data.money_status ?? "") ? 1500 : false),
   });
   const insurance = campaign.data?.kind === "insurance";
   const claims = useQuery({

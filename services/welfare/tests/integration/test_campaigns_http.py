@@ -114,7 +114,7 @@ async def test_insurance_for_women_staff_reserves_and_pays_its_cost_and_a_claim_
             json={"amount_fen": 3 * PREMIUM, "paid_on": "2026-12-01", "description": "女职工保障 保费"},
         )
         assert paid.status_code == 200, paid.text
-        await eventually(lambda: money_is("paid"), timeout=60)
+        await eventually(lambda: money_is("captured"), timeout=60)
         # The desk's list of the school's campaigns, with the enrolled count and the cost.
         listed = (await api.get(f"/v1/organizations/{school}/welfare-campaigns", headers=officer)).json()
         assert [(c["title"], c["enrolled"], c["total_cost_fen"], c["status"]) for c in listed] == [

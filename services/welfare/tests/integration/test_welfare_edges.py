@@ -376,7 +376,7 @@ async def test_a_campaign_follows_finance_refusing_its_reservation_or_its_paymen
     )
     assert early.status_code == 200 and (early.json()["status"], early.json()["money_status"]) == (
         "paid",
-        "pay_requested",
+        "capture_requested",
     )
 
     async def reopened():
@@ -396,7 +396,7 @@ async def test_a_campaign_follows_finance_refusing_its_reservation_or_its_paymen
         json={"amount_fen": 200_00, "paid_on": TODAY.isoformat(), "description": "体检费"},
     )
     assert paid.status_code == 200, paid.text
-    paid = await _campaign_is(api, check_url, officer, "paid")
+    paid = await _campaign_is(api, check_url, officer, "captured")
     assert (paid["status"], paid["paid_fen"]) == ("paid", 200_00)
     assert await _welfare_postings(finance, school) == 1
     books = await balances(finance, school)

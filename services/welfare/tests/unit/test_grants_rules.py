@@ -7,7 +7,6 @@ import pytest
 
 from unionfed_shared.errors import Invalid
 from unionfed_welfare.domain import grants as rules
-from unionfed_welfare.domain.holds import after_answer
 
 
 def test_money_defaults_to_the_standard_less_the_goods():
@@ -60,25 +59,6 @@ def test_the_same_occasion_typed_differently_has_one_key():
         member, "hospitalised", day, "A-2"
     )
     assert rules.occasion_key(member, "hospitalised", day, "") != rules.occasion_key(member, "funeral", day, "")
-
-
-@pytest.mark.parametrize(
-    ("status", "operation", "outcome", "after"),
-    [
-        ("requested", "reserve", "reserved", "reserved"),
-        ("requested", "reserve", "refused", "refused"),
-        ("reserved", "reserve", "reserved", "reserved"),
-        ("pay_requested", "capture", "captured", "paid"),
-        ("pay_requested", "capture", "refused", "reserved"),  # the money is still reserved
-        ("cancel_requested", "reserve", "reserved", "cancel_requested"),  # a late answer never undoes a cancel
-        ("cancel_requested", "void", "voided", "voided"),
-        ("paid", "reserve", "reserved", "paid"),  # a stale answer never moves a hold back
-        ("voided", "reserve", "reserved", "voided"),
-        ("refused", "reserve", "reserved", "refused"),
-    ],
-)
-def test_finance_answers_only_move_a_hold_forward(status, operation, outcome, after):
-    assert after_answer(status, operation, outcome) == after
 
 
 def test_the_grant_state_reads_the_grant_and_its_money_together():

@@ -17,14 +17,13 @@ from unionfed_events.adapters.activity_tables import (
     activity_registrations,
 )
 from unionfed_events.adapters.tables import directory
-from unionfed_events.domain import activity_budget
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import (
     ACTIVITY_STATUS_ZH,
     Eligibility,
     check_scope,
 )
-from unionfed_shared import business_time
+from unionfed_shared import business_time, finance_holds
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.events import (
@@ -187,7 +186,7 @@ async def publish(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID)
                 reference=f"activity/{activity_id}/budget/{item['id']}",
             )
         )
-    await set_hold_status(uow, [item["id"] for item in items], "requested")
+    await set_hold_status(uow, [item["id"] for item in items], finance_holds.REQUESTED)
     await uow.session.execute(
         update(activities)
         .where(activities.c.id == activity_id)
@@ -219,10 +218,10 @@ async def cancel(
     principal.require_role(*MANAGERS)
     if activity["status"] == "cancelled":
         raise Conflict("activity_already_cancelled", zh="该活动已取消", en="the activity is already cancelled")
-    releasing = [item for item in await budget_items(uow, activity_id) if item["hold_status"] in activity_budget.OPEN]
+    releasing = [item for item in await budget_items(uow, activity_id) if item["hold_status"] in finance_holds.OPEN]
     for item in releasing:
         uow.emit(hold_cancelled(activity, item, f"activity cancelled: {command.reason}"))
-    await set_hold_status(uow, [item["id"] for item in releasing], "void_requested")
+    await set_hold_status(uow, [item["id"] for item in releasing], finance_holds.VOID_REQUESTED)
     await uow.session.execute(
         update(activities)
         .where(activities.c.id == activity_id)
@@ -251,7 +250,7 @@ async def pay_cost(
         raise NotFound(
             "budget_line_not_found", zh="该活动预算中没有这项费用", en="no such cost line in this activity's budget"
         )
-    activity_budget.require_payable(item["label"], item["hold_status"], item["finance_reason"])
+    finance_holds.require_reserved(item["label"], item["hold_status"], item["finance_reason"])
     if command.amount_fen > item["amount_fen"]:
         raise Invalid(
             "payment_over_reserved",
@@ -268,7 +267,9 @@ async def pay_cost(
             description=f"{activity['title']}: {command.description}"[:200],
         )
     )
-    await set_hold_status(uow, [item_id], "capture_requested", paid_fen=command.amount_fen, paid_on=command.paid_on)
+    await set_hold_status(
+        uow, [item_id], finance_holds.CAPTURE_REQUESTED, paid_fen=command.amount_fen, paid_on=command.paid_on
+    )
     await uow.commit()
     return await budget(uow, principal, activity_id)
 

@@ -6,10 +6,9 @@ when its hold is one of our budget lines.
 """
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from unionfed_events.adapters.activity_tables import activity_budget_items, activity_hold_outcomes
-from unionfed_events.domain.activity_budget import after_answer
+from unionfed_shared import finance_holds
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -29,24 +28,11 @@ async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1
     )
     if item is None:
         return
-    # The inbox already drops a redelivered event; this key also drops the same answer arriving
-    # under another event id (finance derives the id from its journal entry, so it should not).
-    recorded = await uow.session.scalar(
-        pg_insert(activity_hold_outcomes)
-        .values(
-            journal_event_id=event.journal_event_id,
-            budget_item_id=item["id"],
-            operation=event.operation,
-            outcome=event.outcome,
-            reason=event.reason,
-            warnings=list(event.warnings),
-        )
-        .on_conflict_do_nothing()
-        .returning(activity_hold_outcomes.c.journal_event_id)
-    )
-    if recorded is None:
+    if not await finance_holds.answer_is_new(uow.session, activity_hold_outcomes, event, budget_item_id=item["id"]):
         return
-    values: dict[str, str | None] = {"hold_status": after_answer(item["hold_status"], event.operation, event.outcome)}
+    values: dict[str, str | None] = {
+        "hold_status": finance_holds.after_answer(item["hold_status"], event.operation, event.outcome)
+    }
     if event.outcome == "refused":
         values["finance_reason"] = event.reason
     await uow.session.execute(

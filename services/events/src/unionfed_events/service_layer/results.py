@@ -25,6 +25,7 @@ from unionfed_events.service_layer.activities import (
     set_hold_status,
 )
 from unionfed_events.service_layer.registrations import registrations
+from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.events import (
     ActivityAwardsPublishedV1,
@@ -187,7 +188,7 @@ async def publish_awards(
     prizes = next((item for item in await budget_items(uow, activity_id) if item["kind"] == "prizes"), None)
     if total:
         assert prizes is not None  # awards are checked against the prize budget
-        activity_budget.require_payable(prizes["label"], prizes["hold_status"], prizes["finance_reason"])
+        finance_holds.require_reserved(prizes["label"], prizes["hold_status"], prizes["finance_reason"])
         language = await directory.language_of(uow.session, activity["organization_id"])
         uow.emit(
             EventsHoldPaidV1(
@@ -199,10 +200,12 @@ async def publish_awards(
                 description=activity_budget.prize_description(activity["title"], language),
             )
         )
-        await set_hold_status(uow, [prizes["id"]], "capture_requested", paid_fen=total, paid_on=command.paid_on)
-    elif prizes is not None and prizes["hold_status"] in activity_budget.OPEN:
+        await set_hold_status(
+            uow, [prizes["id"]], finance_holds.CAPTURE_REQUESTED, paid_fen=total, paid_on=command.paid_on
+        )
+    elif prizes is not None and prizes["hold_status"] in finance_holds.OPEN:
         uow.emit(hold_cancelled(activity, prizes, "no prize money awarded"))
-        await set_hold_status(uow, [prizes["id"]], "void_requested")
+        await set_hold_status(uow, [prizes["id"]], finance_holds.VOID_REQUESTED)
     await uow.session.execute(
         update(activities).where(activities.c.id == activity_id).values(awards_published_on=command.paid_on)
     )

@@ -31,7 +31,7 @@ welfare_holds = Table(
     Column("purpose", Text, nullable=False),
     # What the money is for, e.g. "grant/<id>"; listeners are chosen by its prefix.
     Column("reference", Text, nullable=False, unique=True),
-    # requested, reserved, refused, pay_requested, paid, cancel_requested, voided
+    # unionfed_shared.finance_holds.HoldStatus: requested, reserved, refused, capture_requested, captured, void_requested, voided
     Column("status", Text, nullable=False, server_default="requested"),
     Column("reason", Text),  # finance's reason for its last refusal
     Column("cancel_reason", Text),  # ours, sent with the cancellation

@@ -145,9 +145,9 @@ def display_status(grant_status: str, hold_status: str) -> str:
         "requested": "awaiting_finance",
         "reserved": "approved_awaiting_payment" if grant_status == "approved" else "reserved",
         "refused": "refused",
-        "pay_requested": "paying",
-        "paid": "paid",
-        "cancel_requested": "cancelling",
+        "capture_requested": "paying",
+        "captured": "paid",
+        "void_requested": "cancelling",
         "voided": "cancelled",
     }[hold_status]
 

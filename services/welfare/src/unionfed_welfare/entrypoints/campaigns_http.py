@@ -229,7 +229,9 @@ class CampaignOut(CampaignSummary):
     members: list[Enrolled]
     paid_fen: int | None
     cancel_reason: str | None
-    money_status: str | None  # the hold in finance: requested, reserved, refused, pay_requested, paid …
+    money_status: (
+        str | None
+    )  # the hold in finance (finance_holds.HoldStatus): requested, reserved, refused, capture_requested, captured …
     finance_reason: str | None
 
 

@@ -13,7 +13,7 @@ import uuid
 from sqlalchemy import any_, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
-from unionfed_shared import business_time
+from unionfed_shared import business_time, finance_holds
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
@@ -22,7 +22,6 @@ from unionfed_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, cursor_refusal, dec
 from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import grants as rules
-from unionfed_welfare.domain.holds import STATUS_ZH as HOLD_STATUS_ZH
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
 
@@ -309,12 +308,12 @@ async def cancel(uow: UnitOfWork, principal: Principal, grant_id: uuid.UUID, com
     if grant["status"] == "cancelled":
         raise Conflict("grant_already_cancelled", zh="该慰问已取消", en="the grant is already cancelled")
     hold = (await money.holds(uow.session, [grant["hold_id"]]))[grant["hold_id"]]
-    if hold["status"] in money.OPEN:
+    if hold["status"] in finance_holds.OPEN:
         await money.cancel(uow, hold_id=grant["hold_id"], reason=f"grant cancelled: {command.reason}")
     elif hold["status"] != "refused":  # a refused grant reserved nothing: nothing to release
         raise Conflict(
             "grant_not_cancellable",
-            zh=f"该慰问的款项{HOLD_STATUS_ZH.get(hold['status'], hold['status'])}，只有未支付的慰问可以取消",
+            zh=f"该慰问的款项{finance_holds.STATUS_ZH.get(hold['status'], hold['status'])}，只有未支付的慰问可以取消",
             en=f"the grant's money is {hold['status']}; only an unpaid grant is cancelled",
         )
     await uow.session.execute(
@@ -500,8 +499,8 @@ async def _view(uow: UnitOfWork, grant: dict) -> dict:
         "state": rules.display_status(grant["status"], hold["status"]),
         "hold_status": hold["status"],
         "finance_reason": hold["reason"],
-        "paid_fen": hold["paid_fen"] if hold["status"] == "paid" else None,
-        "paid_on": hold["paid_on"] if hold["status"] == "paid" else None,
+        "paid_fen": hold["paid_fen"] if hold["status"] == finance_holds.CAPTURED else None,
+        "paid_on": hold["paid_on"] if hold["status"] == finance_holds.CAPTURED else None,
         "goods": [dict(g) for g in goods.mappings()],
     }
 

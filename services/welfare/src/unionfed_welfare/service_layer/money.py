@@ -17,9 +17,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from uuid import UUID
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from unionfed_shared import finance_holds
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import (
@@ -32,12 +32,9 @@ from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
-from unionfed_welfare.domain.holds import STATUS_ZH, after_answer
 
 Listener = Callable[[UnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
 AnswerHandler = Callable[[UnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
-
-OPEN = ("requested", "reserved")
 
 
 def _now() -> dt.datetime:
@@ -84,14 +81,7 @@ async def pay(
 ) -> None:
     """Ask finance to post the hold; ``goods_fen`` of the amount was given as goods at their value."""
     hold = await _locked(uow, hold_id)
-    if hold["status"] != "reserved":
-        why = f": {hold['reason']}" if hold["reason"] else ""
-        why_zh = f"（{hold['reason']}）" if hold["reason"] else ""
-        raise Conflict(
-            "money_not_reserved",
-            zh=f"{hold['reference']} 的款项{_status(hold['status'])}，不是已预留状态，无法支付{why_zh}",
-            en=f"the hold {hold['reference']} is {hold['status']}, not reserved{why}",
-        )
+    finance_holds.require_reserved(hold["reference"], hold["status"], hold["reason"])
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or amount_fen <= 0:
         raise Invalid(
             "payment_amount_invalid",
@@ -115,12 +105,12 @@ async def pay(
             goods_fen=goods_fen,
         )
     )
-    await _set(uow, hold_id, status="pay_requested", paid_fen=amount_fen, paid_on=paid_on)
+    await _set(uow, hold_id, status=finance_holds.CAPTURE_REQUESTED, paid_fen=amount_fen, paid_on=paid_on)
 
 
 async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
     hold = await _locked(uow, hold_id)
-    if hold["status"] not in OPEN:
+    if hold["status"] not in finance_holds.OPEN:
         raise Conflict(
             "money_not_cancellable",
             zh=f"{hold['reference']} 的款项{_status(hold['status'])}；只有待预留或已预留的款项可以取消",
@@ -132,7 +122,7 @@ async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
             organization_id=hold["organization_id"], federation_id=hold["federation_id"], hold_id=hold_id, reason=reason
         )
     )
-    await _set(uow, hold_id, status="cancel_requested", cancel_reason=reason)
+    await _set(uow, hold_id, status=finance_holds.VOID_REQUESTED, cancel_reason=reason)
 
 
 async def holds(session: AsyncSession, hold_ids) -> dict[UUID, dict]:
@@ -163,23 +153,9 @@ def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
         )
         if hold is None:  # another service's hold, or a treasurer's command
             return
-        # The inbox drops a redelivered event; this key also drops the same answer under another id.
-        recorded = await uow.session.scalar(
-            pg_insert(welfare_hold_answers)
-            .values(
-                journal_event_id=event.journal_event_id,
-                hold_id=event.hold_id,
-                operation=event.operation,
-                outcome=event.outcome,
-                reason=event.reason,
-                warnings=list(event.warnings),
-            )
-            .on_conflict_do_nothing()
-            .returning(welfare_hold_answers.c.journal_event_id)
-        )
-        if recorded is None:
+        if not await finance_holds.answer_is_new(uow.session, welfare_hold_answers, event, hold_id=event.hold_id):
             return
-        values: dict = {"status": after_answer(hold["status"], event.operation, event.outcome)}
+        values: dict = {"status": finance_holds.after_answer(hold["status"], event.operation, event.outcome)}
         if event.outcome == "refused":
             values["reason"] = event.reason
         await _set(uow, event.hold_id, **values)
@@ -203,7 +179,7 @@ async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
 
 
 def _status(status: str) -> str:
-    return STATUS_ZH.get(status, f"状态为 {status}")
+    return finance_holds.STATUS_ZH.get(status, f"状态为 {status}")
 
 
 async def _set(uow: UnitOfWork, hold_id: UUID, **values) -> None:

@@ -82,7 +82,7 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
                 welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id
             )
         )
-        .where(in_tree, welfare_holds.c.status == "paid", welfare_holds.c.paid_on.between(start, end))
+        .where(in_tree, welfare_holds.c.status == "captured", welfare_holds.c.paid_on.between(start, end))
         .group_by(grants.c.organization_id, grants.c.visit_type)
     )
     for org, visit_type, count, paid_fen, money_fen, goods_fen in paid:
@@ -96,7 +96,7 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
             .select_from(welfare_holds.join(orgs, orgs.c.id == welfare_holds.c.organization_id))
             .where(
                 in_tree,
-                welfare_holds.c.status == "paid",
+                welfare_holds.c.status == "captured",
                 welfare_holds.c.category == "welfare",
                 welfare_holds.c.paid_on.between(start, end),
             )
