@@ -115,7 +115,14 @@ export async function pickDay(input: Locator, day: string) {
   await input.fill(day);
   const calendar = input.page().locator(".ant-picker-dropdown:not(.ant-picker-dropdown-hidden)");
   const cell = calendar.locator(`td[title="${day}"]`);
-  for (let turns = 0; turns < 3 && !(await cell.isVisible()); turns++) {
+  // The typed day moves the panel to its month; on a busy machine that takes a moment, so wait for it
+  // before paging on (paging at once flipped past the month). Paging is for a day the panel did not show.
+  for (let turns = 0; turns < 3; turns++) {
+    const shown = await cell
+      .waitFor({ state: "visible", timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (shown) break;
     await calendar.locator(".ant-picker-header-next-btn").click();
   }
   await cell.click();
