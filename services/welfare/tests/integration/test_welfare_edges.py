@@ -278,7 +278,7 @@ async def test_refused_greeting_recipients_are_reported_and_paid_on_a_later_run_
     assert rerun.status_code == 200 and rerun.json()["paid"] == 2, rerun.text
     again = await _settled(api, status_url, officer)
     assert (again["paid"], again["refused"]) == (2, 1)
-    assert await _holds_of(welfare, batch_id) == {"paid": 2, "refused": 2}
+    assert await _holds_of(welfare, batch_id) == {"captured": 2, "refused": 2}
 
     # Funded, then run again: the refused one is paid; the two paid ones are not paid twice.
     await fund(finance_api, finance, federation, school, AMOUNT)
@@ -298,7 +298,7 @@ async def test_refused_greeting_recipients_are_reported_and_paid_on_a_later_run_
 
     # Nothing left to do: another run asks finance for nothing.
     await api.post(f"{status_url}/run", headers=officer)
-    assert await _holds_of(welfare, batch_id) == {"paid": 3, "refused": 2}
+    assert await _holds_of(welfare, batch_id) == {"captured": 3, "refused": 2}
 
 
 async def test_a_greeting_whose_payment_is_refused_releases_the_reservation(both):
