@@ -13,10 +13,11 @@ from pydantic import BaseModel, PlainSerializer
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import local
+from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import activities as service
 from unionfed_events.service_layer import award_notice, event_sheets, printed_names, registrations, results
 from unionfed_shared import business_time
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.contracts.events import ActivityKind
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute

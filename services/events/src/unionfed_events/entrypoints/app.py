@@ -5,23 +5,23 @@ from pathlib import Path
 from unionfed_events.adapters import tables
 from unionfed_events.entrypoints import activities_http, congress_http, congress_rollup_http, me_http
 from unionfed_events.service_layer import activity_handlers
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition[UnitOfWork, EventsSettings]:
+def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
     return ServiceDefinition(
         name="events",
         title="Activities and competitions, staff congresses, surveys and awards",
         settings_factory=EventsSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
-        uow_class=UnitOfWork,
+        uow_class=EventsUnitOfWork,
         handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
         routers=[
             tables.directory.router("events"),

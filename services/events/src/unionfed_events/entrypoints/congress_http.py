@@ -14,8 +14,9 @@ from pydantic import AwareDatetime, BaseModel, Field
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
+from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import congress, event_sheets, printed_names, proposal_sheet
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt

@@ -11,10 +11,11 @@ from pydantic import BaseModel
 
 from unionfed_events.entrypoints.activities_http import ActivityOut, CancellationOut, LocalTime, RegistrationOut
 from unionfed_events.entrypoints.congress_http import ProposalOut
+from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.entrypoints.nomination_http import PublicNoticeOut
 from unionfed_events.entrypoints.survey_http import Response, SurveyOut
 from unionfed_events.service_layer import self_service
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 
 router = APIRouter(prefix="/v1/me", tags=["self-service"], route_class=IdempotentRoute)

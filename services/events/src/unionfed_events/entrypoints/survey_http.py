@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.surveys import QuestionKind
+from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import surveys
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.commands import Command
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.wire_values import Whole

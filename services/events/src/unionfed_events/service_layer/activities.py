@@ -7,6 +7,7 @@ inside the organizations it is open to. Anything else answers like a missing act
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy import func, insert, literal, select, tuple_, update
 
@@ -23,6 +24,8 @@ from unionfed_events.domain.activities import (
     Eligibility,
     check_scope,
 )
+from unionfed_events.domain.registration_model import Activity
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared import business_time, finance_holds
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.auth import Principal, Role
@@ -51,16 +54,49 @@ async def load(
     """The activity if the caller may see it (``manage``: may run it), locked for this transaction."""
     query = select(activities).where(activities.c.id == activity_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
-    if row is None:
+    if row is None or not await _visible(
+        principal,
+        row["organization_id"],
+        row["scope_organization_ids"],
+        manage=manage,
+        path_of=lambda organization_id: directory.path_of(uow.session, organization_id),
+    ):
         raise _hidden()
-    organizer_path = await directory.path_of(uow.session, row["organization_id"])
+    return dict(row)
+
+
+async def load_activity(
+    uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID, *, manage: bool, lock: bool = False
+) -> Activity:
+    """:func:`load` through the repositories, as an :class:`Activity`."""
+    activity = await uow.activities.get(activity_id, lock=lock)
+    if activity is None or not await _visible(
+        principal,
+        activity.organization_id,
+        activity.scope_organization_ids,
+        manage=manage,
+        path_of=uow.directory.path_of,
+    ):
+        raise _hidden()
+    return activity
+
+
+async def _visible(
+    principal: Principal,
+    organizer_id: str,
+    scope_organization_ids: Sequence[str],
+    *,
+    manage: bool,
+    path_of: Callable[[str], Awaitable[list[str] | None]],
+) -> bool:
+    """Callers who can see the organizer run the activity; callers inside its scope may see it too."""
+    organizer_path = await path_of(organizer_id)
     if organizer_path is not None and principal.can_see(organizer_path):
-        return dict(row)
-    if not manage:
-        caller_path = await directory.path_of(uow.session, principal.organization_id) or []
-        if set(row["scope_organization_ids"]) & set(caller_path):
-            return dict(row)
-    raise _hidden()
+        return True
+    if manage:
+        return False
+    caller_path = await path_of(principal.organization_id) or []
+    return bool(set(scope_organization_ids) & set(caller_path))
 
 
 @dataclasses.dataclass(frozen=True)

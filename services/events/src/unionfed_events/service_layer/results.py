@@ -25,6 +25,7 @@ from unionfed_events.service_layer.activities import (
     set_hold_status,
 )
 from unionfed_events.service_layer.registrations import registrations
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.events import (
@@ -43,7 +44,7 @@ def _already_published() -> Conflict:
 
 
 async def record_attendance(
-    uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.RecordAttendance
+    uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID, command: commands.RecordAttendance
 ) -> list[dict]:
     activity = await load(uow, principal, activity_id, manage=True, lock=True)
     principal.require_role(*MANAGERS)

@@ -30,6 +30,7 @@ from unionfed_events.service_layer import congress as congress_cases
 from unionfed_events.service_layer import nominations
 from unionfed_events.service_layer import registrations as registration_cases
 from unionfed_events.service_layer import surveys as survey_cases
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import NotFound
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -135,14 +136,14 @@ async def _registrations(uow: UnitOfWork, member_id: uuid.UUID, activity_ids: li
     return found
 
 
-async def register_me(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
+async def register_me(uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
     return await registration_cases.register(
         uow, acting_as(principal, member), activity_id, commands.Register(member_id=member["id"])
     )
 
 
-async def cancel_my_registration(uow: UnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
+async def cancel_my_registration(uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
     return await registration_cases.cancel_registration(uow, acting_as(principal, member), activity_id, member["id"])
 

@@ -1,0 +1,170 @@
+"""Loading and saving what registering for an activity works on."""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_events.adapters.activity_tables import activities, activity_registrations
+from unionfed_events.adapters.tables import directory
+from unionfed_events.domain.registration_model import Activity, ListedRegistration, Registrant, Registration
+
+
+class ActivityRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def get(self, activity_id: uuid.UUID, *, lock: bool = False) -> Activity | None:
+        """The activity; ``lock``: its row locked for this transaction, so registrations are counted
+        one after the other."""
+        query = select(activities).where(activities.c.id == activity_id)
+        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
+        return activity_of(row) if row else None
+
+    async def save_sequence(self, activity: Activity) -> None:
+        await self._session.execute(
+            update(activities).where(activities.c.id == activity.id).values(next_sequence=activity.next_sequence)
+        )
+
+
+class RegistrationRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def live(self, activity_id: uuid.UUID, member_id: uuid.UUID) -> Registration | None:
+        """The member's registration that is not cancelled (there is at most one)."""
+        query = select(activity_registrations).where(
+            activity_registrations.c.activity_id == activity_id,
+            activity_registrations.c.member_id == member_id,
+            activity_registrations.c.status != "cancelled",
+        )
+        row = (await self._session.execute(query)).mappings().first()
+        return registration_of(row) if row else None
+
+    async def count(self, activity_id: uuid.UUID, status: str) -> int:
+        return (
+            await self._session.execute(
+                select(func.count()).where(
+                    activity_registrations.c.activity_id == activity_id, activity_registrations.c.status == status
+                )
+            )
+        ).scalar_one()
+
+    async def waitlist_position(self, registration: Registration) -> int:
+        """Where a waitlisted registration stands: 1 for the first waiting."""
+        return (
+            await self._session.execute(
+                select(func.count()).where(
+                    activity_registrations.c.activity_id == registration.activity_id,
+                    activity_registrations.c.status == "waitlisted",
+                    activity_registrations.c.sequence <= registration.sequence,
+                )
+            )
+        ).scalar_one()
+
+    async def queue(self, activity_id: uuid.UUID, status: str) -> list[ListedRegistration]:
+        """The registrations of one status in the order asked, with their members as the directory has them."""
+        members, organizations = directory.members, directory.organizations
+        query = (
+            select(
+                activity_registrations,
+                members.c.display_name,
+                members.c.organization_id,
+                organizations.c.path.label("member_path"),
+            )
+            .select_from(
+                activity_registrations.outerjoin(members, members.c.id == activity_registrations.c.member_id).outerjoin(
+                    organizations, organizations.c.id == members.c.organization_id
+                )
+            )
+            .where(activity_registrations.c.activity_id == activity_id, activity_registrations.c.status == status)
+            .order_by(activity_registrations.c.sequence)
+        )
+        return [
+            ListedRegistration(
+                registration_of(row),
+                row["display_name"],
+                row["organization_id"],
+                tuple(row["member_path"]) if row["member_path"] is not None else None,
+            )
+            for row in (await self._session.execute(query)).mappings()
+        ]
+
+    async def add(self, registration: Registration) -> None:
+        await self._session.execute(
+            insert(activity_registrations).values(
+                id=registration.id,
+                activity_id=registration.activity_id,
+                member_id=registration.member_id,
+                sequence=registration.sequence,
+                status=registration.status,
+                registered_by=registration.registered_by,
+            )
+        )
+
+    async def cancel(self, registration: Registration, at: dt.datetime) -> None:
+        """Cancelled, and out of any team."""
+        await self._session.execute(
+            update(activity_registrations)
+            .where(activity_registrations.c.id == registration.id)
+            .values(status="cancelled", cancelled_at=at, team_id=None)
+        )
+
+    async def promote(self, waiting: Sequence[Registration], at: dt.datetime) -> None:
+        """From the waitlist to a confirmed place."""
+        await self._session.execute(
+            update(activity_registrations)
+            .where(activity_registrations.c.id.in_([registration.id for registration in waiting]))
+            .values(status="confirmed", promoted_at=at)
+        )
+
+
+class MemberDirectory:
+    """The copy of membership's organizations and members that events keeps."""
+
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def member(self, member_id: uuid.UUID) -> Registrant | None:
+        """The member with the path of their organization; None if either is not known here."""
+        row = (
+            (await self._session.execute(select(directory.members).where(directory.members.c.id == member_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        path = await directory.path_of(self._session, row["organization_id"])
+        if path is None:
+            return None
+        return Registrant(
+            row["id"], row["display_name"], row["gender"], row["status"], row["organization_id"], tuple(path)
+        )
+
+    async def path_of(self, organization_id: str) -> list[str] | None:
+        return await directory.path_of(self._session, organization_id)
+
+    async def time_zone_of(self, organization_id: str) -> ZoneInfo:
+        return await directory.time_zone_of(self._session, organization_id)
+
+
+def activity_of(row: Any) -> Activity:
+    return Activity(
+        id=row["id"],
+        organization_id=row["organization_id"],
+        scope_organization_ids=tuple(row["scope_organization_ids"]),
+        status=row["status"],
+        registration_deadline=row["registration_deadline"],
+        capacity=row["capacity"],
+        eligible_gender=row["eligible_gender"],
+        eligible_statuses=tuple(row["eligible_statuses"]),
+        next_sequence=row["next_sequence"],
+    )
+
+
+def registration_of(row: Any) -> Registration:
+    return Registration(**{column.name: row[column.name] for column in activity_registrations.columns})
