@@ -21,7 +21,6 @@ from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.hardship import member_in_scope
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
-
 RECORDERS = (Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.FEDERATION_ADMIN)
 READERS = (*RECORDERS, Role.AUDITOR)
 EVERY_GRANT = GrantFilter()
