@@ -1,8 +1,11 @@
 """Visits and their grants (五必访 and major hardship): rules with no I/O."""
 
+import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 
+from unionfed_shared import finance_holds
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Invalid
 
@@ -34,6 +37,94 @@ _PAID_GRANT = {"zh-CN": "{label}（慰问单 {grant_id}）", "en": "{label} (gra
 MAX_FEN = 10**12
 # A grant's status as a refusal says it to Chinese staff.
 GRANT_STATUS_ZH = {"recorded": "待审批", "approved": "已审批发放", "cancelled": "已取消"}
+
+
+# A grant's own statuses; its money's are finance_holds'.
+RECORDED, APPROVED, CANCELLED = "recorded", "approved", "cancelled"
+
+
+@dataclasses.dataclass(frozen=True)
+class GoodsLine:
+    """Goods given with a grant, at their value."""
+
+    item: str
+    quantity: int
+    unit: str
+    value_fen: int
+
+
+@dataclasses.dataclass
+class Grant:
+    """A visit's grant: money and/or goods, reserved, paid and voided through one hold in finance."""
+
+    id: uuid.UUID
+    organization_id: str
+    federation_id: str
+    member_id: uuid.UUID
+    visit_type: str
+    occasion_on: dt.date
+    occasion_ref: str
+    occasion_key: str
+    year: int
+    money_fen: int
+    goods_fen: int
+    amount_fen: int
+    hold_id: uuid.UUID
+    recorded_by: str
+    hardship_file_id: uuid.UUID | None = None
+    note: str = ""
+    status: str = RECORDED
+    recorded_at: dt.datetime | None = None  # set by the database when stored
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = None
+    cancelled_by: str | None = None
+    cancelled_at: dt.datetime | None = None
+    cancel_reason: str | None = None
+
+    def approve(self, by: str, at: dt.datetime) -> None:
+        self.status, self.approved_by, self.approved_at = APPROVED, by, at
+
+    def cancel(self, by: str, at: dt.datetime, reason: str) -> None:
+        self.status, self.cancelled_by, self.cancelled_at, self.cancel_reason = CANCELLED, by, at, reason
+
+    def reopen(self) -> None:
+        """Back to recorded, to be approved once more: finance refused the payment."""
+        self.status, self.approved_by, self.approved_at = RECORDED, None, None
+
+
+class OccasionTaken(Exception):
+    """Another grant of the same occasion was stored first (storing found it, not the check before)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class GrantFilter:
+    """Which grants of an organization's subtree a list shows (None: any)."""
+
+    status: str | None = None  # recorded, approved, cancelled
+    visit_type: str | None = None
+    member_id: uuid.UUID | None = None
+    occasion_from: dt.date | None = None  # inclusive
+    occasion_to: dt.date | None = None  # inclusive
+
+
+@dataclasses.dataclass(frozen=True)
+class VisitPolicy:
+    """A federation's standard grant per visit type and its per-member yearly cap (all its unions)."""
+
+    federation_id: str
+    amounts_fen: dict[str, int]
+    yearly_cap_fen: int
+    updated_by: str
+    updated_at: dt.datetime | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class YearGrant:
+    """One of a member's grants of a year as the yearly cap sees it: its amount, and where it and its money stand."""
+
+    amount_fen: int
+    status: str
+    hold_status: str
 
 
 def visit_label(visit_type: str, language: str) -> str:
@@ -106,6 +197,22 @@ def amounts(
             en=f"money {money_fen} fen and goods {goods_fen} fen exceed the standard {visit_type} grant of {standard_fen} fen",
         )
     return money_fen, goods_fen
+
+
+def counts_toward_cap(grant: YearGrant) -> bool:
+    """A grant counts against the cap unless it was cancelled or finance refused or released its money:
+    then nothing was or will be paid."""
+    return grant.status != CANCELLED and grant.hold_status not in (finance_holds.REFUSED, finance_holds.VOIDED)
+
+
+def granted_in_year(year_grants: Iterable[YearGrant]) -> int:
+    """What the member's grants of the year count against the cap."""
+    return sum(g.amount_fen for g in year_grants if counts_toward_cap(g))
+
+
+def check_yearly_cap(year_grants: Iterable[YearGrant], amount_fen: int, yearly_cap_fen: int, year: int) -> None:
+    """Refuse a grant of ``amount_fen`` the member's grants of ``year`` leave no room for."""
+    check_cap(granted_in_year(year_grants), amount_fen, yearly_cap_fen, year)
 
 
 def cap_left(granted_this_year_fen: int, yearly_cap_fen: int) -> int:

@@ -5,7 +5,6 @@ from pathlib import Path
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.runtime import ServiceDefinition
 from unionfed_welfare.adapters import tables
 from unionfed_welfare.domain import campaigns as campaign_rules
@@ -13,12 +12,13 @@ from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
 from unionfed_welfare.entrypoints import campaigns_http, grants_http
 from unionfed_welfare.service_layer import campaigns, grants, greetings, money
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def definition() -> ServiceDefinition[UnitOfWork, WelfareSettings]:
+def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
     # Finance answers every hold through one event; each area hears the answers to its own holds.
     finance_answers = money.answers_to(
         {
@@ -33,7 +33,7 @@ def definition() -> ServiceDefinition[UnitOfWork, WelfareSettings]:
         settings_factory=WelfareSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
-        uow_class=UnitOfWork,
+        uow_class=WelfareUnitOfWork,
         handlers={**tables.directory.handlers(), MoneyRequestSettledV1: finance_answers},
         routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router, dead_letters_router()],
         migrations_dir=MIGRATIONS_DIR,

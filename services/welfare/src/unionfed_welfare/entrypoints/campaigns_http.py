@@ -13,7 +13,7 @@ from pydantic import BaseModel, PlainSerializer
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
@@ -21,6 +21,7 @@ from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
+from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.service_layer import campaigns, donations, greeting_sheet, greetings
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"], route_class=IdempotentRoute)

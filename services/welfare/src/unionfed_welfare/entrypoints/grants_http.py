@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from unionfed_shared import business_time
-from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
+from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
@@ -23,6 +23,7 @@ from unionfed_shared.wire_values import Day, whole
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.service_layer import grant_form, welfare_reports, welfare_sheets
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service

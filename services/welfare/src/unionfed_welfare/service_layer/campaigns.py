@@ -8,13 +8,13 @@ from sqlalchemy import func, insert, select, update
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_tables import campaign_enrollments, campaigns, insurance_claims
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import campaigns as rules
 from unionfed_welfare.domain.greetings import Ineligible
 from unionfed_welfare.service_layer import money
 from unionfed_welfare.service_layer.greetings import MANAGERS, READERS
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 KIND_NAMES = {"health_check": "体检", "insurance": "团体保险"}
 
@@ -40,7 +40,7 @@ def _claim_hidden() -> NotFound:
 
 
 async def create(
-    uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command: rules.CreateCampaign
 ) -> uuid.UUID:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
@@ -91,7 +91,7 @@ async def create(
     return campaign_id
 
 
-async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.CreateCampaign) -> list[dict]:
+async def _eligible(uow: WelfareUnitOfWork, organization_id: str, command: rules.CreateCampaign) -> list[dict]:
     eligibility = command.eligibility
     query = (
         select(
@@ -136,7 +136,7 @@ async def _eligible(uow: UnitOfWork, organization_id: str, command: rules.Create
 
 
 async def load(
-    uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, roles=READERS, lock: bool = False
+    uow: WelfareUnitOfWork, principal: Principal, campaign_id: uuid.UUID, roles=READERS, lock: bool = False
 ) -> dict:
     query = select(campaigns).where(campaigns.c.id == campaign_id)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
@@ -146,7 +146,7 @@ async def load(
     return dict(row)
 
 
-async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+async def of_organization(uow: WelfareUnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
     """The campaigns an organization runs, newest first, with how many are enrolled and the cost."""
     await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
@@ -183,7 +183,7 @@ async def of_organization(uow: UnitOfWork, principal: Principal, organization_id
     ]
 
 
-async def view(uow: UnitOfWork, campaign: dict) -> dict:
+async def view(uow: WelfareUnitOfWork, campaign: dict) -> dict:
     enrolled = (
         (
             await uow.session.execute(
@@ -210,7 +210,7 @@ async def view(uow: UnitOfWork, campaign: dict) -> dict:
     }
 
 
-async def pay(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.PayCampaign) -> dict:
+async def pay(uow: WelfareUnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.PayCampaign) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS, lock=True)
     hold = (await money.holds(uow.session, [campaign["hold_id"]]))[campaign["hold_id"]]
     rules.check_payment(command.amount_fen, hold["amount_fen"], campaign["status"])
@@ -229,7 +229,9 @@ async def pay(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, com
     return await view(uow, await load(uow, principal, campaign_id))
 
 
-async def cancel(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.CancelCampaign) -> dict:
+async def cancel(
+    uow: WelfareUnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.CancelCampaign
+) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS, lock=True)
     if campaign["status"] != "open":
         raise Conflict(
@@ -245,7 +247,7 @@ async def cancel(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, 
     return await view(uow, await load(uow, principal, campaign_id))
 
 
-async def on_campaign_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+async def on_campaign_settled(uow: WelfareUnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
     """Finance answered about a campaign's hold: a refusal shows on the campaign's status too."""
     campaign_id = uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX))
     campaign = (
@@ -263,7 +265,9 @@ async def on_campaign_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
 # Insurance claims
 
 
-async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.FileClaim) -> dict:
+async def file_claim(
+    uow: WelfareUnitOfWork, principal: Principal, campaign_id: uuid.UUID, command: rules.FileClaim
+) -> dict:
     campaign = await load(uow, principal, campaign_id, roles=MANAGERS)
     if campaign["kind"] != "insurance":
         raise Invalid(
@@ -295,7 +299,9 @@ async def file_claim(uow: UnitOfWork, principal: Principal, campaign_id: uuid.UU
     return await _claim(uow, claim_id)
 
 
-async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUID, decision: rules.DecideClaim) -> dict:
+async def decide_claim(
+    uow: WelfareUnitOfWork, principal: Principal, claim_id: uuid.UUID, decision: rules.DecideClaim
+) -> dict:
     claim = (
         (await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id).with_for_update()))
         .mappings()
@@ -315,7 +321,7 @@ async def decide_claim(uow: UnitOfWork, principal: Principal, claim_id: uuid.UUI
     return await _claim(uow, claim_id)
 
 
-async def claims_of(uow: UnitOfWork, campaign_id: uuid.UUID) -> list[dict]:
+async def claims_of(uow: WelfareUnitOfWork, campaign_id: uuid.UUID) -> list[dict]:
     rows = await uow.session.execute(
         select(insurance_claims)
         .where(insurance_claims.c.campaign_id == campaign_id)
@@ -324,7 +330,7 @@ async def claims_of(uow: UnitOfWork, campaign_id: uuid.UUID) -> list[dict]:
     return [dict(r) for r in rows.mappings()]
 
 
-async def _claim(uow: UnitOfWork, claim_id: uuid.UUID) -> dict:
+async def _claim(uow: WelfareUnitOfWork, claim_id: uuid.UUID) -> dict:
     return dict(
         (await uow.session.execute(select(insurance_claims).where(insurance_claims.c.id == claim_id))).mappings().one()
     )

@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_tables import donation_disbursements, donation_drives, donations
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import donations as rules
 from unionfed_welfare.service_layer.greetings import MANAGERS
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 
 def _hidden() -> NotFound:
@@ -32,7 +32,9 @@ def _code_taken(code: str) -> Conflict:
     return Conflict("donation_drive_code_taken", zh=f"捐款编号 {code} 已被使用", en=f"the drive code {code} is taken")
 
 
-async def create(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateDrive) -> dict:
+async def create(
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command: rules.CreateDrive
+) -> dict:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
     assert path is not None  # require_scope refused an unknown organization
@@ -79,7 +81,7 @@ async def create(uow: UnitOfWork, principal: Principal, organization_id: str, co
     return await load(uow, principal, command.code, roles=MANAGERS)
 
 
-async def load(uow: UnitOfWork, principal: Principal, code: str, roles=tuple(Role), lock: bool = False) -> dict:
+async def load(uow: WelfareUnitOfWork, principal: Principal, code: str, roles=tuple(Role), lock: bool = False) -> dict:
     query = select(donation_drives).where(donation_drives.c.code == code)
     row = (await uow.session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None or not principal.can_see(await directory.path_of(uow.session, row["organization_id"]) or []):
@@ -88,7 +90,7 @@ async def load(uow: UnitOfWork, principal: Principal, code: str, roles=tuple(Rol
     return dict(row)
 
 
-async def of_organization(uow: UnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
+async def of_organization(uow: WelfareUnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
     """The drives an organization runs, newest first, with their totals (no donations listed)."""
     await directory.require_in_scope(uow.session, principal, organization_id)
     officer = principal.role in MANAGERS
@@ -117,7 +119,7 @@ async def of_organization(uow: UnitOfWork, principal: Principal, organization_id
     ]
 
 
-async def record(uow: UnitOfWork, principal: Principal, code: str, command: rules.RecordDonation) -> dict:
+async def record(uow: WelfareUnitOfWork, principal: Principal, code: str, command: rules.RecordDonation) -> dict:
     drive = await load(uow, principal, code, roles=MANAGERS, lock=True)
     donation_id, donor = uuid.uuid4(), command.donor_label()
     await uow.session.execute(
@@ -150,7 +152,7 @@ async def record(uow: UnitOfWork, principal: Principal, code: str, command: rule
     return {"id": donation_id, "donor": donor, "amount_fen": command.amount_fen, "received_on": command.received_on}
 
 
-async def disburse(uow: UnitOfWork, principal: Principal, code: str, command: rules.Disburse) -> dict:
+async def disburse(uow: WelfareUnitOfWork, principal: Principal, code: str, command: rules.Disburse) -> dict:
     # The row lock makes two disbursements at once check one after the other.
     drive = await load(uow, principal, code, roles=MANAGERS, lock=True)
     rules.check_disbursement(command.amount_fen, drive["raised_fen"], drive["disbursed_fen"])
@@ -185,7 +187,7 @@ async def disburse(uow: UnitOfWork, principal: Principal, code: str, command: ru
     return {"id": disbursement_id, "amount_fen": command.amount_fen, "paid_on": command.paid_on}
 
 
-async def view(uow: UnitOfWork, principal: Principal, drive: dict) -> dict:
+async def view(uow: WelfareUnitOfWork, principal: Principal, drive: dict) -> dict:
     """Officers see whom the drive is for; everyone else in scope sees the pseudonym."""
     officer = principal.role in MANAGERS
     gifts = (

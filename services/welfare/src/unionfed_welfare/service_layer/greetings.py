@@ -20,12 +20,12 @@ from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.errors import Invalid, NotFound
 from unionfed_shared.failpoints import failpoint
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.paging import cursor_refusal, decode_cursor, page_of
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import greetings as rules
 from unionfed_welfare.service_layer import money
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER)
 READERS = (*MANAGERS, Role.AUDITOR)
@@ -48,7 +48,7 @@ def hidden() -> NotFound:
 
 
 async def _eligible(
-    uow: UnitOfWork, principal: Principal, organization_id: str, eligibility: rules.Eligibility
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, eligibility: rules.Eligibility
 ) -> tuple[list[str], list]:
     """The organization's path and the members a greeting of ``eligibility`` would reach now, by id."""
     path = await directory.path_of(uow.session, organization_id)
@@ -66,7 +66,9 @@ async def _eligible(
     return path, list((await uow.session.execute(query)).all())
 
 
-async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting) -> dict:
+async def preview(
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting
+) -> dict:
     """How many a greeting would reach if created now, and what it would cost: creating selects the same."""
     _path, recipients = await _eligible(uow, principal, organization_id, command.eligibility)
     return {
@@ -77,7 +79,7 @@ async def preview(uow: UnitOfWork, principal: Principal, organization_id: str, c
 
 
 async def create(
-    uow: UnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command: rules.CreateGreeting
 ) -> uuid.UUID:
     eligibility = command.eligibility
     path, recipients = await _eligible(uow, principal, organization_id, eligibility)
@@ -119,7 +121,7 @@ async def create(
     return batch_id
 
 
-async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.UUID, roles=READERS) -> dict:
+async def require_visible(uow: WelfareUnitOfWork, principal: Principal, batch_id: uuid.UUID, roles=READERS) -> dict:
     batch = (
         (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id)))
         .mappings()
@@ -132,7 +134,7 @@ async def require_visible(uow: UnitOfWork, principal: Principal, batch_id: uuid.
 
 
 async def run(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: Callable[[], WelfareUnitOfWork],
     batch_id: uuid.UUID,
     *,
     chunk_size: int = CHUNK,
@@ -162,7 +164,7 @@ async def run(
             return progress
 
 
-async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
+async def _requeue_refused(uow: WelfareUnitOfWork, batch_id: uuid.UUID) -> int:
     """Put the recipients finance refused back to pending, each with a new hold; how many.
 
     Their old hold is over (a refused reservation holds nothing; a refused payment's hold was
@@ -202,7 +204,7 @@ async def _requeue_refused(uow: UnitOfWork, batch_id: uuid.UUID) -> int:
     return len(refused)
 
 
-async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
+async def _process_chunk(uow: WelfareUnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
     """Handle the next chunk of pending recipients; False once none was left."""
     batch = (
         (await uow.session.execute(select(greeting_batches).where(greeting_batches.c.id == batch_id).with_for_update()))
@@ -268,7 +270,7 @@ async def _process_chunk(uow: UnitOfWork, batch_id: uuid.UUID, chunk_size: int) 
     return True
 
 
-async def _members_now(uow: UnitOfWork, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[dict, list[str]]]:
+async def _members_now(uow: WelfareUnitOfWork, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[dict, list[str]]]:
     query = (
         select(members_t, organizations_t.c.path)
         .join(organizations_t, organizations_t.c.id == members_t.c.organization_id, isouter=True)
@@ -277,7 +279,7 @@ async def _members_now(uow: UnitOfWork, member_ids: list[uuid.UUID]) -> dict[uui
     return {row["id"]: (dict(row), row["path"]) for row in (await uow.session.execute(query)).mappings()}
 
 
-async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
+async def progress_of(uow: WelfareUnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
     total = await uow.session.scalar(select(greeting_batches.c.total).where(greeting_batches.c.id == batch_id))
     if total is None:
         raise hidden()
@@ -289,7 +291,7 @@ async def progress_of(uow: UnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
     return rules.Progress(total=total, counts=dict(rows.all()))
 
 
-async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) -> dict:
+async def report(uow: WelfareUnitOfWork, batch: dict, *, with_not_paid: bool = True) -> dict:
     """The batch, its progress, and who was not paid and why."""
     progress = await progress_of(uow, batch["id"])
     unpaid = (
@@ -330,7 +332,7 @@ async def report(uow: UnitOfWork, batch: dict, *, with_not_paid: bool = True) ->
 
 
 async def batches_of(
-    uow: UnitOfWork, principal: Principal, organization_id: str, cursor: str | None, limit: int
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, cursor: str | None, limit: int
 ) -> tuple[list[dict], str | None]:
     """The greetings of the organization's subtree, newest first, a page at a time."""
     await directory.require_in_scope(uow.session, principal, organization_id)
@@ -351,7 +353,7 @@ async def batches_of(
 
 
 async def recipients_of(
-    uow: UnitOfWork, batch: dict, status: str | None, cursor: str | None, limit: int
+    uow: WelfareUnitOfWork, batch: dict, status: str | None, cursor: str | None, limit: int
 ) -> tuple[list[dict], str | None]:
     """A page of the batch's recipients, each with their state, by name."""
     query = select(
@@ -389,7 +391,7 @@ def _after(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     return after
 
 
-async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
+async def on_greeting_settled(uow: WelfareUnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
     """Finance answered about a recipient's hold: pay it once reserved, record the end otherwise."""
     batch_id, member_id = rules.parse_reference(hold["reference"])
     recipient = (
@@ -438,7 +440,7 @@ async def on_greeting_settled(uow: UnitOfWork, hold: dict, settled: MoneyRequest
     )
 
 
-async def sign_sheet_rows(uow: UnitOfWork, batch: dict) -> list[dict]:
+async def sign_sheet_rows(uow: WelfareUnitOfWork, batch: dict) -> list[dict]:
     """Every recipient of the batch with their union's name, by union then name: the 签收单's rows."""
     query = (
         select(

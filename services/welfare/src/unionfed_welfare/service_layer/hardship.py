@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Conflict, NotFound
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.grant_tables import hardship_files, hardship_reviews
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain import hardship as rules
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 
 def _hidden() -> NotFound:
@@ -31,22 +31,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def member_in_scope(uow: UnitOfWork, principal: Principal, member_id: uuid.UUID, organization_id: str) -> dict:
+async def member_in_scope(
+    uow: WelfareUnitOfWork, principal: Principal, member_id: uuid.UUID, organization_id: str
+) -> dict:
     """The member, if they belong to ``organization_id``'s tree and the caller may see it."""
-    member = (
-        (await uow.session.execute(select(directory.members).where(directory.members.c.id == member_id)))
-        .mappings()
-        .first()
-    )
-    path = await directory.path_of(uow.session, member["organization_id"]) if member else None
+    member = await uow.directory.member(member_id)
+    path = await uow.directory.path_of(member["organization_id"]) if member else None
     if member is None or path is None or organization_id not in path or not principal.can_see(path):
         raise NotFound(
             "member_not_found", zh="未找到该会员，或不在您的管辖范围内", en="member not found or outside your scope"
         )
-    return dict(member)
+    return member
 
 
-async def open_file(uow: UnitOfWork, principal: Principal, organization_id: str, command) -> dict:
+async def open_file(uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command) -> dict:
     await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*rules.KEEPERS)
     rules.check_level(command.level)
@@ -91,7 +89,7 @@ async def open_file(uow: UnitOfWork, principal: Principal, organization_id: str,
     return await read(uow, principal, file_id)
 
 
-async def review(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, command) -> dict:
+async def review(uow: WelfareUnitOfWork, principal: Principal, file_id: uuid.UUID, command) -> dict:
     """A periodic review, possibly moving the file to another level (upgraded or eased)."""
     file = await _load(uow, principal, file_id, keep=True)
     rules.require_open(file["status"])
@@ -113,7 +111,7 @@ async def review(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comm
     return await read(uow, principal, file_id)
 
 
-async def close(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, command) -> dict:
+async def close(uow: WelfareUnitOfWork, principal: Principal, file_id: uuid.UUID, command) -> dict:
     file = await _load(uow, principal, file_id, keep=True)
     rules.require_open(file["status"])
     rules.require_not_before(command.closed_on, file["opened_on"], "销档", "the closing")
@@ -135,13 +133,13 @@ async def close(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, comma
     return await read(uow, principal, file_id)
 
 
-async def read(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID) -> dict:
+async def read(uow: WelfareUnitOfWork, principal: Principal, file_id: uuid.UUID) -> dict:
     file = await _load(uow, principal, file_id, keep=False)
     return await _view(uow, principal, file)
 
 
 async def files_of(
-    uow: UnitOfWork, principal: Principal, organization_id: str, *, due_on: dt.date | None = None
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, *, due_on: dt.date | None = None
 ) -> list[dict]:
     path = await directory.path_of(uow.session, organization_id)
     principal.require_scope(path)
@@ -162,7 +160,7 @@ async def files_of(
 # Helpers
 
 
-async def _load(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, *, keep: bool) -> dict:
+async def _load(uow: WelfareUnitOfWork, principal: Principal, file_id: uuid.UUID, *, keep: bool) -> dict:
     query = select(hardship_files).where(hardship_files.c.id == file_id)
     row = (await uow.session.execute(query.with_for_update() if keep else query)).mappings().first()
     path = await directory.path_of(uow.session, row["organization_id"]) if row else None
@@ -173,7 +171,7 @@ async def _load(uow: UnitOfWork, principal: Principal, file_id: uuid.UUID, *, ke
     return {**row, "path": path}
 
 
-async def _view(uow: UnitOfWork, principal: Principal, file: dict, *, with_history: bool = True) -> dict:
+async def _view(uow: WelfareUnitOfWork, principal: Principal, file: dict, *, with_history: bool = True) -> dict:
     path = file.get("path") or await directory.path_of(uow.session, file["organization_id"]) or []
     if not rules.may_read_details(principal, path):
         return rules.redacted(file)

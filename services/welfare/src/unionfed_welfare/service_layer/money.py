@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared import finance_holds
@@ -30,19 +29,16 @@ from unionfed_shared.contracts.spending import (
 )
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
-from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
+from unionfed_welfare.adapters.grant_tables import welfare_hold_answers
+from unionfed_welfare.adapters.hold_repository import HoldRepository
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
-Listener = Callable[[UnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
-AnswerHandler = Callable[[UnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+Listener = Callable[[WelfareUnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
+AnswerHandler = Callable[[WelfareUnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
 
 
 async def reserve(
-    uow: UnitOfWork,
+    uow: WelfareUnitOfWork,
     *,
     hold_id: UUID,
     organization_id: str,
@@ -61,23 +57,23 @@ async def reserve(
         purpose=purpose[:200],
         reference=reference,
     )
-    await uow.session.execute(
-        insert(welfare_holds).values(
-            hold_id=hold_id,
-            organization_id=organization_id,
-            federation_id=federation_id,
-            category=category,
-            amount_fen=amount_fen,
-            purpose=event.purpose,
-            reference=reference,
-            status="requested",
-        )
+    await uow.holds.add(
+        {
+            "hold_id": hold_id,
+            "organization_id": organization_id,
+            "federation_id": federation_id,
+            "category": category,
+            "amount_fen": amount_fen,
+            "purpose": event.purpose,
+            "reference": reference,
+            "status": finance_holds.REQUESTED,
+        }
     )
     uow.emit(event)
 
 
 async def pay(
-    uow: UnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.date, description: str, goods_fen: int = 0
+    uow: WelfareUnitOfWork, *, hold_id: UUID, amount_fen: int, paid_on: dt.date, description: str, goods_fen: int = 0
 ) -> None:
     """Ask finance to post the hold; ``goods_fen`` of the amount was given as goods at their value."""
     hold = await _locked(uow, hold_id)
@@ -108,7 +104,7 @@ async def pay(
     await _set(uow, hold_id, status=finance_holds.CAPTURE_REQUESTED, paid_fen=amount_fen, paid_on=paid_on)
 
 
-async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
+async def cancel(uow: WelfareUnitOfWork, *, hold_id: UUID, reason: str) -> None:
     hold = await _locked(uow, hold_id)
     if hold["status"] not in finance_holds.OPEN:
         raise Conflict(
@@ -126,11 +122,7 @@ async def cancel(uow: UnitOfWork, *, hold_id: UUID, reason: str) -> None:
 
 
 async def holds(session: AsyncSession, hold_ids) -> dict[UUID, dict]:
-    ids = list(hold_ids)
-    if not ids:
-        return {}
-    rows = (await session.execute(select(welfare_holds).where(welfare_holds.c.hold_id.in_(ids)))).mappings()
-    return {row["hold_id"]: dict(row) for row in rows}
+    return await HoldRepository(session).of(hold_ids)
 
 
 def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
@@ -139,18 +131,12 @@ def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
     if not all(listeners):
         raise ValueError("a listener needs a non-empty reference prefix")
 
-    async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
+    async def on_money_request_settled(
+        uow: WelfareUnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery
+    ) -> None:
         if event.hold_id is None:
             return
-        hold = (
-            (
-                await uow.session.execute(
-                    select(welfare_holds).where(welfare_holds.c.hold_id == event.hold_id).with_for_update()
-                )
-            )
-            .mappings()
-            .first()
-        )
+        hold = await uow.holds.get(event.hold_id, for_update=True)
         if hold is None:  # another service's hold, or a treasurer's command
             return
         if not await finance_holds.answer_is_new(uow.session, welfare_hold_answers, event, hold_id=event.hold_id):
@@ -167,22 +153,16 @@ def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
     return on_money_request_settled
 
 
-async def _locked(uow: UnitOfWork, hold_id: UUID) -> dict:
-    row = (
-        (await uow.session.execute(select(welfare_holds).where(welfare_holds.c.hold_id == hold_id).with_for_update()))
-        .mappings()
-        .first()
-    )
-    if row is None:
+async def _locked(uow: WelfareUnitOfWork, hold_id: UUID) -> dict:
+    hold = await uow.holds.get(hold_id, for_update=True)
+    if hold is None:
         raise NotFound("hold_not_found", zh=f"未找到款项预留 {hold_id}", en=f"no hold {hold_id}")
-    return dict(row)
+    return hold
 
 
 def _status(status: str) -> str:
     return finance_holds.STATUS_ZH.get(status, f"状态为 {status}")
 
 
-async def _set(uow: UnitOfWork, hold_id: UUID, **values) -> None:
-    await uow.session.execute(
-        update(welfare_holds).where(welfare_holds.c.hold_id == hold_id).values(updated_at=_now(), **values)
-    )
+async def _set(uow: WelfareUnitOfWork, hold_id: UUID, **values) -> None:
+    await uow.holds.update(hold_id, **values)

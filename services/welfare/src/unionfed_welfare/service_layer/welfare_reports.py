@@ -11,17 +11,19 @@ from sqlalchemy import and_, any_, func, literal, or_, select
 
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import Invalid
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.grant_tables import grants, hardship_files, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import LEVELS
 from unionfed_welfare.service_layer.grants import READERS
+from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 LEDGER_ACCOUNT = "5101"
 
 
-async def report(uow: UnitOfWork, principal: Principal, organization_id: str, start: dt.date, end: dt.date) -> dict:
+async def report(
+    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, start: dt.date, end: dt.date
+) -> dict:
     await directory.require_in_scope(uow.session, principal, organization_id)
     principal.require_role(*READERS)
     if end < start:
@@ -120,7 +122,7 @@ async def report(uow: UnitOfWork, principal: Principal, organization_id: str, st
     }
 
 
-async def _hardship(uow: UnitOfWork, in_tree, start: dt.date, end: dt.date) -> list[dict]:
+async def _hardship(uow: WelfareUnitOfWork, in_tree, start: dt.date, end: dt.date) -> list[dict]:
     """Per union and level: files open at the period's end, opened and closed in it."""
     orgs = directory.organizations
     files = hardship_files

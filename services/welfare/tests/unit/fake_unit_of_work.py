@@ -1,0 +1,159 @@
+"""An in-memory welfare unit of work for the grant use cases' unit tests (cosmicpython's fake repositories).
+
+The repositories keep what is added in dictionaries and answer the questions the use cases ask;
+``emitted`` holds the events a use case staged and ``committed`` whether it committed them, so a
+test sees both what changed and what would have been published.
+"""
+
+import dataclasses
+import datetime as dt
+import uuid
+from zoneinfo import ZoneInfo
+
+from unionfed_shared import business_time
+from unionfed_shared.auth import Principal
+from unionfed_shared.contracts.base import IntegrationEvent
+from unionfed_shared.errors import NotFound
+from unionfed_welfare.domain.grants import GoodsLine, Grant, OccasionTaken, VisitPolicy, YearGrant
+
+
+class FakeDirectory:
+    def __init__(self) -> None:
+        self.paths: dict[str, list[str]] = {}
+        self.members: dict[uuid.UUID, dict] = {}
+
+    def add_member(self, organization_id: str, display_name: str) -> uuid.UUID:
+        member_id = uuid.uuid4()
+        self.members[member_id] = {
+            "id": member_id,
+            "organization_id": organization_id,
+            "federation_id": self.paths[organization_id][0],
+            "display_name": display_name,
+        }
+        return member_id
+
+    async def path_of(self, organization_id: str) -> list[str] | None:
+        return self.paths.get(organization_id)
+
+    async def name_of(self, organization_id: str) -> str | None:
+        return organization_id if organization_id in self.paths else None
+
+    async def time_zone_of(self, organization_id: str) -> ZoneInfo:
+        return business_time.DEFAULT_ZONE
+
+    async def language_of(self, organization_id: str) -> str:
+        return "zh-CN"
+
+    async def require_in_scope(self, principal: Principal, organization_id: str) -> None:
+        path = self.paths.get(organization_id)
+        if path is None or not principal.can_see(path):
+            raise NotFound("organization_not_found", zh="未找到", en="not found")
+
+    async def member(self, member_id: uuid.UUID) -> dict | None:
+        return self.members.get(member_id)
+
+
+class FakeHolds:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, dict] = {}
+
+    async def get(self, hold_id: uuid.UUID, *, for_update: bool = False) -> dict | None:
+        return dict(self.rows[hold_id]) if hold_id in self.rows else None
+
+    async def of(self, hold_ids) -> dict[uuid.UUID, dict]:
+        return {i: dict(self.rows[i]) for i in hold_ids if i in self.rows}
+
+    async def add(self, hold: dict) -> None:
+        self.rows[hold["hold_id"]] = {"reason": None, "cancel_reason": None, "paid_fen": None, "paid_on": None, **hold}
+
+    async def update(self, hold_id: uuid.UUID, **values) -> None:
+        self.rows[hold_id].update(values)
+
+
+class FakeGrants:
+    def __init__(self, holds: FakeHolds) -> None:
+        self.rows: dict[uuid.UUID, Grant] = {}
+        self.goods: dict[uuid.UUID, list[GoodsLine]] = {}
+        self._holds = holds
+
+    async def get(self, grant_id: uuid.UUID, *, for_update: bool = False) -> Grant | None:
+        grant = self.rows.get(grant_id)
+        return dataclasses.replace(grant) if grant else None  # a copy, as a fresh read would be
+
+    async def add(self, grant: Grant, goods: list[GoodsLine]) -> None:
+        if await self.first_of_occasion(grant.occasion_key):  # the unique index on the occasion
+            raise OccasionTaken
+        self.rows[grant.id] = dataclasses.replace(grant, recorded_at=dt.datetime.now(dt.UTC))
+        self.goods[grant.id] = list(goods)
+
+    async def save_status(self, grant: Grant) -> None:
+        self.rows[grant.id] = dataclasses.replace(grant)
+
+    async def goods_of(self, grant_id: uuid.UUID) -> list[GoodsLine]:
+        return list(self.goods.get(grant_id, []))
+
+    async def first_of_occasion(self, occasion_key: str) -> Grant | None:
+        return next((g for g in self.rows.values() if g.occasion_key == occasion_key and g.status != "cancelled"), None)
+
+    async def lock_member_year(self, federation_id: str, member_id: uuid.UUID, year: int) -> None:
+        """Nothing interleaves in memory."""
+
+    async def year_of_member(self, federation_id: str, member_id: uuid.UUID, year: int) -> list[YearGrant]:
+        return [
+            YearGrant(g.amount_fen, g.status, self._holds.rows[g.hold_id]["status"])
+            for g in self.rows.values()
+            if (g.federation_id, g.member_id, g.year) == (federation_id, member_id, year)
+        ]
+
+    async def of_visit_in_year(
+        self, federation_id: str, member_id: uuid.UUID, visit_type: str, year: int
+    ) -> list[Grant]:
+        return [
+            g
+            for g in self.rows.values()
+            if (g.federation_id, g.member_id, g.visit_type, g.year) == (federation_id, member_id, visit_type, year)
+            and g.status != "cancelled"
+        ]
+
+
+class FakeVisitPolicies:
+    def __init__(self) -> None:
+        self.rows: dict[str, VisitPolicy] = {}
+
+    async def get(self, federation_id: str) -> VisitPolicy | None:
+        return self.rows.get(federation_id)
+
+    async def save(self, policy: VisitPolicy) -> None:
+        self.rows[policy.federation_id] = policy
+
+
+class FakeHardshipFiles:
+    def __init__(self) -> None:
+        self.owners: dict[uuid.UUID, uuid.UUID] = {}
+
+    async def owner_of(self, file_id: uuid.UUID) -> uuid.UUID | None:
+        return self.owners.get(file_id)
+
+
+@dataclasses.dataclass
+class FakeUnitOfWork:
+    directory: FakeDirectory = dataclasses.field(default_factory=FakeDirectory)
+    holds: FakeHolds = dataclasses.field(default_factory=FakeHolds)
+    visit_policies: FakeVisitPolicies = dataclasses.field(default_factory=FakeVisitPolicies)
+    hardship_files: FakeHardshipFiles = dataclasses.field(default_factory=FakeHardshipFiles)
+    grants: FakeGrants = dataclasses.field(init=False)
+    staged: list[IntegrationEvent] = dataclasses.field(default_factory=list)
+    emitted: list[IntegrationEvent] = dataclasses.field(default_factory=list)
+    committed: bool = False
+
+    def __post_init__(self) -> None:
+        self.grants = FakeGrants(self.holds)
+
+    def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> None:
+        self.staged.append(event)
+
+    async def commit(self) -> None:
+        # As the outbox does: staged events go out with the commit, and only with it.
+        self.emitted.extend(self.staged)
+        self.staged.clear()
+        self.committed = True
