@@ -8,10 +8,10 @@ so a test sees both what changed and what would have been published.
 import dataclasses
 import uuid
 
+from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
-from unionfed_shared.contracts.base import IntegrationEvent
 
 
 class FakeOrganizations:
@@ -87,22 +87,10 @@ class FakeDues:
 
 
 @dataclasses.dataclass
-class FakeUnitOfWork:
+class FakeUnitOfWork(FakeOutbox):
     organizations: FakeOrganizations = dataclasses.field(default_factory=FakeOrganizations)
     members: FakeMembers = dataclasses.field(default_factory=FakeMembers)
     history: FakeHistory = dataclasses.field(default_factory=FakeHistory)
     scheduled_changes: FakeScheduledChanges = dataclasses.field(default_factory=FakeScheduledChanges)
     committees: FakeCommittees = dataclasses.field(default_factory=FakeCommittees)
     dues: FakeDues = dataclasses.field(default_factory=FakeDues)
-    staged: list[IntegrationEvent] = dataclasses.field(default_factory=list)
-    emitted: list[IntegrationEvent] = dataclasses.field(default_factory=list)
-    committed: bool = False
-
-    def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> None:
-        self.staged.append(event)
-
-    async def commit(self) -> None:
-        # As the outbox does: staged events go out with the commit, and only with it.
-        self.emitted.extend(self.staged)
-        self.staged.clear()
-        self.committed = True

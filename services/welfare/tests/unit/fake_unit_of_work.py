@@ -10,9 +10,9 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
+from tests.fake_outbox import FakeOutbox
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
-from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.errors import NotFound
 from unionfed_welfare.domain.grants import GoodsLine, Grant, OccasionTaken, VisitPolicy, YearGrant
 
@@ -136,24 +136,12 @@ class FakeHardshipFiles:
 
 
 @dataclasses.dataclass
-class FakeUnitOfWork:
+class FakeUnitOfWork(FakeOutbox):
     directory: FakeDirectory = dataclasses.field(default_factory=FakeDirectory)
     holds: FakeHolds = dataclasses.field(default_factory=FakeHolds)
     visit_policies: FakeVisitPolicies = dataclasses.field(default_factory=FakeVisitPolicies)
     hardship_files: FakeHardshipFiles = dataclasses.field(default_factory=FakeHardshipFiles)
     grants: FakeGrants = dataclasses.field(init=False)
-    staged: list[IntegrationEvent] = dataclasses.field(default_factory=list)
-    emitted: list[IntegrationEvent] = dataclasses.field(default_factory=list)
-    committed: bool = False
 
     def __post_init__(self) -> None:
         self.grants = FakeGrants(self.holds)
-
-    def emit(self, event: IntegrationEvent, *, event_id: str | None = None) -> None:
-        self.staged.append(event)
-
-    async def commit(self) -> None:
-        # As the outbox does: staged events go out with the commit, and only with it.
-        self.emitted.extend(self.staged)
-        self.staged.clear()
-        self.committed = True
