@@ -27,6 +27,8 @@ CAPTURE_REQUESTED, CAPTURED = "capture_requested", "captured"
 VOID_REQUESTED, VOIDED = "void_requested", "voided"
 # Money held, or about to be: cancelling the spending releases it.
 OPEN = (REQUESTED, RESERVED)
+# Nothing is held any more, nor will be paid: finance refused the money or released it.
+RELEASED = (REFUSED, VOIDED)
 # Nothing finance says later changes these.
 FINAL = (CAPTURED, VOIDED, REFUSED)
 # A hold's status as the staff read it.

@@ -202,7 +202,7 @@ def amounts(
 def counts_toward_cap(grant: YearGrant) -> bool:
     """A grant counts against the cap unless it was cancelled or finance refused or released its money:
     then nothing was or will be paid."""
-    return grant.status != CANCELLED and grant.hold_status not in (finance_holds.REFUSED, finance_holds.VOIDED)
+    return grant.status != CANCELLED and grant.hold_status not in finance_holds.RELEASED
 
 
 def granted_in_year(year_grants: Iterable[YearGrant]) -> int:
@@ -247,7 +247,7 @@ def check_cap(granted_this_year_fen: int, amount_fen: int, yearly_cap_fen: int, 
 def display_status(grant_status: str, hold_status: str) -> str:
     """One word for the grant and its money together."""
     if grant_status == "cancelled":
-        return "cancelled" if hold_status in ("voided", "refused") else "cancelling"
+        return "cancelled" if hold_status in finance_holds.RELEASED else "cancelling"
     return {
         "requested": "awaiting_finance",
         "reserved": "approved_awaiting_payment" if grant_status == "approved" else "reserved",
