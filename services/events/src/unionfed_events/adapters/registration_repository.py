@@ -45,6 +45,15 @@ class RegistrationRepository:
         row = (await self._session.execute(query)).mappings().first()
         return registration_of(row) if row else None
 
+    async def live_of_member(self, member_id: uuid.UUID, activity_ids: list[uuid.UUID]) -> list[Registration]:
+        """The member's registrations that are not cancelled, among these activities."""
+        query = select(activity_registrations).where(
+            activity_registrations.c.member_id == member_id,
+            activity_registrations.c.activity_id.in_(activity_ids),
+            activity_registrations.c.status != "cancelled",
+        )
+        return [registration_of(row) for row in (await self._session.execute(query)).mappings()]
+
     async def count(self, activity_id: uuid.UUID, status: str) -> int:
         return (
             await self._session.execute(

@@ -14,7 +14,7 @@ import uuid
 
 from sqlalchemy import and_, select
 
-from unionfed_events.adapters.activity_tables import activities, activity_registrations
+from unionfed_events.adapters.activity_tables import activities
 from unionfed_events.adapters.congress_tables import (
     congress_proposals,
     congress_representatives,
@@ -72,7 +72,7 @@ def acting_as(principal: Principal, member: dict) -> Principal:
 # Activities
 
 
-async def my_activities(uow: UnitOfWork, principal: Principal, now: dt.datetime | None = None) -> list[dict]:
+async def my_activities(uow: EventsUnitOfWork, principal: Principal, now: dt.datetime | None = None) -> list[dict]:
     """Published activities open to the member's organization that have not ended, by start time:
     those the member may join (eligible, registration open) and those they registered for, each
     with ``my_registration`` (their live registration or None) and ``registration_open``."""
@@ -109,29 +109,15 @@ async def my_activities(uow: UnitOfWork, principal: Principal, now: dt.datetime 
     return found
 
 
-async def _registrations(uow: UnitOfWork, member_id: uuid.UUID, activity_ids: list[uuid.UUID]) -> dict:
+async def _registrations(uow: EventsUnitOfWork, member_id: uuid.UUID, activity_ids: list[uuid.UUID]) -> dict:
     """The member's live registration per activity, a waitlisted one with its place in the queue."""
-    rows = await uow.session.execute(
-        select(activity_registrations).where(
-            activity_registrations.c.member_id == member_id,
-            activity_registrations.c.activity_id.in_(activity_ids),
-            activity_registrations.c.status != "cancelled",
-        )
-    )
     found = {}
-    for row in rows.mappings():
-        position = None
-        if row["status"] == "waitlisted":
-            ahead = select(activity_registrations.c.id).where(
-                activity_registrations.c.activity_id == row["activity_id"],
-                activity_registrations.c.status == "waitlisted",
-                activity_registrations.c.sequence <= row["sequence"],
-            )
-            position = len((await uow.session.execute(ahead)).all())
-        found[row["activity_id"]] = {
-            "status": row["status"],
-            "waitlist_position": position,
-            "registered_at": row["registered_at"],
+    for registration in await uow.registrations.live_of_member(member_id, activity_ids):
+        waiting = registration.status == "waitlisted"
+        found[registration.activity_id] = {
+            "status": registration.status,
+            "waitlist_position": await uow.registrations.waitlist_position(registration) if waiting else None,
+            "registered_at": registration.registered_at,
         }
     return found
 
