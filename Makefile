@@ -15,11 +15,12 @@ unit:  ## only the tests without I/O
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync pytest -p no:tests.pytest_infra shared/tests/unit services/*/tests/unit
 
-lint:  ## ruff (rules, then format) and mypy, as pyproject.toml configures them; any finding fails
+lint:  ## ruff (rules, then format), mypy and the import boundaries, as pyproject.toml configures them; any finding fails
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync ruff check .
 	uv run --no-sync ruff format --check .
 	uv run --no-sync mypy
+	uv run --no-sync lint-imports
 
 soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per fault (own Kafka and PostgreSQL)
 	bash deploy/local/ensure-python-env.sh

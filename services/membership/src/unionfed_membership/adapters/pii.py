@@ -60,8 +60,9 @@ def _derive(secret: bytes, salt: bytes, info: bytes) -> bytes:
 
 
 # The shared runtime builds the unit of work without settings, so the service's settings
-# register the keys here when they are read (one settings object per process; tests in one
-# process share the JWT secret, hence the keys).
+# register the keys here when they are built (MembershipSettings.model_post_init; one settings
+# object per process, and tests in one process share the JWT secret, hence the keys). Every
+# entry point (the app, the CLI and its `migrate`) builds its settings before it opens a unit of work.
 _current: PersonalDataKeys | None = None
 
 
@@ -72,8 +73,5 @@ def configure(keys: PersonalDataKeys) -> None:
 
 def current() -> PersonalDataKeys:
     if _current is None:
-        from unionfed_membership.settings import MembershipSettings
-
-        MembershipSettings()  # reads MEMBERSHIP_* from the environment and configures the keys
-    assert _current is not None
+        raise RuntimeError("members' personal data keys are not configured: build MembershipSettings first")
     return _current
