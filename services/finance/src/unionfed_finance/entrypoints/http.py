@@ -12,7 +12,7 @@ from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.posting_search import PostingFilter
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.service_layer import report_sheets
-from unionfed_shared.auth import Role
+from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import spreadsheet
 from unionfed_shared.errors import NotFound
@@ -22,9 +22,6 @@ from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance"], route_class=IdempotentRoute)
-
-# Members see public disclosures (issue on statements), not the books themselves.
-BOOK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER, Role.AUDITOR)
 
 
 class AccountBalance(BaseModel):

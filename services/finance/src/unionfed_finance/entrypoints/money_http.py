@@ -6,13 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, ConfigDict
 
-from unionfed_finance.adapters.tables import directory, fund_requests
+from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
-from unionfed_finance.entrypoints.http import BOOK_READERS
-from unionfed_finance.service_layer import commands
+from unionfed_finance.service_layer import commands, fund_requests, treasury
+from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.contracts.spending import SpendingCategory
 from unionfed_shared.idempotent_routes import IdempotentRoute
@@ -39,6 +38,8 @@ class MoneyRequestOut(BaseModel):
 
 
 class FundRequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     organization_id: str
     approver_id: str
@@ -80,31 +81,31 @@ def _money_command(path: str, command_type: type, handler, summary: str) -> None
 _money_command(
     "employer-funds",
     commands.RecordEmployerFunds,
-    commands.record_employer_funds,
+    treasury.record_employer_funds,
     "Employer's union funds received (拨缴经费); the federation's share becomes payable upward",
 )
 _money_command(
-    "remittances", commands.PayRemittance, commands.pay_remittance, "Pay the remittance owed to the upper union (上解)"
+    "remittances", commands.PayRemittance, treasury.pay_remittance, "Pay the remittance owed to the upper union (上解)"
 )
 _money_command(
     "expenses",
     commands.RecordExpense,
-    commands.record_expense,
+    treasury.record_expense,
     "An expense paid from the union's bank account, against its budget",
 )
 _money_command(
-    "donations", commands.RecordDonation, commands.record_donation, "A donation held for a drive's named beneficiary"
+    "donations", commands.RecordDonation, treasury.record_donation, "A donation held for a drive's named beneficiary"
 )
 _money_command(
     "donation-disbursements",
     commands.DisburseDonations,
-    commands.disburse_donations,
+    treasury.disburse_donations,
     "Pay a drive's donations to its beneficiary",
 )
 _money_command(
     "closed-periods",
     commands.ClosePeriod,
-    commands.close_period,
+    treasury.close_period,
     "Close a period: postings dated inside it are refused from now on",
 )
 
@@ -124,7 +125,7 @@ async def set_budget(
 ) -> Accepted:
     """Set a category's budget for a fiscal year: ``stop`` refuses spending beyond it, ``warn`` flags it."""
     async with runtime.uow() as uow:
-        return accepted(await commands.set_budget(uow, principal, organization_id, year, category, body))
+        return accepted(await treasury.set_budget(uow, principal, organization_id, year, category, body))
 
 
 @router.get("/organizations/{organization_id}/budgets")
@@ -141,7 +142,7 @@ async def reverse_posting(
 ) -> Accepted:
     """Correct an entry with its reversing entry, dated in an open period. An entry is reversed once."""
     async with runtime.uow() as uow:
-        return accepted(await commands.reverse_posting(uow, principal, posting_id, body))
+        return accepted(await treasury.reverse_posting(uow, principal, posting_id, body))
 
 
 @router.get(
@@ -198,7 +199,7 @@ async def request_funds(
 ) -> FundRequestOut:
     """Ask the upper union for funds (e.g. 2,000 yuan for a table-tennis table)."""
     async with runtime.uow() as uow:
-        return FundRequestOut(**await commands.request_funds(uow, principal, organization_id, body))
+        return FundRequestOut.model_validate(await fund_requests.request_funds(uow, principal, organization_id, body))
 
 
 @router.get("/organizations/{organization_id}/fund-requests", response_model=list[FundRequestOut])
@@ -207,16 +208,8 @@ async def list_fund_requests(
 ) -> list[FundRequestOut]:
     """Requests made by the organization or waiting for its decision."""
     async with runtime.uow() as uow:
-        await directory.require_in_scope(uow.session, principal, organization_id)
-        principal.require_role(*BOOK_READERS)
-        rows = await uow.session.execute(
-            select(fund_requests)
-            .where(
-                (fund_requests.c.organization_id == organization_id) | (fund_requests.c.approver_id == organization_id)
-            )
-            .order_by(fund_requests.c.created_at)
-        )
-        return [FundRequestOut(**row._mapping) for row in rows]
+        requests = await fund_requests.made_by_or_waiting_for(uow, principal, organization_id)
+    return [FundRequestOut.model_validate(request) for request in requests]
 
 
 @router.post("/fund-requests/{request_id}/decision", response_model=FundRequestOut)
@@ -225,7 +218,7 @@ async def decide_fund_request(
 ) -> FundRequestOut:
     """Approve (the allocation is posted in both ledgers) or refuse with a reason; decided once."""
     async with runtime.uow() as uow:
-        return FundRequestOut(**await commands.decide_fund_request(uow, principal, request_id, body))
+        return FundRequestOut.model_validate(await fund_requests.decide_fund_request(uow, principal, request_id, body))
 
 
 @router.put("/federations/{federation_id}/fund-policy", response_model=FundPolicyOut)
@@ -234,7 +227,7 @@ async def set_fund_policy(
 ) -> FundPolicyOut:
     """How the employer's union funds are split: the share remitted upward, in per mille (default 400)."""
     async with runtime.uow() as uow:
-        policy = await commands.set_fund_policy(uow, principal, federation_id, body)
+        policy = await treasury.set_fund_policy(uow, principal, federation_id, body)
     return FundPolicyOut(federation_id=federation_id, employer_funds_remit_per_mille=policy.remit_per_mille)
 
 
@@ -242,5 +235,5 @@ async def set_fund_policy(
 async def get_fund_policy(federation_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> FundPolicyOut:
     async with runtime.uow() as uow:
         await directory.require_in_scope(uow.session, principal, federation_id)
-        policy = await commands.fund_policy(uow, federation_id)
+        policy = await treasury.fund_policy(uow, federation_id)
     return FundPolicyOut(federation_id=federation_id, employer_funds_remit_per_mille=policy.remit_per_mille)

@@ -18,8 +18,8 @@ from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
-from unionfed_finance.entrypoints.http import BOOK_READERS
 from unionfed_finance.service_layer import audit_pack, disclosure_check, disclosure_html, report_sheets, reports
+from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_shared import db, openapi_problems
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.caller import CurrentPrincipal

@@ -1,5 +1,6 @@
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
+from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
@@ -11,6 +12,8 @@ class FinanceUnitOfWork(UnitOfWork):
     budgets: BudgetRepository
     periods: PeriodRepository
     outcomes: OutcomeRepository
+    fund_policies: FundPolicyRepository
+    fund_requests: FundRequestRepository
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -19,6 +22,8 @@ class FinanceUnitOfWork(UnitOfWork):
         self.budgets = BudgetRepository(self.session)
         self.periods = PeriodRepository(self.session, on_close=self.ledgers.forget_periods)
         self.outcomes = OutcomeRepository(self.session)
+        self.fund_policies = FundPolicyRepository(self.session)
+        self.fund_requests = FundRequestRepository(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 
     async def flush(self) -> None:
