@@ -24,6 +24,7 @@ from tests.finance_tools import apply_journal, signing_key_file
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import REPO, service_env, unique
 from unionfed_finance.adapters.chain import Break, recompute_hash, verify_chain
+from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.signed_head import (
     export_head,
     key_id,
@@ -34,7 +35,6 @@ from unionfed_finance.adapters.signed_head import (
 from unionfed_finance.adapters.tables import ledgers, posting_lines, postings
 from unionfed_finance.domain.chain import field_digests
 from unionfed_finance.entrypoints.app import definition
-from unionfed_finance.service_layer.reconcile import reconcile
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
 from unionfed_shared.contracts.topics import FINANCE_JOURNAL

@@ -22,6 +22,7 @@ from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
 from tests.kafka_tools import envelope_for, producer, send_envelope
 from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
+from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
 from unionfed_finance.adapters.tables import ledgers, money_outcomes
 from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints import cli as finance_cli
@@ -31,7 +32,6 @@ from unionfed_finance.service_layer.rebuild import (
     IncompleteHistory,
     IncompleteLedgers,
     MissingEntries,
-    ledger_fingerprint,
     rebuild,
 )
 from unionfed_finance.settings import FinanceSettings

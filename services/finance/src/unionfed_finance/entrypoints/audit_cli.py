@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from unionfed_finance.adapters.chain import verify_chain
+from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.signed_head import (
     ChainBroken,
     SigningKeyMissing,
@@ -23,7 +24,6 @@ from unionfed_finance.adapters.signed_head import (
     verify_against_head,
 )
 from unionfed_finance.entrypoints.app import definition
-from unionfed_finance.service_layer.reconcile import reconcile
 from unionfed_shared.runtime import build_runtime
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from unionfed_finance.adapters import report_queries as queries
 from unionfed_finance.adapters.chain import ChainReport, verify_chain
+from unionfed_finance.adapters.reconciliation import ReconcileReport, reconcile
 from unionfed_finance.adapters.signed_head import (
     ChainBroken,
     SigningKeyMissing,
@@ -28,7 +29,6 @@ from unionfed_finance.adapters.signed_head import (
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
 from unionfed_finance.service_layer import reports
-from unionfed_finance.service_layer.reconcile import ReconcileReport, reconcile
 from unionfed_shared import db
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.caller import CurrentPrincipal

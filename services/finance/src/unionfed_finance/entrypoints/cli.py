@@ -24,7 +24,8 @@ def rebuild(database_url: str, compare: bool) -> None:
     Exits 1 without writing when records were deleted or expired from an input topic, and after
     the replay when a ledger's sequences have a gap or stop short of the live database's head.
     """
-    from unionfed_finance.service_layer.rebuild import IncompleteHistory, IncompleteLedgers, ledger_fingerprint
+    from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
+    from unionfed_finance.service_layer.rebuild import IncompleteHistory, IncompleteLedgers
     from unionfed_finance.service_layer.rebuild import rebuild as run_rebuild
     from unionfed_shared.db import make_engine, make_session_factory
 
