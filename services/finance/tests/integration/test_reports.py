@@ -23,7 +23,7 @@ from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
 from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.entrypoints.app import definition
-from unionfed_finance.service_layer.reports import pseudonym
+from unionfed_finance.service_layer.pseudonyms import pseudonym
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics

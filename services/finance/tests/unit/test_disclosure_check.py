@@ -7,7 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from unionfed_finance.service_layer import disclosure_check
 from unionfed_finance.service_layer.disclosure_html import render_disclosure_print
-from unionfed_finance.service_layer.reports import LedgerHead, Movement, Period, WelfareEntry, build_disclosure
+from unionfed_finance.service_layer.disclosure_statement import LedgerHead, Movement, WelfareEntry, build_disclosure
+from unionfed_finance.service_layer.report_format import Period
 
 TERM = Period(dt.date(2026, 9, 1), dt.date(2027, 1, 31))
 

@@ -19,21 +19,17 @@ from unionfed_finance.service_layer.audit_pack import (
     render_audit_csv,
     render_audit_html,
 )
+from unionfed_finance.service_layer.consolidation import consolidate
 from unionfed_finance.service_layer.disclosure_html import render_disclosure_html
-from unionfed_finance.service_layer.reports import (
-    BOM,
+from unionfed_finance.service_layer.disclosure_statement import (
     LedgerHead,
     Movement,
-    Period,
     WelfareEntry,
     build_disclosure,
-    consolidate,
-    format_yuan,
-    pseudonym,
-    pseudonymise,
     render_disclosure_csv,
-    shanghai_time,
 )
+from unionfed_finance.service_layer.pseudonyms import pseudonym, pseudonymise
+from unionfed_finance.service_layer.report_format import BOM, Period, format_yuan, shanghai_time
 from unionfed_shared.errors import Invalid
 
 SCHOOL = "no1-primary"

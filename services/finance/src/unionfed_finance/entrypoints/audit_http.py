@@ -28,7 +28,7 @@ from unionfed_finance.adapters.signed_head import (
 )
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
-from unionfed_finance.service_layer import reports
+from unionfed_finance.service_layer import report_format
 from unionfed_shared import db
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.caller import CurrentPrincipal
@@ -364,7 +364,7 @@ async def _findings_in_scope(
             return None
         language = known[organization_id]["language"] if organization_id in known else "zh-CN"
         try:
-            return reports.account_name(code, reports.statement_lang(language))
+            return report_format.account_name(code, report_format.statement_lang(language))
         except Invalid:
             return None  # not an account of the chart: that is the finding
 

@@ -33,7 +33,7 @@ from unionfed_finance.adapters.signed_head import (
 )
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.entrypoints.reports_http import build_disclosure
-from unionfed_finance.service_layer import disclosure_check, reports
+from unionfed_finance.service_layer import disclosure_check, disclosure_statement, report_format
 from unionfed_shared import db
 from unionfed_shared.caller import CurrentRuntime
 from unionfed_shared.errors import Unavailable
@@ -142,7 +142,7 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
                 **base,
             )
         assert org is not None  # on the chain: the ledger's organization is known
-        lang = reports.statement_lang(await directory.language_of(session, printed.organization_id))
+        lang = report_format.statement_lang(await directory.language_of(session, printed.organization_id))
         books = await build_disclosure(session, org, printed.head, printed.period, lang)
     found = [
         Difference(item=d.item, label=_say(language, d.label_zh, d.label_en), printed=d.printed, books=d.books)
@@ -154,7 +154,11 @@ async def _check(runtime, printed: disclosure_check.PrintedStatement, language: 
         )
     recomputed = disclosure_check.PrintedStatement.of(books)
     figures = [
-        Figure(item=item, label=_say(language, zh, en), yuan=reports.format_yuan(getattr(recomputed, attribute), True))
+        Figure(
+            item=item,
+            label=_say(language, zh, en),
+            yuan=report_format.format_yuan(getattr(recomputed, attribute), True),
+        )
         for attribute, item, zh, en in disclosure_check.HEADLINES
     ]
     if found:
@@ -281,8 +285,8 @@ async def disclosure_check_route(
 ) -> Response:
     printed = disclosure_check.PrintedStatement(
         organization_id,
-        reports.Period(starts, ends),
-        reports.LedgerHead(sequence, head_hash),
+        report_format.Period(starts, ends),
+        disclosure_statement.LedgerHead(sequence, head_hash),
         opening,
         income,
         expenditure,

@@ -18,7 +18,16 @@ from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
-from unionfed_finance.service_layer import audit_pack, disclosure_check, disclosure_html, report_sheets, reports
+from unionfed_finance.service_layer import (
+    audit_pack,
+    consolidation,
+    disclosure_check,
+    disclosure_html,
+    disclosure_statement,
+    pseudonyms,
+    report_format,
+    report_sheets,
+)
 from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_shared import db, openapi_problems
 from unionfed_shared.auth import Principal, Role
@@ -35,7 +44,7 @@ AUDIT_PACK_READERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.AUDITOR)
 # A trace shows who did what, when and under which trace: for auditors and the federation.
 TRACE_READERS = (Role.AUDITOR, Role.FEDERATION_ADMIN)
 
-# Required, as the document says; checked by reports.Period.parse so that a missing or impossible
+# Required, as the document says; checked by report_format.Period.parse so that a missing or impossible
 # day is refused with its own code (date_missing, date_invalid) rather than as a bare field error.
 FromDay = Query(default=None, alias="from", description="first day, YYYY-MM-DD", examples=["2026-09-01"])
 ToDay = Query(default=None, alias="to", description="last day (inclusive), YYYY-MM-DD", examples=["2027-01-31"])
@@ -69,7 +78,7 @@ def _csv(content: bytes, filename: str) -> Response:
 
 async def _books_in_scope(
     session: AsyncSession, principal: Principal, organization_id: str
-) -> tuple[dict, reports.LedgerHead]:
+) -> tuple[dict, disclosure_statement.LedgerHead]:
     await directory.require_in_scope(session, principal, organization_id)
     org = await queries.organization(session, organization_id)
     head = await queries.ledger_head(session, organization_id)
@@ -79,26 +88,30 @@ async def _books_in_scope(
             zh=f"{organization_id} 没有独立建账",
             en=f"{organization_id} keeps no books of its own",
         )
-    return org, reports.LedgerHead(*head)
+    return org, disclosure_statement.LedgerHead(*head)
 
 
 # ---------------------------------------------------------------- public disclosure
 
 
 async def build_disclosure(
-    session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period, lang: reports.Lang
-) -> reports.Disclosure:
+    session: AsyncSession,
+    org: dict,
+    head: disclosure_statement.LedgerHead,
+    period: report_format.Period,
+    lang: report_format.Lang,
+) -> disclosure_statement.Disclosure:
     """The statement from the entries up to ``head``: the ledger's head now, or the one a printed
     statement names (entries posted since do not change what it showed)."""
     organization_id, through = org["id"], head.sequence
     entries = await queries.welfare_entries(session, organization_id, period.bounds, through)
     # Every member's name is read only when there is a text to take names out of.
-    names = reports.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
+    names = pseudonyms.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
     welfare = [
-        reports.WelfareEntry(
+        disclosure_statement.WelfareEntry(
             row["effective_date"],
             row["sequence"],
-            reports.pseudonymise(row["description"], organization_id, names, lang),
+            pseudonyms.pseudonymise(row["description"], organization_id, names, lang),
             row["amount_fen"],
             goods_fen=row["goods_fen"],
             reference=row["reference"],
@@ -106,14 +119,14 @@ async def build_disclosure(
         for row in entries
     ]
     movements = await queries.movements(session, organization_id, period.bounds, through)
-    return reports.build_disclosure(
+    return disclosure_statement.build_disclosure(
         organization_id=organization_id,
         organization_name=org["name"],
         period=period,
         generated_at=dt.datetime.now(dt.UTC),
         head=head,
         opening_bank_fen=await queries.bank_balance_before(session, organization_id, period.starts_on, through),
-        movements={code: reports.Movement(d, c) for code, (d, c) in movements.items()},
+        movements={code: disclosure_statement.Movement(d, c) for code, (d, c) in movements.items()},
         welfare_entries=welfare,
     )
 
@@ -143,17 +156,17 @@ async def disclosure(
         # Public within the union: every role in scope, members included; no role check.
         org, head = await _books_in_scope(session, principal, organization_id)
         # The statement speaks the language its entries were written in, unless asked otherwise.
-        lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
-        period = reports.Period.parse(starts, ends)
+        lang = lang or report_format.statement_lang(await directory.language_of(session, organization_id))
+        period = report_format.Period.parse(starts, ends)
         statement = await build_disclosure(session, org, head, period, lang)
         signature = await _signed_head(session, runtime.settings, statement) if output == "pdf" else None
     name = f"disclosure-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}"
     if output == "csv":
-        return _csv(reports.render_disclosure_csv(statement, lang), f"{name}.csv")
+        return _csv(disclosure_statement.render_disclosure_csv(statement, lang), f"{name}.csv")
     if output == "xlsx":
         return spreadsheet.xlsx_download(
             report_sheets.disclosure_filename(statement, lang),
-            reports.LABELS[lang]["disclosure"],
+            report_format.LABELS[lang]["disclosure"],
             report_sheets.disclosure_headers(lang),
             report_sheets.disclosure_rows(statement, lang),
         )
@@ -167,7 +180,7 @@ async def disclosure(
 
 
 async def _signed_head(
-    session: AsyncSession, settings, statement: reports.Disclosure
+    session: AsyncSession, settings, statement: disclosure_statement.Disclosure
 ) -> disclosure_check.HeadSignature | None:
     """The printed head signed with the service's key, as an auditor's export is (the chain is
     verified first: a broken chain is never signed); None without a key or with a broken chain."""
@@ -226,7 +239,7 @@ def _audit_entry(row: dict) -> audit_pack.AuditEntry:
 
 
 async def build_audit_pack(
-    session: AsyncSession, org: dict, head: reports.LedgerHead, period: reports.Period
+    session: AsyncSession, org: dict, head: disclosure_statement.LedgerHead, period: report_format.Period
 ) -> audit_pack.AuditPack:
     # Imported here: the chain verifier is its own module and may be deployed after this one.
     from unionfed_finance.adapters.chain import verify_chain
@@ -265,10 +278,10 @@ async def read_audit_pack(
         await db.read_snapshot(session)
         org, head = await _books_in_scope(session, principal, organization_id)
         principal.require_role(*AUDIT_PACK_READERS)
-        period = reports.Period.parse(starts, ends)
+        period = report_format.Period.parse(starts, ends)
         pack = await build_audit_pack(session, org, head, period)
         # Column headers and labels in the words the federation keeps its books in.
-        lang = lang or reports.statement_lang(await directory.language_of(session, organization_id))
+        lang = lang or report_format.statement_lang(await directory.language_of(session, organization_id))
     if output == "csv":
         name = f"audit-pack-{organization_id}-{period.starts_on}-{period.ends_on}-{lang}.csv"
         return _csv(audit_pack.render_audit_csv(pack, lang), name)
@@ -389,11 +402,11 @@ async def trace(posting_id: uuid.UUID, principal: CurrentPrincipal, runtime: Cur
         people = await queries.member_names(session, {entry["actor"]} if entry["actor"] else set())
     commands = [link["event_id"] for link in chain if link["kind"] == "command"]
     own = named[entry["organization_id"]]  # in scope, so in the directory
-    lang = reports.statement_lang(own["language"])
+    lang = report_format.statement_lang(own["language"])
     lines = [
         TraceLine(
             **line,
-            account_name=reports.account_name(line["account_code"], lang),
+            account_name=report_format.account_name(line["account_code"], lang),
             counterparty_name=named.get(line["counterparty_id"], {}).get("name"),
         )
         for line in entry["lines"]
@@ -484,7 +497,9 @@ async def consolidated(
         balances = await queries.balances_of(session, ledger_ids)
         internal = await queries.internal_lines(session, ledger_ids, subtree)
         root_name = (await directory.names_of(session, [organization_id]))[organization_id]
-    accounts = reports.consolidate(balances, {code: reports.Movement(d, c) for code, (d, c) in internal.items()})
+    accounts = consolidation.consolidate(
+        balances, {code: disclosure_statement.Movement(d, c) for code, (d, c) in internal.items()}
+    )
     out = []
     for account in accounts:
         spec = account_spec(account.code)

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from unionfed_finance.service_layer.reports import (
+from unionfed_finance.service_layer.disclosure_statement import LedgerHead
+from unionfed_finance.service_layer.report_format import (
     BOM,
     LABELS,
     Lang,
-    LedgerHead,
     Period,
     account_name,
     format_yuan,

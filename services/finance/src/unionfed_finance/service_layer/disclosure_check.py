@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from unionfed_finance.domain.chain import canonical_bytes
-from unionfed_finance.service_layer.reports import Disclosure, LedgerHead, Period, format_yuan
+from unionfed_finance.service_layer.disclosure_statement import Disclosure, LedgerHead
+from unionfed_finance.service_layer.report_format import Period, format_yuan
 
 DIGEST_HEX = 32  # 128 bits: enough against a forged sheet, short enough for a readable QR code
 # Who "signs off" the head printed on a statement, in the signed head's signed_off_by: the service

@@ -10,19 +10,14 @@ import html
 
 import segno
 
-from unionfed_finance.service_layer.reports import (
-    LABELS,
-    PAGE_STYLE,
+from unionfed_finance.service_layer.disclosure_statement import (
     Disclosure,
-    Lang,
     disclosure_rows,
-    format_yuan,
-    html_page,
-    shanghai_time,
     statement_title,
     welfare_cells,
     welfare_heading,
 )
+from unionfed_finance.service_layer.report_format import LABELS, PAGE_STYLE, Lang, format_yuan, html_page, shanghai_time
 from unionfed_shared.documents import printed_form
 
 

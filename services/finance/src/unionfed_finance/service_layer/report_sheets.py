@@ -8,7 +8,7 @@ statement in the language it is printed in (its `lang`), so its sheet says what 
 from collections.abc import Sequence
 from typing import Protocol
 
-from unionfed_finance.service_layer import reports
+from unionfed_finance.service_layer import disclosure_statement, report_format
 from unionfed_shared.documents.spreadsheet import Cell, Yuan
 from unionfed_shared.problems import Language
 
@@ -42,7 +42,7 @@ CONSOLIDATED_TOTALS: dict[Language, tuple[str, str]] = {
     "en": ("Total debit balances", "Total credit balances"),
 }
 # The welfare detail's payments on a line (a greeting pays many members the same amount at once).
-COUNT: dict[reports.Lang, str] = {"zh": "人次", "en": "Count"}
+COUNT: dict[report_format.Lang, str] = {"zh": "人次", "en": "Count"}
 
 
 def consolidated_filename(language: Language, organization_name: str) -> str:
@@ -82,22 +82,22 @@ def consolidated_rows(statement: ConsolidatedStatement, language: Language) -> l
     return rows
 
 
-def disclosure_filename(statement: reports.Disclosure, lang: reports.Lang) -> str:
+def disclosure_filename(statement: disclosure_statement.Disclosure, lang: report_format.Lang) -> str:
     period = statement.period
-    return f"{reports.statement_title(statement, lang)}-{period.starts_on}-{period.ends_on}.xlsx"
+    return f"{disclosure_statement.statement_title(statement, lang)}-{period.starts_on}-{period.ends_on}.xlsx"
 
 
-def disclosure_headers(lang: reports.Lang) -> tuple[str, ...]:
-    t = reports.LABELS[lang]
+def disclosure_headers(lang: report_format.Lang) -> tuple[str, ...]:
+    t = report_format.LABELS[lang]
     return (t["code"], t["account"], t["amount"])
 
 
-def disclosure_rows(statement: reports.Disclosure, lang: reports.Lang) -> list[list[Cell]]:
+def disclosure_rows(statement: disclosure_statement.Disclosure, lang: report_format.Lang) -> list[list[Cell]]:
     """The summary as the page shows it, then the welfare entries under their own heading."""
-    t = reports.LABELS[lang]
+    t = report_format.LABELS[lang]
     rows: list[list[Cell]] = [
         [row.code or None, row.label, None if row.amount_fen is None else Yuan.of_fen(row.amount_fen)]
-        for row in reports.disclosure_rows(statement, lang)
+        for row in disclosure_statement.disclosure_rows(statement, lang)
     ]
     rows += [
         [t["other_note"]],
@@ -133,14 +133,14 @@ def entries_filename(language: Language, organization_name: str) -> str:
 
 def entry_rows(postings: Sequence[dict], language: Language) -> list[list[Cell]]:
     """One row per line, as a journal is read: the entry's number, date and description on each."""
-    lang = reports.statement_lang(language)
+    lang = report_format.statement_lang(language)
     return [
         [
             posting["sequence"],
             posting["effective_date"],
             posting["description"],
             line["account_code"],
-            reports.account_name(line["account_code"], lang),
+            report_format.account_name(line["account_code"], lang),
             Yuan.of_fen(line["debit_fen"]) if line["debit_fen"] else None,
             Yuan.of_fen(line["credit_fen"]) if line["credit_fen"] else None,
         ]
