@@ -1,6 +1,5 @@
 """Appending postings to a ledger: chain, lines and balances in one transaction."""
 
-import contextlib
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -8,12 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters import posting_search
 from unionfed_finance.adapters.tables import accounts, closed_periods, ledgers, posting_lines, postings
+from unionfed_finance.adapters.tentative_changes import TentativeChanges
 from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.domain.ledger import (
     GENESIS_HASH,
@@ -38,23 +38,6 @@ class Head:
 
 def del_from(rows: list, start: int) -> None:
     del rows[start:]
-
-
-class _LazySavepoint:
-    """A SAVEPOINT taken just before the first statement that needs one, if any does."""
-
-    def __init__(self):
-        self._transaction = None
-
-    def begin(self, session) -> None:
-        # Runs inside SQLAlchemy's greenlet, before the statement: the sync API is the one to use.
-        if self._transaction is None:
-            self._transaction = session.begin_nested()
-
-    async def end(self, session: AsyncSession, *, commit: bool) -> None:
-        transaction, self._transaction = self._transaction, None
-        if transaction is not None and transaction.is_active:
-            await session.run_sync(lambda _: transaction.commit() if commit else transaction.rollback())
 
 
 @dataclass(frozen=True)
@@ -106,43 +89,17 @@ class LedgerRepository:
         self._new_lines: list[dict] = []
         self._moved: set[tuple[str, str]] = set()
         self._moved_heads: set[str] = set()
-        self._undo: list[Callable[[], object]] | None = None
-        self._savepoint: _LazySavepoint | None = None
-        event.listen(session.sync_session, "do_orm_execute", self._before_statement)
+        self._tentative = TentativeChanges(session)
 
     # ------------------------------------------------------------ tentative changes
 
-    @contextlib.asynccontextmanager
-    async def tentatively(self):
-        """Changes that vanish, in the database and in memory, when the block raises.
-
-        Most entries change only what this repository keeps in memory, undone by its undo log; a
-        SAVEPOINT (two round trips) is taken only when a statement runs inside the block.
-        """
-        outer_undo, outer_savepoint = self._undo, self._savepoint
-        self._undo, self._savepoint = [], _LazySavepoint()
-        try:
-            yield
-        except BaseException:
-            for undo in reversed(self._undo):
-                undo()
-            await self._savepoint.end(self._session, commit=False)
-            raise
-        else:
-            await self._savepoint.end(self._session, commit=True)
-            if outer_undo is not None:
-                outer_undo.extend(self._undo)
-        finally:
-            self._undo, self._savepoint = outer_undo, outer_savepoint
-
-    def _before_statement(self, execute_state) -> None:
-        if self._savepoint is not None:
-            self._savepoint.begin(execute_state.session)
+    def tentatively(self):
+        """Changes that vanish, in the database and in memory, when the block raises (TentativeChanges)."""
+        return self._tentative.block()
 
     def remember(self, undo: Callable[[], object]) -> None:
         """Undo ``undo`` if the tentative block around this change raises."""
-        if self._undo is not None:
-            self._undo.append(undo)
+        self._tentative.remember(undo)
 
     # ------------------------------------------------------------ books, heads, accounts
 
@@ -427,7 +384,7 @@ class LedgerRepository:
 
     async def flush(self) -> None:
         """Write what this transaction appended and moved, in a few multi-row statements."""
-        if self._undo is not None:
+        if self._tentative.inside:
             raise RuntimeError("flush inside a tentative block would outlive its undo")
         if self._new_postings:
             await copy_rows(self._session, postings, self._new_postings)
