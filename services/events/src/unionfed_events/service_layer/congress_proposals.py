@@ -71,6 +71,7 @@ async def second_proposal(uow: EventsUnitOfWork, principal: Principal, proposal_
     )
     if not await uow.proposals.add_seconder(proposal_id, seconder):
         raise rules.already_seconded()
+    # The seconders were read under the proposal's lock, so with this one they are all there are.
     status = rules.status_after_seconding(len(proposal.seconders) + 1, session.min_seconders, proposal.status)
     if status != proposal.status:
         await uow.proposals.mark_submitted(proposal_id, status, at=union_scope.now())
