@@ -2,6 +2,7 @@
 
 import datetime as dt
 import enum
+import uuid
 from dataclasses import dataclass
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -14,6 +15,9 @@ from unionfed_shared.errors import Conflict, Forbidden, Invalid
 SHANGHAI = business_time.DEFAULT_ZONE
 
 DEFAULT_MIN_SECONDERS = 2
+# A congress and a vote's result as a refusal says them to Chinese staff.
+CONGRESS_ZH = {"staff": "教代会", "workers": "职代会"}
+RESULT_ZH = {"passed": "已通过", "failed": "未通过", "no_quorum": "出席人数不足，表决无效"}
 # What a refusal calls each text and time in Chinese (the English name is the caller's field or a phrase).
 NAMES_ZH = {
     "a proposal's title": "提案标题",
@@ -101,7 +105,67 @@ class SessionPlan:
 
     @property
     def title(self) -> str:
-        return f"第{self.congress_number}届第{self.session_number}次"
+        return session_title(self.congress_number, self.session_number)
+
+
+def session_title(congress_number: int, session_number: int) -> str:
+    return f"第{congress_number}届第{session_number}次"
+
+
+def check_congress_union(kind: str | None) -> None:
+    if kind != "grassroots_union":
+        # 教代会/职代会 are the congress of one school or enterprise: its grassroots union runs it.
+        raise Invalid(
+            "congress_needs_grassroots_union",
+            zh="教代会、职代会由基层工会召开",
+            en="a staff or workers' congress is held by a grassroots union",
+        )
+
+
+def session_exists(organization_id: str, kind: str, plan: SessionPlan) -> Conflict:
+    return Conflict(
+        "congress_session_exists",
+        zh=f"{organization_id} 已有{CONGRESS_ZH.get(kind, kind)}{plan.title}会议",
+        en=f"{organization_id} already has session {plan.title} of its {kind} congress",
+    )
+
+
+@dataclass(frozen=True)
+class CongressSession:
+    """A planned session of a union's congress, as stored."""
+
+    id: uuid.UUID
+    organization_id: str
+    federation_id: str
+    kind: str  # staff (教代会) or workers (职代会)
+    congress_number: int
+    session_number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    answer_deadline: dt.datetime
+    min_seconders: int
+    created_by: str
+    created_at: dt.datetime | None = None  # stamped by the store
+
+    @property
+    def title(self) -> str:
+        return session_title(self.congress_number, self.session_number)
+
+
+@dataclass(frozen=True)
+class Representative:
+    id: uuid.UUID  # the member
+    display_name: str
+    organization_id: str
+
+
+def representatives_not_members(organization_id: str, missing: set[uuid.UUID]) -> Invalid:
+    listed = ", ".join(sorted(str(m) for m in missing))
+    return Invalid(
+        "representatives_not_members",
+        zh=f"代表须为 {organization_id} 的在职会员，以下人员不符合：{listed}",
+        en=f"representatives are active members of {organization_id}; not: {listed}",
+    )
 
 
 # Proposals: collected seconders, then an answer; every proposal that stands must be answered.
@@ -115,6 +179,46 @@ class AnswerKind(enum.StrEnum):
     MERGED = "merged"  # 并案: handled together with another proposal
     REFERRED = "referred"  # 转交: passed to a department as an opinion
     REJECTED = "rejected"  # 不予立案, with the reason
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposal (提案) as stored, with its seconders in the order they seconded."""
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    number: int  # 第N号提案, in order of filing within the session
+    title: str
+    body: str
+    proposer_id: uuid.UUID
+    status: str
+    submitted_at: dt.datetime | None = None
+    answer: str | None = None
+    answer_text: str | None = None
+    merged_into: uuid.UUID | None = None
+    department: str | None = None
+    answered_by: str | None = None
+    answered_at: dt.datetime | None = None
+    created_at: dt.datetime | None = None  # stamped by the store
+    seconders: tuple[uuid.UUID, ...] = ()
+
+
+def check_proposer(is_representative: bool) -> None:
+    if not is_representative:
+        raise Forbidden(
+            "not_a_representative",
+            zh="只有本次会议的代表才能提交提案",
+            en="only the session's representatives file proposals",
+        )
+
+
+def status_on_filing(min_seconders: int) -> str:
+    """A session that asks for no seconders lets a proposal stand as soon as it is filed."""
+    return SUBMITTED if min_seconders == 0 else AWAITING_SECONDERS
+
+
+def already_seconded() -> Conflict:
+    return Conflict("proposal_already_seconded", zh="您已附议过该提案", en="you have already seconded this proposal")
 
 
 def check_seconder(proposer_id, seconder_id, is_representative: bool, status: str) -> None:
@@ -142,7 +246,7 @@ def status_after_seconding(seconders: int, min_seconders: int, status: str) -> s
 class Answer:
     kind: AnswerKind
     text: str | None
-    merged_into: object | None
+    merged_into: uuid.UUID | None
     department: str | None
 
     @classmethod
@@ -266,6 +370,82 @@ class Quorum:
     def met(self, present: int, representatives: int) -> bool:
         # Integer arithmetic: present / representatives >= numerator / denominator.
         return representatives > 0 and present * self.denominator >= representatives * self.numerator
+
+
+VOTE_OPEN, VOTE_CLOSED = "open", "closed"
+
+
+@dataclass(frozen=True)
+class Motion:
+    """A vote on a motion, as stored. Secret ballot (无记名投票): only the counts are kept, never
+    who voted how; the store records who voted only to refuse a second ballot."""
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    title: str
+    status: str  # open, closed
+    quorum_numerator: int
+    quorum_denominator: int
+    pass_rule: str
+    representatives: int  # how many the session had when the vote opened
+    present: int
+    opened_by: str
+    votes_for: int = 0
+    votes_against: int = 0
+    votes_abstain: int = 0
+    result: str | None = None  # passed, failed, no_quorum
+    created_at: dt.datetime | None = None  # stamped by the store
+    closed_by: str | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == VOTE_OPEN
+
+    def shown_counts(self) -> tuple[int | None, int | None, int | None]:
+        """Running counts are not shown while the vote is open, so they cannot sway who has yet to vote."""
+        if self.is_open:
+            return None, None, None
+        return self.votes_for, self.votes_against, self.votes_abstain
+
+    def result_on_closing(self) -> str:
+        if not self.is_open:
+            raise Conflict(
+                "vote_closed",
+                zh=f"表决已结束：{RESULT_ZH.get(self.result or '', self.result)}",
+                en=f"the vote was already closed: {self.result}",
+            )
+        return tally(
+            Quorum(self.quorum_numerator, self.quorum_denominator),
+            PassRule(self.pass_rule),
+            self.representatives,
+            self.present,
+            self.votes_for,
+            self.votes_against,
+            self.votes_abstain,
+        )
+
+
+def check_has_representatives(representatives: set) -> None:
+    if not representatives:
+        raise Invalid(
+            "session_has_no_representatives", zh="本次会议尚未确定代表", en="the session has no representatives yet"
+        )
+
+
+def check_voter(is_representative: bool) -> None:
+    if not is_representative:
+        raise Forbidden(
+            "not_a_representative", zh="只有本次会议的代表才能投票", en="only the session's representatives vote"
+        )
+
+
+def already_voted() -> Conflict:
+    return Conflict(
+        "already_voted",
+        zh="您已对该事项投过票，每位代表只能投一次",
+        en="you have already voted on this motion; a representative votes once",
+    )
 
 
 def check_attendance(present: set, representatives: set) -> None:

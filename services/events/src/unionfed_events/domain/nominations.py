@@ -7,7 +7,10 @@ ends the nomination at the stage it reached.
 
 import datetime as dt
 import enum
+import uuid
+from dataclasses import dataclass, replace
 
+from unionfed_events.domain.congress import clean_text
 from unionfed_shared.errors import Conflict, Invalid
 
 
@@ -31,6 +34,87 @@ STEP_ZH = {"review": "审核", "approve": "批准"}
 # The stage each step starts from; anything else is out of order.
 NEXT = {"review": NOMINATED, "approve": REVIEWED}
 LONGEST_NOTICE = dt.timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Nomination:
+    id: uuid.UUID
+    organization_id: str  # the nominating union
+    reviewer_id: str  # its upper federation
+    federation_id: str  # approves
+    member_id: uuid.UUID
+    member_name: str
+    award: str
+    year: int
+    citation: str  # 主要事迹
+    status: str
+    nominated_by: str
+    created_at: dt.datetime | None = None  # stamped by the store
+    reviewed_by: str | None = None
+    reviewed_at: dt.datetime | None = None
+    review_note: str | None = None
+    approved_by: str | None = None
+    approved_at: dt.datetime | None = None
+    notice_starts_on: dt.date | None = None
+    notice_ends_on: dt.date | None = None
+    rejected_by: str | None = None
+    rejected_at: dt.datetime | None = None
+    rejected_at_stage: str | None = None
+    rejection_reason: str | None = None
+
+    def reviewed(self, by: str, at: dt.datetime, note: str | None) -> "Nomination":
+        check_step("review", self.status)
+        note = clean_text(note, "the review note", 2000) if note else None
+        return replace(self, status=REVIEWED, reviewed_by=by, reviewed_at=at, review_note=note)
+
+    def approved(
+        self, by: str, at: dt.datetime, notice_starts_on: dt.date, notice_ends_on: dt.date, approved_on: dt.date
+    ) -> "Nomination":
+        check_step("approve", self.status)
+        check_notice(notice_starts_on, notice_ends_on, approved_on)
+        return replace(
+            self,
+            status=APPROVED,
+            approved_by=by,
+            approved_at=at,
+            notice_starts_on=notice_starts_on,
+            notice_ends_on=notice_ends_on,
+        )
+
+    def rejected(self, by: str, at: dt.datetime, reason: str | None) -> "Nomination":
+        reason = check_rejection(self.status, reason)
+        return replace(
+            self,
+            status=REJECTED,
+            rejected_by=by,
+            rejected_at=at,
+            rejected_at_stage=self.status,
+            rejection_reason=reason,
+        )
+
+    @property
+    def deciding_body(self) -> str:
+        """The body deciding the current stage: the reviewer before review, the federation after."""
+        return self.reviewer_id if self.status == NOMINATED else self.federation_id
+
+    def in_notice_on(self, day: dt.date) -> bool:
+        return notice_state(self.status, self.notice_starts_on, self.notice_ends_on, day) == "in_notice"
+
+
+def already_nominated(member_id: uuid.UUID, award: str, year: int) -> Conflict:
+    return Conflict(
+        "already_nominated",
+        zh=f"会员 {member_id} 已被推荐参评 {year} 年度{AWARD_ZH.get(award, award)}",
+        en=f"member {member_id} is already nominated for {award} {year}",
+    )
+
+
+def nominee_not_member(member_id: uuid.UUID, union_id: str) -> Invalid:
+    return Invalid(
+        "nominee_not_member",
+        zh=f"会员 {member_id} 不是 {union_id} 的在职会员",
+        en=f"member {member_id} is not an active member of {union_id}",
+    )
 
 
 def check_nominating_union(kind: str | None, has_upper_federation: bool) -> None:

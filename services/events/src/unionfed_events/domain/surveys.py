@@ -4,10 +4,12 @@ Every survey is anonymous by construction: who responded and what was answered a
 and results are only shown for groups of at least MIN_GROUP respondents.
 """
 
+import datetime as dt
+import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from unionfed_shared.errors import Conflict, Invalid
 
@@ -95,6 +97,86 @@ class Question:
                 en=f"{where} takes a text of 1 to 2000 characters",
             )
         return answer.strip()
+
+
+DRAFT, SENT, CLOSED = "draft", "sent", "closed"
+
+
+@dataclass(frozen=True)
+class Survey:
+    id: uuid.UUID
+    organization_id: str  # the scope: this organization's subtree
+    federation_id: str
+    kind: str  # survey, evaluation
+    title: str
+    questions: tuple[Question, ...]
+    status: str  # draft, sent, closed
+    created_by: str
+    created_at: dt.datetime | None = None  # stamped by the store
+    sent_by: str | None = None
+    sent_at: dt.datetime | None = None
+    closed_by: str | None = None
+    closed_at: dt.datetime | None = None
+
+    def sent(self, by: str, at: dt.datetime) -> "Survey":
+        if self.status != DRAFT:
+            raise Conflict(
+                "survey_already_sent",
+                zh=f"该问卷{STATUS_ZH.get(self.status, self.status)}，不能再发放",
+                en=f"the survey was already {self.status}",
+            )
+        return replace(self, status=SENT, sent_by=by, sent_at=at)
+
+    def closed(self, by: str, at: dt.datetime) -> "Survey":
+        if self.status != SENT:
+            raise Conflict(
+                "survey_not_open",
+                zh=f"该问卷{STATUS_ZH.get(self.status, self.status)}，只有正在发放的问卷可以结束",
+                en=f"the survey is {self.status}; only a sent survey is closed",
+            )
+        return replace(self, status=CLOSED, closed_by=by, closed_at=at)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who was asked and whether they answered: no time, and no link to what they answered."""
+
+    survey_id: uuid.UUID
+    member_id: uuid.UUID
+    group_id: str  # the branch of the scope the member belongs to, for breakdowns
+    responded: bool = False
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What was answered: under a random id, with the respondent's branch and nothing else."""
+
+    id: uuid.UUID
+    survey_id: uuid.UUID
+    group_id: str
+    answers: list[Any]
+
+
+def clean_title(title: str) -> str:
+    title = title.strip()
+    if not 1 <= len(title) <= 200:
+        raise Invalid(
+            "survey_title_length_invalid",
+            zh="问卷标题须为 1 到 200 个字",
+            en="a survey's title has 1 to 200 characters",
+        )
+    return title
+
+
+def check_has_recipients(organization_id: str, recipients: int) -> None:
+    # The recipients are fixed when the survey is sent: members who join later are not asked,
+    # and do not lower the rate.
+    if not recipients:
+        raise Invalid(
+            "no_eligible_members",
+            zh=f"{organization_id} 没有可发放问卷的在职会员",
+            en=f"{organization_id} has no active members to send the survey to",
+        )
 
 
 def _is_int(value) -> bool:

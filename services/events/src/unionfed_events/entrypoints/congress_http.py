@@ -4,65 +4,42 @@ Times are stored in UTC and answered with Beijing's offset (+08:00); times sent 
 their zone. Representatives act with a ``member`` token whose subject is their member id.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel
 
 from unionfed_events.adapters.tables import directory
-from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule, shown
+from unionfed_events.domain.congress import CongressSession, Representative, shown
 from unionfed_events.entrypoints import nomination_http, survey_http
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
-from unionfed_events.service_layer import congress, event_sheets, printed_names, proposal_sheet
+from unionfed_events.service_layer import (
+    congress_proposals,
+    congress_sessions,
+    congress_votes,
+    event_sheets,
+    printed_names,
+    proposal_sheet,
+)
+from unionfed_events.service_layer.commands import (
+    AnswerProposal,
+    Ballot,
+    FileProposal,
+    NameRepresentatives,
+    OpenVote,
+    PlanSession,
+)
+from unionfed_events.service_layer.union_scope import now
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Moment
 
 router = APIRouter(prefix="/v1", tags=["staff congress"], route_class=IdempotentRoute)
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class PlanSession(Command):
-    kind: Literal["staff", "workers"] = "staff"  # 教代会 or 职代会
-    congress_number: int = Field(ge=1, le=1000)
-    session_number: int = Field(ge=1, le=1000)
-    starts_on: dt.date
-    ends_on: dt.date
-    answer_deadline: AwareDatetime  # every proposal that stands is answered by then
-    min_seconders: int = Field(default=DEFAULT_MIN_SECONDERS, ge=0, le=50)
-
-
-class NameRepresentatives(Command):
-    member_ids: list[uuid.UUID] = Field(min_length=1, max_length=2000)
-
-
-class FileProposal(Command):
-    title: Title
-    body: str = Field(min_length=1, max_length=10_000)
-
-
-class AnswerProposal(Command):
-    answer: AnswerKind
-    text: str | None = Field(default=None, max_length=2000)  # the answer, or the reason of a rejection
-    merged_into: uuid.UUID | None = None
-    department: str | None = Field(default=None, max_length=200)
-
-
-class OpenVote(Command):
-    title: Title
-    present_member_ids: list[uuid.UUID] = Field(max_length=2000)  # signed in (签到) for this vote
-    quorum_numerator: int = Field(default=2, ge=1, le=100)
-    quorum_denominator: int = Field(default=3, ge=1, le=100)
-    pass_rule: PassRule = PassRule.MAJORITY_OF_PRESENT
-
-
-class Ballot(Command):
-    choice: Choice
 
 
 class SessionOut(BaseModel):
@@ -79,12 +56,12 @@ class SessionOut(BaseModel):
     created_by: str
 
     @classmethod
-    def of(cls, row) -> "SessionOut":
-        row = dict(row._mapping) if hasattr(row, "_mapping") else row
+    def of(cls, session: CongressSession) -> "SessionOut":
+        fields = dataclasses.asdict(session)
         return cls(
-            **{k: row[k] for k in cls.model_fields if k in row and k != "answer_deadline"},
-            title=f"第{row['congress_number']}届第{row['session_number']}次",
-            answer_deadline=shown(row["answer_deadline"]),
+            **{k: fields[k] for k in cls.model_fields if k in fields and k != "answer_deadline"},
+            title=session.title,
+            answer_deadline=shown(session.answer_deadline),
         )
 
 
@@ -92,6 +69,10 @@ class RepresentativeOut(BaseModel):
     id: uuid.UUID
     display_name: str
     organization_id: str
+
+    @classmethod
+    def of(cls, representative: Representative) -> "RepresentativeOut":
+        return cls(**dataclasses.asdict(representative))
 
 
 class ProposalOut(BaseModel):
@@ -165,19 +146,19 @@ async def plan_session(
 ) -> SessionOut:
     """Plan a session of the union's congress, e.g. the 3rd session of the 14th 教代会."""
     async with runtime.uow() as uow:
-        return SessionOut.of(await congress.plan_session(uow, principal, organization_id, body))
+        return SessionOut.of(await congress_sessions.plan_session(uow, principal, organization_id, body))
 
 
 @router.get("/organizations/{organization_id}/congress-sessions", response_model=list[SessionOut])
 async def list_sessions(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[SessionOut]:
     async with runtime.uow() as uow:
-        return [SessionOut.of(s) for s in await congress.sessions_of(uow, principal, organization_id)]
+        return [SessionOut.of(s) for s in await congress_sessions.sessions_of(uow, principal, organization_id)]
 
 
 @router.get("/congress-sessions/{session_id}", response_model=SessionOut)
 async def get_session(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> SessionOut:
     async with runtime.uow() as uow:
-        return SessionOut.of(await congress.session_in_scope(uow, principal, session_id))
+        return SessionOut.of(await congress_sessions.session_in_scope(uow, principal, session_id))
 
 
 @router.post("/congress-sessions/{session_id}/representatives", response_model=list[RepresentativeOut])
@@ -187,8 +168,8 @@ async def name_representatives(
     """Add elected representatives (members of the union); answers the whole list."""
     async with runtime.uow() as uow:
         return [
-            RepresentativeOut(**r)
-            for r in await congress.add_representatives(uow, principal, session_id, body.member_ids)
+            RepresentativeOut.of(r)
+            for r in await congress_sessions.add_representatives(uow, principal, session_id, body.member_ids)
         ]
 
 
@@ -197,8 +178,7 @@ async def list_representatives(
     session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> list[RepresentativeOut]:
     async with runtime.uow() as uow:
-        await congress.session_in_scope(uow, principal, session_id)
-        return [RepresentativeOut(**r) for r in await congress.representatives_of(uow, session_id)]
+        return [RepresentativeOut.of(r) for r in await congress_sessions.representatives_of(uow, principal, session_id)]
 
 
 @router.post(
@@ -209,7 +189,7 @@ async def file_proposal(
 ) -> ProposalOut:
     """A representative files a proposal (提案); it stands once enough other representatives second it."""
     async with runtime.uow() as uow:
-        return ProposalOut.of(await congress.file_proposal(uow, principal, session_id, body))
+        return ProposalOut.of(await congress_proposals.file_proposal(uow, principal, session_id, body))
 
 
 @router.get(
@@ -237,24 +217,24 @@ async def list_proposals(
     if output == "xlsx":
         language = language_of(request)
         async with runtime.uow() as uow:
-            title, rows = await event_sheets.proposal_rows(uow, principal, session_id, language, congress.now())
+            title, rows = await event_sheets.proposal_rows(uow, principal, session_id, language, now())
         sheet_title = event_sheets.PROPOSALS_TITLE[language]
         return spreadsheet.xlsx_download(
             f"{sheet_title}-{title}.xlsx", sheet_title, event_sheets.PROPOSAL_HEADERS[language], rows
         )
     async with runtime.uow() as uow:
-        proposals = await congress.proposals_of(uow, principal, session_id)
+        proposals = await congress_proposals.proposals_of(uow, principal, session_id)
         if output == "pdf":
             return await _proposal_sheet(uow, principal, session_id, proposals)
         return [ProposalOut.of(p) for p in proposals]
 
 
 async def _proposal_sheet(uow, principal, session_id: uuid.UUID, proposals: list[dict]) -> Response:
-    session = await congress.session_in_scope(uow, principal, session_id)
+    session = await congress_sessions.session_in_scope(uow, principal, session_id)
     head = await printed_form.letterhead(directory, uow.session, session.organization_id)
     people = {p["proposer_id"] for p in proposals} | {s for p in proposals for s in p["seconders"]}
     names = await printed_names.member_names(uow, people)
-    page = proposal_sheet.render_proposal_sheet(session, proposals, names, head, printed_at=congress.now())
+    page = proposal_sheet.render_proposal_sheet(session, proposals, names, head, printed_at=now())
     return downloads.attachment(
         await pdf.render_pdf(page), pdf.MEDIA_TYPE, proposal_sheet.file_name(session, head.lang)
     )
@@ -269,11 +249,11 @@ async def overdue_proposals(
 ) -> OverdueOut:
     """Proposals that stand and have no answer after the session's deadline (as of now, or ``as_of``)."""
     async with runtime.uow() as uow:
-        session, proposals = await congress.overdue_proposals(uow, principal, session_id, as_of)
+        session, proposals = await congress_proposals.overdue_proposals(uow, principal, session_id, as_of)
     return OverdueOut(
         session_id=session_id,
         answer_deadline=shown(session.answer_deadline),
-        as_of=shown(as_of or congress.now()),
+        as_of=shown(as_of or now()),
         proposals=[ProposalOut.of(p) for p in proposals],
     )
 
@@ -284,7 +264,7 @@ async def overdue_proposals(
 async def second_proposal(proposal_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> ProposalOut:
     """Second (附议) another representative's proposal, once."""
     async with runtime.uow() as uow:
-        return ProposalOut.of(await congress.second_proposal(uow, principal, proposal_id))
+        return ProposalOut.of(await congress_proposals.second_proposal(uow, principal, proposal_id))
 
 
 @router.post("/congress-proposals/{proposal_id}/answer", response_model=ProposalOut)
@@ -293,7 +273,7 @@ async def answer_proposal(
 ) -> ProposalOut:
     """Answer a proposal once: accepted (立案), merged into another, referred to a department, or rejected with a reason."""
     async with runtime.uow() as uow:
-        return ProposalOut.of(await congress.answer_proposal(uow, principal, proposal_id, body))
+        return ProposalOut.of(await congress_proposals.answer_proposal(uow, principal, proposal_id, body))
 
 
 @router.post("/congress-sessions/{session_id}/motions", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
@@ -302,20 +282,20 @@ async def open_vote(
 ) -> MotionOut:
     """Open a vote on a motion (票决制, e.g. school rules) with the representatives present."""
     async with runtime.uow() as uow:
-        return MotionOut.of(await congress.open_vote(uow, principal, session_id, body))
+        return MotionOut.of(await congress_votes.open_vote(uow, principal, session_id, body))
 
 
 @router.get("/congress-sessions/{session_id}/motions", response_model=list[MotionOut])
 async def list_motions(session_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[MotionOut]:
     """The session's votes in the order opened; an open vote shows its ballots cast, not its counts."""
     async with runtime.uow() as uow:
-        return [MotionOut.of(m) for m in await congress.motions_of(uow, principal, session_id)]
+        return [MotionOut.of(m) for m in await congress_votes.motions_of(uow, principal, session_id)]
 
 
 @router.get("/congress-motions/{motion_id}", response_model=MotionOut)
 async def get_motion(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MotionOut:
     async with runtime.uow() as uow:
-        return MotionOut.of(await congress.get_motion(uow, principal, motion_id))
+        return MotionOut.of(await congress_votes.get_motion(uow, principal, motion_id))
 
 
 @router.post("/congress-motions/{motion_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=MotionOut)
@@ -328,14 +308,14 @@ async def cast_ballot(
 ) -> MotionOut:
     """A representative present votes once: for, against or abstain (secret: only counts are kept)."""
     async with runtime.uow() as uow:
-        return MotionOut.of(await congress.cast_ballot(uow, principal, motion_id, body.choice))
+        return MotionOut.of(await congress_votes.cast_ballot(uow, principal, motion_id, body.choice))
 
 
 @router.post("/congress-motions/{motion_id}/close", response_model=MotionOut)
 async def close_vote(motion_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> MotionOut:
     """Close the vote and count it: passed, failed, or no_quorum."""
     async with runtime.uow() as uow:
-        return MotionOut.of(await congress.close_vote(uow, principal, motion_id))
+        return MotionOut.of(await congress_votes.close_vote(uow, principal, motion_id))
 
 
 router.include_router(survey_http.router)

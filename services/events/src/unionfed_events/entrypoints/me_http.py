@@ -13,8 +13,9 @@ from unionfed_events.entrypoints.activities_http import ActivityOut, Cancellatio
 from unionfed_events.entrypoints.congress_http import ProposalOut
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.entrypoints.nomination_http import PublicNoticeOut
-from unionfed_events.entrypoints.survey_http import Response, SurveyOut
+from unionfed_events.entrypoints.survey_http import SurveyOut
 from unionfed_events.service_layer import self_service
+from unionfed_events.service_layer.commands import Response
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 

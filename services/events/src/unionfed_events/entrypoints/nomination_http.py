@@ -4,38 +4,18 @@ import datetime as dt
 import uuid
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from unionfed_events.domain.congress import shown
-from unionfed_events.domain.nominations import Award, notice_state
+from unionfed_events.domain.nominations import notice_state
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import nominations
+from unionfed_events.service_layer.commands import Approve, Nominate, Reject, Review
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.commands import Command
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(tags=["awards and nominations"], route_class=IdempotentRoute)
-
-
-class Nominate(Command):
-    member_id: uuid.UUID
-    award: Award
-    year: int = Field(ge=2000, le=2100)
-    citation: str = Field(min_length=1, max_length=5000)  # 主要事迹
-
-
-class Review(Command):
-    note: str | None = Field(default=None, max_length=2000)
-
-
-class Approve(Command):
-    notice_starts_on: dt.date  # 公示, Beijing dates, both days included
-    notice_ends_on: dt.date
-
-
-class Reject(Command):
-    reason: str = Field(min_length=1, max_length=500)
 
 
 class NominationOut(BaseModel):

@@ -5,40 +5,18 @@ No answer of this module names a respondent: results are counts, averages and un
 
 import datetime as dt
 import uuid
-from typing import Literal
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from unionfed_events.domain.congress import shown
-from unionfed_events.domain.surveys import QuestionKind
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import surveys
+from unionfed_events.service_layer.commands import DraftSurvey, Response
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.commands import Command
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
-from unionfed_shared.wire_values import Whole
 
 router = APIRouter(tags=["surveys and democratic evaluations"], route_class=IdempotentRoute)
-# An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).
-AnswerValue = Whole | list[Whole] | str | None
-
-
-class QuestionIn(Command):
-    kind: QuestionKind
-    text: str = Field(min_length=1, max_length=500)
-    options: list[str] | None = Field(default=None, max_length=20)
-    required: bool = True
-
-
-class DraftSurvey(Command):
-    title: str = Field(min_length=1, max_length=200)
-    kind: Literal["survey", "evaluation"] = "survey"
-    questions: list[QuestionIn] = Field(min_length=1, max_length=100)
-
-
-class Response(Command):
-    answers: list[AnswerValue] = Field(max_length=100)  # one per question, in order
 
 
 class QuestionOut(BaseModel):

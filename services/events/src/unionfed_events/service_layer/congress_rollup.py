@@ -4,13 +4,12 @@ and proposals, answered and overdue, with totals (the dashboard's 逾期未答�
 import datetime as dt
 from dataclasses import dataclass
 
-from unionfed_events.adapters.congress_rollup import CongressRollupQueries
-from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import congress as rules
-from unionfed_events.service_layer.congress import READERS, now, organization_in_scope
+from unionfed_events.service_layer.congress_sessions import READERS
+from unionfed_events.service_layer.union_scope import now, organization_in_scope
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -30,16 +29,16 @@ class Rollup:
 
 
 async def congress_rollup(
-    uow: UnitOfWork, principal: Principal, organization_id: str, year: int | None, as_of: dt.datetime | None
+    uow: EventsUnitOfWork, principal: Principal, organization_id: str, year: int | None, as_of: dt.datetime | None
 ) -> Rollup:
     """Every union of the subtree gets a row, those without a session that year too (zeros):
     a union that held no congress is itself worth seeing. Sessions count in the year they start."""
     await organization_in_scope(uow, principal, organization_id)  # out of scope answers as missing
     principal.require_role(*READERS)
     as_of = rules.require_aware(as_of, "as_of") if as_of else now()
-    zone = await directory.time_zone_of(uow.session, organization_id)
+    zone = await uow.unions.time_zone_of(organization_id)
     year = year or business_time.business_year(now(), zone)
-    queries = CongressRollupQueries(uow.session)
+    queries = uow.congress_rollup
     unions = {
         union_id: UnionYear(union_id, name, rules.CongressYear())
         for union_id, name in await queries.unions_under(organization_id)

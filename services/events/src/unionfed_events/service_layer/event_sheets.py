@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import congress as rules
 from unionfed_events.service_layer import activities, congress
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.auth import Principal
 from unionfed_shared.documents.spreadsheet import Cell, Yuan
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -125,7 +126,7 @@ async def activity_rows(
 
 
 async def proposal_rows(
-    uow: UnitOfWork, principal: Principal, session_id: uuid.UUID, language: Language, as_of: dt.datetime
+    uow: EventsUnitOfWork, principal: Principal, session_id: uuid.UUID, language: Language, as_of: dt.datetime
 ) -> tuple[str, list[list[Cell]]]:
     """The session's title and its proposals by number: proposer by name, the answer and its date
     in the union's zone, and whether it stands unanswered after the session's deadline."""

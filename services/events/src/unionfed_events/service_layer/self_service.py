@@ -137,7 +137,7 @@ async def cancel_my_registration(uow: EventsUnitOfWork, principal: Principal, ac
 # Surveys: responses are never tied to the respondent (survey_responses holds no member id)
 
 
-async def my_surveys(uow: UnitOfWork, principal: Principal) -> list[dict]:
+async def my_surveys(uow: EventsUnitOfWork, principal: Principal) -> list[dict]:
     """Surveys sent to the member, still open, that they have not answered, oldest first."""
     member = await my_member(uow, principal)
     ids = await uow.session.scalars(
@@ -153,7 +153,7 @@ async def my_surveys(uow: UnitOfWork, principal: Principal) -> list[dict]:
     return [await survey_cases.survey_view(uow, i) for i in ids]
 
 
-async def answer_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.UUID, answers: list) -> None:
+async def answer_survey(uow: EventsUnitOfWork, principal: Principal, survey_id: uuid.UUID, answers: list) -> None:
     member = await my_member(uow, principal)
     await survey_cases.respond(uow, acting_as(principal, member), survey_id, answers)
 
@@ -161,7 +161,7 @@ async def answer_survey(uow: UnitOfWork, principal: Principal, survey_id: uuid.U
 # Congress proposals: a session's representatives second its proposals
 
 
-async def my_proposals(uow: UnitOfWork, principal: Principal) -> list[dict]:
+async def my_proposals(uow: EventsUnitOfWork, principal: Principal) -> list[dict]:
     """Proposals awaiting seconders or an answer in the sessions the member represents, with
     ``seconded_by_me`` and ``may_second`` (not their own, not yet seconded by them)."""
     member = await my_member(uow, principal)
@@ -186,7 +186,7 @@ async def my_proposals(uow: UnitOfWork, principal: Principal) -> list[dict]:
     return found
 
 
-async def second(uow: UnitOfWork, principal: Principal, proposal_id: uuid.UUID) -> dict:
+async def second(uow: EventsUnitOfWork, principal: Principal, proposal_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
     return await congress_cases.second_proposal(uow, acting_as(principal, member), proposal_id)
 
@@ -194,7 +194,7 @@ async def second(uow: UnitOfWork, principal: Principal, proposal_id: uuid.UUID) 
 # Public notices (公示) of the member's union and the unions under it
 
 
-async def my_notices(uow: UnitOfWork, principal: Principal) -> list[dict]:
+async def my_notices(uow: EventsUnitOfWork, principal: Principal) -> list[dict]:
     member = await my_member(uow, principal)
     union = member["union_id"]
     return await nominations.nominations_under(
