@@ -4,6 +4,7 @@ import pytest
 
 from unionfed_shared.errors import Conflict, Invalid
 from unionfed_welfare.domain import campaigns as rules
+from unionfed_welfare.service_layer.commands import DecideClaim
 
 
 def test_the_cost_is_per_member_and_needs_someone_enrolled():
@@ -29,7 +30,7 @@ def test_a_payment_is_at_most_what_was_reserved_and_only_once():
 
 
 def decide(action, **kwargs):
-    return rules.DecideClaim(action=action, **kwargs)
+    return DecideClaim(action=action, **kwargs)
 
 
 def test_a_claim_goes_filed_under_review_paid():

@@ -5,19 +5,20 @@ from pydantic import ValidationError
 
 from unionfed_shared.errors import Conflict
 from unionfed_welfare.domain import donations as rules
+from unionfed_welfare.service_layer.commands import CreateDrive, RecordDonation
 
 
 def test_a_drive_code_is_a_finance_account_suffix():
-    ok = rules.CreateDrive(code="wang-leukemia-2026", title="为王老师献爱心", beneficiary_member_id="0" * 32)
+    ok = CreateDrive(code="wang-leukemia-2026", title="为王老师献爱心", beneficiary_member_id="0" * 32)
     assert ok.code == "wang-leukemia-2026"
     for bad in ("Wang", "-x", "a b", "x" * 64, "", "王"):
         with pytest.raises(ValidationError):
-            rules.CreateDrive(code=bad, title="t", beneficiary_member_id="0" * 32)
+            CreateDrive(code=bad, title="t", beneficiary_member_id="0" * 32)
 
 
 def test_a_donation_names_its_donor_or_is_anonymous():
-    assert rules.RecordDonation(amount_fen=500_00, received_on="2026-11-20", donor="张老师").donor_label() == "张老师"
-    assert rules.RecordDonation(amount_fen=100, received_on="2026-11-20", anonymous=True).donor_label() == "anonymous"
+    assert RecordDonation(amount_fen=500_00, received_on="2026-11-20", donor="张老师").donor_label() == "张老师"
+    assert RecordDonation(amount_fen=100, received_on="2026-11-20", anonymous=True).donor_label() == "anonymous"
     for bad, code in (
         ({}, "donor_missing"),
         ({"donor": "x", "anonymous": True}, "anonymous_donation_names_donor"),
@@ -25,7 +26,7 @@ def test_a_donation_names_its_donor_or_is_anonymous():
         ({"donor": "x", "amount_fen": 1.5}, "int_type"),
     ):
         with pytest.raises(ValidationError) as refused:
-            rules.RecordDonation(**{"amount_fen": 100, "received_on": "2026-11-20", **bad})
+            RecordDonation(**{"amount_fen": 100, "received_on": "2026-11-20", **bad})
         [error] = refused.value.errors()
         assert error["type"] == code, error
         if code != "int_type":  # the donor rule points at the donor, in both languages

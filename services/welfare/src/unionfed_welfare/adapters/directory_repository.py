@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared.auth import Principal
 from unionfed_shared.contracts.membership import Language
+from unionfed_shared.organization_locale import OrganizationLocale
 from unionfed_welfare.adapters.tables import directory
 
 
@@ -26,6 +27,10 @@ class DirectoryRepository:
 
     async def language_of(self, organization_id: str) -> Language:
         return await directory.language_of(self._session, organization_id)
+
+    async def locale_of(self, organization_id: str) -> OrganizationLocale:
+        """The federation's language and the union's sector: the words of its books."""
+        return await directory.locale_of(self._session, organization_id)
 
     async def require_in_scope(self, principal: Principal, organization_id: str) -> None:
         await directory.require_in_scope(self._session, principal, organization_id)

@@ -5,23 +5,26 @@ whole cost is reserved in finance when the campaign is created and posted when t
 paid. Insurance claims go filed → under review → paid or rejected (with the reason).
 """
 
+import dataclasses
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Literal, Protocol
 
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Conflict, Invalid
-from unionfed_shared.wire_values import PositiveRequestFen
-from unionfed_welfare.domain.greetings import Eligibility
+from unionfed_welfare.domain.greetings import Eligibility, Ineligible
 
 CampaignKind = Literal["health_check", "insurance"]
+KIND_NAMES = {"health_check": "体检", "insurance": "团体保险"}
 REFERENCE_PREFIX = "campaign/"
+
+# A campaign's statuses; its money's are finance_holds'.
+OPEN, CAMPAIGN_PAID, CANCELLED, REFUSED = "open", "paid", "cancelled", "refused"
+# A claim's.
 
 FILED, UNDER_REVIEW, PAID, REJECTED = "filed", "under_review", "paid", "rejected"
 # Statuses and decisions as a refusal says them to Chinese staff.
-CAMPAIGN_STATUS_ZH = {"open": "进行中", "paid": "已付款", "cancelled": "已取消", "refused": "被财务拒绝"}
+CAMPAIGN_STATUS_ZH = {OPEN: "进行中", CAMPAIGN_PAID: "已付款", CANCELLED: "已取消", REFUSED: "被财务拒绝"}
 CLAIM_STATUS_ZH = {FILED: "已提交", UNDER_REVIEW: "审核中", PAID: "已赔付", REJECTED: "已驳回"}
 ACTION_ZH = {"review": "审核", "pay": "赔付", "reject": "驳回"}
 # Which decision may follow which status.
@@ -31,49 +34,102 @@ CLAIM_FLOW: dict[str, dict[str, str]] = {
 }
 
 
-class CreateCampaign(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    kind: CampaignKind
-    title: Annotated[str, Field(min_length=1, max_length=120)]
-    provider: Annotated[str, Field(min_length=1, max_length=120)] | None = None
-    cost_per_member_fen: PositiveRequestFen
-    eligibility: Eligibility = Eligibility()
-    # Named members instead of everyone eligible in the subtree (e.g. the 44 women who signed up).
-    member_ids: Annotated[list[uuid.UUID], Field(max_length=10_000)] | None = None
+MAX_TOTAL_FEN = 10**15  # PositiveRequestFen's bound on the hold finance reserves
 
 
-class PayCampaign(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """A member of the organization's subtree as the directory knows them, with what eligibility looks at."""
 
-    amount_fen: PositiveRequestFen
-    paid_on: dt.date
-    description: Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class CancelCampaign(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: Annotated[str, Field(min_length=1, max_length=200)]
+    id: uuid.UUID
+    display_name: str
+    organization_id: str
+    gender: str | None
+    status: str
+    path: list[str]
 
 
-class FileClaim(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclasses.dataclass(frozen=True)
+class Enrollee:
+    """A member enrolled in a campaign, with their name and union as they were when it was created."""
 
     member_id: uuid.UUID
-    claimed_fen: PositiveRequestFen
-    description: Annotated[str, Field(min_length=1, max_length=500)]
+    display_name: str
+    organization_id: str
 
 
-class DecideClaim(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclasses.dataclass
+class Campaign:
+    """A health check or group insurance: its whole cost reserved, then paid, through one hold in finance."""
 
-    action: Literal["review", "pay", "reject"]
-    paid_fen: PositiveRequestFen | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=300)] | None = None
+    id: uuid.UUID
+    organization_id: str
+    federation_id: str
+    kind: str
+    title: str
+    provider: str | None
+    cost_per_member_fen: int
+    eligible_gender: str | None
+    eligible_statuses: list[str]
+    hold_id: uuid.UUID
+    created_by: str
+    status: str = OPEN
+    paid_fen: int | None = None
+    cancel_reason: str | None = None
+    created_at: dt.datetime | None = None  # set by the database when stored
+
+    def cost_of(self, enrolled: int) -> int:
+        return self.cost_per_member_fen * enrolled
+
+    def pay(self, amount_fen: int, reserved_fen: int) -> None:
+        check_payment(amount_fen, reserved_fen, self.status)
+        self.status, self.paid_fen = CAMPAIGN_PAID, amount_fen
+
+    def cancel(self, reason: str) -> None:
+        if self.status != OPEN:
+            raise Conflict(
+                "campaign_not_open",
+                zh=f"该项目{status_zh(self.status)}，只有进行中的项目可以取消",
+                en=f"the campaign is {self.status}; only an open campaign is cancelled",
+            )
+        self.status, self.cancel_reason = CANCELLED, reason
+
+    def hear(self, operation: str, outcome: str) -> bool:
+        """Follow finance's answer about the campaign's hold; whether the campaign changed.
+
+        A refused reservation ends the campaign (nothing was reserved, nothing can be paid); a refused
+        payment reopens it (the cost is still reserved) so it can be paid again, e.g. on another date.
+        """
+        if operation == "reserve" and outcome == "refused" and self.status == OPEN:
+            self.status = REFUSED
+            return True
+        if operation == "capture" and outcome == "refused" and self.status == CAMPAIGN_PAID:
+            self.status, self.paid_fen = OPEN, None
+            return True
+        return False
 
 
-MAX_TOTAL_FEN = 10**15  # PositiveRequestFen's bound on the hold finance reserves
+def check_named_members(
+    named: list[uuid.UUID], found: dict[uuid.UUID, Candidate], eligibility: Eligibility, organization_id: str
+) -> None:
+    """Refuse the campaign when any member named for it is outside the subtree or not eligible, naming them."""
+    refusals = []
+    for member_id in named:
+        member = found.get(member_id)
+        why: Ineligible | None
+        if member is None:
+            why = Ineligible("不是本单位及下属单位的会员", "not a member of this organization's subtree")
+        else:
+            why = eligibility.refusal(dataclasses.asdict(member), member.path, organization_id)
+        if why:
+            refusals.append((member_id, why))
+    if refusals:
+        raise Invalid(
+            "members_not_eligible",
+            zh="以下会员不能纳入本项目：" + "；".join(f"{member_id}：{why.zh}" for member_id, why in refusals[:20]),
+            en="these members cannot be enrolled: "
+            + "; ".join(f"{member_id}: {why.en}" for member_id, why in refusals[:20]),
+        )
 
 
 def total_cost(cost_per_member_fen: int, enrolled: int) -> int:
@@ -93,7 +149,7 @@ def total_cost(cost_per_member_fen: int, enrolled: int) -> int:
 
 
 def check_payment(amount_fen: int, reserved_fen: int, status: str) -> None:
-    if status != "open":
+    if status != OPEN:
         raise Conflict(
             "campaign_not_open",
             zh=f"该项目{status_zh(status)}，只有进行中的项目可以付款",
@@ -111,20 +167,56 @@ def status_zh(status: str) -> str:
     return CAMPAIGN_STATUS_ZH.get(status, f"状态为 {status}")
 
 
-def after_answer(status: str, operation: str, outcome: str) -> dict | None:
-    """The campaign's new columns once finance answered about its hold; None when nothing changes.
+class ClaimDecision(Protocol):
+    """What an officer decides about a claim (the DecideClaim command)."""
 
-    A refused reservation ends the campaign (nothing was reserved, nothing can be paid); a refused
-    payment reopens it (the cost is still reserved) so it can be paid again, e.g. on another date.
-    """
-    if operation == "reserve" and outcome == "refused" and status == "open":
-        return {"status": "refused"}
-    if operation == "capture" and outcome == "refused" and status == "paid":
-        return {"status": "open", "paid_fen": None}
-    return None
+    @property
+    def action(self) -> str: ...
+    @property
+    def paid_fen(self) -> int | None: ...
+    @property
+    def reason(self) -> str | None: ...
 
 
-def next_claim(status: str, decision: DecideClaim, claimed_fen: int) -> dict:
+@dataclasses.dataclass
+class Claim:
+    """A member's claim against an insurance campaign, through its status flow."""
+
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    member_id: uuid.UUID
+    claimed_fen: int
+    description: str
+    filed_by: str
+    status: str = FILED
+    paid_fen: int | None = None
+    reason: str | None = None
+    created_at: dt.datetime | None = None  # set by the database when stored
+    updated_at: dt.datetime | None = None
+
+    def decide(self, decision: ClaimDecision, at: dt.datetime) -> None:
+        changed = next_claim(self.status, decision, self.claimed_fen)
+        self.status = changed["status"]
+        self.paid_fen = changed.get("paid_fen", self.paid_fen)
+        self.reason = changed.get("reason", self.reason)
+        self.updated_at = at
+
+
+def check_claimable(campaign: Campaign, member_enrolled: bool) -> None:
+    """A claim is filed against an insurance campaign, for one of its insured members."""
+    if campaign.kind != "insurance":
+        raise Invalid(
+            "claim_needs_insurance",
+            zh="理赔只能针对团体保险项目申请",
+            en="claims are filed against an insurance campaign",
+        )
+    if not member_enrolled:
+        raise Invalid(
+            "claim_member_not_insured", zh="该会员未参加此保险项目", en="the member is not insured by this campaign"
+        )
+
+
+def next_claim(status: str, decision: ClaimDecision, claimed_fen: int) -> dict:
     """The claim's new columns after ``decision``; refuses a decision its status does not allow."""
     allowed = CLAIM_FLOW.get(status, {})
     if decision.action not in allowed:

@@ -5,68 +5,77 @@ name, and anonymous donors stay anonymous everywhere. Nothing is paid out beyond
 checked here on the locked drive row, and again by finance on the held account (2301/<code>).
 """
 
+import dataclasses
 import datetime as dt
 import uuid
-from typing import Annotated
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from unionfed_shared.amount_words import yuan
-from unionfed_shared.contracts.donations import DriveCode
-from unionfed_shared.errors import Conflict, field_refusal
-from unionfed_shared.wire_values import PositiveRequestFen
+from unionfed_shared.errors import Conflict
 
 ANONYMOUS = "anonymous"
 
 
-class CreateDrive(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclasses.dataclass
+class Drive:
+    """A donation drive for one beneficiary, with its running totals (kept on the locked drive row)."""
 
-    code: DriveCode
-    title: Annotated[str, Field(min_length=1, max_length=120)]
+    id: uuid.UUID
+    code: str
+    organization_id: str
+    federation_id: str
+    title: str
     beneficiary_member_id: uuid.UUID
-    pseudonym: Annotated[str, Field(min_length=1, max_length=60)] | None = None
+    beneficiary_name: str
+    pseudonym: str
+    created_by: str
+    raised_fen: int = 0
+    disbursed_fen: int = 0
+    created_at: dt.datetime | None = None  # set by the database when stored
+
+    @property
+    def held_fen(self) -> int:
+        return self.raised_fen - self.disbursed_fen
+
+    def beneficiary_for(self, officer: bool) -> str:
+        """Officers see whom the drive is for; everyone else sees the pseudonym."""
+        return self.beneficiary_name if officer else self.pseudonym
+
+    def receive(self, donation: "Donation") -> None:
+        self.raised_fen += donation.amount_fen
+
+    def pay_out(self, disbursement: "Disbursement") -> None:
+        check_disbursement(disbursement.amount_fen, self.raised_fen, self.disbursed_fen)
+        self.disbursed_fen += disbursement.amount_fen
 
 
-class RecordDonation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    amount_fen: PositiveRequestFen
+@dataclasses.dataclass(frozen=True)
+class Donation:
+    id: uuid.UUID
+    drive_id: uuid.UUID
+    donor: str  # a name, or ANONYMOUS
+    amount_fen: int
     received_on: dt.date
-    # ``anonymous`` comes first so the donor's rule sees it; checked even when no donor is sent,
-    # and the refusal points at ``#/donor``, the field to fill in or leave out.
-    anonymous: bool = False
-    donor: Annotated[str, Field(min_length=1, max_length=100)] | None = Field(default=None, validate_default=True)
-
-    @field_validator("donor")
-    @classmethod
-    def _named_or_anonymous(cls, donor: str | None, info: ValidationInfo) -> str | None:
-        if "anonymous" not in info.data:  # anonymous itself was refused; that error says enough
-            return donor
-        anonymous = info.data["anonymous"]
-        if not anonymous and not donor:
-            raise field_refusal("donor_missing", zh="请填写捐款人，或选择匿名", en="name the donor or set anonymous")
-        if anonymous and donor:
-            raise field_refusal(
-                "anonymous_donation_names_donor", zh="匿名捐款不填写捐款人", en="an anonymous donation names no donor"
-            )
-        if donor and donor.strip().lower() == ANONYMOUS:
-            raise field_refusal(
-                "anonymous_donation_names_donor",
-                zh="匿名捐款请选择匿名（anonymous=true），不要把捐款人写作 anonymous",
-                en="use anonymous=true for an anonymous donation",
-            )
-        return donor
-
-    def donor_label(self) -> str:
-        return ANONYMOUS if self.anonymous or self.donor is None else self.donor.strip()
+    recorded_by: str
 
 
-class Disburse(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclasses.dataclass(frozen=True)
+class Disbursement:
+    """Money paid out of the drive to its beneficiary."""
 
-    amount_fen: PositiveRequestFen
+    id: uuid.UUID
+    drive_id: uuid.UUID
+    amount_fen: int
     paid_on: dt.date
+    recorded_by: str
+
+
+class DriveCodeTaken(Exception):
+    """Another drive took the code first (storing found it, not the check before)."""
+
+
+def donor_label(donor: str | None, anonymous: bool) -> str:
+    """How a gift names its donor: the name as typed, or ANONYMOUS."""
+    return ANONYMOUS if anonymous or donor is None else donor.strip()
 
 
 # Whom a drive helps, in the words of the kind of organization that runs it: a school's staff are

@@ -18,11 +18,19 @@ from unionfed_shared.documents import downloads, pdf, printed_form
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_welfare.adapters.tables import directory
-from unionfed_welfare.domain import campaigns as campaign_rules
-from unionfed_welfare.domain import donations as donation_rules
 from unionfed_welfare.domain import greetings as greeting_rules
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.service_layer import campaigns, donations, greeting_sheet, greetings
+from unionfed_welfare.service_layer.commands import (
+    CancelCampaign,
+    CreateCampaign,
+    CreateDrive,
+    DecideClaim,
+    Disburse,
+    FileClaim,
+    PayCampaign,
+    RecordDonation,
+)
 
 router = APIRouter(prefix="/v1", tags=["greetings and campaigns"], route_class=IdempotentRoute)
 
@@ -255,7 +263,7 @@ class ClaimOut(BaseModel):
     response_model=CampaignOut,
 )
 async def create_campaign(
-    organization_id: str, command: campaign_rules.CreateCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str, command: CreateCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         campaign_id = await campaigns.create(uow, principal, organization_id, command)
@@ -265,7 +273,7 @@ async def create_campaign(
 async def _campaign(runtime, principal, campaign_id: uuid.UUID) -> dict:
     async with runtime.uow() as uow:
         await uow.read_snapshot()  # the campaign, its enrolment and its hold as of one moment
-        return await campaigns.view(uow, await campaigns.load(uow, principal, campaign_id))
+        return await campaigns.read(uow, principal, campaign_id)
 
 
 @router.get("/organizations/{organization_id}/welfare-campaigns", response_model=list[CampaignSummary])
@@ -282,7 +290,7 @@ async def get_campaign(campaign_id: uuid.UUID, principal: CurrentPrincipal, runt
 
 @router.post("/welfare-campaigns/{campaign_id}/payment", response_model=CampaignOut)
 async def pay_campaign(
-    campaign_id: uuid.UUID, command: campaign_rules.PayCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+    campaign_id: uuid.UUID, command: PayCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.pay(uow, principal, campaign_id, command)
@@ -290,7 +298,7 @@ async def pay_campaign(
 
 @router.post("/welfare-campaigns/{campaign_id}/cancellation", response_model=CampaignOut)
 async def cancel_campaign(
-    campaign_id: uuid.UUID, command: campaign_rules.CancelCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
+    campaign_id: uuid.UUID, command: CancelCampaign, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.cancel(uow, principal, campaign_id, command)
@@ -298,7 +306,7 @@ async def cancel_campaign(
 
 @router.post("/welfare-campaigns/{campaign_id}/claims", status_code=status.HTTP_201_CREATED, response_model=ClaimOut)
 async def file_claim(
-    campaign_id: uuid.UUID, command: campaign_rules.FileClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
+    campaign_id: uuid.UUID, command: FileClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         return await campaigns.file_claim(uow, principal, campaign_id, command)
@@ -307,13 +315,12 @@ async def file_claim(
 @router.get("/welfare-campaigns/{campaign_id}/claims", response_model=list[ClaimOut])
 async def list_claims(campaign_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> list[dict]:
     async with runtime.uow() as uow:
-        await campaigns.load(uow, principal, campaign_id)
-        return await campaigns.claims_of(uow, campaign_id)
+        return await campaigns.claims_of(uow, principal, campaign_id)
 
 
 @router.post("/insurance-claims/{claim_id}/decision", response_model=ClaimOut)
 async def decide_claim(
-    claim_id: uuid.UUID, decision: campaign_rules.DecideClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
+    claim_id: uuid.UUID, decision: DecideClaim, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     """review (filed → under_review), pay (under_review → paid), reject (with a reason)."""
     async with runtime.uow() as uow:
@@ -360,7 +367,7 @@ class DriveOut(DriveSummary):
     "/organizations/{organization_id}/donation-drives", status_code=status.HTTP_201_CREATED, response_model=DriveOut
 )
 async def create_drive(
-    organization_id: str, command: donation_rules.CreateDrive, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str, command: CreateDrive, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         drive = await donations.create(uow, principal, organization_id, command)
@@ -383,7 +390,7 @@ async def get_drive(code: str, principal: CurrentPrincipal, runtime: CurrentRunt
 
 @router.post("/donation-drives/{code}/donations", status_code=status.HTTP_201_CREATED, response_model=DonationOut)
 async def record_donation(
-    code: str, command: donation_rules.RecordDonation, principal: CurrentPrincipal, runtime: CurrentRuntime
+    code: str, command: RecordDonation, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     async with runtime.uow() as uow:
         return await donations.record(uow, principal, code, command)
@@ -392,9 +399,7 @@ async def record_donation(
 @router.post(
     "/donation-drives/{code}/disbursements", status_code=status.HTTP_201_CREATED, response_model=DisbursementOut
 )
-async def disburse(
-    code: str, command: donation_rules.Disburse, principal: CurrentPrincipal, runtime: CurrentRuntime
-) -> dict:
+async def disburse(code: str, command: Disburse, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
     """Pay the beneficiary from what the drive raised; more than it still holds is refused (409)."""
     async with runtime.uow() as uow:
         return await donations.disburse(uow, principal, code, command)

@@ -16,8 +16,6 @@ import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
 from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from unionfed_shared import finance_holds
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
@@ -30,7 +28,6 @@ from unionfed_shared.contracts.spending import (
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_welfare.adapters.grant_tables import welfare_hold_answers
-from unionfed_welfare.adapters.hold_repository import HoldRepository
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 Listener = Callable[[WelfareUnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
@@ -119,10 +116,6 @@ async def cancel(uow: WelfareUnitOfWork, *, hold_id: UUID, reason: str) -> None:
         )
     )
     await _set(uow, hold_id, status=finance_holds.VOID_REQUESTED, cancel_reason=reason)
-
-
-async def holds(session: AsyncSession, hold_ids) -> dict[UUID, dict]:
-    return await HoldRepository(session).of(hold_ids)
 
 
 def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:

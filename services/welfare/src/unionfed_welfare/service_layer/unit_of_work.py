@@ -1,5 +1,7 @@
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_welfare.adapters.campaign_repository import CampaignRepository, ClaimRepository
 from unionfed_welfare.adapters.directory_repository import DirectoryRepository
+from unionfed_welfare.adapters.donation_repository import DriveRepository
 from unionfed_welfare.adapters.grant_repository import GrantRepository, HardshipFileRepository, VisitPolicyRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
 
@@ -12,6 +14,9 @@ class WelfareUnitOfWork(UnitOfWork):
     visit_policies: VisitPolicyRepository
     hardship_files: HardshipFileRepository
     holds: HoldRepository
+    campaigns: CampaignRepository
+    claims: ClaimRepository
+    drives: DriveRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -19,3 +24,6 @@ class WelfareUnitOfWork(UnitOfWork):
         self.visit_policies = VisitPolicyRepository(self.session)
         self.hardship_files = HardshipFileRepository(self.session)
         self.holds = HoldRepository(self.session)
+        self.campaigns = CampaignRepository(self.session)
+        self.claims = ClaimRepository(self.session)
+        self.drives = DriveRepository(self.session)
