@@ -1,7 +1,10 @@
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.directory_repository import DirectoryRepository
-from unionfed_welfare.adapters.grant_repository import GrantRepository, HardshipFileRepository, VisitPolicyRepository
+from unionfed_welfare.adapters.grant_repository import GrantRepository, VisitPolicyRepository
+from unionfed_welfare.adapters.greeting_repository import GreetingRepository
+from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
+from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
 class WelfareUnitOfWork(UnitOfWork):
@@ -12,6 +15,8 @@ class WelfareUnitOfWork(UnitOfWork):
     visit_policies: VisitPolicyRepository
     hardship_files: HardshipFileRepository
     holds: HoldRepository
+    greetings: GreetingRepository
+    welfare_report: WelfareReportRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -19,3 +24,5 @@ class WelfareUnitOfWork(UnitOfWork):
         self.visit_policies = VisitPolicyRepository(self.session)
         self.hardship_files = HardshipFileRepository(self.session)
         self.holds = HoldRepository(self.session)
+        self.greetings = GreetingRepository(self.session)
+        self.welfare_report = WelfareReportRepository(self.session)
