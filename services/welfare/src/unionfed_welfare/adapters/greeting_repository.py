@@ -93,7 +93,7 @@ class GreetingRepository:
             .where(greeting_recipients.c.batch_id == batch_id)
             .group_by(greeting_recipients.c.status)
         )
-        return Progress(total=total, counts={status: count for status, count in rows})
+        return Progress(total=total, counts=dict(rows.all()))
 
     # Recipients
 
