@@ -1,4 +1,4 @@
-"""An in-memory welfare unit of work for the grant use cases' unit tests (cosmicpython's fake repositories).
+"""An in-memory welfare unit of work for the grant and hardship use cases' unit tests (cosmicpython's fake repositories).
 
 The repositories keep what is added in dictionaries and answer the questions the use cases ask;
 ``emitted`` holds the events a use case staged and ``committed`` whether it committed them, so a
@@ -15,6 +15,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
 from unionfed_shared.errors import NotFound
 from unionfed_welfare.domain.grants import GoodsLine, Grant, OccasionTaken, VisitPolicy, YearGrant
+from unionfed_welfare.domain.hardship import FileAlreadyOpen, HardshipFile, HardshipReview
 
 
 class FakeDirectory:
@@ -129,10 +130,34 @@ class FakeVisitPolicies:
 
 class FakeHardshipFiles:
     def __init__(self) -> None:
-        self.owners: dict[uuid.UUID, uuid.UUID] = {}
+        self.rows: dict[uuid.UUID, HardshipFile] = {}
+        self.history: list[HardshipReview] = []
 
     async def owner_of(self, file_id: uuid.UUID) -> uuid.UUID | None:
-        return self.owners.get(file_id)
+        return self.rows[file_id].member_id if file_id in self.rows else None
+
+    async def get(self, file_id: uuid.UUID, *, for_update: bool = False) -> HardshipFile | None:
+        file = self.rows.get(file_id)
+        return dataclasses.replace(file, documents=list(file.documents)) if file else None
+
+    async def add(self, file: HardshipFile, opened: HardshipReview) -> None:
+        if await self.open_file_of(file.member_id):  # the unique index of a member's open file
+            raise FileAlreadyOpen
+        now = dt.datetime.now(dt.UTC)
+        self.rows[file.id] = dataclasses.replace(file, created_at=now, updated_at=now)
+        await self.add_review(opened)
+
+    async def save(self, file: HardshipFile) -> None:
+        self.rows[file.id] = dataclasses.replace(file)
+
+    async def add_review(self, review: HardshipReview) -> None:
+        self.history.append(dataclasses.replace(review, created_at=dt.datetime.now(dt.UTC)))
+
+    async def open_file_of(self, member_id: uuid.UUID) -> uuid.UUID | None:
+        return next((f.id for f in self.rows.values() if f.member_id == member_id and f.status == "open"), None)
+
+    async def history_of(self, file_id: uuid.UUID) -> list[HardshipReview]:
+        return sorted((r for r in self.history if r.file_id == file_id), key=lambda r: r.reviewed_on)
 
 
 @dataclasses.dataclass

@@ -13,8 +13,8 @@ from unionfed_shared.contracts.spending import WelfareHoldCancelledV1, WelfareHo
 from unionfed_shared.errors import Conflict, Invalid
 from unionfed_welfare.domain import grants as rules
 from unionfed_welfare.domain.grants import GoodsLine, VisitPolicy
-from unionfed_welfare.entrypoints.grants_http import ApproveGrant, CancelGrant, Goods, RecordGrant
 from unionfed_welfare.service_layer import grants
+from unionfed_welfare.service_layer.commands import ApproveGrant, CancelGrant, Goods, RecordGrant
 
 OFFICER = Principal("officer-li", Role.WELFARE_OFFICER, "no1", "county")
 STANDARD = {"hospitalised": 500_00, "wedding": 400_00}

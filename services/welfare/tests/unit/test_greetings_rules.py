@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from unionfed_welfare.domain import greetings as rules
+from unionfed_welfare.service_layer.commands import CreateGreeting
 
 
 def member(**overrides) -> dict:
@@ -73,7 +74,7 @@ def test_progress_counts_processed_and_settled():
 
 
 def test_a_command_takes_integer_fen_and_a_known_festival_only():
-    ok = rules.CreateGreeting(
+    ok = CreateGreeting(
         festival="womens_day", amount_fen=200_00, paid_on=dt.date(2027, 3, 8), eligibility={"gender": "female"}
     )
     assert ok.purpose() == "三八妇女节慰问" and ok.eligibility.statuses == ["active"]
@@ -87,4 +88,4 @@ def test_a_command_takes_integer_fen_and_a_known_festival_only():
         {"surprise": 1},
     ):
         with pytest.raises(ValidationError):
-            rules.CreateGreeting(**{"festival": "mid_autumn", "amount_fen": 100_00, "paid_on": "2027-09-15", **bad})
+            CreateGreeting(**{"festival": "mid_autumn", "amount_fen": 100_00, "paid_on": "2027-09-15", **bad})

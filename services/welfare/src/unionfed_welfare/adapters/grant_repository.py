@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_welfare.adapters.grant_tables import grant_goods, grants, hardship_files, visit_policies, welfare_holds
+from unionfed_welfare.adapters.grant_tables import grant_goods, grants, visit_policies, welfare_holds
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.grants import (
     CANCELLED,
@@ -161,15 +161,6 @@ class VisitPolicyRepository:
             .values(federation_id=policy.federation_id, **values)
             .on_conflict_do_update(index_elements=[visit_policies.c.federation_id], set_=values)
         )
-
-
-class HardshipFileRepository:
-    def __init__(self, session: AsyncSession):
-        self._session = session
-
-    async def owner_of(self, file_id: uuid.UUID) -> uuid.UUID | None:
-        """The member whose hardship file this is; None for no such file."""
-        return await self._session.scalar(select(hardship_files.c.member_id).where(hardship_files.c.id == file_id))
 
 
 def _grant(row) -> Grant:

@@ -7,7 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_welfare.adapters.grant_tables import welfare_holds
+from unionfed_shared import finance_holds
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
 
 
 class HoldRepository:
@@ -35,3 +37,7 @@ class HoldRepository:
             .where(welfare_holds.c.hold_id == hold_id)
             .values(updated_at=dt.datetime.now(dt.UTC), **values)
         )
+
+    async def answer_is_new(self, hold_id: uuid.UUID, settled: MoneyRequestSettledV1) -> bool:
+        """Keep finance's answer about the hold once; False when it was kept before (see finance_holds)."""
+        return await finance_holds.answer_is_new(self._session, welfare_hold_answers, settled, hold_id=hold_id)

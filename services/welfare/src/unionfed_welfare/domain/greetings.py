@@ -5,13 +5,14 @@ recipients is frozen when the batch is created; each recipient is checked again 
 comes, so someone who left since is skipped with the reason rather than paid.
 """
 
+import dataclasses
+import datetime as dt
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from unionfed_shared.wire_values import Day, PositiveRequestFen
 
 FESTIVALS = {
     "spring_festival": "春节慰问",
@@ -56,6 +57,8 @@ STATUSES = (PENDING, REQUESTED, PAY_REQUESTED, PAID, SKIPPED, REFUSED)
 IN_FLIGHT = (REQUESTED, PAY_REQUESTED)
 FINAL = (PAID, SKIPPED, REFUSED)
 REFERENCE_PREFIX = "greeting/"
+# A batch runs while recipients are pending and is processed once every one was reached.
+RUNNING, PROCESSED = "running", "processed"
 
 
 # Member statuses and genders as a refusal says them to Chinese staff.
@@ -70,6 +73,19 @@ class Ineligible(NamedTuple):
     en: str
 
 
+@dataclass(frozen=True)
+class MemberStanding:
+    """A member as the directory has them now: what eligibility is checked against."""
+
+    id: uuid.UUID
+    organization_id: str
+    status: str
+    gender: str | None
+    organization_path: list[str] | None  # None when their organization is unknown here
+
+
+# A domain value rather than a caller's request: the batch stores it and each recipient is checked
+# against it again when their turn comes (``refusal``); the command only carries it in.
 class Eligibility(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -77,23 +93,32 @@ class Eligibility(BaseModel):
     statuses: Annotated[list[MemberStatus], Field(min_length=1)] = ["active"]
 
     def refusal(
-        self, member: dict | None, member_path: list[str] | None, scope_organization_id: str
+        self, member: Mapping[str, Any] | None, member_path: list[str] | None, scope_organization_id: str
     ) -> Ineligible | None:
+        """Why ``member`` (a directory row) may not be greeted or enrolled now; None when they may."""
+        standing = None
+        if member is not None:
+            standing = MemberStanding(
+                member["id"], member["organization_id"], member["status"], member.get("gender"), member_path
+            )
+        return self.refusal_of(standing, scope_organization_id)
+
+    def refusal_of(self, member: MemberStanding | None, scope_organization_id: str) -> Ineligible | None:
         """Why ``member`` may not be greeted now; None when they may."""
         if member is None:
             return Ineligible("会员名册中已无此人", "no longer in the directory")
-        if member_path is None or scope_organization_id not in member_path:
+        if member.organization_path is None or scope_organization_id not in member.organization_path:
             return Ineligible(
-                f"已不在 {scope_organization_id} 范围内（现属 {member['organization_id']}）",
-                f"no longer in the scope of {scope_organization_id} (now in {member['organization_id']})",
+                f"已不在 {scope_organization_id} 范围内（现属 {member.organization_id}）",
+                f"no longer in the scope of {scope_organization_id} (now in {member.organization_id})",
             )
-        if member["status"] not in self.statuses:
+        if member.status not in self.statuses:
             wanted = "、".join(STATUS_ZH.get(status, status) for status in self.statuses)
             return Ineligible(
-                f"会员状态为{STATUS_ZH.get(member['status'], member['status'])}，本次只面向{wanted}会员",
-                f"status is {member['status']}; the batch is for {', '.join(self.statuses)}",
+                f"会员状态为{STATUS_ZH.get(member.status, member.status)}，本次只面向{wanted}会员",
+                f"status is {member.status}; the batch is for {', '.join(self.statuses)}",
             )
-        if self.gender and member["gender"] != self.gender:
+        if self.gender and member.gender != self.gender:
             return Ineligible(
                 f"本次只面向{GENDER_ZH.get(self.gender, self.gender)}会员",
                 f"the batch is for {self.gender} members only",
@@ -101,16 +126,99 @@ class Eligibility(BaseModel):
         return None
 
 
-class CreateGreeting(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+@dataclass
+class GreetingBatch:
+    """A festival greeting: one amount to every eligible member of an organization's subtree."""
 
-    festival: Festival
-    amount_fen: PositiveRequestFen
-    eligibility: Eligibility = Eligibility()
-    paid_on: Day  # a date as written, never a number read as a timestamp
+    id: uuid.UUID
+    organization_id: str
+    federation_id: str
+    festival: str
+    amount_fen: int
+    eligible_gender: str | None
+    eligible_statuses: list[str]
+    paid_on: dt.date
+    total: int
+    created_by: str
+    status: str = RUNNING
+    created_at: dt.datetime | None = None  # set by the database when stored
+    processed_at: dt.datetime | None = None
 
-    def purpose(self) -> str:
-        return FESTIVALS[self.festival]
+    @property
+    def eligibility(self) -> Eligibility:
+        return Eligibility.model_validate({"gender": self.eligible_gender, "statuses": self.eligible_statuses})
+
+    def reopen(self) -> None:
+        """Recipients are pending again (finance's refused, asked for once more): the batch runs again."""
+        self.status, self.processed_at = RUNNING, None
+
+    def finish(self, at: dt.datetime) -> None:
+        """Every recipient was reached once; finance may still be answering."""
+        self.status, self.processed_at = PROCESSED, at
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class EligibleMember:
+    """A member a greeting reaches, as frozen into its list of recipients."""
+
+    id: uuid.UUID
+    display_name: str
+    organization_id: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A member of a batch's frozen list and where their greeting stands."""
+
+    batch_id: uuid.UUID
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+    hold_id: uuid.UUID
+    status: str = PENDING
+    reason: str | None = None
+    processed_at: dt.datetime | None = None
+    settled_at: dt.datetime | None = None
+
+    def reached(self, refusal: Ineligible | None, at: dt.datetime) -> "Recipient":
+        """Their turn came: asked for, or skipped with the (English, stored) reason."""
+        if refusal is None:
+            return dataclasses.replace(self, status=REQUESTED, reason=None, processed_at=at)
+        return dataclasses.replace(
+            self, status=SKIPPED, reason=f"not eligible at payment time: {refusal.en}", processed_at=at
+        )
+
+    def retried(self) -> "Recipient":
+        """Finance refused them: pending again with a new hold, to be asked for once more."""
+        return dataclasses.replace(
+            self, status=PENDING, hold_id=retry_hold_id(self.hold_id), reason=None, processed_at=None, settled_at=None
+        )
+
+    def answered(self, outcome: str, reason: str | None, at: dt.datetime) -> "Recipient | None":
+        """The recipient once finance answered ``outcome``; None when the answer changes nothing."""
+        status = status_after_answer(self.status, outcome)
+        if status is None:
+            return None
+        return dataclasses.replace(
+            self,
+            status=status,
+            reason=f"refused by finance: {reason or outcome}" if status == REFUSED else self.reason,
+            settled_at=at if status in FINAL else self.settled_at,
+        )
+
+
+@dataclass(frozen=True)
+class SignSheetLine:
+    """A recipient as the printed 签收单 lists them, with their union's name."""
+
+    member_id: uuid.UUID
+    display_name: str
+    organization_id: str
+    organization_name: str
+    status: str
 
 
 def hold_id(batch_id: uuid.UUID, member_id: uuid.UUID) -> uuid.UUID:

@@ -25,6 +25,7 @@ from unionfed_welfare.service_layer.commands import (
     CancelCampaign,
     CreateCampaign,
     CreateDrive,
+    CreateGreeting,
     DecideClaim,
     Disburse,
     FileClaim,
@@ -112,7 +113,7 @@ def _greeting_url(organization_id: str, batch_id: uuid.UUID) -> str:
 @router.post("/organizations/{organization_id}/festival-greeting-previews", response_model=GreetingPreview)
 @exempt("a preview writes nothing")
 async def preview_greeting(
-    organization_id: str, command: greeting_rules.CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str, command: CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> dict:
     """How many members a greeting created now would reach and its total: creating selects the same members."""
     async with runtime.uow() as uow:
@@ -138,20 +139,20 @@ async def list_greetings(
     "/organizations/{organization_id}/festival-greetings", status_code=status.HTTP_202_ACCEPTED, response_model=Accepted
 )
 async def create_greeting(
-    organization_id: str, command: greeting_rules.CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
+    organization_id: str, command: CreateGreeting, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> Accepted:
     """Freeze the eligible members of the subtree; `…/run` (or `unionfed welfare greet`) pays them."""
     async with runtime.uow() as uow:
         batch_id = await greetings.create(uow, principal, organization_id, command)
     async with runtime.uow() as uow:
         batch = await greetings.require_visible(uow, principal, batch_id)
-    return Accepted(id=batch_id, status_url=_greeting_url(organization_id, batch_id), total=batch["total"])
+    return Accepted(id=batch_id, status_url=_greeting_url(organization_id, batch_id), total=batch.total)
 
 
 async def _greeting(runtime, principal, organization_id: str, batch_id: uuid.UUID, roles=greetings.READERS) -> dict:
     async with runtime.uow() as uow:
         batch = await greetings.require_visible(uow, principal, batch_id, roles)
-        if batch["organization_id"] != organization_id:
+        if batch.organization_id != organization_id:
             raise greetings.hidden()
         return await greetings.report(uow, batch)
 
@@ -195,7 +196,7 @@ async def greeting_recipients(
     """Each recipient with their state, by name, a page at a time."""
     async with runtime.uow() as uow:
         batch = await greetings.require_visible(uow, principal, batch_id)
-        if batch["organization_id"] != organization_id:
+        if batch.organization_id != organization_id:
             raise greetings.hidden()
         if output == "pdf":
             return await _sign_sheet(uow, batch)
@@ -203,8 +204,8 @@ async def greeting_recipients(
     return {"items": found, "next_cursor": next_cursor}
 
 
-async def _sign_sheet(uow, batch: dict) -> Response:
-    head = await printed_form.letterhead(directory, uow.session, batch["organization_id"])
+async def _sign_sheet(uow, batch: greeting_rules.GreetingBatch) -> Response:
+    head = await printed_form.letterhead(directory, uow.session, batch.organization_id)
     rows = await greetings.sign_sheet_rows(uow, batch)
     page = greeting_sheet.render_sign_sheet(batch, rows, head, printed_at=business_time.utc_now())
     return downloads.attachment(await pdf.render_pdf(page), pdf.MEDIA_TYPE, greeting_sheet.file_name(batch, head))

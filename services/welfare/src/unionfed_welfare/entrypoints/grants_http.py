@@ -6,107 +6,43 @@ answered in Asia/Shanghai (+08:00).
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from unionfed_shared import business_time
 from unionfed_shared.caller import CurrentPrincipal
-from unionfed_shared.commands import Command
 from unionfed_shared.documents import downloads, pdf, printed_form, spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute, exempt
 from unionfed_shared.openapi_examples import example
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit
 from unionfed_shared.problems import language_of
-from unionfed_shared.wire_values import Day, whole
+from unionfed_shared.wire_values import Day
 from unionfed_welfare.adapters.tables import directory
-from unionfed_welfare.domain.grants import VISIT_TYPES
-from unionfed_welfare.domain.hardship import CAUSES, LEVELS
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.service_layer import grant_form, welfare_reports, welfare_sheets
 from unionfed_welfare.service_layer import grants as grant_service
 from unionfed_welfare.service_layer import hardship as hardship_service
+from unionfed_welfare.service_layer.commands import (
+    ApproveGrant,
+    CancelGrant,
+    CloseFile,
+    HardshipLevel,
+    OpenFile,
+    RecordGrant,
+    ReviewFile,
+    VisitPolicy,
+    VisitType,
+)
 
 router = APIRouter(prefix="/v1", tags=["hardship and grants"], route_class=IdempotentRoute)
 # Timestamps in answers carry Beijing's offset (the same instant whatever the zone); business
 # dates are computed in the federation's zone (unionfed_shared.business_time).
 SHANGHAI = business_time.DEFAULT_ZONE
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-if TYPE_CHECKING:  # a type checker cannot evaluate these calls: to it they are int and str
-    Fen = int
-    PositiveFen = int
-    VisitType = str
-    HardshipLevel = str
-    HardshipCause = str
-else:
-    Fen = whole(ge=0, le=10**12)
-    PositiveFen = whole(gt=0, le=10**12)
-    # The closed sets of the domain, as enums in the document.
-    VisitType = Literal[tuple(VISIT_TYPES)]
-    HardshipLevel = Literal[tuple(LEVELS)]
-    HardshipCause = Literal[tuple(CAUSES)]
 # `format=xlsx` answers the same report as a sheet to download (headers in the caller's language).
 SheetFormat = Annotated[Literal["json", "xlsx"], Query(alias="format", description="`xlsx` for an Excel sheet")]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
-
-
-class OpenFile(Command):
-    member_id: uuid.UUID
-    level: HardshipLevel
-    cause: HardshipCause
-    cause_detail: Text = ""
-    family_situation: Text = ""
-    documents: list[Name] = Field(default_factory=list, max_length=50)
-    opened_on: dt.date
-    next_review_on: dt.date | None = None
-
-
-class ReviewFile(Command):
-    reviewed_on: dt.date
-    level: HardshipLevel | None = None  # another level: the file is upgraded or eased
-    notes: Text = ""
-    family_situation: Text | None = None
-    documents: list[Name] = Field(default_factory=list, max_length=50)
-    next_review_on: dt.date | None = None
-
-
-class CloseFile(Command):
-    closed_on: dt.date
-    reason: Name
-
-
-class VisitPolicy(Command):
-    amounts_fen: dict[VisitType, PositiveFen] = Field(min_length=1)
-    yearly_cap_fen: PositiveFen
-
-
-class Goods(Command):
-    item: Name
-    quantity: whole(gt=0, le=1_000_000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
-    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20, pattern=r"\S")]
-    value_fen: PositiveFen  # the value of all of them together, as posted to the ledger
-
-
-class RecordGrant(Command):
-    member_id: uuid.UUID
-    visit_type: VisitType
-    occasion_on: dt.date
-    # What tells this occasion from another of the same day (a hospital admission number …).
-    occasion_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
-    money_fen: Fen | None = None  # default: the policy's standard amount less the goods
-    goods: list[Goods] = Field(default_factory=list, max_length=20)
-    hardship_file_id: uuid.UUID | None = None
-    note: Text = ""
-
-
-class ApproveGrant(Command):
-    paid_on: dt.date | None = None  # default: today in the federation's time zone
-
-
-class CancelGrant(Command):
-    reason: Name
 
 
 class Refusal(BaseModel):

@@ -73,20 +73,22 @@ STATE_WORDS: dict[form.Lang, dict[str, str]] = {
 }
 
 
-def _festival(batch: dict, lang: form.Lang) -> str:
-    return rules.festival_name(batch["festival"], "en" if lang == "en" else "zh-CN")
+def _festival(batch: rules.GreetingBatch, lang: form.Lang) -> str:
+    return rules.festival_name(batch.festival, "en" if lang == "en" else "zh-CN")
 
 
-def file_name(batch: dict, head: form.Letterhead) -> str:
+def file_name(batch: rules.GreetingBatch, head: form.Letterhead) -> str:
     return WORDS[head.lang]["file"].format(festival=_festival(batch, head.lang), organization=head.organization_name)
 
 
-def render_sign_sheet(batch: dict, recipients: list[dict], head: form.Letterhead, *, printed_at: dt.datetime) -> str:
+def render_sign_sheet(
+    batch: rules.GreetingBatch, recipients: list[rules.SignSheetLine], head: form.Letterhead, *, printed_at: dt.datetime
+) -> str:
     """The sheet as HTML for the PDF renderer; ``recipients`` as ``greetings.sign_sheet_rows`` gives them."""
     lang = head.lang
     words, states = WORDS[lang], STATE_WORDS[lang]
     festival = _festival(batch, lang)
-    amount = batch["amount_fen"]
+    amount = batch.amount_fen
     columns = [
         form.Column(words["no"], number=True),
         form.Column(words["union"]),
@@ -97,15 +99,15 @@ def render_sign_sheet(batch: dict, recipients: list[dict], head: form.Letterhead
     ]
     rows, paid_count = [], 0
     for number, recipient in enumerate(recipients, start=1):
-        not_paid = recipient["status"] in NOT_PAID
+        not_paid = recipient.status in NOT_PAID
         paid_count += not not_paid
         rows.append(
             (
                 number,
-                recipient["organization_name"],
-                recipient["display_name"],
+                recipient.organization_name,
+                recipient.display_name,
                 "—" if not_paid else yuan_figure(amount),
-                states.get(recipient["status"], recipient["status"]),
+                states.get(recipient.status, recipient.status),
                 "",
             )
         )
@@ -115,13 +117,13 @@ def render_sign_sheet(batch: dict, recipients: list[dict], head: form.Letterhead
             [
                 (words["organization"], head.organization_name),
                 (words["festival"], festival),
-                (words["paid_on"], batch["paid_on"].isoformat()),
+                (words["paid_on"], batch.paid_on.isoformat()),
                 (words["amount_each"], yuan_figure(amount)),
                 (form.WORDS[lang]["printed"], form.local_time(printed_at, head.tz)),
             ],
             lang,
         )
-        + form.table(columns, rows, total=total, flagged=(r["status"] in NOT_PAID for r in recipients))
+        + form.table(columns, rows, total=total, flagged=(r.status in NOT_PAID for r in recipients))
         + f'<p class="note">{form.escape(words["note"])}</p>'
         + form.signatures([words["officer"], words["reviewer"]], lang)
     )

@@ -27,7 +27,6 @@ from unionfed_shared.contracts.spending import (
 )
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.messaging.consumer import Delivery
-from unionfed_welfare.adapters.grant_tables import welfare_hold_answers
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 Listener = Callable[[WelfareUnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
@@ -132,7 +131,7 @@ def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
         hold = await uow.holds.get(event.hold_id, for_update=True)
         if hold is None:  # another service's hold, or a treasurer's command
             return
-        if not await finance_holds.answer_is_new(uow.session, welfare_hold_answers, event, hold_id=event.hold_id):
+        if not await uow.holds.answer_is_new(event.hold_id, event):
             return
         values: dict = {"status": finance_holds.after_answer(hold["status"], event.operation, event.outcome)}
         if event.outcome == "refused":

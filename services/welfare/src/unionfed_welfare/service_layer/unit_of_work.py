@@ -2,12 +2,15 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_repository import CampaignRepository, ClaimRepository
 from unionfed_welfare.adapters.directory_repository import DirectoryRepository
 from unionfed_welfare.adapters.donation_repository import DriveRepository
-from unionfed_welfare.adapters.grant_repository import GrantRepository, HardshipFileRepository, VisitPolicyRepository
+from unionfed_welfare.adapters.grant_repository import GrantRepository, VisitPolicyRepository
+from unionfed_welfare.adapters.greeting_repository import GreetingRepository
+from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
+from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
 class WelfareUnitOfWork(UnitOfWork):
-    """Welfare's transaction with its repositories; the areas not yet moved onto them use ``session``."""
+    """Welfare's transaction and its repositories: use cases read and write through these, never the session."""
 
     directory: DirectoryRepository
     grants: GrantRepository
@@ -17,6 +20,8 @@ class WelfareUnitOfWork(UnitOfWork):
     campaigns: CampaignRepository
     claims: ClaimRepository
     drives: DriveRepository
+    greetings: GreetingRepository
+    welfare_report: WelfareReportRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -27,3 +32,5 @@ class WelfareUnitOfWork(UnitOfWork):
         self.campaigns = CampaignRepository(self.session)
         self.claims = ClaimRepository(self.session)
         self.drives = DriveRepository(self.session)
+        self.greetings = GreetingRepository(self.session)
+        self.welfare_report = WelfareReportRepository(self.session)

@@ -1,0 +1,206 @@
+"""Loading and saving festival greetings (a batch and its frozen recipients), and who they reach.
+
+A batch may reach thousands: recipients are written and updated a chunk at a time with one
+executemany statement each, and counted in the database, never one row per round trip.
+"""
+
+import dataclasses
+import datetime as dt
+import uuid
+
+from sqlalchemy import bindparam, func, insert, literal, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
+from unionfed_welfare.adapters.tables import directory
+from unionfed_welfare.domain.greetings import (
+    Eligibility,
+    EligibleMember,
+    GreetingBatch,
+    MemberStanding,
+    Progress,
+    Recipient,
+    SignSheetLine,
+)
+
+members_t, organizations_t = directory.members, directory.organizations
+_BATCH_FIELDS = tuple(f.name for f in dataclasses.fields(GreetingBatch))
+_RECIPIENT_FIELDS = tuple(f.name for f in dataclasses.fields(Recipient))
+
+
+class GreetingRepository:
+    def __init__(self, session: AsyncSession):
+        self._session = session
+
+    async def eligible(self, organization_id: str, eligibility: Eligibility) -> list[EligibleMember]:
+        """The members of the organization's subtree a greeting of ``eligibility`` reaches now, by id."""
+        query = (
+            select(members_t.c.id, members_t.c.display_name, members_t.c.organization_id)
+            .join(organizations_t, organizations_t.c.id == members_t.c.organization_id)
+            .where(organizations_t.c.path.any_() == organization_id, members_t.c.status.in_(eligibility.statuses))
+            .order_by(members_t.c.id)
+        )
+        if eligibility.gender:
+            query = query.where(members_t.c.gender == eligibility.gender)
+        return [EligibleMember(**row) for row in (await self._session.execute(query)).mappings()]
+
+    async def add(self, batch: GreetingBatch, recipients: list[Recipient]) -> None:
+        values = {f: getattr(batch, f) for f in _BATCH_FIELDS if getattr(batch, f) is not None}
+        await self._session.execute(insert(greeting_batches).values(**values))
+        await self._session.execute(
+            insert(greeting_recipients),
+            [
+                {f: getattr(r, f) for f in ("batch_id", "member_id", "display_name", "organization_id", "hold_id")}
+                for r in recipients
+            ],
+        )
+
+    async def get(self, batch_id: uuid.UUID, *, for_update: bool = False) -> GreetingBatch | None:
+        """The batch; ``for_update`` holds it until commit, so two runs of one batch take turns."""
+        query = select(greeting_batches).where(greeting_batches.c.id == batch_id)
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).mappings().first()
+        return _batch(row) if row else None
+
+    async def save_status(self, batch: GreetingBatch) -> None:
+        await self._session.execute(
+            update(greeting_batches)
+            .where(greeting_batches.c.id == batch.id)
+            .values(status=batch.status, processed_at=batch.processed_at)
+        )
+
+    async def page_of_subtree(
+        self, organization_id: str, before: tuple[dt.datetime, uuid.UUID] | None, limit: int
+    ) -> list[GreetingBatch]:
+        """Up to ``limit`` batches of the subtree before the key (creation, id), newest first."""
+        query = (
+            select(greeting_batches)
+            .join(organizations_t, organizations_t.c.id == greeting_batches.c.organization_id)
+            .where(organizations_t.c.path.any_() == organization_id)
+        )
+        key = (greeting_batches.c.created_at, greeting_batches.c.id)
+        if before is not None:
+            query = query.where(tuple_(*key) < tuple_(*(literal(v, c.type) for v, c in zip(before, key))))
+        rows = await self._session.execute(query.order_by(*(c.desc() for c in key)).limit(limit))
+        return [_batch(row) for row in rows.mappings()]
+
+    async def progress(self, batch_id: uuid.UUID) -> Progress | None:
+        """How many of the batch's recipients stand in each status; None for no such batch."""
+        total = await self._session.scalar(select(greeting_batches.c.total).where(greeting_batches.c.id == batch_id))
+        if total is None:
+            return None
+        rows = await self._session.execute(
+            select(greeting_recipients.c.status, func.count())
+            .where(greeting_recipients.c.batch_id == batch_id)
+            .group_by(greeting_recipients.c.status)
+        )
+        return Progress(total=total, counts=dict(rows.all()))
+
+    # Recipients
+
+    async def recipient(
+        self, batch_id: uuid.UUID, member_id: uuid.UUID, *, for_update: bool = False
+    ) -> Recipient | None:
+        query = select(greeting_recipients).where(
+            greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.member_id == member_id
+        )
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).mappings().first()
+        return _recipient(row) if row else None
+
+    async def in_status(self, batch_id: uuid.UUID, *statuses: str, limit: int | None = None) -> list[Recipient]:
+        """The batch's recipients in these statuses by member (``limit``: the next chunk of them)."""
+        query = (
+            select(greeting_recipients)
+            .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status.in_(statuses))
+            .order_by(greeting_recipients.c.member_id)
+        )
+        rows = await self._session.execute(query if limit is None else query.limit(limit))
+        return [_recipient(row) for row in rows.mappings()]
+
+    async def by_name(
+        self,
+        batch_id: uuid.UUID,
+        *statuses: str,
+        after: tuple[str, uuid.UUID] | None = None,
+        limit: int | None = None,
+    ) -> list[Recipient]:
+        """The batch's recipients (in these statuses, if any given) by name, after the key (name, member)."""
+        query = select(greeting_recipients).where(greeting_recipients.c.batch_id == batch_id)
+        if statuses:
+            query = query.where(greeting_recipients.c.status.in_(statuses))
+        key = (greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+        if after is not None:
+            query = query.where(tuple_(*key) > tuple_(*(literal(v, c.type) for v, c in zip(after, key))))
+        query = query.order_by(*key)
+        rows = await self._session.execute(query if limit is None else query.limit(limit))
+        return [_recipient(row) for row in rows.mappings()]
+
+    async def save_recipients(self, recipients: list[Recipient]) -> None:
+        """Store where each recipient (all of one batch) now stands, one statement for all of them."""
+        if not recipients:
+            return
+        await self._session.execute(
+            update(greeting_recipients)
+            .where(
+                greeting_recipients.c.batch_id == bindparam("b_batch"),
+                greeting_recipients.c.member_id == bindparam("b_member"),
+            )
+            .values(
+                hold_id=bindparam("b_hold"),
+                status=bindparam("b_status"),
+                reason=bindparam("b_reason"),
+                processed_at=bindparam("b_processed_at"),
+                settled_at=bindparam("b_settled_at"),
+            )
+            .execution_options(synchronize_session=False),
+            [
+                {
+                    "b_batch": r.batch_id,
+                    "b_member": r.member_id,
+                    "b_hold": r.hold_id,
+                    "b_status": r.status,
+                    "b_reason": r.reason,
+                    "b_processed_at": r.processed_at,
+                    "b_settled_at": r.settled_at,
+                }
+                for r in recipients
+            ],
+        )
+
+    async def members_now(self, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, MemberStanding]:
+        """The directory's members of these ids as they stand now (a member gone is absent)."""
+        query = (
+            select(
+                members_t.c.id,
+                members_t.c.organization_id,
+                members_t.c.status,
+                members_t.c.gender,
+                organizations_t.c.path.label("organization_path"),
+            )
+            .join(organizations_t, organizations_t.c.id == members_t.c.organization_id, isouter=True)
+            .where(members_t.c.id.in_(member_ids))
+        )
+        return {row["id"]: MemberStanding(**row) for row in (await self._session.execute(query)).mappings()}
+
+    async def sign_sheet(self, batch_id: uuid.UUID) -> list[SignSheetLine]:
+        """Every recipient of the batch with their union's name, by union (in tree order) then name."""
+        query = (
+            select(
+                greeting_recipients.c.member_id,
+                greeting_recipients.c.display_name,
+                greeting_recipients.c.organization_id,
+                func.coalesce(organizations_t.c.name, greeting_recipients.c.organization_id).label("organization_name"),
+                greeting_recipients.c.status,
+            )
+            .join(organizations_t, organizations_t.c.id == greeting_recipients.c.organization_id, isouter=True)
+            .where(greeting_recipients.c.batch_id == batch_id)
+            .order_by(organizations_t.c.path, greeting_recipients.c.display_name, greeting_recipients.c.member_id)
+        )
+        return [SignSheetLine(**row) for row in (await self._session.execute(query)).mappings()]
+
+
+def _batch(row) -> GreetingBatch:
+    return GreetingBatch(**{f: row[f] for f in _BATCH_FIELDS})
+
+
+def _recipient(row) -> Recipient:
+    return Recipient(**{f: row[f] for f in _RECIPIENT_FIELDS})
