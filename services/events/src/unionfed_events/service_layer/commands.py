@@ -1,4 +1,4 @@
-"""What callers ask about activities. Unknown fields, float money and naive times are refused."""
+"""What callers ask the events service to do. Unknown fields, float money and naive times are refused."""
 
 import datetime as dt
 import uuid
@@ -14,11 +14,14 @@ from pydantic import (
 )
 
 from unionfed_events.domain.activities import check_deadline, check_end
+from unionfed_events.domain.activity_budget import check_one_prizes_line
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid, field_refusal
 from unionfed_shared.wire_values import PositiveRequestFen, whole
+
+# --- activities ---
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
 if TYPE_CHECKING:  # a type checker cannot evaluate whole(…): to it a bounded Whole is an int
@@ -67,10 +70,7 @@ class CreateActivity(Command):
     @field_validator("budget")
     @classmethod
     def _one_prizes_line(cls, budget: list[BudgetItem]) -> list[BudgetItem]:
-        if sum(1 for item in budget if item.kind == "prizes") > 1:
-            raise field_refusal(
-                "budget_prizes_line_repeated", zh="预算中奖金只能列一项", en="a budget has at most one prizes line"
-            )
+        _as_field_error(check_one_prizes_line, [item.kind for item in budget])
         return budget
 
 
