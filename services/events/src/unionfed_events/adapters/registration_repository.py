@@ -180,6 +180,10 @@ class MemberDirectory:
         )
         return {row[0]: (row[1], row[2]) for row in await self._session.execute(query)}
 
+    async def names_of(self, organization_ids: Iterable[str]) -> dict[str, str]:
+        """The organizations' names by id; one not known here is left out."""
+        return await directory.names_of(self._session, organization_ids)
+
     async def kind_of(self, organization_id: str) -> str | None:
         return (await directory.kinds_of(self._session, [organization_id])).get(organization_id)
 

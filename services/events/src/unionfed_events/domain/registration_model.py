@@ -20,6 +20,19 @@ class Registrant:
     federation_id: str
 
 
+@dataclass(frozen=True)
+class SignedInMember:
+    """The signed-in member as the directory knows them, and the union they belong to (a union
+    group's member, to the grassroots union above the group)."""
+
+    member: Registrant
+    union_id: str
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.member.id
+
+
 def union_of(path: Sequence[str], organization_kind: str | None) -> str:
     """The union a member belongs to: their organization, or for a union group's member the
     grassroots union above the group."""

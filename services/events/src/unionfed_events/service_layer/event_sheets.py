@@ -104,8 +104,8 @@ async def activity_rows(
         page, cursor = await activities.activities_of(uow, principal, organization_id, wanted, cursor, MAX_LIMIT)
         found.extend(page)
     summaries = [await activities.summary(uow, a.id) for a in found]
-    names = await directory.names_of(uow.session, {organization_id} | {a["organization_id"] for a in summaries})
-    zone = await directory.time_zone_of(uow.session, organization_id)
+    names = await uow.directory.names_of({organization_id} | {a["organization_id"] for a in summaries})
+    zone = await uow.directory.time_zone_of(organization_id)
     kinds, statuses = ACTIVITY_KINDS[language], ACTIVITY_STATUSES[language]
     rows: list[list[Cell]] = [
         [

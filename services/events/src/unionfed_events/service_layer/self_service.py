@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 
 from unionfed_events.domain import congress as congress_rules
-from unionfed_events.domain.registration_model import Registrant, union_of
+from unionfed_events.domain.registration_model import SignedInMember, union_of
 from unionfed_events.service_layer import activities as activity_cases
 from unionfed_events.service_layer import commands, nominations
 from unionfed_events.service_layer import congress as congress_cases
@@ -26,19 +26,6 @@ from unionfed_shared.errors import NotFound
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-@dataclasses.dataclass(frozen=True)
-class SignedInMember:
-    """The signed-in member as the directory knows them, and the union they belong to (a union
-    group's member, to the grassroots union above the group)."""
-
-    member: Registrant
-    union_id: str
-
-    @property
-    def id(self) -> uuid.UUID:
-        return self.member.id
 
 
 async def my_member(uow: EventsUnitOfWork, principal: Principal) -> SignedInMember:
