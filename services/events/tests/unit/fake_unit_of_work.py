@@ -27,6 +27,7 @@ class FakeDirectory:
     def __init__(self) -> None:
         self.paths: dict[str, list[str]] = {}
         self.members: dict[uuid.UUID, Registrant] = {}
+        self.kinds: dict[str, str] = {}  # an organization's kind when not a grassroots union
 
     async def member(self, member_id: uuid.UUID) -> Registrant | None:
         return self.members.get(member_id)
@@ -41,7 +42,9 @@ class FakeDirectory:
         return "zh-CN"
 
     async def kind_of(self, organization_id: str) -> str | None:
-        return "grassroots_union" if organization_id in self.paths else None
+        if organization_id not in self.paths:
+            return None
+        return self.kinds.get(organization_id, "grassroots_union")
 
     async def names_with_unions(self, member_ids) -> dict[uuid.UUID, tuple[str, str]]:
         return {i: (m.display_name, m.organization_id) for i, m in self.members.items() if i in set(member_ids)}

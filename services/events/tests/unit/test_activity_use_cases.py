@@ -11,7 +11,7 @@ from services.events.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_events.domain.activities import Activity
 from unionfed_events.domain.activity_budget import NOT_REQUESTED, BudgetLine
 from unionfed_events.domain.registration_model import Registrant, Registration
-from unionfed_events.service_layer import activities, activity_handlers, results
+from unionfed_events.service_layer import activities, activity_handlers, results, self_service
 from unionfed_events.service_layer.commands import (
     CancelActivity,
     CreateActivity,
@@ -458,3 +458,22 @@ async def test_awards_are_not_published_before_any_is_recorded():
 
     assert refused.value.code == "no_awards_recorded"
     assert uow.activities.rows[activity.id].awards_published_on is None and not uow.committed
+
+
+# Self-service: the signed-in member
+
+
+async def test_a_union_groups_member_acts_for_the_grassroots_union_above_the_group():
+    uow = school()
+    uow.directory.paths["group-1"] = ["county", "no1", "group-1"]
+    uow.directory.kinds["group-1"] = "union_group"
+    zhou = Registrant(uuid.uuid4(), "周老师", "female", "active", "group-1", ("county", "no1", "group-1"), "county")
+    uow.directory.members[zhou.id] = zhou
+    signed_in = Principal("zhou", Role.MEMBER, "group-1", "county", member_id=str(zhou.id))
+
+    me = await self_service.my_member(uow, signed_in)
+
+    assert (me.id, me.union_id, self_service.acting_as(signed_in, me).organization_id) == (zhou.id, "no1", "no1")
+    with pytest.raises(NotFound) as refused:
+        await self_service.my_member(uow, Principal("zhou", Role.MEMBER, "group-1", "city", member_id=str(zhou.id)))
+    assert refused.value.code == "member_not_found"

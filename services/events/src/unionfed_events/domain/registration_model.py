@@ -1,5 +1,5 @@
 """What registering for an activity works on besides the activity (``domain.activities.Activity``):
-a member from the directory and a registration."""
+a member from the directory (the signed-in one, in self-service) and a registration."""
 
 import datetime as dt
 import uuid
