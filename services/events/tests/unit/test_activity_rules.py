@@ -17,7 +17,7 @@ from unionfed_events.domain.activities import (
     shown,
 )
 from unionfed_events.domain.activity_budget import check_prize_total, prize_description
-from unionfed_events.domain.activity_commands import CreateActivity, RecordAward
+from unionfed_events.service_layer.commands import CreateActivity, RecordAward
 from unionfed_shared.errors import Conflict, Invalid
 
 UTC = dt.UTC

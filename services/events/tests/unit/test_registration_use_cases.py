@@ -8,9 +8,10 @@ import uuid
 import pytest
 
 from services.events.tests.unit.fake_unit_of_work import STORED_AT, FakeUnitOfWork
-from unionfed_events.domain.activity_commands import Register
-from unionfed_events.domain.registration_model import Activity, Registrant
+from unionfed_events.domain.activities import Activity
+from unionfed_events.domain.registration_model import Registrant
 from unionfed_events.service_layer import registrations
+from unionfed_events.service_layer.commands import Register
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid
 
@@ -25,12 +26,17 @@ def school(capacity: int | None = 2, gender: str | None = None) -> tuple[FakeUni
     activity = Activity(
         id=uuid.uuid4(),
         organization_id="no1",
+        federation_id="county",
+        title="三八节健步走",
+        kind="sport",
         scope_organization_ids=("no1",),
-        status="published",
+        starts_at=DEADLINE + dt.timedelta(days=3),
+        ends_at=DEADLINE + dt.timedelta(days=3, hours=4),
         registration_deadline=DEADLINE,
         capacity=capacity,
         eligible_gender=gender,
         eligible_statuses=("active",),
+        status="published",
         next_sequence=1,
     )
     uow.activities.rows[activity.id] = activity
@@ -38,7 +44,7 @@ def school(capacity: int | None = 2, gender: str | None = None) -> tuple[FakeUni
 
 
 def teacher(uow: FakeUnitOfWork, name: str, gender: str = "female") -> uuid.UUID:
-    member = Registrant(uuid.uuid4(), name, gender, "active", "no1", ("county", "no1"))
+    member = Registrant(uuid.uuid4(), name, gender, "active", "no1", ("county", "no1"), "county")
     uow.directory.members[member.id] = member
     return member.id
 

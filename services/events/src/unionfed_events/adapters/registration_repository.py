@@ -1,34 +1,17 @@
-"""Loading and saving what registering for an activity works on."""
+"""Loading and saving registrations, and the members they are for as the directory knows them."""
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_events.adapters.activity_tables import activities, activity_registrations
+from unionfed_events.adapters.activity_tables import activity_registrations
 from unionfed_events.adapters.tables import directory
-from unionfed_events.domain.registration_model import Activity, ListedRegistration, Registrant, Registration
-
-
-class ActivityRepository:
-    def __init__(self, session: AsyncSession):
-        self._session = session
-
-    async def get(self, activity_id: uuid.UUID, *, lock: bool = False) -> Activity | None:
-        """The activity; ``lock``: its row locked for this transaction, so registrations are counted
-        one after the other."""
-        query = select(activities).where(activities.c.id == activity_id)
-        row = (await self._session.execute(query.with_for_update() if lock else query)).mappings().first()
-        return activity_of(row) if row else None
-
-    async def save_sequence(self, activity: Activity) -> None:
-        await self._session.execute(
-            update(activities).where(activities.c.id == activity.id).values(next_sequence=activity.next_sequence)
-        )
+from unionfed_events.domain.registration_model import ListedRegistration, Registrant, Registration
 
 
 class RegistrationRepository:
@@ -53,6 +36,29 @@ class RegistrationRepository:
             activity_registrations.c.status != "cancelled",
         )
         return [registration_of(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def confirmed_among(self, activity_id: uuid.UUID, member_ids: Sequence[uuid.UUID]) -> list[Registration]:
+        """The confirmed registrations of these members (those without one are left out)."""
+        query = select(activity_registrations).where(
+            activity_registrations.c.activity_id == activity_id,
+            activity_registrations.c.status == "confirmed",
+            activity_registrations.c.member_id.in_(list(member_ids)),
+        )
+        return [registration_of(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def mark_attended(self, registrations: Sequence[Registration], attended: bool) -> None:
+        await self._session.execute(
+            update(activity_registrations)
+            .where(activity_registrations.c.id.in_([registration.id for registration in registrations]))
+            .values(attended=attended)
+        )
+
+    async def join_team(self, registrations: Sequence[Registration], team_id: uuid.UUID) -> None:
+        await self._session.execute(
+            update(activity_registrations)
+            .where(activity_registrations.c.id.in_([registration.id for registration in registrations]))
+            .values(team_id=team_id)
+        )
 
     async def count(self, activity_id: uuid.UUID, status: str) -> int:
         return (
@@ -151,28 +157,44 @@ class MemberDirectory:
         if path is None:
             return None
         return Registrant(
-            row["id"], row["display_name"], row["gender"], row["status"], row["organization_id"], tuple(path)
+            row["id"],
+            row["display_name"],
+            row["gender"],
+            row["status"],
+            row["organization_id"],
+            tuple(path),
+            row["federation_id"],
         )
+
+    async def names_with_unions(self, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[str, str]]:
+        """``{id: (name, union's name)}`` for the members known here; an unknown id is left out. The
+        union's id stands for its name until the directory has heard of it."""
+        wanted = set(member_ids)
+        if not wanted:
+            return {}
+        members, organizations = directory.members, directory.organizations
+        query = (
+            select(members.c.id, members.c.display_name, func.coalesce(organizations.c.name, members.c.organization_id))
+            .join(organizations, organizations.c.id == members.c.organization_id, isouter=True)
+            .where(members.c.id.in_(wanted))
+        )
+        return {row[0]: (row[1], row[2]) for row in await self._session.execute(query)}
+
+    async def names_of(self, organization_ids: Iterable[str]) -> dict[str, str]:
+        """The organizations' names by id; one not known here is left out."""
+        return await directory.names_of(self._session, organization_ids)
+
+    async def kind_of(self, organization_id: str) -> str | None:
+        return (await directory.kinds_of(self._session, [organization_id])).get(organization_id)
+
+    async def language_of(self, organization_id: str) -> str:
+        return await directory.language_of(self._session, organization_id)
 
     async def path_of(self, organization_id: str) -> list[str] | None:
         return await directory.path_of(self._session, organization_id)
 
     async def time_zone_of(self, organization_id: str) -> ZoneInfo:
         return await directory.time_zone_of(self._session, organization_id)
-
-
-def activity_of(row: Any) -> Activity:
-    return Activity(
-        id=row["id"],
-        organization_id=row["organization_id"],
-        scope_organization_ids=tuple(row["scope_organization_ids"]),
-        status=row["status"],
-        registration_deadline=row["registration_deadline"],
-        capacity=row["capacity"],
-        eligible_gender=row["eligible_gender"],
-        eligible_statuses=tuple(row["eligible_statuses"]),
-        next_sequence=row["next_sequence"],
-    )
 
 
 def registration_of(row: Any) -> Registration:

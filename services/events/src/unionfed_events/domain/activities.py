@@ -1,6 +1,7 @@
 """Activities and competitions: who may take part, when, and who gets a place. Rules only, no I/O."""
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -17,6 +18,10 @@ GENDER_NAMES = {"female": "women", "male": "men"}
 GENDER_ZH = {"female": "女", "male": "男"}
 MEMBER_STATUS_ZH = {"active": "在职", "retired": "退休", "left": "已离会", "deceased": "已故"}
 ACTIVITY_STATUS_ZH = {"draft": "尚在草稿", "published": "已发布", "cancelled": "已取消"}
+
+
+def status_zh(status: str) -> str:
+    return ACTIVITY_STATUS_ZH.get(status, f"状态为 {status}")
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -104,7 +109,7 @@ def require_open_for_registration(
     if status != "published":
         raise Conflict(
             "activity_not_open_for_registration",
-            zh=f"该活动{ACTIVITY_STATUS_ZH.get(status, '状态为 ' + status)}，未开放报名",
+            zh=f"该活动{status_zh(status)}，未开放报名",
             en=f"the activity is {status}, not open for registration",
         )
     if now.astimezone(dt.UTC) > deadline.astimezone(dt.UTC):
@@ -124,3 +129,88 @@ def promotions(confirmed: int, capacity: int | None, waitlist_size: int) -> int:
     """How many from the head of the waitlist get the places now free."""
     free = waitlist_size if capacity is None else max(0, capacity - confirmed)
     return min(free, waitlist_size)
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """Which activities a list shows."""
+
+    status: str | None = None  # draft, published, cancelled
+    kind: str | None = None
+    starts_from: dt.datetime | None = None  # inclusive
+    starts_before: dt.datetime | None = None  # exclusive
+    title: str | None = None  # a part of the title, case-insensitive
+
+
+@dataclass
+class Activity:
+    """An activity or competition: drafted, published (registration open, budget reserved) or
+    cancelled; its awards are published once. ``next_sequence`` is taken under its row lock."""
+
+    id: uuid.UUID
+    organization_id: str  # the organizer
+    federation_id: str
+    title: str
+    kind: str
+    scope_organization_ids: tuple[str, ...]
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    registration_deadline: dt.datetime
+    capacity: int | None  # None: no limit
+    eligible_gender: str | None  # None: everyone
+    eligible_statuses: tuple[str, ...]
+    description: str = ""
+    status: str = "draft"  # draft, published, cancelled
+    cancel_reason: str | None = None
+    next_sequence: int = 1
+    awards_published_on: dt.date | None = None
+    created_by: str | None = None
+    created_at: dt.datetime | None = None  # stamped by the store
+    published_at: dt.datetime | None = None
+    cancelled_at: dt.datetime | None = None
+
+    @property
+    def eligibility(self) -> Eligibility:
+        return Eligibility(self.scope_organization_ids, self.eligible_gender, self.eligible_statuses)
+
+    def take_sequence(self) -> int:
+        """The next number in the order people asked in."""
+        sequence = self.next_sequence
+        self.next_sequence += 1
+        return sequence
+
+    def publish(self, at: dt.datetime) -> None:
+        if self.status != "draft":
+            raise Conflict(
+                "activity_not_draft",
+                zh=f"该活动{status_zh(self.status)}，只有草稿状态的活动可以发布",
+                en=f"the activity is {self.status}; only a draft is published",
+            )
+        self.status, self.published_at = "published", at
+
+    def cancel(self, reason: str, at: dt.datetime) -> None:
+        if self.status == "cancelled":
+            raise Conflict("activity_already_cancelled", zh="该活动已取消", en="the activity is already cancelled")
+        self.status, self.cancel_reason, self.cancelled_at = "cancelled", reason, at
+
+    def require_published(self) -> None:
+        """Attendance, teams, awards and payments come after the activity is published."""
+        if self.status != "published":
+            raise Conflict(
+                "activity_not_published",
+                zh=f"该活动{status_zh(self.status)}，须在活动发布后办理",
+                en=f"the activity is {self.status}",
+            )
+
+    def require_awards_open(self) -> None:
+        """Awards are recorded until they are published, once."""
+        if self.awards_published_on is not None:
+            raise Conflict(
+                "awards_already_published",
+                zh="该活动的获奖结果已公布",
+                en="the awards of this activity are already published",
+            )
+
+    def publish_awards(self, paid_on: dt.date) -> None:
+        self.require_awards_open()
+        self.awards_published_on = paid_on

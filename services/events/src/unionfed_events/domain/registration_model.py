@@ -1,35 +1,10 @@
-"""What registering for an activity works on: the activity, a member from the directory, a registration."""
+"""What registering for an activity works on besides the activity (``domain.activities.Activity``):
+a member from the directory (the signed-in one, in self-service) and a registration."""
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from unionfed_events.domain.activities import Eligibility
-
-
-@dataclass
-class Activity:
-    """The part of an activity its registrations need; ``next_sequence`` is taken under its row lock."""
-
-    id: uuid.UUID
-    organization_id: str
-    scope_organization_ids: tuple[str, ...]
-    status: str  # draft, published, cancelled
-    registration_deadline: dt.datetime
-    capacity: int | None  # None: no limit
-    eligible_gender: str | None  # None: everyone
-    eligible_statuses: tuple[str, ...]
-    next_sequence: int
-
-    @property
-    def eligibility(self) -> Eligibility:
-        return Eligibility(self.scope_organization_ids, self.eligible_gender, self.eligible_statuses)
-
-    def take_sequence(self) -> int:
-        """The next number in the order people asked in."""
-        sequence = self.next_sequence
-        self.next_sequence += 1
-        return sequence
 
 
 @dataclass(frozen=True)
@@ -42,6 +17,26 @@ class Registrant:
     status: str
     organization_id: str
     path: tuple[str, ...]
+    federation_id: str
+
+
+@dataclass(frozen=True)
+class SignedInMember:
+    """The signed-in member as the directory knows them, and the union they belong to (a union
+    group's member, to the grassroots union above the group)."""
+
+    member: Registrant
+    union_id: str
+
+    @property
+    def id(self) -> uuid.UUID:
+        return self.member.id
+
+
+def union_of(path: Sequence[str], organization_kind: str | None) -> str:
+    """The union a member belongs to: their organization, or for a union group's member the
+    grassroots union above the group."""
+    return path[-2] if organization_kind == "union_group" and len(path) > 1 else path[-1]
 
 
 @dataclass

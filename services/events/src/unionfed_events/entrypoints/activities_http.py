@@ -3,6 +3,7 @@
 Times are answered in Asia/Shanghai (+08:00); they are stored and compared in UTC.
 """
 
+import dataclasses
 import datetime as dt
 import uuid
 from typing import Annotated, Literal
@@ -11,11 +12,10 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, PlainSerializer
 
 from unionfed_events.adapters.tables import directory
-from unionfed_events.domain import activity_commands as commands
-from unionfed_events.domain.activities import local
+from unionfed_events.domain.activities import ActivityFilter, local
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
 from unionfed_events.service_layer import activities as service
-from unionfed_events.service_layer import award_notice, event_sheets, printed_names, registrations, results
+from unionfed_events.service_layer import award_notice, commands, event_sheets, printed_names, registrations, results
 from unionfed_shared import business_time
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.contracts.events import ActivityKind
@@ -180,7 +180,7 @@ async def list_activities(
 ) -> Page[ActivityOut] | Response:
     """By start time. Pass the answer's `next_cursor` as `cursor` for the next page; null on the last.
     The sheet (`format=xlsx`) holds every activity the filter finds, times on the federation's clock."""
-    wanted = service.ActivityFilter(
+    wanted = ActivityFilter(
         status=status_,
         kind=kind,
         starts_from=starts_from,
@@ -200,7 +200,7 @@ async def list_activities(
     async with runtime.uow() as uow:
         found, next_cursor = await service.activities_of(uow, principal, organization_id, wanted, cursor, limit)
         return Page[ActivityOut](
-            items=[await service.summary(uow, a["id"]) for a in found],
+            items=[await service.summary(uow, a.id) for a in found],
             next_cursor=next_cursor,
         )
 
@@ -208,7 +208,7 @@ async def list_activities(
 @router.get("/activities/{activity_id}", response_model=ActivityOut)
 async def get_activity(activity_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> dict:
     async with runtime.uow() as uow:
-        await service.load(uow, principal, activity_id, manage=False)
+        await service.load_activity(uow, principal, activity_id, manage=False)
         return await service.summary(uow, activity_id)
 
 
@@ -323,7 +323,7 @@ async def list_awards(
 
 
 async def _award_notice(uow, principal, activity_id: uuid.UUID, awards: list[dict]) -> Response:
-    activity = await service.load(uow, principal, activity_id, manage=False)
+    activity = dataclasses.asdict(await service.load_activity(uow, principal, activity_id, manage=False))
     head = await printed_form.letterhead(directory, uow.session, activity["organization_id"])
     names = await printed_names.member_names(uow, (a["member_id"] for a in awards if a["member_id"] is not None))
     page = award_notice.render_award_notice(activity, awards, names, head, printed_at=business_time.utc_now())

@@ -5,39 +5,19 @@ topic carries every answer finance gives (welfare's, treasurers' commands …); 
 when its hold is one of our budget lines.
 """
 
-from sqlalchemy import select, update
-
-from unionfed_events.adapters.activity_tables import activity_budget_items, activity_hold_outcomes
-from unionfed_shared import finance_holds
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.messaging.consumer import Delivery
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
-async def on_money_request_settled(uow: UnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
+async def on_money_request_settled(uow: EventsUnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery) -> None:
     if event.hold_id is None:
         return
-    item = (
-        (
-            await uow.session.execute(
-                select(activity_budget_items).where(activity_budget_items.c.hold_id == event.hold_id).with_for_update()
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if item is None:
+    line = await uow.budget.with_hold(event.hold_id)
+    if line is None or not await uow.budget.keep_answer(event, line):
         return
-    if not await finance_holds.answer_is_new(uow.session, activity_hold_outcomes, event, budget_item_id=item["id"]):
-        return
-    values: dict[str, str | None] = {
-        "hold_status": finance_holds.after_answer(item["hold_status"], event.operation, event.outcome)
-    }
-    if event.outcome == "refused":
-        values["finance_reason"] = event.reason
-    await uow.session.execute(
-        update(activity_budget_items).where(activity_budget_items.c.id == item["id"]).values(**values)
-    )
+    line.answered(event.operation, event.outcome, event.reason)
+    await uow.budget.save_hold(line)
 
 
 HANDLERS: dict = {MoneyRequestSettledV1: on_money_request_settled}

@@ -2,15 +2,135 @@
 
 import datetime as dt
 import uuid
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import (
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from unionfed_events.domain.activities import check_deadline, check_end
+from unionfed_events.domain.activity_budget import check_one_prizes_line
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule
 from unionfed_events.domain.nominations import Award
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_shared.commands import Command
-from unionfed_shared.wire_values import Whole
+from unionfed_shared.contracts.base import OrgId
+from unionfed_shared.contracts.events import ActivityKind, AwardLevel
+from unionfed_shared.errors import Invalid, field_refusal
+from unionfed_shared.wire_values import PositiveRequestFen, Whole, whole
+
+# --- activities ---
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"\S")]
+if TYPE_CHECKING:  # a type checker cannot evaluate whole(…): to it a bounded Whole is an int
+    NonNegativeFen = int
+else:
+    NonNegativeFen = whole(ge=0, le=10**12)
+
+
+class BudgetItem(Command):
+    kind: Literal["cost", "prizes"] = Field(description="prizes: the prize money paid when awards are published")
+    label: Text
+    amount_fen: PositiveRequestFen
+
+
+class CreateActivity(Command):
+    title: Text
+    kind: ActivityKind
+    description: str = Field(default="", max_length=2000)
+    scope_organization_ids: list[OrgId] | None = Field(
+        default=None, min_length=1, max_length=200, description="default: the organizer's whole subtree"
+    )
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    registration_deadline: AwareDatetime
+    capacity: whole(ge=1, le=100_000) | None = Field(default=None, description="none: no limit")  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
+    eligible_gender: Literal["female", "male"] | None = None
+    eligible_statuses: list[Literal["active", "retired"]] = Field(default=["active", "retired"], min_length=1)
+    budget: list[BudgetItem] = Field(default_factory=list, max_length=50)
+
+    # Field validators, not one for the model: the field error points at the time at fault
+    # (``#/ends_at``), which pydantic can only do for the field being validated.
+    @field_validator("ends_at")
+    @classmethod
+    def _ends_after_start(cls, ends_at: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        if "starts_at" in info.data:
+            _as_field_error(check_end, info.data["starts_at"], ends_at)
+        return ends_at
+
+    @field_validator("registration_deadline")
+    @classmethod
+    def _closes_before_start(cls, deadline: dt.datetime, info: ValidationInfo) -> dt.datetime:
+        if "starts_at" in info.data:
+            _as_field_error(check_deadline, info.data["starts_at"], deadline)
+        return deadline
+
+    @field_validator("budget")
+    @classmethod
+    def _one_prizes_line(cls, budget: list[BudgetItem]) -> list[BudgetItem]:
+        _as_field_error(check_one_prizes_line, [item.kind for item in budget])
+        return budget
+
+
+def _as_field_error(rule, *args) -> None:
+    """Run a domain rule inside a validator: its refusal becomes the field's error, code and both languages kept."""
+    try:
+        rule(*args)
+    except Invalid as refusal:
+        raise field_refusal(refusal.code, zh=refusal.zh, en=refusal.en) from refusal
+
+
+class CancelActivity(Command):
+    reason: Text
+
+
+class Register(Command):
+    member_id: uuid.UUID
+
+
+class RecordAttendance(Command):
+    member_ids: list[uuid.UUID] = Field(min_length=1, max_length=1000)
+    attended: bool = True
+
+
+class CreateTeam(Command):
+    name: Text
+    member_ids: list[uuid.UUID] = Field(min_length=1, max_length=100)
+
+
+class RecordAward(Command):
+    category: Text = Field(examples=["女子单打", "团体"])
+    level: AwardLevel = Field(description="first 一等奖, second 二等奖, third 三等奖, excellence 优秀奖")
+    member_id: uuid.UUID | None = None
+    team_id: uuid.UUID | None = None
+    result: str | None = Field(default=None, max_length=200)
+    prize_fen: NonNegativeFen = 0
+
+    @model_validator(mode="after")
+    def _one_winner(self) -> "RecordAward":
+        if (self.member_id is None) == (self.team_id is None):
+            raise field_refusal(
+                "award_winner_ambiguous",
+                zh="奖项须授予一名会员或一支队伍（二者选一）",
+                en="an award goes to one member or one team",
+            )
+        return self
+
+
+class PublishAwards(Command):
+    paid_on: dt.date
+
+
+class PayCost(Command):
+    amount_fen: PositiveRequestFen
+    paid_on: dt.date
+    description: Text
+
 
 # --- congress, nominations and surveys ---
 

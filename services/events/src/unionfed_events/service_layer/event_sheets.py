@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import congress as rules
+from unionfed_events.domain.activities import ActivityFilter
 from unionfed_events.service_layer import activities, congress
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.auth import Principal
 from unionfed_shared.documents.spreadsheet import Cell, Yuan
-from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.paging import MAX_LIMIT
 from unionfed_shared.problems import Language
 
@@ -95,16 +95,16 @@ def _wall_clock(moment: dt.datetime | None, zone: ZoneInfo) -> dt.datetime | Non
 
 
 async def activity_rows(
-    uow: UnitOfWork, principal: Principal, organization_id: str, wanted: activities.ActivityFilter, language: Language
+    uow: EventsUnitOfWork, principal: Principal, organization_id: str, wanted: ActivityFilter, language: Language
 ) -> tuple[str, list[list[Cell]]]:
     """The organization's name and every activity the filter finds, in the list's order."""
     found, cursor = await activities.activities_of(uow, principal, organization_id, wanted, None, MAX_LIMIT)
     while cursor:
         page, cursor = await activities.activities_of(uow, principal, organization_id, wanted, cursor, MAX_LIMIT)
         found.extend(page)
-    summaries = [await activities.summary(uow, a["id"]) for a in found]
-    names = await directory.names_of(uow.session, {organization_id} | {a["organization_id"] for a in summaries})
-    zone = await directory.time_zone_of(uow.session, organization_id)
+    summaries = [await activities.summary(uow, a.id) for a in found]
+    names = await uow.directory.names_of({organization_id} | {a["organization_id"] for a in summaries})
+    zone = await uow.directory.time_zone_of(organization_id)
     kinds, statuses = ACTIVITY_KINDS[language], ACTIVITY_STATUSES[language]
     rows: list[list[Cell]] = [
         [

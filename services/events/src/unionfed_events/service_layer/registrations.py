@@ -8,13 +8,14 @@ import dataclasses
 import datetime as dt
 import uuid
 
-from unionfed_events.domain import activity_commands as commands
 from unionfed_events.domain.activities import (
+    Activity,
     placement,
     promotions,
     require_open_for_registration,
 )
-from unionfed_events.domain.registration_model import Activity, Registrant, Registration
+from unionfed_events.domain.registration_model import Registrant, Registration
+from unionfed_events.service_layer import commands
 from unionfed_events.service_layer.activities import MANAGERS, load_activity
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared import business_time

@@ -1,25 +1,27 @@
+from unionfed_events.adapters.activity_repository import ActivityRepository, BudgetRepository
+from unionfed_events.adapters.award_repository import AwardRepository, TeamRepository
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
+from unionfed_events.adapters.member_inbox import MemberInbox
 from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
 from unionfed_events.adapters.proposal_repository import ProposalRepository
-from unionfed_events.adapters.registration_repository import (
-    ActivityRepository,
-    MemberDirectory,
-    RegistrationRepository,
-)
+from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
 from unionfed_events.adapters.survey_repository import SurveyRepository
 from unionfed_events.adapters.union_directory import UnionDirectory
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
 class EventsUnitOfWork(UnitOfWork):
-    """Repositories for activity registration, the staff congress, surveys and nominations; the
-    other areas still use ``session`` directly."""
+    """Events' transaction and its repositories: use cases read and write through these."""
 
     activities: ActivityRepository
+    budget: BudgetRepository
     registrations: RegistrationRepository
+    teams: TeamRepository
+    awards: AwardRepository
     directory: MemberDirectory
+    member_inbox: MemberInbox
     # The staff congress, surveys and nominations
     unions: UnionDirectory
     congress_sessions: CongressSessionRepository
@@ -31,8 +33,12 @@ class EventsUnitOfWork(UnitOfWork):
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
+        self.budget = BudgetRepository(self.session)
         self.registrations = RegistrationRepository(self.session)
+        self.teams = TeamRepository(self.session)
+        self.awards = AwardRepository(self.session)
         self.directory = MemberDirectory(self.session)
+        self.member_inbox = MemberInbox(self.session)
         self.unions = UnionDirectory(self.session)
         self.congress_sessions = CongressSessionRepository(self.session)
         self.proposals = ProposalRepository(self.session)
