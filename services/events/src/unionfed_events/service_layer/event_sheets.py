@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import congress as rules
 from unionfed_events.domain.activities import ActivityFilter
-from unionfed_events.service_layer import activities, congress
+from unionfed_events.service_layer import activities, congress_proposals, congress_sessions
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.auth import Principal
 from unionfed_shared.documents.spreadsheet import Cell, Yuan
@@ -130,8 +130,8 @@ async def proposal_rows(
 ) -> tuple[str, list[list[Cell]]]:
     """The session's title and its proposals by number: proposer by name, the answer and its date
     in the union's zone, and whether it stands unanswered after the session's deadline."""
-    session = await congress.session_in_scope(uow, principal, session_id)
-    proposals = await congress.proposals_of(uow, principal, session_id)
+    session = await congress_sessions.session_in_scope(uow, principal, session_id)
+    proposals = await congress_proposals.proposals_of(uow, principal, session_id)
     people = await directory.member_names_of(uow.session, {p["proposer_id"] for p in proposals})
     zone = await directory.time_zone_of(uow.session, session.organization_id)
     statuses, answers, (yes, no) = PROPOSAL_STATUSES[language], ANSWERS[language], YES_NO[language]

@@ -109,7 +109,7 @@ def render_proposal_sheet(
     *,
     printed_at: dt.datetime,
 ) -> str:
-    """The sheet as HTML; ``proposals`` as ``congress.proposals_of`` gives them, ``names`` by member id."""
+    """The sheet as HTML; ``proposals`` as ``congress_proposals.proposals_of`` gives them, ``names`` by member id."""
     lang, tz, organization_name = head.lang, head.tz, head.organization_name
     words, states = WORDS[lang], STATES[lang]
 

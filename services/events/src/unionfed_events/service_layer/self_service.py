@@ -15,8 +15,7 @@ import uuid
 from unionfed_events.domain import congress as congress_rules
 from unionfed_events.domain.registration_model import SignedInMember, union_of
 from unionfed_events.service_layer import activities as activity_cases
-from unionfed_events.service_layer import commands, nominations
-from unionfed_events.service_layer import congress as congress_cases
+from unionfed_events.service_layer import commands, congress_proposals, nominations
 from unionfed_events.service_layer import registrations as registration_cases
 from unionfed_events.service_layer import surveys as survey_cases
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
@@ -124,7 +123,7 @@ async def my_proposals(uow: EventsUnitOfWork, principal: Principal) -> list[dict
     )
     found = []
     for proposal_id in ids:
-        view = await congress_cases.proposal_view(uow, proposal_id)
+        view = await congress_proposals.proposal_view(uow, proposal_id)
         mine = member.id in view["seconders"]
         found.append({**view, "seconded_by_me": mine, "may_second": not mine and view["proposer_id"] != member.id})
     return found
@@ -132,7 +131,7 @@ async def my_proposals(uow: EventsUnitOfWork, principal: Principal) -> list[dict
 
 async def second(uow: EventsUnitOfWork, principal: Principal, proposal_id: uuid.UUID) -> dict:
     member = await my_member(uow, principal)
-    return await congress_cases.second_proposal(uow, acting_as(principal, member), proposal_id)
+    return await congress_proposals.second_proposal(uow, acting_as(principal, member), proposal_id)
 
 
 # Public notices (公示) of the member's union and the unions under it
