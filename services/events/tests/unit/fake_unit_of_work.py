@@ -1,4 +1,4 @@
-"""An in-memory events unit of work for the activity use cases' unit tests (cosmicpython's fake repositories).
+"""An in-memory events unit of work for the use cases' unit tests (cosmicpython's fake repositories).
 
 The repositories keep what is stored in dictionaries and lists and hand out copies, so a use case
 changes what is stored only through their methods; ``emitted`` holds the events that went out with
@@ -11,6 +11,14 @@ import uuid
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from services.events.tests.unit.fake_civic_repositories import (
+    FakeCongressSessions,
+    FakeMotions,
+    FakeNominations,
+    FakeProposals,
+    FakeSurveys,
+    FakeUnions,
+)
 from tests.fake_outbox import FakeOutbox
 from unionfed_events.domain.activities import Activity
 from unionfed_events.domain.activity_budget import BudgetLine, HoldAnswer
@@ -229,11 +237,20 @@ class FakeUnitOfWork(FakeOutbox):
     registrations: FakeRegistrations = dataclasses.field(init=False)
     teams: FakeTeams = dataclasses.field(init=False)
     awards: FakeAwards = dataclasses.field(init=False)
+    # The staff congress, surveys and nominations
+    unions: FakeUnions = dataclasses.field(default_factory=FakeUnions)
+    proposals: FakeProposals = dataclasses.field(default_factory=FakeProposals)
+    motions: FakeMotions = dataclasses.field(default_factory=FakeMotions)
+    surveys: FakeSurveys = dataclasses.field(default_factory=FakeSurveys)
+    congress_sessions: FakeCongressSessions = dataclasses.field(init=False)
+    nominations: FakeNominations = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.registrations = FakeRegistrations(self.directory)
         self.teams = FakeTeams(self.registrations)
         self.awards = FakeAwards(self.teams)
+        self.congress_sessions = FakeCongressSessions(self.unions)
+        self.nominations = FakeNominations(self.unions)
 
     def sharing_store(self) -> "FakeUnitOfWork":
         """A fresh transaction over the same stored rows."""

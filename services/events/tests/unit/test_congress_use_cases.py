@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.events.tests.unit.fake_civic_unit_of_work import FakeUnitOfWork
+from services.events.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_events.domain.union_directory import UnionMember
 from unionfed_events.service_layer import congress_proposals, congress_sessions, congress_votes
 from unionfed_events.service_layer.commands import (

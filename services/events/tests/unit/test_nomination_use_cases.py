@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.events.tests.unit.fake_civic_unit_of_work import FakeUnitOfWork
+from services.events.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_events.service_layer import nominations
 from unionfed_events.service_layer.commands import Approve, Nominate
 from unionfed_shared.auth import Principal, Role

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from services.events.tests.unit.fake_civic_unit_of_work import FakeUnitOfWork
+from services.events.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_events.domain.surveys import Answers
 from unionfed_events.domain.union_directory import UnionMember
 from unionfed_events.service_layer import surveys

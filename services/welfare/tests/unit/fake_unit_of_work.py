@@ -1,4 +1,4 @@
-"""An in-memory welfare unit of work for the grant and hardship use cases' unit tests (cosmicpython's fake repositories).
+"""An in-memory welfare unit of work for the use cases' unit tests (cosmicpython's fake repositories).
 
 The repositories keep what is added in dictionaries and answer the questions the use cases ask;
 ``emitted`` holds the events a use case staged and ``committed`` whether it committed them, so a
@@ -10,28 +10,48 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
+from services.welfare.tests.unit.fake_funds_repositories import FakeCampaigns, FakeClaims, FakeDrives
+from services.welfare.tests.unit.fake_greeting_repository import FakeGreetings
 from tests.fake_outbox import FakeOutbox
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
+from unionfed_shared.contracts.membership import Sector
 from unionfed_shared.errors import NotFound
+from unionfed_shared.organization_locale import OrganizationLocale
+from unionfed_welfare.domain.campaigns import Candidate
 from unionfed_welfare.domain.grants import GoodsLine, Grant, OccasionTaken, VisitPolicy, YearGrant
 from unionfed_welfare.domain.hardship import FileAlreadyOpen, HardshipFile, HardshipReview
 
 
 class FakeDirectory:
+    """The members and unions welfare knows, with what members carry for eligibility (gender, status)."""
+
     def __init__(self) -> None:
         self.paths: dict[str, list[str]] = {}
         self.members: dict[uuid.UUID, dict] = {}
+        self.sectors: dict[str, Sector] = {}
 
-    def add_member(self, organization_id: str, display_name: str) -> uuid.UUID:
+    def add_member(
+        self, organization_id: str, display_name: str, gender: str = "female", status: str = "active"
+    ) -> uuid.UUID:
         member_id = uuid.uuid4()
         self.members[member_id] = {
             "id": member_id,
             "organization_id": organization_id,
             "federation_id": self.paths[organization_id][0],
             "display_name": display_name,
+            "gender": gender,
+            "status": status,
         }
         return member_id
+
+    async def locale_of(self, organization_id: str) -> OrganizationLocale:
+        return OrganizationLocale(business_time.DEFAULT_ZONE, "zh-CN", self.sectors.get(organization_id))
+
+    def candidate(self, member_id: uuid.UUID) -> Candidate:
+        member = self.members[member_id]
+        fields = ("id", "display_name", "organization_id", "gender", "status")
+        return Candidate(**{f: member[f] for f in fields}, path=self.paths[member["organization_id"]])
 
     async def path_of(self, organization_id: str) -> list[str] | None:
         return self.paths.get(organization_id)
@@ -167,6 +187,25 @@ class FakeUnitOfWork(FakeOutbox):
     visit_policies: FakeVisitPolicies = dataclasses.field(default_factory=FakeVisitPolicies)
     hardship_files: FakeHardshipFiles = dataclasses.field(default_factory=FakeHardshipFiles)
     grants: FakeGrants = dataclasses.field(init=False)
+    claims: FakeClaims = dataclasses.field(default_factory=FakeClaims)
+    drives: FakeDrives = dataclasses.field(default_factory=FakeDrives)
+    campaigns: FakeCampaigns = dataclasses.field(init=False)
+    greetings: FakeGreetings = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.grants = FakeGrants(self.holds)
+        self.campaigns = FakeCampaigns(self.directory)
+        self.greetings = FakeGreetings(self.directory)
+
+    # A use case that opens units of work of its own (the greeting run, chunk after chunk) is given
+    # this one as its factory: every unit of work is the same, so each chunk sees what the one before
+    # stored, as it would after a commit.
+    def __call__(self) -> "FakeUnitOfWork":
+        return self
+
+    async def __aenter__(self) -> "FakeUnitOfWork":
+        self.committed = False
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        self.staged.clear()  # what was not committed is rolled back

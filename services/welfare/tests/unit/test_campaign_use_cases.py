@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from services.welfare.tests.unit.fake_funds_unit_of_work import FakeFundsUnitOfWork
+from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
@@ -38,7 +38,7 @@ class School:
     """A county with two schools: no1 with two women (one retired) and a man, no2 with one woman."""
 
     def __init__(self) -> None:
-        self.uow = FakeFundsUnitOfWork()
+        self.uow = FakeUnitOfWork()
         directory = self.uow.directory
         directory.paths.update({"county": ["county"], "no1": ["county", "no1"], "no2": ["county", "no2"]})
         self.chen = directory.add_member("no1", "陈老师", "female")
@@ -47,7 +47,7 @@ class School:
         self.man = directory.add_member("no1", "张老师", "male")
         self.elsewhere = directory.add_member("no2", "赵老师", "female")
 
-    def next_use_case(self) -> FakeFundsUnitOfWork:
+    def next_use_case(self) -> FakeUnitOfWork:
         """The same stored state, seen by the next use case."""
         self.uow.emitted.clear()
         self.uow.committed = False

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from services.welfare.tests.unit.fake_funds_unit_of_work import FakeFundsUnitOfWork
+from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
@@ -18,23 +18,23 @@ MEMBER = Principal("member-9", Role.MEMBER, "no1", "county")
 DAY = dt.date(2026, 11, 20)
 
 
-def school() -> tuple[FakeFundsUnitOfWork, CreateDrive]:
+def school() -> tuple[FakeUnitOfWork, CreateDrive]:
     """A county with two schools, a teacher of no1 and a drive for her."""
-    uow = FakeFundsUnitOfWork()
+    uow = FakeUnitOfWork()
     uow.directory.paths.update({"county": ["county"], "no1": ["county", "no1"], "no2": ["county", "no2"]})
     uow.directory.sectors["no1"] = "education"
     wang = uow.directory.add_member("no1", "王老师")
     return uow, CreateDrive(code="wang-leukemia-2026", title="为王老师献爱心", beneficiary_member_id=wang)
 
 
-def next_use_case(uow: FakeFundsUnitOfWork) -> FakeFundsUnitOfWork:
+def next_use_case(uow: FakeUnitOfWork) -> FakeUnitOfWork:
     """The same stored state, seen by the next use case."""
     uow.emitted.clear()
     uow.committed = False
     return uow
 
 
-def nothing_happened(uow: FakeFundsUnitOfWork) -> bool:
+def nothing_happened(uow: FakeUnitOfWork) -> bool:
     return uow.staged == [] and uow.emitted == [] and not uow.committed
 
 

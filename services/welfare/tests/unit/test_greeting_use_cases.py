@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from services.welfare.tests.unit.fake_greetings import GreetingUnitOfWork
+from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
@@ -23,9 +23,9 @@ WOMENS_DAY = CreateGreeting(
 )
 
 
-def county_with_staff() -> tuple[GreetingUnitOfWork, dict[str, object]]:
+def county_with_staff() -> tuple[FakeUnitOfWork, dict[str, object]]:
     """A county with two schools: three women teaching, a man teaching and a retired woman."""
-    uow = GreetingUnitOfWork()
+    uow = FakeUnitOfWork()
     uow.directory.paths.update({"county": ["county"], "no1": ["county", "no1"], "no2": ["county", "no2"]})
     staff = {}
     for name, school, gender, status in (
@@ -53,7 +53,7 @@ def settled(hold: dict, operation: str, outcome: str, reason: str | None = None)
     )
 
 
-async def finance_answers(uow: GreetingUnitOfWork, hold_id, operation: str, outcome: str, reason=None) -> None:
+async def finance_answers(uow: FakeUnitOfWork, hold_id, operation: str, outcome: str, reason=None) -> None:
     """Finance's answer as welfare's money handler passes it on: the hold's status moved first."""
     hold = uow.holds.rows[hold_id]
     hold.update(status=finance_holds.after_answer(hold["status"], operation, outcome))

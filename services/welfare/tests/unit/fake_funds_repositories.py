@@ -1,17 +1,16 @@
-"""The in-memory welfare unit of work with campaigns, insurance claims and donation drives added,
-for those use cases' unit tests (the fake repositories of :mod:`fake_unit_of_work`, and theirs)."""
+"""In-memory repositories of campaigns, insurance claims and donation drives, for ``fake_unit_of_work``."""
 
 import dataclasses
 import datetime as dt
 import itertools
 import uuid
+from typing import TYPE_CHECKING
 
-from services.welfare.tests.unit.fake_unit_of_work import FakeDirectory, FakeUnitOfWork
-from unionfed_shared import business_time
-from unionfed_shared.contracts.membership import Sector
-from unionfed_shared.organization_locale import OrganizationLocale
 from unionfed_welfare.domain.campaigns import Campaign, Candidate, Claim, Enrollee
 from unionfed_welfare.domain.donations import Disbursement, Donation, Drive, DriveCodeTaken
+
+if TYPE_CHECKING:
+    from services.welfare.tests.unit.fake_unit_of_work import FakeDirectory
 
 _EPOCH = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 _clock = itertools.count(1)
@@ -22,29 +21,8 @@ def _stored() -> dt.datetime:
     return _EPOCH + dt.timedelta(seconds=next(_clock))
 
 
-class FakeFundsDirectory(FakeDirectory):
-    """The directory with what members carry for eligibility (gender, status) and the unions' locale."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sectors: dict[str, Sector] = {}
-
-    def add_member(self, organization_id: str, display_name: str, gender: str = "female", status: str = "active"):
-        member_id = super().add_member(organization_id, display_name)
-        self.members[member_id].update(gender=gender, status=status)
-        return member_id
-
-    async def locale_of(self, organization_id: str) -> OrganizationLocale:
-        return OrganizationLocale(business_time.DEFAULT_ZONE, "zh-CN", self.sectors.get(organization_id))
-
-    def candidate(self, member_id: uuid.UUID) -> Candidate:
-        member = self.members[member_id]
-        fields = ("id", "display_name", "organization_id", "gender", "status")
-        return Candidate(**{f: member[f] for f in fields}, path=self.paths[member["organization_id"]])
-
-
 class FakeCampaigns:
-    def __init__(self, directory: FakeFundsDirectory) -> None:
+    def __init__(self, directory: "FakeDirectory") -> None:
         self.rows: dict[uuid.UUID, Campaign] = {}
         self.enrollees: dict[uuid.UUID, list[Enrollee]] = {}
         self._directory = directory
@@ -142,15 +120,3 @@ class FakeDrives:
 
     async def disbursements_of(self, drive_id: uuid.UUID) -> list[Disbursement]:
         return [d for d in self.disbursements if d.drive_id == drive_id]
-
-
-@dataclasses.dataclass
-class FakeFundsUnitOfWork(FakeUnitOfWork):
-    directory: FakeFundsDirectory = dataclasses.field(default_factory=FakeFundsDirectory)
-    claims: FakeClaims = dataclasses.field(default_factory=FakeClaims)
-    drives: FakeDrives = dataclasses.field(default_factory=FakeDrives)
-    campaigns: FakeCampaigns = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.campaigns = FakeCampaigns(self.directory)

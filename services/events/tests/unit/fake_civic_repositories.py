@@ -1,7 +1,7 @@
-"""An in-memory unit of work for the staff congress, survey and nomination use cases' unit tests.
+"""In-memory repositories of the staff congress, surveys and nominations, for ``fake_unit_of_work``.
 
 The repositories keep what is stored in dictionaries and hand out copies (frozen dataclasses), so a
-use case changes what is stored only through their methods; the outbox side is ``FakeOutbox``.
+use case changes what is stored only through their methods.
 """
 
 import dataclasses
@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from tests.fake_outbox import FakeOutbox
 from unionfed_events.domain.congress import VOTE_CLOSED, Choice, CongressSession, Motion, Proposal, Representative
 from unionfed_events.domain.nominations import REJECTED, Nomination
 from unionfed_events.domain.surveys import Answers, Recipient, Survey
@@ -214,17 +213,3 @@ class FakeNominations:
     async def made_under(self, organization_id: str) -> list[Nomination]:
         orgs = self._unions.organizations
         return [n for n in self.rows.values() if organization_id in orgs[n.organization_id].path]
-
-
-@dataclasses.dataclass
-class FakeUnitOfWork(FakeOutbox):
-    unions: FakeUnions = dataclasses.field(default_factory=FakeUnions)
-    proposals: FakeProposals = dataclasses.field(default_factory=FakeProposals)
-    motions: FakeMotions = dataclasses.field(default_factory=FakeMotions)
-    surveys: FakeSurveys = dataclasses.field(default_factory=FakeSurveys)
-    congress_sessions: FakeCongressSessions = dataclasses.field(init=False)
-    nominations: FakeNominations = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        self.congress_sessions = FakeCongressSessions(self.unions)
-        self.nominations = FakeNominations(self.unions)

@@ -1,14 +1,13 @@
-"""An in-memory greeting repository, and a welfare unit of work that has it, for the greeting use cases' unit tests.
-
-The batch runs chunk after chunk, each in a unit of work of its own: here every unit of work is the
-same one, so ``run`` sees what the previous chunk stored, as it would after a commit.
-"""
+"""An in-memory greeting repository, for ``fake_unit_of_work``."""
 
 import dataclasses
 import datetime as dt
 import uuid
+from typing import TYPE_CHECKING
 
-from services.welfare.tests.unit.fake_unit_of_work import FakeDirectory, FakeUnitOfWork
+if TYPE_CHECKING:
+    from services.welfare.tests.unit.fake_unit_of_work import FakeDirectory
+
 from unionfed_welfare.domain.greetings import (
     Eligibility,
     EligibleMember,
@@ -21,7 +20,7 @@ from unionfed_welfare.domain.greetings import (
 
 
 class FakeGreetings:
-    def __init__(self, directory: FakeDirectory) -> None:
+    def __init__(self, directory: "FakeDirectory") -> None:
         self.batches: dict[uuid.UUID, GreetingBatch] = {}
         self.recipients: dict[tuple[uuid.UUID, uuid.UUID], Recipient] = {}
         self._directory = directory
@@ -98,23 +97,3 @@ class FakeGreetings:
             )
             for m in self._directory.members.values()
         ]
-
-
-@dataclasses.dataclass
-class GreetingUnitOfWork(FakeUnitOfWork):
-    greetings: FakeGreetings = dataclasses.field(init=False)
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        self.greetings = FakeGreetings(self.directory)
-
-    def __call__(self) -> "GreetingUnitOfWork":
-        """The factory ``greetings.run`` opens a unit of work with: the same one each time."""
-        return self
-
-    async def __aenter__(self) -> "GreetingUnitOfWork":
-        self.committed = False
-        return self
-
-    async def __aexit__(self, *exc_info) -> None:
-        self.staged.clear()  # what was not committed is rolled back
