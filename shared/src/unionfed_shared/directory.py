@@ -164,6 +164,10 @@ class Directory:
 
     # Queries
 
+    def on(self, session: AsyncSession) -> "DirectoryReader":
+        """The queries below on one session: what a service's unit of work holds as ``directory``."""
+        return DirectoryReader(self, session)
+
     async def path_of(self, session: AsyncSession, organization_id: str) -> list[str] | None:
         return await session.scalar(select(self.organizations.c.path).where(self.organizations.c.id == organization_id))
 
@@ -261,6 +265,42 @@ def _member_card(event: MemberJoinedV1 | MemberTransferredV1, status: str) -> di
         "status": status,
         "version": event.member_version,
     }
+
+
+class DirectoryReader:
+    """A :class:`Directory`'s queries on one session, so that a use case asks ``uow.directory``
+    and never hands the session on."""
+
+    def __init__(self, directory: Directory, session: AsyncSession):
+        self._directory = directory
+        self._session = session
+
+    async def path_of(self, organization_id: str) -> list[str] | None:
+        return await self._directory.path_of(self._session, organization_id)
+
+    async def name_of(self, organization_id: str) -> str | None:
+        return await self._directory.name_of(self._session, organization_id)
+
+    async def locale_of(self, organization_id: str) -> OrganizationLocale:
+        return await self._directory.locale_of(self._session, organization_id)
+
+    async def time_zone_of(self, organization_id: str) -> ZoneInfo:
+        return await self._directory.time_zone_of(self._session, organization_id)
+
+    async def language_of(self, organization_id: str) -> Language:
+        return await self._directory.language_of(self._session, organization_id)
+
+    async def kinds_of(self, organization_ids: list[str]) -> dict[str, str]:
+        return await self._directory.kinds_of(self._session, organization_ids)
+
+    async def names_of(self, organization_ids: Iterable[str]) -> dict[str, str]:
+        return await self._directory.names_of(self._session, organization_ids)
+
+    async def member_names_of(self, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        return await self._directory.member_names_of(self._session, member_ids)
+
+    async def require_in_scope(self, principal: Principal, organization_id: str) -> None:
+        await self._directory.require_in_scope(self._session, principal, organization_id)
 
 
 class DirectoryMember(BaseModel):

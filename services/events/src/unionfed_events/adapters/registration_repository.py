@@ -184,6 +184,9 @@ class MemberDirectory:
         """The organizations' names by id; one not known here is left out."""
         return await directory.names_of(self._session, organization_ids)
 
+    async def member_names_of(self, member_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+        return await directory.member_names_of(self._session, member_ids)
+
     async def kind_of(self, organization_id: str) -> str | None:
         return (await directory.kinds_of(self._session, [organization_id])).get(organization_id)
 

@@ -8,7 +8,6 @@ import datetime as dt
 import uuid
 from zoneinfo import ZoneInfo
 
-from unionfed_events.adapters.tables import directory
 from unionfed_events.domain import congress as rules
 from unionfed_events.domain.activities import ActivityFilter
 from unionfed_events.service_layer import activities, congress_proposals, congress_sessions
@@ -132,8 +131,8 @@ async def proposal_rows(
     in the union's zone, and whether it stands unanswered after the session's deadline."""
     session = await congress_sessions.session_in_scope(uow, principal, session_id)
     proposals = await congress_proposals.proposals_of(uow, principal, session_id)
-    people = await directory.member_names_of(uow.session, {p["proposer_id"] for p in proposals})
-    zone = await directory.time_zone_of(uow.session, session.organization_id)
+    people = await uow.directory.member_names_of({p["proposer_id"] for p in proposals})
+    zone = await uow.directory.time_zone_of(session.organization_id)
     statuses, answers, (yes, no) = PROPOSAL_STATUSES[language], ANSWERS[language], YES_NO[language]
     rows: list[list[Cell]] = [
         [

@@ -2,7 +2,6 @@
 
 import uuid
 
-from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.fund_requests import FundRequest, require_decidable
 from unionfed_finance.service_layer import journal
@@ -44,7 +43,7 @@ async def decide_fund_request(
     uow, principal: Principal, request_id: uuid.UUID, command: DecideFundRequest
 ) -> FundRequest:
     request = await uow.fund_requests.get_for_decision(request_id)
-    path = await directory.path_of(uow.session, request.organization_id) if request else None
+    path = await uow.directory.path_of(request.organization_id) if request else None
     if request is None or path is None or not principal.can_see(path):  # no existence oracle
         raise NotFound(
             "fund_request_not_found",
@@ -55,7 +54,7 @@ async def decide_fund_request(
     require_decidable(request, approve=command.approve, reason=command.reason)
     journal_event_id = None
     if command.approve:
-        paid_on = command.paid_on or business_time.today(await directory.time_zone_of(uow.session, approver.id))
+        paid_on = command.paid_on or business_time.today(await uow.directory.time_zone_of(approver.id))
         language = await language_of(uow, approver.id)
         postings = flows.allocation(
             approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose, language
@@ -83,6 +82,6 @@ async def made_by_or_waiting_for(
     uow: FinanceUnitOfWork, principal: Principal, organization_id: str
 ) -> list[FundRequest]:
     """Requests made by the organization or waiting for its decision."""
-    await directory.require_in_scope(uow.session, principal, organization_id)
+    await uow.directory.require_in_scope(principal, organization_id)
     principal.require_role(*BOOK_READERS)
     return await uow.fund_requests.made_by_or_waiting_for(organization_id)

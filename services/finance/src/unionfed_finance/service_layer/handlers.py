@@ -57,9 +57,7 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
     await uow.dues_accounts.record_payment(event.member_id, event.period, event.amount_fen)
     # Booked on the day it was collected on the federation's calendar, not on UTC's.
-    booked_on = business_time.business_date(
-        event.collected_at, await directory.time_zone_of(uow.session, event.organization_id)
-    )
+    booked_on = business_time.business_date(event.collected_at, await uow.directory.time_zone_of(event.organization_id))
     language = await language_of(uow, event.organization_id)
     posting = flows.dues(books, event.amount_fen, event.period, booked_on, language)
     journal.write(
@@ -74,7 +72,7 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
 
 async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     # Fixed here, in the entry, so a replay of the journal counts the hold in the same year.
-    zone = await directory.time_zone_of(uow.session, event.organization_id)
+    zone = await uow.directory.time_zone_of(event.organization_id)
     instruction = contract.Reserve(
         fiscal_year=business_time.business_year(delivery.envelope.time, zone),
         hold_id=event.hold_id,
@@ -159,8 +157,8 @@ async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str)
 
 
 async def _bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
-    path = await directory.path_of(uow.session, organization_id) or [organization_id]
-    kinds = await directory.kinds_of(uow.session, path)
+    path = await uow.directory.path_of(organization_id) or [organization_id]
+    kinds = await uow.directory.kinds_of(path)
     for candidate in reversed(path):
         if kinds.get(candidate, "grassroots_union") in BOOKKEEPING_KINDS:
             return candidate

@@ -7,7 +7,6 @@ entry's text and never ask again: a rebuild reads the membership topic, and so f
 directory, in its own order beside the journal, yet posts the very same words and hashes.
 """
 
-from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.texts import Language
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 
@@ -17,4 +16,4 @@ async def language_of(uow: FinanceUnitOfWork, organization_id: str) -> Language:
 
     The directory remembers it once read, so a batch of dues does not ask for every payment.
     """
-    return await directory.language_of(uow.session, organization_id)
+    return await uow.directory.language_of(organization_id)

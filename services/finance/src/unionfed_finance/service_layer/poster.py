@@ -11,7 +11,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
 from unionfed_finance.service_layer.journal import trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -166,9 +165,7 @@ async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
     reserve = entry.instruction
     assert isinstance(reserve, contract.Reserve)  # the dispatch went by its kind
     _require_spending_account(reserve.category_account)
-    fiscal_year = reserve.fiscal_year or source.fiscal_year(
-        await directory.time_zone_of(uow.session, reserve.organization_id)
-    )
+    fiscal_year = reserve.fiscal_year or source.fiscal_year(await uow.directory.time_zone_of(reserve.organization_id))
     await uow.ledgers.open(reserve.organization_id, entry.federation_id)
     await uow.ledgers.lock_head(reserve.organization_id)
     await uow.holds.add(

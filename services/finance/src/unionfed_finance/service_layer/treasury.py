@@ -7,7 +7,6 @@ federation's order, and its outcome — posted, or refused with the reason — i
 
 import uuid
 
-from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
 from unionfed_finance.domain.texts import describe
@@ -42,11 +41,11 @@ class Books:
 
 
 async def books_in_scope(uow: FinanceUnitOfWork, principal: Principal, organization_id: str, *roles: Role) -> Books:
-    path = await directory.path_of(uow.session, organization_id)
+    path = await uow.directory.path_of(organization_id)
     principal.require_scope(path)
     assert path is not None  # require_scope refused an unknown organization
     principal.require_role(*(roles or TREASURERS))
-    kinds = await directory.kinds_of(uow.session, path)
+    kinds = await uow.directory.kinds_of(path)
     if kinds.get(organization_id) not in BOOKKEEPING_KINDS:
         raise Invalid(
             "organization_keeps_no_books",
@@ -111,7 +110,7 @@ async def disburse_donations(uow, principal, organization_id: str, command: Disb
 
 async def reverse_posting(uow, principal, posting_id: uuid.UUID, command: ReversePosting) -> str:
     found = await uow.ledgers.get_posting(posting_id)
-    path = await directory.path_of(uow.session, found[0]["organization_id"]) if found else None
+    path = await uow.directory.path_of(found[0]["organization_id"]) if found else None
     if found is None or path is None or not principal.can_see(path):  # no existence oracle
         raise NotFound(
             "posting_not_found",
@@ -165,7 +164,7 @@ async def fund_policy(uow: FinanceUnitOfWork, federation_id: str) -> flows.FundP
 
 
 async def set_fund_policy(uow, principal: Principal, federation_id: str, command: SetFundPolicy) -> flows.FundPolicy:
-    path = await directory.path_of(uow.session, federation_id)
+    path = await uow.directory.path_of(federation_id)
     principal.require_scope(path)
     principal.require_role(Role.FEDERATION_ADMIN)
     if path is None or len(path) != 1:

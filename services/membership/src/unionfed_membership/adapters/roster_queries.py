@@ -1,28 +1,17 @@
-"""SQL behind dues, roster import/export and membership reports, on the unit of work's session."""
+"""SQL behind dues collection, roster import and membership reports; the unit of work holds one of each."""
 
 import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, any_, func, insert, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.dues_tables import dues_policies, roster_imports, staff_counts
-from unionfed_membership.adapters.repository import organization_of
-from unionfed_membership.adapters.tables import dues_payments, members, metadata, organizations
+from unionfed_membership.adapters.tables import dues_payments, members, metadata
 from unionfed_membership.domain.dues import DuesPolicy, MemberDues
-from unionfed_membership.domain.model import DuesPayment, Organization
-
-
-async def subtree(session: AsyncSession, root: Organization) -> list[Organization]:
-    """The organization and everything under it, root first.
-
-    Written as ``root = ANY(path)``: OrganizationRepository.subtree's ``path.contains`` is not
-    implemented for the generic ARRAY type the table declares and raises NotImplementedError.
-    """
-    query = select(organizations).where(any_(organizations.c.path) == root.id).order_by(organizations.c.path)
-    return [organization_of(row) for row in await session.execute(query)]
+from unionfed_membership.domain.model import DuesPayment
 
 
 class DuesStore:

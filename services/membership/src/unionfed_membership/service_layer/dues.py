@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_membership.adapters import roster_queries
 from unionfed_membership.adapters.roster_queries import DuesStore
 from unionfed_membership.domain.dues import (
     DEFAULT_RATE_PER_MILLE,
@@ -82,7 +81,7 @@ async def set_policy(
         exempt_statuses=frozenset(command.exempt_statuses),
         exempt_member_ids=frozenset(command.exempt_member_ids),
     )
-    await DuesStore(uow.session).save_policy(policy, principal.subject)
+    await uow.dues_collection.save_policy(policy, principal.subject)
     await uow.commit()
     return policy
 
@@ -92,7 +91,7 @@ async def policies(uow: MembershipUnitOfWork, principal: Principal, federation_i
     the rule the county set, though the county's own books are out of their scope."""
     if principal.federation_id != federation_id:
         await _federation_in_scope(uow, principal, federation_id)
-    return await DuesStore(uow.session).policies(federation_id)
+    return await uow.dues_collection.policies(federation_id)
 
 
 async def assessments(
@@ -101,7 +100,7 @@ async def assessments(
     """Each member of the subtree, what they owe for ``period``, and whether they paid it."""
     root, organizations = await _subtree(uow, principal, organization_id)
     principal.require_role(*READERS)
-    store = DuesStore(uow.session)
+    store = uow.dues_collection
     policy = policy_for(await store.policies(root.federation_id), check_period(period))
     members = await store.members_in([o.id for o in organizations])
     paid = await store.paid_periods(m.id for m in members)
@@ -146,7 +145,7 @@ async def collect_month(
             zh=f"{period} 尚未开始；只能收取本月及以前月份的会费",
             en=f"{period} has not begun; dues are collected for this month or earlier ones",
         )
-    store = DuesStore(uow.session)
+    store = uow.dues_collection
     policy = policy_for(await store.policies(root.federation_id), period)
     if policy is None:
         raise Conflict(
@@ -193,7 +192,7 @@ async def organization_arrears(
     """Every member of the subtree with unpaid months up to ``through`` (default: this month)."""
     root, organizations = await _subtree(uow, principal, organization_id)
     principal.require_role(*READERS)
-    store = DuesStore(uow.session)
+    store = uow.dues_collection
     members = await store.members_in([o.id for o in organizations])
     found = await _arrears(store, root.federation_id, root.zone, members, through)
     return organizations, found
@@ -218,7 +217,7 @@ async def arrears_of(
     uow: MembershipUnitOfWork, member: Member, organization: Organization, through: str | None
 ) -> Arrears:
     """The member's unpaid months through ``through`` (default this month); the caller checked who asks."""
-    store = DuesStore(uow.session)
+    store = uow.dues_collection
     [slim] = [m for m in await store.members_in([organization.id]) if m.id == member.id]
     found = await _arrears(store, member.federation_id, organization.zone, [slim], through, keep_empty=True)
     return found[0]
@@ -234,7 +233,7 @@ async def _arrears(store: DuesStore, federation_id, zone, members, through, keep
 
 async def _subtree(uow, principal, organization_id) -> tuple[Organization, list[Organization]]:
     root = await scope.organization_in_scope(uow, principal, organization_id)
-    return root, await roster_queries.subtree(uow.session, root)
+    return root, await uow.organizations.subtree(root)
 
 
 async def _federation_in_scope(uow, principal, federation_id) -> Organization:

@@ -8,8 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_membership.adapters import roster_queries
-from unionfed_membership.adapters.roster_queries import ReportQueries
 from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, permissions, scope
@@ -103,7 +101,7 @@ async def set_staff_count(
             zh=f"职工人数按基层工会登记，不能登记在{kind_zh(organization.kind)}上",
             en=f"the staff count (职工人数) is kept per grassroots union, not per {organization.kind}",
         )
-    await ReportQueries(uow.session).set_staff_count(organization.id, command.staff_count, principal.subject)
+    await uow.membership_report.set_staff_count(organization.id, command.staff_count, principal.subject)
     await uow.commit()
     return command.staff_count
 
@@ -121,9 +119,9 @@ async def membership_report(
     first_day = first_day or last_day.replace(month=1, day=1)
     if first_day > last_day:
         raise Invalid("date_range_reversed", zh="开始日期不能晚于结束日期", en="from must not be after to")
-    organizations = await roster_queries.subtree(uow.session, root)
+    organizations = await uow.organizations.subtree(root)
     rows, owner = _rows(root, organizations)
-    queries = ReportQueries(uow.session)
+    queries = uow.membership_report
     ids = list(owner)
     staff = await queries.staff_counts([r.organization_id for r in rows])
     by_id = {r.organization_id: r for r in rows}

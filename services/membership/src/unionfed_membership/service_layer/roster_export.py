@@ -9,7 +9,6 @@ import datetime as dt
 import io
 from typing import Literal
 
-from unionfed_membership.adapters import roster_queries
 from unionfed_membership.domain.model import Member, Organization
 from unionfed_membership.domain.roster import fen_to_yuan, mask_phone, safe_cell
 from unionfed_membership.service_layer import permissions, scope
@@ -49,7 +48,7 @@ async def roster_rows(
 ) -> tuple[Organization, list[list[str | dt.date]]]:
     root = await scope.organization_in_scope(uow, principal, organization_id)
     principal.require_role(*permissions.OFFICERS)
-    organizations = await roster_queries.subtree(uow.session, root)
+    organizations = await uow.organizations.subtree(root)
     by_id = {o.id: o for o in organizations}
     rows = []
     for organization in organizations:

@@ -13,8 +13,6 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from unionfed_membership.adapters import roster_queries
-from unionfed_membership.adapters.roster_queries import RosterQueries
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.domain.roster import RosterRow, RowError, map_headers, parse_rows
 from unionfed_membership.service_layer import clock, commands, members, permissions, scope
@@ -205,10 +203,10 @@ async def import_roster(
         today = today or clock.today(target.zone)
         principal.require_role(*permissions.OFFICERS)
         target.check_can_hold_members()
-        groups = {o.id: o for o in await roster_queries.subtree(uow.session, target) if o.kind == "union_group"}
+        groups = {o.id: o for o in await uow.organizations.subtree(target) if o.kind == "union_group"}
         # Staff numbers are unique within the whole union, whichever of its groups holds them.
         union = target if target.kind == "grassroots_union" else await uow.organizations.get(target.parent_id)
-        union_ids = [o.id for o in await roster_queries.subtree(uow.session, union)]
+        union_ids = [o.id for o in await uow.organizations.subtree(union)]
     header, table = read_table(filename, data)
     columns = map_headers(header)
 
@@ -243,7 +241,7 @@ async def import_roster(
         if progress:
             progress(done, len(good))
     async with uow_factory() as uow:
-        await RosterQueries(uow.session).record_import(
+        await uow.roster.record_import(
             target.id, filename, hashlib.sha256(data).hexdigest(), summary, principal.subject
         )
         await uow.commit()
@@ -308,5 +306,5 @@ async def _existing_member(uow, target: Organization, union_ids: list[str], row:
         member = await uow.members.find_by_id_number(target.federation_id, row.id_number)
         return member.id if member else None
     if row.staff_no:
-        return await RosterQueries(uow.session).member_id_by_staff_no(union_ids, row.staff_no)
+        return await uow.roster.member_id_by_staff_no(union_ids, row.staff_no)
     return None

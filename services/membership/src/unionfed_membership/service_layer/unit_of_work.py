@@ -7,6 +7,7 @@ from unionfed_membership.adapters.repository import (
     OrganizationRepository,
     ScheduledChangeRepository,
 )
+from unionfed_membership.adapters.roster_queries import DuesStore, ReportQueries, RosterQueries
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -17,6 +18,9 @@ class MembershipUnitOfWork(UnitOfWork):
     history: MemberHistoryRepository
     scheduled_changes: ScheduledChangeRepository
     committees: CommitteeRepository
+    dues_collection: DuesStore
+    roster: RosterQueries
+    membership_report: ReportQueries
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -25,3 +29,6 @@ class MembershipUnitOfWork(UnitOfWork):
         self.history = MemberHistoryRepository(self.session)
         self.scheduled_changes = ScheduledChangeRepository(self.session)
         self.committees = CommitteeRepository(self.session)
+        self.dues_collection = DuesStore(self.session)
+        self.roster = RosterQueries(self.session)
+        self.membership_report = ReportQueries(self.session)
