@@ -19,6 +19,7 @@ from services.events.tests.unit.fake_civic_repositories import (
     FakeSurveys,
     FakeUnions,
 )
+from services.events.tests.unit.fake_improvements import FakeImprovements
 from tests.fake_outbox import FakeOutbox
 from unionfed_events.domain.activities import Activity
 from unionfed_events.domain.activity_budget import BudgetLine, HoldAnswer
@@ -244,6 +245,7 @@ class FakeUnitOfWork(FakeOutbox):
     surveys: FakeSurveys = dataclasses.field(default_factory=FakeSurveys)
     congress_sessions: FakeCongressSessions = dataclasses.field(init=False)
     nominations: FakeNominations = dataclasses.field(init=False)
+    improvements: FakeImprovements = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.registrations = FakeRegistrations(self.directory)
@@ -251,6 +253,7 @@ class FakeUnitOfWork(FakeOutbox):
         self.awards = FakeAwards(self.teams)
         self.congress_sessions = FakeCongressSessions(self.unions)
         self.nominations = FakeNominations(self.unions)
+        self.improvements = FakeImprovements(self.unions)
 
     def sharing_store(self) -> "FakeUnitOfWork":
         """A fresh transaction over the same stored rows."""

@@ -29,6 +29,11 @@ NAMES_ZH = {
     "department": "承办部门",
     "answer_deadline": "答复截止时间（answer_deadline）",
     "as_of": "统计时间（as_of）",
+    "the proposal's title": "建议标题",
+    "the proposal's content": "建议内容",
+    "the department concerned": "涉及部门",
+    "the decision note": "采纳意见",
+    "the value note": "经济效益说明",
 }
 
 

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_events.adapters import tables
-from unionfed_events.entrypoints import activities_http, congress_http, congress_rollup_http, me_http
+from unionfed_events.entrypoints import activities_http, congress_http, congress_rollup_http, improvements_http, me_http
 from unionfed_events.service_layer import activity_handlers
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
@@ -28,6 +28,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             activities_http.router,
             congress_http.router,
             congress_rollup_http.router,
+            improvements_http.router,
             me_http.router,
             dead_letters_router(),
         ],

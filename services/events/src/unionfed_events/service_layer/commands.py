@@ -16,13 +16,14 @@ from pydantic import (
 from unionfed_events.domain.activities import check_deadline, check_end
 from unionfed_events.domain.activity_budget import check_one_prizes_line
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule
+from unionfed_events.domain.improvements import MOST_PROPOSERS, ImprovementKind
 from unionfed_events.domain.nominations import Award
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.events import ActivityKind, AwardLevel
 from unionfed_shared.errors import Invalid, field_refusal
-from unionfed_shared.wire_values import PositiveRequestFen, Whole, whole
+from unionfed_shared.wire_values import Day, PositiveRequestFen, Whole, whole
 
 # --- activities ---
 
@@ -193,6 +194,50 @@ class Approve(Command):
 
 class Reject(Command):
     reason: str = Field(min_length=1, max_length=500)
+
+
+# --- rationalization proposals and technical innovations ---
+
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000, pattern=r"\S")]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500, pattern=r"\S")]
+
+
+class FileImprovement(Command):
+    kind: ImprovementKind
+    title: Text
+    content: LongText
+    department: Text  # the department or workshop it concerns
+    proposer_ids: list[uuid.UUID] = Field(min_length=1, max_length=MOST_PROPOSERS)
+    filed_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+
+
+class ValueFigure(Command):
+    """The economic value created (fen), an officer's estimate, with what it rests on."""
+
+    value_fen: NonNegativeFen
+    note: Note
+
+
+class DecideImprovement(Command):
+    adopted: bool
+    decided_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    note: str | None = Field(default=None, max_length=2000)
+    value: ValueFigure | None = Field(default=None, description="The value created, if already known (adopted only)")
+
+    @model_validator(mode="after")
+    def _value_only_if_adopted(self) -> "DecideImprovement":
+        if self.value is not None and not self.adopted:
+            raise field_refusal(
+                "improvement_value_needs_adoption",
+                zh="未采纳的建议不记录经济效益",
+                en="a proposal not adopted has no value created",
+            )
+        return self
+
+
+class ImplementImprovement(Command):
+    implemented_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    value: ValueFigure | None = None
 
 
 # An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).

@@ -2,6 +2,7 @@ from unionfed_events.adapters.activity_repository import ActivityRepository, Bud
 from unionfed_events.adapters.award_repository import AwardRepository, TeamRepository
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
+from unionfed_events.adapters.improvement_repository import ImprovementRepository
 from unionfed_events.adapters.member_inbox import MemberInbox
 from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
@@ -30,6 +31,8 @@ class EventsUnitOfWork(UnitOfWork):
     surveys: SurveyRepository
     nominations: NominationRepository
     congress_rollup: CongressRollupQueries
+    # Workers' participation: rationalization proposals and technical innovations
+    improvements: ImprovementRepository
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -46,3 +49,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.surveys = SurveyRepository(self.session)
         self.nominations = NominationRepository(self.session)
         self.congress_rollup = CongressRollupQueries(self.session)
+        self.improvements = ImprovementRepository(self.session)
