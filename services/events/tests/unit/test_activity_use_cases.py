@@ -2,6 +2,7 @@
 the refusals, what is stored and what is emitted, in milliseconds. The integration tests prove the
 same use cases against PostgreSQL and Kafka."""
 
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -477,3 +478,26 @@ async def test_a_union_groups_member_acts_for_the_grassroots_union_above_the_gro
     with pytest.raises(NotFound) as refused:
         await self_service.my_member(uow, Principal("zhou", Role.MEMBER, "group-1", "city", member_id=str(zhou.id)))
     assert refused.value.code == "member_not_found"
+
+
+@pytest.mark.parametrize("kind", ["labour_competition", "skill_contest"])
+async def test_labour_competitions_and_skill_contests_are_activities_with_results(kind):
+    uow = school()
+    command = CreateActivity(
+        title="数控车工技能比武",
+        kind=kind,
+        starts_at=STARTS,
+        ends_at=STARTS + dt.timedelta(hours=8),
+        registration_deadline=STARTS - dt.timedelta(days=5),
+    )
+    await activities.create(uow, OFFICER, "no1", command)
+    [stored] = uow.activities.rows.values()
+    assert stored.kind == kind
+    # Published as any activity is (the budget holds are another test's business).
+    uow.activities.rows[stored.id] = dataclasses.replace(stored, status="published")
+    winner = player(uow, stored, "王师傅")
+    await results.record_award(
+        uow, OFFICER, stored.id, RecordAward(category="数控车工", level="first", member_id=winner, result="98 分")
+    )
+    [award] = await results.awards(uow, OFFICER, stored.id)
+    assert (award["category"], award["level"], award["result"]) == ("数控车工", "first", "98 分")

@@ -14,7 +14,11 @@ from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, OrgId
 from unionfed_shared.wire_values import Whole, whole
 
-ActivityKind = Literal["sport", "culture", "contest", "trip", "training", "health_check"]
+# labour_competition (劳动竞赛) and skill_contest (技能比武) are activities with results like the others;
+# added values only, and only events reads this field.
+ActivityKind = Literal[
+    "sport", "culture", "contest", "trip", "training", "health_check", "labour_competition", "skill_contest"
+]
 AwardLevel = Literal["first", "second", "third", "excellence"]
 
 

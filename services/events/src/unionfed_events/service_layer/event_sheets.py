@@ -54,6 +54,8 @@ ACTIVITY_KINDS: dict[Language, dict[str, str]] = {
         "trip": "外出活动",
         "training": "培训",
         "health_check": "体检",
+        "labour_competition": "劳动竞赛",
+        "skill_contest": "技能比武",
     },
     "en": {
         "sport": "Sport",
@@ -62,6 +64,8 @@ ACTIVITY_KINDS: dict[Language, dict[str, str]] = {
         "trip": "Trip",
         "training": "Training",
         "health_check": "Health check",
+        "labour_competition": "Labour competition",
+        "skill_contest": "Skill contest",
     },
 }
 ACTIVITY_STATUSES: dict[Language, dict[str, str]] = {
