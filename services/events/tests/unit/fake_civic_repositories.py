@@ -46,6 +46,10 @@ class FakeUnions:
     async def time_zone_of(self, organization_id: str) -> ZoneInfo:
         return business_time.DEFAULT_ZONE
 
+    async def grassroots_unions_under(self, root_id: str) -> list[tuple[str, str]]:
+        found = [o for o in self.organizations.values() if root_id in o.path and o.kind == "grassroots_union"]
+        return [(o.id, o.id) for o in sorted(found, key=lambda o: o.path)]
+
     async def active_members_under(
         self, root_id: str, member_ids: Iterable[uuid.UUID] | None = None
     ) -> list[UnionMember]:

@@ -42,10 +42,6 @@ class FakeImprovements:
         )
         return [i for i in found if after is None or (i.filed_on, i.id) > after][:limit]
 
-    async def unions_under(self, root_id: str) -> list[tuple[str, str]]:
-        found = [o for o in self._unions.organizations.values() if root_id in o.path and o.kind == "grassroots_union"]
-        return [(o.id, o.id) for o in sorted(found, key=lambda o: o.path)]
-
     async def groups_under(self, root_id: str, year: int) -> list[ImprovementGroup]:
         groups: dict[tuple[str, str, str], tuple[int, int]] = {}
         for i in self._under(root_id, year):

@@ -13,10 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_events.adapters.congress_tables import congress_proposals, congress_sessions
 from unionfed_events.adapters.tables import directory
+from unionfed_events.adapters.union_directory import UnionDirectory
 
 orgs = directory.organizations
-# The unions that hold a staff or workers' congress (教代会/职代会); federations and union groups hold none.
-CONGRESS_HOLDERS = "grassroots_union"
 
 
 @dataclass(frozen=True)
@@ -37,12 +36,7 @@ class CongressRollupQueries:
 
     async def unions_under(self, root_id: str) -> list[tuple[str, str]]:
         """(id, name) of the congress-holding unions in the subtree of ``root_id``, itself included, in tree order."""
-        rows = await self.session.execute(
-            select(orgs.c.id, orgs.c.name)
-            .where(any_(orgs.c.path) == root_id, orgs.c.kind == CONGRESS_HOLDERS)
-            .order_by(orgs.c.path)
-        )
-        return [(r.id, r.name) for r in rows]
+        return await UnionDirectory(self.session).grassroots_unions_under(root_id)
 
     async def proposal_groups(self, root_id: str, first_day: dt.date, last_day: dt.date) -> list[ProposalGroup]:
         """Proposals per session and status, for the sessions of the subtree that start between the two days."""

@@ -76,15 +76,6 @@ class ImprovementRepository:
         query = query.order_by(improvements.c.filed_on, improvements.c.id).limit(limit)
         return [improvement_of(row) for row in await self._session.execute(query)]
 
-    async def unions_under(self, root_id: str) -> list[tuple[str, str]]:
-        """(id, name) of the grassroots unions in the subtree of ``root_id``, itself included, in tree order."""
-        rows = await self._session.execute(
-            select(orgs.c.id, orgs.c.name)
-            .where(any_(orgs.c.path) == root_id, orgs.c.kind == "grassroots_union")
-            .order_by(orgs.c.path)
-        )
-        return [(r.id, r.name) for r in rows]
-
     async def groups_under(self, root_id: str, year: int) -> list[ImprovementGroup]:
         """The subtree's proposals filed in the year, counted per union, kind and status (in PostgreSQL)."""
         rows = await self._session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy import any_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_events.adapters.tables import directory
-from unionfed_events.domain.union_directory import Organization, UnionMember
+from unionfed_events.domain.union_directory import GRASSROOTS_UNION, Organization, UnionMember
 
 orgs, members = directory.organizations, directory.members
 
@@ -29,6 +29,15 @@ class UnionDirectory:
 
     async def time_zone_of(self, organization_id: str) -> ZoneInfo:
         return await directory.time_zone_of(self._session, organization_id)
+
+    async def grassroots_unions_under(self, root_id: str) -> list[tuple[str, str]]:
+        """(id, name) of the grassroots unions in the subtree of ``root_id``, itself included, in tree order."""
+        rows = await self._session.execute(
+            select(orgs.c.id, orgs.c.name)
+            .where(any_(orgs.c.path) == root_id, orgs.c.kind == GRASSROOTS_UNION)
+            .order_by(orgs.c.path)
+        )
+        return [(r.id, r.name) for r in rows]
 
     async def active_members_under(
         self, root_id: str, member_ids: Iterable[uuid.UUID] | None = None

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 
 from unionfed_events.domain.congress import clean_text
+from unionfed_events.domain.union_directory import GRASSROOTS_UNION
 from unionfed_shared.errors import Conflict, Invalid
 
 
@@ -110,7 +111,7 @@ class Improvement:
 
 
 def check_filing_union(kind: str | None) -> None:
-    if kind != "grassroots_union":
+    if kind != GRASSROOTS_UNION:
         raise Invalid(
             "improvement_needs_grassroots_union",
             zh="合理化建议和技术革新在基层工会登记",

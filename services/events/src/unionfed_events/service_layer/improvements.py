@@ -167,7 +167,7 @@ async def rollup(
     year = year or (await federation_today(uow, organization_id)).year
     unions = {
         union_id: UnionImprovements(union_id, name, ImprovementFigures(), _kinds())
-        for union_id, name in await uow.improvements.unions_under(organization_id)
+        for union_id, name in await uow.unions.grassroots_unions_under(organization_id)
     }
     total, by_kind = ImprovementFigures(), _kinds()
     for group in await uow.improvements.groups_under(organization_id, year):
