@@ -481,7 +481,31 @@ ROUTES: dict[tuple[str, str], Route] = {
     (EV, "POST /v1/nominations/{nomination_id}/rejection"): Route(
         "", lambda w: {"nomination_id": w["nomination2"]}, parent="F", last=True, body=lambda w: {"reason": "late"}
     ),
-    # Finance: books, money commands, fund requests, reports.
+    (EV, "POST /v1/organizations/{organization_id}/improvements"): Route(
+        "FU",
+        ORG,
+        body=lambda w: {
+            "kind": "innovation",
+            "title": "A jig for the lathe",
+            "content": "Halves the setting-up time.",
+            "department": "machining",
+            "proposer_ids": [w["a2"]],
+        },
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/improvements"): Route("FUA", ORG),
+    (EV, "GET /v1/organizations/{organization_id}/improvement-rollup"): Route("FUA", ORG),
+    (EV, "GET /v1/improvements/{improvement_id}"): Route("FUA", lambda w: {"improvement_id": w["improvement"]}),
+    (EV, "POST /v1/improvements/{improvement_id}/decision"): Route(
+        "FU", lambda w: {"improvement_id": w["improvement"]}, last=True, body=lambda w: {"adopted": True}
+    ),
+    (EV, "POST /v1/improvements/{improvement_id}/value"): Route(
+        "FU",
+        lambda w: {"improvement_id": w["improvement_adopted"]},
+        body=lambda w: {"value_fen": 12_000_00, "note": "estimate"},
+    ),
+    (EV, "POST /v1/improvements/{improvement_id}/implementation"): Route(
+        "FU", lambda w: {"improvement_id": w["improvement_adopted"]}, last=True, body=lambda w: {}
+    ),
     (FI, "GET /v1/organizations/{organization_id}/ledger/balances"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/postings"): Route("FUWA", ORG),
     (FI, "GET /v1/members/{member_id}/dues-account"): Route("FUWA", lambda w: {"member_id": w["a1"]}),

@@ -304,6 +304,26 @@ async def seed(services: dict) -> World:
             )
         )
         w.ids[key] = nomination["id"]
+    for key in ("improvement", "improvement_adopted"):
+        improvement = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/improvements",
+                headers=officer_a,
+                json={
+                    "kind": "rationalization",
+                    "title": "Reuse the cooling water",
+                    "content": "Collect the press shop's cooling water for the washing line.",
+                    "department": "press shop",
+                    "proposer_ids": [w["a1"]],
+                },
+            )
+        )
+        w.ids[key] = improvement["id"]
+    check(
+        await events.post(
+            f"/v1/improvements/{w['improvement_adopted']}/decision", headers=officer_a, json={"adopted": True}
+        )
+    )
 
     # Finance.
     accepted = check(
