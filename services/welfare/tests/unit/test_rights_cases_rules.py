@@ -42,6 +42,12 @@ def test_acceptance_gives_mediation_fifteen_days_by_default_and_the_given_deadli
     assert refused.value.code == "rights_case_deadline_before_stage"
 
 
+def test_a_date_whose_default_deadline_falls_off_the_calendar_is_refused():
+    with pytest.raises(Invalid) as refused:
+        accepted(on=dt.date(9999, 12, 31))
+    assert refused.value.code == "rights_case_date_out_of_range"
+
+
 def test_a_case_moves_forward_through_mediation_to_its_closing_with_what_was_recovered():
     case = accepted()
     entry = move(case, "mediation", dt.date(2026, 11, 12))

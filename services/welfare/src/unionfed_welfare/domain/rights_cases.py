@@ -185,7 +185,15 @@ class RightsCase:
 def stage_deadline(stage: str, entered_on: dt.date, asked: dt.date | None) -> dt.date | None:
     if asked is None:
         days = DEFAULT_DAYS.get(stage)
-        return entered_on + dt.timedelta(days=days) if days is not None else None
+        if days is None:
+            return None
+        if entered_on > dt.date.max - dt.timedelta(days=days):
+            raise Invalid(
+                "rights_case_date_out_of_range",
+                zh=f"{STAGES[stage]}日期（{entered_on}）超出可用范围",
+                en=f"the {stage} date ({entered_on}) is out of range",
+            )
+        return entered_on + dt.timedelta(days=days)
     if asked < entered_on:
         raise Invalid(
             "rights_case_deadline_before_stage",
