@@ -231,6 +231,34 @@ ROUTES: dict[tuple[str, str], Route] = {
         body=lambda w: {"closed_on": "2026-11-01", "reason": "better"},
         last=True,
     ),
+    # Rights cases: every officer and auditor in scope reads them; only the handler (the matrix's
+    # welfare officer opened A's case) and federation admins move them; only admins hand them over.
+    (WF, "POST /v1/organizations/{organization_id}/rights-cases"): Route(
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "employer_name": "某某物流有限公司",
+            "workers": [{"member_id": w["a2"]}],
+            "claim_kind": "labour_contract",
+            "claimed_fen": 500000,
+            "accepted_on": "2026-11-12",
+        },
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/rights-cases"): Route("FUWA", ORG),
+    (WF, "GET /v1/organizations/{organization_id}/rights-cases/statistics"): Route(
+        "FUWA", ORG, query=lambda w: {"from": "2026-11-01", "to": "2026-11-30"}
+    ),
+    (WF, "GET /v1/rights-cases/{case_id}"): Route("FUWA", lambda w: {"case_id": w["rights_case"]}),
+    (WF, "POST /v1/rights-cases/{case_id}/stages"): Route(
+        "FW",
+        lambda w: {"case_id": w["rights_case"]},
+        body=lambda w: {"stage": "mediation", "on": "2026-11-12"},
+        last=True,
+        notes="the first allowed call moves the case; the others are answered 409 stage backward",
+    ),
+    (WF, "POST /v1/rights-cases/{case_id}/handler"): Route(
+        "F", lambda w: {"case_id": w["rights_case"]}, body=lambda w: {"handled_by": "welfare_officer-1"}
+    ),
     (WF, "PUT /v1/federations/{federation_id}/visit-policy"): Route(
         "F", FED, federation=True, body=lambda w: {"amounts_fen": {"hospitalised": 50000}, "yearly_cap_fen": 1000000}
     ),

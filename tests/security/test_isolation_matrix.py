@@ -20,13 +20,15 @@ from fastapi.routing import APIRoute
 from tests.pytest_infra import bearer
 from tests.security.conftest import fingerprint
 from tests.security.matrix import PUBLIC, ROLE_LETTERS, ROUTES, SCOPES, TESTED_ELSEWHERE, WRITES, Route, ghost
-from tests.security.world import CAUSE_DETAIL, HARDSHIP_MARKERS, seed
+from tests.security.world import CAUSE_DETAIL, HARDSHIP_MARKERS, WORKER_NAME, seed
 from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
 
 ROLES = tuple(Role(v) for v in ROLE_LETTERS.values())
 DETAIL_ROLES = {Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.AUDITOR}
+# A's rights case is handled by the welfare officer's subject; admins and auditors read its workers too.
+CASE_DETAIL_ROLES = {Role.WELFARE_OFFICER, Role.FEDERATION_ADMIN, Role.AUDITOR}
 HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 CONCURRENCY = 4
 OPERATIONS = {"/healthz", "/readyz", "/asyncapi.json"}  # unauthenticated by design, no tenant data
@@ -305,3 +307,19 @@ def test_hardship_details_only_to_welfare_union_officers_and_auditors(matrix):
         )
         if c.allowed and not should:
             assert json.loads(c.answer.body)["details_visible"] is False and "pseudonym" in c.answer.body
+
+
+def test_rights_case_workers_only_to_the_handler_admins_and_auditors(matrix):
+    leaks = [c for c in matrix.cases if c.answer and WORKER_NAME in c.answer.body]
+    assert not [
+        f"{c.method} {c.path}: {c.role.value} for {c.scope}"
+        for c in leaks
+        if not (c.role in CASE_DETAIL_ROLES and c.scope in ("own", "parent"))
+    ]
+    reads = [c for c in matrix.cases if c.path == "/v1/rights-cases/{case_id}" and c.method == "GET"]
+    for c in reads:
+        sees = WORKER_NAME in c.answer.body
+        should = c.role in CASE_DETAIL_ROLES and c.scope in ("own", "parent")
+        assert sees == should, f"{c.role.value} for {c.scope}: {c.answer.status} {c.answer.body[:300]}"
+        if c.allowed and not should:  # the union officer of A: the case, its workers by pseudonym
+            assert json.loads(c.answer.body)["details_visible"] is False and "劳动者-" in c.answer.body

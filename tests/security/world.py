@@ -19,6 +19,8 @@ CAUSE_DETAIL = f"SECRET-CAUSE-{SECRET} leukaemia"
 FAMILY = f"SECRET-FAMILY-{SECRET} spouse unemployed"
 DOCUMENT = f"SECRET-DOC-{SECRET}.pdf"
 HARDSHIP_MARKERS = (f"SECRET-CAUSE-{SECRET}", f"SECRET-FAMILY-{SECRET}", f"SECRET-DOC-{SECRET}")
+# A non-member worker of A's rights case: their name reaches only the case's handler, admins and auditors.
+WORKER_NAME = f"SECRET-WORKER-{SECRET}"
 
 
 @dataclass
@@ -152,6 +154,21 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["hardship"] = hardship["id"]
+    rights_case = check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/rights-cases",
+            headers=welfare_a,  # the case's handler: the matrix's welfare officer has the same subject
+            json={
+                "employer_name": "某某建材有限公司",
+                "workers": [{"member_id": w["a1"]}, {"name": WORKER_NAME, "phone": "13800000000"}],
+                "claim_kind": "wage_arrears",
+                "claimed_fen": 1260000,
+                "accepted_on": "2026-11-10",
+                "rights_week": "2026-11",
+            },
+        )
+    )
+    w.ids["rights_case"] = rights_case["id"]
     for key in ("grant", "grant2"):
         grant = check(
             await welfare.post(

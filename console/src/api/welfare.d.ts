@@ -519,6 +519,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/rights-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rights cases of the organization's subtree, by acceptance */
+        get: operations["cases_v1_organizations__organization_id__rights_cases_get"];
+        put?: never;
+        /** Accept a workers' rights case (受理) */
+        post: operations["open_case_v1_organizations__organization_id__rights_cases_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/rights-cases/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases accepted in a period: by claim kind, closed, in time, referred, recovered, workers helped */
+        get: operations["statistics_v1_organizations__organization_id__rights_cases_statistics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/welfare-campaigns": {
         parameters: {
             query?: never;
@@ -551,6 +586,57 @@ export interface paths {
         get: operations["welfare_report_v1_organizations__organization_id__welfare_report_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rights-cases/{case_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Case */
+        get: operations["case_v1_rights_cases__case_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rights-cases/{case_id}/handler": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the case to another officer (federation admins) */
+        post: operations["hand_over_v1_rights_cases__case_id__handler_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/rights-cases/{case_id}/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the case forward: mediation, closed, arbitration or litigation */
+        post: operations["move_case_v1_rights_cases__case_id__stages_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -757,6 +843,57 @@ export interface components {
         CancelGrant: {
             /** Reason */
             reason: string;
+        };
+        /** CaseStageOut */
+        CaseStageOut: {
+            /** Created At */
+            created_at: string | null;
+            /** Deadline On */
+            deadline_on: string | null;
+            /**
+             * Entered On
+             * Format: date
+             */
+            entered_on: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Moved By */
+            moved_by: string;
+            /** Note */
+            note: string;
+            /** Stage */
+            stage: string;
+        };
+        /**
+         * CaseWorker
+         * @description A member from the directory by id, or a non-member by name and phone.
+         */
+        CaseWorker: {
+            /** Member Id */
+            member_id?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+        };
+        /**
+         * CaseWorkerOut
+         * @description A worker of the case; name, phone and member id only for those who may read details.
+         */
+        CaseWorkerOut: {
+            /** Is Member */
+            is_member: boolean;
+            /** Member Id */
+            member_id?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Pseudonym */
+            pseudonym: string;
         };
         /** ClaimOut */
         ClaimOut: {
@@ -1221,6 +1358,32 @@ export interface components {
             /** Total Fen */
             total_fen: number;
         };
+        /** HandRightsCase */
+        HandRightsCase: {
+            /** Handled By */
+            handled_by: string;
+        };
+        /** MoveRightsCase */
+        MoveRightsCase: {
+            /** Deadline On */
+            deadline_on?: string | null;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** On */
+            on?: string | null;
+            /** Outcome */
+            outcome?: string | null;
+            /** Recovered Fen */
+            recovered_fen?: number | null;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "mediation" | "arbitration" | "litigation" | "closed";
+        };
         /** NotPaid */
         NotPaid: {
             /** Display Name */
@@ -1271,6 +1434,33 @@ export interface components {
              * Format: date
              */
             opened_on: string;
+        };
+        /** OpenRightsCase */
+        OpenRightsCase: {
+            /** Accepted On */
+            accepted_on?: string | null;
+            /**
+             * Claim Kind
+             * @enum {string}
+             */
+            claim_kind: "wage_arrears" | "labour_contract" | "work_injury" | "other";
+            /** Claimed Fen */
+            claimed_fen: number;
+            /** Deadline On */
+            deadline_on?: string | null;
+            /** Employer Credit Code */
+            employer_credit_code?: string | null;
+            /** Employer Name */
+            employer_name: string;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /** Rights Week */
+            rights_week?: string | null;
+            /** Workers */
+            workers: components["schemas"]["CaseWorker"][];
         };
         /** Page[AuditEntry] */
         Page_AuditEntry_: {
@@ -1556,6 +1746,110 @@ export interface components {
              * Format: date
              */
             reviewed_on: string;
+        };
+        /** RightsCaseOut */
+        RightsCaseOut: {
+            /**
+             * Accepted On
+             * Format: date
+             */
+            accepted_on: string;
+            /** Claim Kind */
+            claim_kind: string;
+            /** Claim Kind Label */
+            claim_kind_label: string;
+            /** Claimed Fen */
+            claimed_fen: number;
+            /** Closed In Time */
+            closed_in_time: boolean;
+            /** Closed On */
+            closed_on: string | null;
+            /** Created At */
+            created_at: string | null;
+            /**
+             * Deadline On
+             * Format: date
+             */
+            deadline_on: string;
+            /** Details Visible */
+            details_visible: boolean;
+            /** Employer Credit Code */
+            employer_credit_code: string | null;
+            /** Employer Name */
+            employer_name: string;
+            /** Federation Id */
+            federation_id: string;
+            /** Handled By */
+            handled_by: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Opened By */
+            opened_by: string;
+            /** Organization Id */
+            organization_id: string;
+            /** Outcome */
+            outcome: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Recovered Fen */
+            recovered_fen: number;
+            /** Referred On */
+            referred_on: string | null;
+            /** Rights Week */
+            rights_week: string | null;
+            /** Stage */
+            stage: string;
+            /** Stage Label */
+            stage_label: string;
+            /** Stages */
+            stages?: components["schemas"]["CaseStageOut"][] | null;
+            /** Updated At */
+            updated_at: string | null;
+            /** Workers */
+            workers: components["schemas"]["CaseWorkerOut"][];
+        };
+        /**
+         * RightsCaseStatistics
+         * @description The cases the subtree accepted in the period, each counted with its acceptance.
+         */
+        RightsCaseStatistics: {
+            /** By Claim Kind */
+            by_claim_kind: {
+                [key: string]: number;
+            };
+            /** By Rights Week */
+            by_rights_week: {
+                [key: string]: number;
+            };
+            /** Claimed Fen */
+            claimed_fen: number;
+            /** Closed */
+            closed: number;
+            /** Closed In Time */
+            closed_in_time: number;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Opened */
+            opened: number;
+            /** Organization Id */
+            organization_id: string;
+            /** Recovered Fen */
+            recovered_fen: number;
+            /** Referred */
+            referred: number;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Workers Helped */
+            workers_helped: number;
         };
         /** SameOccasion */
         SameOccasion: {
@@ -4195,6 +4489,243 @@ export interface operations {
             };
         };
     };
+    cases_v1_organizations__organization_id__rights_cases_get: {
+        parameters: {
+            query?: {
+                rights_week?: string | null;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    open_case_v1_organizations__organization_id__rights_cases_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OpenRightsCase"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    statistics_v1_organizations__organization_id__rights_cases_statistics_get: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseStatistics"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_campaigns_v1_organizations__organization_id__welfare_campaigns_get: {
         parameters: {
             query?: never;
@@ -4406,6 +4937,263 @@ export interface operations {
             };
             /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_v1_rights_cases__case_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hand_over_v1_rights_cases__case_id__handler_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HandRightsCase"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_case_v1_rights_cases__case_id__stages_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveRightsCase"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsCaseOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,19 @@
 """The figures of the welfare report, as the database counts them per union (no I/O)."""
 
+import datetime as dt
 from dataclasses import dataclass
+
+from unionfed_shared.errors import Invalid
+
+
+def require_period(start: dt.date, end: dt.date) -> None:
+    """A statistics period runs forward: the welfare report's, the rights cases'."""
+    if end < start:
+        raise Invalid(
+            "period_reversed",
+            zh=f"统计期间的结束日期（{end}）早于开始日期（{start}）",
+            en=f"the period ends ({end}) before it starts ({start})",
+        )
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from unionfed_welfare.adapters import tables
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
-from unionfed_welfare.entrypoints import campaigns_http, grants_http
+from unionfed_welfare.entrypoints import campaigns_http, grants_http, rights_http
 from unionfed_welfare.service_layer import campaigns, grants, greetings, money
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
@@ -35,7 +35,13 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
         idempotency_keys=tables.idempotency_keys,
         uow_class=WelfareUnitOfWork,
         handlers={**tables.directory.handlers(), MoneyRequestSettledV1: finance_answers},
-        routers=[tables.directory.router("welfare"), grants_http.router, campaigns_http.router, dead_letters_router()],
+        routers=[
+            tables.directory.router("welfare"),
+            grants_http.router,
+            campaigns_http.router,
+            rights_http.router,
+            dead_letters_router(),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("welfare"),
     )

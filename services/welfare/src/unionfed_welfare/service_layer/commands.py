@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.donations import DriveCode
@@ -15,6 +15,7 @@ from unionfed_welfare.domain.donations import ANONYMOUS, donor_label
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.greetings import FESTIVALS, Eligibility, Festival
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.domain.rights_cases import CLAIM_KINDS, STAGES
 
 # --- grants, hardship and greetings ---
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:  # a type checker cannot evaluate these calls: to it they are 
     VisitType = str
     HardshipLevel = str
     HardshipCause = str
+    ClaimKind = str
+    CaseStage = str
 else:
     Fen = whole(ge=0, le=10**12)
     PositiveFen = whole(gt=0, le=10**12)
@@ -33,6 +36,8 @@ else:
     VisitType = Literal[tuple(VISIT_TYPES)]
     HardshipLevel = Literal[tuple(LEVELS)]
     HardshipCause = Literal[tuple(CAUSES)]
+    ClaimKind = Literal[tuple(CLAIM_KINDS)]
+    CaseStage = Literal[tuple(s for s in STAGES if s != "accepted")]  # a case is accepted when opened
 
 
 class OpenFile(Command):
@@ -179,3 +184,65 @@ class RecordDonation(Command):
 class Disburse(Command):
     amount_fen: PositiveRequestFen
     paid_on: dt.date
+
+
+# --- workers' rights cases ---
+
+# The unified social credit code (统一社会信用代码): 18 characters, no I, O, S, V or Z.
+# Upper-cased before the check (a BeforeValidator listed last runs first), so codes match later.
+CreditCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
+RightsWeek = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+
+
+class CaseWorker(Command):
+    """A member from the directory by id, or a non-member by name and phone."""
+
+    member_id: uuid.UUID | None = None
+    name: Name | None = None
+    phone: Phone | None = None
+
+    @model_validator(mode="after")
+    def _member_or_named(self) -> "CaseWorker":
+        if self.member_id is not None and (self.name is not None or self.phone is not None):
+            raise field_refusal(
+                "rights_case_worker_ambiguous",
+                zh="会员只填会员编号；非会员填写姓名和电话",
+                en="a member is given by member_id alone; a non-member by name and phone",
+            )
+        if self.member_id is None and (self.name is None or self.phone is None):
+            raise field_refusal(
+                "rights_case_worker_unnamed",
+                zh="请填写会员编号，或非会员的姓名和电话",
+                en="give a member_id, or a non-member's name and phone",
+            )
+        return self
+
+
+class OpenRightsCase(Command):
+    employer_name: Name
+    employer_credit_code: CreditCode | None = None
+    workers: list[CaseWorker] = Field(min_length=1, max_length=200)
+    claim_kind: ClaimKind
+    claimed_fen: Fen
+    accepted_on: Day | None = None  # today in the federation's zone when left out
+    deadline_on: Day | None = None  # acceptance + 15 days when left out
+    rights_week: RightsWeek | None = None
+    note: Text = ""
+
+
+class MoveRightsCase(Command):
+    stage: CaseStage
+    on: Day | None = None  # today in the federation's zone when left out
+    deadline_on: Day | None = None  # the stage's default when left out
+    recovered_fen: Fen | None = None  # the total recovered so far; may exceed the claim
+    outcome: Text | None = None
+    note: Text = ""
+
+
+class HandRightsCase(Command):
+    handled_by: Name

@@ -6,6 +6,7 @@ from unionfed_welfare.adapters.grant_repository import GrantRepository, VisitPol
 from unionfed_welfare.adapters.greeting_repository import GreetingRepository
 from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
+from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -22,6 +23,7 @@ class WelfareUnitOfWork(UnitOfWork):
     drives: DriveRepository
     greetings: GreetingRepository
     welfare_report: WelfareReportRepository
+    rights_cases: RightsCaseRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -34,3 +36,4 @@ class WelfareUnitOfWork(UnitOfWork):
         self.drives = DriveRepository(self.session)
         self.greetings = GreetingRepository(self.session)
         self.welfare_report = WelfareReportRepository(self.session)
+        self.rights_cases = RightsCaseRepository(self.session)

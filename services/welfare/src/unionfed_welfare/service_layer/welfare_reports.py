@@ -8,9 +8,9 @@ the ledger's welfare expense (5101) shows for the same dates.
 import datetime as dt
 
 from unionfed_shared.auth import Principal
-from unionfed_shared.errors import Invalid
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import LEVELS
+from unionfed_welfare.domain.welfare_report import require_period
 from unionfed_welfare.service_layer.grants import READERS
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
@@ -22,12 +22,7 @@ async def report(
 ) -> dict:
     await uow.directory.require_in_scope(principal, organization_id)
     principal.require_role(*READERS)
-    if end < start:
-        raise Invalid(
-            "period_reversed",
-            zh=f"统计期间的结束日期（{end}）早于开始日期（{start}）",
-            en=f"the period ends ({end}) before it starts ({start})",
-        )
+    require_period(start, end)
     rows: dict[tuple[str, str], dict] = {}
 
     def row(org: str, visit_type: str) -> dict:
