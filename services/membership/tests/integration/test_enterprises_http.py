@@ -15,6 +15,7 @@ from unionfed_membership.adapters.tables import organizations, outbox
 from unionfed_membership.domain.enterprises import credit_code_check_character
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, founding
+from unionfed_shared import business_time
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.http import create_app
@@ -96,7 +97,7 @@ async def test_register_found_sign_renew_and_roll_up(street):
     with_union = await api.get(f"/v1/organizations/{street_id}/enterprises", params={"union": "with"}, headers=admin)
     assert [e["name"] for e in with_union.json()] == ["甲公司"]
 
-    today = dt.date.today()
+    today = business_time.today(business_time.DEFAULT_ZONE)
     wage = {
         "kind": "wage",
         "employer_party": "甲公司",
@@ -199,7 +200,7 @@ async def test_bad_input_is_a_problem_with_a_stable_code_and_writes_nothing(stre
         headers=admin,
     )
     assert twice.status_code == 409 and twice.json()["code"] == "credit_code_already_registered"
-    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    future = (business_time.today(business_time.DEFAULT_ZONE) + dt.timedelta(days=3)).isoformat()
     union = await api.post(
         f"/v1/enterprises/{jia['id']}/union",
         json={"union_id": unique("u"), "union_name": "x", "founded_on": future},
