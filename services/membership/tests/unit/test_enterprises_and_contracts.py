@@ -273,3 +273,21 @@ def test_rollup_counts_rates_over_enterprises_with_a_union_and_with_twenty_plus_
     assert kinds["any"].among_with_union == Rate(3, 3) and kinds["any"].among_twenty_plus == Rate(2, 3)
     assert kinds["any"].workers_covered == 100 + 30 + 4
     assert Rate(0, 0).per_mille is None
+
+
+def test_a_term_at_the_calendars_end_is_checked_not_a_crash():
+    firm = Enterprise.register("street", "x", HUAWEI, 10).union_founded("u", dt.date(2026, 1, 1), TODAY)
+    signed = CollectiveContract.sign(
+        firm,
+        kind="wage",
+        employer_party="e",
+        union_party="u",
+        signed_on=TODAY,
+        valid_from=dt.date(9998, 6, 1),
+        valid_until=dt.date(9999, 12, 31),
+        workers_covered=10,
+        negotiation=None,
+        filed_on=None,
+        today=TODAY,
+    )
+    assert signed.valid_until == dt.date(9999, 12, 31)

@@ -162,6 +162,8 @@ class CollectiveContract:
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max  # no term can reach past the calendar's end anyway
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
