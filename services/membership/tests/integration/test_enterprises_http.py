@@ -200,10 +200,11 @@ async def test_bad_input_is_a_problem_with_a_stable_code_and_writes_nothing(stre
         headers=admin,
     )
     assert twice.status_code == 409 and twice.json()["code"] == "credit_code_already_registered"
+    refused_union = unique("refused-union")
     future = (business_time.today(business_time.DEFAULT_ZONE) + dt.timedelta(days=3)).isoformat()
     union = await api.post(
         f"/v1/enterprises/{jia['id']}/union",
-        json={"union_id": unique("u"), "union_name": "x", "founded_on": future},
+        json={"union_id": refused_union, "union_name": "x", "founded_on": future},
         headers=admin,
     )
     assert union.status_code == 422 and union.json()["code"] == "founding_date_in_future"
@@ -237,4 +238,6 @@ async def test_bad_input_is_a_problem_with_a_stable_code_and_writes_nothing(stre
         await count(runtime, collective_contracts),
         await count(runtime, outbox),
     )
-    assert after == (before[0] + 1, before[1], before[2])  # only the one good registration
+    assert after == (before[0] + 1, before[1])  # only the one good registration
+    async with runtime.session_factory() as session:
+        assert await session.scalar(select(organizations.c.id).where(organizations.c.id == refused_union)) is None
