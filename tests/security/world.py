@@ -121,7 +121,7 @@ async def seed(services: dict) -> World:
     # The register of enterprises F keeps: one with a union and a contract, one without a union.
     from unionfed_membership.domain.enterprises import credit_code_check_character
 
-    codes = [f"91310115MA1K3Z{n:03d}" for n in range(3)]
+    codes = [f"91310115MA1K3W{n:03d}" for n in range(3)]
     codes = [c + credit_code_check_character(c) for c in codes]
     w.ids["credit_code_2"] = codes[2]
     for key, name, code in (("enterprise", "甲公司", codes[0]), ("enterprise_without_union", "丙公司", codes[1])):
