@@ -95,6 +95,21 @@ def _csv(w) -> dict:
 M, WF, EV, FI = "membership", "welfare", "events", "finance"
 ORG = lambda w: {"organization_id": w.a}  # noqa: E731
 FED = lambda w: {"federation_id": w.fed}  # noqa: E731
+STREET = lambda w: {"organization_id": w.fed}  # noqa: E731
+ENTERPRISE = lambda w: {"enterprise_id": w["enterprise"]}  # noqa: E731
+
+
+def _contract(kind: str) -> dict:
+    return {
+        "kind": kind,
+        "employer_party": "甲公司",
+        "union_party": "甲公司工会",
+        "signed_on": "2026-01-01",
+        "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "workers_covered": 40,
+    }
+
 
 # Routes whose isolation is proven by their own tests, with what the matrix's world lacks: the
 # accounts of a subtree against a real Keycloak (above, beside and missing organizations answer alike;
@@ -210,6 +225,46 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "GET /v1/organizations/{organization_id}/roster"): Route("FU", ORG, query=lambda w: {"format": "csv"}),
     (M, "PUT /v1/organizations/{organization_id}/staff-count"): Route("FU", ORG, body=lambda w: {"staff_count": 40}),
     (M, "GET /v1/organizations/{organization_id}/membership-report"): Route("FUA", ORG),
+    # The street federation's register of enterprises and their collective contracts: kept by a
+    # federation-level organization (here F), written by its administrators, read by them and its
+    # auditors; the unions below see none of it.
+    (M, "POST /v1/organizations/{organization_id}/enterprises"): Route(
+        "F",
+        STREET,
+        federation=True,
+        body=lambda w: {"name": "乙公司", "credit_code": w["credit_code_2"], "workers": 30},
+    ),
+    (M, "GET /v1/organizations/{organization_id}/enterprises"): Route("FA", STREET, federation=True),
+    (M, "GET /v1/organizations/{organization_id}/enterprises/should-found"): Route("FA", STREET, federation=True),
+    (M, "GET /v1/organizations/{organization_id}/union-foundings"): Route(
+        "FA", STREET, federation=True, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts/expiring"): Route(
+        "FA", STREET, federation=True, query=lambda w: {"within_days": 30}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts/rollup"): Route("FA", STREET, federation=True),
+    (M, "GET /v1/enterprises/{enterprise_id}"): Route("FA", ENTERPRISE, federation=True),
+    (M, "PATCH /v1/enterprises/{enterprise_id}"): Route(
+        "F", ENTERPRISE, federation=True, body=lambda w: {"workers": 41}
+    ),
+    (M, "POST /v1/enterprises/{enterprise_id}/union"): Route(
+        "F",
+        lambda w: {"enterprise_id": w["enterprise_without_union"]},
+        federation=True,
+        body=lambda w: {"union_id": unique("secent-union"), "union_name": "丙公司工会", "founded_on": "2026-03-08"},
+        last=True,
+    ),
+    (M, "GET /v1/enterprises/{enterprise_id}/collective-contracts"): Route("FA", ENTERPRISE, federation=True),
+    (M, "POST /v1/enterprises/{enterprise_id}/collective-contracts"): Route(
+        "F", ENTERPRISE, federation=True, body=lambda w: _contract("women_workers")
+    ),
+    (M, "POST /v1/collective-contracts/{contract_id}/renewal"): Route(
+        "F",
+        lambda w: {"contract_id": w["contract"]},
+        federation=True,
+        body=lambda w: {**_contract("comprehensive"), "valid_from": "2027-01-01", "valid_until": "2027-12-31"},
+        last=True,
+    ),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(

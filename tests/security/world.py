@@ -120,6 +120,45 @@ async def seed(services: dict) -> World:
     w.ids["change"] = change["change"]["id"]
     await pump.drain()
 
+    # The register of enterprises F keeps: one with a union and a contract, one without a union.
+    from unionfed_membership.domain.enterprises import credit_code_check_character
+
+    codes = [f"91310115MA1K3W{n:03d}" for n in range(3)]
+    codes = [c + credit_code_check_character(c) for c in codes]
+    w.ids["credit_code_2"] = codes[2]
+    for key, name, code in (("enterprise", "甲公司", codes[0]), ("enterprise_without_union", "丙公司", codes[1])):
+        registered = check(
+            await membership.post(
+                f"/v1/organizations/{w.fed}/enterprises",
+                headers=admin,
+                json={"name": name, "credit_code": code, "workers": 40},
+            )
+        )
+        w.ids[key] = registered["id"]
+    check(
+        await membership.post(
+            f"/v1/enterprises/{w['enterprise']}/union",
+            headers=admin,
+            json={"union_id": unique("secent-union"), "union_name": "甲公司工会", "founded_on": "2026-03-08"},
+        )
+    )
+    contract = check(
+        await membership.post(
+            f"/v1/enterprises/{w['enterprise']}/collective-contracts",
+            headers=admin,
+            json={
+                "kind": "comprehensive",
+                "employer_party": "甲公司",
+                "union_party": "甲公司工会",
+                "signed_on": "2026-01-01",
+                "valid_from": "2026-01-01",
+                "valid_until": "2026-12-31",
+                "workers_covered": 40,
+            },
+        )
+    )
+    w.ids["contract"] = contract["id"]
+
     # Welfare.
     check(
         await welfare.put(

@@ -8,6 +8,7 @@ so a test sees both what changed and what would have been published.
 import dataclasses
 import uuid
 
+from services.membership.tests.unit.fake_enterprises import FakeCollectiveContracts, FakeEnterprises
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -94,3 +95,9 @@ class FakeUnitOfWork(FakeOutbox):
     scheduled_changes: FakeScheduledChanges = dataclasses.field(default_factory=FakeScheduledChanges)
     committees: FakeCommittees = dataclasses.field(default_factory=FakeCommittees)
     dues: FakeDues = dataclasses.field(default_factory=FakeDues)
+    enterprises: FakeEnterprises = dataclasses.field(init=False)
+    collective_contracts: FakeCollectiveContracts = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.enterprises = FakeEnterprises(self.organizations.rows)
+        self.collective_contracts = FakeCollectiveContracts(self.enterprises)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_membership.adapters import tables
-from unionfed_membership.entrypoints import accounts_http, me_http, roster_http
+from unionfed_membership.entrypoints import accounts_http, enterprises_http, me_http, roster_http
 from unionfed_membership.entrypoints.http import router
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
@@ -23,7 +23,14 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
         idempotency_keys=tables.idempotency_keys,
         uow_class=MembershipUnitOfWork,
         handlers={},
-        routers=[router, roster_http.router, accounts_http.router, me_http.router, dead_letters_router()],
+        routers=[
+            router,
+            roster_http.router,
+            accounts_http.router,
+            me_http.router,
+            enterprises_http.router,
+            dead_letters_router(),
+        ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("membership"),
     )

@@ -11,7 +11,7 @@ from unionfed_shared import business_time
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector, TimeZoneName
-from unionfed_shared.wire_values import PositiveRequestFen, whole
+from unionfed_shared.wire_values import Day, PositiveRequestFen, whole
 
 
 class FoundFederation(Command):
@@ -87,3 +87,56 @@ class RecordDuesPayment(Command):
     member_id: uuid.UUID
     period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
     amount_fen: PositiveRequestFen = Field(description="Integer fen (1 yuan = 100 fen)", examples=[2150])
+
+
+if TYPE_CHECKING:  # as NonNegativeFen above
+    WorkerCount = int
+    CoveredWorkers = int
+    NegotiationRounds = int
+    WageIncreasePerMille = int
+else:
+    WorkerCount = whole(ge=0, le=10_000_000)
+    CoveredWorkers = whole(ge=1, le=10_000_000)
+    NegotiationRounds = whole(ge=1, le=100)
+    WageIncreasePerMille = whole(ge=-1000, le=10_000)
+
+
+class RegisterEnterprise(Command):
+    name: str = Field(min_length=1, max_length=200)
+    # Checked by the domain (GB 32100 check character) so the refusal names the rule.
+    credit_code: str = Field(max_length=40, description="统一社会信用代码, 18 characters (GB 32100-2015)")
+    workers: WorkerCount = Field(description="职工人数")
+
+
+class EditEnterprise(Command):
+    workers: WorkerCount = Field(description="职工人数")
+
+
+class FoundEnterpriseUnion(Command):
+    """建会: the grassroots union founded in the enterprise, registered in the tree under the
+    organization that registers the enterprise."""
+
+    union_id: OrgId
+    union_name: str = Field(min_length=1, max_length=200)
+    founded_on: Day = Field(description="The founding date, a business date not after today")
+
+
+class NegotiationRecord(Command):
+    """工资集体协商: rounds held and the wage increase agreed, in whole per-mille (35 = 3.5 %)."""
+
+    rounds: NegotiationRounds
+    wage_increase_per_mille: WageIncreasePerMille | None = None
+
+
+class SignCollectiveContract(Command):
+    kind: Literal["comprehensive", "wage", "women_workers"] = Field(
+        description="comprehensive 综合性, wage 工资专项, women_workers 女职工权益保护专项"
+    )
+    employer_party: str = Field(min_length=1, max_length=200)
+    union_party: str = Field(min_length=1, max_length=200)
+    signed_on: Day
+    valid_from: Day
+    valid_until: Day
+    workers_covered: CoveredWorkers
+    negotiation: NegotiationRecord | None = None
+    filed_on: Day | None = Field(default=None, description="备案 date with the labour administration")

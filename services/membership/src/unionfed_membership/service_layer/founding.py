@@ -35,6 +35,16 @@ async def found_federation(
 async def register_organization(
     uow: MembershipUnitOfWork, principal: Principal, command: commands.RegisterOrganization
 ) -> Organization:
+    organization = await stage_organization(uow, principal, command)
+    await uow.commit()
+    return organization
+
+
+async def stage_organization(
+    uow: MembershipUnitOfWork, principal: Principal, command: commands.RegisterOrganization
+) -> Organization:
+    """Register an organization and stage its event, without committing: the caller's transaction
+    (registering it, or founding an enterprise's union) commits both."""
     parent = await organization_in_scope(uow, principal, command.parent_id)
     principal.require_role(Role.FEDERATION_ADMIN)
     # A move rewriting the parent's path must not interleave with founding a child under it.
@@ -49,7 +59,6 @@ async def register_organization(
     organization = parent.found_child(command.id, command.name, command.kind, sector=command.sector)
     await uow.organizations.add(organization)
     uow.emit(_registered(organization))
-    await uow.commit()
     return organization
 
 

@@ -1,4 +1,5 @@
 from unionfed_membership.adapters import pii
+from unionfed_membership.adapters.enterprise_repository import CollectiveContractRepository, EnterpriseRepository
 from unionfed_membership.adapters.repository import (
     CommitteeRepository,
     DuesRepository,
@@ -21,6 +22,8 @@ class MembershipUnitOfWork(UnitOfWork):
     dues_collection: DuesStore
     roster: RosterQueries
     membership_report: ReportQueries
+    enterprises: EnterpriseRepository
+    collective_contracts: CollectiveContractRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -32,3 +35,5 @@ class MembershipUnitOfWork(UnitOfWork):
         self.dues_collection = DuesStore(self.session)
         self.roster = RosterQueries(self.session)
         self.membership_report = ReportQueries(self.session)
+        self.enterprises = EnterpriseRepository(self.session)
+        self.collective_contracts = CollectiveContractRepository(self.session)
