@@ -10,14 +10,15 @@ from unionfed_welfare.domain import greetings as rules
 from unionfed_welfare.service_layer.commands import CreateGreeting
 
 
-def member(**overrides) -> dict:
-    return {"id": uuid.uuid4(), "organization_id": "school-1", "gender": "female", "status": "active", **overrides}
+def member(path=("county", "school-1"), **overrides) -> rules.MemberStanding:
+    fields = {"organization_id": "school-1", "gender": "female", "status": "active", **overrides}
+    return rules.MemberStanding(uuid.uuid4(), organization_path=list(path), **fields)
 
 
 def test_women_staff_only_for_womens_day():
     women = rules.Eligibility(gender="female", statuses=["active"])
-    assert women.refusal(member(), ["county", "school-1"], "county") is None
-    assert women.refusal(member(gender="male"), ["county", "school-1"], "county") == (
+    assert women.refusal_of(member(), "county") is None
+    assert women.refusal_of(member(gender="male"), "county") == (
         "本次只面向女会员",
         "the batch is for female members only",
     )
@@ -25,20 +26,20 @@ def test_women_staff_only_for_womens_day():
 
 def test_a_member_who_left_or_moved_out_of_scope_is_refused_with_the_reason():
     active = rules.Eligibility()
-    assert active.refusal(member(status="left"), ["county", "school-1"], "county") == (
+    assert active.refusal_of(member(status="left"), "county") == (
         "会员状态为已离会，本次只面向在职会员",
         "status is left; the batch is for active",
     )
-    moved = active.refusal(member(organization_id="other"), ["other-county", "other"], "county")
+    moved = active.refusal_of(member(("other-county", "other"), organization_id="other"), "county")
     assert moved.en == "no longer in the scope of county (now in other)"
     assert moved.zh == "已不在 county 范围内（现属 other）"
-    assert active.refusal(None, None, "county").en == "no longer in the directory"
+    assert active.refusal_of(None, "county").en == "no longer in the directory"
 
 
 def test_retirees_for_spring_festival():
     retirees = rules.Eligibility(statuses=["retired"])
-    assert retirees.refusal(member(status="retired", gender="male"), ["county", "school-1"], "county") is None
-    assert retirees.refusal(member(), ["county", "school-1"], "county").en.startswith("status is active")
+    assert retirees.refusal_of(member(status="retired", gender="male"), "county") is None
+    assert retirees.refusal_of(member(), "county").en.startswith("status is active")
 
 
 def test_the_hold_of_a_recipient_is_the_same_every_time_and_differs_between_recipients_and_batches():

@@ -12,7 +12,7 @@ from typing import Literal, Protocol
 
 from unionfed_shared.amount_words import yuan
 from unionfed_shared.errors import Conflict, Invalid
-from unionfed_welfare.domain.greetings import Eligibility, Ineligible
+from unionfed_welfare.domain.greetings import Eligibility, Ineligible, MemberStanding
 
 CampaignKind = Literal["health_check", "insurance"]
 KIND_NAMES = {"health_check": "体检", "insurance": "团体保险"}
@@ -47,6 +47,9 @@ class Candidate:
     gender: str | None
     status: str
     path: list[str]
+
+    def standing(self) -> MemberStanding:
+        return MemberStanding(self.id, self.organization_id, self.status, self.gender, self.path)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,7 +123,7 @@ def check_named_members(
         if member is None:
             why = Ineligible("不是本单位及下属单位的会员", "not a member of this organization's subtree")
         else:
-            why = eligibility.refusal(dataclasses.asdict(member), member.path, organization_id)
+            why = eligibility.refusal_of(member.standing(), organization_id)
         if why:
             refusals.append((member_id, why))
     if refusals:

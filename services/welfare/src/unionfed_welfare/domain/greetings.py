@@ -8,9 +8,8 @@ comes, so someone who left since is skipped with the reason rather than paid.
 import dataclasses
 import datetime as dt
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -85,26 +84,15 @@ class MemberStanding:
 
 
 # A domain value rather than a caller's request: the batch stores it and each recipient is checked
-# against it again when their turn comes (``refusal``); the command only carries it in.
+# against it again when their turn comes (``refusal_of``); the command only carries it in.
 class Eligibility(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     gender: Literal["female", "male"] | None = None
     statuses: Annotated[list[MemberStatus], Field(min_length=1)] = ["active"]
 
-    def refusal(
-        self, member: Mapping[str, Any] | None, member_path: list[str] | None, scope_organization_id: str
-    ) -> Ineligible | None:
-        """Why ``member`` (a directory row) may not be greeted or enrolled now; None when they may."""
-        standing = None
-        if member is not None:
-            standing = MemberStanding(
-                member["id"], member["organization_id"], member["status"], member.get("gender"), member_path
-            )
-        return self.refusal_of(standing, scope_organization_id)
-
     def refusal_of(self, member: MemberStanding | None, scope_organization_id: str) -> Ineligible | None:
-        """Why ``member`` may not be greeted now; None when they may."""
+        """Why ``member`` may not be greeted or enrolled now; None when they may."""
         if member is None:
             return Ineligible("会员名册中已无此人", "no longer in the directory")
         if member.organization_path is None or scope_organization_id not in member.organization_path:
