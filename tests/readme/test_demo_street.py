@@ -55,6 +55,9 @@ def test_the_demo_street_federations_year_reads_as_its_reports_do(street, runnin
     assert (cases["opened"], cases["closed"], cases["referred"]) == (6, 4, 1)
     assert cases["recovered_fen"] == 126_900_00 and cases["claimed_fen"] == 199_700_00
 
+    placed = street("events", f"/v1/organizations/{STREET}/skills-rollup", year=today.year)["placements"]
+    assert (placed["records"], placed["people"], placed["members"]) == (3, 19, 6)
+
     printed = (running_platform.root.parent / "make-up.log").read_text(encoding="utf-8")
     assert "rationalization proposals (合理化建议): 167 proposals, 4,806,000 yuan" in printed
     assert "unions founded this year (建会): 3" in printed

@@ -155,6 +155,7 @@ async def load_street(api: Api) -> None:
     await _contracts(api, street, enterprise_ids, day)
     await _rights_cases(api, street, members, day)
     await _proposals(api, street, members, day)
+    await _placements(api, street, day)
     print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
 
 
@@ -408,6 +409,24 @@ async def _proposals(api: Api, street: Street, members: dict[str, list[str]], da
     print(f"demo: {STREET_NAME}: {PROPOSALS} rationalization proposals filed and decided", flush=True)
 
 
+# People the street's unions helped back into work this year (再就业): (union, employer, people, of them members)
+PLACEMENTS = [
+    ("hy-logistics", "恒运物流有限公司", 6, 2),
+    ("jh-machinery", "华东精密机械有限公司", 4, 4),
+    (STREET, "盛世物业管理有限公司", 9, 0),
+]
+
+
+async def _placements(api: Api, street: Street, day: dt.date) -> None:
+    for n, (org, employer, people, members) in enumerate(PLACEMENTS):
+        headers = street.admin if org == STREET else street.officer(org)
+        placed_on = max(dt.date(day.year, 1, 1), day - dt.timedelta(days=40 * (n + 1)))
+        body = {"employer": employer, "people": people, "members": members, "placed_on": placed_on.isoformat()}
+        # The proposals before these waited for events to learn the street's unions.
+        ok(await api.events.post(f"/v1/organizations/{org}/job-placements", json=body, headers=headers))
+    print(f"demo: {STREET_NAME}: {sum(p[2] for p in PLACEMENTS)} people helped back into work (再就业)", flush=True)
+
+
 async def show_street(api: Api) -> None:
     """The street's year as its reports state it, read back from the services."""
     street, day = Street(api), today()
@@ -475,4 +494,12 @@ async def show_street(api: Api) -> None:
     print(
         f"  rationalization proposals (合理化建议): {total['filed']} proposals, {total['value_fen'] // 100:,} yuan "
         f"of economic value created ({total['adopted']} adopted, {total['implemented']} implemented)"
+    )
+    skills = ok(
+        await api.events.get(f"/v1/organizations/{STREET}/skills-rollup", params={"year": day.year}, headers=admin)
+    )
+    placed = skills["placements"]
+    print(
+        f"  再就业: {placed['people']} people helped back into work ({placed['members']} of them members), "
+        f"in {placed['records']} placements"
     )
