@@ -7106,6 +7106,8 @@ export interface operations {
             query?: {
                 /** @description Default: this year in the federation's time zone */
                 year?: number | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -7115,13 +7117,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImprovementRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -7819,6 +7822,8 @@ export interface operations {
             query?: {
                 /** @description Default: this year in the federation's time zone */
                 year?: number | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -7828,13 +7833,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SkillsRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from sqlalchemy import func, insert, select
 
+from services.events.tests.integration.test_event_sheets import download_name, sheet_of
 from services.events.tests.integration.test_improvements_http import ENGLISH, TODAY, street  # noqa: F401  (fixture)
 from unionfed_events.adapters.activity_tables import activities, activity_awards, activity_registrations
 from unionfed_events.adapters.skills_tables import job_placements
@@ -118,6 +119,16 @@ async def test_the_years_skills_and_jobs_roll_up_over_the_subtree(street):  # no
         "skill_contest": {"held": 1, "entrants": 1, "attended": 1, "awards": 1},
     }
     assert rollup["placements"] == {"records": 2, "people": 9, "members": 4, "after_training": 3}
+
+    sheet = await api.get(
+        f"/v1/organizations/{fed}/skills-rollup",
+        params={"year": YEAR, "format": "xlsx"},
+        headers=street["auditor"] | ENGLISH,
+    )
+    assert download_name(sheet) == f"Skills and jobs-厂 {fed}-{YEAR}.xlsx"
+    figures = dict(sheet_of(sheet)[1:])
+    assert (figures["Training courses held"], figures["Trainees present"], figures["Contest awards"]) == (1, 2, 1)
+    assert (figures["People helped into work"], figures["Of them after a union training course"]) == (9, 3)
 
     one_union = await api.get(
         f"/v1/organizations/{plants[0]}/skills-rollup", params={"year": YEAR}, headers=street["officers"][0]

@@ -4,18 +4,20 @@ training courses, labour competitions, skill contests and placements over a subt
 import datetime as dt
 import uuid
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.skills import JobPlacement
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
-from unionfed_events.service_layer import skills
+from unionfed_events.service_layer import participation_sheets, skills
 from unionfed_events.service_layer.commands import RecordJobPlacement
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 
 router = APIRouter(prefix="/v1", tags=["skills and jobs"], route_class=IdempotentRoute)
 Year = Annotated[int | None, Query(ge=2000, le=2100, description="Default: this year in the federation's time zone")]
@@ -95,14 +97,33 @@ async def list_placements(
     return JobPlacementsOut(year=year_, items=[JobPlacementOut.of(p) for p in found])
 
 
-@router.get("/organizations/{organization_id}/skills-rollup", response_model=SkillsRollupOut)
+@router.get(
+    "/organizations/{organization_id}/skills-rollup",
+    response_model=SkillsRollupOut,
+    responses=spreadsheet.openapi_responses("The roll-up as JSON, or with `format=xlsx` as an Excel sheet"),
+)
 async def skills_rollup(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, year: Year = None
-) -> SkillsRollupOut:
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    year: Year = None,
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> SkillsRollupOut | Response:
     """Training courses, labour competitions (劳动竞赛) and skill contests (技能比武) the subtree held in
     the year, with entrants, attendance and awards; and the people its unions helped into work."""
     async with runtime.uow() as uow:
         rollup = await skills.rollup(uow, principal, organization_id, year)
+        name = (await uow.directory.names_of({organization_id})).get(organization_id, organization_id)
+    if output == "xlsx":
+        language = language_of(request)
+        title = participation_sheets.SKILLS_TITLE[language]
+        return spreadsheet.xlsx_download(
+            f"{title}-{name}-{rollup.year}.xlsx",
+            title,
+            participation_sheets.SKILLS_HEADERS[language],
+            participation_sheets.skills_rows(rollup, language),
+        )
     return SkillsRollupOut(
         organization_id=rollup.organization_id,
         year=rollup.year,
