@@ -589,6 +589,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     (EV, "POST /v1/improvements/{improvement_id}/implementation"): Route(
         "FU", lambda w: {"improvement_id": w["improvement_adopted"]}, last=True, body=lambda w: {}
     ),
+    (EV, "POST /v1/organizations/{organization_id}/job-placements"): Route(
+        "FU", ORG, body=lambda w: {"employer": "A logistics firm", "people": 3, "members": 1}
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/job-placements"): Route("FUA", ORG),
+    (EV, "GET /v1/organizations/{organization_id}/skills-rollup"): Route("FUA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/balances"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/postings"): Route("FUWA", ORG),
     (FI, "GET /v1/members/{member_id}/dues-account"): Route("FUWA", lambda w: {"member_id": w["a1"]}),

@@ -952,6 +952,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/job-placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Placements
+         * @description The year's placements recorded in the organization and the unions under it, newest first.
+         */
+        get: operations["list_placements_v1_organizations__organization_id__job_placements_get"];
+        put?: never;
+        /** Record people the union helped into work (再就业帮扶) */
+        post: operations["record_placement_v1_organizations__organization_id__job_placements_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/members": {
         parameters: {
             query?: never;
@@ -1003,6 +1024,27 @@ export interface paths {
          *     role in scope reads them.
          */
         get: operations["public_notices_v1_organizations__organization_id__public_notices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/skills-rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Skills Rollup
+         * @description Training courses, labour competitions (劳动竞赛) and skill contests (技能比武) the subtree held in
+         *     the year, with entrants, attendance and awards; and the people its unions helped into work.
+         */
+        get: operations["skills_rollup_v1_organizations__organization_id__skills_rollup_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1130,6 +1172,26 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivityFiguresOut */
+        ActivityFiguresOut: {
+            /**
+             * Attended
+             * @description confirmed registrations marked present
+             */
+            attended: number;
+            /** Awards */
+            awards: number;
+            /**
+             * Entrants
+             * @description confirmed registrations
+             */
+            entrants: number;
+            /**
+             * Held
+             * @description activities held (published, not cancelled) starting in the year
+             */
+            held: number;
+        };
         /** ActivityOut */
         ActivityOut: {
             /** Awards Published On */
@@ -1765,6 +1827,50 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** JobPlacementOut */
+        JobPlacementOut: {
+            /** Employer */
+            employer: string;
+            /** Federation Id */
+            federation_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Members */
+            members: number;
+            /** Note */
+            note: string;
+            /** Organization Id */
+            organization_id: string;
+            /** People */
+            people: number;
+            /**
+             * Placed On
+             * Format: date
+             */
+            placed_on: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Recorded By */
+            recorded_by: string;
+            /** Training Activity Id */
+            training_activity_id: string | null;
+        };
+        /** JobPlacementsOut */
+        JobPlacementsOut: {
+            /**
+             * Items
+             * @description newest first, at most 1000
+             */
+            items: components["schemas"]["JobPlacementOut"][];
+            /** Year */
+            year: number;
+        };
         /** MotionOut */
         MotionOut: {
             /** Ballots Cast */
@@ -2084,6 +2190,26 @@ export interface components {
              */
             paid_on: string;
         };
+        /** PlacementFiguresOut */
+        PlacementFiguresOut: {
+            /**
+             * After Training
+             * @description of them, placed after one of the union's training courses
+             */
+            after_training: number;
+            /**
+             * Members
+             * @description of them, union members
+             */
+            members: number;
+            /**
+             * People
+             * @description people helped into work (再就业)
+             */
+            people: number;
+            /** Records */
+            records: number;
+        };
         /** PlanSession */
         PlanSession: {
             /**
@@ -2326,6 +2452,40 @@ export interface components {
             /** Team Id */
             team_id?: string | null;
         };
+        /**
+         * RecordJobPlacement
+         * @description 再就业帮扶: people the union helped into work with one employer, counted, not named.
+         */
+        RecordJobPlacement: {
+            /** Employer */
+            employer: string;
+            /**
+             * Members
+             * @description of them, union members
+             * @default 0
+             */
+            members: number;
+            /**
+             * Note
+             * @default
+             */
+            note: string;
+            /**
+             * People
+             * @description people placed
+             */
+            people: number;
+            /**
+             * Placed On
+             * @description Default: today in the federation's time zone
+             */
+            placed_on?: string | null;
+            /**
+             * Training Activity Id
+             * @description the union's training course (an activity of kind training) that prepared them
+             */
+            training_activity_id?: string | null;
+        };
         /** Register */
         Register: {
             /**
@@ -2500,6 +2660,21 @@ export interface components {
             starts_on: string;
             /** Title */
             title: string;
+        };
+        /** SkillKindsOut */
+        SkillKindsOut: {
+            labour_competition: components["schemas"]["ActivityFiguresOut"];
+            skill_contest: components["schemas"]["ActivityFiguresOut"];
+            training: components["schemas"]["ActivityFiguresOut"];
+        };
+        /** SkillsRollupOut */
+        SkillsRollupOut: {
+            by_kind: components["schemas"]["SkillKindsOut"];
+            /** Organization Id */
+            organization_id: string;
+            placements: components["schemas"]["PlacementFiguresOut"];
+            /** Year */
+            year: number;
         };
         /** SurveyOut */
         SurveyOut: {
@@ -6931,6 +7106,8 @@ export interface operations {
             query?: {
                 /** @description Default: this year in the federation's time zone */
                 year?: number | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -6940,13 +7117,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImprovementRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -7101,6 +7279,172 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImprovementOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_placements_v1_organizations__organization_id__job_placements_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year in the federation's time zone */
+                year?: number | null;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPlacementsOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_placement_v1_organizations__organization_id__job_placements_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordJobPlacement"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPlacementOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
@@ -7422,6 +7766,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicNoticeOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    skills_rollup_v1_organizations__organization_id__skills_rollup_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year in the federation's time zone */
+                year?: number | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkillsRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

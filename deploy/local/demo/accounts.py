@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from demo.roster import COUNTY
+from demo.street import STREET
 from unionfed_membership.adapters.keycloak_accounts import KeycloakAccounts
 from unionfed_membership.domain.accounts import NewAccount
 from unionfed_membership.service_layer.accounts import temporary_password
@@ -26,6 +27,8 @@ DEMO_ACCOUNTS = [
     ("school1-treasurer", "李娜", "第一小学工会 财务", SCHOOL, COUNTY, Role.UNION_OFFICER),
     ("school1-welfare", "赵敏", "第一小学工会 福利干事（帮扶）", SCHOOL, COUNTY, Role.WELFARE_OFFICER),
     ("school1-auditor", "张伟", "第一小学工会 经费审查（审计）", SCHOOL, COUNTY, Role.AUDITOR),
+    ("street-admin", "周丽华", "某街道总工会 联合会管理员", STREET, STREET, Role.FEDERATION_ADMIN),
+    ("street-auditor", "吴建平", "某街道总工会 经费审查（审计）", STREET, STREET, Role.AUDITOR),
     ("platform-admin", "平台管理员", "平台管理员", PLATFORM, PLATFORM, Role.PLATFORM_ADMIN),
 ]
 # A teacher of 第一小学 signing in to their own data (/me), once the roster is loaded: the account
@@ -57,7 +60,7 @@ async def ensure_demo_accounts(member: tuple[str, str] | None = None) -> Path:
         os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"],
     )
     try:
-        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, PLATFORM})}
+        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, STREET, PLATFORM})}
         linked = existing.get(MEMBER_USERNAME)
         if member is None and linked is not None and linked.member_id:
             # Listed again before the roster is read: the account keeps its member.

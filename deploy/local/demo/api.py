@@ -33,8 +33,8 @@ class Api:
         for client in (self.membership, self.welfare, self.events, self.finance):
             await client.aclose()
 
-    def headers(self, subject: str, role: Role, org: str) -> dict:
-        return {"Authorization": "Bearer " + self.tokens.issue(subject, role, org, COUNTY)}
+    def headers(self, subject: str, role: Role, org: str, federation: str = COUNTY) -> dict:
+        return {"Authorization": "Bearer " + self.tokens.issue(subject, role, org, federation)}
 
     def officer(self, org: str) -> dict:
         """A union officer of a school (its unions elect no committee in the demo, so any subject is honoured)."""

@@ -1,4 +1,4 @@
-"""Load the county if it is not there yet, then print what the services hold."""
+"""Load the county and the street federation if they are not there yet, then print what the services hold."""
 
 import asyncio
 
@@ -8,6 +8,7 @@ from demo.api import Api
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
+from demo.street import STREET, STREET_NAME, Street, load_street, show_street
 
 
 async def run() -> None:
@@ -27,7 +28,16 @@ async def run() -> None:
             await load(api, schools)
         await open_activity_and_survey(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
+        if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
+            print(f"demo: {STREET_NAME} is already loaded")
+        else:
+            print(
+                f"demo: loading {STREET_NAME}: enterprises, their unions, contracts, rights cases and proposals",
+                flush=True,
+            )
+            await load_street(api)
         await show(api, schools)
+        await show_street(api)
     finally:
         await api.close()
 

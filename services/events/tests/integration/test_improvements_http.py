@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from services.events.tests.integration.test_event_sheets import sheet_of
 from tests.kafka_tools import deliver
 from tests.problem_tools import refusal
 from tests.pytest_infra import bearer, unique
@@ -349,6 +350,17 @@ async def test_the_street_federations_year_reproduces_167_proposals_and_4_806_00
     by_kind = rollup.json()["by_kind"]
     assert (by_kind["innovation"]["filed"], by_kind["rationalization"]["filed"]) == (42, 125)
     assert by_kind["innovation"]["value_fen"] + by_kind["rationalization"]["value_fen"] == 480_600_000
+
+    rows = sheet_of(
+        await api.get(
+            f"/v1/organizations/{street['federation']}/improvement-rollup",
+            headers=street["auditor"],
+            params={"year": TODAY.year, "format": "xlsx"},
+        )
+    )
+    assert rows[0] == ("工会", "提出（件）", "其中技术革新", "采纳（件）", "实施（件）", "创造经济效益（元）")
+    assert [r[0] for r in rows[1:-1]] == [u["name"] for u in unions]
+    assert rows[-1] == ("合计", 167, 42, 150, 30, 4_806_000)
 
     one_union = (
         await api.get(f"/v1/organizations/{plants[1]}/improvement-rollup", headers=street["officers"][1])

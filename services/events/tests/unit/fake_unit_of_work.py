@@ -20,6 +20,7 @@ from services.events.tests.unit.fake_civic_repositories import (
     FakeUnions,
 )
 from services.events.tests.unit.fake_improvements import FakeImprovements
+from services.events.tests.unit.fake_skills import FakeJobPlacements, FakeSkills
 from tests.fake_outbox import FakeOutbox
 from unionfed_events.domain.activities import Activity
 from unionfed_events.domain.activity_budget import BudgetLine, HoldAnswer
@@ -246,6 +247,8 @@ class FakeUnitOfWork(FakeOutbox):
     congress_sessions: FakeCongressSessions = dataclasses.field(init=False)
     nominations: FakeNominations = dataclasses.field(init=False)
     improvements: FakeImprovements = dataclasses.field(init=False)
+    skills: FakeSkills = dataclasses.field(init=False)
+    job_placements: FakeJobPlacements = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.registrations = FakeRegistrations(self.directory)
@@ -254,6 +257,8 @@ class FakeUnitOfWork(FakeOutbox):
         self.congress_sessions = FakeCongressSessions(self.unions)
         self.nominations = FakeNominations(self.unions)
         self.improvements = FakeImprovements(self.unions)
+        self.skills = FakeSkills(self.unions, self.activities)
+        self.job_placements = FakeJobPlacements(self.unions)
 
     def sharing_store(self) -> "FakeUnitOfWork":
         """A fresh transaction over the same stored rows."""

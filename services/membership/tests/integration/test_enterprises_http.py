@@ -3,9 +3,12 @@ contracts over HTTP on real PostgreSQL: the routes answer in scope, the union go
 ``organization_registered`` event through the outbox, and a refusal writes nothing."""
 
 import datetime as dt
+import io
 import json
+from urllib.parse import unquote
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -124,6 +127,17 @@ async def test_register_found_sign_renew_and_roll_up(street):
     assert figures["wage"]["among_with_union"] == {"signed": 1, "of": 1, "per_mille": 1000, "percent": 100.0}
     assert figures["wage"]["among_twenty_plus"] == {"signed": 1, "of": 2, "per_mille": 500, "percent": 50.0}
     assert figures["wage"]["workers_covered"] == 120
+    sheet = await api.get(
+        f"/v1/organizations/{street_id}/collective-contracts/rollup", params={"format": "xlsx"}, headers=admin
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert unquote(sheet.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        f"集体合同签订情况-某街道总工会-{rollup.json()['on']}.xlsx"
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    assert header[:4] == ("合同类别", "合同份数", "签订企业（家）", "覆盖职工（人）")
+    wage_line = next(line for line in lines if line[0] == "工资专项集体合同")
+    assert wage_line[1:] == (1, 1, 120, 1, 1, 100, 1, 2, 50)
 
     renewal = {
         **wage,

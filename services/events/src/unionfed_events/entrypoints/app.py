@@ -3,7 +3,14 @@
 from pathlib import Path
 
 from unionfed_events.adapters import tables
-from unionfed_events.entrypoints import activities_http, congress_http, congress_rollup_http, improvements_http, me_http
+from unionfed_events.entrypoints import (
+    activities_http,
+    congress_http,
+    congress_rollup_http,
+    improvements_http,
+    me_http,
+    skills_http,
+)
 from unionfed_events.service_layer import activity_handlers
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
@@ -29,6 +36,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             congress_http.router,
             congress_rollup_http.router,
             improvements_http.router,
+            skills_http.router,
             me_http.router,
             dead_letters_router(),
         ],

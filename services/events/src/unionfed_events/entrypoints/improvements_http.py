@@ -9,17 +9,19 @@ import uuid
 from dataclasses import asdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
 from unionfed_events.domain.congress import shown
 from unionfed_events.domain.improvements import Improvement, ImprovementFigures, ImprovementFilter, ImprovementKind
 from unionfed_events.entrypoints.dependencies import CurrentRuntime
-from unionfed_events.service_layer import improvements
+from unionfed_events.service_layer import improvements, participation_sheets
 from unionfed_events.service_layer.commands import DecideImprovement, FileImprovement, ImplementImprovement, ValueFigure
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
+from unionfed_shared.problems import language_of
 
 router = APIRouter(prefix="/v1", tags=["rationalization proposals and innovations"], route_class=IdempotentRoute)
 
@@ -168,19 +170,35 @@ def _kinds(by_kind: dict[str, ImprovementFigures]) -> ImprovementKindsOut:
     return ImprovementKindsOut(**{k: ImprovementFiguresOut(**asdict(f)) for k, f in by_kind.items()})
 
 
-@router.get("/organizations/{organization_id}/improvement-rollup", response_model=ImprovementRollupOut)
+@router.get(
+    "/organizations/{organization_id}/improvement-rollup",
+    response_model=ImprovementRollupOut,
+    responses=spreadsheet.openapi_responses("The roll-up as JSON, or with `format=xlsx` as an Excel sheet"),
+)
 async def improvement_rollup(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     year: Annotated[
         int | None, Query(ge=2000, le=2100, description="Default: this year in the federation's time zone")
     ] = None,
-) -> ImprovementRollupOut:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> ImprovementRollupOut | Response:
     """The year's rationalization proposals and innovations of the organization and every union
     under it: filed, adopted, implemented and value created, per union, per kind and in total."""
     async with runtime.uow() as uow:
         rollup = await improvements.rollup(uow, principal, organization_id, year)
+        name = (await uow.directory.names_of({organization_id})).get(organization_id, organization_id)
+    if output == "xlsx":
+        language = language_of(request)
+        title = participation_sheets.IMPROVEMENTS_TITLE[language]
+        return spreadsheet.xlsx_download(
+            f"{title}-{name}-{rollup.year}.xlsx",
+            title,
+            participation_sheets.IMPROVEMENT_HEADERS[language],
+            participation_sheets.improvement_rows(rollup, language),
+        )
     return ImprovementRollupOut(
         organization_id=rollup.organization_id,
         year=rollup.year,

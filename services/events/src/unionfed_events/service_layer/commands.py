@@ -18,6 +18,7 @@ from unionfed_events.domain.activity_budget import check_one_prizes_line
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule
 from unionfed_events.domain.improvements import MOST_PROPOSERS, ImprovementKind
 from unionfed_events.domain.nominations import Award
+from unionfed_events.domain.skills import MOST_PEOPLE
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
@@ -259,3 +260,16 @@ class DraftSurvey(Command):
 
 class Response(Command):
     answers: list[AnswerValue] = Field(max_length=100)  # one per question, in order
+
+
+class RecordJobPlacement(Command):
+    """再就业帮扶: people the union helped into work with one employer, counted, not named."""
+
+    employer: Text
+    people: Annotated[int, Field(ge=1, le=MOST_PEOPLE, description="people placed")]
+    members: Annotated[int, Field(ge=0, le=MOST_PEOPLE, description="of them, union members")] = 0
+    placed_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    training_activity_id: uuid.UUID | None = Field(
+        default=None, description="the union's training course (an activity of kind training) that prepared them"
+    )
+    note: str = Field(default="", max_length=2000)

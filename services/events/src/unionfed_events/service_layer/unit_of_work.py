@@ -3,11 +3,13 @@ from unionfed_events.adapters.award_repository import AwardRepository, TeamRepos
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
 from unionfed_events.adapters.improvement_repository import ImprovementRepository
+from unionfed_events.adapters.job_placement_repository import JobPlacementRepository
 from unionfed_events.adapters.member_inbox import MemberInbox
 from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
 from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
+from unionfed_events.adapters.skills_queries import SkillsQueries
 from unionfed_events.adapters.survey_repository import SurveyRepository
 from unionfed_events.adapters.union_directory import UnionDirectory
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -33,6 +35,9 @@ class EventsUnitOfWork(UnitOfWork):
     congress_rollup: CongressRollupQueries
     # Workers' participation: rationalization proposals and technical innovations
     improvements: ImprovementRepository
+    # Skills and jobs: the training and contests held (read from the activities) and job placements
+    skills: SkillsQueries
+    job_placements: JobPlacementRepository
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -50,3 +55,5 @@ class EventsUnitOfWork(UnitOfWork):
         self.nominations = NominationRepository(self.session)
         self.congress_rollup = CongressRollupQueries(self.session)
         self.improvements = ImprovementRepository(self.session)
+        self.skills = SkillsQueries(self.session)
+        self.job_placements = JobPlacementRepository(self.session)

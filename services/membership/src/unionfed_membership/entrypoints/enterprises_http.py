@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.collective_contracts import (
@@ -18,9 +18,11 @@ from unionfed_membership.domain.collective_contracts import (
 )
 from unionfed_membership.domain.enterprises import SHOULD_FOUND_THRESHOLD, Enterprise
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
-from unionfed_membership.service_layer import collective_contracts, commands, enterprises
+from unionfed_membership.service_layer import collective_contracts, commands, contract_sheets, enterprises
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership enterprises and collective contracts"], route_class=IdempotentRoute)
@@ -310,14 +312,27 @@ class RollupOut(BaseModel):
         )
 
 
-@router.get("/organizations/{organization_id}/collective-contracts/rollup", response_model=RollupOut)
+@router.get(
+    "/organizations/{organization_id}/collective-contracts/rollup",
+    response_model=RollupOut,
+    responses=spreadsheet.openapi_responses("The roll-up as JSON, or with `format=xlsx` as an Excel sheet"),
+)
 async def collective_contracts_rollup(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     on: Annotated[Day | None, Query(description="the business date; default today in the federation's zone")] = None,
-) -> RollupOut:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> RollupOut | Response:
     """The reports' indicators over the subtree on a day: contracts in force by kind, signing rates
     over enterprises with a union and over enterprises with 20 or more workers, workers covered."""
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await contract_sheets.rollup_sheet(uow, principal, organization_id, on, language)
+        return spreadsheet.xlsx_download(
+            filename, contract_sheets.SHEET_TITLE[language], contract_sheets.SHEET_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         return RollupOut.of(await collective_contracts.subtree_rollup(uow, principal, organization_id, on))
