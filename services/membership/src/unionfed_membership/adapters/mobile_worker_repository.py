@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import Row, exists, insert, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -97,7 +98,7 @@ class WorkerCategoryRepository:
         latest = (
             select(member_worker_categories)
             .where(member_worker_categories.c.effective_on <= on)
-            .distinct(member_worker_categories.c.member_id)
+            .ext(distinct_on(member_worker_categories.c.member_id))
             .order_by(
                 member_worker_categories.c.member_id,
                 member_worker_categories.c.effective_on.desc(),
