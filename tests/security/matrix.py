@@ -267,16 +267,17 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     # Migrant and new-form workers: federation admins designate a joint or trade union; a member's
     # category and employer are kept by the officers who manage the member (as transfers), read by
-    # them and auditors; 会籍接转 into the employer's union reaches two unions, so only F arranges
-    # it. The counts and the labour-contract checks (春暖行动) belong to F's register.
+    # them and auditors; 会籍接转 into the employer's union reaches two unions, so F's officers
+    # arrange it, as any transfer between unions (a4 leaves A: the other rows use a1). The counts
+    # and the labour-contract checks (春暖行动) belong to F's register.
     (M, "PUT /v1/organizations/{organization_id}/joint-union"): Route(
         "F", ORG, body=lambda w: {"form": "joint", "designated_on": "2026-06-01"}
     ),
     (M, "GET /v1/organizations/{organization_id}/joint-unions"): Route("FUA", ORG),
-    (M, "GET /v1/members/{member_id}/worker-record"): Route("FUA", lambda w: {"member_id": w["a4"]}),
+    (M, "GET /v1/members/{member_id}/worker-record"): Route("FUA", lambda w: {"member_id": w["a1"]}),
     (M, "PUT /v1/members/{member_id}/worker-category"): Route(
         "FU",
-        lambda w: {"member_id": w["a4"]},
+        lambda w: {"member_id": w["a1"]},
         body=lambda w: {"migrant_worker": True, "new_form": "courier", "effective_on": "2026-06-01"},
     ),
     (M, "POST /v1/members/{member_id}/employer-changes"): Route(
@@ -288,10 +289,10 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "POST /v1/members/{member_id}/transfer-to-employer-union"): Route(
         "",
         lambda w: {"member_id": w["a4"]},
-        parent="F",
+        parent="FU",
         body=lambda w: {"effective_on": "2026-06-01"},
         last=True,
-        notes="the enterprise's union is outside A: A's officers are answered 404 for it",
+        notes="the enterprise's union is outside A: A's officers are answered 404 for it; F's reach both",
     ),
     (M, "GET /v1/organizations/{organization_id}/mobile-worker-counts"): Route("FA", STREET, federation=True),
     (M, "POST /v1/enterprises/{enterprise_id}/labour-contract-checks"): Route(
