@@ -265,6 +265,52 @@ ROUTES: dict[tuple[str, str], Route] = {
         body=lambda w: {**_contract("comprehensive"), "valid_from": "2027-01-01", "valid_until": "2027-12-31"},
         last=True,
     ),
+    # Migrant and new-form workers: federation admins designate a joint or trade union; a member's
+    # category and employer are kept by the officers who manage the member (as transfers), read by
+    # them and auditors; 会籍接转 into the employer's union reaches two unions, so F's officers
+    # arrange it, as any transfer between unions (a4 leaves A: the other rows use a1). The counts
+    # and the labour-contract checks (春暖行动) belong to F's register.
+    (M, "PUT /v1/organizations/{organization_id}/joint-union"): Route(
+        "F", ORG, body=lambda w: {"form": "joint", "designated_on": "2026-06-01"}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/joint-unions"): Route("FUA", ORG),
+    (M, "GET /v1/members/{member_id}/worker-record"): Route("FUA", lambda w: {"member_id": w["a1"]}),
+    (M, "PUT /v1/members/{member_id}/worker-category"): Route(
+        "FU",
+        lambda w: {"member_id": w["a1"]},
+        body=lambda w: {"migrant_worker": True, "new_form": "courier", "effective_on": "2026-06-01"},
+    ),
+    (M, "POST /v1/members/{member_id}/employer-changes"): Route(
+        "FU",
+        lambda w: {"member_id": w["a1"]},
+        body=lambda w: {"employer_name": "某外卖平台", "effective_on": "2026-06-01"},
+        notes="the first allowed call records the employer; the others are answered 409 employer unchanged",
+    ),
+    (M, "POST /v1/members/{member_id}/transfer-to-employer-union"): Route(
+        "",
+        lambda w: {"member_id": w["a4"]},
+        parent="FU",
+        body=lambda w: {"effective_on": "2026-06-01"},
+        last=True,
+        notes="the enterprise's union is outside A: A's officers are answered 404 for it; F's reach both",
+    ),
+    (M, "GET /v1/organizations/{organization_id}/mobile-worker-counts"): Route("FA", STREET, federation=True),
+    (M, "POST /v1/enterprises/{enterprise_id}/labour-contract-checks"): Route(
+        "F",
+        ENTERPRISE,
+        federation=True,
+        body=lambda w: {
+            "checked_on": "2026-03-15",
+            "workers_checked": 40,
+            "workers_signed": 39,
+            "migrant_checked": 10,
+            "migrant_signed": 10,
+        },
+    ),
+    (M, "GET /v1/enterprises/{enterprise_id}/labour-contract-checks"): Route("FA", ENTERPRISE, federation=True),
+    (M, "GET /v1/organizations/{organization_id}/labour-contract-checks/rollup"): Route(
+        "FA", STREET, federation=True, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(

@@ -159,6 +159,30 @@ async def seed(services: dict) -> World:
     )
     w.ids["contract"] = contract["id"]
 
+    # A rider in A, a migrant courier working for 甲公司 (which has a union): 会籍接转 can take him there.
+    rider = check(
+        await membership.post(
+            f"/v1/organizations/{w.a}/members",
+            headers=officer_a,
+            json={"display_name": "Liu Qiang", "gender": "male", "joined_on": "2020-09-01"},
+        )
+    )
+    w.ids["a4"] = rider["id"]
+    check(
+        await membership.put(
+            f"/v1/members/{w['a4']}/worker-category",
+            headers=officer_a,
+            json={"migrant_worker": True, "new_form": "courier", "effective_on": "2026-03-01"},
+        )
+    )
+    check(
+        await membership.post(
+            f"/v1/members/{w['a4']}/employer-changes",
+            headers=officer_a,
+            json={"enterprise_id": w["enterprise"], "effective_on": "2026-03-01"},
+        )
+    )
+
     # Welfare.
     check(
         await welfare.put(

@@ -147,6 +147,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/enterprises/{enterprise_id}/labour-contract-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enterprise Labour Contract Checks */
+        get: operations["enterprise_labour_contract_checks_v1_enterprises__enterprise_id__labour_contract_checks_get"];
+        put?: never;
+        /**
+         * Record Labour Contract Check
+         * @description Record a labour-contract check in the enterprise (federation admins).
+         */
+        post: operations["record_labour_contract_check_v1_enterprises__enterprise_id__labour_contract_checks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/enterprises/{enterprise_id}/union": {
         parameters: {
             query?: never;
@@ -337,6 +358,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/members/{member_id}/employer-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change Employer
+         * @description The member works for another employer (an enterprise of the register, or one by name such as a
+         *     platform company), or for none, from ``effective_on``. The membership stays; the member's
+         *     history records ``employer_changed``.
+         */
+        post: operations["change_employer_v1_members__member_id__employer_changes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/members/{member_id}/history": {
         parameters: {
             query?: never;
@@ -411,6 +454,68 @@ export interface paths {
          *     ``member_transferred`` is emitted; later: recorded as scheduled and applied when due.
          */
         post: operations["transfer_member_v1_members__member_id__transfer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{member_id}/transfer-to-employer-union": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer To Employer Union
+         * @description 会籍接转: transfer the member into the union of their current employer, exactly as
+         *     ``POST /v1/members/{member_id}/transfer`` does (both unions in the caller's scope,
+         *     ``member_transferred`` emitted when it takes effect).
+         */
+        post: operations["transfer_to_employer_union_v1_members__member_id__transfer_to_employer_union_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{member_id}/worker-category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record Worker Category
+         * @description The member's category from ``effective_on``; earlier ones stay on record.
+         */
+        put: operations["record_worker_category_v1_members__member_id__worker_category_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{member_id}/worker-record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Worker Record
+         * @description The member's worker category (农民工, new form of work) and employers, dated (officers in scope, auditors).
+         */
+        get: operations["worker_record_v1_members__member_id__worker_record_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -763,6 +868,68 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/joint-union": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Designate Joint Union
+         * @description Designate a grassroots union a joint union (联合工会) or trade union (行业工会): its members,
+         *     migrant and new-form workers, have no fixed employer union (federation admins).
+         */
+        put: operations["designate_joint_union_v1_organizations__organization_id__joint_union_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/joint-unions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Joint Unions
+         * @description The joint and trade unions of the organization's subtree.
+         */
+        get: operations["list_joint_unions_v1_organizations__organization_id__joint_unions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/labour-contract-checks/rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Labour Contract Rollup
+         * @description 春暖行动: the labour-contract signing rate over the subtree's enterprises checked in the period
+         *     (each by its latest check), overall and for migrant workers, and the enterprises below the rate.
+         */
+        get: operations["labour_contract_rollup_v1_organizations__organization_id__labour_contract_checks_rollup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/members": {
         parameters: {
             query?: never;
@@ -803,6 +970,27 @@ export interface paths {
          * @description Members and membership rate per union and for the tree; joins, leaves, transfers, retirements.
          */
         get: operations["membership_report_v1_organizations__organization_id__membership_report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/mobile-worker-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mobile Worker Counts
+         * @description Active migrant and new-form members of the federation's subtree (category as on ``to``), by
+         *     form, and of them those who joined in the period (federation admins and auditors).
+         */
+        get: operations["mobile_worker_counts_v1_organizations__organization_id__mobile_worker_counts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1060,6 +1248,17 @@ export interface components {
             /** Trace Id */
             trace_id: string | null;
         };
+        /** BelowOut */
+        BelowOut: {
+            check: components["schemas"]["LabourContractCheckOut"];
+            /**
+             * Enterprise Id
+             * Format: uuid
+             */
+            enterprise_id: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+        };
         /** Body_import_roster_v1_organizations__organization_id__roster_imports_post */
         Body_import_roster_v1_organizations__organization_id__roster_imports_post: {
             /**
@@ -1067,6 +1266,26 @@ export interface components {
              * @description The roster: .xlsx or .csv (UTF-8 or GB18030)
              */
             file: string;
+        };
+        /**
+         * ChangeEmployer
+         * @description The member's employer from ``effective_on``: an enterprise of the register, an employer by name
+         *     (a platform company), or neither (no employer from that day). The membership stays as it is.
+         */
+        ChangeEmployer: {
+            /**
+             * Effective On
+             * Format: date
+             * @description the first day with the new employer; not after today
+             */
+            effective_on: string;
+            /**
+             * Employer Name
+             * @description an employer not in the register
+             */
+            employer_name?: string | null;
+            /** Enterprise Id */
+            enterprise_id?: string | null;
         };
         /** ChangeMemberStatus */
         ChangeMemberStatus: {
@@ -1265,6 +1484,30 @@ export interface components {
             /** Topic */
             topic: string;
         };
+        /**
+         * DesignateJointUnion
+         * @description A grassroots union whose members have no fixed employer union: a joint union (联合工会) or a
+         *     trade union (行业工会) of migrant and new-form workers.
+         */
+        DesignateJointUnion: {
+            /**
+             * Designated On
+             * Format: date
+             * @description a business date not after today
+             */
+            designated_on: string;
+            /**
+             * Form
+             * @description joint 联合工会, trade 行业工会
+             * @enum {string}
+             */
+            form: "joint" | "trade";
+            /**
+             * Trade
+             * @description a trade union's trade, e.g. 外卖配送
+             */
+            trade?: string | null;
+        };
         /** DuesCollectionOut */
         DuesCollectionOut: {
             /** Already Paid */
@@ -1398,6 +1641,28 @@ export interface components {
              * Format: date
              */
             starts_on: string;
+        };
+        /** EmploymentOut */
+        EmploymentOut: {
+            /** Employer Name */
+            employer_name: string;
+            /** Ended On */
+            ended_on: string | null;
+            /**
+             * Enterprise Id
+             * @description the enterprise of the register; null for an employer by name
+             */
+            enterprise_id: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
         };
         /** EnrolMember */
         EnrolMember: {
@@ -1550,6 +1815,24 @@ export interface components {
              */
             pointer: string | null;
         };
+        /** FormTallyOut */
+        FormTallyOut: {
+            /**
+             * Form
+             * @enum {string}
+             */
+            form: "delivery_rider" | "courier" | "ride_hailing_driver" | "truck_driver" | "other";
+            /**
+             * Joined
+             * @description of them, joined in the period
+             */
+            joined: number;
+            /**
+             * Members
+             * @description active members
+             */
+            members: number;
+        };
         /**
          * FoundEnterpriseUnion
          * @description 建会: the grassroots union founded in the enterprise, registered in the tree under the
@@ -1632,6 +1915,24 @@ export interface components {
             /** Recorded By */
             recorded_by: string;
         };
+        /** JointUnionOut */
+        JointUnionOut: {
+            /**
+             * Designated On
+             * Format: date
+             */
+            designated_on: string;
+            /**
+             * Form
+             * @description joint 联合工会, trade 行业工会
+             * @enum {string}
+             */
+            form: "joint" | "trade";
+            /** Organization Id */
+            organization_id: string;
+            /** Trade */
+            trade: string | null;
+        };
         /** KindFiguresOut */
         KindFiguresOut: {
             among_twenty_plus: components["schemas"]["RateOut"];
@@ -1644,6 +1945,36 @@ export interface components {
             kind: ("comprehensive" | "wage" | "women_workers") | "any";
             /** Workers Covered */
             workers_covered: number;
+        };
+        /** LabourContractCheckOut */
+        LabourContractCheckOut: {
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /**
+             * Enterprise Id
+             * Format: uuid
+             */
+            enterprise_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Migrant Checked */
+            migrant_checked: number;
+            migrant_rate: components["schemas"]["RateOut"];
+            /** Migrant Signed */
+            migrant_signed: number;
+            /** Note */
+            note: string | null;
+            rate: components["schemas"]["RateOut"];
+            /** Workers Checked */
+            workers_checked: number;
+            /** Workers Signed */
+            workers_signed: number;
         };
         /** MeOut */
         MeOut: {
@@ -1855,6 +2186,25 @@ export interface components {
             unions: components["schemas"]["MembershipFiguresOut"][];
             /** Unions Without Staff Count */
             unions_without_staff_count: string[];
+        };
+        /** MobileWorkerCountsOut */
+        MobileWorkerCountsOut: {
+            /** By Form */
+            by_form: components["schemas"]["FormTallyOut"][];
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** @description counted in both of the above */
+            migrant_and_new_form: components["schemas"]["TallyOut"];
+            migrant_workers: components["schemas"]["TallyOut"];
+            new_form_workers: components["schemas"]["TallyOut"];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
         };
         /** MoveOrganization */
         MoveOrganization: {
@@ -2115,6 +2465,54 @@ export interface components {
              */
             period: string;
         };
+        /**
+         * RecordLabourContractCheck
+         * @description One enterprise's labour-contract check (春暖行动): workers checked and of them with a signed contract.
+         */
+        RecordLabourContractCheck: {
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /**
+             * Migrant Checked
+             * @description of the workers checked, migrant workers
+             * @default 0
+             */
+            migrant_checked: number;
+            /**
+             * Migrant Signed
+             * @description of the migrant workers checked, with a contract
+             * @default 0
+             */
+            migrant_signed: number;
+            /** Note */
+            note?: string | null;
+            /** Workers Checked */
+            workers_checked: number;
+            /** Workers Signed */
+            workers_signed: number;
+        };
+        /** RecordWorkerCategory */
+        RecordWorkerCategory: {
+            /**
+             * Effective On
+             * Format: date
+             * @description from this business date; not after today
+             */
+            effective_on: string;
+            /**
+             * Migrant Worker
+             * @description 农民工
+             */
+            migrant_worker: boolean;
+            /**
+             * New Form
+             * @description 新就业形态: delivery_rider 外卖骑手, courier 快递员, ride_hailing_driver 网约车司机, truck_driver 货车司机, other; null: not a new-form worker
+             */
+            new_form?: ("delivery_rider" | "courier" | "ride_hailing_driver" | "truck_driver" | "other") | null;
+        };
         /** RefusedRowOut */
         RefusedRowOut: {
             /**
@@ -2334,6 +2732,32 @@ export interface components {
             /** Workers Covered */
             workers_covered: number;
         };
+        /** SigningRollupOut */
+        SigningRollupOut: {
+            /**
+             * Below
+             * @description enterprises whose latest check is below the rate, overall or for migrant workers; lowest first
+             */
+            below: components["schemas"]["BelowOut"][];
+            /** Below Per Mille */
+            below_per_mille: number;
+            /** Enterprises Checked */
+            enterprises_checked: number;
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** @description the same for migrant workers */
+            migrant: components["schemas"]["RateOut"];
+            /** @description workers with a signed labour contract of the workers checked */
+            overall: components["schemas"]["RateOut"];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+        };
         /** SkippedRowOut */
         SkippedRowOut: {
             /**
@@ -2345,6 +2769,19 @@ export interface components {
             member_id: string;
             /** Reason */
             reason: string;
+        };
+        /** TallyOut */
+        TallyOut: {
+            /**
+             * Joined
+             * @description of them, joined in the period
+             */
+            joined: number;
+            /**
+             * Members
+             * @description active members
+             */
+            members: number;
         };
         /** TemporaryPasswordOut */
         TemporaryPasswordOut: {
@@ -2395,6 +2832,18 @@ export interface components {
             /** To Organization Id */
             to_organization_id: string;
         };
+        /**
+         * TransferToEmployerUnion
+         * @description 会籍接转: into the union of the member's current employer (an enterprise of the register).
+         */
+        TransferToEmployerUnion: {
+            /**
+             * Effective On
+             * Format: date
+             * @description Today or earlier applies now; a later date is scheduled
+             */
+            effective_on: string;
+        };
         /** UnionArrearsOut */
         UnionArrearsOut: {
             /** Members In Arrears */
@@ -2407,6 +2856,32 @@ export interface components {
             periods_without_amount: number;
             /** Total Fen */
             total_fen: number;
+        };
+        /** WorkerCategoryOut */
+        WorkerCategoryOut: {
+            /**
+             * Effective On
+             * Format: date
+             */
+            effective_on: string;
+            /** Migrant Worker */
+            migrant_worker: boolean;
+            /** New Form */
+            new_form: ("delivery_rider" | "courier" | "ride_hailing_driver" | "truck_driver" | "other") | null;
+        };
+        /** WorkerRecordOut */
+        WorkerRecordOut: {
+            /** Categories */
+            categories: components["schemas"]["WorkerCategoryOut"][];
+            /** @description the current one */
+            category: components["schemas"]["WorkerCategoryOut"] | null;
+            /** @description the current one */
+            employer: components["schemas"]["EmploymentOut"] | null;
+            /** Employments */
+            employments: components["schemas"]["EmploymentOut"][];
+            /** @description the member's union, when a joint or trade union */
+            joint_union: components["schemas"]["JointUnionOut"] | null;
+            member: components["schemas"]["MemberOut"];
         };
         /** UnpaidMonthOut */
         unionfed_membership__entrypoints__me_http__UnpaidMonthOut: {
@@ -3028,6 +3503,169 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CollectiveContractOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enterprise_labour_contract_checks_v1_enterprises__enterprise_id__labour_contract_checks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabourContractCheckOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_labour_contract_check_v1_enterprises__enterprise_id__labour_contract_checks_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordLabourContractCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabourContractCheckOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
@@ -3835,6 +4473,100 @@ export interface operations {
             };
         };
     };
+    change_employer_v1_members__member_id__employer_changes_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEmployer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerRecordOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     member_history_v1_members__member_id__history_get: {
         parameters: {
             query?: never;
@@ -4134,6 +4866,260 @@ export interface operations {
             };
             /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfer_to_employer_union_v1_members__member_id__transfer_to_employer_union_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferToEmployerUnion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberChangeOutcomeOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_worker_category_v1_members__member_id__worker_category_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordWorkerCategory"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerRecordOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    worker_record_v1_members__member_id__worker_record_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                member_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkerRecordOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5871,6 +6857,242 @@ export interface operations {
             };
         };
     };
+    designate_joint_union_v1_organizations__organization_id__joint_union_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DesignateJointUnion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointUnionOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_joint_unions_v1_organizations__organization_id__joint_unions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JointUnionOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    labour_contract_rollup_v1_organizations__organization_id__labour_contract_checks_rollup_get: {
+        parameters: {
+            query?: {
+                /** @description default: 1 January of `to`'s year */
+                from?: string | null;
+                /** @description default: today in the federation's zone */
+                to?: string | null;
+                /** @description list enterprises below this rate (‰); default 980, 春暖行动's 98 % */
+                below_per_mille?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningRollupOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_members_v1_organizations__organization_id__members_get: {
         parameters: {
             query?: {
@@ -6074,6 +7296,80 @@ export interface operations {
                     "application/json": components["schemas"]["MembershipReportOut"];
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mobile_worker_counts_v1_organizations__organization_id__mobile_worker_counts_get: {
+        parameters: {
+            query?: {
+                /** @description default: 1 January of `to`'s year */
+                from?: string | null;
+                /** @description default: today in the federation's zone */
+                to?: string | null;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MobileWorkerCountsOut"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

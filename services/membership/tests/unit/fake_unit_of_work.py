@@ -6,9 +6,16 @@ so a test sees both what changed and what would have been published.
 """
 
 import dataclasses
+import datetime as dt
 import uuid
 
 from services.membership.tests.unit.fake_enterprises import FakeCollectiveContracts, FakeEnterprises
+from services.membership.tests.unit.fake_mobile_workers import (
+    FakeEmployments,
+    FakeJointUnions,
+    FakeLabourContractChecks,
+    FakeWorkerCategories,
+)
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -59,6 +66,12 @@ class FakeHistory:
     async def add(self, entries: list[HistoryEntry]) -> None:
         self.entries.extend(entries)
 
+    async def version_of(self, member_id: uuid.UUID) -> int:
+        return sum(1 for e in self.entries if e.member_id == member_id)
+
+    async def last_change_on(self, member: Member) -> dt.date:
+        return max([e.effective_on for e in self.entries if e.member_id == member.id] + [member.joined_on])
+
 
 class FakeScheduledChanges:
     def __init__(self) -> None:
@@ -66,6 +79,12 @@ class FakeScheduledChanges:
 
     async def pending_for(self, member_id: uuid.UUID) -> MemberChange | None:
         return self.pending.get(member_id)
+
+    async def add(self, change: MemberChange) -> None:
+        self.pending[change.member_id] = change
+
+    async def settle(self, change_id: uuid.UUID, status: str, by: str, now: dt.datetime) -> None:
+        self.pending = {m: c for m, c in self.pending.items() if c.id != change_id}
 
 
 class FakeCommittees:
@@ -97,7 +116,14 @@ class FakeUnitOfWork(FakeOutbox):
     dues: FakeDues = dataclasses.field(default_factory=FakeDues)
     enterprises: FakeEnterprises = dataclasses.field(init=False)
     collective_contracts: FakeCollectiveContracts = dataclasses.field(init=False)
+    joint_unions: FakeJointUnions = dataclasses.field(init=False)
+    worker_categories: FakeWorkerCategories = dataclasses.field(init=False)
+    employments: FakeEmployments = dataclasses.field(default_factory=FakeEmployments)
+    labour_contract_checks: FakeLabourContractChecks = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)
         self.collective_contracts = FakeCollectiveContracts(self.enterprises)
+        self.joint_unions = FakeJointUnions(self.organizations.rows, self.enterprises)
+        self.worker_categories = FakeWorkerCategories(self.organizations.rows, self.members.rows)
+        self.labour_contract_checks = FakeLabourContractChecks(self.enterprises)

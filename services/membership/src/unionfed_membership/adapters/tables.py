@@ -20,7 +20,12 @@ from sqlalchemy import (
 )
 
 # Each area's tables are in its own module; imported here so the metadata holds the whole database.
-from unionfed_membership.adapters import dues_tables, enterprise_tables  # noqa: F401
+from unionfed_membership.adapters import (  # noqa: F401
+    dues_tables,
+    enterprise_tables,
+    labour_contract_tables,
+    mobile_worker_tables,
+)
 from unionfed_membership.adapters.metadata import metadata
 from unionfed_shared.business_time import DEFAULT_TIME_ZONE
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE
@@ -115,7 +120,8 @@ member_history = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("recorded_by", Text, nullable=False),
     CheckConstraint(
-        "change IN ('joined', 'transferred_out', 'transferred_in', 'retired', 'left', 'deceased', 'rejoined')",
+        "change IN ('joined', 'transferred_out', 'transferred_in', 'retired', 'left', 'deceased', 'rejoined', "
+        "'employer_changed')",
         name="ck_member_history_change",
     ),
     Index("ix_member_history_organization_effective", "organization_id", "effective_on"),

@@ -15,7 +15,11 @@ from unionfed_membership.domain.model import Member, MemberStatus, Organization
 from unionfed_shared.errors import Invalid
 
 Change = Literal["transferred", "retired", "left", "deceased", "rejoined"]
-HistoryChange = Literal["joined", "transferred_out", "transferred_in", "retired", "left", "deceased", "rejoined"]
+# employer_changed: a member without a fixed employer union (a joint union's migrant or new-form
+# worker) changed employer and kept their membership (domain/mobile_workers.py).
+HistoryChange = Literal[
+    "joined", "transferred_out", "transferred_in", "retired", "left", "deceased", "rejoined", "employer_changed"
+]
 
 # The status a status change leads to, and the statuses it may start from. Retired members stay
 # in the union (they get visits); a member who left may rejoin; nothing follows death.
@@ -88,7 +92,7 @@ def plan_transfer(
             zh=f"会员 {member.id} 已属于 {target.id}",
             en=f"member {member.id} already belongs to {target.id}",
         )
-    _check_date(effective_on, last_change_on)
+    check_date_order(effective_on, last_change_on)
     return _change(member, "transferred", target.id, effective_on, by, now)
 
 
@@ -120,7 +124,7 @@ def plan_status_change(
             zh="会员去世须在事后登记，不能提前登记",
             en="a death is recorded after it happened, not in advance",
         )
-    _check_date(effective_on, last_change_on)
+    check_date_order(effective_on, last_change_on)
     return _change(member, change, None, effective_on, by, now)
 
 
@@ -146,7 +150,7 @@ def joined(member: Member, by: str, now: dt.datetime) -> HistoryEntry:
     return HistoryEntry(member.id, member.organization_id, "joined", member.joined_on, now, by)
 
 
-def _check_date(effective_on: dt.date, last_change_on: dt.date) -> None:
+def check_date_order(effective_on: dt.date, last_change_on: dt.date) -> None:
     # History reads in date order; a change dated before the member's last one would rewrite it.
     if effective_on < last_change_on:
         raise Invalid(

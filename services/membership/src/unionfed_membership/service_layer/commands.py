@@ -140,3 +140,56 @@ class SignCollectiveContract(Command):
     workers_covered: CoveredWorkers
     negotiation: NegotiationRecord | None = None
     filed_on: Day | None = Field(default=None, description="备案 date with the labour administration")
+
+
+class DesignateJointUnion(Command):
+    """A grassroots union whose members have no fixed employer union: a joint union (联合工会) or a
+    trade union (行业工会) of migrant and new-form workers."""
+
+    form: Literal["joint", "trade"] = Field(description="joint 联合工会, trade 行业工会")
+    trade: str | None = Field(default=None, max_length=100, description="a trade union's trade, e.g. 外卖配送")
+    designated_on: Day = Field(description="a business date not after today")
+
+
+class RecordWorkerCategory(Command):
+    migrant_worker: bool = Field(description="农民工")
+    new_form: Literal["delivery_rider", "courier", "ride_hailing_driver", "truck_driver", "other"] | None = Field(
+        default=None,
+        description="新就业形态: delivery_rider 外卖骑手, courier 快递员, ride_hailing_driver 网约车司机, "
+        "truck_driver 货车司机, other; null: not a new-form worker",
+    )
+    effective_on: Day = Field(description="from this business date; not after today")
+
+
+class ChangeEmployer(Command):
+    """The member's employer from ``effective_on``: an enterprise of the register, an employer by name
+    (a platform company), or neither (no employer from that day). The membership stays as it is."""
+
+    enterprise_id: uuid.UUID | None = None
+    employer_name: str | None = Field(default=None, max_length=200, description="an employer not in the register")
+    effective_on: Day = Field(description="the first day with the new employer; not after today")
+
+
+class TransferToEmployerUnion(Command):
+    """会籍接转: into the union of the member's current employer (an enterprise of the register)."""
+
+    effective_on: Day = Field(description="Today or earlier applies now; a later date is scheduled")
+
+
+if TYPE_CHECKING:  # as NonNegativeFen above
+    CheckedWorkers = int
+    CountedWorkers = int
+else:
+    CheckedWorkers = whole(ge=1, le=10_000_000)
+    CountedWorkers = whole(ge=0, le=10_000_000)
+
+
+class RecordLabourContractCheck(Command):
+    """One enterprise's labour-contract check (春暖行动): workers checked and of them with a signed contract."""
+
+    checked_on: Day
+    workers_checked: CheckedWorkers
+    workers_signed: CountedWorkers
+    migrant_checked: CountedWorkers = Field(default=0, description="of the workers checked, migrant workers")
+    migrant_signed: CountedWorkers = Field(default=0, description="of the migrant workers checked, with a contract")
+    note: str | None = Field(default=None, max_length=500)

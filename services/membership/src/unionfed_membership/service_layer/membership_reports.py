@@ -131,7 +131,8 @@ async def membership_report(
         if status in ("active", "retired"):
             setattr(by_id[owner[org]], status, getattr(by_id[owner[org]], status) + count)
     for (org, change), count in (await queries.changes(ids, first_day, last_day)).items():
-        by_id[owner[org]].changes[change] = by_id[owner[org]].changes.get(change, 0) + count
+        if change in CHANGES:  # an employer change (employer_changed) is no change of membership
+            by_id[owner[org]].changes[change] += count
     missing = [r.organization_id for r in rows if r.staff_count is None]
     return Report(root, first_day, last_day, rows, _total(root, rows), missing)
 

@@ -1,5 +1,11 @@
 from unionfed_membership.adapters import pii
 from unionfed_membership.adapters.enterprise_repository import CollectiveContractRepository, EnterpriseRepository
+from unionfed_membership.adapters.labour_contract_repository import LabourContractCheckRepository
+from unionfed_membership.adapters.mobile_worker_repository import (
+    EmploymentRepository,
+    JointUnionRepository,
+    WorkerCategoryRepository,
+)
 from unionfed_membership.adapters.repository import (
     CommitteeRepository,
     DuesRepository,
@@ -24,6 +30,10 @@ class MembershipUnitOfWork(UnitOfWork):
     membership_report: ReportQueries
     enterprises: EnterpriseRepository
     collective_contracts: CollectiveContractRepository
+    joint_unions: JointUnionRepository
+    worker_categories: WorkerCategoryRepository
+    employments: EmploymentRepository
+    labour_contract_checks: LabourContractCheckRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -37,3 +47,7 @@ class MembershipUnitOfWork(UnitOfWork):
         self.membership_report = ReportQueries(self.session)
         self.enterprises = EnterpriseRepository(self.session)
         self.collective_contracts = CollectiveContractRepository(self.session)
+        self.joint_unions = JointUnionRepository(self.session)
+        self.worker_categories = WorkerCategoryRepository(self.session)
+        self.employments = EmploymentRepository(self.session)
+        self.labour_contract_checks = LabourContractCheckRepository(self.session)
