@@ -117,6 +117,19 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
     after_repayment = {**before_loan, "1002": 2_000_00, "1141": 1_500_00}
     await eventually(lambda: _books_are(finance, school, after_repayment), timeout=90)
 
+    # Finance's statements show the fund beside the general funds: the school's balances, and the
+    # federation's consolidated statement of its subtree.
+    shown = (await fi.get(f"/v1/organizations/{school}/ledger/balances", headers=officer)).json()["accounts"]
+    assert {a["code"]: (a["name_zh"], a["balance_fen"]) for a in shown if a["code"] in ("1002", "1141", "3101")} == {
+        "1002": ("互助金存款", 2_000_00),
+        "1141": ("应收互助借款", 1_500_00),
+        "3101": ("互助金", 3_500_00),
+    }
+    consolidated = (
+        await fi.get(f"/v1/organizations/{federation}/ledger/consolidated", headers=_admin(federation))
+    ).json()
+    assert {a["code"]: a["consolidated_fen"] for a in consolidated["accounts"]}["1141"] == 1_500_00
+
     # The repayment's event delivered again changes nothing in the books.
     entries = await _postings(finance, school)
     await _redeliver(welfare, finance, MutualAidRepaidV1.event_type)
