@@ -122,7 +122,20 @@ async def test_repayments_in_part_pay_the_oldest_instalment_and_each_goes_to_fin
     assert isinstance(repaid, MutualAidRepaidV1) and (repaid.amount_fen, repaid.loan_id) == (150_00, loan["id"])
     with pytest.raises(Invalid) as future:
         await mutual_aid.repay(uow, OFFICER, loan["id"], RecordRepayment(amount_fen=1, repaid_on="2026-03-11"))
-    assert future.value.code == "mutual_aid_repayment_in_future"
+    assert future.value.code == "mutual_aid_date_in_future"
+
+
+async def test_a_loan_is_not_lent_ahead_of_today(at):
+    uow, teacher = await funded()
+    applied = await mutual_aid.apply(
+        uow, OFFICER, "no1", ApplyForLoan(member_id=teacher, amount_fen=100_00, purpose="看病", months=2)
+    )
+
+    with pytest.raises(Invalid) as future:
+        await mutual_aid.approve(uow, OFFICER, applied["id"], DecideLoan(on="2026-03-11"))
+
+    assert future.value.code == "mutual_aid_date_in_future"
+    assert uow.mutual_aid.loans[applied["id"]].status == "applied" and uow.mutual_aid.funds["no1"].lent_fen == 0
 
 
 async def test_overdue_is_counted_on_the_federations_calendar_not_utcs(at):

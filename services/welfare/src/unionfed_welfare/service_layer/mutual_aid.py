@@ -120,6 +120,7 @@ async def approve(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UU
     # The fund's row lock makes two approvals at once check the balance one after the other.
     fund = await uow.mutual_aid.fund(loan.organization_id, loan.federation_id, for_update=True)
     lent_on = command.on or await _today(uow, loan.organization_id)
+    await _not_after_today(uow, loan.organization_id, lent_on)
     schedule = loan.approve(fund, lent_on, principal.subject, command.note)
     await uow.mutual_aid.save_loan(loan)
     await uow.mutual_aid.save_fund(fund)
@@ -140,7 +141,9 @@ async def approve(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UU
 
 async def reject(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UUID, command: DecideLoan) -> dict:
     loan = await _load(uow, principal, loan_id, keep=True)
-    loan.reject(command.on or await _today(uow, loan.organization_id), principal.subject, command.note)
+    decided_on = command.on or await _today(uow, loan.organization_id)
+    await _not_after_today(uow, loan.organization_id, decided_on)
+    loan.reject(decided_on, principal.subject, command.note)
     await uow.mutual_aid.save_loan(loan)
     await uow.commit()
     return await read(uow, principal, loan_id)
@@ -156,12 +159,7 @@ async def repay(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UUID
         repaid_on=command.repaid_on or await _today(uow, loan.organization_id),
         recorded_by=principal.subject,
     )
-    if repayment.repaid_on > await _today(uow, loan.organization_id):
-        raise Invalid(
-            "mutual_aid_repayment_in_future",
-            zh="还款日期不能晚于今天",
-            en="a repayment is recorded on or before today",
-        )
+    await _not_after_today(uow, loan.organization_id, repayment.repaid_on)
     instalments = loan.repay(repayment, await uow.mutual_aid.instalments_of([loan.id]))
     fund = await uow.mutual_aid.fund(loan.organization_id, loan.federation_id, for_update=True)
     fund.take_back(repayment.amount_fen)
@@ -260,6 +258,16 @@ async def _load(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UUID
         raise _hidden()
     principal.require_role(*(rules.RECORDERS if keep else rules.READERS))
     return loan
+
+
+async def _not_after_today(uow: WelfareUnitOfWork, organization_id: str, day: dt.date) -> None:
+    """Money lent or repaid is recorded when it has moved, not ahead of it."""
+    if day > await _today(uow, organization_id):
+        raise Invalid(
+            "mutual_aid_date_in_future",
+            zh="借出、审批或还款日期不能晚于今天",
+            en="a loan is decided, lent or repaid on or before today",
+        )
 
 
 async def _view(uow: WelfareUnitOfWork, loan: Loan, instalments: list[Instalment]) -> dict:
