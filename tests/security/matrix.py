@@ -360,6 +360,35 @@ ROUTES: dict[tuple[str, str], Route] = {
     (WF, "POST /v1/rights-cases/{case_id}/handler"): Route(
         "F", lambda w: {"case_id": w["rights_case"]}, body=lambda w: {"handled_by": "welfare_officer-1"}
     ),
+    # The mutual-aid fund: officers and admins in scope record, auditors read, members see none of it.
+    (WF, "POST /v1/organizations/{organization_id}/mutual-aid/contributions"): Route(
+        "FUW", ORG, body=lambda w: {"contributor": "member", "amount_fen": 100}
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/mutual-aid/contributions"): Route("FUWA", ORG),
+    (WF, "POST /v1/organizations/{organization_id}/mutual-aid/loans"): Route(
+        "FUW", ORG, body=lambda w: {"member_id": w["a2"], "amount_fen": 100, "purpose": "看病", "months": 3}
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/mutual-aid/loans"): Route("FUWA", ORG),
+    (WF, "GET /v1/organizations/{organization_id}/mutual-aid/overdue"): Route("FUWA", ORG),
+    (WF, "GET /v1/organizations/{organization_id}/mutual-aid/statement"): Route("FUWA", ORG),
+    (WF, "GET /v1/mutual-aid/loans/{loan_id}"): Route("FUWA", lambda w: {"loan_id": w["mutual_aid_loan"]}),
+    (WF, "POST /v1/mutual-aid/loans/{loan_id}/repayments"): Route(
+        "FUW", lambda w: {"loan_id": w["mutual_aid_loan"]}, body=lambda w: {"amount_fen": 1}
+    ),
+    (WF, "POST /v1/mutual-aid/loans/{loan_id}/approval"): Route(
+        "FUW",
+        lambda w: {"loan_id": w["mutual_aid_application"]},
+        body=lambda w: {},
+        last=True,
+        notes="the first allowed call lends; the others are answered 409 already decided",
+    ),
+    (WF, "POST /v1/mutual-aid/loans/{loan_id}/rejection"): Route(
+        "FUW",
+        lambda w: {"loan_id": w["mutual_aid_application2"]},
+        body=lambda w: {"note": "资料不全"},
+        last=True,
+        notes="the first allowed call turns it down; the others are answered 409 already decided",
+    ),
     (WF, "PUT /v1/federations/{federation_id}/visit-policy"): Route(
         "F", FED, federation=True, body=lambda w: {"amounts_fen": {"hospitalised": 50000}, "yearly_cap_fen": 1000000}
     ),

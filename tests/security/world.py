@@ -232,6 +232,25 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["rights_case"] = rights_case["id"]
+    # The mutual-aid fund of A: money in it, one loan lent (repaid a fen at a time by the matrix) and
+    # two applications, one for approving and one for turning down.
+    check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/mutual-aid/contributions",
+            headers=welfare_a,
+            json={"contributor": "member", "amount_fen": 1000000, "received_on": "2026-03-02"},
+        )
+    )
+    for key in ("mutual_aid_loan", "mutual_aid_application", "mutual_aid_application2"):
+        loan = check(
+            await welfare.post(
+                f"/v1/organizations/{w.a}/mutual-aid/loans",
+                headers=welfare_a,
+                json={"member_id": w["a1"], "amount_fen": 100000, "purpose": "家人手术", "months": 6},
+            )
+        )
+        w.ids[key] = loan["id"]
+    check(await welfare.post(f"/v1/mutual-aid/loans/{w['mutual_aid_loan']}/approval", headers=welfare_a, json={}))
     for key in ("grant", "grant2"):
         grant = check(
             await welfare.post(

@@ -36,6 +36,12 @@ def every_posting(language: str | None) -> list[Posting]:
         flows.donation_disbursed(
             school, drive, 1_000_00, DAY, "Assisted worker" if language == "en" else "受助职工", **lang
         ),
+        flows.mutual_aid_contributed(
+            school, "member", 100_00, DAY, "members" if language == "en" else "会员缴纳", **lang
+        ),
+        flows.mutual_aid_contributed(school, "union", 100_00, DAY, "union" if language == "en" else "工会拨入", **lang),
+        flows.mutual_aid_lent(school, 100_00, DAY, "Borrower" if language == "en" else "借款人", **lang),
+        flows.mutual_aid_repaid(school, 50_00, DAY, "Borrower" if language == "en" else "借款人", **lang),
     ]
 
 

@@ -69,6 +69,9 @@ def posting_of_rows(row, lines) -> Posting:
     )
 
 
+_STANDARD_CODES = frozenset(spec.code for spec in STANDARD_CHART)
+
+
 class LedgerRepository:
     """The ledgers one transaction writes, kept in memory from first use and written at :meth:`flush`.
 
@@ -125,13 +128,14 @@ class LedgerRepository:
         return opened is not None
 
     async def ensure_accounts(self, organization_id: str, codes: set[str]) -> None:
-        """Create sub-accounts (2301/<drive>) on first use, before anything locks them.
+        """Create sub-accounts (2301/<drive>) and the accounts opened on first use (the mutual-aid
+        fund's) before anything locks them.
 
         ``SELECT … FOR UPDATE`` locks nothing for a row that does not exist yet, so two first
         spends could both pass a floor: the row is created first, then every change locks it.
         """
         known = await self._accounts_of(organization_id)
-        extra = sorted(code for code in codes if "/" in code and code not in known)
+        extra = sorted(code for code in codes if code not in known and code not in _STANDARD_CODES)
         if extra:
             await self._session.execute(
                 pg_insert(accounts)

@@ -21,6 +21,7 @@ from unionfed_shared import db
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import DuesCollectedV1
+from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
 from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
 from unionfed_shared.errors import Invalid
 
@@ -510,7 +511,17 @@ async def outcomes_complete(session: AsyncSession) -> CheckResult:
 # Events of other services that move money: each must have become a journal entry.
 MONEY_EVENT_TYPES = [
     cls.event_type
-    for cls in (DuesCollectedV1, DonationReceivedV1, DonationsDisbursedV1, *HOLD_REQUESTED, *HOLD_PAID, *HOLD_CANCELLED)
+    for cls in (
+        DuesCollectedV1,
+        DonationReceivedV1,
+        DonationsDisbursedV1,
+        MutualAidContributedV1,
+        MutualAidLoanDisbursedV1,
+        MutualAidRepaidV1,
+        *HOLD_REQUESTED,
+        *HOLD_PAID,
+        *HOLD_CANCELLED,
+    )
 ]
 
 

@@ -16,6 +16,10 @@ from unionfed_finance.domain.ledger import (
     DONATIONS_HELD,
     DUES_INCOME,
     EMPLOYER_FUNDS_INCOME,
+    GENERAL_FUND,
+    MUTUAL_AID_CASH,
+    MUTUAL_AID_FUND,
+    MUTUAL_AID_LOANS,
     REMITTANCE_EXPENSE,
     REMITTANCE_PAYABLE,
     REMITTANCE_RECEIVABLE,
@@ -166,4 +170,45 @@ def donation_disbursed(
         paid_on,
         describe(language, "donation_disbursed", drive=drive, beneficiary=beneficiary),
         [Line(f"{DONATIONS_HELD}/{drive}", debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)],
+    )
+
+
+def mutual_aid_contributed(
+    books: str,
+    contributor: str,
+    amount_fen: int,
+    received_on: dt.date,
+    label: str,
+    language: Language = DEFAULT_LANGUAGE,
+) -> Posting:
+    """Money into the mutual-aid fund: members' money is received into the fund's cash; the union's
+    own is moved from its bank and general fund balance, so its income and expense stay as they were."""
+    lines = [Line(MUTUAL_AID_CASH, debit_fen=amount_fen), Line(MUTUAL_AID_FUND, credit_fen=amount_fen)]
+    if contributor == "union":
+        lines += [Line(GENERAL_FUND, debit_fen=amount_fen), Line(BANK, credit_fen=amount_fen)]
+    return Posting.balanced(
+        books, received_on, describe(language, f"mutual_aid_contributed_{contributor}", label=label), lines
+    )
+
+
+def mutual_aid_lent(
+    books: str, amount_fen: int, paid_on: dt.date, borrower: str, language: Language = DEFAULT_LANGUAGE
+) -> Posting:
+    """A loan is owed back, not spent: the fund's cash becomes a receivable."""
+    return Posting.balanced(
+        books,
+        paid_on,
+        describe(language, "mutual_aid_lent", borrower=borrower),
+        [Line(MUTUAL_AID_LOANS, debit_fen=amount_fen), Line(MUTUAL_AID_CASH, credit_fen=amount_fen)],
+    )
+
+
+def mutual_aid_repaid(
+    books: str, amount_fen: int, repaid_on: dt.date, borrower: str, language: Language = DEFAULT_LANGUAGE
+) -> Posting:
+    return Posting.balanced(
+        books,
+        repaid_on,
+        describe(language, "mutual_aid_repaid", borrower=borrower),
+        [Line(MUTUAL_AID_CASH, debit_fen=amount_fen), Line(MUTUAL_AID_LOANS, credit_fen=amount_fen)],
     )

@@ -53,12 +53,24 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("5201", "Allocations paid", "补助下级支出", AccountType.EXPENSE),
     AccountSpec("5202", "Remittance to the upper union", "上缴上级经费支出", AccountType.EXPENSE),
 )
-CHART_BY_CODE = {spec.code: spec for spec in STANDARD_CHART}
+# The mutual-aid fund (互助金), kept apart from the union's general funds: its own cash, the loans
+# members owe it (a receivable: lending is not spending) and the restricted fund they add up to.
+# Opened on the fund's first movement, so books opened before it existed need no migration.
+MUTUAL_AID_CHART: tuple[AccountSpec, ...] = (
+    AccountSpec("1002", "Mutual-aid fund cash", "互助金存款", AccountType.ASSET, floor_fen=0),
+    AccountSpec("1141", "Mutual-aid loans receivable", "应收互助借款", AccountType.ASSET, floor_fen=0),
+    AccountSpec("3101", "Mutual-aid fund", "互助金", AccountType.NET_ASSETS, floor_fen=0),
+)
+CHART_BY_CODE = {spec.code: spec for spec in (*STANDARD_CHART, *MUTUAL_AID_CHART)}
 
 BANK = "1001"
 REMITTANCE_RECEIVABLE = "1131"
 REMITTANCE_PAYABLE = "2201"
 DONATIONS_HELD = "2301"
+GENERAL_FUND = "3001"
+MUTUAL_AID_CASH = "1002"
+MUTUAL_AID_LOANS = "1141"
+MUTUAL_AID_FUND = "3101"
 DUES_INCOME = "4101"
 EMPLOYER_FUNDS_INCOME = "4102"
 ALLOCATIONS_RECEIVED = "4103"

@@ -26,6 +26,10 @@ _CATALOG: dict[str, dict[str, str]] = {
         "donation_received": "代收捐款：{drive}，捐款人 {donor}",
         "donation_disbursed": "代管捐款拨付：{drive}，付给 {beneficiary}",
         "anonymous_donor": "匿名",
+        "mutual_aid_contributed_member": "互助金缴入：{label}",
+        "mutual_aid_contributed_union": "互助金拨入：{label}，由工会经费转入",
+        "mutual_aid_lent": "互助金借出：借给 {borrower}",
+        "mutual_aid_repaid": "互助金还款：{borrower} 归还借款",
         "reversal": "冲销：{reason}",
     },
     "en": {
@@ -40,6 +44,10 @@ _CATALOG: dict[str, dict[str, str]] = {
         "donation_received": "Donation to {drive} from {donor}",
         "donation_disbursed": "Donations of {drive} paid to {beneficiary}",
         "anonymous_donor": "an anonymous donor",
+        "mutual_aid_contributed_member": "Paid into the mutual-aid fund: {label}",
+        "mutual_aid_contributed_union": "Union funds moved to the mutual-aid fund: {label}",
+        "mutual_aid_lent": "Mutual-aid loan to {borrower}",
+        "mutual_aid_repaid": "Mutual-aid loan repaid by {borrower}",
         "reversal": "Reversal: {reason}",
     },
 }

@@ -22,6 +22,7 @@ from unionfed_shared.contracts.membership import (
     OrganizationMovedV1,
     OrganizationRegisteredV1,
 )
+from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
 from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
 from unionfed_shared.messaging.consumer import Delivery, Handler
 
@@ -145,6 +146,37 @@ async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisburs
     )
 
 
+async def on_mutual_aid_contributed(uow: FinanceUnitOfWork, event: MutualAidContributedV1, delivery: Delivery) -> None:
+    books = await bookkeeping_organization(uow, event.organization_id)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.mutual_aid_contributed(
+        books, event.contributor, event.amount_fen, event.received_on, event.label, language
+    )
+    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/contribution/{event.contribution_id}")
+
+
+async def on_mutual_aid_loan_disbursed(
+    uow: FinanceUnitOfWork, event: MutualAidLoanDisbursedV1, delivery: Delivery
+) -> None:
+    books = await bookkeeping_organization(uow, event.organization_id)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.mutual_aid_lent(books, event.amount_fen, event.paid_on, event.borrower, language)
+    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/loan/{event.loan_id}")
+
+
+async def on_mutual_aid_repaid(uow: FinanceUnitOfWork, event: MutualAidRepaidV1, delivery: Delivery) -> None:
+    books = await bookkeeping_organization(uow, event.organization_id)
+    language = await language_of(uow, event.organization_id)
+    posting = flows.mutual_aid_repaid(books, event.amount_fen, event.repaid_on, event.borrower, language)
+    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/repayment/{event.repayment_id}")
+
+
+def _journal_mutual_aid(uow: FinanceUnitOfWork, event, delivery: Delivery, posting, reference: str) -> None:
+    journal.write(
+        uow, event.federation_id, event.organization_id, journal.post(posting), delivery=delivery, reference=reference
+    )
+
+
 async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:
     """Union groups keep no books (独立建账 is per union): their union's ledger holds their money.
 
@@ -194,6 +226,9 @@ HANDLERS: dict[type[IntegrationEvent], Handler] = {
     DuesCollectedV1: on_dues_collected,
     DonationReceivedV1: on_donation_received,
     DonationsDisbursedV1: on_donations_disbursed,
+    MutualAidContributedV1: on_mutual_aid_contributed,
+    MutualAidLoanDisbursedV1: on_mutual_aid_loan_disbursed,
+    MutualAidRepaidV1: on_mutual_aid_repaid,
     JournalEntryV1: apply_journal_entry,
     **dict.fromkeys(HOLD_REQUESTED, on_hold_requested),
     **dict.fromkeys(HOLD_PAID, on_hold_paid),

@@ -5,7 +5,12 @@ from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 # Each area's tables are in its own module; imported here so the metadata holds the whole database.
-from unionfed_welfare.adapters import campaign_tables, grant_tables, rights_tables  # noqa: F401
+from unionfed_welfare.adapters import (  # noqa: F401
+    campaign_tables,
+    grant_tables,
+    mutual_aid_tables,
+    rights_tables,
+)
 from unionfed_welfare.adapters.metadata import metadata
 
 directory = Directory(metadata)

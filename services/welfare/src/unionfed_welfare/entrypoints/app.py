@@ -10,7 +10,7 @@ from unionfed_welfare.adapters import tables
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
-from unionfed_welfare.entrypoints import campaigns_http, grants_http, rights_http
+from unionfed_welfare.entrypoints import campaigns_http, grants_http, mutual_aid_http, rights_http
 from unionfed_welfare.service_layer import campaigns, grants, greetings, money
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
@@ -29,7 +29,7 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
     )
     return ServiceDefinition(
         name="welfare",
-        title="Hardship files, the five must-visits, festival greetings, donations",
+        title="Hardship files, the five must-visits, festival greetings, donations, the mutual-aid fund",
         settings_factory=WelfareSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
@@ -40,6 +40,7 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             grants_http.router,
             campaigns_http.router,
             rights_http.router,
+            mutual_aid_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -15,6 +15,7 @@ from unionfed_welfare.domain.donations import ANONYMOUS, donor_label
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.greetings import FESTIVALS, Eligibility, Festival
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
+from unionfed_welfare.domain.mutual_aid import STATUSES as LOAN_STATUSES
 from unionfed_welfare.domain.rights_cases import CLAIM_KINDS, STAGES
 
 # --- grants, hardship and greetings ---
@@ -246,3 +247,51 @@ class MoveRightsCase(Command):
 
 class HandRightsCase(Command):
     handled_by: Name
+
+
+# --- the mutual-aid fund (互助金) ---
+
+if TYPE_CHECKING:
+    LoanMonths = int
+    LoanStatus = str
+else:
+    LoanMonths = whole(ge=1, le=12)  # the fund's own rule (6) is checked by the domain, with its code
+    LoanStatus = Literal[tuple(LOAN_STATUSES)]
+
+
+class RecordContribution(Command):
+    """Money paid into the fund: by members (one member named, or a collection) or by the union."""
+
+    contributor: Literal["member", "union"]
+    member_id: uuid.UUID | None = None  # the member who paid, when one did
+    amount_fen: PositiveFen
+    received_on: Day | None = None  # today in the federation's zone when left out
+    note: Text = ""
+
+    @model_validator(mode="after")
+    def _member_only_for_members(self) -> "RecordContribution":
+        if self.contributor == "union" and self.member_id is not None:
+            raise field_refusal(
+                "mutual_aid_contributor_ambiguous",
+                zh="工会拨入的互助金不填会员",
+                en="a contribution of the union names no member",
+            )
+        return self
+
+
+class ApplyForLoan(Command):
+    member_id: uuid.UUID
+    amount_fen: PositiveFen
+    purpose: Name
+    months: LoanMonths
+    applied_on: Day | None = None  # today in the federation's zone when left out
+
+
+class DecideLoan(Command):
+    on: Day | None = None  # today in the federation's zone when left out; the schedule starts a month later
+    note: Text = ""
+
+
+class RecordRepayment(Command):
+    amount_fen: PositiveFen
+    repaid_on: Day | None = None  # today in the federation's zone when left out

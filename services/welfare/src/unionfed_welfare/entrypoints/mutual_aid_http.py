@@ -1,0 +1,243 @@
+"""The mutual-aid fund (互助金) over HTTP: contributions, loans and their schedules, repayments,
+overdue instalments and the fund's statement.
+
+Money is integer fen. Business dates are the federation's; timestamps are answered in
+Asia/Shanghai (+08:00).
+"""
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
+
+from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.openapi_examples import example
+from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
+from unionfed_welfare.entrypoints.grants_http import local
+from unionfed_welfare.service_layer import mutual_aid
+from unionfed_welfare.service_layer.commands import (
+    ApplyForLoan,
+    DecideLoan,
+    LoanStatus,
+    RecordContribution,
+    RecordRepayment,
+)
+
+router = APIRouter(prefix="/v1", tags=["mutual-aid fund"], route_class=IdempotentRoute)
+
+
+class ContributionOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    contributor: str  # member or union
+    contributor_label: str
+    member_id: uuid.UUID | None
+    amount_fen: int
+    received_on: dt.date
+    note: str
+    recorded_by: str
+    created_at: dt.datetime | None
+
+
+class InstalmentOut(BaseModel):
+    number: int
+    due_on: dt.date
+    amount_fen: int
+    repaid_fen: int
+    unpaid_fen: int
+    overdue: bool  # due before today in the federation's zone and not fully repaid
+
+
+class RepaymentOut(BaseModel):
+    id: uuid.UUID
+    amount_fen: int
+    repaid_on: dt.date
+    recorded_by: str
+    created_at: dt.datetime | None
+
+
+class LoanOut(BaseModel):
+    id: uuid.UUID
+    organization_id: str
+    federation_id: str
+    member_id: uuid.UUID
+    borrower: str | None
+    amount_fen: int
+    purpose: str
+    months: int
+    status: str  # applied, lent, repaid or rejected
+    status_label: str
+    applied_on: dt.date
+    applied_by: str
+    decided_on: dt.date | None
+    decided_by: str | None
+    decision_note: str
+    repaid_fen: int
+    outstanding_fen: int
+    overdue_fen: int
+    next_due_on: dt.date | None
+    created_at: dt.datetime | None
+    instalments: list[InstalmentOut] | None = None  # on a single loan's answer
+    repayments: list[RepaymentOut] | None = None
+
+
+class OverdueInstalmentOut(InstalmentOut):
+    loan_id: uuid.UUID
+    organization_id: str
+    member_id: uuid.UUID
+    borrower: str | None
+    days_overdue: int
+
+
+class FundFiguresOut(BaseModel):
+    contributed_fen: int
+    lent_fen: int
+    repaid_fen: int
+    outstanding_fen: int  # lent − repaid: what members owe the fund
+    available_fen: int  # contributed − outstanding: what the fund may lend now
+    overdue_fen: int
+    loans_outstanding: int
+    loans_overdue: int
+
+
+class FundOfOrganization(FundFiguresOut):
+    organization_id: str
+
+
+class FundStatement(BaseModel):
+    organization_id: str
+    as_of: dt.date
+    own: FundFiguresOut  # the organization's own fund
+    subtree: FundFiguresOut  # every fund of its subtree, itself included
+    funds: list[FundOfOrganization]
+
+
+@router.post(
+    "/organizations/{organization_id}/mutual-aid/contributions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ContributionOut,
+    summary="Record money paid into the mutual-aid fund (by members or by the union)",
+)
+async def contribute(
+    organization_id: str,
+    body: Annotated[
+        RecordContribution,
+        example(
+            "Members' contributions of the month",
+            {"contributor": "member", "amount_fen": 300000, "received_on": "2026-03-02", "note": "三月会员缴纳"},
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.contribute(uow, principal, organization_id, body))
+
+
+@router.get(
+    "/organizations/{organization_id}/mutual-aid/contributions",
+    response_model=list[ContributionOut],
+    summary="The money paid into the organization's own fund",
+)
+async def contributions(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.contributions(uow, principal, organization_id))
+
+
+@router.post(
+    "/organizations/{organization_id}/mutual-aid/loans",
+    status_code=status.HTTP_201_CREATED,
+    response_model=LoanOut,
+    summary="Record a member's application for a mutual-aid loan",
+)
+async def apply(
+    organization_id: str,
+    body: Annotated[
+        ApplyForLoan,
+        example(
+            "A teacher borrows for a family member's surgery, repaid in six months",
+            {
+                "member_id": "0b6f3c5e-5d0a-4c1e-9a57-2f1f4a9b8c11",
+                "amount_fen": 1000000,
+                "purpose": "家人手术",
+                "months": 6,
+                "applied_on": "2026-03-05",
+            },
+        ),
+    ],
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.apply(uow, principal, organization_id, body))
+
+
+@router.get(
+    "/organizations/{organization_id}/mutual-aid/loans",
+    response_model=list[LoanOut],
+    summary="The mutual-aid loans of the organization's subtree, by application date",
+)
+async def loans(
+    organization_id: str,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    loan_status: Annotated[LoanStatus | None, Query(alias="status")] = None,
+):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.loans(uow, principal, organization_id, status=loan_status))
+
+
+@router.get(
+    "/organizations/{organization_id}/mutual-aid/overdue",
+    response_model=list[OverdueInstalmentOut],
+    summary="Instalments of the subtree due before today and not fully repaid",
+)
+async def overdue(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.overdue(uow, principal, organization_id))
+
+
+@router.get(
+    "/organizations/{organization_id}/mutual-aid/statement",
+    response_model=FundStatement,
+    summary="The fund's statement: contributed, lent, repaid, outstanding, overdue; own and subtree",
+)
+async def statement(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return await mutual_aid.statement(uow, principal, organization_id)
+
+
+@router.get("/mutual-aid/loans/{loan_id}", response_model=LoanOut, summary="A loan with its schedule and repayments")
+async def loan(loan_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.read(uow, principal, loan_id))
+
+
+@router.post(
+    "/mutual-aid/loans/{loan_id}/approval",
+    response_model=LoanOut,
+    summary="Approve and lend: fixes the monthly schedule and pays the loan out of the fund",
+)
+async def approve(loan_id: uuid.UUID, body: DecideLoan, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.approve(uow, principal, loan_id, body))
+
+
+@router.post("/mutual-aid/loans/{loan_id}/rejection", response_model=LoanOut, summary="Turn the application down")
+async def reject(loan_id: uuid.UUID, body: DecideLoan, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.reject(uow, principal, loan_id, body))
+
+
+@router.post(
+    "/mutual-aid/loans/{loan_id}/repayments",
+    response_model=LoanOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Record a repayment (in part or in full), paid against the oldest instalments first",
+)
+async def repay(loan_id: uuid.UUID, body: RecordRepayment, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        return local(await mutual_aid.repay(uow, principal, loan_id, body))
