@@ -9,6 +9,7 @@ import dataclasses
 import uuid
 
 from services.membership.tests.unit.fake_enterprises import FakeCollectiveContracts, FakeEnterprises
+from services.membership.tests.unit.fake_safety import FakeSafetyInspections, FakeSafetyInspectors
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -97,7 +98,10 @@ class FakeUnitOfWork(FakeOutbox):
     dues: FakeDues = dataclasses.field(default_factory=FakeDues)
     enterprises: FakeEnterprises = dataclasses.field(init=False)
     collective_contracts: FakeCollectiveContracts = dataclasses.field(init=False)
+    safety_inspectors: FakeSafetyInspectors = dataclasses.field(default_factory=FakeSafetyInspectors)
+    safety_inspections: FakeSafetyInspections = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)
         self.collective_contracts = FakeCollectiveContracts(self.enterprises)
+        self.safety_inspections = FakeSafetyInspections(self.enterprises)

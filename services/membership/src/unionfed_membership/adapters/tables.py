@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 
 # Each area's tables are in its own module; imported here so the metadata holds the whole database.
-from unionfed_membership.adapters import dues_tables, enterprise_tables  # noqa: F401
+from unionfed_membership.adapters import dues_tables, enterprise_tables, safety_tables  # noqa: F401
 from unionfed_membership.adapters.metadata import metadata
 from unionfed_shared.business_time import DEFAULT_TIME_ZONE
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_membership.adapters import tables
-from unionfed_membership.entrypoints import accounts_http, enterprises_http, me_http, roster_http
+from unionfed_membership.entrypoints import accounts_http, enterprises_http, me_http, roster_http, safety_http
 from unionfed_membership.entrypoints.http import router
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
@@ -29,6 +29,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             accounts_http.router,
             me_http.router,
             enterprises_http.router,
+            safety_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -9,6 +9,7 @@ from unionfed_membership.adapters.repository import (
     ScheduledChangeRepository,
 )
 from unionfed_membership.adapters.roster_queries import DuesStore, ReportQueries, RosterQueries
+from unionfed_membership.adapters.safety_repository import SafetyInspectionRepository, SafetyInspectorRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -24,6 +25,8 @@ class MembershipUnitOfWork(UnitOfWork):
     membership_report: ReportQueries
     enterprises: EnterpriseRepository
     collective_contracts: CollectiveContractRepository
+    safety_inspectors: SafetyInspectorRepository
+    safety_inspections: SafetyInspectionRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -37,3 +40,5 @@ class MembershipUnitOfWork(UnitOfWork):
         self.membership_report = ReportQueries(self.session)
         self.enterprises = EnterpriseRepository(self.session)
         self.collective_contracts = CollectiveContractRepository(self.session)
+        self.safety_inspectors = SafetyInspectorRepository(self.session, pii.current())
+        self.safety_inspections = SafetyInspectionRepository(self.session)
