@@ -7,6 +7,7 @@ from unionfed_welfare.adapters.greeting_repository import GreetingRepository
 from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
+from unionfed_welfare.adapters.rights_week_repository import RightsWeekRepository
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -24,6 +25,7 @@ class WelfareUnitOfWork(UnitOfWork):
     greetings: GreetingRepository
     welfare_report: WelfareReportRepository
     rights_cases: RightsCaseRepository
+    rights_weeks: RightsWeekRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -37,3 +39,4 @@ class WelfareUnitOfWork(UnitOfWork):
         self.greetings = GreetingRepository(self.session)
         self.welfare_report = WelfareReportRepository(self.session)
         self.rights_cases = RightsCaseRepository(self.session)
+        self.rights_weeks = RightsWeekRepository(self.session)
