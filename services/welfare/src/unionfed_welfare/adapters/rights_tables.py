@@ -1,7 +1,6 @@
 """Workers' rights cases (维权): the case, its workers and its stages."""
 
 from sqlalchemy import (
-    ARRAY,
     BigInteger,
     CheckConstraint,
     Column,
@@ -14,6 +13,7 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from unionfed_welfare.adapters.metadata import metadata
 
