@@ -18,7 +18,6 @@ from unionfed_shared.errors import Conflict, Invalid
 # general 一般隐患, major 重大隐患
 Severity = Literal["general", "major"]
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
-MAX_TEXT = 2000
 
 
 def _not_after_today(day: dt.date, today: dt.date, code: str, zh: str, en: str, pointer: str) -> None:
