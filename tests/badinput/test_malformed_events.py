@@ -28,6 +28,7 @@ from tests.pytest_infra import eventually, unique
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1
 from unionfed_shared.contracts.envelope import MAX_BODY_BYTES
+from unionfed_shared.contracts.events import ActivityPublishedV1
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1, Reserve
 from unionfed_shared.contracts.membership import MemberJoinedV1
 from unionfed_shared.contracts.spending import EventsHoldRequestedV1
@@ -70,10 +71,26 @@ def carriers(service: str, federation: str, school: str, member_id: uuid.UUID) -
             reference=f"grant/{uuid.uuid4()}",
             hold_id=uuid.uuid4(),
         )
-        return {
+        consumed = {
             topics.MEMBERSHIP: Carrier(joined, number=("member_version",), money=False, text=("display_name",)),
             topics.FINANCE: Carrier(settled),
         }
+        if service == "welfare":  # the rights weeks (维权周) the events service publishes
+            starts = dt.datetime(2026, 11, 25, 1, 0, tzinfo=dt.UTC)
+            rights_week = ActivityPublishedV1(
+                organization_id=school,
+                federation_id=federation,
+                activity_id=uuid.uuid4(),
+                title="十一月维权周",
+                kind="rights_week",
+                scope_organization_ids=[school],
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(days=6),
+                registration_deadline=starts,
+                budget_fen=0,
+            )
+            consumed[topics.EVENTS] = Carrier(rights_week, text=("title",))
+        return consumed
     return {
         topics.MEMBERSHIP: Carrier(dues(federation, school, member_id, 2150), number=("amount_fen",)),
         topics.WELFARE: Carrier(

@@ -311,6 +311,41 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "GET /v1/organizations/{organization_id}/labour-contract-checks/rollup"): Route(
         "FA", STREET, federation=True, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
     ),
+    # Safety supervision in the register's enterprises: like the register, F's administrators write
+    # and F's administrators and auditors read; the unions below see none of it.
+    (M, "POST /v1/enterprises/{enterprise_id}/safety-inspectors"): Route(
+        "F",
+        ENTERPRISE,
+        federation=True,
+        body=lambda w: {"member_id": w["safety_member"], "appointed_on": "2026-03-10"},
+    ),
+    (M, "GET /v1/enterprises/{enterprise_id}/safety-inspectors"): Route("FA", ENTERPRISE, federation=True),
+    (M, "POST /v1/safety-inspectors/{inspector_id}/retirement"): Route(
+        "F",
+        lambda w: {"inspector_id": w["safety_inspector"]},
+        federation=True,
+        body=lambda w: {"retired_on": "2026-11-30"},
+        last=True,
+    ),
+    (M, "POST /v1/enterprises/{enterprise_id}/safety-inspections"): Route(
+        "F",
+        ENTERPRISE,
+        federation=True,
+        body=lambda w: {
+            "inspector_id": w["safety_inspector"],
+            "inspected_on": "2026-05-01",
+            "findings": "例行检查",
+            "hazards": [{"description": "灭火器过期", "severity": "major", "deadline": "2026-05-10"}],
+        },
+    ),
+    (M, "GET /v1/enterprises/{enterprise_id}/safety-inspections"): Route("FA", ENTERPRISE, federation=True),
+    (M, "POST /v1/safety-hazards/{hazard_id}/fix"): Route(
+        "F", lambda w: {"hazard_id": w["hazard"]}, federation=True, body=lambda w: {"fixed_on": "2026-04-10"}, last=True
+    ),
+    (M, "GET /v1/organizations/{organization_id}/safety-hazards/overdue"): Route("FA", STREET, federation=True),
+    (M, "GET /v1/organizations/{organization_id}/safety-rollup"): Route(
+        "FA", STREET, federation=True, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
+    ),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(
@@ -346,6 +381,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         },
     ),
     (WF, "GET /v1/organizations/{organization_id}/rights-cases"): Route("FUWA", ORG),
+    # The rights weeks open to A (F's, heard of from events) with the cases A opened at each.
+    (WF, "GET /v1/organizations/{organization_id}/rights-weeks"): Route("FUWA", ORG),
     (WF, "GET /v1/organizations/{organization_id}/rights-cases/statistics"): Route(
         "FUWA", ORG, query=lambda w: {"from": "2026-11-01", "to": "2026-11-30"}
     ),

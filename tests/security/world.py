@@ -135,11 +135,12 @@ async def seed(services: dict) -> World:
             )
         )
         w.ids[key] = registered["id"]
+    enterprise_union = unique("secent-union")
     check(
         await membership.post(
             f"/v1/enterprises/{w['enterprise']}/union",
             headers=admin,
-            json={"union_id": unique("secent-union"), "union_name": "甲公司工会", "founded_on": "2026-03-08"},
+            json={"union_id": enterprise_union, "union_name": "甲公司工会", "founded_on": "2026-03-08"},
         )
     )
     contract = check(
@@ -158,6 +159,36 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["contract"] = contract["id"]
+    # Safety supervision there: a member of its union serving as 群监员, an inspection and a hazard.
+    safety_member = check(
+        await membership.post(
+            f"/v1/organizations/{enterprise_union}/members",
+            headers=admin,
+            json={"display_name": "Qian Jun", "gender": "male", "joined_on": "2026-03-09"},
+        )
+    )
+    w.ids["safety_member"] = safety_member["id"]
+    inspector = check(
+        await membership.post(
+            f"/v1/enterprises/{w['enterprise']}/safety-inspectors",
+            headers=admin,
+            json={"member_id": safety_member["id"], "appointed_on": "2026-03-10"},
+        )
+    )
+    w.ids["safety_inspector"] = inspector["id"]
+    inspection = check(
+        await membership.post(
+            f"/v1/enterprises/{w['enterprise']}/safety-inspections",
+            headers=admin,
+            json={
+                "inspector_id": inspector["id"],
+                "inspected_on": "2026-04-01",
+                "findings": "车间检查",
+                "hazards": [{"description": "消防通道堵塞", "severity": "general", "deadline": "2026-04-15"}],
+            },
+        )
+    )
+    w.ids["hazard"] = inspection["hazards"][0]["id"]
 
     # A rider in A, a migrant courier working for 甲公司 (which has a union): 会籍接转 can take him there.
     rider = check(
@@ -342,7 +373,36 @@ async def seed(services: dict) -> World:
                     f"/v1/activities/{activity['id']}/registrations", headers=officer_a, json={"member_id": w[member]}
                 )
             )
+    # F's monthly rights week, heard of by welfare, and a case of A opened at it.
+    rights_week = check(
+        await events.post(
+            f"/v1/organizations/{w.fed}/activities",
+            headers=admin,
+            json={
+                "title": "维权周",
+                "kind": "rights_week",
+                "starts_at": soon(72),
+                "ends_at": soon(72 + 24 * 6),
+                "registration_deadline": soon(48),
+            },
+        )
+    )
+    w.ids["rights_week"] = rights_week["id"]
+    check(await events.post(f"/v1/activities/{rights_week['id']}/publication", headers=admin))
     await pump.drain()
+    check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/rights-cases",
+            headers=welfare_a,
+            json={
+                "employer_name": "某某物流有限公司",
+                "workers": [{"member_id": w["a2"]}],
+                "claim_kind": "wage_arrears",
+                "claimed_fen": 300000,
+                "rights_week_id": w["rights_week"],
+            },
+        )
+    )
     budget = check(await events.get(f"/v1/activities/{w['activity']}/budget", headers=officer_a))
     w.ids["budget_item"] = next(i["id"] for i in budget["items"] if i["kind"] == "cost")
     session = check(

@@ -1501,7 +1501,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "sport" | "culture" | "contest" | "trip" | "training" | "health_check" | "labour_competition" | "skill_contest";
+            kind: "sport" | "culture" | "contest" | "trip" | "training" | "health_check" | "labour_competition" | "skill_contest" | "rights_week";
             /**
              * Registration Deadline
              * Format: date-time
@@ -6605,7 +6605,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: ("draft" | "published" | "cancelled") | null;
-                kind?: ("sport" | "culture" | "contest" | "trip" | "training" | "health_check" | "labour_competition" | "skill_contest") | null;
+                kind?: ("sport" | "culture" | "contest" | "trip" | "training" | "health_check" | "labour_competition" | "skill_contest" | "rights_week") | null;
                 /** @description Start time, inclusive, with a zone */
                 from?: string | null;
                 /** @description Start time, exclusive, with a zone */

@@ -692,6 +692,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/rights-weeks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rights weeks open to the organization or held in its subtree, with the cases each opened */
+        get: operations["rights_weeks_of_v1_organizations__organization_id__rights_weeks_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/welfare-campaigns": {
         parameters: {
             query?: never;
@@ -1780,6 +1797,8 @@ export interface components {
             note: string;
             /** Rights Week */
             rights_week?: string | null;
+            /** Rights Week Id */
+            rights_week_id?: string | null;
             /** Workers */
             workers: components["schemas"]["CaseWorker"][];
         };
@@ -2203,6 +2222,11 @@ export interface components {
             referred_on: string | null;
             /** Rights Week */
             rights_week: string | null;
+            /**
+             * Rights Week Id
+             * @description the rights week activity it was opened at
+             */
+            rights_week_id: string | null;
             /** Stage */
             stage: string;
             /** Stage Label */
@@ -2240,6 +2264,11 @@ export interface components {
             from: string;
             /** Opened */
             opened: number;
+            /**
+             * Opened At Rights Weeks
+             * @description cases naming the rights week activity they were opened at
+             */
+            opened_at_rights_weeks: number;
             /** Organization Id */
             organization_id: string;
             /** Recovered Fen */
@@ -2253,6 +2282,46 @@ export interface components {
             to: string;
             /** Workers Helped */
             workers_helped: number;
+        };
+        /**
+         * RightsWeekOut
+         * @description A rights week (维权周) activity the events service published, with the cases opened at it.
+         */
+        RightsWeekOut: {
+            /**
+             * Activity Id
+             * Format: uuid
+             */
+            activity_id: string;
+            /** Cancelled */
+            cancelled: boolean;
+            /**
+             * Cases Opened
+             * @description cases of the organization's subtree opened at it
+             */
+            cases_opened: number;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+            /**
+             * Month
+             * @description YYYY-MM, the month its cases are counted under
+             */
+            month: string;
+            /**
+             * Organization Id
+             * @description the organizer
+             */
+            organization_id: string;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /** Title */
+            title: string;
         };
         /** SameOccasion */
         SameOccasion: {
@@ -5713,6 +5782,8 @@ export interface operations {
         parameters: {
             query?: {
                 rights_week?: string | null;
+                /** @description only cases opened at this rights week */
+                rights_week_id?: string | null;
             };
             header?: never;
             path: {
@@ -5895,6 +5966,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RightsCaseStatistics"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rights_weeks_of_v1_organizations__organization_id__rights_weeks_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RightsWeekOut"][];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -151,6 +151,21 @@ async def test_publishing_asks_finance_to_hold_each_budget_line_then_announces_t
     assert (stored.status, stored.published_at is not None, answer["status"]) == ("published", True, "published")
 
 
+async def test_a_rights_week_is_an_activity_whose_publication_names_its_kind_for_welfare():
+    uow = school()
+    command = CreateActivity(
+        title="十一月职工维权周",
+        kind="rights_week",
+        starts_at=STARTS,
+        ends_at=STARTS + dt.timedelta(days=6),
+        registration_deadline=STARTS - dt.timedelta(days=1),
+    )
+    created = await activities.create(uow, OFFICER, "no1", command)
+    await activities.publish(uow, OFFICER, created["id"])
+    [announced] = [e for e in uow.emitted if isinstance(e, ActivityPublishedV1)]
+    assert (announced.kind, announced.title, announced.budget_fen) == ("rights_week", "十一月职工维权周", 0)
+
+
 @pytest.mark.parametrize("status", ["published", "cancelled"])
 async def test_only_a_draft_is_published(status):
     uow = school()

@@ -16,6 +16,7 @@ from services.membership.tests.unit.fake_mobile_workers import (
     FakeLabourContractChecks,
     FakeWorkerCategories,
 )
+from services.membership.tests.unit.fake_safety import FakeSafetyInspections, FakeSafetyInspectors
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -120,6 +121,8 @@ class FakeUnitOfWork(FakeOutbox):
     worker_categories: FakeWorkerCategories = dataclasses.field(init=False)
     employments: FakeEmployments = dataclasses.field(default_factory=FakeEmployments)
     labour_contract_checks: FakeLabourContractChecks = dataclasses.field(init=False)
+    safety_inspectors: FakeSafetyInspectors = dataclasses.field(default_factory=FakeSafetyInspectors)
+    safety_inspections: FakeSafetyInspections = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)
@@ -127,3 +130,4 @@ class FakeUnitOfWork(FakeOutbox):
         self.joint_unions = FakeJointUnions(self.organizations.rows, self.enterprises)
         self.worker_categories = FakeWorkerCategories(self.organizations.rows, self.members.rows)
         self.labour_contract_checks = FakeLabourContractChecks(self.enterprises)
+        self.safety_inspections = FakeSafetyInspections(self.enterprises)

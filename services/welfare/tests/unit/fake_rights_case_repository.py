@@ -47,6 +47,7 @@ class FakeRightsCases:
         accepted_from: dt.date | None = None,
         accepted_to: dt.date | None = None,
         rights_week: str | None = None,
+        rights_week_id: uuid.UUID | None = None,
     ) -> list[RightsCase]:
         found = [
             c
@@ -55,5 +56,6 @@ class FakeRightsCases:
             and (accepted_from is None or c.accepted_on >= accepted_from)
             and (accepted_to is None or c.accepted_on <= accepted_to)
             and (rights_week is None or c.rights_week == rights_week)
+            and (rights_week_id is None or c.rights_week_id == rights_week_id)
         ]
         return sorted(found, key=lambda c: (c.accepted_on, c.id))

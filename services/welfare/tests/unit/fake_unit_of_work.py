@@ -14,6 +14,7 @@ from services.welfare.tests.unit.fake_funds_repositories import FakeCampaigns, F
 from services.welfare.tests.unit.fake_greeting_repository import FakeGreetings
 from services.welfare.tests.unit.fake_mutual_aid_repository import FakeMutualAid
 from services.welfare.tests.unit.fake_rights_case_repository import FakeRightsCases
+from services.welfare.tests.unit.fake_rights_week_repository import FakeRightsWeeks
 from tests.fake_outbox import FakeOutbox
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
@@ -195,6 +196,7 @@ class FakeUnitOfWork(FakeOutbox):
     greetings: FakeGreetings = dataclasses.field(init=False)
     rights_cases: FakeRightsCases = dataclasses.field(init=False)
     mutual_aid: FakeMutualAid = dataclasses.field(init=False)
+    rights_weeks: FakeRightsWeeks = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.grants = FakeGrants(self.holds)
@@ -202,6 +204,7 @@ class FakeUnitOfWork(FakeOutbox):
         self.greetings = FakeGreetings(self.directory)
         self.rights_cases = FakeRightsCases(self.directory)
         self.mutual_aid = FakeMutualAid(self.directory)
+        self.rights_weeks = FakeRightsWeeks(self.directory, self.rights_cases)
 
     # A use case that opens units of work of its own (the greeting run, chunk after chunk) is given
     # this one as its factory: every unit of work is the same, so each chunk sees what the one before

@@ -139,6 +139,7 @@ def test_figures_count_the_cohort_by_kind_in_time_referred_recovered_and_distinc
         recovered_fen=1_100_000,
         workers_helped=3,
         by_rights_week={"2026-11": 2, "2026-12": 1},
+        opened_at_rights_weeks=0,
     )
 
 

@@ -15,9 +15,18 @@ from unionfed_shared.contracts.base import IntegrationEvent, OrgId
 from unionfed_shared.wire_values import Whole, whole
 
 # labour_competition (劳动竞赛) and skill_contest (技能比武) are activities with results like the others;
-# added values only, and only events reads this field.
+# rights_week is the monthly workers' rights week (维权周), which welfare hears of to count the rights
+# cases it opened (welfare reads only that value). Added values only.
 ActivityKind = Literal[
-    "sport", "culture", "contest", "trip", "training", "health_check", "labour_competition", "skill_contest"
+    "sport",
+    "culture",
+    "contest",
+    "trip",
+    "training",
+    "health_check",
+    "labour_competition",
+    "skill_contest",
+    "rights_week",
 ]
 AwardLevel = Literal["first", "second", "third", "excellence"]
 

@@ -56,6 +56,7 @@ ACTIVITY_KINDS: dict[Language, dict[str, str]] = {
         "health_check": "体检",
         "labour_competition": "劳动竞赛",
         "skill_contest": "技能比武",
+        "rights_week": "维权周",
     },
     "en": {
         "sport": "Sport",
@@ -66,6 +67,7 @@ ACTIVITY_KINDS: dict[Language, dict[str, str]] = {
         "health_check": "Health check",
         "labour_competition": "Labour competition",
         "skill_contest": "Skill contest",
+        "rights_week": "Workers' rights week",
     },
 }
 ACTIVITY_STATUSES: dict[Language, dict[str, str]] = {

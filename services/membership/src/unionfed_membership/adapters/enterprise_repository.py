@@ -26,7 +26,7 @@ def _enterprise_of(row: Row) -> Enterprise:
     )
 
 
-def _in_subtree(root_id: str):
+def registered_in_subtree(root_id: str):
     """Enterprises registered by ``root_id`` or an organization below it."""
     return enterprises.c.organization_id.in_(select(organizations.c.id).where(organizations.c.path.any_() == root_id))
 
@@ -76,7 +76,7 @@ class EnterpriseRepository:
     async def in_subtree(
         self, root_id: str, *, has_union: bool | None = None, min_workers: int | None = None
     ) -> list[Enterprise]:
-        query = select(enterprises).where(_in_subtree(root_id))
+        query = select(enterprises).where(registered_in_subtree(root_id))
         if has_union is not None:
             query = query.where(enterprises.c.union_id.is_not(None) if has_union else enterprises.c.union_id.is_(None))
         if min_workers is not None:
@@ -87,7 +87,7 @@ class EnterpriseRepository:
     async def founded_between(self, root_id: str, first: dt.date, last: dt.date) -> list[Enterprise]:
         query = (
             select(enterprises)
-            .where(_in_subtree(root_id), enterprises.c.union_founded_on.between(first, last))
+            .where(registered_in_subtree(root_id), enterprises.c.union_founded_on.between(first, last))
             .order_by(enterprises.c.union_founded_on, enterprises.c.name)
         )
         return [_enterprise_of(r) for r in await self._session.execute(query)]
@@ -166,7 +166,7 @@ class CollectiveContractRepository:
         query = (
             select(collective_contracts)
             .join(enterprises, enterprises.c.id == collective_contracts.c.enterprise_id)
-            .where(_in_subtree(root_id))
+            .where(registered_in_subtree(root_id))
             .order_by(collective_contracts.c.valid_until, collective_contracts.c.id)
         )
         return [_contract_of(r) for r in await self._session.execute(query)]

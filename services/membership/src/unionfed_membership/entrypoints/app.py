@@ -10,6 +10,7 @@ from unionfed_membership.entrypoints import (
     me_http,
     mobile_workers_http,
     roster_http,
+    safety_http,
 )
 from unionfed_membership.entrypoints.http import router
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
@@ -38,6 +39,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             enterprises_http.router,
             mobile_workers_http.router,
             labour_contracts_http.router,
+            safety_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

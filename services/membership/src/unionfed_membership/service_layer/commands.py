@@ -193,3 +193,33 @@ class RecordLabourContractCheck(Command):
     migrant_checked: CountedWorkers = Field(default=0, description="of the workers checked, migrant workers")
     migrant_signed: CountedWorkers = Field(default=0, description="of the migrant workers checked, with a contract")
     note: str | None = Field(default=None, max_length=500)
+
+
+class AppointSafetyInspector(Command):
+    """群监员: a member of the enterprise's union when it has one; else a worker named here."""
+
+    member_id: uuid.UUID | None = Field(default=None, description="a member of the enterprise's union")
+    name: str | None = Field(default=None, max_length=100, description="the worker's name, when there is no union")
+    phone: str | None = Field(default=None, max_length=20, description="the worker's mobile, stored encrypted")
+    appointed_on: Day
+
+
+class RetireSafetyInspector(Command):
+    retired_on: Day
+
+
+class FoundHazardRecord(Command):
+    description: str = Field(min_length=1, max_length=2000)
+    severity: Literal["general", "major"] = Field(description="general 一般隐患, major 重大隐患")
+    deadline: Day = Field(description="the business date by which it is to be fixed")
+
+
+class RecordSafetyInspection(Command):
+    inspector_id: uuid.UUID
+    inspected_on: Day
+    findings: str = Field(min_length=1, max_length=4000)
+    hazards: list[FoundHazardRecord] = Field(default_factory=list, max_length=200)
+
+
+class FixHazard(Command):
+    fixed_on: Day

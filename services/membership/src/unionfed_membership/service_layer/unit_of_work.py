@@ -15,6 +15,7 @@ from unionfed_membership.adapters.repository import (
     ScheduledChangeRepository,
 )
 from unionfed_membership.adapters.roster_queries import DuesStore, ReportQueries, RosterQueries
+from unionfed_membership.adapters.safety_repository import SafetyInspectionRepository, SafetyInspectorRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -34,6 +35,8 @@ class MembershipUnitOfWork(UnitOfWork):
     worker_categories: WorkerCategoryRepository
     employments: EmploymentRepository
     labour_contract_checks: LabourContractCheckRepository
+    safety_inspectors: SafetyInspectorRepository
+    safety_inspections: SafetyInspectionRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -51,3 +54,5 @@ class MembershipUnitOfWork(UnitOfWork):
         self.worker_categories = WorkerCategoryRepository(self.session)
         self.employments = EmploymentRepository(self.session)
         self.labour_contract_checks = LabourContractCheckRepository(self.session)
+        self.safety_inspectors = SafetyInspectorRepository(self.session, pii.current())
+        self.safety_inspections = SafetyInspectionRepository(self.session)

@@ -83,8 +83,10 @@ class RightsCaseRepository:
         accepted_from: dt.date | None = None,
         accepted_to: dt.date | None = None,
         rights_week: str | None = None,
+        rights_week_id: uuid.UUID | None = None,
     ) -> list[RightsCase]:
-        """The cases of the organization's subtree by acceptance, optionally of a period or a rights week."""
+        """The cases of the organization's subtree by acceptance, optionally of a period or a rights week
+        (by month, or the rights week activity)."""
         query = (
             select(rights_cases)
             .join(directory.organizations, directory.organizations.c.id == rights_cases.c.organization_id)
@@ -97,6 +99,8 @@ class RightsCaseRepository:
             query = query.where(rights_cases.c.accepted_on <= accepted_to)
         if rights_week is not None:
             query = query.where(rights_cases.c.rights_week == rights_week)
+        if rights_week_id is not None:
+            query = query.where(rights_cases.c.rights_week_id == rights_week_id)
         return [_case(row) for row in (await self._session.execute(query)).mappings()]
 
 

@@ -13,8 +13,25 @@ from sqlalchemy import (
     Uuid,
     func,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from unionfed_welfare.adapters.metadata import metadata
+
+# The monthly rights weeks (维权周) the events service published: welfare's copy, kept from the
+# activity_published and activity_cancelled events of activities of kind rights_week.
+rights_weeks = Table(
+    "rights_weeks",
+    metadata,
+    Column("activity_id", Uuid, primary_key=True),
+    Column("organization_id", Text, nullable=False, index=True),  # the organizer
+    Column("federation_id", Text, nullable=False, index=True),
+    Column("title", Text, nullable=False),
+    Column("scope_organization_ids", ARRAY(Text), nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("ends_on", Date, nullable=False),
+    Column("cancelled_at", DateTime(timezone=True)),
+    Column("heard_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
 
 rights_cases = Table(
     "rights_cases",
@@ -35,6 +52,8 @@ rights_cases = Table(
     Column("referred_on", Date),
     Column("outcome", Text, nullable=False, server_default=""),
     Column("rights_week", Text),  # YYYY-MM: the monthly rights week that opened it
+    # The rights week activity (heard of from the events service) the case was opened at.
+    Column("rights_week_id", Uuid, ForeignKey("rights_weeks.activity_id"), index=True),
     Column("opened_by", Text, nullable=False),
     Column("handled_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

@@ -96,6 +96,7 @@ class RightsCase:
     handled_by: str
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    rights_week_id: UUID | None = None  # the rights week activity it was opened at
 
     @classmethod
     def accepted(
@@ -112,6 +113,7 @@ class RightsCase:
         rights_week: str | None,
         opened_by: str,
         note: str = "",
+        rights_week_id: UUID | None = None,
     ) -> tuple["RightsCase", StageEntry]:
         deadline = stage_deadline(ACCEPTED, accepted_on, deadline_on)
         assert deadline is not None  # acceptance always has a default
@@ -133,6 +135,7 @@ class RightsCase:
             rights_week=rights_week,
             opened_by=opened_by,
             handled_by=opened_by,
+            rights_week_id=rights_week_id,
         )
         return case, case._entry(ACCEPTED, accepted_on, deadline, opened_by, note)
 
@@ -280,6 +283,7 @@ class CaseFigures:
     recovered_fen: int
     workers_helped: int
     by_rights_week: dict[str, int]
+    opened_at_rights_weeks: int  # cases naming the rights week activity they were opened at
 
 
 def figures(cases: list[tuple[RightsCase, list[Worker]]]) -> CaseFigures:
@@ -301,4 +305,5 @@ def figures(cases: list[tuple[RightsCase, list[Worker]]]) -> CaseFigures:
         recovered_fen=sum(c.recovered_fen for c, _ in cases),
         workers_helped=len(helped),
         by_rights_week=dict(sorted(weeks.items())),
+        opened_at_rights_weeks=sum(1 for c, _ in cases if c.rights_week_id is not None),
     )

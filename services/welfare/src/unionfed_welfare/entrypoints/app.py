@@ -11,7 +11,7 @@ from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
 from unionfed_welfare.entrypoints import campaigns_http, grants_http, mutual_aid_http, rights_http
-from unionfed_welfare.service_layer import campaigns, grants, greetings, money
+from unionfed_welfare.service_layer import campaigns, grants, greetings, money, rights_weeks
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
 
@@ -34,7 +34,12 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=WelfareUnitOfWork,
-        handlers={**tables.directory.handlers(), MoneyRequestSettledV1: finance_answers},
+        handlers={
+            **tables.directory.handlers(),
+            MoneyRequestSettledV1: finance_answers,
+            # The events service's activities: welfare keeps the rights weeks (维权周).
+            **rights_weeks.HANDLERS,
+        },
         routers=[
             tables.directory.router("welfare"),
             grants_http.router,

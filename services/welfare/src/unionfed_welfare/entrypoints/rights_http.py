@@ -17,7 +17,7 @@ from unionfed_shared.openapi_examples import example
 from unionfed_shared.wire_values import Day
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.entrypoints.grants_http import local
-from unionfed_welfare.service_layer import rights_cases
+from unionfed_welfare.service_layer import rights_cases, rights_weeks
 from unionfed_welfare.service_layer.commands import (
     HandRightsCase,
     MoveRightsCase,
@@ -68,6 +68,7 @@ class RightsCaseOut(BaseModel):
     overdue: bool  # still accepted or in mediation after the deadline
     outcome: str
     rights_week: str | None
+    rights_week_id: uuid.UUID | None = Field(description="the rights week activity it was opened at")
     opened_by: str
     handled_by: str
     workers: list[CaseWorkerOut]
@@ -94,6 +95,7 @@ class RightsCaseStatistics(BaseModel):
     recovered_fen: int
     workers_helped: int  # distinct: a member by id, a non-member by phone
     by_rights_week: dict[str, int]  # YYYY-MM → cases that rights week opened
+    opened_at_rights_weeks: int = Field(description="cases naming the rights week activity they were opened at")
 
 
 @router.post(
@@ -118,7 +120,7 @@ async def open_case(
                 "claim_kind": "wage_arrears",
                 "claimed_fen": 1260000,
                 "accepted_on": "2026-11-10",
-                "rights_week": "2026-11",
+                "rights_week_id": "5d3c1a2b-7e4f-4a6b-9c8d-0e1f2a3b4c5d",
             },
         ),
     ],
@@ -139,9 +141,14 @@ async def cases(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     rights_week: Annotated[RightsWeek | None, Query()] = None,
+    rights_week_id: Annotated[uuid.UUID | None, Query(description="only cases opened at this rights week")] = None,
 ):
     async with runtime.uow() as uow:
-        return local(await rights_cases.cases_of(uow, principal, organization_id, rights_week=rights_week))
+        return local(
+            await rights_cases.cases_of(
+                uow, principal, organization_id, rights_week=rights_week, rights_week_id=rights_week_id
+            )
+        )
 
 
 @router.get(
@@ -184,3 +191,39 @@ async def move_case(case_id: uuid.UUID, body: MoveRightsCase, principal: Current
 async def hand_over(case_id: uuid.UUID, body: HandRightsCase, principal: CurrentPrincipal, runtime: CurrentRuntime):
     async with runtime.uow() as uow:
         return local(await rights_cases.hand_over(uow, principal, case_id, body))
+
+
+class RightsWeekOut(BaseModel):
+    """A rights week (维权周) activity the events service published, with the cases opened at it."""
+
+    activity_id: uuid.UUID
+    organization_id: str = Field(description="the organizer")
+    title: str
+    month: str = Field(description="YYYY-MM, the month its cases are counted under")
+    starts_on: dt.date
+    ends_on: dt.date
+    cancelled: bool
+    cases_opened: int = Field(description="cases of the organization's subtree opened at it")
+
+
+@router.get(
+    "/organizations/{organization_id}/rights-weeks",
+    response_model=list[RightsWeekOut],
+    summary="Rights weeks open to the organization or held in its subtree, with the cases each opened",
+)
+async def rights_weeks_of(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+    async with runtime.uow() as uow:
+        found = await rights_weeks.weeks_of(uow, principal, organization_id)
+    return [
+        RightsWeekOut(
+            activity_id=w.activity_id,
+            organization_id=w.organization_id,
+            title=w.title,
+            month=w.month,
+            starts_on=w.starts_on,
+            ends_on=w.ends_on,
+            cancelled=w.cancelled,
+            cases_opened=cases,
+        )
+        for w, cases in found
+    ]

@@ -233,6 +233,8 @@ class OpenRightsCase(Command):
     accepted_on: Day | None = None  # today in the federation's zone when left out
     deadline_on: Day | None = None  # acceptance + 15 days when left out
     rights_week: RightsWeek | None = None
+    # The rights week activity (events, kind rights_week) the case was opened at; sets rights_week.
+    rights_week_id: uuid.UUID | None = None
     note: Text = ""
 
 

@@ -14,6 +14,7 @@ from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import NotFound
 from unionfed_welfare.domain import rights_cases as rules
 from unionfed_welfare.domain.rights_cases import RightsCase, Worker
+from unionfed_welfare.domain.rights_weeks import week_for_case
 from unionfed_welfare.domain.welfare_report import require_period
 from unionfed_welfare.service_layer.commands import HandRightsCase, MoveRightsCase, OpenRightsCase
 from unionfed_welfare.service_layer.hardship import member_in_scope
@@ -51,6 +52,10 @@ async def open_case(
             workers.append(Worker(None, given.name, given.phone))
     rules.require_distinct_workers(workers)
     path = await uow.directory.path_of(organization_id) or [organization_id]
+    rights_week = command.rights_week
+    if command.rights_week_id is not None:
+        week = week_for_case(await uow.rights_weeks.get(command.rights_week_id), path, command.rights_week)
+        rights_week = week.month
     case, accepted = RightsCase.accepted(
         organization_id=organization_id,
         federation_id=path[0],
@@ -60,7 +65,8 @@ async def open_case(
         claimed_fen=command.claimed_fen,
         accepted_on=command.accepted_on or await _today(uow, organization_id),
         deadline_on=command.deadline_on,
-        rights_week=command.rights_week,
+        rights_week=rights_week,
+        rights_week_id=command.rights_week_id,
         opened_by=principal.subject,
         note=command.note,
     )
@@ -110,11 +116,16 @@ async def read(uow: WelfareUnitOfWork, principal: Principal, case_id: uuid.UUID)
 
 
 async def cases_of(
-    uow: WelfareUnitOfWork, principal: Principal, organization_id: str, *, rights_week: str | None = None
+    uow: WelfareUnitOfWork,
+    principal: Principal,
+    organization_id: str,
+    *,
+    rights_week: str | None = None,
+    rights_week_id: uuid.UUID | None = None,
 ) -> list[dict]:
     principal.require_scope(await uow.directory.path_of(organization_id))
     principal.require_role(*rules.READERS)
-    found = await uow.rights_cases.of_subtree(organization_id, rights_week=rights_week)
+    found = await uow.rights_cases.of_subtree(organization_id, rights_week=rights_week, rights_week_id=rights_week_id)
     workers = await uow.rights_cases.workers_of([case.id for case in found])
     return [
         await _view(uow, principal, case, await uow.directory.path_of(case.organization_id) or [], workers[case.id])

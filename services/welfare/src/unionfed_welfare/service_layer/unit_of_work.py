@@ -8,6 +8,7 @@ from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
 from unionfed_welfare.adapters.mutual_aid_repository import MutualAidRepository
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
+from unionfed_welfare.adapters.rights_week_repository import RightsWeekRepository
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -26,6 +27,7 @@ class WelfareUnitOfWork(UnitOfWork):
     welfare_report: WelfareReportRepository
     rights_cases: RightsCaseRepository
     mutual_aid: MutualAidRepository
+    rights_weeks: RightsWeekRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -40,3 +42,4 @@ class WelfareUnitOfWork(UnitOfWork):
         self.welfare_report = WelfareReportRepository(self.session)
         self.rights_cases = RightsCaseRepository(self.session)
         self.mutual_aid = MutualAidRepository(self.session)
+        self.rights_weeks = RightsWeekRepository(self.session)
