@@ -181,6 +181,7 @@ const zh = {
   confirm: "确定吗？",
   close: "关闭",
   required: "必填",
+  todayIfBlank: "不填则为联合会所在时区的今天",
   // members desk (会员)
   memberDesk: {
     nav: "会员",
@@ -1168,6 +1169,7 @@ const en: Strings = {
   confirm: "Are you sure?",
   close: "Close",
   required: "Required",
+  todayIfBlank: "Blank: today in the federation's time zone",
   memberDesk: {
     nav: "Members",
     title: "Members",

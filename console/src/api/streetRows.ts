@@ -48,7 +48,11 @@ export const RIGHTS_OPENERS = ["welfare_officer", "union_officer", "federation_a
 export const IMPROVEMENT_READERS = ["federation_admin", "union_officer", "auditor"];
 export const IMPROVEMENT_OFFICERS = ["federation_admin", "union_officer"];
 
-/** Today in the federations' zone, as YYYY-MM-DD (the demo's federations are all on Asia/Shanghai). */
+/**
+ * Today in the federations' zone as YYYY-MM-DD, for a required date's default: the browser's own day
+ * may differ (after 16:00 UTC Shanghai is a day ahead). Optional dates are left blank instead, and
+ * the service takes the federation's today.
+ */
 export const shanghaiToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date());
 
 /** A rate as the reports print it: "62.5%（5/8）", or a dash when there is nothing to count. */

@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { useOrganizationNames, useRequestKeys } from "../../api/members";
 import type { CollectiveContract, ContractKind, Enterprise, SignCollectiveContract } from "../../api/streetRows";
-import { CONTRACT_KINDS, fill } from "../../api/streetRows";
+import { CONTRACT_KINDS, fill, shanghaiToday } from "../../api/streetRows";
 import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
@@ -73,7 +73,7 @@ export function ContractForm({
       onClose();
     },
   });
-  const today = dayjs();
+  const today = dayjs(shanghaiToday());
   const initial: Partial<Values> = renewing
     ? {
         kind: renewing.kind,

@@ -63,7 +63,7 @@ export function ContractsTab({ org, mayWrite }: { org: string; mayWrite: boolean
             loading={contracts.isFetching}
             dataSource={contracts.data}
             pagination={false}
-            locale={{ emptyText: e.noContracts }}
+            locale={{ emptyText: <Typography.Text type="secondary">{e.noContracts}</Typography.Text> }}
             columns={[
               ...contractColumns(e),
               ...(mayWrite

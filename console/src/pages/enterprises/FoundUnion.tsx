@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
 import type { Enterprise, FoundEnterpriseUnion } from "../../api/streetRows";
-import { fill } from "../../api/streetRows";
+import { fill, shanghaiToday } from "../../api/streetRows";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
@@ -52,7 +52,7 @@ export function FoundUnion({ enterprise, onClose }: { enterprise: Enterprise; on
         initialValues={{
           union_name: `${enterprise.name}工会`,
           union_id: `ent-${enterprise.credit_code.toLowerCase()}`,
-          founded_on: dayjs(),
+          founded_on: dayjs(shanghaiToday()),
         }}
         onFinish={(v) =>
           found.mutate({ union_name: v.union_name.trim(), union_id: v.union_id.trim(), founded_on: v.founded_on.format("YYYY-MM-DD") })

@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Radio, Space } from "antd";
-import dayjs, { type Dayjs } from "dayjs";
+import type { Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
 import type { Improvement } from "../../api/streetRows";
@@ -72,7 +72,7 @@ export function ImprovementAction({
         layout="vertical"
         name={`improvement-${action}`}
         data-testid="improvement-action"
-        initialValues={{ adopted: true, on: dayjs(), value: improvement.value_fen !== null ? improvement.value_fen / 100 : null }}
+        initialValues={{ adopted: true, value: improvement.value_fen !== null ? improvement.value_fen / 100 : null }}
         onValuesChange={() => send.reset()}
         onFinish={submit}
       >
@@ -88,7 +88,7 @@ export function ImprovementAction({
           </Form.Item>
         )}
         {action !== "value" && (
-          <Form.Item name="on" label={action === "decision" ? p.decidedOn : p.implementedOn}>
+          <Form.Item name="on" label={action === "decision" ? p.decidedOn : p.implementedOn} tooltip={t.todayIfBlank}>
             <DatePicker data-testid="improvement-on" />
           </Form.Item>
         )}

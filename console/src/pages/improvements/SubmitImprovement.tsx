@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Button, DatePicker, Form, Input, Modal, Space, Typography } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
-import dayjs, { type Dayjs } from "dayjs";
+import type { Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
 import type { FileImprovement, Improvement } from "../../api/streetRows";
@@ -44,7 +44,7 @@ export function SubmitImprovement({ org, onClose, onFiled }: { org: string; onCl
         layout="vertical"
         name="submit-improvement"
         data-testid="submit-improvement-form"
-        initialValues={{ kind: "rationalization", filed_on: dayjs(), proposers: [{}] }}
+        initialValues={{ kind: "rationalization", proposers: [{}] }}
         onValuesChange={(changed) => {
           file.reset();
           // Proposers are members of the union: another union, another search.
@@ -81,7 +81,7 @@ export function SubmitImprovement({ org, onClose, onFiled }: { org: string; onCl
               options={(["rationalization", "innovation"] as const).map((k) => ({ value: k, label: p.kinds[k] }))}
             />
           </Form.Item>
-          <Form.Item name="filed_on" label={p.filedOn}>
+          <Form.Item name="filed_on" label={p.filedOn} tooltip={t.todayIfBlank}>
             <DatePicker data-testid="improvement-filed-on" />
           </Form.Item>
         </Space>

@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { Button, DatePicker, Descriptions, Form, Input, InputNumber, Modal } from "antd";
-import dayjs, { type Dayjs } from "dayjs";
+import type { Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import type { components } from "../../api/membership";
 import { useRequestKeys } from "../../api/members";
@@ -53,7 +53,6 @@ export function MoveCase({ rightsCase, onClose, onMoved }: { rightsCase: RightsC
         data-testid="move-case-form"
         initialValues={{
           stage: ahead.includes("closed") && rightsCase.stage !== "accepted" ? "closed" : ahead[0],
-          on: dayjs(),
           recovered: rightsCase.recovered_fen ? rightsCase.recovered_fen / 100 : null,
           outcome: rightsCase.outcome || undefined,
         }}
@@ -72,7 +71,7 @@ export function MoveCase({ rightsCase, onClose, onMoved }: { rightsCase: RightsC
         <Form.Item name="stage" label={r.moveTo} rules={[{ required: true, message: t.required }]}>
           <FormSelect data-testid="move-stage" style={{ width: 200 }} options={ahead.map((s) => ({ value: s, label: r.stages[s] }))} />
         </Form.Item>
-        <Form.Item name="on" label={r.stageOn}>
+        <Form.Item name="on" label={r.stageOn} tooltip={t.todayIfBlank}>
           <DatePicker data-testid="move-on" />
         </Form.Item>
         {stage !== "closed" && (

@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Space, Typography } from "antd";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
-import dayjs, { type Dayjs } from "dayjs";
+import type { Dayjs } from "dayjs";
 import { useState } from "react";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
@@ -64,7 +64,7 @@ export function OpenCase({ org, onClose, onOpened }: { org: string; onClose: () 
         layout="vertical"
         name="open-rights-case"
         data-testid="open-case-form"
-        initialValues={{ claim_kind: "wage_arrears", accepted_on: dayjs(), members: [], others: [] }}
+        initialValues={{ claim_kind: "wage_arrears", members: [], others: [] }}
         onValuesChange={() => {
           open.reset();
           setNoWorker(false);
@@ -98,7 +98,7 @@ export function OpenCase({ org, onClose, onOpened }: { org: string; onClose: () 
           <Form.Item name="claimed" label={r.claimedYuan} rules={[{ required: true, message: t.required }]}>
             <InputNumber min={0} precision={2} style={{ width: 160 }} />
           </Form.Item>
-          <Form.Item name="accepted_on" label={r.acceptedOn}>
+          <Form.Item name="accepted_on" label={r.acceptedOn} tooltip={t.todayIfBlank}>
             <DatePicker data-testid="accepted-on" />
           </Form.Item>
           <Form.Item name="deadline_on" label={r.deadline} tooltip={r.deadlineHint}>
