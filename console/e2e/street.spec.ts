@@ -4,6 +4,7 @@ import { accessToken, account, checkPage, fen, pickDay, signIn } from "./support
 // The county is a federation: it keeps a register of enterprises like a street federation does.
 const COUNTY = process.env.UNIONFED_DEMO_COUNTY ?? "county-edu";
 const ADMIN = process.env.UNIONFED_DEMO_COUNTY_ADMIN ?? "county-admin";
+const OFFICER = process.env.UNIONFED_DEMO_COUNTY_OFFICER ?? "county-officer";
 const SCHOOL = process.env.UNIONFED_DEMO_SCHOOL ?? "no1-primary";
 
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()); // YYYY-MM-DD
@@ -27,6 +28,17 @@ function creditCode(): { good: string; bad: string } {
   const total = [...first17].reduce((sum, c, i) => sum + CODE_CHARACTERS.indexOf(c) * CODE_WEIGHTS[i], 0);
   const check = (31 - (total % 31)) % 31;
   return { good: first17 + CODE_CHARACTERS[check], bad: first17 + CODE_CHARACTERS[(check + 1) % 31] };
+}
+
+interface Member {
+  id: string;
+  display_name: string;
+}
+
+/** A working member of the school whose name no other member of it shares (nor contains). */
+async function uniqueMember(page: Page): Promise<Member> {
+  const members = (await get<{ items: Member[] }>(page, `/api/membership/v1/organizations/${SCHOOL}/members?status=active&limit=200`)).items;
+  return members.find((m) => members.filter((o) => o.display_name.includes(m.display_name)).length === 1)!;
 }
 
 /** The API as the signed-in user. */
@@ -146,10 +158,11 @@ interface Statistics {
   recovered_fen: number;
 }
 
-test("a rights case is opened for a non-member, closed with the wage recovered, and counted", async ({ page }) => {
+test("a rights case for a member and a non-member is flagged overdue, handed over, closed with the wage recovered, and counted", async ({ page }) => {
   test.setTimeout(240_000);
   await signIn(page, account(ADMIN), `/o/${COUNTY}/rights`);
   await expect(page.getByTestId("rights-desk")).toBeVisible();
+  const member = await uniqueMember(page);
   const statsPath = `/api/welfare/v1/organizations/${COUNTY}/rights-cases/statistics?from=${year}-01-01&to=${today}`;
   const before = await get<Statistics>(page, statsPath);
   await expect(page.getByTestId("stat-recovered")).toHaveText(/^¥/);
@@ -160,6 +173,16 @@ test("a rights case is opened for a non-member, closed with the wage recovered, 
   const form = page.getByTestId("open-case-form");
   await form.getByLabel("用人单位", { exact: true }).fill(employer);
   await form.getByLabel("诉求金额（元）").fill("12600");
+  // Accepted yesterday with yesterday as its deadline: still at 受理 today, so overdue (kept in
+  // this year's statistics: on 1 January the case is accepted today, with the default deadline).
+  const backDated = today.slice(5) !== "01-01";
+  const acceptedOn = backDated ? plusDays(today, -1) : today;
+  await pickDay(form.locator('input[data-testid="accepted-on"]'), acceptedOn);
+  if (backDated) await pickDay(form.locator('input[data-testid="case-deadline"]'), acceptedOn);
+  await page.getByTestId("add-member").click();
+  await form.getByLabel("会员 1").click();
+  await page.keyboard.type(member.display_name);
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title^="${member.display_name}（"]`).first().click();
   await page.getByTestId("add-non-member").click();
   await form.getByLabel("姓名 1").fill("李四");
   await form.getByLabel("电话 1").fill("13800000000");
@@ -169,10 +192,18 @@ test("a rights case is opened for a non-member, closed with the wage recovered, 
 
   const row = page.getByTestId("rights-cases").locator("tbody tr.ant-table-row", { hasText: employer });
   await expect(row.getByTestId("case-stage")).toHaveAttribute("data-stage", "accepted");
-  await expect(row).toContainText(plusDays(today, 15)); // the deadline: acceptance + 15 days
+  await expect(row).toContainText(backDated ? acceptedOn : plusDays(today, 15)); // the deadline (default: acceptance + 15 days)
+  await expect(row.getByTestId("case-overdue")).toHaveCount(backDated ? 1 : 0);
   await expect(row).toContainText("李四");
+  await expect(row).toContainText(`${member.display_name}（会员）`);
   await expect(row).toContainText("¥12,600.00");
   await checkPage(page, "rights-cases");
+
+  // Handed to the county's union chairman, then (a federation admin may still act) closed.
+  await row.getByTestId("hand-over").click();
+  await choose(page, page.getByTestId("handler"), `陈志明（${OFFICER} · 工会干部）`);
+  await page.getByTestId("hand-over-submit").click();
+  await expect(row).toContainText(`陈志明（${OFFICER}）`);
 
   await row.getByTestId("move-case").click();
   const move = page.getByTestId("move-case-form");
@@ -183,7 +214,7 @@ test("a rights case is opened for a non-member, closed with the wage recovered, 
   await expect(move).toBeHidden();
   await expect(row.getByTestId("case-stage")).toHaveAttribute("data-stage", "closed");
   await expect(row.getByTestId("case-recovered")).toHaveText("¥12,600.00");
-  await expect(row.getByTestId("case-overdue")).toHaveCount(0);
+  await expect(row.getByTestId("case-overdue")).toHaveCount(0); // closed: no longer overdue
 
   await expect(page.getByTestId("stat-closed")).toHaveText(String(before.closed + 1));
   await expect
@@ -192,10 +223,6 @@ test("a rights case is opened for a non-member, closed with the wage recovered, 
   await checkPage(page, "rights-statistics");
 });
 
-interface Member {
-  id: string;
-  display_name: string;
-}
 interface ImprovementRollup {
   total: { filed: number; adopted: number; value_fen: number };
 }
@@ -206,8 +233,7 @@ test("a proposal is submitted for a school's member, adopted with its value, and
   await expect(page.getByTestId("improvements-desk")).toBeVisible();
   const subtree = await get<{ id: string; name: string }[]>(page, `/api/membership/v1/organizations/${COUNTY}/subtree`);
   const school = subtree.find((o) => o.id === SCHOOL)!;
-  const members = (await get<{ items: Member[] }>(page, `/api/membership/v1/organizations/${SCHOOL}/members?status=active&limit=200`)).items;
-  const proposer = members.find((m) => members.filter((o) => o.display_name.includes(m.display_name)).length === 1)!;
+  const proposer = await uniqueMember(page);
   const rollupPath = `/api/events/v1/organizations/${COUNTY}/improvement-rollup?year=${year}`;
   const before = await get<ImprovementRollup>(page, rollupPath);
   const total = page.getByTestId("improvement-total");

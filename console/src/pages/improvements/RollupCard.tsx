@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Card, Form, InputNumber, Table, Typography } from "antd";
+import { Card, Descriptions, Form, InputNumber, Table, Typography } from "antd";
 import { useState } from "react";
 import { call } from "../../api/client";
 import type { ImprovementRollup, UnionImprovements } from "../../api/streetRows";
@@ -39,6 +39,20 @@ export function RollupCard({ org }: { org: string }) {
             <Typography.Paragraph strong data-testid="improvement-total" data-filed={total.filed} data-value-fen={total.value_fen}>
               {fill(p.totalLine, { filed: total.filed, adopted: total.adopted, implemented: total.implemented, value: yuan(total.value_fen) })}
             </Typography.Paragraph>
+          )}
+          {rollup.data && (
+            <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }}>
+              {(["rationalization", "innovation"] as const).map((kind) => {
+                const k = rollup.data.by_kind[kind];
+                return (
+                  <Descriptions.Item key={kind} label={p.kinds[kind]}>
+                    <span data-testid={`improvement-${kind}`}>
+                      {fill(p.kindLine, { filed: k.filed, adopted: k.adopted, implemented: k.implemented, value: yuan(k.value_fen) })}
+                    </span>
+                  </Descriptions.Item>
+                );
+              })}
+            </Descriptions>
           )}
           <Table<UnionImprovements>
             rowKey="organization_id"
