@@ -180,7 +180,7 @@ test("a rights case for a member and a non-member is flagged overdue, handed ove
   await pickDay(form.locator('input[data-testid="accepted-on"]'), acceptedOn);
   if (backDated) await pickDay(form.locator('input[data-testid="case-deadline"]'), acceptedOn);
   await page.getByTestId("add-member").click();
-  await form.getByLabel("会员 1").click();
+  await form.getByLabel("会员 1", { exact: true }).click();
   await page.keyboard.type(member.display_name);
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title^="${member.display_name}（"]`).first().click();
   await page.getByTestId("add-non-member").click();

@@ -172,6 +172,7 @@ export default function RightsDesk() {
               loading={cases.isFetching}
               dataSource={rows}
               pagination={{ pageSize: 20, hideOnSinglePage: true }}
+              scroll={{ x: "max-content" }}
               expandable={{ expandedRowRender: (c) => <CaseHistory caseId={c.id} nameOf={handlers.nameOf} /> }}
               columns={[
                 { title: r.employer, dataIndex: "employer_name" },
@@ -217,7 +218,12 @@ export default function RightsDesk() {
                     </Space>
                   ),
                 },
-                { title: r.outcome, dataIndex: "outcome", render: (o: string) => o || "—" },
+                {
+                  title: r.outcome,
+                  dataIndex: "outcome",
+                  // The table scrolls sideways rather than squeezing columns; a long outcome still wraps.
+                  render: (o: string) => <span style={{ display: "inline-block", minWidth: 120, maxWidth: 260, whiteSpace: "normal" }}>{o || "—"}</span>,
+                },
                 { title: r.handler, dataIndex: "handled_by", render: (s: string) => handlers.nameOf(s) },
                 {
                   title: "",
