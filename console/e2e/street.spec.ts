@@ -149,8 +149,21 @@ test("a federation admin registers an enterprise, founds its union and signs its
   );
   // It ends within 60 days: on the reminder list when asked 90 days ahead.
   await page.getByLabel("天内到期").fill("90");
-  await expect(page.getByTestId("contracts-expiring").locator("tbody tr", { hasText: name })).toHaveCount(1);
+  const expiring = page.getByTestId("contracts-expiring").locator("tbody tr", { hasText: name });
+  await expect(expiring).toHaveCount(1);
   await checkPage(page, "enterprises-contracts");
+
+  // Renewed from the day after it ends, for two more years: off the reminder list, both on record.
+  await page.getByTestId("renew-contract").click();
+  const renewal = page.getByTestId("contract-form");
+  await expect(renewal.getByLabel("起始日期")).toHaveValue(plusDays(today, 61));
+  await pickDay(renewal.locator('input[data-testid="contract-valid-until"]'), plusDays(today, 61 + 730));
+  await page.getByTestId("contract-submit").click();
+  await expect(renewal).toBeHidden();
+  await expect(signed).toHaveCount(2);
+  await expect(signed.filter({ hasText: "已续订" })).toHaveCount(1);
+  await expect(signed.getByTestId("renew-contract")).toHaveCount(1);
+  await expect(expiring).toHaveCount(0);
 });
 
 interface Statistics {
@@ -280,4 +293,14 @@ test("a proposal is submitted for a school's member, adopted with its value, and
   );
   expect(after.items.find((i) => i.title === title)).toMatchObject({ status: "adopted", value_fen: 4_806_000 });
   await checkPage(page, "improvements-rollup");
+});
+
+test("a school's welfare officer has the rights desk, not the federation's enterprise register nor the proposals", async ({ page }) => {
+  await signIn(page, account(process.env.UNIONFED_DEMO_WELFARE_OFFICER ?? "school1-welfare"), `/o/${SCHOOL}/rights`);
+  await expect(page.getByTestId("rights-desk")).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: /维权/ })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: /企业建会/ })).toHaveCount(0);
+  await expect(page.getByRole("menuitem", { name: /合理化建议/ })).toHaveCount(0);
+  await expect(page.getByTestId("open-case")).toBeVisible(); // welfare officers accept cases
+  await expect(page.getByTestId("stat-opened")).toHaveText(/^\d+$/);
 });

@@ -228,6 +228,7 @@ export default function RightsDesk() {
                 {
                   title: "",
                   key: "actions",
+                  fixed: "right",
                   render: (_, c) => (
                     <Space wrap>
                       {mayMove(c) && (
