@@ -26,6 +26,9 @@ const CongressDesk = lazy(() => import("./pages/congress/CongressDesk"));
 const SessionPage = lazy(() => import("./pages/congress/SessionPage"));
 const MePage = lazy(() => import("./pages/me/MePage"));
 const DuesDesk = lazy(() => import("./pages/dues/DuesDesk"));
+const EnterprisesDesk = lazy(() => import("./pages/enterprises/EnterprisesDesk"));
+const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
+const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -105,6 +108,9 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="congress/sessions/:sessionId" element={<Lazy><SessionPage /></Lazy>} />
             <Route path="congress/:tab?" element={<Lazy><CongressDesk /></Lazy>} />
             <Route path="dues/:tab?" element={<Lazy><DuesDesk /></Lazy>} />
+            <Route path="enterprises/:tab?" element={<Lazy><EnterprisesDesk /></Lazy>} />
+            <Route path="rights" element={<Lazy><RightsDesk /></Lazy>} />
+            <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>
