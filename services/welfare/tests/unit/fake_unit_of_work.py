@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from services.welfare.tests.unit.fake_funds_repositories import FakeCampaigns, FakeClaims, FakeDrives
 from services.welfare.tests.unit.fake_greeting_repository import FakeGreetings
+from services.welfare.tests.unit.fake_outside_help_repositories import FakeOutsideGrants, FakeStudentAid
 from services.welfare.tests.unit.fake_rights_case_repository import FakeRightsCases
 from tests.fake_outbox import FakeOutbox
 from unionfed_shared import business_time
@@ -193,12 +194,16 @@ class FakeUnitOfWork(FakeOutbox):
     campaigns: FakeCampaigns = dataclasses.field(init=False)
     greetings: FakeGreetings = dataclasses.field(init=False)
     rights_cases: FakeRightsCases = dataclasses.field(init=False)
+    outside_grants: FakeOutsideGrants = dataclasses.field(init=False)
+    student_aid: FakeStudentAid = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.grants = FakeGrants(self.holds)
         self.campaigns = FakeCampaigns(self.directory)
         self.greetings = FakeGreetings(self.directory)
         self.rights_cases = FakeRightsCases(self.directory)
+        self.outside_grants = FakeOutsideGrants(self.directory, self.holds)
+        self.student_aid = FakeStudentAid(self.directory, self.holds)
 
     # A use case that opens units of work of its own (the greeting run, chunk after chunk) is given
     # this one as its factory: every unit of work is the same, so each chunk sees what the one before

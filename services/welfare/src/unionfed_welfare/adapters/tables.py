@@ -5,7 +5,7 @@ from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
 
 # Each area's tables are in its own module; imported here so the metadata holds the whole database.
-from unionfed_welfare.adapters import campaign_tables, grant_tables, rights_tables  # noqa: F401
+from unionfed_welfare.adapters import campaign_tables, grant_tables, outside_help_tables, rights_tables  # noqa: F401
 from unionfed_welfare.adapters.metadata import metadata
 
 directory = Directory(metadata)

@@ -6,7 +6,9 @@ from unionfed_welfare.adapters.grant_repository import GrantRepository, VisitPol
 from unionfed_welfare.adapters.greeting_repository import GreetingRepository
 from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
+from unionfed_welfare.adapters.outside_grant_repository import OutsideGrantRepository
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
+from unionfed_welfare.adapters.student_aid_repository import StudentAidRepository
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -24,6 +26,8 @@ class WelfareUnitOfWork(UnitOfWork):
     greetings: GreetingRepository
     welfare_report: WelfareReportRepository
     rights_cases: RightsCaseRepository
+    outside_grants: OutsideGrantRepository
+    student_aid: StudentAidRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -37,3 +41,5 @@ class WelfareUnitOfWork(UnitOfWork):
         self.greetings = GreetingRepository(self.session)
         self.welfare_report = WelfareReportRepository(self.session)
         self.rights_cases = RightsCaseRepository(self.session)
+        self.outside_grants = OutsideGrantRepository(self.session)
+        self.student_aid = StudentAidRepository(self.session)
