@@ -21,8 +21,10 @@ from unionfed_welfare.service_layer.commands import (
     ApplyStudentAid,
     CreateStudentAidScheme,
     ReviewStudentAid,
-    SchemeYear,
 )
+
+# A year in a query (text): an integer of the schemes' range (a body's year is a strict JSON integer).
+QueryYear = Annotated[int, Query(ge=2000, le=2100)]
 
 router = APIRouter(prefix="/v1", tags=["student aid"], route_class=IdempotentRoute)
 
@@ -144,7 +146,7 @@ async def schemes(
     federation_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    year: Annotated[SchemeYear | None, Query()] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ):
     async with runtime.uow() as uow:
         return local(await student_aid.schemes_of(uow, principal, federation_id, year))
@@ -194,7 +196,7 @@ async def applications(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
-    year: Annotated[SchemeYear | None, Query()] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     scheme_id: Annotated[uuid.UUID | None, Query()] = None,
 ):
     async with runtime.uow() as uow:
@@ -206,9 +208,7 @@ async def applications(
     response_model=StudentAidRollup,
     summary="A year's student aid over the subtree: applications, approved, amounts, by level and by kind of student",
 )
-async def rollup(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, year: Annotated[SchemeYear, Query()]
-):
+async def rollup(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, year: QueryYear):
     async with runtime.uow() as uow:
         return await student_aid.rollup(uow, principal, organization_id, year)
 
