@@ -948,8 +948,11 @@ export interface components {
             pending: number;
             /** Refused */
             refused: number;
-            /** Student Kind */
-            student_kind: string;
+            /**
+             * Student Kind
+             * @enum {string}
+             */
+            student_kind: "member_child" | "non_member";
         };
         /** ApplyStudentAid */
         ApplyStudentAid: {
@@ -1788,7 +1791,7 @@ export interface components {
             /** Organization Id */
             organization_id: string;
             /** Organization Kind */
-            organization_kind: string | null;
+            organization_kind: ("village_school" | "migrant_workers" | "community" | "other") | null;
             /** Organization Kind Label */
             organization_kind_label: string | null;
             /** Paid Fen */
@@ -1801,8 +1804,11 @@ export interface components {
             phone: string | null;
             /** Purpose */
             purpose: string;
-            /** Recipient Kind */
-            recipient_kind: string;
+            /**
+             * Recipient Kind
+             * @enum {string}
+             */
+            recipient_kind: "person" | "organization";
             /** Recipient Kind Label */
             recipient_kind_label: string;
             /** Recipient Name */
@@ -1815,8 +1821,11 @@ export interface components {
             recorded_by: string;
             /** State */
             state: string;
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "recorded" | "approved" | "cancelled";
         };
         /**
          * OutsideRecipient
@@ -2127,8 +2136,11 @@ export interface components {
             given: number;
             /** Granted Fen */
             granted_fen: number;
-            /** Group */
-            group: string;
+            /**
+             * Group
+             * @enum {string}
+             */
+            group: "person" | "village_school" | "migrant_workers" | "community" | "other";
             /** Group Label */
             group_label: string;
             /** Paid */
@@ -2382,10 +2394,16 @@ export interface components {
             school: string;
             /** State */
             state: string;
-            /** Status */
-            status: string;
-            /** Student Kind */
-            student_kind: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "applied" | "approved" | "refused";
+            /**
+             * Student Kind
+             * @enum {string}
+             */
+            student_kind: "member_child" | "non_member";
             /** Student Kind Label */
             student_kind_label: string;
             /** Student Name */

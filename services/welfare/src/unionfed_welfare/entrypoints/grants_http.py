@@ -103,7 +103,7 @@ class ReportOutsideHelpLine(BaseModel):
     """Help to non-members (``person``) or to one kind of organization: given in the period (by its
     date) with the people it reached, and paid in it (by payment), cash and goods apart."""
 
-    group: str  # person, village_school, migrant_workers, community, other
+    group: Literal["person", "village_school", "migrant_workers", "community", "other"]
     group_label: str
     given: int
     people_reached: int

@@ -6,7 +6,7 @@ Business dates are the federation's; timestamps are answered in Asia/Shanghai (+
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
@@ -36,9 +36,9 @@ class OutsideGrantOut(BaseModel):
     id: uuid.UUID
     organization_id: str
     federation_id: str
-    recipient_kind: str  # person, organization
+    recipient_kind: Literal["person", "organization"]
     recipient_kind_label: str
-    organization_kind: str | None
+    organization_kind: Literal["village_school", "migrant_workers", "community", "other"] | None
     organization_kind_label: str | None
     recipient_name: str
     phone: str | None
@@ -53,7 +53,7 @@ class OutsideGrantOut(BaseModel):
     amount_fen: int
     goods: list[GoodsLineOut]
     note: str
-    status: str  # recorded, approved, cancelled
+    status: Literal["recorded", "approved", "cancelled"]
     state: str  # the help and its money together, as a grant's
     hold_id: uuid.UUID
     hold_status: str

@@ -6,7 +6,7 @@ federation's; timestamps are answered in Asia/Shanghai (+08:00).
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
@@ -53,7 +53,7 @@ class StudentAidApplicationOut(BaseModel):
     organization_id: str
     federation_id: str
     year: int
-    student_kind: str  # member_child, non_member
+    student_kind: Literal["member_child", "non_member"]
     student_kind_label: str
     member_id: uuid.UUID | None
     member_name: str | None
@@ -65,7 +65,7 @@ class StudentAidApplicationOut(BaseModel):
     amount_fen: int
     applied_on: dt.date
     note: str
-    status: str  # applied, approved, refused
+    status: Literal["applied", "approved", "refused"]
     state: str  # the application and its money together
     hold_id: uuid.UUID
     hold_status: str
@@ -93,7 +93,7 @@ class AidLevelTally(AidTally):
 
 
 class AidStudentKindTally(AidTally):
-    student_kind: str
+    student_kind: Literal["member_child", "non_member"]
     label: str
 
 
