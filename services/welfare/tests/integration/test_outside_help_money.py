@@ -1,8 +1,8 @@
 """Help beyond the members and student aid through a running finance, on real Kafka and PostgreSQL.
 
-The street federation gives 6 village schools 31,000 yuan (the figure of its year's report): each
-gift is reserved in its books, approved and paid; the ledger's welfare expense, the welfare report
-(JSON and sheet) and the help itself agree. A student aid scheme's application is paid at its
+The street federation gives 6 village schools 31,000 yuan and 600 migrant workers tea, sugar and
+basketballs worth 16,200 yuan (the figures of its year's report): each gift is reserved in its books,
+approved and paid; the ledger's welfare expense, the welfare report (JSON and sheet) and the help agree. A student aid scheme's application is paid at its
 level's amount and a refused one releases its hold; the year's roll-up counts both.
 """
 
@@ -27,6 +27,21 @@ SCHOOLS = [("青山村小", 6000_00), ("石桥村小", 5000_00), ("柳林村小"
 ]
 
 
+MIGRANT_WORKERS = {
+    "recipient": {
+        "kind": "organization",
+        "name": "城东工地农民工",
+        "organization_kind": "migrant_workers",
+        "headcount": 600,
+    },
+    "goods": [
+        {"item": "茶叶", "quantity": 300, "unit": "盒", "value_fen": 9000_00},
+        {"item": "白糖", "quantity": 600, "unit": "袋", "value_fen": 4800_00},
+        {"item": "篮球", "quantity": 20, "unit": "个", "value_fen": 2400_00},
+    ],
+}
+
+
 async def becomes(api, url: str, headers: dict, state: str) -> dict:
     async def check():
         answer = (await api.get(url, headers=headers)).json()
@@ -35,7 +50,7 @@ async def becomes(api, url: str, headers: dict, state: str) -> dict:
     return await eventually(check, timeout=60)
 
 
-async def test_six_village_schools_are_given_31000_yuan_through_finance_and_the_report_shows_it(both):
+async def test_six_village_schools_given_31000_yuan_and_goods_for_600_migrant_workers_reach_the_ledger_and_report(both):
     welfare, finance, api, finance_api, federation, school, _other = both
     officer = bearer(Role.WELFARE_OFFICER, federation, federation, "officer-street")
     await fund(finance_api, finance, federation, federation, 50_000_00)
@@ -58,24 +73,33 @@ async def test_six_village_schools_are_given_31000_yuan_through_finance_and_the_
         )
         assert answer.status_code == 201, answer.text
         given.append(answer.json())
-    for one in given:
+    # And 600 migrant workers visited with tea, sugar and basketballs: goods at their value.
+    goods = await api.post(f"/v1/organizations/{federation}/outside-grants", json=MIGRANT_WORKERS, headers=officer)
+    assert goods.status_code == 201, goods.text
+    for one in [*given, goods.json()]:
         await becomes(api, f"/v1/outside-grants/{one['id']}", officer, "reserved")
-    assert await pending(finance, federation) == {"1001": 31_000_00}
+    assert await pending(finance, federation) == {"1001": 31_000_00 + 16_200_00}
 
-    for one in given:
+    for one in [*given, goods.json()]:
         approved = await api.post(f"/v1/outside-grants/{one['id']}/approval", json={}, headers=officer)
         assert approved.status_code == 200 and approved.json()["state"] == "paying", approved.text
-    for one in given:
+    for one in [*given, goods.json()]:
         paid = await becomes(api, f"/v1/outside-grants/{one['id']}", officer, "paid")
         assert paid["paid_on"] == TODAY.isoformat()
     books = await balances(finance, federation)
-    assert (books["1001"], books["5101"]) == (50_000_00 - 31_000_00, 31_000_00)
+    assert (books["1001"], books["5101"]) == (50_000_00 - 47_200_00, 47_200_00)
     assert await pending(finance, federation) == {}
 
     period = {"from": TODAY.replace(day=1).isoformat(), "to": TODAY.isoformat()}
     report = await api.get(f"/v1/organizations/{federation}/welfare-report", params=period, headers=officer)
     assert report.status_code == 200, report.text
-    [line] = report.json()["outside_help"]
+    line, workers = report.json()["outside_help"]
+    assert (workers["group"], workers["people_reached"], workers["paid_fen"], workers["paid_goods_fen"]) == (
+        "migrant_workers",
+        600,
+        16_200_00,
+        16_200_00,
+    )
     assert (line["group"], line["given"], line["granted_fen"], line["people_reached"]) == (
         "village_school",
         6,
@@ -99,13 +123,15 @@ async def test_six_village_schools_are_given_31000_yuan_through_finance_and_the_
     assert heading[8] == "受益人数"
     [schools] = [r for r in rows if r[1] == "村小"]
     assert schools[2:9] == (6, 31000.0, 6, 31000.0, 31000.0, 0.0, 300)
+    [workers_row] = [r for r in rows if r[1] == "农民工群体"]
+    assert workers_row[2:9] == (1, 16200.0, 1, 16200.0, 0.0, 16200.0, 600)
 
     # The unions below do not see the federation's help; its auditor does.
     union = bearer(Role.WELFARE_OFFICER, school, federation)
     assert (await api.get(f"/v1/outside-grants/{given[0]['id']}", headers=union)).status_code == 404
     auditor = bearer(Role.AUDITOR, federation, federation)
     listed = await api.get(f"/v1/organizations/{federation}/outside-grants", headers=auditor)
-    assert [g["recipient_name"] for g in listed.json()] == [name for name, _ in SCHOOLS]
+    assert [g["recipient_name"] for g in listed.json()] == [*(name for name, _ in SCHOOLS), "城东工地农民工"]
 
 
 async def test_a_person_given_goods_is_named_only_to_the_recorder_and_cancelling_releases_the_hold(both):

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import WelfareHoldCancelledV1, WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_welfare.service_layer import outside_help, welfare_reports
@@ -225,3 +226,28 @@ async def test_the_welfare_report_counts_six_village_schools_31000_yuan_and_the_
     assert (lines["person"]["given"], lines["person"]["people_reached"]) == (1, 1)
     february = await welfare_reports.report(uow, AUDITOR, "street", dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     assert february["outside_help"] == []
+
+
+async def test_a_refused_payment_puts_the_help_back_to_be_approved_again():
+    uow = street()
+    recorded = await outside_help.record(uow, OFFICER, "street", A_WORKER)
+    uow.holds.rows[recorded["hold_id"]]["status"] = finance_holds.RESERVED
+    await outside_help.approve(uow, OFFICER, recorded["id"], ApproveGrant())
+    uow.holds.rows[recorded["hold_id"]]["status"] = finance_holds.RESERVED  # as finance's refusal leaves it
+    refused = MoneyRequestSettledV1(
+        organization_id="street",
+        federation_id="street",
+        request_event_id="e1",
+        journal_event_id="j1",
+        operation="capture",
+        outcome="refused",
+        reason="预算不足",
+        hold_id=recorded["hold_id"],
+    )
+
+    await outside_help.on_outside_grant_settled(uow, uow.holds.rows[recorded["hold_id"]], refused)
+
+    grant = uow.outside_grants.rows[recorded["id"]]
+    assert (grant.status, grant.approved_by) == ("recorded", None)
+    again = await outside_help.approve(uow, OFFICER, recorded["id"], ApproveGrant())
+    assert again["status"] == "approved"

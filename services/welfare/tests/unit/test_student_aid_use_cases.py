@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.spending import WelfareHoldCancelledV1, WelfareHoldPaidV1, WelfareHoldRequestedV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_welfare.service_layer import student_aid
@@ -212,3 +213,27 @@ async def test_the_years_rollup_counts_by_level_and_by_members_children_and_non_
     assert (kinds["member_child"]["approved"], kinds["non_member"]["approved"]) == (1, 1)
     assert (await student_aid.rollup(uow, OFFICER, "no1", 2026))["applications"] == 2  # its own subtree
     assert (await student_aid.rollup(uow, AUDITOR, "street", 2025))["applications"] == 0
+
+
+async def test_a_refused_payment_puts_the_application_back_to_be_approved_again():
+    uow, scheme, _ = await street_with_scheme()
+    applied = await student_aid.apply(uow, OFFICER, "no1", student(scheme, ID_1))
+    reserved(uow, applied)
+    await student_aid.review(uow, ADMIN, applied["id"], ReviewStudentAid(decision="approve"))
+    reserved(uow, applied)  # as finance's refusal leaves it
+    refused = MoneyRequestSettledV1(
+        organization_id="no1",
+        federation_id="street",
+        request_event_id="e1",
+        journal_event_id="j1",
+        operation="capture",
+        outcome="refused",
+        reason="预算不足",
+        hold_id=applied["hold_id"],
+    )
+
+    await student_aid.on_student_aid_settled(uow, uow.holds.rows[applied["hold_id"]], refused)
+
+    assert uow.student_aid.rows[applied["id"]].status == "applied"
+    again = await student_aid.review(uow, ADMIN, applied["id"], ReviewStudentAid(decision="approve"))
+    assert again["status"] == "approved"

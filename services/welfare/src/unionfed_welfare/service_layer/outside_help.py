@@ -55,7 +55,7 @@ async def record(
         phone=recipient.phone,
         id_number=recipient.id_number,
         recipient_note=recipient.note,
-        people_reached=recipient.headcount if recipient.kind == ORGANIZATION else 1,  # type: ignore[arg-type]
+        people_reached=(recipient.headcount or 1) if recipient.kind == ORGANIZATION else 1,
         given_on=command.given_on or await federation_today(uow, organization_id),
         purpose=command.purpose,
         money_fen=money_fen,
