@@ -109,6 +109,10 @@ async def test_applying_reserves_the_levels_amount_and_a_student_is_applied_for_
     with pytest.raises(Invalid) as unknown:
         await student_aid.apply(uow, OFFICER, "no1", student(scheme, ID_3, "研究生"))
     assert unknown.value.code == "student_aid_level_unknown" and "大学本科" in unknown.value.text("zh-CN")
+    foreign = await student_aid.create_scheme(uow, FOREIGN_ADMIN, "county", GOLDEN_AUTUMN)
+    with pytest.raises(NotFound) as elsewhere:  # another federation's scheme is as if it did not exist
+        await student_aid.apply(uow, OFFICER, "no1", student(foreign, ID_3))
+    assert elsewhere.value.code == "student_aid_scheme_not_found"
     assert len(uow.holds.rows) == holds, "nothing refused reached finance"
 
 
