@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.pytest_infra import unique
+from tests.security.world import id_number
 
 ROLE_LETTERS = {"F": "federation_admin", "U": "union_officer", "W": "welfare_officer", "M": "member", "A": "auditor"}
 SCOPES = ("own", "parent", "sibling", "child", "foreign")
@@ -425,6 +426,66 @@ ROUTES: dict[tuple[str, str], Route] = {
         body=lambda w: {"note": "资料不全"},
         last=True,
         notes="the first allowed call turns it down; the others are answered 409 already decided",
+    ),
+    # Help beyond the members and student aid: recorded like grants; a person's and a student's
+    # name reach only who recorded them, federation admins and auditors (test_isolation_matrix).
+    (WF, "POST /v1/organizations/{organization_id}/outside-grants"): Route(
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "recipient": {
+                "kind": "organization",
+                "name": "青山村小",
+                "organization_kind": "village_school",
+                "headcount": 40,
+            },
+            "given_on": "2026-06-01",
+            "money_fen": 100,
+        },
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/outside-grants"): Route("FUWA", ORG),
+    (WF, "GET /v1/outside-grants/{grant_id}"): Route("FUWA", lambda w: {"grant_id": w["outside_grant"]}),
+    (WF, "POST /v1/outside-grants/{grant_id}/approval"): Route(
+        "FUW", lambda w: {"grant_id": w["outside_grant"]}, body=lambda w: {"paid_on": "2026-01-21"}, last=True
+    ),
+    (WF, "POST /v1/outside-grants/{grant_id}/cancellation"): Route(
+        "FUW", lambda w: {"grant_id": w["outside_grant2"]}, body=lambda w: {"reason": "duplicate"}, last=True
+    ),
+    (WF, "POST /v1/federations/{federation_id}/student-aid-schemes"): Route(
+        "F",
+        FED,
+        federation=True,
+        body=lambda w: {"year": 2026, "name": unique("寒窗助学"), "levels": [{"name": "大专", "amount_fen": 200000}]},
+    ),
+    (WF, "GET /v1/federations/{federation_id}/student-aid-schemes"): Route("FUWA", FED, federation=True, below="FUWA"),
+    (WF, "GET /v1/student-aid-schemes/{scheme_id}"): Route(
+        "FUWA", lambda w: {"scheme_id": w["aid_scheme"]}, federation=True, below="FUWA"
+    ),
+    (WF, "POST /v1/organizations/{organization_id}/student-aid-applications"): Route(
+        "FUW",
+        ORG,
+        body=lambda w: {
+            "scheme_id": w["aid_scheme"],
+            "student_name": "王小明",
+            "id_number": id_number(),
+            "school": "县一中",
+            "level": "高中",
+            "applied_on": "2026-09-02",
+        },
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/student-aid-applications"): Route("FUWA", ORG),
+    (WF, "GET /v1/organizations/{organization_id}/student-aid/rollup"): Route(
+        "FUWA", ORG, query=lambda w: {"year": 2026}
+    ),
+    (WF, "GET /v1/student-aid-applications/{application_id}"): Route(
+        "FUWA", lambda w: {"application_id": w["aid_application"]}
+    ),
+    (WF, "POST /v1/student-aid-applications/{application_id}/review"): Route(
+        "FUW",
+        lambda w: {"application_id": w["aid_application"]},
+        body=lambda w: {"decision": "refuse", "reason": "不符合条件"},
+        last=True,
+        notes="the first allowed call refuses the application; the others are answered 409 already reviewed",
     ),
     (WF, "PUT /v1/federations/{federation_id}/visit-policy"): Route(
         "F", FED, federation=True, body=lambda w: {"amounts_fen": {"hospitalised": 50000}, "yearly_cap_fen": 1000000}

@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from tests.pytest_infra import bearer
 from tests.security.conftest import fingerprint
 from tests.security.matrix import PUBLIC, ROLE_LETTERS, ROUTES, SCOPES, TESTED_ELSEWHERE, WRITES, Route, ghost
-from tests.security.world import CAUSE_DETAIL, HARDSHIP_MARKERS, WORKER_NAME, seed
+from tests.security.world import CAUSE_DETAIL, HARDSHIP_MARKERS, RECIPIENT_NAME, STUDENT_NAME, WORKER_NAME, seed
 from unionfed_shared.auth import Role
 
 pytestmark = pytest.mark.integration
@@ -323,3 +323,28 @@ def test_rights_case_workers_only_to_the_handler_admins_and_auditors(matrix):
         assert sees == should, f"{c.role.value} for {c.scope}: {c.answer.status} {c.answer.body[:300]}"
         if c.allowed and not should:  # the union officer of A: the case, its workers by pseudonym
             assert json.loads(c.answer.body)["details_visible"] is False and "劳动者-" in c.answer.body
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "pseudonym"),
+    [
+        (RECIPIENT_NAME, "/v1/outside-grants/{grant_id}", "受助人-"),
+        (STUDENT_NAME, "/v1/student-aid-applications/{application_id}", "学生-"),
+    ],
+)
+def test_a_non_member_helped_and_a_student_are_named_only_to_the_recorder_admins_and_auditors(
+    matrix, name, path, pseudonym
+):
+    leaks = [c for c in matrix.cases if c.answer and name in c.answer.body]
+    assert not [
+        f"{c.method} {c.path}: {c.role.value} for {c.scope}"
+        for c in leaks
+        if not (c.role in CASE_DETAIL_ROLES and c.scope in ("own", "parent"))
+    ]
+    reads = [c for c in matrix.cases if c.path == path and c.method == "GET"]
+    for c in reads:
+        sees = name in c.answer.body
+        should = c.role in CASE_DETAIL_ROLES and c.scope in ("own", "parent")
+        assert sees == should, f"{c.role.value} for {c.scope}: {c.answer.status} {c.answer.body[:300]}"
+        if c.allowed and not should:  # the union officer of A: the record, its person by pseudonym
+            assert json.loads(c.answer.body)["details_visible"] is False and pseudonym in c.answer.body

@@ -21,6 +21,14 @@ DOCUMENT = f"SECRET-DOC-{SECRET}.pdf"
 HARDSHIP_MARKERS = (f"SECRET-CAUSE-{SECRET}", f"SECRET-FAMILY-{SECRET}", f"SECRET-DOC-{SECRET}")
 # A non-member worker of A's rights case: their name reaches only the case's handler, admins and auditors.
 WORKER_NAME = f"SECRET-WORKER-{SECRET}"
+# A non-member helped by A and a student A applied for: named only to who recorded it, admins and auditors.
+RECIPIENT_NAME = f"SECRET-RECIPIENT-{SECRET}"
+STUDENT_NAME = f"SECRET-STUDENT-{SECRET}"
+
+
+def id_number() -> str:
+    """A resident ID number (17 digits and a check character) no other application uses."""
+    return f"{uuid.uuid4().int % 10**17:017d}X"
 
 
 @dataclass
@@ -282,6 +290,42 @@ async def seed(services: dict) -> World:
         )
         w.ids[key] = loan["id"]
     check(await welfare.post(f"/v1/mutual-aid/loans/{w['mutual_aid_loan']}/approval", headers=welfare_a, json={}))
+    for key in ("outside_grant", "outside_grant2"):
+        outside = check(
+            await welfare.post(
+                f"/v1/organizations/{w.a}/outside-grants",
+                headers=welfare_a,  # who recorded it: the matrix's welfare officer has the same subject
+                json={
+                    "recipient": {"kind": "person", "name": RECIPIENT_NAME, "phone": "13900000000", "note": "农民工"},
+                    "given_on": "2026-01-20",
+                    "money_fen": 20000,
+                },
+            )
+        )
+        w.ids[key] = outside["id"]
+    scheme = check(
+        await welfare.post(
+            f"/v1/federations/{w.fed}/student-aid-schemes",
+            headers=admin,
+            json={"year": 2026, "name": "金秋助学", "levels": [{"name": "高中", "amount_fen": 100000}]},
+        )
+    )
+    w.ids["aid_scheme"] = scheme["id"]
+    application = check(
+        await welfare.post(
+            f"/v1/organizations/{w.a}/student-aid-applications",
+            headers=welfare_a,
+            json={
+                "scheme_id": scheme["id"],
+                "student_name": STUDENT_NAME,
+                "id_number": id_number(),
+                "school": "县一中",
+                "level": "高中",
+                "applied_on": "2026-09-01",
+            },
+        )
+    )
+    w.ids["aid_application"] = application["id"]
     for key in ("grant", "grant2"):
         grant = check(
             await welfare.post(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from services.welfare.tests.unit.fake_funds_repositories import FakeCampaigns, FakeClaims, FakeDrives
 from services.welfare.tests.unit.fake_greeting_repository import FakeGreetings
 from services.welfare.tests.unit.fake_mutual_aid_repository import FakeMutualAid
+from services.welfare.tests.unit.fake_outside_help_repositories import FakeOutsideGrants, FakeStudentAid
 from services.welfare.tests.unit.fake_rights_case_repository import FakeRightsCases
 from services.welfare.tests.unit.fake_rights_week_repository import FakeRightsWeeks
 from tests.fake_outbox import FakeOutbox
@@ -197,6 +198,8 @@ class FakeUnitOfWork(FakeOutbox):
     rights_cases: FakeRightsCases = dataclasses.field(init=False)
     mutual_aid: FakeMutualAid = dataclasses.field(init=False)
     rights_weeks: FakeRightsWeeks = dataclasses.field(init=False)
+    outside_grants: FakeOutsideGrants = dataclasses.field(init=False)
+    student_aid: FakeStudentAid = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.grants = FakeGrants(self.holds)
@@ -205,6 +208,8 @@ class FakeUnitOfWork(FakeOutbox):
         self.rights_cases = FakeRightsCases(self.directory)
         self.mutual_aid = FakeMutualAid(self.directory)
         self.rights_weeks = FakeRightsWeeks(self.directory, self.rights_cases)
+        self.outside_grants = FakeOutsideGrants(self.directory, self.holds)
+        self.student_aid = FakeStudentAid(self.directory, self.holds)
 
     # A use case that opens units of work of its own (the greeting run, chunk after chunk) is given
     # this one as its factory: every unit of work is the same, so each chunk sees what the one before

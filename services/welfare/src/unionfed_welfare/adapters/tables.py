@@ -9,6 +9,7 @@ from unionfed_welfare.adapters import (  # noqa: F401
     campaign_tables,
     grant_tables,
     mutual_aid_tables,
+    outside_help_tables,
     rights_tables,
 )
 from unionfed_welfare.adapters.metadata import metadata

@@ -10,8 +10,25 @@ from unionfed_welfare.adapters import tables
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
-from unionfed_welfare.entrypoints import campaigns_http, grants_http, mutual_aid_http, rights_http
-from unionfed_welfare.service_layer import campaigns, grants, greetings, money, rights_weeks
+from unionfed_welfare.domain import outside_help as outside_help_rules
+from unionfed_welfare.domain import student_aid as student_aid_rules
+from unionfed_welfare.entrypoints import (
+    campaigns_http,
+    grants_http,
+    mutual_aid_http,
+    outside_help_http,
+    rights_http,
+    student_aid_http,
+)
+from unionfed_welfare.service_layer import (
+    campaigns,
+    grants,
+    greetings,
+    money,
+    outside_help,
+    rights_weeks,
+    student_aid,
+)
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
 
@@ -25,6 +42,8 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             grant_rules.REFERENCE_PREFIX: grants.on_grant_settled,
             greeting_rules.REFERENCE_PREFIX: greetings.on_greeting_settled,
             campaign_rules.REFERENCE_PREFIX: campaigns.on_campaign_settled,
+            outside_help_rules.REFERENCE_PREFIX: outside_help.on_outside_grant_settled,
+            student_aid_rules.REFERENCE_PREFIX: student_aid.on_student_aid_settled,
         }
     )
     return ServiceDefinition(
@@ -46,6 +65,8 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             campaigns_http.router,
             rights_http.router,
             mutual_aid_http.router,
+            outside_help_http.router,
+            student_aid_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -99,6 +99,21 @@ class ReportHardshipLine(BaseModel):
     closed: int
 
 
+class ReportOutsideHelpLine(BaseModel):
+    """Help to non-members (``person``) or to one kind of organization: given in the period (by its
+    date) with the people it reached, and paid in it (by payment), cash and goods apart."""
+
+    group: Literal["person", "village_school", "migrant_workers", "community", "other"]
+    group_label: str
+    given: int
+    people_reached: int
+    granted_fen: int
+    paid: int
+    paid_fen: int
+    paid_money_fen: int
+    paid_goods_fen: int
+
+
 class ReportTotals(BaseModel):
     visits: int
     granted_fen: int
@@ -116,6 +131,7 @@ class WelfareReport(BaseModel):
     end: dt.date = Field(alias="to")
     grants: list[ReportGrantLine]  # by union, then visit type
     hardship_files: list[ReportHardshipLine]
+    outside_help: list[ReportOutsideHelpLine]  # help beyond the members, by kind of recipient
     totals: ReportTotals
 
 

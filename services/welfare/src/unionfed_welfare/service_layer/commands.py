@@ -16,6 +16,7 @@ from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.greetings import FESTIVALS, Eligibility, Festival
 from unionfed_welfare.domain.hardship import CAUSES, LEVELS
 from unionfed_welfare.domain.mutual_aid import STATUSES as LOAN_STATUSES
+from unionfed_welfare.domain.outside_help import ORGANIZATION_KINDS
 from unionfed_welfare.domain.rights_cases import CLAIM_KINDS, STAGES
 
 # --- grants, hardship and greetings ---
@@ -30,6 +31,9 @@ if TYPE_CHECKING:  # a type checker cannot evaluate these calls: to it they are 
     HardshipCause = str
     ClaimKind = str
     CaseStage = str
+    OrganizationKind = str
+    Headcount = int
+    SchemeYear = int
 else:
     Fen = whole(ge=0, le=10**12)
     PositiveFen = whole(gt=0, le=10**12)
@@ -39,6 +43,9 @@ else:
     HardshipCause = Literal[tuple(CAUSES)]
     ClaimKind = Literal[tuple(CLAIM_KINDS)]
     CaseStage = Literal[tuple(s for s in STAGES if s != "accepted")]  # a case is accepted when opened
+    OrganizationKind = Literal[tuple(ORGANIZATION_KINDS)]
+    Headcount = whole(gt=0, le=10_000_000)
+    SchemeYear = whole(ge=2000, le=2100)
 
 
 class OpenFile(Command):
@@ -297,3 +304,96 @@ class DecideLoan(Command):
 class RecordRepayment(Command):
     amount_fen: PositiveFen
     repaid_on: Day | None = None  # today in the federation's zone when left out
+
+
+# --- help beyond the members: non-members, organizations, student aid ---
+
+# The resident identity card number (居民身份证号): 17 digits and a check digit or X, upper-cased.
+IdNumber = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{17}[0-9X]$"),
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+]
+
+
+class OutsideRecipient(Command):
+    """A person who is not a member (name; phone and ID number protected), or an organization (its kind
+    and how many people the help reached)."""
+
+    kind: Literal["person", "organization"]
+    name: Name
+    phone: Phone | None = None
+    id_number: IdNumber | None = None
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""  # 农民工 …
+    organization_kind: OrganizationKind | None = None
+    headcount: Headcount | None = None
+
+    @model_validator(mode="after")
+    def _person_or_organization(self) -> "OutsideRecipient":
+        if self.kind == "person" and (self.organization_kind is not None or self.headcount is not None):
+            raise field_refusal(
+                "outside_recipient_person_with_organization",
+                zh="个人受助者不填写组织类别和受益人数",
+                en="a person is given no organization_kind nor headcount",
+            )
+        if self.kind == "organization" and (self.phone is not None or self.id_number is not None):
+            raise field_refusal(
+                "outside_recipient_organization_with_person",
+                zh="组织受助者不填写电话和身份证号",
+                en="an organization is given no phone nor id_number",
+            )
+        if self.kind == "organization" and (self.organization_kind is None or self.headcount is None):
+            raise field_refusal(
+                "outside_recipient_organization_incomplete",
+                zh="组织受助者须填写组织类别和受益人数",
+                en="an organization needs its organization_kind and headcount",
+            )
+        return self
+
+
+class RecordOutsideGrant(Command):
+    recipient: OutsideRecipient
+    purpose: Name = "送温暖"
+    given_on: Day | None = None  # today in the federation's zone when left out
+    money_fen: Fen = 0
+    goods: list[Goods] = Field(default_factory=list, max_length=50)
+    note: Text = ""
+
+
+class AidLevelIn(Command):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=r"\S")]
+    amount_fen: PositiveFen
+
+
+class CreateStudentAidScheme(Command):
+    year: SchemeYear
+    name: Name  # 金秋助学, 寒窗助学 …
+    criteria: Text = ""
+    levels: list[AidLevelIn] = Field(min_length=1, max_length=20)
+
+
+class ApplyStudentAid(Command):
+    scheme_id: uuid.UUID
+    member_id: uuid.UUID | None = None  # the parent, for a member's child; left out: a non-member student
+    student_name: Name
+    id_number: IdNumber
+    school: Name
+    level: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    applied_on: Day | None = None  # today in the federation's zone when left out
+    note: Text = ""
+
+
+class ReviewStudentAid(Command):
+    decision: Literal["approve", "refuse"]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+    paid_on: Day | None = None  # on approval; default today in the federation's zone
+
+    @model_validator(mode="after")
+    def _refusal_has_reason(self) -> "ReviewStudentAid":
+        if self.decision == "refuse" and not self.reason:
+            raise field_refusal(
+                "student_aid_refusal_reason_missing",
+                zh="不予批准须说明理由",
+                en="a refusal needs a reason",
+            )
+        return self

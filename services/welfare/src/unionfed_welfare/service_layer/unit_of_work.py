@@ -7,8 +7,10 @@ from unionfed_welfare.adapters.greeting_repository import GreetingRepository
 from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
 from unionfed_welfare.adapters.mutual_aid_repository import MutualAidRepository
+from unionfed_welfare.adapters.outside_grant_repository import OutsideGrantRepository
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
 from unionfed_welfare.adapters.rights_week_repository import RightsWeekRepository
+from unionfed_welfare.adapters.student_aid_repository import StudentAidRepository
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -28,6 +30,8 @@ class WelfareUnitOfWork(UnitOfWork):
     rights_cases: RightsCaseRepository
     mutual_aid: MutualAidRepository
     rights_weeks: RightsWeekRepository
+    outside_grants: OutsideGrantRepository
+    student_aid: StudentAidRepository
 
     def _open(self) -> None:
         self.directory = DirectoryRepository(self.session)
@@ -43,3 +47,5 @@ class WelfareUnitOfWork(UnitOfWork):
         self.rights_cases = RightsCaseRepository(self.session)
         self.mutual_aid = MutualAidRepository(self.session)
         self.rights_weeks = RightsWeekRepository(self.session)
+        self.outside_grants = OutsideGrantRepository(self.session)
+        self.student_aid = StudentAidRepository(self.session)

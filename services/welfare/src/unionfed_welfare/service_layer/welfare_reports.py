@@ -11,6 +11,7 @@ from unionfed_shared.auth import Principal
 from unionfed_welfare.domain.grants import VISIT_TYPES
 from unionfed_welfare.domain.hardship import LEVELS
 from unionfed_welfare.domain.welfare_report import require_period
+from unionfed_welfare.service_layer import outside_help
 from unionfed_welfare.service_layer.grants import READERS
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
@@ -67,6 +68,8 @@ async def report(
             }
             for tally in await uow.welfare_report.hardship(organization_id, start, end)
         ],
+        # Help beyond the members (送温暖 to non-members and organizations), by kind of recipient.
+        "outside_help": await outside_help.report_lines(uow, organization_id, start, end),
         "totals": {
             "visits": sum(r["visits"] for r in by_type),
             "granted_fen": sum(r["granted_fen"] for r in by_type),

@@ -8,6 +8,7 @@ import datetime as dt
 from unionfed_shared.documents.spreadsheet import Cell, Yuan
 from unionfed_shared.problems import Language
 from unionfed_welfare.domain.grants import VISIT_LABELS
+from unionfed_welfare.domain.outside_help import GROUP_LABELS
 
 REPORT_HEADERS: dict[Language, tuple[str, ...]] = {
     "zh-CN": (
@@ -86,6 +87,31 @@ GRANT_STATES: dict[Language, dict[str, str]] = {
         "cancelled": "Cancelled",
     },
 }
+# Help beyond the members, under the grants: its own header row, one more column for the people reached.
+OUTSIDE_HELP_HEADERS: dict[Language, tuple[str, ...]] = {
+    "zh-CN": (
+        "会员以外的帮扶",
+        "帮扶对象",
+        "帮扶次数",
+        "帮扶金额（元）",
+        "已发放笔数",
+        "已发放金额（元）",
+        "其中现金（元）",
+        "其中物品（元）",
+        "受益人数",
+    ),
+    "en": (
+        "Help beyond the members",
+        "Recipients",
+        "Given",
+        "Granted (yuan)",
+        "Paid",
+        "Paid (yuan)",
+        "Of which cash (yuan)",
+        "Of which goods (yuan)",
+        "People reached",
+    ),
+}
 REPORT_TITLE = {"zh-CN": "福利报表", "en": "Welfare report"}
 GRANTS_TITLE = {"zh-CN": "慰问记录", "en": "Grants"}
 
@@ -140,6 +166,24 @@ def report_rows(report: dict, names: dict[str, str], language: Language) -> list
             None,
         ]
     )
+    if report.get("outside_help"):
+        rows.append([])
+        rows.append(list(OUTSIDE_HELP_HEADERS[language]))
+        groups = GROUP_LABELS[language]
+        rows.extend(
+            [
+                None,
+                groups[line["group"]],
+                line["given"],
+                Yuan.of_fen(line["granted_fen"]),
+                line["paid"],
+                Yuan.of_fen(line["paid_fen"]),
+                Yuan.of_fen(line["paid_money_fen"]),
+                Yuan.of_fen(line["paid_goods_fen"]),
+                line["people_reached"],
+            ]
+            for line in report["outside_help"]
+        )
     return rows
 
 
