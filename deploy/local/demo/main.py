@@ -8,7 +8,9 @@ from demo.api import Api
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
-from demo.street import STREET, STREET_NAME, Street, load_street, show_street
+from demo.street import STREET, STREET_NAME, Street, load_street, show_street, today
+from demo.street_help import load_help, show_help
+from demo.street_workers import load_workers, show_workers
 
 
 async def run() -> None:
@@ -35,9 +37,15 @@ async def run() -> None:
                 f"demo: loading {STREET_NAME}: enterprises, their unions, contracts, rights cases and proposals",
                 flush=True,
             )
-            await load_street(api)
+            started = asyncio.get_running_loop().time()
+            enterprises, members = await load_street(api)
+            await load_workers(api, Street(api), enterprises, today())
+            await load_help(api, Street(api), members, today())
+            print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
         await show(api, schools)
         await show_street(api)
+        await show_workers(api, Street(api))
+        await show_help(api, Street(api))
     finally:
         await api.close()
 

@@ -99,12 +99,14 @@ def founded_on(plant: Plant, day: dt.date) -> dt.date:
     return min(dt.date(day.year - years_ago, month, dom), day)
 
 
-def union_roster(plant: Plant, index: int, day: dt.date) -> School:
+def union_roster(
+    plant: Plant, index: int, day: dt.date, group_names: tuple[str, str] = ("一车间工会小组", "管理部门工会小组")
+) -> School:
     """A small roster for the union (members the proposals name), generated like the county's."""
     assert plant.union is not None
     founded = founded_on(plant, day)
     rng = random.Random(SEED + 100 + index)
-    groups = [(f"{plant.union}-g1", "一车间工会小组"), (f"{plant.union}-g2", "管理部门工会小组")]
+    groups = [(f"{plant.union}-g{n}", name) for n, name in enumerate(group_names, start=1)]
     union = School(plant.union, plant.name.removesuffix("有限公司") + "工会", "enterprise", plant.workers, groups)
     for n in range(plant.members):
         gender = "female" if rng.random() < plant.women_share else "male"
@@ -140,8 +142,9 @@ class Street:
         return self.api.headers(f"officer-{union}", Role.UNION_OFFICER, union, federation=STREET)
 
 
-async def load_street(api: Api) -> None:
-    started = asyncio.get_running_loop().time()
+async def load_street(api: Api) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The street's register, unions, contracts, cases, proposals and placements; the enterprises'
+    ids by key and the member ids by union, for what is loaded after."""
     street = Street(api)
     day = today()
     subprocess.run(
@@ -156,7 +159,7 @@ async def load_street(api: Api) -> None:
     await _rights_cases(api, street, members, day)
     await _proposals(api, street, members, day)
     await _placements(api, street, day)
-    print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
+    return enterprise_ids, members
 
 
 async def _enterprises(api: Api, street: Street, day: dt.date) -> dict[str, str]:
@@ -189,29 +192,34 @@ async def _enterprises(api: Api, street: Street, day: dt.date) -> dict[str, str]
 
 async def _unions(api: Api, street: Street, day: dt.date) -> dict[str, list[str]]:
     """Groups and a roster per enterprise union; its member ids, read back."""
-    m, members = api.membership, {}
+    members = {}
     for index, plant in enumerate(p for p in PLANTS if p.union):
         union = union_roster(plant, index, day)
-        for group_id, group_name in union.groups:
-            ok(
-                await m.post(
-                    "/v1/organizations",
-                    json={"id": group_id, "name": group_name, "kind": "union_group", "parent_id": union.id},
-                    headers=street.admin,
-                )
-            )
-        officer = street.officer(union.id)
-        ok(
-            await m.post(
-                f"/v1/organizations/{union.id}/roster-imports",
-                files={"file": (f"{union.id}-会员花名册.csv", union.roster_csv(), "text/csv")},
-                headers=officer,
-            )
-        )
-        listed = await every_item(m, f"/v1/organizations/{union.id}/members", officer)
-        members[union.id] = sorted(member["id"] for member in listed)
+        members[union.id] = sorted(member["id"] for member in await import_roster(api, street, union))
     print(f"demo: {STREET_NAME}: {sum(len(v) for v in members.values())} members in the enterprise unions", flush=True)
     return members
+
+
+async def import_roster(api: Api, street: Street, union: School) -> list[dict]:
+    """The union's groups and roster file, entered as its officer would; its members, read back."""
+    m = api.membership
+    for group_id, group_name in union.groups:
+        ok(
+            await m.post(
+                "/v1/organizations",
+                json={"id": group_id, "name": group_name, "kind": "union_group", "parent_id": union.id},
+                headers=street.admin,
+            )
+        )
+    officer = street.officer(union.id)
+    ok(
+        await m.post(
+            f"/v1/organizations/{union.id}/roster-imports",
+            files={"file": (f"{union.id}-会员花名册.csv", union.roster_csv(), "text/csv")},
+            headers=officer,
+        )
+    )
+    return await every_item(m, f"/v1/organizations/{union.id}/members", officer)
 
 
 async def _contracts(api: Api, street: Street, ids: dict[str, str], day: dt.date) -> None:
