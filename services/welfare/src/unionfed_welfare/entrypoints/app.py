@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
@@ -11,7 +12,7 @@ from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
 from unionfed_welfare.entrypoints import campaigns_http, grants_http, mutual_aid_http, rights_http
-from unionfed_welfare.service_layer import campaigns, grants, greetings, money
+from unionfed_welfare.service_layer import campaigns, grants, greetings, money, mutual_aid
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 from unionfed_welfare.settings import WelfareSettings
 
@@ -19,13 +20,15 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
 def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
-    # Finance answers every hold through one event; each area hears the answers to its own holds.
+    # Finance answers every hold, and every movement booked without one, through one event; each
+    # area hears the answers to its own.
     finance_answers = money.answers_to(
         {
             grant_rules.REFERENCE_PREFIX: grants.on_grant_settled,
             greeting_rules.REFERENCE_PREFIX: greetings.on_greeting_settled,
             campaign_rules.REFERENCE_PREFIX: campaigns.on_campaign_settled,
-        }
+        },
+        postings={mutual_aid_contract.REFERENCE_PREFIX: mutual_aid.on_finance_answer},
     )
     return ServiceDefinition(
         name="welfare",
