@@ -260,19 +260,20 @@ async def on_finance_answer(uow: WelfareUnitOfWork, answer: MoneyRequestSettledV
     kind, movement_id = named
     said = FinanceAnswer(posted=answer.outcome == "posted", reason=answer.reason)
     if kind == "contribution":
-        await _contribution_answered(uow, movement_id, said)
+        await _contribution_answered(uow, movement_id, said, answer.federation_id)
     elif kind == "loan":
         await _loan_answered(uow, movement_id, said)
     else:
         await _repayment_answered(uow, movement_id, said)
 
 
-async def _contribution_answered(uow: WelfareUnitOfWork, contribution_id: uuid.UUID, answer: FinanceAnswer) -> None:
+async def _contribution_answered(
+    uow: WelfareUnitOfWork, contribution_id: uuid.UUID, answer: FinanceAnswer, federation_id: str
+) -> None:
     contribution = await uow.mutual_aid.get_contribution(contribution_id, for_update=True)
     if contribution is None or contribution.finance_status != rules.PENDING:
         return
-    path = await uow.directory.path_of(contribution.organization_id) or [contribution.organization_id]
-    fund = await uow.mutual_aid.fund(contribution.organization_id, path[0], for_update=True)
+    fund = await uow.mutual_aid.fund(contribution.organization_id, federation_id, for_update=True)
     fund.contribution_answered(contribution.amount_fen, answer)
     await uow.mutual_aid.save_contribution_answer(contribution.answered(answer))
     await uow.mutual_aid.save_fund(fund)
@@ -332,24 +333,41 @@ async def _not_after_today(uow: WelfareUnitOfWork, organization_id: str, day: dt
 
 async def _refused(uow: WelfareUnitOfWork, organization_id: str, loans: list[Loan]) -> list[dict]:
     """What finance refused in the subtree (``loans``: the subtree's), with finance's reason, by date."""
-    rows = [
-        {"movement": "contribution", "id": c.id, "organization_id": c.organization_id, "loan_id": None}
-        | {"amount_fen": c.amount_fen, "on": c.received_on, "finance_reason": c.finance_reason}
-        for c in await uow.mutual_aid.contributions_of_subtree(organization_id, finance_status=rules.REFUSED)
-    ]
-    rows += [
-        {"movement": "loan", "id": loan.id, "organization_id": loan.organization_id, "loan_id": loan.id}
-        | {"amount_fen": loan.amount_fen, "on": loan.decided_on, "finance_reason": loan.finance_reason}
-        for loan in loans
-        if loan.status == rules.REFUSED
-    ]
     organization_of = {loan.id: loan.organization_id for loan in loans}
-    rows += [
-        {"movement": "repayment", "id": r.id, "organization_id": organization_of[r.loan_id], "loan_id": r.loan_id}
-        | {"amount_fen": r.amount_fen, "on": r.repaid_on, "finance_reason": r.finance_reason}
-        for r in await uow.mutual_aid.repayments_of_subtree(organization_id, finance_status=rules.REFUSED)
+    contributions = await uow.mutual_aid.contributions_of_subtree(organization_id, finance_status=rules.REFUSED)
+    repayments = await uow.mutual_aid.repayments_of_subtree(organization_id, finance_status=rules.REFUSED)
+    rows = [
+        *(
+            _refusal("contribution", c.id, c.organization_id, None, c.amount_fen, c.received_on, c.finance_reason)
+            for c in contributions
+        ),
+        *(
+            _refusal(
+                "loan", loan.id, loan.organization_id, loan.id, loan.amount_fen, loan.decided_on, loan.finance_reason
+            )
+            for loan in loans
+            if loan.status == rules.REFUSED
+        ),
+        *(
+            _refusal(
+                "repayment", r.id, organization_of[r.loan_id], r.loan_id, r.amount_fen, r.repaid_on, r.finance_reason
+            )
+            for r in repayments
+        ),
     ]
     return sorted(rows, key=lambda row: (row["on"], row["movement"], str(row["id"])))
+
+
+def _refusal(movement: str, movement_id, organization_id, loan_id, amount_fen, on, finance_reason) -> dict:
+    return {
+        "movement": movement,
+        "id": movement_id,
+        "organization_id": organization_id,
+        "loan_id": loan_id,
+        "amount_fen": amount_fen,
+        "on": on,
+        "finance_reason": finance_reason,
+    }
 
 
 def _contribution(contribution: Contribution) -> dict:
