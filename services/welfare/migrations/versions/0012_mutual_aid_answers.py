@@ -57,12 +57,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # A loan finance refused was never lent: it goes back as turned down, its reason in the note.
+    # A loan finance refused was never lent: it goes back as turned down, finance's reason added to
+    # the note. Refused contributions and repayments stay as rows (the fund's totals already leave
+    # them out); the previous release shows them as plain movements.
     op.drop_constraint("ck_mutual_aid_loans_finance_status", "mutual_aid_loans", type_="check")
     op.drop_constraint("ck_mutual_aid_loans_status", "mutual_aid_loans", type_="check")
     op.execute(
-        "UPDATE mutual_aid_loans SET status = 'rejected',"
-        " decision_note = left(coalesce(finance_reason, ''), 500) WHERE status = 'refused'"
+        "UPDATE mutual_aid_loans SET status = 'rejected', decision_note = concat_ws(' / ',"
+        " nullif(decision_note, ''), coalesce(finance_reason, '')) WHERE status = 'refused'"
     )
     op.create_check_constraint(
         "ck_mutual_aid_loans_status", "mutual_aid_loans", "status IN ('applied', 'lent', 'repaid', 'rejected')"
