@@ -280,6 +280,7 @@ async def seed(services: dict) -> World:
             json={"contributor": "member", "amount_fen": 1000000, "received_on": "2026-03-02"},
         )
     )
+    await pump.drain()  # the fund lends what finance has booked; the loan is repaid once finance booked it
     for key in ("mutual_aid_loan", "mutual_aid_application", "mutual_aid_application2"):
         loan = check(
             await welfare.post(
@@ -326,6 +327,7 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["aid_application"] = application["id"]
+    await pump.drain()
     for key in ("grant", "grant2"):
         grant = check(
             await welfare.post(

@@ -1369,6 +1369,15 @@ export interface components {
             contributor_label: string;
             /** Created At */
             created_at: string | null;
+            /** Finance Reason */
+            finance_reason: string | null;
+            /**
+             * Finance Status
+             * @enum {string}
+             */
+            finance_status: "pending" | "posted" | "refused";
+            /** Finance Status Label */
+            finance_status_label: string;
             /**
              * Id
              * Format: uuid
@@ -1733,14 +1742,21 @@ export interface components {
              */
             member_id: string;
         };
-        /** FundFiguresOut */
+        /**
+         * FundFiguresOut
+         * @description Each total leaves out what finance refused; its ``_pending_fen`` part awaits finance's answer.
+         */
         FundFiguresOut: {
             /** Available Fen */
             available_fen: number;
             /** Contributed Fen */
             contributed_fen: number;
+            /** Contributed Pending Fen */
+            contributed_pending_fen: number;
             /** Lent Fen */
             lent_fen: number;
+            /** Lent Pending Fen */
+            lent_pending_fen: number;
             /** Loans Outstanding */
             loans_outstanding: number;
             /** Loans Overdue */
@@ -1751,6 +1767,8 @@ export interface components {
             overdue_fen: number;
             /** Repaid Fen */
             repaid_fen: number;
+            /** Repaid Pending Fen */
+            repaid_pending_fen: number;
         };
         /** FundOfOrganization */
         FundOfOrganization: {
@@ -1758,8 +1776,12 @@ export interface components {
             available_fen: number;
             /** Contributed Fen */
             contributed_fen: number;
+            /** Contributed Pending Fen */
+            contributed_pending_fen: number;
             /** Lent Fen */
             lent_fen: number;
+            /** Lent Pending Fen */
+            lent_pending_fen: number;
             /** Loans Outstanding */
             loans_outstanding: number;
             /** Loans Overdue */
@@ -1772,6 +1794,8 @@ export interface components {
             overdue_fen: number;
             /** Repaid Fen */
             repaid_fen: number;
+            /** Repaid Pending Fen */
+            repaid_pending_fen: number;
         };
         /** FundStatement */
         FundStatement: {
@@ -1785,6 +1809,8 @@ export interface components {
             /** Organization Id */
             organization_id: string;
             own: components["schemas"]["FundFiguresOut"];
+            /** Refused By Finance */
+            refused_by_finance: components["schemas"]["RefusedMovementOut"][];
             subtree: components["schemas"]["FundFiguresOut"];
         };
         /** Goods */
@@ -1944,6 +1970,12 @@ export interface components {
             decision_note: string;
             /** Federation Id */
             federation_id: string;
+            /** Finance Reason */
+            finance_reason: string | null;
+            /** Finance Status */
+            finance_status: ("pending" | "posted" | "refused") | null;
+            /** Finance Status Label */
+            finance_status_label: string | null;
             /**
              * Id
              * Format: uuid
@@ -2447,12 +2479,47 @@ export interface components {
             /** Detail */
             detail: string;
         };
+        /** RefusedMovementOut */
+        RefusedMovementOut: {
+            /** Amount Fen */
+            amount_fen: number;
+            /** Finance Reason */
+            finance_reason: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Loan Id */
+            loan_id: string | null;
+            /**
+             * Movement
+             * @enum {string}
+             */
+            movement: "contribution" | "loan" | "repayment";
+            /**
+             * On
+             * Format: date
+             */
+            on: string;
+            /** Organization Id */
+            organization_id: string;
+        };
         /** RepaymentOut */
         RepaymentOut: {
             /** Amount Fen */
             amount_fen: number;
             /** Created At */
             created_at: string | null;
+            /** Finance Reason */
+            finance_reason: string | null;
+            /**
+             * Finance Status
+             * @enum {string}
+             */
+            finance_status: "pending" | "posted" | "refused";
+            /** Finance Status Label */
+            finance_status_label: string;
             /**
              * Id
              * Format: uuid
@@ -6230,7 +6297,7 @@ export interface operations {
     loans_v1_organizations__organization_id__mutual_aid_loans_get: {
         parameters: {
             query?: {
-                status?: ("applied" | "lent" | "repaid" | "rejected") | null;
+                status?: ("applied" | "lent" | "repaid" | "rejected" | "refused") | null;
             };
             header?: never;
             path: {

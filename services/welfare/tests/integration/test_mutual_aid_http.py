@@ -1,5 +1,6 @@
 """The mutual-aid fund through a running finance, on real Kafka and PostgreSQL: money paid in, lent to
-a teacher and repaid through welfare's API, booked by finance on the fund's own accounts."""
+a teacher and repaid through welfare's API, booked by finance on the fund's own accounts, and
+finance's answers (posted, or refused with its reason) heard back by welfare."""
 
 import datetime as dt
 import uuid
@@ -11,7 +12,7 @@ from tests.finance_tools import balances
 from tests.kafka_tools import deliver
 from tests.pytest_infra import bearer, eventually
 from unionfed_finance.adapters.reconciliation import reconcile
-from unionfed_finance.adapters.tables import postings
+from unionfed_finance.adapters.tables import money_outcomes, postings
 from unionfed_shared import business_time
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1
@@ -67,6 +68,7 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
     # Members' money comes into the fund's own cash; the union's leaves its bank and general fund.
     before_loan = {"1001": 500_00, "1002": 3_500_00, "3101": 3_500_00, "3001": -500_00, "4101": 1_000_00}
     await eventually(lambda: _books_are(finance, school, before_loan), timeout=90)
+    await eventually(lambda: _all_answered(wf, fund, officer), timeout=60)
     year = business_time.today(business_time.DEFAULT_ZONE).year
     term = {"from": f"{year}-01-01", "to": f"{year}-12-31", "format": "csv"}
     statement_before = await _income_and_expense(fi, school, officer, term)
@@ -89,6 +91,7 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
     schedule = lent.json()["instalments"]
     assert [i["amount_fen"] for i in schedule] == [333_34, 333_34, 333_33, 333_33, 333_33, 333_33]
     assert sum(i["amount_fen"] for i in schedule) == 2_000_00
+    assert lent.json()["finance_status"] == "pending"
 
     # The fund holds 1,500 yuan now: a second loan of more is refused, and nothing is sent.
     second = await wf.post(
@@ -102,6 +105,7 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
 
     after_loan = {**before_loan, "1002": 1_500_00, "1141": 2_000_00}
     await eventually(lambda: _books_are(finance, school, after_loan), timeout=90)
+    await eventually(lambda: _loan_is(wf, loan_id, officer, "posted"), timeout=60)
     # Lending is not spending: the income and expenditure statement is what it was.
     assert await _income_and_expense(fi, school, officer, term) == statement_before
 
@@ -116,6 +120,7 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
     assert [i["repaid_fen"] for i in repaid.json()["instalments"][:2]] == [333_34, 166_66]
     after_repayment = {**before_loan, "1002": 2_000_00, "1141": 1_500_00}
     await eventually(lambda: _books_are(finance, school, after_repayment), timeout=90)
+    await eventually(lambda: _all_answered(wf, fund, officer), timeout=60)
 
     # Finance's statements show the fund beside the general funds: the school's balances, and the
     # federation's consolidated statement of its subtree.
@@ -164,6 +169,108 @@ async def test_a_loan_moves_the_funds_cash_to_the_receivable_and_a_repayment_mov
         ("unionfed.welfare.mutual_aid_repaid.v1", "welfare_officer-1"),
     } <= {tuple(a) for a in actors}
     assert report.ok, str(report)
+
+
+async def test_a_union_contribution_its_bank_cannot_cover_is_refused_by_finance_and_never_lent(both):
+    welfare, finance, wf, fi, federation, school, _other = both
+    teacher = MemberJoinedV1(
+        organization_id=school,
+        federation_id=federation,
+        member_id=uuid.uuid4(),
+        display_name="李老师",
+        gender="male",
+        joined_on=dt.date(2021, 9, 1),
+    )
+    await deliver(welfare, [teacher])
+    dues = DuesCollectedV1(
+        organization_id=school,
+        federation_id=federation,
+        payment_id=uuid.uuid4(),
+        member_id=teacher.member_id,
+        period="2026-01",
+        amount_fen=1_000_00,
+        collected_at=dt.datetime.now(dt.UTC),
+    )
+    await deliver(finance, [dues])  # the school's bank holds 1,000 yuan
+    officer = bearer(Role.WELFARE_OFFICER, school, federation)
+    fund = f"/v1/organizations/{school}/mutual-aid"
+    members = await wf.post(
+        f"{fund}/contributions", json={"contributor": "member", "amount_fen": 300_00}, headers=officer
+    )
+    union = await wf.post(
+        f"{fund}/contributions", json={"contributor": "union", "amount_fen": 2_000_00}, headers=officer
+    )
+    assert members.status_code == union.status_code == 201, union.text
+
+    # Finance books the members' money and refuses the union's: its bank cannot go below zero.
+    await eventually(
+        lambda: _books_are(finance, school, {"1001": 1_000_00, "1002": 300_00, "3101": 300_00}), timeout=90
+    )
+    reason = await eventually(lambda: _refusal(finance, f"mutual-aid/contribution/{union.json()['id']}"), timeout=90)
+
+    # Welfare lends only what finance booked: a loan that needs the union's money is refused.
+    applied = await wf.post(
+        f"{fund}/loans",
+        json={"member_id": str(teacher.member_id), "amount_fen": 500_00, "purpose": "子女学费", "months": 5},
+        headers=officer,
+    )
+    refused = await wf.post(f"/v1/mutual-aid/loans/{applied.json()['id']}/approval", json={}, headers=officer)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["code"] == "mutual_aid_fund_insufficient"
+
+    # Welfare hears finance's answer, keeps its reason, and leaves the refused money out of the fund.
+    await eventually(lambda: _all_answered(wf, fund, officer), timeout=60)
+    shown = {c["id"]: c for c in (await wf.get(f"{fund}/contributions", headers=officer)).json()}
+    assert (shown[members.json()["id"]]["finance_status"], shown[members.json()["id"]]["finance_reason"]) == (
+        "posted",
+        None,
+    )
+    assert (shown[union.json()["id"]]["finance_status"], shown[union.json()["id"]]["finance_reason"]) == (
+        "refused",
+        reason,
+    )
+    statement = (await wf.get(f"{fund}/statement", headers=officer)).json()
+    assert {k: statement["own"][k] for k in ("contributed_fen", "contributed_pending_fen", "available_fen")} == {
+        "contributed_fen": 300_00,
+        "contributed_pending_fen": 0,
+        "available_fen": 300_00,
+    }
+    assert [
+        (r["movement"], r["id"], r["amount_fen"], r["finance_reason"]) for r in statement["refused_by_finance"]
+    ] == [("contribution", union.json()["id"], 2_000_00, reason)]
+    rollup = (await wf.get(f"/v1/organizations/{federation}/mutual-aid/statement", headers=_admin(federation))).json()
+    assert rollup["subtree"]["available_fen"] == 300_00 and len(rollup["refused_by_finance"]) == 1
+
+    # What finance booked is lent, and finance books the loan: the fund's cash never goes below zero.
+    smaller = await wf.post(
+        f"{fund}/loans",
+        json={"member_id": str(teacher.member_id), "amount_fen": 300_00, "purpose": "子女学费", "months": 3},
+        headers=officer,
+    )
+    lent = await wf.post(f"/v1/mutual-aid/loans/{smaller.json()['id']}/approval", json={}, headers=officer)
+    assert lent.status_code == 200, lent.text
+    await eventually(lambda: _books_are(finance, school, {"1002": 0, "1141": 300_00}), timeout=90)
+    await eventually(lambda: _loan_is(wf, smaller.json()["id"], officer, "posted"), timeout=60)
+
+
+async def _all_answered(wf, fund: str, headers: dict) -> bool:
+    """Welfare has heard finance's answer to every movement of the fund."""
+    own = (await wf.get(f"{fund}/statement", headers=headers)).json()["own"]
+    return own["contributed_pending_fen"] == own["lent_pending_fen"] == own["repaid_pending_fen"] == 0
+
+
+async def _loan_is(wf, loan_id: str, headers: dict, finance_status: str) -> bool:
+    return (await wf.get(f"/v1/mutual-aid/loans/{loan_id}", headers=headers)).json()["finance_status"] == finance_status
+
+
+async def _refusal(finance, reference: str) -> str | None:
+    """Finance's reason for refusing the movement, once it has."""
+    async with finance.session_factory() as session:
+        return await session.scalar(
+            select(money_outcomes.c.reason).where(
+                money_outcomes.c.reference == reference, money_outcomes.c.outcome == "refused"
+            )
+        )
 
 
 def _admin(federation: str) -> dict:

@@ -14,10 +14,10 @@ from unionfed_welfare.domain.mutual_aid import Contribution, Fund, Instalment, L
 class FakeMutualAid:
     def __init__(self, directory: "FakeDirectory") -> None:
         self.funds: dict[str, Fund] = {}
-        self.contributions: list[Contribution] = []
+        self.contributions: dict[uuid.UUID, Contribution] = {}
         self.loans: dict[uuid.UUID, Loan] = {}
         self.instalments: dict[tuple[uuid.UUID, int], Instalment] = {}
-        self.repayments: list[Repayment] = []
+        self.repayments: dict[uuid.UUID, Repayment] = {}
         self._directory = directory
 
     async def _in_subtree(self, organization_id: str, of: str) -> bool:
@@ -38,12 +38,27 @@ class FakeMutualAid:
         ]
 
     async def add_contribution(self, contribution: Contribution) -> None:
-        self.contributions.append(dataclasses.replace(contribution, created_at=dt.datetime.now(dt.UTC)))
+        self.contributions[contribution.id] = dataclasses.replace(contribution, created_at=dt.datetime.now(dt.UTC))
 
     async def contributions_of(self, organization_id: str) -> list[Contribution]:
         return sorted(
-            (c for c in self.contributions if c.organization_id == organization_id), key=lambda c: c.received_on
+            (c for c in self.contributions.values() if c.organization_id == organization_id),
+            key=lambda c: c.received_on,
         )
+
+    async def contributions_of_subtree(self, organization_id: str, *, finance_status: str) -> list[Contribution]:
+        found = [
+            c
+            for c in self.contributions.values()
+            if await self._in_subtree(organization_id, c.organization_id) and c.finance_status == finance_status
+        ]
+        return sorted(found, key=lambda c: c.received_on)
+
+    async def get_contribution(self, contribution_id: uuid.UUID, *, for_update: bool = False) -> Contribution | None:
+        return self.contributions.get(contribution_id)
+
+    async def save_contribution_answer(self, contribution: Contribution) -> None:
+        self.contributions[contribution.id] = contribution
 
     async def add_loan(self, loan: Loan) -> None:
         self.loans[loan.id] = dataclasses.replace(loan, created_at=dt.datetime.now(dt.UTC))
@@ -68,6 +83,9 @@ class FakeMutualAid:
         for instalment in instalments:
             self.instalments[instalment.loan_id, instalment.number] = instalment
 
+    async def drop_schedule(self, loan_id: uuid.UUID) -> None:
+        self.instalments = {key: i for key, i in self.instalments.items() if key[0] != loan_id}
+
     async def instalments_of(self, loan_ids: list[uuid.UUID]) -> list[Instalment]:
         return [
             i
@@ -76,7 +94,22 @@ class FakeMutualAid:
         ]
 
     async def add_repayment(self, repayment: Repayment) -> None:
-        self.repayments.append(dataclasses.replace(repayment, created_at=dt.datetime.now(dt.UTC)))
+        self.repayments[repayment.id] = dataclasses.replace(repayment, created_at=dt.datetime.now(dt.UTC))
 
     async def repayments_of(self, loan_id: uuid.UUID) -> list[Repayment]:
-        return sorted((r for r in self.repayments if r.loan_id == loan_id), key=lambda r: r.repaid_on)
+        return sorted((r for r in self.repayments.values() if r.loan_id == loan_id), key=lambda r: r.repaid_on)
+
+    async def repayments_of_subtree(self, organization_id: str, *, finance_status: str) -> list[Repayment]:
+        found = [
+            r
+            for r in self.repayments.values()
+            if await self._in_subtree(organization_id, self.loans[r.loan_id].organization_id)
+            and r.finance_status == finance_status
+        ]
+        return sorted(found, key=lambda r: r.repaid_on)
+
+    async def get_repayment(self, repayment_id: uuid.UUID, *, for_update: bool = False) -> Repayment | None:
+        return self.repayments.get(repayment_id)
+
+    async def save_repayment_answer(self, repayment: Repayment) -> None:
+        self.repayments[repayment.id] = repayment

@@ -7,7 +7,7 @@ import pytest
 
 from unionfed_shared.errors import Conflict, Invalid
 from unionfed_welfare.domain import mutual_aid as rules
-from unionfed_welfare.domain.mutual_aid import Fund, Instalment, Loan, Repayment
+from unionfed_welfare.domain.mutual_aid import Contribution, FinanceAnswer, Fund, Instalment, Loan, Repayment
 
 LOAN = uuid.uuid4()
 
@@ -84,6 +84,7 @@ def test_repayments_pay_the_oldest_instalment_first_and_close_the_loan_when_all_
     fund = Fund("no1", "street", contributed_fen=1_000_00)
     loan = _loan(600_00)
     schedule = loan.approve(fund, dt.date(2026, 3, 2), "officer", "")
+    loan.answered(fund, FinanceAnswer(posted=True))
 
     def pay(amount_fen: int, instalments: list[Instalment]) -> list[Instalment]:
         return loan.repay(Repayment(uuid.uuid4(), loan.id, amount_fen, dt.date(2026, 4, 2), "officer"), instalments)
@@ -99,6 +100,25 @@ def test_repayments_pay_the_oldest_instalment_first_and_close_the_loan_when_all_
         pay(1, after)
 
 
+def test_available_counts_only_money_finance_booked_in_and_everything_lent_not_refused():
+    fund = Fund("no1", "street")
+    fund.receive(_contribution(1_000_00))
+    assert (fund.contributed_fen, fund.available_fen) == (1_000_00, 0)  # sent, not yet booked
+    fund.contribution_answered(1_000_00, FinanceAnswer(posted=True))
+    fund.receive(_contribution(300_00))
+    fund.contribution_answered(300_00, FinanceAnswer(posted=False, reason="银行存款余额不足"))
+    assert (fund.contributed_fen, fund.contributed_pending_fen, fund.available_fen) == (1_000_00, 0, 1_000_00)
+
+    fund.lend(600_00)  # out at once, before finance answers
+    assert fund.available_fen == 400_00
+    fund.take_back(100_00)  # back only once finance has booked it
+    assert (fund.available_fen, fund.outstanding_fen) == (400_00, 500_00)
+    fund.repayment_answered(100_00, FinanceAnswer(posted=False, reason="已结账"))
+    assert (fund.available_fen, fund.outstanding_fen) == (400_00, 600_00)
+    fund.loan_answered(600_00, FinanceAnswer(posted=False, reason="互助金存款余额不足"))
+    assert (fund.lent_fen, fund.lent_pending_fen, fund.available_fen) == (0, 0, 1_000_00)
+
+
 def test_a_decided_application_is_not_decided_again():
     loan = _loan()
     loan.reject(dt.date(2026, 3, 2), "officer", "资料不全")
@@ -106,3 +126,7 @@ def test_a_decided_application_is_not_decided_again():
     with pytest.raises(Conflict) as again:
         loan.approve(Fund("no1", "street", contributed_fen=10**6), dt.date(2026, 3, 2), "officer", "")
     assert again.value.code == "mutual_aid_loan_already_decided"
+
+
+def _contribution(amount_fen: int) -> Contribution:
+    return Contribution(uuid.uuid4(), "no1", "member", None, amount_fen, dt.date(2026, 3, 2), "", "officer")

@@ -1,15 +1,20 @@
 """The mutual-aid fund's use cases on an in-memory unit of work: what is recorded, what finance is
-told, who may do what, and the overdue list on the federation's calendar. The integration tests
-prove the same against PostgreSQL, Kafka and a running finance."""
+told and what it answers, who may do what, and the overdue list on the federation's calendar. The
+integration tests prove the same against PostgreSQL, Kafka and a running finance."""
 
+import dataclasses
 import datetime as dt
+import uuid
 
 import pytest
 
 from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared.auth import Principal, Role
+from unionfed_shared.contracts import mutual_aid as contract
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
 from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
+from unionfed_welfare.entrypoints.app import definition
 from unionfed_welfare.service_layer import mutual_aid
 from unionfed_welfare.service_layer.commands import ApplyForLoan, DecideLoan, RecordContribution, RecordRepayment
 
@@ -37,22 +42,57 @@ def street() -> tuple[FakeUnitOfWork, object]:
     return uow, uow.directory.add_member("no1", "王老师")
 
 
+# Finance's answers reach welfare as the service is assembled: the handler of MoneyRequestSettledV1.
+ANSWERS = definition().handlers[MoneyRequestSettledV1]
+
+
+async def finance_answers(
+    uow: FakeUnitOfWork, movement: contract.Movement, movement_id, outcome: str = "posted", reason: str | None = None
+) -> None:
+    """Finance's answer to a movement booked without a hold, as the poster sends it."""
+    answer = MoneyRequestSettledV1(
+        organization_id="no1",
+        federation_id="street",
+        request_event_id=str(uuid.uuid4()),
+        journal_event_id=f"journal-{movement}-{movement_id}",
+        operation="post",
+        outcome=outcome,
+        reason=reason,
+        reference=contract.reference(movement, movement_id),
+        hold_id=None,
+    )
+    await ANSWERS(uow, answer, None)
+
+
 async def funded(amount_fen: int = 10_000_00) -> tuple[FakeUnitOfWork, object]:
+    """A fund with members' money in it that finance has posted."""
     uow, teacher = street()
-    await mutual_aid.contribute(
+    paid_in = await mutual_aid.contribute(
         uow, OFFICER, "no1", RecordContribution(contributor="member", amount_fen=amount_fen, received_on="2026-03-02")
     )
+    await finance_answers(uow, "contribution", paid_in["id"])
     return uow, teacher
 
 
-async def lent(uow: FakeUnitOfWork, teacher, amount_fen: int, on: str = "2026-03-05") -> dict:
+async def lent(
+    uow: FakeUnitOfWork, teacher, amount_fen: int, on: str = "2026-03-05", *, answer: str | None = "posted"
+) -> dict:
+    """A loan applied for and approved on ``on``; finance's ``answer`` to it, if any, delivered."""
     applied = await mutual_aid.apply(
         uow,
         OFFICER,
         "no1",
         ApplyForLoan(member_id=teacher, amount_fen=amount_fen, purpose="家人手术", months=6, applied_on=on),
     )
-    return await mutual_aid.approve(uow, OFFICER, applied["id"], DecideLoan(on=on))
+    approved = await mutual_aid.approve(uow, OFFICER, applied["id"], DecideLoan(on=on))
+    if answer is None:
+        return approved
+    await finance_answers(uow, "loan", applied["id"], answer, "互助金存款余额不足" if answer == "refused" else None)
+    return await mutual_aid.read(uow, OFFICER, applied["id"])
+
+
+def own(statement: dict, *figures: str) -> tuple:
+    return tuple(statement["own"][f] for f in figures)
 
 
 async def test_a_contribution_adds_to_the_fund_and_tells_finance_once(at):
@@ -183,3 +223,132 @@ async def test_members_are_refused_other_unions_see_nothing_and_auditors_only_re
         await mutual_aid.repay(uow, AUDITOR, loan["id"], RecordRepayment(amount_fen=1))
     with pytest.raises(Forbidden):
         await mutual_aid.contribute(uow, AUDITOR, "no1", RecordContribution(contributor="member", amount_fen=1))
+
+
+async def test_only_contributions_finance_posted_may_be_lent_and_a_refused_one_leaves_the_totals(at):
+    uow, teacher = street()
+    paid_in = await mutual_aid.contribute(
+        uow, OFFICER, "no1", RecordContribution(contributor="member", amount_fen=1_000_00)
+    )
+    assert paid_in["finance_status"] == "pending"
+    pending = await mutual_aid.statement(uow, OFFICER, "no1")
+    assert own(pending, "contributed_fen", "contributed_pending_fen", "available_fen") == (1_000_00, 1_000_00, 0)
+    with pytest.raises(Conflict) as unbooked:
+        await lent(uow, teacher, 1_00, answer=None)
+    assert unbooked.value.code == "mutual_aid_fund_insufficient"
+
+    await finance_answers(uow, "contribution", paid_in["id"])
+    union = await mutual_aid.contribute(uow, OFFICER, "no1", RecordContribution(contributor="union", amount_fen=500_00))
+    await finance_answers(uow, "contribution", union["id"], "refused", "银行存款及现金 余额不足")
+
+    [member, refused] = await mutual_aid.contributions(uow, AUDITOR, "no1")
+    assert (member["finance_status"], member["finance_status_label"], member["finance_reason"]) == (
+        "posted",
+        "财务已入账",
+        None,
+    )
+    assert (refused["finance_status"], refused["finance_reason"]) == ("refused", "银行存款及现金 余额不足")
+    statement = await mutual_aid.statement(uow, OFFICER, "no1")
+    assert own(statement, "contributed_fen", "contributed_pending_fen", "available_fen") == (1_000_00, 0, 1_000_00)
+    assert [
+        (r["movement"], r["id"], r["amount_fen"], r["finance_reason"]) for r in statement["refused_by_finance"]
+    ] == [("contribution", union["id"], 500_00, "银行存款及现金 余额不足")]
+    with pytest.raises(Conflict) as beyond:
+        await lent(uow, teacher, 1_000_01, answer=None)
+    assert beyond.value.code == "mutual_aid_fund_insufficient"
+    assert (await lent(uow, teacher, 1_000_00))["finance_status"] == "posted"
+
+
+async def test_the_same_answer_twice_or_a_later_one_changes_nothing(at):
+    uow, teacher = street()
+    paid_in = await mutual_aid.contribute(
+        uow, OFFICER, "no1", RecordContribution(contributor="union", amount_fen=300_00)
+    )
+    await finance_answers(uow, "contribution", paid_in["id"], "refused", "银行存款余额不足")
+    once = (dataclasses.replace(uow.mutual_aid.funds["no1"]), uow.mutual_aid.contributions[paid_in["id"]])
+
+    await finance_answers(uow, "contribution", paid_in["id"], "refused", "银行存款余额不足")
+    await finance_answers(uow, "contribution", paid_in["id"], "posted")
+
+    assert (uow.mutual_aid.funds["no1"], uow.mutual_aid.contributions[paid_in["id"]]) == once
+    assert (once[0].contributed_fen, once[0].contributed_pending_fen, once[1].finance_reason) == (
+        0,
+        0,
+        "银行存款余额不足",
+    )
+    await finance_answers(uow, "contribution", uuid.uuid4(), "posted")  # not this service's: ignored
+    assert uow.mutual_aid.funds["no1"] == once[0]
+
+
+async def test_a_loan_finance_refused_is_void_restores_the_fund_and_falls_due_never(at):
+    uow, teacher = await funded(1_000_00)
+    pending = await lent(uow, teacher, 600_00, answer=None)
+    assert (pending["finance_status"], own(await mutual_aid.statement(uow, OFFICER, "no1"), "available_fen")) == (
+        "pending",
+        (400_00,),
+    )
+    with pytest.raises(Conflict) as early:
+        await mutual_aid.repay(uow, OFFICER, pending["id"], RecordRepayment(amount_fen=100_00))
+    assert early.value.code == "mutual_aid_loan_not_posted"
+
+    await finance_answers(uow, "loan", pending["id"], "refused", "互助金存款 余额不足")
+    await finance_answers(uow, "loan", pending["id"], "refused", "互助金存款 余额不足")  # delivered again
+
+    loan = await mutual_aid.read(uow, OFFICER, pending["id"])
+    assert (loan["status"], loan["finance_status"], loan["finance_reason"]) == (
+        "refused",
+        "refused",
+        "互助金存款 余额不足",
+    )
+    assert (loan["instalments"], loan["outstanding_fen"], loan["overdue_fen"]) == ([], 0, 0)
+    at(dt.datetime(2026, 9, 10, 2, 0, tzinfo=dt.UTC))  # every instalment would be due by now
+    assert await mutual_aid.overdue(uow, ADMIN, "street") == []
+    statement = await mutual_aid.statement(uow, OFFICER, "no1")
+    assert own(statement, "lent_fen", "lent_pending_fen", "available_fen", "overdue_fen", "loans_outstanding") == (
+        0,
+        0,
+        1_000_00,
+        0,
+        0,
+    )
+    assert [(r["movement"], r["loan_id"]) for r in statement["refused_by_finance"]] == [("loan", pending["id"])]
+    with pytest.raises(Conflict) as void:
+        await mutual_aid.repay(uow, OFFICER, pending["id"], RecordRepayment(amount_fen=100_00))
+    assert void.value.code == "mutual_aid_loan_not_repayable"
+    assert (await mutual_aid.loans(uow, OFFICER, "no1", status="refused"))[0]["id"] == pending["id"]
+
+
+async def test_a_refused_repayment_is_owed_again_and_a_posted_one_may_be_lent_again(at):
+    uow, teacher = await funded(1_000_00)
+    loan = await lent(uow, teacher, 600_00)
+    full = await mutual_aid.repay(uow, OFFICER, loan["id"], RecordRepayment(amount_fen=600_00))
+    assert (full["status"], full["outstanding_fen"]) == ("repaid", 0)
+    [repayment] = full["repayments"]
+    assert own(await mutual_aid.statement(uow, OFFICER, "no1"), "repaid_pending_fen", "available_fen") == (
+        600_00,
+        400_00,  # repaid, but not yet booked: not lent again
+    )
+
+    await finance_answers(uow, "repayment", repayment["id"], "refused", "会计期间已结账")
+    await finance_answers(uow, "repayment", repayment["id"], "refused", "会计期间已结账")
+
+    owed = await mutual_aid.read(uow, OFFICER, loan["id"])
+    assert (owed["status"], owed["repaid_fen"], owed["outstanding_fen"]) == ("lent", 0, 600_00)
+    assert [i["repaid_fen"] for i in owed["instalments"]] == [0] * 6
+    assert (owed["repayments"][0]["finance_status"], owed["repayments"][0]["finance_reason"]) == (
+        "refused",
+        "会计期间已结账",
+    )
+    statement = await mutual_aid.statement(uow, OFFICER, "no1")
+    assert own(statement, "repaid_fen", "repaid_pending_fen", "outstanding_fen", "available_fen") == (
+        0,
+        0,
+        600_00,
+        400_00,
+    )
+
+    again = await mutual_aid.repay(uow, OFFICER, loan["id"], RecordRepayment(amount_fen=250_00))
+    await finance_answers(uow, "repayment", again["repayments"][-1]["id"])
+    after = await mutual_aid.read(uow, OFFICER, loan["id"])
+    assert [i["repaid_fen"] for i in after["instalments"][:3]] == [100_00, 100_00, 50_00]
+    assert own(await mutual_aid.statement(uow, OFFICER, "no1"), "repaid_fen", "available_fen") == (250_00, 650_00)

@@ -4,6 +4,10 @@ Finance keeps the fund apart from the union's general funds: its cash (1002), th
 by members (1141, a receivable) and the fund itself (3101, restricted). A loan moves the fund's
 cash to the receivable and a repayment moves it back: neither is income or expense.
 Borrowers travel as a pseudonym: the ledger and its disclosure are public, the name stays in welfare.
+
+Finance answers each movement with MoneyRequestSettledV1 (posted, or refused with a reason) under
+the movement's ``reference``: ``mutual-aid/contribution/<id>``, ``mutual-aid/loan/<id>`` or
+``mutual-aid/repayment/<id>``, built and read by the two functions below.
 """
 
 import datetime as dt
@@ -14,6 +18,28 @@ from pydantic import Field
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
+
+REFERENCE_PREFIX = "mutual-aid/"
+# The kinds of movement finance answers, as they appear in the reference.
+Movement = Literal["contribution", "loan", "repayment"]
+MOVEMENTS: tuple[Movement, ...] = ("contribution", "loan", "repayment")
+
+
+def reference(movement: Movement, movement_id: UUID) -> str:
+    """The reference finance answers a movement under."""
+    return f"{REFERENCE_PREFIX}{movement}/{movement_id}"
+
+
+def movement_of(reference: str | None) -> tuple[Movement, UUID] | None:
+    """The movement a reference names, or None when it names none (another area's, or malformed)."""
+    kind, _, raw_id = (reference or "").removeprefix(REFERENCE_PREFIX).partition("/")
+    if not (reference or "").startswith(REFERENCE_PREFIX) or kind not in MOVEMENTS:
+        return None
+    try:
+        return kind, UUID(raw_id)
+    except ValueError:
+        return None
+
 
 # Who paid in: members (cash received into the fund) or the union itself (moved from its general funds).
 Contributor = Literal["member", "union"]

@@ -11,6 +11,7 @@ from unionfed_finance.service_layer.poster import apply_journal_entry
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.contracts import mutual_aid
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
@@ -152,7 +153,7 @@ async def on_mutual_aid_contributed(uow: FinanceUnitOfWork, event: MutualAidCont
     posting = flows.mutual_aid_contributed(
         books, event.contributor, event.amount_fen, event.received_on, event.label, language
     )
-    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/contribution/{event.contribution_id}")
+    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("contribution", event.contribution_id))
 
 
 async def on_mutual_aid_loan_disbursed(
@@ -161,14 +162,14 @@ async def on_mutual_aid_loan_disbursed(
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.mutual_aid_lent(books, event.amount_fen, event.paid_on, event.borrower, language)
-    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/loan/{event.loan_id}")
+    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("loan", event.loan_id))
 
 
 async def on_mutual_aid_repaid(uow: FinanceUnitOfWork, event: MutualAidRepaidV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.mutual_aid_repaid(books, event.amount_fen, event.repaid_on, event.borrower, language)
-    _journal_mutual_aid(uow, event, delivery, posting, f"mutual-aid/repayment/{event.repayment_id}")
+    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("repayment", event.repayment_id))
 
 
 def _journal_mutual_aid(uow: FinanceUnitOfWork, event, delivery: Delivery, posting, reference: str) -> None:

@@ -3,7 +3,7 @@
 import dataclasses
 import uuid
 
-from sqlalchemy import any_, insert, literal, select, update
+from sqlalchemy import any_, delete, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,7 +52,7 @@ class MutualAidRepository:
         await self._session.execute(
             update(mutual_aid_funds)
             .where(mutual_aid_funds.c.organization_id == fund.organization_id)
-            .values(contributed_fen=fund.contributed_fen, lent_fen=fund.lent_fen, repaid_fen=fund.repaid_fen)
+            .values(**{f: getattr(fund, f) for f in _FUND_FIELDS if f.endswith("_fen")})
         )
 
     async def funds_of_subtree(self, organization_id: str) -> list[Fund]:
@@ -73,6 +73,26 @@ class MutualAidRepository:
         )
         return [Contribution(**{f: row[f] for f in _CONTRIBUTION_FIELDS}) for row in rows.mappings()]
 
+    async def contributions_of_subtree(self, organization_id: str, *, finance_status: str) -> list[Contribution]:
+        rows = await self._session.execute(
+            _in_subtree(mutual_aid_contributions, organization_id)
+            .where(mutual_aid_contributions.c.finance_status == finance_status)
+            .order_by(mutual_aid_contributions.c.received_on, mutual_aid_contributions.c.created_at)
+        )
+        return [Contribution(**{f: row[f] for f in _CONTRIBUTION_FIELDS}) for row in rows.mappings()]
+
+    async def get_contribution(self, contribution_id: uuid.UUID, *, for_update: bool = False) -> Contribution | None:
+        query = select(mutual_aid_contributions).where(mutual_aid_contributions.c.id == contribution_id)
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).mappings().first()
+        return Contribution(**{f: row[f] for f in _CONTRIBUTION_FIELDS}) if row else None
+
+    async def save_contribution_answer(self, contribution: Contribution) -> None:
+        await self._session.execute(
+            update(mutual_aid_contributions)
+            .where(mutual_aid_contributions.c.id == contribution.id)
+            .values(finance_status=contribution.finance_status, finance_reason=contribution.finance_reason)
+        )
+
     async def add_loan(self, loan: Loan) -> None:
         values = {f: getattr(loan, f) for f in _LOAN_FIELDS if getattr(loan, f) is not None}
         await self._session.execute(insert(mutual_aid_loans).values(**values))
@@ -92,6 +112,8 @@ class MutualAidRepository:
                 decided_by=loan.decided_by,
                 decision_note=loan.decision_note,
                 repaid_fen=loan.repaid_fen,
+                finance_status=loan.finance_status,
+                finance_reason=loan.finance_reason,
             )
         )
 
@@ -115,6 +137,9 @@ class MutualAidRepository:
                 )
             )
 
+    async def drop_schedule(self, loan_id: uuid.UUID) -> None:
+        await self._session.execute(delete(mutual_aid_instalments).where(mutual_aid_instalments.c.loan_id == loan_id))
+
     async def instalments_of(self, loan_ids: list[uuid.UUID]) -> list[Instalment]:
         if not loan_ids:
             return []
@@ -136,3 +161,24 @@ class MutualAidRepository:
             .order_by(mutual_aid_repayments.c.repaid_on, mutual_aid_repayments.c.created_at)
         )
         return [Repayment(**{f: row[f] for f in _REPAYMENT_FIELDS}) for row in rows.mappings()]
+
+    async def repayments_of_subtree(self, organization_id: str, *, finance_status: str) -> list[Repayment]:
+        loans = _in_subtree(mutual_aid_loans, organization_id).with_only_columns(mutual_aid_loans.c.id)
+        rows = await self._session.execute(
+            select(mutual_aid_repayments)
+            .where(mutual_aid_repayments.c.loan_id.in_(loans), mutual_aid_repayments.c.finance_status == finance_status)
+            .order_by(mutual_aid_repayments.c.repaid_on, mutual_aid_repayments.c.created_at)
+        )
+        return [Repayment(**{f: row[f] for f in _REPAYMENT_FIELDS}) for row in rows.mappings()]
+
+    async def get_repayment(self, repayment_id: uuid.UUID, *, for_update: bool = False) -> Repayment | None:
+        query = select(mutual_aid_repayments).where(mutual_aid_repayments.c.id == repayment_id)
+        row = (await self._session.execute(query.with_for_update() if for_update else query)).mappings().first()
+        return Repayment(**{f: row[f] for f in _REPAYMENT_FIELDS}) if row else None
+
+    async def save_repayment_answer(self, repayment: Repayment) -> None:
+        await self._session.execute(
+            update(mutual_aid_repayments)
+            .where(mutual_aid_repayments.c.id == repayment.id)
+            .values(finance_status=repayment.finance_status, finance_reason=repayment.finance_reason)
+        )

@@ -16,7 +16,11 @@ from sqlalchemy import (
 
 from unionfed_welfare.adapters.metadata import metadata
 
+# A movement's finance status: sent, then finance's answer (its reason kept when it refused).
+FINANCE_STATUS_CHECK = "finance_status IN ('pending', 'posted', 'refused')"
+
 # The running totals, on the row that lending locks: two loans approved at once check one after the other.
+# Each total leaves out what finance refused; its pending part is what finance has not answered yet.
 mutual_aid_funds = Table(
     "mutual_aid_funds",
     metadata,
@@ -25,8 +29,13 @@ mutual_aid_funds = Table(
     Column("contributed_fen", BigInteger, nullable=False, server_default="0"),
     Column("lent_fen", BigInteger, nullable=False, server_default="0"),
     Column("repaid_fen", BigInteger, nullable=False, server_default="0"),
+    Column("contributed_pending_fen", BigInteger, nullable=False, server_default="0"),
+    Column("lent_pending_fen", BigInteger, nullable=False, server_default="0"),
+    Column("repaid_pending_fen", BigInteger, nullable=False, server_default="0"),
     CheckConstraint(
-        "repaid_fen >= 0 AND repaid_fen <= lent_fen AND lent_fen - repaid_fen <= contributed_fen",
+        "contributed_pending_fen BETWEEN 0 AND contributed_fen AND lent_pending_fen BETWEEN 0 AND lent_fen"
+        " AND repaid_pending_fen BETWEEN 0 AND repaid_fen AND repaid_fen <= lent_fen"
+        " AND lent_fen - (repaid_fen - repaid_pending_fen) <= contributed_fen - contributed_pending_fen",
         name="ck_mutual_aid_funds_totals",
     ),
 )
@@ -43,6 +52,9 @@ mutual_aid_contributions = Table(
     Column("note", Text, nullable=False, server_default=""),
     Column("recorded_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finance_status", Text, nullable=False),
+    Column("finance_reason", Text),
+    CheckConstraint(FINANCE_STATUS_CHECK, name="ck_mutual_aid_contributions_finance_status"),
     CheckConstraint("contributor IN ('member', 'union')", name="ck_mutual_aid_contributions_contributor"),
     CheckConstraint("amount_fen > 0", name="ck_mutual_aid_contributions_amount"),
 )
@@ -65,7 +77,15 @@ mutual_aid_loans = Table(
     Column("decision_note", Text, nullable=False, server_default=""),
     Column("repaid_fen", BigInteger, nullable=False, server_default="0"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    CheckConstraint("status IN ('applied', 'lent', 'repaid', 'rejected')", name="ck_mutual_aid_loans_status"),
+    Column("finance_status", Text),  # from approval on
+    Column("finance_reason", Text),
+    CheckConstraint(
+        "status IN ('applied', 'lent', 'repaid', 'rejected', 'refused')", name="ck_mutual_aid_loans_status"
+    ),
+    CheckConstraint(
+        "(finance_status IS NULL) = (status IN ('applied', 'rejected')) AND " + FINANCE_STATUS_CHECK,
+        name="ck_mutual_aid_loans_finance_status",
+    ),
     CheckConstraint("amount_fen > 0 AND repaid_fen >= 0 AND repaid_fen <= amount_fen", name="ck_mutual_aid_loans_fen"),
     CheckConstraint("months BETWEEN 1 AND 12", name="ck_mutual_aid_loans_months"),
 )
@@ -92,5 +112,8 @@ mutual_aid_repayments = Table(
     Column("repaid_on", Date, nullable=False),
     Column("recorded_by", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("finance_status", Text, nullable=False),
+    Column("finance_reason", Text),
+    CheckConstraint(FINANCE_STATUS_CHECK, name="ck_mutual_aid_repayments_finance_status"),
     CheckConstraint("amount_fen > 0", name="ck_mutual_aid_repayments_amount"),
 )

@@ -2,10 +2,25 @@
 
 A union's fund is paid into by members and by the union, and lends to members who repay the
 principal in monthly instalments within the fund's term ("principal repaid within half a year").
-Lending is not spending: the money is owed back. The fund lends only what it holds now:
-contributions − lent + repaid. Instalments are whole fen that add up to the principal exactly;
-an instalment is overdue from the day after its due date on the federation's calendar until it
-is paid in full. Repayments pay the oldest instalment first, in part if need be.
+Lending is not spending: the money is owed back. Instalments are whole fen that add up to the
+principal exactly; an instalment is overdue from the day after its due date on the federation's
+calendar until it is paid in full. Repayments pay the oldest instalment first, in part if need be.
+
+Finance books every movement (money paid in, a loan paid out, a repayment) and answers it:
+posted, or refused with its reason (the union's bank cannot cover its contribution, a closed
+period …). Each movement carries that finance status: pending until the answer comes, then posted
+or refused. A refused movement leaves the fund's totals; a refused loan is void with its schedule,
+a refused repayment no longer counts against what the member owes.
+
+What the fund may lend (``available``) is money finance has booked into the fund's cash, less
+everything lent that finance has not refused:
+
+    available = (contributed − contributed pending) − lent + (repaid − repaid pending)
+
+Money comes in when finance has posted it and goes out as soon as it is sent, so whatever finance
+still answers about the pending movements, welfare has never lent more than finance's fund cash
+(1002, which may not go below zero) holds: a loan is never approved on money finance refused or
+has not yet booked. No answer lowers ``available``; only lending does, and lending checks it.
 """
 
 import calendar
@@ -23,23 +38,58 @@ READERS = (*RECORDERS, Role.AUDITOR)
 CONTRIBUTORS = {"member": "会员缴纳", "union": "工会拨入"}
 _CONTRIBUTORS_EN = {"member": "members' contributions", "union": "the union's contribution"}
 
-APPLIED, LENT, REPAID, REJECTED = "applied", "lent", "repaid", "rejected"
-STATUSES = {APPLIED: "待审批", LENT: "还款中", REPAID: "已还清", REJECTED: "未批准"}
+# A loan's status; ``refused``: finance refused to pay it out, so it is void and nothing is owed on it.
+APPLIED, LENT, REPAID, REJECTED, REFUSED = "applied", "lent", "repaid", "rejected", "refused"
+STATUSES = {APPLIED: "待审批", LENT: "还款中", REPAID: "已还清", REJECTED: "未批准", REFUSED: "财务拒绝，借款作废"}
+
+# A movement's finance status: sent and awaiting finance's answer, booked, or refused (with its reason).
+PENDING, POSTED = "pending", "posted"
+FINANCE_STATUSES = {PENDING: "待财务入账", POSTED: "财务已入账", REFUSED: "财务拒绝入账"}
+
+
+def finance_label(finance_status: str | None) -> str | None:
+    return FINANCE_STATUSES[finance_status] if finance_status else None
+
+
+@dataclasses.dataclass(frozen=True)
+class FinanceAnswer:
+    """Finance's answer to one movement: posted, or refused with finance's reason."""
+
+    posted: bool
+    reason: str | None = None
+
+    @property
+    def status(self) -> str:
+        return POSTED if self.posted else REFUSED
+
+    @property
+    def kept_reason(self) -> str | None:
+        return None if self.posted else (self.reason or "")[:500]
 
 
 @dataclasses.dataclass
 class Fund:
-    """A union's fund with its running totals, kept on one row that lending locks."""
+    """A union's fund with its running totals, kept on one row that lending and finance's answers lock.
+
+    Each total counts the movements finance has not refused; its ``_pending_fen`` is the part
+    finance has not answered yet.
+    """
 
     organization_id: str
     federation_id: str
     contributed_fen: int = 0
     lent_fen: int = 0
     repaid_fen: int = 0
+    contributed_pending_fen: int = 0
+    lent_pending_fen: int = 0
+    repaid_pending_fen: int = 0
 
     @property
     def available_fen(self) -> int:
-        return self.contributed_fen - self.lent_fen + self.repaid_fen
+        """What a loan may take: see the module's docstring."""
+        return available(
+            self.contributed_fen, self.contributed_pending_fen, self.lent_fen, self.repaid_fen, self.repaid_pending_fen
+        )
 
     @property
     def outstanding_fen(self) -> int:
@@ -47,6 +97,22 @@ class Fund:
 
     def receive(self, contribution: "Contribution") -> None:
         self.contributed_fen += contribution.amount_fen
+        self.contributed_pending_fen += contribution.amount_fen
+
+    def contribution_answered(self, amount_fen: int, answer: FinanceAnswer) -> None:
+        self.contributed_pending_fen -= amount_fen
+        if not answer.posted:
+            self.contributed_fen -= amount_fen
+
+    def loan_answered(self, amount_fen: int, answer: FinanceAnswer) -> None:
+        self.lent_pending_fen -= amount_fen
+        if not answer.posted:
+            self.lent_fen -= amount_fen
+
+    def repayment_answered(self, amount_fen: int, answer: FinanceAnswer) -> None:
+        self.repaid_pending_fen -= amount_fen
+        if not answer.posted:
+            self.repaid_fen -= amount_fen
 
     def lend(self, amount_fen: int) -> None:
         if amount_fen > self.available_fen:
@@ -56,9 +122,16 @@ class Fund:
                 en=f"lending {amount_fen} fen exceeds what the mutual-aid fund holds: {self.available_fen} fen",
             )
         self.lent_fen += amount_fen
+        self.lent_pending_fen += amount_fen
 
     def take_back(self, amount_fen: int) -> None:
         self.repaid_fen += amount_fen
+        self.repaid_pending_fen += amount_fen
+
+
+def available(contributed: int, contributed_pending: int, lent: int, repaid: int, repaid_pending: int) -> int:
+    """Money finance has booked into the fund, less everything lent that finance has not refused."""
+    return (contributed - contributed_pending) - lent + (repaid - repaid_pending)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +145,11 @@ class Contribution:
     note: str
     recorded_by: str
     created_at: dt.datetime | None = None
+    finance_status: str = PENDING
+    finance_reason: str | None = None
+
+    def answered(self, answer: FinanceAnswer) -> "Contribution":
+        return dataclasses.replace(self, finance_status=answer.status, finance_reason=answer.kept_reason)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,6 +176,11 @@ class Repayment:
     repaid_on: dt.date
     recorded_by: str
     created_at: dt.datetime | None = None
+    finance_status: str = PENDING
+    finance_reason: str | None = None
+
+    def answered(self, answer: FinanceAnswer) -> "Repayment":
+        return dataclasses.replace(self, finance_status=answer.status, finance_reason=answer.kept_reason)
 
 
 @dataclasses.dataclass
@@ -117,6 +200,8 @@ class Loan:
     decision_note: str = ""
     repaid_fen: int = 0
     created_at: dt.datetime | None = None
+    finance_status: str | None = None  # once lent: pending, posted or refused
+    finance_reason: str | None = None
 
     @classmethod
     def apply(
@@ -164,7 +249,18 @@ class Loan:
             )
         fund.lend(self.amount_fen)
         self.status, self.decided_on, self.decided_by, self.decision_note = LENT, on, by, note
+        self.finance_status = PENDING
         return schedule(self.id, self.amount_fen, self.months, on)
+
+    def answered(self, fund: Fund, answer: FinanceAnswer) -> None:
+        """Finance's answer to the loan paid out; refused, the loan is void and the fund has it back.
+
+        Nothing was repaid on it: a repayment waits for finance to have booked the loan.
+        """
+        self.finance_status, self.finance_reason = answer.status, answer.kept_reason
+        fund.loan_answered(self.amount_fen, answer)
+        if not answer.posted:
+            self.status = REFUSED
 
     def reject(self, on: dt.date, by: str, note: str) -> None:
         self._require_applied()
@@ -177,6 +273,14 @@ class Loan:
                 "mutual_aid_loan_not_repayable",
                 zh=f"该借款{STATUSES[self.status]}，不能还款",
                 en=f"the loan is {self.status}: nothing is owed on it",
+            )
+        if self.finance_status != POSTED:
+            # Money finance has not lent cannot be repaid in its books; were the loan refused after
+            # a repayment, the member would have repaid a loan that never was.
+            raise Conflict(
+                "mutual_aid_loan_not_posted",
+                zh="该借款尚待财务入账，财务入账后才能记录还款",
+                en="finance has not yet booked the loan: a repayment is recorded once it has",
             )
         if repayment.amount_fen > self.outstanding_fen:
             raise Conflict(
@@ -191,15 +295,17 @@ class Loan:
                 zh="还款日期不能早于借出日期",
                 en="a repayment is made on or after the day the loan was made",
             )
-        left, updated = repayment.amount_fen, []
-        for instalment in sorted(instalments, key=lambda i: i.number):
-            paid = min(left, instalment.unpaid_fen)
-            left -= paid
-            updated.append(dataclasses.replace(instalment, repaid_fen=instalment.repaid_fen + paid))
         self.repaid_fen += repayment.amount_fen
         if self.outstanding_fen == 0:
             self.status = REPAID
-        return updated
+        return allocate(instalments, self.repaid_fen)
+
+    def repayment_refused(self, repayment: Repayment, instalments: list[Instalment]) -> list[Instalment]:
+        """Finance refused the repayment: it is owed again, on the instalments it had paid."""
+        self.repaid_fen -= repayment.amount_fen
+        if self.status == REPAID:
+            self.status = LENT
+        return allocate(instalments, self.repaid_fen)
 
     def _require_applied(self) -> None:
         if self.status != APPLIED:
@@ -208,6 +314,16 @@ class Loan:
                 zh=f"该借款申请已处理（{STATUSES[self.status]}）",
                 en=f"the loan application was already decided: {self.status}",
             )
+
+
+def allocate(instalments: list[Instalment], repaid_fen: int) -> list[Instalment]:
+    """The schedule with ``repaid_fen`` paid on it, the oldest instalments first."""
+    left, updated = repaid_fen, []
+    for instalment in sorted(instalments, key=lambda i: i.number):
+        paid = min(left, instalment.amount_fen)
+        left -= paid
+        updated.append(dataclasses.replace(instalment, repaid_fen=paid))
+    return updated
 
 
 def contribution_label(contributor: str, note: str, language: str = "zh-CN") -> str:
@@ -250,6 +366,9 @@ class FundFigures:
     overdue_fen: int = 0
     loans_outstanding: int = 0
     loans_overdue: int = 0
+    contributed_pending_fen: int = 0
+    lent_pending_fen: int = 0
+    repaid_pending_fen: int = 0
 
     @property
     def outstanding_fen(self) -> int:
@@ -257,7 +376,9 @@ class FundFigures:
 
     @property
     def available_fen(self) -> int:
-        return self.contributed_fen - self.outstanding_fen
+        return available(
+            self.contributed_fen, self.contributed_pending_fen, self.lent_fen, self.repaid_fen, self.repaid_pending_fen
+        )
 
     def __add__(self, other: "FundFigures") -> "FundFigures":
         return FundFigures(*(getattr(self, f.name) + getattr(other, f.name) for f in dataclasses.fields(self)))
@@ -276,4 +397,7 @@ def figures(fund: Fund | None, loans: list[Loan], instalments: list[Instalment],
         overdue_fen=sum(overdue_by_loan.values()),
         loans_outstanding=sum(1 for loan in loans if loan.status == LENT),
         loans_overdue=len(overdue_by_loan),
+        contributed_pending_fen=fund.contributed_pending_fen if fund else 0,
+        lent_pending_fen=fund.lent_pending_fen if fund else 0,
+        repaid_pending_fen=fund.repaid_pending_fen if fund else 0,
     )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
@@ -25,6 +26,7 @@ from unionfed_welfare.service_layer import (
     grants,
     greetings,
     money,
+    mutual_aid,
     outside_help,
     rights_weeks,
     student_aid,
@@ -36,7 +38,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
 def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
-    # Finance answers every hold through one event; each area hears the answers to its own holds.
+    # Finance answers every hold, and every movement booked without one, through one event; each
+    # area hears the answers to its own.
     finance_answers = money.answers_to(
         {
             grant_rules.REFERENCE_PREFIX: grants.on_grant_settled,
@@ -44,7 +47,8 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             campaign_rules.REFERENCE_PREFIX: campaigns.on_campaign_settled,
             outside_help_rules.REFERENCE_PREFIX: outside_help.on_outside_grant_settled,
             student_aid_rules.REFERENCE_PREFIX: student_aid.on_student_aid_settled,
-        }
+        },
+        postings={mutual_aid_contract.REFERENCE_PREFIX: mutual_aid.on_finance_answer},
     )
     return ServiceDefinition(
         name="welfare",

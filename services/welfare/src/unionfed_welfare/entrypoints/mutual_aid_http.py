@@ -2,12 +2,13 @@
 overdue instalments and the fund's statement.
 
 Money is integer fen. Business dates are the federation's; timestamps are answered in
-Asia/Shanghai (+08:00).
+Asia/Shanghai (+08:00). Every movement shows finance's answer to it: ``finance_status`` pending
+(sent), posted or refused, with finance's ``finance_reason`` when refused.
 """
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
@@ -28,8 +29,16 @@ from unionfed_welfare.service_layer.commands import (
 
 router = APIRouter(prefix="/v1", tags=["mutual-aid fund"], route_class=IdempotentRoute)
 
+FinanceStatus = Literal["pending", "posted", "refused"]
 
-class ContributionOut(BaseModel):
+
+class FinanceAnswerOut(BaseModel):
+    finance_status: FinanceStatus  # pending: sent, finance has not answered yet
+    finance_status_label: str
+    finance_reason: str | None  # finance's reason, when it refused
+
+
+class ContributionOut(FinanceAnswerOut):
     id: uuid.UUID
     organization_id: str
     contributor: str  # member or union
@@ -51,7 +60,7 @@ class InstalmentOut(BaseModel):
     overdue: bool  # due before today in the federation's zone and not fully repaid
 
 
-class RepaymentOut(BaseModel):
+class RepaymentOut(FinanceAnswerOut):
     id: uuid.UUID
     amount_fen: int
     repaid_on: dt.date
@@ -68,8 +77,11 @@ class LoanOut(BaseModel):
     amount_fen: int
     purpose: str
     months: int
-    status: str  # applied, lent, repaid or rejected
+    status: str  # applied, lent, repaid, rejected, or refused (by finance: void, nothing owed)
     status_label: str
+    finance_status: FinanceStatus | None  # from approval on
+    finance_status_label: str | None
+    finance_reason: str | None
     applied_on: dt.date
     applied_by: str
     decided_on: dt.date | None
@@ -93,11 +105,17 @@ class OverdueInstalmentOut(InstalmentOut):
 
 
 class FundFiguresOut(BaseModel):
+    """Each total leaves out what finance refused; its ``_pending_fen`` part awaits finance's answer."""
+
     contributed_fen: int
+    contributed_pending_fen: int
     lent_fen: int
+    lent_pending_fen: int
     repaid_fen: int
+    repaid_pending_fen: int
     outstanding_fen: int  # lent − repaid: what members owe the fund
-    available_fen: int  # contributed − outstanding: what the fund may lend now
+    # What the fund may lend now: contributions and repayments finance has posted, less everything lent.
+    available_fen: int
     overdue_fen: int
     loans_outstanding: int
     loans_overdue: int
@@ -107,12 +125,23 @@ class FundOfOrganization(FundFiguresOut):
     organization_id: str
 
 
+class RefusedMovementOut(BaseModel):
+    movement: Literal["contribution", "loan", "repayment"]
+    id: uuid.UUID
+    organization_id: str
+    loan_id: uuid.UUID | None
+    amount_fen: int
+    on: dt.date  # received, lent or repaid on
+    finance_reason: str | None
+
+
 class FundStatement(BaseModel):
     organization_id: str
     as_of: dt.date
     own: FundFiguresOut  # the organization's own fund
     subtree: FundFiguresOut  # every fund of its subtree, itself included
     funds: list[FundOfOrganization]
+    refused_by_finance: list[RefusedMovementOut]  # of the subtree, with finance's reasons
 
 
 @router.post(

@@ -8,8 +8,11 @@ consistent across crashes.
 
 Finance answers each instruction once with MoneyRequestSettledV1 (reserve → reserved|refused,
 capture → captured|refused, void → voided|refused). Answers to pay and cancel carry finance's
-reference ``hold/<id>``, not ours, so listeners are chosen by the reference stored here. Which area
-listens to which reference prefix is wired where the service is assembled (``entrypoints/app.py``).
+reference ``hold/<id>``, not ours, so listeners are chosen by the reference stored here. Money
+booked at once, without a hold (the mutual-aid fund's movements), is answered posted|refused under
+the reference welfare sent, with no hold: those answers go to the listener of their reference's
+prefix. Which area listens to which reference prefix is wired where the service is assembled
+(``entrypoints/app.py``).
 """
 
 import datetime as dt
@@ -30,6 +33,7 @@ from unionfed_shared.messaging.consumer import Delivery
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 Listener = Callable[[WelfareUnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
+PostingListener = Callable[[WelfareUnitOfWork, MoneyRequestSettledV1], Awaitable[None]]
 AnswerHandler = Callable[[WelfareUnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
 
 
@@ -117,16 +121,24 @@ async def cancel(uow: WelfareUnitOfWork, *, hold_id: UUID, reason: str) -> None:
     await _set(uow, hold_id, status=finance_holds.VOID_REQUESTED, cancel_reason=reason)
 
 
-def answers_to(listeners: Mapping[str, Listener]) -> AnswerHandler:
+def answers_to(
+    listeners: Mapping[str, Listener], postings: Mapping[str, PostingListener] | None = None
+) -> AnswerHandler:
     """The handler of finance's answers: each is recorded on its hold once, then the listener of
-    the hold's reference prefix (``grant/``, ``greeting/`` …) is called in the same transaction."""
-    if not all(listeners):
+    the hold's reference prefix (``grant/``, ``greeting/`` …) is called in the same transaction.
+    An answer without a hold goes to the ``postings`` listener of its reference's prefix, which
+    keeps it once itself."""
+    postings = postings or {}
+    if not all(listeners) or not all(postings):
         raise ValueError("a listener needs a non-empty reference prefix")
 
     async def on_money_request_settled(
         uow: WelfareUnitOfWork, event: MoneyRequestSettledV1, delivery: Delivery
     ) -> None:
         if event.hold_id is None:
+            for prefix, posting_listener in postings.items():
+                if (event.reference or "").startswith(prefix):
+                    await posting_listener(uow, event)
             return
         hold = await uow.holds.get(event.hold_id, for_update=True)
         if hold is None:  # another service's hold, or a treasurer's command

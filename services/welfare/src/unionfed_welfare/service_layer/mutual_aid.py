@@ -7,8 +7,12 @@ officers, union officers and federation admins record; auditors read.
 Every movement (money paid in, a loan paid out, a repayment) is staged in the outbox with the
 change it records, so finance books it exactly once: the fund's cash (1002), the loans receivable
 (1141) and the fund (3101), never income or expense. The fund's row, locked while a loan is
-approved, keeps the running totals, so a loan beyond what the fund holds is refused here before
+approved, keeps the running totals, so a loan beyond what the fund may lend is refused here before
 anything is sent (finance's floor on the fund's cash would refuse it as well).
+
+Finance answers each movement (``on_finance_answer``): the answer is kept on the movement once,
+and a refusal takes the movement out of the fund's totals (see the domain's docstring for what
+the fund may lend while answers are pending).
 """
 
 import dataclasses
@@ -17,10 +21,12 @@ import uuid
 
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal
+from unionfed_shared.contracts import mutual_aid as contract
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
 from unionfed_shared.errors import Invalid, NotFound
 from unionfed_welfare.domain import mutual_aid as rules
-from unionfed_welfare.domain.mutual_aid import Contribution, FundFigures, Instalment, Loan, Repayment
+from unionfed_welfare.domain.mutual_aid import Contribution, FinanceAnswer, FundFigures, Instalment, Loan, Repayment
 from unionfed_welfare.service_layer.commands import ApplyForLoan, DecideLoan, RecordContribution, RecordRepayment
 from unionfed_welfare.service_layer.hardship import member_in_scope
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
@@ -84,15 +90,12 @@ async def contribute(
         )
     )
     await uow.commit()
-    return dataclasses.asdict(contribution) | {"contributor_label": rules.CONTRIBUTORS[contribution.contributor]}
+    return _contribution(contribution)
 
 
 async def contributions(uow: WelfareUnitOfWork, principal: Principal, organization_id: str) -> list[dict]:
     await _fund_keeper(uow, principal, organization_id, rules.READERS)
-    return [
-        dataclasses.asdict(c) | {"contributor_label": rules.CONTRIBUTORS[c.contributor]}
-        for c in await uow.mutual_aid.contributions_of(organization_id)
-    ]
+    return [_contribution(c) for c in await uow.mutual_aid.contributions_of(organization_id)]
 
 
 async def apply(uow: WelfareUnitOfWork, principal: Principal, organization_id: str, command: ApplyForLoan) -> dict:
@@ -187,7 +190,7 @@ async def read(uow: WelfareUnitOfWork, principal: Principal, loan_id: uuid.UUID)
     instalments = await uow.mutual_aid.instalments_of([loan.id])
     view = await _view(uow, loan, instalments)
     view["instalments"] = [_instalment(i, await _today(uow, loan.organization_id)) for i in instalments]
-    view["repayments"] = [dataclasses.asdict(r) for r in await uow.mutual_aid.repayments_of(loan.id)]
+    view["repayments"] = [_movement(r) for r in await uow.mutual_aid.repayments_of(loan.id)]
     return view
 
 
@@ -244,7 +247,65 @@ async def statement(uow: WelfareUnitOfWork, principal: Principal, organization_i
         "own": _figures(by_fund.get(organization_id, FundFigures())),
         "subtree": _figures(subtree),
         "funds": [{"organization_id": keeper, **_figures(f)} for keeper, f in by_fund.items()],
+        "refused_by_finance": await _refused(uow, organization_id, found),
     }
+
+
+async def on_finance_answer(uow: WelfareUnitOfWork, answer: MoneyRequestSettledV1) -> None:
+    """Finance's answer to one movement of a fund, kept once: the first answer settles the movement,
+    the same answer delivered again (or any later one) finds it answered and changes nothing."""
+    named = contract.movement_of(answer.reference)
+    if named is None or answer.outcome not in ("posted", "refused"):
+        return
+    kind, movement_id = named
+    said = FinanceAnswer(posted=answer.outcome == "posted", reason=answer.reason)
+    if kind == "contribution":
+        await _contribution_answered(uow, movement_id, said, answer.federation_id)
+    elif kind == "loan":
+        await _loan_answered(uow, movement_id, said)
+    else:
+        await _repayment_answered(uow, movement_id, said)
+
+
+async def _contribution_answered(
+    uow: WelfareUnitOfWork, contribution_id: uuid.UUID, answer: FinanceAnswer, federation_id: str
+) -> None:
+    contribution = await uow.mutual_aid.get_contribution(contribution_id, for_update=True)
+    if contribution is None or contribution.finance_status != rules.PENDING:
+        return
+    fund = await uow.mutual_aid.fund(contribution.organization_id, federation_id, for_update=True)
+    fund.contribution_answered(contribution.amount_fen, answer)
+    await uow.mutual_aid.save_contribution_answer(contribution.answered(answer))
+    await uow.mutual_aid.save_fund(fund)
+
+
+async def _loan_answered(uow: WelfareUnitOfWork, loan_id: uuid.UUID, answer: FinanceAnswer) -> None:
+    loan = await uow.mutual_aid.get_loan(loan_id, for_update=True)
+    if loan is None or loan.finance_status != rules.PENDING:
+        return
+    fund = await uow.mutual_aid.fund(loan.organization_id, loan.federation_id, for_update=True)
+    loan.answered(fund, answer)
+    if loan.status == rules.REFUSED:
+        await uow.mutual_aid.drop_schedule(loan.id)  # void: nothing falls due on money never lent
+    await uow.mutual_aid.save_loan(loan)
+    await uow.mutual_aid.save_fund(fund)
+
+
+async def _repayment_answered(uow: WelfareUnitOfWork, repayment_id: uuid.UUID, answer: FinanceAnswer) -> None:
+    repayment = await uow.mutual_aid.get_repayment(repayment_id, for_update=True)
+    if repayment is None or repayment.finance_status != rules.PENDING:
+        return
+    # The loan first, then the fund: the order repaying takes them in.
+    loan = await uow.mutual_aid.get_loan(repayment.loan_id, for_update=True)
+    assert loan is not None  # a repayment's loan is kept
+    fund = await uow.mutual_aid.fund(loan.organization_id, loan.federation_id, for_update=True)
+    fund.repayment_answered(repayment.amount_fen, answer)
+    if not answer.posted:
+        instalments = loan.repayment_refused(repayment, await uow.mutual_aid.instalments_of([loan.id]))
+        await uow.mutual_aid.save_instalments(instalments)
+        await uow.mutual_aid.save_loan(loan)
+    await uow.mutual_aid.save_repayment_answer(repayment.answered(answer))
+    await uow.mutual_aid.save_fund(fund)
 
 
 # Helpers
@@ -270,6 +331,53 @@ async def _not_after_today(uow: WelfareUnitOfWork, organization_id: str, day: dt
         )
 
 
+async def _refused(uow: WelfareUnitOfWork, organization_id: str, loans: list[Loan]) -> list[dict]:
+    """What finance refused in the subtree (``loans``: the subtree's), with finance's reason, by date."""
+    organization_of = {loan.id: loan.organization_id for loan in loans}
+    contributions = await uow.mutual_aid.contributions_of_subtree(organization_id, finance_status=rules.REFUSED)
+    repayments = await uow.mutual_aid.repayments_of_subtree(organization_id, finance_status=rules.REFUSED)
+    rows = [
+        *(
+            _refusal("contribution", c.id, c.organization_id, None, c.amount_fen, c.received_on, c.finance_reason)
+            for c in contributions
+        ),
+        *(
+            _refusal(
+                "loan", loan.id, loan.organization_id, loan.id, loan.amount_fen, loan.decided_on, loan.finance_reason
+            )
+            for loan in loans
+            if loan.status == rules.REFUSED
+        ),
+        *(
+            _refusal(
+                "repayment", r.id, organization_of[r.loan_id], r.loan_id, r.amount_fen, r.repaid_on, r.finance_reason
+            )
+            for r in repayments
+        ),
+    ]
+    return sorted(rows, key=lambda row: (row["on"], row["movement"], str(row["id"])))
+
+
+def _refusal(movement: str, movement_id, organization_id, loan_id, amount_fen, on, finance_reason) -> dict:
+    return {
+        "movement": movement,
+        "id": movement_id,
+        "organization_id": organization_id,
+        "loan_id": loan_id,
+        "amount_fen": amount_fen,
+        "on": on,
+        "finance_reason": finance_reason,
+    }
+
+
+def _contribution(contribution: Contribution) -> dict:
+    return _movement(contribution) | {"contributor_label": rules.CONTRIBUTORS[contribution.contributor]}
+
+
+def _movement(movement: Contribution | Repayment) -> dict:
+    return dataclasses.asdict(movement) | {"finance_status_label": rules.finance_label(movement.finance_status)}
+
+
 async def _view(uow: WelfareUnitOfWork, loan: Loan, instalments: list[Instalment]) -> dict:
     today = await _today(uow, loan.organization_id)
     member = await uow.directory.member(loan.member_id)
@@ -278,6 +386,7 @@ async def _view(uow: WelfareUnitOfWork, loan: Loan, instalments: list[Instalment
         **dataclasses.asdict(loan),
         "borrower": member["display_name"] if member else None,
         "status_label": rules.STATUSES[loan.status],
+        "finance_status_label": rules.finance_label(loan.finance_status),
         "outstanding_fen": loan.outstanding_fen if loan.status in (rules.LENT, rules.REPAID) else 0,
         "overdue_fen": sum(i.unpaid_fen for i in late),
         "next_due_on": min((i.due_on for i in instalments if i.unpaid_fen), default=None),
