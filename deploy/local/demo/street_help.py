@@ -104,13 +104,14 @@ VILLAGE_SCHOOLS = [
 ]
 MIGRANT_GOODS = [("茶叶", 600, "盒", 7_200), ("白糖", 600, "袋", 3_000), ("篮球", 60, "个", 6_000)]
 EMPLOYER_FUNDS_FEN = 150_000_00  # the street federation's own funds for the year's help
-# 金秋助学: the scheme's levels, and the students: (applying union or the street, student, level, a member's child?)
+# 金秋助学: the scheme's levels, and the students the street applies for, paid from its own funds:
+# (the union of the parent for a member's child, else None; student; level)
 AID_LEVELS = [("大学本科", 3_000_00), ("大专", 2_000_00), ("高中", 1_000_00)]
 STUDENTS = [
-    ("jh-machinery", "陈思远", "大学本科", True),
-    (STREET, "刘小雨", "大学本科", False),
-    (STREET, "马俊杰", "大专", False),
-    (STREET, "杨欣怡", "高中", False),
+    ("jh-machinery", "陈思远", "大学本科"),
+    (None, "刘小雨", "大学本科"),
+    (None, "马俊杰", "大专"),
+    (None, "杨欣怡", "高中"),
 ]
 
 
@@ -178,7 +179,7 @@ async def load_outside_help(api: Api, street: Street, members: dict[str, list[st
     )
     applied_on = max(dt.date(day.year, 1, 1), day - dt.timedelta(days=90))
     applications = []
-    for n, (org, student, level, member_child) in enumerate(STUDENTS):
+    for n, (parents_union, student, level) in enumerate(STUDENTS):
         first17 = f"{REGION}{2005 + n:04d}{n + 1:02d}{10 + n:02d}{100 + n:03d}"
         body = {
             "scheme_id": scheme["id"],
