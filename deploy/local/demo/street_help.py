@@ -189,11 +189,10 @@ async def load_outside_help(api: Api, street: Street, members: dict[str, list[st
             "level": level,
             "applied_on": applied_on.isoformat(),
         }
-        if member_child:
-            body["member_id"] = members[org][0]
-        headers = admin if org == STREET else street.officer(org)
+        if parents_union:
+            body["member_id"] = members[parents_union][0]
         applications.append(
-            ok(await w.post(f"/v1/organizations/{org}/student-aid-applications", json=body, headers=headers))
+            ok(await w.post(f"/v1/organizations/{STREET}/student-aid-applications", json=body, headers=admin))
         )
     await _reserved(api, admin, [f"/v1/student-aid-applications/{a['id']}" for a in applications])
     for application in applications:
