@@ -241,7 +241,7 @@ async def show_outside_help(api: Api, street: Street, day: dt.date) -> None:
         print(
             f"; {workers['people_reached']} migrant workers given goods worth {yuan(workers['paid_goods_fen'])}", end=""
         )
-    print(f"; welfare paid in the street's tree this year: {yuan(report['welfare_paid_fen'])}")
+    print(f"; welfare paid in the street's tree this year: {yuan(report['totals']['welfare_paid_fen'])}")
     aid = ok(
         await api.welfare.get(
             f"/v1/organizations/{STREET}/student-aid/rollup", params={"year": day.year}, headers=street.admin
