@@ -52,11 +52,40 @@ def test_the_demo_street_federations_year_reads_as_its_reports_do(street, runnin
     # The cases reach back five months: counted over twelve, whatever the month the demo runs in.
     twelve_months = {"from": (today - dt.timedelta(days=364)).isoformat(), "to": today.isoformat()}
     cases = street("welfare", f"/v1/organizations/{STREET}/rights-cases/statistics", **twelve_months)
-    assert (cases["opened"], cases["closed"], cases["referred"]) == (6, 4, 1)
-    assert cases["recovered_fen"] == 126_900_00 and cases["claimed_fen"] == 199_700_00
+    assert (cases["opened"], cases["closed"], cases["referred"]) == (7, 4, 1)
+    assert cases["recovered_fen"] == 126_900_00 and cases["claimed_fen"] == 208_100_00
+    [week] = street("welfare", f"/v1/organizations/{STREET}/rights-weeks")
+    assert week["title"].endswith("职工维权周") and week["cases_opened"] == 1
 
     placed = street("events", f"/v1/organizations/{STREET}/skills-rollup", year=today.year)["placements"]
     assert (placed["records"], placed["people"], placed["members"]) == (3, 19, 6)
+
+    workers = street("membership", f"/v1/organizations/{STREET}/mobile-worker-counts")
+    assert (workers["migrant_workers"]["members"], workers["new_form_workers"]["members"]) == (8, 10)
+    checks = street("membership", f"/v1/organizations/{STREET}/labour-contract-checks/rollup")
+    assert (checks["overall"]["signed"], checks["overall"]["of"]) == (845, 850)
+    assert (checks["migrant"]["signed"], checks["migrant"]["of"]) == (312, 316)
+    assert sorted(b["enterprise_name"] for b in checks["below"]) == ["金城建材有限公司", "香满楼餐饮有限公司"]
+
+    safety = street("membership", f"/v1/organizations/{STREET}/safety-rollup", **twelve_months)
+    assert (safety["inspections"], safety["hazards_found"], safety["major_found"], safety["fixed"]) == (9, 15, 3, 9)
+    assert (safety["fixed_in_time_share"]["fixed_in_time"], safety["fixed_in_time_share"]["found"]) == (6, 15)
+    assert len(street("membership", f"/v1/organizations/{STREET}/safety-hazards/overdue")["hazards"]) == 3
+
+    fund = street("welfare", f"/v1/organizations/{STREET}/mutual-aid/statement")["subtree"]
+    assert (fund["contributed_fen"], fund["lent_fen"], fund["repaid_fen"]) == (6_000_00, 3_000_00, 500_00)
+    assert fund["overdue_fen"] == 500_00 and fund["available_fen"] == 3_500_00
+    books = street("finance", "/v1/organizations/jh-machinery/ledger/balances")
+    balances = {a["code"]: a["balance_fen"] for a in books["accounts"]}
+    assert (balances["1002"], balances["1141"], balances["3101"]) == (3_500_00, 2_500_00, 6_000_00)
+
+    report = street("welfare", f"/v1/organizations/{STREET}/welfare-report", **year)
+    help_lines = {line["group"]: line for line in report["outside_help"]}
+    assert (help_lines["village_school"]["given"], help_lines["village_school"]["paid_fen"]) == (6, 31_000_00)
+    assert help_lines["migrant_workers"]["people_reached"] == 600
+    assert help_lines["migrant_workers"]["paid_goods_fen"] == 16_200_00
+    aid = street("welfare", f"/v1/organizations/{STREET}/student-aid/rollup", year=today.year)
+    assert (aid["applications"], aid["approved"], aid["paid_fen"]) == (4, 4, 9_000_00)
 
     printed = (running_platform.root.parent / "make-up.log").read_text(encoding="utf-8")
     assert "rationalization proposals (合理化建议): 167 proposals, 4,806,000 yuan" in printed

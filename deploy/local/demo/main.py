@@ -9,7 +9,8 @@ from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
 from demo.street import STREET, STREET_NAME, Street, load_street, show_street, today
-from demo.street_help import load_help, show_help
+from demo.street_help import load_help, load_outside_help, show_help, show_outside_help
+from demo.street_rights import load_rights, show_rights
 from demo.street_workers import load_workers, show_workers
 
 
@@ -41,11 +42,15 @@ async def run() -> None:
             enterprises, members = await load_street(api)
             await load_workers(api, Street(api), enterprises, today())
             await load_help(api, Street(api), members, today())
+            await load_outside_help(api, Street(api), members, today())
+            await load_rights(api, Street(api), enterprises, members, today())
             print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
         await show(api, schools)
         await show_street(api)
         await show_workers(api, Street(api))
         await show_help(api, Street(api))
+        await show_outside_help(api, Street(api), today())
+        await show_rights(api, Street(api), today())
     finally:
         await api.close()
 
