@@ -272,7 +272,7 @@ async def cancel(uow: WelfareUnitOfWork, principal: Principal, grant_id: uuid.UU
     grant = await _load(uow, principal, grant_id, manage=True)
     if grant.status == rules.CANCELLED:
         raise Conflict("grant_already_cancelled", zh="该慰问已取消", en="the grant is already cancelled")
-    hold = await _hold_of(uow, grant)
+    hold = await money.hold_of(uow, grant.hold_id)
     if hold["status"] in finance_holds.OPEN:
         await money.cancel(uow, hold_id=grant.hold_id, reason=f"grant cancelled: {command.reason}")
     elif hold["status"] != finance_holds.REFUSED:  # a refused grant reserved nothing: nothing to release
@@ -382,25 +382,15 @@ async def _load(uow: WelfareUnitOfWork, principal: Principal, grant_id: uuid.UUI
     return grant
 
 
-async def _hold_of(uow: WelfareUnitOfWork, grant: Grant) -> dict:
-    hold = await uow.holds.get(grant.hold_id)
-    assert hold is not None  # a grant's hold is stored before it (a foreign key)
-    return hold
-
-
 async def _view(uow: WelfareUnitOfWork, grant: Grant) -> dict:
-    hold = await _hold_of(uow, grant)
+    hold = await money.hold_of(uow, grant.hold_id)
     member = await uow.directory.member(grant.member_id)
-    paid = hold["status"] == finance_holds.CAPTURED
     return {
         **{k: v for k, v in dataclasses.asdict(grant).items() if k != "occasion_key"},
         "member_name": member["display_name"] if member else None,
         "visit_label": rules.VISIT_TYPES[grant.visit_type],
         "state": rules.display_status(grant.status, hold["status"]),
-        "hold_status": hold["status"],
-        "finance_reason": hold["reason"],
-        "paid_fen": hold["paid_fen"] if paid else None,
-        "paid_on": hold["paid_on"] if paid else None,
+        **money.money_fields(hold),
         "goods": [dataclasses.asdict(g) for g in await uow.grants.goods_of(grant.id)],
     }
 
@@ -410,9 +400,8 @@ async def on_grant_settled(uow: WelfareUnitOfWork, hold: dict, settled: MoneyReq
 
     Without it the grant stays ``approved`` and approving it again (with another date) is refused.
     """
-    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != finance_holds.RESERVED:
-        return
-    grant = await uow.grants.get(uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX)), for_update=True)
+    grant_id = money.refused_payment(hold, settled, rules.REFERENCE_PREFIX)
+    grant = await uow.grants.get(grant_id, for_update=True) if grant_id else None
     if grant is None or grant.hold_id != hold["hold_id"] or grant.status != rules.APPROVED:
         return
     grant.reopen()

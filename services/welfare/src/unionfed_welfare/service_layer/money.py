@@ -121,6 +121,32 @@ async def cancel(uow: WelfareUnitOfWork, *, hold_id: UUID, reason: str) -> None:
     await _set(uow, hold_id, status=finance_holds.VOID_REQUESTED, cancel_reason=reason)
 
 
+async def hold_of(uow: WelfareUnitOfWork, hold_id: UUID) -> dict:
+    """The hold of a grant, help or application: stored before it (a foreign key), so always there."""
+    hold = await uow.holds.get(hold_id)
+    assert hold is not None
+    return hold
+
+
+def money_fields(hold: dict) -> dict:
+    """What an answer shows of its money: finance's state and reason, and what was paid once it was."""
+    paid = hold["status"] == finance_holds.CAPTURED
+    return {
+        "hold_status": hold["status"],
+        "finance_reason": hold["reason"],
+        "paid_fen": hold["paid_fen"] if paid else None,
+        "paid_on": hold["paid_on"] if paid else None,
+    }
+
+
+def refused_payment(hold: dict, settled: MoneyRequestSettledV1, prefix: str) -> UUID | None:
+    """The id of the record (its reference after ``prefix``) whose payment finance refused, its hold
+    reserved again so that it may be approved once more; None for any other answer."""
+    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != finance_holds.RESERVED:
+        return None
+    return UUID(hold["reference"].removeprefix(prefix))
+
+
 def answers_to(
     listeners: Mapping[str, Listener], postings: Mapping[str, PostingListener] | None = None
 ) -> AnswerHandler:

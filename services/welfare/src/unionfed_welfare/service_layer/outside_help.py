@@ -109,7 +109,7 @@ async def cancel(uow: WelfareUnitOfWork, principal: Principal, grant_id: uuid.UU
     grant, _path = await _load(uow, principal, grant_id, manage=True)
     if grant.status == grant_rules.CANCELLED:
         raise Conflict("outside_grant_already_cancelled", zh="该帮扶已取消", en="the help is already cancelled")
-    hold = await _hold_of(uow, grant)
+    hold = await money.hold_of(uow, grant.hold_id)
     if hold["status"] in finance_holds.OPEN:
         await money.cancel(uow, hold_id=grant.hold_id, reason=f"help cancelled: {command.reason}")
     elif hold["status"] != finance_holds.REFUSED:  # a refused hold reserved nothing: nothing to release
@@ -152,11 +152,8 @@ async def report_lines(uow: WelfareUnitOfWork, organization_id: str, start: dt.d
 
 async def on_outside_grant_settled(uow: WelfareUnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
     """A refused payment puts the help back to recorded: its hold is reserved again, to be approved once more."""
-    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != finance_holds.RESERVED:
-        return
-    grant = await uow.outside_grants.get(
-        uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX)), for_update=True
-    )
+    grant_id = money.refused_payment(hold, settled, rules.REFERENCE_PREFIX)
+    grant = await uow.outside_grants.get(grant_id, for_update=True) if grant_id else None
     if grant is None or grant.hold_id != hold["hold_id"] or grant.status != grant_rules.APPROVED:
         return
     grant.reopen()
@@ -177,15 +174,8 @@ async def _load(
     return grant, path
 
 
-async def _hold_of(uow: WelfareUnitOfWork, grant: OutsideGrant) -> dict:
-    hold = await uow.holds.get(grant.hold_id)
-    assert hold is not None  # the help's hold is stored before it (a foreign key)
-    return hold
-
-
 async def _view(uow: WelfareUnitOfWork, principal: Principal, grant: OutsideGrant, path: list[str]) -> dict:
-    hold = await _hold_of(uow, grant)
-    paid = hold["status"] == finance_holds.CAPTURED
+    hold = await money.hold_of(uow, grant.hold_id)
     view = dataclasses.asdict(grant)
     details = grant.recipient_kind == ORGANIZATION or rules.may_read_details(principal, grant, path)
     if not details:  # a person's name, phone and ID number stay with who may read them
@@ -196,9 +186,6 @@ async def _view(uow: WelfareUnitOfWork, principal: Principal, grant: OutsideGran
         "recipient_kind_label": rules.RECIPIENT_KINDS[grant.recipient_kind],
         "organization_kind_label": rules.ORGANIZATION_KINDS.get(grant.organization_kind or ""),
         "state": grant_rules.display_status(grant.status, hold["status"]),
-        "hold_status": hold["status"],
-        "finance_reason": hold["reason"],
-        "paid_fen": hold["paid_fen"] if paid else None,
-        "paid_on": hold["paid_on"] if paid else None,
+        **money.money_fields(hold),
         "goods": [dataclasses.asdict(g) for g in await uow.outside_grants.goods_of(grant.id)],
     }

@@ -160,7 +160,7 @@ async def review(
 ) -> dict:
     """Approve (the level's amount is paid through finance) or refuse with a reason (the hold is released)."""
     application, _path = await _load(uow, principal, application_id, manage=True)
-    hold = await _hold_of(uow, application)
+    hold = await money.hold_of(uow, application.hold_id)
     if command.decision == "approve":
         application.approve(principal.subject, _now())
         scheme = await uow.student_aid.scheme(application.scheme_id)
@@ -218,11 +218,8 @@ async def rollup(uow: WelfareUnitOfWork, principal: Principal, organization_id: 
 
 async def on_student_aid_settled(uow: WelfareUnitOfWork, hold: dict, settled: MoneyRequestSettledV1) -> None:
     """A refused payment puts the application back to applied: its hold is reserved again, to be approved once more."""
-    if settled.operation != "capture" or settled.outcome != "refused" or hold["status"] != finance_holds.RESERVED:
-        return
-    application = await uow.student_aid.get(
-        uuid.UUID(hold["reference"].removeprefix(rules.REFERENCE_PREFIX)), for_update=True
-    )
+    application_id = money.refused_payment(hold, settled, rules.REFERENCE_PREFIX)
+    application = await uow.student_aid.get(application_id, for_update=True) if application_id else None
     if application is None or application.hold_id != hold["hold_id"] or application.status != rules.APPROVED:
         return
     application.reopen()
@@ -256,15 +253,8 @@ async def _load(
     return application, path
 
 
-async def _hold_of(uow: WelfareUnitOfWork, application: Application) -> dict:
-    hold = await uow.holds.get(application.hold_id)
-    assert hold is not None  # the application's hold is stored before it (a foreign key)
-    return hold
-
-
 async def _view(uow: WelfareUnitOfWork, principal: Principal, application: Application, path: list[str]) -> dict:
-    hold = await _hold_of(uow, application)
-    paid = hold["status"] == finance_holds.CAPTURED
+    hold = await money.hold_of(uow, application.hold_id)
     details = rules.may_read_details(principal, application, path)
     view = dataclasses.asdict(application)
     if not details:  # the student's name and ID number stay with who may read them
@@ -276,8 +266,5 @@ async def _view(uow: WelfareUnitOfWork, principal: Principal, application: Appli
         "member_name": member["display_name"] if member else None,
         "student_kind_label": rules.STUDENT_KINDS[application.student_kind],
         "state": rules.display_state(application.status, hold["status"]),
-        "hold_status": hold["status"],
-        "finance_reason": hold["reason"],
-        "paid_fen": hold["paid_fen"] if paid else None,
-        "paid_on": hold["paid_on"] if paid else None,
+        **money.money_fields(hold),
     }
