@@ -34,7 +34,7 @@ export function RightsWeeksCard({ org, onShowCases }: { org: string; onShowCases
           loading={weeks.isFetching}
           dataSource={weeks.data}
           locale={{ emptyText: w.none }}
-          pagination={{ pageSize: 6, hideOnSinglePage: true }}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
           onRow={(week) => ({ "data-week": week.activity_id }) as React.HTMLAttributes<HTMLElement>}
           columns={[
             {
