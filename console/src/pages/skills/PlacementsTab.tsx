@@ -33,7 +33,7 @@ export function PlacementsTab({ org, year }: { org: string; year: number }) {
       <Typography.Paragraph type="secondary">{s.countedNotNamed}</Typography.Paragraph>
       <Form layout="inline" style={{ marginBottom: 16 }} onSubmitCapture={(e) => e.preventDefault()}>
         <Form.Item label={s.searchLabel} htmlFor="placement-search">
-          <Input.Search id="placement-search" data-testid="placement-search" allowClear style={{ width: 280 }} onSearch={setText} onChange={(e) => setText(e.target.value)} />
+          <Input id="placement-search" data-testid="placement-search" allowClear style={{ width: 280 }} onChange={(e) => setText(e.target.value)} />
         </Form.Item>
       </Form>
       {list.error ? (
