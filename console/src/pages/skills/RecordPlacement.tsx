@@ -1,12 +1,12 @@
 import { useMutation } from "@tanstack/react-query";
-import { Button, DatePicker, Form, Input, InputNumber, Modal, Space, TreeSelect } from "antd";
+import { Button, DatePicker, Form, Input, InputNumber, Modal, Space } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useMemo } from "react";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
 import type { JobPlacement, RecordJobPlacement } from "../../api/skillsRows";
 import { shanghaiToday } from "../../api/streetRows";
-import { FormSelect } from "../../components/FormControls";
+import { FormSelect, FormTreeSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { scopeTree, useSubtree } from "../../scope";
@@ -64,7 +64,7 @@ export function RecordPlacement({ org, onClose, onRecorded }: { org: string; onC
       >
         <Space wrap align="start" size="large">
           <Form.Item name="organization_id" label={s.union} rules={[{ required: true, message: t.required }]} style={{ width: 300 }}>
-            <TreeSelect
+            <FormTreeSelect
               data-testid="placement-union"
               treeData={tree}
               loading={subtree.isLoading}
