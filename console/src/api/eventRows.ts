@@ -29,7 +29,7 @@ export type SurveyQuestion = S["QuestionIn"];
 export type Nomination = S["NominationOut"];
 export type PublicNotice = S["PublicNoticeOut"];
 
-export const ACTIVITY_KINDS: ActivityKind[] = ["sport", "culture", "contest", "trip", "training", "health_check", "labour_competition", "skill_contest"];
+export const ACTIVITY_KINDS: ActivityKind[] = ["sport", "culture", "contest", "trip", "training", "health_check", "labour_competition", "skill_contest", "rights_week"];
 export const AWARD_LEVELS: AwardLevel[] = ["first", "second", "third", "excellence"];
 export const ANSWER_KINDS: AnswerKind[] = ["accepted", "merged", "referred", "rejected"];
 /** Who plans activities and sessions, registers members and answers proposals (events' MANAGERS / OFFICERS). */

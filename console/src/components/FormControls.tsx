@@ -1,6 +1,6 @@
-import { Checkbox, Select } from "antd";
+import { Checkbox, Select, TreeSelect } from "antd";
 import type { CheckboxGroupProps } from "antd/es/checkbox";
-import type { SelectProps } from "antd";
+import type { SelectProps, TreeSelectProps } from "antd";
 
 // antd's Form.Item gives its control aria-required when a rule requires it. On a select's box or a
 // checkbox group's div that attribute is not allowed (axe: aria-allowed-attr, critical), so these
@@ -16,4 +16,9 @@ export function FormSelect(props: SelectProps & FromFormItem) {
 export function FormCheckboxGroup(props: CheckboxGroupProps & FromFormItem) {
   const { "aria-required": _dropped, ...rest } = props;
   return <Checkbox.Group {...rest} />;
+}
+
+export function FormTreeSelect(props: TreeSelectProps & FromFormItem) {
+  const { "aria-required": _dropped, ...rest } = props;
+  return <TreeSelect {...rest} />;
 }

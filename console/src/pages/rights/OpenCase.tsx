@@ -12,6 +12,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { toFen } from "../../money";
 import { MemberPicker } from "../welfare/shared";
+import { useRightsWeeks } from "./RightsWeeksCard";
 
 interface Values {
   employer_name: string;
@@ -21,6 +22,7 @@ interface Values {
   accepted_on?: Dayjs;
   deadline_on?: Dayjs | null;
   rights_week?: string;
+  rights_week_id?: string;
   members?: { member_id?: string }[];
   others?: { name?: string; phone?: string }[];
   note?: string;
@@ -34,7 +36,9 @@ function bodyOf(v: Values): OpenRightsCase {
     claimed_fen: toFen(v.claimed ?? undefined) ?? 0,
     accepted_on: v.accepted_on ? v.accepted_on.format("YYYY-MM-DD") : null,
     deadline_on: v.deadline_on ? v.deadline_on.format("YYYY-MM-DD") : null,
-    rights_week: v.rights_week?.trim() || null,
+    // A week chosen sets the month itself (the service counts the case under the week's month).
+    rights_week: v.rights_week_id ? null : v.rights_week?.trim() || null,
+    rights_week_id: v.rights_week_id || null,
     workers: [
       ...(v.members ?? []).filter((m) => m?.member_id).map((m) => ({ member_id: m.member_id! })),
       ...(v.others ?? []).filter((o) => o?.name || o?.phone).map((o) => ({ name: o.name!.trim(), phone: o.phone!.trim() })),
@@ -49,6 +53,9 @@ export function OpenCase({ org, onClose, onOpened }: { org: string; onClose: () 
   const r = t.rights;
   const keyOf = useRequestKeys();
   const [noWorker, setNoWorker] = useState(false);
+  const [form] = Form.useForm<Values>();
+  const atWeek = Form.useWatch("rights_week_id", form);
+  const weeks = useRightsWeeks(org);
   const open = useMutation({
     mutationFn: (body: OpenRightsCase) =>
       call<RightsCase>("welfare", `/v1/organizations/${encodeURIComponent(org)}/rights-cases`, {
@@ -61,13 +68,15 @@ export function OpenCase({ org, onClose, onOpened }: { org: string; onClose: () 
   return (
     <Modal open width={760} title={r.openCase} onCancel={onClose} footer={null} destroyOnClose>
       <Form<Values>
+        form={form}
         layout="vertical"
         name="open-rights-case"
         data-testid="open-case-form"
         initialValues={{ claim_kind: "wage_arrears", members: [], others: [] }}
-        onValuesChange={() => {
+        onValuesChange={(changed) => {
           open.reset();
           setNoWorker(false);
+          if (changed.rights_week_id) form.setFieldValue("rights_week", undefined);
         }}
         onFinish={(v) => {
           const body = bodyOf(v);
@@ -104,8 +113,21 @@ export function OpenCase({ org, onClose, onOpened }: { org: string; onClose: () 
           <Form.Item name="deadline_on" label={r.deadline} tooltip={r.deadlineHint}>
             <DatePicker data-testid="case-deadline" />
           </Form.Item>
+        </Space>
+        <Space wrap align="start" size="large">
+          <Form.Item name="rights_week_id" label={t.rightsWeeks.openedAt} tooltip={t.rightsWeeks.openedAtHint}>
+            <FormSelect
+              data-testid="case-rights-week"
+              allowClear
+              style={{ width: 320 }}
+              loading={weeks.isLoading}
+              options={(weeks.data ?? [])
+                .filter((w) => !w.cancelled)
+                .map((w) => ({ value: w.activity_id, label: `${w.title}（${w.starts_on} ~ ${w.ends_on}）` }))}
+            />
+          </Form.Item>
           <Form.Item name="rights_week" label={r.rightsWeek} rules={[{ pattern: /^\s*\d{4}-(0[1-9]|1[0-2])\s*$/, message: r.rightsWeekShape }]}>
-            <Input style={{ width: 120 }} placeholder="2026-11" />
+            <Input style={{ width: 120 }} placeholder="2026-11" disabled={Boolean(atWeek)} />
           </Form.Item>
         </Space>
         <Typography.Text strong>{r.members}</Typography.Text>

@@ -1,12 +1,13 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Button, Checkbox, Form, Input, Select, Space, Table, Tag, Timeline, Typography } from "antd";
+import { Alert, Button, Checkbox, Form, Input, Select, Space, Table, Tag, Timeline, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { ACCOUNT_MANAGERS } from "../../auth";
 import { call } from "../../api/client";
 import type { components } from "../../api/membership";
 import { useOrganizationNames } from "../../api/members";
 import type { RightsCase } from "../../api/streetRows";
-import { CASE_STAGES, CLAIM_KINDS, RIGHTS_OPENERS } from "../../api/streetRows";
+import { CASE_STAGES, CLAIM_KINDS, RIGHTS_OPENERS, fill } from "../../api/streetRows";
+import type { RightsWeek } from "../../api/skillsRows";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
@@ -14,6 +15,7 @@ import { useOrg } from "../../scope";
 import { useSession } from "../../session";
 import { HandOver, MoveCase } from "./CaseActions";
 import { OpenCase } from "./OpenCase";
+import { RightsWeeksCard } from "./RightsWeeksCard";
 import { StatisticsCard } from "./StatisticsCard";
 
 type Account = components["schemas"]["AccountOut"];
@@ -77,15 +79,19 @@ export default function RightsDesk() {
   const { nameOf: orgName } = useOrganizationNames();
   const handlers = useHandlers(org);
   const [filters, setFilters] = useState<Filters>({});
+  // A rights week's cases, chosen from the weeks card: the service filters by the week's activity.
+  const [week, setWeek] = useState<RightsWeek | null>(null);
   const [opening, setOpening] = useState(false);
   const [moving, setMoving] = useState<RightsCase | null>(null);
   const [handing, setHanding] = useState<RightsCase | null>(null);
   const opener = RIGHTS_OPENERS.includes(claims.role);
   const admin = claims.role === "federation_admin";
   const cases = useQuery({
-    queryKey: ["rights-cases", org, filters.rights_week ?? null],
+    queryKey: ["rights-cases", org, filters.rights_week ?? null, week?.activity_id ?? null],
     queryFn: () =>
-      call<RightsCase[]>("welfare", `/v1/organizations/${enc(org)}/rights-cases`, { query: { rights_week: filters.rights_week } }),
+      call<RightsCase[]>("welfare", `/v1/organizations/${enc(org)}/rights-cases`, {
+        query: { rights_week: filters.rights_week, rights_week_id: week?.activity_id },
+      }),
     placeholderData: keepPreviousData,
   });
   // The newest first: the service answers by acceptance, oldest first.
@@ -101,6 +107,7 @@ export default function RightsDesk() {
     void client.invalidateQueries({ queryKey: ["rights-cases"] });
     void client.invalidateQueries({ queryKey: ["rights-statistics"] });
     void client.invalidateQueries({ queryKey: ["rights-case"] });
+    void client.invalidateQueries({ queryKey: ["rights-weeks"] });
   };
   const mayMove = (c: RightsCase) => c.stage !== "closed" && (admin || (opener && c.handled_by === claims.sub));
   return (
@@ -115,6 +122,7 @@ export default function RightsDesk() {
       </Space>
       <Space direction="vertical" style={{ width: "100%" }} size="large">
         <StatisticsCard org={org} />
+        <RightsWeeksCard org={org} onShowCases={setWeek} />
         <div>
           <Form<Filters>
             name="rights-filter"
@@ -159,6 +167,20 @@ export default function RightsDesk() {
               </Space>
             </Form.Item>
           </Form>
+          {week && (
+            <Alert
+              type="info"
+              showIcon
+              data-testid="week-filter"
+              style={{ marginBottom: 16 }}
+              message={fill(t.rightsWeeks.filtered, { title: week.title })}
+              action={
+                <Button size="small" onClick={() => setWeek(null)}>
+                  {t.rightsWeeks.showAll}
+                </Button>
+              }
+            />
+          )}
           {rows.length > 0 && !rows.some((c) => c.details_visible) && (
             <Typography.Paragraph type="secondary">{r.detailsWithheld}</Typography.Paragraph>
           )}
