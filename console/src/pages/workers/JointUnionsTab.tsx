@@ -49,7 +49,7 @@ export function JointUnionsTab({ org, mayDesignate }: { org: string; mayDesignat
           {
             title: w.unionForm,
             dataIndex: "form",
-            render: (f: string) => <Tag color={f === "trade" ? "geekblue" : "green"}>{w.unionForms[f] ?? f}</Tag>,
+            render: (f: string) => <Tag color={f === "trade" ? "geekblue" : "purple"}>{w.unionForms[f] ?? f}</Tag>,
           },
           { title: w.trade, dataIndex: "trade", render: (x: string | null) => x ?? "—" },
           { title: w.designatedOn, dataIndex: "designated_on", width: 120 },

@@ -64,7 +64,7 @@ export function WorkerRecordCard({ memberId }: { memberId: string }) {
                   <Space size={4} wrap>
                     <span data-testid="worker-union">{nameOf(r.member.organization_id)}</span>
                     {r.joint_union ? (
-                      <Tag color={r.joint_union.form === "trade" ? "geekblue" : "green"}>
+                      <Tag color={r.joint_union.form === "trade" ? "geekblue" : "purple"}>
                         {w.unionForms[r.joint_union.form]}
                         {r.joint_union.trade ? `（${r.joint_union.trade}）` : ""}
                       </Tag>
