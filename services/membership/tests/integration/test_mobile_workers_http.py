@@ -213,16 +213,25 @@ async def test_the_counts_download_as_a_sheet_with_the_same_figures_in_either_la
             f"/v1/organizations/{joint}/joint-union", json={"form": "joint", "designated_on": day(500)}, headers=admin
         )
     )
-    # (name, joined days ago, migrant, new form): one joined before the period, three in it.
-    for name, joined, migrant, form in (
-        ("王快递", 400, False, "courier"),
-        ("李骑手", 60, True, "delivery_rider"),
-        ("赵骑手", 50, False, "delivery_rider"),
-        ("钱师傅", 40, True, None),
+    group = unique("riders-group")
+    await ok(
+        await api.post(
+            "/v1/organizations",
+            json={"id": group, "name": "外卖配送小组", "kind": "union_group", "parent_id": joint},
+            headers=admin,
+        ),
+        201,
+    )
+    # (name, joined days ago, migrant, new form, where): one joined before the period, three in it.
+    for name, joined, migrant, form, where in (
+        ("王快递", 400, False, "courier", joint),
+        ("李骑手", 60, True, "delivery_rider", joint),
+        ("赵骑手", 50, False, "delivery_rider", group),
+        ("钱师傅", 40, True, None, joint),
     ):
         member = await ok(
             await api.post(
-                f"/v1/organizations/{joint}/members",
+                f"/v1/organizations/{where}/members",
                 json={"display_name": name, "gender": "male", "joined_on": day(joined)},
                 headers=admin,
             ),
@@ -235,6 +244,9 @@ async def test_the_counts_download_as_a_sheet_with_the_same_figures_in_either_la
                 headers=admin,
             )
         )
+        # A member of the union's group (工会小组) is in the joint union too.
+        record = await ok(await api.get(f"/v1/members/{member['id']}/worker-record", headers=admin))
+        assert (record["joint_union"]["organization_id"], record["joint_union"]["form"]) == (joint, "joint"), name
     period = {"from": day(100), "to": day(0)}
     counts = await ok(
         await api.get(f"/v1/organizations/{street_id}/mobile-worker-counts", params=period, headers=admin)
