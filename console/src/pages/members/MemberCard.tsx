@@ -24,6 +24,7 @@ import { useSession } from "../../session";
 import { nextStatuses, StatusForm, TransferForm } from "./ChangeForms";
 import { MemberAccountButton } from "./MemberAccountButton";
 import { STATUS_COLORS } from "./MembersDesk";
+import { WorkerCard } from "./WorkerCard";
 
 export default function MemberCard() {
   const { t } = useI18n();
@@ -126,6 +127,7 @@ export default function MemberCard() {
       <Card title={m.details} size="small" style={{ marginTop: 16 }}>
         <Details member={who} officer={officer} />
       </Card>
+      <WorkerCard memberId={memberId} />
       <History memberId={memberId} />
       <Dues memberId={memberId} />
       <Grants memberId={memberId} />

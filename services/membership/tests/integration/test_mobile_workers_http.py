@@ -5,9 +5,12 @@ the counts and the signing-rate roll-up answer over the subtree; bad input is a 
 stable code, in Chinese by default and in English on request, and writes nothing."""
 
 import datetime as dt
+import io
 import json
+from urllib.parse import unquote
 
 import httpx
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -192,6 +195,101 @@ async def test_a_rider_changes_employer_keeps_the_membership_then_transfers_into
         1,
         1,
     )
+
+
+async def test_the_counts_download_as_a_sheet_with_the_same_figures_in_either_language(street):
+    runtime, api, admin, street_id, _ = street
+    joint = unique("joint")
+    await ok(
+        await api.post(
+            "/v1/organizations",
+            json={"id": joint, "name": "某街道联合工会", "kind": "grassroots_union", "parent_id": street_id},
+            headers=admin,
+        ),
+        201,
+    )
+    await ok(
+        await api.put(
+            f"/v1/organizations/{joint}/joint-union", json={"form": "joint", "designated_on": day(500)}, headers=admin
+        )
+    )
+    group = unique("riders-group")
+    await ok(
+        await api.post(
+            "/v1/organizations",
+            json={"id": group, "name": "外卖配送小组", "kind": "union_group", "parent_id": joint},
+            headers=admin,
+        ),
+        201,
+    )
+    # (name, joined days ago, migrant, new form, where): one joined before the period, three in it.
+    for name, joined, migrant, form, where in (
+        ("王快递", 400, False, "courier", joint),
+        ("李骑手", 60, True, "delivery_rider", joint),
+        ("赵骑手", 50, False, "delivery_rider", group),
+        ("钱师傅", 40, True, None, joint),
+    ):
+        member = await ok(
+            await api.post(
+                f"/v1/organizations/{where}/members",
+                json={"display_name": name, "gender": "male", "joined_on": day(joined)},
+                headers=admin,
+            ),
+            201,
+        )
+        await ok(
+            await api.put(
+                f"/v1/members/{member['id']}/worker-category",
+                json={"migrant_worker": migrant, "new_form": form, "effective_on": day(joined)},
+                headers=admin,
+            )
+        )
+        # A member of the union's group (工会小组) is in the joint union too.
+        record = await ok(await api.get(f"/v1/members/{member['id']}/worker-record", headers=admin))
+        assert (record["joint_union"]["organization_id"], record["joint_union"]["form"]) == (joint, "joint"), name
+    period = {"from": day(100), "to": day(0)}
+    counts = await ok(
+        await api.get(f"/v1/organizations/{street_id}/mobile-worker-counts", params=period, headers=admin)
+    )
+    assert (counts["migrant_workers"], counts["new_form_workers"], counts["migrant_and_new_form"]) == (
+        {"members": 2, "joined": 2},
+        {"members": 3, "joined": 2},
+        {"members": 1, "joined": 1},
+    )
+    sheet = await api.get(
+        f"/v1/organizations/{street_id}/mobile-worker-counts", params={**period, "format": "xlsx"}, headers=admin
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert unquote(sheet.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        f"农民工和新就业形态劳动者入会情况-某街道总工会-{day(100)}~{day(0)}.xlsx"
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    assert header == ("类别", "在册会员（人）", "其中期内入会（人）")
+    assert lines == [
+        ("农民工", 2, 2),
+        ("新就业形态劳动者", 3, 2),
+        ("其中：既是农民工又是新就业形态劳动者", 1, 1),
+        ("外卖骑手", 2, 2),
+        ("快递员", 1, 0),
+        ("网约车司机", 0, 0),
+        ("货车司机", 0, 0),
+        ("其他新就业形态", 0, 0),
+    ]
+    english = await api.get(
+        f"/v1/organizations/{street_id}/mobile-worker-counts",
+        params={**period, "format": "xlsx"},
+        headers={**admin, "Accept-Language": "en"},
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True)
+    assert header == ("Category", "Active members", "Of them joined in the period")
+    assert lines[1] == ("New-form workers", 3, 2) and lines[4] == ("Couriers", 1, 0)
+    # The sheet answers to the same rules as the JSON: a member of the street may not read it.
+    member = bearer(Role.MEMBER, street_id, street_id, "member-li")
+    refused = await api.get(
+        f"/v1/organizations/{street_id}/mobile-worker-counts", params={"format": "xlsx"}, headers=member
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
 
 
 async def test_the_spring_campaign_rollup_and_who_may_see_it(street):

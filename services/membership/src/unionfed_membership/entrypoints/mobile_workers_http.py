@@ -3,9 +3,9 @@ categories and employers, 会籍接转 into an employer's union, and the counts 
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.mobile_workers import (
@@ -19,9 +19,11 @@ from unionfed_membership.domain.mobile_workers import (
 )
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.entrypoints.http import MemberChangeOut, MemberChangeOutcomeOut, MemberOut
-from unionfed_membership.service_layer import commands, mobile_workers
+from unionfed_membership.service_layer import commands, mobile_workers, worker_sheets
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership migrant and new-form workers"], route_class=IdempotentRoute)
@@ -191,15 +193,25 @@ class MobileWorkerCountsOut(BaseModel):
     "/organizations/{organization_id}/mobile-worker-counts",
     response_model=MobileWorkerCountsOut,
     response_model_by_alias=True,
+    responses=spreadsheet.openapi_responses("The counts as JSON, or with `format=xlsx` as an Excel sheet"),
 )
 async def mobile_worker_counts(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     first: Annotated[Day | None, Query(alias="from", description="default: 1 January of `to`'s year")] = None,
     last: Annotated[Day | None, Query(alias="to", description="default: today in the federation's zone")] = None,
-) -> MobileWorkerCountsOut:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> MobileWorkerCountsOut | Response:
     """Active migrant and new-form members of the federation's subtree (category as on ``to``), by
     form, and of them those who joined in the period (federation admins and auditors)."""
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await worker_sheets.counts_sheet(uow, principal, organization_id, first, last, language)
+        return spreadsheet.xlsx_download(
+            filename, worker_sheets.SHEET_TITLE[language], worker_sheets.SHEET_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         return MobileWorkerCountsOut.of(await mobile_workers.counts(uow, principal, organization_id, first, last))

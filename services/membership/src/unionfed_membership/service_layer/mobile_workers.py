@@ -175,9 +175,14 @@ async def worker_record(uow: MembershipUnitOfWork, principal: Principal, member_
     """The member's categories and employers: officers in scope and auditors."""
     member = await member_in_scope(uow, principal, member_id)
     principal.require_role(*OFFICERS, Role.AUDITOR)
+    # A member of a union group (工会小组) is a member of the group's union: that one is designated.
+    organization = await uow.organizations.get(member.organization_id)
+    union_id = member.organization_id
+    if organization is not None and organization.kind == "union_group" and organization.parent_id:
+        union_id = organization.parent_id
     return WorkerRecord(
         member=member,
-        joint_union=await uow.joint_unions.get(member.organization_id),
+        joint_union=await uow.joint_unions.get(union_id),
         categories=await uow.worker_categories.of_member(member.id),
         employments=await uow.employments.of_member(member.id),
     )
