@@ -3,7 +3,9 @@ import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
 import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
 import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
 import { AccountBookOutlined, BulbOutlined, SafetyOutlined, ShopOutlined } from "@ant-design/icons";
+import { AlertOutlined } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
+import { SAFETY_READERS } from "./api/safetyRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -38,6 +40,7 @@ export function ConsoleLayout() {
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
+    ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
