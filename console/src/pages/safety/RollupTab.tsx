@@ -37,8 +37,9 @@ function RollupCard({ org }: { org: string }) {
   });
   const r = rollup.data;
   const share = r?.fixed_in_time_share;
+  // Flexible columns: eight figures share a line where they fit, and the share (the widest) keeps its room.
   const figure = (title: string, value: string | number | undefined, testId: string) => (
-    <Col xs={12} md={8} xl={3}>
+    <Col flex={testId === "stat-in-time-share" ? "1 0 200px" : "1 0 110px"}>
       <Statistic title={title} value={value ?? "—"} valueRender={(node) => <span data-testid={testId}>{node}</span>} />
     </Col>
   );
