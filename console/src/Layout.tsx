@@ -8,6 +8,8 @@ import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/s
 import { ToolOutlined } from "@ant-design/icons";
 import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
+import { AlertOutlined } from "@ant-design/icons";
+import { SAFETY_READERS } from "./api/safetyRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -42,6 +44,7 @@ export function ConsoleLayout() {
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
+    ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(WORKER_READERS.includes(claims.role) ? [{ key: "workers", icon: <CarOutlined />, label: t.workers.desk }] : []),

@@ -7763,6 +7763,8 @@ export interface operations {
                 to?: string | null;
                 /** @description list enterprises below this rate (‰); default 980, 春暖行动's 98 % */
                 below_per_mille?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -7772,13 +7774,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet (a line per enterprise checked and the total) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SigningRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -8590,6 +8593,8 @@ export interface operations {
             query: {
                 from: string;
                 to: string;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -8599,13 +8604,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet (a line per enterprise inspected and the total) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SafetyRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

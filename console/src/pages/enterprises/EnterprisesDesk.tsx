@@ -4,6 +4,7 @@ import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
 import { ContractsTab } from "./ContractsTab";
+import { LabourChecksTab } from "./LabourChecksTab";
 import { RegisterTab } from "./RegisterTab";
 import { ShouldFoundTab } from "./ShouldFoundTab";
 
@@ -30,6 +31,7 @@ export default function EnterprisesDesk() {
           { key: "register", label: e.register, children: <RegisterTab org={org} mayWrite={admin} /> },
           { key: "should-found", label: e.shouldFound, children: <ShouldFoundTab org={org} mayWrite={admin} /> },
           { key: "contracts", label: e.contracts, children: <ContractsTab org={org} mayWrite={admin} /> },
+          { key: "labour-checks", label: t.labourChecks.tab, children: <LabourChecksTab org={org} mayWrite={admin} /> },
         ]}
       />
     </div>

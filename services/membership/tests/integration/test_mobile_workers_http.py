@@ -345,6 +345,74 @@ async def test_the_spring_campaign_rollup_and_who_may_see_it(street):
     assert answer.status_code == 403
 
 
+async def test_the_spring_campaign_rollup_as_a_sheet_counts_each_enterprise_by_its_latest_check(street):
+    _, api, admin, street_id, _ = street
+    jia = await enterprise(api, admin, street_id, "甲物流", 31, workers=60)
+    yi = await enterprise(api, admin, street_id, "乙建筑", 32, workers=60)
+    await enterprise(api, admin, street_id, "丙商贸", 33, workers=60)  # not checked: no line
+    for enterprise_id, on, workers, migrant in (
+        (jia["id"], day(60), (50, 45), (40, 36)),
+        (jia["id"], day(20), (50, 50), (40, 40)),
+        (yi["id"], day(40), (50, 49), (40, 39)),
+    ):
+        await ok(
+            await api.post(
+                f"/v1/enterprises/{enterprise_id}/labour-contract-checks",
+                json={
+                    "checked_on": on,
+                    "workers_checked": workers[0],
+                    "workers_signed": workers[1],
+                    "migrant_checked": migrant[0],
+                    "migrant_signed": migrant[1],
+                },
+                headers=admin,
+            ),
+            201,
+        )
+    auditor = bearer(Role.AUDITOR, street_id, street_id, "auditor-qian")
+    period = {"from": day(90), "to": day(0)}
+    sheet = await api.get(
+        f"/v1/organizations/{street_id}/labour-contract-checks/rollup",
+        params={**period, "format": "xlsx"},
+        headers=auditor,
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert unquote(sheet.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        f"劳动合同签订检查情况-某街道总工会-{day(90)}~{day(0)}.xlsx"
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    assert header == (
+        "企业",
+        "检查日期",
+        "检查职工（人）",
+        "已签订（人）",
+        "签订率（%）",
+        "检查农民工（人）",
+        "农民工已签订（人）",
+        "农民工签订率（%）",
+        "低于目标",
+    )
+    assert [(line[0], line[1].date() if line[1] else None, *line[2:]) for line in lines] == [
+        ("乙建筑", dt.date.fromisoformat(day(40)), 50, 49, 98, 40, 39, 97.5, "是"),
+        ("甲物流", dt.date.fromisoformat(day(20)), 50, 50, 100, 40, 40, 100, "否"),
+        ("合计", None, 100, 99, 99, 80, 79, 98.8, 1),
+    ]
+    # At a lower target no enterprise is below it.
+    lower = await api.get(
+        f"/v1/organizations/{street_id}/labour-contract-checks/rollup",
+        params={**period, "format": "xlsx", "below_per_mille": 950},
+        headers={**auditor, "Accept-Language": "en"},
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(lower.content)).active.iter_rows(values_only=True)
+    assert (header[0], header[-1]) == ("Enterprise", "Below the target")
+    assert [(line[0], line[-1]) for line in lines] == [("乙建筑", "no"), ("甲物流", "no"), ("Total", 0)]
+    member = bearer(Role.MEMBER, street_id, street_id, "member-li")
+    refused = await api.get(
+        f"/v1/organizations/{street_id}/labour-contract-checks/rollup", params={"format": "xlsx"}, headers=member
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
+
+
 async def test_bad_input_is_a_problem_with_a_stable_code_in_both_languages_and_writes_nothing(street):
     runtime, api, admin, street_id, _ = street
     jia = await enterprise(api, admin, street_id, "甲物流", 21, workers=60, union=unique("jia-union"))

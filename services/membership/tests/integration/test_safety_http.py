@@ -4,7 +4,10 @@ and out of time, the overdue list and the period's roll-up; scope and roles; bad
 with a stable code and nothing written."""
 
 import datetime as dt
+import io
+from urllib.parse import unquote
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -185,3 +188,76 @@ async def test_scope_roles_and_bad_input(street):  # noqa: F811
     )
     assert reversed_period.status_code == 422 and reversed_period.json()["code"] == "period_reversed"
     assert [await count(runtime, t) for t in (safety_inspectors, safety_inspections, safety_hazards)] == before
+
+
+async def test_the_rollup_as_a_sheet_has_a_line_per_enterprise_and_the_total_in_the_callers_language(street):  # noqa: F811
+    _, api, admin, street_id, _ = street
+    jia = await registered(api, admin, street_id, 4, "甲公司")
+    yi = await registered(api, admin, street_id, 5, "乙公司")
+    found = {}
+    for enterprise, hazards in (
+        (jia, [("消防通道堵塞", "general", day(-10)), ("配电箱无防护", "major", day(-15))]),
+        (yi, [("灭火器过期", "general", day(-1))]),
+    ):
+        inspector = await api.post(
+            f"/v1/enterprises/{enterprise['id']}/safety-inspectors",
+            json={"name": "周师傅", "appointed_on": day(-200)},
+            headers=admin,
+        )
+        inspection = await api.post(
+            f"/v1/enterprises/{enterprise['id']}/safety-inspections",
+            json={
+                "inspector_id": inspector.json()["id"],
+                "inspected_on": day(-20),
+                "findings": "例行检查",
+                "hazards": [{"description": d, "severity": s, "deadline": by} for d, s, by in hazards],
+            },
+            headers=admin,
+        )
+        assert inspection.status_code == 201, inspection.text
+        found |= {h["description"]: h["id"] for h in inspection.json()["hazards"]}
+    await api.post(f"/v1/safety-hazards/{found['消防通道堵塞']}/fix", json={"fixed_on": day(-11)}, headers=admin)
+    await api.post(f"/v1/safety-hazards/{found['配电箱无防护']}/fix", json={"fixed_on": day(-12)}, headers=admin)
+    period = {"from": day(-30), "to": day(0)}
+
+    auditor = bearer(Role.AUDITOR, street_id, street_id, "auditor-qian")
+    sheet = await api.get(
+        f"/v1/organizations/{street_id}/safety-rollup", params={**period, "format": "xlsx"}, headers=auditor
+    )
+    assert sheet.status_code == 200, sheet.text
+    assert unquote(sheet.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        f"安全生产监督情况-某街道总工会-{day(-30)}~{day(0)}.xlsx"
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    assert header == (
+        "企业",
+        "检查（次）",
+        "发现隐患（处）",
+        "其中重大隐患（处）",
+        "已整改（处）",
+        "按期整改（处）",
+        "未整改（处）",
+        "按期整改率（%）",
+    )
+    assert [tuple(line) for line in lines] == [
+        ("乙公司", 1, 1, 0, 0, 0, 1, 0),
+        ("甲公司", 1, 2, 1, 2, 1, 0, 50),
+        ("合计", 2, 3, 1, 2, 1, 1, 33.3),
+    ]
+    json_figures = (
+        await api.get(f"/v1/organizations/{street_id}/safety-rollup", params=period, headers=auditor)
+    ).json()
+    assert json_figures["fixed_in_time_share"]["percent"] == 33.3  # the same roll-up as the JSON answers
+
+    english = await api.get(
+        f"/v1/organizations/{street_id}/safety-rollup",
+        params={**period, "format": "xlsx"},
+        headers={**auditor, "Accept-Language": "en"},
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True)
+    assert (header[0], header[-1], lines[-1][0]) == ("Enterprise", "Fixed in time (%)", "Total")
+    member = bearer(Role.MEMBER, street_id, street_id, "member-li")
+    refused = await api.get(
+        f"/v1/organizations/{street_id}/safety-rollup", params={**period, "format": "xlsx"}, headers=member
+    )
+    assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"

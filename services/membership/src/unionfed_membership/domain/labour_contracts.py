@@ -123,6 +123,21 @@ class SigningRollup:
     below: tuple[tuple[Enterprise, LabourContractCheck], ...]
 
 
+def latest_checks(
+    enterprises: Iterable[Enterprise], checks: Iterable[LabourContractCheck], first: dt.date, last: dt.date
+) -> list[tuple[Enterprise, LabourContractCheck]]:
+    """Each enterprise checked from ``first`` to ``last`` with its latest check there (``checks`` in
+    the order they were recorded: of two on one day the later recorded counts), by name."""
+    by_id = {e.id: e for e in enterprises}
+    latest: dict[uuid.UUID, LabourContractCheck] = {}
+    for check in checks:
+        if check.enterprise_id in by_id and first <= check.checked_on <= last:
+            held = latest.get(check.enterprise_id)
+            if held is None or check.checked_on >= held.checked_on:
+                latest[check.enterprise_id] = check
+    return sorted(((by_id[i], c) for i, c in latest.items()), key=lambda pair: pair[0].name)
+
+
 def rollup(
     enterprises: Iterable[Enterprise],
     checks: Iterable[LabourContractCheck],
@@ -132,13 +147,7 @@ def rollup(
 ) -> SigningRollup:
     """``checks`` in the order they were recorded; the latest of each enterprise in the period counts."""
     by_id = {e.id: e for e in enterprises}
-    latest: dict[uuid.UUID, LabourContractCheck] = {}
-    for check in checks:
-        if check.enterprise_id in by_id and first <= check.checked_on <= last:
-            held = latest.get(check.enterprise_id)
-            if held is None or check.checked_on >= held.checked_on:
-                latest[check.enterprise_id] = check
-    counted = list(latest.values())
+    counted = [c for _, c in latest_checks(by_id.values(), checks, first, last)]
     low = sorted(
         (
             (by_id[c.enterprise_id], c)

@@ -2,17 +2,19 @@
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.labour_contracts import TARGET_PER_MILLE, LabourContractCheck, SigningRollup
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
 from unionfed_membership.entrypoints.enterprises_http import RateOut
-from unionfed_membership.service_layer import commands, labour_contracts
+from unionfed_membership.service_layer import commands, labour_contract_sheets, labour_contracts
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership labour-contract checks"], route_class=IdempotentRoute)
@@ -107,9 +109,13 @@ class SigningRollupOut(BaseModel):
     "/organizations/{organization_id}/labour-contract-checks/rollup",
     response_model=SigningRollupOut,
     response_model_by_alias=True,
+    responses=spreadsheet.openapi_responses(
+        "The roll-up as JSON, or with `format=xlsx` as an Excel sheet (a line per enterprise checked and the total)"
+    ),
 )
 async def labour_contract_rollup(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     first: Annotated[Day | None, Query(alias="from", description="default: 1 January of `to`'s year")] = None,
@@ -117,9 +123,19 @@ async def labour_contract_rollup(
     below_per_mille: Annotated[
         int, Query(ge=1, le=1000, description="list enterprises below this rate (‰); default 980, 春暖行动's 98 %")
     ] = TARGET_PER_MILLE,
-) -> SigningRollupOut:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> SigningRollupOut | Response:
     """春暖行动: the labour-contract signing rate over the subtree's enterprises checked in the period
     (each by its latest check), overall and for migrant workers, and the enterprises below the rate."""
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await labour_contract_sheets.rollup_sheet(
+                uow, principal, organization_id, first, last, below_per_mille, language
+            )
+        return spreadsheet.xlsx_download(
+            filename, labour_contract_sheets.SHEET_TITLE[language], labour_contract_sheets.SHEET_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         found = await labour_contracts.signing_rollup(uow, principal, organization_id, first, last, below_per_mille)
     return SigningRollupOut.of(found)

@@ -3,17 +3,19 @@ inspections, hazards and the period's roll-up."""
 
 import datetime as dt
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.roster import mask_phone
 from unionfed_membership.domain.safety import Hazard, Inspection, SafetyInspector, SafetyRollup, Severity
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
-from unionfed_membership.service_layer import commands, safety
+from unionfed_membership.service_layer import commands, safety, safety_sheets
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["membership safety supervision"], route_class=IdempotentRoute)
@@ -222,16 +224,30 @@ class SafetyRollupOut(BaseModel):
 
 
 @router.get(
-    "/organizations/{organization_id}/safety-rollup", response_model=SafetyRollupOut, response_model_by_alias=True
+    "/organizations/{organization_id}/safety-rollup",
+    response_model=SafetyRollupOut,
+    response_model_by_alias=True,
+    responses=spreadsheet.openapi_responses(
+        "The roll-up as JSON, or with `format=xlsx` as an Excel sheet (a line per enterprise inspected and the total)"
+    ),
 )
 async def safety_supervision_rollup(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     first: Annotated[Day, Query(alias="from")],
     last: Annotated[Day, Query(alias="to")],
-) -> SafetyRollupOut:
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> SafetyRollupOut | Response:
     """The period's figures over the subtree: inspections held from ``from`` to ``to`` (business
     dates, both included), hazards they found, fixed, fixed in time, and the share fixed in time."""
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await safety_sheets.rollup_sheet(uow, principal, organization_id, first, last, language)
+        return spreadsheet.xlsx_download(
+            filename, safety_sheets.SHEET_TITLE[language], safety_sheets.SHEET_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
         return SafetyRollupOut.of(await safety.rollup(uow, principal, organization_id, first, last))

@@ -194,13 +194,21 @@ async def overdue(uow: MembershipUnitOfWork, principal: Principal, organization_
     return Overdue(today, late)
 
 
+async def held_inspections(
+    uow: MembershipUnitOfWork, principal: Principal, organization_id: str, first: dt.date, last: dt.date
+) -> tuple[Organization, list[Inspection]]:
+    """The registrar and its subtree's inspections held from ``first`` to ``last`` (both included)."""
+    registrar = await registrar_in_scope(uow, principal, organization_id)
+    principal.require_role(*READERS)
+    if last < first:
+        raise Invalid("period_reversed", zh="结束日期不能早于开始日期", en="the period ends on or after it starts")
+    return registrar, await uow.safety_inspections.in_subtree_between(registrar.id, first, last)
+
+
 async def rollup(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, first: dt.date, last: dt.date
 ) -> SafetyRollup:
     """Inspections of the subtree's enterprises held from ``first`` to ``last`` (both included) and
     the hazards they found: fixed, fixed in time, and the share fixed in time."""
-    registrar = await registrar_in_scope(uow, principal, organization_id)
-    principal.require_role(*READERS)
-    if last < first:
-        raise Invalid("period_reversed", zh="结束日期不能早于开始日期", en="the period ends on or after it starts")
-    return safety_rollup(first, last, await uow.safety_inspections.in_subtree_between(registrar.id, first, last))
+    _, held = await held_inspections(uow, principal, organization_id, first, last)
+    return safety_rollup(first, last, held)
