@@ -531,7 +531,6 @@ const zh = {
     nameContains: "对象名称",
     cancelTitle: "取消帮扶",
     cancelNote: "取消后，财务中为这笔帮扶预留的款项将释放；已发放的帮扶不能取消。",
-    financeStatus: "财务状态",
     paidOn: "发放日期",
     schemes: "助学项目",
     createScheme: "设立助学项目",
@@ -581,7 +580,6 @@ const zh = {
     paidYuan: "已发放金额",
     byLevel: "按资助档次",
     byKind: "按学生类别",
-    people: "人",
   },
   activities: {
     desk: "活动",
@@ -1608,7 +1606,6 @@ const en: Strings = {
     nameContains: "Recipient name",
     cancelTitle: "Cancel the help",
     cancelNote: "Cancelling releases the money reserved in finance; help already paid cannot be cancelled.",
-    financeStatus: "Finance",
     paidOn: "Paid on",
     schemes: "Schemes",
     createScheme: "Set a scheme",
@@ -1658,7 +1655,6 @@ const en: Strings = {
     paidYuan: "Paid",
     byLevel: "By level",
     byKind: "By kind of student",
-    people: "",
   },
   activities: {
     desk: "Activities",

@@ -92,7 +92,7 @@ export function ApplyAid({
             />
           </Form.Item>
         </Space>
-        <Form.Item name="student_kind" label={h.studentKind} rules={[{ required: true, message: t.required }]}>
+        <Form.Item name="student_kind" label={h.studentKind}>
           <Radio.Group
             data-testid="student-kind"
             options={(["non_member", "member_child"] as const).map((k) => ({ value: k, label: h.studentKinds[k] }))}

@@ -90,7 +90,7 @@ export function RecordOutside({ org, onClose, onRecorded }: { org: string; onClo
           else record.mutate(body);
         }}
       >
-        <Form.Item name="kind" label={h.recipientKind} rules={[{ required: true, message: t.required }]}>
+        <Form.Item name="kind" label={h.recipientKind}>
           <Radio.Group
             data-testid="recipient-kind"
             options={(["organization", "person"] as const).map((k) => ({ value: k, label: h.recipientKinds[k] }))}

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Statistic, Table, Typography } from "antd";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { call, newIdempotencyKey, url } from "../../api/client";
 import type { AidKindTally, AidLevelTally, StudentAidApplication, StudentAidRollup, StudentAidScheme } from "../../api/helpRows";
 import { AID_IN_FLIGHT } from "../../api/helpRows";
@@ -55,14 +55,16 @@ export function StudentAidTab({
     placeholderData: keepPreviousData,
     refetchInterval: (q) => (q.state.data?.some((a) => AID_IN_FLIGHT.includes(a.state)) ? 1000 : false),
   });
-  // The roll-up follows the applications: while one's money is in flight its paid figures still move.
-  const inFlight = !!applications.data?.some((a) => AID_IN_FLIGHT.includes(a.state));
   const rollup = useQuery({
     queryKey: ["student-aid-rollup", org, year],
     queryFn: () => call<StudentAidRollup>("welfare", `/v1/organizations/${enc(org)}/student-aid/rollup`, { query: { year } }),
     placeholderData: keepPreviousData,
-    refetchInterval: inFlight ? 1000 : false,
   });
+  // The roll-up follows the applications: asked again whenever one's state moves (paid, refused …).
+  const states = (applications.data ?? []).map((a) => a.state).join();
+  useEffect(() => {
+    void client.invalidateQueries({ queryKey: ["student-aid-rollup", org] });
+  }, [states, org, client]);
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ["student-aid-applications", org] });
     void client.invalidateQueries({ queryKey: ["student-aid-rollup", org] });
@@ -340,22 +342,21 @@ function RollupCard({
         <ProblemAlert error={error} />
       ) : (
         <Space direction="vertical" style={{ width: "100%" }}>
-          <Row gutter={16}>
-            <Col>
-              <Statistic title={h.applicationsCount} value={rollup?.applications ?? 0} suffix={h.people} data-testid="aid-applications-count" />
-            </Col>
-            <Col>
-              <Statistic title={h.approvedCount} value={rollup?.approved ?? 0} suffix={h.people} data-testid="aid-approved-count" />
-            </Col>
-            <Col>
-              <Statistic title={h.pendingCount} value={rollup?.pending ?? 0} suffix={h.people} />
-            </Col>
-            <Col>
-              <Statistic title={h.approvedYuan} value={yuan(rollup?.approved_fen ?? 0)} />
-            </Col>
-            <Col>
-              <Statistic title={h.paidYuan} value={yuan(rollup?.paid_fen ?? 0)} data-testid="aid-paid" />
-            </Col>
+          <Row gutter={24}>
+            {(
+              [
+                [h.applicationsCount, rollup?.applications, "aid-applications-count"],
+                [h.approvedCount, rollup?.approved, "aid-approved-count"],
+                [h.refusedCount, rollup?.refused, "aid-refused-count"],
+                [h.pendingCount, rollup?.pending, "aid-pending-count"],
+                [h.approvedYuan, rollup ? yuan(rollup.approved_fen) : undefined, "aid-approved-yuan"],
+                [h.paidYuan, rollup ? yuan(rollup.paid_fen) : undefined, "aid-paid-yuan"],
+              ] as const
+            ).map(([title, value, testId]) => (
+              <Col key={testId}>
+                <Statistic title={title} value={value ?? "—"} valueRender={(node) => <span data-testid={testId}>{node}</span>} />
+              </Col>
+            ))}
           </Row>
           <Typography.Text strong>{h.byLevel}</Typography.Text>
           <Table<AidLevelTally>
