@@ -142,7 +142,9 @@ export function RecordOutside({ org, onClose, onRecorded }: { org: string; onClo
             <InputNumber min={0} precision={2} style={{ width: 140 }} />
           </Form.Item>
         </Space>
-        <Typography.Text strong>{h.goods}</Typography.Text>
+        <Typography.Paragraph strong style={{ marginBottom: 8 }}>
+          {h.goods}
+        </Typography.Paragraph>
         <Form.List name="goods">
           {(fields, { add, remove }) => (
             <>
