@@ -32,6 +32,7 @@ const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
 const SkillsDesk = lazy(() => import("./pages/skills/SkillsDesk"));
 const WorkersDesk = lazy(() => import("./pages/workers/WorkersDesk"));
+const HelpDesk = lazy(() => import("./pages/help/HelpDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -117,6 +118,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
             <Route path="skills" element={<Lazy><SkillsDesk /></Lazy>} />
             <Route path="workers/:tab?" element={<Lazy><WorkersDesk /></Lazy>} />
+            <Route path="help/:tab?" element={<Lazy><HelpDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

@@ -10,6 +10,8 @@ import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
 import { AlertOutlined } from "@ant-design/icons";
 import { SAFETY_READERS } from "./api/safetyRows";
+import { HELP_READERS } from "./api/helpRows";
+import { GiftOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -48,6 +50,7 @@ export function ConsoleLayout() {
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(WORKER_READERS.includes(claims.role) ? [{ key: "workers", icon: <CarOutlined />, label: t.workers.desk }] : []),
+    ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];

@@ -7243,6 +7243,8 @@ export interface operations {
         parameters: {
             query: {
                 year: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -7252,13 +7254,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["StudentAidRollup"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -8,15 +8,17 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
+from unionfed_shared.problems import language_of
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
 from unionfed_welfare.entrypoints.grants_http import local
-from unionfed_welfare.service_layer import student_aid
+from unionfed_welfare.service_layer import student_aid, student_aid_sheets
 from unionfed_welfare.service_layer.commands import (
     ApplyStudentAid,
     CreateStudentAidScheme,
@@ -207,10 +209,25 @@ async def applications(
     "/organizations/{organization_id}/student-aid/rollup",
     response_model=StudentAidRollup,
     summary="A year's student aid over the subtree: applications, approved, amounts, by level and by kind of student",
+    responses=spreadsheet.openapi_responses("The roll-up as JSON, or with `format=xlsx` as an Excel sheet"),
 )
-async def rollup(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, year: QueryYear):
+async def rollup(
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    year: QueryYear,
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> StudentAidRollup | Response:
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await student_aid_sheets.rollup_sheet(uow, principal, organization_id, year, language)
+        return spreadsheet.xlsx_download(
+            filename, student_aid_sheets.SHEET_TITLE[language], student_aid_sheets.SHEET_HEADERS[language], rows
+        )
     async with runtime.uow() as uow:
-        return await student_aid.rollup(uow, principal, organization_id, year)
+        return StudentAidRollup.model_validate(await student_aid.rollup(uow, principal, organization_id, year))
 
 
 @router.get("/student-aid-applications/{application_id}", response_model=StudentAidApplicationOut)
