@@ -27,6 +27,7 @@ const SessionPage = lazy(() => import("./pages/congress/SessionPage"));
 const MePage = lazy(() => import("./pages/me/MePage"));
 const DuesDesk = lazy(() => import("./pages/dues/DuesDesk"));
 const EnterprisesDesk = lazy(() => import("./pages/enterprises/EnterprisesDesk"));
+const UnionContractsDesk = lazy(() => import("./pages/enterprises/UnionContractsDesk"));
 const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
 
@@ -109,6 +110,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="congress/:tab?" element={<Lazy><CongressDesk /></Lazy>} />
             <Route path="dues/:tab?" element={<Lazy><DuesDesk /></Lazy>} />
             <Route path="enterprises/:tab?" element={<Lazy><EnterprisesDesk /></Lazy>} />
+            <Route path="contracts" element={<Lazy><UnionContractsDesk /></Lazy>} />
             <Route path="rights" element={<Lazy><RightsDesk /></Lazy>} />
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
           </Route>

@@ -4,6 +4,7 @@ import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyC
 import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
 import { AccountBookOutlined, BulbOutlined, SafetyOutlined, ShopOutlined } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
+import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -37,6 +38,10 @@ export function ConsoleLayout() {
     { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
+    // An enterprise's union reads its enterprise's contracts, not the federation's register.
+    ...(ENTERPRISE_UNION_CONTRACT_READERS.includes(claims.role) && isEnterpriseUnion(subtree.data?.find((o) => o.id === org))
+      ? [{ key: "contracts", icon: <ShopOutlined />, label: t.contractRegister.desk }]
+      : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
