@@ -164,6 +164,25 @@ test("a federation admin registers an enterprise, founds its union and signs its
   await expect(signed.filter({ hasText: "已续订" })).toHaveCount(1);
   await expect(signed.getByTestId("renew-contract")).toHaveCount(1);
   await expect(expiring).toHaveCount(0);
+
+  // The register of every contract, found by the enterprise's name: the first in force, its renewal
+  // not yet; in force only, one; the whole filtered list downloads as a workbook.
+  const filters = page.getByTestId("contract-register-filters");
+  await filters.getByLabel("企业名称").fill(name);
+  await filters.getByRole("button", { name: /查\s*询/ }).click();
+  const listed = page.getByTestId("contract-register-rows").locator("tbody tr.ant-table-row");
+  await expect(listed).toHaveCount(2);
+  await expect(listed.locator('[data-state="in_force"]')).toHaveCount(1);
+  await expect(listed.locator('[data-state="pending"]')).toHaveText("未生效");
+  await choose(page, filters.getByLabel("状态"), "有效");
+  await filters.getByRole("button", { name: /查\s*询/ }).click();
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText(name);
+  await expect(listed).toContainText("综合性集体合同");
+  await checkPage(page, "enterprises-contract-register");
+  const [sheet] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-contracts-xlsx").click()]);
+  expect(sheet.suggestedFilename()).toMatch(/^集体合同名录-.+\.xlsx$/);
+  await expect(page.getByTestId("problem")).toHaveCount(0);
 });
 
 interface Statistics {

@@ -12,6 +12,7 @@ import { AlertOutlined } from "@ant-design/icons";
 import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
 import { GiftOutlined } from "@ant-design/icons";
+import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -45,6 +46,10 @@ export function ConsoleLayout() {
     { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
+    // An enterprise's union reads its enterprise's contracts, not the federation's register.
+    ...(ENTERPRISE_UNION_CONTRACT_READERS.includes(claims.role) && isEnterpriseUnion(subtree.data?.find((o) => o.id === org))
+      ? [{ key: "contracts", icon: <ShopOutlined />, label: t.contractRegister.desk }]
+      : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
     ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),

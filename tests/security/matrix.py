@@ -244,6 +244,11 @@ ROUTES: dict[tuple[str, str], Route] = {
         "FA", STREET, federation=True, query=lambda w: {"within_days": 30}
     ),
     (M, "GET /v1/organizations/{organization_id}/collective-contracts/rollup"): Route("FA", STREET, federation=True),
+    # The register's contracts (F's subtree here); a union founded in an enterprise lists its
+    # enterprise's through the same route (ENTERPRISE_UNION_READS below).
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts"): Route(
+        "FA", STREET, federation=True, query=lambda w: {"state": "in_force"}
+    ),
     (M, "GET /v1/enterprises/{enterprise_id}"): Route("FA", ENTERPRISE, federation=True),
     (M, "PATCH /v1/enterprises/{enterprise_id}"): Route(
         "F", ENTERPRISE, federation=True, body=lambda w: {"workers": 41}
@@ -255,6 +260,7 @@ ROUTES: dict[tuple[str, str], Route] = {
         body=lambda w: {"union_id": unique("secent-union"), "union_name": "丙公司工会", "founded_on": "2026-03-08"},
         last=True,
     ),
+    # Read also by the officers of the enterprise's own union (ENTERPRISE_UNION_READS), which is none of A, B, G.
     (M, "GET /v1/enterprises/{enterprise_id}/collective-contracts"): Route("FA", ENTERPRISE, federation=True),
     (M, "POST /v1/enterprises/{enterprise_id}/collective-contracts"): Route(
         "F", ENTERPRISE, federation=True, body=lambda w: _contract("women_workers")
@@ -857,4 +863,44 @@ ROUTES: dict[tuple[str, str], Route] = {
         "", lambda w: {"proposal_id": w["proposal"]}, me=("own",)
     ),
     (EV, "GET /v1/me/public-notices"): Route("", me=("own", "sibling")),
+}
+
+
+@dataclass(frozen=True)
+class UnionRead:
+    """A call by each role acting for E, the union founded in F's enterprise 甲 (beside A under F)."""
+
+    params: Callable
+    allow: str  # roles allowed acting for E
+    hidden: bool = False  # refused exactly as a thing that does not exist
+    body: Callable | None = None
+
+
+OWN_UNION = lambda w: {"organization_id": w["enterprise_union"]}  # noqa: E731
+OTHER_ENTERPRISE = lambda w: {"enterprise_id": w["enterprise_without_union"]}  # noqa: E731
+
+# (service, "METHOD /path", what) -> UnionRead. 甲's union's officers (and an administrator acting
+# for it) read 甲's contracts, per enterprise and as their union's list, and nothing else of F's
+# register: not another enterprise's contracts, not the register's lists, not 甲's record; they
+# write nothing there. Its members, welfare officers and auditors are refused 甲's contracts.
+ENTERPRISE_UNION_READS: dict[tuple[str, str, str], UnionRead] = {
+    (M, "GET /v1/enterprises/{enterprise_id}/collective-contracts", "甲's"): UnionRead(ENTERPRISE, "FU"),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts", "its union's"): UnionRead(OWN_UNION, "FU"),
+    (M, "GET /v1/enterprises/{enterprise_id}/collective-contracts", "丙's"): UnionRead(
+        OTHER_ENTERPRISE, "", hidden=True
+    ),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts", "F's register"): UnionRead(
+        STREET, "", hidden=True
+    ),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts/expiring", "F's register"): UnionRead(
+        STREET, "", hidden=True
+    ),
+    (M, "GET /v1/organizations/{organization_id}/collective-contracts/rollup", "F's register"): UnionRead(
+        STREET, "", hidden=True
+    ),
+    (M, "GET /v1/organizations/{organization_id}/enterprises", "F's register"): UnionRead(STREET, "", hidden=True),
+    (M, "GET /v1/enterprises/{enterprise_id}", "甲's record"): UnionRead(ENTERPRISE, "", hidden=True),
+    (M, "POST /v1/enterprises/{enterprise_id}/collective-contracts", "a contract for 甲"): UnionRead(
+        ENTERPRISE, "", hidden=True, body=lambda w: _contract("wage")
+    ),
 }

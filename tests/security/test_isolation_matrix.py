@@ -19,7 +19,17 @@ from fastapi.routing import APIRoute
 
 from tests.pytest_infra import bearer
 from tests.security.conftest import fingerprint
-from tests.security.matrix import PUBLIC, ROLE_LETTERS, ROUTES, SCOPES, TESTED_ELSEWHERE, WRITES, Route, ghost
+from tests.security.matrix import (
+    ENTERPRISE_UNION_READS,
+    PUBLIC,
+    ROLE_LETTERS,
+    ROUTES,
+    SCOPES,
+    TESTED_ELSEWHERE,
+    WRITES,
+    Route,
+    ghost,
+)
 from tests.security.world import CAUSE_DETAIL, HARDSHIP_MARKERS, RECIPIENT_NAME, STUDENT_NAME, WORKER_NAME, seed
 from unionfed_shared.auth import Role
 
@@ -209,9 +219,13 @@ class Matrix:
 
 
 @pytest.fixture(scope="module")
-async def matrix(services) -> Matrix:
+async def world(services):
+    return await seed(services)
+
+
+@pytest.fixture(scope="module")
+async def matrix(services, world) -> Matrix:
     started = time.monotonic()
-    world = await seed(services)
     seeded = time.monotonic()
     m = Matrix(services, world)
     known = [r for r in app_routes(services) if (r[0], f"{r[1]} {r[2]}") in ROUTES]
@@ -348,3 +362,37 @@ def test_a_non_member_helped_and_a_student_are_named_only_to_the_recorder_admins
         assert sees == should, f"{c.role.value} for {c.scope}: {c.answer.status} {c.answer.body[:300]}"
         if c.allowed and not should:  # the union officer of A: the record, its person by pseudonym
             assert json.loads(c.answer.body)["details_visible"] is False and pseudonym in c.answer.body
+
+
+async def _as_enterprise_union(services, world, key, role: Role, target: str) -> Answer:
+    """``role`` acting for E calls the row ``key`` of ENTERPRISE_UNION_READS with its target set to ``target``."""
+    service, route, _what = key
+    spec = ENTERPRISE_UNION_READS[key]
+    method, path = route.split(" ", 1)
+    [(target_name, real)] = spec.params(world).items()
+    headers = {**bearer(role, world["enterprise_union"], world.fed), "Accept-Language": "en"}
+    body = {"json": spec.body(world)} if spec.body else {}
+    _runtime, client = services[service]
+    answer = await client.request(method, path.format(**{target_name: target}), headers=headers, **body)
+    text = re.sub(r',"trace_id":"[0-9a-f]+"', "", answer.text)
+    return Answer(answer.status_code, text.replace(target, "<TARGET>").replace(str(real), "<TARGET>"))
+
+
+async def test_an_enterprises_union_reads_its_enterprises_contracts_and_nothing_else_of_the_register(services, world):
+    """Each role acting for E, the union founded in F's enterprise 甲, on the rows of ENTERPRISE_UNION_READS;
+    a hidden refusal is exactly the answer for a thing that does not exist."""
+    problems = []
+    for key, spec in ENTERPRISE_UNION_READS.items():
+        [(target_name, real)] = spec.params(world).items()
+        for letter, role in ROLE_LETTERS.items():
+            answer = await _as_enterprise_union(services, world, key, Role(role), str(real))
+            label = f"{key[1]} ({key[2]}) as {role} for E: {answer.status} {answer.body[:160]}"
+            if answer.status == 401 or answer.status >= 500:
+                problems.append(f"unexpected status: {label}")
+            if answer.refused == (letter in spec.allow) or (letter in spec.allow and answer.status != 200):
+                problems.append(f"{'refused' if answer.refused else 'allowed'}: {label}")
+            if spec.hidden:
+                unknown = await _as_enterprise_union(services, world, key, Role(role), ghost(target_name))
+                if (unknown.status, unknown.body) != (answer.status, answer.body):
+                    problems.append(f"existence oracle: {label} | unknown -> {unknown.status} {unknown.body[:160]}")
+    assert not problems, "\n".join(problems)

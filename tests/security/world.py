@@ -144,6 +144,7 @@ async def seed(services: dict) -> World:
         )
         w.ids[key] = registered["id"]
     enterprise_union = unique("secent-union")
+    w.ids["enterprise_union"] = enterprise_union
     check(
         await membership.post(
             f"/v1/enterprises/{w['enterprise']}/union",

@@ -710,6 +710,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/collective-contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every collective contract of the organization's register, a page at a time
+         * @description By signing date. For a federation-level organization, the contracts of every enterprise its
+         *     subtree registers (its administrators and auditors); for an enterprise's union, that enterprise's
+         *     (its officers too). Pass the answer's `next_cursor` as `cursor` for the next page; null on the
+         *     last. The sheet (`format=xlsx`) holds every contract the filter finds.
+         */
+        get: operations["organization_collective_contracts_v1_organizations__organization_id__collective_contracts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/collective-contracts/expiring": {
         parameters: {
             query?: never;
@@ -2687,6 +2710,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[RegisteredContractOut] */
+        Page_RegisteredContractOut_: {
+            /** Items */
+            items: components["schemas"]["RegisteredContractOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /** PersonalDataOut */
         PersonalDataOut: {
             /** Base Salary Fen */
@@ -2905,6 +2938,62 @@ export interface components {
              * @description education, enterprise or public_sector; omitted: the parent's
              */
             sector?: ("education" | "enterprise" | "public_sector") | null;
+        };
+        /** RegisteredContractOut */
+        RegisteredContractOut: {
+            /** Employer Party */
+            employer_party: string;
+            /**
+             * Enterprise Id
+             * Format: uuid
+             */
+            enterprise_id: string;
+            /** Enterprise Name */
+            enterprise_name: string;
+            /** Filed On */
+            filed_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "comprehensive" | "wage" | "women_workers";
+            negotiation: components["schemas"]["NegotiationOut"] | null;
+            /** Replaced By Id */
+            replaced_by_id: string | null;
+            /** Replaced From */
+            replaced_from: string | null;
+            /** Replaces Id */
+            replaces_id: string | null;
+            /**
+             * Signed On
+             * Format: date
+             */
+            signed_on: string;
+            /**
+             * State
+             * @description on the federation's today: pending, in_force, expired or superseded
+             * @enum {string}
+             */
+            state: "pending" | "in_force" | "expired" | "superseded";
+            /** Union Party */
+            union_party: string;
+            /**
+             * Valid From
+             * Format: date
+             */
+            valid_from: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+            /** Workers Covered */
+            workers_covered: number;
         };
         /** ReplayAnswer */
         ReplayAnswer: {
@@ -6520,6 +6609,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntry_"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    organization_collective_contracts_v1_organizations__organization_id__collective_contracts_get: {
+        parameters: {
+            query?: {
+                kind?: ("comprehensive" | "wage" | "women_workers") | null;
+                /** @description on the federation's today */
+                state?: ("pending" | "in_force" | "expired" | "superseded") | null;
+                /** @description a part of the enterprise's name */
+                enterprise?: string | null;
+                /** @description `next_cursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Rows per page (at most 500) */
+                limit?: number;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of contracts as JSON, or with `format=xlsx` every contract the filter finds as an Excel sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_RegisteredContractOut_"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

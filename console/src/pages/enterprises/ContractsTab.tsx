@@ -1,9 +1,12 @@
-import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Descriptions, Form, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Button, Card, Descriptions, Form, Input, InputNumber, Select, Space, Table, Tag, Typography } from "antd";
 import { useState } from "react";
-import { call } from "../../api/client";
-import type { CollectiveContract, ContractsRollup, Enterprise, ExpiringContract, ExpiringContracts, KindFigures } from "../../api/streetRows";
-import { rateText } from "../../api/streetRows";
+import { call, url } from "../../api/client";
+import type { ContractState, RegisteredContract, RegisteredContractPage } from "../../api/contractRows";
+import { CONTRACT_STATES } from "../../api/contractRows";
+import type { CollectiveContract, ContractKind, ContractsRollup, Enterprise, ExpiringContract, ExpiringContracts, KindFigures } from "../../api/streetRows";
+import { CONTRACT_KINDS, rateText } from "../../api/streetRows";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSettled } from "../welfare/shared";
@@ -11,8 +14,17 @@ import { ContractForm } from "./ContractForm";
 
 const enc = encodeURIComponent;
 
-/** The roll-up, the expiry reminder, and the contracts of one enterprise (sign, renew). */
-export function ContractsTab({ org, mayWrite }: { org: string; mayWrite: boolean }) {
+/**
+ * The roll-up, the expiry reminder, every contract of the register (filtered, paged, downloaded) and
+ * the contracts of one enterprise (sign, renew). `union`: the officers of an enterprise's union, who
+ * read their enterprise's contracts only.
+ */
+export function ContractsTab({ org, mayWrite, union = false }: { org: string; mayWrite: boolean; union?: boolean }) {
+  if (union) return <ContractRegister org={org} union />;
+  return <RegisterContractsTab org={org} mayWrite={mayWrite} />;
+}
+
+function RegisterContractsTab({ org, mayWrite }: { org: string; mayWrite: boolean }) {
   const { t } = useI18n();
   const e = t.enterprises;
   const [enterpriseId, setEnterpriseId] = useState<string | undefined>();
@@ -32,7 +44,8 @@ export function ContractsTab({ org, mayWrite }: { org: string; mayWrite: boolean
     <Space direction="vertical" style={{ width: "100%" }} size="large">
       <RollupCard org={org} />
       <ExpiringCard org={org} />
-      <Card size="small" title={e.contracts} data-testid="enterprise-contracts">
+      <ContractRegister org={org} />
+      <Card size="small" title={t.contractRegister.perEnterprise} data-testid="enterprise-contracts">
         <Space wrap style={{ marginBottom: 16 }}>
           <label htmlFor="contracts-enterprise">{e.enterprise}</label>
           <Select
@@ -125,6 +138,125 @@ function contractColumns(e: EnterpriseStrings) {
     },
     { title: e.filedOn, dataIndex: "filed_on", width: 110, render: (d: string | null) => d ?? "—" },
   ];
+}
+
+const PAGE_SIZE = 20;
+
+interface RegisterFilters {
+  kind?: ContractKind;
+  state?: ContractState;
+  enterprise?: string;
+}
+
+// Solid colours with white text (4.5:1 contrast).
+const STATE_COLOURS: Record<string, string> = { in_force: "#237804", pending: "#0050b3", expired: "default", superseded: "default" };
+
+/** Every contract of the organization's register by signing date (a union: its enterprise's), filtered, a page at a time, and the whole list as a workbook. */
+function ContractRegister({ org, union = false }: { org: string; union?: boolean }) {
+  const { t } = useI18n();
+  const e = t.enterprises;
+  const c = t.contractRegister;
+  const [filters, setFilters] = useState<RegisterFilters>({});
+  // The cursors of the pages seen so far: the service pages forward, the stack goes back.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const path = `/v1/organizations/${enc(org)}/collective-contracts`;
+  const list = useQuery({
+    queryKey: ["contracts", "register", org, filters, cursor],
+    queryFn: () => call<RegisteredContractPage>("membership", path, { query: { ...filters, cursor, limit: PAGE_SIZE } }),
+    placeholderData: keepPreviousData,
+  });
+  const search = (next: RegisterFilters) => {
+    setFilters(next);
+    setCursors([undefined]);
+  };
+  return (
+    <Card
+      size="small"
+      title={union ? c.unionTitle : c.title}
+      data-testid="contract-register"
+      extra={
+        /* The whole filtered list, not the page on screen. */
+        <DownloadButton
+          size="small"
+          url={url("membership", path, { ...filters, format: "xlsx" })}
+          filename={`contracts-${org}.xlsx`}
+          label={c.download}
+          data-testid="export-contracts-xlsx"
+        />
+      }
+    >
+      <Form<RegisterFilters>
+        name="contract-register-filter"
+        layout="inline"
+        onFinish={(v) => search({ kind: v.kind || undefined, state: v.state || undefined, enterprise: v.enterprise?.trim() || undefined })}
+        style={{ marginBottom: 16, rowGap: 8 }}
+        aria-label={t.search}
+        data-testid="contract-register-filters"
+      >
+        {!union && (
+          <Form.Item name="enterprise" label={c.enterpriseSearch}>
+            <Input allowClear maxLength={100} style={{ width: 180 }} />
+          </Form.Item>
+        )}
+        <Form.Item name="kind" label={e.kind}>
+          <Select allowClear placeholder={c.anyKind} style={{ width: 220 }} options={CONTRACT_KINDS.map((k) => ({ value: k, label: e.kinds[k] }))} />
+        </Form.Item>
+        <Form.Item name="state" label={c.state}>
+          <Select allowClear placeholder={c.anyState} style={{ width: 140 }} options={CONTRACT_STATES.map((s) => ({ value: s, label: c.states[s] }))} />
+        </Form.Item>
+        <Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit">
+              {t.search}
+            </Button>
+            <Button htmlType="reset" onClick={() => search({})}>
+              {t.reset}
+            </Button>
+          </Space>
+        </Form.Item>
+      </Form>
+      {list.error ? (
+        <ProblemAlert error={list.error} />
+      ) : (
+        <Table<RegisteredContract>
+          data-testid="contract-register-rows"
+          rowKey="id"
+          size="small"
+          loading={list.isFetching}
+          pagination={false}
+          dataSource={list.data?.items}
+          locale={{ emptyText: <Typography.Text type="secondary">{e.noContracts}</Typography.Text> }}
+          columns={[
+            ...(union ? [] : [{ title: e.enterprise, dataIndex: "enterprise_name" }]),
+            ...contractColumns(e).slice(0, 4),
+            { title: e.filedOn, dataIndex: "filed_on", width: 110, render: (d: string | null) => d ?? "—" },
+            {
+              title: c.state,
+              dataIndex: "state",
+              width: 100,
+              render: (s: string) => (
+                <Tag color={STATE_COLOURS[s]} data-testid="contract-state" data-state={s}>
+                  {c.states[s] ?? s}
+                </Tag>
+              ),
+            },
+          ]}
+        />
+      )}
+      <Space style={{ marginTop: 16 }}>
+        <Button disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          {t.previous}
+        </Button>
+        <Button
+          disabled={!list.data?.next_cursor}
+          onClick={() => list.data?.next_cursor && setCursors([...cursors, list.data.next_cursor])}
+        >
+          {t.next}
+        </Button>
+      </Space>
+    </Card>
+  );
 }
 
 /** Contracts in force and not renewed whose term ends within N days. */

@@ -253,3 +253,195 @@ async def test_bad_input_is_a_problem_with_a_stable_code_and_writes_nothing(stre
     assert after == (before[0] + 1, before[1])  # only the one good registration
     async with runtime.session_factory() as session:
         assert await session.scalar(select(organizations.c.id).where(organizations.c.id == refused_union)) is None
+
+
+async def test_the_organizations_contracts_paged_filtered_downloaded_and_read_by_the_enterprises_union(street):
+    _, api, admin, street_id, elsewhere = street
+    park = unique("park")
+    made = await api.post(
+        "/v1/organizations",
+        json={"id": park, "name": "某园区联合工会", "kind": "federation", "parent_id": street_id},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    foreign_admin = bearer(Role.FEDERATION_ADMIN, elsewhere, elsewhere, "admin-other")
+    unions = {}
+    for n, (name, registrar, by) in enumerate(
+        (
+            ("甲公司", street_id, admin),
+            ("乙公司", street_id, admin),
+            ("园区丙公司", park, admin),
+            ("外街丁公司", elsewhere, foreign_admin),
+        )
+    ):
+        enterprise = await api.post(
+            f"/v1/organizations/{registrar}/enterprises",
+            json={"name": name, "credit_code": code(10 + n), "workers": 50},
+            headers=by,
+        )
+        assert enterprise.status_code == 201, enterprise.text
+        union = unique("union")
+        founded = await api.post(
+            f"/v1/enterprises/{enterprise.json()['id']}/union",
+            json={"union_id": union, "union_name": f"{name}工会", "founded_on": "2026-01-05"},
+            headers=by,
+        )
+        assert founded.status_code == 201, founded.text
+        unions[name] = (enterprise.json()["id"], union)
+
+    today = business_time.today(business_time.DEFAULT_ZONE)
+
+    def day(offset: int) -> str:
+        return (today + dt.timedelta(days=offset)).isoformat()
+
+    async def sign(name: str, kind: str, signed: int, start: int, end: int, by=admin, filed: int | None = None) -> dict:
+        body = {
+            "kind": kind,
+            "employer_party": name,
+            "union_party": f"{name}工会",
+            "signed_on": day(signed),
+            "valid_from": day(start),
+            "valid_until": day(end),
+            "workers_covered": 40,
+            "filed_on": None if filed is None else day(filed),
+        }
+        answer = await api.post(f"/v1/enterprises/{unions[name][0]}/collective-contracts", json=body, headers=by)
+        assert answer.status_code == 201, answer.text
+        return answer.json()
+
+    # 甲: an expired comprehensive contract, a wage contract renewed (superseded from 5 days ago)
+    # and its renewal in force; 乙: a women workers' contract whose term starts in 20 days; the
+    # park's 丙 one in force; and another street's 丁 one, which nobody here may list.
+    expired = await sign("甲公司", "comprehensive", -500, -500, -40, filed=-490)
+    old_wage = await sign("甲公司", "wage", -300, -300, 60)
+    renewal_body = {
+        "kind": "wage",
+        "employer_party": "甲公司",
+        "union_party": "甲公司工会",
+        "signed_on": day(-10),
+        "valid_from": day(-5),
+        "valid_until": day(700),
+        "workers_covered": 45,
+    }
+    renewed = await api.post(f"/v1/collective-contracts/{old_wage['id']}/renewal", json=renewal_body, headers=admin)
+    assert renewed.status_code == 201, renewed.text
+    renewal = renewed.json()
+    pending = await sign("乙公司", "women_workers", -2, 20, 300)
+    park_contract = await sign("园区丙公司", "comprehensive", -100, -100, 200)
+    await sign("外街丁公司", "comprehensive", -50, -50, 200, by=foreign_admin)
+
+    path = f"/v1/organizations/{street_id}/collective-contracts"
+
+    async def listed(headers=admin, **params) -> list[dict]:
+        answer = await api.get(path if "at" not in params else params.pop("at"), params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["next_cursor"] is None
+        return answer.json()["items"]
+
+    everything = await listed()
+    # The street's subtree (its own and the park's register), by signing date; not the other street's.
+    assert [c["id"] for c in everything] == [
+        expired["id"],
+        old_wage["id"],
+        park_contract["id"],
+        renewal["id"],
+        pending["id"],
+    ]
+    states = {c["id"]: (c["enterprise_name"], c["state"]) for c in everything}
+    assert states == {
+        expired["id"]: ("甲公司", "expired"),
+        old_wage["id"]: ("甲公司", "superseded"),
+        park_contract["id"]: ("园区丙公司", "in_force"),
+        renewal["id"]: ("甲公司", "in_force"),
+        pending["id"]: ("乙公司", "pending"),
+    }
+    for state in ("pending", "in_force", "expired", "superseded"):
+        assert {c["id"] for c in await listed(state=state)} == {i for i, (_, s) in states.items() if s == state}
+    assert [c["id"] for c in await listed(kind="wage")] == [old_wage["id"], renewal["id"]]
+    assert [c["id"] for c in await listed(enterprise="丙")] == [park_contract["id"]]
+    assert [c["id"] for c in await listed(enterprise="%")] == []  # a wildcard is a character like any other
+    assert [c["id"] for c in await listed(kind="wage", state="in_force", enterprise="甲")] == [renewal["id"]]
+    park_admin = bearer(Role.FEDERATION_ADMIN, park, street_id, "admin-park")
+    assert [c["id"] for c in await listed(park_admin, at=f"/v1/organizations/{park}/collective-contracts")] == [
+        park_contract["id"]
+    ]
+
+    # Two at a time: three pages, each contract once, in the same order.
+    paged, cursor = [], None
+    for _ in range(3):
+        answer = await api.get(path, params={"limit": 2, **({"cursor": cursor} if cursor else {})}, headers=admin)
+        assert answer.status_code == 200, answer.text
+        paged.extend(c["id"] for c in answer.json()["items"])
+        cursor = answer.json()["next_cursor"]
+    assert cursor is None and paged == [c["id"] for c in everything]
+    bad_cursor = await api.get(path, params={"cursor": "not-a-cursor"}, headers=admin)
+    assert bad_cursor.status_code == 422 and bad_cursor.json()["code"] == "cursor_invalid"
+    bad_state = await api.get(path, params={"state": "lapsed"}, headers=admin)
+    assert bad_state.status_code == 422 and bad_state.json()["code"] == "request_validation"
+
+    # The whole filtered list as a workbook, headed in the caller's language.
+    sheet = await api.get(path, params={"format": "xlsx", "limit": 1}, headers=admin)
+    assert sheet.status_code == 200, sheet.text
+    assert unquote(sheet.headers["content-disposition"].split("filename*=UTF-8''")[1]) == (
+        f"集体合同名录-某街道总工会-{today}.xlsx"
+    )
+    header, *lines = openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True)
+    assert header == ("企业", "合同类别", "签订日期", "期限起", "期限止", "覆盖职工（人）", "备案日期", "状态")
+    assert len(lines) == 5
+    assert lines[0][:3] == ("甲公司", "综合性集体合同", dt.datetime.fromisoformat(day(-500)))
+    assert (lines[0][5], lines[0][6], lines[0][7]) == (40, dt.datetime.fromisoformat(day(-490)), "已到期")
+    assert [line[7] for line in lines] == ["已到期", "已续订", "有效", "有效", "未生效"]
+    english = await api.get(path, params={"format": "xlsx", "kind": "wage"}, headers={**admin, "Accept-Language": "en"})
+    header, *lines = openpyxl.load_workbook(io.BytesIO(english.content)).active.iter_rows(values_only=True)
+    assert header[:3] == ("Enterprise", "Kind", "Signed") and header[7] == "State"
+    assert [(line[0], line[1], line[7]) for line in lines] == [
+        ("甲公司", "Wage-specific", "Superseded"),
+        ("甲公司", "Wage-specific", "In force"),
+    ]
+
+    # 甲's union's officers read 甲's contracts, per enterprise and as their union's list, and no one else's.
+    jia_id, jia_union = unions["甲公司"]
+    yi_id, yi_union = unions["乙公司"]
+    chair = bearer(Role.UNION_OFFICER, jia_union, street_id, "chair-jia")
+    own = await listed(chair, at=f"/v1/organizations/{jia_union}/collective-contracts")
+    assert [c["id"] for c in own] == [expired["id"], old_wage["id"], renewal["id"]]
+    per_enterprise = await api.get(f"/v1/enterprises/{jia_id}/collective-contracts", headers=chair)
+    assert per_enterprise.status_code == 200, per_enterprise.text
+    assert {c["id"] for c in per_enterprise.json()} == {c["id"] for c in own}
+    jia_sheet = await api.get(f"/v1/organizations/{jia_union}/collective-contracts?format=xlsx", headers=chair)
+    assert jia_sheet.status_code == 200, jia_sheet.text
+    _, *jia_lines = openpyxl.load_workbook(io.BytesIO(jia_sheet.content)).active.iter_rows(values_only=True)
+    assert {line[0] for line in jia_lines} == {"甲公司"} and len(jia_lines) == 3
+    # The register's readers read 甲's list too, through its union.
+    assert len(await listed(at=f"/v1/organizations/{jia_union}/collective-contracts")) == 3
+    for refused_path, refused_code in (
+        (f"/v1/enterprises/{yi_id}/collective-contracts", "enterprise_not_found"),
+        (f"/v1/organizations/{yi_union}/collective-contracts", "organization_not_found"),
+        (path, "organization_not_found"),
+        (f"/v1/enterprises/{jia_id}", "enterprise_not_found"),  # the register's record is not theirs
+        (f"/v1/organizations/{street_id}/collective-contracts/rollup", "organization_not_found"),
+    ):
+        answer = await api.get(refused_path, headers=chair)
+        assert (answer.status_code, answer.json()["code"]) == (404, refused_code), refused_path
+    member = bearer(Role.MEMBER, jia_union, street_id, "member-jia")
+    for forbidden in (
+        f"/v1/enterprises/{jia_id}/collective-contracts",
+        f"/v1/organizations/{jia_union}/collective-contracts",
+    ):
+        answer = await api.get(forbidden, headers=member)
+        assert (answer.status_code, answer.json()["code"]) == (403, "role_not_allowed"), forbidden
+    street_officer = bearer(Role.UNION_OFFICER, street_id, street_id, "officer-street")
+    answer = await api.get(path, headers=street_officer)
+    assert (answer.status_code, answer.json()["code"]) == (403, "role_not_allowed")
+    for foreign_path in (path, f"/v1/organizations/{jia_union}/collective-contracts"):
+        answer = await api.get(foreign_path, headers=foreign_admin)
+        assert (answer.status_code, answer.json()["code"]) == (404, "organization_not_found")
+    school = unique("school")
+    made = await api.post(
+        "/v1/organizations",
+        json={"id": school, "name": "某学校工会", "kind": "grassroots_union", "parent_id": street_id},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    not_a_register = await api.get(f"/v1/organizations/{school}/collective-contracts", headers=admin)
+    assert (not_a_register.status_code, not_a_register.json()["code"]) == (422, "not_a_register")

@@ -3,7 +3,7 @@
 import datetime as dt
 import uuid
 
-from unionfed_membership.domain.collective_contracts import CollectiveContract
+from unionfed_membership.domain.collective_contracts import CollectiveContract, ContractFilter
 from unionfed_membership.domain.enterprises import Enterprise
 from unionfed_membership.domain.model import Organization
 from unionfed_shared.errors import Conflict
@@ -40,6 +40,9 @@ class FakeEnterprises:
             key=lambda e: e.name,
         )
 
+    async def of_union(self, union_id: str) -> Enterprise | None:
+        return next((e for e in self.rows.values() if e.union_id == union_id), None)
+
     async def founded_between(self, root_id: str, first: dt.date, last: dt.date) -> list[Enterprise]:
         return [e for e in self._under(root_id) if e.union_founded_on and first <= e.union_founded_on <= last]
 
@@ -64,3 +67,26 @@ class FakeCollectiveContracts:
     async def in_subtree(self, root_id: str) -> list[CollectiveContract]:
         under = {e.id for e in self._enterprises._under(root_id)}
         return sorted((c for c in self.rows.values() if c.enterprise_id in under), key=lambda c: c.valid_until)
+
+    async def page_under(
+        self,
+        root_id: str,
+        wanted: ContractFilter,
+        on: dt.date,
+        after: tuple[dt.date, uuid.UUID] | None,
+        limit: int,
+    ) -> list[tuple[CollectiveContract, str]]:
+        names = {e.id: e.name for e in self._enterprises._under(root_id)}
+        found = sorted(
+            (
+                (c, names[c.enterprise_id])
+                for c in self.rows.values()
+                if c.enterprise_id in names
+                and (wanted.kind is None or c.kind == wanted.kind)
+                and (wanted.state is None or c.state_on(on) == wanted.state)
+                and (not wanted.enterprise_name or wanted.enterprise_name.lower() in names[c.enterprise_id].lower())
+                and (wanted.enterprise_id is None or c.enterprise_id == wanted.enterprise_id)
+            ),
+            key=lambda row: (row[0].signed_on, row[0].id),
+        )
+        return [row for row in found if after is None or (row[0].signed_on, row[0].id) > after][:limit]

@@ -2,13 +2,21 @@
 contracts, on the in-memory unit of work: the credit code, 应建未建, renewal, the expiry window and
 the signing rates."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from services.membership.tests.unit.fake_unit_of_work import FakeUnitOfWork
-from unionfed_membership.domain.collective_contracts import CollectiveContract, Rate, rollup
-from unionfed_membership.domain.enterprises import Enterprise, checked_credit_code
+from unionfed_membership.domain.collective_contracts import (
+    UNION_OFFICERS,
+    CollectiveContract,
+    ContractFilter,
+    Rate,
+    contract_readers,
+    rollup,
+)
+from unionfed_membership.domain.enterprises import REGISTER_READERS, Enterprise, checked_credit_code
 from unionfed_membership.service_layer import clock, collective_contracts, commands, enterprises, founding
 from unionfed_shared.auth import Principal, Role, platform_admin
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
@@ -291,3 +299,85 @@ def test_a_term_at_the_calendars_end_is_checked_not_a_crash():
         today=TODAY,
     )
     assert signed.valid_until == dt.date(9999, 12, 31)
+
+
+def test_a_contracts_state_on_a_day_follows_its_term_and_its_renewal():
+    company = Enterprise.register("street", "甲公司", HUAWEI, 40)
+    company = company.union_founded("jia-union", dt.date(2025, 6, 1), TODAY)
+    old = _contract(company, "wage", 40)  # 2026-01-01 .. 2026-12-31
+    assert [old.state_on(d) for d in (dt.date(2025, 12, 31), dt.date(2026, 1, 1), dt.date(2026, 12, 31))] == [
+        "pending",
+        "in_force",
+        "in_force",
+    ]
+    assert old.state_on(dt.date(2027, 1, 1)) == "expired"
+    renewal = _contract(company, "wage", 40)
+    renewed = old.replaced_by(dataclasses.replace(renewal, valid_from=dt.date(2026, 12, 1)))
+    assert renewed.state_on(dt.date(2026, 11, 30)) == "in_force"
+    # From the renewal's first day the old one is superseded, also after its own term would have ended.
+    assert renewed.state_on(dt.date(2026, 12, 1)) == renewed.state_on(dt.date(2027, 3, 1)) == "superseded"
+    assert [renewed.in_force_on(d) for d in (dt.date(2026, 11, 30), dt.date(2026, 12, 1))] == [True, False]
+
+
+def test_contract_readers_are_the_registers_readers_and_the_enterprises_own_union_officers():
+    company = Enterprise.register("street", "甲公司", HUAWEI, 40).union_founded("jia-union", dt.date(2025, 6, 1), TODAY)
+    path = ["county", "street"]
+    for organization in ("county", "street"):  # the registering federation and those above it
+        assert contract_readers(Principal("p", Role.UNION_OFFICER, organization, "county"), company, path) == (
+            REGISTER_READERS
+        )
+    officer = Principal("chair-jia", Role.UNION_OFFICER, "jia-union", "county")
+    assert contract_readers(officer, company, path) == UNION_OFFICERS
+    assert Role.UNION_OFFICER in UNION_OFFICERS and Role.UNION_OFFICER not in REGISTER_READERS
+    assert Role.MEMBER not in UNION_OFFICERS and Role.AUDITOR not in UNION_OFFICERS
+    # Out of reach: a group under the union, another enterprise's union, another federation, the platform.
+    other = Enterprise.register("street", "乙公司", LENOVO, 40).union_founded("yi-union", dt.date(2025, 6, 1), TODAY)
+    without_union = Enterprise.register("street", "丙公司", LENOVO, 40)
+    for principal, enterprise in (
+        (Principal("g", Role.UNION_OFFICER, "jia-union-group", "county"), company),
+        (officer, other),
+        (officer, without_union),
+        (Principal("x", Role.FEDERATION_ADMIN, "elsewhere", "elsewhere"), company),
+        (platform_admin("ops"), company),
+    ):
+        assert contract_readers(principal, enterprise, path) is None
+
+
+async def test_the_register_lists_by_signing_date_filtered_and_a_union_officer_reads_their_enterprises_only():
+    uow = await street()
+    jia = await with_union(uow, "甲公司", 40, n=1)
+    yi = await with_union(uow, "乙公司", 40, n=2)
+    signed = [
+        await collective_contracts.sign(uow, ADMIN, jia.id, contract("wage")),
+        await collective_contracts.sign(uow, ADMIN, yi.id, contract(valid_until=TODAY - dt.timedelta(days=1))),
+        await collective_contracts.sign(uow, ADMIN, jia.id, contract("women_workers")),
+    ]
+    register = await collective_contracts.register_of(uow, ADMIN, "street", ContractFilter())
+    first, cursor = await collective_contracts.page(uow, register, None, 2)
+    rest, last = await collective_contracts.page(uow, register, cursor, 2)
+    assert last is None and sorted(c.id for c, _ in first + rest) == sorted(c.id for c in signed)
+    expired = await collective_contracts.register_of(uow, ADMIN, "street", ContractFilter(state="expired"))
+    assert [(c.id, name) for c, name in (await collective_contracts.page(uow, expired))[0]] == [
+        (signed[1].id, "乙公司")
+    ]
+
+    chair = Principal("chair-jia", Role.UNION_OFFICER, "union-1", "street")
+    own = await collective_contracts.register_of(uow, chair, "union-1", ContractFilter())
+    assert {c.id for c, _ in (await collective_contracts.page(uow, own))[0]} == {signed[0].id, signed[2].id}
+    assert {c.id for c in await collective_contracts.of_enterprise(uow, chair, jia.id)} == {signed[0].id, signed[2].id}
+    for refused in (
+        collective_contracts.of_enterprise(uow, chair, yi.id),
+        collective_contracts.register_of(uow, chair, "union-2", ContractFilter()),
+        collective_contracts.register_of(uow, chair, "street", ContractFilter()),
+    ):
+        with pytest.raises(NotFound):
+            await refused
+    member = Principal("m", Role.MEMBER, "union-1", "street")
+    with pytest.raises(Forbidden):
+        await collective_contracts.of_enterprise(uow, member, jia.id)
+    with pytest.raises(Forbidden):  # the register's readers do not include the street's union officers
+        await collective_contracts.register_of(
+            uow, Principal("o", Role.UNION_OFFICER, "street", "street"), "street", ContractFilter()
+        )
+    with pytest.raises(NotFound):  # writing stays with the register's subtree: the union does not reach it
+        await collective_contracts.sign(uow, chair, jia.id, contract("wage"))

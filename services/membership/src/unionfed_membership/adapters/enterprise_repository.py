@@ -3,15 +3,21 @@
 import datetime as dt
 import uuid
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import ColumnElement, Row, and_, insert, literal, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.enterprise_tables import collective_contracts, enterprises
 from unionfed_membership.adapters.tables import organizations
-from unionfed_membership.domain.collective_contracts import CollectiveContract, Negotiation
+from unionfed_membership.domain.collective_contracts import (
+    CollectiveContract,
+    ContractFilter,
+    ContractState,
+    Negotiation,
+)
 from unionfed_membership.domain.enterprises import Enterprise
 from unionfed_shared.errors import Conflict
+from unionfed_shared.substring import substring_pattern
 
 
 def _enterprise_of(row: Row) -> Enterprise:
@@ -83,6 +89,11 @@ class EnterpriseRepository:
             query = query.where(enterprises.c.workers >= min_workers)
         rows = await self._session.execute(query.order_by(enterprises.c.name, enterprises.c.id))
         return [_enterprise_of(r) for r in rows]
+
+    async def of_union(self, union_id: str) -> Enterprise | None:
+        """The enterprise whose union ``union_id`` was founded in (建会), if any."""
+        row = (await self._session.execute(select(enterprises).where(enterprises.c.union_id == union_id))).first()
+        return _enterprise_of(row) if row else None
 
     async def founded_between(self, root_id: str, first: dt.date, last: dt.date) -> list[Enterprise]:
         query = (
@@ -170,3 +181,53 @@ class CollectiveContractRepository:
             .order_by(collective_contracts.c.valid_until, collective_contracts.c.id)
         )
         return [_contract_of(r) for r in await self._session.execute(query)]
+
+    async def page_under(
+        self,
+        root_id: str,
+        wanted: ContractFilter,
+        on: dt.date,
+        after: tuple[dt.date, uuid.UUID] | None,
+        limit: int,
+    ) -> list[tuple[CollectiveContract, str]]:
+        """Up to ``limit`` contracts of the enterprises registered in ``root_id``'s subtree with their
+        enterprise's name, by signing date, after the (signed_on, id) ``after``; ``wanted.state`` is
+        the state on ``on`` (CollectiveContract.state_on, in SQL)."""
+        query = (
+            select(collective_contracts, enterprises.c.name.label("enterprise_name"))
+            .join(enterprises, enterprises.c.id == collective_contracts.c.enterprise_id)
+            .where(registered_in_subtree(root_id))
+        )
+        if wanted.kind is not None:
+            query = query.where(collective_contracts.c.kind == wanted.kind)
+        if wanted.state is not None:
+            query = query.where(_in_state(wanted.state, on))
+        if wanted.enterprise_name:
+            query = query.where(enterprises.c.name.ilike(substring_pattern(wanted.enterprise_name), escape="\\"))
+        if wanted.enterprise_id is not None:
+            query = query.where(collective_contracts.c.enterprise_id == wanted.enterprise_id)
+        if after is not None:
+            signed_on, contract_id = after
+            query = query.where(
+                tuple_(collective_contracts.c.signed_on, collective_contracts.c.id)
+                > tuple_(
+                    literal(signed_on, collective_contracts.c.signed_on.type),
+                    literal(contract_id, collective_contracts.c.id.type),
+                )
+            )
+        query = query.order_by(collective_contracts.c.signed_on, collective_contracts.c.id).limit(limit)
+        return [(_contract_of(r), r.enterprise_name) for r in await self._session.execute(query)]
+
+
+def _in_state(state: ContractState, on: dt.date) -> ColumnElement[bool]:
+    """CollectiveContract.state_on(on) == state, as a condition on the contract's row."""
+    c = collective_contracts.c
+    superseded = and_(c.replaced_from.is_not(None), c.replaced_from <= on)
+    if state == "superseded":
+        return superseded
+    live = or_(c.replaced_from.is_(None), c.replaced_from > on)
+    if state == "pending":
+        return and_(live, c.valid_from > on)
+    if state == "expired":
+        return and_(live, c.valid_until < on)
+    return and_(live, c.valid_from <= on, c.valid_until >= on)

@@ -3,11 +3,12 @@ street federation's reports give: rules only, no I/O."""
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
-from unionfed_membership.domain.enterprises import TWENTY_PLUS, Enterprise
+from unionfed_membership.domain.enterprises import REGISTER_READERS, TWENTY_PLUS, Enterprise
+from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid
 
 # comprehensive 综合性集体合同, wage 工资专项集体合同, women_workers 女职工权益保护专项集体合同
@@ -16,6 +17,14 @@ CONTRACT_KINDS: tuple[ContractKind, ...] = get_args(ContractKind)
 RollupKind = ContractKind | Literal["any"]  # "any": an enterprise with a contract of any kind
 ROLLUP_KINDS: tuple[RollupKind, ...] = (*CONTRACT_KINDS, "any")
 MAX_TERM_YEARS = 3  # 集体合同期限一般为一至三年
+# Where a contract stands on a day: 未生效 its term has not started, 有效 in force, 已到期 its term
+# has ended, 已续订 a renewal has taken its place (from the renewal's first day).
+ContractState = Literal["pending", "in_force", "expired", "superseded"]
+CONTRACT_STATES: tuple[ContractState, ...] = get_args(ContractState)
+# The officers of the union founded in an enterprise read that enterprise's contracts, as they act
+# for their union elsewhere (service_layer/permissions.py OFFICERS); the rest of the register stays
+# with the registering federation's REGISTER_READERS.
+UNION_OFFICERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
 
 
 @dataclass(frozen=True)
@@ -148,9 +157,17 @@ class CollectiveContract:
     def replaced_by(self, renewal: "CollectiveContract") -> "CollectiveContract":
         return replace(self, replaced_by_id=renewal.id, replaced_from=renewal.valid_from)
 
+    def state_on(self, day: dt.date) -> ContractState:
+        if self.replaced_from is not None and day >= self.replaced_from:
+            return "superseded"
+        if day < self.valid_from:
+            return "pending"
+        if day > self.valid_until:
+            return "expired"
+        return "in_force"
+
     def in_force_on(self, day: dt.date) -> bool:
-        ended = self.replaced_from is not None and day >= self.replaced_from
-        return self.valid_from <= day <= self.valid_until and not ended
+        return self.state_on(day) == "in_force"
 
     def expires_within(self, today: dt.date, days: int) -> bool:
         """In force today, not renewed, and its term ends within ``days`` days (today counts)."""
@@ -159,6 +176,33 @@ class CollectiveContract:
             and self.in_force_on(today)
             and self.valid_until <= today + dt.timedelta(days=days)
         )
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    """Which contracts of a register a list shows; ``state`` is on the federation's today."""
+
+    kind: ContractKind | None = None
+    state: ContractState | None = None
+    enterprise_name: str | None = None  # a part of the enterprise's name, case-insensitive
+    enterprise_id: uuid.UUID | None = None  # one enterprise's only
+
+
+def contract_readers(
+    principal: Principal, enterprise: Enterprise, registrar_path: Sequence[str]
+) -> tuple[Role, ...] | None:
+    """The roles that may read the enterprise's contracts acting for the caller's organization, or
+    None when they are outside the caller's scope (answered as missing).
+
+    The subtree of the federation registering the enterprise reaches them, for its REGISTER_READERS.
+    So does the union founded in the enterprise, for its UNION_OFFICERS, acting for the union itself:
+    not a group under it (whose officers are not the union's), and reaching no other enterprise.
+    """
+    if principal.can_see(registrar_path):
+        return REGISTER_READERS
+    if enterprise.union_id is not None and principal.organization_id == enterprise.union_id:
+        return UNION_OFFICERS
+    return None
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:

@@ -9,6 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, replace
 
+from unionfed_shared.auth import Role
 from unionfed_shared.errors import Conflict, Invalid
 
 # GB 32100-2015 统一社会信用代码: 18 characters from this set (no I, O, S, V, Z), the 18th a check
@@ -20,6 +21,9 @@ SHOULD_FOUND_THRESHOLD = 25
 # The reports' indicator counts enterprises with 20 or more workers.
 TWENTY_PLUS = 20
 MAX_WORKERS = 10_000_000
+# Who reads the register (and its contracts, its checks): the registering federation's
+# administrators and auditors; its administrators alone write.
+REGISTER_READERS = (Role.FEDERATION_ADMIN, Role.AUDITOR)
 
 
 def _refuse_credit_code() -> Invalid:

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from unionfed_membership.domain.collective_contracts import (
     CollectiveContract,
+    ContractFilter,
     ContractKind,
+    ContractState,
     KindFigures,
     Rate,
     Rollup,
@@ -22,6 +24,7 @@ from unionfed_membership.service_layer import collective_contracts, commands, co
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
+from unionfed_shared.paging import DEFAULT_LIMIT, Cursor, Limit, Page
 from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
 
@@ -221,6 +224,61 @@ async def renew_collective_contract(
     """A new contract replacing this one (same kind, starting later); both stay on record, linked."""
     async with runtime.uow() as uow:
         return CollectiveContractOut.of(await collective_contracts.renew(uow, principal, contract_id, body))
+
+
+class RegisteredContractOut(CollectiveContractOut):
+    enterprise_name: str
+    state: ContractState = Field(description="on the federation's today: pending, in_force, expired or superseded")
+
+
+@router.get(
+    "/organizations/{organization_id}/collective-contracts",
+    response_model=Page[RegisteredContractOut],
+    summary="Every collective contract of the organization's register, a page at a time",
+    responses=spreadsheet.openapi_responses(
+        "A page of contracts as JSON, or with `format=xlsx` every contract the filter finds as an Excel sheet"
+    ),
+)
+async def organization_collective_contracts(
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    kind: ContractKind | None = None,
+    state: Annotated[ContractState | None, Query(description="on the federation's today")] = None,
+    enterprise: Annotated[
+        str | None, Query(min_length=1, max_length=100, description="a part of the enterprise's name")
+    ] = None,
+    cursor: Cursor = None,
+    limit: Limit = DEFAULT_LIMIT,
+    output: Literal["json", "xlsx"] = Query(default="json", alias="format", description="`xlsx` for an Excel sheet"),
+) -> Page[RegisteredContractOut] | Response:
+    """By signing date. For a federation-level organization, the contracts of every enterprise its
+    subtree registers (its administrators and auditors); for an enterprise's union, that enterprise's
+    (its officers too). Pass the answer's `next_cursor` as `cursor` for the next page; null on the
+    last. The sheet (`format=xlsx`) holds every contract the filter finds."""
+    wanted = ContractFilter(kind=kind, state=state, enterprise_name=enterprise)
+    if output == "xlsx":
+        language = language_of(request)
+        async with runtime.uow() as uow:
+            filename, rows = await contract_sheets.list_sheet(uow, principal, organization_id, wanted, language)
+        return spreadsheet.xlsx_download(
+            filename, contract_sheets.LIST_TITLE[language], contract_sheets.LIST_HEADERS[language], rows
+        )
+    async with runtime.uow() as uow:
+        register = await collective_contracts.register_of(uow, principal, organization_id, wanted)
+        found, next_cursor = await collective_contracts.page(uow, register, cursor, limit)
+    return Page[RegisteredContractOut](
+        items=[
+            RegisteredContractOut(
+                **CollectiveContractOut.of(c).model_dump(),
+                enterprise_name=enterprise_name,
+                state=c.state_on(register.today),
+            )
+            for c, enterprise_name in found
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 class ExpiringContractOut(CollectiveContractOut):

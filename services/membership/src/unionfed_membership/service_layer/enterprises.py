@@ -9,7 +9,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from unionfed_membership.domain.enterprises import SHOULD_FOUND_THRESHOLD, TWENTY_PLUS, Enterprise
+from unionfed_membership.domain.enterprises import REGISTER_READERS, SHOULD_FOUND_THRESHOLD, TWENTY_PLUS, Enterprise
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, commands
 from unionfed_membership.service_layer.founding import stage_organization
@@ -18,7 +18,7 @@ from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Invalid, NotFound
 
-READERS = (Role.FEDERATION_ADMIN, Role.AUDITOR)
+READERS = REGISTER_READERS
 
 
 async def registrar_in_scope(uow: MembershipUnitOfWork, principal: Principal, organization_id: str) -> Organization:
@@ -40,12 +40,16 @@ async def enterprise_in_scope(
     enterprise = await uow.enterprises.get(enterprise_id, for_update=for_update)
     registrar = await uow.organizations.get(enterprise.organization_id) if enterprise else None
     if enterprise is None or registrar is None or not principal.can_see(registrar.path):
-        raise NotFound(
-            "enterprise_not_found",
-            zh="未找到该企业，或该企业不在您的管理范围内",
-            en="enterprise not found or outside your scope",
-        )
+        raise enterprise_not_found()
     return enterprise, registrar
+
+
+def enterprise_not_found() -> NotFound:
+    return NotFound(
+        "enterprise_not_found",
+        zh="未找到该企业，或该企业不在您的管理范围内",
+        en="enterprise not found or outside your scope",
+    )
 
 
 async def register(
