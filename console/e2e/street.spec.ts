@@ -323,3 +323,23 @@ test("a school's welfare officer has the rights desk, not the federation's enter
   await expect(page.getByTestId("open-case")).toBeVisible(); // welfare officers accept cases
   await expect(page.getByTestId("stat-opened")).toHaveText(/^\d+$/);
 });
+
+test("an enterprise union's officer reads that enterprise's contracts and nothing else of the register", async ({ page }) => {
+  const union = process.env.UNIONFED_DEMO_ENTERPRISE_UNION ?? "jh-machinery";
+  await signIn(page, account(process.env.UNIONFED_DEMO_ENTERPRISE_OFFICER ?? "jh-officer"), `/o/${union}/contracts`);
+  await expect(page.getByTestId("union-contracts-desk")).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: /集体合同/ })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: /企业建会/ })).toHaveCount(0);
+  // The demo signed 华东精密机械's comprehensive and wage contracts: the page lists what the API does.
+  const listed = await get<{ items: { kind: string }[] }>(page, `/api/membership/v1/organizations/${union}/collective-contracts?limit=100`);
+  expect(listed.items.map((c) => c.kind)).toEqual(expect.arrayContaining(["comprehensive", "wage"]));
+  const rows = page.getByTestId("contract-register-rows").locator("tbody tr.ant-table-row");
+  await expect(rows).toHaveCount(listed.items.length);
+  await expect(page.getByTestId("contract-register-rows")).toContainText("工资专项");
+  await expect(page.getByTestId("sign-contract")).toHaveCount(0); // the federation signs, the union reads
+  // The register itself stays the federation's: refused exactly as if it did not exist.
+  const token = await accessToken(page);
+  const register = await page.request.get(`/api/membership/v1/organizations/street-fed/enterprises`, { headers: { Authorization: `Bearer ${token}` } });
+  expect(register.status()).toBe(404);
+  await checkPage(page, "union-contracts");
+});

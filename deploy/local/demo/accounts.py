@@ -1,5 +1,6 @@
-"""The demo's sign-in accounts in Keycloak, one per role for the county and for 第一小学, and a
-platform administrator. Their first passwords are temporary (the first sign-in replaces them)
+"""The demo's sign-in accounts in Keycloak, one per role for the county and for 第一小学, the
+street's admin and auditor, the officer of one of its enterprises' unions, and a platform
+administrator. Their first passwords are temporary (the first sign-in replaces them)
 and are kept in <state dir>/demo-accounts.txt, which `make up` prints and tests read.
 Accounts already listed there are left alone; a missing one is created (or given a new
 temporary password when it exists without a recorded one)."""
@@ -15,6 +16,7 @@ from unionfed_membership.service_layer.accounts import temporary_password
 from unionfed_shared.auth import Role
 
 SCHOOL = "no1-primary"
+ENTERPRISE_UNION = "jh-machinery"
 PLATFORM = "platform"
 
 # username, display name, what they do (printed), organization, federation, role
@@ -29,6 +31,8 @@ DEMO_ACCOUNTS = [
     ("school1-auditor", "张伟", "第一小学工会 经费审查（审计）", SCHOOL, COUNTY, Role.AUDITOR),
     ("street-admin", "周丽华", "某街道总工会 联合会管理员", STREET, STREET, Role.FEDERATION_ADMIN),
     ("street-auditor", "吴建平", "某街道总工会 经费审查（审计）", STREET, STREET, Role.AUDITOR),
+    # An enterprise's own union (founded from the street's register): it reads its contracts only.
+    ("jh-officer", "孙国强", "华东精密机械有限公司工会 工会主席", ENTERPRISE_UNION, STREET, Role.UNION_OFFICER),
     ("platform-admin", "平台管理员", "平台管理员", PLATFORM, PLATFORM, Role.PLATFORM_ADMIN),
 ]
 # A teacher of 第一小学 signing in to their own data (/me), once the roster is loaded: the account
@@ -60,7 +64,7 @@ async def ensure_demo_accounts(member: tuple[str, str] | None = None) -> Path:
         os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"],
     )
     try:
-        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, STREET, PLATFORM})}
+        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, STREET, ENTERPRISE_UNION, PLATFORM})}
         linked = existing.get(MEMBER_USERNAME)
         if member is None and linked is not None and linked.member_id:
             # Listed again before the roster is read: the account keeps its member.
