@@ -29,6 +29,7 @@ const DuesDesk = lazy(() => import("./pages/dues/DuesDesk"));
 const EnterprisesDesk = lazy(() => import("./pages/enterprises/EnterprisesDesk"));
 const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
+const MutualAidDesk = lazy(() => import("./pages/mutualaid/MutualAidDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -111,6 +112,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="enterprises/:tab?" element={<Lazy><EnterprisesDesk /></Lazy>} />
             <Route path="rights" element={<Lazy><RightsDesk /></Lazy>} />
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
+            <Route path="mutual-aid" element={<Lazy><MutualAidDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

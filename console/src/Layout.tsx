@@ -4,6 +4,8 @@ import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyC
 import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
 import { AccountBookOutlined, BulbOutlined, SafetyOutlined, ShopOutlined } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
+import { MUTUAL_AID_READERS } from "./api/mutualAidRows";
+import { WalletOutlined } from "@ant-design/icons";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -34,6 +36,7 @@ export function ConsoleLayout() {
     ...(DUES_ROLES.includes(claims.role) ? [{ key: "dues", icon: <AccountBookOutlined />, label: t.duesDesk.nav }] : []),
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
     ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
+    ...(MUTUAL_AID_READERS.includes(claims.role) ? [{ key: "mutual-aid", icon: <WalletOutlined />, label: t.mutualAid.desk }] : []),
     { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
