@@ -1,4 +1,4 @@
-import { Form, Space, Tabs, Typography } from "antd";
+import { Button, Form, Space, Tabs, Typography } from "antd";
 import { useState } from "react";
 import { useOrganizationNames } from "../../api/members";
 import { MUTUAL_AID_RECORDERS } from "../../api/mutualAidRows";
@@ -34,9 +34,16 @@ export default function MutualAidDesk() {
       <Typography.Title level={2}>{m.desk}</Typography.Title>
       <Space direction="vertical" style={{ width: "100%" }} size="large">
         <Form layout="inline" name="mutual-aid-union" aria-label={m.chooseUnion}>
-          <Form.Item label={m.union} htmlFor="mutual-aid-union" tooltip={m.allUnions} style={{ width: 420 }}>
+          <Form.Item label={m.union} htmlFor="mutual-aid-union" extra={m.allUnions} style={{ width: 420 }}>
             <UnionPicker id="mutual-aid-union" value={union} onChange={(value) => setPicked({ scope: org, union: value })} />
           </Form.Item>
+          {chosen && (
+            <Form.Item>
+              <Button data-testid="all-unions" onClick={() => setPicked({ scope: org })}>
+                {m.showAll}
+              </Button>
+            </Form.Item>
+          )}
         </Form>
         <StatementCard key={target} target={target} union={union} />
         <Tabs
