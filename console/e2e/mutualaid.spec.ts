@@ -43,9 +43,8 @@ async function shown(figure: Locator): Promise<number> {
   return fen((await figure.textContent()) ?? "");
 }
 
-/** Opens the desk for 华东精密's union, chosen by name in the union picker. */
-async function openFund(page: Page): Promise<string> {
-  await signIn(page, account(ADMIN), `/o/${STREET}/mutual-aid`);
+/** On the street's desk, chooses 华东精密's union by name in the union picker. */
+async function chooseFund(page: Page): Promise<string> {
   await expect(page.getByRole("menuitem", { name: /互助金/ })).toBeVisible();
   await expect(page.getByTestId("mutual-aid-desk")).toBeVisible();
   const subtree = await get<{ id: string; name: string }[]>(page, `/api/membership/v1/organizations/${STREET}/subtree`);
@@ -71,7 +70,7 @@ test("the street's admin reads the demo fund, its loan's schedule and the overdu
   await expect.poll(async () => shown(page.getByTestId("fund-contributed"))).toBe((await statementOf(page, STREET)).subtree.contributed_fen);
   await checkPage(page, "mutualaid-street");
 
-  const unionName = await openFund(page);
+  const unionName = await chooseFund(page);
   const before = await statementOf(page, FUND_UNION);
   expect(before.own.lent_fen).toBeGreaterThanOrEqual(3_000_00);
   await expect.poll(async () => shown(page.getByTestId("fund-available"))).toBe(before.own.available_fen);
@@ -123,7 +122,8 @@ test("the street's admin reads the demo fund, its loan's schedule and the overdu
 
 test("a loan beyond the booked money is refused in Chinese and rejected with a reason; a small one is lent, booked and repaid", async ({ page }) => {
   test.setTimeout(300_000);
-  await openFund(page);
+  await signIn(page, account(ADMIN), `/o/${STREET}/mutual-aid`);
+  await chooseFund(page);
   const members = (await get<{ items: Member[] }>(page, `/api/membership/v1/organizations/${FUND_UNION}/members?status=active&limit=200`)).items;
   const member = members.find((m) => members.filter((o) => o.display_name.includes(m.display_name)).length === 1)!;
   const { own } = await statementOf(page, FUND_UNION);

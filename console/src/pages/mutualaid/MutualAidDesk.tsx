@@ -33,7 +33,8 @@ export default function MutualAidDesk() {
     <div data-testid="mutual-aid-desk">
       <Typography.Title level={2}>{m.desk}</Typography.Title>
       <Space direction="vertical" style={{ width: "100%" }} size="large">
-        <Form layout="inline" name="mutual-aid-union" aria-label={m.chooseUnion}>
+        {/* Named apart from the picker: antd gives the form its name as id, and the label points at the picker's. */}
+        <Form layout="inline" name="mutual-aid-scope" aria-label={m.chooseUnion}>
           <Form.Item label={m.union} htmlFor="mutual-aid-union" extra={m.allUnions} style={{ width: 420 }}>
             <UnionPicker id="mutual-aid-union" value={union} onChange={(value) => setPicked({ scope: org, union: value })} />
           </Form.Item>
