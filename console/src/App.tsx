@@ -34,6 +34,7 @@ const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDes
 const SkillsDesk = lazy(() => import("./pages/skills/SkillsDesk"));
 const WorkersDesk = lazy(() => import("./pages/workers/WorkersDesk"));
 const HelpDesk = lazy(() => import("./pages/help/HelpDesk"));
+const MutualAidDesk = lazy(() => import("./pages/mutualaid/MutualAidDesk"));
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -121,6 +122,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="skills" element={<Lazy><SkillsDesk /></Lazy>} />
             <Route path="workers/:tab?" element={<Lazy><WorkersDesk /></Lazy>} />
             <Route path="help/:tab?" element={<Lazy><HelpDesk /></Lazy>} />
+            <Route path="mutual-aid" element={<Lazy><MutualAidDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

@@ -1,18 +1,31 @@
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { Button, Layout, Menu, Space, TreeSelect, Typography } from "antd";
-import { AuditOutlined, DashboardOutlined, HeartOutlined, IdcardOutlined, MoneyCollectOutlined, TeamOutlined } from "@ant-design/icons";
-import { BankOutlined, TrophyOutlined } from "@ant-design/icons";
-import { AccountBookOutlined, BulbOutlined, SafetyOutlined, ShopOutlined } from "@ant-design/icons";
-import { CarOutlined } from "@ant-design/icons";
+import {
+  AccountBookOutlined,
+  AlertOutlined,
+  AuditOutlined,
+  BankOutlined,
+  BulbOutlined,
+  CarOutlined,
+  DashboardOutlined,
+  GiftOutlined,
+  HeartOutlined,
+  IdcardOutlined,
+  MoneyCollectOutlined,
+  SafetyOutlined,
+  ShopOutlined,
+  TeamOutlined,
+  ToolOutlined,
+  TrophyOutlined,
+  WalletOutlined,
+} from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
-import { ToolOutlined } from "@ant-design/icons";
 import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
-import { AlertOutlined } from "@ant-design/icons";
 import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
-import { GiftOutlined } from "@ant-design/icons";
 import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
+import { MUTUAL_AID_READERS } from "./api/mutualAidRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -43,6 +56,7 @@ export function ConsoleLayout() {
     ...(DUES_ROLES.includes(claims.role) ? [{ key: "dues", icon: <AccountBookOutlined />, label: t.duesDesk.nav }] : []),
     { key: "finance", icon: <MoneyCollectOutlined />, label: t.finance },
     ...(WELFARE_ROLES.includes(claims.role) ? [{ key: "welfare", icon: <HeartOutlined />, label: t.welfare.desk }] : []),
+    ...(MUTUAL_AID_READERS.includes(claims.role) ? [{ key: "mutual-aid", icon: <WalletOutlined />, label: t.mutualAid.desk }] : []),
     { key: "activities", icon: <TrophyOutlined />, label: t.activities.desk },
     { key: "congress", icon: <BankOutlined />, label: t.congress.desk },
     ...(ENTERPRISE_READERS.includes(claims.role) ? [{ key: "enterprises", icon: <ShopOutlined />, label: t.enterprises.desk }] : []),
@@ -50,11 +64,11 @@ export function ConsoleLayout() {
     ...(ENTERPRISE_UNION_CONTRACT_READERS.includes(claims.role) && isEnterpriseUnion(subtree.data?.find((o) => o.id === org))
       ? [{ key: "contracts", icon: <ShopOutlined />, label: t.contractRegister.desk }]
       : []),
+    ...(WORKER_READERS.includes(claims.role) ? [{ key: "workers", icon: <CarOutlined />, label: t.workers.desk }] : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
     ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
-    ...(WORKER_READERS.includes(claims.role) ? [{ key: "workers", icon: <CarOutlined />, label: t.workers.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),

@@ -665,7 +665,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The fund's statement: contributed, lent, repaid, outstanding, overdue; own and subtree */
+        /**
+         * The fund's statement: contributed, lent, repaid, outstanding, overdue; own and subtree
+         * @description The sheet (`format=xlsx`) has a line per fund of the subtree by union name, their total, and
+         *     the movements finance refused with its reasons.
+         */
         get: operations["statement_v1_organizations__organization_id__mutual_aid_statement_get"];
         put?: never;
         post?: never;
@@ -718,7 +722,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases accepted in a period: by claim kind, closed, in time, referred, recovered, workers helped */
+        /**
+         * Cases accepted in a period: by claim kind, closed, in time, referred, recovered, workers helped
+         * @description The sheet (`format=xlsx`) has a line a figure, in the caller's language.
+         */
         get: operations["statistics_v1_organizations__organization_id__rights_cases_statistics_get"];
         put?: never;
         post?: never;
@@ -6530,7 +6537,10 @@ export interface operations {
     };
     statement_v1_organizations__organization_id__mutual_aid_statement_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
             header?: never;
             path: {
                 organization_id: string;
@@ -6539,13 +6549,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The statement as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["FundStatement"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -6937,6 +6948,8 @@ export interface operations {
             query: {
                 from: string;
                 to: string;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -6946,13 +6959,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The statistics as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RightsCaseStatistics"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

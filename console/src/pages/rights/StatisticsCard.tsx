@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
-import { Card, Col, DatePicker, Row, Statistic } from "antd";
+import { Card, Col, DatePicker, Row, Space, Statistic } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
-import { call } from "../../api/client";
+import { call, url } from "../../api/client";
 import type { RightsStatistics } from "../../api/streetRows";
-import { shanghaiToday } from "../../api/streetRows";
+import { fill, shanghaiToday } from "../../api/streetRows";
+import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
@@ -34,12 +35,21 @@ export function StatisticsCard({ org }: { org: string }) {
       data-testid="rights-statistics"
       loading={stats.isLoading}
       extra={
-        <DatePicker.RangePicker
-          aria-label={r.period}
-          allowClear={false}
-          value={period}
-          onChange={(v) => v?.[0] && v[1] && setPeriod([v[0], v[1]])}
-        />
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label={r.period}
+            allowClear={false}
+            value={period}
+            onChange={(v) => v?.[0] && v[1] && setPeriod([v[0], v[1]])}
+          />
+          {/* The period's figures as a sheet, one line a figure (welfare's rights_sheets). */}
+          <DownloadButton
+            url={url("welfare", `/v1/organizations/${encodeURIComponent(org)}/rights-cases/statistics`, { from, to, format: "xlsx" })}
+            filename={fill(r.statisticsFile, { from, to })}
+            label={t.exportExcel}
+            data-testid="export-rights-statistics-xlsx"
+          />
+        </Space>
       }
     >
       {stats.error ? (
@@ -52,6 +62,7 @@ export function StatisticsCard({ org }: { org: string }) {
           {figure(r.referred, s?.referred, "stat-referred")}
           {figure(r.recovered, s ? yuan(s.recovered_fen) : undefined, "stat-recovered")}
           {figure(r.workersHelped, s?.workers_helped, "stat-workers-helped")}
+          {figure(r.openedAtWeeks, s?.opened_at_rights_weeks, "stat-opened-at-weeks")}
         </Row>
       )}
     </Card>

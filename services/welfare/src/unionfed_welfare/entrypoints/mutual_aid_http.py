@@ -10,15 +10,18 @@ import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel
 
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
+from unionfed_shared.problems import language_of
+from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
-from unionfed_welfare.entrypoints.grants_http import local
-from unionfed_welfare.service_layer import mutual_aid
+from unionfed_welfare.entrypoints.grants_http import SheetFormat, local
+from unionfed_welfare.service_layer import mutual_aid, mutual_aid_sheets
 from unionfed_welfare.service_layer.commands import (
     ApplyForLoan,
     DecideLoan,
@@ -233,10 +236,29 @@ async def overdue(organization_id: str, principal: CurrentPrincipal, runtime: Cu
     "/organizations/{organization_id}/mutual-aid/statement",
     response_model=FundStatement,
     summary="The fund's statement: contributed, lent, repaid, outstanding, overdue; own and subtree",
+    responses=spreadsheet.openapi_responses("The statement as JSON, or with `format=xlsx` as an Excel sheet"),
 )
-async def statement(organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime):
+async def statement(
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    output: SheetFormat = "json",
+) -> dict | Response:
+    """The sheet (`format=xlsx`) has a line per fund of the subtree by union name, their total, and
+    the movements finance refused with its reasons."""
     async with runtime.uow() as uow:
-        return await mutual_aid.statement(uow, principal, organization_id)
+        found = await mutual_aid.statement(uow, principal, organization_id)
+        if output == "json":
+            return found
+        names = await directory.names_of(uow.session, mutual_aid_sheets.organizations_named(found))
+    language = language_of(request)
+    return spreadsheet.xlsx_download(
+        mutual_aid_sheets.filename(language, names.get(organization_id, organization_id), found["as_of"]),
+        mutual_aid_sheets.TITLE[language],
+        mutual_aid_sheets.HEADERS[language],
+        mutual_aid_sheets.statement_rows(found, names, language),
+    )
 
 
 @router.get("/mutual-aid/loans/{loan_id}", response_model=LoanOut, summary="A loan with its schedule and repayments")

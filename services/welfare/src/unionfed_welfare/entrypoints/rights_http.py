@@ -8,16 +8,19 @@ import datetime as dt
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from unionfed_shared.caller import CurrentPrincipal
+from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.openapi_examples import example
+from unionfed_shared.problems import language_of
 from unionfed_shared.wire_values import Day
+from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.entrypoints.dependencies import CurrentRuntime
-from unionfed_welfare.entrypoints.grants_http import local
-from unionfed_welfare.service_layer import rights_cases, rights_weeks
+from unionfed_welfare.entrypoints.grants_http import SheetFormat, local
+from unionfed_welfare.service_layer import rights_cases, rights_sheets, rights_weeks
 from unionfed_welfare.service_layer.commands import (
     HandRightsCase,
     MoveRightsCase,
@@ -155,16 +158,30 @@ async def cases(
     "/organizations/{organization_id}/rights-cases/statistics",
     response_model=RightsCaseStatistics,
     summary="Cases accepted in a period: by claim kind, closed, in time, referred, recovered, workers helped",
+    responses=spreadsheet.openapi_responses("The statistics as JSON, or with `format=xlsx` as an Excel sheet"),
 )
 async def statistics(
     organization_id: str,
+    request: Request,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     start: Annotated[Day, Query(alias="from")],
     end: Annotated[Day, Query(alias="to")],
-):
+    output: SheetFormat = "json",
+) -> dict | Response:
+    """The sheet (`format=xlsx`) has a line a figure, in the caller's language."""
     async with runtime.uow() as uow:
-        return await rights_cases.statistics(uow, principal, organization_id, start, end)
+        found = await rights_cases.statistics(uow, principal, organization_id, start, end)
+        if output == "json":
+            return found
+        name = (await directory.names_of(uow.session, {organization_id})).get(organization_id, organization_id)
+    language = language_of(request)
+    return spreadsheet.xlsx_download(
+        rights_sheets.filename(language, name, start, end),
+        rights_sheets.TITLE[language],
+        rights_sheets.HEADERS[language],
+        rights_sheets.statistics_rows(found, language),
+    )
 
 
 @router.get("/rights-cases/{case_id}", response_model=RightsCaseOut)
