@@ -64,7 +64,10 @@ async def ensure_demo_accounts(member: tuple[str, str] | None = None) -> Path:
         os.environ["MEMBERSHIP_KEYCLOAK_CLIENT_SECRET"],
     )
     try:
-        existing = {a.username: a for a in await directory.in_organizations({COUNTY, SCHOOL, STREET, ENTERPRISE_UNION, PLATFORM})}
+        existing = {
+            a.username: a
+            for a in await directory.in_organizations({COUNTY, SCHOOL, STREET, ENTERPRISE_UNION, PLATFORM})
+        }
         linked = existing.get(MEMBER_USERNAME)
         if member is None and linked is not None and linked.member_id:
             # Listed again before the roster is read: the account keeps its member.
