@@ -39,7 +39,8 @@ async function get<T>(page: Page, path: string): Promise<T> {
 }
 
 async function choose(page: Page, select: Locator, option: string) {
-  await select.click();
+  // A select that already shows a value lays that value over its input: the click goes through it.
+  await select.click({ force: true });
   await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 

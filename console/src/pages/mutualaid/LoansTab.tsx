@@ -252,7 +252,7 @@ function LoanDetail({ loanId }: { loanId: string }) {
         size="small"
         pagination={false}
         title={() => m.repayments}
-        locale={{ emptyText: m.noRepayments }}
+        locale={{ emptyText: <Typography.Text type="secondary">{m.noRepayments}</Typography.Text> }}
         dataSource={loan?.repayments ?? []}
         columns={[
           { title: m.repaidOn, dataIndex: "repaid_on" },

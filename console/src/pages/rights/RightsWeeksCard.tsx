@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Button, Card, Table, Tag } from "antd";
+import { Button, Card, Table, Tag, Typography } from "antd";
 import { Link } from "react-router-dom";
 import { call } from "../../api/client";
 import { useOrganizationNames } from "../../api/members";
@@ -33,7 +33,8 @@ export function RightsWeeksCard({ org, onShowCases }: { org: string; onShowCases
           size="small"
           loading={weeks.isFetching}
           dataSource={weeks.data}
-          locale={{ emptyText: w.none }}
+          // antd greys an empty table's text below 4.5:1; the theme's secondary text is dark enough.
+          locale={{ emptyText: <Typography.Text type="secondary">{w.none}</Typography.Text> }}
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
           onRow={(week) => ({ "data-week": week.activity_id }) as React.HTMLAttributes<HTMLElement>}
           columns={[

@@ -35,7 +35,10 @@ export function ActivitiesTab({ org, year }: { org: string; year: number }) {
   return (
     <div data-testid="skill-activities-tab">
       <Typography.Paragraph type="secondary">
-        {s.activitiesHint} <Link to={`/o/${enc(org)}/activities`}>{s.allActivities}</Link>
+        {s.activitiesHint} {/* A link inside a sentence is underlined: colour alone does not tell it apart (WCAG 1.4.1). */}
+        <Link to={`/o/${enc(org)}/activities`} style={{ textDecoration: "underline" }}>
+          {s.allActivities}
+        </Link>
       </Typography.Paragraph>
       <Form layout="inline" style={{ marginBottom: 16 }}>
         <Form.Item label={s.kind} htmlFor="skill-activity-kind">
