@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { account, checkPage, fen, signIn } from "./support";
+import { expect, test, type Locator } from "@playwright/test";
+import { account, checkPage, fen, pickOption, signIn } from "./support";
 
 // deploy/local/demo: 第一小学工会 (no1-primary) and its treasurer; dues at 0.5% collected for October 2026.
 const SCHOOL = process.env.UNIONFED_DEMO_SCHOOL ?? "no1-primary";
@@ -10,12 +10,6 @@ const period = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padSt
 const now = new Date();
 const THIS_MONTH = period(now);
 const LAST_MONTH = period(new Date(now.getFullYear(), now.getMonth() - 1, 1));
-
-/** Chooses an option of an antd Select by its label's input (a plain select's input has no size: its box is clicked). */
-async function pickOption(page: Page, select: Locator, title: string) {
-  await select.locator("xpath=ancestor::div[contains(@class, 'ant-select-selector')]").click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click();
-}
 
 const count = async (locator: Locator) => Number(await locator.innerText());
 

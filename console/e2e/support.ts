@@ -128,3 +128,10 @@ export async function pickDay(input: Locator, day: string) {
   await cell.click();
   await expect(input).toHaveValue(day);
 }
+
+/** Chooses an option of an antd Select by its label's input. The select's box is clicked: a plain
+ * select's input has no size, and a value already shown lies over it. */
+export async function pickOption(page: Page, select: Locator, title: string) {
+  await select.locator("xpath=ancestor::div[contains(@class, 'ant-select-selector')]").click();
+  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click();
+}

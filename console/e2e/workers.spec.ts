@@ -1,5 +1,5 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-import { accessToken, account, checkPage, signIn } from "./support";
+import { expect, test, type Page } from "@playwright/test";
+import { accessToken, account, checkPage, pickOption, signIn } from "./support";
 
 // The street demo (deploy/local/demo/street_workers.py): a trade union of delivery riders and
 // couriers (行业工会, 快递外卖) whose riders work for a platform company registered by name.
@@ -36,12 +36,6 @@ async function get<T>(page: Page, path: string): Promise<T> {
   const response = await page.request.get(path, { headers: { Authorization: `Bearer ${await accessToken(page)}` } });
   expect(response.status(), path).toBe(200);
   return (await response.json()) as T;
-}
-
-async function choose(page: Page, select: Locator, option: string) {
-  // A select that already shows a value lays that value over its input: the click goes through it.
-  await select.click({ force: true });
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
 }
 
 /**
@@ -127,7 +121,7 @@ test("a street admin reads the migrant and new-form counts, the trade union and 
   // And he delivers parcels now: a courier from today; the counts move one rider to the couriers.
   await page.getByTestId("open-category").click();
   const categoryForm = page.getByTestId("category-form");
-  await choose(page, categoryForm.getByLabel("就业形态"), "快递员");
+  await pickOption(page, categoryForm.getByLabel("就业形态"), "快递员");
   await page.getByTestId("category-submit").click();
   await expect(categoryForm).toBeHidden();
   await expect(record.getByTestId("worker-category")).toContainText("快递员");
