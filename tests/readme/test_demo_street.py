@@ -8,7 +8,8 @@ import zoneinfo
 import httpx
 import pytest
 
-pytestmark = pytest.mark.timeout(1500)
+# The browser tests write to the same demo street: this test reads it first (tests/running_platform).
+pytestmark = [pytest.mark.timeout(1500), pytest.mark.demo_as_loaded]
 
 STREET = "street-fed"
 

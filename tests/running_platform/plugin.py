@@ -150,6 +150,24 @@ def _make(target: str, root: Path, env: dict[str, str], log: Path, timeout: floa
     return elapsed
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``demo_as_loaded`` run just before the first other test of the running platform.
+
+    The platform is started once per session and its demo is shared: the browser tests add
+    enterprises, inspections, loans and placements to the demo street, so a test that reads the demo's
+    figures as loaded must come first. Not at the very start: the platform would then stand beside
+    the whole suite for half an hour.
+    """
+    readers = [item for item in items if item.get_closest_marker("demo_as_loaded")]
+    if not readers:
+        return
+    others = [item for item in items if not item.get_closest_marker("demo_as_loaded")]
+    at = next(
+        (n for n, item in enumerate(others) if "running_platform" in getattr(item, "fixturenames", ())), len(others)
+    )
+    items[:] = others[:at] + readers + others[at:]
+
+
 @pytest.fixture(scope="session")
 def running_platform():
     busy = ports_in_use()
