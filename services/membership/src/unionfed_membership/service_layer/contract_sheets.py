@@ -5,7 +5,7 @@ and the list of an organization's contracts (a line per contract, as the paged l
 import datetime as dt
 from decimal import Decimal
 
-from unionfed_membership.domain.collective_contracts import CollectiveContract, ContractFilter, Rate, Rollup
+from unionfed_membership.domain.collective_contracts import CollectiveContract, ContractFilter, Rollup
 from unionfed_membership.service_layer import collective_contracts
 from unionfed_membership.service_layer.collective_contracts import subtree_rollup
 from unionfed_membership.service_layer.enterprises import registrar_in_scope
@@ -67,8 +67,9 @@ async def rollup_sheet(
     return f"{SHEET_TITLE[language]}-{registrar.name}-{rollup.on}.xlsx", sheet_rows(rollup, language)
 
 
-def _percent(rate: Rate) -> Decimal | None:
-    return None if rate.per_mille is None else Decimal(rate.per_mille) / 10
+def percent(per_mille: int | None) -> Decimal | None:
+    """A rate or share's per-mille as the percentage a sheet shows (one decimal); empty when there is nothing to divide."""
+    return None if per_mille is None else Decimal(per_mille) / 10
 
 
 def sheet_rows(rollup: Rollup, language: Language) -> list[list[Cell]]:
@@ -81,10 +82,10 @@ def sheet_rows(rollup: Rollup, language: Language) -> list[list[Cell]]:
             k.workers_covered,
             k.among_with_union.signed,
             k.among_with_union.of,
-            _percent(k.among_with_union),
+            percent(k.among_with_union.per_mille),
             k.among_twenty_plus.signed,
             k.among_twenty_plus.of,
-            _percent(k.among_twenty_plus),
+            percent(k.among_twenty_plus.per_mille),
         ]
         for k in rollup.by_kind
     ]

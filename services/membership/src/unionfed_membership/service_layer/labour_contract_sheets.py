@@ -3,10 +3,9 @@ a line per enterprise checked in the period, by its latest check, then the total
 percentages beside the counts they come from, and whether the enterprise is below the target rate."""
 
 import datetime as dt
-from decimal import Decimal
 
-from unionfed_membership.domain.collective_contracts import Rate
 from unionfed_membership.domain.labour_contracts import below, latest_checks, rollup
+from unionfed_membership.service_layer.contract_sheets import percent
 from unionfed_membership.service_layer.labour_contracts import period_checks
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal
@@ -61,10 +60,10 @@ async def rollup_sheet(
             check.checked_on,
             check.workers_checked,
             check.workers_signed,
-            _percent(check.rate),
+            percent(check.rate.per_mille),
             check.migrant_checked,
             check.migrant_signed,
-            _percent(check.migrant_rate),
+            percent(check.migrant_rate.per_mille),
             yes if below(check.rate, below_per_mille) or below(check.migrant_rate, below_per_mille) else no,
         ]
         for enterprise, check in latest_checks(found.enterprises, found.checks, found.first, found.last)
@@ -76,15 +75,11 @@ async def rollup_sheet(
             None,
             total.overall.of,
             total.overall.signed,
-            _percent(total.overall),
+            percent(total.overall.per_mille),
             total.migrant.of,
             total.migrant.signed,
-            _percent(total.migrant),
+            percent(total.migrant.per_mille),
             len(total.below),
         ]
     )
     return filename, lines
-
-
-def _percent(rate: Rate) -> Decimal | None:
-    return None if rate.per_mille is None else Decimal(rate.per_mille) / 10

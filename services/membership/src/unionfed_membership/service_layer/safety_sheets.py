@@ -4,9 +4,9 @@ the counts it comes from."""
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
 
 from unionfed_membership.domain.safety import Inspection, SafetyRollup, safety_rollup
+from unionfed_membership.service_layer.contract_sheets import percent
 from unionfed_membership.service_layer.safety import held_inspections
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared.auth import Principal
@@ -68,7 +68,6 @@ def sheet_rows(
 
 
 def _line(label: str, r: SafetyRollup) -> list[Cell]:
-    pm = r.in_time.per_mille
     return [
         label,
         r.inspections,
@@ -77,5 +76,5 @@ def _line(label: str, r: SafetyRollup) -> list[Cell]:
         r.fixed,
         r.fixed_in_time,
         r.open,
-        None if pm is None else Decimal(pm) / 10,
+        percent(r.in_time.per_mille),
     ]
