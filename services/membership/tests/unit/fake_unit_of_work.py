@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 
 from services.membership.tests.unit.fake_enterprises import FakeCollectiveContracts, FakeEnterprises
+from services.membership.tests.unit.fake_home import FakeHomeAssessments, FakeHomeChecklists
 from services.membership.tests.unit.fake_mobile_workers import (
     FakeEmployments,
     FakeJointUnions,
@@ -37,6 +38,9 @@ class FakeOrganizations:
 
     async def lock_tree(self, federation_id: str) -> None:
         """Nothing interleaves in memory."""
+
+    async def subtree(self, root: Organization) -> list[Organization]:
+        return sorted((o for o in self.rows.values() if root.id in o.path), key=lambda o: o.path)
 
 
 class FakeMembers:
@@ -123,6 +127,8 @@ class FakeUnitOfWork(FakeOutbox):
     labour_contract_checks: FakeLabourContractChecks = dataclasses.field(init=False)
     safety_inspectors: FakeSafetyInspectors = dataclasses.field(default_factory=FakeSafetyInspectors)
     safety_inspections: FakeSafetyInspections = dataclasses.field(init=False)
+    home_checklists: FakeHomeChecklists = dataclasses.field(default_factory=FakeHomeChecklists)
+    home_assessments: FakeHomeAssessments = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)
@@ -131,3 +137,4 @@ class FakeUnitOfWork(FakeOutbox):
         self.worker_categories = FakeWorkerCategories(self.organizations.rows, self.members.rows)
         self.labour_contract_checks = FakeLabourContractChecks(self.enterprises)
         self.safety_inspections = FakeSafetyInspections(self.enterprises)
+        self.home_assessments = FakeHomeAssessments(self.organizations.rows)

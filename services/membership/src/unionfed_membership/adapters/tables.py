@@ -23,6 +23,7 @@ from sqlalchemy import (
 from unionfed_membership.adapters import (  # noqa: F401
     dues_tables,
     enterprise_tables,
+    home_tables,
     labour_contract_tables,
     mobile_worker_tables,
     safety_tables,

@@ -6,6 +6,7 @@ from unionfed_membership.adapters import tables
 from unionfed_membership.entrypoints import (
     accounts_http,
     enterprises_http,
+    home_http,
     labour_contracts_http,
     me_http,
     mobile_workers_http,
@@ -40,6 +41,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             mobile_workers_http.router,
             labour_contracts_http.router,
             safety_http.router,
+            home_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

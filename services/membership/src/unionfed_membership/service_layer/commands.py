@@ -223,3 +223,68 @@ class RecordSafetyInspection(Command):
 
 class FixHazard(Command):
     fixed_on: Day
+
+
+class HomeChecklistItem(Command):
+    code: str = Field(min_length=1, max_length=20, description="stable within a version, e.g. 2.1")
+    section: str = Field(
+        min_length=1, max_length=50, description="组织健全, 民主管理, 维权, 服务职工, 职工书屋, 经费管理 …"
+    )
+    text: str = Field(min_length=1, max_length=1000)
+    max_points: int = Field(ge=1, le=100)
+    evidence_required: bool = Field(description="at least one evidence entry before submitting")
+
+
+class HomeThresholds(Command):
+    """The least reviewed total for each level."""
+
+    qualified: int = Field(ge=1, le=10_000, description="合格职工之家")
+    advanced: int = Field(ge=1, le=10_000, description="先进职工之家")
+    model: int = Field(ge=1, le=10_000, description="模范职工之家")
+
+
+class PublishHomeChecklist(Command):
+    """A new version of the federation's 职工之家 checklist; assessments already started keep theirs."""
+
+    items: list[HomeChecklistItem] = Field(min_length=1, max_length=200)
+    thresholds: HomeThresholds
+    valid_years: int = Field(ge=1, le=10, description="how long an award holds before renewal")
+
+
+class StartHomeAssessment(Command):
+    year: int = Field(ge=2000, le=2999, description="the year assessed; not after this year")
+
+
+class HomeSelfScore(Command):
+    code: str = Field(min_length=1, max_length=20)
+    self_score: int = Field(ge=0, le=100)
+    note: str = Field(default="", max_length=2000)
+
+
+class ScoreHomeAssessment(Command):
+    """Self scores (0 .. the item's points) and notes of the items named; the others keep theirs."""
+
+    items: list[HomeSelfScore] = Field(min_length=1, max_length=200)
+
+
+class AddHomeEvidence(Command):
+    item_code: str = Field(min_length=1, max_length=20)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=4000)
+
+
+class ReturnHomeAssessment(Command):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HomeReviewScore(Command):
+    code: str = Field(min_length=1, max_length=20)
+    score: int = Field(ge=0, le=100)
+
+
+class ReviewHomeAssessment(Command):
+    """Every item's reviewed score; the level follows from the total by the checklist's thresholds."""
+
+    items: list[HomeReviewScore] = Field(min_length=1, max_length=200)
+    comment: str = Field(default="", max_length=4000)
+    awarded_on: Day = Field(description="the award's date (a business date, not after today)")

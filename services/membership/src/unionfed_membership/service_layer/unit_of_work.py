@@ -1,5 +1,6 @@
 from unionfed_membership.adapters import pii
 from unionfed_membership.adapters.enterprise_repository import CollectiveContractRepository, EnterpriseRepository
+from unionfed_membership.adapters.home_repository import HomeAssessmentRepository, HomeChecklistRepository
 from unionfed_membership.adapters.labour_contract_repository import LabourContractCheckRepository
 from unionfed_membership.adapters.mobile_worker_repository import (
     EmploymentRepository,
@@ -37,6 +38,8 @@ class MembershipUnitOfWork(UnitOfWork):
     labour_contract_checks: LabourContractCheckRepository
     safety_inspectors: SafetyInspectorRepository
     safety_inspections: SafetyInspectionRepository
+    home_checklists: HomeChecklistRepository
+    home_assessments: HomeAssessmentRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -56,3 +59,5 @@ class MembershipUnitOfWork(UnitOfWork):
         self.labour_contract_checks = LabourContractCheckRepository(self.session)
         self.safety_inspectors = SafetyInspectorRepository(self.session, pii.current())
         self.safety_inspections = SafetyInspectionRepository(self.session)
+        self.home_checklists = HomeChecklistRepository(self.session)
+        self.home_assessments = HomeAssessmentRepository(self.session)
