@@ -9,6 +9,7 @@ import {
   CarOutlined,
   DashboardOutlined,
   GiftOutlined,
+  HomeOutlined,
   HeartOutlined,
   IdcardOutlined,
   MoneyCollectOutlined,
@@ -24,6 +25,7 @@ import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
 import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
+import { HOME_READERS } from "./api/homeRows";
 import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
 import { MUTUAL_AID_READERS } from "./api/mutualAidRows";
 import { useMemo } from "react";
@@ -70,6 +72,7 @@ export function ConsoleLayout() {
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
+    ...(HOME_READERS.includes(claims.role) ? [{ key: "home", icon: <HomeOutlined />, label: t.home.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];

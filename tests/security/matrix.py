@@ -353,6 +353,59 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "GET /v1/organizations/{organization_id}/safety-rollup"): Route(
         "FA", STREET, federation=True, query=lambda w: {"from": "2026-01-01", "to": "2026-12-31"}
     ),
+    # 职工之家 certification: every officer and auditor of the federation reads its checklist, its
+    # admins publish it; A's own officers assess and submit, the level above (F) reviews, returns
+    # and awards; officers and auditors in scope read.
+    (M, "GET /v1/federations/{federation_id}/home-checklist"): Route("FUA", FED, federation=True, below="FUA"),
+    (M, "PUT /v1/federations/{federation_id}/home-checklist"): Route(
+        "F",
+        FED,
+        federation=True,
+        body=lambda w: {
+            "items": [
+                {"code": "1", "section": "组织健全", "text": "组织健全", "max_points": 50, "evidence_required": True},
+                {"code": "2", "section": "民主管理", "text": "教代会", "max_points": 50, "evidence_required": False},
+            ],
+            "thresholds": {"qualified": 60, "advanced": 80, "model": 90},
+            "valid_years": 3,
+        },
+    ),
+    (M, "POST /v1/organizations/{organization_id}/home-assessments"): Route(
+        "FU", ORG, parent="", body=lambda w: {"year": 2025}, notes="the first allowed call starts 2025; then 409"
+    ),
+    (M, "GET /v1/organizations/{organization_id}/home-assessments"): Route("FUA", ORG),
+    (M, "GET /v1/home-assessments/{assessment_id}"): Route("FUA", lambda w: {"assessment_id": w["home_assessment"]}),
+    (M, "PUT /v1/home-assessments/{assessment_id}/scores"): Route(
+        "FU",
+        lambda w: {"assessment_id": w["home_assessment"]},
+        parent="",
+        body=lambda w: {"items": [{"code": w["home_item"], "self_score": 8, "note": "按期换届"}]},
+    ),
+    (M, "POST /v1/home-assessments/{assessment_id}/evidence"): Route(
+        "FU",
+        lambda w: {"assessment_id": w["home_assessment"]},
+        parent="",
+        body=lambda w: {"item_code": w["home_item"], "title": "换届选举报告"},
+    ),
+    (M, "POST /v1/home-assessments/{assessment_id}/submission"): Route(
+        "FU", lambda w: {"assessment_id": w["home_assessment"]}, parent="", last=True
+    ),
+    (M, "POST /v1/home-assessments/{assessment_id}/return"): Route(
+        "",
+        lambda w: {"assessment_id": w["home_submitted"]},
+        parent="FU",
+        body=lambda w: {"reason": "材料不全"},
+        last=True,
+    ),
+    (M, "POST /v1/home-assessments/{assessment_id}/review"): Route(
+        "",
+        lambda w: {"assessment_id": w["home_submitted"]},
+        parent="FU",
+        body=lambda w: {"items": w["home_review"], "awarded_on": w["home_award_day"]},
+        last=True,
+    ),
+    (M, "GET /v1/organizations/{organization_id}/home-awards/due-for-renewal"): Route("FUA", ORG),
+    (M, "GET /v1/organizations/{organization_id}/home-certification-rate"): Route("FUA", ORG),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(

@@ -223,6 +223,36 @@ async def seed(services: dict) -> World:
         )
     )
 
+    # 职工之家: A's 2026 self-assessment scored with its evidence (a draft), and its 2024 one submitted.
+    for key, year in (("home_assessment", 2026), ("home_submitted", 2024)):
+        assessment = check(
+            await membership.post(f"/v1/organizations/{w.a}/home-assessments", headers=officer_a, json={"year": year})
+        )
+        w.ids[key] = assessment["id"]
+        items = assessment["items"]
+        check(
+            await membership.put(
+                f"/v1/home-assessments/{assessment['id']}/scores",
+                headers=officer_a,
+                json={"items": [{"code": i["code"], "self_score": i["max_points"]} for i in items]},
+            )
+        )
+        for item in items:
+            if item["evidence_required"]:
+                check(
+                    await membership.post(
+                        f"/v1/home-assessments/{assessment['id']}/evidence",
+                        headers=officer_a,
+                        json={"item_code": item["code"], "title": "Evidence"},
+                    )
+                )
+        w.ids["home_item"] = items[0]["code"]
+        w.ids["home_review"] = [{"code": i["code"], "score": i["max_points"]} for i in items]
+    submitted = check(
+        await membership.post(f"/v1/home-assessments/{w['home_submitted']}/submission", headers=officer_a)
+    )
+    w.ids["home_award_day"] = submitted["submitted_on"]
+
     # Welfare.
     check(
         await welfare.put(

@@ -88,6 +88,8 @@ class AssessmentOut(BaseModel):
     year: int
     checklist_id: uuid.UUID
     checklist_version: int
+    thresholds: ThresholdsOut = Field(description="of the checklist version it is assessed on")
+    valid_years: int
     status: AssessmentStatus = Field(description="draft 填报中, submitted 待审核, returned 已退回, reviewed 已审核")
     total_points: int
     self_total: int
@@ -111,6 +113,8 @@ class AssessmentOut(BaseModel):
             year=a.year,
             checklist_id=c.id,
             checklist_version=c.version,
+            thresholds=ThresholdsOut(**c.thresholds.__dict__),
+            valid_years=c.valid_years,
             status=a.status,
             total_points=c.total_points,
             self_total=a.self_total,
