@@ -97,7 +97,11 @@ export function AssessmentDrawer({ id, onClose }: { id: string; onClose: () => v
   const scoreRule = (max: number) => ({ type: "number" as const, min: 0, max, message: fill(h.scoreRange, { max }) });
   const problem = save.error ?? submit.error ?? review.error ?? giveBack.error;
 
-  const onSave = async () => {
+  // Refusals are shown where they belong (the form's fields, the problem alert): a click only starts them.
+  const quietly = (action: () => Promise<void>) => () => {
+    action().catch(() => undefined);
+  };
+  const onSave = quietly(async () => {
     const v = await form.validateFields(a.items.flatMap((i) => [["self", i.code, "score"], ["self", i.code, "note"]]));
     const items = a.items
       .filter((i) => v.self?.[i.code]?.score !== undefined && v.self?.[i.code]?.score !== null)
@@ -106,23 +110,23 @@ export function AssessmentDrawer({ id, onClose }: { id: string; onClose: () => v
       await save.mutateAsync({ items });
       void message.success(h.saved);
     }
-  };
-  const onAward = async () => {
+  });
+  const onAward = quietly(async () => {
     const v = await form.validateFields([...a.items.map((i) => ["review", i.code]), "comment", "awarded_on"]);
     await review.mutateAsync({
       items: a.items.map((i) => ({ code: i.code, score: v.review[i.code] as number })),
       comment: v.comment ?? "",
       awarded_on: (v.awarded_on as Dayjs).format("YYYY-MM-DD"),
     });
-  };
-  const onReturn = async () => {
+  });
+  const onReturn = quietly(async () => {
     const v = await form.validateFields(["reason"]);
     if (!v.reason?.trim()) {
       form.setFields([{ name: "reason", errors: [t.required] }]);
       return;
     }
     await giveBack.mutateAsync({ reason: v.reason.trim() });
-  };
+  });
 
   return (
     <Drawer
