@@ -16,6 +16,11 @@ from unionfed_membership.adapters.repository import (
 )
 from unionfed_membership.adapters.roster_queries import DuesStore, ReportQueries, RosterQueries
 from unionfed_membership.adapters.safety_repository import SafetyInspectionRepository, SafetyInspectorRepository
+from unionfed_membership.adapters.statistics_repository import (
+    ReportFormRepository,
+    StatisticsQueries,
+    StatisticsReportRepository,
+)
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -37,6 +42,9 @@ class MembershipUnitOfWork(UnitOfWork):
     labour_contract_checks: LabourContractCheckRepository
     safety_inspectors: SafetyInspectorRepository
     safety_inspections: SafetyInspectionRepository
+    report_forms: ReportFormRepository
+    statistics_reports: StatisticsReportRepository
+    statistics: StatisticsQueries
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -56,3 +64,6 @@ class MembershipUnitOfWork(UnitOfWork):
         self.labour_contract_checks = LabourContractCheckRepository(self.session)
         self.safety_inspectors = SafetyInspectorRepository(self.session, pii.current())
         self.safety_inspections = SafetyInspectionRepository(self.session)
+        self.report_forms = ReportFormRepository(self.session)
+        self.statistics_reports = StatisticsReportRepository(self.session)
+        self.statistics = StatisticsQueries(self.session)
