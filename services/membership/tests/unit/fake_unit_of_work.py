@@ -17,6 +17,7 @@ from services.membership.tests.unit.fake_mobile_workers import (
     FakeWorkerCategories,
 )
 from services.membership.tests.unit.fake_safety import FakeSafetyInspections, FakeSafetyInspectors
+from services.membership.tests.unit.fake_statistics import FakeReportForms, FakeStatistics, FakeStatisticsReports
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -37,6 +38,9 @@ class FakeOrganizations:
 
     async def lock_tree(self, federation_id: str) -> None:
         """Nothing interleaves in memory."""
+
+    async def subtree(self, root: Organization) -> list[Organization]:
+        return sorted((o for o in self.rows.values() if root.id in o.path), key=lambda o: o.path)
 
 
 class FakeMembers:
@@ -123,6 +127,9 @@ class FakeUnitOfWork(FakeOutbox):
     labour_contract_checks: FakeLabourContractChecks = dataclasses.field(init=False)
     safety_inspectors: FakeSafetyInspectors = dataclasses.field(default_factory=FakeSafetyInspectors)
     safety_inspections: FakeSafetyInspections = dataclasses.field(init=False)
+    report_forms: FakeReportForms = dataclasses.field(default_factory=FakeReportForms)
+    statistics_reports: FakeStatisticsReports = dataclasses.field(default_factory=FakeStatisticsReports)
+    statistics: FakeStatistics = dataclasses.field(default_factory=FakeStatistics)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)
