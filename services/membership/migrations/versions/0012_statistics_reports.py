@@ -78,7 +78,11 @@ def upgrade() -> None:
         CREATE FUNCTION statistics_report_locked() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             RAISE EXCEPTION 'statistics report % is accepted and locked', OLD.id;
-        END $$;
+        END $$
+        """
+    )
+    op.execute(
+        """
         CREATE TRIGGER statistics_reports_locked BEFORE UPDATE OR DELETE ON statistics_reports
             FOR EACH ROW WHEN (OLD.state = 'accepted') EXECUTE FUNCTION statistics_report_locked();
         """

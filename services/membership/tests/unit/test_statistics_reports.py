@@ -70,9 +70,9 @@ def sections(report, *, welfare=None, events=None, finance=None, request_id=None
         organization_id=report.organization_id, federation_id="county", report_id=report.id, request_id=request_id
     )
     return [
-        WelfareReportFiguresV1(**base, figures=welfare or {c: 1 for c in owned_by("welfare")}),
-        EventsReportFiguresV1(**base, figures=events or {c: 2 for c in owned_by("events")}),
-        FinanceReportFiguresV1(**base, figures=finance or {c: 100 for c in owned_by("finance")}),
+        WelfareReportFiguresV1(**base, figures=welfare or dict.fromkeys(owned_by("welfare"), 1)),
+        EventsReportFiguresV1(**base, figures=events or dict.fromkeys(owned_by("events"), 2)),
+        FinanceReportFiguresV1(**base, figures=finance or dict.fromkeys(owned_by("finance"), 100)),
     ]
 
 

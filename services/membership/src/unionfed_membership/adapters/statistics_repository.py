@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import Date, Row, and_, cast, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.dues_tables import staff_counts
@@ -208,7 +209,7 @@ class StatisticsQueries:
                 member_worker_categories.c.new_form,
             )
             .where(member_worker_categories.c.effective_on <= last)
-            .distinct(member_worker_categories.c.member_id)
+            .ext(distinct_on(member_worker_categories.c.member_id))
             .order_by(
                 member_worker_categories.c.member_id,
                 member_worker_categories.c.effective_on.desc(),
