@@ -29,7 +29,7 @@ PeriodQuery = Query(min_length=4, max_length=7, description="YYYY-MM for a month
 Format = Query(default="json", alias="format", description="`xlsx` for an Excel sheet")
 
 
-class ManualIndicatorOut(BaseModel):
+class ReportManualIndicatorOut(BaseModel):
     code: str
     zh: str
     en: str
@@ -41,7 +41,7 @@ class ReportFormOut(BaseModel):
     kind: ReportKind
     version: int = Field(description="0: the standard form, for a federation that has defined none")
     indicators: list[str]
-    manual: list[ManualIndicatorOut]
+    manual: list[ReportManualIndicatorOut]
     deadline_days: int = Field(description="due this many days after the period's last day")
 
     @classmethod
@@ -51,12 +51,12 @@ class ReportFormOut(BaseModel):
             kind=f.kind,
             version=f.version,
             indicators=list(f.indicators),
-            manual=[ManualIndicatorOut(code=m.code, zh=m.zh, en=m.en, unit=m.unit) for m in f.manual],
+            manual=[ReportManualIndicatorOut(code=m.code, zh=m.zh, en=m.en, unit=m.unit) for m in f.manual],
             deadline_days=f.deadline_days,
         )
 
 
-class RowOut(BaseModel):
+class ReportRowOut(BaseModel):
     code: str
     zh: str
     en: str
@@ -66,7 +66,7 @@ class RowOut(BaseModel):
     note: str
 
     @classmethod
-    def of(cls, r: Row) -> "RowOut":
+    def of(cls, r: Row) -> "ReportRowOut":
         return cls(code=r.code, zh=r.zh, en=r.en, unit=r.unit, value=r.value, source=r.source, note=r.note)
 
 
@@ -85,7 +85,7 @@ class StatisticsReportOut(BaseModel):
     request_id: uuid.UUID
     sections_missing: list[str]
     manual_missing: list[str]
-    rows: list[RowOut]
+    rows: list[ReportRowOut]
     membership_rate_per_mille: int | None = Field(description="入会率: working members per thousand staff")
     return_reason: str | None
     submitted_by: str | None
@@ -110,7 +110,7 @@ class StatisticsReportOut(BaseModel):
             request_id=r.request_id,
             sections_missing=r.sections_missing,
             manual_missing=r.manual_missing,
-            rows=[RowOut.of(x) for x in r.rows()],
+            rows=[ReportRowOut.of(x) for x in r.rows()],
             membership_rate_per_mille=r.membership_rate_per_mille,
             return_reason=r.return_reason,
             submitted_by=r.submitted_by,
@@ -232,7 +232,7 @@ async def correct_statistics_report(
         return StatisticsReportOut.of(await statistics_reports.correct(uow, principal, report_id))
 
 
-class BoardLineOut(BaseModel):
+class StatisticsBoardLineOut(BaseModel):
     organization_id: str
     name: str
     state: BoardState
@@ -242,33 +242,33 @@ class BoardLineOut(BaseModel):
     version: int | None
 
 
-class BoardOut(BaseModel):
+class StatisticsBoardOut(BaseModel):
     organization_id: str
     kind: ReportKind
     period: str
     today: dt.date = Field(description="today in the federation's time zone")
-    lines: list[BoardLineOut]
+    lines: list[StatisticsBoardLineOut]
 
 
-@router.get("/organizations/{organization_id}/statistics-board", response_model=BoardOut)
+@router.get("/organizations/{organization_id}/statistics-board", response_model=StatisticsBoardOut)
 async def statistics_board(
     organization_id: str,
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     kind: ReportKind = Kind,
     period: str = PeriodQuery,
-) -> BoardOut:
+) -> StatisticsBoardOut:
     """Each union directly under the organization, for the period: not opened, collecting, ready,
     submitted, returned or accepted, and late."""
     async with runtime.uow() as uow:
         found = await statistics_reports.board(uow, principal, organization_id, kind, period)
-    return BoardOut(
+    return StatisticsBoardOut(
         organization_id=found.organization.id,
         kind=found.kind,
         period=found.period,
         today=found.today,
         lines=[
-            BoardLineOut(
+            StatisticsBoardLineOut(
                 organization_id=line.organization_id,
                 name=line.name,
                 state=line.state,
@@ -290,13 +290,13 @@ class CountedReportOut(BaseModel):
     state: ReportState
 
 
-class RollupOut(BaseModel):
+class StatisticsRollupOut(BaseModel):
     organization_id: str
     kind: ReportKind
     period: str
     own_report: CountedReportOut | None = Field(description="the organization's own report, its latest version")
     accepted_reports: list[CountedReportOut] = Field(description="the latest accepted version of each union below")
-    rows: list[RowOut]
+    rows: list[ReportRowOut]
     membership_rate_per_mille: int | None = Field(
         description="入会率 recomputed from the summed figures: (members − retired) per thousand staff"
     )
@@ -314,7 +314,7 @@ def _counted(r: StatisticsReport, names: dict[str, str]) -> CountedReportOut:
 
 @router.get(
     "/organizations/{organization_id}/statistics-rollup",
-    response_model=RollupOut,
+    response_model=StatisticsRollupOut,
     responses=spreadsheet.openapi_responses(
         "The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator)"
     ),
@@ -326,25 +326,25 @@ async def statistics_rollup(
     kind: ReportKind = Kind,
     period: str = PeriodQuery,
     output: Literal["json", "xlsx"] = Format,
-) -> RollupOut | Response:
+) -> StatisticsRollupOut | Response:
     """The organization's own figures plus the sum of the accepted reports of every union below it."""
     async with runtime.uow() as uow:
         upper, result, names = await statistics_reports.rollup_of(uow, principal, organization_id, kind, period)
     if output == "xlsx":
         filename, title, rows = statistics_sheets.rollup_sheet(result, upper.name)
         return spreadsheet.xlsx_download(filename, title, statistics_sheets.HEADERS, rows)
-    return RollupOut(
+    return StatisticsRollupOut(
         organization_id=upper.id,
         kind=kind,
         period=period,
         own_report=_counted(result.own, names) if result.own else None,
         accepted_reports=[_counted(r, names) for r in result.accepted],
-        rows=[RowOut.of(r) for r in result.rows],
+        rows=[ReportRowOut.of(r) for r in result.rows],
         membership_rate_per_mille=result.membership_rate_per_mille,
     )
 
 
-class ContributionOut(BaseModel):
+class StatisticsContributionOut(BaseModel):
     organization_id: str
     name: str
     report_id: uuid.UUID
@@ -353,14 +353,14 @@ class ContributionOut(BaseModel):
     value: int
 
 
-class TraceOut(BaseModel):
+class StatisticsTraceOut(BaseModel):
     organization_id: str
     code: str
     total: int
-    contributions: list[ContributionOut]
+    contributions: list[StatisticsContributionOut]
 
 
-@router.get("/organizations/{organization_id}/statistics-rollup/trace", response_model=TraceOut)
+@router.get("/organizations/{organization_id}/statistics-rollup/trace", response_model=StatisticsTraceOut)
 async def statistics_rollup_trace(
     organization_id: str,
     principal: CurrentPrincipal,
@@ -368,17 +368,17 @@ async def statistics_rollup_trace(
     kind: ReportKind = Kind,
     period: str = PeriodQuery,
     code: str = Query(min_length=1, max_length=40, description="the indicator code"),
-) -> TraceOut:
+) -> StatisticsTraceOut:
     """Where one figure of the roll-up came from: each report counted, with its value."""
     async with runtime.uow() as uow:
         upper, result, names = await statistics_reports.rollup_of(uow, principal, organization_id, kind, period)
     found = result.trace(code)
-    return TraceOut(
+    return StatisticsTraceOut(
         organization_id=upper.id,
         code=code,
         total=sum(c.value for c in found),
         contributions=[
-            ContributionOut(
+            StatisticsContributionOut(
                 organization_id=c.organization_id,
                 name=names.get(c.organization_id, c.organization_id),
                 report_id=c.report_id,
