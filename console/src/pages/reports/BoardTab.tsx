@@ -40,7 +40,7 @@ export function BoardTab({ org, mayReview }: { org: string; mayReview: boolean }
         size="small"
         loading={board.isFetching}
         dataSource={lines}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+        pagination={{ pageSize: 100, hideOnSinglePage: true }}
         data-testid="report-board"
         columns={[
           { title: s.union, dataIndex: "name" },
