@@ -29,6 +29,7 @@ const DuesDesk = lazy(() => import("./pages/dues/DuesDesk"));
 const EnterprisesDesk = lazy(() => import("./pages/enterprises/EnterprisesDesk"));
 const SafetyDesk = lazy(() => import("./pages/safety/SafetyDesk"));
 const HomeDesk = lazy(() => import("./pages/home/HomeDesk"));
+const ReportsDesk = lazy(() => import("./pages/reports/ReportsDesk"));
 const UnionContractsDesk = lazy(() => import("./pages/enterprises/UnionContractsDesk"));
 const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
@@ -118,6 +119,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="enterprises/:tab?" element={<Lazy><EnterprisesDesk /></Lazy>} />
             <Route path="safety/:tab?" element={<Lazy><SafetyDesk /></Lazy>} />
             <Route path="home/:tab?" element={<Lazy><HomeDesk /></Lazy>} />
+            <Route path="reports/:tab?" element={<Lazy><ReportsDesk /></Lazy>} />
             <Route path="contracts" element={<Lazy><UnionContractsDesk /></Lazy>} />
             <Route path="rights" element={<Lazy><RightsDesk /></Lazy>} />
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />

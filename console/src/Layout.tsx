@@ -5,6 +5,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BankOutlined,
+  BarChartOutlined,
   BulbOutlined,
   CarOutlined,
   DashboardOutlined,
@@ -23,6 +24,7 @@ import {
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
 import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
+import { REPORT_READERS } from "./api/reportRows";
 import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
 import { HOME_READERS } from "./api/homeRows";
@@ -69,6 +71,7 @@ export function ConsoleLayout() {
     ...(WORKER_READERS.includes(claims.role) ? [{ key: "workers", icon: <CarOutlined />, label: t.workers.desk }] : []),
     ...(RIGHTS_READERS.includes(claims.role) ? [{ key: "rights", icon: <SafetyOutlined />, label: t.rights.desk }] : []),
     ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
+    ...(REPORT_READERS.includes(claims.role) ? [{ key: "reports", icon: <BarChartOutlined />, label: t.reports.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),

@@ -98,6 +98,7 @@ ORG = lambda w: {"organization_id": w.a}  # noqa: E731
 FED = lambda w: {"federation_id": w.fed}  # noqa: E731
 STREET = lambda w: {"organization_id": w.fed}  # noqa: E731
 ENTERPRISE = lambda w: {"enterprise_id": w["enterprise"]}  # noqa: E731
+REPORT = lambda w: {"report_id": w["statistics_report"]}  # noqa: E731
 
 
 def _contract(kind: str) -> dict:
@@ -406,6 +407,37 @@ ROUTES: dict[tuple[str, str], Route] = {
     ),
     (M, "GET /v1/organizations/{organization_id}/home-awards/due-for-renewal"): Route("FUA", ORG),
     (M, "GET /v1/organizations/{organization_id}/home-certification-rate"): Route("FUA", ORG),
+    # Statistics reports: F's forms (its administrators define, its officers and auditors read); a
+    # union's own officers open, fill and submit its report, the organization above reviews it,
+    # officers and auditors in scope read reports, boards and roll-ups.
+    (M, "GET /v1/federations/{federation_id}/report-forms"): Route("FUA", FED, federation=True),
+    (M, "POST /v1/federations/{federation_id}/report-forms"): Route(
+        "F", FED, federation=True, body=lambda w: {"kind": "annual", "indicators": ["members"], "deadline_days": 30}
+    ),
+    (M, "POST /v1/organizations/{organization_id}/statistics-reports"): Route(
+        "FU", ORG, parent="", body=lambda w: {"kind": "monthly", "period": "2026-10"}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/statistics-reports"): Route("FUA", ORG),
+    (M, "GET /v1/statistics-reports/{report_id}"): Route("FUA", REPORT),
+    (M, "PUT /v1/statistics-reports/{report_id}/manual-figures"): Route(
+        "FU", REPORT, parent="", body=lambda w: {"figures": {}}
+    ),
+    (M, "POST /v1/statistics-reports/{report_id}/refresh"): Route("FU", REPORT, parent=""),
+    (M, "POST /v1/statistics-reports/{report_id}/submission"): Route("FU", REPORT, parent="", last=True),
+    (M, "POST /v1/statistics-reports/{report_id}/return"): Route(
+        "", REPORT, parent="FU", body=lambda w: {"reason": "数据有误"}, last=True
+    ),
+    (M, "POST /v1/statistics-reports/{report_id}/acceptance"): Route("", REPORT, parent="FU", last=True),
+    (M, "POST /v1/statistics-reports/{report_id}/corrections"): Route("FU", REPORT, parent="", last=True),
+    (M, "GET /v1/organizations/{organization_id}/statistics-board"): Route(
+        "FUA", ORG, query=lambda w: {"kind": "monthly", "period": "2026-11"}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/statistics-rollup"): Route(
+        "FUA", ORG, query=lambda w: {"kind": "monthly", "period": "2026-11"}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/statistics-rollup/trace"): Route(
+        "FUA", ORG, query=lambda w: {"kind": "monthly", "period": "2026-11", "code": "members"}
+    ),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(

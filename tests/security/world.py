@@ -198,6 +198,15 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["hazard"] = inspection["hazards"][0]["id"]
+    # A statistics report of A for a past month, opened by its officer.
+    report = check(
+        await membership.post(
+            f"/v1/organizations/{w.a}/statistics-reports",
+            headers=officer_a,
+            json={"kind": "monthly", "period": "2026-11"},
+        )
+    )
+    w.ids["statistics_report"] = report["id"]
 
     # A rider in A, a migrant courier working for 甲公司 (which has a union): 会籍接转 can take him there.
     rider = check(

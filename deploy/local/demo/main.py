@@ -9,6 +9,7 @@ from demo.home import load_home, show_home
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
+from demo.statistics import load_statistics, show_statistics
 from demo.street import STREET, STREET_NAME, Street, load_street, show_street, today
 from demo.street_help import load_help, load_outside_help, show_help, show_outside_help
 from demo.street_rights import load_rights, show_rights
@@ -32,6 +33,7 @@ async def run() -> None:
             await load(api, schools)
         await open_activity_and_survey(api)
         await load_home(api)
+        await load_statistics(api, schools)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")
@@ -49,6 +51,7 @@ async def run() -> None:
             print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
         await show(api, schools)
         await show_home(api)
+        await show_statistics(api)
         await show_street(api)
         await show_workers(api, Street(api))
         await show_help(api, Street(api))

@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0013_home_certification"
-down_revision: str | tuple[str, ...] | None = "0011_safety_supervision"
+down_revision: str | tuple[str, ...] | None = "0012_statistics_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

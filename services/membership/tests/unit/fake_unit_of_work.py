@@ -18,6 +18,7 @@ from services.membership.tests.unit.fake_mobile_workers import (
     FakeWorkerCategories,
 )
 from services.membership.tests.unit.fake_safety import FakeSafetyInspections, FakeSafetyInspectors
+from services.membership.tests.unit.fake_statistics import FakeReportForms, FakeStatistics, FakeStatisticsReports
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
@@ -129,6 +130,9 @@ class FakeUnitOfWork(FakeOutbox):
     safety_inspections: FakeSafetyInspections = dataclasses.field(init=False)
     home_checklists: FakeHomeChecklists = dataclasses.field(default_factory=FakeHomeChecklists)
     home_assessments: FakeHomeAssessments = dataclasses.field(init=False)
+    report_forms: FakeReportForms = dataclasses.field(default_factory=FakeReportForms)
+    statistics_reports: FakeStatisticsReports = dataclasses.field(default_factory=FakeStatisticsReports)
+    statistics: FakeStatistics = dataclasses.field(default_factory=FakeStatistics)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)

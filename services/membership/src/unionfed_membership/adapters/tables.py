@@ -27,6 +27,7 @@ from unionfed_membership.adapters import (  # noqa: F401
     labour_contract_tables,
     mobile_worker_tables,
     safety_tables,
+    statistics_tables,
 )
 from unionfed_membership.adapters.metadata import metadata
 from unionfed_shared.business_time import DEFAULT_TIME_ZONE

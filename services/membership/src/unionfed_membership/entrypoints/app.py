@@ -12,11 +12,14 @@ from unionfed_membership.entrypoints import (
     mobile_workers_http,
     roster_http,
     safety_http,
+    statistics_http,
 )
 from unionfed_membership.entrypoints.http import router
+from unionfed_membership.service_layer import statistics_reports
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
 from unionfed_shared.contracts.registry import published_by
+from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
 
@@ -31,7 +34,12 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=MembershipUnitOfWork,
-        handlers={},
+        # The sections of statistics reports: welfare's, events' and finance's figures for a report.
+        handlers={
+            WelfareReportFiguresV1: statistics_reports.on_section,
+            EventsReportFiguresV1: statistics_reports.on_section,
+            FinanceReportFiguresV1: statistics_reports.on_section,
+        },
         routers=[
             router,
             roster_http.router,
@@ -42,6 +50,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             labour_contracts_http.router,
             safety_http.router,
             home_http.router,
+            statistics_http.router,
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -288,3 +288,47 @@ class ReviewHomeAssessment(Command):
     items: list[HomeReviewScore] = Field(min_length=1, max_length=200)
     comment: str = Field(default="", max_length=4000)
     awarded_on: Day = Field(description="the award's date (a business date, not after today)")
+
+
+if TYPE_CHECKING:
+    Figure = int
+    DeadlineDays = int
+else:
+    Figure = whole(ge=0, le=10**15)
+    DeadlineDays = whole(ge=0, le=366)
+
+
+class ManualIndicatorIn(Command):
+    code: str = Field(
+        min_length=2, max_length=40, description="lower-case letters, digits and _, e.g. `trainings_held`"
+    )
+    zh: str = Field(min_length=1, max_length=100)
+    en: str = Field(min_length=1, max_length=100)
+    unit: Literal["count", "fen"] = "count"
+
+
+class DefineReportForm(Command):
+    """A new version of the federation's form of this kind; reports already opened keep theirs."""
+
+    kind: Literal["monthly", "annual"]
+    indicators: list[str] = Field(max_length=100, description="standard indicator codes (the contract's catalogue)")
+    manual: list[ManualIndicatorIn] = Field(default_factory=list, max_length=50)
+    deadline_days: DeadlineDays = Field(description="due this many days after the period's last day")
+
+
+class OpenStatisticsReport(Command):
+    kind: Literal["monthly", "annual"]
+    period: str = Field(min_length=4, max_length=7, description="a month YYYY-MM (monthly) or a year YYYY (annual)")
+
+
+class ManualFigureIn(Command):
+    value: Figure = Field(description="a count, or fen for an amount")
+    note: str = Field(max_length=500, description="where the figure comes from")
+
+
+class FillStatisticsReport(Command):
+    figures: dict[str, ManualFigureIn] = Field(max_length=50, description="by manual indicator code")
+
+
+class ReturnStatisticsReport(Command):
+    reason: str = Field(min_length=1, max_length=1000)

@@ -17,6 +17,11 @@ from unionfed_membership.adapters.repository import (
 )
 from unionfed_membership.adapters.roster_queries import DuesStore, ReportQueries, RosterQueries
 from unionfed_membership.adapters.safety_repository import SafetyInspectionRepository, SafetyInspectorRepository
+from unionfed_membership.adapters.statistics_repository import (
+    ReportFormRepository,
+    StatisticsQueries,
+    StatisticsReportRepository,
+)
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -40,6 +45,9 @@ class MembershipUnitOfWork(UnitOfWork):
     safety_inspections: SafetyInspectionRepository
     home_checklists: HomeChecklistRepository
     home_assessments: HomeAssessmentRepository
+    report_forms: ReportFormRepository
+    statistics_reports: StatisticsReportRepository
+    statistics: StatisticsQueries
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -61,3 +69,6 @@ class MembershipUnitOfWork(UnitOfWork):
         self.safety_inspections = SafetyInspectionRepository(self.session)
         self.home_checklists = HomeChecklistRepository(self.session)
         self.home_assessments = HomeAssessmentRepository(self.session)
+        self.report_forms = ReportFormRepository(self.session)
+        self.statistics_reports = StatisticsReportRepository(self.session)
+        self.statistics = StatisticsQueries(self.session)
