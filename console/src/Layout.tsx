@@ -16,11 +16,13 @@ import {
   ShopOutlined,
   TeamOutlined,
   ToolOutlined,
+  FileTextOutlined,
   TrophyOutlined,
   WalletOutlined,
 } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
 import { SKILLS_READERS } from "./api/skillsRows";
+import { INFO_READERS } from "./api/infoRows";
 import { WORKER_READERS } from "./api/workersRows";
 import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
@@ -69,6 +71,7 @@ export function ConsoleLayout() {
     ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
+    ...(INFO_READERS.includes(claims.role) ? [{ key: "info", icon: <FileTextOutlined />, label: t.info.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),

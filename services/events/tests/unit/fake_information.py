@@ -49,8 +49,9 @@ class FakeInformation:
                 and wanted.year in (None, i.event_on.year)
             ),
             key=lambda i: (i.event_on, i.id),
+            reverse=True,
         )
-        return [i for i in found if after is None or (i.event_on, i.id) > after][:limit]
+        return [i for i in found if after is None or (i.event_on, i.id) < after][:limit]
 
     async def figures_under(self, root_id: str, year: int) -> list[UnionInfoFigures]:
         figures: dict[str, UnionInfoFigures] = {}

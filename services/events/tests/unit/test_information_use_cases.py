@@ -105,6 +105,11 @@ async def test_only_the_unions_own_officers_write_and_submit_and_only_the_level_
     assert top.value.code == "info_needs_upper_level"
     with pytest.raises(Forbidden):
         await information.write(uow, NO1_AUDITOR, "no1", text())
+    uow.unions.add_organization("no1-group", "union_group", "no1")
+    group = Principal("group-leader", Role.UNION_OFFICER, "no1-group", "county")
+    with pytest.raises(Invalid) as grouped:
+        await information.write(uow, group, "no1-group", text())
+    assert grouped.value.code == "info_needs_union"
     await information.publish_points_table(uow, ADMIN, "county", points(effective_from=dt.date(2026, 1, 1)))
     sent = await submitted(uow)
     with pytest.raises(Forbidden) as own:

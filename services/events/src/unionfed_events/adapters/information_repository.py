@@ -76,7 +76,7 @@ class InformationRepository:
         after: tuple[dt.date, uuid.UUID] | None,
         limit: int,
     ) -> list[InfoItem]:
-        """Up to ``limit`` items of ``root_id`` and the unions under it, by event date, after the
+        """Up to ``limit`` items of ``root_id`` and the unions under it, newest event first, after the
         (event_on, id) ``after``; drafts only of the viewer's own union."""
         query = (
             select(info_items)
@@ -98,9 +98,9 @@ class InformationRepository:
         if after is not None:
             query = query.where(
                 tuple_(info_items.c.event_on, info_items.c.id)
-                > tuple_(literal(after[0], info_items.c.event_on.type), literal(after[1], info_items.c.id.type))
+                < tuple_(literal(after[0], info_items.c.event_on.type), literal(after[1], info_items.c.id.type))
             )
-        query = query.order_by(info_items.c.event_on, info_items.c.id).limit(limit)
+        query = query.order_by(info_items.c.event_on.desc(), info_items.c.id.desc()).limit(limit)
         rows = list(await self._session.execute(query))
         adoptions = await self._adoptions_of([r.id for r in rows])
         return [_item_of(r, adoptions.get(r.id, ())) for r in rows]

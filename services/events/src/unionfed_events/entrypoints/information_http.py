@@ -122,7 +122,7 @@ async def list_info_items(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[InfoItemOut]:
-    """Items of the organization and the unions under it, by event date; a union's drafts only to
+    """Items of the organization and the unions under it, newest event first; a union's drafts only to
     itself. With `status=submitted` it is the level above's inbox. Pass the answer's `next_cursor`
     as `cursor` for the next page; null on the last."""
     wanted = InfoFilter(status=status_, category=category.value if category else None, year=year, organization_id=union)

@@ -22,6 +22,7 @@ from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 from unionfed_shared.paging import DEFAULT_LIMIT, cursor_refusal, decode_cursor, page_of
 
 READERS = (*OFFICERS, Role.AUDITOR)
+UNION_GROUP = "union_group"  # the directory's kind of a 工会小组
 EVERY_ITEM = InfoFilter()
 
 
@@ -41,6 +42,12 @@ async def write(
     principal.require_role(*OFFICERS)
     if principal.organization_id != union.id:
         raise _own_union_only()
+    if union.kind == UNION_GROUP:
+        raise Invalid(
+            "info_needs_union",
+            zh="信息由工会报送，工会小组的信息请交本单位工会报送",
+            en="items are written by a union; a union group's news goes through its union",
+        )
     if union.parent_id is None:
         raise Invalid(
             "info_needs_upper_level",
@@ -165,8 +172,8 @@ async def items_of(
     cursor: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> tuple[list[InfoItem], str | None]:
-    """A page of the items of the organization and the unions under it, by event date; a union's
-    drafts only to itself. The level above's inbox is this list with ``status=submitted``."""
+    """A page of the items of the organization and the unions under it, newest event first; a
+    union's drafts only to itself. The level above's inbox is this list with ``status=submitted``."""
     await organization_in_scope(uow, principal, organization_id)
     principal.require_role(*READERS)
     found = await uow.information.page_under(
