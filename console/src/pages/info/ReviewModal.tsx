@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { Button, DatePicker, Form, Input, Modal, Radio, Typography } from "antd";
+import { Button, DatePicker, Form, Input, Modal, Radio, Typography, type RadioGroupProps } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { call } from "../../api/client";
 import type { AdoptionLevel, InfoItem } from "../../api/infoRows";
@@ -10,6 +10,10 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
 export type Review = "adopt" | "decline";
+
+// antd's radio group is a plain div, where the form's aria-required is not allowed: given the
+// radiogroup role (antd passes it through, though its props do not declare it).
+const RADIOGROUP = { role: "radiogroup" } as unknown as RadioGroupProps;
 
 interface Values {
   level?: AdoptionLevel;
@@ -53,7 +57,7 @@ export function ReviewModal({ item, review, onClose, onDone }: { item: InfoItem;
           <>
             <Typography.Paragraph type="secondary">{s.adoptHint}</Typography.Paragraph>
             <Form.Item name="level" label={s.level} rules={[{ required: true, message: t.required }]}>
-              <Radio.Group data-testid="info-level" options={levels.map((l) => ({ value: l, label: s.levels[l] }))} />
+              <Radio.Group {...RADIOGROUP} data-testid="info-level" options={levels.map((l) => ({ value: l, label: s.levels[l] }))} />
             </Form.Item>
             <Form.Item name="adopted_on" label={s.adoptedOn} tooltip={t.todayIfBlank}>
               <DatePicker disabledDate={(d) => d.isAfter(today, "day") || (item.submitted_on !== null && d.isBefore(dayjs(item.submitted_on), "day"))} />
