@@ -18,11 +18,13 @@ import {
   ShopOutlined,
   TeamOutlined,
   ToolOutlined,
+  FileTextOutlined,
   TrophyOutlined,
   WalletOutlined,
 } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
 import { SKILLS_READERS } from "./api/skillsRows";
+import { INFO_READERS } from "./api/infoRows";
 import { WORKER_READERS } from "./api/workersRows";
 import { REPORT_READERS } from "./api/reportRows";
 import { SAFETY_READERS } from "./api/safetyRows";
@@ -74,6 +76,7 @@ export function ConsoleLayout() {
     ...(REPORT_READERS.includes(claims.role) ? [{ key: "reports", icon: <BarChartOutlined />, label: t.reports.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
+    ...(INFO_READERS.includes(claims.role) ? [{ key: "info", icon: <FileTextOutlined />, label: t.info.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(HOME_READERS.includes(claims.role) ? [{ key: "home", icon: <HomeOutlined />, label: t.home.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),

@@ -853,6 +853,48 @@ ROUTES: dict[tuple[str, str], Route] = {
     (EV, "POST /v1/improvements/{improvement_id}/implementation"): Route(
         "FU", lambda w: {"improvement_id": w["improvement_adopted"]}, last=True, body=lambda w: {}
     ),
+    # Information reporting (信息报送): A's officers write and submit; the level above (F) adopts or
+    # declines; a draft is seen only in A (F gets the answer of a missing item).
+    (EV, "POST /v1/organizations/{organization_id}/info-items"): Route(
+        "FU",
+        ORG,
+        parent="",
+        body=lambda w: {
+            "title": "Sports day",
+            "body": "The staff held a sports day.",
+            "category": "work_news",
+            "event_on": "2026-04-20",
+            "author": "Zhang",
+        },
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/info-items"): Route("FUA", ORG),
+    (EV, "GET /v1/organizations/{organization_id}/info-ranking"): Route("FUA", ORG),
+    (EV, "GET /v1/info-items/{item_id}"): Route("FUA", lambda w: {"item_id": w["info_submitted"]}),
+    (EV, "PUT /v1/info-items/{item_id}"): Route(
+        "FU",
+        lambda w: {"item_id": w["info_draft"]},
+        parent="",
+        body=lambda w: {
+            "title": "Sports day, rewritten",
+            "body": "The staff held a sports day.",
+            "category": "experience",
+            "event_on": "2026-04-20",
+            "author": "Zhang",
+        },
+    ),
+    (EV, "POST /v1/info-items/{item_id}/submission"): Route(
+        "FU", lambda w: {"item_id": w["info_draft"]}, parent="", last=True
+    ),
+    (EV, "POST /v1/info-items/{item_id}/adoptions"): Route(
+        "", lambda w: {"item_id": w["info_submitted"]}, parent="FU", last=True, body=lambda w: {"level": "county"}
+    ),
+    (EV, "POST /v1/info-items/{item_id}/declination"): Route(
+        "", lambda w: {"item_id": w["info_submitted2"]}, parent="FU", last=True, body=lambda w: {"reason": "late"}
+    ),
+    (EV, "POST /v1/federations/{federation_id}/info-points-tables"): Route(
+        "F", FED, federation=True, body=lambda w: {"county": 1, "city": 3, "province": 5}
+    ),
+    (EV, "GET /v1/federations/{federation_id}/info-points-tables"): Route("FUA", FED, federation=True, below="FUA"),
     (EV, "POST /v1/organizations/{organization_id}/job-placements"): Route(
         "FU", ORG, body=lambda w: {"employer": "A logistics firm", "people": 3, "members": 1}
     ),

@@ -570,6 +570,31 @@ async def seed(services: dict) -> World:
         )
     )
 
+    check(
+        await events.post(
+            f"/v1/federations/{w.fed}/info-points-tables",
+            headers=admin,
+            json={"effective_from": "2026-01-01", "county": 1, "city": 3, "province": 5},
+        )
+    )
+    for key in ("info_draft", "info_submitted", "info_submitted2"):
+        item = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/info-items",
+                headers=officer_a,
+                json={
+                    "title": f"Sports day {key}",
+                    "body": "The staff held a sports day.",
+                    "category": "work_news",
+                    "event_on": "2026-04-20",
+                    "author": "Zhang",
+                },
+            )
+        )
+        w.ids[key] = item["id"]
+        if key != "info_draft":
+            check(await events.post(f"/v1/info-items/{item['id']}/submission", headers=officer_a))
+
     # Finance.
     accepted = check(
         await finance.post(

@@ -6,6 +6,7 @@ from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
 from demo.home import load_home, show_home
+from demo.information import load_information
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
@@ -34,6 +35,7 @@ async def run() -> None:
         await open_activity_and_survey(api)
         await load_home(api)
         await load_statistics(api, schools)
+        await load_information(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")

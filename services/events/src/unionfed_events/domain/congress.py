@@ -32,6 +32,10 @@ NAMES_ZH = {
     "the proposal's title": "建议标题",
     "the proposal's content": "建议内容",
     "the department concerned": "涉及部门",
+    "an item's title": "信息标题",
+    "an item's body": "信息正文",
+    "an item's author": "撰稿人",
+    "the reason for declining": "不予采用的理由",
     "the decision note": "采纳意见",
     "the value note": "经济效益说明",
 }

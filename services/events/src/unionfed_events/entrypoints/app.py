@@ -8,6 +8,7 @@ from unionfed_events.entrypoints import (
     congress_http,
     congress_rollup_http,
     improvements_http,
+    information_http,
     me_http,
     skills_http,
 )
@@ -36,6 +37,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             congress_http.router,
             congress_rollup_http.router,
             improvements_http.router,
+            information_http.router,
             skills_http.router,
             me_http.router,
             dead_letters_router(),

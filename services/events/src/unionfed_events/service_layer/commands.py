@@ -17,6 +17,7 @@ from unionfed_events.domain.activities import check_deadline, check_end
 from unionfed_events.domain.activity_budget import check_one_prizes_line
 from unionfed_events.domain.congress import DEFAULT_MIN_SECONDERS, AnswerKind, Choice, PassRule
 from unionfed_events.domain.improvements import MOST_PROPOSERS, ImprovementKind
+from unionfed_events.domain.information import BODY_LIMIT, MOST_POINTS, TITLE_LIMIT, AdoptionLevel, InfoCategory
 from unionfed_events.domain.nominations import Award
 from unionfed_events.domain.skills import MOST_PEOPLE
 from unionfed_events.domain.surveys import QuestionKind
@@ -239,6 +240,43 @@ class DecideImprovement(Command):
 class ImplementImprovement(Command):
     implemented_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
     value: ValueFigure | None = None
+
+
+# --- information reporting (信息报送) ---
+
+if TYPE_CHECKING:
+    Points = int
+else:
+    Points = whole(ge=0, le=MOST_POINTS)
+
+
+class WriteInfoItem(Command):
+    """An information item's text: a draft written, or rewritten while it is a draft (or declined)."""
+
+    title: str = Field(min_length=1, max_length=TITLE_LIMIT)
+    body: str = Field(min_length=1, max_length=BODY_LIMIT, description="Plain text, no markup")
+    category: InfoCategory
+    event_on: Day = Field(description="When what it reports happened")
+    author: str = Field(min_length=1, max_length=50, description="Who wrote it (撰稿人)")
+
+
+class AdoptInfoItem(Command):
+    level: AdoptionLevel
+    adopted_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+
+
+class DeclineInfoItem(Command):
+    reason: Note
+
+
+class PublishPointsTable(Command):
+    """The points an adoption earns at each level, from ``effective_from`` on."""
+
+    effective_from: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    county: Points
+    city: Points
+    province: Points
+    note: str = Field(default="", max_length=500)
 
 
 # An answer: an option number, a list of option numbers, a rating, a text, or null (skipped).

@@ -3,6 +3,7 @@ from unionfed_events.adapters.award_repository import AwardRepository, TeamRepos
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
 from unionfed_events.adapters.improvement_repository import ImprovementRepository
+from unionfed_events.adapters.information_repository import InformationRepository
 from unionfed_events.adapters.job_placement_repository import JobPlacementRepository
 from unionfed_events.adapters.member_inbox import MemberInbox
 from unionfed_events.adapters.motion_repository import MotionRepository
@@ -38,6 +39,8 @@ class EventsUnitOfWork(UnitOfWork):
     # Skills and jobs: the training and contests held (read from the activities) and job placements
     skills: SkillsQueries
     job_placements: JobPlacementRepository
+    # Information reporting (信息报送): items, their adoptions and the points tables
+    information: InformationRepository
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -57,3 +60,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.improvements = ImprovementRepository(self.session)
         self.skills = SkillsQueries(self.session)
         self.job_placements = JobPlacementRepository(self.session)
+        self.information = InformationRepository(self.session)
