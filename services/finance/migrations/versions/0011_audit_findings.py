@@ -50,7 +50,13 @@ def upgrade() -> None:
     op.create_index("ix_audit_records_finding", "audit_records", ["finding_id", "sequence"])
     op.create_index("ix_audit_records_posting", "audit_records", ["posting_id"])
     op.create_index("ix_audit_records_federation", "audit_records", ["federation_id", "ledger_id", "sequence"])
+    # Append-only, as the ledger's entries (0002_ledger_rules): a finding changes by a new record.
+    op.execute(
+        "CREATE TRIGGER audit_records_immutable BEFORE UPDATE OR DELETE ON audit_records"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_ledger_rewrite()"
+    )
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER audit_records_immutable ON audit_records")
     op.drop_table("audit_records")
