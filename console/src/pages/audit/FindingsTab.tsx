@@ -19,7 +19,7 @@ import { RecordFinding } from "./RecordFinding";
 
 const enc = encodeURIComponent;
 const STATE_COLOURS: Record<FindingState, string> = { open: "#a8071a", answered: "#ad4e00", closed: "#237804" };
-const SEVERITY_COLOURS: Record<Severity, string> = { minor: "default", major: "orange", serious: "red" };
+const SEVERITY_COLOURS: Record<Severity, string> = { minor: "default", major: "#ad4e00", serious: "#a8071a" };
 
 interface Search {
   state?: FindingState;
