@@ -865,8 +865,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     (FI, "GET /v1/audit-findings/{finding_id}"): Route("FUWA", lambda w: {"finding_id": w["finding"]}),
     (FI, "GET /v1/postings/{posting_id}/audit-findings"): Route("FUWA", lambda w: {"posting_id": w["posting"]}),
     # Allowed callers after the first get 409 (answered already): let in, refused by the finding's state.
+    # The ledger's own officers answer; above it, the federation's administrators.
     (FI, "POST /v1/audit-findings/{finding_id}/answer"): Route(
-        "FU", lambda w: {"finding_id": w["finding"]}, body=lambda w: {"answer": "matrix answer"}
+        "FU", lambda w: {"finding_id": w["finding"]}, parent="F", body=lambda w: {"answer": "matrix answer"}
     ),
     (FI, "POST /v1/audit-findings/{finding_id}/close"): Route(
         "A", lambda w: {"finding_id": w["finding"]}, auditor_writes=True, body=lambda w: {}, last=True

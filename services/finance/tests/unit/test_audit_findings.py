@@ -72,6 +72,10 @@ async def test_only_auditors_record_close_and_reopen_and_only_treasurers_answer(
     for someone in (SCHOOL_AUDITOR, COUNTY_AUDITOR, WELFARE):
         with pytest.raises(Forbidden):
             await audit_findings.answer_finding(uow, someone, found.id, AnswerFinding(answer="x"))
+    county_officer = Principal("county-officer", Role.UNION_OFFICER, "county", "county")
+    with pytest.raises(Forbidden) as not_theirs:  # the county's officers keep the county's books, not the school's
+        await audit_findings.answer_finding(uow, county_officer, found.id, AnswerFinding(answer="x"))
+    assert not_theirs.value.code == "not_the_ledgers_treasurer"
     await audit_findings.answer_finding(uow, ADMIN, found.id, AnswerFinding(answer="县总工会代为答复"))
     for someone in (TREASURER, ADMIN):
         with pytest.raises(Forbidden):

@@ -23,7 +23,7 @@ from unionfed_finance.service_layer.commands import (
 from unionfed_finance.service_layer.permissions import BOOK_READERS, TREASURERS
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Conflict, Invalid, NotFound
+from unionfed_shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 AUDITORS = (Role.AUDITOR,)
 
@@ -137,6 +137,13 @@ async def _after(uow, finding: Finding, principal: Principal, head, kind: str, t
 
 async def answer_finding(uow, principal: Principal, finding_id: uuid.UUID, command: AnswerFinding) -> Finding:
     finding, head = await _finding_to_change(uow, principal, finding_id, *TREASURERS)
+    if principal.role is Role.UNION_OFFICER and principal.organization_id != finding.ledger_id:
+        # The ledger's own officers answer for it; above it, the federation's administrators.
+        raise Forbidden(
+            "not_the_ledgers_treasurer",
+            zh="只有该账簿所属工会的干部或联合会管理员可以答复此审计意见",
+            en="only the ledger's own union officers or the federation's administrators answer this finding",
+        )
     rules.require_answerable(finding)
     text = rules.require_text(command.answer, "answer_text_missing", zh="请填写答复内容", en="the answer says nothing")
     return await _after(uow, finding, principal, head, "finding_answered", text)
