@@ -153,7 +153,7 @@ export function FindingsTab({ org }: { org: string }) {
             key: "actions",
             render: (_, f) => (
               <Space>
-                {treasurer && f.state === "open" && (
+                {treasurer && f.state === "open" && (claims.role === "federation_admin" || claims.org === f.ledger_id) && (
                   <Button size="small" data-testid="answer-finding" onClick={() => setActing({ finding: f, kind: "answer" })}>
                     {a.answerIt}
                   </Button>
