@@ -51,7 +51,8 @@ export function SignOffTab({ org }: { org: string }) {
             onValuesChange={() => sign.reset()}
             onFinish={(v) => sign.mutate({ term: v.term, opinion: v.opinion.trim() })}
           >
-            <Form.Item name="term" label={a.term} rules={[{ required: true, message: t.required }]}>
+            {/* Always chosen (a term is preset and cannot be cleared); a required rule would put aria-required on the select's box. */}
+            <Form.Item name="term" label={a.term}>
               <Select style={{ width: 160 }} options={terms().map((term) => ({ value: term, label: a.termLabel(term) }))} />
             </Form.Item>
             <Form.Item name="opinion" label={a.opinion} rules={[{ required: true, whitespace: true, message: t.required }]}>
