@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Button, Card, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from "antd";
+import { Button, Card, Form, Input, Space, Table, Tag, Tooltip, Typography } from "antd";
 import dayjs from "dayjs";
 import { call } from "../../api/client";
 import { useRequestKeys } from "../../api/members";
 import { FINDING_RECORDERS, type SignOff } from "../../api/auditRows";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
@@ -51,9 +52,8 @@ export function SignOffTab({ org }: { org: string }) {
             onValuesChange={() => sign.reset()}
             onFinish={(v) => sign.mutate({ term: v.term, opinion: v.opinion.trim() })}
           >
-            {/* Always chosen (a term is preset and cannot be cleared); a required rule would put aria-required on the select's box. */}
-            <Form.Item name="term" label={a.term}>
-              <Select style={{ width: 160 }} options={terms().map((term) => ({ value: term, label: a.termLabel(term) }))} />
+            <Form.Item name="term" label={a.term} rules={[{ required: true, message: t.required }]}>
+              <FormSelect style={{ width: 160 }} options={terms().map((term) => ({ value: term, label: a.termLabel(term) }))} />
             </Form.Item>
             <Form.Item name="opinion" label={a.opinion} rules={[{ required: true, whitespace: true, message: t.required }]}>
               <Input.TextArea rows={4} maxLength={2000} data-testid="sign-off-opinion" />
