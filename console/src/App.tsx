@@ -106,7 +106,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route index element={<Lazy><Dashboard /></Lazy>} />
             <Route path="finance/entries/:postingId" element={<Lazy><EntryPage /></Lazy>} />
             <Route path="finance/:tab?" element={<Lazy><FinanceDesk /></Lazy>} />
-            <Route path="audit" element={<Lazy><AuditDesk /></Lazy>} />
+            <Route path="audit/:tab?" element={<Lazy><AuditDesk /></Lazy>} />
             <Route path="accounts" element={<Lazy><AccountsPage /></Lazy>} />
             <Route path="dead-letters" element={<Lazy><DeadLettersPage /></Lazy>} />
             <Route path="welfare/:tab?/:id?" element={<Lazy><WelfareDesk /></Lazy>} />

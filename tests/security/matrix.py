@@ -15,7 +15,11 @@ Generated rules, applied to every route unless the route says otherwise:
   * sibling, child and foreign callers are refused with exactly the answer the same caller gets
     for a resource or organization that does not exist (no existence oracle);
   * ``parent`` allows what ``own`` allows (the tree rule);
-  * the auditor never writes (POST/PUT/PATCH/DELETE), whatever the route says;
+  * the audit committee (经审, A) reads everything in its scope and writes nothing but its own
+    findings: on a read (GET) it is allowed wherever any other role is allowed in that scope,
+    whatever the route's letters say; on a write (POST/PUT/PATCH/DELETE) it is refused, whatever
+    the route says, unless the route is one of its findings' (``auditor_writes``), where the
+    route's letters decide. A new route falls under both halves by its method alone;
   * hardship details reach only welfare officers, union officers and auditors in scope;
   * a self-service route (``me``, under ``/v1/me``) serves the calling member's own data: it lets
     in a member token naming a member (the matrix's members: a1 acting for A, b1 acting for B) in
@@ -54,25 +58,29 @@ class Route:
     notes: str = ""
     extra: dict = field(default_factory=dict)
     me: tuple[str, ...] | None = None  # a self-service route: the scopes whose member it lets in
+    auditor_writes: bool = False  # the audit committee's own findings: A writes here as ``allow`` says
 
     def expected(self, method: str, role: str, scope: str) -> bool:
         """True when ``role`` acting for ``scope`` is allowed."""
         letter = next(k for k, v in ROLE_LETTERS.items() if v == role)
         if self.me is not None:
             return letter == "M" and scope in self.me
-        if letter == "A" and method in WRITES:
+        if letter == "A" and method in WRITES and not self.auditor_writes:
             return False
-        if self.federation:
-            allowed = {"parent": self.allow, "own": self.below, "sibling": self.below, "child": self.below}.get(
-                scope, ""
-            )
-        else:
-            allowed = {
-                "own": self.allow,
-                "parent": self.allow if self.parent is None else self.parent,
-                "child": self.child or "",
-            }.get(scope, "")
+        allowed = self.allowed_in(scope)
+        if letter == "A" and method not in WRITES:
+            return bool(allowed)  # the auditor reads whatever anyone reads in its scope
         return letter in allowed
+
+    def allowed_in(self, scope: str) -> str:
+        """The route's letters for ``scope``, before the auditor's rule."""
+        if self.federation:
+            return {"parent": self.allow, "own": self.below, "sibling": self.below, "child": self.below}.get(scope, "")
+        return {
+            "own": self.allow,
+            "parent": self.allow if self.parent is None else self.parent,
+            "child": self.child or "",
+        }.get(scope, "")
 
     def hidden_scopes(self) -> tuple[str, ...]:
         if self.federation:
@@ -965,6 +973,44 @@ ROUTES: dict[tuple[str, str], Route] = {
     (FI, "GET /v1/postings/{posting_id}/trace"): Route("FA", lambda w: {"posting_id": w["posting"]}),
     (FI, "GET /v1/organizations/{organization_id}/ledger/consolidated"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
+    # The audit committee (经审): its findings on A's books, the treasurers' answers, its sign-off of a
+    # term. Only the auditor records, closes, re-opens and signs off; only the treasurers answer.
+    (FI, "POST /v1/organizations/{organization_id}/audit-findings"): Route(
+        "A",
+        ORG,
+        auditor_writes=True,
+        body=lambda w: {
+            "subject_kind": "statement",
+            "period_start": "2026-01-01",
+            "period_end": "2026-06-30",
+            "severity": "minor",
+            "text": "matrix finding",
+        },
+    ),
+    (FI, "GET /v1/organizations/{organization_id}/audit-findings"): Route("FUWA", ORG),
+    (FI, "GET /v1/organizations/{organization_id}/audit-findings/chain"): Route("FUWA", ORG),
+    (FI, "GET /v1/audit-findings/{finding_id}"): Route("FUWA", lambda w: {"finding_id": w["finding"]}),
+    (FI, "GET /v1/postings/{posting_id}/audit-findings"): Route("FUWA", lambda w: {"posting_id": w["posting"]}),
+    # Allowed callers after the first get 409 (answered already): let in, refused by the finding's state.
+    # The ledger's own officers answer; above it, the federation's administrators.
+    (FI, "POST /v1/audit-findings/{finding_id}/answer"): Route(
+        "FU", lambda w: {"finding_id": w["finding"]}, parent="F", body=lambda w: {"answer": "matrix answer"}
+    ),
+    (FI, "POST /v1/audit-findings/{finding_id}/close"): Route(
+        "A", lambda w: {"finding_id": w["finding"]}, auditor_writes=True, body=lambda w: {}, last=True
+    ),
+    (FI, "POST /v1/audit-findings/{finding_id}/reopen"): Route(
+        "A",
+        lambda w: {"finding_id": w["finding"]},
+        auditor_writes=True,
+        body=lambda w: {"reason": "matrix reason"},
+        last=True,
+    ),
+    (FI, "POST /v1/organizations/{organization_id}/audit-signoffs"): Route(
+        "A", ORG, auditor_writes=True, body=lambda w: {"term": "2026-H1", "opinion": "matrix opinion"}
+    ),
+    (FI, "GET /v1/organizations/{organization_id}/audit-signoffs"): Route("FUWA", ORG),
+    (FI, "GET /v1/audit-signoffs/{sign_off_id}"): Route("FUWA", lambda w: {"sign_off_id": w["sign_off"]}),
     # The audit log of state-changing calls, in every service.
     (M, "GET /v1/organizations/{organization_id}/audit-log"): Route("FA", ORG),
     (WF, "GET /v1/organizations/{organization_id}/audit-log"): Route("FA", ORG),
@@ -1009,7 +1055,8 @@ OTHER_ENTERPRISE = lambda w: {"enterprise_id": w["enterprise_without_union"]}  #
 # (service, "METHOD /path", what) -> UnionRead. 甲's union's officers (and an administrator acting
 # for it) read 甲's contracts, per enterprise and as their union's list, and nothing else of F's
 # register: not another enterprise's contracts, not the register's lists, not 甲's record; they
-# write nothing there. Its members, welfare officers and auditors are refused 甲's contracts.
+# write nothing there. Its auditor reads what they read (the matrix's rule for the auditor); its members
+# and welfare officers are refused 甲's contracts.
 ENTERPRISE_UNION_READS: dict[tuple[str, str, str], UnionRead] = {
     (M, "GET /v1/enterprises/{enterprise_id}/collective-contracts", "甲's"): UnionRead(ENTERPRISE, "FU"),
     (M, "GET /v1/organizations/{organization_id}/collective-contracts", "its union's"): UnionRead(OWN_UNION, "FU"),

@@ -299,8 +299,14 @@ def test_refusals_have_one_shape_and_nothing_fails(matrix):
     )
 
 
-def test_auditors_never_write_and_refused_calls_change_nothing(matrix):
-    writes = [c for c in matrix.cases if c.role is Role.AUDITOR and c.method in WRITES]
+def test_auditors_write_nothing_but_their_findings_and_refused_calls_change_nothing(matrix):
+    writes = [
+        c
+        for c in matrix.cases
+        if c.role is Role.AUDITOR
+        and c.method in WRITES
+        and not ROUTES[(c.service, f"{c.method} {c.path}")].auditor_writes  # its own findings
+    ]
     assert writes and not [c for c in writes if c.allowed], matrix.report("unexpectedly allowed")
     changed = {
         name: sorted(t for t in before if before[t] != after.get(t))
@@ -308,6 +314,33 @@ def test_auditors_never_write_and_refused_calls_change_nothing(matrix):
         if before != after
     }
     assert not changed, f"refused calls changed these tables: {changed}"
+
+
+def test_the_auditor_reads_everything_in_its_scope_and_writes_only_its_findings(matrix):
+    """The audit committee (经审): every read another role may make in a scope, the auditor made there
+    too; every write it was refused, but on the routes of its own findings."""
+    by_route = collections.defaultdict(dict)
+    for c in matrix.cases:
+        by_route[(c.service, c.method, c.path, c.scope)][c.role] = c
+    problems = []
+    for (service, method, path, scope), cases in by_route.items():
+        auditor = cases[Role.AUDITOR]
+        spec = ROUTES[(service, f"{method} {path}")]
+        label = f"{service} {method} {path} for {scope}: {auditor.answer.status if auditor.answer else '?'}"
+        if method in WRITES:
+            if auditor.allowed and not spec.auditor_writes:
+                problems.append(f"the auditor wrote: {label}")
+        elif (
+            spec.me is None
+            and not auditor.allowed
+            and any(c.allowed for r, c in cases.items() if r is not Role.AUDITOR)
+        ):
+            problems.append(f"the auditor may not read what others read: {label}")
+    assert not problems, "\n".join(problems)
+    findings = [
+        c for c in matrix.cases if c.role is Role.AUDITOR and ROUTES[(c.service, f"{c.method} {c.path}")].auditor_writes
+    ]
+    assert findings and all(c.allowed for c in findings if c.scope in ("own", "parent"))
 
 
 def test_hardship_details_only_to_welfare_union_officers_and_auditors(matrix):
@@ -379,17 +412,20 @@ async def _as_enterprise_union(services, world, key, role: Role, target: str) ->
 
 
 async def test_an_enterprises_union_reads_its_enterprises_contracts_and_nothing_else_of_the_register(services, world):
-    """Each role acting for E, the union founded in F's enterprise 甲, on the rows of ENTERPRISE_UNION_READS;
-    a hidden refusal is exactly the answer for a thing that does not exist."""
+    """Each role acting for E, the union founded in F's enterprise 甲, on the rows of ENTERPRISE_UNION_READS
+    (its auditor reads what its officers read); a hidden refusal is exactly the answer for a thing that does not exist."""
     problems = []
     for key, spec in ENTERPRISE_UNION_READS.items():
         [(target_name, real)] = spec.params(world).items()
+        method = key[1].split(" ", 1)[0]
         for letter, role in ROLE_LETTERS.items():
             answer = await _as_enterprise_union(services, world, key, Role(role), str(real))
             label = f"{key[1]} ({key[2]}) as {role} for E: {answer.status} {answer.body[:160]}"
             if answer.status == 401 or answer.status >= 500:
                 problems.append(f"unexpected status: {label}")
-            if answer.refused == (letter in spec.allow) or (letter in spec.allow and answer.status != 200):
+            # The audit committee reads whatever the union's other roles read (it writes nothing).
+            allowed = letter in spec.allow or (letter == "A" and bool(spec.allow) and method not in WRITES)
+            if answer.refused == allowed or (allowed and answer.status != 200):
                 problems.append(f"{'refused' if answer.refused else 'allowed'}: {label}")
             if spec.hidden:
                 unknown = await _as_enterprise_union(services, world, key, Role(role), ghost(target_name))

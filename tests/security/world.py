@@ -616,5 +616,23 @@ async def seed(services: dict) -> World:
     postings = check(await finance.get(f"/v1/organizations/{w.a}/ledger/postings", headers=officer_a))["items"]
     assert postings, "A has no postings after the seed"
     w.ids["posting"] = postings[-1]["id"]
+    # The county's audit committee: a finding on A's entry and a sign-off of A's first half year.
+    county_auditor = bearer(Role.AUDITOR, w.fed, w.fed, "auditor-county")
+    finding = check(
+        await finance.post(
+            f"/v1/organizations/{w.a}/audit-findings",
+            headers=county_auditor,
+            json={"subject_kind": "entry", "posting_id": w["posting"], "severity": "major", "text": "no receipt"},
+        )
+    )
+    w.ids["finding"] = finding["id"]
+    sign_off = check(
+        await finance.post(
+            f"/v1/organizations/{w.a}/audit-signoffs",
+            headers=county_auditor,
+            json={"term": "2026-H1", "opinion": "books agree with the vouchers"},
+        )
+    )
+    w.ids["sign_off"] = sign_off["id"]
     w.pump = pump
     return w

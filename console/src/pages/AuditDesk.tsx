@@ -1,8 +1,9 @@
 import { useQuery, keepPreviousData } from "@tanstack/react-query";
 import { UploadOutlined } from "@ant-design/icons";
-import { Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tag, Tooltip, Typography, Upload } from "antd";
+import { Alert, Button, Card, DatePicker, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Tooltip, Typography, Upload } from "antd";
 import dayjs, { type Dayjs } from "dayjs";
 import { useState } from "react";
+import { useNavigate, useParams } from "react-router-dom";
 import { call, download, type Service } from "../api/client";
 import type { components } from "../api/finance";
 import { ProblemAlert } from "../components/ProblemAlert";
@@ -12,6 +13,8 @@ import { useSession } from "../session";
 import { useOrg } from "../scope";
 import { useConsolidated } from "./finance/ConsolidatedTab";
 import { yuan } from "../money";
+import { FindingsTab } from "./audit/FindingsTab";
+import { SignOffTab } from "./audit/SignOffTab";
 
 type AuditPage = components["schemas"]["Page_AuditEntry_"];
 type AuditEntry = components["schemas"]["AuditEntry"];
@@ -30,16 +33,35 @@ export default function AuditDesk() {
   const { claims } = useSession();
   // Officers open the desk for the audit pack; the chain checks are the review group's and the federation's.
   const checks = CHAIN_AUDITORS.includes(claims.role);
+  const { tab = "checks" } = useParams();
+  const navigate = useNavigate();
+  const a = t.auditCommittee;
   return (
     <div data-testid="audit-desk">
       <Typography.Title level={2}>{t.audit}</Typography.Title>
-      <Space direction="vertical" size="large" style={{ width: "100%" }}>
-        {checks && <Chains org={org} />}
-        {checks && <VerifyHead />}
-        {checks && <Reconcile />}
-        <AuditPack org={org} />
-        <AuditLog org={org} />
-      </Space>
+      <Tabs
+        activeKey={tab}
+        destroyInactiveTabPane
+        onChange={(key) => navigate(`/o/${encodeURIComponent(org)}/audit/${key}`)}
+        items={[
+          {
+            key: "checks",
+            label: a.checksTab,
+            children: (
+              <Space direction="vertical" size="large" style={{ width: "100%" }}>
+                {checks && <Chains org={org} />}
+                {checks && <VerifyHead />}
+                {checks && <Reconcile />}
+                <AuditPack org={org} />
+                <AuditLog org={org} />
+              </Space>
+            ),
+          },
+          // 经审: the audit committee's findings, the treasurers' answers, its sign-off of a term.
+          { key: "findings", label: a.findingsTab, children: <FindingsTab org={org} /> },
+          { key: "sign-off", label: a.signOffTab, children: <SignOffTab org={org} /> },
+        ]}
+      />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { components } from "../../api/finance";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { MoneyCommandStatus, type Accepted } from "../../components/MoneyCommand";
 import { ReverseEntry } from "../../components/ReverseEntry";
+import { EntryFindings } from "../audit/EntryFindings";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
@@ -146,6 +147,7 @@ export default function EntryPage() {
             }))}
           />
         </Card>
+        <EntryFindings postingId={posting.id} ledger={posting.organization_id} />
         {!trace.data.reversed_by &&
           (reversal ? <MoneyCommandStatus accepted={reversal} /> : <ReverseEntry postingId={posting.id} onAccepted={setReversal} />)}
       </Space>

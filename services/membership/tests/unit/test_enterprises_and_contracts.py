@@ -10,6 +10,7 @@ import pytest
 from services.membership.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_membership.domain.collective_contracts import (
     UNION_OFFICERS,
+    UNION_READERS,
     CollectiveContract,
     ContractFilter,
     Rate,
@@ -319,7 +320,7 @@ def test_a_contracts_state_on_a_day_follows_its_term_and_its_renewal():
     assert [renewed.in_force_on(d) for d in (dt.date(2026, 11, 30), dt.date(2026, 12, 1))] == [True, False]
 
 
-def test_contract_readers_are_the_registers_readers_and_the_enterprises_own_union_officers():
+def test_contract_readers_are_the_registers_readers_and_the_enterprises_own_union_officers_and_auditor():
     company = Enterprise.register("street", "甲公司", HUAWEI, 40).union_founded("jia-union", dt.date(2025, 6, 1), TODAY)
     path = ["county", "street"]
     for organization in ("county", "street"):  # the registering federation and those above it
@@ -327,7 +328,7 @@ def test_contract_readers_are_the_registers_readers_and_the_enterprises_own_unio
             REGISTER_READERS
         )
     officer = Principal("chair-jia", Role.UNION_OFFICER, "jia-union", "county")
-    assert contract_readers(officer, company, path) == UNION_OFFICERS
+    assert contract_readers(officer, company, path) == UNION_READERS == (*UNION_OFFICERS, Role.AUDITOR)
     assert Role.UNION_OFFICER in UNION_OFFICERS and Role.UNION_OFFICER not in REGISTER_READERS
     assert Role.MEMBER not in UNION_OFFICERS and Role.AUDITOR not in UNION_OFFICERS
     # Out of reach: a group under the union, another enterprise's union, another federation, the platform.

@@ -231,3 +231,42 @@ fund_requests = Table(
     CheckConstraint("amount_fen > 0", name="ck_fund_requests_amount"),
     CheckConstraint("status IN ('submitted', 'approved', 'refused')", name="ck_fund_requests_status"),
 )
+
+# The audit committee's (经审) log: findings, answers, closings, re-openings and term sign-offs,
+# one hash chain per ledger (domain/audit_findings.py says what each hash covers). Append-only:
+# a finding's state is the fold of its records.
+audit_records = Table(
+    "audit_records",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("ledger_id", Text, ForeignKey("ledgers.organization_id"), nullable=False),
+    Column("federation_id", Text, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("finding_id", Uuid),
+    Column("subject_kind", Text),
+    Column("posting_id", Uuid),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("report_kind", Text),
+    Column("report_ref", Text),
+    Column("severity", Text),
+    Column("text", Text),
+    Column("term", Text),
+    Column("head_sequence", BigInteger),
+    Column("head_hash", Text),
+    Column("open_findings", Text),
+    Column("actor", Text, nullable=False),
+    Column("actor_role", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("previous_hash", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+    UniqueConstraint("ledger_id", "sequence", name="uq_audit_records_sequence"),
+    CheckConstraint(
+        "kind IN ('finding_recorded', 'finding_answered', 'finding_closed', 'finding_reopened', 'term_signed_off')",
+        name="ck_audit_records_kind",
+    ),
+    Index("ix_audit_records_finding", "finding_id", "sequence"),
+    Index("ix_audit_records_posting", "posting_id"),
+    Index("ix_audit_records_federation", "federation_id", "ledger_id", "sequence"),
+)

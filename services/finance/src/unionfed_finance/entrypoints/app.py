@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
-from unionfed_finance.entrypoints import audit_http, money_http, public_http, reports_http
+from unionfed_finance.entrypoints import audit_findings_http, audit_http, money_http, public_http, reports_http
 from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -30,6 +30,7 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             money_http.router,
             reports_http.router,
             audit_http.router,
+            audit_findings_http.router,
             public_http.router,
             tables.directory.router("finance"),
             dead_letters_router(),

@@ -1,4 +1,5 @@
-"""``unionfed finance verify-chain | export-head | public-key | reconcile``: the auditor's (经审) commands.
+"""``unionfed finance verify-chain | export-head | public-key | reconcile | verify-audit-records``: the
+auditor's (经审) commands.
 
 ``register(group)`` adds them to the finance command group. Each exits non-zero when what it
 checks does not hold, so a scheduled job or CI step fails loudly.
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from unionfed_finance.adapters.audit_repository import AuditRepository
 from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.signed_head import (
@@ -153,7 +155,33 @@ def reconcile_command() -> None:
         raise SystemExit(1)
 
 
+@click.command("verify-audit-records")
+@click.option("--ledger", "ledgers", multiple=True, help="A ledger whose audit chain to verify (repeatable).")
+@click.option("--federation", help="Every ledger of this federation with audit records.")
+def verify_audit_records_command(ledgers: tuple[str, ...], federation: str | None) -> None:
+    """Re-verify the audit committee's chains (findings, answers, sign-offs); exit 1 when one breaks."""
+    if not ledgers and not federation:
+        raise click.UsageError("name --ledger or --federation")
+
+    async def work(session, _settings):
+        repository = AuditRepository(session)
+        names = list(ledgers) + (await repository.federation_ledgers(federation) if federation else [])
+        return [await repository.verify(name) for name in names]
+
+    checks = _in_session(work)
+    for check in checks:
+        click.echo(str(check))
+    if not all(check.ok for check in checks):
+        raise SystemExit(1)
+
+
 def register(cli_group: click.Group) -> None:
     """Attach the audit commands to ``unionfed finance``."""
-    for command in (verify_chain_command, export_head_command, public_key_command, reconcile_command):
+    for command in (
+        verify_chain_command,
+        export_head_command,
+        public_key_command,
+        reconcile_command,
+        verify_audit_records_command,
+    ):
         cli_group.add_command(command)

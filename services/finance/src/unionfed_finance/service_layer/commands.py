@@ -1,6 +1,7 @@
 """What treasurers and the federation ask of finance: the request bodies of its money commands."""
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -75,3 +76,35 @@ class SetBudget(Command):
 
 class SetFundPolicy(Command):
     employer_funds_remit_per_mille: whole(ge=0, le=1000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
+
+
+# The audit committee (经审): its findings, the treasurers' answers and its sign-off of a term.
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class RecordFinding(Command):
+    subject_kind: Literal["entry", "statement", "report"]
+    posting_id: uuid.UUID | None = None  # an entry
+    period_start: dt.date | None = None  # a statement's period, or a report's
+    period_end: dt.date | None = None
+    report_kind: Annotated[str, Field(min_length=1, max_length=60)] | None = None  # a report: its kind …
+    report_ref: Annotated[str, Field(min_length=1, max_length=120)] | None = None  # … and its id
+    severity: Literal["minor", "major", "serious"]
+    text: LongText
+
+
+class AnswerFinding(Command):
+    answer: LongText
+
+
+class CloseFinding(Command):
+    note: LongText | None = None
+
+
+class ReopenFinding(Command):
+    reason: LongText
+
+
+class SignOffTerm(Command):
+    term: Annotated[str, Field(pattern=r"^\d{4}(-(H1|H2|Q[1-4]))?$", examples=["2026-H1", "2026"])]
+    opinion: LongText

@@ -1,3 +1,4 @@
+from unionfed_finance.adapters.audit_repository import AuditRepository
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
@@ -17,6 +18,7 @@ class FinanceUnitOfWork(UnitOfWork):
     fund_policies: FundPolicyRepository
     fund_requests: FundRequestRepository
     directory: DirectoryReader
+    audit: AuditRepository
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -28,6 +30,7 @@ class FinanceUnitOfWork(UnitOfWork):
         self.fund_policies = FundPolicyRepository(self.session)
         self.fund_requests = FundRequestRepository(self.session)
         self.directory = directory.on(self.session)
+        self.audit = AuditRepository(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 
     async def flush(self) -> None:

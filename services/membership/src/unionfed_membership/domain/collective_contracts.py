@@ -25,6 +25,8 @@ CONTRACT_STATES: tuple[ContractState, ...] = get_args(ContractState)
 # for their union elsewhere (service_layer/permissions.py OFFICERS); the rest of the register stays
 # with the registering federation's REGISTER_READERS.
 UNION_OFFICERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER)
+# … and its audit committee (经审) reads whatever its union's officers read (it writes nothing there).
+UNION_READERS = (*UNION_OFFICERS, Role.AUDITOR)
 
 
 @dataclass(frozen=True)
@@ -195,13 +197,13 @@ def contract_readers(
     None when they are outside the caller's scope (answered as missing).
 
     The subtree of the federation registering the enterprise reaches them, for its REGISTER_READERS.
-    So does the union founded in the enterprise, for its UNION_OFFICERS, acting for the union itself:
+    So does the union founded in the enterprise, for its UNION_READERS (officers and auditor), acting for the union itself:
     not a group under it (whose officers are not the union's), and reaching no other enterprise.
     """
     if principal.can_see(registrar_path):
         return REGISTER_READERS
     if enterprise.union_id is not None and principal.organization_id == enterprise.union_id:
-        return UNION_OFFICERS
+        return UNION_READERS
     return None
 
 

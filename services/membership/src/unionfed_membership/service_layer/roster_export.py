@@ -13,7 +13,7 @@ from unionfed_membership.domain.model import Member, Organization
 from unionfed_membership.domain.roster import fen_to_yuan, mask_phone, safe_cell
 from unionfed_membership.service_layer import permissions, scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
-from unionfed_shared.auth import Principal
+from unionfed_shared.auth import Principal, Role
 from unionfed_shared.documents import spreadsheet
 
 Format = Literal["xlsx", "csv"]
@@ -47,7 +47,7 @@ async def roster_rows(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, lang: str = "zh"
 ) -> tuple[Organization, list[list[str | dt.date]]]:
     root = await scope.organization_in_scope(uow, principal, organization_id)
-    principal.require_role(*permissions.OFFICERS)
+    principal.require_role(*permissions.OFFICERS, Role.AUDITOR)  # the audit committee reads, masked as officers
     organizations = await uow.organizations.subtree(root)
     by_id = {o.id: o for o in organizations}
     rows = []
