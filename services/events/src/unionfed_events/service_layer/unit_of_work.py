@@ -2,6 +2,7 @@ from unionfed_events.adapters.activity_repository import ActivityRepository, Bud
 from unionfed_events.adapters.award_repository import AwardRepository, TeamRepository
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
+from unionfed_events.adapters.evaluation_repository import EvaluationRepository
 from unionfed_events.adapters.improvement_repository import ImprovementRepository
 from unionfed_events.adapters.job_placement_repository import JobPlacementRepository
 from unionfed_events.adapters.member_inbox import MemberInbox
@@ -38,6 +39,8 @@ class EventsUnitOfWork(UnitOfWork):
     # Skills and jobs: the training and contests held (read from the activities) and job placements
     skills: SkillsQueries
     job_placements: JobPlacementRepository
+    # Democratic evaluations (民主评议) and the 师德 assessment
+    evaluations: EvaluationRepository
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -57,3 +60,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.improvements = ImprovementRepository(self.session)
         self.skills = SkillsQueries(self.session)
         self.job_placements = JobPlacementRepository(self.session)
+        self.evaluations = EvaluationRepository(self.session)
