@@ -137,7 +137,7 @@ async def test_results_and_submission_upward_to_the_county_roll_up():
         6,
         "75.0%",
     )
-    assert found["subjects"][1]["total"]["approving_share"] == "50.0%"
+    assert found["results"][1]["total"]["approving_share"] == "50.0%"
 
     with pytest.raises(Conflict):
         await evaluations.submit_results(uow, OFFICER, view["id"])  # still open

@@ -98,7 +98,7 @@ class SubjectResultOut(BaseModel):
 class ResultsFiguresOut(BaseModel):
     return_rates: ReturnRatesOut
     options: list[str]
-    subjects: list[SubjectResultOut]
+    results: list[SubjectResultOut] = Field(description="per subject, in order")
     withheld_forms: list[str] = Field(description="form kinds with answers, but fewer than min_group")
     min_group: int
 

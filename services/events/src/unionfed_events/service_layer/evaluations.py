@@ -144,7 +144,7 @@ async def _results(uow: EventsUnitOfWork, evaluation: Evaluation) -> dict:
     return {
         "return_rates": rules.return_rates(await uow.evaluations.counts(evaluation.id)),
         "options": list(rules.SCALES[evaluation.scale]),
-        "subjects": rules.tally(evaluation, given),
+        "results": rules.tally(evaluation, given),
         "withheld_forms": [f for f in rules.withheld_forms(given) if any(a.form == f for a in given)],
         "min_group": rules.MIN_GROUP,
     }
