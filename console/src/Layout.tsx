@@ -4,6 +4,7 @@ import {
   AccountBookOutlined,
   AlertOutlined,
   AuditOutlined,
+  FormOutlined,
   BankOutlined,
   BulbOutlined,
   CarOutlined,
@@ -26,6 +27,7 @@ import { SAFETY_READERS } from "./api/safetyRows";
 import { HELP_READERS } from "./api/helpRows";
 import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
 import { MUTUAL_AID_READERS } from "./api/mutualAidRows";
+import { EVALUATION_READERS } from "./api/evaluationsRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -70,6 +72,7 @@ export function ConsoleLayout() {
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
+    ...(EVALUATION_READERS.includes(claims.role) ? [{ key: "evaluations", icon: <FormOutlined />, label: t.evaluations.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];
