@@ -5,6 +5,7 @@ import asyncio
 from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
+from demo.evaluations import load_evaluations
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
@@ -30,6 +31,7 @@ async def run() -> None:
             )
             await load(api, schools)
         await open_activity_and_survey(api)
+        await load_evaluations(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")

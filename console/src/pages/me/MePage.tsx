@@ -11,6 +11,7 @@ import { DuesTab } from "./DuesTab";
 import { NoticesTab } from "./NoticesTab";
 import { ProposalsTab } from "./ProposalsTab";
 import { SurveysTab } from "./SurveysTab";
+import { MyEvaluationsTab } from "../evaluations/MyEvaluationsTab";
 
 const TABS = ["dues", "activities", "surveys", "proposals", "notices"] as const;
 
@@ -66,6 +67,7 @@ export default function MePage() {
               { key: "dues", label: m.dues, children: <DuesTab /> },
               { key: "activities", label: m.activities, children: <ActivitiesTab /> },
               { key: "surveys", label: m.surveys, children: <SurveysTab /> },
+              { key: "evaluations", label: t.evaluations.evaluationsTab, children: <MyEvaluationsTab /> },
               { key: "proposals", label: m.proposals, children: <ProposalsTab /> },
               { key: "notices", label: m.notices, children: <NoticesTab /> },
             ]}
