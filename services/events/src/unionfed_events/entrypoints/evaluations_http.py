@@ -95,7 +95,7 @@ class SubjectResultOut(BaseModel):
     comments: list[str] = Field(description="unsigned, sorted")
 
 
-class ResultsFiguresOut(BaseModel):
+class EvaluationFiguresOut(BaseModel):
     return_rates: ReturnRatesOut
     options: list[str]
     results: list[SubjectResultOut] = Field(description="per subject, in order")
@@ -103,7 +103,7 @@ class ResultsFiguresOut(BaseModel):
     min_group: int
 
 
-class ResultsOut(EvaluationOut, ResultsFiguresOut):
+class EvaluationResultsOut(EvaluationOut, EvaluationFiguresOut):
     pass
 
 
@@ -120,7 +120,7 @@ class SubmittedOut(BaseModel):
     year: int
     scale: str
     submitted_at: dt.datetime
-    results: ResultsFiguresOut
+    results: EvaluationFiguresOut
 
 
 class EvaluationRollupOut(BaseModel):
@@ -243,13 +243,15 @@ async def close_evaluation(
         return EvaluationOut.of(await evaluations.close_evaluation(uow, principal, evaluation_id))
 
 
-@router.get("/evaluations/{evaluation_id}/results", response_model=ResultsOut)
-async def results(evaluation_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime) -> ResultsOut:
+@router.get("/evaluations/{evaluation_id}/results", response_model=EvaluationResultsOut)
+async def results(
+    evaluation_id: uuid.UUID, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> EvaluationResultsOut:
     """Return rate per form kind and overall; counts per rating and the approving share per subject
     and form kind (from 3 answers of a kind on); comments unsigned."""
     async with runtime.uow() as uow:
         view = await evaluations.results(uow, principal, evaluation_id)
-    return ResultsOut(**{**EvaluationOut.of(view).model_dump(), **ResultsFiguresOut(**view).model_dump()})
+    return EvaluationResultsOut(**{**EvaluationOut.of(view).model_dump(), **EvaluationFiguresOut(**view).model_dump()})
 
 
 @router.post("/evaluations/{evaluation_id}/submission", response_model=EvaluationOut)
@@ -453,7 +455,7 @@ async def outside_form(
     return OutsideFormOut(
         title=evaluation.title,
         organization_name=name,
-        scale=evaluation.scale,  # type: ignore[arg-type]
+        scale=evaluation.scale,
         options=list(SCALES[evaluation.scale]),
         subjects=[SubjectOut(name=s.name, post=s.post) for s in evaluation.subjects],
     )

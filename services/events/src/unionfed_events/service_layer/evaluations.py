@@ -274,7 +274,7 @@ async def ethics_list(uow: EventsUnitOfWork, principal: Principal, organization_
         }
         for m in members
     ]
-    results = [r["result"] for r in rows if r["result"]]
+    results = [assessed[m.id].result for m in members if m.id in assessed]
     return {
         "organization_id": union.id,
         "year": year,
