@@ -17,7 +17,6 @@ SUBJECTS = [
     {"name": "李淑芬", "post": "副校长"},
     {"name": "王建军", "post": "教导主任（中层干部）"},
 ]
-PARENT_FORMS, PARENTS_ANSWERING = 50, 41
 STAFF_GRADES = ("优秀", "优秀", "优秀", "称职", "称职", "基本称职")
 PARENT_GRADES = ("优秀", "优秀", "称职", "称职", "称职", "基本称职", "不称职")
 COMMENTS = ("工作认真负责", "希望多听取一线教师意见", "家校沟通及时", "课后服务安排合理", None, None, None)
@@ -42,13 +41,16 @@ async def load_evaluations(api: Api) -> None:
         )
     )
     evaluation = drafted["id"]
-    opened = ok(
-        await e.post(f"/v1/evaluations/{evaluation}/open", headers=officer, json={"outside_forms": PARENT_FORMS})
-    )
-    staff = opened["return_rates"]["forms"][0]["issued"]
-    # Two kinds of forms, 82 % returned: as many staff forms as make the whole 82.0 %.
-    staff_answering = min(staff, round(0.82 * (staff + PARENT_FORMS)) - PARENTS_ANSWERING)
     members = ok(await e.get(f"/v1/organizations/{SCHOOL}/ethics-assessments", headers=officer, params={"year": year}))
+    teachers = len(members["members"])
+    # Two kinds of forms, 82 % returned: as many parents' forms as make the whole a multiple of 50
+    # (60 teachers and 40 parents' forms: 49 and 33 returned, 82 of 100).
+    parent_forms = -teachers % 50 or 50
+    parent_forms += 50 if parent_forms < 20 else 0
+    returned = 82 * (teachers + parent_forms) // 100
+    parents_answering = round(0.82 * parent_forms)
+    staff_answering = min(teachers, returned - parents_answering)
+    ok(await e.post(f"/v1/evaluations/{evaluation}/open", headers=officer, json={"outside_forms": parent_forms}))
     for member in rng.sample(members["members"], staff_answering):
         ok(
             await e.post(
@@ -58,7 +60,7 @@ async def load_evaluations(api: Api) -> None:
             )
         )
     codes = ok(await e.get(f"/v1/evaluations/{evaluation}/codes", headers=officer))
-    for code in rng.sample(codes, PARENTS_ANSWERING):
+    for code in rng.sample(codes, parents_answering):
         ok(
             await e.post(
                 "/v1/public/evaluation-responses", json={"code": code["code"], "ratings": ratings(rng, PARENT_GRADES)}
