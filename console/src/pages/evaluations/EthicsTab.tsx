@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Form, Input, Modal, Popconfirm, Select, Space, Statistic, Table, Tag } from "antd";
+import { Alert, Button, Form, Input, Modal, Popconfirm, Space, Statistic, Table, Tag } from "antd";
 import { useState } from "react";
 import { call, url as apiUrl } from "../../api/client";
 import type { AssessEthics, EthicsList, EthicsRow } from "../../api/evaluationsRows";
 import { ETHICS_NEEDS_NOTE, ETHICS_RESULTS, EVALUATION_OFFICERS } from "../../api/evaluationsRows";
 import { useRequestKeys } from "../../api/members";
 import { DownloadButton } from "../../components/DownloadButton";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
@@ -160,7 +161,7 @@ function AssessModal({
         onFinish={(v) => assess.mutate({ member_id: row.member_id, year, result: v.result, note: v.note?.trim() || null })}
       >
         <Form.Item name="result" label={e.result} rules={[{ required: true, message: e.required }]}>
-          <Select data-testid="ethics-result-select" options={ETHICS_RESULTS.map((r) => ({ value: r, label: r }))} />
+          <FormSelect data-testid="ethics-result-select" options={ETHICS_RESULTS.map((r) => ({ value: r, label: r }))} />
         </Form.Item>
         <Form.Item
           name="note"

@@ -1,10 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag } from "antd";
+import { Alert, Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Tag } from "antd";
 import { useState } from "react";
 import { call } from "../../api/client";
 import type { Evaluation } from "../../api/evaluationsRows";
 import { EVALUATION_OFFICERS } from "../../api/evaluationsRows";
 import { useRequestKeys } from "../../api/members";
+import { FormSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
@@ -196,7 +197,7 @@ function DraftModal({ org, onClose, onDone }: { org: string; onClose: () => void
             <InputNumber min={2000} max={2100} precision={0} />
           </Form.Item>
           <Form.Item name="scale" label={e.scale}>
-            <Select
+            <FormSelect
               style={{ width: 360 }}
               options={Object.entries(e.scales).map(([value, label]) => ({ value, label }))}
             />
