@@ -88,8 +88,6 @@ export function EthicsTab({ org, year, school }: { org: string; year: number; sc
             title: e.result,
             dataIndex: "result",
             width: 120,
-            filters: [...ETHICS_RESULTS, e.notAssessed].map((r) => ({ text: r, value: r })),
-            onFilter: (value, r) => (r.result ?? e.notAssessed) === value,
             render: (v: string | null) => <span data-testid="ethics-result">{v ?? e.notAssessed}</span>,
           },
           { title: e.note, dataIndex: "note" },

@@ -64,7 +64,7 @@ export function EvaluationsTab({ org, school }: { org: string; school: boolean }
             width: 100,
             render: (_, r) => (
               <Space size={2} direction="vertical">
-                <Tag color={r.status === "open" ? "green" : undefined}>{e.statuses[r.status]}</Tag>
+                <Tag>{e.statuses[r.status]}</Tag>
                 {r.submitted_at ? <Tag color="blue">{e.submitted}</Tag> : null}
               </Space>
             ),
