@@ -33,7 +33,9 @@ export default function OutsideFormPage() {
         {e.outsideTitle}
       </Typography.Title>
       {sent ? (
-        <Result status="success" title={e.thanks} data-testid="outside-thanks" />
+        <div data-testid="outside-thanks">
+          <Result status="success" title={e.thanks} />
+        </div>
       ) : !form ? (
         <Card>
           <Form layout="vertical" name="outside-code" onFinish={() => load.mutate(code)}>
