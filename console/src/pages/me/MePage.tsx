@@ -67,9 +67,9 @@ export default function MePage() {
               { key: "dues", label: m.dues, children: <DuesTab /> },
               { key: "activities", label: m.activities, children: <ActivitiesTab /> },
               { key: "surveys", label: m.surveys, children: <SurveysTab /> },
-              { key: "evaluations", label: t.evaluations.evaluationsTab, children: <MyEvaluationsTab /> },
               { key: "proposals", label: m.proposals, children: <ProposalsTab /> },
               { key: "notices", label: m.notices, children: <NoticesTab /> },
+              { key: "evaluations", label: t.evaluations.evaluationsTab, children: <MyEvaluationsTab /> },
             ]}
           />
         </main>
