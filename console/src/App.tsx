@@ -38,6 +38,10 @@ const InfoDesk = lazy(() => import("./pages/info/InfoDesk"));
 const WorkersDesk = lazy(() => import("./pages/workers/WorkersDesk"));
 const HelpDesk = lazy(() => import("./pages/help/HelpDesk"));
 const MutualAidDesk = lazy(() => import("./pages/mutualaid/MutualAidDesk"));
+const EvaluationsDesk = lazy(() => import("./pages/evaluations/EvaluationsDesk"));
+// The one page without sign-in: a parent's evaluation form, opened with the code printed on it.
+const OutsideFormPage = lazy(() => import("./pages/evaluations/OutsideFormPage"));
+export const PUBLIC_EVALUATION_PATH = "/evaluate";
 
 // Secondary text and links darker than antd's defaults: 4.5:1 contrast on white (WCAG AA).
 const theme = {
@@ -59,7 +63,13 @@ export function App() {
   return (
     <ConfigProvider locale={lang === "zh" ? zhCN : enUS} theme={theme}>
       <AntApp>
-        <SignedIn fallback={<Spin fullscreen tip={t.signingIn} />} />
+        {window.location.pathname === PUBLIC_EVALUATION_PATH ? (
+          <Lazy>
+            <OutsideFormPage />
+          </Lazy>
+        ) : (
+          <SignedIn fallback={<Spin fullscreen tip={t.signingIn} />} />
+        )}
       </AntApp>
     </ConfigProvider>
   );
@@ -129,6 +139,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="workers/:tab?" element={<Lazy><WorkersDesk /></Lazy>} />
             <Route path="help/:tab?" element={<Lazy><HelpDesk /></Lazy>} />
             <Route path="mutual-aid" element={<Lazy><MutualAidDesk /></Lazy>} />
+            <Route path="evaluations" element={<Lazy><EvaluationsDesk /></Lazy>} />
           </Route>
           <Route path="*" element={<Result status="404" title="404" subTitle={t.notFound} />} />
         </Routes>

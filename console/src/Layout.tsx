@@ -4,6 +4,7 @@ import {
   AccountBookOutlined,
   AlertOutlined,
   AuditOutlined,
+  FormOutlined,
   BankOutlined,
   BarChartOutlined,
   BulbOutlined,
@@ -32,6 +33,7 @@ import { HELP_READERS } from "./api/helpRows";
 import { HOME_READERS } from "./api/homeRows";
 import { ENTERPRISE_UNION_CONTRACT_READERS, isEnterpriseUnion } from "./api/contractRows";
 import { MUTUAL_AID_READERS } from "./api/mutualAidRows";
+import { EVALUATION_READERS } from "./api/evaluationsRows";
 import { useMemo } from "react";
 import { useI18n } from "./i18n";
 import { useSession } from "./session";
@@ -79,6 +81,7 @@ export function ConsoleLayout() {
     ...(INFO_READERS.includes(claims.role) ? [{ key: "info", icon: <FileTextOutlined />, label: t.info.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(HOME_READERS.includes(claims.role) ? [{ key: "home", icon: <HomeOutlined />, label: t.home.desk }] : []),
+    ...(EVALUATION_READERS.includes(claims.role) ? [{ key: "evaluations", icon: <FormOutlined />, label: t.evaluations.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),
   ];

@@ -109,3 +109,13 @@ def test_the_public_disclosure_check_needs_no_sign_in_keeps_its_query_and_is_rat
     )
     statuses = [httpx.get(url).status_code for _ in range(15)]
     assert 429 in statuses and set(statuses) <= {200, 429}
+
+
+def test_an_outside_respondents_evaluation_form_needs_no_sign_in_and_is_rate_limited(gateway):
+    url = f"{gateway}/api/events/v1/public/evaluation-form?code=ABCD2345"
+    answer = httpx.get(url)
+    assert answer.status_code == 200
+    assert answer.json()["path"] == "/v1/public/evaluation-form?code=ABCD2345"
+    assert answer.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    statuses = [httpx.get(url).status_code for _ in range(15)]
+    assert 429 in statuses and set(statuses) <= {200, 429}

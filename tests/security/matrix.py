@@ -159,6 +159,9 @@ TESTED_ELSEWHERE: dict[tuple[str, str], str] = {
 # the check of a printed disclosure answers only for the ledger head printed on the sheet.
 PUBLIC: dict[tuple[str, str], str] = {
     (FI, "GET /v1/public/disclosure-check"): "services/finance/tests/integration/test_disclosure_pdf.py",
+    # An outside respondent's (a parent's) evaluation form: only with a one-time code printed for them.
+    (EV, "GET /v1/public/evaluation-form"): "services/events/tests/integration/test_evaluations_http.py",
+    (EV, "POST /v1/public/evaluation-responses"): "services/events/tests/integration/test_evaluations_http.py",
 }
 
 # (service, "METHOD /path") -> Route
@@ -810,6 +813,33 @@ ROUTES: dict[tuple[str, str], Route] = {
         "M", lambda w: {"survey_id": w["survey"]}, parent="", body=lambda w: {"answers": [4]}
     ),
     (EV, "GET /v1/surveys/{survey_id}/results"): Route("FUA", lambda w: {"survey_id": w["survey"]}),
+    # Democratic evaluations (民主评议) and the 师德 assessment: the union's officers run them, auditors read.
+    (EV, "POST /v1/organizations/{organization_id}/evaluations"): Route(
+        "FU", ORG, body=lambda w: {"title": "Leaders", "subjects": [{"name": "Li", "post": "Vice principal"}]}
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/evaluations"): Route("FUA", ORG),
+    (EV, "GET /v1/evaluations/{evaluation_id}"): Route("FUA", lambda w: {"evaluation_id": w["evaluation"]}),
+    (EV, "POST /v1/evaluations/{evaluation_id}/open"): Route(
+        "FU", lambda w: {"evaluation_id": w["evaluation_draft"]}, body=lambda w: {"outside_forms": 1}, last=True
+    ),
+    (EV, "GET /v1/evaluations/{evaluation_id}/codes"): Route("FU", lambda w: {"evaluation_id": w["evaluation"]}),
+    (EV, "POST /v1/evaluations/{evaluation_id}/close"): Route(
+        "FU", lambda w: {"evaluation_id": w["evaluation"]}, last=True
+    ),
+    (EV, "GET /v1/evaluations/{evaluation_id}/results"): Route("FUA", lambda w: {"evaluation_id": w["evaluation"]}),
+    (EV, "POST /v1/evaluations/{evaluation_id}/submission"): Route(
+        "FU", lambda w: {"evaluation_id": w["evaluation_closed"]}, last=True
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/evaluation-rollup"): Route("FUA", ORG),
+    (EV, "GET /v1/organizations/{organization_id}/ethics-assessments"): Route("FUA", ORG),
+    (EV, "POST /v1/organizations/{organization_id}/ethics-assessments"): Route(
+        "FU", ORG, body=lambda w: {"member_id": w["a1"], "year": 2026, "result": "合格"}
+    ),
+    # Refused with 409 ethics_list_incomplete once let in: the world's members are not all assessed.
+    (EV, "POST /v1/organizations/{organization_id}/ethics-submissions"): Route(
+        "FU", ORG, body=lambda w: {"year": 2026}, last=True
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/ethics-rollup"): Route("FUA", ORG),
     (EV, "POST /v1/organizations/{organization_id}/nominations"): Route(
         "FU",
         ORG,
@@ -1036,6 +1066,10 @@ ROUTES: dict[tuple[str, str], Route] = {
         "", lambda w: {"proposal_id": w["proposal"]}, me=("own",)
     ),
     (EV, "GET /v1/me/public-notices"): Route("", me=("own", "sibling")),
+    (EV, "GET /v1/me/evaluations"): Route("", me=("own", "sibling")),
+    (EV, "POST /v1/me/evaluations/{evaluation_id}/responses"): Route(
+        "", lambda w: {"evaluation_id": w["evaluation"]}, body=lambda w: {"ratings": [{"rating": "优秀"}]}, me=("own",)
+    ),
 }
 
 

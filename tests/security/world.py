@@ -540,6 +540,19 @@ async def seed(services: dict) -> World:
         )
         w.ids[key] = survey["id"]
     check(await events.post(f"/v1/surveys/{w['survey']}/send", headers=officer_a))
+    # Democratic evaluations: one open (answered, closed), one draft (opened), one closed (submitted).
+    for key in ("evaluation", "evaluation_draft", "evaluation_closed"):
+        evaluation = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/evaluations",
+                headers=officer_a,
+                json={"title": f"Leaders {key}", "subjects": [{"name": "Wang", "post": "Principal"}]},
+            )
+        )
+        w.ids[key] = evaluation["id"]
+    for key in ("evaluation", "evaluation_closed"):
+        check(await events.post(f"/v1/evaluations/{w[key]}/open", headers=officer_a, json={"outside_forms": 2}))
+    check(await events.post(f"/v1/evaluations/{w['evaluation_closed']}/close", headers=officer_a))
     for key, member in (("nomination", "a1"), ("nomination2", "a3")):
         nomination = check(
             await events.post(

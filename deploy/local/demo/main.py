@@ -5,9 +5,10 @@ import asyncio
 from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
+from demo.audit_committee import load_audit_finding
+from demo.evaluations import load_evaluations
 from demo.home import load_home, show_home
 from demo.information import load_information
-from demo.audit_committee import load_audit_finding
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
@@ -38,6 +39,7 @@ async def run() -> None:
         await load_statistics(api, schools)
         await load_information(api)
         await load_audit_finding(api)
+        await load_evaluations(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")

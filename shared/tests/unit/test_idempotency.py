@@ -26,6 +26,9 @@ EXEMPT = {
     ("events", "/v1/congress-motions/{motion_id}/ballots"),
     ("events", "/v1/surveys/{survey_id}/responses"),
     ("events", "/v1/me/surveys/{survey_id}/responses"),
+    # Anonymous evaluation forms: a member's (no key ties them to it) and a parent's (the code is the key).
+    ("events", "/v1/me/evaluations/{evaluation_id}/responses"),
+    ("events", "/v1/public/evaluation-responses"),
     ("finance", "/v1/ledger-heads/verify"),
     *((service, "/v1/dead-letters/replay") for service in ("membership", "welfare", "events", "finance")),
 }

@@ -11,6 +11,7 @@ import { DuesTab } from "./DuesTab";
 import { NoticesTab } from "./NoticesTab";
 import { ProposalsTab } from "./ProposalsTab";
 import { SurveysTab } from "./SurveysTab";
+import { MyEvaluationsTab } from "../evaluations/MyEvaluationsTab";
 
 const TABS = ["dues", "activities", "surveys", "proposals", "notices"] as const;
 
@@ -68,6 +69,7 @@ export default function MePage() {
               { key: "surveys", label: m.surveys, children: <SurveysTab /> },
               { key: "proposals", label: m.proposals, children: <ProposalsTab /> },
               { key: "notices", label: m.notices, children: <NoticesTab /> },
+              { key: "evaluations", label: t.evaluations.evaluationsTab, children: <MyEvaluationsTab /> },
             ]}
           />
         </main>

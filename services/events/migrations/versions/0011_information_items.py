@@ -11,7 +11,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0011_information_items"
-down_revision: str | tuple[str, ...] | None = "0009_job_placements"
+down_revision: str | tuple[str, ...] | None = "0010_evaluations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

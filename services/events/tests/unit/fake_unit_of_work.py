@@ -19,6 +19,7 @@ from services.events.tests.unit.fake_civic_repositories import (
     FakeSurveys,
     FakeUnions,
 )
+from services.events.tests.unit.fake_evaluations import FakeEvaluations
 from services.events.tests.unit.fake_improvements import FakeImprovements
 from services.events.tests.unit.fake_information import FakeInformation
 from services.events.tests.unit.fake_skills import FakeJobPlacements, FakeSkills
@@ -251,6 +252,7 @@ class FakeUnitOfWork(FakeOutbox):
     skills: FakeSkills = dataclasses.field(init=False)
     job_placements: FakeJobPlacements = dataclasses.field(init=False)
     information: FakeInformation = dataclasses.field(init=False)
+    evaluations: FakeEvaluations = dataclasses.field(init=False)
 
     def __post_init__(self) -> None:
         self.registrations = FakeRegistrations(self.directory)
@@ -262,6 +264,7 @@ class FakeUnitOfWork(FakeOutbox):
         self.skills = FakeSkills(self.unions, self.activities)
         self.job_placements = FakeJobPlacements(self.unions)
         self.information = FakeInformation(self.unions)
+        self.evaluations = FakeEvaluations(self.unions)
 
     def sharing_store(self) -> "FakeUnitOfWork":
         """A fresh transaction over the same stored rows."""

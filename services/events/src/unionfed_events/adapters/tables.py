@@ -4,6 +4,7 @@
 from unionfed_events.adapters import (  # noqa: F401
     activity_tables,
     congress_tables,
+    evaluation_tables,
     improvement_tables,
     information_tables,
     skills_tables,

@@ -311,3 +311,46 @@ class RecordJobPlacement(Command):
         default=None, description="the union's training course (an activity of kind training) that prepared them"
     )
     note: str = Field(default="", max_length=2000)
+
+
+# Democratic evaluations (民主评议) and the annual 师德 assessment
+
+
+class SubjectIn(Command):
+    name: str = Field(min_length=1, max_length=50, description="the leader evaluated")
+    post: str = Field(min_length=1, max_length=50, description="their post: 校长, 副校长, 中层干部…")
+
+
+class DraftEvaluation(Command):
+    title: str = Field(min_length=1, max_length=200)
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Default: this year in the federation's zone")
+    scale: Literal["grades", "points"] = Field(
+        default="grades", description="`grades`: 优秀/称职/基本称职/不称职; `points`: 5 to 1"
+    )
+    subjects: list[SubjectIn] = Field(min_length=1, max_length=30)
+
+
+class OpenEvaluation(Command):
+    outside_forms: int = Field(
+        default=0, ge=0, le=2000, description="one-time answer codes to print for parents and other outside respondents"
+    )
+
+
+class RatingIn(Command):
+    rating: str | Whole = Field(description="a grade (优秀, 称职, 基本称职, 不称职) or points 1–5, per the scale")
+    comment: str | None = Field(default=None, max_length=1000)
+
+
+class EvaluationResponse(Command):
+    ratings: list[RatingIn] = Field(max_length=30, description="one per subject, in order")
+
+
+class OutsideEvaluationResponse(EvaluationResponse):
+    code: str = Field(min_length=1, max_length=40, description="the one-time answer code printed on the form")
+
+
+class AssessEthics(Command):
+    member_id: uuid.UUID
+    year: int | None = Field(default=None, ge=2000, le=2100, description="Default: this year in the federation's zone")
+    result: Literal["优秀", "合格", "基本合格", "不合格"]
+    note: str | None = Field(default=None, max_length=1000, description="required for 基本合格 and 不合格")

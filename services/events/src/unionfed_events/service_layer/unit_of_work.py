@@ -2,6 +2,7 @@ from unionfed_events.adapters.activity_repository import ActivityRepository, Bud
 from unionfed_events.adapters.award_repository import AwardRepository, TeamRepository
 from unionfed_events.adapters.congress_repository import CongressSessionRepository
 from unionfed_events.adapters.congress_rollup import CongressRollupQueries
+from unionfed_events.adapters.evaluation_repository import EvaluationRepository
 from unionfed_events.adapters.improvement_repository import ImprovementRepository
 from unionfed_events.adapters.information_repository import InformationRepository
 from unionfed_events.adapters.job_placement_repository import JobPlacementRepository
@@ -41,6 +42,8 @@ class EventsUnitOfWork(UnitOfWork):
     job_placements: JobPlacementRepository
     # Information reporting (信息报送): items, their adoptions and the points tables
     information: InformationRepository
+    # Democratic evaluations (民主评议) and the 师德 assessment
+    evaluations: EvaluationRepository
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -61,3 +64,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.skills = SkillsQueries(self.session)
         self.job_placements = JobPlacementRepository(self.session)
         self.information = InformationRepository(self.session)
+        self.evaluations = EvaluationRepository(self.session)
