@@ -11,7 +11,9 @@ from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
 from unionfed_events.adapters.skills_queries import SkillsQueries
 from unionfed_events.adapters.survey_repository import SurveyRepository
+from unionfed_events.adapters.tables import attachment_blobs, attachments
 from unionfed_events.adapters.union_directory import UnionDirectory
+from unionfed_shared.attachments.store import AttachmentRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -39,7 +41,10 @@ class EventsUnitOfWork(UnitOfWork):
     skills: SkillsQueries
     job_placements: JobPlacementRepository
 
+    attachments: AttachmentRepository
+
     def _open(self) -> None:
+        self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
         self.activities = ActivityRepository(self.session)
         self.budget = BudgetRepository(self.session)
         self.registrations = RegistrationRepository(self.session)
