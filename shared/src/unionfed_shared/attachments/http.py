@@ -16,6 +16,7 @@ import datetime as dt
 import inspect
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import Response, StreamingResponse
@@ -27,7 +28,7 @@ from unionfed_shared.attachments.kinds import sniff
 from unionfed_shared.attachments.names import content_disposition, safe_file_name
 from unionfed_shared.attachments.records import PURPOSES_ZH, RecordKind
 from unionfed_shared.attachments.settings import attachment_settings
-from unionfed_shared.attachments.store import NewAttachment
+from unionfed_shared.attachments.store import AttachmentRepository, NewAttachment
 from unionfed_shared.auth import Role
 from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
 from unionfed_shared.directory import Directory
@@ -51,6 +52,11 @@ class AttachmentOut(BaseModel):
     sha256: str = Field(description="Lowercase hex SHA-256 of the bytes")
     uploaded_by: str
     uploaded_at: dt.datetime
+
+
+def _files(uow: Any) -> AttachmentRepository:
+    """The service's attachments: every unit of work of a service with records that carry files has them."""
+    return uow.attachments
 
 
 def _out(row: dict) -> AttachmentOut:
@@ -105,7 +111,7 @@ def _add_record_routes(router: APIRouter, spec: RecordKind, tag: str) -> None:
         """The files attached to the record, oldest first (whoever may read the record)."""
         async with runtime.uow() as uow:
             record = await spec.readable(uow, principal, record_id)
-            return [_out(row) for row in await uow.attachments.of_record(spec.kind, record.record_id)]
+            return [_out(row) for row in await _files(uow).of_record(spec.kind, record.record_id)]
 
     async def attach(
         record_id: uuid.UUID,
@@ -126,7 +132,7 @@ def _add_record_routes(router: APIRouter, spec: RecordKind, tag: str) -> None:
         data, name, media_type = await read_upload(file)
         async with runtime.uow() as uow:
             record = await spec.writable(uow, principal, record_id)
-            row = await uow.attachments.add(
+            row = await _files(uow).add(
                 NewAttachment(
                     organization_id=record.organization_id,
                     record_kind=spec.kind,
@@ -150,8 +156,8 @@ def _add_record_routes(router: APIRouter, spec: RecordKind, tag: str) -> None:
         """The file, under its original name (``Content-Disposition`` with the UTF-8 name, RFC 5987)."""
         async with runtime.uow() as uow:
             record = await spec.readable(uow, principal, record_id)
-            row = await uow.attachments.get(spec.kind, record.record_id, attachment_id)
-            content = await uow.attachments.content(row["sha256"]) if row else None
+            row = await _files(uow).get(spec.kind, record.record_id, attachment_id)
+            content = await _files(uow).content(row["sha256"]) if row else None
         if row is None or content is None:
             raise _not_found()
         return Response(
@@ -216,14 +222,14 @@ def _add_archive_route(
                 start = business_time.start_of_day(dt.date(year, 1, 1), zone)
                 end = business_time.start_of_day(dt.date(year + 1, 1, 1), zone)
                 titles: dict[tuple[str, str], str] = {}
-                async for row in uow.attachments.of_organization(organization_id, start, end):
+                async for row in _files(uow).of_organization(organization_id, start, end):
                     spec = by_kind.get(row["record_kind"])
                     key = (row["record_kind"], row["record_id"])
                     if key not in titles and spec is not None:
                         titles.update(
                             {(spec.kind, k): v for k, v in (await spec.titles(uow, [row["record_id"]])).items()}
                         )
-                    content = await uow.attachments.content(row["sha256"])
+                    content = await _files(uow).content(row["sha256"])
                     if content is None:
                         continue
                     label = spec.label_zh if spec else row["record_kind"]
