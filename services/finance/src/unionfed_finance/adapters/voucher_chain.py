@@ -4,13 +4,14 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import attachment_blobs, attachments, postings, voucher_heads, voucher_links
 from unionfed_finance.domain.ledger import GENESIS_HASH
 from unionfed_finance.domain.voucher_chain import VOUCHER_RECORD_KIND, changed_columns, link_record
+from unionfed_shared.db import make_engine
 
 BATCH_SIZE = 200
 
@@ -181,3 +182,44 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
             f"(an attachments row written around the service)"
         )
     return VoucherFindings(checked, tuple(findings))
+
+
+async def carry_over(live_database_url: str, target_database_url: str) -> int:
+    """Copy the live database's vouchers (rows, bytes, links, heads) into a rebuilt one; how many.
+
+    Vouchers are uploaded files, not events, so a replay of Kafka cannot bring them back. The
+    replay writes the same entry ids and hashes, so the links copied verbatim chain to the rebuilt
+    entries as they chained to the live ones, and verify-chain on the rebuilt books checks them
+    (a link whose entry came back different is named there). Bytes are copied one file at a time.
+    """
+    live_engine = make_engine(live_database_url, pool_size=1, max_overflow=0)
+    target_engine = make_engine(target_database_url, pool_size=1, max_overflow=0)
+    copied = 0
+    try:
+        async with live_engine.connect() as live, target_engine.begin() as target:
+            await live.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
+            rows = await live.stream(
+                select(attachments)
+                .where(attachments.c.record_kind == VOUCHER_RECORD_KIND)
+                .order_by(attachments.c.uploaded_at, attachments.c.id)
+            )
+            async for row in rows:
+                blob = (
+                    await live.execute(select(attachment_blobs).where(attachment_blobs.c.sha256 == row.sha256))
+                ).first()
+                if blob is not None:
+                    await target.execute(
+                        pg_insert(attachment_blobs)
+                        .values(**blob._mapping)
+                        .on_conflict_do_nothing(index_elements=["sha256"])
+                    )
+                await target.execute(attachments.insert().values(**row._mapping))
+                copied += 1
+            for table in (voucher_links, voucher_heads):
+                batch = [dict(r._mapping) for r in await live.execute(select(table))]
+                if batch:
+                    await target.execute(table.insert(), batch)
+    finally:
+        await live_engine.dispose()
+        await target_engine.dispose()
+    return copied
