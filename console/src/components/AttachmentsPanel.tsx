@@ -34,7 +34,7 @@ export function fileSize(bytes: number): string {
 /**
  * The 台账 of one record: its files (minutes, plans, summaries, photos, receipts, vouchers) with
  * size, uploader and time, each downloadable under its original name, and an upload for those who
- * may change the record. `path` is the record's API path (`/activities/{id}`), `purposes` what the
+ * may change the record. `path` is the record's API path (`/v1/activities/{id}`), `purposes` what the
  * service accepts there, the first the default.
  */
 export function AttachmentsPanel({

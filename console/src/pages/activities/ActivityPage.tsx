@@ -137,7 +137,7 @@ export default function ActivityPage() {
           <BudgetCard activity={it} manager={manager} />
           <AttachmentsPanel
             service="events"
-            path={`/activities/${encodeURIComponent(it.id)}`}
+            path={`/v1/activities/${encodeURIComponent(it.id)}`}
             purposes={["plan", "summary", "minutes", "photo", "other"]}
             canUpload={manager}
           />

@@ -198,7 +198,7 @@ export default function SessionPage() {
 
           <AttachmentsPanel
             service="events"
-            path={`/congress-sessions/${encodeURIComponent(sessionId)}`}
+            path={`/v1/congress-sessions/${encodeURIComponent(sessionId)}`}
             purposes={["minutes", "plan", "summary", "photo", "other"]}
             canUpload={manager}
           />

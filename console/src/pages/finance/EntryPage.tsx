@@ -103,7 +103,7 @@ export default function EntryPage() {
         </Card>
         <AttachmentsPanel
           service="finance"
-          path={`/postings/${encodeURIComponent(posting.id)}`}
+          path={`/v1/postings/${encodeURIComponent(posting.id)}`}
           purposes={["voucher", "other"]}
           canUpload={treasurer}
           title={t.attachments.voucherTitle}

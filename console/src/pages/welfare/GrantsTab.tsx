@@ -137,7 +137,7 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
               expandedRowRender: (grant) => (
                 <AttachmentsPanel
                   service="welfare"
-                  path={`/grants/${enc(grant.id)}`}
+                  path={`/v1/grants/${enc(grant.id)}`}
                   purposes={["receipt", "photo", "other"]}
                   canUpload={mayRecord}
                 />
