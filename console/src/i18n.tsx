@@ -1391,6 +1391,7 @@ const zh = {
     uploadedAt: "上传时间",
     download: "下载",
     archive: "下载年度台账附件",
+    archiveYear: "年度",
     hint: "可上传 PDF、JPG、PNG、WEBP、Word、Excel、TXT、CSV，单个文件不超过 20 MB；文件类型按内容识别。",
     purposes: {
       minutes: "会议记录",
@@ -2789,6 +2790,7 @@ const en: Strings = {
     uploadedAt: "Uploaded at",
     download: "Download",
     archive: "Download the year's files",
+    archiveYear: "Year",
     hint: "PDF, JPG, PNG, WebP, Word, Excel, TXT or CSV, at most 20 MB each; the type is told from the content.",
     purposes: {
       minutes: "Minutes",

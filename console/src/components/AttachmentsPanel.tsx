@@ -91,6 +91,7 @@ export function AttachmentsPanel({
             <Select
               size="small"
               data-testid="attachment-purpose"
+              aria-label={texts.purpose}
               value={purpose}
               onChange={setPurpose}
               style={{ minWidth: 120 }}
@@ -176,7 +177,13 @@ export function ArchiveButton({ service, org, year }: { service: Service; org: s
   const years = Array.from({ length: 6 }, (_, i) => dayjs().year() - i);
   return (
     <Space data-testid="attachments-archive">
-      <Select size="small" value={chosen} onChange={setChosen} options={years.map((y) => ({ value: y, label: `${y}` }))} />
+      <Select
+        size="small"
+        aria-label={t.attachments.archiveYear}
+        value={chosen}
+        onChange={setChosen}
+        options={years.map((y) => ({ value: y, label: `${y}` }))}
+      />
       <DownloadButton
         size="small"
         url={url(service, `/v1/organizations/${encodeURIComponent(org)}/attachments/archive`, { year: chosen })}
