@@ -1703,6 +1703,31 @@ const zh = {
     traceOf: "“{name}”的数据来源",
     total: "合计",
   },
+  // attachments (台账): files on activities, congress sessions, grants and ledger entries
+  attachments: {
+    title: "附件（台账）",
+    voucherTitle: "原始凭证（票据）",
+    upload: "上传附件",
+    none: "暂无附件",
+    fileName: "文件名",
+    purpose: "用途",
+    size: "大小",
+    uploadedBy: "上传人",
+    uploadedAt: "上传时间",
+    download: "下载",
+    archive: "下载年度台账附件",
+    archiveYear: "年度",
+    hint: "可上传 PDF、JPG、PNG、WEBP、Word、Excel、TXT、CSV，单个文件不超过 20 MB；文件类型按内容识别。",
+    purposes: {
+      minutes: "会议记录",
+      plan: "方案",
+      summary: "总结",
+      photo: "照片",
+      receipt: "签收单/票据",
+      voucher: "票据",
+      other: "其他",
+    } as Record<string, string>,
+  },
 };
 
 type Strings = typeof zh;
@@ -3398,6 +3423,31 @@ const en: Strings = {
     trace: "Trace",
     traceOf: "Where “{name}” comes from",
     total: "Total",
+  },
+  // attachments (台账): files on activities, congress sessions, grants and ledger entries
+  attachments: {
+    title: "Attachments",
+    voucherTitle: "Vouchers (receipts)",
+    upload: "Upload",
+    none: "No attachments yet",
+    fileName: "File name",
+    purpose: "Purpose",
+    size: "Size",
+    uploadedBy: "Uploaded by",
+    uploadedAt: "Uploaded at",
+    download: "Download",
+    archive: "Download the year's files",
+    archiveYear: "Year",
+    hint: "PDF, JPG, PNG, WebP, Word, Excel, TXT or CSV, at most 20 MB each; the type is told from the content.",
+    purposes: {
+      minutes: "Minutes",
+      plan: "Plan",
+      summary: "Summary",
+      photo: "Photo",
+      receipt: "Receipt",
+      voucher: "Voucher",
+      other: "Other",
+    } as Record<string, string>,
   },
 };
 

@@ -26,12 +26,13 @@ Generated rules, applied to every route unless the route says otherwise:
     the scopes it lists, and refuses every other role and a member token naming no member.
 """
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tests.pytest_infra import unique
-from tests.security.world import id_number
+from tests.security.world import PDF, id_number
 
 ROLE_LETTERS = {"F": "federation_admin", "U": "union_officer", "W": "welfare_officer", "M": "member", "A": "auditor"}
 SCOPES = ("own", "parent", "sibling", "child", "foreign")
@@ -101,7 +102,19 @@ def _csv(w) -> dict:
     return {"file": ("roster.csv", "姓名,性别\n,unknown\n".encode(), "text/csv")}
 
 
+def _pdf(w) -> dict:
+    return {"file": ("会议纪要.pdf", PDF, "application/pdf")}
+
+
+def _year(w) -> dict:
+    return {"year": dt.datetime.now(dt.UTC).year}
+
+
 M, WF, EV, FI = "membership", "welfare", "events", "finance"
+ACTIVITY = lambda w: {"activity_id": w["activity"]}  # noqa: E731
+SESSION = lambda w: {"session_id": w["session"]}  # noqa: E731
+GRANT = lambda w: {"grant_id": w["grant"]}  # noqa: E731
+POSTING = lambda w: {"posting_id": w["posting"]}  # noqa: E731
 ORG = lambda w: {"organization_id": w.a}  # noqa: E731
 FED = lambda w: {"federation_id": w.fed}  # noqa: E731
 STREET = lambda w: {"organization_id": w.fed}  # noqa: E731
@@ -1070,6 +1083,30 @@ ROUTES: dict[tuple[str, str], Route] = {
     (EV, "POST /v1/me/evaluations/{evaluation_id}/responses"): Route(
         "", lambda w: {"evaluation_id": w["evaluation"]}, body=lambda w: {"ratings": [{"rating": "优秀"}]}, me=("own",)
     ),
+    # The 台账: files attached to records follow the record's readers and writers (issue 19).
+    (EV, "GET /v1/activities/{activity_id}/attachments"): Route(EVERYONE, ACTIVITY, child=EVERYONE),
+    (EV, "POST /v1/activities/{activity_id}/attachments"): Route("FU", ACTIVITY, files=_pdf),
+    (EV, "GET /v1/activities/{activity_id}/attachments/{attachment_id}"): Route(
+        EVERYONE, lambda w: {"activity_id": w["activity"], "attachment_id": w["activity_file"]}, child=EVERYONE
+    ),
+    (EV, "GET /v1/congress-sessions/{session_id}/attachments"): Route(CONGRESS, SESSION),
+    (EV, "POST /v1/congress-sessions/{session_id}/attachments"): Route("FU", SESSION, files=_pdf),
+    (EV, "GET /v1/congress-sessions/{session_id}/attachments/{attachment_id}"): Route(
+        CONGRESS, lambda w: {"session_id": w["session"], "attachment_id": w["session_file"]}
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/attachments/archive"): Route("FUA", ORG, query=_year),
+    (WF, "GET /v1/grants/{grant_id}/attachments"): Route("FUWA", GRANT),
+    (WF, "POST /v1/grants/{grant_id}/attachments"): Route("FUW", GRANT, files=_pdf),
+    (WF, "GET /v1/grants/{grant_id}/attachments/{attachment_id}"): Route(
+        "FUWA", lambda w: {"grant_id": w["grant"], "attachment_id": w["grant_file"]}
+    ),
+    (WF, "GET /v1/organizations/{organization_id}/attachments/archive"): Route("FUWA", ORG, query=_year),
+    (FI, "GET /v1/postings/{posting_id}/attachments"): Route("FUWA", POSTING),
+    (FI, "POST /v1/postings/{posting_id}/attachments"): Route("FU", POSTING, files=_pdf),
+    (FI, "GET /v1/postings/{posting_id}/attachments/{attachment_id}"): Route(
+        "FUWA", lambda w: {"posting_id": w["posting"], "attachment_id": w["posting_file"]}
+    ),
+    (FI, "GET /v1/organizations/{organization_id}/attachments/archive"): Route("FUWA", ORG, query=_year),
 }
 
 

@@ -49,6 +49,10 @@ class World:
         return soon(hours)
 
 
+# The smallest file a record may carry: told a PDF by its signature.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
 def soon(hours: int) -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)).isoformat()
 
@@ -647,5 +651,16 @@ async def seed(services: dict) -> World:
         )
     )
     w.ids["sign_off"] = sign_off["id"]
+    # A file on each record that carries files (台账), for the download routes.
+    for key, client, path in (
+        ("activity_file", events, f"/v1/activities/{w['activity']}/attachments"),
+        ("session_file", events, f"/v1/congress-sessions/{w['session']}/attachments"),
+        ("grant_file", welfare, f"/v1/grants/{w['grant']}/attachments"),
+        ("posting_file", finance, f"/v1/postings/{w['posting']}/attachments"),
+    ):
+        attached = check(
+            await client.post(path, headers=officer_a, files={"file": ("纪要.pdf", PDF, "application/pdf")})
+        )
+        w.ids[key] = attached["id"]
     w.pump = pump
     return w

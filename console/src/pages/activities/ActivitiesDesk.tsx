@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { call, url as apiUrl } from "../../api/client";
 import { EVENT_MANAGERS, type Activity, type ActivityPage } from "../../api/eventRows";
+import { ArchiveButton } from "../../components/AttachmentsPanel";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
@@ -50,6 +51,12 @@ export default function ActivitiesDesk() {
     <div data-testid="activities-desk">
       <Typography.Title level={2}>{a.desk}</Typography.Title>
       {manager && <CreateActivity org={org} onCreated={(activity) => navigate(pageOf(activity))} />}
+      {/* The year's minutes, plans, summaries and photos of activities and congress sessions, one zip. */}
+      {manager && (
+        <div style={{ marginBottom: 8 }}>
+          <ArchiveButton service="events" org={org} />
+        </div>
+      )}
       <Space wrap style={{ marginBottom: 16 }} align="start">
         <Form name="activity-filter" layout="inline" onFinish={onSearch} aria-label={t.search} style={{ rowGap: 8 }}>
           <Form.Item name="title" label={a.title}>

@@ -11,6 +11,7 @@ import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
+import { AttachmentsPanel } from "../../components/AttachmentsPanel";
 import { MemberPicker } from "../welfare/shared";
 import { AwardsCard } from "./AwardsCard";
 import { BudgetCard } from "./BudgetCard";
@@ -134,6 +135,12 @@ export default function ActivityPage() {
           <TeamsCard activity={it} registrations={registrations.data ?? []} names={names} manager={manager} />
           <AwardsCard activity={it} registrations={registrations.data ?? []} names={names} manager={manager} onChanged={refresh} />
           <BudgetCard activity={it} manager={manager} />
+          <AttachmentsPanel
+            service="events"
+            path={`/v1/activities/${encodeURIComponent(it.id)}`}
+            purposes={["plan", "summary", "minutes", "photo", "other"]}
+            canUpload={manager}
+          />
         </Space>
       )}
     </div>

@@ -18,6 +18,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
 import { useSession } from "../../session";
+import { AttachmentsPanel } from "../../components/AttachmentsPanel";
 import { when } from "../../wallClock";
 import { MemberPicker } from "../welfare/shared";
 import { MotionsCard } from "./MotionsCard";
@@ -194,6 +195,13 @@ export default function SessionPage() {
           </Card>
 
           <MotionsCard sessionId={sessionId} representatives={representatives.data ?? []} manager={manager} />
+
+          <AttachmentsPanel
+            service="events"
+            path={`/v1/congress-sessions/${encodeURIComponent(sessionId)}`}
+            purposes={["minutes", "plan", "summary", "photo", "other"]}
+            canUpload={manager}
+          />
 
           <Card size="small" title={`${c.representatives}（${representatives.data?.length ?? 0}）`} data-testid="representatives-card">
             {manager && (

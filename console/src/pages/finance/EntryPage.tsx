@@ -12,6 +12,8 @@ import { EntryFindings } from "../audit/EntryFindings";
 import { useI18n } from "../../i18n";
 import { yuan } from "../../money";
 import { useOrg } from "../../scope";
+import { useSession } from "../../session";
+import { AttachmentsPanel } from "../../components/AttachmentsPanel";
 
 type Trace = components["schemas"]["PostingTrace"];
 
@@ -32,6 +34,9 @@ export default function EntryPage() {
   const org = useOrg();
   const postingId = useParams().postingId!;
   const [reversal, setReversal] = useState<Accepted | null>(null);
+  const { claims } = useSession();
+  // The treasurers attach vouchers (票据); each enters the ledger's hash chain, checked by verify-chain.
+  const treasurer = ["federation_admin", "union_officer"].includes(claims.role);
   const trace = useQuery({
     queryKey: ["trace", postingId],
     queryFn: () => call<Trace>("finance", `/v1/postings/${encodeURIComponent(postingId)}/trace`),
@@ -97,6 +102,13 @@ export default function EntryPage() {
             ]}
           />
         </Card>
+        <AttachmentsPanel
+          service="finance"
+          path={`/v1/postings/${encodeURIComponent(posting.id)}`}
+          purposes={["voucher", "other"]}
+          canUpload={treasurer}
+          title={t.attachments.voucherTitle}
+        />
         <Card title={t.trace} size="small" data-testid="trace">
           <Descriptions size="small" column={1}>
             <Descriptions.Item label={t.person}>

@@ -1,4 +1,5 @@
 import { Tabs, Typography } from "antd";
+import { ArchiveButton } from "../../components/AttachmentsPanel";
 import { useNavigate, useParams } from "react-router-dom";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
@@ -18,6 +19,9 @@ export default function FinanceDesk() {
       <Typography.Title level={2} className="no-print">
         {t.finance}
       </Typography.Title>
+      <div className="no-print" style={{ marginBottom: 8 }}>
+        <ArchiveButton service="finance" org={org} />
+      </div>
       <Tabs
         activeKey={tab}
         destroyInactiveTabPane

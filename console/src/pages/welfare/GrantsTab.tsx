@@ -5,6 +5,7 @@ import { useState } from "react";
 import { call, newIdempotencyKey, url } from "../../api/client";
 import type { Grant, GrantPage } from "../../api/welfareRows";
 import { GRANT_IN_FLIGHT } from "../../api/welfareRows";
+import { ArchiveButton, AttachmentsPanel } from "../../components/AttachmentsPanel";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
@@ -120,7 +121,8 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
             filename={`grants-${org}.xlsx`}
             label={t.exportExcel}
             data-testid="export-grants-xlsx"
-          />
+          />{" "}
+          <ArchiveButton service="welfare" org={org} />
         </div>
         {approve.error ? <ProblemAlert error={approve.error} /> : null}
         {list.error ? (
@@ -130,6 +132,17 @@ export function GrantsTab({ org, mayRecord }: { org: string; mayRecord: boolean 
             data-testid="grants"
             rowKey="id"
             size="small"
+            // A grant's receipts (签收单) and photos, under its row.
+            expandable={{
+              expandedRowRender: (grant) => (
+                <AttachmentsPanel
+                  service="welfare"
+                  path={`/v1/grants/${enc(grant.id)}`}
+                  purposes={["receipt", "photo", "other"]}
+                  canUpload={mayRecord}
+                />
+              ),
+            }}
             loading={list.isLoading}
             pagination={false}
             dataSource={list.data?.items}

@@ -22,8 +22,9 @@ from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
 from tests.kafka_tools import envelope_for, producer, send_envelope
 from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
+from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
-from unionfed_finance.adapters.tables import ledgers, money_outcomes
+from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
 from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints.app import definition
@@ -35,6 +36,7 @@ from unionfed_finance.service_layer.rebuild import (
     rebuild,
 )
 from unionfed_finance.settings import FinanceSettings
+from unionfed_shared.attachments.store import NewAttachment
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
@@ -118,6 +120,27 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
     assert outcomes == {"post": "refused"}, "the overdraft is refused, everything else applies"
     assert len(expected["entries"]) == 5
     assert "Dues collected for 2026-11" in {entry[4] for entry in expected["entries"]}
+    # A voucher (票据) on one of the school's entries: a file, not an event, so the rebuild copies it.
+    async with live.uow() as uow:
+        posting_id = await uow.session.scalar(
+            select(postings.c.id).where(postings.c.organization_id == school).order_by(postings.c.sequence).limit(1)
+        )
+        entry = await uow.vouchers.entry(posting_id)
+        voucher = await uow.attachments.add(
+            NewAttachment(
+                school,
+                "ledger_entry",
+                str(posting_id),
+                "voucher",
+                "发票.pdf",
+                "application/pdf",
+                "t",
+                dt.datetime.now(dt.UTC),
+            ),
+            b"%PDF-1.4 voucher",
+        )
+        await uow.vouchers.chain(entry, voucher)
+        await uow.commit()
 
     settings = FinanceSettings(
         database_url=infra.pg_dsn(f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
@@ -134,10 +157,14 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
 
     assert report.messages > 0 and seen[-1] == (report.messages, report.messages)
     assert report.live_heads == 2 and report.live_unreachable is None, "the school's and the federation's heads reached"
+    assert report.vouchers == 1
     engine = make_engine(settings.database_url)
     try:
         async with make_session_factory(engine)() as session:
             assert await ledger_fingerprint(session, [federation, school]) == expected
+        async with make_session_factory(engine)() as session:
+            chain = await verify_chain(session, school)
+        assert (chain.ok, chain.vouchers_checked) == (True, 1), str(chain)
     finally:
         await engine.dispose()
 

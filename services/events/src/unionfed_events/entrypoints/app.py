@@ -13,9 +13,10 @@ from unionfed_events.entrypoints import (
     me_http,
     skills_http,
 )
-from unionfed_events.service_layer import activity_handlers
+from unionfed_events.service_layer import activity_handlers, record_files
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
+from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
@@ -44,6 +45,12 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             evaluations_http.router,
             evaluations_http.me_router,
             evaluations_http.public_router,
+            attachments_router(
+                record_files.KINDS,
+                directory=tables.directory,
+                archive_readers=record_files.ARCHIVE_READERS,
+                tag="events",
+            ),
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -13,7 +13,9 @@ from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
 from unionfed_events.adapters.skills_queries import SkillsQueries
 from unionfed_events.adapters.survey_repository import SurveyRepository
+from unionfed_events.adapters.tables import attachment_blobs, attachments
 from unionfed_events.adapters.union_directory import UnionDirectory
+from unionfed_shared.attachments.store import AttachmentRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -45,7 +47,10 @@ class EventsUnitOfWork(UnitOfWork):
     # Democratic evaluations (民主评议) and the 师德 assessment
     evaluations: EvaluationRepository
 
+    attachments: AttachmentRepository
+
     def _open(self) -> None:
+        self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
         self.activities = ActivityRepository(self.session)
         self.budget = BudgetRepository(self.session)
         self.registrations = RegistrationRepository(self.session)

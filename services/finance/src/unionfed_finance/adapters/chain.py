@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import accounts, ledgers, posting_lines, postings
+from unionfed_finance.adapters.voucher_chain import verify_vouchers
 from unionfed_finance.domain.chain import (
     changed_entry_columns,
     changed_lines,
@@ -41,6 +42,7 @@ class Break(enum.StrEnum):
     DIGESTS = "field digests altered"
     HEAD = "ledger head mismatch"
     ACCOUNTS = "accounts disagree with the chain"
+    VOUCHERS = "voucher mismatch"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class ChainReport:
     detail: str | None = None
     # What the per-field digests name: "postings.total_fen", "posting_lines.debit_fen of line 2" …
     fields: tuple[str, ...] = ()
+    vouchers_checked: int = 0  # voucher links that verified (their rows and their files' bytes)
 
     @property
     def ok(self) -> bool:
@@ -64,10 +67,13 @@ class ChainReport:
             return (
                 f"ledger {self.organization_id}: chain intact, {self.entries_checked} entries, "
                 f"head sequence {self.last_sequence} hash {self.last_hash}"
+                + (f", {self.vouchers_checked} vouchers" if self.vouchers_checked else "")
             )
         where = f"sequence {self.broken_sequence}" if self.broken_sequence is not None else "ledger"
         if self.problem is Break.ACCOUNTS:
             where = "accounts"
+        if self.problem is Break.VOUCHERS:
+            where = "vouchers"
         return f"ledger {self.organization_id}: chain BROKEN at {where}: {self.problem}: {self.detail}"
 
 
@@ -337,12 +343,34 @@ async def verify_chain(session: AsyncSession, organization_id: str) -> ChainRepo
             f"{'differ' if len(fields) > 1 else 'differs'} from the chain){where}",
             fields,
         )
+    # The vouchers (票据) attached to entries: each link, its attachments row and its file's bytes.
+    vouchers = await verify_vouchers(session, organization_id)
+    if vouchers.findings:
+        return ChainReport(
+            organization_id,
+            checked,
+            last,
+            prior_hash,
+            None,
+            Break.VOUCHERS,
+            "; ".join(vouchers.findings),
+            vouchers.findings,
+            vouchers.checked,
+        )
     findings = await _accounts_findings(session, organization_id, moved)
     if findings:
         return ChainReport(
-            organization_id, checked, last, prior_hash, None, Break.ACCOUNTS, "; ".join(findings), tuple(findings)
+            organization_id,
+            checked,
+            last,
+            prior_hash,
+            None,
+            Break.ACCOUNTS,
+            "; ".join(findings),
+            tuple(findings),
+            vouchers.checked,
         )
-    return ChainReport(organization_id, checked, last, prior_hash)
+    return ChainReport(organization_id, checked, last, prior_hash, vouchers_checked=vouchers.checked)
 
 
 async def _accounts_findings(session: AsyncSession, organization_id: str, moved: dict[str, int]) -> list[str]:

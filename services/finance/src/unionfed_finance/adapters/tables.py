@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from unionfed_shared.attachments.tables import add_attachment_tables
 from unionfed_shared.directory import Directory
 from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
@@ -269,4 +270,33 @@ audit_records = Table(
     Index("ix_audit_records_finding", "finding_id", "sequence"),
     Index("ix_audit_records_posting", "posting_id"),
     Index("ix_audit_records_federation", "federation_id", "ledger_id", "sequence"),
+)
+
+# Files attached to ledger entries (票据): the bytes once per SHA-256, and which entry has which file.
+attachment_blobs, attachments = add_attachment_tables(metadata)
+
+# A ledger's vouchers are chained too (append-only, like its entries): attaching a voucher to an entry
+# already posted adds a link that covers every column of its ``attachments`` row and the hash of the
+# entry it belongs to (see :mod:`unionfed_finance.domain.voucher_chain`).
+voucher_links = Table(
+    "voucher_links",
+    metadata,
+    Column("organization_id", Text, ForeignKey("ledgers.organization_id"), nullable=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("attachment_id", Uuid, nullable=False, unique=True),
+    Column("posting_id", Uuid, nullable=False),
+    Column("posting_hash", Text, nullable=False),
+    Column("previous_hash", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("field_digests", JSONB, nullable=False),
+    PrimaryKeyConstraint("organization_id", "sequence"),
+)
+
+# The head of each ledger's voucher links: appending locks this row, so the links have no gaps or forks.
+voucher_heads = Table(
+    "voucher_heads",
+    metadata,
+    Column("organization_id", Text, ForeignKey("ledgers.organization_id"), primary_key=True),
+    Column("last_sequence", BigInteger, nullable=False),
+    Column("last_hash", Text, nullable=False),
 )

@@ -5,9 +5,12 @@ from pathlib import Path
 from unionfed_finance.adapters import tables
 from unionfed_finance.entrypoints import audit_findings_http, audit_http, money_http, public_http, reports_http
 from unionfed_finance.entrypoints.http import router
+from unionfed_finance.service_layer import vouchers
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
+from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
+from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
@@ -32,6 +35,9 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             audit_http.router,
             audit_findings_http.router,
             public_http.router,
+            attachments_router(
+                [vouchers.LEDGER_ENTRY], directory=tables.directory, archive_readers=BOOK_READERS, tag="finance"
+            ),
             tables.directory.router("finance"),
             dead_letters_router(),
         ],

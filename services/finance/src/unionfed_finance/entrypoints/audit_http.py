@@ -85,6 +85,9 @@ class ChainVerification(BaseModel):
     problem: str | None = Field(None, examples=["hash mismatch"], description="What breaks there; null when intact")
     detail: str | None = Field(None, description="The finding, naming tables and columns (English)")
     fields: list[str] = Field(default_factory=list, description="Columns that differ from what was chained")
+    vouchers_checked: int = Field(
+        0, description="Vouchers (票据) whose chain link, attachments row and file bytes verified"
+    )
     summary: str = Field(description="One sentence in the caller's language")
 
 
@@ -92,7 +95,8 @@ def _chain_summary(report: ChainReport, language: Language) -> str:
     if report.ok:
         return _say(
             language,
-            f"{report.organization_id} 的账簿哈希链完整：已核验 {report.entries_checked} 笔分录，链头为第 {report.last_sequence} 笔",
+            f"{report.organization_id} 的账簿哈希链完整：已核验 {report.entries_checked} 笔分录"
+            f"{f'、{report.vouchers_checked} 张票据' if report.vouchers_checked else ''}，链头为第 {report.last_sequence} 笔",
             f"The hash chain of {report.organization_id} is intact: {report.entries_checked} entries verified, "
             f"head at entry {report.last_sequence}",
         )
@@ -121,6 +125,7 @@ def _chain_verification(report: ChainReport, language: Language) -> ChainVerific
         problem=None if report.problem is None else report.problem.value,
         detail=report.detail,
         fields=list(report.fields),
+        vouchers_checked=report.vouchers_checked,
         summary=_chain_summary(report, language),
     )
 

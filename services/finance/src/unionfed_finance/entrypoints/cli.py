@@ -58,6 +58,7 @@ def rebuild(database_url: str, compare: bool) -> None:
             click.echo(checked + f"live heads not compared ({report.live_unreachable})")
         else:
             click.echo(checked + f"all {report.live_heads:,} live heads reached")
+            click.echo(f"  {report.vouchers:,} vouchers (票据) copied from the live database (files are not events)")
         if compare:
             live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
             for part in ("entries", "lines", "balances", "heads"):

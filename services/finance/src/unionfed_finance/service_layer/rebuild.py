@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from unionfed_finance.adapters import ledger_fingerprints
+from unionfed_finance.adapters import ledger_fingerprints, voucher_chain
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.errors import Conflict
 from unionfed_shared.messaging.kafka import LostRecords, committed_offsets, end_offsets, lost_history
@@ -33,6 +33,7 @@ class RebuildReport:
     ledgers: int  # ledgers with entries in the rebuilt database, each checked for missing sequences
     live_heads: int | None  # live ledgers whose head the replay reached; None: no live database to ask
     live_unreachable: str | None = None  # why the live heads could not be read
+    vouchers: int = 0  # vouchers (票据) copied from the live database: files are not events
 
 
 class IncompleteHistory(Exception):
@@ -117,7 +118,12 @@ async def rebuild(
     missing = missing_entries(gaps, heads, live or {})
     if missing:
         raise IncompleteLedgers(missing)
-    return RebuildReport(group, total, seconds, len(heads), None if live is None else len(live), unreachable)
+    # Vouchers are uploaded files, not events: no replay brings them back. They are copied from the
+    # live database, and verify-chain on the rebuilt books checks each against its rebuilt entry.
+    vouchers = 0
+    if live_database_url and unreachable is None:
+        vouchers = await voucher_chain.carry_over(live_database_url, settings.database_url)
+    return RebuildReport(group, total, seconds, len(heads), None if live is None else len(live), unreachable, vouchers)
 
 
 def missing_entries(

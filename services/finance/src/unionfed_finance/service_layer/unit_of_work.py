@@ -3,7 +3,9 @@ from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository,
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
-from unionfed_finance.adapters.tables import directory
+from unionfed_finance.adapters.tables import attachment_blobs, attachments, directory
+from unionfed_finance.adapters.voucher_chain import VoucherRepository
+from unionfed_shared.attachments.store import AttachmentRepository
 from unionfed_shared.directory import DirectoryReader
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
@@ -19,6 +21,8 @@ class FinanceUnitOfWork(UnitOfWork):
     fund_requests: FundRequestRepository
     directory: DirectoryReader
     audit: AuditRepository
+    attachments: AttachmentRepository
+    vouchers: VoucherRepository
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -31,6 +35,8 @@ class FinanceUnitOfWork(UnitOfWork):
         self.fund_requests = FundRequestRepository(self.session)
         self.directory = directory.on(self.session)
         self.audit = AuditRepository(self.session)
+        self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
+        self.vouchers = VoucherRepository(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 
     async def flush(self) -> None:

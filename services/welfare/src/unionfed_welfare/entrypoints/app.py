@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
@@ -28,6 +29,7 @@ from unionfed_welfare.service_layer import (
     money,
     mutual_aid,
     outside_help,
+    record_files,
     rights_weeks,
     student_aid,
 )
@@ -71,6 +73,12 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             mutual_aid_http.router,
             outside_help_http.router,
             student_aid_http.router,
+            attachments_router(
+                record_files.KINDS,
+                directory=tables.directory,
+                archive_readers=record_files.ARCHIVE_READERS,
+                tag="welfare",
+            ),
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

@@ -373,6 +373,11 @@ async def _require_hardship_file(uow: WelfareUnitOfWork, file_id: uuid.UUID, mem
         )
 
 
+async def load(uow: WelfareUnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> Grant:
+    """The grant if the caller may read it (``manage``: record and change it), else the grant's own refusal."""
+    return await _load(uow, principal, grant_id, manage=manage)
+
+
 async def _load(uow: WelfareUnitOfWork, principal: Principal, grant_id: uuid.UUID, *, manage: bool) -> Grant:
     grant = await uow.grants.get(grant_id, for_update=manage)
     path = await uow.directory.path_of(grant.organization_id) if grant else None

@@ -1,3 +1,4 @@
+from unionfed_shared.attachments.store import AttachmentRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_welfare.adapters.campaign_repository import CampaignRepository, ClaimRepository
 from unionfed_welfare.adapters.directory_repository import DirectoryRepository
@@ -11,6 +12,7 @@ from unionfed_welfare.adapters.outside_grant_repository import OutsideGrantRepos
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
 from unionfed_welfare.adapters.rights_week_repository import RightsWeekRepository
 from unionfed_welfare.adapters.student_aid_repository import StudentAidRepository
+from unionfed_welfare.adapters.tables import attachment_blobs, attachments
 from unionfed_welfare.adapters.welfare_report_repository import WelfareReportRepository
 
 
@@ -33,7 +35,10 @@ class WelfareUnitOfWork(UnitOfWork):
     outside_grants: OutsideGrantRepository
     student_aid: StudentAidRepository
 
+    attachments: AttachmentRepository
+
     def _open(self) -> None:
+        self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
         self.directory = DirectoryRepository(self.session)
         self.grants = GrantRepository(self.session)
         self.visit_policies = VisitPolicyRepository(self.session)

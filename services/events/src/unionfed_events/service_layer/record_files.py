@@ -1,0 +1,83 @@
+"""Files attached to activities and congress sessions (台账): minutes, plans, summaries, photos.
+
+Read by whoever may read the activity or the session, attached by whoever may run it: an activity
+by its organizer's officers (``load_activity(manage=True)``), a session by its union's officers.
+"""
+
+import uuid
+
+from unionfed_events.service_layer import activities, congress_sessions
+from unionfed_events.service_layer.union_scope import OFFICERS
+from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
+from unionfed_shared.attachments.records import RecordKind, RecordRef
+from unionfed_shared.auth import Principal, Role
+
+PURPOSES = ("minutes", "plan", "summary", "photo", "other")
+ARCHIVE_READERS = (*OFFICERS, Role.AUDITOR)
+
+
+async def _activity(uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID, manage: bool) -> RecordRef:
+    activity = await activities.load_activity(uow, principal, activity_id, manage=manage)
+    if manage:
+        principal.require_role(*activities.MANAGERS)
+    return RecordRef(activity.organization_id, str(activity.id), activity.title)
+
+
+async def activity_readable(uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID) -> RecordRef:
+    return await _activity(uow, principal, activity_id, manage=False)
+
+
+async def activity_writable(uow: EventsUnitOfWork, principal: Principal, activity_id: uuid.UUID) -> RecordRef:
+    return await _activity(uow, principal, activity_id, manage=True)
+
+
+async def activity_titles(uow: EventsUnitOfWork, record_ids: list[str]) -> dict[str, str]:
+    found = {}
+    for record_id in record_ids:
+        activity = await uow.activities.get(uuid.UUID(record_id))
+        if activity is not None:
+            found[record_id] = activity.title
+    return found
+
+
+async def session_readable(uow: EventsUnitOfWork, principal: Principal, session_id: uuid.UUID) -> RecordRef:
+    session = await congress_sessions.session_in_scope(uow, principal, session_id)
+    return RecordRef(session.organization_id, str(session.id), session.title)
+
+
+async def session_writable(uow: EventsUnitOfWork, principal: Principal, session_id: uuid.UUID) -> RecordRef:
+    record = await session_readable(uow, principal, session_id)
+    principal.require_role(*OFFICERS)
+    return record
+
+
+async def session_titles(uow: EventsUnitOfWork, record_ids: list[str]) -> dict[str, str]:
+    found = {}
+    for record_id in record_ids:
+        session = await uow.congress_sessions.get(uuid.UUID(record_id))
+        if session is not None:
+            found[record_id] = session.title
+    return found
+
+
+ACTIVITY = RecordKind(
+    kind="activity",
+    path="/activities/{activity_id}",
+    parameter="activity_id",
+    label_zh="活动",
+    purposes=PURPOSES,
+    readable=activity_readable,
+    writable=activity_writable,
+    titles=activity_titles,
+)
+CONGRESS_SESSION = RecordKind(
+    kind="congress_session",
+    path="/congress-sessions/{session_id}",
+    parameter="session_id",
+    label_zh="职代会/教代会会议",
+    purposes=PURPOSES,
+    readable=session_readable,
+    writable=session_writable,
+    titles=session_titles,
+)
+KINDS = (ACTIVITY, CONGRESS_SESSION)
