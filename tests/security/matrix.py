@@ -60,13 +60,16 @@ class Route:
     extra: dict = field(default_factory=dict)
     me: tuple[str, ...] | None = None  # a self-service route: the scopes whose member it lets in
     auditor_writes: bool = False  # the audit committee's own findings: A writes here as ``allow`` says
+    # Reading it hands over the means to write (an evaluation's unused one-time answer codes): the
+    # auditor, who writes nothing, does not read it either.
+    hands_over_a_write: bool = False
 
     def expected(self, method: str, role: str, scope: str) -> bool:
         """True when ``role`` acting for ``scope`` is allowed."""
         letter = next(k for k, v in ROLE_LETTERS.items() if v == role)
         if self.me is not None:
             return letter == "M" and scope in self.me
-        if letter == "A" and method in WRITES and not self.auditor_writes:
+        if letter == "A" and (method in WRITES or self.hands_over_a_write) and not self.auditor_writes:
             return False
         allowed = self.allowed_in(scope)
         if letter == "A" and method not in WRITES:
@@ -835,7 +838,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     (EV, "POST /v1/evaluations/{evaluation_id}/open"): Route(
         "FU", lambda w: {"evaluation_id": w["evaluation_draft"]}, body=lambda w: {"outside_forms": 1}, last=True
     ),
-    (EV, "GET /v1/evaluations/{evaluation_id}/codes"): Route("FU", lambda w: {"evaluation_id": w["evaluation"]}),
+    (EV, "GET /v1/evaluations/{evaluation_id}/codes"): Route(
+        "FU", lambda w: {"evaluation_id": w["evaluation"]}, hands_over_a_write=True
+    ),
     (EV, "POST /v1/evaluations/{evaluation_id}/close"): Route(
         "FU", lambda w: {"evaluation_id": w["evaluation"]}, last=True
     ),
