@@ -11,7 +11,7 @@ from unionfed_events.entrypoints import (
     me_http,
     skills_http,
 )
-from unionfed_events.service_layer import activity_handlers
+from unionfed_events.service_layer import activity_handlers, report_figures
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.contracts.registry import published_by
@@ -29,7 +29,12 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=EventsUnitOfWork,
-        handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
+        handlers={
+            **tables.directory.handlers(),
+            **activity_handlers.HANDLERS,
+            # Membership's statistics reports: events answers its section (on the membership topic).
+            **report_figures.HANDLERS,
+        },
         routers=[
             tables.directory.router("events"),
             activities_http.router,

@@ -9,6 +9,7 @@ from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
 from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
+from unionfed_events.adapters.report_figures import ReportFiguresQueries
 from unionfed_events.adapters.skills_queries import SkillsQueries
 from unionfed_events.adapters.survey_repository import SurveyRepository
 from unionfed_events.adapters.union_directory import UnionDirectory
@@ -38,6 +39,7 @@ class EventsUnitOfWork(UnitOfWork):
     # Skills and jobs: the training and contests held (read from the activities) and job placements
     skills: SkillsQueries
     job_placements: JobPlacementRepository
+    report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
         self.activities = ActivityRepository(self.session)
@@ -57,3 +59,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.improvements = ImprovementRepository(self.session)
         self.skills = SkillsQueries(self.session)
         self.job_placements = JobPlacementRepository(self.session)
+        self.report_figures = ReportFiguresQueries(self.session)

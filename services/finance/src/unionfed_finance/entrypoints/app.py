@@ -5,6 +5,7 @@ from pathlib import Path
 from unionfed_finance.adapters import tables
 from unionfed_finance.entrypoints import audit_http, money_http, public_http, reports_http
 from unionfed_finance.entrypoints.http import router
+from unionfed_finance.service_layer import report_figures
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
@@ -23,7 +24,11 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=FinanceUnitOfWork,
-        handlers=HANDLERS,
+        handlers={
+            **HANDLERS,
+            # Membership's statistics reports: finance answers its section (on the membership topic).
+            **report_figures.HANDLERS,
+        },
         prefetch=prefetch,
         routers=[
             router,

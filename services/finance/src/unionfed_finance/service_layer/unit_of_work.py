@@ -2,6 +2,7 @@ from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository,
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
+from unionfed_finance.adapters.report_figures import ReportFiguresQueries
 from unionfed_finance.adapters.tables import directory
 from unionfed_shared.directory import DirectoryReader
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -17,6 +18,7 @@ class FinanceUnitOfWork(UnitOfWork):
     fund_policies: FundPolicyRepository
     fund_requests: FundRequestRepository
     directory: DirectoryReader
+    report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -28,6 +30,7 @@ class FinanceUnitOfWork(UnitOfWork):
         self.fund_policies = FundPolicyRepository(self.session)
         self.fund_requests = FundRequestRepository(self.session)
         self.directory = directory.on(self.session)
+        self.report_figures = ReportFiguresQueries(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 
     async def flush(self) -> None:
