@@ -531,6 +531,23 @@ async def seed(services: dict) -> World:
         )
     )
 
+    for key, required in (("spot_check", True), ("spot_check_plain", False)):
+        spot_check = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/spot-checks",
+                headers=admin,
+                json={
+                    "checked_on": "2026-11-02",
+                    "subject": "disclosure",
+                    "subject_detail": "The first half-year's disclosure",
+                    "findings": "The grants' lines are missing.",
+                    "follow_up_required": required,
+                    "follow_up_due_on": "2026-11-30" if required else None,
+                },
+            )
+        )
+        w.ids[key] = spot_check["id"]
+
     # Finance.
     accepted = check(
         await finance.post(

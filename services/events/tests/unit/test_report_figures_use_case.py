@@ -1,12 +1,12 @@
-"""Events' section of a statistics report: membership's request is answered with events's section, every code it owns, once per request."""
+"""Events' section of a statistics report: membership's request is answered with the events section, every code it owns, once per request."""
 
 import datetime as dt
 import uuid
 
 import pytest
 
-from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1, owned_by
 from unionfed_events.service_layer import report_figures
+from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1, owned_by
 
 
 class FakeQueries:

@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, owned_by
 from unionfed_finance.service_layer import report_figures
+from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, owned_by
 
 
 class FakeQueries:

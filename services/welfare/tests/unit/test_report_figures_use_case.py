@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from unionfed_shared.contracts.reporting import WelfareReportFiguresV1, ReportFiguresRequestedV1, owned_by
+from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1, WelfareReportFiguresV1, owned_by
 from unionfed_welfare.service_layer import report_figures
 
 

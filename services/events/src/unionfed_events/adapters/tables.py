@@ -1,7 +1,13 @@
 """The events database."""
 
 # Each area's tables are in its own module; imported here so the metadata holds the whole database.
-from unionfed_events.adapters import activity_tables, congress_tables, improvement_tables, skills_tables  # noqa: F401
+from unionfed_events.adapters import (  # noqa: F401
+    activity_tables,
+    congress_tables,
+    improvement_tables,
+    skills_tables,
+    spot_check_tables,
+)
 from unionfed_events.adapters.metadata import metadata
 from unionfed_shared.directory import Directory
 from unionfed_shared.idempotency import add_idempotency_table

@@ -10,6 +10,7 @@ from unionfed_events.entrypoints import (
     improvements_http,
     me_http,
     skills_http,
+    spot_checks_http,
 )
 from unionfed_events.service_layer import activity_handlers, report_figures
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
@@ -42,6 +43,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             congress_rollup_http.router,
             improvements_http.router,
             skills_http.router,
+            spot_checks_http.router,
             me_http.router,
             dead_letters_router(),
         ],

@@ -30,10 +30,10 @@ What each figure counts:
 import uuid
 
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
-from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1, owned_by
+from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1, Source, owned_by
 from unionfed_shared.messaging.consumer import Delivery
 
-SOURCE = "events"
+SOURCE: Source = "events"
 CODES = owned_by(SOURCE)
 _ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
 

@@ -11,6 +11,7 @@ from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
 from unionfed_events.adapters.report_figures import ReportFiguresQueries
 from unionfed_events.adapters.skills_queries import SkillsQueries
+from unionfed_events.adapters.spot_check_repository import SpotCheckRepository
 from unionfed_events.adapters.survey_repository import SurveyRepository
 from unionfed_events.adapters.union_directory import UnionDirectory
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
@@ -39,6 +40,8 @@ class EventsUnitOfWork(UnitOfWork):
     # Skills and jobs: the training and contests held (read from the activities) and job placements
     skills: SkillsQueries
     job_placements: JobPlacementRepository
+    # Spot checks (督查) of the unions under an upper union
+    spot_checks: SpotCheckRepository
     report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
@@ -59,4 +62,5 @@ class EventsUnitOfWork(UnitOfWork):
         self.improvements = ImprovementRepository(self.session)
         self.skills = SkillsQueries(self.session)
         self.job_placements = JobPlacementRepository(self.session)
+        self.spot_checks = SpotCheckRepository(self.session)
         self.report_figures = ReportFiguresQueries(self.session)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
-from unionfed_finance.entrypoints import audit_http, money_http, public_http, reports_http
+from unionfed_finance.entrypoints import audit_http, disclosure_rollup_http, money_http, public_http, reports_http
 from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer import report_figures
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
@@ -36,6 +36,7 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             reports_http.router,
             audit_http.router,
             public_http.router,
+            disclosure_rollup_http.router,
             tables.directory.router("finance"),
             dead_letters_router(),
         ],

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from unionfed_finance.domain.disclosures import Channel
 from unionfed_finance.domain.texts import ANONYMOUS_DONOR
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.spending import SpendingCategory
@@ -75,3 +76,13 @@ class SetBudget(Command):
 
 class SetFundPolicy(Command):
     employer_funds_remit_per_mille: whole(ge=0, le=1000)  # type: ignore[valid-type]  # whole(…) is built at run time; to mypy, Any
+
+
+class RecordDisclosure(Command):
+    """The statement for ``period_from``..``period_to`` was published to the staff (校务公开)."""
+
+    period_from: dt.date
+    period_to: dt.date
+    published_on: dt.date | None = Field(default=None, description="Default: today in the federation's time zone")
+    channel: Channel = Field(description="notice_board (公示栏), staff_congress, website or other")
+    note: str | None = Field(default=None, max_length=500)

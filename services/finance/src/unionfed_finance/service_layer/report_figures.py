@@ -35,10 +35,10 @@ or spending: lending a member money or holding donations moves no figure.
 import uuid
 
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
-from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, owned_by
+from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, Source, owned_by
 from unionfed_shared.messaging.consumer import Delivery
 
-SOURCE = "finance"
+SOURCE: Source = "finance"
 CODES = owned_by(SOURCE)
 _ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
 

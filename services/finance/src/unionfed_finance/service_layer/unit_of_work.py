@@ -1,4 +1,5 @@
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
+from unionfed_finance.adapters.disclosure_publications import DisclosurePublications
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
@@ -18,6 +19,7 @@ class FinanceUnitOfWork(UnitOfWork):
     fund_policies: FundPolicyRepository
     fund_requests: FundRequestRepository
     directory: DirectoryReader
+    disclosures: DisclosurePublications  # 校务公开: statements published to the staff
     report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
@@ -30,6 +32,7 @@ class FinanceUnitOfWork(UnitOfWork):
         self.fund_policies = FundPolicyRepository(self.session)
         self.fund_requests = FundRequestRepository(self.session)
         self.directory = directory.on(self.session)
+        self.disclosures = DisclosurePublications(self.session)
         self.report_figures = ReportFiguresQueries(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 

@@ -21,11 +21,11 @@ What each figure counts:
 
 import uuid
 
-from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1, WelfareReportFiguresV1, owned_by
+from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1, Source, WelfareReportFiguresV1, owned_by
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
-SOURCE = "welfare"
+SOURCE: Source = "welfare"
 CODES = owned_by(SOURCE)
 _ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
 
