@@ -32,6 +32,7 @@ const UnionContractsDesk = lazy(() => import("./pages/enterprises/UnionContracts
 const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
 const SkillsDesk = lazy(() => import("./pages/skills/SkillsDesk"));
+const ChecksDesk = lazy(() => import("./pages/checks/ChecksDesk"));
 const WorkersDesk = lazy(() => import("./pages/workers/WorkersDesk"));
 const HelpDesk = lazy(() => import("./pages/help/HelpDesk"));
 const MutualAidDesk = lazy(() => import("./pages/mutualaid/MutualAidDesk"));
@@ -120,6 +121,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="rights" element={<Lazy><RightsDesk /></Lazy>} />
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
             <Route path="skills" element={<Lazy><SkillsDesk /></Lazy>} />
+            <Route path="checks" element={<Lazy><ChecksDesk /></Lazy>} />
             <Route path="workers/:tab?" element={<Lazy><WorkersDesk /></Lazy>} />
             <Route path="help/:tab?" element={<Lazy><HelpDesk /></Lazy>} />
             <Route path="mutual-aid" element={<Lazy><MutualAidDesk /></Lazy>} />

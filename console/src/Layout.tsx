@@ -8,6 +8,7 @@ import {
   BulbOutlined,
   CarOutlined,
   DashboardOutlined,
+  FileSearchOutlined,
   GiftOutlined,
   HeartOutlined,
   IdcardOutlined,
@@ -20,6 +21,7 @@ import {
   WalletOutlined,
 } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
+import { CHECK_READERS } from "./api/checksRows";
 import { SKILLS_READERS } from "./api/skillsRows";
 import { WORKER_READERS } from "./api/workersRows";
 import { SAFETY_READERS } from "./api/safetyRows";
@@ -69,6 +71,7 @@ export function ConsoleLayout() {
     ...(SAFETY_READERS.includes(claims.role) ? [{ key: "safety", icon: <AlertOutlined />, label: t.safety.desk }] : []),
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
+    ...(CHECK_READERS.includes(claims.role) ? [{ key: "checks", icon: <FileSearchOutlined />, label: t.checks.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(AUDIT_ROLES.includes(claims.role) ? [{ key: "audit", icon: <AuditOutlined />, label: t.audit }] : []),
     ...(ACCOUNT_MANAGERS.includes(claims.role) ? [{ key: "accounts", icon: <TeamOutlined />, label: t.accounts }] : []),

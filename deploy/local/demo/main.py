@@ -5,6 +5,7 @@ import asyncio
 from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
+from demo.county_checks import load_county_checks, show_county_checks
 from demo.load import load
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
@@ -30,6 +31,7 @@ async def run() -> None:
             )
             await load(api, schools)
         await open_activity_and_survey(api)
+        await load_county_checks(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")
@@ -46,6 +48,7 @@ async def run() -> None:
             await load_rights(api, Street(api), enterprises, members, today())
             print(f"demo: {STREET_NAME} loaded in {asyncio.get_running_loop().time() - started:.0f} s", flush=True)
         await show(api, schools)
+        await show_county_checks(api)
         await show_street(api)
         await show_workers(api, Street(api))
         await show_help(api, Street(api))
