@@ -24,7 +24,7 @@ interface Checks {
 
 test("督查: the county records a spot check of a school, the school follows up, the county closes it; the roll-ups", async ({ browser }) => {
   test.setTimeout(300_000);
-  const county = await browser.newPage();
+  const county = await (await browser.newContext()).newPage();
   await signIn(county, account("county-admin"), `/o/${COUNTY}/checks`);
   await expect(county.getByRole("menuitem", { name: /督查/ })).toBeVisible();
   await expect(county.getByTestId("checks-desk")).toBeVisible();
@@ -58,7 +58,7 @@ test("督查: the county records a spot check of a school, the school follows up
   await expect(rows.first().getByTestId("close-check")).toHaveCount(0);
 
   // The school follows up on its own desk.
-  const school = await browser.newPage();
+  const school = await (await browser.newContext()).newPage();
   await signIn(school, account("school1-officer"), `/o/${SCHOOL}/checks`);
   const schoolRows = school.getByTestId("spot-checks").locator("tbody tr.ant-table-row");
   const mine = schoolRows.filter({ hasText: detail });
