@@ -40,8 +40,9 @@ export function SpotChecksTab({ org }: { org: string }) {
           <Form.Item label={s.search} htmlFor="spot-check-search">
             <Input.Search id="spot-check-search" data-testid="spot-check-search" allowClear style={{ width: 260 }} onSearch={setQ} />
           </Form.Item>
-          <Form.Item label={s.subject}>
+          <Form.Item label={s.subject} htmlFor="spot-check-subject-filter">
             <Select
+              id="spot-check-subject-filter"
               data-testid="spot-check-subject-filter"
               allowClear
               style={{ width: 140 }}
