@@ -65,7 +65,7 @@ export function DisclosureTab({ org, year }: { org: string; year: number }) {
               title: s.disclosed,
               dataIndex: "disclosed",
               width: 110,
-              render: (yes: boolean) => (yes ? <Tag color="green">{s.yes}</Tag> : <Tag color="red" data-testid="disclosed-none">{s.none}</Tag>),
+              render: (yes: boolean) => (yes ? <Tag color="#237804">{s.yes}</Tag> : <Tag color="red" data-testid="disclosed-none">{s.none}</Tag>),
             },
             { title: s.lastPublished, dataIndex: "last_published_on", width: 120, render: (d: string | null) => d ?? "—" },
             {
