@@ -35,6 +35,7 @@ const RightsDesk = lazy(() => import("./pages/rights/RightsDesk"));
 const ImprovementsDesk = lazy(() => import("./pages/improvements/ImprovementsDesk"));
 const SkillsDesk = lazy(() => import("./pages/skills/SkillsDesk"));
 const InfoDesk = lazy(() => import("./pages/info/InfoDesk"));
+const ChecksDesk = lazy(() => import("./pages/checks/ChecksDesk"));
 const WorkersDesk = lazy(() => import("./pages/workers/WorkersDesk"));
 const HelpDesk = lazy(() => import("./pages/help/HelpDesk"));
 const MutualAidDesk = lazy(() => import("./pages/mutualaid/MutualAidDesk"));
@@ -136,6 +137,7 @@ function SignedIn({ fallback }: { fallback: JSX.Element }) {
             <Route path="improvements" element={<Lazy><ImprovementsDesk /></Lazy>} />
             <Route path="skills" element={<Lazy><SkillsDesk /></Lazy>} />
             <Route path="info" element={<Lazy><InfoDesk /></Lazy>} />
+            <Route path="checks" element={<Lazy><ChecksDesk /></Lazy>} />
             <Route path="workers/:tab?" element={<Lazy><WorkersDesk /></Lazy>} />
             <Route path="help/:tab?" element={<Lazy><HelpDesk /></Lazy>} />
             <Route path="mutual-aid" element={<Lazy><MutualAidDesk /></Lazy>} />

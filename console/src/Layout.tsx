@@ -10,6 +10,7 @@ import {
   BulbOutlined,
   CarOutlined,
   DashboardOutlined,
+  FileSearchOutlined,
   GiftOutlined,
   HomeOutlined,
   HeartOutlined,
@@ -24,6 +25,7 @@ import {
   WalletOutlined,
 } from "@ant-design/icons";
 import { ENTERPRISE_READERS, IMPROVEMENT_READERS, RIGHTS_READERS } from "./api/streetRows";
+import { CHECK_READERS } from "./api/checksRows";
 import { SKILLS_READERS } from "./api/skillsRows";
 import { INFO_READERS } from "./api/infoRows";
 import { WORKER_READERS } from "./api/workersRows";
@@ -79,6 +81,7 @@ export function ConsoleLayout() {
     ...(IMPROVEMENT_READERS.includes(claims.role) ? [{ key: "improvements", icon: <BulbOutlined />, label: t.improvements.desk }] : []),
     ...(SKILLS_READERS.includes(claims.role) ? [{ key: "skills", icon: <ToolOutlined />, label: t.skills.desk }] : []),
     ...(INFO_READERS.includes(claims.role) ? [{ key: "info", icon: <FileTextOutlined />, label: t.info.desk }] : []),
+    ...(CHECK_READERS.includes(claims.role) ? [{ key: "checks", icon: <FileSearchOutlined />, label: t.checks.desk }] : []),
     ...(HELP_READERS.includes(claims.role) ? [{ key: "help", icon: <GiftOutlined />, label: t.help.desk }] : []),
     ...(HOME_READERS.includes(claims.role) ? [{ key: "home", icon: <HomeOutlined />, label: t.home.desk }] : []),
     ...(EVALUATION_READERS.includes(claims.role) ? [{ key: "evaluations", icon: <FormOutlined />, label: t.evaluations.desk }] : []),

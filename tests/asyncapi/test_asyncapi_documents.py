@@ -23,6 +23,7 @@ from tests.factories import dues, school_events
 from unionfed_shared.contracts import EVENT_TYPES, topics
 from unionfed_shared.contracts.envelope import Envelope
 from unionfed_shared.contracts.finance import JournalEntryV1, MoneyRequestSettledV1, Reserve
+from unionfed_shared.contracts.reporting import FinanceReportFiguresV1
 from unionfed_shared.contracts.spending import WelfareHoldRequestedV1
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage, Outcome
@@ -322,7 +323,11 @@ def test_every_contract_is_in_exactly_the_documents_of_its_producers_and_consume
 
 def test_finance_lists_what_it_publishes_and_every_consumer_its_dead_letter_channels(documents):
     finance = documents["finance"]
-    assert _operations(finance, "send") == {JournalEntryV1.event_type, MoneyRequestSettledV1.event_type}
+    assert _operations(finance, "send") == {
+        JournalEntryV1.event_type,
+        MoneyRequestSettledV1.event_type,
+        FinanceReportFiguresV1.event_type,
+    }
     for service, document in documents.items():
         consumed_topics = {cls.topic for cls in _definition(service).handlers}
         dead_letter_addresses = {

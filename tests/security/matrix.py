@@ -951,11 +951,47 @@ ROUTES: dict[tuple[str, str], Route] = {
         "F", FED, federation=True, body=lambda w: {"county": 1, "city": 3, "province": 5}
     ),
     (EV, "GET /v1/federations/{federation_id}/info-points-tables"): Route("FUA", FED, federation=True, below="FUA"),
+    # Spot checks (督查): the union above records and closes, the checked union follows up.
+    (EV, "POST /v1/organizations/{organization_id}/spot-checks"): Route(
+        "",
+        ORG,
+        parent="FU",
+        body=lambda w: {
+            "subject": "congress",
+            "subject_detail": "The staff congress's minutes",
+            "findings": "In order.",
+            "follow_up_required": False,
+        },
+    ),
+    (EV, "GET /v1/organizations/{organization_id}/spot-checks"): Route("FUA", ORG),
+    (EV, "GET /v1/spot-checks/{spot_check_id}"): Route("FUA", lambda w: {"spot_check_id": w["spot_check"]}),
+    (EV, "POST /v1/spot-checks/{spot_check_id}/follow-up"): Route(
+        "FU",
+        lambda w: {"spot_check_id": w["spot_check"]},
+        parent="",
+        last=True,
+        body=lambda w: {"follow_up": "Published the missing lines."},
+    ),
+    (EV, "POST /v1/spot-checks/{spot_check_id}/closure"): Route(
+        "", lambda w: {"spot_check_id": w["spot_check_plain"]}, parent="FU", last=True, body=lambda w: {}
+    ),
     (EV, "POST /v1/organizations/{organization_id}/job-placements"): Route(
         "FU", ORG, body=lambda w: {"employer": "A logistics firm", "people": 3, "members": 1}
     ),
     (EV, "GET /v1/organizations/{organization_id}/job-placements"): Route("FUA", ORG),
     (EV, "GET /v1/organizations/{organization_id}/skills-rollup"): Route("FUA", ORG),
+    # 校务公开: a union records a statement published to its staff; the upper union's roll-up.
+    (FI, "POST /v1/organizations/{organization_id}/disclosure-publications"): Route(
+        "FU",
+        ORG,
+        body=lambda w: {
+            "period_from": "2026-01-01",
+            "period_to": "2026-06-30",
+            "published_on": "2026-07-05",
+            "channel": "notice_board",
+        },
+    ),
+    (FI, "GET /v1/organizations/{organization_id}/disclosure-rollup"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/balances"): Route("FUWA", ORG),
     (FI, "GET /v1/organizations/{organization_id}/ledger/postings"): Route("FUWA", ORG),
     (FI, "GET /v1/members/{member_id}/dues-account"): Route("FUWA", lambda w: {"member_id": w["a1"]}),

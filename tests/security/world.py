@@ -611,6 +611,22 @@ async def seed(services: dict) -> World:
         w.ids[key] = item["id"]
         if key != "info_draft":
             check(await events.post(f"/v1/info-items/{item['id']}/submission", headers=officer_a))
+    for key, required in (("spot_check", True), ("spot_check_plain", False)):
+        spot_check = check(
+            await events.post(
+                f"/v1/organizations/{w.a}/spot-checks",
+                headers=admin,
+                json={
+                    "checked_on": "2026-11-02",
+                    "subject": "disclosure",
+                    "subject_detail": "The first half-year's disclosure",
+                    "findings": "The grants' lines are missing.",
+                    "follow_up_required": required,
+                    "follow_up_due_on": "2026-11-30" if required else None,
+                },
+            )
+        )
+        w.ids[key] = spot_check["id"]
 
     # Finance.
     accepted = check(

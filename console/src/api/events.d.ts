@@ -1244,7 +1244,7 @@ export interface paths {
         /**
          * Congress Rollup Of
          * @description The year's congresses of the organization and every union under it: sessions, proposals,
-         *     answered and overdue, per union and in total.
+         *     answered (in time and late) and overdue, per union and in total.
          */
         get: operations["congress_rollup_of_v1_organizations__organization_id__congress_rollup_get"];
         put?: never;
@@ -1575,6 +1575,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/spot-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Spot Checks
+         * @description The checks of the organization and every union under it, newest first, each flagged when
+         *     its follow-up is overdue. Pass the answer's `next_cursor` as `cursor` for the next page.
+         */
+        get: operations["list_spot_checks_v1_organizations__organization_id__spot_checks_get"];
+        put?: never;
+        /**
+         * Record Spot Check
+         * @description An officer of a union above records a spot check of this union: what was checked, the
+         *     findings, and whether follow-up is required and by when.
+         */
+        post: operations["record_spot_check_v1_organizations__organization_id__spot_checks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/surveys": {
         parameters: {
             query?: never;
@@ -1632,6 +1658,63 @@ export interface paths {
          *     The code is marked used and the form stored without it: it is not traceable to them.
          */
         post: operations["answer_with_code_v1_public_evaluation_responses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spot-checks/{spot_check_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Spot Check */
+        get: operations["get_spot_check_v1_spot_checks__spot_check_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spot-checks/{spot_check_id}/closure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Spot Check
+         * @description The checking union closes the check (销号), after the follow-up when one was required.
+         */
+        post: operations["close_spot_check_v1_spot_checks__spot_check_id__closure_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spot-checks/{spot_check_id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Follow Up Spot Check
+         * @description The checked union's officer records what it rectified (整改情况); written again until closed.
+         */
+        post: operations["follow_up_spot_check_v1_spot_checks__spot_check_id__follow_up_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2121,6 +2204,16 @@ export interface components {
          * @enum {string}
          */
         Choice: "for" | "against" | "abstain";
+        /** CloseSpotCheck */
+        CloseSpotCheck: {
+            /**
+             * Closed On
+             * @description Default: today in the federation's time zone
+             */
+            closed_on?: string | null;
+            /** Note */
+            note?: string | null;
+        };
         /** CodeOut */
         CodeOut: {
             /** Code */
@@ -2132,6 +2225,16 @@ export interface components {
         CongressFiguresOut: {
             /** Answered */
             answered: number;
+            /**
+             * Answered In Time
+             * @description answered by their session's answer deadline (part of ``answered``)
+             */
+            answered_in_time: number;
+            /**
+             * Answered Late
+             * @description answered after their session's answer deadline (part of ``answered``)
+             */
+            answered_late: number;
             /**
              * Overdue
              * @description standing without an answer after their session's deadline, as of ``as_of``
@@ -2704,6 +2807,19 @@ export interface components {
             received_at: string;
             /** Warnings */
             warnings: string[];
+        };
+        /** FollowUpSpotCheck */
+        FollowUpSpotCheck: {
+            /**
+             * Follow Up
+             * @description What the union rectified (整改情况)
+             */
+            follow_up: string;
+            /**
+             * Followed Up On
+             * @description Default: today in the federation's time zone
+             */
+            followed_up_on?: string | null;
         };
         /** FormRateOut */
         FormRateOut: {
@@ -3339,6 +3455,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[SpotCheckOut] */
+        Page_SpotCheckOut_: {
+            /** Items */
+            items: components["schemas"]["SpotCheckOut"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last page
+             */
+            next_cursor: string | null;
+        };
         /**
          * PassRule
          * @enum {string}
@@ -3728,6 +3854,30 @@ export interface components {
              */
             training_activity_id?: string | null;
         };
+        /** RecordSpotCheck */
+        RecordSpotCheck: {
+            /**
+             * Checked On
+             * @description Default: today in the federation's time zone
+             */
+            checked_on?: string | null;
+            /** Findings */
+            findings: string;
+            /**
+             * Follow Up Due On
+             * @description Required with follow_up_required, only then
+             */
+            follow_up_due_on?: string | null;
+            /** Follow Up Required */
+            follow_up_required: boolean;
+            /** @description congress (教代会), disclosure (校务公开) or other */
+            subject: components["schemas"]["Subject"];
+            /**
+             * Subject Detail
+             * @description What was checked, in a line
+             */
+            subject_detail: string;
+        };
         /** Register */
         Register: {
             /**
@@ -3935,6 +4085,80 @@ export interface components {
             /** Year */
             year: number;
         };
+        /** SpotCheckOut */
+        SpotCheckOut: {
+            /**
+             * Checked By Organization Id
+             * @description The union above that checked it
+             */
+            checked_by_organization_id: string;
+            /**
+             * Checked On
+             * Format: date
+             */
+            checked_on: string;
+            /** Closed By */
+            closed_by: string | null;
+            /** Closed On */
+            closed_on: string | null;
+            /** Closing Note */
+            closing_note: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Federation Id */
+            federation_id: string;
+            /** Findings */
+            findings: string;
+            /** Follow Up */
+            follow_up: string | null;
+            /** Follow Up Due On */
+            follow_up_due_on: string | null;
+            /** Follow Up Required */
+            follow_up_required: boolean;
+            /** Followed Up By */
+            followed_up_by: string | null;
+            /** Followed Up On */
+            followed_up_on: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Organization Id
+             * @description The union checked
+             */
+            organization_id: string;
+            /**
+             * Organization Name
+             * @description In lists: the union checked, by name
+             */
+            organization_name?: string | null;
+            /**
+             * Overdue
+             * @description In lists: follow-up required, none recorded, and the day it was due has passed
+             */
+            overdue?: boolean | null;
+            /** Recorded By */
+            recorded_by: string;
+            /**
+             * Status
+             * @description open: awaits follow-up (or closing); followed_up: awaits closing
+             * @enum {string}
+             */
+            status: "open" | "followed_up" | "closed";
+            subject: components["schemas"]["Subject"];
+            /** Subject Detail */
+            subject_detail: string;
+        };
+        /**
+         * Subject
+         * @enum {string}
+         */
+        Subject: "congress" | "disclosure" | "other";
         /** SubjectIn */
         SubjectIn: {
             /**
@@ -4047,6 +4271,16 @@ export interface components {
         UnionCongressOut: {
             /** Answered */
             answered: number;
+            /**
+             * Answered In Time
+             * @description answered by their session's answer deadline (part of ``answered``)
+             */
+            answered_in_time: number;
+            /**
+             * Answered Late
+             * @description answered after their session's answer deadline (part of ``answered``)
+             */
+            answered_late: number;
             /** Name */
             name: string;
             /** Organization Id */
@@ -11886,6 +12120,180 @@ export interface operations {
             };
         };
     };
+    list_spot_checks_v1_organizations__organization_id__spot_checks_get: {
+        parameters: {
+            query?: {
+                subject?: components["schemas"]["Subject"] | null;
+                status?: ("open" | "followed_up" | "closed") | null;
+                /** @description Only the checks whose follow-up is overdue */
+                overdue?: boolean;
+                /** @description In the union's name, what was checked, findings, follow-up */
+                q?: string | null;
+                /** @description `next_cursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Rows per page (at most 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SpotCheckOut_"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_spot_check_v1_organizations__organization_id__spot_checks_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordSpotCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpotCheckOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_surveys_v1_organizations__organization_id__surveys_get: {
         parameters: {
             query?: never;
@@ -12120,6 +12528,263 @@ export interface operations {
             };
             /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_spot_check_v1_spot_checks__spot_check_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spot_check_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpotCheckOut"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_spot_check_v1_spot_checks__spot_check_id__closure_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                spot_check_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseSpotCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpotCheckOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    follow_up_spot_check_v1_spot_checks__spot_check_id__follow_up_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                spot_check_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpSpotCheck"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpotCheckOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -447,6 +447,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/disclosure-publications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record Disclosure
+         * @description The union's income and expenditure statement for a period was published to its staff (校务公开):
+         *     on which day and where. The books' head is kept, so the statement can be rebuilt as published.
+         */
+        post: operations["record_disclosure_v1_organizations__organization_id__disclosure_publications_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/disclosure-rollup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disclosure Rollup Of
+         * @description What each union under the organization published to its staff in the year or term, and when;
+         *     a union that published nothing has a row too.
+         */
+        get: operations["disclosure_rollup_of_v1_organizations__organization_id__disclosure_rollup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/donation-disbursements": {
         parameters: {
             query?: never;
@@ -1057,6 +1099,11 @@ export interface components {
              */
             vouchers_checked: number;
         };
+        /**
+         * Channel
+         * @enum {string}
+         */
+        Channel: "notice_board" | "staff_congress" | "website" | "other";
         /** CloseFinding */
         CloseFinding: {
             /** Note */
@@ -1302,6 +1349,36 @@ export interface components {
             verdict: string;
             /** Verified */
             verified: boolean;
+        };
+        /** DisclosureRollupOut */
+        DisclosureRollupOut: {
+            /**
+             * First Day
+             * Format: date
+             */
+            first_day: string;
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /** Organization Id */
+            organization_id: string;
+            term: components["schemas"]["Term"] | null;
+            /**
+             * Unions
+             * @description Every grassroots union of the subtree, in tree order
+             */
+            unions: components["schemas"]["UnionDisclosuresOut"][];
+            /** Unions Disclosed */
+            unions_disclosed: number;
+            /**
+             * Unions Without
+             * @description The unions that published nothing in the window
+             */
+            unions_without: string[];
+            /** Year */
+            year: number;
         };
         /** DuesAccountOut */
         DuesAccountOut: {
@@ -1770,6 +1847,36 @@ export interface components {
              */
             type: string;
         };
+        /** PublicationOut */
+        PublicationOut: {
+            channel: components["schemas"]["Channel"];
+            /**
+             * Head Sequence
+             * @description The ledger's head when it was recorded: the statement as published
+             */
+            head_sequence: number;
+            /** Note */
+            note: string | null;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Period From
+             * Format: date
+             */
+            period_from: string;
+            /**
+             * Period To
+             * Format: date
+             */
+            period_to: string;
+            /** Published By */
+            published_by: string;
+            /**
+             * Published On
+             * Format: date
+             */
+            published_on: string;
+        };
         /** ReconcileCheck */
         ReconcileCheck: {
             /**
@@ -1852,6 +1959,31 @@ export interface components {
              * @description The overall verdict in the caller's language
              */
             summary: string;
+        };
+        /**
+         * RecordDisclosure
+         * @description The statement for ``period_from``..``period_to`` was published to the staff (校务公开).
+         */
+        RecordDisclosure: {
+            /** @description notice_board (公示栏), staff_congress, website or other */
+            channel: components["schemas"]["Channel"];
+            /** Note */
+            note?: string | null;
+            /**
+             * Period From
+             * Format: date
+             */
+            period_from: string;
+            /**
+             * Period To
+             * Format: date
+             */
+            period_to: string;
+            /**
+             * Published On
+             * @description Default: today in the federation's time zone
+             */
+            published_on?: string | null;
         };
         /** RecordDonation */
         RecordDonation: {
@@ -2104,6 +2236,12 @@ export interface components {
             /** Type */
             type: string;
         };
+        /**
+         * Term
+         * @description A school term of a year: spring (Feb–Jul) and autumn (Aug–Jan of the next year).
+         * @enum {string}
+         */
+        Term: "spring" | "autumn";
         /** TraceLine */
         TraceLine: {
             /** Account Code */
@@ -2160,6 +2298,25 @@ export interface components {
             sequence: number;
             /** Total Fen */
             total_fen: number;
+        };
+        /** UnionDisclosuresOut */
+        UnionDisclosuresOut: {
+            /**
+             * Disclosed
+             * @description Published at least one statement in the window
+             */
+            disclosed: boolean;
+            /** Last Published On */
+            last_published_on: string | null;
+            /** Name */
+            name: string;
+            /** Organization Id */
+            organization_id: string;
+            /**
+             * Publications
+             * @description By the day they were published
+             */
+            publications: components["schemas"]["PublicationOut"][];
         };
     };
     responses: never;
@@ -4263,6 +4420,177 @@ export interface operations {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     "text/csv": string;
                     "text/html": string;
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_disclosure_v1_organizations__organization_id__disclosure_publications_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordDisclosure"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicationOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disclosure_rollup_of_v1_organizations__organization_id__disclosure_rollup_get: {
+        parameters: {
+            query?: {
+                /** @description Default: this year in the federation's time zone */
+                year?: number | null;
+                /** @description spring: Feb–Jul; autumn: Aug–Jan of the next year; default the whole year */
+                term?: components["schemas"]["Term"] | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
+            };
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisclosureRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

@@ -6,6 +6,7 @@ from demo import roster
 from demo.accounts import ensure_demo_accounts
 from demo.api import Api
 from demo.audit_committee import load_audit_finding
+from demo.county_checks import load_county_checks, show_county_checks
 from demo.evaluations import load_evaluations
 from demo.home import load_home, show_home
 from demo.information import load_information
@@ -40,6 +41,7 @@ async def run() -> None:
         await load_information(api)
         await load_audit_finding(api)
         await load_evaluations(api)
+        await load_county_checks(api)
         await ensure_demo_accounts(member=await demo_member(api, schools))
         if (await api.membership.get(f"/v1/organizations/{STREET}", headers=Street(api).admin)).status_code == 200:
             print(f"demo: {STREET_NAME} is already loaded")
@@ -58,6 +60,7 @@ async def run() -> None:
         await show(api, schools)
         await show_home(api)
         await show_statistics(api)
+        await show_county_checks(api)
         await show_street(api)
         await show_workers(api, Street(api))
         await show_help(api, Street(api))

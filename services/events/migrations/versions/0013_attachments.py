@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_attachments"
-down_revision: str | tuple[str, ...] | None = "0011_information_items"
+down_revision: str | tuple[str, ...] | None = "0012_spot_checks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -109,6 +109,10 @@ async def test_the_county_sees_each_schools_congress_year_and_a_school_only_its_
     assert figures(rows[second]) == (1, 2, 1, 0)
     assert rows[first]["name"] == "第一小学工会"
     assert figures(rollup["total"]) == (3, 6, 3, 1)
+    # Answered now (December): the spring session's two answers came after its April deadline.
+    timeliness = {k: (r["answered_in_time"], r["answered_late"]) for k, r in rows.items()}
+    assert timeliness == {first: (0, 2), second: (1, 0)}
+    assert (rollup["total"]["answered_in_time"], rollup["total"]["answered_late"]) == (1, 2)
 
     last_year = (
         await api.get(

@@ -155,3 +155,15 @@ def test_only_present_representatives_vote_and_only_while_open():
         rules.check_ballot(False, True)
     with pytest.raises(Conflict, match="present"):
         rules.check_ballot(True, False)
+
+
+def test_an_answer_by_the_deadline_is_in_time_and_one_after_it_late():
+    school = rules.CongressYear(sessions=1)
+    school.count_proposals(rules.ANSWERED, 2, DEADLINE, DEADLINE, answered_at=DEADLINE)
+    school.count_proposals(rules.ANSWERED, 1, DEADLINE, DEADLINE, answered_at=DEADLINE + dt.timedelta(seconds=1))
+    school.count_proposals(rules.SUBMITTED, 1, DEADLINE, DEADLINE + dt.timedelta(days=1))
+    assert (school.answered, school.answered_in_time, school.answered_late, school.overdue) == (3, 2, 1, 1)
+    total = rules.CongressYear()
+    total.add(school)
+    total.add(school)
+    assert (total.answered_in_time, total.answered_late) == (4, 2)

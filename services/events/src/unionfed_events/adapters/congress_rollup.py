@@ -20,14 +20,16 @@ orgs = directory.organizations
 
 @dataclass(frozen=True)
 class ProposalGroup:
-    """The proposals of one session in one status; a session without proposals is one group of
-    ``count`` 0 and ``status`` None."""
+    """The proposals of one session in one status, answered after the deadline or not; a session
+    without proposals is one group of ``count`` 0 and ``status`` None. ``answered_at``: the latest
+    answer of the group (None when it has none), which tells in time from late."""
 
     organization_id: str
     session_id: uuid.UUID
     answer_deadline: dt.datetime
     status: str | None
     count: int
+    answered_at: dt.datetime | None = None
 
 
 class CongressRollupQueries:
@@ -48,10 +50,17 @@ class CongressRollupQueries:
                 sessions.c.answer_deadline,
                 proposals.c.status,
                 func.count(proposals.c.id).label("count"),
+                func.max(proposals.c.answered_at).label("answered_at"),
             )
             .join(orgs, orgs.c.id == sessions.c.organization_id)
             .outerjoin(proposals, proposals.c.session_id == sessions.c.id)
             .where(any_(orgs.c.path) == root_id, sessions.c.starts_on.between(first_day, last_day))
-            .group_by(sessions.c.organization_id, sessions.c.id, sessions.c.answer_deadline, proposals.c.status)
+            .group_by(
+                sessions.c.organization_id,
+                sessions.c.id,
+                sessions.c.answer_deadline,
+                proposals.c.status,
+                proposals.c.answered_at > sessions.c.answer_deadline,
+            )
         )
         return [ProposalGroup(**r._mapping) for r in rows]

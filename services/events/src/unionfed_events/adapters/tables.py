@@ -8,6 +8,7 @@ from unionfed_events.adapters import (  # noqa: F401
     improvement_tables,
     information_tables,
     skills_tables,
+    spot_check_tables,
 )
 from unionfed_events.adapters.metadata import metadata
 from unionfed_shared.attachments.tables import add_attachment_tables

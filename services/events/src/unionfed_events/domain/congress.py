@@ -38,6 +38,8 @@ NAMES_ZH = {
     "the reason for declining": "不予采用的理由",
     "the decision note": "采纳意见",
     "the value note": "经济效益说明",
+    "the follow-up": "整改情况",
+    "the closing note": "销号意见",
 }
 
 
@@ -326,16 +328,27 @@ def is_overdue(status: str, deadline: dt.datetime, as_of: dt.datetime) -> bool:
 @dataclass
 class CongressYear:
     """A union's congress in a year, or the sum over unions: sessions held, proposals filed,
-    answered, and overdue (standing without an answer after their session's deadline)."""
+    answered (in time: by their session's answer deadline; late: after it), and overdue (standing
+    without an answer after their session's deadline)."""
 
     sessions: int = 0
     proposals: int = 0
     answered: int = 0
     overdue: int = 0
+    answered_in_time: int = 0
+    answered_late: int = 0
 
-    def count_proposals(self, status: str, count: int, deadline: dt.datetime, as_of: dt.datetime) -> None:
+    def count_proposals(
+        self, status: str, count: int, deadline: dt.datetime, as_of: dt.datetime, answered_at: dt.datetime | None = None
+    ) -> None:
+        """``answered_at``: when the ``count`` answered proposals were answered (groups are by lateness,
+        so any one of theirs); an answer at the deadline itself is in time."""
         self.proposals += count
-        self.answered += count if status == ANSWERED else 0
+        if status == ANSWERED:
+            self.answered += count
+            late = answered_at is not None and answered_at > deadline
+            self.answered_late += count if late else 0
+            self.answered_in_time += 0 if late else count
         self.overdue += count if is_overdue(status, deadline, as_of) else 0
 
     def add(self, other: "CongressYear") -> None:
@@ -343,6 +356,8 @@ class CongressYear:
         self.proposals += other.proposals
         self.answered += other.answered
         self.overdue += other.overdue
+        self.answered_in_time += other.answered_in_time
+        self.answered_late += other.answered_late
 
 
 # Votes on motions (票决制)

@@ -12,8 +12,9 @@ from unionfed_events.entrypoints import (
     information_http,
     me_http,
     skills_http,
+    spot_checks_http,
 )
-from unionfed_events.service_layer import activity_handlers, record_files
+from unionfed_events.service_layer import activity_handlers, record_files, report_figures
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.attachments.http import attachments_router
@@ -32,7 +33,12 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=EventsUnitOfWork,
-        handlers={**tables.directory.handlers(), **activity_handlers.HANDLERS},
+        handlers={
+            **tables.directory.handlers(),
+            **activity_handlers.HANDLERS,
+            # Membership's statistics reports: events answers its section (on the membership topic).
+            **report_figures.HANDLERS,
+        },
         routers=[
             tables.directory.router("events"),
             activities_http.router,
@@ -41,6 +47,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             improvements_http.router,
             information_http.router,
             skills_http.router,
+            spot_checks_http.router,
             me_http.router,
             evaluations_http.router,
             evaluations_http.me_router,

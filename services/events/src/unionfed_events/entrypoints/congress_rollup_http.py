@@ -22,6 +22,8 @@ class CongressFiguresOut(BaseModel):
     proposals: int = Field(description="proposals filed in those sessions, standing or not")
     answered: int
     overdue: int = Field(description="standing without an answer after their session's deadline, as of ``as_of``")
+    answered_in_time: int = Field(description="answered by their session's answer deadline (part of ``answered``)")
+    answered_late: int = Field(description="answered after their session's answer deadline (part of ``answered``)")
 
 
 class UnionCongressOut(CongressFiguresOut):
@@ -48,7 +50,7 @@ async def congress_rollup_of(
     as_of: Annotated[Moment | None, Query(description="Overdue as of this moment; default now")] = None,
 ) -> CongressRollupOut:
     """The year's congresses of the organization and every union under it: sessions, proposals,
-    answered and overdue, per union and in total."""
+    answered (in time and late) and overdue, per union and in total."""
     async with runtime.uow() as uow:
         rollup = await congress_rollup.congress_rollup(uow, principal, organization_id, year, as_of)
     return CongressRollupOut(

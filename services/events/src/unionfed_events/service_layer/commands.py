@@ -20,6 +20,7 @@ from unionfed_events.domain.improvements import MOST_PROPOSERS, ImprovementKind
 from unionfed_events.domain.information import BODY_LIMIT, MOST_POINTS, TITLE_LIMIT, AdoptionLevel, InfoCategory
 from unionfed_events.domain.nominations import Award
 from unionfed_events.domain.skills import MOST_PEOPLE
+from unionfed_events.domain.spot_checks import Subject
 from unionfed_events.domain.surveys import QuestionKind
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.base import OrgId
@@ -354,3 +355,25 @@ class AssessEthics(Command):
     year: int | None = Field(default=None, ge=2000, le=2100, description="Default: this year in the federation's zone")
     result: Literal["优秀", "合格", "基本合格", "不合格"]
     note: str | None = Field(default=None, max_length=1000, description="required for 基本合格 and 不合格")
+
+
+# Spot checks (督查)
+
+
+class RecordSpotCheck(Command):
+    checked_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    subject: Subject = Field(description="congress (教代会), disclosure (校务公开) or other")
+    subject_detail: Text = Field(description="What was checked, in a line")
+    findings: LongText
+    follow_up_required: bool
+    follow_up_due_on: Day | None = Field(default=None, description="Required with follow_up_required, only then")
+
+
+class FollowUpSpotCheck(Command):
+    follow_up: LongText = Field(description="What the union rectified (整改情况)")
+    followed_up_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+
+
+class CloseSpotCheck(Command):
+    closed_on: Day | None = Field(default=None, description="Default: today in the federation's time zone")
+    note: str | None = Field(default=None, max_length=2000)

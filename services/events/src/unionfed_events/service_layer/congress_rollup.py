@@ -54,7 +54,7 @@ async def congress_rollup(
             sessions_seen.add(group.session_id)
             union.figures.sessions += 1
         if group.status is not None:
-            union.figures.count_proposals(group.status, group.count, group.answer_deadline, as_of)
+            union.figures.count_proposals(group.status, group.count, group.answer_deadline, as_of, group.answered_at)
     total = rules.CongressYear()
     for union in unions.values():
         total.add(union.figures)

@@ -11,7 +11,9 @@ from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
 from unionfed_events.adapters.proposal_repository import ProposalRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
+from unionfed_events.adapters.report_figures import ReportFiguresQueries
 from unionfed_events.adapters.skills_queries import SkillsQueries
+from unionfed_events.adapters.spot_check_repository import SpotCheckRepository
 from unionfed_events.adapters.survey_repository import SurveyRepository
 from unionfed_events.adapters.tables import attachment_blobs, attachments
 from unionfed_events.adapters.union_directory import UnionDirectory
@@ -48,6 +50,9 @@ class EventsUnitOfWork(UnitOfWork):
     evaluations: EvaluationRepository
 
     attachments: AttachmentRepository
+    # Spot checks (督查) of the unions under an upper union
+    spot_checks: SpotCheckRepository
+    report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
         self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
@@ -70,3 +75,5 @@ class EventsUnitOfWork(UnitOfWork):
         self.job_placements = JobPlacementRepository(self.session)
         self.information = InformationRepository(self.session)
         self.evaluations = EvaluationRepository(self.session)
+        self.spot_checks = SpotCheckRepository(self.session)
+        self.report_figures = ReportFiguresQueries(self.session)

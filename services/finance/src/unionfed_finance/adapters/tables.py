@@ -300,3 +300,27 @@ voucher_heads = Table(
     Column("last_sequence", BigInteger, nullable=False),
     Column("last_hash", Text, nullable=False),
 )
+
+# 校务公开: each statement a union published to its staff, on which day and where, with the ledger's
+# head when it was recorded (the statement published can be rebuilt as it was).
+disclosure_publications = Table(
+    "disclosure_publications",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Text, nullable=False),
+    Column("federation_id", Text, nullable=False),
+    Column("period_from", Date, nullable=False),
+    Column("period_to", Date, nullable=False),
+    Column("published_on", Date, nullable=False),  # business date in the federation's zone
+    Column("channel", Text, nullable=False),  # notice_board | staff_congress | website | other
+    Column("head_sequence", BigInteger, nullable=False),
+    Column("head_hash", Text, nullable=False),
+    Column("note", Text),
+    Column("published_by", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("period_from <= period_to AND period_to <= published_on", name="ck_disclosure_publications_days"),
+    CheckConstraint(
+        "channel IN ('notice_board', 'staff_congress', 'website', 'other')", name="ck_disclosure_publications_channel"
+    ),
+    Index("ix_disclosure_publications_organization", "organization_id", "published_on"),
+)

@@ -3,9 +3,16 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
-from unionfed_finance.entrypoints import audit_findings_http, audit_http, money_http, public_http, reports_http
+from unionfed_finance.entrypoints import (
+    audit_findings_http,
+    audit_http,
+    disclosure_rollup_http,
+    money_http,
+    public_http,
+    reports_http,
+)
 from unionfed_finance.entrypoints.http import router
-from unionfed_finance.service_layer import vouchers
+from unionfed_finance.service_layer import report_figures, vouchers
 from unionfed_finance.service_layer.handlers import HANDLERS, prefetch
 from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -26,7 +33,11 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
         uow_class=FinanceUnitOfWork,
-        handlers=HANDLERS,
+        handlers={
+            **HANDLERS,
+            # Membership's statistics reports: finance answers its section (on the membership topic).
+            **report_figures.HANDLERS,
+        },
         prefetch=prefetch,
         routers=[
             router,
@@ -38,6 +49,7 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             attachments_router(
                 [vouchers.LEDGER_ENTRY], directory=tables.directory, archive_readers=BOOK_READERS, tag="finance"
             ),
+            disclosure_rollup_http.router,
             tables.directory.router("finance"),
             dead_letters_router(),
         ],

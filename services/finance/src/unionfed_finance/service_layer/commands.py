@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from unionfed_finance.domain.disclosures import Channel
 from unionfed_finance.domain.texts import ANONYMOUS_DONOR
 from unionfed_shared.commands import Command
 from unionfed_shared.contracts.spending import SpendingCategory
@@ -108,3 +109,13 @@ class ReopenFinding(Command):
 class SignOffTerm(Command):
     term: Annotated[str, Field(pattern=r"^\d{4}(-(H1|H2|Q[1-4]))?$", examples=["2026-H1", "2026"])]
     opinion: LongText
+
+
+class RecordDisclosure(Command):
+    """The statement for ``period_from``..``period_to`` was published to the staff (校务公开)."""
+
+    period_from: dt.date
+    period_to: dt.date
+    published_on: dt.date | None = Field(default=None, description="Default: today in the federation's time zone")
+    channel: Channel = Field(description="notice_board (公示栏), staff_congress, website or other")
+    note: str | None = Field(default=None, max_length=500)

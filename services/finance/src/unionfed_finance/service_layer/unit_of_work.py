@@ -1,8 +1,10 @@
 from unionfed_finance.adapters.audit_repository import AuditRepository
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
+from unionfed_finance.adapters.disclosure_publications import DisclosurePublications
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
+from unionfed_finance.adapters.report_figures import ReportFiguresQueries
 from unionfed_finance.adapters.tables import attachment_blobs, attachments, directory
 from unionfed_finance.adapters.voucher_chain import VoucherRepository
 from unionfed_shared.attachments.store import AttachmentRepository
@@ -23,6 +25,8 @@ class FinanceUnitOfWork(UnitOfWork):
     audit: AuditRepository
     attachments: AttachmentRepository
     vouchers: VoucherRepository
+    disclosures: DisclosurePublications  # 校务公开: statements published to the staff
+    report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -37,6 +41,8 @@ class FinanceUnitOfWork(UnitOfWork):
         self.audit = AuditRepository(self.session)
         self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
         self.vouchers = VoucherRepository(self.session)
+        self.disclosures = DisclosurePublications(self.session)
+        self.report_figures = ReportFiguresQueries(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
 
     async def flush(self) -> None:

@@ -30,6 +30,7 @@ from unionfed_welfare.service_layer import (
     mutual_aid,
     outside_help,
     record_files,
+    report_figures,
     rights_weeks,
     student_aid,
 )
@@ -64,6 +65,8 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
             MoneyRequestSettledV1: finance_answers,
             # The events service's activities: welfare keeps the rights weeks (维权周).
             **rights_weeks.HANDLERS,
+            # Membership's statistics reports: welfare answers its section (on the membership topic).
+            **report_figures.HANDLERS,
         },
         routers=[
             tables.directory.router("welfare"),

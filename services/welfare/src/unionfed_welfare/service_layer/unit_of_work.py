@@ -9,6 +9,7 @@ from unionfed_welfare.adapters.hardship_repository import HardshipFileRepository
 from unionfed_welfare.adapters.hold_repository import HoldRepository
 from unionfed_welfare.adapters.mutual_aid_repository import MutualAidRepository
 from unionfed_welfare.adapters.outside_grant_repository import OutsideGrantRepository
+from unionfed_welfare.adapters.report_figures import ReportFiguresQueries
 from unionfed_welfare.adapters.rights_case_repository import RightsCaseRepository
 from unionfed_welfare.adapters.rights_week_repository import RightsWeekRepository
 from unionfed_welfare.adapters.student_aid_repository import StudentAidRepository
@@ -34,6 +35,7 @@ class WelfareUnitOfWork(UnitOfWork):
     rights_weeks: RightsWeekRepository
     outside_grants: OutsideGrantRepository
     student_aid: StudentAidRepository
+    report_figures: ReportFiguresQueries  # its section of the statistics reports
 
     attachments: AttachmentRepository
 
@@ -54,3 +56,4 @@ class WelfareUnitOfWork(UnitOfWork):
         self.rights_weeks = RightsWeekRepository(self.session)
         self.outside_grants = OutsideGrantRepository(self.session)
         self.student_aid = StudentAidRepository(self.session)
+        self.report_figures = ReportFiguresQueries(self.session)

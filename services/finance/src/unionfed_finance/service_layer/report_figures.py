@@ -1,0 +1,75 @@
+"""Finance's section of a statistics report (工会统计报表): membership asks, finance answers.
+
+Membership publishes :class:`ReportFiguresRequestedV1` for one report; finance sums every
+indicator it owns (``owned_by("finance")``) from its ledgers, for the organizations the request
+``covers`` (the reporting union and its groups: groups keep no books, so in practice the union's
+ledger) and the business days ``period_start`` .. ``period_end`` inclusive, and answers with
+:class:`FinanceReportFiguresV1` through the outbox, naming the same ``report_id`` and
+``request_id``. The consumer applies a request once (inbox); its answer's event id is derived from
+the request, so the same request never yields two answers.
+
+What each figure sums: the ledger postings whose effective (business) date falls in the period,
+on the accounts of each category, net — credits less debits on an income account, debits less
+credits on an expense account, so a reversal booked in the period takes back what it reverses; a
+category whose net is below zero (more reversed than booked) answers 0. Sub-accounts
+(``5101/…``) count with their parent. The mapping from the chart of accounts
+(:data:`unionfed_finance.domain.ledger.STANDARD_CHART`) to the report's categories is
+:data:`unionfed_finance.domain.report_figures.CATEGORY_ACCOUNTS`:
+
+- ``income_dues_fen`` (会费收入): 4101 dues income.
+- ``income_employer_funds_fen`` (拨缴经费收入): 4102 employer union funds (the 2% 拨缴).
+- ``income_subsidy_fen`` (上级补助收入): 4103 allocations received from the upper union.
+- ``income_other_fen`` (其他收入): every other income account — 4104 remittances from member
+  unions (a federation's 下级上缴) and any income account the chart gains later.
+- ``spending_staff_activities_fen`` (职工活动支出): 5102 activity expense (文体活动).
+- ``spending_welfare_fen`` (维权及帮扶支出): 5101 welfare expense (慰问, 帮扶, 送温暖 …).
+- ``spending_business_fen`` (业务支出): no account of the chart is union business (training,
+  publicity, 业务); until one is opened this is 0, rather than a guess taken from another line.
+- ``spending_other_fen`` (其他支出): every other expense account — 5103 equipment (资本性支出),
+  5201 allocations paid to unions below, 5202 remittance to the upper union.
+
+Assets, liabilities, the fund balances and the mutual-aid fund (1002, 1141, 3101) are no income
+or spending: lending a member money or holding donations moves no figure.
+"""
+
+import uuid
+
+from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
+from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, Source, owned_by
+from unionfed_shared.messaging.consumer import Delivery
+
+SOURCE: Source = "finance"
+CODES = owned_by(SOURCE)
+_ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
+
+
+def section(figures: dict[str, int]) -> dict[str, int]:
+    """Exactly the codes finance owns, in catalogue order; a code the queries forgot is a bug."""
+    missing = set(CODES) - set(figures)
+    if missing:
+        raise RuntimeError(f"finance computes no figure for {sorted(missing)}")
+    return {code: max(0, figures[code]) for code in CODES}
+
+
+def answer_id(request_id: uuid.UUID) -> str:
+    """The answer's event id: one per request and service, whoever computes it and how often."""
+    return str(uuid.uuid5(_ANSWERS, f"{SOURCE}/{request_id}"))
+
+
+async def answer_report_figures(uow: FinanceUnitOfWork, event: ReportFiguresRequestedV1, _delivery: Delivery) -> None:
+    figures = await uow.report_figures.figures(
+        event.organization_id, event.covers, event.period_start, event.period_end
+    )
+    uow.emit(
+        FinanceReportFiguresV1(
+            organization_id=event.organization_id,
+            federation_id=event.federation_id,
+            report_id=event.report_id,
+            request_id=event.request_id,
+            figures=section(figures),
+        ),
+        event_id=answer_id(event.request_id),
+    )
+
+
+HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}
