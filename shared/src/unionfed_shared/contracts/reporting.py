@@ -19,6 +19,7 @@ exactly the codes whose ``source`` is its name, and a roll-up sums each code ove
 """
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 from uuid import UUID
@@ -134,3 +135,31 @@ SECTION_EVENTS: dict[Source, type[_ReportFigures]] = {
     "events": EventsReportFiguresV1,
     "finance": FinanceReportFiguresV1,
 }
+
+
+# The namespace of the answers' event ids (below): fixed forever, or a redelivered request would be
+# answered a second time under a new id.
+_ANSWERS = UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
+
+
+def answer_id(source: Source, request_id: UUID) -> str:
+    """The event id of ``source``'s answer to a request: one per request and service, however often
+    it is computed, so the outbox and every consumer's inbox see a repeat as the same event."""
+    return str(uuid.uuid5(_ANSWERS, f"{source}/{request_id}"))
+
+
+def answer(source: Source, request: ReportFiguresRequestedV1, figures: dict[str, int]) -> tuple[_ReportFigures, str]:
+    """``source``'s section for ``request`` and its event id: exactly the codes it owns, in catalogue
+    order, none below zero. A code its queries did not compute is a bug, not a zero."""
+    codes = owned_by(source)
+    missing = set(codes) - set(figures)
+    if missing:
+        raise RuntimeError(f"{source} computes no figure for {sorted(missing)}")
+    section = SECTION_EVENTS[source](
+        organization_id=request.organization_id,
+        federation_id=request.federation_id,
+        report_id=request.report_id,
+        request_id=request.request_id,
+        figures={code: max(0, figures[code]) for code in codes},
+    )
+    return section, answer_id(source, request.request_id)

@@ -27,44 +27,18 @@ What each figure counts:
   where it is not. The wait list and cancelled registrations never count.
 """
 
-import uuid
-
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
-from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1, Source, owned_by
+from unionfed_shared.contracts import reporting
+from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1
 from unionfed_shared.messaging.consumer import Delivery
-
-SOURCE: Source = "events"
-CODES = owned_by(SOURCE)
-_ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
-
-
-def section(figures: dict[str, int]) -> dict[str, int]:
-    """Exactly the codes events owns, in catalogue order; a code the queries forgot is a bug."""
-    missing = set(CODES) - set(figures)
-    if missing:
-        raise RuntimeError(f"events computes no figure for {sorted(missing)}")
-    return {code: max(0, figures[code]) for code in CODES}
-
-
-def answer_id(request_id: uuid.UUID) -> str:
-    """The answer's event id: one per request and service, whoever computes it and how often."""
-    return str(uuid.uuid5(_ANSWERS, f"{SOURCE}/{request_id}"))
 
 
 async def answer_report_figures(uow: EventsUnitOfWork, event: ReportFiguresRequestedV1, _delivery: Delivery) -> None:
     figures = await uow.report_figures.figures(
         event.organization_id, event.covers, event.period_start, event.period_end
     )
-    uow.emit(
-        EventsReportFiguresV1(
-            organization_id=event.organization_id,
-            federation_id=event.federation_id,
-            report_id=event.report_id,
-            request_id=event.request_id,
-            figures=section(figures),
-        ),
-        event_id=answer_id(event.request_id),
-    )
+    section, event_id = reporting.answer("events", event, figures)
+    uow.emit(section, event_id=event_id)
 
 
 HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}

@@ -32,44 +32,18 @@ Assets, liabilities, the fund balances and the mutual-aid fund (1002, 1141, 3101
 or spending: lending a member money or holding donations moves no figure.
 """
 
-import uuid
-
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
-from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1, Source, owned_by
+from unionfed_shared.contracts import reporting
+from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1
 from unionfed_shared.messaging.consumer import Delivery
-
-SOURCE: Source = "finance"
-CODES = owned_by(SOURCE)
-_ANSWERS = uuid.UUID("5c4f3f0e-6a53-4a1e-9d0b-7f1f1b2d3a01")
-
-
-def section(figures: dict[str, int]) -> dict[str, int]:
-    """Exactly the codes finance owns, in catalogue order; a code the queries forgot is a bug."""
-    missing = set(CODES) - set(figures)
-    if missing:
-        raise RuntimeError(f"finance computes no figure for {sorted(missing)}")
-    return {code: max(0, figures[code]) for code in CODES}
-
-
-def answer_id(request_id: uuid.UUID) -> str:
-    """The answer's event id: one per request and service, whoever computes it and how often."""
-    return str(uuid.uuid5(_ANSWERS, f"{SOURCE}/{request_id}"))
 
 
 async def answer_report_figures(uow: FinanceUnitOfWork, event: ReportFiguresRequestedV1, _delivery: Delivery) -> None:
     figures = await uow.report_figures.figures(
         event.organization_id, event.covers, event.period_start, event.period_end
     )
-    uow.emit(
-        FinanceReportFiguresV1(
-            organization_id=event.organization_id,
-            federation_id=event.federation_id,
-            report_id=event.report_id,
-            request_id=event.request_id,
-            figures=section(figures),
-        ),
-        event_id=answer_id(event.request_id),
-    )
+    section, event_id = reporting.answer("finance", event, figures)
+    uow.emit(section, event_id=event_id)
 
 
 HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}
