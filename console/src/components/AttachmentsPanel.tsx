@@ -122,7 +122,7 @@ export function AttachmentsPanel({
           pagination={false}
           loading={files.isLoading}
           dataSource={files.data ?? []}
-          locale={{ emptyText: texts.none }}
+          locale={{ emptyText: <Typography.Text type="secondary">{texts.none}</Typography.Text> }}
           data-testid="attachment-list"
           columns={[
             {

@@ -20,7 +20,7 @@ export function EntryFindings({ postingId, ledger }: { postingId: string; ledger
       <List
         size="small"
         dataSource={findings.data ?? []}
-        locale={{ emptyText: "—" }}
+        locale={{ emptyText: <Typography.Text type="secondary">—</Typography.Text> }}
         renderItem={(f) => (
           <List.Item>
             <Tag>{a.severities[f.severity]}</Tag> <Tag data-testid="entry-finding-state">{a.states[f.state]}</Tag> {f.text}
