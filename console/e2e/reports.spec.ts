@@ -64,7 +64,9 @@ test("the county's board and roll-up of the schools' monthly reports, a figure's
     await page.getByTestId("trace-members").click();
     await expect(page.getByTestId("trace-total")).toHaveText(String(members.value ?? 0));
     await expect(page.getByTestId("trace-rows").locator("tbody tr.ant-table-row")).toHaveCount(rollup.accepted_reports.length);
-    await page.keyboard.press("Escape");
+    // The trace is a modal over the desk: closed by its own button before the desk is used again.
+    await page.locator(".ant-modal-close").click();
+    await expect(page.getByTestId("trace-rows")).toBeHidden();
   }
   const sheet = await downloaded(page, "export-rollup-xlsx");
   expect(sheet.name).toMatch(new RegExp(`^工会月报汇总.*${PERIOD}.*\\.xlsx$`));
