@@ -21,7 +21,7 @@ exactly the codes whose ``source`` is its name, and a roll-up sums each code ove
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -148,18 +148,18 @@ def answer_id(source: Source, request_id: UUID) -> str:
     return str(uuid.uuid5(_ANSWERS, f"{source}/{request_id}"))
 
 
-def answer(source: Source, request: ReportFiguresRequestedV1, figures: dict[str, int]) -> tuple[_ReportFigures, str]:
-    """``source``'s section for ``request`` and its event id: exactly the codes it owns, in catalogue
-    order, none below zero. A code its queries did not compute is a bug, not a zero."""
+def answer_fields(source: Source, request: ReportFiguresRequestedV1, figures: dict[str, int]) -> dict[str, Any]:
+    """The fields of ``source``'s section for ``request`` (the service builds its own event class from
+    them, so its source names what it emits): exactly the codes it owns, in catalogue order, none
+    below zero. A code its queries did not compute is a bug, not a zero."""
     codes = owned_by(source)
     missing = set(codes) - set(figures)
     if missing:
         raise RuntimeError(f"{source} computes no figure for {sorted(missing)}")
-    section = SECTION_EVENTS[source](
-        organization_id=request.organization_id,
-        federation_id=request.federation_id,
-        report_id=request.report_id,
-        request_id=request.request_id,
-        figures={code: max(0, figures[code]) for code in codes},
-    )
-    return section, answer_id(source, request.request_id)
+    return {
+        "organization_id": request.organization_id,
+        "federation_id": request.federation_id,
+        "report_id": request.report_id,
+        "request_id": request.request_id,
+        "figures": {code: max(0, figures[code]) for code in codes},
+    }

@@ -29,7 +29,7 @@ What each figure counts:
 
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.contracts import reporting
-from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1
+from unionfed_shared.contracts.reporting import EventsReportFiguresV1, ReportFiguresRequestedV1
 from unionfed_shared.messaging.consumer import Delivery
 
 
@@ -37,8 +37,10 @@ async def answer_report_figures(uow: EventsUnitOfWork, event: ReportFiguresReque
     figures = await uow.report_figures.figures(
         event.organization_id, event.covers, event.period_start, event.period_end
     )
-    section, event_id = reporting.answer("events", event, figures)
-    uow.emit(section, event_id=event_id)
+    uow.emit(
+        EventsReportFiguresV1(**reporting.answer_fields("events", event, figures)),
+        event_id=reporting.answer_id("events", event.request_id),
+    )
 
 
 HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}

@@ -34,7 +34,7 @@ or spending: lending a member money or holding donations moves no figure.
 
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import reporting
-from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1
+from unionfed_shared.contracts.reporting import FinanceReportFiguresV1, ReportFiguresRequestedV1
 from unionfed_shared.messaging.consumer import Delivery
 
 
@@ -42,8 +42,10 @@ async def answer_report_figures(uow: FinanceUnitOfWork, event: ReportFiguresRequ
     figures = await uow.report_figures.figures(
         event.organization_id, event.covers, event.period_start, event.period_end
     )
-    section, event_id = reporting.answer("finance", event, figures)
-    uow.emit(section, event_id=event_id)
+    uow.emit(
+        FinanceReportFiguresV1(**reporting.answer_fields("finance", event, figures)),
+        event_id=reporting.answer_id("finance", event.request_id),
+    )
 
 
 HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}

@@ -20,7 +20,7 @@ What each figure counts:
 """
 
 from unionfed_shared.contracts import reporting
-from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1
+from unionfed_shared.contracts.reporting import ReportFiguresRequestedV1, WelfareReportFiguresV1
 from unionfed_shared.messaging.consumer import Delivery
 from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
@@ -29,8 +29,10 @@ async def answer_report_figures(uow: WelfareUnitOfWork, event: ReportFiguresRequ
     figures = await uow.report_figures.figures(
         event.organization_id, event.covers, event.period_start, event.period_end
     )
-    section, event_id = reporting.answer("welfare", event, figures)
-    uow.emit(section, event_id=event_id)
+    uow.emit(
+        WelfareReportFiguresV1(**reporting.answer_fields("welfare", event, figures)),
+        event_id=reporting.answer_id("welfare", event.request_id),
+    )
 
 
 HANDLERS: dict = {ReportFiguresRequestedV1: answer_report_figures}
