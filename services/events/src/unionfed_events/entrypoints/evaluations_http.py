@@ -443,7 +443,14 @@ async def answer_evaluation(
 # An outside respondent's form: no sign-in, a one-time code
 
 
-@public_router.get("/evaluation-form", response_model=OutsideFormOut)
+# Public routes have no bearer and no path id, so the document would not list their refusals by itself.
+_CODE_REFUSALS: dict[int | str, dict] = {
+    404: {"description": "An unknown answer code (`evaluation_code_unknown`)"},
+    409: {"description": "An answer code already used (`evaluation_code_used`), or an evaluation no longer open"},
+}
+
+
+@public_router.get("/evaluation-form", response_model=OutsideFormOut, responses=_CODE_REFUSALS)
 async def outside_form(
     runtime: CurrentRuntime, code: Annotated[str, Query(min_length=1, max_length=40)]
 ) -> OutsideFormOut:
@@ -461,7 +468,7 @@ async def outside_form(
     )
 
 
-@public_router.post("/evaluation-responses", status_code=status.HTTP_204_NO_CONTENT)
+@public_router.post("/evaluation-responses", status_code=status.HTTP_204_NO_CONTENT, responses=_CODE_REFUSALS)
 @exempt("the one-time code is the key: a second answer with it is refused (409 evaluation_code_used)")
 async def answer_with_code(body: OutsideEvaluationResponse, runtime: CurrentRuntime) -> None:
     """An outside respondent (a parent…) answers with the code printed on their form, once.

@@ -25,6 +25,7 @@ from unionfed_finance.service_layer.commands import (
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.idempotent_routes import IdempotentRoute
 from unionfed_shared.problems import language_of
+from unionfed_shared.wire_values import Day
 
 router = APIRouter(prefix="/v1", tags=["finance audit committee"], route_class=IdempotentRoute)
 
@@ -128,8 +129,8 @@ async def list_findings(
     runtime: CurrentRuntime,
     state: State | None = None,
     ledger: str | None = Query(None, description="One ledger of the subtree"),
-    period_start: dt.date | None = Query(None, description="Findings whose period ends on or after this day"),
-    period_end: dt.date | None = Query(None, description="Findings whose period starts on or before this day"),
+    period_start: Day | None = Query(None, description="Findings whose period ends on or after this day"),
+    period_end: Day | None = Query(None, description="Findings whose period starts on or before this day"),
     severity: Literal["minor", "major", "serious"] | None = None,
 ) -> list[FindingOut]:
     async with runtime.uow() as uow:
