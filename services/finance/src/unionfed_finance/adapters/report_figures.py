@@ -33,4 +33,4 @@ class ReportFiguresQueries:
             )
             .group_by(posting_lines.c.account_code)
         )
-        return figures_of({code: int(net) for code, net in rows.tuples()})
+        return figures_of({code: int(net) for code, net in rows})
