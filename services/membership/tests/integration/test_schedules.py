@@ -4,11 +4,14 @@ failures recorded and retried a bounded number of times, and apply-scheduled run
 
 import asyncio
 import datetime as dt
+import os
+import subprocess
 
 import pytest
 from sqlalchemy import insert, select
 
-from tests.pytest_infra import eventually
+from tests.processes import UNIONFED
+from tests.pytest_infra import eventually, service_env
 from unionfed_membership.adapters.tables import schedule_runs
 from unionfed_membership.entrypoints.app import definition
 from unionfed_shared import business_time
@@ -199,3 +202,25 @@ async def test_the_service_runs_apply_scheduled_itself_when_started(build_servic
     # Its day is the latest business day whose 00:05 has come in Beijing.
     assert run.business_day in (today, today - dt.timedelta(days=1))
     assert run.summary == "0 change(s) applied, due by today in each federation"
+
+
+async def test_the_schedules_command_shows_each_jobs_time_and_latest_run(build_service, infra):
+    database = "t_membership_sched_" + os.urandom(4).hex()
+    runtime = await build_service(definition, start=False, database=database)
+    clock = Clock(dt.datetime(2026, 12, 5, 23, 30, tzinfo=dt.UTC))
+    await DailyScheduler(
+        "membership", runtime.engine, schedule_runs, runtime.scheduler.jobs, tz=SHANGHAI, clock=clock, instance="i-1"
+    ).tick()
+    shown = await asyncio.to_thread(
+        subprocess.run,
+        [UNIONFED, "membership", "schedules"],
+        env={**os.environ, **service_env(infra, "membership", database)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "MEMBERSHIP_SCHEDULES_ENABLED is off: this instance runs none" in shown.stdout
+    assert "apply-scheduled: daily at 00:05 Asia/Shanghai, next " in shown.stdout
+    assert "last: 2026-12-06 attempt 1 succeeded on i-1" in shown.stdout
+    assert "0 change(s) applied" in shown.stdout
