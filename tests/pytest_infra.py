@@ -60,6 +60,9 @@ def service_env(infra: Infra, name: str, database: str, **overrides: str | None)
         f"{prefix}JWT_SECRET": JWT_SECRET,
         f"{prefix}CONSUMER_GROUP_ID": f"test-{database}",
         f"{prefix}CONSUMER_RETRY_BACKOFF_S": "0.05",
+        # The daily jobs would run at once on a fresh database, beside what a test does; the
+        # scheduler's tests build their schedulers themselves (schedules_enabled="true" to override).
+        f"{prefix}SCHEDULES_ENABLED": "false",
     }
     for key, value in overrides.items():
         if value is None:

@@ -26,6 +26,10 @@ service_env() {
   export "${prefix}_JWT_SECRET=${UNIONFED_JWT_SECRET}"
   export "${prefix}_JWKS_URL=${keycloak_url}/realms/unionfed/protocol/openid-connect/certs"
   export "${prefix}_JWT_ISSUER=${keycloak_issuer}" "${prefix}_JWT_AUDIENCE=unionfed"
+  # Each service runs its own daily jobs (membership's apply-scheduled, finance's nightly reconcile
+  # and verify-chain: unionfed_shared/schedules.py), once a business day under a database lock;
+  # UNIONFED_SCHEDULES=false leaves them to an operator.
+  export "${prefix}_SCHEDULES_ENABLED=${UNIONFED_SCHEDULES:-true}"
   if [[ -n "${UNIONFED_OTLP_ENDPOINT:-}" ]]; then export "${prefix}_OTLP_ENDPOINT=${UNIONFED_OTLP_ENDPOINT}"; fi
   mkdir -p "$state/env"
   (umask 077 && env | grep "^${prefix}_" | sort > "$state/env/$name.env.tmp")

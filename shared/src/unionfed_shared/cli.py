@@ -233,6 +233,43 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
         asyncio.run(upgrade_database(settings.database_url, definition.migrations_dir))
         click.echo(f"{definition.name}: database is at the newest migration")
 
+    if described.schedule_runs is not None:
+
+        @group.command("schedules")
+        def schedules() -> None:
+            """The daily jobs this service runs itself: when, whether, and each one's latest run."""
+            from unionfed_shared.business_time import utc_now
+            from unionfed_shared.schedules import next_run
+
+            async def run():
+                runtime = build_runtime(definition_factory())
+                try:
+                    assert runtime.scheduler is not None
+                    return runtime, await runtime.scheduler.last_runs()
+                finally:
+                    await runtime.engine.dispose()
+
+            runtime, runs = asyncio.run(run())
+            scheduler = runtime.scheduler
+            assert scheduler is not None
+            latest = {record.job: record for record in runs}
+            if not runtime.settings.schedules_enabled:
+                click.echo(f"{env_prefix(described.settings_factory)}SCHEDULES_ENABLED is off: this instance runs none")
+            now = utc_now()
+            for job in runtime.definition.daily_jobs(runtime) if runtime.definition.daily_jobs else ():
+                when = f"{job.at.isoformat('minutes')} {scheduler.tz.key}"
+                upcoming = next_run(now, job.at, scheduler.tz).isoformat(timespec="minutes") if job.enabled else "off"
+                click.echo(f"{job.name}: daily at {when}, next {upcoming}")
+                record = latest.get(job.name)
+                if record is None:
+                    click.echo("    no run yet")
+                    continue
+                finished = record.finished_at.isoformat(timespec="seconds") if record.finished_at else "-"
+                click.echo(
+                    f"    last: {record.business_day} attempt {record.attempt} {record.outcome} on {record.instance}, "
+                    f"started {record.started_at.isoformat(timespec='seconds')}, finished {finished}: {record.summary}"
+                )
+
     @group.group("dead-letters")
     def dead_letters() -> None:
         """Messages this service could not apply."""

@@ -5,7 +5,7 @@ import contextlib
 import functools
 import gc
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from unionfed_shared import business_time
 from unionfed_shared.auth import TokenService
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.db import make_engine, make_session_factory
@@ -24,6 +25,7 @@ from unionfed_shared.messaging.kafka import make_broker, outbox_sender, raw_publ
 from unionfed_shared.messaging.outbox_relay import OutboxRelay
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.observability import configure_logging, configure_tracing
+from unionfed_shared.schedules import DailyJob, DailyScheduler
 from unionfed_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,10 @@ class ServiceDefinition(Generic[U, S]):
     prefetch: Prefetch | None = None
     # Where Idempotency-Key answers are kept (add_idempotency_table); None: the service takes no keys.
     idempotency_keys: Table | None = None
+    # The jobs this service runs once per business day (unionfed_shared.schedules), built from the
+    # runtime (its unit of work, settings); their runs are kept in ``schedule_runs``.
+    daily_jobs: "Callable[[Runtime[U, S]], Sequence[DailyJob]] | None" = None
+    schedule_runs: Table | None = None
 
 
 class Runtime(Generic[U, S]):
@@ -88,8 +94,20 @@ class Runtime(Generic[U, S]):
             poll_interval_s=self.settings.outbox_poll_interval_s,
         )
         self.dead_letters = DeadLetterAdmin(self.session_factory, dead_letters, self.consumer)
+        self.scheduler: DailyScheduler | None = None
+        if definition.daily_jobs is not None and definition.schedule_runs is not None:
+            self.scheduler = DailyScheduler(
+                definition.name,
+                self.engine,
+                definition.schedule_runs,
+                definition.daily_jobs(self),
+                tz=business_time.zone(self.settings.schedule_time_zone),
+                tick_s=self.settings.schedule_tick_s,
+                max_attempts=self.settings.schedule_max_attempts,
+            )
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task | None = None
+        self._scheduler_task: asyncio.Task | None = None
 
     @functools.cached_property
     def asyncapi(self) -> dict:
@@ -106,14 +124,16 @@ class Runtime(Generic[U, S]):
     def uow(self) -> U:
         return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")
 
-    async def start(self, *, consume: bool = True, relay: bool = True) -> None:
+    async def start(self, *, consume: bool = True, relay: bool = True, schedule: bool = True) -> None:
         if consume:
             await self.broker.start()
         else:
             await self.broker.connect()
+        self._stop.clear()
         if relay:
-            self._stop.clear()
             self._relay_task = asyncio.create_task(self.relay.run(self._stop), name="outbox-relay")
+        if schedule and self.scheduler is not None and self.settings.schedules_enabled:
+            self._scheduler_task = asyncio.create_task(self.scheduler.run_forever(self._stop), name="scheduler")
         # Everything loaded so far (models, schemas, the app) lives as long as the process: a full
         # collection that walks it pauses every request for 80–170 ms (measured with gc.callbacks
         # under `make bench`); frozen, collections walk only what requests and batches create.
@@ -124,6 +144,11 @@ class Runtime(Generic[U, S]):
         if self._relay_task:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._relay_task, timeout=10)
+        if self._scheduler_task:
+            # A job still running is cancelled after the wait; its run is found "running" and
+            # marked interrupted (and retried) by the next instance that ticks.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._scheduler_task, timeout=10)
         await self.broker.stop()
         await self.engine.dispose()
 

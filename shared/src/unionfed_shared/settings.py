@@ -6,8 +6,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from unionfed_shared.business_time import DEFAULT_TIME_ZONE, is_time_zone
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -56,6 +58,25 @@ class ServiceSettings(BaseSettings):
     outbox_poll_interval_s: float = Field(default=0.05, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     consumer_group_id: str | None = Field(default=None, description="Defaults to unionfed-<service>")
+    schedules_enabled: bool = Field(
+        default=True,
+        description="Run this service's daily jobs (apply-scheduled, reconcile, verify-chain); any number of "
+        "instances may: a PostgreSQL advisory lock and the schedule_runs table let one run each job a day",
+    )
+    schedule_time_zone: str = Field(
+        default=DEFAULT_TIME_ZONE, description="The IANA zone whose wall clock the jobs' times of day are read on"
+    )
+    schedule_tick_s: float = Field(default=60.0, gt=0, description="How often the scheduler looks for a due job")
+    schedule_max_attempts: int = Field(
+        default=3, ge=1, description="Attempts at one job on one business day before it waits for the next day"
+    )
+
+    @field_validator("schedule_time_zone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        if not is_time_zone(name):
+            raise ValueError(f"{name!r} is not an IANA time zone name such as Asia/Shanghai")
+        return name
 
     @model_validator(mode="after")
     def _check_jwks(self) -> "ServiceSettings":

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 from pydantic import Field
@@ -23,4 +24,14 @@ class FinanceSettings(ServiceSettings):
         default="http://localhost:8080/api/finance/v1/public/disclosure-check",
         description="The public check of a printed disclosure as readers reach it (through the gateway): "
         "the QR code on every printed statement points here",
+    )
+    schedule_reconcile: bool = Field(default=True, description="Check every invariant of the books nightly (reconcile)")
+    schedule_reconcile_at: dt.time = Field(
+        default=dt.time(2, 0), description="When, on the wall clock of SCHEDULE_TIME_ZONE (HH:MM)"
+    )
+    schedule_verify_chain: bool = Field(
+        default=True, description="Re-verify every ledger's hash chain nightly (verify-chain for all ledgers)"
+    )
+    schedule_verify_chain_at: dt.time = Field(
+        default=dt.time(2, 30), description="When, on the wall clock of SCHEDULE_TIME_ZONE (HH:MM)"
     )

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from pydantic import Field, SecretStr
 
 from unionfed_membership.adapters import pii
@@ -26,6 +28,13 @@ class MembershipSettings(ServiceSettings):
         default="unionfed-membership", description="Confidential client whose service account manages users"
     )
     keycloak_client_secret: SecretStr | None = None
+
+    schedule_apply_scheduled: bool = Field(
+        default=True, description="Apply due member changes (transfers, retirements, …) daily, as apply-scheduled does"
+    )
+    schedule_apply_scheduled_at: dt.time = Field(
+        default=dt.time(0, 5), description="When, on the wall clock of SCHEDULE_TIME_ZONE (HH:MM)"
+    )
 
     def model_post_init(self, _context) -> None:
         pii.configure(

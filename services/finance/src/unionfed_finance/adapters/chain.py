@@ -271,6 +271,13 @@ async def _explain_gap(session: AsyncSession, organization_id: str, expected: in
     return ""
 
 
+async def ledger_ids(session: AsyncSession) -> list[str]:
+    """Every ledger kept here, by organization id (what the nightly verify-chain walks)."""
+    return list(
+        (await session.execute(select(ledgers.c.organization_id).order_by(ledgers.c.organization_id))).scalars()
+    )
+
+
 async def verify_chain(session: AsyncSession, organization_id: str) -> ChainReport:
     """Re-verify one ledger from sequence 1; the report names the first broken entry and column."""
     await db.read_snapshot(session)

@@ -24,11 +24,13 @@ from unionfed_shared.attachments.tables import add_attachment_tables
 from unionfed_shared.directory import Directory
 from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
+from unionfed_shared.schedules import add_schedule_runs_table
 
 metadata = MetaData()
 directory = Directory(metadata)
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
 idempotency_keys = add_idempotency_table(metadata)
+schedule_runs = add_schedule_runs_table(metadata)
 
 ledgers = Table(
     "ledgers",

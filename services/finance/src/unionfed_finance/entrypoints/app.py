@@ -10,6 +10,7 @@ from unionfed_finance.entrypoints import (
     money_http,
     public_http,
     reports_http,
+    schedules,
 )
 from unionfed_finance.entrypoints.http import router
 from unionfed_finance.service_layer import report_figures, vouchers
@@ -54,5 +55,8 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
+        # The jobs it runs once per business day itself (entrypoints/schedules.py), recorded here.
+        daily_jobs=schedules.daily_jobs,
+        schedule_runs=tables.schedule_runs,
         emits=published_by("finance"),
     )

@@ -34,6 +34,7 @@ from unionfed_shared.business_time import DEFAULT_TIME_ZONE
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE
 from unionfed_shared.idempotency import add_idempotency_table
 from unionfed_shared.messaging.tables import add_messaging_tables
+from unionfed_shared.schedules import add_schedule_runs_table
 
 organizations = Table(
     "organizations",
@@ -177,3 +178,4 @@ committee_seats = Table(
 
 outbox, inbox, dead_letters = add_messaging_tables(metadata)
 idempotency_keys = add_idempotency_table(metadata)
+schedule_runs = add_schedule_runs_table(metadata)

@@ -12,6 +12,7 @@ from unionfed_membership.entrypoints import (
     mobile_workers_http,
     roster_http,
     safety_http,
+    schedules,
     statistics_http,
 )
 from unionfed_membership.entrypoints.http import router
@@ -54,5 +55,8 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
+        # The jobs it runs once per business day itself (entrypoints/schedules.py), recorded here.
+        daily_jobs=schedules.daily_jobs,
+        schedule_runs=tables.schedule_runs,
         emits=published_by("membership"),
     )

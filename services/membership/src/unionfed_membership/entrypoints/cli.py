@@ -75,8 +75,10 @@ def found_federation(
 def apply_scheduled(today, operator: str) -> None:
     """Apply every member change (transfer, retirement, …) due by today and emit its event.
 
-    Run it daily (e.g. from cron just after midnight). Commands about a member also apply
-    that member's due change first, so a missed run delays only members nobody touched.
+    The service runs this itself every day at MEMBERSHIP_SCHEDULE_APPLY_SCHEDULED_AT (00:05 in
+    the federation's zone; `unionfed membership schedules` shows its runs); by hand it is for a
+    given --today or an instance with MEMBERSHIP_SCHEDULES_ENABLED=false. Commands about a member
+    also apply that member's due change first, so a missed run delays only members nobody touched.
     """
     from unionfed_membership.service_layer import member_changes
 

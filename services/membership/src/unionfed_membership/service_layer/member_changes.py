@@ -1,7 +1,8 @@
 """Transfers and status changes: applied now when due, otherwise scheduled and applied when due.
 
-Due changes are applied (a) by ``unionfed membership apply-scheduled`` (run it daily, e.g. from
-cron, just after midnight), and (b) lazily, at the start of every command about the member
+Due changes are applied (a) daily by the service itself, just after midnight in the federation's
+zone (the ``apply-scheduled`` job of ``entrypoints/schedules.py``; ``unionfed membership
+apply-scheduled`` does the same by hand), and (b) lazily, at the start of every command about the member
 (a transfer, a status change, a dues payment, a cancellation), in that command's transaction.
 Reads show the stored state; a change past its date but not yet applied is listed as scheduled.
 Events are emitted only when a change takes effect.

@@ -1,0 +1,97 @@
+"""Finance's nightly jobs on real PostgreSQL: reconcile and verify-chain over every ledger run once
+per business day, and a ledger rewritten behind the chain's back fails the night's run by name."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from sqlalchemy import select, text
+
+from tests.kafka_tools import envelope_for
+from tests.pytest_infra import unique
+from unionfed_finance.adapters.tables import postings, schedule_runs
+from unionfed_finance.entrypoints import schedules
+from unionfed_finance.entrypoints.app import definition
+from unionfed_shared import business_time
+from unionfed_shared.contracts.finance import JournalEntryV1, LineSpec, Post, PostingSpec
+from unionfed_shared.contracts.topics import FINANCE_JOURNAL
+from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
+from unionfed_shared.schedules import DailyScheduler
+
+pytestmark = pytest.mark.integration
+
+SHANGHAI = business_time.zone("Asia/Shanghai")
+_offsets = itertools.count(1)
+
+
+async def dues(finance, federation: str, school: str, fen: int) -> None:
+    entry = JournalEntryV1(
+        organization_id=federation,
+        federation_id=federation,
+        requested_by=school,
+        instruction=Post(
+            postings=[
+                PostingSpec(
+                    organization_id=school,
+                    effective_date=dt.date(2026, 12, 1),
+                    description="会费 Dues",
+                    lines=[LineSpec(account="1001", debit_fen=fen), LineSpec(account="4101", credit_fen=fen)],
+                )
+            ]
+        ),
+    )
+    envelope = envelope_for(entry)
+    message = IncomingMessage(
+        topic=FINANCE_JOURNAL,
+        partition=0,
+        offset=next(_offsets),
+        key=envelope.key,
+        value=envelope.data,
+        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
+    )
+    assert await finance.consumer.handle(message) is Outcome.PROCESSED
+
+
+class Clock:
+    def __init__(self, now: dt.datetime):
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+async def test_reconcile_and_verify_chain_run_nightly_and_a_rewritten_ledger_fails_by_name(build_service):
+    finance = await build_service(definition, start=False)
+    fed, school = unique("fed"), unique("school")
+    await dues(finance, fed, school, 5000)
+    await dues(finance, fed, school, 3000)
+    # 02:30 in Beijing on December 6th: both nightly jobs (02:00 and 02:30 by default) are due.
+    clock = Clock(dt.datetime(2026, 12, 5, 18, 30, tzinfo=dt.UTC))
+    nightly = DailyScheduler(
+        "finance", finance.engine, schedule_runs, schedules.daily_jobs(finance), tz=SHANGHAI, clock=clock
+    )
+    assert [job.name for job in nightly.jobs] == ["reconcile", "verify-chain"]
+
+    runs = {run.job: run for run in await nightly.tick()}
+    assert runs["reconcile"].outcome == "succeeded" and runs["reconcile"].summary.startswith("all ")
+    assert runs["verify-chain"].outcome == "succeeded"
+    assert "ledgers intact, 2 entries verified" in runs["verify-chain"].summary
+    assert {run.business_day for run in runs.values()} == {dt.date(2026, 12, 6)}
+    assert await nightly.tick() == []  # done for the day
+
+    async with finance.session_factory() as session:
+        second = await session.scalar(
+            select(postings.c.id).where(postings.c.organization_id == school, postings.c.sequence == 2)
+        )
+    async with finance.engine.begin() as conn:  # as a superuser can: the immutability triggers off
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(
+            text("UPDATE posting_lines SET debit_fen = 30000 WHERE posting_id = :p AND line_no = 1"), {"p": second}
+        )
+    clock.now += dt.timedelta(days=1)
+    runs = {run.job: run for run in await nightly.tick()}
+    assert runs["verify-chain"].outcome == "failed"
+    assert f"ledger {school}: chain BROKEN at sequence 2" in runs["verify-chain"].summary
+    assert runs["verify-chain"].summary.startswith("JobFailed: 1 of ")
+    latest = {run.job: run for run in await nightly.last_runs()}
+    assert latest["verify-chain"].outcome == "failed" and latest["verify-chain"].business_day == dt.date(2026, 12, 7)
