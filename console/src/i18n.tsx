@@ -1131,6 +1131,7 @@ const zh = {
     closeAction: "销号",
     closingNote: "销号意见",
     closedOn: "销号日期",
+    files: "督查附件（现场照片、整改材料）",
   },
   // 技能与就业 (events' skills roll-up and job placements) and the rights weeks (维权周) in the rights desk
   skills: {
@@ -1369,7 +1370,9 @@ const zh = {
     addEvidenceFor: "添加佐证材料：{code} {text}",
     evidenceTitle: "材料名称",
     evidenceDescription: "材料说明",
-    evidenceFileLater: "附件上传将在附件功能上线后提供，目前请填写材料名称和说明。",
+    evidenceFileLater: "先填写材料名称和说明；添加后点击材料名称上传文件（照片、会议记录、制度文件等）。",
+    evidenceFiles: "佐证材料文件",
+    evidenceFilesOf: "佐证材料“{title}”的文件",
     saveScores: "保存自评",
     saved: "自评已保存",
     submit: "提交审核",
@@ -1773,8 +1776,19 @@ const zh = {
       photo: "照片",
       receipt: "签收单/票据",
       voucher: "票据",
+      evidence: "佐证材料",
+      rectification: "整改材料",
       other: "其他",
     } as Record<string, string>,
+  },
+  // The year's 台账 as one file (issue 19): every service's archive of the union's year, combined.
+  yearArchive: {
+    button: "下载年度台账（合并为一个文件）",
+    year: "年度",
+    done: "已合并 {files} 个文件：{parts}。index.csv 可用 Excel 打开，“部分”一列注明所属台账。",
+    noFiles: "该年度暂无附件",
+    refused: "您的角色无权查看以下台账，未包含在压缩包中：{parts}",
+    services: { events: "活动、职代会和督查", welfare: "慰问", finance: "凭证", membership: "职工之家" } as Record<string, string>,
   },
 };
 
@@ -2904,6 +2918,7 @@ const en: Strings = {
     closeAction: "Close",
     closingNote: "Closing note",
     closedOn: "Closed on",
+    files: "Files (photos of the check, proof of the rectification)",
   },
   skills: {
     desk: "Skills and jobs",
@@ -3139,7 +3154,9 @@ const en: Strings = {
     addEvidenceFor: "Add evidence: {code} {text}",
     evidenceTitle: "Title",
     evidenceDescription: "Description",
-    evidenceFileLater: "Files can be attached once the attachment kit is wired; for now give a title and a description.",
+    evidenceFileLater: "Give a title and a description; once added, click the title to attach its files (photos, minutes, rules).",
+    evidenceFiles: "Evidence files",
+    evidenceFilesOf: "Files of the evidence “{title}”",
     saveScores: "Save",
     saved: "Saved",
     submit: "Submit for review",
@@ -3541,8 +3558,18 @@ const en: Strings = {
       photo: "Photo",
       receipt: "Receipt",
       voucher: "Voucher",
+      evidence: "Evidence",
+      rectification: "Rectification proof",
       other: "Other",
     } as Record<string, string>,
+  },
+  yearArchive: {
+    button: "Download the year's records as one file",
+    year: "Year",
+    done: "{files} files combined: {parts}. index.csv opens in Excel; its first column names the part.",
+    noFiles: "no files in that year",
+    refused: "Your role may not read these parts, left out of the zip: {parts}",
+    services: { events: "activities, staff congress and spot checks", welfare: "grants", finance: "vouchers", membership: "workers' home" } as Record<string, string>,
   },
 };
 

@@ -118,6 +118,8 @@ ACTIVITY = lambda w: {"activity_id": w["activity"]}  # noqa: E731
 SESSION = lambda w: {"session_id": w["session"]}  # noqa: E731
 GRANT = lambda w: {"grant_id": w["grant"]}  # noqa: E731
 POSTING = lambda w: {"posting_id": w["posting"]}  # noqa: E731
+SPOT_CHECK = lambda w: {"spot_check_id": w["spot_check"]}  # noqa: E731
+EVIDENCE = lambda w: {"evidence_id": w["home_evidence"]}  # noqa: E731
 ORG = lambda w: {"organization_id": w.a}  # noqa: E731
 FED = lambda w: {"federation_id": w.fed}  # noqa: E731
 STREET = lambda w: {"organization_id": w.fed}  # noqa: E731
@@ -1148,6 +1150,21 @@ ROUTES: dict[tuple[str, str], Route] = {
         "FUWA", lambda w: {"posting_id": w["posting"], "attachment_id": w["posting_file"]}
     ),
     (FI, "GET /v1/organizations/{organization_id}/attachments/archive"): Route("FUWA", ORG, query=_year),
+    # Spot checks' files (督查: photos, rectification proof): read by the check's readers, attached
+    # by the officers of the union checked (A) or of the union that checked it (F) until it is closed.
+    (EV, "GET /v1/spot-checks/{spot_check_id}/attachments"): Route("FUA", SPOT_CHECK),
+    (EV, "POST /v1/spot-checks/{spot_check_id}/attachments"): Route("FU", SPOT_CHECK, files=_pdf),
+    (EV, "GET /v1/spot-checks/{spot_check_id}/attachments/{attachment_id}"): Route(
+        "FUA", lambda w: {"spot_check_id": w["spot_check"], "attachment_id": w["spot_check_file"]}
+    ),
+    # 职工之家 evidence files: A's own officers attach while the assessment is a draft; the level
+    # above (F) that reviews it and auditors read; the union's year as one zip.
+    (M, "GET /v1/home-evidence/{evidence_id}/attachments"): Route("FUA", EVIDENCE),
+    (M, "POST /v1/home-evidence/{evidence_id}/attachments"): Route("FU", EVIDENCE, parent="", files=_pdf),
+    (M, "GET /v1/home-evidence/{evidence_id}/attachments/{attachment_id}"): Route(
+        "FUA", lambda w: {"evidence_id": w["home_evidence"], "attachment_id": w["home_evidence_file"]}
+    ),
+    (M, "GET /v1/organizations/{organization_id}/attachments/archive"): Route("FUA", ORG, query=_year),
 }
 
 

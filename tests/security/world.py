@@ -252,13 +252,15 @@ async def seed(services: dict) -> World:
         )
         for item in items:
             if item["evidence_required"]:
-                check(
+                with_evidence = check(
                     await membership.post(
                         f"/v1/home-assessments/{assessment['id']}/evidence",
                         headers=officer_a,
                         json={"item_code": item["code"], "title": "Evidence"},
                     )
                 )
+        if key == "home_assessment":  # an evidence entry of the draft, for its files
+            w.ids["home_evidence"] = next(e["id"] for i in with_evidence["items"] for e in i["evidence"])
         w.ids["home_item"] = items[0]["code"]
         w.ids["home_review"] = [{"code": i["code"], "score": i["max_points"]} for i in items]
     submitted = check(
@@ -673,6 +675,8 @@ async def seed(services: dict) -> World:
         ("session_file", events, f"/v1/congress-sessions/{w['session']}/attachments"),
         ("grant_file", welfare, f"/v1/grants/{w['grant']}/attachments"),
         ("posting_file", finance, f"/v1/postings/{w['posting']}/attachments"),
+        ("spot_check_file", events, f"/v1/spot-checks/{w['spot_check']}/attachments"),
+        ("home_evidence_file", membership, f"/v1/home-evidence/{w['home_evidence']}/attachments"),
     ):
         attached = check(
             await client.post(path, headers=officer_a, files={"file": ("纪要.pdf", PDF, "application/pdf")})

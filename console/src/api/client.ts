@@ -102,7 +102,23 @@ export async function download(service: Service, path: string, query: Query, fal
 export async function downloadFrom(href: string, fallbackName: string) {
   const response = await sendTo(href, { accept: "*/*" });
   const name = fileNameOf(response.headers.get("Content-Disposition") ?? "") ?? fallbackName;
-  const blobUrl = URL.createObjectURL(await response.blob());
+  saveBlob(await response.blob(), name);
+}
+
+/** The bytes of a file the API serves behind the token, and the name it gives it (a refusal throws its Problem). */
+export async function fetchBytes(
+  service: Service,
+  path: string,
+  query?: Query,
+): Promise<{ bytes: Uint8Array; fileName: string | undefined }> {
+  const response = await sendTo(url(service, path, query), { accept: "*/*" });
+  const fileName = fileNameOf(response.headers.get("Content-Disposition") ?? "");
+  return { bytes: new Uint8Array(await response.arrayBuffer()), fileName };
+}
+
+/** Hands a file made in the browser to the user as a download under `name`. */
+export function saveBlob(blob: Blob, name: string) {
+  const blobUrl = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = blobUrl;
   link.download = name;

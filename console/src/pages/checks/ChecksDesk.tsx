@@ -3,6 +3,7 @@ import { useState } from "react";
 import { shanghaiToday } from "../../api/streetRows";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
+import { YearArchiveButton } from "../../components/YearArchiveButton";
 import { CongressTab } from "./CongressTab";
 import { DisclosureTab } from "./DisclosureTab";
 import { SpotChecksTab } from "./SpotChecksTab";
@@ -17,11 +18,14 @@ export default function ChecksDesk() {
     <div data-testid="checks-desk">
       <Space style={{ width: "100%", justifyContent: "space-between" }} wrap>
         <Typography.Title level={2}>{s.desk}</Typography.Title>
+        <Space align="start" wrap>
+        <YearArchiveButton org={org} year={year} />
         <Form layout="inline">
           <Form.Item label={s.year} htmlFor="checks-year" style={{ margin: 0 }}>
             <InputNumber id="checks-year" min={2000} max={2100} precision={0} value={year} onChange={(v) => v && v >= 2000 && v <= 2100 && setYear(v)} />
           </Form.Item>
         </Form>
+        </Space>
       </Space>
       <Tabs
         items={[

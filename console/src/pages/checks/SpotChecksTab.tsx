@@ -6,6 +6,7 @@ import { call } from "../../api/client";
 import { CHECK_OFFICERS, SUBJECTS, type SpotCheck, type SpotCheckPage, type SpotCheckSubject } from "../../api/checksRows";
 import { useRequestKeys } from "../../api/members";
 import { shanghaiToday } from "../../api/streetRows";
+import { AttachmentsPanel } from "../../components/AttachmentsPanel";
 import { FormSelect, FormTreeSelect } from "../../components/FormControls";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
@@ -81,6 +82,13 @@ export function SpotChecksTab({ org }: { org: string }) {
                 <p>{`${s.findings}：${c.findings}`}</p>
                 {c.follow_up ? <p>{`${s.followUp}（${c.followed_up_on}）：${c.follow_up}`}</p> : null}
                 {c.closing_note ? <p>{`${s.closingNote}：${c.closing_note}`}</p> : null}
+                <AttachmentsPanel
+                  service="events"
+                  path={`/v1/spot-checks/${encodeURIComponent(c.id)}`}
+                  purposes={c.organization_id === claims.org ? ["rectification", "photo", "minutes", "other"] : ["photo", "rectification", "minutes", "other"]}
+                  canUpload={officer && c.status !== "closed"}
+                  title={s.files}
+                />
               </div>
             ),
           }}

@@ -1,3 +1,4 @@
+import { PaperClipOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import {
   Alert,
@@ -30,11 +31,16 @@ import {
 } from "../../api/homeRows";
 import { useRequestKeys } from "../../api/members";
 import { fill, shanghaiToday } from "../../api/streetRows";
+import { AttachmentsPanel } from "../../components/AttachmentsPanel";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { useRefreshHome } from "./AssessmentsTab";
 import { LevelTag, StatusTag } from "./LevelTag";
+
+type HomeEvidence = HomeItemScore["evidence"][number];
+/** What an evidence entry's files are (membership's service_layer/home_files.py PURPOSES). */
+const EVIDENCE_PURPOSES = ["evidence", "photo", "minutes", "other"];
 
 const enc = encodeURIComponent;
 
@@ -63,6 +69,7 @@ export function AssessmentDrawer({ id, onClose }: { id: string; onClose: () => v
   const refresh = useRefreshHome();
   const [form] = Form.useForm<Values>();
   const [evidenceFor, setEvidenceFor] = useState<HomeItemScore | null>(null);
+  const [filesOf, setFilesOf] = useState<HomeEvidence | null>(null);
   const path = `/v1/home-assessments/${enc(id)}`;
   const found = useQuery({ queryKey: ["home-assessment", id], queryFn: () => call<HomeAssessment>("membership", path) });
   const a = found.data;
@@ -202,9 +209,15 @@ export function AssessmentDrawer({ id, onClose }: { id: string; onClose: () => v
               render: (_: unknown, i: HomeItemScore) => (
                 <Space direction="vertical" size={2}>
                   {i.evidence.map((e) => (
-                    <Typography.Text key={e.id} data-testid="home-evidence" title={e.description}>
-                      {e.title}
-                    </Typography.Text>
+                    <Typography.Link key={e.id} data-testid="home-evidence" title={e.description} onClick={() => setFilesOf(e)}>
+                      <PaperClipOutlined /> {e.title}
+                      {e.file_name ? (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="home-evidence-file">
+                          {" "}
+                          （{e.file_name}）
+                        </Typography.Text>
+                      ) : null}
+                    </Typography.Link>
                   ))}
                   {i.evidence_required && !i.evidence.length ? (
                     <Typography.Text type="danger" data-testid="home-evidence-needed">
@@ -284,6 +297,29 @@ export function AssessmentDrawer({ id, onClose }: { id: string; onClose: () => v
         ) : null}
       </Form>
       {evidenceFor ? <EvidenceModal assessmentId={a.id} item={evidenceFor} onClose={() => setEvidenceFor(null)} /> : null}
+      {filesOf ? (
+        <Modal
+          open
+          width={960}
+          title={fill(h.evidenceFilesOf, { title: filesOf.title })}
+          onCancel={() => {
+            setFilesOf(null);
+            refresh(); // the entry names its latest file
+          }}
+          footer={null}
+          destroyOnClose
+        >
+          <div data-testid="home-evidence-files">
+            <AttachmentsPanel
+              service="membership"
+              path={`/v1/home-evidence/${enc(filesOf.id)}`}
+              purposes={EVIDENCE_PURPOSES}
+              canUpload={editable}
+              title={h.evidenceFiles}
+            />
+          </div>
+        </Modal>
+      ) : null}
     </Drawer>
   );
 }

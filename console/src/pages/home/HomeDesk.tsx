@@ -1,4 +1,5 @@
-import { Tabs, Typography } from "antd";
+import { Space, Tabs, Typography } from "antd";
+import { YearArchiveButton } from "../../components/YearArchiveButton";
 import { useNavigate, useParams } from "react-router-dom";
 import { useI18n } from "../../i18n";
 import { useOrg } from "../../scope";
@@ -20,7 +21,10 @@ export default function HomeDesk() {
   const navigate = useNavigate();
   return (
     <div data-testid="home-desk">
-      <Typography.Title level={2}>{h.desk}</Typography.Title>
+      <Space style={{ width: "100%", justifyContent: "space-between" }} align="start" wrap>
+        <Typography.Title level={2}>{h.desk}</Typography.Title>
+        <YearArchiveButton org={org} />
+      </Space>
       <Tabs
         activeKey={tab}
         destroyInactiveTabPane

@@ -14,7 +14,7 @@ from unionfed_events.domain.spot_checks import CLOSED, FOLLOWED_UP, SpotCheck, S
 from unionfed_events.service_layer import nominations, spot_checks
 from unionfed_events.service_layer.commands import CloseSpotCheck, FollowUpSpotCheck, RecordSpotCheck
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.errors import Forbidden, NotFound
+from unionfed_shared.errors import Conflict, Forbidden, NotFound
 
 NOW = dt.datetime(2026, 12, 5, 2, 0, tzinfo=dt.UTC)
 COUNTY_ADMIN = Principal("admin-zhao", Role.FEDERATION_ADMIN, "county", "county")
@@ -100,3 +100,21 @@ async def test_each_step_belongs_to_its_union_and_others_see_nothing():
     await spot_checks.follow_up(uow, SCHOOL_OFFICER, check.id, FollowUpSpotCheck(follow_up="已整改"))
     with pytest.raises(Forbidden):
         await spot_checks.close(uow, SCHOOL_OFFICER, check.id, CloseSpotCheck())
+
+
+async def test_files_are_attached_by_the_checked_union_or_the_checker_until_the_check_is_closed():
+    uow = county()
+    check = await spot_checks.record(uow, COUNTY_ADMIN, "school", RECORD)
+    for who in (COUNTY_ADMIN, SCHOOL_OFFICER):  # photos of the findings, proof of the rectification
+        assert (await spot_checks.attachable(uow, who, check.id)).id == check.id
+    with pytest.raises(Forbidden):
+        await spot_checks.attachable(uow, AUDITOR, check.id)  # reads, attaches nothing
+    for check_id in (check.id, uuid.uuid4()):
+        with pytest.raises(NotFound) as missing:
+            await spot_checks.attachable(uow, OTHER_OFFICER, check_id)
+        assert missing.value.code == "spot_check_not_found"
+    await spot_checks.follow_up(uow, SCHOOL_OFFICER, check.id, FollowUpSpotCheck(follow_up="已整改"))
+    await spot_checks.close(uow, COUNTY_ADMIN, check.id, CloseSpotCheck())
+    with pytest.raises(Conflict) as closed:
+        await spot_checks.attachable(uow, SCHOOL_OFFICER, check.id)
+    assert closed.value.code == "spot_check_closed"

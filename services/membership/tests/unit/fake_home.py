@@ -43,6 +43,22 @@ class FakeHomeAssessments:
         held = self.rows[evidence.assessment_id]
         self.rows[held.id] = dataclasses.replace(held, evidence=(*held.evidence, evidence))
 
+    async def evidence(self, evidence_id: uuid.UUID) -> Evidence | None:
+        return next((e for a in self.rows.values() for e in a.evidence if e.id == evidence_id), None)
+
+    async def evidence_file_attached(self, evidence: Evidence) -> None:
+        held = self.rows[evidence.assessment_id]
+        entries = tuple(evidence if e.id == evidence.id else e for e in held.evidence)
+        self.rows[held.id] = dataclasses.replace(held, evidence=entries)
+
+    async def evidence_titles(self, evidence_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        return {
+            e.id: f"{a.year} 年 {e.item_code} {e.title}"
+            for a in self.rows.values()
+            for e in a.evidence
+            if e.id in evidence_ids
+        }
+
     async def in_subtree(self, root_id: str) -> list[Assessment]:
         under = {o.id for o in self._organizations.values() if root_id in o.path}
         found = [a for a in self.rows.values() if a.organization_id in under]

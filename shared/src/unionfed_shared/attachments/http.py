@@ -26,12 +26,11 @@ from unionfed_shared import business_time
 from unionfed_shared.attachments.archive import ArchiveItem, ArchiveWriter, chunks
 from unionfed_shared.attachments.kinds import sniff
 from unionfed_shared.attachments.names import content_disposition, safe_file_name
-from unionfed_shared.attachments.records import PURPOSES_ZH, RecordKind
+from unionfed_shared.attachments.records import PURPOSES_ZH, OrganizationScope, RecordKind
 from unionfed_shared.attachments.settings import attachment_settings
 from unionfed_shared.attachments.store import AttachmentRepository, NewAttachment
 from unionfed_shared.auth import Role
 from unionfed_shared.caller import CurrentPrincipal, CurrentRuntime
-from unionfed_shared.directory import Directory
 from unionfed_shared.errors import DomainError, Invalid, NotFound
 from unionfed_shared.idempotent_routes import IdempotentRoute
 
@@ -200,7 +199,7 @@ def _add_record_routes(router: APIRouter, spec: RecordKind, tag: str) -> None:
 
 
 def _add_archive_route(
-    router: APIRouter, kinds: Sequence[RecordKind], directory: Directory, readers: tuple[Role, ...], tag: str
+    router: APIRouter, kinds: Sequence[RecordKind], directory: OrganizationScope, readers: tuple[Role, ...], tag: str
 ) -> None:
     by_kind = {spec.kind: spec for spec in kinds}
 
@@ -257,7 +256,7 @@ def _add_archive_route(
 
 
 def attachments_router(
-    kinds: Sequence[RecordKind], *, directory: Directory, archive_readers: tuple[Role, ...], tag: str
+    kinds: Sequence[RecordKind], *, directory: OrganizationScope, archive_readers: tuple[Role, ...], tag: str
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", route_class=IdempotentRoute)
     for spec in kinds:

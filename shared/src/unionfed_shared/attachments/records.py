@@ -3,7 +3,10 @@
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared.auth import Principal
 
@@ -13,6 +16,17 @@ class RecordRef:
     organization_id: str
     record_id: str
     title: str
+
+
+class OrganizationScope(Protocol):
+    """What the archive route asks of the organization tree: a consuming service's
+    :class:`~unionfed_shared.directory.Directory`, or membership's own tree."""
+
+    async def require_in_scope(self, session: AsyncSession, principal: Principal, organization_id: str) -> None: ...
+
+    async def time_zone_of(self, session: AsyncSession, organization_id: str) -> ZoneInfo: ...
+
+    async def name_of(self, session: AsyncSession, organization_id: str) -> str | None: ...
 
 
 Resolver = Callable[[Any, Principal, uuid.UUID], Awaitable[RecordRef]]
@@ -40,5 +54,7 @@ PURPOSES_ZH = {
     "photo": "照片",
     "receipt": "签收单/票据",
     "voucher": "记账凭证票据",
+    "evidence": "佐证材料",
+    "rectification": "整改材料",
     "other": "其他",
 }

@@ -93,6 +93,11 @@ class SpotCheck:
             closing_note=clean_text(note, "the closing note", 2000) if note else None,
         )
 
+    def taking_files(self) -> None:
+        """Files (photos, rectification proof) are attached until the check is closed."""
+        if self.status == CLOSED:
+            raise Conflict("spot_check_closed", zh="该督查已销号，不能再修改", en="the spot check is closed")
+
     def overdue(self, today: dt.date) -> bool:
         """Follow-up required, none recorded, and the day it was due has passed."""
         return (

@@ -1,12 +1,17 @@
-"""Files attached to activities and congress sessions (台账): minutes, plans, summaries, photos.
+"""Files attached to activities, congress sessions and spot checks (台账): minutes, plans,
+summaries, photos, rectification proof.
 
 Read by whoever may read the activity or the session, attached by whoever may run it: an activity
 by its organizer's officers (``load_activity(manage=True)``), a session by its union's officers.
+A spot check's files (the photos of what was found, the proof of what was rectified) are read by
+whoever reads the check and attached, until it is closed, by the officers of the union checked
+or of the union that checked it (see :func:`spot_checks.attachable`).
 """
 
 import uuid
 
-from unionfed_events.service_layer import activities, congress_sessions
+from unionfed_events.domain.spot_checks import SUBJECT_ZH, SpotCheck, Subject
+from unionfed_events.service_layer import activities, congress_sessions, spot_checks
 from unionfed_events.service_layer.union_scope import OFFICERS
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_shared.attachments.records import RecordKind, RecordRef
@@ -60,6 +65,29 @@ async def session_titles(uow: EventsUnitOfWork, record_ids: list[str]) -> dict[s
     return found
 
 
+async def spot_check_readable(uow: EventsUnitOfWork, principal: Principal, check_id: uuid.UUID) -> RecordRef:
+    check = await spot_checks.get(uow, principal, check_id)
+    return RecordRef(check.organization_id, str(check.id), _spot_check_title(check))
+
+
+async def spot_check_writable(uow: EventsUnitOfWork, principal: Principal, check_id: uuid.UUID) -> RecordRef:
+    check = await spot_checks.attachable(uow, principal, check_id)
+    return RecordRef(check.organization_id, str(check.id), _spot_check_title(check))
+
+
+def _spot_check_title(check: SpotCheck) -> str:
+    return f"{check.checked_on} {SUBJECT_ZH.get(Subject(check.subject), check.subject)}：{check.subject_detail}"
+
+
+async def spot_check_titles(uow: EventsUnitOfWork, record_ids: list[str]) -> dict[str, str]:
+    found = {}
+    for record_id in record_ids:
+        check = await uow.spot_checks.get(uuid.UUID(record_id))
+        if check is not None:
+            found[record_id] = _spot_check_title(check)
+    return found
+
+
 ACTIVITY = RecordKind(
     kind="activity",
     path="/activities/{activity_id}",
@@ -80,4 +108,14 @@ CONGRESS_SESSION = RecordKind(
     writable=session_writable,
     titles=session_titles,
 )
-KINDS = (ACTIVITY, CONGRESS_SESSION)
+SPOT_CHECK = RecordKind(
+    kind="spot_check",
+    path="/spot-checks/{spot_check_id}",
+    parameter="spot_check_id",
+    label_zh="督查",
+    purposes=("photo", "rectification", "minutes", "other"),
+    readable=spot_check_readable,
+    writable=spot_check_writable,
+    titles=spot_check_titles,
+)
+KINDS = (ACTIVITY, CONGRESS_SESSION, SPOT_CHECK)

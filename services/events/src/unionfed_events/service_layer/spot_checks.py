@@ -104,6 +104,24 @@ async def follow_up(
     return done
 
 
+async def attachable(uow: EventsUnitOfWork, principal: Principal, check_id: uuid.UUID) -> SpotCheck:
+    """The check, if the caller may attach files to it (photos of the findings, proof of the
+    rectification): an officer of the union checked or of a union on the checking union's path,
+    until the check is closed. Locked until the attachment is committed (closing waits)."""
+    check, _path = await _check(uow, principal, check_id, lock=True)
+    principal.require_role(*OFFICERS)
+    checker_path = await uow.unions.path_of(check.checked_by_organization_id)
+    by_checker = checker_path is not None and principal.can_see(checker_path)
+    if principal.organization_id != check.organization_id and not by_checker:
+        raise Forbidden(
+            "spot_check_files_by_the_unions_concerned",
+            zh="督查附件由被督查单位或督查单位上传",
+            en="files are attached by the union checked or the union that checked it",
+        )
+    check.taking_files()
+    return check
+
+
 async def close(
     uow: EventsUnitOfWork, principal: Principal, check_id: uuid.UUID, command: commands.CloseSpotCheck
 ) -> SpotCheck:

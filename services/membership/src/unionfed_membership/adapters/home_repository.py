@@ -185,6 +185,27 @@ class HomeAssessmentRepository:
             )
         )
 
+    async def evidence(self, evidence_id: uuid.UUID) -> Evidence | None:
+        row = (await self._session.execute(select(home_evidence).where(home_evidence.c.id == evidence_id))).first()
+        return _evidence_of(row) if row else None
+
+    async def evidence_file_attached(self, evidence: Evidence) -> None:
+        """The entry's latest file, as the domain set it."""
+        await self._session.execute(
+            update(home_evidence)
+            .where(home_evidence.c.id == evidence.id)
+            .values(file_sha256=evidence.file_sha256, file_name=evidence.file_name)
+        )
+
+    async def evidence_titles(self, evidence_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Each entry's year, item and title, for an archive's index (``2026 年 1.2 换届选举报告``)."""
+        rows = await self._session.execute(
+            select(home_evidence.c.id, home_evidence.c.item_code, home_evidence.c.title, home_assessments.c.year)
+            .join(home_assessments, home_assessments.c.id == home_evidence.c.assessment_id)
+            .where(home_evidence.c.id.in_(evidence_ids))
+        )
+        return {r.id: f"{r.year} 年 {r.item_code} {r.title}" for r in rows}
+
     async def in_subtree(self, root_id: str) -> list[Assessment]:
         """Assessments of ``root_id`` and the unions below it, by year (newest first) and union."""
         query = (

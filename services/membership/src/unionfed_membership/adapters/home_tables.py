@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from unionfed_membership.adapters.metadata import metadata
+from unionfed_shared.attachments.tables import add_attachment_tables
 
 home_checklists = Table(
     "home_checklists",
@@ -74,10 +75,15 @@ home_evidence = Table(
     Column("title", Text, nullable=False),
     Column("description", Text, nullable=False),
     Column("added_on", Date, nullable=False),
-    # A stored file, once the attachment kit is wired: its sha256 and its name, both or neither.
+    # The entry's latest file (its sha256 and name, both or neither); every file it carries is in
+    # ``attachments`` (record_kind home_evidence).
     Column("file_sha256", Text),
     Column("file_name", Text),
     Column("added_by", Text, nullable=False),
     Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     CheckConstraint("(file_sha256 IS NULL) = (file_name IS NULL)", name="ck_home_evidence_file"),
 )
+
+# Files attached to evidence entries (the attachment kit): the bytes once per SHA-256, and which
+# entry has which file. Membership's only records with files so far.
+attachment_blobs, attachments = add_attachment_tables(metadata)

@@ -195,8 +195,8 @@ def default_checklist(federation_id: str) -> Checklist:
 
 @dataclass(frozen=True)
 class Evidence:
-    """An evidence entry for one item. A file can be referred to by its sha256 and name once the
-    attachment kit is wired; until then an entry is a title and a description."""
+    """An evidence entry for one item: a title and a description, and the files attached to it
+    (the attachment kit keeps them; ``file_sha256`` and ``file_name`` name the latest)."""
 
     id: uuid.UUID
     assessment_id: uuid.UUID
@@ -338,6 +338,23 @@ class Assessment:
             description=(description or "").strip(),
             added_on=today,
         )
+
+    def evidence_taking_files(self, evidence_id: uuid.UUID) -> Evidence:
+        """The entry, if files may be attached to it: only while the assessment can change (a draft
+        or returned); submitted or reviewed, what the reviewer sees stays what was submitted."""
+        self._editable()
+        entry = next((e for e in self.evidence if e.id == evidence_id), None)
+        if entry is None:
+            raise Invalid(
+                "evidence_not_of_assessment",
+                zh="该佐证材料不属于此自评",
+                en="the evidence entry is not one of this assessment's",
+            )
+        return entry
+
+    def evidence_file_attached(self, evidence_id: uuid.UUID, sha256: str, file_name: str) -> Evidence:
+        """The entry naming the file just attached as its latest."""
+        return replace(self.evidence_taking_files(evidence_id), file_sha256=sha256, file_name=file_name)
 
     def submitted(self, checklist: Checklist, today: dt.date) -> "Assessment":
         self._editable()

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from unionfed_membership.adapters import tables
+from unionfed_membership.adapters.organization_scope import OrganizationTree
 from unionfed_membership.entrypoints import (
     accounts_http,
     enterprises_http,
@@ -16,9 +17,10 @@ from unionfed_membership.entrypoints import (
     statistics_http,
 )
 from unionfed_membership.entrypoints.http import router
-from unionfed_membership.service_layer import statistics_reports
+from unionfed_membership.service_layer import home_files, statistics_reports
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
+from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
@@ -52,6 +54,13 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             safety_http.router,
             home_http.router,
             statistics_http.router,
+            # 职工之家 evidence files, and the union's files of a year as one zip (台账).
+            attachments_router(
+                home_files.KINDS,
+                directory=OrganizationTree(),
+                archive_readers=home_files.ARCHIVE_READERS,
+                tag="membership workers' home certification",
+            ),
             dead_letters_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,

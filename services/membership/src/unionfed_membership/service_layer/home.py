@@ -107,7 +107,7 @@ def assessment_not_found() -> NotFound:
     )
 
 
-def _require_assessor(principal: Principal, union: Organization) -> None:
+def require_assessor(principal: Principal, union: Organization) -> None:
     principal.require_role(*OFFICERS)
     if principal.organization_id != union.id:
         raise Forbidden(
@@ -145,7 +145,7 @@ class AssessmentView:
     union: Organization
 
 
-async def _assessment_in_scope(
+async def assessment_in_scope(
     uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, *, for_update: bool = False
 ) -> AssessmentView:
     assessment = await uow.home_assessments.get(assessment_id, for_update=for_update)
@@ -162,7 +162,7 @@ async def start(
     uow: MembershipUnitOfWork, principal: Principal, organization_id: str, command: commands.StartHomeAssessment
 ) -> AssessmentView:
     union = await _union_in_scope(uow, principal, organization_id)
-    _require_assessor(principal, union)
+    require_assessor(principal, union)
     if await uow.home_assessments.of_year(union.id, command.year) is not None:
         raise Conflict(
             "home_assessment_exists",
@@ -177,7 +177,7 @@ async def start(
 
 
 async def get(uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id)
+    found = await assessment_in_scope(uow, principal, assessment_id)
     principal.require_role(*READERS)
     return found
 
@@ -185,8 +185,8 @@ async def get(uow: MembershipUnitOfWork, principal: Principal, assessment_id: uu
 async def score(
     uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.ScoreHomeAssessment
 ) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id, for_update=True)
-    _require_assessor(principal, found.union)
+    found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
+    require_assessor(principal, found.union)
     scored = found.assessment.self_scored(
         found.checklist, [SelfScore(i.code, i.self_score, i.note) for i in command.items]
     )
@@ -198,8 +198,8 @@ async def score(
 async def add_evidence(
     uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.AddHomeEvidence
 ) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id, for_update=True)
-    _require_assessor(principal, found.union)
+    found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
+    require_assessor(principal, found.union)
     a = found.assessment
     evidence = a.evidence_added(
         found.checklist, command.item_code, command.title, command.description, clock.today(found.union.zone)
@@ -210,8 +210,8 @@ async def add_evidence(
 
 
 async def submit(uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id, for_update=True)
-    _require_assessor(principal, found.union)
+    found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
+    require_assessor(principal, found.union)
     submitted = found.assessment.submitted(found.checklist, clock.today(found.union.zone))
     await uow.home_assessments.save(submitted, principal.subject)
     await uow.commit()
@@ -222,7 +222,7 @@ async def submit(uow: MembershipUnitOfWork, principal: Principal, assessment_id:
 async def return_to_union(
     uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.ReturnHomeAssessment
 ) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id, for_update=True)
+    found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
     _require_reviewer(principal, found.union)
     returned = found.assessment.returned(command.reason)
     await uow.home_assessments.save(returned, principal.subject)
@@ -233,7 +233,7 @@ async def return_to_union(
 async def review(
     uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.ReviewHomeAssessment
 ) -> AssessmentView:
-    found = await _assessment_in_scope(uow, principal, assessment_id, for_update=True)
+    found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
     _require_reviewer(principal, found.union)
     reviewed = found.assessment.reviewed(
         found.checklist,

@@ -1,6 +1,7 @@
 from unionfed_membership.adapters import pii
 from unionfed_membership.adapters.enterprise_repository import CollectiveContractRepository, EnterpriseRepository
 from unionfed_membership.adapters.home_repository import HomeAssessmentRepository, HomeChecklistRepository
+from unionfed_membership.adapters.home_tables import attachment_blobs, attachments
 from unionfed_membership.adapters.labour_contract_repository import LabourContractCheckRepository
 from unionfed_membership.adapters.mobile_worker_repository import (
     EmploymentRepository,
@@ -22,6 +23,7 @@ from unionfed_membership.adapters.statistics_repository import (
     StatisticsQueries,
     StatisticsReportRepository,
 )
+from unionfed_shared.attachments.store import AttachmentRepository
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 
 
@@ -48,6 +50,7 @@ class MembershipUnitOfWork(UnitOfWork):
     report_forms: ReportFormRepository
     statistics_reports: StatisticsReportRepository
     statistics: StatisticsQueries
+    attachments: AttachmentRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -72,3 +75,4 @@ class MembershipUnitOfWork(UnitOfWork):
         self.report_forms = ReportFormRepository(self.session)
         self.statistics_reports = StatisticsReportRepository(self.session)
         self.statistics = StatisticsQueries(self.session)
+        self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
