@@ -115,7 +115,9 @@ def test_a_record_is_compared_field_by_field_with_its_last_link():
     assert changed_fields(links[0]["fields"], _fields()) == []
     assert changed_fields(links[0]["fields"], now) == ["statistics_reports.figures"]
     current = {str(REPORT): Current("union-a", "union-a monthly 2026-10 v1", now)}
-    assert compare_records("statistics_report", "统计报表 statistics report", "statistics_reports", current, latest) == [
+    assert compare_records(
+        "statistics_report", "统计报表 statistics report", "statistics_reports", current, latest
+    ) == [
         "统计报表 statistics report union-a monthly 2026-10 v1: statistics_reports.figures differs from what was "
         "chained (submitted, link union-a#1)"
     ]

@@ -149,6 +149,16 @@ async def seal_unchained(session: AsyncSession, links: Table, kinds: Sequence[Re
     return sealed
 
 
+async def last_action(session: AsyncSession, links: Table, record_kind: str, record_id: str) -> str | None:
+    """The action of the record's last link; None when it was never chained."""
+    return await session.scalar(
+        select(links.c.action)
+        .where(links.c.record_kind == record_kind, links.c.record_id == record_id)
+        .order_by(links.c.recorded_at.desc(), links.c.sequence.desc())
+        .limit(1)
+    )
+
+
 async def append_on_change(
     session: AsyncSession,
     links: Table,
@@ -160,13 +170,7 @@ async def append_on_change(
 ) -> dict | None:
     """Append a link when the record reached ``action`` since its last link (a report edited again
     while returned adds nothing; submitted again after a return does). The link, or None."""
-    last = await session.scalar(
-        select(links.c.action)
-        .where(links.c.record_kind == record_kind, links.c.record_id == record_id)
-        .order_by(links.c.recorded_at.desc(), links.c.sequence.desc())
-        .limit(1)
-    )
-    if last == action:
+    if await last_action(session, links, record_kind, record_id) == action:
         return None
     return await append(session, links, organization_id, record_kind, record_id, action, fields)
 

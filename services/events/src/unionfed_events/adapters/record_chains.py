@@ -1,25 +1,33 @@
 """Events' record chains: 信息报送 items (submitted, adopted at each level with their points,
-declined), democratic evaluation results submitted upward, and 师德 lists submitted to the county.
+declined; a declined item rewritten is chained back to a draft), democratic evaluation results
+submitted upward, and 师德 lists submitted to the county.
 
 A link is appended, in the transaction of the change, with every field a reader sees of the record
 then: an item's columns and each adoption (day, who, which organization, points, points table
 version); an evaluation's columns with the results as submitted; a 师德 list's submission and
 every member's result, note, assessor and time. None of them changes afterwards but by a chained
 step, so ``unionfed events verify-records`` and ``GET /v1/organizations/{id}/record-chain``
-compare each such record now with its last link, every field.
+compare each such record now with its last link, every field (a draft again after a decline: only
+that it is a draft).
 """
 
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Text, and_, cast, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_events.adapters.evaluation_tables import ethics_assessments, ethics_submissions, evaluations
 from unionfed_events.adapters.information_tables import info_adoptions, info_items
 from unionfed_events.adapters.metadata import metadata
 from unionfed_shared.record_chain.rules import Current
-from unionfed_shared.record_chain.store import RecordChains, RecordKind, append_on_change, record_links_table
+from unionfed_shared.record_chain.store import (
+    RecordChains,
+    RecordKind,
+    append_on_change,
+    last_action,
+    record_links_table,
+)
 
 record_links = record_links_table(metadata)
 
@@ -31,7 +39,9 @@ ETHICS_KIND = "ethics_list"
 ETHICS_COLUMNS = ("result", "note", "assessed_by", "assessed_at")
 
 
-def _info_fields(item, adoptions: Sequence) -> dict:
+def _info_fields(item, adoptions: Sequence, *, compared: bool = False) -> dict:
+    if compared and item.status == "draft":  # being rewritten after a decline: only that it is a draft
+        return {"info_items.id": item.id, "info_items.status": item.status}
     fields = {f"info_items.{c.name}": item._mapping[c.name] for c in info_items.columns}
     for adoption in adoptions:
         for name in ADOPTION_COLUMNS:
@@ -57,7 +67,11 @@ async def _adoptions(session: AsyncSession, item_ids: Sequence[uuid.UUID]) -> di
 async def chain_info_item(session: AsyncSession, item_id: uuid.UUID) -> None:
     """After an item's step: a link when it was submitted, adopted at a level or declined."""
     item = (await session.execute(select(info_items).where(info_items.c.id == item_id))).first()
-    if item is None or item.status not in INFO_STATES:
+    if item is None:
+        return
+    # A declined item edited goes back to a draft: chained as such, so its last link is not "declined".
+    reopened = item.status == "draft" and await last_action(session, record_links, INFO_KIND, str(item.id)) is not None
+    if item.status not in INFO_STATES and not reopened:
         return
     adoptions = (await _adoptions(session, [item_id])).get(item_id, [])
     await append_on_change(
@@ -122,7 +136,13 @@ async def chain_ethics_list(session: AsyncSession, organization_id: str, year: i
 
 
 async def _items_now(session: AsyncSession, organization_ids: Sequence[str] | None) -> dict[str, Current]:
-    query = select(info_items).where(info_items.c.status.in_(INFO_STATES))
+    reopened = select(record_links.c.record_id).where(record_links.c.record_kind == INFO_KIND)
+    query = select(info_items).where(
+        or_(
+            info_items.c.status.in_(INFO_STATES),
+            and_(info_items.c.status == "draft", cast(info_items.c.id, Text).in_(reopened)),
+        )
+    )
     if organization_ids is not None:
         query = query.where(info_items.c.organization_id.in_(organization_ids))
     items = (await session.execute(query)).all()
@@ -131,7 +151,7 @@ async def _items_now(session: AsyncSession, organization_ids: Sequence[str] | No
         str(item.id): Current(
             item.organization_id,
             f"{item.title!r} of {item.organization_id} ({item.id})",
-            _info_fields(item, adoptions.get(item.id, [])),
+            _info_fields(item, adoptions.get(item.id, []), compared=True),
         )
         for item in items
     }
