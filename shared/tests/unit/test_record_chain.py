@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import uuid
+from decimal import Decimal
 
 import pytest
 import rfc8785
@@ -59,6 +60,7 @@ def test_values_are_written_as_the_finance_chain_writes_them():
     assert json_value(AT) == "2026-11-30T00:15:00.123456Z"  # in UTC, microseconds
     assert json_value(dt.date(2026, 10, 31)) == "2026-10-31"
     assert json_value({"a": [AT.date(), None, 3]}) == {"a": ["2026-11-30", None, 3]}
+    assert (json_value(Decimal("12")), json_value(Decimal("0.5")), json_value(b"\x00\xff")) == (12, "0.5", "AP8=")
     with pytest.raises(ValueError, match="timezone-aware"):
         json_value(dt.datetime(2026, 1, 1))
     with pytest.raises(ValueError, match="RFC 8785"):

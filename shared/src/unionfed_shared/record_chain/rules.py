@@ -10,7 +10,8 @@ The hash of a link is ``sha256`` (hex) of the RFC 8785 (JSON Canonicalization Sc
 Values are written as finance's ledger chain writes them (``unionfed_finance.domain.chain``):
 text, whole numbers and null as they are, UUIDs as lowercase hyphenated strings, dates as
 ``YYYY-MM-DD``, timestamps in UTC as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``; JSON documents (JSONB
-columns) as they are, their members written the same way. ``previous_hash`` is in the document,
+columns) and arrays as they are, their members written the same way; bytes as base64; decimals
+whole as numbers, others as text. ``previous_hash`` is in the document,
 so each hash covers every link before it in the organization's chain.
 
 Next to the hash each link stores per-field digests (the first 16 hex digits of
@@ -19,6 +20,7 @@ broken link no longer holds what was chained. A record's fields now are compared
 link the same way, by digest, so a finding names the record and the field.
 """
 
+import base64
 import datetime as dt
 import hashlib
 import uuid
@@ -59,6 +61,8 @@ def json_value(value):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return base64.b64encode(bytes(value)).decode()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else str(value)
     if isinstance(value, Mapping):
