@@ -467,6 +467,9 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "GET /v1/organizations/{organization_id}/statistics-rollup/trace"): Route(
         "FUA", ORG, query=lambda w: {"kind": "monthly", "period": "2026-11", "code": "members"}
     ),
+    # Record chains (统计报表, 职工之家 reviews): officers and auditors in scope verify an organization's
+    # chains and those below it.
+    (M, "GET /v1/organizations/{organization_id}/record-chain"): Route("FUA", ORG),
     # Welfare: hardship files, grants, greetings, campaigns, drives.
     (WF, "GET /v1/organizations/{organization_id}/members"): Route(EVERYONE, ORG),
     (WF, "POST /v1/organizations/{organization_id}/hardship-files"): Route(
@@ -836,6 +839,8 @@ ROUTES: dict[tuple[str, str], Route] = {
         "FU", ORG, body=lambda w: {"title": "Leaders", "subjects": [{"name": "Li", "post": "Vice principal"}]}
     ),
     (EV, "GET /v1/organizations/{organization_id}/evaluations"): Route("FUA", ORG),
+    # Record chains (信息报送, evaluation results, 师德 lists): officers and auditors in scope verify.
+    (EV, "GET /v1/organizations/{organization_id}/record-chain"): Route("FUA", ORG),
     (EV, "GET /v1/evaluations/{evaluation_id}"): Route("FUA", lambda w: {"evaluation_id": w["evaluation"]}),
     (EV, "POST /v1/evaluations/{evaluation_id}/open"): Route(
         "FU", lambda w: {"evaluation_id": w["evaluation_draft"]}, body=lambda w: {"outside_forms": 1}, last=True

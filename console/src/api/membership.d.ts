@@ -1409,6 +1409,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organization_id}/record-chain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the record chains of statistics reports and 职工之家 reviews (as `verify-records`)
+         * @description Each link of the organization's chains and those below it re-hashed, and each statistics report
+         *     version and 职工之家 assessment in a chained state compared with its last link, field by field.
+         */
+        get: operations["record_chain_v1_organizations__organization_id__record_chain_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organization_id}/roster": {
         parameters: {
             query?: never;
@@ -3867,6 +3888,28 @@ export interface components {
             percent: number | null;
             /** Signed */
             signed: number;
+        };
+        /** RecordChainVerification */
+        RecordChainVerification: {
+            /** Checked Links */
+            checked_links: number;
+            /**
+             * Checked Records
+             * @description records in a chained state (submitted, returned, accepted, reviewed)
+             */
+            checked_records: number;
+            /**
+             * Findings
+             * @description each names the record and the field that is not what was chained
+             */
+            findings: string[];
+            /**
+             * Ok
+             * @description true when every link hashes and chains and every chained record is as chained
+             */
+            ok: boolean;
+            /** Organization Id */
+            organization_id: string;
         };
         /** RecordDuesPayment */
         RecordDuesPayment: {
@@ -11294,6 +11337,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationMoveOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    record_chain_v1_organizations__organization_id__record_chain_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordChainVerification"];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

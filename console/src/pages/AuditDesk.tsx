@@ -15,6 +15,7 @@ import { useConsolidated } from "./finance/ConsolidatedTab";
 import { yuan } from "../money";
 import { FindingsTab } from "./audit/FindingsTab";
 import { SignOffTab } from "./audit/SignOffTab";
+import { RecordChains } from "./audit/RecordChains";
 
 type AuditPage = components["schemas"]["Page_AuditEntry_"];
 type AuditEntry = components["schemas"]["AuditEntry"];
@@ -50,6 +51,7 @@ export default function AuditDesk() {
             children: (
               <Space direction="vertical" size="large" style={{ width: "100%" }}>
                 {checks && <Chains org={org} />}
+                {checks && <RecordChains org={org} />}
                 {checks && <VerifyHead />}
                 {checks && <Reconcile />}
                 <AuditPack org={org} />

@@ -24,6 +24,7 @@ from unionfed_events.adapters.evaluation_tables import (
     evaluation_staff,
     evaluations,
 )
+from unionfed_events.adapters.record_chains import chain_ethics_list, chain_evaluation
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.evaluations import (
     EthicsAssessment,
@@ -91,6 +92,7 @@ class EvaluationRepository:
             .where(evaluations.c.id == evaluation.id)
             .values({column: getattr(evaluation, column) for column in STATE_COLUMNS})
         )
+        await chain_evaluation(self._session, evaluation.id)  # the results submitted upward: chained
 
     async def add_staff(self, evaluation_id: uuid.UUID, member_ids: Iterable[uuid.UUID]) -> None:
         rows = [{"evaluation_id": evaluation_id, "member_id": m} for m in member_ids]
@@ -213,6 +215,7 @@ class EvaluationRepository:
     async def submit_ethics(self, submission: EthicsSubmission) -> None:
         values = {k: v for k, v in dataclasses.asdict(submission).items() if k != "submitted_at"}
         await self._session.execute(insert(ethics_submissions).values(**values))
+        await chain_ethics_list(self._session, submission.organization_id, submission.year)  # chained
 
 
 def evaluation_of(row: Any) -> Evaluation:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_events.adapters.information_tables import info_adoptions, info_items, info_points_tables
+from unionfed_events.adapters.record_chains import chain_info_item
 from unionfed_events.adapters.tables import directory
 from unionfed_events.domain.information import DRAFT, Adoption, InfoFilter, InfoItem, PointsTable, UnionInfoFigures
 
@@ -67,6 +68,7 @@ class InformationRepository:
                         table_version=adoption.table_version,
                     )
                 )
+        await chain_info_item(self._session, item.id)  # submitted, adopted at a level, declined: chained
 
     async def page_under(
         self,

@@ -7,6 +7,7 @@ from unionfed_events.adapters import (  # noqa: F401
     evaluation_tables,
     improvement_tables,
     information_tables,
+    record_chains,
     skills_tables,
     spot_check_tables,
 )

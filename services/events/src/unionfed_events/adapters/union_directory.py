@@ -39,6 +39,10 @@ class UnionDirectory:
         )
         return [(r.id, r.name) for r in rows]
 
+    async def organization_ids_under(self, root_id: str) -> list[str]:
+        """Every organization in the subtree of ``root_id``, itself included."""
+        return list(await self._session.scalars(select(orgs.c.id).where(any_(orgs.c.path) == root_id)))
+
     async def active_members_under(
         self, root_id: str, member_ids: Iterable[uuid.UUID] | None = None
     ) -> list[UnionMember]:

@@ -11,6 +11,7 @@ from unionfed_events.entrypoints import (
     improvements_http,
     information_http,
     me_http,
+    record_chains_http,
     skills_http,
     spot_checks_http,
 )
@@ -50,6 +51,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             spot_checks_http.router,
             me_http.router,
             evaluations_http.router,
+            record_chains_http.router,
             evaluations_http.me_router,
             evaluations_http.public_router,
             attachments_router(

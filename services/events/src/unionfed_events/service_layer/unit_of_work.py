@@ -10,6 +10,7 @@ from unionfed_events.adapters.member_inbox import MemberInbox
 from unionfed_events.adapters.motion_repository import MotionRepository
 from unionfed_events.adapters.nomination_repository import NominationRepository
 from unionfed_events.adapters.proposal_repository import ProposalRepository
+from unionfed_events.adapters.record_chains import RecordChainRepository
 from unionfed_events.adapters.registration_repository import MemberDirectory, RegistrationRepository
 from unionfed_events.adapters.report_figures import ReportFiguresQueries
 from unionfed_events.adapters.skills_queries import SkillsQueries
@@ -53,6 +54,7 @@ class EventsUnitOfWork(UnitOfWork):
     # Spot checks (督查) of the unions under an upper union
     spot_checks: SpotCheckRepository
     report_figures: ReportFiguresQueries  # its section of the statistics reports
+    record_chains: RecordChainRepository
 
     def _open(self) -> None:
         self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
@@ -77,3 +79,4 @@ class EventsUnitOfWork(UnitOfWork):
         self.evaluations = EvaluationRepository(self.session)
         self.spot_checks = SpotCheckRepository(self.session)
         self.report_figures = ReportFiguresQueries(self.session)
+        self.record_chains = RecordChainRepository(self.session)

@@ -7,6 +7,7 @@ from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.home_tables import home_assessments, home_checklists, home_evidence
+from unionfed_membership.adapters.record_chains import chain_assessment
 from unionfed_membership.adapters.tables import organizations
 from unionfed_membership.domain.home import Assessment, Checklist, ChecklistItem, Evidence, ItemScore, Thresholds
 
@@ -169,6 +170,7 @@ class HomeAssessmentRepository:
                 **extra,
             )
         )
+        await chain_assessment(self._session, assessment.id)  # submitted, returned, reviewed: chained
 
     async def add_evidence(self, evidence: Evidence, by: str) -> None:
         await self._session.execute(

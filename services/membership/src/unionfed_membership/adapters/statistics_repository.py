@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from unionfed_membership.adapters.dues_tables import staff_counts
 from unionfed_membership.adapters.enterprise_tables import collective_contracts, enterprises
 from unionfed_membership.adapters.mobile_worker_tables import member_worker_categories
+from unionfed_membership.adapters.record_chains import chain_report
 from unionfed_membership.adapters.statistics_tables import report_forms, statistics_reports
 from unionfed_membership.adapters.tables import member_history, members, organizations
 from unionfed_membership.domain.statistics_reports import (
@@ -151,6 +152,7 @@ class StatisticsReportRepository:
         await self._session.execute(
             update(statistics_reports).where(statistics_reports.c.id == report.id).values(**_mutable(report))
         )
+        await chain_report(self._session, report.id)  # submitted, returned, accepted: chained
 
     async def versions(self, organization_ids: Sequence[str], kind: ReportKind, period: str) -> list[StatisticsReport]:
         """Every version of the period's reports of these unions."""

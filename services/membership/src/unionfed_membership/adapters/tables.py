@@ -26,6 +26,7 @@ from unionfed_membership.adapters import (  # noqa: F401
     home_tables,
     labour_contract_tables,
     mobile_worker_tables,
+    record_chains,
     safety_tables,
     statistics_tables,
 )

@@ -8,6 +8,7 @@ from unionfed_membership.adapters.mobile_worker_repository import (
     JointUnionRepository,
     WorkerCategoryRepository,
 )
+from unionfed_membership.adapters.record_chains import RecordChainRepository
 from unionfed_membership.adapters.repository import (
     CommitteeRepository,
     DuesRepository,
@@ -51,6 +52,7 @@ class MembershipUnitOfWork(UnitOfWork):
     statistics_reports: StatisticsReportRepository
     statistics: StatisticsQueries
     attachments: AttachmentRepository
+    record_chains: RecordChainRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -76,3 +78,4 @@ class MembershipUnitOfWork(UnitOfWork):
         self.statistics_reports = StatisticsReportRepository(self.session)
         self.statistics = StatisticsQueries(self.session)
         self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
+        self.record_chains = RecordChainRepository(self.session)
