@@ -16,6 +16,7 @@ from unionfed_shared.record_chain.rules import (
     json_value,
     link_document,
     link_record,
+    unchained_fields,
     verify_links,
 )
 
@@ -144,3 +145,16 @@ def test_a_record_never_chained_and_a_chained_record_gone_are_named():
     )
     assert findings[0] == "统计报表 v2: was never chained (a statistics_reports row written around the service)"
     assert findings[1].startswith(f"统计报表 {REPORT}: chained (submitted, link union-a#1) but its statistics_reports")
+
+
+def test_a_column_added_after_the_link_is_named_as_not_chained_yet_not_as_changed():
+    """A migration adds a column: the records chained before it hold no value for it to differ from."""
+    links = _chain(_fields())
+    _, latest = verify_links(links)
+    now = _fields(**{"statistics_reports.staff_known": True})
+    assert changed_fields(links[0]["fields"], now) == []
+    assert unchained_fields(links[0]["fields"], now) == ["statistics_reports.staff_known"]
+    current = {str(REPORT): Current("union-a", "v1", now)}
+    assert compare_records("statistics_report", "统计报表", "statistics_reports", current, latest) == [
+        "统计报表 v1: statistics_reports.staff_known not chained yet (added after link union-a#1; run seal-records)"
+    ]

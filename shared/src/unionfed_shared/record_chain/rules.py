@@ -113,13 +113,20 @@ def changed_fields(chained: Mapping, current: Mapping) -> list[str]:
     """The fields of ``current`` (a record now) whose value is not the one its last link chained.
 
     Only the fields ``current`` names are compared (a record being edited again after a return is
-    compared on the fields its state fixes); a field the link never had counts as changed.
+    compared on the fields its state fixes). A field the link never had (a column added after the
+    link was written) is not "changed": :func:`unchained_fields` names it, and ``seal-records``
+    covers it.
     """
     return [
         name
         for name, value in current.items()
-        if name not in chained or digest(json_value(chained[name])) != digest(json_value(value))
+        if name in chained and digest(json_value(chained[name])) != digest(json_value(value))
     ]
+
+
+def unchained_fields(chained: Mapping, current: Mapping) -> list[str]:
+    """The fields of ``current`` that its last link does not hold: columns added since."""
+    return [name for name in current if name not in chained]
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,11 @@ def compare_records(
             findings.append(
                 f"{label} {record.name}: {name} differs from what was chained "
                 f"({link['action']}, link {link['organization_id']}#{link['sequence']})"
+            )
+        if added := unchained_fields(link["fields"], record.fields):
+            findings.append(
+                f"{label} {record.name}: {', '.join(added)} not chained yet (added after "
+                f"link {link['organization_id']}#{link['sequence']}; run seal-records)"
             )
     for (link_kind, record_id), link in latest.items():
         if link_kind == kind and record_id not in current:

@@ -27,6 +27,7 @@ from unionfed_shared.record_chain.rules import (
     Verification,
     compare_records,
     link_record,
+    unchained_fields,
     verify_links,
 )
 
@@ -135,15 +136,20 @@ async def verify(
 
 async def seal_unchained(session: AsyncSession, links: Table, kinds: Sequence[RecordKind]) -> int:
     """Append a ``sealed`` link for every record that should be chained and has no link (rows from
-    before the chains existed); how many. Run once after the migration, by the operator."""
-    chained = {
-        (row.record_kind, row.record_id)
-        for row in await session.execute(select(links.c.record_kind, links.c.record_id).distinct())
-    }
+    before the chains existed), or whose last link lacks fields it has now (columns added since);
+    how many. Run by the operator after such a migration; a second run seals nothing."""
+    last_fields: dict[tuple[str, str], Mapping] = {}
+    for row in await session.execute(
+        select(links.c.record_kind, links.c.record_id, links.c.fields).order_by(
+            links.c.organization_id, links.c.sequence
+        )
+    ):
+        last_fields[(row.record_kind, row.record_id)] = row.fields
     sealed = 0
     for kind in kinds:
         for record_id, record in (await kind.current(session, None)).items():
-            if (kind.name, record_id) not in chained:
+            chained = last_fields.get((kind.name, record_id))
+            if chained is None or unchained_fields(chained, record.fields):
                 await append(session, links, record.organization_id, kind.name, record_id, "sealed", record.fields)
                 sealed += 1
     return sealed
