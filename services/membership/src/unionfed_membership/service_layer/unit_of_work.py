@@ -7,6 +7,7 @@ from unionfed_membership.adapters.mobile_worker_repository import (
     JointUnionRepository,
     WorkerCategoryRepository,
 )
+from unionfed_membership.adapters.report_layout_repository import ReportLayoutRepository
 from unionfed_membership.adapters.repository import (
     CommitteeRepository,
     DuesRepository,
@@ -48,6 +49,7 @@ class MembershipUnitOfWork(UnitOfWork):
     report_forms: ReportFormRepository
     statistics_reports: StatisticsReportRepository
     statistics: StatisticsQueries
+    report_layouts: ReportLayoutRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -72,3 +74,4 @@ class MembershipUnitOfWork(UnitOfWork):
         self.report_forms = ReportFormRepository(self.session)
         self.statistics_reports = StatisticsReportRepository(self.session)
         self.statistics = StatisticsQueries(self.session)
+        self.report_layouts = ReportLayoutRepository(self.session)
