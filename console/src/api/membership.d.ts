@@ -347,6 +347,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/federations/{federation_id}/report-layouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Define Report Layout
+         * @description A new version of the layout with this kind and key (sheets downloaded before keep theirs).
+         */
+        post: operations["define_report_layout_v1_federations__federation_id__report_layouts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/home-assessments/{assessment_id}": {
         parameters: {
             query?: never;
@@ -1335,6 +1355,27 @@ export interface paths {
         };
         /** Where an organization was moved from and to */
         get: operations["list_moves_v1_organizations__organization_id__moves_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organization_id}/report-layouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report Layouts Of
+         * @description The layouts the organization's reports and roll-ups can be downloaded in (its federation's),
+         *     every version, by kind and key, newest version first.
+         */
+        get: operations["report_layouts_of_v1_organizations__organization_id__report_layouts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2346,6 +2387,49 @@ export interface components {
             manual?: components["schemas"]["ManualIndicatorIn"][];
         };
         /**
+         * DefineReportLayout
+         * @description A new version of the federation's export layout with this kind and key (the first: version 1).
+         */
+        DefineReportLayout: {
+            /** Footer */
+            footer?: components["schemas"]["LayoutFieldIn"][];
+            /** Header */
+            header?: components["schemas"]["LayoutFieldIn"][];
+            /**
+             * Key
+             * @description the layout's stable name across versions, e.g. city-monthly
+             */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "monthly" | "annual";
+            /**
+             * Money Decimals
+             * @default 2
+             */
+            money_decimals: number;
+            /**
+             * Money Unit
+             * @default yuan
+             * @enum {string}
+             */
+            money_unit: "yuan" | "wan_yuan";
+            /**
+             * Percent Decimals
+             * @default 2
+             */
+            percent_decimals: number;
+            /** Rows */
+            rows: components["schemas"]["LayoutRowIn"][];
+            /**
+             * Title
+             * @description the sheet's title, e.g. 工会统计月报
+             */
+            title: string;
+        };
+        /**
          * DesignateJointUnion
          * @description A grassroots union whose members have no fixed employer union: a joint union (联合工会) or a
          *     trade union (行业工会) of migrant and new-form workers.
@@ -3117,6 +3201,109 @@ export interface components {
             workers_checked: number;
             /** Workers Signed */
             workers_signed: number;
+        };
+        /** LayoutFieldIn */
+        LayoutFieldIn: {
+            /**
+             * Label
+             * @description 填报单位, 报告期, 填报人, 联系电话, 单位负责人…
+             */
+            label: string;
+            /**
+             * Source
+             * @description what follows the label: the union's name, the period, …, a fixed text, or room to write
+             * @enum {string}
+             */
+            source: "organization" | "period" | "version" | "submitted_on" | "reviewed_on" | "today" | "text" | "blank";
+            /**
+             * Text
+             * @description the fixed text of a `text` field
+             * @default
+             */
+            text: string;
+        };
+        /** LayoutFieldOut */
+        LayoutFieldOut: {
+            /** Label */
+            label: string;
+            /** Source */
+            source: string;
+            /** Text */
+            text: string;
+        };
+        /** LayoutRowIn */
+        LayoutRowIn: {
+            /**
+             * Code
+             * @description an indicator row's code
+             * @default
+             */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "heading" | "indicator" | "derived" | "blank";
+            /**
+             * Label
+             * @description the row's label (an indicator's: its name by default)
+             * @default
+             */
+            label: string;
+            /**
+             * Level
+             * @description 1: 一、 2: （一） 3: 1.
+             * @default 1
+             */
+            level: number;
+            /**
+             * Numbered
+             * @default true
+             */
+            numbered: boolean;
+            /**
+             * Per
+             * @description a derived row's divisor: a percent
+             */
+            per?: string[];
+            /**
+             * Terms
+             * @description a derived row's codes; -code subtracts
+             */
+            terms?: string[];
+            /**
+             * Unit Label
+             * @description a count's unit: 人, 个, 次
+             * @default
+             */
+            unit_label: string;
+        };
+        /** LayoutRowOut */
+        LayoutRowOut: {
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "heading" | "indicator" | "derived" | "blank";
+            /** Label */
+            label: string;
+            /** Level */
+            level: number;
+            /**
+             * Number
+             * @description 一、 （一） 1. by level, or empty
+             */
+            number: string;
+            /** Numbered */
+            numbered: boolean;
+            /** Per */
+            per: string[];
+            /** Terms */
+            terms: string[];
+            /** Unit Label */
+            unit_label: string;
         };
         /** ManualFigureIn */
         ManualFigureIn: {
@@ -3996,6 +4183,48 @@ export interface components {
              * Version
              * @description 0: the standard form, for a federation that has defined none
              */
+            version: number;
+        };
+        /** ReportLayoutOut */
+        ReportLayoutOut: {
+            /** Federation Id */
+            federation_id: string;
+            /** Footer */
+            footer: components["schemas"]["LayoutFieldOut"][];
+            /** Header */
+            header: components["schemas"]["LayoutFieldOut"][];
+            /**
+             * Id
+             * Format: uuid
+             * @description this version's id: the `layout` of a report's or roll-up's xlsx download
+             */
+            id: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "monthly" | "annual";
+            /** Money Decimals */
+            money_decimals: number;
+            /**
+             * Money Note
+             * @description the unit and rounding the sheet states
+             */
+            money_note: string;
+            /**
+             * Money Unit
+             * @enum {string}
+             */
+            money_unit: "yuan" | "wan_yuan";
+            /** Percent Decimals */
+            percent_decimals: number;
+            /** Rows */
+            rows: components["schemas"]["LayoutRowOut"][];
+            /** Title */
+            title: string;
+            /** Version */
             version: number;
         };
         /** ReportManualIndicatorOut */
@@ -6399,6 +6628,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportFormOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    define_report_layout_v1_federations__federation_id__report_layouts_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                federation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefineReportLayout"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLayoutOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
@@ -10901,6 +11224,75 @@ export interface operations {
             };
         };
     };
+    report_layouts_of_v1_organizations__organization_id__report_layouts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                organization_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLayoutOut"][];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_roster_v1_organizations__organization_id__roster_get: {
         parameters: {
             query?: {
@@ -11648,6 +12040,8 @@ export interface operations {
                 period: string;
                 /** @description `xlsx` for an Excel sheet */
                 format?: "json" | "xlsx";
+                /** @description with `format=xlsx`: a version of one of the federation's export layouts (report-layouts); by default the form's own order */
+                layout?: string | null;
             };
             header?: never;
             path: {
@@ -11657,7 +12051,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator) */
+            /** @description The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12204,6 +12598,8 @@ export interface operations {
             query?: {
                 /** @description `xlsx` for an Excel sheet */
                 format?: "json" | "xlsx";
+                /** @description with `format=xlsx`: a version of one of the federation's export layouts (report-layouts); by default the form's own order */
+                layout?: string | null;
             };
             header?: never;
             path: {
@@ -12213,7 +12609,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report, or with `format=xlsx` as an Excel sheet (a row per indicator) */
+            /** @description The report, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -63,7 +63,7 @@ def cells(response) -> openpyxl.worksheet.worksheet.Worksheet:
     return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
-async def test_a_report_and_the_rollup_download_in_the_citys_layout(county, infra):
+async def test_a_report_and_the_rollup_download_in_the_citys_layout(county, infra):  # noqa: F811
     runtime, api, admin, fed, schools = county
     school = schools[0]
     defined = await api.post(f"/v1/federations/{fed}/report-layouts", json=LAYOUT, headers=admin)
