@@ -106,6 +106,11 @@ test("the county reads the submitted evaluation results and the 师德 roll-up w
   const submitted = page.getByTestId("evaluation-rollup").locator("tbody tr.ant-table-row").filter({ hasText: DEMO_TITLE });
   await expect(submitted.getByTestId("rollup-rate")).toContainText("82.0%");
   await expect(submitted).toContainText("第一小学");
+  const results = page.waitForEvent("download");
+  await page.getByTestId("evaluation-rollup-xlsx").click();
+  const resultsFile = await results;
+  expect(resultsFile.suggestedFilename()).toMatch(new RegExp(`^民主评议结果汇总-.+-${year}\\.xlsx$`));
+  expect((await readFile(await resultsFile.path())).subarray(0, 2).toString()).toBe("PK");
 
   await page.getByRole("tab", { name: "师德考核汇总" }).click();
   const kindergarten = page.getByTestId("ethics-rollup").locator('tr[data-union="central-kindergarten"]');

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { inflateRawSync } from "node:zlib";
 import { expect, test, type Page } from "@playwright/test";
 import { accessToken, account, checkPage, signIn } from "./support";
 
@@ -27,6 +28,31 @@ async function downloaded(page: Page, testId: string) {
   await page.getByTestId(testId).click();
   const file = await saving;
   return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+/** One file of an .xlsx (a zip), found through the central directory: its text. */
+function zipEntry(bytes: Buffer, name: string): string {
+  let end = bytes.length - 22;
+  while (end >= 0 && bytes.readUInt32LE(end) !== 0x06054b50) end--;
+  let at = bytes.readUInt32LE(end + 16);
+  for (let n = bytes.readUInt16LE(end + 10); n > 0; n--) {
+    const [method, size, nameLength] = [bytes.readUInt16LE(at + 10), bytes.readUInt32LE(at + 20), bytes.readUInt16LE(at + 28)];
+    const [extra, comment, local] = [bytes.readUInt16LE(at + 30), bytes.readUInt16LE(at + 32), bytes.readUInt32LE(at + 42)];
+    if (bytes.toString("utf8", at + 46, at + 46 + nameLength) === name) {
+      const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+      const data = bytes.subarray(start, start + size);
+      return (method === 8 ? inflateRawSync(data) : data).toString("utf8");
+    }
+    at += 46 + nameLength + extra + comment;
+  }
+  throw new Error(`${name} is not in the file`);
+}
+
+/** Picks the city's 工会统计月报 layout (the demo's, deploy/local/demo/report_layouts.py) in a layout picker. */
+async function chooseCityLayout(page: Page, testId: string) {
+  await page.getByTestId(testId).click();
+  await page.locator(".ant-select-item-option", { hasText: "city-monthly" }).first().click();
+  await expect(page.getByTestId(testId)).toContainText("工会统计月报");
 }
 
 interface Board {
@@ -71,6 +97,18 @@ test("the county's board and roll-up of the schools' monthly reports, a figure's
   const sheet = await downloaded(page, "export-rollup-xlsx");
   expect(sheet.name).toMatch(new RegExp(`^工会月报汇总.*${PERIOD}.*\\.xlsx$`));
   expect(sheet.bytes.subarray(0, 2).toString()).toBe("PK");
+  expect(zipEntry(sheet.bytes, "xl/worksheets/sheet1.xml")).toContain("指标代码"); // the form's own order by default
+
+  // In the city's layout: its title over the table (merged), the county's name, 万元 with the stated rounding, numbered rows.
+  await chooseCityLayout(page, "rollup-layout");
+  const laid = await downloaded(page, "export-rollup-xlsx");
+  expect(laid.name).toMatch(new RegExp(`^工会统计月报（汇总）.*${PERIOD}.*\\.xlsx$`));
+  const strings = zipEntry(laid.bytes, "xl/worksheets/sheet1.xml"); // openpyxl writes its strings inline
+  for (const text of ["工会统计月报", "报告期：2026年11月", "制表机关：某市总工会", "金额单位：万元（四舍五入保留 2 位小数）", "一、", "（三）", "入会率（在职会员/职工人数）", "汇总数", "单位负责人："]) {
+    expect(strings).toContain(text);
+  }
+  expect(strings).toContain("填报单位：");
+  expect(strings).toMatch(/<mergeCell ref="A1:D1"\s*\/>/);
   await checkPage(page, "reports-rollup");
 });
 
@@ -84,5 +122,9 @@ test("a school's officer sees its own report of the month, with its figures and 
   await expect(page.getByTestId("report-rows").locator("tbody tr", { hasText: "会员人数" }).first()).toBeVisible();
   const one = await downloaded(page, "export-report-xlsx");
   expect(one.bytes.subarray(0, 2).toString()).toBe("PK");
+  await chooseCityLayout(page, "report-layout");
+  const laid = await downloaded(page, "export-report-xlsx");
+  expect(laid.name).toMatch(new RegExp(`^工会统计月报.*${PERIOD}.*第\\d+版\\.xlsx$`));
+  expect(zipEntry(laid.bytes, "xl/worksheets/sheet1.xml")).toContain("本期数");
   await checkPage(page, "reports-own");
 });

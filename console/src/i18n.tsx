@@ -1699,6 +1699,10 @@ const zh = {
   // 统计报表 (membership's statistics reports that roll up: 工会月报 / 工会统计年报)
   reports: {
     desk: "统计报表",
+    // 报表样式 (export layouts): the sheet in the layout the upper union asks for
+    layout: "导出样式",
+    formOrder: "按表单顺序（默认）",
+    layoutOption: "{title}（{key} 第{version}版）",
     ownTab: "本单位报表",
     boardTab: "下级报送情况",
     rollupTab: "汇总",
@@ -3487,6 +3491,10 @@ const en: Strings = {
   },
   reports: {
     desk: "Statistics reports",
+    // export layouts
+    layout: "Layout",
+    formOrder: "The form's order (default)",
+    layoutOption: "{title} ({key} v{version})",
     ownTab: "Our reports",
     boardTab: "Unions below",
     rollupTab: "Roll-up",

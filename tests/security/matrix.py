@@ -443,6 +443,20 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "POST /v1/federations/{federation_id}/report-forms"): Route(
         "F", FED, federation=True, body=lambda w: {"kind": "annual", "indicators": ["members"], "deadline_days": 30}
     ),
+    # Export layouts (报表样式): F's administrators define them; officers and auditors in scope of a
+    # union read its federation's.
+    (M, "GET /v1/organizations/{organization_id}/report-layouts"): Route("FUA", ORG),
+    (M, "POST /v1/federations/{federation_id}/report-layouts"): Route(
+        "F",
+        FED,
+        federation=True,
+        body=lambda w: {
+            "kind": "monthly",
+            "key": "city-monthly",
+            "title": "工会统计月报",
+            "rows": [{"kind": "indicator", "code": "members"}],
+        },
+    ),
     (M, "POST /v1/organizations/{organization_id}/statistics-reports"): Route(
         "FU", ORG, parent="", body=lambda w: {"kind": "monthly", "period": "2026-10"}
     ),

@@ -1349,7 +1349,8 @@ export interface paths {
         };
         /**
          * Evaluation Rollup
-         * @description The year's submitted results of the unions under the organization: results only, never the answers.
+         * @description The year's submitted results of the unions under the organization: results only, never the
+         *     answers (as an Excel sheet: a line per subject and form kind).
          */
         get: operations["evaluation_rollup_v1_organizations__organization_id__evaluation_rollup_get"];
         put?: never;
@@ -10953,6 +10954,8 @@ export interface operations {
             query?: {
                 /** @description Default: this year in the federation's time zone */
                 year?: number | null;
+                /** @description `xlsx` for an Excel sheet */
+                format?: "json" | "xlsx";
             };
             header?: never;
             path: {
@@ -10962,13 +10965,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The roll-up as JSON, or with `format=xlsx` as an Excel sheet */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EvaluationRollupOut"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */

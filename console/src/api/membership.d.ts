@@ -347,6 +347,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/federations/{federation_id}/report-layouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Define Report Layout
+         * @description A new version of the layout with this kind and key (sheets downloaded before keep theirs).
+         */
+        post: operations["define_report_layout_v1_federations__federation_id__report_layouts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/home-assessments/{assessment_id}": {
         parameters: {
             query?: never;
@@ -459,51 +479,6 @@ export interface paths {
          * @description Submit for review: every item self-scored, evidence for every item that requires it.
          */
         post: operations["submit_home_assessment_v1_home_assessments__assessment_id__submission_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/home-evidence/{evidence_id}/attachments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Files attached to a home evidence (职工之家佐证材料的附件)
-         * @description The files attached to the record, oldest first (whoever may read the record).
-         */
-        get: operations["list_attachments_v1_home_evidence__evidence_id__attachments_get"];
-        put?: never;
-        /**
-         * Attach a file to a home evidence (`evidence` (佐证材料), `photo` (照片), `minutes` (会议记录), `other` (其他))
-         * @description Attach a file (whoever may change the record). Its type is told from its bytes; the
-         *     original name is kept. A refusal stores nothing.
-         */
-        post: operations["attach_v1_home_evidence__evidence_id__attachments_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/home-evidence/{evidence_id}/attachments/{attachment_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Download a file attached to a home evidence
-         * @description The file, under its original name (``Content-Disposition`` with the UTF-8 name, RFC 5987).
-         */
-        get: operations["download_v1_home_evidence__evidence_id__attachments__attachment_id__get"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -897,27 +872,6 @@ export interface paths {
          * @description The next sign-in must replace it; a brute-force lockout of the account is lifted.
          */
         post: operations["reset_password_v1_organizations__organization_id__accounts__account_id__password_reset_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/organizations/{organization_id}/attachments/archive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A union's files of a year as one zip with an index (台账附件归档)
-         * @description The union's files attached in the year as one zip, with ``index.csv`` (UTF-8 with BOM,
-         *     opens in Excel): record kind, id and title, purpose, file name, size, SHA-256, who, when.
-         */
-        get: operations["archive_v1_organizations__organization_id__attachments_archive_get"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1409,7 +1363,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/organizations/{organization_id}/record-chain": {
+    "/v1/organizations/{organization_id}/report-layouts": {
         parameters: {
             query?: never;
             header?: never;
@@ -1417,11 +1371,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify the record chains of statistics reports and 职工之家 reviews (as `verify-records`)
-         * @description Each link of the organization's chains and those below it re-hashed, and each statistics report
-         *     version and 职工之家 assessment in a chained state compared with its last link, field by field.
+         * Report Layouts Of
+         * @description The layouts the organization's reports and roll-ups can be downloaded in (its federation's),
+         *     every version, by kind and key, newest version first.
          */
-        get: operations["record_chain_v1_organizations__organization_id__record_chain_get"];
+        get: operations["report_layouts_of_v1_organizations__organization_id__report_layouts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2032,47 +1986,6 @@ export interface components {
             /** Year */
             year: number;
         };
-        /** AttachmentOut */
-        AttachmentOut: {
-            /**
-             * File Name
-             * @description The original file name, as uploaded
-             */
-            file_name: string;
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Media Type
-             * @description Told from the file's bytes
-             */
-            media_type: string;
-            /**
-             * Purpose
-             * @example voucher
-             */
-            purpose: string;
-            /** Record Id */
-            record_id: string;
-            /** Record Kind */
-            record_kind: string;
-            /**
-             * Sha256
-             * @description Lowercase hex SHA-256 of the bytes
-             */
-            sha256: string;
-            /** Size Bytes */
-            size_bytes: number;
-            /**
-             * Uploaded At
-             * Format: date-time
-             */
-            uploaded_at: string;
-            /** Uploaded By */
-            uploaded_by: string;
-        };
         /** AuditEntry */
         AuditEntry: {
             /** Correlation Id */
@@ -2121,20 +2034,6 @@ export interface components {
             enterprise_id: string;
             /** Enterprise Name */
             enterprise_name: string;
-        };
-        /** Body_attach_v1_home_evidence__evidence_id__attachments_post */
-        Body_attach_v1_home_evidence__evidence_id__attachments_post: {
-            /**
-             * File
-             * @description PDF, JPEG, PNG, WebP, Word, Excel, text or CSV; 20 MB at most
-             */
-            file: string;
-            /**
-             * Purpose
-             * @description What the file is: `evidence` (佐证材料), `photo` (照片), `minutes` (会议记录), `other` (其他)
-             * @default evidence
-             */
-            purpose: string;
         };
         /** Body_import_roster_v1_organizations__organization_id__roster_imports_post */
         Body_import_roster_v1_organizations__organization_id__roster_imports_post: {
@@ -2486,6 +2385,49 @@ export interface components {
             kind: "monthly" | "annual";
             /** Manual */
             manual?: components["schemas"]["ManualIndicatorIn"][];
+        };
+        /**
+         * DefineReportLayout
+         * @description A new version of the federation's export layout with this kind and key (the first: version 1).
+         */
+        DefineReportLayout: {
+            /** Footer */
+            footer?: components["schemas"]["LayoutFieldIn"][];
+            /** Header */
+            header?: components["schemas"]["LayoutFieldIn"][];
+            /**
+             * Key
+             * @description the layout's stable name across versions, e.g. city-monthly
+             */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "monthly" | "annual";
+            /**
+             * Money Decimals
+             * @default 2
+             */
+            money_decimals: number;
+            /**
+             * Money Unit
+             * @default yuan
+             * @enum {string}
+             */
+            money_unit: "yuan" | "wan_yuan";
+            /**
+             * Percent Decimals
+             * @default 2
+             */
+            percent_decimals: number;
+            /** Rows */
+            rows: components["schemas"]["LayoutRowIn"][];
+            /**
+             * Title
+             * @description the sheet's title, e.g. 工会统计月报
+             */
+            title: string;
         };
         /**
          * DesignateJointUnion
@@ -3260,6 +3202,109 @@ export interface components {
             /** Workers Signed */
             workers_signed: number;
         };
+        /** LayoutFieldIn */
+        LayoutFieldIn: {
+            /**
+             * Label
+             * @description 填报单位, 报告期, 填报人, 联系电话, 单位负责人…
+             */
+            label: string;
+            /**
+             * Source
+             * @description what follows the label: the union's name, the period, …, a fixed text, or room to write
+             * @enum {string}
+             */
+            source: "organization" | "period" | "version" | "submitted_on" | "reviewed_on" | "today" | "text" | "blank";
+            /**
+             * Text
+             * @description the fixed text of a `text` field
+             * @default
+             */
+            text: string;
+        };
+        /** LayoutFieldOut */
+        LayoutFieldOut: {
+            /** Label */
+            label: string;
+            /** Source */
+            source: string;
+            /** Text */
+            text: string;
+        };
+        /** LayoutRowIn */
+        LayoutRowIn: {
+            /**
+             * Code
+             * @description an indicator row's code
+             * @default
+             */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "heading" | "indicator" | "derived" | "blank";
+            /**
+             * Label
+             * @description the row's label (an indicator's: its name by default)
+             * @default
+             */
+            label: string;
+            /**
+             * Level
+             * @description 1: 一、 2: （一） 3: 1.
+             * @default 1
+             */
+            level: number;
+            /**
+             * Numbered
+             * @default true
+             */
+            numbered: boolean;
+            /**
+             * Per
+             * @description a derived row's divisor: a percent
+             */
+            per?: string[];
+            /**
+             * Terms
+             * @description a derived row's codes; -code subtracts
+             */
+            terms?: string[];
+            /**
+             * Unit Label
+             * @description a count's unit: 人, 个, 次
+             * @default
+             */
+            unit_label: string;
+        };
+        /** LayoutRowOut */
+        LayoutRowOut: {
+            /** Code */
+            code: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "heading" | "indicator" | "derived" | "blank";
+            /** Label */
+            label: string;
+            /** Level */
+            level: number;
+            /**
+             * Number
+             * @description 一、 （一） 1. by level, or empty
+             */
+            number: string;
+            /** Numbered */
+            numbered: boolean;
+            /** Per */
+            per: string[];
+            /** Terms */
+            terms: string[];
+            /** Unit Label */
+            unit_label: string;
+        };
         /** ManualFigureIn */
         ManualFigureIn: {
             /**
@@ -3889,28 +3934,6 @@ export interface components {
             /** Signed */
             signed: number;
         };
-        /** RecordChainVerification */
-        RecordChainVerification: {
-            /** Checked Links */
-            checked_links: number;
-            /**
-             * Checked Records
-             * @description records in a chained state (submitted, returned, accepted, reviewed)
-             */
-            checked_records: number;
-            /**
-             * Findings
-             * @description each names the record and the field that is not what was chained
-             */
-            findings: string[];
-            /**
-             * Ok
-             * @description true when every link hashes and chains and every chained record is as chained
-             */
-            ok: boolean;
-            /** Organization Id */
-            organization_id: string;
-        };
         /** RecordDuesPayment */
         RecordDuesPayment: {
             /**
@@ -4160,6 +4183,48 @@ export interface components {
              * Version
              * @description 0: the standard form, for a federation that has defined none
              */
+            version: number;
+        };
+        /** ReportLayoutOut */
+        ReportLayoutOut: {
+            /** Federation Id */
+            federation_id: string;
+            /** Footer */
+            footer: components["schemas"]["LayoutFieldOut"][];
+            /** Header */
+            header: components["schemas"]["LayoutFieldOut"][];
+            /**
+             * Id
+             * Format: uuid
+             * @description this version's id: the `layout` of a report's or roll-up's xlsx download
+             */
+            id: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "monthly" | "annual";
+            /** Money Decimals */
+            money_decimals: number;
+            /**
+             * Money Note
+             * @description the unit and rounding the sheet states
+             */
+            money_note: string;
+            /**
+             * Money Unit
+             * @enum {string}
+             */
+            money_unit: "yuan" | "wan_yuan";
+            /** Percent Decimals */
+            percent_decimals: number;
+            /** Rows */
+            rows: components["schemas"]["LayoutRowOut"][];
+            /** Title */
+            title: string;
+            /** Version */
             version: number;
         };
         /** ReportManualIndicatorOut */
@@ -6632,6 +6697,100 @@ export interface operations {
             };
         };
     };
+    define_report_layout_v1_federations__federation_id__report_layouts_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                federation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefineReportLayout"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportLayoutOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     home_assessment_v1_home_assessments__assessment_id__get: {
         parameters: {
             query?: never;
@@ -7137,257 +7296,6 @@ export interface operations {
             };
             /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
             409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    list_attachments_v1_home_evidence__evidence_id__attachments_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                evidence_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"][];
-                };
-            };
-            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
-            401: {
-                headers: {
-                    /** @description `Bearer` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    attach_v1_home_evidence__evidence_id__attachments_post: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
-                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
-            };
-            path: {
-                evidence_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["Body_attach_v1_home_evidence__evidence_id__attachments_post"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AttachmentOut"];
-                };
-            };
-            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
-            401: {
-                headers: {
-                    /** @description `Bearer` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The upload is too large (bytes or rows); split it (problem `too_large`) */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not a file type or content type this operation reads (problem `unsupported_media_type`) */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    download_v1_home_evidence__evidence_id__attachments__attachment_id__get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                evidence_id: string;
-                attachment_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": unknown;
-                };
-            };
-            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
-            401: {
-                headers: {
-                    /** @description `Bearer` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9074,78 +8982,6 @@ export interface operations {
             };
             /** @description Accounts are not configured on this service (no Keycloak): `accounts_not_configured` */
             503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    archive_v1_organizations__organization_id__attachments_archive_get: {
-        parameters: {
-            query: {
-                /** @description The year the files were attached in (the federation's time) */
-                year: number;
-            };
-            header?: never;
-            path: {
-                organization_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A zip of the files and index.csv */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/zip": unknown;
-                };
-            };
-            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
-            401: {
-                headers: {
-                    /** @description `Bearer` */
-                    "WWW-Authenticate"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
-            500: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11388,7 +11224,7 @@ export interface operations {
             };
         };
     };
-    record_chain_v1_organizations__organization_id__record_chain_get: {
+    report_layouts_of_v1_organizations__organization_id__report_layouts_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -11405,7 +11241,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RecordChainVerification"];
+                    "application/json": components["schemas"]["ReportLayoutOut"][];
                 };
             };
             /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
@@ -12204,6 +12040,8 @@ export interface operations {
                 period: string;
                 /** @description `xlsx` for an Excel sheet */
                 format?: "json" | "xlsx";
+                /** @description with `format=xlsx`: a version of one of the federation's export layouts (report-layouts); by default the form's own order */
+                layout?: string | null;
             };
             header?: never;
             path: {
@@ -12213,7 +12051,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator) */
+            /** @description The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -12760,6 +12598,8 @@ export interface operations {
             query?: {
                 /** @description `xlsx` for an Excel sheet */
                 format?: "json" | "xlsx";
+                /** @description with `format=xlsx`: a version of one of the federation's export layouts (report-layouts); by default the form's own order */
+                layout?: string | null;
             };
             header?: never;
             path: {
@@ -12769,7 +12609,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report, or with `format=xlsx` as an Excel sheet (a row per indicator) */
+            /** @description The report, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given) */
             200: {
                 headers: {
                     [name: string]: unknown;

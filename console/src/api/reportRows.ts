@@ -30,3 +30,7 @@ export function shown(value: number | null | undefined, unit: string): string {
   if (value === null || value === undefined) return "—";
   return unit === "fen" ? `¥${(value / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}` : String(value);
 }
+
+// 报表样式: the federation's export layouts, each version named by its id (the xlsx routes' `layout`).
+export type ReportLayout = M["ReportLayoutOut"];
+export type DefineReportLayout = M["DefineReportLayout"];

@@ -11,6 +11,7 @@ from demo.evaluations import load_evaluations
 from demo.home import load_home, show_home
 from demo.information import load_information
 from demo.load import load
+from demo.report_layouts import load_report_layouts
 from demo.self_service import demo_member, open_activity_and_survey
 from demo.show import show
 from demo.statistics import load_statistics, show_statistics
@@ -37,6 +38,7 @@ async def run() -> None:
             await load(api, schools)
         await open_activity_and_survey(api)
         await load_home(api)
+        await load_report_layouts(api)
         await load_statistics(api, schools)
         await load_information(api)
         await load_audit_finding(api)

@@ -7,6 +7,7 @@ import type { FillStatisticsReport, ReportRow, StatisticsReport } from "../../ap
 import { shown } from "../../api/reportRows";
 import { fill } from "../../api/streetRows";
 import { DownloadButton } from "../../components/DownloadButton";
+import { LayoutPicker } from "./LayoutPicker";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 
@@ -57,6 +58,7 @@ export function ReportView({
   const keyOf = useRequestKeys();
   const refresh = useRefreshReports();
   const [returning, setReturning] = useState(false);
+  const [layout, setLayout] = useState("");
   const report = useQuery({
     queryKey: ["statistics-report", reportId],
     queryFn: () => call<StatisticsReport>("membership", `/v1/statistics-reports/${enc(reportId)}`),
@@ -141,8 +143,9 @@ export function ReportView({
                 </Button>
               </>
             ) : null}
+            <LayoutPicker org={r.organization_id} kind={r.kind} value={layout} onChange={setLayout} testId="report-layout" />
             <DownloadButton
-              url={url("membership", `/v1/statistics-reports/${enc(r.id)}`, { format: "xlsx" })}
+              url={url("membership", `/v1/statistics-reports/${enc(r.id)}`, { format: "xlsx", layout })}
               filename={`report-${r.organization_id}-${r.period}-v${r.version}.xlsx`}
               label={t.exportExcel}
               data-testid="export-report-xlsx"

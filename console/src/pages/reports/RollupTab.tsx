@@ -6,6 +6,7 @@ import type { Contribution, ReportKind, ReportRow, RollupTrace, StatisticsRollup
 import { lastMonth, shown } from "../../api/reportRows";
 import { fill, shanghaiToday } from "../../api/streetRows";
 import { DownloadButton } from "../../components/DownloadButton";
+import { LayoutPicker } from "./LayoutPicker";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { PeriodPicker } from "./PeriodPicker";
@@ -20,6 +21,7 @@ export function RollupTab({ org }: { org: string }) {
   const [kind, setKind] = useState<ReportKind>("monthly");
   const [period, setPeriod] = useState(lastMonth(shanghaiToday()));
   const [tracing, setTracing] = useState<ReportRow | null>(null);
+  const [layout, setLayout] = useState("");
   const path = `/v1/organizations/${enc(org)}/statistics-rollup`;
   const rollup = useQuery({
     queryKey: ["statistics-rollup", org, kind, period],
@@ -34,8 +36,9 @@ export function RollupTab({ org }: { org: string }) {
       extra={
         <Space wrap>
           <PeriodPicker kind={kind} period={period} onChange={(k, p) => (setKind(k), setPeriod(p))} />
+          <LayoutPicker org={org} kind={kind} value={layout} onChange={setLayout} testId="rollup-layout" />
           <DownloadButton
-            url={url("membership", path, { kind, period, format: "xlsx" })}
+            url={url("membership", path, { kind, period, format: "xlsx", layout })}
             filename={`rollup-${org}-${period}.xlsx`}
             label={t.exportExcel}
             data-testid="export-rollup-xlsx"

@@ -183,6 +183,35 @@ async def test_two_kinds_of_forms_answered_once_each_and_the_results_submitted_u
     )
     [row] = rollup.json()["submitted"]
     assert (row["organization_id"], row["results"]["return_rates"]["rate"]) == (school, "80.0%")
+    # The same roll-up as the county's Excel: a line per subject and form kind, then both together.
+    xlsx = await api.get(
+        f"/v1/organizations/{county['federation']}/evaluation-rollup",
+        params={"year": YEAR, "format": "xlsx"},
+        headers=county["county_admin"],
+    )
+    assert xlsx.status_code == 200, xlsx.text
+    assert download_name(xlsx) == f"民主评议结果汇总-org {county['federation']}-{YEAR}.xlsx"
+    lines = sheet_of(xlsx)
+    assert lines[0][:10] == (
+        "学校工会",
+        "评议名称",
+        "评议对象",
+        "职务",
+        "评议表",
+        "有效评议表",
+        "优秀",
+        "称职",
+        "基本称职",
+        "不称职",
+    )
+    assert lines[0][10:12] == ("满意率（优秀+称职或4、5分）", "回收率")
+    head = [line[2:12] for line in lines[1:] if line[3] == "校长"]
+    assert head == [
+        (SUBJECTS[0]["name"], "校长", "教职工评议表", 4, 4, 0, 0, 0, "100.0%", "80.0%"),
+        (SUBJECTS[0]["name"], "校长", "校外（家长）评议表", 4, 0, 4, 0, 0, "100.0%", "80.0%"),
+        (SUBJECTS[0]["name"], "校长", "合计", 8, 4, 4, 0, 0, "100.0%", "80.0%"),
+    ]
+    assert all(line[0] == f"org {school}" for line in lines[1:]) and len(lines) == 1 + 3 * 3
     sibling = await api.get(
         f"/v1/organizations/{school}/evaluation-rollup", params={"year": YEAR}, headers=county["sibling_officer"]
     )

@@ -17,6 +17,7 @@ from services.membership.tests.unit.fake_mobile_workers import (
     FakeLabourContractChecks,
     FakeWorkerCategories,
 )
+from services.membership.tests.unit.fake_report_layouts import FakeReportLayouts
 from services.membership.tests.unit.fake_safety import FakeSafetyInspections, FakeSafetyInspectors
 from services.membership.tests.unit.fake_statistics import FakeReportForms, FakeStatistics, FakeStatisticsReports
 from tests.fake_outbox import FakeOutbox
@@ -133,6 +134,7 @@ class FakeUnitOfWork(FakeOutbox):
     report_forms: FakeReportForms = dataclasses.field(default_factory=FakeReportForms)
     statistics_reports: FakeStatisticsReports = dataclasses.field(default_factory=FakeStatisticsReports)
     statistics: FakeStatistics = dataclasses.field(default_factory=FakeStatistics)
+    report_layouts: FakeReportLayouts = dataclasses.field(default_factory=FakeReportLayouts)
 
     def __post_init__(self) -> None:
         self.enterprises = FakeEnterprises(self.organizations.rows)

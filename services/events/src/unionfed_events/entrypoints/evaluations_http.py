@@ -263,13 +263,83 @@ async def submit_results(
         return EvaluationOut.of(await evaluations.submit_results(uow, principal, evaluation_id))
 
 
-@router.get("/organizations/{organization_id}/evaluation-rollup", response_model=EvaluationRollupOut)
+EVALUATION_ROLLUP_TITLE = {"zh-CN": "民主评议结果汇总", "en": "Democratic evaluation results roll-up"}
+EVALUATION_ROLLUP_HEADERS = {
+    "zh-CN": ("学校工会", "评议名称", "评议对象", "职务", "评议表", "有效评议表"),
+    "en": ("Union", "Evaluation", "Subject", "Post", "Forms", "Answers"),
+}
+EVALUATION_ROLLUP_TAIL = {
+    "zh-CN": ("满意率（优秀+称职或4、5分）", "回收率", "上报时间"),
+    "en": ("Approving share", "Return rate", "Submitted at"),
+}
+FORM_NAMES = {
+    "zh-CN": {"staff": "教职工评议表", "outside": "校外（家长）评议表", "total": "合计"},
+    "en": {"staff": "staff forms", "outside": "outside forms", "total": "both"},
+}
+WITHHELD = {"zh-CN": "（不足 {n} 份，不单列）", "en": " (fewer than {n}, not shown)"}
+
+
+def evaluation_rollup_sheet(submitted: list[dict], language: str) -> tuple[tuple[str, ...], list[list]]:
+    """The submitted results as the county reads them: a line per subject and form kind shown, then
+    the subject's total over both; the rating columns are the ratings of the scales used (grades
+    first, then points), an empty cell where a scale does not have the rating."""
+    options = [o for scale, ratings in SCALES.items() if any(s["scale"] == scale for s in submitted) for o in ratings]
+    names = FORM_NAMES[language]
+    rows: list[list] = []
+    for s in submitted:
+        results, rate = s["results"], s["results"]["return_rates"]["rate"]
+        submitted_at = shown(s["submitted_at"]).replace(tzinfo=None)
+        withheld = "".join(
+            names[f] + WITHHELD[language].format(n=results["min_group"]) for f in results["withheld_forms"]
+        )
+        for subject in results["results"]:
+            tallies = [(names[t["form"]], t) for t in subject["forms"]]
+            if subject["total"] is not None and len(subject["forms"]) > 1:
+                tallies.append((names["total"], subject["total"]))
+            if not tallies:
+                tallies = [(withheld or "—", {"answers": None, "counts": {}, "approving_share": None})]
+            for form, tally in tallies:
+                rows.append(
+                    [
+                        s["organization_name"],
+                        s["title"],
+                        subject["name"],
+                        subject["post"],
+                        form,
+                        tally["answers"],
+                        *(tally["counts"].get(o) if o in SCALES[s["scale"]] else None for o in options),
+                        tally["approving_share"],
+                        rate,
+                        submitted_at,
+                    ]
+                )
+    headers = (*EVALUATION_ROLLUP_HEADERS[language], *options, *EVALUATION_ROLLUP_TAIL[language])
+    return headers, rows
+
+
+@router.get(
+    "/organizations/{organization_id}/evaluation-rollup",
+    response_model=EvaluationRollupOut,
+    responses=spreadsheet.openapi_responses("The roll-up as JSON, or with `format=xlsx` as an Excel sheet"),
+)
 async def evaluation_rollup(
-    organization_id: str, principal: CurrentPrincipal, runtime: CurrentRuntime, year: Year = None
-) -> EvaluationRollupOut:
-    """The year's submitted results of the unions under the organization: results only, never the answers."""
+    organization_id: str,
+    request: Request,
+    principal: CurrentPrincipal,
+    runtime: CurrentRuntime,
+    year: Year = None,
+    output: Format = "json",
+) -> EvaluationRollupOut | Response:
+    """The year's submitted results of the unions under the organization: results only, never the
+    answers (as an Excel sheet: a line per subject and form kind)."""
     async with runtime.uow() as uow:
         year_, found = await evaluations.evaluation_rollup(uow, principal, organization_id, year)
+        name = (await uow.directory.names_of({organization_id})).get(organization_id, organization_id)
+    if output == "xlsx":
+        language = language_of(request)
+        title = EVALUATION_ROLLUP_TITLE[language]
+        headers, rows = evaluation_rollup_sheet(found, language)
+        return spreadsheet.xlsx_download(f"{title}-{name}-{year_}.xlsx", title, headers, rows)
     return EvaluationRollupOut(
         organization_id=organization_id,
         year=year_,

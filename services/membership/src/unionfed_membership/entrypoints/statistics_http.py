@@ -17,7 +17,7 @@ from unionfed_membership.domain.statistics_reports import (
     StatisticsReport,
 )
 from unionfed_membership.entrypoints.dependencies import CurrentRuntime
-from unionfed_membership.service_layer import commands, statistics_reports, statistics_sheets
+from unionfed_membership.service_layer import clock, commands, report_layouts, statistics_reports, statistics_sheets
 from unionfed_shared.caller import CurrentPrincipal
 from unionfed_shared.documents import spreadsheet
 from unionfed_shared.idempotent_routes import IdempotentRoute
@@ -27,6 +27,11 @@ router = APIRouter(prefix="/v1", tags=["membership statistics reports"], route_c
 Kind = Query(description="monthly 月报 or annual 年报")
 PeriodQuery = Query(min_length=4, max_length=7, description="YYYY-MM for a monthly report, YYYY for an annual one")
 Format = Query(default="json", alias="format", description="`xlsx` for an Excel sheet")
+LayoutQuery = Query(
+    default=None,
+    description="with `format=xlsx`: a version of one of the federation's export layouts (report-layouts); "
+    "by default the form's own order",
+)
 
 
 class ReportManualIndicatorOut(BaseModel):
@@ -160,7 +165,7 @@ async def statistics_reports_of(
     "/statistics-reports/{report_id}",
     response_model=StatisticsReportOut,
     responses=spreadsheet.openapi_responses(
-        "The report, or with `format=xlsx` as an Excel sheet (a row per indicator)"
+        "The report, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given)"
     ),
 )
 async def statistics_report(
@@ -168,10 +173,21 @@ async def statistics_report(
     principal: CurrentPrincipal,
     runtime: CurrentRuntime,
     output: Literal["json", "xlsx"] = Format,
+    layout: uuid.UUID | None = LayoutQuery,
 ) -> StatisticsReportOut | Response:
     async with runtime.uow() as uow:
         found = await statistics_reports.report(uow, principal, report_id)
         union = await uow.organizations.get(found.organization_id)
+        chosen = (
+            await report_layouts.layout_for(uow, found.federation_id, found.kind, layout)
+            if output == "xlsx" and layout
+            else None
+        )
+    if chosen is not None and union is not None:
+        filename, form = statistics_sheets.report_in_layout(
+            found, chosen, union.name, union.zone, clock.today(union.zone)
+        )
+        return spreadsheet.form_download(filename, form)
     if output == "xlsx":
         filename, title, rows = statistics_sheets.report_sheet(found, union.name if union else found.organization_id)
         return spreadsheet.xlsx_download(filename, title, statistics_sheets.HEADERS, rows)
@@ -316,7 +332,7 @@ def _counted(r: StatisticsReport, names: dict[str, str]) -> CountedReportOut:
     "/organizations/{organization_id}/statistics-rollup",
     response_model=StatisticsRollupOut,
     responses=spreadsheet.openapi_responses(
-        "The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator)"
+        "The roll-up, or with `format=xlsx` as an Excel sheet (a row per indicator, or in the `layout` given)"
     ),
 )
 async def statistics_rollup(
@@ -326,10 +342,19 @@ async def statistics_rollup(
     kind: ReportKind = Kind,
     period: str = PeriodQuery,
     output: Literal["json", "xlsx"] = Format,
+    layout: uuid.UUID | None = LayoutQuery,
 ) -> StatisticsRollupOut | Response:
     """The organization's own figures plus the sum of the accepted reports of every union below it."""
     async with runtime.uow() as uow:
         upper, result, names = await statistics_reports.rollup_of(uow, principal, organization_id, kind, period)
+        chosen = (
+            await report_layouts.layout_for(uow, upper.federation_id, kind, layout)
+            if output == "xlsx" and layout
+            else None
+        )
+    if chosen is not None:
+        filename, form = statistics_sheets.rollup_in_layout(result, chosen, upper.name, clock.today(upper.zone))
+        return spreadsheet.form_download(filename, form)
     if output == "xlsx":
         filename, title, rows = statistics_sheets.rollup_sheet(result, upper.name)
         return spreadsheet.xlsx_download(filename, title, statistics_sheets.HEADERS, rows)

@@ -332,3 +332,46 @@ class FillStatisticsReport(Command):
 
 class ReturnStatisticsReport(Command):
     reason: str = Field(min_length=1, max_length=1000)
+
+
+# Export layouts of statistics reports (报表样式)
+
+if TYPE_CHECKING:
+    LayoutLevel = int
+    LayoutDecimals = int
+else:
+    LayoutLevel = whole(ge=1, le=3)
+    LayoutDecimals = whole(ge=0, le=6)
+
+
+class LayoutFieldIn(Command):
+    label: str = Field(max_length=30, description="填报单位, 报告期, 填报人, 联系电话, 单位负责人…")
+    source: Literal["organization", "period", "version", "submitted_on", "reviewed_on", "today", "text", "blank"] = (
+        Field(description="what follows the label: the union's name, the period, …, a fixed text, or room to write")
+    )
+    text: str = Field(default="", max_length=100, description="the fixed text of a `text` field")
+
+
+class LayoutRowIn(Command):
+    kind: Literal["heading", "indicator", "derived", "blank"]
+    label: str = Field(default="", max_length=100, description="the row's label (an indicator's: its name by default)")
+    level: LayoutLevel = Field(default=1, description="1: 一、 2: （一） 3: 1.")
+    numbered: bool = True
+    code: str = Field(default="", max_length=40, description="an indicator row's code")
+    terms: list[str] = Field(default_factory=list, max_length=20, description="a derived row's codes; -code subtracts")
+    per: list[str] = Field(default_factory=list, max_length=20, description="a derived row's divisor: a percent")
+    unit_label: str = Field(default="", max_length=20, description="a count's unit: 人, 个, 次")
+
+
+class DefineReportLayout(Command):
+    """A new version of the federation's export layout with this kind and key (the first: version 1)."""
+
+    kind: Literal["monthly", "annual"]
+    key: str = Field(max_length=40, description="the layout's stable name across versions, e.g. city-monthly")
+    title: str = Field(max_length=60, description="the sheet's title, e.g. 工会统计月报")
+    header: list[LayoutFieldIn] = Field(default_factory=list, max_length=12)
+    rows: list[LayoutRowIn] = Field(max_length=200)
+    footer: list[LayoutFieldIn] = Field(default_factory=list, max_length=12)
+    money_unit: Literal["yuan", "wan_yuan"] = "yuan"
+    money_decimals: LayoutDecimals = 2
+    percent_decimals: LayoutDecimals = 2

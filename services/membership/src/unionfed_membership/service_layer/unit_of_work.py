@@ -9,6 +9,7 @@ from unionfed_membership.adapters.mobile_worker_repository import (
     WorkerCategoryRepository,
 )
 from unionfed_membership.adapters.record_chains import RecordChainRepository
+from unionfed_membership.adapters.report_layout_repository import ReportLayoutRepository
 from unionfed_membership.adapters.repository import (
     CommitteeRepository,
     DuesRepository,
@@ -53,6 +54,7 @@ class MembershipUnitOfWork(UnitOfWork):
     statistics: StatisticsQueries
     attachments: AttachmentRepository
     record_chains: RecordChainRepository
+    report_layouts: ReportLayoutRepository
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -79,3 +81,4 @@ class MembershipUnitOfWork(UnitOfWork):
         self.statistics = StatisticsQueries(self.session)
         self.attachments = AttachmentRepository(self.session, attachment_blobs, attachments)
         self.record_chains = RecordChainRepository(self.session)
+        self.report_layouts = ReportLayoutRepository(self.session)
