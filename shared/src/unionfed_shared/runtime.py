@@ -5,10 +5,10 @@ import contextlib
 import functools
 import gc
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
@@ -25,6 +25,9 @@ from unionfed_shared.messaging.outbox_relay import OutboxRelay
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.observability import configure_logging, configure_tracing
 from unionfed_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from unionfed_shared.attachments.store import BlobStorage
 
 log = logging.getLogger(__name__)
 # The service's own unit of work (its repositories) and settings, so that its routes and CLIs are typed with them.
@@ -49,6 +52,9 @@ class ServiceDefinition(Generic[U, S]):
     prefetch: Prefetch | None = None
     # Where Idempotency-Key answers are kept (add_idempotency_table); None: the service takes no keys.
     idempotency_keys: Table | None = None
+    # Where attachments' bytes are kept (unionfed_shared.attachments.object_store.blob_storage): called
+    # once when the runtime is assembled; None: the service keeps no files.
+    blob_storage: "Callable[[], BlobStorage] | None" = None
 
 
 class Runtime(Generic[U, S]):
@@ -90,6 +96,11 @@ class Runtime(Generic[U, S]):
         self.dead_letters = DeadLetterAdmin(self.session_factory, dead_letters, self.consumer)
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task | None = None
+        self.blob_storage: BlobStorage | None = definition.blob_storage() if definition.blob_storage else None
+        if self.blob_storage is not None:
+            # Every session of the runtime (units of work, the auditors' checks, the CLIs) reads and
+            # writes attachments' bytes in it: unionfed_shared.attachments.store.storage_of(session).
+            self.session_factory.configure(info={"blob_storage": self.blob_storage})
 
     @functools.cached_property
     def asyncapi(self) -> dict:
@@ -125,6 +136,8 @@ class Runtime(Generic[U, S]):
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._relay_task, timeout=10)
         await self.broker.stop()
+        if self.blob_storage is not None:
+            await self.blob_storage.close()
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager
