@@ -5,10 +5,13 @@ Entries are posted through finance's consumer as in production; tampering is don
 database superuser can (immutability triggers off for one transaction).
 """
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +20,7 @@ from sqlalchemy import select, text
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction
 from tests.kafka_tools import deliver
-from tests.pytest_infra import bearer, unique
+from tests.pytest_infra import bearer, service_env, unique
 from unionfed_finance.adapters.tables import postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.attachments.settings import attachment_settings
@@ -28,6 +31,7 @@ from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
 
+REPO = Path(__file__).resolve().parents[4]
 DAY = dt.date(2026, 10, 28)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 NAME = "购买乐器发票 2026.pdf"
@@ -271,7 +275,7 @@ async def test_a_voucher_in_the_object_store_is_downloaded_as_uploaded_and_verif
         assert zipped.read(f"ledger_entry-{posting_id}/{NAME}") == PDF
 
 
-async def test_an_altered_or_deleted_object_is_named_by_verify_chain(s3_books):
+async def test_an_altered_or_deleted_object_is_named_by_verify_chain(s3_books, infra):
     books, bucket = s3_books
     posting_id = await books.entry(2)
     voucher = (await books.attach(posting_id)).json()
@@ -293,3 +297,15 @@ async def test_an_altered_or_deleted_object_is_named_by_verify_chain(s3_books):
         f"/v1/postings/{posting_id}/attachments/{voucher['id']}", headers=books.as_(Role.AUDITOR)
     )
     assert (missing.status_code, missing.json()["code"]) == (404, "attachment_not_found")
+    # The auditor's command reads the same bucket (ATTACHMENTS_S3_* in its environment) and names it too.
+    env = {**os.environ, **service_env(infra, "finance", "-", database_url=books.finance.settings.database_url)}
+    process = await asyncio.create_subprocess_exec(
+        str(REPO / ".venv" / "bin" / "unionfed"),
+        *("finance", "verify-chain", "--org", books.school),
+        env=env,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 1 and f"its file is missing from {where}" in output.decode(), output.decode()
