@@ -24,6 +24,7 @@ from tests.pytest_infra import bearer, service_env, unique
 from unionfed_finance.adapters.tables import postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.attachments.settings import attachment_settings
+from unionfed_shared.attachments.store import BlobAltered
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.http import create_app
@@ -288,6 +289,11 @@ async def test_an_altered_or_deleted_object_is_named_by_verify_chain(s3_books, i
     assert (report["intact"], report["problem"]) == (False, "voucher mismatch")
     assert posting_id in report["detail"] and NAME in report["detail"], report
     assert f"the stored file ({where}) hashes to" in report["detail"] and "the file was replaced" in report["detail"]
+    # A download never completes with the altered bytes: the stream is hashed on the way and broken off.
+    with pytest.raises(BlobAltered, match=where):
+        await books.client.get(
+            f"/v1/postings/{posting_id}/attachments/{voucher['id']}", headers=books.as_(Role.AUDITOR)
+        )
 
     await client.delete_object(Bucket=bucket.name, Key=key)
     report = await books.chain()

@@ -83,6 +83,22 @@ class PostgresStorage:
         return None
 
 
+class BlobAltered(RuntimeError):
+    """The bytes read back do not hash to the key they are kept under (changed behind the service)."""
+
+
+async def checked(chunks: AsyncIterator[bytes], sha256: str, where: str) -> AsyncIterator[bytes]:
+    """The chunks as they come, hashed on the way: a stream whose bytes do not hash to ``sha256``
+    ends in :class:`BlobAltered` instead of completing (the client sees a broken transfer, never a
+    complete altered file); verify-chain reports the same file by name."""
+    hasher = hashlib.sha256()
+    async for chunk in chunks:
+        hasher.update(chunk)
+        yield chunk
+    if hasher.hexdigest() != sha256:
+        raise BlobAltered(f"the stored file {where} hashes to {hasher.hexdigest()}, not its sha256 {sha256}")
+
+
 def storage_of(session: AsyncSession) -> BlobStorage:
     """The store the session's runtime chose (``Runtime`` puts it in the sessions' ``info``), else PostgreSQL."""
     storage = session.info.get("blob_storage")
@@ -159,8 +175,10 @@ class AttachmentRepository:
         return await self.store.get(sha256)
 
     async def stream(self, sha256: str) -> AsyncIterator[bytes] | None:
-        """The bytes in chunks from whichever store holds them, or None when they are not stored."""
-        return await self.store.stream(sha256)
+        """The bytes in chunks from whichever store holds them, or None when they are not stored;
+        checked against their hash as they pass (:func:`checked`)."""
+        chunks = await self.store.stream(sha256)
+        return None if chunks is None else checked(chunks, sha256, self.store.location(sha256))
 
     async def of_organization(
         self, organization_id: str, start: dt.datetime, end: dt.datetime, batch: int = 200
