@@ -16,6 +16,7 @@ import pytest
 
 from tests.infra import Infra, start_infra, stop_infra
 from tests.keycloak import keycloak  # noqa: F401  (a session fixture: started only for the tests that ask for it)
+from tests.s3 import s3, s3_bucket  # noqa: F401  (the object store, likewise started only when asked for)
 
 REPO = Path(__file__).resolve().parents[1]
 JWT_SECRET = "test-secret-for-the-unionfed-suite-only"

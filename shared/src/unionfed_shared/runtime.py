@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
@@ -27,6 +27,9 @@ from unionfed_shared.messaging.unit_of_work import UnitOfWork
 from unionfed_shared.observability import configure_logging, configure_tracing
 from unionfed_shared.schedules import DailyJob, DailyScheduler
 from unionfed_shared.settings import ServiceSettings
+
+if TYPE_CHECKING:
+    from unionfed_shared.attachments.store import BlobStorage
 
 log = logging.getLogger(__name__)
 # The service's own unit of work (its repositories) and settings, so that its routes and CLIs are typed with them.
@@ -55,6 +58,9 @@ class ServiceDefinition(Generic[U, S]):
     # runtime (its unit of work, settings); their runs are kept in ``schedule_runs``.
     daily_jobs: "Callable[[Runtime[U, S]], Sequence[DailyJob]] | None" = None
     schedule_runs: Table | None = None
+    # Where attachments' bytes are kept (unionfed_shared.attachments.object_store.blob_storage): called
+    # once when the runtime is assembled; None: the service keeps no files.
+    blob_storage: "Callable[[], BlobStorage] | None" = None
 
 
 class Runtime(Generic[U, S]):
@@ -108,6 +114,11 @@ class Runtime(Generic[U, S]):
         self._stop = asyncio.Event()
         self._relay_task: asyncio.Task | None = None
         self._scheduler_task: asyncio.Task | None = None
+        self.blob_storage: BlobStorage | None = definition.blob_storage() if definition.blob_storage else None
+        if self.blob_storage is not None:
+            # Every session of the runtime (units of work, the auditors' checks, the CLIs) reads and
+            # writes attachments' bytes in it: unionfed_shared.attachments.store.storage_of(session).
+            self.session_factory.configure(info={"blob_storage": self.blob_storage})
 
     @functools.cached_property
     def asyncapi(self) -> dict:
@@ -150,6 +161,8 @@ class Runtime(Generic[U, S]):
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(self._scheduler_task, timeout=10)
         await self.broker.stop()
+        if self.blob_storage is not None:
+            await self.blob_storage.close()
         await self.engine.dispose()
 
     @contextlib.asynccontextmanager

@@ -183,3 +183,40 @@ async def test_a_unions_year_is_archived_as_one_zip_with_an_index(school):
             headers=school["stranger"],
         )
     ).status_code == 404
+
+
+async def test_minutes_in_the_object_store_are_read_back_and_archived_byte_equal(s3_bucket, school):
+    """With ATTACHMENTS_S3_* set, the minutes' bytes are the bucket's object and their row keeps none;
+    a refused upload sends nothing to the bucket either."""
+    api, path = school["api"], f"/v1/congress-sessions/{school['session']}/attachments"
+    content = docx()  # zip timestamps: made once
+    attached = await api.post(
+        path, headers=school["officer"], files={"file": (MINUTES, content, "application/octet-stream")}
+    )
+    assert attached.status_code == 201, attached.text
+    body = attached.json()
+    file = await api.get(f"{path}/{body['id']}", headers=school["teacher"])
+    assert (file.status_code, file.content) == (200, content)
+    async with school["runtime"].session_factory() as session:
+        row = (
+            await session.execute(
+                select(attachment_blobs.c.size_bytes, attachment_blobs.c.content).where(
+                    attachment_blobs.c.sha256 == body["sha256"]
+                )
+            )
+        ).one()
+    assert (row.size_bytes, row.content) == (len(content), None)
+    listed = await (await s3_bucket.storage.client()).list_objects_v2(Bucket=s3_bucket.name)
+    assert [item["Key"] for item in listed.get("Contents", [])] == [body["sha256"]]
+    refused = await api.post(path, headers=school["officer"], files={"file": ("x.png", b"GIF89a....", "image/png")})
+    assert refused.status_code == 415
+    listed = await (await s3_bucket.storage.client()).list_objects_v2(Bucket=s3_bucket.name)
+    assert len(listed.get("Contents", [])) == 1
+    archive = await api.get(
+        f"/v1/organizations/{school['school']}/attachments/archive",
+        params={"year": dt.datetime.fromisoformat(body["uploaded_at"]).year},
+        headers=school["officer"],
+    )
+    assert archive.status_code == 200, archive.text
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        assert zipped.read(f"congress_session-{school['session']}/{MINUTES}") == content

@@ -5,10 +5,13 @@ Entries are posted through finance's consumer as in production; tampering is don
 database superuser can (immutability triggers off for one transaction).
 """
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -17,10 +20,11 @@ from sqlalchemy import select, text
 from tests.factories import school_events
 from tests.finance_tools import apply_instruction
 from tests.kafka_tools import deliver
-from tests.pytest_infra import bearer, unique
+from tests.pytest_infra import bearer, service_env, unique
 from unionfed_finance.adapters.tables import postings
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.attachments.settings import attachment_settings
+from unionfed_shared.attachments.store import BlobAltered
 from unionfed_shared.auth import Role
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.http import create_app
@@ -28,6 +32,7 @@ from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
 
+REPO = Path(__file__).resolve().parents[4]
 DAY = dt.date(2026, 10, 28)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 NAME = "购买乐器发票 2026.pdf"
@@ -220,3 +225,93 @@ async def test_the_years_archive_is_one_zip_with_an_index_excel_opens(books: Boo
         headers=books.as_(Role.UNION_OFFICER, books.other),
     )
     assert hidden.status_code == 404
+
+
+# ---------------------------------------------------------------- in an S3-compatible object store
+
+
+@pytest.fixture
+async def s3_books(s3_bucket, books: Books):
+    """The books of a finance whose attachments' bytes are kept in the test's bucket (ATTACHMENTS_S3_*)."""
+    return books, s3_bucket
+
+
+async def test_a_voucher_in_the_object_store_is_downloaded_as_uploaded_and_verifies(s3_books, monkeypatch):
+    books, bucket = s3_books
+    posting_id = await books.entry(2)
+    voucher = (await books.attach(posting_id)).json()
+    file = await books.client.get(
+        f"/v1/postings/{posting_id}/attachments/{voucher['id']}", headers=books.as_(Role.AUDITOR)
+    )
+    assert (file.status_code, file.content, file.headers["content-type"]) == (200, PDF, "application/pdf")
+    # The row keeps hash, name, type and size; the bytes are the bucket's object named by the hash.
+    async with books.finance.session_factory() as session:
+        blob = (
+            await session.execute(
+                text("SELECT size_bytes, content FROM attachment_blobs WHERE sha256 = :s"), {"s": voucher["sha256"]}
+            )
+        ).one()
+    assert (blob.size_bytes, blob.content) == (len(PDF), None)
+    stored = await bucket.storage.download(voucher["sha256"])
+    assert stored is not None and b"".join([chunk async for chunk in stored]) == PDF
+    # The same bytes attached again: a second row, no second upload.
+    client = await books.finance.blob_storage.client()
+    puts = []
+
+    async def put_object(**kwargs):
+        puts.append(kwargs["Key"])
+        raise AssertionError("an object already in the bucket was sent again")
+
+    monkeypatch.setattr(client, "put_object", put_object)
+    again = await books.attach(await books.entry(1), name="copy.pdf")
+    assert (again.status_code, again.json()["sha256"], puts) == (201, voucher["sha256"], [])
+    report = await books.chain()
+    assert (report["intact"], report["vouchers_checked"]) == (True, 2), report
+    archive = await books.client.get(
+        f"/v1/organizations/{books.school}/attachments/archive",
+        params={"year": dt.datetime.fromisoformat(voucher["uploaded_at"]).year},
+        headers=books.as_(Role.AUDITOR),
+    )
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        assert zipped.read(f"ledger_entry-{posting_id}/{NAME}") == PDF
+
+
+async def test_an_altered_or_deleted_object_is_named_by_verify_chain(s3_books, infra):
+    books, bucket = s3_books
+    posting_id = await books.entry(2)
+    voucher = (await books.attach(posting_id)).json()
+    assert (await books.chain())["intact"]
+    key, client = bucket.storage.key(voucher["sha256"]), await bucket.storage.client()
+    where = f"s3://{bucket.name}/{key}"
+
+    await client.put_object(Bucket=bucket.name, Key=key, Body=PDF.replace(b"obj", b"OBJ"))
+    report = await books.chain()
+    assert (report["intact"], report["problem"]) == (False, "voucher mismatch")
+    assert posting_id in report["detail"] and NAME in report["detail"], report
+    assert f"the stored file ({where}) hashes to" in report["detail"] and "the file was replaced" in report["detail"]
+    # A download never completes with the altered bytes: the stream is hashed on the way and broken off.
+    with pytest.raises(BlobAltered, match=where):
+        await books.client.get(
+            f"/v1/postings/{posting_id}/attachments/{voucher['id']}", headers=books.as_(Role.AUDITOR)
+        )
+
+    await client.delete_object(Bucket=bucket.name, Key=key)
+    report = await books.chain()
+    assert (report["intact"], report["problem"]) == (False, "voucher mismatch")
+    assert NAME in report["detail"] and f"its file is missing from {where}" in report["detail"], report
+    missing = await books.client.get(
+        f"/v1/postings/{posting_id}/attachments/{voucher['id']}", headers=books.as_(Role.AUDITOR)
+    )
+    assert (missing.status_code, missing.json()["code"]) == (404, "attachment_not_found")
+    # The auditor's command reads the same bucket (ATTACHMENTS_S3_* in its environment) and names it too.
+    env = {**os.environ, **service_env(infra, "finance", "-", database_url=books.finance.settings.database_url)}
+    process = await asyncio.create_subprocess_exec(
+        str(REPO / ".venv" / "bin" / "unionfed"),
+        *("finance", "verify-chain", "--org", books.school),
+        env=env,
+        cwd=REPO,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 1 and f"its file is missing from {where}" in output.decode(), output.decode()

@@ -7,6 +7,7 @@ import zipfile
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from tests.factories import school_events
 from tests.kafka_tools import deliver
@@ -59,6 +60,7 @@ async def grant(build_service):
         )
         assert recorded.status_code == 201, recorded.text
         yield dict(
+            welfare=welfare,
             api=api,
             school=school,
             officer=officer,
@@ -92,3 +94,36 @@ async def test_a_receipt_is_attached_read_and_hidden_from_another_school(grant):
     )
     names = zipfile.ZipFile(io.BytesIO(archive.content)).namelist()
     assert names == [f"grant-{grant['grant']}/签收单.jpg", "index.csv"]
+
+
+async def test_a_receipt_in_the_object_store_is_read_back_byte_equal(s3_bucket, grant):
+    """With ATTACHMENTS_S3_* set, the receipt's bytes are the bucket's object and its row keeps none."""
+    api, path = grant["api"], f"/v1/grants/{grant['grant']}/attachments"
+    attached = await api.post(
+        path, headers=grant["officer"], files={"file": ("签收单.jpg", JPEG, "image/jpeg")}, data={"purpose": "receipt"}
+    )
+    assert attached.status_code == 201, attached.text
+    receipt = attached.json()
+    file = await api.get(f"{path}/{receipt['id']}", headers=grant["auditor"])
+    assert (file.status_code, file.content, file.headers["content-type"]) == (200, JPEG, "image/jpeg")
+    stored = await s3_bucket.storage.download(receipt["sha256"])
+    assert stored is not None and b"".join([chunk async for chunk in stored]) == JPEG
+    async with grant["welfare"].session_factory() as session:
+        row = (
+            await session.execute(
+                text("SELECT size_bytes, content FROM attachment_blobs WHERE sha256 = :s"), {"s": receipt["sha256"]}
+            )
+        ).one()
+    assert (row.size_bytes, row.content) == (len(JPEG), None)
+    archive = await api.get(
+        f"/v1/organizations/{grant['school']}/attachments/archive",
+        params={"year": dt.datetime.fromisoformat(receipt["uploaded_at"]).year},
+        headers=grant["auditor"],
+    )
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        assert zipped.read(f"grant-{grant['grant']}/签收单.jpg") == JPEG
+    await (await s3_bucket.storage.client()).delete_object(
+        Bucket=s3_bucket.name, Key=s3_bucket.storage.key(receipt["sha256"])
+    )
+    gone = await api.get(f"{path}/{receipt['id']}", headers=grant["auditor"])
+    assert (gone.status_code, gone.json()["code"]) == (404, "attachment_not_found")

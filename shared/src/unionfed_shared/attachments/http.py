@@ -156,10 +156,12 @@ def _add_record_routes(router: APIRouter, spec: RecordKind, tag: str) -> None:
         async with runtime.uow() as uow:
             record = await spec.readable(uow, principal, record_id)
             row = await _files(uow).get(spec.kind, record.record_id, attachment_id)
-            content = await _files(uow).content(row["sha256"]) if row else None
+            # Opened here (a missing object is a 404), sent in chunks after: from the object store
+            # the bytes stream through, never held whole.
+            content = await _files(uow).stream(row["sha256"]) if row else None
         if row is None or content is None:
             raise _not_found()
-        return Response(
+        return StreamingResponse(
             content,
             media_type=row["media_type"],
             headers={

@@ -1,8 +1,9 @@
-"""Limits on attachments, from the environment (``ATTACHMENTS_MAX_BYTES``, ``ATTACHMENTS_ALLOWED_KINDS``)."""
+"""Attachments from the environment: limits (``ATTACHMENTS_MAX_BYTES``, ``ATTACHMENTS_ALLOWED_KINDS``)
+and where the bytes are kept (``ATTACHMENTS_S3_*``: an S3-compatible object store; unset, PostgreSQL)."""
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from unionfed_shared.attachments.kinds import DEFAULT_ALLOWED, KINDS
@@ -15,12 +16,25 @@ class AttachmentSettings(BaseSettings):
     allowed_kinds: tuple[str, ...] = Field(
         default=DEFAULT_ALLOWED, description=f"Kinds a record may carry, of: {', '.join(KINDS)}"
     )
-    store: str = Field(
-        default="postgresql",
-        description="Where the bytes are kept: `postgresql` (each service's attachment_blobs table). "
-        "An S3-compatible store is not built in yet (no S3 client is among the locked dependencies)",
-        pattern="^postgresql$",
+    s3_bucket: str | None = Field(
+        default=None,
+        description="Keep the bytes in this bucket of an S3-compatible object store, one object per SHA-256 "
+        "(the rows stay in PostgreSQL with `content` NULL). Unset: in each service's attachment_blobs table",
     )
+    s3_endpoint_url: str | None = Field(
+        default=None, description="The object store's URL, e.g. http://127.0.0.1:8333 (unset: AWS S3 itself)"
+    )
+    s3_access_key_id: str | None = Field(default=None, description="Unset: botocore's own credential chain")
+    s3_secret_access_key: SecretStr | None = None
+    s3_region: str = Field(default="us-east-1", description="The region requests are signed for")
+    s3_key_prefix: str = Field(
+        default="", description="Put before every object's key, e.g. `finance/` (several services, one bucket)"
+    )
+
+    @property
+    def store(self) -> str:
+        """``s3`` when a bucket is set, else ``postgresql``."""
+        return "s3" if self.s3_bucket else "postgresql"
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from unionfed_finance.adapters.tables import attachment_blobs, attachments, postings, voucher_heads, voucher_links
 from unionfed_finance.domain.ledger import GENESIS_HASH
 from unionfed_finance.domain.voucher_chain import VOUCHER_RECORD_KIND, changed_columns, link_record
+from unionfed_shared.attachments.store import storage_of
 from unionfed_shared.db import make_engine
 
 BATCH_SIZE = 200
@@ -94,10 +95,12 @@ def _named(attachment: dict | None, link) -> str:
 async def verify_vouchers(session: AsyncSession, organization_id: str) -> VoucherFindings:
     """Every voucher link of the ledger in order: its hash, its entry, its row and its bytes.
 
-    Returns the findings (empty when every voucher verifies), each naming the voucher (file name,
+    The bytes are read from whichever store holds them (the row's ``attachment_blobs.content``, or
+    the object store's object of the same SHA-256), one voucher at a time. Returns the findings (empty when every voucher verifies), each naming the voucher (file name,
     attachment id) and the entry it belongs to, then what is wrong.
     """
     findings: list[str] = []
+    store = storage_of(session).bind(session, attachment_blobs)
     expected, prior, checked, chained_ids = 1, GENESIS_HASH, 0, set()
     after = 0
     while True:
@@ -143,16 +146,18 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
                     findings.append(f"{name}: {what}")
                 if entry_hashes.get(link.posting_id) != link.posting_hash:
                     findings.append(f"{name}: the entry it was chained to no longer has the hash it had")
-                content = await session.scalar(
-                    select(attachment_blobs.c.content).where(attachment_blobs.c.sha256 == attachment["sha256"])
-                )
-                if content is None:
-                    findings.append(f"{name}: its file is missing from attachment_blobs")
+                chunks = await store.stream(attachment["sha256"])
+                where = store.location(attachment["sha256"])
+                if chunks is None:
+                    findings.append(f"{name}: its file is missing from {where}")
                 else:
-                    actual = hashlib.sha256(content).hexdigest()
+                    hasher = hashlib.sha256()
+                    async for chunk in chunks:
+                        hasher.update(chunk)
+                    actual = hasher.hexdigest()
                     if actual != attachment["sha256"]:
                         findings.append(
-                            f"{name}: the stored file (attachment_blobs.content) hashes to {actual}, not its "
+                            f"{name}: the stored file ({where}) hashes to {actual}, not its "
                             f"sha256 {attachment['sha256']}: the file was replaced"
                         )
             expected, prior, checked = link.sequence + 1, link.hash, checked + 1

@@ -19,6 +19,7 @@ from unionfed_finance.service_layer.permissions import BOOK_READERS
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.attachments.http import attachments_router
+from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.runtime import ServiceDefinition
@@ -33,6 +34,8 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
         settings_factory=FinanceSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
+        # Attachments' bytes: the S3-compatible bucket of ATTACHMENTS_S3_*, else PostgreSQL.
+        blob_storage=blob_storage,
         uow_class=FinanceUnitOfWork,
         handlers={
             **HANDLERS,

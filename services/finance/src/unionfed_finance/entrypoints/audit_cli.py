@@ -38,6 +38,8 @@ def _in_session(work):
             async with runtime.session_factory() as session:
                 return await work(session, runtime.settings)
         finally:
+            if runtime.blob_storage is not None:
+                await runtime.blob_storage.close()
             await runtime.engine.dispose()
 
     return asyncio.run(run())

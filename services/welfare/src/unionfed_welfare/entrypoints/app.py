@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from unionfed_shared.attachments.http import attachments_router
+from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
@@ -59,6 +60,8 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
         settings_factory=WelfareSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
+        # Attachments' bytes: the S3-compatible bucket of ATTACHMENTS_S3_*, else PostgreSQL.
+        blob_storage=blob_storage,
         uow_class=WelfareUnitOfWork,
         handlers={
             **tables.directory.handlers(),
