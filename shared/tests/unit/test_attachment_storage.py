@@ -38,7 +38,8 @@ def test_a_bucket_chooses_the_object_store_with_its_endpoint_keys_and_prefix(mon
 def test_the_store_is_chosen_when_the_runtime_is_assembled_not_on_import():
     from unionfed_events.entrypoints import app as events
     from unionfed_finance.entrypoints import app as finance
+    from unionfed_membership.entrypoints import app as membership
     from unionfed_welfare.entrypoints import app as welfare
 
-    for service in (events, finance, welfare):
+    for service in (events, finance, membership, welfare):
         assert service.definition().blob_storage is blob_storage

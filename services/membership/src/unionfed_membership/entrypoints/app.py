@@ -23,6 +23,7 @@ from unionfed_membership.service_layer import home_files, statistics_reports
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
 from unionfed_shared.attachments.http import attachments_router
+from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
@@ -38,6 +39,8 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
         settings_factory=MembershipSettings,
         messaging_tables=(tables.outbox, tables.inbox, tables.dead_letters),
         idempotency_keys=tables.idempotency_keys,
+        # Attachments' bytes: the S3-compatible bucket of ATTACHMENTS_S3_*, else PostgreSQL.
+        blob_storage=blob_storage,
         uow_class=MembershipUnitOfWork,
         # The sections of statistics reports: welfare's, events' and finance's figures for a report.
         handlers={
