@@ -9,6 +9,7 @@ down:  ## stop everything; committed data stays in .run/dev
 
 test: lint  ## lint first (fails fast), then the whole suite against real Kafka and PostgreSQL
 	bash deploy/local/ensure-python-env.sh
+	bash deploy/local/s3.sh ensure  # the S3 tests' server, built once with cargo (minutes, not inside a test's timeout)
 	uv run --no-sync pytest
 
 unit:  ## only the tests without I/O

@@ -13,6 +13,7 @@
 # Environment:
 #   UNIONFED_STATE_DIR      state dir (default <repo>/.run/dev)
 #   UNIONFED_CACHE_DIR      build cache (default <repo>/.cache)
+#   UNIONFED_CARGO_TARGET_DIR  cargo's compiled crates (default ~/.cache/unionfed/s3s-fs-VERSION-target)
 #   UNIONFED_S3_PORT        port on 127.0.0.1 (default 8333)
 #   UNIONFED_S3_ACCESS_KEY  the one access key it takes (default unionfed)
 #   UNIONFED_S3_SECRET_KEY  its secret (default unionfed-local-secret)
@@ -25,6 +26,9 @@ CACHE_ROOT="${UNIONFED_CACHE_DIR:-$REPO_ROOT/.cache}"
 S3S_VERSION=0.14.1 # the newest that builds with Rust 1.95 (0.15 on need 1.96)
 S3S_CACHE="$CACHE_ROOT/s3s-fs-$S3S_VERSION"
 S3S_BIN="$S3S_CACHE/bin/s3s-fs"
+# cargo's compiled crates are kept per user, not per clone: a fresh clone on a machine that built it
+# once relinks in seconds instead of compiling for minutes (a new machine still builds it all).
+S3S_TARGET="${UNIONFED_CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/unionfed/s3s-fs-$S3S_VERSION-target}"
 S3_PORT="${UNIONFED_S3_PORT:-8333}"
 S3_ACCESS_KEY="${UNIONFED_S3_ACCESS_KEY:-unionfed}"
 S3_SECRET_KEY="${UNIONFED_S3_SECRET_KEY:-unionfed-local-secret}"
@@ -74,12 +78,12 @@ ensure() {
   t0=$(date +%s%N)
   log "building s3s-fs $S3S_VERSION with cargo (once; minutes)…"
   if ! "$cargo" install s3s-fs --version "$S3S_VERSION" --features binary --locked \
-    --root "$tmp/root" --target-dir "$CACHE_ROOT/s3s-fs-target" >"$CACHE_ROOT/s3s-fs-build.log" 2>&1 </dev/null; then
+    --root "$tmp/root" --target-dir "$S3S_TARGET" >"$CACHE_ROOT/s3s-fs-build.log" 2>&1 </dev/null; then
     rm -rf "$tmp"
     die_with_log "$CACHE_ROOT/s3s-fs-build.log" "cargo install s3s-fs failed"
   fi
   mv -T "$tmp/root" "$S3S_CACHE"
-  rm -rf "$tmp" "$CACHE_ROOT/s3s-fs-target"
+  rm -rf "$tmp"
   exec 8>&-
   log "built in $(elapsed "$t0") s"
 }
