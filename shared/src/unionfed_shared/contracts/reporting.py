@@ -88,6 +88,8 @@ INDICATORS: dict[str, Indicator] = _indicators(
     Indicator("spending_staff_activities_fen", "finance", "fen", "职工活动支出", "Spending: staff activities"),
     Indicator("spending_welfare_fen", "finance", "fen", "维权及帮扶支出", "Spending: rights and welfare"),
     Indicator("spending_business_fen", "finance", "fen", "业务支出", "Spending: union business"),
+    Indicator("spending_capital_fen", "finance", "fen", "资本性支出", "Spending: capital (equipment)"),
+    Indicator("spending_allocations_fen", "finance", "fen", "补助下级支出", "Spending: allocations to unions below"),
     Indicator("spending_other_fen", "finance", "fen", "其他支出", "Spending: other"),
 )
 
