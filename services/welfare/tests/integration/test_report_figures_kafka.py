@@ -184,6 +184,10 @@ async def test_a_request_on_the_membership_topic_is_answered_with_the_welfare_fi
     again = request(federation, school, [school], FIRST, LAST, report_id=asked.report_id)
     await ask(infra.kafka_bootstrap, again)
     figures = await answer(infra.kafka_bootstrap, WelfareReportFiguresV1, again)
-    assert (figures["grants"], figures["grants_fen"], figures["grants_outside"]) == (1 + 3 + 40 + 1, 500_00 + 600_00 + 5_000_00 + 2_000_00, 40)
+    assert (figures["grants"], figures["grants_fen"], figures["grants_outside"]) == (
+        1 + 3 + 40 + 1,
+        500_00 + 600_00 + 5_000_00 + 2_000_00,
+        40,
+    )
     assert (figures["hardship_files_open"], figures["rights_cases_closed"]) == (1, 1)
     assert len(await answers(infra.kafka_bootstrap, WelfareReportFiguresV1, asked)) == 1

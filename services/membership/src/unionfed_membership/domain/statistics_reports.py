@@ -273,9 +273,7 @@ class StatisticsReport:
     def unknown(self) -> list[str]:
         """The form's membership figures the platform could not compute for this union (``staff``
         without a registered staff count): the union types them in, like a manual figure."""
-        return [
-            c for c in self.form.indicators if INDICATORS[c].source == "membership" and c not in self.figures
-        ]
+        return [c for c in self.form.indicators if INDICATORS[c].source == "membership" and c not in self.figures]
 
     @property
     def manual_missing(self) -> list[str]:
@@ -440,9 +438,7 @@ def _membership(form: ReportForm, own: Mapping[str, int | None]) -> dict[str, in
     """The form's membership figures; one the platform does not know (None or absent) is left out,
     for the union to type in."""
     return {
-        c: int(v)
-        for c in form.indicators
-        if INDICATORS[c].source == "membership" and (v := own.get(c)) is not None
+        c: int(v) for c in form.indicators if INDICATORS[c].source == "membership" and (v := own.get(c)) is not None
     }
 
 
@@ -526,7 +522,9 @@ def rollup(
     for r in counted:
         for m in r.form.manual:
             manual.setdefault(m.code, m)
-    staff_unknown = tuple(r.organization_id for r in counted if "staff" in r.form.indicators and r.value("staff") is None)
+    staff_unknown = tuple(
+        r.organization_id for r in counted if "staff" in r.form.indicators and r.value("staff") is None
+    )
     rows = []
     for code in standard:
         i = INDICATORS[code]

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain import rates
+from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, permissions, scope
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_shared import finance_holds
 from unionfed_welfare.adapters.grant_tables import hardship_files, welfare_holds
 from unionfed_welfare.adapters.outside_help_tables import outside_grants
 from unionfed_welfare.adapters.rights_tables import rights_cases
