@@ -74,6 +74,21 @@ async def test_a_school_reports_the_sections_arrive_and_the_county_rolls_up(plat
         report = await eventually(complete, timeout=90)
         values = {r["code"]: r["value"] for r in report["rows"]}
         assert (values["members"], values["members_women"]) == (2, 1)
+        # The school registered no staff count: the platform does not know it, so it is not a silent 0
+        # but a figure the school types in with a note, and 入会率 waits for it.
+        assert values["staff"] is None and report["manual_missing"] == ["staff"], report
+        assert report["membership_rate_per_mille"] is None
+        staff_row = next(r for r in report["rows"] if r["code"] == "staff")
+        assert staff_row["source"] == "manual" and "入会率" in staff_row["note"]
+        filled = await api.put(
+            f"/v1/statistics-reports/{report_id}/manual-figures",
+            json={"figures": {"staff": {"value": 2, "note": "学校人事科 11 月职工名册"}}},
+            headers=officer,
+        )
+        assert filled.status_code == 200, filled.text
+        report = filled.json()
+        values = {r["code"]: r["value"] for r in report["rows"]}
+        assert values["staff"] == 2 and report["membership_rate_per_mille"] == 1000
         assert all(values[c] is not None for c in INDICATORS), values  # every section answered every code
 
         submitted = await api.post(f"/v1/statistics-reports/{report_id}/submission", headers=officer)

@@ -2022,7 +2022,7 @@ export interface components {
              * Category
              * @enum {string}
              */
-            category: "welfare" | "activity" | "equipment";
+            category: "welfare" | "activity" | "equipment" | "business";
             /** Description */
             description: string;
             /**
@@ -4209,7 +4209,7 @@ export interface operations {
             header?: never;
             path: {
                 organization_id: string;
-                category: "welfare" | "activity" | "equipment";
+                category: "welfare" | "activity" | "equipment" | "business";
                 year: number;
             };
             cookie?: never;

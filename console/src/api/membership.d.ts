@@ -2307,6 +2307,12 @@ export interface components {
         /** CollectDues */
         CollectDues: {
             /**
+             * Collected On
+             * @description The business day the dues were collected (handed over on paper, entered later): not after today, not before the month's first day; today when left out. Finance books them on it.
+             * @example 2026-11-28
+             */
+            collected_on?: string | null;
+            /**
              * Period
              * @example 2026-11
              */

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from demo import plan
 from demo.api import Api, DemoError, every_item, ok, retry_missing, settled, until, yuan
+from demo.november import load_november
 from demo.roster import COUNTY, COUNTY_NAME, EXCHANGE, RETIREES, SURVEY_SCHOOL, School
 from demo.welfare import load_welfare
 from unionfed_shared.auth import Role
@@ -175,6 +176,7 @@ async def load(api: Api, schools: list[School]) -> None:
     await survey(api, by_school[SURVEY_SCHOOL], ids)
     await nomination(api, by_school["no1-primary"], ids)
     await load_welfare(api, schools, ids)
+    await load_november(api, schools, ids)
     print(f"demo: loaded in {asyncio.get_running_loop().time() - started:.0f} s")
 
 

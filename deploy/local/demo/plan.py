@@ -7,6 +7,11 @@ SEED = 2026
 DUES_FROM = "2026-01-01"
 DUES_RATE_PER_MILLE = 5  # 0.5% of the monthly base salary
 PERIOD = "2026-10"
+# November, the month the statistics report (demo/statistics.py) reports: its dues handed over on
+# the 25th, hospital visits paid by eight schools and a school activity in each of six.
+NOVEMBER, NOVEMBER_DUES_ON = "2026-11", "2026-11-25"
+NOVEMBER_VISIT_SCHOOLS, NOVEMBER_VISIT_FEN = 8, 500_00
+NOVEMBER_ACTIVITY_SCHOOLS = 6
 RETIRED_ON = "2026-08-31"
 # The employer's 2% of the whole staff's payroll for the autumn term, as in the first demo.
 TERM_PAYROLL_FEN = {

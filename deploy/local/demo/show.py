@@ -79,10 +79,14 @@ async def dues(api: Api, schools: list[School]) -> None:
     """Dues collected (membership) against the dues account of each union's books (finance)."""
 
     async def expected(school: School) -> int:
-        month = ok(
-            await api.membership.get(f"/v1/organizations/{school.id}/dues?period={plan.PERIOD}", headers=api.admin)
-        )
-        return sum(m["amount_fen"] or 0 for m in month["members"] if m["paid"])
+        # October's dues and November's (collected for the November statistics report: demo/november.py).
+        total = 0
+        for period in (plan.PERIOD, plan.NOVEMBER):
+            month = ok(
+                await api.membership.get(f"/v1/organizations/{school.id}/dues?period={period}", headers=api.admin)
+            )
+            total += sum(m["amount_fen"] or 0 for m in month["members"] if m["paid"])
+        return total
 
     want = dict(zip([s.id for s in schools], await asyncio.gather(*(expected(s) for s in schools))))
 
@@ -94,7 +98,9 @@ async def dues(api: Api, schools: list[School]) -> None:
         got = await until("every union's dues in its books", posted, timeout=180, every=1)
     except SystemExit:
         got = dict(zip(want, [b.get("4101", 0) for b in await asyncio.gather(*(books(api, s) for s in want))]))
-    print(f"\ndues for {plan.PERIOD} ({plan.DUES_RATE_PER_MILLE / 10}% of each member's base salary)")
+    print(
+        f"\ndues for {plan.PERIOD} and {plan.NOVEMBER} ({plan.DUES_RATE_PER_MILLE / 10}% of each member's base salary)"
+    )
     print(f"{'school union':<24}{'dues collected':>16}{'in the ledger':>16}")
     for school_id in ORIGINAL:
         print(f"{school_id:<24}{yuan(want[school_id]):>16}{yuan(got[school_id]):>16}")

@@ -100,7 +100,7 @@ async def show_statistics(api: Api) -> None:
             sums[row["code"]] = sums.get(row["code"], 0) + (row["value"] or 0)
     totals = {r["code"]: r["value"] for r in rollup["rows"]}
     differ = [c for c in totals if totals[c] != sums.get(c, 0)]
-    for code in ("members", "members_women", "staff", "grants_fen", "activities_held", "income_dues_fen"):
+    for code in ("members", "members_women", "staff", "grants", "grants_fen", "activities_held", "income_dues_fen"):
         if code in totals:
             print(f"  {code:<24}{totals[code]:>14}")
     rate = rollup["membership_rate_per_mille"]

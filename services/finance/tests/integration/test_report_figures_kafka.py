@@ -61,6 +61,9 @@ async def test_a_request_on_the_membership_topic_is_answered_with_the_finance_fi
     await book(school, dt.date(2026, 4, 1), "5101", BANK, 800_00)
     await book(school, dt.date(2026, 4, 2), "5102", BANK, 150_00)
     await book(school, dt.date(2026, 4, 3), "5103", BANK, 90_00)
+    await book(school, dt.date(2026, 4, 4), "5104", BANK, 120_00)  # training the union's activists (业务)
+    await book(school, dt.date(2026, 4, 5), "5201", BANK, 60_00)
+    await book(school, dt.date(2026, 4, 6), "5202", BANK, 30_00)
     mistaken = await book(school, LAST, "5102", BANK, 40_00)
     reverse = contract.Reverse(posting_id=mistaken["posting_ids"][0], effective_date=LAST, reason="记错")
     assert (await apply_instruction(finance, federation, school, reverse))["outcome"] == "posted"
@@ -78,8 +81,10 @@ async def test_a_request_on_the_membership_topic_is_answered_with_the_finance_fi
         "income_other_fen": 50_00,
         "spending_staff_activities_fen": 150_00,
         "spending_welfare_fen": 800_00,
-        "spending_business_fen": 0,
-        "spending_other_fen": 90_00,
+        "spending_business_fen": 120_00,
+        "spending_capital_fen": 90_00,
+        "spending_allocations_fen": 60_00,
+        "spending_other_fen": 30_00,
     }
 
     # The same request delivered again is applied once; a new request of the report is answered anew.

@@ -2,6 +2,7 @@
 
 import asyncio
 import io
+import json
 
 import httpx
 import pytest
@@ -255,3 +256,35 @@ async def test_the_preview_counts_what_a_collection_then_takes_and_arrears_downl
         "Union",
         "Member",
     )
+
+
+async def test_dues_handed_over_earlier_are_collected_on_their_day_never_a_later_or_earlier_one(county, infra):
+    """``collected_on``: dues handed over on paper on 30 September and entered later are collected on
+    that business day (finance books them in September, so the month's statistics report sees them);
+    a day after today, or before the month collected, is refused and collects nothing."""
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    await enrol(api, school, officer, "陈老师", base_salary_fen=430_000, joined_on="2026-08-01")
+    policy = await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=admin)
+    assert policy.status_code == 200, policy.text
+    url = f"/v1/organizations/{school}/dues-collections"
+    for day, code in (("2099-01-01", "dues_collected_on_future"), ("2026-08-31", "dues_collected_before_period")):
+        refused = await api.post(url, json={"period": "2026-09", "collected_on": day}, headers=officer)
+        assert (refused.status_code, refused.json()["code"]) == (422, code), refused.text
+    collected = await api.post(url, json={"period": "2026-09", "collected_on": "2026-09-30"}, headers=officer)
+    assert (collected.status_code, collected.json()["collected"]) == (200, 1), collected.text
+
+    async def dues_event():
+        records = await read_topic(
+            infra.kafka_bootstrap,
+            topics.MEMBERSHIP,
+            lambda r: (
+                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1" and r.key == school.encode()
+            ),
+        )
+        return records or None
+
+    [record] = await eventually(dues_event)
+    payload = json.loads(record.value)
+    data = payload.get("data", payload)
+    assert data["period"] == "2026-09" and data["collected_at"].startswith("2026-09-30T04:00:00")  # noon in Shanghai

@@ -5,6 +5,7 @@ figures with notes, submit / return / accept, the lock (also in the database), a
 version 2, the status board, the roll-up equal to the sum of the accepted reports with a figure's
 trace, and both as .xlsx; scope and roles; bad input refused with a stable code."""
 
+import datetime as dt
 import io
 import json
 import uuid
@@ -18,6 +19,7 @@ from tests.kafka_tools import envelope_for, producer, read_topic, send_envelope
 from tests.pytest_infra import bearer, eventually, unique
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, founding
+from unionfed_shared import business_time
 from unionfed_shared.auth import Role, platform_admin
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.reporting import (
@@ -294,3 +296,50 @@ async def test_schools_report_the_county_reviews_and_the_rollup_is_the_sum(count
     ).json()
     assert {r["code"]: r["value"] for r in rollup["rows"]}["members"] == 5
     assert [r["version"] for r in rollup["accepted_reports"]] == [1, 1]
+
+
+async def test_members_are_counted_as_they_stood_on_the_periods_last_day(county):
+    """A report opened after its month counts the roster of the month's last day: who joined, left,
+    retired or moved since is counted as they were then (the dated history), and the month in
+    progress counts them as they are."""
+    _runtime, api, admin, fed, (s0, s1) = county
+    today = business_time.today(business_time.zone("Asia/Shanghai"))
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    this_month = today.strftime("%Y-%m")
+
+    async def enrol(name: str, gender: str, joined_on: str) -> str:
+        answer = await api.post(
+            f"/v1/organizations/{s0}/members",
+            json={"display_name": name, "gender": gender, "joined_on": joined_on},
+            headers=admin,
+        )
+        assert answer.status_code == 201, answer.text
+        return answer.json()["id"]
+
+    leaves, retires, moves = [await enrol(f"老会员{n}", "female", "2019-09-01") for n in range(3)]
+    await enrol("新会员", "male", today.isoformat())  # joined this month: not last month's
+    for member, path, body in (
+        (leaves, "status", {"status": "left", "effective_on": today.isoformat()}),
+        (retires, "status", {"status": "retired", "effective_on": today.isoformat()}),
+        (moves, "transfer", {"to_organization_id": s1, "effective_on": today.isoformat()}),
+    ):
+        answer = await api.post(f"/v1/members/{member}/{path}", json=body, headers=admin)
+        assert answer.status_code in (200, 201), answer.text
+
+    async def figures(school: str, period: str) -> dict:
+        opened = await api.post(
+            f"/v1/organizations/{school}/statistics-reports",
+            json={"kind": "monthly", "period": period},
+            headers=officer(school, fed),
+        )
+        assert opened.status_code == 201, opened.text
+        return {r["code"]: r["value"] for r in opened.json()["rows"]}
+
+    before = await figures(s0, last_month)
+    # The three old members were all in s0 and working on last month's last day; the new one was not yet.
+    assert (before["members"], before["members_retired"], before["members_women"]) == (3 + 3, 0, 2 + 3)
+    assert before["staff"] == 4 and before["members_joined"] == 0
+    assert (await figures(s1, last_month))["members"] == 2
+    now = await figures(s0, this_month)
+    assert (now["members"], now["members_retired"], now["members_joined"]) == (3 + 1 + 1, 1, 1)
+    assert (await figures(s1, this_month))["members"] == 2 + 1

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Sequence
 
 from unionfed_membership.domain.statistics_reports import ReportForm, ReportKind, StatisticsReport
+from unionfed_shared.contracts.reporting import owned_by
 
 
 class FakeReportForms:
@@ -58,10 +59,13 @@ class FakeStatistics:
 
     async def membership_figures(
         self, covers: Sequence[str], first: dt.date, last: dt.date, time_zone: str
-    ) -> dict[str, int]:
+    ) -> dict[str, int | None]:
+        """Every membership code, 0 unless set, but ``staff``: None unless an organization covered has
+        one (as the adapter answers for unions that registered no staff count)."""
         self.asked.append((list(covers), first, last))
-        total: dict[str, int] = {}
+        total: dict[str, int | None] = dict.fromkeys(owned_by("membership"), 0)
+        total["staff"] = None
         for org in covers:
             for code, value in self.by_organization.get(org, {}).items():
-                total[code] = total.get(code, 0) + value
+                total[code] = (total.get(code) or 0) + value
         return total

@@ -67,8 +67,17 @@ INDICATORS: dict[str, Indicator] = _indicators(
     Indicator("activities_held", "events", "count", "开展活动次数", "Activities held"),
     Indicator("activity_participants", "events", "count", "活动参与人次", "Activity participants"),
     # welfare
+    # Every grant paid in the period (the kinds below add up to it), then each kind with its amount.
     Indicator("grants", "welfare", "count", "慰问帮扶人次", "Grants"),
     Indicator("grants_fen", "welfare", "fen", "慰问帮扶金额", "Grants, amount"),
+    Indicator("grants_visits", "welfare", "count", "五必访及困难帮扶慰问人次", "Grants: must-visits and hardship"),
+    Indicator("grants_visits_fen", "welfare", "fen", "五必访及困难帮扶慰问金额", "Grants: must-visits, amount"),
+    Indicator("grants_greetings", "welfare", "count", "节日慰问人次", "Grants: festival greetings"),
+    Indicator("grants_greetings_fen", "welfare", "fen", "节日慰问金额", "Grants: festival greetings, amount"),
+    Indicator("grants_outside", "welfare", "count", "送温暖（会外帮扶）人次", "Grants: help beyond the members"),
+    Indicator("grants_outside_fen", "welfare", "fen", "送温暖（会外帮扶）金额", "Grants: help beyond, amount"),
+    Indicator("grants_student_aid", "welfare", "count", "金秋助学人次", "Grants: student aid (金秋助学)"),
+    Indicator("grants_student_aid_fen", "welfare", "fen", "金秋助学金额", "Grants: student aid, amount"),
     Indicator("hardship_files_open", "welfare", "count", "在档困难职工数", "Hardship files open"),
     Indicator("rights_cases_closed", "welfare", "count", "结案维权案件数", "Rights cases closed"),
     # finance
@@ -79,6 +88,8 @@ INDICATORS: dict[str, Indicator] = _indicators(
     Indicator("spending_staff_activities_fen", "finance", "fen", "职工活动支出", "Spending: staff activities"),
     Indicator("spending_welfare_fen", "finance", "fen", "维权及帮扶支出", "Spending: rights and welfare"),
     Indicator("spending_business_fen", "finance", "fen", "业务支出", "Spending: union business"),
+    Indicator("spending_capital_fen", "finance", "fen", "资本性支出", "Spending: capital (equipment)"),
+    Indicator("spending_allocations_fen", "finance", "fen", "补助下级支出", "Spending: allocations to unions below"),
     Indicator("spending_other_fen", "finance", "fen", "其他支出", "Spending: other"),
 )
 

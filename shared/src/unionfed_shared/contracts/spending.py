@@ -17,7 +17,8 @@ from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
 from unionfed_shared.errors import field_refusal
 from unionfed_shared.wire_values import Whole
 
-SpendingCategory = Literal["welfare", "activity", "equipment"]
+# business: the union's own work (training, meetings, publicity: 业务支出).
+SpendingCategory = Literal["welfare", "activity", "equipment", "business"]
 
 
 class _HoldRequested(IntegrationEvent):

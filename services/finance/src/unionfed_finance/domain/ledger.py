@@ -50,6 +50,8 @@ STANDARD_CHART: tuple[AccountSpec, ...] = (
     AccountSpec("5101", "Welfare expense", "职工福利支出", AccountType.EXPENSE),
     AccountSpec("5102", "Activity expense", "文体活动支出", AccountType.EXPENSE),
     AccountSpec("5103", "Equipment", "设备购置支出", AccountType.EXPENSE),
+    # 业务支出: the union's own work — training officers and activists, meetings, publicity (0014).
+    AccountSpec("5104", "Union business expense", "业务支出", AccountType.EXPENSE),
     AccountSpec("5201", "Allocations paid", "补助下级支出", AccountType.EXPENSE),
     AccountSpec("5202", "Remittance to the upper union", "上缴上级经费支出", AccountType.EXPENSE),
 )
@@ -78,10 +80,16 @@ REMITTANCES_RECEIVED = "4104"
 WELFARE_EXPENSE = "5101"
 ACTIVITY_EXPENSE = "5102"
 EQUIPMENT_EXPENSE = "5103"
+BUSINESS_EXPENSE = "5104"
 ALLOCATIONS_PAID = "5201"
 REMITTANCE_EXPENSE = "5202"
 
-SPENDING_ACCOUNTS = {"welfare": WELFARE_EXPENSE, "activity": ACTIVITY_EXPENSE, "equipment": EQUIPMENT_EXPENSE}
+SPENDING_ACCOUNTS = {
+    "welfare": WELFARE_EXPENSE,
+    "activity": ACTIVITY_EXPENSE,
+    "equipment": EQUIPMENT_EXPENSE,
+    "business": BUSINESS_EXPENSE,
+}
 
 
 def account_spec(code: str) -> AccountSpec:

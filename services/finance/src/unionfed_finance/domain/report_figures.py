@@ -8,10 +8,13 @@ from collections.abc import Mapping
 
 from unionfed_finance.domain.ledger import (
     ACTIVITY_EXPENSE,
+    ALLOCATIONS_PAID,
     ALLOCATIONS_RECEIVED,
+    BUSINESS_EXPENSE,
     CHART_BY_CODE,
     DUES_INCOME,
     EMPLOYER_FUNDS_INCOME,
+    EQUIPMENT_EXPENSE,
     WELFARE_EXPENSE,
     AccountType,
 )
@@ -24,7 +27,9 @@ CATEGORY_ACCOUNTS: dict[str, tuple[str, ...]] = {
     "income_other_fen": (),
     "spending_staff_activities_fen": (ACTIVITY_EXPENSE,),
     "spending_welfare_fen": (WELFARE_EXPENSE,),
-    "spending_business_fen": (),  # the chart has no 业务支出 account
+    "spending_business_fen": (BUSINESS_EXPENSE,),
+    "spending_capital_fen": (EQUIPMENT_EXPENSE,),
+    "spending_allocations_fen": (ALLOCATIONS_PAID,),
     "spending_other_fen": (),
 }
 _CATEGORY_OF = {code: category for category, codes in CATEGORY_ACCOUNTS.items() for code in codes}

@@ -23,10 +23,18 @@ category whose net is below zero (more reversed than booked) answers 0. Sub-acco
   unions (a federation's 下级上缴) and any income account the chart gains later.
 - ``spending_staff_activities_fen`` (职工活动支出): 5102 activity expense (文体活动).
 - ``spending_welfare_fen`` (维权及帮扶支出): 5101 welfare expense (慰问, 帮扶, 送温暖 …).
-- ``spending_business_fen`` (业务支出): no account of the chart is union business (training,
-  publicity, 业务); until one is opened this is 0, rather than a guess taken from another line.
-- ``spending_other_fen`` (其他支出): every other expense account — 5103 equipment (资本性支出),
-  5201 allocations paid to unions below, 5202 remittance to the upper union.
+- ``spending_business_fen`` (业务支出): 5104 union business expense — training officers and
+  activists, meetings, publicity (an expense of category ``business``). The chart gained 5104 for
+  it (migration 0014_report_figures opened it in every ledger): no other account is union business,
+  and a guess taken from another line would make two figures wrong.
+- ``spending_capital_fen`` (资本性支出): 5103 equipment (a school's musical instruments, a
+  table-tennis table).
+- ``spending_allocations_fen`` (补助下级支出): 5201 allocations paid to unions below.
+- ``spending_other_fen`` (其他支出): every other expense account — 5202 remittance to the upper
+  union (上缴上级) and any expense account the chart gains later.
+
+The spending categories add up to the period's expense postings, each account in exactly one.
+A 行政支出 (administration) line is not in the catalogue: no account of the chart records it.
 
 Assets, liabilities, the fund balances and the mutual-aid fund (1002, 1141, 3101) are no income
 or spending: lending a member money or holding donations moves no figure.

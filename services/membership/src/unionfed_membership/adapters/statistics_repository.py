@@ -14,6 +14,7 @@ from unionfed_membership.adapters.mobile_worker_tables import member_worker_cate
 from unionfed_membership.adapters.record_chains import chain_report
 from unionfed_membership.adapters.statistics_tables import report_forms, statistics_reports
 from unionfed_membership.adapters.tables import member_history, members, organizations
+from unionfed_membership.domain import lifecycle
 from unionfed_membership.domain.statistics_reports import (
     ManualFigure,
     ManualIndicator,
@@ -187,21 +188,41 @@ class StatisticsQueries:
 
     async def membership_figures(
         self, covers: Sequence[str], first: dt.date, last: dt.date, time_zone: str
-    ) -> dict[str, int]:
-        """Members as the roster stands (active and retired), women, retired, migrant workers and
-        new-form workers (each member's category in force at the period's end), joined in the period
-        (joins and rejoins), staff (the unions' registered staff counts), grassroots unions founded in
-        the period (created on a business day of it) and collective contracts signed in it (by the
-        enterprises whose union it is, or, without a union, registered by it)."""
+    ) -> dict[str, int | None]:
+        """Members as they stood on the period's last day (``last``, a business day of the federation):
+        active and retired, women, retired, migrant workers and new-form workers (each member's
+        category in force that day), read from the dated history (:func:`lifecycle.standing_on`), so a
+        member who joined, left or moved after the period is counted as they were in it; joined in the
+        period (joins and rejoins); staff (the unions' registered staff counts — None when none of
+        them registered one: the platform does not know it, the union types it in); grassroots unions
+        founded in the period (created on a business day of it) and collective contracts signed in it
+        (by the enterprises whose union it is, or, without a union, registered by it)."""
         covers = list(covers)
-        counted = and_(members.c.organization_id.in_(covers), members.c.status.in_(("active", "retired")))
+        history = member_history
+        touched = select(history.c.member_id).where(history.c.organization_id.in_(covers))
+        standing = (
+            select(history.c.member_id, history.c.organization_id, history.c.change)
+            .where(
+                history.c.member_id.in_(touched),
+                history.c.effective_on <= last,
+                history.c.change.in_(tuple(lifecycle.STANDING_AFTER)),
+            )
+            .ext(distinct_on(history.c.member_id))
+            .order_by(history.c.member_id, history.c.effective_on.desc(), history.c.id.desc())
+            .subquery()
+        )
+        in_union = tuple(c for c, status in lifecycle.STANDING_AFTER.items() if status is not None)
+        retired_change = tuple(c for c, status in lifecycle.STANDING_AFTER.items() if status == "retired")
+        counted = and_(standing.c.organization_id.in_(covers), standing.c.change.in_(in_union))
         row = (
             await self._session.execute(
                 select(
                     func.count(),
                     func.count().filter(members.c.gender == "female"),
-                    func.count().filter(members.c.status == "retired"),
-                ).where(counted)
+                    func.count().filter(standing.c.change.in_(retired_change)),
+                )
+                .select_from(standing.join(members, members.c.id == standing.c.member_id))
+                .where(counted)
             )
         ).one()
         latest = (
@@ -225,7 +246,7 @@ class StatisticsQueries:
                     func.count().filter(latest.c.migrant_worker.is_(True)),
                     func.count().filter(latest.c.new_form.is_not(None)),
                 )
-                .select_from(latest.join(members, members.c.id == latest.c.member_id))
+                .select_from(latest.join(standing, standing.c.member_id == latest.c.member_id))
                 .where(counted)
             )
         ).one()
@@ -240,11 +261,9 @@ class StatisticsQueries:
         ).scalar_one()
         staff = (
             await self._session.execute(
-                select(func.coalesce(func.sum(staff_counts.c.staff_count), 0)).where(
-                    staff_counts.c.organization_id.in_(covers)
-                )
+                select(func.sum(staff_counts.c.staff_count)).where(staff_counts.c.organization_id.in_(covers))
             )
-        ).scalar_one()
+        ).scalar_one()  # NULL: no count registered, which is not 0 staff
         founded_on = cast(func.timezone(time_zone, organizations.c.created_at), Date)
         founded = (
             await self._session.execute(
@@ -277,7 +296,7 @@ class StatisticsQueries:
             "members_migrant": categories[0],
             "members_new_form": categories[1],
             "members_joined": joined,
-            "staff": int(staff),
+            "staff": None if staff is None else int(staff),
             "unions_founded": founded,
             "contracts_signed": contracts,
         }

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
+from unionfed_membership.domain import rates
 from unionfed_membership.domain.enterprises import REGISTER_READERS, TWENTY_PLUS, Enterprise
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.errors import Conflict, Invalid
@@ -225,7 +226,7 @@ class Rate:
 
     @property
     def per_mille(self) -> int | None:
-        return None if self.of == 0 else (self.signed * 1000 + self.of // 2) // self.of
+        return rates.per_mille(self.signed, self.of)
 
 
 @dataclass(frozen=True)

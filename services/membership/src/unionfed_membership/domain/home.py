@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
+from unionfed_membership.domain import rates
 from unionfed_shared.errors import Conflict, Invalid
 
 # 合格职工之家, 先进职工之家, 模范职工之家 (lowest first)
@@ -492,7 +493,7 @@ class Certified:
 
     @property
     def per_mille(self) -> int | None:
-        return None if self.unions == 0 else (self.certified * 1000 + self.unions // 2) // self.unions
+        return rates.per_mille(self.certified, self.unions)
 
 
 def certified(unions: Iterable[str], awards: Mapping[str, Assessment]) -> Certified:

@@ -171,3 +171,32 @@ def _change(member: Member, change: Change, to: str | None, effective_on: dt.dat
         recorded_at=now,
         recorded_by=by,
     )
+
+
+# What each history entry leaves the member as, where it is recorded: in the union (active or
+# retired) or out of it. An employer change (employer_changed) changes no membership: it is skipped.
+STANDING_AFTER: dict[str, MemberStatus | None] = {
+    "joined": "active",
+    "rejoined": "active",
+    "transferred_in": "active",
+    "retired": "retired",
+    "transferred_out": None,
+    "left": None,
+    "deceased": None,
+}
+
+
+def standing_on(history: list[HistoryEntry], day: dt.date) -> tuple[str, MemberStatus] | None:
+    """Where a member stood at the end of ``day`` and how — (organization, active | retired) — or None
+    when not a member that day (not joined yet, left, died, or transferred out with nowhere in).
+
+    Read from the dated history alone: the last membership change effective on or before ``day``,
+    in the order recorded (a transfer writes its out before its in, on the same date). A statistics
+    report counts its members as they stood on the period's last day with this rule (the adapter
+    computes the same in SQL)."""
+    effective = [e for e in history if e.change in STANDING_AFTER and e.effective_on <= day]
+    if not effective:
+        return None
+    last = max(enumerate(effective), key=lambda pair: (pair[1].effective_on, pair[0]))[1]
+    status = STANDING_AFTER[last.change]
+    return None if status is None else (last.organization_id, status)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
+from unionfed_membership.domain import rates
 from unionfed_membership.domain.enterprises import Enterprise
 from unionfed_membership.domain.model import Member
 from unionfed_shared.errors import Conflict, Invalid
@@ -241,7 +242,7 @@ class Share:
 
     @property
     def per_mille(self) -> int | None:
-        return None if self.of == 0 else (self.part * 1000 + self.of // 2) // self.of
+        return rates.per_mille(self.part, self.of)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,14 @@ workflow and the roll-up of an upper union. Rules only, no I/O.
   depth: each report holds only its own union's figures (and its groups'), never a lower union's,
   so a sum over the subtree counts everything once. A county whose sub-federation reviewed its
   schools sees those schools in its roll-up through the sub-federation's acceptance.
+- Membership's member counts are the roster as it stood on the period's last day (read from the
+  members' dated history), never as it stands when the report is opened.
+- A figure the platform cannot know for this union — ``staff`` when the union registered no staff
+  count — is not a silent 0: the union types it in with a note, as a manual figure, before it submits.
 - 入会率 is never summed or averaged: it is recomputed from summed figures, working members
-  (``members`` − ``members_retired``) per thousand ``staff``, rounded half up.
+  (``members`` − ``members_retired``) per thousand ``staff``, rounded half up by the one rule of every
+  rate (:mod:`unionfed_membership.domain.rates`); never from an unknown staff count (then it is None,
+  and the staff row's note says why).
 """
 
 import datetime as dt
@@ -28,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
+from unionfed_membership.domain import rates
 from unionfed_shared.contracts.reporting import INDICATORS, Source, Unit, owned_by
 from unionfed_shared.errors import Conflict, Invalid
 
@@ -41,6 +48,9 @@ REPORTING_KINDS = ("federation", "grassroots_union")
 SECTIONS: tuple[Source, ...] = ("welfare", "events", "finance")
 DEFAULT_DEADLINE_DAYS: dict[ReportKind, int] = {"monthly": 10, "annual": 60}
 MAX_FIGURE = 10**15
+# What a staff row says when nobody knows the staff count (no registered count, nothing typed in).
+STAFF_UNKNOWN_ZH = "平台未登记本工会职工人数，须由本工会填报并注明来源；未填报前不计算入会率"
+STAFF_UNKNOWN_EN = "no staff count is registered for this union: it types one in with a note; 入会率 waits for it"
 MANUAL_CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 MONTH = re.compile(r"^(19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2])$")
 YEAR = re.compile(r"^(19|2[0-9])[0-9]{2}$")
@@ -217,7 +227,7 @@ class StatisticsReport:
         federation_id: str,
         form: ReportForm,
         period: str,
-        own_figures: Mapping[str, int],
+        own_figures: Mapping[str, int | None],
         today: dt.date,
         by: str,
         *,
@@ -260,8 +270,19 @@ class StatisticsReport:
         return sorted(self.form.sections - self.sections)
 
     @property
+    def unknown(self) -> list[str]:
+        """The form's membership figures the platform could not compute for this union (``staff``
+        without a registered staff count): the union types them in, like a manual figure."""
+        return [c for c in self.form.indicators if INDICATORS[c].source == "membership" and c not in self.figures]
+
+    @property
     def manual_missing(self) -> list[str]:
-        return [m.code for m in self.form.manual if m.code not in self.manual]
+        typed = [m.code for m in self.form.manual] + self.unknown
+        return [c for c in typed if c not in self.manual]
+
+    def _typed_name(self, code: str) -> str:
+        manual = self.form.manual_indicator(code)
+        return manual.zh if manual else INDICATORS[code].zh
 
     @property
     def board_state(self) -> BoardState:
@@ -289,7 +310,7 @@ class StatisticsReport:
         manual = dict(self.manual)
         for code, entry in entries.items():
             pointer = f"#/figures/{code}"
-            if self.form.manual_indicator(code) is None:
+            if self.form.manual_indicator(code) is None and code not in self.unknown:
                 raise Invalid(
                     "manual_indicator_unknown",
                     zh=f"“{code}”不是本报表的自填指标（平台已知的数据由平台计算，不能手填）",
@@ -314,7 +335,7 @@ class StatisticsReport:
             manual[code] = ManualFigure(entry.value, note[:500])
         return replace(self, manual=manual)
 
-    def refreshed(self, request_id: uuid.UUID, own_figures: Mapping[str, int]) -> "StatisticsReport":
+    def refreshed(self, request_id: uuid.UUID, own_figures: Mapping[str, int | None]) -> "StatisticsReport":
         """Computed again (the data behind it was put right): membership's figures anew, the sections asked again."""
         if not self.editable:
             raise _locked(self)
@@ -326,7 +347,7 @@ class StatisticsReport:
         if self.sections_missing or self.manual_missing:
             missing_zh = "、".join(
                 [{"welfare": "福利", "events": "活动", "finance": "财务"}[s] + "数据" for s in self.sections_missing]
-                + [self.form.manual_indicator(c).zh for c in self.manual_missing]  # type: ignore[union-attr]
+                + [self._typed_name(c) for c in self.manual_missing]
             )
             raise Conflict(
                 "statistics_report_incomplete",
@@ -357,7 +378,7 @@ class StatisticsReport:
         self._reviewable()
         return replace(self, state="accepted", reviewed_by=by, reviewed_at=at)
 
-    def correction(self, own_figures: Mapping[str, int], by: str) -> "StatisticsReport":
+    def correction(self, own_figures: Mapping[str, int | None], by: str) -> "StatisticsReport":
         """Version n+1 of an accepted report, on the same form, computed anew; the accepted one is kept
         (and counts in roll-ups until its correction is accepted). The caller checks it is the latest."""
         if self.state != "accepted":
@@ -392,7 +413,14 @@ class StatisticsReport:
         rows = []
         for code in self.form.indicators:
             i = INDICATORS[code]
-            rows.append(Row(code, i.zh, i.en, i.unit, self.figures.get(code), i.source))
+            if code in self.figures:
+                rows.append(Row(code, i.zh, i.en, i.unit, self.figures[code], i.source))
+            elif INDICATORS[code].source == "membership":  # unknown to the platform: typed in by the union
+                typed = self.manual.get(code)
+                note = typed.note if typed else f"{STAFF_UNKNOWN_ZH} / {STAFF_UNKNOWN_EN}"
+                rows.append(Row(code, i.zh, i.en, i.unit, typed.value if typed else None, "manual", note))
+            else:
+                rows.append(Row(code, i.zh, i.en, i.unit, None, i.source))
         for m in self.form.manual:
             typed = self.manual.get(m.code)
             rows.append(
@@ -402,20 +430,25 @@ class StatisticsReport:
 
     @property
     def membership_rate_per_mille(self) -> int | None:
-        return membership_rate_per_mille(self.figures)
+        values = {c: v for c in ("members", "members_retired", "staff") if (v := self.value(c)) is not None}
+        return membership_rate_per_mille(values)
 
 
-def _membership(form: ReportForm, own: Mapping[str, int]) -> dict[str, int]:
-    return {c: int(own.get(c, 0)) for c in form.indicators if INDICATORS[c].source == "membership"}
+def _membership(form: ReportForm, own: Mapping[str, int | None]) -> dict[str, int]:
+    """The form's membership figures; one the platform does not know (None or absent) is left out,
+    for the union to type in."""
+    return {
+        c: int(v) for c in form.indicators if INDICATORS[c].source == "membership" and (v := own.get(c)) is not None
+    }
 
 
 def membership_rate_per_mille(figures: Mapping[str, int]) -> int | None:
-    """入会率: working members (members − retired) per thousand staff, rounded half up; None without staff."""
-    staff = figures.get("staff") or 0
-    if staff <= 0 or "members" not in figures:
+    """入会率: working members (members − retired) per thousand staff, rounded half up (the one
+    rounding rule, :func:`rates.per_mille`); None when the staff count is unknown (absent) or 0."""
+    if "members" not in figures or "staff" not in figures:
         return None
     working = max(0, figures["members"] - figures.get("members_retired", 0))
-    return (working * 1000 + staff // 2) // staff
+    return rates.per_mille(working, figures["staff"])
 
 
 @dataclass(frozen=True)
@@ -435,6 +468,8 @@ class Rollup:
     own: StatisticsReport | None
     accepted: tuple[StatisticsReport, ...]  # the latest accepted version of each union below
     rows: tuple[Row, ...]
+    # The counted reports whose staff count nobody knows (not registered, not typed in yet).
+    staff_unknown: tuple[str, ...] = ()
 
     @property
     def totals(self) -> dict[str, int]:
@@ -442,7 +477,11 @@ class Rollup:
 
     @property
     def membership_rate_per_mille(self) -> int | None:
-        return membership_rate_per_mille(self.totals)
+        """Recomputed from the summed figures; None while a counted report's staff count is unknown
+        (a sum missing someone's staff would overstate the rate)."""
+        if self.staff_unknown:
+            return None
+        return membership_rate_per_mille({r.code: r.value or 0 for r in self.rows if r.value is not None})
 
     def trace(self, code: str) -> list[Contribution]:
         """The reports a figure came from, with their values: the own report first, then the unions below."""
@@ -483,15 +522,24 @@ def rollup(
     for r in counted:
         for m in r.form.manual:
             manual.setdefault(m.code, m)
+    staff_unknown = tuple(
+        r.organization_id for r in counted if "staff" in r.form.indicators and r.value("staff") is None
+    )
     rows = []
     for code in standard:
         i = INDICATORS[code]
         total = sum(v for r in counted if (v := r.value(code)) is not None)
-        rows.append(Row(code, i.zh, i.en, i.unit, total, i.source))
+        note = ""
+        if code == "staff" and staff_unknown:
+            note = (
+                f"职工人数未知（{'、'.join(staff_unknown)} 未登记也未填报），合计不含其职工，不计算入会率 / "
+                f"staff count unknown for {', '.join(staff_unknown)}: not in the total, 入会率 not computed"
+            )
+        rows.append(Row(code, i.zh, i.en, i.unit, total, i.source, note))
     for code, m in manual.items():
         total = sum(v for r in counted if (v := r.value(code)) is not None)
         rows.append(Row(code, m.zh, m.en, m.unit, total, "manual"))
-    return Rollup(organization_id, kind, period, own, tuple(accepted), tuple(rows))
+    return Rollup(organization_id, kind, period, own, tuple(accepted), tuple(rows), staff_unknown)
 
 
 @dataclass(frozen=True)

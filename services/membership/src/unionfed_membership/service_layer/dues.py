@@ -31,7 +31,7 @@ from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.membership import DuesCollectedV1
 from unionfed_shared.errors import Conflict, Invalid, NotFound
-from unionfed_shared.wire_values import Whole
+from unionfed_shared.wire_values import Day, Whole
 
 READERS = (*permissions.OFFICERS, Role.AUDITOR)
 
@@ -53,6 +53,35 @@ class CollectDues(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     period: Period = Field(json_schema_extra={"pattern": PERIOD_PATTERN}, examples=["2026-11"])
+    collected_on: Day | None = Field(
+        default=None,
+        description="The business day the dues were collected (handed over on paper, entered later): "
+        "not after today, not before the month's first day; today when left out. Finance books them on it.",
+        examples=["2026-11-28"],
+    )
+
+
+def collected_moment(zone: ZoneInfo, now: dt.datetime, period: str, collected_on: dt.date | None) -> dt.datetime:
+    """When a collection took place: now, or noon of the business day it names (so finance books the
+    dues on that day). A day after today, or before the month it collects, is refused."""
+    today = business_time.business_date(now, zone)
+    if collected_on is None or collected_on == today:
+        return now
+    if collected_on > today:
+        raise Invalid(
+            "dues_collected_on_future",
+            zh=f"收缴日期 {collected_on} 晚于今天",
+            en=f"collected_on {collected_on} is after today",
+            pointer="#/collected_on",
+        )
+    if collected_on < first_day_of(period):
+        raise Invalid(
+            "dues_collected_before_period",
+            zh=f"收缴日期 {collected_on} 早于 {period} 的第一天：会费不能在该月开始前收取",
+            en=f"collected_on {collected_on} is before {period} begins",
+            pointer="#/collected_on",
+        )
+    return business_time.start_of_day(collected_on, zone) + dt.timedelta(hours=12)
 
 
 def current_period(zone: ZoneInfo, now: dt.datetime | None = None) -> str:
@@ -139,6 +168,7 @@ async def collect_month(
     await require_officer(uow, principal, "record_dues")
     root.check_can_hold_members()
     period = check_period(command.period)
+    now = collected_moment(root.zone, now, period, command.collected_on)
     if period > current_period(root.zone, now):
         raise Invalid(
             "period_not_begun",

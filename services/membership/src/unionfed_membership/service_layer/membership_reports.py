@@ -4,10 +4,11 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from unionfed_membership.domain import rates
 from unionfed_membership.domain.labels import kind_zh
 from unionfed_membership.domain.model import Organization
 from unionfed_membership.service_layer import clock, permissions, scope
@@ -32,11 +33,11 @@ class SetStaffCount(BaseModel):
 def rate_percent(members: int, staff: int | None) -> str | None:
     """members / staff as a percentage with two decimals, rounded half up; None without a staff count.
 
-    A string, never a float: 2/3 is "66.67", and the same on every reader.
+    A string, never a float: 2/3 is "66.67", and the same on every reader. The rounding is the one
+    rule of every rate (:mod:`unionfed_membership.domain.rates`), which the statistics reports'
+    入会率 per mille also use.
     """
-    if not staff:
-        return None
-    return str((Decimal(members) * 100 / Decimal(staff)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return rates.percent_text(members, staff)
 
 
 @dataclass

@@ -8,13 +8,13 @@ What each figure means is written in :mod:`unionfed_welfare.service_layer.report
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_shared import finance_holds
-from unionfed_welfare.adapters.grant_tables import grants, hardship_files, welfare_holds
+from unionfed_welfare.adapters.grant_tables import hardship_files, welfare_holds
+from unionfed_welfare.adapters.outside_help_tables import outside_grants
 from unionfed_welfare.adapters.rights_tables import rights_cases
-from unionfed_welfare.domain.grants import CANCELLED
+from unionfed_welfare.domain import report_figures as rules
 
 
 class ReportFiguresQueries:
@@ -25,18 +25,24 @@ class ReportFiguresQueries:
         self, organization_id: str, covers: Sequence[str], first_day: dt.date, last_day: dt.date
     ) -> dict[str, int]:
         """Every welfare indicator for ``organization_id``'s report on ``covers``."""
-        grant_count, grant_fen = (
-            await self._session.execute(
-                select(func.count(), func.coalesce(func.sum(grants.c.amount_fen), 0))
-                .select_from(grants.join(welfare_holds, welfare_holds.c.hold_id == grants.c.hold_id))
-                .where(
-                    grants.c.organization_id.in_(covers),
-                    grants.c.occasion_on.between(first_day, last_day),
-                    grants.c.status != CANCELLED,
-                    welfare_holds.c.status.not_in(finance_holds.RELEASED),
-                )
+        holds = welfare_holds
+        kind = case(
+            *((holds.c.reference.startswith(prefix), kind) for kind, prefix in rules.KIND_PREFIXES.items()),
+            else_=None,
+        ).label("kind")
+        # A person is one; help to an organization (a village school) reaches its headcount.
+        people = func.coalesce(outside_grants.c.people_reached, 1)
+        paid = await self._session.execute(
+            select(kind, func.coalesce(func.sum(people), 0), func.coalesce(func.sum(holds.c.paid_fen), 0))
+            .select_from(holds.outerjoin(outside_grants, outside_grants.c.hold_id == holds.c.hold_id))
+            .where(
+                holds.c.organization_id.in_(covers),
+                holds.c.status.in_(rules.PAID),
+                holds.c.paid_on.between(first_day, last_day),
             )
-        ).one()
+            .group_by(kind)
+        )
+        grant_figures = rules.figures_of({k: (int(n), int(fen)) for k, n, fen in paid if k is not None})
         files = hardship_files
         files_open = await self._session.scalar(
             select(func.count()).where(
@@ -52,8 +58,7 @@ class ReportFiguresQueries:
             )
         )
         return {
-            "grants": int(grant_count),
-            "grants_fen": int(grant_fen),
+            **grant_figures,
             "hardship_files_open": int(files_open or 0),
             "rights_cases_closed": int(cases_closed or 0),
         }
