@@ -1,4 +1,4 @@
-"""The daily scheduler on real PostgreSQL (membership's database and its 0019_schedules table):
+"""The daily scheduler on real PostgreSQL (membership's database and its 0017_schedules table):
 one run per job and business day across racing instances and restarts, a missed day caught up,
 failures recorded and retried a bounded number of times, and apply-scheduled run by the service."""
 

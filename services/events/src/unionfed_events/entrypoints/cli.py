@@ -35,7 +35,7 @@ def verify_records(organization_ids: tuple[str, ...]) -> None:
 @cli.command("seal-records")
 def seal_records() -> None:
     """Append a ``sealed`` link for each record in a chained state that has none (the rows from before
-    migration 0015_record_chains); run once after upgrading. Safe to run again."""
+    migration 0014_record_chains); run once after upgrading. Safe to run again."""
     from unionfed_events.adapters.record_chains import RecordChainRepository
 
     async def run():

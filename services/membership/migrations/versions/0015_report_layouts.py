@@ -1,6 +1,6 @@
 """export layouts of statistics reports (报表样式): per federation, kind and key, versioned
 
-Revision ID: 0016_report_layouts
+Revision ID: 0015_report_layouts
 Revises: 0013_home_certification
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0016_report_layouts"
-down_revision: str | tuple[str, ...] | None = "0013_home_certification"
+revision: str = "0015_report_layouts"
+down_revision: str | tuple[str, ...] | None = "0014_record_chains"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

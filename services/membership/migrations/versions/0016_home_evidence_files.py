@@ -1,6 +1,6 @@
 """home evidence files: files attached to 职工之家 evidence entries (attachment_blobs, attachments)
 
-Revision ID: 0017_home_evidence_files
+Revision ID: 0016_home_evidence_files
 Revises: 0013_home_certification
 
 The attachment kit's two tables in membership's database: the bytes kept once per SHA-256
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_home_evidence_files"
-down_revision: str | tuple[str, ...] | None = "0013_home_certification"
+revision: str = "0016_home_evidence_files"
+down_revision: str | tuple[str, ...] | None = "0015_report_layouts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
