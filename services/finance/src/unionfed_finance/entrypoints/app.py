@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
+from unionfed_finance.adapters.metrics import money_outcome_counts
 from unionfed_finance.entrypoints import (
     audit_findings_http,
     audit_http,
@@ -20,6 +21,7 @@ from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -52,7 +54,9 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             disclosure_rollup_http.router,
             tables.directory.router("finance"),
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("finance"),
+        metrics=[money_outcome_counts],
     )

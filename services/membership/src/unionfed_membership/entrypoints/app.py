@@ -21,6 +21,7 @@ from unionfed_membership.settings import MembershipSettings
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -52,6 +53,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             home_http.router,
             statistics_http.router,
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("membership"),
