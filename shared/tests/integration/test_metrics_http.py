@@ -116,3 +116,10 @@ async def test_the_scrape_shows_requests_outcomes_lag_outbox_dead_letters_postin
         assert value(found, "unionfed_check_last_run_timestamp_seconds", check="reconcile", subject="") >= started
         assert len([s for s in found["unionfed_check_ok"] if s[0]["check"] == "reconcile"]) > 2
         assert value(found, "unionfed_metrics_probe_errors_total") is None  # every read succeeded
+
+        # A ledger's chain verified here: the verdict names the ledger.
+        chain = await api.get(f"/v1/organizations/{school}/ledger/chain", headers=auditor)
+        assert chain.status_code == 200 and chain.json()["intact"], chain.text
+        found = samples((await api.get("/metrics")).text)
+        assert value(found, "unionfed_check_ok", check="ledger_chain", subject=school) == 1
+        assert value(found, "unionfed_check_last_run_timestamp_seconds", check="ledger_chain", subject=school) >= started
