@@ -122,4 +122,6 @@ async def test_the_scrape_shows_requests_outcomes_lag_outbox_dead_letters_postin
         assert chain.status_code == 200 and chain.json()["intact"], chain.text
         found = samples((await api.get("/metrics")).text)
         assert value(found, "unionfed_check_ok", check="ledger_chain", subject=school) == 1
-        assert value(found, "unionfed_check_last_run_timestamp_seconds", check="ledger_chain", subject=school) >= started
+        assert (
+            value(found, "unionfed_check_last_run_timestamp_seconds", check="ledger_chain", subject=school) >= started
+        )
