@@ -56,7 +56,8 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     # The document names every problem each operation can answer (once here, not per route).
     openapi_problems.install(app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    # Scrapes and probes every few seconds would only bury the requests worth tracing.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,/metrics$")
     return app
 
 
