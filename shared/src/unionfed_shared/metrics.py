@@ -67,13 +67,21 @@ async def outbox_backlog(session: AsyncSession) -> list[Metric]:
     return [rows, age]
 
 
-async def dead_letters(session: AsyncSession) -> list[Metric]:
-    family = GaugeMetricFamily(
-        "unionfed_dead_letters", "Dead letters in the dead_letters table, by status", labels=["consumer", "status"]
-    )
-    for row in await session.execute(_DEAD_LETTERS):
-        family.add_metric([row.consumer, row.status], row.n)
-    return [family]
+def dead_letters_of(service: str) -> Probe:
+    """Dead letters by consumer and status; the service's own pending and replayed are there at 0 too."""
+
+    async def dead_letters(session: AsyncSession) -> list[Metric]:
+        counts = {(service, "pending"): 0, (service, "replayed"): 0}
+        for row in await session.execute(_DEAD_LETTERS):
+            counts[(row.consumer, row.status)] = row.n
+        family = GaugeMetricFamily(
+            "unionfed_dead_letters", "Dead letters in the dead_letters table, by status", labels=["consumer", "status"]
+        )
+        for (consumer, status), n in sorted(counts.items()):
+            family.add_metric([consumer, status], n)
+        return [family]
+
+    return dead_letters
 
 
 class _Scraped(Collector):
@@ -102,7 +110,7 @@ class ServiceMetrics:
         self.service = service
         self.registry = CollectorRegistry(auto_describe=True)
         self._session_factory = session_factory
-        self._probes: tuple[Probe, ...] = (outbox_backlog, dead_letters, *probes)
+        self._probes: tuple[Probe, ...] = (outbox_backlog, dead_letters_of(service), *probes)
         self._lag = lag
         self._consumer_group = consumer_group
         self._scraped = _Scraped()

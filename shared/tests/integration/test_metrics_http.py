@@ -93,6 +93,7 @@ async def test_the_scrape_shows_requests_outcomes_lag_outbox_dead_letters_postin
         # The outbox emptied; the dead letter waits; what the journal came to.
         assert value(found, "unionfed_outbox_oldest_unpublished_age_seconds") == 0
         assert value(found, "unionfed_dead_letters", consumer="finance", status="pending") == 1
+        assert value(found, "unionfed_dead_letters", consumer="finance", status="replayed") == 0
         assert value(found, "unionfed_finance_money_instructions_total", operation="post", outcome="posted") == 1
         assert value(found, "unionfed_finance_refusals_total", operation="post") == 0
 
