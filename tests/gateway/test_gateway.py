@@ -119,3 +119,12 @@ def test_an_outside_respondents_evaluation_form_needs_no_sign_in_and_is_rate_lim
     assert answer.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     statuses = [httpx.get(url).status_code for _ in range(15)]
     assert 429 in statuses and set(statuses) <= {200, 429}
+
+
+@pytest.mark.parametrize("service", ["membership", "welfare", "events", "finance"])
+@pytest.mark.parametrize("path", ["metrics", "metrics/", "metrics?name[]=x", "/metrics", "%6Detrics", "v1/../metrics"])
+def test_a_services_metrics_are_not_served_through_the_gateway(gateway, service, path):
+    """Prometheus scrapes each service's own port; the gateway never forwards /metrics, however spelled."""
+    answer = httpx.get(httpx.URL(f"{gateway}/api/{service}/{path}"))
+    assert answer.status_code == 404
+    assert "path" not in answer.text  # the stand-in service (which answers everything) was not asked

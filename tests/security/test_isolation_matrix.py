@@ -41,7 +41,9 @@ DETAIL_ROLES = {Role.WELFARE_OFFICER, Role.UNION_OFFICER, Role.AUDITOR}
 CASE_DETAIL_ROLES = {Role.WELFARE_OFFICER, Role.FEDERATION_ADMIN, Role.AUDITOR}
 HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 CONCURRENCY = 4
-OPERATIONS = {"/healthz", "/readyz", "/asyncapi.json"}  # unauthenticated by design, no tenant data
+# Unauthenticated by design, no tenant data. /metrics is scraped on the service's own port, never
+# through the gateway (it answers /api/<service>/metrics with 404: tests/gateway).
+OPERATIONS = {"/healthz", "/readyz", "/asyncapi.json", "/metrics"}
 
 
 def _walk(routes, prefix: str = ""):

@@ -12,6 +12,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
 
 from starlette.requests import Request
 
@@ -36,10 +37,15 @@ def request_id_of(scope) -> str:
 
 
 class AccessLogMiddleware:
-    """ASGI middleware: ``x-request-id`` on every answer and one ``unionfed.access`` line per request."""
+    """ASGI middleware: ``x-request-id`` on every answer and one ``unionfed.access`` line per request.
 
-    def __init__(self, app):
+    ``observe(method, route template, status, seconds)`` is told of every answer too (the
+    service's /metrics counts them by the same route template as the line).
+    """
+
+    def __init__(self, app, observe: Callable[[str, str | None, int | None, float], None] | None = None):
         self.app = app
+        self.observe = observe
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -70,8 +76,11 @@ class AccessLogMiddleware:
             body = failed.body
             await send({"type": "http.response.body", "body": body})
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            elapsed = time.perf_counter() - started
+            duration_ms = round(elapsed * 1000, 1)
             route = _route(scope)
+            if self.observe is not None:
+                self.observe(scope["method"], route, status, elapsed)
             access_log.info(
                 "%s %s %s %.1f ms",
                 scope["method"],

@@ -33,7 +33,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     # Every POST/PUT/PATCH/DELETE, refused ones included, leaves a row in audit_log.
     app.add_middleware(AuditMiddleware, runtime=runtime)
     # Outside the audit (which stores the same request id), inside the trace span (ids on its line).
-    app.add_middleware(AccessLogMiddleware)
+    app.add_middleware(AccessLogMiddleware, observe=runtime.metrics.observe_request)
 
     install_problem_handlers(app)
 
@@ -56,7 +56,8 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     # The document names every problem each operation can answer (once here, not per route).
     openapi_problems.install(app)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    # Scrapes and probes every few seconds would only bury the requests worth tracing.
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,/metrics$")
     return app
 
 

@@ -21,9 +21,17 @@ from unionfed_shared.db import make_engine, make_session_factory
 from unionfed_shared.messaging.asyncapi import asyncapi_document
 from unionfed_shared.messaging.consumer import EventConsumer, Handler, Prefetch
 from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
-from unionfed_shared.messaging.kafka import make_broker, outbox_sender, raw_publisher, subscribe
+from unionfed_shared.messaging.kafka import (
+    committed_offsets,
+    end_offsets,
+    make_broker,
+    outbox_sender,
+    raw_publisher,
+    subscribe,
+)
 from unionfed_shared.messaging.outbox_relay import OutboxRelay
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.metrics import Probe, ServiceMetrics, consumer_lag
 from unionfed_shared.observability import configure_logging, configure_tracing
 from unionfed_shared.schedules import DailyJob, DailyScheduler
 from unionfed_shared.settings import ServiceSettings
@@ -61,6 +69,8 @@ class ServiceDefinition(Generic[U, S]):
     # Where attachments' bytes are kept (unionfed_shared.attachments.object_store.blob_storage): called
     # once when the runtime is assembled; None: the service keeps no files.
     blob_storage: "Callable[[], BlobStorage] | None" = None
+    # The service's own series on /metrics, read from its database when scraped (unionfed_shared.metrics).
+    metrics: Sequence[Probe] = ()
 
 
 class Runtime(Generic[U, S]):
@@ -74,6 +84,13 @@ class Runtime(Generic[U, S]):
         self.broker = make_broker(self.settings.kafka_bootstrap_servers, f"unionfed-{definition.name}")
         # The HS256 secret, or the OIDC issuer's JWKS when one is configured.
         self.tokens = TokenService.from_settings(self.settings)
+        self.metrics = ServiceMetrics(
+            definition.name,
+            self.session_factory,
+            probes=definition.metrics,
+            lag=self._consumer_lag if definition.handlers else None,
+            consumer_group=self.settings.consumer_group,
+        )
         self.consumer = EventConsumer(
             definition.name,
             self.uow,
@@ -83,6 +100,7 @@ class Runtime(Generic[U, S]):
             max_attempts=self.settings.consumer_max_attempts,
             retry_backoff_s=self.settings.consumer_retry_backoff_s,
             prefetch=definition.prefetch,
+            metrics=self.metrics,
         )
         self.consumer.register_all(definition.handlers)
         if self.consumer.topics:
@@ -131,6 +149,14 @@ class Runtime(Generic[U, S]):
             consumer_group=self.settings.consumer_group,
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
         )
+
+    async def _consumer_lag(self) -> dict[tuple[str, int], int]:
+        """How far the service's consumer group is behind on each partition of its topics."""
+        servers, topics = self.settings.kafka_bootstrap_servers, self.consumer.topics
+        end, committed = await asyncio.gather(
+            end_offsets(servers, topics), committed_offsets(servers, self.settings.consumer_group)
+        )
+        return consumer_lag(end, committed)
 
     def uow(self) -> U:
         return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")

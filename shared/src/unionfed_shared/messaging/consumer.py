@@ -11,6 +11,7 @@ import asyncio
 import enum
 import logging
 import re
+import time
 import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from unionfed_shared.failpoints import failpoint
 from unionfed_shared.messaging import inbox
 from unionfed_shared.messaging.errors import is_transient
 from unionfed_shared.messaging.unit_of_work import UnitOfWork
+from unionfed_shared.metrics import ServiceMetrics
 from unionfed_shared.observability import extract_trace_context, tracer
 
 log = logging.getLogger(__name__)
@@ -106,6 +108,7 @@ class EventConsumer:
         retry_backoff_s: float = 0.2,
         max_outage_backoff_s: float = 5.0,
         prefetch: Prefetch | None = None,
+        metrics: ServiceMetrics | None = None,
     ):
         self.name = name
         self._uow_factory = uow_factory
@@ -117,6 +120,7 @@ class EventConsumer:
         self._retry_backoff_s = retry_backoff_s
         self._max_outage_backoff_s = max_outage_backoff_s
         self._prefetch = prefetch
+        self._metrics = metrics
         self._tracer = tracer(f"unionfed.consumer.{name}")
 
     def register(self, event_cls: type[IntegrationEvent], handler: Handler) -> None:
@@ -134,6 +138,7 @@ class EventConsumer:
         """Give the message its one outcome, in a transaction of its own. Raises only on cancellation."""
         prepared = await self._prepare(message, to_dlq_topic)
         outcome = prepared if isinstance(prepared, Outcome) else await self._apply_with_retries(prepared, to_dlq_topic)
+        self._count(message.topic, outcome)
         log.debug("%s/%d@%d %s for %s", message.topic, message.partition, message.offset, outcome.value, self.name)
         return outcome
 
@@ -145,12 +150,22 @@ class EventConsumer:
         it are applied again as a batch, it gets its own retries (and dead letter), and the batch
         goes on after it. Raises only on cancellation.
         """
+        started = time.perf_counter()
         ready: list[_Ready] = []
         for message in messages:
             prepared = await self._prepare(message, to_dlq_topic=True)
             if isinstance(prepared, _Ready):
                 ready.append(prepared)
+            else:
+                self._count(message.topic, prepared)
         await self._apply_in_batches(ready)
+        if self._metrics is not None:
+            self._metrics.batch(self.name, len(messages), time.perf_counter() - started)
+
+    def _count(self, topic: str, outcome: Outcome, count: int = 1) -> None:
+        """An outcome is counted once it is durable (committed, or dead-lettered)."""
+        if self._metrics is not None:
+            self._metrics.consumed(self.name, topic, outcome.value, count)
 
     async def _prepare(self, message: IncomingMessage, to_dlq_topic: bool) -> "_Ready | Outcome":
         """The parsed event and its handler, or the outcome of a message that has nothing to apply."""
@@ -253,7 +268,7 @@ class EventConsumer:
                 return
             if failed is _UNATTRIBUTED:
                 if len(batch) == 1:
-                    await self._apply_with_retries(batch[0], to_dlq_topic=True)
+                    self._count(batch[0].message.topic, await self._apply_with_retries(batch[0], to_dlq_topic=True))
                     return
                 # The commit itself failed: halve the batch until the message behind it is alone.
                 middle = len(batch) // 2
@@ -262,7 +277,7 @@ class EventConsumer:
                 continue
             assert isinstance(failed, int)
             await self._apply_in_batches(batch[:failed])
-            await self._apply_with_retries(batch[failed], to_dlq_topic=True)
+            self._count(batch[failed].message.topic, await self._apply_with_retries(batch[failed], to_dlq_topic=True))
             batch = batch[failed + 1 :]
 
     async def _try_batch(self, batch: "list[_Ready]") -> "int | object | None":
@@ -288,6 +303,10 @@ class EventConsumer:
                     failpoint("consumer.before_db_commit", hits=len(batch))
                     await uow.commit()
                 failpoint("consumer.after_db_commit", hits=len(batch))
+                for ready, claim in zip(batch, claims, strict=True):
+                    self._count(
+                        ready.message.topic, Outcome.PROCESSED if claim is inbox.Claim.NEW else Outcome.DUPLICATE
+                    )
                 return None
             except asyncio.CancelledError:
                 raise

@@ -22,6 +22,7 @@ from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -64,6 +65,7 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
                 tag="events",
             ),
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("events"),

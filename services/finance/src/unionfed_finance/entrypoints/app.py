@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from unionfed_finance.adapters import tables
+from unionfed_finance.adapters.metrics import money_outcome_counts
 from unionfed_finance.entrypoints import (
     audit_findings_http,
     audit_http,
@@ -22,6 +23,7 @@ from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -56,10 +58,12 @@ def definition() -> ServiceDefinition[FinanceUnitOfWork, FinanceSettings]:
             disclosure_rollup_http.router,
             tables.directory.router("finance"),
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         # The jobs it runs once per business day itself (entrypoints/schedules.py), recorded here.
         daily_jobs=schedules.daily_jobs,
         schedule_runs=tables.schedule_runs,
         emits=published_by("finance"),
+        metrics=[money_outcome_counts],
     )

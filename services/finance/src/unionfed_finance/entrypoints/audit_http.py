@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from unionfed_finance.adapters import report_queries as queries
 from unionfed_finance.adapters.chain import ChainReport, verify_chain
+from unionfed_finance.adapters.metrics import record_chain, record_reconcile
 from unionfed_finance.adapters.reconciliation import ReconcileReport, reconcile
 from unionfed_finance.adapters.signed_head import (
     ChainBroken,
@@ -142,6 +143,7 @@ async def ledger_chain(
         await db.read_snapshot(session)
         await _auditor_in_scope(session, principal, organization_id)
         report = await verify_chain(session, organization_id)
+    record_chain(runtime.metrics, report)
     return _chain_verification(report, language_of(request))
 
 
@@ -432,4 +434,5 @@ async def reconcile_books(request: Request, principal: CurrentPrincipal, runtime
     async with runtime.session_factory() as session:
         report = await reconcile(session)
         findings = await _findings_in_scope(session, principal, report)
+    record_reconcile(runtime.metrics, report)
     return _reconcile_result(report, findings, language_of(request))

@@ -27,6 +27,7 @@ from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -69,6 +70,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
             record_chains_http.router,
             report_layouts_http.router,
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         # The jobs it runs once per business day itself (entrypoints/schedules.py), recorded here.

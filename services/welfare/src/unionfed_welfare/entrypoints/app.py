@@ -8,8 +8,10 @@ from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
+from unionfed_shared.metrics_http import metrics_router
 from unionfed_shared.runtime import ServiceDefinition
 from unionfed_welfare.adapters import tables
+from unionfed_welfare.adapters.metrics import greetings_in_flight
 from unionfed_welfare.domain import campaigns as campaign_rules
 from unionfed_welfare.domain import grants as grant_rules
 from unionfed_welfare.domain import greetings as greeting_rules
@@ -86,7 +88,9 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
                 tag="welfare",
             ),
             dead_letters_router(),
+            metrics_router(),
         ],
         migrations_dir=MIGRATIONS_DIR,
         emits=published_by("welfare"),
+        metrics=[greetings_in_flight],
     )
