@@ -2182,9 +2182,19 @@ export interface components {
             term_start: string;
             /**
              * Verified
-             * @description The ledger still reaches the signed head from entry 1
+             * @description The ledger still reaches the signed head from entry 1, and the voucher chain its signed head with every voucher up to it intact
              */
             verified: boolean;
+            /**
+             * Voucher Hash
+             * @description Its hash: the voucher chain's head signed
+             */
+            voucher_hash: string | null;
+            /**
+             * Voucher Sequence
+             * @description The voucher chain's last link when the term was signed off (0: no voucher yet); null on a sign-off recorded before the voucher head was
+             */
+            voucher_sequence: number | null;
         };
         /** SignOffTerm */
         SignOffTerm: {

@@ -196,3 +196,37 @@ async def test_a_format_1_head_still_verifies_as_what_it_signed(books: Books):
     await _attach(books, first)
     checked = await _verify(books, head)
     assert (checked["verdict"], checked["valid"]) == ("unchanged", True), checked
+
+
+async def test_a_term_sign_off_records_the_voucher_head_and_names_a_voucher_replaced_below_it(books: Books):
+    first, second, _third = await _entry_ids(books)
+    voucher = await _attach(books, first)
+    auditor = books.as_(Role.AUDITOR)
+    signed = await books.client.post(
+        f"/v1/organizations/{books.school}/audit-signoffs",
+        headers=auditor,
+        json={"term": "2026-H2", "opinion": "收支真实"},
+    )
+    assert signed.status_code == 201, signed.text
+    body = signed.json()
+    assert (body["voucher_sequence"], body["verified"]) == (1, True)
+    await _attach(books, second, "后来的发票.pdf")  # after the sign-off: not what was signed
+    assert (await books.client.get(f"/v1/audit-signoffs/{body['id']}", headers=auditor)).json()["verified"] is True
+    async with books.finance.engine.connect() as conn:
+        record = (await conn.execute(select(audit_records).where(audit_records.c.id == body["id"]))).one()
+    assert (record.voucher_sequence, record.voucher_hash) == (1, body["voucher_hash"])
+    assert record_hash(record) == record.hash  # hashed with the voucher head (version 2)
+
+    forged_sha = hashlib.sha256(FORGED).hexdigest()
+    await books.tamper(
+        "INSERT INTO attachment_blobs (sha256, size_bytes, content, stored_at) VALUES (:s, :n, :c, now())",
+        s=forged_sha,
+        n=len(FORGED),
+        c=FORGED,
+    )
+    await books.tamper("UPDATE attachments SET sha256 = :s WHERE id = :i", s=forged_sha, i=voucher["id"])
+    await _rechain_vouchers(books)
+    assert await _chain_intact(books)
+    after = (await books.client.get(f"/v1/audit-signoffs/{body['id']}", headers=auditor)).json()
+    assert after["verified"] is False
+    assert f"voucher link 1 ({NAME!r}, attachment {voucher['id']}) now has hash" in after["problem"]
