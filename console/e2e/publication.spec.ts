@@ -38,7 +38,8 @@ test("校务公开: the school's officer records a published statement, checked 
 
   await pickDay(form.locator('input[data-testid="publication-published-on"]'), today);
   await form.getByTestId("publication-channel").click();
-  await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: "教（职）代会" }).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="教（职）代会"]').click();
+  await expect(form.getByTestId("publication-channel")).toContainText("教（职）代会");
   await form.getByTestId("publication-note").fill(`e2e 校务公开 ${run}`);
   await form.getByTestId("publication-submit").click();
   await expect(form).toHaveCount(0);
