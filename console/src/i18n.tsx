@@ -1800,6 +1800,20 @@ const zh = {
     refused: "您的角色无权查看以下台账，未包含在压缩包中：{parts}",
     services: { events: "活动、职代会和督查", welfare: "慰问", finance: "凭证", membership: "职工之家" } as Record<string, string>,
   },
+  // 校务公开 publications: the union records a statement it published to its staff (finance desk, disclosure tab).
+  publication: {
+    record: "登记公开",
+    title: "登记校务公开（经费收支）",
+    period: "公开期间",
+    publishedOn: "公开日期",
+    channel: "公开方式",
+    channels: { notice_board: "公示栏", staff_congress: "教（职）代会", website: "校园网", other: "其他" } as Record<string, string>,
+    note: "备注",
+    submit: "登记",
+    recorded: "已登记：{from} ~ {to} 的收支情况于 {on} 公开",
+    futureDay: "公开日期不能晚于今天",
+    beforePeriodEnd: "公开日期不能早于公开期间的截止日",
+  },
 };
 
 type Strings = typeof zh;
@@ -3590,6 +3604,19 @@ const en: Strings = {
     noFiles: "no files in that year",
     refused: "Your role may not read these parts, left out of the zip: {parts}",
     services: { events: "activities, staff congress and spot checks", welfare: "grants", finance: "vouchers", membership: "workers' home" } as Record<string, string>,
+  },
+  publication: {
+    record: "Record publication",
+    title: "Record a statement published to the staff",
+    period: "Period",
+    publishedOn: "Published on",
+    channel: "Where",
+    channels: { notice_board: "Notice board", staff_congress: "Staff congress", website: "Website", other: "Other" } as Record<string, string>,
+    note: "Note",
+    submit: "Record",
+    recorded: "Recorded: the statement {from} ~ {to} published on {on}",
+    futureDay: "The day of publication cannot be after today",
+    beforePeriodEnd: "The day of publication cannot be before the period's last day",
   },
 };
 

@@ -83,3 +83,23 @@ def test_what_the_issue_found_is_now_documented():
     assert "hospitalised" in welfare["RecordGrant"]["properties"]["visit_type"]["enum"]
     # Bounds on money survive into the schema (minimum/exclusiveMinimum, not pydantic's raw ge/gt).
     assert welfare["VisitPolicy"]["properties"]["yearly_cap_fen"]["exclusiveMinimum"] == 0
+
+
+def test_returning_a_home_assessment_or_a_statistics_report_takes_one_reason_body():
+    document = document_of("membership")
+    bodies = {
+        path: document["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+        for path in (
+            "/v1/home-assessments/{assessment_id}/return",
+            "/v1/statistics-reports/{report_id}/return",
+        )
+    }
+    assert set(map(str, bodies.values())) == {str({"$ref": "#/components/schemas/ReturnWithReason"})}
+    reason = document["components"]["schemas"]["ReturnWithReason"]
+    assert reason["required"] == ["reason"]
+    assert reason["properties"]["reason"] | {"title": None} == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 2000,
+        "title": None,
+    }

@@ -1585,7 +1585,7 @@ export interface components {
             valid: boolean;
             /**
              * Verdict
-             * @description `unchanged`: the signature holds and nothing up to the signed entry changed; `changed`: entries up to it were altered since; `untrusted`: the signature does not hold
+             * @description `unchanged`: the signature holds and nothing up to the signed entry changed; `changed`: entries (format 2: vouchers, audit records) up to it were altered since; `untrusted`: the signature does not hold
              * @enum {string}
              */
             verdict: "unchanged" | "changed" | "untrusted";
@@ -2182,9 +2182,19 @@ export interface components {
             term_start: string;
             /**
              * Verified
-             * @description The ledger still reaches the signed head from entry 1
+             * @description The ledger still reaches the signed head from entry 1, and the voucher chain its signed head with every voucher up to it intact
              */
             verified: boolean;
+            /**
+             * Voucher Hash
+             * @description Its hash: the voucher chain's head signed
+             */
+            voucher_hash: string | null;
+            /**
+             * Voucher Sequence
+             * @description The voucher chain's last link when the term was signed off (0: no voucher yet); null on a sign-off recorded before the voucher head was
+             */
+            voucher_sequence: number | null;
         };
         /** SignOffTerm */
         SignOffTerm: {
@@ -2200,12 +2210,27 @@ export interface components {
         /**
          * SignedHead
          * @description A ledger head signed off by an auditor, as `unionfed finance export-head` writes it.
+         *
+         *     Format 2 (`head_format`: 2) also signs the heads of the voucher chain and of the audit records;
+         *     a head without `head_format` (format 1) signs the ledger's entries alone.
          */
         SignedHead: {
+            /** Audit Hash */
+            audit_hash?: string | null;
+            /**
+             * Audit Sequence
+             * @description The audit records' last record (0: none yet)
+             */
+            audit_sequence?: number | null;
             /** Chain Scheme */
             chain_scheme: number;
             /** Hash */
             hash: string;
+            /**
+             * Head Format
+             * @description 2; absent in a format 1 head
+             */
+            head_format?: 2 | null;
             /**
              * Key Id
              * @description SHA-256 (hex) of the DER public key that checks the signature
@@ -2220,6 +2245,13 @@ export interface components {
             signed_off_at: string;
             /** Signed Off By */
             signed_off_by: string;
+            /** Voucher Hash */
+            voucher_hash?: string | null;
+            /**
+             * Voucher Sequence
+             * @description The voucher chain's last link (0: no voucher yet)
+             */
+            voucher_sequence?: number | null;
         };
         /** SourceEventRef */
         SourceEventRef: {

@@ -4442,13 +4442,12 @@ export interface components {
              */
             retired_on: string;
         };
-        /** ReturnHomeAssessment */
-        ReturnHomeAssessment: {
-            /** Reason */
-            reason: string;
-        };
-        /** ReturnStatisticsReport */
-        ReturnStatisticsReport: {
+        /**
+         * ReturnWithReason
+         * @description Give a submission back to the union that submitted it, saying why: a 职工之家 self-assessment
+         *     (``POST /home-assessments/{id}/return``) or a statistics report (``POST /statistics-reports/{id}/return``).
+         */
+        ReturnWithReason: {
             /** Reason */
             reason: string;
         };
@@ -7138,7 +7137,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReturnHomeAssessment"];
+                "application/json": components["schemas"]["ReturnWithReason"];
             };
         };
         responses: {
@@ -13605,7 +13604,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ReturnStatisticsReport"];
+                "application/json": components["schemas"]["ReturnWithReason"];
             };
         };
         responses: {

@@ -12,7 +12,7 @@ export type RollupTrace = M["StatisticsTraceOut"];
 export type Contribution = M["StatisticsContributionOut"];
 export type OpenStatisticsReport = M["OpenStatisticsReport"];
 export type FillStatisticsReport = M["FillStatisticsReport"];
-export type ReturnStatisticsReport = M["ReturnStatisticsReport"];
+export type ReturnStatisticsReport = M["ReturnWithReason"];
 export type ReportKind = OpenStatisticsReport["kind"];
 
 /** service_layer/statistics_reports.py: officers fill in and review, auditors read. */

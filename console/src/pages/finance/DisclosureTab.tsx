@@ -6,6 +6,9 @@ import { callText, url } from "../../api/client";
 import { DownloadButton } from "../../components/DownloadButton";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
+import { useSession } from "../../session";
+import { PUBLICATION_RECORDERS } from "../../api/publicationRows";
+import { PublicationForm } from "./PublicationForm";
 
 /**
  * The statement is rendered by the finance service (HTML, CSV or PDF). It is shown in a frame of its own
@@ -17,6 +20,8 @@ export function DisclosureTab({ org }: { org: string }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [term, setTerm] = useState<[Dayjs, Dayjs]>([dayjs().startOf("year"), dayjs()]);
   const [statementLang, setStatementLang] = useState<"zh" | "en">(lang);
+  const { claims } = useSession();
+  const [recording, setRecording] = useState(false);
   const query = {
     from: term[0].format("YYYY-MM-DD"),
     to: term[1].format("YYYY-MM-DD"),
@@ -58,8 +63,14 @@ export function DisclosureTab({ org }: { org: string }) {
           <DownloadButton {...file("pdf")} label={t.downloadPdf} data-testid="download-disclosure-pdf" />
           <DownloadButton {...file("xlsx")} label={t.exportExcel} data-testid="export-disclosure-xlsx" />
           <DownloadButton {...file("csv")} label={t.downloadCsv} />
+          {PUBLICATION_RECORDERS.includes(claims.role) ? (
+            <Button data-testid="record-publication" onClick={() => setRecording(true)}>
+              {t.publication.record}
+            </Button>
+          ) : null}
         </Space>
       </Form>
+      {recording ? <PublicationForm org={org} period={term} onClose={() => setRecording(false)} /> : null}
       {html.error ? (
         <ProblemAlert error={html.error} />
       ) : (

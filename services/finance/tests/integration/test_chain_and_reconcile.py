@@ -294,7 +294,10 @@ async def test_a_signed_off_head_catches_a_rewritten_and_rehashed_chain(build_se
         forged = await verify_against_head(session, {**head, "hash": check.document["hash"][::-1]}, key)
     assert not check.ok
     assert "entry 5 now has hash" in check.problem and "rewritten after sign-off" in check.problem
-    assert str(check).startswith(f"Entries up to entry 5 of {school} (signed off by 民主理财小组 on ")
+    assert str(check).startswith(
+        f"Entries, vouchers or audit records up to entry 5, voucher link 0 and audit record 0 of {school} "
+        "(signed off by 民主理财小组 on "
+    )
     assert "signature does not match" in forged.problem
 
 
@@ -413,7 +416,7 @@ async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_se
     assert code == 0, output
     assert "chain intact, 5 entries" in output
     assert f"Nothing recorded up to entry 5 of {school} (signed off by Wang Fang on " in output
-    assert "has changed since it was signed." in output
+    assert "has changed since it was signed, nor any voucher up to link 0 or audit record up to 0." in output
     # An auditor trusts their own copy of the public key, not the service's configuration.
     code, output = await run_cli(
         infra, database, "verify-chain", "--org", school, "--against", str(head_file), "--trusted-key", str(public_file)
@@ -434,7 +437,8 @@ async def test_the_cli_exports_a_head_and_verifies_the_chain_against_it(build_se
     assert code == 1, output
     assert "chain BROKEN at sequence 4: hash mismatch" in output
     assert f"entry {fourth} (sequence 4): posting_lines.debit_fen of line 1 differs from what was chained" in output
-    assert f"Entries up to entry 5 of {school} (signed off by Wang Fang on " in output and "HAVE CHANGED" in output
+    assert f"up to entry 5, voucher link 0 and audit record 0 of {school} (signed off by Wang Fang on " in output
+    assert "HAVE CHANGED" in output
     code, output = await run_cli(
         infra, database, "export-head", "--org", school, "--auditor", "Wang Fang", head_signing_key_file=key_file
     )

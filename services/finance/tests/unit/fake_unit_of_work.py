@@ -25,6 +25,8 @@ class FakeAudit:
         self.ledgers: dict[str, str] = {}  # ledger -> federation
         self.heads: dict[str, tuple[int, str]] = {}  # ledger -> (sequence, hash) of its chain now
         self.signed_heads_changed: set[str] = set()  # ledgers rewritten below a head since
+        self.voucher_heads: dict[str, tuple[int, str]] = {}  # ledger → its voucher chain's head
+        self.signed_vouchers_changed: set[str] = set()  # ledgers whose vouchers changed below a signed head
         self.broken: dict[str, str] = {}  # ledger -> why its chain does not verify
         self.postings: dict[uuid.UUID, tuple[str, dt.date]] = {}
 
@@ -65,6 +67,14 @@ class FakeAudit:
         if ledger_id in self.signed_heads_changed:
             return f"entry {sequence} now has hash 0bad, not the signed {head_hash}"
         return None
+
+    async def voucher_head(self, ledger_id: str) -> tuple[int, str]:
+        return self.voucher_heads.get(ledger_id, (0, GENESIS_HASH))
+
+    async def voucher_head_problems(self, ledger_id: str, sequence: int, head_hash: str) -> list[str]:
+        if ledger_id in self.signed_vouchers_changed:
+            return [f"voucher link {sequence} now has hash 0bad, not the signed {head_hash}"]
+        return []
 
 
 class FakeFinanceUnitOfWork:

@@ -41,6 +41,7 @@ def _uow() -> FakeFinanceUnitOfWork:
     uow.audit.ledgers.update({"county": "county", "school1": "county", "school2": "county"})
     uow.audit.postings[ENTRY] = ("school1", dt.date(2026, 3, 5))
     uow.audit.heads["school1"] = (12, "ab" * 32)
+    uow.audit.voucher_heads["school1"] = (4, "cd" * 32)
     return uow
 
 
@@ -236,6 +237,39 @@ def test_a_records_hash_covers_every_column():
         assert rules.record_hash(changed) != record.hash, name
 
 
+def test_a_sign_offs_voucher_head_is_hashed_as_version_2_and_older_records_stay_version_1():
+    values = dict(
+        id=uuid.uuid4(),
+        ledger_id="school1",
+        federation_id="county",
+        sequence=3,
+        kind="term_signed_off",
+        actor="a",
+        actor_role="auditor",
+        recorded_at=dt.datetime(2026, 7, 1, tzinfo=dt.UTC),
+        previous_hash="cd" * 32,
+        term="2026-H1",
+        text="x",
+        head_sequence=12,
+        head_hash="ab" * 32,
+    )
+    older = rules.chained(rules.AuditRecord(**values))
+    assert rules.record_document(older)["v"] == 1 and "voucher_hash" not in rules.record_document(older)["record"]
+    signed = rules.chained(rules.AuditRecord(**values, voucher_sequence=2, voucher_hash="ef" * 32))
+    document = rules.record_document(signed)
+    assert document["v"] == 2 and (document["record"]["voucher_sequence"], document["record"]["voucher_hash"]) == (
+        2,
+        "ef" * 32,
+    )
+    first = rules.chained(dataclasses.replace(signed, sequence=1, previous_hash=rules.GENESIS_HASH))
+    assert rules.verify_records("school1", [first]).ok
+    for name, value in (("voucher_sequence", 3), ("voucher_hash", "00" * 32)):
+        assert rules.record_hash(dataclasses.replace(signed, **{name: value})) != signed.hash, name
+    # Dropping the voucher head (back to version 1) or adding one to an older record changes the hash.
+    assert rules.record_hash(dataclasses.replace(signed, voucher_sequence=None, voucher_hash=None)) != signed.hash
+    assert rules.record_hash(dataclasses.replace(older, voucher_sequence=0, voucher_hash="ef" * 32)) != older.hash
+
+
 @pytest.mark.parametrize(
     ("term", "start", "end"),
     [
@@ -269,7 +303,12 @@ async def test_a_sign_off_records_the_head_lists_open_findings_and_shows_a_chang
     )
     signed = view.sign_off
     assert (signed.head_sequence, signed.head_hash, signed.term_end) == (12, "ab" * 32, dt.date(2026, 6, 30))
+    assert (signed.voucher_sequence, signed.voucher_hash) == (4, "cd" * 32)
     assert [f.id for f in view.open_findings] == [pending.id] and view.verified
+    uow.audit.signed_vouchers_changed.add("school1")
+    [replaced] = await audit_findings.sign_offs(uow, WELFARE, "school1")
+    assert not replaced.verified and "voucher link 4 now has hash 0bad" in (replaced.problem or "")
+    uow.audit.signed_vouchers_changed.clear()
     uow.audit.signed_heads_changed.add("school1")
     [later] = await audit_findings.sign_offs(uow, WELFARE, "school1")
     assert not later.verified and "not the signed" in (later.problem or "")

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from unionfed_finance.adapters.chain import Break, ChainReport
 from unionfed_finance.adapters.signed_head import (
     HEAD_FIELDS,
+    HEAD_FIELDS_V2,
     HeadCheck,
     SigningKeyMissing,
     key_id,
@@ -254,6 +255,50 @@ def test_any_altered_field_breaks_the_signature(field, value):
     assert "signature does not match" in signature_problem(document, TRUSTED)
 
 
+def head_v2(**overrides) -> dict:
+    return head(vouchers=(3, "cd" * 32), audit=(7, "ef" * 32), **overrides)
+
+
+def test_a_format_2_head_signs_the_voucher_and_audit_record_heads_too():
+    document = head_v2()
+    assert set(document) == {*HEAD_FIELDS_V2, "signature"}
+    assert {k: document[k] for k in HEAD_FIELDS_V2 if k not in HEAD_FIELDS} == {
+        "head_format": 2,
+        "voucher_sequence": 3,
+        "voucher_hash": "cd" * 32,
+        "audit_sequence": 7,
+        "audit_hash": "ef" * 32,
+    }
+    assert signature_problem(json.loads(json.dumps(document)), TRUSTED) is None
+    assert signed_payload(document) == rfc8785.dumps({k: document[k] for k in HEAD_FIELDS_V2})
+    # A format 1 head (exported before, or printed on a statement) still verifies as what it signed.
+    assert "head_format" not in head() and signature_problem(head(), TRUSTED) is None
+    with pytest.raises(ValueError, match="both"):
+        head(vouchers=(3, "cd" * 32))
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("voucher_sequence", 2), ("voucher_hash", "00" * 32), ("audit_sequence", 6), ("audit_hash", "00" * 32)],
+)
+def test_any_altered_chain_head_breaks_a_format_2_signature(field, value):
+    assert "signature does not match" in signature_problem({**head_v2(), field: value}, TRUSTED)
+
+
+def test_a_format_2_head_cannot_pass_as_format_1_or_claim_an_unknown_format():
+    document = head_v2()
+    downgraded = {k: v for k, v in document.items() if k in (*HEAD_FIELDS, "signature")}
+    assert "signature does not match" in signature_problem(downgraded, TRUSTED)
+    assert "unsigned fields" in signature_problem({**head(), "voucher_hash": "cd" * 32}, TRUSTED)
+    assert "format 3" in signature_problem({**document, "head_format": 3}, TRUSTED)
+    partial = dict(document)
+    del partial["audit_hash"]
+    assert signature_problem(partial, TRUSTED) == "the head document lacks audit_hash"
+    assert signature_problem({**document, "voucher_sequence": "3"}, TRUSTED) == (
+        "the head document's voucher_sequence is not a whole number"
+    )
+
+
 def test_a_key_that_is_not_trusted_does_not_verify_and_a_retired_one_still_does():
     other = Ed25519PrivateKey.generate()
     foreign = head(private_key=other)
@@ -310,7 +355,8 @@ def test_signing_needs_an_aware_time_and_a_printable_auditor():
         head(signed_off_by="Wang\nFang")
 
 
-def test_an_auditor_verifies_a_head_with_jq_and_openssl_alone(tmp_path):
+@pytest.mark.parametrize("head", [head, head_v2], ids=["format 1", "format 2"])
+def test_an_auditor_verifies_a_head_with_jq_and_openssl_alone(tmp_path, head):
     """The README's recipe, run: no unionfed code and no secret, only the public key PEM."""
     for tool in ("openssl", "jq", "base64", "sha256sum"):
         assert shutil.which(tool), f"{tool} is needed for the auditor's recipe"

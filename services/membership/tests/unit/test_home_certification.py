@@ -322,9 +322,9 @@ async def test_the_union_assesses_the_upper_level_reviews_and_others_see_nothing
     with pytest.raises(Forbidden):
         await home.get(uow, WELFARE_NO1, aid)
     with pytest.raises(Forbidden):
-        await home.return_to_union(uow, AUDITOR, aid, commands.ReturnHomeAssessment(reason="x"))
+        await home.return_to_union(uow, AUDITOR, aid, commands.ReturnWithReason(reason="x"))
 
-    returned = await home.return_to_union(uow, ADMIN, aid, commands.ReturnHomeAssessment(reason=" 佐证材料不全 "))
+    returned = await home.return_to_union(uow, ADMIN, aid, commands.ReturnWithReason(reason=" 佐证材料不全 "))
     assert (returned.assessment.status, returned.assessment.return_reason) == ("returned", "佐证材料不全")
     await home.add_evidence(uow, NO1, aid, commands.AddHomeEvidence(item_code="4.2", title="运动会照片"))
     await home.submit(uow, NO1, aid)
@@ -350,7 +350,7 @@ async def test_the_union_assesses_the_upper_level_reviews_and_others_see_nothing
     a = awarded.assessment
     assert (a.status, a.reviewed_total, a.level, a.renew_by) == ("reviewed", 85, "advanced", dt.date(2029, 12, 5))
     with pytest.raises(Conflict) as refused:
-        await home.return_to_union(uow, ADMIN, aid, commands.ReturnHomeAssessment(reason="x"))
+        await home.return_to_union(uow, ADMIN, aid, commands.ReturnWithReason(reason="x"))
     assert refused.value.code == "assessment_not_submitted"
 
 

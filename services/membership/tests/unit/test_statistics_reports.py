@@ -240,9 +240,15 @@ async def test_the_level_above_returns_with_a_reason_or_accepts_and_accepted_is_
     with pytest.raises(Conflict):
         await reports.refresh(uow, officer("school-a"), report.id)  # under review
     returned = await reports.return_report(
-        uow, officer("county"), report.id, commands.ReturnStatisticsReport(reason="女会员人数有误")
+        uow, officer("county"), report.id, commands.ReturnWithReason(reason="女会员人数有误")
     )
     assert (returned.state, returned.return_reason, returned.board_state) == ("returned", "女会员人数有误", "returned")
+    await reports.submit(uow, officer("school-a"), report.id)
+    # The reason body is the one a home assessment is returned with (up to 2000 characters), kept whole.
+    long = await reports.return_report(
+        uow, officer("county"), report.id, commands.ReturnWithReason(reason="有误" * 1000)
+    )
+    assert long.return_reason == "有误" * 1000
     await reports.submit(uow, officer("school-a"), report.id)
     done = await reports.accept(uow, ADMIN, report.id)
     assert done.state == "accepted"

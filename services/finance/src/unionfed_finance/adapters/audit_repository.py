@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.chain import verify_chain
-from unionfed_finance.adapters.signed_head import head_problem
+from unionfed_finance.adapters.signed_head import head_problem, voucher_head, voucher_head_problems
 from unionfed_finance.adapters.tables import audit_records, ledgers, postings
 from unionfed_finance.domain.audit_findings import AuditRecord, ChainCheck, verify_records
 from unionfed_finance.domain.ledger import GENESIS_HASH
@@ -103,3 +103,11 @@ class AuditRepository:
     async def head_problem(self, ledger_id: str, sequence: int, head_hash: str) -> str | None:
         """None when the ledger still reaches ``head_hash`` at ``sequence`` from entry 1."""
         return await head_problem(self._session, ledger_id, sequence, head_hash)
+
+    async def voucher_head(self, ledger_id: str) -> tuple[int, str]:
+        """The voucher chain's head (sequence, hash); :meth:`verified_head` has verified every voucher."""
+        return await voucher_head(self._session, ledger_id)
+
+    async def voucher_head_problems(self, ledger_id: str, sequence: int, head_hash: str) -> list[str]:
+        """Empty when the voucher chain still reaches ``head_hash`` at ``sequence``, each voucher up to it intact."""
+        return await voucher_head_problems(self._session, ledger_id, sequence, head_hash)

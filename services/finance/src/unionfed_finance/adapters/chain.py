@@ -43,6 +43,7 @@ class Break(enum.StrEnum):
     HEAD = "ledger head mismatch"
     ACCOUNTS = "accounts disagree with the chain"
     VOUCHERS = "voucher mismatch"
+    AUDIT_RECORDS = "audit records mismatch"  # only when a head is exported: verify-chain walks the entries
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class ChainReport:
             where = "accounts"
         if self.problem is Break.VOUCHERS:
             where = "vouchers"
+        if self.problem is Break.AUDIT_RECORDS:
+            where = "audit records"
         return f"ledger {self.organization_id}: chain BROKEN at {where}: {self.problem}: {self.detail}"
 
 

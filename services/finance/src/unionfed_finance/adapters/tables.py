@@ -264,6 +264,9 @@ audit_records = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("previous_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
+    # A term's sign-off: the voucher chain's head next to the ledger's (NULL on older sign-offs).
+    Column("voucher_sequence", BigInteger),
+    Column("voucher_hash", Text),
     UniqueConstraint("ledger_id", "sequence", name="uq_audit_records_sequence"),
     CheckConstraint(
         "kind IN ('finding_recorded', 'finding_answered', 'finding_closed', 'finding_reopened', 'term_signed_off')",

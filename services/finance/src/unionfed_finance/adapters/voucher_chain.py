@@ -81,6 +81,12 @@ class VoucherRepository:
 class VoucherFindings:
     checked: int
     findings: tuple[str, ...]
+    # The voucher link each finding is about, in the same order (None: the head row, or a voucher never chained).
+    links: tuple[int | None, ...] = ()
+
+    def up_to(self, sequence: int) -> tuple[str, ...]:
+        """The findings about links 1 … ``sequence`` (what a head signed at that link covers)."""
+        return tuple(f for f, at in zip(self.findings, self.links) if at is not None and at <= sequence)
 
 
 def _named(attachment: dict | None, link) -> str:
@@ -101,6 +107,7 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
     """
     findings: list[str] = []
     store = storage_of(session).bind(session, attachment_blobs)
+    links_of: list[int | None] = []
     expected, prior, checked, chained_ids = 1, GENESIS_HASH, 0, set()
     after = 0
     while True:
@@ -127,6 +134,7 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
         }
         for link in links:
             chained_ids.add(link.attachment_id)
+            before = len(findings)
             attachment = rows.get(link.attachment_id)
             name = _named(attachment, link)
             if link.sequence != expected:
@@ -160,6 +168,7 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
                             f"{name}: the stored file ({where}) hashes to {actual}, not its "
                             f"sha256 {attachment['sha256']}: the file was replaced"
                         )
+            links_of += [link.sequence] * (len(findings) - before)
             expected, prior, checked = link.sequence + 1, link.hash, checked + 1
         after = links[-1].sequence
     head = (
@@ -186,7 +195,8 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
             f"voucher {row.file_name!r} (attachment {row.id}) of entry {row.record_id} was never chained "
             f"(an attachments row written around the service)"
         )
-    return VoucherFindings(checked, tuple(findings))
+    links_of += [None] * (len(findings) - len(links_of))
+    return VoucherFindings(checked, tuple(findings), tuple(links_of))
 
 
 async def carry_over(live_database_url: str, target_database_url: str) -> int:

@@ -7,6 +7,13 @@ each record's hash covers every column and the hash before it (the same canonica
 ledger's chain, :mod:`unionfed_finance.domain.chain`), so a reader who sees a finding, its answer
 or a sign-off can check that nothing of it was rewritten.
 
+A term's sign-off records the heads the committee signed: the ledger's entries (``head_sequence``,
+``head_hash``), the voucher chain's (``voucher_sequence``, ``voucher_hash``) and, being itself the
+next record of the audit chain, the audit records' (its ``previous_hash``). A record with a
+voucher head is hashed as version 2 of the document (those two columns added); every record
+before them stays version 1, so the chains recorded before still verify. Which version a record
+is hashed with follows from the record, and either way round changes its hash.
+
 States of a finding: ``open`` → ``answered`` (the treasurer's answer) → ``closed`` (the auditor);
 the auditor may re-open an answered or closed finding with a reason, and it is ``open`` again.
 """
@@ -24,6 +31,7 @@ from unionfed_finance.domain.ledger import GENESIS_HASH
 from unionfed_shared.errors import Conflict, Invalid
 
 AUDIT_SCHEME_VERSION = 1
+AUDIT_SCHEME_VOUCHERS = 2  # a sign-off that records the voucher chain's head
 FindingState = Literal["open", "answered", "closed"]
 Severity = Literal["minor", "major", "serious"]
 SubjectKind = Literal["entry", "statement", "report"]
@@ -57,6 +65,7 @@ RECORD_COLUMNS = (
     "recorded_at",
     "previous_hash",
 )
+VOUCHER_HEAD_COLUMNS = ("voucher_sequence", "voucher_hash")
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,9 @@ class AuditRecord:
     head_hash: str | None = None
     # The findings not closed when a term was signed off: their ids, comma-separated (text, as chained).
     open_findings: str | None = None
+    # The voucher chain's head when a term was signed off (None on sign-offs before it was recorded).
+    voucher_sequence: int | None = None
+    voucher_hash: str | None = None
 
 
 def record_document(record) -> dict:
@@ -95,6 +107,12 @@ def record_document(record) -> dict:
     def get(name: str):
         return record[name] if isinstance(record, Mapping) else getattr(record, name)
 
+    def has(name: str) -> bool:
+        return (name in record if isinstance(record, Mapping) else hasattr(record, name)) and get(name) is not None
+
+    if any(has(name) for name in VOUCHER_HEAD_COLUMNS):
+        columns = (*RECORD_COLUMNS, *VOUCHER_HEAD_COLUMNS)
+        return {"v": AUDIT_SCHEME_VOUCHERS, "record": {name: json_value(get(name)) for name in columns}}
     return {"v": AUDIT_SCHEME_VERSION, "record": {name: json_value(get(name)) for name in RECORD_COLUMNS}}
 
 
@@ -334,6 +352,9 @@ class SignOff:
     signed_off_at: dt.datetime
     record_sequence: int
     record_hash: str
+    # The voucher chain's head signed (None on a sign-off recorded before vouchers were signed).
+    voucher_sequence: int | None = None
+    voucher_hash: str | None = None
 
 
 def sign_off_of(record: AuditRecord) -> SignOff:
@@ -352,6 +373,8 @@ def sign_off_of(record: AuditRecord) -> SignOff:
         signed_off_at=record.recorded_at,
         record_sequence=record.sequence,
         record_hash=record.hash,
+        voucher_sequence=record.voucher_sequence,
+        voucher_hash=record.voucher_hash,
     )
 
 

@@ -132,12 +132,9 @@ def _value_bytes(value) -> bytes:
 
 
 def _digests_of(document: dict) -> dict:
-    def digest(value) -> str:
-        return hashlib.sha256(_value_bytes(value)).hexdigest()[:FIELD_DIGEST_HEX]
-
     return {
-        "entry": {name: digest(value) for name, value in document["entry"].items()},
-        "lines": [{name: digest(value) for name, value in line.items()} for line in document["lines"]],
+        "entry": {name: value_digest(value) for name, value in document["entry"].items()},
+        "lines": [{name: value_digest(value) for name, value in line.items()} for line in document["lines"]],
     }
 
 
@@ -153,7 +150,8 @@ def chain_record(entry, lines: Sequence) -> tuple[str, dict]:
 
 
 def value_digest(value) -> str:
-    """The digest a column holding ``value`` has in :func:`field_digests`."""
+    """The digest a column holding ``value`` has in :func:`field_digests`, and a voucher link's
+    field in ``voucher_chain.link_record``: one function for both stored digests."""
     return hashlib.sha256(_value_bytes(json_value(value))).hexdigest()[:FIELD_DIGEST_HEX]
 
 

@@ -18,7 +18,7 @@ a receipt replaced in ``attachment_blobs`` is found even when every row is untou
 import hashlib
 from collections.abc import Mapping
 
-from unionfed_finance.domain.chain import FIELD_DIGEST_HEX, canonical_bytes, json_value
+from unionfed_finance.domain.chain import canonical_bytes, json_value, value_digest
 
 VOUCHER_SCHEME_VERSION = 1
 LINK_COLUMNS = ("organization_id", "sequence", "posting_id", "posting_hash", "previous_hash")
@@ -46,15 +46,16 @@ def link_document(link: Mapping, attachment: Mapping) -> dict:
     }
 
 
-def _digest(value) -> str:
-    return hashlib.sha256(canonical_bytes(value)).hexdigest()[:FIELD_DIGEST_HEX]
-
-
 def link_record(link: Mapping, attachment: Mapping) -> tuple[str, dict]:
-    """The link's hash and its per-field digests (which name a changed column on verification)."""
+    """The link's hash and its per-field digests (which name a changed column on verification).
+
+    A field's digest is the ledger's :func:`~unionfed_finance.domain.chain.value_digest`, the same
+    one an entry's columns have: the unit tests hold its bytes equal to RFC 8785's for every kind
+    of value a link holds (text, whole numbers, null; UUIDs and timestamps as text).
+    """
     document = link_document(link, attachment)
     digests = {
-        part: {name: _digest(value) for name, value in document[part].items()} for part in ("link", "attachment")
+        part: {name: value_digest(value) for name, value in document[part].items()} for part in ("link", "attachment")
     }
     return hashlib.sha256(canonical_bytes(document)).hexdigest(), digests
 

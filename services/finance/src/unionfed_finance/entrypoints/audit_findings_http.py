@@ -247,9 +247,17 @@ class SignOffOut(BaseModel):
     opinion: str
     head_sequence: int = Field(description="The ledger's last entry when the term was signed off")
     head_hash: str = Field(description="Its hash: the ledger's chain head signed")
+    voucher_sequence: int | None = Field(
+        description="The voucher chain's last link when the term was signed off (0: no voucher yet); "
+        "null on a sign-off recorded before the voucher head was"
+    )
+    voucher_hash: str | None = Field(description="Its hash: the voucher chain's head signed")
     signed_off_by: str
     signed_off_at: dt.datetime
-    verified: bool = Field(description="The ledger still reaches the signed head from entry 1")
+    verified: bool = Field(
+        description="The ledger still reaches the signed head from entry 1, and the voucher chain its signed head "
+        "with every voucher up to it intact"
+    )
     problem: str | None = Field(description="What changed at or below the signed head (English); null when verified")
     open_findings: list[FindingOut] = Field(description="The findings not closed when the term was signed off")
     record_hash: str
@@ -266,6 +274,8 @@ def _sign_off(view: SignOffView) -> SignOffOut:
         opinion=s.opinion,
         head_sequence=s.head_sequence,
         head_hash=s.head_hash,
+        voucher_sequence=s.voucher_sequence,
+        voucher_hash=s.voucher_hash,
         signed_off_by=s.signed_off_by,
         signed_off_at=s.signed_off_at,
         verified=view.verified,

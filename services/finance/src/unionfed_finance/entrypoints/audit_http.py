@@ -156,7 +156,10 @@ class HeadSignature(BaseModel):
 
 
 class SignedHead(BaseModel):
-    """A ledger head signed off by an auditor, as `unionfed finance export-head` writes it."""
+    """A ledger head signed off by an auditor, as `unionfed finance export-head` writes it.
+
+    Format 2 (`head_format`: 2) also signs the heads of the voucher chain and of the audit records;
+    a head without `head_format` (format 1) signs the ledger's entries alone."""
 
     organization_id: str
     sequence: int
@@ -165,6 +168,11 @@ class SignedHead(BaseModel):
     signed_off_by: str
     signed_off_at: str
     key_id: str = Field(description="SHA-256 (hex) of the DER public key that checks the signature")
+    head_format: Literal[2] | None = Field(None, description="2; absent in a format 1 head")
+    voucher_sequence: int | None = Field(None, description="The voucher chain's last link (0: no voucher yet)")
+    voucher_hash: str | None = None
+    audit_sequence: int | None = Field(None, description="The audit records' last record (0: none yet)")
+    audit_hash: str | None = None
     signature: HeadSignature
 
 
@@ -205,7 +213,7 @@ class HeadVerification(BaseModel):
     sequence: int | None = Field(None, description="The signed entry")
     verdict: Literal["unchanged", "changed", "untrusted"] = Field(
         description="`unchanged`: the signature holds and nothing up to the signed entry changed; "
-        "`changed`: entries up to it were altered since; `untrusted`: the signature does not hold"
+        "`changed`: entries (format 2: vouchers, audit records) up to it were altered since; `untrusted`: the signature does not hold"
     )
     valid: bool
     signature_valid: bool
@@ -216,6 +224,22 @@ class HeadVerification(BaseModel):
 
 def _head_summary(verdict: str, document: dict, problem: str | None, language: Language) -> str:
     org, sequence, who = document.get("organization_id"), document.get("sequence"), document.get("signed_off_by")
+    if "head_format" in document and verdict != "untrusted":
+        vouchers, audit = document.get("voucher_sequence"), document.get("audit_sequence")
+        zh_what = f"{org} 第 {sequence} 笔及之前的分录、第 {vouchers} 张及之前的票据和第 {audit} 条及之前的审计记录"
+        if verdict == "unchanged":
+            return _say(
+                language,
+                f"{zh_what}自 {who} 签核以来没有改动，签名有效",
+                f"Nothing recorded up to entry {sequence} of {org} has changed since {who} signed it off, nor any "
+                f"voucher up to link {vouchers} or audit record up to {audit}; the signature is valid",
+            )
+        return _say(
+            language,
+            f"{zh_what}在 {who} 签核后被改动：{problem}",
+            f"Entries, vouchers or audit records up to entry {sequence}, voucher link {vouchers} and audit record "
+            f"{audit} of {org} HAVE CHANGED since {who} signed them off: {problem}",
+        )
     if verdict == "unchanged":
         return _say(
             language,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters import report_queries as queries
-from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_head, load_signing_key
+from unionfed_finance.adapters.signed_head import ChainBroken, SigningKeyMissing, export_ledger_head, load_signing_key
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_finance.entrypoints.dependencies import CurrentRuntime
@@ -183,11 +183,12 @@ async def _signed_head(
     session: AsyncSession, settings, statement: disclosure_statement.Disclosure
 ) -> disclosure_check.HeadSignature | None:
     """The printed head signed with the service's key, as an auditor's export is (the chain is
-    verified first: a broken chain is never signed); None without a key or with a broken chain."""
+    verified first: a broken chain is never signed); None without a key or with a broken chain.
+    A format 1 head, the ledger's entries alone: the QR code has no room for the other chains' heads."""
     if settings.head_signing_key_file is None:
         return None
     try:
-        document = await export_head(
+        document = await export_ledger_head(
             session,
             statement.organization_id,
             disclosure_check.DISCLOSURE_SIGNER,

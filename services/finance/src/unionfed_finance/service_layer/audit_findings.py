@@ -244,7 +244,8 @@ async def verify_chain(uow, principal: Principal, organization_id: str) -> Chain
 @dataclass(frozen=True)
 class SignOffView:
     sign_off: SignOff
-    # None: the ledger still reaches the signed head from entry 1; otherwise what changed below it.
+    # None: the ledger still reaches the signed head from entry 1, and the voucher chain its signed
+    # head with every voucher up to it intact; otherwise what changed below them.
     problem: str | None
     open_findings: tuple[Finding, ...]
 
@@ -256,11 +257,17 @@ class SignOffView:
 async def _view(uow, record: AuditRecord, found: dict[uuid.UUID, Finding]) -> SignOffView:
     signed = rules.sign_off_of(record)
     problem = await uow.audit.head_problem(signed.ledger_id, signed.head_sequence, signed.head_hash)
-    return SignOffView(signed, problem, tuple(found[i] for i in signed.open_findings if i in found))
+    problems = [problem] if problem else []
+    if signed.voucher_sequence is not None and signed.voucher_hash is not None:
+        problems += await uow.audit.voucher_head_problems(
+            signed.ledger_id, signed.voucher_sequence, signed.voucher_hash
+        )
+    return SignOffView(signed, "; ".join(problems) or None, tuple(found[i] for i in signed.open_findings if i in found))
 
 
 async def sign_off_term(uow, principal: Principal, organization_id: str, command: SignOffTerm) -> SignOffView:
-    """Sign off a term of the ledger: the opinion, the ledger's head now, the findings not yet closed."""
+    """Sign off a term of the ledger: the opinion, the heads of the ledger and of its voucher chain now
+    (the audit records' head is the sign-off's own previous_hash), the findings not yet closed."""
     federation_id = await _ledger_in_scope(uow, principal, organization_id, *AUDITORS)
     rules.term_dates(command.term)
     opinion = rules.require_text(
@@ -274,6 +281,7 @@ async def sign_off_term(uow, principal: Principal, organization_id: str, command
             zh=f"账簿哈希链已断开，不能签署审计意见：{broken}",
             en=f"a broken chain is never signed off: {broken}",
         )
+    voucher_sequence, voucher_hash = await uow.audit.voucher_head(organization_id)
     records = await uow.audit.records([organization_id])
     still_open = [f.id for f in rules.fold(records).values() if f.state != "closed"]
     record = await _append(
@@ -287,6 +295,8 @@ async def sign_off_term(uow, principal: Principal, organization_id: str, command
         text=opinion,
         head_sequence=sequence,
         head_hash=head_hash,
+        voucher_sequence=voucher_sequence,
+        voucher_hash=voucher_hash,
         open_findings=",".join(str(i) for i in still_open),
     )
     view = await _view(uow, record, rules.fold(records))

@@ -372,7 +372,7 @@ class StatisticsReport:
             raise Invalid(
                 "return_reason_blank", zh="退回须说明理由", en="say why the report is returned", pointer="#/reason"
             )
-        return replace(self, state="returned", return_reason=reason[:1000], reviewed_by=by, reviewed_at=at)
+        return replace(self, state="returned", return_reason=reason, reviewed_by=by, reviewed_at=at)
 
     def accepted(self, by: str, at: dt.datetime) -> "StatisticsReport":
         self._reviewable()

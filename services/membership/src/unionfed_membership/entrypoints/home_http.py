@@ -246,7 +246,7 @@ async def submit_home_assessment(
 
 @router.post("/home-assessments/{assessment_id}/return", response_model=AssessmentOut)
 async def return_home_assessment(
-    assessment_id: uuid.UUID, body: commands.ReturnHomeAssessment, principal: CurrentPrincipal, runtime: CurrentRuntime
+    assessment_id: uuid.UUID, body: commands.ReturnWithReason, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> AssessmentOut:
     """The upper level returns a submitted assessment with its reason; the union edits and submits again."""
     async with runtime.uow() as uow:

@@ -223,7 +223,7 @@ async def submit_statistics_report(
 
 @router.post("/statistics-reports/{report_id}/return", response_model=StatisticsReportOut)
 async def return_statistics_report(
-    report_id: uuid.UUID, body: commands.ReturnStatisticsReport, principal: CurrentPrincipal, runtime: CurrentRuntime
+    report_id: uuid.UUID, body: commands.ReturnWithReason, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> StatisticsReportOut:
     """The level above returns a submitted report with a reason; the union puts it right and submits again."""
     async with runtime.uow() as uow:

@@ -273,7 +273,10 @@ class AddHomeEvidence(Command):
     description: str = Field(default="", max_length=4000)
 
 
-class ReturnHomeAssessment(Command):
+class ReturnWithReason(Command):
+    """Give a submission back to the union that submitted it, saying why: a 职工之家 self-assessment
+    (``POST /home-assessments/{id}/return``) or a statistics report (``POST /statistics-reports/{id}/return``)."""
+
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -328,10 +331,6 @@ class ManualFigureIn(Command):
 
 class FillStatisticsReport(Command):
     figures: dict[str, ManualFigureIn] = Field(max_length=50, description="by manual indicator code")
-
-
-class ReturnStatisticsReport(Command):
-    reason: str = Field(min_length=1, max_length=1000)
 
 
 # Export layouts of statistics reports (报表样式)

@@ -220,7 +220,7 @@ async def submit(uow: MembershipUnitOfWork, principal: Principal, assessment_id:
 
 # -- the upper level's review --------------------------------------------------------------------
 async def return_to_union(
-    uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.ReturnHomeAssessment
+    uow: MembershipUnitOfWork, principal: Principal, assessment_id: uuid.UUID, command: commands.ReturnWithReason
 ) -> AssessmentView:
     found = await assessment_in_scope(uow, principal, assessment_id, for_update=True)
     _require_reviewer(principal, found.union)

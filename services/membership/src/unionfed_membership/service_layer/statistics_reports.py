@@ -220,7 +220,7 @@ async def submit(uow: MembershipUnitOfWork, principal: Principal, report_id: uui
 
 
 async def return_report(
-    uow: MembershipUnitOfWork, principal: Principal, report_id: uuid.UUID, command: commands.ReturnStatisticsReport
+    uow: MembershipUnitOfWork, principal: Principal, report_id: uuid.UUID, command: commands.ReturnWithReason
 ) -> StatisticsReport:
     found, union = await _report_in_scope(uow, principal, report_id, for_update=True)
     _level_above(principal, union)
