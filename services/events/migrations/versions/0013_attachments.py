@@ -1,7 +1,7 @@
 """attachments: files attached to activities and congress sessions (attachment_blobs, attachments)
 
 Revision ID: 0013_attachments
-Revises: 0009_job_placements
+Revises: 0012_spot_checks
 
 The bytes are kept once per SHA-256 (content-addressed); each attachments row names the record,
 the original file name, the type told from the bytes, who uploaded it and when.

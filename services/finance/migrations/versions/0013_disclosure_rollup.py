@@ -1,7 +1,7 @@
 """校务公开: the statements each union published to its staff, for the upper union's roll-up
 
 Revision ID: 0013_disclosure_rollup
-Revises: 0010_entry_search_indexes
+Revises: 0012_vouchers
 """
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """A term's sign-off (经审) records the voucher chain's head next to the ledger's
 
 Revision ID: 0015_signed_heads
-Revises: 0013_disclosure_rollup
+Revises: 0014_report_figures
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0015_signed_heads"
-down_revision: str | tuple[str, ...] | None = "0013_disclosure_rollup"
+down_revision: str | tuple[str, ...] | None = "0014_report_figures"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 self-assessments with their evidence, the upper level's review and the level awarded
 
 Revision ID: 0013_home_certification
-Revises: 0011_safety_supervision
+Revises: 0012_statistics_reports
 """
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """export layouts of statistics reports (报表样式): per federation, kind and key, versioned
 
 Revision ID: 0015_report_layouts
-Revises: 0013_home_certification
+Revises: 0014_record_chains
 """
 
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """home evidence files: files attached to 职工之家 evidence entries (attachment_blobs, attachments)
 
 Revision ID: 0016_home_evidence_files
-Revises: 0013_home_certification
+Revises: 0015_report_layouts
 
 The attachment kit's two tables in membership's database: the bytes kept once per SHA-256
 (content-addressed), and each attachments row naming the evidence entry, the original file name,

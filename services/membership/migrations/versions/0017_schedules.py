@@ -2,7 +2,7 @@
 instance, started and finished, outcome, summary), so each runs once per business day
 
 Revision ID: 0017_schedules
-Revises: 0013_home_certification
+Revises: 0016_home_evidence_files
 """
 
 from collections.abc import Sequence

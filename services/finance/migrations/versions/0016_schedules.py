@@ -1,8 +1,8 @@
 """schedules: a record of every run of the service's daily jobs (job, business day, attempt,
 instance, started and finished, outcome, summary), so each runs once per business day
 
-Revision ID: 0017_schedules
-Revises: 0013_disclosure_rollup
+Revision ID: 0016_schedules
+Revises: 0015_signed_heads
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 from unionfed_shared.schedules import create_schedule_runs_v1, drop_schedule_runs_v1
 
-revision: str = "0017_schedules"
-down_revision: str | tuple[str, ...] | None = "0013_disclosure_rollup"
+revision: str = "0016_schedules"
+down_revision: str | tuple[str, ...] | None = "0015_signed_heads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
