@@ -5,6 +5,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, text
 
 from tests.kafka_tools import envelope_for
@@ -52,6 +53,15 @@ async def dues(finance, federation: str, school: str, fen: int) -> None:
     assert await finance.consumer.handle(message) is Outcome.PROCESSED
 
 
+async def check_ok(finance, check: str, subject: str) -> float | None:
+    """The verdict a nightly check left on the service's /metrics."""
+    for family in text_string_to_metric_families((await finance.metrics.render()).decode()):
+        for sample in family.samples:
+            if sample.name == "unionfed_check_ok" and sample.labels == {"check": check, "subject": subject}:
+                return sample.value
+    return None
+
+
 class Clock:
     def __init__(self, now: dt.datetime):
         self.now = now
@@ -78,6 +88,8 @@ async def test_reconcile_and_verify_chain_run_nightly_and_a_rewritten_ledger_fai
     assert "ledgers intact, 2 entries verified" in runs["verify-chain"].summary
     assert {run.business_day for run in runs.values()} == {dt.date(2026, 12, 6)}
     assert await nightly.tick() == []  # done for the day
+    assert await check_ok(finance, "reconcile", "") == 1
+    assert await check_ok(finance, "ledger_chain", school) == 1
 
     async with finance.session_factory() as session:
         second = await session.scalar(
@@ -93,5 +105,6 @@ async def test_reconcile_and_verify_chain_run_nightly_and_a_rewritten_ledger_fai
     assert runs["verify-chain"].outcome == "failed"
     assert f"ledger {school}: chain BROKEN at sequence 2" in runs["verify-chain"].summary
     assert runs["verify-chain"].summary.startswith("JobFailed: 1 of ")
+    assert await check_ok(finance, "ledger_chain", school) == 0  # the alert's series
     latest = {run.job: run for run in await nightly.last_runs()}
     assert latest["verify-chain"].outcome == "failed" and latest["verify-chain"].business_day == dt.date(2026, 12, 7)

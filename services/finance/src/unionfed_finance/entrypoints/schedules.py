@@ -7,6 +7,7 @@ an error, recorded as failed, retried a bounded number of times).
 import datetime as dt
 
 from unionfed_finance.adapters.chain import ledger_ids, verify_chain
+from unionfed_finance.adapters.metrics import record_chain, record_reconcile
 from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_finance.settings import FinanceSettings
@@ -22,6 +23,7 @@ def daily_jobs(runtime: Runtime[FinanceUnitOfWork, FinanceSettings]) -> list[Dai
     async def reconcile_books(_day: dt.date) -> str:
         async with runtime.session_factory() as session:
             report = await reconcile(session)
+        record_reconcile(runtime.metrics, report)  # the night's verdict on /metrics
         if not report.ok:
             failing = [str(check) for check in report.checks if not check.passed]
             raise JobFailed(f"{len(failing)} of {len(report.checks)} checks FAIL: " + "; ".join(failing))
@@ -35,6 +37,7 @@ def daily_jobs(runtime: Runtime[FinanceUnitOfWork, FinanceSettings]) -> list[Dai
             # One session per ledger: each walk reads its own snapshot (read_snapshot opens it).
             async with runtime.session_factory() as session:
                 report = await verify_chain(session, organization_id)
+            record_chain(runtime.metrics, report)
             entries += report.entries_checked
             if not report.ok:
                 broken.append(str(report))
