@@ -1563,10 +1563,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify the record chains of 信息报送 items, evaluation results and 师德 lists (as `verify-records`)
-         * @description Each link of the organization's chains and those below it re-hashed, and each 信息报送 item
-         *     (submitted, adopted, declined), submitted evaluation result and submitted 师德 list compared with
-         *     its last link, field by field.
+         * Verify the record chains of 信息报送 items, evaluation results and 师德 lists (as `unionfed events verify-records`)
+         * @description Each link of the organization's chains and those below it re-hashed, and each of its 信息报送 items, evaluation results and 师德 lists in a chained state compared with its last link, field by field.
          */
         get: operations["record_chain_v1_organizations__organization_id__record_chain_get"];
         put?: never;
@@ -3908,7 +3906,7 @@ export interface components {
             checked_links: number;
             /**
              * Checked Records
-             * @description records in a chained state (submitted, adopted, declined)
+             * @description records in a state that is chained
              */
             checked_records: number;
             /**

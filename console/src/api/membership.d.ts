@@ -1437,9 +1437,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Verify the record chains of statistics reports and 职工之家 reviews (as `verify-records`)
-         * @description Each link of the organization's chains and those below it re-hashed, and each statistics report
-         *     version and 职工之家 assessment in a chained state compared with its last link, field by field.
+         * Verify the record chains of statistics reports and 职工之家 reviews (as `unionfed membership verify-records`)
+         * @description Each link of the organization's chains and those below it re-hashed, and each of its statistics reports and 职工之家 reviews in a chained state compared with its last link, field by field.
          */
         get: operations["record_chain_v1_organizations__organization_id__record_chain_get"];
         put?: never;
@@ -4088,7 +4087,7 @@ export interface components {
             checked_links: number;
             /**
              * Checked Records
-             * @description records in a chained state (submitted, returned, accepted, reviewed)
+             * @description records in a state that is chained
              */
             checked_records: number;
             /**

@@ -11,11 +11,10 @@ from unionfed_events.entrypoints import (
     improvements_http,
     information_http,
     me_http,
-    record_chains_http,
     skills_http,
     spot_checks_http,
 )
-from unionfed_events.service_layer import activity_handlers, record_files, report_figures
+from unionfed_events.service_layer import activity_handlers, record_chains, record_files, report_figures
 from unionfed_events.service_layer.unit_of_work import EventsUnitOfWork
 from unionfed_events.settings import EventsSettings
 from unionfed_shared.attachments.http import attachments_router
@@ -23,6 +22,7 @@ from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.metrics_http import metrics_router
+from unionfed_shared.record_chain.entrypoints import record_chain_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -55,7 +55,9 @@ def definition() -> ServiceDefinition[EventsUnitOfWork, EventsSettings]:
             spot_checks_http.router,
             me_http.router,
             evaluations_http.router,
-            record_chains_http.router,
+            record_chain_router(
+                "events", "信息报送 items, evaluation results and 师德 lists", record_chains.verification
+            ),
             evaluations_http.me_router,
             evaluations_http.public_router,
             attachments_router(

@@ -11,7 +11,6 @@ from unionfed_membership.entrypoints import (
     labour_contracts_http,
     me_http,
     mobile_workers_http,
-    record_chains_http,
     report_layouts_http,
     roster_http,
     safety_http,
@@ -19,7 +18,7 @@ from unionfed_membership.entrypoints import (
     statistics_http,
 )
 from unionfed_membership.entrypoints.http import router
-from unionfed_membership.service_layer import home_files, statistics_reports
+from unionfed_membership.service_layer import home_files, record_chains, statistics_reports
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_membership.settings import MembershipSettings
 from unionfed_shared.attachments.http import attachments_router
@@ -28,6 +27,7 @@ from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.contracts.reporting import EventsReportFiguresV1, FinanceReportFiguresV1, WelfareReportFiguresV1
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.metrics_http import metrics_router
+from unionfed_shared.record_chain.entrypoints import record_chain_router
 from unionfed_shared.runtime import ServiceDefinition
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
@@ -67,7 +67,7 @@ def definition() -> ServiceDefinition[MembershipUnitOfWork, MembershipSettings]:
                 archive_readers=home_files.ARCHIVE_READERS,
                 tag="membership workers' home certification",
             ),
-            record_chains_http.router,
+            record_chain_router("membership", "statistics reports and 职工之家 reviews", record_chains.verification),
             report_layouts_http.router,
             dead_letters_router(),
             metrics_router(),

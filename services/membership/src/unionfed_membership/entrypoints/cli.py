@@ -6,6 +6,7 @@ from typing import get_args
 import click
 from pydantic import ValidationError
 
+from unionfed_membership.adapters.record_chains import RecordChainRepository
 from unionfed_membership.entrypoints import roster_cli
 from unionfed_membership.entrypoints.app import definition
 from unionfed_membership.service_layer import commands, founding
@@ -14,6 +15,7 @@ from unionfed_shared.auth import platform_admin
 from unionfed_shared.cli import service_cli
 from unionfed_shared.context import Causation, caused_by
 from unionfed_shared.contracts.membership import DEFAULT_LANGUAGE, Language, Sector
+from unionfed_shared.record_chain.entrypoints import add_record_chain_commands
 from unionfed_shared.runtime import build_runtime
 
 cli = service_cli(definition)
@@ -100,39 +102,4 @@ def apply_scheduled(today, operator: str) -> None:
     click.echo(f"{len(applied)} change(s) applied, due by {day or 'today in each federation'}")
 
 
-@cli.command("verify-records")
-@click.option("--org", "organization_ids", multiple=True, help="An organization whose chain to verify (repeatable).")
-def verify_records(organization_ids: tuple[str, ...]) -> None:
-    """Re-verify the record chains (statistics reports, 职工之家 reviews); exit 1 naming each record
-    and field that is not what was chained."""
-    from unionfed_membership.adapters.record_chains import RecordChainRepository
-
-    async def run():
-        runtime = build_runtime(definition())
-        try:
-            async with runtime.session_factory() as session:
-                return await RecordChainRepository(session).verify(list(organization_ids) or None)
-        finally:
-            await runtime.engine.dispose()
-
-    checked = asyncio.run(run())
-    click.echo(str(checked))
-    if not checked.ok:
-        raise SystemExit(1)
-
-
-@cli.command("seal-records")
-def seal_records() -> None:
-    """Append a ``sealed`` link for each record in a chained state that has none (the rows from before
-    migration 0014_record_chains); run once after upgrading. Safe to run again."""
-    from unionfed_membership.adapters.record_chains import RecordChainRepository
-
-    async def run():
-        runtime = build_runtime(definition())
-        try:
-            async with runtime.session_factory() as session, session.begin():
-                return await RecordChainRepository(session).seal_unchained()
-        finally:
-            await runtime.engine.dispose()
-
-    click.echo(f"{asyncio.run(run())} record(s) sealed")
+add_record_chain_commands(cli, definition, RecordChainRepository, covers="statistics reports, 职工之家 reviews")
