@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 pytestmark = pytest.mark.timeout(1500)
 
@@ -127,10 +128,17 @@ def _founded(ran: Ran) -> None:
     assert answer["kind"] == "federation" and answer["path"] == [answer["id"]], ran.stdout
 
 
+def _scraped(ran: Ran) -> None:
+    """Prometheus text, with the outbox's backlog and finance's postings among what grep kept."""
+    samples = {sample.name for family in text_string_to_metric_families(ran.stdout) for sample in family.samples}
+    assert {"unionfed_outbox_unpublished_rows", "unionfed_finance_postings_total"} <= samples, ran.stdout
+
+
 CHECKS = [
     (re.compile(r"unionfed finance reconcile"), _reconcile),
     (re.compile(r"curl .*-X POST .*/v1/federations"), _founded),
-    (re.compile(r"^curl "), _json_answer),
+    (re.compile(r"^curl .*localhost:\d+/metrics"), _scraped),
+    (re.compile(r"^curl (?!.*localhost:\d+/metrics)"), _json_answer),
 ]
 
 
