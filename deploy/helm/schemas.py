@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+
 class _Loader(yaml.SafeLoader):
     """PyYAML reads a bare ``=`` (an enum value in prometheus-operator's CRDs) as YAML 1.1's value tag."""
 
@@ -48,7 +49,11 @@ def _refs(node, found: set[str]) -> None:
 def _rewrite(node):
     if isinstance(node, dict):
         return {
-            k: ("#/$defs/" + v[len(REF_PREFIX) :] if k == "$ref" and isinstance(v, str) and v.startswith(REF_PREFIX) else _rewrite(v))
+            k: (
+                "#/$defs/" + v[len(REF_PREFIX) :]
+                if k == "$ref" and isinstance(v, str) and v.startswith(REF_PREFIX)
+                else _rewrite(v)
+            )
             for k, v in node.items()
         }
     if isinstance(node, list):

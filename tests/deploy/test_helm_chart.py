@@ -54,9 +54,7 @@ def _of(docs: list[dict], kind: str) -> list[dict]:
 
 def _pod_specs(docs: list[dict]):
     for d in docs:
-        if d["kind"] == "Deployment":
-            yield d["metadata"]["name"], d["spec"]["template"]["spec"]
-        elif d["kind"] == "Job":
+        if d["kind"] == "Deployment" or d["kind"] == "Job":
             yield d["metadata"]["name"], d["spec"]["template"]["spec"]
         elif d["kind"] == "CronJob":
             yield d["metadata"]["name"], d["spec"]["jobTemplate"]["spec"]["template"]["spec"]
@@ -65,8 +63,20 @@ def _pod_specs(docs: list[dict]):
 def test_the_chart_lints_renders_and_validates_against_the_pinned_schemas(rendered):
     large = rendered["values-large"]
     kinds = {d["kind"] for d in large}
-    assert {"Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScheduledBackup", "ScaledObject",
-            "Keycloak", "KeycloakRealmImport", "ServiceMonitor", "PrometheusRule", "CronJob"} <= kinds
+    assert {
+        "Kafka",
+        "KafkaNodePool",
+        "KafkaTopic",
+        "KafkaUser",
+        "Cluster",
+        "ScheduledBackup",
+        "ScaledObject",
+        "Keycloak",
+        "KeycloakRealmImport",
+        "ServiceMonitor",
+        "PrometheusRule",
+        "CronJob",
+    } <= kinds
 
 
 def test_every_workload_runs_as_non_root_on_a_read_only_root_with_probes(rendered):
@@ -141,7 +151,11 @@ def test_schedules_are_cronjobs_only_when_the_services_own_are_off(rendered):
         }
         assert enabled == ({"false"} if cronjobs else {"true"}), name
     jobs = {d["metadata"]["name"] for d in _of(rendered["values-large"], "CronJob")}
-    assert jobs == {"unionfed-membership-apply-scheduled", "unionfed-finance-reconcile", "unionfed-finance-verify-chain"}
+    assert jobs == {
+        "unionfed-membership-apply-scheduled",
+        "unionfed-finance-reconcile",
+        "unionfed-finance-verify-chain",
+    }
 
 
 def _exported_series() -> set[str]:
@@ -165,21 +179,72 @@ def _series_in(expr: str) -> set[str]:
     without_labels = re.sub(r"\{[^}]*\}", "", without_strings)
     without_ranges = re.sub(r"\[[^\]]*\]", "", without_labels)
     words = set(re.findall(r"\b[a-z_][a-z0-9_]*\b", without_ranges))
-    promql = {"sum", "max", "min", "count", "by", "rate", "deriv", "and", "or", "unless", "time", "vector",
-              "histogram_quantile", "le", "on", "ignoring", "without", "offset", "bool", "delta", "increase"}
-    label_names = {"namespace", "group", "topic", "partition", "consumer", "service", "subject", "check", "status",
-                   "route", "operation", "greeting", "organization", "name", "job_name", "probe", "outcome", "pod"}
+    promql = {
+        "sum",
+        "max",
+        "min",
+        "count",
+        "by",
+        "rate",
+        "deriv",
+        "and",
+        "or",
+        "unless",
+        "time",
+        "vector",
+        "histogram_quantile",
+        "le",
+        "on",
+        "ignoring",
+        "without",
+        "offset",
+        "bool",
+        "delta",
+        "increase",
+    }
+    label_names = {
+        "namespace",
+        "group",
+        "topic",
+        "partition",
+        "consumer",
+        "service",
+        "subject",
+        "check",
+        "status",
+        "route",
+        "operation",
+        "greeting",
+        "organization",
+        "name",
+        "job_name",
+        "probe",
+        "outcome",
+        "pod",
+    }
     return {w for w in words - promql - label_names if not w.isdigit()}
 
 
 def test_alerts_and_the_dashboard_name_only_series_the_code_exports(rendered):
     exported = _exported_series()
-    assert {"unionfed_consumer_lag", "unionfed_dead_letters", "unionfed_http_requests_total",
-            "unionfed_finance_postings_total", "unionfed_welfare_greeting_size"} <= exported
+    assert {
+        "unionfed_consumer_lag",
+        "unionfed_dead_letters",
+        "unionfed_http_requests_total",
+        "unionfed_finance_postings_total",
+        "unionfed_welfare_greeting_size",
+    } <= exported
     rules = [r for d in _of(rendered["values"], "PrometheusRule") for g in d["spec"]["groups"] for r in g["rules"]]
     alerts = {r["alert"] for r in rules}
-    assert {"UnionfedConsumerLagGrowing", "UnionfedDeadLetters", "UnionfedOutboxStuck", "UnionfedHTTP5xxRate",
-            "UnionfedLedgerChainBroken", "UnionfedReconcileFailed", "UnionfedCertificateExpiresSoon"} <= alerts
+    assert {
+        "UnionfedConsumerLagGrowing",
+        "UnionfedDeadLetters",
+        "UnionfedOutboxStuck",
+        "UnionfedHTTP5xxRate",
+        "UnionfedLedgerChainBroken",
+        "UnionfedReconcileFailed",
+        "UnionfedCertificateExpiresSoon",
+    } <= alerts
     dashboard_map = next(d for d in _of(rendered["values"], "ConfigMap") if d["metadata"]["name"].endswith("dashboard"))
     assert dashboard_map["metadata"]["labels"]["grafana_dashboard"] == "1"
     dashboard = json.loads(dashboard_map["data"]["unionfed.json"])
@@ -202,8 +267,15 @@ def test_a_misspelt_operator_field_fails_the_schema_check(rendered, tmp_path):
     kubeconform = sorted((CACHE / "bin").glob("kubeconform-*"))[-1]
     schemas = sorted(CACHE.glob("schemas-*/crds"), key=lambda p: p.stat().st_mtime)[-1]
     result = subprocess.run(
-        [str(kubeconform), "-strict", "-schema-location",
-         f"{schemas}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json", str(bad)],
-        capture_output=True, text=True, check=False,
+        [
+            str(kubeconform),
+            "-strict",
+            "-schema-location",
+            f"{schemas}/{{{{ .Group }}}}/{{{{ .ResourceKind }}}}_{{{{ .ResourceAPIVersion }}}}.json",
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0 and "retentionMs" in result.stdout, result.stdout
