@@ -279,3 +279,44 @@ def test_a_misspelt_operator_field_fails_the_schema_check(rendered, tmp_path):
         check=False,
     )
     assert result.returncode != 0 and "retentionMs" in result.stdout, result.stdout
+
+
+def _runtime(service: str, monkeypatch):
+    import importlib
+
+    from unionfed_shared.runtime import build_runtime
+
+    prefix = service.upper()
+    monkeypatch.setenv(f"{prefix}_DATABASE_URL", "postgresql+asyncpg://chart:chart@127.0.0.1:1/chart")
+    monkeypatch.setenv(f"{prefix}_JWT_SECRET", "c" * 40)
+    app = importlib.import_module(f"unionfed_{service}.entrypoints.app")
+    return build_runtime(app.definition())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_services_kafka_user_and_settings_match_its_code(rendered, service, monkeypatch):
+    """ACLs = the service's AsyncAPI document (what it receives and sends); every variable the chart
+    sets under the service's prefix is one of its settings."""
+    runtime = _runtime(service, monkeypatch)
+    doc = runtime.asyncapi
+    address = {key: channel["address"] for key, channel in doc["channels"].items()}
+    sends = {
+        address[o["channel"]["$ref"].rsplit("/", 1)[-1]] for o in doc["operations"].values() if o["action"] == "send"
+    }
+    user = next(u for u in _of(rendered["values"], "KafkaUser") if u["metadata"]["name"] == f"unionfed-{service}")
+    acls = user["spec"]["authorization"]["acls"]
+    reads = {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic" and "Read" in a["operations"]}
+    writes = {a["resource"]["name"] for a in acls if a["resource"]["type"] == "topic" and "Write" in a["operations"]}
+    assert reads == set(runtime.consumer.topics)
+    assert writes == sends
+
+    prefix = f"{service.upper()}_"
+    fields = set(type(runtime.settings).model_fields)
+    for docs in rendered.values():
+        for workload, pod in _pod_specs(docs):
+            for container in pod["containers"]:
+                names = {e["name"] for e in container.get("env", [])}
+                if not any(n.startswith(prefix) for n in names) or not workload.startswith(f"unionfed-{service}-"):
+                    continue
+                unknown = {n for n in names if n.startswith(prefix) and n.removeprefix(prefix).lower() not in fields}
+                assert not unknown, (workload, unknown)
