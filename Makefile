@@ -1,5 +1,5 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down test unit lint soak bench
+.PHONY: up down test unit lint soak bench chart-check
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
@@ -36,3 +36,6 @@ soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per 
 bench:  ## the performance harness (own Kafka and PostgreSQL; under 15 minutes)
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync python -m bench
+
+chart-check:  ## the Helm chart: helm lint, helm template (small and large values), kubeconform on pinned schemas
+	bash deploy/helm/check.sh
