@@ -33,7 +33,7 @@ def _digest_existing_tails() -> None:
     from unionfed_membership.adapters import pii
     from unionfed_membership.domain.personal_data import id_tail_of
 
-    keys = pii.current()
+    keys = pii.current().key(pii.FIRST_KEY_ID)  # every row before 0018_pii_key_ids is under the first key
     connection.execute(
         sa.text("UPDATE members SET id_number_tail_digest = :digest WHERE id = :id"),
         [

@@ -14,8 +14,18 @@ class MembershipSettings(ServiceSettings):
     pii_key: SecretStr | None = Field(
         default=None,
         min_length=32,
-        description="Master secret for members' personal data (MEMBERSHIP_PII_KEY); "
-        "unset, a local-only default is derived from the JWT secret",
+        description="Master secret for members' personal data (MEMBERSHIP_PII_KEY): the key ring's key `0`; "
+        "with no key at all, a local-only default is derived from the JWT secret",
+    )
+    pii_keys: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description="The personal-data key ring (MEMBERSHIP_PII_KEYS): a JSON object, key id → secret of at least "
+        "32 characters; rows under any of them are read, rows are written under MEMBERSHIP_PII_KEY_ID",
+    )
+    pii_key_id: str | None = Field(
+        default=None,
+        description="The ring's current key (MEMBERSHIP_PII_KEY_ID), which new personal data is encrypted under "
+        "and reencrypt-pii moves every row to; may be unset when the ring holds one key",
     )
 
     keycloak_url: str | None = Field(
@@ -38,8 +48,10 @@ class MembershipSettings(ServiceSettings):
 
     def model_post_init(self, _context) -> None:
         pii.configure(
-            pii.PersonalDataKeys.from_secrets(
-                self.pii_key.get_secret_value() if self.pii_key else None,
-                self.jwt_secret.get_secret_value() if self.jwt_secret else None,
+            pii.PersonalDataKeyRing.from_settings(
+                pii_key=self.pii_key.get_secret_value() if self.pii_key else None,
+                pii_keys={key_id: secret.get_secret_value() for key_id, secret in self.pii_keys.items()},
+                pii_key_id=self.pii_key_id,
+                jwt_secret=self.jwt_secret.get_secret_value() if self.jwt_secret else None,
             )
         )

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_membership.adapters.pii import PersonalDataKeys
+from unionfed_membership.adapters.pii import PersonalDataKeyRing
 from unionfed_membership.adapters.tables import (
     committee_seats,
     committee_terms,
@@ -107,7 +107,7 @@ class OrganizationRepository:
 
 
 class MemberRepository:
-    def __init__(self, session: AsyncSession, keys: PersonalDataKeys):
+    def __init__(self, session: AsyncSession, keys: PersonalDataKeyRing):
         self._session = session
         self._keys = keys
 
@@ -140,6 +140,7 @@ class MemberRepository:
                             self._keys.id_tail_digest(id_tail_of(member.id_number)) if member.id_number else None
                         ),
                         phone_ciphertext=self._keys.encrypt(member.phone) if member.phone else None,
+                        pii_key_id=self._keys.current_id,
                     )
                 )
         except IntegrityError as exc:
@@ -148,7 +149,8 @@ class MemberRepository:
                 raise
             existing = await self._session.scalar(
                 select(members.c.id).where(
-                    members.c.federation_id == member.federation_id, members.c.id_number_digest == digest
+                    members.c.federation_id == member.federation_id,
+                    members.c.id_number_digest.in_(self._keys.id_number_digests(member.id_number or "")),
                 )
             )
             raise Conflict(
@@ -163,7 +165,8 @@ class MemberRepository:
             return None
         query = select(members).where(
             members.c.federation_id == federation_id,
-            members.c.id_number_digest == self._keys.id_number_digest(normalised),
+            # Under any key of the ring: a row not yet re-encrypted is the same person.
+            members.c.id_number_digest.in_(self._keys.id_number_digests(normalised)),
         )
         row = (await self._session.execute(query)).first()
         return self._member(row) if row else None
@@ -215,7 +218,7 @@ class MemberRepository:
         if wanted.staff_no is not None:
             query = query.where(members.c.staff_no == wanted.staff_no)
         if wanted.id_tail is not None:
-            query = query.where(members.c.id_number_tail_digest == self._keys.id_tail_digest(wanted.id_tail))
+            query = query.where(members.c.id_number_tail_digest.in_(self._keys.id_tail_digests(wanted.id_tail)))
         if wanted.status is not None:
             query = query.where(members.c.status == wanted.status)
         if after is not None:
@@ -239,8 +242,10 @@ class MemberRepository:
             status=row.status,
             staff_no=row.staff_no,
             base_salary_fen=row.base_salary_fen,
-            id_number=self._keys.decrypt(row.id_number_ciphertext) if row.id_number_ciphertext else None,
-            phone=self._keys.decrypt(row.phone_ciphertext) if row.phone_ciphertext else None,
+            id_number=self._keys.decrypt(row.id_number_ciphertext, row.pii_key_id)
+            if row.id_number_ciphertext
+            else None,
+            phone=self._keys.decrypt(row.phone_ciphertext, row.pii_key_id) if row.phone_ciphertext else None,
         )
 
 

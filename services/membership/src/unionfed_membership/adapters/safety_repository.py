@@ -9,13 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_membership.adapters.enterprise_repository import registered_in_subtree
 from unionfed_membership.adapters.enterprise_tables import enterprises
-from unionfed_membership.adapters.pii import PersonalDataKeys
+from unionfed_membership.adapters.pii import PersonalDataKeyRing
 from unionfed_membership.adapters.safety_tables import safety_hazards, safety_inspections, safety_inspectors
 from unionfed_membership.domain.safety import Hazard, Inspection, SafetyInspector
 
 
 class SafetyInspectorRepository:
-    def __init__(self, session: AsyncSession, keys: PersonalDataKeys):
+    def __init__(self, session: AsyncSession, keys: PersonalDataKeyRing):
         self._session = session
         self._keys = keys
 
@@ -26,7 +26,7 @@ class SafetyInspectorRepository:
             name=row.name,
             appointed_on=row.appointed_on,
             member_id=row.member_id,
-            phone=self._keys.decrypt(row.phone_ciphertext) if row.phone_ciphertext else None,
+            phone=self._keys.decrypt(row.phone_ciphertext, row.pii_key_id) if row.phone_ciphertext else None,
             retired_on=row.retired_on,
         )
 
@@ -43,6 +43,7 @@ class SafetyInspectorRepository:
                 member_id=inspector.member_id,
                 name=inspector.name,
                 phone_ciphertext=self._keys.encrypt(inspector.phone) if inspector.phone else None,
+                pii_key_id=self._keys.current_id,
                 appointed_on=inspector.appointed_on,
                 appointed_by=by,
             )

@@ -1,7 +1,7 @@
 """Safety supervision in registered enterprises: inspectors (群监员), inspections and hazards (on the
 membership metadata)."""
 
-from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, LargeBinary, Table, Text, Uuid, func
+from sqlalchemy import CheckConstraint, Column, Date, DateTime, ForeignKey, LargeBinary, Table, Text, Uuid, func, text
 
 from unionfed_membership.adapters.metadata import metadata
 
@@ -14,6 +14,7 @@ safety_inspectors = Table(
     Column("member_id", Uuid, ForeignKey("members.id")),
     Column("name", Text, nullable=False),
     Column("phone_ciphertext", LargeBinary),  # a worker's phone, encrypted like members' personal data
+    Column("pii_key_id", Text, nullable=False, server_default=text("'0'")),  # as members.pii_key_id
     Column("appointed_on", Date, nullable=False),
     Column("retired_on", Date),
     Column("appointed_by", Text, nullable=False),

@@ -73,6 +73,10 @@ members = Table(
     # member by the tail they see in the masked number, while the table keeps no digit readable.
     Column("id_number_tail_digest", Text),
     Column("phone_ciphertext", LargeBinary),
+    # The personal-data key the row's ciphertexts and digests are under (0018_pii_key_ids); the
+    # server default is the key of the rows written before it (and by the previous version
+    # during a rolling upgrade, which knows only that key).
+    Column("pii_key_id", Text, nullable=False, server_default=text("'0'")),
     CheckConstraint("base_salary_fen >= 0", name="ck_members_base_salary_not_negative"),
     Index("uq_members_federation_id_number", "federation_id", "id_number_digest", unique=True),
     # Member search (0006_search): substring on names by trigram, the list's keyset, staff numbers.

@@ -102,4 +102,41 @@ def apply_scheduled(today, operator: str) -> None:
     click.echo(f"{len(applied)} change(s) applied, due by {day or 'today in each federation'}")
 
 
+@cli.command("reencrypt-pii")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True, help="Rows per transaction.")
+def reencrypt_pii(batch_size: int) -> None:
+    """Re-encrypt every member's and safety inspector's personal data under the current key.
+
+    Rotating the personal-data key: put the new key into MEMBERSHIP_PII_KEYS beside the old one,
+    make it MEMBERSHIP_PII_KEY_ID on every instance, run this, then remove the old key. Batches
+    commit one by one: run it again to resume after an interruption; a second run moves nothing.
+    Refuses, changing nothing, while any row is under a key the ring does not hold.
+    """
+    from unionfed_membership.service_layer.personal_data_keys import reencrypt_personal_data
+    from unionfed_shared.errors import DomainError
+
+    def progress(table: str, done: int, total: int) -> None:
+        click.echo(f"{table}: {done}/{total} re-encrypted")
+
+    async def run():
+        runtime = build_runtime(definition())
+        try:
+            return await reencrypt_personal_data(runtime.uow, batch_size=batch_size, progress=progress)
+        finally:
+            await runtime.engine.dispose()
+
+    try:
+        done = asyncio.run(run())
+    except DomainError as exc:
+        raise click.ClickException(f"{exc.zh}\n{exc.en}") from None
+    for table, by_key in done.by_key_before.items():
+        counts = ", ".join(f"{key}: {rows}" for key, rows in sorted(by_key.items())) or "no rows"
+        click.echo(f"{table} before: {counts}")
+    total = sum(done.moved.values())
+    if total:
+        click.echo(f"{total} row(s) re-encrypted under key {done.current_key_id}")
+    else:
+        click.echo(f"nothing to re-encrypt: every row is under key {done.current_key_id}")
+
+
 add_record_chain_commands(cli, definition, RecordChainRepository, covers="statistics reports, 职工之家 reviews")

@@ -8,6 +8,7 @@ from unionfed_membership.adapters.mobile_worker_repository import (
     JointUnionRepository,
     WorkerCategoryRepository,
 )
+from unionfed_membership.adapters.pii_rows import PersonalDataRows
 from unionfed_membership.adapters.record_chains import RecordChainRepository
 from unionfed_membership.adapters.report_layout_repository import ReportLayoutRepository
 from unionfed_membership.adapters.repository import (
@@ -55,6 +56,7 @@ class MembershipUnitOfWork(UnitOfWork):
     attachments: AttachmentRepository
     record_chains: RecordChainRepository
     report_layouts: ReportLayoutRepository
+    personal_data: PersonalDataRows
 
     def _open(self) -> None:
         self.organizations = OrganizationRepository(self.session)
@@ -73,6 +75,7 @@ class MembershipUnitOfWork(UnitOfWork):
         self.employments = EmploymentRepository(self.session)
         self.labour_contract_checks = LabourContractCheckRepository(self.session)
         self.safety_inspectors = SafetyInspectorRepository(self.session, pii.current())
+        self.personal_data = PersonalDataRows(self.session, pii.current())
         self.safety_inspections = SafetyInspectionRepository(self.session)
         self.home_checklists = HomeChecklistRepository(self.session)
         self.home_assessments = HomeAssessmentRepository(self.session)
