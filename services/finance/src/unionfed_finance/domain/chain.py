@@ -28,6 +28,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import operator
 import uuid
 from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
@@ -92,24 +93,26 @@ def json_value(value):
     return value
 
 
-def _get(row, name: str):
-    return row[name] if isinstance(row, Mapping) else getattr(row, name)
+_ENTRY_ITEMS, _ENTRY_ATTRS = operator.itemgetter(*ENTRY_COLUMNS), operator.attrgetter(*ENTRY_COLUMNS)
+_LINE_ITEMS, _LINE_ATTRS = operator.itemgetter(*LINE_COLUMNS), operator.attrgetter(*LINE_COLUMNS)
 
 
 def entry_document(entry, lines: Sequence) -> dict:
     """The document an entry's hash is taken over; ``entry`` and ``lines`` are rows or mappings."""
-    if isinstance(entry, Mapping) and all(isinstance(line, Mapping) for line in lines):
-        # The poster's own entries (dicts): the same document without a type test per column.
-        return {
-            "v": SCHEME_VERSION,
-            "entry": {name: json_value(entry[name]) for name in ENTRY_COLUMNS},
-            "lines": [{name: json_value(line[name]) for name in LINE_COLUMNS} for line in lines],
-        }
+    # All columns of a row read at once (itemgetter/attrgetter): the poster and verify-chain build
+    # this document for every entry.
     return {
         "v": SCHEME_VERSION,
-        "entry": {name: json_value(_get(entry, name)) for name in ENTRY_COLUMNS},
-        "lines": [{name: json_value(_get(line, name)) for name in LINE_COLUMNS} for line in lines],
+        "entry": dict(zip(ENTRY_COLUMNS, map(json_value, _columns(entry, _ENTRY_ITEMS, _ENTRY_ATTRS)), strict=True)),
+        "lines": [
+            dict(zip(LINE_COLUMNS, map(json_value, _columns(line, _LINE_ITEMS, _LINE_ATTRS)), strict=True))
+            for line in lines
+        ],
     }
+
+
+def _columns(row, items, attrs) -> tuple:
+    return items(row) if isinstance(row, Mapping) else attrs(row)
 
 
 def canonical_bytes(document) -> bytes:
