@@ -9,16 +9,20 @@ sequence (where the live books hold it), so a snapshot whose entries and heads w
 consistently is refused too.
 """
 
+import asyncio
 import datetime as dt
+import multiprocessing
+import os
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import asyncpg
 from sqlalchemy import select, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.chain import ledger_ids, verify_chain
 from unionfed_finance.adapters.tables import book_snapshots, ledgers, postings
@@ -51,60 +55,95 @@ class SnapshotRefused(Exception):
         )
 
 
-async def verified_heads(
-    factory: async_sessionmaker[AsyncSession],
-) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """verify-chain every ledger: the heads that verified (and equal the ledgers row), and what did not."""
-    async with factory() as session:
-        organizations = await ledger_ids(session)
-        stored = {
-            row.organization_id: (row.last_sequence, row.last_hash)
-            for row in await session.execute(
-                select(ledgers.c.organization_id, ledgers.c.last_sequence, ledgers.c.last_hash)
+async def verified_heads(database_url: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """verify-chain every ledger: the heads that verified (and equal the ledgers row), and what did not.
+
+    The walk is Python work per entry (two documents and an RFC 8785 hash each), so big books'
+    ledgers are shared out over one process per core; each ledger is walked whole by one of them.
+    """
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with make_session_factory(engine)() as session:
+            organizations = await ledger_ids(session)
+            stored = {
+                row.organization_id: (row.last_sequence, row.last_hash)
+                for row in await session.execute(
+                    select(ledgers.c.organization_id, ledgers.c.last_sequence, ledgers.c.last_hash)
+                )
+            }
+    finally:
+        await engine.dispose()
+    entries = sum(sequence for sequence, _hash in stored.values())
+    # Starting a process costs seconds (it imports the service): worth it for big books only.
+    workers = max(1, min(VERIFY_PROCESSES, len(organizations))) if entries >= PARALLEL_FROM_ENTRIES else 1
+    shares = [organizations[n::workers] for n in range(workers)]
+    if workers == 1:
+        reports = await _verify_ledgers(database_url, organizations)
+    else:
+        loop = asyncio.get_running_loop()
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            parts = await asyncio.gather(
+                *(loop.run_in_executor(pool, _verify_in_process, database_url, share) for share in shares)
             )
-        }
+        reports = [report for part in parts for report in part]
     heads: dict[str, tuple[int, str]] = {}
     broken: list[str] = []
-    for organization_id in organizations:
-        async with factory() as session:  # one snapshot per walk, as the nightly verify-chain
-            report = await verify_chain(session, organization_id)
-        if not report.ok:
-            broken.append(str(report))
-        elif stored.get(organization_id) != (report.last_sequence, report.last_hash):
+    for organization_id, ok, sequence, hash_, text in sorted(reports):
+        if not ok:
+            broken.append(text)
+        elif stored.get(organization_id) != (sequence, hash_):
             broken.append(f"ledger {organization_id}: its head row does not match its last verified entry")
         else:
-            heads[organization_id] = (report.last_sequence, report.last_hash)
+            heads[organization_id] = (sequence, hash_)
     return heads, broken
+
+
+VERIFY_PROCESSES = os.cpu_count() or 1
+PARALLEL_FROM_ENTRIES = 50_000
+
+_Verified = tuple[str, bool, int, str, str]  # ledger, intact, head sequence, head hash, the report
+
+
+async def _verify_ledgers(database_url: str, organizations: list[str]) -> list[_Verified]:
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        factory = make_session_factory(engine)
+        reports = []
+        for organization_id in organizations:
+            async with factory() as session:  # one snapshot per walk, as the nightly verify-chain
+                report = await verify_chain(session, organization_id)
+            reports.append((organization_id, report.ok, report.last_sequence, report.last_hash, str(report)))
+        return reports
+    finally:
+        await engine.dispose()
+
+
+def _verify_in_process(database_url: str, organizations: list[str]) -> list[_Verified]:
+    return asyncio.run(_verify_ledgers(database_url, organizations))
 
 
 async def take(
     database_url: str, offsets: dict[tuple[str, int], int], messages: int, *, now: dt.datetime
 ) -> BookSnapshot:
     """Verify every ledger and record the checkpoint; SnapshotRefused (nothing written) when one is broken."""
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        return await _take(make_session_factory(engine), offsets, messages, now)
-    finally:
-        await engine.dispose()
-
-
-async def _take(
-    factory: async_sessionmaker[AsyncSession], offsets: dict[tuple[str, int], int], messages: int, now: dt.datetime
-) -> BookSnapshot:
-    heads, broken = await verified_heads(factory)
+    heads, broken = await verified_heads(database_url)
     if broken:
         raise SnapshotRefused(broken)
     snapshot = BookSnapshot(uuid.uuid4(), now, dict(offsets), heads, messages)
-    async with factory() as session, session.begin():
-        await session.execute(
-            book_snapshots.insert().values(
-                id=snapshot.id,
-                taken_at=snapshot.taken_at,
-                offsets=_offsets_json(snapshot.offsets),
-                heads={ledger: [sequence, hash_] for ledger, (sequence, hash_) in heads.items()},
-                messages=messages,
+    engine = make_engine(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with make_session_factory(engine)() as session, session.begin():
+            await session.execute(
+                book_snapshots.insert().values(
+                    id=snapshot.id,
+                    taken_at=snapshot.taken_at,
+                    offsets=_offsets_json(snapshot.offsets),
+                    heads={ledger: [sequence, hash_] for ledger, (sequence, hash_) in heads.items()},
+                    messages=messages,
+                )
             )
-        )
+    finally:
+        await engine.dispose()
     return snapshot
 
 
@@ -143,10 +182,10 @@ async def check(
             ) from exc
         if snapshot is None:
             raise SnapshotRefused([f"{make_url(snapshot_url).database} holds no snapshot (no book_snapshots row)"])
-        progress(f"checking {snapshot}: verify-chain over every ledger")
-        verified, problems = await verified_heads(factory)
     finally:
         await engine.dispose()
+    progress(f"checking {snapshot}: verify-chain over every ledger")
+    verified, problems = await verified_heads(snapshot_url)
     for ledger, head in sorted(snapshot.heads.items()):
         if ledger in verified and verified[ledger] != head:
             problems.append(
