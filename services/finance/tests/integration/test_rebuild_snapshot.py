@@ -23,6 +23,7 @@ from tests.pytest_infra import eventually, service_env, unique
 from unionfed_finance.adapters.book_snapshots import SnapshotRefused
 from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
 from unionfed_finance.adapters.tables import ledgers, money_outcomes
+from unionfed_finance.domain.chain import chain_record
 from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer.rebuild import rebuild
@@ -159,3 +160,53 @@ async def test_a_snapshot_and_its_tail_rebuild_the_books_a_full_batched_rebuild_
             return await session.scalar(select(ledgers.c.last_hash).where(ledgers.c.organization_id == school))
 
     assert await untouched_head() == {o: h for o, _s, h in expected["heads"]}[school], "the live books unchanged"
+
+    # A consistent rewrite: the snapshot's last entry of the school changed and re-hashed, its head
+    # row and the snapshot's head with it. verify-chain passes; the live ledger's entry at that
+    # sequence has another hash, and the snapshot is refused.
+    connection = await asyncpg.connect(infra.pg_dsn(snapshot_db, driver="postgresql"))
+    try:
+        async with connection.transaction():
+            await connection.execute("SET LOCAL session_replication_role = replica")
+            await connection.execute(
+                "UPDATE postings SET description = left(description, -3) WHERE organization_id = $1 AND sequence = 1",
+                school,
+            )
+            last = dict(
+                await connection.fetchrow(
+                    "SELECT * FROM postings WHERE organization_id = $1 ORDER BY sequence DESC LIMIT 1", school
+                )
+            )
+            lines = [
+                dict(line)
+                for line in await connection.fetch(
+                    "SELECT * FROM posting_lines WHERE posting_id = $1 ORDER BY line_no", last["id"]
+                )
+            ]
+            last["description"] += "（改）"
+            forged_hash, forged_digests = chain_record(last, lines)
+            await connection.execute(
+                "UPDATE postings SET description = $2, hash = $3, field_digests = $4::jsonb WHERE id = $1",
+                last["id"],
+                last["description"],
+                forged_hash,
+                json.dumps(forged_digests),
+            )
+            await connection.execute(
+                "UPDATE ledgers SET last_hash = $2 WHERE organization_id = $1", school, forged_hash
+            )
+            rewritten = {**heads, school: [last["sequence"], forged_hash]}
+            await connection.execute("UPDATE book_snapshots SET heads = $1::jsonb", json.dumps(rewritten))
+    finally:
+        await connection.close()
+    with pytest.raises(SnapshotRefused) as refused:
+        await rebuild(
+            definition(),
+            rebuild_settings(infra, refused_db),
+            live_database_url=live.settings.database_url,
+            from_snapshot=infra.pg_dsn(snapshot_db),
+        )
+    assert str(refused.value).startswith(
+        f"快照未通过验证，未写入任何数据：ledger {school}: entry {last['sequence']} has another hash in the live books"
+    ), "verify-chain alone passes; the live books catch it"
+    assert not await database_exists(infra, refused_db)
