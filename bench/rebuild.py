@@ -31,6 +31,10 @@ RATE_TARGET = ">= 3334"  # the same target at any size: 1,000,000 events in 300 
 UNIONFED = str(Path(sys.executable).with_name("unionfed"))
 _PROGRESS = re.compile(r"rebuild: ([\d,]+) of ([\d,]+) messages applied")
 _DONE = re.compile(r"rebuild: ([\d,]+) messages in ([\d.]+) s")
+_SNAPSHOT = re.compile(r"took snapshot .* in ([\d.]+) s")
+# After the full rebuild (which then takes a snapshot), this many more events go on the journal and
+# a second rebuild starts from the snapshot and replays only them (0: no snapshot row).
+TAIL_EVENTS = int(os.environ.get("BENCH_REBUILD_TAIL", "10000"))
 
 
 async def measure(env: BenchEnv, run: int) -> list[Sample]:
@@ -48,9 +52,66 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         return []
     database = await env.fresh_database("bench_rebuild")
     try:
-        return await _rebuild(env, database, load, budget)
+        samples = await _rebuild(env, database, load, budget)
+        if TAIL_EVENTS and not any(s.incomplete or s.gate_failure for s in samples):
+            samples += await _from_snapshot(env, database, load)
+        return samples
     finally:
         await env.drop_database(database)
+
+
+async def _from_snapshot(env: BenchEnv, snapshot: str, load: JournalLoad) -> list[Sample]:
+    """The tail: TAIL_EVENTS more events, rebuilt from the first rebuild's snapshot into a new database."""
+    env.say(f"rebuild: {TAIL_EVENTS:,} more events after the snapshot")
+    await load_journal(env.infra.kafka_bootstrap, load, TAIL_EVENTS, say=env.say)
+    target = f"bench_rebuild_tail_{snapshot.rsplit('_', 1)[-1]}"
+    environment = {**os.environ, **service_env(env.infra, "finance", target)}
+    log_path = env.log_dir / f"rebuild-{target}.log"
+    env.say(f"rebuild: unionfed finance rebuild --from-snapshot …/{snapshot} --into …/{target} (log {log_path})")
+    started = time.monotonic()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *_command(),
+            "finance",
+            "rebuild",
+            "--into",
+            env.infra.pg_dsn(target),
+            "--from-snapshot",
+            env.infra.pg_dsn(snapshot),
+            "--no-compare",
+            env=environment,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        out, _ = await asyncio.wait_for(process.communicate(), max(60.0, env.seconds_left() - MARGIN_S))
+        wall = time.monotonic() - started
+        log_path.write_bytes(out)
+        done = _DONE.search(out.decode(errors="replace"))
+        failure = None
+        if process.returncode != 0 or not done:
+            failure = f"the rebuild from the snapshot exited with {process.returncode}; see {log_path}"
+        else:
+            failure = (
+                "; ".join(
+                    await books.books_problems(
+                        env.pg_url(target),
+                        env.infra.pg_dsn(target),
+                        expected_events=load.events,
+                        expected_bank_fen=dict(load.bank_fen),
+                    )
+                )
+                or None
+            )
+        tail = int(done.group(1).replace(",", "")) if done else 0
+        env.say(
+            f"rebuild: from the snapshot, {tail:,} tail messages, {wall:.1f} s wall "
+            f"(verify-chain of the snapshot, copy, replay)"
+        )
+        return [
+            Sample(SCENARIO, f"snapshot + {TAIL_EVENTS:,}-event tail, wall time", wall, "s", gate_failure=failure),
+        ]
+    finally:
+        await env.drop_database(target)
 
 
 async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: float) -> list[Sample]:
@@ -60,12 +121,13 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
     env.say(f"rebuild: unionfed finance rebuild --into …/{database} (budget {budget:.0f} s, log {log_path})")
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        UNIONFED,
+        *_command(),
         "finance",
         "rebuild",
         "--into",
         url,
         "--no-compare",
+        *(["--snapshot"] if TAIL_EVENTS else []),
         env=environment,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
@@ -128,39 +190,60 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
         expected_bank_fen=None if stopped else dict(load.bank_fen),
     )
     failure = "; ".join(problems) or None
-    rate = applied / ((consumed_until or time.monotonic()) - started if stopped else wall)
+    taken = _SNAPSHOT.search(text)
+    snapshot_s = float(taken.group(1)) if taken else 0.0
+    # The rate is the replay's: the snapshot taken at the end (verify-chain of every ledger) is its own row.
+    rate = applied / ((consumed_until or time.monotonic()) - started if stopped else wall - snapshot_s)
     postings = await _postings(env.pg_url(database))
     env.say(
         f"rebuild: {applied:,} messages (every input topic; {load.events:,} bench journal events), {postings:,} postings in {wall:.1f} s wall "
         f"({rate:,.0f} messages/s), RSS peak {rss_mb:,.0f} MB" + (f" — {incomplete}" if incomplete else "")
     )
     full_size = load.events == DEFAULT_EVENTS
-    return [
-        Sample(
-            SCENARIO,
-            "wall time",
-            wall,
-            "s",
-            WALL_TARGET if full_size else "",
-            gate_failure=failure,
-            incomplete=incomplete,
-        ),
-        Sample(SCENARIO, "messages/s", rate, "messages/s", RATE_TARGET, gate_failure=failure, incomplete=incomplete),
-        Sample(SCENARIO, "RSS peak", rss_mb, "MB", gate_failure=failure),
-    ] + (
-        []
-        if stopped
-        else [
-            # The CLI's own clock: from the first poll to the last commit, without start-up and migrations.
+    return (
+        [
             Sample(
                 SCENARIO,
-                "messages/s while consuming",
-                applied / float(done.group(2)),
-                "messages/s",
+                "wall time",
+                wall,
+                "s",
+                WALL_TARGET if full_size else "",
                 gate_failure=failure,
+                incomplete=incomplete,
             ),
+            Sample(
+                SCENARIO, "messages/s", rate, "messages/s", RATE_TARGET, gate_failure=failure, incomplete=incomplete
+            ),
+            Sample(SCENARIO, "RSS peak", rss_mb, "MB", gate_failure=failure),
         ]
+        + ([Sample(SCENARIO, "snapshot taken (verify-chain of every ledger)", snapshot_s, "s")] if taken else [])
+        + (
+            []
+            if stopped
+            else [
+                # The CLI's own clock: from the first poll to the last commit, without start-up and migrations.
+                Sample(
+                    SCENARIO,
+                    "messages/s while consuming",
+                    applied / float(done.group(2)),
+                    "messages/s",
+                    gate_failure=failure,
+                ),
+            ]
+        )
     )
+
+
+def _command() -> list[str]:
+    """The CLI, or with BENCH_REBUILD_PROFILE=FILE the CLI under cProfile (its stats written to FILE)."""
+    profile = os.environ.get("BENCH_REBUILD_PROFILE")
+    if not profile:
+        return [UNIONFED]
+    script = (
+        "import cProfile, sys; from unionfed_shared.cli import main; sys.argv[0] = 'unionfed'; "
+        f"cProfile.run('main()', {profile!r})"
+    )
+    return [sys.executable, "-c", script]
 
 
 def _progress(output: bytearray) -> tuple[int, int]:

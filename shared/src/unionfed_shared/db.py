@@ -49,6 +49,9 @@ async def drop_database(database_url: str) -> None:
         await conn.close()
 
 
+_JSON_TEXT = json.JSONEncoder(ensure_ascii=False)  # one encoder: json.dumps with options builds one per call
+
+
 async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> None:
     """Insert many rows in the session's transaction with PostgreSQL's COPY.
 
@@ -60,10 +63,8 @@ async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> No
         return
     columns = list(rows[0])
     as_json = {column.name for column in table.columns if isinstance(column.type, JSON)}
-    records = [
-        tuple(json.dumps(row[name], ensure_ascii=False) if name in as_json else row[name] for name in columns)
-        for row in rows
-    ]
+    to_json = _JSON_TEXT.encode
+    records = [tuple(to_json(row[name]) if name in as_json else row[name] for name in columns) for row in rows]
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
     assert raw is not None  # an open connection has its driver's

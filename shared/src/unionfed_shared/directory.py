@@ -125,6 +125,18 @@ class Directory:
         # A row already there came from this event or from a later change: keep it.
         await uow.session.execute(pg_insert(self.members).values(**values).on_conflict_do_nothing())
 
+    async def on_members_joined(self, session: AsyncSession, events: Iterable[MemberJoinedV1]) -> None:
+        """``on_member_joined`` for a batch's joinings at once: one multi-row insert per few thousand.
+
+        Any order of a member's joining and later changes gives the same row (the join keeps what is
+        there, a change applies over a lower version), so applying a batch's joinings first is safe.
+        """
+        cards = [_member_card(event, status="active") for event in events]
+        for start in range(0, len(cards), _ROWS_PER_INSERT):
+            await session.execute(
+                pg_insert(self.members).values(cards[start : start + _ROWS_PER_INSERT]).on_conflict_do_nothing()
+            )
+
     async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> bool:
         """Apply the transfer unless a newer change of the member is already applied; True if applied."""
         values = _member_card(event, status=event.status)
@@ -253,6 +265,10 @@ class Directory:
         return router
 
 
+# asyncpg takes at most 32,767 parameters a statement; a card has 8.
+_ROWS_PER_INSERT = 4000
+
+
 def _member_card(event: MemberJoinedV1 | MemberTransferredV1, status: str) -> dict:
     """The directory's row for a member, from either event that carries the whole card."""
     return {
@@ -277,6 +293,10 @@ class DirectoryReader:
 
     async def path_of(self, organization_id: str) -> list[str] | None:
         return await self._directory.path_of(self._session, organization_id)
+
+    async def apply_joinings(self, events: Iterable[MemberJoinedV1]) -> None:
+        """A batch's member joinings written at once (what a consumer's prefetch may do)."""
+        await self._directory.on_members_joined(self._session, events)
 
     async def name_of(self, organization_id: str) -> str | None:
         return await self._directory.name_of(self._session, organization_id)

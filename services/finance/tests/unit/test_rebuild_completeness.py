@@ -1,6 +1,12 @@
 """Which ledger entries a replay missed: gaps in its sequences, and shortfalls from the live heads."""
 
-from unionfed_finance.service_layer.rebuild import IncompleteLedgers, MissingEntries, missing_entries
+from unionfed_finance.service_layer.rebuild import (
+    IncompleteHistory,
+    IncompleteLedgers,
+    MissingEntries,
+    _lost,
+    missing_entries,
+)
 
 
 def test_a_complete_replay_misses_nothing_even_when_it_runs_ahead_of_the_live_books():
@@ -24,3 +30,16 @@ def test_gaps_and_shortfalls_are_named_per_ledger_with_their_range():
         "ledger school-a: sequences 4–6 are missing from the replay; "
         "ledger school-b: sequences 1–2 are missing from the replay; the rebuilt books are incomplete, do not use them"
     )
+
+
+def test_a_replay_from_a_snapshot_needs_only_the_records_after_its_offsets():
+    beginnings = {("journal", 0): 0, ("journal", 1): 40, ("journal", 2): 90, ("membership", 0): 5}
+    starts = {("journal", 0): 0, ("journal", 1): 50, ("journal", 2): 70}
+
+    lost = _lost(beginnings, starts)
+
+    assert [str(x) for x in lost] == [
+        "journal partition 2: offsets 70–89 are gone (deleted or expired)",
+        "membership partition 0: offsets 0–4 are gone (deleted or expired)",
+    ], "partition 1 lost only records the snapshot already holds"
+    assert str(IncompleteHistory(lost)).endswith("a rebuild from this history would be incomplete")

@@ -293,3 +293,20 @@ async def committed_offsets(bootstrap_servers: str, group_id: str) -> dict[tuple
         return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
     finally:
         await admin.close()
+
+
+async def commit_group_offsets(bootstrap_servers: str, group_id: str, offsets: dict[tuple[str, int], int]) -> None:
+    """Commit ``offsets`` for a consumer group no member has joined yet: where it will start reading.
+
+    A rebuild from a snapshot starts its new group at the snapshot's offsets, so only the tail is read.
+    """
+    if not offsets:
+        return
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        positions = {TopicPartition(topic, partition): offset for (topic, partition), offset in offsets.items()}
+        consumer.assign(list(positions))
+        await consumer.commit(positions)
+    finally:
+        await consumer.stop()

@@ -138,12 +138,15 @@ def _chained_digests(row) -> dict | None:
     return stored
 
 
-def _changed_fields(row, lines: list) -> list[str] | None:
-    """Every column of the entry that differs from what was chained; None when that cannot be told."""
+def _changed_fields(row, lines: list, current: dict | None = None) -> list[str] | None:
+    """Every column of the entry that differs from what was chained; None when that cannot be told.
+
+    ``current``: the entry's ``field_digests`` as it is now, when the caller has them already.
+    """
     chained = _chained_digests(row)
     if chained is None:
         return None
-    current = field_digests(row, lines)
+    current = current or field_digests(row, lines)
     changed = changed_entry_columns(chained["entry"], current["entry"])
     if "postings.id" in changed:
         return changed  # its lines are looked up by id: under the new one they are simply not found
@@ -161,7 +164,8 @@ def _sentence(row, fields: list[str], fallback: str) -> str:
 
 def _entry_finding(row, lines: list, prior_hash: str) -> _Finding | None:
     """What is wrong with the entry at the sequence it should have; None when it verifies."""
-    changed = _changed_fields(row, lines)
+    current = field_digests(row, lines)  # computed once: what the columns are now
+    changed = _changed_fields(row, lines, current)
     fields = tuple(changed or ())
     if row.previous_hash != prior_hash:
         fallback = (
@@ -185,7 +189,7 @@ def _entry_finding(row, lines: list, prior_hash: str) -> _Finding | None:
             return _Finding(Break.HASH, _sentence(row, list(fields), ""), fields)
         # Either the hash column itself was changed, or rows and digests both: the caller tells which.
         return _Finding(Break.HASH, recomputed)
-    if changed is None or row.field_digests != field_digests(row, lines):
+    if changed is None or row.field_digests != current:
         return _Finding(
             Break.DIGESTS,
             _sentence(

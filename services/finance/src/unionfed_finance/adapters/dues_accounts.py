@@ -20,6 +20,20 @@ class DuesAccountRepository:
             .on_conflict_do_nothing()
         )
 
+    async def open_many(self, accounts: list[tuple[uuid.UUID, str, str]]) -> None:
+        """``open`` for many members at once: (member, organization, federation) each."""
+        for start in range(0, len(accounts), 10_000):
+            await self._session.execute(
+                pg_insert(dues_accounts)
+                .values(
+                    [
+                        {"member_id": member_id, "organization_id": organization_id, "federation_id": federation_id}
+                        for member_id, organization_id, federation_id in accounts[start : start + 10_000]
+                    ]
+                )
+                .on_conflict_do_nothing()
+            )
+
     async def record_payment(self, member_id: uuid.UUID, period: str, amount_fen: int) -> None:
         await self._session.execute(
             update(dues_accounts)

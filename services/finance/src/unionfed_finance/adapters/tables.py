@@ -329,3 +329,17 @@ disclosure_publications = Table(
     ),
     Index("ix_disclosure_publications_organization", "organization_id", "published_on"),
 )
+
+# A checkpoint of the books (issue 20): where a rebuild may start instead of offset 0. It records,
+# in the database it checkpoints, the input topics' offsets the books were replayed up to and every
+# ledger's head (sequence and hash), verified by verify-chain when taken; a rebuild from it checks
+# the heads again before copying anything.
+book_snapshots = Table(
+    "book_snapshots",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("taken_at", DateTime(timezone=True), nullable=False),
+    Column("offsets", JSONB, nullable=False),  # {"topic": {"partition": next offset to read}}
+    Column("heads", JSONB, nullable=False),  # {"ledger": [sequence, hash]}
+    Column("messages", BigInteger, nullable=False),  # input records below the offsets
+)

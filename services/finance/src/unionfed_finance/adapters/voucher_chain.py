@@ -199,7 +199,7 @@ async def verify_vouchers(session: AsyncSession, organization_id: str) -> Vouche
     return VoucherFindings(checked, tuple(findings), tuple(links_of))
 
 
-async def carry_over(live_database_url: str, target_database_url: str) -> int:
+async def carry_over(live_database_url: str, target_database_url: str, *, keep_present: bool = False) -> int:
     """Copy the live database's vouchers (rows, bytes, links, heads) into a rebuilt one; how many.
 
     Vouchers are uploaded files, not events, so a replay of Kafka cannot bring them back. The
@@ -228,12 +228,37 @@ async def carry_over(live_database_url: str, target_database_url: str) -> int:
                         .values(**blob._mapping)
                         .on_conflict_do_nothing(index_elements=["sha256"])
                     )
-                await target.execute(attachments.insert().values(**row._mapping))
-                copied += 1
+                if keep_present:
+                    inserted = await target.execute(
+                        pg_insert(attachments)
+                        .values(**row._mapping)
+                        .on_conflict_do_nothing()
+                        .returning(attachments.c.id)
+                    )
+                    copied += inserted.first() is not None
+                else:
+                    await target.execute(attachments.insert().values(**row._mapping))
+                    copied += 1
             for table in (voucher_links, voucher_heads):
                 batch = [dict(r._mapping) for r in await live.execute(select(table))]
-                if batch:
+                if not batch:
+                    continue
+                if not keep_present:
                     await target.execute(table.insert(), batch)
+                elif table is voucher_links:
+                    await target.execute(pg_insert(table).on_conflict_do_nothing(), batch)
+                else:
+                    upsert = pg_insert(table)
+                    await target.execute(
+                        upsert.on_conflict_do_update(
+                            index_elements=[table.c.organization_id],
+                            set_={
+                                "last_sequence": upsert.excluded.last_sequence,
+                                "last_hash": upsert.excluded.last_hash,
+                            },
+                        ),
+                        batch,
+                    )
     finally:
         await live_engine.dispose()
         await target_engine.dispose()

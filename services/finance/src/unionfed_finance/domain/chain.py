@@ -25,8 +25,10 @@ text, and every verify-chain run recomputes each hash with ``rfc8785`` again.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import operator
 import uuid
 from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
@@ -91,17 +93,26 @@ def json_value(value):
     return value
 
 
-def _get(row, name: str):
-    return row[name] if isinstance(row, Mapping) else getattr(row, name)
+_ENTRY_ITEMS, _ENTRY_ATTRS = operator.itemgetter(*ENTRY_COLUMNS), operator.attrgetter(*ENTRY_COLUMNS)
+_LINE_ITEMS, _LINE_ATTRS = operator.itemgetter(*LINE_COLUMNS), operator.attrgetter(*LINE_COLUMNS)
 
 
 def entry_document(entry, lines: Sequence) -> dict:
     """The document an entry's hash is taken over; ``entry`` and ``lines`` are rows or mappings."""
+    # All columns of a row read at once (itemgetter/attrgetter): the poster and verify-chain build
+    # this document for every entry.
     return {
         "v": SCHEME_VERSION,
-        "entry": {name: json_value(_get(entry, name)) for name in ENTRY_COLUMNS},
-        "lines": [{name: json_value(_get(line, name)) for name in LINE_COLUMNS} for line in lines],
+        "entry": dict(zip(ENTRY_COLUMNS, map(json_value, _columns(entry, _ENTRY_ITEMS, _ENTRY_ATTRS)), strict=True)),
+        "lines": [
+            dict(zip(LINE_COLUMNS, map(json_value, _columns(line, _LINE_ITEMS, _LINE_ATTRS)), strict=True))
+            for line in lines
+        ],
     }
+
+
+def _columns(row, items, attrs) -> tuple:
+    return items(row) if isinstance(row, Mapping) else attrs(row)
 
 
 def canonical_bytes(document) -> bytes:
@@ -132,9 +143,10 @@ def _value_bytes(value) -> bytes:
 
 
 def _digests_of(document: dict) -> dict:
+    # The document's values are already JSON values (text, whole numbers, null).
     return {
-        "entry": {name: value_digest(value) for name, value in document["entry"].items()},
-        "lines": [{name: value_digest(value) for name, value in line.items()} for line in document["lines"]],
+        "entry": {name: _json_value_digest(value) for name, value in document["entry"].items()},
+        "lines": [{name: _json_value_digest(value) for name, value in line.items()} for line in document["lines"]],
     }
 
 
@@ -152,7 +164,24 @@ def chain_record(entry, lines: Sequence) -> tuple[str, dict]:
 def value_digest(value) -> str:
     """The digest a column holding ``value`` has in :func:`field_digests`, and a voucher link's
     field in ``voucher_chain.link_record``: one function for both stored digests."""
-    return hashlib.sha256(_value_bytes(json_value(value))).hexdigest()[:FIELD_DIGEST_HEX]
+    return _json_value_digest(json_value(value))
+
+
+# Most columns of a ledger's entries repeat (its organization, accounts, dates, texts, line numbers,
+# zero amounts): a replay of a million entries asks for the same digests over and over. ``typed``
+# keeps 1 and True apart.
+def _json_value_digest(value) -> str:
+    try:
+        return _cached_digest(value)
+    except TypeError:  # not hashable: not a column value of today's tables, but digest it all the same
+        return _uncached_digest(value)
+
+
+def _uncached_digest(value) -> str:
+    return hashlib.sha256(_value_bytes(value)).hexdigest()[:FIELD_DIGEST_HEX]
+
+
+_cached_digest = functools.lru_cache(maxsize=1 << 16, typed=True)(_uncached_digest)
 
 
 def changed_entry_columns(chained: Mapping, current: Mapping) -> list[str]:

@@ -18,14 +18,32 @@ audit_cli.register(cli)
 @click.option(
     "--compare/--no-compare", default=True, show_default=True, help="Compare the rebuilt ledgers with the live ones."
 )
-def rebuild(database_url: str, compare: bool) -> None:
-    """Replay every input topic from offset 0 into an empty database, and compare with the live books.
+@click.option(
+    "--from-snapshot",
+    "snapshot_url",
+    default=None,
+    help="A snapshot (a database on the same server taken with --snapshot): verified, copied, and only the tail replayed.",
+)
+@click.option(
+    "--snapshot/--no-snapshot",
+    "take_snapshot",
+    default=False,
+    show_default=True,
+    help="Record a verified snapshot (offsets and ledger heads) in the rebuilt database at the end.",
+)
+@click.option("--batch-size", default=None, type=click.IntRange(min=1), help="Records applied per transaction [5000].")
+def rebuild(
+    database_url: str, compare: bool, snapshot_url: str | None, take_snapshot: bool, batch_size: int | None
+) -> None:
+    """Replay every input topic from offset 0 (or from a snapshot) into an empty database, and compare with the live books.
 
-    Exits 1 without writing when records were deleted or expired from an input topic, and after
-    the replay when a ledger's sequences have a gap or stop short of the live database's head.
+    Exits 1 without writing when records were deleted or expired from an input topic or the
+    snapshot's ledgers do not verify to the heads it records, and after the replay when a ledger's
+    sequences have a gap or stop short of the live database's head.
     """
+    from unionfed_finance.adapters.book_snapshots import SnapshotRefused
     from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
-    from unionfed_finance.service_layer.rebuild import IncompleteHistory, IncompleteLedgers
+    from unionfed_finance.service_layer.rebuild import REBUILD_BATCH, IncompleteHistory, IncompleteLedgers
     from unionfed_finance.service_layer.rebuild import rebuild as run_rebuild
     from unionfed_shared.db import make_engine, make_session_factory
 
@@ -47,11 +65,23 @@ def rebuild(database_url: str, compare: bool) -> None:
     async def run():
         try:
             report = await run_rebuild(
-                definition(), settings, live_database_url=live_settings.database_url, progress=progress
+                definition(),
+                settings,
+                live_database_url=live_settings.database_url,
+                progress=progress,
+                batch_size=batch_size or REBUILD_BATCH,
+                from_snapshot=snapshot_url,
+                take_snapshot=take_snapshot,
+                say=lambda line: click.echo(f"rebuild: {line}", err=True),
             )
+        except SnapshotRefused as refusal:
+            click.echo(f"\n重建被拒绝 / rebuild refused: {refusal}", err=True)
+            sys.exit(1)
         except (IncompleteHistory, IncompleteLedgers) as refusal:
             click.echo(f"\nrebuild refused: {refusal}", err=True)
             sys.exit(1)
+        if report.from_snapshot is not None:
+            click.echo(f"\nrebuild: started from {report.from_snapshot}, its ledgers verified")
         click.echo(f"\nrebuild: {report.messages:,} messages in {report.seconds:.1f} s (group {report.consumer_group})")
         checked = f"  {report.ledgers:,} ledgers without a gap; "
         if report.live_heads is None:
@@ -59,6 +89,8 @@ def rebuild(database_url: str, compare: bool) -> None:
         else:
             click.echo(checked + f"all {report.live_heads:,} live heads reached")
             click.echo(f"  {report.vouchers:,} vouchers (票据) copied from the live database (files are not events)")
+        if report.snapshot is not None:
+            click.echo(f"  took {report.snapshot}, every ledger verified, in {report.snapshot_seconds:.1f} s")
         if compare:
             live, rebuilt = await fingerprint(live_settings.database_url), await fingerprint(database_url)
             for part in ("entries", "lines", "balances", "heads"):

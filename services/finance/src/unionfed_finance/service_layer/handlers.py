@@ -44,6 +44,8 @@ async def on_organization_moved(uow: FinanceUnitOfWork, event: OrganizationMoved
 
 
 async def on_member_joined(uow: FinanceUnitOfWork, event: MemberJoinedV1, delivery: Delivery) -> None:
+    if (event.member_id, event.member_version) in uow.joinings_applied:
+        return  # applied with its batch's other joinings (prefetch)
     await directory.on_member_joined(uow, event, delivery)
     await uow.dues_accounts.open(event.member_id, event.organization_id, event.federation_id)
 
@@ -202,6 +204,12 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
     """Lock and read, in a few statements, the holds and ledgers a batch of journal entries will touch."""
     organizations: set[str] = set()
     hold_ids: set[uuid.UUID] = set()
+    joinings = [event for event in events if isinstance(event, MemberJoinedV1)]
+    if len(joinings) > 1:
+        # A roster's joinings (a rebuild replays a federation's members) in two statements, not two each.
+        await uow.directory.apply_joinings(joinings)
+        await uow.dues_accounts.open_many([(e.member_id, e.organization_id, e.federation_id) for e in joinings])
+        uow.joinings_applied.update((e.member_id, e.member_version) for e in joinings)
     for event in events:
         if isinstance(event, JournalEntryV1):
             instruction = event.instruction

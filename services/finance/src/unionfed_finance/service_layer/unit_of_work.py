@@ -1,3 +1,5 @@
+import uuid
+
 from unionfed_finance.adapters.audit_repository import AuditRepository
 from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository, OutcomeRepository, PeriodRepository
 from unionfed_finance.adapters.disclosure_publications import DisclosurePublications
@@ -44,6 +46,8 @@ class FinanceUnitOfWork(UnitOfWork):
         self.disclosures = DisclosurePublications(self.session)
         self.report_figures = ReportFiguresQueries(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
+        # (member, version) of the joinings a batch's prefetch applied at once
+        self.joinings_applied: set[tuple[uuid.UUID, int]] = set()
 
     async def flush(self) -> None:
         """Write what the repositories keep until the end: postings before the holds that name them."""
