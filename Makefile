@@ -1,11 +1,15 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down test unit lint soak bench chart-check
+.PHONY: up down backup test unit lint soak bench chart-check
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
 
 down:  ## stop everything; committed data stays in .run/dev
 	bash deploy/local/platform.sh down
+
+backup:  ## back up the running platform (make up): each database with its Kafka offsets (and finance's ledger heads) into .run/backups/<UTC>/
+	bash deploy/local/ensure-python-env.sh
+	uv run --no-sync unionfed backup
 
 test: lint  ## lint first (fails fast), then the whole suite against real Kafka and PostgreSQL
 	bash deploy/local/ensure-python-env.sh

@@ -21,6 +21,7 @@ import click
 from pydantic import ValidationError
 
 from unionfed_shared.auth import PLATFORM, Role, TokenService
+from unionfed_shared.backup import Check, Facts
 from unionfed_shared.contracts.topics import ALL_TOPICS
 from unionfed_shared.runtime import ServiceDefinition, build_runtime
 from unionfed_shared.settings import (
@@ -147,6 +148,53 @@ def topics_create(bootstrap: str) -> None:
     click.echo(f"brought {len(result.altered)} existing topic(s) to the declared settings: {altered}")
 
 
+def _default_backup_dir(ctx: click.Context) -> Path:
+    state_dir = _state_dir(ctx)
+    if state_dir is None:
+        raise click.UsageError("no state directory found: name the backup directory with --out")
+    return state_dir.parent / "backups" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _service_groups() -> list[tuple[str, click.Group]]:
+    order = {"membership": 0, "welfare": 1, "events": 2, "finance": 3}
+    return sorted(((ep.name, ep.load()) for ep in _service_entry_points()), key=lambda s: (order.get(s[0], 9), s[0]))
+
+
+@main.command("backup")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for every service's dump and manifest (default: .run/backups/<UTC time> beside the state directory).",
+)
+@click.pass_context
+def backup_all(ctx: click.Context, out_dir: Path | None) -> None:
+    """Back up every service (`unionfed NAME backup` for each) into one directory."""
+    directory = out_dir or _default_backup_dir(ctx)
+    for name, group in _service_groups():
+        with group.make_context(name, ["backup", "--out", str(directory)], parent=ctx) as sub:
+            group.invoke(sub)
+    click.echo(f"backup complete: {directory}")
+
+
+@main.command("restore")
+@click.argument("backup_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--no-replay", is_flag=True, help="Leave the tail to the services when they start.")
+@click.pass_context
+def restore_all(ctx: click.Context, backup_dir: Path, no_replay: bool) -> None:
+    """Restore every service found in BACKUP_DIR into its own EMPTY database (`unionfed NAME restore` for each).
+
+    The services must be stopped. A refusal of one stops before the next.
+    """
+    found = [(name, group) for name, group in _service_groups() if (backup_dir / f"{name}.json").is_file()]
+    if not found:
+        raise click.UsageError(f"{backup_dir} holds no service's manifest (NAME.json)")
+    for name, group in found:
+        args = ["restore", str(backup_dir)] + (["--no-replay"] if no_replay else [])
+        with group.make_context(name, args, parent=ctx) as sub:
+            group.invoke(sub)
+
+
 class _ServiceGroup(click.Group):
     """A service's group: missing or invalid settings end in one line naming them, not a traceback."""
 
@@ -166,8 +214,17 @@ class _ServiceGroup(click.Group):
             raise click.ClickException(message) from None
 
 
-def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Group:
-    """The commands every service has: serve, migrate, dead-letters."""
+def service_cli(
+    definition_factory: Callable[[], ServiceDefinition],
+    *,
+    backup_facts: "Facts | None" = None,
+    restore_check: "Check | None" = None,
+) -> click.Group:
+    """The commands every service has: serve, migrate, backup, restore, dead-letters.
+
+    ``backup_facts`` reads what the service adds to its backup's manifest from the dump's snapshot;
+    ``restore_check`` checks the restored database against them (``unionfed_shared.backup``).
+    """
     described = definition_factory()
 
     @click.group(
@@ -232,6 +289,75 @@ def service_cli(definition_factory: Callable[[], ServiceDefinition]) -> click.Gr
         settings = definition.settings_factory()
         asyncio.run(upgrade_database(settings.database_url, definition.migrations_dir))
         click.echo(f"{definition.name}: database is at the newest migration")
+
+    @group.command("backup")
+    @click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Directory to write NAME.dump and NAME.json into (default: .run/backups/<UTC time> beside the state directory).",
+    )
+    @click.pass_context
+    def backup_command(ctx: click.Context, out_dir: Path | None) -> None:
+        """Dump the database (pg_dump, one snapshot) with a manifest: the consumer group's offsets read
+        just before the snapshot, the migration revision, the service's own facts and the files' SHA-256."""
+        from unionfed_shared.backup import take_backup
+
+        directory = out_dir or _default_backup_dir(ctx)
+        definition = definition_factory()
+        try:
+            asyncio.run(
+                take_backup(
+                    definition, definition.settings_factory(), directory, facts=backup_facts, progress=click.echo
+                )
+            )
+        except (FileExistsError, FileNotFoundError, RuntimeError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+    @group.command("restore")
+    @click.argument("backup_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+    @click.option("--into", "database_url", help="The empty database to restore into (default: the service's own).")
+    @click.option(
+        "--consumer-group",
+        help="The consumer group set to the backup's offsets and replayed with (default: the service's own).",
+    )
+    @click.option(
+        "--replay/--no-replay",
+        default=True,
+        show_default=True,
+        help="Consume the topics' tail after the backup now (relay off); without it, the service does when started.",
+    )
+    def restore_command(backup_dir: Path, database_url: str | None, consumer_group: str | None, replay: bool) -> None:
+        """Restore a backup into an EMPTY database, check it against its manifest, then replay the tail.
+
+        Refuses, changing nothing, when the database holds anything, when a file's checksum differs
+        from the manifest, or when the consumer group still has members (stop the service first).
+        """
+        from unionfed_shared.backup import RestoreFailed, RestoreRefused, restore_backup
+
+        definition = definition_factory()
+        settings = definition.settings_factory()
+        updates = {"database_url": database_url} if database_url else {}
+        if consumer_group:
+            updates["consumer_group_id"] = consumer_group
+        settings = settings.model_copy(update=updates)
+        try:
+            report = asyncio.run(
+                restore_backup(
+                    definition, settings, backup_dir, check=restore_check, replay=replay, progress=click.echo
+                )
+            )
+        except RestoreRefused as refused:
+            click.echo(f"restore refused: {refused}", err=True)
+            raise SystemExit(1) from None
+        except RestoreFailed as failed:
+            click.echo(f"restore FAILED: {failed}", err=True)
+            raise SystemExit(1) from None
+        replayed = "not replayed" if report.replayed is None else f"{report.replayed:,} message(s) replayed"
+        click.echo(
+            f"{definition.name}: restored into {report.database} ({report.tables} tables), {replayed} "
+            f"with group {report.consumer_group}, in {report.seconds:.1f} s"
+        )
 
     if described.schedule_runs is not None:
 

@@ -5,11 +5,13 @@ import sys
 
 import click
 
+from unionfed_finance.adapters import backup_facts
 from unionfed_finance.entrypoints import audit_cli
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared.cli import service_cli
 
-cli = service_cli(definition)
+# A backup's manifest holds every ledger's head from the dump; a restore verifies each chain against it.
+cli = service_cli(definition, backup_facts=backup_facts.ledger_heads, restore_check=backup_facts.check_restored)
 audit_cli.register(cli)
 
 
