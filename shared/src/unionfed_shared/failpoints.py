@@ -3,8 +3,13 @@
 ``UNIONFED_FAILPOINTS="consumer.after_db_commit"`` kills the process the first time that point is
 reached; ``name:3`` kills it on the third time. The process dies with ``os._exit`` so nothing is
 flushed or committed on the way out, as with ``kill -9``.
+
+``name:3:stall=12`` makes the third time a stall instead: :func:`stall` sleeps 12 s there without
+blocking the event loop (heartbeats go on), as a slow handler does. Only points awaited through
+:func:`stall` can stall; a stall armed at a plain :func:`failpoint` does nothing.
 """
 
+import asyncio
 import os
 import sys
 from collections import Counter
@@ -15,12 +20,25 @@ _hits: Counter[str] = Counter()
 def _armed() -> dict[str, int]:
     armed = {}
     for item in filter(None, os.environ.get("UNIONFED_FAILPOINTS", "").split(",")):
-        name, _, nth = item.partition(":")
-        armed[name.strip()] = int(nth or 1)
+        name, _, rest = item.partition(":")
+        nth, _, action = rest.partition(":")
+        if not action:
+            armed[name.strip()] = int(nth or 1)
     return armed
 
 
+def _stalls() -> dict[str, tuple[int, float]]:
+    stalls = {}
+    for item in filter(None, os.environ.get("UNIONFED_FAILPOINTS", "").split(",")):
+        name, _, rest = item.partition(":")
+        nth, _, action = rest.partition(":")
+        if action.startswith("stall="):
+            stalls[name.strip()] = (int(nth or 1), float(action.removeprefix("stall=")))
+    return stalls
+
+
 _ARMED = _armed()
+_STALLS = _stalls()
 
 
 def failpoint(name: str, hits: int = 1) -> None:
@@ -32,3 +50,17 @@ def failpoint(name: str, hits: int = 1) -> None:
     if before < _ARMED[name] <= _hits[name]:
         print(f"failpoint {name} reached: exiting", file=sys.stderr, flush=True)
         os._exit(137)
+
+
+async def stall(name: str, hits: int = 1) -> None:
+    """A point that kills (as :func:`failpoint`) or, armed with ``:stall=S``, sleeps S seconds once."""
+    if name in _STALLS:
+        nth, seconds = _STALLS[name]
+        before = _hits[name]
+        _hits[name] += hits
+        if before < nth <= _hits[name]:
+            print(f"failpoint {name} reached: stalling {seconds}s", file=sys.stderr, flush=True)
+            await asyncio.sleep(seconds)
+            print(f"failpoint {name}: stall over", file=sys.stderr, flush=True)
+        return
+    failpoint(name, hits)
