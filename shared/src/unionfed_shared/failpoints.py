@@ -5,8 +5,10 @@ reached; ``name:3`` kills it on the third time. The process dies with ``os._exit
 flushed or committed on the way out, as with ``kill -9``.
 
 ``name:3:stall=12`` makes the third time a stall instead: :func:`stall` sleeps 12 s there without
-blocking the event loop (heartbeats go on), as a slow handler does. Only points awaited through
-:func:`stall` can stall; a stall armed at a plain :func:`failpoint` does nothing.
+blocking the event loop (heartbeats go on), as a slow handler does — or less, once the file named
+by ``UNIONFED_FAILPOINTS_RELEASE`` exists (a test releases it when what it waits for happened).
+Only points awaited through :func:`stall` can stall; a stall armed at a plain :func:`failpoint`
+does nothing.
 """
 
 import asyncio
@@ -52,6 +54,11 @@ def failpoint(name: str, hits: int = 1) -> None:
         os._exit(137)
 
 
+def _released() -> bool:
+    release = os.environ.get("UNIONFED_FAILPOINTS_RELEASE")
+    return release is not None and os.path.exists(release)
+
+
 async def stall(name: str, hits: int = 1) -> None:
     """A point that kills (as :func:`failpoint`) or, armed with ``:stall=S``, sleeps S seconds once."""
     if name in _STALLS:
@@ -60,7 +67,11 @@ async def stall(name: str, hits: int = 1) -> None:
         _hits[name] += hits
         if before < nth <= _hits[name]:
             print(f"failpoint {name} reached: stalling {seconds}s", file=sys.stderr, flush=True)
-            await asyncio.sleep(seconds)
+            steps = max(1, int(seconds * 10))
+            for _ in range(steps):
+                if _released():
+                    break
+                await asyncio.sleep(seconds / steps)
             print(f"failpoint {name}: stall over", file=sys.stderr, flush=True)
         return
     failpoint(name, hits)

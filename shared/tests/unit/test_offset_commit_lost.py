@@ -1,5 +1,6 @@
 """An offset commit lost to a rebalance: survived, logged and counted; the failpoint that forces it."""
 
+import asyncio
 import time
 from types import SimpleNamespace
 
@@ -83,3 +84,17 @@ async def test_a_stall_sleeps_once_when_its_hit_is_reached_and_never_kills(monke
         await failpoints.stall("slow.point", hits)
         timings.append(time.monotonic() - started)
     assert timings[0] < 0.1 and timings[1] >= 0.2 and timings[2] < 0.1
+
+
+async def test_a_stall_ends_early_once_its_release_file_exists(monkeypatch, tmp_path):
+    release = tmp_path / "release"
+    monkeypatch.setenv("UNIONFED_FAILPOINTS_RELEASE", str(release))
+    monkeypatch.setattr(failpoints, "_STALLS", {"slow.point": (1, 30.0)})
+    monkeypatch.setattr(failpoints, "_hits", failpoints.Counter())
+    started = time.monotonic()
+    stalled = asyncio.create_task(failpoints.stall("slow.point"))
+    await asyncio.sleep(0.3)
+    assert not stalled.done()
+    release.touch()
+    await asyncio.wait_for(stalled, 2)
+    assert time.monotonic() - started < 3
