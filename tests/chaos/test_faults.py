@@ -10,6 +10,7 @@ pending hold, unpublished outbox row, consumer lag or unexpected dead letter lef
 import asyncio
 import contextlib
 import datetime as dt
+import time
 import uuid
 
 import pytest
@@ -622,75 +623,128 @@ async def test_4_the_connection_drops_during_commit_and_the_retry_is_safe(health
 
 # ---------------------------------------------------------------------- 7. rebalance under a slow handler
 
+# The held batch outlasts the member's max.poll.interval: aiokafka's heartbeat task then leaves the
+# group, the partitions move to the other member, and the offset commit after the batch is refused.
+HELD_MAX_POLL_MS = 8000
 
-async def test_7_a_second_instance_joins_while_a_slow_handler_runs(healthy, rng):
-    from tests.chaos.workload import _connect
+
+async def test_7_a_batch_held_past_max_poll_loses_its_offset_commit_to_a_rebalance_and_is_redelivered(healthy, rng):
+    """The path the rebalance fault aims at, taken and counted, not assumed.
+
+    finance is restarted with ``CONSUMER_MAX_POLL_INTERVAL_MS`` of 8 s and a failpoint that holds
+    its first batch *after its database commit, before its offset commit* (a slow handler
+    mid-batch; the event loop and heartbeats go on). While the batch is held a second finance
+    instance joins the group; the first member leaves it when the interval is up; the group
+    rebalances and the second is handed the batch again from the last committed offset, finding
+    every event in its inbox. The hold ends (the test releases it) only once the second has its
+    partitions and the interval is past, so the first's offset commit meets a group that moved on
+    and is refused (``CommitFailedError``). The test asserts
+    ``unionfed_consumer_offset_commits_lost_total`` went up on the first instance's ``/metrics``
+    and that the second counted inbox duplicates; then every effect once.
+
+    The order matters, which is why the earlier form of this test never took the path: a handler
+    blocked on a table lock for a few seconds while a second instance joined. aiokafka rejoins in
+    the background, the lock was released well within max.poll.interval, and the commit succeeded
+    in the new generation. And a hold that ends before the second has joined meets an empty group,
+    where the broker accepts a commit from outside it: no refusal either.
+    """
+    import httpx
+
     from tests.processes import ServiceProcess
 
     platform = healthy
-    for round_no in range(ROUNDS):
-        hold = round(rng.uniform(3, 8), 1)
-        join_after = round(rng.uniform(0.5, 2.0), 1)
-        leave = rng.choice(["stays", "leaves after the check"])
-        schedule(
-            "fault 7",
-            round_no,
-            [
-                f"from the membership phase on: finance's ledger postings held up by a lock on its accounts; once a "
-                f"handler waits on it (a slow handler mid-batch), {join_after}s later a second finance instance joins "
-                f"the group, and {hold}s later the lock is released; the second instance {leave}"
-            ],
-        )
-        background = []
-        second = ServiceProcess(platform.infra, "finance", f"chaos_finance_{platform.run}", platform.log_dir)
-        second.env = {**platform["finance"].env, "FINANCE_HTTP_PORT": str(second.port)}
-        second.log_path = platform.log_dir / f"finance-second-{round_no}.log"
+    first = platform["finance"]
+    normal_env = dict(first.env)
+    try:
+        for round_no in range(ROUNDS):
+            join_after = round(rng.uniform(0.5, 3.0), 1)
+            leave = rng.choice(["stays", "leaves after the check"])
+            schedule(
+                "fault 7",
+                round_no,
+                [
+                    f"before the membership phase: finance restarted with max.poll.interval {HELD_MAX_POLL_MS} ms, its "
+                    "first batch held between its database commit and its offset commit",
+                    f"{join_after}s into the hold a second finance instance joins the group; the hold is released once "
+                    f"the second has partitions and the interval is past; the second {leave}",
+                ],
+            )
+            second = ServiceProcess(platform.infra, "finance", f"chaos_finance_{platform.run}", platform.log_dir)
+            second.env = {**normal_env, "FINANCE_HTTP_PORT": str(second.port)}
+            second.log_path = platform.log_dir / f"finance-second-{round_no}.log"
+            release = platform.log_dir / f"finance-release-{round_no}"
+            release.unlink(missing_ok=True)
+            background, since = [], 0
 
-        async def slow_handler_and_rebalance():
-            connection = await _connect(platform, "finance")
-            try:
-                async with connection.transaction():
-                    await connection.execute("LOCK TABLE accounts IN EXCLUSIVE MODE")
-                    # The handler is slow from the moment it waits for the lock, mid-batch.
-                    stuck = await until("a finance handler waiting on the lock", lambda: _lock_waiters(platform))
-                    log(f"a finance handler is stuck mid-batch on the accounts lock: {stuck}")
-                    await asyncio.sleep(join_after)
-                    second.start()
-                    platform.extra.append(second)
-                    log("second finance instance started; the group rebalances")
-                    await asyncio.sleep(hold)
-                log("lock released: the slow handler commits")
-            finally:
-                await connection.close()
+            async def hold_join_release():
+                await until("finance's batch held after its database commit", lambda: _in_log(first, since, "stalling"))
+                held_since = time.monotonic()
+                log(f"finance holds a batch it committed to its database; {join_after}s later a second joins")
+                await asyncio.sleep(join_after)
+                second.start()
+                platform.extra.append(second)
+                await until("the second instance has partitions", lambda: _in_log(second, 0, "assigned to partitions"))
+                await asyncio.sleep(max(0, held_since + HELD_MAX_POLL_MS / 1000 + 3 - time.monotonic()))
+                release.touch()
+                log("the second has partitions and the interval is past: the held batch is released")
+
+            async def hook():
+                nonlocal since
+                first.env = {
+                    **normal_env,
+                    "FINANCE_CONSUMER_MAX_POLL_INTERVAL_MS": str(HELD_MAX_POLL_MS),
+                    "UNIONFED_FAILPOINTS_RELEASE": str(release),
+                }
+                since = first.log_path.stat().st_size if first.log_path.exists() else 0
+                await platform.restart("finance", failpoints="consumer.before_offset_commit:1:stall=150")
+                background.append(asyncio.create_task(hold_join_release()))
+
+            workload = Workload(platform, rng, f"rebalance{round_no}")
+            await workload.run({"before_membership": hook})
+            for task in background:
+                await task
             await second.wait_ready(timeout=120)
-
-        async def hook():
-            background.append(asyncio.create_task(slow_handler_and_rebalance()))
-
-        workload = Workload(platform, rng, f"rebalance{round_no}")
-        await workload.run({"before_membership": hook})
-        for task in background:
-            await task
-        await check(platform, workload)
-        if leave != "stays":
-            await asyncio.to_thread(second.stop)
-            platform.extra.remove(second)
+            async with httpx.AsyncClient(timeout=10) as client:
+                lost = await until(
+                    "the lost offset commit counted",
+                    lambda: _series(client, first, "unionfed_consumer_offset_commits_lost_total"),
+                    timeout=30,
+                )
+                duplicates = await _series(client, second, "unionfed_consumer_messages_total", 'outcome="duplicate"')
+            log(
+                f"finance counted {lost} offset commit(s) lost to the rebalance; the second met {duplicates} duplicates"
+            )
+            assert lost >= 1
+            assert duplicates, "the second instance was never handed the held batch again"
             await check(platform, workload)
-    for extra in list(platform.extra):
-        await asyncio.to_thread(extra.stop)
-        platform.extra.remove(extra)
+            # Back to the usual settings for the next tests (the counters were read above).
+            first.env = normal_env
+            await platform.restart("finance")
+            if leave != "stays":
+                await asyncio.to_thread(second.stop)
+                platform.extra.remove(second)
+                await check(platform, workload)
+    finally:
+        first.env = normal_env
+        for extra in list(platform.extra):
+            await asyncio.to_thread(extra.stop)
+            platform.extra.remove(extra)
+        await platform.restart("finance")
 
 
-async def _lock_waiters(platform) -> list[str]:
-    """What the service's own connections (not autovacuum) are stuck on behind the accounts lock."""
-    rows = await _query(
-        platform,
-        "finance",
-        "SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE NOT l.granted AND l.relation = 'accounts'::regclass "
-        "AND a.backend_type = 'client backend'",
+def _in_log(service, since: int, text: str) -> bool | None:
+    with service.log_path.open("rb") as f:
+        f.seek(since)
+        return text.encode() in f.read() or None
+
+
+async def _series(client, service, name: str, having: str = "") -> float | None:
+    """The sum of a series on the service's /metrics (None when absent or zero)."""
+    body = (await client.get(f"{service.url}/metrics")).text
+    total = sum(
+        float(line.rsplit(" ", 1)[1]) for line in body.splitlines() if line.startswith(name + "{") and having in line
     )
-    return [" ".join(r["query"].split())[:80] for r in rows]
+    return total or None
 
 
 # ---------------------------------------------------------------------- 8. outbox writers out of order

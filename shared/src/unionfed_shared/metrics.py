@@ -8,7 +8,7 @@ Two kinds of series:
 
 - counted as things happen, in this process: HTTP requests by route template, the consumer's
   messages by outcome (processed, duplicate, ignored, dead_lettered), its batches' sizes and
-  apply times, and the results of checks (reconcile, a ledger's chain) when they run here;
+  apply times, offset commits lost to a rebalance, and the results of checks (reconcile, a ledger's chain) when they run here;
 - read when scraped: the consumer group's lag per partition (from the broker), the outbox
   backlog and the age of its oldest unpublished row, dead letters by status, and each service's
   own probes (``ServiceDefinition.metrics``: async functions of a database session that return
@@ -147,6 +147,13 @@ class ServiceMetrics:
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
             registry=r,
         )
+        self.offset_commits_lost = Counter(
+            "unionfed_consumer_offset_commits_lost",
+            "Offset commits refused after a batch was applied, because the group rebalanced meanwhile (the "
+            "batch is redelivered to the partitions' new owner, and the inbox makes it a no-op)",
+            ["topic", "group"],
+            registry=r,
+        )
         self.check_ok = Gauge(
             "unionfed_check_ok",
             "1 when the last run of the check passed, 0 when it failed",
@@ -184,6 +191,10 @@ class ServiceMetrics:
     def batch(self, consumer: str, size: int, seconds: float) -> None:
         self.consumer_batch_size.labels(consumer).observe(size)
         self.consumer_batch_duration.labels(consumer).observe(seconds)
+
+    def offset_commit_lost(self, group: str, topics: Iterable[str]) -> None:
+        for topic in sorted(set(topics)):
+            self.offset_commits_lost.labels(topic, group).inc()
 
     def record_check(self, check: str, ok: bool, *, subject: str = "", failures: int = 0) -> None:
         """A check (reconcile, a ledger's hash chain …) ran here: its verdict, with when."""

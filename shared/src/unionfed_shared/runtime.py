@@ -110,6 +110,8 @@ class Runtime(Generic[U, S]):
                 self.settings.consumer_group,
                 max_records=self.settings.consumer_batch_size,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
+                max_poll_interval_ms=self.settings.consumer_max_poll_interval_ms,
+                metrics=self.metrics,
             )
         self.relay = OutboxRelay(
             self.session_factory,

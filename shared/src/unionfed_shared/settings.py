@@ -55,6 +55,11 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     consumer_batch_size: int = Field(default=500, ge=1, description="Most records applied in one transaction")
     consumer_batch_timeout_ms: int = Field(default=100, ge=1, description="How long a fetch waits for records")
+    consumer_max_poll_interval_ms: int = Field(
+        default=300_000,
+        ge=1000,
+        description="Longest a batch may take before the member leaves the group and its partitions move on",
+    )
     outbox_poll_interval_s: float = Field(default=0.05, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     consumer_group_id: str | None = Field(default=None, description="Defaults to unionfed-<service>")

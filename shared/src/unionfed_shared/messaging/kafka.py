@@ -12,10 +12,11 @@ from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
 
 from unionfed_shared.contracts.topics import ALL_TOPICS, PARTITIONS
-from unionfed_shared.failpoints import failpoint
+from unionfed_shared.failpoints import stall
 from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage
 from unionfed_shared.messaging.outbox_relay import OutboxMessage
 from unionfed_shared.messaging.topic_settings import declared_configs
+from unionfed_shared.metrics import ServiceMetrics
 from unionfed_shared.settings import KafkaTopicSettings
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,14 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
 
 
 def subscribe(
-    broker: KafkaBroker, consumer: EventConsumer, group_id: str, *, max_records: int = 500, batch_timeout_ms: int = 100
+    broker: KafkaBroker,
+    consumer: EventConsumer,
+    group_id: str,
+    *,
+    max_records: int = 500,
+    batch_timeout_ms: int = 100,
+    max_poll_interval_ms: int = 300_000,
+    metrics: ServiceMetrics | None = None,
 ) -> None:
     """Attach ``consumer`` to its topics. Offsets are committed only after the batch's outcomes are durable.
 
@@ -45,6 +53,12 @@ def subscribe(
     runs); ``earliest`` lets a new consumer group start from the first event, not the next one.
     Records arrive in batches (what the fetch holds, up to ``max_records``), applied in one
     database transaction each.
+
+    A batch held longer than ``max_poll_interval_ms`` (a slow handler) costs the member its place
+    in the group: the partitions move to another member, the offset commit after the batch is
+    refused (``CommitFailedError``), and the batch is redelivered to the new owner, whose inbox
+    recognises every event of it. The refusal is counted in
+    ``unionfed_consumer_offset_commits_lost_total``; the member rejoins on its next fetch.
     """
 
     @broker.subscriber(
@@ -55,6 +69,7 @@ def subscribe(
         batch=True,
         max_records=max_records,
         batch_timeout_ms=batch_timeout_ms,
+        max_poll_interval_ms=max_poll_interval_ms,
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
         # The EventConsumer parses the bytes itself and dead-letters what it cannot read; FastStream's
@@ -64,15 +79,25 @@ def subscribe(
     )
     async def on_batch(message: KafkaMessage) -> None:
         await consumer.handle_batch([IncomingMessage.from_record(record) for record in message.raw_message])
-        failpoint("consumer.before_offset_commit", hits=len(message.raw_message))
-        try:
-            # The consumer's position is right after the batch it was handed, so committing it
-            # commits exactly what was just applied.
-            await message.ack()
-        except (CommitFailedError, IllegalStateError) as exc:
-            # The partition moved to another member during a rebalance; it will redeliver
-            # from the last commit and the inbox will recognise what was already applied.
-            log.warning("offset commit lost to a rebalance: %s", exc)
+        # A kill here (kill -9 before the offset commit), or a stall (a slow batch): tests' failpoints.
+        await stall("consumer.before_offset_commit", hits=len(message.raw_message))
+        await commit_offsets(message, group_id, metrics)
+
+
+async def commit_offsets(message, group_id: str, metrics: ServiceMetrics | None) -> bool:
+    """Commit the batch's offsets; False, counted and logged, when a rebalance took its partitions."""
+    try:
+        # The consumer's position is right after the batch it was handed, so committing it
+        # commits exactly what was just applied.
+        await message.ack()
+    except (CommitFailedError, IllegalStateError) as exc:
+        # The partition moved to another member during a rebalance; it will redeliver
+        # from the last commit and the inbox will recognise what was already applied.
+        log.warning("offset commit lost to a rebalance (%s): %s", exc.__class__.__name__, exc)
+        if metrics is not None:
+            metrics.offset_commit_lost(group_id, (record.topic for record in message.raw_message))
+        return False
+    return True
 
 
 async def _undecoded(message) -> bytes:
