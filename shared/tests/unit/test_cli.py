@@ -137,7 +137,9 @@ def _groups(group: click.Group, path: tuple[str, ...] = ()):
             yield from _groups(command, (*path, name))
 
 
-def test_every_group_and_command_has_help_text():
+def test_every_group_and_command_has_help_text(bare_environment):
+    # A group's callback loads its service's settings into os.environ before a subcommand's --help;
+    # outside a repository with a .run/dev nothing leaks into later tests.
     groups = dict(_groups(main))
     assert {(), ("topics",), *((s,) for s in SERVICES), *((s, "dead-letters") for s in SERVICES)} <= set(groups)
     for path, group in groups.items():
