@@ -34,15 +34,14 @@ _DONE = re.compile(r"rebuild: ([\d,]+) messages in ([\d.]+) s")
 
 
 async def measure(env: BenchEnv, run: int) -> list[Sample]:
-    if run > 1:
-        return []  # one run: it is long
-    wanted = env.state.get("rebuild_events", DEFAULT_EVENTS)
+    # --rebuild-events, else the plan's size, else 1,000,000. Every run replays the same topics.
+    wanted = env.state.get("rebuild_events") or env.size(DEFAULT_EVENTS)
     load: JournalLoad = env.state.setdefault("journal", JournalLoad())
     if load.events < wanted:
         env.say(f"rebuild: topping the journal up from {load.events:,} to {wanted:,} events")
         seconds = await load_journal(env.infra.kafka_bootstrap, load, wanted - load.events, say=env.say)
         env.say(f"rebuild: {wanted:,} events on the journal ({seconds:.1f} s to produce)")
-    budget = min(BUDGET_S, env.seconds_left() - MARGIN_S)
+    budget = min(env.budget(BUDGET_S), env.seconds_left() - MARGIN_S)
     if budget < 30:
         env.say(f"rebuild: skipped, {env.seconds_left():.0f} s left of the harness's time")
         return []
