@@ -44,6 +44,9 @@ def main() -> int:
         steps = plan.select(profile, [s.strip() for s in args.only.split(",")] if args.only else None, args.runs)
     except ValueError as exc:
         parser.error(str(exc))
+    # --events and --rebuild-events resize those steps (so the table names the size they ran at).
+    sizes = {"ledger": args.events, "rebuild": args.rebuild_events}
+    steps = [dataclasses.replace(s, size=sizes[s.scenario]) if sizes.get(s.scenario) else s for s in steps]
     # aiokafka logs a new group's first coordinator lookup as an error; real failures raise anyway.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     return asyncio.run(run(profile, steps, args))
@@ -70,7 +73,7 @@ async def run(profile: plan.Profile, steps: list[plan.Step], args) -> int:
     env = BenchEnv.start()
     env.deadline = env.started_at + time_limit_s
     ledger = next((s for s in steps if s.scenario == "ledger"), None)
-    env.state.update(events=args.events or (ledger.size if ledger else None), rebuild_events=args.rebuild_events)
+    env.state.update(events=ledger.size if ledger else None)
     env.say(
         f"bench: profile {profile.name}, {time_limit_s / 60:.0f} min: " + ", ".join(f"{s.key} ×{s.runs}" for s in steps)
     )

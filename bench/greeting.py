@@ -18,6 +18,7 @@ posted twice, no hold pending, every posting balanced, no dead letters.
 """
 
 import asyncio
+import dataclasses
 import os
 import time
 import uuid
@@ -108,7 +109,8 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         samples.append(
             Sample(SCENARIO, "PostgreSQL CPU per 1,000 grants paid", pg_cpu * per_thousand, "s", "", failure)
         )
-    return samples
+    # The size it ran at, also when an environment variable overrode the plan's.
+    return [dataclasses.replace(s, size=f"{count:,} members") for s in samples]
 
 
 async def _pay(env: BenchEnv, fed: seed.Federation, count: int, before: dict, started: float, budget: float) -> dict:
@@ -186,15 +188,17 @@ async def _follow(env, fed, count, before, progress, run, started, deadline) -> 
 
 
 async def _books(env: BenchEnv, fed: seed.Federation) -> dict:
-    finance = fed.db("finance")
-    return {
-        "sequence": await seed.scalar(
-            env, finance, "SELECT last_sequence FROM ledgers WHERE organization_id = $1", fed.id
-        ),
-        "welfare_expense": await seed.scalar(
-            env, finance, "SELECT balance_fen FROM accounts WHERE organization_id = $1 AND code = '5101'", fed.id
-        ),
-    }
+    """The payer's ledger head and welfare expense, in one statement (polled four times a second)."""
+    sequence, expense = (
+        await _rows(
+            env,
+            fed.db("finance"),
+            "SELECT (SELECT last_sequence FROM ledgers WHERE organization_id = $1), "
+            "(SELECT balance_fen FROM accounts WHERE organization_id = $1 AND code = '5101')",
+            fed.id,
+        )
+    )[0]
+    return {"sequence": sequence, "welfare_expense": expense}
 
 
 async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count: int, before: dict) -> str | None:
