@@ -339,9 +339,9 @@ async def _gates(
     if unbalanced:
         problems.append(f"{unbalanced} postings with debits ≠ credits")
     for name in fed.processes:
-        dead = await seed.scalar(env, fed.db(name), "SELECT count(*) FROM dead_letters")
+        dead = await seed.dead_letters(env, fed, name)
         if dead:
-            problems.append(f"{dead} dead letters in {name}")
+            problems.append(f"{dead} dead letters about {fed.id} in {name}")
     return "; ".join(problems) or None
 
 

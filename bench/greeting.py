@@ -259,9 +259,9 @@ async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count
     if accounts_off:
         problems.append(f"{accounts_off} account balances differ from their lines")
     for name in fed.processes:
-        dead = await seed.scalar(env, fed.db(name), "SELECT count(*) FROM dead_letters")
+        dead = await seed.dead_letters(env, fed, name)
         if dead:
-            problems.append(f"{dead} dead letters in {name}")
+            problems.append(f"{dead} dead letters about {fed.id} in {name}")
     return "; ".join(problems) or None
 
 

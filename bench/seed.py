@@ -410,6 +410,19 @@ def ok(response: httpx.Response):
     return response.json()
 
 
+async def dead_letters(env: BenchEnv, fed: Federation, service: str) -> int:
+    """Dead letters in ``service`` about this federation (keyed by it or one of its unions).
+
+    Every federation's services read the same topics, so a second federation's finance also
+    answers the first one's money requests (refusing them: it does not know their unions), and
+    the first one's welfare then meets the same deterministic event id with another payload
+    (ConflictingDuplicate). Those are an artefact of several service sets on one Kafka, about
+    another federation; the gates count only the federation's own.
+    """
+    keys = [org.encode() for org in (fed.id, *fed.unions)]
+    return await scalar(env, fed.db(service), "SELECT count(*) FROM dead_letters WHERE key = ANY($1::bytea[])", keys)
+
+
 def _log(line: str) -> None:
     print(line, flush=True)
 
