@@ -17,7 +17,7 @@ Gates, in outcomes: membership recorded each member who owes the month exactly o
 the policy says (computed here in SQL from the roster, not by the service's code); every
 collection's answer says so for its union; in finance each of those members' dues account grew
 by their amount once and nobody else's changed; each union's bank (1001) and dues income (4101)
-grew by the union's expected sum; every posting is balanced; no dead letters in any service.
+grew by the union's expected sum; every posting is balanced; no dead letters about the federation in any service.
 """
 
 import asyncio

@@ -14,7 +14,7 @@ working through the backlog and disturb what follows) and leaves the federation 
 The gates and the end of the timing are outcomes, not message or posting counts, so they hold
 however the money moves (one posting per grant, or one multi-line entry per chunk): every
 recipient paid, the payer's welfare expense grown by exactly N × the amount, no reference
-posted twice, no hold pending, every posting balanced, no dead letters.
+posted twice, no hold pending, every posting balanced, no dead letters about the federation.
 """
 
 import asyncio
