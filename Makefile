@@ -1,5 +1,5 @@
 # The two commands of the README, and their helpers.
-.PHONY: up down backup test unit lint soak bench chart-check
+.PHONY: up down backup test unit lint soak bench bench-long chart-check
 
 up:    ## run the platform with its demo federation (installs what is missing)
 	bash deploy/local/platform.sh up
@@ -18,7 +18,7 @@ test: lint  ## lint first (fails fast), then the whole suite against real Kafka 
 
 unit:  ## only the tests without I/O
 	bash deploy/local/ensure-python-env.sh
-	uv run --no-sync pytest -p no:tests.pytest_infra shared/tests/unit services/*/tests/unit
+	uv run --no-sync pytest -p no:tests.pytest_infra shared/tests/unit services/*/tests/unit tests/bench
 
 lint:  ## ruff (rules, then format), mypy and the import boundaries, as pyproject.toml configures them; any finding fails
 	bash deploy/local/ensure-python-env.sh
@@ -37,9 +37,13 @@ soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per 
 			|| { echo "soak: FAILED with chaos seed $$seed — rerun with UNIONFED_CHAOS_SEED=$$seed UNIONFED_CHAOS_ROUNDS=$${SOAK_ROUNDS:-4}"; exit 1; }; \
 	done
 
-bench:  ## the performance harness (own Kafka and PostgreSQL; under 15 minutes)
+bench:  ## the performance harness, short scenarios, three runs each (own Kafka and PostgreSQL; under 15 minutes)
 	bash deploy/local/ensure-python-env.sh
-	uv run --no-sync python -m bench
+	uv run --no-sync python -m bench --profile short
+
+bench-long:  ## the issue's full sizes once each: 100,000-member greeting and dues, million-event rebuild (under 30 minutes)
+	bash deploy/local/ensure-python-env.sh
+	uv run --no-sync python -m bench --profile long
 
 chart-check:  ## the Helm chart: helm lint, helm template (small and large values), kubeconform on pinned schemas
 	bash deploy/helm/check.sh

@@ -1,8 +1,14 @@
-"""``python -m bench``: the performance harness on its own Kafka and PostgreSQL, in under 15 minutes.
+"""``python -m bench``: the performance harness on its own Kafka and PostgreSQL, in a time limit.
 
-Scenarios run round-robin (run 1 of each, then run 2 of each, …), so a machine that slows down
-for a while touches every scenario rather than all runs of one. The rebuild runs last: it tops
-the journal up to a million events, which the ledger scenario must not see.
+``--profile short`` (``make bench``, under 15 minutes): every scenario at a size where three runs
+fit once the issue's targets are met. ``--profile long`` (``make bench-long``, under 30 minutes):
+the issue's full sizes, once each (the 100,000-member greeting and dues, the million-event rebuild).
+The steps and their sizes are in bench/plan.py; the table names the size of every row.
+
+Steps run round-robin (run 1 of each, then run 2 of each, …), so a machine that slows down for a
+while touches every scenario rather than all runs of one. A run starts only when the time left,
+less what is kept for the first runs still to come, covers it (as long as the longest run of
+that step so far). The rebuild runs last: it tops the journal up, which the ledger must not see.
 """
 
 import argparse
@@ -16,35 +22,39 @@ import sys
 import time
 import traceback
 
-from bench import table
+from bench import plan, table
 from bench.events import reset_topics
 from bench.harness import STATE_DIR, BenchEnv, Sample
-
-ROUND_ROBIN = ("ledger", "greeting", "latency", "entries")  # greeting and latency: another module's, when present
-LAST = ("rebuild",)
-TIME_LIMIT_S = 14 * 60  # the harness, infrastructure start included, ends within 15 minutes
-REBUILD_RESERVE_S = 5 * 60  # kept from the round-robin scenarios for the rebuild (top-up and replay)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--only", help="comma-separated scenarios: ledger,rebuild,greeting,latency,entries")
-    parser.add_argument("--runs", type=int, help="runs of each scenario (default: the scenario's own)")
-    parser.add_argument("--events", type=int, default=200_000, help="money events for the ledger scenario")
-    parser.add_argument("--rebuild-events", type=int, default=1_000_000, help="journal size for the rebuild")
+    parser.add_argument("--profile", choices=sorted(plan.PROFILES), default="short", help="short (make bench) or long")
+    parser.add_argument(
+        "--only",
+        help=f"comma-separated scenarios ({','.join(plan.SCENARIOS)}) or steps of the profile (e.g. greeting@2000)",
+    )
+    parser.add_argument("--runs", type=int, help="runs of each step (default: the profile's)")
+    parser.add_argument("--events", type=int, help="money events for the ledger scenario (default: the profile's)")
+    parser.add_argument("--rebuild-events", type=int, help="journal size for the rebuild (default: the profile's)")
+    parser.add_argument("--time-limit", type=float, help="minutes for the whole harness (default: the profile's)")
     args = parser.parse_args()
-    wanted = [s.strip() for s in args.only.split(",")] if args.only else list(ROUND_ROBIN + LAST)
-    unknown = set(wanted) - set(ROUND_ROBIN + LAST)
-    if unknown:
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    profile = plan.PROFILES[args.profile]
+    try:
+        steps = plan.select(profile, [s.strip() for s in args.only.split(",")] if args.only else None, args.runs)
+    except ValueError as exc:
+        parser.error(str(exc))
+    # --events and --rebuild-events resize those steps (so the table names the size they ran at).
+    sizes = {"ledger": args.events, "rebuild": args.rebuild_events}
+    steps = [dataclasses.replace(s, size=sizes[s.scenario]) if sizes.get(s.scenario) else s for s in steps]
     # aiokafka logs a new group's first coordinator lookup as an error; real failures raise anyway.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    return asyncio.run(run(wanted, args))
+    return asyncio.run(run(profile, steps, args))
 
 
-def _modules(names: list[str]) -> dict:
+def _modules(steps: list[plan.Step]) -> dict:
     modules = {}
-    for name in names:
+    for name in dict.fromkeys(s.scenario for s in steps):
         try:
             modules[name] = importlib.import_module(f"bench.{name}")
         except ModuleNotFoundError as exc:
@@ -54,34 +64,42 @@ def _modules(names: list[str]) -> dict:
     return modules
 
 
-async def run(wanted: list[str], args) -> int:
+async def run(profile: plan.Profile, steps: list[plan.Step], args) -> int:
     started_utc = dt.datetime.now(dt.UTC)
-    modules = _modules(wanted)
+    modules = _modules(steps)
+    steps = [s for s in steps if s.scenario in modules]
+    order = plan.schedule(steps)
+    time_limit_s = args.time_limit * 60 if args.time_limit else profile.time_limit_s
     env = BenchEnv.start()
-    env.deadline = env.started_at + TIME_LIMIT_S
-    env.state.update(events=args.events, rebuild_events=args.rebuild_events)
-    if "rebuild" in modules:
-        env.state["reserve_s"] = REBUILD_RESERVE_S
+    env.deadline = env.started_at + time_limit_s
+    ledger = next((s for s in steps if s.scenario == "ledger"), None)
+    env.state.update(events=ledger.size if ledger else None)
+    env.say(
+        f"bench: profile {profile.name}, {time_limit_s / 60:.0f} min: " + ", ".join(f"{s.key} ×{s.runs}" for s in steps)
+    )
     samples: list[Sample] = []
     crashes: list[str] = []
+    measured: dict[str, list[float]] = {}
+    skipped: list[str] = []
     try:
         env.say("bench: emptying the platform's topics (the bench infrastructure keeps data between runs)")
         await reset_topics(env.infra.kafka_bootstrap)
-        plan = [(name, modules[name]) for name in ROUND_ROBIN if name in modules]
-        runs = {name: args.runs or getattr(module, "RUNS", 3) for name, module in plan}
-        for number in range(1, max(runs.values(), default=0) + 1):
-            for name, module in plan:
-                if number > runs[name]:
-                    continue
-                if number > 1 and env.seconds_left() < env.state.get("reserve_s", 0) + 60:
-                    env.say(
-                        f"bench: {name} run {number} skipped: {env.seconds_left():.0f} s left of the harness's time"
-                    )
-                    continue
-                await _measure(env, name, module, number, samples, crashes)
-        for name in LAST:
-            if name in modules:
-                await _measure(env, name, modules[name], 1, samples, crashes)
+        for position, (step, number) in enumerate(order):
+            reserve = plan.reserve_s(order, position, measured)
+            reason = plan.skip_reason(step, number, env.seconds_left(), reserve, measured)
+            if reason:
+                env.say(f"bench: {step.key} run {number} skipped: {reason}")
+                skipped.append(f"{step.key} run {number}")
+                continue
+            env.step = step
+            env.run_budget_s = plan.run_budget_s(step, env.seconds_left(), reserve)
+            env.state["reserve_s"] = reserve  # the ledger sizes its own budget by it
+            began = time.monotonic()
+            got = await _measure(env, step, module=modules[step.scenario], number=number, crashes=crashes)
+            if got:
+                measured.setdefault(step.key, []).append(time.monotonic() - began)
+            label = step.size_label()
+            samples.extend(dataclasses.replace(s, size=s.size or label) for s in got)
     finally:
         env.stop()
 
@@ -93,48 +111,58 @@ async def run(wanted: list[str], args) -> int:
         print(line)
     elapsed = time.monotonic() - env.started_at
     print(
-        f"\nbench: {elapsed / 60:.1f} min; {len(failures)} runs did not count"
-        if failures
-        else f"\nbench: {elapsed / 60:.1f} min"
+        f"\nbench: profile {profile.name}, {elapsed / 60:.1f} min"
+        + (f"; {len(failures)} runs did not count" if failures else "")
+        + (f"; skipped for time: {', '.join(skipped)}" if skipped else "")
     )
-    path = _write_json(started_utc, args, rows, samples, failures)
+    path = _write_json(started_utc, profile, steps, args, rows, samples, failures, skipped)
     print(f"bench: results in {path}")
     return 1 if failures else 0
 
 
-async def _measure(env: BenchEnv, name: str, module, number: int, samples: list, crashes: list) -> None:
-    env.say(f"bench: {name}, run {number}")
+async def _measure(env: BenchEnv, step: plan.Step, *, module, number: int, crashes: list) -> list[Sample]:
+    env.say(f"bench: {step.key}, run {number} ({step.size_label() or 'default size'}, budget {env.run_budget_s:.0f} s)")
     try:
-        got = await module.measure(env, number)
+        return await module.measure(env, number)
     except Exception as exc:  # a scenario that crashes did not measure anything that counts
         traceback.print_exc()
-        crashes.append(f"run {number} of {name} did not count: it raised {exc.__class__.__name__}: {exc}")
+        crashes.append(f"run {number} of {step.key} did not count: it raised {exc.__class__.__name__}: {exc}")
         for process in env.processes:
             process.stop()
         env.processes.clear()
-        return
-    samples.extend(got)
+        return []
 
 
 def _failure_lines(samples: list[Sample]) -> list[str]:
     """One line per run that failed a gate (a run's samples share the failure; said once)."""
     lines, seen = [], set()
-    counters: dict[tuple[str, str], int] = {}
+    counters: dict[tuple[str, str, str], int] = {}
     for sample in samples:
-        key = (sample.scenario, sample.metric)
+        key = (sample.scenario, sample.size, sample.metric)
         counters[key] = counters.get(key, 0) + 1
-        if sample.gate_failure and (sample.scenario, counters[key], sample.gate_failure) not in seen:
-            seen.add((sample.scenario, counters[key], sample.gate_failure))
-            lines.append(f"run {counters[key]} of {sample.scenario} did not count: {sample.gate_failure}")
+        if sample.gate_failure and (sample.scenario, sample.size, counters[key], sample.gate_failure) not in seen:
+            seen.add((sample.scenario, sample.size, counters[key], sample.gate_failure))
+            where = f"{sample.scenario} ({sample.size})" if sample.size else sample.scenario
+            lines.append(f"run {counters[key]} of {where} did not count: {sample.gate_failure}")
     return lines
 
 
-def _write_json(started_utc: dt.datetime, args, rows, samples: list[Sample], failures: list[str]):
+def _write_json(started_utc: dt.datetime, profile, steps, args, rows, samples, failures, skipped):
     STATE_DIR.mkdir(parents=True, exist_ok=True)
-    path = STATE_DIR / f"results-{started_utc.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path = STATE_DIR / f"results-{profile.name}-{started_utc.strftime('%Y%m%dT%H%M%SZ')}.json"
     document = {
         "started": started_utc.isoformat(),
-        "options": {"only": args.only, "runs": args.runs, "events": args.events, "rebuild_events": args.rebuild_events},
+        "profile": profile.name,
+        "command": " ".join(["python -m bench", *sys.argv[1:]]),
+        "steps": [{"key": s.key, "size": s.size_label(), "runs": s.runs} for s in steps],
+        "skipped_for_time": skipped,
+        "options": {
+            "only": args.only,
+            "runs": args.runs,
+            "events": args.events,
+            "rebuild_events": args.rebuild_events,
+            "time_limit_min": args.time_limit,
+        },
         "table": [dataclasses.asdict(row) for row in rows],
         "samples": [dataclasses.asdict(sample) for sample in samples],
         "did_not_count": failures,

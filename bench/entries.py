@@ -19,6 +19,7 @@ under load: the figure is the service time of a clerk paging through the books, 
 the target is about.
 """
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -60,12 +61,18 @@ UNUSED_ACCOUNT = "4103"  # allocations received: none in these books
 AMOUNT_RANGE_FEN = (1_000_000, 1_100_000)  # only union funds are this large: about 1 entry in 200
 
 
-def entries() -> int:
-    return int(os.environ.get("BENCH_ENTRIES", "100000"))
+def entries(env: BenchEnv | None = None) -> int:
+    """BENCH_ENTRIES when set, else the plan's size, else 100,000."""
+    if "BENCH_ENTRIES" in os.environ or env is None:
+        return int(os.environ.get("BENCH_ENTRIES", "100000"))
+    return env.size(100_000)
 
 
-def requests() -> int:
-    return int(os.environ.get("BENCH_ENTRIES_REQUESTS", "200"))
+def requests(env: BenchEnv | None = None) -> int:
+    """BENCH_ENTRIES_REQUESTS when set, else the plan's "requests per read", else 200."""
+    if "BENCH_ENTRIES_REQUESTS" in os.environ or env is None:
+        return int(os.environ.get("BENCH_ENTRIES_REQUESTS", "200"))
+    return int(env.option("requests per read", 200))
 
 
 async def measure(env: BenchEnv, run: int) -> list[Sample]:
@@ -74,13 +81,13 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
     headers = bearer(Role.UNION_OFFICER, UNION, FEDERATION, subject="bench-treasurer")
     print(
         f"entries run {run}: {state['entries']:,} entries in {UNION}'s ledger, "
-        f"{requests()} requests per read, one at a time",
+        f"{requests(env)} requests per read, one at a time",
         flush=True,
     )
     samples = []
     async with httpx.AsyncClient(base_url=process.url, timeout=TIMEOUT_S, headers=headers) as client:
         for name, queries in _reads(state["entries"]):
-            latencies, matched = await _one_at_a_time(client, name, queries)
+            latencies, matched = await _one_at_a_time(client, name, queries, requests(env))
             p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
             print(
                 f"entries: {name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms, "
@@ -92,7 +99,8 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
                 Sample(SCENARIO, f"{name} p95", p95, "ms", f"< {P95_TARGET_MS}"),
                 Sample(SCENARIO, f"{name} p99", p99, "ms"),
             ]
-    return samples
+    # The size it ran at, also when BENCH_ENTRIES overrode the plan's.
+    return [dataclasses.replace(s, size=f"{state['entries']:,} entries") for s in samples]
 
 
 def _reads(count: int) -> list[tuple[str, list[dict]]]:
@@ -119,10 +127,12 @@ def _reads(count: int) -> list[tuple[str, list[dict]]]:
     ]
 
 
-async def _one_at_a_time(client: httpx.AsyncClient, name: str, queries: list[dict]) -> tuple[list[float], int]:
+async def _one_at_a_time(
+    client: httpx.AsyncClient, name: str, queries: list[dict], count: int
+) -> tuple[list[float], int]:
     path = f"/v1/organizations/{UNION}/ledger/postings"
     latencies, matched = [], 0
-    for i in range(WARM_UP + requests()):
+    for i in range(WARM_UP + count):
         query = queries[i % len(queries)]
         started = time.perf_counter()
         response = await client.get(f"{path}?{urllib.parse.urlencode(query)}")
@@ -136,7 +146,7 @@ async def _one_at_a_time(client: httpx.AsyncClient, name: str, queries: list[dic
 
 
 async def _prepare(env: BenchEnv) -> dict:
-    count = entries()
+    count = entries(env)
     database = await env.fresh_database("bench_entries")
     await upgrade_database(env.infra.pg_dsn(database), MIGRATIONS_DIR)
     env.say(f"entries: writing {count:,} entries into {UNION}'s ledger ({database})")
@@ -147,7 +157,7 @@ async def _prepare(env: BenchEnv) -> dict:
         await _directory(conn)
         poster = RawPoster(conn)
         for first in range(0, count, BATCH):
-            await poster.apply([_record(i) for i in range(first, min(first + BATCH, count))])
+            await poster.apply([_record(i, count) for i in range(first, min(first + BATCH, count))])
             if (first // BATCH) % 10 == 9:
                 env.say(f"  entries: {first + BATCH:,} of {count:,} written")
         written = await conn.fetchval("SELECT count(*) FROM postings WHERE organization_id = $1", UNION)
@@ -188,9 +198,9 @@ class _Record:
         self.key, self.value, self.headers = key, value, headers
 
 
-def _record(index: int) -> _Record:
+def _record(index: int, count: int) -> _Record:
     """The index-th journal entry of the school's books; deterministic but for its ids."""
-    day = FIRST_DAY + dt.timedelta(days=index * DAYS // entries())
+    day = FIRST_DAY + dt.timedelta(days=index * DAYS // count)
     if index % FUNDS_EVERY == 0:
         employer = EMPLOYERS[(index // FUNDS_EVERY) % len(EMPLOYERS)]
         amount = 200_000 + (index * 7919) % 1_800_000  # ¥2,000 – ¥19,999.99

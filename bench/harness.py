@@ -38,6 +38,8 @@ class Sample:
     gate_failure: str | None = None
     # Why a value does not meet its target whatever it is (a run stopped at its time budget).
     incomplete: str | None = None
+    # The size the run measured at (e.g. "2,000 members"); the orchestrator fills in the step's when empty.
+    size: str = ""
 
 
 @dataclass
@@ -50,6 +52,10 @@ class BenchEnv:
     # What scenarios share across runs (e.g. what was put on the journal topic).
     state: dict[str, Any] = field(default_factory=dict)
     started_at: float = field(default_factory=time.monotonic)
+    # The step being measured (bench.plan.Step: scenario, size, options) and the seconds its run may
+    # take; set by the orchestrator before each run, None when a scenario is called on its own.
+    step: Any = None
+    run_budget_s: float | None = None
 
     @classmethod
     def start(cls) -> "BenchEnv":
@@ -67,6 +73,18 @@ class BenchEnv:
 
     def seconds_left(self) -> float:
         return self.deadline - time.monotonic()
+
+    def size(self, default: int) -> int:
+        """The size the plan gives the current step, else ``default``."""
+        return self.step.size if self.step is not None and self.step.size is not None else default
+
+    def option(self, name: str, default: float) -> float:
+        """An option of the current step (e.g. "seconds per read"), else ``default``."""
+        return float(self.step.options.get(name, default)) if self.step is not None else default
+
+    def budget(self, default: float) -> float:
+        """The seconds the current run may take (the plan's), else ``default``."""
+        return self.run_budget_s if self.run_budget_s is not None else default
 
     def say(self, message: str) -> None:
         """A progress line, stamped with the time since the harness started."""

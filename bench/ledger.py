@@ -165,7 +165,7 @@ async def _prepared(env: BenchEnv) -> dict:
     """Put the N events on the journal once, and remember what the books must show afterwards."""
     state = env.state.get(SCENARIO)
     if state is None:
-        events = env.state.get("events", DEFAULT_EVENTS)
+        events = env.state.get("events") or DEFAULT_EVENTS
         load: JournalLoad = env.state.setdefault("journal", JournalLoad())
         if load.events:
             raise RuntimeError(

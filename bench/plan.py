@@ -1,0 +1,148 @@
+"""What a bench profile runs, in which order, and whether the next run still fits in the time left.
+
+Pure: no I/O, no clock of its own, so the planning is unit-tested (tests/bench/test_plan.py).
+
+``make bench`` runs the short profile: every scenario at a size where three runs fit in 15
+minutes once the issue's targets are met. ``make bench-long`` runs the issue's full sizes once
+each, in under 30 minutes. A step is one scenario at one size; the table names the size of
+every row.
+"""
+
+from dataclasses import dataclass, field
+
+# What a scenario's size counts, for the table's size column.
+UNITS = {
+    "ledger": "events",
+    "greeting": "members",
+    "dues": "members",
+    "entries": "entries",
+    "rebuild": "journal events",
+}
+SCENARIOS = ("ledger", "greeting", "latency", "entries", "dues", "rebuild")
+FIRST_RUN_FLOOR_S = 30  # a first run starts when at least this much is left after the reserve
+
+
+@dataclass(frozen=True)
+class Step:
+    """One scenario at one size, run ``runs`` times."""
+
+    scenario: str
+    size: int | None = None  # members, events or entries (UNITS); None: the scenario's own default
+    runs: int = 3
+    estimate_s: float = 60.0  # one run, set-up included, before one was measured
+    budget_s: float | None = None  # a run's own limit: the scenario stops its work there
+    last: bool = False  # after the round-robin (the rebuild: it tops the journal up)
+    options: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        """``greeting@2000``; the scenario alone when it has no size."""
+        return f"{self.scenario}@{self.size}" if self.size is not None else self.scenario
+
+    def size_label(self) -> str:
+        if self.size is None:
+            return ", ".join(f"{k} {v:g}" for k, v in self.options.items())
+        return f"{self.size:,} {UNITS.get(self.scenario, '')}".strip()
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    time_limit_s: float  # the whole harness, infrastructure start included
+    steps: tuple[Step, ...]
+    command: str
+
+
+PROFILES = {
+    "short": Profile(
+        "short",
+        14 * 60,
+        (
+            Step("ledger", 50_000, runs=3, estimate_s=70),
+            Step("greeting", 2_000, runs=3, estimate_s=40, budget_s=90),
+            Step("greeting", 20_000, runs=3, estimate_s=150, budget_s=150),
+            Step("latency", None, runs=3, estimate_s=90, options={"seconds per read": 10}),
+            Step("entries", 100_000, runs=3, estimate_s=60, options={"requests per read": 100}),
+            Step("dues", 2_000, runs=3, estimate_s=40, budget_s=120),
+            Step("rebuild", 100_000, runs=3, estimate_s=150, budget_s=180, last=True),
+        ),
+        "make bench",
+    ),
+    "long": Profile(
+        "long",
+        29 * 60,
+        (
+            # Dues first: when they finish in time the greeting pays the same federation (no second
+            # seeding of 100,000 members); a greeting stopped at its budget leaves its services busy.
+            Step("dues", 100_000, runs=1, estimate_s=540, budget_s=360),
+            Step("greeting", 100_000, runs=1, estimate_s=400, budget_s=360),
+            # The journal topped up to a million events (about a minute), then replayed.
+            Step("rebuild", 1_000_000, runs=1, estimate_s=700, budget_s=600, last=True),
+        ),
+        "make bench-long",
+    ),
+}
+
+
+def select(profile: Profile, only: list[str] | None = None, runs: int | None = None) -> list[Step]:
+    """The profile's steps named by ``only`` (a scenario, or a step's key like ``greeting@2000``)."""
+    if only:
+        known = set(SCENARIOS) | {s.key for s in profile.steps}
+        unknown = [name for name in only if name not in known]
+        if unknown:
+            raise ValueError(f"unknown scenarios: {', '.join(unknown)}")
+    steps = [s for s in profile.steps if not only or s.scenario in only or s.key in only]
+    if only:  # a scenario the profile leaves out runs once at its own default size
+        named = {s.scenario for s in steps}
+        steps += [
+            Step(name, runs=1, last=name == "rebuild") for name in only if name in SCENARIOS and name not in named
+        ]
+    if runs is not None:
+        steps = [_with_runs(s, runs) for s in steps]
+    return steps
+
+
+def _with_runs(step: Step, runs: int) -> Step:
+    return Step(step.scenario, step.size, runs, step.estimate_s, step.budget_s, step.last, dict(step.options))
+
+
+def schedule(steps: list[Step]) -> list[tuple[Step, int]]:
+    """Round-robin: run 1 of each step, then run 2 of each, …; the ``last`` steps after all of them."""
+    rotating = [s for s in steps if not s.last]
+    order = [(s, n) for n in range(1, max((s.runs for s in rotating), default=0) + 1) for s in rotating if n <= s.runs]
+    order += [(s, n) for s in steps if s.last for n in range(1, s.runs + 1)]
+    return order
+
+
+def reserve_s(order: list[tuple[Step, int]], position: int, measured: dict[str, list[float]]) -> float:
+    """Time kept for the first runs still to come after ``position`` (every step gets one run)."""
+    later = {step.key: step for step, number in order[position + 1 :] if number == 1 and step.key not in measured}
+    current = order[position][0].key
+    return sum(step.estimate_s for key, step in later.items() if key != current)
+
+
+def skip_reason(
+    step: Step, number: int, seconds_left: float, reserve: float, measured: dict[str, list[float]]
+) -> str | None:
+    """Why run ``number`` of ``step`` is not started; None when it fits.
+
+    A first run starts whenever some time is left beyond the reserve (the scenario sizes its work
+    to its budget); a later run only when a run as long as the longest one so far fits.
+    """
+    free = seconds_left - reserve
+    if number == 1 or not measured.get(step.key):
+        if free < FIRST_RUN_FLOOR_S:
+            return f"{seconds_left:.0f} s left, {reserve:.0f} s of it kept for the scenarios still to come"
+        return None
+    needed = max(measured[step.key])
+    if needed > free:
+        return f"a run takes {needed:.0f} s; {seconds_left:.0f} s left" + (
+            f", {reserve:.0f} s of it kept for the scenarios still to come" if reserve else ""
+        )
+    return None
+
+
+def run_budget_s(step: Step, seconds_left: float, reserve: float, margin_s: float = 20) -> float:
+    """The time a run may take: its own budget, cut to what the harness has left after the reserve."""
+    left = max(seconds_left - reserve - margin_s, FIRST_RUN_FLOOR_S)
+    return min(step.budget_s, left) if step.budget_s is not None else left
