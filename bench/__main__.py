@@ -52,13 +52,17 @@ def main() -> int:
     return asyncio.run(run(profile, steps, args))
 
 
+# A scenario whose module has another name.
+MODULE_OF = {"scaleout": "scale_out"}
+
+
 def _modules(steps: list[plan.Step]) -> dict:
     modules = {}
     for name in dict.fromkeys(s.scenario for s in steps):
         try:
-            modules[name] = importlib.import_module(f"bench.{name}")
+            modules[name] = importlib.import_module(f"bench.{MODULE_OF.get(name, name)}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"bench.{name}":
+            if exc.name != f"bench.{MODULE_OF.get(name, name)}":
                 raise  # the module exists but something it imports does not
             print(f"bench: no bench/{name}.py yet; scenario {name} skipped", flush=True)
     return modules

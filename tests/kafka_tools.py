@@ -5,6 +5,10 @@ import dataclasses
 import itertools
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+from aiokafka.protocol.admin import DescribeGroupsRequest_v0, DescribeGroupsRequest_v1, DescribeGroupsRequest_v2
+from aiokafka.protocol.api import Request
 
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.envelope import Envelope
@@ -118,3 +122,36 @@ async def deliver(runtime, events, topic: str | None = None, *, to_dlq_topic: bo
         )
         outcomes.append(await runtime.consumer.handle(message, to_dlq_topic=to_dlq_topic))
     return outcomes
+
+
+class _DescribeGroups(Request[DescribeGroupsRequest_v0 | DescribeGroupsRequest_v1 | DescribeGroupsRequest_v2]):
+    """DescribeGroups at version 2 at most: aiokafka 0.14 decodes a v3 answer with the v2 schema and fails."""
+
+    API_KEY = 15
+
+    def __init__(self, groups: list[str]):
+        self._groups = groups
+
+    def build(self, request_struct_class):
+        return request_struct_class(self._groups)
+
+
+async def describe_groups(bootstrap: str, group_ids: list[str]) -> dict[str, tuple[str, list[int]]]:
+    """Each group's state (``Stable``, ``PreparingRebalance``…) and the number of partitions each member holds."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        responses = [
+            await admin._send_request(_DescribeGroups([g]), await admin.find_coordinator(g)) for g in group_ids
+        ]
+    finally:
+        await admin.close()
+    found = {}
+    for response in responses:
+        for _error, group_id, state, _protocol_type, _protocol, members, *_ in response.groups:
+            assigned = []
+            for _member_id, _client_id, _host, _metadata, assignment, *_ in members:
+                decoded = ConsumerProtocolMemberAssignment.decode(assignment) if assignment else None
+                assigned.append(sum(len(p) for _t, p in decoded.assignment) if decoded else 0)
+            found[group_id] = (state, assigned)
+    return found

@@ -81,6 +81,16 @@ class Platform:
         definition = _DEFINITIONS[name]()
         return sorted({cls.topic for cls in definition.handlers})
 
+    def instance(self, name: str, label: str) -> ServiceProcess:
+        """Another instance of ``name`` (not started): its database, consumer group and settings, its own port.
+
+        Kept in ``extra``, so the platform stops it at the end of the session if a test did not."""
+        process = ServiceProcess(self.infra, name, f"chaos_{name}_{self.run}", self.log_dir)
+        process.env = {**self.services[name].env, f"{name.upper()}_HTTP_PORT": str(process.port)}
+        process.log_path = self.log_dir / f"{name}-{label}.log"
+        self.extra.append(process)
+        return process
+
     def alive(self, name: str) -> bool:
         process = self.services[name].process
         return process is not None and process.poll() is None
