@@ -20,7 +20,8 @@ UNITS = {
 }
 # scaleout is in no profile: it runs only when named with --only, as it puts its own events on the
 # journal, which the ledger scenario must not see.
-SCENARIOS = ("ledger", "greeting", "latency", "entries", "dues", "rebuild", "scaleout")
+PROFILED = ("ledger", "greeting", "latency", "entries", "dues", "rebuild")
+SCENARIOS = (*PROFILED, "scaleout")
 FIRST_RUN_FLOOR_S = 30  # a first run starts when at least this much is left after the reserve
 
 
