@@ -97,6 +97,16 @@ def test_every_workload_runs_as_non_root_on_a_read_only_root_with_probes(rendere
                     assert {"startupProbe", "livenessProbe", "readinessProbe"} <= container.keys(), (name, workload)
 
 
+def _serve_modes(service: str) -> list[str]:
+    import click
+
+    from unionfed_shared.cli import main
+
+    group = main.get_command(click.Context(main), service)
+    serve = group.get_command(click.Context(group), "serve")
+    return next(p.type.choices for p in serve.params if p.name == "mode")
+
+
 def test_each_service_has_its_api_and_consumer_scaled_and_protected(rendered):
     docs = rendered["values"]
     deployments = {d["metadata"]["name"]: d for d in _of(docs, "Deployment")}
@@ -111,6 +121,11 @@ def test_each_service_has_its_api_and_consumer_scaled_and_protected(rendered):
         assert trigger["type"] == "kafka" and trigger["metadata"]["consumerGroup"] == f"unionfed-{service}"
         container = deployments[api]["spec"]["template"]["spec"]["containers"][0]
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+        # Each Deployment runs its own part of the service, in a mode `serve` accepts.
+        for name, mode in ((api, "api"), (consumer, "consumer")):
+            args = deployments[name]["spec"]["template"]["spec"]["containers"][0]["args"]
+            assert args == ["unionfed", service, "serve", "--mode", mode], args
+            assert mode in _serve_modes(service)
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
 
 

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from unionfed_shared.auth import PLATFORM, Role, TokenService
 from unionfed_shared.backup import Check, Facts
 from unionfed_shared.contracts.topics import ALL_TOPICS
-from unionfed_shared.runtime import ServiceDefinition, build_runtime
+from unionfed_shared.runtime import RuntimeParts, ServiceDefinition, build_runtime
 from unionfed_shared.settings import (
     STATE_DIR_ENV,
     adopt_platform_settings,
@@ -261,13 +261,22 @@ def service_cli(
             click.echo(f"{prefix}{name}".upper() + f"={'' if value is None else value}")
 
     @group.command()
-    def serve() -> None:
-        """Run the HTTP API, the event consumer and the outbox relay."""
+    @click.option(
+        "--mode",
+        type=click.Choice(["all", "api", "consumer"]),
+        default="all",
+        show_default=True,
+        help="all: HTTP, consumer, outbox relay and daily jobs (one machine); api: no consumer (HTTP pods); "
+        "consumer: no daily jobs (pods scaled on lag). Every mode serves /healthz, /readyz and /metrics.",
+    )
+    def serve(mode: str) -> None:
+        """Run the HTTP API, the event consumer, the outbox relay and the daily jobs."""
         import uvicorn
 
         from unionfed_shared.http import create_app
 
         runtime = build_runtime(definition_factory())
+        runtime.parts = RuntimeParts.of_mode(mode)
         uvicorn.run(
             create_app(runtime),
             host=runtime.settings.http_host,

@@ -41,9 +41,19 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def healthz() -> dict:
         return {"status": "ok", "service": definition.name}
 
-    @app.get("/readyz", tags=["operations"], summary="Database and broker are reachable")
+    @app.get(
+        "/readyz",
+        tags=["operations"],
+        summary="Database and broker reachable; the consumer a member of its group, the outbox relay running",
+    )
     async def readyz() -> JSONResponse:
         checks = {"database": await _database_ok(runtime), "broker": await _broker_ok(runtime)}
+        # Only what this process runs (`serve --mode`): an API instance has no consumer to wait for.
+        if runtime.consuming:
+            checks["consumer_group"] = runtime.membership.joined
+        relay = runtime.relay_alive()
+        if relay is not None:
+            checks["outbox_relay"] = relay
         ready = all(checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not_ready", "checks": checks},

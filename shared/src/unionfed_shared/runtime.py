@@ -22,6 +22,7 @@ from unionfed_shared.messaging.asyncapi import asyncapi_document
 from unionfed_shared.messaging.consumer import EventConsumer, Handler, Prefetch
 from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
 from unionfed_shared.messaging.kafka import (
+    GroupMembership,
     committed_offsets,
     end_offsets,
     make_broker,
@@ -73,6 +74,20 @@ class ServiceDefinition(Generic[U, S]):
     metrics: Sequence[Probe] = ()
 
 
+@dataclass(frozen=True)
+class RuntimeParts:
+    """Which loops a serving process runs besides HTTP."""
+
+    consume: bool = True
+    relay: bool = True
+    schedule: bool = True
+
+    @classmethod
+    def of_mode(cls, mode: str) -> "RuntimeParts":
+        """``all`` (one machine), ``api`` (HTTP pods: no consumer) or ``consumer`` (scaled on lag: no daily jobs)."""
+        return {"all": cls(), "api": cls(consume=False), "consumer": cls(schedule=False)}[mode]
+
+
 class Runtime(Generic[U, S]):
     def __init__(self, definition: ServiceDefinition[U, S], settings: S | None = None):
         self.definition = definition
@@ -103,6 +118,7 @@ class Runtime(Generic[U, S]):
             metrics=self.metrics,
         )
         self.consumer.register_all(definition.handlers)
+        self.membership = GroupMembership()
         if self.consumer.topics:
             subscribe(
                 self.broker,
@@ -112,6 +128,7 @@ class Runtime(Generic[U, S]):
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
                 max_poll_interval_ms=self.settings.consumer_max_poll_interval_ms,
                 metrics=self.metrics,
+                membership=self.membership,
             )
         self.relay = OutboxRelay(
             self.session_factory,
@@ -132,6 +149,10 @@ class Runtime(Generic[U, S]):
                 max_attempts=self.settings.schedule_max_attempts,
             )
         self._stop = asyncio.Event()
+        # What this process runs (`serve --mode`): an API instance consumes nothing, a consumer
+        # instance runs no daily job; both relay their own outbox rows.
+        self.parts = RuntimeParts()
+        self.consuming = False
         self._relay_task: asyncio.Task | None = None
         self._scheduler_task: asyncio.Task | None = None
         self.blob_storage: BlobStorage | None = definition.blob_storage() if definition.blob_storage else None
@@ -164,6 +185,7 @@ class Runtime(Generic[U, S]):
         return self.definition.uow_class(self.session_factory, self.outbox, f"/unionfed/{self.definition.name}")
 
     async def start(self, *, consume: bool = True, relay: bool = True, schedule: bool = True) -> None:
+        self.consuming = consume and bool(self.consumer.topics)
         if consume:
             await self.broker.start()
         else:
@@ -193,9 +215,13 @@ class Runtime(Generic[U, S]):
             await self.blob_storage.close()
         await self.engine.dispose()
 
+    def relay_alive(self) -> bool | None:
+        """Whether the outbox relay runs (None when this process does not run one)."""
+        return None if self._relay_task is None else not self._relay_task.done()
+
     @contextlib.asynccontextmanager
     async def lifespan(self, _app: FastAPI):
-        await self.start()
+        await self.start(consume=self.parts.consume, relay=self.parts.relay, schedule=self.parts.schedule)
         try:
             yield
         finally:

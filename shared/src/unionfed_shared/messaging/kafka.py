@@ -3,7 +3,7 @@
 import dataclasses
 import logging
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError, for_code
@@ -37,6 +37,25 @@ def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
     )
 
 
+class GroupMembership(ConsumerRebalanceListener):
+    """Whether this instance is a settled member of its consumer group, for readiness.
+
+    Kafka calls ``revoked`` when a rebalance begins and ``assigned`` when it ends, with this
+    member's partitions (none when the group has more members than partitions: still a member).
+    """
+
+    def __init__(self) -> None:
+        self.joined = False
+        self.partitions = 0
+
+    async def on_partitions_revoked(self, revoked) -> None:
+        self.joined = False
+
+    async def on_partitions_assigned(self, assigned) -> None:
+        self.partitions = len(assigned)
+        self.joined = True
+
+
 def subscribe(
     broker: KafkaBroker,
     consumer: EventConsumer,
@@ -46,6 +65,7 @@ def subscribe(
     batch_timeout_ms: int = 100,
     max_poll_interval_ms: int = 300_000,
     metrics: ServiceMetrics | None = None,
+    membership: GroupMembership | None = None,
 ) -> None:
     """Attach ``consumer`` to its topics. Offsets are committed only after the batch's outcomes are durable.
 
@@ -70,6 +90,7 @@ def subscribe(
         max_records=max_records,
         batch_timeout_ms=batch_timeout_ms,
         max_poll_interval_ms=max_poll_interval_ms,
+        listener=membership,
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
         # The EventConsumer parses the bytes itself and dead-letters what it cannot read; FastStream's
