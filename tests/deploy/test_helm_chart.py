@@ -165,11 +165,14 @@ def test_schedules_are_cronjobs_only_when_the_services_own_are_off(rendered):
             if e["name"].endswith("_SCHEDULES_ENABLED")
         }
         assert enabled == ({"false"} if cronjobs else {"true"}), name
-    jobs = {d["metadata"]["name"] for d in _of(rendered["values-large"], "CronJob")}
+    jobs = {
+        d["metadata"]["name"]: d["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["args"]
+        for d in _of(rendered["values-large"], "CronJob")
+    }
     assert jobs == {
-        "unionfed-membership-apply-scheduled",
-        "unionfed-finance-reconcile",
-        "unionfed-finance-verify-chain",
+        "unionfed-membership-apply-scheduled": ["unionfed", "membership", "run-job", "apply-scheduled"],
+        "unionfed-finance-reconcile": ["unionfed", "finance", "run-job", "reconcile"],
+        "unionfed-finance-verify-chain": ["unionfed", "finance", "run-job", "verify-chain"],
     }
 
 

@@ -370,6 +370,34 @@ def service_cli(
 
     if described.schedule_runs is not None:
 
+        @group.command("run-job")
+        @click.argument("job_name", metavar="JOB")
+        def run_job(job_name: str) -> None:
+            """Run one daily job for its due day now, once (what a Kubernetes CronJob calls); exit 1 if it fails.
+
+            The same run as the service's own schedule: under its advisory lock, recorded in
+            schedule_runs (`schedules` shows it), skipped when the day's run already succeeded.
+            """
+
+            async def run():
+                runtime = build_runtime(definition_factory())
+                try:
+                    assert runtime.scheduler is not None
+                    jobs = {job.name: job for job in runtime.scheduler.jobs}
+                    if job_name not in jobs:
+                        raise click.UsageError(f"no daily job {job_name!r}; this service has: {', '.join(jobs)}")
+                    return await runtime.scheduler.run_due(jobs[job_name])
+                finally:
+                    await runtime.engine.dispose()
+
+            record = asyncio.run(run())
+            if record is None:
+                click.echo(f"{job_name}: not run (already done for its day, or another instance is running it)")
+                return
+            click.echo(f"{job_name}: {record.business_day} attempt {record.attempt} {record.outcome}: {record.summary}")
+            if record.outcome != "succeeded":
+                raise SystemExit(1)
+
         @group.command("schedules")
         def schedules() -> None:
             """The daily jobs this service runs itself: when, whether, and each one's latest run."""

@@ -1,16 +1,19 @@
 """Finance's nightly jobs on real PostgreSQL: reconcile and verify-chain over every ledger run once
 per business day, and a ledger rewritten behind the chain's back fails the night's run by name."""
 
+import asyncio
 import datetime as dt
 import itertools
 
 import pytest
+from click.testing import CliRunner
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import select, text
+from sqlalchemy import make_url, select, text
 
 from tests.kafka_tools import envelope_for
-from tests.pytest_infra import unique
+from tests.pytest_infra import service_env, unique
 from unionfed_finance.adapters.tables import postings, schedule_runs
+from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints import schedules
 from unionfed_finance.entrypoints.app import definition
 from unionfed_shared import business_time
@@ -108,3 +111,40 @@ async def test_reconcile_and_verify_chain_run_nightly_and_a_rewritten_ledger_fai
     assert await check_ok(finance, "ledger_chain", school) == 0  # the alert's series
     latest = {run.job: run for run in await nightly.last_runs()}
     assert latest["verify-chain"].outcome == "failed" and latest["verify-chain"].business_day == dt.date(2026, 12, 7)
+
+
+async def test_a_cronjob_runs_a_daily_job_once_through_run_job_and_fails_with_it(build_service, infra):
+    """`unionfed finance run-job JOB`, what the chart's CronJobs call when the services' own
+    schedules are off: the same run, recorded in schedule_runs, once per day, exit 1 on failure."""
+    finance = await build_service(definition, start=False)
+    fed, school = unique("fed"), unique("school")
+    await dues(finance, fed, school, 5000)
+    await dues(finance, fed, school, 3000)
+    env = service_env(infra, "finance", make_url(finance.settings.database_url).database)
+
+    async def run_job(*args: str):
+        return await asyncio.to_thread(CliRunner().invoke, finance_cli.cli, ["run-job", *args], env=env)
+
+    done = await run_job("reconcile")
+    assert done.exit_code == 0 and "reconcile: " in done.output and " succeeded: all " in done.output, done.output
+    again = await run_job("reconcile")
+    assert again.exit_code == 0 and "not run (already done for its day" in again.output, again.output
+    unknown = await run_job("backup")
+    assert unknown.exit_code == 2 and "reconcile, verify-chain" in unknown.output, unknown.output
+
+    async with finance.session_factory() as session:
+        second = await session.scalar(
+            select(postings.c.id).where(postings.c.organization_id == school, postings.c.sequence == 2)
+        )
+    async with finance.engine.begin() as conn:  # as a superuser can: the immutability triggers off
+        await conn.execute(text("SET LOCAL session_replication_role = replica"))
+        await conn.execute(
+            text("UPDATE posting_lines SET debit_fen = 30000 WHERE posting_id = :p AND line_no = 1"), {"p": second}
+        )
+    broken = await run_job("verify-chain")
+    assert broken.exit_code == 1 and f"ledger {school}: chain BROKEN at sequence 2" in broken.output, broken.output
+    async with finance.engine.connect() as conn:
+        outcomes = (
+            await conn.execute(select(schedule_runs.c.job, schedule_runs.c.outcome).order_by(schedule_runs.c.job))
+        ).all()
+    assert [tuple(row) for row in outcomes] == [("reconcile", "succeeded"), ("verify-chain", "failed")]
