@@ -1,10 +1,10 @@
 """Festival greeting: one grant to each member of a federation, from the HTTP command to the last posting.
 
 Timed from the command that creates the batch (POST …/festival-greetings, then …/run, which
-walks the recipients and asks finance for a hold each) until the payer's ledger holds one
-posting per recipient and welfare shows every recipient paid. In between, each grant crosses
-Kafka four times (hold requested → reserve in the journal → reserved → paid → capture in the
-journal → captured) in welfare and finance.
+walks the recipients and asks finance to pay them a chunk at a time) until the payer's ledger
+holds one expense line per recipient and welfare shows every recipient paid. In between, each
+chunk (200 recipients) crosses Kafka three times: the chunk's payment request, its PayMany in
+the journal (one posting with a line per member), and finance's one answer for the chunk.
 
 The plan (bench/plan.py) gives the size and the time allowed; ``BENCH_GREETING_MEMBERS`` and
 ``BENCH_GREETING_BUDGET_S`` override them (defaults 100,000 and 150 s when run without a plan).
@@ -29,6 +29,7 @@ from bench import seed
 from bench.harness import BenchEnv, Sample, rss_peak_mb
 from unionfed_shared.contracts.topics import DOMAIN_TOPICS
 from unionfed_shared.messaging.kafka import end_offsets
+from unionfed_welfare.service_layer.greetings import CHUNK as GREETING_CHUNK
 
 SCENARIO = "greeting"
 AMOUNT_FEN = 100_00  # 100 yuan each
@@ -233,7 +234,20 @@ async def _gates(env: BenchEnv, fed: seed.Federation, batch_id: uuid.UUID, count
         problems.append(f"the batch's posted holds hold {posted_fen} fen, expected {count * AMOUNT_FEN}")
     if repeated:
         problems.append(f"{repeated} hold references posted twice")
+    # Each member keeps their own trace: their hold names their own expense line of the chunk's posting.
+    lines = await seed.scalar(
+        env,
+        finance,
+        "SELECT count(*) FROM holds h JOIN posting_lines l ON l.posting_id = h.posting_id AND l.line_no = h.line_no "
+        "WHERE h.reference LIKE $1 AND l.account_code = '5101' AND l.debit_fen = h.posted_fen",
+        prefix,
+    )
+    if lines != count:
+        problems.append(f"{lines} members' holds name their own expense line, expected {count}")
     after = await _books(env, fed)
+    postings = -(-count // GREETING_CHUNK)  # one per chunk
+    if after["sequence"] - before["sequence"] != postings:
+        problems.append(f"{after['sequence'] - before['sequence']} postings in {fed.id}'s ledger, expected {postings}")
     if after["welfare_expense"] - before["welfare_expense"] != count * AMOUNT_FEN:
         problems.append(
             f"welfare expense 5101 grew by {after['welfare_expense'] - before['welfare_expense']} fen, "

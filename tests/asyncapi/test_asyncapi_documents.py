@@ -22,7 +22,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from tests.factories import dues, school_events
 from unionfed_shared.contracts import EVENT_TYPES, topics
 from unionfed_shared.contracts.envelope import Envelope
-from unionfed_shared.contracts.finance import JournalEntryV1, MoneyRequestSettledV1, Reserve
+from unionfed_shared.contracts.finance import JournalEntryV1, MoneyRequestSettledV1, MoneyRequestsSettledV1, Reserve
 from unionfed_shared.contracts.reporting import FinanceReportFiguresV1
 from unionfed_shared.contracts.spending import WelfareHoldRequestedV1
 from unionfed_shared.http import create_app
@@ -326,6 +326,7 @@ def test_finance_lists_what_it_publishes_and_every_consumer_its_dead_letter_chan
     assert _operations(finance, "send") == {
         JournalEntryV1.event_type,
         MoneyRequestSettledV1.event_type,
+        MoneyRequestsSettledV1.event_type,
         FinanceReportFiguresV1.event_type,
     }
     for service, document in documents.items():

@@ -34,6 +34,7 @@ from tests.pytest_infra import bearer
 from unionfed_finance.domain.ledger import account_spec
 from unionfed_shared.auth import Role
 from unionfed_shared.messaging.kafka import end_offsets
+from unionfed_welfare.service_layer.greetings import CHUNK as GREETING_CHUNK
 
 TODAY = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 # Membership dates changes by one clock, finance and welfare by Shanghai's: the earlier is "today" for both.
@@ -342,8 +343,10 @@ class Workload:
         assert batch["total"] == len(women), (batch, women)
         await w.post(f"{batch['status_url']}/run", self.welfare_officer(union))
         self.greetings.append((batch["status_url"], len(women), union))
-        for _ in women:
-            self.expected.post(union, ("5101", amount, 0), ("1001", 0, amount))
+        # Paid a chunk at a time: one posting per chunk of recipients, an expense line each.
+        for start in range(0, len(women), GREETING_CHUNK):
+            paid = amount * len(women[start : start + GREETING_CHUNK])
+            self.expected.post(union, ("5101", paid, 0), ("1001", 0, paid))
         # Approving a grant needs finance's reservation first.
         for grant_id, union in zip(self.grants, self.unions):
             await self._grant_state(grant_id, union, "reserved")

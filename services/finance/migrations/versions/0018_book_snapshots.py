@@ -2,7 +2,7 @@
 head) from which a rebuild replays only the tail
 
 Revision ID: 0018_book_snapshots
-Revises: 0016_schedules
+Revises: 0017_bulk_money
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0018_book_snapshots"
-down_revision: str | tuple[str, ...] | None = "0016_schedules"
+down_revision: str | tuple[str, ...] | None = "0017_bulk_money"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -5,7 +5,7 @@
   posted, and approving it again with another date pays it once;
 - finance refuses some recipients of a festival greeting: the report says who and why, the
   ledger holds exactly what was paid, and running the batch again once the union is funded asks
-  for the refused only; a refused payment releases its reservation;
+  for the refused only; a chunk refused whole (a closed period) leaves nothing reserved;
 - a campaign's status follows finance's answers: a refused reservation ends it, a refused
   payment reopens it, and paying it again posts it once.
 """
@@ -294,14 +294,14 @@ async def test_refused_greeting_recipients_are_reported_and_paid_on_a_later_run_
     books = await balances(finance, school)
     assert (books["1001"], books["5101"]) == (0, 3 * AMOUNT)
     assert await _finance_greeting_holds(finance, batch_id) == {"posted": (3, 3 * AMOUNT), "pending": (0, 0)}
-    assert await _welfare_postings(finance, school) == 3, "one posting per teacher"
+    assert await _welfare_postings(finance, school) == 3, "one expense line per teacher"
 
     # Nothing left to do: another run asks finance for nothing.
     await api.post(f"{status_url}/run", headers=officer)
     assert await _holds_of(welfare, batch_id) == {"captured": 3, "refused": 2}
 
 
-async def test_a_greeting_whose_payment_is_refused_releases_the_reservation(both):
+async def test_a_greeting_whose_payment_is_refused_leaves_nothing_reserved(both):
     welfare, finance, api, finance_api, federation, school, _other = both
     officer = bearer(Role.WELFARE_OFFICER, school, federation)
     await deliver(welfare, [joined(federation, school, "赵丽")])
@@ -319,15 +319,15 @@ async def test_a_greeting_whose_payment_is_refused_releases_the_reservation(both
     [refused] = report["not_paid"]
     assert (report["paid"], refused["status"]) == (0, "refused")
     assert "period 2020" in refused["reason"] and "closed" in refused["reason"], refused
-    # The reservation finance kept after refusing the payment is voided, not left hanging.
+    # A chunk is reserved and paid in one step: refused, nothing of it stays reserved in finance.
     await eventually(lambda: _no_pending(finance, school), timeout=60)
 
-    async def voided_in_welfare():  # finance's "voided" answer reaches welfare through Kafka
+    async def refused_in_welfare():  # finance's answer to the chunk reaches welfare through Kafka
         holds = await _holds_of(welfare, batch_id)
-        assert holds == {"voided": 1}, holds
+        assert holds == {"refused": 1}, holds
         return True
 
-    await eventually(voided_in_welfare, timeout=60)
+    await eventually(refused_in_welfare, timeout=60)
     books = await balances(finance, school)
     assert (books["1001"], books.get("5101", 0)) == (5 * AMOUNT, 0)
 

@@ -74,6 +74,15 @@ class FakeGreetings:
     async def save_recipients(self, recipients: list[Recipient]) -> None:
         self.recipients.update({(r.batch_id, r.member_id): r for r in recipients})
 
+    async def settle_lines(self, answers, at: dt.datetime) -> None:
+        by_hold = {r.hold_id: key for key, r in self.recipients.items()}
+        for hold_id, status, reason in answers:
+            key = by_hold.get(hold_id)
+            if key is not None and self.recipients[key].status == "pay_requested":
+                self.recipients[key] = dataclasses.replace(
+                    self.recipients[key], status=status, reason=reason, settled_at=at
+                )
+
     async def members_now(self, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, MemberStanding]:
         return {m.id: m for m in self._standings() if m.id in member_ids}
 

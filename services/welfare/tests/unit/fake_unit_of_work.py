@@ -94,6 +94,19 @@ class FakeHolds:
     async def update(self, hold_id: uuid.UUID, **values) -> None:
         self.rows[hold_id].update(values)
 
+    async def add_many(self, holds: list[dict]) -> None:
+        for hold in holds:
+            await self.add(hold)
+
+    async def settle_many(self, answers) -> set[uuid.UUID]:
+        moved = set()
+        for hold_id, status, reason in answers:
+            row = self.rows.get(hold_id)
+            if row is not None and row["status"] == "capture_requested":
+                row.update(status=status, reason=reason)
+                moved.add(hold_id)
+        return moved
+
 
 class FakeGrants:
     def __init__(self, holds: FakeHolds) -> None:

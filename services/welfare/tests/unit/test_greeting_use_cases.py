@@ -10,11 +10,11 @@ import pytest
 from services.welfare.tests.unit.fake_unit_of_work import FakeUnitOfWork
 from unionfed_shared import finance_holds
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.contracts.finance import MoneyRequestSettledV1
-from unionfed_shared.contracts.spending import WelfareHoldCancelledV1, WelfareHoldPaidV1, WelfareHoldRequestedV1
+from unionfed_shared.contracts.finance import LineSettlement, MoneyRequestSettledV1, MoneyRequestsSettledV1
+from unionfed_shared.contracts.spending import WelfareBatchPaymentRequestedV1, WelfareHoldPaidV1
 from unionfed_shared.errors import Invalid, NotFound
 from unionfed_welfare.domain import greetings as rules
-from unionfed_welfare.service_layer import greetings
+from unionfed_welfare.service_layer import greetings, money
 from unionfed_welfare.service_layer.commands import CreateGreeting
 
 OFFICER = Principal("officer-li", Role.WELFARE_OFFICER, "county", "county")
@@ -92,7 +92,30 @@ async def test_a_greeting_that_would_reach_nobody_is_refused_and_nothing_is_stor
     }
 
 
-async def test_a_run_asks_finance_for_each_recipient_chunk_by_chunk_and_skips_who_left_since():
+def chunk_answer(request: WelfareBatchPaymentRequestedV1, refused: dict | None = None) -> MoneyRequestsSettledV1:
+    """Finance's one answer to a chunk: every line captured but those in ``refused`` (hold → reason)."""
+    refused = refused or {}
+    return MoneyRequestsSettledV1(
+        organization_id=request.organization_id,
+        federation_id=request.federation_id,
+        request_event_id=f"r-{request.batch_id}",
+        journal_event_id=f"j-{request.batch_id}-{len(request.lines)}",
+        operation="pay_many",
+        outcome="captured",
+        reference=request.reference,
+        lines=[
+            LineSettlement(hold_id=l.hold_id, reference=l.reference, outcome="refused", reason=refused[l.hold_id])
+            if l.hold_id in refused
+            else LineSettlement(hold_id=l.hold_id, reference=l.reference, outcome="captured", line_no=1)
+            for l in request.lines
+        ],
+    )
+
+
+ANSWERS = money.batch_answers_to({rules.REFERENCE_PREFIX: greetings.on_chunk_settled})
+
+
+async def test_a_run_asks_finance_to_pay_each_chunk_in_one_request_and_skips_who_left_since():
     uow, staff = county_with_staff()
     batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
     uow.directory.members[staff["李老师"]]["status"] = "left"  # left the union after the list was frozen
@@ -101,13 +124,19 @@ async def test_a_run_asks_finance_for_each_recipient_chunk_by_chunk_and_skips_wh
     progress = await greetings.run(uow, batch_id, chunk_size=2, on_chunk=lambda p: seen.append(p.processed))
 
     assert seen == [2, 3, 3]  # two chunks, then the pass that finds nothing pending
-    assert (progress.total, progress.counts) == (3, {"requested": 2, "skipped": 1})
-    asked = {e.reference: e for e in uow.emitted}
-    assert all(isinstance(e, WelfareHoldRequestedV1) for e in asked.values())
-    assert set(asked) == {f"greeting/{batch_id}/{staff[n]}" for n in ("王老师", "赵老师")}
-    assert {(e.amount_fen, e.purpose, e.organization_id) for e in asked.values()} == {
-        (200_00, "三八妇女节慰问", "county")
+    assert (progress.total, progress.counts) == (3, {"pay_requested": 2, "skipped": 1})
+    # One request per chunk (a chunk whose only member left asks nothing), each line its member's own hold.
+    assert all(isinstance(e, WelfareBatchPaymentRequestedV1) for e in uow.emitted)
+    assert 1 <= len(uow.emitted) <= 2 and all(len(e.lines) <= 2 for e in uow.emitted)
+    lines = {l.reference: l for e in uow.emitted for l in e.lines}
+    assert set(lines) == {f"greeting/{batch_id}/{staff[n]}" for n in ("王老师", "赵老师")}
+    assert {(l.amount_fen, l.hold_id) for l in lines.values()} == {
+        (200_00, rules.hold_id(batch_id, staff[n])) for n in ("王老师", "赵老师")
     }
+    assert {(e.description, e.paid_on, e.reference, e.organization_id) for e in uow.emitted} == {
+        ("三八妇女节慰问 2027-03-08", dt.date(2027, 3, 8), f"greeting/{batch_id}", "county")
+    }
+    assert {h["status"] for h in uow.holds.rows.values()} == {"capture_requested"}
     skipped = uow.greetings.recipients[(batch_id, staff["李老师"])]
     assert skipped.reason == "not eligible at payment time: status is left; the batch is for active"
     batch = uow.greetings.batches[batch_id]
@@ -119,11 +148,77 @@ async def test_a_run_asks_finance_for_each_recipient_chunk_by_chunk_and_skips_wh
     assert uow.emitted == []  # running again asks nobody twice
 
 
-async def test_finance_reserving_is_turned_into_the_payment_and_a_repeated_answer_changes_nothing():
+async def test_finance_answer_to_a_chunk_pays_its_recipients_at_once_and_a_repeated_answer_changes_nothing():
     uow, staff = county_with_staff()
     batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
     await greetings.run(uow, batch_id)
-    hold_id = rules.hold_id(batch_id, staff["王老师"])
+    [request] = uow.emitted
+    uow.emitted.clear()
+
+    await ANSWERS(uow, chunk_answer(request), None)
+
+    recipients = [r for (b, _), r in uow.greetings.recipients.items() if b == batch_id]
+    assert {r.status for r in recipients} == {"paid"} and all(r.settled_at for r in recipients)
+    assert {h["status"] for h in uow.holds.rows.values()} == {"captured"}
+    before = dict(uow.greetings.recipients)
+
+    await ANSWERS(uow, chunk_answer(request, {l.hold_id: "late" for l in request.lines}), None)
+
+    assert uow.greetings.recipients == before and uow.emitted == []  # a final state never moves
+    report = await greetings.report(uow, uow.greetings.batches[batch_id])
+    assert (report["paid"], report["paid_fen"], report["waiting_for_finance"], report["done"]) == (3, 600_00, 0, True)
+
+
+async def test_a_refused_line_names_its_member_the_others_are_paid_and_the_next_run_asks_again():
+    uow, staff = county_with_staff()
+    batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
+    await greetings.run(uow, batch_id)
+    [request] = uow.emitted
+    first_hold = rules.hold_id(batch_id, staff["赵老师"])
+    uow.emitted.clear()
+
+    await ANSWERS(uow, chunk_answer(request, {first_hold: "budget 2027/5101 of county would be exceeded"}), None)
+
+    refused = uow.greetings.recipients[(batch_id, staff["赵老师"])]
+    assert (refused.status, refused.reason) == (
+        "refused",
+        "refused by finance: budget 2027/5101 of county would be exceeded",
+    )
+    assert uow.holds.rows[first_hold]["status"] == "refused"
+    report = await greetings.report(uow, uow.greetings.batches[batch_id])
+    assert [(p["display_name"], p["status"]) for p in report["not_paid"]] == [("赵老师", "refused")]
+    assert report["paid"] == 2
+
+    await greetings.run(uow, batch_id)
+
+    [asked] = uow.emitted  # the refused member alone, with a new hold: the paid are not asked again
+    retry_hold = rules.retry_hold_id(first_hold)
+    [line] = asked.lines
+    assert line.hold_id == retry_hold
+    assert line.reference == f"greeting/{batch_id}/{staff['赵老师']}/{retry_hold}"
+    again = uow.greetings.recipients[(batch_id, staff["赵老师"])]
+    assert (again.status, again.hold_id, again.reason, again.settled_at) == ("pay_requested", retry_hold, None, None)
+
+
+async def test_a_recipient_asked_for_by_the_single_hold_path_is_still_paid_once_reserved():
+    """Batches run before chunks were paid at once have holds in flight: their answers still pay them."""
+    uow, staff = county_with_staff()
+    batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
+    member = staff["王老师"]
+    hold_id = rules.hold_id(batch_id, member)
+    recipient = uow.greetings.recipients[(batch_id, member)]
+    uow.greetings.recipients[(batch_id, member)] = recipient.reached(None, dt.datetime.now(dt.UTC))
+    await money.reserve(
+        uow,
+        hold_id=hold_id,
+        organization_id="county",
+        federation_id="county",
+        category="welfare",
+        amount_fen=200_00,
+        purpose="三八妇女节慰问",
+        reference=rules.reference(batch_id, member),
+    )
+    await uow.commit()
     uow.emitted.clear()
 
     await finance_answers(uow, hold_id, "reserve", "reserved")
@@ -132,54 +227,8 @@ async def test_finance_reserving_is_turned_into_the_payment_and_a_repeated_answe
     assert isinstance(pay, WelfareHoldPaidV1)
     assert (pay.hold_id, pay.amount_fen, pay.paid_on) == (hold_id, 200_00, dt.date(2027, 3, 8))
     assert pay.description == "三八妇女节慰问 2027-03-08"
-    assert uow.greetings.recipients[(batch_id, staff["王老师"])].status == "pay_requested"
-
     await finance_answers(uow, hold_id, "capture", "captured")
-    paid = uow.greetings.recipients[(batch_id, staff["王老师"])]
-    assert paid.status == "paid" and paid.settled_at is not None
-    uow.emitted.clear()
-
-    await greetings.on_greeting_settled(
-        uow, uow.holds.rows[hold_id], settled(uow.holds.rows[hold_id], "reserve", "reserved")
-    )
-
-    assert uow.greetings.recipients[(batch_id, staff["王老师"])] == paid and uow.staged == []
-    report = await greetings.report(uow, uow.greetings.batches[batch_id])
-    assert (report["paid"], report["paid_fen"], report["waiting_for_finance"], report["done"]) == (1, 200_00, 2, False)
-
-
-async def test_a_refused_payment_releases_the_money_and_the_next_run_asks_again_with_a_new_hold():
-    uow, staff = county_with_staff()
-    batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
-    await greetings.run(uow, batch_id)
-    first_hold = rules.hold_id(batch_id, staff["赵老师"])
-    await finance_answers(uow, first_hold, "reserve", "reserved")
-    uow.emitted.clear()
-
-    await finance_answers(uow, first_hold, "capture", "refused", "工会经费不足")
-
-    [void] = uow.emitted  # the refused payment left the money reserved: it is released
-    assert isinstance(void, WelfareHoldCancelledV1) and void.hold_id == first_hold
-    refused = uow.greetings.recipients[(batch_id, staff["赵老师"])]
-    assert (refused.status, refused.reason) == ("refused", "refused by finance: 工会经费不足")
-    report = await greetings.report(uow, uow.greetings.batches[batch_id])
-    assert [(p["display_name"], p["status"]) for p in report["not_paid"]] == [("赵老师", "refused")]
-    uow.emitted.clear()
-
-    await greetings.run(uow, batch_id)
-
-    [asked] = uow.emitted
-    retry_hold = rules.retry_hold_id(first_hold)
-    assert isinstance(asked, WelfareHoldRequestedV1) and asked.hold_id == retry_hold
-    assert asked.reference == f"greeting/{batch_id}/{staff['赵老师']}/{retry_hold}"
-    again = uow.greetings.recipients[(batch_id, staff["赵老师"])]
-    assert (again.status, again.hold_id, again.reason, again.settled_at) == ("requested", retry_hold, None, None)
-
-    # A late answer about the first hold no longer concerns the recipient.
-    await greetings.on_greeting_settled(
-        uow, {**uow.holds.rows[first_hold], "status": "voided"}, settled(uow.holds.rows[first_hold], "void", "voided")
-    )
-    assert uow.greetings.recipients[(batch_id, staff["赵老师"])] == again
+    assert uow.greetings.recipients[(batch_id, member)].status == "paid"
 
 
 async def test_a_batch_outside_the_callers_scope_answers_as_missing():

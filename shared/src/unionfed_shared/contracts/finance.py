@@ -105,6 +105,39 @@ class Void(_Part):
     reason: str = Field(min_length=1, max_length=300)
 
 
+class PayLine(_Part):
+    """One member's line of a :class:`PayMany`: their own hold (kept in finance's holds, naming
+    the reference and the request) and their own expense line in the chunk's journal entry."""
+
+    hold_id: UUID
+    reference: str = Field(min_length=1, max_length=200)
+    amount_fen: PositiveFen
+
+
+class PayMany(_Part):
+    """Reserve and post many members' money in one step, as one multi-line posting.
+
+    For scope-wide payments approved by the command that created them (a festival greeting's
+    chunk): a separate reserve then capture would only cross Kafka twice more per chunk for the
+    same checks. The lines are tried in their order: each is paid if the bank (above its floor,
+    net of pending holds) and a ``stop`` budget still cover it after the lines before it, and
+    refused with the reason otherwise, so a refusal names its members and the others are paid.
+    A line whose hold was already posted is answered as captured again, never posted twice. The
+    paid lines make one posting: one expense debit per member line (in the order of the
+    instruction), the bank credited once with their total (the last line); each member's hold row
+    names that posting and its line number. ``PostingSpec`` keeps its 20 lines: this shape is
+    built by finance from the lines, not given by the caller.
+    """
+
+    op: Literal["pay_many"] = "pay_many"
+    organization_id: OrgId
+    category_account: AccountCode
+    effective_date: dt.date
+    description: str = Field(min_length=1, max_length=300)
+    # Reserved and posted at once: the budget year is the effective date's, as for any posting.
+    lines: list[PayLine] = Field(min_length=1, max_length=1000)
+
+
 class Reverse(_Part):
     op: Literal["reverse"] = "reverse"
     posting_id: UUID
@@ -132,7 +165,10 @@ class SetBudget(_Part):
     policy: Literal["stop", "warn"]
 
 
-Instruction = Annotated[Post | Reserve | Capture | Void | Reverse | ClosePeriod | SetBudget, Field(discriminator="op")]
+Instruction = Annotated[
+    Post | Reserve | Capture | Void | PayMany | Reverse | ClosePeriod | SetBudget,
+    Field(discriminator="op"),
+]
 
 
 class JournalEntryV1(IntegrationEvent):
@@ -167,6 +203,43 @@ class MoneyRequestSettledV1(IntegrationEvent):
     reference: str | None = None
     hold_id: UUID | None = None
     posting_ids: list[UUID] = Field(default_factory=list)
+
+    def subject(self) -> str | None:
+        return self.reference
+
+
+LineOutcome = Literal["captured", "refused"]
+
+
+class LineSettlement(_Part):
+    """One line's end: captured (its hold posted, on ``posting_id``'s line ``line_no``) or refused."""
+
+    hold_id: UUID
+    reference: str
+    outcome: LineOutcome
+    reason: str | None = None
+    posting_id: UUID | None = None
+    line_no: int | None = None
+
+
+class MoneyRequestsSettledV1(IntegrationEvent):
+    """Finance's one answer to a :class:`PayMany` (a batch payment): each line's outcome.
+
+    ``outcome`` is the entry's: ``captured`` when at least one line was paid, else ``refused``.
+    """
+
+    event_type: ClassVar[str] = "unionfed.finance.money_requests_settled.v1"
+    topic: ClassVar[str] = topics.FINANCE
+
+    request_event_id: str
+    journal_event_id: str
+    operation: str
+    outcome: Outcome
+    reason: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    reference: str | None = None
+    posting_ids: list[UUID] = Field(default_factory=list)
+    lines: list[LineSettlement] = Field(min_length=1, max_length=1000)
 
     def subject(self) -> str | None:
         return self.reference

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent, PositiveFen
@@ -97,3 +97,47 @@ class EventsHoldCancelledV1(_HoldCancelled):
 HOLD_REQUESTED = (WelfareHoldRequestedV1, EventsHoldRequestedV1)
 HOLD_PAID = (WelfareHoldPaidV1, EventsHoldPaidV1)
 HOLD_CANCELLED = (WelfareHoldCancelledV1, EventsHoldCancelledV1)
+
+
+class PaymentLine(BaseModel):
+    """One member's part of a batch payment: their own hold id, reference and amount."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hold_id: UUID
+    # What the money is for in the requesting service, e.g. "greeting/<batch>/<member>".
+    reference: str = Field(min_length=1, max_length=200)
+    amount_fen: PositiveFen
+
+
+class WelfareBatchPaymentRequestedV1(IntegrationEvent):
+    """Pay a chunk of members at once (a festival greeting's chunk), approved by the command that
+    created the batch: finance reserves and posts each line in one step (no separate reserve
+    round trip), refuses the lines that do not fit, and answers with one
+    :class:`~unionfed_shared.contracts.finance.MoneyRequestsSettledV1` naming each line's outcome.
+    Every line keeps its own hold id, so a line is paid at most once whatever is redelivered."""
+
+    event_type: ClassVar[str] = "unionfed.welfare.batch_payment_requested.v1"
+    topic: ClassVar[str] = topics.WELFARE
+
+    batch_id: UUID
+    category: SpendingCategory
+    paid_on: dt.date
+    # The journal entry's words, e.g. "中秋节慰问 2027-09-15"; each line's reference names its member.
+    description: str = Field(min_length=1, max_length=200)
+    # Echoed in the answer: what the whole request is for, e.g. "greeting/<batch>".
+    reference: str = Field(min_length=1, max_length=200)
+    lines: list[PaymentLine] = Field(min_length=1, max_length=1000)
+
+    @model_validator(mode="after")
+    def _holds_distinct(self):
+        if len({line.hold_id for line in self.lines}) != len(self.lines):
+            raise field_refusal(
+                "batch_payment_hold_twice",
+                zh="同一批支付中每个预留号只能出现一次",
+                en="each hold appears at most once in a batch payment",
+            )
+        return self
+
+    def subject(self) -> str:
+        return self.reference

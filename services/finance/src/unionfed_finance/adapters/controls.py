@@ -222,6 +222,26 @@ class BudgetRepository:
             f"{increase} fen wanted, {left} fen left of {budget.amount_fen} fen"
         )
 
+    async def left_under_stop(self, organization_id: str, fiscal_year: int, category: str) -> int | None:
+        """What a ``stop`` budget still allows (None without one: no limit, or a warning only)."""
+        await self.prefetch({organization_id})
+        if (fiscal_year, category) not in self._budgeted[organization_id]:
+            return None
+        budget = (
+            await self._session.execute(
+                select(budgets)
+                .where(
+                    budgets.c.organization_id == organization_id,
+                    budgets.c.fiscal_year == fiscal_year,
+                    budgets.c.category_account == category,
+                )
+                .with_for_update()
+            )
+        ).first()
+        if budget is None or budget.policy != "stop":
+            return None
+        return budget.amount_fen - budget.spent_fen - budget.reserved_fen
+
     async def of(self, organization_id: str) -> list[dict]:
         query = (
             select(budgets)

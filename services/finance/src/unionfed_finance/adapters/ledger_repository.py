@@ -376,6 +376,15 @@ class LedgerRepository:
             raise self._below_floor(organization_id, code, account, amount_fen)
         await self._move(organization_id, code, pending_fen=amount_fen)
 
+    async def available_fen(self, organization_id: str, code: str) -> int:
+        """What the account may still give: its balance above the floor, net of pending holds."""
+        account = (await self._accounts_of(organization_id)).get(code)
+        if account is None:
+            raise Refused(f"account {code} is not open in {organization_id}")
+        if account.floor_fen is None:
+            return 10**18
+        return account.available_fen
+
     async def release(self, organization_id: str, code: str, amount_fen: int) -> None:
         await self._move(organization_id, code, pending_fen=-amount_fen)
 

@@ -22,7 +22,12 @@ from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDis
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import DuesCollectedV1
 from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
-from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
+from unionfed_shared.contracts.spending import (
+    HOLD_CANCELLED,
+    HOLD_PAID,
+    HOLD_REQUESTED,
+    WelfareBatchPaymentRequestedV1,
+)
 from unionfed_shared.errors import Invalid
 
 SHOWN = 5  # offenders named per failing check; the count says how many there are in all
@@ -521,6 +526,7 @@ MONEY_EVENT_TYPES = [
         *HOLD_REQUESTED,
         *HOLD_PAID,
         *HOLD_CANCELLED,
+        WelfareBatchPaymentRequestedV1,
     )
 ]
 

@@ -146,6 +146,8 @@ holds = Table(
     # Of posted_fen, the part given as goods at their value (a welfare grant of rice and oil).
     Column("posted_goods_fen", BigInteger, nullable=False, server_default="0"),
     Column("posting_id", Uuid, ForeignKey("postings.id")),
+    # The hold's own line in its posting, when one posting pays many holds (PayMany, 0017).
+    Column("line_no", Integer),
     Column("description", Text, nullable=False),
     Column("reference", Text),
     Column("requested_by_event_id", Text, nullable=False),

@@ -24,7 +24,12 @@ from unionfed_shared.contracts.membership import (
     OrganizationRegisteredV1,
 )
 from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
-from unionfed_shared.contracts.spending import HOLD_CANCELLED, HOLD_PAID, HOLD_REQUESTED
+from unionfed_shared.contracts.spending import (
+    HOLD_CANCELLED,
+    HOLD_PAID,
+    HOLD_REQUESTED,
+    WelfareBatchPaymentRequestedV1,
+)
 from unionfed_shared.messaging.consumer import Delivery, Handler
 
 
@@ -85,6 +90,25 @@ async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -
         amount_fen=event.amount_fen,
         description=event.purpose,
         reference=event.reference,
+    )
+    journal.write(
+        uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference
+    )
+
+
+async def on_batch_payment_requested(
+    uow: FinanceUnitOfWork, event: WelfareBatchPaymentRequestedV1, delivery: Delivery
+) -> None:
+    """A chunk of members to pay at once (a greeting's chunk): one PayMany entry in the journal."""
+    instruction = contract.PayMany(
+        organization_id=await bookkeeping_organization(uow, event.organization_id),
+        category_account=SPENDING_ACCOUNTS[event.category],
+        effective_date=event.paid_on,
+        description=event.description,
+        lines=[
+            contract.PayLine(hold_id=line.hold_id, reference=line.reference, amount_fen=line.amount_fen)
+            for line in event.lines
+        ],
     )
     journal.write(
         uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference
@@ -218,6 +242,8 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
                 organizations.add(organization_id)
             if hold_id := getattr(instruction, "hold_id", None):
                 hold_ids.add(hold_id)
+            if isinstance(instruction, contract.PayMany):
+                hold_ids.update(line.hold_id for line in instruction.lines)
     if hold_ids:
         await uow.holds.prefetch(hold_ids)
         organizations.update(hold["organization_id"] for hold in await uow.holds.known(hold_ids))
@@ -240,6 +266,7 @@ HANDLERS: dict[type[IntegrationEvent], Handler] = {
     MutualAidRepaidV1: on_mutual_aid_repaid,
     JournalEntryV1: apply_journal_entry,
     **dict.fromkeys(HOLD_REQUESTED, on_hold_requested),
+    WelfareBatchPaymentRequestedV1: on_batch_payment_requested,
     **dict.fromkeys(HOLD_PAID, on_hold_paid),
     **dict.fromkeys(HOLD_CANCELLED, on_hold_cancelled),
 }

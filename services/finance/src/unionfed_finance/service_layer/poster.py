@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from unionfed_finance.domain import batch_payments
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
 from unionfed_finance.service_layer.journal import trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -32,6 +33,8 @@ class Settlement:
     warnings: list[str] = field(default_factory=list)
     hold_id: uuid.UUID | None = None
     reason: str | None = None
+    # A PayMany's answer for each of its lines, in their order.
+    lines: list[contract.LineSettlement] | None = None
 
 
 async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEntryV1, delivery: Delivery) -> None:
@@ -43,6 +46,11 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
     except (Refused, Invalid) as refusal:
         reason = refusal.reason if isinstance(refusal, Refused) else refusal.detail
         settlement = Settlement("refused", reason=reason, hold_id=getattr(instruction, "hold_id", None))
+        if isinstance(instruction, contract.PayMany):
+            settlement.lines = [
+                contract.LineSettlement(hold_id=l.hold_id, reference=l.reference, outcome="refused", reason=reason)
+                for l in instruction.lines
+            ]
     request_event_id = entry.source.event_id if entry.source else delivery.envelope.id
     uow.outcomes.record(
         {
@@ -59,6 +67,24 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
             "posting_ids": settlement.posting_ids,
         }
     )
+    if settlement.lines is not None:
+        uow.emit(
+            contract.MoneyRequestsSettledV1(
+                organization_id=entry.requested_by,
+                federation_id=entry.federation_id,
+                request_event_id=request_event_id,
+                journal_event_id=delivery.envelope.id,
+                operation=instruction.op,
+                outcome=settlement.outcome,
+                reason=settlement.reason,
+                warnings=settlement.warnings,
+                reference=entry.reference,
+                posting_ids=settlement.posting_ids,
+                lines=settlement.lines,
+            ),
+            event_id=str(derived_id(delivery.envelope.id, "settled")),
+        )
+        return
     uow.emit(
         contract.MoneyRequestSettledV1(
             organization_id=entry.requested_by,
@@ -212,6 +238,92 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
     return settlement
 
 
+async def _pay_many(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    """Reserve and post a chunk of members' money in one step: one posting, a line and a hold each.
+
+    Which lines are paid is decided in memory (``domain/batch_payments.py``) against the bank
+    money available and a stop budget's room, so a refusal is the line's alone; the paid lines
+    then make one posting (expense per member, the bank credited once with their total, last),
+    through the same append as every posting, so the chain covers every line. Each paid member
+    gets their hold row, born posted: its reference names the member, ``requested_by_event_id``
+    the request, ``posting_id`` and ``line_no`` their line.
+    """
+    pay = entry.instruction
+    assert isinstance(pay, contract.PayMany)  # the dispatch went by its kind
+    _require_spending_account(pay.category_account)
+    organization_id, fiscal_year = pay.organization_id, pay.effective_date.year
+    await uow.ledgers.open(organization_id, entry.federation_id)
+    await uow.ledgers.lock_head(organization_id)
+    known = {l.hold_id: hold for l in pay.lines if (hold := await uow.holds.get(l.hold_id)) is not None}
+    decisions = batch_payments.decide(
+        [batch_payments.LineRequest(l.hold_id, l.reference, l.amount_fen) for l in pay.lines],
+        known,
+        bank_available_fen=await uow.ledgers.available_fen(organization_id, BANK),
+        budget_left_fen=await uow.budgets.left_under_stop(organization_id, fiscal_year, pay.category_account),
+        organization_id=organization_id,
+        bank_account=BANK,
+        budget_name=f"{fiscal_year}/{pay.category_account}",
+    )
+    paid = [d.line for d in decisions if d.decision == batch_payments.PAY]
+    settlement = Settlement("captured")
+    posting_id = None
+    if paid:
+        assert source.journal_event_id is not None  # source_of sets it
+        total = sum(line.amount_fen for line in paid)
+        posting = Posting.balanced(
+            organization_id,
+            pay.effective_date,
+            pay.description,
+            [Line(pay.category_account, debit_fen=line.amount_fen) for line in paid] + [Line(BANK, credit_fen=total)],
+        )
+        for number, line in enumerate(paid, start=1):
+            await uow.holds.add(
+                {
+                    "id": line.hold_id,
+                    "organization_id": organization_id,
+                    "account_code": BANK,
+                    "category_account": pay.category_account,
+                    "fiscal_year": fiscal_year,
+                    "amount_fen": line.amount_fen,
+                    "description": pay.description,
+                    "reference": line.reference,
+                    "requested_by_event_id": source.event_id,
+                    "line_no": number,
+                }
+            )
+            await uow.holds.settle(line.hold_id, "posted", source.event_id, posted_fen=line.amount_fen)
+        settlement = await _post_all(uow, entry.federation_id, [posting], source)
+        settlement.outcome = "captured"
+        posting_id = settlement.posting_ids[0]
+        for line in paid:
+            await uow.holds.link_posting(line.hold_id, posting_id)
+    line_of = {line.hold_id: number for number, line in enumerate(paid, start=1)}
+    settlement.lines = []
+    for decision in decisions:
+        line = decision.line
+        if decision.decision == batch_payments.REFUSE:
+            settlement.lines.append(
+                contract.LineSettlement(
+                    hold_id=line.hold_id, reference=line.reference, outcome="refused", reason=decision.reason
+                )
+            )
+            continue
+        hold = known.get(line.hold_id)
+        settlement.lines.append(
+            contract.LineSettlement(
+                hold_id=line.hold_id,
+                reference=line.reference,
+                outcome="captured",
+                posting_id=posting_id if hold is None else hold["posting_id"],
+                line_no=line_of[line.hold_id] if hold is None else hold.get("line_no"),
+            )
+        )
+    if all(line.outcome == "refused" for line in settlement.lines):
+        settlement.outcome = "refused"
+        settlement.reason = settlement.lines[0].reason
+    return settlement
+
+
 async def _void(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
     void = entry.instruction
     assert isinstance(void, contract.Void)  # the dispatch went by its kind
@@ -284,6 +396,7 @@ _APPLY = {
     "reserve": _reserve,
     "capture": _capture,
     "void": _void,
+    "pay_many": _pay_many,
     "reverse": _reverse,
     "close_period": _close_period,
     "set_budget": _set_budget,

@@ -59,8 +59,13 @@ greeting_recipients = Table(
     Column("processed_at", DateTime(timezone=True)),
     Column("settled_at", DateTime(timezone=True)),
 )
-# The chunk loop walks a batch's pending recipients in member order.
-Index("ix_greeting_recipients_batch_status", greeting_recipients.c.batch_id, greeting_recipients.c.status)
+# The chunk loop walks a batch's pending recipients in member order, straight from this index (0016).
+Index(
+    "ix_greeting_recipients_batch_status_member",
+    greeting_recipients.c.batch_id,
+    greeting_recipients.c.status,
+    greeting_recipients.c.member_id,
+)
 
 campaigns = Table(
     "welfare_campaigns",

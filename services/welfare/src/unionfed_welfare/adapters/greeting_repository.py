@@ -8,12 +8,13 @@ import dataclasses
 import datetime as dt
 import uuid
 
-from sqlalchemy import bindparam, func, insert, literal, select, tuple_, update
+from sqlalchemy import bindparam, func, insert, literal, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.greetings import (
+    PAY_REQUESTED,
     Eligibility,
     EligibleMember,
     GreetingBatch,
@@ -164,6 +165,29 @@ class GreetingRepository:
                 }
                 for r in recipients
             ],
+        )
+
+    async def settle_lines(self, answers: list[tuple[uuid.UUID, str, str | None]], at: dt.datetime) -> None:
+        """Recipients paid or refused by finance, (hold, status, reason) each, in one statement;
+        only recipients still waiting for their payment move."""
+        if not answers:
+            return
+        await self._session.execute(
+            text(
+                """
+                UPDATE greeting_recipients AS r SET status = a.status, reason = a.reason, settled_at = :at
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:reasons AS text[]))
+                     AS a(hold_id, status, reason)
+                WHERE r.hold_id = a.hold_id AND r.status = :waiting
+                """
+            ),
+            {
+                "ids": [hold_id for hold_id, _, _ in answers],
+                "statuses": [status for _, status, _ in answers],
+                "reasons": [reason for _, _, reason in answers],
+                "waiting": PAY_REQUESTED,
+                "at": at,
+            },
         )
 
     async def members_now(self, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, MemberStanding]:

@@ -4,11 +4,12 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared import finance_holds
 from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.db import copy_rows
 from unionfed_welfare.adapters.grant_tables import welfare_hold_answers, welfare_holds
 
 
@@ -30,6 +31,34 @@ class HoldRepository:
 
     async def add(self, hold: dict) -> None:
         await self._session.execute(insert(welfare_holds).values(**hold))
+
+    async def add_many(self, holds: list[dict]) -> None:
+        """Many holds in one COPY (a chunk's); every row names the same columns."""
+        await copy_rows(self._session, welfare_holds, holds)
+
+    async def settle_many(self, answers: list[tuple[uuid.UUID, str, str | None]]) -> set[uuid.UUID]:
+        """Finance's answers to a batch payment, (hold, status, reason) each, in one statement; the
+        holds that moved (only those still ``capture_requested`` do: a final state never changes)."""
+        if not answers:
+            return set()
+        rows = await self._session.execute(
+            text(
+                """
+                UPDATE welfare_holds AS h SET status = a.status, reason = a.reason, updated_at = now()
+                FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:reasons AS text[]))
+                     AS a(hold_id, status, reason)
+                WHERE h.hold_id = a.hold_id AND h.status = :from_status
+                RETURNING h.hold_id
+                """
+            ),
+            {
+                "ids": [hold_id for hold_id, _, _ in answers],
+                "statuses": [status for _, status, _ in answers],
+                "reasons": [reason for _, _, reason in answers],
+                "from_status": finance_holds.CAPTURE_REQUESTED,
+            },
+        )
+        return {row.hold_id for row in rows}
 
     async def update(self, hold_id: uuid.UUID, **values) -> None:
         await self._session.execute(

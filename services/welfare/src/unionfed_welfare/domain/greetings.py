@@ -179,6 +179,12 @@ class Recipient:
             self, status=SKIPPED, reason=f"not eligible at payment time: {refusal.en}", processed_at=at
         )
 
+    def asked_to_pay(self, refusal: Ineligible | None, at: dt.datetime) -> "Recipient":
+        """Their turn came in a chunk paid at once: payment asked (reserve and pay in one step), or skipped."""
+        if refusal is None:
+            return dataclasses.replace(self, status=PAY_REQUESTED, reason=None, processed_at=at)
+        return self.reached(refusal, at)
+
     def retried(self) -> "Recipient":
         """Finance refused them: pending again with a new hold, to be asked for once more."""
         return dataclasses.replace(
@@ -193,7 +199,7 @@ class Recipient:
         return dataclasses.replace(
             self,
             status=status,
-            reason=f"refused by finance: {reason or outcome}" if status == REFUSED else self.reason,
+            reason=refusal_reason(reason, outcome) if status == REFUSED else self.reason,
             settled_at=at if status in FINAL else self.settled_at,
         )
 
@@ -230,6 +236,21 @@ def parse_reference(value: str) -> tuple[uuid.UUID, uuid.UUID]:
     if prefix + "/" != REFERENCE_PREFIX or len(retry) > 1:
         raise ValueError(f"not a greeting reference: {value}")
     return uuid.UUID(batch), uuid.UUID(member)
+
+
+def batch_reference(batch_id: uuid.UUID) -> str:
+    """``greeting/<batch>``: what a chunk's payment is for; each line keeps its member's reference."""
+    return f"{REFERENCE_PREFIX}{batch_id}"
+
+
+def line_status(outcome: str) -> str:
+    """A recipient's status once finance answered their line of a chunk's payment."""
+    return PAID if outcome == "captured" else REFUSED
+
+
+def refusal_reason(reason: str | None, outcome: str) -> str:
+    """The stored reason of a recipient finance refused (the same words for a single hold or a chunk's line)."""
+    return f"refused by finance: {reason or outcome}"
 
 
 def status_after_answer(current: str, outcome: str) -> str | None:

@@ -5,7 +5,7 @@ from pathlib import Path
 from unionfed_shared.attachments.http import attachments_router
 from unionfed_shared.attachments.object_store import blob_storage
 from unionfed_shared.contracts import mutual_aid as mutual_aid_contract
-from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.contracts.finance import MoneyRequestSettledV1, MoneyRequestsSettledV1
 from unionfed_shared.contracts.registry import published_by
 from unionfed_shared.dead_letters_http import dead_letters_router
 from unionfed_shared.metrics_http import metrics_router
@@ -68,6 +68,10 @@ def definition() -> ServiceDefinition[WelfareUnitOfWork, WelfareSettings]:
         handlers={
             **tables.directory.handlers(),
             MoneyRequestSettledV1: finance_answers,
+            # Batch payments (a greeting's chunk) are answered once per chunk, each line's outcome.
+            MoneyRequestsSettledV1: money.batch_answers_to(
+                {greeting_rules.REFERENCE_PREFIX: greetings.on_chunk_settled}
+            ),
             # The events service's activities: welfare keeps the rights weeks (维权周).
             **rights_weeks.HANDLERS,
             # Membership's statistics reports: welfare answers its section (on the membership topic).

@@ -5,9 +5,13 @@ the member). Running it walks the pending rows in chunks, one transaction per ch
 recipient is checked again, then either skipped with the reason or given a hold request through
 the outbox, and marked as such — in the same transaction. A crash loses at most the chunk in
 progress, which is rolled back whole and done again by the next run; nobody is asked for twice.
-Finance's answer "reserved" is turned into the payment here, the batch being approved by the
-command that created it. Running a batch again asks once more for the recipients finance
-refused (with a new hold each); the paid are never paid twice.
+The batch being approved by the command that created it, a chunk's recipients are paid in one
+request (``money.pay_many``): finance reserves and posts them in one step, as one multi-line
+journal entry, and answers the chunk with one event naming each recipient's outcome, applied
+here in two statements (``on_chunk_settled``). Recipients of batches run before that (a hold
+each, reserved then paid) are still answered by ``on_greeting_settled``. Running a batch again
+asks once more for the recipients finance refused (with a new hold each); the paid are never
+paid twice.
 """
 
 import datetime as dt
@@ -15,7 +19,8 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.contracts.finance import LineSettlement, MoneyRequestSettledV1, MoneyRequestsSettledV1
+from unionfed_shared.contracts.spending import PaymentLine
 from unionfed_shared.errors import Invalid, NotFound
 from unionfed_shared.failpoints import failpoint
 from unionfed_shared.paging import cursor_refusal, decode_cursor, page_of
@@ -175,21 +180,26 @@ async def _process_chunk(uow: WelfareUnitOfWork, batch_id: uuid.UUID, chunk_size
     language = await uow.directory.language_of(batch.organization_id)
     purpose = rules.festival_name(batch.festival, language)
     at = _now()
-    reached = []
+    reached, lines = [], []
     for recipient in chunk:
         refusal = eligibility.refusal_of(now.get(recipient.member_id), batch.organization_id)
         if refusal is None:
-            await money.reserve(
-                uow,
-                hold_id=recipient.hold_id,
-                organization_id=batch.organization_id,
-                federation_id=batch.federation_id,
-                category="welfare",
-                amount_fen=batch.amount_fen,
-                purpose=purpose,
-                reference=rules.reference(batch_id, recipient.member_id, recipient.hold_id),
-            )
-        reached.append(recipient.reached(refusal, at))
+            reference = rules.reference(batch_id, recipient.member_id, recipient.hold_id)
+            lines.append(PaymentLine(hold_id=recipient.hold_id, reference=reference, amount_fen=batch.amount_fen))
+        reached.append(recipient.asked_to_pay(refusal, at))
+    # One request for the whole chunk: finance reserves and pays it in one step.
+    await money.pay_many(
+        uow,
+        batch_id=batch_id,
+        organization_id=batch.organization_id,
+        federation_id=batch.federation_id,
+        category="welfare",
+        paid_on=batch.paid_on,
+        purpose=purpose,
+        description=f"{purpose} {batch.paid_on:%Y-%m-%d}",
+        reference=rules.batch_reference(batch_id),
+        lines=lines,
+    )
     await uow.greetings.save_recipients(reached)
     return True
 
@@ -309,6 +319,27 @@ async def on_greeting_settled(uow: WelfareUnitOfWork, hold: dict, settled: Money
             description=f"{hold['purpose']} {batch.paid_on:%Y-%m-%d}",
         )
     await uow.greetings.save_recipients([answered])
+
+
+async def on_chunk_settled(
+    uow: WelfareUnitOfWork, settled: MoneyRequestsSettledV1, lines: list[LineSettlement]
+) -> None:
+    """Finance answered a chunk's payment: its recipients paid or refused, in one statement.
+
+    ``lines`` are those whose hold moved (``money.batch_answers_to``); a recipient moves only from
+    ``pay_requested``, so a repeated or late answer changes nothing.
+    """
+    await uow.greetings.settle_lines(
+        [
+            (
+                line.hold_id,
+                rules.line_status(line.outcome),
+                rules.refusal_reason(line.reason, line.outcome) if line.outcome != "captured" else None,
+            )
+            for line in lines
+        ],
+        _now(),
+    )
 
 
 async def sign_sheet_rows(uow: WelfareUnitOfWork, batch: GreetingBatch) -> list[rules.SignSheetLine]:

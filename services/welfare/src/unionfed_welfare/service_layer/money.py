@@ -21,9 +21,11 @@ from uuid import UUID
 
 from unionfed_shared import finance_holds
 from unionfed_shared.amount_words import yuan
-from unionfed_shared.contracts.finance import MoneyRequestSettledV1
+from unionfed_shared.contracts.finance import LineSettlement, MoneyRequestSettledV1, MoneyRequestsSettledV1
 from unionfed_shared.contracts.spending import (
+    PaymentLine,
     SpendingCategory,
+    WelfareBatchPaymentRequestedV1,
     WelfareHoldCancelledV1,
     WelfareHoldPaidV1,
     WelfareHoldRequestedV1,
@@ -35,6 +37,11 @@ from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 Listener = Callable[[WelfareUnitOfWork, dict, MoneyRequestSettledV1], Awaitable[None]]
 PostingListener = Callable[[WelfareUnitOfWork, MoneyRequestSettledV1], Awaitable[None]]
 AnswerHandler = Callable[[WelfareUnitOfWork, MoneyRequestSettledV1, Delivery], Awaitable[None]]
+# Hears the lines of a chunk's answer that moved its holds: (hold id, status, finance's reason).
+BatchListener = Callable[[WelfareUnitOfWork, MoneyRequestsSettledV1, list[LineSettlement]], Awaitable[None]]
+BatchAnswerHandler = Callable[[WelfareUnitOfWork, MoneyRequestsSettledV1, Delivery], Awaitable[None]]
+# Lines of one batch payment event at most (the contract's limit); a larger chunk is sent in parts.
+LINES_PER_REQUEST = 1000
 
 
 async def reserve(
@@ -102,6 +109,59 @@ async def pay(
         )
     )
     await _set(uow, hold_id, status=finance_holds.CAPTURE_REQUESTED, paid_fen=amount_fen, paid_on=paid_on)
+
+
+async def pay_many(
+    uow: WelfareUnitOfWork,
+    *,
+    batch_id: UUID,
+    organization_id: str,
+    federation_id: str,
+    category: SpendingCategory,
+    paid_on: dt.date,
+    purpose: str,
+    description: str,
+    reference: str,
+    lines: list[PaymentLine],
+) -> None:
+    """Ask finance to pay many holds at once (a greeting's chunk), approved by the command behind them.
+
+    Each line keeps its own hold (``welfare_holds``, one row each, written in one statement) and
+    is asked to be reserved and paid in one step (``capture_requested``); finance answers the
+    whole request with one MoneyRequestsSettledV1 naming each line's outcome.
+    """
+    if not lines:
+        return
+    await uow.holds.add_many(
+        [
+            {
+                "hold_id": line.hold_id,
+                "organization_id": organization_id,
+                "federation_id": federation_id,
+                "category": category,
+                "amount_fen": line.amount_fen,
+                "purpose": purpose[:200],
+                "reference": line.reference,
+                "status": finance_holds.CAPTURE_REQUESTED,
+                "paid_fen": line.amount_fen,
+                "paid_on": paid_on,
+            }
+            for line in lines
+        ]
+    )
+    for start in range(0, len(lines), LINES_PER_REQUEST):
+        uow.emit(
+            WelfareBatchPaymentRequestedV1(
+                organization_id=organization_id,
+                federation_id=federation_id,
+                batch_id=batch_id,
+                category=category,
+                paid_on=paid_on,
+                description=description[:200],
+                reference=reference,
+                lines=lines[start : start + LINES_PER_REQUEST],
+            )
+        )
 
 
 async def cancel(uow: WelfareUnitOfWork, *, hold_id: UUID, reason: str) -> None:
@@ -181,6 +241,36 @@ def answers_to(
                 await listener(uow, updated, event)
 
     return on_money_request_settled
+
+
+def batch_answers_to(listeners: Mapping[str, BatchListener]) -> BatchAnswerHandler:
+    """The handler of finance's answers to batch payments, set-based: every line's hold moves in
+    one statement (only holds still ``capture_requested`` move, so a late or repeated answer
+    changes nothing), then the listener of the request's reference prefix hears the lines that moved."""
+    if not all(listeners):
+        raise ValueError("a listener needs a non-empty reference prefix")
+
+    async def on_money_requests_settled(
+        uow: WelfareUnitOfWork, event: MoneyRequestsSettledV1, delivery: Delivery
+    ) -> None:
+        moved = await uow.holds.settle_many(
+            [
+                (
+                    line.hold_id,
+                    finance_holds.CAPTURED if line.outcome == "captured" else finance_holds.REFUSED,
+                    line.reason,
+                )
+                for line in event.lines
+            ]
+        )
+        if not moved:
+            return
+        lines = [line for line in event.lines if line.hold_id in moved]
+        for prefix, listener in listeners.items():
+            if (event.reference or "").startswith(prefix):
+                await listener(uow, event, lines)
+
+    return on_money_requests_settled
 
 
 async def _locked(uow: WelfareUnitOfWork, hold_id: UUID) -> dict:
