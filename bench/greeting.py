@@ -11,10 +11,9 @@ The plan (bench/plan.py) gives the size and the time allowed; ``BENCH_GREETING_M
 When the time runs out the scenario reports how far it got, stops the services (they would keep
 working through the backlog and disturb what follows) and leaves the federation to no one.
 
-The gates and the end of the timing are outcomes, not message or posting counts, so they hold
-however the money moves (one posting per grant, or one multi-line entry per chunk): every
-recipient paid, the payer's welfare expense grown by exactly N × the amount, no reference
-posted twice, no hold pending, every posting balanced, no dead letters about the federation.
+The gates: every recipient paid, the payer's welfare expense grown by exactly N × the amount,
+one posting per chunk, each member's hold naming their own expense line, no reference posted
+twice, no hold pending, every posting balanced, no dead letters about the federation.
 """
 
 import asyncio
