@@ -18,6 +18,7 @@ from typing import get_args
 
 import pydantic_core
 import schemathesis
+from schemathesis.generation.meta import TestPhase
 
 from unionfed_shared.idempotency import HEADER, KEY_PATTERN
 
@@ -62,6 +63,11 @@ def schema_valid_requests_pass_validation(ctx, response, case):
     if problem.get("code") != "request_validation":
         return None
     expressible = [e for e in problem.get("errors") or () if e.get("code") in _SCHEMA_EXPRESSIBLE]
+    if meta.phase.name == TestPhase.STATEFUL:
+        # A stateful step's path parameters come from an inferred link (another operation's
+        # response or parameter, e.g. a money request's free-form id put where a UUID is due):
+        # the document never said those values were valid here, so only the rest is judged.
+        expressible = [e for e in expressible if e.get("in") != "path"]
     if expressible:
         raise AssertionError(
             "A request valid by the document was refused by field validation the document could have "
