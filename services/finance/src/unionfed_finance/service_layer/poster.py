@@ -67,40 +67,25 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
             "posting_ids": settlement.posting_ids,
         }
     )
-    if settlement.lines is not None:
-        uow.emit(
-            contract.MoneyRequestsSettledV1(
-                organization_id=entry.requested_by,
-                federation_id=entry.federation_id,
-                request_event_id=request_event_id,
-                journal_event_id=delivery.envelope.id,
-                operation=instruction.op,
-                outcome=settlement.outcome,
-                reason=settlement.reason,
-                warnings=settlement.warnings,
-                reference=entry.reference,
-                posting_ids=settlement.posting_ids,
-                lines=settlement.lines,
-            ),
-            event_id=str(derived_id(delivery.envelope.id, "settled")),
-        )
-        return
-    uow.emit(
-        contract.MoneyRequestSettledV1(
-            organization_id=entry.requested_by,
-            federation_id=entry.federation_id,
-            request_event_id=request_event_id,
-            journal_event_id=delivery.envelope.id,
-            operation=instruction.op,
-            outcome=settlement.outcome,
-            reason=settlement.reason,
-            warnings=settlement.warnings,
-            reference=entry.reference,
-            hold_id=settlement.hold_id,
-            posting_ids=settlement.posting_ids,
-        ),
-        event_id=str(derived_id(delivery.envelope.id, "settled")),
+    answer = {
+        "organization_id": entry.requested_by,
+        "federation_id": entry.federation_id,
+        "request_event_id": request_event_id,
+        "journal_event_id": delivery.envelope.id,
+        "operation": instruction.op,
+        "outcome": settlement.outcome,
+        "reason": settlement.reason,
+        "warnings": settlement.warnings,
+        "reference": entry.reference,
+        "posting_ids": settlement.posting_ids,
+    }
+    # A chunk (PayMany) is answered once with each member's line; anything else with its one hold.
+    settled = (
+        contract.MoneyRequestsSettledV1(**answer, lines=settlement.lines)
+        if settlement.lines is not None
+        else contract.MoneyRequestSettledV1(**answer, hold_id=settlement.hold_id)
     )
+    uow.emit(settled, event_id=str(derived_id(delivery.envelope.id, "settled")))
 
 
 def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent:
