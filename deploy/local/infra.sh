@@ -25,6 +25,10 @@
 #   UNIONFED_PG_PORT     PostgreSQL port on 127.0.0.1 (default 25432)
 #   UNIONFED_KAFKA_PORT  Kafka PLAINTEXT port on 127.0.0.1 (default 29092; controller = +1)
 #                        (when unset, a state dir keeps the ports recorded in its infra.env)
+#   UNIONFED_KAFKA_SASL_PORT  when set, a second listener SASL_PLAINTEXT://127.0.0.1:<port>
+#                        (SCRAM-SHA-512; authorization stays off) beside the PLAINTEXT one, and a
+#                        freshly formatted broker gets the SCRAM user UNIONFED_KAFKA_SASL_USERNAME
+#                        (default unionfed) with UNIONFED_KAFKA_SASL_PASSWORD (default unionfed-scram)
 #   UNIONFED_CACHE_DIR   download cache shared by all state dirs (default <repo>/.cache)
 #   UNIONFED_KAFKA_START_TIMEOUT  seconds to wait for the broker (default 90)
 #   UNIONFED_PG_BIN      directory holding initdb/pg_ctl/postgres (default: newest
@@ -46,6 +50,9 @@ PG_PORT="${UNIONFED_PG_PORT:-$(recorded UNIONFED_PG_PORT)}"
 PG_PORT="${PG_PORT:-25432}"
 KAFKA_PORT="${UNIONFED_KAFKA_PORT:-$(recorded UNIONFED_KAFKA_BOOTSTRAP | sed 's/.*://')}"
 KAFKA_PORT="${KAFKA_PORT:-29092}"
+KAFKA_SASL_PORT="${UNIONFED_KAFKA_SASL_PORT:-}"
+KAFKA_SASL_USERNAME="${UNIONFED_KAFKA_SASL_USERNAME:-unionfed}"
+KAFKA_SASL_PASSWORD="${UNIONFED_KAFKA_SASL_PASSWORD:-unionfed-scram}"
 CACHE_ROOT="${UNIONFED_CACHE_DIR:-$REPO_ROOT/.cache}"
 KAFKA_START_TIMEOUT="${UNIONFED_KAFKA_START_TIMEOUT:-90}"
 
@@ -511,6 +518,19 @@ group.initial.rebalance.delay.ms=0
 broker.heartbeat.interval.ms=1000
 broker.session.timeout.ms=5000
 EOF
+  if [[ -n "$KAFKA_SASL_PORT" ]]; then
+    # The SASL listener: clients authenticate with SCRAM-SHA-512; no authorizer, so an
+    # authenticated client may do what a PLAINTEXT one may (the ACLs are the chart's business).
+    sed -i \
+      -e "s|^listeners=.*|listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL://127.0.0.1:$KAFKA_SASL_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT|" \
+      -e "s|^advertised.listeners=.*|advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SASL://127.0.0.1:$KAFKA_SASL_PORT|" \
+      -e "s|^listener.security.protocol.map=.*|listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT|" \
+      "$KDIR/server.properties"
+    cat >>"$KDIR/server.properties" <<'EOF'
+listener.name.sasl.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+EOF
+  fi
   cat >"$KDIR/tools-log4j.properties" <<'EOF'
 # Managed by deploy/local/infra.sh: logging for the short-lived Kafka CLI tools it runs.
 log4j.rootLogger=WARN, stderr
@@ -546,8 +566,13 @@ kafka_format() {
   cid=$(<"$KDIR/cluster.id")
   t0=$(date +%s%N)
   log "formatting Kafka storage in $KAFKA_DATA (cluster id $cid)…"
+  local scram=()
+  if [[ -n "$KAFKA_SASL_PORT" ]]; then
+    # The SCRAM credential lives in the cluster metadata: written once, with the format.
+    scram=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_SASL_USERNAME,password=$KAFKA_SASL_PASSWORD]")
+  fi
   if ! tool_java kafka.tools.StorageTool format -t "$cid" -c "$KDIR/server.properties" --ignore-formatted \
-    >"$KAFKA_LOGS/format.log" 2>&1 </dev/null; then
+    "${scram[@]}" >"$KAFKA_LOGS/format.log" 2>&1 </dev/null; then
     die_with_log "$KAFKA_LOGS/format.log" "kafka-storage format failed"
   fi
   log "Kafka storage formatted in $(elapsed "$t0") s"
@@ -576,7 +601,7 @@ kafka_launch() {
     return 0
   fi
   local p
-  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; do
+  for p in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" $KAFKA_SASL_PORT; do
     # A broker killed a moment ago may still be releasing its sockets.
     wait_port_free "$p" 10 ||
       die "port $p on 127.0.0.1 is already in use by another process (set UNIONFED_KAFKA_PORT)"

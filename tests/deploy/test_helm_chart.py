@@ -338,3 +338,64 @@ def test_a_services_kafka_user_and_settings_match_its_code(rendered, service, mo
                     continue
                 unknown = {n for n in names if n.startswith(prefix) and n.removeprefix(prefix).lower() not in fields}
                 assert not unknown, (workload, unknown)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_pod_of_a_service_authenticates_to_kafka_as_its_kafka_user(rendered, service, monkeypatch, tmp_path):
+    """SASL_SSL on the scram listener with the KafkaUser's Strimzi Secret and the cluster CA; the same
+    for KEDA's lag reads; the settings the chart sets are accepted by the service."""
+    runtime = _runtime(service, monkeypatch)
+    prefix, user = f"{service.upper()}_", f"unionfed-{service}"
+    for name, docs in rendered.items():
+        kafka = _of(docs, "Kafka")[0]
+        scram = next(li for li in kafka["spec"]["kafka"]["listeners"] if li["name"] == "scram")
+        assert scram["tls"] and scram["authentication"]["type"] == "scram-sha-512"
+        assert user in {u["metadata"]["name"] for u in _of(docs, "KafkaUser")}
+        ca_secret = f"{kafka['metadata']['name']}-cluster-ca-cert"
+        pods = [(w, p) for w, p in _pod_specs(docs) if w.startswith(f"unionfed-{service}-")]
+        assert pods, name
+        for workload, pod in pods:
+            container = pod["containers"][0]
+            env = {e["name"]: e for e in container["env"]}
+            assert env[f"{prefix}KAFKA_BOOTSTRAP_SERVERS"]["value"].endswith(f":{scram['port']}"), workload
+            assert env[f"{prefix}KAFKA_SASL_USERNAME"]["value"] == user
+            assert env[f"{prefix}KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": user, "key": "password"}
+            cafile = Path(env[f"{prefix}KAFKA_SSL_CAFILE"]["value"])
+            mount = next(m for m in container["volumeMounts"] if cafile.parent == Path(m["mountPath"]))
+            volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])
+            assert volume["secret"]["secretName"] == ca_secret and volume["secret"]["items"][0]["path"] == cafile.name
+            # What the pod's settings would be, with the Secrets' contents stood in for.
+            (tmp_path / "ca.crt").write_text("-----BEGIN CERTIFICATE-----\n")
+            values = {k.removeprefix(prefix).lower(): e["value"] for k, e in env.items() if "value" in e}
+            values.update(kafka_sasl_password="from-the-secret", kafka_ssl_cafile=str(tmp_path / "ca.crt"))
+            settings = type(runtime.settings)(**{**runtime.settings.model_dump(), **values})
+            assert settings.kafka_security_protocol == "SASL_SSL"
+            assert settings.kafka_sasl_mechanism == "SCRAM-SHA-512"
+            port = {p["port"] for rule in _of_policy(docs, service) for p in rule.get("ports", [])}
+            assert scram["port"] in port and 9092 not in port, workload
+        scaled = next(s for s in _of(docs, "ScaledObject") if s["metadata"]["name"].endswith(f"-{service}-consumer"))
+        trigger = scaled["spec"]["triggers"][0]
+        assert trigger["metadata"]["sasl"] == "scram_sha512" and trigger["metadata"]["tls"] == "enable"
+        auth = next(
+            a
+            for a in _of(docs, "TriggerAuthentication")
+            if a["metadata"]["name"] == trigger["authenticationRef"]["name"]
+        )
+        refs = {r["parameter"]: (r["name"], r["key"]) for r in auth["spec"]["secretTargetRef"]}
+        assert refs == {"password": (user, "password"), "ca": (ca_secret, "ca.crt")}
+        assert auth["spec"]["env"] == [
+            {"parameter": "username", "name": f"{prefix}KAFKA_SASL_USERNAME", "containerName": service}
+        ]
+    large = _of(rendered["values-large"], "Kafka")[0]
+    assert large["spec"]["kafka"]["authorization"] == {"type": "simple"}, "values-large enforces the ACLs"
+
+
+def _of_policy(docs: list[dict], service: str) -> list[dict]:
+    """The egress rules of the service's NetworkPolicy that reach Kafka's brokers."""
+    return [
+        rule
+        for policy in _of(docs, "NetworkPolicy")
+        if policy["spec"]["podSelector"].get("matchLabels", {}).get("unionfed.io/service") == service
+        for rule in policy["spec"].get("egress", [])
+        if any(t.get("podSelector", {}).get("matchLabels", {}).get("strimzi.io/kind") == "Kafka" for t in rule["to"])
+    ]

@@ -51,7 +51,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared.db import ensure_database
 from unionfed_shared.errors import Conflict
-from unionfed_shared.messaging.kafka import beginning_offsets, committed_offsets, end_offsets
+from unionfed_shared.messaging.kafka import (
+    Kafka,
+    beginning_offsets,
+    client_kwargs,
+    committed_offsets,
+    end_offsets,
+    kafka_client_options,
+)
 from unionfed_shared.runtime import Runtime, ServiceDefinition
 from unionfed_shared.settings import ServiceSettings
 
@@ -138,7 +145,7 @@ def _offsets_of(document: dict[str, dict[str, int]]) -> dict[tuple[str, int], in
     return {(topic, int(p)): offset for topic, parts in document.items() for p, offset in parts.items()}
 
 
-async def group_offsets(bootstrap: str, group: str, topics: list[str]) -> dict[tuple[str, int], int]:
+async def group_offsets(bootstrap: Kafka, group: str, topics: list[str]) -> dict[tuple[str, int], int]:
     """Where ``group`` would go on in every partition of ``topics``: its committed offset, else (it
     never committed there, and the consumer starts at the earliest record) the partition's first offset."""
     if not topics:
@@ -163,7 +170,7 @@ async def take_backup(
     started = _utc_now()
     try:
         # (1) The offsets first: see the module's docstring for why they are then at or below the dump.
-        offsets = await group_offsets(settings.kafka_bootstrap_servers, group, topics)
+        offsets = await group_offsets(kafka_client_options(settings), group, topics)
         progress(f"{name}: offsets of {group} read for {len(offsets)} partition(s)")
         # (2) The snapshot, the manifest's facts from it, and the dump of it while it is held.
         async with runtime.engine.connect() as connection:
@@ -281,8 +288,8 @@ async def _database_contents(database_url: str) -> list[str] | None:
         await conn.close()
 
 
-async def _group_members(bootstrap: str, group: str) -> int:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def _group_members(bootstrap: Kafka, group: str) -> int:
+    admin = AIOKafkaAdminClient(**client_kwargs(bootstrap))
     await admin.start()
     try:
         responses = await admin.describe_consumer_groups([group])
@@ -292,11 +299,11 @@ async def _group_members(bootstrap: str, group: str) -> int:
     return sum(len(described[5]) for response in responses for described in response.groups)
 
 
-async def set_group_offsets(bootstrap: str, group: str, offsets: dict[tuple[str, int], int]) -> None:
+async def set_group_offsets(bootstrap: Kafka, group: str, offsets: dict[tuple[str, int], int]) -> None:
     """Commit ``offsets`` for ``group`` (which has no members): it goes on from there."""
     if not offsets:
         return
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_kwargs(bootstrap), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = {TopicPartition(topic, partition): offset for (topic, partition), offset in offsets.items()}
@@ -323,7 +330,7 @@ async def restore_backup(
     not hold what the manifest says.
     """
     name, database_url = definition.name, settings.database_url
-    bootstrap, group = settings.kafka_bootstrap_servers, settings.consumer_group
+    bootstrap, group = kafka_client_options(settings), settings.consumer_group
     clock = asyncio.get_running_loop().time
     began = clock()
     manifest = read_manifest(backup_dir, name)
@@ -408,7 +415,7 @@ async def restore_backup(
 async def _replay_tail(runtime: Runtime, offsets: dict[tuple[str, int], int], progress: Progress, poll_s: float) -> int:
     """Consume from the backup's offsets to the topics' current ends, with the relay and schedules off."""
     name, settings = runtime.definition.name, runtime.settings
-    bootstrap, group = settings.kafka_bootstrap_servers, settings.consumer_group
+    bootstrap, group = runtime.kafka, settings.consumer_group
     targets = await end_offsets(bootstrap, runtime.consumer.topics)
     total = sum(max(end - offsets.get(tp, 0), 0) for tp, end in targets.items())
     progress(f"{name}: replaying {total:,} message(s) after the backup with group {group}")

@@ -132,16 +132,25 @@ def topics_create(bootstrap: str) -> None:
     """Create every missing domain and dead-letter topic, and bring existing ones to the declared settings.
 
     Replicas and min.insync.replicas come from UNIONFED_KAFKA_REPLICATION_FACTOR and
-    UNIONFED_KAFKA_MIN_INSYNC_REPLICAS (1 and 1 by default; 3 and 2 in production).
+    UNIONFED_KAFKA_MIN_INSYNC_REPLICAS (1 and 1 by default; 3 and 2 in production); with
+    UNIONFED_KAFKA_SECURITY_PROTOCOL SASL_PLAINTEXT or SASL_SSL it authenticates as
+    UNIONFED_KAFKA_SASL_USERNAME with UNIONFED_KAFKA_SASL_PASSWORD (UNIONFED_KAFKA_SASL_MECHANISM,
+    UNIONFED_KAFKA_SSL_CAFILE), as the services do with their KAFKA_* settings.
     """
     from pydantic import ValidationError
 
-    from unionfed_shared.messaging.kafka import TopicSettingsError, ensure_topics
+    from unionfed_shared.messaging.kafka import TopicSettingsError, ensure_topics, topic_client_options
     from unionfed_shared.settings import KafkaTopicSettings
 
     try:
-        result = asyncio.run(ensure_topics(bootstrap, settings=KafkaTopicSettings()))
-    except (TopicSettingsError, ValidationError) as exc:
+        settings = KafkaTopicSettings()
+        result = asyncio.run(ensure_topics(topic_client_options(bootstrap, settings), settings=settings))
+    except ValidationError as exc:  # one line: what is wrong with which UNIONFED_KAFKA_* variable
+        problems = "; ".join(
+            (f"UNIONFED_KAFKA_{e['loc'][0]}".upper() + ": " if e["loc"] else "") + e["msg"] for e in exc.errors()
+        )
+        raise click.ClickException(f"invalid settings: {problems}") from exc
+    except TopicSettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     created, altered = ", ".join(result.created) or "none missing", ", ".join(result.altered) or "none differed"
     click.echo(f"created {len(result.created)} topic(s); {len(ALL_TOPICS)} expected: {created}")

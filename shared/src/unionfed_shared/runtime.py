@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -23,8 +24,10 @@ from unionfed_shared.messaging.consumer import EventConsumer, Handler, Prefetch
 from unionfed_shared.messaging.dead_letters import DeadLetterAdmin
 from unionfed_shared.messaging.kafka import (
     GroupMembership,
+    KafkaUnreachable,
     committed_offsets,
     end_offsets,
+    kafka_client_options,
     make_broker,
     outbox_sender,
     raw_publisher,
@@ -96,7 +99,9 @@ class Runtime(Generic[U, S]):
         self.session_factory: async_sessionmaker[AsyncSession] = make_session_factory(self.engine)
         outbox, _inbox, dead_letters = definition.messaging_tables
         self.outbox = outbox
-        self.broker = make_broker(self.settings.kafka_bootstrap_servers, f"unionfed-{definition.name}")
+        # One set of Kafka client options (bootstrap and SASL) for the broker and every probe and admin call.
+        self.kafka = kafka_client_options(self.settings)
+        self.broker = make_broker(self.kafka, f"unionfed-{definition.name}")
         # The HS256 secret, or the OIDC issuer's JWKS when one is configured.
         self.tokens = TokenService.from_settings(self.settings)
         self.metrics = ServiceMetrics(
@@ -175,7 +180,7 @@ class Runtime(Generic[U, S]):
 
     async def _consumer_lag(self) -> dict[tuple[str, int], int]:
         """How far the service's consumer group is behind on each partition of its topics."""
-        servers, topics = self.settings.kafka_bootstrap_servers, self.consumer.topics
+        servers, topics = self.kafka, self.consumer.topics
         end, committed = await asyncio.gather(
             end_offsets(servers, topics), committed_offsets(servers, self.settings.consumer_group)
         )
@@ -186,10 +191,16 @@ class Runtime(Generic[U, S]):
 
     async def start(self, *, consume: bool = True, relay: bool = True, schedule: bool = True) -> None:
         self.consuming = consume and bool(self.consumer.topics)
-        if consume:
-            await self.broker.start()
-        else:
-            await self.broker.connect()
+        try:
+            if consume:
+                await self.broker.start()
+            else:
+                await self.broker.connect()
+        except KafkaConnectionError as exc:
+            # aiokafka logs why (say SaslAuthenticationFailed) and raises "Unable to bootstrap": say where and as whom.
+            with contextlib.suppress(Exception):
+                await self.broker.stop()  # the producer it opened first
+            raise KafkaUnreachable(self.kafka, exc) from exc
         self._stop.clear()
         if relay:
             self._relay_task = asyncio.create_task(self.relay.run(self._stop), name="outbox-relay")

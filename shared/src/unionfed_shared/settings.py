@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
@@ -13,6 +14,36 @@ from unionfed_shared.business_time import DEFAULT_TIME_ZONE, is_time_zone
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
+KafkaSecurityProtocol = Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"]
+KafkaSaslMechanism = Literal["SCRAM-SHA-512", "SCRAM-SHA-256"]
+
+
+def check_kafka_security(
+    prefix: str,
+    protocol: str,
+    username: str | None,
+    password: SecretStr | None,
+    cafile: str | None,
+) -> None:
+    """Refuse a combination of Kafka client settings no broker connection can be made with, in one line."""
+    if protocol.startswith("SASL_"):
+        missing = [
+            f"{prefix}SASL_{name}"
+            for name, value in (("USERNAME", username), ("PASSWORD", password and password.get_secret_value()))
+            if not value
+        ]
+        if missing:
+            raise ValueError(f"{prefix}SECURITY_PROTOCOL is {protocol}: {' and '.join(missing)} must be set")
+    elif username or password is not None:
+        raise ValueError(
+            f"{prefix}SASL_USERNAME/{prefix}SASL_PASSWORD are set but {prefix}SECURITY_PROTOCOL is {protocol}: "
+            "set it to SASL_PLAINTEXT or SASL_SSL"
+        )
+    if cafile and protocol != "SASL_SSL":
+        raise ValueError(f"{prefix}SSL_CAFILE is set but {prefix}SECURITY_PROTOCOL is {protocol}, not SASL_SSL")
+    if cafile and not Path(cafile).is_file():
+        raise ValueError(f"{prefix}SSL_CAFILE {cafile} is not a readable file")
+
 
 class ServiceSettings(BaseSettings):
     """Subclass per service with ``model_config = SettingsConfigDict(env_prefix="NAME_")``."""
@@ -22,6 +53,18 @@ class ServiceSettings(BaseSettings):
     service_name: str
     database_url: str = Field(description="postgresql+asyncpg://user:password@host:port/database")
     kafka_bootstrap_servers: str = "127.0.0.1:29092"
+    kafka_security_protocol: KafkaSecurityProtocol = Field(
+        default="PLAINTEXT",
+        description="PLAINTEXT, or SASL_PLAINTEXT / SASL_SSL to authenticate with KAFKA_SASL_USERNAME and "
+        "KAFKA_SASL_PASSWORD (every Kafka client of the service and its commands)",
+    )
+    kafka_sasl_mechanism: KafkaSaslMechanism = Field(default="SCRAM-SHA-512", description="SCRAM-SHA-512 or -256")
+    kafka_sasl_username: str | None = Field(default=None, description="The service's Kafka user (SASL only)")
+    kafka_sasl_password: SecretStr | None = Field(default=None, description="Its SCRAM password (SASL only)")
+    kafka_ssl_cafile: str | None = Field(
+        default=None,
+        description="PEM file of the CA the brokers' certificates chain to (SASL_SSL; default: the system's)",
+    )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     jwt_secret: SecretStr | None = Field(
@@ -84,6 +127,17 @@ class ServiceSettings(BaseSettings):
         return name
 
     @model_validator(mode="after")
+    def _check_kafka_security(self) -> "ServiceSettings":
+        check_kafka_security(
+            f"{self.model_config.get('env_prefix', '')}KAFKA_".upper(),
+            self.kafka_security_protocol,
+            self.kafka_sasl_username,
+            self.kafka_sasl_password,
+            self.kafka_ssl_cafile,
+        )
+        return self
+
+    @model_validator(mode="after")
     def _check_jwks(self) -> "ServiceSettings":
         if not self.jwks_url:
             if self.jwt_secret is None:
@@ -135,6 +189,19 @@ class KafkaTopicSettings(BaseSettings):
     min_insync_replicas: int = Field(
         default=1, ge=1, description="Replicas that must hold a write before acks=all acknowledges it"
     )
+    # How `unionfed topics create` authenticates: the same settings as a service's KAFKA_* ones.
+    security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
+    sasl_mechanism: KafkaSaslMechanism = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_cafile: str | None = None
+
+    @model_validator(mode="after")
+    def _check_security(self) -> "KafkaTopicSettings":
+        check_kafka_security(
+            "UNIONFED_KAFKA_", self.security_protocol, self.sasl_username, self.sasl_password, self.ssl_cafile
+        )
+        return self
 
     @model_validator(mode="after")
     def _check_min_insync(self) -> "KafkaTopicSettings":

@@ -8,7 +8,11 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 {{/* The CloudNativePG cluster of a service ("membership") or of Keycloak ("keycloak"). */}}
 {{- define "unionfed.db" -}}{{ .root.Release.Name }}-{{ .name }}-db{{- end }}
 
-{{- define "unionfed.kafkaBootstrap" -}}{{ .Values.kafka.name }}-kafka-bootstrap:9092{{- end }}
+{{/* The scram listener (SCRAM-SHA-512 over TLS): every Kafka client of the platform authenticates. */}}
+{{- define "unionfed.kafkaBootstrap" -}}{{ .Values.kafka.name }}-kafka-bootstrap:9094{{- end }}
+
+{{/* Where a pod finds the Strimzi cluster CA that signs the brokers' certificates. */}}
+{{- define "unionfed.kafkaCaFile" -}}/etc/unionfed/kafka-ca/ca.crt{{- end }}
 
 {{/* Pod and container security every workload of the chart shares. */}}
 {{- define "unionfed.podSecurity" -}}
@@ -33,6 +37,17 @@ securityContext:
   value: "postgresql+asyncpg://$(DB_USER):$(DB_PASSWORD)@{{ include "unionfed.db" (dict "root" $root "name" .name) }}-rw:5432/{{ .name }}"
 - name: {{ $p }}_KAFKA_BOOTSTRAP_SERVERS
   value: {{ include "unionfed.kafkaBootstrap" $root | quote }}
+# The service's KafkaUser (kafka.yaml): Strimzi keeps its SCRAM password in a Secret of the same name.
+- name: {{ $p }}_KAFKA_SECURITY_PROTOCOL
+  value: SASL_SSL
+- name: {{ $p }}_KAFKA_SASL_MECHANISM
+  value: SCRAM-SHA-512
+- name: {{ $p }}_KAFKA_SASL_USERNAME
+  value: unionfed-{{ .name }}
+- name: {{ $p }}_KAFKA_SASL_PASSWORD
+  valueFrom: {secretKeyRef: {name: unionfed-{{ .name }}, key: password}}
+- name: {{ $p }}_KAFKA_SSL_CAFILE
+  value: {{ include "unionfed.kafkaCaFile" $root | quote }}
 - name: {{ $p }}_HTTP_HOST
   value: "0.0.0.0"
 - name: {{ $p }}_HTTP_PORT
@@ -77,6 +92,9 @@ securityContext:
 {{- define "unionfed.serviceVolumeMounts" -}}
 - name: tmp
   mountPath: /tmp
+- name: kafka-ca
+  mountPath: /etc/unionfed/kafka-ca
+  readOnly: true
 {{- if eq .name "finance" }}
 - name: head-key
   mountPath: /etc/unionfed/head-key
@@ -88,6 +106,10 @@ securityContext:
 - name: tmp
   emptyDir:
     sizeLimit: {{ .root.Values.defaults.tmpSize }}
+- name: kafka-ca
+  secret:
+    secretName: {{ .root.Values.kafka.name }}-cluster-ca-cert
+    items: [{key: ca.crt, path: ca.crt}]
 {{- if eq .name "finance" }}
 - name: head-key
   secret:

@@ -2,14 +2,25 @@
 
 import dataclasses
 import logging
+import ssl
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
-from aiokafka.errors import CommitFailedError, IllegalStateError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import (
+    CommitFailedError,
+    IllegalStateError,
+    KafkaConnectionError,
+    TopicAlreadyExistsError,
+    for_code,
+)
+from aiokafka.helpers import create_ssl_context
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
+from faststream.security import BaseSecurity, SASLScram256, SASLScram512
+from pydantic import SecretStr
 
 from unionfed_shared.contracts.topics import ALL_TOPICS, PARTITIONS
 from unionfed_shared.failpoints import stall
@@ -17,17 +28,114 @@ from unionfed_shared.messaging.consumer import EventConsumer, IncomingMessage
 from unionfed_shared.messaging.outbox_relay import OutboxMessage
 from unionfed_shared.messaging.topic_settings import declared_configs
 from unionfed_shared.metrics import ServiceMetrics
-from unionfed_shared.settings import KafkaTopicSettings
+from unionfed_shared.settings import KafkaTopicSettings, ServiceSettings
 
 log = logging.getLogger(__name__)
 
 
-def make_broker(bootstrap_servers: str, client_id: str) -> KafkaBroker:
+@dataclasses.dataclass(frozen=True)
+class KafkaClientOptions:
+    """Where the brokers are and how to authenticate to them: every Kafka client is opened with these.
+
+    Built once from the settings (``kafka_client_options``); ``aiokafka()`` gives the keyword
+    arguments of an aiokafka producer, consumer or admin client, ``security()`` FastStream's object.
+    """
+
+    bootstrap_servers: str
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "SCRAM-SHA-512"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = dataclasses.field(default=None, repr=False)
+    ssl_cafile: str | None = None
+
+    @property
+    def sasl(self) -> bool:
+        return self.security_protocol.startswith("SASL_")
+
+    def ssl_context(self) -> ssl.SSLContext | None:
+        if self.security_protocol != "SASL_SSL":
+            return None
+        return create_ssl_context(cafile=self.ssl_cafile)  # the system's CAs when no file is given
+
+    def aiokafka(self) -> dict[str, Any]:
+        options: dict[str, Any] = {"bootstrap_servers": self.bootstrap_servers}
+        if self.sasl:
+            assert self.sasl_username and self.sasl_password  # the settings refuse SASL without them
+            options.update(
+                security_protocol=self.security_protocol,
+                sasl_mechanism=self.sasl_mechanism,
+                sasl_plain_username=self.sasl_username,
+                sasl_plain_password=self.sasl_password.get_secret_value(),
+                ssl_context=self.ssl_context(),
+            )
+        return options
+
+    def security(self) -> BaseSecurity | None:
+        if not self.sasl:
+            return None
+        assert self.sasl_username and self.sasl_password
+        scram = SASLScram512 if self.sasl_mechanism == "SCRAM-SHA-512" else SASLScram256
+        context = self.ssl_context()
+        return scram(
+            self.sasl_username,
+            self.sasl_password.get_secret_value(),
+            ssl_context=context,
+            use_ssl=context is not None,
+        )
+
+
+class KafkaUnreachable(KafkaConnectionError):
+    """No broker answered at the bootstrap servers, or they refused the SASL credentials."""
+
+    def __init__(self, options: KafkaClientOptions, cause: BaseException):
+        if options.sasl:
+            who = f" as {options.sasl_username} ({options.security_protocol}, {options.sasl_mechanism})"
+            hint = "; if it runs, check the KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD it was given"
+        else:
+            who, hint = "", ""
+        super().__init__(f"could not connect to Kafka at {options.bootstrap_servers}{who}: {cause}{hint}")
+
+
+def kafka_client_options(settings: ServiceSettings) -> KafkaClientOptions:
+    """The service's Kafka connection, from its ``KAFKA_*`` settings."""
+    return KafkaClientOptions(
+        settings.kafka_bootstrap_servers,
+        settings.kafka_security_protocol,
+        settings.kafka_sasl_mechanism,
+        settings.kafka_sasl_username,
+        settings.kafka_sasl_password,
+        settings.kafka_ssl_cafile,
+    )
+
+
+def topic_client_options(bootstrap_servers: str, settings: KafkaTopicSettings) -> KafkaClientOptions:
+    """``unionfed topics create``'s connection, from its ``UNIONFED_KAFKA_*`` settings."""
+    return KafkaClientOptions(
+        bootstrap_servers,
+        settings.security_protocol,
+        settings.sasl_mechanism,
+        settings.sasl_username,
+        settings.sasl_password,
+        settings.ssl_cafile,
+    )
+
+
+Kafka = KafkaClientOptions | str  # a bare string: plain bootstrap servers (tests, bench)
+
+
+def client_kwargs(kafka: Kafka) -> dict[str, Any]:
+    """Keyword arguments for an aiokafka client: bootstrap servers and, with SASL, its credentials."""
+    return KafkaClientOptions(kafka).aiokafka() if isinstance(kafka, str) else kafka.aiokafka()
+
+
+def make_broker(kafka: Kafka, client_id: str) -> KafkaBroker:
+    options = KafkaClientOptions(kafka) if isinstance(kafka, str) else kafka
     # acks=all with idempotence: a broker retry never duplicates or reorders within a partition.
     # FastStream's per-message "Received/Processed" lines go through our JSON logging at DEBUG;
     # each outcome is logged by the EventConsumer instead.
     return KafkaBroker(
-        bootstrap_servers,
+        options.bootstrap_servers,
+        security=options.security(),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
@@ -175,7 +283,7 @@ class TopicSettingsError(RuntimeError):
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: Kafka,
     topics=ALL_TOPICS,
     partitions: int = PARTITIONS,
     settings: KafkaTopicSettings | None = None,
@@ -186,7 +294,7 @@ async def ensure_topics(
     — say with the broker's 7-day retention — is altered, not just new ones created right.
     """
     settings = settings or KafkaTopicSettings()
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -274,14 +382,14 @@ def _raise_on_errors(responses, what: str) -> None:
         raise TopicSettingsError(f"{what}: " + "; ".join(failures))
 
 
-async def end_offsets(bootstrap_servers: str, topics: list[str]) -> dict[tuple[str, int], int]:
+async def end_offsets(kafka: Kafka, topics: list[str]) -> dict[tuple[str, int], int]:
     """The offset after the last message of every partition of ``topics``, right now."""
-    return await _offsets(bootstrap_servers, topics, AIOKafkaConsumer.end_offsets)
+    return await _offsets(kafka, topics, AIOKafkaConsumer.end_offsets)
 
 
-async def beginning_offsets(bootstrap_servers: str, topics: list[str]) -> dict[tuple[str, int], int]:
+async def beginning_offsets(kafka: Kafka, topics: list[str]) -> dict[tuple[str, int], int]:
     """The offset of the first message still held by every partition of ``topics``, right now."""
-    return await _offsets(bootstrap_servers, topics, AIOKafkaConsumer.beginning_offsets)
+    return await _offsets(kafka, topics, AIOKafkaConsumer.beginning_offsets)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -298,21 +406,25 @@ class LostRecords:
         return f"{where}: offsets {self.first}–{self.last} are gone (deleted or expired)"
 
 
-async def lost_history(bootstrap_servers: str, topics: list[str]) -> list[LostRecords]:
+async def lost_history(kafka: Kafka, topics: list[str]) -> list[LostRecords]:
     """Every partition of ``topics`` that no longer starts at offset 0, with what it lost.
 
     Offsets start at 0 and only ever grow, so a partition whose earliest offset is above 0 lost
     its first records (retention or delete-records); a replay from it would miss them.
     """
-    starts = await beginning_offsets(bootstrap_servers, topics)
+    starts = await beginning_offsets(kafka, topics)
     return [
         LostRecords(topic, partition, 0, start - 1) for (topic, partition), start in sorted(starts.items()) if start > 0
     ]
 
 
-async def _offsets(bootstrap_servers: str, topics: list[str], which) -> dict[tuple[str, int], int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
-    await consumer.start()
+async def _offsets(kafka: Kafka, topics: list[str], which) -> dict[tuple[str, int], int]:
+    consumer = AIOKafkaConsumer(**client_kwargs(kafka), enable_auto_commit=False)
+    try:
+        await consumer.start()
+    except BaseException:
+        await consumer.stop()  # a consumer that failed to start still holds its client
+        raise
     try:
         partitions = [
             TopicPartition(topic, partition)
@@ -330,9 +442,9 @@ async def _partitions(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
     return consumer.partitions_for_topic(topic) or set()
 
 
-async def committed_offsets(bootstrap_servers: str, group_id: str) -> dict[tuple[str, int], int]:
+async def committed_offsets(kafka: Kafka, group_id: str) -> dict[tuple[str, int], int]:
     """What a consumer group has committed, per partition."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
     await admin.start()
     try:
         offsets = await admin.list_consumer_group_offsets(group_id)
@@ -341,14 +453,14 @@ async def committed_offsets(bootstrap_servers: str, group_id: str) -> dict[tuple
         await admin.close()
 
 
-async def commit_group_offsets(bootstrap_servers: str, group_id: str, offsets: dict[tuple[str, int], int]) -> None:
+async def commit_group_offsets(kafka: Kafka, group_id: str, offsets: dict[tuple[str, int], int]) -> None:
     """Commit ``offsets`` for a consumer group no member has joined yet: where it will start reading.
 
     A rebuild from a snapshot starts its new group at the snapshot's offsets, so only the tail is read.
     """
     if not offsets:
         return
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group_id, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**client_kwargs(kafka), group_id=group_id, enable_auto_commit=False)
     await consumer.start()
     try:
         positions = {TopicPartition(topic, partition): offset for (topic, partition), offset in offsets.items()}

@@ -115,7 +115,7 @@ async def rebuild(
             }
         ),
     )
-    bootstrap, group = settings.kafka_bootstrap_servers, runtime.settings.consumer_group
+    bootstrap, group = runtime.kafka, runtime.settings.consumer_group
     try:
         snapshot = await book_snapshots.check(from_snapshot, live_database_url, progress=say) if from_snapshot else None
         starts = dict.fromkeys(await end_offsets(bootstrap, runtime.consumer.topics), 0)
