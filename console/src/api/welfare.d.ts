@@ -41,7 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database and broker are reachable */
+        /** Database and broker reachable; the consumer a member of its group, the outbox relay running */
         get: operations["readyz_readyz_get"];
         put?: never;
         post?: never;
