@@ -188,11 +188,8 @@ class JournalEntryV1(IntegrationEvent):
 Outcome = Literal["posted", "reserved", "captured", "voided", "refused"]
 
 
-class MoneyRequestSettledV1(IntegrationEvent):
-    """Finance's answer to a money instruction: what happened, and why when it was refused."""
-
-    event_type: ClassVar[str] = "unionfed.finance.money_request_settled.v1"
-    topic: ClassVar[str] = topics.FINANCE
+class _MoneyAnswer(IntegrationEvent):
+    """What every answer of finance to a money instruction says (no event of its own)."""
 
     request_event_id: str
     journal_event_id: str
@@ -201,11 +198,19 @@ class MoneyRequestSettledV1(IntegrationEvent):
     reason: str | None = None
     warnings: list[str] = Field(default_factory=list)
     reference: str | None = None
-    hold_id: UUID | None = None
-    posting_ids: list[UUID] = Field(default_factory=list)
 
     def subject(self) -> str | None:
         return self.reference
+
+
+class MoneyRequestSettledV1(_MoneyAnswer):
+    """Finance's answer to a money instruction: what happened, and why when it was refused."""
+
+    event_type: ClassVar[str] = "unionfed.finance.money_request_settled.v1"
+    topic: ClassVar[str] = topics.FINANCE
+
+    hold_id: UUID | None = None
+    posting_ids: list[UUID] = Field(default_factory=list)
 
 
 LineOutcome = Literal["captured", "refused"]
@@ -222,7 +227,7 @@ class LineSettlement(_Part):
     line_no: int | None = None
 
 
-class MoneyRequestsSettledV1(IntegrationEvent):
+class MoneyRequestsSettledV1(_MoneyAnswer):
     """Finance's one answer to a :class:`PayMany` (a batch payment): each line's outcome.
 
     ``outcome`` is the entry's: ``captured`` when at least one line was paid, else ``refused``.
@@ -231,15 +236,5 @@ class MoneyRequestsSettledV1(IntegrationEvent):
     event_type: ClassVar[str] = "unionfed.finance.money_requests_settled.v1"
     topic: ClassVar[str] = topics.FINANCE
 
-    request_event_id: str
-    journal_event_id: str
-    operation: str
-    outcome: Outcome
-    reason: str | None = None
-    warnings: list[str] = Field(default_factory=list)
-    reference: str | None = None
     posting_ids: list[UUID] = Field(default_factory=list)
     lines: list[LineSettlement] = Field(min_length=1, max_length=1000)
-
-    def subject(self) -> str | None:
-        return self.reference
