@@ -636,9 +636,10 @@ async def test_7_a_batch_held_past_max_poll_loses_its_offset_commit_to_a_rebalan
     mid-batch; the event loop and heartbeats go on). While the batch is held a second finance
     instance joins the group; the first member leaves it when the interval is up; the group
     rebalances and the member given the batch's partition (either: the assignor sorts random
-    member ids) reads it again from the last committed offset, finding every event in its inbox. The hold ends (the test releases it) only once the second has its
-    partitions and the interval is past, so the first's offset commit meets a group that moved on
-    and is refused (``CommitFailedError``). The test asserts
+    member ids) reads it again from the last committed offset, finding every event in its inbox.
+    The hold ends (the test releases it) only once the second has its partitions and the interval
+    is past, so the first's offset commit meets a group that moved on and is refused
+    (``CommitFailedError``). The test asserts
     ``unionfed_consumer_offset_commits_lost_total`` went up on the first instance's ``/metrics``
     and that the group counted inbox duplicates; then every effect once.
 
