@@ -14,7 +14,7 @@ backup:  ## back up the running platform (make up): each database with its Kafka
 test: lint  ## lint first (fails fast), then the whole suite against real Kafka and PostgreSQL
 	bash deploy/local/ensure-python-env.sh
 	bash deploy/local/s3.sh ensure  # the S3 tests' server, built once with cargo (minutes, not inside a test's timeout)
-	uv run --no-sync pytest
+	uv run --no-sync pytest --durations=40  # the slowest tests named at the end: where CI time goes
 
 unit:  ## only the tests without I/O
 	bash deploy/local/ensure-python-env.sh
