@@ -36,6 +36,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -218,6 +219,31 @@ async def take_backup(
     size = manifest["files"][dump_file.name]["bytes"]
     progress(f"{name}: {dump_file} ({size:,} bytes), revision {revision}, manifest {manifest_file}")
     return manifest
+
+
+# The name ``unionfed backup`` gives a backup directory by default: its UTC time, so names sort by age.
+BACKUP_DIR_NAME = re.compile(r"^\d{8}T\d{6}Z$")
+
+
+def prune_backups(parent: Path, keep: int, services: list[str]) -> list[Path]:
+    """Remove all but the ``keep`` newest complete backups in ``parent``; the removed, oldest first.
+
+    Only directories named by their UTC time that hold every service's manifest count: a backup
+    that failed half-way, or any other directory, is left for a person to look at.
+    """
+    if keep < 1:
+        raise ValueError("keep at least one backup")
+    complete = sorted(
+        path
+        for path in parent.iterdir()
+        if path.is_dir()
+        and BACKUP_DIR_NAME.match(path.name)
+        and all((path / f"{service}.json").is_file() for service in services)
+    )
+    removed = complete[:-keep]
+    for path in removed:
+        shutil.rmtree(path)
+    return removed
 
 
 def _new_files(out_dir: Path, name: str) -> tuple[Path, Path]:

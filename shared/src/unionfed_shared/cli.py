@@ -21,7 +21,7 @@ import click
 from pydantic import ValidationError
 
 from unionfed_shared.auth import PLATFORM, Role, TokenService
-from unionfed_shared.backup import Check, Facts
+from unionfed_shared.backup import Check, Facts, prune_backups
 from unionfed_shared.contracts.topics import ALL_TOPICS
 from unionfed_shared.runtime import RuntimeParts, ServiceDefinition, build_runtime
 from unionfed_shared.settings import (
@@ -176,14 +176,24 @@ def _service_groups() -> list[tuple[str, click.Group]]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Directory for every service's dump and manifest (default: .run/backups/<UTC time> beside the state directory).",
 )
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    help="Then remove all but the KEEP newest complete backups beside it (directories named by their UTC time).",
+)
 @click.pass_context
-def backup_all(ctx: click.Context, out_dir: Path | None) -> None:
+def backup_all(ctx: click.Context, out_dir: Path | None, keep: int | None) -> None:
     """Back up every service (`unionfed NAME backup` for each) into one directory."""
     directory = out_dir or _default_backup_dir(ctx)
-    for name, group in _service_groups():
+    services = _service_groups()
+    for name, group in services:
         with group.make_context(name, ["backup", "--out", str(directory)], parent=ctx) as sub:
             group.invoke(sub)
     click.echo(f"backup complete: {directory}")
+    if keep is not None:
+        # Only after this one is complete: a failed backup never costs an older good one.
+        for removed in prune_backups(directory.parent, keep, [name for name, _ in services]):
+            click.echo(f"removed the older backup {removed}")
 
 
 @main.command("restore")

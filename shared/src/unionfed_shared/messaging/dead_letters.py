@@ -31,7 +31,7 @@ class DeadLetterAdmin:
         """How many dead letters there are of each status (pending, replayed)."""
         query = select(self._table.c.status, func.count()).group_by(self._table.c.status)
         async with self._session_factory() as session:
-            return {status: count for status, count in await session.execute(query)}
+            return dict((await session.execute(query)).all())  # rows unpack as (status, count)
 
     async def replay(self, ids: list[int] | None = None) -> list[ReplayResult]:
         """Run pending dead letters through the consumer again (all of them when ``ids`` is None)."""
