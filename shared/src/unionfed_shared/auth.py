@@ -255,7 +255,11 @@ class TokenService:
                 raise ValueError("neither a JWT secret nor a JWKS URL is configured: no token could be verified")
             return cls(secret.get_secret_value(), settings.jwt_audience, settings.jwt_issuer, leeway_s=leeway)
         oidc = JwksTokenService(
-            JwksKeys(str(jwks_url), cache_s=float(getattr(settings, "jwks_cache_s", 300))),
+            JwksKeys(
+                str(jwks_url),
+                cache_s=float(getattr(settings, "jwks_cache_s", 300)),
+                min_refresh_s=float(getattr(settings, "jwks_min_refresh_s", 30)),
+            ),
             settings.jwt_audience,
             settings.jwt_issuer,
             algorithms=tuple(getattr(settings, "jwks_algorithm_list", JwksTokenService.ALGORITHMS)),

@@ -92,6 +92,12 @@ class ServiceSettings(BaseSettings):
     )
     jwks_algorithms: str = Field(default="RS256,ES256", description="Comma-separated; asymmetric algorithms only")
     jwks_cache_s: float = Field(default=300, gt=0, description="How long fetched JWKS keys are kept")
+    jwks_min_refresh_s: float = Field(
+        default=30,
+        ge=0,
+        description="A token with an unknown key id refetches the JWKS at most once per this many seconds "
+        "(the issuer may have rotated its keys; made-up key ids must not make the service hammer it)",
+    )
     otlp_endpoint: str | None = None
     log_level: str = "INFO"
     consumer_max_attempts: int = Field(default=3, ge=1)

@@ -222,6 +222,19 @@ def test_a_rotated_key_is_fetched_but_made_up_kids_do_not_hammer_the_issuer(issu
     assert issuer.fetches - before <= 1
 
 
+@pytest.mark.parametrize(("min_refresh_s", "refetches"), [("3600", 1), ("0", 5)])
+def test_the_refetch_limit_for_unknown_kids_is_the_jwks_min_refresh_s_setting(issuer, min_refresh_s, refetches):
+    tokens = TokenService.from_settings(
+        _oidc_settings(jwks_url=issuer.url, jwt_secret=None, jwks_min_refresh_s=min_refresh_s)
+    )
+    tokens.verify(rs256(claims()))
+    before = issuer.fetches
+    for n in range(5):
+        with pytest.raises(Unauthorized):
+            tokens.verify(rs256(claims(), kid=f"made-up-{n}"))
+    assert issuer.fetches - before == refetches
+
+
 def test_a_token_without_nbf_is_accepted_as_keycloak_issues_them(tokens):
     # Keycloak's access tokens carry exp and iat but no nbf; a present nbf is still checked (above).
     assert tokens.verify(rs256(claims(nbf=...))).subject == "li"
