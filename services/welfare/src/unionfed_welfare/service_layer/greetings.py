@@ -134,15 +134,16 @@ async def run(
             await uow.commit()
         # Between chunks: everything so far is committed, the rest still pending.
         failpoint("greetings.after_chunk")
-        if on_chunk is not None or after is None:
+        if on_chunk is None and after is not None:
             # Counting the batch reads all its recipients: done once at the end, or when asked for
             # after each chunk (the command line shows it), never per chunk for nobody.
-            async with uow_factory() as uow:
-                progress = await progress_of(uow, batch_id)
-            if on_chunk is not None:
-                result = on_chunk(progress)
-                if result is not None:
-                    await result
+            continue
+        async with uow_factory() as uow:
+            progress = await progress_of(uow, batch_id)
+        if on_chunk is not None:
+            result = on_chunk(progress)
+            if result is not None:
+                await result
         if after is None:
             return progress
 
