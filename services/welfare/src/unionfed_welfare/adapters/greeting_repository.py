@@ -1,6 +1,6 @@
 """Loading and saving festival greetings (a batch and its frozen recipients), and who they reach.
 
-A batch may reach a hundred thousand: recipients are written with one insert and updated a chunk
+A batch may reach a hundred thousand: recipients are written with one COPY and updated a chunk
 at a time with one set-based statement each (an UPDATE over arrays), and counted in the database,
 never one row per round trip.
 """
@@ -13,6 +13,7 @@ from sqlalchemy import Uuid, any_, func, insert, literal, select, text, tuple_, 
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from unionfed_shared.db import copy_rows
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.greetings import (
@@ -50,8 +51,10 @@ class GreetingRepository:
     async def add(self, batch: GreetingBatch, recipients: list[Recipient]) -> None:
         values = {f: getattr(batch, f) for f in _BATCH_FIELDS if getattr(batch, f) is not None}
         await self._session.execute(insert(greeting_batches).values(**values))
-        await self._session.execute(
-            insert(greeting_recipients),
+        # The frozen list in one COPY (a hundred thousand rows are a hundred multi-row INSERTs otherwise).
+        await copy_rows(
+            self._session,
+            greeting_recipients,
             [
                 {f: getattr(r, f) for f in ("batch_id", "member_id", "display_name", "organization_id", "hold_id")}
                 for r in recipients
