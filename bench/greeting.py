@@ -3,7 +3,7 @@
 Timed from the command that creates the batch (POST …/festival-greetings, then …/run, which
 walks the recipients and asks finance to pay them a chunk at a time) until the payer's ledger
 holds one expense line per recipient and welfare shows every recipient paid. In between, each
-chunk (200 recipients) crosses Kafka three times: the chunk's payment request, its PayMany in
+chunk (``greetings.CHUNK``: 1,000 recipients, as many as one request may carry) crosses Kafka three times: the chunk's payment request, its PayMany in
 the journal (one posting with a line per member), and finance's one answer for the chunk.
 
 The plan (bench/plan.py) gives the size and the time allowed; ``BENCH_GREETING_MEMBERS`` and

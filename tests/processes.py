@@ -52,7 +52,19 @@ class ServiceProcess:
         if failpoints:
             env["UNIONFED_FAILPOINTS"] = failpoints
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([UNIONFED, self.name, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        command = [UNIONFED, self.name, "serve"]
+        profile = os.environ.get("UNIONFED_PROFILE_DIR")
+        if profile and self.name in os.environ.get("UNIONFED_PROFILE_SERVICES", "").split(","):
+            # The service under cProfile, its stats written to <dir>/<name>-<database>.prof when it stops.
+            out = str(Path(profile) / f"{self.name}-{self.log_path.stem}.prof")
+            script = (
+                "import cProfile, signal, sys; from unionfed_shared.cli import main; "
+                # uvicorn re-raises SIGTERM after its graceful shutdown: exit, so the stats get written.
+                "signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); "
+                f"sys.argv = ['unionfed', {self.name!r}, 'serve']; cProfile.run('main()', {out!r})"
+            )
+            command = [sys.executable, "-c", script]
+        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     async def wait_ready(self, timeout: float = 60) -> None:
         deadline = asyncio.get_running_loop().time() + timeout

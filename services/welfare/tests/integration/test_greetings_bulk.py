@@ -1,7 +1,8 @@
 """A festival greeting paid a chunk at a time, through welfare's and finance's real handlers on
 Kafka and PostgreSQL: one request and one answer per chunk, one multi-line posting per chunk,
 a line and a hold per member; a stop budget refuses the members beyond it (named, in recipient
-order) while the others are paid; a redelivered or re-sent chunk pays nobody twice."""
+order) while the others are paid; a redelivered or re-sent chunk pays nobody twice. Run with small
+chunks, and with chunks as large as one request may be (1,000 lines, the run's default)."""
 
 import datetime as dt
 import uuid
@@ -27,7 +28,7 @@ from unionfed_welfare.service_layer import greetings
 
 pytestmark = pytest.mark.integration
 
-MEMBERS, AMOUNT, CHUNK, BUDGET_FOR = 30, 100_00, 10, 25
+AMOUNT = 100_00
 
 
 async def outbox_events(runtime, cls) -> list:
@@ -52,7 +53,14 @@ async def redeliver(runtime, event, event_id: str):
     return await runtime.consumer.handle(message, to_dlq_topic=False)
 
 
-async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_pays_nobody_twice(build_service):
+@pytest.mark.parametrize(
+    ("members", "chunk", "budget_for"),
+    [(30, 10, 25), (2_000, greetings.CHUNK, 1_900)],
+    ids=["chunks-of-10", "chunks-of-1000"],
+)
+async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_pays_nobody_twice(
+    build_service, members, chunk, budget_for
+):
     welfare = await build_service(welfare_definition)
     finance = await build_service(finance_definition)
     federation, school = f"county-{uuid.uuid4().hex[:10]}", f"school-{uuid.uuid4().hex[:10]}"
@@ -76,8 +84,8 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
     ]
     await deliver(welfare, setup)
     await deliver(finance, setup)
-    member_ids = sorted(uuid.uuid4() for _ in range(MEMBERS))
-    names = {m: f"教师{i:02d}" for i, m in enumerate(member_ids)}
+    member_ids = sorted(uuid.uuid4() for _ in range(members))
+    names = {m: f"教师{i:04d}" for i, m in enumerate(member_ids)}
     async with welfare.session_factory() as session, session.begin():
         await session.execute(
             insert(directory.members),
@@ -109,7 +117,7 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
         assert funded.status_code == 202, funded.text
         budget = await fi.put(
             f"/v1/organizations/{school}/budgets/2027/welfare",
-            json={"amount_fen": BUDGET_FOR * AMOUNT, "policy": "stop"},
+            json={"amount_fen": budget_for * AMOUNT, "policy": "stop"},
             headers=officer,
         )
         assert budget.status_code == 202, budget.text
@@ -132,22 +140,23 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
         )
         assert created.status_code == 202, created.text
         batch_id, status_url = uuid.UUID(created.json()["id"]), created.json()["status_url"]
-        await greetings.run(welfare.uow, batch_id, chunk_size=CHUNK)
+        await greetings.run(welfare.uow, batch_id, chunk_size=chunk)
 
         async def settled():
             report = (await api.get(status_url, headers=officer)).json()
-            return report if report["paid"] + report["refused"] == MEMBERS else None
+            return report if report["paid"] + report["refused"] == members else None
 
         report = await eventually(settled, timeout=90)
-        # The budget covers 25: the 26th to 30th in recipient order are refused, by name, with the reason.
-        assert (report["paid"], report["refused"], report["paid_fen"]) == (BUDGET_FOR, 5, BUDGET_FOR * AMOUNT)
-        assert sorted(p["display_name"] for p in report["not_paid"]) == [names[m] for m in member_ids[BUDGET_FOR:]]
+        # The budget covers budget_for: those after them in recipient order are refused, by name, with the reason.
+        refused = members - budget_for
+        assert (report["paid"], report["refused"], report["paid_fen"]) == (budget_for, refused, budget_for * AMOUNT)
+        assert sorted(p["display_name"] for p in report["not_paid"]) == [names[m] for m in member_ids[budget_for:]]
         assert all("budget 2027/5101" in p["reason"] for p in report["not_paid"])
 
     requests = await outbox_events(welfare, WelfareBatchPaymentRequestedV1)
     answers = await outbox_events(finance, MoneyRequestsSettledV1)
-    assert (len(requests), len(answers)) == (MEMBERS // CHUNK, MEMBERS // CHUNK)  # one each per chunk
-    assert [line.outcome for _id, a in answers for line in a.lines].count("refused") == 5
+    assert (len(requests), len(answers)) == (members // chunk, members // chunk)  # one each per chunk
+    assert [line.outcome for _id, a in answers for line in a.lines].count("refused") == members - budget_for
 
     async def books():
         async with finance.session_factory() as session:
@@ -166,7 +175,7 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
             chain = await verify_chain(session, school)
         return (*row, (await balances(finance, school))["1001"], chain.ok)
 
-    expected = (MEMBERS // CHUNK, BUDGET_FOR, BUDGET_FOR, BUDGET_FOR * AMOUNT, 500_000_00 - BUDGET_FOR * AMOUNT, True)
+    expected = (members // chunk, budget_for, budget_for, budget_for * AMOUNT, 500_000_00 - budget_for * AMOUNT, True)
     assert await books() == expected
 
     # The same records again (a crash before the offsets were committed): the inbox drops them.
@@ -176,10 +185,10 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
     await deliver(finance, [request for _id, request in requests])
 
     async def answered_again():
-        return len(await outbox_events(finance, MoneyRequestsSettledV1)) == 2 * (MEMBERS // CHUNK)
+        return len(await outbox_events(finance, MoneyRequestsSettledV1)) == 2 * (members // chunk)
 
     await eventually(answered_again, timeout=60)
-    again = (await outbox_events(finance, MoneyRequestsSettledV1))[MEMBERS // CHUNK :]
+    again = (await outbox_events(finance, MoneyRequestsSettledV1))[members // chunk :]
     first = {line.hold_id: line for _id, a in answers for line in a.lines}
     for _id, answer in again:
         for line in answer.lines:
@@ -204,4 +213,4 @@ async def test_a_greeting_paid_per_chunk_refuses_beyond_the_budget_by_name_and_p
                 )
             ).all()
         )
-    assert statuses == {"paid": BUDGET_FOR, "refused": 5}
+    assert statuses == {"paid": budget_for, "refused": members - budget_for}

@@ -58,8 +58,13 @@ class FakeGreetings:
     ) -> Recipient | None:
         return self.recipients.get((batch_id, member_id))
 
-    async def in_status(self, batch_id: uuid.UUID, *statuses: str, limit: int | None = None) -> list[Recipient]:
-        found = sorted((r for r in self._of(batch_id) if r.status in statuses), key=lambda r: r.member_id)
+    async def in_status(
+        self, batch_id: uuid.UUID, *statuses: str, limit: int | None = None, after: uuid.UUID | None = None
+    ) -> list[Recipient]:
+        found = sorted(
+            (r for r in self._of(batch_id) if r.status in statuses and (after is None or r.member_id > after)),
+            key=lambda r: r.member_id,
+        )
         return found[:limit]
 
     async def by_name(

@@ -242,3 +242,57 @@ async def test_a_batch_outside_the_callers_scope_answers_as_missing():
     assert hidden.value.code == "greeting_not_found"
     batch = await greetings.require_visible(uow, OFFICER, batch_id)
     assert dataclasses.asdict(batch)["total"] == 3
+
+
+async def test_a_chunk_is_as_large_as_one_request_may_be_and_a_refusal_within_it_names_its_members():
+    """1,001 teachers: a run asks for 1,000 in one request (the contract's limit) and the last alone;
+    finance refusing the chunk's tail (a budget run out) refuses those members by name, pays the rest."""
+    uow, _staff = county_with_staff()
+    for n in range(1_001 - 3):
+        uow.directory.add_member("no1" if n % 2 else "no2", f"教师{n:04d}")
+    batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
+
+    await greetings.run(uow, batch_id)
+
+    assert greetings.CHUNK == money.LINES_PER_REQUEST == 1_000
+    assert [len(e.lines) for e in uow.emitted] == [1_000, 1]  # one request per chunk
+    first, last = uow.emitted
+    holds = [l.hold_id for e in uow.emitted for l in e.lines]
+    recipients = {r.hold_id: r for (b, _), r in uow.greetings.recipients.items() if b == batch_id}
+    assert len(set(holds)) == 1_001 and set(holds) == set(recipients)  # each member their own hold, once
+    assert all(l.reference == rules.reference(batch_id, recipients[l.hold_id].member_id) for l in first.lines)
+    uow.emitted.clear()
+
+    over = "budget 2027/5101 of county would be exceeded"
+    await ANSWERS(uow, chunk_answer(first, {l.hold_id: over for l in first.lines[900:]}), None)
+    await ANSWERS(uow, chunk_answer(last), None)
+
+    report = await greetings.report(uow, uow.greetings.batches[batch_id])
+    assert (report["paid"], report["refused"], report["done"]) == (901, 100, True)
+    named = {p["display_name"] for p in report["not_paid"]}
+    assert named == {recipients[l.hold_id].display_name for l in first.lines[900:]}
+    assert {p["reason"] for p in report["not_paid"]} == {f"refused by finance: {over}"}
+    assert uow.emitted == []
+
+
+async def test_a_run_walks_on_from_the_last_chunk_yet_finishes_only_when_nobody_is_pending():
+    """Each chunk starts after the last member of the one before; a recipient put back to pending
+    behind it meanwhile (another run requeueing the refused) is still reached before the batch is done."""
+    uow, staff = county_with_staff()
+    batch_id = await greetings.create(uow, OFFICER, "county", WOMENS_DAY)
+    first = min(r.member_id for (b, _), r in uow.greetings.recipients.items() if b == batch_id)
+    requeued = []
+
+    def requeue_the_first_once(progress: rules.Progress) -> None:
+        if not requeued:
+            recipient = uow.greetings.recipients[(batch_id, first)]
+            uow.greetings.recipients[(batch_id, first)] = recipient.retried()
+            requeued.append(first)
+
+    progress = await greetings.run(uow, batch_id, chunk_size=1, on_chunk=requeue_the_first_once)
+
+    assert progress.counts == {"pay_requested": 3}
+    asked = [l.hold_id for e in uow.emitted for l in e.lines]
+    retry = rules.retry_hold_id(rules.hold_id(batch_id, first))
+    assert len(asked) == 4 and asked[-1] == retry  # the three, then the requeued one with its new hold
+    assert uow.greetings.batches[batch_id].status == "processed"

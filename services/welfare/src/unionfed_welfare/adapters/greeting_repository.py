@@ -1,16 +1,19 @@
 """Loading and saving festival greetings (a batch and its frozen recipients), and who they reach.
 
-A batch may reach thousands: recipients are written and updated a chunk at a time with one
-executemany statement each, and counted in the database, never one row per round trip.
+A batch may reach a hundred thousand: recipients are written with one COPY and updated a chunk
+at a time with one set-based statement each (an UPDATE over arrays), and counted in the database,
+never one row per round trip.
 """
 
 import dataclasses
 import datetime as dt
 import uuid
 
-from sqlalchemy import bindparam, func, insert, literal, select, text, tuple_, update
+from sqlalchemy import Uuid, any_, func, insert, literal, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from unionfed_shared.db import copy_rows
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.greetings import (
@@ -48,8 +51,10 @@ class GreetingRepository:
     async def add(self, batch: GreetingBatch, recipients: list[Recipient]) -> None:
         values = {f: getattr(batch, f) for f in _BATCH_FIELDS if getattr(batch, f) is not None}
         await self._session.execute(insert(greeting_batches).values(**values))
-        await self._session.execute(
-            insert(greeting_recipients),
+        # The frozen list in one COPY (a hundred thousand rows are a hundred multi-row INSERTs otherwise).
+        await copy_rows(
+            self._session,
+            greeting_recipients,
             [
                 {f: getattr(r, f) for f in ("batch_id", "member_id", "display_name", "organization_id", "hold_id")}
                 for r in recipients
@@ -107,13 +112,19 @@ class GreetingRepository:
         row = (await self._session.execute(query.with_for_update() if for_update else query)).mappings().first()
         return _recipient(row) if row else None
 
-    async def in_status(self, batch_id: uuid.UUID, *statuses: str, limit: int | None = None) -> list[Recipient]:
-        """The batch's recipients in these statuses by member (``limit``: the next chunk of them)."""
+    async def in_status(
+        self, batch_id: uuid.UUID, *statuses: str, limit: int | None = None, after: uuid.UUID | None = None
+    ) -> list[Recipient]:
+        """The batch's recipients in these statuses by member (``limit``: the next chunk of them;
+        ``after``: only members after this one, so a run's next chunk starts where the last ended
+        rather than walking past the index entries of the recipients already reached)."""
         query = (
             select(greeting_recipients)
             .where(greeting_recipients.c.batch_id == batch_id, greeting_recipients.c.status.in_(statuses))
             .order_by(greeting_recipients.c.member_id)
         )
+        if after is not None:
+            query = query.where(greeting_recipients.c.member_id > after)
         rows = await self._session.execute(query if limit is None else query.limit(limit))
         return [_recipient(row) for row in rows.mappings()]
 
@@ -136,35 +147,33 @@ class GreetingRepository:
         return [_recipient(row) for row in rows.mappings()]
 
     async def save_recipients(self, recipients: list[Recipient]) -> None:
-        """Store where each recipient (all of one batch) now stands, one statement for all of them."""
+        """Store where each recipient now stands, one set-based statement for all of them (a chunk's
+        thousand rows are one UPDATE over arrays, not a thousand statements)."""
         if not recipients:
             return
         await self._session.execute(
-            update(greeting_recipients)
-            .where(
-                greeting_recipients.c.batch_id == bindparam("b_batch"),
-                greeting_recipients.c.member_id == bindparam("b_member"),
-            )
-            .values(
-                hold_id=bindparam("b_hold"),
-                status=bindparam("b_status"),
-                reason=bindparam("b_reason"),
-                processed_at=bindparam("b_processed_at"),
-                settled_at=bindparam("b_settled_at"),
-            )
-            .execution_options(synchronize_session=False),
-            [
-                {
-                    "b_batch": r.batch_id,
-                    "b_member": r.member_id,
-                    "b_hold": r.hold_id,
-                    "b_status": r.status,
-                    "b_reason": r.reason,
-                    "b_processed_at": r.processed_at,
-                    "b_settled_at": r.settled_at,
-                }
-                for r in recipients
-            ],
+            text(
+                """
+                UPDATE greeting_recipients AS r
+                SET hold_id = a.hold_id, status = a.status, reason = a.reason,
+                    processed_at = a.processed_at, settled_at = a.settled_at
+                FROM unnest(
+                    CAST(:batches AS uuid[]), CAST(:members AS uuid[]), CAST(:holds AS uuid[]),
+                    CAST(:statuses AS text[]), CAST(:reasons AS text[]),
+                    CAST(:processed AS timestamptz[]), CAST(:settled AS timestamptz[])
+                ) AS a(batch_id, member_id, hold_id, status, reason, processed_at, settled_at)
+                WHERE r.batch_id = a.batch_id AND r.member_id = a.member_id
+                """
+            ),
+            {
+                "batches": [r.batch_id for r in recipients],
+                "members": [r.member_id for r in recipients],
+                "holds": [r.hold_id for r in recipients],
+                "statuses": [r.status for r in recipients],
+                "reasons": [r.reason for r in recipients],
+                "processed": [r.processed_at for r in recipients],
+                "settled": [r.settled_at for r in recipients],
+            },
         )
 
     async def settle_lines(self, answers: list[tuple[uuid.UUID, str, str | None]], at: dt.datetime) -> None:
@@ -201,7 +210,7 @@ class GreetingRepository:
                 organizations_t.c.path.label("organization_path"),
             )
             .join(organizations_t, organizations_t.c.id == members_t.c.organization_id, isouter=True)
-            .where(members_t.c.id.in_(member_ids))
+            .where(members_t.c.id == any_(literal(member_ids, ARRAY(Uuid))))
         )
         return {row["id"]: MemberStanding(**row) for row in (await self._session.execute(query)).mappings()}
 

@@ -16,7 +16,8 @@ def register(cli_group: click.Group) -> None:
 
 @click.command()
 @click.option("--batch", "batch_id", required=True, type=click.UUID, help="The festival greeting's id.")
-@click.option("--chunk-size", default=200, show_default=True, type=click.IntRange(1, 5000))
+# At most one payment request's lines (greetings.CHUNK, the contract's limit): a chunk is one request.
+@click.option("--chunk-size", default=1000, show_default=True, type=click.IntRange(1, 1000))
 def greet(batch_id: uuid.UUID, chunk_size: int) -> None:
     """Process the recipients of a festival greeting still pending; safe to run again after a crash."""
     from unionfed_shared.context import Causation, caused_by

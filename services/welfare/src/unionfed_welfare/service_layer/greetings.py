@@ -32,7 +32,9 @@ from unionfed_welfare.service_layer.unit_of_work import WelfareUnitOfWork
 
 MANAGERS = (Role.FEDERATION_ADMIN, Role.UNION_OFFICER, Role.WELFARE_OFFICER)
 READERS = (*MANAGERS, Role.AUDITOR)
-CHUNK = 200
+# Recipients per chunk: one transaction, one payment request, one journal entry in finance and one
+# answer each. As many as one request may carry (the contract's limit on a batch payment's lines).
+CHUNK = money.LINES_PER_REQUEST
 
 
 def _now() -> dt.datetime:
@@ -125,19 +127,24 @@ async def run(
     async with uow_factory() as uow:
         await _requeue_refused(uow, batch_id)
         await uow.commit()
+    after: uuid.UUID | None = None  # the last member of the chunk before: the next starts after them
     while True:
         async with uow_factory() as uow:
-            more = await _process_chunk(uow, batch_id, chunk_size)
+            after = await _process_chunk(uow, batch_id, chunk_size, after)
             await uow.commit()
         # Between chunks: everything so far is committed, the rest still pending.
         failpoint("greetings.after_chunk")
+        if on_chunk is None and after is not None:
+            # Counting the batch reads all its recipients: done once at the end, or when asked for
+            # after each chunk (the command line shows it), never per chunk for nobody.
+            continue
         async with uow_factory() as uow:
             progress = await progress_of(uow, batch_id)
         if on_chunk is not None:
             result = on_chunk(progress)
             if result is not None:
                 await result
-        if not more:
+        if after is None:
             return progress
 
 
@@ -165,15 +172,24 @@ async def _requeue_refused(uow: WelfareUnitOfWork, batch_id: uuid.UUID) -> int:
     return len(refused)
 
 
-async def _process_chunk(uow: WelfareUnitOfWork, batch_id: uuid.UUID, chunk_size: int) -> bool:
-    """Handle the next chunk of pending recipients; False once none was left."""
+async def _process_chunk(
+    uow: WelfareUnitOfWork, batch_id: uuid.UUID, chunk_size: int, after: uuid.UUID | None
+) -> uuid.UUID | None:
+    """Handle the next chunk of pending recipients (those after member ``after``, when given); the
+    last member handled, or None once none was left.
+
+    The batch is finished only when no recipient at all is pending: one put back to pending behind
+    ``after`` meanwhile (another run requeueing the refused) is found by looking once from the start.
+    """
     batch = await _locked(uow, batch_id)
-    chunk = await uow.greetings.in_status(batch_id, rules.PENDING, limit=chunk_size)
+    chunk = await uow.greetings.in_status(batch_id, rules.PENDING, limit=chunk_size, after=after)
+    if not chunk and after is not None:
+        chunk = await uow.greetings.in_status(batch_id, rules.PENDING, limit=chunk_size)
     if not chunk:
         if batch.processed_at is None:
             batch.finish(_now())
             await uow.greetings.save_status(batch)
-        return False
+        return None
     eligibility = batch.eligibility
     now = await uow.greetings.members_now([r.member_id for r in chunk])
     # What finance will write into the books, in the federation's language; paying reuses it.
@@ -201,7 +217,7 @@ async def _process_chunk(uow: WelfareUnitOfWork, batch_id: uuid.UUID, chunk_size
         lines=lines,
     )
     await uow.greetings.save_recipients(reached)
-    return True
+    return chunk[-1].member_id
 
 
 async def progress_of(uow: WelfareUnitOfWork, batch_id: uuid.UUID) -> rules.Progress:
