@@ -36,6 +36,8 @@ class ServiceProcess:
         self.kafka_bootstrap = infra.kafka_bootstrap
         self.log_path = log_dir / f"{name}-{database}.log"
         self.process: subprocess.Popen | None = None
+        # What runs; the bench may put the service under a profiler (bench/harness.py, BENCH_PYINSTRUMENT).
+        self.command = [UNIONFED, name, "serve"]
 
     @property
     def url(self) -> str:
@@ -52,7 +54,7 @@ class ServiceProcess:
         if failpoints:
             env["UNIONFED_FAILPOINTS"] = failpoints
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([UNIONFED, self.name, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     async def wait_ready(self, timeout: float = 60) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
