@@ -29,6 +29,8 @@ KAFKA_PORT = int(os.environ.get("UNIONFED_BENCH_KAFKA_PORT", "29392"))
 # the processes run as they always do.
 PROFILER = os.environ.get("BENCH_PYINSTRUMENT", "")
 PROFILE_DIR = STATE_DIR / "profiles"
+# After a profiled process stops, pyinstrument renders its profile: give it this long before the kill.
+PROFILE_STOP_S = 180.0
 
 
 def profiled(command: list[str], label: str) -> list[str]:
@@ -48,7 +50,7 @@ def profiled(command: list[str], label: str) -> list[str]:
         "--outfile",
         str(output),
         "--interval",
-        "0.002",
+        "0.01",  # a long run's samples stay few enough to render in PROFILE_STOP_S
         *(["--show-all"] if renderer == "text" else []),
         *command,
     ]
@@ -145,6 +147,8 @@ class BenchEnv:
         """A service process (``unionfed NAME serve``) on ``database``; stopped by :meth:`stop`."""
         process = ServiceProcess(self.infra, name, database, self.log_dir, **overrides)
         process.command = profiled(process.command, f"{name}-{database}")
+        if PROFILER:
+            process.stop_timeout_s = PROFILE_STOP_S
         self.processes.append(process)
         return process
 

@@ -18,7 +18,7 @@ import asyncpg
 
 from bench import books
 from bench.events import JournalLoad, load_journal
-from bench.harness import BenchEnv, Sample, profiled, rss_peak_mb
+from bench.harness import PROFILE_STOP_S, PROFILER, BenchEnv, Sample, profiled, rss_peak_mb
 from tests.pytest_infra import service_env
 
 SCENARIO = "rebuild"
@@ -150,7 +150,7 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
             env.say(f"rebuild: stopped at its budget of {budget:.0f} s")
             process.send_signal(signal.SIGINT)  # KeyboardInterrupt: the runtime stops in its finally
             try:
-                await asyncio.wait_for(process.wait(), 20)
+                await asyncio.wait_for(process.wait(), PROFILE_STOP_S if PROFILER else 20)
             except TimeoutError:
                 process.kill()
             break

@@ -38,6 +38,7 @@ class ServiceProcess:
         self.process: subprocess.Popen | None = None
         # What runs; the bench may put the service under a profiler (bench/harness.py, BENCH_PYINSTRUMENT).
         self.command = [UNIONFED, name, "serve"]
+        self.stop_timeout_s = 20.0  # a profiled process writes its profile after it stopped: longer
 
     @property
     def url(self) -> str:
@@ -83,7 +84,7 @@ class ServiceProcess:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=self.stop_timeout_s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
