@@ -6,6 +6,7 @@ and prints the median and spread of every metric.
 """
 
 import os
+import signal
 import statistics
 import sys
 import time
@@ -148,7 +149,7 @@ class BenchEnv:
         process = ServiceProcess(self.infra, name, database, self.log_dir, **overrides)
         process.command = profiled(process.command, f"{name}-{database}")
         if PROFILER:
-            process.stop_timeout_s = PROFILE_STOP_S
+            process.stop_timeout_s, process.stop_signal = PROFILE_STOP_S, signal.SIGINT
         self.processes.append(process)
         return process
 

@@ -38,7 +38,10 @@ class ServiceProcess:
         self.process: subprocess.Popen | None = None
         # What runs; the bench may put the service under a profiler (bench/harness.py, BENCH_PYINSTRUMENT).
         self.command = [UNIONFED, name, "serve"]
-        self.stop_timeout_s = 20.0  # a profiled process writes its profile after it stopped: longer
+        # A profiled process writes its profile after it stopped: it is given longer, and SIGINT
+        # (uvicorn re-raises the signal it stopped on; SIGINT's KeyboardInterrupt lets the profiler write).
+        self.stop_timeout_s = 20.0
+        self.stop_signal = signal.SIGTERM
 
     @property
     def url(self) -> str:
@@ -82,7 +85,7 @@ class ServiceProcess:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
                 self.process.wait(timeout=self.stop_timeout_s)
             except subprocess.TimeoutExpired:
