@@ -196,19 +196,22 @@ class LedgerRepository:
         whole = [org for org in found if org not in codes]
         named = sorted((org, code) for org in found if org in codes for code in codes[org])
         self._complete.update(whole)
-        # One statement locks both kinds in (organization, code) order.
+        # One statement locks both kinds in (organization, code) order. The first condition keeps it
+        # to the batch's ledgers' index range (else the OR scans every account); rows the rest
+        # filters out are read, not locked.
         balances = await self._session.execute(
             text(
                 """
                 SELECT a.organization_id, a.code, a.balance_fen, a.pending_fen, a.floor_fen FROM accounts a
-                WHERE a.organization_id = ANY(CAST(:whole AS text[]))
-                   OR (a.organization_id, a.code) IN (
-                        SELECT * FROM unnest(CAST(:orgs AS text[]), CAST(:codes AS text[])))
+                WHERE a.organization_id = ANY(CAST(:found AS text[]))
+                  AND (a.organization_id = ANY(CAST(:whole AS text[]))
+                       OR (a.organization_id, a.code) IN (
+                            SELECT * FROM unnest(CAST(:orgs AS text[]), CAST(:codes AS text[]))))
                 ORDER BY a.organization_id, a.code
                 FOR UPDATE OF a
                 """
             ),
-            {"whole": whole, "orgs": [org for org, _ in named], "codes": [code for _, code in named]},
+            {"found": found, "whole": whole, "orgs": [org for org, _ in named], "codes": [code for _, code in named]},
         )
         for balance in balances:
             self._accounts[balance.organization_id][balance.code] = AccountBalance(
