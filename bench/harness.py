@@ -6,6 +6,7 @@ and prints the median and spread of every metric.
 """
 
 import os
+import signal
 import statistics
 import sys
 import time
@@ -24,6 +25,36 @@ STATE_DIR = Path(os.environ.get("UNIONFED_BENCH_STATE_DIR", REPO / ".run" / "ben
 # Own ports, so a bench never disturbs the dev platform or a test run.
 PG_PORT = int(os.environ.get("UNIONFED_BENCH_PG_PORT", "25732"))
 KAFKA_PORT = int(os.environ.get("UNIONFED_BENCH_KAFKA_PORT", "29392"))
+# BENCH_PYINSTRUMENT=text (or html): every service process and the rebuild run under pyinstrument,
+# which writes its profile to .run/bench/profiles/<what>.txt (.html) when the process ends. Unset:
+# the processes run as they always do.
+PROFILER = os.environ.get("BENCH_PYINSTRUMENT", "")
+PROFILE_DIR = STATE_DIR / "profiles"
+# After a profiled process stops, pyinstrument renders its profile: give it this long before the kill.
+PROFILE_STOP_S = 180.0
+
+
+def profiled(command: list[str], label: str) -> list[str]:
+    """``command`` (a console script and its arguments), under pyinstrument when BENCH_PYINSTRUMENT asks."""
+    if not PROFILER:
+        return command
+    renderer = "html" if PROFILER == "html" else "text"
+    PROFILE_DIR.mkdir(parents=True, exist_ok=True)
+    output = PROFILE_DIR / f"{label}.{'html' if renderer == 'html' else 'txt'}"
+    # The console script is a Python file: pyinstrument runs it as the program, with its arguments.
+    return [
+        sys.executable,
+        "-m",
+        "pyinstrument",
+        "--renderer",
+        renderer,
+        "--outfile",
+        str(output),
+        "--interval",
+        "0.01",  # a long run's samples stay few enough to render in PROFILE_STOP_S
+        *(["--show-all"] if renderer == "text" else []),
+        *command,
+    ]
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,9 @@ class BenchEnv:
     def service(self, name: str, database: str, **overrides: str) -> ServiceProcess:
         """A service process (``unionfed NAME serve``) on ``database``; stopped by :meth:`stop`."""
         process = ServiceProcess(self.infra, name, database, self.log_dir, **overrides)
+        process.command = profiled(process.command, f"{name}-{database}")
+        if PROFILER:
+            process.stop_timeout_s, process.stop_signal = PROFILE_STOP_S, signal.SIGINT
         self.processes.append(process)
         return process
 

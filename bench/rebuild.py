@@ -18,7 +18,7 @@ import asyncpg
 
 from bench import books
 from bench.events import JournalLoad, load_journal
-from bench.harness import BenchEnv, Sample, rss_peak_mb
+from bench.harness import PROFILE_STOP_S, PROFILER, BenchEnv, Sample, profiled, rss_peak_mb
 from tests.pytest_infra import service_env
 
 SCENARIO = "rebuild"
@@ -70,7 +70,7 @@ async def _from_snapshot(env: BenchEnv, snapshot: str, load: JournalLoad) -> lis
     started = time.monotonic()
     try:
         process = await asyncio.create_subprocess_exec(
-            *_command(),
+            *_command(f"rebuild-{target}"),
             "finance",
             "rebuild",
             "--into",
@@ -120,7 +120,7 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
     env.say(f"rebuild: unionfed finance rebuild --into …/{database} (budget {budget:.0f} s, log {log_path})")
     started = time.monotonic()
     process = await asyncio.create_subprocess_exec(
-        *_command(),
+        *_command(f"rebuild-{database}"),
         "finance",
         "rebuild",
         "--into",
@@ -150,7 +150,7 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
             env.say(f"rebuild: stopped at its budget of {budget:.0f} s")
             process.send_signal(signal.SIGINT)  # KeyboardInterrupt: the runtime stops in its finally
             try:
-                await asyncio.wait_for(process.wait(), 20)
+                await asyncio.wait_for(process.wait(), PROFILE_STOP_S if PROFILER else 20)
             except TimeoutError:
                 process.kill()
             break
@@ -235,11 +235,12 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
     )
 
 
-def _command() -> list[str]:
-    """The CLI, or with BENCH_REBUILD_PROFILE=FILE the CLI under cProfile (its stats written to FILE)."""
+def _command(label: str = "rebuild") -> list[str]:
+    """The CLI; with BENCH_REBUILD_PROFILE=FILE under cProfile (its stats written to FILE), with
+    BENCH_PYINSTRUMENT=text|html under pyinstrument (bench/harness.py)."""
     profile = os.environ.get("BENCH_REBUILD_PROFILE")
     if not profile:
-        return [UNIONFED]
+        return profiled([UNIONFED], label)
     script = (
         "import cProfile, sys; from unionfed_shared.cli import main; sys.argv[0] = 'unionfed'; "
         f"cProfile.run('main()', {profile!r})"

@@ -36,6 +36,12 @@ class ServiceProcess:
         self.kafka_bootstrap = infra.kafka_bootstrap
         self.log_path = log_dir / f"{name}-{database}.log"
         self.process: subprocess.Popen | None = None
+        # What runs; the bench may put the service under a profiler (bench/harness.py, BENCH_PYINSTRUMENT).
+        self.command = [UNIONFED, name, "serve"]
+        # A profiled process writes its profile after it stopped: it is given longer, and SIGINT
+        # (uvicorn re-raises the signal it stopped on; SIGINT's KeyboardInterrupt lets the profiler write).
+        self.stop_timeout_s = 20.0
+        self.stop_signal = signal.SIGTERM
 
     @property
     def url(self) -> str:
@@ -52,19 +58,7 @@ class ServiceProcess:
         if failpoints:
             env["UNIONFED_FAILPOINTS"] = failpoints
         log = self.log_path.open("ab")
-        command = [UNIONFED, self.name, "serve"]
-        profile = os.environ.get("UNIONFED_PROFILE_DIR")
-        if profile and self.name in os.environ.get("UNIONFED_PROFILE_SERVICES", "").split(","):
-            # The service under cProfile, its stats written to <dir>/<name>-<database>.prof when it stops.
-            out = str(Path(profile) / f"{self.name}-{self.log_path.stem}.prof")
-            script = (
-                "import cProfile, signal, sys; from unionfed_shared.cli import main; "
-                # uvicorn re-raises SIGTERM after its graceful shutdown: exit, so the stats get written.
-                "signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); "
-                f"sys.argv = ['unionfed', {self.name!r}, 'serve']; cProfile.run('main()', {out!r})"
-            )
-            command = [sys.executable, "-c", script]
-        self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     async def wait_ready(self, timeout: float = 60) -> None:
         deadline = asyncio.get_running_loop().time() + timeout
@@ -91,9 +85,9 @@ class ServiceProcess:
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(self.stop_signal)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=self.stop_timeout_s)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

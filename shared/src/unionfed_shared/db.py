@@ -1,6 +1,7 @@
 """Engine and session factory; creating a service's database when it is missing."""
 
 import json
+import operator
 
 import asyncpg
 from sqlalchemy import JSON, Table, text
@@ -63,8 +64,7 @@ async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> No
         return
     columns = list(rows[0])
     as_json = {column.name for column in table.columns if isinstance(column.type, JSON)}
-    to_json = _JSON_TEXT.encode
-    records = [tuple(to_json(row[name]) if name in as_json else row[name] for name in columns) for row in rows]
+    records = _records(rows, columns, [at for at, name in enumerate(columns) if name in as_json])
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
     assert raw is not None  # an open connection has its driver's
@@ -73,6 +73,27 @@ async def copy_rows(session: AsyncSession, table: Table, rows: list[dict]) -> No
         # straight to the driver before any would commit on its own, outside the transaction.
         await connection.exec_driver_sql("SELECT 1")
     await raw.copy_records_to_table(table.name, columns=columns, records=records)
+
+
+def _records(rows: list[dict], columns: list[str], json_at: list[int]) -> list[tuple]:
+    """The rows as COPY takes them: tuples in ``columns`` order, the JSON columns (at ``json_at``) as text.
+
+    One C-level read of all the columns per row (itemgetter): a batch copies tens of thousands of rows.
+    """
+    if len(columns) == 1:
+        [name] = columns
+        return [((_JSON_TEXT.encode(row[name]) if json_at else row[name]),) for row in rows]
+    values = operator.itemgetter(*columns)
+    if not json_at:
+        return [values(row) for row in rows]
+    to_json = _JSON_TEXT.encode
+    records = []
+    for row in rows:
+        record = list(values(row))
+        for at in json_at:
+            record[at] = to_json(record[at])
+        records.append(tuple(record))
+    return records
 
 
 async def read_snapshot(session: AsyncSession) -> None:

@@ -17,6 +17,7 @@ from unionfed_finance.adapters.tables import holds, inbox, money_outcomes, posti
 from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer import journal
+from unionfed_finance.service_layer.poster import derived_id
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
 
@@ -189,4 +190,29 @@ async def test_reserve_and_capture_of_one_hold_in_one_batch(build_service):
         refused_hold_row = await session.scalar(select(holds.c.id).where(holds.c.id == refused_hold))
     assert hold.status == "posted" and posted_as is not None
     assert refused_hold_row is None, "the refused reservation's hold row was rolled back with it"
+    assert await chain_ok(finance, school)
+
+
+async def test_a_batch_of_postings_locks_the_accounts_they_name_and_reads_any_other_on_first_use(build_service):
+    """The prefetch locks only the accounts a batch's postings name; a reversal in the same batch
+    needs others (its original's expense account), read then, and the floor still holds."""
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    first, batch = as_batch(federation, school, [deposit(school, 1000_00), spend(school, 200_00)])
+    await finance.consumer.handle_batch(batch)
+    spent = derived_id(first[1].id, "posting", "0")
+    expense = next(code for code, fen in (await balances(finance, school)).items() if code.startswith("5") and fen)
+    correction = contract.Reverse(posting_id=spent, effective_date=DAY, reason="paid twice")
+    envelopes = [
+        envelope_for(journal_entry(federation, school, i))
+        for i in (deposit(school, 10_00), correction, spend(school, 5000_00), spend(school, 10_00))
+    ]
+
+    # Offsets after the first batch's, as Kafka would deliver them.
+    await finance.consumer.handle_batch([journal_message(e, offset) for offset, e in enumerate(envelopes, start=200)])
+
+    assert await outcomes(finance, envelopes) == ["posted", "posted", "refused", "posted"]
+    after = await balances(finance, school)
+    assert after["1001"] == 1000_00 - 200_00 + 10_00 + 200_00 - 10_00
+    assert after[expense] == 10_00
     assert await chain_ok(finance, school)

@@ -87,6 +87,9 @@ class LedgerRepository:
         self._opened: set[str] = set()
         self._heads: dict[str, list] = {}  # organization -> [last_sequence, last_hash]
         self._accounts: dict[str, dict[str, AccountBalance]] = {}
+        # Ledgers whose every account is in ``_accounts``; the others (prefetched for the accounts a
+        # batch names) read, and lock, any other account when it is first asked for.
+        self._complete: set[str] = set()
         self._periods: dict[str, list[tuple[str, dt.date, dt.date]]] = {}
         self._new_postings: list[dict] = []
         self._new_lines: list[dict] = []
@@ -161,12 +164,17 @@ class LedgerRepository:
             self._forget_if_undone(lambda: self._heads.pop(organization_id, None))
         return Head(*head)
 
-    async def prefetch(self, organization_ids: set[str]) -> None:
+    async def prefetch(self, organization_ids: set[str], codes: dict[str, set[str]] | None = None) -> None:
         """Lock and read the heads, accounts and closed periods of many ledgers at once.
 
         Heads are locked in organization order, as one writer at a time would lock them, so two
         batches never wait on each other in a cycle. Books not open yet are left to :meth:`open`.
+        ``codes`` names, for some ledgers, the only accounts the batch is known to touch: just those
+        are locked and read (a batch of dues postings touches two of a ledger's fifteen); any other
+        is read and locked when first asked for, always under the ledger's head, which is locked
+        first. A ledger ``codes`` does not name has every account read.
         """
+        codes = codes or {}
         wanted = sorted(organization_ids - self._heads.keys())
         if not wanted:
             return
@@ -185,17 +193,25 @@ class LedgerRepository:
             found.append(row.organization_id)
         if not found:
             return
+        whole = [org for org in found if org not in codes]
+        named = sorted((org, code) for org in found if org in codes for code in codes[org])
+        self._complete.update(whole)
+        # One statement locks both kinds in (organization, code) order. The first condition keeps it
+        # to the batch's ledgers' index range (else the OR scans every account); rows the rest
+        # filters out are read, not locked.
         balances = await self._session.execute(
-            select(
-                accounts.c.organization_id,
-                accounts.c.code,
-                accounts.c.balance_fen,
-                accounts.c.pending_fen,
-                accounts.c.floor_fen,
-            )
-            .where(accounts.c.organization_id.in_(found))
-            .order_by(accounts.c.organization_id, accounts.c.code)
-            .with_for_update()
+            text(
+                """
+                SELECT a.organization_id, a.code, a.balance_fen, a.pending_fen, a.floor_fen FROM accounts a
+                WHERE a.organization_id = ANY(CAST(:found AS text[]))
+                  AND (a.organization_id = ANY(CAST(:whole AS text[]))
+                       OR (a.organization_id, a.code) IN (
+                            SELECT * FROM unnest(CAST(:orgs AS text[]), CAST(:codes AS text[]))))
+                ORDER BY a.organization_id, a.code
+                FOR UPDATE OF a
+                """
+            ),
+            {"found": found, "whole": whole, "orgs": [org for org, _ in named], "codes": [code for _, code in named]},
         )
         for balance in balances:
             self._accounts[balance.organization_id][balance.code] = AccountBalance(
@@ -213,10 +229,20 @@ class LedgerRepository:
             self._periods[period.organization_id].append((period.label, period.starts_on, period.ends_on))
 
     async def _accounts_of(self, organization_id: str) -> dict[str, AccountBalance]:
+        """The accounts read so far (every one, for a ledger not prefetched by name)."""
         known = self._accounts.get(organization_id)
         if known is None:
             known = await self._load_accounts(organization_id)
         return known
+
+    async def _account(self, organization_id: str, code: str) -> AccountBalance | None:
+        """One account, read and locked on first use; None when the ledger has no such account."""
+        known = await self._accounts_of(organization_id)
+        account = known.get(code)
+        if account is None and organization_id not in self._complete:
+            known = await self._load_accounts(organization_id, [code])
+            account = known.get(code)
+        return account
 
     async def _load_accounts(self, organization_id: str, codes: list[str] | None = None) -> dict[str, AccountBalance]:
         """Read and lock the organization's accounts (or only ``codes``) into memory."""
@@ -229,12 +255,17 @@ class LedgerRepository:
         known = self._accounts.setdefault(organization_id, {})
         loaded = {row.code: AccountBalance(row.balance_fen, row.pending_fen, row.floor_fen) for row in rows}
         known.update(loaded)
+        completed = codes is None and organization_id not in self._complete
+        if completed:
+            self._complete.add(organization_id)
 
         def forget():
             for code in loaded:
                 known.pop(code, None)
             if not known:
                 self._accounts.pop(organization_id, None)
+            if completed:
+                self._complete.discard(organization_id)
 
         self._forget_if_undone(forget)
         return known
@@ -346,14 +377,15 @@ class LedgerRepository:
         self.remember(undo)
 
     async def _check_move(self, organization_id: str, code: str, delta: int) -> None:
-        account = (await self._accounts_of(organization_id)).get(code)
+        account = await self._account(organization_id, code)
         if account is None:
             raise Refused(f"account {code} is not open in {organization_id}")
         if not account.can_move(delta):
             raise self._below_floor(organization_id, code, account, -delta)
 
     async def _move(self, organization_id: str, code: str, *, balance_fen: int = 0, pending_fen: int = 0) -> None:
-        account = (await self._accounts_of(organization_id))[code]
+        account = await self._account(organization_id, code)
+        assert account is not None  # checked (and locked) before it moves
         key, was_moved = (organization_id, code), (organization_id, code) in self._moved
         account.balance_fen += balance_fen
         account.pending_fen += pending_fen
@@ -369,7 +401,7 @@ class LedgerRepository:
 
     async def reserve(self, organization_id: str, code: str, amount_fen: int) -> None:
         """Count ``amount_fen`` as pending against the account's floor (a hold)."""
-        account = (await self._accounts_of(organization_id)).get(code)
+        account = await self._account(organization_id, code)
         if account is None:
             raise Refused(f"account {code} is not open in {organization_id}")
         if not account.can_reserve(amount_fen):
@@ -378,7 +410,7 @@ class LedgerRepository:
 
     async def available_fen(self, organization_id: str, code: str) -> int:
         """What the account may still give: its balance above the floor, net of pending holds."""
-        account = (await self._accounts_of(organization_id)).get(code)
+        account = await self._account(organization_id, code)
         if account is None:
             raise Refused(f"account {code} is not open in {organization_id}")
         if account.floor_fen is None:

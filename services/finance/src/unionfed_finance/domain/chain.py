@@ -103,12 +103,17 @@ def entry_document(entry, lines: Sequence) -> dict:
     # this document for every entry.
     return {
         "v": SCHEME_VERSION,
-        "entry": dict(zip(ENTRY_COLUMNS, map(json_value, _columns(entry, _ENTRY_ITEMS, _ENTRY_ATTRS)), strict=True)),
+        "entry": dict(zip(ENTRY_COLUMNS, _json_values(_columns(entry, _ENTRY_ITEMS, _ENTRY_ATTRS)), strict=True)),
         "lines": [
-            dict(zip(LINE_COLUMNS, map(json_value, _columns(line, _LINE_ITEMS, _LINE_ATTRS)), strict=True))
+            dict(zip(LINE_COLUMNS, _json_values(_columns(line, _LINE_ITEMS, _LINE_ATTRS)), strict=True))
             for line in lines
         ],
     }
+
+
+def _json_values(values: tuple) -> list:
+    # Text and null, most columns, are their own JSON value: no call for them.
+    return [value if value is None or type(value) is str else json_value(value) for value in values]
 
 
 def _columns(row, items, attrs) -> tuple:
@@ -143,11 +148,19 @@ def _value_bytes(value) -> bytes:
 
 
 def _digests_of(document: dict) -> dict:
-    # The document's values are already JSON values (text, whole numbers, null).
-    return {
-        "entry": {name: _json_value_digest(value) for name, value in document["entry"].items()},
-        "lines": [{name: _json_value_digest(value) for name, value in line.items()} for line in document["lines"]],
-    }
+    # The document's values are already JSON values (text, whole numbers, null), all hashable: the
+    # cache is asked directly, and anything else takes the way that needs no hashing.
+    digest = _cached_digest
+    try:
+        return {
+            "entry": {name: digest(value) for name, value in document["entry"].items()},
+            "lines": [{name: digest(value) for name, value in line.items()} for line in document["lines"]],
+        }
+    except TypeError:
+        return {
+            "entry": {name: _json_value_digest(value) for name, value in document["entry"].items()},
+            "lines": [{name: _json_value_digest(value) for name, value in line.items()} for line in document["lines"]],
+        }
 
 
 def field_digests(entry, lines: Sequence) -> dict:

@@ -1,6 +1,7 @@
 """How finance answers the other services' events: read models, and money into the journal."""
 
 import uuid
+from collections import defaultdict
 
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
@@ -228,6 +229,10 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
     """Lock and read, in a few statements, the holds and ledgers a batch of journal entries will touch."""
     organizations: set[str] = set()
     hold_ids: set[uuid.UUID] = set()
+    # The accounts the batch's plain postings name, per ledger; a ledger anything else touches
+    # (a hold, a chunk, a reversal) has all its accounts read.
+    posted_codes: dict[str, set[str]] = defaultdict(set)
+    whole: set[str] = set()
     joinings = [event for event in events if isinstance(event, MemberJoinedV1)]
     if len(joinings) > 1:
         # A roster's joinings (a rebuild replays a federation's members) in two statements, not two each.
@@ -237,18 +242,25 @@ async def prefetch(uow: FinanceUnitOfWork, events: list) -> None:
     for event in events:
         if isinstance(event, JournalEntryV1):
             instruction = event.instruction
-            organizations.update(spec.organization_id for spec in getattr(instruction, "postings", ()))
+            for spec in getattr(instruction, "postings", ()):
+                organizations.add(spec.organization_id)
+                posted_codes[spec.organization_id].update(line.account for line in spec.lines)
             if organization_id := getattr(instruction, "organization_id", None):
                 organizations.add(organization_id)
+                whole.add(organization_id)
             if hold_id := getattr(instruction, "hold_id", None):
                 hold_ids.add(hold_id)
             if isinstance(instruction, contract.PayMany):
                 hold_ids.update(line.hold_id for line in instruction.lines)
     if hold_ids:
         await uow.holds.prefetch(hold_ids)
-        organizations.update(hold["organization_id"] for hold in await uow.holds.known(hold_ids))
+        held = {hold["organization_id"] for hold in await uow.holds.known(hold_ids)}
+        organizations.update(held)
+        whole.update(held)
     if organizations:
-        await uow.ledgers.prefetch(organizations)
+        await uow.ledgers.prefetch(
+            organizations, {org: codes for org, codes in posted_codes.items() if org not in whole}
+        )
         await uow.budgets.prefetch(organizations)
 
 
