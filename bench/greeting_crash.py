@@ -45,7 +45,7 @@ SCENARIO = "greeting-crash"
 AMOUNT_FEN = greeting.AMOUNT_FEN
 KILLED = ("welfare", "finance")
 KILLS_PER_SERVICE = 2  # the failpoint's, then SIGKILLs
-POLL_S = 0.1
+POLL_S = 0.25  # as the clean greeting polls finance; welfare's count over the batch each time too
 # A random SIGKILL comes this long after the service was seen moving payments again.
 KILL_DELAY_S = (0.05, 0.4)
 # How a killed process may end: the failpoint's os._exit(137), or our SIGKILL.
