@@ -10,7 +10,7 @@ def test_short_profile_has_every_short_scenario_three_times_in_15_minutes():
     short = plan.PROFILES["short"]
     assert short.time_limit_s <= 15 * 60
     assert {s.scenario for s in short.steps} == set(plan.PROFILED)
-    # The crash variant is a correctness check on greeting@2000's federation: once is enough.
+    # The crash variant is a correctness check on greeting@20000's federation: once is enough.
     assert all(s.runs >= 3 for s in short.steps if s.scenario != "greeting-crash")
     assert {s.key for s in short.steps if s.scenario == "greeting"} == {"greeting@2000", "greeting@20000"}
     # Every step's first run is kept time for: they all fit, with the crash run, before any repeat.
@@ -30,7 +30,7 @@ def test_long_profile_is_the_issues_full_sizes_in_30_minutes():
 
 
 def test_the_crash_greeting_runs_once_after_the_clean_one_of_its_size_on_its_federation():
-    for name, size, kills in (("short", 2_000, 2), ("long", 100_000, 3)):
+    for name, size, kills in (("short", 20_000, 2), ("long", 100_000, 3)):
         steps = plan.PROFILES[name].steps
         [crash] = [s for s in steps if s.scenario == "greeting-crash"]
         clean = next(s for s in steps if s.key == f"greeting@{size}")
@@ -39,9 +39,9 @@ def test_the_crash_greeting_runs_once_after_the_clean_one_of_its_size_on_its_fed
         order = [s.key for s, _ in plan.schedule(list(steps))]
         assert order.index(clean.key) < order.index(crash.key)
         assert crash.budget_s is not None and crash.size_label() == f"{size:,} members"
-    assert [s.key for s in plan.select(plan.PROFILES["short"], ["greeting-crash"])] == ["greeting-crash@2000"]
+    assert [s.key for s in plan.select(plan.PROFILES["short"], ["greeting-crash"])] == ["greeting-crash@20000"]
     # "greeting" names the clean greeting only.
-    assert "greeting-crash@2000" not in [s.key for s in plan.select(plan.PROFILES["short"], ["greeting"])]
+    assert "greeting-crash@20000" not in [s.key for s in plan.select(plan.PROFILES["short"], ["greeting"])]
 
 
 def test_select_by_scenario_or_step_and_runs_override():
