@@ -37,11 +37,11 @@ soak:  ## the failure suite, long: SOAK_SEEDS seeds x SOAK_ROUNDS schedules per 
 			|| { echo "soak: FAILED with chaos seed $$seed — rerun with UNIONFED_CHAOS_SEED=$$seed UNIONFED_CHAOS_ROUNDS=$${SOAK_ROUNDS:-4}"; exit 1; }; \
 	done
 
-bench:  ## the performance harness, short scenarios, three runs each (own Kafka and PostgreSQL; under 15 minutes)
+bench:  ## the performance harness, short scenarios, three runs each, plus one greeting with crashes (own Kafka and PostgreSQL; under 15 minutes)
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync python -m bench --profile short
 
-bench-long:  ## the issue's full sizes once each: 100,000-member greeting and dues, million-event rebuild (under 30 minutes)
+bench-long:  ## the issue's full sizes once each: 100,000-member greeting (clean, then with welfare and finance killed mid-chunk) and dues, million-event rebuild (under 30 minutes)
 	bash deploy/local/ensure-python-env.sh
 	uv run --no-sync python -m bench --profile long
 

@@ -53,7 +53,7 @@ def main() -> int:
 
 
 # A scenario whose module has another name.
-MODULE_OF = {"scaleout": "scale_out"}
+MODULE_OF = {"scaleout": "scale_out", "greeting-crash": "greeting_crash"}
 
 
 def _modules(steps: list[plan.Step]) -> dict:

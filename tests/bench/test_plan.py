@@ -10,15 +10,38 @@ def test_short_profile_has_every_short_scenario_three_times_in_15_minutes():
     short = plan.PROFILES["short"]
     assert short.time_limit_s <= 15 * 60
     assert {s.scenario for s in short.steps} == set(plan.PROFILED)
-    assert all(s.runs >= 3 for s in short.steps)
+    # The crash variant is a correctness check on greeting@20000's federation: once is enough.
+    assert all(s.runs >= 3 for s in short.steps if s.scenario != "greeting-crash")
     assert {s.key for s in short.steps if s.scenario == "greeting"} == {"greeting@2000", "greeting@20000"}
+    # Every step's first run is kept time for: they all fit, with the crash run, before any repeat.
+    assert sum(s.estimate_s for s in short.steps) <= short.time_limit_s
 
 
 def test_long_profile_is_the_issues_full_sizes_in_30_minutes():
     long = plan.PROFILES["long"]
     assert long.time_limit_s <= 30 * 60
-    assert {s.key for s in long.steps} == {"greeting@100000", "dues@100000", "rebuild@1000000"}
+    assert {s.key for s in long.steps} == {
+        "greeting@100000",
+        "greeting-crash@100000",
+        "dues@100000",
+        "rebuild@1000000",
+    }
     assert sum(s.estimate_s for s in long.steps) <= long.time_limit_s
+
+
+def test_the_crash_greeting_runs_once_after_the_clean_one_of_its_size_on_its_federation():
+    for name, size, kills in (("short", 20_000, 2), ("long", 100_000, 3)):
+        steps = plan.PROFILES[name].steps
+        [crash] = [s for s in steps if s.scenario == "greeting-crash"]
+        clean = next(s for s in steps if s.key == f"greeting@{size}")
+        assert (crash.size, crash.runs, crash.options["kills per service"]) == (size, 1, kills)
+        # After the clean one in the round-robin: the same federation, already seeded, and a clean wall time.
+        order = [s.key for s, _ in plan.schedule(list(steps))]
+        assert order.index(clean.key) < order.index(crash.key)
+        assert crash.budget_s is not None and crash.size_label() == f"{size:,} members"
+    assert [s.key for s in plan.select(plan.PROFILES["short"], ["greeting-crash"])] == ["greeting-crash@20000"]
+    # "greeting" names the clean greeting only.
+    assert "greeting-crash@20000" not in [s.key for s in plan.select(plan.PROFILES["short"], ["greeting"])]
 
 
 def test_select_by_scenario_or_step_and_runs_override():
@@ -101,3 +124,33 @@ def test_a_stopped_run_misses_its_target_whatever_its_figure():
     samples = [Sample("rebuild", "messages/s", 9_999, "messages/s", ">= 3334", incomplete="stopped at 180 s")]
     [row] = table.rows_of(samples)
     assert row.verdict == "missed (run stopped)"
+
+
+def test_the_crash_greetings_rows_count_the_kills_against_the_plan():
+    samples = [
+        Sample("greeting-crash", "kills, welfare + finance", 4, "kills", ">= 4", size="2,000 members"),
+        Sample("greeting-crash", "kills, welfare + finance", 3, "kills", ">= 4", size="20,000 members"),
+        Sample(
+            "greeting-crash",
+            "time lost to kills (kill to payments moving again, overlaps once)",
+            21.5,
+            "s",
+            size="2,000 members",
+        ),
+        Sample(
+            "greeting-crash",
+            "grants paid",
+            2_000,
+            "grants",
+            ">= 2000",
+            gate_failure="1 hold references posted twice",
+            size="2,000 members",
+        ),
+    ]
+    rows = {(r.size, r.metric): r for r in table.rows_of(samples)}
+    assert rows["2,000 members", "kills, welfare + finance"].verdict == "met"
+    assert rows["20,000 members", "kills, welfare + finance"].verdict == "missed"  # a kill came too late to land
+    lost = rows["2,000 members", "time lost to kills (kill to payments moving again, overlaps once)"]
+    assert (lost.median, lost.verdict, lost.before) == (21.5, "", "")
+    # A gate failed: the run's rows do not count (the crash variant keeps the clean greeting's gates).
+    assert rows["2,000 members", "grants paid"].verdict == "no valid run"
