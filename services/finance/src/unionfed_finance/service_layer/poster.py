@@ -22,7 +22,7 @@ from typing import Any
 
 from unionfed_finance.domain import batch_payments, journal_keys
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
-from unionfed_finance.service_layer.journal import trace_id_of
+from unionfed_finance.service_layer.journal import source_ref, trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.messaging.consumer import Delivery
@@ -65,6 +65,8 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
                 contract.LineSettlement(hold_id=l.hold_id, reference=l.reference, outcome="refused", reason=reason)
                 for l in instruction.lines
             ]
+        if entry.leg_of is not None and entry.leg_of.posting_id is not None and isinstance(instruction, contract.Post):
+            _undo_first_side(settlement, entry, instruction, delivery, reason)
     for leg_id, leg in settlement.legs:
         uow.emit(leg, event_id=leg_id)
     if entry.ordering == "ledger":
@@ -108,6 +110,36 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
         else contract.MoneyRequestSettledV1(**answer, hold_id=settlement.hold_id)
     )
     uow.emit(settled, event_id=str(derived_id(delivery.envelope.id, "settled")))
+
+
+def _undo_first_side(
+    settlement: Settlement, entry: contract.JournalEntryV1, leg: contract.Post, delivery: Delivery, reason: str
+) -> None:
+    """A movement's other side was refused in its ledger (a closed period there): reverse the first
+    side, by a leg keyed by its ledger, so the two ledgers still mirror each other."""
+    assert entry.leg_of is not None and entry.leg_of.posting_id is not None  # only a posting leg is undone
+    undo = contract.Reverse(
+        posting_id=entry.leg_of.posting_id,
+        effective_date=leg.postings[0].effective_date,
+        reason=reason[:300],
+        description=f"冲销：对方账簿未能入账 / Reversal: the other side was refused: {reason}"[:300],
+    )
+    settlement.legs.append(
+        (
+            str(derived_id(delivery.envelope.id, "undo")),
+            entry.model_copy(
+                update={
+                    "organization_id": entry.leg_of.organization_id,
+                    "instruction": undo,
+                    "leg_of": contract.LegOf(
+                        journal_event_id=delivery.envelope.id, organization_id=entry.organization_id
+                    ),
+                    # Caused by the refused leg: the first side's ledger holds a posting of the first cause.
+                    "source": source_ref(delivery),
+                }
+            ),
+        )
+    )
 
 
 def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent:
