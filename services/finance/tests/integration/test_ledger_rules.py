@@ -15,6 +15,7 @@ from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer import journal
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.errors import Conflict
 from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
@@ -367,3 +368,16 @@ async def test_under_ledger_keys_a_movement_whose_other_side_is_refused_is_rever
     assert set((await balances(finance, school)).values()) == {0}
     assert await sequences(finance, federation) == []
     assert await apply_journal(finance) == [], "every leg applied once"
+
+
+async def test_a_federation_whose_journal_has_an_entry_even_unapplied_is_not_keyed_by_ledger(build_service):
+    """Its entries keyed by federation and its next ones by ledger would leave their order to a rebuild's interleaving."""
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    async with finance.uow() as uow:
+        await journal.write(uow, federation, school, deposit(school, 100_00))
+        await uow.commit()
+    async with finance.uow() as uow:
+        with pytest.raises(Conflict, match="journal history"):
+            await journal.key_by_ledger(uow, federation)
+        assert await uow.journal_keys.ordering_of(federation) == "federation"

@@ -6,7 +6,8 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters.tables import journal_keying, ledgers, money_outcomes, transfer_legs
+from unionfed_finance.adapters.tables import journal_keying, ledgers, money_outcomes, outbox, transfer_legs
+from unionfed_shared.contracts.topics import FINANCE_JOURNAL
 
 
 class JournalKeys:
@@ -34,11 +35,13 @@ class JournalKeys:
         self._ordering[federation_id] = "ledger"
 
     async def has_history(self, federation_id: str) -> bool:
-        """Whether any instruction of the federation was applied, or any of its ledgers has an entry."""
+        """Whether any instruction of the federation was written (even one not applied yet: the outbox
+        keeps every entry), applied, or any of its ledgers has an entry."""
         return bool(
             await self._session.scalar(
                 select(
                     or_(
+                        exists().where(outbox.c.topic == FINANCE_JOURNAL, outbox.c.key == federation_id.encode()),
                         exists().where(money_outcomes.c.federation_id == federation_id),
                         exists().where(ledgers.c.federation_id == federation_id, ledgers.c.last_sequence > 0),
                     )
