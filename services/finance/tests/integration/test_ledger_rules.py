@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import select, text
 
-from tests.finance_tools import apply_instruction, balances, journal_entry, journal_message, pending
+from tests.finance_tools import apply_instruction, apply_journal, balances, journal_entry, journal_message, pending
 from tests.kafka_tools import envelope_for
 from tests.pytest_infra import unique
 from unionfed_finance.adapters.tables import money_outcomes, postings
@@ -15,6 +15,7 @@ from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints.app import definition
 from unionfed_finance.service_layer import journal
 from unionfed_shared.contracts import finance as contract
+from unionfed_shared.errors import Conflict
 from unionfed_shared.messaging.consumer import Outcome
 
 pytestmark = pytest.mark.integration
@@ -322,3 +323,61 @@ async def test_donations_are_held_for_their_beneficiary_and_never_paid_out_beyon
             )
         ).scalar_one()
     assert "2301/drive-zhang" in refused and "below its floor" in refused
+
+
+async def test_under_ledger_keys_a_movement_whose_other_side_is_refused_is_reversed_on_its_first_side(build_service):
+    """Keyed by ledger, the federation's share of employer funds is a leg applied in the federation's
+    order; its period there is closed, so the leg is refused and the school's side is reversed by a
+    follow-up in the school's order: the two ledgers still mirror each other. Each entry once."""
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    async with finance.uow() as uow:
+        await journal.key_by_ledger(uow, federation)
+
+    async def write(requested_by: str, instruction) -> str:
+        async with finance.uow() as uow:
+            request_id = await journal.write(uow, federation, requested_by, instruction)
+            await uow.commit()
+        return request_id
+
+    await write(
+        federation,
+        contract.ClosePeriod(
+            organization_id=federation, label="2026-10", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31)
+        ),
+    )
+    funds = await write(
+        school, journal.post(*flows.employer_funds(school, federation, 10_000_00, DAY, flows.FundPolicy(400)))
+    )
+    for _ in range(4):  # the entries, then the leg, then the undo
+        await apply_journal(finance)
+    async with finance.session_factory() as session:
+        rows = await session.execute(select(money_outcomes).where(money_outcomes.c.federation_id == federation))
+        outcomes = {
+            row.operation + ("" if row.journal_event_id == funds else "/" + row.outcome): dict(row._mapping)
+            for row in rows
+        }
+        school_side = await session.execute(
+            select(postings.c.id, postings.c.reverses_posting_id).where(postings.c.organization_id == school)
+        )
+        school_side = school_side.all()
+    assert outcomes["post"]["outcome"] == "posted"
+    assert "closed" in outcomes["post/refused"]["reason"], outcomes
+    assert outcomes["reverse/posted"]["posting_ids"] == [school_side[1].id]
+    assert school_side[1].reverses_posting_id == school_side[0].id == outcomes["post"]["posting_ids"][0]
+    assert set((await balances(finance, school)).values()) == {0}
+    assert await sequences(finance, federation) == []
+    assert await apply_journal(finance) == [], "every leg applied once"
+
+
+async def test_a_federation_whose_journal_has_an_entry_even_unapplied_is_not_keyed_by_ledger(build_service):
+    """Its entries keyed by federation and its next ones by ledger would leave their order to a rebuild's interleaving."""
+    finance = await build_service(definition, start=False)
+    federation, school = unique("fed"), unique("school")
+    async with finance.uow() as uow:
+        await journal.write(uow, federation, school, deposit(school, 100_00))
+        await uow.commit()
+    async with finance.uow() as uow:
+        with pytest.raises(Conflict, match="journal history"):
+            await journal.key_by_ledger(uow, federation)
+        assert await uow.journal_keys.ordering_of(federation) == "federation"

@@ -24,7 +24,7 @@ from tests.kafka_tools import envelope_for, producer, send_envelope
 from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
 from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
-from unionfed_finance.adapters.tables import ledgers, money_outcomes, postings
+from unionfed_finance.adapters.tables import journal_keying, ledgers, money_outcomes, postings
 from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints.app import definition
@@ -37,6 +37,7 @@ from unionfed_finance.service_layer.rebuild import (
 )
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.attachments.store import NewAttachment
+from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
@@ -282,3 +283,144 @@ async def test_a_replay_that_stops_short_of_a_live_head_is_refused_naming_the_le
         live_database_url=unreachable,
     )
     assert report.live_heads is None and report.live_unreachable, "without a live database, only gaps are checked"
+
+
+async def test_a_federation_keyed_by_ledger_spreads_over_partitions_and_rebuilds_the_same_chains(build_service, infra):
+    """Issue 20: a federation keyed by ledger puts its ledgers' instructions on several partitions of
+    the journal; a movement between two ledgers posts its other side as a leg keyed by that ledger,
+    a reversal reverses the other sides by legs; a rebuild gives every ledger the same chain."""
+    live = await build_service(definition)
+    federation = unique("fed")
+    schools = [unique("school") for _ in range(5)]
+    ledgers_of_federation = [federation, *schools]
+    async with live.uow() as uow:
+        assert await journal.key_by_ledger(uow, federation)
+    setup, members = [], []
+    for number, school in enumerate(schools):
+        member_id, events = school_events(federation, school)
+        setup += events if number == 0 else events[1:]  # the federation is registered once
+        members.append(member_id)
+    grant = uuid.uuid4()
+    async with producer(infra.kafka_bootstrap) as client:
+        for event in setup:
+            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
+        for school, member_id in zip(schools, members, strict=True):
+            await send_envelope(client, topics.MEMBERSHIP, envelope_for(dues(federation, school, member_id, 21_50)))
+
+    async def write(requested_by: str, instruction, ledger: str | None = None) -> str:
+        async with live.uow() as uow:
+            request_id = await journal.write(uow, federation, requested_by, instruction, ledger=ledger)
+            await uow.commit()
+        return request_id
+
+    async def outcomes() -> dict[str, dict]:
+        async with live.session_factory() as session:
+            rows = await session.execute(select(money_outcomes).where(money_outcomes.c.federation_id == federation))
+        return {row.journal_event_id: dict(row._mapping) for row in rows}
+
+    async def settled(count: int):
+        found = await outcomes()
+        return found if len(found) >= count else None
+
+    funds = {
+        school: await write(
+            school, journal.post(*flows.employer_funds(school, federation, 10_000_00, DAY, flows.FundPolicy(400)))
+        )
+        for school in schools
+    }
+    await write(schools[1], journal.post(*flows.remittance_paid(schools[1], federation, 1_000_00, DAY)))
+    # The federation's own money first, in its ledger's order, so its allocation never waits for a leg.
+    await write(federation, journal.post(flows.donation_received(federation, "county-fund", 800_00, DAY, "捐赠人")))
+    await write(federation, journal.post(*flows.allocation(federation, schools[2], 500_00, DAY, "乒乓球台")))
+    await write(schools[4], journal.post(flows.expense(schools[4], "equipment", 99_000_00, DAY, "超支 overdraw")))
+    # 5 employer funds and their 5 legs, a remittance and its leg, a donation, an allocation and its
+    # leg, an overdraft (refused: no leg), 5 dues.
+    found = await eventually(lambda: settled(5 * 2 + 2 + 1 + 2 + 1 + 5), timeout=90)
+    assert found[funds[schools[0]]]["outcome"] == "posted"
+    await send_envelope_once(
+        infra,
+        topics.WELFARE,
+        WelfareHoldRequestedV1(
+            organization_id=schools[3],
+            federation_id=federation,
+            hold_id=grant,
+            category="welfare",
+            amount_fen=300_00,
+            purpose="住院慰问",
+            reference=f"grant/{grant}",
+        ),
+    )
+    await eventually(lambda: settled(5 * 2 + 2 + 1 + 2 + 1 + 5 + 1), timeout=60)
+    await send_envelope_once(
+        infra,
+        topics.WELFARE,
+        WelfareHoldPaidV1(
+            organization_id=schools[3],
+            federation_id=federation,
+            hold_id=grant,
+            amount_fen=300_00,
+            paid_on=DAY,
+            description="住院慰问金",
+        ),
+    )
+    # Reverse a movement from its paying side (school 0) and from its other side (the federation's leg of school 2).
+    first_side, other_side = found[funds[schools[0]]]["posting_ids"], found[funds[schools[2]]]["posting_ids"]
+    reversal = await write(
+        schools[0], contract.Reverse(posting_id=first_side[0], effective_date=DAY, reason="录错"), ledger=schools[0]
+    )
+    await write(
+        federation, contract.Reverse(posting_id=other_side[1], effective_date=DAY, reason="录错"), ledger=federation
+    )
+    found = await eventually(lambda: settled(5 * 2 + 2 + 1 + 2 + 1 + 5 + 1 + 1 + 2 + 2), timeout=90)
+    assert found[reversal]["outcome"] == "posted" and len(found[reversal]["posting_ids"]) == 2
+    refused = {row["operation"]: row["reason"] for row in found.values() if row["outcome"] == "refused"}
+    assert list(refused) == ["post"], f"only the overdraft is refused, every leg and reversal applies: {refused}"
+
+    async with live.session_factory() as session:
+        partitions = set(
+            (
+                await session.scalars(
+                    select(postings.c.journal_partition).where(postings.c.organization_id.in_(ledgers_of_federation))
+                )
+            ).all()
+        )
+        reversed_ids = set(
+            (
+                await session.scalars(
+                    select(postings.c.reverses_posting_id).where(postings.c.reverses_posting_id.is_not(None))
+                )
+            ).all()
+        )
+        expected = await ledger_fingerprint(session, ledgers_of_federation)
+    assert len(partitions) > 1, f"one federation's journal entries all landed on partitions {partitions}"
+    assert {*first_side, *other_side} <= reversed_ids, "both sides of both movements reversed"
+
+    settings = FinanceSettings(
+        database_url=infra.pg_dsn(f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        jwt_secret=JWT_SECRET,
+    )
+    report = await rebuild(definition(), settings, live_database_url=live.settings.database_url)
+    assert report.live_unreachable is None
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            rebuilt = await ledger_fingerprint(session, ledgers_of_federation)
+            assert (
+                await session.scalar(
+                    select(journal_keying.c.ordering).where(journal_keying.c.federation_id == federation)
+                )
+                == "ledger"
+            ), "the rebuilt books key the federation's next entries by ledger too"
+        assert rebuilt["heads"] == expected["heads"]
+        assert rebuilt == expected
+        async with make_session_factory(engine)() as session:
+            for ledger in ledgers_of_federation:
+                assert (await verify_chain(session, ledger)).ok
+    finally:
+        await engine.dispose()
+
+
+async def send_envelope_once(infra, topic: str, event: IntegrationEvent) -> None:
+    async with producer(infra.kafka_bootstrap) as client:
+        await send_envelope(client, topic, envelope_for(event))

@@ -2,9 +2,16 @@
 
 ``JournalEntryV1`` is finance's sequencer. Every money instruction — whether it comes from
 another service's event or from a treasurer's HTTP command — is first written to the journal
-topic, keyed by federation, and only then applied to the ledgers. One federation's
-instructions therefore have one total order that Kafka keeps, so replaying the journal into an
-empty database rebuilds every ledger entry for entry, hash for hash.
+topic, keyed by its ``organization_id``, and only then applied to the ledgers. Everything that
+must stay in order for one ledger (its hash chain, a hold's life, its budgets and periods) is on
+one key, which Kafka keeps in order, so replaying the journal into an empty database rebuilds
+every ledger entry for entry, hash for hash, whatever the interleaving of partitions.
+
+Two orderings (``JournalEntryV1.ordering``): ``federation`` — the entry's organization is its
+federation, one total order per federation (every entry written before ledger keys, and every
+entry of a federation not switched to them); ``ledger`` — the entry's organization is the one
+ledger it extends, and an instruction that posts in two ledgers is applied on the first (the
+paying side) and carried to the other by a follow-up entry (a *leg*) keyed by that ledger.
 """
 
 import datetime as dt
@@ -171,13 +178,31 @@ Instruction = Annotated[
 ]
 
 
+class LegOf(_Part):
+    """What a leg (a follow-up entry carrying one ledger's part of an instruction) continues."""
+
+    # The entry that posted the first part, in its own ledger's order.
+    journal_event_id: str
+    organization_id: OrgId
+    # That entry's posting in its ledger, the other side of this leg's posting (none for a reversal).
+    posting_id: UUID | None = None
+
+
+Ordering = Literal["federation", "ledger"]
+
+
 class JournalEntryV1(IntegrationEvent):
-    """One money instruction, in its federation's order. ``organization_id`` is the federation."""
+    """One money instruction, in the order of its key: ``organization_id`` is the federation
+    (``ordering="federation"``, every entry written before ledger keys) or the one ledger whose
+    chain it extends (``ordering="ledger"``)."""
 
     event_type: ClassVar[str] = "unionfed.finance.journal_entry.v1"
     topic: ClassVar[str] = topics.FINANCE_JOURNAL
 
     instruction: Instruction
+    ordering: Ordering = "federation"
+    # Set on a leg: written by the poster when it applied the entry it continues, never by a caller.
+    leg_of: LegOf | None = None
     # Absent when the journal entry is itself the cause (a command made in finance).
     source: SourceRef | None = None
     # Who hears the outcome (MoneyRequestSettledV1): the organization and its reference.

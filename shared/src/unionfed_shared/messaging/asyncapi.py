@@ -27,8 +27,10 @@ _DECIMAL = {"type": "string", "pattern": r"^[0-9]+$"}
 
 # What the key is, where it is not simply "the organization the event is about".
 _KEY_NOTES: dict[type[IntegrationEvent], str] = {
-    JournalEntryV1: "A journal entry's organization_id is its federation, so the journal is keyed by "
-    "federation: one federation's money instructions keep one total order.",
+    JournalEntryV1: "A journal entry's organization_id is what it must stay in order with: its federation "
+    "(ordering=federation: one total order per federation, every entry written before ledger keys) or the one "
+    "ledger whose chain it extends (ordering=ledger: a ledger's chain, its holds, budgets and periods in order; "
+    "a posting in a second ledger follows as a leg keyed by that ledger).",
 }
 
 

@@ -206,6 +206,31 @@ money_outcomes = Table(
     Column("settled_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Federations whose journal is keyed by ledger (0020): absent, by federation. Written by the
+# switch (before a federation's first instruction) and again by the poster when it applies a
+# ledger-keyed entry, so a rebuild from the journal keys the federation's next entries the same way.
+journal_keying = Table(
+    "journal_keying",
+    metadata,
+    Column("federation_id", Text, primary_key=True),
+    Column("ordering", Text, nullable=False),
+    Column("since", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("ordering IN ('federation', 'ledger')", name="ck_journal_keying_ordering"),
+)
+
+# The other sides of a movement between ledgers posted under ledger keys: one row per side each
+# ledger knows, written in that ledger's own order (by the entry that posted it, or by its leg), so a
+# reversal in one ledger finds the postings to reverse in the others without reading their state.
+transfer_legs = Table(
+    "transfer_legs",
+    metadata,
+    Column("organization_id", Text, nullable=False),
+    Column("posting_id", Uuid, nullable=False),
+    Column("other_organization_id", Text, nullable=False),
+    Column("other_posting_id", Uuid, nullable=False),
+    PrimaryKeyConstraint("posting_id", "other_posting_id"),
+)
+
 fund_policies = Table(
     "fund_policies",
     metadata,

@@ -104,3 +104,30 @@ def rebuild(
                     sys.exit(1)
 
     asyncio.run(run())
+
+
+@cli.command("key-journal-by-ledger")
+@click.argument("federation_id")
+def key_journal_by_ledger(federation_id: str) -> None:
+    """Key FEDERATION_ID's journal by ledger: its load spreads over the journal's partitions.
+
+    For a federation without journal history (before its first money instruction); refused otherwise.
+    """
+    from unionfed_finance.service_layer import journal
+    from unionfed_shared.errors import Conflict
+    from unionfed_shared.runtime import Runtime
+
+    async def run() -> bool:
+        runtime = Runtime(definition())
+        try:
+            async with runtime.uow() as uow:
+                return await journal.key_by_ledger(uow, federation_id)
+        finally:
+            await runtime.engine.dispose()
+
+    try:
+        changed = asyncio.run(run())
+    except Conflict as refusal:
+        click.echo(f"refused: {refusal.zh} / {refusal.en}", err=True)
+        sys.exit(1)
+    click.echo(f"{federation_id}: journal keyed by ledger" + ("" if changed else " (already)"))

@@ -59,7 +59,7 @@ async def decide_fund_request(
         postings = flows.allocation(
             approver.id, request.organization_id, request.amount_fen, paid_on, request.purpose, language
         )
-        journal_event_id = journal.write(
+        journal_event_id = await journal.write(
             uow,
             approver.federation_id,
             request.organization_id,

@@ -70,7 +70,7 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
     booked_on = business_time.business_date(event.collected_at, await uow.directory.time_zone_of(event.organization_id))
     language = await language_of(uow, event.organization_id)
     posting = flows.dues(books, event.amount_fen, event.period, booked_on, language)
-    journal.write(
+    await journal.write(
         uow,
         event.federation_id,
         event.organization_id,
@@ -92,7 +92,7 @@ async def on_hold_requested(uow: FinanceUnitOfWork, event, delivery: Delivery) -
         description=event.purpose,
         reference=event.reference,
     )
-    journal.write(
+    await journal.write(
         uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference
     )
 
@@ -111,7 +111,7 @@ async def on_batch_payment_requested(
             for line in event.lines
         ],
     )
-    journal.write(
+    await journal.write(
         uow, event.federation_id, event.organization_id, instruction, delivery=delivery, reference=event.reference
     )
 
@@ -124,25 +124,27 @@ async def on_hold_paid(uow: FinanceUnitOfWork, event, delivery: Delivery) -> Non
         description=event.description,
         goods_fen=event.goods_fen,
     )
-    journal.write(
+    await journal.write(
         uow,
         event.federation_id,
         event.organization_id,
         instruction,
         delivery=delivery,
         reference=f"hold/{event.hold_id}",
+        ledger=await hold_ledger(uow, event.hold_id, event.organization_id),
     )
 
 
 async def on_hold_cancelled(uow: FinanceUnitOfWork, event, delivery: Delivery) -> None:
     instruction = contract.Void(hold_id=event.hold_id, reason=event.reason)
-    journal.write(
+    await journal.write(
         uow,
         event.federation_id,
         event.organization_id,
         instruction,
         delivery=delivery,
         reference=f"hold/{event.hold_id}",
+        ledger=await hold_ledger(uow, event.hold_id, event.organization_id),
     )
 
 
@@ -150,7 +152,7 @@ async def on_donation_received(uow: FinanceUnitOfWork, event: DonationReceivedV1
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.donation_received(books, event.drive, event.amount_fen, event.received_on, event.donor, language)
-    journal.write(
+    await journal.write(
         uow,
         event.federation_id,
         event.organization_id,
@@ -164,7 +166,7 @@ async def on_donations_disbursed(uow: FinanceUnitOfWork, event: DonationsDisburs
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.donation_disbursed(books, event.drive, event.amount_fen, event.paid_on, event.beneficiary, language)
-    journal.write(
+    await journal.write(
         uow,
         event.federation_id,
         event.organization_id,
@@ -180,7 +182,9 @@ async def on_mutual_aid_contributed(uow: FinanceUnitOfWork, event: MutualAidCont
     posting = flows.mutual_aid_contributed(
         books, event.contributor, event.amount_fen, event.received_on, event.label, language
     )
-    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("contribution", event.contribution_id))
+    await _journal_mutual_aid(
+        uow, event, delivery, posting, mutual_aid.reference("contribution", event.contribution_id)
+    )
 
 
 async def on_mutual_aid_loan_disbursed(
@@ -189,20 +193,31 @@ async def on_mutual_aid_loan_disbursed(
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.mutual_aid_lent(books, event.amount_fen, event.paid_on, event.borrower, language)
-    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("loan", event.loan_id))
+    await _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("loan", event.loan_id))
 
 
 async def on_mutual_aid_repaid(uow: FinanceUnitOfWork, event: MutualAidRepaidV1, delivery: Delivery) -> None:
     books = await bookkeeping_organization(uow, event.organization_id)
     language = await language_of(uow, event.organization_id)
     posting = flows.mutual_aid_repaid(books, event.amount_fen, event.repaid_on, event.borrower, language)
-    _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("repayment", event.repayment_id))
+    await _journal_mutual_aid(uow, event, delivery, posting, mutual_aid.reference("repayment", event.repayment_id))
 
 
-def _journal_mutual_aid(uow: FinanceUnitOfWork, event, delivery: Delivery, posting, reference: str) -> None:
-    journal.write(
+async def _journal_mutual_aid(uow: FinanceUnitOfWork, event, delivery: Delivery, posting, reference: str) -> None:
+    await journal.write(
         uow, event.federation_id, event.organization_id, journal.post(posting), delivery=delivery, reference=reference
     )
+
+
+async def hold_ledger(uow: FinanceUnitOfWork, hold_id, organization_id: str) -> str:
+    """The ledger a capture or void is keyed by under ledger keys: its hold's, so it follows the reserve.
+
+    The hold is in the books when it is paid or cancelled (welfare and events pay only what finance
+    answered as reserved); if not, the instruction will be refused, and the union's books are the
+    ledger the reserve would have named.
+    """
+    hold = await uow.holds.get(hold_id)
+    return hold["organization_id"] if hold is not None else await bookkeeping_organization(uow, organization_id)
 
 
 async def bookkeeping_organization(uow: FinanceUnitOfWork, organization_id: str) -> str:

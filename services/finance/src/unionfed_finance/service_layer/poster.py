@@ -1,9 +1,18 @@
 """Applying the journal: every money instruction gets exactly one outcome, in journal order.
 
-The journal topic is keyed by federation, so each federation's instructions arrive in one
-order that Kafka keeps. Everything an instruction writes depends only on that order and on the
-instruction itself — posting ids, sequences and hashes included — so replaying the journal into
-an empty database rebuilds the same ledgers.
+The journal topic is keyed by what must stay in order (``JournalEntryV1.ordering``): a
+federation's whole journal (entries written before ledger keys), or one ledger. Everything an
+instruction writes depends only on the order of its key and on the instruction itself — posting
+ids, sequences and hashes included — so replaying the journal into an empty database rebuilds
+the same ledgers, whatever the interleaving of partitions.
+
+Under ledger keys an instruction reads and writes one ledger only. A movement between ledgers
+(``Post`` with several postings) posts its first posting, checked against that ledger's rules,
+and — only if it was posted — writes each other posting as a *leg*: a journal entry keyed by
+that ledger, with an id derived from the first one, applied in that ledger's order. A reversal
+reverses its posting and writes legs reversing the other sides that ledger knows of
+(``transfer_legs``). A leg writes no further legs and answers no one: the request was answered
+by the entry it continues.
 """
 
 import uuid
@@ -11,9 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from unionfed_finance.domain import batch_payments
+from unionfed_finance.domain import batch_payments, journal_keys
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
-from unionfed_finance.service_layer.journal import trace_id_of
+from unionfed_finance.service_layer.journal import source_ref, trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.messaging.consumer import Delivery
@@ -35,6 +44,9 @@ class Settlement:
     reason: str | None = None
     # A PayMany's answer for each of its lines, in their order.
     lines: list[contract.LineSettlement] | None = None
+    # Follow-up entries carrying the other ledgers' parts (ledger keys): (event id, entry), written
+    # only when the instruction was applied.
+    legs: list[tuple[str, contract.JournalEntryV1]] = field(default_factory=list)
 
 
 async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEntryV1, delivery: Delivery) -> None:
@@ -42,6 +54,8 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
     instruction = entry.instruction
     try:
         async with uow.ledgers.tentatively():
+            if entry.ordering == "ledger":
+                _require_own_ledger(entry, journal_keys.ledger_of(instruction, known=entry.organization_id))
             settlement = await _APPLY[instruction.op](uow, entry, source)
     except (Refused, Invalid) as refusal:
         reason = refusal.reason if isinstance(refusal, Refused) else refusal.detail
@@ -51,7 +65,15 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
                 contract.LineSettlement(hold_id=l.hold_id, reference=l.reference, outcome="refused", reason=reason)
                 for l in instruction.lines
             ]
-    request_event_id = entry.source.event_id if entry.source else delivery.envelope.id
+        if entry.leg_of is not None and entry.leg_of.posting_id is not None and isinstance(instruction, contract.Post):
+            _undo_first_side(settlement, entry, instruction, delivery, reason)
+    for leg_id, leg in settlement.legs:
+        uow.emit(leg, event_id=leg_id)
+    if entry.ordering == "ledger":
+        # Kept in the books, so a rebuild from the journal keys the federation's next entries by ledger too.
+        await uow.journal_keys.key_by_ledger(entry.federation_id)
+    # A leg is its own request: the instruction it continues was answered when it was applied.
+    request_event_id = entry.source.event_id if entry.source and not entry.leg_of else delivery.envelope.id
     uow.outcomes.record(
         {
             "journal_event_id": delivery.envelope.id,
@@ -79,6 +101,8 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
         "reference": entry.reference,
         "posting_ids": settlement.posting_ids,
     }
+    if entry.leg_of is not None:
+        return
     # A chunk (PayMany) is answered once with each member's line; anything else with its one hold.
     settled = (
         contract.MoneyRequestsSettledV1(**answer, lines=settlement.lines)
@@ -86,6 +110,36 @@ async def apply_journal_entry(uow: FinanceUnitOfWork, entry: contract.JournalEnt
         else contract.MoneyRequestSettledV1(**answer, hold_id=settlement.hold_id)
     )
     uow.emit(settled, event_id=str(derived_id(delivery.envelope.id, "settled")))
+
+
+def _undo_first_side(
+    settlement: Settlement, entry: contract.JournalEntryV1, leg: contract.Post, delivery: Delivery, reason: str
+) -> None:
+    """A movement's other side was refused in its ledger (a closed period there): reverse the first
+    side, by a leg keyed by its ledger, so the two ledgers still mirror each other."""
+    assert entry.leg_of is not None and entry.leg_of.posting_id is not None  # only a posting leg is undone
+    undo = contract.Reverse(
+        posting_id=entry.leg_of.posting_id,
+        effective_date=leg.postings[0].effective_date,
+        reason=reason[:300],
+        description=f"冲销：对方账簿未能入账 / Reversal: the other side was refused: {reason}"[:300],
+    )
+    settlement.legs.append(
+        (
+            str(derived_id(delivery.envelope.id, "undo")),
+            entry.model_copy(
+                update={
+                    "organization_id": entry.leg_of.organization_id,
+                    "instruction": undo,
+                    "leg_of": contract.LegOf(
+                        journal_event_id=delivery.envelope.id, organization_id=entry.organization_id
+                    ),
+                    # Caused by the refused leg: the first side's ledger holds a posting of the first cause.
+                    "source": source_ref(delivery),
+                }
+            ),
+        )
+    )
 
 
 def source_of(entry: contract.JournalEntryV1, delivery: Delivery) -> SourceEvent:
@@ -169,7 +223,72 @@ async def _post(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Set
     specs = entry.instruction.postings
     if len({spec.organization_id for spec in specs}) != len(specs):
         raise Refused("an instruction posts at most once in each ledger")
-    return await _post_all(uow, entry.federation_id, [_posting_of(spec) for spec in specs], source)
+    if entry.ordering == "federation":
+        return await _post_all(uow, entry.federation_id, [_posting_of(spec) for spec in specs], source)
+    settlement = await _post_all(uow, entry.federation_id, [_posting_of(specs[0])], source)
+    posted = settlement.posting_ids[0]
+    if entry.leg_of is not None and entry.leg_of.posting_id is not None:
+        # A movement's other side: this ledger knows its counterpart, for a reversal here later.
+        await uow.journal_keys.link(
+            specs[0].organization_id, posted, entry.leg_of.organization_id, entry.leg_of.posting_id
+        )
+    for number, spec in enumerate(journal_keys.legs(entry.instruction), start=1):
+        leg_of = contract.LegOf(
+            journal_event_id=_journal_id(source), organization_id=specs[0].organization_id, posting_id=posted
+        )
+        other = _leg(settlement, entry, source, number, spec.organization_id, contract.Post(postings=[spec]), leg_of)
+        await uow.journal_keys.link(specs[0].organization_id, posted, spec.organization_id, other)
+    return settlement
+
+
+def _journal_id(source: SourceEvent) -> str:
+    assert source.journal_event_id is not None  # source_of sets it
+    return source.journal_event_id
+
+
+def _require_own_ledger(entry: contract.JournalEntryV1, ledger: str) -> None:
+    """Under ledger keys an entry changes only the ledger it is keyed by: nothing else is in its order."""
+    if entry.organization_id != ledger:
+        raise Refused(f"an entry keyed by ledger {entry.organization_id} cannot change ledger {ledger}")
+
+
+def _leg(
+    settlement: Settlement,
+    entry: contract.JournalEntryV1,
+    source: SourceEvent,
+    number: int,
+    ledger: str,
+    instruction,
+    leg_of: contract.LegOf,
+) -> uuid.UUID:
+    """Add a leg to ``settlement``; returns the id its posting will have when applied in ``ledger``."""
+    leg_id = str(derived_id(_journal_id(source), "leg", str(number)))
+    leg = contract.JournalEntryV1(
+        organization_id=ledger,
+        federation_id=entry.federation_id,
+        instruction=instruction,
+        ordering="ledger",
+        leg_of=leg_of,
+        # The cause stays the first entry's cause (or the first entry itself, for a command).
+        source=contract.SourceRef(
+            event_id=source.event_id,
+            event_type=source.event_type,
+            topic=source.topic,
+            partition=source.partition,
+            offset=source.offset,
+            occurred_at=source.occurred_at,
+            actor=source.actor,
+            causation_id=source.causation_id,
+            correlation_id=source.correlation_id,
+            trace_id=source.trace_id,
+        ),
+        requested_by=entry.requested_by,
+        reference=entry.reference,
+    )
+    settlement.legs.append((leg_id, leg))
+    posting_id = derived_id(leg_id, "posting", "0")
+    settlement.posting_ids.append(posting_id)
+    return posting_id
 
 
 async def _reserve(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
@@ -203,6 +322,8 @@ async def _capture(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
     capture = entry.instruction
     assert isinstance(capture, contract.Capture)  # the dispatch went by its kind
     hold = await uow.holds.get(capture.hold_id)
+    if hold is not None and entry.ordering == "ledger":
+        _require_own_ledger(entry, hold["organization_id"])
     if hold is not None and capture.amount_fen > hold["amount_fen"]:
         raise Refused(
             f"hold {capture.hold_id} reserved {hold['amount_fen']} fen; {capture.amount_fen} fen cannot be posted"
@@ -312,6 +433,8 @@ async def _pay_many(uow, entry: contract.JournalEntryV1, source: SourceEvent) ->
 async def _void(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
     void = entry.instruction
     assert isinstance(void, contract.Void)  # the dispatch went by its kind
+    if entry.ordering == "ledger" and (held := await uow.holds.get(void.hold_id)) is not None:
+        _require_own_ledger(entry, held["organization_id"])
     hold = await uow.holds.settle(void.hold_id, "voided", source.event_id)
     await _release(uow, hold)
     return Settlement("voided", hold_id=void.hold_id)
@@ -329,8 +452,11 @@ async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
     """Reverse an entry; an inter-union movement is reversed on every side it was posted on."""
     reverse = entry.instruction
     assert isinstance(reverse, contract.Reverse)  # the dispatch went by its kind
-    if await uow.ledgers.get_posting(reverse.posting_id) is None:
+    found = await uow.ledgers.get_posting(reverse.posting_id)
+    if found is None:
         raise Refused(f"posting {reverse.posting_id} does not exist")
+    if entry.ordering == "ledger":
+        return await _reverse_in_ledger(uow, entry, source, found[1])
     corrections = []
     for posting_id in await uow.ledgers.applied_together(reverse.posting_id):
         reversed_by = await uow.ledgers.reversal_of(posting_id)
@@ -339,6 +465,24 @@ async def _reverse(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> 
         _row, original = await uow.ledgers.get_posting(posting_id)
         corrections.append(original.reversal(posting_id, reverse.effective_date, _reversal_description(reverse)))
     return await _post_all(uow, entry.federation_id, corrections, source)
+
+
+async def _reverse_in_ledger(uow, entry: contract.JournalEntryV1, source: SourceEvent, original: Posting) -> Settlement:
+    """Reverse a posting in its ledger; the other sides of a movement are reversed by legs in theirs."""
+    reverse = entry.instruction
+    assert isinstance(reverse, contract.Reverse)  # the dispatch went by its kind
+    _require_own_ledger(entry, original.organization_id)
+    reversed_by = await uow.ledgers.reversal_of(reverse.posting_id)
+    if reversed_by is not None:
+        raise Refused(f"posting {reverse.posting_id} was already reversed by posting {reversed_by}")
+    correction = original.reversal(reverse.posting_id, reverse.effective_date, _reversal_description(reverse))
+    settlement = await _post_all(uow, entry.federation_id, [correction], source)
+    if entry.leg_of is None:
+        leg_of = contract.LegOf(journal_event_id=_journal_id(source), organization_id=original.organization_id)
+        for number, (ledger, other) in enumerate(await uow.journal_keys.other_sides(reverse.posting_id), start=1):
+            instruction = reverse.model_copy(update={"posting_id": other})
+            _leg(settlement, entry, source, number, ledger, instruction, leg_of)
+    return settlement
 
 
 def _reversal_description(reverse: contract.Reverse) -> str:

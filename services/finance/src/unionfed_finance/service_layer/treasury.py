@@ -56,7 +56,10 @@ async def books_in_scope(uow: FinanceUnitOfWork, principal: Principal, organizat
 
 
 async def _submit(uow: FinanceUnitOfWork, books: Books, instruction, reference: str | None = None) -> str:
-    request_id = journal.write(uow, books.federation_id, books.id, instruction, reference=reference)
+    # Under ledger keys a command's instruction extends its own books' chain (a reversal: the posting's).
+    request_id = await journal.write(
+        uow, books.federation_id, books.id, instruction, reference=reference, ledger=books.id
+    )
     await uow.commit()
     return request_id
 

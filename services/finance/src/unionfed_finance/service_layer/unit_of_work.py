@@ -5,6 +5,7 @@ from unionfed_finance.adapters.controls import BudgetRepository, HoldRepository,
 from unionfed_finance.adapters.disclosure_publications import DisclosurePublications
 from unionfed_finance.adapters.dues_accounts import DuesAccountRepository
 from unionfed_finance.adapters.fund_repository import FundPolicyRepository, FundRequestRepository
+from unionfed_finance.adapters.journal_keys import JournalKeys
 from unionfed_finance.adapters.ledger_repository import LedgerRepository
 from unionfed_finance.adapters.report_figures import ReportFiguresQueries
 from unionfed_finance.adapters.tables import attachment_blobs, attachments, directory
@@ -29,6 +30,7 @@ class FinanceUnitOfWork(UnitOfWork):
     vouchers: VoucherRepository
     disclosures: DisclosurePublications  # 校务公开: statements published to the staff
     report_figures: ReportFiguresQueries  # its section of the statistics reports
+    journal_keys: JournalKeys  # which federations' journals are keyed by ledger; movements' other sides
 
     def _open(self) -> None:
         self.ledgers = LedgerRepository(self.session)
@@ -45,6 +47,7 @@ class FinanceUnitOfWork(UnitOfWork):
         self.vouchers = VoucherRepository(self.session)
         self.disclosures = DisclosurePublications(self.session)
         self.report_figures = ReportFiguresQueries(self.session)
+        self.journal_keys = JournalKeys(self.session)
         self.books_of: dict[str, str] = {}  # organization -> the one keeping its books
         # (member, version) of the joinings a batch's prefetch applied at once
         self.joinings_applied: set[tuple[uuid.UUID, int]] = set()
