@@ -160,7 +160,8 @@ class DuesCollectionOut(BaseModel):
 async def collect_dues(
     organization_id: str, body: dues.CollectDues, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> DuesCollectionOut:
-    """Collect a month for a union: one payment (and one DuesCollected event) per member who owes it.
+    """Collect a month for a union: one payment per member who owes it, sent to finance in chunks of
+    up to 1,000 members (one DuesBatchCollected event and one journal posting each).
 
     Running it again for the same month collects nothing twice.
     """
