@@ -360,3 +360,29 @@ async def test_a_month_of_a_thousand_members_is_recorded_at_once_and_sent_in_chu
     assert (again.json()["collected"], again.json()["already_paid"]) == (0, 1003)
     await asyncio.sleep(1)  # anything extra would have been published by now
     assert len(await batches()) == 3
+
+
+async def test_a_federation_collects_every_unions_month_in_one_request_and_a_unions_officer_cannot(county):
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
+    await enrol(api, group, officer, "李老师", base_salary_fen=430_100)
+    await enrol(api, other, bearer(Role.UNION_OFFICER, other, fed, "officer-zhao"), "赵老师", base_salary_fen=300_000)
+    assert (await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=admin)).status_code == 200
+    url = f"/v1/federations/{fed}/dues-collections"
+
+    hidden = await api.post(url, json={"period": "2026-10"}, headers=officer)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "organization_not_found"), hidden.text
+    first = await api.post(url, json={"period": "2026-10"}, headers=admin)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["collected"], body["collected_total_fen"], body["already_paid"]) == (3, 2150 + 2151 + 1500, 0)
+    assert sorted((u["organization_id"], u["collected"]) for u in body["unions"]) == sorted([(school, 2), (other, 1)])
+
+    # A union's own collection afterwards, and the federation's again, collect nobody twice.
+    union_again = await api.post(
+        f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer
+    )
+    assert (union_again.json()["collected"], union_again.json()["already_paid"]) == (0, 2)
+    again = (await api.post(url, json={"period": "2026-10"}, headers=admin)).json()
+    assert (again["collected"], again["already_paid"]) == (0, 3)

@@ -20,7 +20,7 @@ from unionfed_membership.domain.dues import (
 from unionfed_membership.service_layer import commands, dues, founding
 from unionfed_shared.auth import Principal, Role
 from unionfed_shared.contracts.membership import DuesBatchCollectedV1
-from unionfed_shared.errors import Invalid
+from unionfed_shared.errors import Invalid, NotFound
 
 NOW = dt.datetime(2026, 12, 5, 2, tzinfo=dt.UTC)
 POLICY = DuesPolicy("county", dt.date(2026, 1, 1), 5)
@@ -119,3 +119,39 @@ async def test_a_member_paid_meanwhile_is_answered_as_already_paid_and_left_out_
     assert collection.already_paid == [roster[1]]
     [batch] = uow.emitted
     assert [line.member_id for line in batch.lines] == [roster[0].id]
+
+
+async def test_a_federation_collects_every_union_in_one_transaction_each_union_as_its_own_command_would():
+    roster = [member(), member("maths"), member("no2"), member("no2", status="retired")]
+    uow = await union_with_roster(roster)
+    admin = Principal("admin-wang", Role.FEDERATION_ADMIN, "county", "county")
+    await founding.register_organization(
+        uow,
+        admin,
+        commands.RegisterOrganization(id="no2", name="第二中学工会", kind="grassroots_union", parent_id="county"),
+    )
+    uow.emitted.clear()
+
+    collections = await dues.collect_federation_month(uow, admin, "county", dues.CollectDues(period="2026-11"), now=NOW)
+
+    # The school's maths group is collected with its school, not as a union of its own.
+    assert [(c.organization_id, len(c.collected), len(c.not_collected)) for c in collections] == [
+        ("no1", 2, 0),
+        ("no2", 1, 1),
+    ]
+    assert uow.committed and uow.dues_collection.statements == 2
+    assert sorted((e.organization_id, len(e.lines)) for e in uow.emitted) == [("maths", 1), ("no1", 1), ("no2", 1)]
+    again = FakeUnitOfWork(organizations=uow.organizations, dues_collection=uow.dues_collection)
+    repeat = await dues.collect_federation_month(again, admin, "county", dues.CollectDues(period="2026-11"), now=NOW)
+    assert [len(c.already_paid) for c in repeat] == [2, 1] and again.emitted == []
+
+
+async def test_a_unions_officer_cannot_collect_the_federations_month_nor_name_a_union_as_the_federation():
+    uow = await union_with_roster([member()])
+    with pytest.raises(NotFound):
+        await dues.collect_federation_month(uow, officer(), "county", dues.CollectDues(period="2026-11"), now=NOW)
+    admin = Principal("admin-wang", Role.FEDERATION_ADMIN, "county", "county")
+    with pytest.raises(Invalid) as not_root:
+        await dues.collect_federation_month(uow, admin, "no1", dues.CollectDues(period="2026-11"), now=NOW)
+    assert not_root.value.code == "organization_not_root_federation"
+    assert uow.emitted == [] and not uow.dues_collection.payments

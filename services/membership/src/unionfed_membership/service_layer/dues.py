@@ -26,7 +26,15 @@ from unionfed_membership.domain.dues import (
     plan_month,
     policy_for,
 )
-from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Member, MemberStatus, Organization, Period
+from unionfed_membership.domain.model import (
+    MEMBER_HOLDING_KINDS,
+    PERIOD_PATTERN,
+    DuesPayment,
+    Member,
+    MemberStatus,
+    Organization,
+    Period,
+)
 from unionfed_membership.service_layer import clock, commands, permissions, scope
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
@@ -174,6 +182,45 @@ async def collect_month(
     # The same right as recording one payment (a committee's chair or treasurer, when it has one).
     await require_officer(uow, principal, "record_dues")
     root.check_can_hold_members()
+    period, now, policy = await _month_to_collect(uow, root, command, now)
+    collection = await _collect_union(uow, principal, root, organizations, period, policy, now)
+    await uow.commit()
+    return collection
+
+
+async def collect_federation_month(
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    federation_id: str,
+    command: CollectDues,
+    now: dt.datetime | None = None,
+) -> list[Collection]:
+    """Collect a month for every union of a federation in one command and one transaction: each
+    union as :func:`collect_month` collects it (its subtree, its chunks), all of them or none."""
+    now = now or clock.now()
+    federation = await _federation_in_scope(uow, principal, federation_id)
+    await require_officer(uow, principal, "record_dues")
+    period, now, policy = await _month_to_collect(uow, federation, command, now)
+    tree = await uow.organizations.subtree(federation)
+    collections = []
+    for union in collected_unions(tree):
+        organizations = [o for o in tree if union.id in o.path]
+        collections.append(await _collect_union(uow, principal, union, organizations, period, policy, now))
+    await uow.commit()
+    return collections
+
+
+def collected_unions(tree: list[Organization]) -> list[Organization]:
+    """The unions a federation-wide collection collects: each organization that holds members and
+    has no such organization above it (its groups, and unions under it, are in its subtree)."""
+    holders = {o.id for o in tree if o.kind in MEMBER_HOLDING_KINDS}
+    return [o for o in tree if o.id in holders and not any(a in holders for a in o.path[:-1])]
+
+
+async def _month_to_collect(
+    uow: MembershipUnitOfWork, root: Organization, command: CollectDues, now: dt.datetime
+) -> tuple[str, dt.datetime, DuesPolicy]:
+    """The month asked for, the moment it is collected at, and the policy it is charged by."""
     period = check_period(command.period)
     now = collected_moment(root.zone, now, period, command.collected_on)
     if period > current_period(root.zone, now):
@@ -182,14 +229,27 @@ async def collect_month(
             zh=f"{period} 尚未开始；只能收取本月及以前月份的会费",
             en=f"{period} has not begun; dues are collected for this month or earlier ones",
         )
-    store = uow.dues_collection
-    policy = policy_for(await store.policies(root.federation_id), period)
+    policy = policy_for(await uow.dues_collection.policies(root.federation_id), period)
     if policy is None:
         raise Conflict(
             "dues_policy_missing",
             zh=f"{root.federation_id} 在 {first_day_of(period)} 没有生效的会费标准，请先设定",
             en=f"no dues policy of {root.federation_id} is in force on {first_day_of(period)}; set one first",
         )
+    return period, now, policy
+
+
+async def _collect_union(
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    root: Organization,
+    organizations: list[Organization],
+    period: str,
+    policy: DuesPolicy,
+    now: dt.datetime,
+) -> Collection:
+    """One union's month, set-based, in the caller's transaction (the caller commits)."""
+    store = uow.dues_collection
     await store.lock_collection(root.id, period)
     in_subtree = [o.id for o in organizations]
     members = await store.members_in(in_subtree)
@@ -235,7 +295,6 @@ async def collect_month(
             collection.already_paid.append(slim)
     for event in dues_batches(collection.collected, root.federation_id, period, now, batch_of):
         uow.emit(event, event_id=str(event.batch_id))
-    await uow.commit()
     return collection
 
 
