@@ -12,6 +12,7 @@ from services.finance.tests.integration.test_business_dates import founded
 from tests.finance_tools import apply_journal
 from tests.kafka_tools import deliver, envelope_for
 from tests.pytest_infra import unique
+from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.tables import (
     accounts,
     dues_accounts,
@@ -153,7 +154,7 @@ async def test_a_chunk_books_the_same_balances_as_one_dues_posting_per_member(bu
 
 
 async def test_a_chunk_redelivered_or_sent_again_books_nobody_twice(build_service):
-    finance = await build_service(definition, start=False)
+    finance = await build_service(definition, start=False, database=f"t_finance_{uuid.uuid4().hex[:8]}")
     federation, school = await founded(finance)
     event = chunk(federation, school, lines_of([1000] * 1000))  # the largest chunk: one posting of 1,001 lines
     envelope = envelope_for(event)
@@ -188,3 +189,7 @@ async def test_a_chunk_redelivered_or_sent_again_books_nobody_twice(build_servic
         )
     assert [o.outcome for o in outcomes] == ["posted"] * 3
     assert lines == 1001 + 2
+    # The books reconcile: every chunk consumed reached the journal, every entry has its outcome.
+    async with finance.session_factory() as session:
+        report = await reconcile(session)
+    assert report.ok, str(report)
