@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import func, select, text
 
 from services.finance.tests.integration.test_business_dates import founded
+from tests.factories import dues, school_events
 from tests.finance_tools import apply_journal
-from tests.kafka_tools import deliver, envelope_for
-from tests.pytest_infra import unique
+from tests.kafka_tools import deliver, envelope_for, producer, send_envelope
+from tests.pytest_infra import JWT_SECRET, eventually, unique
+from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
 from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.tables import (
     accounts,
@@ -22,12 +24,16 @@ from unionfed_finance.adapters.tables import (
     postings,
 )
 from unionfed_finance.entrypoints.app import definition
+from unionfed_finance.service_layer.rebuild import rebuild
+from unionfed_finance.settings import FinanceSettings
+from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.membership import (
     DuesBatchCollectedV1,
     DuesCollectedV1,
     DuesLine,
     OrganizationRegisteredV1,
 )
+from unionfed_shared.db import make_engine, make_session_factory
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 
 pytestmark = pytest.mark.integration
@@ -193,3 +199,61 @@ async def test_a_chunk_redelivered_or_sent_again_books_nobody_twice(build_servic
     async with finance.session_factory() as session:
         report = await reconcile(session)
     assert report.ok, str(report)
+
+
+async def test_a_rebuild_replays_chunks_and_single_dues_into_the_same_books_and_dues_accounts(build_service, infra):
+    """Chunks (one sent twice under two ids) next to a per-member DuesCollectedV1 already in the
+    topics: replayed from offset 0 into an empty database, the ledgers, receipts and dues accounts
+    are the live ones."""
+    live = await build_service(definition)
+    federation, school = unique("fed"), unique("school")
+    member_id, setup = school_events(federation, school)
+    first = chunk(federation, school, [DuesLine(payment_id=uuid.uuid4(), member_id=member_id, amount_fen=2150)])
+    second = chunk(federation, school, lines_of([1800, 1900, 2000]))
+    money = [dues(federation, school, member_id, 2150, period="2026-09"), first, second, second]
+    async with producer(infra.kafka_bootstrap) as client:
+        for event in [*setup, *money]:
+            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
+
+    async def all_settled():
+        async with live.session_factory() as session:
+            settled = await session.scalar(
+                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
+            )
+        return settled == len(money)
+
+    await eventually(all_settled, timeout=60)
+
+    async def state(session_factory) -> tuple:
+        async with session_factory() as session:
+            books = await ledger_fingerprint(session, [federation, school])
+            receipts = sorted(
+                (await session.execute(
+                    select(dues_receipts.c.payment_id, dues_receipts.c.posting_id, dues_receipts.c.line_no)
+                    .where(dues_receipts.c.organization_id == school)
+                )).all()
+            )  # fmt: skip
+            paid = sorted(
+                (await session.execute(
+                    select(dues_accounts.c.member_id, dues_accounts.c.paid_total_fen, dues_accounts.c.periods_paid)
+                    .where(dues_accounts.c.federation_id == federation)
+                )).all()
+            )  # fmt: skip
+        return books, receipts, paid
+
+    expected = await state(live.session_factory)
+    books, receipts, paid = expected
+    assert len(books["entries"]) == 3 and len(receipts) == 4  # the single posting and two chunks, once each
+    assert {m: (fen, n) for m, fen, n in paid}[member_id] == (4300, 2)
+
+    settings = FinanceSettings(
+        database_url=infra.pg_dsn(f"t_finance_rebuild_{uuid.uuid4().hex[:8]}"),
+        kafka_bootstrap_servers=infra.kafka_bootstrap,
+        jwt_secret=JWT_SECRET,
+    )
+    await rebuild(definition(), settings, live_database_url=live.settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        assert await state(make_session_factory(engine)) == expected
+    finally:
+        await engine.dispose()
