@@ -1,12 +1,14 @@
 """Month-end dues: a month's dues collected from every member of a federation, to the last posting in finance.
 
-There is no scope-wide dues command: a month is collected per union, by its treasurer, with
-``POST /v1/organizations/{union}/dues-collections`` (membership's ``collect_month``: one
-DuesPayment and one DuesCollectedV1 per member who owes the month, idempotent per member and
-month). Finance answers each DuesCollectedV1 with a dues posting (Dr 1001 bank / Cr 4101 dues
-income) in the union's ledger and the member's dues account. So what is timed is what a county's
-treasurers do at month end: every union's collection, ``BENCH_DUES_CONCURRENCY`` (default 4) at
-a time, from the first request until the unions' bank accounts hold the whole month.
+A month is collected per union, by its treasurer, with ``POST /v1/organizations/{union}/dues-collections``
+(membership's ``collect_month``), now the bulk path: the union's roster, who paid and the payments
+are one statement each, and the month travels to finance in chunks of up to 1,000 members
+(``DuesBatchCollectedV1``, every member on their own line with their payment id). Finance journals
+each chunk as one ``CollectDues`` instruction and books it as one posting (Dr 1001 bank with the
+chunk's total / Cr 4101 dues income, a line per member), a receipt per member and each member's
+dues account. So what is timed is what a county's treasurers do at month end: every union's
+collection, ``BENCH_DUES_CONCURRENCY`` (default 4) at a time, from the first request until the
+unions' bank accounts hold the whole month.
 
 The federation is the seed's (bench/seed.py; shared with the greeting of the same size), with
 every member on membership's roster and a base salary (``seed.membership_roster``). The federation's
@@ -16,8 +18,10 @@ run (the latest one before the current month), so runs repeat on the same member
 Gates, in outcomes: membership recorded each member who owes the month exactly once, for what
 the policy says (computed here in SQL from the roster, not by the service's code); every
 collection's answer says so for its union; in finance each of those members' dues account grew
-by their amount once and nobody else's changed; each union's bank (1001) and dues income (4101)
-grew by the union's expected sum; every posting is balanced; no dead letters about the federation in any service.
+by their amount once and nobody else's changed, each member's payment has one receipt (one line
+of one chunk's posting) and each union's month took at most ⌈members / 1,000⌉ postings; each
+union's bank (1001) and dues income (4101) grew by the union's expected sum; every posting is
+balanced; no dead letters about the federation in any service.
 """
 
 import asyncio
@@ -319,6 +323,28 @@ async def _gates(
             f"finance's dues accounts: {len(not_once)} members not credited exactly once with their dues, "
             f"{len(others)} others changed"
         )
+    receipts = await _fetch(
+        env,
+        fed.db("finance"),
+        "SELECT member_id, count(*), count(DISTINCT posting_id), min(organization_id) FROM dues_receipts "
+        "WHERE period = $1 AND member_id = ANY($2) GROUP BY 1",
+        period,
+        list(per_member),
+    )
+    unreceipted = len(per_member) - sum(1 for _, n, _, _ in receipts if n == 1)
+    if unreceipted:
+        problems.append(f"finance's receipts: {unreceipted} members without exactly one receipt for {period}")
+    chunk_postings = await _fetch(
+        env,
+        fed.db("finance"),
+        "SELECT organization_id, count(DISTINCT posting_id) FROM dues_receipts "
+        "WHERE period = $1 AND organization_id = ANY($2) GROUP BY 1",
+        period,
+        fed.unions,
+    )
+    too_many = [u for u, n in chunk_postings if n > -(-unions[u][0] // 1000)]
+    if too_many:
+        problems.append(f"{len(too_many)} unions' months took more postings than chunks of 1,000 members")
     for code in ("1001", "4101"):
         off = [
             u

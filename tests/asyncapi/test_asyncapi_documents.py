@@ -8,6 +8,7 @@ parsed documents, and what each document lists is compared with what each servic
 """
 
 import ast
+import datetime as dt
 import importlib
 import json
 import shutil
@@ -22,7 +23,15 @@ from opentelemetry.sdk.trace import TracerProvider
 from tests.factories import dues, school_events
 from unionfed_shared.contracts import EVENT_TYPES, topics
 from unionfed_shared.contracts.envelope import Envelope
-from unionfed_shared.contracts.finance import JournalEntryV1, MoneyRequestSettledV1, MoneyRequestsSettledV1, Reserve
+from unionfed_shared.contracts.finance import (
+    CollectDues,
+    DuesReceiptLine,
+    JournalEntryV1,
+    MoneyRequestSettledV1,
+    MoneyRequestsSettledV1,
+    Reserve,
+)
+from unionfed_shared.contracts.membership import DuesBatchCollectedV1, DuesLine
 from unionfed_shared.contracts.reporting import FinanceReportFiguresV1
 from unionfed_shared.contracts.spending import WelfareHoldRequestedV1
 from unionfed_shared.http import create_app
@@ -117,6 +126,17 @@ def _real_events() -> list[Envelope]:
     federation, school = "fed-asyncapi", "school-asyncapi"
     member_id, registered = school_events(federation, school)
     hold_id = uuid.uuid4()
+    dues_batch = DuesBatchCollectedV1(
+        organization_id=school,
+        federation_id=federation,
+        batch_id=uuid.uuid4(),
+        period="2026-10",
+        collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
+        lines=[
+            DuesLine(payment_id=uuid.uuid4(), member_id=member_id, amount_fen=2_400),
+            DuesLine(payment_id=uuid.uuid4(), member_id=uuid.uuid4(), amount_fen=2_151),
+        ],
+    )
     journal = JournalEntryV1(
         organization_id=federation,
         federation_id=federation,
@@ -147,6 +167,28 @@ def _real_events() -> list[Envelope]:
             "/unionfed/welfare",
         ),
         _wrap(journal, "/unionfed/finance"),
+        # A month's chunk of dues, and the journal entry finance books it with.
+        _wrap(dues_batch, "/unionfed/membership"),
+        _wrap(
+            JournalEntryV1(
+                organization_id=federation,
+                federation_id=federation,
+                requested_by=school,
+                reference=f"dues-batch/{dues_batch.batch_id}",
+                instruction=CollectDues(
+                    organization_id=school,
+                    member_organization_id=school,
+                    period=dues_batch.period,
+                    effective_date=dt.date(2026, 10, 28),
+                    description="会费收缴：2026-10",
+                    lines=[
+                        DuesReceiptLine(payment_id=l.payment_id, member_id=l.member_id, amount_fen=l.amount_fen)
+                        for l in dues_batch.lines
+                    ],
+                ),
+            ),
+            "/unionfed/finance",
+        ),
         _wrap(
             MoneyRequestSettledV1(
                 organization_id=school,

@@ -250,6 +250,11 @@ ROUTES: dict[tuple[str, str], Route] = {
     (M, "POST /v1/organizations/{organization_id}/dues-collections"): Route(
         "FU", ORG, body=lambda w: {"period": "2026-03"}
     ),
+    # A month for every union of the federation at once: the federation's officers only; a union's
+    # officer does not see the federation (404, as for one that does not exist).
+    (M, "POST /v1/federations/{federation_id}/dues-collections"): Route(
+        "FU", FED, federation=True, body=lambda w: {"period": "2026-03"}
+    ),
     (M, "GET /v1/organizations/{organization_id}/dues-arrears"): Route("FUA", ORG),
     (M, "GET /v1/members/{member_id}/dues-arrears"): Route("FUA", lambda w: {"member_id": w["a1"]}),
     (M, "POST /v1/organizations/{organization_id}/roster-imports"): Route("FU", ORG, files=_csv),

@@ -260,6 +260,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/federations/{federation_id}/dues-collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect Federation Dues
+         * @description Collect a month for every union of a federation in one request and one transaction (the
+         *     federation's officers): each union as its own ``dues-collections`` would, in chunks of up to
+         *     1,000 members to finance. Running it again collects nothing twice.
+         */
+        post: operations["collect_federation_dues_v1_federations__federation_id__dues_collections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/federations/{federation_id}/dues-policies": {
         parameters: {
             query?: never;
@@ -1118,7 +1140,8 @@ export interface paths {
         put?: never;
         /**
          * Collect Dues
-         * @description Collect a month for a union: one payment (and one DuesCollected event) per member who owes it.
+         * @description Collect a month for a union: one payment per member who owes it, sent to finance in chunks of
+         *     up to 1,000 members (one DuesBatchCollected event and one journal posting each).
          *
          *     Running it again for the same month collects nothing twice.
          */
@@ -2954,6 +2977,29 @@ export interface components {
             today: string;
             /** Within Days */
             within_days: number;
+        };
+        /**
+         * FederationDuesCollectionOut
+         * @description A month collected for every union of a federation: the totals and each union's counts (the
+         *     members themselves are in each union's ``dues`` view and payments).
+         */
+        FederationDuesCollectionOut: {
+            /** Already Paid */
+            already_paid: number;
+            /** Collected */
+            collected: number;
+            /** Collected Total Fen */
+            collected_total_fen: number;
+            /** Federation Id */
+            federation_id: string;
+            /** Not Collected */
+            not_collected: number;
+            /** Period */
+            period: string;
+            /** Rate Per Mille */
+            rate_per_mille: number;
+            /** Unions */
+            unions: components["schemas"]["UnionCollectionOut"][];
         };
         /**
          * FieldProblem
@@ -4991,6 +5037,19 @@ export interface components {
             /** Total Fen */
             total_fen: number;
         };
+        /** UnionCollectionOut */
+        UnionCollectionOut: {
+            /** Already Paid */
+            already_paid: number;
+            /** Collected */
+            collected: number;
+            /** Collected Total Fen */
+            collected_total_fen: number;
+            /** Not Collected */
+            not_collected: number;
+            /** Organization Id */
+            organization_id: string;
+        };
         /** WorkerCategoryOut */
         WorkerCategoryOut: {
             /**
@@ -6312,6 +6371,100 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrganizationOut"];
+                };
+            };
+            /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in: the bearer token is missing, malformed, forged or expired (problem `unauthorized`) */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed: the caller's role or committee seat does not allow this here (problem `forbidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found: the organization or resource named in the path or the body. One outside the caller's scope is answered exactly as one that does not exist (deliberately: its existence is not disclosed) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict with the current state: already done, already decided, already used; or a request with the same `Idempotency-Key` still running (`idempotency_key_in_flight`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Refused: a field breaks the schema (`request_validation`, with `errors` pointing at each field), a value cannot be stored (`unstorable_value`), or a business rule refuses it (its own `code`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The server failed; nothing is promised about the effect. Quote `trace_id` (problem `internal_error`) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    collect_federation_dues_v1_federations__federation_id__dues_collections_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe (IETF draft *The Idempotency-Key HTTP Header Field*): a unique value per request, e.g. a UUID, optionally quoted. Sent again with the same request by the same caller within 24 hours, it answers the first answer again (with `Idempotent-Replayed: true`) and does nothing twice. The same key with another request is refused (422 `idempotency_key_reused`); while the first request is still running, 409 `idempotency_key_in_flight`. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                federation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectDues"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FederationDuesCollectionOut"];
                 };
             };
             /** @description Bad request: a body that cannot be read as its content type says (`invalid_request`), or a malformed `Idempotency-Key` (`idempotency_key_invalid`) */

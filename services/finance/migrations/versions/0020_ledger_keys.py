@@ -2,7 +2,7 @@
 ledgers posted under ledger keys (each side in its own ledger's order)
 
 Revision ID: 0020_ledger_keys
-Revises: 0018_book_snapshots
+Revises: 0019_bulk_dues
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020_ledger_keys"
-down_revision: str | tuple[str, ...] | None = "0018_book_snapshots"
+down_revision: str | tuple[str, ...] | None = "0019_bulk_dues"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -42,7 +42,16 @@ def test_an_instruction_on_one_ledger_is_keyed_by_that_ledger():
         organization_id="school-d", fiscal_year=2026, category_account="5101", amount_fen=100, policy="stop"
     )
     assert (journal_keys.ledger_of(close), journal_keys.ledger_of(budget)) == ("school-c", "school-d")
-    assert journal_keys.legs(reserve) == []
+    dues = contract.CollectDues(
+        organization_id="school-e",
+        member_organization_id="school-e-group",
+        period="2026-09",
+        effective_date=DAY,
+        description="2026年9月会费",
+        lines=[contract.DuesReceiptLine(payment_id=HOLD, member_id=HOLD, amount_fen=500)],
+    )
+    assert journal_keys.ledger_of(dues) == "school-e"
+    assert journal_keys.legs(reserve) == [] == journal_keys.legs(dues)
 
 
 def test_a_capture_void_or_reversal_is_keyed_by_the_ledger_of_its_hold_or_posting_which_the_writer_gives():

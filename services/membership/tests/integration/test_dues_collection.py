@@ -3,10 +3,12 @@
 import asyncio
 import io
 import json
+import uuid
 
 import httpx
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import text
 
 from tests.kafka_tools import read_topic
 from tests.pytest_infra import bearer, eventually, unique
@@ -109,7 +111,7 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
             infra.kafka_bootstrap,
             topics.MEMBERSHIP,
             lambda r: (
-                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1"
+                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
                 and r.key in (school.encode(), group.encode())
             ),
         )
@@ -279,7 +281,8 @@ async def test_dues_handed_over_earlier_are_collected_on_their_day_never_a_later
             infra.kafka_bootstrap,
             topics.MEMBERSHIP,
             lambda r: (
-                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_collected.v1" and r.key == school.encode()
+                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
+                and r.key == school.encode()
             ),
         )
         return records or None
@@ -288,3 +291,98 @@ async def test_dues_handed_over_earlier_are_collected_on_their_day_never_a_later
     payload = json.loads(record.value)
     data = payload.get("data", payload)
     assert data["period"] == "2026-09" and data["collected_at"].startswith("2026-09-30T04:00:00")  # noon in Shanghai
+    assert [line["amount_fen"] for line in data["lines"]] == [2150]
+
+
+async def test_a_month_of_a_thousand_members_is_recorded_at_once_and_sent_in_chunks_of_at_most_1000(county, infra):
+    """1,001 members of the school and 2 of its maths group: three chunks (1,000 and 1 of the school,
+    2 of the group), every member on one line of one chunk with their payment's id, and the
+    payments naming their chunk; collecting the month again records and sends nothing."""
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    roster = [(uuid.uuid4(), school, 400_000 + i) for i in range(1001)] + [
+        (uuid.uuid4(), group, 500_000 + i) for i in range(2)
+    ]
+    async with runtime.session_factory() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO members (id, organization_id, federation_id, display_name, gender, joined_on, status, "
+                "staff_no, base_salary_fen) SELECT m, o, :fed, '会员', 'female', DATE '2026-01-05', 'active', "
+                "'T' || n, s FROM unnest(CAST(:ids AS uuid[]), CAST(:orgs AS text[]), CAST(:salaries AS bigint[])) "
+                "WITH ORDINALITY AS r(m, o, s, n)"
+            ),
+            {
+                "fed": fed,
+                "ids": [m for m, _, _ in roster],
+                "orgs": [o for _, o, _ in roster],
+                "salaries": [s for *_, s in roster],
+            },
+        )
+    assert (await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=admin)).status_code == 200
+    url = f"/v1/organizations/{school}/dues-collections"
+
+    first = await api.post(url, json={"period": "2026-10"}, headers=officer)
+    assert first.status_code == 200, first.text
+    expected = {m: (s * 5 + 500) // 1000 for m, _, s in roster}
+    assert (first.json()["collected"], first.json()["collected_total_fen"]) == (1003, sum(expected.values()))
+    async with runtime.session_factory() as session:
+        chunks = (
+            await session.execute(
+                text(
+                    "SELECT batch_id, organization_id, count(*) FROM dues_payments WHERE period = '2026-10' "
+                    "AND organization_id IN (:school, :group) GROUP BY 1, 2"
+                ),
+                {"school": school, "group": group},
+            )
+        ).all()
+    assert sorted((o == school, n) for _, o, n in chunks) == [(False, 2), (True, 1), (True, 1000)]
+
+    async def batches():
+        records = await read_topic(
+            infra.kafka_bootstrap,
+            topics.MEMBERSHIP,
+            lambda r: (
+                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
+                and r.key in (school.encode(), group.encode())
+            ),
+        )
+        return records if len(records) >= 3 else None
+
+    records = await eventually(batches)
+    sent = [json.loads(r.value) for r in records]
+    sent = [s.get("data", s) for s in sent]
+    assert sorted(len(s["lines"]) for s in sent) == [1, 2, 1000]
+    assert {s["batch_id"] for s in sent} == {str(b) for b, _, _ in chunks}
+    lines = [line for s in sent for line in s["lines"]]
+    assert {uuid.UUID(line["member_id"]): line["amount_fen"] for line in lines} == expected and len(lines) == 1003
+
+    again = await api.post(url, json={"period": "2026-10"}, headers=officer)
+    assert (again.json()["collected"], again.json()["already_paid"]) == (0, 1003)
+    await asyncio.sleep(1)  # anything extra would have been published by now
+    assert len(await batches()) == 3
+
+
+async def test_a_federation_collects_every_unions_month_in_one_request_and_a_unions_officer_cannot(county):
+    runtime, api, admin, fed, school, group, other = county
+    officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
+    await enrol(api, school, officer, "陈老师", base_salary_fen=430_000)
+    await enrol(api, group, officer, "李老师", base_salary_fen=430_100)
+    await enrol(api, other, bearer(Role.UNION_OFFICER, other, fed, "officer-zhao"), "赵老师", base_salary_fen=300_000)
+    assert (await api.put(f"/v1/federations/{fed}/dues-policies/2026-01-01", json={}, headers=admin)).status_code == 200
+    url = f"/v1/federations/{fed}/dues-collections"
+
+    hidden = await api.post(url, json={"period": "2026-10"}, headers=officer)
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "organization_not_found"), hidden.text
+    first = await api.post(url, json={"period": "2026-10"}, headers=admin)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert (body["collected"], body["collected_total_fen"], body["already_paid"]) == (3, 2150 + 2151 + 1500, 0)
+    assert sorted((u["organization_id"], u["collected"]) for u in body["unions"]) == sorted([(school, 2), (other, 1)])
+
+    # A union's own collection afterwards, and the federation's again, collect nobody twice.
+    union_again = await api.post(
+        f"/v1/organizations/{school}/dues-collections", json={"period": "2026-10"}, headers=officer
+    )
+    assert (union_again.json()["collected"], union_again.json()["already_paid"]) == (0, 2)
+    again = (await api.post(url, json={"period": "2026-10"}, headers=admin)).json()
+    assert (again["collected"], again["already_paid"]) == (0, 3)

@@ -22,6 +22,7 @@ from services.membership.tests.unit.fake_safety import FakeSafetyInspections, Fa
 from services.membership.tests.unit.fake_statistics import FakeReportForms, FakeStatistics, FakeStatisticsReports
 from tests.fake_outbox import FakeOutbox
 from unionfed_membership.domain.committee import Term
+from unionfed_membership.domain.dues import DuesPolicy, MemberDues
 from unionfed_membership.domain.lifecycle import HistoryEntry, MemberChange
 from unionfed_membership.domain.model import DuesPayment, Member, Organization
 
@@ -93,6 +94,9 @@ class FakeScheduledChanges:
     async def settle(self, change_id: uuid.UUID, status: str, by: str, now: dt.datetime) -> None:
         self.pending = {m: c for m, c in self.pending.items() if c.id != change_id}
 
+    async def due_member_ids(self, today: dt.date) -> list[uuid.UUID]:
+        return [m for m, c in self.pending.items() if c.is_due(today)]
+
 
 class FakeCommittees:
     def __init__(self) -> None:
@@ -113,6 +117,47 @@ class FakeDues:
         self.payments.append(payment)
 
 
+class FakeDuesStore:
+    """Dues collection's SQL in memory: the roster's dues slice (``roster``), policies and payments
+    with their chunk (``batch_of``), kept once per (member, period) as the unique constraint does."""
+
+    def __init__(self) -> None:
+        self.roster: list[MemberDues] = []
+        self.saved_policies: list[DuesPolicy] = []
+        self.payments: dict[tuple[uuid.UUID, str], DuesPayment] = {}
+        self.batch_of: dict[uuid.UUID, uuid.UUID] = {}
+        self.statements = 0  # how many round trips the use case made for the payments
+
+    async def save_policy(self, policy: DuesPolicy, set_by: str) -> None:
+        self.saved_policies.append(policy)
+
+    async def policies(self, federation_id: str) -> list[DuesPolicy]:
+        return sorted((p for p in self.saved_policies if p.federation_id == federation_id), key=lambda p: p.valid_from)
+
+    async def members_in(self, organization_ids) -> list[MemberDues]:
+        wanted = set(organization_ids)
+        return sorted((m for m in self.roster if m.organization_id in wanted), key=lambda m: m.organization_id)
+
+    async def lock_collection(self, organization_id: str, period: str) -> None:
+        """Nothing interleaves in memory."""
+
+    async def paid_for(self, member_ids, period: str) -> set[uuid.UUID]:
+        return {m for m in member_ids if (m, period) in self.payments}
+
+    async def add_payments(self, payments, batch_of) -> set[uuid.UUID]:
+        self.statements += 1
+        active = {(m.id, m.organization_id) for m in self.roster if m.status == "active"}
+        recorded = set()
+        for payment in payments:
+            key = (payment.member_id, payment.period)
+            if key in self.payments or (payment.member_id, payment.organization_id) not in active:
+                continue
+            self.payments[key] = payment
+            self.batch_of[payment.id] = batch_of[payment.id]
+            recorded.add(payment.id)
+        return recorded
+
+
 @dataclasses.dataclass
 class FakeUnitOfWork(FakeOutbox):
     organizations: FakeOrganizations = dataclasses.field(default_factory=FakeOrganizations)
@@ -121,6 +166,7 @@ class FakeUnitOfWork(FakeOutbox):
     scheduled_changes: FakeScheduledChanges = dataclasses.field(default_factory=FakeScheduledChanges)
     committees: FakeCommittees = dataclasses.field(default_factory=FakeCommittees)
     dues: FakeDues = dataclasses.field(default_factory=FakeDues)
+    dues_collection: FakeDuesStore = dataclasses.field(default_factory=FakeDuesStore)
     enterprises: FakeEnterprises = dataclasses.field(init=False)
     collective_contracts: FakeCollectiveContracts = dataclasses.field(init=False)
     joint_unions: FakeJointUnions = dataclasses.field(init=False)

@@ -145,6 +145,35 @@ class PayMany(_Part):
     lines: list[PayLine] = Field(min_length=1, max_length=1000)
 
 
+class DuesReceiptLine(_Part):
+    """One member's line of a :class:`CollectDues`: membership's payment id, the member, the amount."""
+
+    payment_id: UUID
+    member_id: UUID
+    amount_fen: PositiveFen
+
+
+class CollectDues(_Part):
+    """Book a chunk of a month's dues (membership's ``DuesBatchCollectedV1``) as one posting.
+
+    The same accounts and amounts as one ``post`` per member (Dr 1001 bank / Cr 4101 dues
+    income): one 4101 credit line per member, in the instruction's order, and the bank debited
+    once with their total (the last line). Each member's receipt row (finance's
+    ``dues_receipts``, keyed by the payment id) names the posting and its line number, and the
+    member's dues account grows with it, so a payment already booked (a chunk sent again) is
+    answered as booked and never posted twice. ``member_organization_id`` is the organization
+    the members belong to (their dues accounts'), ``organization_id`` the books.
+    """
+
+    op: Literal["collect_dues"] = "collect_dues"
+    organization_id: OrgId
+    member_organization_id: OrgId
+    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    effective_date: dt.date
+    description: str = Field(min_length=1, max_length=300)
+    lines: list[DuesReceiptLine] = Field(min_length=1, max_length=1000)
+
+
 class Reverse(_Part):
     op: Literal["reverse"] = "reverse"
     posting_id: UUID
@@ -173,7 +202,7 @@ class SetBudget(_Part):
 
 
 Instruction = Annotated[
-    Post | Reserve | Capture | Void | PayMany | Reverse | ClosePeriod | SetBudget,
+    Post | Reserve | Capture | Void | PayMany | CollectDues | Reverse | ClosePeriod | SetBudget,
     Field(discriminator="op"),
 ]
 

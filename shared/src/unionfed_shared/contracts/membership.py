@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from unionfed_shared import business_time
 from unionfed_shared.contracts import topics
@@ -79,6 +79,52 @@ class DuesCollectedV1(IntegrationEvent):
 
     def subject(self) -> str:
         return f"member/{self.member_id}"
+
+
+class DuesLine(BaseModel):
+    """One member's part of a :class:`DuesBatchCollectedV1`: their own payment, as membership recorded it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    payment_id: UUID
+    member_id: UUID
+    amount_fen: PositiveFen
+
+
+DUES_BATCH_MAX_LINES = 1000
+
+
+class DuesBatchCollectedV1(IntegrationEvent):
+    """A chunk of a month's collection (up to 1,000 members of one organization), collected by
+    one command: what :class:`DuesCollectedV1` says for each member, said once for the chunk.
+
+    Every line keeps its own payment id (membership's ``dues_payments`` row, which names this
+    ``batch_id``), so finance books each member once whatever is redelivered: one posting per
+    chunk, a dues-income line per member. The per-member event stays for single payments.
+    """
+
+    event_type: ClassVar[str] = "unionfed.membership.dues_batch_collected.v1"
+    topic: ClassVar[str] = topics.MEMBERSHIP
+
+    batch_id: UUID
+    period: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
+    collected_at: AwareDatetime
+    lines: list[DuesLine] = Field(min_length=1, max_length=DUES_BATCH_MAX_LINES)
+
+    @model_validator(mode="after")
+    def _members_distinct(self):
+        if len({line.member_id for line in self.lines}) != len(self.lines) or len(
+            {line.payment_id for line in self.lines}
+        ) != len(self.lines):
+            raise field_refusal(
+                "dues_batch_member_twice",
+                zh="同一批会费中每位会员、每笔缴费只能出现一次",
+                en="each member and each payment appears at most once in a dues batch",
+            )
+        return self
+
+    def subject(self) -> str:
+        return f"dues-batch/{self.batch_id}"
 
 
 class OrganizationMovedV1(IntegrationEvent):

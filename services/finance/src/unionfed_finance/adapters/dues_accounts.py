@@ -2,11 +2,11 @@
 
 import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from unionfed_finance.adapters.tables import dues_accounts
+from unionfed_finance.adapters.tables import dues_accounts, dues_receipts
 
 
 class DuesAccountRepository:
@@ -44,6 +44,34 @@ class DuesAccountRepository:
                 last_period=period,
             )
         )
+
+    async def record_payments(self, period: str, paid: list[tuple[uuid.UUID, int]]) -> None:
+        """``record_payment`` for a chunk's members at once: (member, amount) each, one statement."""
+        if not paid:
+            return
+        statement = text(
+            """
+            UPDATE dues_accounts AS a
+            SET paid_total_fen = a.paid_total_fen + p.amount_fen, periods_paid = a.periods_paid + 1,
+                last_period = :period
+            FROM unnest(CAST(:members AS uuid[]), CAST(:amounts AS bigint[])) AS p(member_id, amount_fen)
+            WHERE a.member_id = p.member_id
+            """
+        ).bindparams(bindparam("members"), bindparam("amounts"))
+        await self._session.execute(
+            statement, {"period": period, "members": [m for m, _ in paid], "amounts": [fen for _, fen in paid]}
+        )
+
+    async def booked_receipts(self, payment_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+        """The receipts of those payments already booked by a chunk, by payment id (locked)."""
+        if not payment_ids:
+            return {}
+        query = select(dues_receipts).where(dues_receipts.c.payment_id.in_(payment_ids)).with_for_update()
+        return {row.payment_id: dict(row._mapping) for row in await self._session.execute(query)}
+
+    async def add_receipts(self, rows: list[dict]) -> None:
+        if rows:
+            await self._session.execute(pg_insert(dues_receipts).values(rows))
 
     async def transfer(self, member_id: uuid.UUID, to_organization_id: str, federation_id: str) -> None:
         """Move the account to the member's new union, keeping its totals.

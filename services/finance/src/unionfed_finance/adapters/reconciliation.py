@@ -20,7 +20,7 @@ from unionfed_finance.domain.ledger import account_spec
 from unionfed_shared import db
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
-from unionfed_shared.contracts.membership import DuesCollectedV1
+from unionfed_shared.contracts.membership import DuesBatchCollectedV1, DuesCollectedV1
 from unionfed_shared.contracts.mutual_aid import MutualAidContributedV1, MutualAidLoanDisbursedV1, MutualAidRepaidV1
 from unionfed_shared.contracts.spending import (
     HOLD_CANCELLED,
@@ -518,6 +518,7 @@ MONEY_EVENT_TYPES = [
     cls.event_type
     for cls in (
         DuesCollectedV1,
+        DuesBatchCollectedV1,
         DonationReceivedV1,
         DonationsDisbursedV1,
         MutualAidContributedV1,

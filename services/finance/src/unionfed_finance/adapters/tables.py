@@ -132,6 +132,21 @@ dues_accounts = Table(
     Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
+# Each member's dues booked by a chunk (CollectDues): the payment (membership's id) once, and
+# the posting and line that booked it. Dues posted one by one (DuesCollectedV1) have no row here.
+dues_receipts = Table(
+    "dues_receipts",
+    metadata,
+    Column("payment_id", Uuid, primary_key=True),
+    Column("member_id", Uuid, nullable=False, index=True),
+    Column("organization_id", Text, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("amount_fen", BigInteger, nullable=False),
+    Column("posting_id", Uuid, nullable=False),
+    Column("line_no", Integer, nullable=False),
+    Column("journal_event_id", Text, nullable=False),
+)
+
 holds = Table(
     "holds",
     metadata,

@@ -64,6 +64,34 @@ def dues(
     )
 
 
+def dues_chunk(books: str, amounts_fen: list[int], collected_on: dt.date, description: str) -> Posting:
+    """A chunk of members' dues as one posting: the same accounts as :func:`dues` for each member,
+    a dues-income credit per member (line ``i`` is the chunk's ``i``-th member) and the bank
+    debited once with their total, last. The books' 1001 and 4101 move exactly as they would
+    by one :func:`dues` posting per member; ``description`` is :func:`dues`'s words for the month."""
+    if not amounts_fen:
+        raise Invalid("dues_chunk_empty", zh="一批会费至少须有一位会员", en="a dues chunk has at least one member")
+    return Posting.balanced(
+        books,
+        collected_on,
+        description,
+        [Line(DUES_INCOME, credit_fen=amount) for amount in amounts_fen] + [Line(BANK, debit_fen=sum(amounts_fen))],
+    )
+
+
+def dues_lines_to_book(payment_ids: list, booked: set) -> list[int]:
+    """The positions of a chunk's lines not booked yet: a payment already booked (the same chunk
+    sent again, or its member's payment booked by an earlier chunk) is never booked twice, and a
+    payment named twice in one chunk once."""
+    seen = set(booked)
+    positions = []
+    for position, payment_id in enumerate(payment_ids):
+        if payment_id not in seen:
+            seen.add(payment_id)
+            positions.append(position)
+    return positions
+
+
 def employer_funds(
     union: str,
     upper: str | None,

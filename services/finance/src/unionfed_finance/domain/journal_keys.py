@@ -27,7 +27,10 @@ def ledger_of(instruction, *, known: str | None = None) -> str:
     """
     if isinstance(instruction, contract.Post):
         return instruction.postings[0].organization_id
-    if isinstance(instruction, contract.Reserve | contract.PayMany | contract.ClosePeriod | contract.SetBudget):
+    if isinstance(
+        instruction,
+        contract.Reserve | contract.PayMany | contract.CollectDues | contract.ClosePeriod | contract.SetBudget,
+    ):
         return instruction.organization_id
     if known is None:
         raise ValueError(f"a {instruction.op} names no ledger: the writer must give its hold's or posting's ledger")

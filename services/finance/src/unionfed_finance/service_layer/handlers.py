@@ -6,6 +6,7 @@ from collections import defaultdict
 from unionfed_finance.adapters.tables import directory
 from unionfed_finance.domain import flows
 from unionfed_finance.domain.ledger import BOOKKEEPING_KINDS, SPENDING_ACCOUNTS
+from unionfed_finance.domain.texts import describe
 from unionfed_finance.service_layer import journal
 from unionfed_finance.service_layer.locale import language_of
 from unionfed_finance.service_layer.poster import apply_journal_entry
@@ -17,6 +18,7 @@ from unionfed_shared.contracts.base import IntegrationEvent
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.finance import JournalEntryV1
 from unionfed_shared.contracts.membership import (
+    DuesBatchCollectedV1,
     DuesCollectedV1,
     MemberJoinedV1,
     MemberStatusChangedV1,
@@ -77,6 +79,31 @@ async def on_dues_collected(uow: FinanceUnitOfWork, event: DuesCollectedV1, deli
         journal.post(posting),
         delivery=delivery,
         reference=f"dues/{event.payment_id}",
+    )
+
+
+async def on_dues_batch_collected(uow: FinanceUnitOfWork, event: DuesBatchCollectedV1, delivery: Delivery) -> None:
+    """A chunk of a month's dues: one CollectDues entry in the journal, booked as one posting."""
+    booked_on = business_time.business_date(event.collected_at, await uow.directory.time_zone_of(event.organization_id))
+    language = await language_of(uow, event.organization_id)
+    instruction = contract.CollectDues(
+        organization_id=await bookkeeping_organization(uow, event.organization_id),
+        member_organization_id=event.organization_id,
+        period=event.period,
+        effective_date=booked_on,
+        description=describe(language, "dues", period=event.period),
+        lines=[
+            contract.DuesReceiptLine(payment_id=line.payment_id, member_id=line.member_id, amount_fen=line.amount_fen)
+            for line in event.lines
+        ],
+    )
+    await journal.write(
+        uow,
+        event.federation_id,
+        event.organization_id,
+        instruction,
+        delivery=delivery,
+        reference=f"dues-batch/{event.batch_id}",
     )
 
 
@@ -286,6 +313,7 @@ HANDLERS: dict[type[IntegrationEvent], Handler] = {
     MemberStatusChangedV1: directory.on_member_status_changed,
     OrganizationMovedV1: on_organization_moved,
     DuesCollectedV1: on_dues_collected,
+    DuesBatchCollectedV1: on_dues_batch_collected,
     DonationReceivedV1: on_donation_received,
     DonationsDisbursedV1: on_donations_disbursed,
     MutualAidContributedV1: on_mutual_aid_contributed,

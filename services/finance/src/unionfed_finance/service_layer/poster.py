@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from unionfed_finance.domain import batch_payments, journal_keys
+from unionfed_finance.domain import batch_payments, flows, journal_keys
 from unionfed_finance.domain.ledger import BANK, Invalid, Line, Posting, Refused, SourceEvent, account_spec
 from unionfed_finance.service_layer.journal import source_ref, trace_id_of
 from unionfed_finance.service_layer.unit_of_work import FinanceUnitOfWork
@@ -430,6 +430,49 @@ async def _pay_many(uow, entry: contract.JournalEntryV1, source: SourceEvent) ->
     return settlement
 
 
+async def _collect_dues(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
+    """Book a chunk of members' dues as one posting: a 4101 credit per member, the bank debited once.
+
+    A payment already booked by a chunk (``dues_receipts``) is left out, so a chunk sent again
+    books nobody twice; the new lines make one posting (``flows.dues_chunk``, the accounts of the
+    per-member dues posting), and each of their members gets a receipt naming its posting and
+    line and their dues account grows by their amount, as one DuesCollectedV1 grows it.
+    """
+    collect = entry.instruction
+    assert isinstance(collect, contract.CollectDues)  # the dispatch went by its kind
+    payment_ids = [line.payment_id for line in collect.lines]
+    booked = await uow.dues_accounts.booked_receipts(payment_ids)
+    to_book = [collect.lines[i] for i in flows.dues_lines_to_book(payment_ids, set(booked))]
+    if not to_book:
+        return Settlement("posted", posting_ids=sorted({row["posting_id"] for row in booked.values()}))
+    assert source.journal_event_id is not None  # source_of sets it
+    posting = flows.dues_chunk(
+        collect.organization_id, [line.amount_fen for line in to_book], collect.effective_date, collect.description
+    )
+    settlement = await _post_all(uow, entry.federation_id, [posting], source)
+    [posting_id] = settlement.posting_ids
+    await uow.dues_accounts.open_many(
+        [(line.member_id, collect.member_organization_id, entry.federation_id) for line in to_book]
+    )
+    await uow.dues_accounts.record_payments(collect.period, [(line.member_id, line.amount_fen) for line in to_book])
+    await uow.dues_accounts.add_receipts(
+        [
+            {
+                "payment_id": line.payment_id,
+                "member_id": line.member_id,
+                "organization_id": collect.organization_id,
+                "period": collect.period,
+                "amount_fen": line.amount_fen,
+                "posting_id": posting_id,
+                "line_no": number,
+                "journal_event_id": source.journal_event_id,
+            }
+            for number, line in enumerate(to_book, start=1)
+        ]
+    )
+    return settlement
+
+
 async def _void(uow, entry: contract.JournalEntryV1, source: SourceEvent) -> Settlement:
     void = entry.instruction
     assert isinstance(void, contract.Void)  # the dispatch went by its kind
@@ -526,6 +569,7 @@ _APPLY = {
     "capture": _capture,
     "void": _void,
     "pay_many": _pay_many,
+    "collect_dues": _collect_dues,
     "reverse": _reverse,
     "close_period": _close_period,
     "set_budget": _set_budget,

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -94,6 +94,50 @@ class DuesStore:
             .returning(dues_payments.c.id)
         )
         return (await self._session.execute(statement)).first() is not None
+
+    async def paid_for(self, member_ids: Sequence[uuid.UUID], period: str) -> set[uuid.UUID]:
+        """Which of these members already paid ``period``: one statement for a whole union."""
+        if not member_ids:
+            return set()
+        query = select(dues_payments.c.member_id).where(
+            dues_payments.c.period == period, dues_payments.c.member_id == func.any(list(member_ids))
+        )
+        return set((await self._session.scalars(query)).all())
+
+    async def add_payments(
+        self, payments: Sequence[DuesPayment], batch_of: dict[uuid.UUID, uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Insert a month's payments in one statement, each unless its member already paid the
+        period (and only while the member is still active in the organization it was assessed
+        in); the ids of those this call recorded."""
+        if not payments:
+            return set()
+        statement = text(
+            """
+            INSERT INTO dues_payments (id, member_id, organization_id, period, amount_fen, collected_at, batch_id)
+            SELECT p.id, p.member_id, p.organization_id, :period, p.amount_fen, :collected_at, p.batch_id
+            FROM unnest(CAST(:ids AS uuid[]), CAST(:members AS uuid[]), CAST(:organizations AS text[]),
+                        CAST(:amounts AS bigint[]), CAST(:batches AS uuid[]))
+                 AS p(id, member_id, organization_id, amount_fen, batch_id)
+            JOIN members m ON m.id = p.member_id AND m.organization_id = p.organization_id AND m.status = 'active'
+            ON CONFLICT ON CONSTRAINT uq_dues_once_per_member_period DO NOTHING
+            RETURNING id
+            """
+        )
+        [first] = {(p.period, p.collected_at) for p in payments}
+        found = await self._session.scalars(
+            statement,
+            {
+                "period": first[0],
+                "collected_at": first[1],
+                "ids": [p.id for p in payments],
+                "members": [p.member_id for p in payments],
+                "organizations": [p.organization_id for p in payments],
+                "amounts": [p.amount_fen for p in payments],
+                "batches": [batch_of[p.id] for p in payments],
+            },
+        )
+        return set(found.all())
 
 
 class RosterQueries:

@@ -100,6 +100,8 @@ dues_payments = Table(
     Column("period", Text, nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
     Column("collected_at", DateTime(timezone=True), nullable=False),
+    # The chunk (DuesBatchCollectedV1) that carried the payment to finance; null when it went alone.
+    Column("batch_id", Uuid),
     UniqueConstraint("member_id", "period", name="uq_dues_once_per_member_period"),
 )
 

@@ -170,3 +170,60 @@ def periods_between(first: str, last: str) -> list[str]:
         periods.append(period)
         period = next_period(period)
     return periods
+
+
+# A month's collection travels to finance in chunks of at most this many members of one
+# organization (one DuesBatchCollectedV1, one posting each).
+DUES_CHUNK = 1000
+# Names each member's payment of a month: collecting the month again (a retry, a crash redone)
+# names the same payment, which the (member, period) constraint and finance's receipts keep once.
+DUES_PAYMENT_NAMESPACE = uuid.UUID("4f0c1b2e-8d1a-5c3e-9b7f-6a2d4e8c1f35")
+
+
+def payment_id_of(member_id: uuid.UUID, period: str) -> uuid.UUID:
+    return uuid.uuid5(DUES_PAYMENT_NAMESPACE, f"{member_id}/{period}")
+
+
+def batch_id_of(organization_id: str, period: str, first_payment_id: uuid.UUID) -> uuid.UUID:
+    """A chunk's id, from what it holds: the same chunk collected again has the same id."""
+    return uuid.uuid5(DUES_PAYMENT_NAMESPACE, f"batch/{organization_id}/{period}/{first_payment_id}")
+
+
+@dataclass
+class MonthPlan:
+    """What collecting a month does to each member, decided at once for all of them."""
+
+    due: list[tuple[MemberDues, int]] = field(default_factory=list)
+    already_paid: list[MemberDues] = field(default_factory=list)
+    not_collected: list[tuple[MemberDues, Assessment]] = field(default_factory=list)
+
+
+def plan_month(
+    members: Iterable[MemberDues], period: str, policy: DuesPolicy | None, paid: set[uuid.UUID]
+) -> MonthPlan:
+    """Each member's fate for ``period``: already paid, owing their assessed amount, or not collected
+    (exempt, no salary, joined later, not active) with the reason."""
+    plan = MonthPlan()
+    for member in members:
+        assessment = assess(member, period, policy)
+        if member.id in paid:
+            plan.already_paid.append(member)
+        elif assessment.outcome != "due" or not assessment.amount_fen:
+            plan.not_collected.append((member, assessment))
+        else:
+            plan.due.append((member, assessment.amount_fen))
+    return plan
+
+
+def chunks(due: Sequence[tuple[MemberDues, int]], size: int = DUES_CHUNK) -> list[list[tuple[MemberDues, int]]]:
+    """The due members cut into chunks of at most ``size`` members of one organization each, in order."""
+    if size < 1:
+        raise Invalid("dues_chunk_size_invalid", zh="每批会员数须为正整数", en="a chunk holds at least one member")
+    found: list[list[tuple[MemberDues, int]]] = []
+    for item in due:
+        last = found[-1] if found else None
+        if last is None or len(last) >= size or last[0][0].organization_id != item[0].organization_id:
+            found.append([item])
+        else:
+            last.append(item)
+    return found

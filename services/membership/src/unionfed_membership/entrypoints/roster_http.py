@@ -160,7 +160,8 @@ class DuesCollectionOut(BaseModel):
 async def collect_dues(
     organization_id: str, body: dues.CollectDues, principal: CurrentPrincipal, runtime: CurrentRuntime
 ) -> DuesCollectionOut:
-    """Collect a month for a union: one payment (and one DuesCollected event) per member who owes it.
+    """Collect a month for a union: one payment per member who owes it, sent to finance in chunks of
+    up to 1,000 members (one DuesBatchCollected event and one journal posting each).
 
     Running it again for the same month collects nothing twice.
     """
@@ -182,6 +183,60 @@ async def collect_dues(
             NotCollectedOut(member_id=m.id, display_name=m.display_name, outcome=a.outcome, reason=a.reason)
             for m, a in c.not_collected
         ],
+    )
+
+
+class UnionCollectionOut(BaseModel):
+    organization_id: str
+    collected: int
+    collected_total_fen: int
+    already_paid: int
+    not_collected: int
+
+
+class FederationDuesCollectionOut(BaseModel):
+    """A month collected for every union of a federation: the totals and each union's counts (the
+    members themselves are in each union's ``dues`` view and payments)."""
+
+    federation_id: str
+    period: str
+    rate_per_mille: int
+    collected: int
+    collected_total_fen: int
+    already_paid: int
+    not_collected: int
+    unions: list[UnionCollectionOut]
+
+
+@router.post("/federations/{federation_id}/dues-collections", response_model=FederationDuesCollectionOut)
+async def collect_federation_dues(
+    federation_id: str, body: dues.CollectDues, principal: CurrentPrincipal, runtime: CurrentRuntime
+) -> FederationDuesCollectionOut:
+    """Collect a month for every union of a federation in one request and one transaction (the
+    federation's officers): each union as its own ``dues-collections`` would, in chunks of up to
+    1,000 members to finance. Running it again collects nothing twice.
+    """
+    async with runtime.uow() as uow:
+        collections = await dues.collect_federation_month(uow, principal, federation_id, body)
+    unions = [
+        UnionCollectionOut(
+            organization_id=c.organization_id,
+            collected=len(c.collected),
+            collected_total_fen=c.total_fen,
+            already_paid=len(c.already_paid),
+            not_collected=len(c.not_collected),
+        )
+        for c in collections
+    ]
+    return FederationDuesCollectionOut(
+        federation_id=federation_id,
+        period=body.period,
+        rate_per_mille=collections[0].rate_per_mille if collections else 0,
+        collected=sum(u.collected for u in unions),
+        collected_total_fen=sum(u.collected_total_fen for u in unions),
+        already_paid=sum(u.already_paid for u in unions),
+        not_collected=sum(u.not_collected for u in unions),
+        unions=unions,
     )
 
 

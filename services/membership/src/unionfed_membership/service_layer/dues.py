@@ -18,18 +18,30 @@ from unionfed_membership.domain.dues import (
     MemberDues,
     arrears,
     assess,
+    batch_id_of,
     check_period,
+    chunks,
     first_day_of,
+    payment_id_of,
+    plan_month,
     policy_for,
 )
-from unionfed_membership.domain.model import PERIOD_PATTERN, DuesPayment, Member, MemberStatus, Organization, Period
+from unionfed_membership.domain.model import (
+    MEMBER_HOLDING_KINDS,
+    PERIOD_PATTERN,
+    DuesPayment,
+    Member,
+    MemberStatus,
+    Organization,
+    Period,
+)
 from unionfed_membership.service_layer import clock, commands, permissions, scope
 from unionfed_membership.service_layer.member_changes import apply_due_change
 from unionfed_membership.service_layer.permissions import require_officer
 from unionfed_membership.service_layer.unit_of_work import MembershipUnitOfWork
 from unionfed_shared import business_time
 from unionfed_shared.auth import Principal, Role
-from unionfed_shared.contracts.membership import DuesCollectedV1
+from unionfed_shared.contracts.membership import DuesBatchCollectedV1, DuesCollectedV1, DuesLine
 from unionfed_shared.errors import Conflict, Invalid, NotFound
 from unionfed_shared.wire_values import Day, Whole
 
@@ -159,14 +171,56 @@ async def collect_month(
 ) -> Collection:
     """Record a month's dues for every active, non-exempt member of a union not yet paid for it.
 
-    Idempotent per (member, period): running it again collects nothing twice, and each payment
-    takes the existing DuesPayment → DuesCollectedV1 path (one event per member; finance posts them).
+    Set-based: the roster, who paid and the payments are one statement each whatever the union's
+    size, and finance hears the month in chunks (DuesBatchCollectedV1, up to DUES_CHUNK members of
+    one organization each, every member on their own line). Idempotent per (member, period): a
+    payment's id is derived from its member and month, so running it again (or redoing it after
+    a crash) records and sends nobody twice.
     """
     now = now or clock.now()
     root, organizations = await _subtree(uow, principal, organization_id)
     # The same right as recording one payment (a committee's chair or treasurer, when it has one).
     await require_officer(uow, principal, "record_dues")
     root.check_can_hold_members()
+    period, now, policy = await _month_to_collect(uow, root, command, now)
+    collection = await _collect_union(uow, principal, root, organizations, period, policy, now)
+    await uow.commit()
+    return collection
+
+
+async def collect_federation_month(
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    federation_id: str,
+    command: CollectDues,
+    now: dt.datetime | None = None,
+) -> list[Collection]:
+    """Collect a month for every union of a federation in one command and one transaction: each
+    union as :func:`collect_month` collects it (its subtree, its chunks), all of them or none."""
+    now = now or clock.now()
+    federation = await _federation_in_scope(uow, principal, federation_id)
+    await require_officer(uow, principal, "record_dues")
+    period, now, policy = await _month_to_collect(uow, federation, command, now)
+    tree = await uow.organizations.subtree(federation)
+    collections = []
+    for union in collected_unions(tree):
+        organizations = [o for o in tree if union.id in o.path]
+        collections.append(await _collect_union(uow, principal, union, organizations, period, policy, now))
+    await uow.commit()
+    return collections
+
+
+def collected_unions(tree: list[Organization]) -> list[Organization]:
+    """The unions a federation-wide collection collects: each organization that holds members and
+    has no such organization above it (its groups, and unions under it, are in its subtree)."""
+    holders = {o.id for o in tree if o.kind in MEMBER_HOLDING_KINDS}
+    return [o for o in tree if o.id in holders and not any(a in holders for a in o.path[:-1])]
+
+
+async def _month_to_collect(
+    uow: MembershipUnitOfWork, root: Organization, command: CollectDues, now: dt.datetime
+) -> tuple[str, dt.datetime, DuesPolicy]:
+    """The month asked for, the moment it is collected at, and the policy it is charged by."""
     period = check_period(command.period)
     now = collected_moment(root.zone, now, period, command.collected_on)
     if period > current_period(root.zone, now):
@@ -175,45 +229,98 @@ async def collect_month(
             zh=f"{period} 尚未开始；只能收取本月及以前月份的会费",
             en=f"{period} has not begun; dues are collected for this month or earlier ones",
         )
-    store = uow.dues_collection
-    policy = policy_for(await store.policies(root.federation_id), period)
+    policy = policy_for(await uow.dues_collection.policies(root.federation_id), period)
     if policy is None:
         raise Conflict(
             "dues_policy_missing",
             zh=f"{root.federation_id} 在 {first_day_of(period)} 没有生效的会费标准，请先设定",
             en=f"no dues policy of {root.federation_id} is in force on {first_day_of(period)}; set one first",
         )
+    return period, now, policy
+
+
+async def _collect_union(
+    uow: MembershipUnitOfWork,
+    principal: Principal,
+    root: Organization,
+    organizations: list[Organization],
+    period: str,
+    policy: DuesPolicy,
+    now: dt.datetime,
+) -> Collection:
+    """One union's month, set-based, in the caller's transaction (the caller commits)."""
+    store = uow.dues_collection
     await store.lock_collection(root.id, period)
-    in_subtree = {o.id for o in organizations}
-    members = await store.members_in(list(in_subtree))
-    paid = await store.paid_periods(m.id for m in members)
+    in_subtree = [o.id for o in organizations]
+    members = await store.members_in(in_subtree)
+    # As for a single payment: a transfer or retirement that fell due applies first, so a member
+    # who moved is collected by the union they are in now. Few members have one: found in one
+    # statement, applied one by one, then the roster is read again.
+    today = business_time.business_date(now, root.zone)
+    listed = {m.id for m in members}
+    changing = [m for m in await uow.scheduled_changes.due_member_ids(today) if m in listed]
+    for member_id in changing:
+        member = await uow.members.get_for_update(member_id)
+        if member is not None:
+            await apply_due_change(uow, member, today, principal.subject)
+    if changing:
+        members = await store.members_in(in_subtree)
+    plan = plan_month(members, period, policy, await store.paid_for([m.id for m in members], period))
+    payments = [
+        DuesPayment(
+            id=payment_id_of(m.id, period),
+            member_id=m.id,
+            organization_id=m.organization_id,
+            federation_id=root.federation_id,
+            period=period,
+            amount_fen=amount,
+            collected_at=now,
+        )
+        for m, amount in plan.due
+    ]
+    batch_of: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in chunks(plan.due):
+        batch_id = batch_id_of(chunk[0][0].organization_id, period, payment_id_of(chunk[0][0].id, period))
+        batch_of.update((payment_id_of(m.id, period), batch_id) for m, _ in chunk)
+    # One statement for the whole union; a member paid meanwhile (or moved, or no longer active)
+    # is not recorded, and is answered as already paid.
+    recorded = await store.add_payments(payments, batch_of)
     collection = Collection(root.id, period, policy.rate_per_mille)
-    for slim in members:
-        assessment = assess(slim, period, policy)
-        if period in paid[slim.id]:
-            collection.already_paid.append(slim)
-        elif assessment.outcome != "due" or not assessment.amount_fen:
-            collection.not_collected.append((slim, assessment))
-        else:
-            member = await uow.members.get_for_update(slim.id)
-            assert member is not None  # just listed, in this transaction
-            # As for a single payment: a transfer or retirement that fell due applies first,
-            # so a member who moved is collected by the union they are in now.
-            member = await apply_due_change(uow, member, business_time.business_date(now, root.zone), principal.subject)
-            if member.organization_id not in in_subtree or member.status != "active":
-                moved = Assessment(
-                    slim.id, period, "not_collectable", reason=f"now {member.status} in {member.organization_id}"
-                )
-                collection.not_collected.append((slim, moved))
-                continue
-            payment = DuesPayment.collect(member, period, assessment.amount_fen, paid[slim.id], now)
-            if not await store.add_payment_once(payment):
-                collection.already_paid.append(slim)
-                continue
-            uow.emit(dues_collected(payment))
+    collection.already_paid = list(plan.already_paid)
+    collection.not_collected = list(plan.not_collected)
+    for (slim, _), payment in zip(plan.due, payments, strict=True):
+        if payment.id in recorded:
             collection.collected.append((slim, payment))
-    await uow.commit()
+        else:
+            collection.already_paid.append(slim)
+    for event in dues_batches(collection.collected, root.federation_id, period, now, batch_of):
+        uow.emit(event, event_id=str(event.batch_id))
     return collection
+
+
+def dues_batches(
+    collected: list[tuple[MemberDues, DuesPayment]],
+    federation_id: str,
+    period: str,
+    collected_at: dt.datetime,
+    batch_of: dict[uuid.UUID, uuid.UUID],
+) -> list[DuesBatchCollectedV1]:
+    """What finance hears of a month's collection: one event per chunk (at most DUES_CHUNK members
+    of one organization), each member on their own line with their payment id."""
+    events: dict[uuid.UUID, list[DuesPayment]] = {}
+    for _, payment in collected:
+        events.setdefault(batch_of[payment.id], []).append(payment)
+    return [
+        DuesBatchCollectedV1(
+            organization_id=lines[0].organization_id,
+            federation_id=federation_id,
+            batch_id=batch_id,
+            period=period,
+            collected_at=collected_at,
+            lines=[DuesLine(payment_id=p.id, member_id=p.member_id, amount_fen=p.amount_fen) for p in lines],
+        )
+        for batch_id, lines in events.items()
+    ]
 
 
 async def organization_arrears(
