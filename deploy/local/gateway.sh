@@ -40,20 +40,24 @@ die() {
   exit 1
 }
 
-nginx_bin() {
-  if ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
-    [[ $EUID -eq 0 ]] || die "nginx not found (apt-get install -y nginx)"
-    log "installing Debian's nginx…"
-    # Only the binary is wanted: keep the package's own service from starting on port 80.
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null || {
-      rm -f /usr/sbin/policy-rc.d
-      die "apt-get install nginx failed"
-    }
-    rm -f /usr/sbin/policy-rc.d
+# Debian's nginx, installed once when missing (the shared helper waits for dpkg's lock and refreshes
+# a stale package list). Separate from nginx_bin, whose output is read with $(…) and must be the path alone.
+ensure_nginx() {
+  if command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]]; then
+    return 0
   fi
-  command -v nginx 2>/dev/null || echo /usr/sbin/nginx
+  [[ $EUID -eq 0 ]] || die "nginx not found (apt-get install -y nginx)"
+  log "installing Debian's nginx…"
+  # Only the binary is wanted: keep the package's own service from starting on port 80.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  bash "$SCRIPT_DIR/ensure-debian-packages.sh" nginx || {
+    rm -f /usr/sbin/policy-rc.d
+    die "apt-get install nginx failed"
+  }
+  rm -f /usr/sbin/policy-rc.d
 }
+
+nginx_bin() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
 
 # ${GATEWAY_*} placeholders only, the way the official image's envsubst step fills them.
 render() {
@@ -69,6 +73,7 @@ running() { [[ -f "$GW_PID" ]] && kill -0 "$(cat "$GW_PID")" 2>/dev/null; }
 
 up() {
   local nginx
+  ensure_nginx
   nginx="$(nginx_bin)"
   if running; then
     log "already running (pid $(cat "$GW_PID"))"
