@@ -6,6 +6,8 @@ import { accessToken, account, checkPage, pickDay, signIn } from "./support";
 // funeral and major hardship 1,000 yuan, 3,000 yuan a member a year.
 const SCHOOL = process.env.UNIONFED_DEMO_SCHOOL ?? "no1-primary";
 const WELFARE_OFFICER = process.env.UNIONFED_DEMO_WELFARE_OFFICER ?? "school1-welfare";
+// Welfare pays a greeting in chunks of this many recipients (greetings.CHUNK = money.LINES_PER_REQUEST).
+const GREETING_CHUNK = 1000;
 
 const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date()); // YYYY-MM-DD
 const year = today.slice(0, 4);
@@ -189,14 +191,15 @@ test("a festival greeting launched from the console pays every recipient, its le
   const saved = await sheet.path();
   expect(readFileSync(saved).subarray(0, 5).toString()).toBe("%PDF-");
 
-  // Finance pays a greeting a chunk of up to 200 recipients at a time: one posting per chunk, a line
-  // of this greeting's own amount per member, so each chunk's total is a multiple of it.
+  // Finance pays a greeting a chunk of up to 1,000 recipients at a time (welfare's chunk, the most
+  // lines one request may carry): one posting per chunk, a line of this greeting's own amount per
+  // member, so each chunk's total is a multiple of it.
   const found = await every<{ total_fen: number; description: string }>(
     page,
     `/api/finance/v1/organizations/${SCHOOL}/ledger/postings?account=5101&from=${today}&to=${today}&amount_min_fen=${amountFen}&text=${encodeURIComponent("端午节慰问")}`,
   );
-  const entries = found.filter((e) => e.total_fen % amountFen === 0 && e.total_fen / amountFen <= 200);
-  expect(entries.length).toBe(Math.ceil(recipients / 200));
+  const entries = found.filter((e) => e.total_fen % amountFen === 0 && e.total_fen / amountFen <= GREETING_CHUNK);
+  expect(entries.length).toBe(Math.ceil(recipients / GREETING_CHUNK));
   expect(entries.reduce((sum, e) => sum + e.total_fen, 0)).toBe(recipients * amountFen);
 });
 
