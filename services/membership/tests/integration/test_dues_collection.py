@@ -52,6 +52,16 @@ async def enrol(api, org, headers, name, **extra) -> str:
     return response.json()["id"]
 
 
+async def dues_chunks_sent(infra, *organizations: str) -> list:
+    """The dues chunks (DuesBatchCollectedV1) membership has published for these organizations."""
+    keys = {organization.encode() for organization in organizations}
+    return await read_topic(
+        infra.kafka_bootstrap,
+        topics.MEMBERSHIP,
+        lambda r: dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1" and r.key in keys,
+    )
+
+
 async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_visible(county, infra):
     runtime, api, admin, fed, school, group, other = county
     officer = bearer(Role.UNION_OFFICER, school, fed, "treasurer-li")
@@ -107,14 +117,7 @@ async def test_a_month_is_computed_per_member_collected_once_and_arrears_are_vis
     assert sorted((p["period"], p["amount_fen"]) for p in payments) == [("2026-10", 2151), ("2026-11", 2151)]
 
     async def dues_events():
-        records = await read_topic(
-            infra.kafka_bootstrap,
-            topics.MEMBERSHIP,
-            lambda r: (
-                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
-                and r.key in (school.encode(), group.encode())
-            ),
-        )
+        records = await dues_chunks_sent(infra, school, group)
         return records if len(records) >= 4 else None
 
     await eventually(dues_events)
@@ -277,14 +280,7 @@ async def test_dues_handed_over_earlier_are_collected_on_their_day_never_a_later
     assert (collected.status_code, collected.json()["collected"]) == (200, 1), collected.text
 
     async def dues_event():
-        records = await read_topic(
-            infra.kafka_bootstrap,
-            topics.MEMBERSHIP,
-            lambda r: (
-                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
-                and r.key == school.encode()
-            ),
-        )
+        records = await dues_chunks_sent(infra, school)
         return records or None
 
     [record] = await eventually(dues_event)
@@ -338,14 +334,7 @@ async def test_a_month_of_a_thousand_members_is_recorded_at_once_and_sent_in_chu
     assert sorted((o == school, n) for _, o, n in chunks) == [(False, 2), (True, 1), (True, 1000)]
 
     async def batches():
-        records = await read_topic(
-            infra.kafka_bootstrap,
-            topics.MEMBERSHIP,
-            lambda r: (
-                dict(r.headers).get("ce_type") == b"unionfed.membership.dues_batch_collected.v1"
-                and r.key in (school.encode(), group.encode())
-            ),
-        )
+        records = await dues_chunks_sent(infra, school, group)
         return records if len(records) >= 3 else None
 
     records = await eventually(batches)
