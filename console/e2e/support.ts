@@ -130,8 +130,14 @@ export async function pickDay(input: Locator, day: string) {
 }
 
 /** Chooses an option of an antd Select by its label's input. The select's box is clicked: a plain
- * select's input has no size, and a value already shown lies over it. */
+ * select's input has no size, and a value already shown lies over it. Chosen again until the box
+ * shows it: on a page just opened, a click while the list was still opening closed it with nothing
+ * chosen. */
 export async function pickOption(page: Page, select: Locator, title: string) {
-  await select.locator("xpath=ancestor::div[contains(@class, 'ant-select-selector')]").click();
-  await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click();
+  const box = select.locator("xpath=ancestor::div[contains(@class, 'ant-select-selector')]");
+  await expect(async () => {
+    await box.click();
+    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${title}"]`).click({ timeout: 5_000 });
+    await expect(box).toContainText(title, { timeout: 2_000 });
+  }).toPass({ timeout: 30_000 });
 }
