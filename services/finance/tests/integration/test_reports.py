@@ -14,7 +14,7 @@ from urllib.parse import unquote
 import httpx
 import openpyxl
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.factories import dues, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
@@ -29,7 +29,12 @@ from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
-from unionfed_shared.contracts.spending import WelfareHoldPaidV1, WelfareHoldRequestedV1
+from unionfed_shared.contracts.spending import (
+    PaymentLine,
+    WelfareBatchPaymentRequestedV1,
+    WelfareHoldPaidV1,
+    WelfareHoldRequestedV1,
+)
 from unionfed_shared.documents.spreadsheet import MEDIA_TYPE as XLSX
 from unionfed_shared.http import create_app
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
@@ -683,3 +688,68 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
     assert any(len(row) == 1 and row[0].startswith("非收支款项：") and "代管捐款" in row[0] for row in rows)
     # 100,000 + 0 − 5,800 + 2,000 (held for the beneficiary) — the statement adds up.
     assert figures["期末银行存款及现金余额"] == "96200.00"
+
+
+async def test_a_greeting_paid_in_chunks_is_one_line_per_amount_with_each_member_counted_once(build_service):
+    """A greeting's chunk pays many members in one posting (``PayMany``), each on their own line:
+    the statement counts members, not postings, and adds each line once."""
+    finance = await build_service(definition, start=False)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
+    federation, school = unique("county"), unique("school")
+    member_id, setup = school_events(federation, school)
+    offsets = iter(range(1, 10**6))
+    for event in setup:
+        assert (
+            await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+        )
+    await post(
+        finance,
+        federation,
+        school,
+        spec(
+            school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)
+        ),
+    )
+    batch = uuid.uuid4()
+
+    def chunk(amounts: list[int]) -> WelfareBatchPaymentRequestedV1:
+        return WelfareBatchPaymentRequestedV1(
+            organization_id=school,
+            federation_id=federation,
+            batch_id=batch,
+            category="welfare",
+            paid_on=dt.date(2026, 9, 24),
+            description="中秋节慰问 2026-09-24",
+            reference=f"greeting/{batch}",
+            lines=[
+                PaymentLine(hold_id=uuid.uuid4(), reference=f"greeting/{batch}/{uuid.uuid4()}", amount_fen=amount)
+                for amount in amounts
+            ],
+        )
+
+    # Two chunks of one batch, and one member of the second paid another amount.
+    for request in (chunk([200_00] * 30), chunk([200_00] * 19 + [150_00])):
+        outcome = await finance.consumer.handle(welfare_message(envelope_for(request), next(offsets)))
+        assert outcome is Outcome.PROCESSED
+        assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
+    async with finance.session_factory() as session:
+        chunks = await session.scalar(
+            select(func.count()).where(postings.c.organization_id == school, postings.c.description.like("中秋节%"))
+        )
+    assert chunks == 2, "each chunk is one posting"
+
+    officer = bearer(Role.UNION_OFFICER, school, federation)
+    response = await client.get(
+        f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer
+    )
+    await client.aclose()
+    assert response.status_code == 200, response.text
+    rows = csv_rows(response)
+    greeting_rows = [row for row in rows if row[1:2] == ["中秋节慰问 2026-09-24"]]
+    assert greeting_rows == [
+        ["2026-09-24", "中秋节慰问 2026-09-24", "49 × 200.00", "9800.00", "0.00", "9800.00"],
+        ["2026-09-24", "中秋节慰问 2026-09-24", "1 × 150.00", "150.00", "0.00", "150.00"],
+    ]
+    figures = {row[1]: row[2] for row in rows if len(row) == 3}
+    assert figures["职工福利支出"] == "9950.00"
+    assert figures["期末银行存款及现金余额"] == "90050.00"

@@ -280,6 +280,32 @@ def test_a_festival_greeting_is_one_line_of_count_times_amount_and_its_total():
     assert page.count("春节慰问 2027-01-20") == 1 and "301 × 200.00" in page and "60,200.00" in page
 
 
+def test_a_greetings_chunks_join_its_single_payments_by_the_amount_each_member_got():
+    batch = uuid.uuid4()
+
+    def entry(sequence: int, count: int, each_fen: int, goods_each_fen: int = 0) -> WelfareEntry:
+        return WelfareEntry(
+            dt.date(2027, 1, 20),
+            sequence,
+            "春节慰问 2027-01-20",
+            count * each_fen,
+            goods_fen=count * goods_each_fen,
+            count=count,
+            reference=f"greeting/{batch}/{uuid.uuid4()}",
+        )
+
+    # Two chunks of 1,000 and 250, a member paid alone after a retry, one paid less, and a chunk in goods.
+    entries = [entry(1, 1000, 200_00), entry(2, 250, 200_00), entry(3, 1, 200_00), entry(2, 1, 150_00)]
+    entries.append(entry(4, 10, 200_00, goods_each_fen=200_00))
+    statement = _statement(welfare_entries=entries)
+
+    assert [(e.count, e.each_fen, e.amount_fen, e.goods_fen) for e in statement.welfare_entries] == [
+        (1251, 200_00, 250_200_00, 0),
+        (1, 150_00, 150_00, 0),
+        (10, 200_00, 2_000_00, 2_000_00),
+    ]
+
+
 def test_welfare_cash_and_goods_are_shown_apart():
     grant = WelfareEntry(dt.date(2026, 10, 9), 3, "困难补助 grant/2", 450_00, goods_fen=150_00, reference="grant/2")
     statement = _statement(welfare_entries=[grant])

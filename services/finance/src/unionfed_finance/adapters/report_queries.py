@@ -8,7 +8,7 @@ import datetime as dt
 import json
 import uuid
 
-from sqlalchemy import and_, any_, func, literal, or_, select
+from sqlalchemy import Text, and_, any_, case, cast, false, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_finance.adapters.tables import (
@@ -124,39 +124,87 @@ async def bank_balance_before(
 
 
 async def welfare_entries(
-    session: AsyncSession, organization_id: str, period: Period, through_sequence: int | None = None
+    session: AsyncSession,
+    organization_id: str,
+    period: Period,
+    through_sequence: int | None = None,
+    batch_prefixes: tuple[str, ...] = (),
 ) -> list[dict]:
-    """Postings touching welfare expense in the period, with their net welfare amount, and for a
-    paid hold its reference (which greeting batch) and the part given as goods."""
-    amount = func.sum(posting_lines.c.debit_fen - posting_lines.c.credit_fen)
-    query = (
+    """The welfare payments in the period, in posting order: for each, its net welfare amount,
+    how many payments it stands for (``count``), the part given as goods and, for a paid hold,
+    its reference (which greeting batch).
+
+    A posting that pays one hold (or none) is one row. A posting that pays many holds, each on its
+    own line (a greeting's chunk, ``PayMany``), is a row per hold, except that holds of one batch
+    (a reference starting with one of ``batch_prefixes``: ``greeting/<batch>/<member>``) paid the
+    same amount come as one row with their count: a chunk is 1,000 members, and a county's
+    greeting a hundred chunks.
+    """
+    welfare_line = or_(
+        posting_lines.c.account_code == WELFARE_EXPENSE,
+        posting_lines.c.account_code.like(WELFARE_EXPENSE + "/%"),
+    )
+    in_period = and_(postings.c.organization_id == organization_id, postings.c.effective_date.between(*period))
+    line_hold = holds.alias("line_hold")
+    paid_on_its_line = (
+        select(line_hold.c.id)
+        .where(line_hold.c.posting_id == posting_lines.c.posting_id, line_hold.c.line_no == posting_lines.c.line_no)
+        .exists()
+    )
+    # At most one hold names a posting without a line of its own (a capture): the aggregate only
+    # carries its reference and goods through the grouping.
+    whole_postings = (
         select(
             postings.c.id,
             postings.c.sequence,
             postings.c.effective_date,
             postings.c.description,
-            amount.label("amount_fen"),
-            # At most one hold names a posting; the aggregate only carries it through the grouping.
+            func.sum(posting_lines.c.debit_fen - posting_lines.c.credit_fen).label("amount_fen"),
+            literal(1).label("count"),
             func.max(holds.c.reference).label("reference"),
             func.coalesce(func.max(holds.c.posted_goods_fen), 0).label("goods_fen"),
         )
         .join(posting_lines, posting_lines.c.posting_id == postings.c.id)
-        .join(holds, holds.c.posting_id == postings.c.id, isouter=True)
-        .where(
-            postings.c.organization_id == organization_id,
-            postings.c.effective_date.between(*period),
-            or_(
-                posting_lines.c.account_code == WELFARE_EXPENSE,
-                posting_lines.c.account_code.like(WELFARE_EXPENSE + "/%"),
-            ),
-        )
+        .join(holds, and_(holds.c.posting_id == postings.c.id, holds.c.line_no.is_(None)), isouter=True)
+        .where(in_period, welfare_line, ~paid_on_its_line)
         .group_by(postings.c.id)
-        .order_by(postings.c.effective_date, postings.c.sequence)
     )
-    query = _up_to(query, through_sequence)
+    each_fen = posting_lines.c.debit_fen - posting_lines.c.credit_fen
+    batch = case(
+        (
+            or_(false(), *(holds.c.reference.startswith(prefix) for prefix in batch_prefixes)),
+            func.split_part(holds.c.reference, "/", 1) + "/" + func.split_part(holds.c.reference, "/", 2),
+        ),
+        else_=cast(holds.c.id, Text),
+    )
+    holds_on_lines = (
+        select(
+            postings.c.id,
+            postings.c.sequence,
+            postings.c.effective_date,
+            postings.c.description,
+            func.sum(each_fen).label("amount_fen"),
+            func.count().label("count"),
+            func.min(holds.c.reference).label("reference"),
+            func.sum(holds.c.posted_goods_fen).label("goods_fen"),
+        )
+        .select_from(holds)
+        .join(postings, postings.c.id == holds.c.posting_id)
+        .join(
+            posting_lines,
+            and_(posting_lines.c.posting_id == holds.c.posting_id, posting_lines.c.line_no == holds.c.line_no),
+        )
+        .where(in_period, welfare_line)
+        .group_by(postings.c.id, batch, each_fen, holds.c.posted_goods_fen)
+    )
+    rows = [
+        *await session.execute(_up_to(whole_postings, through_sequence)),
+        *await session.execute(_up_to(holds_on_lines, through_sequence)),
+    ]
+    rows.sort(key=lambda row: (row.effective_date, row.sequence, row.reference or "", row.amount_fen))
     return [
-        {**row._mapping, "amount_fen": int(row.amount_fen), "goods_fen": int(row.goods_fen)}
-        for row in await session.execute(query)
+        {**row._mapping, "amount_fen": int(row.amount_fen), "count": int(row.count), "goods_fen": int(row.goods_fen)}
+        for row in rows
     ]
 
 

@@ -172,6 +172,8 @@ holds = Table(
     CheckConstraint("amount_fen > 0", name="ck_holds_amount"),
     CheckConstraint("status IN ('pending', 'posted', 'voided')", name="ck_holds_status"),
     CheckConstraint("posted_fen IS NULL OR (posted_fen > 0 AND posted_fen <= amount_fen)", name="ck_holds_posted"),
+    # The holds a posting paid, and the one on each of its lines (the disclosure's welfare detail).
+    Index("ix_holds_posting_line", "posting_id", "line_no"),
 )
 
 budgets = Table(

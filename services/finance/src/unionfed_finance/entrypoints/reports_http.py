@@ -104,7 +104,9 @@ async def build_disclosure(
     """The statement from the entries up to ``head``: the ledger's head now, or the one a printed
     statement names (entries posted since do not change what it showed)."""
     organization_id, through = org["id"], head.sequence
-    entries = await queries.welfare_entries(session, organization_id, period.bounds, through)
+    entries = await queries.welfare_entries(
+        session, organization_id, period.bounds, through, disclosure_statement.BATCH_REFERENCE_PREFIXES
+    )
     # Every member's name is read only when there is a text to take names out of.
     names = pseudonyms.KnownMembers(await queries.members_by_name(session, organization_id) if entries else {})
     welfare = [
@@ -114,6 +116,7 @@ async def build_disclosure(
             pseudonyms.pseudonymise(row["description"], organization_id, names, lang),
             row["amount_fen"],
             goods_fen=row["goods_fen"],
+            count=row["count"],
             reference=row["reference"],
         )
         for row in entries

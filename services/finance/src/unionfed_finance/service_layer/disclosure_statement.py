@@ -88,8 +88,10 @@ def _batch_of(entry: WelfareEntry) -> str | None:
 def group_batches(entries: Iterable[WelfareEntry]) -> list[WelfareEntry]:
     """Payments of one batch, of one amount, become one line: count × amount, and the total.
 
-    Amounts differ within a batch only when finance posted a payment for less than reserved;
-    each amount then gets its own line, so count × amount is always exactly the total.
+    An entry may already stand for several payments of one amount (``count``: a greeting's chunk
+    paid in one posting). Amounts differ within a batch only when finance posted a payment for
+    less than reserved; each amount then gets its own line, so count × amount is always exactly
+    the total.
     """
     lines: list[WelfareEntry] = []
     grouped: dict[tuple, int] = {}  # (batch, description, each, goods each) → index in lines
@@ -98,7 +100,7 @@ def group_batches(entries: Iterable[WelfareEntry]) -> list[WelfareEntry]:
         if batch is None:
             lines.append(entry)
             continue
-        key = (batch, entry.description, entry.amount_fen, entry.goods_fen)
+        key = (batch, entry.description, entry.each_fen, entry.goods_fen // entry.count)
         if key not in grouped:
             grouped[key] = len(lines)
             lines.append(entry)
@@ -192,7 +194,7 @@ def build_disclosure(
     welfare_entries: Iterable[WelfareEntry],
 ) -> Disclosure:
     """``movements``: each account's debits and credits with an effective date in the period;
-    ``welfare_entries`` one per posting, greeting batches are made one line here."""
+    ``welfare_entries`` one per posting or per batch's chunk, greeting batches are made one line here."""
     bank = movements.get(BANK, Movement())
     return Disclosure(
         organization_id=organization_id,
