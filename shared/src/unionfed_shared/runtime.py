@@ -132,6 +132,8 @@ class Runtime(Generic[U, S]):
                 max_records=self.settings.consumer_batch_size,
                 batch_timeout_ms=self.settings.consumer_batch_timeout_ms,
                 max_poll_interval_ms=self.settings.consumer_max_poll_interval_ms,
+                session_timeout_ms=self.settings.consumer_session_timeout_ms,
+                instance_id=self.settings.consumer_instance_id,
                 metrics=self.metrics,
                 membership=self.membership,
             )

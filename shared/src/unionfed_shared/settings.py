@@ -109,6 +109,20 @@ class ServiceSettings(BaseSettings):
         ge=1000,
         description="Longest a batch may take before the member leaves the group and its partitions move on",
     )
+    consumer_session_timeout_ms: int = Field(
+        default=10_000,
+        ge=6_000,
+        description="How long the group waits for a silent member (a killed process) before its partitions "
+        "move on; the broker's group.min.session.timeout.ms is 6000",
+    )
+    consumer_instance_id: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Static group membership (KIP-345): a name unique among the group's instances and kept "
+        "across restarts (a StatefulSet pod's name). A restarted instance takes its partitions back at once "
+        "instead of after the session timeout; a stopped one keeps them until it returns or its session "
+        "expires. Unset: dynamic membership",
+    )
     outbox_poll_interval_s: float = Field(default=0.05, gt=0)
     outbox_batch_size: int = Field(default=500, ge=1)
     consumer_group_id: str | None = Field(default=None, description="Defaults to unionfed-<service>")

@@ -172,6 +172,8 @@ def subscribe(
     max_records: int = 500,
     batch_timeout_ms: int = 100,
     max_poll_interval_ms: int = 300_000,
+    session_timeout_ms: int = 10_000,
+    instance_id: str | None = None,
     metrics: ServiceMetrics | None = None,
     membership: GroupMembership | None = None,
 ) -> None:
@@ -187,6 +189,12 @@ def subscribe(
     refused (``CommitFailedError``), and the batch is redelivered to the new owner, whose inbox
     recognises every event of it. The refusal is counted in
     ``unionfed_consumer_offset_commits_lost_total``; the member rejoins on its next fetch.
+
+    With an ``instance_id`` the member is static (KIP-345): the coordinator knows a restarted
+    process by it and hands its partitions straight back, where a dynamic member's restart waits
+    for the dead session to expire and then rebalances the whole group. A static member never
+    leaves on stop (aiokafka sends no LeaveGroup), so its partitions wait for it up to
+    ``session_timeout_ms``.
     """
 
     @broker.subscriber(
@@ -198,6 +206,8 @@ def subscribe(
         max_records=max_records,
         batch_timeout_ms=batch_timeout_ms,
         max_poll_interval_ms=max_poll_interval_ms,
+        session_timeout_ms=session_timeout_ms,
+        group_instance_id=instance_id,
         listener=membership,
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",
