@@ -2,7 +2,8 @@
 
 Each event is a ``JournalEntryV1`` whose ``Post`` instruction carries one balanced dues posting
 (Dr 1001 bank / Cr 4101 dues income) of one union, wrapped in the real CloudEvents envelope with
-the topic, key (the federation) and headers the finance outbox relay would publish. The loader
+the topic, key and headers the finance outbox relay would publish: keyed by the federation, or —
+for a federation keyed by ledger (``ordering="ledger"``) — by the union whose chain it extends. The loader
 remembers what it put on the topic (count and fen per union), so every scenario can check the
 books it gets against it.
 """
@@ -23,6 +24,7 @@ from unionfed_finance.service_layer import journal
 from unionfed_shared.contracts import finance as contract
 from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.envelope import Envelope
+from unionfed_shared.contracts.finance import Ordering
 from unionfed_shared.messaging.kafka import end_offsets, ensure_topics
 
 JOURNAL_TOPIC = topics.FINANCE_JOURNAL
@@ -45,20 +47,25 @@ def union_id(f: int, u: int) -> str:
 UNIONS = [(federation_id(f), union_id(f, u)) for f in range(FEDERATIONS) for u in range(UNIONS_PER_FEDERATION)]
 
 
-def event_of(index: int) -> tuple[str, str, int]:
-    """(federation, union, amount in fen) of the index-th bench event; deterministic, so reproducible."""
-    federation, union = UNIONS[index % len(UNIONS)]
+def event_of(index: int, federations: int = FEDERATIONS) -> tuple[str, str, int]:
+    """(federation, union, amount in fen) of the index-th bench event among the first ``federations``;
+    deterministic, so reproducible."""
+    unions = UNIONS[: federations * UNIONS_PER_FEDERATION]
+    federation, union = unions[index % len(unions)]
     amount_fen = 500 + (index * 7919) % 49_500  # ¥5.00 – ¥499.99: a month's dues
     return federation, union, amount_fen
 
 
-def journal_message(index: int) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+def journal_message(
+    index: int, federations: int = FEDERATIONS, ordering: Ordering = "federation"
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     """(key, value, headers) of one journal entry, exactly as the outbox relay sends it."""
-    federation, union, amount_fen = event_of(index)
+    federation, union, amount_fen = event_of(index, federations)
     posting = flows.dues(union, amount_fen, "2026-10", COLLECTED_ON)
     entry = contract.JournalEntryV1(
-        organization_id=federation,
+        organization_id=union if ordering == "ledger" else federation,
         federation_id=federation,
+        ordering=ordering,
         instruction=journal.post(posting),
         requested_by=union,
         reference=f"bench-dues-{index}",
@@ -131,8 +138,11 @@ async def load_journal(
     *,
     say: Callable[[str], None] = print,
     chunk: int = 20_000,
+    federations: int = FEDERATIONS,
+    ordering: Ordering = "federation",
 ) -> float:
-    """Append ``count`` more bench events to the journal; returns the seconds it took."""
+    """Append ``count`` more bench events of the first ``federations`` to the journal, keyed as
+    ``ordering`` says; returns the seconds it took."""
     started = time.monotonic()
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -149,12 +159,12 @@ async def load_journal(
             chunk_end = min(chunk_start + chunk, first + count)
             acknowledgements = []
             for index in range(chunk_start, chunk_end):
-                key, value, headers = journal_message(index)
+                key, value, headers = journal_message(index, federations, ordering)
                 # send() only queues (it waits when the buffer is full); the acks are awaited per chunk.
                 acknowledgements.append(await producer.send(JOURNAL_TOPIC, value, key=key, headers=headers))
             await asyncio.gather(*acknowledgements)
             for index in range(chunk_start, chunk_end):
-                _federation, union, amount = event_of(index)
+                _federation, union, amount = event_of(index, federations)
                 load.bank_fen[union] += amount
             load.events = chunk_end
             done = chunk_end - first

@@ -1,12 +1,19 @@
 """Scale-out of the finance consumer: 1, 2 and 3 instances in one group on the same journal.
 
-For K = 1, 2, 3: K ``unionfed finance serve`` processes on a fresh database in one new consumer
-group (started at the journal's end), and once the group is stable with K members the ledger
-scenario's dues entries (``BENCH_SCALEOUT_EVENTS``, default 40,000, keyed by the 8 bench
-federations over the topic's 6 partitions) are put on the journal. Timed from the first event
-produced to the last one's offset committed: events/s, each instance's CPU (utime + stime from
-/proc, as a share of one core and per 1,000 events), PostgreSQL's CPU, the partitions each
-member holds and how many events each instance applied (its /metrics).
+For each shape of load and K = 1, 2, 3: K ``unionfed finance serve`` processes on a fresh database
+in one new consumer group (started at the journal's end), and once the group is stable with K
+members the ledger scenario's dues entries (``BENCH_SCALEOUT_EVENTS``, default 40,000) are put on
+the journal. The shapes (``BENCH_SCALEOUT_SHAPES``, all three by default):
+
+- ``federations``: the 8 bench federations, each keyed by federation, over the topic's 6 partitions;
+- ``one-federation``: one federation's 25 unions keyed by the federation: one partition, so one
+  instance does all the work whatever the group's size;
+- ``one-federation-by-ledger``: the same federation keyed by ledger (``ordering="ledger"``): its
+  load spreads over the partitions its unions' ledgers hash to.
+
+Timed from the first event produced to the last one's offset committed: events/s, each instance's
+CPU (utime + stime from /proc, as a share of one core and per 1,000 events), PostgreSQL's CPU, the
+partitions each member holds and how many events each instance applied (its /metrics).
 The books must be right as in the ledger scenario (one posting per event, balances, no
 ``journal_event_id`` twice, chains). The load average is printed beside every figure: on a
 shared machine a figure means nothing without it.
@@ -22,16 +29,23 @@ import time
 import httpx
 
 from bench import books, seed
-from bench.events import JOURNAL_TOPIC, JournalLoad, load_journal
+from bench.events import FEDERATIONS, JOURNAL_TOPIC, JournalLoad, load_journal
 from bench.harness import BenchEnv, Sample
 from tests.kafka_tools import describe_groups, skip_history
 from unionfed_finance.entrypoints.app import MIGRATIONS_DIR
+from unionfed_shared.contracts.finance import Ordering
 from unionfed_shared.messaging.kafka import committed_offsets, end_offsets
 from unionfed_shared.migrations import upgrade_database
 
 SCENARIO = "scaleout"
 RUNS = 1
 INSTANCES = (1, 2, 3)
+# shape: (federations, how the journal is keyed)
+SHAPES: dict[str, tuple[int, Ordering]] = {
+    "federations": (FEDERATIONS, "federation"),
+    "one-federation": (1, "federation"),
+    "one-federation-by-ledger": (1, "ledger"),
+}
 DEFAULT_EVENTS = 40_000
 BUDGET_S = 150  # per instance count, from the first event produced
 POLL_S = 0.2
@@ -49,13 +63,18 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
         raise RuntimeError("the journal already holds other scenarios' bench events: run the scaleout scenario alone")
     env.state[SCENARIO] = True
     events = int(os.environ.get("BENCH_SCALEOUT_EVENTS", DEFAULT_EVENTS))
+    shapes = os.environ.get("BENCH_SCALEOUT_SHAPES", ",".join(SHAPES)).split(",")
+    unknown = [shape for shape in shapes if shape not in SHAPES]
+    if unknown:
+        raise ValueError(f"unknown BENCH_SCALEOUT_SHAPES {unknown}; known: {', '.join(SHAPES)}")
     samples: list[Sample] = []
-    for count in INSTANCES:
-        samples += await _one(env, load, events, count, run)
+    for shape in shapes:
+        for count in INSTANCES:
+            samples += await _one(env, load, events, shape, count, run)
     return samples
 
 
-async def _one(env: BenchEnv, load: JournalLoad, events: int, count: int, run: int) -> list[Sample]:
+async def _one(env: BenchEnv, load: JournalLoad, events: int, shape: str, count: int, run: int) -> list[Sample]:
     database = await env.fresh_database("bench_finance")
     await upgrade_database(env.infra.pg_dsn(database), MIGRATIONS_DIR)
     processes = [env.service("finance", database) for _ in range(count)]
@@ -63,7 +82,7 @@ async def _one(env: BenchEnv, load: JournalLoad, events: int, count: int, run: i
     bootstrap = env.infra.kafka_bootstrap
     await skip_history(bootstrap, group)  # only this run's events
     postmaster = await seed.postgres_server_pid(env)
-    label = f"scaleout run {run}, {count} instance{'s' if count > 1 else ''}"
+    label = f"scaleout run {run}, {shape}, {count} instance{'s' if count > 1 else ''}"
     env.say(f"{label}: starting ({_load()})")
     for process in processes:
         process.start()
@@ -85,7 +104,8 @@ async def _one(env: BenchEnv, load: JournalLoad, events: int, count: int, run: i
         pg_before = seed.postgres_cpu_seconds(postmaster) if postmaster else None
         load_before = _load()
         started = time.monotonic()
-        await load_journal(bootstrap, load, events, say=lambda _line: None)
+        federations, ordering = SHAPES[shape]
+        await load_journal(bootstrap, load, events, say=lambda _line: None, federations=federations, ordering=ordering)
         produced = time.monotonic() - started
         targets = dict(load.end_offsets)
         total = sum(end - starts.get(tp, 0) for tp, end in targets.items())
@@ -123,7 +143,7 @@ async def _one(env: BenchEnv, load: JournalLoad, events: int, count: int, run: i
         f"applied per instance {per_instance}; {load_before} → {load_after}"
         + (f"; GATE FAILED: {failure}" if failure else "")
     )
-    name = f"{SCENARIO}/{count}"
+    name = f"{SCENARIO}/{shape}/{count}"
     samples = [
         Sample(name, "events/s", rate, "events/s", gate_failure=failure, incomplete=incomplete),
         Sample(name, "finance CPU per 1,000 events (all instances)", sum(cpu) * per_k, "s", gate_failure=failure),
