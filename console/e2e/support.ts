@@ -80,6 +80,16 @@ export async function signIn(page: Page, who: { username: string; password: stri
 export async function checkPage(page: Page, name: string) {
   await page.waitForLoadState("networkidle");
   await expect(page.locator(".ant-spin-spinning")).toHaveCount(0);
+  // A link's colour after a click and a drawer's mask change through CSS transitions; axe reading
+  // a colour halfway found a contrast the settled page does not have (the home spec, once in CI).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().iterations !== Infinity)
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
