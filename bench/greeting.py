@@ -32,7 +32,8 @@ from unionfed_welfare.service_layer.greetings import CHUNK as GREETING_CHUNK
 
 SCENARIO = "greeting"
 AMOUNT_FEN = 100_00  # 100 yuan each
-WALL_TARGET_S = 60
+# The targets: a county of 20,000 in 15 s, a city federation of 100,000 in a minute.
+WALL_TARGETS_S = {20_000: 15, 100_000: 60}
 RSS_TARGET_MB = 300
 POLL_S = 0.25
 
@@ -88,7 +89,7 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
             f"wall time, {count} grants" + ("" if finished else f" (stopped at the {budget:.0f} s budget)"),
             wall,
             "s",
-            f"< {WALL_TARGET_S}",
+            f"< {WALL_TARGETS_S[count]}" if count in WALL_TARGETS_S else "",
             failure,
         ),
         Sample(SCENARIO, "grants paid", paid, "grants", f">= {count}", failure),
