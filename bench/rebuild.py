@@ -136,6 +136,9 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
         env=environment,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        # Its own process group: the snapshot's verify-chain workers are killed with it, where they
+        # outlived a killed rebuild and held its output open (the harness waited on them).
+        start_new_session=True,
     )
     output = bytearray()
     rss_mb = 0.0
@@ -158,7 +161,7 @@ async def _rebuild(env: BenchEnv, database: str, load: JournalLoad, budget: floa
             try:
                 await asyncio.wait_for(process.wait(), PROFILE_STOP_S if PROFILER else 20)
             except TimeoutError:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
             break
         if now - reported > 10:
             applied, total = _progress(output)
