@@ -4,7 +4,12 @@
 same one to every scenario that asks: the festival greeting pays its members, the latency
 scenario then reads its books. Building it:
 
-1. fresh databases for membership, welfare and finance, one process each;
+1. the platform: fresh databases for membership, welfare and finance, one process each — once
+   per harness run, shared by every federation, as one deployment serves all its federations.
+   (A platform per federation on the one Kafka made every finance read every federation's
+   membership events and answer every federation's requests: a finance without a federation's
+   money refused the payments the other had made, under the same event ids, and the welfare
+   services dead-lettered the conflicting answers);
 2. the federation founded with membership's CLI and its school unions (``UNION_SIZE`` members
    each) registered over HTTP; the first union's roster (CSV, valid ID numbers) imported over
    HTTP, so membership publishes its MemberJoinedV1 events through its outbox;
@@ -69,6 +74,20 @@ class Federation:
 _built: dict[tuple[int, int], Federation] = {}
 
 
+@dataclass
+class Platform:
+    """The services every federation of a harness run lives on, and their databases."""
+
+    processes: dict[str, ServiceProcess]
+    databases: dict[str, str]
+
+    def alive(self) -> bool:
+        return all(p.process is not None and p.process.poll() is None for p in self.processes.values())
+
+
+_platforms: dict[int, Platform] = {}
+
+
 async def federation(env: BenchEnv, members: int) -> Federation:
     """The federation of ``members`` members for this harness run: built on first use, then shared."""
     key = (id(env), members)
@@ -90,18 +109,23 @@ def existing(env: BenchEnv) -> Federation | None:
 
 
 def discard(fed: Federation) -> None:
-    """Stop its processes and never hand it out again (its services may still be working)."""
-    fed.usable = False
+    """Stop its services and never hand it out again (they may still be working), nor any federation
+    on them: the next federation asked for gets a platform of its own."""
+    for other in _built.values():
+        if other.processes is fed.processes:
+            other.usable = False
     for process in fed.processes.values():
         process.stop()
 
 
-async def _build(env: BenchEnv, members: int) -> Federation:
-    from bench.events import ensure_topics_settled
-
-    started = time.monotonic()
-    await ensure_topics_settled(env.infra.kafka_bootstrap)
-    fed_id = f"bench-{uuid.uuid4().hex[:6]}"
+async def _platform(env: BenchEnv) -> Platform:
+    """The harness run's platform, started on first use (and again once a scenario discarded it)."""
+    platform = _platforms.get(id(env))
+    usable = platform is not None and all(
+        fed.usable for (env_id, _), fed in _built.items() if env_id == id(env) and fed.processes is platform.processes
+    )
+    if platform is not None and usable and platform.alive():
+        return platform
     databases, processes = {}, {}
     for name in SERVICES:
         databases[name] = await env.fresh_database(f"bench_{name}")
@@ -111,11 +135,23 @@ async def _build(env: BenchEnv, members: int) -> Federation:
         processes[name] = process
     for process in processes.values():
         await process.wait_ready()
+    _platforms[id(env)] = Platform(processes, databases)
+    return _platforms[id(env)]
+
+
+async def _build(env: BenchEnv, members: int) -> Federation:
+    from bench.events import ensure_topics_settled
+
+    started = time.monotonic()
+    await ensure_topics_settled(env.infra.kafka_bootstrap)
+    fed_id = f"bench-{uuid.uuid4().hex[:6]}"
+    platform = await _platform(env)
+    processes, databases = platform.processes, platform.databases
     sizes = [min(UNION_SIZE, members - start) for start in range(0, members, UNION_SIZE)]
     unions = [f"{fed_id}-school-{n:03d}" for n in range(len(sizes))]
     fed = Federation(fed_id, unions, members, processes, databases, 0.0)
     _log(
-        f"seed: {len(SERVICES)} services up in {time.monotonic() - started:.1f} s; "
+        f"seed: {len(SERVICES)} services up after {time.monotonic() - started:.1f} s; "
         f"federation {fed_id}: {len(unions)} school unions, {members} members"
     )
 
@@ -266,7 +302,9 @@ async def _wait_for_read_models(env: BenchEnv, fed: Federation, started: float) 
     while True:
         counts = {}
         for name in ("welfare", "finance"):
-            counts[name] = await scalar(env, fed.db(name), "SELECT count(*) FROM directory_members")
+            counts[name] = await scalar(
+                env, fed.db(name), "SELECT count(*) FROM directory_members WHERE federation_id = $1", fed.id
+            )
         ledgers = await scalar(env, fed.db("finance"), "SELECT count(*) FROM ledgers WHERE federation_id = $1", fed.id)
         done = all(c == fed.members for c in counts.values()) and ledgers == len(fed.unions) + 1
         now = time.monotonic()

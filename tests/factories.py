@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 from unionfed_shared.contracts.membership import DuesCollectedV1, MemberJoinedV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.spending import PaymentLine, WelfareBatchPaymentRequestedV1
 
 
 def school_events(federation: str, school: str):
@@ -45,6 +46,25 @@ def dues(federation: str, school: str, member_id: uuid.UUID, amount_fen: int, pe
         period=period,
         amount_fen=amount_fen,
         collected_at=dt.datetime(2026, 10, 28, 2, 0, tzinfo=dt.UTC),
+    )
+
+
+def greeting_chunk(
+    federation: str, school: str, batch_id: uuid.UUID, paid_on: dt.date, description: str, amounts: list[int]
+) -> WelfareBatchPaymentRequestedV1:
+    """A festival greeting's chunk as welfare sends it: a line, its own hold and reference, per member."""
+    return WelfareBatchPaymentRequestedV1(
+        organization_id=school,
+        federation_id=federation,
+        batch_id=batch_id,
+        category="welfare",
+        paid_on=paid_on,
+        description=description,
+        reference=f"greeting/{batch_id}",
+        lines=[
+            PaymentLine(hold_id=uuid.uuid4(), reference=f"greeting/{batch_id}/{uuid.uuid4()}", amount_fen=amount)
+            for amount in amounts
+        ],
     )
 
 

@@ -15,14 +15,13 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
-from tests.factories import dues, school_events
+from tests.factories import dues, greeting_chunk, school_events
 from tests.kafka_tools import envelope_for, producer, send_envelope
 from tests.processes import ServiceProcess
 from tests.pytest_infra import eventually, unique
 from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.entrypoints.app import MIGRATIONS_DIR
 from unionfed_shared.contracts import topics
-from unionfed_shared.contracts.spending import PaymentLine, WelfareBatchPaymentRequestedV1
 
 pytestmark = pytest.mark.integration
 
@@ -60,18 +59,8 @@ async def test_finance_killed_after_applying_a_chunk_before_its_offsets_resumes_
         finance.stop()
 
     batch_id = uuid.uuid4()
-    request = WelfareBatchPaymentRequestedV1(
-        organization_id=school,
-        federation_id=federation,
-        batch_id=batch_id,
-        category="welfare",
-        paid_on=dt.date(2027, 9, 15),
-        description="中秋节慰问 2027-09-15",
-        reference=f"greeting/{batch_id}",
-        lines=[
-            PaymentLine(hold_id=uuid.uuid4(), reference=f"greeting/{batch_id}/{uuid.uuid4()}", amount_fen=AMOUNT)
-            for _ in range(MEMBERS)
-        ],
+    request = greeting_chunk(
+        federation, school, batch_id, dt.date(2027, 9, 15), "中秋节慰问 2027-09-15", [AMOUNT] * MEMBERS
     )
     async with producer(infra.kafka_bootstrap) as client:
         await send_envelope(client, topics.WELFARE, envelope_for(request))

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from tests.factories import dues, school_events
+from tests.factories import dues, greeting_chunk, school_events
 from tests.finance_tools import apply_instruction, apply_journal, balances
 from tests.kafka_tools import envelope_for
 from tests.problem_tools import refusal
@@ -30,7 +30,6 @@ from unionfed_shared.contracts import topics
 from unionfed_shared.contracts.donations import DonationReceivedV1, DonationsDisbursedV1
 from unionfed_shared.contracts.membership import OrganizationRegisteredV1
 from unionfed_shared.contracts.spending import (
-    PaymentLine,
     WelfareBatchPaymentRequestedV1,
     WelfareHoldPaidV1,
     WelfareHoldRequestedV1,
@@ -564,8 +563,20 @@ def welfare_message(envelope, offset: int) -> IncomingMessage:
     return dataclasses.replace(membership_message(envelope, offset), topic=topics.WELFARE)
 
 
-async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_others_is_explained(build_service):
-    """What welfare sends finance — a greeting's holds, a grant of goods, a drive's donations — as a reader reads it."""
+async def _disclosure_rows(client: httpx.AsyncClient, federation: str, school: str) -> list[list[str]]:
+    """The school's autumn-term disclosure statement as its officer downloads it in CSV; the client is closed."""
+    officer = bearer(Role.UNION_OFFICER, school, federation)
+    response = await client.get(
+        f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer
+    )
+    await client.aclose()
+    assert response.status_code == 200, response.text
+    return csv_rows(response)
+
+
+async def _school_with_autumn_dues(build_service):
+    """A school's books in a finance built here, ¥100,000 of dues in its bank on 2026-09-01: the
+    finance, a client of its API, the federation, the school and the next Kafka offsets."""
     finance = await build_service(definition, start=False)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
     federation, school = unique("county"), unique("school")
@@ -575,14 +586,6 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
         assert (
             await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
         )
-
-    async def welfare(*events) -> None:
-        for event in events:
-            assert (
-                await finance.consumer.handle(welfare_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
-            )
-        assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
-
     await post(
         finance,
         federation,
@@ -591,6 +594,20 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
             school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)
         ),
     )
+    return finance, client, federation, school, offsets
+
+
+async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_others_is_explained(build_service):
+    """What welfare sends finance — a greeting's holds, a grant of goods, a drive's donations — as a reader reads it."""
+    finance, client, federation, school, offsets = await _school_with_autumn_dues(build_service)
+
+    async def welfare(*events) -> None:
+        for event in events:
+            assert (
+                await finance.consumer.handle(welfare_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
+            )
+        assert set(await apply_journal(finance)) == {Outcome.PROCESSED}
+
     batch, members = uuid.uuid4(), 25
     holds = [(uuid.uuid4(), f"greeting/{batch}/{uuid.uuid4()}") for _ in range(members)]
     await welfare(
@@ -670,13 +687,7 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
         )
     assert {"代收捐款：aixin，捐款人 匿名", "代管捐款拨付：aixin，付给 受助职工（aixin）"} <= descriptions
 
-    officer = bearer(Role.UNION_OFFICER, school, federation)
-    response = await client.get(
-        f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer
-    )
-    await client.aclose()
-    assert response.status_code == 200, response.text
-    rows = csv_rows(response)
+    rows = await _disclosure_rows(client, federation, school)
     greeting_rows = [row for row in rows if row[1:2] == ["中秋节慰问 2026-09-24"]]
     assert greeting_rows == [["2026-09-24", "中秋节慰问 2026-09-24", "25 × 200.00", "5000.00", "0.00", "5000.00"]]
     assert ["2026-10-08", "重大困难帮扶 米、油、棉被", "1 × 800.00", "300.00", "500.00", "800.00"] in rows
@@ -693,39 +704,11 @@ async def test_a_greeting_is_one_line_goods_stand_apart_and_money_held_for_other
 async def test_a_greeting_paid_in_chunks_is_one_line_per_amount_with_each_member_counted_once(build_service):
     """A greeting's chunk pays many members in one posting (``PayMany``), each on their own line:
     the statement counts members, not postings, and adds each line once."""
-    finance = await build_service(definition, start=False)
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(finance)), base_url="http://t")
-    federation, school = unique("county"), unique("school")
-    member_id, setup = school_events(federation, school)
-    offsets = iter(range(1, 10**6))
-    for event in setup:
-        assert (
-            await finance.consumer.handle(membership_message(envelope_for(event), next(offsets))) is Outcome.PROCESSED
-        )
-    await post(
-        finance,
-        federation,
-        school,
-        spec(
-            school, dt.date(2026, 9, 1), "会费收缴：2026-09", line("1001", 100_000_00), line("4101", credit=100_000_00)
-        ),
-    )
+    finance, client, federation, school, offsets = await _school_with_autumn_dues(build_service)
     batch = uuid.uuid4()
 
     def chunk(amounts: list[int]) -> WelfareBatchPaymentRequestedV1:
-        return WelfareBatchPaymentRequestedV1(
-            organization_id=school,
-            federation_id=federation,
-            batch_id=batch,
-            category="welfare",
-            paid_on=dt.date(2026, 9, 24),
-            description="中秋节慰问 2026-09-24",
-            reference=f"greeting/{batch}",
-            lines=[
-                PaymentLine(hold_id=uuid.uuid4(), reference=f"greeting/{batch}/{uuid.uuid4()}", amount_fen=amount)
-                for amount in amounts
-            ],
-        )
+        return greeting_chunk(federation, school, batch, dt.date(2026, 9, 24), "中秋节慰问 2026-09-24", amounts)
 
     # Two chunks of one batch, and one member of the second paid another amount.
     for request in (chunk([200_00] * 30), chunk([200_00] * 19 + [150_00])):
@@ -738,13 +721,7 @@ async def test_a_greeting_paid_in_chunks_is_one_line_per_amount_with_each_member
         )
     assert chunks == 2, "each chunk is one posting"
 
-    officer = bearer(Role.UNION_OFFICER, school, federation)
-    response = await client.get(
-        f"/v1/organizations/{school}/disclosure", params={**TERM, "format": "csv"}, headers=officer
-    )
-    await client.aclose()
-    assert response.status_code == 200, response.text
-    rows = csv_rows(response)
+    rows = await _disclosure_rows(client, federation, school)
     greeting_rows = [row for row in rows if row[1:2] == ["中秋节慰问 2026-09-24"]]
     assert greeting_rows == [
         ["2026-09-24", "中秋节慰问 2026-09-24", "49 × 200.00", "9800.00", "0.00", "9800.00"],
