@@ -49,17 +49,32 @@ GIVEN = "芳娜敏静丽艳娟霞秀英华慧伟强磊军洋勇杰涛斌超明�
 
 
 @dataclass
+class Platform:
+    """The services every federation of a harness run lives on, and their databases."""
+
+    processes: dict[str, ServiceProcess]
+    databases: dict[str, str]
+    # False once a scenario left the services busy (e.g. a greeting stopped at its time budget).
+    usable: bool = True
+
+    def fit(self) -> bool:
+        """Usable, and every service still running."""
+        return self.usable and all(p.process is not None and p.process.poll() is None for p in self.processes.values())
+
+
+@dataclass
 class Federation:
     id: str
     unions: list[str]
     members: int
-    processes: dict[str, ServiceProcess]
-    databases: dict[str, str]
+    platform: Platform
     seconds_to_seed: float
-    # False once a scenario left the services busy (e.g. a greeting stopped at its time budget).
-    usable: bool = True
     funded_fen: int = 0
     extra: dict = field(default_factory=dict)
+
+    @property
+    def processes(self) -> dict[str, ServiceProcess]:
+        return self.platform.processes
 
     def admin(self) -> dict[str, str]:
         return bearer(Role.FEDERATION_ADMIN, self.id, self.id, subject="bench-admin")
@@ -68,23 +83,10 @@ class Federation:
         return {name: p.process.pid for name, p in self.processes.items()}
 
     def db(self, service: str) -> str:
-        return self.databases[service]
+        return self.platform.databases[service]
 
 
 _built: dict[tuple[int, int], Federation] = {}
-
-
-@dataclass
-class Platform:
-    """The services every federation of a harness run lives on, and their databases."""
-
-    processes: dict[str, ServiceProcess]
-    databases: dict[str, str]
-
-    def alive(self) -> bool:
-        return all(p.process is not None and p.process.poll() is None for p in self.processes.values())
-
-
 _platforms: dict[int, Platform] = {}
 
 
@@ -92,7 +94,7 @@ async def federation(env: BenchEnv, members: int) -> Federation:
     """The federation of ``members`` members for this harness run: built on first use, then shared."""
     key = (id(env), members)
     existing = _built.get(key)
-    if existing is not None and existing.usable and all(p.process.poll() is None for p in existing.processes.values()):
+    if existing is not None and existing.platform.fit():
         return existing
     _built[key] = await _build(env, members)
     return _built[key]
@@ -100,20 +102,14 @@ async def federation(env: BenchEnv, members: int) -> Federation:
 
 def existing(env: BenchEnv) -> Federation | None:
     """The largest federation already built in this harness run whose services are still fit to use."""
-    usable = [
-        fed
-        for (env_id, _), fed in _built.items()
-        if env_id == id(env) and fed.usable and all(p.process.poll() is None for p in fed.processes.values())
-    ]
-    return max(usable, key=lambda fed: fed.members, default=None)
+    fit = [fed for (env_id, _), fed in _built.items() if env_id == id(env) and fed.platform.fit()]
+    return max(fit, key=lambda fed: fed.members, default=None)
 
 
 def discard(fed: Federation) -> None:
-    """Stop its services and never hand it out again (they may still be working), nor any federation
+    """Stop its services and never hand them out again (they may still be working), for any federation
     on them: the next federation asked for gets a platform of its own."""
-    for other in _built.values():
-        if other.processes is fed.processes:
-            other.usable = False
+    fed.platform.usable = False
     for process in fed.processes.values():
         process.stop()
 
@@ -121,10 +117,7 @@ def discard(fed: Federation) -> None:
 async def _platform(env: BenchEnv) -> Platform:
     """The harness run's platform, started on first use (and again once a scenario discarded it)."""
     platform = _platforms.get(id(env))
-    usable = platform is not None and all(
-        fed.usable for (env_id, _), fed in _built.items() if env_id == id(env) and fed.processes is platform.processes
-    )
-    if platform is not None and usable and platform.alive():
+    if platform is not None and platform.fit():
         return platform
     databases, processes = {}, {}
     for name in SERVICES:
@@ -146,16 +139,15 @@ async def _build(env: BenchEnv, members: int) -> Federation:
     await ensure_topics_settled(env.infra.kafka_bootstrap)
     fed_id = f"bench-{uuid.uuid4().hex[:6]}"
     platform = await _platform(env)
-    processes, databases = platform.processes, platform.databases
     sizes = [min(UNION_SIZE, members - start) for start in range(0, members, UNION_SIZE)]
     unions = [f"{fed_id}-school-{n:03d}" for n in range(len(sizes))]
-    fed = Federation(fed_id, unions, members, processes, databases, 0.0)
+    fed = Federation(fed_id, unions, members, platform, 0.0)
     _log(
         f"seed: {len(SERVICES)} services up after {time.monotonic() - started:.1f} s; "
         f"federation {fed_id}: {len(unions)} school unions, {members} members"
     )
 
-    membership = processes["membership"]
+    membership = platform.processes["membership"]
     subprocess.run(
         [
             UNIONFED,
