@@ -8,6 +8,7 @@ import { ProblemAlert } from "../../components/ProblemAlert";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../session";
 import { PUBLICATION_RECORDERS } from "../../api/publicationRows";
+import { shanghaiToday } from "../../api/streetRows";
 import { PublicationForm } from "./PublicationForm";
 
 /**
@@ -18,7 +19,12 @@ import { PublicationForm } from "./PublicationForm";
 export function DisclosureTab({ org }: { org: string }) {
   const { t, lang } = useI18n();
   const frame = useRef<HTMLIFrameElement>(null);
-  const [term, setTerm] = useState<[Dayjs, Dayjs]>([dayjs().startOf("year"), dayjs()]);
+  // The business day in Shanghai, not the browser's: from 16:00 UTC a UTC browser's "today" is still
+  // the day before, and the term would end a day early.
+  const [term, setTerm] = useState<[Dayjs, Dayjs]>(() => {
+    const today = dayjs(shanghaiToday());
+    return [today.startOf("year"), today];
+  });
   const [statementLang, setStatementLang] = useState<"zh" | "en">(lang);
   const { claims } = useSession();
   const [recording, setRecording] = useState(false);
