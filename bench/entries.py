@@ -76,7 +76,10 @@ def requests(env: BenchEnv | None = None) -> int:
 
 
 async def measure(env: BenchEnv, run: int) -> list[Sample]:
-    state = env.state.get(SCENARIO) or await _prepare(env)
+    state = env.state.get(SCENARIO)
+    if state is None:
+        with env.setting_up():
+            state = await _prepare(env)
     process = state["process"]
     headers = bearer(Role.UNION_OFFICER, UNION, FEDERATION, subject="bench-treasurer")
     print(

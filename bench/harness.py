@@ -5,12 +5,14 @@ orchestrator (``bench/__main__.py``) calls the scenarios in turn, interleaved, s
 and prints the median and spread of every metric.
 """
 
+import contextlib
 import os
 import signal
 import statistics
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,6 +89,18 @@ class BenchEnv:
     # take; set by the orchestrator before each run, None when a scenario is called on its own.
     step: Any = None
     run_budget_s: float | None = None
+    # Seconds the current run spent on set-up a later run reuses (seeding, writing the ledger, topping
+    # up the journal): left out of the time the plan expects a later run to take.
+    set_up_s: float = 0.0
+
+    @contextlib.contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """Time spent in this block is the run's one-time set-up."""
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            self.set_up_s += time.monotonic() - began
 
     @classmethod
     def start(cls) -> "BenchEnv":

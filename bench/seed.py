@@ -96,7 +96,8 @@ async def federation(env: BenchEnv, members: int) -> Federation:
     existing = _built.get(key)
     if existing is not None and existing.platform.fit():
         return existing
-    _built[key] = await _build(env, members)
+    with env.setting_up():
+        _built[key] = await _build(env, members)
     return _built[key]
 
 

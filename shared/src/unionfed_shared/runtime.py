@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from aiokafka.coordinator.assignors.abstract import AbstractPartitionAssignor
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
@@ -92,7 +94,13 @@ class RuntimeParts:
 
 
 class Runtime(Generic[U, S]):
-    def __init__(self, definition: ServiceDefinition[U, S], settings: S | None = None):
+    def __init__(
+        self,
+        definition: ServiceDefinition[U, S],
+        settings: S | None = None,
+        *,
+        assignor: type[AbstractPartitionAssignor] = RoundRobinPartitionAssignor,
+    ):
         self.definition = definition
         self.settings = settings or definition.settings_factory()
         self.engine = make_engine(self.settings.database_url)
@@ -136,6 +144,7 @@ class Runtime(Generic[U, S]):
                 instance_id=self.settings.consumer_instance_id,
                 metrics=self.metrics,
                 membership=self.membership,
+                assignor=assignor,
             )
         self.relay = OutboxRelay(
             self.session_factory,

@@ -6,6 +6,7 @@ pointed at a topic of their own (``rebuilding_from``), through the same rebuild 
 """
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import uuid
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 
 from tests.factories import dues, school_events
 from tests.finance_tools import journal_entry
-from tests.kafka_tools import envelope_for, producer, send_envelope
+from tests.kafka_tools import describe_groups, envelope_for, producer, send_envelope
 from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
 from unionfed_finance.adapters.chain import verify_chain
 from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
@@ -28,6 +29,7 @@ from unionfed_finance.adapters.tables import journal_keying, ledgers, money_outc
 from unionfed_finance.domain import flows
 from unionfed_finance.entrypoints import cli as finance_cli
 from unionfed_finance.entrypoints.app import definition
+from unionfed_finance.entrypoints.rebuild_workers import worker_processes
 from unionfed_finance.service_layer import journal
 from unionfed_finance.service_layer.rebuild import (
     IncompleteHistory,
@@ -93,20 +95,7 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
     # federation, would write the default Chinese ones; the journal's words are replayed instead.
     setup = [e.model_copy(update={"language": "en"}) if hasattr(e, "language") else e for e in setup]
     money = money_events(federation, school, member_id)
-    async with producer(infra.kafka_bootstrap) as client:
-        for event in setup:
-            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
-        for topic, event in money:
-            await send_envelope(client, topic, envelope_for(event))
-
-    async def all_settled():
-        async with live.session_factory() as session:
-            settled = await session.scalar(
-                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
-            )
-        return settled == len(money)
-
-    await eventually(all_settled, timeout=60)
+    await send_and_settle(live, infra, federation, setup, money)
     async with live.session_factory() as session:
         outcomes = dict(
             (
@@ -171,6 +160,66 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
 
     with pytest.raises(Exception, match="already holds books"):
         await rebuild(definition(), settings)
+
+
+async def send_and_settle(live, infra, federation: str, setup, money) -> None:
+    """Send the school's set-up and money events; return once finance has an outcome for each."""
+    async with producer(infra.kafka_bootstrap) as client:
+        for event in setup:
+            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
+        for topic, event in money:
+            await send_envelope(client, topic, envelope_for(event))
+
+    async def all_settled():
+        async with live.session_factory() as session:
+            settled = await session.scalar(
+                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
+            )
+        return settled == len(money)
+
+    await eventually(all_settled, timeout=60)
+
+
+async def test_a_rebuild_in_two_processes_deals_them_the_partitions_and_rebuilds_the_same_ledgers(build_service, infra):
+    live = await build_service(definition)
+    federation, school = unique("fed"), unique("school")
+    member_id, setup = school_events(federation, school)
+    await send_and_settle(live, infra, federation, setup, money_events(federation, school, member_id))
+    async with live.session_factory() as session:
+        expected = await ledger_fingerprint(session, [federation, school])
+    settings = rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}")
+    seen: dict[str, object] = {}
+
+    @contextlib.asynccontextmanager
+    async def one_more_process(rebuild_settings: FinanceSettings, backlog):
+        # The CLI's --workers 2: one worker process beside the rebuild's own consumer.
+        async with worker_processes(rebuild_settings, backlog, 1) as processes:
+            group = rebuild_settings.consumer_group
+
+            async def both_hold_partitions() -> bool:
+                state, members = (await describe_groups(infra.kafka_bootstrap, [group]))[group]
+                seen["members"] = members
+                return state == "Stable" and len(members) == 2 and all(members)
+
+            await eventually(both_hold_partitions, timeout=60)
+            seen["backlog"] = sum(backlog.values())
+            yield processes
+        seen["worker exit"] = processes[0].returncode
+
+    report = await rebuild(
+        definition(), settings, live_database_url=live.settings.database_url, other_workers=one_more_process
+    )
+
+    assert seen["backlog"] == report.messages > 0, "the worker got the whole replay's backlog to deal by"
+    assert seen["worker exit"] == 0, "the worker left the group and stopped cleanly"
+    assert report.live_heads == 2
+    engine = make_engine(settings.database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            assert await ledger_fingerprint(session, [federation, school]) == expected
+            assert (await verify_chain(session, school)).ok
+    finally:
+        await engine.dispose()
 
 
 def rebuilding_from(own: str):

@@ -8,6 +8,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+from aiokafka.coordinator.assignors.abstract import AbstractPartitionAssignor
+from aiokafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from aiokafka.errors import (
     CommitFailedError,
     IllegalStateError,
@@ -176,6 +178,7 @@ def subscribe(
     instance_id: str | None = None,
     metrics: ServiceMetrics | None = None,
     membership: GroupMembership | None = None,
+    assignor: type[AbstractPartitionAssignor] = RoundRobinPartitionAssignor,
 ) -> None:
     """Attach ``consumer`` to its topics. Offsets are committed only after the batch's outcomes are durable.
 
@@ -195,6 +198,9 @@ def subscribe(
     for the dead session to expire and then rebalances the whole group. A static member never
     leaves on stop (aiokafka sends no LeaveGroup), so its partitions wait for it up to
     ``session_timeout_ms``.
+
+    ``assignor`` deals the partitions among the group's members (a rebuild's processes deal them by
+    backlog: ``messaging/assignment``); every member of a group must use the same one.
     """
 
     @broker.subscriber(
@@ -208,6 +214,7 @@ def subscribe(
         max_poll_interval_ms=max_poll_interval_ms,
         session_timeout_ms=session_timeout_ms,
         group_instance_id=instance_id,
+        partition_assignment_strategy=(assignor,),
         listener=membership,
         title=f"{group_id}:{consumer.name}",
         description=f"Applies {', '.join(consumer.topics)} events once each for {consumer.name}",

@@ -34,8 +34,20 @@ audit_cli.register(cli)
     help="Record a verified snapshot (offsets and ledger heads) in the rebuilt database at the end.",
 )
 @click.option("--batch-size", default=None, type=click.IntRange(min=1), help="Records applied per transaction [5000].")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Processes replaying in parallel, one partition each at a time (up to the cores PostgreSQL leaves free).",
+)
 def rebuild(
-    database_url: str, compare: bool, snapshot_url: str | None, take_snapshot: bool, batch_size: int | None
+    database_url: str,
+    compare: bool,
+    snapshot_url: str | None,
+    take_snapshot: bool,
+    batch_size: int | None,
+    workers: int,
 ) -> None:
     """Replay every input topic from offset 0 (or from a snapshot) into an empty database, and compare with the live books.
 
@@ -45,6 +57,7 @@ def rebuild(
     """
     from unionfed_finance.adapters.book_snapshots import SnapshotRefused
     from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
+    from unionfed_finance.entrypoints.rebuild_workers import worker_processes
     from unionfed_finance.service_layer.rebuild import REBUILD_BATCH, IncompleteHistory, IncompleteLedgers
     from unionfed_finance.service_layer.rebuild import rebuild as run_rebuild
     from unionfed_shared.db import make_engine, make_session_factory
@@ -75,6 +88,9 @@ def rebuild(
                 from_snapshot=snapshot_url,
                 take_snapshot=take_snapshot,
                 say=lambda line: click.echo(f"rebuild: {line}", err=True),
+                other_workers=lambda rebuild_settings, backlog: worker_processes(
+                    rebuild_settings, backlog, workers - 1
+                ),
             )
         except SnapshotRefused as refusal:
             click.echo(f"\n重建被拒绝 / rebuild refused: {refusal}", err=True)

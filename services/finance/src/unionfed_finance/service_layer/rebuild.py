@@ -13,6 +13,10 @@ each: the poster keeps a batch's ledgers in memory and writes it with COPY), and
 verified snapshot (``adapters/book_snapshots``): a copy of books replayed earlier, with the offsets
 they reached and their ledgers' heads, checked by verify-chain before it is copied; only the tail
 after its offsets is replayed.
+
+One process replays at one core's pace. ``other_workers`` starts more processes consuming in the
+rebuild's group (``entrypoints/rebuild_workers``): the group spreads the partitions over them, and
+this function still decides when the replay is done, from the group's committed offsets.
 """
 
 import asyncio
@@ -20,12 +24,14 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 
 from unionfed_finance.adapters import book_snapshots, ledger_fingerprints, voucher_chain
 from unionfed_finance.adapters.book_snapshots import BookSnapshot
 from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.errors import Conflict
+from unionfed_shared.messaging.assignment import Backlog, by_backlog
 from unionfed_shared.messaging.kafka import (
     LostRecords,
     beginning_offsets,
@@ -95,6 +101,9 @@ async def rebuild(
     from_snapshot: str | None = None,
     take_snapshot: bool = False,
     say: Callable[[str], None] = lambda line: None,
+    other_workers: Callable[[FinanceSettings, Backlog], AbstractAsyncContextManager[object]] = (
+        lambda _settings, _backlog: nullcontext()
+    ),
 ) -> RebuildReport:
     """Replay every input topic into ``settings.database_url``, which must hold no books yet.
 
@@ -104,7 +113,12 @@ async def rebuild(
     the head ``live_database_url`` had when the rebuild began (IncompleteLedgers). With a snapshot the
     target database is created as its copy and only the records after its offsets are replayed.
     ``take_snapshot`` records a verified checkpoint in the rebuilt database at the end.
+    ``other_workers(settings, backlog)`` runs while the replay does: more consumers with the rebuild's
+    settings, dealing the partitions by their backlog as this one does.
     """
+    # Each partition's records to replay, filled in once the offsets are known and read by the
+    # assignor when the group rebalances: the processes of the replay get equal work.
+    backlog: dict[tuple[str, int], int] = {}
     runtime = Runtime(
         definition,
         settings.model_copy(
@@ -114,6 +128,7 @@ async def rebuild(
                 "consumer_batch_timeout_ms": max(settings.consumer_batch_timeout_ms, REBUILD_BATCH_WAIT_MS),
             }
         ),
+        assignor=by_backlog(backlog),
     )
     bootstrap, group = runtime.kafka, runtime.settings.consumer_group
     try:
@@ -151,18 +166,22 @@ async def rebuild(
         await runtime.engine.dispose()
         raise
     targets = await end_offsets(bootstrap, runtime.consumer.topics)
-    total = sum(max(0, end - starts.get(tp, 0)) for tp, end in targets.items())
+    backlog.update({tp: max(0, end - starts.get(tp, 0)) for tp, end in targets.items()})
+    total = sum(backlog.values())
     started = asyncio.get_running_loop().time()
+    seconds = 0.0
     await runtime.start(consume=True, relay=False)
     try:
-        while True:
-            done = await committed_offsets(bootstrap, group)
-            applied = sum(max(0, min(done.get(tp, 0), end) - starts.get(tp, 0)) for tp, end in targets.items())
-            progress(applied, total)
-            if applied >= total:
-                break
-            await asyncio.sleep(poll_s)
-        seconds = asyncio.get_running_loop().time() - started
+        async with other_workers(runtime.settings, backlog):
+            while True:
+                done = await committed_offsets(bootstrap, group)
+                applied = sum(max(0, min(done.get(tp, 0), end) - starts.get(tp, 0)) for tp, end in targets.items())
+                progress(applied, total)
+                if applied >= total:
+                    # The replay's time: the other workers' stopping is not part of it.
+                    seconds = asyncio.get_running_loop().time() - started
+                    break
+                await asyncio.sleep(poll_s)
         async with runtime.session_factory() as session:
             gaps, heads = await ledger_fingerprints.replayed_sequences(session)
     finally:
