@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from unionfed_shared.db import copy_rows
 from unionfed_welfare.adapters.campaign_tables import greeting_batches, greeting_recipients
+from unionfed_welfare.adapters.hold_repository import by_outcome
 from unionfed_welfare.adapters.tables import directory
 from unionfed_welfare.domain.greetings import (
     PAY_REQUESTED,
@@ -177,27 +178,15 @@ class GreetingRepository:
         )
 
     async def settle_lines(self, answers: list[tuple[uuid.UUID, str, str | None]], at: dt.datetime) -> None:
-        """Recipients paid or refused by finance, (hold, status, reason) each, in one statement;
-        only recipients still waiting for their payment move."""
-        if not answers:
-            return
-        await self._session.execute(
-            text(
-                """
-                UPDATE greeting_recipients AS r SET status = a.status, reason = a.reason, settled_at = :at
-                FROM unnest(CAST(:ids AS uuid[]), CAST(:statuses AS text[]), CAST(:reasons AS text[]))
-                     AS a(hold_id, status, reason)
-                WHERE r.hold_id = a.hold_id AND r.status = :waiting
-                """
-            ),
-            {
-                "ids": [hold_id for hold_id, _, _ in answers],
-                "statuses": [status for _, status, _ in answers],
-                "reasons": [reason for _, _, reason in answers],
-                "waiting": PAY_REQUESTED,
-                "at": at,
-            },
-        )
+        """Recipients paid or refused by finance, (hold, status, reason) each, in one statement per
+        outcome (see ``hold_repository.by_outcome``); only recipients still waiting for their payment move."""
+        for (status, reason), hold_ids in by_outcome(answers).items():
+            await self._session.execute(
+                update(greeting_recipients)
+                .where(greeting_recipients.c.hold_id == any_(literal(hold_ids, ARRAY(Uuid))))
+                .where(greeting_recipients.c.status == PAY_REQUESTED)
+                .values(status=status, reason=reason, settled_at=at)
+            )
 
     async def members_now(self, member_ids: list[uuid.UUID]) -> dict[uuid.UUID, MemberStanding]:
         """The directory's members of these ids as they stand now (a member gone is absent)."""
