@@ -62,6 +62,24 @@ def test_schedule_is_round_robin_with_the_rebuild_last():
     assert order == [("ledger@10", 1), ("dues@5", 1), ("ledger@10", 2), ("rebuild@10", 1), ("rebuild@10", 2)]
 
 
+def test_a_first_step_runs_all_its_runs_before_the_round_robin():
+    steps = [
+        plan.Step("greeting", 5, runs=2),
+        plan.Step("ledger", 10, runs=3, first=True),
+        plan.Step("dues", 5, runs=1),
+    ]
+    order = [(s.key, n) for s, n in plan.schedule(steps)]
+    assert order == [
+        ("ledger@10", 1),
+        ("ledger@10", 2),
+        ("ledger@10", 3),
+        ("greeting@5", 1),
+        ("dues@5", 1),
+        ("greeting@5", 2),
+    ]
+    assert [s.first for s in plan.select(plan.PROFILES["short"], ["ledger"], runs=1)] == [True], "kept with --runs"
+
+
 def test_reserve_keeps_time_for_first_runs_still_to_come():
     a, b, last = plan.Step("a", runs=2, estimate_s=50), plan.Step("b", estimate_s=70), plan.Step("r", estimate_s=200)
     order = [(a, 1), (b, 1), (a, 2), (last, 1)]
