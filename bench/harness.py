@@ -89,13 +89,14 @@ class BenchEnv:
     # take; set by the orchestrator before each run, None when a scenario is called on its own.
     step: Any = None
     run_budget_s: float | None = None
-    # Seconds the current run spent on set-up a later run reuses (seeding, writing the ledger, topping
-    # up the journal): left out of the time the plan expects a later run to take.
+    # Seconds the current run spent on work no later run does: set-up the later runs reuse (seeding,
+    # writing the entries ledger, topping up the journal) or a part only a first run measures (the
+    # rebuild's snapshot and its tail). Left out of the time the plan expects a later run to take.
     set_up_s: float = 0.0
 
     @contextlib.contextmanager
     def setting_up(self) -> Iterator[None]:
-        """Time spent in this block is the run's one-time set-up."""
+        """Time spent in this block is work no later run does."""
         began = time.monotonic()
         try:
             yield

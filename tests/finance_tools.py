@@ -5,9 +5,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
-from unionfed_shared.contracts.topics import FINANCE_JOURNAL
+from tests.kafka_tools import envelope_for, producer, send_envelope
+from tests.pytest_infra import eventually
+from unionfed_finance.adapters.tables import money_outcomes
+from unionfed_shared.contracts.topics import FINANCE_JOURNAL, MEMBERSHIP
 from unionfed_shared.messaging.consumer import IncomingMessage, Outcome
 
 
@@ -104,3 +107,22 @@ def signing_key_file(directory: Path) -> str:
         )
     )
     return str(path)
+
+
+async def send_and_settle(live, bootstrap: str, federation: str, setup, money) -> None:
+    """Send a school's set-up (membership events) and its money events, (topic, event) each, to
+    Kafka; return once ``live`` finance has an outcome for every money event."""
+    async with producer(bootstrap) as client:
+        for event in setup:
+            await send_envelope(client, MEMBERSHIP, envelope_for(event))
+        for topic, event in money:
+            await send_envelope(client, topic, envelope_for(event))
+
+    async def all_settled():
+        async with live.session_factory() as session:
+            settled = await session.scalar(
+                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
+            )
+        return settled == len(money)
+
+    await eventually(all_settled, timeout=60)

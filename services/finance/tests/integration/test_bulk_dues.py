@@ -10,9 +10,9 @@ from sqlalchemy import func, select, text
 
 from services.finance.tests.integration.test_business_dates import founded
 from tests.factories import dues, school_events
-from tests.finance_tools import apply_journal
-from tests.kafka_tools import deliver, envelope_for, producer, send_envelope
-from tests.pytest_infra import JWT_SECRET, eventually, unique
+from tests.finance_tools import apply_journal, send_and_settle
+from tests.kafka_tools import deliver, envelope_for
+from tests.pytest_infra import JWT_SECRET, unique
 from unionfed_finance.adapters.ledger_fingerprints import ledger_fingerprint
 from unionfed_finance.adapters.reconciliation import reconcile
 from unionfed_finance.adapters.tables import (
@@ -211,18 +211,7 @@ async def test_a_rebuild_replays_chunks_and_single_dues_into_the_same_books_and_
     first = chunk(federation, school, [DuesLine(payment_id=uuid.uuid4(), member_id=member_id, amount_fen=2150)])
     second = chunk(federation, school, lines_of([1800, 1900, 2000]))
     money = [dues(federation, school, member_id, 2150, period="2026-09"), first, second, second]
-    async with producer(infra.kafka_bootstrap) as client:
-        for event in [*setup, *money]:
-            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
-
-    async def all_settled():
-        async with live.session_factory() as session:
-            settled = await session.scalar(
-                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
-            )
-        return settled == len(money)
-
-    await eventually(all_settled, timeout=60)
+    await send_and_settle(live, infra.kafka_bootstrap, federation, setup, [(topics.MEMBERSHIP, e) for e in money])
 
     async def state(session_factory) -> tuple:
         async with session_factory() as session:

@@ -17,10 +17,10 @@ import pytest
 from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, RecordsToDelete
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.factories import dues, school_events
-from tests.finance_tools import journal_entry
+from tests.finance_tools import journal_entry, send_and_settle
 from tests.kafka_tools import describe_groups, envelope_for, producer, send_envelope
 from tests.pytest_infra import JWT_SECRET, eventually, service_env, unique
 from unionfed_finance.adapters.chain import verify_chain
@@ -95,7 +95,7 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
     # federation, would write the default Chinese ones; the journal's words are replayed instead.
     setup = [e.model_copy(update={"language": "en"}) if hasattr(e, "language") else e for e in setup]
     money = money_events(federation, school, member_id)
-    await send_and_settle(live, infra, federation, setup, money)
+    await send_and_settle(live, infra.kafka_bootstrap, federation, setup, money)
     async with live.session_factory() as session:
         outcomes = dict(
             (
@@ -162,29 +162,11 @@ async def test_replay_from_offset_zero_rebuilds_byte_identical_ledgers(build_ser
         await rebuild(definition(), settings)
 
 
-async def send_and_settle(live, infra, federation: str, setup, money) -> None:
-    """Send the school's set-up and money events; return once finance has an outcome for each."""
-    async with producer(infra.kafka_bootstrap) as client:
-        for event in setup:
-            await send_envelope(client, topics.MEMBERSHIP, envelope_for(event))
-        for topic, event in money:
-            await send_envelope(client, topic, envelope_for(event))
-
-    async def all_settled():
-        async with live.session_factory() as session:
-            settled = await session.scalar(
-                select(func.count()).select_from(money_outcomes).where(money_outcomes.c.federation_id == federation)
-            )
-        return settled == len(money)
-
-    await eventually(all_settled, timeout=60)
-
-
 async def test_a_rebuild_in_two_processes_deals_them_the_partitions_and_rebuilds_the_same_ledgers(build_service, infra):
     live = await build_service(definition)
     federation, school = unique("fed"), unique("school")
     member_id, setup = school_events(federation, school)
-    await send_and_settle(live, infra, federation, setup, money_events(federation, school, member_id))
+    await send_and_settle(live, infra.kafka_bootstrap, federation, setup, money_events(federation, school, member_id))
     async with live.session_factory() as session:
         expected = await ledger_fingerprint(session, [federation, school])
     settings = rebuild_settings(infra, f"t_finance_rebuild_{uuid.uuid4().hex[:8]}")
