@@ -39,7 +39,7 @@ audit_cli.register(cli)
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Processes replaying in parallel, one partition each at a time (up to the cores PostgreSQL leaves free).",
+    help="Processes replaying in parallel, the input topics' partitions dealt among them (up to the cores PostgreSQL leaves free).",
 )
 def rebuild(
     database_url: str,

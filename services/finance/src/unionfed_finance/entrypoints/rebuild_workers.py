@@ -8,7 +8,8 @@ moves a partition from the offset its last owner committed, and the inbox makes 
 twice count once, as for live instances scaled out.
 
 A worker's settings are the rebuild's (target database, consumer group, batch size), and it deals
-partitions by the same backlog when it leads the group. They reach it pickled on stdin, never in argv or the environment where the database password would show.
+partitions by the same backlog when it leads the group. Both reach it pickled on stdin, never in
+argv or the environment, where the database password would show.
 """
 
 import asyncio
@@ -24,7 +25,6 @@ from unionfed_finance.settings import FinanceSettings
 from unionfed_shared.messaging.assignment import Backlog, by_backlog
 from unionfed_shared.runtime import Runtime
 
-log = logging.getLogger(__name__)
 # A stopped worker finishes its batch and leaves the group; after this it is killed (its batch
 # rolls back and the inbox keeps the books exact).
 STOP_TIMEOUT_S = 30.0
