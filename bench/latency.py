@@ -106,15 +106,16 @@ async def measure(env: BenchEnv, run: int) -> list[Sample]:
             alone = await _one_at_a_time(
                 client, read, len(read.paths) if read.desk_p95_target_ms else UNLOADED_REQUESTS
             )
-            demand = percentile(alone, 50) / 1000 * rate()  # seconds of service time per second of load
+            alone_p50 = percentile(alone, 50)
+            demand = alone_p50 / 1000 * rate()  # seconds of service time per second of load
             if demand > CORES:
                 # It cannot keep up, by arithmetic: the load would only queue requests that time out,
                 # and leave the service busy with them for minutes, under the reads and scenarios after it.
-                samples.append(_beyond_capacity(read, percentile(alone, 50), demand))
+                samples.append(_beyond_capacity(read, alone_p50, demand))
             else:
                 await _open_loop(client, read, rate(), WARM_UP_S)  # connections opened, caches warm; not counted
                 samples += _samples(read, await _open_loop(client, read, rate(), seconds(env)))
-        samples.append(Sample(SCENARIO, f"{read.name} p50 one request at a time", percentile(alone, 50), "ms"))
+        samples.append(Sample(SCENARIO, f"{read.name} p50 one request at a time", alone_p50, "ms"))
         if read.desk_p95_target_ms:
             target = f"< {read.desk_p95_target_ms}"
             samples.append(
