@@ -111,17 +111,26 @@ async def deliver(runtime, events, topic: str | None = None, *, to_dlq_topic: bo
     """
     outcomes = []
     for event in events:
-        envelope = envelope_for(event)
-        message = IncomingMessage(
-            topic or event.topic,
-            0,
-            next(_delivered),
-            envelope.key,
-            envelope.data,
-            tuple((k, v.encode()) for k, v in envelope.headers().items()),
-        )
+        message = _incoming(event, topic)
         outcomes.append(await runtime.consumer.handle(message, to_dlq_topic=to_dlq_topic))
     return outcomes
+
+
+async def deliver_batch(runtime, events) -> None:
+    """Hand ``events`` to ``runtime``'s consumer as one fetched batch, as the live consumer does."""
+    await runtime.consumer.handle_batch([_incoming(event) for event in events])
+
+
+def _incoming(event: IntegrationEvent, topic: str | None = None) -> IncomingMessage:
+    envelope = envelope_for(event)
+    return IncomingMessage(
+        topic or event.topic,
+        0,
+        next(_delivered),
+        envelope.key,
+        envelope.data,
+        tuple((k, v.encode()) for k, v in envelope.headers().items()),
+    )
 
 
 class _DescribeGroups(Request[DescribeGroupsRequest_v0 | DescribeGroupsRequest_v1 | DescribeGroupsRequest_v2]):

@@ -126,16 +126,16 @@ class Directory:
         await uow.session.execute(pg_insert(self.members).values(**values).on_conflict_do_nothing())
 
     async def on_members_joined(self, session: AsyncSession, events: Iterable[MemberJoinedV1]) -> None:
-        """``on_member_joined`` for a batch's joinings at once: one multi-row insert per few thousand.
+        """``on_member_joined`` for a batch's joinings at once: one statement, executed for every card.
 
         Any order of a member's joining and later changes gives the same row (the join keeps what is
         there, a change applies over a lower version), so applying a batch's joinings first is safe.
         """
         cards = [_member_card(event, status="active") for event in events]
-        for start in range(0, len(cards), _ROWS_PER_INSERT):
-            await session.execute(
-                pg_insert(self.members).values(cards[start : start + _ROWS_PER_INSERT]).on_conflict_do_nothing()
-            )
+        if cards:
+            # executemany, not a multi-row VALUES: SQLAlchemy compiled a 4,000-row VALUES anew for
+            # every batch, half a rebuild's CPU when it replayed a 100,000-member federation's roster.
+            await session.execute(pg_insert(self.members).on_conflict_do_nothing(), cards)
 
     async def on_member_transferred(self, uow: UnitOfWork, event: MemberTransferredV1, _delivery: Delivery) -> bool:
         """Apply the transfer unless a newer change of the member is already applied; True if applied."""
@@ -263,10 +263,6 @@ class Directory:
                 return [DirectoryMember(**row) for row in await self.members_of(session, organization_id)]
 
         return router
-
-
-# asyncpg takes at most 32,767 parameters a statement; a card has 8.
-_ROWS_PER_INSERT = 4000
 
 
 def _member_card(event: MemberJoinedV1 | MemberTransferredV1, status: str) -> dict:

@@ -49,7 +49,7 @@ class CongressSessionRepository:
         rows = [{"session_id": session_id, "member_id": m, "added_by": by} for m in member_ids]
         if rows:
             # Naming someone again is harmless.
-            await self._session.execute(pg_insert(congress_representatives).values(rows).on_conflict_do_nothing())
+            await self._session.execute(pg_insert(congress_representatives).on_conflict_do_nothing(), rows)
 
     async def representatives(self, session_id: uuid.UUID) -> list[Representative]:
         """By name, as the directory has them now."""

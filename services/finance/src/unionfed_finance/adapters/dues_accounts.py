@@ -22,16 +22,14 @@ class DuesAccountRepository:
 
     async def open_many(self, accounts: list[tuple[uuid.UUID, str, str]]) -> None:
         """``open`` for many members at once: (member, organization, federation) each."""
-        for start in range(0, len(accounts), 10_000):
+        if accounts:
+            # executemany: one compiled statement (a multi-row VALUES is compiled anew for each size).
             await self._session.execute(
-                pg_insert(dues_accounts)
-                .values(
-                    [
-                        {"member_id": member_id, "organization_id": organization_id, "federation_id": federation_id}
-                        for member_id, organization_id, federation_id in accounts[start : start + 10_000]
-                    ]
-                )
-                .on_conflict_do_nothing()
+                pg_insert(dues_accounts).on_conflict_do_nothing(),
+                [
+                    {"member_id": member_id, "organization_id": organization_id, "federation_id": federation_id}
+                    for member_id, organization_id, federation_id in accounts
+                ],
             )
 
     async def record_payment(self, member_id: uuid.UUID, period: str, amount_fen: int) -> None:
@@ -71,7 +69,7 @@ class DuesAccountRepository:
 
     async def add_receipts(self, rows: list[dict]) -> None:
         if rows:
-            await self._session.execute(pg_insert(dues_receipts).values(rows))
+            await self._session.execute(pg_insert(dues_receipts), rows)  # executemany, as open_many
 
     async def transfer(self, member_id: uuid.UUID, to_organization_id: str, federation_id: str) -> None:
         """Move the account to the member's new union, keeping its totals.
