@@ -7,15 +7,15 @@ federation (bench-long of 2026-12-06).
 """
 
 import datetime as dt
-import uuid
 
 import pytest
 from sqlalchemy import event, text
 
+from tests.factories import member, organization
 from tests.kafka_tools import deliver, deliver_batch
 from tests.pytest_infra import unique
 from unionfed_finance.entrypoints.app import definition
-from unionfed_shared.contracts.membership import MemberJoinedV1, MemberTransferredV1, OrganizationRegisteredV1
+from unionfed_shared.contracts.membership import MemberTransferredV1
 
 pytestmark = pytest.mark.integration
 
@@ -28,38 +28,12 @@ async def test_a_batch_of_joinings_is_written_by_two_statements_and_keeps_a_newe
     await deliver(
         finance,
         [
-            OrganizationRegisteredV1(
-                organization_id=federation,
-                federation_id=federation,
-                name="城关镇总工会",
-                kind="federation",
-                parent_id=None,
-                path=[federation],
-            ),
-            *(
-                OrganizationRegisteredV1(
-                    organization_id=union,
-                    federation_id=federation,
-                    name=name,
-                    kind="grassroots_union",
-                    parent_id=federation,
-                    path=[federation, union],
-                )
-                for union, name in ((school, "城关第一中学工会"), (other, "城关第二中学工会"))
-            ),
+            organization(federation, [federation], "federation", "城关镇总工会"),
+            organization(federation, [federation, school], "grassroots_union", "城关第一中学工会"),
+            organization(federation, [federation, other], "grassroots_union", "城关第二中学工会"),
         ],
     )
-    joinings = [
-        MemberJoinedV1(
-            organization_id=school,
-            federation_id=federation,
-            member_id=uuid.uuid4(),
-            display_name=f"会员{n}",
-            gender="female" if n % 2 else "male",
-            joined_on=dt.date(2020, 9, 1),
-        )
-        for n in range(MEMBERS)
-    ]
+    joinings = [member(federation, school, f"会员{n}") for n in range(MEMBERS)]
     # The first member's transfer was applied before its joining came (another partition's order):
     # the joining must not undo it.
     moved = joinings[0]
