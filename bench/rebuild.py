@@ -174,7 +174,7 @@ async def _rebuild(
             replayed_at = now
         # The budget bounds the replay. A replay done in time takes its snapshot (its own row) in
         # whatever the harness has left: a snapshot cut short made a replay in time look stopped.
-        limit = budget if replayed_at is None else max(budget, env.seconds_left() - MARGIN_S + (now - started))
+        limit = budget if replayed_at is None else max(budget, env.deadline - MARGIN_S - started)
         if now - started > limit:
             stopped, consumed_until = True, now
             env.say(f"rebuild: stopped at its budget of {limit:.0f} s")
