@@ -7,7 +7,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, select, text
 
-from tests.kafka_tools import envelope_for, producer, send_envelope
+from tests.kafka_tools import envelope_for, incoming_message, producer, send_envelope
 from tests.pytest_infra import eventually
 from unionfed_finance.adapters.tables import money_outcomes
 from unionfed_shared.contracts.topics import FINANCE_JOURNAL, MEMBERSHIP
@@ -62,14 +62,7 @@ def journal_entry(federation: str, requested_by: str, instruction, reference: st
 
 
 def journal_message(envelope, offset: int, partition: int = 0) -> IncomingMessage:
-    return IncomingMessage(
-        topic=FINANCE_JOURNAL,
-        partition=partition,
-        offset=offset,
-        key=envelope.key,
-        value=envelope.data,
-        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
-    )
+    return incoming_message(envelope, FINANCE_JOURNAL, offset, partition)
 
 
 _offsets = iter(range(10**6, 10**9))

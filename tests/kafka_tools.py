@@ -122,14 +122,18 @@ async def deliver_batch(runtime, events) -> None:
 
 
 def _incoming(event: IntegrationEvent, topic: str | None = None) -> IncomingMessage:
-    envelope = envelope_for(event)
+    return incoming_message(envelope_for(event), topic or event.topic, next(_delivered))
+
+
+def incoming_message(envelope: Envelope, topic: str, offset: int, partition: int = 0) -> IncomingMessage:
+    """``envelope`` as a consumer receives it from ``topic`` at ``partition`` and ``offset``."""
     return IncomingMessage(
-        topic or event.topic,
-        0,
-        next(_delivered),
-        envelope.key,
-        envelope.data,
-        tuple((k, v.encode()) for k, v in envelope.headers().items()),
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key=envelope.key,
+        value=envelope.data,
+        headers=tuple((k, v.encode()) for k, v in envelope.headers().items()),
     )
 
 
